@@ -1,0 +1,25 @@
+package io.github.vigil;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A process that must be up before another one starts.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param name the name of the process depended on
+ * @param condition how far it must have come
+ */
+public record Dependency(String name, Condition condition) {
+
+  /** How far a dependency must have come before its dependent starts. */
+  public enum Condition {
+    /** Running past its startup grace (docker compose's {@code service_started}). */
+    STARTED
+  }
+
+  public Dependency {
+    requireNonNull(name, "dependency name");
+    requireNonNull(condition, "dependency condition");
+  }
+}

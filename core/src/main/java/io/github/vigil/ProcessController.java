@@ -1,0 +1,58 @@
+package io.github.vigil;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A handle to one supervised process: start, stop, restart, status, history.
+ *
+ * <p>Commands return at once with a stage that completes when the state is reached:
+ * {@link #start()} and {@link #restart()} with {@code RUNNING}, {@link #stop()} with {@code STOPPED}.
+ * A start whose runs end in {@code FAILED}, or that a later stop overtakes, completes exceptionally
+ * with a {@link ProcessOperationException}. The blocking forms wait at most the given timeout.
+ *
+ * <p>Thread-safe: commands from any thread are serialized with the process's own transitions.
+ */
+public interface ProcessController {
+
+  String name();
+
+  ProcessSpec spec();
+
+  /** Starts the process; completes when it is {@code RUNNING}. Resets the start limit. */
+  CompletionStage<ProcessStatus> start();
+
+  /** Stops the process and its descendants; completes when it is {@code STOPPED}. */
+  CompletionStage<ProcessStatus> stop();
+
+  /** Stops, then starts; completes when the new run is {@code RUNNING}. */
+  CompletionStage<ProcessStatus> restart();
+
+  /** {@link #start()} and wait. @throws ProcessOperationException on failure or timeout */
+  ProcessStatus start(Duration timeout);
+
+  /** {@link #stop()} and wait. @throws ProcessOperationException on timeout */
+  ProcessStatus stop(Duration timeout);
+
+  /** {@link #restart()} and wait. @throws ProcessOperationException on failure or timeout */
+  ProcessStatus restart(Duration timeout);
+
+  /** The current status. */
+  ProcessStatus status();
+
+  /** The most recent runs, oldest first (at most the last 100). */
+  List<RunRecord> history();
+
+  /** Counters and means for this process. */
+  ProcessStatistics statistics();
+
+  /** The last lines of standard output or error kept in memory, oldest first. */
+  List<String> outputTail(StdStream stream);
+
+  /**
+   * Turns supervision on or off at run time. While off, an exit is recorded but not acted on: no
+   * restart. Commands still work.
+   */
+  void setSupervised(boolean supervised);
+}

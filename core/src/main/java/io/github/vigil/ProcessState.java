@@ -1,0 +1,47 @@
+package io.github.vigil;
+
+/**
+ * The lifecycle state of a supervised process.
+ *
+ * <pre>
+ *            start()                 grace elapsed
+ * STOPPED ───────────▶ STARTING ─────────────────────▶ RUNNING
+ *    ▲                  │   ▲                            │
+ *    │ stop()           │   │ delay elapsed              │ exit
+ *    │                  │ BACKOFF ◀──── policy: restart ─┤
+ *    │                  │                                ▼
+ *    │   exit / start failure ─────────────────▶ EXITED (clean) or CRASHED (failure)
+ *    │                                                   │ policy: start limit reached
+ * STOPPING ◀── stop() from STARTING / RUNNING            ▼
+ *                                                      FAILED
+ * </pre>
+ *
+ * <p>{@code EXITED} and {@code CRASHED} are where a run that ended stays when the policy does not
+ * restart it; otherwise they are passed through on the way to {@code BACKOFF} or {@code FAILED}.
+ * {@code start()} leaves any resting state; {@code stop()} ends in {@code STOPPED} from every state.
+ *
+ * <p>Thread-safe: an enum.
+ */
+public enum ProcessState {
+  /** Not running, and not to be restarted: never started or stopped on request. */
+  STOPPED,
+  /** Spawned, within its startup grace. */
+  STARTING,
+  /** Up past its startup grace. */
+  RUNNING,
+  /** Stop signal sent; waiting for the process and its descendants to end. */
+  STOPPING,
+  /** Ended cleanly, and the policy does not restart it (or is about to). */
+  EXITED,
+  /** Ended in failure, and the policy does not restart it (or is about to). */
+  CRASHED,
+  /** Waiting for the backoff delay before a restart. */
+  BACKOFF,
+  /** Given up: the start limit is reached. Only {@code start()} leaves it. */
+  FAILED;
+
+  /** Whether a process of this run may be alive: {@code STARTING}, {@code RUNNING} or {@code STOPPING}. */
+  public boolean isActive() {
+    return this == STARTING || this == RUNNING || this == STOPPING;
+  }
+}

@@ -1,0 +1,199 @@
+package io.github.vigil;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.vigil.internal.DefaultSupervisor;
+import io.github.vigil.internal.SupervisorSettings;
+import io.github.vigil.spi.ProcessBackend;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+
+/**
+ * Owns the supervised processes of one application: registers them, starts them in dependency
+ * order, restarts them by their policies, stops them in reverse order, and reports every change as a
+ * {@link SupervisorEvent}.
+ *
+ * {@snippet :
+ * try (Supervisor supervisor = Supervisor.builder().name("gateway").build()) {
+ *   supervisor.register(ProcessSpec.builder("quote-feed").command("/opt/feed").build());
+ *   supervisor.register(ProcessSpec.builder("orders").command("/opt/orders").dependsOn("quote-feed").build());
+ *   supervisor.subscribe(event -> log.info("{}", event));
+ *   supervisor.startAll().toCompletableFuture().join();
+ * }
+ * }
+ *
+ * <p><b>Threads.</b> A supervisor uses a fixed number of threads whatever the number of processes:
+ * {@code vigil-<name>} runs every transition of every process (so transitions of one process are
+ * serialized) and, unless a {@link Scheduler} is given, the timers; {@code vigil-<name>-events}
+ * delivers events to listeners unless a listener executor is given; the backend adds its own fixed
+ * few (the JDK backend: one thread draining output; the JDK itself keeps a reaper thread per child).
+ * All are daemon threads and all end with {@link #close()}.
+ *
+ * <p>Thread-safe.
+ */
+public interface Supervisor extends AutoCloseable {
+
+  /** A builder with the system clock, its own timer thread and the best available backend. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** The supervisor's name. */
+  String name();
+
+  /** The backend in use: {@code "jdk"}, {@code "linux"}. */
+  String backendName();
+
+  /**
+   * Adds a process, not yet started. Its dependencies must be registered already (or use
+   * {@link #registerAll}).
+   *
+   * @throws IllegalArgumentException when the name is taken or a dependency is unknown, naming it
+   * @throws IllegalStateException after {@link #close()}
+   */
+  ProcessController register(ProcessSpec spec);
+
+  /**
+   * Adds several processes at once; they may depend on one another in any order. All or none are added.
+   *
+   * @throws IllegalArgumentException on a taken name, an unknown dependency or a dependency cycle,
+   *     naming it (e.g. {@code "dependency cycle: a -> b -> a"})
+   */
+  List<ProcessController> registerAll(Collection<ProcessSpec> specs);
+
+  /** Stops a process and forgets it; completes when it is gone. Unknown names complete at once. */
+  CompletionStage<Void> remove(String name);
+
+  /** The controller of a registered process. */
+  Optional<ProcessController> controller(String name);
+
+  /** All registered processes, in registration order. */
+  Collection<ProcessController> controllers();
+
+  /**
+   * Starts every process with {@link ProcessSpec#autoStart()}, each once its dependencies are
+   * {@code RUNNING}; completes when all are running.
+   *
+   * @throws IllegalArgumentException (in the stage) on an unknown dependency or a cycle, naming it
+   */
+  CompletionStage<Void> startAll();
+
+  /** Stops every process, dependents before their dependencies; completes when all are stopped. */
+  CompletionStage<Void> stopAll();
+
+  /** Listens to events until the returned handle is closed. */
+  AutoCloseable subscribe(SupervisorListener listener);
+
+  /** Counters and means summed over all processes. */
+  ProcessStatistics statistics();
+
+  /**
+   * Stops every process (waiting up to each one's stop timeout, then killing), releases all threads,
+   * and leaves nothing running. Idempotent.
+   */
+  @Override
+  void close();
+
+  /**
+   * Builds a {@link Supervisor}. Setters check their argument at once; not thread-safe.
+   */
+  final class Builder {
+    private String name = "supervisor";
+    private Ticker ticker = Ticker.system();
+    private InstantSource instantSource = InstantSource.system();
+    private Scheduler scheduler;
+    private RandomGenerator random;
+    private Executor listenerExecutor;
+    private Path stateDirectory;
+    private String backendName;
+    private ProcessBackend backend;
+    private Duration closeTimeout = Duration.ofSeconds(60);
+
+    private Builder() {}
+
+    /** A name for threads and logs: letters, digits, {@code .}, {@code _} and {@code -}. */
+    public Builder name(String n) {
+      if (n == null || !n.matches("[A-Za-z0-9._-]{1,64}")) {
+        throw new IllegalArgumentException("supervisor name must be 1 to 64 letters, digits, '.', '_' or '-': '" + n + "'");
+      }
+      this.name = n;
+      return this;
+    }
+
+    /** The monotonic clock for uptime, windows and delays. */
+    public Builder ticker(Ticker t) {
+      this.ticker = requireNonNull(t, "ticker");
+      return this;
+    }
+
+    /** The wall clock for event time stamps. */
+    public Builder instantSource(InstantSource s) {
+      this.instantSource = requireNonNull(s, "instantSource");
+      return this;
+    }
+
+    /** Where delayed tasks run; by default the supervisor's own thread. */
+    public Builder scheduler(Scheduler s) {
+      this.scheduler = requireNonNull(s, "scheduler");
+      return this;
+    }
+
+    /** The source of backoff jitter. */
+    public Builder random(RandomGenerator r) {
+      this.random = requireNonNull(r, "random");
+      return this;
+    }
+
+    /** Where listeners run; by default one thread of the supervisor's. */
+    public Builder listenerExecutor(Executor e) {
+      this.listenerExecutor = requireNonNull(e, "listenerExecutor");
+      return this;
+    }
+
+    /** Keeps log files and what the backend must remember across a crash of the JVM. */
+    public Builder stateDirectory(Path dir) {
+      this.stateDirectory = requireNonNull(dir, "stateDirectory");
+      return this;
+    }
+
+    /** Uses the backend whose provider has this name, e.g. {@code "jdk"}, instead of the best available. */
+    public Builder backend(String providerName) {
+      this.backendName = requireNonNull(providerName, "backend");
+      return this;
+    }
+
+    /** Uses this backend; the supervisor closes it on {@link #close()}. */
+    public Builder backend(ProcessBackend b) {
+      this.backend = requireNonNull(b, "backend");
+      return this;
+    }
+
+    /** The longest {@link #close()} waits for processes to stop before it kills what is left. */
+    public Builder closeTimeout(Duration timeout) {
+      requireNonNull(timeout, "closeTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("closeTimeout must not be negative: " + timeout);
+      }
+      this.closeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Creates the supervisor, its threads and its backend.
+     *
+     * @throws IllegalStateException when no backend is available or the state directory is in use
+     */
+    public Supervisor build() {
+      return new DefaultSupervisor(new SupervisorSettings(name, ticker, instantSource, scheduler,
+          random != null ? random : new SplittableRandom(), listenerExecutor, stateDirectory, backendName, backend, closeTimeout));
+    }
+  }
+}

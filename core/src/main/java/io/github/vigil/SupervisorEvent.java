@@ -1,0 +1,55 @@
+package io.github.vigil;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Something that happened to a supervised process. Events of one process are delivered in the order
+ * they happened; every state transition has a {@link StateChanged}, and every command a
+ * {@link CommandIssued} saying who asked and why, so the stream doubles as an audit log.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public sealed interface SupervisorEvent {
+
+  /** The process the event is about. */
+  String process();
+
+  /** Wall-clock time of the event. */
+  Instant at();
+
+  /** What a command asked for. */
+  enum Command {
+    START,
+    STOP,
+    RESTART
+  }
+
+  /** A process was registered with the supervisor. */
+  record Registered(String process, Instant at, ProcessSpec spec) implements SupervisorEvent {}
+
+  /** A process was removed from the supervisor (after it was stopped). */
+  record Removed(String process, Instant at) implements SupervisorEvent {}
+
+  /** Someone asked for a start, stop or restart. */
+  record CommandIssued(String process, Instant at, Command command, Origin origin, String reason) implements SupervisorEvent {}
+
+  /** A state transition, with who or what caused it. */
+  record StateChanged(String process, Instant at, ProcessState from, ProcessState to, Origin origin, String reason)
+      implements SupervisorEvent {}
+
+  /** A run was spawned. */
+  record Started(String process, Instant at, long pid, int run) implements SupervisorEvent {}
+
+  /** A run ended (or could not start). */
+  record Exited(String process, Instant at, int run, ExitInfo exit) implements SupervisorEvent {}
+
+  /** The policy will restart the process after {@code delay}. */
+  record RestartScheduled(String process, Instant at, int attempt, Duration delay, ExitInfo after) implements SupervisorEvent {}
+
+  /** The policy gave up; the process is {@code FAILED}. */
+  record Failed(String process, Instant at, String reason, ExitInfo lastExit) implements SupervisorEvent {}
+
+  /** The health of the process changed. */
+  record HealthChanged(String process, Instant at, HealthState from, HealthState to, String message) implements SupervisorEvent {}
+}

@@ -1,0 +1,447 @@
+package io.github.vigil.internal;
+
+import io.github.vigil.Dependency;
+import io.github.vigil.Origin;
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessStatistics;
+import io.github.vigil.Scheduler;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.SupervisorListener;
+import io.github.vigil.spi.BackendContext;
+import io.github.vigil.spi.ProcessBackend;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Supervisor}: one thread ({@code vigil-<name>}) runs every transition and, by default,
+ * every timer; listeners run on {@code vigil-<name>-events}.
+ */
+public final class DefaultSupervisor implements Supervisor {
+  private static final Logger log = LoggerFactory.getLogger(DefaultSupervisor.class);
+
+  final SupervisorSettings settings;
+  final ProcessBackend backend;
+  final EventBus events;
+  private final ScheduledThreadPoolExecutor loop;
+  private final @Nullable ExecutorService eventThread;
+  private final Scheduler scheduler;
+  private final Map<String, ManagedProcess> processes = new LinkedHashMap<>(); // guarded by itself
+  private final @Nullable FileChannel lockChannel;
+  private final @Nullable FileLock lock;
+  private volatile Thread loopThread;
+  private volatile boolean closed;
+  private final long createdNanos;
+
+  public DefaultSupervisor(SupervisorSettings settings) {
+    this.settings = settings;
+    String threadName = "vigil-" + settings.name();
+    this.loop = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, threadName);
+      t.setDaemon(true);
+      loopThread = t;
+      return t;
+    });
+    loop.setRemoveOnCancelPolicy(true);
+    if (settings.listenerExecutor() == null) {
+      eventThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, threadName + "-events");
+        t.setDaemon(true);
+        return t;
+      });
+      events = new EventBus(eventThread);
+    } else {
+      eventThread = null;
+      events = new EventBus(settings.listenerExecutor());
+    }
+    this.scheduler = settings.scheduler() != null ? settings.scheduler() : this::scheduleOnLoop;
+    FileChannel channel = null;
+    FileLock fileLock = null;
+    try {
+      Path state = settings.stateDirectory();
+      if (state != null) {
+        Files.createDirectories(state);
+        channel = FileChannel.open(state.resolve("supervisor.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+          fileLock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+          fileLock = null;
+        }
+        if (fileLock == null) {
+          throw new IllegalStateException("state directory " + state + " is in use by another supervisor");
+        }
+      }
+      this.backend = settings.backend() != null ? settings.backend()
+          : BackendSelector.select(settings.backendName(), new BackendContext(settings.name(), state));
+    } catch (IOException | RuntimeException e) {
+      shutdownThreads();
+      closeQuietly(channel);
+      if (e instanceof IOException io) {
+        throw new IllegalStateException("cannot use state directory " + settings.stateDirectory() + ": " + io, io);
+      }
+      throw (RuntimeException) e;
+    }
+    this.lockChannel = channel;
+    this.lock = fileLock;
+    this.createdNanos = settings.ticker().read();
+  }
+
+  private Scheduler.Cancellable scheduleOnLoop(Duration delay, Runnable task) {
+    ScheduledFuture<?> f = loop.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    return () -> f.cancel(false);
+  }
+
+  // --- the supervision thread ----------------------------------------------------------------
+
+  /** Runs {@code task} on the supervision thread (at once if already on it). */
+  void onLoop(Runnable task) {
+    if (Thread.currentThread() == loopThread) {
+      task.run();
+      return;
+    }
+    try {
+      loop.execute(() -> runGuarded(task));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("Task after close dropped", e);
+    }
+  }
+
+  /** Queues {@code task} on the supervision thread, even from it. */
+  void onLoopLater(Runnable task) {
+    try {
+      loop.execute(() -> runGuarded(task));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("Task after close dropped", e);
+    }
+  }
+
+  private static void runGuarded(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException | Error e) {
+      log.error("Supervision task failed", e);
+    }
+  }
+
+  /** Schedules {@code task} on the injected scheduler; it then runs on the supervision thread. */
+  Scheduler.Cancellable schedule(Duration delay, Runnable task) {
+    return scheduler.schedule(delay, () -> onLoop(task));
+  }
+
+  boolean isLoopThread() {
+    return Thread.currentThread() == loopThread;
+  }
+
+  long now() {
+    return settings.ticker().read();
+  }
+
+  Instant wallNow() {
+    return settings.instantSource().instant();
+  }
+
+  void publish(SupervisorEvent event) {
+    events.publish(event);
+  }
+
+  // --- API -----------------------------------------------------------------------------------
+
+  @Override
+  public String name() {
+    return settings.name();
+  }
+
+  @Override
+  public String backendName() {
+    return backend.name();
+  }
+
+  @Override
+  public ProcessController register(ProcessSpec spec) {
+    return registerAll(List.of(spec)).get(0);
+  }
+
+  @Override
+  public List<ProcessController> registerAll(Collection<ProcessSpec> specs) {
+    List<ProcessController> added = new ArrayList<>();
+    synchronized (processes) {
+      if (closed) {
+        throw new IllegalStateException("supervisor " + name() + " is closed");
+      }
+      Map<String, ProcessSpec> all = new LinkedHashMap<>();
+      processes.forEach((n, p) -> all.put(n, p.spec()));
+      for (ProcessSpec spec : specs) {
+        if (all.putIfAbsent(spec.name(), spec) != null) {
+          throw new IllegalArgumentException("name '" + spec.name() + "' is already registered");
+        }
+      }
+      DependencyGraph.validate(all);
+      for (ProcessSpec spec : specs) {
+        ManagedProcess p = new ManagedProcess(this, spec);
+        processes.put(spec.name(), p);
+        added.add(p);
+      }
+    }
+    for (ProcessController p : added) {
+      publish(new SupervisorEvent.Registered(p.name(), wallNow(), p.spec()));
+    }
+    return added;
+  }
+
+  @Override
+  public CompletionStage<Void> remove(String name) {
+    ManagedProcess p;
+    synchronized (processes) {
+      p = processes.get(name);
+      if (p == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      for (ManagedProcess other : processes.values()) {
+        for (Dependency d : other.spec().dependencies()) {
+          if (d.name().equals(name)) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                "process '" + name + "' cannot be removed: '" + other.name() + "' depends on it"));
+          }
+        }
+      }
+    }
+    return p.stop(Origin.API, "removed from the supervisor").handle((s, e) -> {
+      synchronized (processes) {
+        processes.remove(name, p);
+      }
+      p.release();
+      publish(new SupervisorEvent.Removed(name, wallNow()));
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<ProcessController> controller(String name) {
+    synchronized (processes) {
+      return Optional.ofNullable(processes.get(name));
+    }
+  }
+
+  @Override
+  public Collection<ProcessController> controllers() {
+    synchronized (processes) {
+      return List.copyOf(processes.values());
+    }
+  }
+
+  private Map<String, ManagedProcess> snapshot() {
+    synchronized (processes) {
+      return new LinkedHashMap<>(processes);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> startAll() {
+    Map<String, ManagedProcess> all = snapshot();
+    Map<String, ProcessSpec> specs = new LinkedHashMap<>();
+    all.forEach((n, p) -> specs.put(n, p.spec()));
+    try {
+      DependencyGraph.validate(specs);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Map<String, CompletableFuture<?>> started = new HashMap<>();
+    List<CompletableFuture<?>> wanted = new ArrayList<>();
+    for (String name : DependencyGraph.startOrder(specs)) {
+      ManagedProcess p = all.get(name);
+      if (p.spec().autoStart()) {
+        wanted.add(startWithDependencies(p, all, started));
+      }
+    }
+    return CompletableFuture.allOf(wanted.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<?> startWithDependencies(ManagedProcess p, Map<String, ManagedProcess> all, Map<String, CompletableFuture<?>> started) {
+    CompletableFuture<?> existing = started.get(p.name());
+    if (existing != null) {
+      return existing;
+    }
+    List<CompletableFuture<?>> deps = new ArrayList<>();
+    for (Dependency d : p.spec().dependencies()) {
+      deps.add(startWithDependencies(all.get(d.name()), all, started));
+    }
+    CompletableFuture<?> f;
+    if (deps.isEmpty()) {
+      f = p.start(Origin.DEPENDENCY, "start all").toCompletableFuture();
+    } else {
+      String depNames = String.join(", ", p.spec().dependencies().stream().map(Dependency::name).toList());
+      f = CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
+          .thenCompose(v -> p.start(Origin.DEPENDENCY, "dependencies running: " + depNames));
+    }
+    started.put(p.name(), f);
+    return f;
+  }
+
+  @Override
+  public CompletionStage<Void> stopAll() {
+    return stopAll(Origin.API, "stop all");
+  }
+
+  private CompletableFuture<Void> stopAll(Origin origin, String reason) {
+    Map<String, ManagedProcess> all = snapshot();
+    Map<String, ProcessSpec> specs = new LinkedHashMap<>();
+    all.forEach((n, p) -> specs.put(n, p.spec()));
+    List<String> order = DependencyGraph.startOrder(specs);
+    Map<String, List<String>> dependents = new HashMap<>();
+    for (ProcessSpec s : specs.values()) {
+      for (Dependency d : s.dependencies()) {
+        dependents.computeIfAbsent(d.name(), k -> new ArrayList<>()).add(s.name());
+      }
+    }
+    Map<String, CompletableFuture<?>> stopped = new HashMap<>();
+    for (int i = order.size() - 1; i >= 0; i--) {
+      String name = order.get(i);
+      List<CompletableFuture<?>> before = new ArrayList<>();
+      for (String dep : dependents.getOrDefault(name, List.of())) {
+        before.add(stopped.get(dep));
+      }
+      ManagedProcess p = all.get(name);
+      Supplier<CompletableFuture<?>> stop = () -> p.stop(origin, reason).toCompletableFuture();
+      stopped.put(name, before.isEmpty() ? stop.get()
+          : CompletableFuture.allOf(before.toArray(CompletableFuture[]::new)).handle((v, e) -> null).thenCompose(v -> stop.get()));
+    }
+    return CompletableFuture.allOf(stopped.values().toArray(CompletableFuture[]::new));
+  }
+
+  @Override
+  public AutoCloseable subscribe(SupervisorListener listener) {
+    return events.subscribe(listener);
+  }
+
+  @Override
+  public ProcessStatistics statistics() {
+    long starts = 0;
+    long restarts = 0;
+    long ok = 0;
+    long failed = 0;
+    long recoverNanos = 0;
+    long recoverCount = 0;
+    long uptimeNanos = 0;
+    long uptimeCount = 0;
+    for (ProcessController c : controllers()) {
+      ManagedProcess p = (ManagedProcess) c;
+      ManagedProcess.Counters k = p.counters();
+      starts += k.starts();
+      restarts += k.restarts();
+      ok += k.restartsSucceeded();
+      failed += k.restartsFailed();
+      recoverNanos += k.recoverNanos();
+      recoverCount += k.recoverCount();
+      uptimeNanos += k.uptimeNanos();
+      uptimeCount += k.uptimeCount();
+    }
+    Duration observed = Duration.ofNanos(Math.max(0, now() - createdNanos));
+    return ManagedProcess.statistics(starts, restarts, ok, failed, recoverNanos, recoverCount, uptimeNanos, uptimeCount, observed);
+  }
+
+  @Override
+  public void close() {
+    synchronized (processes) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    if (isLoopThread()) {
+      throw new IllegalStateException("close() must not be called on the supervision thread");
+    }
+    try {
+      stopAll(Origin.SHUTDOWN, "supervisor closing").get(settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      log.warn("Supervisor {}: processes still running after {}; killing them", name(), settings.closeTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warn("Supervisor {}: interrupted while stopping; killing what is left", name());
+    } catch (Exception e) {
+      log.warn("Supervisor {}: stopping failed; killing what is left", name(), e);
+    }
+    for (ManagedProcess p : snapshot().values()) {
+      p.killNow();
+      p.release();
+    }
+    shutdownThreads();
+    try {
+      backend.close();
+    } catch (RuntimeException e) {
+      log.warn("Closing backend {} failed", backend.name(), e);
+    }
+    if (lock != null) {
+      try {
+        lock.release();
+      } catch (IOException e) {
+        log.debug("Releasing the state lock failed", e);
+      }
+    }
+    closeQuietly(lockChannel);
+  }
+
+  private void shutdownThreads() {
+    loop.shutdown();
+    try {
+      if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
+        loop.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      loop.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    if (eventThread != null) {
+      eventThread.shutdown();
+      try {
+        if (!eventThread.awaitTermination(5, TimeUnit.SECONDS)) {
+          eventThread.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        eventThread.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void closeQuietly(@Nullable FileChannel c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        log.debug("Closing the lock file failed", e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Supervisor{" + name() + ", backend=" + backend.name() + ", processes=" + snapshot().keySet() + "}";
+  }
+}

@@ -1,0 +1,622 @@
+package io.github.vigil.internal;
+
+import io.github.vigil.ExitCause;
+import io.github.vigil.ExitInfo;
+import io.github.vigil.HealthState;
+import io.github.vigil.Origin;
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessOperationException;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.ProcessStatistics;
+import io.github.vigil.ProcessStatus;
+import io.github.vigil.RestartDecision;
+import io.github.vigil.RestartHistory;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.RunRecord;
+import io.github.vigil.Scheduler;
+import io.github.vigil.Signal;
+import io.github.vigil.StdStream;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.SupervisorEvent.Command;
+import io.github.vigil.Termination;
+import io.github.vigil.spi.ProcessListener;
+import io.github.vigil.spi.RunningProcess;
+import io.github.vigil.spi.SpawnException;
+import io.github.vigil.spi.SpawnRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One supervised process: its state machine, restarts, stop escalation, history and statistics.
+ *
+ * <p>Every field without {@code volatile} is touched only on the supervisor's thread; the volatile
+ * ones are written there and read anywhere, for {@link #status()} and friends.
+ */
+final class ManagedProcess implements ProcessController {
+  private static final Logger log = LoggerFactory.getLogger(ManagedProcess.class);
+  private static final int HISTORY_LIMIT = 100;
+  private static final Duration TREE_POLL = Duration.ofMillis(20);
+  private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
+  private final DefaultSupervisor sup;
+  private final ProcessSpec spec;
+  private final String name;
+  private final OutputCollector output;
+
+  // supervision-thread state
+  private @Nullable RunningProcess current;
+  private int run;
+  private long runStartNanos;
+  private boolean policyRestart;       // the current run was started by the policy
+  private boolean stopRequested;       // the current run is being stopped on request
+  private boolean pendingStart;        // start again once the stop completes (restart)
+  private long crashNanos = -1;        // first crash not yet recovered from
+  private long killDeadlineNanos;
+  private boolean killed;
+  private RestartHistory restartHistory = RestartHistory.empty();
+  private Scheduler.@Nullable Cancellable graceTimer;
+  private Scheduler.@Nullable Cancellable restartTimer;
+  private Scheduler.@Nullable Cancellable stopTimer;
+  private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
+  private final List<CompletableFuture<ProcessStatus>> stopWaiters = new ArrayList<>();
+  private final ArrayDeque<RunRecord> runs = new ArrayDeque<>();
+
+  // published state
+  private volatile ProcessState state = ProcessState.STOPPED;
+  private volatile long pid = -1;
+  private volatile @Nullable Instant startedAt;
+  private volatile long upSinceNanos;
+  private volatile @Nullable ExitInfo lastExit;
+  private volatile String detail = "";
+  private volatile HealthState health = HealthState.UNKNOWN;
+  private volatile boolean supervised = true;
+  private volatile List<RunRecord> runsView = List.of();
+  private volatile Counters counters = Counters.ZERO;
+  private final long registeredNanos;
+
+  /** Statistics counters, replaced as a whole so readers see a consistent set. */
+  record Counters(long starts, long restarts, long restartsSucceeded, long restartsFailed, long recoverNanos, long recoverCount,
+      long uptimeNanos, long uptimeCount) {
+    static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0, 0);
+  }
+
+  ManagedProcess(DefaultSupervisor sup, ProcessSpec spec) {
+    this.sup = sup;
+    this.spec = spec;
+    this.name = spec.name();
+    this.output = new OutputCollector(name, spec.output(), sup.settings.stateDirectory());
+    this.registeredNanos = sup.now();
+  }
+
+  // --- API -----------------------------------------------------------------------------------
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ProcessSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public CompletionStage<ProcessStatus> start() {
+    return start(Origin.API, "start requested");
+  }
+
+  @Override
+  public CompletionStage<ProcessStatus> stop() {
+    return stop(Origin.API, "stop requested");
+  }
+
+  @Override
+  public CompletionStage<ProcessStatus> restart() {
+    return restart(Origin.API, "restart requested");
+  }
+
+  @Override
+  public ProcessStatus start(Duration timeout) {
+    return await(start(), timeout, "start", ProcessState.RUNNING);
+  }
+
+  @Override
+  public ProcessStatus stop(Duration timeout) {
+    return await(stop(), timeout, "stop", ProcessState.STOPPED);
+  }
+
+  @Override
+  public ProcessStatus restart(Duration timeout) {
+    return await(restart(), timeout, "restart", ProcessState.RUNNING);
+  }
+
+  private ProcessStatus await(CompletionStage<ProcessStatus> stage, Duration timeout, String what, ProcessState target) {
+    try {
+      return stage.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new ProcessOperationException(what + " of '" + name + "' did not reach " + target + " within " + timeout + "; now " + state, status(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessOperationException(what + " of '" + name + "' interrupted", status(), e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ProcessOperationException p) {
+        throw p;
+      }
+      throw new ProcessOperationException(what + " of '" + name + "' failed: " + e.getCause(), status(), e.getCause());
+    }
+  }
+
+  @Override
+  public ProcessStatus status() {
+    ProcessState s = state;
+    Duration uptime = s.isActive() && upSinceNanos != 0 ? Duration.ofNanos(Math.max(0, sup.now() - upSinceNanos)) : Duration.ZERO;
+    return new ProcessStatus(name, s, s.isActive() ? pid : -1, startedAt, uptime, (int) counters.restarts(), lastExit, health,
+        supervised, detail);
+  }
+
+  @Override
+  public List<RunRecord> history() {
+    return runsView;
+  }
+
+  @Override
+  public ProcessStatistics statistics() {
+    Counters k = counters;
+    return statistics(k.starts(), k.restarts(), k.restartsSucceeded(), k.restartsFailed(), k.recoverNanos(), k.recoverCount(),
+        k.uptimeNanos(), k.uptimeCount(), Duration.ofNanos(Math.max(0, sup.now() - registeredNanos)));
+  }
+
+  static ProcessStatistics statistics(long starts, long restarts, long ok, long failed, long recoverNanos, long recoverCount,
+      long uptimeNanos, long uptimeCount, Duration observed) {
+    double hours = observed.toNanos() / 3.6e12;
+    return new ProcessStatistics(starts, restarts, ok, failed, hours > 0 ? restarts / hours : 0.0,
+        Duration.ofNanos(recoverCount == 0 ? 0 : recoverNanos / recoverCount),
+        Duration.ofNanos(uptimeCount == 0 ? 0 : uptimeNanos / uptimeCount), observed);
+  }
+
+  Counters counters() {
+    return counters;
+  }
+
+  @Override
+  public List<String> outputTail(StdStream stream) {
+    return output.tail(stream);
+  }
+
+  @Override
+  public void setSupervised(boolean on) {
+    supervised = on;
+    log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {}", name, on ? "on" : "off");
+  }
+
+  @Override
+  public String toString() {
+    return "ProcessController{" + name + ", " + state + (pid > 0 ? ", pid " + pid : "") + "}";
+  }
+
+  // --- commands (any thread) -------------------------------------------------------------------
+
+  CompletionStage<ProcessStatus> start(Origin origin, String reason) {
+    CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.START, origin, reason));
+      if (origin == Origin.API) {
+        restartHistory = RestartHistory.empty(); // an explicit start resets the start limit, like systemctl reset-failed
+      }
+      switch (state) {
+        case RUNNING -> done.complete(status());
+        case STARTING -> startWaiters.add(done);
+        case STOPPING -> {
+          startWaiters.add(done);
+          pendingStart = true;
+        }
+        case BACKOFF -> {
+          cancel(restartTimer);
+          restartTimer = null;
+          startWaiters.add(done);
+          spawn(origin, reason, false);
+        }
+        default -> {
+          startWaiters.add(done);
+          spawn(origin, reason, false);
+        }
+      }
+    });
+    return done;
+  }
+
+  CompletionStage<ProcessStatus> stop(Origin origin, String reason) {
+    CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.STOP, origin, reason));
+      pendingStart = false;
+      switch (state) {
+        case STOPPED -> done.complete(status());
+        case EXITED, CRASHED, FAILED -> {
+          transition(ProcessState.STOPPED, origin, reason);
+          done.complete(status());
+        }
+        case BACKOFF -> {
+          cancel(restartTimer);
+          restartTimer = null;
+          transition(ProcessState.STOPPED, origin, reason);
+          failStartWaiters("stopped while waiting to restart");
+          done.complete(status());
+        }
+        case STOPPING -> stopWaiters.add(done);
+        case STARTING, RUNNING -> {
+          stopWaiters.add(done);
+          failStartWaiters("stopped before it was running");
+          beginStop(origin, reason);
+        }
+      }
+    });
+    return done;
+  }
+
+  CompletionStage<ProcessStatus> restart(Origin origin, String reason) {
+    CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.RESTART, origin, reason));
+      if (origin == Origin.API) {
+        restartHistory = RestartHistory.empty();
+      }
+      switch (state) {
+        case STARTING, RUNNING -> {
+          failStartWaiters("restarted before it was running");
+          startWaiters.add(done);
+          pendingStart = true;
+          beginStop(origin, reason);
+        }
+        case STOPPING -> {
+          startWaiters.add(done);
+          pendingStart = true;
+        }
+        case BACKOFF -> {
+          cancel(restartTimer);
+          restartTimer = null;
+          startWaiters.add(done);
+          spawn(origin, reason, false);
+        }
+        default -> {
+          startWaiters.add(done);
+          spawn(origin, reason, false);
+        }
+      }
+    });
+    return done;
+  }
+
+  // --- transitions (supervision thread) ---------------------------------------------------------
+
+  private void transition(ProcessState to, Origin origin, String reason) {
+    ProcessState from = state;
+    if (from == to) {
+      return;
+    }
+    state = to;
+    detail = reason;
+    sup.publish(new SupervisorEvent.StateChanged(name, sup.wallNow(), from, to, origin, reason));
+  }
+
+  private void spawn(Origin origin, String reason, boolean byPolicy) {
+    run++;
+    int thisRun = run;
+    policyRestart = byPolicy;
+    stopRequested = false;
+    killed = false;
+    Counters k = counters;
+    counters = new Counters(k.starts() + 1, k.restarts() + (byPolicy ? 1 : 0), k.restartsSucceeded(), k.restartsFailed(),
+        k.recoverNanos(), k.recoverCount(), k.uptimeNanos(), k.uptimeCount());
+    transition(ProcessState.STARTING, origin, reason);
+    runStartNanos = sup.now();
+    Instant wallStart = sup.wallNow();
+    startedAt = wallStart;
+    Map<String, String> env = spec.environment().resolve(System.getenv());
+    Path dir = spec.workingDirectory().orElse(null);
+    RunningProcess proc;
+    try {
+      StartChecks.checkDirectory(dir);
+      Path exe = StartChecks.resolveExecutable(spec.command().get(0), dir, env);
+      proc = sup.backend.spawn(new SpawnRequest(name, spec.command(), dir, env, exe), new Listener(thisRun));
+    } catch (StartChecks.Failure | SpawnException e) {
+      startFailed(thisRun, wallStart, e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      startFailed(thisRun, wallStart, "backend " + sup.backend.name() + " failed: " + e);
+      return;
+    }
+    current = proc;
+    pid = proc.pid();
+    upSinceNanos = runStartNanos;
+    addRun(new RunRecord(thisRun, proc.pid(), wallStart, null, null, null));
+    log.atInfo().addKeyValue("process", name).addKeyValue("pid", proc.pid()).log("Started process {} (pid {}, run {})", name, proc.pid(), thisRun);
+    sup.publish(new SupervisorEvent.Started(name, wallStart, proc.pid(), thisRun));
+    if (spec.startupGrace().isZero()) {
+      becomeRunning();
+    } else {
+      graceTimer = sup.schedule(spec.startupGrace(), () -> {
+        if (run == thisRun && state == ProcessState.STARTING) {
+          becomeRunning();
+        }
+      });
+    }
+  }
+
+  private void becomeRunning() {
+    graceTimer = null;
+    transition(ProcessState.RUNNING, Origin.PROCESS, "up for its startup grace of " + spec.startupGrace());
+    Counters k = counters;
+    long recover = 0;
+    long recoverCount = 0;
+    Duration ttr = null;
+    if (crashNanos >= 0) {
+      recover = sup.now() - crashNanos;
+      recoverCount = 1;
+      ttr = Duration.ofNanos(recover);
+      crashNanos = -1;
+    }
+    counters = new Counters(k.starts(), k.restarts(), k.restartsSucceeded() + (policyRestart ? 1 : 0), k.restartsFailed(),
+        k.recoverNanos() + recover, k.recoverCount() + recoverCount, k.uptimeNanos(), k.uptimeCount());
+    if (ttr != null) {
+      RunRecord r = runs.pollLast();
+      if (r != null) {
+        addRun(new RunRecord(r.run(), r.pid(), r.startedAt(), r.endedAt(), r.exit(), ttr));
+      }
+    }
+    ProcessStatus s = status();
+    List<CompletableFuture<ProcessStatus>> waiters = new ArrayList<>(startWaiters);
+    startWaiters.clear();
+    waiters.forEach(w -> w.complete(s));
+  }
+
+  private void startFailed(int thisRun, Instant wallStart, String message) {
+    log.atWarn().addKeyValue("process", name).log("Process {} could not start: {}", name, message);
+    addRun(new RunRecord(thisRun, -1, wallStart, null, null, null));
+    ExitInfo exit = new ExitInfo(new Termination.Unknown("not started"), ExitCause.START_FAILED, Duration.ZERO, sup.wallNow(), message, -1);
+    ended(thisRun, exit);
+  }
+
+  /** A report from the backend, already on the supervision thread. */
+  private void exited(int thisRun, Termination termination) {
+    if (thisRun != run || current == null) {
+      return;
+    }
+    output.flush();
+    long runNanos = Math.max(0, sup.now() - runStartNanos);
+    ExitCause cause = stopRequested ? ExitCause.KILLED_BY_SUPERVISOR : spec.restartPolicy().classify(termination);
+    String message = stopRequested ? "stopped on request" + (killed ? " (killed after the stop timeout of " + spec.stopTimeout() + ")" : "") : "";
+    ExitInfo exit = new ExitInfo(termination, cause, Duration.ofNanos(runNanos), sup.wallNow(), message, -1);
+    Counters k = counters;
+    counters = new Counters(k.starts(), k.restarts(), k.restartsSucceeded(), k.restartsFailed(), k.recoverNanos(), k.recoverCount(),
+        k.uptimeNanos() + runNanos, k.uptimeCount() + 1);
+    ended(thisRun, exit);
+  }
+
+  /** A run is over (exited or never started): record it, then stop, rest or restart. */
+  private void ended(int thisRun, ExitInfo exit) {
+    cancel(graceTimer);
+    graceTimer = null;
+    boolean wasStarting = state == ProcessState.STARTING;
+    lastExit = exit;
+    RunRecord r = runs.pollLast();
+    if (r != null && r.run() == thisRun) {
+      addRun(new RunRecord(r.run(), r.pid(), r.startedAt(), exit.at(), exit, r.timeToRecover()));
+    } else if (r != null) {
+      addRun(r);
+    }
+    sup.publish(new SupervisorEvent.Exited(name, exit.at(), thisRun, exit));
+    if (policyRestart && wasStarting) {
+      Counters k = counters;
+      counters = new Counters(k.starts(), k.restarts(), k.restartsSucceeded(), k.restartsFailed() + 1, k.recoverNanos(),
+          k.recoverCount(), k.uptimeNanos(), k.uptimeCount());
+    }
+    if (state == ProcessState.STOPPING) {
+      awaitTreeThenStop();
+      return;
+    }
+    RunningProcess old = current;
+    current = null;
+    pid = -1;
+    if (old != null && old.isTreeAlive()) {
+      // like systemd's KillMode=control-group: what the dead process left behind goes with it
+      log.atWarn().addKeyValue("process", name).log("Process {} exited but left descendants running; killing them", name);
+      old.signalTree(Signal.SIGKILL);
+    }
+    boolean failure = exit.cause().isFailure();
+    if (failure) {
+      log.atWarn().addKeyValue("process", name).log("Process {} ended: {}", name, exit);
+      if (crashNanos < 0) {
+        crashNanos = sup.now();
+      }
+    } else {
+      log.atInfo().addKeyValue("process", name).log("Process {} ended: {}", name, exit);
+    }
+    transition(failure ? ProcessState.CRASHED : ProcessState.EXITED, Origin.PROCESS, exit.toString());
+    if (!supervised) {
+      failStartWaiters("ended while supervision is off: " + exit);
+      return;
+    }
+    RestartPolicy policy = spec.restartPolicy();
+    RestartDecision decision = policy.decide(exit, restartHistory, sup.now(), sup.settings.random());
+    if (decision instanceof RestartDecision.Restart restart) {
+      Duration delay = restart.delay();
+      int attempt = restart.attempt();
+      String why = "restart attempt " + attempt + " after " + exit.cause();
+      log.atWarn().addKeyValue("process", name).log("Process {}: {} in {} (start limit {} per {})", name, why, delay,
+          policy.maxRestarts(), policy.window());
+      transition(ProcessState.BACKOFF, Origin.POLICY, why + " in " + delay);
+      sup.publish(new SupervisorEvent.RestartScheduled(name, sup.wallNow(), attempt, delay, exit));
+      Runnable restartNow = () -> {
+        restartTimer = null;
+        if (state != ProcessState.BACKOFF) {
+          return;
+        }
+        restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), policy.maxRestarts() + 1);
+        spawn(Origin.POLICY, why, true);
+      };
+      if (delay.isZero() && exit.cause() != ExitCause.START_FAILED) {
+        restartNow.run(); // no timer hop: crash-to-restart latency is the spawn alone
+      } else if (delay.isZero()) {
+        sup.onLoopLater(restartNow); // a failed start would otherwise recurse into the next one
+      } else {
+        restartTimer = sup.schedule(delay, restartNow);
+      }
+    } else if (decision instanceof RestartDecision.GiveUp giveUp) {
+      log.atError().addKeyValue("process", name).log("Process {} failed: {}", name, giveUp.reason());
+      transition(ProcessState.FAILED, Origin.POLICY, giveUp.reason());
+      sup.publish(new SupervisorEvent.Failed(name, sup.wallNow(), giveUp.reason(), exit));
+      failStartWaiters("failed: " + giveUp.reason());
+    } else {
+      failStartWaiters("ended: " + exit);
+    }
+  }
+
+  private void beginStop(Origin origin, String reason) {
+    RunningProcess proc = current;
+    cancel(graceTimer);
+    graceTimer = null;
+    transition(ProcessState.STOPPING, origin, reason);
+    stopRequested = true;
+    killDeadlineNanos = sup.now() + spec.stopTimeout().toNanos();
+    if (proc == null) {
+      return;
+    }
+    log.atInfo().addKeyValue("process", name).addKeyValue("pid", proc.pid())
+        .log("Stopping process {} (pid {}) with {} ({})", name, proc.pid(), spec.stopSignal(), reason);
+    proc.signalTree(spec.stopSignal());
+    int thisRun = run;
+    stopTimer = sup.schedule(spec.stopTimeout(), () -> {
+      if (run == thisRun && state == ProcessState.STOPPING) {
+        killTree("did not stop within " + spec.stopTimeout());
+      }
+    });
+  }
+
+  private void killTree(String why) {
+    RunningProcess proc = current;
+    if (proc != null && !killed) {
+      killed = true;
+      log.atWarn().addKeyValue("process", name).log("Process {} {}; sending SIGKILL to it and its descendants", name, why);
+      proc.signalTree(Signal.SIGKILL);
+    }
+  }
+
+  /** The main process is gone; wait for its descendants (they got the stop signal too), then STOPPED. */
+  private void awaitTreeThenStop() {
+    RunningProcess proc = current;
+    if (proc != null && proc.isTreeAlive()) {
+      long now = sup.now();
+      if (now >= killDeadlineNanos) {
+        killTree("left descendants running past the stop timeout");
+      }
+      if (killed && now >= killDeadlineNanos + KILL_GRACE.toNanos()) {
+        log.atError().addKeyValue("process", name).log("Descendants of {} survive SIGKILL; giving up on them", name);
+      } else {
+        int thisRun = run;
+        sup.schedule(TREE_POLL, () -> {
+          if (run == thisRun && state == ProcessState.STOPPING) {
+            awaitTreeThenStop();
+          }
+        });
+        return;
+      }
+    }
+    cancel(stopTimer);
+    stopTimer = null;
+    current = null;
+    pid = -1;
+    stopRequested = false;
+    transition(ProcessState.STOPPED, Origin.PROCESS, "stopped");
+    log.atInfo().addKeyValue("process", name).log("Process {} stopped", name);
+    ProcessStatus s = status();
+    List<CompletableFuture<ProcessStatus>> waiters = new ArrayList<>(stopWaiters);
+    stopWaiters.clear();
+    waiters.forEach(w -> w.complete(s));
+    if (pendingStart) {
+      pendingStart = false;
+      spawn(Origin.API, "start after stop", false);
+    }
+  }
+
+  private void failStartWaiters(String why) {
+    if (startWaiters.isEmpty()) {
+      return;
+    }
+    ProcessStatus s = status();
+    List<CompletableFuture<ProcessStatus>> waiters = new ArrayList<>(startWaiters);
+    startWaiters.clear();
+    ProcessOperationException e = new ProcessOperationException("process '" + name + "' did not reach RUNNING: " + why, s);
+    waiters.forEach(w -> w.completeExceptionally(e));
+  }
+
+  private void addRun(RunRecord r) {
+    runs.addLast(r);
+    while (runs.size() > HISTORY_LIMIT) {
+      runs.removeFirst();
+    }
+    runsView = List.copyOf(runs);
+  }
+
+  private static void cancel(Scheduler.@Nullable Cancellable c) {
+    if (c != null) {
+      c.cancel();
+    }
+  }
+
+  /** Last resort at close: SIGKILL whatever is left, from any thread. */
+  void killNow() {
+    RunningProcess proc = current;
+    if (proc != null && proc.isTreeAlive()) {
+      log.atWarn().addKeyValue("process", name).log("Killing process {} at close", name);
+      proc.signalTree(Signal.SIGKILL);
+      long deadline = System.nanoTime() + KILL_GRACE.toNanos();
+      while (proc.isTreeAlive() && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  /** Frees what the process holds once it is stopped and forgotten. */
+  void release() {
+    output.close();
+  }
+
+  /** Receives the backend's reports for one run and hands exits to the supervision thread. */
+  private final class Listener implements ProcessListener {
+    private final int runNumber;
+
+    Listener(int runNumber) {
+      this.runNumber = runNumber;
+    }
+
+    @Override
+    public void onOutput(StdStream stream, byte[] buffer, int offset, int length) {
+      output.accept(stream, buffer, offset, length);
+    }
+
+    @Override
+    public void onExit(Termination termination) {
+      sup.onLoop(() -> exited(runNumber, termination));
+    }
+  }
+}

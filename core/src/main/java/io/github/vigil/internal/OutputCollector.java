@@ -1,0 +1,162 @@
+package io.github.vigil.internal;
+
+import io.github.vigil.OutputSpec;
+import io.github.vigil.StdStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes what a child writes and keeps it where the spec says: the last lines in memory, a rotated
+ * file, SLF4J. Never blocks on the child's behalf beyond a file write. One instance per process,
+ * kept across runs, so the output of a crashed run is still there after the restart.
+ */
+final class OutputCollector implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OutputCollector.class);
+
+  private final String process;
+  private final OutputSpec spec;
+  private final Logger outputLog;
+  private final StreamState out;
+  private final StreamState err;
+
+  OutputCollector(String process, OutputSpec spec, @Nullable Path stateDirectory) {
+    this.process = process;
+    this.spec = spec;
+    this.outputLog = LoggerFactory.getLogger("vigil.output." + process);
+    this.out = new StreamState(StdStream.STDOUT, file(spec.stdoutFile(), stateDirectory));
+    this.err = new StreamState(StdStream.STDERR, file(spec.stderrFile(), stateDirectory));
+  }
+
+  private @Nullable RotatingFile file(@Nullable Path configured, @Nullable Path stateDirectory) {
+    if (configured == null) {
+      return null;
+    }
+    Path p = configured.isAbsolute() || stateDirectory == null ? configured : stateDirectory.resolve("logs").resolve(configured);
+    try {
+      return new RotatingFile(p, spec.maxFileBytes(), spec.backups());
+    } catch (IOException e) {
+      log.atWarn().addKeyValue("process", process).setCause(e).log("Cannot open log file {} of process {}; output goes to memory only", p, process);
+      return null;
+    }
+  }
+
+  void accept(StdStream stream, byte[] buffer, int offset, int length) {
+    (stream == StdStream.STDOUT ? out : err).accept(buffer, offset, length);
+  }
+
+  /** Ends a run: a last line without a newline is kept too. */
+  void flush() {
+    out.flushPartial();
+    err.flushPartial();
+  }
+
+  List<String> tail(StdStream stream) {
+    return (stream == StdStream.STDOUT ? out : err).tail();
+  }
+
+  @Override
+  public void close() {
+    flush();
+    out.close();
+    err.close();
+  }
+
+  private final class StreamState {
+    private final StdStream stream;
+    private final @Nullable RotatingFile file;
+    private final ArrayDeque<String> tail = new ArrayDeque<>();
+    private final byte[] partial = new byte[OutputSpec.MAX_LINE_CHARS];
+    private int partialLength;
+    private boolean fileFailed;
+
+    StreamState(StdStream stream, @Nullable RotatingFile file) {
+      this.stream = stream;
+      this.file = file;
+    }
+
+    synchronized void accept(byte[] buffer, int offset, int length) {
+      if (file != null && !fileFailed) {
+        try {
+          file.write(buffer, offset, length);
+        } catch (IOException e) {
+          fileFailed = true;
+          log.atWarn().addKeyValue("process", process).setCause(e).log("Writing the {} log of process {} failed; file output stops", stream, process);
+        }
+      }
+      if (spec.tailLines() == 0 && !spec.logToSlf4j()) {
+        return;
+      }
+      int end = offset + length;
+      int start = offset;
+      for (int i = offset; i < end; i++) {
+        if (buffer[i] == '\n') {
+          appendPartial(buffer, start, i - start);
+          emitLine();
+          start = i + 1;
+        }
+      }
+      appendPartial(buffer, start, end - start);
+    }
+
+    private void appendPartial(byte[] buffer, int from, int length) {
+      while (length > 0) {
+        int n = Math.min(length, partial.length - partialLength);
+        System.arraycopy(buffer, from, partial, partialLength, n);
+        partialLength += n;
+        from += n;
+        length -= n;
+        if (partialLength == partial.length) {
+          emitLine(); // an over-long line is split rather than grown without bound
+        }
+      }
+    }
+
+    private void emitLine() {
+      int len = partialLength;
+      if (len > 0 && partial[len - 1] == '\r') {
+        len--;
+      }
+      String line = new String(partial, 0, len, StandardCharsets.UTF_8);
+      partialLength = 0;
+      if (spec.tailLines() > 0) {
+        if (tail.size() == spec.tailLines()) {
+          tail.removeFirst();
+        }
+        tail.addLast(line);
+      }
+      if (spec.logToSlf4j()) {
+        if (stream == StdStream.STDOUT) {
+          outputLog.atInfo().addKeyValue("process", process).addKeyValue("stream", "stdout").log(line);
+        } else {
+          outputLog.atWarn().addKeyValue("process", process).addKeyValue("stream", "stderr").log(line);
+        }
+      }
+    }
+
+    synchronized void flushPartial() {
+      if (partialLength > 0) {
+        emitLine();
+      }
+    }
+
+    synchronized List<String> tail() {
+      return List.copyOf(tail);
+    }
+
+    synchronized void close() {
+      if (file != null) {
+        try {
+          file.close();
+        } catch (IOException e) {
+          log.debug("Closing log file of {} failed", process, e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package io.github.vigil.spi;
+
+import io.github.vigil.Signal;
+import io.github.vigil.StdStream;
+import io.github.vigil.Termination;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The portable backend, on {@link ProcessBuilder} and {@link ProcessHandle}: works wherever a JDK runs.
+ *
+ * <p>What it cannot do, and the Linux backend can: the JDK reports a death by signal as exit status
+ * 128 + signal (so {@code exit(137)} and {@code SIGKILL} look alike; such exits are reported as an
+ * {@linkplain Termination.Signaled#exact() inexact} signal), it never sees a core-dump flag, and it
+ * keeps one "process reaper" thread per child. Descendants are found through
+ * {@link ProcessHandle#descendants()} when a signal is sent: a grandchild orphaned before that is
+ * out of its reach. Signals other than {@code SIGTERM} and {@code SIGKILL} go through {@code kill -s}.
+ *
+ * <p>Its own threads: one, {@code vigil-<supervisor>-output}, drains every child's standard output
+ * and error by polling {@link InputStream#available()} so that no read ever blocks it, and reports
+ * each exit after the last output of that run. Thread-safe.
+ */
+public final class JdkProcessBackend implements ProcessBackend {
+  private static final Logger log = LoggerFactory.getLogger(JdkProcessBackend.class);
+  private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+  private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  private final String supervisorName;
+  private final ConcurrentLinkedQueue<Child> added = new ConcurrentLinkedQueue<>();
+  private final Thread pump;
+  private volatile boolean closed;
+
+  /** A backend whose output thread is named after {@code context}'s supervisor. */
+  public JdkProcessBackend(BackendContext context) {
+    this.supervisorName = context.supervisorName();
+    this.pump = new Thread(this::pumpLoop, "vigil-" + supervisorName + "-output");
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  @Override
+  public String name() {
+    return "jdk";
+  }
+
+  @Override
+  public RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
+    if (closed) {
+      throw new IllegalStateException("backend is closed");
+    }
+    List<String> command = new ArrayList<>(request.command());
+    command.set(0, request.executable().toString());
+    ProcessBuilder pb = new ProcessBuilder(command);
+    request.directory().ifPresent(d -> pb.directory(d.toFile()));
+    pb.environment().clear();
+    pb.environment().putAll(request.environment());
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File(WINDOWS ? "NUL" : "/dev/null")));
+    Process process;
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
+    }
+    Child child = new Child(request.name(), process, listener);
+    added.add(child);
+    process.onExit().whenComplete((p, e) -> {
+      child.exited = true;
+      LockSupport.unpark(pump);
+    });
+    LockSupport.unpark(pump);
+    return child;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    LockSupport.unpark(pump);
+    try {
+      pump.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // --- the output thread ---------------------------------------------------------------------
+
+  private void pumpLoop() {
+    List<Child> children = new ArrayList<>();
+    byte[] buffer = new byte[64 * 1024];
+    long idle = 0;
+    while (!closed || !children.isEmpty() || !added.isEmpty()) {
+      for (Child c; (c = added.poll()) != null; ) {
+        children.add(c);
+      }
+      boolean readAny = false;
+      for (int i = children.size() - 1; i >= 0; i--) {
+        Child c = children.get(i);
+        boolean exited = c.exited; // read before draining: all output written before the exit is drained below
+        readAny |= drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer);
+        readAny |= drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer);
+        if (exited && !readAny || exited && closed) {
+          drainFully(c, buffer);
+          children.remove(i);
+          c.reportExit();
+        }
+      }
+      if (closed && children.isEmpty()) {
+        break;
+      }
+      if (readAny) {
+        idle = 0;
+      } else {
+        idle = idle == 0 ? TimeUnit.MILLISECONDS.toNanos(1) : Math.min(MAX_IDLE_NANOS, idle * 2);
+        LockSupport.parkNanos(this, idle);
+      }
+    }
+  }
+
+  private void drainFully(Child c, byte[] buffer) {
+    while (drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer) | drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer)) {
+      // read what the JDK buffered when the process ended
+    }
+  }
+
+  /** Reads what is available without blocking; true if anything was read. */
+  private static boolean drain(Child c, StdStream stream, InputStream in, byte[] buffer) {
+    try {
+      int available = in.available();
+      if (available <= 0) {
+        return false;
+      }
+      int n = in.read(buffer, 0, Math.min(available, buffer.length));
+      if (n <= 0) {
+        return false;
+      }
+      c.listener.onOutput(stream, buffer, 0, n);
+      return true;
+    } catch (IOException e) {
+      return false; // closed by the JDK after the exit: nothing more to read
+    } catch (RuntimeException e) {
+      log.warn("Output listener of {} failed", c.name, e);
+      return false;
+    }
+  }
+
+  // --- one child -----------------------------------------------------------------------------
+
+  private static final class Child implements RunningProcess {
+    final String name;
+    final Process process;
+    final ProcessHandle handle;
+    final ProcessListener listener;
+    final Set<ProcessHandle> descendants = new LinkedHashSet<>(); // guarded by itself
+    volatile boolean exited;
+
+    Child(String name, Process process, ProcessListener listener) {
+      this.name = name;
+      this.process = process;
+      this.handle = process.toHandle();
+      this.listener = listener;
+    }
+
+    void reportExit() {
+      try {
+        process.getInputStream().close();
+        process.getErrorStream().close();
+        process.getOutputStream().close();
+      } catch (IOException e) {
+        log.debug("Closing the pipes of {} failed", name, e);
+      }
+      listener.onExit(termination(process.exitValue()));
+    }
+
+    @Override
+    public long pid() {
+      return handle.pid();
+    }
+
+    @Override
+    public boolean signal(Signal signal) {
+      return send(handle, signal);
+    }
+
+    @Override
+    public boolean signalTree(Signal signal) {
+      List<ProcessHandle> targets = new ArrayList<>();
+      synchronized (descendants) {
+        if (handle.isAlive()) {
+          handle.descendants().forEach(descendants::add); // collect before the root dies and they are re-parented
+        }
+        descendants.removeIf(h -> !h.isAlive());
+        targets.addAll(descendants);
+      }
+      boolean any = send(handle, signal);
+      for (ProcessHandle h : targets) {
+        any |= send(h, signal);
+      }
+      return any;
+    }
+
+    @Override
+    public boolean isTreeAlive() {
+      if (handle.isAlive()) {
+        return true;
+      }
+      synchronized (descendants) {
+        descendants.removeIf(h -> !h.isAlive());
+        return !descendants.isEmpty();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "JdkProcess{" + name + ", pid " + handle.pid() + "}";
+    }
+  }
+
+  /** Delivers a signal to a handle that still names the same process (the JDK checks the start time). */
+  static boolean send(ProcessHandle h, Signal signal) {
+    if (!h.isAlive()) {
+      return false;
+    }
+    switch (signal) {
+      case SIGTERM:
+        return h.destroy();
+      case SIGKILL:
+        return h.destroyForcibly();
+      default:
+        if (WINDOWS) {
+          return h.destroy();
+        }
+        try {
+          Process kill = new ProcessBuilder("kill", "-s", signal.shortName(), Long.toString(h.pid()))
+              .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+          return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+        } catch (IOException e) {
+          log.warn("Cannot send {} to {}: {}", signal, h.pid(), e.toString());
+          return false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+    }
+  }
+
+  /** The JDK's exit value as a termination: on Unix, 129 to 192 mean 128 + a signal (inexact: exit(137) looks the same). */
+  static Termination termination(int exitValue) {
+    if (!WINDOWS && exitValue > 128 && exitValue <= 128 + 64) {
+      int sig = exitValue - 128;
+      return new Termination.Signaled(sig, Signal.nameOf(sig), false, false);
+    }
+    return new Termination.Exited(exitValue);
+  }
+}

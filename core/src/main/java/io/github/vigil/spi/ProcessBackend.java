@@ -1,0 +1,25 @@
+package io.github.vigil.spi;
+
+/**
+ * Spawns processes, signals them and watches them end: what differs between operating systems.
+ * The supervision engine above it is the same for every backend.
+ *
+ * <p>Implementations must be thread-safe and must not keep a thread per process.
+ */
+public interface ProcessBackend extends AutoCloseable {
+
+  /** The provider's name: {@code "jdk"}, {@code "linux"}. */
+  String name();
+
+  /**
+   * Spawns one run, draining its standard output and error into {@code listener} so the child never
+   * blocks on a full pipe, and calling {@link ProcessListener#onExit} once when it ends.
+   *
+   * @throws SpawnException when the operating system refuses to start it; the message says why
+   */
+  RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException;
+
+  /** Releases the backend's threads and resources. Processes must have been stopped before. */
+  @Override
+  void close();
+}

@@ -1,0 +1,20 @@
+package io.github.vigil.spi;
+
+import io.github.vigil.StdStream;
+import io.github.vigil.Termination;
+
+/**
+ * What a backend reports about one spawned run. Called from the backend's threads.
+ *
+ * <p>{@link #onOutput} is called by one thread at a time per run, in order; {@link #onExit} exactly
+ * once, after the process has been reaped. Output still buffered in a pipe may arrive after the exit.
+ * Implementations must not block.
+ */
+public interface ProcessListener {
+
+  /** Bytes the child wrote; the array may be reused once the call returns. */
+  void onOutput(StdStream stream, byte[] buffer, int offset, int length);
+
+  /** The run ended. */
+  void onExit(Termination termination);
+}

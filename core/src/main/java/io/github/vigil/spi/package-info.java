@@ -1,0 +1,10 @@
+/**
+ * The backend SPI: how the supervision engine spawns, signals and watches processes on a given
+ * operating system. {@link io.github.vigil.spi.JdkProcessBackend} is the portable default; the
+ * {@code vigil-linux-native} module adds a faster, exact Linux backend found through
+ * {@link java.util.ServiceLoader}.
+ */
+@NullMarked
+package io.github.vigil.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,70 @@
+package io.github.vigil.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Looks at real processes from outside, through /proc and {@link ProcessHandle}. */
+public final class Processes {
+  private Processes() {}
+
+  /** Every live process whose command line contains {@code marker}. */
+  public static List<ProcessHandle> withMarker(String marker) {
+    List<ProcessHandle> found = new ArrayList<>();
+    ProcessHandle.allProcesses().forEach(h -> {
+      if (cmdline(h.pid()).map(c -> c.contains(marker)).orElse(false) && !isZombie(h.pid())) {
+        found.add(h);
+      }
+    });
+    return found;
+  }
+
+  /** The NUL-separated command line as one string, or empty if gone. */
+  public static Optional<String> cmdline(long pid) {
+    try {
+      return Optional.of(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"))).replace('\0', ' '));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether /proc says the process is a zombie (dead, waiting to be reaped). */
+  public static boolean isZombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Waits until {@code check} holds, polling; false on timeout. */
+  public static boolean eventually(Duration timeout, java.util.function.BooleanSupplier check) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (check.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(10);
+    }
+    return check.getAsBoolean();
+  }
+
+  /** Sends a signal with the kill command, as an outsider would. */
+  public static void kill(long pid, String signal) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IOException("kill -s " + signal + " " + pid + " failed");
+    }
+  }
+
+  /** Threads of this JVM whose names start with {@code vigil-}. */
+  public static List<String> vigilThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.startsWith("vigil-")).sorted().toList();
+  }
+}
