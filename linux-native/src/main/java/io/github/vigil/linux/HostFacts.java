@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>System properties: {@code vigil.linux.setpriv} (a path, or {@code none} to run children without
  * a death signal), {@code vigil.linux.subreaper} ({@code false} to leave the JVM's orphan handling
- * alone).
+ * alone), {@code vigil.linux.cgroups} ({@code false} to run without per-run cgroups).
  *
  * <p>Immutable and thread-safe.
  *

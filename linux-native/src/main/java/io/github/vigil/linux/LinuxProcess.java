@@ -94,8 +94,11 @@ final class LinuxProcess implements RunningProcess {
         any |= groupKill(signal); // the group id is the unreaped leader's pid: it cannot name anyone else
       }
     }
+    if (leaderReaped && !isTreeAlive()) {
+      return false; // seen empty: from now on nothing is signalled, whoever takes over the numbers
+    }
     if (cgroups != null) {
-      if (signal == Signal.SIGKILL && cgroups.kill()) {
+      if (signal == Signal.SIGKILL && cgroups.populated() && cgroups.kill()) {
         any = true;
       } else {
         for (int member : cgroups.pids()) {

@@ -100,6 +100,11 @@ final class LinuxProcessBackend implements ProcessBackend {
   private long nextSweep;
 
   LinuxProcessBackend(BackendContext context, HostFacts facts) {
+    this(context, facts, !"false".equals(System.getProperty("vigil.linux.cgroups")));
+  }
+
+  /** As above; {@code useCgroups} false runs without per-run cgroups, as on a machine where none is writable. */
+  LinuxProcessBackend(BackendContext context, HostFacts facts, boolean useCgroups) {
     this.supervisorName = context.supervisorName();
     this.facts = facts;
     this.proc = new ProcFs();
@@ -110,7 +115,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     this.marker = MARKER_VARIABLE + "=" + id;
     this.stateFile = new StateFile(state);
     String baseName = "vigil-" + id;
-    CgroupLayout layout = facts.cgroupLayout();
+    CgroupLayout layout = useCgroups ? facts.cgroupLayout() : new CgroupLayout(null, null, null);
     if (stateFile.enabled()) {
       StateFile.Contents previous = stateFile.read();
       Set<Path> bases = new LinkedHashSet<>(previous.bases());

@@ -16,6 +16,11 @@ final class Backends {
     return new LinuxProcessBackend(new BackendContext(name, stateDirectory), HostFacts.detect());
   }
 
+  /** A backend with or without per-run cgroups (without: trees are found through session and group). */
+  static LinuxProcessBackend create(String name, boolean cgroups) {
+    return new LinuxProcessBackend(new BackendContext(name, null), HostFacts.detect(), cgroups);
+  }
+
   static SpawnRequest sh(String name, String script) {
     return request(name, null, Map.of(), "/bin/sh", "-c", script);
   }
