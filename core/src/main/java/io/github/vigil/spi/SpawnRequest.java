@@ -1,5 +1,7 @@
 package io.github.vigil.spi;
 
+import org.jspecify.annotations.Nullable;
+
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
@@ -22,7 +24,8 @@ import java.util.Optional;
  *     per-process resource limits), and ignores keys it does not know
  */
 public record SpawnRequest(
-    String name, List<String> command, Path workingDirectory, Map<String, String> environment, Path executable, Map<String, String> labels) {
+    String name, List<String> command, @Nullable Path workingDirectory, Map<String, String> environment, Path executable,
+    Map<String, String> labels) {
 
   public SpawnRequest {
     requireNonNull(name, "name");
@@ -33,7 +36,7 @@ public record SpawnRequest(
   }
 
   /** A request without labels. */
-  public SpawnRequest(String name, List<String> command, Path workingDirectory, Map<String, String> environment, Path executable) {
+  public SpawnRequest(String name, List<String> command, @Nullable Path workingDirectory, Map<String, String> environment, Path executable) {
     this(name, command, workingDirectory, environment, executable, Map.of());
   }
 
