@@ -359,7 +359,6 @@ final class ManagedProcess implements ProcessController {
 
   private void becomeRunning() {
     graceTimer = null;
-    transition(ProcessState.RUNNING, Origin.PROCESS, "up for its startup grace of " + spec.startupGrace());
     Counters k = counters;
     long recover = 0;
     long recoverCount = 0;
@@ -378,6 +377,8 @@ final class ManagedProcess implements ProcessController {
         addRun(new RunRecord(r.run(), r.pid(), r.startedAt(), r.endedAt(), r.exit(), ttr));
       }
     }
+    // publish RUNNING only once the counters and the history say so too: a listener reading them must see it
+    transition(ProcessState.RUNNING, Origin.PROCESS, "up for its startup grace of " + spec.startupGrace());
     ProcessStatus s = status();
     List<CompletableFuture<ProcessStatus>> waiters = new ArrayList<>(startWaiters);
     startWaiters.clear();
