@@ -8,7 +8,9 @@ import io.github.vigil.linux.proc.ProcFs;
 import io.github.vigil.linux.proc.ProcStat;
 import io.github.vigil.spi.ProcessListener;
 import io.github.vigil.spi.RunningProcess;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,37 +85,38 @@ final class LinuxProcess implements RunningProcess {
       sentKill = true;
     }
     boolean any = false;
-    boolean leaderReaped;
+    boolean groupReached;
     synchronized (this) {
       if (treeGone) {
         return false;
       }
-      leaderReaped = reaped;
+      groupReached = !reaped;
       if (!reaped) {
-        any |= send(pidfd, signal);
-        any |= groupKill(signal); // the group id is the unreaped leader's pid: it cannot name anyone else
+        // the leader cannot leave its group (it leads its session), and its unreaped pid keeps the group id
+        // from being reused: one kill(-pgid) reaches it and every member still in the group, exactly once
+        any |= groupKill(signal);
       }
     }
-    if (leaderReaped && !isTreeAlive()) {
+    if (!groupReached && !isTreeAlive()) {
       return false; // seen empty: from now on nothing is signalled, whoever takes over the numbers
     }
+    Set<Integer> reached = new HashSet<>();
     if (cgroups != null) {
       if (signal == Signal.SIGKILL && cgroups.populated() && cgroups.kill()) {
-        any = true;
-      } else {
-        for (int member : cgroups.pids()) {
-          if (member != pid || leaderReaped) {
-            any |= sendTo(member, signal, st -> proc.read(member, "cgroup").map(cgroups::contains).orElse(false));
-          }
-        }
+        return true;
+      }
+      for (int member : cgroups.pids()) {
+        reached.add(member);
+        any |= sendTo(member, signal, st -> !(groupReached && st.pgrp() == pid)
+            && proc.read(member, "cgroup").map(cgroups::contains).orElse(false));
       }
     }
     if (cgroups == null || !cgroups.hasV2()) {
       // no cgroup holds the whole tree: reach members of the session that changed group, and the group after the leader
       for (ProcStat s : proc.all()) {
-        if (s.pid() != pid && (s.session() == pid || s.pgrp() == pid) && proc.running(s) && s.startTicks() >= startTicks
-            && (leaderReaped || s.pgrp() != pid)) {
-          any |= sendTo(s.pid(), signal, st -> st.session() == pid || st.pgrp() == pid);
+        if (!reached.contains(s.pid()) && (s.session() == pid || s.pgrp() == pid) && s.startTicks() >= startTicks && proc.running(s)
+            && !(groupReached && s.pgrp() == pid)) {
+          any |= sendTo(s.pid(), signal, st -> (st.session() == pid || st.pgrp() == pid) && !(groupReached && st.pgrp() == pid));
         }
       }
     }

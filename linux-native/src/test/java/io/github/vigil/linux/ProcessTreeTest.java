@@ -74,6 +74,23 @@ class ProcessTreeTest {
     }
   }
 
+  @ParameterizedTest(name = "cgroups {0}")
+  @ValueSource(booleans = {true, false})
+  void signalToTheTreeReachesEachMemberOnce(boolean cgroups) throws Exception {
+    try (LinuxProcessBackend backend = Backends.create("once-" + cgroups, cgroups)) {
+      RecordingListener l = new RecordingListener();
+      RunningProcess p = backend.spawn(Backends.sh("once",
+          "n=0; trap 'n=$((n+1)); echo usr1 $n' USR1; echo ready; while :; do sleep 0.02; done"), l);
+      assertThat(Processes.eventually(WAIT, () -> l.out().contains("ready"))).isTrue();
+      assertThat(p.signalTree(Signal.SIGUSR1)).isTrue();
+      assertThat(Processes.eventually(WAIT, () -> l.out().contains("usr1 1"))).isTrue();
+      Thread.sleep(300); // a second delivery, were there one, would be handled within a loop turn
+      assertThat(l.out()).doesNotContain("usr1 2");
+      p.signalTree(Signal.SIGKILL);
+      l.awaitExit(WAIT);
+    }
+  }
+
   private static List<ProcStat> awaitDescendants(int session, int count) throws InterruptedException {
     assertThat(Processes.eventually(WAIT, () -> sleepsOf(session).size() == count)).as("%d sleeps of %d", count, session).isTrue();
     return sleepsOf(session);
