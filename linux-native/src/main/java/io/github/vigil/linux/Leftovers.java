@@ -71,10 +71,12 @@ final class Leftovers {
     victims.remove(self);
     int killed = 0;
     for (ProcStat s : victims.values()) {
+      String process = proc.environValue(s.pid(), LinuxProcessBackend.NAME_VARIABLE).orElse("?");
       if (kill(s)) {
         killed++;
-        log.atWarn().addKeyValue("supervisor", supervisor).addKeyValue("pid", s.pid())
-            .log("Killed leftover process {} ({}) of an earlier run of supervisor {} on this state directory", s.pid(), s.comm(), supervisor);
+        log.atWarn().addKeyValue("process", process).addKeyValue("pid", s.pid())
+            .log("Killed leftover process {} ({}) of supervised process {}, left by an earlier run of supervisor {} on this state directory",
+                s.pid(), s.comm(), process, supervisor);
       }
     }
     // cgroup.kill reaches what a task-by-task kill may miss (a fork in between)

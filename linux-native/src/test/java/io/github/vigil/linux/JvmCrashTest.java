@@ -1,6 +1,7 @@
 package io.github.vigil.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vigil.Supervisor;
 import io.github.vigil.linux.proc.ProcFs;
@@ -34,6 +35,8 @@ class JvmCrashTest {
 
   @Test
   void childrenDieWithTheJvmAndTheNextSupervisorKillsTheGrandchildren(@TempDir Path state) throws Exception {
+    assumeTrue(HostFacts.detect().setpriv() != null,
+        "no util-linux setpriv with --pdeathsig: children have no death signal here (" + HostFacts.detect().describe() + ")");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = state.resolve("jvm.log");
     Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),

@@ -77,6 +77,22 @@ public final class ProcFs {
     }
   }
 
+  /** The value of variable {@code name} in {@code pid}'s environment, if readable and set. */
+  public Optional<String> environValue(int pid, String name) {
+    try {
+      byte[] env = Files.readAllBytes(root.resolve(Integer.toString(pid)).resolve("environ"));
+      String prefix = name + "=";
+      for (String e : new String(env, StandardCharsets.UTF_8).split("\0")) {
+        if (e.startsWith(prefix)) {
+          return Optional.of(e.substring(prefix.length()));
+        }
+      }
+      return Optional.empty();
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The number of threads ({@code /proc/PID/task} entries), 0 if gone. */
   public int threads(int pid) {
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(root.resolve(Integer.toString(pid)).resolve("task"))) {
