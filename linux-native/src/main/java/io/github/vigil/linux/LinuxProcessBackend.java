@@ -72,6 +72,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   private static final long LINGER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long RECENT_SESSION_NANOS = TimeUnit.SECONDS.toNanos(60);
+  private static final long HOUSEKEEPING_DELAY_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final String supervisorName;
@@ -98,6 +99,9 @@ final class LinuxProcessBackend implements ProcessBackend {
   private final byte[] heapBuffer = new byte[64 * 1024];
   private long runSequence;
   private long nextSweep;
+  private long lastLingerCheck;
+  private long housekeepingSince; // 0: nothing to do
+  private boolean stateDirty;
 
   LinuxProcessBackend(BackendContext context, HostFacts facts) {
     this(context, facts, !"false".equals(System.getProperty("vigil.linux.cgroups")));
@@ -302,7 +306,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     LinuxProcess p = new LinuxProcess(request.name(), pid, startTicks, pidfd, out[0], err[0], listener, cg, proc);
     active.add(p);
     stateRuns.put(pid, new StateFile.Run(pid, startTicks, request.name()));
-    saveState();
+    stateDirty = true; // written once the loop is idle: the cgroup and the environment marker find the run meanwhile
     return p;
   }
 
@@ -348,14 +352,16 @@ final class LinuxProcessBackend implements ProcessBackend {
         }
         long now = System.nanoTime();
         int timeout;
-        if (closing || lingering) {
+        if (housekeepingSince != 0) {
+          timeout = 1; // tidy up after exits once the loop is idle, so a restart's spawn never waits behind it
+        } else if (closing || lingering) {
           timeout = (int) TimeUnit.NANOSECONDS.toMillis(LINGER_CHECK_NANOS);
         } else if (!active.isEmpty() || !recentSessions.isEmpty()) {
           timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now));
         } else {
           timeout = -1;
         }
-        poller.poll(timeout);
+        int ready = poller.poll(timeout);
         if (poller.revents(wake) != 0) {
           Fds.clearEventfd(wakeFd);
         }
@@ -376,15 +382,13 @@ final class LinuxProcessBackend implements ProcessBackend {
           onExited(p);
         }
         now = System.nanoTime();
-        if (!exited.isEmpty() || now - nextSweep >= 0) {
-          sweepAdopted();
-          nextSweep = now + SWEEP_NANOS;
+        if (!exited.isEmpty() || stateDirty || now - nextSweep >= 0 || lingering && now - lastLingerCheck >= LINGER_CHECK_NANOS) {
+          if (housekeepingSince == 0) {
+            housekeepingSince = now;
+          }
         }
-        if (lingering || !exited.isEmpty()) {
-          checkLingering();
-        }
-        if (active.removeIf(p -> p.reported && !p.lingering && p.outFd < 0 && p.errFd < 0)) {
-          saveState();
+        if (housekeepingSince != 0 && (ready == 0 || closing || now - housekeepingSince >= HOUSEKEEPING_DELAY_LIMIT_NANOS)) {
+          housekeeping(now);
         }
       }
     } catch (Throwable t) {
@@ -490,6 +494,25 @@ final class LinuxProcessBackend implements ProcessBackend {
       return p.cgroups.peakMemory();
     }
     return Long.MIN_VALUE;
+  }
+
+  /**
+   * After exits, spawns and on timers, once the loop is idle: reap adopted orphans, release the
+   * cgroups of runs whose trees are empty, forget finished runs, save the state file.
+   */
+  private void housekeeping(long now) {
+    housekeepingSince = 0;
+    sweepAdopted();
+    nextSweep = now + SWEEP_NANOS;
+    lastLingerCheck = now;
+    checkLingering();
+    if (active.removeIf(p -> p.reported && !p.lingering && p.outFd < 0 && p.errFd < 0)) {
+      stateDirty = true;
+    }
+    if (stateDirty) {
+      stateDirty = false;
+      saveState();
+    }
   }
 
   /** Runs whose leader has exited: once the tree is empty, remove their cgroups and let them go. */
