@@ -236,6 +236,11 @@ final class LinuxProcessBackend implements ProcessBackend {
     } catch (IllegalArgumentException e) {
       throw new SpawnException("process '" + request.name() + "': " + e.getMessage(), e);
     }
+    if (!java.nio.file.Files.isRegularFile(request.executable()) || !java.nio.file.Files.isExecutable(request.executable())) {
+      // the wrappers in front (sh, setpriv) would turn this into an exit code 127: say it as a start failure instead
+      throw new SpawnException("cannot start " + request.executable() + ": "
+          + (java.nio.file.Files.exists(request.executable()) ? "not an executable file" : "not found"));
+    }
     String runName = request.name() + "-" + (++runSequence);
     Cgroups.Run cg = null;
     if (!cgroups.bases().isEmpty()) {
