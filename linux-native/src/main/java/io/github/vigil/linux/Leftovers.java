@@ -1,5 +1,6 @@
 package io.github.vigil.linux;
 
+import io.github.vigil.linux.jna.Kernel;
 import io.github.vigil.linux.jna.NativeCallException;
 import io.github.vigil.linux.jna.Pidfd;
 import io.github.vigil.linux.proc.ProcFs;
@@ -57,6 +58,7 @@ final class Leftovers {
     }
     Set<Integer> sessions = new LinkedHashSet<>();
     for (StateFile.Run r : runs) {
+      // a recorded run whose pid still names the same process (by start time), even as a zombie
       proc.stat(r.pid()).filter(s -> s.startTicks() == r.startTicks()).ifPresent(s -> sessions.add(r.pid()));
     }
     List<ProcStat> all = proc.all();
@@ -86,6 +88,7 @@ final class Leftovers {
       }
     }
     awaitGone(victims.values(), Duration.ofSeconds(5));
+    reapAdopted(victims.keySet(), sessions);
     for (Path base : bases) {
       long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
       while (Files.exists(base) && !Cgroups.removeTree(base) && System.nanoTime() < deadline) {
@@ -129,6 +132,23 @@ final class Leftovers {
     }
     for (ProcStat s : left) {
       log.error("Leftover process {} ({}) survives SIGKILL", s.pid(), s.comm());
+    }
+  }
+
+  /**
+   * Reaps leftovers that are this JVM's children: when this JVM (a child subreaper) is an ancestor of
+   * the crashed one, the crashed one's children were re-parented here. Only the victims and members of
+   * the recorded sessions, never another child of this JVM.
+   */
+  private void reapAdopted(Set<Integer> victims, Set<Integer> sessions) {
+    for (ProcStat s : proc.all()) {
+      if (s.ppid() == self && s.zombie() && (victims.contains(s.pid()) || sessions.contains(s.session()) || sessions.contains(s.pid()))) {
+        try {
+          Kernel.reapChild(s.pid());
+        } catch (NativeCallException e) {
+          log.debug("Cannot reap leftover {}: {}", s.pid(), e.getMessage());
+        }
+      }
     }
   }
 

@@ -64,7 +64,15 @@ final class LinuxProcessBackend implements ProcessBackend {
   static final String MARKER_VARIABLE = "VIGIL_SUPERVISOR_ID";
   static final String NAME_VARIABLE = "VIGIL_PROCESS_NAME";
 
-  private static final String JOIN_SCRIPT = "for d in \"$@\"; do"
+  /**
+   * Runs between {@code setpriv} and the program, in the child: {@code $1} is the JVM's pid (or
+   * {@code -} without a death signal), then the cgroup directories to join, {@code --}, and the command.
+   * The {@code PPID} check closes the classic death-signal race: if the JVM died before
+   * {@code setpriv} set the signal, the parent is no longer the JVM and the program never starts.
+   */
+  static final String WRAPPER_SCRIPT = "[ \"$1\" = - ] || [ \"$PPID\" = \"$1\" ]"
+      + " || { echo \"vigil: the supervising JVM (pid $1) is gone; not starting\" >&2; exit 125; }; shift;"
+      + " for d in \"$@\"; do"
       + " if [ \"$d\" = -- ]; then shift; exec \"$@\"; fi;"
       + " echo 0 > \"$d/cgroup.procs\" || { echo \"vigil: cannot join cgroup $d\" >&2; exit 125; };"
       + " shift; done; exit 125";
@@ -171,7 +179,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     tasks.add(() -> {
       try {
         result.complete(doSpawn(request, listener));
-      } catch (SpawnException | RuntimeException e) {
+      } catch (Throwable e) { // also a LinkageError from a C library that lacks a function: fail this spawn, not the loop
         result.completeExceptionally(e);
       }
     });
@@ -196,6 +204,9 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
       if (cause instanceof RuntimeException re) {
         throw re;
+      }
+      if (cause instanceof Error err) {
+        throw new IllegalStateException("spawning " + request.name() + " failed: " + err, err);
       }
       throw new IllegalStateException(cause);
     }
@@ -255,27 +266,28 @@ final class LinuxProcessBackend implements ProcessBackend {
       throw new SpawnException("process '" + request.name() + "': resource limits asked for ("
           + LinuxLimits.MEMORY_MAX + ", " + LinuxLimits.PIDS_MAX + ") but no writable cgroup controller exists here");
     }
+    // setpriv sets the death signal and execs the shell wrapper, which checks the parent, joins the cgroups
+    // and execs the program: one pid throughout. Without setpriv or cgroups, the parts not needed are left out.
     List<String> argv = new ArrayList<>();
-    String path = request.executable().toString();
-    if (cg != null) {
-      path = "/bin/sh";
-      argv.add("/bin/sh");
-      argv.add("-c");
-      argv.add(JOIN_SCRIPT);
-      argv.add("vigil-join");
-      cg.dirs().forEach(d -> argv.add(d.toString()));
-      argv.add("--");
-    }
     String setpriv = facts.setpriv();
     if (setpriv != null) {
-      if (cg == null) {
-        path = setpriv;
-      }
       argv.add(setpriv);
       argv.add("--pdeathsig");
       argv.add("KILL");
       argv.add("--");
     }
+    if (setpriv != null || cg != null) {
+      argv.add("/bin/sh");
+      argv.add("-c");
+      argv.add(WRAPPER_SCRIPT);
+      argv.add("vigil-run");
+      argv.add(setpriv != null ? Integer.toString(self) : "-");
+      if (cg != null) {
+        cg.dirs().forEach(d -> argv.add(d.toString()));
+      }
+      argv.add("--");
+    }
+    String path = argv.isEmpty() ? request.executable().toString() : argv.get(0);
     argv.add(request.executable().toString());
     argv.addAll(request.command().subList(1, request.command().size()));
     List<String> env = new ArrayList<>();

@@ -67,6 +67,14 @@ class JvmCrashTest {
       try (Supervisor next = Supervisor.builder().name("crashing").backend("linux").stateDirectory(state.resolve("state")).build()) {
         assertThat(grandchildren.stream().filter(JvmCrashTest::sameAndRunning).toList()).as("grandchildren alive after the new start").isEmpty();
         assertThat(next.backendName()).isEqualTo("linux");
+        // this JVM, a child subreaper, was the crashed JVM's parent: the orphans came here, and the sweep reaped them
+        if (HostFacts.detect().subreaper()) {
+          long self = ProcessHandle.current().pid();
+          List<Integer> ours = new ArrayList<>(children);
+          grandchildren.forEach(g -> ours.add(g.pid()));
+          assertThat(PROC.all().stream().filter(s -> s.ppid() == self && s.zombie() && ours.contains(s.pid())).toList())
+              .as("zombies of the crashed supervisor's runs").isEmpty();
+        }
       }
     } finally {
       jvm.destroyForcibly();
