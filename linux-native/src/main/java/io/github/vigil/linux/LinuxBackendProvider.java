@@ -37,7 +37,7 @@ public final class LinuxBackendProvider implements ProcessBackendProvider {
       Kernel.checkAvailable();
       return true;
     } catch (LinkageError | RuntimeException e) {
-      log.debug("The Linux backend is not available: {}", e.toString());
+      log.info("The Linux backend is not available here ({}); the next backend is used", e.toString());
       return false;
     }
   }
