@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
  * @param kernel the kernel release
  * @param cgroupLayout where this JVM's cgroups are
  * @param setpriv the util-linux {@code setpriv} with {@code --pdeathsig}, or null
+ * @param shell {@code /bin/sh}, which runs the wrapper that checks the parent and joins cgroups, or null
  * @param subreaper whether this JVM is a child subreaper
  * @param clockTicks clock ticks per second ({@code /proc} times)
  * @param notes what was missing and what the backend does instead
  */
-record HostFacts(String kernel, CgroupLayout cgroupLayout, @Nullable String setpriv, boolean subreaper, long clockTicks, String notes) {
+record HostFacts(
+    String kernel, CgroupLayout cgroupLayout, @Nullable String setpriv, @Nullable String shell, boolean subreaper, long clockTicks, String notes) {
   private static final Logger log = LoggerFactory.getLogger(HostFacts.class);
   private static @Nullable HostFacts detected;
 
@@ -54,7 +56,16 @@ record HostFacts(String kernel, CgroupLayout cgroupLayout, @Nullable String setp
     if (!Spawner.closesInheritedDescriptors()) {
       notes.append("; C library lacks posix_spawn_file_actions_addclosefrom_np: children inherit descriptors not marked close-on-exec");
     }
-    detected = new HostFacts(System.getProperty("os.version", "?"), CgroupLayout.detect(), setpriv, subreaper,
+    long coreSoft = Kernel.coreLimit()[0];
+    notes.append("; core dumps ").append(coreSoft == 0 ? "off for children unless they raise RLIMIT_CORE (soft limit 0)"
+        : coreSoft < 0 ? "allowed (RLIMIT_CORE unlimited)" : "up to " + coreSoft + " bytes (RLIMIT_CORE)");
+    String shell = Files.isExecutable(Path.of("/bin/sh")) ? "/bin/sh" : null;
+    CgroupLayout layout = CgroupLayout.detect();
+    if (shell == null) {
+      notes.append("; no /bin/sh: no per-run cgroups and no parent check after setpriv");
+      layout = new CgroupLayout(null, null, null);
+    }
+    detected = new HostFacts(System.getProperty("os.version", "?"), layout, setpriv, shell, subreaper,
         Kernel.clockTicksPerSecond(), notes.toString());
     return detected;
   }

@@ -89,7 +89,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   private final ProcFs proc;
   private final Cgroups cgroups;
   private final StateFile stateFile;
-  private final KernelLog kernelLog = new KernelLog();
+  private final KernelLog kernelLog; // event loop only
   private final int self;
   private final String marker;
   private final int wakeFd;
@@ -149,12 +149,13 @@ final class LinuxProcessBackend implements ProcessBackend {
       cgroups.close();
       throw new IllegalStateException("cannot write the Linux backend's state file in " + state + ": " + e, e);
     }
+    this.kernelLog = new KernelLog();
     this.wakeFd = Fds.eventfd();
     this.loop = new Thread(this::loop, "vigil-" + supervisorName + "-linux");
     loop.setDaemon(true);
     loop.start();
-    log.atInfo().addKeyValue("supervisor", supervisorName).log("Linux backend for supervisor {}: {}; {}", supervisorName, facts.describe(),
-        cgroups.describe());
+    log.atInfo().addKeyValue("supervisor", supervisorName).log("Linux backend for supervisor {}: {}; {}; kernel log {}", supervisorName,
+        facts.describe(), cgroups.describe(), kernelLog.unavailable().map(why -> "unreadable (" + why + ")").orElse("read for OOM kills"));
   }
 
   @Override
@@ -276,8 +277,8 @@ final class LinuxProcessBackend implements ProcessBackend {
       argv.add("KILL");
       argv.add("--");
     }
-    if (setpriv != null || cg != null) {
-      argv.add("/bin/sh");
+    if (facts.shell() != null && (setpriv != null || cg != null)) {
+      argv.add(facts.shell());
       argv.add("-c");
       argv.add(WRAPPER_SCRIPT);
       argv.add("vigil-run");
@@ -320,6 +321,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     Fds.setNonBlocking(err[0]);
     Pidfd pidfd = Pidfd.open(pid).orElseThrow(() -> new IllegalStateException("pidfd_open found no process for a child not yet reaped: " + pid));
     long startTicks = proc.stat(pid).map(ProcStat::startTicks).orElse(0L);
+    kernelLog.forget(pid); // an OOM kill logged for an earlier process with this pid is not this run's
     LinuxProcess p = new LinuxProcess(request.name(), pid, startTicks, pidfd, out[0], err[0], listener, cg, proc);
     active.add(p);
     stateRuns.put(pid, new StateFile.Run(pid, startTicks, request.name()));
@@ -456,7 +458,9 @@ final class LinuxProcessBackend implements ProcessBackend {
       try {
         status = p.pidfd.reap();
       } catch (NativeCallException e) {
-        log.atError().addKeyValue("process", p.name).log("Cannot reap {} (pid {}): {}", p.name, p.pid, e.getMessage());
+        // ECHILD: something else in this JVM reaped our child (a waitpid(-1) or a SIGCHLD handler of the host)
+        log.atError().addKeyValue("process", p.name).log("Cannot reap {} (pid {}): {}; its exit status was taken by another waiter",
+            p.name, p.pid, e.getMessage());
         status = Optional.of(new WaitStatus(p.pid, 0, -1));
       }
       if (status.isEmpty()) {
@@ -470,7 +474,8 @@ final class LinuxProcessBackend implements ProcessBackend {
     WaitStatus st = status.get();
     Termination termination = st.exited() ? new Termination.Exited(st.status())
         : st.signaled() ? Termination.Signaled.of(st.status(), st.coreDumped())
-        : new Termination.Unknown("waitid reported si_code " + st.code() + ", status " + st.status());
+        : new Termination.Unknown(st.code() == 0 ? "exit status taken by another waiter in this JVM"
+            : "waitid reported si_code " + st.code() + ", status " + st.status());
     long oomMemory = Long.MIN_VALUE;
     if (st.signaled() && st.status() == Signal.SIGKILL.number()) {
       oomMemory = oomKill(p);
@@ -502,7 +507,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     if (counted == 0 && p.sentKill()) {
       return Long.MIN_VALUE;
     }
-    Optional<OomKillRecord> logged = kernelLog.findOomKill(p.pid, p.startTicks * 1_000_000L / facts.clockTicks());
+    Optional<OomKillRecord> logged = kernelLog.takeOomKill(p.pid);
     if (logged.isPresent()) {
       return logged.get().residentBytes();
     }
@@ -638,6 +643,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     stateRuns.clear();
     stateFile.delete();
     Fds.close(wakeFd);
+    kernelLog.close();
     for (Runnable t; (t = tasks.poll()) != null; ) {
       t.run(); // spawns that raced the close: they fail on the closed state below
     }

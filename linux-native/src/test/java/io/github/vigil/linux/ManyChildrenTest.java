@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.github.vigil.Signal;
 import io.github.vigil.Termination;
 import io.github.vigil.spi.RunningProcess;
+import io.github.vigil.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,15 @@ class ManyChildrenTest {
           .isLessThan(10);
       assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("vigil-many")).count()).isEqualTo(1);
 
+      // every child has run its echo (its output came through the one loop) before it is told to stop
+      assertThat(Processes.eventually(Duration.ofSeconds(60), () -> {
+        for (int i = 0; i < CHILDREN; i++) {
+          if (!listeners.get(i).out().equals("up " + i + "\n")) {
+            return false;
+          }
+        }
+        return true;
+      })).isTrue();
       for (RunningProcess r : runs) {
         assertThat(r.signal(Signal.SIGTERM)).isTrue();
       }

@@ -64,6 +64,15 @@ public final class Fds {
     }
   }
 
+  /** Moves {@code fd} to its end ({@code lseek(fd, 0, SEEK_END)}); for {@code /dev/kmsg}: skip the records logged so far. */
+  public static void seekToEnd(int fd) {
+    try {
+      LinuxLibC.INSTANCE.lseek(fd, 0, 2);
+    } catch (LastErrorException e) {
+      throw new NativeCallException("lseek(" + fd + ", SEEK_END)", e.getErrorCode());
+    }
+  }
+
   /** Closes {@code fd}; an error is not reported (the descriptor is gone either way on Linux). */
   public static void close(int fd) {
     try {

@@ -86,6 +86,8 @@ interface LinuxLibC extends Library {
 
   int close(int fd) throws LastErrorException;
 
+  long lseek(int fd, long offset, int whence) throws LastErrorException;
+
   int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
 
   long sysconf(int name) throws LastErrorException;
@@ -93,7 +95,7 @@ interface LinuxLibC extends Library {
   int getrlimit(int resource, Pointer rlim) throws LastErrorException;
 
   // posix_spawn returns an error number instead of setting errno.
-  int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attr, String[] argv, String[] envp);
+  int posix_spawn(IntByReference pid, Pointer path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
 
   int posix_spawn_file_actions_init(Pointer fileActions);
 
@@ -103,7 +105,7 @@ interface LinuxLibC extends Library {
 
   int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, String path, int flags, int mode);
 
-  int posix_spawn_file_actions_addchdir_np(Pointer fileActions, String path);
+  int posix_spawn_file_actions_addchdir_np(Pointer fileActions, Pointer path);
 
   int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
 

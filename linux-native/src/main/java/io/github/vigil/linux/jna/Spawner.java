@@ -1,7 +1,12 @@
 package io.github.vigil.linux.jna;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.ptr.IntByReference;
+import java.lang.ref.Reference;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -52,7 +57,13 @@ public final class Spawner {
         check("posix_spawn_file_actions_adddup2(" + stdoutFd + ", 1)", c.posix_spawn_file_actions_adddup2(actions, stdoutFd, 1));
         check("posix_spawn_file_actions_adddup2(" + stderrFd + ", 2)", c.posix_spawn_file_actions_adddup2(actions, stderrFd, 2));
         if (directory != null) {
-          check("posix_spawn_file_actions_addchdir_np(" + directory + ")", c.posix_spawn_file_actions_addchdir_np(actions, directory));
+          try {
+            check("posix_spawn_file_actions_addchdir_np(" + directory + ")",
+                c.posix_spawn_file_actions_addchdir_np(actions, cString(directory)));
+          } catch (UnsatisfiedLinkError e) {
+            throw new IllegalStateException("this C library cannot set a child's working directory in posix_spawn "
+                + "(posix_spawn_file_actions_addchdir_np needs glibc 2.29+): " + directory, e);
+          }
         }
         if (!closeFromMissing) {
           try {
@@ -62,7 +73,9 @@ public final class Spawner {
           }
         }
         IntByReference pid = new IntByReference();
-        int error = c.posix_spawn(pid, path, actions, attr, argv.toArray(new String[0]), envp.toArray(new String[0]));
+        List<Memory> keep = new ArrayList<>();
+        int error = c.posix_spawn(pid, cString(path), actions, attr, cStrings(argv, keep), cStrings(envp, keep));
+        Reference.reachabilityFence(keep);
         if (error != 0) {
           throw new NativeCallException("posix_spawn(" + path + ")", error);
         }
@@ -78,6 +91,41 @@ public final class Spawner {
   /** Whether the C library closes inherited descriptors itself ({@code posix_spawn_file_actions_addclosefrom_np}, glibc 2.34+). */
   public static boolean closesInheritedDescriptors() {
     return !closeFromMissing;
+  }
+
+  /**
+   * The bytes the kernel gets for a Java string: encoded as the JDK encodes arguments and environment
+   * for {@code ProcessBuilder} ({@code sun.jnu.encoding}), not JNA's default.
+   */
+  private static final Charset ENCODING = charset();
+
+  private static Charset charset() {
+    try {
+      return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    } catch (RuntimeException e) {
+      return StandardCharsets.UTF_8;
+    }
+  }
+
+  static Memory cString(String s) {
+    byte[] b = s.getBytes(ENCODING);
+    Memory m = new Memory(b.length + 1L);
+    m.write(0, b, 0, b.length);
+    m.setByte(b.length, (byte) 0);
+    return m;
+  }
+
+  /** A NULL-terminated {@code char *[]}; adds every block it allocates to {@code keep}, which the caller holds across the call. */
+  private static Memory cStrings(List<String> strings, List<Memory> keep) {
+    Memory array = new Memory((strings.size() + 1L) * Native.POINTER_SIZE);
+    for (int i = 0; i < strings.size(); i++) {
+      Memory m = cString(strings.get(i));
+      keep.add(m);
+      array.setPointer((long) i * Native.POINTER_SIZE, m);
+    }
+    array.setPointer((long) strings.size() * Native.POINTER_SIZE, null);
+    keep.add(array);
+    return array;
   }
 
   private static void check(String call, int error) {
