@@ -77,6 +77,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       + " echo 0 > \"$d/cgroup.procs\" || { echo \"vigil: cannot join cgroup $d\" >&2; exit 125; };"
       + " shift; done; exit 125";
   private static final int READ_ROUNDS = 16; // 16 x 64 KiB per pipe per wake-up, then the next pipe gets its turn
+  private static final int EXIT_READ_ROUNDS = 16; // 1 MiB: /proc/sys/fs/pipe-max-size by default
   private static final long LINGER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long RECENT_SESSION_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -468,9 +469,11 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
       p.markReaped();
     }
-    // everything the process wrote before it exited is in the pipes now: deliver it first
-    drain(p, StdStream.STDOUT, Integer.MAX_VALUE);
-    drain(p, StdStream.STDERR, Integer.MAX_VALUE);
+    // everything the process wrote before it exited is in the pipes now: deliver it first. A pipe holds at
+    // most its capacity (64 KiB by default, 1 MiB at most unless raised), so that much is enough; a
+    // descendant that keeps writing must not keep the exit from being reported.
+    drain(p, StdStream.STDOUT, EXIT_READ_ROUNDS);
+    drain(p, StdStream.STDERR, EXIT_READ_ROUNDS);
     WaitStatus st = status.get();
     Termination termination = st.exited() ? new Termination.Exited(st.status())
         : st.signaled() ? Termination.Signaled.of(st.status(), st.coreDumped())

@@ -55,6 +55,18 @@ class LinuxProcessBackendTest {
   }
 
   @Test
+  void exitIsReportedWhileADescendantKeepsWriting() throws Exception {
+    try (LinuxProcessBackend backend = Backends.create("t-yes", null)) {
+      RecordingListener l = new RecordingListener();
+      RunningProcess p = backend.spawn(Backends.sh("chatty-orphan", "yes & sleep 0.2; exit 0"), l);
+      assertEquals(new Termination.Exited(0), l.awaitExit(WAIT));
+      assertThat(p.isTreeAlive()).isTrue();
+      assertThat(p.signalTree(Signal.SIGKILL)).isTrue();
+      assertThat(Processes.eventually(WAIT, () -> !p.isTreeAlive())).isTrue();
+    }
+  }
+
+  @Test
   void childGetsDevNullOnStdinAndNoOtherDescriptorOfTheJvm(@TempDir Path dir) throws Exception {
     try (LinuxProcessBackend backend = Backends.create("t-fds", null)) {
       RecordingListener l = new RecordingListener();
