@@ -26,21 +26,22 @@
  *     descendants that left the group with {@code setsid}. After the leader has exited, the rest of
  *     its tree stays reachable through the cgroup or, without one, through its session and group,
  *     each member signalled through a pidfd opened and checked first.</li>
- *   <li><b>Children die with the JVM.</b> Every run is started through {@code setpriv --pdeathsig KILL}
- *     (util-linux), which sets {@code PR_SET_PDEATHSIG} and executes the program under the same pid.
- *     The death signal follows the thread that spawned the child, so all runs are spawned by the
- *     long-lived event-loop thread: when the JVM dies, by {@code SIGKILL} too, every direct child is
- *     killed by the kernel. Grandchildren do not inherit the death signal: while the JVM lives, stops
- *     reach them through the group and the cgroup, and the JVM is a child subreaper
- *     ({@code PR_SET_CHILD_SUBREAPER}) so orphans stay its children and are reaped by pid, only those
- *     of the backend's own sessions and cgroups. After a crash, the next supervisor started with the
- *     same state directory kills what is left <i>before it starts anything</i>: every process in the
- *     earlier backend's cgroups, the sessions of the runs in its state file (checked by start time),
- *     and every process whose environment carries the marker {@code VIGIL_SUPERVISOR_ID=<id>} (the id
- *     derives from the state directory). Limits: without a state directory there is no cleanup across
- *     restarts; a grandchild that escapes its cgroup (needs privileges), clears its environment and
- *     leaves the session is not found; a JVM that dies in the millisecond between the spawn and
- *     {@code setpriv}'s {@code prctl} leaves that child to the next start; without {@code setpriv}
+ *   <li><b>Children die with the JVM.</b> Every run is started as
+ *     {@code setpriv --pdeathsig KILL -- /bin/sh -c <wrapper> ... <program>}: {@code setpriv}
+ *     (util-linux) sets {@code PR_SET_PDEATHSIG}; the wrapper checks that its parent is still this JVM
+ *     (if the JVM died before the signal was set, the program never starts), joins the run's cgroups and
+ *     executes the program, all under the same pid. The death signal follows the thread that spawned the
+ *     child, so all runs are spawned by the long-lived event-loop thread: when the JVM dies, by
+ *     {@code SIGKILL} too, every direct child is killed by the kernel. Grandchildren do not inherit the
+ *     death signal: while the JVM lives, stops reach them through the group and the cgroup, and the JVM
+ *     is a child subreaper ({@code PR_SET_CHILD_SUBREAPER}) so orphans stay its children and are reaped
+ *     by pid, only those of the backend's own sessions and cgroups. After a crash, the next supervisor
+ *     started with the same state directory kills what is left <i>before it starts anything</i>: every
+ *     process in the earlier backend's cgroups, the sessions of the runs in its state file (checked by
+ *     start time), and every process whose environment carries the marker
+ *     {@code VIGIL_SUPERVISOR_ID=<id>} (the id derives from the state directory). Limits: without a
+ *     state directory there is no cleanup across restarts; a grandchild that escapes its cgroup (needs
+ *     privileges), clears its environment and leaves the session is not found; without {@code setpriv}
  *     children outlive a crashed JVM until the next start.</li>
  *   <li><b>Exit causes.</b> A death by SIGKILL that the backend did not send is checked against the
  *     run's memory cgroup ({@code memory.oom_control}'s {@code oom_kill} on v1, {@code memory.events}
