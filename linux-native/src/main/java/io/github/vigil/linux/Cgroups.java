@@ -31,37 +31,44 @@ final class Cgroups {
   private final List<String> notes = new ArrayList<>();
 
   Cgroups(CgroupLayout layout, String baseName) {
-    v2Base = layout.v2() == null ? null : createBase(layout.v2().resolve(baseName), "v2");
+    this(layout, baseName, null);
+  }
+
+  /**
+   * Creates the base directories. With a {@code shell}, it checks that a child can join a run
+   * directory under each base (a pure-v2 host can refuse, e.g. where the JVM's own cgroup has
+   * controllers enabled); a base it cannot join is dropped and said in {@link #describe()}.
+   */
+  Cgroups(CgroupLayout layout, String baseName, @Nullable String shell) {
+    Path v2 = layout.v2() == null ? null : createBase(layout.v2().resolve(baseName), "v2");
     boolean kill = false;
     boolean memory = false;
     boolean pids = false;
-    if (v2Base != null) {
-      kill = Files.exists(v2Base.resolve("cgroup.kill"));
+    if (v2 != null) {
+      kill = Files.exists(v2.resolve("cgroup.kill"));
       if (!kill) {
         notes.add("no cgroup.kill (kernel before 5.14): trees are killed task by task");
       }
-      String controllers = readOr(v2Base.resolve("cgroup.controllers"), "");
-      List<String> wanted = new ArrayList<>();
+      String controllers = readOr(v2.resolve("cgroup.controllers"), "");
       for (String c : controllers.trim().split(" ")) {
         if (c.equals("memory") || c.equals("pids")) {
-          wanted.add(c);
+          try {
+            Files.writeString(v2.resolve("cgroup.subtree_control"), "+" + c);
+            memory |= c.equals("memory");
+            pids |= c.equals("pids");
+          } catch (IOException e) {
+            notes.add("cannot enable v2 " + c + " controller: " + e.getMessage());
+          }
         }
       }
-      for (String c : wanted) {
-        try {
-          Files.writeString(v2Base.resolve("cgroup.subtree_control"), "+" + c);
-          memory |= c.equals("memory");
-          pids |= c.equals("pids");
-        } catch (IOException e) {
-          notes.add("cannot enable v2 " + c + " controller: " + e.getMessage());
-        }
-      }
+      v2 = joinable(v2, "v2", shell);
     }
-    v2Kill = kill;
-    v2Memory = memory;
-    v2Pids = pids;
-    v1MemoryBase = layout.v1Memory() == null ? null : createBase(layout.v1Memory().resolve(baseName), "v1 memory");
-    v1PidsBase = layout.v1Pids() == null ? null : createBase(layout.v1Pids().resolve(baseName), "v1 pids");
+    v2Base = v2;
+    v2Kill = v2 != null && kill;
+    v2Memory = v2 != null && memory;
+    v2Pids = v2 != null && pids;
+    v1MemoryBase = layout.v1Memory() == null ? null : joinable(createBase(layout.v1Memory().resolve(baseName), "v1 memory"), "v1 memory", shell);
+    v1PidsBase = layout.v1Pids() == null ? null : joinable(createBase(layout.v1Pids().resolve(baseName), "v1 pids"), "v1 pids", shell);
   }
 
   private @Nullable Path createBase(Path dir, String what) {
@@ -72,6 +79,28 @@ final class Cgroups {
       notes.add("cannot create " + what + " cgroup " + dir + " (" + e.getMessage() + ")");
       return null;
     }
+  }
+
+  /** {@code base} if a child process can join a run directory below it; else removes it and returns null. */
+  private @Nullable Path joinable(@Nullable Path base, String what, @Nullable String shell) {
+    if (base == null || shell == null) {
+      return base;
+    }
+    Path probe = base.resolve("probe");
+    String failure;
+    try {
+      Files.createDirectories(probe);
+      failure = JoinProbe.run(shell, probe);
+    } catch (IOException | RuntimeException e) {
+      failure = e.toString();
+    }
+    removeTree(probe);
+    if (failure == null) {
+      return base;
+    }
+    notes.add("a child cannot join a " + what + " cgroup under " + base + " (" + failure + "): not used");
+    removeTree(base);
+    return null;
   }
 
   /** The base directories that exist, for the state file. */

@@ -143,7 +143,7 @@ final class LinuxProcessBackend implements ProcessBackend {
             .log("Supervisor {}: killed {} leftover processes of an earlier run on this state directory", supervisorName, killed);
       }
     }
-    this.cgroups = new Cgroups(layout, baseName);
+    this.cgroups = new Cgroups(layout, baseName, facts.shell());
     try {
       stateFile.write(cgroups.bases(), stateRuns);
     } catch (IOException e) {
