@@ -225,6 +225,9 @@ final class LinuxProcessBackend implements ProcessBackend {
     } catch (NativeCallException e) {
       log.debug("Waking the event loop failed", e);
     }
+    if (Thread.currentThread() == loop) {
+      return; // closed from a listener: the loop finishes the close when the listener returns
+    }
     try {
       loop.join(TimeUnit.SECONDS.toMillis(15));
     } catch (InterruptedException e) {
