@@ -164,6 +164,11 @@ final class LinuxProcessBackend implements ProcessBackend {
     return "linux";
   }
 
+  /** Whether OOM kills can be looked up in the kernel log. */
+  boolean kernelLogReadable() {
+    return kernelLog.unavailable().isEmpty();
+  }
+
   /** The thread that spawns, reaps and drains every run. */
   Thread eventLoopThread() {
     return loop;

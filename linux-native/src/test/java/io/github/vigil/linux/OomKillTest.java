@@ -13,6 +13,8 @@ import io.github.vigil.SupervisorEvent;
 import io.github.vigil.Termination;
 import io.github.vigil.linux.jna.Kernel;
 import io.github.vigil.testing.EventRecorder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,6 +46,36 @@ class OomKillTest {
       assertEquals(Termination.Signaled.of(9, false), exit.termination());
       assertThat(exit.memoryAtDeath()).isPresent();
       assertThat(exit.memoryAtDeath().getAsLong()).isBetween(1L << 20, LIMIT + (16L << 20));
+    }
+  }
+
+  /**
+   * The kernel-log fallback: the backend runs without cgroups of its own, and the hog moves itself into
+   * a memory-limited cgroup the test made, so only {@code /dev/kmsg} can tell the backend it was an OOM kill.
+   */
+  @Test
+  void withoutItsOwnMemoryCgroupTheKernelLogTellsTheOomKill() throws Exception {
+    Path memory = HostFacts.detect().cgroupLayout().v1Memory();
+    assumeTrue(memory != null && Files.isWritable(memory), "no writable v1 memory cgroup to confine the hog in");
+    try (LinuxProcessBackend probe = Backends.create("kmsg-probe", false)) {
+      assumeTrue(probe.kernelLogReadable(), "the kernel log (/dev/kmsg) is not readable here (needs root, or dmesg_restrict=0)");
+    }
+    Path cage = Files.createDirectories(memory.resolve("vigil-test-cage-" + Kernel.pid()));
+    try {
+      Files.writeString(cage.resolve("memory.limit_in_bytes"), Long.toString(LIMIT));
+      try (LinuxProcessBackend backend = Backends.create("kmsg", false)) {
+        RecordingListener l = new RecordingListener();
+        backend.spawn(Backends.sh("caged-hog", "echo $$ > " + cage.resolve("cgroup.procs")
+            + " && x=$(head -c 536870912 /dev/zero | tr '\\0' a); echo survived"), l);
+        assertEquals(Termination.Signaled.of(9, false), l.awaitExit(Duration.ofSeconds(60)));
+        assertThat(l.oomKilled).as("reported as an OOM kill; stdout %s stderr %s", l.out(), l.err()).isTrue();
+        assertThat(l.memoryAtDeath).isBetween(1L << 20, LIMIT + (16L << 20));
+      }
+    } finally {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!Cgroups.removeTree(cage) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
     }
   }
 
