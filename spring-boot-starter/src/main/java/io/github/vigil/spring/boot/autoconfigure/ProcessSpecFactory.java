@@ -141,8 +141,13 @@ final class ProcessSpecFactory {
     return ConfigurationPropertyName.of(PREFIX + ".defaults");
   }
 
-  private static ConfigurationPropertyName processName(String name) {
-    return ConfigurationPropertyName.of(PREFIX + ".processes").append("[" + name + "]");
+  /** {@code vigil.processes.quote-feed}, or {@code vigil.processes[md.feed]} for a name that is not one element. */
+  static ConfigurationPropertyName processName(String name) {
+    ConfigurationPropertyName processes = ConfigurationPropertyName.of(PREFIX + ".processes");
+    if (name.indexOf('.') < 0 && ConfigurationPropertyName.isValid(PREFIX + ".processes." + name)) {
+      return processes.append(name);
+    }
+    return processes.append("[" + name + "]");
   }
 
   private static ConfigurationPropertyName child(ConfigurationPropertyName parent, String relative) {
@@ -178,7 +183,9 @@ final class ProcessSpecFactory {
         }
       }
       String origin = found != null && found.getOrigin() != null ? found.getOrigin().toString() : null;
-      InvalidVigilPropertyException e = new InvalidVigilPropertyException(name.toString(), value, cause.getMessage(), origin);
+      // the value as written ("0s"), where there is one, rather than as bound ("PT0S")
+      Object shown = found != null ? found.getValue() : value;
+      InvalidVigilPropertyException e = new InvalidVigilPropertyException(name.toString(), shown, String.valueOf(cause.getMessage()), origin);
       e.initCause(cause);
       return e;
     }
