@@ -53,7 +53,8 @@ class GatewayApplicationTest {
       pids.add(feed.status().pid());
       pids.add(gateway.status().pid());
     }
-    assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+    assertThat(pids).hasSize(2).allSatisfy(pid -> assertThat(pid).isPositive())
+        .allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
   }
 
   private static int freePort() throws IOException {

@@ -78,7 +78,8 @@ class VigilLifecycleTest {
           context.close();
           assertThat(stopped).containsExactly("orders", "risk", "quotes");
         });
-    assertThat(pids).hasSize(3).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+    assertThat(pids).hasSize(3).allSatisfy(pid -> assertThat(pid).isPositive())
+        .allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
     assertThat(sleepers()).isEmpty();
   }
 
@@ -92,6 +93,7 @@ class VigilLifecycleTest {
           assertThat(Processes.eventually(WAIT, () -> sleepers().size() == 1)).isTrue();
           long pid = c.status().pid();
           context.close();
+          assertThat(pid).isPositive();
           assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
         });
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.jayway.jsonpath.JsonPath;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessState;
+import io.github.vigil.ProcessStatus;
 import io.github.vigil.Supervisor;
 import io.github.vigil.testing.Processes;
 import java.net.URI;
@@ -103,11 +104,13 @@ class VigilActuatorIntegrationTest {
 
     // one restart is allowed: the first kill is restarted, the second gives up
     long first = gateway.status().pid();
-    Processes.kill(first, "KILL");
-    assertThat(Processes.eventually(WAIT, () -> gateway.status().state() == ProcessState.RUNNING && gateway.status().pid() != first))
-        .as("restarted after the first kill: %s", gateway.status()).isTrue();
+    kill(first);
+    assertThat(Processes.eventually(WAIT, () -> {
+      ProcessStatus s = gateway.status(); // one snapshot: state and pid of the same moment
+      return s.state() == ProcessState.RUNNING && s.pid() > 0 && s.pid() != first;
+    })).as("restarted after the first kill: %s", gateway.status()).isTrue();
     assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
-    Processes.kill(gateway.status().pid(), "KILL");
+    kill(gateway.status().pid());
     assertThat(Processes.eventually(WAIT, () -> gateway.status().state() == ProcessState.FAILED)).isTrue();
 
     HttpResponse<String> after = get("/actuator/health");
@@ -164,6 +167,12 @@ class VigilActuatorIntegrationTest {
           .POST(HttpRequest.BodyPublishers.noBody()).build());
       assertThat(bad.statusCode()).isEqualTo(400);
     }
+  }
+
+  /** SIGKILL to one real pid, as an outsider would; never to 0 or a negative number (a process group or every process). */
+  static void kill(long pid) throws Exception {
+    assertThat(pid).as("pid to kill").isGreaterThan(1);
+    Processes.kill(pid, "KILL");
   }
 
   HttpResponse<String> get(String path) throws Exception {
