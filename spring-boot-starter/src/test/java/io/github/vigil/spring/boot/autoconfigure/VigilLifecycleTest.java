@@ -7,7 +7,7 @@ import io.github.vigil.ProcessState;
 import io.github.vigil.RunRecord;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
-import io.github.vigil.testing.Processes;
+import io.github.vigil.spring.boot.testing.Children;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ class VigilLifecycleTest {
 
   @AfterEach
   void nothingLeft() throws Exception {
-    assertThat(Processes.eventually(WAIT, () -> sleepers().isEmpty()))
+    assertThat(Children.eventually(WAIT, () -> sleepers().isEmpty()))
         .as("sleepers left behind").isTrue();
   }
 
@@ -67,7 +67,7 @@ class VigilLifecycleTest {
           // each starts only once the one it depends on has been up for its 200 ms startup grace
           assertThat(Duration.between(quotes, risk)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
           assertThat(Duration.between(risk, orders)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-          assertThat(Processes.eventually(WAIT, () -> sleepers().size() == 4)).isTrue();
+          assertThat(Children.eventually(WAIT, () -> sleepers().size() == 4)).isTrue();
           supervisor.controllers().forEach(c -> pids.add(c.status().pid()));
 
           supervisor.subscribe(e -> {
@@ -90,7 +90,7 @@ class VigilLifecycleTest {
         "vigil.processes.stubborn.startup-grace=0s",
         "vigil.processes.stubborn.stop.timeout=300ms").run(context -> {
           ProcessController c = context.getBean(Supervisor.class).controller("stubborn").orElseThrow();
-          assertThat(Processes.eventually(WAIT, () -> sleepers().size() == 1)).isTrue();
+          assertThat(Children.eventually(WAIT, () -> sleepers().size() == 1)).isTrue();
           long pid = c.status().pid();
           context.close();
           assertThat(pid).isPositive();
@@ -98,10 +98,8 @@ class VigilLifecycleTest {
         });
   }
 
-  /** The live `sleep <marker>` processes (not the shells that started them). */
   private List<ProcessHandle> sleepers() {
-    return Processes.withMarker("sleep " + marker).stream()
-        .filter(h -> Processes.cmdline(h.pid()).map(c -> c.trim().matches("(\\S*/)?sleep " + marker)).orElse(false)).toList();
+    return Children.sleepers(marker);
   }
 
   private static Instant firstStart(Supervisor supervisor, String name) {

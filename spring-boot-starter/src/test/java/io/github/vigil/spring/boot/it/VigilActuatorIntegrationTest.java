@@ -7,7 +7,7 @@ import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessState;
 import io.github.vigil.ProcessStatus;
 import io.github.vigil.Supervisor;
-import io.github.vigil.testing.Processes;
+import io.github.vigil.spring.boot.testing.Children;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -106,13 +106,13 @@ class VigilActuatorIntegrationTest {
     // one restart is allowed: the first kill is restarted, the second gives up
     long first = gateway.status().pid();
     kill(first);
-    assertThat(Processes.eventually(WAIT, () -> {
+    assertThat(Children.eventually(WAIT, () -> {
       ProcessStatus s = gateway.status(); // one snapshot: state and pid of the same moment
       return s.state() == ProcessState.RUNNING && s.pid() > 0 && s.pid() != first;
     })).as("restarted after the first kill: %s", gateway.status()).isTrue();
     assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
     kill(gateway.status().pid());
-    assertThat(Processes.eventually(WAIT, () -> gateway.status().state() == ProcessState.FAILED)).isTrue();
+    assertThat(Children.eventually(WAIT, () -> gateway.status().state() == ProcessState.FAILED)).isTrue();
 
     HttpResponse<String> after = get("/actuator/health");
     assertThat(after.statusCode()).as(after.body()).isEqualTo(503);
@@ -173,7 +173,7 @@ class VigilActuatorIntegrationTest {
   /** SIGKILL to one real pid, as an outsider would; never to 0 or a negative number (a process group or every process). */
   static void kill(long pid) throws Exception {
     assertThat(pid).as("pid to kill").isGreaterThan(1);
-    Processes.kill(pid, "KILL");
+    Children.kill(pid);
   }
 
   HttpResponse<String> get(String path) throws Exception {
