@@ -61,6 +61,7 @@ class JvmCrashTest {
       long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
       assertThat(childrenDead).as("every child dead within 1 s of the JVM's SIGKILL (took %d ms); still running: %s", tookMillis,
           children.stream().filter(JvmCrashTest::running).toList()).isTrue();
+      org.slf4j.LoggerFactory.getLogger(JvmCrashTest.class).warn("every child of the SIGKILLed JVM dead after {} ms (polled every 10 ms)", tookMillis);
       // the grandchildren have no death signal: they outlive the JVM until the next supervisor starts
       assertThat(grandchildren.stream().filter(JvmCrashTest::sameAndRunning).count()).isEqualTo(6);
 
