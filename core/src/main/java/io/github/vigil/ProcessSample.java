@@ -108,6 +108,8 @@ public final class ProcessSample {
     MEMORY_SWAPPED(false),
     /** Proportional set size, bytes ({@code Pss} of {@code smaps_rollup}); costs the kernel a page walk. */
     MEMORY_PROPORTIONAL(false),
+    /** Proportional swap, bytes ({@code SwapPss} of {@code smaps_rollup}). */
+    MEMORY_PROPORTIONAL_SWAPPED(false),
     /** Resident memory as a percentage of the machine's total memory. */
     MEMORY_PERCENT(true),
     /** Bytes read from storage ({@code read_bytes} of {@code /proc/PID/io}). */
@@ -381,6 +383,10 @@ public final class ProcessSample {
 
   public OptionalLong memoryProportional() {
     return optLong(Field.MEMORY_PROPORTIONAL);
+  }
+
+  public OptionalLong memoryProportionalSwapped() {
+    return optLong(Field.MEMORY_PROPORTIONAL_SWAPPED);
   }
 
   public OptionalDouble memoryPercent() {
