@@ -100,7 +100,7 @@ public final class ProcessSample {
     CPU_TOTAL(false),
     /** CPU use between the previous sample and this one, 100 = one core ({@link #cpuPercent()}). */
     CPU_PERCENT(true),
-    /** Resident set size, bytes. */
+    /** Resident set size, bytes (on Linux the exact {@code VmRSS}; {@code stat}'s rss field is a per-CPU approximation). */
     MEMORY_RESIDENT(false),
     /** Virtual memory size, bytes. */
     MEMORY_VIRTUAL(false),

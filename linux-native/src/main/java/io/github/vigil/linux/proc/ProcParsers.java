@@ -144,6 +144,7 @@ final class ProcParsers {
   static final class Status {
     long effectiveUid;
     long vmSwapKb;
+    long vmRssKb;
     long voluntary;
     long involuntary;
     byte[] text = new byte[0];
@@ -151,7 +152,7 @@ final class ProcParsers {
     int nameEnd = -1;
 
     void clear() {
-      effectiveUid = vmSwapKb = voluntary = involuntary = -1;
+      effectiveUid = vmSwapKb = vmRssKb = voluntary = involuntary = -1;
       nameStart = nameEnd = -1;
     }
 
@@ -164,6 +165,7 @@ final class ProcParsers {
   private static final byte[] NAME = ascii("Name");
   private static final byte[] UID = ascii("Uid");
   private static final byte[] VM_SWAP = ascii("VmSwap");
+  private static final byte[] VM_RSS = ascii("VmRSS");
   private static final byte[] VOLUNTARY = ascii("voluntary_ctxt_switches");
   private static final byte[] NONVOLUNTARY = ascii("nonvoluntary_ctxt_switches");
 
@@ -193,6 +195,8 @@ final class ProcParsers {
           out.effectiveUid = number(b, second, end, "status", "Uid (effective)");
         } else if (keyIs(b, p, colon, VM_SWAP)) {
           out.vmSwapKb = number(b, v, tokenEnd(b, v, eol), "status", "VmSwap");
+        } else if (keyIs(b, p, colon, VM_RSS)) {
+          out.vmRssKb = number(b, v, tokenEnd(b, v, eol), "status", "VmRSS");
         } else if (keyIs(b, p, colon, VOLUNTARY)) {
           out.voluntary = number(b, v, tokenEnd(b, v, eol), "status", "voluntary_ctxt_switches");
         } else if (keyIs(b, p, colon, NONVOLUNTARY)) {

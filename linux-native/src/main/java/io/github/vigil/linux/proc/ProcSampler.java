@@ -215,6 +215,7 @@ public final class ProcSampler implements ProcessSampler {
     int state;
     long ppid;
     long uid;
+    boolean socketsRead;
     final long[] threadStates = new long[RunState.values().length];
     byte[] comm = new byte[16];
     int commLength;
@@ -223,6 +224,7 @@ public final class ProcSampler implements ProcessSampler {
     void clear() {
       present = 0;
       uid = -1;
+      socketsRead = false;
       Arrays.fill(threadStates, 0);
     }
 
@@ -258,6 +260,9 @@ public final class ProcSampler implements ProcessSampler {
           }
         }
         b.addThreads(RunState.OTHER, 0); // marks the field read even for a process whose threads all vanished
+      }
+      if (socketsRead) {
+        b.socketsRead();
       }
     }
   }
@@ -301,7 +306,7 @@ public final class ProcSampler implements ProcessSampler {
     long threads = stat.numThreads;
     int leaderState = stat.state;
 
-    if (b.wants(Field.USER) || b.wants(Field.MEMORY_SWAPPED) || b.wants(Field.VOLUNTARY_SWITCHES)
+    if (b.wants(Field.USER) || b.wants(Field.MEMORY_SWAPPED) || b.wants(Field.MEMORY_RESIDENT) || b.wants(Field.VOLUNTARY_SWITCHES)
         || b.wants(Field.INVOLUNTARY_SWITCHES)) {
       if (!readOrAbsent(f.status, m)) {
         return false;
@@ -310,6 +315,10 @@ public final class ProcSampler implements ProcessSampler {
         ProcParsers.parseStatus(reader.bytes(), reader.length, status);
         // no VmSwap line in a readable status: no address space (zombie, kernel thread), so truly 0
         m.put(Field.MEMORY_SWAPPED, Math.max(0, status.vmSwapKb) * 1024);
+        if (status.vmRssKb >= 0) {
+          // stat's rss is the kernel's per-CPU approximation (off by up to its batch per CPU); VmRSS is exact, as ps shows
+          m.put(Field.MEMORY_RESIDENT, status.vmRssKb * 1024);
+        }
         if (status.voluntary >= 0) {
           m.put(Field.VOLUNTARY_SWITCHES, status.voluntary);
         }
@@ -378,6 +387,7 @@ public final class ProcSampler implements ProcessSampler {
         m.gone = f.dir + ": gone while its descriptors were read";
         return false;
       }
+      m.socketsRead = socketCount >= 0;
     }
     return true;
   }
@@ -595,11 +605,10 @@ public final class ProcSampler implements ProcessSampler {
       if (o == ProcReader.Outcome.OK) {
         NetTables.parse(reader.bytes(), reader.length, p, inodes, pids, socketCount, found);
       } else if (o == ProcReader.Outcome.DENIED) {
-        return;
+        log.debug("Cannot read sockets: {}", reader.error);
       }
     }
     found.forEach(b::addSocket);
-    b.socketsRead();
   }
 
   // --- paths ---------------------------------------------------------------------------------

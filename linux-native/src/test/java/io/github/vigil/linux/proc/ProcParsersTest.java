@@ -184,7 +184,7 @@ class ProcParsersTest {
     sb.append("Uid:\t").append(uids[0]).append('\t').append(uids[1]).append('\t').append(uids[2]).append('\t').append(uids[3]).append('\n');
     sb.append("Gid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t \n");
     if (hasSwap) {
-      sb.append("VmPeak:\t 1000 kB\nVmSwap:\t").append(String.format("%8d", swap)).append(" kB\n");
+      sb.append("VmPeak:\t 1000 kB\nVmRSS:\t").append(String.format("%8d", vol)).append(" kB\nVmSwap:\t").append(String.format("%8d", swap)).append(" kB\n");
     }
     sb.append("Threads:\t1\nSigQ:\t0/1\nCpus_allowed_list:\t0-1\n");
     sb.append("voluntary_ctxt_switches:\t").append(vol).append("\nnonvoluntary_ctxt_switches:\t").append(nonvol).append('\n');
@@ -194,6 +194,7 @@ class ProcParsersTest {
     assertEquals(name, s.name(), why);
     assertEquals(uids[1], s.effectiveUid, why);
     assertEquals(hasSwap ? swap : -1, s.vmSwapKb, why);
+    assertEquals(hasSwap ? vol : -1, s.vmRssKb, why);
     assertEquals(vol, s.voluntary, why);
     assertEquals(nonvol, s.involuntary, why);
   }
