@@ -120,9 +120,9 @@ public final class ProcessSample {
     MAJOR_FAULTS(false),
     /** Minor page faults. */
     MINOR_FAULTS(false),
-    /** Voluntary context switches. */
+    /** Voluntary context switches, summed over the process's living threads. */
     VOLUNTARY_SWITCHES(false),
-    /** Involuntary context switches. */
+    /** Involuntary context switches, summed over the process's living threads. */
     INVOLUNTARY_SWITCHES(false),
     /** Open file descriptors. */
     OPEN_FDS(false),

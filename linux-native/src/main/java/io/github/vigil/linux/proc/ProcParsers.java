@@ -142,6 +142,7 @@ final class ProcParsers {
 
   /** Fields of {@code /proc/PID/status}; -1 where the line is missing. */
   static final class Status {
+    int state;            // the letter of "State:", 0 when missing
     long effectiveUid;
     long vmSwapKb;
     long vmRssKb;
@@ -153,6 +154,7 @@ final class ProcParsers {
 
     void clear() {
       effectiveUid = vmSwapKb = vmRssKb = voluntary = involuntary = -1;
+      state = 0;
       nameStart = nameEnd = -1;
     }
 
@@ -164,6 +166,7 @@ final class ProcParsers {
 
   private static final byte[] NAME = ascii("Name");
   private static final byte[] UID = ascii("Uid");
+  private static final byte[] STATE = ascii("State");
   private static final byte[] VM_SWAP = ascii("VmSwap");
   private static final byte[] VM_RSS = ascii("VmRSS");
   private static final byte[] VOLUNTARY = ascii("voluntary_ctxt_switches");
@@ -189,6 +192,11 @@ final class ProcParsers {
           // the kernel prints "Name:\t" then the escaped name, which may itself begin with spaces
           out.nameStart = colon + 1 < eol && b[colon + 1] == '\t' ? colon + 2 : colon + 1;
           out.nameEnd = eol;
+        } else if (keyIs(b, p, colon, STATE)) {
+          if (v >= eol) {
+            throw new ProcFormatException("status: field State is empty");
+          }
+          out.state = b[v];
         } else if (keyIs(b, p, colon, UID)) {
           int second = skipToken(b, v, eol);                    // real, effective, saved, fs
           int end = tokenEnd(b, second, eol);

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>Per process it reads {@code stat} (CPU, faults, memory, threads, state, start), {@code status}
  * (effective uid, {@code VmSwap}, context switches), {@code io} (read and written bytes),
  * {@code smaps_rollup} (Pss), {@code limits} (descriptor limit), the size of {@code fd/} (the
- * number of open descriptors, Linux 6.2+; listed on older kernels), {@code task/*}/stat} for thread
- * states of multithreaded processes, and only when {@link Field#SOCKETS} is asked for, every
+ * number of open descriptors, Linux 6.2+; listed on older kernels), and for a multithreaded process
+ * every {@code task/TID/status} (thread states, and context switches, which the process's own
+ * {@code status} gives for its leader thread only), and only when {@link Field#SOCKETS} is asked for, every
  * descriptor link and the namespace's {@code net/tcp}, {@code tcp6}, {@code udp} and {@code udp6}.
  * Files the kernel refuses leave their fields absent. Each file is read whole into one reused
  * buffer and parsed as bytes, so a sample of one process allocates a few hundred bytes, mostly the
@@ -374,11 +375,11 @@ public final class ProcSampler implements ProcessSampler {
         m.put(Field.OPEN_FDS, open);
       }
     }
-    if (b.wants(Field.THREAD_STATES)) {
+    if (b.wants(Field.THREAD_STATES) || b.wants(Field.VOLUNTARY_SWITCHES) || b.wants(Field.INVOLUNTARY_SWITCHES)) {
       if (threads <= 1) {
-        m.threadStates[RunState.ofLetter(leaderState).ordinal()] += 1;
+        m.threadStates[RunState.ofLetter(leaderState).ordinal()] += 1; // the one thread is the process
         m.present |= 1L << Field.THREAD_STATES.ordinal();
-      } else if (readThreadStates(f, m) == -2) {
+      } else if (readThreads(f, m) == -2) {
         return false;
       }
     }
@@ -440,8 +441,11 @@ public final class ProcSampler implements ProcessSampler {
     }
   }
 
-  /** Counts the states of every thread; -2 if the process is gone. */
-  private int readThreadStates(PidFiles f, Member m) {
+  /**
+   * Reads every thread's {@code status}: its state, and its context switches, which the process's
+   * own {@code status} gives for the leader thread only. -2 if the process is gone.
+   */
+  private int readThreads(PidFiles f, Member m) {
     String[] tids = f.task.toFile().list();
     if (tids == null) {
       if (processGone(f.dir)) {
@@ -451,12 +455,21 @@ public final class ProcSampler implements ProcessSampler {
       return -1;
     }
     int counted = 0;
+    long voluntary = 0;
+    long involuntary = 0;
+    boolean switches = true;
     for (String tid : tids) {
-      if (reader.read(f.task.resolve(tid).resolve("stat")) != ProcReader.Outcome.OK) {
+      if (reader.read(f.taskStatus(tid)) != ProcReader.Outcome.OK) {
         continue; // the thread ended
       }
-      ProcParsers.parseStat(reader.bytes(), reader.length, childStat);
-      m.threadStates[RunState.ofLetter(childStat.state).ordinal()]++;
+      ProcParsers.parseStatus(reader.bytes(), reader.length, status);
+      m.threadStates[RunState.ofLetter(status.state).ordinal()]++;
+      if (status.voluntary >= 0 && status.involuntary >= 0) {
+        voluntary += status.voluntary;
+        involuntary += status.involuntary;
+      } else {
+        switches = false;
+      }
       counted++;
     }
     if (counted == 0 && processGone(f.dir)) {
@@ -464,6 +477,10 @@ public final class ProcSampler implements ProcessSampler {
       return -2;
     }
     m.present |= 1L << Field.THREAD_STATES.ordinal();
+    if (switches && counted > 0) {
+      m.put(Field.VOLUNTARY_SWITCHES, voluntary);
+      m.put(Field.INVOLUNTARY_SWITCHES, involuntary);
+    }
     return counted;
   }
 
@@ -623,6 +640,20 @@ public final class ProcSampler implements ProcessSampler {
     final Path limits;
     final Path fd;
     final Path task;
+    private final Map<String, Path> taskStatus = new HashMap<>();
+
+    /** {@code task/TID/status}, kept while the thread lives. */
+    Path taskStatus(String tid) {
+      Path p = taskStatus.get(tid);
+      if (p == null) {
+        if (taskStatus.size() > 4096) {
+          taskStatus.clear();
+        }
+        p = task.resolve(tid).resolve("status");
+        taskStatus.put(tid, p);
+      }
+      return p;
+    }
 
     PidFiles(Path procRoot, long pid) {
       dir = procRoot.resolve(Long.toString(pid));

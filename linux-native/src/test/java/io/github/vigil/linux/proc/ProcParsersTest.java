@@ -70,6 +70,7 @@ class ProcParsersTest {
     assertThat(s.vmSwapKb).isEqualTo(12);
     assertThat(s.voluntary).isEqualTo(55);
     assertThat(s.involuntary).isEqualTo(7);
+    assertThat((char) s.state).isEqualTo('S');
   }
 
   @Test
@@ -180,7 +181,8 @@ class ProcParsersTest {
     boolean hasSwap = r.nextBoolean();
     StringBuilder sb = new StringBuilder();
     sb.append("Name:\t").append(ProcGen.escapeStatusName(name)).append('\n');
-    sb.append("Umask:\t0022\nState:\tS (sleeping)\nTgid:\t1\nNgid:\t0\nPid:\t1\nPPid:\t0\nTracerPid:\t0\n");
+    char state = "RSDZTtXI".charAt(r.nextInt(8));
+    sb.append("Umask:\t0022\nState:\t").append(state).append(" (whatever)\nTgid:\t1\nNgid:\t0\nPid:\t1\nPPid:\t0\nTracerPid:\t0\n");
     sb.append("Uid:\t").append(uids[0]).append('\t').append(uids[1]).append('\t').append(uids[2]).append('\t').append(uids[3]).append('\n');
     sb.append("Gid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t \n");
     if (hasSwap) {
@@ -197,5 +199,6 @@ class ProcParsersTest {
     assertEquals(hasSwap ? vol : -1, s.vmRssKb, why);
     assertEquals(vol, s.voluntary, why);
     assertEquals(nonvol, s.involuntary, why);
+    assertEquals(state, (char) s.state, why);
   }
 }

@@ -21,10 +21,12 @@ final class RealProcs implements AutoCloseable {
   }
 
   /** Starts {@link Workload} in a new JVM and waits for its "ready" line; returns it and the line's numbers. */
-  Process workload(int files, int threads, int[] ports) throws IOException {
+  Process workload(int files, int threads, int[] ports, String... extraArgs) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = start(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        Workload.class.getName(), Integer.toString(files), Integer.toString(threads));
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+        System.getProperty("java.class.path"), Workload.class.getName(), Integer.toString(files), Integer.toString(threads)));
+    cmd.addAll(List.of(extraArgs));
+    Process p = start(cmd.toArray(new String[0]));
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line;
     while ((line = r.readLine()) != null && !line.startsWith("ready ")) {
