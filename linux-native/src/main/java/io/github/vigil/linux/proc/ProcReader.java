@@ -1,12 +1,8 @@
 package io.github.vigil.linux.proc;
 
+import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.io.RandomAccessFile;
 import java.util.Arrays;
 
 /**
@@ -20,14 +16,12 @@ final class ProcReader {
   private static final int MAX = 64 << 20;
 
   private byte[] buf;
-  private ByteBuffer bb;
   int length;
   Outcome outcome = Outcome.OK;
   String error = "";
 
   ProcReader(int initialCapacity) {
     buf = new byte[initialCapacity];
-    bb = ByteBuffer.wrap(buf);
   }
 
   byte[] bytes() {
@@ -35,45 +29,38 @@ final class ProcReader {
   }
 
   /**
-   * Reads {@code file}; on success {@link #bytes()} holds {@link #length} bytes and the result is
-   * {@link Outcome#OK}; otherwise {@link #error} says why.
+   * Reads the file at {@code path} with {@link RandomAccessFile}, the lightest way the JDK opens a
+   * file. A failure is classified by looking at the file system, never by parsing the (localized)
+   * message: a missing file or directory is {@link Outcome#GONE}; a file that is there but cannot
+   * be read (e.g. {@code io} of another user's process, refused when read, not when opened) is
+   * {@link Outcome#DENIED}.
    */
-  Outcome read(Path file) {
+  Outcome read(String path) {
     length = 0;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      bb.clear();
+    try (RandomAccessFile file = new RandomAccessFile(path, "r")) {
+      int pos = 0;
       while (true) {
-        int n = ch.read(bb);
+        int n = file.read(buf, pos, buf.length - pos);
         if (n < 0) {
           break;
         }
-        if (!bb.hasRemaining()) {
+        pos += n;
+        if (pos == buf.length) {
           if (buf.length >= MAX) {
-            return fail(Outcome.FAILED, file + ": larger than " + MAX + " bytes");
+            return fail(Outcome.FAILED, path + ": larger than " + MAX + " bytes");
           }
-          int pos = bb.position();
           buf = Arrays.copyOf(buf, buf.length * 2);
-          bb = ByteBuffer.wrap(buf);
-          bb.position(pos);
-        }
+              }
       }
-      length = bb.position();
+      length = pos;
       outcome = Outcome.OK;
       return outcome;
-    } catch (NoSuchFileException e) {
-      return fail(Outcome.GONE, file + ": no such file");
-    } catch (AccessDeniedException e) {
-      return fail(Outcome.DENIED, file + ": permission denied");
     } catch (IOException e) {
-      // reading an opened file of a process that has just died gives ESRCH ("No such process")
-      String m = String.valueOf(e.getMessage());
-      if (m.contains("No such process")) {
-        return fail(Outcome.GONE, file + ": " + m);
+      File f = new File(path);
+      if (!f.exists()) {
+        return fail(Outcome.GONE, path + ": no such file");
       }
-      if (m.contains("Permission denied") || m.contains("Operation not permitted")) {
-        return fail(Outcome.DENIED, file + ": " + m);
-      }
-      return fail(Outcome.FAILED, file + ": " + e);
+      return fail(Outcome.DENIED, path + ": " + e.getMessage());
     }
   }
 

@@ -17,6 +17,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>Descendants (trees, zombie children) come from a scan of every {@code /proc/PID/stat} for
  * parent pids, since {@code /proc/PID/task/TID/children} is often not compiled in; the scan is
  * shared by all samples taken within {@linkplain Builder#processTableMaxAge the table's maximum age}
- * (default zero: every tree sample scans afresh; sampling hundreds of trees every second, set it to
- * a fraction of the interval). Sockets are looked up in the network namespace of the first member.
+ * (default 500 ms, so sampling hundreds of processes every second scans about twice a second, not
+ * once per process; a descendant younger than the last scan is seen at the next one). Sockets are looked up in the network namespace of the first member.
  *
  * <p>Clock ticks per second and the page size come from the JVM's own auxiliary vector
  * ({@code AT_CLKTCK}, {@code AT_PAGESZ} in {@code /proc/self/auxv}), which is what {@code sysconf}
@@ -309,7 +310,7 @@ public final class ProcSampler implements ProcessSampler {
 
     if (b.wants(Field.USER) || b.wants(Field.MEMORY_SWAPPED) || b.wants(Field.MEMORY_RESIDENT) || b.wants(Field.VOLUNTARY_SWITCHES)
         || b.wants(Field.INVOLUNTARY_SWITCHES)) {
-      if (!readOrAbsent(f.status, m)) {
+      if (!readOrAbsent(f.status, f, m)) {
         return false;
       }
       if (reader.outcome == ProcReader.Outcome.OK) {
@@ -330,7 +331,7 @@ public final class ProcSampler implements ProcessSampler {
       }
     }
     if (b.wants(Field.READ_BYTES) || b.wants(Field.WRITE_BYTES)) {
-      if (!readOrAbsent(f.io, m)) {
+      if (!readOrAbsent(f.io, f, m)) {
         return false;
       }
       if (reader.outcome == ProcReader.Outcome.OK) {
@@ -345,7 +346,7 @@ public final class ProcSampler implements ProcessSampler {
       }
     }
     if (b.wants(Field.MEMORY_PROPORTIONAL) || b.wants(Field.MEMORY_PROPORTIONAL_SWAPPED)) {
-      if (!readOrAbsent(f.smapsRollup, m)) {
+      if (!readOrAbsent(f.smapsRollup, f, m)) {
         return false;
       }
       if (reader.outcome == ProcReader.Outcome.OK) {
@@ -356,7 +357,7 @@ public final class ProcSampler implements ProcessSampler {
       }
     }
     if (b.wants(Field.FD_LIMIT) || b.wants(Field.WORST_FD_RATIO)) {
-      if (!readOrAbsent(f.limits, m)) {
+      if (!readOrAbsent(f.limits, f, m)) {
         return false;
       }
       if (reader.outcome == ProcReader.Outcome.OK) {
@@ -394,10 +395,10 @@ public final class ProcSampler implements ProcessSampler {
   }
 
   /** Reads {@code file}; false if the process is gone (then {@code m.gone} says why); denied leaves the outcome DENIED. */
-  private boolean readOrAbsent(Path file, Member m) {
+  private boolean readOrAbsent(String file, PidFiles f, Member m) {
     ProcReader.Outcome o = reader.read(file);
     if (o == ProcReader.Outcome.GONE) {
-      if (processGone(file.getParent())) {
+      if (!f.dirFile.exists()) {
         m.gone = reader.error;
         return false;
       }
@@ -409,17 +410,13 @@ public final class ProcSampler implements ProcessSampler {
     return true;
   }
 
-  private static boolean processGone(Path pidDir) {
-    return !Files.exists(pidDir);
-  }
-
   /** Open descriptors: the size of {@code fd/} on Linux 6.2+, else a listing; -1 if refused, -2 if gone. */
   private long countFds(PidFiles f, Member m) {
+    long size = f.fdFile.length(); // a stat(2): the number of open descriptors on Linux 6.2+, 0 before (or on error)
+    if (size > 0) {
+      return size;
+    }
     try {
-      long size = Files.size(f.fd);
-      if (size > 0) {
-        return size;
-      }
       long n = 0;
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(f.fd)) {
         for (Path ignored : ds) {
@@ -433,7 +430,7 @@ public final class ProcSampler implements ProcessSampler {
     } catch (AccessDeniedException e) {
       return -1;
     } catch (IOException e) {
-      if (processGone(f.dir)) {
+      if (!f.dirFile.exists()) {
         m.gone = f.fd + ": " + e.getMessage();
         return -2;
       }
@@ -446,9 +443,9 @@ public final class ProcSampler implements ProcessSampler {
    * own {@code status} gives for the leader thread only. -2 if the process is gone.
    */
   private int readThreads(PidFiles f, Member m) {
-    String[] tids = f.task.toFile().list();
+    String[] tids = f.task.list();
     if (tids == null) {
-      if (processGone(f.dir)) {
+      if (!f.dirFile.exists()) {
         m.gone = f.task + ": no such directory";
         return -2;
       }
@@ -472,7 +469,7 @@ public final class ProcSampler implements ProcessSampler {
       }
       counted++;
     }
-    if (counted == 0 && processGone(f.dir)) {
+    if (counted == 0 && !f.dirFile.exists()) {
       m.gone = f.task + ": every thread ended";
       return -2;
     }
@@ -593,7 +590,7 @@ public final class ProcSampler implements ProcessSampler {
       socketCount = Integer.MIN_VALUE; // refused for one member: sockets absent
       return true;
     } catch (IOException e) {
-      return !processGone(f.dir);
+      return f.dirFile.exists();
     }
   }
 
@@ -618,7 +615,7 @@ public final class ProcSampler implements ProcessSampler {
     List<Socket> found = new ArrayList<>();
     Path net = files(netPid).dir.resolve("net");
     for (Protocol p : PROTOCOLS) {
-      ProcReader.Outcome o = reader.read(net.resolve(NetTables.table(p)));
+      ProcReader.Outcome o = reader.read(net.resolve(NetTables.table(p)).toString());
       if (o == ProcReader.Outcome.OK) {
         NetTables.parse(reader.bytes(), reader.length, p, inodes, pids, socketCount, found);
       } else if (o == ProcReader.Outcome.DENIED) {
@@ -633,37 +630,44 @@ public final class ProcSampler implements ProcessSampler {
   /** The paths of one pid's files, kept so that sampling the same pids every second builds no paths. */
   private static final class PidFiles {
     final Path dir;
-    final Path stat;
-    final Path status;
-    final Path io;
-    final Path smapsRollup;
-    final Path limits;
+    final File dirFile;
+    final String stat;
+    final String status;
+    final String io;
+    final String smapsRollup;
+    final String limits;
     final Path fd;
-    final Path task;
-    private final Map<String, Path> taskStatus = new HashMap<>();
+    final File fdFile;
+    final File task;
+    private final String taskPrefix;
+    private final Map<String, String> taskStatus = new HashMap<>();
+
+    PidFiles(Path procRoot, long pid) {
+      dir = procRoot.resolve(Long.toString(pid));
+      dirFile = dir.toFile();
+      String d = dir.toString() + File.separator;
+      stat = d + "stat";
+      status = d + "status";
+      io = d + "io";
+      smapsRollup = d + "smaps_rollup";
+      limits = d + "limits";
+      fd = dir.resolve("fd");
+      fdFile = fd.toFile();
+      task = new File(d + "task");
+      taskPrefix = d + "task" + File.separator;
+    }
 
     /** {@code task/TID/status}, kept while the thread lives. */
-    Path taskStatus(String tid) {
-      Path p = taskStatus.get(tid);
+    String taskStatus(String tid) {
+      String p = taskStatus.get(tid);
       if (p == null) {
         if (taskStatus.size() > 4096) {
           taskStatus.clear();
         }
-        p = task.resolve(tid).resolve("status");
+        p = taskPrefix + tid + File.separator + "status";
         taskStatus.put(tid, p);
       }
       return p;
-    }
-
-    PidFiles(Path procRoot, long pid) {
-      dir = procRoot.resolve(Long.toString(pid));
-      stat = dir.resolve("stat");
-      status = dir.resolve("status");
-      io = dir.resolve("io");
-      smapsRollup = dir.resolve("smaps_rollup");
-      limits = dir.resolve("limits");
-      fd = dir.resolve("fd");
-      task = dir.resolve("task");
     }
   }
 
@@ -690,7 +694,7 @@ public final class ProcSampler implements ProcessSampler {
   public static final class Builder {
     private Path procRoot = Path.of("/proc");
     private Path passwd = Path.of("/etc/passwd");
-    private Duration tableMaxAge = Duration.ZERO;
+    private Duration tableMaxAge = Duration.ofMillis(500);
     private long clockTicks;
     private long pageSize;
 
@@ -709,8 +713,8 @@ public final class ProcSampler implements ProcessSampler {
     }
 
     /**
-     * How long one scan of every process's parent is reused for trees and zombie children; zero
-     * (the default) scans for every such sample. A descendant started after a scan is not seen
+     * How long one scan of every process's parent is reused for trees and zombie children; 500 ms
+     * by default, zero to scan for every such sample. A descendant started after a scan is not seen
      * until the next one.
      */
     public Builder processTableMaxAge(Duration maxAge) {

@@ -24,7 +24,7 @@ record SystemConstants(long clockTicks, long pageSize, long bootMillis, long mem
   static SystemConstants read(Path procRoot, ProcReader reader) {
     long ticks = -1;
     long page = -1;
-    if (reader.read(procRoot.resolve("self").resolve("auxv")) == ProcReader.Outcome.OK) {
+    if (reader.read(procRoot.resolve("self").resolve("auxv").toString()) == ProcReader.Outcome.OK) {
       long[] v = parseAuxv(reader.bytes(), reader.length);
       ticks = v[0];
       page = v[1];
@@ -36,12 +36,12 @@ record SystemConstants(long clockTicks, long pageSize, long bootMillis, long mem
       page = page > 0 ? page : DEFAULT_PAGE_SIZE;
     }
     long boot = 0;
-    if (reader.read(procRoot.resolve("stat")) == ProcReader.Outcome.OK) {
+    if (reader.read(procRoot.resolve("stat").toString()) == ProcReader.Outcome.OK) {
       long btime = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.BTIME, "stat");
       boot = btime > 0 ? btime * 1000 : 0;
     }
     long memTotal = 0;
-    if (reader.read(procRoot.resolve("meminfo")) == ProcReader.Outcome.OK) {
+    if (reader.read(procRoot.resolve("meminfo").toString()) == ProcReader.Outcome.OK) {
       long kb = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.MEM_TOTAL, "meminfo");
       memTotal = kb > 0 ? kb * 1024 : 0;
     }
