@@ -280,7 +280,7 @@ public final class ProcSampler implements ProcessSampler {
     Member m = member;
     m.clear();
     PidFiles f = files(pid);
-    if (reader.read(f.stat) != ProcReader.Outcome.OK) {
+    if (reader.read(f.stat, true) != ProcReader.Outcome.OK) {
       m.gone = reader.error;
       return false;
     }
@@ -396,7 +396,7 @@ public final class ProcSampler implements ProcessSampler {
 
   /** Reads {@code file}; false if the process is gone (then {@code m.gone} says why); denied leaves the outcome DENIED. */
   private boolean readOrAbsent(String file, PidFiles f, Member m) {
-    ProcReader.Outcome o = reader.read(file);
+    ProcReader.Outcome o = reader.read(file, true);
     if (o == ProcReader.Outcome.GONE) {
       if (!f.dirFile.exists()) {
         m.gone = reader.error;
@@ -456,7 +456,7 @@ public final class ProcSampler implements ProcessSampler {
     long involuntary = 0;
     boolean switches = true;
     for (String tid : tids) {
-      if (reader.read(f.taskStatus(tid)) != ProcReader.Outcome.OK) {
+      if (reader.read(f.taskStatus(tid), true) != ProcReader.Outcome.OK) {
         continue; // the thread ended
       }
       ProcParsers.parseStatus(reader.bytes(), reader.length, status);
@@ -487,7 +487,7 @@ public final class ProcSampler implements ProcessSampler {
     int from = firstChild(pid);
     for (int i = from; i < tableSize && table[i] >>> 32 == pid; i++) {
       long child = table[i] & 0xffff_ffffL;
-      if (reader.read(files(child).stat) != ProcReader.Outcome.OK) {
+      if (reader.read(files(child).stat, true) != ProcReader.Outcome.OK) {
         continue;
       }
       ProcParsers.parseStat(reader.bytes(), reader.length, childStat);
@@ -543,7 +543,7 @@ public final class ProcSampler implements ProcessSampler {
         } catch (NumberFormatException e) {
           continue;
         }
-        if (reader.read(files(pid).stat) != ProcReader.Outcome.OK) {
+        if (reader.read(files(pid).stat, true) != ProcReader.Outcome.OK) {
           continue;
         }
         long ppid = ProcParsers.parsePpid(reader.bytes(), reader.length);
