@@ -613,16 +613,60 @@ public final class ProcSampler implements ProcessSampler {
       pids[i] = socketPids[order[i]];
     }
     List<Socket> found = new ArrayList<>();
-    Path net = files(netPid).dir.resolve("net");
+    NetSnapshot tables = netTables(netPid);
     for (Protocol p : PROTOCOLS) {
-      ProcReader.Outcome o = reader.read(net.resolve(NetTables.table(p)).toString());
-      if (o == ProcReader.Outcome.OK) {
-        NetTables.parse(reader.bytes(), reader.length, p, inodes, pids, socketCount, found);
-      } else if (o == ProcReader.Outcome.DENIED) {
-        log.debug("Cannot read sockets: {}", reader.error);
+      byte[] table = tables.data[p.ordinal()];
+      if (table != null) {
+        NetTables.parse(table, table.length, p, inodes, pids, socketCount, found);
       }
     }
     found.forEach(b::addSocket);
+  }
+
+  /** The socket tables of one network namespace as read at one time. */
+  private static final class NetSnapshot {
+    final String namespace;
+    final long at;
+    final byte[] @Nullable [] data = new byte[PROTOCOLS.length][];
+
+    NetSnapshot(String namespace, long at) {
+      this.namespace = namespace;
+      this.at = at;
+    }
+  }
+
+  private @Nullable NetSnapshot net;
+
+  /**
+   * The namespace's socket tables, reused for {@link Builder#processTableMaxAge} like the process
+   * table: the kernel walks its whole socket hash to print them (milliseconds on a machine with much
+   * memory, however few sockets there are), so sampling many processes reads them once per round.
+   */
+  private NetSnapshot netTables(long netPid) {
+    PidFiles f = files(netPid);
+    String ns;
+    try {
+      ns = Files.readSymbolicLink(f.dir.resolve("ns").resolve("net")).toString();
+    } catch (IOException e) {
+      ns = "unknown";
+    }
+    long now = System.nanoTime();
+    NetSnapshot cached = net;
+    if (cached != null && cached.namespace.equals(ns) && tableMaxAgeNanos > 0 && now - cached.at <= tableMaxAgeNanos) {
+      return cached;
+    }
+    NetSnapshot fresh = new NetSnapshot(ns, now);
+    Path dir = f.dir.resolve("net");
+    for (Protocol p : PROTOCOLS) {
+      ProcReader.Outcome o = reader.read(dir.resolve(NetTables.table(p)).toString());
+      if (o == ProcReader.Outcome.OK) {
+        fresh.data[p.ordinal()] = Arrays.copyOf(reader.bytes(), reader.length);
+      } else {
+        log.debug("Cannot read sockets: {}", reader.error);
+      }
+    }
+    net = fresh;
+    return fresh;
   }
 
   // --- paths ---------------------------------------------------------------------------------
