@@ -36,7 +36,15 @@ public final class JdkProcessBackend implements ProcessBackend {
   private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
   private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
+  /**
+   * Set in every child's environment, and inherited by its descendants, so that descendants that
+   * outlive their parent can still be found through {@code /proc/PID/environ} where it exists.
+   */
+  public static final String RUN_ID_VARIABLE = "VIGIL_RUN_ID";
+
   private final String supervisorName;
+  private final String runIdPrefix;
+  private final java.util.concurrent.atomic.AtomicLong runCounter = new java.util.concurrent.atomic.AtomicLong();
   private final ConcurrentLinkedQueue<Child> added = new ConcurrentLinkedQueue<>();
   private final Thread pump;
   private volatile boolean closed;
@@ -44,6 +52,7 @@ public final class JdkProcessBackend implements ProcessBackend {
   /** A backend whose output thread is named after {@code context}'s supervisor. */
   public JdkProcessBackend(BackendContext context) {
     this.supervisorName = context.supervisorName();
+    this.runIdPrefix = "jdk-" + ProcessHandle.current().pid() + "-" + supervisorName + "-" + Long.toHexString(System.nanoTime()) + "-";
     this.pump = new Thread(this::pumpLoop, "vigil-" + supervisorName + "-output");
     pump.setDaemon(true);
     pump.start();
@@ -65,6 +74,8 @@ public final class JdkProcessBackend implements ProcessBackend {
     request.directory().ifPresent(d -> pb.directory(d.toFile()));
     pb.environment().clear();
     pb.environment().putAll(request.environment());
+    String runId = runIdPrefix + runCounter.incrementAndGet();
+    pb.environment().put(RUN_ID_VARIABLE, runId);
     pb.redirectInput(ProcessBuilder.Redirect.from(new File(WINDOWS ? "NUL" : "/dev/null")));
     Process process;
     try {
@@ -72,7 +83,7 @@ public final class JdkProcessBackend implements ProcessBackend {
     } catch (IOException e) {
       throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
     }
-    Child child = new Child(request.name(), process, listener);
+    Child child = new Child(request.name(), process, listener, runId);
     added.add(child);
     process.onExit().whenComplete((p, e) -> {
       child.exited = true;
@@ -170,10 +181,12 @@ public final class JdkProcessBackend implements ProcessBackend {
     final ProcessHandle handle;
     final ProcessListener listener;
     final Set<ProcessHandle> descendants = new LinkedHashSet<>(); // guarded by itself
+    final String runId;
     volatile boolean exited;
 
-    Child(String name, Process process, ProcessListener listener) {
+    Child(String name, Process process, ProcessListener listener, String runId) {
       this.name = name;
+      this.runId = runId;
       this.process = process;
       this.handle = process.toHandle();
       this.listener = listener;
@@ -206,6 +219,8 @@ public final class JdkProcessBackend implements ProcessBackend {
       synchronized (descendants) {
         if (handle.isAlive()) {
           handle.descendants().forEach(descendants::add); // collect before the root dies and they are re-parented
+        } else {
+          descendants.addAll(EnvironmentScan.carrying(RUN_ID_VARIABLE, runId)); // orphans, where /proc tells
         }
         descendants.removeIf(h -> !h.isAlive());
         targets.addAll(descendants);
@@ -223,6 +238,7 @@ public final class JdkProcessBackend implements ProcessBackend {
         return true;
       }
       synchronized (descendants) {
+        descendants.addAll(EnvironmentScan.carrying(RUN_ID_VARIABLE, runId));
         descendants.removeIf(h -> !h.isAlive());
         return !descendants.isEmpty();
       }

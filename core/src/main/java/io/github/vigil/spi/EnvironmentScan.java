@@ -1,0 +1,75 @@
+package io.github.vigil.spi;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds processes by a variable in their environment, through {@code /proc/PID/environ}: how the
+ * portable backend finds descendants that outlived their parent and were re-parented. Where there is
+ * no {@code /proc} (macOS), or a process's environment is not readable, nothing is found.
+ */
+final class EnvironmentScan {
+  private static final Path PROC = Path.of("/proc");
+  private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
+
+  private EnvironmentScan() {}
+
+  static List<ProcessHandle> carrying(String variable, String value) {
+    if (!HAS_PROC) {
+      return List.of();
+    }
+    byte[] needle = ("\0" + variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
+    List<ProcessHandle> found = new ArrayList<>();
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid == self) {
+          continue;
+        }
+        byte[] env;
+        try {
+          env = Files.readAllBytes(dir.resolve("environ"));
+        } catch (IOException | SecurityException e) {
+          continue; // gone, or another user's
+        }
+        if (contains(env, needle)) {
+          ProcessHandle.of(pid).ifPresent(found::add);
+        }
+      }
+    } catch (IOException e) {
+      return found;
+    }
+    return found;
+  }
+
+  /** Whether {@code env} (NUL-separated) holds the entry; the first entry has no leading NUL. */
+  private static boolean contains(byte[] env, byte[] needle) {
+    outer:
+    for (int i = -1; i + needle.length <= env.length + 1; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        int k = i + j;
+        byte b = k < 0 || k >= env.length ? 0 : env[k];
+        if (b != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,251 @@
+package io.github.vigil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The core's acceptance tests against real processes, run once per backend: every backend must
+ * restart, stop trees, drain output, report start failures and clean up alike. A backend module
+ * subclasses this and names its backend.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+@Timeout(120)
+public abstract class BackendContractTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  /** The provider name of the backend under test: {@code "jdk"}, {@code "linux"}. */
+  protected abstract String backendName();
+
+  protected Supervisor supervisor;
+  protected EventRecorder events;
+  /** A number no other test uses, so `sleep <marker>` finds this test's processes and no one else's. */
+  protected String marker;
+
+  @BeforeEach
+  void setUp() {
+    supervisor = Supervisor.builder().name("contract-" + backendName()).backend(backendName()).build();
+    events = new EventRecorder();
+    supervisor.subscribe(events);
+    marker = (90000 + ThreadLocalRandom.current().nextInt(9999)) + "." + ThreadLocalRandom.current().nextInt(100000, 999999);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    supervisor.close();
+    assertThat(Processes.eventually(Duration.ofSeconds(5), () -> Processes.withMarker(marker).isEmpty()))
+        .as("processes of this test left running: %s", Processes.withMarker(marker)).isTrue();
+  }
+
+  /** How many `sleep <marker>` processes are alive (not counting the shells that started them). */
+  protected long sleepers() {
+    return Processes.withMarker(marker).stream()
+        .filter(h -> Processes.cmdline(h.pid()).map(c -> c.matches("(\\S*/)?sleep .*")).orElse(false)).count();
+  }
+
+  protected ProcessSpec.Builder sleeper(String name) {
+    return ProcessSpec.builder(name).command("sleep", marker).startupGrace(Duration.ZERO);
+  }
+
+  protected ProcessSpec.Builder shell(String name, String script) {
+    return ProcessSpec.builder(name).command("sh", "-c", script).startupGrace(Duration.ZERO);
+  }
+
+  @Test
+  void usesTheBackendItWasToldTo() {
+    assertThat(supervisor.backendName()).isEqualTo(backendName());
+  }
+
+  @Test
+  void childKilledWithSigkillIsRestartedUnderAlways() throws Exception {
+    assertRestartedAfterSigkill(RestartPolicy.always());
+  }
+
+  @Test
+  void childKilledWithSigkillIsRestartedUnderOnFailure() throws Exception {
+    assertRestartedAfterSigkill(RestartPolicy.onFailure());
+  }
+
+  private void assertRestartedAfterSigkill(RestartPolicy policy) throws Exception {
+    ProcessController c = supervisor.register(sleeper("feed").restartPolicy(policy.withBackoff(Backoff.none())).build());
+    long first = c.start(WAIT).pid();
+    Processes.kill(first, "KILL");
+    events.awaitState("feed", ProcessState.RUNNING, 2, WAIT);
+    ProcessStatus s = c.status();
+    assertThat(s.pid()).isPositive().isNotEqualTo(first);
+    assertThat(s.restarts()).isEqualTo(1);
+    ExitInfo exit = s.lastExit();
+    assertThat(exit.cause()).isEqualTo(ExitCause.SIGNALED);
+    assertThat(exit.signal()).hasValue(9);
+    assertThat(events.of(SupervisorEvent.RestartScheduled.class, "feed")).hasSize(1);
+    assertThat(c.history()).hasSize(2);
+    assertThat(c.history().get(1).recovery()).isPresent();
+    assertThat(c.statistics().restartsSucceeded()).isEqualTo(1);
+    assertThat(c.statistics().meanTimeToRecover()).isPositive();
+  }
+
+  @Test
+  void cleanExitIsNotRestartedUnderOnFailure() throws Exception {
+    ProcessController c = supervisor.register(shell("job", "exit 0").restartPolicy(RestartPolicy.onFailure()).build());
+    c.start();
+    events.awaitState("job", ProcessState.EXITED, 1, WAIT);
+    Thread.sleep(300); // a restart, were one wrongly scheduled, would be immediate
+    assertThat(c.status().state()).isEqualTo(ProcessState.EXITED);
+    assertThat(c.status().lastExit().cause()).isEqualTo(ExitCause.NORMAL);
+    assertThat(events.of(SupervisorEvent.Started.class, "job")).hasSize(1);
+  }
+
+  @Test
+  void processThatExitsAtOnceFailsAfterExactlyTheStartLimit() throws Exception {
+    int limit = 4;
+    ProcessController c = supervisor.register(shell("flaky", "exit 3").startupGrace(Duration.ofMillis(500))
+        .restartPolicy(RestartPolicy.always().withBackoff(Backoff.none()).withStartLimit(limit, Duration.ofHours(1))).build());
+    c.start();
+    SupervisorEvent.Failed failed = events.await(SupervisorEvent.Failed.class, e -> e.process().equals("flaky"), 1, WAIT).get(0);
+    assertThat(events.of(SupervisorEvent.Started.class, "flaky")).hasSize(limit + 1);
+    assertThat(events.of(SupervisorEvent.RestartScheduled.class, "flaky")).hasSize(limit);
+    assertThat(c.status().state()).isEqualTo(ProcessState.FAILED);
+    assertThat(c.status().restarts()).isEqualTo(limit);
+    assertThat(failed.reason()).contains("start limit", "4 restarts");
+    assertThat(failed.lastExit().exitCode()).hasValue(3);
+    assertThat(c.statistics().restartsFailed()).isEqualTo(limit);
+  }
+
+  @Test
+  void stopOfAProcessIgnoringSigtermEndsInSigkillAfterTheTimeout() throws Exception {
+    Duration timeout = Duration.ofMillis(700);
+    ProcessController c = supervisor.register(shell("stubborn", "trap '' TERM; echo ready; exec sleep " + marker)
+        .stopTimeout(timeout).build());
+    c.start(WAIT);
+    assertThat(Processes.eventually(WAIT, () -> c.outputTail(StdStream.STDOUT).contains("ready"))).isTrue();
+    long t0 = System.nanoTime();
+    ProcessStatus s = c.stop(WAIT);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertThat(s.state()).isEqualTo(ProcessState.STOPPED);
+    assertThat(took).isGreaterThanOrEqualTo(timeout);
+    ExitInfo exit = s.lastExit();
+    assertThat(exit.cause()).isEqualTo(ExitCause.KILLED_BY_SUPERVISOR);
+    assertThat(exit.signal()).hasValue(9);
+    assertThat(exit.message()).contains("killed after the stop timeout");
+    assertThat(Processes.withMarker(marker)).isEmpty();
+  }
+
+  @Test
+  void stopOfAShellWithBackgroundChildrenLeavesNoneAlive() throws Exception {
+    ProcessController c = supervisor.register(shell("tree", "sleep " + marker + " & sleep " + marker).build());
+    c.start(WAIT);
+    assertThat(Processes.eventually(WAIT, () -> sleepers() == 2)).isTrue();
+    c.stop(WAIT);
+    assertThat(Processes.withMarker(marker)).isEmpty();
+  }
+
+  @Test
+  void crashLeavesNoDescendantBehind() throws Exception {
+    ProcessController c = supervisor.register(shell("parent", "sleep " + marker + " & sleep " + marker + " & sleep 0.3; exit 1")
+        .restartPolicy(RestartPolicy.never()).build());
+    c.start(WAIT);
+    events.awaitState("parent", ProcessState.CRASHED, 1, WAIT);
+    assertThat(Processes.eventually(Duration.ofSeconds(5), () -> Processes.withMarker(marker).isEmpty())).isTrue();
+  }
+
+  @Test
+  void tenMegabytesOnStdoutAndStderrNeverBlockTheChild(@TempDir Path dir) throws Exception {
+    long bytes = 10_000_000;
+    String script = "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c " + bytes + "; "
+        + "yes ABCDEFGHIJKLMNOPQRSTUVWXYZ9876543210 | head -c " + bytes + " >&2; echo done";
+    ProcessController c = supervisor.register(shell("chatty", script).restartPolicy(RestartPolicy.never())
+        .output(OutputSpec.defaults().withTailLines(50).withFiles(dir.resolve("out.log"), dir.resolve("err.log"))
+            .withRotation(100L * 1024 * 1024, 1)).build());
+    c.start();
+    events.awaitState("chatty", ProcessState.EXITED, 1, Duration.ofSeconds(60));
+    assertThat(c.status().lastExit().exitCode()).hasValue(0);
+    assertThat(Files.size(dir.resolve("out.log"))).isEqualTo(bytes + "done\n".length());
+    assertThat(Files.size(dir.resolve("err.log"))).isEqualTo(bytes);
+    List<String> out = c.outputTail(StdStream.STDOUT);
+    assertThat(out).hasSize(50).last().asString().endsWith("done");
+    assertThat(c.outputTail(StdStream.STDERR)).hasSize(50).allMatch(l -> l.startsWith("ABCDEFGHIJ") || "ABCDEFGHIJKLMNOPQRSTUVWXYZ9876543210".startsWith(l));
+  }
+
+  @Test
+  void startFailuresNameWhatIsWrongAndOthersKeepRunning(@TempDir Path dir) throws Exception {
+    ProcessController steady = supervisor.register(sleeper("steady").build());
+    long pid = steady.start(WAIT).pid();
+
+    Path notExecutable = Files.writeString(dir.resolve("script.sh"), "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(notExecutable, PosixFilePermissions.fromString("rw-r--r--"));
+    Path missingDir = dir.resolve("no-such-dir");
+    RestartPolicy oneRetry = RestartPolicy.onFailure().withBackoff(Backoff.none()).withStartLimit(1, Duration.ofHours(1));
+    List<ProcessController> broken = new ArrayList<>();
+    broken.add(supervisor.register(ProcessSpec.builder("missing").command(dir.resolve("no-such-binary").toString())
+        .restartPolicy(oneRetry).build()));
+    broken.add(supervisor.register(ProcessSpec.builder("not-exec").command(notExecutable.toString()).restartPolicy(oneRetry).build()));
+    broken.add(supervisor.register(ProcessSpec.builder("no-dir").command("sleep", marker).workingDirectory(missingDir)
+        .restartPolicy(oneRetry).build()));
+    broken.add(supervisor.register(ProcessSpec.builder("not-on-path").command("vigil-no-such-command-" + marker)
+        .restartPolicy(oneRetry).build()));
+    for (ProcessController b : broken) {
+      assertThatThrownBy(() -> b.start(WAIT)).isInstanceOf(ProcessOperationException.class).hasMessageContaining("start limit");
+      assertThat(b.status().state()).isEqualTo(ProcessState.FAILED);
+      assertThat(b.status().lastExit().cause()).isEqualTo(ExitCause.START_FAILED);
+    }
+    assertThat(broken.get(0).status().lastExit().message()).contains("no-such-binary", "not found");
+    assertThat(broken.get(1).status().lastExit().message()).contains("script.sh", "not executable");
+    assertThat(broken.get(2).status().lastExit().message()).contains("no-such-dir", "does not exist");
+    assertThat(broken.get(3).status().lastExit().message()).contains("vigil-no-such-command-", "not found on PATH");
+    assertThat(steady.status().state()).isEqualTo(ProcessState.RUNNING);
+    assertThat(steady.status().pid()).isEqualTo(pid);
+  }
+
+  @Test
+  void closeLeavesNoChildAndNoThreadBehind() throws Exception {
+    supervisor.register(sleeper("a").build());
+    supervisor.register(sleeper("b").dependsOn("a").build());
+    supervisor.register(shell("c", "sleep " + marker + " & sleep " + marker).build());
+    supervisor.startAll().toCompletableFuture().get();
+    assertThat(Processes.eventually(WAIT, () -> sleepers() == 4)).isTrue();
+    String prefix = "vigil-" + supervisor.name();
+    assertThat(Processes.vigilThreads()).anyMatch(n -> n.startsWith(prefix));
+    supervisor.close();
+    assertThat(Processes.withMarker(marker)).isEmpty();
+    assertThat(Processes.eventually(Duration.ofSeconds(5), () -> Processes.vigilThreads().stream().noneMatch(n -> n.startsWith(prefix))))
+        .as("threads left: %s", Processes.vigilThreads()).isTrue();
+  }
+
+  @Test
+  void threadCountDoesNotGrowWithTheNumberOfProcesses() throws Exception {
+    String prefix = "vigil-" + supervisor.name();
+    for (int i = 0; i < 2; i++) {
+      supervisor.register(sleeper("p" + i).build());
+    }
+    supervisor.startAll().toCompletableFuture().get();
+    long withTwo = Processes.vigilThreads().stream().filter(n -> n.startsWith(prefix)).count();
+    for (int i = 2; i < 200; i++) {
+      supervisor.register(sleeper("p" + i).build());
+    }
+    supervisor.startAll().toCompletableFuture().get();
+    assertThat(Processes.withMarker(marker)).hasSize(200);
+    long withTwoHundred = Processes.vigilThreads().stream().filter(n -> n.startsWith(prefix)).count();
+    long reapers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("process reaper")).count();
+    org.slf4j.LoggerFactory.getLogger(BackendContractTest.class).warn("backend {}: Vigil threads with 2 processes {}, with 200 {}; JDK process reaper threads {}",
+        backendName(), withTwo, withTwoHundred, reapers);
+    assertThat(withTwoHundred).isEqualTo(withTwo);
+    supervisor.stopAll().toCompletableFuture().get();
+    assertThat(Processes.withMarker(marker)).isEmpty();
+  }
+}

@@ -1,0 +1,61 @@
+package io.github.vigil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProcessSpecTest {
+
+  @Test
+  void buildsAnImmutableSpec() {
+    ProcessSpec spec = ProcessSpec.builder("quote-feed.XLON_1").command("/opt/feed", "--venue", "XLON")
+        .workingDirectory(Path.of("/tmp")).env("VENUE", "XLON").unsetEnv("HOME").label("type", "QUOTE").label("account", "001")
+        .stopSignal(Signal.SIGINT).stopTimeout(Duration.ofSeconds(3)).startupGrace(Duration.ofSeconds(2)).build();
+    assertThat(spec.command()).containsExactly("/opt/feed", "--venue", "XLON");
+    assertThat(spec.labels()).containsEntry("type", "QUOTE").containsEntry("account", "001");
+    assertThat(spec.environment().resolve(Map.of("HOME", "/root", "PATH", "/bin")))
+        .containsEntry("VENUE", "XLON").containsEntry("PATH", "/bin").doesNotContainKey("HOME");
+    assertThat(spec.toBuilder().label("type", "ORDER").build().labels()).containsEntry("type", "ORDER");
+    assertThat(spec.labels()).containsEntry("type", "QUOTE");
+    assertThatThrownBy(() -> spec.command().add("x")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void badNamesAreRejectedWithTheValue() {
+    for (String bad : new String[] {"", " ", "quote feed", "feed/1", "a:b"}) {
+      assertThatThrownBy(() -> ProcessSpec.builder(bad)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("name").hasMessageContaining("'" + bad + "'");
+    }
+    assertThatThrownBy(() -> ProcessSpec.builder(null)).hasMessageContaining("name");
+  }
+
+  @Test
+  void badSettingsNameTheFieldAndValue() {
+    assertThatThrownBy(() -> ProcessSpec.builder("a").stopTimeout(Duration.ofSeconds(-1)))
+        .hasMessageContaining("stopTimeout").hasMessageContaining("PT-1S");
+    assertThatThrownBy(() -> ProcessSpec.builder("a").startupGrace(Duration.ofMillis(-1)))
+        .hasMessageContaining("startupGrace").hasMessageContaining("PT-0.001S");
+    assertThatThrownBy(() -> ProcessSpec.builder("a").command(List.of())).hasMessageContaining("command");
+    assertThatThrownBy(() -> ProcessSpec.builder("a").command(" ")).hasMessageContaining("command");
+    assertThatThrownBy(() -> ProcessSpec.builder("a").build()).hasMessageContaining("command of 'a' is not set");
+    assertThatThrownBy(() -> ProcessSpec.builder("a").dependsOn("a")).hasMessageContaining("must not name itself");
+    assertThatThrownBy(() -> ProcessSpec.builder("a").env("A=B", "x")).hasMessageContaining("'A=B'");
+    assertThatThrownBy(() -> ProcessSpec.builder("a").label(" ", "x")).hasMessageContaining("label key");
+    assertThatThrownBy(() -> OutputSpec.defaults().withTailLines(-3)).hasMessageContaining("tailLines").hasMessageContaining("-3");
+    assertThatThrownBy(() -> OutputSpec.defaults().withRotation(10, 1)).hasMessageContaining("maxFileBytes").hasMessageContaining("10");
+  }
+
+  @Test
+  void signalsParseByNameAndNumber() {
+    assertThat(Signal.parse("TERM")).isEqualTo(Signal.SIGTERM);
+    assertThat(Signal.parse("sigkill")).isEqualTo(Signal.SIGKILL);
+    assertThat(Signal.parse("2")).isEqualTo(Signal.SIGINT);
+    assertThat(Signal.nameOf(40)).isEqualTo("SIGRT6");
+    assertThatThrownBy(() -> Signal.parse("NOPE")).hasMessageContaining("NOPE");
+  }
+}

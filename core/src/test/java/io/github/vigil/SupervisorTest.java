@@ -1,0 +1,199 @@
+package io.github.vigil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.FakeTicker;
+import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.Processes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The supervisor as a whole: registration, dependency order, events, injected time. */
+@Timeout(60)
+class SupervisorTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private final String marker = (80000 + ThreadLocalRandom.current().nextInt(9999)) + "." + ThreadLocalRandom.current().nextInt(100000, 999999);
+
+  private ProcessSpec sleeper(String name, String... deps) {
+    ProcessSpec.Builder b = ProcessSpec.builder(name).command("sleep", marker).startupGrace(Duration.ofMillis(50));
+    for (String d : deps) {
+      b.dependsOn(d);
+    }
+    return b.build();
+  }
+
+  @Test
+  void duplicateNamesUnknownDependenciesAndCyclesAreRejectedNamingThem() {
+    try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
+      sup.register(sleeper("a"));
+      assertThatThrownBy(() -> sup.register(sleeper("a"))).hasMessageContaining("'a' is already registered");
+      assertThatThrownBy(() -> sup.register(sleeper("b", "ghost"))).hasMessageContaining("'b'").hasMessageContaining("unknown process 'ghost'");
+      assertThatThrownBy(() -> sup.registerAll(List.of(sleeper("x", "y"), sleeper("y", "z"), sleeper("z", "x"))))
+          .hasMessageContaining("dependency cycle: x -> y -> z -> x");
+      assertThat(sup.controllers()).extracting(ProcessController::name).containsExactly("a");
+      sup.registerAll(List.of(sleeper("late", "early"), sleeper("early")));
+      assertThat(sup.controllers()).extracting(ProcessController::name).containsExactly("a", "late", "early");
+    }
+  }
+
+  @Test
+  void startsInDependencyOrderAndStopsInReverse() throws Exception {
+    try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
+      EventRecorder rec = new EventRecorder();
+      sup.subscribe(rec);
+      sup.registerAll(List.of(sleeper("orders", "quotes", "comms"), sleeper("quotes", "comms"), sleeper("comms")));
+      sup.startAll().toCompletableFuture().get();
+      List<String> starts = rec.of(SupervisorEvent.StateChanged.class).stream().filter(e -> e.to() == ProcessState.STARTING)
+          .map(SupervisorEvent::process).toList();
+      assertThat(starts).containsExactly("comms", "quotes", "orders");
+      // each starts only once the one before is RUNNING
+      List<SupervisorEvent> all = rec.events();
+      assertThat(indexOf(all, "quotes", ProcessState.STARTING)).isGreaterThan(indexOf(all, "comms", ProcessState.RUNNING));
+      assertThat(indexOf(all, "orders", ProcessState.STARTING)).isGreaterThan(indexOf(all, "quotes", ProcessState.RUNNING));
+      sup.stopAll().toCompletableFuture().get();
+      List<String> stops = rec.of(SupervisorEvent.StateChanged.class).stream().filter(e -> e.to() == ProcessState.STOPPED)
+          .map(SupervisorEvent::process).toList();
+      assertThat(stops).containsExactly("orders", "quotes", "comms");
+      assertThat(rec.of(SupervisorEvent.CommandIssued.class)).allMatch(e -> e.origin() == Origin.DEPENDENCY || e.origin() == Origin.API);
+    }
+    assertThat(Processes.withMarker(marker)).isEmpty();
+  }
+
+  private static int indexOf(List<SupervisorEvent> events, String process, ProcessState to) {
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i) instanceof SupervisorEvent.StateChanged s && s.process().equals(process) && s.to() == to) {
+        return i;
+      }
+    }
+    throw new AssertionError("no " + process + " -> " + to + " in " + events);
+  }
+
+  @Test
+  void removeStopsAndForgetsAProcess() {
+    try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
+      sup.register(sleeper("a"));
+      assertThat(sup.remove("a").toCompletableFuture().join()).isNull();
+      assertThat(sup.controller("a")).isEmpty();
+    }
+  }
+
+  @Test
+  void backoffDelaysRunOnTheInjectedClockAndTheStartLimitEndsInFailed() throws Exception {
+    FakeTicker ticker = new FakeTicker();
+    ManualScheduler scheduler = new ManualScheduler(ticker);
+    try (Supervisor sup = Supervisor.builder().backend("jdk").ticker(ticker).scheduler(scheduler).build()) {
+      EventRecorder rec = new EventRecorder();
+      sup.subscribe(rec);
+      RestartPolicy policy = RestartPolicy.always().withBackoff(Backoff.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(5)))
+          .withStartLimit(4, Duration.ofMinutes(10));
+      ProcessController c = sup.register(ProcessSpec.builder("crasher").command("sh", "-c", "exit 7").startupGrace(Duration.ZERO)
+          .restartPolicy(policy).build());
+      c.start();
+      long[] expectedSeconds = {1, 2, 4, 5};
+      for (int i = 0; i < expectedSeconds.length; i++) {
+        rec.await(SupervisorEvent.RestartScheduled.class, e -> true, i + 1, WAIT);
+        SupervisorEvent.RestartScheduled r = rec.of(SupervisorEvent.RestartScheduled.class).get(i);
+        assertThat(r.delay()).isEqualTo(Duration.ofSeconds(expectedSeconds[i]));
+        assertThat(r.attempt()).isEqualTo(i + 1);
+        assertThat(c.status().state()).isEqualTo(ProcessState.BACKOFF);
+        Duration expected = Duration.ofSeconds(expectedSeconds[i]);
+        assertThat(Processes.eventually(WAIT, () -> scheduler.pending().contains(expected))).isTrue();
+        scheduler.advance(Duration.ofSeconds(expectedSeconds[i]).minusMillis(1));
+        assertThat(c.status().state()).isEqualTo(ProcessState.BACKOFF); // not a millisecond early
+        scheduler.advance(Duration.ofMillis(1));
+      }
+      SupervisorEvent.Failed failed = rec.await(SupervisorEvent.Failed.class, e -> true, 1, WAIT).get(0);
+      assertThat(failed.reason()).contains("4 restarts within PT10M");
+      assertThat(c.status().state()).isEqualTo(ProcessState.FAILED);
+      assertThat(c.status().restarts()).isEqualTo(4);
+      // a start through the API resets the start limit
+      c.start();
+      rec.await(SupervisorEvent.RestartScheduled.class, e -> true, 5, WAIT);
+    }
+  }
+
+  @Test
+  void listenersThatThrowDoNotStopOthersAndSubscriptionsClose() throws Exception {
+    try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
+      EventRecorder rec = new EventRecorder();
+      sup.subscribe(e -> {
+        throw new IllegalStateException("boom");
+      });
+      AutoCloseable sub = sup.subscribe(rec);
+      sup.register(sleeper("one"));
+      rec.await(SupervisorEvent.Registered.class, e -> true, 1, WAIT);
+      sub.close();
+      sup.register(sleeper("two"));
+      Thread.sleep(200);
+      assertThat(rec.of(SupervisorEvent.Registered.class)).hasSize(1);
+    }
+  }
+
+  @Test
+  void restartCommandReplacesTheRunAndCommandsSayWhoAsked() throws Exception {
+    try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
+      EventRecorder rec = new EventRecorder();
+      sup.subscribe(rec);
+      ProcessController c = sup.register(sleeper("svc"));
+      long first = c.start(WAIT).pid();
+      ProcessStatus after = c.restart(WAIT);
+      assertThat(after.state()).isEqualTo(ProcessState.RUNNING);
+      assertThat(after.pid()).isNotEqualTo(first);
+      assertThat(c.history()).hasSize(2);
+      assertThat(c.history().get(0).exit().cause()).isEqualTo(ExitCause.KILLED_BY_SUPERVISOR);
+      assertThat(rec.of(SupervisorEvent.CommandIssued.class)).extracting(SupervisorEvent.CommandIssued::command)
+          .containsExactly(SupervisorEvent.Command.START, SupervisorEvent.Command.RESTART);
+      assertThat(after.restarts()).isZero(); // restarts count the policy's, not the operator's
+    }
+  }
+
+  @Test
+  void supervisionCanBeTurnedOffAtRunTime() throws Exception {
+    try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
+      EventRecorder rec = new EventRecorder();
+      sup.subscribe(rec);
+      ProcessController c = sup.register(ProcessSpec.builder("svc").command("sleep", marker).startupGrace(Duration.ZERO)
+          .restartPolicy(RestartPolicy.always().withBackoff(Backoff.none())).build());
+      long pid = c.start(WAIT).pid();
+      c.setSupervised(false);
+      Processes.kill(pid, "KILL");
+      rec.awaitState("svc", ProcessState.CRASHED, 1, WAIT);
+      Thread.sleep(200);
+      assertThat(c.status().state()).isEqualTo(ProcessState.CRASHED);
+      assertThat(c.status().supervised()).isFalse();
+    }
+  }
+
+  @Test
+  void aStateDirectoryIsLockedByOneSupervisorAtATime(@TempDir Path dir) {
+    try (Supervisor first = Supervisor.builder().backend("jdk").stateDirectory(dir).build()) {
+      assertThatThrownBy(() -> Supervisor.builder().backend("jdk").stateDirectory(dir).build())
+          .hasMessageContaining(dir.toString()).hasMessageContaining("in use");
+    }
+    Supervisor.builder().backend("jdk").stateDirectory(dir).build().close();
+  }
+
+  @Test
+  void anUnknownBackendIsAClearError() {
+    assertThatThrownBy(() -> Supervisor.builder().backend("plan9").build()).hasMessageContaining("'plan9'").hasMessageContaining("jdk");
+  }
+
+  @Test
+  void blockingStartOfAFailingProcessSaysWhy() {
+    try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
+      ProcessController c = sup.register(ProcessSpec.builder("bad").command("/nonexistent/feed")
+          .restartPolicy(RestartPolicy.onFailure().withStartLimit(0, Duration.ofHours(1))).build());
+      assertThatThrownBy(() -> c.start(WAIT)).isInstanceOf(ProcessOperationException.class)
+          .hasMessageContaining("/nonexistent/feed not found");
+      assertThatThrownBy(() -> c.start().toCompletableFuture().get()).isInstanceOf(ExecutionException.class);
+    }
+  }
+}
