@@ -83,6 +83,7 @@ public final class ProcSampler implements ProcessSampler {
   private int tableSize;
   private long tableAt = Long.MIN_VALUE;
   private long[] treePids = new long[64];
+  private long[] treeParents = new long[64];
   private long[] socketInodes = new long[64];
   private long[] socketPids = new long[64];
   private int socketCount;
@@ -157,7 +158,8 @@ public final class ProcSampler implements ProcessSampler {
     int n = descendants(pid);
     for (int i = 0; i < n; i++) {
       long child = treePids[i];
-      if (readMember(child, b)) {
+      // the table may be up to its maximum age old: a pid since reused by someone else's process is not ours
+      if (readMember(child, b) && member.ppid == treeParents[i]) {
         member.addTo(b, users);
         if (member.state == 'Z' && b.wants(Field.ZOMBIE_CHILDREN)) {
           b.addZombie(new ZombieChild(child, member.ppid, member.name()));
@@ -506,9 +508,11 @@ public final class ProcSampler implements ProcessSampler {
       for (int i = firstChild(parent); i < tableSize && table[i] >>> 32 == parent; i++) {
         if (n == treePids.length) {
           treePids = Arrays.copyOf(treePids, n * 2);
+          treeParents = Arrays.copyOf(treeParents, n * 2);
         }
         long child = table[i] & 0xffff_ffffL;
         if (child != root) {
+          treeParents[n] = parent;
           treePids[n++] = child;
         }
       }
