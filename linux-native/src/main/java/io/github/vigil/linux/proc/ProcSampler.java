@@ -70,6 +70,7 @@ public final class ProcSampler implements ProcessSampler {
   private final long nanosPerTick;
   private final long tableMaxAgeNanos;
   private final Users users;
+  private final boolean fdSizeIsCount;
 
   // reused state, guarded by this
   private final ProcReader reader = new ProcReader(16 * 1024);
@@ -97,8 +98,26 @@ public final class ProcSampler implements ProcessSampler {
     this.nanosPerTick = 1_000_000_000L / constants.clockTicks();
     this.tableMaxAgeNanos = b.tableMaxAge.toNanos();
     this.users = new Users(b.passwd);
+    this.fdSizeIsCount = fdSizeIsCount(procRoot);
     log.debug("Sampling {} with {} ticks/s, {}-byte pages, boot at {} ms, {} bytes of memory", procRoot,
         constants.clockTicks(), constants.pageSize(), constants.bootMillis(), constants.memTotalBytes());
+  }
+
+  /**
+   * Whether the size of {@code /proc/PID/fd} is the number of open descriptors (Linux 6.2+), checked
+   * on this JVM's own descriptors; not on older kernels, nor on a directory of fixtures.
+   */
+  private static boolean fdSizeIsCount(Path procRoot) {
+    File self = procRoot.resolve("self").resolve("fd").toFile();
+    for (int attempt = 0; attempt < 3; attempt++) { // the JVM may open or close a file between the two looks
+      long size = self.length();
+      String[] listed = self.list();
+      // the listing sees one descriptor more: its own, open on the directory while it is read
+      if (listed != null && size > 0 && (size == listed.length || size + 1 == listed.length)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A sampler of {@code /proc} with the defaults. */
@@ -414,9 +433,11 @@ public final class ProcSampler implements ProcessSampler {
 
   /** Open descriptors: the size of {@code fd/} on Linux 6.2+, else a listing; -1 if refused, -2 if gone. */
   private long countFds(PidFiles f, Member m) {
-    long size = f.fdFile.length(); // a stat(2): the number of open descriptors on Linux 6.2+, 0 before (or on error)
-    if (size > 0) {
-      return size;
+    if (fdSizeIsCount) {
+      long size = f.fdFile.length(); // a stat(2): the number of open descriptors on Linux 6.2+ (0 on error)
+      if (size > 0) {
+        return size;
+      }
     }
     try {
       long n = 0;
