@@ -1,0 +1,86 @@
+package io.github.vigil.bench;
+
+import io.github.vigil.Backoff;
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Comparison 1: SIGKILL a supervised {@code sleep} (zero backoff) and time until the new child runs
+ * {@code sleep}, seen from outside through {@code /proc} in the same way for every contender
+ * ({@link ProcWatch#awaitChild}: the supervisor's {@code task/TID/children}, polled every 50 µs).
+ */
+final class CrashRestart {
+  static final String COMPARISON = "1";
+  static final String METRIC = "crash-to-restart";
+  private static final int WARMUP = 5;
+  private static final long POLL_MICROS = 50;
+
+  private CrashRestart() {}
+
+  static List<Row> run(int trials, List<String> contenders) throws Exception {
+    List<Row> rows = new ArrayList<>();
+    for (String c : contenders) {
+      switch (c) {
+        case "vigil-linux" -> rows.add(vigil("linux", trials));
+        case "vigil-jdk" -> rows.add(vigil("jdk", trials));
+        case "supervisord" -> rows.add(supervisord(trials));
+        default -> throw new IllegalArgumentException("unknown contender for comparison 1: " + c);
+      }
+    }
+    return rows;
+  }
+
+  static Row vigil(String backend, int trials) throws Exception {
+    RestartPolicy policy = RestartPolicy.always().withBackoff(Backoff.none())
+        .withStartLimit(Integer.MAX_VALUE, Duration.ofSeconds(1));
+    try (Supervisor s = Supervisor.builder().name("bench").backend(backend).build()) {
+      ProcessController c = s.register(ProcessSpec.builder("sleeper").command("/bin/sleep", "100000")
+          .restartPolicy(policy).startupGrace(Duration.ZERO).build());
+      c.start(Duration.ofSeconds(30));
+      long[] times = measure(ProcessHandle.current().pid(), trials);
+      return new Row(COMPARISON, "vigil-" + backend, METRIC, "ms", Stats.millis(times),
+          "Supervisor.builder().backend(\"" + backend + "\"), RestartPolicy.always() with Backoff.none(), startupGrace 0");
+    }
+  }
+
+  static Row supervisord(int trials) throws Exception {
+    try (Supervisord sd = Supervisord.start("/bin/sleep 100000", 1)) {
+      long[] times = measure(sd.pid(), trials);
+      return new Row(COMPARISON, "supervisord", METRIC, "ms", Stats.millis(times),
+          "supervisord " + Supervisord.version() + " -n, autorestart=true, startsecs=0, unix socket in a temp dir");
+    }
+  }
+
+  /** Kill the current {@code sleep} child, time until another child runs {@code sleep}; warm-up rounds not counted. */
+  private static long[] measure(long supervisorPid, int trials) throws IOException, InterruptedException {
+    ProcWatch watch = new ProcWatch(supervisorPid);
+    long current = watch.awaitChild("sleep", -1, TimeUnit.SECONDS.toNanos(60), 1000);
+    if (current < 0) {
+      throw new IllegalStateException("no sleep child of " + supervisorPid + " within 60 s");
+    }
+    long[] times = new long[trials];
+    for (int i = -WARMUP; i < trials; i++) {
+      Thread.sleep(20); // let the supervisor settle after the last restart
+      ProcessHandle h = ProcessHandle.of(current).orElseThrow(() -> new IllegalStateException("child vanished before the kill"));
+      long t0 = System.nanoTime();
+      ProcWatch.kill(h);
+      long next = watch.awaitChild("sleep", current, TimeUnit.SECONDS.toNanos(30), POLL_MICROS);
+      long t1 = System.nanoTime();
+      if (next < 0) {
+        throw new IllegalStateException("no new sleep child of " + supervisorPid + " within 30 s of killing " + current);
+      }
+      if (i >= 0) {
+        times[i] = t1 - t0;
+      }
+      current = next;
+    }
+    return times;
+  }
+}

@@ -1,0 +1,203 @@
+package io.github.vigil.bench;
+
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.linux.jna.Pidfd;
+import io.github.vigil.linux.jna.Poller;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Comparison 2: SIGKILL to the moment the exit is known, for a child and for a non-child ("attached")
+ * process. The kill is the same {@code kill(2)} for every contender ({@link ProcWatch#kill}); the end is
+ * the moment the contender's callback runs (Vigil's {@code Exited} event in a listener, the completion
+ * of {@code onExit()}).
+ *
+ * <p>The non-child is a {@code sleep} started by a {@code bash} that waits for it (so it is reaped at
+ * once by its own parent, never by this JVM, whatever subreaper this JVM is).
+ */
+final class ExitDetection {
+  static final String COMPARISON = "2";
+  private static final int WARMUP = 5;
+
+  private ExitDetection() {}
+
+  static List<Row> run(int trials, List<String> contenders) throws Exception {
+    List<Row> rows = new ArrayList<>();
+    for (String c : contenders) {
+      switch (c) {
+        case "vigil-linux" -> rows.add(vigilChild("linux", trials));
+        case "vigil-jdk" -> rows.add(vigilChild("jdk", trials));
+        case "process-onexit" -> rows.add(processOnExit(trials));
+        case "pidfd-poll" -> rows.add(attachedPidfd(trials));
+        case "processhandle-onexit" -> rows.add(processHandleOnExit(trials));
+        default -> throw new IllegalArgumentException("unknown contender for comparison 2: " + c);
+      }
+    }
+    return rows;
+  }
+
+  static Row vigilChild(String backend, int trials) throws Exception {
+    BlockingQueue<Long> exits = new ArrayBlockingQueue<>(16);
+    try (Supervisor s = Supervisor.builder().name("bench").backend(backend).build();
+        AutoCloseable sub = s.subscribe(e -> {
+          if (e instanceof SupervisorEvent.Exited) {
+            exits.add(System.nanoTime());
+          }
+        })) {
+      ProcessController c = s.register(ProcessSpec.builder("sleeper").command("/bin/sleep", "100000")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ZERO).build());
+      long[] times = new long[trials];
+      for (int i = -WARMUP; i < trials; i++) {
+        long pid = c.start(Duration.ofSeconds(30)).pid();
+        Thread.sleep(5);
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+        long t0 = System.nanoTime();
+        ProcWatch.kill(h);
+        Long t1 = exits.poll(30, TimeUnit.SECONDS);
+        if (t1 == null) {
+          throw new IllegalStateException("no Exited event within 30 s of killing " + pid);
+        }
+        if (i >= 0) {
+          times[i] = t1 - t0;
+        }
+      }
+      return new Row(COMPARISON, "vigil-" + backend, "exit-detection-child", "ms", Stats.millis(times),
+          "SIGKILL to SupervisorEvent.Exited in a listener (default listener executor), backend " + backend);
+    }
+  }
+
+  static Row processOnExit(int trials) throws Exception {
+    BlockingQueue<Long> exits = new ArrayBlockingQueue<>(16);
+    long[] times = new long[trials];
+    for (int i = -WARMUP; i < trials; i++) {
+      Process p = new ProcessBuilder("/bin/sleep", "100000").start();
+      p.onExit().thenRun(() -> exits.add(System.nanoTime()));
+      Thread.sleep(5);
+      ProcessHandle h = p.toHandle();
+      long t0 = System.nanoTime();
+      ProcWatch.kill(h);
+      Long t1 = exits.poll(30, TimeUnit.SECONDS);
+      if (t1 == null) {
+        throw new IllegalStateException("Process.onExit() did not complete within 30 s");
+      }
+      if (i >= 0) {
+        times[i] = t1 - t0;
+      }
+    }
+    return new Row(COMPARISON, "process-onexit", "exit-detection-child", "ms", Stats.millis(times),
+        "ProcessBuilder child, Process.onExit() completion");
+  }
+
+  /** A {@code sleep} that is not our child: its parent bash waits for it. */
+  private static final class Outsider implements AutoCloseable {
+    final Process bash;
+    final long pid;
+
+    Outsider() throws Exception {
+      bash = new ProcessBuilder("/bin/bash", "-c", "/bin/sleep 100000 & echo $!; wait").redirectErrorStream(true).start();
+      String line = new BufferedReader(new InputStreamReader(bash.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+      if (line == null) {
+        throw new IllegalStateException("bash did not print the outsider's pid");
+      }
+      pid = Long.parseLong(line.trim());
+      ProcWatch w = new ProcWatch(bash.pid());
+      if (w.awaitChild("sleep", -1, TimeUnit.SECONDS.toNanos(10), 200) != pid) {
+        throw new IllegalStateException("outsider " + pid + " does not run sleep under bash " + bash.pid());
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      bash.destroyForcibly();
+      bash.waitFor();
+    }
+  }
+
+  static Row processHandleOnExit(int trials) throws Exception {
+    BlockingQueue<Long> exits = new ArrayBlockingQueue<>(16);
+    long[] times = new long[trials];
+    for (int i = -WARMUP; i < trials; i++) {
+      try (Outsider o = new Outsider()) {
+        ProcessHandle h = ProcessHandle.of(o.pid).orElseThrow();
+        h.onExit().thenRun(() -> exits.add(System.nanoTime()));
+        Thread.sleep(5);
+        long t0 = System.nanoTime();
+        ProcWatch.kill(h);
+        Long t1 = exits.poll(30, TimeUnit.SECONDS);
+        if (t1 == null) {
+          throw new IllegalStateException("ProcessHandle.onExit() did not complete within 30 s");
+        }
+        if (i >= 0) {
+          times[i] = t1 - t0;
+        }
+      }
+    }
+    return new Row(COMPARISON, "processhandle-onexit", "exit-detection-attached", "ms", Stats.millis(times),
+        "ProcessHandle.of(pid).onExit() on a non-child (the JDK polls it), a fresh handle per trial");
+  }
+
+  /**
+   * The layer attach is built on while {@code Supervisor.attach} is not on main: a pidfd of the non-child
+   * watched with poll(2) by one long-lived watcher thread (as the Linux backend's event loop watches pidfds),
+   * through linux-native's {@link Pidfd} and {@link Poller}.
+   */
+  static Row attachedPidfd(int trials) throws Exception {
+    SynchronousQueue<Pidfd> handoff = new SynchronousQueue<>();
+    BlockingQueue<Long> exits = new ArrayBlockingQueue<>(16);
+    Thread watcher = new Thread(() -> {
+      Poller poller = new Poller();
+      try {
+        while (true) {
+          Pidfd fd = handoff.take();
+          poller.clear();
+          int idx = poller.add(fd.fd(), Poller.IN);
+          while (poller.poll(30_000) == 0 || (poller.revents(idx) & Poller.IN) == 0) {
+            // EINTR or timeout: poll again
+          }
+          exits.add(System.nanoTime());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "bench-pidfd-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+    long[] times = new long[trials];
+    try {
+      for (int i = -WARMUP; i < trials; i++) {
+        try (Outsider o = new Outsider(); Pidfd fd = Pidfd.open((int) o.pid).orElseThrow()) {
+          handoff.put(fd);
+          ProcessHandle h = ProcessHandle.of(o.pid).orElseThrow();
+          Thread.sleep(5);
+          long t0 = System.nanoTime();
+          ProcWatch.kill(h);
+          Long t1 = exits.poll(30, TimeUnit.SECONDS);
+          if (t1 == null) {
+            throw new IllegalStateException("the pidfd of " + o.pid + " did not become readable within 30 s");
+          }
+          if (i >= 0) {
+            times[i] = t1 - t0;
+          }
+        }
+      }
+    } finally {
+      watcher.interrupt();
+    }
+    return new Row(COMPARISON, "pidfd-poll", "exit-detection-attached", "ms", Stats.millis(times),
+        "Supervisor.attach not on main yet: pidfd_open of the non-child + poll(2) on one watcher thread "
+            + "(linux-native Pidfd and Poller), the mechanism attach uses on the Linux backend's event loop");
+  }
+}

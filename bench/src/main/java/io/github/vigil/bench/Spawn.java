@@ -1,0 +1,100 @@
+package io.github.vigil.bench;
+
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Comparison 5: start and reap {@code count} {@code /bin/true}, one after another: each from the start call
+ * to the moment its exit is known (Vigil's {@code Exited} event; {@code Process.waitFor()} returning).
+ */
+final class Spawn {
+  static final String COMPARISON = "5";
+  private static final int WARMUP = 20;
+
+  private Spawn() {}
+
+  static List<Row> run(int count, List<String> contenders) throws Exception {
+    List<Row> rows = new ArrayList<>();
+    for (String c : contenders) {
+      switch (c) {
+        case "vigil-linux" -> rows.addAll(vigil("linux", count));
+        case "vigil-jdk" -> rows.addAll(vigil("jdk", count));
+        case "processbuilder" -> rows.addAll(processBuilder(count));
+        default -> throw new IllegalArgumentException("unknown contender for comparison 5: " + c);
+      }
+    }
+    return rows;
+  }
+
+  static List<Row> vigil(String backend, int count) throws Exception {
+    BlockingQueue<SupervisorEvent.Exited> exits = new ArrayBlockingQueue<>(16);
+    try (Supervisor s = Supervisor.builder().name("bench").backend(backend).build();
+        AutoCloseable sub = s.subscribe(e -> {
+          if (e instanceof SupervisorEvent.Exited x) {
+            exits.add(x);
+          }
+        })) {
+      ProcessController c = s.register(ProcessSpec.builder("true").command("/bin/true")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ZERO).build());
+      long[] times = new long[count];
+      long total0 = 0;
+      for (int i = -WARMUP; i < count; i++) {
+        if (i == 0) {
+          total0 = System.nanoTime();
+        }
+        long t0 = System.nanoTime();
+        c.start();
+        SupervisorEvent.Exited x = exits.poll(30, TimeUnit.SECONDS);
+        long t1 = System.nanoTime();
+        if (x == null) {
+          throw new IllegalStateException("/bin/true: no Exited event within 30 s");
+        }
+        if (x.exit().termination() instanceof io.github.vigil.Termination.Exited e && e.code() != 0) {
+          throw new IllegalStateException("/bin/true exited with " + e.code());
+        }
+        if (i >= 0) {
+          times[i] = t1 - t0;
+        }
+      }
+      double totalMs = (System.nanoTime() - total0) / 1e6;
+      String who = "vigil-" + backend;
+      return List.of(new Row(COMPARISON, who, "spawn-and-reap", "ms", Stats.millis(times),
+              "ProcessController.start() to SupervisorEvent.Exited, RestartPolicy.never(), " + count + " in a row"),
+          new Row(COMPARISON, who, "spawn-and-reap-total", "s", Stats.single(totalMs / 1000), count + " in a row, wall time"));
+    }
+  }
+
+  static List<Row> processBuilder(int count) throws Exception {
+    long[] times = new long[count];
+    ProcessBuilder pb = new ProcessBuilder("/bin/true");
+    long total0 = 0;
+    for (int i = -WARMUP; i < count; i++) {
+      if (i == 0) {
+        total0 = System.nanoTime();
+      }
+      long t0 = System.nanoTime();
+      Process p = pb.start();
+      int code = p.waitFor();
+      long t1 = System.nanoTime();
+      if (code != 0) {
+        throw new IllegalStateException("/bin/true exited with " + code);
+      }
+      if (i >= 0) {
+        times[i] = t1 - t0;
+      }
+    }
+    double totalMs = (System.nanoTime() - total0) / 1e6;
+    return List.of(new Row(COMPARISON, "processbuilder", "spawn-and-reap", "ms", Stats.millis(times),
+            "ProcessBuilder.start() then waitFor(), " + count + " in a row"),
+        new Row(COMPARISON, "processbuilder", "spawn-and-reap-total", "s", Stats.single(totalMs / 1000), count + " in a row, wall time"));
+  }
+}
