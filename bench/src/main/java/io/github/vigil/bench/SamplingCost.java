@@ -242,7 +242,7 @@ final class SamplingCost {
       Process p = new ProcessBuilder(exporterBinary().toString(), "-version").redirectErrorStream(true).start();
       String v = new String(p.getInputStream().readAllBytes()).trim().split("\n")[0];
       p.waitFor();
-      return v.replaceAll(".*version (\\S+).*", "$1");
+      return v.replaceAll(".*revision: ([0-9.]+).*", "$1");
     } catch (IOException | InterruptedException e) {
       return "unknown";
     }
