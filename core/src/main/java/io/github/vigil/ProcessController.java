@@ -44,6 +44,12 @@ public interface ProcessController {
   /** The most recent runs, oldest first (at most the last 100). */
   List<RunRecord> history();
 
+  /**
+   * What its health checks say: the overall state, and per check the counters and the last results
+   * (status, message, duration, time). {@link HealthReport#NONE} for a process without checks.
+   */
+  HealthReport health();
+
   /** Counters and means for this process. */
   ProcessStatistics statistics();
 

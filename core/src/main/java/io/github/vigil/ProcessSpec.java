@@ -47,6 +47,7 @@ public final class ProcessSpec {
   private final Duration startupGrace;
   private final List<Dependency> dependencies;
   private final boolean autoStart;
+  private final List<HealthCheck> healthChecks;
 
   private ProcessSpec(Builder b) {
     this.name = b.name;
@@ -61,6 +62,7 @@ public final class ProcessSpec {
     this.startupGrace = b.startupGrace;
     this.dependencies = List.copyOf(b.dependencies.values());
     this.autoStart = b.autoStart;
+    this.healthChecks = List.copyOf(b.healthChecks.values());
   }
 
   /** A builder for a process called {@code name}: letters, digits, {@code .}, {@code _} and {@code -}. */
@@ -82,6 +84,7 @@ public final class ProcessSpec {
     b.startupGrace = startupGrace;
     dependencies.forEach(d -> b.dependencies.put(d.name(), d));
     b.autoStart = autoStart;
+    healthChecks.forEach(c -> b.healthChecks.put(c.name(), c));
     return b;
   }
 
@@ -141,6 +144,11 @@ public final class ProcessSpec {
     return autoStart;
   }
 
+  /** The health checks of each run, in the order they were added; see {@link HealthCheck}. */
+  public List<HealthCheck> healthChecks() {
+    return healthChecks;
+  }
+
   @Override
   public String toString() {
     return "ProcessSpec{name=" + name + ", command=" + command + ", labels=" + labels + ", restart=" + restartPolicy.mode()
@@ -164,6 +172,7 @@ public final class ProcessSpec {
     private Duration startupGrace = Duration.ofSeconds(1);
     private final Map<String, Dependency> dependencies = new LinkedHashMap<>();
     private boolean autoStart = true;
+    private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
 
     private Builder(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
@@ -262,6 +271,10 @@ public final class ProcessSpec {
       return dependsOn(other, Dependency.Condition.STARTED);
     }
 
+    /**
+     * This process starts once {@code other} has reached {@code condition}; {@link Dependency.Condition#HEALTHY}
+     * needs {@code other} to have health checks.
+     */
     public Builder dependsOn(String other, Dependency.Condition condition) {
       if (name.equals(other)) {
         throw new IllegalArgumentException("dependsOn of '" + name + "' must not name itself");
@@ -273,6 +286,16 @@ public final class ProcessSpec {
     /** Whether {@link Supervisor#startAll()} starts it (default true). */
     public Builder autoStart(boolean start) {
       this.autoStart = start;
+      return this;
+    }
+
+    /** Adds a health check; its name must be unique within this process. */
+    public Builder healthCheck(HealthCheck check) {
+      requireNonNull(check, "healthCheck");
+      if (healthChecks.putIfAbsent(check.name(), check) != null) {
+        throw new IllegalArgumentException("healthCheck names of '" + name + "' must be unique: '" + check.name()
+            + "' is already added (give one a name())");
+      }
       return this;
     }
 

@@ -1,0 +1,305 @@
+package io.github.vigil.internal;
+
+import io.github.vigil.CheckResult;
+import io.github.vigil.HealthCheck;
+import io.github.vigil.HealthReport;
+import io.github.vigil.HealthState;
+import io.github.vigil.ProcessOperationException;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.Scheduler;
+import io.github.vigil.SupervisorEvent;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health checks of one process: schedules each check's attempts on the supervisor's
+ * {@link Scheduler}, enforces their timeouts, counts results with a {@link CheckTracker} per check,
+ * derives the process's health, publishes {@link SupervisorEvent.HealthChanged}, and asks its
+ * {@link ManagedProcess} for a restart when a liveness check with action RESTART becomes unhealthy.
+ *
+ * <p>Everything but {@link #state()}, {@link #report()} and {@link #awaitHealthy()} runs on the
+ * supervision thread; attempts run on the {@link HealthExecutor} and their results come back to that
+ * thread. Each run has a generation number, so results of an earlier run are dropped.
+ */
+final class HealthMonitor {
+  private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+
+  private final DefaultSupervisor sup;
+  private final ManagedProcess owner;
+  private final String name;
+  private final List<Slot> slots = new ArrayList<>();
+  private final List<CompletableFuture<HealthState>> healthyWaiters = new ArrayList<>(); // guarded by itself
+
+  // supervision-thread state
+  private int generation;
+  private boolean active;
+  private int run;
+  private long pid = -1;
+
+  private volatile HealthState state = HealthState.UNKNOWN;
+  private volatile HealthReport report;
+
+  /** One check and its state in the current run. */
+  private static final class Slot {
+    final HealthCheck check;
+    final AtomicBoolean customBusy = new AtomicBoolean();
+    final ArrayDeque<CheckResult> recent = new ArrayDeque<>();
+    @Nullable CheckTracker tracker;
+    HealthExecutor.@Nullable Attempt inFlight;
+    long attemptStartNanos;
+    Scheduler.@Nullable Cancellable next;
+    Scheduler.@Nullable Cancellable timeout;
+    long attempts;
+    long failures;
+
+    Slot(HealthCheck check) {
+      this.check = check;
+    }
+
+    HealthState state() {
+      return tracker == null ? HealthState.UNKNOWN : tracker.state();
+    }
+  }
+
+  HealthMonitor(DefaultSupervisor sup, ManagedProcess owner, ProcessSpec spec) {
+    this.sup = sup;
+    this.owner = owner;
+    this.name = spec.name();
+    spec.healthChecks().forEach(c -> slots.add(new Slot(c)));
+    this.report = buildReport();
+  }
+
+  HealthState state() {
+    return state;
+  }
+
+  HealthReport report() {
+    return report;
+  }
+
+  /**
+   * Completes when the process is next {@code HEALTHY} (at once if it is); fails if it is stopped or
+   * gives up first. Any thread.
+   */
+  CompletableFuture<HealthState> awaitHealthy() {
+    CompletableFuture<HealthState> f = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      if (state == HealthState.HEALTHY) {
+        f.complete(state);
+      } else {
+        synchronized (healthyWaiters) {
+          healthyWaiters.add(f);
+        }
+      }
+    });
+    return f;
+  }
+
+  // --- hooks from ManagedProcess (supervision thread) --------------------------------------------
+
+  /** A run was spawned: checks begin after their initial delays. */
+  void runStarted(int runNumber, long runPid) {
+    halt();
+    active = true;
+    run = runNumber;
+    pid = runPid;
+    int gen = generation;
+    long now = sup.now();
+    for (Slot s : slots) {
+      s.tracker = new CheckTracker(s.check, now);
+    }
+    setState(HealthState.STARTING, "run " + runNumber + " started; " + slots.size() + " check(s) pending");
+    for (Slot s : slots) {
+      if (s.check.initialDelay().isZero()) {
+        sup.onLoopLater(() -> fire(s, gen)); // after the spawn's own events
+      } else {
+        s.next = sup.schedule(s.check.initialDelay(), () -> fire(s, gen));
+      }
+    }
+  }
+
+  /** The run is being stopped: checks end, health is kept until the run has ended. */
+  void runStopping() {
+    halt();
+  }
+
+  /** The run ended: checks end and health is unknown until the next run. */
+  void runEnded(String why) {
+    halt();
+    for (Slot s : slots) {
+      s.tracker = null;
+    }
+    setState(HealthState.UNKNOWN, why);
+  }
+
+  /** The process's lifecycle state changed; dependents waiting on a stopped or failed process are told. */
+  void processStateChanged(ProcessState to) {
+    if (to == ProcessState.STOPPED || to == ProcessState.FAILED) {
+      List<CompletableFuture<HealthState>> waiters;
+      synchronized (healthyWaiters) {
+        waiters = new ArrayList<>(healthyWaiters);
+        healthyWaiters.clear();
+      }
+      ProcessOperationException e = new ProcessOperationException("process '" + name + "' is " + to
+          + " before it became healthy", owner.status());
+      waiters.forEach(w -> w.completeExceptionally(e));
+    }
+  }
+
+  private void halt() {
+    active = false;
+    generation++;
+    for (Slot s : slots) {
+      cancel(s.next);
+      cancel(s.timeout);
+      s.next = null;
+      s.timeout = null;
+      HealthExecutor.Attempt a = s.inFlight;
+      s.inFlight = null;
+      if (a != null) {
+        a.abandon();
+      }
+    }
+  }
+
+  // --- attempts (supervision thread) ------------------------------------------------------------
+
+  private void fire(Slot s, int gen) {
+    if (gen != generation || !active) {
+      return;
+    }
+    if (s.inFlight != null) { // only when a timer ran late: the old attempt is over its timeout by now
+      timedOut(s, gen, s.inFlight);
+      if (gen != generation || !active) {
+        return;
+      }
+    }
+    HealthCheck check = s.check;
+    s.attemptStartNanos = sup.now();
+    HealthExecutor.Attempt a = sup.healthExecutor().start(check, name, pid, check.timeout(), s.customBusy);
+    s.inFlight = a;
+    s.timeout = sup.schedule(check.timeout(), () -> {
+      if (gen == generation && s.inFlight == a) {
+        timedOut(s, gen, a);
+      }
+    });
+    s.next = sup.schedule(check.interval(), () -> fire(s, gen));
+    a.result().whenComplete((r, e) -> sup.onLoop(() -> {
+      if (gen != generation || s.inFlight != a) {
+        return; // abandoned, or from an earlier run
+      }
+      cancel(s.timeout);
+      s.timeout = null;
+      HealthExecutor.Result result = r != null ? r : HealthExecutor.Result.fail("check failed: " + e);
+      record(s, result.passed() ? CheckResult.Status.PASSED : CheckResult.Status.FAILED, result.message(), gen);
+    }));
+  }
+
+  private void timedOut(Slot s, int gen, HealthExecutor.Attempt a) {
+    s.inFlight = null;
+    s.timeout = null;
+    a.abandon();
+    record(s, CheckResult.Status.TIMED_OUT, "no result within the timeout of " + s.check.timeout(), gen);
+  }
+
+  private void record(Slot s, CheckResult.Status status, String message, int gen) {
+    s.inFlight = null;
+    CheckTracker t = s.tracker;
+    if (t == null) {
+      return;
+    }
+    long now = sup.now();
+    Duration took = Duration.ofNanos(Math.max(0, now - s.attemptStartNanos));
+    HealthState before = t.state();
+    HealthState after = t.record(status == CheckResult.Status.PASSED, s.attemptStartNanos);
+    CheckResult result = new CheckResult(status, message, took, sup.wallNow(), t.lastCounted());
+    s.attempts++;
+    if (!result.passed()) {
+      s.failures++;
+    }
+    s.recent.addLast(result);
+    while (s.recent.size() > HealthReport.Check.RECENT_LIMIT) {
+      s.recent.removeFirst();
+    }
+    HealthCheck check = s.check;
+    log.atDebug().addKeyValue("process", name).addKeyValue("check", check.name())
+        .log("Health check {} of {}: {}", check.name(), name, result);
+    String why = "";
+    if (after != before) {
+      if (after == HealthState.UNHEALTHY) {
+        why = "check '" + check.name() + "' failed " + t.consecutiveFailures() + " time(s) in a row: " + message;
+        log.atWarn().addKeyValue("process", name).addKeyValue("check", check.name()).log("Process {} {}", name, why);
+      } else if (after == HealthState.HEALTHY) {
+        why = "check '" + check.name() + "' passed " + t.consecutivePasses() + " time(s) in a row: " + message;
+        log.atInfo().addKeyValue("process", name).addKeyValue("check", check.name()).log("Process {} {}", name, why);
+      }
+    }
+    HealthState overall = overall();
+    if (overall != state) {
+      setState(overall, why.isEmpty() ? "check '" + check.name() + "': " + message : why);
+    } else {
+      report = buildReport();
+    }
+    if (after == HealthState.UNHEALTHY && before != HealthState.UNHEALTHY && check.role() == HealthCheck.Role.LIVENESS
+        && check.action() == HealthCheck.Action.RESTART && gen == generation && active) {
+      owner.restartForHealth(run, why);
+    }
+  }
+
+  private HealthState overall() {
+    if (!active && slots.stream().allMatch(s -> s.tracker == null)) {
+      return HealthState.UNKNOWN;
+    }
+    boolean allHealthy = true;
+    for (Slot s : slots) {
+      HealthState h = s.state();
+      if (h == HealthState.UNHEALTHY) {
+        return HealthState.UNHEALTHY;
+      }
+      allHealthy &= h == HealthState.HEALTHY;
+    }
+    return allHealthy ? HealthState.HEALTHY : HealthState.STARTING;
+  }
+
+  private void setState(HealthState to, String message) {
+    HealthState from = state;
+    state = to;
+    report = buildReport();
+    if (from == to) {
+      return;
+    }
+    sup.publish(new SupervisorEvent.HealthChanged(name, sup.wallNow(), from, to, message));
+    if (to == HealthState.HEALTHY) {
+      List<CompletableFuture<HealthState>> waiters;
+      synchronized (healthyWaiters) {
+        waiters = new ArrayList<>(healthyWaiters);
+        healthyWaiters.clear();
+      }
+      waiters.forEach(w -> w.complete(to));
+    }
+  }
+
+  private HealthReport buildReport() {
+    List<HealthReport.Check> checks = new ArrayList<>(slots.size());
+    for (Slot s : slots) {
+      CheckTracker t = s.tracker;
+      checks.add(new HealthReport.Check(s.check.name(), s.check.role(), s.state(), t == null ? 0 : t.consecutiveFailures(),
+          t == null ? 0 : t.consecutivePasses(), s.attempts, s.failures, List.copyOf(s.recent)));
+    }
+    return new HealthReport(state, checks);
+  }
+
+  private static void cancel(Scheduler.@Nullable Cancellable c) {
+    if (c != null) {
+      c.cancel();
+    }
+  }
+}
