@@ -513,13 +513,14 @@ final class HealthExecutor implements AutoCloseable {
           }
           runner[0] = Thread.currentThread();
         }
+        Result r;
         try {
           HealthCheck.Outcome o = probe.probe().check(pid);
-          result.complete(o == null ? Result.fail("the check returned null") : new Result(o.healthy(), o.message()));
+          r = o == null ? Result.fail("the check returned null") : new Result(o.healthy(), o.message());
         } catch (InterruptedException e) {
-          result.complete(Result.fail("interrupted"));
+          r = Result.fail("interrupted");
         } catch (Exception | LinkageError | AssertionError e) {
-          result.complete(Result.fail(describe(e)));
+          r = Result.fail(describe(e));
         } finally {
           synchronized (lock) {
             runner[0] = null;
@@ -527,6 +528,7 @@ final class HealthExecutor implements AutoCloseable {
           }
           busy.set(false);
         }
+        result.complete(r); // only now: the next attempt may start as soon as this one is recorded
       });
     } catch (RejectedExecutionException e) {
       busy.set(false);
