@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * A periodic check of whether a supervised process works, the way Kubernetes probes, Docker's
  * {@code HEALTHCHECK} and monit do it: a command that must exit 0 ({@link #exec}), a TCP connect
  * ({@link #tcp}), an HTTP(S) GET ({@link #http}), whether the process is alive ({@link #processAlive()})
- * or a Java lambda ({@link #custom}).
+ * or a Java lambda ({@link #custom}, blocking, or {@link #customAsync}, returning a stage).
  *
  * {@snippet :
  * ProcessSpec feed = ProcessSpec.builder("quote-feed")
@@ -52,8 +52,13 @@ import java.util.regex.Pattern;
  * attempt is abandoned (connection closed, exchange cancelled, exec tree killed, custom thread
  * interrupted) and counted as failed, so a hung check costs no thread while it hangs. The JDK keeps
  * a reaper thread per live exec-check child, as for every child it spawns; each ends with its child.
- * A custom lambda that ignores interruption keeps its thread until it returns; while it does, later
- * attempts of that check fail at once ("still running") instead of queueing.
+ * The JDK's {@code HttpClient} hands each finished exchange to {@code CompletableFuture}'s default
+ * executor, which on machines with two CPUs or fewer starts a thread per task; those end at once.
+ * Blocking custom lambdas share their two threads: one that hangs holds a thread until its timeout
+ * interrupts it, so many hanging at once delay each other (and only each other); write such checks
+ * with {@link #customAsync}, which holds no thread while it waits. A custom lambda that ignores
+ * interruption keeps its thread until it returns; while it does, later attempts of that check fail
+ * at once ("still running") instead of queueing.
  *
  * <p>Immutable and thread-safe.
  */
@@ -93,9 +98,16 @@ public final class HealthCheck {
     /** Passes while the process of the current run is alive. */
     record ProcessAlive() implements Probe {}
 
-    /** Calls a Java function. */
+    /** Calls a blocking Java function on a custom-check thread. */
     record Custom(CustomProbe probe) implements Probe {
       public Custom {
+        requireNonNull(probe, "probe");
+      }
+    }
+
+    /** Calls a non-blocking Java function and waits, holding no thread, for the stage it returns. */
+    record CustomAsync(AsyncProbe probe) implements Probe {
+      public CustomAsync {
         requireNonNull(probe, "probe");
       }
     }
@@ -113,7 +125,18 @@ public final class HealthCheck {
   }
 
   /**
-   * What a {@link CustomProbe} found. Immutable and thread-safe.
+   * A non-blocking check written in Java: it must return at once with a stage that completes with
+   * the outcome (an exceptional completion is a failure). Its stage is cancelled at the timeout. As it
+   * holds no thread while it waits, any number of these can hang without delaying other checks.
+   */
+  @FunctionalInterface
+  public interface AsyncProbe {
+    /** Starts checking the process whose current run has id {@code pid}. */
+    java.util.concurrent.CompletionStage<Outcome> check(long pid);
+  }
+
+  /**
+   * What a {@link CustomProbe} or {@link AsyncProbe} found. Immutable and thread-safe.
    *
    * @param healthy whether the check passed
    * @param message what was seen, shown in the status and events
@@ -236,12 +259,21 @@ public final class HealthCheck {
     return new Builder(Kind.ALIVE, "alive");
   }
 
-  /** A check in Java, called {@code name}; see {@link CustomProbe}. */
+  /** A blocking check in Java, called {@code name}; see {@link CustomProbe}. */
   public static Builder custom(String name, CustomProbe probe) {
     requireNonNull(probe, "probe");
     Builder b = new Builder(Kind.CUSTOM, "custom");
     b.name(name);
     b.custom = probe;
+    return b;
+  }
+
+  /** A non-blocking check in Java, called {@code name}; see {@link AsyncProbe}. */
+  public static Builder customAsync(String name, AsyncProbe probe) {
+    requireNonNull(probe, "probe");
+    Builder b = new Builder(Kind.CUSTOM_ASYNC, "custom");
+    b.name(name);
+    b.customAsync = probe;
     return b;
   }
 
@@ -302,7 +334,7 @@ public final class HealthCheck {
   }
 
   private enum Kind {
-    EXEC, TCP, HTTP, ALIVE, CUSTOM
+    EXEC, TCP, HTTP, ALIVE, CUSTOM, CUSTOM_ASYNC
   }
 
   /**
@@ -324,6 +356,7 @@ public final class HealthCheck {
     private String bodyContains = "";
     private final Map<String, String> headers = new LinkedHashMap<>();
     private CustomProbe custom;
+    private AsyncProbe customAsync;
     private Role role = Role.LIVENESS;
     private Action action;
     private Duration interval = DEFAULT_INTERVAL;
@@ -463,6 +496,8 @@ public final class HealthCheck {
           return new Probe.Http(uri, minStatus, maxStatus, bodyContains, headers);
         case ALIVE:
           return new Probe.ProcessAlive();
+        case CUSTOM_ASYNC:
+          return new Probe.CustomAsync(customAsync);
         default:
           return new Probe.Custom(custom);
       }

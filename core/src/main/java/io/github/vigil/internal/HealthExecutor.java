@@ -123,6 +123,8 @@ final class HealthExecutor implements AutoCloseable {
       } else if (probe instanceof Probe.ProcessAlive) {
         boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         return done(alive ? Result.pass("pid " + pid + " alive") : Result.fail("pid " + pid + " not alive"));
+      } else if (probe instanceof Probe.CustomAsync async) {
+        return customAsync(async, pid);
       } else {
         return custom((Probe.Custom) probe, pid, customBusy);
       }
@@ -415,7 +417,9 @@ final class HealthExecutor implements AutoCloseable {
         return;
       }
       try {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(probe.uri()).GET().timeout(timeout);
+        // the client's own timeout is only a backstop that closes the connection should the cancel at our
+        // timeout not reach it; our timer fires first and reports TIMED_OUT
+        HttpRequest.Builder rb = HttpRequest.newBuilder(probe.uri()).GET().timeout(timeout.multipliedBy(2));
         probe.headers().forEach(rb::header);
         boolean wantBody = !probe.bodyContains().isEmpty();
         CompletableFuture<HttpResponse<String>> f = httpClient().sendAsync(rb.build(),
@@ -427,7 +431,7 @@ final class HealthExecutor implements AutoCloseable {
         f.whenComplete((response, e) -> {
           if (e != null) {
             Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            result.complete(Result.fail(t instanceof HttpTimeoutException ? "no response within " + timeout : "GET " + probe.uri()
+            result.complete(Result.fail(t instanceof HttpTimeoutException ? "no response within " + timeout.multipliedBy(2) : "GET " + probe.uri()
                 + " failed: " + describe(t)));
             return;
           }
@@ -547,6 +551,43 @@ final class HealthExecutor implements AutoCloseable {
           if (runner[0] != null) {
             runner[0].interrupt();
           }
+        }
+      }
+    };
+  }
+
+  private Attempt customAsync(Probe.CustomAsync probe, long pid) {
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    AtomicBoolean abandoned = new AtomicBoolean();
+    AtomicReference<java.util.concurrent.@Nullable CompletableFuture<HealthCheck.Outcome>> stage = new AtomicReference<>();
+    customPool.execute(() -> { // the function should return at once; if it does not, it holds a custom thread, not the caller's
+      if (abandoned.get()) {
+        return;
+      }
+      try {
+        java.util.concurrent.CompletableFuture<HealthCheck.Outcome> f = probe.probe().check(pid).toCompletableFuture();
+        stage.set(f);
+        if (abandoned.get()) {
+          f.cancel(true);
+        }
+        f.whenComplete((o, e) -> result.complete(e != null ? Result.fail(describe(e))
+            : o == null ? Result.fail("the check returned null") : new Result(o.healthy(), o.message())));
+      } catch (RuntimeException e) {
+        result.complete(Result.fail(describe(e)));
+      }
+    });
+    return new Attempt() {
+      @Override
+      public CompletableFuture<Result> result() {
+        return result;
+      }
+
+      @Override
+      public void abandon() {
+        abandoned.set(true);
+        CompletableFuture<HealthCheck.Outcome> f = stage.get();
+        if (f != null) {
+          f.cancel(true);
         }
       }
     };
