@@ -1,5 +1,7 @@
 package io.github.vigil;
 
+import org.jspecify.annotations.Nullable;
+
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ import java.util.Optional;
  * @param backups rotated files kept per stream
  * @param logToSlf4j whether each line is also logged through SLF4J (stdout at INFO, stderr at WARN)
  */
-public record OutputSpec(int tailLines, Path stdoutFile, Path stderrFile, long maxFileBytes, int backups, boolean logToSlf4j) {
+public record OutputSpec(int tailLines, @Nullable Path stdoutFile, @Nullable Path stderrFile, long maxFileBytes, int backups, boolean logToSlf4j) {
 
   /** Longest line kept in the tail or logged; longer lines are split. */
   public static final int MAX_LINE_CHARS = 8192;
@@ -50,7 +52,7 @@ public record OutputSpec(int tailLines, Path stdoutFile, Path stderrFile, long m
   }
 
   /** Append standard output and error to these files (either may be {@code null}). */
-  public OutputSpec withFiles(Path stdout, Path stderr) {
+  public OutputSpec withFiles(@Nullable Path stdout, @Nullable Path stderr) {
     return new OutputSpec(tailLines, stdout, stderr, maxFileBytes, backups, logToSlf4j);
   }
 

@@ -1,12 +1,14 @@
 package io.github.vigil;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A start, stop or restart did not reach its state: the process failed, was stopped meanwhile, or
  * the wait timed out. Carries the status at that moment.
  */
 public class ProcessOperationException extends RuntimeException {
 
-  private final transient ProcessStatus status;
+  private final transient @Nullable ProcessStatus status;
 
   public ProcessOperationException(String message, ProcessStatus status) {
     super(message);
@@ -19,7 +21,7 @@ public class ProcessOperationException extends RuntimeException {
   }
 
   /** The process's status when the operation gave up; may be {@code null} if unknown. */
-  public ProcessStatus status() {
+  public @Nullable ProcessStatus status() {
     return status;
   }
 }

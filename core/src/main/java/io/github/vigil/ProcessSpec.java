@@ -1,5 +1,7 @@
 package io.github.vigil;
 
+import org.jspecify.annotations.Nullable;
+
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
@@ -37,7 +39,7 @@ public final class ProcessSpec {
 
   private final String name;
   private final List<String> command;
-  private final Path workingDirectory;
+  private final @Nullable Path workingDirectory;
   private final Environment environment;
   private final Map<String, String> labels;
   private final RestartPolicy restartPolicy;
@@ -162,7 +164,7 @@ public final class ProcessSpec {
   public static final class Builder {
     private final String name;
     private List<String> command = List.of();
-    private Path workingDirectory;
+    private @Nullable Path workingDirectory;
     private Environment environment = Environment.inherited();
     private final Map<String, String> labels = new LinkedHashMap<>();
     private RestartPolicy restartPolicy = RestartPolicy.onFailure();

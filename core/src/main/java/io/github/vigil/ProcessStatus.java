@@ -1,5 +1,7 @@
 package io.github.vigil;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -22,7 +24,7 @@ import java.util.OptionalLong;
  * @param detail why it is in this state, e.g. the give-up reason of {@code FAILED}; may be empty
  */
 public record ProcessStatus(
-    String name, ProcessState state, long pid, Instant startedAt, Duration uptime, int restarts, ExitInfo lastExit,
+    String name, ProcessState state, long pid, @Nullable Instant startedAt, Duration uptime, int restarts, @Nullable ExitInfo lastExit,
     HealthState health, boolean supervised, String detail) {
 
   public OptionalLong pidIfAlive() {

@@ -1,5 +1,7 @@
 package io.github.vigil;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -17,7 +19,8 @@ import java.util.Optional;
  * @param timeToRecover from the crash before this run to this run reaching {@code RUNNING}, or
  *     {@code null} when this run did not follow a crash or has not reached {@code RUNNING}
  */
-public record RunRecord(int run, long pid, Instant startedAt, Instant endedAt, ExitInfo exit, Duration timeToRecover) {
+public record RunRecord(
+    int run, long pid, Instant startedAt, @Nullable Instant endedAt, @Nullable ExitInfo exit, @Nullable Duration timeToRecover) {
 
   public Optional<Instant> ended() {
     return Optional.ofNullable(endedAt);

@@ -1,5 +1,7 @@
 package io.github.vigil;
 
+import org.jspecify.annotations.Nullable;
+
 import static java.util.Objects.requireNonNull;
 
 import io.github.vigil.internal.DefaultSupervisor;
@@ -109,12 +111,12 @@ public interface Supervisor extends AutoCloseable {
     private String name = "supervisor";
     private Ticker ticker = Ticker.system();
     private InstantSource instantSource = InstantSource.system();
-    private Scheduler scheduler;
-    private RandomGenerator random;
-    private Executor listenerExecutor;
-    private Path stateDirectory;
-    private String backendName;
-    private ProcessBackend backend;
+    private @Nullable Scheduler scheduler;
+    private @Nullable RandomGenerator random;
+    private @Nullable Executor listenerExecutor;
+    private @Nullable Path stateDirectory;
+    private @Nullable String backendName;
+    private @Nullable ProcessBackend backend;
     private Duration closeTimeout = Duration.ofSeconds(60);
 
     private Builder() {}

@@ -1,5 +1,7 @@
 package io.github.vigil.spi;
 
+import org.jspecify.annotations.Nullable;
+
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
@@ -13,7 +15,7 @@ import java.util.Optional;
  * @param supervisorName the supervisor's name, for thread names and markers
  * @param stateDirectory where the backend may keep what must survive a crash of the JVM, or {@code null}
  */
-public record BackendContext(String supervisorName, Path stateDirectory) {
+public record BackendContext(String supervisorName, @Nullable Path stateDirectory) {
 
   public BackendContext {
     requireNonNull(supervisorName, "supervisorName");

@@ -1,5 +1,7 @@
 package io.github.vigil.spi;
 
+import org.jspecify.annotations.Nullable;
+
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import java.util.Optional;
  * @param environment the complete environment of the child
  * @param executable the program resolved against {@code PATH}, as an absolute path
  */
-public record SpawnRequest(String name, List<String> command, Path workingDirectory, Map<String, String> environment, Path executable) {
+public record SpawnRequest(String name, List<String> command, @Nullable Path workingDirectory, Map<String, String> environment, Path executable) {
 
   public SpawnRequest {
     requireNonNull(name, "name");
