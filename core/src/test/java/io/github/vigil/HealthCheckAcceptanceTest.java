@@ -145,6 +145,29 @@ class HealthCheckAcceptanceTest {
   }
 
   @Test
+  void restartsForHealthCountAgainstTheStartLimit() throws Exception {
+    ProcessController c = supervisor.register(sleeper("flaky")
+        .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.none()).withStartLimit(2, Duration.ofHours(1)))
+        .healthCheck(HealthCheck.custom("broken", pid -> HealthCheck.Outcome.unhealthy("no quotes from pid " + pid))
+            .interval(Duration.ofMillis(100)).failureThreshold(2).build())
+        .build());
+    c.start(WAIT);
+    SupervisorEvent.Failed failed = events.await(SupervisorEvent.Failed.class, e -> true, 1, WAIT).get(0);
+    assertThat(failed.reason()).contains("start limit");
+    assertThat(failed.lastExit().cause()).isEqualTo(ExitCause.HEALTH_CHECK_FAILED);
+    assertThat(failed.lastExit().message()).contains("check 'broken' failed 2 time(s) in a row: no quotes from pid");
+    assertThat(c.status().state()).isEqualTo(ProcessState.FAILED);
+    assertThat(c.status().restarts()).isEqualTo(2);
+    assertThat(c.status().health()).isEqualTo(HealthState.UNKNOWN);
+    assertThat(c.history()).hasSize(3).allMatch(r -> r.exit().cause() == ExitCause.HEALTH_CHECK_FAILED);
+    // every run's health: STARTING, UNHEALTHY, then UNKNOWN once it ended
+    assertThat(events.of(HealthChanged.class, "flaky")).extracting(HealthChanged::to).containsExactly(
+        HealthState.STARTING, HealthState.UNHEALTHY, HealthState.UNKNOWN,
+        HealthState.STARTING, HealthState.UNHEALTHY, HealthState.UNKNOWN,
+        HealthState.STARTING, HealthState.UNHEALTHY, HealthState.UNKNOWN);
+  }
+
+  @Test
   void httpCheckSeesTwoHundredThenFiveHundredThenAHangPastTheTimeout() throws Exception {
     AtomicReference<String> mode = new AtomicReference<>("ok");
     CountDownLatch release = new CountDownLatch(1);
