@@ -50,6 +50,7 @@ public final class ProcessSpec {
   private final List<Dependency> dependencies;
   private final boolean autoStart;
   private final List<HealthCheck> healthChecks;
+  private final List<ResourceRule> resourceRules;
 
   private ProcessSpec(Builder b) {
     this.name = b.name;
@@ -65,6 +66,7 @@ public final class ProcessSpec {
     this.dependencies = List.copyOf(b.dependencies.values());
     this.autoStart = b.autoStart;
     this.healthChecks = List.copyOf(b.healthChecks.values());
+    this.resourceRules = List.copyOf(b.resourceRules.values());
   }
 
   /** A builder for a process called {@code name}: letters, digits, {@code .}, {@code _} and {@code -}. */
@@ -87,6 +89,7 @@ public final class ProcessSpec {
     dependencies.forEach(d -> b.dependencies.put(d.name(), d));
     b.autoStart = autoStart;
     healthChecks.forEach(c -> b.healthChecks.put(c.name(), c));
+    resourceRules.forEach(r -> b.resourceRules.put(r.name(), r));
     return b;
   }
 
@@ -151,6 +154,11 @@ public final class ProcessSpec {
     return healthChecks;
   }
 
+  /** Limits on memory, CPU and descriptors, in the order they were added; see {@link ResourceRule}. */
+  public List<ResourceRule> resourceRules() {
+    return resourceRules;
+  }
+
   @Override
   public String toString() {
     return "ProcessSpec{name=" + name + ", command=" + command + ", labels=" + labels + ", restart=" + restartPolicy.mode()
@@ -175,6 +183,7 @@ public final class ProcessSpec {
     private final Map<String, Dependency> dependencies = new LinkedHashMap<>();
     private boolean autoStart = true;
     private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
+    private final Map<String, ResourceRule> resourceRules = new LinkedHashMap<>();
 
     private Builder(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
@@ -297,6 +306,16 @@ public final class ProcessSpec {
       if (healthChecks.putIfAbsent(check.name(), check) != null) {
         throw new IllegalArgumentException("healthCheck names of '" + name + "' must be unique: '" + check.name()
             + "' is already added (give one a name())");
+      }
+      return this;
+    }
+
+    /** Adds a resource rule; its name must be unique within this process. */
+    public Builder resourceRule(ResourceRule rule) {
+      requireNonNull(rule, "resourceRule");
+      if (resourceRules.putIfAbsent(rule.name(), rule) != null) {
+        throw new IllegalArgumentException("resourceRule names of '" + name + "' must be unique: '" + rule.name()
+            + "' is already added (give one a named())");
       }
       return this;
     }

@@ -593,6 +593,18 @@ final class HealthExecutor implements AutoCloseable {
     };
   }
 
+  /** Runs a short blocking read (a process sample) on the pool. */
+  <T> CompletableFuture<T> supply(java.util.function.Supplier<T> read) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("supervisor closing"));
+    }
+    try {
+      return CompletableFuture.supplyAsync(read, pool);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   // --- lifecycle -------------------------------------------------------------------------------
 
   /** Number of threads this executor has now (for tests and diagnostics). */

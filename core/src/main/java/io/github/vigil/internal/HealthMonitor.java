@@ -1,18 +1,25 @@
 package io.github.vigil.internal;
 
 import io.github.vigil.CheckResult;
+import io.github.vigil.ExitCause;
 import io.github.vigil.HealthCheck;
 import io.github.vigil.HealthReport;
 import io.github.vigil.HealthState;
 import io.github.vigil.ProcessOperationException;
+import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
+import io.github.vigil.ResourceRule;
 import io.github.vigil.Scheduler;
 import io.github.vigil.SupervisorEvent;
+import io.github.vigil.spi.ProcessSampler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link Scheduler}, enforces their timeouts, counts results with a {@link CheckTracker} per check,
  * derives the process's health, publishes {@link SupervisorEvent.HealthChanged}, and asks its
  * {@link ManagedProcess} for a restart when a liveness check with action RESTART becomes unhealthy.
+ * It also samples the process tree for its {@link ResourceRule}s and acts when one is broken.
  *
  * <p>Everything but {@link #state()}, {@link #report()} and {@link #awaitHealthy()} runs on the
  * supervision thread; attempts run on the {@link HealthExecutor} and their results come back to that
@@ -36,6 +44,7 @@ final class HealthMonitor {
   private final ManagedProcess owner;
   private final String name;
   private final List<Slot> slots = new ArrayList<>();
+  private final List<RuleSlot> rules = new ArrayList<>();
   private final List<CompletableFuture<HealthState>> healthyWaiters = new ArrayList<>(); // guarded by itself
 
   // supervision-thread state
@@ -69,11 +78,40 @@ final class HealthMonitor {
     }
   }
 
+  /** One resource rule and its state in the current run. */
+  private static final class RuleSlot {
+    final ResourceRule rule;
+    final Set<ProcessSample.Field> fields;
+    final ArrayDeque<CheckResult> recent = new ArrayDeque<>();
+    @Nullable ProcessSample previous;
+    boolean reading;
+    boolean unavailableSaid;
+    int above;
+    long violations;
+    Scheduler.@Nullable Cancellable next;
+
+    RuleSlot(ResourceRule rule) {
+      this.rule = rule;
+      switch (rule.metric()) {
+        case CPU_PERCENT:
+          fields = EnumSet.of(ProcessSample.Field.CPU_TOTAL, ProcessSample.Field.CPU_PERCENT, ProcessSample.Field.START_TIME);
+          break;
+        case FD_RATIO:
+          fields = EnumSet.of(ProcessSample.Field.OPEN_FDS, ProcessSample.Field.FD_LIMIT, ProcessSample.Field.WORST_FD_RATIO);
+          break;
+        default:
+          fields = EnumSet.of(ProcessSample.Field.MEMORY_RESIDENT);
+          break;
+      }
+    }
+  }
+
   HealthMonitor(DefaultSupervisor sup, ManagedProcess owner, ProcessSpec spec) {
     this.sup = sup;
     this.owner = owner;
     this.name = spec.name();
     spec.healthChecks().forEach(c -> slots.add(new Slot(c)));
+    spec.resourceRules().forEach(r -> rules.add(new RuleSlot(r)));
     this.report = buildReport();
   }
 
@@ -116,7 +154,15 @@ final class HealthMonitor {
     for (Slot s : slots) {
       s.tracker = new CheckTracker(s.check, now);
     }
-    setState(HealthState.STARTING, "run " + runNumber + " started; " + slots.size() + " check(s) pending");
+    if (!slots.isEmpty()) {
+      setState(HealthState.STARTING, "run " + runNumber + " started; " + slots.size() + " check(s) pending");
+    }
+    for (RuleSlot r : rules) {
+      r.previous = null;
+      r.above = 0;
+      r.reading = false;
+      r.next = sup.schedule(r.rule.interval(), () -> sample(r, gen));
+    }
     for (Slot s : slots) {
       if (s.check.initialDelay().isZero()) {
         sup.onLoopLater(() -> fire(s, gen)); // after the spawn's own events
@@ -167,6 +213,10 @@ final class HealthMonitor {
       if (a != null) {
         a.abandon();
       }
+    }
+    for (RuleSlot r : rules) {
+      cancel(r.next);
+      r.next = null;
     }
   }
 
@@ -250,12 +300,12 @@ final class HealthMonitor {
     }
     if (after == HealthState.UNHEALTHY && before != HealthState.UNHEALTHY && check.role() == HealthCheck.Role.LIVENESS
         && check.action() == HealthCheck.Action.RESTART && gen == generation && active) {
-      owner.restartForHealth(run, why);
+      owner.restartForHealth(run, why, ExitCause.HEALTH_CHECK_FAILED);
     }
   }
 
   private HealthState overall() {
-    if (!active && slots.stream().allMatch(s -> s.tracker == null)) {
+    if (slots.isEmpty() || (!active && slots.stream().allMatch(s -> s.tracker == null))) {
       return HealthState.UNKNOWN;
     }
     boolean allHealthy = true;
@@ -294,7 +344,95 @@ final class HealthMonitor {
       checks.add(new HealthReport.Check(s.check.name(), s.check.role(), s.state(), t == null ? 0 : t.consecutiveFailures(),
           t == null ? 0 : t.consecutivePasses(), s.attempts, s.failures, List.copyOf(s.recent)));
     }
-    return new HealthReport(state, checks);
+    List<HealthReport.Rule> ruleReports = new ArrayList<>(rules.size());
+    for (RuleSlot r : rules) {
+      ruleReports.add(new HealthReport.Rule(r.rule.name(), r.rule.metric(), r.rule.limit(), r.above, r.violations,
+          List.copyOf(r.recent)));
+    }
+    return new HealthReport(state, checks, ruleReports);
+  }
+
+  // --- resource rules (supervision thread) -------------------------------------------------------
+
+  private void sample(RuleSlot r, int gen) {
+    if (gen != generation || !active) {
+      return;
+    }
+    r.next = sup.schedule(r.rule.interval(), () -> sample(r, gen));
+    if (r.reading) {
+      return; // the previous read has not come back: skip a beat rather than pile up
+    }
+    ResourceRule rule = r.rule;
+    Optional<ProcessSampler> sampler = sup.backend.sampler();
+    if (sampler.isEmpty() || !sampler.get().supportedFields().contains(rule.metric().field())) {
+      String why = "not readable: backend '" + sup.backend.name() + "' " + (sampler.isEmpty() ? "has no sampler"
+          : "samples no " + rule.metric().field());
+      if (!r.unavailableSaid) {
+        r.unavailableSaid = true;
+        log.atWarn().addKeyValue("process", name).addKeyValue("rule", rule.name())
+            .log("Resource rule {} of {} is inactive: {} is {}", rule.name(), name, rule.metric().label(), why);
+      }
+      recordRule(r, CheckResult.Status.FAILED, rule.metric().label() + " " + why, Duration.ZERO, false);
+      return;
+    }
+    r.reading = true;
+    long runPid = pid;
+    ProcessSample previous = r.previous;
+    long started = sup.now();
+    sup.healthExecutor().supply(() -> sampler.get().sampleTree(runPid, r.fields, previous))
+        .whenComplete((sample, e) -> sup.onLoop(() -> {
+          r.reading = false;
+          if (gen != generation || !active) {
+            return;
+          }
+          Duration took = Duration.ofNanos(Math.max(0, sup.now() - started));
+          if (e != null || sample == null) {
+            recordRule(r, CheckResult.Status.FAILED, "sampling failed: " + e, took, false);
+            return;
+          }
+          evaluate(r, sample, took, gen);
+        }));
+  }
+
+  private void evaluate(RuleSlot r, ProcessSample sample, Duration took, int gen) {
+    ResourceRule rule = r.rule;
+    if (sample.vanished()) {
+      return; // the run is ending; its exit will be reported
+    }
+    r.previous = sample;
+    ProcessSample.Field field = rule.metric().field();
+    if (!sample.has(field)) {
+      recordRule(r, CheckResult.Status.FAILED, rule.metric().label() + " not read" + (field == ProcessSample.Field.CPU_PERCENT
+          ? " (CPU needs a previous sample)" : ""), took, false);
+      return;
+    }
+    double value = sample.get(field);
+    boolean over = value > rule.limit();
+    r.above = over ? r.above + 1 : 0;
+    String seen = rule.metric().label() + " " + rule.metric().format(value) + (over ? " above" : " within") + " the limit of "
+        + rule.metric().format(rule.limit());
+    recordRule(r, over ? CheckResult.Status.FAILED : CheckResult.Status.PASSED, seen, took, true);
+    if (over && r.above == rule.samples()) {
+      r.violations++;
+      String why = "resource rule '" + rule.name() + "' broken: " + seen + " for " + rule.samples() + " sample(s) in a row";
+      log.atWarn().addKeyValue("process", name).addKeyValue("rule", rule.name()).log("Process {}: {}", name, why);
+      report = buildReport();
+      sup.publish(new SupervisorEvent.ResourceLimitExceeded(name, sup.wallNow(), rule.name(), rule.metric(), value, rule.limit(),
+          rule.action(), why));
+      if (rule.action() == HealthCheck.Action.RESTART && gen == generation && active) {
+        owner.restartForHealth(run, why, ExitCause.RESOURCE_LIMIT);
+      }
+    }
+  }
+
+  private void recordRule(RuleSlot r, CheckResult.Status status, String message, Duration took, boolean counted) {
+    r.recent.addLast(new CheckResult(status, message, took, sup.wallNow(), counted));
+    while (r.recent.size() > HealthReport.Check.RECENT_LIMIT) {
+      r.recent.removeFirst();
+    }
+    log.atDebug().addKeyValue("process", name).addKeyValue("rule", r.rule.name())
+        .log("Resource rule {} of {}: {}", r.rule.name(), name, message);
+    report = buildReport();
   }
 
   private static void cancel(Scheduler.@Nullable Cancellable c) {

@@ -70,6 +70,7 @@ final class ManagedProcess implements ProcessController {
   private long killDeadlineNanos;
   private boolean killed;
   private @Nullable String healthStop;  // why the current run is being stopped for its health, or null
+  private ExitCause healthStopCause = ExitCause.HEALTH_CHECK_FAILED;
   private RestartHistory restartHistory = RestartHistory.empty();
   private Scheduler.@Nullable Cancellable graceTimer;
   private Scheduler.@Nullable Cancellable restartTimer;
@@ -102,7 +103,7 @@ final class ManagedProcess implements ProcessController {
     this.name = spec.name();
     this.output = new OutputCollector(name, spec.output(), sup.settings.stateDirectory());
     this.registeredNanos = sup.now();
-    this.healthMonitor = spec.healthChecks().isEmpty() ? null : new HealthMonitor(sup, this, spec);
+    this.healthMonitor = spec.healthChecks().isEmpty() && spec.resourceRules().isEmpty() ? null : new HealthMonitor(sup, this, spec);
   }
 
   // --- API -----------------------------------------------------------------------------------
@@ -443,7 +444,7 @@ final class ManagedProcess implements ProcessController {
     ExitCause cause = stopRequested ? ExitCause.KILLED_BY_SUPERVISOR : spec.restartPolicy().classify(termination);
     String message = stopRequested ? "stopped on request" + (killed ? " (killed after the stop timeout of " + spec.stopTimeout() + ")" : "") : "";
     if (healthStop != null) { // health hook: a run stopped for its health ends as a failure
-      cause = ExitCause.HEALTH_CHECK_FAILED;
+      cause = healthStopCause;
       message = healthStop + (killed ? " (killed after the stop timeout of " + spec.stopTimeout() + ")" : "");
     }
     ExitInfo exit = new ExitInfo(termination, cause, Duration.ofNanos(runNanos), sup.wallNow(), message, -1);
@@ -613,11 +614,12 @@ final class ManagedProcess implements ProcessController {
   }
 
   /**
-   * A liveness check with action RESTART became unhealthy in run {@code forRun}: stop the run like any
-   * stop (stop signal, stop timeout, SIGKILL); it ends with {@link ExitCause#HEALTH_CHECK_FAILED} and
-   * the restart policy decides what follows. Supervision thread.
+   * A liveness check with action RESTART became unhealthy, or a resource rule with action RESTART was
+   * broken, in run {@code forRun}: stop the run like any stop (stop signal, stop timeout, SIGKILL); it
+   * ends with {@code cause} ({@link ExitCause#HEALTH_CHECK_FAILED} or {@link ExitCause#RESOURCE_LIMIT})
+   * and the restart policy decides what follows. Supervision thread.
    */
-  void restartForHealth(int forRun, String reason) {
+  void restartForHealth(int forRun, String reason, ExitCause cause) {
     if (forRun != run || current == null || (state != ProcessState.STARTING && state != ProcessState.RUNNING)) {
       return;
     }
@@ -627,6 +629,7 @@ final class ManagedProcess implements ProcessController {
     }
     sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.RESTART, Origin.HEALTH_CHECK, reason));
     healthStop = reason;
+    healthStopCause = cause;
     beginStop(Origin.HEALTH_CHECK, reason);
   }
 
