@@ -46,8 +46,9 @@ public interface ProcessController {
   List<RunRecord> history();
 
   /**
-   * What its health checks say: the overall state, and per check the counters and the last results
-   * (status, message, duration, time). {@link HealthReport#NONE} for a process without checks.
+   * What its health checks and resource rules say: the overall health, and per check and rule the
+   * counters and the last results (status, message, duration, time). {@link HealthReport#NONE} for a
+   * process without either. Reads a snapshot; never blocks.
    */
   HealthReport health();
 
