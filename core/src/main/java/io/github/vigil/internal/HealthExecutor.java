@@ -160,12 +160,12 @@ final class HealthExecutor implements AutoCloseable {
       Path out = null;
       try {
         out = Files.createTempFile("vigil-check-", ".out");
-        ProcessBuilder pb = new ProcessBuilder(probe.command()).redirectErrorStream(true).redirectOutput(out.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(probe.command()).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put(CHECK_ID_VARIABLE, id);
         pb.environment().put("VIGIL_PROCESS", process);
         pb.environment().put("VIGIL_PID", Long.toString(pid));
         Process p = pb.start();
+        p.getOutputStream().close(); // no input: a check that reads stdin sees its end
         execs.put(p, id);
         started.set(p);
         Path output = out;
