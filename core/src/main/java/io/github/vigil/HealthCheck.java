@@ -105,6 +105,16 @@ public final class HealthCheck {
       }
     }
 
+    /**
+     * systemd's notify protocol: the child reports {@code READY=1}, {@code STATUS=…} and, when
+     * {@code watchdog} is not zero, {@code WATCHDOG=1} at least once per {@code watchdog}.
+     */
+    record SystemdNotify(Duration watchdog) implements Probe {
+      public SystemdNotify {
+        requireNonNull(watchdog, "watchdog");
+      }
+    }
+
     /** Calls a non-blocking Java function and waits, holding no thread, for the stage it returns. */
     record CustomAsync(AsyncProbe probe) implements Probe {
       public CustomAsync {
@@ -268,6 +278,22 @@ public final class HealthCheck {
     return b;
   }
 
+  /**
+   * systemd's notify protocol ({@code Type=notify}), so that a service written for systemd runs
+   * unchanged: the child is started with {@code NOTIFY_SOCKET} naming a Unix datagram socket, and
+   * becomes {@link HealthState#HEALTHY} when it sends {@code READY=1}; what it sends as
+   * {@code STATUS=…} is the message of the check's results. With {@link Builder#watchdog(Duration)}
+   * the child also gets {@code WATCHDOG_USEC}, and a watchdog interval without {@code WATCHDOG=1} is a
+   * failed attempt (one is enough by default, as in systemd's {@code WatchdogSec}). Needs a backend
+   * that offers the protocol (the Linux one); registering it with another is an error.
+   */
+  public static Builder systemdNotify() {
+    Builder b = new Builder(Kind.NOTIFY, "notify");
+    b.failureThreshold = 1;
+    b.interval = Duration.ofSeconds(3600); // no polling: results come with the child's messages
+    return b;
+  }
+
   /** A non-blocking check in Java, called {@code name}; see {@link AsyncProbe}. */
   public static Builder customAsync(String name, AsyncProbe probe) {
     requireNonNull(probe, "probe");
@@ -334,7 +360,7 @@ public final class HealthCheck {
   }
 
   private enum Kind {
-    EXEC, TCP, HTTP, ALIVE, CUSTOM, CUSTOM_ASYNC
+    EXEC, TCP, HTTP, ALIVE, CUSTOM, CUSTOM_ASYNC, NOTIFY
   }
 
   /**
@@ -357,6 +383,7 @@ public final class HealthCheck {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private CustomProbe custom;
     private AsyncProbe customAsync;
+    private Duration watchdog = Duration.ZERO;
     private Role role = Role.LIVENESS;
     private Action action;
     private Duration interval = DEFAULT_INTERVAL;
@@ -458,6 +485,17 @@ public final class HealthCheck {
       return this;
     }
 
+    /**
+     * systemd notify only: the child must send {@code WATCHDOG=1} at least this often (systemd's
+     * {@code WatchdogSec}); sets the interval to it. Positive.
+     */
+    public Builder watchdog(Duration d) {
+      only(Kind.NOTIFY, "watchdog");
+      this.watchdog = positive("watchdog", d);
+      this.interval = d;
+      return this;
+    }
+
     /** HTTP only: a request header, e.g. an authorization token. */
     public Builder header(String headerName, String value) {
       only(Kind.HTTP, "header");
@@ -498,6 +536,8 @@ public final class HealthCheck {
           return new Probe.ProcessAlive();
         case CUSTOM_ASYNC:
           return new Probe.CustomAsync(customAsync);
+        case NOTIFY:
+          return new Probe.SystemdNotify(watchdog);
         default:
           return new Probe.Custom(custom);
       }

@@ -216,6 +216,9 @@ public final class DefaultSupervisor implements Supervisor {
       }
       DependencyGraph.validate(all);
       for (ProcessSpec spec : specs) {
+        HealthMonitor.checkSupported(spec, backend);
+      }
+      for (ProcessSpec spec : specs) {
         ManagedProcess p = new ManagedProcess(this, spec);
         processes.put(spec.name(), p);
         added.add(p);

@@ -123,6 +123,8 @@ final class HealthExecutor implements AutoCloseable {
       } else if (probe instanceof Probe.ProcessAlive) {
         boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         return done(alive ? Result.pass("pid " + pid + " alive") : Result.fail("pid " + pid + " not alive"));
+      } else if (probe instanceof Probe.SystemdNotify) {
+        return done(Result.fail("notify checks are driven by the child's messages, not polled"));
       } else if (probe instanceof Probe.CustomAsync async) {
         return customAsync(async, pid);
       } else {

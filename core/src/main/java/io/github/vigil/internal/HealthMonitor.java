@@ -55,6 +55,8 @@ final class HealthMonitor {
 
   private volatile HealthState state = HealthState.UNKNOWN;
   private volatile HealthReport report;
+  private io.github.vigil.spi.@Nullable NotifySocket notifySocket; // opened for the first run, kept until release
+  private @Nullable String notifyFailure;
 
   /** One check and its state in the current run. */
   private static final class Slot {
@@ -68,9 +70,19 @@ final class HealthMonitor {
     Scheduler.@Nullable Cancellable timeout;
     long attempts;
     long failures;
+    // systemd notify checks only
+    final Duration watchdog;
+    boolean ready;
+    boolean pinged;
+    String status = "";
 
     Slot(HealthCheck check) {
       this.check = check;
+      this.watchdog = check.probe() instanceof HealthCheck.Probe.SystemdNotify n ? n.watchdog() : Duration.ZERO;
+    }
+
+    boolean isNotify() {
+      return check.probe() instanceof HealthCheck.Probe.SystemdNotify;
     }
 
     HealthState state() {
@@ -164,11 +176,125 @@ final class HealthMonitor {
       r.next = sup.schedule(r.rule.interval(), () -> sample(r, gen));
     }
     for (Slot s : slots) {
+      if (s.isNotify()) {
+        s.ready = false;
+        s.pinged = false;
+        s.status = "";
+        if (notifyFailure != null) {
+          s.attemptStartNanos = sup.now();
+          record(s, CheckResult.Status.FAILED, notifyFailure, gen);
+        } else if (!s.watchdog.isZero()) {
+          s.next = sup.schedule(s.watchdog, () -> watchdogTick(s, gen));
+        }
+        continue;
+      }
       if (s.check.initialDelay().isZero()) {
         sup.onLoopLater(() -> fire(s, gen)); // after the spawn's own events
       } else {
         s.next = sup.schedule(s.check.initialDelay(), () -> fire(s, gen));
       }
+    }
+  }
+
+  // --- systemd notify (supervision thread) --------------------------------------------------------
+
+  /** Registration: a notify check needs a backend that offers the protocol. */
+  static void checkSupported(ProcessSpec spec, io.github.vigil.spi.ProcessBackend backend) {
+    for (HealthCheck c : spec.healthChecks()) {
+      if (c.probe() instanceof HealthCheck.Probe.SystemdNotify && !backend.offersNotifySockets()) {
+        throw new IllegalArgumentException("health check '" + c.name() + "' of '" + spec.name()
+            + "' needs systemd's notify protocol, which backend '" + backend.name() + "' does not offer (the Linux backend does)");
+      }
+    }
+  }
+
+  /** The environment of the next run: with {@code NOTIFY_SOCKET} (and {@code WATCHDOG_USEC}) for notify checks. */
+  java.util.Map<String, String> environment(java.util.Map<String, String> env) {
+    Slot notify = slots.stream().filter(Slot::isNotify).findFirst().orElse(null);
+    if (notify == null) {
+      return env;
+    }
+    if (notifySocket == null && notifyFailure == null) {
+      try {
+        notifySocket = sup.backend.openNotifySocket(name, text -> sup.onLoop(() -> onNotify(text)))
+            .orElseThrow(() -> new java.io.IOException("backend '" + sup.backend.name() + "' offers no notify sockets"));
+      } catch (java.io.IOException | RuntimeException e) {
+        notifyFailure = "notify socket could not be opened: " + e.getMessage();
+        log.atError().addKeyValue("process", name).log("Process {}: {}", name, notifyFailure, e);
+      }
+    }
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>(env);
+    if (notifySocket != null) {
+      out.put("NOTIFY_SOCKET", notifySocket.address());
+      if (!notify.watchdog.isZero()) {
+        out.put("WATCHDOG_USEC", Long.toString(notify.watchdog.toNanos() / 1000));
+      }
+    }
+    return out;
+  }
+
+  private void onNotify(String text) {
+    if (!active) {
+      return; // between runs, or stopping: a late message of the run before
+    }
+    for (Slot s : slots) {
+      if (!s.isNotify()) {
+        continue;
+      }
+      boolean ready = false;
+      boolean trigger = false;
+      for (String line : text.split("\n")) {
+        if (line.equals("READY=1")) {
+          ready = true;
+        } else if (line.equals("WATCHDOG=1")) {
+          s.pinged = true;
+        } else if (line.equals("WATCHDOG=trigger")) {
+          trigger = true;
+        } else if (line.startsWith("STATUS=")) {
+          s.status = line.substring("STATUS=".length());
+        }
+      }
+      s.attemptStartNanos = sup.now();
+      if (trigger) {
+        record(s, CheckResult.Status.FAILED, "WATCHDOG=trigger" + statusSuffix(s), generation);
+      } else if (ready && !s.ready) {
+        s.ready = true;
+        s.pinged = false;
+        record(s, CheckResult.Status.PASSED, "READY=1" + statusSuffix(s), generation);
+      } else {
+        report = buildReport();
+      }
+    }
+  }
+
+  /** Once per watchdog interval after READY=1: a ping must have come since the last tick. */
+  private void watchdogTick(Slot s, int gen) {
+    if (gen != generation || !active) {
+      return;
+    }
+    s.next = sup.schedule(s.watchdog, () -> watchdogTick(s, gen));
+    if (!s.ready) {
+      return; // not started yet: the watchdog counts from READY=1, as systemd's
+    }
+    s.attemptStartNanos = sup.now();
+    if (s.pinged) {
+      s.pinged = false;
+      record(s, CheckResult.Status.PASSED, "WATCHDOG=1" + statusSuffix(s), gen);
+    } else {
+      record(s, CheckResult.Status.FAILED, "no WATCHDOG=1 within " + s.watchdog + statusSuffix(s), gen);
+    }
+  }
+
+  private static String statusSuffix(Slot s) {
+    return s.status.isEmpty() ? "" : "; status: " + s.status;
+  }
+
+  /** The process is forgotten: its notify socket goes. */
+  void close() {
+    io.github.vigil.spi.NotifySocket socket = notifySocket;
+    notifySocket = null;
+    if (socket != null) {
+      socket.close();
     }
   }
 

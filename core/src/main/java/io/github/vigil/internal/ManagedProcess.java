@@ -367,6 +367,9 @@ final class ManagedProcess implements ProcessController {
     Instant wallStart = sup.wallNow();
     startedAt = wallStart;
     Map<String, String> env = spec.environment().resolve(System.getenv());
+    if (healthMonitor != null) { // health hook: NOTIFY_SOCKET for systemd notify checks
+      env = healthMonitor.environment(env);
+    }
     Path dir = spec.workingDirectory().orElse(null);
     RunningProcess proc;
     try {
@@ -687,6 +690,9 @@ final class ManagedProcess implements ProcessController {
   /** Frees what the process holds once it is stopped and forgotten. */
   void release() {
     output.close();
+    if (healthMonitor != null) { // health hook: the notify socket goes with the process
+      healthMonitor.close();
+    }
   }
 
   /** Receives the backend's reports for one run and hands exits to the supervision thread. */
