@@ -124,4 +124,18 @@ class HealthCheckTest {
       assertThat(sup.controller("a").orElseThrow().health().state()).isEqualTo(HealthState.UNKNOWN);
     }
   }
+
+  @Test
+  void systemdNotifyChecksTakeAWatchdogAndFailAtTheFirstMiss() {
+    HealthCheck plain = HealthCheck.systemdNotify().build();
+    assertThat(plain.probe()).isEqualTo(new HealthCheck.Probe.SystemdNotify(Duration.ZERO));
+    assertThat(plain.failureThreshold()).isEqualTo(1);
+    HealthCheck watched = HealthCheck.systemdNotify().watchdog(Duration.ofSeconds(30)).build();
+    assertThat(watched.probe()).isEqualTo(new HealthCheck.Probe.SystemdNotify(Duration.ofSeconds(30)));
+    assertThat(watched.interval()).isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> HealthCheck.systemdNotify().watchdog(Duration.ZERO))
+        .hasMessage("watchdog of health check 'notify' must be positive: PT0S");
+    assertThatThrownBy(() -> HealthCheck.tcp("h", 1).watchdog(Duration.ofSeconds(1)))
+        .hasMessage("watchdog applies to notify checks; 'tcp:h:1' is a tcp check");
+  }
 }

@@ -12,19 +12,10 @@ import io.github.vigil.ResourceRule;
 import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
-import io.github.vigil.spi.BackendContext;
-import io.github.vigil.spi.JdkProcessBackend;
-import io.github.vigil.spi.ProcessBackend;
-import io.github.vigil.spi.ProcessListener;
-import io.github.vigil.spi.ProcessSampler;
-import io.github.vigil.spi.RunningProcess;
-import io.github.vigil.spi.SpawnException;
-import io.github.vigil.spi.SpawnRequest;
 import io.github.vigil.testing.EventRecorder;
 import io.github.vigil.testing.Processes;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +25,7 @@ import org.junit.jupiter.api.condition.OS;
 /**
  * Memory and descriptor rules on samples from the {@code /proc} sampler, against real processes:
  * a shell holding 60 MB, and a shell that lowers its descriptor limit to 16 and opens seven files.
- * The JDK backend spawns them; only its sampler is replaced by {@link ProcSampler}.
+ * The Linux backend spawns them and samples them with its {@link ProcSampler}.
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(120)
@@ -42,36 +33,9 @@ class ResourceRulesOnProcTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private final String marker = (30000 + ThreadLocalRandom.current().nextInt(9999)) + "." + ThreadLocalRandom.current().nextInt(100000, 999999);
 
-  /** The JDK backend with the /proc sampler. */
-  private static ProcessBackend jdkWithProcSampler() {
-    JdkProcessBackend jdk = new JdkProcessBackend(new BackendContext("rules", null));
-    ProcSampler proc = ProcSampler.create();
-    return new ProcessBackend() {
-      @Override
-      public String name() {
-        return "jdk+proc";
-      }
-
-      @Override
-      public RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
-        return jdk.spawn(request, listener);
-      }
-
-      @Override
-      public Optional<ProcessSampler> sampler() {
-        return Optional.of(proc);
-      }
-
-      @Override
-      public void close() {
-        jdk.close();
-      }
-    };
-  }
-
   @Test
   void residentMemoryAndDescriptorRatioRulesBreakOnRealProcessesNamingTheirCause() throws Exception {
-    try (Supervisor sup = Supervisor.builder().name("rules").backend(jdkWithProcSampler()).build()) {
+    try (Supervisor sup = Supervisor.builder().name("rules").backend("linux").build()) {
       EventRecorder rec = new EventRecorder();
       sup.subscribe(rec);
       sup.registerAll(List.of(
