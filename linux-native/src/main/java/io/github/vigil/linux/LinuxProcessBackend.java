@@ -164,6 +164,27 @@ final class LinuxProcessBackend implements ProcessBackend {
     return "linux";
   }
 
+  private volatile io.github.vigil.linux.proc.@Nullable ProcSampler procSampler;
+
+  /**
+   * The {@code /proc} sampler ({@link io.github.vigil.linux.proc.ProcSampler}), with clock ticks and
+   * page size from {@code sysconf}; made on first use and shared by every caller.
+   */
+  @Override
+  public Optional<io.github.vigil.spi.ProcessSampler> sampler() {
+    io.github.vigil.linux.proc.ProcSampler s = procSampler;
+    if (s == null) {
+      synchronized (this) {
+        s = procSampler;
+        if (s == null) {
+          s = io.github.vigil.linux.proc.ProcSampler.builder().clockTicks(facts.clockTicks()).pageSize(Kernel.pageSize()).build();
+          procSampler = s;
+        }
+      }
+    }
+    return Optional.of(s);
+  }
+
   /** Whether OOM kills can be looked up in the kernel log. */
   boolean kernelLogReadable() {
     return kernelLog.unavailable().isEmpty();

@@ -813,6 +813,7 @@ public final class ProcSampler implements ProcessSampler {
       return this;
     }
 
+    /** A sampler; reads the machine's constants (clock ticks, page size, boot time, memory) once, now. */
     public ProcSampler build() {
       return new ProcSampler(this);
     }
