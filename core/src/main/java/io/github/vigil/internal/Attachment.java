@@ -166,6 +166,7 @@ final class Attachment implements AttachedProcess {
       error = "cannot look for " + spec.target() + ": " + e;
       found = error;
     }
+    List<SupervisorEvent> pending = new ArrayList<>();
     for (ProcessEntry e : candidates) {
       if (matches.containsKey(e.pid()) && matches.get(e.pid()).entry.sameProcess(e)) {
         continue;
@@ -174,13 +175,13 @@ final class Attachment implements AttachedProcess {
         lost(matches.get(e.pid()).entry); // the pid now names a later process: the one we watched is gone
       }
       try {
-        watch(e);
+        watch(e, pending);
       } catch (RuntimeException ex) {
         error = "cannot watch pid " + e.pid() + ": " + ex.getMessage();
         log.atWarn().addKeyValue("process", name).log("Attachment {}: {}", name, error, ex);
       }
     }
-    update(error, found);
+    update(error, found, pending);
     scheduleRescan();
   }
 
@@ -253,7 +254,7 @@ final class Attachment implements AttachedProcess {
     return argv0.substring(argv0.lastIndexOf('/') + 1);
   }
 
-  private void watch(ProcessEntry e) {
+  private void watch(ProcessEntry e, List<SupervisorEvent> pending) {
     ExitWatcher.Watch w = null;
     if (watcher != null) {
       Optional<ExitWatcher.Watch> opened = watcher.watch(e, () -> sup.onLoop(() -> lost(e)));
@@ -267,7 +268,7 @@ final class Attachment implements AttachedProcess {
     publishMatches();
     log.atInfo().addKeyValue("process", name).addKeyValue("pid", e.pid())
         .log("Attachment {} found pid {} ({})", name, e.pid(), e.name());
-    sup.publish(new SupervisorEvent.AttachedFound(name, sup.wallNow(), info));
+    pending.add(new SupervisorEvent.AttachedFound(name, sup.wallNow(), info));
     if (watcher == null && pollTimer == null) {
       schedulePoll();
     }
@@ -288,9 +289,10 @@ final class Attachment implements AttachedProcess {
     lastExit = sup.wallNow();
     log.atInfo().addKeyValue("process", name).addKeyValue("pid", e.pid())
         .log("Attachment {}: pid {} ({}) exited", name, e.pid(), e.name());
-    sup.publish(new SupervisorEvent.AttachedLost(name, lastExit, m.info));
+    List<SupervisorEvent> pending = new ArrayList<>();
+    pending.add(new SupervisorEvent.AttachedLost(name, lastExit, m.info));
+    update(null, "pid " + e.pid() + " exited", pending);
     if (spec.target() instanceof AttachSpec.Target.Pid) {
-      update(null, "pid " + e.pid() + " exited");
       return;
     }
     // whoever restarts it may take a moment: look at once, then after 100 ms, 200 ms, ... up to the interval
@@ -298,7 +300,12 @@ final class Attachment implements AttachedProcess {
     sup.onLoopLater(this::scan);
   }
 
-  private void update(@Nullable String error, String found) {
+  /**
+   * Sets state and message and the status snapshot, then publishes {@code pending} (found and lost
+   * processes) and the state change, in that order: a listener told of an event reads a status that
+   * already includes it.
+   */
+  private void update(@Nullable String error, String found, List<SupervisorEvent> pending) {
     AttachState next = !matches.isEmpty() ? AttachState.RUNNING
         : error != null ? AttachState.ERROR
         : exits > 0 ? AttachState.STOPPED
@@ -315,18 +322,18 @@ final class Attachment implements AttachedProcess {
         log.atInfo().addKeyValue("process", name).log("Attachment {} is {}: {}", name, next, nextMessage);
       }
       status = snapshot();
+      pending.forEach(sup::publish);
       sup.publish(new SupervisorEvent.AttachStateChanged(name, since, from, next, nextMessage));
-    } else if (!nextMessage.equals(message)) {
-      message = nextMessage;
-      status = snapshot();
-    } else {
-      status = snapshot();
+      return;
     }
+    message = nextMessage;
+    status = snapshot();
+    pending.forEach(sup::publish);
   }
 
+  /** For {@link #sample()} and {@link #signal}; the status snapshot follows in {@link #update}. */
   private void publishMatches() {
     current = List.copyOf(matches.values());
-    status = snapshot();
   }
 
   private AttachStatus snapshot() {
@@ -405,6 +412,7 @@ final class Attachment implements AttachedProcess {
     }
     matches.clear();
     publishMatches();
+    status = snapshot();
     log.atInfo().addKeyValue("process", name).log("Detached {}", name);
   }
 
