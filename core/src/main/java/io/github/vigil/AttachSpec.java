@@ -157,7 +157,7 @@ public final class AttachSpec {
     if (account != null) {
       all.put("account", account);
     }
-    this.labels = Map.copyOf(all);
+    this.labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(all));
     this.rescanInterval = b.rescanInterval;
     this.exitPollInterval = b.exitPollInterval;
     this.allowSignals = b.allowSignals;
