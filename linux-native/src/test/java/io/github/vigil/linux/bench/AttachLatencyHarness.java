@@ -96,6 +96,9 @@ public final class AttachLatencyHarness {
     System.out.println("| watcher | trials | median µs | p90 µs | p99 µs | min µs | max µs |");
     System.out.println("|---|---|---|---|---|---|---|");
     row("Vigil, Linux backend (pidfd): SIGKILL → AttachedLost", vigilLinux);
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
     if (alone) {
       return;
     }
@@ -113,9 +116,6 @@ public final class AttachLatencyHarness {
       System.out.println("|---|---|---|---|---|");
       table("/proc (Linux backend)", backend.processTable());
       table("ProcessHandle (JDK)", JdkProcessTable.INSTANCE);
-    }
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
