@@ -36,7 +36,9 @@ import java.util.random.RandomGenerator;
  * {@code vigil-<name>} runs every transition of every process (so transitions of one process are
  * serialized) and, unless a {@link Scheduler} is given, the timers; {@code vigil-<name>-events}
  * delivers events to listeners unless a listener executor is given; the backend adds its own fixed
- * few (the JDK backend: one thread draining output; the JDK itself keeps a reaper thread per child).
+ * few (the JDK backend: one thread draining output; the JDK itself keeps a reaper thread per child);
+ * the first {@link HealthCheck} or {@link ResourceRule} adds a fixed six more, whatever the number of
+ * checks (see {@link HealthCheck} for which, and why a hung check holds none of them).
  * All are daemon threads and all end with {@link #close()}.
  *
  * <p>Thread-safe.
@@ -90,6 +92,37 @@ public interface Supervisor extends AutoCloseable {
 
   /** Stops every process, dependents before their dependencies; completes when all are stopped. */
   CompletionStage<Void> stopAll();
+
+  /**
+   * Starts watching processes Vigil did not start: by pid, pid file, exact name or command-line
+   * pattern. Returns at once; the first look for the target happens on the supervision thread right
+   * after (the handle's status is {@code NOT_FOUND} until then). Exits of matched processes are
+   * reported within milliseconds by a backend that watches pidfds (Linux), else by polling every
+   * {@link AttachSpec#exitPollInterval()}; new matches are looked for as
+   * {@link AttachSpec#rescanInterval()} says. Attached processes are never signalled or reaped unless
+   * the spec allows it and {@link AttachedProcess#signal(Signal)} is called.
+   *
+   * @throws IllegalArgumentException when the name is taken by a registered or attached process
+   * @throws IllegalStateException after {@link #close()}
+   */
+  default AttachedProcess attach(AttachSpec spec) {
+    throw new UnsupportedOperationException("this supervisor does not attach to processes: " + this);
+  }
+
+  /** Stops watching an attachment (its processes are left alone); false when no such attachment exists. */
+  default boolean detach(String name) {
+    return false;
+  }
+
+  /** The attachment with this name. */
+  default Optional<AttachedProcess> attached(String name) {
+    return Optional.empty();
+  }
+
+  /** All attachments, in the order they were made. */
+  default Collection<AttachedProcess> attachedProcesses() {
+    return List.of();
+  }
 
   /** Listens to events until the returned handle is closed. */
   AutoCloseable subscribe(SupervisorListener listener);

@@ -1,5 +1,7 @@
 package io.github.vigil.internal;
 
+import io.github.vigil.AttachSpec;
+import io.github.vigil.AttachedProcess;
 import io.github.vigil.Dependency;
 import io.github.vigil.Origin;
 import io.github.vigil.ProcessController;
@@ -54,11 +56,14 @@ public final class DefaultSupervisor implements Supervisor {
   private final @Nullable ExecutorService eventThread;
   private final Scheduler scheduler;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>(); // guarded by itself
+  private final Map<String, Attachment> attachments = new LinkedHashMap<>(); // guarded by processes
   private final @Nullable FileChannel lockChannel;
   private final @Nullable FileLock lock;
   private volatile Thread loopThread;
   private volatile boolean closed;
   private final long createdNanos;
+  private final Object healthLock = new Object();
+  private @Nullable HealthExecutor healthExecutor; // guarded by healthLock; created with the first check
 
   public DefaultSupervisor(SupervisorSettings settings) {
     this.settings = settings;
@@ -171,6 +176,16 @@ public final class DefaultSupervisor implements Supervisor {
     events.publish(event);
   }
 
+  /** The pool that runs health check attempts, created on first use. */
+  HealthExecutor healthExecutor() {
+    synchronized (healthLock) {
+      if (healthExecutor == null) {
+        healthExecutor = new HealthExecutor(settings.name());
+      }
+      return healthExecutor;
+    }
+  }
+
   // --- API -----------------------------------------------------------------------------------
 
   @Override
@@ -201,8 +216,14 @@ public final class DefaultSupervisor implements Supervisor {
         if (all.putIfAbsent(spec.name(), spec) != null) {
           throw new IllegalArgumentException("name '" + spec.name() + "' is already registered");
         }
+        if (attachments.containsKey(spec.name())) {
+          throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by an attached process");
+        }
       }
       DependencyGraph.validate(all);
+      for (ProcessSpec spec : specs) {
+        HealthMonitor.checkSupported(spec, backend);
+      }
       for (ProcessSpec spec : specs) {
         ManagedProcess p = new ManagedProcess(this, spec);
         processes.put(spec.name(), p);
@@ -290,7 +311,12 @@ public final class DefaultSupervisor implements Supervisor {
     }
     List<CompletableFuture<?>> deps = new ArrayList<>();
     for (Dependency d : p.spec().dependencies()) {
-      deps.add(startWithDependencies(all.get(d.name()), all, started));
+      ManagedProcess dep = all.get(d.name());
+      CompletableFuture<?> depStarted = startWithDependencies(dep, all, started);
+      if (d.condition() == Dependency.Condition.HEALTHY) { // readiness: wait for the dependency's checks to pass
+        depStarted = depStarted.thenCompose(s -> dep.awaitHealthy());
+      }
+      deps.add(depStarted);
     }
     CompletableFuture<?> f;
     if (deps.isEmpty()) {
@@ -333,6 +359,78 @@ public final class DefaultSupervisor implements Supervisor {
           : CompletableFuture.allOf(before.toArray(CompletableFuture[]::new)).handle((v, e) -> null).thenCompose(v -> stop.get()));
     }
     return CompletableFuture.allOf(stopped.values().toArray(CompletableFuture[]::new));
+  }
+
+  @Override
+  public AttachedProcess attach(AttachSpec spec) {
+    java.util.Objects.requireNonNull(spec, "spec");
+    Attachment a;
+    synchronized (processes) {
+      if (closed) {
+        throw new IllegalStateException("supervisor " + name() + " is closed");
+      }
+      if (processes.containsKey(spec.name()) || attachments.containsKey(spec.name())) {
+        throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by a "
+            + (processes.containsKey(spec.name()) ? "registered" : "attached") + " process");
+      }
+      a = new Attachment(this, spec);
+      attachments.put(spec.name(), a);
+    }
+    log.atInfo().addKeyValue("process", spec.name()).log("Attached {} to {} ({})", spec.name(), spec.target(),
+        backend.exitWatcher().map(w -> "exits seen through " + w.describe())
+            .orElse("exits seen by polling every " + spec.exitPollInterval().toMillis() + " ms"));
+    publish(new SupervisorEvent.Attached(spec.name(), wallNow(), spec));
+    onLoop(a::begin);
+    return a;
+  }
+
+  @Override
+  public boolean detach(String name) {
+    Attachment a;
+    synchronized (processes) {
+      a = attachments.remove(name);
+    }
+    if (a == null) {
+      return false;
+    }
+    detachOnLoop(List.of(a));
+    return true;
+  }
+
+  /** Detaches on the supervision thread and waits (a little) for it, then reports each as detached. */
+  private void detachOnLoop(List<Attachment> list) {
+    if (list.isEmpty()) {
+      return;
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    onLoop(() -> {
+      list.forEach(Attachment::detach);
+      done.complete(null);
+    });
+    try {
+      done.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("Supervisor {}: detaching {} did not finish", name(), list, e);
+    }
+    for (Attachment a : list) {
+      publish(new SupervisorEvent.Detached(a.name(), wallNow()));
+    }
+  }
+
+  @Override
+  public Optional<AttachedProcess> attached(String name) {
+    synchronized (processes) {
+      return Optional.ofNullable(attachments.get(name));
+    }
+  }
+
+  @Override
+  public Collection<AttachedProcess> attachedProcesses() {
+    synchronized (processes) {
+      return List.copyOf(attachments.values());
+    }
   }
 
   @Override
@@ -391,6 +489,19 @@ public final class DefaultSupervisor implements Supervisor {
       p.killNow();
       p.release();
     }
+    HealthExecutor health;
+    synchronized (healthLock) {
+      health = healthExecutor;
+    }
+    if (health != null) {
+      health.close();
+    }
+    List<Attachment> attached;
+    synchronized (processes) {
+      attached = List.copyOf(attachments.values());
+      attachments.clear();
+    }
+    detachOnLoop(attached);
     shutdownThreads();
     try {
       backend.close();

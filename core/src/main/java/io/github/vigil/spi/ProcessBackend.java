@@ -29,6 +29,39 @@ public interface ProcessBackend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** Whether {@link #openNotifySocket} can open sockets for systemd's notify protocol. */
+  default boolean offersNotifySockets() {
+    return false;
+  }
+
+  /**
+   * Opens a socket for systemd's notify protocol on behalf of {@code processName}, if this backend
+   * can (Unix datagram sockets need native calls: the Linux backend can, the JDK backend cannot).
+   *
+   * @return empty when this backend does not offer the protocol
+   * @throws java.io.IOException when it does but the socket cannot be made
+   */
+  default java.util.Optional<NotifySocket> openNotifySocket(String processName, NotifySocket.Listener listener)
+      throws java.io.IOException {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Lists the machine's processes, for attaching to processes Vigil did not start. The default is
+   * {@link JdkProcessTable}; the Linux backend reads {@code /proc}.
+   */
+  default ProcessTable processTable() {
+    return JdkProcessTable.INSTANCE;
+  }
+
+  /**
+   * Tells of the exit of processes this backend did not start, if it can (the Linux backend, through
+   * pidfds on its event loop). The default cannot: the supervisor then polls {@link #processTable()}.
+   */
+  default Optional<ExitWatcher> exitWatcher() {
+    return Optional.empty();
+  }
+
   /** Releases the backend's threads and resources. Processes must have been stopped before. */
   @Override
   void close();
