@@ -1,5 +1,6 @@
 package io.github.vigil.bench;
 
+import io.github.vigil.AttachSpec;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.RestartPolicy;
@@ -40,6 +41,7 @@ final class ExitDetection {
         case "vigil-linux" -> rows.add(vigilChild("linux", trials));
         case "vigil-jdk" -> rows.add(vigilChild("jdk", trials));
         case "process-onexit" -> rows.add(processOnExit(trials));
+        case "vigil-attach" -> rows.add(vigilAttached("linux", trials));
         case "pidfd-poll" -> rows.add(attachedPidfd(trials));
         case "processhandle-onexit" -> rows.add(processHandleOnExit(trials));
         default -> throw new IllegalArgumentException("unknown contender for comparison 2: " + c);
@@ -126,6 +128,45 @@ final class ExitDetection {
     }
   }
 
+  /** Vigil's attach by pid ({@code Supervisor.attach}): SIGKILL of the non-child to its {@code AttachedLost} event. */
+  static Row vigilAttached(String backend, int trials) throws Exception {
+    BlockingQueue<SupervisorEvent> events = new ArrayBlockingQueue<>(64);
+    try (Supervisor s = Supervisor.builder().name("bench").backend(backend).build();
+        AutoCloseable sub = s.subscribe(e -> {
+          if (e instanceof SupervisorEvent.AttachedFound || e instanceof SupervisorEvent.AttachedLost) {
+            events.add(e);
+          }
+        })) {
+      long[] times = new long[trials];
+      for (int i = -WARMUP; i < trials; i++) {
+        try (Outsider o = new Outsider()) {
+          String name = "outsider-" + (i + WARMUP);
+          s.attach(AttachSpec.builder(name).pid(o.pid).build());
+          SupervisorEvent found = events.poll(30, TimeUnit.SECONDS);
+          if (!(found instanceof SupervisorEvent.AttachedFound f) || f.found().pid() != o.pid) {
+            throw new IllegalStateException("expected AttachedFound of " + o.pid + ", got " + found);
+          }
+          ProcessHandle h = ProcessHandle.of(o.pid).orElseThrow();
+          Thread.sleep(5);
+          long t0 = System.nanoTime();
+          ProcWatch.kill(h);
+          SupervisorEvent lost = events.poll(30, TimeUnit.SECONDS);
+          long t1 = System.nanoTime();
+          if (!(lost instanceof SupervisorEvent.AttachedLost)) {
+            throw new IllegalStateException("expected AttachedLost of " + o.pid + " within 30 s, got " + lost);
+          }
+          if (i >= 0) {
+            times[i] = t1 - t0;
+          }
+          s.detach(name);
+        }
+      }
+      return new Row(COMPARISON, "vigil-" + (backend.equals("linux") ? "attach" : "attach-" + backend), "exit-detection-attached", "ms",
+          Stats.millis(times), "Supervisor.attach(AttachSpec.builder(name).pid(pid)), backend " + backend
+              + ": SIGKILL to SupervisorEvent.AttachedLost in a listener (a fresh attachment per trial)");
+    }
+  }
+
   static Row processHandleOnExit(int trials) throws Exception {
     BlockingQueue<Long> exits = new ArrayBlockingQueue<>(16);
     long[] times = new long[trials];
@@ -150,7 +191,7 @@ final class ExitDetection {
   }
 
   /**
-   * The layer attach is built on while {@code Supervisor.attach} is not on main: a pidfd of the non-child
+   * The floor under attach: a pidfd of the non-child
    * watched with poll(2) by one long-lived watcher thread (as the Linux backend's event loop watches pidfds),
    * through linux-native's {@link Pidfd} and {@link Poller}.
    */
@@ -197,7 +238,7 @@ final class ExitDetection {
       watcher.interrupt();
     }
     return new Row(COMPARISON, "pidfd-poll", "exit-detection-attached", "ms", Stats.millis(times),
-        "Supervisor.attach not on main yet: pidfd_open of the non-child + poll(2) on one watcher thread "
-            + "(linux-native Pidfd and Poller), the mechanism attach uses on the Linux backend's event loop");
+        "the floor under attach: pidfd_open of the non-child + poll(2) on one watcher thread "
+            + "(linux-native Pidfd and Poller), what attach does on the Linux backend's event loop, without the supervisor's hops");
   }
 }
