@@ -213,6 +213,7 @@ final class SamplingCost {
       }
       int others = new File("/proc").list((d, name) -> name.chars().allMatch(Character::isDigit)).length - n;
       double[] cpu = new double[rounds];
+      long total0 = ProcWatch.cpuNanos(exporter.pid());
       for (int r = 0; r < rounds; r++) {
         long c0 = ProcWatch.cpuNanos(exporter.pid());
         http.send(get, HttpResponse.BodyHandlers.ofString());
@@ -221,10 +222,12 @@ final class SamplingCost {
         long c1 = ProcWatch.cpuNanos(exporter.pid());
         cpu[r] = (c1 - c0) / 1e3 / n;
       }
+      double mean = (ProcWatch.cpuNanos(exporter.pid()) - total0) / 1e3 / n / rounds;
       return List.of(new Row(COMPARISON, "process-exporter", "cpu-per-process-" + n, "µs", Stats.of(cpu),
           "prometheus-process-exporter " + exporterVersion() + " -threads=false -gather-smaps=true, " + n
               + " matched processes (it also reads the stat of about " + others + " others each scrape); its CPU time per scrape / "
-              + n + ", clock-tick (10 ms) resolution, over " + rounds + " scrapes"));
+              + n + ", clock-tick (10 ms) resolution, over " + rounds + " scrapes; mean over all of them "
+              + String.format(java.util.Locale.ROOT, "%.0f", mean) + " µs"));
     } finally {
       exporter.destroy();
       exporter.waitFor(10, TimeUnit.SECONDS);

@@ -75,6 +75,7 @@ final class Scale {
       int maxThreads = 0;
       long cpuPrev = ProcWatch.cpuNanos(self);
       long wallPrev = System.nanoTime();
+      long cpuStart = cpuPrev, wallStart = wallPrev;
       long next = wallPrev;
       for (int sec = 0; sec < seconds; sec++) {
         long c0 = mx.getCurrentThreadCpuTime();
@@ -109,11 +110,14 @@ final class Scale {
         cpuPrev = cpu;
         wallPrev = wall;
       }
+      double cpuMean = 100.0 * (cpuPrev - cpuStart) / (wallPrev - wallStart);
       int threads = jvmThreads() - baseline;
       double heap = heapAfterGcMb();
       double rssMb = ProcWatch.status(self, "VmRSS") / 1024.0;
       String n = count + " children, " + seconds + " s";
       List<Row> rows = new ArrayList<>();
+      rows.add(new Row(COMPARISON, who, "cpu-mean", "% of one core", Stats.single(cpuMean),
+          n + "; whole JVM, CPU time over the whole window / its wall time (no tick quantization)"));
       rows.add(new Row(COMPARISON, who, "threads", "threads", Stats.single(threads),
           n + "; JVM threads minus the baseline before the supervisor was built (the harness's sampling loop runs on the main thread); max seen "
               + (maxThreads - baseline)));
@@ -154,6 +158,7 @@ final class Scale {
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       long cpuPrev = ProcWatch.cpuNanos(self);
       long wallPrev = System.nanoTime();
+      long cpuStart = cpuPrev, wallStart = wallPrev;
       long next = wallPrev;
       for (int sec = 0; sec < seconds; sec++) {
         long c0 = mx.getCurrentThreadCpuTime();
@@ -186,6 +191,8 @@ final class Scale {
           new Row(COMPARISON, "jdk-threads", "heap-after-gc", "MB", Stats.single(heap), n),
           new Row(COMPARISON, "jdk-threads", "rss", "MB", Stats.single(rssMb), n),
           new Row(COMPARISON, "jdk-threads", "cpu", "% of one core", Stats.of(jvmCpu), n + "; whole JVM, per second"),
+          new Row(COMPARISON, "jdk-threads", "cpu-mean", "% of one core", Stats.single(100.0 * (cpuPrev - cpuStart) / (wallPrev - wallStart)),
+              n + "; whole JVM, CPU time over the whole window / its wall time"),
           new Row(COMPARISON, "jdk-threads", "sampling-cpu", "% of one core", Stats.of(scale(sampleMs, 0.1)),
               n + "; ProcessHandle.info().totalCpuDuration() of every child once a second (CPU only)"));
     } finally {
@@ -211,6 +218,7 @@ final class Scale {
       double[] cpu = new double[seconds];
       long cpuPrev = ProcWatch.cpuNanos(sd.pid());
       long wallPrev = System.nanoTime();
+      long cpuStart = cpuPrev, wallStart = wallPrev;
       for (int sec = 0; sec < seconds; sec++) {
         Thread.sleep(1000);
         long c = ProcWatch.cpuNanos(sd.pid());
@@ -226,7 +234,9 @@ final class Scale {
           new Row(COMPARISON, "supervisord", "rss", "MB", Stats.single(ProcWatch.status(sd.pid(), "VmRSS") / 1024.0),
               n + "; VmRSS of supervisord"),
           new Row(COMPARISON, "supervisord", "cpu", "% of one core", Stats.of(cpu),
-              n + "; supervisord, per second; it samples nothing (no resource figures)"));
+              n + "; supervisord, per second (10 ms ticks: 1% steps); it samples nothing (no resource figures)"),
+          new Row(COMPARISON, "supervisord", "cpu-mean", "% of one core", Stats.single(100.0 * (cpuPrev - cpuStart) / (wallPrev - wallStart)),
+              n + "; supervisord, CPU time over the whole window / its wall time"));
     }
   }
 }

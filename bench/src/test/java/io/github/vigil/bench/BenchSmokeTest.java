@@ -75,7 +75,7 @@ class BenchSmokeTest {
     List<Row> rows = BenchMain.run("3", true, List.of("vigil-linux", "jdk-threads"));
     assertWellFormed(rows, "3", Set.of("vigil-linux", "jdk-threads"));
     assertThat(rows.stream().filter(r -> r.contender().equals("vigil-linux")).map(Row::metric))
-        .containsExactlyInAnyOrder("threads", "heap-after-gc", "rss", "cpu", "sampling-cpu", "sampling-cpu-metrics");
+        .containsExactlyInAnyOrder("threads", "heap-after-gc", "rss", "cpu", "cpu-mean", "sampling-cpu", "sampling-cpu-metrics");
     Row jdkThreads = rows.stream().filter(r -> r.contender().equals("jdk-threads") && r.metric().equals("threads")).findFirst().orElseThrow();
     assertThat(jdkThreads.stats().median()).as("the JDK's reaper threads for 20 children").isGreaterThanOrEqualTo(1);
   }
@@ -86,7 +86,7 @@ class BenchSmokeTest {
     assumeTrue(supervisord(), "supervisord is not installed (.ci/install.d/supervisor installs it)");
     List<Row> rows = BenchMain.run("3", true, List.of("supervisord"));
     assertWellFormed(rows, "3", Set.of("supervisord"));
-    assertThat(rows.stream().map(Row::metric)).containsExactlyInAnyOrder("threads", "rss", "cpu");
+    assertThat(rows.stream().map(Row::metric)).containsExactlyInAnyOrder("threads", "rss", "cpu", "cpu-mean");
   }
 
   @Test
