@@ -81,7 +81,7 @@ public final class Report {
     targets();
     section("1", "Crash to restart: SIGKILL of a supervised `sleep` (zero backoff) until the new child runs `sleep`",
         "The new child is seen from outside, the same way for every contender: the supervisor's `/proc/PID/task/TID/children`"
-            + " polled every 50 µs until a child other than the killed one shows the name `sleep` (exec done) and is not a zombie."
+            + " polled every 250 µs until a child other than the killed one shows the name `sleep` (exec done) and is not a zombie."
             + " 5 warm-up kills are not counted; 20 ms pause between trials.", "supervisord");
     section("2", "Exit detection: SIGKILL until the exit is known", "The kill is the same `kill(2)` for all; the end is the"
         + " moment the contender's callback runs. Children: Vigil's `Exited` event in a listener vs `Process.onExit()`. Non-children"
