@@ -70,8 +70,9 @@ public final class Report {
         .append("); `bench/run --smoke` is the short form that `BenchSmokeTest` runs in `mvn verify`.\n\n");
     md.append("**This machine is shared and noisy**: other builds and tests ran beside this run (load average ")
         .append(meta.getOrDefault("load.before", "?")).append(" before, ").append(meta.getOrDefault("load.after", "?"))
-        .append(" after, on ").append(meta.getOrDefault("cpus", "?")).append(" CPUs). Absolute times move by 5 to 25% (and tails by")
-        .append(" much more) between runs; quote the ratios, which compare contenders measured minutes apart in the same run.\n\n");
+        .append(" after, on ").append(meta.getOrDefault("cpus", "?")).append(" CPUs). Absolute times move between runs (medians by up to 2×, tails by more, over three runs here; the raw rows")
+        .append(" of earlier runs are in `bench/results/run-*-rows.tsv`); quote the ratios, which compare contenders measured minutes")
+        .append(" apart in the same run.\n\n");
     md.append("## Machine and versions\n\n| | |\n|---|---|\n");
     for (String k : List.of("commit", "kernel", "cpu", "cpus", "memory", "java", "maven", "supervisord", "process-exporter", "oshi",
         "jna")) {
