@@ -4,7 +4,10 @@ import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.CheckResult;
 import io.github.vigil.ExitInfo;
+import io.github.vigil.HealthReport;
+import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessOperationException;
 import io.github.vigil.ProcessStatistics;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +36,11 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * The Actuator endpoint {@code vigil}: what the supervisor runs, and commands to one process.
  *
  * <ul>
- *   <li>{@code GET /actuator/vigil}: the supervisor and every process with its state, health, pid,
- *       restarts, last exit, statistics and most recent runs.
+ *   <li>{@code GET /actuator/vigil}: the supervisor and every process with its state, health (the
+ *       state and last result of each health check and resource rule), pid, restarts, last exit,
+ *       statistics, most recent runs, and a sample of its process tree read from the operating
+ *       system at the request ({@link ProcessController#sample()}: CPU, memory, descriptors,
+ *       threads; absent figures are {@code null}, never 0).
  *   <li>{@code GET /actuator/vigil/{name}}: one process; 404 when there is none by that name.
  *   <li>{@code POST /actuator/vigil/{name}/{action}}, action {@code start}, {@code stop} or
  *       {@code restart}: waits for the outcome (up to {@code vigil.endpoint.command-timeout}) and
@@ -131,7 +138,37 @@ public class VigilEndpoint {
         c.spec().dependencies().stream().map(d -> d.name()).toList(),
         new StatisticsDescriptor(st.starts(), st.restarts(), st.restartsSucceeded(), st.restartsFailed(), st.restartsPerHour(),
             st.meanTimeToRecover().toString(), st.meanUptime().toString()),
-        runs);
+        runs, describe(c.health()), c.sample().map(VigilEndpoint::describe).orElse(null));
+  }
+
+  private static HealthDescriptor describe(HealthReport report) {
+    return new HealthDescriptor(report.state().name(),
+        report.checks().stream().map(ch -> new CheckDescriptor(ch.name(), ch.role().name(), ch.state().name(),
+            ch.consecutiveFailures(), ch.consecutivePasses(), ch.attempts(), ch.failures(),
+            ch.last().map(VigilEndpoint::describe).orElse(null))).toList(),
+        report.rules().stream().map(r -> new RuleDescriptor(r.name(), r.metric().name(), r.limit(), r.metric().format(r.limit()),
+            r.consecutiveAbove(), r.violations(), r.last().map(VigilEndpoint::describe).orElse(null))).toList());
+  }
+
+  private static ResultDescriptor describe(CheckResult r) {
+    return new ResultDescriptor(r.status().name(), r.message().isEmpty() ? null : r.message(), r.duration().toString(),
+        r.at().toString(), r.counted());
+  }
+
+  private static SampleDescriptor describe(ProcessSample s) {
+    if (s.vanished()) {
+      return new SampleDescriptor(s.scope().name(), s.pid(), s.sampledAt().toString(), true, s.vanishedReason().orElse(null),
+          null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+    return new SampleDescriptor(s.scope().name(), s.pid(), s.sampledAt().toString(), false, null,
+        boxed(s.processes()), s.cpuTotal().map(Duration::toString).orElse(null),
+        s.cpuPercent().isPresent() ? s.cpuPercent().getAsDouble() : null,
+        boxed(s.memoryResident()), boxed(s.memoryVirtual()), boxed(s.memorySwapped()), boxed(s.openFds()), boxed(s.fdLimit()),
+        boxed(s.threads()), boxed(s.readBytes()), boxed(s.writeBytes()), s.uptime().map(Duration::toString).orElse(null));
+  }
+
+  private static @Nullable Long boxed(OptionalLong v) {
+    return v.isPresent() ? v.getAsLong() : null;
   }
 
   private static RunDescriptor describe(RunRecord r) {
@@ -174,11 +211,90 @@ public class VigilEndpoint {
    * @param dependsOn the processes it depends on
    * @param statistics counters and means
    * @param history most recent runs, oldest first
+   * @param healthReport what its health checks and resource rules say
+   * @param sample its process tree as the operating system shows it now; null when no run is alive
+   *     or the backend has no sampler
    */
   public record ProcessDescriptor(String name, String state, String health, @Nullable Long pid, boolean critical,
       boolean supervised, @Nullable String startedAt, String uptime, int restarts, @Nullable String detail,
       @Nullable ExitDescriptor lastExit, Map<String, String> labels, List<String> dependsOn, StatisticsDescriptor statistics,
-      List<RunDescriptor> history) {}
+      List<RunDescriptor> history, HealthDescriptor healthReport, @Nullable SampleDescriptor sample) {}
+
+  /**
+   * What the health checks and resource rules of a process say.
+   *
+   * @param state the process's {@code HealthState}: UNKNOWN without checks, STARTING, HEALTHY or UNHEALTHY
+   * @param healthChecks one per check, in the order of the spec
+   * @param resourceRules one per rule, in the order of the spec
+   */
+  public record HealthDescriptor(String state, List<CheckDescriptor> healthChecks, List<RuleDescriptor> resourceRules) {}
+
+  /**
+   * One health check.
+   *
+   * @param name its name
+   * @param role LIVENESS or READINESS
+   * @param state its own {@code HealthState} in the current run
+   * @param consecutiveFailures counted failures in a row
+   * @param consecutivePasses passes in a row
+   * @param attempts attempts with a result since the process was registered
+   * @param failures failed or timed-out attempts since then
+   * @param last its latest result
+   */
+  public record CheckDescriptor(String name, String role, String state, int consecutiveFailures, int consecutivePasses,
+      long attempts, long failures, @Nullable ResultDescriptor last) {}
+
+  /**
+   * One resource rule.
+   *
+   * @param name its name
+   * @param metric RESIDENT_MEMORY, CPU_PERCENT or FD_RATIO
+   * @param limit its limit in the metric's unit (bytes, percent, ratio)
+   * @param limitText the limit as a person reads it, e.g. {@code 512.0 MiB}
+   * @param consecutiveAbove samples in a row above the limit in the current run
+   * @param violations times it was broken since the process was registered
+   * @param last its latest result
+   */
+  public record RuleDescriptor(String name, String metric, double limit, String limitText, int consecutiveAbove, long violations,
+      @Nullable ResultDescriptor last) {}
+
+  /**
+   * The result of one attempt of a check, or one sample of a rule.
+   *
+   * @param status PASSED, FAILED or TIMED_OUT
+   * @param message what was seen
+   * @param duration how long the attempt took
+   * @param at when it ended
+   * @param counted whether it counted towards a threshold (failures within the start period do not)
+   */
+  public record ResultDescriptor(String status, @Nullable String message, String duration, String at, boolean counted) {}
+
+  /**
+   * A reading of a process tree (the process and its living descendants, summed); a figure the
+   * backend cannot read is null.
+   *
+   * @param scope TREE
+   * @param pid the root process
+   * @param sampledAt when it was read
+   * @param vanished whether the process ended while it was read (then no figures)
+   * @param vanishedReason why it counts as vanished
+   * @param processes processes in the tree
+   * @param cpuTime CPU time, user plus system
+   * @param cpuPercent CPU since the previous sample of this run, 100 = one core; null on the first
+   * @param memoryResident resident memory, bytes
+   * @param memoryVirtual virtual memory, bytes
+   * @param memorySwapped swapped-out memory, bytes
+   * @param openFds open file descriptors
+   * @param fdLimit the lowest descriptor limit of any member
+   * @param threads threads
+   * @param readBytes bytes read from storage
+   * @param writeBytes bytes written to storage
+   * @param uptime since the oldest member started
+   */
+  public record SampleDescriptor(String scope, long pid, String sampledAt, boolean vanished, @Nullable String vanishedReason,
+      @Nullable Long processes, @Nullable String cpuTime, @Nullable Double cpuPercent, @Nullable Long memoryResident,
+      @Nullable Long memoryVirtual, @Nullable Long memorySwapped, @Nullable Long openFds, @Nullable Long fdLimit,
+      @Nullable Long threads, @Nullable Long readBytes, @Nullable Long writeBytes, @Nullable String uptime) {}
 
   /**
    * How a run ended.

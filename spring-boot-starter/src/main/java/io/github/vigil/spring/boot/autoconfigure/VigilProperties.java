@@ -3,6 +3,7 @@ package io.github.vigil.spring.boot.autoconfigure;
 import org.jspecify.annotations.Nullable;
 
 import io.github.vigil.Dependency;
+import io.github.vigil.HealthCheck;
 import io.github.vigil.RestartPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -238,7 +239,7 @@ public class VigilProperties {
 
     /**
      * Processes that must be up before this one starts, with how far: "started" (running past its
-     * startup grace).
+     * startup grace) or "healthy" (running and all its health checks passed; it must have some).
      */
     private Map<String, Dependency.Condition> dependsOn = new LinkedHashMap<>();
 
@@ -259,6 +260,18 @@ public class VigilProperties {
     private final Stop stop = new Stop();
 
     private final Output output = new Output();
+
+    /**
+     * Health checks, each with a kind (exec, tcp, http, process-alive, systemd-notify, custom) and its
+     * settings; a process's own list replaces the one under vigil.defaults.
+     */
+    private List<HealthCheckProperties> healthChecks = new ArrayList<>();
+
+    /**
+     * Limits on the resources of the process tree, each on one of resident-memory-above, cpu-above
+     * or fd-ratio-above; a process's own list replaces the one under vigil.defaults.
+     */
+    private List<ResourceRuleProperties> resourceRules = new ArrayList<>();
 
     public List<String> getCommand() {
       return command;
@@ -350,6 +363,22 @@ public class VigilProperties {
 
     public Output getOutput() {
       return output;
+    }
+
+    public List<HealthCheckProperties> getHealthChecks() {
+      return healthChecks;
+    }
+
+    public void setHealthChecks(List<HealthCheckProperties> healthChecks) {
+      this.healthChecks = healthChecks;
+    }
+
+    public List<ResourceRuleProperties> getResourceRules() {
+      return resourceRules;
+    }
+
+    public void setResourceRules(List<ResourceRuleProperties> resourceRules) {
+      this.resourceRules = resourceRules;
     }
   }
 
@@ -575,6 +604,339 @@ public class VigilProperties {
 
     public void setLogToSlf4j(boolean logToSlf4j) {
       this.logToSlf4j = logToSlf4j;
+    }
+  }
+
+  /**
+   * One health check of a process. {@code kind} says what it does; the settings of other kinds are
+   * rejected. Unset timings and thresholds are the core's defaults.
+   */
+  public static class HealthCheckProperties {
+
+    /** What the check does: exec, tcp, http, process-alive, systemd-notify (Linux backend) or custom. */
+    private @Nullable Kind kind;
+
+    /** Name shown in status, events and logs, unique within the process; by default made from kind and target. */
+    private @Nullable String name;
+
+    /** Exec checks: the command (no shell) that must exit 0 within the timeout. */
+    private List<String> command = new ArrayList<>();
+
+    /** Tcp checks: host to connect to. */
+    private String host = "localhost";
+
+    /** Tcp checks: port to connect to. */
+    private @Nullable Integer port;
+
+    /** Http checks: absolute http or https URL to GET. */
+    private @Nullable String url;
+
+    /** Http checks: lowest status that passes. */
+    private int minStatus = 200;
+
+    /** Http checks: highest status that passes. */
+    private int maxStatus = 399;
+
+    /** Http checks: text the response body must contain (in its first 64 KiB). */
+    private @Nullable String expectBody;
+
+    /** Http checks: request headers, e.g. an authorization token. */
+    private Map<String, String> headers = new LinkedHashMap<>();
+
+    /**
+     * Systemd-notify checks: the child must send WATCHDOG=1 at least this often; none by default
+     * (only READY=1 is awaited).
+     */
+    private @Nullable Duration watchdog;
+
+    /** Custom checks: name of the bean, a HealthCheck.CustomProbe or HealthCheck.AsyncProbe, that decides. */
+    private @Nullable String bean;
+
+    /** Liveness checks restart the process when unhealthy (by default); readiness checks only gate dependents. */
+    private HealthCheck.Role role = HealthCheck.Role.LIVENESS;
+
+    /**
+     * What becoming unhealthy does: "restart" (the default for liveness) or "notify" (the only one for
+     * readiness).
+     */
+    private HealthCheck.@Nullable Action action;
+
+    /** Time between the starts of two attempts; 10s by default (for systemd-notify, the watchdog). */
+    private @Nullable Duration interval;
+
+    /** How long one attempt may take, at most the interval; 5s by default, or the interval if shorter. */
+    private @Nullable Duration timeout;
+
+    /** Grace after a run starts during which failures do not count; ends early at the first pass. */
+    private Duration startPeriod = Duration.ZERO;
+
+    /** Time from the start of a run to the first attempt. */
+    private Duration initialDelay = Duration.ZERO;
+
+    /** Consecutive counted failures that make the check unhealthy; 3 by default (1 for systemd-notify). */
+    private @Nullable Integer failureThreshold;
+
+    /** Consecutive passes that make the check healthy. */
+    private int successThreshold = 1;
+
+    public @Nullable Kind getKind() {
+      return kind;
+    }
+
+    public void setKind(@Nullable Kind kind) {
+      this.kind = kind;
+    }
+
+    public @Nullable String getName() {
+      return name;
+    }
+
+    public void setName(@Nullable String name) {
+      this.name = name;
+    }
+
+    public List<String> getCommand() {
+      return command;
+    }
+
+    public void setCommand(List<String> command) {
+      this.command = command;
+    }
+
+    public String getHost() {
+      return host;
+    }
+
+    public void setHost(String host) {
+      this.host = host;
+    }
+
+    public @Nullable Integer getPort() {
+      return port;
+    }
+
+    public void setPort(@Nullable Integer port) {
+      this.port = port;
+    }
+
+    public @Nullable String getUrl() {
+      return url;
+    }
+
+    public void setUrl(@Nullable String url) {
+      this.url = url;
+    }
+
+    public int getMinStatus() {
+      return minStatus;
+    }
+
+    public void setMinStatus(int minStatus) {
+      this.minStatus = minStatus;
+    }
+
+    public int getMaxStatus() {
+      return maxStatus;
+    }
+
+    public void setMaxStatus(int maxStatus) {
+      this.maxStatus = maxStatus;
+    }
+
+    public @Nullable String getExpectBody() {
+      return expectBody;
+    }
+
+    public void setExpectBody(@Nullable String expectBody) {
+      this.expectBody = expectBody;
+    }
+
+    public Map<String, String> getHeaders() {
+      return headers;
+    }
+
+    public void setHeaders(Map<String, String> headers) {
+      this.headers = headers;
+    }
+
+    public @Nullable Duration getWatchdog() {
+      return watchdog;
+    }
+
+    public void setWatchdog(@Nullable Duration watchdog) {
+      this.watchdog = watchdog;
+    }
+
+    public @Nullable String getBean() {
+      return bean;
+    }
+
+    public void setBean(@Nullable String bean) {
+      this.bean = bean;
+    }
+
+    public HealthCheck.Role getRole() {
+      return role;
+    }
+
+    public void setRole(HealthCheck.Role role) {
+      this.role = role;
+    }
+
+    public HealthCheck.@Nullable Action getAction() {
+      return action;
+    }
+
+    public void setAction(HealthCheck.@Nullable Action action) {
+      this.action = action;
+    }
+
+    public @Nullable Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(@Nullable Duration interval) {
+      this.interval = interval;
+    }
+
+    public @Nullable Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(@Nullable Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public Duration getStartPeriod() {
+      return startPeriod;
+    }
+
+    public void setStartPeriod(Duration startPeriod) {
+      this.startPeriod = startPeriod;
+    }
+
+    public Duration getInitialDelay() {
+      return initialDelay;
+    }
+
+    public void setInitialDelay(Duration initialDelay) {
+      this.initialDelay = initialDelay;
+    }
+
+    public @Nullable Integer getFailureThreshold() {
+      return failureThreshold;
+    }
+
+    public void setFailureThreshold(@Nullable Integer failureThreshold) {
+      this.failureThreshold = failureThreshold;
+    }
+
+    public int getSuccessThreshold() {
+      return successThreshold;
+    }
+
+    public void setSuccessThreshold(int successThreshold) {
+      this.successThreshold = successThreshold;
+    }
+
+    /** The kinds of health check. */
+    public enum Kind {
+      /** Runs a command that must exit 0. */
+      EXEC,
+      /** Opens a TCP connection. */
+      TCP,
+      /** Sends an HTTP(S) GET. */
+      HTTP,
+      /** Passes while the process is alive. */
+      PROCESS_ALIVE,
+      /** Systemd's notify protocol (READY=1, WATCHDOG=1); needs the Linux backend. */
+      SYSTEMD_NOTIFY,
+      /** A bean written in Java. */
+      CUSTOM
+    }
+  }
+
+  /**
+   * One limit on the resources of a process tree (the process and its living descendants): exactly
+   * one of resident-memory-above, cpu-above and fd-ratio-above.
+   */
+  public static class ResourceRuleProperties {
+
+    /** Name shown in status, events and logs, unique within the process; by default "memory", "cpu" or "fds". */
+    private @Nullable String name;
+
+    /** Limit on the tree's resident memory, e.g. 512MB (needs the Linux backend's sampler). */
+    private @Nullable DataSize residentMemoryAbove;
+
+    /** Limit on the tree's CPU in percent, 100 being one core fully busy. */
+    private @Nullable Double cpuAbove;
+
+    /** Limit, between 0 and 1, on the open-descriptor ratio of any member (open descriptors over RLIMIT_NOFILE). */
+    private @Nullable Double fdRatioAbove;
+
+    /** Samples in a row above the limit that break the rule. */
+    private int samples = 3;
+
+    /** Time between samples. */
+    private Duration interval = Duration.ofSeconds(10);
+
+    /** What breaking the rule does: "restart" the process, or only "notify". */
+    private HealthCheck.Action action = HealthCheck.Action.RESTART;
+
+    public @Nullable String getName() {
+      return name;
+    }
+
+    public void setName(@Nullable String name) {
+      this.name = name;
+    }
+
+    public @Nullable DataSize getResidentMemoryAbove() {
+      return residentMemoryAbove;
+    }
+
+    public void setResidentMemoryAbove(@Nullable DataSize residentMemoryAbove) {
+      this.residentMemoryAbove = residentMemoryAbove;
+    }
+
+    public @Nullable Double getCpuAbove() {
+      return cpuAbove;
+    }
+
+    public void setCpuAbove(@Nullable Double cpuAbove) {
+      this.cpuAbove = cpuAbove;
+    }
+
+    public @Nullable Double getFdRatioAbove() {
+      return fdRatioAbove;
+    }
+
+    public void setFdRatioAbove(@Nullable Double fdRatioAbove) {
+      this.fdRatioAbove = fdRatioAbove;
+    }
+
+    public int getSamples() {
+      return samples;
+    }
+
+    public void setSamples(int samples) {
+      this.samples = samples;
+    }
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    public HealthCheck.Action getAction() {
+      return action;
+    }
+
+    public void setAction(HealthCheck.Action action) {
+      this.action = action;
     }
   }
 }
