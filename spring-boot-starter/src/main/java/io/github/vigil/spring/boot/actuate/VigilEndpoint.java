@@ -4,6 +4,9 @@ import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.AttachSpec;
+import io.github.vigil.AttachStatus;
+import io.github.vigil.AttachedProcess;
 import io.github.vigil.CheckResult;
 import io.github.vigil.ExitInfo;
 import io.github.vigil.HealthReport;
@@ -40,8 +43,9 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *       state and last result of each health check and resource rule), pid, restarts, last exit,
  *       statistics, most recent runs, and a sample of its process tree read from the operating
  *       system at the request ({@link ProcessController#sample()}: CPU, memory, descriptors,
- *       threads; absent figures are {@code null}, never 0).
- *   <li>{@code GET /actuator/vigil/{name}}: one process; 404 when there is none by that name.
+ *       threads; absent figures are {@code null}, never 0); and every attachment ({@code vigil.attach})
+ *       with its state, target, matched processes, exits and a sample of them.
+ *   <li>{@code GET /actuator/vigil/{name}}: one process or attachment; 404 when there is none by that name.
  *   <li>{@code POST /actuator/vigil/{name}/{action}}, action {@code start}, {@code stop} or
  *       {@code restart}: waits for the outcome (up to {@code vigil.endpoint.command-timeout}) and
  *       answers with the new status.
@@ -84,13 +88,18 @@ public class VigilEndpoint {
   @ReadOperation
   public SupervisorDescriptor processes() {
     return new SupervisorDescriptor(supervisor.name(), supervisor.backendName(),
-        supervisor.controllers().stream().map(this::describe).toList());
+        supervisor.controllers().stream().map(this::describe).toList(),
+        supervisor.attachedProcesses().stream().map(VigilEndpoint::describe).toList());
   }
 
-  /** One process, or 404. */
+  /** One supervised process ({@link ProcessDescriptor}) or attachment ({@link AttachedDescriptor}), or 404. */
   @ReadOperation
-  public @Nullable ProcessDescriptor process(@Selector String name) {
-    return supervisor.controller(name).map(this::describe).orElse(null);
+  public @Nullable Object process(@Selector String name) {
+    Optional<ProcessController> controller = supervisor.controller(name);
+    if (controller.isPresent()) {
+      return describe(controller.get());
+    }
+    return supervisor.attached(name).map(VigilEndpoint::describe).orElse(null);
   }
 
   /** Starts, stops or restarts one process and answers with its status; 404 for an unknown name. */
@@ -139,6 +148,16 @@ public class VigilEndpoint {
         new StatisticsDescriptor(st.starts(), st.restarts(), st.restartsSucceeded(), st.restartsFailed(), st.restartsPerHour(),
             st.meanTimeToRecover().toString(), st.meanUptime().toString()),
         runs, describe(c.health()), c.sample().map(VigilEndpoint::describe).orElse(null));
+  }
+
+  private static AttachedDescriptor describe(AttachedProcess a) {
+    AttachStatus s = a.status();
+    AttachSpec spec = a.spec();
+    return new AttachedDescriptor(s.name(), s.state().name(), spec.target().toString(),
+        s.processes().stream().map(m -> new MatchedDescriptor(m.pid(), m.startTime().toString(), m.processName(), m.commandLine()))
+            .toList(),
+        s.message().isEmpty() ? null : s.message(), s.since().toString(), s.lastExitTime().map(Object::toString).orElse(null),
+        s.exits(), spec.labels(), spec.allowSignals(), a.sample().map(VigilEndpoint::describe).orElse(null));
   }
 
   private static HealthDescriptor describe(HealthReport report) {
@@ -190,8 +209,40 @@ public class VigilEndpoint {
    * @param name the supervisor's name
    * @param backend the backend in use
    * @param processes every process, in registration order
+   * @param attached every attachment (processes Vigil watches but did not start), in the order they were made
    */
-  public record SupervisorDescriptor(String name, String backend, List<ProcessDescriptor> processes) {}
+  public record SupervisorDescriptor(String name, String backend, List<ProcessDescriptor> processes,
+      List<AttachedDescriptor> attached) {}
+
+  /**
+   * An attachment: processes Vigil watches but did not start.
+   *
+   * @param name its name
+   * @param state its {@code AttachState}: RUNNING, STOPPED, NOT_FOUND or ERROR
+   * @param target what it looks for: a pid, a pid file, a process name or a command-line pattern
+   * @param processes every process that matches now, oldest first
+   * @param message for ERROR the error, otherwise what the last look found
+   * @param since when its state last changed
+   * @param lastExit when a matched process was last seen to exit
+   * @param exits matched processes seen to exit since it was made
+   * @param labels its labels, with {@code type} and {@code account}
+   * @param allowSignals whether the application may signal the matched processes
+   * @param sample the matched processes as the operating system shows them now (a group, each process
+   *     without its descendants); null when nothing matches or the backend has no sampler
+   */
+  public record AttachedDescriptor(String name, String state, String target, List<MatchedDescriptor> processes,
+      @Nullable String message, String since, @Nullable String lastExit, long exits, Map<String, String> labels,
+      boolean allowSignals, @Nullable SampleDescriptor sample) {}
+
+  /**
+   * One process an attachment matched.
+   *
+   * @param pid its pid
+   * @param startTime when it started
+   * @param processName its name ({@code comm} on Linux)
+   * @param commandLine its arguments joined by spaces
+   */
+  public record MatchedDescriptor(long pid, String startTime, String processName, String commandLine) {}
 
   /**
    * One process. Times are ISO-8601 ({@code 2025-01-02T08:00:00Z}, {@code PT1.5S}).

@@ -8,7 +8,9 @@ import io.github.vigil.OutputSpec;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.RestartPolicy;
 import io.github.vigil.Signal;
+import io.github.vigil.AttachSpec;
 import io.github.vigil.HealthCheck;
+import io.github.vigil.spring.boot.autoconfigure.VigilProperties.AttachProperties;
 import io.github.vigil.ResourceRule;
 import io.github.vigil.spring.boot.autoconfigure.VigilProperties.HealthCheckProperties;
 import io.github.vigil.spring.boot.autoconfigure.VigilProperties.HealthCheckProperties.Kind;
@@ -312,6 +314,64 @@ final class ProcessSpecFactory {
     return spec.withFiles(o.getStdoutFile(), o.getStderrFile()).withSlf4j(o.isLogToSlf4j());
   }
 
+  /** The attachments under {@code vigil.attach}, in the order they are declared. */
+  List<AttachSpec> attachments(VigilProperties properties) {
+    List<AttachSpec> specs = new ArrayList<>();
+    properties.getAttach().forEach((name, a) -> specs.add(attachment(name, a)));
+    return specs;
+  }
+
+  private AttachSpec attachment(String name, AttachProperties a) {
+    Scope s = new Scope(elementName(PREFIX + ".attach", name), null);
+    AttachSpec.Builder b = s.apply("", name, () -> AttachSpec.builder(name));
+    List<String> targets = new ArrayList<>();
+    if (a.getPid() != null) {
+      targets.add("pid");
+      s.apply("pid", a.getPid(), () -> b.pid(a.getPid()));
+    }
+    if (a.getPidFile() != null) {
+      targets.add("pid-file");
+      s.apply("pid-file", a.getPidFile(), () -> b.pidFile(a.getPidFile()));
+    }
+    if (a.getProcessName() != null) {
+      targets.add("process-name");
+      s.apply("process-name", a.getProcessName(), () -> b.processName(a.getProcessName()));
+    }
+    if (a.getCommandLine() != null) {
+      targets.add("command-line");
+      s.apply("command-line", a.getCommandLine(), () -> b.commandLine(a.getCommandLine()));
+    }
+    if (targets.size() != 1) {
+      throw s.reject(targets.isEmpty() ? "" : targets.get(1), targets.isEmpty() ? name : null,
+          "an attachment needs exactly one of pid, pid-file, process-name and command-line"
+              + (targets.isEmpty() ? "" : "; it has " + String.join(" and ", targets)));
+    }
+    b.type(a.getType());
+    if (a.getAccount() != null) {
+      s.apply("account", a.getAccount(), () -> b.account(a.getAccount()));
+    }
+    a.getLabels().forEach((key, value) -> s.apply("labels", key, () -> b.label(key, value)));
+    s.apply("rescan-interval", a.getRescanInterval(), () -> b.rescanInterval(a.getRescanInterval()));
+    s.apply("exit-poll-interval", a.getExitPollInterval(), () -> b.exitPollInterval(a.getExitPollInterval()));
+    if (a.isAllowSignals()) {
+      b.allowSignals();
+    }
+    return s.apply("", name, b::build);
+  }
+
+  /** {@code vigil.attach} as a property name, with the name an attachment is declared under. */
+  InvalidVigilPropertyException invalidAttachment(String name, String reason) {
+    return new Scope(elementName(PREFIX + ".attach", name), null).reject("", name, reason);
+  }
+
+  private static ConfigurationPropertyName elementName(String parent, String name) {
+    ConfigurationPropertyName map = ConfigurationPropertyName.of(parent);
+    if (name.indexOf('.') < 0 && ConfigurationPropertyName.isValid(parent + "." + name)) {
+      return map.append(name);
+    }
+    return map.append("[" + name + "]");
+  }
+
   private static ConfigurationPropertyName defaultsName() {
     return ConfigurationPropertyName.of(PREFIX + ".defaults");
   }
@@ -331,10 +391,17 @@ final class ProcessSpecFactory {
 
   /** Applies the settings of one process, naming the property behind any rejected value. */
   private final class Scope {
-    private final String process;
+    private final ConfigurationPropertyName base;
+    private final @Nullable ConfigurationPropertyName defaults;
 
+    /** The settings of a process, which may come from {@code vigil.defaults}. */
     Scope(String process) {
-      this.process = process;
+      this(processName(process), defaultsName());
+    }
+
+    Scope(ConfigurationPropertyName base, @Nullable ConfigurationPropertyName defaults) {
+      this.base = base;
+      this.defaults = defaults;
     }
 
     <T> T apply(String relative, @Nullable Object value, Supplier<T> step) {
@@ -348,14 +415,14 @@ final class ProcessSpecFactory {
     }
 
     InvalidVigilPropertyException reject(String relative, @Nullable Object value, String reason) {
-      ConfigurationPropertyName own = child(processName(process), relative);
+      ConfigurationPropertyName own = child(base, relative);
       ConfigurationPropertyName name = own;
       ConfigurationProperty found = find(own);
       // an element of a list the process has itself never comes from vigil.defaults
       int index = relative.indexOf('[');
-      boolean ownList = index > 0 && hasDescendants(child(processName(process), relative.substring(0, index)));
-      if (found == null && !hasDescendants(own) && !ownList) {
-        ConfigurationPropertyName fromDefaults = child(defaultsName(), relative);
+      boolean ownList = index > 0 && hasDescendants(child(base, relative.substring(0, index)));
+      if (found == null && !hasDescendants(own) && !ownList && defaults != null) {
+        ConfigurationPropertyName fromDefaults = child(defaults, relative);
         ConfigurationProperty d = find(fromDefaults);
         if (d != null || (!relative.isEmpty() && hasDescendants(fromDefaults))) {
           name = fromDefaults;

@@ -2,6 +2,7 @@ package io.github.vigil.spring.boot.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.vigil.AttachSpec;
 import io.github.vigil.HealthCheck;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.Supervisor;
@@ -98,9 +99,15 @@ public class VigilAutoConfiguration {
         }
       }
     }
+    List<AttachSpec> attachments = factory.attachments(properties);
+    for (AttachSpec a : attachments) {
+      if (names.contains(a.name()) || supervisor.controller(a.name()).isPresent()) {
+        throw factory.invalidAttachment(a.name(), "a supervised process has the same name; names are shared by processes and attachments");
+      }
+    }
     VigilProperties.Lifecycle lifecycle = properties.getLifecycle();
     try {
-      return new VigilLifecycle(supervisor, specs, lifecycle.getPhase(), lifecycle.getStartTimeout());
+      return new VigilLifecycle(supervisor, specs, attachments, lifecycle.getPhase(), lifecycle.getStartTimeout());
     } catch (InvalidVigilPropertyException e) {
       throw e;
     } catch (IllegalArgumentException e) {

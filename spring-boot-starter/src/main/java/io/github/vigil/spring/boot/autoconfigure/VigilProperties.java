@@ -2,6 +2,7 @@ package io.github.vigil.spring.boot.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.vigil.AttachSpec;
 import io.github.vigil.Dependency;
 import io.github.vigil.HealthCheck;
 import io.github.vigil.RestartPolicy;
@@ -32,10 +33,17 @@ import org.springframework.util.unit.DataSize;
  *       restart:
  *         max-restarts: 10
  *         window: 1h
+ *       health-checks:
+ *         - kind: tcp
+ *           port: 9101
+ *           interval: 2s
  *     order-gateway:
  *       command: [/opt/gateway/bin/orders]
  *       depends-on:
- *         quote-feed: started
+ *         quote-feed: healthy
+ *   attach:
+ *     recorder:
+ *       command-line: "md-recorder .*--venue XLON"
  * </pre>
  *
  * <p>Every process starts from {@code vigil.defaults}, and its own properties override them one
@@ -77,6 +85,12 @@ public class VigilProperties {
 
   /** Processes to supervise, by name. */
   private final Map<String, ProcessProperties> processes = new LinkedHashMap<>();
+
+  /**
+   * Processes Vigil did not start and watches, by name: each found by one of pid, pid-file,
+   * process-name or command-line. Never signalled or stopped unless allow-signals says so.
+   */
+  private final Map<String, AttachProperties> attach = new LinkedHashMap<>();
 
   public boolean isEnabled() {
     return enabled;
@@ -136,6 +150,10 @@ public class VigilProperties {
 
   public Map<String, ProcessProperties> getProcesses() {
     return processes;
+  }
+
+  public Map<String, AttachProperties> getAttach() {
+    return attach;
   }
 
   /** How the processes follow the application context. */
@@ -937,6 +955,123 @@ public class VigilProperties {
 
     public void setAction(HealthCheck.Action action) {
       this.action = action;
+    }
+  }
+
+  /**
+   * A process, or processes, Vigil did not start and watches (attaches to): exactly one of pid,
+   * pid-file, process-name and command-line.
+   */
+  public static class AttachProperties {
+
+    /** Process id to watch; once it exits, the attachment stays STOPPED. */
+    private @Nullable Long pid;
+
+    /** File holding the pid to watch; read again on every rescan, so a restarted process is picked up. */
+    private @Nullable Path pidFile;
+
+    /** Exact process name (comm on Linux, at most 15 characters there) of every process to watch. */
+    private @Nullable String processName;
+
+    /** Regular expression; every process whose command line contains a match is watched. */
+    private @Nullable String commandLine;
+
+    /** Kind of process, also the label "type": trader, quote, communication or custom. */
+    private AttachSpec.Type type = AttachSpec.Type.CUSTOM;
+
+    /** Trading account the process serves, also the label "account". */
+    private @Nullable String account;
+
+    /** Free-form labels ("type" and "account" have their own properties). */
+    private Map<String, String> labels = new LinkedHashMap<>();
+
+    /** How often to look for the target again, and for new matches; at least 10ms. */
+    private Duration rescanInterval = Duration.ofSeconds(5);
+
+    /** How often to check that matched processes live, on a backend that cannot be told of exits (JDK); at least 10ms. */
+    private Duration exitPollInterval = Duration.ofMillis(250);
+
+    /** Whether the application may signal the matched processes; off, attaching only observes. */
+    private boolean allowSignals = false;
+
+    public @Nullable Long getPid() {
+      return pid;
+    }
+
+    public void setPid(@Nullable Long pid) {
+      this.pid = pid;
+    }
+
+    public @Nullable Path getPidFile() {
+      return pidFile;
+    }
+
+    public void setPidFile(@Nullable Path pidFile) {
+      this.pidFile = pidFile;
+    }
+
+    public @Nullable String getProcessName() {
+      return processName;
+    }
+
+    public void setProcessName(@Nullable String processName) {
+      this.processName = processName;
+    }
+
+    public @Nullable String getCommandLine() {
+      return commandLine;
+    }
+
+    public void setCommandLine(@Nullable String commandLine) {
+      this.commandLine = commandLine;
+    }
+
+    public AttachSpec.Type getType() {
+      return type;
+    }
+
+    public void setType(AttachSpec.Type type) {
+      this.type = type;
+    }
+
+    public @Nullable String getAccount() {
+      return account;
+    }
+
+    public void setAccount(@Nullable String account) {
+      this.account = account;
+    }
+
+    public Map<String, String> getLabels() {
+      return labels;
+    }
+
+    public void setLabels(Map<String, String> labels) {
+      this.labels = labels;
+    }
+
+    public Duration getRescanInterval() {
+      return rescanInterval;
+    }
+
+    public void setRescanInterval(Duration rescanInterval) {
+      this.rescanInterval = rescanInterval;
+    }
+
+    public Duration getExitPollInterval() {
+      return exitPollInterval;
+    }
+
+    public void setExitPollInterval(Duration exitPollInterval) {
+      this.exitPollInterval = exitPollInterval;
+    }
+
+    public boolean isAllowSignals() {
+      return allowSignals;
+    }
+
+    public void setAllowSignals(boolean allowSignals) {
+      this.allowSignals = allowSignals;
     }
   }
 }
