@@ -2,6 +2,7 @@ package io.github.vigil;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -55,4 +56,16 @@ public interface ProcessController {
    * restart. Commands still work.
    */
   void setSupervised(boolean supervised);
+
+  /**
+   * Reads the current run's process tree now (the process and its living descendants, summed)
+   * through the backend's {@linkplain io.github.vigil.spi.ProcessBackend#sampler() sampler}, with
+   * {@link io.github.vigil.spi.ProcessSampler#DEFAULT_FIELDS}. CPU percent is measured since the
+   * previous call of this method for the same run. Empty when no run is alive or the backend has no
+   * sampler; a run that ends while it is read gives a {@linkplain ProcessSample#vanished() vanished}
+   * sample. Reads {@code /proc} on the calling thread; never blocks on the supervision thread.
+   */
+  default Optional<ProcessSample> sample() {
+    return Optional.empty();
+  }
 }

@@ -203,6 +203,21 @@ final class ManagedProcess implements ProcessController {
     log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {}", name, on ? "on" : "off");
   }
 
+  /** The last tree sample of the current run, for CPU percent; the sampler rejects one of another run. */
+  private volatile io.github.vigil.@Nullable ProcessSample lastSample;
+
+  @Override
+  public java.util.Optional<io.github.vigil.ProcessSample> sample() {
+    long p = pid;
+    java.util.Optional<io.github.vigil.spi.ProcessSampler> sampler = sup.backend.sampler();
+    if (!state.isActive() || p <= 0 || sampler.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, lastSample);
+    lastSample = next;
+    return java.util.Optional.of(next);
+  }
+
   @Override
   public String toString() {
     return "ProcessController{" + name + ", " + state + (pid > 0 ? ", pid " + pid : "") + "}";

@@ -93,6 +93,14 @@ public final class JdkProcessBackend implements ProcessBackend {
     return child;
   }
 
+  /** A {@link JdkProcessSampler}: CPU time, start time and user, as {@link ProcessHandle} offers them. */
+  @Override
+  public java.util.Optional<ProcessSampler> sampler() {
+    return java.util.Optional.of(SAMPLER);
+  }
+
+  private static final ProcessSampler SAMPLER = new JdkProcessSampler();
+
   @Override
   public void close() {
     closed = true;

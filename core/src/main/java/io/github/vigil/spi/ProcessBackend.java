@@ -1,5 +1,7 @@
 package io.github.vigil.spi;
 
+import java.util.Optional;
+
 /**
  * Spawns processes, signals them and watches them end: what differs between operating systems.
  * The supervision engine above it is the same for every backend.
@@ -18,6 +20,14 @@ public interface ProcessBackend extends AutoCloseable {
    * @throws SpawnException when the operating system refuses to start it; the message says why
    */
   RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException;
+
+  /**
+   * This backend's process sampler, if it has one. The default has none; the JDK backend offers
+   * {@link JdkProcessSampler}, the Linux backend a {@code /proc} sampler.
+   */
+  default Optional<ProcessSampler> sampler() {
+    return Optional.empty();
+  }
 
   /** Releases the backend's threads and resources. Processes must have been stopped before. */
   @Override
