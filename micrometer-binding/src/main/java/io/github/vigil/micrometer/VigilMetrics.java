@@ -225,10 +225,10 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
         return;
       }
       ProcessProbe probe = new ProcessProbe(process, p -> readings.get(p, ProcessProbe::load), counters);
-      probes.put(process.name(), probe);
       for (Map.Entry<MeterRegistry, Binding> e : bindings.entrySet()) {
         e.getValue().processMeters.put(probe, registerProcessMeters(e.getKey(), probe));
       }
+      probes.put(process.name(), probe); // last: whoever sees the probe sees its meters
     }
   }
 
