@@ -100,7 +100,7 @@ public final class ProcessSample {
     CPU_TOTAL(false),
     /** CPU use between the previous sample and this one, 100 = one core ({@link #cpuPercent()}). */
     CPU_PERCENT(true),
-    /** Resident set size, bytes. */
+    /** Resident set size, bytes (on Linux the exact {@code VmRSS}; {@code stat}'s rss field is a per-CPU approximation). */
     MEMORY_RESIDENT(false),
     /** Virtual memory size, bytes. */
     MEMORY_VIRTUAL(false),
@@ -108,6 +108,8 @@ public final class ProcessSample {
     MEMORY_SWAPPED(false),
     /** Proportional set size, bytes ({@code Pss} of {@code smaps_rollup}); costs the kernel a page walk. */
     MEMORY_PROPORTIONAL(false),
+    /** Proportional swap, bytes ({@code SwapPss} of {@code smaps_rollup}). */
+    MEMORY_PROPORTIONAL_SWAPPED(false),
     /** Resident memory as a percentage of the machine's total memory. */
     MEMORY_PERCENT(true),
     /** Bytes read from storage ({@code read_bytes} of {@code /proc/PID/io}). */
@@ -118,9 +120,9 @@ public final class ProcessSample {
     MAJOR_FAULTS(false),
     /** Minor page faults. */
     MINOR_FAULTS(false),
-    /** Voluntary context switches. */
+    /** Voluntary context switches, summed over the process's living threads. */
     VOLUNTARY_SWITCHES(false),
-    /** Involuntary context switches. */
+    /** Involuntary context switches, summed over the process's living threads. */
     INVOLUNTARY_SWITCHES(false),
     /** Open file descriptors. */
     OPEN_FDS(false),
@@ -381,6 +383,10 @@ public final class ProcessSample {
 
   public OptionalLong memoryProportional() {
     return optLong(Field.MEMORY_PROPORTIONAL);
+  }
+
+  public OptionalLong memoryProportionalSwapped() {
+    return optLong(Field.MEMORY_PROPORTIONAL_SWAPPED);
   }
 
   public OptionalDouble memoryPercent() {

@@ -1,0 +1,73 @@
+package io.github.vigil.linux.proc;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.util.Arrays;
+
+/**
+ * Reads small {@code /proc} files whole into one reused buffer, and names what went wrong:
+ * {@link Outcome#GONE} when the file or its process is not there (any more), {@link Outcome#DENIED}
+ * when the kernel refuses it. Not thread-safe: one per sampling thread.
+ */
+final class ProcReader {
+  enum Outcome { OK, GONE, DENIED, FAILED }
+
+  private static final int MAX = 64 << 20;
+
+  private byte[] buf;
+  int length;
+  Outcome outcome = Outcome.OK;
+  String error = "";
+
+  ProcReader(int initialCapacity) {
+    buf = new byte[initialCapacity];
+  }
+
+  byte[] bytes() {
+    return buf;
+  }
+
+  /**
+   * Reads the file at {@code path} with {@link RandomAccessFile}, the lightest way the JDK opens a
+   * file. A failure is classified by looking at the file system, never by parsing the (localized)
+   * message: a missing file or directory is {@link Outcome#GONE}; a file that is there but cannot
+   * be read (e.g. {@code io} of another user's process, refused when read, not when opened) is
+   * {@link Outcome#DENIED}.
+   */
+  Outcome read(String path) {
+    length = 0;
+    try (RandomAccessFile file = new RandomAccessFile(path, "r")) {
+      int pos = 0;
+      while (true) {
+        int n = file.read(buf, pos, buf.length - pos);
+        if (n < 0) {
+          break;
+        }
+        pos += n;
+        if (pos == buf.length) {
+          if (buf.length >= MAX) {
+            return fail(Outcome.FAILED, path + ": larger than " + MAX + " bytes");
+          }
+          buf = Arrays.copyOf(buf, buf.length * 2);
+              }
+      }
+      length = pos;
+      outcome = Outcome.OK;
+      return outcome;
+    } catch (IOException e) {
+      File f = new File(path);
+      if (!f.exists()) {
+        return fail(Outcome.GONE, path + ": no such file");
+      }
+      return fail(Outcome.DENIED, path + ": " + e.getMessage());
+    }
+  }
+
+  private Outcome fail(Outcome o, String why) {
+    outcome = o;
+    error = why;
+    length = 0;
+    return o;
+  }
+}

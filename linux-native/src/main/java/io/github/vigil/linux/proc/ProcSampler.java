@@ -1,0 +1,751 @@
+package io.github.vigil.linux.proc;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.vigil.ProcessSample;
+import io.github.vigil.ProcessSample.Field;
+import io.github.vigil.ProcessSample.Protocol;
+import io.github.vigil.ProcessSample.RunState;
+import io.github.vigil.ProcessSample.Scope;
+import io.github.vigil.ProcessSample.Socket;
+import io.github.vigil.ProcessSample.ZombieChild;
+import io.github.vigil.linux.proc.ProcParsers.Stat;
+import io.github.vigil.linux.proc.ProcParsers.Status;
+import io.github.vigil.spi.ProcessSampler;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ProcessSampler} that reads {@code /proc} in plain Java: everything
+ * {@link ProcessSample.Field} lists, for one process, a process tree or a group.
+ *
+ * <p>Per process it reads {@code stat} (CPU, faults, memory, threads, state, start), {@code status}
+ * (effective uid, {@code VmSwap}, context switches), {@code io} (read and written bytes),
+ * {@code smaps_rollup} (Pss), {@code limits} (descriptor limit), the size of {@code fd/} (the
+ * number of open descriptors, Linux 6.2+; listed on older kernels), and for a multithreaded process
+ * every {@code task/TID/status} (thread states, and context switches, which the process's own
+ * {@code status} gives for its leader thread only), and only when {@link Field#SOCKETS} is asked for, every
+ * descriptor link and the namespace's {@code net/tcp}, {@code tcp6}, {@code udp} and {@code udp6}.
+ * Files the kernel refuses leave their fields absent. Each file is read whole into one reused
+ * buffer and parsed as bytes, so a sample of one process allocates a few hundred bytes, mostly the
+ * JDK's file channel and the sample itself.
+ *
+ * <p>Descendants (trees, zombie children) come from a scan of every {@code /proc/PID/stat} for
+ * parent pids, since {@code /proc/PID/task/TID/children} is often not compiled in; the scan is
+ * shared by all samples taken within {@linkplain Builder#processTableMaxAge the table's maximum age}
+ * (default 500 ms, so sampling hundreds of processes every second scans about twice a second, not
+ * once per process; a descendant younger than the last scan is seen at the next one). Sockets are looked up in the network namespace of the first member.
+ *
+ * <p>Clock ticks per second and the page size come from the JVM's own auxiliary vector
+ * ({@code AT_CLKTCK}, {@code AT_PAGESZ} in {@code /proc/self/auxv}), which is what {@code sysconf}
+ * answers, so no native code is needed.
+ *
+ * <p>Thread-safe: calls are serialized on one set of reused buffers.
+ */
+public final class ProcSampler implements ProcessSampler {
+  private static final Logger log = LoggerFactory.getLogger(ProcSampler.class);
+  private static final Set<Field> SUPPORTED = Collections.unmodifiableSet(EnumSet.allOf(Field.class));
+  private static final byte[] SOCKET_PREFIX = ProcParsers.ascii("socket:[");
+
+  private final Path procRoot;
+  private final SystemConstants constants;
+  private final long nanosPerTick;
+  private final long tableMaxAgeNanos;
+  private final Users users;
+
+  // reused state, guarded by this
+  private final ProcReader reader = new ProcReader(16 * 1024);
+  private final Stat stat = new Stat();
+  private final Stat childStat = new Stat();
+  private final Status status = new Status();
+  private final Member member = new Member();
+  private final ProcessSample.Builder builder = ProcessSample.builder(Scope.PROCESS, 0);
+  private final Map<Long, PidFiles> files = new HashMap<>();
+  private long[] table = new long[1024];    // (ppid << 32 | pid), sorted
+  private int tableSize;
+  private long tableAt = Long.MIN_VALUE;
+  private long[] treePids = new long[64];
+  private long[] socketInodes = new long[64];
+  private long[] socketPids = new long[64];
+  private int socketCount;
+  private @Nullable LongConsumer afterStatHook;
+
+  private ProcSampler(Builder b) {
+    this.procRoot = b.procRoot;
+    SystemConstants read = SystemConstants.read(procRoot, reader);
+    this.constants = new SystemConstants(b.clockTicks > 0 ? b.clockTicks : read.clockTicks(),
+        b.pageSize > 0 ? b.pageSize : read.pageSize(), read.bootMillis(), read.memTotalBytes());
+    this.nanosPerTick = 1_000_000_000L / constants.clockTicks();
+    this.tableMaxAgeNanos = b.tableMaxAge.toNanos();
+    this.users = new Users(b.passwd);
+    log.debug("Sampling {} with {} ticks/s, {}-byte pages, boot at {} ms, {} bytes of memory", procRoot,
+        constants.clockTicks(), constants.pageSize(), constants.bootMillis(), constants.memTotalBytes());
+  }
+
+  /** A sampler of {@code /proc} with the defaults. */
+  public static ProcSampler create() {
+    return builder().build();
+  }
+
+  /** A builder: where {@code /proc} is, how long a process-table scan is reused. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The clock ticks per second used to convert CPU times ({@code USER_HZ}). */
+  public long clockTicks() {
+    return constants.clockTicks();
+  }
+
+  /** The page size used to convert resident pages to bytes. */
+  public long pageSize() {
+    return constants.pageSize();
+  }
+
+  @Override
+  public Set<Field> supportedFields() {
+    return SUPPORTED;
+  }
+
+  @Override
+  public synchronized ProcessSample sample(long pid, Set<Field> fields, @Nullable ProcessSample previous) {
+    ProcessSample.Builder b = start(Scope.PROCESS, pid, fields);
+    socketCount = 0;
+    if (!readMember(pid, b)) {
+      return b.vanished(member.gone).build(previous);
+    }
+    member.addTo(b, users);
+    if (b.wants(Field.ZOMBIE_CHILDREN)) {
+      refreshTable();
+      addZombieChildren(pid, b);
+      b.zombiesRead();
+    }
+    b.endMember(pid);
+    addSockets(pid, b);
+    return b.build(previous);
+  }
+
+  @Override
+  public synchronized ProcessSample sampleTree(long pid, Set<Field> fields, @Nullable ProcessSample previous) {
+    ProcessSample.Builder b = start(Scope.TREE, pid, fields);
+    socketCount = 0;
+    if (!readMember(pid, b)) {
+      return b.vanished(member.gone).build(previous);
+    }
+    member.addTo(b, users);
+    b.zombiesRead();
+    b.endMember(pid);
+    refreshTable();
+    int n = descendants(pid);
+    for (int i = 0; i < n; i++) {
+      long child = treePids[i];
+      if (readMember(child, b)) {
+        member.addTo(b, users);
+        if (member.state == 'Z' && b.wants(Field.ZOMBIE_CHILDREN)) {
+          b.addZombie(new ZombieChild(child, member.ppid, member.name()));
+        }
+        b.zombiesRead();
+        b.endMember(child);
+      }
+    }
+    addSockets(pid, b);
+    return b.build(previous);
+  }
+
+  @Override
+  public synchronized ProcessSample sampleGroup(long[] pids, Set<Field> fields, @Nullable ProcessSample previous) {
+    ProcessSample.Builder b = start(Scope.GROUP, pids.length == 0 ? -1 : pids[0], fields);
+    socketCount = 0;
+    int found = 0;
+    String lastGone = "empty group";
+    for (long pid : pids) {
+      if (!readMember(pid, b)) {
+        lastGone = member.gone;
+        continue;
+      }
+      member.addTo(b, users);
+      if (b.wants(Field.ZOMBIE_CHILDREN)) {
+        refreshTable();
+        addZombieChildren(pid, b);
+        b.zombiesRead();
+      }
+      b.endMember(pid);
+      found++;
+    }
+    if (found == 0) {
+      return b.vanished(pids.length <= 1 ? lastGone : "none of the " + pids.length + " processes is alive").build(previous);
+    }
+    addSockets(pids[0], b);
+    return b.build(previous);
+  }
+
+  /** For tests: runs {@code hook} with the pid after each member's {@code stat} was read. */
+  synchronized void afterStatRead(@Nullable LongConsumer hook) {
+    this.afterStatHook = hook;
+  }
+
+  private ProcessSample.Builder start(Scope scope, long pid, Set<Field> fields) {
+    requireNonNull(fields, "fields");
+    return builder.reset(scope, pid, System.currentTimeMillis(), System.nanoTime()).request(fields)
+        .memoryTotal(constants.memTotalBytes());
+  }
+
+  // --- one member ----------------------------------------------------------------------------
+
+  /** What was read of one process, added to the sample only once the whole process was read. */
+  private static final class Member {
+    final long[] v = new long[Field.values().length];
+    long present;
+    int state;
+    long ppid;
+    long uid;
+    boolean socketsRead;
+    final long[] threadStates = new long[RunState.values().length];
+    byte[] comm = new byte[16];
+    int commLength;
+    String gone = "";
+
+    void clear() {
+      present = 0;
+      uid = -1;
+      socketsRead = false;
+      Arrays.fill(threadStates, 0);
+    }
+
+    void put(Field f, long value) {
+      v[f.ordinal()] = value;
+      present |= 1L << f.ordinal();
+    }
+
+    boolean has(Field f) {
+      return (present & 1L << f.ordinal()) != 0;
+    }
+
+    String name() {
+      return new String(comm, 0, commLength, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Begins the member in {@code b} and adds what was read; the caller ends it. */
+    void addTo(ProcessSample.Builder b, Users users) {
+      b.beginMember();
+      if (uid >= 0 && b.wants(Field.USER)) {
+        b.user(users.name(uid));
+      }
+      for (Field f : FIELDS_SUMMED) {
+        if (has(f)) {
+          b.add(f, v[f.ordinal()]);
+        }
+      }
+      b.processState(RunState.ofLetter(state));
+      if (has(Field.THREAD_STATES)) {
+        for (RunState s : RUN_STATES) {
+          if (threadStates[s.ordinal()] != 0) {
+            b.addThreads(s, threadStates[s.ordinal()]);
+          }
+        }
+        b.addThreads(RunState.OTHER, 0); // marks the field read even for a process whose threads all vanished
+      }
+      if (socketsRead) {
+        b.socketsRead();
+      }
+    }
+  }
+
+  private static final Field[] FIELDS_SUMMED = {
+      Field.CPU_USER, Field.CPU_SYSTEM, Field.CPU_TOTAL, Field.MEMORY_RESIDENT, Field.MEMORY_VIRTUAL, Field.MEMORY_SWAPPED,
+      Field.MEMORY_PROPORTIONAL, Field.MEMORY_PROPORTIONAL_SWAPPED, Field.READ_BYTES, Field.WRITE_BYTES, Field.MAJOR_FAULTS, Field.MINOR_FAULTS,
+      Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES, Field.OPEN_FDS, Field.FD_LIMIT, Field.THREADS, Field.START_TIME};
+  private static final RunState[] RUN_STATES = RunState.values();
+
+  /** Reads process {@code pid} into {@link #member}; false (with {@code member.gone}) if it is gone. */
+  private boolean readMember(long pid, ProcessSample.Builder b) {
+    Member m = member;
+    m.clear();
+    PidFiles f = files(pid);
+    if (reader.read(f.stat) != ProcReader.Outcome.OK) {
+      m.gone = reader.error;
+      return false;
+    }
+    ProcParsers.parseStat(reader.bytes(), reader.length, stat);
+    if (afterStatHook != null) {
+      afterStatHook.accept(pid);
+    }
+    m.state = stat.state;
+    m.ppid = stat.ppid;
+    int cl = Math.min(stat.commEnd - stat.commStart, 64);
+    if (m.comm.length < cl) {
+      m.comm = new byte[64];
+    }
+    System.arraycopy(stat.text, stat.commStart, m.comm, 0, cl);
+    m.commLength = cl;
+    m.put(Field.CPU_USER, stat.utime * nanosPerTick);
+    m.put(Field.CPU_SYSTEM, stat.stime * nanosPerTick);
+    m.put(Field.CPU_TOTAL, (stat.utime + stat.stime) * nanosPerTick);
+    m.put(Field.MINOR_FAULTS, stat.minflt);
+    m.put(Field.MAJOR_FAULTS, stat.majflt);
+    m.put(Field.MEMORY_VIRTUAL, stat.vsize);
+    m.put(Field.MEMORY_RESIDENT, stat.rss * constants.pageSize());
+    m.put(Field.THREADS, stat.numThreads);
+    m.put(Field.START_TIME, constants.bootMillis() + stat.startTime * 1000 / constants.clockTicks());
+    long threads = stat.numThreads;
+    int leaderState = stat.state;
+
+    if (b.wants(Field.USER) || b.wants(Field.MEMORY_SWAPPED) || b.wants(Field.MEMORY_RESIDENT) || b.wants(Field.VOLUNTARY_SWITCHES)
+        || b.wants(Field.INVOLUNTARY_SWITCHES)) {
+      if (!readOrAbsent(f.status, f, m)) {
+        return false;
+      }
+      if (reader.outcome == ProcReader.Outcome.OK) {
+        ProcParsers.parseStatus(reader.bytes(), reader.length, status);
+        // no VmSwap line in a readable status: no address space (zombie, kernel thread), so truly 0
+        m.put(Field.MEMORY_SWAPPED, Math.max(0, status.vmSwapKb) * 1024);
+        if (status.vmRssKb >= 0) {
+          // stat's rss is the kernel's per-CPU approximation (off by up to its batch per CPU); VmRSS is exact, as ps shows
+          m.put(Field.MEMORY_RESIDENT, status.vmRssKb * 1024);
+        }
+        if (status.voluntary >= 0) {
+          m.put(Field.VOLUNTARY_SWITCHES, status.voluntary);
+        }
+        if (status.involuntary >= 0) {
+          m.put(Field.INVOLUNTARY_SWITCHES, status.involuntary);
+        }
+        m.uid = status.effectiveUid;
+      }
+    }
+    if (b.wants(Field.READ_BYTES) || b.wants(Field.WRITE_BYTES)) {
+      if (!readOrAbsent(f.io, f, m)) {
+        return false;
+      }
+      if (reader.outcome == ProcReader.Outcome.OK) {
+        long r = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.READ_BYTES, "io");
+        long w = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.WRITE_BYTES, "io");
+        if (r >= 0) {
+          m.put(Field.READ_BYTES, r);
+        }
+        if (w >= 0) {
+          m.put(Field.WRITE_BYTES, w);
+        }
+      }
+    }
+    if (b.wants(Field.MEMORY_PROPORTIONAL) || b.wants(Field.MEMORY_PROPORTIONAL_SWAPPED)) {
+      if (!readOrAbsent(f.smapsRollup, f, m)) {
+        return false;
+      }
+      if (reader.outcome == ProcReader.Outcome.OK) {
+        long pss = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.PSS, "smaps_rollup");
+        long swapPss = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.SWAP_PSS, "smaps_rollup");
+        m.put(Field.MEMORY_PROPORTIONAL, Math.max(0, pss) * 1024); // empty for a process without address space
+        m.put(Field.MEMORY_PROPORTIONAL_SWAPPED, Math.max(0, swapPss) * 1024);
+      }
+    }
+    if (b.wants(Field.FD_LIMIT) || b.wants(Field.WORST_FD_RATIO)) {
+      if (!readOrAbsent(f.limits, f, m)) {
+        return false;
+      }
+      if (reader.outcome == ProcReader.Outcome.OK) {
+        long limit = ProcParsers.parseOpenFilesLimit(reader.bytes(), reader.length);
+        if (limit >= 0) {
+          m.put(Field.FD_LIMIT, limit);
+        }
+      }
+    }
+    if (b.wants(Field.OPEN_FDS) || b.wants(Field.WORST_FD_RATIO)) {
+      long open = countFds(f, m);
+      if (open == -2) {
+        return false;
+      }
+      if (open >= 0) {
+        m.put(Field.OPEN_FDS, open);
+      }
+    }
+    if (b.wants(Field.THREAD_STATES) || b.wants(Field.VOLUNTARY_SWITCHES) || b.wants(Field.INVOLUNTARY_SWITCHES)) {
+      if (threads <= 1) {
+        m.threadStates[RunState.ofLetter(leaderState).ordinal()] += 1; // the one thread is the process
+        m.present |= 1L << Field.THREAD_STATES.ordinal();
+      } else if (readThreads(f, m) == -2) {
+        return false;
+      }
+    }
+    if (b.wants(Field.SOCKETS) && socketCount >= 0) {
+      if (!collectSocketInodes(pid, f)) {
+        m.gone = f.dir + ": gone while its descriptors were read";
+        return false;
+      }
+      m.socketsRead = socketCount >= 0;
+    }
+    return true;
+  }
+
+  /** Reads {@code file}; false if the process is gone (then {@code m.gone} says why); denied leaves the outcome DENIED. */
+  private boolean readOrAbsent(String file, PidFiles f, Member m) {
+    ProcReader.Outcome o = reader.read(file);
+    if (o == ProcReader.Outcome.GONE) {
+      if (!f.dirFile.exists()) {
+        m.gone = reader.error;
+        return false;
+      }
+      return true; // the file does not exist on this kernel: absent
+    }
+    if (o == ProcReader.Outcome.FAILED) {
+      log.debug("Cannot read {}", reader.error);
+    }
+    return true;
+  }
+
+  /** Open descriptors: the size of {@code fd/} on Linux 6.2+, else a listing; -1 if refused, -2 if gone. */
+  private long countFds(PidFiles f, Member m) {
+    long size = f.fdFile.length(); // a stat(2): the number of open descriptors on Linux 6.2+, 0 before (or on error)
+    if (size > 0) {
+      return size;
+    }
+    try {
+      long n = 0;
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(f.fd)) {
+        for (Path ignored : ds) {
+          n++;
+        }
+      }
+      return n;
+    } catch (NoSuchFileException e) {
+      m.gone = f.fd + ": no such file";
+      return -2;
+    } catch (AccessDeniedException e) {
+      return -1;
+    } catch (IOException e) {
+      if (!f.dirFile.exists()) {
+        m.gone = f.fd + ": " + e.getMessage();
+        return -2;
+      }
+      return -1;
+    }
+  }
+
+  /**
+   * Reads every thread's {@code status}: its state, and its context switches, which the process's
+   * own {@code status} gives for the leader thread only. -2 if the process is gone.
+   */
+  private int readThreads(PidFiles f, Member m) {
+    String[] tids = f.task.list();
+    if (tids == null) {
+      if (!f.dirFile.exists()) {
+        m.gone = f.task + ": no such directory";
+        return -2;
+      }
+      return -1;
+    }
+    int counted = 0;
+    long voluntary = 0;
+    long involuntary = 0;
+    boolean switches = true;
+    for (String tid : tids) {
+      if (reader.read(f.taskStatus(tid)) != ProcReader.Outcome.OK) {
+        continue; // the thread ended
+      }
+      ProcParsers.parseStatus(reader.bytes(), reader.length, status);
+      m.threadStates[RunState.ofLetter(status.state).ordinal()]++;
+      if (status.voluntary >= 0 && status.involuntary >= 0) {
+        voluntary += status.voluntary;
+        involuntary += status.involuntary;
+      } else {
+        switches = false;
+      }
+      counted++;
+    }
+    if (counted == 0 && !f.dirFile.exists()) {
+      m.gone = f.task + ": every thread ended";
+      return -2;
+    }
+    m.present |= 1L << Field.THREAD_STATES.ordinal();
+    if (switches && counted > 0) {
+      m.put(Field.VOLUNTARY_SWITCHES, voluntary);
+      m.put(Field.INVOLUNTARY_SWITCHES, involuntary);
+    }
+    return counted;
+  }
+
+  // --- zombies, trees ------------------------------------------------------------------------
+
+  private void addZombieChildren(long pid, ProcessSample.Builder b) {
+    int from = firstChild(pid);
+    for (int i = from; i < tableSize && table[i] >>> 32 == pid; i++) {
+      long child = table[i] & 0xffff_ffffL;
+      if (reader.read(files(child).stat) != ProcReader.Outcome.OK) {
+        continue;
+      }
+      ProcParsers.parseStat(reader.bytes(), reader.length, childStat);
+      if (childStat.state == 'Z' && childStat.ppid == pid) {
+        b.addZombie(new ZombieChild(child, pid, childStat.comm()));
+      }
+    }
+  }
+
+  /** Fills {@link #treePids} with every descendant of {@code root}, breadth first; returns how many. */
+  private int descendants(long root) {
+    int n = 0;
+    int next = 0;
+    long parent = root;
+    while (true) {
+      for (int i = firstChild(parent); i < tableSize && table[i] >>> 32 == parent; i++) {
+        if (n == treePids.length) {
+          treePids = Arrays.copyOf(treePids, n * 2);
+        }
+        long child = table[i] & 0xffff_ffffL;
+        if (child != root) {
+          treePids[n++] = child;
+        }
+      }
+      if (next == n || n > tableSize) {
+        return n;
+      }
+      parent = treePids[next++];
+    }
+  }
+
+  private int firstChild(long ppid) {
+    int i = Arrays.binarySearch(table, 0, tableSize, ppid << 32);
+    return i >= 0 ? i : -i - 1;
+  }
+
+  /** Rescans every {@code /proc/PID/stat} for parent pids, unless the last scan is recent enough. */
+  private void refreshTable() {
+    long now = System.nanoTime();
+    if (tableAt != Long.MIN_VALUE && now - tableAt <= tableMaxAgeNanos && tableMaxAgeNanos > 0) {
+      return;
+    }
+    String[] names = procRoot.toFile().list();
+    int n = 0;
+    if (names != null) {
+      for (String name : names) {
+        if (name.isEmpty() || name.charAt(0) < '0' || name.charAt(0) > '9') {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (reader.read(files(pid).stat) != ProcReader.Outcome.OK) {
+          continue;
+        }
+        long ppid = ProcParsers.parsePpid(reader.bytes(), reader.length);
+        if (ppid < 0) {
+          continue;
+        }
+        if (n == table.length) {
+          table = Arrays.copyOf(table, n * 2);
+        }
+        table[n++] = ppid << 32 | pid;
+      }
+    }
+    Arrays.sort(table, 0, n);
+    tableSize = n;
+    tableAt = System.nanoTime();
+    if (files.size() > 4 * n + 1024) {
+      files.clear(); // forget paths of processes long gone
+    }
+  }
+
+  // --- sockets -------------------------------------------------------------------------------
+
+  private boolean collectSocketInodes(long pid, PidFiles f) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(f.fd)) {
+      for (Path fd : ds) {
+        String target;
+        try {
+          target = Files.readSymbolicLink(fd).toString();
+        } catch (IOException e) {
+          continue; // closed meanwhile
+        }
+        if (target.startsWith("socket:[") && target.endsWith("]")) {
+          long inode = Long.parseLong(target, SOCKET_PREFIX.length, target.length() - 1, 10);
+          if (socketCount == socketInodes.length) {
+            socketInodes = Arrays.copyOf(socketInodes, socketCount * 2);
+            socketPids = Arrays.copyOf(socketPids, socketCount * 2);
+          }
+          socketInodes[socketCount] = inode;
+          socketPids[socketCount++] = pid;
+        }
+      }
+      return true;
+    } catch (AccessDeniedException e) {
+      socketCount = Integer.MIN_VALUE; // refused for one member: sockets absent
+      return true;
+    } catch (IOException e) {
+      return f.dirFile.exists();
+    }
+  }
+
+  private static final Protocol[] PROTOCOLS = Protocol.values();
+
+  private void addSockets(long netPid, ProcessSample.Builder b) {
+    if (!b.wants(Field.SOCKETS) || socketCount < 0) {
+      return;
+    }
+    // sort inodes, carrying their pids along
+    Integer[] order = new Integer[socketCount];
+    for (int i = 0; i < socketCount; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Long.compare(socketInodes[x], socketInodes[y]));
+    long[] inodes = new long[socketCount];
+    long[] pids = new long[socketCount];
+    for (int i = 0; i < socketCount; i++) {
+      inodes[i] = socketInodes[order[i]];
+      pids[i] = socketPids[order[i]];
+    }
+    List<Socket> found = new ArrayList<>();
+    Path net = files(netPid).dir.resolve("net");
+    for (Protocol p : PROTOCOLS) {
+      ProcReader.Outcome o = reader.read(net.resolve(NetTables.table(p)).toString());
+      if (o == ProcReader.Outcome.OK) {
+        NetTables.parse(reader.bytes(), reader.length, p, inodes, pids, socketCount, found);
+      } else if (o == ProcReader.Outcome.DENIED) {
+        log.debug("Cannot read sockets: {}", reader.error);
+      }
+    }
+    found.forEach(b::addSocket);
+  }
+
+  // --- paths ---------------------------------------------------------------------------------
+
+  /** The paths of one pid's files, kept so that sampling the same pids every second builds no paths. */
+  private static final class PidFiles {
+    final Path dir;
+    final File dirFile;
+    final String stat;
+    final String status;
+    final String io;
+    final String smapsRollup;
+    final String limits;
+    final Path fd;
+    final File fdFile;
+    final File task;
+    private final String taskPrefix;
+    private final Map<String, String> taskStatus = new HashMap<>();
+
+    PidFiles(Path procRoot, long pid) {
+      dir = procRoot.resolve(Long.toString(pid));
+      dirFile = dir.toFile();
+      String d = dir.toString() + File.separator;
+      stat = d + "stat";
+      status = d + "status";
+      io = d + "io";
+      smapsRollup = d + "smaps_rollup";
+      limits = d + "limits";
+      fd = dir.resolve("fd");
+      fdFile = fd.toFile();
+      task = new File(d + "task");
+      taskPrefix = d + "task" + File.separator;
+    }
+
+    /** {@code task/TID/status}, kept while the thread lives. */
+    String taskStatus(String tid) {
+      String p = taskStatus.get(tid);
+      if (p == null) {
+        if (taskStatus.size() > 4096) {
+          taskStatus.clear();
+        }
+        p = taskPrefix + tid + File.separator + "status";
+        taskStatus.put(tid, p);
+      }
+      return p;
+    }
+  }
+
+  private PidFiles files(long pid) {
+    PidFiles f = files.get(pid);
+    if (f == null) {
+      if (files.size() >= 65_536) {
+        files.clear();
+      }
+      f = new PidFiles(procRoot, pid);
+      files.put(pid, f);
+    }
+    return f;
+  }
+
+  @Override
+  public String toString() {
+    return "ProcSampler{" + procRoot + ", " + constants.clockTicks() + " ticks/s, " + constants.pageSize() + "-byte pages}";
+  }
+
+  /**
+   * Configures a {@link ProcSampler}. Not thread-safe; {@link #build()} can be called again.
+   */
+  public static final class Builder {
+    private Path procRoot = Path.of("/proc");
+    private Path passwd = Path.of("/etc/passwd");
+    private Duration tableMaxAge = Duration.ofMillis(500);
+    private long clockTicks;
+    private long pageSize;
+
+    private Builder() {}
+
+    /** Where {@code /proc} is mounted; a directory of fixtures in tests. */
+    public Builder procRoot(Path root) {
+      this.procRoot = requireNonNull(root, "procRoot");
+      return this;
+    }
+
+    /** The user database for effective user names; {@code /etc/passwd} by default. */
+    public Builder passwd(Path file) {
+      this.passwd = requireNonNull(file, "passwd");
+      return this;
+    }
+
+    /**
+     * How long one scan of every process's parent is reused for trees and zombie children; 500 ms
+     * by default, zero to scan for every such sample. A descendant started after a scan is not seen
+     * until the next one.
+     */
+    public Builder processTableMaxAge(Duration maxAge) {
+      requireNonNull(maxAge, "processTableMaxAge");
+      if (maxAge.isNegative()) {
+        throw new IllegalArgumentException("processTableMaxAge must not be negative: " + maxAge);
+      }
+      this.tableMaxAge = maxAge;
+      return this;
+    }
+
+    /** Overrides the clock ticks per second read from the auxiliary vector (for fixtures). */
+    public Builder clockTicks(long ticks) {
+      if (ticks <= 0) {
+        throw new IllegalArgumentException("clockTicks must be positive: " + ticks);
+      }
+      this.clockTicks = ticks;
+      return this;
+    }
+
+    /** Overrides the page size read from the auxiliary vector (for fixtures). */
+    public Builder pageSize(long bytes) {
+      if (bytes <= 0 || Long.bitCount(bytes) != 1) {
+        throw new IllegalArgumentException("pageSize must be a positive power of two: " + bytes);
+      }
+      this.pageSize = bytes;
+      return this;
+    }
+
+    public ProcSampler build() {
+      return new ProcSampler(this);
+    }
+  }
+}
