@@ -272,7 +272,10 @@ final class ManagedProcess implements ProcessController {
           failStartWaiters("stopped while waiting to restart");
           done.complete(status());
         }
-        case STOPPING -> stopWaiters.add(done);
+        case STOPPING -> {
+          stopWaiters.add(done);
+          failStartWaiters("stopped before it was running"); // a restart or start that was waiting for this stop
+        }
         case STARTING, RUNNING -> {
           stopWaiters.add(done);
           failStartWaiters("stopped before it was running");

@@ -1,0 +1,62 @@
+package io.github.vigil.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.OutputSpec;
+import io.github.vigil.StdStream;
+import io.github.vigil.testing.Gen;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class OutputCollectorTest {
+
+  static LongStream seeds() {
+    return Gen.seeds(200);
+  }
+
+  /** However the bytes are cut into chunks, the tail holds the same last lines. */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void tailIsTheLastLinesWhateverTheChunking(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int tailLines = 1 + r.nextInt(20);
+    List<String> lines = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    int n = r.nextInt(100);
+    for (int i = 0; i < n; i++) {
+      String line = "line " + i + " " + "é".repeat(r.nextInt(5)) + "x".repeat(r.nextInt(40));
+      lines.add(line);
+      text.append(line).append(r.nextInt(4) == 0 ? "\r\n" : "\n");
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    OutputCollector c = new OutputCollector("p", OutputSpec.defaults().withTailLines(tailLines), null);
+    int at = 0;
+    while (at < bytes.length) {
+      int len = Math.min(bytes.length - at, 1 + r.nextInt(64));
+      byte[] copy = new byte[len + 8];
+      System.arraycopy(bytes, at, copy, 3, len); // at an offset, as a reused buffer would be
+      c.accept(StdStream.STDOUT, copy, 3, len);
+      at += len;
+    }
+    List<String> expected = lines.subList(Math.max(0, lines.size() - tailLines), lines.size());
+    assertThat(c.tail(StdStream.STDOUT)).as("seed %d", seed).isEqualTo(expected);
+    assertThat(c.tail(StdStream.STDERR)).isEmpty();
+  }
+
+  @Test
+  void aLastLineWithoutNewlineIsKeptOnFlushAndOverlongLinesAreSplit() {
+    OutputCollector c = new OutputCollector("p", OutputSpec.defaults().withTailLines(10), null);
+    byte[] longLine = "a".repeat(OutputSpec.MAX_LINE_CHARS + 10).getBytes(StandardCharsets.US_ASCII);
+    c.accept(StdStream.STDERR, longLine, 0, longLine.length);
+    byte[] partial = "no newline".getBytes(StandardCharsets.US_ASCII);
+    c.accept(StdStream.STDERR, partial, 0, partial.length);
+    c.flush();
+    assertThat(c.tail(StdStream.STDERR)).containsExactly("a".repeat(OutputSpec.MAX_LINE_CHARS), "a".repeat(10) + "no newline");
+  }
+}
