@@ -110,14 +110,14 @@ final class MeterCatalog {
     r.gauge(PE + "num.threads", "Number of threads", null, g, p -> p.gauge(Field.THREADS));
     for (RunState s : RunState.values()) {
       r.gauge(PE + "states", "Number of processes in states Running, Sleeping, Waiting, Zombie, or Other", null,
-          g.and("state", s.label()), p -> p.processes(s));
+          g.and("state", s.label()), p -> p.exporterStates(s));
     }
   }
 
   /** Meters only Vigil has, named alike in both styles. */
   private static void common(Registrar r, Tags t) {
     for (RunState s : RunState.values()) {
-      r.gauge("vigil.process.thread.states", "Threads of the process tree by scheduler state", BaseUnits.THREADS,
+      r.gauge("vigil.process.thread.states", "Threads of the process tree by scheduler state", null,
           t.and("state", lower(s)), p -> p.threads(s));
     }
     r.gauge("vigil.process.up", "1 when the process is RUNNING (up past its startup grace), else 0", null, t,

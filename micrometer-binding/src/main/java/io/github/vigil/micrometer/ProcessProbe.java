@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -215,6 +216,30 @@ final class ProcessProbe {
       return r.active() ? Double.NaN : 0;
     }
     return s.processes(state).isPresent() ? s.processes(state).getAsLong() : Double.NaN;
+  }
+
+  /**
+   * process-exporter's {@code states}: each process's own state and, for a process with more than one
+   * thread, each thread's too (a JVM of 20 threads counts 21). Exact for a single process; for a tree
+   * the threads of all members count once some member has several threads.
+   */
+  double exporterStates(RunState state) {
+    Reading r = reading();
+    ProcessSample s = r.sample();
+    if (s == null) {
+      return r.active() ? Double.NaN : 0;
+    }
+    OptionalLong procs = s.processes(state);
+    if (procs.isEmpty()) {
+      return Double.NaN;
+    }
+    OptionalLong threads = s.threads();
+    OptionalLong members = s.processes();
+    if (threads.isPresent() && members.isPresent() && threads.getAsLong() > members.getAsLong()) {
+      OptionalLong inState = s.threads(state);
+      return inState.isPresent() ? procs.getAsLong() + inState.getAsLong() : Double.NaN;
+    }
+    return procs.getAsLong();
   }
 
   // status-based gauges read the status live: it costs no system call, and alerts on "up" should not lag

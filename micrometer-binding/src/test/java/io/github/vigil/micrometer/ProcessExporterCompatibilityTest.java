@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
@@ -245,7 +246,93 @@ class ProcessExporterCompatibilityTest {
       }
     } finally {
       exporter.destroy();
-      if (!exporter.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!exporter.waitFor(10, TimeUnit.SECONDS)) {
+        exporter.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  /**
+   * A JVM with many threads, idle: the gauges, and above all {@code states}, which process-exporter
+   * counts per thread as well as per process for a multi-threaded process. Read as exporter, ours,
+   * exporter again; ours must lie within 5% (or 1, for counts) of the range the two exporter readings span.
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void gaugesOfAMultiThreadedJvmAgreeWithALiveExporter(@TempDir Path dir, TestReporter reporter) throws Exception {
+    Optional<Path> binary = exporterBinary();
+    assumeTrue(binary.isPresent(),
+        "prometheus-process-exporter is not installed (Debian package prometheus-process-exporter; .ci/install-test-tools installs it)");
+    String comm = "vigilpj-" + (100000 + new SplittableRandom().nextInt(900000));
+    Path java = dir.resolve(comm);
+    Files.createSymbolicLink(java, Path.of(System.getProperty("java.home"), "bin", "java").toRealPath());
+    int port = freePort();
+    Process exporter = new ProcessBuilder(binary.get().toString(), "-web.listen-address", "127.0.0.1:" + port,
+        "-procnames", comm).redirectErrorStream(true).redirectOutput(dir.resolve("exporter.log").toFile()).start();
+    FakeTicker ticker = new FakeTicker();
+    try (Supervisor supervisor = Supervisor.builder().name("live-jvm").backend(new ProcSamplingBackend("live-jvm")).build()) {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      URI uri = URI.create("http://127.0.0.1:" + port + "/metrics");
+      assertThat(Processes.eventually(Duration.ofSeconds(15), () -> scrape(http, uri).isPresent())).isTrue();
+      ProcessController jvm = supervisor.register(ProcessSpec.builder(comm)
+          .command(java.toString(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+              IdleThreads.class.getName(), "24")
+          .startupGrace(Duration.ZERO).build());
+      jvm.start(Duration.ofSeconds(10));
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      try (VigilMetrics metrics = VigilMetrics.builder(supervisor).naming(MetricNaming.PROCESS_EXPORTER).ticker(ticker).build()) {
+        metrics.bindTo(registry);
+        Map<String, String> group = Map.of("groupname", comm);
+        assertThat(Processes.eventually(Duration.ofSeconds(30), () -> {
+          ticker.advance(Duration.ofMinutes(1));
+          return PromText.parse(registry.scrape()).value("namedprocess_namegroup_num_threads", group).orElse(0.0) > 24;
+        })).as("the child JVM started its threads").isTrue();
+        Thread.sleep(1000); // past its start-up work
+
+        List<String> agreed = new ArrayList<>();
+        Map<String, String> disagreed = new LinkedHashMap<>();
+        for (int attempt = 0; attempt < 5; attempt++) { // a thread may wake between two readings: retry a few times
+          agreed.clear();
+          disagreed.clear();
+          PromText before = PromText.parse(scrape(http, uri).orElseThrow());
+          ticker.advance(Duration.ofMinutes(1));
+          PromText ours = PromText.parse(registry.scrape());
+          PromText after = PromText.parse(scrape(http, uri).orElseThrow());
+          for (String[] m : new String[][] {
+              {"namedprocess_namegroup_num_procs"}, {"namedprocess_namegroup_num_threads"},
+              {"namedprocess_namegroup_open_filedesc"}, {"namedprocess_namegroup_worst_fd_ratio"},
+              {"namedprocess_namegroup_memory_bytes", "memtype", "virtual"},
+              {"namedprocess_namegroup_states", "state", "Sleeping"}, {"namedprocess_namegroup_states", "state", "Running"},
+              {"namedprocess_namegroup_states", "state", "Waiting"}, {"namedprocess_namegroup_states", "state", "Zombie"},
+              {"namedprocess_namegroup_states", "state", "Other"}}) {
+            Map<String, String> labels = m.length == 1 ? group : with(Map.of(m[1], m[2]), "groupname", comm);
+            double o = ours.value(m[0], labels).orElseThrow();
+            double t1 = before.value(m[0], labels).orElseThrow();
+            double t2 = after.value(m[0], labels).orElseThrow();
+            double lo = Math.min(t1, t2);
+            double hi = Math.max(t1, t2);
+            double slack = Math.max(0.05 * hi, m[0].endsWith("ratio") ? 0.0001 : 1);
+            String what = m[0] + labels;
+            if (o >= lo - slack && o <= hi + slack) {
+              agreed.add(what + " " + o + " ~ [" + t1 + ", " + t2 + "]");
+            } else {
+              disagreed.put(what, "ours " + o + ", exporter " + t1 + " then " + t2);
+            }
+          }
+          if (disagreed.isEmpty()) {
+            break;
+          }
+          log.info("Attempt {} disagreed: {}", attempt, disagreed);
+        }
+        log.info("Agreed with the live exporter on a JVM: {}", agreed);
+        reporter.publishEntry("agreed", String.join("; ", agreed));
+        assertThat(disagreed).as("values that differ from the exporter's by more than 5%").isEmpty();
+      } finally {
+        jvm.stop(Duration.ofSeconds(10));
+      }
+    } finally {
+      exporter.destroy();
+      if (!exporter.waitFor(10, TimeUnit.SECONDS)) {
         exporter.destroyForcibly().waitFor();
       }
     }
