@@ -1,0 +1,114 @@
+package io.github.vigil.spring.boot.autoconfigure;
+
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.Supervisor;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configures a {@link Supervisor} from the {@code vigil.*} properties and a
+ * {@link VigilLifecycle} that registers every process, from {@code vigil.processes} and from
+ * {@link ProcessSpec} beans, and runs them with the application context.
+ *
+ * <p>Switched off by {@code vigil.enabled=false}. Each bean backs off when the application defines
+ * its own: a {@code Supervisor} bean is used as it is (the starter still registers the configured
+ * processes with it), and a {@code VigilLifecycle} bean replaces the starter's.
+ *
+ * <p>The backend is the best available one unless {@code vigil.backend} names one; with
+ * {@code vigil-linux-native} on the class path that is the Linux backend (found through
+ * {@link java.util.ServiceLoader}).
+ */
+@AutoConfiguration
+@ConditionalOnClass(Supervisor.class)
+@ConditionalOnBooleanProperty(name = "vigil.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(VigilProperties.class)
+public class VigilAutoConfiguration {
+
+  /** The supervisor; closed (every child stopped, then killed) when the context is destroyed. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public Supervisor vigilSupervisor(VigilProperties properties, ObjectProvider<SupervisorBuilderCustomizer> customizers) {
+    Supervisor.Builder builder = Supervisor.builder();
+    at("vigil.name", properties.getName(), () -> builder.name(properties.getName()));
+    at("vigil.close-timeout", properties.getCloseTimeout(), () -> builder.closeTimeout(properties.getCloseTimeout()));
+    if (properties.getStateDirectory() != null) {
+      builder.stateDirectory(properties.getStateDirectory());
+    }
+    if (properties.getBackend() != null) {
+      builder.backend(properties.getBackend());
+    }
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    try {
+      return builder.build();
+    } catch (IllegalStateException e) {
+      // no such backend, or the state directory is in use
+      String message = String.valueOf(e.getMessage());
+      boolean backend = properties.getBackend() != null && message.contains("backend");
+      if (!backend && properties.getStateDirectory() == null) {
+        throw e;
+      }
+      InvalidVigilPropertyException ex = backend
+          ? new InvalidVigilPropertyException("vigil.backend", properties.getBackend(), message, null)
+          : new InvalidVigilPropertyException("vigil.state-directory", properties.getStateDirectory(), message, null);
+      ex.initCause(e);
+      throw ex;
+    }
+  }
+
+  /** Registers the processes and runs them with the context. */
+  @Bean
+  @ConditionalOnMissingBean
+  public VigilLifecycle vigilLifecycle(Supervisor supervisor, VigilProperties properties, Environment environment,
+      ObjectProvider<ProcessSpec> specBeans) {
+    List<ProcessSpec> specs = new ArrayList<>(new ProcessSpecFactory(environment).create(properties));
+    Set<String> names = new LinkedHashSet<>();
+    specs.forEach(s -> names.add(s.name()));
+    specBeans.orderedStream().forEach(bean -> {
+      if (!names.add(bean.name())) {
+        throw new InvalidVigilPropertyException("vigil.processes." + bean.name(), bean.name(),
+            "a ProcessSpec bean defines a process with the same name", null);
+      }
+      specs.add(bean);
+    });
+    for (ProcessSpec spec : specs) {
+      for (io.github.vigil.Dependency d : spec.dependencies()) {
+        if (!names.contains(d.name()) && supervisor.controller(d.name()).isEmpty()) {
+          throw new InvalidVigilPropertyException("vigil.processes." + spec.name() + ".depends-on", d.name(),
+              "no process named '" + d.name() + "' is defined (known: " + names + ")", null);
+        }
+      }
+    }
+    VigilProperties.Lifecycle lifecycle = properties.getLifecycle();
+    try {
+      return new VigilLifecycle(supervisor, specs, lifecycle.getPhase(), lifecycle.getStartTimeout());
+    } catch (InvalidVigilPropertyException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      // a dependency cycle, or a name the supervisor already has
+      InvalidVigilPropertyException ex = new InvalidVigilPropertyException("vigil.processes", names, String.valueOf(e.getMessage()), null);
+      ex.initCause(e);
+      throw ex;
+    }
+  }
+
+  private static <T> T at(String property, Object value, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (IllegalArgumentException e) {
+      InvalidVigilPropertyException ex = new InvalidVigilPropertyException(property, value, String.valueOf(e.getMessage()), null);
+      ex.initCause(e);
+      throw ex;
+    }
+  }
+}
