@@ -221,6 +221,12 @@ class VigilMetricsTest {
         assertThat(m.getId().getTag("account")).isNull();
         assertThat(m.getId().getTag("pid")).isNull();
       }
+      PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      metrics.bindTo(prometheus);
+      String scrape = prometheus.scrape();
+      assertThat(scrape).contains("vigil_process_up{desk=\"fx\",process=\"labelled\",region=\"ldn\"} 0.0")
+          .contains("vigil_process_up{desk=\"\",process=\"plain\",region=\"ldn\"} 0.0")
+          .doesNotContain("account");
     }
   }
 
