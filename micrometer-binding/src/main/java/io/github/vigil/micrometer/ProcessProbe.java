@@ -112,6 +112,9 @@ final class ProcessProbe {
         active = false;
       } else if (s.isPresent()) {
         sample = s.get();
+      } else if (active) {
+        status = source.status(); // it may have ended between the two reads: then nothing is alive
+        active = status.state().isActive();
       }
     } catch (RuntimeException e) {
       counters.errors.increment();
