@@ -24,6 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -249,8 +250,21 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
       }
       probe.recoveryTimers.clear();
       probe.restartLatencyTimers.clear();
+      promoteOverCap();
     }
     readings.invalidate(probe);
+  }
+
+  /** A place is free: the first process left out for {@code maxProcesses} gets its meters now. */
+  private void promoteOverCap() {
+    for (String name : List.copyOf(overCap)) {
+      overCap.remove(name);
+      Optional<ProcessController> c = supervisor.controller(name);
+      if (c.isPresent()) {
+        add(MeteredProcess.of(c.get()));
+        return;
+      }
+    }
   }
 
   private void onEvent(SupervisorEvent event) {
@@ -424,7 +438,10 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
       return this;
     }
 
-    /** At most this many processes get meters (1000 by default); later ones are logged and left out. */
+    /**
+     * At most this many processes get meters (1000 by default); later ones are logged and left out
+     * until a metered one is removed.
+     */
     public Builder maxProcesses(int max) {
       if (max < 0) {
         throw new IllegalArgumentException("maxProcesses must not be negative: " + max);

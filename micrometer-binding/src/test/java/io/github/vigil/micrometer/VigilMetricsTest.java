@@ -231,7 +231,7 @@ class VigilMetricsTest {
   }
 
   @Test
-  void atMostMaxProcessesGetMeters() {
+  void atMostMaxProcessesGetMeters() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     for (int i = 0; i < 5; i++) {
       supervisor.register(sleeper("p" + i));
@@ -239,6 +239,9 @@ class VigilMetricsTest {
     try (VigilMetrics metrics = VigilMetrics.builder(supervisor).maxProcesses(3).build()) {
       metrics.bindTo(registry);
       assertThat(processesWithMeters(registry)).containsExactly("p0", "p1", "p2");
+      supervisor.remove("p1").toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(Processes.eventually(WAIT, () -> processesWithMeters(registry).equals(Set.of("p0", "p2", "p3"))))
+          .as("a removal frees a place for a process left out: %s", processesWithMeters(registry)).isTrue();
     }
   }
 
