@@ -352,14 +352,17 @@ public final class ProcessSample {
     return has(f) ? Optional.of(Duration.ofNanos(values[f.ordinal()])) : Optional.empty();
   }
 
+  /** CPU time in user mode; empty when absent. */
   public Optional<Duration> cpuUser() {
     return optNanos(Field.CPU_USER);
   }
 
+  /** CPU time in kernel mode; empty when absent. */
   public Optional<Duration> cpuSystem() {
     return optNanos(Field.CPU_SYSTEM);
   }
 
+  /** CPU time, user plus system; empty when absent. */
   public Optional<Duration> cpuTotal() {
     return optNanos(Field.CPU_TOTAL);
   }
@@ -369,66 +372,82 @@ public final class ProcessSample {
     return optDouble(Field.CPU_PERCENT);
   }
 
+  /** Resident memory in bytes; empty when absent. */
   public OptionalLong memoryResident() {
     return optLong(Field.MEMORY_RESIDENT);
   }
 
+  /** Virtual memory in bytes; empty when absent. */
   public OptionalLong memoryVirtual() {
     return optLong(Field.MEMORY_VIRTUAL);
   }
 
+  /** Swapped-out memory in bytes; empty when absent. */
   public OptionalLong memorySwapped() {
     return optLong(Field.MEMORY_SWAPPED);
   }
 
+  /** Proportional set size (Pss) in bytes; empty when absent. */
   public OptionalLong memoryProportional() {
     return optLong(Field.MEMORY_PROPORTIONAL);
   }
 
+  /** Proportional swap (SwapPss) in bytes; empty when absent. */
   public OptionalLong memoryProportionalSwapped() {
     return optLong(Field.MEMORY_PROPORTIONAL_SWAPPED);
   }
 
+  /** Resident memory as a percentage of the machine's memory; empty when absent. */
   public OptionalDouble memoryPercent() {
     return optDouble(Field.MEMORY_PERCENT);
   }
 
+  /** Bytes read from storage; empty when absent (e.g. refused for another user's process). */
   public OptionalLong readBytes() {
     return optLong(Field.READ_BYTES);
   }
 
+  /** Bytes written to storage; empty when absent. */
   public OptionalLong writeBytes() {
     return optLong(Field.WRITE_BYTES);
   }
 
+  /** Major page faults; empty when absent. */
   public OptionalLong majorFaults() {
     return optLong(Field.MAJOR_FAULTS);
   }
 
+  /** Minor page faults; empty when absent. */
   public OptionalLong minorFaults() {
     return optLong(Field.MINOR_FAULTS);
   }
 
+  /** Voluntary context switches over all threads; empty when absent. */
   public OptionalLong voluntarySwitches() {
     return optLong(Field.VOLUNTARY_SWITCHES);
   }
 
+  /** Involuntary context switches over all threads; empty when absent. */
   public OptionalLong involuntarySwitches() {
     return optLong(Field.INVOLUNTARY_SWITCHES);
   }
 
+  /** Open file descriptors; empty when absent (e.g. refused). */
   public OptionalLong openFds() {
     return optLong(Field.OPEN_FDS);
   }
 
+  /** The soft descriptor limit (the lowest over several processes); empty when absent. */
   public OptionalLong fdLimit() {
     return optLong(Field.FD_LIMIT);
   }
 
+  /** The highest open/limit descriptor ratio of any member; empty when absent. */
   public OptionalDouble worstFdRatio() {
     return optDouble(Field.WORST_FD_RATIO);
   }
 
+  /** Threads; empty when absent. */
   public OptionalLong threads() {
     return optLong(Field.THREADS);
   }
@@ -443,18 +462,22 @@ public final class ProcessSample {
     return has(Field.PROCESS_STATES) ? OptionalLong.of(values[PROCESS_STATE_BASE + state.ordinal()]) : OptionalLong.empty();
   }
 
+  /** Start time, the oldest over several processes; empty when absent. */
   public Optional<Instant> startTime() {
     return has(Field.START_TIME) ? Optional.of(Instant.ofEpochMilli(values[Field.START_TIME.ordinal()])) : Optional.empty();
   }
 
+  /** Time from {@link #startTime()} to the sample; empty when absent. */
   public Optional<Duration> uptime() {
     return optNanos(Field.UPTIME);
   }
 
+  /** Number of processes counted; empty when absent. */
   public OptionalLong processes() {
     return optLong(Field.PROCESSES);
   }
 
+  /** Effective user name (the first member's); empty when absent. */
   public Optional<String> user() {
     return Optional.ofNullable(user);
   }
@@ -671,6 +694,7 @@ public final class ProcessSample {
       return this;
     }
 
+    /** Adds a socket of the current member (see {@link #socketsRead()}). */
     public Builder addSocket(Socket socket) {
       sockets.add(requireNonNull(socket, "socket"));
       return this;
@@ -683,6 +707,7 @@ public final class ProcessSample {
       return this;
     }
 
+    /** Adds an unreaped zombie child (see {@link #zombiesRead()}). */
     public Builder addZombie(ZombieChild zombie) {
       zombies.add(requireNonNull(zombie, "zombie"));
       return this;

@@ -61,6 +61,15 @@ public class SamplingBenchmark {
   private static final Set<Field> DEFAULT = ProcessSampler.DEFAULT_FIELDS;
   private static final Set<Field> NO_PSS;
   private static final Set<Field> ALL = Collections.unmodifiableSet(EnumSet.allOf(Field.class));
+  /**
+   * What OSHI's {@code getProcess} gives: CPU, resident and virtual memory, read and written bytes, faults,
+   * open descriptors and their limit, threads, start, user, state. Not context switches: OSHI reports the
+   * leader thread's only, Vigil sums every thread's, which is other work.
+   */
+  private static final Set<Field> OSHI_FIELDS = Collections.unmodifiableSet(EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM,
+      Field.CPU_TOTAL, Field.CPU_PERCENT, Field.MEMORY_RESIDENT, Field.MEMORY_VIRTUAL, Field.READ_BYTES, Field.WRITE_BYTES,
+      Field.MAJOR_FAULTS, Field.MINOR_FAULTS, Field.OPEN_FDS, Field.FD_LIMIT, Field.WORST_FD_RATIO, Field.THREADS,
+      Field.START_TIME, Field.UPTIME, Field.PROCESSES, Field.USER, Field.PROCESS_STATES));
 
   static {
     EnumSet<Field> f = EnumSet.copyOf(ProcessSampler.DEFAULT_FIELDS);
@@ -139,6 +148,13 @@ public class SamplingBenchmark {
   public ProcessSample vigilWithoutPss() {
     int i = nextIndex();
     return previous[i] = sampler.sample(pids[i], NO_PSS, previous[i]);
+  }
+
+  /** The fields OSHI's {@code getProcess} offers: the same work as {@link #oshiGetProcess}. */
+  @Benchmark
+  public ProcessSample vigilOshiFields() {
+    int i = nextIndex();
+    return previous[i] = sampler.sample(pids[i], OSHI_FIELDS, previous[i]);
   }
 
   /** Every field, sockets included (every descriptor link and four socket tables per sample). */

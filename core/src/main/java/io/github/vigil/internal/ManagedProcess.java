@@ -350,7 +350,7 @@ final class ManagedProcess implements ProcessController {
     try {
       StartChecks.checkDirectory(dir);
       Path exe = StartChecks.resolveExecutable(spec.command().get(0), dir, env);
-      proc = sup.backend.spawn(new SpawnRequest(name, spec.command(), dir, env, exe), new Listener(thisRun));
+      proc = sup.backend.spawn(new SpawnRequest(name, spec.command(), dir, env, exe, spec.labels()), new Listener(thisRun));
     } catch (StartChecks.Failure | SpawnException e) {
       startFailed(thisRun, wallStart, e.getMessage());
       return;
@@ -377,7 +377,6 @@ final class ManagedProcess implements ProcessController {
 
   private void becomeRunning() {
     graceTimer = null;
-    transition(ProcessState.RUNNING, Origin.PROCESS, "up for its startup grace of " + spec.startupGrace());
     Counters k = counters;
     long recover = 0;
     long recoverCount = 0;
@@ -396,6 +395,8 @@ final class ManagedProcess implements ProcessController {
         addRun(new RunRecord(r.run(), r.pid(), r.startedAt(), r.endedAt(), r.exit(), ttr));
       }
     }
+    // publish RUNNING only once the counters and the history say so too: a listener reading them must see it
+    transition(ProcessState.RUNNING, Origin.PROCESS, "up for its startup grace of " + spec.startupGrace());
     ProcessStatus s = status();
     List<CompletableFuture<ProcessStatus>> waiters = new ArrayList<>(startWaiters);
     startWaiters.clear();
@@ -411,14 +412,21 @@ final class ManagedProcess implements ProcessController {
 
   /** A report from the backend, already on the supervision thread. */
   private void exited(int thisRun, Termination termination) {
+    exited(thisRun, termination, false, -1);
+  }
+
+  /** As above; {@code oomKilled} when the backend saw the kernel's OOM killer end the run. */
+  private void exited(int thisRun, Termination termination, boolean oomKilled, long memoryAtDeathBytes) {
     if (thisRun != run || current == null) {
       return;
     }
     output.flush();
     long runNanos = Math.max(0, sup.now() - runStartNanos);
-    ExitCause cause = stopRequested ? ExitCause.KILLED_BY_SUPERVISOR : spec.restartPolicy().classify(termination);
-    String message = stopRequested ? "stopped on request" + (killed ? " (killed after the stop timeout of " + spec.stopTimeout() + ")" : "") : "";
-    ExitInfo exit = new ExitInfo(termination, cause, Duration.ofNanos(runNanos), sup.wallNow(), message, -1);
+    ExitCause cause = stopRequested ? ExitCause.KILLED_BY_SUPERVISOR
+        : oomKilled ? ExitCause.OOM_KILLED : spec.restartPolicy().classify(termination);
+    String message = stopRequested ? "stopped on request" + (killed ? " (killed after the stop timeout of " + spec.stopTimeout() + ")" : "")
+        : oomKilled ? "killed by the kernel's out-of-memory killer" : "";
+    ExitInfo exit = new ExitInfo(termination, cause, Duration.ofNanos(runNanos), sup.wallNow(), message, memoryAtDeathBytes);
     Counters k = counters;
     counters = new Counters(k.starts(), k.restarts(), k.restartsSucceeded(), k.restartsFailed(), k.recoverNanos(), k.recoverCount(),
         k.uptimeNanos() + runNanos, k.uptimeCount() + 1);
@@ -635,6 +643,11 @@ final class ManagedProcess implements ProcessController {
     @Override
     public void onExit(Termination termination) {
       sup.onLoop(() -> exited(runNumber, termination));
+    }
+
+    @Override
+    public void onOomKill(Termination termination, long memoryAtDeathBytes) {
+      sup.onLoop(() -> exited(runNumber, termination, true, memoryAtDeathBytes));
     }
   }
 }

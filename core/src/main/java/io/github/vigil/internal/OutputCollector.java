@@ -21,6 +21,7 @@ final class OutputCollector implements AutoCloseable {
 
   private final String process;
   private final OutputSpec spec;
+  private final @Nullable Path stateDirectory;
   private final Logger outputLog;
   private final StreamState out;
   private final StreamState err;
@@ -28,15 +29,14 @@ final class OutputCollector implements AutoCloseable {
   OutputCollector(String process, OutputSpec spec, @Nullable Path stateDirectory) {
     this.process = process;
     this.spec = spec;
+    this.stateDirectory = stateDirectory;
     this.outputLog = LoggerFactory.getLogger("vigil.output." + process);
-    this.out = new StreamState(StdStream.STDOUT, file(spec.stdoutFile(), stateDirectory));
-    this.err = new StreamState(StdStream.STDERR, file(spec.stderrFile(), stateDirectory));
+    this.out = new StreamState(StdStream.STDOUT, spec.stdoutFile());
+    this.err = new StreamState(StdStream.STDERR, spec.stderrFile());
   }
 
-  private @Nullable RotatingFile file(@Nullable Path configured, @Nullable Path stateDirectory) {
-    if (configured == null) {
-      return null;
-    }
+  /** Opened on the first output, so registering a process that never runs creates no file. */
+  private @Nullable RotatingFile open(Path configured) {
     Path p = configured.isAbsolute() || stateDirectory == null ? configured : stateDirectory.resolve("logs").resolve(configured);
     try {
       return new RotatingFile(p, spec.maxFileBytes(), spec.backups());
@@ -69,18 +69,23 @@ final class OutputCollector implements AutoCloseable {
 
   private final class StreamState {
     private final StdStream stream;
-    private final @Nullable RotatingFile file;
+    private final @Nullable Path filePath;
+    private @Nullable RotatingFile file;
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final byte[] partial = new byte[OutputSpec.MAX_LINE_CHARS];
     private int partialLength;
     private boolean fileFailed;
 
-    StreamState(StdStream stream, @Nullable RotatingFile file) {
+    StreamState(StdStream stream, @Nullable Path filePath) {
       this.stream = stream;
-      this.file = file;
+      this.filePath = filePath;
     }
 
     synchronized void accept(byte[] buffer, int offset, int length) {
+      if (filePath != null && file == null && !fileFailed) {
+        file = open(filePath);
+        fileFailed = file == null;
+      }
       if (file != null && !fileFailed) {
         try {
           file.write(buffer, offset, length);

@@ -17,4 +17,15 @@ public interface ProcessListener {
 
   /** The run ended. */
   void onExit(Termination termination);
+
+  /**
+   * The run ended because the kernel's out-of-memory killer killed it: called instead of
+   * {@link #onExit} by backends that can tell (the Linux backend). By default it calls
+   * {@link #onExit}.
+   *
+   * @param memoryAtDeathBytes the run's resident memory when it was killed, or -1 when unknown
+   */
+  default void onOomKill(Termination termination, long memoryAtDeathBytes) {
+    onExit(termination);
+  }
 }

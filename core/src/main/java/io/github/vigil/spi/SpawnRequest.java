@@ -20,14 +20,24 @@ import java.util.Optional;
  * @param workingDirectory where to start it, or {@code null} for the JVM's
  * @param environment the complete environment of the child
  * @param executable the program resolved against {@code PATH}, as an absolute path
+ * @param labels the spec's labels; a backend may read its own options from them (the Linux backend's
+ *     per-process resource limits), and ignores keys it does not know
  */
-public record SpawnRequest(String name, List<String> command, @Nullable Path workingDirectory, Map<String, String> environment, Path executable) {
+public record SpawnRequest(
+    String name, List<String> command, @Nullable Path workingDirectory, Map<String, String> environment, Path executable,
+    Map<String, String> labels) {
 
   public SpawnRequest {
     requireNonNull(name, "name");
     command = List.copyOf(command);
     environment = Map.copyOf(environment);
     requireNonNull(executable, "executable");
+    labels = Map.copyOf(labels);
+  }
+
+  /** A request without labels. */
+  public SpawnRequest(String name, List<String> command, @Nullable Path workingDirectory, Map<String, String> environment, Path executable) {
+    this(name, command, workingDirectory, environment, executable, Map.of());
   }
 
   public Optional<Path> directory() {

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Ends after the given number of seconds (argument or {@code -Ddemo.seconds}, default 30) or on
  * Ctrl-C, leaving nothing running.
  *
- * <pre>mvn -q -pl examples -am compile exec:exec</pre>
+ * <pre>mvn -q -pl examples -am package -DskipTests exec:exec</pre>
  */
 public final class TradingDeskDemo {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");

@@ -36,6 +36,15 @@ final class ProcReader {
    * {@link Outcome#DENIED}.
    */
   Outcome read(String path) {
+    return read(path, false);
+  }
+
+  /**
+   * As {@link #read(String)}; {@code oneRecord} says the file is generated whole on open (stat,
+   * status, io, limits, smaps_rollup: {@code single_open} seq files), so a read shorter than the
+   * buffer is the end and the extra read that would return 0 is skipped.
+   */
+  Outcome read(String path, boolean oneRecord) {
     length = 0;
     try (RandomAccessFile file = new RandomAccessFile(path, "r")) {
       int pos = 0;
@@ -45,6 +54,9 @@ final class ProcReader {
           break;
         }
         pos += n;
+        if (oneRecord && pos < buf.length) {
+          break;
+        }
         if (pos == buf.length) {
           if (buf.length >= MAX) {
             return fail(Outcome.FAILED, path + ": larger than " + MAX + " bytes");

@@ -70,6 +70,7 @@ public final class ProcSampler implements ProcessSampler {
   private final long nanosPerTick;
   private final long tableMaxAgeNanos;
   private final Users users;
+  private final boolean fdSizeIsCount;
 
   // reused state, guarded by this
   private final ProcReader reader = new ProcReader(16 * 1024);
@@ -83,6 +84,7 @@ public final class ProcSampler implements ProcessSampler {
   private int tableSize;
   private long tableAt = Long.MIN_VALUE;
   private long[] treePids = new long[64];
+  private long[] treeParents = new long[64];
   private long[] socketInodes = new long[64];
   private long[] socketPids = new long[64];
   private int socketCount;
@@ -96,8 +98,26 @@ public final class ProcSampler implements ProcessSampler {
     this.nanosPerTick = 1_000_000_000L / constants.clockTicks();
     this.tableMaxAgeNanos = b.tableMaxAge.toNanos();
     this.users = new Users(b.passwd);
+    this.fdSizeIsCount = fdSizeIsCount(procRoot);
     log.debug("Sampling {} with {} ticks/s, {}-byte pages, boot at {} ms, {} bytes of memory", procRoot,
         constants.clockTicks(), constants.pageSize(), constants.bootMillis(), constants.memTotalBytes());
+  }
+
+  /**
+   * Whether the size of {@code /proc/PID/fd} is the number of open descriptors (Linux 6.2+), checked
+   * on this JVM's own descriptors; not on older kernels, nor on a directory of fixtures.
+   */
+  private static boolean fdSizeIsCount(Path procRoot) {
+    File self = procRoot.resolve("self").resolve("fd").toFile();
+    for (int attempt = 0; attempt < 3; attempt++) { // the JVM may open or close a file between the two looks
+      long size = self.length();
+      String[] listed = self.list();
+      // the listing sees one descriptor more: its own, open on the directory while it is read
+      if (listed != null && size > 0 && (size == listed.length || size + 1 == listed.length)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A sampler of {@code /proc} with the defaults. */
@@ -157,7 +177,8 @@ public final class ProcSampler implements ProcessSampler {
     int n = descendants(pid);
     for (int i = 0; i < n; i++) {
       long child = treePids[i];
-      if (readMember(child, b)) {
+      // the table may be up to its maximum age old: a pid since reused by someone else's process is not ours
+      if (readMember(child, b) && member.ppid == treeParents[i]) {
         member.addTo(b, users);
         if (member.state == 'Z' && b.wants(Field.ZOMBIE_CHILDREN)) {
           b.addZombie(new ZombieChild(child, member.ppid, member.name()));
@@ -280,7 +301,7 @@ public final class ProcSampler implements ProcessSampler {
     Member m = member;
     m.clear();
     PidFiles f = files(pid);
-    if (reader.read(f.stat) != ProcReader.Outcome.OK) {
+    if (reader.read(f.stat, true) != ProcReader.Outcome.OK) {
       m.gone = reader.error;
       return false;
     }
@@ -396,7 +417,7 @@ public final class ProcSampler implements ProcessSampler {
 
   /** Reads {@code file}; false if the process is gone (then {@code m.gone} says why); denied leaves the outcome DENIED. */
   private boolean readOrAbsent(String file, PidFiles f, Member m) {
-    ProcReader.Outcome o = reader.read(file);
+    ProcReader.Outcome o = reader.read(file, true);
     if (o == ProcReader.Outcome.GONE) {
       if (!f.dirFile.exists()) {
         m.gone = reader.error;
@@ -412,9 +433,11 @@ public final class ProcSampler implements ProcessSampler {
 
   /** Open descriptors: the size of {@code fd/} on Linux 6.2+, else a listing; -1 if refused, -2 if gone. */
   private long countFds(PidFiles f, Member m) {
-    long size = f.fdFile.length(); // a stat(2): the number of open descriptors on Linux 6.2+, 0 before (or on error)
-    if (size > 0) {
-      return size;
+    if (fdSizeIsCount) {
+      long size = f.fdFile.length(); // a stat(2): the number of open descriptors on Linux 6.2+ (0 on error)
+      if (size > 0) {
+        return size;
+      }
     }
     try {
       long n = 0;
@@ -456,7 +479,7 @@ public final class ProcSampler implements ProcessSampler {
     long involuntary = 0;
     boolean switches = true;
     for (String tid : tids) {
-      if (reader.read(f.taskStatus(tid)) != ProcReader.Outcome.OK) {
+      if (reader.read(f.taskStatus(tid), true) != ProcReader.Outcome.OK) {
         continue; // the thread ended
       }
       ProcParsers.parseStatus(reader.bytes(), reader.length, status);
@@ -487,7 +510,7 @@ public final class ProcSampler implements ProcessSampler {
     int from = firstChild(pid);
     for (int i = from; i < tableSize && table[i] >>> 32 == pid; i++) {
       long child = table[i] & 0xffff_ffffL;
-      if (reader.read(files(child).stat) != ProcReader.Outcome.OK) {
+      if (reader.read(files(child).stat, true) != ProcReader.Outcome.OK) {
         continue;
       }
       ProcParsers.parseStat(reader.bytes(), reader.length, childStat);
@@ -506,9 +529,11 @@ public final class ProcSampler implements ProcessSampler {
       for (int i = firstChild(parent); i < tableSize && table[i] >>> 32 == parent; i++) {
         if (n == treePids.length) {
           treePids = Arrays.copyOf(treePids, n * 2);
+          treeParents = Arrays.copyOf(treeParents, n * 2);
         }
         long child = table[i] & 0xffff_ffffL;
         if (child != root) {
+          treeParents[n] = parent;
           treePids[n++] = child;
         }
       }
@@ -543,7 +568,7 @@ public final class ProcSampler implements ProcessSampler {
         } catch (NumberFormatException e) {
           continue;
         }
-        if (reader.read(files(pid).stat) != ProcReader.Outcome.OK) {
+        if (reader.read(files(pid).stat, true) != ProcReader.Outcome.OK) {
           continue;
         }
         long ppid = ProcParsers.parsePpid(reader.bytes(), reader.length);
@@ -613,16 +638,60 @@ public final class ProcSampler implements ProcessSampler {
       pids[i] = socketPids[order[i]];
     }
     List<Socket> found = new ArrayList<>();
-    Path net = files(netPid).dir.resolve("net");
+    NetSnapshot tables = netTables(netPid);
     for (Protocol p : PROTOCOLS) {
-      ProcReader.Outcome o = reader.read(net.resolve(NetTables.table(p)).toString());
-      if (o == ProcReader.Outcome.OK) {
-        NetTables.parse(reader.bytes(), reader.length, p, inodes, pids, socketCount, found);
-      } else if (o == ProcReader.Outcome.DENIED) {
-        log.debug("Cannot read sockets: {}", reader.error);
+      byte[] table = tables.data[p.ordinal()];
+      if (table != null) {
+        NetTables.parse(table, table.length, p, inodes, pids, socketCount, found);
       }
     }
     found.forEach(b::addSocket);
+  }
+
+  /** The socket tables of one network namespace as read at one time. */
+  private static final class NetSnapshot {
+    final String namespace;
+    final long at;
+    final byte[] @Nullable [] data = new byte[PROTOCOLS.length][];
+
+    NetSnapshot(String namespace, long at) {
+      this.namespace = namespace;
+      this.at = at;
+    }
+  }
+
+  private @Nullable NetSnapshot net;
+
+  /**
+   * The namespace's socket tables, reused for {@link Builder#processTableMaxAge} like the process
+   * table: the kernel walks its whole socket hash to print them (milliseconds on a machine with much
+   * memory, however few sockets there are), so sampling many processes reads them once per round.
+   */
+  private NetSnapshot netTables(long netPid) {
+    PidFiles f = files(netPid);
+    String ns;
+    try {
+      ns = Files.readSymbolicLink(f.dir.resolve("ns").resolve("net")).toString();
+    } catch (IOException e) {
+      ns = "unknown";
+    }
+    long now = System.nanoTime();
+    NetSnapshot cached = net;
+    if (cached != null && cached.namespace.equals(ns) && tableMaxAgeNanos > 0 && now - cached.at <= tableMaxAgeNanos) {
+      return cached;
+    }
+    NetSnapshot fresh = new NetSnapshot(ns, now);
+    Path dir = f.dir.resolve("net");
+    for (Protocol p : PROTOCOLS) {
+      ProcReader.Outcome o = reader.read(dir.resolve(NetTables.table(p)).toString());
+      if (o == ProcReader.Outcome.OK) {
+        fresh.data[p.ordinal()] = Arrays.copyOf(reader.bytes(), reader.length);
+      } else {
+        log.debug("Cannot read sockets: {}", reader.error);
+      }
+    }
+    net = fresh;
+    return fresh;
   }
 
   // --- paths ---------------------------------------------------------------------------------
@@ -744,6 +813,7 @@ public final class ProcSampler implements ProcessSampler {
       return this;
     }
 
+    /** A sampler; reads the machine's constants (clock ticks, page size, boot time, memory) once, now. */
     public ProcSampler build() {
       return new ProcSampler(this);
     }

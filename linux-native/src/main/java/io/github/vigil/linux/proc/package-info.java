@@ -1,8 +1,9 @@
 /**
- * Pure-Java readers of Linux's {@code /proc}: {@link io.github.vigil.linux.proc.ProcSampler} samples
- * a process, a process tree or a group (CPU, memory, I/O, faults, context switches, descriptors,
- * threads, sockets, zombie children). Parsers work on bytes in reused buffers, take an injectable
- * {@code procRoot}, and need no native code, so they are tested with fixtures on any operating system.
+ * Pure-Java readers of {@code /proc} and of kernel log lines: no JNA, testable with fixtures on any
+ * operating system. Readers take an injectable root ({@code /proc} by default).
+ * {@link io.github.vigil.linux.proc.ProcSampler} samples a process, a process tree or a group (CPU,
+ * memory, I/O, faults, context switches, descriptors, threads, sockets, zombie children); its parsers
+ * work on bytes in reused buffers.
  */
 @NullMarked
 package io.github.vigil.linux.proc;

@@ -282,6 +282,41 @@ class ProcSamplerTest {
   }
 
   @Test
+  void processesThatComeAndGoWhileSampledNeverMakeItThrow() throws Exception {
+    ProcSampler fresh = ProcSampler.builder().processTableMaxAge(Duration.ZERO).build();
+    int vanished = 0;
+    int whole = 0;
+    for (int round = 0; round < 20; round++) {
+      List<Process> shortLived = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        shortLived.add(procs.start("sh", "-c", "sleep 0.0" + i + " & exec true"));
+      }
+      long[] pids = shortLived.stream().mapToLong(Process::pid).toArray();
+      for (int k = 0; k < 5; k++) {
+        for (long pid : pids) {
+          ProcessSample one = fresh.sample(pid, Field.all(), null);
+          ProcessSample tree = fresh.sampleTree(pid, ProcessSampler.DEFAULT_FIELDS, null);
+          for (ProcessSample s : List.of(one, tree)) {
+            if (s.vanished()) {
+              vanished++;
+              assertThat(s.fields()).isEmpty();
+            } else {
+              whole++;
+              assertThat(s.has(Field.CPU_TOTAL)).isTrue();
+            }
+          }
+        }
+        assertThat(fresh.sampleGroup(pids, ProcessSampler.DEFAULT_FIELDS, null)).isNotNull();
+      }
+      for (Process p : shortLived) {
+        p.waitFor();
+      }
+    }
+    assertThat(vanished).as("some samples met a dead process").isPositive();
+    assertThat(vanished + whole).isEqualTo(20 * 10 * 5 * 2);
+  }
+
+  @Test
   void aPidThatNeverExistedIsVanished() {
     ProcessSample s = sampler.sample(Integer.MAX_VALUE, ProcessSampler.DEFAULT_FIELDS, null);
     assertThat(s.vanished()).isTrue();

@@ -1,0 +1,109 @@
+package io.github.vigil.linux;
+
+import io.github.vigil.linux.jna.Kernel;
+import io.github.vigil.linux.jna.NativeCallException;
+import io.github.vigil.linux.jna.Spawner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What this machine offers the Linux backend, found once per JVM: kernel, cgroup layout, the
+ * {@code setpriv} that gives children a death signal, whether this JVM is a child subreaper.
+ *
+ * <p>System properties: {@code vigil.linux.setpriv} (a path, or {@code none} to run children without
+ * a death signal), {@code vigil.linux.subreaper} ({@code false} to leave the JVM's orphan handling
+ * alone), {@code vigil.linux.cgroups} ({@code false} to run without per-run cgroups).
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param kernel the kernel release
+ * @param cgroupLayout where this JVM's cgroups are
+ * @param setpriv the util-linux {@code setpriv} with {@code --pdeathsig}, or null
+ * @param shell {@code /bin/sh}, which runs the wrapper that checks the parent and joins cgroups, or null
+ * @param subreaper whether this JVM is a child subreaper
+ * @param clockTicks clock ticks per second ({@code /proc} times)
+ * @param notes what was missing and what the backend does instead
+ */
+record HostFacts(
+    String kernel, CgroupLayout cgroupLayout, @Nullable String setpriv, @Nullable String shell, boolean subreaper, long clockTicks, String notes) {
+  private static final Logger log = LoggerFactory.getLogger(HostFacts.class);
+  private static @Nullable HostFacts detected;
+
+  /** Finds the facts (once per JVM) and makes this JVM a child subreaper unless told not to. */
+  static synchronized HostFacts detect() {
+    if (detected != null) {
+      return detected;
+    }
+    StringBuilder notes = new StringBuilder();
+    String setpriv = findSetpriv(notes);
+    boolean subreaper = false;
+    if (Boolean.parseBoolean(System.getProperty("vigil.linux.subreaper", "true"))) {
+      try {
+        Kernel.becomeChildSubreaper();
+        subreaper = Kernel.isChildSubreaper();
+      } catch (NativeCallException e) {
+        notes.append("; not a child subreaper (").append(e.getMessage()).append("): orphaned descendants go to init");
+      }
+    } else {
+      notes.append("; child subreaper off by vigil.linux.subreaper=false");
+    }
+    if (!Spawner.closesInheritedDescriptors()) {
+      notes.append("; C library lacks posix_spawn_file_actions_addclosefrom_np: children inherit descriptors not marked close-on-exec");
+    }
+    long coreSoft = Kernel.coreLimit()[0];
+    notes.append("; core dumps ").append(coreSoft == 0 ? "off for children unless they raise RLIMIT_CORE (soft limit 0)"
+        : coreSoft < 0 ? "allowed (RLIMIT_CORE unlimited)" : "up to " + coreSoft + " bytes (RLIMIT_CORE)");
+    String shell = Files.isExecutable(Path.of("/bin/sh")) ? "/bin/sh" : null;
+    CgroupLayout layout = CgroupLayout.detect();
+    if (shell == null) {
+      notes.append("; no /bin/sh: no per-run cgroups and no parent check after setpriv");
+      layout = new CgroupLayout(null, null, null);
+    }
+    detected = new HostFacts(System.getProperty("os.version", "?"), layout, setpriv, shell, subreaper,
+        Kernel.clockTicksPerSecond(), notes.toString());
+    return detected;
+  }
+
+  private static @Nullable String findSetpriv(StringBuilder notes) {
+    String configured = System.getProperty("vigil.linux.setpriv");
+    if ("none".equals(configured)) {
+      notes.append("; no death signal (vigil.linux.setpriv=none)");
+      return null;
+    }
+    for (String candidate : configured != null ? new String[] {configured} : new String[] {"/usr/bin/setpriv", "/bin/setpriv"}) {
+      if (Files.isExecutable(Path.of(candidate)) && supportsPdeathsig(candidate)) {
+        return candidate;
+      }
+    }
+    notes.append("; no setpriv with --pdeathsig (util-linux 2.33+): children outlive a crashed JVM until the next start on the same state directory");
+    return null;
+  }
+
+  private static boolean supportsPdeathsig(String setpriv) {
+    try {
+      Process p = new ProcessBuilder(setpriv, "--help").redirectErrorStream(true).start();
+      String help = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(5, TimeUnit.SECONDS);
+      return help.contains("--pdeathsig");
+    } catch (IOException e) {
+      log.debug("Cannot run {}: {}", setpriv, e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** One line for the start-up log. */
+  String describe() {
+    return "kernel " + kernel + ", pidfd yes (pidfd_open, pidfd_send_signal, waitid P_PIDFD), death signal "
+        + (setpriv != null ? "via " + setpriv + " --pdeathsig KILL" : "none") + ", child subreaper " + (subreaper ? "on" : "off")
+        + ", cgroups " + cgroupLayout.describe() + notes;
+  }
+}

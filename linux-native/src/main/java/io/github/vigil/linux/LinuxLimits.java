@@ -1,0 +1,98 @@
+package io.github.vigil.linux;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Per-process resource limits for the Linux backend, asked for with labels on the
+ * {@link io.github.vigil.ProcessSpec}: the backend puts each run in its own cgroup with these limits
+ * (v2 {@code memory.max} / {@code pids.max} where the v2 tree has the controller, else the v1
+ * {@code memory.limit_in_bytes} / {@code pids.max}).
+ *
+ * {@snippet :
+ * ProcessSpec spec = ProcessSpec.builder("pricer")
+ *     .command("/opt/pricer/bin/pricer")
+ *     .label(LinuxLimits.MEMORY_MAX, "512M")   // bytes, or with a K, M or G suffix (powers of 1024)
+ *     .label(LinuxLimits.PIDS_MAX, "64")
+ *     .build();
+ * }
+ *
+ * <p>Other backends ignore these labels. When the machine has no writable controller for a limit
+ * asked for, the run fails to start ({@code START_FAILED}) with a message naming the limit, rather
+ * than running without it. A run killed by the kernel's OOM killer ends with cause
+ * {@link io.github.vigil.ExitCause#OOM_KILLED}.
+ *
+ * <p>Thread-safe: constants and stateless functions.
+ */
+public final class LinuxLimits {
+  /** Label key: the most memory the run and its descendants may use, e.g. {@code "64M"}. */
+  public static final String MEMORY_MAX = "vigil.linux.memory.max";
+  /** Label key: the most processes and threads the run and its descendants may have, e.g. {@code "100"}. */
+  public static final String PIDS_MAX = "vigil.linux.pids.max";
+
+  private LinuxLimits() {}
+
+  /**
+   * The memory limit in {@code labels}, in bytes.
+   *
+   * @throws IllegalArgumentException naming the label and value when it is not a positive size
+   */
+  public static OptionalLong memoryMax(Map<String, String> labels) {
+    String v = labels.get(MEMORY_MAX);
+    return v == null ? OptionalLong.empty() : OptionalLong.of(parseSize(MEMORY_MAX, v));
+  }
+
+  /**
+   * The process-count limit in {@code labels}.
+   *
+   * @throws IllegalArgumentException naming the label and value when it is not a positive integer
+   */
+  public static OptionalLong pidsMax(Map<String, String> labels) {
+    String v = labels.get(PIDS_MAX);
+    if (v == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n > 0) {
+        return OptionalLong.of(n);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("label " + PIDS_MAX + " must be a positive integer: '" + v + "'");
+  }
+
+  /** Parses {@code 1048576}, {@code 1024K}, {@code 64M}, {@code 2G} (powers of 1024; case-insensitive; optional {@code B} / {@code iB}). */
+  static long parseSize(String label, String value) {
+    String t = value.trim().toUpperCase(Locale.ROOT);
+    if (t.endsWith("IB")) {
+      t = t.substring(0, t.length() - 2);
+    } else if (t.endsWith("B")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    long unit = 1;
+    if (!t.isEmpty()) {
+      switch (t.charAt(t.length() - 1)) {
+        case 'K' -> unit = 1L << 10;
+        case 'M' -> unit = 1L << 20;
+        case 'G' -> unit = 1L << 30;
+        case 'T' -> unit = 1L << 40;
+        default -> unit = 1;
+      }
+      if (unit > 1) {
+        t = t.substring(0, t.length() - 1);
+      }
+    }
+    try {
+      long n = Long.parseLong(t.trim());
+      if (n > 0 && n <= Long.MAX_VALUE / unit) {
+        return n * unit;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("label " + label + " must be a positive size like 64M: '" + value + "'");
+  }
+}

@@ -1,0 +1,705 @@
+package io.github.vigil.linux;
+
+import com.sun.jna.Memory;
+import io.github.vigil.Signal;
+import io.github.vigil.StdStream;
+import io.github.vigil.Termination;
+import io.github.vigil.linux.jna.Fds;
+import io.github.vigil.linux.jna.Kernel;
+import io.github.vigil.linux.jna.NativeCallException;
+import io.github.vigil.linux.jna.Pidfd;
+import io.github.vigil.linux.jna.Poller;
+import io.github.vigil.linux.jna.Spawner;
+import io.github.vigil.linux.jna.WaitStatus;
+import io.github.vigil.linux.proc.OomKillRecord;
+import io.github.vigil.linux.proc.ProcFs;
+import io.github.vigil.linux.proc.ProcStat;
+import io.github.vigil.spi.BackendContext;
+import io.github.vigil.spi.ProcessBackend;
+import io.github.vigil.spi.ProcessListener;
+import io.github.vigil.spi.RunningProcess;
+import io.github.vigil.spi.SpawnException;
+import io.github.vigil.spi.SpawnRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Linux backend: spawns with {@code posix_spawn}, watches exits and output pipes of all its runs
+ * from one event-loop thread ({@code vigil-<supervisor>-linux}) polling pidfds and pipes, reaps its
+ * own children by pidfd, and signals through pidfds, process groups and cgroups. See the package
+ * documentation for the guarantees.
+ *
+ * <p>Every spawn happens on the event-loop thread, so the death signal children set through
+ * {@code setpriv --pdeathsig KILL} (which follows the thread that spawned them) fires when that
+ * thread ends: when the backend closes, or when the JVM dies, however it dies.
+ *
+ * <p>Thread-safe: {@link #spawn} hands its work to the event loop and waits for it.
+ */
+final class LinuxProcessBackend implements ProcessBackend {
+  private static final Logger log = LoggerFactory.getLogger(LinuxProcessBackend.class);
+
+  /** The environment entry that marks every run (and every descendant that keeps its environment). */
+  static final String MARKER_VARIABLE = "VIGIL_SUPERVISOR_ID";
+  static final String NAME_VARIABLE = "VIGIL_PROCESS_NAME";
+
+  /**
+   * Runs between {@code setpriv} and the program, in the child: {@code $1} is the JVM's pid (or
+   * {@code -} without a death signal), then the cgroup directories to join, {@code --}, and the command.
+   * The {@code PPID} check closes the classic death-signal race: if the JVM died before
+   * {@code setpriv} set the signal, the parent is no longer the JVM and the program never starts.
+   */
+  static final String WRAPPER_SCRIPT = "[ \"$1\" = - ] || [ \"$PPID\" = \"$1\" ]"
+      + " || { echo \"vigil: the supervising JVM (pid $1) is gone; not starting\" >&2; exit 125; }; shift;"
+      + " for d in \"$@\"; do"
+      + " if [ \"$d\" = -- ]; then shift; exec \"$@\"; fi;"
+      + " echo 0 > \"$d/cgroup.procs\" || { echo \"vigil: cannot join cgroup $d\" >&2; exit 125; };"
+      + " shift; done; exit 125";
+  private static final int READ_ROUNDS = 16; // 16 x 64 KiB per pipe per wake-up, then the next pipe gets its turn
+  private static final int EXIT_READ_ROUNDS = 16; // 1 MiB: /proc/sys/fs/pipe-max-size by default
+  private static final long LINGER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long RECENT_SESSION_NANOS = TimeUnit.SECONDS.toNanos(60);
+  private static final long HOUSEKEEPING_DELAY_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final String supervisorName;
+  private final String id;
+  private final HostFacts facts;
+  private final ProcFs proc;
+  private final Cgroups cgroups;
+  private final StateFile stateFile;
+  private final KernelLog kernelLog; // event loop only
+  private final int self;
+  private final String marker;
+  private final int wakeFd;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final Thread loop;
+  private volatile boolean closing;
+  private boolean ended; // set by the event loop as it shuts down
+
+  // owned by the event loop
+  private final List<LinuxProcess> active = new ArrayList<>();
+  private final Map<Integer, StateFile.Run> stateRuns = new LinkedHashMap<>();
+  private final Map<Integer, Long> recentSessions = new HashMap<>();
+  private final Poller poller = new Poller();
+  private final Memory readBuffer = new Memory(64 * 1024);
+  private final byte[] heapBuffer = new byte[64 * 1024];
+  private long runSequence;
+  private long nextSweep;
+  private long lastLingerCheck;
+  private long housekeepingSince; // 0: nothing to do
+  private boolean stateDirty;
+
+  LinuxProcessBackend(BackendContext context, HostFacts facts) {
+    this(context, facts, !"false".equals(System.getProperty("vigil.linux.cgroups")));
+  }
+
+  /** As above; {@code useCgroups} false runs without per-run cgroups, as on a machine where none is writable. */
+  LinuxProcessBackend(BackendContext context, HostFacts facts, boolean useCgroups) {
+    this.supervisorName = context.supervisorName();
+    this.facts = facts;
+    this.proc = new ProcFs();
+    this.self = Kernel.pid();
+    Path state = context.stateDirectory();
+    this.id = state != null ? hash(state.toAbsolutePath().normalize().toString())
+        : hash(supervisorName + "/" + self + "/" + System.nanoTime());
+    this.marker = MARKER_VARIABLE + "=" + id;
+    this.stateFile = new StateFile(state);
+    String baseName = "vigil-" + id;
+    CgroupLayout layout = useCgroups ? facts.cgroupLayout() : new CgroupLayout(null, null, null);
+    if (stateFile.enabled()) {
+      StateFile.Contents previous = stateFile.read();
+      Set<Path> bases = new LinkedHashSet<>(previous.bases());
+      for (Path p : new Path[] {layout.v2(), layout.v1Memory(), layout.v1Pids()}) {
+        if (p != null) {
+          bases.add(p.resolve(baseName));
+        }
+      }
+      int killed = new Leftovers(proc, self).sweep(supervisorName, bases, previous.runs(), marker);
+      if (killed > 0) {
+        log.atWarn().addKeyValue("supervisor", supervisorName)
+            .log("Supervisor {}: killed {} leftover processes of an earlier run on this state directory", supervisorName, killed);
+      }
+    }
+    this.cgroups = new Cgroups(layout, baseName, facts.shell());
+    try {
+      stateFile.write(cgroups.bases(), stateRuns);
+    } catch (IOException e) {
+      cgroups.close();
+      throw new IllegalStateException("cannot write the Linux backend's state file in " + state + ": " + e, e);
+    }
+    this.kernelLog = new KernelLog();
+    this.wakeFd = Fds.eventfd();
+    this.loop = new Thread(this::loop, "vigil-" + supervisorName + "-linux");
+    loop.setDaemon(true);
+    loop.start();
+    log.atInfo().addKeyValue("supervisor", supervisorName).log("Linux backend for supervisor {}: {}; {}; kernel log {}", supervisorName,
+        facts.describe(), cgroups.describe(), kernelLog.unavailable().map(why -> "unreadable (" + why + ")").orElse("read for OOM kills"));
+  }
+
+  @Override
+  public String name() {
+    return "linux";
+  }
+
+  private volatile io.github.vigil.linux.proc.@Nullable ProcSampler procSampler;
+
+  /**
+   * The {@code /proc} sampler ({@link io.github.vigil.linux.proc.ProcSampler}), with clock ticks and
+   * page size from {@code sysconf}; made on first use and shared by every caller.
+   */
+  @Override
+  public Optional<io.github.vigil.spi.ProcessSampler> sampler() {
+    io.github.vigil.linux.proc.ProcSampler s = procSampler;
+    if (s == null) {
+      synchronized (this) {
+        s = procSampler;
+        if (s == null) {
+          s = io.github.vigil.linux.proc.ProcSampler.builder().clockTicks(facts.clockTicks()).pageSize(Kernel.pageSize()).build();
+          procSampler = s;
+        }
+      }
+    }
+    return Optional.of(s);
+  }
+
+  /** Whether OOM kills can be looked up in the kernel log. */
+  boolean kernelLogReadable() {
+    return kernelLog.unavailable().isEmpty();
+  }
+
+  /** The thread that spawns, reaps and drains every run. */
+  Thread eventLoopThread() {
+    return loop;
+  }
+
+  @Override
+  public RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
+    if (closing) {
+      throw new IllegalStateException("backend is closed");
+    }
+    if (Thread.currentThread() == loop) {
+      return doSpawn(request, listener);
+    }
+    CompletableFuture<RunningProcess> result = new CompletableFuture<>();
+    tasks.add(() -> {
+      try {
+        result.complete(doSpawn(request, listener));
+      } catch (Throwable e) { // also a LinkageError from a C library that lacks a function: fail this spawn, not the loop
+        result.completeExceptionally(e);
+      }
+    });
+    Fds.signalEventfd(wakeFd);
+    try {
+      while (true) {
+        try {
+          return result.get(1, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+          if (!loop.isAlive()) {
+            throw new IllegalStateException("the event loop of the Linux backend has ended");
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SpawnException("interrupted while spawning " + request.name(), e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SpawnException se) {
+        throw new SpawnException(se.getMessage(), se);
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw new IllegalStateException("spawning " + request.name() + " failed: " + err, err);
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    try {
+      Fds.signalEventfd(wakeFd);
+    } catch (NativeCallException e) {
+      log.debug("Waking the event loop failed", e);
+    }
+    if (Thread.currentThread() == loop) {
+      return; // closed from a listener: the loop finishes the close when the listener returns
+    }
+    try {
+      loop.join(TimeUnit.SECONDS.toMillis(15));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (loop.isAlive()) {
+      log.warn("The event loop of supervisor {} did not end within 15 s", supervisorName);
+    }
+  }
+
+  // --- spawning (event loop) --------------------------------------------------------------------
+
+  private RunningProcess doSpawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
+    if (ended) {
+      throw new IllegalStateException("backend is closed");
+    }
+    OptionalLong memoryMax;
+    OptionalLong pidsMax;
+    try {
+      memoryMax = LinuxLimits.memoryMax(request.labels());
+      pidsMax = LinuxLimits.pidsMax(request.labels());
+    } catch (IllegalArgumentException e) {
+      throw new SpawnException("process '" + request.name() + "': " + e.getMessage(), e);
+    }
+    if (!java.nio.file.Files.isRegularFile(request.executable()) || !java.nio.file.Files.isExecutable(request.executable())) {
+      // the wrappers in front (sh, setpriv) would turn this into an exit code 127: say it as a start failure instead
+      throw new SpawnException("cannot start " + request.executable() + ": "
+          + (java.nio.file.Files.exists(request.executable()) ? "not an executable file" : "not found"));
+    }
+    String runName = request.name() + "-" + (++runSequence);
+    Cgroups.Run cg = null;
+    if (!cgroups.bases().isEmpty()) {
+      try {
+        cg = cgroups.create(runName, memoryMax, pidsMax);
+      } catch (IllegalArgumentException e) {
+        throw new SpawnException("process '" + request.name() + "': " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new SpawnException("process '" + request.name() + "': cannot set up its cgroup: " + e, e);
+      }
+    } else if (memoryMax.isPresent() || pidsMax.isPresent()) {
+      throw new SpawnException("process '" + request.name() + "': resource limits asked for ("
+          + LinuxLimits.MEMORY_MAX + ", " + LinuxLimits.PIDS_MAX + ") but no writable cgroup controller exists here");
+    }
+    // setpriv sets the death signal and execs the shell wrapper, which checks the parent, joins the cgroups
+    // and execs the program: one pid throughout. Without setpriv or cgroups, the parts not needed are left out.
+    List<String> argv = new ArrayList<>();
+    String setpriv = facts.setpriv();
+    if (setpriv != null) {
+      argv.add(setpriv);
+      argv.add("--pdeathsig");
+      argv.add("KILL");
+      argv.add("--");
+    }
+    if (facts.shell() != null && (setpriv != null || cg != null)) {
+      argv.add(facts.shell());
+      argv.add("-c");
+      argv.add(WRAPPER_SCRIPT);
+      argv.add("vigil-run");
+      argv.add(setpriv != null ? Integer.toString(self) : "-");
+      if (cg != null) {
+        cg.dirs().forEach(d -> argv.add(d.toString()));
+      }
+      argv.add("--");
+    }
+    String path = argv.isEmpty() ? request.executable().toString() : argv.get(0);
+    argv.add(request.executable().toString());
+    argv.addAll(request.command().subList(1, request.command().size()));
+    List<String> env = new ArrayList<>();
+    request.environment().forEach((k, v) -> {
+      if (!k.equals(MARKER_VARIABLE) && !k.equals(NAME_VARIABLE)) {
+        env.add(k + "=" + v);
+      }
+    });
+    env.add(marker);
+    env.add(NAME_VARIABLE + "=" + request.name());
+
+    int[] out = null;
+    int[] err = null;
+    int pid;
+    try {
+      out = Fds.pipe();
+      err = Fds.pipe();
+      pid = Spawner.spawn(path, argv, env, request.directory().map(Path::toString).orElse(null), out[1], err[1]);
+    } catch (NativeCallException e) {
+      closeAll(out);
+      closeAll(err);
+      if (cg != null) {
+        cg.remove();
+      }
+      throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
+    }
+    Fds.close(out[1]);
+    Fds.close(err[1]);
+    Fds.setNonBlocking(out[0]);
+    Fds.setNonBlocking(err[0]);
+    Pidfd pidfd = Pidfd.open(pid).orElseThrow(() -> new IllegalStateException("pidfd_open found no process for a child not yet reaped: " + pid));
+    long startTicks = proc.stat(pid).map(ProcStat::startTicks).orElse(0L);
+    kernelLog.forget(pid); // an OOM kill logged for an earlier process with this pid is not this run's
+    LinuxProcess p = new LinuxProcess(request.name(), pid, startTicks, pidfd, out[0], err[0], listener, cg, proc);
+    active.add(p);
+    stateRuns.put(pid, new StateFile.Run(pid, startTicks, request.name()));
+    stateDirty = true; // written once the loop is idle: the cgroup and the environment marker find the run meanwhile
+    return p;
+  }
+
+  private static void closeAll(int @Nullable [] fds) {
+    if (fds != null) {
+      for (int fd : fds) {
+        Fds.close(fd);
+      }
+    }
+  }
+
+  // --- the event loop ---------------------------------------------------------------------------
+
+  private void loop() {
+    long closeDeadline = 0;
+    try {
+      while (true) {
+        for (Runnable t; (t = tasks.poll()) != null; ) {
+          t.run();
+        }
+        if (closing) {
+          if (closeDeadline == 0) {
+            closeDeadline = System.nanoTime() + CLOSE_GRACE_NANOS;
+            killLeftBehind();
+          }
+          if (active.isEmpty() || System.nanoTime() > closeDeadline) {
+            break;
+          }
+        }
+        poller.clear();
+        int wake = poller.add(wakeFd, Poller.IN);
+        int n = active.size();
+        int[] pidIdx = new int[n];
+        int[] outIdx = new int[n];
+        int[] errIdx = new int[n];
+        boolean lingering = false;
+        for (int i = 0; i < n; i++) {
+          LinuxProcess p = active.get(i);
+          pidIdx[i] = p.reported ? -1 : poller.add(p.pidfd.fd(), Poller.IN);
+          outIdx[i] = p.outFd >= 0 ? poller.add(p.outFd, Poller.IN) : -1;
+          errIdx[i] = p.errFd >= 0 ? poller.add(p.errFd, Poller.IN) : -1;
+          lingering |= p.lingering;
+        }
+        long now = System.nanoTime();
+        int timeout;
+        if (housekeepingSince != 0) {
+          timeout = 1; // tidy up after exits once the loop is idle, so a restart's spawn never waits behind it
+        } else if (closing || lingering) {
+          timeout = (int) TimeUnit.NANOSECONDS.toMillis(LINGER_CHECK_NANOS);
+        } else if (!active.isEmpty() || !recentSessions.isEmpty()) {
+          timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now));
+        } else {
+          timeout = -1;
+        }
+        int ready = poller.poll(timeout);
+        if (poller.revents(wake) != 0) {
+          Fds.clearEventfd(wakeFd);
+        }
+        List<LinuxProcess> exited = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          LinuxProcess p = active.get(i);
+          if (outIdx[i] >= 0 && poller.revents(outIdx[i]) != 0) {
+            drain(p, StdStream.STDOUT, READ_ROUNDS);
+          }
+          if (errIdx[i] >= 0 && poller.revents(errIdx[i]) != 0) {
+            drain(p, StdStream.STDERR, READ_ROUNDS);
+          }
+          if (pidIdx[i] >= 0 && poller.revents(pidIdx[i]) != 0) {
+            exited.add(p);
+          }
+        }
+        for (LinuxProcess p : exited) {
+          onExited(p);
+        }
+        now = System.nanoTime();
+        if (!exited.isEmpty() || stateDirty || now - nextSweep >= 0 || lingering && now - lastLingerCheck >= LINGER_CHECK_NANOS) {
+          if (housekeepingSince == 0) {
+            housekeepingSince = now;
+          }
+        }
+        if (housekeepingSince != 0 && (ready == 0 || closing || now - housekeepingSince >= HOUSEKEEPING_DELAY_LIMIT_NANOS)) {
+          housekeeping(now);
+        }
+      }
+    } catch (Throwable t) {
+      log.error("The event loop of supervisor {} failed; its processes are killed", supervisorName, t);
+    } finally {
+      shutdown();
+    }
+  }
+
+  /** Reads what a pipe holds, up to {@code rounds} buffers; closes it at end of file. */
+  private void drain(LinuxProcess p, StdStream stream, int rounds) {
+    for (int r = 0; r < rounds; r++) {
+      int fd = stream == StdStream.STDOUT ? p.outFd : p.errFd;
+      if (fd < 0) {
+        return;
+      }
+      int got;
+      try {
+        got = Fds.read(fd, readBuffer);
+      } catch (NativeCallException e) {
+        log.atWarn().addKeyValue("process", p.name).log("Reading the {} of {} failed: {}", stream, p.name, e.getMessage());
+        got = 0;
+      }
+      if (got == Fds.AGAIN) {
+        return;
+      }
+      if (got == 0) {
+        Fds.close(fd);
+        if (stream == StdStream.STDOUT) {
+          p.outFd = -1;
+        } else {
+          p.errFd = -1;
+        }
+        return;
+      }
+      readBuffer.read(0, heapBuffer, 0, got);
+      try {
+        p.listener.onOutput(stream, heapBuffer, 0, got);
+      } catch (RuntimeException e) {
+        log.atWarn().addKeyValue("process", p.name).log("Output listener of {} failed", p.name, e);
+      }
+    }
+  }
+
+  private void onExited(LinuxProcess p) {
+    Optional<WaitStatus> status;
+    synchronized (p) {
+      try {
+        status = p.pidfd.reap();
+      } catch (NativeCallException e) {
+        // ECHILD: something else in this JVM reaped our child (a waitpid(-1) or a SIGCHLD handler of the host)
+        log.atError().addKeyValue("process", p.name).log("Cannot reap {} (pid {}): {}; its exit status was taken by another waiter",
+            p.name, p.pid, e.getMessage());
+        status = Optional.of(new WaitStatus(p.pid, 0, -1));
+      }
+      if (status.isEmpty()) {
+        return; // not yet: a spurious wake-up
+      }
+      p.markReaped();
+    }
+    // everything the process wrote before it exited is in the pipes now: deliver it first. A pipe holds at
+    // most its capacity (64 KiB by default, 1 MiB at most unless raised), so that much is enough; a
+    // descendant that keeps writing must not keep the exit from being reported.
+    drain(p, StdStream.STDOUT, EXIT_READ_ROUNDS);
+    drain(p, StdStream.STDERR, EXIT_READ_ROUNDS);
+    WaitStatus st = status.get();
+    Termination termination = st.exited() ? new Termination.Exited(st.status())
+        : st.signaled() ? Termination.Signaled.of(st.status(), st.coreDumped())
+        : new Termination.Unknown(st.code() == 0 ? "exit status taken by another waiter in this JVM"
+            : "waitid reported si_code " + st.code() + ", status " + st.status());
+    long oomMemory = Long.MIN_VALUE;
+    if (st.signaled() && st.status() == Signal.SIGKILL.number()) {
+      oomMemory = oomKill(p);
+    }
+    p.pidfd.close();
+    p.reported = true;
+    recentSessions.put(p.pid, System.nanoTime());
+    try {
+      if (oomMemory != Long.MIN_VALUE) {
+        log.atWarn().addKeyValue("process", p.name).log("Process {} (pid {}) was killed by the kernel's OOM killer (memory {})", p.name,
+            p.pid, oomMemory < 0 ? "unknown" : oomMemory + " bytes");
+        p.listener.onOomKill(termination, oomMemory);
+      } else {
+        p.listener.onExit(termination);
+      }
+    } catch (RuntimeException e) {
+      log.atWarn().addKeyValue("process", p.name).log("Exit listener of {} failed", p.name, e);
+    }
+    p.lingering = true; // checked below, after the sweep for adopted orphans
+  }
+
+  /**
+   * Whether a SIGKILL death of {@code p} was the kernel's OOM killer.
+   *
+   * @return the memory at death in bytes (-1 if unknown), or {@link Long#MIN_VALUE} if it was not an OOM kill
+   */
+  private long oomKill(LinuxProcess p) {
+    long counted = p.cgroups != null ? p.cgroups.oomKills() : -1;
+    if (counted == 0 && p.sentKill()) {
+      return Long.MIN_VALUE;
+    }
+    Optional<OomKillRecord> logged = kernelLog.takeOomKill(p.pid);
+    if (logged.isPresent()) {
+      return logged.get().residentBytes();
+    }
+    if (counted > 0) {
+      // the cgroup counted an OOM kill and its leader died of SIGKILL; the kernel log (which would name the victim) is not readable
+      return p.cgroups.peakMemory();
+    }
+    return Long.MIN_VALUE;
+  }
+
+  /**
+   * After exits, spawns and on timers, once the loop is idle: reap adopted orphans, release the
+   * cgroups of runs whose trees are empty, forget finished runs, save the state file.
+   */
+  private void housekeeping(long now) {
+    housekeepingSince = 0;
+    sweepAdopted();
+    nextSweep = now + SWEEP_NANOS;
+    lastLingerCheck = now;
+    checkLingering();
+    if (active.removeIf(p -> p.reported && !p.lingering && p.outFd < 0 && p.errFd < 0)) {
+      stateDirty = true;
+    }
+    if (stateDirty) {
+      stateDirty = false;
+      saveState();
+    }
+  }
+
+  /** Runs whose leader has exited: once the tree is empty, remove their cgroups and let them go. */
+  private void checkLingering() {
+    for (LinuxProcess p : active) {
+      if (p.lingering && !p.isTreeAlive()) {
+        if (p.cgroups == null || p.cgroups.remove()) {
+          p.lingering = false;
+          stateRuns.remove(p.pid);
+        }
+      }
+    }
+  }
+
+  /**
+   * Reaps orphans of our runs that this JVM adopted as child subreaper and that have exited. Only
+   * processes of our sessions or cgroups: never a child the JDK or the host application waits for.
+   */
+  private void sweepAdopted() {
+    long now = System.nanoTime();
+    recentSessions.values().removeIf(t -> now - t > RECENT_SESSION_NANOS);
+    if (!facts.subreaper()) {
+      return;
+    }
+    Set<Integer> sessions = new HashSet<>(recentSessions.keySet());
+    Set<Integer> leaders = new HashSet<>();
+    for (LinuxProcess p : active) {
+      sessions.add(p.pid);
+      if (!p.reaped()) {
+        leaders.add(p.pid); // reaped through its pidfd, not here
+      }
+    }
+    if (sessions.isEmpty()) {
+      return;
+    }
+    for (int child : childrenOfThisJvm()) {
+      if (leaders.contains(child)) {
+        continue;
+      }
+      Optional<ProcStat> s = proc.stat(child);
+      if (s.isEmpty() || !s.get().zombie() || s.get().ppid() != self) {
+        continue;
+      }
+      boolean ours = sessions.contains(s.get().session()) || sessions.contains(s.get().pgrp())
+          || proc.read(child, "cgroup").map(c -> c.contains("/vigil-" + id + "/")).orElse(false);
+      if (ours) {
+        try {
+          Kernel.reapChild(child).ifPresent(w -> log.debug("Reaped adopted orphan {} ({})", child, s.get().comm()));
+        } catch (NativeCallException e) {
+          log.debug("Cannot reap adopted orphan {}: {}", child, e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** The children of every thread of this JVM ({@code /proc/self/task/TID/children}). */
+  private Set<Integer> childrenOfThisJvm() {
+    Set<Integer> children = new HashSet<>();
+    try (var tasksDir = java.nio.file.Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasksDir) {
+        String list = Cgroups.readOr(task.resolve("children"), "");
+        for (String pid : list.trim().split(" ")) {
+          if (!pid.isEmpty()) {
+            children.add(Integer.parseInt(pid));
+          }
+        }
+      }
+    } catch (IOException e) {
+      log.debug("Cannot list the children of this JVM", e);
+    }
+    return children;
+  }
+
+  /** At close: whatever still runs was not stopped by the supervisor; kill it. */
+  private void killLeftBehind() {
+    for (LinuxProcess p : active) {
+      if (!p.reported || p.lingering) {
+        log.atWarn().addKeyValue("process", p.name).log("Killing {} (pid {}) as the backend closes", p.name, p.pid);
+        p.signalTree(Signal.SIGKILL);
+      }
+    }
+  }
+
+  private void shutdown() {
+    ended = true;
+    for (LinuxProcess p : active) {
+      if (!p.reported) {
+        p.signalTree(Signal.SIGKILL);
+      }
+      if (p.outFd >= 0) {
+        Fds.close(p.outFd);
+        p.outFd = -1;
+      }
+      if (p.errFd >= 0) {
+        Fds.close(p.errFd);
+        p.errFd = -1;
+      }
+      p.pidfd.close();
+      if (p.cgroups != null) {
+        p.cgroups.remove();
+      }
+    }
+    active.clear();
+    sweepAdopted();
+    cgroups.close();
+    stateRuns.clear();
+    stateFile.delete();
+    Fds.close(wakeFd);
+    kernelLog.close();
+    for (Runnable t; (t = tasks.poll()) != null; ) {
+      t.run(); // spawns that raced the close: they fail on the closed state below
+    }
+  }
+
+  private void saveState() {
+    try {
+      stateFile.write(cgroups.bases(), stateRuns);
+    } catch (IOException e) {
+      log.warn("Cannot write the Linux backend's state file: {}", e.toString());
+    }
+  }
+
+  static String hash(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LinuxProcessBackend{" + supervisorName + ", id " + id + "}";
+  }
+}

@@ -1,0 +1,118 @@
+package io.github.vigil.linux.jna;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+
+/**
+ * Pipes, non-blocking reads and an event counter ({@code eventfd}) for the backend's event loop.
+ *
+ * <p>Thread-safe: stateless.
+ */
+public final class Fds {
+  /** What {@link #read} returns when nothing is available yet ({@code EAGAIN}). */
+  public static final int AGAIN = -1;
+
+  private Fds() {}
+
+  /** A pipe {@code [read end, write end]}, both close-on-exec. */
+  public static int[] pipe() {
+    int[] fds = new int[2];
+    try {
+      LinuxLibC.INSTANCE.pipe2(fds, LinuxLibC.O_CLOEXEC);
+    } catch (LastErrorException e) {
+      throw new NativeCallException("pipe2", e.getErrorCode());
+    }
+    return fds;
+  }
+
+  /** Makes reads from {@code fd} return at once when nothing is there. */
+  public static void setNonBlocking(int fd) {
+    try {
+      int flags = LinuxLibC.INSTANCE.fcntl(fd, LinuxLibC.F_GETFL);
+      LinuxLibC.INSTANCE.fcntl(fd, LinuxLibC.F_SETFL, flags | LinuxLibC.O_NONBLOCK);
+    } catch (LastErrorException e) {
+      throw new NativeCallException("fcntl(" + fd + ", O_NONBLOCK)", e.getErrorCode());
+    }
+  }
+
+  /**
+   * Reads at most {@code buffer.size()} bytes into native {@code buffer}.
+   *
+   * @return the number read, 0 at end of file, or {@link #AGAIN} when a non-blocking read finds nothing
+   */
+  public static int read(int fd, Memory buffer) {
+    while (true) {
+      try {
+        return (int) LinuxLibC.INSTANCE.read(fd, buffer, buffer.size());
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == LinuxLibC.EAGAIN) {
+          return AGAIN;
+        }
+        if (e.getErrorCode() != LinuxLibC.EINTR) {
+          throw new NativeCallException("read(" + fd + ")", e.getErrorCode());
+        }
+      }
+    }
+  }
+
+  /** Opens {@code path} read-only, close-on-exec, optionally non-blocking. */
+  public static int openReadOnly(String path, boolean nonBlocking) {
+    try {
+      return LinuxLibC.INSTANCE.open(path, LinuxLibC.O_RDONLY | LinuxLibC.O_CLOEXEC | (nonBlocking ? LinuxLibC.O_NONBLOCK : 0));
+    } catch (LastErrorException e) {
+      throw new NativeCallException("open(" + path + ")", e.getErrorCode());
+    }
+  }
+
+  /** Moves {@code fd} to its end ({@code lseek(fd, 0, SEEK_END)}); for {@code /dev/kmsg}: skip the records logged so far. */
+  public static void seekToEnd(int fd) {
+    try {
+      LinuxLibC.INSTANCE.lseek(fd, 0, 2);
+    } catch (LastErrorException e) {
+      throw new NativeCallException("lseek(" + fd + ", SEEK_END)", e.getErrorCode());
+    }
+  }
+
+  /** Closes {@code fd}; an error is not reported (the descriptor is gone either way on Linux). */
+  public static void close(int fd) {
+    try {
+      LinuxLibC.INSTANCE.close(fd);
+    } catch (LastErrorException e) {
+      // Linux releases the descriptor even when close reports an error
+    }
+  }
+
+  /** A non-blocking, close-on-exec eventfd for waking a poll loop. */
+  public static int eventfd() {
+    try {
+      return LinuxLibC.INSTANCE.eventfd(0, LinuxLibC.EFD_NONBLOCK | LinuxLibC.EFD_CLOEXEC);
+    } catch (LastErrorException e) {
+      throw new NativeCallException("eventfd", e.getErrorCode());
+    }
+  }
+
+  /** Adds one to an eventfd, waking whoever polls it. */
+  public static void signalEventfd(int fd) {
+    Memory one = new Memory(8);
+    one.setLong(0, 1);
+    try {
+      LinuxLibC.INSTANCE.write(fd, one, 8);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() != LinuxLibC.EAGAIN) {
+        throw new NativeCallException("write(eventfd " + fd + ")", e.getErrorCode());
+      }
+    }
+  }
+
+  /** Resets an eventfd to zero. */
+  public static void clearEventfd(int fd) {
+    Memory value = new Memory(8);
+    try {
+      LinuxLibC.INSTANCE.read(fd, value, 8);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() != LinuxLibC.EAGAIN) {
+        throw new NativeCallException("read(eventfd " + fd + ")", e.getErrorCode());
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.github.vigil.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.vigil.Termination;
+import io.github.vigil.linux.jna.Kernel;
+import io.github.vigil.linux.proc.ProcFs;
+import io.github.vigil.linux.proc.ProcStat;
+import io.github.vigil.spi.RunningProcess;
+import io.github.vigil.testing.Processes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The host application's own {@link ProcessBuilder} children keep their exit codes while the Linux
+ * backend spawns, reaps and sweeps orphans beside them: it never waits for a pid it did not spawn.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(120)
+class HostChildrenTest {
+
+  @RepeatedTest(3)
+  void hostProcessBuilderChildKeepsItsExitCode() throws Exception {
+    try (LinuxProcessBackend backend = Backends.create("host", null)) {
+      // host children: one exits while Vigil's children churn, one leaves an orphan the JVM adopts
+      Process host = new ProcessBuilder("/bin/sh", "-c", "sleep 0.5; exit 42").start();
+      Process hostWithOrphan = new ProcessBuilder("/bin/sh", "-c", "sleep 0.3 & exit 43").start();
+      List<RecordingListener> runs = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        RecordingListener l = new RecordingListener();
+        // Vigil children that exit at once and leave short-lived orphans for the subreaper sweep
+        backend.spawn(Backends.sh("churn-" + i, "(sleep 0.05; exit 5) & exit " + (i % 7)), l);
+        runs.add(l);
+        Thread.sleep(20);
+      }
+      for (int i = 0; i < runs.size(); i++) {
+        assertEquals(new Termination.Exited(i % 7), runs.get(i).awaitExit(Duration.ofSeconds(20)));
+      }
+      assertThat(host.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertEquals(42, host.exitValue());
+      assertEquals(42, host.onExit().get(20, TimeUnit.SECONDS).exitValue());
+      assertThat(hostWithOrphan.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertEquals(43, hostWithOrphan.exitValue());
+      // the host's orphan (its own session's sleep) was adopted by this JVM as child subreaper: it is not Vigil's,
+      // so Vigil leaves its exit status alone even after it has ended; the test reaps it itself
+      if (HostFacts.detect().subreaper()) {
+        int jvmSession = new ProcFs().stat((int) ProcessHandle.current().pid()).orElseThrow().session();
+        List<ProcStat> hostOrphans = new ProcFs().all().stream()
+            .filter(s -> s.ppid() == ProcessHandle.current().pid() && s.session() == jvmSession && s.comm().equals("sleep")).toList();
+        assertThat(hostOrphans).hasSize(1);
+        int orphan = hostOrphans.get(0).pid();
+        assertThat(Processes.eventually(Duration.ofSeconds(20), () -> new ProcFs().stat(orphan).map(ProcStat::zombie).orElse(false)))
+            .as("the host's orphan ended").isTrue();
+        Thread.sleep(1500); // more than a sweep period of the backend
+        assertThat(new ProcFs().stat(orphan).map(ProcStat::zombie)).as("Vigil did not reap the host's orphan").contains(true);
+        assertThat(Kernel.reapChild(orphan)).isPresent();
+      }
+    }
+  }
+
+  @RepeatedTest(3)
+  void hostChildStartedWhileVigilChildrenExitKeepsItsCode() throws Exception {
+    try (LinuxProcessBackend backend = Backends.create("host2", null)) {
+      List<RunningProcess> vigil = new ArrayList<>();
+      List<RecordingListener> listeners = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        RecordingListener l = new RecordingListener();
+        vigil.add(backend.spawn(Backends.sh("v" + i, "sleep 0.2; exit 1"), l));
+        listeners.add(l);
+      }
+      List<Process> hosts = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        hosts.add(new ProcessBuilder("/bin/sh", "-c", "sleep 0.2; exit " + (10 + i)).start());
+      }
+      for (int i = 0; i < hosts.size(); i++) {
+        assertThat(hosts.get(i).waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertEquals(10 + i, hosts.get(i).exitValue());
+      }
+      for (RecordingListener l : listeners) {
+        assertEquals(new Termination.Exited(1), l.awaitExit(Duration.ofSeconds(20)));
+      }
+    }
+  }
+}

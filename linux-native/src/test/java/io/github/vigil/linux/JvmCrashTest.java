@@ -1,0 +1,110 @@
+package io.github.vigil.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.vigil.Supervisor;
+import io.github.vigil.linux.proc.ProcFs;
+import io.github.vigil.linux.proc.ProcStat;
+import io.github.vigil.testing.Processes;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's crash test: a JVM supervising children with grandchildren is killed with SIGKILL; every
+ * child must be dead within a second, and a new supervisor on the same state directory must leave no
+ * grandchild alive once it has started.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(120)
+class JvmCrashTest {
+  private static final ProcFs PROC = new ProcFs();
+
+  @Test
+  void childrenDieWithTheJvmAndTheNextSupervisorKillsTheGrandchildren(@TempDir Path state) throws Exception {
+    assumeTrue(HostFacts.detect().setpriv() != null,
+        "no util-linux setpriv with --pdeathsig: children have no death signal here (" + HostFacts.detect().describe() + ")");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path log = state.resolve("jvm.log");
+    Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        CrashSupervisorMain.class.getName(), state.resolve("state").toString(), "3")
+        .redirectError(log.toFile()).start();
+    List<Integer> children = new ArrayList<>();
+    List<ProcStat> grandchildren = new ArrayList<>();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+      String ready = out.readLine();
+      assertThat(ready).as("supervisor JVM output; its log: %s", Files.exists(log) ? Files.readString(log) : "").startsWith("READY");
+      Arrays.stream(ready.substring(6).split(" ")).map(Integer::parseInt).forEach(children::add);
+      assertThat(children).hasSize(3);
+      // each child has started both grandchildren (one of them in a session of its own)
+      assertThat(Processes.eventually(Duration.ofSeconds(20), () -> grandchildrenOf(children).size() == 6)).as("grandchildren").isTrue();
+      grandchildren.addAll(grandchildrenOf(children));
+
+      jvm.destroyForcibly(); // SIGKILL
+      jvm.waitFor();
+      long killedAt = System.nanoTime();
+      boolean childrenDead = Processes.eventually(Duration.ofSeconds(1), () -> children.stream().noneMatch(JvmCrashTest::running));
+      long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
+      assertThat(childrenDead).as("every child dead within 1 s of the JVM's SIGKILL (took %d ms); still running: %s", tookMillis,
+          children.stream().filter(JvmCrashTest::running).toList()).isTrue();
+      org.slf4j.LoggerFactory.getLogger(JvmCrashTest.class).warn("every child of the SIGKILLed JVM dead after {} ms (polled every 10 ms)", tookMillis);
+      // the grandchildren have no death signal: they outlive the JVM until the next supervisor starts
+      assertThat(grandchildren.stream().filter(JvmCrashTest::sameAndRunning).count()).isEqualTo(6);
+
+      try (Supervisor next = Supervisor.builder().name("crashing").backend("linux").stateDirectory(state.resolve("state")).build()) {
+        assertThat(grandchildren.stream().filter(JvmCrashTest::sameAndRunning).toList()).as("grandchildren alive after the new start").isEmpty();
+        assertThat(next.backendName()).isEqualTo("linux");
+        // this JVM, a child subreaper, was the crashed JVM's parent: the orphans came here, and the sweep reaped them
+        if (HostFacts.detect().subreaper()) {
+          long self = ProcessHandle.current().pid();
+          List<Integer> ours = new ArrayList<>(children);
+          grandchildren.forEach(g -> ours.add(g.pid()));
+          assertThat(PROC.all().stream().filter(s -> s.ppid() == self && s.zombie() && ours.contains(s.pid())).toList())
+              .as("zombies of the crashed supervisor's runs").isEmpty();
+        }
+      }
+    } finally {
+      jvm.destroyForcibly();
+      for (ProcStat g : grandchildren) {
+        if (sameAndRunning(g)) {
+          Processes.kill(g.pid(), "KILL");
+        }
+      }
+    }
+  }
+
+  /** Descendants of the children: the sleeps, found by their parent (or, once re-parented, by the session). */
+  private static List<ProcStat> grandchildrenOf(List<Integer> children) {
+    List<ProcStat> found = new ArrayList<>();
+    for (ProcStat s : PROC.all()) {
+      if (children.contains(s.ppid()) && s.comm().equals("sleep")) {
+        found.add(s);
+      }
+    }
+    return found;
+  }
+
+  private static boolean running(int pid) {
+    Optional<ProcStat> s = PROC.stat(pid);
+    return s.isPresent() && PROC.running(s.get());
+  }
+
+  private static boolean sameAndRunning(ProcStat g) {
+    Optional<ProcStat> s = PROC.stat(g.pid());
+    return s.isPresent() && s.get().startTicks() == g.startTicks() && PROC.running(s.get());
+  }
+}
