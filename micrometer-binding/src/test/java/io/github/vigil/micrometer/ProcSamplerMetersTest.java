@@ -26,7 +26,7 @@ class ProcSamplerMetersTest {
   @Test
   void cpuTimeOfACrashingBurnerKeepsGrowingAcrossItsRestarts() throws Exception {
     EventRecorder events = new EventRecorder();
-    try (Supervisor supervisor = Supervisor.builder().name("proc-meters").backend(new ProcSamplingBackend("proc-meters")).build()) {
+    try (Supervisor supervisor = LinuxSupervisors.linux("proc-meters")) {
       supervisor.subscribe(events);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (VigilMetrics metrics = VigilMetrics.builder(supervisor).sampleInterval(Duration.ofMillis(20)).build()) {

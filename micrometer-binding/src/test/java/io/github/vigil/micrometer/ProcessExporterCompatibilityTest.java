@@ -185,7 +185,7 @@ class ProcessExporterCompatibilityTest {
     Process exporter = new ProcessBuilder(binary.get().toString(), "-web.listen-address", "127.0.0.1:" + port,
         "-procnames", comm).redirectErrorStream(true).redirectOutput(dir.resolve("exporter.log").toFile()).start();
     FakeTicker ticker = new FakeTicker();
-    try (Supervisor supervisor = Supervisor.builder().name("live-compat").backend(new ProcSamplingBackend("live-compat")).build()) {
+    try (Supervisor supervisor = LinuxSupervisors.linux("live-compat")) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       URI uri = URI.create("http://127.0.0.1:" + port + "/metrics");
       assertThat(Processes.eventually(Duration.ofSeconds(15), () -> scrape(http, uri).isPresent()))
@@ -270,7 +270,7 @@ class ProcessExporterCompatibilityTest {
     Process exporter = new ProcessBuilder(binary.get().toString(), "-web.listen-address", "127.0.0.1:" + port,
         "-procnames", comm).redirectErrorStream(true).redirectOutput(dir.resolve("exporter.log").toFile()).start();
     FakeTicker ticker = new FakeTicker();
-    try (Supervisor supervisor = Supervisor.builder().name("live-jvm").backend(new ProcSamplingBackend("live-jvm")).build()) {
+    try (Supervisor supervisor = LinuxSupervisors.linux("live-jvm")) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       URI uri = URI.create("http://127.0.0.1:" + port + "/metrics");
       assertThat(Processes.eventually(Duration.ofSeconds(15), () -> scrape(http, uri).isPresent())).isTrue();

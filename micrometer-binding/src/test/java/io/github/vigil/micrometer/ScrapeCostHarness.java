@@ -37,7 +37,7 @@ class ScrapeCostHarness {
     assumeTrue(Boolean.getBoolean("vigil.bench"), "a measurement, not a test: run with -Dvigil.bench=true");
     for (MetricNaming naming : MetricNaming.values()) {
       FakeTicker ticker = new FakeTicker();
-      try (Supervisor supervisor = Supervisor.builder().name("bench").backend(new ProcSamplingBackend("bench")).build()) {
+      try (Supervisor supervisor = LinuxSupervisors.linux("bench")) {
         List<ProcessSpec> specs = new ArrayList<>();
         for (int i = 0; i < PROCESSES; i++) {
           specs.add(ProcessSpec.builder("p" + i).command("sleep", "600").startupGrace(Duration.ZERO).build());
