@@ -15,7 +15,12 @@ public record Dependency(String name, Condition condition) {
   /** How far a dependency must have come before its dependent starts. */
   public enum Condition {
     /** Running past its startup grace (docker compose's {@code service_started}). */
-    STARTED
+    STARTED,
+    /**
+     * Running, and its health checks have all passed ({@link HealthState#HEALTHY}) in the current run
+     * (docker compose's {@code service_healthy}). The process depended on must have health checks.
+     */
+    HEALTHY
   }
 
   public Dependency {

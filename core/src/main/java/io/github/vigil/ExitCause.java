@@ -19,7 +19,9 @@ public enum ExitCause {
   /** Restarted because a liveness check failed. */
   HEALTH_CHECK_FAILED(true),
   /** Killed by the kernel's out-of-memory killer. */
-  OOM_KILLED(true);
+  OOM_KILLED(true),
+  /** Restarted because a {@link ResourceRule} was broken: memory, CPU or descriptors above their limit. */
+  RESOURCE_LIMIT(true);
 
   private final boolean failure;
 

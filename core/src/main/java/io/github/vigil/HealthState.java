@@ -6,9 +6,12 @@ package io.github.vigil;
  * <p>Thread-safe: an enum.
  */
 public enum HealthState {
-  /** No check has concluded, or the process has none. */
+  /** No run is up, or the process has no checks. */
   UNKNOWN,
-  /** Within the start period: failures do not count yet. */
+  /**
+   * A run is up and its checks have not all concluded yet; failures within the start period do not
+   * count.
+   */
   STARTING,
   /** Passing. */
   HEALTHY,

@@ -45,6 +45,13 @@ public interface ProcessController {
   /** The most recent runs, oldest first (at most the last 100). */
   List<RunRecord> history();
 
+  /**
+   * What its health checks and resource rules say: the overall health, and per check and rule the
+   * counters and the last results (status, message, duration, time). {@link HealthReport#NONE} for a
+   * process without either. Reads a snapshot; never blocks.
+   */
+  HealthReport health();
+
   /** Counters and means for this process. */
   ProcessStatistics statistics();
 

@@ -49,6 +49,8 @@ public final class ProcessSpec {
   private final Duration startupGrace;
   private final List<Dependency> dependencies;
   private final boolean autoStart;
+  private final List<HealthCheck> healthChecks;
+  private final List<ResourceRule> resourceRules;
 
   private ProcessSpec(Builder b) {
     this.name = b.name;
@@ -63,6 +65,8 @@ public final class ProcessSpec {
     this.startupGrace = b.startupGrace;
     this.dependencies = List.copyOf(b.dependencies.values());
     this.autoStart = b.autoStart;
+    this.healthChecks = List.copyOf(b.healthChecks.values());
+    this.resourceRules = List.copyOf(b.resourceRules.values());
   }
 
   /** A builder for a process called {@code name}: letters, digits, {@code .}, {@code _} and {@code -}. */
@@ -84,6 +88,8 @@ public final class ProcessSpec {
     b.startupGrace = startupGrace;
     dependencies.forEach(d -> b.dependencies.put(d.name(), d));
     b.autoStart = autoStart;
+    healthChecks.forEach(c -> b.healthChecks.put(c.name(), c));
+    resourceRules.forEach(r -> b.resourceRules.put(r.name(), r));
     return b;
   }
 
@@ -143,6 +149,16 @@ public final class ProcessSpec {
     return autoStart;
   }
 
+  /** The health checks of each run, in the order they were added; see {@link HealthCheck}. */
+  public List<HealthCheck> healthChecks() {
+    return healthChecks;
+  }
+
+  /** Limits on memory, CPU and descriptors, in the order they were added; see {@link ResourceRule}. */
+  public List<ResourceRule> resourceRules() {
+    return resourceRules;
+  }
+
   @Override
   public String toString() {
     return "ProcessSpec{name=" + name + ", command=" + command + ", labels=" + labels + ", restart=" + restartPolicy.mode()
@@ -166,6 +182,8 @@ public final class ProcessSpec {
     private Duration startupGrace = Duration.ofSeconds(1);
     private final Map<String, Dependency> dependencies = new LinkedHashMap<>();
     private boolean autoStart = true;
+    private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
+    private final Map<String, ResourceRule> resourceRules = new LinkedHashMap<>();
 
     private Builder(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
@@ -264,6 +282,10 @@ public final class ProcessSpec {
       return dependsOn(other, Dependency.Condition.STARTED);
     }
 
+    /**
+     * This process starts once {@code other} has reached {@code condition}; {@link Dependency.Condition#HEALTHY}
+     * needs {@code other} to have health checks.
+     */
     public Builder dependsOn(String other, Dependency.Condition condition) {
       if (name.equals(other)) {
         throw new IllegalArgumentException("dependsOn of '" + name + "' must not name itself");
@@ -275,6 +297,26 @@ public final class ProcessSpec {
     /** Whether {@link Supervisor#startAll()} starts it (default true). */
     public Builder autoStart(boolean start) {
       this.autoStart = start;
+      return this;
+    }
+
+    /** Adds a health check; its name must be unique within this process. */
+    public Builder healthCheck(HealthCheck check) {
+      requireNonNull(check, "healthCheck");
+      if (healthChecks.putIfAbsent(check.name(), check) != null) {
+        throw new IllegalArgumentException("healthCheck names of '" + name + "' must be unique: '" + check.name()
+            + "' is already added (give one a name())");
+      }
+      return this;
+    }
+
+    /** Adds a resource rule; its name must be unique within this process. */
+    public Builder resourceRule(ResourceRule rule) {
+      requireNonNull(rule, "resourceRule");
+      if (resourceRules.putIfAbsent(rule.name(), rule) != null) {
+        throw new IllegalArgumentException("resourceRule names of '" + name + "' must be unique: '" + rule.name()
+            + "' is already added (give one a named())");
+      }
       return this;
     }
 

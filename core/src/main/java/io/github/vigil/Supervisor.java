@@ -36,7 +36,9 @@ import java.util.random.RandomGenerator;
  * {@code vigil-<name>} runs every transition of every process (so transitions of one process are
  * serialized) and, unless a {@link Scheduler} is given, the timers; {@code vigil-<name>-events}
  * delivers events to listeners unless a listener executor is given; the backend adds its own fixed
- * few (the JDK backend: one thread draining output; the JDK itself keeps a reaper thread per child).
+ * few (the JDK backend: one thread draining output; the JDK itself keeps a reaper thread per child);
+ * the first {@link HealthCheck} or {@link ResourceRule} adds a fixed six more, whatever the number of
+ * checks (see {@link HealthCheck} for which, and why a hung check holds none of them).
  * All are daemon threads and all end with {@link #close()}.
  *
  * <p>Thread-safe.

@@ -50,6 +50,13 @@ public sealed interface SupervisorEvent {
   /** The policy gave up; the process is {@code FAILED}. */
   record Failed(String process, Instant at, String reason, ExitInfo lastExit) implements SupervisorEvent {}
 
+  /**
+   * A {@link ResourceRule} was broken: {@code value} (in the metric's unit) was above {@code limit}
+   * for the rule's number of samples in a row; {@code action} says whether the run is being restarted.
+   */
+  record ResourceLimitExceeded(String process, Instant at, String rule, ResourceRule.Metric metric, double value, double limit,
+      HealthCheck.Action action, String message) implements SupervisorEvent {}
+
   /** The health of the process changed. */
   record HealthChanged(String process, Instant at, HealthState from, HealthState to, String message) implements SupervisorEvent {}
 }

@@ -59,6 +59,8 @@ public final class DefaultSupervisor implements Supervisor {
   private volatile Thread loopThread;
   private volatile boolean closed;
   private final long createdNanos;
+  private final Object healthLock = new Object();
+  private @Nullable HealthExecutor healthExecutor; // guarded by healthLock; created with the first check
 
   public DefaultSupervisor(SupervisorSettings settings) {
     this.settings = settings;
@@ -171,6 +173,16 @@ public final class DefaultSupervisor implements Supervisor {
     events.publish(event);
   }
 
+  /** The pool that runs health check attempts, created on first use. */
+  HealthExecutor healthExecutor() {
+    synchronized (healthLock) {
+      if (healthExecutor == null) {
+        healthExecutor = new HealthExecutor(settings.name());
+      }
+      return healthExecutor;
+    }
+  }
+
   // --- API -----------------------------------------------------------------------------------
 
   @Override
@@ -203,6 +215,9 @@ public final class DefaultSupervisor implements Supervisor {
         }
       }
       DependencyGraph.validate(all);
+      for (ProcessSpec spec : specs) {
+        HealthMonitor.checkSupported(spec, backend);
+      }
       for (ProcessSpec spec : specs) {
         ManagedProcess p = new ManagedProcess(this, spec);
         processes.put(spec.name(), p);
@@ -290,7 +305,12 @@ public final class DefaultSupervisor implements Supervisor {
     }
     List<CompletableFuture<?>> deps = new ArrayList<>();
     for (Dependency d : p.spec().dependencies()) {
-      deps.add(startWithDependencies(all.get(d.name()), all, started));
+      ManagedProcess dep = all.get(d.name());
+      CompletableFuture<?> depStarted = startWithDependencies(dep, all, started);
+      if (d.condition() == Dependency.Condition.HEALTHY) { // readiness: wait for the dependency's checks to pass
+        depStarted = depStarted.thenCompose(s -> dep.awaitHealthy());
+      }
+      deps.add(depStarted);
     }
     CompletableFuture<?> f;
     if (deps.isEmpty()) {
@@ -390,6 +410,13 @@ public final class DefaultSupervisor implements Supervisor {
     for (ManagedProcess p : snapshot().values()) {
       p.killNow();
       p.release();
+    }
+    HealthExecutor health;
+    synchronized (healthLock) {
+      health = healthExecutor;
+    }
+    if (health != null) {
+      health.close();
     }
     shutdownThreads();
     try {

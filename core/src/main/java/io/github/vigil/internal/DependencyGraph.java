@@ -19,6 +19,10 @@ final class DependencyGraph {
         if (!specs.containsKey(d.name())) {
           throw new IllegalArgumentException("dependsOn of '" + spec.name() + "' names unknown process '" + d.name() + "'");
         }
+        if (d.condition() == Dependency.Condition.HEALTHY && specs.get(d.name()).healthChecks().isEmpty()) {
+          throw new IllegalArgumentException("dependsOn of '" + spec.name() + "' waits for '" + d.name()
+              + "' to be HEALTHY, but '" + d.name() + "' has no health checks");
+        }
       }
     }
     Map<String, Integer> color = new HashMap<>(); // absent: unvisited, 1: on path, 2: done

@@ -2,6 +2,7 @@ package io.github.vigil.internal;
 
 import io.github.vigil.ExitCause;
 import io.github.vigil.ExitInfo;
+import io.github.vigil.HealthReport;
 import io.github.vigil.HealthState;
 import io.github.vigil.Origin;
 import io.github.vigil.ProcessController;
@@ -56,6 +57,7 @@ final class ManagedProcess implements ProcessController {
   private final ProcessSpec spec;
   private final String name;
   private final OutputCollector output;
+  private final @Nullable HealthMonitor healthMonitor; // null without health checks
 
   // supervision-thread state
   private @Nullable RunningProcess current;
@@ -67,6 +69,8 @@ final class ManagedProcess implements ProcessController {
   private long crashNanos = -1;        // first crash not yet recovered from
   private long killDeadlineNanos;
   private boolean killed;
+  private @Nullable String healthStop;  // why the current run is being stopped for its health, or null
+  private ExitCause healthStopCause = ExitCause.HEALTH_CHECK_FAILED;
   private RestartHistory restartHistory = RestartHistory.empty();
   private Scheduler.@Nullable Cancellable graceTimer;
   private Scheduler.@Nullable Cancellable restartTimer;
@@ -82,7 +86,6 @@ final class ManagedProcess implements ProcessController {
   private volatile long upSinceNanos;
   private volatile @Nullable ExitInfo lastExit;
   private volatile String detail = "";
-  private volatile HealthState health = HealthState.UNKNOWN;
   private volatile boolean supervised = true;
   private volatile List<RunRecord> runsView = List.of();
   private volatile Counters counters = Counters.ZERO;
@@ -100,6 +103,7 @@ final class ManagedProcess implements ProcessController {
     this.name = spec.name();
     this.output = new OutputCollector(name, spec.output(), sup.settings.stateDirectory());
     this.registeredNanos = sup.now();
+    this.healthMonitor = spec.healthChecks().isEmpty() && spec.resourceRules().isEmpty() ? null : new HealthMonitor(sup, this, spec);
   }
 
   // --- API -----------------------------------------------------------------------------------
@@ -164,13 +168,27 @@ final class ManagedProcess implements ProcessController {
   public ProcessStatus status() {
     ProcessState s = state;
     Duration uptime = s.isActive() && upSinceNanos != 0 ? Duration.ofNanos(Math.max(0, sup.now() - upSinceNanos)) : Duration.ZERO;
-    return new ProcessStatus(name, s, s.isActive() ? pid : -1, startedAt, uptime, (int) counters.restarts(), lastExit, health,
+    return new ProcessStatus(name, s, s.isActive() ? pid : -1, startedAt, uptime, (int) counters.restarts(), lastExit,
+        healthMonitor == null ? HealthState.UNKNOWN : healthMonitor.state(),
         supervised, detail);
   }
 
   @Override
   public List<RunRecord> history() {
     return runsView;
+  }
+
+  @Override
+  public HealthReport health() {
+    return healthMonitor == null ? HealthReport.NONE : healthMonitor.report();
+  }
+
+  /** Completes once the process is {@code HEALTHY}; fails if it is stopped or gives up first. */
+  CompletableFuture<?> awaitHealthy() {
+    if (healthMonitor == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("process '" + name + "' has no health checks"));
+    }
+    return healthMonitor.awaitHealthy();
   }
 
   @Override
@@ -329,6 +347,9 @@ final class ManagedProcess implements ProcessController {
     state = to;
     detail = reason;
     sup.publish(new SupervisorEvent.StateChanged(name, sup.wallNow(), from, to, origin, reason));
+    if (healthMonitor != null) { // health hook: dependents waiting for HEALTHY learn of a stop or give-up
+      healthMonitor.processStateChanged(to);
+    }
   }
 
   private void spawn(Origin origin, String reason, boolean byPolicy) {
@@ -337,6 +358,7 @@ final class ManagedProcess implements ProcessController {
     policyRestart = byPolicy;
     stopRequested = false;
     killed = false;
+    healthStop = null;
     Counters k = counters;
     counters = new Counters(k.starts() + 1, k.restarts() + (byPolicy ? 1 : 0), k.restartsSucceeded(), k.restartsFailed(),
         k.recoverNanos(), k.recoverCount(), k.uptimeNanos(), k.uptimeCount());
@@ -345,6 +367,9 @@ final class ManagedProcess implements ProcessController {
     Instant wallStart = sup.wallNow();
     startedAt = wallStart;
     Map<String, String> env = spec.environment().resolve(System.getenv());
+    if (healthMonitor != null) { // health hook: NOTIFY_SOCKET for systemd notify checks
+      env = healthMonitor.environment(env);
+    }
     Path dir = spec.workingDirectory().orElse(null);
     RunningProcess proc;
     try {
@@ -364,6 +389,9 @@ final class ManagedProcess implements ProcessController {
     addRun(new RunRecord(thisRun, proc.pid(), wallStart, null, null, null));
     log.atInfo().addKeyValue("process", name).addKeyValue("pid", proc.pid()).log("Started process {} (pid {}, run {})", name, proc.pid(), thisRun);
     sup.publish(new SupervisorEvent.Started(name, wallStart, proc.pid(), thisRun));
+    if (healthMonitor != null) { // health hook: the run's checks begin
+      healthMonitor.runStarted(thisRun, proc.pid());
+    }
     if (spec.startupGrace().isZero()) {
       becomeRunning();
     } else {
@@ -426,6 +454,10 @@ final class ManagedProcess implements ProcessController {
         : oomKilled ? ExitCause.OOM_KILLED : spec.restartPolicy().classify(termination);
     String message = stopRequested ? "stopped on request" + (killed ? " (killed after the stop timeout of " + spec.stopTimeout() + ")" : "")
         : oomKilled ? "killed by the kernel's out-of-memory killer" : "";
+    if (healthStop != null && !oomKilled) { // health hook: a run stopped for its health ends as a failure
+      cause = healthStopCause;
+      message = healthStop + (killed ? " (killed after the stop timeout of " + spec.stopTimeout() + ")" : "");
+    }
     ExitInfo exit = new ExitInfo(termination, cause, Duration.ofNanos(runNanos), sup.wallNow(), message, memoryAtDeathBytes);
     Counters k = counters;
     counters = new Counters(k.starts(), k.restarts(), k.restartsSucceeded(), k.restartsFailed(), k.recoverNanos(), k.recoverCount(),
@@ -437,6 +469,9 @@ final class ManagedProcess implements ProcessController {
   private void ended(int thisRun, ExitInfo exit) {
     cancel(graceTimer);
     graceTimer = null;
+    if (healthMonitor != null) { // health hook: checks end with the run
+      healthMonitor.runEnded("run " + thisRun + " ended: " + exit.cause());
+    }
     boolean wasStarting = state == ProcessState.STARTING;
     lastExit = exit;
     RunRecord r = runs.pollLast();
@@ -451,9 +486,16 @@ final class ManagedProcess implements ProcessController {
       counters = new Counters(k.starts(), k.restarts(), k.restartsSucceeded(), k.restartsFailed() + 1, k.recoverNanos(),
           k.recoverCount(), k.uptimeNanos(), k.uptimeCount());
     }
-    if (state == ProcessState.STOPPING) {
+    // health hook: a stop for health goes on to the restart policy, unless a command asked for a stop meanwhile
+    boolean stopForHealth = healthStop != null && stopWaiters.isEmpty() && !pendingStart;
+    if (state == ProcessState.STOPPING && !stopForHealth) {
       awaitTreeThenStop();
       return;
+    }
+    if (stopForHealth) {
+      cancel(stopTimer);
+      stopTimer = null;
+      stopRequested = false;
     }
     RunningProcess old = current;
     current = null;
@@ -516,6 +558,9 @@ final class ManagedProcess implements ProcessController {
     RunningProcess proc = current;
     cancel(graceTimer);
     graceTimer = null;
+    if (healthMonitor != null) { // health hook: no checks while stopping
+      healthMonitor.runStopping();
+    }
     transition(ProcessState.STOPPING, origin, reason);
     stopRequested = true;
     killDeadlineNanos = sup.now() + spec.stopTimeout().toNanos();
@@ -579,6 +624,26 @@ final class ManagedProcess implements ProcessController {
     }
   }
 
+  /**
+   * A liveness check with action RESTART became unhealthy, or a resource rule with action RESTART was
+   * broken, in run {@code forRun}: stop the run like any stop (stop signal, stop timeout, SIGKILL); it
+   * ends with {@code cause} ({@link ExitCause#HEALTH_CHECK_FAILED} or {@link ExitCause#RESOURCE_LIMIT})
+   * and the restart policy decides what follows. Supervision thread.
+   */
+  void restartForHealth(int forRun, String reason, ExitCause cause) {
+    if (forRun != run || current == null || (state != ProcessState.STARTING && state != ProcessState.RUNNING)) {
+      return;
+    }
+    if (!supervised) {
+      log.atWarn().addKeyValue("process", name).log("Process {} is unhealthy but supervision is off: not restarting ({})", name, reason);
+      return;
+    }
+    sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.RESTART, Origin.HEALTH_CHECK, reason));
+    healthStop = reason;
+    healthStopCause = cause;
+    beginStop(Origin.HEALTH_CHECK, reason);
+  }
+
   private void failStartWaiters(String why) {
     if (startWaiters.isEmpty()) {
       return;
@@ -625,6 +690,9 @@ final class ManagedProcess implements ProcessController {
   /** Frees what the process holds once it is stopped and forgotten. */
   void release() {
     output.close();
+    if (healthMonitor != null) { // health hook: the notify socket goes with the process
+      healthMonitor.close();
+    }
   }
 
   /** Receives the backend's reports for one run and hands exits to the supervision thread. */

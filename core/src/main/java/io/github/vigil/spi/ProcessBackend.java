@@ -29,6 +29,23 @@ public interface ProcessBackend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** Whether {@link #openNotifySocket} can open sockets for systemd's notify protocol. */
+  default boolean offersNotifySockets() {
+    return false;
+  }
+
+  /**
+   * Opens a socket for systemd's notify protocol on behalf of {@code processName}, if this backend
+   * can (Unix datagram sockets need native calls: the Linux backend can, the JDK backend cannot).
+   *
+   * @return empty when this backend does not offer the protocol
+   * @throws java.io.IOException when it does but the socket cannot be made
+   */
+  default java.util.Optional<NotifySocket> openNotifySocket(String processName, NotifySocket.Listener listener)
+      throws java.io.IOException {
+    return java.util.Optional.empty();
+  }
+
   /** Releases the backend's threads and resources. Processes must have been stopped before. */
   @Override
   void close();

@@ -104,6 +104,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   private final Map<Integer, StateFile.Run> stateRuns = new LinkedHashMap<>();
   private final Map<Integer, Long> recentSessions = new HashMap<>();
   private final Poller poller = new Poller();
+  private final NotifyReceiver notifyReceiver; // systemd notify sockets, with their own thread once used
   private final Memory readBuffer = new Memory(64 * 1024);
   private final byte[] heapBuffer = new byte[64 * 1024];
   private long runSequence;
@@ -119,6 +120,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   /** As above; {@code useCgroups} false runs without per-run cgroups, as on a machine where none is writable. */
   LinuxProcessBackend(BackendContext context, HostFacts facts, boolean useCgroups) {
     this.supervisorName = context.supervisorName();
+    this.notifyReceiver = new NotifyReceiver(supervisorName);
     this.facts = facts;
     this.proc = new ProcFs();
     this.self = Kernel.pid();
@@ -196,6 +198,17 @@ final class LinuxProcessBackend implements ProcessBackend {
   }
 
   @Override
+  public boolean offersNotifySockets() {
+    return true;
+  }
+
+  @Override
+  public Optional<io.github.vigil.spi.NotifySocket> openNotifySocket(String processName, io.github.vigil.spi.NotifySocket.Listener listener)
+      throws java.io.IOException {
+    return Optional.of(notifyReceiver.open(processName, listener));
+  }
+
+  @Override
   public RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
     if (closing) {
       throw new IllegalStateException("backend is closed");
@@ -246,6 +259,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       return;
     }
     closing = true;
+    notifyReceiver.close();
     try {
       Fds.signalEventfd(wakeFd);
     } catch (NativeCallException e) {

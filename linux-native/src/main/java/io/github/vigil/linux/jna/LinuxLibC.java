@@ -62,6 +62,23 @@ interface LinuxLibC extends Library {
   int ECHILD = 10;
   int ENOSYS = 38;
 
+  int AF_UNIX = 1;
+  int SOCK_DGRAM = 2;
+  int SOCK_NONBLOCK = 0x800;
+  int SOCK_CLOEXEC = 0x80000;
+  int MSG_DONTWAIT = 0x40;
+  int UNIX_PATH_MAX = 108;
+
+  int socket(int domain, int type, int protocol) throws LastErrorException;
+
+  int bind(int fd, Pointer address, int length) throws LastErrorException;
+
+  long recv(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
+
+  long sendto(int fd, Pointer buffer, long length, int flags, Pointer address, int addressLength) throws LastErrorException;
+
+  int unlink(String path) throws LastErrorException;
+
   long syscall(long number, Object... args) throws LastErrorException;
 
   int prctl(int option, Object... args) throws LastErrorException;

@@ -1,0 +1,646 @@
+package io.github.vigil.internal;
+
+import io.github.vigil.HealthCheck;
+import io.github.vigil.HealthCheck.Probe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the attempts of every health check of one supervisor on a fixed set of threads; see the
+ * thread model on {@link HealthCheck}. An attempt never blocks the caller (the supervision thread):
+ * {@link #start} only hands work over. Timeouts are not enforced here: the caller's timer calls
+ * {@link Attempt#abandon()}, which frees what the attempt holds (closes the socket, cancels the
+ * exchange, kills the exec check's whole tree, interrupts the custom check).
+ *
+ * <p>Thread-safe. Created on first use by {@link DefaultSupervisor}; {@link #close()} ends its threads
+ * and kills any exec check still running.
+ */
+final class HealthExecutor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HealthExecutor.class);
+  static final int POOL_THREADS = 2;
+  static final int CUSTOM_THREADS = 2;
+  /** Environment variable carried by each exec check and all it starts, to find its orphans. */
+  static final String CHECK_ID_VARIABLE = "VIGIL_HEALTH_CHECK_ID";
+  private static final int OUTPUT_CHARS = 300;
+
+  private final String threadPrefix;
+  private final ThreadPoolExecutor pool;
+  private final ThreadPoolExecutor customPool;
+  private final java.util.Map<Process, String> execs = new ConcurrentHashMap<>();
+  private final Object lazyLock = new Object();
+  private @Nullable AsynchronousChannelGroup tcpGroup;
+  private @Nullable HttpClient httpClient;
+  private volatile boolean closed;
+
+  HealthExecutor(String supervisorName) {
+    this.threadPrefix = "vigil-" + supervisorName + "-health";
+    this.pool = fixed(POOL_THREADS, threadPrefix + "-");
+    this.customPool = fixed(CUSTOM_THREADS, threadPrefix + "-custom-");
+  }
+
+  private static ThreadPoolExecutor fixed(int threads, String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory f = r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), f);
+  }
+
+  /** What an attempt found. */
+  record Result(boolean passed, String message) {
+    static Result pass(String m) {
+      return new Result(true, m);
+    }
+
+    static Result fail(String m) {
+      return new Result(false, m);
+    }
+  }
+
+  /** One attempt in flight. */
+  interface Attempt {
+    /** Completes with the result; never exceptionally. May complete after {@link #abandon()}: ignore it then. */
+    CompletableFuture<Result> result();
+
+    /** Gives the attempt up and frees what it holds; idempotent. */
+    void abandon();
+  }
+
+  /**
+   * Starts one attempt of {@code check} against the run {@code pid} of process {@code process}.
+   *
+   * @param customBusy for custom checks: set while the user's function runs, to refuse overlapping attempts
+   */
+  Attempt start(HealthCheck check, String process, long pid, Duration timeout, AtomicBoolean customBusy) {
+    if (closed) {
+      return done(Result.fail("supervisor closing"));
+    }
+    Probe probe = check.probe();
+    try {
+      if (probe instanceof Probe.Exec exec) {
+        return exec(exec, process, pid);
+      } else if (probe instanceof Probe.Tcp tcp) {
+        return tcp(tcp);
+      } else if (probe instanceof Probe.Http http) {
+        return http(http, timeout);
+      } else if (probe instanceof Probe.ProcessAlive) {
+        boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return done(alive ? Result.pass("pid " + pid + " alive") : Result.fail("pid " + pid + " not alive"));
+      } else if (probe instanceof Probe.SystemdNotify) {
+        return done(Result.fail("notify checks are driven by the child's messages, not polled"));
+      } else if (probe instanceof Probe.CustomAsync async) {
+        return customAsync(async, pid);
+      } else {
+        return custom((Probe.Custom) probe, pid, customBusy);
+      }
+    } catch (RejectedExecutionException e) {
+      return done(Result.fail("supervisor closing"));
+    }
+  }
+
+  private static Attempt done(Result r) {
+    CompletableFuture<Result> f = CompletableFuture.completedFuture(r);
+    return new Attempt() {
+      @Override
+      public CompletableFuture<Result> result() {
+        return f;
+      }
+
+      @Override
+      public void abandon() {}
+    };
+  }
+
+  // --- exec ------------------------------------------------------------------------------------
+
+  private Attempt exec(Probe.Exec probe, String process, long pid) {
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    AtomicBoolean abandoned = new AtomicBoolean();
+    AtomicReference<@Nullable Process> started = new AtomicReference<>();
+    String id = UUID.randomUUID().toString();
+    pool.execute(() -> {
+      if (abandoned.get()) {
+        return;
+      }
+      Path out = null;
+      try {
+        out = Files.createTempFile("vigil-check-", ".out");
+        ProcessBuilder pb = new ProcessBuilder(probe.command()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put(CHECK_ID_VARIABLE, id);
+        pb.environment().put("VIGIL_PROCESS", process);
+        pb.environment().put("VIGIL_PID", Long.toString(pid));
+        Process p = pb.start();
+        p.getOutputStream().close(); // no input: a check that reads stdin sees its end
+        execs.put(p, id);
+        started.set(p);
+        Path output = out;
+        p.onExit().whenComplete((x, e) -> {
+          execs.remove(p);
+          String text = readStart(output);
+          deleteQuietly(output);
+          int code = p.exitValue();
+          result.complete(code == 0 ? Result.pass("exit 0" + (text.isEmpty() ? "" : ": " + text))
+              : Result.fail("exit " + code + (text.isEmpty() ? "" : ": " + text)));
+        });
+        if (abandoned.get()) {
+          killTree(p, id);
+        }
+      } catch (IOException | RuntimeException e) {
+        deleteQuietly(out);
+        result.complete(Result.fail("could not run " + probe.command().get(0) + ": " + e.getMessage()));
+      }
+    });
+    return new Attempt() {
+      @Override
+      public CompletableFuture<Result> result() {
+        return result;
+      }
+
+      @Override
+      public void abandon() {
+        if (abandoned.compareAndSet(false, true)) {
+          Process p = started.get();
+          if (p != null) {
+            try {
+              pool.execute(() -> killTree(p, id));
+            } catch (RejectedExecutionException e) {
+              killTree(p, id);
+            }
+          }
+        }
+      }
+    };
+  }
+
+  /**
+   * Kills an exec check and everything it started, including descendants already re-parented, found
+   * by the check's own environment variable where {@code /proc} shows it. Repeats until none is left
+   * (a process can fork between a scan and the kill), a few rounds at most.
+   */
+  static void killTree(Process p, String id) {
+    for (int round = 0; round < 10; round++) {
+      Set<ProcessHandle> victims = new LinkedHashSet<>();
+      if (p.isAlive()) {
+        victims.add(p.toHandle());
+      }
+      p.descendants().forEach(victims::add);
+      victims.addAll(carrying(CHECK_ID_VARIABLE, id));
+      victims.removeIf(h -> !h.isAlive());
+      if (victims.isEmpty()) {
+        return;
+      }
+      victims.forEach(ProcessHandle::destroyForcibly);
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    log.warn("Exec health check {} left processes that survive SIGKILL", p.pid());
+  }
+
+  private static final Path PROC = Path.of("/proc");
+  private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
+
+  /** Live processes whose environment holds {@code variable=value}; empty without {@code /proc}. */
+  static List<ProcessHandle> carrying(String variable, String value) {
+    List<ProcessHandle> found = new ArrayList<>();
+    if (!HAS_PROC) {
+      return found;
+    }
+    byte[] needle = (variable + "=" + value).getBytes(StandardCharsets.UTF_8);
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid == self) {
+          continue;
+        }
+        byte[] env;
+        try {
+          env = Files.readAllBytes(dir.resolve("environ"));
+        } catch (IOException | SecurityException e) {
+          continue; // gone, or another user's
+        }
+        if (hasEntry(env, needle)) {
+          ProcessHandle.of(pid).ifPresent(found::add);
+        }
+      }
+    } catch (IOException e) {
+      log.debug("Scanning /proc failed", e);
+    }
+    return found;
+  }
+
+  private static boolean hasEntry(byte[] env, byte[] entry) {
+    int start = 0;
+    for (int i = 0; i <= env.length; i++) {
+      if (i == env.length || env[i] == 0) {
+        if (i - start == entry.length && java.util.Arrays.equals(env, start, i, entry, 0, entry.length)) {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
+  }
+
+  private static String readStart(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] b = in.readNBytes(OUTPUT_CHARS * 4);
+      String s = new String(b, StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
+      return s.length() > OUTPUT_CHARS ? s.substring(0, OUTPUT_CHARS) + "…" : s;
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void deleteQuietly(@Nullable Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        log.debug("Deleting {} failed", p, e);
+      }
+    }
+  }
+
+  // --- tcp -------------------------------------------------------------------------------------
+
+  private AsynchronousChannelGroup tcpGroup() throws IOException {
+    synchronized (lazyLock) {
+      if (tcpGroup == null) {
+        tcpGroup = AsynchronousChannelGroup.withFixedThreadPool(1, r -> {
+          Thread t = new Thread(r, threadPrefix + "-io");
+          t.setDaemon(true);
+          return t;
+        });
+      }
+      return tcpGroup;
+    }
+  }
+
+  private Attempt tcp(Probe.Tcp probe) {
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    AtomicBoolean abandoned = new AtomicBoolean();
+    AtomicReference<@Nullable AsynchronousSocketChannel> channel = new AtomicReference<>();
+    String target = probe.host() + ":" + probe.port();
+    pool.execute(() -> { // name resolution may block: not on the caller's thread
+      if (abandoned.get()) {
+        return;
+      }
+      try {
+        InetSocketAddress address = new InetSocketAddress(probe.host(), probe.port());
+        if (address.isUnresolved()) {
+          result.complete(Result.fail("cannot resolve " + probe.host()));
+          return;
+        }
+        AsynchronousSocketChannel ch = AsynchronousSocketChannel.open(tcpGroup());
+        channel.set(ch);
+        if (abandoned.get()) {
+          closeQuietly(ch);
+          return;
+        }
+        ch.connect(address, null, new CompletionHandler<Void, Void>() {
+          @Override
+          public void completed(Void v, Void a) {
+            closeQuietly(ch);
+            result.complete(Result.pass("connected to " + target));
+          }
+
+          @Override
+          public void failed(Throwable e, Void a) {
+            closeQuietly(ch);
+            result.complete(Result.fail("cannot connect to " + target + ": " + describe(e)));
+          }
+        });
+      } catch (IOException | RuntimeException e) {
+        result.complete(Result.fail("cannot connect to " + target + ": " + describe(e)));
+      }
+    });
+    return new Attempt() {
+      @Override
+      public CompletableFuture<Result> result() {
+        return result;
+      }
+
+      @Override
+      public void abandon() {
+        abandoned.set(true);
+        AsynchronousSocketChannel ch = channel.get();
+        if (ch != null) {
+          closeQuietly(ch);
+        }
+      }
+    };
+  }
+
+  private static void closeQuietly(AsynchronousSocketChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      log.debug("Closing a health check socket failed", e);
+    }
+  }
+
+  private static String describe(Throwable e) {
+    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (t instanceof ConnectException && t.getMessage() != null) {
+      return t.getMessage().toLowerCase(java.util.Locale.ROOT);
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
+  }
+
+  // --- http ------------------------------------------------------------------------------------
+
+  private HttpClient httpClient() {
+    synchronized (lazyLock) {
+      if (httpClient == null) {
+        httpClient = HttpClient.newBuilder().executor(pool).followRedirects(HttpClient.Redirect.NORMAL).build();
+      }
+      return httpClient;
+    }
+  }
+
+  private Attempt http(Probe.Http probe, Duration timeout) {
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    AtomicBoolean abandoned = new AtomicBoolean();
+    AtomicReference<@Nullable CompletableFuture<?>> exchange = new AtomicReference<>();
+    pool.execute(() -> {
+      if (abandoned.get()) {
+        return;
+      }
+      try {
+        // the client's own timeout is only a backstop that closes the connection should the cancel at our
+        // timeout not reach it; our timer fires first and reports TIMED_OUT
+        HttpRequest.Builder rb = HttpRequest.newBuilder(probe.uri()).GET().timeout(timeout.multipliedBy(2));
+        probe.headers().forEach(rb::header);
+        boolean wantBody = !probe.bodyContains().isEmpty();
+        CompletableFuture<HttpResponse<String>> f = httpClient().sendAsync(rb.build(),
+            wantBody ? info -> limitedString() : info -> HttpResponse.BodySubscribers.replacing(""));
+        exchange.set(f);
+        if (abandoned.get()) {
+          f.cancel(true);
+        }
+        f.whenComplete((response, e) -> {
+          if (e != null) {
+            Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            result.complete(Result.fail(t instanceof HttpTimeoutException ? "no response within " + timeout.multipliedBy(2) : "GET " + probe.uri()
+                + " failed: " + describe(t)));
+            return;
+          }
+          int status = response.statusCode();
+          if (status < probe.minStatus() || status > probe.maxStatus()) {
+            result.complete(Result.fail("HTTP " + status + ", expected " + probe.minStatus() + " to " + probe.maxStatus()));
+          } else if (wantBody && !response.body().contains(probe.bodyContains())) {
+            result.complete(Result.fail("HTTP " + status + " but the body lacks '" + probe.bodyContains() + "'"));
+          } else {
+            result.complete(Result.pass("HTTP " + status));
+          }
+        });
+      } catch (RuntimeException e) {
+        result.complete(Result.fail("GET " + probe.uri() + " failed: " + describe(e)));
+      }
+    });
+    return new Attempt() {
+      @Override
+      public CompletableFuture<Result> result() {
+        return result;
+      }
+
+      @Override
+      public void abandon() {
+        abandoned.set(true);
+        CompletableFuture<?> f = exchange.get();
+        if (f != null) {
+          f.cancel(true);
+        }
+      }
+    };
+  }
+
+  /** Keeps the first {@link HealthCheck#MAX_BODY_CHARS} characters of a body and drains the rest. */
+  private static HttpResponse.BodySubscriber<String> limitedString() {
+    StringBuilder text = new StringBuilder();
+    java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
+    Flow.Subscriber<List<ByteBuffer>> sub = new Flow.Subscriber<>() {
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        s.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(List<ByteBuffer> items) {
+        for (ByteBuffer b : items) {
+          if (text.length() < HealthCheck.MAX_BODY_CHARS) {
+            java.nio.CharBuffer chars = java.nio.CharBuffer.allocate(b.remaining() + 16);
+            decoder.decode(b, chars, false);
+            text.append(chars.flip());
+          }
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onComplete() {}
+    };
+    return HttpResponse.BodySubscribers.fromSubscriber(sub,
+        s -> text.length() > HealthCheck.MAX_BODY_CHARS ? text.substring(0, HealthCheck.MAX_BODY_CHARS) : text.toString());
+  }
+
+  // --- custom ----------------------------------------------------------------------------------
+
+  private Attempt custom(Probe.Custom probe, long pid, AtomicBoolean busy) {
+    if (!busy.compareAndSet(false, true)) {
+      return done(Result.fail("the previous attempt is still running (it ignored its interruption)"));
+    }
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    Object lock = new Object();
+    boolean[] cancelled = {false};           // guarded by lock
+    Thread[] runner = {null};                // guarded by lock: the thread while it runs the user's code
+    try {
+      customPool.execute(() -> {
+        synchronized (lock) {
+          if (cancelled[0]) {
+            busy.set(false);
+            return;
+          }
+          runner[0] = Thread.currentThread();
+        }
+        Result r;
+        try {
+          HealthCheck.Outcome o = probe.probe().check(pid);
+          r = o == null ? Result.fail("the check returned null") : new Result(o.healthy(), o.message());
+        } catch (InterruptedException e) {
+          r = Result.fail("interrupted");
+        } catch (Exception | LinkageError | AssertionError e) {
+          r = Result.fail(describe(e));
+        } finally {
+          synchronized (lock) {
+            runner[0] = null;
+            Thread.interrupted(); // an abandon that came late must not hit the thread's next task
+          }
+          busy.set(false);
+        }
+        result.complete(r); // only now: the next attempt may start as soon as this one is recorded
+      });
+    } catch (RejectedExecutionException e) {
+      busy.set(false);
+      throw e;
+    }
+    return new Attempt() {
+      @Override
+      public CompletableFuture<Result> result() {
+        return result;
+      }
+
+      @Override
+      public void abandon() {
+        synchronized (lock) {
+          cancelled[0] = true;
+          if (runner[0] != null) {
+            runner[0].interrupt();
+          }
+        }
+      }
+    };
+  }
+
+  private Attempt customAsync(Probe.CustomAsync probe, long pid) {
+    CompletableFuture<Result> result = new CompletableFuture<>();
+    AtomicBoolean abandoned = new AtomicBoolean();
+    AtomicReference<java.util.concurrent.@Nullable CompletableFuture<HealthCheck.Outcome>> stage = new AtomicReference<>();
+    customPool.execute(() -> { // the function should return at once; if it does not, it holds a custom thread, not the caller's
+      if (abandoned.get()) {
+        return;
+      }
+      try {
+        java.util.concurrent.CompletableFuture<HealthCheck.Outcome> f = probe.probe().check(pid).toCompletableFuture();
+        stage.set(f);
+        if (abandoned.get()) {
+          f.cancel(true);
+        }
+        f.whenComplete((o, e) -> result.complete(e != null ? Result.fail(describe(e))
+            : o == null ? Result.fail("the check returned null") : new Result(o.healthy(), o.message())));
+      } catch (RuntimeException e) {
+        result.complete(Result.fail(describe(e)));
+      }
+    });
+    return new Attempt() {
+      @Override
+      public CompletableFuture<Result> result() {
+        return result;
+      }
+
+      @Override
+      public void abandon() {
+        abandoned.set(true);
+        CompletableFuture<HealthCheck.Outcome> f = stage.get();
+        if (f != null) {
+          f.cancel(true);
+        }
+      }
+    };
+  }
+
+  /** Runs a short blocking read (a process sample) on the pool. */
+  <T> CompletableFuture<T> supply(java.util.function.Supplier<T> read) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("supervisor closing"));
+    }
+    try {
+      return CompletableFuture.supplyAsync(read, pool);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  // --- lifecycle -------------------------------------------------------------------------------
+
+  /** Number of threads this executor has now (for tests and diagnostics). */
+  int threadCount() {
+    return pool.getPoolSize() + customPool.getPoolSize() + (tcpGroup != null ? 1 : 0);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    execs.forEach(HealthExecutor::killTree);
+    pool.shutdownNow();
+    customPool.shutdownNow();
+    AsynchronousChannelGroup g;
+    synchronized (lazyLock) {
+      g = tcpGroup;
+      httpClient = null; // JDK 17's client has no close(); its selector thread ends once it is unreachable
+    }
+    if (g != null) {
+      try {
+        g.shutdownNow();
+      } catch (IOException e) {
+        log.debug("Closing the health check socket group failed", e);
+      }
+    }
+    awaitQuietly(pool);
+    awaitQuietly(customPool);
+  }
+
+  private static void awaitQuietly(ExecutorService e) {
+    try {
+      e.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

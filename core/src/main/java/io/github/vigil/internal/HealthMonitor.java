@@ -1,0 +1,569 @@
+package io.github.vigil.internal;
+
+import io.github.vigil.CheckResult;
+import io.github.vigil.ExitCause;
+import io.github.vigil.HealthCheck;
+import io.github.vigil.HealthReport;
+import io.github.vigil.HealthState;
+import io.github.vigil.ProcessOperationException;
+import io.github.vigil.ProcessSample;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.ResourceRule;
+import io.github.vigil.Scheduler;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.spi.ProcessSampler;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health checks of one process: schedules each check's attempts on the supervisor's
+ * {@link Scheduler}, enforces their timeouts, counts results with a {@link CheckTracker} per check,
+ * derives the process's health, publishes {@link SupervisorEvent.HealthChanged}, and asks its
+ * {@link ManagedProcess} for a restart when a liveness check with action RESTART becomes unhealthy.
+ * It also samples the process tree for its {@link ResourceRule}s and acts when one is broken.
+ *
+ * <p>Everything but {@link #state()}, {@link #report()} and {@link #awaitHealthy()} runs on the
+ * supervision thread; attempts run on the {@link HealthExecutor} and their results come back to that
+ * thread. Each run has a generation number, so results of an earlier run are dropped.
+ */
+final class HealthMonitor {
+  private static final Logger log = LoggerFactory.getLogger(HealthMonitor.class);
+
+  private final DefaultSupervisor sup;
+  private final ManagedProcess owner;
+  private final String name;
+  private final List<Slot> slots = new ArrayList<>();
+  private final List<RuleSlot> rules = new ArrayList<>();
+  private final List<CompletableFuture<HealthState>> healthyWaiters = new ArrayList<>(); // guarded by itself
+
+  // supervision-thread state
+  private int generation;
+  private boolean active;
+  private int run;
+  private long pid = -1;
+
+  private volatile HealthState state = HealthState.UNKNOWN;
+  private volatile HealthReport report;
+  private io.github.vigil.spi.@Nullable NotifySocket notifySocket; // opened for the first run, kept until release
+  private @Nullable String notifyFailure;
+
+  /** One check and its state in the current run. */
+  private static final class Slot {
+    final HealthCheck check;
+    final AtomicBoolean customBusy = new AtomicBoolean();
+    final ArrayDeque<CheckResult> recent = new ArrayDeque<>();
+    @Nullable CheckTracker tracker;
+    HealthExecutor.@Nullable Attempt inFlight;
+    long attemptStartNanos;
+    Scheduler.@Nullable Cancellable next;
+    Scheduler.@Nullable Cancellable timeout;
+    long attempts;
+    long failures;
+    // systemd notify checks only
+    final Duration watchdog;
+    boolean ready;
+    boolean pinged;
+    String status = "";
+
+    Slot(HealthCheck check) {
+      this.check = check;
+      this.watchdog = check.probe() instanceof HealthCheck.Probe.SystemdNotify n ? n.watchdog() : Duration.ZERO;
+    }
+
+    boolean isNotify() {
+      return check.probe() instanceof HealthCheck.Probe.SystemdNotify;
+    }
+
+    HealthState state() {
+      return tracker == null ? HealthState.UNKNOWN : tracker.state();
+    }
+  }
+
+  /** One resource rule and its state in the current run. */
+  private static final class RuleSlot {
+    final ResourceRule rule;
+    final Set<ProcessSample.Field> fields;
+    final ArrayDeque<CheckResult> recent = new ArrayDeque<>();
+    @Nullable ProcessSample previous;
+    boolean reading;
+    boolean unavailableSaid;
+    int above;
+    long violations;
+    Scheduler.@Nullable Cancellable next;
+
+    RuleSlot(ResourceRule rule) {
+      this.rule = rule;
+      switch (rule.metric()) {
+        case CPU_PERCENT:
+          fields = EnumSet.of(ProcessSample.Field.CPU_TOTAL, ProcessSample.Field.CPU_PERCENT, ProcessSample.Field.START_TIME);
+          break;
+        case FD_RATIO:
+          fields = EnumSet.of(ProcessSample.Field.OPEN_FDS, ProcessSample.Field.FD_LIMIT, ProcessSample.Field.WORST_FD_RATIO);
+          break;
+        default:
+          fields = EnumSet.of(ProcessSample.Field.MEMORY_RESIDENT);
+          break;
+      }
+    }
+  }
+
+  HealthMonitor(DefaultSupervisor sup, ManagedProcess owner, ProcessSpec spec) {
+    this.sup = sup;
+    this.owner = owner;
+    this.name = spec.name();
+    spec.healthChecks().forEach(c -> slots.add(new Slot(c)));
+    spec.resourceRules().forEach(r -> rules.add(new RuleSlot(r)));
+    this.report = buildReport();
+  }
+
+  HealthState state() {
+    return state;
+  }
+
+  HealthReport report() {
+    return report;
+  }
+
+  /**
+   * Completes when the process is next {@code HEALTHY} (at once if it is); fails if it is stopped or
+   * gives up first. Any thread.
+   */
+  CompletableFuture<HealthState> awaitHealthy() {
+    CompletableFuture<HealthState> f = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      if (state == HealthState.HEALTHY) {
+        f.complete(state);
+      } else {
+        synchronized (healthyWaiters) {
+          healthyWaiters.add(f);
+        }
+      }
+    });
+    return f;
+  }
+
+  // --- hooks from ManagedProcess (supervision thread) --------------------------------------------
+
+  /** A run was spawned: checks begin after their initial delays. */
+  void runStarted(int runNumber, long runPid) {
+    halt();
+    active = true;
+    run = runNumber;
+    pid = runPid;
+    int gen = generation;
+    long now = sup.now();
+    for (Slot s : slots) {
+      s.tracker = new CheckTracker(s.check, now);
+    }
+    if (!slots.isEmpty()) {
+      setState(HealthState.STARTING, "run " + runNumber + " started; " + slots.size() + " check(s) pending");
+    }
+    for (RuleSlot r : rules) {
+      r.previous = null;
+      r.above = 0;
+      r.reading = false;
+      r.next = sup.schedule(r.rule.interval(), () -> sample(r, gen));
+    }
+    for (Slot s : slots) {
+      if (s.isNotify()) {
+        s.ready = false;
+        s.pinged = false;
+        s.status = "";
+        if (notifyFailure != null) {
+          s.attemptStartNanos = sup.now();
+          record(s, CheckResult.Status.FAILED, notifyFailure, gen);
+        } else if (!s.watchdog.isZero()) {
+          s.next = sup.schedule(s.watchdog, () -> watchdogTick(s, gen));
+        }
+        continue;
+      }
+      if (s.check.initialDelay().isZero()) {
+        sup.onLoopLater(() -> fire(s, gen)); // after the spawn's own events
+      } else {
+        s.next = sup.schedule(s.check.initialDelay(), () -> fire(s, gen));
+      }
+    }
+  }
+
+  // --- systemd notify (supervision thread) --------------------------------------------------------
+
+  /** Registration: a notify check needs a backend that offers the protocol. */
+  static void checkSupported(ProcessSpec spec, io.github.vigil.spi.ProcessBackend backend) {
+    for (HealthCheck c : spec.healthChecks()) {
+      if (c.probe() instanceof HealthCheck.Probe.SystemdNotify && !backend.offersNotifySockets()) {
+        throw new IllegalArgumentException("health check '" + c.name() + "' of '" + spec.name()
+            + "' needs systemd's notify protocol, which backend '" + backend.name() + "' does not offer (the Linux backend does)");
+      }
+    }
+  }
+
+  /** The environment of the next run: with {@code NOTIFY_SOCKET} (and {@code WATCHDOG_USEC}) for notify checks. */
+  java.util.Map<String, String> environment(java.util.Map<String, String> env) {
+    Slot notify = slots.stream().filter(Slot::isNotify).findFirst().orElse(null);
+    if (notify == null) {
+      return env;
+    }
+    if (notifySocket == null && notifyFailure == null) {
+      try {
+        notifySocket = sup.backend.openNotifySocket(name, text -> sup.onLoop(() -> onNotify(text)))
+            .orElseThrow(() -> new java.io.IOException("backend '" + sup.backend.name() + "' offers no notify sockets"));
+      } catch (java.io.IOException | RuntimeException e) {
+        notifyFailure = "notify socket could not be opened: " + e.getMessage();
+        log.atError().addKeyValue("process", name).log("Process {}: {}", name, notifyFailure, e);
+      }
+    }
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>(env);
+    if (notifySocket != null) {
+      out.put("NOTIFY_SOCKET", notifySocket.address());
+      if (!notify.watchdog.isZero()) {
+        out.put("WATCHDOG_USEC", Long.toString(notify.watchdog.toNanos() / 1000));
+      }
+    }
+    return out;
+  }
+
+  private void onNotify(String text) {
+    if (!active) {
+      return; // between runs, or stopping: a late message of the run before
+    }
+    for (Slot s : slots) {
+      if (!s.isNotify()) {
+        continue;
+      }
+      boolean ready = false;
+      boolean trigger = false;
+      for (String line : text.split("\n")) {
+        if (line.equals("READY=1")) {
+          ready = true;
+        } else if (line.equals("WATCHDOG=1")) {
+          s.pinged = true;
+        } else if (line.equals("WATCHDOG=trigger")) {
+          trigger = true;
+        } else if (line.startsWith("STATUS=")) {
+          s.status = line.substring("STATUS=".length());
+        }
+      }
+      s.attemptStartNanos = sup.now();
+      if (trigger) {
+        record(s, CheckResult.Status.FAILED, "WATCHDOG=trigger" + statusSuffix(s), generation);
+      } else if (ready && !s.ready) {
+        s.ready = true;
+        s.pinged = false;
+        record(s, CheckResult.Status.PASSED, "READY=1" + statusSuffix(s), generation);
+      } else {
+        report = buildReport();
+      }
+    }
+  }
+
+  /** Once per watchdog interval after READY=1: a ping must have come since the last tick. */
+  private void watchdogTick(Slot s, int gen) {
+    if (gen != generation || !active) {
+      return;
+    }
+    s.next = sup.schedule(s.watchdog, () -> watchdogTick(s, gen));
+    if (!s.ready) {
+      return; // not started yet: the watchdog counts from READY=1, as systemd's
+    }
+    s.attemptStartNanos = sup.now();
+    if (s.pinged) {
+      s.pinged = false;
+      record(s, CheckResult.Status.PASSED, "WATCHDOG=1" + statusSuffix(s), gen);
+    } else {
+      record(s, CheckResult.Status.FAILED, "no WATCHDOG=1 within " + s.watchdog + statusSuffix(s), gen);
+    }
+  }
+
+  private static String statusSuffix(Slot s) {
+    return s.status.isEmpty() ? "" : "; status: " + s.status;
+  }
+
+  /** The process is forgotten: its notify socket goes. */
+  void close() {
+    io.github.vigil.spi.NotifySocket socket = notifySocket;
+    notifySocket = null;
+    if (socket != null) {
+      socket.close();
+    }
+  }
+
+  /** The run is being stopped: checks end, health is kept until the run has ended. */
+  void runStopping() {
+    halt();
+  }
+
+  /** The run ended: checks end and health is unknown until the next run. */
+  void runEnded(String why) {
+    halt();
+    for (Slot s : slots) {
+      s.tracker = null;
+    }
+    setState(HealthState.UNKNOWN, why);
+  }
+
+  /** The process's lifecycle state changed; dependents waiting on a stopped or failed process are told. */
+  void processStateChanged(ProcessState to) {
+    if (to == ProcessState.STOPPED || to == ProcessState.FAILED) {
+      List<CompletableFuture<HealthState>> waiters;
+      synchronized (healthyWaiters) {
+        waiters = new ArrayList<>(healthyWaiters);
+        healthyWaiters.clear();
+      }
+      ProcessOperationException e = new ProcessOperationException("process '" + name + "' is " + to
+          + " before it became healthy", owner.status());
+      waiters.forEach(w -> w.completeExceptionally(e));
+    }
+  }
+
+  private void halt() {
+    active = false;
+    generation++;
+    for (Slot s : slots) {
+      cancel(s.next);
+      cancel(s.timeout);
+      s.next = null;
+      s.timeout = null;
+      HealthExecutor.Attempt a = s.inFlight;
+      s.inFlight = null;
+      if (a != null) {
+        a.abandon();
+      }
+    }
+    for (RuleSlot r : rules) {
+      cancel(r.next);
+      r.next = null;
+    }
+  }
+
+  // --- attempts (supervision thread) ------------------------------------------------------------
+
+  private void fire(Slot s, int gen) {
+    if (gen != generation || !active) {
+      return;
+    }
+    if (s.inFlight != null) { // only when a timer ran late: the old attempt is over its timeout by now
+      timedOut(s, gen, s.inFlight);
+      if (gen != generation || !active) {
+        return;
+      }
+    }
+    HealthCheck check = s.check;
+    s.attemptStartNanos = sup.now();
+    HealthExecutor.Attempt a = sup.healthExecutor().start(check, name, pid, check.timeout(), s.customBusy);
+    s.inFlight = a;
+    s.timeout = sup.schedule(check.timeout(), () -> {
+      if (gen == generation && s.inFlight == a) {
+        timedOut(s, gen, a);
+      }
+    });
+    s.next = sup.schedule(check.interval(), () -> fire(s, gen));
+    a.result().whenComplete((r, e) -> sup.onLoop(() -> {
+      if (gen != generation || s.inFlight != a) {
+        return; // abandoned, or from an earlier run
+      }
+      cancel(s.timeout);
+      s.timeout = null;
+      HealthExecutor.Result result = r != null ? r : HealthExecutor.Result.fail("check failed: " + e);
+      record(s, result.passed() ? CheckResult.Status.PASSED : CheckResult.Status.FAILED, result.message(), gen);
+    }));
+  }
+
+  private void timedOut(Slot s, int gen, HealthExecutor.Attempt a) {
+    s.inFlight = null;
+    s.timeout = null;
+    a.abandon();
+    record(s, CheckResult.Status.TIMED_OUT, "no result within the timeout of " + s.check.timeout(), gen);
+  }
+
+  private void record(Slot s, CheckResult.Status status, String message, int gen) {
+    s.inFlight = null;
+    CheckTracker t = s.tracker;
+    if (t == null) {
+      return;
+    }
+    long now = sup.now();
+    Duration took = Duration.ofNanos(Math.max(0, now - s.attemptStartNanos));
+    HealthState before = t.state();
+    HealthState after = t.record(status == CheckResult.Status.PASSED, s.attemptStartNanos);
+    CheckResult result = new CheckResult(status, message, took, sup.wallNow(), t.lastCounted());
+    s.attempts++;
+    if (!result.passed()) {
+      s.failures++;
+    }
+    s.recent.addLast(result);
+    while (s.recent.size() > HealthReport.Check.RECENT_LIMIT) {
+      s.recent.removeFirst();
+    }
+    HealthCheck check = s.check;
+    log.atDebug().addKeyValue("process", name).addKeyValue("check", check.name())
+        .log("Health check {} of {}: {}", check.name(), name, result);
+    String why = "";
+    if (after != before) {
+      if (after == HealthState.UNHEALTHY) {
+        why = "check '" + check.name() + "' failed " + t.consecutiveFailures() + " time(s) in a row: " + message;
+        log.atWarn().addKeyValue("process", name).addKeyValue("check", check.name()).log("Process {} {}", name, why);
+      } else if (after == HealthState.HEALTHY) {
+        why = "check '" + check.name() + "' passed " + t.consecutivePasses() + " time(s) in a row: " + message;
+        log.atInfo().addKeyValue("process", name).addKeyValue("check", check.name()).log("Process {} {}", name, why);
+      }
+    }
+    HealthState overall = overall();
+    if (overall != state) {
+      setState(overall, why.isEmpty() ? "check '" + check.name() + "': " + message : why);
+    } else {
+      report = buildReport();
+    }
+    if (after == HealthState.UNHEALTHY && before != HealthState.UNHEALTHY && check.role() == HealthCheck.Role.LIVENESS
+        && check.action() == HealthCheck.Action.RESTART && gen == generation && active) {
+      owner.restartForHealth(run, why, ExitCause.HEALTH_CHECK_FAILED);
+    }
+  }
+
+  private HealthState overall() {
+    if (slots.isEmpty() || (!active && slots.stream().allMatch(s -> s.tracker == null))) {
+      return HealthState.UNKNOWN;
+    }
+    boolean allHealthy = true;
+    for (Slot s : slots) {
+      HealthState h = s.state();
+      if (h == HealthState.UNHEALTHY) {
+        return HealthState.UNHEALTHY;
+      }
+      allHealthy &= h == HealthState.HEALTHY;
+    }
+    return allHealthy ? HealthState.HEALTHY : HealthState.STARTING;
+  }
+
+  private void setState(HealthState to, String message) {
+    HealthState from = state;
+    state = to;
+    report = buildReport();
+    if (from == to) {
+      return;
+    }
+    sup.publish(new SupervisorEvent.HealthChanged(name, sup.wallNow(), from, to, message));
+    if (to == HealthState.HEALTHY) {
+      List<CompletableFuture<HealthState>> waiters;
+      synchronized (healthyWaiters) {
+        waiters = new ArrayList<>(healthyWaiters);
+        healthyWaiters.clear();
+      }
+      waiters.forEach(w -> w.complete(to));
+    }
+  }
+
+  private HealthReport buildReport() {
+    List<HealthReport.Check> checks = new ArrayList<>(slots.size());
+    for (Slot s : slots) {
+      CheckTracker t = s.tracker;
+      checks.add(new HealthReport.Check(s.check.name(), s.check.role(), s.state(), t == null ? 0 : t.consecutiveFailures(),
+          t == null ? 0 : t.consecutivePasses(), s.attempts, s.failures, List.copyOf(s.recent)));
+    }
+    List<HealthReport.Rule> ruleReports = new ArrayList<>(rules.size());
+    for (RuleSlot r : rules) {
+      ruleReports.add(new HealthReport.Rule(r.rule.name(), r.rule.metric(), r.rule.limit(), r.above, r.violations,
+          List.copyOf(r.recent)));
+    }
+    return new HealthReport(state, checks, ruleReports);
+  }
+
+  // --- resource rules (supervision thread) -------------------------------------------------------
+
+  private void sample(RuleSlot r, int gen) {
+    if (gen != generation || !active) {
+      return;
+    }
+    r.next = sup.schedule(r.rule.interval(), () -> sample(r, gen));
+    if (r.reading) {
+      return; // the previous read has not come back: skip a beat rather than pile up
+    }
+    ResourceRule rule = r.rule;
+    Optional<ProcessSampler> sampler = sup.backend.sampler();
+    if (sampler.isEmpty() || !sampler.get().supportedFields().contains(rule.metric().field())) {
+      String why = "not readable: backend '" + sup.backend.name() + "' " + (sampler.isEmpty() ? "has no sampler"
+          : "samples no " + rule.metric().field());
+      if (!r.unavailableSaid) {
+        r.unavailableSaid = true;
+        log.atWarn().addKeyValue("process", name).addKeyValue("rule", rule.name())
+            .log("Resource rule {} of {} is inactive: {} is {}", rule.name(), name, rule.metric().label(), why);
+      }
+      recordRule(r, CheckResult.Status.FAILED, rule.metric().label() + " " + why, Duration.ZERO, false);
+      return;
+    }
+    r.reading = true;
+    long runPid = pid;
+    ProcessSample previous = r.previous;
+    long started = sup.now();
+    sup.healthExecutor().supply(() -> sampler.get().sampleTree(runPid, r.fields, previous))
+        .whenComplete((sample, e) -> sup.onLoop(() -> {
+          r.reading = false;
+          if (gen != generation || !active) {
+            return;
+          }
+          Duration took = Duration.ofNanos(Math.max(0, sup.now() - started));
+          if (e != null || sample == null) {
+            recordRule(r, CheckResult.Status.FAILED, "sampling failed: " + e, took, false);
+            return;
+          }
+          evaluate(r, sample, took, gen);
+        }));
+  }
+
+  private void evaluate(RuleSlot r, ProcessSample sample, Duration took, int gen) {
+    ResourceRule rule = r.rule;
+    if (sample.vanished()) {
+      return; // the run is ending; its exit will be reported
+    }
+    r.previous = sample;
+    ProcessSample.Field field = rule.metric().field();
+    if (!sample.has(field)) {
+      recordRule(r, CheckResult.Status.FAILED, rule.metric().label() + " not read" + (field == ProcessSample.Field.CPU_PERCENT
+          ? " (CPU needs a previous sample)" : ""), took, false);
+      return;
+    }
+    double value = sample.get(field);
+    boolean over = value > rule.limit();
+    r.above = over ? r.above + 1 : 0;
+    String seen = rule.metric().label() + " " + rule.metric().format(value) + (over ? " above" : " within") + " the limit of "
+        + rule.metric().format(rule.limit());
+    recordRule(r, over ? CheckResult.Status.FAILED : CheckResult.Status.PASSED, seen, took, true);
+    if (over && r.above == rule.samples()) {
+      r.violations++;
+      String why = "resource rule '" + rule.name() + "' broken: " + seen + " for " + rule.samples() + " sample(s) in a row";
+      log.atWarn().addKeyValue("process", name).addKeyValue("rule", rule.name()).log("Process {}: {}", name, why);
+      report = buildReport();
+      sup.publish(new SupervisorEvent.ResourceLimitExceeded(name, sup.wallNow(), rule.name(), rule.metric(), value, rule.limit(),
+          rule.action(), why));
+      if (rule.action() == HealthCheck.Action.RESTART && gen == generation && active) {
+        owner.restartForHealth(run, why, ExitCause.RESOURCE_LIMIT);
+      }
+    }
+  }
+
+  private void recordRule(RuleSlot r, CheckResult.Status status, String message, Duration took, boolean counted) {
+    r.recent.addLast(new CheckResult(status, message, took, sup.wallNow(), counted));
+    while (r.recent.size() > HealthReport.Check.RECENT_LIMIT) {
+      r.recent.removeFirst();
+    }
+    log.atDebug().addKeyValue("process", name).addKeyValue("rule", r.rule.name())
+        .log("Resource rule {} of {}: {}", r.rule.name(), name, message);
+    report = buildReport();
+  }
+
+  private static void cancel(Scheduler.@Nullable Cancellable c) {
+    if (c != null) {
+      c.cancel();
+    }
+  }
+}
