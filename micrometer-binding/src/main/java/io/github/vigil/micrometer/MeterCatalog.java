@@ -1,5 +1,6 @@
 package io.github.vigil.micrometer;
 
+import io.github.vigil.CheckResult;
 import io.github.vigil.ExitCause;
 import io.github.vigil.HealthState;
 import io.github.vigil.ProcessSample.Field;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
@@ -142,6 +144,16 @@ final class MeterCatalog {
         ProcessProbe::lastExitSignal);
     r.timeGauge("vigil.process.uptime", "How long the current run has been up", t, TimeUnit.SECONDS,
         ProcessProbe::uptimeSeconds);
+    for (String check : r.probe.source.healthCheckNames()) {
+      for (CheckResult.Status result : CheckResult.Status.values()) {
+        Timer timer = Timer.builder("vigil.health.check.duration")
+            .description("How long health check attempts took, by check and result (a timed-out one: its timeout)")
+            .tags(t.and("check", check).and("result", lower(result))).register(r.registry);
+        r.add(timer);
+        r.probe.healthTimers.computeIfAbsent(ProcessProbe.healthTimerKey(check, result), k -> new CopyOnWriteArrayList<>())
+            .add(timer);
+      }
+    }
     Timer recovery = Timer.builder("vigil.process.recovery")
         .description("Time to recover: from a crash to the process RUNNING again").tags(t).register(r.registry);
     r.add(recovery);

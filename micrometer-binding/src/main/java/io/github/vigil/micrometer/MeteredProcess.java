@@ -1,8 +1,11 @@
 package io.github.vigil.micrometer;
 
+import io.github.vigil.HealthCheck;
+import io.github.vigil.HealthReport;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessStatus;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +25,12 @@ interface MeteredProcess {
 
   /** A fresh sample of the process (tree or group); empty when nothing is alive or there is no sampler. */
   Optional<ProcessSample> sample();
+
+  /** What its health checks say, with each check's recent results. */
+  HealthReport health();
+
+  /** The names of its health checks, known at registration. */
+  List<String> healthCheckNames();
 
   /** The handle this adapts, to tell a re-registered process of the same name from the old one. */
   Object handle();
@@ -46,6 +55,16 @@ interface MeteredProcess {
       @Override
       public Optional<ProcessSample> sample() {
         return controller.sample();
+      }
+
+      @Override
+      public HealthReport health() {
+        return controller.health();
+      }
+
+      @Override
+      public List<String> healthCheckNames() {
+        return controller.spec().healthChecks().stream().map(HealthCheck::name).toList();
       }
 
       @Override

@@ -1,7 +1,9 @@
 package io.github.vigil.micrometer;
 
+import io.github.vigil.CheckResult;
 import io.github.vigil.ExitCause;
 import io.github.vigil.ExitInfo;
+import io.github.vigil.HealthReport;
 import io.github.vigil.HealthState;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSample.Field;
@@ -11,9 +13,12 @@ import io.github.vigil.ProcessStatus;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -69,6 +74,9 @@ final class ProcessProbe {
   private volatile @Nullable Instant exitDetectedAt;
   private volatile @Nullable Instant crashedAt;
   final List<Timer> recoveryTimers = new CopyOnWriteArrayList<>();
+  /** Health check duration timers of every registry, by check name and result. */
+  final Map<String, List<Timer>> healthTimers = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastHealthResult = new HashMap<>(); // guarded by this
   final List<Timer> restartLatencyTimers = new CopyOnWriteArrayList<>();
 
   /** Shared by all probes of one {@link VigilMetrics}. */
@@ -121,7 +129,44 @@ final class ProcessProbe {
       log.atDebug().addKeyValue("process", name).setCause(e).log("Sampling process {} failed", name);
     }
     absorb(sample, status);
+    harvestHealthResults();
     return new Reading(sample, active);
+  }
+
+  static String healthTimerKey(String check, CheckResult.Status result) {
+    return check + '\u0000' + result;
+  }
+
+  /**
+   * Records the health check results that came since the last load into the duration timers. A check
+   * keeps its last {@value HealthReport.Check#RECENT_LIMIT} results, so a check that ran more often
+   * than that within one interval has its oldest results of the interval left out of the timers.
+   */
+  private void harvestHealthResults() {
+    if (healthTimers.isEmpty()) {
+      return;
+    }
+    HealthReport report;
+    try {
+      report = source.health();
+    } catch (RuntimeException e) {
+      log.atDebug().addKeyValue("process", name).setCause(e).log("Reading the health of process {} failed", name);
+      return;
+    }
+    synchronized (this) {
+      for (HealthReport.Check check : report.checks()) {
+        Instant seen = lastHealthResult.get(check.name());
+        for (CheckResult r : check.recent()) {
+          if (seen == null || r.at().isAfter(seen)) {
+            List<Timer> timers = healthTimers.get(healthTimerKey(check.name(), r.status()));
+            if (timers != null) {
+              record(timers, r.duration());
+            }
+          }
+        }
+        check.last().ifPresent(last -> lastHealthResult.put(check.name(), last.at()));
+      }
+    }
   }
 
   /** Folds a sample into the monotonic counters: a new run or a descendant that ended never makes them go down. */

@@ -60,8 +60,10 @@ import org.slf4j.LoggerFactory;
  * {@code vigil.process.health.transitions{state}}, {@code vigil.process.restarts{cause}} (restarts
  * by the policy, by the cause of the exit before each), {@code vigil.process.last.exit.code},
  * {@code vigil.process.last.exit.signal}, {@code vigil.process.uptime}, the timer
- * {@code vigil.process.recovery} (crash to {@code RUNNING} again) and the timer
- * {@code vigil.supervisor.restart.latency} (exit detected to restart spawned).
+ * {@code vigil.process.recovery} (crash to {@code RUNNING} again), the timer
+ * {@code vigil.supervisor.restart.latency} (exit detected to restart spawned), and per health check
+ * the timer {@code vigil.health.check.duration{check, result=passed|failed|timed_out}}, fed once per
+ * sample interval from the check's recent results.
  *
  * <p><b>Per supervisor</b>: {@code vigil.supervisor.processes{state}} and
  * {@code vigil.metrics.samples} (samples taken); {@code vigil.metrics.sample.errors{type}} in
@@ -84,7 +86,7 @@ import org.slf4j.LoggerFactory;
 public final class VigilMetrics implements MeterBinder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VigilMetrics.class);
   private static final Set<String> RESERVED_TAGS = Set.of(
-      "process", "groupname", "mode", "memtype", "ctxswitchtype", "state", "type", "direction", "cause");
+      "process", "groupname", "mode", "memtype", "ctxswitchtype", "state", "type", "direction", "cause", "check", "result");
 
   private final Supervisor supervisor;
   private final MetricNaming naming;
@@ -195,6 +197,7 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
       for (ProcessProbe p : probes.values()) {
         p.recoveryTimers.clear();
         p.restartLatencyTimers.clear();
+        p.healthTimers.clear();
       }
       probes.clear();
       overCap.clear();
@@ -250,6 +253,7 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
       }
       probe.recoveryTimers.clear();
       probe.restartLatencyTimers.clear();
+      probe.healthTimers.clear();
       promoteOverCap();
     }
     readings.invalidate(probe);
@@ -411,7 +415,7 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
      *
      * @throws IllegalArgumentException on a blank key or one Vigil's meters use already ({@code process},
      *     {@code groupname}, {@code mode}, {@code memtype}, {@code ctxswitchtype}, {@code state},
-     *     {@code type}, {@code direction}, {@code cause})
+     *     {@code type}, {@code direction}, {@code cause}, {@code check}, {@code result})
      */
     public Builder labelTags(String... keys) {
       for (String key : requireNonNull(keys, "labelTags")) {

@@ -2,6 +2,7 @@ package io.github.vigil.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vigil.HealthReport;
 import io.github.vigil.HealthState;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSample.Field;
@@ -56,6 +57,16 @@ class CounterAccumulationPropertyTest {
     @Override
     public Optional<ProcessSample> sample() {
       return sample;
+    }
+
+    @Override
+    public HealthReport health() {
+      return HealthReport.NONE;
+    }
+
+    @Override
+    public List<String> healthCheckNames() {
+      return List.of();
     }
 
     @Override

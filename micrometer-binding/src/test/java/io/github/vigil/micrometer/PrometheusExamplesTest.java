@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.vigil.HealthCheck;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.Supervisor;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -82,7 +83,7 @@ class PrometheusExamplesTest {
         targets++;
       }
     }
-    assertThat(targets).isGreaterThanOrEqualTo(16);
+    assertThat(targets).isGreaterThanOrEqualTo(18);
   }
 
   @Test
@@ -90,7 +91,9 @@ class PrometheusExamplesTest {
     String uses = Files.readString(EXAMPLES.resolve("alerts.yml")) + "\n" + Files.readString(EXAMPLES.resolve("alerts-test.yml"))
         + "\n" + exprs(EXAMPLES.resolve("grafana-dashboard.json"));
     try (Supervisor supervisor = Supervisor.builder().name("examples").backend("jdk").build()) {
-      supervisor.register(ProcessSpec.builder("quote-feed").command("sleep", "60").build()).start(Duration.ofSeconds(10));
+      supervisor.register(ProcessSpec.builder("quote-feed").command("sleep", "60")
+          .healthCheck(HealthCheck.exec("true").name("alive").interval(Duration.ofSeconds(1)).build())
+          .build()).start(Duration.ofSeconds(10));
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       try (VigilMetrics metrics = VigilMetrics.builder(supervisor).naming(MetricNaming.PROCESS_EXPORTER).build()) {
         metrics.bindTo(registry);

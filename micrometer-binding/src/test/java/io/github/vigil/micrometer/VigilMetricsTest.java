@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vigil.Backoff;
+import io.github.vigil.HealthCheck;
+import io.github.vigil.HealthState;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
 import io.github.vigil.RestartPolicy;
@@ -203,6 +205,45 @@ class VigilMetricsTest {
       // the JDK sampler does not read memory: absent, so NaN, never a made-up 0
       assertThat(registry.get("vigil.process.memory").tags("process", "alive", "type", "resident").gauge().value()).isNaN();
     }
+  }
+
+  @Test
+  void healthCheckDurationsByResultAndHealthFromRealChecks() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    EventRecorder events = new EventRecorder();
+    supervisor.subscribe(events);
+    try (VigilMetrics metrics = VigilMetrics.builder(supervisor).sampleInterval(Duration.ofMillis(50)).build()) {
+      metrics.bindTo(registry);
+      supervisor.register(ProcessSpec.builder("checked").command("sleep", "60").startupGrace(Duration.ZERO)
+          .healthCheck(HealthCheck.exec("true").name("ok").interval(Duration.ofMillis(200)).build())
+          .healthCheck(HealthCheck.exec("sleep", "5").name("slow").interval(Duration.ofMillis(300)).timeout(Duration.ofMillis(150))
+              .failureThreshold(1).onUnhealthy(HealthCheck.Action.NOTIFY).build())
+          .build());
+      assertThat(Processes.eventually(WAIT, () -> registry.find("vigil.health.check.duration").timers().size() == 6))
+          .as("a timer per check and result: %s", registry.find("vigil.health.check.duration").timers().size()).isTrue();
+      supervisor.controller("checked").orElseThrow().start(Duration.ofSeconds(10));
+      events.await(SupervisorEvent.HealthChanged.class, e -> e.to() == HealthState.UNHEALTHY, 1, WAIT);
+
+      Timer passed = registry.get("vigil.health.check.duration").tags("process", "checked", "check", "ok", "result", "passed").timer();
+      Timer timedOut = registry.get("vigil.health.check.duration").tags("check", "slow", "result", "timed_out").timer();
+      // as a registry publishing or scraping does: read every meter, which takes the interval's sample
+      assertThat(Processes.eventually(WAIT, () -> readAll(registry) && passed.count() >= 3 && timedOut.count() >= 2))
+          .as("ok passed %s times, slow timed out %s times", passed.count(), timedOut.count()).isTrue();
+      assertThat(timedOut.max(TimeUnit.MILLISECONDS)).as("a timed-out attempt lasts its timeout").isGreaterThanOrEqualTo(150);
+      assertThat(registry.get("vigil.health.check.duration").tags("check", "ok", "result", "failed").timer().count()).isZero();
+      long okResults = supervisor.controller("checked").orElseThrow().health().check("ok").orElseThrow().attempts();
+      assertThat(passed.count()).as("no result counted twice").isLessThanOrEqualTo(okResults);
+
+      assertThat(registry.get("vigil.process.health").tags("process", "checked", "state", "unhealthy").gauge().value()).isEqualTo(1);
+      assertThat(registry.get("vigil.process.health").tags("process", "checked", "state", "healthy").gauge().value()).isZero();
+      assertThat(Processes.eventually(WAIT, () ->
+          registry.get("vigil.process.health.transitions").tags("state", "unhealthy").functionCounter().count() >= 1)).isTrue();
+    }
+  }
+
+  private static boolean readAll(MeterRegistry registry) {
+    registry.getMeters().forEach(m -> m.measure().forEach(x -> x.getValue()));
+    return true;
   }
 
   @Test
