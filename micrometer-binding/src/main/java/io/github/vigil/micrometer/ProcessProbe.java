@@ -52,9 +52,14 @@ final class ProcessProbe {
    * @param active whether the process was in an active state, so that a missing sample means "unknown"
    *     rather than "nothing running"
    */
-  record Reading(@Nullable ProcessSample sample, boolean active) {}
+  record Reading(@Nullable ProcessSample sample, boolean active) {
+    /** What a probe reads once its process is no longer metered: nothing alive. */
+    static final Reading GONE = new Reading(null, false);
+  }
 
   final MeteredProcess source;
+  /** Set once the process is no longer metered; its meters may still be read by a scrape under way. */
+  volatile boolean retired;
   final String name;
   private final Function<ProcessProbe, Reading> readings;
   private final Counters counters;

@@ -195,6 +195,7 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
       }
       bindings.clear();
       for (ProcessProbe p : probes.values()) {
+        p.retired = true;
         p.recoveryTimers.clear();
         p.restartLatencyTimers.clear();
         p.healthTimers.clear();
@@ -228,7 +229,9 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
         }
         return;
       }
-      ProcessProbe probe = new ProcessProbe(process, p -> readings.get(p, ProcessProbe::load), counters);
+      // a meter read by a scrape that began before the removal must not put the probe back in the cache
+      ProcessProbe probe = new ProcessProbe(process, p -> p.retired ? ProcessProbe.Reading.GONE : readings.get(p, ProcessProbe::load),
+          counters);
       for (Map.Entry<MeterRegistry, Binding> e : bindings.entrySet()) {
         e.getValue().processMeters.put(probe, registerProcessMeters(e.getKey(), probe));
       }
@@ -251,6 +254,7 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
           meters.forEach(e.getKey()::remove);
         }
       }
+      probe.retired = true;
       probe.recoveryTimers.clear();
       probe.restartLatencyTimers.clear();
       probe.healthTimers.clear();
