@@ -229,14 +229,28 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
         }
         return;
       }
-      // a meter read by a scrape that began before the removal must not put the probe back in the cache
-      ProcessProbe probe = new ProcessProbe(process, p -> p.retired ? ProcessProbe.Reading.GONE : readings.get(p, ProcessProbe::load),
-          counters);
+      ProcessProbe probe = new ProcessProbe(process, this::reading, counters);
       for (Map.Entry<MeterRegistry, Binding> e : bindings.entrySet()) {
         e.getValue().processMeters.put(probe, registerProcessMeters(e.getKey(), probe));
       }
       probes.put(process.name(), probe); // last: whoever sees the probe sees its meters
     }
+  }
+
+  /**
+   * The probe's reading of this interval. A meter read by a scrape under way when its process is
+   * removed must not leave the probe in the cache: removal marks it retired before invalidating it,
+   * so a load that slipped in after the invalidation sees the mark and takes itself out again.
+   */
+  private ProcessProbe.Reading reading(ProcessProbe p) {
+    if (p.retired) {
+      return ProcessProbe.Reading.GONE;
+    }
+    ProcessProbe.Reading r = readings.get(p, ProcessProbe::load);
+    if (p.retired) {
+      readings.invalidate(p);
+    }
+    return r;
   }
 
   /** Stops metering the process of that name and forgets it. */

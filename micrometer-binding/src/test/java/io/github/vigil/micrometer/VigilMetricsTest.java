@@ -126,6 +126,41 @@ class VigilMetricsTest {
   }
 
   @Test
+  void scrapesDuringRegisterRemoveCyclesFailNothingAndLeaveNothing() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // readings never expire here: one left in the cache after its process went would be a leak
+    try (VigilMetrics metrics = VigilMetrics.builder(supervisor).sampleInterval(Duration.ofDays(1)).build()) {
+      metrics.bindTo(registry);
+      int startMeters = registry.getMeters().size();
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicInteger scrapes = new java.util.concurrent.atomic.AtomicInteger();
+      Thread scraper = new Thread(() -> {
+        try {
+          while (!done.get()) {
+            registry.scrape();
+            scrapes.incrementAndGet();
+          }
+        } catch (Throwable t) {
+          failure.set(t);
+        }
+      }, "test-scraper");
+      scraper.start();
+      for (int i = 0; i < 2_000; i++) {
+        supervisor.register(sleeper("churn-" + (i % 5)));
+        supervisor.remove("churn-" + (i % 5)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      }
+      assertThat(Processes.eventually(WAIT, () -> metrics.meteredProcesses() == 0 && registry.getMeters().size() == startMeters))
+          .as("meters %s, at start %s", registry.getMeters().size(), startMeters).isTrue();
+      done.set(true);
+      scraper.join(20_000);
+      assertThat(failure.get()).as("a scrape failed").isNull();
+      assertThat(scrapes.get()).isPositive();
+      assertThat(metrics.cachedReadings()).as("readings of removed processes left in the cache").isZero();
+    }
+  }
+
+  @Test
   void restartsByCauseExitCodeRecoveryAndRestartLatencyFromARealCrashingProcess() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     EventRecorder events = new EventRecorder();
