@@ -93,6 +93,37 @@ public interface Supervisor extends AutoCloseable {
   /** Stops every process, dependents before their dependencies; completes when all are stopped. */
   CompletionStage<Void> stopAll();
 
+  /**
+   * Starts watching processes Vigil did not start: by pid, pid file, exact name or command-line
+   * pattern. Returns at once; the first look for the target happens on the supervision thread right
+   * after (the handle's status is {@code NOT_FOUND} until then). Exits of matched processes are
+   * reported within milliseconds by a backend that watches pidfds (Linux), else by polling every
+   * {@link AttachSpec#exitPollInterval()}; new matches are looked for as
+   * {@link AttachSpec#rescanInterval()} says. Attached processes are never signalled or reaped unless
+   * the spec allows it and {@link AttachedProcess#signal(Signal)} is called.
+   *
+   * @throws IllegalArgumentException when the name is taken by a registered or attached process
+   * @throws IllegalStateException after {@link #close()}
+   */
+  default AttachedProcess attach(AttachSpec spec) {
+    throw new UnsupportedOperationException("this supervisor does not attach to processes: " + this);
+  }
+
+  /** Stops watching an attachment (its processes are left alone); false when no such attachment exists. */
+  default boolean detach(String name) {
+    return false;
+  }
+
+  /** The attachment with this name. */
+  default Optional<AttachedProcess> attached(String name) {
+    return Optional.empty();
+  }
+
+  /** All attachments, in the order they were made. */
+  default Collection<AttachedProcess> attachedProcesses() {
+    return List.of();
+  }
+
   /** Listens to events until the returned handle is closed. */
   AutoCloseable subscribe(SupervisorListener listener);
 

@@ -59,4 +59,20 @@ public sealed interface SupervisorEvent {
 
   /** The health of the process changed. */
   record HealthChanged(String process, Instant at, HealthState from, HealthState to, String message) implements SupervisorEvent {}
+
+  /** An attachment was made ({@link Supervisor#attach(AttachSpec)}); its processes are looked for next. */
+  record Attached(String process, Instant at, AttachSpec spec) implements SupervisorEvent {}
+
+  /** An attachment was removed ({@link Supervisor#detach(String)}, or the supervisor closed). Its processes are left alone. */
+  record Detached(String process, Instant at) implements SupervisorEvent {}
+
+  /** An attachment found a process matching its target; one event per process. */
+  record AttachedFound(String process, Instant at, MatchedProcess found) implements SupervisorEvent {}
+
+  /** A process an attachment had found has exited (or, on a polling backend, was seen gone). */
+  record AttachedLost(String process, Instant at, MatchedProcess lost) implements SupervisorEvent {}
+
+  /** An attachment's state changed; {@code message} says why (for {@code ERROR}, the error). */
+  record AttachStateChanged(String process, Instant at, AttachState from, AttachState to, String message)
+      implements SupervisorEvent {}
 }

@@ -1,5 +1,7 @@
 package io.github.vigil.internal;
 
+import io.github.vigil.AttachSpec;
+import io.github.vigil.AttachedProcess;
 import io.github.vigil.Dependency;
 import io.github.vigil.Origin;
 import io.github.vigil.ProcessController;
@@ -54,6 +56,7 @@ public final class DefaultSupervisor implements Supervisor {
   private final @Nullable ExecutorService eventThread;
   private final Scheduler scheduler;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>(); // guarded by itself
+  private final Map<String, Attachment> attachments = new LinkedHashMap<>(); // guarded by processes
   private final @Nullable FileChannel lockChannel;
   private final @Nullable FileLock lock;
   private volatile Thread loopThread;
@@ -213,6 +216,9 @@ public final class DefaultSupervisor implements Supervisor {
         if (all.putIfAbsent(spec.name(), spec) != null) {
           throw new IllegalArgumentException("name '" + spec.name() + "' is already registered");
         }
+        if (attachments.containsKey(spec.name())) {
+          throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by an attached process");
+        }
       }
       DependencyGraph.validate(all);
       for (ProcessSpec spec : specs) {
@@ -356,6 +362,78 @@ public final class DefaultSupervisor implements Supervisor {
   }
 
   @Override
+  public AttachedProcess attach(AttachSpec spec) {
+    java.util.Objects.requireNonNull(spec, "spec");
+    Attachment a;
+    synchronized (processes) {
+      if (closed) {
+        throw new IllegalStateException("supervisor " + name() + " is closed");
+      }
+      if (processes.containsKey(spec.name()) || attachments.containsKey(spec.name())) {
+        throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by a "
+            + (processes.containsKey(spec.name()) ? "registered" : "attached") + " process");
+      }
+      a = new Attachment(this, spec);
+      attachments.put(spec.name(), a);
+    }
+    log.atInfo().addKeyValue("process", spec.name()).log("Attached {} to {} ({})", spec.name(), spec.target(),
+        backend.exitWatcher().map(w -> "exits seen through " + w.describe())
+            .orElse("exits seen by polling every " + spec.exitPollInterval().toMillis() + " ms"));
+    publish(new SupervisorEvent.Attached(spec.name(), wallNow(), spec));
+    onLoop(a::begin);
+    return a;
+  }
+
+  @Override
+  public boolean detach(String name) {
+    Attachment a;
+    synchronized (processes) {
+      a = attachments.remove(name);
+    }
+    if (a == null) {
+      return false;
+    }
+    detachOnLoop(List.of(a));
+    return true;
+  }
+
+  /** Detaches on the supervision thread and waits (a little) for it, then reports each as detached. */
+  private void detachOnLoop(List<Attachment> list) {
+    if (list.isEmpty()) {
+      return;
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    onLoop(() -> {
+      list.forEach(Attachment::detach);
+      done.complete(null);
+    });
+    try {
+      done.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("Supervisor {}: detaching {} did not finish", name(), list, e);
+    }
+    for (Attachment a : list) {
+      publish(new SupervisorEvent.Detached(a.name(), wallNow()));
+    }
+  }
+
+  @Override
+  public Optional<AttachedProcess> attached(String name) {
+    synchronized (processes) {
+      return Optional.ofNullable(attachments.get(name));
+    }
+  }
+
+  @Override
+  public Collection<AttachedProcess> attachedProcesses() {
+    synchronized (processes) {
+      return List.copyOf(attachments.values());
+    }
+  }
+
+  @Override
   public AutoCloseable subscribe(SupervisorListener listener) {
     return events.subscribe(listener);
   }
@@ -418,6 +496,12 @@ public final class DefaultSupervisor implements Supervisor {
     if (health != null) {
       health.close();
     }
+    List<Attachment> attached;
+    synchronized (processes) {
+      attached = List.copyOf(attachments.values());
+      attachments.clear();
+    }
+    detachOnLoop(attached);
     shutdownThreads();
     try {
       backend.close();

@@ -46,6 +46,22 @@ public interface ProcessBackend extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Lists the machine's processes, for attaching to processes Vigil did not start. The default is
+   * {@link JdkProcessTable}; the Linux backend reads {@code /proc}.
+   */
+  default ProcessTable processTable() {
+    return JdkProcessTable.INSTANCE;
+  }
+
+  /**
+   * Tells of the exit of processes this backend did not start, if it can (the Linux backend, through
+   * pidfds on its event loop). The default cannot: the supervisor then polls {@link #processTable()}.
+   */
+  default Optional<ExitWatcher> exitWatcher() {
+    return Optional.empty();
+  }
+
   /** Releases the backend's threads and resources. Processes must have been stopped before. */
   @Override
   void close();

@@ -52,4 +52,10 @@ public final class EventRecorder implements SupervisorListener {
       throws InterruptedException {
     return await(SupervisorEvent.StateChanged.class, e -> e.process().equals(process) && e.to() == state, count, timeout);
   }
+
+  /** Waits until the attachment {@code name} has entered {@code state} {@code count} times. */
+  public List<SupervisorEvent.AttachStateChanged> awaitAttach(String name, io.github.vigil.AttachState state, int count, Duration timeout)
+      throws InterruptedException {
+    return await(SupervisorEvent.AttachStateChanged.class, e -> e.process().equals(name) && e.to() == state, count, timeout);
+  }
 }

@@ -15,6 +15,8 @@ import io.github.vigil.linux.proc.OomKillRecord;
 import io.github.vigil.linux.proc.ProcFs;
 import io.github.vigil.linux.proc.ProcStat;
 import io.github.vigil.spi.BackendContext;
+import io.github.vigil.spi.ExitWatcher;
+import io.github.vigil.spi.ProcessEntry;
 import io.github.vigil.spi.ProcessBackend;
 import io.github.vigil.spi.ProcessListener;
 import io.github.vigil.spi.RunningProcess;
@@ -101,6 +103,7 @@ final class LinuxProcessBackend implements ProcessBackend {
 
   // owned by the event loop
   private final List<LinuxProcess> active = new ArrayList<>();
+  private final List<ForeignWatch> watched = new ArrayList<>(); // processes this backend did not start
   private final Map<Integer, StateFile.Run> stateRuns = new LinkedHashMap<>();
   private final Map<Integer, Long> recentSessions = new HashMap<>();
   private final Poller poller = new Poller();
@@ -164,6 +167,143 @@ final class LinuxProcessBackend implements ProcessBackend {
   @Override
   public String name() {
     return "linux";
+  }
+
+  private volatile io.github.vigil.linux.proc.@Nullable ProcTable procTable;
+
+  /** The machine's processes from {@code /proc} ({@link io.github.vigil.linux.proc.ProcTable}). */
+  @Override
+  public io.github.vigil.spi.ProcessTable processTable() {
+    io.github.vigil.linux.proc.ProcTable t = procTable;
+    if (t == null) {
+      synchronized (this) {
+        t = procTable;
+        if (t == null) {
+          t = new io.github.vigil.linux.proc.ProcTable(Path.of("/proc"), facts.clockTicks());
+          procTable = t;
+        }
+      }
+    }
+    return t;
+  }
+
+  /** Exits of processes this backend did not start, through their pidfds polled by the event loop. */
+  @Override
+  public Optional<ExitWatcher> exitWatcher() {
+    return Optional.of(foreignWatcher);
+  }
+
+  private final ExitWatcher foreignWatcher = new ExitWatcher() {
+    @Override
+    public Optional<Watch> watch(ProcessEntry process, Runnable onExit) {
+      return watchForeign(process, onExit);
+    }
+
+    @Override
+    public String describe() {
+      return "a pidfd polled by thread " + loop.getName();
+    }
+  };
+
+  /**
+   * Opens a pidfd for a process this backend did not start, checks that it names the process listed
+   * (same start time, not yet exited), and hands it to the event loop, which calls {@code onExit}
+   * once it becomes readable. Never reaps it: it is not ours.
+   */
+  private Optional<ExitWatcher.Watch> watchForeign(ProcessEntry process, Runnable onExit) {
+    if (closing) {
+      throw new IllegalStateException("backend is closed");
+    }
+    if (process.pid() <= 1 || process.pid() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("pid must be between 2 and " + Integer.MAX_VALUE + ": " + process.pid());
+    }
+    int pid = (int) process.pid();
+    Optional<Pidfd> opened = Pidfd.open(pid);
+    if (opened.isEmpty()) {
+      return Optional.empty();
+    }
+    Pidfd pidfd = opened.get();
+    // the pidfd pins the pid: if the process it names started when the listed one did, it is the listed one
+    Optional<ProcessEntry> now = processTable().get(pid);
+    if (now.isEmpty() || !now.get().sameProcess(process) || exited(pidfd)) {
+      pidfd.close();
+      return Optional.empty();
+    }
+    ForeignWatch w = new ForeignWatch(pidfd, onExit);
+    tasks.add(() -> {
+      if (ended || w.closed) {
+        pidfd.close();
+      } else {
+        watched.add(w);
+      }
+    });
+    Fds.signalEventfd(wakeFd);
+    return Optional.of(w);
+  }
+
+  private static boolean exited(Pidfd pidfd) {
+    Poller p = new Poller();
+    p.add(pidfd.fd(), Poller.IN);
+    p.poll(0);
+    return p.revents(0) != 0;
+  }
+
+  /** A watched process this backend did not start. */
+  private final class ForeignWatch implements ExitWatcher.Watch {
+    final Pidfd pidfd;
+    final Runnable onExit;
+    volatile boolean closed; // written under the lock, so onExit never runs after close() returned
+
+    ForeignWatch(Pidfd pidfd, Runnable onExit) {
+      this.pidfd = pidfd;
+      this.onExit = onExit;
+    }
+
+    @Override
+    public boolean signal(Signal signal) {
+      return !closed && pidfd.sendSignal(signal.number());
+    }
+
+    /** On the event loop, when the pidfd became readable. */
+    synchronized void exited() {
+      if (!closed) {
+        closed = true;
+        try {
+          onExit.run();
+        } catch (RuntimeException e) {
+          log.warn("Exit callback of watched pid {} failed", pidfd.pid(), e);
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+      }
+      if (Thread.currentThread() == loop) {
+        watched.remove(this);
+        pidfd.close();
+        return;
+      }
+      tasks.add(() -> {
+        watched.remove(this);
+        pidfd.close();
+      });
+      try {
+        Fds.signalEventfd(wakeFd);
+      } catch (NativeCallException e) {
+        log.debug("Waking the event loop failed", e); // closed meanwhile: shutdown() closes the pidfd
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "ForeignWatch{pid " + pidfd.pid() + "}";
+    }
   }
 
   private volatile io.github.vigil.linux.proc.@Nullable ProcSampler procSampler;
@@ -413,6 +553,11 @@ final class LinuxProcessBackend implements ProcessBackend {
           errIdx[i] = p.errFd >= 0 ? poller.add(p.errFd, Poller.IN) : -1;
           lingering |= p.lingering;
         }
+        int w = watched.size();
+        int[] watchIdx = new int[w];
+        for (int i = 0; i < w; i++) {
+          watchIdx[i] = poller.add(watched.get(i).pidfd.fd(), Poller.IN);
+        }
         long now = System.nanoTime();
         int timeout;
         if (housekeepingSince != 0) {
@@ -443,6 +588,19 @@ final class LinuxProcessBackend implements ProcessBackend {
         }
         for (LinuxProcess p : exited) {
           onExited(p);
+        }
+        List<ForeignWatch> gone = null;
+        for (int i = 0; i < w; i++) {
+          if (poller.revents(watchIdx[i]) != 0) {
+            (gone != null ? gone : (gone = new ArrayList<>())).add(watched.get(i));
+          }
+        }
+        if (gone != null) {
+          for (ForeignWatch g : gone) {
+            watched.remove(g);
+            g.exited();
+            g.pidfd.close();
+          }
         }
         now = System.nanoTime();
         if (!exited.isEmpty() || stateDirty || now - nextSweep >= 0 || lingering && now - lastLingerCheck >= LINGER_CHECK_NANOS) {
@@ -684,6 +842,10 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
     }
     active.clear();
+    for (ForeignWatch w : watched) {
+      w.pidfd.close();
+    }
+    watched.clear();
     sweepAdopted();
     cgroups.close();
     stateRuns.clear();

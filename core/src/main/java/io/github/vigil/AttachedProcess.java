@@ -1,0 +1,47 @@
+package io.github.vigil;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A handle to processes Vigil did not start and watches: see {@link Supervisor#attach(AttachSpec)}.
+ * Changes are also reported as {@link SupervisorEvent}s ({@link SupervisorEvent.Attached},
+ * {@link SupervisorEvent.AttachedFound}, {@link SupervisorEvent.AttachedLost},
+ * {@link SupervisorEvent.AttachStateChanged}, {@link SupervisorEvent.Detached}), with the
+ * attachment's name as {@link SupervisorEvent#process()}.
+ *
+ * <p>Thread-safe.
+ */
+public interface AttachedProcess {
+
+  /** The attachment's name. */
+  String name();
+
+  AttachSpec spec();
+
+  /** The current status; never blocks. */
+  AttachStatus status();
+
+  /**
+   * Looks for the target now instead of at the next rescan; completes with the status after the look.
+   */
+  CompletionStage<AttachStatus> rescan();
+
+  /**
+   * Reads the matched processes now, summed as one group (each process on its own, not its
+   * descendants), through the backend's {@linkplain io.github.vigil.spi.ProcessBackend#sampler()
+   * sampler}. CPU percent is measured since the previous call. Empty when nothing matches or the
+   * backend has no sampler. Reads on the calling thread.
+   */
+  Optional<ProcessSample> sample();
+
+  /**
+   * Sends {@code signal} to every matched process, through a pidfd (never to a process that reused a
+   * pid). Only if the spec {@linkplain AttachSpec#allowSignals() allows it}.
+   *
+   * @return how many processes were signalled
+   * @throws IllegalStateException when the spec does not allow signals, or the attachment was detached
+   * @throws UnsupportedOperationException when the backend cannot signal through pidfds (the JDK backend)
+   */
+  int signal(Signal signal);
+}

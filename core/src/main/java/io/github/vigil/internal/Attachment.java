@@ -1,0 +1,424 @@
+package io.github.vigil.internal;
+
+import io.github.vigil.AttachSpec;
+import io.github.vigil.AttachState;
+import io.github.vigil.AttachStatus;
+import io.github.vigil.AttachedProcess;
+import io.github.vigil.MatchedProcess;
+import io.github.vigil.ProcessSample;
+import io.github.vigil.Scheduler;
+import io.github.vigil.Signal;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.spi.ExitWatcher;
+import io.github.vigil.spi.ProcessEntry;
+import io.github.vigil.spi.ProcessSampler;
+import io.github.vigil.spi.ProcessTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attachment: looks for its target, watches what matches, and reports found, lost and state
+ * changes. Every change runs on the supervision thread; {@link #status()} reads a volatile snapshot.
+ */
+final class Attachment implements AttachedProcess {
+  private static final Logger log = LoggerFactory.getLogger(Attachment.class);
+  private static final Duration FIRST_FOLLOW_UP = Duration.ofMillis(100);
+  private static final long SELF = ProcessHandle.current().pid();
+
+  private final DefaultSupervisor sup;
+  private final AttachSpec spec;
+  private final String name;
+  private final ProcessTable table;
+  private final @Nullable ExitWatcher watcher;
+
+  // supervision thread only
+  private final Map<Long, Match> matches = new LinkedHashMap<>();
+  private AttachState state = AttachState.NOT_FOUND;
+  private String message = "not looked for yet";
+  private Instant since;
+  private @Nullable Instant lastExit;
+  private long exits;
+  private boolean scannedOnce;
+  private boolean detached;
+  private @Nullable Duration followUp;
+  private Scheduler.@Nullable Cancellable rescanTimer;
+  private Scheduler.@Nullable Cancellable pollTimer;
+
+  private volatile AttachStatus status;
+  private volatile List<Match> current = List.of();
+  private volatile boolean closed;
+  private volatile @Nullable ProcessSample lastSample;
+
+  private record Match(ProcessEntry entry, MatchedProcess info, ExitWatcher.@Nullable Watch watch) {}
+
+  Attachment(DefaultSupervisor sup, AttachSpec spec) {
+    this.sup = sup;
+    this.spec = spec;
+    this.name = spec.name();
+    this.table = sup.backend.processTable();
+    this.watcher = sup.backend.exitWatcher().orElse(null);
+    this.since = sup.wallNow();
+    this.status = snapshot();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public AttachSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public AttachStatus status() {
+    return status;
+  }
+
+  @Override
+  public CompletionStage<AttachStatus> rescan() {
+    CompletableFuture<AttachStatus> done = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      scan();
+      done.complete(status);
+    });
+    return done;
+  }
+
+  @Override
+  public Optional<ProcessSample> sample() {
+    long[] pids = current.stream().mapToLong(m -> m.entry.pid()).toArray();
+    Optional<ProcessSampler> sampler = sup.backend.sampler();
+    if (pids.length == 0 || sampler.isEmpty()) {
+      return Optional.empty();
+    }
+    ProcessSample next = sampler.get().sampleGroup(pids, ProcessSampler.DEFAULT_FIELDS, lastSample);
+    lastSample = next;
+    return Optional.of(next);
+  }
+
+  @Override
+  public int signal(Signal signal) {
+    if (!spec.allowSignals()) {
+      throw new IllegalStateException("attachment '" + name + "' does not allow signals (AttachSpec allowSignals is false)");
+    }
+    if (closed) {
+      throw new IllegalStateException("attachment '" + name + "' is detached");
+    }
+    if (watcher == null) {
+      throw new UnsupportedOperationException("attachment '" + name + "': backend " + sup.backend.name()
+          + " cannot signal a process it did not start through a pidfd");
+    }
+    int sent = 0;
+    for (Match m : current) {
+      if (m.watch != null && m.watch.signal(signal)) {
+        sent++;
+        log.atWarn().addKeyValue("process", name).addKeyValue("pid", m.entry.pid())
+            .log("Sent {} to attached process {} (pid {}), as the application asked", signal, name, m.entry.pid());
+      }
+    }
+    return sent;
+  }
+
+  // --- supervision thread -------------------------------------------------------------------
+
+  /** The first look, right after the attachment was made. */
+  void begin() {
+    scan();
+  }
+
+  /** Looks for the target, watches new matches, updates the state, and schedules the next look. */
+  private void scan() {
+    if (detached) {
+      return;
+    }
+    boolean first = !scannedOnce;
+    scannedOnce = true;
+    List<ProcessEntry> candidates = new ArrayList<>();
+    String error = null;
+    String found;
+    try {
+      found = candidates(candidates, first);
+    } catch (UncheckedIOException | IllegalStateException e) {
+      error = e.getMessage();
+      found = error;
+    } catch (RuntimeException e) {
+      error = "cannot look for " + spec.target() + ": " + e;
+      found = error;
+    }
+    List<SupervisorEvent> pending = new ArrayList<>();
+    for (ProcessEntry e : candidates) {
+      if (matches.containsKey(e.pid()) && matches.get(e.pid()).entry.sameProcess(e)) {
+        continue;
+      }
+      if (matches.containsKey(e.pid())) {
+        lost(matches.get(e.pid()).entry); // the pid now names a later process: the one we watched is gone
+      }
+      try {
+        watch(e, pending);
+      } catch (RuntimeException ex) {
+        error = "cannot watch pid " + e.pid() + ": " + ex.getMessage();
+        log.atWarn().addKeyValue("process", name).log("Attachment {}: {}", name, error, ex);
+      }
+    }
+    update(error, found, pending);
+    scheduleRescan();
+  }
+
+  /** Fills {@code out} with what the target names now; returns what was found, for the status. */
+  private String candidates(List<ProcessEntry> out, boolean first) {
+    AttachSpec.Target t = spec.target();
+    if (t instanceof AttachSpec.Target.Pid p) {
+      if (first) {
+        table.get(p.pid()).ifPresent(out::add);
+      }
+      return out.isEmpty() && first ? "no process has pid " + p.pid() : "pid " + p.pid();
+    }
+    if (t instanceof AttachSpec.Target.PidFile f) {
+      long pid = readPidFile(f.path());
+      if (pid < 0) {
+        return "pid file " + f.path() + " does not exist";
+      }
+      table.get(pid).ifPresent(out::add);
+      return out.isEmpty() ? "pid file " + f.path() + " names pid " + pid + ", which is not running" : "pid " + pid + " from " + f.path();
+    }
+    if (t instanceof AttachSpec.Target.ExactName n) {
+      for (ProcessEntry e : table.list()) {
+        if (e.pid() != SELF && (e.name().equals(n.name()) || argv0Name(e.arguments()).equals(n.name()))) {
+          out.add(e);
+        }
+      }
+      return out.size() + (out.size() == 1 ? " process" : " processes") + " named '" + n.name() + "'";
+    }
+    Pattern pattern = ((AttachSpec.Target.CommandLine) t).pattern();
+    for (ProcessEntry e : table.list()) {
+      if (e.pid() != SELF && !e.arguments().isEmpty() && pattern.matcher(e.arguments()).find()) {
+        out.add(e);
+      }
+    }
+    return out.size() + (out.size() == 1 ? " process matches" : " processes match") + " /" + pattern.pattern() + "/";
+  }
+
+  /** The pid in the file, -1 if the file does not exist. @throws IllegalStateException naming file and content otherwise */
+  static long readPidFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return -1;
+    } catch (AccessDeniedException e) {
+      throw new IllegalStateException("pidFile " + file + " cannot be read: permission denied");
+    } catch (IOException e) {
+      throw new IllegalStateException("pidFile " + file + " cannot be read: " + e);
+    }
+    String line = text.strip().lines().findFirst().orElse("").strip();
+    long pid;
+    try {
+      pid = Long.parseLong(line);
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("pidFile " + file + " does not hold a pid: '" + abbreviate(line) + "'");
+    }
+    if (pid <= 1) {
+      throw new IllegalStateException("pidFile " + file + " holds pid " + pid + "; a pid must be greater than 1");
+    }
+    return pid;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+  }
+
+  private static String argv0Name(String arguments) {
+    int space = arguments.indexOf(' ');
+    String argv0 = space < 0 ? arguments : arguments.substring(0, space);
+    return argv0.substring(argv0.lastIndexOf('/') + 1);
+  }
+
+  private void watch(ProcessEntry e, List<SupervisorEvent> pending) {
+    ExitWatcher.Watch w = null;
+    if (watcher != null) {
+      Optional<ExitWatcher.Watch> opened = watcher.watch(e, () -> sup.onLoop(() -> lost(e)));
+      if (opened.isEmpty()) {
+        return; // exited between the listing and the watch: never found
+      }
+      w = opened.get();
+    }
+    MatchedProcess info = new MatchedProcess(e.pid(), e.startTime(), e.name(), e.arguments());
+    matches.put(e.pid(), new Match(e, info, w));
+    publishMatches();
+    log.atInfo().addKeyValue("process", name).addKeyValue("pid", e.pid())
+        .log("Attachment {} found pid {} ({})", name, e.pid(), e.name());
+    pending.add(new SupervisorEvent.AttachedFound(name, sup.wallNow(), info));
+    if (watcher == null && pollTimer == null) {
+      schedulePoll();
+    }
+  }
+
+  /** A matched process has exited. */
+  private void lost(ProcessEntry e) {
+    Match m = matches.get(e.pid());
+    if (detached || m == null || !m.entry.sameProcess(e)) {
+      return;
+    }
+    matches.remove(e.pid());
+    publishMatches();
+    if (m.watch != null) {
+      m.watch.close();
+    }
+    exits++;
+    lastExit = sup.wallNow();
+    log.atInfo().addKeyValue("process", name).addKeyValue("pid", e.pid())
+        .log("Attachment {}: pid {} ({}) exited", name, e.pid(), e.name());
+    List<SupervisorEvent> pending = new ArrayList<>();
+    pending.add(new SupervisorEvent.AttachedLost(name, lastExit, m.info));
+    update(null, "pid " + e.pid() + " exited", pending);
+    if (spec.target() instanceof AttachSpec.Target.Pid) {
+      return;
+    }
+    // whoever restarts it may take a moment: look at once, then after 100 ms, 200 ms, ... up to the interval
+    followUp = FIRST_FOLLOW_UP;
+    sup.onLoopLater(this::scan);
+  }
+
+  /**
+   * Sets state and message and the status snapshot, then publishes {@code pending} (found and lost
+   * processes) and the state change, in that order: a listener told of an event reads a status that
+   * already includes it.
+   */
+  private void update(@Nullable String error, String found, List<SupervisorEvent> pending) {
+    AttachState next = !matches.isEmpty() ? AttachState.RUNNING
+        : error != null ? AttachState.ERROR
+        : exits > 0 ? AttachState.STOPPED
+        : AttachState.NOT_FOUND;
+    String nextMessage = error != null ? error : found;
+    if (next != state) {
+      AttachState from = state;
+      state = next;
+      since = sup.wallNow();
+      message = nextMessage;
+      if (next == AttachState.ERROR) {
+        log.atWarn().addKeyValue("process", name).log("Attachment {}: {}", name, nextMessage);
+      } else {
+        log.atInfo().addKeyValue("process", name).log("Attachment {} is {}: {}", name, next, nextMessage);
+      }
+      status = snapshot();
+      pending.forEach(sup::publish);
+      sup.publish(new SupervisorEvent.AttachStateChanged(name, since, from, next, nextMessage));
+      return;
+    }
+    message = nextMessage;
+    status = snapshot();
+    pending.forEach(sup::publish);
+  }
+
+  /** For {@link #sample()} and {@link #signal}; the status snapshot follows in {@link #update}. */
+  private void publishMatches() {
+    current = List.copyOf(matches.values());
+  }
+
+  private AttachStatus snapshot() {
+    List<MatchedProcess> ps = new ArrayList<>();
+    for (Match m : matches.values()) {
+      ps.add(m.info);
+    }
+    ps.sort(Comparator.comparing(MatchedProcess::startTime).thenComparingLong(MatchedProcess::pid));
+    return new AttachStatus(name, state, ps, message, since, lastExit, exits);
+  }
+
+  private void scheduleRescan() {
+    if (rescanTimer != null) {
+      rescanTimer.cancel();
+      rescanTimer = null;
+    }
+    if (detached || spec.target() instanceof AttachSpec.Target.Pid) {
+      return; // a pid names one process: there is never anything new to find
+    }
+    Duration delay = spec.rescanInterval();
+    if (followUp != null) {
+      if (followUp.compareTo(delay) < 0) {
+        delay = followUp;
+        followUp = followUp.multipliedBy(2);
+      } else {
+        followUp = null;
+      }
+    }
+    rescanTimer = sup.schedule(delay, this::scan);
+  }
+
+  /** Without an exit watcher: check every match's liveness by its pid and start time. */
+  private void schedulePoll() {
+    pollTimer = sup.schedule(spec.exitPollInterval(), () -> {
+      pollTimer = null;
+      if (detached) {
+        return;
+      }
+      for (Match m : List.copyOf(matches.values())) {
+        Optional<ProcessEntry> now;
+        try {
+          now = table.get(m.entry.pid());
+        } catch (RuntimeException e) {
+          log.atDebug().addKeyValue("process", name).log("Liveness check of pid {} failed", m.entry.pid(), e);
+          continue;
+        }
+        if (now.isEmpty() || !now.get().sameProcess(m.entry)) {
+          lost(m.entry);
+        }
+      }
+      if (!matches.isEmpty() && pollTimer == null) {
+        schedulePoll();
+      }
+    });
+  }
+
+  /** Stops watching; leaves the processes alone. */
+  void detach() {
+    if (detached) {
+      return;
+    }
+    detached = true;
+    closed = true;
+    if (rescanTimer != null) {
+      rescanTimer.cancel();
+      rescanTimer = null;
+    }
+    if (pollTimer != null) {
+      pollTimer.cancel();
+      pollTimer = null;
+    }
+    for (Match m : matches.values()) {
+      if (m.watch != null) {
+        m.watch.close();
+      }
+    }
+    matches.clear();
+    publishMatches();
+    status = snapshot();
+    log.atInfo().addKeyValue("process", name).log("Detached {}", name);
+  }
+
+  @Override
+  public String toString() {
+    AttachStatus s = status;
+    return "AttachedProcess{" + name + ", " + spec.target() + ", " + s.state() + ", pids " + java.util.Arrays.toString(s.pids()) + "}";
+  }
+}

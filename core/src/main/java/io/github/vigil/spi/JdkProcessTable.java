@@ -1,0 +1,59 @@
+package io.github.vigil.spi;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The portable {@link ProcessTable}, on {@link ProcessHandle}: pid, start time, the executable's
+ * file name and the command line as the JDK reports them. Processes whose start time the JDK cannot
+ * tell are left out (they could not be told apart from a later process with the same pid). Where
+ * the JDK does not know a process's command line (e.g. another user's process on some systems),
+ * it is empty and only its name can match.
+ *
+ * <p>Thread-safe and stateless.
+ */
+public final class JdkProcessTable implements ProcessTable {
+
+  /** The one instance. */
+  public static final JdkProcessTable INSTANCE = new JdkProcessTable();
+
+  private JdkProcessTable() {}
+
+  @Override
+  public List<ProcessEntry> list() {
+    List<ProcessEntry> all = new ArrayList<>();
+    try (Stream<ProcessHandle> s = ProcessHandle.allProcesses()) {
+      s.forEach(h -> entry(h).ifPresent(all::add));
+    }
+    return all;
+  }
+
+  @Override
+  public Optional<ProcessEntry> get(long pid) {
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).flatMap(JdkProcessTable::entry);
+  }
+
+  private static Optional<ProcessEntry> entry(ProcessHandle h) {
+    ProcessHandle.Info info = h.info();
+    Optional<Instant> start = info.startInstant();
+    if (start.isEmpty()) {
+      return Optional.empty();
+    }
+    String command = info.command().orElse("");
+    String name = command.isEmpty() ? "" : fileName(command);
+    String line = info.commandLine().orElse("");
+    if (line.isEmpty() && !command.isEmpty()) {
+      line = command + info.arguments().map(a -> a.length == 0 ? "" : " " + String.join(" ", a)).orElse("");
+    }
+    return Optional.of(new ProcessEntry(h.pid(), start.get(), name, line));
+  }
+
+  private static String fileName(String path) {
+    Path p = Path.of(path).getFileName();
+    return p == null ? path : p.toString();
+  }
+}

@@ -1,0 +1,88 @@
+package io.github.vigil.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process that is not a child of this JVM: {@code /bin/sh} (a child) starts the program in the
+ * background and waits for it, so the program's parent is that shell, and the shell reaps it when it
+ * dies (no zombie, no orphan adopted by this JVM even when the JVM is a child subreaper). The
+ * program's path reaches the shell through the environment, so the shell's own command line never
+ * matches a pattern meant for the program.
+ *
+ * <p>{@link #close()} kills both; tests use it in try-with-resources.
+ */
+public final class Outsider implements AutoCloseable {
+  private final Process shell;
+  private final long pid;
+
+  private Outsider(Process shell, long pid) {
+    this.shell = shell;
+    this.pid = pid;
+  }
+
+  /** Starts {@code program 1000} (a sleep under some name) as a grandchild; returns once its pid is known. */
+  public static Outsider start(Path program) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "\"$VIGIL_TEST_PROGRAM\" 1000 </dev/null >/dev/null 2>&1 & echo $!; wait");
+    pb.environment().put("VIGIL_TEST_PROGRAM", program.toString());
+    pb.redirectErrorStream(true);
+    Process sh = pb.start();
+    String line = new BufferedReader(new InputStreamReader(sh.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    if (line == null) {
+      sh.destroyForcibly();
+      throw new IOException("the launcher shell printed no pid");
+    }
+    return new Outsider(sh, Long.parseLong(line.trim()));
+  }
+
+  /**
+   * A copy of {@code sleep} at {@code dir/relative}, so a sleep runs under a name or command line
+   * of the test's choosing (its {@code comm} is the file name, at most 15 bytes).
+   */
+  public static Path sleepAs(Path dir, String relative) throws IOException {
+    Path copy = dir.resolve(relative);
+    Files.createDirectories(copy.getParent());
+    Path sleep = Files.isExecutable(Path.of("/bin/sleep")) ? Path.of("/bin/sleep") : Path.of("/usr/bin/sleep");
+    Files.copy(sleep, copy);
+    if (!copy.toFile().setExecutable(true)) {
+      throw new IOException("cannot make " + copy + " executable");
+    }
+    return copy;
+  }
+
+  /** The program's pid. */
+  public long pid() {
+    return pid;
+  }
+
+  /** The program's parent pid from {@code /proc}, if it still runs. */
+  public Optional<Long> parentPid() {
+    return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid);
+  }
+
+  /** SIGKILL to the program (after checking, as the JDK does, that the pid still names it). */
+  public boolean kill() {
+    return ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);
+  }
+
+  /** Waits until the launcher shell, which waits for the program, has ended. */
+  public boolean awaitGone(Duration timeout) throws InterruptedException {
+    return shell.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    kill();
+    if (!shell.waitFor(10, TimeUnit.SECONDS)) {
+      shell.destroyForcibly();
+      shell.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package io.github.vigil.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.vigil.AttachSpec;
+import io.github.vigil.AttachState;
+import io.github.vigil.AttachStatus;
+import io.github.vigil.AttachedProcess;
+import io.github.vigil.ProcessSample;
+import io.github.vigil.Signal;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.Outsider;
+import io.github.vigil.testing.Processes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attaching to processes Vigil did not start, on the Linux backend: real processes that are not
+ * children of this JVM (a shell child starts each and waits for it), killed for real. Exits are seen
+ * through pidfds on the backend's event loop; rescans are set long where a test must show that the
+ * pidfd, not a rescan, saw the exit.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(120)
+class AttachTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final long SELF = ProcessHandle.current().pid();
+
+  @TempDir
+  Path dir;
+  private Supervisor supervisor;
+  private final EventRecorder events = new EventRecorder();
+  private String nonce;
+
+  @BeforeEach
+  void setUp() {
+    supervisor = Supervisor.builder().name("attach-test").backend("linux").build();
+    supervisor.subscribe(events);
+    nonce = HexFormat.of().formatHex(ThreadLocalRandom.current().nextLong() > 0 ? new byte[] {1, 2, 3} : new byte[] {4, 5, 6})
+        + Long.toHexString(System.nanoTime() & 0xffffffL);
+  }
+
+  @AfterEach
+  void tearDown() {
+    supervisor.close();
+  }
+
+  /** A sleep whose command line is {@code .../trader_tools/account001-NONCE 1000}. */
+  private Path trader() throws IOException {
+    Path p = dir.resolve("trader_tools").resolve("account001-" + nonce);
+    return Files.exists(p) ? p : Outsider.sleepAs(dir, "trader_tools/account001-" + nonce);
+  }
+
+  @Test
+  void deathOfANonChildIsSeenThroughItsPidfdWithinASecondAndItsReplacementIsPickedUp() throws Exception {
+    Path program = trader();
+    try (Outsider first = Outsider.start(program)) {
+      assertThat(first.parentPid()).as("the target is not a child of this JVM").isPresent().get().isNotEqualTo(SELF);
+      AttachedProcess trader = supervisor.attach(AttachSpec.builder("trader")
+          .commandLine("trader_tools.*account001-" + nonce).type(AttachSpec.Type.TRADER).account("account001")
+          .rescanInterval(Duration.ofMinutes(10)) // only the pidfd can see the exit, only the follow-up scans the replacement
+          .build());
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == first.pid(), 1, WAIT);
+      assertEquals(AttachState.RUNNING, trader.status().state());
+      assertThat(trader.status().pids()).containsExactly(first.pid());
+      assertThat(trader.spec().labels()).containsEntry("type", "TRADER").containsEntry("account", "account001");
+
+      long killed = System.nanoTime();
+      assertThat(first.kill()).isTrue();
+      events.await(SupervisorEvent.AttachedLost.class, e -> e.lost().pid() == first.pid(), 1, WAIT);
+      long seenMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+      assertThat(seenMillis).as("kill to AttachedLost, in ms").isLessThan(1000);
+      events.awaitAttach("trader", AttachState.STOPPED, 1, WAIT);
+      assertThat(trader.status().lastExitTime()).isPresent();
+      assertThat(trader.status().exits()).isEqualTo(1);
+
+      try (Outsider second = Outsider.start(program)) { // restarted by someone else
+        events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == second.pid(), 1, WAIT);
+        events.awaitAttach("trader", AttachState.RUNNING, 2, WAIT);
+        assertThat(trader.status().pids()).containsExactly(second.pid());
+        assertThat(trader.status().processes().get(0).commandLine()).contains("account001-" + nonce);
+      }
+      List<AttachState> states = events.of(SupervisorEvent.AttachStateChanged.class, "trader").stream()
+          .map(SupervisorEvent.AttachStateChanged::to).toList();
+      assertThat(states).startsWith(AttachState.RUNNING, AttachState.STOPPED, AttachState.RUNNING);
+    }
+  }
+
+  @Test
+  void pidFileIsReadAgainWhenTheProcessItNamesExits() throws Exception {
+    Path program = Outsider.sleepAs(dir, "feed-" + nonce);
+    Path pidFile = dir.resolve("feed.pid");
+    AttachedProcess feed = supervisor.attach(AttachSpec.builder("feed").pidFile(pidFile).type(AttachSpec.Type.QUOTE)
+        .rescanInterval(Duration.ofMillis(200)).build());
+    AttachStatus missing = feed.rescan().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertEquals(AttachState.NOT_FOUND, missing.state());
+    assertThat(missing.message()).contains(pidFile.toString()).contains("does not exist");
+    try (Outsider first = Outsider.start(program)) {
+      Files.writeString(pidFile, first.pid() + "\n");
+      events.awaitAttach("feed", AttachState.RUNNING, 1, WAIT);
+      assertThat(feed.status().pids()).containsExactly(first.pid());
+      first.kill();
+      events.await(SupervisorEvent.AttachedLost.class, e -> e.lost().pid() == first.pid(), 1, WAIT);
+      events.awaitAttach("feed", AttachState.STOPPED, 1, WAIT);
+      assertThat(first.awaitGone(WAIT)).isTrue();
+      assertThat(feed.rescan().toCompletableFuture().get(20, TimeUnit.SECONDS).message())
+          .as("a stale pid file").contains("names pid " + first.pid()).contains("not running");
+      try (Outsider second = Outsider.start(program)) {
+        Files.writeString(pidFile, second.pid() + "\n");
+        events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == second.pid(), 1, WAIT);
+        assertEquals(AttachState.RUNNING, feed.status().state());
+        assertThat(feed.status().pids()).containsExactly(second.pid());
+      }
+    }
+  }
+
+  @Test
+  void malformedPidFileIsAnErrorNamingFileAndContentUntilItIsFixed() throws Exception {
+    Path pidFile = dir.resolve("bad.pid");
+    Files.writeString(pidFile, "not-a-pid\n");
+    AttachedProcess bad = supervisor.attach(AttachSpec.builder("bad").pidFile(pidFile).rescanInterval(Duration.ofMillis(100)).build());
+    events.awaitAttach("bad", AttachState.ERROR, 1, WAIT);
+    assertThat(bad.status().message()).contains("pidFile " + pidFile).contains("'not-a-pid'");
+    Files.writeString(pidFile, "1\n");
+    assertThat(Processes.eventually(WAIT, () -> bad.status().message().contains("holds pid 1"))).isTrue();
+    try (Outsider o = Outsider.start(Outsider.sleepAs(dir, "ok-" + nonce))) {
+      Files.writeString(pidFile, Long.toString(o.pid()));
+      events.awaitAttach("bad", AttachState.RUNNING, 1, WAIT);
+    }
+  }
+
+  @Test
+  void exactNameMatchesEveryProcessOfThatNameAndIsReportedAsMany() throws Exception {
+    String name = "vg" + nonce; // at most 15 bytes: the kernel's comm
+    assertThat(name.length()).isLessThanOrEqualTo(15);
+    Path program = Outsider.sleepAs(dir, "bin/" + name);
+    try (Outsider a = Outsider.start(program); Outsider b = Outsider.start(program); Outsider c = Outsider.start(program)) {
+      AttachedProcess group = supervisor.attach(AttachSpec.builder("group").processName(name).rescanInterval(Duration.ofMillis(200)).build());
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.process().equals("group"), 3, WAIT);
+      AttachStatus s = group.status();
+      assertEquals(AttachState.RUNNING, s.state());
+      assertThat(Arrays.stream(s.pids()).boxed().toList()).containsExactlyInAnyOrder(a.pid(), b.pid(), c.pid());
+      assertThat(s.processes()).allSatisfy(p -> assertThat(p.processName()).isEqualTo(name));
+      assertThat(s.message()).isEqualTo("3 processes named '" + name + "'");
+
+      ProcessSample sample = group.sample().orElseThrow();
+      assertThat(sample.memberPids()).containsExactlyInAnyOrder(a.pid(), b.pid(), c.pid());
+      assertThat(sample.processes()).hasValue(3);
+
+      b.kill();
+      events.await(SupervisorEvent.AttachedLost.class, e -> e.lost().pid() == b.pid(), 1, WAIT);
+      assertThat(Processes.eventually(WAIT, () -> group.status().pids().length == 2)).isTrue();
+      assertEquals(AttachState.RUNNING, group.status().state());
+      assertThat(Arrays.stream(group.status().pids()).boxed().toList()).containsExactlyInAnyOrder(a.pid(), c.pid());
+
+      try (Outsider d = Outsider.start(program)) {
+        events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == d.pid(), 1, WAIT);
+        assertThat(group.status().pids()).hasSize(3);
+      }
+    }
+  }
+
+  @Test
+  void notFoundThenRunningWhenTheProcessAppearsLater() throws Exception {
+    Path program = trader();
+    AttachedProcess later = supervisor.attach(AttachSpec.builder("later").commandLine("trader_tools/account001-" + nonce + " ")
+        .rescanInterval(Duration.ofMillis(200)).build());
+    AttachStatus first = later.rescan().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertEquals(AttachState.NOT_FOUND, first.state());
+    assertThat(first.pids()).isEmpty();
+    assertThat(later.sample()).isEmpty();
+    try (Outsider o = Outsider.start(program)) {
+      events.awaitAttach("later", AttachState.RUNNING, 1, WAIT);
+      assertThat(later.status().pids()).containsExactly(o.pid());
+      List<SupervisorEvent.AttachStateChanged> changes = events.of(SupervisorEvent.AttachStateChanged.class, "later");
+      assertThat(changes).first().satisfies(c -> {
+        assertEquals(AttachState.NOT_FOUND, c.from());
+        assertEquals(AttachState.RUNNING, c.to());
+      });
+    }
+  }
+
+  @Test
+  void aPidNamesOneProcessOnlyAndIsNeverSignalledOrReaped() throws Exception {
+    Path program = Outsider.sleepAs(dir, "one-" + nonce);
+    try (Outsider o = Outsider.start(program)) {
+      AttachedProcess one = supervisor.attach(AttachSpec.builder("one").pid(o.pid()).build());
+      events.awaitAttach("one", AttachState.RUNNING, 1, WAIT);
+      assertThatThrownBy(() -> one.signal(Signal.SIGTERM)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("allowSignals");
+      assertThat(supervisor.detach("one")).isTrue();
+      events.await(SupervisorEvent.Detached.class, e -> e.process().equals("one"), 1, WAIT);
+      assertThat(ProcessHandle.of(o.pid()).map(ProcessHandle::isAlive)).as("detach leaves it alone").hasValue(true);
+      assertThat(supervisor.attached("one")).isEmpty();
+
+      AttachedProcess again = supervisor.attach(AttachSpec.builder("one-again").pid(o.pid()).build());
+      events.awaitAttach("one-again", AttachState.RUNNING, 1, WAIT);
+      o.kill();
+      events.awaitAttach("one-again", AttachState.STOPPED, 1, WAIT);
+      assertThat(again.status().message()).isEqualTo("pid " + o.pid() + " exited");
+    }
+  }
+
+  @Test
+  void signalsGoThroughThePidfdOnlyWhenAllowed() throws Exception {
+    try (Outsider o = Outsider.start(Outsider.sleepAs(dir, "sig-" + nonce))) {
+      AttachedProcess p = supervisor.attach(AttachSpec.builder("sig").pid(o.pid()).allowSignals().build());
+      events.awaitAttach("sig", AttachState.RUNNING, 1, WAIT);
+      assertEquals(1, p.signal(Signal.SIGTERM));
+      events.await(SupervisorEvent.AttachedLost.class, e -> e.process().equals("sig"), 1, WAIT);
+      assertThat(o.awaitGone(WAIT)).isTrue();
+      assertEquals(0, p.signal(Signal.SIGTERM), "nothing left to signal");
+    }
+  }
+
+  @Test
+  void namesAreSharedWithRegisteredProcesses() throws Exception {
+    supervisor.attach(AttachSpec.builder("shared").commandLine("no-such-process-" + nonce).build());
+    assertThatThrownBy(() -> supervisor.attach(AttachSpec.builder("shared").pid(2).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'shared'");
+    assertThatThrownBy(() -> supervisor.register(io.github.vigil.ProcessSpec.builder("shared").command("/bin/true").build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'shared'");
+  }
+
+  @Test
+  void noDescriptorIsLeftOpenAndNoThreadIsAddedPerProcess() throws Exception {
+    Path program = Outsider.sleepAs(dir, "bin/vf" + nonce);
+    supervisor.attach(AttachSpec.builder("warm").commandLine("no-such-process-" + nonce).build()).rescan().toCompletableFuture().get();
+    long pidfdsBefore = pidfds();
+    int threadsBefore = Thread.activeCount();
+    Outsider[] many = new Outsider[20];
+    try {
+      for (int i = 0; i < many.length; i++) {
+        many[i] = Outsider.start(program);
+      }
+      AttachedProcess all = supervisor.attach(AttachSpec.builder("many").processName("vf" + nonce).build());
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.process().equals("many"), many.length, WAIT);
+      assertThat(pidfds() - pidfdsBefore).as("one pidfd per watched process").isEqualTo(many.length);
+      assertThat(Thread.activeCount() - threadsBefore).as("threads added for 20 watched processes").isLessThanOrEqualTo(0);
+      for (int i = 0; i < 10; i++) {
+        many[i].kill();
+      }
+      events.await(SupervisorEvent.AttachedLost.class, e -> e.process().equals("many"), 10, WAIT);
+      assertThat(Processes.eventually(WAIT, () -> all.status().pids().length == 10)).isTrue();
+      supervisor.detach("many");
+      assertThat(Processes.eventually(WAIT, () -> pidfds() == pidfdsBefore)).as("pidfds closed on exit and detach").isTrue();
+    } finally {
+      for (Outsider o : many) {
+        if (o != null) {
+          o.close();
+        }
+      }
+    }
+  }
+
+  private static long pidfds() {
+    try (var s = Files.list(Path.of("/proc/self/fd"))) {
+      return s.filter(p -> {
+        try {
+          return Files.readSymbolicLink(p).toString().contains("pidfd");
+        } catch (IOException e) {
+          return false;
+        }
+      }).count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
