@@ -1,5 +1,6 @@
 package io.github.vigil.micrometer;
 
+import io.github.vigil.AttachState;
 import io.github.vigil.CheckResult;
 import io.github.vigil.ExitCause;
 import io.github.vigil.HealthState;
@@ -53,20 +54,20 @@ final class MeterCatalog {
     r.gauge("vigil.process.cpu.usage", "CPU use of the process tree over the last sampling interval, 1 = one core busy",
         null, t, ProcessProbe::cpuUsage);
     String mem = "Memory of the process tree by type: resident, virtual, swapped, proportional (PSS)";
-    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("type", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT));
-    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("type", "virtual"), p -> p.gauge(Field.MEMORY_VIRTUAL));
-    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("type", "swapped"), p -> p.gauge(Field.MEMORY_SWAPPED));
-    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("type", "proportional"),
+    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT));
+    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "virtual"), p -> p.gauge(Field.MEMORY_VIRTUAL));
+    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "swapped"), p -> p.gauge(Field.MEMORY_SWAPPED));
+    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "proportional"),
         p -> p.gauge(Field.MEMORY_PROPORTIONAL));
     String io = "Bytes the process tree read from and wrote to storage";
     r.counter("vigil.process.io", io, BaseUnits.BYTES, t.and("direction", "read"), p -> p.total(Field.READ_BYTES));
     r.counter("vigil.process.io", io, BaseUnits.BYTES, t.and("direction", "write"), p -> p.total(Field.WRITE_BYTES));
     String faults = "Page faults of the process tree: major (needing I/O) and minor";
-    r.counter("vigil.process.page.faults", faults, null, t.and("type", "major"), p -> p.total(Field.MAJOR_FAULTS));
-    r.counter("vigil.process.page.faults", faults, null, t.and("type", "minor"), p -> p.total(Field.MINOR_FAULTS));
+    r.counter("vigil.process.page.faults", faults, null, t.and("fault", "major"), p -> p.total(Field.MAJOR_FAULTS));
+    r.counter("vigil.process.page.faults", faults, null, t.and("fault", "minor"), p -> p.total(Field.MINOR_FAULTS));
     String cs = "Context switches of the process tree: voluntary and nonvoluntary";
-    r.counter("vigil.process.context.switches", cs, null, t.and("type", "voluntary"), p -> p.total(Field.VOLUNTARY_SWITCHES));
-    r.counter("vigil.process.context.switches", cs, null, t.and("type", "nonvoluntary"),
+    r.counter("vigil.process.context.switches", cs, null, t.and("ctxswitchtype", "voluntary"), p -> p.total(Field.VOLUNTARY_SWITCHES));
+    r.counter("vigil.process.context.switches", cs, null, t.and("ctxswitchtype", "nonvoluntary"),
         p -> p.total(Field.INVOLUNTARY_SWITCHES));
     r.gauge("vigil.process.files.open", "Open file descriptors of the process tree", BaseUnits.FILES, t,
         p -> p.gauge(Field.OPEN_FDS));
@@ -122,8 +123,30 @@ final class MeterCatalog {
       r.gauge("vigil.process.thread.states", "Threads of the process tree by scheduler state", null,
           t.and("state", lower(s)), p -> p.threads(s));
     }
-    r.gauge("vigil.process.up", "1 when the process is RUNNING (up past its startup grace), else 0", null, t,
+    r.gauge("vigil.process.up",
+        "1 when the process is RUNNING (a supervised one past its startup grace, an attached one found alive), else 0", null, t,
         ProcessProbe::up);
+    r.timeGauge("vigil.process.uptime", "How long the current run (or the oldest attached process) has been up", t,
+        TimeUnit.SECONDS, ProcessProbe::uptimeSeconds);
+    if (r.probe.source.attachment() != null) {
+      attached(r, t);
+    } else {
+      supervised(r, t);
+    }
+  }
+
+  /** Meters of an attachment: processes Vigil did not start and only watches. */
+  private static void attached(Registrar r, Tags t) {
+    for (AttachState s : AttachState.values()) {
+      r.gauge("vigil.attached.state", "1 for the state the attachment is in, 0 for the others", null,
+          t.and("state", lower(s)), p -> p.inAttachState(s));
+    }
+    r.counter("vigil.attached.exits", "Matched processes seen to exit since the attachment was made", null, t,
+        ProcessProbe::attachedExits);
+  }
+
+  /** Meters of a supervised process: lifecycle, restarts, health. */
+  private static void supervised(Registrar r, Tags t) {
     for (ProcessState s : ProcessState.values()) {
       r.gauge("vigil.process.state", "1 for the lifecycle state the process is in, 0 for the others", null,
           t.and("state", lower(s)), p -> p.inState(s));
@@ -142,8 +165,6 @@ final class MeterCatalog {
         ProcessProbe::lastExitCode);
     r.gauge("vigil.process.last.exit.signal", "Signal that ended the last run; NaN when none did", null, t,
         ProcessProbe::lastExitSignal);
-    r.timeGauge("vigil.process.uptime", "How long the current run has been up", t, TimeUnit.SECONDS,
-        ProcessProbe::uptimeSeconds);
     for (String check : r.probe.source.healthCheckNames()) {
       for (CheckResult.Status result : CheckResult.Status.values()) {
         Timer timer = Timer.builder("vigil.health.check.duration")

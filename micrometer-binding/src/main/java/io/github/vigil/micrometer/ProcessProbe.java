@@ -1,5 +1,7 @@
 package io.github.vigil.micrometer;
 
+import io.github.vigil.AttachState;
+import io.github.vigil.AttachedProcess;
 import io.github.vigil.CheckResult;
 import io.github.vigil.ExitCause;
 import io.github.vigil.ExitInfo;
@@ -9,7 +11,7 @@ import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSample.Field;
 import io.github.vigil.ProcessSample.RunState;
 import io.github.vigil.ProcessState;
-import io.github.vigil.ProcessStatus;
+import io.github.vigil.ProcessController;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,8 +114,8 @@ final class ProcessProbe {
   /** Called by the cache, at most once per process per interval: reads the operating system. */
   Reading load() {
     counters.samples.increment();
-    ProcessStatus status = source.status();
-    boolean active = status.state().isActive();
+    boolean active = source.active();
+    Instant started = source.runStartedAt();
     ProcessSample sample = null;
     try {
       Optional<ProcessSample> s = source.sample();
@@ -126,14 +128,13 @@ final class ProcessProbe {
       } else if (s.isPresent()) {
         sample = s.get();
       } else if (active) {
-        status = source.status(); // it may have ended between the two reads: then nothing is alive
-        active = status.state().isActive();
+        active = source.active(); // it may have ended between the two reads: then nothing is alive
       }
     } catch (RuntimeException e) {
       counters.errors.increment();
       log.atDebug().addKeyValue("process", name).setCause(e).log("Sampling process {} failed", name);
     }
-    absorb(sample, status);
+    absorb(sample, active, started);
     harvestHealthResults();
     return new Reading(sample, active);
   }
@@ -175,14 +176,13 @@ final class ProcessProbe {
   }
 
   /** Folds a sample into the monotonic counters: a new run or a descendant that ended never makes them go down. */
-  private synchronized void absorb(@Nullable ProcessSample sample, ProcessStatus status) {
+  private synchronized void absorb(@Nullable ProcessSample sample, boolean active, @Nullable Instant started) {
     if (sample == null) {
-      if (!status.state().isActive()) {
+      if (!active) {
         endRun();
       }
       return;
     }
-    Instant started = status.startedAt();
     if (sample.pid() != runPid || (started != null && !started.equals(runStartedAt))) {
       endRun();
       runPid = sample.pid();
@@ -298,29 +298,48 @@ final class ProcessProbe {
   // status-based gauges read the status live: it costs no system call, and alerts on "up" should not lag
 
   double up() {
-    return source.status().state() == ProcessState.RUNNING ? 1 : 0;
+    return source.up() ? 1 : 0;
+  }
+
+  /** The controller of a supervised process; only its meters call this. */
+  private ProcessController controller() {
+    ProcessController c = source.controller();
+    if (c == null) {
+      throw new IllegalStateException("not a supervised process: " + name);
+    }
+    return c;
+  }
+
+  double inAttachState(AttachState state) {
+    AttachedProcess a = source.attachment();
+    return a != null && a.status().state() == state ? 1 : 0;
+  }
+
+  double attachedExits() {
+    AttachedProcess a = source.attachment();
+    return a == null ? Double.NaN : a.status().exits();
   }
 
   double inState(ProcessState state) {
-    return source.status().state() == state ? 1 : 0;
+    return controller().status().state() == state ? 1 : 0;
   }
 
   double inHealth(HealthState health) {
-    return source.status().health() == health ? 1 : 0;
+    return controller().status().health() == health ? 1 : 0;
   }
 
   double lastExitCode() {
-    ExitInfo e = source.status().lastExit();
+    ExitInfo e = controller().status().lastExit();
     return e != null && e.exitCode().isPresent() ? e.exitCode().getAsInt() : Double.NaN;
   }
 
   double lastExitSignal() {
-    ExitInfo e = source.status().lastExit();
+    ExitInfo e = controller().status().lastExit();
     return e != null && e.signal().isPresent() ? e.signal().getAsInt() : Double.NaN;
   }
 
   double uptimeSeconds() {
-    return source.status().uptime().toNanos() / 1e9;
+    return source.uptime().toNanos() / 1e9;
   }
 
   // --- events (listener thread) ------------------------------------------------------------------

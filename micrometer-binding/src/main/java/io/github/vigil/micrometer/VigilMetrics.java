@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.vigil.AttachedProcess;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessState;
 import io.github.vigil.Supervisor;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes every process of a {@link Supervisor}, and the supervisor itself, as Micrometer meters.
- * A process gets its meters when it is registered and loses them when it is removed; nothing of it
- * stays behind, in the registry or here.
+ * A process gets its meters when it is registered (or attached) and loses them when it is removed
+ * (or detached); nothing of it stays behind, in the registry or here.
  *
  * {@snippet :
  * VigilMetrics metrics = VigilMetrics.builder(supervisor)
@@ -66,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * sample interval from the check's recent results.
  *
  * <p><b>Per supervisor</b>: {@code vigil.supervisor.processes{state}} and
- * {@code vigil.metrics.samples} (samples taken); {@code vigil.metrics.sample.errors{type}} in
+ * {@code vigil.metrics.samples} (samples taken); {@code vigil.metrics.sample.errors{reason}} in
  * Micrometer naming, {@code namedprocess_scrape_errors} and {@code namedprocess_scrape_procread_errors}
  * in process-exporter naming.
  *
@@ -86,7 +87,7 @@ import org.slf4j.LoggerFactory;
 public final class VigilMetrics implements MeterBinder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VigilMetrics.class);
   private static final Set<String> RESERVED_TAGS = Set.of(
-      "process", "groupname", "mode", "memtype", "ctxswitchtype", "state", "type", "direction", "cause", "check", "result");
+      "process", "groupname", "mode", "memtype", "ctxswitchtype", "fault", "state", "direction", "cause", "check", "result", "reason");
 
   private final Supervisor supervisor;
   private final MetricNaming naming;
@@ -126,6 +127,9 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
     this.subscription = supervisor.subscribe(this::onEvent);
     for (ProcessController c : supervisor.controllers()) {
       add(MeteredProcess.of(c));
+    }
+    for (AttachedProcess a : supervisor.attachedProcesses()) {
+      add(MeteredProcess.of(a));
     }
   }
 
@@ -281,23 +285,32 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
   private void promoteOverCap() {
     for (String name : List.copyOf(overCap)) {
       overCap.remove(name);
-      Optional<ProcessController> c = supervisor.controller(name);
-      if (c.isPresent()) {
-        add(MeteredProcess.of(c.get()));
+      Optional<MeteredProcess> current = current(name);
+      if (current.isPresent()) {
+        add(current.get());
         return;
       }
     }
   }
 
+  /** The supervised or attached process of that name now, if any. */
+  private Optional<MeteredProcess> current(String name) {
+    Optional<ProcessController> c = supervisor.controller(name);
+    if (c.isPresent()) {
+      return Optional.of(MeteredProcess.of(c.get()));
+    }
+    return supervisor.attached(name).map(MeteredProcess::of);
+  }
+
   private void onEvent(SupervisorEvent event) {
-    if (event instanceof SupervisorEvent.Registered) {
-      supervisor.controller(event.process()).ifPresent(c -> add(MeteredProcess.of(c)));
+    if (event instanceof SupervisorEvent.Registered || event instanceof SupervisorEvent.Attached) {
+      current(event.process()).ifPresent(this::add);
       return;
     }
-    if (event instanceof SupervisorEvent.Removed) {
-      // a later registration of the same name has replaced the probe already if its handle differs
+    if (event instanceof SupervisorEvent.Removed || event instanceof SupervisorEvent.Detached) {
+      // a later registration or attachment of the same name has replaced the probe already if its handle differs
       ProcessProbe p = probes.get(event.process());
-      if (p != null && supervisor.controller(event.process()).map(c -> c != p.source.handle()).orElse(true)) {
+      if (p != null && current(event.process()).map(c -> c.handle() != p.source.handle()).orElse(true)) {
         remove(event.process());
       }
       return;
@@ -355,9 +368,9 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
     } else {
       String d = "Samples that failed (the sampler threw) or found the process gone while it was running";
       meters.add(FunctionCounter.builder("vigil.metrics.sample.errors", counters, c -> c.errors.sum())
-          .description(d).tags(tags).tag("type", "failed").register(registry));
+          .description(d).tags(tags).tag("reason", "failed").register(registry));
       meters.add(FunctionCounter.builder("vigil.metrics.sample.errors", counters, c -> c.vanished.sum())
-          .description(d).tags(tags).tag("type", "vanished").register(registry));
+          .description(d).tags(tags).tag("reason", "vanished").register(registry));
     }
   }
 
@@ -432,8 +445,8 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
      * value is a new series.
      *
      * @throws IllegalArgumentException on a blank key or one Vigil's meters use already ({@code process},
-     *     {@code groupname}, {@code mode}, {@code memtype}, {@code ctxswitchtype}, {@code state},
-     *     {@code type}, {@code direction}, {@code cause}, {@code check}, {@code result})
+     *     {@code groupname}, {@code mode}, {@code memtype}, {@code ctxswitchtype}, {@code fault},
+     *     {@code state}, {@code direction}, {@code cause}, {@code check}, {@code result}, {@code reason})
      */
     public Builder labelTags(String... keys) {
       for (String key : requireNonNull(keys, "labelTags")) {

@@ -50,8 +50,23 @@ class CounterAccumulationPropertyTest {
     }
 
     @Override
-    public ProcessStatus status() {
-      return status;
+    public boolean active() {
+      return status.state().isActive();
+    }
+
+    @Override
+    public boolean up() {
+      return status.state() == ProcessState.RUNNING;
+    }
+
+    @Override
+    public @Nullable Instant runStartedAt() {
+      return status.state().isActive() ? status.startedAt() : null;
+    }
+
+    @Override
+    public Duration uptime() {
+      return status.uptime();
     }
 
     @Override

@@ -56,7 +56,7 @@ class ProcSamplerMetersTest {
             runMax = Math.max(runMax, (raw.cpuUser().get().toNanos() + raw.cpuSystem().get().toNanos()) / 1e9);
           }
           residentSeen = maxIgnoringNaN(residentSeen,
-              registry.get("vigil.process.memory").tags("process", "burner", "type", "resident").gauge().value());
+              registry.get("vigil.process.memory").tags("process", "burner", "memtype", "resident").gauge().value());
           filesSeen = maxIgnoringNaN(filesSeen, registry.get("vigil.process.files.open").tags("process", "burner").gauge().value());
           Thread.sleep(25);
         }
@@ -74,7 +74,7 @@ class ProcSamplerMetersTest {
         assertThat(registry.get("vigil.process.restarts").tags("process", "burner", "cause", "error_exit").functionCounter().count())
             .isGreaterThanOrEqualTo(3);
         assertThat(registry.get("vigil.process.state").tags("process", "burner", "state", "stopped").gauge().value()).isEqualTo(1);
-        assertThat(registry.get("vigil.process.memory").tags("process", "burner", "type", "resident").gauge().value())
+        assertThat(registry.get("vigil.process.memory").tags("process", "burner", "memtype", "resident").gauge().value())
             .as("nothing alive, nothing resident").isZero();
         events.awaitState("burner", ProcessState.STOPPED, 1, Duration.ofSeconds(10));
       }

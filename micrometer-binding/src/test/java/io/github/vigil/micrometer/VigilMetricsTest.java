@@ -218,7 +218,7 @@ class VigilMetricsTest {
       assertThat(registry.get("vigil.process.state").tags("process", "once", "state", "crashed").gauge().value()).isEqualTo(1);
       // nothing alive: no memory, no descriptors, no processes
       assertThat(registry.get("vigil.process.tree.processes").tags("process", "once").gauge().value()).isZero();
-      assertThat(registry.get("vigil.process.memory").tags("process", "once", "type", "resident").gauge().value()).isZero();
+      assertThat(registry.get("vigil.process.memory").tags("process", "once", "memtype", "resident").gauge().value()).isZero();
     }
   }
 
@@ -238,7 +238,7 @@ class VigilMetricsTest {
       assertThat(Processes.eventually(WAIT, () ->
           registry.get("vigil.process.uptime").tags("process", "alive").timeGauge().value(TimeUnit.MILLISECONDS) > 0)).isTrue();
       // the JDK sampler does not read memory: absent, so NaN, never a made-up 0
-      assertThat(registry.get("vigil.process.memory").tags("process", "alive", "type", "resident").gauge().value()).isNaN();
+      assertThat(registry.get("vigil.process.memory").tags("process", "alive", "memtype", "resident").gauge().value()).isNaN();
     }
   }
 
