@@ -56,7 +56,11 @@ import org.slf4j.LoggerFactory;
  * as process-exporter's group counters. A field the sampler cannot read reads NaN (absent is not
  * zero); with no process alive, memory, descriptors, threads and processes read 0.
  *
- * <p><b>Per process</b>, from its status and events, in both styles: {@code vigil.process.up},
+ * <p><b>Per attached process</b> ({@link Supervisor#attach}): the same sample meters, over the matched
+ * processes as a group, with {@code vigil.process.up}, {@code vigil.process.uptime},
+ * {@code vigil.attached.state{state}} and {@code vigil.attached.exits}.
+ *
+ * <p><b>Per supervised process</b>, from its status and events, in both styles: {@code vigil.process.up},
  * {@code vigil.process.state{state}}, {@code vigil.process.health{state}},
  * {@code vigil.process.health.transitions{state}}, {@code vigil.process.restarts{cause}} (restarts
  * by the policy, by the cause of the exit before each), {@code vigil.process.last.exit.code},
