@@ -60,7 +60,7 @@ class ProcSamplerMetersTest {
           filesSeen = maxIgnoringNaN(filesSeen, registry.get("vigil.process.files.open").tags("process", "burner").gauge().value());
           Thread.sleep(25);
         }
-        supervisor.controller("burner").orElseThrow().stop(Duration.ofSeconds(10));
+        supervisor.controller("burner").orElseThrow().stop(Duration.ofSeconds(30));
         double total = registry.get("vigil.process.cpu.time").tags("process", "burner", "mode", "user").functionCounter().count()
             + registry.get("vigil.process.cpu.time").tags("process", "burner", "mode", "system").functionCounter().count();
 

@@ -174,7 +174,7 @@ class VigilMetricsTest {
       supervisor.controller("crasher").orElseThrow().start();
       events.awaitState("crasher", ProcessState.RUNNING, 3, WAIT);
       events.await(SupervisorEvent.StateChanged.class, e -> e.process().equals("crasher") && e.to() == ProcessState.RUNNING, 3, WAIT);
-      supervisor.controller("crasher").orElseThrow().stop(Duration.ofSeconds(10));
+      supervisor.controller("crasher").orElseThrow().stop(Duration.ofSeconds(30)); // generous: a stop waits until the whole tree is gone
 
       long restartsSeen = events.of(SupervisorEvent.StateChanged.class, "crasher").stream()
           .filter(e -> e.to() == ProcessState.STARTING && e.origin() == io.github.vigil.Origin.POLICY).count();
