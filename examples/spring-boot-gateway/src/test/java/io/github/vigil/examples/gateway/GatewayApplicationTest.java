@@ -89,6 +89,12 @@ class GatewayApplicationTest {
       assertThat(JsonPath.<String>read(attached, "$.state")).isEqualTo("RUNNING");
       assertThat(JsonPath.<List<Number>>read(attached, "$.processes[*].pid")).extracting(Number::longValue).contains(recorder.pid());
       assertThat(JsonPath.<String>read(attached, "$.labels.type")).isEqualTo("QUOTE");
+      String scrape = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(scrape).contains("vigil_process_up{process=\"quote-feed\",type=\"QUOTE\"} 1.0",
+          "vigil_process_up{process=\"order-gateway\",type=\"TRADER\"} 1.0",
+          "vigil_attached_state{process=\"md-recorder\",state=\"running\",type=\"QUOTE\"} 1.0");
       pids.add(feed.status().pid());
       pids.add(gateway.status().pid());
     } finally {

@@ -79,6 +79,8 @@ public class VigilProperties {
 
   private final Endpoint endpoint = new Endpoint();
 
+  private final Metrics metrics = new Metrics();
+
   /** Settings every process starts from. */
   @NestedConfigurationProperty
   private final ProcessProperties defaults = new ProcessProperties();
@@ -142,6 +144,10 @@ public class VigilProperties {
 
   public Endpoint getEndpoint() {
     return endpoint;
+  }
+
+  public Metrics getMetrics() {
+    return metrics;
   }
 
   public ProcessProperties getDefaults() {
@@ -229,6 +235,93 @@ public class VigilProperties {
 
     public void setHistorySize(int historySize) {
       this.historySize = historySize;
+    }
+  }
+
+  /** Vigil's meters (vigil-micrometer), bound to the application's MeterRegistry. */
+  public static class Metrics {
+
+    /** Whether to publish Vigil's meters when vigil-micrometer and a MeterRegistry are present. */
+    private boolean enabled = true;
+
+    /**
+     * How meters read from process samples are named: "micrometer" (vigil.process.*) or
+     * "process-exporter" (namedprocess_namegroup_*, so its dashboards work unchanged).
+     */
+    private Naming naming = Naming.MICROMETER;
+
+    /**
+     * Process labels that become tags on every meter of a process; no label does unless listed, as each
+     * distinct value is a new series.
+     */
+    private List<String> labelTags = new ArrayList<>();
+
+    /** Tags added to every meter, e.g. the supervisor's name when several share a registry. */
+    private Map<String, String> tags = new LinkedHashMap<>();
+
+    /** How long one sample of a process serves all its meters before a read takes a new one. */
+    private Duration sampleInterval = Duration.ofSeconds(5);
+
+    /** Most processes that get meters; later ones are logged and left out. */
+    private int maxProcesses = 1000;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Naming getNaming() {
+      return naming;
+    }
+
+    public void setNaming(Naming naming) {
+      this.naming = naming;
+    }
+
+    public List<String> getLabelTags() {
+      return labelTags;
+    }
+
+    public void setLabelTags(List<String> labelTags) {
+      this.labelTags = labelTags;
+    }
+
+    public Map<String, String> getTags() {
+      return tags;
+    }
+
+    public void setTags(Map<String, String> tags) {
+      this.tags = tags;
+    }
+
+    public Duration getSampleInterval() {
+      return sampleInterval;
+    }
+
+    public void setSampleInterval(Duration sampleInterval) {
+      this.sampleInterval = sampleInterval;
+    }
+
+    public int getMaxProcesses() {
+      return maxProcesses;
+    }
+
+    public void setMaxProcesses(int maxProcesses) {
+      this.maxProcesses = maxProcesses;
+    }
+
+    /**
+     * The naming styles of {@code io.github.vigil.micrometer.MetricNaming}, repeated here so that these
+     * properties bind without vigil-micrometer on the class path.
+     */
+    public enum Naming {
+      /** Micrometer's conventions: vigil.process.cpu.time, vigil.process.memory, ... tagged process. */
+      MICROMETER,
+      /** Prometheus process-exporter's names and labels: namedprocess_namegroup_*, tagged groupname. */
+      PROCESS_EXPORTER
     }
   }
 
