@@ -221,7 +221,7 @@ final class ManagedProcess implements ProcessController {
     log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {}", name, on ? "on" : "off");
   }
 
-  /** The last tree sample of the current run, for CPU percent; the sampler rejects one of another run. */
+  /** The baseline for CPU percent (see {@link SampleBaseline}); the sampler rejects one of another run. */
   private volatile io.github.vigil.@Nullable ProcessSample lastSample;
 
   @Override
@@ -231,8 +231,11 @@ final class ManagedProcess implements ProcessController {
     if (!state.isActive() || p <= 0 || sampler.isEmpty()) {
       return java.util.Optional.empty();
     }
-    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, lastSample);
-    lastSample = next;
+    io.github.vigil.ProcessSample baseline = lastSample;
+    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, baseline);
+    if (SampleBaseline.shouldReplace(baseline, next)) {
+      lastSample = next;
+    }
     return java.util.Optional.of(next);
   }
 
