@@ -156,6 +156,19 @@ public abstract class BackendContractTest {
   }
 
   @Test
+  void aStopDoesNotWaitForAnOrphanedZombie() throws Exception {
+    // the shell leaves a short sleep behind; once it is an unreaped zombie, the stop must not wait for it
+    ProcessController c = supervisor.register(shell("leaver", "sleep 0.2 & echo ready; exec sleep " + marker)
+        .stopTimeout(Duration.ofSeconds(30)).build());
+    c.start(WAIT);
+    assertThat(Processes.eventually(WAIT, () -> c.outputTail(StdStream.STDOUT).contains("ready"))).isTrue();
+    Thread.sleep(500); // the short sleep has exited by now: a zombie until someone reaps it
+    long t0 = System.nanoTime();
+    c.stop(WAIT);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
   void crashLeavesNoDescendantBehind() throws Exception {
     ProcessController c = supervisor.register(shell("parent", "sleep " + marker + " & sleep " + marker + " & sleep 0.3; exit 1")
         .restartPolicy(RestartPolicy.never()).build());

@@ -112,8 +112,11 @@ final class Attachment implements AttachedProcess {
     if (pids.length == 0 || sampler.isEmpty()) {
       return Optional.empty();
     }
-    ProcessSample next = sampler.get().sampleGroup(pids, ProcessSampler.DEFAULT_FIELDS, lastSample);
-    lastSample = next;
+    ProcessSample baseline = lastSample;
+    ProcessSample next = sampler.get().sampleGroup(pids, ProcessSampler.DEFAULT_FIELDS, baseline);
+    if (SampleBaseline.shouldReplace(baseline, next)) {
+      lastSample = next;
+    }
     return Optional.of(next);
   }
 

@@ -221,7 +221,7 @@ final class ManagedProcess implements ProcessController {
     log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {}", name, on ? "on" : "off");
   }
 
-  /** The last tree sample of the current run, for CPU percent; the sampler rejects one of another run. */
+  /** The baseline for CPU percent (see {@link SampleBaseline}); the sampler rejects one of another run. */
   private volatile io.github.vigil.@Nullable ProcessSample lastSample;
 
   @Override
@@ -231,8 +231,11 @@ final class ManagedProcess implements ProcessController {
     if (!state.isActive() || p <= 0 || sampler.isEmpty()) {
       return java.util.Optional.empty();
     }
-    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, lastSample);
-    lastSample = next;
+    io.github.vigil.ProcessSample baseline = lastSample;
+    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, baseline);
+    if (SampleBaseline.shouldReplace(baseline, next)) {
+      lastSample = next;
+    }
     return java.util.Optional.of(next);
   }
 
@@ -247,26 +250,11 @@ final class ManagedProcess implements ProcessController {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
     sup.onLoop(() -> {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.START, origin, reason));
-      if (origin == Origin.API) {
-        restartHistory = RestartHistory.empty(); // an explicit start resets the start limit, like systemctl reset-failed
-      }
+      resetStartLimitIfAsked(origin);
       switch (state) {
         case RUNNING -> done.complete(status());
         case STARTING -> startWaiters.add(done);
-        case STOPPING -> {
-          startWaiters.add(done);
-          pendingStart = true;
-        }
-        case BACKOFF -> {
-          cancel(restartTimer);
-          restartTimer = null;
-          startWaiters.add(done);
-          spawn(origin, reason, false);
-        }
-        default -> {
-          startWaiters.add(done);
-          spawn(origin, reason, false);
-        }
+        default -> startOrQueue(done, origin, reason);
       }
     });
     return done;
@@ -308,33 +296,38 @@ final class ManagedProcess implements ProcessController {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
     sup.onLoop(() -> {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.RESTART, origin, reason));
-      if (origin == Origin.API) {
-        restartHistory = RestartHistory.empty();
-      }
-      switch (state) {
-        case STARTING, RUNNING -> {
-          failStartWaiters("restarted before it was running");
-          startWaiters.add(done);
-          pendingStart = true;
-          beginStop(origin, reason);
-        }
-        case STOPPING -> {
-          startWaiters.add(done);
-          pendingStart = true;
-        }
-        case BACKOFF -> {
-          cancel(restartTimer);
-          restartTimer = null;
-          startWaiters.add(done);
-          spawn(origin, reason, false);
-        }
-        default -> {
-          startWaiters.add(done);
-          spawn(origin, reason, false);
-        }
+      resetStartLimitIfAsked(origin);
+      if (state == ProcessState.STARTING || state == ProcessState.RUNNING) {
+        failStartWaiters("restarted before it was running");
+        startWaiters.add(done);
+        pendingStart = true;
+        beginStop(origin, reason);
+      } else {
+        startOrQueue(done, origin, reason);
       }
     });
     return done;
+  }
+
+  /** An explicit start through the API resets the start limit, like {@code systemctl reset-failed}. */
+  private void resetStartLimitIfAsked(Origin origin) {
+    if (origin == Origin.API) {
+      restartHistory = RestartHistory.empty();
+    }
+  }
+
+  /** From a state without a live run: spawn now, or once the stop under way has finished. */
+  private void startOrQueue(CompletableFuture<ProcessStatus> done, Origin origin, String reason) {
+    startWaiters.add(done);
+    if (state == ProcessState.STOPPING) {
+      pendingStart = true;
+      return;
+    }
+    if (state == ProcessState.BACKOFF) {
+      cancel(restartTimer);
+      restartTimer = null;
+    }
+    spawn(origin, reason, false);
   }
 
   // --- transitions (supervision thread) ---------------------------------------------------------

@@ -57,6 +57,28 @@ final class EnvironmentScan {
     return found;
   }
 
+  /**
+   * Whether {@code /proc} says the process has exited but is not reaped yet. {@link ProcessHandle#isAlive()}
+   * counts such a zombie as alive; a descendant re-parented to a JVM that is a child subreaper (as the
+   * Linux backend makes it) would stay one for good, and a stop would wait for it in vain.
+   */
+  static boolean isZombie(long pid) {
+    if (!HAS_PROC) {
+      return false;
+    }
+    try {
+      byte[] stat = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat"));
+      for (int i = stat.length - 1; i > 0; i--) {
+        if (stat[i] == ')') {
+          return i + 2 < stat.length && stat[i + 2] == 'Z';
+        }
+      }
+      return false;
+    } catch (IOException | SecurityException e) {
+      return false; // gone: ProcessHandle.isAlive() says so already
+    }
+  }
+
   /** Whether {@code env} (NUL-separated) holds the entry; the first entry has no leading NUL. */
   private static boolean contains(byte[] env, byte[] needle) {
     outer:

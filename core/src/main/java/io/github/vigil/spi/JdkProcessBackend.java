@@ -222,7 +222,7 @@ public final class JdkProcessBackend implements ProcessBackend {
         } else {
           descendants.addAll(EnvironmentScan.carrying(RUN_ID_VARIABLE, runId)); // orphans, where /proc tells
         }
-        descendants.removeIf(h -> !h.isAlive());
+        descendants.removeIf(h -> !h.isAlive() || EnvironmentScan.isZombie(h.pid()));
         targets.addAll(descendants);
       }
       boolean any = send(handle, signal);
@@ -239,7 +239,7 @@ public final class JdkProcessBackend implements ProcessBackend {
       }
       synchronized (descendants) {
         descendants.addAll(EnvironmentScan.carrying(RUN_ID_VARIABLE, runId));
-        descendants.removeIf(h -> !h.isAlive());
+        descendants.removeIf(h -> !h.isAlive() || EnvironmentScan.isZombie(h.pid()));
         return !descendants.isEmpty();
       }
     }

@@ -2,6 +2,10 @@ package io.github.vigil.examples.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.jayway.jsonpath.JsonPath;
+import io.github.vigil.AttachState;
+import io.github.vigil.CheckResult;
+import io.github.vigil.HealthState;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessState;
 import io.github.vigil.StdStream;
@@ -13,7 +17,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,8 +29,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Runs the example as it is shipped (its application.yml), on free loopback ports: the order
- * gateway starts after the feed and prices on its quotes, the endpoint lists both, and closing the
- * application leaves neither running.
+ * gateway starts once the feed's TCP health check has passed and prices on its quotes, the endpoint
+ * lists both with their health and a /proc sample, and the recorder started beside the application
+ * is attached by its command line; closing the application leaves neither child running and the
+ * recorder alone.
  */
 @Timeout(90)
 class GatewayApplicationTest {
@@ -32,16 +40,25 @@ class GatewayApplicationTest {
   @Test
   void runsTheConfiguredProcessesAndStopsThemWithTheApplication() throws Exception {
     List<Long> pids = new ArrayList<>();
+    int feedPort = freePort();
+    // the recorder is not the application's: started beside it, as its README says
+    Process recorder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), MarketDataRecorder.class.getName(), Integer.toString(feedPort))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     SpringApplication app = new SpringApplication(GatewayApplication.class);
-    try (ConfigurableApplicationContext context = app.run("--server.port=0", "--gateway.feed-port=" + freePort(),
-        "--vigil.defaults.output.log-to-slf4j=false")) {
+    try (ConfigurableApplicationContext context = app.run("--server.port=0", "--gateway.feed-port=" + feedPort,
+        "--vigil.defaults.output.log-to-slf4j=false", "--vigil.attach.md-recorder.rescan-interval=100ms")) {
       Supervisor supervisor = context.getBean(Supervisor.class);
+      assertThat(supervisor.backendName()).isEqualTo(expectedBackend());
       ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
       ProcessController gateway = supervisor.controller("order-gateway").orElseThrow();
-      // the context start waited for both to be running, the gateway after the feed
+      // the context start waited for both to be running, the gateway once the feed was healthy
       assertThat(feed.status().state()).isEqualTo(ProcessState.RUNNING);
       assertThat(gateway.status().state()).isEqualTo(ProcessState.RUNNING);
-      assertThat(gateway.history().get(0).startedAt()).isAfterOrEqualTo(feed.history().get(0).startedAt().plusSeconds(1));
+      assertThat(feed.status().health()).isEqualTo(HealthState.HEALTHY);
+      Instant feedHealthy = feed.health().check("feed-port").orElseThrow().recent().stream().filter(CheckResult::passed)
+          .map(CheckResult::at).findFirst().orElseThrow();
+      assertThat(gateway.history().get(0).startedAt()).isAfterOrEqualTo(feedHealthy);
       assertThat(eventually(() -> gateway.outputTail(StdStream.STDOUT).stream().anyMatch(l -> l.startsWith("pricing orders on: XLON VOD"))))
           .as("gateway output: %s", gateway.outputTail(StdStream.STDOUT)).isTrue();
 
@@ -49,12 +66,47 @@ class GatewayApplicationTest {
       HttpResponse<String> vigil = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/vigil")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(vigil.statusCode()).isEqualTo(200);
-      assertThat(vigil.body()).contains("\"name\":\"quote-feed\"", "\"name\":\"order-gateway\"", "\"state\":\"RUNNING\"");
+      String body = vigil.body();
+      assertThat(JsonPath.<List<String>>read(body, "$.processes[*].name")).containsExactly("quote-feed", "order-gateway");
+      assertThat(JsonPath.<List<String>>read(body, "$.processes[*].state")).containsExactly("RUNNING", "RUNNING");
+      assertThat(JsonPath.<List<String>>read(body, "$.processes[?(@.name == 'quote-feed')].healthReport.healthChecks[0].name"))
+          .containsExactly("feed-port");
+      assertThat(JsonPath.<List<String>>read(body, "$.processes[?(@.name == 'quote-feed')].healthReport.healthChecks[0].last.status"))
+          .containsExactly("PASSED");
+      assertThat(JsonPath.<List<String>>read(body, "$.processes[?(@.name == 'quote-feed')].healthReport.resourceRules[0].name"))
+          .containsExactly("memory");
+      if (expectedBackend().equals("linux")) { // the JDK backend's sampler has CPU time only
+        assertThat(JsonPath.<List<Number>>read(body, "$.processes[?(@.name == 'quote-feed')].sample.memoryResident"))
+            .singleElement().satisfies(rss -> assertThat(rss.longValue()).isPositive());
+      }
+
+      // the recorder, attached by its command line
+      assertThat(eventually(() -> supervisor.attached("md-recorder").map(a -> a.status().state() == AttachState.RUNNING).orElse(false)))
+          .isTrue();
+      String attached = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/vigil/md-recorder")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(JsonPath.<String>read(attached, "$.state")).isEqualTo("RUNNING");
+      assertThat(JsonPath.<List<Number>>read(attached, "$.processes[*].pid")).extracting(Number::longValue).contains(recorder.pid());
+      assertThat(JsonPath.<String>read(attached, "$.labels.type")).isEqualTo("QUOTE");
+      String scrape = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(scrape).contains("vigil_process_up{process=\"quote-feed\",type=\"QUOTE\"} 1.0",
+          "vigil_process_up{process=\"order-gateway\",type=\"TRADER\"} 1.0",
+          "vigil_attached_state{process=\"md-recorder\",state=\"running\",type=\"QUOTE\"} 1.0");
       pids.add(feed.status().pid());
       pids.add(gateway.status().pid());
+    } finally {
+      assertThat(recorder.isAlive()).as("the application never stops a process it attached to").isTrue();
+      recorder.destroyForcibly().waitFor();
     }
     assertThat(pids).hasSize(2).allSatisfy(pid -> assertThat(pid).isPositive())
         .allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+  }
+
+  private static String expectedBackend() {
+    return new io.github.vigil.linux.LinuxBackendProvider().isAvailable() ? "linux" : "jdk";
   }
 
   private static int freePort() throws IOException {

@@ -3,9 +3,12 @@ package io.github.vigil.spring.boot.actuate;
 import static java.util.Objects.requireNonNull;
 
 import io.github.vigil.HealthState;
+import io.github.vigil.HealthReport;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessState;
 import io.github.vigil.ProcessStatus;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -21,7 +24,8 @@ import org.springframework.boot.health.contributor.Status;
  *       trouble of a process that is not critical, which never takes the application down.
  * </ul>
  *
- * The details carry the state, health, pid, restarts, whether it is critical, and the last exit.
+ * The details carry the state, health, pid, restarts, whether it is critical, the last exit, and
+ * the state and last result of each health check and resource rule.
  *
  * <p>Thread-safe: reads the controller's current status on each call.
  */
@@ -51,6 +55,17 @@ public final class ProcessHealthIndicator implements HealthIndicator {
     }
     if (s.lastExit() != null) {
       b.withDetail("lastExit", s.lastExit().toString());
+    }
+    HealthReport report = controller.health();
+    if (!report.checks().isEmpty()) {
+      Map<String, String> checks = new LinkedHashMap<>();
+      report.checks().forEach(c -> checks.put(c.name(), c.state() + c.last().map(r -> ", last " + r).orElse("")));
+      b.withDetail("checks", checks);
+    }
+    if (!report.rules().isEmpty()) {
+      Map<String, String> rules = new LinkedHashMap<>();
+      report.rules().forEach(r -> rules.put(r.name(), r.violations() + " violation(s)" + r.last().map(x -> ", last " + x).orElse("")));
+      b.withDetail("resourceRules", rules);
     }
     return b.build();
   }

@@ -8,7 +8,17 @@ import io.github.vigil.OutputSpec;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.RestartPolicy;
 import io.github.vigil.Signal;
+import io.github.vigil.AttachSpec;
+import io.github.vigil.HealthCheck;
+import io.github.vigil.spring.boot.autoconfigure.VigilProperties.AttachProperties;
+import io.github.vigil.ResourceRule;
+import io.github.vigil.spring.boot.autoconfigure.VigilProperties.HealthCheckProperties;
+import io.github.vigil.spring.boot.autoconfigure.VigilProperties.HealthCheckProperties.Kind;
 import io.github.vigil.spring.boot.autoconfigure.VigilProperties.ProcessProperties;
+import io.github.vigil.spring.boot.autoconfigure.VigilProperties.ResourceRuleProperties;
+import java.util.Locale;
+import java.util.function.Function;
+import org.springframework.util.unit.DataSize;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,10 +50,27 @@ final class ProcessSpecFactory {
 
   private final Binder binder;
   private final Iterable<ConfigurationPropertySource> sources;
+  private final Function<String, @Nullable Object> beans;
 
   ProcessSpecFactory(org.springframework.core.env.Environment environment) {
+    this(environment, name -> null);
+  }
+
+  /**
+   * @param beans finds the bean a custom health check names ({@code bean: feedCheck}); null when there is none
+   */
+  ProcessSpecFactory(org.springframework.core.env.Environment environment, Function<String, @Nullable Object> beans) {
     this.binder = Binder.get(environment);
     this.sources = ConfigurationPropertySources.get(environment);
+    this.beans = beans;
+  }
+
+  /**
+   * An invalid setting of process {@code process}, e.g. {@code depends-on.quote-feed}, named by its
+   * full property and where it was defined.
+   */
+  InvalidVigilPropertyException invalid(String process, String relative, @Nullable Object value, String reason) {
+    return new Scope(process).reject(relative, value, reason);
   }
 
   /** The specs of all processes under {@code vigil.processes}, in the order they are declared. */
@@ -99,7 +126,157 @@ final class ProcessSpecFactory {
       s.apply("depends-on", d.getKey(), () -> b.dependsOn(d.getKey(), d.getValue()));
     }
     b.autoStart(p.isAutoStart());
+    List<HealthCheckProperties> checks = p.getHealthChecks();
+    for (int i = 0; i < checks.size(); i++) {
+      String at = "health-checks[" + i + "]";
+      HealthCheck check = healthCheck(s, at, checks.get(i));
+      s.apply(at + ".name", check.name(), () -> b.healthCheck(check));
+    }
+    List<ResourceRuleProperties> rules = p.getResourceRules();
+    for (int i = 0; i < rules.size(); i++) {
+      String at = "resource-rules[" + i + "]";
+      ResourceRule rule = resourceRule(s, at, rules.get(i));
+      s.apply(at + ".name", rule.name(), () -> b.resourceRule(rule));
+    }
     return s.apply("command", p.getCommand(), b::build);
+  }
+
+  private HealthCheck healthCheck(Scope s, String at, HealthCheckProperties c) {
+    Kind kind = c.getKind();
+    if (kind == null) {
+      throw s.reject(at + ".kind", null, "the kind of health check is not set: exec, tcp, http, process-alive, systemd-notify or custom");
+    }
+    String kindName = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    HealthCheckProperties unset = new HealthCheckProperties();
+    onlyFor(s, at, kind, Kind.EXEC, "command", c.getCommand(), !c.getCommand().isEmpty());
+    onlyFor(s, at, kind, Kind.TCP, "host", c.getHost(), !c.getHost().equals(unset.getHost()));
+    onlyFor(s, at, kind, Kind.TCP, "port", c.getPort(), c.getPort() != null);
+    onlyFor(s, at, kind, Kind.HTTP, "url", c.getUrl(), c.getUrl() != null);
+    onlyFor(s, at, kind, Kind.HTTP, "min-status", c.getMinStatus(), c.getMinStatus() != unset.getMinStatus());
+    onlyFor(s, at, kind, Kind.HTTP, "max-status", c.getMaxStatus(), c.getMaxStatus() != unset.getMaxStatus());
+    onlyFor(s, at, kind, Kind.HTTP, "expect-body", c.getExpectBody(), c.getExpectBody() != null);
+    onlyFor(s, at, kind, Kind.HTTP, "headers", c.getHeaders(), !c.getHeaders().isEmpty());
+    onlyFor(s, at, kind, Kind.SYSTEMD_NOTIFY, "watchdog", c.getWatchdog(), c.getWatchdog() != null);
+    onlyFor(s, at, kind, Kind.CUSTOM, "bean", c.getBean(), c.getBean() != null);
+
+    HealthCheck.Builder b;
+    switch (kind) {
+      case EXEC:
+        if (c.getCommand().isEmpty()) {
+          throw s.reject(at + ".command", c.getCommand(), "an exec health check needs a command");
+        }
+        b = s.apply(at + ".command", c.getCommand(), () -> HealthCheck.exec(c.getCommand()));
+        break;
+      case TCP:
+        Integer port = c.getPort();
+        if (port == null) {
+          throw s.reject(at + ".port", null, "a tcp health check needs a port");
+        }
+        if (c.getHost() == null || c.getHost().isBlank()) {
+          throw s.reject(at + ".host", c.getHost(), "the host of a tcp health check must not be blank");
+        }
+        b = s.apply(at + ".port", port, () -> HealthCheck.tcp(c.getHost(), port));
+        break;
+      case HTTP:
+        String url = c.getUrl();
+        if (url == null) {
+          throw s.reject(at + ".url", null, "an http health check needs a url");
+        }
+        HealthCheck.Builder http = s.apply(at + ".url", url, () -> HealthCheck.http(url));
+        boolean minWrong = c.getMinStatus() < 100 || c.getMinStatus() > 599;
+        s.apply(at + (minWrong ? ".min-status" : ".max-status"), minWrong ? c.getMinStatus() : c.getMaxStatus(),
+            () -> http.expectStatus(c.getMinStatus(), c.getMaxStatus()));
+        if (c.getExpectBody() != null) {
+          s.apply(at + ".expect-body", c.getExpectBody(), () -> http.expectBodyContaining(c.getExpectBody()));
+        }
+        c.getHeaders().forEach((header, value) -> s.apply(at + ".headers", header, () -> http.header(header, value)));
+        b = http;
+        break;
+      case PROCESS_ALIVE:
+        b = HealthCheck.processAlive();
+        break;
+      case SYSTEMD_NOTIFY:
+        HealthCheck.Builder notify = HealthCheck.systemdNotify();
+        if (c.getWatchdog() != null) {
+          s.apply(at + ".watchdog", c.getWatchdog(), () -> notify.watchdog(c.getWatchdog()));
+        }
+        b = notify;
+        break;
+      default:
+        String beanName = c.getBean();
+        if (beanName == null) {
+          throw s.reject(at + ".bean", null, "a custom health check needs the name of a bean that is a HealthCheck.CustomProbe or AsyncProbe");
+        }
+        Object bean = beans.apply(beanName);
+        String checkName = c.getName() != null ? c.getName() : beanName;
+        if (bean instanceof HealthCheck.CustomProbe probe) {
+          b = s.apply(at + (c.getName() != null ? ".name" : ".bean"), checkName, () -> HealthCheck.custom(checkName, probe));
+        } else if (bean instanceof HealthCheck.AsyncProbe probe) {
+          b = s.apply(at + (c.getName() != null ? ".name" : ".bean"), checkName, () -> HealthCheck.customAsync(checkName, probe));
+        } else {
+          throw s.reject(at + ".bean", beanName, bean == null ? "there is no bean named '" + beanName + "'"
+              : "bean '" + beanName + "' is a " + bean.getClass().getName() + ", not a HealthCheck.CustomProbe or AsyncProbe");
+        }
+    }
+    if (c.getName() != null && kind != Kind.CUSTOM) {
+      s.apply(at + ".name", c.getName(), () -> b.name(c.getName()));
+    }
+    b.role(c.getRole());
+    if (c.getAction() != null) {
+      b.onUnhealthy(c.getAction());
+    }
+    if (c.getInterval() != null) {
+      s.apply(at + ".interval", c.getInterval(), () -> b.interval(c.getInterval()));
+    }
+    if (c.getTimeout() != null) {
+      s.apply(at + ".timeout", c.getTimeout(), () -> b.timeout(c.getTimeout()));
+    }
+    s.apply(at + ".start-period", c.getStartPeriod(), () -> b.startPeriod(c.getStartPeriod()));
+    s.apply(at + ".initial-delay", c.getInitialDelay(), () -> b.initialDelay(c.getInitialDelay()));
+    if (c.getFailureThreshold() != null) {
+      s.apply(at + ".failure-threshold", c.getFailureThreshold(), () -> b.failureThreshold(c.getFailureThreshold()));
+    }
+    s.apply(at + ".success-threshold", c.getSuccessThreshold(), () -> b.successThreshold(c.getSuccessThreshold()));
+    // cross-field checks: a timeout above the interval, or restart on a readiness check
+    String blamed = c.getAction() != null && c.getRole() == HealthCheck.Role.READINESS ? ".action"
+        : c.getTimeout() != null ? ".timeout" : ".interval";
+    Object blamedValue = blamed.equals(".action") ? c.getAction() : blamed.equals(".timeout") ? c.getTimeout() : c.getInterval();
+    return s.apply(at + blamed, blamedValue != null ? blamedValue : kindName, b::build);
+  }
+
+  private static void onlyFor(Scope s, String at, Kind kind, Kind owner, String setting, @Nullable Object value, boolean set) {
+    if (set && kind != owner) {
+      throw s.reject(at + "." + setting, value, setting + " applies to " + owner.name().toLowerCase(Locale.ROOT).replace('_', '-')
+          + " health checks; this one is a " + kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " check");
+    }
+  }
+
+  private static ResourceRule resourceRule(Scope s, String at, ResourceRuleProperties r) {
+    int limits = (r.getResidentMemoryAbove() != null ? 1 : 0) + (r.getCpuAbove() != null ? 1 : 0) + (r.getFdRatioAbove() != null ? 1 : 0);
+    if (limits != 1) {
+      throw s.reject(at, limits == 0 ? "no limit" : "several limits",
+          "a resource rule needs exactly one of resident-memory-above, cpu-above and fd-ratio-above");
+    }
+    ResourceRule rule;
+    if (r.getResidentMemoryAbove() != null) {
+      DataSize memory = r.getResidentMemoryAbove();
+      rule = s.apply(at + ".resident-memory-above", memory, () -> ResourceRule.residentMemoryAbove(memory.toBytes()));
+    } else if (r.getCpuAbove() != null) {
+      double cpu = r.getCpuAbove();
+      rule = s.apply(at + ".cpu-above", cpu, () -> ResourceRule.cpuAbove(cpu));
+    } else {
+      double ratio = r.getFdRatioAbove();
+      rule = s.apply(at + ".fd-ratio-above", ratio, () -> ResourceRule.fdRatioAbove(ratio));
+    }
+    ResourceRule named = rule;
+    if (r.getName() != null) {
+      rule = s.apply(at + ".name", r.getName(), () -> named.named(r.getName()));
+    }
+    ResourceRule r1 = rule;
+    rule = s.apply(at + ".samples", r.getSamples(), () -> r1.forSamples(r.getSamples()));
+    ResourceRule r2 = rule;
+    rule = s.apply(at + ".interval", r.getInterval(), () -> r2.every(r.getInterval()));
+    return rule.onViolation(r.getAction());
   }
 
   private static RestartPolicy restartPolicy(Scope s, VigilProperties.Restart r) {
@@ -137,6 +314,64 @@ final class ProcessSpecFactory {
     return spec.withFiles(o.getStdoutFile(), o.getStderrFile()).withSlf4j(o.isLogToSlf4j());
   }
 
+  /** The attachments under {@code vigil.attach}, in the order they are declared. */
+  List<AttachSpec> attachments(VigilProperties properties) {
+    List<AttachSpec> specs = new ArrayList<>();
+    properties.getAttach().forEach((name, a) -> specs.add(attachment(name, a)));
+    return specs;
+  }
+
+  private AttachSpec attachment(String name, AttachProperties a) {
+    Scope s = new Scope(elementName(PREFIX + ".attach", name), null);
+    AttachSpec.Builder b = s.apply("", name, () -> AttachSpec.builder(name));
+    List<String> targets = new ArrayList<>();
+    if (a.getPid() != null) {
+      targets.add("pid");
+      s.apply("pid", a.getPid(), () -> b.pid(a.getPid()));
+    }
+    if (a.getPidFile() != null) {
+      targets.add("pid-file");
+      s.apply("pid-file", a.getPidFile(), () -> b.pidFile(a.getPidFile()));
+    }
+    if (a.getProcessName() != null) {
+      targets.add("process-name");
+      s.apply("process-name", a.getProcessName(), () -> b.processName(a.getProcessName()));
+    }
+    if (a.getCommandLine() != null) {
+      targets.add("command-line");
+      s.apply("command-line", a.getCommandLine(), () -> b.commandLine(a.getCommandLine()));
+    }
+    if (targets.size() != 1) {
+      throw s.reject(targets.isEmpty() ? "" : targets.get(1), targets.isEmpty() ? name : null,
+          "an attachment needs exactly one of pid, pid-file, process-name and command-line"
+              + (targets.isEmpty() ? "" : "; it has " + String.join(" and ", targets)));
+    }
+    b.type(a.getType());
+    if (a.getAccount() != null) {
+      s.apply("account", a.getAccount(), () -> b.account(a.getAccount()));
+    }
+    a.getLabels().forEach((key, value) -> s.apply("labels", key, () -> b.label(key, value)));
+    s.apply("rescan-interval", a.getRescanInterval(), () -> b.rescanInterval(a.getRescanInterval()));
+    s.apply("exit-poll-interval", a.getExitPollInterval(), () -> b.exitPollInterval(a.getExitPollInterval()));
+    if (a.isAllowSignals()) {
+      b.allowSignals();
+    }
+    return s.apply("", name, b::build);
+  }
+
+  /** {@code vigil.attach} as a property name, with the name an attachment is declared under. */
+  InvalidVigilPropertyException invalidAttachment(String name, String reason) {
+    return new Scope(elementName(PREFIX + ".attach", name), null).reject("", name, reason);
+  }
+
+  private static ConfigurationPropertyName elementName(String parent, String name) {
+    ConfigurationPropertyName map = ConfigurationPropertyName.of(parent);
+    if (name.indexOf('.') < 0 && ConfigurationPropertyName.isValid(parent + "." + name)) {
+      return map.append(name);
+    }
+    return map.append("[" + name + "]");
+  }
+
   private static ConfigurationPropertyName defaultsName() {
     return ConfigurationPropertyName.of(PREFIX + ".defaults");
   }
@@ -156,26 +391,38 @@ final class ProcessSpecFactory {
 
   /** Applies the settings of one process, naming the property behind any rejected value. */
   private final class Scope {
-    private final String process;
+    private final ConfigurationPropertyName base;
+    private final @Nullable ConfigurationPropertyName defaults;
 
+    /** The settings of a process, which may come from {@code vigil.defaults}. */
     Scope(String process) {
-      this.process = process;
+      this(processName(process), defaultsName());
+    }
+
+    Scope(ConfigurationPropertyName base, @Nullable ConfigurationPropertyName defaults) {
+      this.base = base;
+      this.defaults = defaults;
     }
 
     <T> T apply(String relative, @Nullable Object value, Supplier<T> step) {
       try {
         return step.get();
-      } catch (IllegalArgumentException e) {
-        throw reject(relative, value, e);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        InvalidVigilPropertyException ex = reject(relative, value, String.valueOf(e.getMessage()));
+        ex.initCause(e);
+        throw ex;
       }
     }
 
-    private InvalidVigilPropertyException reject(String relative, @Nullable Object value, IllegalArgumentException cause) {
-      ConfigurationPropertyName own = child(processName(process), relative);
+    InvalidVigilPropertyException reject(String relative, @Nullable Object value, String reason) {
+      ConfigurationPropertyName own = child(base, relative);
       ConfigurationPropertyName name = own;
       ConfigurationProperty found = find(own);
-      if (found == null && !hasDescendants(own)) {
-        ConfigurationPropertyName fromDefaults = child(defaultsName(), relative);
+      // an element of a list the process has itself never comes from vigil.defaults
+      int index = relative.indexOf('[');
+      boolean ownList = index > 0 && hasDescendants(child(base, relative.substring(0, index)));
+      if (found == null && !hasDescendants(own) && !ownList && defaults != null) {
+        ConfigurationPropertyName fromDefaults = child(defaults, relative);
         ConfigurationProperty d = find(fromDefaults);
         if (d != null || (!relative.isEmpty() && hasDescendants(fromDefaults))) {
           name = fromDefaults;
@@ -185,9 +432,7 @@ final class ProcessSpecFactory {
       String origin = found != null && found.getOrigin() != null ? found.getOrigin().toString() : null;
       // the value as written ("0s"), where there is one, rather than as bound ("PT0S")
       Object shown = found != null ? found.getValue() : value;
-      InvalidVigilPropertyException e = new InvalidVigilPropertyException(name.toString(), shown, String.valueOf(cause.getMessage()), origin);
-      e.initCause(cause);
-      return e;
+      return new InvalidVigilPropertyException(name.toString(), shown, reason, origin);
     }
 
     private @Nullable ConfigurationProperty find(ConfigurationPropertyName name) {

@@ -1,5 +1,9 @@
 package io.github.vigil.spring.boot.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
+import io.github.vigil.AttachSpec;
+import io.github.vigil.HealthCheck;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.Supervisor;
 import java.util.ArrayList;
@@ -7,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -70,8 +75,9 @@ public class VigilAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public VigilLifecycle vigilLifecycle(Supervisor supervisor, VigilProperties properties, Environment environment,
-      ObjectProvider<ProcessSpec> specBeans) {
-    List<ProcessSpec> specs = new ArrayList<>(new ProcessSpecFactory(environment).create(properties));
+      ObjectProvider<ProcessSpec> specBeans, BeanFactory beanFactory) {
+    ProcessSpecFactory factory = new ProcessSpecFactory(environment, name -> beanFactory.containsBean(name) ? beanFactory.getBean(name) : null);
+    List<ProcessSpec> specs = new ArrayList<>(factory.create(properties));
     Set<String> names = new LinkedHashSet<>();
     specs.forEach(s -> names.add(s.name()));
     specBeans.orderedStream().forEach(bean -> {
@@ -87,19 +93,60 @@ public class VigilAutoConfiguration {
           throw new InvalidVigilPropertyException("vigil.processes." + spec.name() + ".depends-on", d.name(),
               "no process named '" + d.name() + "' is defined (known: " + names + ")", null);
         }
+        if (d.condition() == io.github.vigil.Dependency.Condition.HEALTHY && !hasHealthChecks(d.name(), specs, supervisor)) {
+          throw factory.invalid(spec.name(), "depends-on." + d.name(), "healthy", "'" + d.name()
+              + "' has no health checks, so it never becomes healthy: give it some (health-checks) or depend on it being started");
+        }
+      }
+    }
+    List<AttachSpec> attachments = factory.attachments(properties);
+    for (AttachSpec a : attachments) {
+      if (names.contains(a.name()) || supervisor.controller(a.name()).isPresent()) {
+        throw factory.invalidAttachment(a.name(), "a supervised process has the same name; names are shared by processes and attachments");
       }
     }
     VigilProperties.Lifecycle lifecycle = properties.getLifecycle();
     try {
-      return new VigilLifecycle(supervisor, specs, lifecycle.getPhase(), lifecycle.getStartTimeout());
+      return new VigilLifecycle(supervisor, specs, attachments, lifecycle.getPhase(), lifecycle.getStartTimeout());
     } catch (InvalidVigilPropertyException e) {
       throw e;
     } catch (IllegalArgumentException e) {
+      InvalidVigilPropertyException unsupported = unsupportedCheck(e, specs, factory);
+      if (unsupported != null) {
+        throw unsupported;
+      }
       // a dependency cycle, or a name the supervisor already has
       InvalidVigilPropertyException ex = new InvalidVigilPropertyException("vigil.processes", names, String.valueOf(e.getMessage()), null);
       ex.initCause(e);
       throw ex;
     }
+  }
+
+  private static boolean hasHealthChecks(String name, List<ProcessSpec> specs, Supervisor supervisor) {
+    for (ProcessSpec spec : specs) {
+      if (spec.name().equals(name)) {
+        return !spec.healthChecks().isEmpty();
+      }
+    }
+    return supervisor.controller(name).map(c -> !c.spec().healthChecks().isEmpty()).orElse(false);
+  }
+
+  /** A check the backend cannot run (systemd-notify without the Linux backend), named by its property. */
+  private static @Nullable InvalidVigilPropertyException unsupportedCheck(IllegalArgumentException e, List<ProcessSpec> specs,
+      ProcessSpecFactory factory) {
+    String message = String.valueOf(e.getMessage());
+    for (ProcessSpec spec : specs) {
+      List<HealthCheck> checks = spec.healthChecks();
+      for (int i = 0; i < checks.size(); i++) {
+        if (checks.get(i).probe() instanceof HealthCheck.Probe.SystemdNotify
+            && message.startsWith("health check '" + checks.get(i).name() + "' of '" + spec.name() + "'")) {
+          InvalidVigilPropertyException ex = factory.invalid(spec.name(), "health-checks[" + i + "].kind", "systemd-notify", message);
+          ex.initCause(e);
+          return ex;
+        }
+      }
+    }
+    return null;
   }
 
   private static <T> T at(String property, Object value, Supplier<T> step) {

@@ -2,6 +2,7 @@ package io.github.vigil.spring.boot.autoconfigure;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.AttachSpec;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.Supervisor;
 import java.time.Duration;
@@ -27,6 +28,9 @@ import org.springframework.context.SmartLifecycle;
  * so processes are up before the server takes requests and still up while it drains them during a
  * graceful shutdown.
  *
+ * <p><b>Attached processes</b> ({@code vigil.attach}) are attached when the context starts and
+ * detached, never signalled, when it stops.
+ *
  * <p><b>Start.</b> {@link #start()} asks the supervisor to start every auto-start process, each once
  * its dependencies are running, and waits up to {@code vigil.lifecycle.start-timeout} for them. A
  * process that does not come up by then is logged at WARN and left to its restart policy: the
@@ -50,6 +54,7 @@ public class VigilLifecycle implements SmartLifecycle {
   private final Supervisor supervisor;
   private final int phase;
   private final Duration startTimeout;
+  private final List<AttachSpec> attachments;
   private volatile boolean running;
 
   /**
@@ -59,7 +64,19 @@ public class VigilLifecycle implements SmartLifecycle {
    * @throws IllegalArgumentException on a taken name, an unknown dependency or a dependency cycle
    */
   public VigilLifecycle(Supervisor supervisor, Collection<ProcessSpec> specs, int phase, Duration startTimeout) {
+    this(supervisor, specs, List.of(), phase, startTimeout);
+  }
+
+  /**
+   * Registers {@code specs} with {@code supervisor}, as the other constructor does, and attaches to
+   * {@code attachments} whenever the context starts (detaching when it stops).
+   *
+   * @throws IllegalArgumentException on a taken name, an unknown dependency or a dependency cycle
+   */
+  public VigilLifecycle(Supervisor supervisor, Collection<ProcessSpec> specs, Collection<AttachSpec> attachments, int phase,
+      Duration startTimeout) {
     this.supervisor = requireNonNull(supervisor, "supervisor");
+    this.attachments = List.copyOf(attachments);
     this.phase = phase;
     this.startTimeout = requireNonNull(startTimeout, "startTimeout");
     if (startTimeout.isNegative()) {
@@ -72,6 +89,12 @@ public class VigilLifecycle implements SmartLifecycle {
 
   @Override
   public void start() {
+    for (AttachSpec spec : attachments) {
+      if (supervisor.attached(spec.name()).isEmpty()) {
+        supervisor.attach(spec);
+        log.atInfo().addKeyValue("process", spec.name()).log("Attached to {}", spec);
+      }
+    }
     List<String> names = supervisor.controllers().stream().filter(c -> c.spec().autoStart()).map(c -> c.name()).toList();
     log.atInfo().addKeyValue("supervisor", supervisor.name()).log("Starting processes {} (backend {})", names, supervisor.backendName());
     CompletableFuture<Void> all = supervisor.startAll().toCompletableFuture();
@@ -102,6 +125,9 @@ public class VigilLifecycle implements SmartLifecycle {
   public void stop(Runnable callback) {
     log.atInfo().addKeyValue("supervisor", supervisor.name()).log("Stopping the processes of {}", supervisor.name());
     running = false;
+    for (AttachSpec spec : attachments) {
+      supervisor.detach(spec.name()); // leaves the processes alone
+    }
     supervisor.stopAll().whenComplete((v, e) -> {
       if (e != null) {
         log.warn("Stopping the processes of {} failed; closing the supervisor kills what is left", supervisor.name(), e);

@@ -2,7 +2,9 @@ package io.github.vigil.spring.boot.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.vigil.AttachSpec;
 import io.github.vigil.Dependency;
+import io.github.vigil.HealthCheck;
 import io.github.vigil.RestartPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +33,17 @@ import org.springframework.util.unit.DataSize;
  *       restart:
  *         max-restarts: 10
  *         window: 1h
+ *       health-checks:
+ *         - kind: tcp
+ *           port: 9101
+ *           interval: 2s
  *     order-gateway:
  *       command: [/opt/gateway/bin/orders]
  *       depends-on:
- *         quote-feed: started
+ *         quote-feed: healthy
+ *   attach:
+ *     recorder:
+ *       command-line: "md-recorder .*--venue XLON"
  * </pre>
  *
  * <p>Every process starts from {@code vigil.defaults}, and its own properties override them one
@@ -70,12 +79,20 @@ public class VigilProperties {
 
   private final Endpoint endpoint = new Endpoint();
 
+  private final Metrics metrics = new Metrics();
+
   /** Settings every process starts from. */
   @NestedConfigurationProperty
   private final ProcessProperties defaults = new ProcessProperties();
 
   /** Processes to supervise, by name. */
   private final Map<String, ProcessProperties> processes = new LinkedHashMap<>();
+
+  /**
+   * Processes Vigil did not start and watches, by name: each found by one of pid, pid-file,
+   * process-name or command-line. Never signalled or stopped unless allow-signals says so.
+   */
+  private final Map<String, AttachProperties> attach = new LinkedHashMap<>();
 
   public boolean isEnabled() {
     return enabled;
@@ -129,12 +146,20 @@ public class VigilProperties {
     return endpoint;
   }
 
+  public Metrics getMetrics() {
+    return metrics;
+  }
+
   public ProcessProperties getDefaults() {
     return defaults;
   }
 
   public Map<String, ProcessProperties> getProcesses() {
     return processes;
+  }
+
+  public Map<String, AttachProperties> getAttach() {
+    return attach;
   }
 
   /** How the processes follow the application context. */
@@ -213,6 +238,93 @@ public class VigilProperties {
     }
   }
 
+  /** Vigil's meters (vigil-micrometer), bound to the application's MeterRegistry. */
+  public static class Metrics {
+
+    /** Whether to publish Vigil's meters when vigil-micrometer and a MeterRegistry are present. */
+    private boolean enabled = true;
+
+    /**
+     * How meters read from process samples are named: "micrometer" (vigil.process.*) or
+     * "process-exporter" (namedprocess_namegroup_*, so its dashboards work unchanged).
+     */
+    private Naming naming = Naming.MICROMETER;
+
+    /**
+     * Process labels that become tags on every meter of a process; no label does unless listed, as each
+     * distinct value is a new series.
+     */
+    private List<String> labelTags = new ArrayList<>();
+
+    /** Tags added to every meter, e.g. the supervisor's name when several share a registry. */
+    private Map<String, String> tags = new LinkedHashMap<>();
+
+    /** How long one sample of a process serves all its meters before a read takes a new one. */
+    private Duration sampleInterval = Duration.ofSeconds(5);
+
+    /** Most processes that get meters; later ones are logged and left out. */
+    private int maxProcesses = 1000;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Naming getNaming() {
+      return naming;
+    }
+
+    public void setNaming(Naming naming) {
+      this.naming = naming;
+    }
+
+    public List<String> getLabelTags() {
+      return labelTags;
+    }
+
+    public void setLabelTags(List<String> labelTags) {
+      this.labelTags = labelTags;
+    }
+
+    public Map<String, String> getTags() {
+      return tags;
+    }
+
+    public void setTags(Map<String, String> tags) {
+      this.tags = tags;
+    }
+
+    public Duration getSampleInterval() {
+      return sampleInterval;
+    }
+
+    public void setSampleInterval(Duration sampleInterval) {
+      this.sampleInterval = sampleInterval;
+    }
+
+    public int getMaxProcesses() {
+      return maxProcesses;
+    }
+
+    public void setMaxProcesses(int maxProcesses) {
+      this.maxProcesses = maxProcesses;
+    }
+
+    /**
+     * The naming styles of {@code io.github.vigil.micrometer.MetricNaming}, repeated here so that these
+     * properties bind without vigil-micrometer on the class path.
+     */
+    public enum Naming {
+      /** Micrometer's conventions: vigil.process.cpu.time, vigil.process.memory, ... tagged process. */
+      MICROMETER,
+      /** Prometheus process-exporter's names and labels: namedprocess_namegroup_*, tagged groupname. */
+      PROCESS_EXPORTER
+    }
+  }
+
   /**
    * The settings of one process, or of {@code vigil.defaults}. Defaults are the core's.
    */
@@ -238,7 +350,7 @@ public class VigilProperties {
 
     /**
      * Processes that must be up before this one starts, with how far: "started" (running past its
-     * startup grace).
+     * startup grace) or "healthy" (running and all its health checks passed; it must have some).
      */
     private Map<String, Dependency.Condition> dependsOn = new LinkedHashMap<>();
 
@@ -259,6 +371,18 @@ public class VigilProperties {
     private final Stop stop = new Stop();
 
     private final Output output = new Output();
+
+    /**
+     * Health checks, each with a kind (exec, tcp, http, process-alive, systemd-notify, custom) and its
+     * settings; a process's own list replaces the one under vigil.defaults.
+     */
+    private List<HealthCheckProperties> healthChecks = new ArrayList<>();
+
+    /**
+     * Limits on the resources of the process tree, each on one of resident-memory-above, cpu-above
+     * or fd-ratio-above; a process's own list replaces the one under vigil.defaults.
+     */
+    private List<ResourceRuleProperties> resourceRules = new ArrayList<>();
 
     public List<String> getCommand() {
       return command;
@@ -350,6 +474,22 @@ public class VigilProperties {
 
     public Output getOutput() {
       return output;
+    }
+
+    public List<HealthCheckProperties> getHealthChecks() {
+      return healthChecks;
+    }
+
+    public void setHealthChecks(List<HealthCheckProperties> healthChecks) {
+      this.healthChecks = healthChecks;
+    }
+
+    public List<ResourceRuleProperties> getResourceRules() {
+      return resourceRules;
+    }
+
+    public void setResourceRules(List<ResourceRuleProperties> resourceRules) {
+      this.resourceRules = resourceRules;
     }
   }
 
@@ -575,6 +715,456 @@ public class VigilProperties {
 
     public void setLogToSlf4j(boolean logToSlf4j) {
       this.logToSlf4j = logToSlf4j;
+    }
+  }
+
+  /**
+   * One health check of a process. {@code kind} says what it does; the settings of other kinds are
+   * rejected. Unset timings and thresholds are the core's defaults.
+   */
+  public static class HealthCheckProperties {
+
+    /** What the check does: exec, tcp, http, process-alive, systemd-notify (Linux backend) or custom. */
+    private @Nullable Kind kind;
+
+    /** Name shown in status, events and logs, unique within the process; by default made from kind and target. */
+    private @Nullable String name;
+
+    /** Exec checks: the command (no shell) that must exit 0 within the timeout. */
+    private List<String> command = new ArrayList<>();
+
+    /** Tcp checks: host to connect to. */
+    private String host = "localhost";
+
+    /** Tcp checks: port to connect to. */
+    private @Nullable Integer port;
+
+    /** Http checks: absolute http or https URL to GET. */
+    private @Nullable String url;
+
+    /** Http checks: lowest status that passes. */
+    private int minStatus = 200;
+
+    /** Http checks: highest status that passes. */
+    private int maxStatus = 399;
+
+    /** Http checks: text the response body must contain (in its first 64 KiB). */
+    private @Nullable String expectBody;
+
+    /** Http checks: request headers, e.g. an authorization token. */
+    private Map<String, String> headers = new LinkedHashMap<>();
+
+    /**
+     * Systemd-notify checks: the child must send WATCHDOG=1 at least this often; none by default
+     * (only READY=1 is awaited).
+     */
+    private @Nullable Duration watchdog;
+
+    /** Custom checks: name of the bean, a HealthCheck.CustomProbe or HealthCheck.AsyncProbe, that decides. */
+    private @Nullable String bean;
+
+    /** Liveness checks restart the process when unhealthy (by default); readiness checks only gate dependents. */
+    private HealthCheck.Role role = HealthCheck.Role.LIVENESS;
+
+    /**
+     * What becoming unhealthy does: "restart" (the default for liveness) or "notify" (the only one for
+     * readiness).
+     */
+    private HealthCheck.@Nullable Action action;
+
+    /** Time between the starts of two attempts; 10s by default (for systemd-notify, the watchdog). */
+    private @Nullable Duration interval;
+
+    /** How long one attempt may take, at most the interval; 5s by default, or the interval if shorter. */
+    private @Nullable Duration timeout;
+
+    /** Grace after a run starts during which failures do not count; ends early at the first pass. */
+    private Duration startPeriod = Duration.ZERO;
+
+    /** Time from the start of a run to the first attempt. */
+    private Duration initialDelay = Duration.ZERO;
+
+    /** Consecutive counted failures that make the check unhealthy; 3 by default (1 for systemd-notify). */
+    private @Nullable Integer failureThreshold;
+
+    /** Consecutive passes that make the check healthy. */
+    private int successThreshold = 1;
+
+    public @Nullable Kind getKind() {
+      return kind;
+    }
+
+    public void setKind(@Nullable Kind kind) {
+      this.kind = kind;
+    }
+
+    public @Nullable String getName() {
+      return name;
+    }
+
+    public void setName(@Nullable String name) {
+      this.name = name;
+    }
+
+    public List<String> getCommand() {
+      return command;
+    }
+
+    public void setCommand(List<String> command) {
+      this.command = command;
+    }
+
+    public String getHost() {
+      return host;
+    }
+
+    public void setHost(String host) {
+      this.host = host;
+    }
+
+    public @Nullable Integer getPort() {
+      return port;
+    }
+
+    public void setPort(@Nullable Integer port) {
+      this.port = port;
+    }
+
+    public @Nullable String getUrl() {
+      return url;
+    }
+
+    public void setUrl(@Nullable String url) {
+      this.url = url;
+    }
+
+    public int getMinStatus() {
+      return minStatus;
+    }
+
+    public void setMinStatus(int minStatus) {
+      this.minStatus = minStatus;
+    }
+
+    public int getMaxStatus() {
+      return maxStatus;
+    }
+
+    public void setMaxStatus(int maxStatus) {
+      this.maxStatus = maxStatus;
+    }
+
+    public @Nullable String getExpectBody() {
+      return expectBody;
+    }
+
+    public void setExpectBody(@Nullable String expectBody) {
+      this.expectBody = expectBody;
+    }
+
+    public Map<String, String> getHeaders() {
+      return headers;
+    }
+
+    public void setHeaders(Map<String, String> headers) {
+      this.headers = headers;
+    }
+
+    public @Nullable Duration getWatchdog() {
+      return watchdog;
+    }
+
+    public void setWatchdog(@Nullable Duration watchdog) {
+      this.watchdog = watchdog;
+    }
+
+    public @Nullable String getBean() {
+      return bean;
+    }
+
+    public void setBean(@Nullable String bean) {
+      this.bean = bean;
+    }
+
+    public HealthCheck.Role getRole() {
+      return role;
+    }
+
+    public void setRole(HealthCheck.Role role) {
+      this.role = role;
+    }
+
+    public HealthCheck.@Nullable Action getAction() {
+      return action;
+    }
+
+    public void setAction(HealthCheck.@Nullable Action action) {
+      this.action = action;
+    }
+
+    public @Nullable Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(@Nullable Duration interval) {
+      this.interval = interval;
+    }
+
+    public @Nullable Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(@Nullable Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public Duration getStartPeriod() {
+      return startPeriod;
+    }
+
+    public void setStartPeriod(Duration startPeriod) {
+      this.startPeriod = startPeriod;
+    }
+
+    public Duration getInitialDelay() {
+      return initialDelay;
+    }
+
+    public void setInitialDelay(Duration initialDelay) {
+      this.initialDelay = initialDelay;
+    }
+
+    public @Nullable Integer getFailureThreshold() {
+      return failureThreshold;
+    }
+
+    public void setFailureThreshold(@Nullable Integer failureThreshold) {
+      this.failureThreshold = failureThreshold;
+    }
+
+    public int getSuccessThreshold() {
+      return successThreshold;
+    }
+
+    public void setSuccessThreshold(int successThreshold) {
+      this.successThreshold = successThreshold;
+    }
+
+    /** The kinds of health check. */
+    public enum Kind {
+      /** Runs a command that must exit 0. */
+      EXEC,
+      /** Opens a TCP connection. */
+      TCP,
+      /** Sends an HTTP(S) GET. */
+      HTTP,
+      /** Passes while the process is alive. */
+      PROCESS_ALIVE,
+      /** Systemd's notify protocol (READY=1, WATCHDOG=1); needs the Linux backend. */
+      SYSTEMD_NOTIFY,
+      /** A bean written in Java. */
+      CUSTOM
+    }
+  }
+
+  /**
+   * One limit on the resources of a process tree (the process and its living descendants): exactly
+   * one of resident-memory-above, cpu-above and fd-ratio-above.
+   */
+  public static class ResourceRuleProperties {
+
+    /** Name shown in status, events and logs, unique within the process; by default "memory", "cpu" or "fds". */
+    private @Nullable String name;
+
+    /** Limit on the tree's resident memory, e.g. 512MB (needs the Linux backend's sampler). */
+    private @Nullable DataSize residentMemoryAbove;
+
+    /** Limit on the tree's CPU in percent, 100 being one core fully busy. */
+    private @Nullable Double cpuAbove;
+
+    /** Limit, between 0 and 1, on the open-descriptor ratio of any member (open descriptors over RLIMIT_NOFILE). */
+    private @Nullable Double fdRatioAbove;
+
+    /** Samples in a row above the limit that break the rule. */
+    private int samples = 3;
+
+    /** Time between samples. */
+    private Duration interval = Duration.ofSeconds(10);
+
+    /** What breaking the rule does: "restart" the process, or only "notify". */
+    private HealthCheck.Action action = HealthCheck.Action.RESTART;
+
+    public @Nullable String getName() {
+      return name;
+    }
+
+    public void setName(@Nullable String name) {
+      this.name = name;
+    }
+
+    public @Nullable DataSize getResidentMemoryAbove() {
+      return residentMemoryAbove;
+    }
+
+    public void setResidentMemoryAbove(@Nullable DataSize residentMemoryAbove) {
+      this.residentMemoryAbove = residentMemoryAbove;
+    }
+
+    public @Nullable Double getCpuAbove() {
+      return cpuAbove;
+    }
+
+    public void setCpuAbove(@Nullable Double cpuAbove) {
+      this.cpuAbove = cpuAbove;
+    }
+
+    public @Nullable Double getFdRatioAbove() {
+      return fdRatioAbove;
+    }
+
+    public void setFdRatioAbove(@Nullable Double fdRatioAbove) {
+      this.fdRatioAbove = fdRatioAbove;
+    }
+
+    public int getSamples() {
+      return samples;
+    }
+
+    public void setSamples(int samples) {
+      this.samples = samples;
+    }
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    public HealthCheck.Action getAction() {
+      return action;
+    }
+
+    public void setAction(HealthCheck.Action action) {
+      this.action = action;
+    }
+  }
+
+  /**
+   * A process, or processes, Vigil did not start and watches (attaches to): exactly one of pid,
+   * pid-file, process-name and command-line.
+   */
+  public static class AttachProperties {
+
+    /** Process id to watch; once it exits, the attachment stays STOPPED. */
+    private @Nullable Long pid;
+
+    /** File holding the pid to watch; read again on every rescan, so a restarted process is picked up. */
+    private @Nullable Path pidFile;
+
+    /** Exact process name (comm on Linux, at most 15 characters there) of every process to watch. */
+    private @Nullable String processName;
+
+    /** Regular expression; every process whose command line contains a match is watched. */
+    private @Nullable String commandLine;
+
+    /** Kind of process, also the label "type": trader, quote, communication or custom. */
+    private AttachSpec.Type type = AttachSpec.Type.CUSTOM;
+
+    /** Trading account the process serves, also the label "account". */
+    private @Nullable String account;
+
+    /** Free-form labels ("type" and "account" have their own properties). */
+    private Map<String, String> labels = new LinkedHashMap<>();
+
+    /** How often to look for the target again, and for new matches; at least 10ms. */
+    private Duration rescanInterval = Duration.ofSeconds(5);
+
+    /** How often to check that matched processes live, on a backend that cannot be told of exits (JDK); at least 10ms. */
+    private Duration exitPollInterval = Duration.ofMillis(250);
+
+    /** Whether the application may signal the matched processes; off, attaching only observes. */
+    private boolean allowSignals = false;
+
+    public @Nullable Long getPid() {
+      return pid;
+    }
+
+    public void setPid(@Nullable Long pid) {
+      this.pid = pid;
+    }
+
+    public @Nullable Path getPidFile() {
+      return pidFile;
+    }
+
+    public void setPidFile(@Nullable Path pidFile) {
+      this.pidFile = pidFile;
+    }
+
+    public @Nullable String getProcessName() {
+      return processName;
+    }
+
+    public void setProcessName(@Nullable String processName) {
+      this.processName = processName;
+    }
+
+    public @Nullable String getCommandLine() {
+      return commandLine;
+    }
+
+    public void setCommandLine(@Nullable String commandLine) {
+      this.commandLine = commandLine;
+    }
+
+    public AttachSpec.Type getType() {
+      return type;
+    }
+
+    public void setType(AttachSpec.Type type) {
+      this.type = type;
+    }
+
+    public @Nullable String getAccount() {
+      return account;
+    }
+
+    public void setAccount(@Nullable String account) {
+      this.account = account;
+    }
+
+    public Map<String, String> getLabels() {
+      return labels;
+    }
+
+    public void setLabels(Map<String, String> labels) {
+      this.labels = labels;
+    }
+
+    public Duration getRescanInterval() {
+      return rescanInterval;
+    }
+
+    public void setRescanInterval(Duration rescanInterval) {
+      this.rescanInterval = rescanInterval;
+    }
+
+    public Duration getExitPollInterval() {
+      return exitPollInterval;
+    }
+
+    public void setExitPollInterval(Duration exitPollInterval) {
+      this.exitPollInterval = exitPollInterval;
+    }
+
+    public boolean isAllowSignals() {
+      return allowSignals;
+    }
+
+    public void setAllowSignals(boolean allowSignals) {
+      this.allowSignals = allowSignals;
     }
   }
 }

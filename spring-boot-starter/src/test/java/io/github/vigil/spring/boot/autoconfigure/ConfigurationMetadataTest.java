@@ -34,6 +34,26 @@ class ConfigurationMetadataTest {
   }
 
   @Test
+  void listsAndMapsOfSettingsAreDescribedWithTheirElementTypes() {
+    // The processor does not descend into list and map elements; IDEs complete them from these types,
+    // whose field javadoc documents each setting (HealthPropertiesTest and AttachPropertiesTest check
+    // that their unset values are the core's defaults).
+    Map<String, Class<?>> elements = Map.of(
+        "vigil.defaults.health-checks", VigilProperties.HealthCheckProperties.class,
+        "vigil.defaults.resource-rules", VigilProperties.ResourceRuleProperties.class,
+        "vigil.attach", VigilProperties.AttachProperties.class);
+    elements.forEach((name, type) -> {
+      List<Map<String, Object>> found = JsonPath.read(json, "$.properties[?(@.name == '" + name + "')]");
+      assertThat(found).as(name).singleElement().satisfies(p -> {
+        assertThat((String) p.get("type")).contains(type.getName());
+        assertThat((String) p.get("description")).isNotBlank();
+      });
+    });
+    List<Map<String, Object>> dependsOn = JsonPath.read(json, "$.properties[?(@.name == 'vigil.defaults.depends-on')]");
+    assertThat((String) dependsOn.get(0).get("description")).contains("\"healthy\"");
+  }
+
+  @Test
   void defaultsAreTheCores() {
     assertThat(duration("restart.backoff.initial-delay")).isEqualTo(policy.backoff().initial().toString());
     assertThat(number("restart.backoff.multiplier")).isEqualTo(policy.backoff().multiplier());

@@ -14,6 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +31,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The starter in a real Spring Boot application with Tomcat on a random loopback port, Actuator
- * and the Prometheus registry, supervising real {@code sleep} processes.
+ * and the Prometheus registry, supervising real {@code sleep} processes (on the Linux backend where
+ * it is available, as vigil-linux-native is on the test class path).
  */
 @SpringBootTest(classes = VigilActuatorIntegrationTest.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
@@ -124,11 +127,18 @@ class VigilActuatorIntegrationTest {
   }
 
   @Test
-  void prometheusIsScraped() throws Exception {
-    // The Micrometer binding (issue 6, branch micrometer) has not landed on main: no vigil meters yet.
+  void prometheusShowsVigilsMetersForTheRealProcess() throws Exception {
     HttpResponse<String> scrape = get("/actuator/prometheus");
     assertThat(scrape.statusCode()).isEqualTo(200);
-    assertThat(scrape.body()).contains("jvm_threads_live_threads");
+    String body = scrape.body();
+    assertThat(body).contains("vigil_process_up{process=\"quote-feed\"} 1.0");
+    assertThat(body).containsPattern("vigil_process_state\\{process=\"quote-feed\",state=\"running\"\\} 1\\.0");
+    assertThat(body).containsPattern("vigil_process_restarts_total\\{[^}]*process=\"quote-feed\"[^}]*\\} 0\\.0");
+    // read from /proc for the process tree of the real `sleep`: resident memory is above zero
+    Matcher rss = Pattern.compile("vigil_process_memory_bytes\\{memtype=\"resident\",process=\"quote-feed\"\\} (\\S+)").matcher(body);
+    assertThat(rss.find()).as("resident memory of quote-feed in:%n%s", body).isTrue();
+    assertThat(Double.parseDouble(rss.group(1))).isPositive();
+    assertThat(body).contains("vigil_process_up{process=\"order-gateway\"}");
   }
 
   /** The same application with the endpoint's write operations granted. */

@@ -1,0 +1,38 @@
+package io.github.vigil.micrometer;
+
+/**
+ * How {@link VigilMetrics} names the meters it reads from process samples.
+ *
+ * <p>Meters that only Vigil has (up, state, health, restarts, exit code, uptime, time to recover,
+ * restart latency, processes by state) are named {@code vigil.*} with the tag {@code process} in both
+ * styles.
+ *
+ * <p>Thread-safe: an enum.
+ */
+public enum MetricNaming {
+
+  /**
+   * Micrometer's conventions: {@code vigil.process.cpu.time}, {@code vigil.process.memory}, … with the
+   * tag {@code process} for the process name and base units set, so every registry renders them its
+   * own way (Prometheus: {@code vigil_process_cpu_time_seconds_total{process="quote-feed",mode="user"}}).
+   */
+  MICROMETER,
+
+  /**
+   * The names and labels of <a href="https://github.com/ncabatoff/process-exporter">prometheus
+   * process-exporter</a>, so that its dashboards and alerts work unchanged on a Prometheus scrape:
+   * {@code namedprocess_namegroup_cpu_seconds_total{groupname="quote-feed",mode="user"}},
+   * {@code namedprocess_namegroup_memory_bytes{groupname=…,memtype="resident"}}, {@code …_num_procs},
+   * {@code …_open_filedesc}, {@code …_worst_fd_ratio}, {@code …_num_threads}, {@code …_states{state=…}},
+   * {@code …_context_switches_total{ctxswitchtype=…}}, {@code …_major_page_faults_total},
+   * {@code …_minor_page_faults_total}, {@code …_read_bytes_total}, {@code …_write_bytes_total},
+   * {@code …_oldest_start_time_seconds}, and the {@code namedprocess_scrape_errors} and
+   * {@code namedprocess_scrape_procread_errors} gauges. The group name is the process name; a
+   * supervised process's group is its process tree, as process-exporter's {@code -children} default.
+   *
+   * <p>Not published, because process samples do not carry them: the per-thread-name
+   * {@code namedprocess_namegroup_thread_*} series, {@code …_threads_wchan},
+   * {@code …_memory_bytes{memtype="proportionalSwapped"}} and {@code namedprocess_scrape_partial_errors}.
+   */
+  PROCESS_EXPORTER
+}

@@ -1,0 +1,395 @@
+package io.github.vigil.micrometer;
+
+import io.github.vigil.AttachState;
+import io.github.vigil.AttachedProcess;
+import io.github.vigil.CheckResult;
+import io.github.vigil.ExitCause;
+import io.github.vigil.ExitInfo;
+import io.github.vigil.HealthReport;
+import io.github.vigil.HealthState;
+import io.github.vigil.ProcessSample;
+import io.github.vigil.ProcessSample.Field;
+import io.github.vigil.ProcessSample.RunState;
+import io.github.vigil.ProcessState;
+import io.github.vigil.ProcessController;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the meters of one process read: its shared, time-bounded reading (one sample per
+ * interval whatever the number of meters and registries), counters made monotonic across runs, and
+ * what its events say (restarts by cause, crash and exit instants for the timers).
+ *
+ * <p>Thread-safe: readings load under the cache's per-key lock, counters under this object's lock;
+ * event state is touched only by the supervisor's listener thread, one event at a time.
+ */
+final class ProcessProbe {
+  private static final Logger log = LoggerFactory.getLogger(ProcessProbe.class);
+
+  /** Sample fields that only grow within a run, published as counters. */
+  static final Field[] COUNTER_FIELDS = {
+      Field.CPU_USER, Field.CPU_SYSTEM, Field.READ_BYTES, Field.WRITE_BYTES, Field.MAJOR_FAULTS, Field.MINOR_FAULTS,
+      Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES};
+  private static final ExitCause[] CAUSES = ExitCause.values();
+  private static final HealthState[] HEALTH = HealthState.values();
+
+  /**
+   * What one load saw.
+   *
+   * @param sample the sample, or {@code null} when no process is alive, it vanished, or reading failed
+   * @param active whether the process was in an active state, so that a missing sample means "unknown"
+   *     rather than "nothing running"
+   */
+  record Reading(@Nullable ProcessSample sample, boolean active) {
+    /** What a probe reads once its process is no longer metered: nothing alive. */
+    static final Reading GONE = new Reading(null, false);
+  }
+
+  final MeteredProcess source;
+  /** Set once the process is no longer metered; its meters may still be read by a scrape under way. */
+  volatile boolean retired;
+  final String name;
+  private final Function<ProcessProbe, Reading> readings;
+  private final Counters counters;
+
+  // monotonic counters over runs, guarded by this
+  private final long[] carried = new long[Field.values().length];
+  private final long[] last = new long[Field.values().length];
+  private long seen;
+  private long runPid = -1;
+  private @Nullable Instant runStartedAt;
+
+  // from events, written by the listener thread only
+  final LongAdder[] restartsByCause = new LongAdder[CAUSES.length];
+  final LongAdder[] healthTransitions = new LongAdder[HEALTH.length];
+  private volatile ExitCause pendingRestartCause = ExitCause.ERROR_EXIT;
+  private volatile boolean restartPending;
+  private volatile @Nullable Instant exitDetectedAt;
+  private volatile @Nullable Instant crashedAt;
+  final List<Timer> recoveryTimers = new CopyOnWriteArrayList<>();
+  /** Health check duration timers of every registry, by check name and result. */
+  final Map<String, List<Timer>> healthTimers = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastHealthResult = new HashMap<>(); // guarded by this
+  final List<Timer> restartLatencyTimers = new CopyOnWriteArrayList<>();
+
+  /** Shared by all probes of one {@link VigilMetrics}. */
+  static final class Counters {
+    final LongAdder samples = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAdder vanished = new LongAdder();
+  }
+
+  ProcessProbe(MeteredProcess source, Function<ProcessProbe, Reading> readings, Counters counters) {
+    this.source = source;
+    this.name = source.name();
+    this.readings = readings;
+    this.counters = counters;
+    for (int i = 0; i < CAUSES.length; i++) {
+      restartsByCause[i] = new LongAdder();
+    }
+    for (int i = 0; i < HEALTH.length; i++) {
+      healthTransitions[i] = new LongAdder();
+    }
+  }
+
+  /** The reading of the current interval; loads one (and samples the process) only when it has expired. */
+  Reading reading() {
+    return readings.apply(this);
+  }
+
+  /** Called by the cache, at most once per process per interval: reads the operating system. */
+  Reading load() {
+    counters.samples.increment();
+    boolean active = source.active();
+    Instant started = source.runStartedAt();
+    ProcessSample sample = null;
+    try {
+      Optional<ProcessSample> s = source.sample();
+      if (s.isPresent() && s.get().vanished()) {
+        if (active) {
+          counters.vanished.increment();
+        }
+        log.atDebug().addKeyValue("process", name).log("Process {} vanished while sampled: {}", name, s.get().vanishedReason().orElse(""));
+        active = false;
+      } else if (s.isPresent()) {
+        sample = s.get();
+      } else if (active) {
+        active = source.active(); // it may have ended between the two reads: then nothing is alive
+      }
+    } catch (RuntimeException e) {
+      counters.errors.increment();
+      log.atDebug().addKeyValue("process", name).setCause(e).log("Sampling process {} failed", name);
+    }
+    absorb(sample, active, started);
+    harvestHealthResults();
+    return new Reading(sample, active);
+  }
+
+  static String healthTimerKey(String check, CheckResult.Status result) {
+    return check + '\u0000' + result;
+  }
+
+  /**
+   * Records the health check results that came since the last load into the duration timers. A check
+   * keeps its last {@value HealthReport.Check#RECENT_LIMIT} results, so a check that ran more often
+   * than that within one interval has its oldest results of the interval left out of the timers.
+   */
+  private void harvestHealthResults() {
+    if (healthTimers.isEmpty()) {
+      return;
+    }
+    HealthReport report;
+    try {
+      report = source.health();
+    } catch (RuntimeException e) {
+      log.atDebug().addKeyValue("process", name).setCause(e).log("Reading the health of process {} failed", name);
+      return;
+    }
+    synchronized (this) {
+      for (HealthReport.Check check : report.checks()) {
+        Instant seen = lastHealthResult.get(check.name());
+        for (CheckResult r : check.recent()) {
+          if (seen == null || r.at().isAfter(seen)) {
+            List<Timer> timers = healthTimers.get(healthTimerKey(check.name(), r.status()));
+            if (timers != null) {
+              record(timers, r.duration());
+            }
+          }
+        }
+        check.last().ifPresent(last -> lastHealthResult.put(check.name(), last.at()));
+      }
+    }
+  }
+
+  /** Folds a sample into the monotonic counters: a new run or a descendant that ended never makes them go down. */
+  private synchronized void absorb(@Nullable ProcessSample sample, boolean active, @Nullable Instant started) {
+    if (sample == null) {
+      if (!active) {
+        endRun();
+      }
+      return;
+    }
+    if (sample.pid() != runPid || (started != null && !started.equals(runStartedAt))) {
+      endRun();
+      runPid = sample.pid();
+      runStartedAt = started;
+    }
+    for (Field f : COUNTER_FIELDS) {
+      if (sample.has(f)) {
+        int i = f.ordinal();
+        long v = (long) sample.get(f);
+        if (v < last[i]) {
+          carried[i] += last[i] - v; // a member of the tree ended and took its share with it
+        }
+        last[i] = v;
+        seen |= 1L << i;
+      }
+    }
+  }
+
+  private void endRun() {
+    for (Field f : COUNTER_FIELDS) {
+      int i = f.ordinal();
+      carried[i] += last[i];
+      last[i] = 0;
+    }
+    runPid = -1;
+    runStartedAt = null;
+  }
+
+  // --- what meters read ------------------------------------------------------------------------
+
+  /** A counter field over all runs seen, in its raw unit; NaN until a sample has had it. */
+  double total(Field field) {
+    reading();
+    synchronized (this) {
+      int i = field.ordinal();
+      return (seen & (1L << i)) == 0 ? Double.NaN : (double) (carried[i] + last[i]);
+    }
+  }
+
+  /** Seconds of a nanosecond counter field. */
+  double seconds(Field field) {
+    return total(field) / 1e9;
+  }
+
+  /**
+   * A gauge field: 0 when no process is alive (nothing uses memory, holds descriptors or runs
+   * threads), NaN when the process is alive but the field could not be read.
+   */
+  double gauge(Field field) {
+    Reading r = reading();
+    ProcessSample s = r.sample();
+    if (s == null) {
+      return r.active() ? Double.NaN : 0;
+    }
+    return s.get(field);
+  }
+
+  /** The oldest start of the tree in epoch milliseconds; NaN when none is alive or it is unknown. */
+  double startTimeMillis() {
+    ProcessSample s = reading().sample();
+    return s == null ? Double.NaN : s.get(Field.START_TIME);
+  }
+
+  /** CPU use since the previous interval, 1 = one core busy. */
+  double cpuUsage() {
+    return gauge(Field.CPU_PERCENT) / 100.0;
+  }
+
+  /** Threads of the tree in {@code state}. */
+  double threads(RunState state) {
+    Reading r = reading();
+    ProcessSample s = r.sample();
+    if (s == null) {
+      return r.active() ? Double.NaN : 0;
+    }
+    return s.threads(state).isPresent() ? s.threads(state).getAsLong() : Double.NaN;
+  }
+
+  /** Processes of the tree in {@code state}. */
+  double processes(RunState state) {
+    Reading r = reading();
+    ProcessSample s = r.sample();
+    if (s == null) {
+      return r.active() ? Double.NaN : 0;
+    }
+    return s.processes(state).isPresent() ? s.processes(state).getAsLong() : Double.NaN;
+  }
+
+  /**
+   * process-exporter's {@code states}: each process's own state and, for a process with more than one
+   * thread, each thread's too (a JVM of 20 threads counts 21). Exact for a single process; for a tree
+   * the threads of all members count once some member has several threads.
+   */
+  double exporterStates(RunState state) {
+    Reading r = reading();
+    ProcessSample s = r.sample();
+    if (s == null) {
+      return r.active() ? Double.NaN : 0;
+    }
+    OptionalLong procs = s.processes(state);
+    if (procs.isEmpty()) {
+      return Double.NaN;
+    }
+    OptionalLong threads = s.threads();
+    OptionalLong members = s.processes();
+    if (threads.isPresent() && members.isPresent() && threads.getAsLong() > members.getAsLong()) {
+      OptionalLong inState = s.threads(state);
+      return inState.isPresent() ? procs.getAsLong() + inState.getAsLong() : Double.NaN;
+    }
+    return procs.getAsLong();
+  }
+
+  // status-based gauges read the status live: it costs no system call, and alerts on "up" should not lag
+
+  double up() {
+    return source.up() ? 1 : 0;
+  }
+
+  /** The controller of a supervised process; only its meters call this. */
+  private ProcessController controller() {
+    ProcessController c = source.controller();
+    if (c == null) {
+      throw new IllegalStateException("not a supervised process: " + name);
+    }
+    return c;
+  }
+
+  double inAttachState(AttachState state) {
+    AttachedProcess a = source.attachment();
+    return a != null && a.status().state() == state ? 1 : 0;
+  }
+
+  double attachedExits() {
+    AttachedProcess a = source.attachment();
+    return a == null ? Double.NaN : a.status().exits();
+  }
+
+  double inState(ProcessState state) {
+    return controller().status().state() == state ? 1 : 0;
+  }
+
+  double inHealth(HealthState health) {
+    return controller().status().health() == health ? 1 : 0;
+  }
+
+  double lastExitCode() {
+    ExitInfo e = controller().status().lastExit();
+    return e != null && e.exitCode().isPresent() ? e.exitCode().getAsInt() : Double.NaN;
+  }
+
+  double lastExitSignal() {
+    ExitInfo e = controller().status().lastExit();
+    return e != null && e.signal().isPresent() ? e.signal().getAsInt() : Double.NaN;
+  }
+
+  double uptimeSeconds() {
+    return source.uptime().toNanos() / 1e9;
+  }
+
+  // --- events (listener thread) ------------------------------------------------------------------
+
+  void restartScheduled(ExitInfo after) {
+    pendingRestartCause = after.cause();
+  }
+
+  /** A spawn ordered by the restart policy: counted as a restart, by the cause of the exit before it. */
+  void restartSpawning() {
+    restartsByCause[pendingRestartCause.ordinal()].increment();
+    restartPending = true;
+  }
+
+  void exited(ExitInfo exit, Instant at) {
+    exitDetectedAt = at;
+    if (exit.cause().isFailure() && crashedAt == null) {
+      crashedAt = at;
+    }
+  }
+
+  void started(Instant at) {
+    Instant exit = exitDetectedAt;
+    if (restartPending && exit != null) {
+      record(restartLatencyTimers, Duration.between(exit, at));
+    }
+    restartPending = false;
+  }
+
+  void running(Instant at) {
+    Instant crash = crashedAt;
+    if (crash != null) {
+      record(recoveryTimers, Duration.between(crash, at));
+      crashedAt = null;
+    }
+  }
+
+  void healthChanged(HealthState to) {
+    healthTransitions[to.ordinal()].increment();
+  }
+
+  private static void record(List<Timer> timers, Duration d) {
+    long nanos = Math.max(0, d.toNanos());
+    for (Timer t : timers) {
+      t.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ProcessProbe{" + name + "}";
+  }
+}

@@ -1,0 +1,509 @@
+package io.github.vigil.micrometer;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.vigil.AttachedProcess;
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessState;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.Ticker;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes every process of a {@link Supervisor}, and the supervisor itself, as Micrometer meters.
+ * A process gets its meters when it is registered (or attached) and loses them when it is removed
+ * (or detached); nothing of it stays behind, in the registry or here.
+ *
+ * {@snippet :
+ * VigilMetrics metrics = VigilMetrics.builder(supervisor)
+ *     .naming(MetricNaming.PROCESS_EXPORTER)   // existing process-exporter dashboards work unchanged
+ *     .labelTags("desk")                       // the spec label "desk" becomes a tag; no other label does
+ *     .build();
+ * metrics.bindTo(registry);
+ * // ...
+ * metrics.close();                             // removes every meter it added
+ * }
+ *
+ * <p><b>Per process</b>, from the process tree's {@linkplain ProcessController#sample() sample}:
+ * CPU seconds (user, system), CPU use, memory (resident, virtual, swapped, proportional), bytes read
+ * and written, page faults (major, minor), context switches (voluntary, nonvoluntary), open
+ * descriptors, their limit and the worst descriptor ratio, threads, threads and processes by
+ * scheduler state, the number of processes, the oldest start time. Named as {@link MetricNaming}
+ * says. Counters never go down: what a run or a descendant accumulated stays counted after it ends,
+ * as process-exporter's group counters. A field the sampler cannot read reads NaN (absent is not
+ * zero); with no process alive, memory, descriptors, threads and processes read 0.
+ *
+ * <p><b>Per attached process</b> ({@link Supervisor#attach}): the same sample meters, over the matched
+ * processes as a group, with {@code vigil.process.up}, {@code vigil.process.uptime},
+ * {@code vigil.attached.state{state}} and {@code vigil.attached.exits}.
+ *
+ * <p><b>Per supervised process</b>, from its status and events, in both styles: {@code vigil.process.up},
+ * {@code vigil.process.state{state}}, {@code vigil.process.health{state}},
+ * {@code vigil.process.health.transitions{state}}, {@code vigil.process.restarts{cause}} (restarts
+ * by the policy, by the cause of the exit before each), {@code vigil.process.last.exit.code},
+ * {@code vigil.process.last.exit.signal}, {@code vigil.process.uptime}, the timer
+ * {@code vigil.process.recovery} (crash to {@code RUNNING} again), the timer
+ * {@code vigil.supervisor.restart.latency} (exit detected to restart spawned), and per health check
+ * the timer {@code vigil.health.check.duration{check, result=passed|failed|timed_out}}, fed once per
+ * sample interval from the check's recent results.
+ *
+ * <p><b>Per supervisor</b>: {@code vigil.supervisor.processes{state}} and
+ * {@code vigil.metrics.samples} (samples taken); {@code vigil.metrics.sample.errors{reason}} in
+ * Micrometer naming, {@code namedprocess_scrape_errors} and {@code namedprocess_scrape_procread_errors}
+ * in process-exporter naming.
+ *
+ * <p><b>Cost.</b> A process is sampled at most once per {@linkplain Builder#sampleInterval sample
+ * interval}, on the thread that reads a meter (a scrape), whatever the number of its meters and of
+ * registries bound; the sample is shared through a time-bounded cache.
+ *
+ * <p><b>Cardinality</b> is bounded: a fixed set of series per process, enum tags pre-registered per
+ * value, no pid tag, spec labels become tags only for the keys given to
+ * {@link Builder#labelTags}, and at most {@link Builder#maxProcesses} processes get meters. Bound to
+ * one registry, two supervisors whose processes share names need {@linkplain Builder#tags distinct
+ * tags}.
+ *
+ * <p>Thread-safe. Meters may be read from any thread; events are followed on the supervisor's
+ * listener thread.
+ */
+public final class VigilMetrics implements MeterBinder, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(VigilMetrics.class);
+  private static final Set<String> RESERVED_TAGS = Set.of(
+      "process", "groupname", "mode", "memtype", "ctxswitchtype", "fault", "state", "direction", "cause", "check", "result", "reason");
+
+  private final Supervisor supervisor;
+  private final MetricNaming naming;
+  private final Duration sampleInterval;
+  private final List<String> labelTags;
+  private final Tags tags;
+  private final int maxProcesses;
+  private final Cache<ProcessProbe, ProcessProbe.Reading> readings;
+  private final ProcessProbe.Counters counters = new ProcessProbe.Counters();
+
+  private final Object lock = new Object();
+  private final Map<String, ProcessProbe> probes = new ConcurrentHashMap<>(); // written under lock
+  private final Map<MeterRegistry, Binding> bindings = new IdentityHashMap<>(); // guarded by lock
+  private final Set<String> overCap = new LinkedHashSet<>(); // guarded by lock
+  private final AutoCloseable subscription;
+  private boolean closed; // guarded by lock
+
+  /** The meters added to one registry. */
+  private static final class Binding {
+    final List<Meter> supervisorMeters = new ArrayList<>();
+    final Map<ProcessProbe, List<Meter>> processMeters = new HashMap<>();
+  }
+
+  private VigilMetrics(Builder b) {
+    this.supervisor = b.supervisor;
+    this.naming = b.naming;
+    this.sampleInterval = b.sampleInterval;
+    this.labelTags = List.copyOf(b.labelTags);
+    this.tags = b.tags;
+    this.maxProcesses = b.maxProcesses;
+    Ticker ticker = b.ticker;
+    this.readings = Caffeine.newBuilder()
+        .expireAfterWrite(sampleInterval)
+        .ticker(ticker::read)
+        .executor(Runnable::run) // expired and invalidated readings go at once, on the caller's thread
+        .build();
+    this.subscription = supervisor.subscribe(this::onEvent);
+    for (ProcessController c : supervisor.controllers()) {
+      add(MeteredProcess.of(c));
+    }
+    for (AttachedProcess a : supervisor.attachedProcesses()) {
+      add(MeteredProcess.of(a));
+    }
+  }
+
+  /** A binder with the defaults: Micrometer naming, a 5 second sample interval, no label as a tag. */
+  public static VigilMetrics of(Supervisor supervisor) {
+    return builder(supervisor).build();
+  }
+
+  /** A builder for a binder of {@code supervisor}. */
+  public static Builder builder(Supervisor supervisor) {
+    return new Builder(supervisor);
+  }
+
+  /** The naming style in use. */
+  public MetricNaming naming() {
+    return naming;
+  }
+
+  /** How long one sample of a process serves its meters. */
+  public Duration sampleInterval() {
+    return sampleInterval;
+  }
+
+  /**
+   * Adds the meters of the supervisor and of every process now registered to {@code registry}, and
+   * of every process registered later, until {@link #close()}. Binding the same registry twice does
+   * nothing.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    requireNonNull(registry, "registry");
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("VigilMetrics of supervisor '" + supervisor.name() + "' is closed");
+      }
+      if (bindings.containsKey(registry)) {
+        return;
+      }
+      Binding binding = new Binding();
+      bindings.put(registry, binding);
+      registerSupervisorMeters(registry, binding.supervisorMeters);
+      for (ProcessProbe p : probes.values()) {
+        binding.processMeters.put(p, registerProcessMeters(registry, p));
+      }
+    }
+  }
+
+  /**
+   * Removes every meter this binder added, from every registry, and stops following the supervisor.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      log.warn("Unsubscribing from supervisor {} failed", supervisor.name(), e);
+    }
+    synchronized (lock) {
+      closed = true;
+      for (Map.Entry<MeterRegistry, Binding> e : bindings.entrySet()) {
+        MeterRegistry registry = e.getKey();
+        e.getValue().processMeters.values().forEach(meters -> meters.forEach(registry::remove));
+        e.getValue().supervisorMeters.forEach(registry::remove);
+      }
+      bindings.clear();
+      for (ProcessProbe p : probes.values()) {
+        p.retired = true;
+        p.recoveryTimers.clear();
+        p.restartLatencyTimers.clear();
+        p.healthTimers.clear();
+      }
+      probes.clear();
+      overCap.clear();
+    }
+    readings.invalidateAll();
+  }
+
+  // --- processes coming and going --------------------------------------------------------------
+
+  /** Starts metering {@code process}; replaces an older process of the same name. */
+  void add(MeteredProcess process) {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      ProcessProbe existing = probes.get(process.name());
+      if (existing != null) {
+        if (existing.source.handle() == process.handle()) {
+          return;
+        }
+        remove(process.name());
+      }
+      if (probes.size() >= maxProcesses) {
+        if (overCap.add(process.name())) {
+          log.atWarn().addKeyValue("process", process.name()).log(
+              "Process {} gets no meters: {} processes are metered already, the most allowed (maxProcesses)",
+              process.name(), maxProcesses);
+        }
+        return;
+      }
+      ProcessProbe probe = new ProcessProbe(process, this::reading, counters);
+      for (Map.Entry<MeterRegistry, Binding> e : bindings.entrySet()) {
+        e.getValue().processMeters.put(probe, registerProcessMeters(e.getKey(), probe));
+      }
+      probes.put(process.name(), probe); // last: whoever sees the probe sees its meters
+    }
+  }
+
+  /**
+   * The probe's reading of this interval. A meter read by a scrape under way when its process is
+   * removed must not leave the probe in the cache: removal marks it retired before invalidating it,
+   * so a load that slipped in after the invalidation sees the mark and takes itself out again.
+   */
+  private ProcessProbe.Reading reading(ProcessProbe p) {
+    if (p.retired) {
+      return ProcessProbe.Reading.GONE;
+    }
+    ProcessProbe.Reading r = readings.get(p, ProcessProbe::load);
+    if (p.retired) {
+      readings.invalidate(p);
+    }
+    return r;
+  }
+
+  /** Stops metering the process of that name and forgets it. */
+  void remove(String name) {
+    ProcessProbe probe;
+    synchronized (lock) {
+      overCap.remove(name);
+      probe = probes.remove(name);
+      if (probe == null) {
+        return;
+      }
+      for (Map.Entry<MeterRegistry, Binding> e : bindings.entrySet()) {
+        List<Meter> meters = e.getValue().processMeters.remove(probe);
+        if (meters != null) {
+          meters.forEach(e.getKey()::remove);
+        }
+      }
+      probe.retired = true;
+      probe.recoveryTimers.clear();
+      probe.restartLatencyTimers.clear();
+      probe.healthTimers.clear();
+      promoteOverCap();
+    }
+    readings.invalidate(probe);
+  }
+
+  /** A place is free: the first process left out for {@code maxProcesses} gets its meters now. */
+  private void promoteOverCap() {
+    for (String name : List.copyOf(overCap)) {
+      overCap.remove(name);
+      Optional<MeteredProcess> current = current(name);
+      if (current.isPresent()) {
+        add(current.get());
+        return;
+      }
+    }
+  }
+
+  /** The supervised or attached process of that name now, if any. */
+  private Optional<MeteredProcess> current(String name) {
+    Optional<ProcessController> c = supervisor.controller(name);
+    if (c.isPresent()) {
+      return Optional.of(MeteredProcess.of(c.get()));
+    }
+    return supervisor.attached(name).map(MeteredProcess::of);
+  }
+
+  private void onEvent(SupervisorEvent event) {
+    if (event instanceof SupervisorEvent.Registered || event instanceof SupervisorEvent.Attached) {
+      current(event.process()).ifPresent(this::add);
+      return;
+    }
+    if (event instanceof SupervisorEvent.Removed || event instanceof SupervisorEvent.Detached) {
+      // a later registration or attachment of the same name has replaced the probe already if its handle differs
+      ProcessProbe p = probes.get(event.process());
+      if (p != null && current(event.process()).map(c -> c.handle() != p.source.handle()).orElse(true)) {
+        remove(event.process());
+      }
+      return;
+    }
+    ProcessProbe p = probes.get(event.process());
+    if (p == null) {
+      return;
+    }
+    if (event instanceof SupervisorEvent.RestartScheduled r) {
+      p.restartScheduled(r.after());
+    } else if (event instanceof SupervisorEvent.Exited x) {
+      p.exited(x.exit(), x.at());
+    } else if (event instanceof SupervisorEvent.Started s) {
+      p.started(s.at());
+    } else if (event instanceof SupervisorEvent.StateChanged s) {
+      if (s.to() == ProcessState.STARTING && s.origin() == io.github.vigil.Origin.POLICY) {
+        p.restartSpawning();
+      } else if (s.to() == ProcessState.RUNNING) {
+        p.running(s.at());
+      }
+    } else if (event instanceof SupervisorEvent.HealthChanged h) {
+      p.healthChanged(h.to());
+    }
+  }
+
+  // --- meters ------------------------------------------------------------------------------------
+
+  private List<Meter> registerProcessMeters(MeterRegistry registry, ProcessProbe p) {
+    Tags labels = Tags.empty();
+    Map<String, String> specLabels = p.source.labels();
+    for (String key : labelTags) {
+      labels = labels.and(key, specLabels.getOrDefault(key, ""));
+    }
+    Tags vigilTags = tags.and(labels).and("process", p.name);
+    Tags groupTags = tags.and(labels).and("groupname", p.name);
+    return MeterCatalog.register(registry, naming, p, vigilTags, groupTags);
+  }
+
+  private void registerSupervisorMeters(MeterRegistry registry, List<Meter> meters) {
+    for (ProcessState s : ProcessState.values()) {
+      meters.add(Gauge.builder("vigil.supervisor.processes", supervisor, sup -> count(sup.controllers(), s))
+          .description("Processes of the supervisor by lifecycle state").tags(tags).tag("state", MeterCatalog.lower(s))
+          .strongReference(true).register(registry));
+    }
+    meters.add(FunctionCounter.builder("vigil.metrics.samples", counters, c -> c.samples.sum())
+        .description("Samples of processes taken for meters, at most one per process per sample interval")
+        .tags(tags).register(registry));
+    if (naming == MetricNaming.PROCESS_EXPORTER) {
+      meters.add(Gauge.builder("namedprocess.scrape.errors", counters, c -> c.errors.sum())
+          .description("general scrape errors: no proc metrics collected during a cycle").tags(tags)
+          .strongReference(true).register(registry));
+      meters.add(Gauge.builder("namedprocess.scrape.procread.errors", counters, c -> c.vanished.sum())
+          .description("incremented each time a proc's metrics collection fails").tags(tags)
+          .strongReference(true).register(registry));
+    } else {
+      String d = "Samples that failed (the sampler threw) or found the process gone while it was running";
+      meters.add(FunctionCounter.builder("vigil.metrics.sample.errors", counters, c -> c.errors.sum())
+          .description(d).tags(tags).tag("reason", "failed").register(registry));
+      meters.add(FunctionCounter.builder("vigil.metrics.sample.errors", counters, c -> c.vanished.sum())
+          .description(d).tags(tags).tag("reason", "vanished").register(registry));
+    }
+  }
+
+  private static double count(Collection<ProcessController> controllers, ProcessState state) {
+    int n = 0;
+    for (ProcessController c : controllers) {
+      if (c.status().state() == state) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // --- for tests in this package -----------------------------------------------------------------
+
+  int meteredProcesses() {
+    return probes.size();
+  }
+
+  long cachedReadings() {
+    readings.cleanUp();
+    return readings.estimatedSize();
+  }
+
+  @Nullable ProcessProbe probe(String name) {
+    return probes.get(name);
+  }
+
+  @Override
+  public String toString() {
+    return "VigilMetrics{" + supervisor.name() + ", " + naming + ", " + probes.size() + " processes}";
+  }
+
+  /**
+   * Builds a {@link VigilMetrics}. Setters check their argument at once; not thread-safe.
+   */
+  public static final class Builder {
+    private final Supervisor supervisor;
+    private MetricNaming naming = MetricNaming.MICROMETER;
+    private Duration sampleInterval = Duration.ofSeconds(5);
+    private final Set<String> labelTags = new LinkedHashSet<>();
+    private Tags tags = Tags.empty();
+    private int maxProcesses = 1000;
+    private Ticker ticker = Ticker.system();
+
+    private Builder(Supervisor supervisor) {
+      this.supervisor = requireNonNull(supervisor, "supervisor");
+    }
+
+    /** How meters are named; {@link MetricNaming#MICROMETER} by default. */
+    public Builder naming(MetricNaming n) {
+      this.naming = requireNonNull(n, "naming");
+      return this;
+    }
+
+    /**
+     * How long one sample of a process serves all its meters before the next read of a meter takes a
+     * new one; 5 seconds by default. Shorter than the scrape interval means one sample per scrape.
+     */
+    public Builder sampleInterval(Duration interval) {
+      requireNonNull(interval, "sampleInterval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("sampleInterval must be positive: " + interval);
+      }
+      this.sampleInterval = interval;
+      return this;
+    }
+
+    /**
+     * Spec labels that become tags, under the same key, on every meter of a process; a process without
+     * the label gets an empty value. No label becomes a tag unless named here, since each distinct
+     * value is a new series.
+     *
+     * @throws IllegalArgumentException on a blank key or one Vigil's meters use already ({@code process},
+     *     {@code groupname}, {@code mode}, {@code memtype}, {@code ctxswitchtype}, {@code fault},
+     *     {@code state}, {@code direction}, {@code cause}, {@code check}, {@code result}, {@code reason})
+     */
+    public Builder labelTags(String... keys) {
+      for (String key : requireNonNull(keys, "labelTags")) {
+        if (key == null || key.isBlank()) {
+          throw new IllegalArgumentException("labelTags key must not be blank: '" + key + "'");
+        }
+        if (RESERVED_TAGS.contains(key)) {
+          throw new IllegalArgumentException("labelTags key '" + key + "' is a tag of Vigil's meters already");
+        }
+        labelTags.add(key);
+      }
+      return this;
+    }
+
+    /** Tags added to every meter, e.g. the supervisor's name when several share a registry. */
+    public Builder tags(Iterable<Tag> extra) {
+      this.tags = this.tags.and(requireNonNull(extra, "tags"));
+      return this;
+    }
+
+    /** {@link #tags(Iterable)} from key/value pairs. */
+    public Builder tags(String... keyValues) {
+      this.tags = this.tags.and(Tags.of(requireNonNull(keyValues, "tags")));
+      return this;
+    }
+
+    /**
+     * At most this many processes get meters (1000 by default); later ones are logged and left out
+     * until a metered one is removed.
+     */
+    public Builder maxProcesses(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxProcesses must not be negative: " + max);
+      }
+      this.maxProcesses = max;
+      return this;
+    }
+
+    /** The clock that ages samples; the system's by default. */
+    public Builder ticker(Ticker t) {
+      this.ticker = requireNonNull(t, "ticker");
+      return this;
+    }
+
+    /** Creates the binder and starts following the supervisor; meters appear once it is bound to a registry. */
+    public VigilMetrics build() {
+      return new VigilMetrics(this);
+    }
+
+    @Override
+    public String toString() {
+      return "VigilMetrics.Builder{naming=" + naming + ", sampleInterval=" + sampleInterval + ", labelTags=" + labelTags
+          + ", tags=" + tags + ", maxProcesses=" + maxProcesses + "}";
+    }
+  }
+}

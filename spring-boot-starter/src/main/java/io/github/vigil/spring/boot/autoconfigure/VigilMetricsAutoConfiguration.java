@@ -1,0 +1,56 @@
+package io.github.vigil.spring.boot.autoconfigure;
+
+import io.github.vigil.Supervisor;
+import io.github.vigil.micrometer.MetricNaming;
+import io.github.vigil.micrometer.VigilMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Supplier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configures {@link VigilMetrics}, the meters of every supervised and attached process, when
+ * {@code vigil-micrometer} is on the class path and the application has a {@link MeterRegistry}
+ * bean (Spring Boot binds the {@code MeterBinder} to every registry). Configured by
+ * {@code vigil.metrics.*} (naming style, label tags, extra tags, sample interval); switched off by
+ * {@code vigil.metrics.enabled=false}; an application's own {@code VigilMetrics} bean replaces it.
+ * Its meters are removed when the context closes.
+ */
+@AutoConfiguration(after = {MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class, VigilAutoConfiguration.class})
+@ConditionalOnClass({MeterRegistry.class, VigilMetrics.class, MetricsAutoConfiguration.class})
+@ConditionalOnBean({MeterRegistry.class, Supervisor.class})
+@ConditionalOnBooleanProperty(name = "vigil.metrics.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(VigilProperties.class)
+public class VigilMetricsAutoConfiguration {
+
+  /** The binder; closing it removes its meters from every registry. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public VigilMetrics vigilMetrics(Supervisor supervisor, VigilProperties properties) {
+    VigilProperties.Metrics m = properties.getMetrics();
+    VigilMetrics.Builder b = VigilMetrics.builder(supervisor)
+        .naming(m.getNaming() == VigilProperties.Metrics.Naming.PROCESS_EXPORTER ? MetricNaming.PROCESS_EXPORTER : MetricNaming.MICROMETER);
+    at("vigil.metrics.label-tags", m.getLabelTags(), () -> b.labelTags(m.getLabelTags().toArray(String[]::new)));
+    m.getTags().forEach((key, value) -> at("vigil.metrics.tags." + key, value, () -> b.tags(key, value)));
+    at("vigil.metrics.sample-interval", m.getSampleInterval(), () -> b.sampleInterval(m.getSampleInterval()));
+    at("vigil.metrics.max-processes", m.getMaxProcesses(), () -> b.maxProcesses(m.getMaxProcesses()));
+    return b.build();
+  }
+
+  private static <T> T at(String property, Object value, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (IllegalArgumentException e) {
+      InvalidVigilPropertyException ex = new InvalidVigilPropertyException(property, value, String.valueOf(e.getMessage()), null);
+      ex.initCause(e);
+      throw ex;
+    }
+  }
+}
