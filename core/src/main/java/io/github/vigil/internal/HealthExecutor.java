@@ -221,8 +221,8 @@ final class HealthExecutor implements AutoCloseable {
         victims.add(p.toHandle());
       }
       p.descendants().forEach(victims::add);
-      victims.addAll(carrying(CHECK_ID_VARIABLE, id));
-      victims.removeIf(h -> !h.isAlive());
+      victims.addAll(ProcScan.carrying(CHECK_ID_VARIABLE, id));
+      victims.removeIf(h -> !ProcScan.isLive(h));
       if (victims.isEmpty()) {
         return;
       }
@@ -235,61 +235,6 @@ final class HealthExecutor implements AutoCloseable {
       }
     }
     log.warn("Exec health check {} left processes that survive SIGKILL", p.pid());
-  }
-
-  private static final Path PROC = Path.of("/proc");
-  private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
-
-  /** Live processes whose environment holds {@code variable=value}; empty without {@code /proc}. */
-  static List<ProcessHandle> carrying(String variable, String value) {
-    List<ProcessHandle> found = new ArrayList<>();
-    if (!HAS_PROC) {
-      return found;
-    }
-    byte[] needle = (variable + "=" + value).getBytes(StandardCharsets.UTF_8);
-    long self = ProcessHandle.current().pid();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-          continue;
-        }
-        long pid;
-        try {
-          pid = Long.parseLong(name);
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        if (pid == self) {
-          continue;
-        }
-        byte[] env;
-        try {
-          env = Files.readAllBytes(dir.resolve("environ"));
-        } catch (IOException | SecurityException e) {
-          continue; // gone, or another user's
-        }
-        if (hasEntry(env, needle)) {
-          ProcessHandle.of(pid).ifPresent(found::add);
-        }
-      }
-    } catch (IOException e) {
-      log.debug("Scanning /proc failed", e);
-    }
-    return found;
-  }
-
-  private static boolean hasEntry(byte[] env, byte[] entry) {
-    int start = 0;
-    for (int i = 0; i <= env.length; i++) {
-      if (i == env.length || env[i] == 0) {
-        if (i - start == entry.length && java.util.Arrays.equals(env, start, i, entry, 0, entry.length)) {
-          return true;
-        }
-        start = i + 1;
-      }
-    }
-    return false;
   }
 
   private static String readStart(Path file) {

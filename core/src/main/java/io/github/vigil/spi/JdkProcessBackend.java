@@ -3,6 +3,7 @@ package io.github.vigil.spi;
 import io.github.vigil.Signal;
 import io.github.vigil.StdStream;
 import io.github.vigil.Termination;
+import io.github.vigil.internal.ProcScan;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -220,9 +221,9 @@ public final class JdkProcessBackend implements ProcessBackend {
         if (handle.isAlive()) {
           handle.descendants().forEach(descendants::add); // collect before the root dies and they are re-parented
         } else {
-          descendants.addAll(EnvironmentScan.carrying(RUN_ID_VARIABLE, runId)); // orphans, where /proc tells
+          descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId)); // orphans, where /proc tells
         }
-        descendants.removeIf(h -> !h.isAlive() || EnvironmentScan.isZombie(h.pid()));
+        descendants.removeIf(h -> !ProcScan.isLive(h));
         targets.addAll(descendants);
       }
       boolean any = send(handle, signal);
@@ -238,8 +239,8 @@ public final class JdkProcessBackend implements ProcessBackend {
         return true;
       }
       synchronized (descendants) {
-        descendants.addAll(EnvironmentScan.carrying(RUN_ID_VARIABLE, runId));
-        descendants.removeIf(h -> !h.isAlive() || EnvironmentScan.isZombie(h.pid()));
+        descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId));
+        descendants.removeIf(h -> !ProcScan.isLive(h));
         return !descendants.isEmpty();
       }
     }

@@ -1,4 +1,4 @@
-package io.github.vigil.spi;
+package io.github.vigil.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,17 +9,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds processes by a variable in their environment, through {@code /proc/PID/environ}: how the
- * portable backend finds descendants that outlived their parent and were re-parented. Where there is
- * no {@code /proc} (macOS), or a process's environment is not readable, nothing is found.
+ * What {@code /proc} tells beyond {@link ProcessHandle}: processes found by a variable in their
+ * environment (how the portable backend and exec health checks find descendants that outlived their
+ * parent and were re-parented), and whether a process is an unreaped zombie. Where there is no
+ * {@code /proc} (macOS), or a process's environment is not readable, nothing is found.
+ * Internal: not part of the API.
  */
-final class EnvironmentScan {
+public final class ProcScan {
   private static final Path PROC = Path.of("/proc");
   private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
 
-  private EnvironmentScan() {}
+  private ProcScan() {}
 
-  static List<ProcessHandle> carrying(String variable, String value) {
+  /** Live processes (not this JVM) whose environment holds {@code variable=value}. */
+  public static List<ProcessHandle> carrying(String variable, String value) {
     if (!HAS_PROC) {
       return List.of();
     }
@@ -62,7 +65,7 @@ final class EnvironmentScan {
    * counts such a zombie as alive; a descendant re-parented to a JVM that is a child subreaper (as the
    * Linux backend makes it) would stay one for good, and a stop would wait for it in vain.
    */
-  static boolean isZombie(long pid) {
+  public static boolean isZombie(long pid) {
     if (!HAS_PROC) {
       return false;
     }
@@ -77,6 +80,11 @@ final class EnvironmentScan {
     } catch (IOException | SecurityException e) {
       return false; // gone: ProcessHandle.isAlive() says so already
     }
+  }
+
+  /** Whether {@code h} is alive and not a zombie: {@link ProcessHandle#isAlive()} alone counts zombies. */
+  public static boolean isLive(ProcessHandle h) {
+    return h.isAlive() && !isZombie(h.pid());
   }
 
   /** Whether {@code env} (NUL-separated) holds the entry; the first entry has no leading NUL. */
