@@ -99,6 +99,21 @@ final class HealthExecutor implements AutoCloseable {
 
     /** Gives the attempt up and frees what it holds; idempotent. */
     void abandon();
+
+    /** An attempt whose abandonment runs {@code onAbandon}. */
+    static Attempt of(CompletableFuture<Result> result, Runnable onAbandon) {
+      return new Attempt() {
+        @Override
+        public CompletableFuture<Result> result() {
+          return result;
+        }
+
+        @Override
+        public void abandon() {
+          onAbandon.run();
+        }
+      };
+    }
   }
 
   /**
@@ -135,15 +150,7 @@ final class HealthExecutor implements AutoCloseable {
 
   private static Attempt done(Result r) {
     CompletableFuture<Result> f = CompletableFuture.completedFuture(r);
-    return new Attempt() {
-      @Override
-      public CompletableFuture<Result> result() {
-        return f;
-      }
-
-      @Override
-      public void abandon() {}
-    };
+    return Attempt.of(f, () -> {});
   }
 
   // --- exec ------------------------------------------------------------------------------------
@@ -185,26 +192,18 @@ final class HealthExecutor implements AutoCloseable {
         result.complete(Result.fail("could not run " + probe.command().get(0) + ": " + e.getMessage()));
       }
     });
-    return new Attempt() {
-      @Override
-      public CompletableFuture<Result> result() {
-        return result;
-      }
-
-      @Override
-      public void abandon() {
-        if (abandoned.compareAndSet(false, true)) {
-          Process p = started.get();
-          if (p != null) {
-            try {
-              pool.execute(() -> killTree(p, id));
-            } catch (RejectedExecutionException e) {
-              killTree(p, id);
-            }
+    return Attempt.of(result, () -> {
+      if (abandoned.compareAndSet(false, true)) {
+        Process p = started.get();
+        if (p != null) {
+          try {
+            pool.execute(() -> killTree(p, id));
+          } catch (RejectedExecutionException e) {
+            killTree(p, id);
           }
         }
       }
-    };
+    });
   }
 
   /**
@@ -308,21 +307,13 @@ final class HealthExecutor implements AutoCloseable {
         result.complete(Result.fail("cannot connect to " + target + ": " + describe(e)));
       }
     });
-    return new Attempt() {
-      @Override
-      public CompletableFuture<Result> result() {
-        return result;
+    return Attempt.of(result, () -> {
+      abandoned.set(true);
+      AsynchronousSocketChannel ch = channel.get();
+      if (ch != null) {
+        closeQuietly(ch);
       }
-
-      @Override
-      public void abandon() {
-        abandoned.set(true);
-        AsynchronousSocketChannel ch = channel.get();
-        if (ch != null) {
-          closeQuietly(ch);
-        }
-      }
-    };
+    });
   }
 
   private static void closeQuietly(AsynchronousSocketChannel ch) {
@@ -393,21 +384,13 @@ final class HealthExecutor implements AutoCloseable {
         result.complete(Result.fail("GET " + probe.uri() + " failed: " + describe(e)));
       }
     });
-    return new Attempt() {
-      @Override
-      public CompletableFuture<Result> result() {
-        return result;
+    return Attempt.of(result, () -> {
+      abandoned.set(true);
+      CompletableFuture<?> f = exchange.get();
+      if (f != null) {
+        f.cancel(true);
       }
-
-      @Override
-      public void abandon() {
-        abandoned.set(true);
-        CompletableFuture<?> f = exchange.get();
-        if (f != null) {
-          f.cancel(true);
-        }
-      }
-    };
+    });
   }
 
   /** Keeps the first {@link HealthCheck#MAX_BODY_CHARS} characters of a body and drains the rest. */
@@ -483,22 +466,14 @@ final class HealthExecutor implements AutoCloseable {
       busy.set(false);
       throw e;
     }
-    return new Attempt() {
-      @Override
-      public CompletableFuture<Result> result() {
-        return result;
-      }
-
-      @Override
-      public void abandon() {
-        synchronized (lock) {
-          cancelled[0] = true;
-          if (runner[0] != null) {
-            runner[0].interrupt();
-          }
+    return Attempt.of(result, () -> {
+      synchronized (lock) {
+        cancelled[0] = true;
+        if (runner[0] != null) {
+          runner[0].interrupt();
         }
       }
-    };
+    });
   }
 
   private Attempt customAsync(Probe.CustomAsync probe, long pid) {
@@ -521,21 +496,13 @@ final class HealthExecutor implements AutoCloseable {
         result.complete(Result.fail(describe(e)));
       }
     });
-    return new Attempt() {
-      @Override
-      public CompletableFuture<Result> result() {
-        return result;
+    return Attempt.of(result, () -> {
+      abandoned.set(true);
+      CompletableFuture<HealthCheck.Outcome> f = stage.get();
+      if (f != null) {
+        f.cancel(true);
       }
-
-      @Override
-      public void abandon() {
-        abandoned.set(true);
-        CompletableFuture<HealthCheck.Outcome> f = stage.get();
-        if (f != null) {
-          f.cancel(true);
-        }
-      }
-    };
+    });
   }
 
   /** Runs a short blocking read (a process sample) on the pool. */
