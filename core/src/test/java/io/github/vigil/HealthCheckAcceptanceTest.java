@@ -161,6 +161,7 @@ class HealthCheckAcceptanceTest {
     assertThat(c.status().health()).isEqualTo(HealthState.UNKNOWN);
     assertThat(c.history()).hasSize(3).allMatch(r -> r.exit().cause() == ExitCause.HEALTH_CHECK_FAILED);
     // every run's health: STARTING, UNHEALTHY, then UNKNOWN once it ended
+    events.await(HealthChanged.class, e -> e.process().equals("flaky") && e.to() == HealthState.UNKNOWN, 3, WAIT);
     assertThat(events.of(HealthChanged.class, "flaky")).extracting(HealthChanged::to).containsExactly(
         HealthState.STARTING, HealthState.UNHEALTHY, HealthState.UNKNOWN,
         HealthState.STARTING, HealthState.UNHEALTHY, HealthState.UNKNOWN,

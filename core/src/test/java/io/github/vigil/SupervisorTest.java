@@ -51,6 +51,8 @@ class SupervisorTest {
       sup.subscribe(rec);
       sup.registerAll(List.of(sleeper("orders", "quotes", "comms"), sleeper("quotes", "comms"), sleeper("comms")));
       sup.startAll().toCompletableFuture().get();
+      // events reach listeners on their own thread, after the future may already have completed
+      rec.awaitState("orders", ProcessState.RUNNING, 1, WAIT);
       List<String> starts = rec.of(SupervisorEvent.StateChanged.class).stream().filter(e -> e.to() == ProcessState.STARTING)
           .map(SupervisorEvent::process).toList();
       assertThat(starts).containsExactly("comms", "quotes", "orders");
@@ -59,6 +61,7 @@ class SupervisorTest {
       assertThat(indexOf(all, "quotes", ProcessState.STARTING)).isGreaterThan(indexOf(all, "comms", ProcessState.RUNNING));
       assertThat(indexOf(all, "orders", ProcessState.STARTING)).isGreaterThan(indexOf(all, "quotes", ProcessState.RUNNING));
       sup.stopAll().toCompletableFuture().get();
+      rec.await(SupervisorEvent.StateChanged.class, e -> e.to() == ProcessState.STOPPED, 3, WAIT);
       List<String> stops = rec.of(SupervisorEvent.StateChanged.class).stream().filter(e -> e.to() == ProcessState.STOPPED)
           .map(SupervisorEvent::process).toList();
       assertThat(stops).containsExactly("orders", "quotes", "comms");
@@ -149,6 +152,7 @@ class SupervisorTest {
       assertThat(after.pid()).isNotEqualTo(first);
       assertThat(c.history()).hasSize(2);
       assertThat(c.history().get(0).exit().cause()).isEqualTo(ExitCause.KILLED_BY_SUPERVISOR);
+      rec.awaitState("svc", ProcessState.RUNNING, 2, WAIT); // listeners hear it on their own thread
       assertThat(rec.of(SupervisorEvent.CommandIssued.class)).extracting(SupervisorEvent.CommandIssued::command)
           .containsExactly(SupervisorEvent.Command.START, SupervisorEvent.Command.RESTART);
       assertThat(after.restarts()).isZero(); // restarts count the policy's, not the operator's
