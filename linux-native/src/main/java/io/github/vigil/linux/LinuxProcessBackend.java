@@ -400,6 +400,10 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     closing = true;
     notifyReceiver.close();
+    io.github.vigil.linux.proc.ProcSampler sampler = procSampler;
+    if (sampler != null) {
+      sampler.close(); // the /proc files it keeps open; it still samples afterwards, by path
+    }
     try {
       Fds.signalEventfd(wakeFd);
     } catch (NativeCallException e) {

@@ -3,6 +3,8 @@ package io.github.vigil.linux.proc;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
 /**
@@ -16,12 +18,14 @@ final class ProcReader {
   private static final int MAX = 64 << 20;
 
   private byte[] buf;
+  private ByteBuffer view;
   int length;
   Outcome outcome = Outcome.OK;
   String error = "";
 
   ProcReader(int initialCapacity) {
     buf = new byte[initialCapacity];
+    view = ByteBuffer.wrap(buf);
   }
 
   byte[] bytes() {
@@ -61,8 +65,8 @@ final class ProcReader {
           if (buf.length >= MAX) {
             return fail(Outcome.FAILED, path + ": larger than " + MAX + " bytes");
           }
-          buf = Arrays.copyOf(buf, buf.length * 2);
-              }
+          grow();
+        }
       }
       length = pos;
       outcome = Outcome.OK;
@@ -74,6 +78,44 @@ final class ProcReader {
       }
       return fail(Outcome.DENIED, path + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Reads a file generated whole on open (a {@code single_open} seq file) again through a channel
+   * kept open, from offset 0: one {@code pread}, which makes the kernel generate it afresh, instead
+   * of open, read and close. Any failure is {@link Outcome#FAILED}: the process is gone (ESRCH), its
+   * pid was reused, or the channel was closed by an interrupt; the caller reads by path to tell which.
+   */
+  Outcome read(FileChannel channel, String path) {
+    length = 0;
+    try {
+      int pos = 0;
+      while (true) {
+        view.clear().position(pos);
+        int n = channel.read(view, pos);
+        if (n < 0) {
+          break;
+        }
+        pos += n;
+        if (pos < buf.length) {
+          break;
+        }
+        if (buf.length >= MAX) {
+          return fail(Outcome.FAILED, path + ": larger than " + MAX + " bytes");
+        }
+        grow();
+      }
+      length = pos;
+      outcome = Outcome.OK;
+      return outcome;
+    } catch (IOException e) {
+      return fail(Outcome.FAILED, path + ": " + e);
+    }
+  }
+
+  private void grow() {
+    buf = Arrays.copyOf(buf, buf.length * 2);
+    view = ByteBuffer.wrap(buf);
   }
 
   private Outcome fail(Outcome o, String why) {

@@ -13,6 +13,8 @@ import io.github.vigil.linux.proc.ProcParsers.Stat;
 import io.github.vigil.linux.proc.ProcParsers.Status;
 import io.github.vigil.spi.ProcessSampler;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -58,9 +60,17 @@ import org.slf4j.LoggerFactory;
  * ({@code AT_CLKTCK}, {@code AT_PAGESZ} in {@code /proc/self/auxv}), which is what {@code sysconf}
  * answers, so no native code is needed.
  *
+ * <p>Sampling the same processes every second is what it is made for: from a process's second
+ * sample on, its {@code stat}, {@code status} and {@code io} stay open and are re-read in place
+ * (bounded by {@link Builder#keepOpen(int)}; closed when the process is gone, when it has not been
+ * sampled for {@linkplain Builder#keepOpenIdle(Duration) a while}, and by {@link #close()}), and Pss
+ * and the descriptor limit, the costly or slow-changing fields, are re-read at most every
+ * {@linkplain Builder#slowFieldsMaxAge(Duration) 5 s} per process. A pid reused by another process
+ * is noticed by its start time and read afresh.
+ *
  * <p>Thread-safe: calls are serialized on one set of reused buffers.
  */
-public final class ProcSampler implements ProcessSampler {
+public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProcSampler.class);
   private static final Set<Field> SUPPORTED = Collections.unmodifiableSet(EnumSet.allOf(Field.class));
   private static final byte[] SOCKET_PREFIX = ProcParsers.ascii("socket:[");
@@ -71,6 +81,12 @@ public final class ProcSampler implements ProcessSampler {
   private final long tableMaxAgeNanos;
   private final Users users;
   private final boolean fdSizeIsCount;
+  private final int keepOpenMax;
+  private final long keepOpenIdleNanos;
+  private final long slowFieldsMaxAgeNanos;
+  private final List<PidFiles> held = new ArrayList<>();
+  private long nextSweep = Long.MIN_VALUE;
+  private boolean closed;
 
   // reused state, guarded by this
   private final ProcReader reader = new ProcReader(16 * 1024);
@@ -99,6 +115,9 @@ public final class ProcSampler implements ProcessSampler {
     this.tableMaxAgeNanos = b.tableMaxAge.toNanos();
     this.users = new Users(b.passwd);
     this.fdSizeIsCount = fdSizeIsCount(procRoot);
+    this.keepOpenMax = (int) Math.min(b.keepOpen, openFilesSoftLimit(procRoot, reader) / (4 * PidFiles.HELD));
+    this.keepOpenIdleNanos = b.keepOpenIdle.toNanos();
+    this.slowFieldsMaxAgeNanos = b.slowFieldsMaxAge.toNanos();
     log.debug("Sampling {} with {} ticks/s, {}-byte pages, boot at {} ms, {} bytes of memory", procRoot,
         constants.clockTicks(), constants.pageSize(), constants.bootMillis(), constants.memTotalBytes());
   }
@@ -118,6 +137,17 @@ public final class ProcSampler implements ProcessSampler {
       }
     }
     return false;
+  }
+
+  /** This JVM's soft limit of open descriptors; a generous guess if it cannot be read. */
+  private static long openFilesSoftLimit(Path procRoot, ProcReader reader) {
+    if (reader.read(procRoot.resolve("self").resolve("limits").toString(), true) == ProcReader.Outcome.OK) {
+      long limit = ProcParsers.parseOpenFilesLimit(reader.bytes(), reader.length);
+      if (limit > 0) {
+        return limit;
+      }
+    }
+    return 1024;
   }
 
   /** A sampler of {@code /proc} with the defaults. */
@@ -301,11 +331,18 @@ public final class ProcSampler implements ProcessSampler {
     Member m = member;
     m.clear();
     PidFiles f = files(pid);
-    if (reader.read(f.stat, true) != ProcReader.Outcome.OK) {
+    long now = System.nanoTime();
+    keepOpenIfSampledAgain(f, now);
+    if (read(f, PidFiles.STAT) != ProcReader.Outcome.OK) {
       m.gone = reader.error;
+      release(f);
       return false;
     }
     ProcParsers.parseStat(reader.bytes(), reader.length, stat);
+    if (f.startTime != stat.startTime) { // first look, or the pid now names another process
+      f.forgetSlowFields();
+      f.startTime = stat.startTime;
+    }
     if (afterStatHook != null) {
       afterStatHook.accept(pid);
     }
@@ -331,7 +368,7 @@ public final class ProcSampler implements ProcessSampler {
 
     if (b.wants(Field.USER) || b.wants(Field.MEMORY_SWAPPED) || b.wants(Field.MEMORY_RESIDENT) || b.wants(Field.VOLUNTARY_SWITCHES)
         || b.wants(Field.INVOLUNTARY_SWITCHES)) {
-      if (!readOrAbsent(f.status, f, m)) {
+      if (!readOrAbsent(PidFiles.STATUS, f, m)) {
         return false;
       }
       if (reader.outcome == ProcReader.Outcome.OK) {
@@ -352,7 +389,7 @@ public final class ProcSampler implements ProcessSampler {
       }
     }
     if (b.wants(Field.READ_BYTES) || b.wants(Field.WRITE_BYTES)) {
-      if (!readOrAbsent(f.io, f, m)) {
+      if (!readOrAbsent(PidFiles.IO, f, m)) {
         return false;
       }
       if (reader.outcome == ProcReader.Outcome.OK) {
@@ -367,25 +404,35 @@ public final class ProcSampler implements ProcessSampler {
       }
     }
     if (b.wants(Field.MEMORY_PROPORTIONAL) || b.wants(Field.MEMORY_PROPORTIONAL_SWAPPED)) {
-      if (!readOrAbsent(f.smapsRollup, f, m)) {
-        return false;
+      // smaps_rollup walks the page tables (about 40 µs even for a small process): re-read only when older than the maximum age
+      if (f.pssAt == Long.MIN_VALUE || now - f.pssAt >= slowFieldsMaxAgeNanos) {
+        if (!readOrAbsent(PidFiles.SMAPS_ROLLUP, f, m)) {
+          return false;
+        }
+        f.pss = -1;
+        if (reader.outcome == ProcReader.Outcome.OK) {
+          long pss = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.PSS, "smaps_rollup");
+          long swapPss = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.SWAP_PSS, "smaps_rollup");
+          f.pss = Math.max(0, pss) * 1024; // empty for a process without address space
+          f.swapPss = Math.max(0, swapPss) * 1024;
+        }
+        f.pssAt = now;
       }
-      if (reader.outcome == ProcReader.Outcome.OK) {
-        long pss = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.PSS, "smaps_rollup");
-        long swapPss = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.SWAP_PSS, "smaps_rollup");
-        m.put(Field.MEMORY_PROPORTIONAL, Math.max(0, pss) * 1024); // empty for a process without address space
-        m.put(Field.MEMORY_PROPORTIONAL_SWAPPED, Math.max(0, swapPss) * 1024);
+      if (f.pss >= 0) {
+        m.put(Field.MEMORY_PROPORTIONAL, f.pss);
+        m.put(Field.MEMORY_PROPORTIONAL_SWAPPED, f.swapPss);
       }
     }
     if (b.wants(Field.FD_LIMIT) || b.wants(Field.WORST_FD_RATIO)) {
-      if (!readOrAbsent(f.limits, f, m)) {
-        return false;
-      }
-      if (reader.outcome == ProcReader.Outcome.OK) {
-        long limit = ProcParsers.parseOpenFilesLimit(reader.bytes(), reader.length);
-        if (limit >= 0) {
-          m.put(Field.FD_LIMIT, limit);
+      if (f.limitAt == Long.MIN_VALUE || now - f.limitAt >= slowFieldsMaxAgeNanos) {
+        if (!readOrAbsent(PidFiles.LIMITS, f, m)) {
+          return false;
         }
+        f.fdLimit = reader.outcome == ProcReader.Outcome.OK ? ProcParsers.parseOpenFilesLimit(reader.bytes(), reader.length) : -1;
+        f.limitAt = now;
+      }
+      if (f.fdLimit >= 0) {
+        m.put(Field.FD_LIMIT, f.fdLimit);
       }
     }
     if (b.wants(Field.OPEN_FDS) || b.wants(Field.WORST_FD_RATIO)) {
@@ -416,11 +463,12 @@ public final class ProcSampler implements ProcessSampler {
   }
 
   /** Reads {@code file}; false if the process is gone (then {@code m.gone} says why); denied leaves the outcome DENIED. */
-  private boolean readOrAbsent(String file, PidFiles f, Member m) {
-    ProcReader.Outcome o = reader.read(file, true);
+  private boolean readOrAbsent(int file, PidFiles f, Member m) {
+    ProcReader.Outcome o = read(f, file);
     if (o == ProcReader.Outcome.GONE) {
       if (!f.dirFile.exists()) {
         m.gone = reader.error;
+        release(f);
         return false;
       }
       return true; // the file does not exist on this kernel: absent
@@ -504,6 +552,108 @@ public final class ProcSampler implements ProcessSampler {
     return counted;
   }
 
+  // --- files kept open ----------------------------------------------------------------------
+
+  /**
+   * Reads one of {@code f}'s files: through the channel kept open for it where there is one (a
+   * {@code pread}, about half the cost of open, read and close), else by path. A channel that fails
+   * (the process ended, its pid was reused, an interrupt closed it) is closed and the file read by
+   * path, which tells gone from refused; a file refused while its process lives is not kept open again.
+   */
+  private ProcReader.Outcome read(PidFiles f, int file) {
+    if (file >= PidFiles.HELD) {
+      return reader.read(f.paths[file], true); // read every few seconds at most: not worth a descriptor
+    }
+    FileChannel ch = f.channels[file];
+    if (ch == null && f.held && (f.refused & 1 << file) == 0) {
+      ch = open(f, file);
+    }
+    if (ch != null) {
+      if (reader.read(ch, f.paths[file]) == ProcReader.Outcome.OK) {
+        return ProcReader.Outcome.OK;
+      }
+      closeQuietly(ch);
+      f.channels[file] = null;
+      ProcReader.Outcome o = reader.read(f.paths[file], true);
+      if (o == ProcReader.Outcome.DENIED) {
+        f.refused |= 1 << file;
+      }
+      return o;
+    }
+    return reader.read(f.paths[file], true);
+  }
+
+  private static @Nullable FileChannel open(PidFiles f, int file) {
+    try {
+      FileChannel ch = FileChannel.open(Path.of(f.paths[file]), StandardOpenOption.READ);
+      f.channels[file] = ch;
+      return ch;
+    } catch (IOException | RuntimeException e) {
+      f.refused |= 1 << file; // read by path from now on, which names the reason
+      return null;
+    }
+  }
+
+  /**
+   * Keeps {@code f}'s files open from its second sample on (a process sampled once, e.g. in a tree
+   * scan, costs no descriptors), within the budget; and now and then closes the files of processes
+   * no longer sampled.
+   */
+  private void keepOpenIfSampledAgain(PidFiles f, long now) {
+    if (now - nextSweep >= 0 || nextSweep == Long.MIN_VALUE) {
+      nextSweep = now + Math.min(keepOpenIdleNanos / 2 + 1, 1_000_000_000L);
+      held.removeIf(h -> {
+        if (h != f && now - h.lastSampled > keepOpenIdleNanos) {
+          h.closeChannels();
+          return true;
+        }
+        return false;
+      });
+    }
+    if (!f.held && !closed && f.lastSampled != Long.MIN_VALUE && held.size() < keepOpenMax) {
+      f.held = true;
+      held.add(f);
+    }
+    f.lastSampled = now;
+  }
+
+  /** Closes {@code f}'s files: its process is gone. */
+  private void release(PidFiles f) {
+    if (f.held) {
+      f.closeChannels();
+      held.remove(f);
+    }
+    f.refused = 0;
+    f.forgetSlowFields();
+    f.startTime = -1;
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      log.debug("Closing a /proc file failed", e);
+    }
+  }
+
+  /** How many processes' files are kept open now (for tests and the benchmark's report). */
+  synchronized int processesKeptOpen() {
+    return held.size();
+  }
+
+  /**
+   * Closes every file kept open. The sampler still works afterwards, reading every file by path;
+   * the backend that made it closes it when it closes.
+   */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    for (PidFiles f : held) {
+      f.closeChannels();
+    }
+    held.clear();
+  }
+
   // --- zombies, trees ------------------------------------------------------------------------
 
   private void addZombieChildren(long pid, ProcessSample.Builder b) {
@@ -585,7 +735,7 @@ public final class ProcSampler implements ProcessSampler {
     tableSize = n;
     tableAt = System.nanoTime();
     if (files.size() > 4 * n + 1024) {
-      files.clear(); // forget paths of processes long gone
+      forgetPaths(); // of processes long gone
     }
   }
 
@@ -696,15 +846,33 @@ public final class ProcSampler implements ProcessSampler {
 
   // --- paths ---------------------------------------------------------------------------------
 
-  /** The paths of one pid's files, kept so that sampling the same pids every second builds no paths. */
+  /**
+   * The paths of one pid's files, kept so that sampling the same pids every second builds no paths;
+   * for a process sampled again and again, its {@code stat}, {@code status} and {@code io} kept open;
+   * and the fields that are read less often than every sample, with when they were read.
+   */
   private static final class PidFiles {
+    static final int STAT = 0;
+    static final int STATUS = 1;
+    static final int IO = 2;
+    static final int HELD = 3; // the files above are kept open: read on every sample
+    static final int SMAPS_ROLLUP = 3;
+    static final int LIMITS = 4;
+
     final Path dir;
     final File dirFile;
     final String stat;
-    final String status;
-    final String io;
-    final String smapsRollup;
-    final String limits;
+    final String[] paths;
+    final @Nullable FileChannel[] channels = new FileChannel[HELD];
+    boolean held;
+    int refused;                        // bit per file: refused while the process lived, read by path
+    long lastSampled = Long.MIN_VALUE;
+    long startTime = -1;                // stat's start time of the process the fields below belong to
+    long pssAt = Long.MIN_VALUE;
+    long pss;
+    long swapPss;
+    long limitAt = Long.MIN_VALUE;
+    long fdLimit;
     final Path fd;
     final File fdFile;
     final File task;
@@ -716,14 +884,27 @@ public final class ProcSampler implements ProcessSampler {
       dirFile = dir.toFile();
       String d = dir.toString() + File.separator;
       stat = d + "stat";
-      status = d + "status";
-      io = d + "io";
-      smapsRollup = d + "smaps_rollup";
-      limits = d + "limits";
+      paths = new String[] {stat, d + "status", d + "io", d + "smaps_rollup", d + "limits"};
       fd = dir.resolve("fd");
       fdFile = fd.toFile();
       task = new File(d + "task");
       taskPrefix = d + "task" + File.separator;
+    }
+
+    void forgetSlowFields() {
+      pssAt = Long.MIN_VALUE;
+      limitAt = Long.MIN_VALUE;
+    }
+
+    void closeChannels() {
+      for (int i = 0; i < channels.length; i++) {
+        FileChannel ch = channels[i];
+        if (ch != null) {
+          closeQuietly(ch);
+          channels[i] = null;
+        }
+      }
+      held = false;
     }
 
     /** {@code task/TID/status}, kept while the thread lives. */
@@ -740,11 +921,16 @@ public final class ProcSampler implements ProcessSampler {
     }
   }
 
+  /** Forgets the paths of every pid whose files are not kept open. */
+  private void forgetPaths() {
+    files.values().removeIf(f -> !f.held);
+  }
+
   private PidFiles files(long pid) {
     PidFiles f = files.get(pid);
     if (f == null) {
       if (files.size() >= 65_536) {
-        files.clear();
+        forgetPaths();
       }
       f = new PidFiles(procRoot, pid);
       files.put(pid, f);
@@ -764,6 +950,9 @@ public final class ProcSampler implements ProcessSampler {
     private Path procRoot = Path.of("/proc");
     private Path passwd = Path.of("/etc/passwd");
     private Duration tableMaxAge = Duration.ofMillis(500);
+    private Duration slowFieldsMaxAge = Duration.ofSeconds(5);
+    private int keepOpen = 1024;
+    private Duration keepOpenIdle = Duration.ofSeconds(10);
     private long clockTicks;
     private long pageSize;
 
@@ -792,6 +981,48 @@ public final class ProcSampler implements ProcessSampler {
         throw new IllegalArgumentException("processTableMaxAge must not be negative: " + maxAge);
       }
       this.tableMaxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * How long Pss and SwapPss ({@code smaps_rollup}, which makes the kernel walk the process's page
+     * tables: about 40 µs even for a small process, as much as all other fields together) and the
+     * descriptor limit ({@code limits}) are reused for the same process before they are read again;
+     * 5 s by default, zero to read them on every sample. Other fields are read on every sample.
+     */
+    public Builder slowFieldsMaxAge(Duration maxAge) {
+      requireNonNull(maxAge, "slowFieldsMaxAge");
+      if (maxAge.isNegative()) {
+        throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + maxAge);
+      }
+      this.slowFieldsMaxAge = maxAge;
+      return this;
+    }
+
+    /**
+     * For how many processes at most {@code stat}, {@code status} and {@code io} are kept open
+     * between samples and re-read in place (a {@code pread} instead of open, read and close: about
+     * half the cost); 1,024 by default, 0 to open every file on every sample. A process's files are
+     * kept open from its second sample on, and closed when it is gone, after
+     * {@linkplain #keepOpenIdle(Duration) an idle time} without a sample, and by {@link ProcSampler#close()}.
+     * Each costs three descriptors and, in the kernel, about a page of buffer per file; the budget
+     * is also capped at a quarter of this JVM's soft limit of open files.
+     */
+    public Builder keepOpen(int processes) {
+      if (processes < 0) {
+        throw new IllegalArgumentException("keepOpen must not be negative: " + processes);
+      }
+      this.keepOpen = processes;
+      return this;
+    }
+
+    /** After how long without a sample a process's files kept open are closed; 10 s by default. */
+    public Builder keepOpenIdle(Duration idle) {
+      requireNonNull(idle, "keepOpenIdle");
+      if (idle.isNegative() || idle.isZero()) {
+        throw new IllegalArgumentException("keepOpenIdle must be positive: " + idle);
+      }
+      this.keepOpenIdle = idle;
       return this;
     }
 

@@ -38,6 +38,7 @@ class ProcSamplerTest {
 
   @AfterEach
   void cleanUp() throws Exception {
+    sampler.close();
     procs.close();
   }
 
