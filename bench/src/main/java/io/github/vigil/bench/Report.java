@@ -174,7 +174,7 @@ public final class Report {
     for (String n : List.of("200", "1000")) {
       Optional<Row> ot = find("4", "oshi", "time-per-process-" + n);
       Optional<Row> oa = find("4", "oshi", "alloc-per-process-" + n);
-      for (String v : List.of("vigil-oshi-fields", "vigil-no-pss", "vigil-default")) {
+      for (String v : List.of("vigil-oshi-fields", "vigil-no-pss", "vigil-default", "vigil-default-all-fresh")) {
         Optional<Row> vt = find("4", v, "time-per-process-" + n);
         Optional<Row> va = find("4", v, "alloc-per-process-" + n);
         if (vt.isPresent() && ot.isPresent()) {

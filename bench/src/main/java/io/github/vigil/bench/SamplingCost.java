@@ -86,11 +86,21 @@ final class SamplingCost {
 
   private static List<Row> readers(long[] allPids, int n, int rounds) throws Exception {
     long[] pids = java.util.Arrays.copyOf(allPids, n);
-    ProcSampler sampler = ProcSampler.create();
+    // a sampler each, so that no contender reads files another kept open or fields another read recently
+    ProcSampler noPss = ProcSampler.create();
+    // as a sampling loop at 1 s sees it, without idling between rounds (which would make every round start cold):
+    // the sampler's clock moves 1 s per round, so Pss and the fd limit (5 s maximum age) are re-read every 5th round
+    long[] samplerClock = {0};
+    ProcSampler everySecond = ProcSampler.builder().ticker(() -> samplerClock[0]).build();
+    ProcSampler fresh = ProcSampler.builder().slowFieldsMaxAge(java.time.Duration.ZERO).build();
+    ProcSampler oshiFields = ProcSampler.create();
+    ProcSampler oshiFieldsUnkept = ProcSampler.builder().keepOpen(0).build();
     OperatingSystem os = new SystemInfo().getOperatingSystem();
     ProcessSample[] prevNoPss = new ProcessSample[n];
     ProcessSample[] prevDefault = new ProcessSample[n];
+    ProcessSample[] prevFresh = new ProcessSample[n];
     ProcessSample[] prevOshi = new ProcessSample[n];
+    ProcessSample[] prevOshiUnkept = new ProcessSample[n];
     byte[] buffer = new byte[16 * 1024];
     String[][] paths = new String[n][];
     for (int i = 0; i < n; i++) {
@@ -99,26 +109,38 @@ final class SamplingCost {
     }
     long[] sink = new long[1];
     List<Row> rows = new ArrayList<>();
-    rows.addAll(measure("vigil-no-pss", n, rounds, i -> {
-      ProcessSample s = prevNoPss[i] = sampler.sample(pids[i], NO_PSS, prevNoPss[i]);
+    rows.addAll(measure("vigil-no-pss", n, rounds, NO_CLOCK, i -> {
+      ProcessSample s = prevNoPss[i] = noPss.sample(pids[i], NO_PSS, prevNoPss[i]);
       check(s);
     }, "ProcSampler, DEFAULT_FIELDS without Pss/SwapPss"));
-    rows.addAll(measure("vigil-default", n, rounds, i -> {
-      ProcessSample s = prevDefault[i] = sampler.sample(pids[i], ProcessSampler.DEFAULT_FIELDS, prevDefault[i]);
+    rows.addAll(measure("vigil-default", n, rounds, () -> samplerClock[0] += 1_000_000_000L, i -> {
+      ProcessSample s = prevDefault[i] = everySecond.sample(pids[i], ProcessSampler.DEFAULT_FIELDS, prevDefault[i]);
       check(s);
-    }, "ProcSampler, DEFAULT_FIELDS (Pss from smaps_rollup included)"));
-    rows.addAll(measure("vigil-oshi-fields", n, rounds, i -> {
-      ProcessSample s = prevOshi[i] = sampler.sample(pids[i], OSHI_FIELDS, prevOshi[i]);
+    }, "ProcSampler, DEFAULT_FIELDS, its clock moved 1 s per round as in a 1 s sampling loop: Pss and the fd limit "
+        + "re-read every 5th round (slowFieldsMaxAge 5 s), stat/status/io kept open"));
+    rows.addAll(measure("vigil-default-all-fresh", n, rounds, NO_CLOCK, i -> {
+      ProcessSample s = prevFresh[i] = fresh.sample(pids[i], ProcessSampler.DEFAULT_FIELDS, prevFresh[i]);
+      check(s);
+    }, "ProcSampler, DEFAULT_FIELDS with slowFieldsMaxAge 0: Pss (smaps_rollup) and the fd limit read on every sample"));
+    rows.addAll(measure("vigil-oshi-fields", n, rounds, NO_CLOCK, i -> {
+      ProcessSample s = prevOshi[i] = oshiFields.sample(pids[i], OSHI_FIELDS, prevOshi[i]);
       check(s);
     }, "ProcSampler, the fields OSHI's getProcess gives"));
-    rows.addAll(measure("oshi", n, rounds, i -> {
+    rows.addAll(measure("vigil-oshi-fields-unkept", n, rounds, NO_CLOCK, i -> {
+      ProcessSample s = prevOshiUnkept[i] = oshiFieldsUnkept.sample(pids[i], OSHI_FIELDS, prevOshiUnkept[i]);
+      check(s);
+    }, "ProcSampler with keepOpen 0 (every file opened, read, closed), the fields OSHI's getProcess gives"));
+    for (ProcSampler s : List.of(noPss, everySecond, fresh, oshiFields, oshiFieldsUnkept)) {
+      s.close();
+    }
+    rows.addAll(measure("oshi", n, rounds, NO_CLOCK, i -> {
       OSProcess p = os.getProcess((int) pids[i]);
       if (p == null) {
         throw new IllegalStateException("OSHI lost " + pids[i]);
       }
       sink[0] += p.getResidentMemory() + p.getKernelTime() + p.getUserTime() + p.getOpenFiles();
     }, "OSHI 7.5.0 OperatingSystem.getProcess(pid)"));
-    rows.addAll(measure("plain-reader", n, rounds, i -> {
+    rows.addAll(measure("plain-reader", n, rounds, NO_CLOCK, i -> {
       String[] f = paths[i];
       for (int k = 0; k < 3; k++) {
         try (RandomAccessFile file = new RandomAccessFile(f[k], "r")) {
@@ -140,13 +162,17 @@ final class SamplingCost {
     }
   }
 
-  private static List<Row> measure(String who, int n, int rounds, Reader reader, String note) throws IOException {
+  private static final Runnable NO_CLOCK = () -> { };
+
+  /** Rounds back to back; {@code beforeRound} runs before each (outside the measurement). */
+  private static List<Row> measure(String who, int n, int rounds, Runnable beforeRound, Reader reader, String note) throws IOException {
     com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
     double[] time = new double[rounds];
     double[] cpu = new double[rounds];
     double[] alloc = new double[rounds];
     for (int r = -WARMUP_ROUNDS; r < rounds; r++) {
+      beforeRound.run();
       long a0 = mx.getThreadAllocatedBytes(tid);
       long c0 = mx.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();

@@ -95,8 +95,8 @@ class BenchSmokeTest {
     boolean exporter = Files.isExecutable(SamplingCost.exporterBinary());
     List<Row> rows = BenchMain.run("4", true, null);
     assertWellFormed(rows, "4", exporter
-        ? Set.of("vigil-no-pss", "vigil-default", "vigil-oshi-fields", "oshi", "plain-reader", "process-exporter")
-        : Set.of("vigil-no-pss", "vigil-default", "vigil-oshi-fields", "oshi", "plain-reader"));
+        ? Set.of("vigil-no-pss", "vigil-default", "vigil-default-all-fresh", "vigil-oshi-fields", "vigil-oshi-fields-unkept", "oshi", "plain-reader", "process-exporter")
+        : Set.of("vigil-no-pss", "vigil-default", "vigil-default-all-fresh", "vigil-oshi-fields", "vigil-oshi-fields-unkept", "oshi", "plain-reader"));
     for (Row r : rows) {
       if (r.metric().startsWith("alloc")) {
         assertThat(r.stats().min()).as("%s: sampling allocates something", r).isPositive();

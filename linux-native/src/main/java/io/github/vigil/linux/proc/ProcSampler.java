@@ -9,6 +9,7 @@ import io.github.vigil.ProcessSample.RunState;
 import io.github.vigil.ProcessSample.Scope;
 import io.github.vigil.ProcessSample.Socket;
 import io.github.vigil.ProcessSample.ZombieChild;
+import io.github.vigil.Ticker;
 import io.github.vigil.linux.proc.ProcParsers.Stat;
 import io.github.vigil.linux.proc.ProcParsers.Status;
 import io.github.vigil.spi.ProcessSampler;
@@ -84,8 +85,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private final int keepOpenMax;
   private final long keepOpenIdleNanos;
   private final long slowFieldsMaxAgeNanos;
+  private final Ticker ticker;
   private final List<PidFiles> held = new ArrayList<>();
-  private long nextSweep = Long.MIN_VALUE;
+  private long nextSweep;
   private boolean closed;
 
   // reused state, guarded by this
@@ -118,6 +120,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     this.keepOpenMax = (int) Math.min(b.keepOpen, openFilesSoftLimit(procRoot, reader) / (4 * PidFiles.HELD));
     this.keepOpenIdleNanos = b.keepOpenIdle.toNanos();
     this.slowFieldsMaxAgeNanos = b.slowFieldsMaxAge.toNanos();
+    this.ticker = b.ticker;
     log.debug("Sampling {} with {} ticks/s, {}-byte pages, boot at {} ms, {} bytes of memory", procRoot,
         constants.clockTicks(), constants.pageSize(), constants.bootMillis(), constants.memTotalBytes());
   }
@@ -331,7 +334,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     Member m = member;
     m.clear();
     PidFiles f = files(pid);
-    long now = System.nanoTime();
+    long now = ticker.read();
     keepOpenIfSampledAgain(f, now);
     if (read(f, PidFiles.STAT) != ProcReader.Outcome.OK) {
       m.gone = reader.error;
@@ -600,17 +603,25 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
    * no longer sampled.
    */
   private void keepOpenIfSampledAgain(PidFiles f, long now) {
-    if (now - nextSweep >= 0 || nextSweep == Long.MIN_VALUE) {
-      nextSweep = now + Math.min(keepOpenIdleNanos / 2 + 1, 1_000_000_000L);
-      held.removeIf(h -> {
+    if (!held.isEmpty() && now - nextSweep > 0) {
+      // nextSweep: when the least recently sampled process kept open (at the last sweep) becomes idle
+      long earliest = Long.MAX_VALUE;
+      for (int i = held.size() - 1; i >= 0; i--) {
+        PidFiles h = held.get(i);
         if (h != f && now - h.lastSampled > keepOpenIdleNanos) {
           h.closeChannels();
-          return true;
+          held.set(i, held.get(held.size() - 1));
+          held.remove(held.size() - 1);
+        } else if (h != f) {
+          earliest = Math.min(earliest, h.lastSampled - now);
         }
-        return false;
-      });
+      }
+      nextSweep = earliest == Long.MAX_VALUE ? now + keepOpenIdleNanos : now + earliest + keepOpenIdleNanos;
     }
     if (!f.held && !closed && f.lastSampled != Long.MIN_VALUE && held.size() < keepOpenMax) {
+      if (held.isEmpty()) {
+        nextSweep = now + keepOpenIdleNanos;
+      }
       f.held = true;
       held.add(f);
     }
@@ -701,7 +712,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
   /** Rescans every {@code /proc/PID/stat} for parent pids, unless the last scan is recent enough. */
   private void refreshTable() {
-    long now = System.nanoTime();
+    long now = ticker.read();
     if (tableAt != Long.MIN_VALUE && now - tableAt <= tableMaxAgeNanos && tableMaxAgeNanos > 0) {
       return;
     }
@@ -733,7 +744,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     }
     Arrays.sort(table, 0, n);
     tableSize = n;
-    tableAt = System.nanoTime();
+    tableAt = ticker.read();
     if (files.size() > 4 * n + 1024) {
       forgetPaths(); // of processes long gone
     }
@@ -953,6 +964,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     private Duration slowFieldsMaxAge = Duration.ofSeconds(5);
     private int keepOpen = 1024;
     private Duration keepOpenIdle = Duration.ofSeconds(10);
+    private Ticker ticker = Ticker.system();
     private long clockTicks;
     private long pageSize;
 
@@ -1023,6 +1035,15 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         throw new IllegalArgumentException("keepOpenIdle must be positive: " + idle);
       }
       this.keepOpenIdle = idle;
+      return this;
+    }
+
+    /**
+     * The clock by which the sampler ages what it reuses (the process table, slow fields, files kept
+     * open); {@link Ticker#system()} by default. Samples are always stamped with the real time.
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker");
       return this;
     }
 
