@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * buffer and parsed as bytes, so a sample of one process allocates a few hundred bytes, mostly the
  * JDK's file channel and the sample itself.
  *
- * <p>Descendants (trees, zombie children) come from a scan of every {@code /proc/PID/stat} for
- * parent pids, since {@code /proc/PID/task/TID/children} is often not compiled in; the scan is
+ * <p>Zombie children come from each thread's {@code task/TID/children} where the kernel has it
+ * (CONFIG_PROC_CHILDREN; one small read for a single-threaded process). Trees, and zombie children
+ * without it, come from a scan of every {@code /proc/PID/stat} for parent pids; the scan is
  * shared by all samples taken within {@linkplain Builder#processTableMaxAge the table's maximum age}
  * (default 500 ms, so sampling hundreds of processes every second scans about twice a second, not
  * once per process; a descendant younger than the last scan is seen at the next one). Sockets are looked up in the network namespace of the first member.
@@ -82,6 +83,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private final long tableMaxAgeNanos;
   private final Users users;
   private final boolean fdSizeIsCount;
+  private final boolean childrenFiles;
   private final int keepOpenMax;
   private final long keepOpenIdleNanos;
   private final long slowFieldsMaxAgeNanos;
@@ -102,6 +104,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private int tableSize;
   private long tableAt = Long.MIN_VALUE;
   private long[] treePids = new long[64];
+  private long[] kids = new long[16];
   private long[] treeParents = new long[64];
   private long[] socketInodes = new long[64];
   private long[] socketPids = new long[64];
@@ -117,6 +120,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     this.tableMaxAgeNanos = b.tableMaxAge.toNanos();
     this.users = new Users(b.passwd);
     this.fdSizeIsCount = fdSizeIsCount(procRoot);
+    this.childrenFiles = childrenFiles(procRoot);
     this.keepOpenMax = (int) Math.min(b.keepOpen, openFilesSoftLimit(procRoot, reader) / (4 * PidFiles.HELD));
     this.keepOpenIdleNanos = b.keepOpenIdle.toNanos();
     this.slowFieldsMaxAgeNanos = b.slowFieldsMaxAge.toNanos();
@@ -140,6 +144,13 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** Whether threads list their children ({@code task/TID/children}, CONFIG_PROC_CHILDREN), checked on this JVM. */
+  private static boolean childrenFiles(Path procRoot) {
+    File task = procRoot.resolve("self").resolve("task").toFile();
+    String[] tids = task.list();
+    return tids != null && tids.length > 0 && new File(task, tids[0] + File.separator + "children").isFile();
   }
 
   /** This JVM's soft limit of open descriptors; a generous guess if it cannot be read. */
@@ -185,10 +196,10 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     if (!readMember(pid, b)) {
       return b.vanished(member.gone).build(previous);
     }
+    long threads = stat.numThreads;
     member.addTo(b, users);
     if (b.wants(Field.ZOMBIE_CHILDREN)) {
-      refreshTable();
-      addZombieChildren(pid, b);
+      addZombieChildren(pid, threads, b);
       b.zombiesRead();
     }
     b.endMember(pid);
@@ -235,10 +246,10 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         lastGone = member.gone;
         continue;
       }
+      long threads = stat.numThreads;
       member.addTo(b, users);
       if (b.wants(Field.ZOMBIE_CHILDREN)) {
-        refreshTable();
-        addZombieChildren(pid, b);
+        addZombieChildren(pid, threads, b);
         b.zombiesRead();
       }
       b.endMember(pid);
@@ -667,10 +678,34 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
   // --- zombies, trees ------------------------------------------------------------------------
 
-  private void addZombieChildren(long pid, ProcessSample.Builder b) {
-    int from = firstChild(pid);
-    for (int i = from; i < tableSize && table[i] >>> 32 == pid; i++) {
-      long child = table[i] & 0xffff_ffffL;
+  /**
+   * Adds {@code pid}'s children that are zombies. Its children come from each of its threads'
+   * {@code task/TID/children} where the kernel has them (one small read for a single-threaded
+   * process), else from the process table, which scans all of {@code /proc}.
+   */
+  private void addZombieChildren(long pid, long threads, ProcessSample.Builder b) {
+    int n = 0;
+    if (childrenFiles) {
+      PidFiles f = files(pid);
+      if (threads <= 1) {
+        n = readChildren(f.ownChildren, 0);
+      } else {
+        String[] tids = f.task.list();
+        if (tids == null) {
+          return; // gone meanwhile
+        }
+        for (String tid : tids) {
+          n = readChildren(f.taskChildren(tid), n);
+        }
+      }
+    } else {
+      refreshTable();
+      for (int i = firstChild(pid); i < tableSize && table[i] >>> 32 == pid; i++) {
+        n = addKid(table[i] & 0xffff_ffffL, n);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      long child = kids[i];
       if (reader.read(files(child).stat, true) != ProcReader.Outcome.OK) {
         continue;
       }
@@ -679,6 +714,33 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         b.addZombie(new ZombieChild(child, pid, childStat.comm()));
       }
     }
+  }
+
+  /** Appends the pids listed in a {@code children} file (space separated) to {@link #kids} from {@code n}; the new count. */
+  private int readChildren(String path, int n) {
+    if (reader.read(path, true) != ProcReader.Outcome.OK) {
+      return n; // the thread ended
+    }
+    byte[] text = reader.bytes();
+    long v = -1;
+    for (int i = 0; i <= reader.length; i++) {
+      byte c = i < reader.length ? text[i] : (byte) ' ';
+      if (c >= '0' && c <= '9') {
+        v = (v < 0 ? 0 : v * 10) + (c - '0');
+      } else if (v >= 0) {
+        n = addKid(v, n);
+        v = -1;
+      }
+    }
+    return n;
+  }
+
+  private int addKid(long pid, int n) {
+    if (n == kids.length) {
+      kids = Arrays.copyOf(kids, n * 2);
+    }
+    kids[n] = pid;
+    return n + 1;
   }
 
   /** Fills {@link #treePids} with every descendant of {@code root}, breadth first; returns how many. */
@@ -889,6 +951,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     final File task;
     private final String taskPrefix;
     private final Map<String, String> taskStatus = new HashMap<>();
+    private final Map<String, String> taskChildren = new HashMap<>();
+    final String ownChildren; // task/PID/children: the leader thread's children
 
     PidFiles(Path procRoot, long pid) {
       dir = procRoot.resolve(Long.toString(pid));
@@ -900,6 +964,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       fdFile = fd.toFile();
       task = new File(d + "task");
       taskPrefix = d + "task" + File.separator;
+      ownChildren = taskPrefix + pid + File.separator + "children";
     }
 
     void forgetSlowFields() {
@@ -919,6 +984,19 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     }
 
     /** {@code task/TID/status}, kept while the thread lives. */
+    /** {@code task/TID/children}, kept while the thread lives. */
+    String taskChildren(String tid) {
+      String p = taskChildren.get(tid);
+      if (p == null) {
+        if (taskChildren.size() > 4096) {
+          taskChildren.clear();
+        }
+        p = taskPrefix + tid + File.separator + "children";
+        taskChildren.put(tid, p);
+      }
+      return p;
+    }
+
     String taskStatus(String tid) {
       String p = taskStatus.get(tid);
       if (p == null) {
