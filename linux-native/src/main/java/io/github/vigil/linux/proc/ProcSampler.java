@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * answers, so no native code is needed.
  *
  * <p>Sampling the same processes every second is what it is made for: from a process's second
- * sample on, its {@code stat}, {@code status} and {@code io} stay open and are re-read in place
+ * sample on, its {@code stat}, {@code status}, {@code io}, {@code children} and {@code fd/} stay open and are re-read in place
  * (bounded by {@link Builder#keepOpen(int)}; closed when the process is gone, when it has not been
  * sampled for {@linkplain Builder#keepOpenIdle(Duration) a while}, and by {@link #close()}), and Pss
  * and the descriptor limit, the costly or slow-changing fields, are re-read at most every
@@ -430,7 +430,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
           f.pss = Math.max(0, pss) * 1024; // empty for a process without address space
           f.swapPss = Math.max(0, swapPss) * 1024;
         }
-        f.pssAt = now;
+        f.pssAt = f.pssAt == Long.MIN_VALUE ? now - phase(pid) : now;
       }
       if (f.pss >= 0) {
         m.put(Field.MEMORY_PROPORTIONAL, f.pss);
@@ -443,7 +443,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
           return false;
         }
         f.fdLimit = reader.outcome == ProcReader.Outcome.OK ? ProcParsers.parseOpenFilesLimit(reader.bytes(), reader.length) : -1;
-        f.limitAt = now;
+        f.limitAt = f.limitAt == Long.MIN_VALUE ? now - phase(pid) : now;
       }
       if (f.fdLimit >= 0) {
         m.put(Field.FD_LIMIT, f.fdLimit);
@@ -476,6 +476,14 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     return true;
   }
 
+  /**
+   * Where in the maximum age a process's slow fields are first due again: spread by pid, so that
+   * processes first sampled together do not all re-read {@code smaps_rollup} in the same round.
+   */
+  private long phase(long pid) {
+    return slowFieldsMaxAgeNanos == 0 ? 0 : Math.floorMod(pid * 0x9E37_79B9_7F4A_7C15L, slowFieldsMaxAgeNanos);
+  }
+
   /** Reads {@code file}; false if the process is gone (then {@code m.gone} says why); denied leaves the outcome DENIED. */
   private boolean readOrAbsent(int file, PidFiles f, Member m) {
     ProcReader.Outcome o = read(f, file);
@@ -496,7 +504,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   /** Open descriptors: the size of {@code fd/} on Linux 6.2+, else a listing; -1 if refused, -2 if gone. */
   private long countFds(PidFiles f, Member m) {
     if (fdSizeIsCount) {
-      long size = f.fdFile.length(); // a stat(2): the number of open descriptors on Linux 6.2+ (0 on error)
+      long size = fdDirSize(f); // the number of open descriptors on Linux 6.2+ (0 on error)
       if (size > 0) {
         return size;
       }
@@ -597,6 +605,23 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     return reader.read(f.paths[file], true);
   }
 
+  /** The size of {@code fd/}: an fstat of the directory kept open, else a stat of its path; 0 on error. */
+  private long fdDirSize(PidFiles f) {
+    FileChannel ch = f.channels[PidFiles.FD_DIR];
+    if (ch == null && f.held && (f.refused & 1 << PidFiles.FD_DIR) == 0) {
+      ch = open(f, PidFiles.FD_DIR);
+    }
+    if (ch != null) {
+      try {
+        return ch.size();
+      } catch (IOException e) {
+        closeQuietly(ch);
+        f.channels[PidFiles.FD_DIR] = null;
+      }
+    }
+    return f.fdFile.length();
+  }
+
   private static @Nullable FileChannel open(PidFiles f, int file) {
     try {
       FileChannel ch = FileChannel.open(Path.of(f.paths[file]), StandardOpenOption.READ);
@@ -688,14 +713,14 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     if (childrenFiles) {
       PidFiles f = files(pid);
       if (threads <= 1) {
-        n = readChildren(f.ownChildren, 0);
+        n = readChildren(read(f, PidFiles.CHILDREN), 0);
       } else {
         String[] tids = f.task.list();
         if (tids == null) {
           return; // gone meanwhile
         }
         for (String tid : tids) {
-          n = readChildren(f.taskChildren(tid), n);
+          n = readChildren(reader.read(f.taskChildren(tid), true), n);
         }
       }
     } else {
@@ -716,9 +741,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     }
   }
 
-  /** Appends the pids listed in a {@code children} file (space separated) to {@link #kids} from {@code n}; the new count. */
-  private int readChildren(String path, int n) {
-    if (reader.read(path, true) != ProcReader.Outcome.OK) {
+  /** Appends the pids in the {@code children} file just read (space separated) to {@link #kids} from {@code n}; the new count. */
+  private int readChildren(ProcReader.Outcome read, int n) {
+    if (read != ProcReader.Outcome.OK) {
       return n; // the thread ended
     }
     byte[] text = reader.bytes();
@@ -921,16 +946,18 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
   /**
    * The paths of one pid's files, kept so that sampling the same pids every second builds no paths;
-   * for a process sampled again and again, its {@code stat}, {@code status} and {@code io} kept open;
+   * for a process sampled again and again, its {@code stat}, {@code status}, {@code io}, {@code children} and {@code fd/} kept open;
    * and the fields that are read less often than every sample, with when they were read.
    */
   private static final class PidFiles {
     static final int STAT = 0;
     static final int STATUS = 1;
     static final int IO = 2;
-    static final int HELD = 3; // the files above are kept open: read on every sample
-    static final int SMAPS_ROLLUP = 3;
-    static final int LIMITS = 4;
+    static final int CHILDREN = 3; // task/PID/children: the leader thread's children
+    static final int FD_DIR = 4;   // fd/, whose size (fstat) is the number of open descriptors
+    static final int HELD = 5;     // the files above are kept open: read on every sample
+    static final int SMAPS_ROLLUP = 5;
+    static final int LIMITS = 6;
 
     final Path dir;
     final File dirFile;
@@ -952,19 +979,18 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     private final String taskPrefix;
     private final Map<String, String> taskStatus = new HashMap<>();
     private final Map<String, String> taskChildren = new HashMap<>();
-    final String ownChildren; // task/PID/children: the leader thread's children
 
     PidFiles(Path procRoot, long pid) {
       dir = procRoot.resolve(Long.toString(pid));
       dirFile = dir.toFile();
       String d = dir.toString() + File.separator;
       stat = d + "stat";
-      paths = new String[] {stat, d + "status", d + "io", d + "smaps_rollup", d + "limits"};
+      paths = new String[] {stat, d + "status", d + "io", d + "task" + File.separator + pid + File.separator + "children",
+          d + "fd", d + "smaps_rollup", d + "limits"};
       fd = dir.resolve("fd");
       fdFile = fd.toFile();
       task = new File(d + "task");
       taskPrefix = d + "task" + File.separator;
-      ownChildren = taskPrefix + pid + File.separator + "children";
     }
 
     void forgetSlowFields() {
@@ -1090,12 +1116,13 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     }
 
     /**
-     * For how many processes at most {@code stat}, {@code status} and {@code io} are kept open
+     * For how many processes at most the files read on every sample are kept open
      * between samples and re-read in place (a {@code pread} instead of open, read and close: about
      * half the cost); 1,024 by default, 0 to open every file on every sample. A process's files are
      * kept open from its second sample on, and closed when it is gone, after
      * {@linkplain #keepOpenIdle(Duration) an idle time} without a sample, and by {@link ProcSampler#close()}.
-     * Each costs three descriptors and, in the kernel, about a page of buffer per file; the budget
+     * Each costs five descriptors ({@code stat}, {@code status}, {@code io}, {@code task/PID/children}, {@code fd/})
+     * and, in the kernel, about a page of buffer per file read; the budget
      * is also capped at a quarter of this JVM's soft limit of open files.
      */
     public Builder keepOpen(int processes) {
