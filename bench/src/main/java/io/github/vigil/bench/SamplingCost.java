@@ -113,26 +113,28 @@ final class SamplingCost {
       ProcessSample s = prevNoPss[i] = noPss.sample(pids[i], NO_PSS, prevNoPss[i]);
       check(s);
     }, "ProcSampler, DEFAULT_FIELDS without Pss/SwapPss"));
+    noPss.close(); // the files it kept open: the next contender has the whole budget
     rows.addAll(measure("vigil-default", n, rounds, () -> samplerClock[0] += 1_000_000_000L, i -> {
       ProcessSample s = prevDefault[i] = everySecond.sample(pids[i], ProcessSampler.DEFAULT_FIELDS, prevDefault[i]);
       check(s);
     }, "ProcSampler, DEFAULT_FIELDS, its clock moved 1 s per round as in a 1 s sampling loop: Pss and the fd limit "
-        + "re-read every 5th round (slowFieldsMaxAge 5 s), stat/status/io kept open"));
+        + "re-read once in 5 rounds, spread over the rounds (slowFieldsMaxAge 5 s); the files read every sample kept open"));
+    everySecond.close(); // the files it kept open: the next contender has the whole budget
     rows.addAll(measure("vigil-default-all-fresh", n, rounds, NO_CLOCK, i -> {
       ProcessSample s = prevFresh[i] = fresh.sample(pids[i], ProcessSampler.DEFAULT_FIELDS, prevFresh[i]);
       check(s);
     }, "ProcSampler, DEFAULT_FIELDS with slowFieldsMaxAge 0: Pss (smaps_rollup) and the fd limit read on every sample"));
+    fresh.close(); // the files it kept open: the next contender has the whole budget
     rows.addAll(measure("vigil-oshi-fields", n, rounds, NO_CLOCK, i -> {
       ProcessSample s = prevOshi[i] = oshiFields.sample(pids[i], OSHI_FIELDS, prevOshi[i]);
       check(s);
     }, "ProcSampler, the fields OSHI's getProcess gives"));
+    oshiFields.close(); // the files it kept open: the next contender has the whole budget
     rows.addAll(measure("vigil-oshi-fields-unkept", n, rounds, NO_CLOCK, i -> {
       ProcessSample s = prevOshiUnkept[i] = oshiFieldsUnkept.sample(pids[i], OSHI_FIELDS, prevOshiUnkept[i]);
       check(s);
     }, "ProcSampler with keepOpen 0 (every file opened, read, closed), the fields OSHI's getProcess gives"));
-    for (ProcSampler s : List.of(noPss, everySecond, fresh, oshiFields, oshiFieldsUnkept)) {
-      s.close();
-    }
+    oshiFieldsUnkept.close(); // the files it kept open: the next contender has the whole budget
     rows.addAll(measure("oshi", n, rounds, NO_CLOCK, i -> {
       OSProcess p = os.getProcess((int) pids[i]);
       if (p == null) {

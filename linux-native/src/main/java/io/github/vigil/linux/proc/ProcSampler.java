@@ -85,6 +85,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private final boolean fdSizeIsCount;
   private final boolean childrenFiles;
   private final int keepOpenMax;
+  private final long filesKeptOpenMax;
+  /** Descriptors kept open by every sampler in this JVM: together they keep at most a quarter of the soft limit. */
+  private static final java.util.concurrent.atomic.AtomicLong FILES_KEPT_OPEN = new java.util.concurrent.atomic.AtomicLong();
   private final long keepOpenIdleNanos;
   private final long slowFieldsMaxAgeNanos;
   private final Ticker ticker;
@@ -121,7 +124,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     this.users = new Users(b.passwd);
     this.fdSizeIsCount = fdSizeIsCount(procRoot);
     this.childrenFiles = childrenFiles(procRoot);
-    this.keepOpenMax = (int) Math.min(b.keepOpen, openFilesSoftLimit(procRoot, reader) / (4 * PidFiles.HELD));
+    this.keepOpenMax = b.keepOpen;
+    this.filesKeptOpenMax = openFilesSoftLimit(procRoot, reader) / 4;
     this.keepOpenIdleNanos = b.keepOpenIdle.toNanos();
     this.slowFieldsMaxAgeNanos = b.slowFieldsMaxAge.toNanos();
     this.ticker = b.ticker;
@@ -628,8 +632,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       f.channels[file] = ch;
       return ch;
     } catch (IOException | RuntimeException e) {
-      f.refused |= 1 << file; // read by path from now on, which names the reason
-      return null;
+      return null; // read by path this time, which names the reason (a refusal is remembered there)
     }
   }
 
@@ -655,11 +658,15 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       nextSweep = earliest == Long.MAX_VALUE ? now + keepOpenIdleNanos : now + earliest + keepOpenIdleNanos;
     }
     if (!f.held && !closed && f.lastSampled != Long.MIN_VALUE && held.size() < keepOpenMax) {
-      if (held.isEmpty()) {
-        nextSweep = now + keepOpenIdleNanos;
+      if (FILES_KEPT_OPEN.addAndGet(PidFiles.HELD) <= filesKeptOpenMax) {
+        if (held.isEmpty()) {
+          nextSweep = now + keepOpenIdleNanos;
+        }
+        f.held = true;
+        held.add(f);
+      } else {
+        FILES_KEPT_OPEN.addAndGet(-PidFiles.HELD); // over the JVM-wide budget: read by path
       }
-      f.held = true;
-      held.add(f);
     }
     f.lastSampled = now;
   }
@@ -1006,6 +1013,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
           channels[i] = null;
         }
       }
+      if (held) {
+        FILES_KEPT_OPEN.addAndGet(-HELD);
+      }
       held = false;
     }
 
@@ -1122,8 +1132,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
      * kept open from its second sample on, and closed when it is gone, after
      * {@linkplain #keepOpenIdle(Duration) an idle time} without a sample, and by {@link ProcSampler#close()}.
      * Each costs five descriptors ({@code stat}, {@code status}, {@code io}, {@code task/PID/children}, {@code fd/})
-     * and, in the kernel, about a page of buffer per file read; the budget
-     * is also capped at a quarter of this JVM's soft limit of open files.
+     * and, in the kernel, about a page of buffer per file read. All samplers in a JVM together keep
+     * at most a quarter of its soft limit of open files.
      */
     public Builder keepOpen(int processes) {
       if (processes < 0) {
