@@ -58,6 +58,13 @@ public class SamplingBenchmark {
 
   private ProcSampler sampler;
   private ProcessSample[] previous;
+  /** Pss and the fd limit on every sample (slowFieldsMaxAge 0): the worst case of the default fields. */
+  private ProcSampler freshSampler;
+  /** Its clock moves 1 s each time the round robin starts over: a 1 s sampling loop, without the idle second. */
+  private ProcSampler cadenceSampler;
+  private long cadenceClock;
+  private ProcessSample[] previousFresh;
+  private ProcessSample[] previousCadence;
   private static final Set<Field> DEFAULT = ProcessSampler.DEFAULT_FIELDS;
   private static final Set<Field> NO_PSS;
   private static final Set<Field> ALL = Collections.unmodifiableSet(EnumSet.allOf(Field.class));
@@ -106,7 +113,11 @@ public class SamplingBenchmark {
     }
     pids = started.stream().mapToLong(Process::pid).toArray();
     sampler = ProcSampler.create();
+    freshSampler = ProcSampler.builder().slowFieldsMaxAge(java.time.Duration.ZERO).build();
+    cadenceSampler = ProcSampler.builder().ticker(() -> cadenceClock).build();
     previous = new ProcessSample[pids.length];
+    previousFresh = new ProcessSample[pids.length];
+    previousCadence = new ProcessSample[pids.length];
     os = new SystemInfo().getOperatingSystem();
     oshiProcesses = new OSProcess[pids.length];
     plainPaths = new String[pids.length][];
@@ -122,6 +133,9 @@ public class SamplingBenchmark {
 
   @TearDown(Level.Trial)
   public void stop() throws InterruptedException {
+    sampler.close();
+    freshSampler.close();
+    cadenceSampler.close();
     for (Process p : started) {
       p.destroyForcibly();
     }
@@ -136,11 +150,25 @@ public class SamplingBenchmark {
     return i;
   }
 
-  /** Every field but sockets (Pss, thread states and zombie children included): what process-exporter gathers and more. */
+  /**
+   * Every field but sockets (Pss, thread states and zombie children included): what process-exporter
+   * gathers and more, as a 1 s sampling loop reads them: Pss and the fd limit re-read every 5 s
+   * (slowFieldsMaxAge), spread over the processes.
+   */
   @Benchmark
   public ProcessSample vigilDefault() {
     int i = nextIndex();
-    return previous[i] = sampler.sample(pids[i], DEFAULT, previous[i]);
+    if (i == 0) {
+      cadenceClock += 1_000_000_000L;
+    }
+    return previousCadence[i] = cadenceSampler.sample(pids[i], DEFAULT, previousCadence[i]);
+  }
+
+  /** As {@link #vigilDefault()} with Pss ({@code smaps_rollup}, a page-table walk) and the fd limit read on every sample. */
+  @Benchmark
+  public ProcessSample vigilDefaultAllFresh() {
+    int i = nextIndex();
+    return previousFresh[i] = freshSampler.sample(pids[i], DEFAULT, previousFresh[i]);
   }
 
   /** As {@link #vigilDefault()} without Pss (no {@code smaps_rollup}, which makes the kernel walk page tables). */
@@ -157,11 +185,11 @@ public class SamplingBenchmark {
     return previous[i] = sampler.sample(pids[i], OSHI_FIELDS, previous[i]);
   }
 
-  /** Every field, sockets included (every descriptor link and four socket tables per sample). */
+  /** Every field, sockets included (every descriptor link and four socket tables per sample), Pss every sample. */
   @Benchmark
   public ProcessSample vigilAllWithSockets() {
     int i = nextIndex();
-    return previous[i] = sampler.sample(pids[i], ALL, previous[i]);
+    return previousFresh[i] = freshSampler.sample(pids[i], ALL, previousFresh[i]);
   }
 
   /** OSHI's {@code getProcess(pid)}: a new {@code OSProcess} with everything OSHI reads for it. */
