@@ -12,7 +12,7 @@ for line in open(sys.argv[1]):
     key = (procs, name)
     rows.setdefault(key, {})['alloc' if norm else 'time'] = (float(score), float(err or 0), int(cnt))
 
-order = ['oshiGetProcess', 'oshiUpdateAttributes', 'plainReader', 'vigilOshiFields', 'vigilWithoutPss', 'vigilDefault',
+order = ['oshiGetProcess', 'oshiUpdateAttributes', 'plainReader', 'vigilOshiFields', 'vigilWithoutPss', 'vigilDefault', 'vigilDefaultAllFresh',
          'vigilAllWithSockets']
 for procs in ('sleep', 'jvm'):
     base = rows.get((procs, 'oshiGetProcess'))

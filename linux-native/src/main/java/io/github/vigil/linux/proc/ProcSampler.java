@@ -51,9 +51,9 @@ import org.slf4j.LoggerFactory;
  * buffer and parsed as bytes, so a sample of one process allocates a few hundred bytes, mostly the
  * JDK's file channel and the sample itself.
  *
- * <p>Zombie children come from each thread's {@code task/TID/children} where the kernel has it
- * (CONFIG_PROC_CHILDREN; one small read for a single-threaded process). Trees, and zombie children
- * without it, come from a scan of every {@code /proc/PID/stat} for parent pids; the scan is
+ * <p>Children (for trees and zombie children) come from each thread's {@code task/TID/children}
+ * where the kernel has it (CONFIG_PROC_CHILDREN; one small read for a single-threaded process).
+ * Without it, they come from a scan of every {@code /proc/PID/stat} for parent pids; the scan is
  * shared by all samples taken within {@linkplain Builder#processTableMaxAge the table's maximum age}
  * (default 500 ms, so sampling hundreds of processes every second scans about twice a second, not
  * once per process; a descendant younger than the last scan is seen at the next one). Sockets are looked up in the network namespace of the first member.
@@ -65,9 +65,10 @@ import org.slf4j.LoggerFactory;
  * <p>Sampling the same processes every second is what it is made for: from a process's second
  * sample on, its {@code stat}, {@code status}, {@code io}, {@code children} and {@code fd/} stay open and are re-read in place
  * (bounded by {@link Builder#keepOpen(int)}; closed when the process is gone, when it has not been
- * sampled for {@linkplain Builder#keepOpenIdle(Duration) a while}, and by {@link #close()}), and Pss
- * and the descriptor limit, the costly or slow-changing fields, are re-read at most every
- * {@linkplain Builder#slowFieldsMaxAge(Duration) 5 s} per process. A pid reused by another process
+ * sampled for {@linkplain Builder#keepOpenIdle(Duration) a while}, and by {@link #close()}), and the
+ * costly or slow-changing fields (Pss, the descriptor limit, a multithreaded process's per-thread
+ * states and context switches) are re-read at most every {@linkplain Builder#slowFieldsMaxAge(Duration) 5 s}
+ * per process. A pid reused by another process
  * is noticed by its start time and read afresh.
  *
  * <p>Thread-safe: calls are serialized on one set of reused buffers.
@@ -218,9 +219,29 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     if (!readMember(pid, b)) {
       return b.vanished(member.gone).build(previous);
     }
+    long rootThreads = stat.numThreads;
     member.addTo(b, users);
     b.zombiesRead();
     b.endMember(pid);
+    if (childrenFiles) {
+      // walk down the children lists: each member's children are known once it has been read
+      int n = appendChildren(pid, rootThreads, 0);
+      for (int i = 0; i < n; i++) {
+        long child = treePids[i];
+        if (readMember(child, b) && member.ppid == treeParents[i]) {
+          long threads = stat.numThreads;
+          member.addTo(b, users);
+          if (member.state == 'Z' && b.wants(Field.ZOMBIE_CHILDREN)) {
+            b.addZombie(new ZombieChild(child, member.ppid, member.name()));
+          }
+          b.zombiesRead();
+          b.endMember(child);
+          n = appendChildren(child, threads, n);
+        }
+      }
+      addSockets(pid, b);
+      return b.build(previous);
+    }
     refreshTable();
     int n = descendants(pid);
     for (int i = 0; i < n; i++) {
@@ -466,8 +487,15 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       if (threads <= 1) {
         m.threadStates[RunState.ofLetter(leaderState).ordinal()] += 1; // the one thread is the process
         m.present |= 1L << Field.THREAD_STATES.ordinal();
-      } else if (readThreads(f, m) == -2) {
-        return false;
+      } else if (f.threadsAt == Long.MIN_VALUE || now - f.threadsAt >= slowFieldsMaxAgeNanos) {
+        // a file per thread (about 15 µs each; a gateway JVM has hundreds): a slow field like Pss
+        if (readThreads(f, m) == -2) {
+          return false;
+        }
+        f.saveThreads(m);
+        f.threadsAt = f.threadsAt == Long.MIN_VALUE ? now - phase(pid) : now;
+      } else {
+        f.restoreThreads(m);
       }
     }
     if (b.wants(Field.SOCKETS) && socketCount >= 0) {
@@ -718,18 +746,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private void addZombieChildren(long pid, long threads, ProcessSample.Builder b) {
     int n = 0;
     if (childrenFiles) {
-      PidFiles f = files(pid);
-      if (threads <= 1) {
-        n = readChildren(read(f, PidFiles.CHILDREN), 0);
-      } else {
-        String[] tids = f.task.list();
-        if (tids == null) {
-          return; // gone meanwhile
-        }
-        for (String tid : tids) {
-          n = readChildren(reader.read(f.taskChildren(tid), true), n);
-        }
-      }
+      n = children(pid, threads);
     } else {
       refreshTable();
       for (int i = firstChild(pid); i < tableSize && table[i] >>> 32 == pid; i++) {
@@ -746,6 +763,36 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         b.addZombie(new ZombieChild(child, pid, childStat.comm()));
       }
     }
+  }
+
+  /** Reads {@code pid}'s children from its threads' {@code children} files into {@link #kids}; how many. */
+  private int children(long pid, long threads) {
+    PidFiles f = files(pid);
+    if (threads <= 1) {
+      return readChildren(read(f, PidFiles.CHILDREN), 0);
+    }
+    String[] tids = f.task.list();
+    int n = 0;
+    if (tids != null) { // else gone meanwhile
+      for (String tid : tids) {
+        n = readChildren(reader.read(f.taskChildren(tid), true), n);
+      }
+    }
+    return n;
+  }
+
+  /** Appends {@code parent}'s children to {@link #treePids} (and it to {@link #treeParents}) from {@code n}; the new count. */
+  private int appendChildren(long parent, long threads, int n) {
+    int k = children(parent, threads);
+    for (int i = 0; i < k; i++) {
+      if (n == treePids.length) {
+        treePids = Arrays.copyOf(treePids, n * 2);
+        treeParents = Arrays.copyOf(treeParents, n * 2);
+      }
+      treeParents[n] = parent;
+      treePids[n++] = kids[i];
+    }
+    return n;
   }
 
   /** Appends the pids in the {@code children} file just read (space separated) to {@link #kids} from {@code n}; the new count. */
@@ -980,6 +1027,11 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long swapPss;
     long limitAt = Long.MIN_VALUE;
     long fdLimit;
+    long threadsAt = Long.MIN_VALUE;     // every thread's status: states, and context switches summed
+    long @Nullable [] threadStates;
+    long threadsPresent;                // Member.present bits of THREAD_STATES and the switch counts
+    long voluntary;
+    long involuntary;
     final Path fd;
     final File fdFile;
     final File task;
@@ -1003,6 +1055,37 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     void forgetSlowFields() {
       pssAt = Long.MIN_VALUE;
       limitAt = Long.MIN_VALUE;
+      threadsAt = Long.MIN_VALUE;
+    }
+
+    private static final long THREAD_BITS = 1L << Field.THREAD_STATES.ordinal() | 1L << Field.VOLUNTARY_SWITCHES.ordinal()
+        | 1L << Field.INVOLUNTARY_SWITCHES.ordinal();
+
+    /** Keeps what {@link #readThreads} put in {@code m}. */
+    void saveThreads(Member m) {
+      long[] states = threadStates;
+      if (states == null) {
+        states = threadStates = new long[m.threadStates.length];
+      }
+      System.arraycopy(m.threadStates, 0, states, 0, states.length);
+      threadsPresent = m.present & THREAD_BITS;
+      voluntary = m.v[Field.VOLUNTARY_SWITCHES.ordinal()];
+      involuntary = m.v[Field.INVOLUNTARY_SWITCHES.ordinal()];
+    }
+
+    /** Puts the thread states and switch counts last read into {@code m}. */
+    void restoreThreads(Member m) {
+      long[] states = threadStates;
+      if (states != null) {
+        System.arraycopy(states, 0, m.threadStates, 0, states.length);
+      }
+      m.present |= threadsPresent;
+      if ((threadsPresent & 1L << Field.VOLUNTARY_SWITCHES.ordinal()) != 0) {
+        m.v[Field.VOLUNTARY_SWITCHES.ordinal()] = voluntary;
+      }
+      if ((threadsPresent & 1L << Field.INVOLUNTARY_SWITCHES.ordinal()) != 0) {
+        m.v[Field.INVOLUNTARY_SWITCHES.ordinal()] = involuntary;
+      }
     }
 
     void closeChannels() {
@@ -1111,10 +1194,14 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     }
 
     /**
-     * How long Pss and SwapPss ({@code smaps_rollup}, which makes the kernel walk the process's page
-     * tables: about 40 µs even for a small process, as much as all other fields together) and the
-     * descriptor limit ({@code limits}) are reused for the same process before they are read again;
-     * 5 s by default, zero to read them on every sample. Other fields are read on every sample.
+     * How long the slow fields are reused for the same process before they are read again: Pss and
+     * SwapPss ({@code smaps_rollup}, which makes the kernel walk the process's page tables: about
+     * 40 µs even for a small process, as much as all other fields together), the descriptor limit
+     * ({@code limits}), and for a multithreaded process its threads by state and its context switches
+     * summed over every thread (a {@code task/TID/status} per thread, about 15 µs each; a JVM has
+     * dozens to hundreds). 5 s by default, zero to read them on every sample. The first re-read of a
+     * process comes at a point within the age spread by pid, so that processes sampled together do
+     * not all re-read in the same round. Other fields are read on every sample.
      */
     public Builder slowFieldsMaxAge(Duration maxAge) {
       requireNonNull(maxAge, "slowFieldsMaxAge");
