@@ -52,11 +52,13 @@ class ProcessExporterComparisonTest {
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   private final RealProcs procs = new RealProcs();
-  private final ProcSampler sampler = ProcSampler.create();
+  // every field read on every sample, as the exporter does on every scrape (by default Pss and per-thread sums are reused up to 5 s)
+  private final ProcSampler sampler = ProcSampler.builder().slowFieldsMaxAge(java.time.Duration.ZERO).build();
   private Process exporter;
 
   @AfterEach
   void cleanUp() throws Exception {
+    sampler.close();
     if (exporter != null) {
       exporter.destroyForcibly();
       exporter.waitFor();
