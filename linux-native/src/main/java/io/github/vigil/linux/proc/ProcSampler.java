@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * (bounded by {@link Builder#keepOpen(int)}; closed when the process is gone, when it has not been
  * sampled for {@linkplain Builder#keepOpenIdle(Duration) a while}, and by {@link #close()}), and the
  * costly or slow-changing fields (Pss, the descriptor limit, a multithreaded process's per-thread
- * states and context switches) are re-read at most every {@linkplain Builder#slowFieldsMaxAge(Duration) 5 s}
+ * states, context switches and children lists) are re-read at most every {@linkplain Builder#slowFieldsMaxAge(Duration) 5 s}
  * per process. A pid reused by another process
  * is noticed by its start time and read afresh.
  *
@@ -771,6 +771,15 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     if (threads <= 1) {
       return readChildren(read(f, PidFiles.CHILDREN), 0);
     }
+    // one file per thread: a slow field, like the other per-thread reads (a child younger than the list is seen later)
+    long now = ticker.read();
+    long[] cached = f.childPids;
+    if (cached != null && now - f.childrenAt < slowFieldsMaxAgeNanos) {
+      for (int i = 0; i < cached.length; i++) {
+        addKid(cached[i], i);
+      }
+      return cached.length;
+    }
     String[] tids = f.task.list();
     int n = 0;
     if (tids != null) { // else gone meanwhile
@@ -778,8 +787,12 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         n = readChildren(reader.read(f.taskChildren(tid), true), n);
       }
     }
+    f.childPids = n == 0 ? NO_PIDS : Arrays.copyOf(kids, n);
+    f.childrenAt = cached == null ? now - phase(pid) : now;
     return n;
   }
+
+  private static final long[] NO_PIDS = {};
 
   /** Appends {@code parent}'s children to {@link #treePids} (and it to {@link #treeParents}) from {@code n}; the new count. */
   private int appendChildren(long parent, long threads, int n) {
@@ -1028,6 +1041,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long limitAt = Long.MIN_VALUE;
     long fdLimit;
     long threadsAt = Long.MIN_VALUE;     // every thread's status: states, and context switches summed
+    long childrenAt;                     // every thread's children list, of a multithreaded process
+    long @Nullable [] childPids;
     long @Nullable [] threadStates;
     long threadsPresent;                // Member.present bits of THREAD_STATES and the switch counts
     long voluntary;
@@ -1056,6 +1071,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       pssAt = Long.MIN_VALUE;
       limitAt = Long.MIN_VALUE;
       threadsAt = Long.MIN_VALUE;
+      childPids = null;
     }
 
     private static final long THREAD_BITS = 1L << Field.THREAD_STATES.ordinal() | 1L << Field.VOLUNTARY_SWITCHES.ordinal()
@@ -1199,7 +1215,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
      * 40 µs even for a small process, as much as all other fields together), the descriptor limit
      * ({@code limits}), and for a multithreaded process its threads by state and its context switches
      * summed over every thread (a {@code task/TID/status} per thread, about 15 µs each; a JVM has
-     * dozens to hundreds). 5 s by default, zero to read them on every sample. The first re-read of a
+     * dozens to hundreds) and its children (a {@code task/TID/children} per thread; a child younger
+     * than the list joins its tree and its zombie children at the next read). 5 s by default, zero to read them on every sample. The first re-read of a
      * process comes at a point within the age spread by pid, so that processes sampled together do
      * not all re-read in the same round. Other fields are read on every sample.
      */
