@@ -152,7 +152,7 @@ public class SamplingBenchmark {
 
   /**
    * Every field but sockets (Pss, thread states and zombie children included): what process-exporter
-   * gathers and more, as a 1 s sampling loop reads them: Pss and the fd limit re-read every 5 s
+   * gathers and more, as a 1 s sampling loop reads them: Pss and the fd limit re-read every 10 s
    * (slowFieldsMaxAge), spread over the processes.
    */
   @Benchmark

@@ -89,7 +89,7 @@ final class SamplingCost {
     // a sampler each, so that no contender reads files another kept open or fields another read recently
     ProcSampler noPss = ProcSampler.create();
     // as a sampling loop at 1 s sees it, without idling between rounds (which would make every round start cold):
-    // the sampler's clock moves 1 s per round, so Pss and the fd limit (5 s maximum age) are re-read every 5th round
+    // the sampler's clock moves 1 s per round, so Pss and the fd limit (10 s maximum age) are re-read once in 10 rounds
     long[] samplerClock = {0};
     ProcSampler everySecond = ProcSampler.builder().ticker(() -> samplerClock[0]).build();
     ProcSampler fresh = ProcSampler.builder().slowFieldsMaxAge(java.time.Duration.ZERO).build();
@@ -118,7 +118,7 @@ final class SamplingCost {
       ProcessSample s = prevDefault[i] = everySecond.sample(pids[i], ProcessSampler.DEFAULT_FIELDS, prevDefault[i]);
       check(s);
     }, "ProcSampler, DEFAULT_FIELDS, its clock moved 1 s per round as in a 1 s sampling loop: Pss and the fd limit "
-        + "re-read once in 5 rounds, spread over the rounds (slowFieldsMaxAge 5 s); the files read every sample kept open"));
+        + "re-read once in 10 rounds, spread over the rounds (slowFieldsMaxAge 10 s); the files read every sample kept open"));
     everySecond.close(); // the files it kept open: the next contender has the whole budget
     rows.addAll(measure("vigil-default-all-fresh", n, rounds, NO_CLOCK, i -> {
       ProcessSample s = prevFresh[i] = fresh.sample(pids[i], ProcessSampler.DEFAULT_FIELDS, prevFresh[i]);

@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * (bounded by {@link Builder#keepOpen(int)}; closed when the process is gone, when it has not been
  * sampled for {@linkplain Builder#keepOpenIdle(Duration) a while}, and by {@link #close()}), and the
  * costly or slow-changing fields (Pss, the descriptor limit, a multithreaded process's per-thread
- * states, context switches and children lists) are re-read at most every {@linkplain Builder#slowFieldsMaxAge(Duration) 5 s}
+ * states, context switches and children lists) are re-read at most every {@linkplain Builder#slowFieldsMaxAge(Duration) 10 s}
  * per process. A pid reused by another process
  * is noticed by its start time and read afresh.
  *
@@ -1174,7 +1174,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     private Path procRoot = Path.of("/proc");
     private Path passwd = Path.of("/etc/passwd");
     private Duration tableMaxAge = Duration.ofMillis(500);
-    private Duration slowFieldsMaxAge = Duration.ofSeconds(5);
+    private Duration slowFieldsMaxAge = Duration.ofSeconds(10);
     private int keepOpen = 1024;
     private Duration keepOpenIdle = Duration.ofSeconds(10);
     private Ticker ticker = Ticker.system();
@@ -1216,8 +1216,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
      * ({@code limits}), and for a multithreaded process its threads by state and its context switches
      * summed over every thread (a {@code task/TID/status} per thread, about 15 µs each; a JVM has
      * dozens to hundreds) and its children (a {@code task/TID/children} per thread; a child younger
-     * than the list joins its tree and its zombie children at the next read). 5 s by default, zero to read them on every sample. The first re-read of a
-     * process comes at a point within the age spread by pid, so that processes sampled together do
+     * than the list joins its tree and its zombie children at the next read). 10 s by default (fresher
+     * than a usual Prometheus scrape), zero to read them on every sample. The first re-read of a process comes at a point within the age spread by pid, so that processes sampled together do
      * not all re-read in the same round. Other fields are read on every sample.
      */
     public Builder slowFieldsMaxAge(Duration maxAge) {
