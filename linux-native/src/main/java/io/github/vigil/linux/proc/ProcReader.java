@@ -1,11 +1,14 @@
 package io.github.vigil.linux.proc;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads small {@code /proc} files whole into one reused buffer, and names what went wrong:
@@ -51,26 +54,7 @@ final class ProcReader {
   Outcome read(String path, boolean oneRecord) {
     length = 0;
     try (RandomAccessFile file = new RandomAccessFile(path, "r")) {
-      int pos = 0;
-      while (true) {
-        int n = file.read(buf, pos, buf.length - pos);
-        if (n < 0) {
-          break;
-        }
-        pos += n;
-        if (oneRecord && pos < buf.length) {
-          break;
-        }
-        if (pos == buf.length) {
-          if (buf.length >= MAX) {
-            return fail(Outcome.FAILED, path + ": larger than " + MAX + " bytes");
-          }
-          grow();
-        }
-      }
-      length = pos;
-      outcome = Outcome.OK;
-      return outcome;
+      return fill(file, null, path, oneRecord);
     } catch (IOException e) {
       File f = new File(path);
       if (!f.exists()) {
@@ -89,28 +73,35 @@ final class ProcReader {
   Outcome read(FileChannel channel, String path) {
     length = 0;
     try {
-      int pos = 0;
-      while (true) {
-        view.clear().position(pos);
-        int n = channel.read(view, pos);
-        if (n < 0) {
-          break;
-        }
-        pos += n;
-        if (pos < buf.length) {
-          break;
-        }
+      return fill(null, channel, path, true);
+    } catch (IOException e) {
+      return fail(Outcome.FAILED, path + ": " + e);
+    }
+  }
+
+  /** Reads {@code file} from where it is, or {@code channel} from offset 0, into the buffer, growing it as needed. */
+  private Outcome fill(@Nullable RandomAccessFile file, @Nullable FileChannel channel, String path, boolean oneRecord)
+      throws IOException {
+    int pos = 0;
+    while (true) {
+      int n = channel != null ? channel.read(view.clear().position(pos), pos) : requireNonNull(file).read(buf, pos, buf.length - pos);
+      if (n < 0) {
+        break;
+      }
+      pos += n;
+      if (oneRecord && pos < buf.length) {
+        break;
+      }
+      if (pos == buf.length) {
         if (buf.length >= MAX) {
           return fail(Outcome.FAILED, path + ": larger than " + MAX + " bytes");
         }
         grow();
       }
-      length = pos;
-      outcome = Outcome.OK;
-      return outcome;
-    } catch (IOException e) {
-      return fail(Outcome.FAILED, path + ": " + e);
     }
+    length = pos;
+    outcome = Outcome.OK;
+    return outcome;
   }
 
   private void grow() {

@@ -443,8 +443,11 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       }
     }
     if (b.wants(Field.MEMORY_PROPORTIONAL) || b.wants(Field.MEMORY_PROPORTIONAL_SWAPPED)) {
-      // smaps_rollup walks the page tables (about 40 µs even for a small process): re-read only when older than the maximum age
-      if (f.pssAt == Long.MIN_VALUE || now - f.pssAt >= slowFieldsMaxAgeNanos) {
+      // smaps_rollup walks the page tables (about 40 µs even for a small process): re-read when older than the
+      // maximum age, or at once when the resident memory (read fresh above) moved by more than 1/64 since
+      long rss = m.has(Field.MEMORY_RESIDENT) ? m.v[Field.MEMORY_RESIDENT.ordinal()] : -1;
+      if (f.pssAt == Long.MIN_VALUE || now - f.pssAt >= slowFieldsMaxAgeNanos || Math.abs(rss - f.pssRss) > f.pssRss >> 6) {
+        f.pssRss = rss;
         if (!readOrAbsent(PidFiles.SMAPS_ROLLUP, f, m)) {
           return false;
         }
@@ -487,12 +490,14 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       if (threads <= 1) {
         m.threadStates[RunState.ofLetter(leaderState).ordinal()] += 1; // the one thread is the process
         m.present |= 1L << Field.THREAD_STATES.ordinal();
-      } else if (f.threadsAt == Long.MIN_VALUE || now - f.threadsAt >= slowFieldsMaxAgeNanos) {
-        // a file per thread (about 15 µs each; a gateway JVM has hundreds): a slow field like Pss
+      } else if (f.threadsAt == Long.MIN_VALUE || now - f.threadsAt >= slowFieldsMaxAgeNanos || f.threadCount != threads) {
+        // a file per thread (about 15 µs each; a gateway JVM has hundreds): a slow field like Pss, but
+        // read again as soon as the number of threads changed, so that the states add up to the count
         if (readThreads(f, m) == -2) {
           return false;
         }
         f.saveThreads(m);
+        f.threadCount = threads;
         f.threadsAt = f.threadsAt == Long.MIN_VALUE ? now - phase(pid) : now;
       } else {
         f.restoreThreads(m);
@@ -1036,11 +1041,13 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long lastSampled = Long.MIN_VALUE;
     long startTime = -1;                // stat's start time of the process the fields below belong to
     long pssAt = Long.MIN_VALUE;
+    long pssRss;                        // the resident memory when Pss was read
     long pss;
     long swapPss;
     long limitAt = Long.MIN_VALUE;
     long fdLimit;
     long threadsAt = Long.MIN_VALUE;     // every thread's status: states, and context switches summed
+    long threadCount;                    // stat's thread count when they were read
     long childrenAt;                     // every thread's children list, of a multithreaded process
     long @Nullable [] childPids;
     long @Nullable [] threadStates;
@@ -1212,10 +1219,11 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     /**
      * How long the slow fields are reused for the same process before they are read again: Pss and
      * SwapPss ({@code smaps_rollup}, which makes the kernel walk the process's page tables: about
-     * 40 µs even for a small process, as much as all other fields together), the descriptor limit
+     * 40 µs even for a small process, as much as all other fields together; read again at once when
+     * the resident memory, read on every sample, moved by more than 1/64), the descriptor limit
      * ({@code limits}), and for a multithreaded process its threads by state and its context switches
      * summed over every thread (a {@code task/TID/status} per thread, about 15 µs each; a JVM has
-     * dozens to hundreds) and its children (a {@code task/TID/children} per thread; a child younger
+     * dozens to hundreds; read again at once when the number of threads changed) and its children (a {@code task/TID/children} per thread; a child younger
      * than the list joins its tree and its zombie children at the next read). 10 s by default (fresher
      * than a usual Prometheus scrape), zero to read them on every sample. The first re-read of a process comes at a point within the age spread by pid, so that processes sampled together do
      * not all re-read in the same round. Other fields are read on every sample.
