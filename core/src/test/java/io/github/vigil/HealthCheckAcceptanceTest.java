@@ -297,6 +297,8 @@ class HealthCheckAcceptanceTest {
     try (TcpServer server = new TcpServer(port)) {
       all.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       assertThat(orders.status().state()).isEqualTo(ProcessState.RUNNING);
+      // the future completes on the supervision thread; listeners hear the events on their own thread
+      events.awaitState("orders", ProcessState.RUNNING, 1, WAIT);
       List<SupervisorEvent> seen = events.events();
       int healthy = indexOf(seen, e -> e instanceof HealthChanged h && h.process().equals("quotes") && h.to() == HealthState.HEALTHY);
       int ordersStarting = indexOf(seen, e -> e instanceof SupervisorEvent.StateChanged s && s.process().equals("orders")

@@ -260,6 +260,11 @@ final class HealthMonitor {
       } else if (ready && !s.ready) {
         s.ready = true;
         s.pinged = false;
+        if (!s.watchdog.isZero()) { // the watchdog counts from READY=1: a full interval to the first check
+          int gen = generation;
+          cancel(s.next);
+          s.next = sup.schedule(s.watchdog, () -> watchdogTick(s, gen));
+        }
         record(s, CheckResult.Status.PASSED, "READY=1" + statusSuffix(s), generation);
       } else {
         report = buildReport();

@@ -9,6 +9,7 @@ import io.github.vigil.linux.proc.ProcFs;
 import io.github.vigil.linux.proc.ProcStat;
 import io.github.vigil.spi.RunningProcess;
 import io.github.vigil.testing.Processes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ class HostChildrenTest {
     try (LinuxProcessBackend backend = Backends.create("host", null)) {
       // host children: one exits while Vigil's children churn, one leaves an orphan the JVM adopts
       Process host = new ProcessBuilder("/bin/sh", "-c", "sleep 0.5; exit 42").start();
-      Process hostWithOrphan = new ProcessBuilder("/bin/sh", "-c", "sleep 0.3 & exit 43").start();
+      Process hostWithOrphan = new ProcessBuilder("/bin/sh", "-c", "sleep 0.3 >/dev/null & echo $!; exit 43").start();
       List<RecordingListener> runs = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         RecordingListener l = new RecordingListener();
@@ -51,11 +52,13 @@ class HostChildrenTest {
       // the host's orphan (its own session's sleep) was adopted by this JVM as child subreaper: it is not Vigil's,
       // so Vigil leaves its exit status alone even after it has ended; the test reaps it itself
       if (HostFacts.detect().subreaper()) {
+        // found by the pid its shell printed: other tests in this JVM may have left zombie sleeps of their own here
+        int orphan = Integer.parseInt(new String(hostWithOrphan.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
         int jvmSession = new ProcFs().stat((int) ProcessHandle.current().pid()).orElseThrow().session();
-        List<ProcStat> hostOrphans = new ProcFs().all().stream()
-            .filter(s -> s.ppid() == ProcessHandle.current().pid() && s.session() == jvmSession && s.comm().equals("sleep")).toList();
-        assertThat(hostOrphans).hasSize(1);
-        int orphan = hostOrphans.get(0).pid();
+        ProcStat adopted = new ProcFs().stat(orphan).orElseThrow(() -> new AssertionError("the host's orphan " + orphan + " is gone"));
+        assertThat(adopted.ppid()).as("the host's orphan %s was adopted by this JVM", adopted).isEqualTo(ProcessHandle.current().pid());
+        assertThat(adopted.session()).as("session of %s", adopted).isEqualTo(jvmSession);
+        assertThat(adopted.comm()).isEqualTo("sleep");
         assertThat(Processes.eventually(Duration.ofSeconds(20), () -> new ProcFs().stat(orphan).map(ProcStat::zombie).orElse(false)))
             .as("the host's orphan ended").isTrue();
         Thread.sleep(1500); // more than a sweep period of the backend

@@ -66,6 +66,8 @@ class SystemdNotifyTest {
           .get(0);
       assertThat(ready.message()).isEqualTo("check 'notify' passed 1 time(s) in a row: READY=1; status: serving quotes");
       all.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      // the future completes on the supervision thread; listeners hear the events on their own thread
+      rec.awaitState("orders", ProcessState.RUNNING, 1, WAIT);
       List<SupervisorEvent> seen = rec.events();
       assertThat(indexOf(seen, "orders", ProcessState.STARTING)).isGreaterThan(seen.indexOf(ready));
       socketDir = notifySocketDirOf(feed);

@@ -175,6 +175,9 @@ class VigilMetricsTest {
       events.awaitState("crasher", ProcessState.RUNNING, 3, WAIT);
       events.await(SupervisorEvent.StateChanged.class, e -> e.process().equals("crasher") && e.to() == ProcessState.RUNNING, 3, WAIT);
       supervisor.controller("crasher").orElseThrow().stop(Duration.ofSeconds(30)); // generous: a stop waits until the whole tree is gone
+      // listeners hear events on their own thread, one event at a time to all of them: once the recorder hears
+      // STOPPED, every listener (VigilMetrics too) has handled every restart before it
+      events.awaitState("crasher", ProcessState.STOPPED, 1, WAIT);
 
       long restartsSeen = events.of(SupervisorEvent.StateChanged.class, "crasher").stream()
           .filter(e -> e.to() == ProcessState.STARTING && e.origin() == io.github.vigil.Origin.POLICY).count();
