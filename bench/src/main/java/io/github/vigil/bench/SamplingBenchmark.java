@@ -66,24 +66,9 @@ public class SamplingBenchmark {
   private ProcessSample[] previousFresh;
   private ProcessSample[] previousCadence;
   private static final Set<Field> DEFAULT = ProcessSampler.DEFAULT_FIELDS;
-  private static final Set<Field> NO_PSS;
+  private static final Set<Field> NO_PSS = SamplingCost.NO_PSS;
   private static final Set<Field> ALL = Collections.unmodifiableSet(EnumSet.allOf(Field.class));
-  /**
-   * What OSHI's {@code getProcess} gives: CPU, resident and virtual memory, read and written bytes, faults,
-   * open descriptors and their limit, threads, start, user, state. Not context switches: OSHI reports the
-   * leader thread's only, Vigil sums every thread's, which is other work.
-   */
-  private static final Set<Field> OSHI_FIELDS = Collections.unmodifiableSet(EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM,
-      Field.CPU_TOTAL, Field.CPU_PERCENT, Field.MEMORY_RESIDENT, Field.MEMORY_VIRTUAL, Field.READ_BYTES, Field.WRITE_BYTES,
-      Field.MAJOR_FAULTS, Field.MINOR_FAULTS, Field.OPEN_FDS, Field.FD_LIMIT, Field.WORST_FD_RATIO, Field.THREADS,
-      Field.START_TIME, Field.UPTIME, Field.PROCESSES, Field.USER, Field.PROCESS_STATES));
-
-  static {
-    EnumSet<Field> f = EnumSet.copyOf(ProcessSampler.DEFAULT_FIELDS);
-    f.remove(Field.MEMORY_PROPORTIONAL);
-    f.remove(Field.MEMORY_PROPORTIONAL_SWAPPED);
-    NO_PSS = Collections.unmodifiableSet(f);
-  }
+  private static final Set<Field> OSHI_FIELDS = SamplingCost.OSHI_FIELDS;
 
   private OperatingSystem os;
   private OSProcess[] oshiProcesses;

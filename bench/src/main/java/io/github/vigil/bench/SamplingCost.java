@@ -35,6 +35,11 @@ final class SamplingCost {
   static final String COMPARISON = "4";
   private static final int WARMUP_ROUNDS = 5;
   static final Set<Field> NO_PSS;
+  /**
+   * What OSHI's {@code getProcess} gives: CPU, resident and virtual memory, read and written bytes, faults,
+   * open descriptors and their limit, threads, start, user, state. Not context switches: OSHI reports the
+   * leader thread's only, Vigil sums every thread's, which is other work.
+   */
   static final Set<Field> OSHI_FIELDS = Collections.unmodifiableSet(EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM,
       Field.CPU_TOTAL, Field.CPU_PERCENT, Field.MEMORY_RESIDENT, Field.MEMORY_VIRTUAL, Field.READ_BYTES, Field.WRITE_BYTES,
       Field.MAJOR_FAULTS, Field.MINOR_FAULTS, Field.OPEN_FDS, Field.FD_LIMIT, Field.WORST_FD_RATIO, Field.THREADS,
