@@ -80,6 +80,39 @@ class SupervisorTest {
   }
 
   @Test
+  void statusNeverShowsARunningOrStoppingProcessWithoutAPid() throws Exception {
+    try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
+      EventRecorder rec = new EventRecorder();
+      sup.subscribe(rec);
+      ProcessController c = sup.register(ProcessSpec.builder("blinker").command("sh", "-c", "exit 1", marker)
+          .startupGrace(Duration.ZERO).restartPolicy(RestartPolicy.always().withBackoff(Backoff.none()).withStartLimit(200, Duration.ofHours(1)))
+          .build());
+      java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+      List<ProcessStatus> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+      long[] seenWithPid = new long[1];
+      Thread reader = new Thread(() -> {
+        while (!done.get()) {
+          ProcessStatus s = c.status();
+          if (s.state() == ProcessState.RUNNING || s.state() == ProcessState.STOPPING) {
+            if (s.pid() <= 0) {
+              wrong.add(s);
+            } else {
+              seenWithPid[0]++;
+            }
+          }
+        }
+      });
+      reader.start();
+      c.start();
+      rec.await(SupervisorEvent.Failed.class, e -> true, 1, WAIT); // 200 runs that end at once, read all along
+      done.set(true);
+      reader.join();
+      assertThat(wrong).as("statuses of an active process without a pid").isEmpty();
+      assertThat(seenWithPid[0]).as("the reader saw the process running").isPositive();
+    }
+  }
+
+  @Test
   void removeStopsAndForgetsAProcess() {
     try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
       sup.register(sleeper("a"));

@@ -82,6 +82,8 @@ final class ManagedProcess implements ProcessController {
   // published state
   private volatile ProcessState state = ProcessState.STOPPED;
   private volatile long pid = -1;
+  /** Bumped after every change of state or pid (one writer: the supervision thread), so status() can read them as a pair. */
+  private volatile int version;
   private volatile @Nullable Instant startedAt;
   private volatile long upSinceNanos;
   private volatile @Nullable ExitInfo lastExit;
@@ -166,11 +168,20 @@ final class ManagedProcess implements ProcessController {
 
   @Override
   public ProcessStatus status() {
-    ProcessState s = state;
+    ProcessState s;
+    long p;
+    String d;
+    int v;
+    do { // state, pid and detail of one moment: read again if the supervision thread changed them meanwhile
+      v = version;
+      s = state;
+      p = pid;
+      d = detail;
+    } while (v != version);
     Duration uptime = s.isActive() && upSinceNanos != 0 ? Duration.ofNanos(Math.max(0, sup.now() - upSinceNanos)) : Duration.ZERO;
-    return new ProcessStatus(name, s, s.isActive() ? pid : -1, startedAt, uptime, (int) counters.restarts(), lastExit,
+    return new ProcessStatus(name, s, s.isActive() ? p : -1, startedAt, uptime, (int) counters.restarts(), lastExit,
         healthMonitor == null ? HealthState.UNKNOWN : healthMonitor.state(),
-        supervised, detail);
+        supervised, d);
   }
 
   @Override
@@ -339,6 +350,7 @@ final class ManagedProcess implements ProcessController {
     }
     state = to;
     detail = reason;
+    version++;
     sup.publish(new SupervisorEvent.StateChanged(name, sup.wallNow(), from, to, origin, reason));
     if (healthMonitor != null) { // health hook: dependents waiting for HEALTHY learn of a stop or give-up
       healthMonitor.processStateChanged(to);
@@ -378,6 +390,7 @@ final class ManagedProcess implements ProcessController {
     }
     current = proc;
     pid = proc.pid();
+    version++;
     upSinceNanos = runStartNanos;
     addRun(new RunRecord(thisRun, proc.pid(), wallStart, null, null, null));
     log.atInfo().addKeyValue("process", name).addKeyValue("pid", proc.pid()).log("Started process {} (pid {}, run {})", name, proc.pid(), thisRun);
@@ -492,7 +505,6 @@ final class ManagedProcess implements ProcessController {
     }
     RunningProcess old = current;
     current = null;
-    pid = -1;
     if (old != null && old.isTreeAlive()) {
       // like systemd's KillMode=control-group: what the dead process left behind goes with it
       log.atWarn().addKeyValue("process", name).log("Process {} exited but left descendants running; killing them", name);
@@ -508,6 +520,8 @@ final class ManagedProcess implements ProcessController {
       log.atInfo().addKeyValue("process", name).log("Process {} ended: {}", name, exit);
     }
     transition(failure ? ProcessState.CRASHED : ProcessState.EXITED, Origin.PROCESS, exit.toString());
+    pid = -1; // after the state, so that no status shows RUNNING without a pid
+    version++;
     if (!supervised) {
       failStartWaiters("ended while supervision is off: " + exit);
       return;
@@ -603,9 +617,10 @@ final class ManagedProcess implements ProcessController {
     cancel(stopTimer);
     stopTimer = null;
     current = null;
-    pid = -1;
     stopRequested = false;
     transition(ProcessState.STOPPED, Origin.PROCESS, "stopped");
+    pid = -1; // after the state, as in ended()
+    version++;
     log.atInfo().addKeyValue("process", name).log("Process {} stopped", name);
     ProcessStatus s = status();
     List<CompletableFuture<ProcessStatus>> waiters = new ArrayList<>(stopWaiters);
