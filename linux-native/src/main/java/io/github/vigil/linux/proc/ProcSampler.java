@@ -1203,17 +1203,22 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     }
 
     /**
-     * How long one scan of every process's parent is reused for trees and zombie children; 500 ms
-     * by default, zero to scan for every such sample. A descendant started after a scan is not seen
-     * until the next one.
+     * How long one scan of every process's parent (trees and zombie children on a kernel without
+     * {@code task/TID/children}) and the namespace's socket tables are reused; 500 ms by default,
+     * zero to read them for every such sample. A descendant started after a scan is not seen until
+     * the next one.
      */
     public Builder processTableMaxAge(Duration maxAge) {
-      requireNonNull(maxAge, "processTableMaxAge");
-      if (maxAge.isNegative()) {
-        throw new IllegalArgumentException("processTableMaxAge must not be negative: " + maxAge);
-      }
-      this.tableMaxAge = maxAge;
+      this.tableMaxAge = nonNegative(maxAge, "processTableMaxAge");
       return this;
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+      requireNonNull(d, name);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative: " + d);
+      }
+      return d;
     }
 
     /**
@@ -1223,17 +1228,15 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
      * the resident memory, read on every sample, moved by more than 1/64), the descriptor limit
      * ({@code limits}), and for a multithreaded process its threads by state and its context switches
      * summed over every thread (a {@code task/TID/status} per thread, about 15 µs each; a JVM has
-     * dozens to hundreds; read again at once when the number of threads changed) and its children (a {@code task/TID/children} per thread; a child younger
-     * than the list joins its tree and its zombie children at the next read). 10 s by default (fresher
-     * than a usual Prometheus scrape), zero to read them on every sample. The first re-read of a process comes at a point within the age spread by pid, so that processes sampled together do
-     * not all re-read in the same round. Other fields are read on every sample.
+     * dozens to hundreds; read again at once when the number of threads changed) and its children
+     * (a {@code task/TID/children} per thread; a child younger than the list joins its tree and its
+     * zombie children at the next read). 10 s by default (fresher than a usual Prometheus scrape),
+     * zero to read them on every sample. The first re-read of a process comes at a point within the
+     * age spread by pid, so that processes sampled together do not all re-read in the same round.
+     * Other fields are read on every sample.
      */
     public Builder slowFieldsMaxAge(Duration maxAge) {
-      requireNonNull(maxAge, "slowFieldsMaxAge");
-      if (maxAge.isNegative()) {
-        throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + maxAge);
-      }
-      this.slowFieldsMaxAge = maxAge;
+      this.slowFieldsMaxAge = nonNegative(maxAge, "slowFieldsMaxAge");
       return this;
     }
 
