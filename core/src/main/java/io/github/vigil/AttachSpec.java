@@ -18,13 +18,13 @@ import java.util.regex.PatternSyntaxException;
  * a pid file, an exact process name or a command-line pattern), labels, and how often to look for
  * the target again. Given to {@link Supervisor#attach(AttachSpec)}.
  *
- * {@snippet :
+ * <pre>{@code
  * AttachSpec trader = AttachSpec.builder("trader-account001")
  *     .commandLine("trader_tools.*account001")
  *     .type(AttachSpec.Type.TRADER)
  *     .account("account001")
  *     .build();
- * }
+ * }</pre>
  *
  * <p>Attaching is observation: Vigil never signals, stops or reaps an attached process, unless the
  * spec {@linkplain Builder#allowSignals() allows signals} and the application then calls

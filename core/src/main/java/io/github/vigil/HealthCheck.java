@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * ({@link #tcp}), an HTTP(S) GET ({@link #http}), whether the process is alive ({@link #processAlive()})
  * or a Java lambda ({@link #custom}, blocking, or {@link #customAsync}, returning a stage).
  *
- * {@snippet :
+ * <pre>{@code
  * ProcessSpec feed = ProcessSpec.builder("quote-feed")
  *     .command("/opt/feeds/quote-feed")
  *     .healthCheck(HealthCheck.http("http://localhost:8080/health")
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *         .failureThreshold(3).startPeriod(Duration.ofSeconds(30))
  *         .build())
  *     .build();
- * }
+ * }</pre>
  *
  * <p><b>How results count.</b> A check first runs {@link #initialDelay()} after a run starts, then
  * every {@link #interval()}, each attempt abandoned after {@link #timeout()} (a timeout is a

@@ -20,14 +20,14 @@ import java.util.regex.Pattern;
  * What to run and how to supervise it: command, environment, restart policy, stop settings,
  * output handling, startup grace and dependencies.
  *
- * {@snippet :
+ * <pre>{@code
  * ProcessSpec feed = ProcessSpec.builder("quote-feed")
  *     .command("/opt/feeds/quote-feed", "--venue", "XLON")
  *     .label("type", "QUOTE")
  *     .restartPolicy(RestartPolicy.onFailure().withStartLimit(10, Duration.ofHours(1)))
  *     .startupGrace(Duration.ofSeconds(2))
  *     .build();
- * }
+ * }</pre>
  *
  * <p>The command is an argument list and never goes through a shell unless it names one.
  *

@@ -12,12 +12,12 @@ import java.util.regex.Pattern;
  * memory (PM2's {@code max_memory_restart}), CPU (monit's {@code if cpu > 90% for 5 cycles}) or the
  * open-descriptor ratio of its worst member.
  *
- * {@snippet :
+ * <pre>{@code
  * ProcessSpec.builder("quote-feed").command("/opt/feed")
  *     .resourceRule(ResourceRule.residentMemoryAbove(512L << 20).forSamples(3).every(Duration.ofSeconds(10)))
  *     .resourceRule(ResourceRule.cpuAbove(90).forSamples(5).onViolation(HealthCheck.Action.NOTIFY))
  *     .build();
- * }
+ * }</pre>
  *
  * <p>The rule is broken when {@link #samples()} samples in a row are above the limit. It then
  * publishes a {@link SupervisorEvent.ResourceLimitExceeded} and, with {@link HealthCheck.Action#RESTART}

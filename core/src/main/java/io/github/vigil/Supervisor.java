@@ -23,14 +23,14 @@ import java.util.random.RandomGenerator;
  * order, restarts them by their policies, stops them in reverse order, and reports every change as a
  * {@link SupervisorEvent}.
  *
- * {@snippet :
+ * <pre>{@code
  * try (Supervisor supervisor = Supervisor.builder().name("gateway").build()) {
  *   supervisor.register(ProcessSpec.builder("quote-feed").command("/opt/feed").build());
  *   supervisor.register(ProcessSpec.builder("orders").command("/opt/orders").dependsOn("quote-feed").build());
  *   supervisor.subscribe(event -> log.info("{}", event));
  *   supervisor.startAll().toCompletableFuture().join();
  * }
- * }
+ * }</pre>
  *
  * <p><b>Threads.</b> A supervisor uses a fixed number of threads whatever the number of processes:
  * {@code vigil-<name>} runs every transition of every process (so transitions of one process are

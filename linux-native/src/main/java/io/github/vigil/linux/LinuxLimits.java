@@ -10,13 +10,13 @@ import java.util.OptionalLong;
  * (v2 {@code memory.max} / {@code pids.max} where the v2 tree has the controller, else the v1
  * {@code memory.limit_in_bytes} / {@code pids.max}).
  *
- * {@snippet :
+ * <pre>{@code
  * ProcessSpec spec = ProcessSpec.builder("pricer")
  *     .command("/opt/pricer/bin/pricer")
  *     .label(LinuxLimits.MEMORY_MAX, "512M")   // bytes, or with a K, M or G suffix (powers of 1024)
  *     .label(LinuxLimits.PIDS_MAX, "64")
  *     .build();
- * }
+ * }</pre>
  *
  * <p>Other backends ignore these labels. When the machine has no writable controller for a limit
  * asked for, the run fails to start ({@code START_FAILED}) with a message naming the limit, rather

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * A process gets its meters when it is registered (or attached) and loses them when it is removed
  * (or detached); nothing of it stays behind, in the registry or here.
  *
- * {@snippet :
+ * <pre>{@code
  * VigilMetrics metrics = VigilMetrics.builder(supervisor)
  *     .naming(MetricNaming.PROCESS_EXPORTER)   // existing process-exporter dashboards work unchanged
  *     .labelTags("desk")                       // the spec label "desk" becomes a tag; no other label does
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * metrics.bindTo(registry);
  * // ...
  * metrics.close();                             // removes every meter it added
- * }
+ * }</pre>
  *
  * <p><b>Per process</b>, from the process tree's {@linkplain ProcessController#sample() sample}:
  * CPU seconds (user, system), CPU use, memory (resident, virtual, swapped, proportional), bytes read
