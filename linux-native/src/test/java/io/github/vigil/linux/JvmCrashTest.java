@@ -39,7 +39,7 @@ class JvmCrashTest {
         "no util-linux setpriv with --pdeathsig: children have no death signal here (" + HostFacts.detect().describe() + ")");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = state.resolve("jvm.log");
-    Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+    Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         CrashSupervisorMain.class.getName(), state.resolve("state").toString(), "3")
         .redirectError(log.toFile()).start();
     List<Integer> children = new ArrayList<>();
