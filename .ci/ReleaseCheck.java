@@ -51,6 +51,10 @@ public class ReleaseCheck {
       System.exit(2);
     }
     Path repo = Path.of(args[0]);
+    if (!Files.isRegularFile(Path.of(args[1]))) {
+      System.out.println("Release check FAILED: no effective POMs at " + args[1] + " (did the deploy run fail?)");
+      System.exit(1);
+    }
     List<Project> projects = readProjects(Path.of(args[1]));
     if (!Files.isDirectory(repo)) {
       fail("no staging repository at " + repo);
