@@ -61,6 +61,10 @@ public final class DefaultSupervisor implements Supervisor {
   private final @Nullable FileLock lock;
   private volatile Thread loopThread;
   private volatile boolean closed;
+  /** Completes when {@link #close()} has finished (from whichever thread ran it). */
+  private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
+  /** Tasks handed to the supervision thread, events published and futures completed: {@link #awaitIdle} waits until it stops moving. */
+  private final java.util.concurrent.atomic.AtomicLong activity = new java.util.concurrent.atomic.AtomicLong();
   private final long createdNanos;
   private final Object healthLock = new Object();
   private @Nullable HealthExecutor healthExecutor; // guarded by healthLock; created with the first check
@@ -81,10 +85,10 @@ public final class DefaultSupervisor implements Supervisor {
         t.setDaemon(true);
         return t;
       });
-      events = new EventBus(eventThread);
+      events = new EventBus(eventThread, activity);
     } else {
       eventThread = null;
-      events = new EventBus(settings.listenerExecutor());
+      events = new EventBus(settings.listenerExecutor(), activity);
     }
     this.scheduler = settings.scheduler() != null ? settings.scheduler() : this::scheduleOnLoop;
     FileChannel channel = null;
@@ -127,6 +131,12 @@ public final class DefaultSupervisor implements Supervisor {
 
   /** Runs {@code task} on the supervision thread (at once if already on it). */
   void onLoop(Runnable task) {
+    onLoop(task, () -> log.debug("Task after close dropped"));
+  }
+
+  /** As {@link #onLoop(Runnable)}; runs {@code ifClosed} (on the calling thread) when the supervision thread has ended. */
+  void onLoop(Runnable task, Runnable ifClosed) {
+    activity.incrementAndGet();
     if (Thread.currentThread() == loopThread) {
       task.run();
       return;
@@ -134,12 +144,13 @@ public final class DefaultSupervisor implements Supervisor {
     try {
       loop.execute(() -> runGuarded(task));
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("Task after close dropped", e);
+      ifClosed.run();
     }
   }
 
   /** Queues {@code task} on the supervision thread, even from it. */
   void onLoopLater(Runnable task) {
+    activity.incrementAndGet();
     try {
       loop.execute(() -> runGuarded(task));
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -174,6 +185,27 @@ public final class DefaultSupervisor implements Supervisor {
 
   void publish(SupervisorEvent event) {
     events.publish(event);
+  }
+
+  /**
+   * A public view of {@code internal}, completed on the listener executor (never on the supervision
+   * thread), so that what a caller chains to it cannot hold up supervision.
+   */
+  <T> CompletableFuture<T> relay(CompletableFuture<T> internal) {
+    CompletableFuture<T> pub = new CompletableFuture<>();
+    internal.whenComplete((v, e) -> events.complete(pub, v,
+        e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
+    return pub;
+  }
+
+  /** Whether {@link #close()} has begun: nothing is spawned any more, and every command fails at once. */
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** The error of a command that arrives once the supervisor is closing or closed. */
+  IllegalStateException closedError(String what) {
+    return new IllegalStateException(what + " refused: supervisor '" + name() + "' is closed");
   }
 
   /** The pool that runs health check attempts, created on first use. */
@@ -228,10 +260,9 @@ public final class DefaultSupervisor implements Supervisor {
         ManagedProcess p = new ManagedProcess(this, spec);
         processes.put(spec.name(), p);
         added.add(p);
+        // published before anyone can see the process, so Registered is its first event for every listener
+        publish(new SupervisorEvent.Registered(p.name(), wallNow(), p.spec()));
       }
-    }
-    for (ProcessController p : added) {
-      publish(new SupervisorEvent.Registered(p.name(), wallNow(), p.spec()));
     }
     return added;
   }
@@ -239,10 +270,18 @@ public final class DefaultSupervisor implements Supervisor {
   @Override
   public CompletionStage<Void> remove(String name) {
     ManagedProcess p;
+    CompletableFuture<Void> removal;
     synchronized (processes) {
+      if (closed) {
+        return CompletableFuture.failedFuture(closedError("remove('" + name + "')"));
+      }
       p = processes.get(name);
       if (p == null) {
         return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<Void> under = p.removal();
+      if (under != null) {
+        return relay(under);
       }
       for (ManagedProcess other : processes.values()) {
         for (Dependency d : other.spec().dependencies()) {
@@ -252,15 +291,18 @@ public final class DefaultSupervisor implements Supervisor {
           }
         }
       }
+      removal = new CompletableFuture<>();
+      p.markRemoved(removal); // from here on every command to it fails at once, and nothing is spawned for it
     }
-    return p.stop(Origin.API, "removed from the supervisor").handle((s, e) -> {
+    p.stopInternal(Origin.API, "removed from the supervisor").whenComplete((s, e) -> {
       synchronized (processes) {
         processes.remove(name, p);
       }
       p.release();
       publish(new SupervisorEvent.Removed(name, wallNow()));
-      return null;
+      removal.complete(null);
     });
+    return relay(removal);
   }
 
   @Override
@@ -285,6 +327,9 @@ public final class DefaultSupervisor implements Supervisor {
 
   @Override
   public CompletionStage<Void> startAll() {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedError("startAll()"));
+    }
     Map<String, ManagedProcess> all = snapshot();
     Map<String, ProcessSpec> specs = new LinkedHashMap<>();
     all.forEach((n, p) -> specs.put(n, p.spec()));
@@ -301,7 +346,7 @@ public final class DefaultSupervisor implements Supervisor {
         wanted.add(startWithDependencies(p, all, started));
       }
     }
-    return CompletableFuture.allOf(wanted.toArray(CompletableFuture[]::new));
+    return relay(CompletableFuture.allOf(wanted.toArray(CompletableFuture[]::new)));
   }
 
   private CompletableFuture<?> startWithDependencies(ManagedProcess p, Map<String, ManagedProcess> all, Map<String, CompletableFuture<?>> started) {
@@ -320,11 +365,11 @@ public final class DefaultSupervisor implements Supervisor {
     }
     CompletableFuture<?> f;
     if (deps.isEmpty()) {
-      f = p.start(Origin.DEPENDENCY, "start all").toCompletableFuture();
+      f = p.startInternal(Origin.DEPENDENCY, "start all");
     } else {
       String depNames = String.join(", ", p.spec().dependencies().stream().map(Dependency::name).toList());
       f = CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
-          .thenCompose(v -> p.start(Origin.DEPENDENCY, "dependencies running: " + depNames));
+          .thenCompose(v -> p.startInternal(Origin.DEPENDENCY, "dependencies running: " + depNames));
     }
     started.put(p.name(), f);
     return f;
@@ -332,11 +377,16 @@ public final class DefaultSupervisor implements Supervisor {
 
   @Override
   public CompletionStage<Void> stopAll() {
-    return stopAll(Origin.API, "stop all");
+    if (closed) {
+      return CompletableFuture.failedFuture(closedError("stopAll()"));
+    }
+    return relay(stopAll(Origin.API, "stop all"));
   }
 
   private CompletableFuture<Void> stopAll(Origin origin, String reason) {
     Map<String, ManagedProcess> all = snapshot();
+    // first, at once: nothing waiting in BACKOFF is spawned, and no crash is restarted, while dependents are stopped first
+    onLoop(() -> all.values().forEach(p -> p.holdForStop(origin, reason)));
     Map<String, ProcessSpec> specs = new LinkedHashMap<>();
     all.forEach((n, p) -> specs.put(n, p.spec()));
     List<String> order = DependencyGraph.startOrder(specs);
@@ -354,7 +404,7 @@ public final class DefaultSupervisor implements Supervisor {
         before.add(stopped.get(dep));
       }
       ManagedProcess p = all.get(name);
-      Supplier<CompletableFuture<?>> stop = () -> p.stop(origin, reason).toCompletableFuture();
+      Supplier<CompletableFuture<?>> stop = () -> p.stopInternal(origin, reason);
       stopped.put(name, before.isEmpty() ? stop.get()
           : CompletableFuture.allOf(before.toArray(CompletableFuture[]::new)).handle((v, e) -> null).thenCompose(v -> stop.get()));
     }
@@ -466,15 +516,44 @@ public final class DefaultSupervisor implements Supervisor {
 
   @Override
   public void close() {
+    boolean first;
     synchronized (processes) {
-      if (closed) {
-        return;
-      }
+      first = !closed;
       closed = true;
     }
-    if (isLoopThread()) {
-      throw new IllegalStateException("close() must not be called on the supervision thread");
+    boolean mustNotWait = isLoopThread() || EventBus.isDeliveryThread();
+    if (first && mustNotWait) {
+      // the stops need this very thread: close on another one, and return at once
+      Thread closer = new Thread(this::closeNow, "vigil-" + name() + "-close");
+      closer.setDaemon(true);
+      closer.start();
+      return;
     }
+    if (first) {
+      closeNow();
+      return;
+    }
+    if (!mustNotWait) { // a second close() returns once the first has finished
+      try {
+        closeDone.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        log.debug("close() failed", e);
+      }
+    }
+  }
+
+  private void closeNow() {
+    try {
+      closeSteps();
+    } finally {
+      closeDone.complete(null);
+    }
+  }
+
+  private void closeSteps() {
+    log.atInfo().log("Supervisor {} closing", name());
     try {
       stopAll(Origin.SHUTDOWN, "supervisor closing").get(settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -502,6 +581,7 @@ public final class DefaultSupervisor implements Supervisor {
       attachments.clear();
     }
     detachOnLoop(attached);
+    events.close();
     shutdownThreads();
     try {
       backend.close();
@@ -516,6 +596,33 @@ public final class DefaultSupervisor implements Supervisor {
       }
     }
     closeQuietly(lockChannel);
+  }
+
+  @Override
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    java.util.Objects.requireNonNull(timeout, "timeout");
+    if (isLoopThread() || EventBus.isDeliveryThread()) {
+      throw new IllegalStateException("awaitIdle() would wait for itself: it was called on the supervision thread or by a listener");
+    }
+    long deadline = Durations.saturatedAdd(System.nanoTime(), Durations.saturatedNanos(timeout));
+    while (true) {
+      long before = activity.get();
+      java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
+      try {
+        loop.execute(drained::countDown);
+      } catch (java.util.concurrent.RejectedExecutionException closedLoop) {
+        return events.awaitDelivered(deadline); // closed: nothing runs on the supervision thread any more
+      }
+      if (!drained.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+      if (!events.awaitDelivered(deadline)) {
+        return false;
+      }
+      if (activity.get() == before) {
+        return true;
+      }
+    }
   }
 
   private void shutdownThreads() {

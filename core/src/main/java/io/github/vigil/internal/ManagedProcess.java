@@ -75,6 +75,7 @@ final class ManagedProcess implements ProcessController {
   private Scheduler.@Nullable Cancellable graceTimer;
   private Scheduler.@Nullable Cancellable restartTimer;
   private Scheduler.@Nullable Cancellable stopTimer;
+  private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
   private final List<CompletableFuture<ProcessStatus>> stopWaiters = new ArrayList<>();
   private final ArrayDeque<RunRecord> runs = new ArrayDeque<>();
@@ -89,6 +90,8 @@ final class ManagedProcess implements ProcessController {
   private volatile @Nullable ExitInfo lastExit;
   private volatile String detail = "";
   private volatile boolean supervised = true;
+  /** Set once remove() begins: the process is terminal, every command fails at once and nothing is spawned. */
+  private volatile @Nullable CompletableFuture<Void> removal;
   private volatile List<RunRecord> runsView = List.of();
   private volatile Counters counters = Counters.ZERO;
   private final long registeredNanos;
@@ -122,17 +125,51 @@ final class ManagedProcess implements ProcessController {
 
   @Override
   public CompletionStage<ProcessStatus> start() {
-    return start(Origin.API, "start requested");
+    return command("start()", () -> startInternal(Origin.API, "start requested"));
   }
 
   @Override
   public CompletionStage<ProcessStatus> stop() {
-    return stop(Origin.API, "stop requested");
+    return command("stop()", () -> stopInternal(Origin.API, "stop requested"));
   }
 
   @Override
   public CompletionStage<ProcessStatus> restart() {
-    return restart(Origin.API, "restart requested");
+    return command("restart()", () -> restartInternal(Origin.API, "restart requested"));
+  }
+
+  /** A public command: refused at once on a removed process or a closed supervisor, else completed on the listener executor. */
+  private CompletionStage<ProcessStatus> command(String what, java.util.function.Supplier<CompletableFuture<ProcessStatus>> body) {
+    IllegalStateException refused = refusal(what);
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    return sup.relay(body.get());
+  }
+
+  private @Nullable IllegalStateException refusal(String what) {
+    if (removal != null) {
+      return new IllegalStateException(what + " refused: process '" + name + "' was removed from supervisor '" + sup.name() + "'");
+    }
+    if (sup.isClosed()) {
+      return sup.closedError(what + " of '" + name + "'");
+    }
+    return null;
+  }
+
+  /** Marks the process removed (under the supervisor's lock); {@code done} completes once it is gone. */
+  void markRemoved(CompletableFuture<Void> done) {
+    removal = done;
+  }
+
+  /** The removal under way, or null. */
+  @Nullable CompletableFuture<Void> removal() {
+    return removal;
+  }
+
+  /** Whether a new run may be spawned: not once the process is removed or the supervisor closing. */
+  private boolean maySpawn() {
+    return removal == null && !sup.isClosed();
   }
 
   @Override
@@ -257,25 +294,32 @@ final class ManagedProcess implements ProcessController {
 
   // --- commands (any thread) -------------------------------------------------------------------
 
-  CompletionStage<ProcessStatus> start(Origin origin, String reason) {
+  CompletableFuture<ProcessStatus> startInternal(Origin origin, String reason) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
+    IllegalStateException refused = refusal("start");
+    if (refused != null) {
+      done.completeExceptionally(refused);
+      return done;
+    }
     sup.onLoop(() -> {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.START, origin, reason));
       resetStartLimitIfAsked(origin);
+      heldForStop = false;
       switch (state) {
         case RUNNING -> done.complete(status());
         case STARTING -> startWaiters.add(done);
         default -> startOrQueue(done, origin, reason);
       }
-    });
+    }, () -> done.completeExceptionally(sup.closedError("start of '" + name + "'")));
     return done;
   }
 
-  CompletionStage<ProcessStatus> stop(Origin origin, String reason) {
+  CompletableFuture<ProcessStatus> stopInternal(Origin origin, String reason) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
     sup.onLoop(() -> {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.STOP, origin, reason));
       pendingStart = false;
+      heldForStop = false;
       switch (state) {
         case STOPPED -> done.complete(status());
         case EXITED, CRASHED, FAILED -> {
@@ -299,15 +343,21 @@ final class ManagedProcess implements ProcessController {
           beginStop(origin, reason);
         }
       }
-    });
+    }, () -> done.completeExceptionally(sup.closedError("stop of '" + name + "'")));
     return done;
   }
 
-  CompletionStage<ProcessStatus> restart(Origin origin, String reason) {
+  CompletableFuture<ProcessStatus> restartInternal(Origin origin, String reason) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
+    IllegalStateException refused = refusal("restart");
+    if (refused != null) {
+      done.completeExceptionally(refused);
+      return done;
+    }
     sup.onLoop(() -> {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.RESTART, origin, reason));
       resetStartLimitIfAsked(origin);
+      heldForStop = false;
       if (state == ProcessState.STARTING || state == ProcessState.RUNNING) {
         failStartWaiters("restarted before it was running");
         startWaiters.add(done);
@@ -316,8 +366,23 @@ final class ManagedProcess implements ProcessController {
       } else {
         startOrQueue(done, origin, reason);
       }
-    });
+    }, () -> done.completeExceptionally(sup.closedError("restart of '" + name + "'")));
     return done;
+  }
+
+  /**
+   * A stopAll() or close() is under way and will stop this process in its turn (dependents first):
+   * until then nothing is spawned for it. One waiting in BACKOFF is stopped at once (it has no run to
+   * stop), and a run that ends meanwhile is not restarted. Supervision thread.
+   */
+  void holdForStop(Origin origin, String reason) {
+    heldForStop = true;
+    if (state == ProcessState.BACKOFF) {
+      cancel(restartTimer);
+      restartTimer = null;
+      transition(ProcessState.STOPPED, origin, reason);
+      failStartWaiters("stopped while waiting to restart");
+    }
   }
 
   /** An explicit start through the API resets the start limit, like {@code systemctl reset-failed}. */
@@ -358,6 +423,15 @@ final class ManagedProcess implements ProcessController {
   }
 
   private void spawn(Origin origin, String reason, boolean byPolicy) {
+    if (!maySpawn()) { // terminal: a removed process or a closing supervisor never gets a new run
+      failStartWaiters(removal != null ? "process was removed" : "supervisor '" + sup.name() + "' is closed");
+      if (!state.isActive() && state != ProcessState.STOPPED) {
+        cancel(restartTimer);
+        restartTimer = null;
+        transition(ProcessState.STOPPED, Origin.SHUTDOWN, removal != null ? "removed" : "supervisor closed");
+      }
+      return;
+    }
     run++;
     int thisRun = run;
     policyRestart = byPolicy;
@@ -378,11 +452,19 @@ final class ManagedProcess implements ProcessController {
     Path dir = spec.workingDirectory().orElse(null);
     RunningProcess proc;
     try {
-      StartChecks.checkDirectory(dir);
-      Path exe = StartChecks.resolveExecutable(spec.command().get(0), dir, env);
+      Path exe;
+      if (sup.backend.hostStartChecks()) {
+        StartChecks.checkDirectory(dir);
+        exe = StartChecks.resolveExecutable(spec.command().get(0), dir, env);
+      } else { // the backend checks for itself (it spawns elsewhere, or is a fake)
+        exe = Path.of(spec.command().get(0));
+      }
       proc = sup.backend.spawn(new SpawnRequest(name, spec.command(), dir, env, exe, spec.labels()), new Listener(thisRun));
     } catch (StartChecks.Failure | SpawnException e) {
       startFailed(thisRun, wallStart, e.getMessage());
+      return;
+    } catch (java.nio.file.InvalidPathException e) {
+      startFailed(thisRun, wallStart, "binary " + spec.command().get(0) + " is not a valid path");
       return;
     } catch (RuntimeException e) {
       startFailed(thisRun, wallStart, "backend " + sup.backend.name() + " failed: " + e);
@@ -526,6 +608,10 @@ final class ManagedProcess implements ProcessController {
       failStartWaiters("ended while supervision is off: " + exit);
       return;
     }
+    if (heldForStop || !maySpawn()) {
+      failStartWaiters("ended while being stopped: " + exit);
+      return;
+    }
     RestartPolicy policy = spec.restartPolicy();
     RestartDecision decision = policy.decide(exit, restartHistory, sup.now(), sup.settings.random());
     if (decision instanceof RestartDecision.Restart restart) {
@@ -538,7 +624,7 @@ final class ManagedProcess implements ProcessController {
       sup.publish(new SupervisorEvent.RestartScheduled(name, sup.wallNow(), attempt, delay, exit));
       Runnable restartNow = () -> {
         restartTimer = null;
-        if (state != ProcessState.BACKOFF) {
+        if (state != ProcessState.BACKOFF || heldForStop || !maySpawn()) {
           return;
         }
         restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), policy.maxRestarts() + 1);
@@ -570,7 +656,7 @@ final class ManagedProcess implements ProcessController {
     }
     transition(ProcessState.STOPPING, origin, reason);
     stopRequested = true;
-    killDeadlineNanos = sup.now() + spec.stopTimeout().toNanos();
+    killDeadlineNanos = Durations.saturatedAdd(sup.now(), Durations.saturatedNanos(spec.stopTimeout()));
     if (proc == null) {
       return;
     }
@@ -602,7 +688,7 @@ final class ManagedProcess implements ProcessController {
       if (now >= killDeadlineNanos) {
         killTree("left descendants running past the stop timeout");
       }
-      if (killed && now >= killDeadlineNanos + KILL_GRACE.toNanos()) {
+      if (killed && now >= Durations.saturatedAdd(killDeadlineNanos, KILL_GRACE.toNanos())) {
         log.atError().addKeyValue("process", name).log("Descendants of {} survive SIGKILL; giving up on them", name);
       } else {
         int thisRun = run;
@@ -628,7 +714,7 @@ final class ManagedProcess implements ProcessController {
     waiters.forEach(w -> w.complete(s));
     if (pendingStart) {
       pendingStart = false;
-      spawn(Origin.API, "start after stop", false);
+      spawn(Origin.API, "start after stop", false); // refuses (and fails the waiters) once removed or closing
     }
   }
 
