@@ -86,6 +86,7 @@ public final class FakeBackend implements ProcessBackend {
   private final Map<String, ArrayDeque<Consumer<FakeProcess>>> onNextSpawn = new HashMap<>(); // guarded by lock
   private final Map<String, Map<Signal, Reaction>> reactions = new HashMap<>(); // guarded by lock
   private final Map<String, List<FakeProcess>> runs = new HashMap<>(); // guarded by lock
+  private final Map<String, List<Consumer<SpawnRequest>>> inSpawn = new HashMap<>(); // guarded by lock
   private final Map<String, Integer> attempts = new HashMap<>(); // guarded by lock
   private final List<String> spawnLog = new ArrayList<>(); // guarded by lock
   private final ExecutorService reporter = Executors.newSingleThreadExecutor(r -> {
@@ -135,6 +136,18 @@ public final class FakeBackend implements ProcessBackend {
   public FakeBackend onSpawn(String process, Consumer<FakeProcess> action) {
     synchronized (lock) {
       onSpawn.computeIfAbsent(process, k -> new ArrayList<>()).add(requireNonNull(action, "action"));
+    }
+    return this;
+  }
+
+  /**
+   * Runs {@code action} inside every call of spawn for {@code process}, on the calling thread (the
+   * supervisor's own thread), before anything else: for tests of what user code on that thread may do,
+   * and of the supervisor's state while a spawn is under way.
+   */
+  public FakeBackend inSpawn(String process, Consumer<SpawnRequest> action) {
+    synchronized (lock) {
+      inSpawn.computeIfAbsent(process, k -> new ArrayList<>()).add(requireNonNull(action, "action"));
     }
     return this;
   }
@@ -250,6 +263,11 @@ public final class FakeBackend implements ProcessBackend {
   @Override
   public RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
     String name = request.name();
+    List<Consumer<SpawnRequest>> first;
+    synchronized (lock) {
+      first = List.copyOf(inSpawn.getOrDefault(name, List.of()));
+    }
+    first.forEach(a -> a.accept(request));
     Object step;
     synchronized (lock) {
       attempts.merge(name, 1, Integer::sum);
