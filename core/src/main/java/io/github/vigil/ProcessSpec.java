@@ -333,7 +333,7 @@ public final class ProcessSpec {
       if (d.isNegative()) {
         throw new IllegalArgumentException(field + " of '" + name + "' must not be negative: " + d);
       }
-      return d;
+      return Limits.atMostMax(field + " of '" + name + "'", d);
     }
   }
 }

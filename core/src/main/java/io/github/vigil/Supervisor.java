@@ -243,6 +243,7 @@ public interface Supervisor extends AutoCloseable {
       if (timeout.isNegative()) {
         throw new IllegalArgumentException("closeTimeout must not be negative: " + timeout);
       }
+      Limits.atMostMax("closeTimeout", timeout);
       this.closeTimeout = timeout;
       return this;
     }
