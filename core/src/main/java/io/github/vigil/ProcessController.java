@@ -71,6 +71,15 @@ public interface ProcessController {
   void setSupervised(boolean supervised);
 
   /**
+   * As {@link #setSupervised(boolean)}, saying why: the change is published as a
+   * {@link SupervisorEvent.SupervisionChanged} with origin {@link Origin#API}, the calling thread as
+   * actor and this reason, in order with the process's other events.
+   */
+  default void setSupervised(boolean supervised, String reason) {
+    setSupervised(supervised);
+  }
+
+  /**
    * Reads the current run's process tree now (the process and its living descendants, summed)
    * through the backend's {@linkplain io.github.vigil.spi.ProcessBackend#sampler() sampler}, with
    * {@link io.github.vigil.spi.ProcessSampler#DEFAULT_FIELDS}. CPU percent is measured since the

@@ -265,8 +265,16 @@ final class ManagedProcess implements ProcessController {
 
   @Override
   public void setSupervised(boolean on) {
-    supervised = on;
-    log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {}", name, on ? "on" : "off");
+    setSupervised(on, "supervision turned " + (on ? "on" : "off"));
+  }
+
+  @Override
+  public void setSupervised(boolean on, String reason) {
+    java.util.Objects.requireNonNull(reason, "reason");
+    String actor = Thread.currentThread().getName();
+    supervised = on; // at once, for status(); the event is published in order with the process's others
+    log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {} by {}: {}", name, on ? "on" : "off", actor, reason);
+    sup.onLoop(() -> sup.publish(new SupervisorEvent.SupervisionChanged(name, sup.wallNow(), on, Origin.API, actor, reason)));
   }
 
   /** The baseline for CPU percent (see {@link SampleBaseline}); the sampler rejects one of another run. */
@@ -557,9 +565,6 @@ final class ManagedProcess implements ProcessController {
   private void ended(int thisRun, ExitInfo exit) {
     cancel(graceTimer);
     graceTimer = null;
-    if (healthMonitor != null) { // health hook: checks end with the run
-      healthMonitor.runEnded("run " + thisRun + " ended: " + exit.cause());
-    }
     boolean wasStarting = state == ProcessState.STARTING;
     lastExit = exit;
     RunRecord r = runs.pollLast();
@@ -569,6 +574,9 @@ final class ManagedProcess implements ProcessController {
       addRun(r);
     }
     sup.publish(new SupervisorEvent.Exited(name, exit.at(), thisRun, exit));
+    if (healthMonitor != null) { // health hook: checks end with the run; its health change follows the Exited it comes from
+      healthMonitor.runEnded("run " + thisRun + " ended: " + exit.cause());
+    }
     if (policyRestart && wasStarting) {
       Counters k = counters;
       counters = new Counters(k.starts(), k.restarts(), k.restartsSucceeded(), k.restartsFailed() + 1, k.recoverNanos(),
