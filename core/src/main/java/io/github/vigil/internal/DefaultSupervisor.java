@@ -57,6 +57,8 @@ public final class DefaultSupervisor implements Supervisor {
   private final Scheduler scheduler;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>(); // guarded by itself
   private final Map<String, Attachment> attachments = new LinkedHashMap<>(); // guarded by processes
+  /** Names some process depends on: only their state and health changes are passed on to dependents. */
+  private final java.util.Set<String> dependedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final @Nullable FileChannel lockChannel;
   private final @Nullable FileLock lock;
   private volatile Thread loopThread;
@@ -185,6 +187,36 @@ public final class DefaultSupervisor implements Supervisor {
 
   void publish(SupervisorEvent event) {
     events.publish(event);
+    if ((event instanceof SupervisorEvent.StateChanged || event instanceof SupervisorEvent.HealthChanged)
+        && dependedOn.contains(event.process()) && isLoopThread()) {
+      // after the transition under way has finished: dependents waiting for it re-check, running ones apply OnExit
+      onLoopLater(() -> {
+        for (ManagedProcess d : dependentsOf(event.process())) {
+          d.dependencyMoved(event);
+        }
+      });
+    }
+  }
+
+  /** The registered process with this name, or null. */
+  @Nullable ManagedProcess process(String name) {
+    synchronized (processes) {
+      return processes.get(name);
+    }
+  }
+
+  private List<ManagedProcess> dependentsOf(String name) {
+    List<ManagedProcess> out = new ArrayList<>();
+    synchronized (processes) {
+      for (ManagedProcess p : processes.values()) {
+        for (Dependency d : p.spec().dependencies()) {
+          if (d.name().equals(name)) {
+            out.add(p);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -259,6 +291,7 @@ public final class DefaultSupervisor implements Supervisor {
       for (ProcessSpec spec : specs) {
         ManagedProcess p = new ManagedProcess(this, spec);
         processes.put(spec.name(), p);
+        spec.dependencies().forEach(d -> dependedOn.add(d.name()));
         added.add(p);
         // published before anyone can see the process, so Registered is its first event for every listener
         publish(new SupervisorEvent.Registered(p.name(), wallNow(), p.spec()));

@@ -1,5 +1,6 @@
 package io.github.vigil.internal;
 
+import io.github.vigil.Dependency;
 import io.github.vigil.ExitCause;
 import io.github.vigil.ExitInfo;
 import io.github.vigil.HealthReport;
@@ -75,6 +76,11 @@ final class ManagedProcess implements ProcessController {
   private Scheduler.@Nullable Cancellable graceTimer;
   private Scheduler.@Nullable Cancellable restartTimer;
   private Scheduler.@Nullable Cancellable stopTimer;
+  private Origin waitOrigin = Origin.API;   // what a start waiting in WAITING was asked by
+  private String waitReason = "";
+  private boolean waitByPolicy;
+  private Origin pendingOrigin = Origin.API;  // who asked for the start that follows the stop under way
+  private String pendingReason = "start after stop";
   private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
   private final List<CompletableFuture<ProcessStatus>> stopWaiters = new ArrayList<>();
@@ -334,7 +340,7 @@ final class ManagedProcess implements ProcessController {
           transition(ProcessState.STOPPED, origin, reason);
           done.complete(status());
         }
-        case BACKOFF -> {
+        case BACKOFF, WAITING -> {
           cancel(restartTimer);
           restartTimer = null;
           transition(ProcessState.STOPPED, origin, reason);
@@ -385,7 +391,7 @@ final class ManagedProcess implements ProcessController {
    */
   void holdForStop(Origin origin, String reason) {
     heldForStop = true;
-    if (state == ProcessState.BACKOFF) {
+    if (state == ProcessState.BACKOFF || state == ProcessState.WAITING) {
       cancel(restartTimer);
       restartTimer = null;
       transition(ProcessState.STOPPED, origin, reason);
@@ -405,6 +411,8 @@ final class ManagedProcess implements ProcessController {
     startWaiters.add(done);
     if (state == ProcessState.STOPPING) {
       pendingStart = true;
+      pendingOrigin = origin;
+      pendingReason = reason;
       return;
     }
     if (state == ProcessState.BACKOFF) {
@@ -438,6 +446,11 @@ final class ManagedProcess implements ProcessController {
         restartTimer = null;
         transition(ProcessState.STOPPED, Origin.SHUTDOWN, removal != null ? "removed" : "supervisor closed");
       }
+      return;
+    }
+    String unmet = unmetDependency();
+    if (unmet != null) { // every start honours the dependencies, the policy's restarts included
+      enterWaiting(origin, reason, byPolicy, unmet);
       return;
     }
     run++;
@@ -622,6 +635,13 @@ final class ManagedProcess implements ProcessController {
     }
     RestartPolicy policy = spec.restartPolicy();
     RestartDecision decision = policy.decide(exit, restartHistory, sup.now(), sup.settings.random());
+    if (!(decision instanceof RestartDecision.Stay)) {
+      String unmet = unmetDependency();
+      if (unmet != null) { // its dependency is down (likely why it ended): wait for it, using up no start limit, growing no backoff
+        enterWaiting(Origin.POLICY, "restart after " + exit.cause(), true, unmet);
+        return;
+      }
+    }
     if (decision instanceof RestartDecision.Restart restart) {
       Duration delay = restart.delay();
       int attempt = restart.attempt();
@@ -633,6 +653,11 @@ final class ManagedProcess implements ProcessController {
       Runnable restartNow = () -> {
         restartTimer = null;
         if (state != ProcessState.BACKOFF || heldForStop || !maySpawn()) {
+          return;
+        }
+        String unmet = unmetDependency();
+        if (unmet != null) { // a dependency went down during the backoff: wait, and record no restart
+          enterWaiting(Origin.POLICY, why, true, unmet);
           return;
         }
         restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), policy.maxRestarts() + 1);
@@ -722,7 +747,11 @@ final class ManagedProcess implements ProcessController {
     waiters.forEach(w -> w.complete(s));
     if (pendingStart) {
       pendingStart = false;
-      spawn(Origin.API, "start after stop", false); // refuses (and fails the waiters) once removed or closing
+      Origin o = pendingOrigin;
+      String r = pendingReason;
+      pendingOrigin = Origin.API;
+      pendingReason = "start after stop";
+      spawn(o, r, false); // refuses (and fails the waiters) once removed or closing; waits for dependencies
     }
   }
 
@@ -744,6 +773,85 @@ final class ManagedProcess implements ProcessController {
     healthStop = reason;
     healthStopCause = cause;
     beginStop(Origin.HEALTH_CHECK, reason);
+  }
+
+  // --- dependencies (supervision thread) ------------------------------------------------------
+
+  /** Null when every dependency meets its condition now; else what this process waits for. */
+  private @Nullable String unmetDependency() {
+    for (Dependency d : spec.dependencies()) {
+      ManagedProcess dep = sup.process(d.name());
+      if (dep == null) {
+        continue; // cannot be removed while depended on; gone only at close
+      }
+      ProcessState s = dep.state;
+      if (d.condition() == Dependency.Condition.HEALTHY) {
+        HealthState h = dep.healthMonitor == null ? HealthState.UNKNOWN : dep.healthMonitor.state();
+        if (h != HealthState.HEALTHY || !(s == ProcessState.STARTING || s == ProcessState.RUNNING)) {
+          return "waiting for " + d.name() + " to be HEALTHY (it is " + s + ", health " + h + ")";
+        }
+      } else if (s != ProcessState.RUNNING) {
+        return "waiting for " + d.name() + " to be RUNNING (it is " + s + ")";
+      }
+    }
+    return null;
+  }
+
+  private void enterWaiting(Origin origin, String reason, boolean byPolicy, String unmet) {
+    waitOrigin = origin;
+    waitReason = reason;
+    waitByPolicy = byPolicy;
+    cancel(restartTimer);
+    restartTimer = null;
+    if (state == ProcessState.WAITING) {
+      detail = unmet;
+      version++;
+      return;
+    }
+    log.atInfo().addKeyValue("process", name).log("Process {} {}", name, unmet);
+    transition(ProcessState.WAITING, Origin.DEPENDENCY, unmet);
+  }
+
+  /**
+   * A process this one depends on changed state or health (the event says how). A start waiting for
+   * it goes on once every dependency meets its condition; a running process applies its
+   * {@link Dependency.OnExit} when the dependency's run ended.
+   */
+  void dependencyMoved(SupervisorEvent event) {
+    if (state == ProcessState.WAITING) {
+      if (heldForStop || !maySpawn()) {
+        return;
+      }
+      String unmet = unmetDependency();
+      if (unmet == null) {
+        spawn(waitOrigin, waitReason + "; dependencies ready", waitByPolicy);
+      } else {
+        detail = unmet;
+        version++;
+        if (event instanceof SupervisorEvent.StateChanged sc && (sc.to() == ProcessState.FAILED || sc.to() == ProcessState.STOPPED)) {
+          // a caller waiting for this start learns now; the process itself keeps waiting for the dependency
+          failStartWaiters("dependency " + sc.process() + " is " + sc.to() + ": " + unmet);
+        }
+      }
+      return;
+    }
+    if (!(event instanceof SupervisorEvent.StateChanged sc) || (sc.to() != ProcessState.CRASHED && sc.to() != ProcessState.EXITED)
+        || (state != ProcessState.STARTING && state != ProcessState.RUNNING)) {
+      return;
+    }
+    Dependency d = spec.dependencies().stream().filter(x -> x.name().equals(event.process())).findFirst().orElse(null);
+    if (d == null || d.onExit() == Dependency.OnExit.KEEP) {
+      return;
+    }
+    String why = "dependency " + d.name() + " ended (" + sc.reason() + ")";
+    sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), d.onExit() == Dependency.OnExit.RESTART ? Command.RESTART : Command.STOP,
+        Origin.DEPENDENCY, why + "; onExit " + d.onExit()));
+    if (d.onExit() == Dependency.OnExit.RESTART) {
+      pendingStart = true;
+      pendingOrigin = Origin.DEPENDENCY;
+      pendingReason = "restart with " + d.name();
+    }
+    beginStop(Origin.DEPENDENCY, why);
   }
 
   private void failStartWaiters(String why) {
