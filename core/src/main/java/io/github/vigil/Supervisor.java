@@ -124,6 +124,23 @@ public interface Supervisor extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Adds a supervision group over processes and groups already registered (see {@link GroupSpec}).
+   * A process or group belongs to at most one group. The group is {@link GroupState#STOPPED} until
+   * {@link GroupController#start()}.
+   *
+   * @throws IllegalArgumentException when the name is taken, a child is unknown or already in a group, naming it
+   * @throws IllegalStateException after {@link #close()}
+   */
+  default GroupController registerGroup(GroupSpec spec) {
+    throw new UnsupportedOperationException("this supervisor has no supervision groups: " + this);
+  }
+
+  /** The group with this name. */
+  default Optional<GroupController> group(String name) {
+    return Optional.empty();
+  }
+
   /** Listens to events until the returned handle is closed. */
   AutoCloseable subscribe(SupervisorListener listener);
 

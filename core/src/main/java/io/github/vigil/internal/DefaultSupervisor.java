@@ -57,6 +57,7 @@ public final class DefaultSupervisor implements Supervisor {
   private final Scheduler scheduler;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>(); // guarded by itself
   private final Map<String, Attachment> attachments = new LinkedHashMap<>(); // guarded by processes
+  private final Map<String, Group> groups = new LinkedHashMap<>(); // guarded by processes
   /** Names some process depends on: only their state and health changes are passed on to dependents. */
   private final java.util.Set<String> dependedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final @Nullable FileChannel lockChannel;
@@ -138,13 +139,14 @@ public final class DefaultSupervisor implements Supervisor {
 
   /** As {@link #onLoop(Runnable)}; runs {@code ifClosed} (on the calling thread) when the supervision thread has ended. */
   void onLoop(Runnable task, Runnable ifClosed) {
-    activity.incrementAndGet();
     if (Thread.currentThread() == loopThread) {
+      activity.incrementAndGet();
       task.run();
       return;
     }
     try {
       loop.execute(() -> runGuarded(task));
+      activity.incrementAndGet(); // after the hand-over (see awaitIdle)
     } catch (java.util.concurrent.RejectedExecutionException e) {
       ifClosed.run();
     }
@@ -152,9 +154,9 @@ public final class DefaultSupervisor implements Supervisor {
 
   /** Queues {@code task} on the supervision thread, even from it. */
   void onLoopLater(Runnable task) {
-    activity.incrementAndGet();
     try {
       loop.execute(() -> runGuarded(task));
+      activity.incrementAndGet(); // after the hand-over (see awaitIdle)
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("Task after close dropped", e);
     }
@@ -188,7 +190,7 @@ public final class DefaultSupervisor implements Supervisor {
   void publish(SupervisorEvent event) {
     events.publish(event);
     if ((event instanceof SupervisorEvent.StateChanged || event instanceof SupervisorEvent.HealthChanged)
-        && dependedOn.contains(event.process()) && isLoopThread()) {
+        && dependedOn.contains(event.process())) {
       // after the transition under way has finished: dependents waiting for it re-check, running ones apply OnExit
       onLoopLater(() -> {
         for (ManagedProcess d : dependentsOf(event.process())) {
@@ -311,6 +313,10 @@ public final class DefaultSupervisor implements Supervisor {
       p = processes.get(name);
       if (p == null) {
         return CompletableFuture.completedFuture(null);
+      }
+      if (p.group != null) {
+        return CompletableFuture.failedFuture(new IllegalStateException(
+            "process '" + name + "' cannot be removed: it is a child of group '" + p.group.name() + "'"));
       }
       CompletableFuture<Void> under = p.removal();
       if (under != null) {
@@ -445,6 +451,49 @@ public final class DefaultSupervisor implements Supervisor {
   }
 
   @Override
+  public io.github.vigil.GroupController registerGroup(io.github.vigil.GroupSpec spec) {
+    java.util.Objects.requireNonNull(spec, "spec");
+    synchronized (processes) {
+      if (closed) {
+        throw new IllegalStateException("supervisor " + name() + " is closed");
+      }
+      if (processes.containsKey(spec.name()) || attachments.containsKey(spec.name()) || groups.containsKey(spec.name())) {
+        throw new IllegalArgumentException("name '" + spec.name() + "' is already taken");
+      }
+      List<Object> children = new ArrayList<>();
+      for (String c : spec.children()) {
+        ManagedProcess p = processes.get(c);
+        Group g = groups.get(c);
+        if (p == null && g == null) {
+          throw new IllegalArgumentException("group '" + spec.name() + "' names unknown child '" + c + "' (register it first)");
+        }
+        if (p != null && p.group != null || g != null && g.parent() != null) {
+          throw new IllegalArgumentException("child '" + c + "' of group '" + spec.name() + "' is already in group '"
+              + (p != null ? p.group.name() : g.parent().name()) + "'");
+        }
+        children.add(p != null ? p : g);
+      }
+      Group group = new Group(this, spec, children);
+      for (Object c : children) {
+        if (c instanceof ManagedProcess p) {
+          p.group = group;
+        } else {
+          ((Group) c).parent(group);
+        }
+      }
+      groups.put(spec.name(), group);
+      return group;
+    }
+  }
+
+  @Override
+  public Optional<io.github.vigil.GroupController> group(String name) {
+    synchronized (processes) {
+      return Optional.ofNullable(groups.get(name));
+    }
+  }
+
+  @Override
   public AttachedProcess attach(AttachSpec spec) {
     java.util.Objects.requireNonNull(spec, "spec");
     Attachment a;
@@ -452,7 +501,7 @@ public final class DefaultSupervisor implements Supervisor {
       if (closed) {
         throw new IllegalStateException("supervisor " + name() + " is closed");
       }
-      if (processes.containsKey(spec.name()) || attachments.containsKey(spec.name())) {
+      if (processes.containsKey(spec.name()) || attachments.containsKey(spec.name()) || groups.containsKey(spec.name())) {
         throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by a "
             + (processes.containsKey(spec.name()) ? "registered" : "attached") + " process");
       }
@@ -638,6 +687,8 @@ public final class DefaultSupervisor implements Supervisor {
       throw new IllegalStateException("awaitIdle() would wait for itself: it was called on the supervision thread or by a listener");
     }
     long deadline = Durations.saturatedAdd(System.nanoTime(), Durations.saturatedNanos(timeout));
+    // Every hand-over counts itself only after the task is queued: if the count read here already
+    // includes it, the barrier below is queued behind it; if not, the count moves and we go round again.
     while (true) {
       long before = activity.get();
       java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);

@@ -56,10 +56,10 @@ final class EventBus {
   }
 
   void publish(SupervisorEvent event) {
-    activity.incrementAndGet();
     for (Subscriber s : subscribers) {
       s.queue.execute(() -> s.deliver(event));
     }
+    activity.incrementAndGet(); // after the hand-over: a waiter that saw the old count has its barrier behind this event
   }
 
   /**
@@ -67,7 +67,6 @@ final class EventBus {
    * calling thread when that executor no longer takes tasks (after close), so no future is left hanging.
    */
   <T> void complete(CompletableFuture<T> target, T value, Throwable error) {
-    activity.incrementAndGet();
     Runnable r = () -> {
       DELIVERING.set(Boolean.TRUE);
       try {
@@ -81,6 +80,7 @@ final class EventBus {
       }
     };
     completions.execute(r);
+    activity.incrementAndGet();
   }
 
   /**

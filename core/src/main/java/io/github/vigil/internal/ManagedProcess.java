@@ -83,6 +83,9 @@ final class ManagedProcess implements ProcessController {
   private String pendingReason = "start after stop";
   private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
+  private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
+  /** The supervision group it belongs to, or null; set once, under the supervisor's lock. */
+  volatile @Nullable Group group;
   private final List<CompletableFuture<ProcessStatus>> stopWaiters = new ArrayList<>();
   private final ArrayDeque<RunRecord> runs = new ArrayDeque<>();
 
@@ -432,6 +435,19 @@ final class ManagedProcess implements ProcessController {
     state = to;
     detail = reason;
     version++;
+    if (!runningWaiters.isEmpty() && (to == ProcessState.RUNNING || to == ProcessState.FAILED || to == ProcessState.STOPPED)) {
+      List<CompletableFuture<Void>> w = new ArrayList<>(runningWaiters);
+      runningWaiters.clear();
+      ProcessOperationException e = to == ProcessState.RUNNING ? null
+          : new ProcessOperationException("process '" + name + "' is " + to + " before it was running again", status());
+      w.forEach(f -> {
+        if (e == null) {
+          f.complete(null);
+        } else {
+          f.completeExceptionally(e);
+        }
+      });
+    }
     sup.publish(new SupervisorEvent.StateChanged(name, sup.wallNow(), from, to, origin, reason));
     if (healthMonitor != null) { // health hook: dependents waiting for HEALTHY learn of a stop or give-up
       healthMonitor.processStateChanged(to);
@@ -642,6 +658,11 @@ final class ManagedProcess implements ProcessController {
         return;
       }
     }
+    Group g = group;
+    if (g != null && decision instanceof RestartDecision.Restart && g.childEnded(this, name)) {
+      failStartWaiters("its group " + g.name() + " escalated"); // the group stops it, with the others
+      return;
+    }
     if (decision instanceof RestartDecision.Restart restart) {
       Duration delay = restart.delay();
       int attempt = restart.attempt();
@@ -773,6 +794,19 @@ final class ManagedProcess implements ProcessController {
     healthStop = reason;
     healthStopCause = cause;
     beginStop(Origin.HEALTH_CHECK, reason);
+  }
+
+  /** Completes once the process is RUNNING (at once if it is); fails if it is STOPPED or FAILED first. */
+  CompletableFuture<Void> whenRunning() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      if (state == ProcessState.RUNNING) {
+        f.complete(null);
+      } else {
+        runningWaiters.add(f);
+      }
+    }, () -> f.completeExceptionally(sup.closedError("group restart of '" + name + "'")));
+    return f;
   }
 
   // --- dependencies (supervision thread) ------------------------------------------------------

@@ -310,9 +310,9 @@ public final class FakeBackend implements ProcessBackend {
   }
 
   void report(Runnable r) {
-    reportsQueued.incrementAndGet();
     try {
       reporter.execute(r);
+      reportsQueued.incrementAndGet(); // after the hand-over: a waiter that saw the old count has its barrier behind it
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closed: nobody listens any more
     }

@@ -44,43 +44,47 @@ class DependencyConditionTest {
   void theGatewayWaitsForTheFeedToBeHealthyAgainAfterEveryFeedKill() throws Exception {
     try (SupervisorTestKit kit = SupervisorTestKit.create()) {
       AtomicBoolean portOpen = new AtomicBoolean();
-      kit.backend().onSpawn("quote-feed", p -> portOpen.set(false)); // a new feed opens its port a while after it starts
+      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
       Supervisor sup = kit.supervisor();
       ProcessController feed = sup.register(ProcessSpec.builder("quote-feed").command("feed").startupGrace(Duration.ofSeconds(1))
           .restartPolicy(gatewayPolicy())
-          .healthCheck(HealthCheck.custom("feed-port", pid -> portOpen.get() ? HealthCheck.Outcome.healthy("accepts connections")
-              : HealthCheck.Outcome.unhealthy("connection refused")).interval(Duration.ofSeconds(1)).timeout(Duration.ofMillis(500))
-              .failureThreshold(3).startPeriod(Duration.ofSeconds(15)).build())
+          .healthCheck(HealthCheck.custom("feed-port", pid -> {
+            calls.incrementAndGet();
+            return portOpen.get() ? HealthCheck.Outcome.healthy("accepts connections") : HealthCheck.Outcome.unhealthy("connection refused");
+          }).interval(Duration.ofSeconds(1)).timeout(Duration.ofMillis(500)).failureThreshold(3).startPeriod(Duration.ofSeconds(15)).build())
           .build());
       ProcessController gateway = sup.register(ProcessSpec.builder("order-gateway").command("gateway").startupGrace(Duration.ofSeconds(1))
           .restartPolicy(gatewayPolicy()).dependsOn("quote-feed", Dependency.Condition.HEALTHY).build());
       sup.startAll();
-      kit.advance(Duration.ofSeconds(1));
+      step(kit, feed, calls, Duration.ofSeconds(1));
       portOpen.set(true);
-      int healthy = 1;
-      advanceUntilHealthy(kit, healthy);
-      kit.advance(Duration.ofSeconds(2));
+      step(kit, feed, calls, Duration.ofSeconds(3));
+      assertThat(feed.health().state()).isEqualTo(HealthState.HEALTHY);
       assertThat(gateway.status().state()).isEqualTo(ProcessState.RUNNING);
       assertThat(kit.backend().runs("order-gateway")).hasSize(1);
 
       for (int kill = 1; kill <= 6; kill++) {
+        portOpen.set(false);                                          // its port closes with it, and a new feed opens it later
         kit.backend().last("quote-feed").kill(Signal.SIGKILL);        // kill -9 of the feed
         kit.backend().last("order-gateway").exit(1);                  // the gateway loses its connection and exits
         kit.awaitIdle();
         assertThat(gateway.status().state()).as("kill %d", kill).isEqualTo(ProcessState.WAITING);
         assertThat(gateway.status().detail()).contains("waiting for quote-feed to be HEALTHY");
         // the feed is restarted and starts its JVM; the gateway is started 0 times meanwhile
-        kit.advance(Duration.ofSeconds(5));
+        step(kit, feed, calls, Duration.ofSeconds(5));
+        assertThat(feed.status().state()).as("kill %d", kill).isEqualTo(ProcessState.RUNNING);
         assertThat(kit.backend().runs("order-gateway")).as("kill %d", kill).hasSize(kill);
         assertThat(gateway.status().state()).isEqualTo(ProcessState.WAITING);
         portOpen.set(true);
-        advanceUntilHealthy(kit, ++healthy);
-        kit.awaitIdle();
+        while (feed.health().state() != HealthState.HEALTHY) {
+          assertThat(kit.backend().runs("order-gateway")).as("kill %d", kill).hasSize(kill);
+          step(kit, feed, calls, Duration.ofMillis(100));
+        }
         // ... and once, at once, after it is HEALTHY
-        assertThat(kit.backend().runs("order-gateway")).as("kill %d", kill).hasSize(kill + 1);
-        kit.advance(Duration.ofSeconds(1));
+        assertThat(kit.backend().runs("order-gateway")).as("kill %d: %s", kill, gateway.status()).hasSize(kill + 1);
+        step(kit, feed, calls, Duration.ofSeconds(1));
         assertThat(gateway.status().state()).isEqualTo(ProcessState.RUNNING);
-        kit.advance(Duration.ofMinutes(1));
+        step(kit, feed, calls, Duration.ofSeconds(60));
       }
       assertThat(gateway.status().state()).isEqualTo(ProcessState.RUNNING);
       assertThat(kit.events().of(SupervisorEvent.RestartScheduled.class, "order-gateway")).isEmpty(); // no backoff used
@@ -89,19 +93,30 @@ class DependencyConditionTest {
     }
   }
 
-  private static void advanceUntilHealthy(SupervisorTestKit kit, int times) throws InterruptedException {
-    for (int i = 0; i < 30 && kit.events().of(SupervisorEvent.HealthChanged.class, "quote-feed").stream()
-        .filter(h -> h.to() == HealthState.HEALTHY).count() < times; i++) {
-      kit.advance(Duration.ofSeconds(1));
-      // a check's result comes back from its own thread: give it until the next step
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-      while (System.nanoTime() < deadline && kit.supervisor().controller("quote-feed").orElseThrow().health().state() != HealthState.HEALTHY) {
-        Thread.onSpinWait();
+  /**
+   * Moves virtual time in 100 ms steps (below the check's timeout); after a step that fired the feed's
+   * health check, waits for its result (it runs on a health thread, which awaitIdle does not cover).
+   */
+  private static void step(SupervisorTestKit kit, ProcessController feed, java.util.concurrent.atomic.AtomicInteger calls, Duration d)
+      throws InterruptedException {
+    for (long ms = 0; ms < d.toMillis(); ms += 100) {
+      int before = calls.get();
+      long attempts = attempts(feed);
+      kit.advance(Duration.ofMillis(100));
+      int fired = calls.get() - before;
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (fired > 0 && attempts(feed) < attempts + fired && feed.status().state().isActive()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the feed's check result did not come back: " + feed.health());
+        }
+        Thread.sleep(1);
       }
+      kit.awaitIdle();
     }
-    kit.events().await(SupervisorEvent.HealthChanged.class, h -> h.process().equals("quote-feed") && h.to() == HealthState.HEALTHY,
-        times, WAIT);
-    kit.awaitIdle();
+  }
+
+  private static long attempts(ProcessController feed) {
+    return feed.health().checks().stream().mapToLong(c -> c.attempts()).sum();
   }
 
   /** A dependent whose own policy would give up waits instead, and its start limit is untouched. */

@@ -40,6 +40,7 @@ class FutureThreadTest {
       CountDownLatch release = new CountDownLatch(1);
       CountDownLatch entered = new CountDownLatch(1);
       AtomicReference<String> ranOn = new AtomicReference<>();
+      FakeBackend.SpawnGate gate = kit.backend().holdNextSpawn("x"); // so that thenApply is attached before the start completes
       caller.start().thenApply(s -> {
         ranOn.set(Thread.currentThread().getName());
         entered.countDown();
@@ -50,6 +51,7 @@ class FutureThreadTest {
         }
         return s;
       });
+      gate.open();
       assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
       try {
         // supervision goes on meanwhile: a start, a crash and its restart
