@@ -773,6 +773,8 @@ final class ManagedProcess implements ProcessController {
       pendingOrigin = Origin.API;
       pendingReason = "start after stop";
       spawn(o, r, false); // refuses (and fails the waiters) once removed or closing; waits for dependencies
+    } else {
+      failStartWaiters("stopped before it was running"); // e.g. stopped for its dependency's end (OnExit.STOP)
     }
   }
 

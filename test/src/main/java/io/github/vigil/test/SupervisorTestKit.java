@@ -122,11 +122,34 @@ public final class SupervisorTestKit implements AutoCloseable {
     awaitIdle();
   }
 
-  /** Closes the supervisor (which closes the backend). */
+  /**
+   * Stops every process on virtual time (advancing the clock through stop timeouts, so a process that
+   * ignores its stop signal is killed at its timeout without a real wait), then closes the supervisor
+   * (which closes the backend). Idempotent.
+   */
   @Override
   public void close() {
+    if (!closed) {
+      closed = true;
+      java.util.concurrent.CompletableFuture<Void> stopped;
+      try {
+        stopped = supervisor.stopAll().toCompletableFuture();
+      } catch (RuntimeException e) {
+        stopped = java.util.concurrent.CompletableFuture.completedFuture(null);
+      }
+      for (int i = 0; i < 1000 && !stopped.isDone(); i++) {
+        awaitIdle();
+        if (stopped.isDone()) {
+          break;
+        }
+        java.util.List<Duration> pending = clock.pending();
+        clock.advance(pending.isEmpty() ? Duration.ofSeconds(1) : pending.get(0), this::awaitIdle);
+      }
+    }
     supervisor.close();
   }
+
+  private boolean closed;
 
   @Override
   public String toString() {
