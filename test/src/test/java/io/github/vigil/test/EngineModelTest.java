@@ -51,10 +51,11 @@ class EngineModelTest {
   }
 
   @Test
-  void randomHistoriesKeepTheInvariants() {
+  void randomHistoriesKeepTheInvariants(org.junit.jupiter.api.TestReporter reporter) {
     for (long seed = FIRST_SEED; seed < FIRST_SEED + SEQUENCES; seed++) {
       run(seed);
     }
+    reporter.publishEntry("distinct state shapes", SEQUENCES + " sequences reached " + SHAPES.size() + " distinct state shapes");
     if (SEQUENCES >= 1_000) {
       assertThat(SHAPES.size()).as("distinct state shapes reached").isGreaterThan(50);
     }
