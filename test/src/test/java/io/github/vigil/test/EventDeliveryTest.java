@@ -93,6 +93,7 @@ class EventDeliveryTest {
       });
       kit.supervisor().register(spec("feed")).start();
       kit.events().awaitState("feed", ProcessState.RUNNING, 1, Duration.ofSeconds(10));
+      release.countDown();
     } finally {
       release.countDown();
       pool.shutdown();
