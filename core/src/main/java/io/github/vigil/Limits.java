@@ -17,7 +17,10 @@ public final class Limits {
   /** The longest duration any setting takes: 36,500 days (100 years). "Never" is spelled by a mode, not a duration. */
   public static final Duration MAX_DURATION = Duration.ofDays(36_500);
 
-  /** The largest count any setting takes (restarts in a start limit, thresholds, samples): 1,000,000. */
+  /**
+   * The largest count a setting takes (health check thresholds, resource rule samples, a group's
+   * intensity): 1,000,000. A start limit's restarts take any int; {@code Integer.MAX_VALUE} means none.
+   */
   public static final int MAX_COUNT = 1_000_000;
 
   private Limits() {}

@@ -68,7 +68,7 @@ public record RestartPolicy(
     if (stableAfter.isNegative()) {
       throw new IllegalArgumentException("restart.stableAfter must not be negative: " + stableAfter);
     }
-    Limits.atMostMax("restart.maxRestarts", maxRestarts);
+    // maxRestarts takes any int: Integer.MAX_VALUE is the usual "no start limit", and its arithmetic saturates
     Limits.atMostMax("restart.window", window);
     Limits.atMostMax("restart.cooldown", cooldown);
     Limits.atMostMax("restart.stableAfter", stableAfter);

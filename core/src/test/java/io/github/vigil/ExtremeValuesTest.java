@@ -47,7 +47,6 @@ class ExtremeValuesTest {
 
   private static Map<String, IntConsumer> countFields() {
     Map<String, IntConsumer> f = new LinkedHashMap<>();
-    f.put("restart.maxRestarts", n -> RestartPolicy.onFailure().withStartLimit(n, Duration.ofHours(1)));
     f.put("failureThreshold of health check", n -> HealthCheck.tcp("localhost", 80).failureThreshold(n));
     f.put("successThreshold of health check", n -> HealthCheck.tcp("localhost", 80).successThreshold(n));
     f.put("samples of resource rule", n -> ResourceRule.cpuAbove(90).forSamples(n));
@@ -80,6 +79,14 @@ class ExtremeValuesTest {
             .hasMessageContaining(field).hasMessageContaining(Integer.toString(n));
       }
     });
+  }
+
+  @Test
+  void noStartLimitIsSpelledIntegerMaxValue() {
+    RestartPolicy p = RestartPolicy.always().withStartLimit(Integer.MAX_VALUE, Limits.MAX_DURATION);
+    RestartHistory h = RestartHistory.empty().withRestart(1, 1, Limits.MAX_DURATION.toNanos(), Integer.MAX_VALUE);
+    ExitInfo exit = new ExitInfo(new Termination.Exited(1), ExitCause.ERROR_EXIT, Duration.ZERO, java.time.Instant.EPOCH, "", -1);
+    assertThat(p.decide(exit, h, 2, new java.util.SplittableRandom(1))).isInstanceOf(RestartDecision.Restart.class);
   }
 
   @Test

@@ -681,7 +681,8 @@ final class ManagedProcess implements ProcessController {
           enterWaiting(Origin.POLICY, why, true, unmet);
           return;
         }
-        restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), policy.maxRestarts() + 1);
+        int keep = (int) Math.min(Integer.MAX_VALUE, policy.maxRestarts() + 1L); // Integer.MAX_VALUE: no start limit
+        restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), keep);
         spawn(Origin.POLICY, why, true);
       };
       if (delay.isZero() && exit.cause() != ExitCause.START_FAILED) {
