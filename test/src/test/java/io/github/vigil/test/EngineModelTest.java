@@ -55,7 +55,9 @@ class EngineModelTest {
     for (long seed = FIRST_SEED; seed < FIRST_SEED + SEQUENCES; seed++) {
       run(seed);
     }
-    reporter.publishEntry("distinct state shapes", SEQUENCES + " sequences reached " + SHAPES.size() + " distinct state shapes");
+    String summary = SEQUENCES + " sequences reached " + SHAPES.size() + " distinct state shapes";
+    reporter.publishEntry("distinct state shapes", summary);
+    System.out.println("EngineModelTest: " + summary); // in the build's output (the test logger is at WARN)
     if (SEQUENCES >= 1_000) {
       assertThat(SHAPES.size()).as("distinct state shapes reached").isGreaterThan(50);
     }
