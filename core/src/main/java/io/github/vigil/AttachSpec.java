@@ -338,6 +338,7 @@ public final class AttachSpec {
       if (d.compareTo(Duration.ofMillis(10)) < 0) {
         throw new IllegalArgumentException("rescanInterval must be at least 10ms: " + d);
       }
+      Limits.atMostMax("rescanInterval", d);
       this.rescanInterval = d;
       return this;
     }
@@ -348,6 +349,7 @@ public final class AttachSpec {
       if (d.compareTo(Duration.ofMillis(10)) < 0) {
         throw new IllegalArgumentException("exitPollInterval must be at least 10ms: " + d);
       }
+      Limits.atMostMax("exitPollInterval", d);
       this.exitPollInterval = d;
       return this;
     }

@@ -30,6 +30,8 @@ public record Backoff(Duration initial, double multiplier, Duration cap, double 
     if (cap.isNegative()) {
       throw new IllegalArgumentException("backoff.cap must not be negative: " + cap);
     }
+    Limits.atMostMax("backoff.initial", initial);
+    Limits.atMostMax("backoff.cap", cap);
     if (cap.compareTo(initial) < 0) {
       throw new IllegalArgumentException("backoff.cap " + cap + " must not be below backoff.initial " + initial);
     }

@@ -555,7 +555,7 @@ public final class HealthCheck {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException(field + " of health check '" + name + "' must be positive: " + d);
       }
-      return d;
+      return Limits.atMostMax(field + " of health check '" + name + "'", d);
     }
 
     private Duration nonNegative(String field, Duration d) {
@@ -563,14 +563,14 @@ public final class HealthCheck {
       if (d.isNegative()) {
         throw new IllegalArgumentException(field + " of health check '" + name + "' must not be negative: " + d);
       }
-      return d;
+      return Limits.atMostMax(field + " of health check '" + name + "'", d);
     }
 
     private int atLeastOne(String field, int n) {
       if (n < 1) {
         throw new IllegalArgumentException(field + " of health check '" + name + "' must be at least 1: " + n);
       }
-      return n;
+      return Limits.atMostMax(field + " of health check '" + name + "'", n);
     }
 
     @Override

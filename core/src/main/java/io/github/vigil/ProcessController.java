@@ -13,6 +13,12 @@ import java.util.concurrent.CompletionStage;
  * A start whose runs end in {@code FAILED}, or that a later stop overtakes, completes exceptionally
  * with a {@link ProcessOperationException}. The blocking forms wait at most the given timeout.
  *
+ * <p>The returned stages complete on the supervisor's listener executor, never on the supervision
+ * thread, so what a caller chains to them (even something that blocks) cannot hold up supervision.
+ * A removed process is terminal: once {@link Supervisor#remove} has begun, and once the supervisor
+ * is closing, every command completes exceptionally at once with an {@link IllegalStateException}
+ * saying so, and nothing is spawned for it any more.
+ *
  * <p>Thread-safe: commands from any thread are serialized with the process's own transitions.
  */
 public interface ProcessController {
@@ -63,6 +69,15 @@ public interface ProcessController {
    * restart. Commands still work.
    */
   void setSupervised(boolean supervised);
+
+  /**
+   * As {@link #setSupervised(boolean)}, saying why: the change is published as a
+   * {@link SupervisorEvent.SupervisionChanged} with origin {@link Origin#API}, the calling thread as
+   * actor and this reason, in order with the process's other events.
+   */
+  default void setSupervised(boolean supervised, String reason) {
+    setSupervised(supervised);
+  }
 
   /**
    * Reads the current run's process tree now (the process and its living descendants, summed)

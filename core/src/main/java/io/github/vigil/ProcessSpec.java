@@ -287,10 +287,18 @@ public final class ProcessSpec {
      * needs {@code other} to have health checks.
      */
     public Builder dependsOn(String other, Dependency.Condition condition) {
+      return dependsOn(other, condition, Dependency.OnExit.KEEP);
+    }
+
+    /**
+     * Depends on {@code other} with {@code condition}, and says what the end of its run does to this
+     * process (see {@link Dependency} for the table of effects and their systemd and OTP counterparts).
+     */
+    public Builder dependsOn(String other, Dependency.Condition condition, Dependency.OnExit onExit) {
       if (name.equals(other)) {
         throw new IllegalArgumentException("dependsOn of '" + name + "' must not name itself");
       }
-      dependencies.put(other, new Dependency(other, condition));
+      dependencies.put(other, new Dependency(other, condition, onExit));
       return this;
     }
 
@@ -333,7 +341,7 @@ public final class ProcessSpec {
       if (d.isNegative()) {
         throw new IllegalArgumentException(field + " of '" + name + "' must not be negative: " + d);
       }
-      return d;
+      return Limits.atMostMax(field + " of '" + name + "'", d);
     }
   }
 }

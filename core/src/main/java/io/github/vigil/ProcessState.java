@@ -16,6 +16,9 @@ package io.github.vigil;
  *                                                      FAILED
  * </pre>
  *
+ * <p>Any start (a command's or the policy's) goes to {@code WAITING} instead of {@code STARTING} while a
+ * {@link Dependency} does not meet its condition, and on to {@code STARTING} once it does.
+ *
  * <p>{@code EXITED} and {@code CRASHED} are where a run that ended stays when the policy does not
  * restart it; otherwise they are passed through on the way to {@code BACKOFF} or {@code FAILED}.
  * {@code start()} leaves any resting state; {@code stop()} ends in {@code STOPPED} from every state.
@@ -38,7 +41,13 @@ public enum ProcessState {
   /** Waiting for the backoff delay before a restart. */
   BACKOFF,
   /** Given up: the start limit is reached. Only {@code start()} leaves it. */
-  FAILED;
+  FAILED,
+  /**
+   * About to start (a command's start or the policy's restart) but a dependency does not meet its
+   * condition yet; the status's detail says which. Starts as soon as it does; {@code stop()} leaves it.
+   * Waiting uses up no start limit and grows no backoff.
+   */
+  WAITING;
 
   /** Whether a process of this run may be alive: {@code STARTING}, {@code RUNNING} or {@code STOPPING}. */
   public boolean isActive() {

@@ -134,6 +134,7 @@ public final class ResourceRule {
     if (n < 1) {
       throw new IllegalArgumentException("samples of resource rule '" + name + "' must be at least 1: " + n);
     }
+    Limits.atMostMax("samples of resource rule '" + name + "'", n);
     return new ResourceRule(name, metric, limit, n, interval, action);
   }
 
@@ -143,6 +144,7 @@ public final class ResourceRule {
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException("interval of resource rule '" + name + "' must be positive: " + d);
     }
+    Limits.atMostMax("interval of resource rule '" + name + "'", d);
     return new ResourceRule(name, metric, limit, samples, d, action);
   }
 

@@ -68,6 +68,10 @@ public record RestartPolicy(
     if (stableAfter.isNegative()) {
       throw new IllegalArgumentException("restart.stableAfter must not be negative: " + stableAfter);
     }
+    // maxRestarts takes any int: Integer.MAX_VALUE is the usual "no start limit", and its arithmetic saturates
+    Limits.atMostMax("restart.window", window);
+    Limits.atMostMax("restart.cooldown", cooldown);
+    Limits.atMostMax("restart.stableAfter", stableAfter);
   }
 
   /** Never restart. */
@@ -165,6 +169,9 @@ public record RestartPolicy(
     long last = history.lastRestartNanos();
     if (last != Long.MIN_VALUE && !cooldown.isZero()) {
       long earliest = last + cooldown.toNanos();
+      if (((last ^ earliest) & (cooldown.toNanos() ^ earliest)) < 0) { // saturate
+        earliest = Long.MAX_VALUE;
+      }
       delay = Math.max(delay, earliest - nowNanos);
     }
     return new RestartDecision.Restart(Duration.ofNanos(delay), attempt);

@@ -124,6 +124,23 @@ public interface Supervisor extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Adds a supervision group over processes and groups already registered (see {@link GroupSpec}).
+   * A process or group belongs to at most one group. The group is {@link GroupState#STOPPED} until
+   * {@link GroupController#start()}.
+   *
+   * @throws IllegalArgumentException when the name is taken, a child is unknown or already in a group, naming it
+   * @throws IllegalStateException after {@link #close()}
+   */
+  default GroupController registerGroup(GroupSpec spec) {
+    throw new UnsupportedOperationException("this supervisor has no supervision groups: " + this);
+  }
+
+  /** The group with this name. */
+  default Optional<GroupController> group(String name) {
+    return Optional.empty();
+  }
+
   /** Listens to events until the returned handle is closed. */
   AutoCloseable subscribe(SupervisorListener listener);
 
@@ -131,8 +148,34 @@ public interface Supervisor extends AutoCloseable {
   ProcessStatistics statistics();
 
   /**
+   * Waits until the supervisor has nothing left to do on its own: every command, backend report and
+   * due timer handed to the supervision thread so far has been run, every event it published has
+   * been delivered to every listener, and every future it completed has been completed, with nothing
+   * new arriving meanwhile. Timers not yet due, and health checks still running on their own threads,
+   * do not count. Meant for tests on a fake backend and a manual {@link Scheduler} (the
+   * {@code vigil-test} module's {@code SupervisorTestKit} calls it after each step), where "idle"
+   * is exactly "everything that follows from what the test did has happened": no sleeps needed.
+   *
+   * @return true once idle, false if still busy after {@code timeout}
+   * @throws IllegalStateException when called on the supervision thread or by a listener (it would
+   *     wait for itself)
+   * @throws InterruptedException when the calling thread is interrupted
+   */
+  default boolean awaitIdle(Duration timeout) throws InterruptedException {
+    throw new UnsupportedOperationException("this supervisor cannot tell when it is idle: " + this);
+  }
+
+  /**
    * Stops every process (waiting up to each one's stop timeout, then killing), releases all threads,
-   * and leaves nothing running. Idempotent.
+   * and leaves nothing running.
+   *
+   * <p>Terminal and idempotent: once it has begun nothing is spawned any more (a process waiting in
+   * {@code BACKOFF} is not restarted), and every later command ({@code start}, {@code stop},
+   * {@code restart}, {@code startAll}, {@code stopAll}, {@code remove}) completes exceptionally at
+   * once with an {@link IllegalStateException} saying the supervisor is closed; {@code register} and
+   * {@code attach} throw it. Safe from any thread: called on the supervision thread or by a listener,
+   * it closes on a thread of its own ({@code vigil-<name>-close}) and returns at once; a second call
+   * from elsewhere returns once the first has finished.
    */
   @Override
   void close();
@@ -217,6 +260,7 @@ public interface Supervisor extends AutoCloseable {
       if (timeout.isNegative()) {
         throw new IllegalArgumentException("closeTimeout must not be negative: " + timeout);
       }
+      Limits.atMostMax("closeTimeout", timeout);
       this.closeTimeout = timeout;
       return this;
     }

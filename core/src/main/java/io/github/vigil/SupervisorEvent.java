@@ -8,6 +8,10 @@ import java.time.Instant;
  * they happened; every state transition has a {@link StateChanged}, and every command a
  * {@link CommandIssued} saying who asked and why, so the stream doubles as an audit log.
  *
+ * <p>Order, per listener and process: {@link Registered} comes first; an {@link Exited} comes before
+ * the {@link HealthChanged} its run's end causes; a {@link SupervisionChanged} is in order with the
+ * rest. Each listener has its own queue, so a slow or failing listener delays only itself.
+ *
  * <p>Immutable and thread-safe.
  */
 public sealed interface SupervisorEvent {
@@ -56,6 +60,34 @@ public sealed interface SupervisorEvent {
    */
   record ResourceLimitExceeded(String process, Instant at, String rule, ResourceRule.Metric metric, double value, double limit,
       HealthCheck.Action action, String message) implements SupervisorEvent {}
+
+  /**
+   * Supervision of the process was turned on or off ({@link ProcessController#setSupervised}): while
+   * off, exits are recorded but not acted on.
+   *
+   * @param actor who asked: the name of the thread that called
+   */
+  record SupervisionChanged(String process, Instant at, boolean supervised, Origin origin, String actor, String reason)
+      implements SupervisorEvent {}
+
+  /**
+   * A supervision group applies its strategy: {@code child} ended and is to be restarted, so
+   * {@code restarted} (the others, under {@code ONE_FOR_ALL}; the later ones, under {@code REST_FOR_ONE};
+   * none, under {@code ONE_FOR_ONE}) are stopped and started again after it. {@code process} is the group's name.
+   *
+   * @param restarts the group's restarts within its period, this one included
+   */
+  record GroupRestart(String process, Instant at, String child, GroupSpec.Strategy strategy, java.util.List<String> restarted,
+      int restarts) implements SupervisorEvent {}
+
+  /**
+   * A supervision group exceeded its intensity and escalated: it stopped all its children. With a
+   * parent group it is then restarted by it ({@code toParent} names the parent); without one it is
+   * {@link GroupState#FAILED}. {@code child} is the child whose failures escalated (for a nested
+   * group, the child of that group, as {@code "inner/feed"}).
+   */
+  record GroupFailed(String process, Instant at, String child, String reason, @org.jspecify.annotations.Nullable String toParent)
+      implements SupervisorEvent {}
 
   /** The health of the process changed. */
   record HealthChanged(String process, Instant at, HealthState from, HealthState to, String message) implements SupervisorEvent {}

@@ -57,10 +57,17 @@ public final class DefaultSupervisor implements Supervisor {
   private final Scheduler scheduler;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>(); // guarded by itself
   private final Map<String, Attachment> attachments = new LinkedHashMap<>(); // guarded by processes
+  private final Map<String, Group> groups = new LinkedHashMap<>(); // guarded by processes
+  /** Names some process depends on: only their state and health changes are passed on to dependents. */
+  private final java.util.Set<String> dependedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final @Nullable FileChannel lockChannel;
   private final @Nullable FileLock lock;
   private volatile Thread loopThread;
   private volatile boolean closed;
+  /** Completes when {@link #close()} has finished (from whichever thread ran it). */
+  private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
+  /** Tasks handed to the supervision thread, events published and futures completed: {@link #awaitIdle} waits until it stops moving. */
+  private final java.util.concurrent.atomic.AtomicLong activity = new java.util.concurrent.atomic.AtomicLong();
   private final long createdNanos;
   private final Object healthLock = new Object();
   private @Nullable HealthExecutor healthExecutor; // guarded by healthLock; created with the first check
@@ -81,10 +88,10 @@ public final class DefaultSupervisor implements Supervisor {
         t.setDaemon(true);
         return t;
       });
-      events = new EventBus(eventThread);
+      events = new EventBus(eventThread, activity);
     } else {
       eventThread = null;
-      events = new EventBus(settings.listenerExecutor());
+      events = new EventBus(settings.listenerExecutor(), activity);
     }
     this.scheduler = settings.scheduler() != null ? settings.scheduler() : this::scheduleOnLoop;
     FileChannel channel = null;
@@ -127,14 +134,21 @@ public final class DefaultSupervisor implements Supervisor {
 
   /** Runs {@code task} on the supervision thread (at once if already on it). */
   void onLoop(Runnable task) {
+    onLoop(task, () -> log.debug("Task after close dropped"));
+  }
+
+  /** As {@link #onLoop(Runnable)}; runs {@code ifClosed} (on the calling thread) when the supervision thread has ended. */
+  void onLoop(Runnable task, Runnable ifClosed) {
     if (Thread.currentThread() == loopThread) {
+      activity.incrementAndGet();
       task.run();
       return;
     }
     try {
       loop.execute(() -> runGuarded(task));
+      activity.incrementAndGet(); // after the hand-over (see awaitIdle)
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("Task after close dropped", e);
+      ifClosed.run();
     }
   }
 
@@ -142,6 +156,7 @@ public final class DefaultSupervisor implements Supervisor {
   void onLoopLater(Runnable task) {
     try {
       loop.execute(() -> runGuarded(task));
+      activity.incrementAndGet(); // after the hand-over (see awaitIdle)
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("Task after close dropped", e);
     }
@@ -174,6 +189,57 @@ public final class DefaultSupervisor implements Supervisor {
 
   void publish(SupervisorEvent event) {
     events.publish(event);
+    if ((event instanceof SupervisorEvent.StateChanged || event instanceof SupervisorEvent.HealthChanged)
+        && dependedOn.contains(event.process())) {
+      // after the transition under way has finished: dependents waiting for it re-check, running ones apply OnExit
+      onLoopLater(() -> {
+        for (ManagedProcess d : dependentsOf(event.process())) {
+          d.dependencyMoved(event);
+        }
+      });
+    }
+  }
+
+  /** The registered process with this name, or null. */
+  @Nullable ManagedProcess process(String name) {
+    synchronized (processes) {
+      return processes.get(name);
+    }
+  }
+
+  private List<ManagedProcess> dependentsOf(String name) {
+    List<ManagedProcess> out = new ArrayList<>();
+    synchronized (processes) {
+      for (ManagedProcess p : processes.values()) {
+        for (Dependency d : p.spec().dependencies()) {
+          if (d.name().equals(name)) {
+            out.add(p);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A public view of {@code internal}, completed on the listener executor (never on the supervision
+   * thread), so that what a caller chains to it cannot hold up supervision.
+   */
+  <T> CompletableFuture<T> relay(CompletableFuture<T> internal) {
+    CompletableFuture<T> pub = new CompletableFuture<>();
+    internal.whenComplete((v, e) -> events.complete(pub, v,
+        e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e));
+    return pub;
+  }
+
+  /** Whether {@link #close()} has begun: nothing is spawned any more, and every command fails at once. */
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** The error of a command that arrives once the supervisor is closing or closed. */
+  IllegalStateException closedError(String what) {
+    return new IllegalStateException(what + " refused: supervisor '" + name() + "' is closed");
   }
 
   /** The pool that runs health check attempts, created on first use. */
@@ -227,11 +293,11 @@ public final class DefaultSupervisor implements Supervisor {
       for (ProcessSpec spec : specs) {
         ManagedProcess p = new ManagedProcess(this, spec);
         processes.put(spec.name(), p);
+        spec.dependencies().forEach(d -> dependedOn.add(d.name()));
         added.add(p);
+        // published before anyone can see the process, so Registered is its first event for every listener
+        publish(new SupervisorEvent.Registered(p.name(), wallNow(), p.spec()));
       }
-    }
-    for (ProcessController p : added) {
-      publish(new SupervisorEvent.Registered(p.name(), wallNow(), p.spec()));
     }
     return added;
   }
@@ -239,10 +305,22 @@ public final class DefaultSupervisor implements Supervisor {
   @Override
   public CompletionStage<Void> remove(String name) {
     ManagedProcess p;
+    CompletableFuture<Void> removal;
     synchronized (processes) {
+      if (closed) {
+        return CompletableFuture.failedFuture(closedError("remove('" + name + "')"));
+      }
       p = processes.get(name);
       if (p == null) {
         return CompletableFuture.completedFuture(null);
+      }
+      if (p.group != null) {
+        return CompletableFuture.failedFuture(new IllegalStateException(
+            "process '" + name + "' cannot be removed: it is a child of group '" + p.group.name() + "'"));
+      }
+      CompletableFuture<Void> under = p.removal();
+      if (under != null) {
+        return relay(under);
       }
       for (ManagedProcess other : processes.values()) {
         for (Dependency d : other.spec().dependencies()) {
@@ -252,15 +330,18 @@ public final class DefaultSupervisor implements Supervisor {
           }
         }
       }
+      removal = new CompletableFuture<>();
+      p.markRemoved(removal); // from here on every command to it fails at once, and nothing is spawned for it
     }
-    return p.stop(Origin.API, "removed from the supervisor").handle((s, e) -> {
+    p.stopInternal(Origin.API, "removed from the supervisor").whenComplete((s, e) -> {
       synchronized (processes) {
         processes.remove(name, p);
       }
       p.release();
       publish(new SupervisorEvent.Removed(name, wallNow()));
-      return null;
+      removal.complete(null);
     });
+    return relay(removal);
   }
 
   @Override
@@ -285,6 +366,9 @@ public final class DefaultSupervisor implements Supervisor {
 
   @Override
   public CompletionStage<Void> startAll() {
+    if (closed) {
+      return CompletableFuture.failedFuture(closedError("startAll()"));
+    }
     Map<String, ManagedProcess> all = snapshot();
     Map<String, ProcessSpec> specs = new LinkedHashMap<>();
     all.forEach((n, p) -> specs.put(n, p.spec()));
@@ -301,7 +385,7 @@ public final class DefaultSupervisor implements Supervisor {
         wanted.add(startWithDependencies(p, all, started));
       }
     }
-    return CompletableFuture.allOf(wanted.toArray(CompletableFuture[]::new));
+    return relay(CompletableFuture.allOf(wanted.toArray(CompletableFuture[]::new)));
   }
 
   private CompletableFuture<?> startWithDependencies(ManagedProcess p, Map<String, ManagedProcess> all, Map<String, CompletableFuture<?>> started) {
@@ -320,11 +404,11 @@ public final class DefaultSupervisor implements Supervisor {
     }
     CompletableFuture<?> f;
     if (deps.isEmpty()) {
-      f = p.start(Origin.DEPENDENCY, "start all").toCompletableFuture();
+      f = p.startInternal(Origin.DEPENDENCY, "start all");
     } else {
       String depNames = String.join(", ", p.spec().dependencies().stream().map(Dependency::name).toList());
       f = CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
-          .thenCompose(v -> p.start(Origin.DEPENDENCY, "dependencies running: " + depNames));
+          .thenCompose(v -> p.startInternal(Origin.DEPENDENCY, "dependencies running: " + depNames));
     }
     started.put(p.name(), f);
     return f;
@@ -332,11 +416,16 @@ public final class DefaultSupervisor implements Supervisor {
 
   @Override
   public CompletionStage<Void> stopAll() {
-    return stopAll(Origin.API, "stop all");
+    if (closed) {
+      return CompletableFuture.failedFuture(closedError("stopAll()"));
+    }
+    return relay(stopAll(Origin.API, "stop all"));
   }
 
   private CompletableFuture<Void> stopAll(Origin origin, String reason) {
     Map<String, ManagedProcess> all = snapshot();
+    // first, at once: nothing waiting in BACKOFF is spawned, and no crash is restarted, while dependents are stopped first
+    onLoop(() -> all.values().forEach(p -> p.holdForStop(origin, reason)));
     Map<String, ProcessSpec> specs = new LinkedHashMap<>();
     all.forEach((n, p) -> specs.put(n, p.spec()));
     List<String> order = DependencyGraph.startOrder(specs);
@@ -354,11 +443,54 @@ public final class DefaultSupervisor implements Supervisor {
         before.add(stopped.get(dep));
       }
       ManagedProcess p = all.get(name);
-      Supplier<CompletableFuture<?>> stop = () -> p.stop(origin, reason).toCompletableFuture();
+      Supplier<CompletableFuture<?>> stop = () -> p.stopInternal(origin, reason);
       stopped.put(name, before.isEmpty() ? stop.get()
           : CompletableFuture.allOf(before.toArray(CompletableFuture[]::new)).handle((v, e) -> null).thenCompose(v -> stop.get()));
     }
     return CompletableFuture.allOf(stopped.values().toArray(CompletableFuture[]::new));
+  }
+
+  @Override
+  public io.github.vigil.GroupController registerGroup(io.github.vigil.GroupSpec spec) {
+    java.util.Objects.requireNonNull(spec, "spec");
+    synchronized (processes) {
+      if (closed) {
+        throw new IllegalStateException("supervisor " + name() + " is closed");
+      }
+      if (processes.containsKey(spec.name()) || attachments.containsKey(spec.name()) || groups.containsKey(spec.name())) {
+        throw new IllegalArgumentException("name '" + spec.name() + "' is already taken");
+      }
+      List<Object> children = new ArrayList<>();
+      for (String c : spec.children()) {
+        ManagedProcess p = processes.get(c);
+        Group g = groups.get(c);
+        if (p == null && g == null) {
+          throw new IllegalArgumentException("group '" + spec.name() + "' names unknown child '" + c + "' (register it first)");
+        }
+        if (p != null && p.group != null || g != null && g.parent() != null) {
+          throw new IllegalArgumentException("child '" + c + "' of group '" + spec.name() + "' is already in group '"
+              + (p != null ? p.group.name() : g.parent().name()) + "'");
+        }
+        children.add(p != null ? p : g);
+      }
+      Group group = new Group(this, spec, children);
+      for (Object c : children) {
+        if (c instanceof ManagedProcess p) {
+          p.group = group;
+        } else {
+          ((Group) c).parent(group);
+        }
+      }
+      groups.put(spec.name(), group);
+      return group;
+    }
+  }
+
+  @Override
+  public Optional<io.github.vigil.GroupController> group(String name) {
+    synchronized (processes) {
+      return Optional.ofNullable(groups.get(name));
+    }
   }
 
   @Override
@@ -369,7 +501,7 @@ public final class DefaultSupervisor implements Supervisor {
       if (closed) {
         throw new IllegalStateException("supervisor " + name() + " is closed");
       }
-      if (processes.containsKey(spec.name()) || attachments.containsKey(spec.name())) {
+      if (processes.containsKey(spec.name()) || attachments.containsKey(spec.name()) || groups.containsKey(spec.name())) {
         throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by a "
             + (processes.containsKey(spec.name()) ? "registered" : "attached") + " process");
       }
@@ -466,15 +598,44 @@ public final class DefaultSupervisor implements Supervisor {
 
   @Override
   public void close() {
+    boolean first;
     synchronized (processes) {
-      if (closed) {
-        return;
-      }
+      first = !closed;
       closed = true;
     }
-    if (isLoopThread()) {
-      throw new IllegalStateException("close() must not be called on the supervision thread");
+    boolean mustNotWait = isLoopThread() || EventBus.isDeliveryThread();
+    if (first && mustNotWait) {
+      // the stops need this very thread: close on another one, and return at once
+      Thread closer = new Thread(this::closeNow, "vigil-" + name() + "-close");
+      closer.setDaemon(true);
+      closer.start();
+      return;
     }
+    if (first) {
+      closeNow();
+      return;
+    }
+    if (!mustNotWait) { // a second close() returns once the first has finished
+      try {
+        closeDone.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        log.debug("close() failed", e);
+      }
+    }
+  }
+
+  private void closeNow() {
+    try {
+      closeSteps();
+    } finally {
+      closeDone.complete(null);
+    }
+  }
+
+  private void closeSteps() {
+    log.atInfo().log("Supervisor {} closing", name());
     try {
       stopAll(Origin.SHUTDOWN, "supervisor closing").get(settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -502,6 +663,7 @@ public final class DefaultSupervisor implements Supervisor {
       attachments.clear();
     }
     detachOnLoop(attached);
+    events.close();
     shutdownThreads();
     try {
       backend.close();
@@ -516,6 +678,35 @@ public final class DefaultSupervisor implements Supervisor {
       }
     }
     closeQuietly(lockChannel);
+  }
+
+  @Override
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    java.util.Objects.requireNonNull(timeout, "timeout");
+    if (isLoopThread() || EventBus.isDeliveryThread()) {
+      throw new IllegalStateException("awaitIdle() would wait for itself: it was called on the supervision thread or by a listener");
+    }
+    long deadline = Durations.saturatedAdd(System.nanoTime(), Durations.saturatedNanos(timeout));
+    // Every hand-over counts itself only after the task is queued: if the count read here already
+    // includes it, the barrier below is queued behind it; if not, the count moves and we go round again.
+    while (true) {
+      long before = activity.get();
+      java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
+      try {
+        loop.execute(drained::countDown);
+      } catch (java.util.concurrent.RejectedExecutionException closedLoop) {
+        return events.awaitDelivered(deadline); // closed: nothing runs on the supervision thread any more
+      }
+      if (!drained.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+      if (!events.awaitDelivered(deadline)) {
+        return false;
+      }
+      if (activity.get() == before) {
+        return true;
+      }
+    }
   }
 
   private void shutdownThreads() {

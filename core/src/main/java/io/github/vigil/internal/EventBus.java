@@ -2,46 +2,164 @@ package io.github.vigil.internal;
 
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.SupervisorListener;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Delivers events to listeners in order, off the supervision thread, isolating failing listeners. */
+/**
+ * Delivers events to listeners in order, off the supervision thread, isolating listeners from one
+ * another: each has its own queue on the listener executor, so one that throws (anything, an
+ * {@code AssertionError} included) or whose delivery the executor rejects keeps receiving later
+ * events, and the others never notice. A listener's first failure is logged at WARN with its stack;
+ * later ones at DEBUG, and the count when it is unsubscribed or the bus closes.
+ *
+ * <p>Also completes the public futures ({@link #complete}) on the listener executor, so a caller's
+ * {@code thenApply} never runs on the supervision thread.
+ */
 final class EventBus {
   private static final Logger log = LoggerFactory.getLogger(EventBus.class);
+  /** Events waiting for one listener whose executor keeps rejecting; past this the oldest are dropped. */
+  static final int QUEUE_LIMIT = 100_000;
+  private static final ThreadLocal<Boolean> DELIVERING = new ThreadLocal<>();
 
-  private final CopyOnWriteArrayList<SupervisorListener> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private final Executor executor;
+  private final SerialExecutor completions;
+  private final AtomicLong activity;
 
-  EventBus(Executor executor) {
-    this.executor = new SerialExecutor(executor);
+  EventBus(Executor executor, AtomicLong activity) {
+    this.executor = executor;
+    this.activity = activity;
+    this.completions = new SerialExecutor(executor, e -> log.debug("Listener executor rejected a future's completion", e),
+        t -> log.warn("Completing a future failed", t), () -> {}, Integer.MAX_VALUE, true);
+  }
+
+  /** Whether the calling thread is delivering an event (or completing a future) right now. */
+  static boolean isDeliveryThread() {
+    return DELIVERING.get() != null;
   }
 
   AutoCloseable subscribe(SupervisorListener listener) {
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    Subscriber s = new Subscriber(listener);
+    subscribers.add(s);
+    return () -> {
+      if (subscribers.remove(s)) {
+        s.reportTotal();
+      }
+    };
   }
 
   void publish(SupervisorEvent event) {
-    if (listeners.isEmpty()) {
-      return;
+    for (Subscriber s : subscribers) {
+      s.queue.execute(() -> s.deliver(event));
     }
-    try {
-      executor.execute(() -> deliver(event));
-    } catch (java.util.concurrent.RejectedExecutionException closed) {
-      log.debug("Event after close dropped: {}", event);
-    }
+    activity.incrementAndGet(); // after the hand-over: a waiter that saw the old count has its barrier behind this event
   }
 
-  private void deliver(SupervisorEvent event) {
-    {
-      for (SupervisorListener listener : listeners) {
-        try {
-          listener.onEvent(event);
-        } catch (RuntimeException e) {
-          log.warn("Listener {} failed on {}", listener, event, e);
+  /**
+   * Completes {@code target} with {@code value} or {@code error} on the listener executor; on the
+   * calling thread when that executor no longer takes tasks (after close), so no future is left hanging.
+   */
+  <T> void complete(CompletableFuture<T> target, T value, Throwable error) {
+    Runnable r = () -> {
+      DELIVERING.set(Boolean.TRUE);
+      try {
+        if (error != null) {
+          target.completeExceptionally(error);
+        } else {
+          target.complete(value);
         }
+      } finally {
+        DELIVERING.remove();
+      }
+    };
+    completions.execute(r);
+    activity.incrementAndGet();
+  }
+
+  /**
+   * Waits until everything published or completed before this call has been handed to its listener
+   * or future. @return false on timeout
+   */
+  boolean awaitDelivered(long deadlineNanos) throws InterruptedException {
+    var list = subscribers.toArray(new Subscriber[0]);
+    CountDownLatch latch = new CountDownLatch(list.length + 1);
+    for (Subscriber s : list) {
+      s.queue.execute(latch::countDown);
+    }
+    completions.execute(latch::countDown);
+    return latch.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  /** Logs the failure counts of listeners that failed more than once. */
+  void close() {
+    subscribers.forEach(Subscriber::reportTotal);
+  }
+
+  /** One listener and its own ordered queue. */
+  private final class Subscriber {
+    final SupervisorListener listener;
+    final SerialExecutor queue;
+    final AtomicLong failures = new AtomicLong();
+    final AtomicLong rejections = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
+
+    Subscriber(SupervisorListener listener) {
+      this.listener = listener;
+      this.queue = new SerialExecutor(executor, this::rejected, this::failed, this::drop, QUEUE_LIMIT, false);
+    }
+
+    void deliver(SupervisorEvent event) {
+      DELIVERING.set(Boolean.TRUE);
+      try {
+        listener.onEvent(event);
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Throwable t) {
+        long n = failures.incrementAndGet();
+        if (n == 1) {
+          log.warn("Listener {} failed on {}; it keeps receiving events (later failures are counted, logged at DEBUG)",
+              listener, event, t);
+        } else {
+          log.debug("Listener {} failed again ({} failures) on {}", listener, n, event, t);
+        }
+      } finally {
+        DELIVERING.remove();
+      }
+    }
+
+    void failed(Throwable t) {
+      log.warn("Delivery to listener {} failed", listener, t);
+    }
+
+    void rejected(RejectedExecutionException e) {
+      long n = rejections.incrementAndGet();
+      if (n == 1) {
+        log.warn("The listener executor rejected delivery to {}; its events stay queued and are delivered with the next event "
+            + "(later rejections are counted, logged at DEBUG)", listener, e);
+      } else {
+        log.debug("The listener executor rejected delivery to {} ({} rejections)", listener, n);
+      }
+    }
+
+    void drop() {
+      if (dropped.incrementAndGet() == 1) {
+        log.warn("Listener {} has {} events waiting; dropping the oldest", listener, QUEUE_LIMIT);
+      }
+    }
+
+    void reportTotal() {
+      long f = failures.get();
+      long r = rejections.get();
+      long d = dropped.get();
+      if (f > 1 || r > 1 || d > 0) {
+        log.warn("Listener {}: {} failures, {} rejected deliveries, {} events dropped", listener, f, r, d);
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.github.vigil.internal;
 
+import io.github.vigil.Dependency;
 import io.github.vigil.ExitCause;
 import io.github.vigil.ExitInfo;
 import io.github.vigil.HealthReport;
@@ -75,7 +76,16 @@ final class ManagedProcess implements ProcessController {
   private Scheduler.@Nullable Cancellable graceTimer;
   private Scheduler.@Nullable Cancellable restartTimer;
   private Scheduler.@Nullable Cancellable stopTimer;
+  private Origin waitOrigin = Origin.API;   // what a start waiting in WAITING was asked by
+  private String waitReason = "";
+  private boolean waitByPolicy;
+  private Origin pendingOrigin = Origin.API;  // who asked for the start that follows the stop under way
+  private String pendingReason = "start after stop";
+  private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
+  private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
+  /** The supervision group it belongs to, or null; set once, under the supervisor's lock. */
+  volatile @Nullable Group group;
   private final List<CompletableFuture<ProcessStatus>> stopWaiters = new ArrayList<>();
   private final ArrayDeque<RunRecord> runs = new ArrayDeque<>();
 
@@ -89,6 +99,8 @@ final class ManagedProcess implements ProcessController {
   private volatile @Nullable ExitInfo lastExit;
   private volatile String detail = "";
   private volatile boolean supervised = true;
+  /** Set once remove() begins: the process is terminal, every command fails at once and nothing is spawned. */
+  private volatile @Nullable CompletableFuture<Void> removal;
   private volatile List<RunRecord> runsView = List.of();
   private volatile Counters counters = Counters.ZERO;
   private final long registeredNanos;
@@ -122,17 +134,51 @@ final class ManagedProcess implements ProcessController {
 
   @Override
   public CompletionStage<ProcessStatus> start() {
-    return start(Origin.API, "start requested");
+    return command("start()", () -> startInternal(Origin.API, "start requested"));
   }
 
   @Override
   public CompletionStage<ProcessStatus> stop() {
-    return stop(Origin.API, "stop requested");
+    return command("stop()", () -> stopInternal(Origin.API, "stop requested"));
   }
 
   @Override
   public CompletionStage<ProcessStatus> restart() {
-    return restart(Origin.API, "restart requested");
+    return command("restart()", () -> restartInternal(Origin.API, "restart requested"));
+  }
+
+  /** A public command: refused at once on a removed process or a closed supervisor, else completed on the listener executor. */
+  private CompletionStage<ProcessStatus> command(String what, java.util.function.Supplier<CompletableFuture<ProcessStatus>> body) {
+    IllegalStateException refused = refusal(what);
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    return sup.relay(body.get());
+  }
+
+  private @Nullable IllegalStateException refusal(String what) {
+    if (removal != null) {
+      return new IllegalStateException(what + " refused: process '" + name + "' was removed from supervisor '" + sup.name() + "'");
+    }
+    if (sup.isClosed()) {
+      return sup.closedError(what + " of '" + name + "'");
+    }
+    return null;
+  }
+
+  /** Marks the process removed (under the supervisor's lock); {@code done} completes once it is gone. */
+  void markRemoved(CompletableFuture<Void> done) {
+    removal = done;
+  }
+
+  /** The removal under way, or null. */
+  @Nullable CompletableFuture<Void> removal() {
+    return removal;
+  }
+
+  /** Whether a new run may be spawned: not once the process is removed or the supervisor closing. */
+  private boolean maySpawn() {
+    return removal == null && !sup.isClosed();
   }
 
   @Override
@@ -228,8 +274,16 @@ final class ManagedProcess implements ProcessController {
 
   @Override
   public void setSupervised(boolean on) {
-    supervised = on;
-    log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {}", name, on ? "on" : "off");
+    setSupervised(on, "supervision turned " + (on ? "on" : "off"));
+  }
+
+  @Override
+  public void setSupervised(boolean on, String reason) {
+    java.util.Objects.requireNonNull(reason, "reason");
+    String actor = Thread.currentThread().getName();
+    supervised = on; // at once, for status(); the event is published in order with the process's others
+    log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {} by {}: {}", name, on ? "on" : "off", actor, reason);
+    sup.onLoop(() -> sup.publish(new SupervisorEvent.SupervisionChanged(name, sup.wallNow(), on, Origin.API, actor, reason)));
   }
 
   /** The baseline for CPU percent (see {@link SampleBaseline}); the sampler rejects one of another run. */
@@ -257,32 +311,39 @@ final class ManagedProcess implements ProcessController {
 
   // --- commands (any thread) -------------------------------------------------------------------
 
-  CompletionStage<ProcessStatus> start(Origin origin, String reason) {
+  CompletableFuture<ProcessStatus> startInternal(Origin origin, String reason) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
+    IllegalStateException refused = refusal("start");
+    if (refused != null) {
+      done.completeExceptionally(refused);
+      return done;
+    }
     sup.onLoop(() -> {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.START, origin, reason));
       resetStartLimitIfAsked(origin);
+      heldForStop = false;
       switch (state) {
         case RUNNING -> done.complete(status());
         case STARTING -> startWaiters.add(done);
         default -> startOrQueue(done, origin, reason);
       }
-    });
+    }, () -> done.completeExceptionally(sup.closedError("start of '" + name + "'")));
     return done;
   }
 
-  CompletionStage<ProcessStatus> stop(Origin origin, String reason) {
+  CompletableFuture<ProcessStatus> stopInternal(Origin origin, String reason) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
     sup.onLoop(() -> {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.STOP, origin, reason));
       pendingStart = false;
+      heldForStop = false;
       switch (state) {
         case STOPPED -> done.complete(status());
         case EXITED, CRASHED, FAILED -> {
           transition(ProcessState.STOPPED, origin, reason);
           done.complete(status());
         }
-        case BACKOFF -> {
+        case BACKOFF, WAITING -> {
           cancel(restartTimer);
           restartTimer = null;
           transition(ProcessState.STOPPED, origin, reason);
@@ -299,15 +360,21 @@ final class ManagedProcess implements ProcessController {
           beginStop(origin, reason);
         }
       }
-    });
+    }, () -> done.completeExceptionally(sup.closedError("stop of '" + name + "'")));
     return done;
   }
 
-  CompletionStage<ProcessStatus> restart(Origin origin, String reason) {
+  CompletableFuture<ProcessStatus> restartInternal(Origin origin, String reason) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
+    IllegalStateException refused = refusal("restart");
+    if (refused != null) {
+      done.completeExceptionally(refused);
+      return done;
+    }
     sup.onLoop(() -> {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.RESTART, origin, reason));
       resetStartLimitIfAsked(origin);
+      heldForStop = false;
       if (state == ProcessState.STARTING || state == ProcessState.RUNNING) {
         failStartWaiters("restarted before it was running");
         startWaiters.add(done);
@@ -316,8 +383,23 @@ final class ManagedProcess implements ProcessController {
       } else {
         startOrQueue(done, origin, reason);
       }
-    });
+    }, () -> done.completeExceptionally(sup.closedError("restart of '" + name + "'")));
     return done;
+  }
+
+  /**
+   * A stopAll() or close() is under way and will stop this process in its turn (dependents first):
+   * until then nothing is spawned for it. One waiting in BACKOFF is stopped at once (it has no run to
+   * stop), and a run that ends meanwhile is not restarted. Supervision thread.
+   */
+  void holdForStop(Origin origin, String reason) {
+    heldForStop = true;
+    if (state == ProcessState.BACKOFF || state == ProcessState.WAITING) {
+      cancel(restartTimer);
+      restartTimer = null;
+      transition(ProcessState.STOPPED, origin, reason);
+      failStartWaiters("stopped while waiting to restart");
+    }
   }
 
   /** An explicit start through the API resets the start limit, like {@code systemctl reset-failed}. */
@@ -332,6 +414,8 @@ final class ManagedProcess implements ProcessController {
     startWaiters.add(done);
     if (state == ProcessState.STOPPING) {
       pendingStart = true;
+      pendingOrigin = origin;
+      pendingReason = reason;
       return;
     }
     if (state == ProcessState.BACKOFF) {
@@ -351,6 +435,19 @@ final class ManagedProcess implements ProcessController {
     state = to;
     detail = reason;
     version++;
+    if (!runningWaiters.isEmpty() && (to == ProcessState.RUNNING || to == ProcessState.FAILED || to == ProcessState.STOPPED)) {
+      List<CompletableFuture<Void>> w = new ArrayList<>(runningWaiters);
+      runningWaiters.clear();
+      ProcessOperationException e = to == ProcessState.RUNNING ? null
+          : new ProcessOperationException("process '" + name + "' is " + to + " before it was running again", status());
+      w.forEach(f -> {
+        if (e == null) {
+          f.complete(null);
+        } else {
+          f.completeExceptionally(e);
+        }
+      });
+    }
     sup.publish(new SupervisorEvent.StateChanged(name, sup.wallNow(), from, to, origin, reason));
     if (healthMonitor != null) { // health hook: dependents waiting for HEALTHY learn of a stop or give-up
       healthMonitor.processStateChanged(to);
@@ -358,6 +455,20 @@ final class ManagedProcess implements ProcessController {
   }
 
   private void spawn(Origin origin, String reason, boolean byPolicy) {
+    if (!maySpawn()) { // terminal: a removed process or a closing supervisor never gets a new run
+      failStartWaiters(removal != null ? "process was removed" : "supervisor '" + sup.name() + "' is closed");
+      if (!state.isActive() && state != ProcessState.STOPPED) {
+        cancel(restartTimer);
+        restartTimer = null;
+        transition(ProcessState.STOPPED, Origin.SHUTDOWN, removal != null ? "removed" : "supervisor closed");
+      }
+      return;
+    }
+    String unmet = unmetDependency();
+    if (unmet != null) { // every start honours the dependencies, the policy's restarts included
+      enterWaiting(origin, reason, byPolicy, unmet);
+      return;
+    }
     run++;
     int thisRun = run;
     policyRestart = byPolicy;
@@ -378,11 +489,19 @@ final class ManagedProcess implements ProcessController {
     Path dir = spec.workingDirectory().orElse(null);
     RunningProcess proc;
     try {
-      StartChecks.checkDirectory(dir);
-      Path exe = StartChecks.resolveExecutable(spec.command().get(0), dir, env);
+      Path exe;
+      if (sup.backend.hostStartChecks()) {
+        StartChecks.checkDirectory(dir);
+        exe = StartChecks.resolveExecutable(spec.command().get(0), dir, env);
+      } else { // the backend checks for itself (it spawns elsewhere, or is a fake)
+        exe = Path.of(spec.command().get(0));
+      }
       proc = sup.backend.spawn(new SpawnRequest(name, spec.command(), dir, env, exe, spec.labels()), new Listener(thisRun));
     } catch (StartChecks.Failure | SpawnException e) {
       startFailed(thisRun, wallStart, e.getMessage());
+      return;
+    } catch (java.nio.file.InvalidPathException e) {
+      startFailed(thisRun, wallStart, "binary " + spec.command().get(0) + " is not a valid path");
       return;
     } catch (RuntimeException e) {
       startFailed(thisRun, wallStart, "backend " + sup.backend.name() + " failed: " + e);
@@ -475,9 +594,6 @@ final class ManagedProcess implements ProcessController {
   private void ended(int thisRun, ExitInfo exit) {
     cancel(graceTimer);
     graceTimer = null;
-    if (healthMonitor != null) { // health hook: checks end with the run
-      healthMonitor.runEnded("run " + thisRun + " ended: " + exit.cause());
-    }
     boolean wasStarting = state == ProcessState.STARTING;
     lastExit = exit;
     RunRecord r = runs.pollLast();
@@ -487,6 +603,9 @@ final class ManagedProcess implements ProcessController {
       addRun(r);
     }
     sup.publish(new SupervisorEvent.Exited(name, exit.at(), thisRun, exit));
+    if (healthMonitor != null) { // health hook: checks end with the run; its health change follows the Exited it comes from
+      healthMonitor.runEnded("run " + thisRun + " ended: " + exit.cause());
+    }
     if (policyRestart && wasStarting) {
       Counters k = counters;
       counters = new Counters(k.starts(), k.restarts(), k.restartsSucceeded(), k.restartsFailed() + 1, k.recoverNanos(),
@@ -526,8 +645,24 @@ final class ManagedProcess implements ProcessController {
       failStartWaiters("ended while supervision is off: " + exit);
       return;
     }
+    if (heldForStop || !maySpawn()) {
+      failStartWaiters("ended while being stopped: " + exit);
+      return;
+    }
     RestartPolicy policy = spec.restartPolicy();
     RestartDecision decision = policy.decide(exit, restartHistory, sup.now(), sup.settings.random());
+    if (!(decision instanceof RestartDecision.Stay)) {
+      String unmet = unmetDependency();
+      if (unmet != null) { // its dependency is down (likely why it ended): wait for it, using up no start limit, growing no backoff
+        enterWaiting(Origin.POLICY, "restart after " + exit.cause(), true, unmet);
+        return;
+      }
+    }
+    Group g = group;
+    if (g != null && decision instanceof RestartDecision.Restart && g.childEnded(this, name)) {
+      failStartWaiters("its group " + g.name() + " escalated"); // the group stops it, with the others
+      return;
+    }
     if (decision instanceof RestartDecision.Restart restart) {
       Duration delay = restart.delay();
       int attempt = restart.attempt();
@@ -538,10 +673,16 @@ final class ManagedProcess implements ProcessController {
       sup.publish(new SupervisorEvent.RestartScheduled(name, sup.wallNow(), attempt, delay, exit));
       Runnable restartNow = () -> {
         restartTimer = null;
-        if (state != ProcessState.BACKOFF) {
+        if (state != ProcessState.BACKOFF || heldForStop || !maySpawn()) {
           return;
         }
-        restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), policy.maxRestarts() + 1);
+        String unmet = unmetDependency();
+        if (unmet != null) { // a dependency went down during the backoff: wait, and record no restart
+          enterWaiting(Origin.POLICY, why, true, unmet);
+          return;
+        }
+        int keep = (int) Math.min(Integer.MAX_VALUE, policy.maxRestarts() + 1L); // Integer.MAX_VALUE: no start limit
+        restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), keep);
         spawn(Origin.POLICY, why, true);
       };
       if (delay.isZero() && exit.cause() != ExitCause.START_FAILED) {
@@ -570,7 +711,7 @@ final class ManagedProcess implements ProcessController {
     }
     transition(ProcessState.STOPPING, origin, reason);
     stopRequested = true;
-    killDeadlineNanos = sup.now() + spec.stopTimeout().toNanos();
+    killDeadlineNanos = Durations.saturatedAdd(sup.now(), Durations.saturatedNanos(spec.stopTimeout()));
     if (proc == null) {
       return;
     }
@@ -602,7 +743,7 @@ final class ManagedProcess implements ProcessController {
       if (now >= killDeadlineNanos) {
         killTree("left descendants running past the stop timeout");
       }
-      if (killed && now >= killDeadlineNanos + KILL_GRACE.toNanos()) {
+      if (killed && now >= Durations.saturatedAdd(killDeadlineNanos, KILL_GRACE.toNanos())) {
         log.atError().addKeyValue("process", name).log("Descendants of {} survive SIGKILL; giving up on them", name);
       } else {
         int thisRun = run;
@@ -628,7 +769,13 @@ final class ManagedProcess implements ProcessController {
     waiters.forEach(w -> w.complete(s));
     if (pendingStart) {
       pendingStart = false;
-      spawn(Origin.API, "start after stop", false);
+      Origin o = pendingOrigin;
+      String r = pendingReason;
+      pendingOrigin = Origin.API;
+      pendingReason = "start after stop";
+      spawn(o, r, false); // refuses (and fails the waiters) once removed or closing; waits for dependencies
+    } else {
+      failStartWaiters("stopped before it was running"); // e.g. stopped for its dependency's end (OnExit.STOP)
     }
   }
 
@@ -650,6 +797,98 @@ final class ManagedProcess implements ProcessController {
     healthStop = reason;
     healthStopCause = cause;
     beginStop(Origin.HEALTH_CHECK, reason);
+  }
+
+  /** Completes once the process is RUNNING (at once if it is); fails if it is STOPPED or FAILED first. */
+  CompletableFuture<Void> whenRunning() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      if (state == ProcessState.RUNNING) {
+        f.complete(null);
+      } else {
+        runningWaiters.add(f);
+      }
+    }, () -> f.completeExceptionally(sup.closedError("group restart of '" + name + "'")));
+    return f;
+  }
+
+  // --- dependencies (supervision thread) ------------------------------------------------------
+
+  /** Null when every dependency meets its condition now; else what this process waits for. */
+  private @Nullable String unmetDependency() {
+    for (Dependency d : spec.dependencies()) {
+      ManagedProcess dep = sup.process(d.name());
+      if (dep == null) {
+        continue; // cannot be removed while depended on; gone only at close
+      }
+      ProcessState s = dep.state;
+      if (d.condition() == Dependency.Condition.HEALTHY) {
+        HealthState h = dep.healthMonitor == null ? HealthState.UNKNOWN : dep.healthMonitor.state();
+        if (h != HealthState.HEALTHY || !(s == ProcessState.STARTING || s == ProcessState.RUNNING)) {
+          return "waiting for " + d.name() + " to be HEALTHY (it is " + s + ", health " + h + ")";
+        }
+      } else if (s != ProcessState.RUNNING) {
+        return "waiting for " + d.name() + " to be RUNNING (it is " + s + ")";
+      }
+    }
+    return null;
+  }
+
+  private void enterWaiting(Origin origin, String reason, boolean byPolicy, String unmet) {
+    waitOrigin = origin;
+    waitReason = reason;
+    waitByPolicy = byPolicy;
+    cancel(restartTimer);
+    restartTimer = null;
+    if (state == ProcessState.WAITING) {
+      detail = unmet;
+      version++;
+      return;
+    }
+    log.atInfo().addKeyValue("process", name).log("Process {} {}", name, unmet);
+    transition(ProcessState.WAITING, Origin.DEPENDENCY, unmet);
+  }
+
+  /**
+   * A process this one depends on changed state or health (the event says how). A start waiting for
+   * it goes on once every dependency meets its condition; a running process applies its
+   * {@link Dependency.OnExit} when the dependency's run ended.
+   */
+  void dependencyMoved(SupervisorEvent event) {
+    if (state == ProcessState.WAITING) {
+      if (heldForStop || !maySpawn()) {
+        return;
+      }
+      String unmet = unmetDependency();
+      if (unmet == null) {
+        spawn(waitOrigin, waitReason + "; dependencies ready", waitByPolicy);
+      } else {
+        detail = unmet;
+        version++;
+        if (event instanceof SupervisorEvent.StateChanged sc && (sc.to() == ProcessState.FAILED || sc.to() == ProcessState.STOPPED)) {
+          // a caller waiting for this start learns now; the process itself keeps waiting for the dependency
+          failStartWaiters("dependency " + sc.process() + " is " + sc.to() + ": " + unmet);
+        }
+      }
+      return;
+    }
+    if (!(event instanceof SupervisorEvent.StateChanged sc) || (sc.to() != ProcessState.CRASHED && sc.to() != ProcessState.EXITED)
+        || (state != ProcessState.STARTING && state != ProcessState.RUNNING)) {
+      return;
+    }
+    Dependency d = spec.dependencies().stream().filter(x -> x.name().equals(event.process())).findFirst().orElse(null);
+    if (d == null || d.onExit() == Dependency.OnExit.KEEP) {
+      return;
+    }
+    String why = "dependency " + d.name() + " ended (" + sc.reason() + ")";
+    sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), d.onExit() == Dependency.OnExit.RESTART ? Command.RESTART : Command.STOP,
+        Origin.DEPENDENCY, why + "; onExit " + d.onExit()));
+    if (d.onExit() == Dependency.OnExit.RESTART) {
+      pendingStart = true;
+      pendingOrigin = Origin.DEPENDENCY;
+      pendingReason = "restart with " + d.name();
+    }
+    beginStop(Origin.DEPENDENCY, why);
   }
 
   private void failStartWaiters(String why) {

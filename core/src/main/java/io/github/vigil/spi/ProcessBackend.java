@@ -22,6 +22,19 @@ public interface ProcessBackend extends AutoCloseable {
   RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException;
 
   /**
+   * Whether the supervisor checks the working directory and resolves the program on this machine's
+   * filesystem before each spawn (true by default): the request's {@link SpawnRequest#executable()}
+   * is then an absolute path that existed and was executable, and a missing binary is reported as
+   * "binary /opt/feed not found" without calling the backend. A backend that spawns somewhere else
+   * (a container, a remote host) or a fake one for tests returns false: the request then carries the
+   * program as written ({@code Path.of(command.get(0))}) and the backend reports what is wrong
+   * through a {@link SpawnException}.
+   */
+  default boolean hostStartChecks() {
+    return true;
+  }
+
+  /**
    * This backend's process sampler, if it has one. The default has none; the JDK backend offers
    * {@link JdkProcessSampler}, the Linux backend a {@code /proc} sampler.
    */

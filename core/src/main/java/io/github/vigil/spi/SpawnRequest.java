@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Everything a backend needs to spawn one run. The environment is already resolved; the executable
- * and working directory were already checked by the supervisor.
+ * and working directory were already checked by the supervisor, unless the backend asked it not to
+ * ({@link ProcessBackend#hostStartChecks()}).
  *
  * <p>Immutable and thread-safe.
  *
@@ -19,7 +20,8 @@ import java.util.Optional;
  * @param command program and arguments
  * @param workingDirectory where to start it, or {@code null} for the JVM's
  * @param environment the complete environment of the child
- * @param executable the program resolved against {@code PATH}, as an absolute path
+ * @param executable the program resolved against {@code PATH}, as an absolute path (as written in
+ *     the command when the backend does its own checks)
  * @param labels the spec's labels; a backend may read its own options from them (the Linux backend's
  *     per-process resource limits), and ignores keys it does not know
  */

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** Records events and waits for the ones a test expects. Thread-safe. */
+/**
+ * Records events and waits for the ones a test expects. Thread-safe. Superseded for users by
+ * vigil-test's {@code EventRecorder}; kept for core's own tests, which cannot depend on vigil-test.
+ */
 public final class EventRecorder implements SupervisorListener {
   private final List<SupervisorEvent> events = new ArrayList<>();
 

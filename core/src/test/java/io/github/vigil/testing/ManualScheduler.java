@@ -9,7 +9,8 @@ import java.util.PriorityQueue;
 
 /**
  * A scheduler on a {@link FakeTicker}: tasks run when {@link #advance} moves time past their due
- * time, on the caller's thread, in due order. Thread-safe.
+ * time, on the caller's thread, in due order. Thread-safe. Superseded for users by vigil-test's
+ * {@code VirtualClock}; kept for core's own tests, which cannot depend on vigil-test.
  */
 public final class ManualScheduler implements Scheduler {
   private final FakeTicker ticker;

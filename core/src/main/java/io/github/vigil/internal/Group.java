@@ -1,0 +1,207 @@
+package io.github.vigil.internal;
+
+import io.github.vigil.GroupController;
+import io.github.vigil.GroupSpec;
+import io.github.vigil.GroupState;
+import io.github.vigil.Origin;
+import io.github.vigil.SupervisorEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A supervision group ({@link GroupSpec}): Erlang/OTP's strategies and intensity over processes and
+ * nested groups. Its decisions run on the supervision thread, called from a child's end
+ * ({@link #childEnded}); stops and starts of children are the children's own commands, chained on
+ * their internal futures, so nothing here blocks.
+ */
+final class Group implements GroupController {
+  private static final Logger log = LoggerFactory.getLogger(Group.class);
+
+  private final DefaultSupervisor sup;
+  private final GroupSpec spec;
+  private final List<Object> children; // ManagedProcess or Group, in declared order
+  private @Nullable Group parent; // set once, under the supervisor's lock, before the group is used
+  private final ArrayDeque<Long> restarts = new ArrayDeque<>(); // supervision thread
+  private volatile GroupState state = GroupState.STOPPED;
+
+  Group(DefaultSupervisor sup, GroupSpec spec, List<Object> children) {
+    this.sup = sup;
+    this.spec = spec;
+    this.children = List.copyOf(children);
+  }
+
+  void parent(Group p) {
+    this.parent = p;
+  }
+
+  @Nullable Group parent() {
+    return parent;
+  }
+
+  @Override
+  public String name() {
+    return spec.name();
+  }
+
+  @Override
+  public GroupSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public GroupState state() {
+    return state;
+  }
+
+  @Override
+  public CompletionStage<Void> start() {
+    if (sup.isClosed()) {
+      return CompletableFuture.failedFuture(sup.closedError("start of group '" + name() + "'"));
+    }
+    return sup.relay(startInOrder(Origin.API, "group " + name() + " started"));
+  }
+
+  @Override
+  public CompletionStage<Void> stop() {
+    if (sup.isClosed()) {
+      return CompletableFuture.failedFuture(sup.closedError("stop of group '" + name() + "'"));
+    }
+    return sup.relay(stopInOrder(Origin.API, "group " + name() + " stopped", GroupState.STOPPED));
+  }
+
+  /** Starts the children in declared order, each once the one before is running; a fresh intensity count. */
+  CompletableFuture<Void> startInOrder(Origin origin, String reason) {
+    CompletableFuture<Void> begun = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      state = GroupState.RUNNING;
+      restarts.clear();
+      begun.complete(null);
+    }, () -> begun.completeExceptionally(sup.closedError("start of group '" + name() + "'")));
+    CompletableFuture<Void> f = begun;
+    for (Object c : children) {
+      f = f.thenCompose(v -> startChild(c, origin, reason));
+    }
+    return f;
+  }
+
+  /** Stops the children in reverse order (each after the one after it), then takes {@code end}. */
+  CompletableFuture<Void> stopInOrder(Origin origin, String reason, GroupState end) {
+    CompletableFuture<Void> begun = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      state = end;
+      begun.complete(null);
+    }, () -> begun.complete(null));
+    return stopAll(reverse(children), origin, reason, begun);
+  }
+
+  private CompletableFuture<Void> stopAll(List<Object> inOrder, Origin origin, String reason, CompletableFuture<Void> after) {
+    CompletableFuture<Void> f = after;
+    for (Object c : inOrder) {
+      f = f.handle((v, e) -> null).thenCompose(v -> stopChild(c, origin, reason));
+    }
+    return f.handle((v, e) -> null);
+  }
+
+  private CompletableFuture<Void> startChild(Object c, Origin origin, String reason) {
+    if (c instanceof ManagedProcess p) {
+      return p.startInternal(origin, reason).thenApply(s -> null);
+    }
+    return ((Group) c).startInOrder(origin, reason);
+  }
+
+  private CompletableFuture<Void> stopChild(Object c, Origin origin, String reason) {
+    if (c instanceof ManagedProcess p) {
+      return p.stopInternal(origin, reason).thenApply(s -> null);
+    }
+    return ((Group) c).stopInOrder(origin, reason, GroupState.STOPPED);
+  }
+
+  private static String nameOf(Object c) {
+    return c instanceof ManagedProcess p ? p.name() : ((Group) c).name();
+  }
+
+  private static List<Object> reverse(List<Object> l) {
+    List<Object> r = new ArrayList<>(l);
+    java.util.Collections.reverse(r);
+    return r;
+  }
+
+  /**
+   * A child ended and is to be restarted ({@code label} names it, for a nested group down to the
+   * process: {@code "inner/feed"}). Counts the restart against the intensity; past it, escalates and
+   * returns true (the group now stops the child: the caller must not restart it). Else applies the
+   * strategy to the siblings and returns false: a process child restarts by its own policy, a group
+   * child is restarted here. Supervision thread.
+   */
+  boolean childEnded(Object child, String label) {
+    if (state != GroupState.RUNNING) {
+      return false; // a group not started leaves its children to their own policies
+    }
+    long now = sup.now();
+    long period = Durations.saturatedNanos(spec.period());
+    restarts.addLast(now);
+    while (!restarts.isEmpty() && Durations.saturatedSub(now, restarts.peekFirst()) >= period) {
+      restarts.pollFirst();
+    }
+    if (restarts.size() > spec.intensity()) {
+      escalate(label);
+      return true;
+    }
+    int at = children.indexOf(child);
+    List<Object> affected = switch (spec.strategy()) {
+      case ONE_FOR_ONE -> List.of();
+      case ONE_FOR_ALL -> children.stream().filter(c -> c != child).toList();
+      case REST_FOR_ONE -> children.subList(at + 1, children.size());
+    };
+    List<String> names = affected.stream().map(Group::nameOf).toList();
+    log.atWarn().addKeyValue("process", name()).log("Group {} ({}): {} ended; restart {} of {} within {}{}", name(), spec.strategy(),
+        label, restarts.size(), spec.intensity(), spec.period(), names.isEmpty() ? "" : "; restarting " + names + " after it");
+    sup.publish(new SupervisorEvent.GroupRestart(name(), sup.wallNow(), nameOf(child), spec.strategy(), names, restarts.size()));
+    String why = "group " + name() + " (" + spec.strategy() + "): " + nameOf(child) + " ended";
+    CompletableFuture<Void> siblingsStopped = stopAll(reverse(affected), Origin.POLICY, why, CompletableFuture.completedFuture(null));
+    CompletableFuture<Void> childBack;
+    if (child instanceof Group g) {
+      childBack = siblingsStopped.thenCompose(v -> g.startInOrder(Origin.POLICY, why));
+    } else {
+      CompletableFuture<Void> running = ((ManagedProcess) child).whenRunning(); // after its policy's backoff
+      childBack = siblingsStopped.thenCompose(v -> running);
+    }
+    CompletableFuture<Void> f = childBack;
+    for (Object c : affected) { // declared order
+      f = f.thenCompose(v -> state == GroupState.RUNNING ? startChild(c, Origin.POLICY, why) : CompletableFuture.completedFuture(null));
+    }
+    f.whenComplete((v, e) -> {
+      if (e != null) {
+        log.atInfo().addKeyValue("process", name()).log("Group {}: restart after {} did not complete: {}", name(), label, e.toString());
+      }
+    });
+    return false;
+  }
+
+  /** Past the intensity: stop every child (reverse order), then end: the parent restarts this group, or it is FAILED. */
+  private void escalate(String label) {
+    Group p = parent;
+    String reason = "intensity exceeded: " + restarts.size() + " restarts within " + spec.period() + " (at most " + spec.intensity()
+        + "); the failures of " + label + " escalated";
+    log.atError().addKeyValue("process", name()).log("Group {}: {}{}", name(), reason, p == null ? "; FAILED" : "; to group " + p.name());
+    restarts.clear();
+    sup.publish(new SupervisorEvent.GroupFailed(name(), sup.wallNow(), label, reason, p == null ? null : p.name()));
+    stopInOrder(Origin.POLICY, "group " + name() + " escalated: " + reason, p == null ? GroupState.FAILED : GroupState.ESCALATED)
+        .whenComplete((v, e) -> {
+          if (p != null) {
+            sup.onLoop(() -> p.childEnded(this, name() + "/" + label));
+          }
+        });
+  }
+
+  @Override
+  public String toString() {
+    return "GroupController{" + name() + ", " + spec.strategy() + ", " + state + "}";
+  }
+}

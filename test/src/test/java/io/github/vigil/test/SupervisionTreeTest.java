@@ -1,0 +1,196 @@
+package io.github.vigil.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.Backoff;
+import io.github.vigil.GroupController;
+import io.github.vigil.GroupSpec;
+import io.github.vigil.GroupState;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Signal;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Supervision trees on the fake backend: OTP's strategies, intensity, escalation, declared order. */
+@Timeout(60)
+class SupervisionTreeTest {
+
+  private static void register(Supervisor sup, String... names) {
+    for (String n : names) {
+      sup.register(ProcessSpec.builder(n).command(n).startupGrace(Duration.ZERO)
+          .restartPolicy(RestartPolicy.always().withBackoff(Backoff.fixed(Duration.ofSeconds(1))).withStartLimit(1000, Duration.ofHours(1)))
+          .build());
+    }
+  }
+
+  private static ProcessState state(Supervisor sup, String name) {
+    return sup.controller(name).orElseThrow().status().state();
+  }
+
+  @Test
+  void startsInDeclaredOrderAndStopsInReverse() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      register(sup, "c", "a", "b");
+      GroupController g = sup.registerGroup(GroupSpec.builder("desk").children("a", "b", "c").build());
+      g.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(kit.backend().spawnOrder()).containsExactly("a", "b", "c");
+      assertThat(g.state()).isEqualTo(GroupState.RUNNING);
+      g.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      kit.awaitIdle();
+      List<String> stops = kit.events().of(SupervisorEvent.StateChanged.class).stream().filter(s -> s.to() == ProcessState.STOPPED)
+          .map(SupervisorEvent::process).toList();
+      assertThat(stops).containsExactly("c", "b", "a");
+      assertThat(g.state()).isEqualTo(GroupState.STOPPED);
+    }
+  }
+
+  @Test
+  void oneForOneRestartsOnlyTheChildThatEnded() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      register(sup, "a", "b", "c");
+      sup.registerGroup(GroupSpec.builder("g").children("a", "b", "c").build()).start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      kit.backend().last("b").exit(1);
+      kit.advance(Duration.ofSeconds(1));
+      assertThat(kit.backend().runs("a")).hasSize(1);
+      assertThat(kit.backend().runs("b")).hasSize(2);
+      assertThat(kit.backend().runs("c")).hasSize(1);
+      assertThat(kit.events().of(SupervisorEvent.GroupRestart.class)).singleElement()
+          .satisfies(r -> assertThat(r.restarted()).isEmpty());
+    }
+  }
+
+  /** The trading desk's tree: a quote feed with order gateways under REST_FOR_ONE. */
+  @Test
+  void restForOneRestartsTheChildAndThoseAfterItInOrder() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      register(sup, "quote-feed", "gateway-001", "gateway-002", "audit");
+      sup.registerGroup(GroupSpec.builder("desk").strategy(GroupSpec.Strategy.REST_FOR_ONE)
+          .children("audit", "quote-feed", "gateway-001", "gateway-002").build()).start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      kit.backend().last("quote-feed").kill(Signal.SIGKILL);
+      kit.awaitIdle();
+      // the later children are stopped, last first
+      assertThat(state(sup, "gateway-001")).isEqualTo(ProcessState.STOPPED);
+      assertThat(state(sup, "gateway-002")).isEqualTo(ProcessState.STOPPED);
+      assertThat(state(sup, "audit")).isEqualTo(ProcessState.RUNNING);
+      List<String> stops = kit.events().of(SupervisorEvent.StateChanged.class).stream().filter(s -> s.to() == ProcessState.STOPPED)
+          .map(SupervisorEvent::process).toList();
+      assertThat(stops).containsExactly("gateway-002", "gateway-001");
+      kit.advance(Duration.ofSeconds(1)); // the feed's backoff
+      assertThat(kit.backend().spawnOrder()).containsExactly("audit", "quote-feed", "gateway-001", "gateway-002",
+          "quote-feed", "gateway-001", "gateway-002");
+      assertThat(kit.backend().runs("audit")).hasSize(1);
+      for (String n : List.of("audit", "quote-feed", "gateway-001", "gateway-002")) {
+        assertThat(state(sup, n)).as(n).isEqualTo(ProcessState.RUNNING);
+      }
+      assertThat(kit.events().of(SupervisorEvent.GroupRestart.class)).singleElement().satisfies(r -> {
+        assertThat(r.child()).isEqualTo("quote-feed");
+        assertThat(r.restarted()).containsExactly("gateway-001", "gateway-002");
+      });
+    }
+  }
+
+  @Test
+  void oneForAllRestartsEveryChild() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      register(sup, "a", "b", "c");
+      sup.registerGroup(GroupSpec.builder("g").strategy(GroupSpec.Strategy.ONE_FOR_ALL).children("a", "b", "c").build())
+          .start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      kit.backend().last("b").exit(1);
+      kit.awaitIdle();
+      assertThat(state(sup, "a")).isEqualTo(ProcessState.STOPPED);
+      assertThat(state(sup, "c")).isEqualTo(ProcessState.STOPPED);
+      kit.advance(Duration.ofSeconds(1));
+      assertThat(kit.backend().spawnOrder()).containsExactly("a", "b", "c", "b", "a", "c");
+      for (String n : List.of("a", "b", "c")) {
+        assertThat(state(sup, n)).as(n).isEqualTo(ProcessState.RUNNING);
+      }
+    }
+  }
+
+  @Test
+  void pastItsIntensityATopGroupStopsEverythingAndFailsNamingTheChild() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      register(sup, "feed", "gw");
+      GroupController g = sup.registerGroup(GroupSpec.builder("desk").strategy(GroupSpec.Strategy.REST_FOR_ONE)
+          .intensity(2, Duration.ofMinutes(1)).children("feed", "gw").build());
+      g.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      for (int i = 0; i < 2; i++) {
+        kit.backend().last("feed").exit(1);
+        kit.advance(Duration.ofSeconds(1));
+        assertThat(g.state()).isEqualTo(GroupState.RUNNING);
+      }
+      kit.backend().last("feed").exit(1); // the third restart within a minute
+      kit.awaitIdle();
+      assertThat(g.state()).isEqualTo(GroupState.FAILED);
+      assertThat(state(sup, "feed")).isEqualTo(ProcessState.STOPPED);
+      assertThat(state(sup, "gw")).isEqualTo(ProcessState.STOPPED);
+      assertThat(kit.events().of(SupervisorEvent.GroupFailed.class)).singleElement().satisfies(f -> {
+        assertThat(f.process()).isEqualTo("desk");
+        assertThat(f.child()).isEqualTo("feed");
+        assertThat(f.toParent()).isNull();
+        assertThat(f.reason()).contains("3 restarts within PT1M (at most 2)");
+      });
+      kit.advance(Duration.ofMinutes(5));
+      assertThat(kit.backend().alive()).isEmpty(); // nothing restarts a failed group's children
+      // restarts spread wider than the period do not add up
+      g.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      for (int i = 0; i < 5; i++) {
+        kit.backend().last("feed").exit(1);
+        kit.advance(Duration.ofSeconds(31));
+      }
+      assertThat(g.state()).isEqualTo(GroupState.RUNNING);
+    }
+  }
+
+  @Test
+  void aNestedGroupEscalatesToItsParentWhichRestartsIt() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      register(sup, "feed", "gw", "audit");
+      sup.registerGroup(GroupSpec.builder("trading").strategy(GroupSpec.Strategy.REST_FOR_ONE).intensity(1, Duration.ofMinutes(1))
+          .children("feed", "gw").build());
+      GroupController top = sup.registerGroup(GroupSpec.builder("desk").intensity(1, Duration.ofMinutes(10))
+          .children("audit", "trading").build());
+      top.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(kit.backend().spawnOrder()).containsExactly("audit", "feed", "gw");
+      kit.backend().last("feed").exit(1);
+      kit.advance(Duration.ofSeconds(1));
+      kit.backend().last("feed").exit(1); // the inner group's second restart in a minute: it escalates
+      kit.awaitIdle();
+      assertThat(kit.events().of(SupervisorEvent.GroupFailed.class)).singleElement().satisfies(f -> {
+        assertThat(f.process()).isEqualTo("trading");
+        assertThat(f.toParent()).isEqualTo("desk");
+        assertThat(f.child()).isEqualTo("feed");
+      });
+      // the parent restarted the whole inner group, in declared order, with a fresh count
+      assertThat(sup.group("trading").orElseThrow().state()).isEqualTo(GroupState.RUNNING);
+      assertThat(state(sup, "feed")).isEqualTo(ProcessState.RUNNING);
+      assertThat(state(sup, "gw")).isEqualTo(ProcessState.RUNNING);
+      assertThat(kit.backend().runs("audit")).hasSize(1);
+      assertThat(kit.events().of(SupervisorEvent.GroupRestart.class, "desk")).singleElement()
+          .satisfies(r -> assertThat(r.child()).isEqualTo("trading"));
+
+      // once more: the inner group escalates again, the top one is past its intensity too, and FAILS
+      kit.backend().last("feed").exit(1);
+      kit.advance(Duration.ofSeconds(1));
+      kit.backend().last("feed").exit(1);
+      kit.awaitIdle();
+      assertThat(top.state()).isEqualTo(GroupState.FAILED);
+      assertThat(kit.events().of(SupervisorEvent.GroupFailed.class, "desk")).singleElement()
+          .satisfies(f -> assertThat(f.child()).isEqualTo("trading/feed"));
+      assertThat(kit.backend().alive()).isEmpty();
+    }
+  }
+}
