@@ -105,6 +105,11 @@ public class VigilAutoConfiguration {
         throw factory.invalidAttachment(a.name(), "a supervised process has the same name; names are shared by processes and attachments");
       }
     }
+    Set<String> known = new LinkedHashSet<>(names);
+    attachments.forEach(a -> known.add(a.name()));
+    supervisor.controllers().forEach(c -> known.add(c.name()));
+    supervisor.attachedProcesses().forEach(a -> known.add(a.name()));
+    factory.checkCriticalNames(properties, known);
     VigilProperties.Lifecycle lifecycle = properties.getLifecycle();
     try {
       return new VigilLifecycle(supervisor, specs, attachments, lifecycle.getPhase(), lifecycle.getStartTimeout());
