@@ -63,6 +63,7 @@ final class HealthMonitor {
     final HealthCheck check;
     final AtomicBoolean customBusy = new AtomicBoolean();
     final ArrayDeque<CheckResult> recent = new ArrayDeque<>();
+    final List<Runnable> onResult = new ArrayList<>(); // checkNow() callers waiting for the next result
     @Nullable CheckTracker tracker;
     HealthExecutor.@Nullable Attempt inFlight;
     long attemptStartNanos;
@@ -151,6 +152,58 @@ final class HealthMonitor {
       }
     });
     return f;
+  }
+
+  /**
+   * Runs every check but systemd-notify ones now (see {@code ProcessController.checkNow()}) and
+   * completes with the report once each has a result, or the run ended. Any thread.
+   */
+  CompletableFuture<HealthReport> checkNow() {
+    CompletableFuture<HealthReport> done = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      if (!active) {
+        done.complete(report);
+        return;
+      }
+      int gen = generation;
+      List<Slot> started = new ArrayList<>();
+      for (Slot s : slots) {
+        if (s.isNotify()) {
+          continue;
+        }
+        if (s.inFlight == null) {
+          cancel(s.next); // fire() schedules the next attempt a full interval from now
+          s.next = null;
+          fire(s, gen);
+        }
+        if (s.inFlight != null) {
+          started.add(s);
+        }
+      }
+      if (started.isEmpty()) {
+        done.complete(report);
+        return;
+      }
+      int[] remaining = {started.size()};
+      for (Slot s : started) {
+        s.onResult.add(() -> {
+          if (--remaining[0] == 0) {
+            done.complete(report);
+          }
+        });
+      }
+      log.atInfo().addKeyValue("process", name).log("Process {}: {} health check(s) run on request", name, started.size());
+    });
+    return done;
+  }
+
+  /** Tells the checkNow() callers waiting on {@code s} that its attempt is over. */
+  private static void resultArrived(Slot s) {
+    if (!s.onResult.isEmpty()) {
+      List<Runnable> waiting = new ArrayList<>(s.onResult);
+      s.onResult.clear();
+      waiting.forEach(Runnable::run);
+    }
   }
 
   // --- hooks from ManagedProcess (supervision thread) --------------------------------------------
@@ -344,6 +397,7 @@ final class HealthMonitor {
       if (a != null) {
         a.abandon();
       }
+      resultArrived(s); // the run is over: no result will come
     }
     for (RuleSlot r : rules) {
       cancel(r.next);
@@ -392,6 +446,14 @@ final class HealthMonitor {
   }
 
   private void record(Slot s, CheckResult.Status status, String message, int gen) {
+    try {
+      recordResult(s, status, message, gen);
+    } finally {
+      resultArrived(s);
+    }
+  }
+
+  private void recordResult(Slot s, CheckResult.Status status, String message, int gen) {
     s.inFlight = null;
     CheckTracker t = s.tracker;
     if (t == null) {

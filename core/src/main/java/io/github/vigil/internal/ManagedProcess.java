@@ -194,6 +194,11 @@ final class ManagedProcess implements ProcessController {
     return healthMonitor == null ? HealthReport.NONE : healthMonitor.report();
   }
 
+  @Override
+  public java.util.concurrent.CompletionStage<HealthReport> checkNow() {
+    return healthMonitor == null ? CompletableFuture.completedFuture(HealthReport.NONE) : healthMonitor.checkNow();
+  }
+
   /** Completes once the process is {@code HEALTHY}; fails if it is stopped or gives up first. */
   CompletableFuture<?> awaitHealthy() {
     if (healthMonitor == null) {

@@ -238,6 +238,31 @@ public class VigilProperties {
     /** Most recent runs listed per process. */
     private int historySize = 10;
 
+    /**
+     * Most lines of each output stream (stderr, stdout) shown per process, from what the process keeps
+     * in memory (output.tail-lines); 0 shows none. Output may hold secrets: expose the endpoint with care.
+     */
+    private int outputLines = 20;
+
+    /** Longest output line shown, in characters; longer lines are cut. */
+    private int outputLineLength = 500;
+
+    public int getOutputLines() {
+      return outputLines;
+    }
+
+    public void setOutputLines(int outputLines) {
+      this.outputLines = outputLines;
+    }
+
+    public int getOutputLineLength() {
+      return outputLineLength;
+    }
+
+    public void setOutputLineLength(int outputLineLength) {
+      this.outputLineLength = outputLineLength;
+    }
+
     public Duration getCommandTimeout() {
       return commandTimeout;
     }
