@@ -224,7 +224,17 @@ public final class HealthCheck {
     return new Builder(Kind.EXEC, "exec:" + command.get(0)).command(command);
   }
 
-  /** A check that passes when a TCP connection to {@code host:port} opens within the timeout. */
+  /**
+   * A check that passes when a TCP connection to {@code host:port} opens within the timeout.
+   *
+   * <p><b>Whose port it is.</b> When the backend can tell who holds a socket
+   * ({@link io.github.vigil.spi.ProcessBackend#listeningSockets()}: the Linux backend, from
+   * {@code /proc}) and {@code host} is this machine's, the listening socket must also be held by the
+   * run's process or one of its descendants; otherwise the check fails naming the holder's pid and
+   * command line ({@code port 19500 on 127.0.0.1 is held by pid 23901 (python3 -m http.server 19500),
+   * not by comm-link (pid 4242) or its descendants}), as the supervised process probably failed to
+   * bind it. The JDK backend cannot tell: there, any listener passes.
+   */
   public static Builder tcp(String host, int port) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("tcp health check host must not be blank: '" + host + "'");
@@ -240,7 +250,8 @@ public final class HealthCheck {
 
   /**
    * A check that sends a GET to {@code url} ({@code http} or {@code https}) and passes on a status
-   * from 200 to 399 unless told otherwise.
+   * from 200 to 399 unless told otherwise. Like {@link #tcp}, a URL on this machine must be served
+   * from a socket the process tree holds, where the backend can tell.
    *
    * @throws IllegalArgumentException naming the URL when it is not an absolute http(s) URL
    */

@@ -180,7 +180,7 @@ public final class DefaultSupervisor implements Supervisor {
   HealthExecutor healthExecutor() {
     synchronized (healthLock) {
       if (healthExecutor == null) {
-        healthExecutor = new HealthExecutor(settings.name());
+        healthExecutor = new HealthExecutor(settings.name(), backend.listeningSockets().orElse(null));
       }
       return healthExecutor;
     }

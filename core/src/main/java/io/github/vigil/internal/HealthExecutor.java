@@ -64,8 +64,18 @@ final class HealthExecutor implements AutoCloseable {
   private @Nullable AsynchronousChannelGroup tcpGroup;
   private @Nullable HttpClient httpClient;
   private volatile boolean closed;
+  private final io.github.vigil.spi.@Nullable ListeningSockets sockets;
 
   HealthExecutor(String supervisorName) {
+    this(supervisorName, null);
+  }
+
+  /**
+   * @param sockets who holds listening sockets, from the backend; null when it cannot tell, and then a
+   *     TCP or HTTP check accepts any listener on its port
+   */
+  HealthExecutor(String supervisorName, io.github.vigil.spi.@Nullable ListeningSockets sockets) {
+    this.sockets = sockets;
     this.threadPrefix = "vigil-" + supervisorName + "-health";
     this.pool = fixed(POOL_THREADS, threadPrefix + "-");
     this.customPool = fixed(CUSTOM_THREADS, threadPrefix + "-custom-");
@@ -130,9 +140,9 @@ final class HealthExecutor implements AutoCloseable {
       if (probe instanceof Probe.Exec exec) {
         return exec(exec, process, pid);
       } else if (probe instanceof Probe.Tcp tcp) {
-        return tcp(tcp);
+        return tcp(tcp, process, pid);
       } else if (probe instanceof Probe.Http http) {
-        return http(http, timeout);
+        return http(http, timeout, process, pid);
       } else if (probe instanceof Probe.ProcessAlive) {
         boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         return done(alive ? Result.pass("pid " + pid + " alive") : Result.fail("pid " + pid + " not alive"));
@@ -269,7 +279,16 @@ final class HealthExecutor implements AutoCloseable {
     }
   }
 
-  private Attempt tcp(Probe.Tcp probe) {
+  /**
+   * {@code passed} when the listener at {@code address}:{@code port} is the process tree's, or when
+   * that cannot be told; otherwise a failure naming the holder. On a pool thread (reads /proc).
+   */
+  private Result owned(Result passed, String process, long pid, java.net.InetAddress address, int port) {
+    io.github.vigil.spi.ListeningSockets s = sockets;
+    return s == null ? passed : PortOwnership.verify(s, process, pid, address, port, passed);
+  }
+
+  private Attempt tcp(Probe.Tcp probe, String process, long pid) {
     CompletableFuture<Result> result = new CompletableFuture<>();
     AtomicBoolean abandoned = new AtomicBoolean();
     AtomicReference<@Nullable AsynchronousSocketChannel> channel = new AtomicReference<>();
@@ -294,7 +313,16 @@ final class HealthExecutor implements AutoCloseable {
           @Override
           public void completed(Void v, Void a) {
             closeQuietly(ch);
-            result.complete(Result.pass("connected to " + target));
+            Result connected = Result.pass("connected to " + target);
+            if (sockets == null) {
+              result.complete(connected);
+              return;
+            }
+            try {
+              pool.execute(() -> result.complete(owned(connected, process, pid, address.getAddress(), probe.port())));
+            } catch (RejectedExecutionException e) {
+              result.complete(Result.fail("supervisor closing"));
+            }
           }
 
           @Override
@@ -344,7 +372,7 @@ final class HealthExecutor implements AutoCloseable {
     }
   }
 
-  private Attempt http(Probe.Http probe, Duration timeout) {
+  private Attempt http(Probe.Http probe, Duration timeout, String process, long pid) {
     CompletableFuture<Result> result = new CompletableFuture<>();
     AtomicBoolean abandoned = new AtomicBoolean();
     AtomicReference<@Nullable CompletableFuture<?>> exchange = new AtomicReference<>();
@@ -376,8 +404,10 @@ final class HealthExecutor implements AutoCloseable {
             result.complete(Result.fail("HTTP " + status + ", expected " + probe.minStatus() + " to " + probe.maxStatus()));
           } else if (wantBody && !response.body().contains(probe.bodyContains())) {
             result.complete(Result.fail("HTTP " + status + " but the body lacks '" + probe.bodyContains() + "'"));
-          } else {
+          } else if (sockets == null) {
             result.complete(Result.pass("HTTP " + status));
+          } else {
+            result.complete(httpOwned(Result.pass("HTTP " + status), probe, process, pid));
           }
         });
       } catch (RuntimeException e) {
@@ -391,6 +421,28 @@ final class HealthExecutor implements AutoCloseable {
         f.cancel(true);
       }
     });
+  }
+
+  /** {@link #owned} for the host and port of an HTTP check's URL; runs on a pool thread (the client's executor). */
+  private Result httpOwned(Result passed, Probe.Http probe, String process, long pid) {
+    java.net.URI uri = probe.uri();
+    int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    Result failure = null;
+    try {
+      // the client connected to one of the host's addresses: the check passes if the tree holds any of them
+      for (java.net.InetAddress a : java.net.InetAddress.getAllByName(uri.getHost())) {
+        Result r = owned(passed, process, pid, a, port);
+        if (r.passed() && r != passed) {
+          return r; // verified: held by the tree
+        }
+        if (!r.passed() && failure == null) {
+          failure = r;
+        }
+      }
+    } catch (java.net.UnknownHostException e) {
+      return passed; // it answered, so it resolved a moment ago
+    }
+    return failure != null ? failure : passed;
   }
 
   /** Keeps the first {@link HealthCheck#MAX_BODY_CHARS} characters of a body and drains the rest. */
