@@ -101,6 +101,9 @@ final class HealthMonitor {
     boolean unavailableSaid;
     int above;
     long violations;
+    HealthReport.Rule.State state = HealthReport.Rule.State.UNKNOWN;
+    long breachedAtNanos; // while BREACHED: when, on the ticker
+    java.time.@Nullable Instant breachedAt;
     Scheduler.@Nullable Cancellable next;
 
     RuleSlot(ResourceRule rule) {
@@ -225,6 +228,9 @@ final class HealthMonitor {
     for (RuleSlot r : rules) {
       r.previous = null;
       r.above = 0;
+      if (r.state != HealthReport.Rule.State.BREACHED) {
+        r.state = HealthReport.Rule.State.UNKNOWN; // a breach stays until a sample of this run is within the limit
+      }
       r.reading = false;
       r.next = sup.schedule(r.rule.interval(), () -> sample(r, gen));
     }
@@ -540,7 +546,7 @@ final class HealthMonitor {
     List<HealthReport.Rule> ruleReports = new ArrayList<>(rules.size());
     for (RuleSlot r : rules) {
       ruleReports.add(new HealthReport.Rule(r.rule.name(), r.rule.metric(), r.rule.limit(), r.above, r.violations,
-          List.copyOf(r.recent)));
+          List.copyOf(r.recent), r.state, r.breachedAt));
     }
     return new HealthReport(state, checks, ruleReports);
   }
@@ -602,11 +608,20 @@ final class HealthMonitor {
     double value = sample.get(field);
     boolean over = value > rule.limit();
     r.above = over ? r.above + 1 : 0;
+    if (!over && r.state == HealthReport.Rule.State.BREACHED) {
+      recovered(r, value);
+    }
+    if (r.state != HealthReport.Rule.State.BREACHED) {
+      r.state = over ? HealthReport.Rule.State.ABOVE : HealthReport.Rule.State.WITHIN;
+    }
     String seen = rule.metric().label() + " " + rule.metric().format(value) + (over ? " above" : " within") + " the limit of "
         + rule.metric().format(rule.limit());
     recordRule(r, over ? CheckResult.Status.FAILED : CheckResult.Status.PASSED, seen, took, true);
     if (over && r.above == rule.samples()) {
       r.violations++;
+      r.state = HealthReport.Rule.State.BREACHED;
+      r.breachedAtNanos = sup.now();
+      r.breachedAt = sup.wallNow();
       String why = "resource rule '" + rule.name() + "' broken: " + seen + " for " + rule.samples() + " sample(s) in a row";
       log.atWarn().addKeyValue("process", name).addKeyValue("rule", rule.name()).log("Process {}: {}", name, why);
       report = buildReport();
@@ -618,7 +633,23 @@ final class HealthMonitor {
     }
   }
 
+  /** The first sample within the limit after a breach: the rule has recovered. */
+  private void recovered(RuleSlot r, double value) {
+    ResourceRule rule = r.rule;
+    Duration breachedFor = Duration.ofNanos(Math.max(0, sup.now() - r.breachedAtNanos));
+    r.state = HealthReport.Rule.State.WITHIN;
+    r.breachedAt = null;
+    String why = "resource rule '" + rule.name() + "' back within its limit after " + io.github.vigil.HumanFormat.duration(breachedFor)
+        + ": " + rule.metric().label() + " " + rule.metric().format(value) + " within " + rule.metric().format(rule.limit());
+    log.atInfo().addKeyValue("process", name).addKeyValue("rule", rule.name()).log("Process {}: {}", name, why);
+    sup.publish(new SupervisorEvent.ResourceLimitRecovered(name, sup.wallNow(), rule.name(), rule.metric(), value, rule.limit(),
+        breachedFor, why));
+  }
+
   private void recordRule(RuleSlot r, CheckResult.Status status, String message, Duration took, boolean counted) {
+    if (!counted && r.state != HealthReport.Rule.State.BREACHED) {
+      r.state = HealthReport.Rule.State.UNKNOWN; // not read: nothing known
+    }
     r.recent.addLast(new CheckResult(status, message, took, sup.wallNow(), counted));
     while (r.recent.size() > HealthReport.Check.RECENT_LIMIT) {
       r.recent.removeFirst();

@@ -285,6 +285,7 @@ public class VigilEndpoint {
             ch.consecutiveFailures(), ch.consecutivePasses(), ch.attempts(), ch.failures(),
             ch.last().map(VigilEndpoint::describe).orElse(null))).toList(),
         report.rules().stream().map(r -> new RuleDescriptor(r.name(), r.metric().name(), r.limit(), r.metric().format(r.limit()),
+            r.state().name(), r.breachedAt() != null ? r.breachedAt().toString() : null,
             r.consecutiveAbove(), r.violations(), r.last().map(VigilEndpoint::describe).orElse(null))).toList());
   }
 
@@ -434,12 +435,15 @@ public class VigilEndpoint {
    * @param metric RESIDENT_MEMORY, CPU_PERCENT or FD_RATIO
    * @param limit its limit in the metric's unit (bytes, percent, ratio)
    * @param limitText the limit as a person reads it, e.g. {@code 512.0 MiB}
+   * @param state UNKNOWN (not read yet, or not readable), WITHIN, ABOVE (fewer samples in a row than
+   *     break it) or BREACHED (broken, and not back within the limit yet)
+   * @param breachedAt when it was broken, while BREACHED
    * @param consecutiveAbove samples in a row above the limit in the current run
    * @param violations times it was broken since the process was registered
    * @param last its latest result
    */
-  public record RuleDescriptor(String name, String metric, double limit, String limitText, int consecutiveAbove, long violations,
-      @Nullable ResultDescriptor last) {}
+  public record RuleDescriptor(String name, String metric, double limit, String limitText, String state, @Nullable String breachedAt,
+      int consecutiveAbove, long violations, @Nullable ResultDescriptor last) {}
 
   /**
    * The result of one attempt of a check, or one sample of a rule.
