@@ -364,10 +364,10 @@ public final class HealthCheck {
 
   @Override
   public String toString() {
-    return "HealthCheck{" + name + ", " + role + ", " + action + ", every " + interval + ", timeout " + timeout
+    return "HealthCheck{" + name + ", " + role + ", " + action + ", every " + HumanFormat.duration(interval) + ", timeout " + HumanFormat.duration(timeout)
         + ", failures " + failureThreshold + ", successes " + successThreshold
-        + (startPeriod.isZero() ? "" : ", start period " + startPeriod)
-        + (initialDelay.isZero() ? "" : ", initial delay " + initialDelay) + "}";
+        + (startPeriod.isZero() ? "" : ", start period " + HumanFormat.duration(startPeriod))
+        + (initialDelay.isZero() ? "" : ", initial delay " + HumanFormat.duration(initialDelay)) + "}";
   }
 
   private enum Kind {

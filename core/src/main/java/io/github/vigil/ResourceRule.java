@@ -184,6 +184,6 @@ public final class ResourceRule {
   @Override
   public String toString() {
     return "ResourceRule{" + name + ": " + metric.label() + " above " + metric.format(limit) + " for " + samples
-        + " sample(s) every " + interval + ", " + action + "}";
+        + " sample(s) every " + HumanFormat.duration(interval) + ", " + action + "}";
   }
 }

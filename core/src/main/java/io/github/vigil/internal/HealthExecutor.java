@@ -395,7 +395,7 @@ final class HealthExecutor implements AutoCloseable {
         f.whenComplete((response, e) -> {
           if (e != null) {
             Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            result.complete(Result.fail(t instanceof HttpTimeoutException ? "no response within " + timeout.multipliedBy(2) : "GET " + probe.uri()
+            result.complete(Result.fail(t instanceof HttpTimeoutException ? "no response within " + io.github.vigil.HumanFormat.duration(timeout.multipliedBy(2)) : "GET " + probe.uri()
                 + " failed: " + describe(t)));
             return;
           }

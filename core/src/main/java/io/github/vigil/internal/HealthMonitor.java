@@ -345,7 +345,7 @@ final class HealthMonitor {
       s.pinged = false;
       record(s, CheckResult.Status.PASSED, "WATCHDOG=1" + statusSuffix(s), gen);
     } else {
-      record(s, CheckResult.Status.FAILED, "no WATCHDOG=1 within " + s.watchdog + statusSuffix(s), gen);
+      record(s, CheckResult.Status.FAILED, "no WATCHDOG=1 within " + io.github.vigil.HumanFormat.duration(s.watchdog) + statusSuffix(s), gen);
     }
   }
 
@@ -448,7 +448,7 @@ final class HealthMonitor {
     s.inFlight = null;
     s.timeout = null;
     a.abandon();
-    record(s, CheckResult.Status.TIMED_OUT, "no result within the timeout of " + s.check.timeout(), gen);
+    record(s, CheckResult.Status.TIMED_OUT, "no result within the timeout of " + io.github.vigil.HumanFormat.duration(s.check.timeout()), gen);
   }
 
   private void record(Slot s, CheckResult.Status status, String message, int gen) {
@@ -608,20 +608,27 @@ final class HealthMonitor {
     double value = sample.get(field);
     boolean over = value > rule.limit();
     r.above = over ? r.above + 1 : 0;
-    if (!over && r.state == HealthReport.Rule.State.BREACHED) {
-      recovered(r, value);
+    boolean recovering = !over && r.state == HealthReport.Rule.State.BREACHED;
+    Duration breachedFor = recovering ? Duration.ofNanos(Math.max(0, sup.now() - r.breachedAtNanos)) : Duration.ZERO;
+    if (recovering) {
+      r.breachedAt = null;
     }
-    if (r.state != HealthReport.Rule.State.BREACHED) {
+    if (recovering || r.state != HealthReport.Rule.State.BREACHED) {
       r.state = over ? HealthReport.Rule.State.ABOVE : HealthReport.Rule.State.WITHIN;
     }
     String seen = rule.metric().label() + " " + rule.metric().format(value) + (over ? " above" : " within") + " the limit of "
         + rule.metric().format(rule.limit());
     recordRule(r, over ? CheckResult.Status.FAILED : CheckResult.Status.PASSED, seen, took, true);
+    if (recovering) {
+      recovered(r, value, breachedFor); // after the report says WITHIN: a listener reading it must see it
+    }
     if (over && r.above == rule.samples()) {
       r.violations++;
+      if (r.state != HealthReport.Rule.State.BREACHED) { // broken again in a later run without recovering: the same breach
+        r.breachedAtNanos = sup.now();
+        r.breachedAt = sup.wallNow();
+      }
       r.state = HealthReport.Rule.State.BREACHED;
-      r.breachedAtNanos = sup.now();
-      r.breachedAt = sup.wallNow();
       String why = "resource rule '" + rule.name() + "' broken: " + seen + " for " + rule.samples() + " sample(s) in a row";
       log.atWarn().addKeyValue("process", name).addKeyValue("rule", rule.name()).log("Process {}: {}", name, why);
       report = buildReport();
@@ -634,11 +641,8 @@ final class HealthMonitor {
   }
 
   /** The first sample within the limit after a breach: the rule has recovered. */
-  private void recovered(RuleSlot r, double value) {
+  private void recovered(RuleSlot r, double value, Duration breachedFor) {
     ResourceRule rule = r.rule;
-    Duration breachedFor = Duration.ofNanos(Math.max(0, sup.now() - r.breachedAtNanos));
-    r.state = HealthReport.Rule.State.WITHIN;
-    r.breachedAt = null;
     String why = "resource rule '" + rule.name() + "' back within its limit after " + io.github.vigil.HumanFormat.duration(breachedFor)
         + ": " + rule.metric().label() + " " + rule.metric().format(value) + " within " + rule.metric().format(rule.limit());
     log.atInfo().addKeyValue("process", name).addKeyValue("rule", rule.name()).log("Process {}: {}", name, why);
