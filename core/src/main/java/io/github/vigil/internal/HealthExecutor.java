@@ -91,6 +91,156 @@ final class HealthExecutor implements AutoCloseable {
     return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), f);
   }
 
+  // --- warm-up ---------------------------------------------------------------------------------
+
+  /**
+   * Whether {@link #warmUp} does anything: on unless the system property
+   * {@code io.github.vigil.health.warmUp} is {@code false} (to measure a cold first check).
+   */
+  static final boolean WARM_UP = !"false".equalsIgnoreCase(System.getProperty("io.github.vigil.health.warmUp"));
+
+  /** Warm-up tasks by what they warm ("tcp", "http", "tls", "host example.org"): done when finished, failed or not. */
+  private final java.util.Map<String, CompletableFuture<Void>> warming = new ConcurrentHashMap<>();
+
+  /** Longest a check's first attempt waits for the warm-up of what it needs. */
+  static final Duration WARM_UP_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * Prepares, on the pool, what the first attempts of {@code checks} would otherwise pay for in a
+   * fresh JVM: the TCP channel group and a loopback connect, the HTTP client and one loopback
+   * exchange (classes, selector thread), the TLS context for https URLs, the check hosts' addresses,
+   * and the socket-holder lookup. Each once per executor, on a short-lived thread of its own;
+   * failures are only logged. Any thread; never blocks. See {@link #ready}.
+   */
+  void warmUp(List<HealthCheck> checks) {
+    if (!WARM_UP || closed) {
+      return;
+    }
+    for (HealthCheck c : checks) {
+      warmTasks(c).forEach(this::warm);
+    }
+  }
+
+  /**
+   * Completes when the warm-up of what {@code check} needs is over (at once when there is none, or it
+   * is off), or after {@link #WARM_UP_WAIT} at the latest: a first attempt started then is timed warm.
+   */
+  CompletableFuture<Void> ready(HealthCheck check) {
+    // every pending warm-up, not only this check's: they share the pool and the HTTP client's threads
+    List<CompletableFuture<Void>> pending = new java.util.ArrayList<>();
+    for (CompletableFuture<Void> f : warming.values()) {
+      if (!f.isDone()) {
+        pending.add(f);
+      }
+    }
+    if (pending.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, WARM_UP_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** What warming up for {@code check} means, by name. */
+  private java.util.Map<String, Runnable> warmTasks(HealthCheck check) {
+    java.util.Map<String, Runnable> tasks = new java.util.LinkedHashMap<>();
+    Probe probe = check.probe();
+    if (probe instanceof Probe.Tcp tcp) {
+      tasks.put("tcp", this::warmTcp);
+      tasks.put("host " + tcp.host(), () -> resolve(tcp.host()));
+    } else if (probe instanceof Probe.Http http) {
+      tasks.put("http", this::warmHttp);
+      if ("https".equalsIgnoreCase(http.uri().getScheme())) {
+        tasks.put("tls", () -> {
+          try {
+            javax.net.ssl.SSLContext.getDefault();
+          } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+      }
+      String host = http.uri().getHost();
+      if (host != null) {
+        tasks.put("host " + host, () -> resolve(host));
+      }
+    }
+    return tasks;
+  }
+
+  /** Runs {@code task} once per executor, on a thread of its own so that the pool stays free for attempts. */
+  private void warm(String what, Runnable task) {
+    warming.computeIfAbsent(what, w -> {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      Thread t = new Thread(() -> {
+        long start = System.nanoTime();
+        try {
+          task.run();
+          log.debug("Health checks warmed up ({}) in {}", what, io.github.vigil.HumanFormat.duration(Duration.ofNanos(System.nanoTime() - start)));
+        } catch (RuntimeException e) {
+          log.debug("Warming up health checks ({}) failed; the first attempt pays instead", what, e);
+        } finally {
+          done.complete(null);
+        }
+      }, threadPrefix + "-warm-up");
+      t.setDaemon(true);
+      t.start();
+      return done;
+    });
+  }
+
+  private static void resolve(String host) {
+    try {
+      java.net.InetAddress.getAllByName(host);
+    } catch (java.net.UnknownHostException e) {
+      // the check will say so
+    }
+  }
+
+  /** Attempts of a TCP check, through the very code of {@link #tcp}, against a loopback listener; and a look at who holds it. */
+  private void warmTcp() {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      HealthCheck check = HealthCheck.tcp("127.0.0.1", server.getLocalPort()).name("warm-up").build();
+      for (int i = 0; i < 3; i++) {
+        tcp((Probe.Tcp) check.probe(), "warm-up", -1).result().get(2, TimeUnit.SECONDS);
+      }
+      io.github.vigil.spi.ListeningSockets s = sockets;
+      if (s != null) {
+        PortOwnership.verify(s, "warm-up", ProcessHandle.current().pid(), java.net.InetAddress.getLoopbackAddress(), server.getLocalPort(),
+            Result.pass("warm-up"));
+      }
+    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Attempts of an HTTP check, through the very code of {@link #http}, against a loopback responder that answers 200. */
+  private void warmHttp() {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(2_000);
+      HealthCheck check = HealthCheck.http("http://127.0.0.1:" + server.getLocalPort() + "/vigil-warm-up").name("warm-up").build();
+      for (int i = 0; i < 3; i++) {
+        CompletableFuture<Result> result = http((Probe.Http) check.probe(), Duration.ofSeconds(2), "warm-up", -1).result();
+        try (java.net.Socket peer = server.accept()) {
+          peer.setSoTimeout(2_000);
+          InputStream in = peer.getInputStream();
+          int matched = 0;
+          int b;
+          while (matched < 4 && (b = in.read()) >= 0) { // read the request up to its blank line
+            matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
+          }
+          peer.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+              .getBytes(StandardCharsets.US_ASCII));
+        }
+        result.get(2, TimeUnit.SECONDS);
+      }
+    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** What an attempt found. */
   record Result(boolean passed, String message) {
     static Result pass(String m) {

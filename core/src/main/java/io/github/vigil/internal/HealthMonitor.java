@@ -129,6 +129,9 @@ final class HealthMonitor {
     spec.healthChecks().forEach(c -> slots.add(new Slot(c)));
     spec.resourceRules().forEach(r -> rules.add(new RuleSlot(r)));
     this.report = buildReport();
+    if (spec.healthChecks().stream().anyMatch(c -> c.probe() instanceof HealthCheck.Probe.Tcp || c.probe() instanceof HealthCheck.Probe.Http)) {
+      sup.healthExecutor().warmUp(spec.healthChecks()); // a fresh JVM's first check is no slower than the next
+    }
   }
 
   HealthState state() {
@@ -415,6 +418,11 @@ final class HealthMonitor {
 
   private void fire(Slot s, int gen) {
     if (gen != generation || !active) {
+      return;
+    }
+    CompletableFuture<Void> ready = sup.healthExecutor().ready(s.check);
+    if (!ready.isDone()) { // a fresh JVM: the first attempt waits for the warm-up, so it is timed warm
+      ready.whenComplete((v, e) -> sup.onLoop(() -> fire(s, gen)));
       return;
     }
     if (s.inFlight != null) { // only when a timer ran late: the old attempt is over its timeout by now
