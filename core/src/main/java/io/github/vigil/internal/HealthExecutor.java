@@ -102,6 +102,8 @@ final class HealthExecutor implements AutoCloseable {
   /** Warm-up tasks by what they warm ("tcp", "http", "tls", "host example.org"): done when finished, failed or not. */
   private final java.util.Map<String, CompletableFuture<Void>> warming = new ConcurrentHashMap<>();
 
+  private final java.util.Queue<Thread> warmThreads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   /** Longest a check's first attempt waits for the warm-up of what it needs. */
   static final Duration WARM_UP_WAIT = Duration.ofSeconds(2);
 
@@ -182,6 +184,7 @@ final class HealthExecutor implements AutoCloseable {
         }
       }, threadPrefix + "-warm-up");
       t.setDaemon(true);
+      warmThreads.add(t);
       t.start();
       return done;
     });
@@ -199,7 +202,7 @@ final class HealthExecutor implements AutoCloseable {
   private void warmTcp() {
     try (java.net.ServerSocket server = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
       HealthCheck check = HealthCheck.tcp("127.0.0.1", server.getLocalPort()).name("warm-up").build();
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 3 && !closed; i++) {
         tcp((Probe.Tcp) check.probe(), "warm-up", -1).result().get(2, TimeUnit.SECONDS);
       }
       io.github.vigil.spi.ListeningSockets s = sockets;
@@ -219,7 +222,7 @@ final class HealthExecutor implements AutoCloseable {
     try (java.net.ServerSocket server = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
       server.setSoTimeout(2_000);
       HealthCheck check = HealthCheck.http("http://127.0.0.1:" + server.getLocalPort() + "/vigil-warm-up").name("warm-up").build();
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 3 && !closed; i++) {
         CompletableFuture<Result> result = http((Probe.Http) check.probe(), Duration.ofSeconds(2), "warm-up", -1).result();
         try (java.net.Socket peer = server.accept()) {
           peer.setSoTimeout(2_000);
@@ -729,6 +732,17 @@ final class HealthExecutor implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    for (Thread t : warmThreads) { // no thread outlives the executor
+      t.interrupt();
+    }
+    for (Thread t : warmThreads) {
+      try {
+        t.join(3_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     execs.forEach(HealthExecutor::killTree);
     pool.shutdownNow();
     customPool.shutdownNow();
