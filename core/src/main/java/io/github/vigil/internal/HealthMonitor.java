@@ -166,41 +166,49 @@ final class HealthMonitor {
    */
   CompletableFuture<HealthReport> checkNow() {
     CompletableFuture<HealthReport> done = new CompletableFuture<>();
-    sup.onLoop(() -> {
-      if (!active) {
-        done.complete(report);
-        return;
-      }
-      int gen = generation;
-      List<Slot> started = new ArrayList<>();
-      for (Slot s : slots) {
-        if (s.isNotify()) {
-          continue;
-        }
-        if (s.inFlight == null) {
-          cancel(s.next); // fire() schedules the next attempt a full interval from now
-          s.next = null;
-          fire(s, gen);
-        }
-        if (s.inFlight != null) {
-          started.add(s);
-        }
-      }
-      if (started.isEmpty()) {
-        done.complete(report);
-        return;
-      }
-      int[] remaining = {started.size()};
-      for (Slot s : started) {
-        s.onResult.add(() -> {
-          if (--remaining[0] == 0) {
-            done.complete(report);
-          }
-        });
-      }
-      log.atInfo().addKeyValue("process", name).log("Process {}: {} health check(s) run on request", name, started.size());
-    });
+    sup.onLoop(() -> checkNow(done));
     return done;
+  }
+
+  /** {@link #checkNow()} on the supervision thread, once the checks' warm-up is over. */
+  private void checkNow(CompletableFuture<HealthReport> done) {
+    if (!active || slots.isEmpty()) {
+      done.complete(report);
+      return;
+    }
+    CompletableFuture<Void> ready = sup.healthExecutor().ready(slots.get(0).check);
+    if (!ready.isDone()) { // fire() would only wait for it: wait here, then start every check
+      ready.whenComplete((v, e) -> sup.onLoop(() -> checkNow(done)));
+      return;
+    }
+    int gen = generation;
+    List<Slot> started = new ArrayList<>();
+    for (Slot s : slots) {
+      if (s.isNotify()) {
+        continue;
+      }
+      if (s.inFlight == null) {
+        cancel(s.next); // fire() schedules the next attempt a full interval from now
+        s.next = null;
+        fire(s, gen);
+      }
+      if (s.inFlight != null) {
+        started.add(s);
+      }
+    }
+    if (started.isEmpty()) {
+      done.complete(report);
+      return;
+    }
+    int[] remaining = {started.size()};
+    for (Slot s : started) {
+      s.onResult.add(() -> {
+        if (--remaining[0] == 0) {
+          done.complete(report);
+        }
+      });
+    }
+    log.atInfo().addKeyValue("process", name).log("Process {}: {} health check(s) run on request", name, started.size());
   }
 
   /** Tells the checkNow() callers waiting on {@code s} that its attempt is over. */
