@@ -60,6 +60,13 @@ import java.util.regex.Pattern;
  * interruption keeps its thread until it returns; while it does, later attempts of that check fail
  * at once ("still running") instead of queueing.
  *
+ * <p><b>Warm first checks.</b> Registering a process with TCP or HTTP checks warms up what they use
+ * (the socket channel group, the HTTP client, TLS for https URLs, the hosts' addresses) on a
+ * short-lived thread, so that the first attempt in a fresh JVM is timed like the later ones instead
+ * of paying hundreds of milliseconds of class loading against its timeout; a first attempt waits for
+ * the warm-up, at most 2 s. The system property {@code io.github.vigil.health.warmUp=false} turns it
+ * off.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class HealthCheck {
