@@ -227,7 +227,7 @@ public final class AttachSpec {
 
   @Override
   public String toString() {
-    return "AttachSpec{" + name + ", " + target + ", labels " + labels + ", rescan every " + rescanInterval
+    return "AttachSpec{" + name + ", " + target + ", labels " + labels + ", rescan every " + HumanFormat.duration(rescanInterval)
         + (allowSignals ? ", signals allowed" : "") + "}";
   }
 

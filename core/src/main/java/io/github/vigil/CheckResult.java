@@ -39,6 +39,6 @@ public record CheckResult(Status status, String message, Duration duration, Inst
 
   @Override
   public String toString() {
-    return status + " in " + duration + (message.isEmpty() ? "" : ": " + message) + (counted ? "" : " (not counted)");
+    return status + " in " + HumanFormat.duration(duration) + (message.isEmpty() ? "" : ": " + message) + (counted ? "" : " (not counted)");
   }
 }

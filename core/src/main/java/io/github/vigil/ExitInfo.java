@@ -53,6 +53,7 @@ public record ExitInfo(
 
   @Override
   public String toString() {
-    return cause + " (" + termination + ") after " + runDuration + (message.isEmpty() ? "" : ": " + message);
+    String ran = cause == ExitCause.START_FAILED ? "" : " after " + HumanFormat.duration(runDuration);
+    return cause + " (" + termination + ")" + ran + (message.isEmpty() ? "" : ": " + message);
   }
 }

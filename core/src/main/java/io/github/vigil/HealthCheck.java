@@ -60,6 +60,13 @@ import java.util.regex.Pattern;
  * interruption keeps its thread until it returns; while it does, later attempts of that check fail
  * at once ("still running") instead of queueing.
  *
+ * <p><b>Warm first checks.</b> Registering a process with TCP or HTTP checks warms up what they use
+ * (the socket channel group, the HTTP client, TLS for https URLs, the hosts' addresses) on a
+ * short-lived thread, so that the first attempt in a fresh JVM is timed like the later ones instead
+ * of paying hundreds of milliseconds of class loading against its timeout; a first attempt waits for
+ * the warm-up, at most 2 s. The system property {@code io.github.vigil.health.warmUp=false} turns it
+ * off.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class HealthCheck {
@@ -224,7 +231,17 @@ public final class HealthCheck {
     return new Builder(Kind.EXEC, "exec:" + command.get(0)).command(command);
   }
 
-  /** A check that passes when a TCP connection to {@code host:port} opens within the timeout. */
+  /**
+   * A check that passes when a TCP connection to {@code host:port} opens within the timeout.
+   *
+   * <p><b>Whose port it is.</b> When the backend can tell who holds a socket
+   * ({@link io.github.vigil.spi.ProcessBackend#listeningSockets()}: the Linux backend, from
+   * {@code /proc}) and {@code host} is this machine's, the listening socket must also be held by the
+   * run's process or one of its descendants; otherwise the check fails naming the holder's pid and
+   * command line ({@code port 19500 on 127.0.0.1 is held by pid 23901 (python3 -m http.server 19500),
+   * not by comm-link (pid 4242) or its descendants}), as the supervised process probably failed to
+   * bind it. The JDK backend cannot tell: there, any listener passes.
+   */
   public static Builder tcp(String host, int port) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("tcp health check host must not be blank: '" + host + "'");
@@ -240,7 +257,8 @@ public final class HealthCheck {
 
   /**
    * A check that sends a GET to {@code url} ({@code http} or {@code https}) and passes on a status
-   * from 200 to 399 unless told otherwise.
+   * from 200 to 399 unless told otherwise. Like {@link #tcp}, a URL on this machine must be served
+   * from a socket the process tree holds, where the backend can tell.
    *
    * @throws IllegalArgumentException naming the URL when it is not an absolute http(s) URL
    */
@@ -353,10 +371,10 @@ public final class HealthCheck {
 
   @Override
   public String toString() {
-    return "HealthCheck{" + name + ", " + role + ", " + action + ", every " + interval + ", timeout " + timeout
+    return "HealthCheck{" + name + ", " + role + ", " + action + ", every " + HumanFormat.duration(interval) + ", timeout " + HumanFormat.duration(timeout)
         + ", failures " + failureThreshold + ", successes " + successThreshold
-        + (startPeriod.isZero() ? "" : ", start period " + startPeriod)
-        + (initialDelay.isZero() ? "" : ", initial delay " + initialDelay) + "}";
+        + (startPeriod.isZero() ? "" : ", start period " + HumanFormat.duration(startPeriod))
+        + (initialDelay.isZero() ? "" : ", initial delay " + HumanFormat.duration(initialDelay)) + "}";
   }
 
   private enum Kind {

@@ -2,7 +2,9 @@ package io.github.vigil;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import java.util.Optional;
 
 /**
@@ -41,13 +43,34 @@ public record HealthReport(HealthState state, List<Check> checks, List<Rule> rul
    * @param violations times the rule was broken since the process was registered
    * @param recent the last results, oldest first (at most {@value Check#RECENT_LIMIT}), kept across runs:
    *     {@code PASSED} within the limit, {@code FAILED} above it (or not readable, with the reason)
+   * @param state where the rule stands now
+   * @param breachedAt when it was broken, while it is {@link State#BREACHED}; otherwise null
    */
   public record Rule(String name, ResourceRule.Metric metric, double limit, int consecutiveAbove, long violations,
-      List<CheckResult> recent) {
+      List<CheckResult> recent, State state, @Nullable Instant breachedAt) {
+
+    /** Where a rule stands. */
+    public enum State {
+      /** No reading yet, or the metric cannot be read (the last result says why). */
+      UNKNOWN,
+      /** The last sample was within the limit. */
+      WITHIN,
+      /** Above the limit, for fewer samples in a row than break the rule. */
+      ABOVE,
+      /** Broken ({@link SupervisorEvent.ResourceLimitExceeded}) and not back within the limit yet. */
+      BREACHED
+    }
+
     public Rule {
       requireNonNull(name, "name");
       requireNonNull(metric, "metric");
+      requireNonNull(state, "state");
       recent = List.copyOf(recent);
+    }
+
+    /** A rule whose state is not known ({@link State#UNKNOWN}). */
+    public Rule(String name, ResourceRule.Metric metric, double limit, int consecutiveAbove, long violations, List<CheckResult> recent) {
+      this(name, metric, limit, consecutiveAbove, violations, recent, State.UNKNOWN, null);
     }
 
     public Optional<CheckResult> last() {

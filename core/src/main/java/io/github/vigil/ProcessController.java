@@ -58,6 +58,20 @@ public interface ProcessController {
    */
   HealthReport health();
 
+  /**
+   * Runs every health check of the current run now, out of its schedule (its next attempt then
+   * comes a full interval later), and completes with the report once each has a result. A check
+   * with an attempt in flight is not started again: its result is awaited. Systemd-notify checks,
+   * which the child drives, are not run. Completes at once with {@link #health()} when no run is
+   * active or the process has no checks; a result arrives within the check's timeout. Results count
+   * like scheduled ones (thresholds, liveness restarts).
+   *
+   * <p>The default implementation returns {@link #health()} as it is.
+   */
+  default CompletionStage<HealthReport> checkNow() {
+    return java.util.concurrent.CompletableFuture.completedFuture(health());
+  }
+
   /** Counters and means for this process. */
   ProcessStatistics statistics();
 

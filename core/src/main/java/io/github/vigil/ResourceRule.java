@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  * publishes a {@link SupervisorEvent.ResourceLimitExceeded} and, with {@link HealthCheck.Action#RESTART}
  * (the default), stops the run like any stop; the run ends with {@link ExitCause#RESOURCE_LIMIT} and
  * the restart policy and its start limit decide what follows. A rule does not change the process's
- * {@link HealthState}. Each sample's result is kept in {@link HealthReport#rules()}.
+ * {@link HealthState}. Each sample's result is kept in {@link HealthReport#rules()}, with the rule's
+ * {@linkplain HealthReport.Rule#state() state} (WITHIN, ABOVE, BREACHED). The first sample within the
+ * limit after a breach, in the same run or the next, publishes a
+ * {@link SupervisorEvent.ResourceLimitRecovered} saying how long the breach lasted.
  *
  * <p>Samples are read on the health threads (see {@link HealthCheck}). A figure the sampler cannot
  * read (the portable JDK sampler has CPU only; memory and descriptors need the Linux one) leaves the
@@ -183,6 +186,6 @@ public final class ResourceRule {
   @Override
   public String toString() {
     return "ResourceRule{" + name + ": " + metric.label() + " above " + metric.format(limit) + " for " + samples
-        + " sample(s) every " + interval + ", " + action + "}";
+        + " sample(s) every " + HumanFormat.duration(interval) + ", " + action + "}";
   }
 }

@@ -89,6 +89,15 @@ public sealed interface SupervisorEvent {
   record GroupFailed(String process, Instant at, String child, String reason, @org.jspecify.annotations.Nullable String toParent)
       implements SupervisorEvent {}
 
+  /**
+   * A broken {@link ResourceRule} is back within its limit: the first sample at or below
+   * {@code limit} after a {@link ResourceLimitExceeded}, in the same run or in the next one after a
+   * restart. {@code value} is that sample (in the metric's unit); {@code breachedFor} runs from the
+   * breach to it.
+   */
+  record ResourceLimitRecovered(String process, Instant at, String rule, ResourceRule.Metric metric, double value, double limit,
+      Duration breachedFor, String message) implements SupervisorEvent {}
+
   /** The health of the process changed. */
   record HealthChanged(String process, Instant at, HealthState from, HealthState to, String message) implements SupervisorEvent {}
 

@@ -246,7 +246,7 @@ public final class DefaultSupervisor implements Supervisor {
   HealthExecutor healthExecutor() {
     synchronized (healthLock) {
       if (healthExecutor == null) {
-        healthExecutor = new HealthExecutor(settings.name());
+        healthExecutor = new HealthExecutor(settings.name(), backend.listeningSockets().orElse(null));
       }
       return healthExecutor;
     }
@@ -510,7 +510,7 @@ public final class DefaultSupervisor implements Supervisor {
     }
     log.atInfo().addKeyValue("process", spec.name()).log("Attached {} to {} ({})", spec.name(), spec.target(),
         backend.exitWatcher().map(w -> "exits seen through " + w.describe())
-            .orElse("exits seen by polling every " + spec.exitPollInterval().toMillis() + " ms"));
+            .orElse("exits seen by polling every " + io.github.vigil.HumanFormat.duration(spec.exitPollInterval())));
     publish(new SupervisorEvent.Attached(spec.name(), wallNow(), spec));
     onLoop(a::begin);
     return a;
@@ -639,7 +639,8 @@ public final class DefaultSupervisor implements Supervisor {
     try {
       stopAll(Origin.SHUTDOWN, "supervisor closing").get(settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      log.warn("Supervisor {}: processes still running after {}; killing them", name(), settings.closeTimeout());
+      log.warn("Supervisor {}: processes still running after {}; killing them", name(),
+          io.github.vigil.HumanFormat.duration(settings.closeTimeout()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       log.warn("Supervisor {}: interrupted while stopping; killing what is left", name());

@@ -64,8 +64,18 @@ final class HealthExecutor implements AutoCloseable {
   private @Nullable AsynchronousChannelGroup tcpGroup;
   private @Nullable HttpClient httpClient;
   private volatile boolean closed;
+  private final io.github.vigil.spi.@Nullable ListeningSockets sockets;
 
   HealthExecutor(String supervisorName) {
+    this(supervisorName, null);
+  }
+
+  /**
+   * @param sockets who holds listening sockets, from the backend; null when it cannot tell, and then a
+   *     TCP or HTTP check accepts any listener on its port
+   */
+  HealthExecutor(String supervisorName, io.github.vigil.spi.@Nullable ListeningSockets sockets) {
+    this.sockets = sockets;
     this.threadPrefix = "vigil-" + supervisorName + "-health";
     this.pool = fixed(POOL_THREADS, threadPrefix + "-");
     this.customPool = fixed(CUSTOM_THREADS, threadPrefix + "-custom-");
@@ -79,6 +89,159 @@ final class HealthExecutor implements AutoCloseable {
       return t;
     };
     return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), f);
+  }
+
+  // --- warm-up ---------------------------------------------------------------------------------
+
+  /**
+   * Whether {@link #warmUp} does anything: on unless the system property
+   * {@code io.github.vigil.health.warmUp} is {@code false} (to measure a cold first check).
+   */
+  static final boolean WARM_UP = !"false".equalsIgnoreCase(System.getProperty("io.github.vigil.health.warmUp"));
+
+  /** Warm-up tasks by what they warm ("tcp", "http", "tls", "host example.org"): done when finished, failed or not. */
+  private final java.util.Map<String, CompletableFuture<Void>> warming = new ConcurrentHashMap<>();
+
+  private final java.util.Queue<Thread> warmThreads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** Longest a check's first attempt waits for the warm-up of what it needs. */
+  static final Duration WARM_UP_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * Prepares, on the pool, what the first attempts of {@code checks} would otherwise pay for in a
+   * fresh JVM: the TCP channel group and a loopback connect, the HTTP client and one loopback
+   * exchange (classes, selector thread), the TLS context for https URLs, the check hosts' addresses,
+   * and the socket-holder lookup. Each once per executor, on a short-lived thread of its own;
+   * failures are only logged. Any thread; never blocks. See {@link #ready}.
+   */
+  void warmUp(List<HealthCheck> checks) {
+    if (!WARM_UP || closed) {
+      return;
+    }
+    for (HealthCheck c : checks) {
+      warmTasks(c).forEach(this::warm);
+    }
+  }
+
+  /**
+   * Completes when the warm-up of what {@code check} needs is over (at once when there is none, or it
+   * is off), or after {@link #WARM_UP_WAIT} at the latest: a first attempt started then is timed warm.
+   */
+  CompletableFuture<Void> ready(HealthCheck check) {
+    // every pending warm-up, not only this check's: they share the pool and the HTTP client's threads
+    List<CompletableFuture<Void>> pending = new java.util.ArrayList<>();
+    for (CompletableFuture<Void> f : warming.values()) {
+      if (!f.isDone()) {
+        pending.add(f);
+      }
+    }
+    if (pending.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, WARM_UP_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** What warming up for {@code check} means, by name. */
+  private java.util.Map<String, Runnable> warmTasks(HealthCheck check) {
+    java.util.Map<String, Runnable> tasks = new java.util.LinkedHashMap<>();
+    Probe probe = check.probe();
+    if (probe instanceof Probe.Tcp tcp) {
+      tasks.put("tcp", this::warmTcp);
+      tasks.put("host " + tcp.host(), () -> resolve(tcp.host()));
+    } else if (probe instanceof Probe.Http http) {
+      tasks.put("http", this::warmHttp);
+      if ("https".equalsIgnoreCase(http.uri().getScheme())) {
+        tasks.put("tls", () -> {
+          try {
+            javax.net.ssl.SSLContext.getDefault();
+          } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+      }
+      String host = http.uri().getHost();
+      if (host != null) {
+        tasks.put("host " + host, () -> resolve(host));
+      }
+    }
+    return tasks;
+  }
+
+  /** Runs {@code task} once per executor, on a thread of its own so that the pool stays free for attempts. */
+  private void warm(String what, Runnable task) {
+    warming.computeIfAbsent(what, w -> {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      Thread t = new Thread(() -> {
+        long start = System.nanoTime();
+        try {
+          task.run();
+          log.debug("Health checks warmed up ({}) in {}", what, io.github.vigil.HumanFormat.duration(Duration.ofNanos(System.nanoTime() - start)));
+        } catch (RuntimeException e) {
+          log.debug("Warming up health checks ({}) failed; the first attempt pays instead", what, e);
+        } finally {
+          done.complete(null);
+        }
+      }, threadPrefix + "-warm-up");
+      t.setDaemon(true);
+      warmThreads.add(t);
+      t.start();
+      return done;
+    });
+  }
+
+  private static void resolve(String host) {
+    try {
+      java.net.InetAddress.getAllByName(host);
+    } catch (java.net.UnknownHostException e) {
+      // the check will say so
+    }
+  }
+
+  /** Attempts of a TCP check, through the very code of {@link #tcp}, against a loopback listener; and a look at who holds it. */
+  private void warmTcp() {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      HealthCheck check = HealthCheck.tcp("127.0.0.1", server.getLocalPort()).name("warm-up").build();
+      for (int i = 0; i < 3 && !closed; i++) {
+        tcp((Probe.Tcp) check.probe(), "warm-up", -1).result().get(2, TimeUnit.SECONDS);
+      }
+      io.github.vigil.spi.ListeningSockets s = sockets;
+      if (s != null) {
+        PortOwnership.verify(s, "warm-up", ProcessHandle.current().pid(), java.net.InetAddress.getLoopbackAddress(), server.getLocalPort(),
+            Result.pass("warm-up"));
+      }
+    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Attempts of an HTTP check, through the very code of {@link #http}, against a loopback responder that answers 200. */
+  private void warmHttp() {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(2_000);
+      HealthCheck check = HealthCheck.http("http://127.0.0.1:" + server.getLocalPort() + "/vigil-warm-up").name("warm-up").build();
+      for (int i = 0; i < 3 && !closed; i++) {
+        CompletableFuture<Result> result = http((Probe.Http) check.probe(), Duration.ofSeconds(2), "warm-up", -1).result();
+        try (java.net.Socket peer = server.accept()) {
+          peer.setSoTimeout(2_000);
+          InputStream in = peer.getInputStream();
+          int matched = 0;
+          int b;
+          while (matched < 4 && (b = in.read()) >= 0) { // read the request up to its blank line
+            matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
+          }
+          peer.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+              .getBytes(StandardCharsets.US_ASCII));
+        }
+        result.get(2, TimeUnit.SECONDS);
+      }
+    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** What an attempt found. */
@@ -130,9 +293,9 @@ final class HealthExecutor implements AutoCloseable {
       if (probe instanceof Probe.Exec exec) {
         return exec(exec, process, pid);
       } else if (probe instanceof Probe.Tcp tcp) {
-        return tcp(tcp);
+        return tcp(tcp, process, pid);
       } else if (probe instanceof Probe.Http http) {
-        return http(http, timeout);
+        return http(http, timeout, process, pid);
       } else if (probe instanceof Probe.ProcessAlive) {
         boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         return done(alive ? Result.pass("pid " + pid + " alive") : Result.fail("pid " + pid + " not alive"));
@@ -269,7 +432,16 @@ final class HealthExecutor implements AutoCloseable {
     }
   }
 
-  private Attempt tcp(Probe.Tcp probe) {
+  /**
+   * {@code passed} when the listener at {@code address}:{@code port} is the process tree's, or when
+   * that cannot be told; otherwise a failure naming the holder. On a pool thread (reads /proc).
+   */
+  private Result owned(Result passed, String process, long pid, java.net.InetAddress address, int port) {
+    io.github.vigil.spi.ListeningSockets s = sockets;
+    return s == null ? passed : PortOwnership.verify(s, process, pid, address, port, passed);
+  }
+
+  private Attempt tcp(Probe.Tcp probe, String process, long pid) {
     CompletableFuture<Result> result = new CompletableFuture<>();
     AtomicBoolean abandoned = new AtomicBoolean();
     AtomicReference<@Nullable AsynchronousSocketChannel> channel = new AtomicReference<>();
@@ -294,7 +466,16 @@ final class HealthExecutor implements AutoCloseable {
           @Override
           public void completed(Void v, Void a) {
             closeQuietly(ch);
-            result.complete(Result.pass("connected to " + target));
+            Result connected = Result.pass("connected to " + target);
+            if (sockets == null) {
+              result.complete(connected);
+              return;
+            }
+            try {
+              pool.execute(() -> result.complete(owned(connected, process, pid, address.getAddress(), probe.port())));
+            } catch (RejectedExecutionException e) {
+              result.complete(Result.fail("supervisor closing"));
+            }
           }
 
           @Override
@@ -344,7 +525,7 @@ final class HealthExecutor implements AutoCloseable {
     }
   }
 
-  private Attempt http(Probe.Http probe, Duration timeout) {
+  private Attempt http(Probe.Http probe, Duration timeout, String process, long pid) {
     CompletableFuture<Result> result = new CompletableFuture<>();
     AtomicBoolean abandoned = new AtomicBoolean();
     AtomicReference<@Nullable CompletableFuture<?>> exchange = new AtomicReference<>();
@@ -367,7 +548,7 @@ final class HealthExecutor implements AutoCloseable {
         f.whenComplete((response, e) -> {
           if (e != null) {
             Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            result.complete(Result.fail(t instanceof HttpTimeoutException ? "no response within " + timeout.multipliedBy(2) : "GET " + probe.uri()
+            result.complete(Result.fail(t instanceof HttpTimeoutException ? "no response within " + io.github.vigil.HumanFormat.duration(timeout.multipliedBy(2)) : "GET " + probe.uri()
                 + " failed: " + describe(t)));
             return;
           }
@@ -376,8 +557,10 @@ final class HealthExecutor implements AutoCloseable {
             result.complete(Result.fail("HTTP " + status + ", expected " + probe.minStatus() + " to " + probe.maxStatus()));
           } else if (wantBody && !response.body().contains(probe.bodyContains())) {
             result.complete(Result.fail("HTTP " + status + " but the body lacks '" + probe.bodyContains() + "'"));
-          } else {
+          } else if (sockets == null) {
             result.complete(Result.pass("HTTP " + status));
+          } else {
+            result.complete(httpOwned(Result.pass("HTTP " + status), probe, process, pid));
           }
         });
       } catch (RuntimeException e) {
@@ -391,6 +574,28 @@ final class HealthExecutor implements AutoCloseable {
         f.cancel(true);
       }
     });
+  }
+
+  /** {@link #owned} for the host and port of an HTTP check's URL; runs on a pool thread (the client's executor). */
+  private Result httpOwned(Result passed, Probe.Http probe, String process, long pid) {
+    java.net.URI uri = probe.uri();
+    int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    Result failure = null;
+    try {
+      // the client connected to one of the host's addresses: the check passes if the tree holds any of them
+      for (java.net.InetAddress a : java.net.InetAddress.getAllByName(uri.getHost())) {
+        Result r = owned(passed, process, pid, a, port);
+        if (r.passed() && r != passed) {
+          return r; // verified: held by the tree
+        }
+        if (!r.passed() && failure == null) {
+          failure = r;
+        }
+      }
+    } catch (java.net.UnknownHostException e) {
+      return passed; // it answered, so it resolved a moment ago
+    }
+    return failure != null ? failure : passed;
   }
 
   /** Keeps the first {@link HealthCheck#MAX_BODY_CHARS} characters of a body and drains the rest. */
@@ -527,6 +732,17 @@ final class HealthExecutor implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    for (Thread t : warmThreads) { // no thread outlives the executor
+      t.interrupt();
+    }
+    for (Thread t : warmThreads) {
+      try {
+        t.join(3_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     execs.forEach(HealthExecutor::killTree);
     pool.shutdownNow();
     customPool.shutdownNow();

@@ -63,6 +63,7 @@ final class HealthMonitor {
     final HealthCheck check;
     final AtomicBoolean customBusy = new AtomicBoolean();
     final ArrayDeque<CheckResult> recent = new ArrayDeque<>();
+    final List<Runnable> onResult = new ArrayList<>(); // checkNow() callers waiting for the next result
     @Nullable CheckTracker tracker;
     HealthExecutor.@Nullable Attempt inFlight;
     long attemptStartNanos;
@@ -100,6 +101,9 @@ final class HealthMonitor {
     boolean unavailableSaid;
     int above;
     long violations;
+    HealthReport.Rule.State state = HealthReport.Rule.State.UNKNOWN;
+    long breachedAtNanos; // while BREACHED: when, on the ticker
+    java.time.@Nullable Instant breachedAt;
     Scheduler.@Nullable Cancellable next;
 
     RuleSlot(ResourceRule rule) {
@@ -125,6 +129,9 @@ final class HealthMonitor {
     spec.healthChecks().forEach(c -> slots.add(new Slot(c)));
     spec.resourceRules().forEach(r -> rules.add(new RuleSlot(r)));
     this.report = buildReport();
+    if (spec.healthChecks().stream().anyMatch(c -> c.probe() instanceof HealthCheck.Probe.Tcp || c.probe() instanceof HealthCheck.Probe.Http)) {
+      sup.healthExecutor().warmUp(spec.healthChecks()); // a fresh JVM's first check is no slower than the next
+    }
   }
 
   HealthState state() {
@@ -153,6 +160,66 @@ final class HealthMonitor {
     return f;
   }
 
+  /**
+   * Runs every check but systemd-notify ones now (see {@code ProcessController.checkNow()}) and
+   * completes with the report once each has a result, or the run ended. Any thread.
+   */
+  CompletableFuture<HealthReport> checkNow() {
+    CompletableFuture<HealthReport> done = new CompletableFuture<>();
+    sup.onLoop(() -> checkNow(done));
+    return done;
+  }
+
+  /** {@link #checkNow()} on the supervision thread, once the checks' warm-up is over. */
+  private void checkNow(CompletableFuture<HealthReport> done) {
+    if (!active || slots.isEmpty()) {
+      done.complete(report);
+      return;
+    }
+    CompletableFuture<Void> ready = sup.healthExecutor().ready(slots.get(0).check);
+    if (!ready.isDone()) { // fire() would only wait for it: wait here, then start every check
+      ready.whenComplete((v, e) -> sup.onLoop(() -> checkNow(done)));
+      return;
+    }
+    int gen = generation;
+    List<Slot> started = new ArrayList<>();
+    for (Slot s : slots) {
+      if (s.isNotify()) {
+        continue;
+      }
+      if (s.inFlight == null) {
+        cancel(s.next); // fire() schedules the next attempt a full interval from now
+        s.next = null;
+        fire(s, gen);
+      }
+      if (s.inFlight != null) {
+        started.add(s);
+      }
+    }
+    if (started.isEmpty()) {
+      done.complete(report);
+      return;
+    }
+    int[] remaining = {started.size()};
+    for (Slot s : started) {
+      s.onResult.add(() -> {
+        if (--remaining[0] == 0) {
+          done.complete(report);
+        }
+      });
+    }
+    log.atInfo().addKeyValue("process", name).log("Process {}: {} health check(s) run on request", name, started.size());
+  }
+
+  /** Tells the checkNow() callers waiting on {@code s} that its attempt is over. */
+  private static void resultArrived(Slot s) {
+    if (!s.onResult.isEmpty()) {
+      List<Runnable> waiting = new ArrayList<>(s.onResult);
+      s.onResult.clear();
+      waiting.forEach(Runnable::run);
+    }
+  }
+
   // --- hooks from ManagedProcess (supervision thread) --------------------------------------------
 
   /** A run was spawned: checks begin after their initial delays. */
@@ -172,6 +239,9 @@ final class HealthMonitor {
     for (RuleSlot r : rules) {
       r.previous = null;
       r.above = 0;
+      if (r.state != HealthReport.Rule.State.BREACHED) {
+        r.state = HealthReport.Rule.State.UNKNOWN; // a breach stays until a sample of this run is within the limit
+      }
       r.reading = false;
       r.next = sup.schedule(r.rule.interval(), () -> sample(r, gen));
     }
@@ -286,7 +356,7 @@ final class HealthMonitor {
       s.pinged = false;
       record(s, CheckResult.Status.PASSED, "WATCHDOG=1" + statusSuffix(s), gen);
     } else {
-      record(s, CheckResult.Status.FAILED, "no WATCHDOG=1 within " + s.watchdog + statusSuffix(s), gen);
+      record(s, CheckResult.Status.FAILED, "no WATCHDOG=1 within " + io.github.vigil.HumanFormat.duration(s.watchdog) + statusSuffix(s), gen);
     }
   }
 
@@ -344,6 +414,7 @@ final class HealthMonitor {
       if (a != null) {
         a.abandon();
       }
+      resultArrived(s); // the run is over: no result will come
     }
     for (RuleSlot r : rules) {
       cancel(r.next);
@@ -355,6 +426,11 @@ final class HealthMonitor {
 
   private void fire(Slot s, int gen) {
     if (gen != generation || !active) {
+      return;
+    }
+    CompletableFuture<Void> ready = sup.healthExecutor().ready(s.check);
+    if (!ready.isDone()) { // a fresh JVM: the first attempt waits for the warm-up, so it is timed warm
+      ready.whenComplete((v, e) -> sup.onLoop(() -> fire(s, gen)));
       return;
     }
     if (s.inFlight != null) { // only when a timer ran late: the old attempt is over its timeout by now
@@ -388,10 +464,18 @@ final class HealthMonitor {
     s.inFlight = null;
     s.timeout = null;
     a.abandon();
-    record(s, CheckResult.Status.TIMED_OUT, "no result within the timeout of " + s.check.timeout(), gen);
+    record(s, CheckResult.Status.TIMED_OUT, "no result within the timeout of " + io.github.vigil.HumanFormat.duration(s.check.timeout()), gen);
   }
 
   private void record(Slot s, CheckResult.Status status, String message, int gen) {
+    try {
+      recordResult(s, status, message, gen);
+    } finally {
+      resultArrived(s);
+    }
+  }
+
+  private void recordResult(Slot s, CheckResult.Status status, String message, int gen) {
     s.inFlight = null;
     CheckTracker t = s.tracker;
     if (t == null) {
@@ -478,7 +562,7 @@ final class HealthMonitor {
     List<HealthReport.Rule> ruleReports = new ArrayList<>(rules.size());
     for (RuleSlot r : rules) {
       ruleReports.add(new HealthReport.Rule(r.rule.name(), r.rule.metric(), r.rule.limit(), r.above, r.violations,
-          List.copyOf(r.recent)));
+          List.copyOf(r.recent), r.state, r.breachedAt));
     }
     return new HealthReport(state, checks, ruleReports);
   }
@@ -540,11 +624,27 @@ final class HealthMonitor {
     double value = sample.get(field);
     boolean over = value > rule.limit();
     r.above = over ? r.above + 1 : 0;
+    boolean recovering = !over && r.state == HealthReport.Rule.State.BREACHED;
+    Duration breachedFor = recovering ? Duration.ofNanos(Math.max(0, sup.now() - r.breachedAtNanos)) : Duration.ZERO;
+    if (recovering) {
+      r.breachedAt = null;
+    }
+    if (recovering || r.state != HealthReport.Rule.State.BREACHED) {
+      r.state = over ? HealthReport.Rule.State.ABOVE : HealthReport.Rule.State.WITHIN;
+    }
     String seen = rule.metric().label() + " " + rule.metric().format(value) + (over ? " above" : " within") + " the limit of "
         + rule.metric().format(rule.limit());
     recordRule(r, over ? CheckResult.Status.FAILED : CheckResult.Status.PASSED, seen, took, true);
+    if (recovering) {
+      recovered(r, value, breachedFor); // after the report says WITHIN: a listener reading it must see it
+    }
     if (over && r.above == rule.samples()) {
       r.violations++;
+      if (r.state != HealthReport.Rule.State.BREACHED) { // broken again in a later run without recovering: the same breach
+        r.breachedAtNanos = sup.now();
+        r.breachedAt = sup.wallNow();
+      }
+      r.state = HealthReport.Rule.State.BREACHED;
       String why = "resource rule '" + rule.name() + "' broken: " + seen + " for " + rule.samples() + " sample(s) in a row";
       log.atWarn().addKeyValue("process", name).addKeyValue("rule", rule.name()).log("Process {}: {}", name, why);
       report = buildReport();
@@ -556,7 +656,20 @@ final class HealthMonitor {
     }
   }
 
+  /** The first sample within the limit after a breach: the rule has recovered. */
+  private void recovered(RuleSlot r, double value, Duration breachedFor) {
+    ResourceRule rule = r.rule;
+    String why = "resource rule '" + rule.name() + "' back within its limit after " + io.github.vigil.HumanFormat.duration(breachedFor)
+        + ": " + rule.metric().label() + " " + rule.metric().format(value) + " within " + rule.metric().format(rule.limit());
+    log.atInfo().addKeyValue("process", name).addKeyValue("rule", rule.name()).log("Process {}: {}", name, why);
+    sup.publish(new SupervisorEvent.ResourceLimitRecovered(name, sup.wallNow(), rule.name(), rule.metric(), value, rule.limit(),
+        breachedFor, why));
+  }
+
   private void recordRule(RuleSlot r, CheckResult.Status status, String message, Duration took, boolean counted) {
+    if (!counted && r.state != HealthReport.Rule.State.BREACHED) {
+      r.state = HealthReport.Rule.State.UNKNOWN; // not read: nothing known
+    }
     r.recent.addLast(new CheckResult(status, message, took, sup.wallNow(), counted));
     while (r.recent.size() > HealthReport.Check.RECENT_LIMIT) {
       r.recent.removeFirst();

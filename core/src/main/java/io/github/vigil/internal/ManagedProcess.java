@@ -200,7 +200,7 @@ final class ManagedProcess implements ProcessController {
     try {
       return stage.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new ProcessOperationException(what + " of '" + name + "' did not reach " + target + " within " + timeout + "; now " + state, status(), e);
+      throw new ProcessOperationException(what + " of '" + name + "' did not reach " + target + " within " + io.github.vigil.HumanFormat.duration(timeout) + "; now " + state, status(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProcessOperationException(what + " of '" + name + "' interrupted", status(), e);
@@ -240,6 +240,11 @@ final class ManagedProcess implements ProcessController {
     return healthMonitor == null ? HealthReport.NONE : healthMonitor.report();
   }
 
+  @Override
+  public java.util.concurrent.CompletionStage<HealthReport> checkNow() {
+    return healthMonitor == null ? CompletableFuture.completedFuture(HealthReport.NONE) : healthMonitor.checkNow();
+  }
+
   /** Completes once the process is {@code HEALTHY}; fails if it is stopped or gives up first. */
   CompletableFuture<?> awaitHealthy() {
     if (healthMonitor == null) {
@@ -258,7 +263,8 @@ final class ManagedProcess implements ProcessController {
   static ProcessStatistics statistics(long starts, long restarts, long ok, long failed, long recoverNanos, long recoverCount,
       long uptimeNanos, long uptimeCount, Duration observed) {
     double hours = observed.toNanos() / 3.6e12;
-    return new ProcessStatistics(starts, restarts, ok, failed, hours > 0 ? restarts / hours : 0.0,
+    // a rate over at least the hour it is per: before an hour is observed, the restarts so far, never extrapolated
+    return new ProcessStatistics(starts, restarts, ok, failed, hours >= 1 ? restarts / hours : restarts,
         Duration.ofNanos(recoverCount == 0 ? 0 : recoverNanos / recoverCount),
         Duration.ofNanos(uptimeCount == 0 ? 0 : uptimeNanos / uptimeCount), observed);
   }
@@ -455,6 +461,10 @@ final class ManagedProcess implements ProcessController {
   }
 
   private void spawn(Origin origin, String reason, boolean byPolicy) {
+    if (!byPolicy) { // asked for anew: a failure to start is news again
+      lastStartFailure = null;
+      startFailures = 0;
+    }
     if (!maySpawn()) { // terminal: a removed process or a closing supervisor never gets a new run
       failStartWaiters(removal != null ? "process was removed" : "supervisor '" + sup.name() + "' is closed");
       if (!state.isActive() && state != ProcessState.STOPPED) {
@@ -512,7 +522,9 @@ final class ManagedProcess implements ProcessController {
     version++;
     upSinceNanos = runStartNanos;
     addRun(new RunRecord(thisRun, proc.pid(), wallStart, null, null, null));
-    log.atInfo().addKeyValue("process", name).addKeyValue("pid", proc.pid()).log("Started process {} (pid {}, run {})", name, proc.pid(), thisRun);
+    // a restart by the policy was said at INFO when it was scheduled: its spawn is detail
+    log.atLevel(byPolicy ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO).addKeyValue("process", name).addKeyValue("pid", proc.pid())
+        .log("Started process {} (pid {}, run {})", name, proc.pid(), thisRun);
     sup.publish(new SupervisorEvent.Started(name, wallStart, proc.pid(), thisRun));
     if (healthMonitor != null) { // health hook: the run's checks begin
       healthMonitor.runStarted(thisRun, proc.pid());
@@ -548,8 +560,10 @@ final class ManagedProcess implements ProcessController {
         addRun(new RunRecord(r.run(), r.pid(), r.startedAt(), r.endedAt(), r.exit(), ttr));
       }
     }
+    lastStartFailure = null; // a run came up: the next failure to start is news again
+    startFailures = 0;
     // publish RUNNING only once the counters and the history say so too: a listener reading them must see it
-    transition(ProcessState.RUNNING, Origin.PROCESS, "up for its startup grace of " + spec.startupGrace());
+    transition(ProcessState.RUNNING, Origin.PROCESS, "up for its startup grace of " + io.github.vigil.HumanFormat.duration(spec.startupGrace()));
     ProcessStatus s = status();
     List<CompletableFuture<ProcessStatus>> waiters = new ArrayList<>(startWaiters);
     startWaiters.clear();
@@ -557,10 +571,29 @@ final class ManagedProcess implements ProcessController {
   }
 
   private void startFailed(int thisRun, Instant wallStart, String message) {
-    log.atWarn().addKeyValue("process", name).log("Process {} could not start: {}", name, message);
+    // the same failure again and again (a missing binary) is said once, then summed up when the policy gives up
+    if (message.equals(lastStartFailure)) {
+      startFailures++;
+      log.atDebug().addKeyValue("process", name).log("Process {} could not start ({} times): {}", name, startFailures, message);
+    } else {
+      lastStartFailure = message;
+      startFailures = 1;
+      firstStartFailureNanos = sup.now();
+      log.atWarn().addKeyValue("process", name).log("Process {} could not start: {}", name, message);
+    }
     addRun(new RunRecord(thisRun, -1, wallStart, null, null, null));
     ExitInfo exit = new ExitInfo(new Termination.Unknown("not started"), ExitCause.START_FAILED, Duration.ZERO, sup.wallNow(), message, -1);
     ended(thisRun, exit);
+  }
+
+  // supervision thread: the last failure to start and how often in a row, to say it once (quiet logs)
+  private @Nullable String lastStartFailure;
+  private int startFailures;
+  private long firstStartFailureNanos;
+
+  /** The end of a run that is not restarted: WARN when it failed (someone should look), INFO otherwise. */
+  private void logEnded(ExitInfo exit, org.slf4j.event.Level level, String note) {
+    log.atLevel(level).addKeyValue("process", name).log("Process {} ended: {}{}", name, exit, note);
   }
 
   /** A report from the backend, already on the supervision thread. */
@@ -577,11 +610,11 @@ final class ManagedProcess implements ProcessController {
     long runNanos = Math.max(0, sup.now() - runStartNanos);
     ExitCause cause = stopRequested ? ExitCause.KILLED_BY_SUPERVISOR
         : oomKilled ? ExitCause.OOM_KILLED : spec.restartPolicy().classify(termination);
-    String message = stopRequested ? "stopped on request" + (killed ? " (killed after the stop timeout of " + spec.stopTimeout() + ")" : "")
+    String message = stopRequested ? "stopped on request" + (killed ? " (killed after the stop timeout of " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()) + ")" : "")
         : oomKilled ? "killed by the kernel's out-of-memory killer" : "";
     if (healthStop != null && !oomKilled) { // health hook: a run stopped for its health ends as a failure
       cause = healthStopCause;
-      message = healthStop + (killed ? " (killed after the stop timeout of " + spec.stopTimeout() + ")" : "");
+      message = healthStop + (killed ? " (killed after the stop timeout of " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()) + ")" : "");
     }
     ExitInfo exit = new ExitInfo(termination, cause, Duration.ofNanos(runNanos), sup.wallNow(), message, memoryAtDeathBytes);
     Counters k = counters;
@@ -630,18 +663,14 @@ final class ManagedProcess implements ProcessController {
       old.signalTree(Signal.SIGKILL);
     }
     boolean failure = exit.cause().isFailure();
-    if (failure) {
-      log.atWarn().addKeyValue("process", name).log("Process {} ended: {}", name, exit);
-      if (crashNanos < 0) {
-        crashNanos = sup.now();
-      }
-    } else {
-      log.atInfo().addKeyValue("process", name).log("Process {} ended: {}", name, exit);
+    if (failure && crashNanos < 0) {
+      crashNanos = sup.now();
     }
     transition(failure ? ProcessState.CRASHED : ProcessState.EXITED, Origin.PROCESS, exit.toString());
     pid = -1; // after the state, so that no status shows RUNNING without a pid
     version++;
     if (!supervised) {
+      logEnded(exit, failure ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO, " (supervision is off)");
       failStartWaiters("ended while supervision is off: " + exit);
       return;
     }
@@ -667,9 +696,12 @@ final class ManagedProcess implements ProcessController {
       Duration delay = restart.delay();
       int attempt = restart.attempt();
       String why = "restart attempt " + attempt + " after " + exit.cause();
-      log.atWarn().addKeyValue("process", name).log("Process {}: {} in {} (start limit {} per {})", name, why, delay,
-          policy.maxRestarts(), policy.window());
-      transition(ProcessState.BACKOFF, Origin.POLICY, why + " in " + delay);
+      // one line per restart, at INFO: the policy is doing its job; a repeated failure to start is said once
+      boolean repeat = exit.cause() == ExitCause.START_FAILED && startFailures > 1;
+      log.atLevel(repeat ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO).addKeyValue("process", name)
+          .log("Process {} ended: {}; restart {} in {} (start limit {} per {})", name, exit, attempt,
+              io.github.vigil.HumanFormat.duration(delay), policy.maxRestarts(), io.github.vigil.HumanFormat.duration(policy.window()));
+      transition(ProcessState.BACKOFF, Origin.POLICY, why + " in " + io.github.vigil.HumanFormat.duration(delay));
       sup.publish(new SupervisorEvent.RestartScheduled(name, sup.wallNow(), attempt, delay, exit));
       Runnable restartNow = () -> {
         restartTimer = null;
@@ -693,11 +725,16 @@ final class ManagedProcess implements ProcessController {
         restartTimer = sup.schedule(delay, restartNow);
       }
     } else if (decision instanceof RestartDecision.GiveUp giveUp) {
-      log.atError().addKeyValue("process", name).log("Process {} failed: {}", name, giveUp.reason());
+      String repeated = startFailures > 1 ? " (failed to start " + startFailures + " times in "
+          + io.github.vigil.HumanFormat.duration(Duration.ofNanos(Math.max(0, sup.now() - firstStartFailureNanos)))
+          + (giveUp.reason().contains(String.valueOf(lastStartFailure)) ? "" : ": " + lastStartFailure) + ")"
+          : "";
+      log.atError().addKeyValue("process", name).log("Process {} failed: {}{}", name, giveUp.reason(), repeated);
       transition(ProcessState.FAILED, Origin.POLICY, giveUp.reason());
       sup.publish(new SupervisorEvent.Failed(name, sup.wallNow(), giveUp.reason(), exit));
       failStartWaiters("failed: " + giveUp.reason());
     } else {
+      logEnded(exit, failure ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO, "");
       failStartWaiters("ended: " + exit);
     }
   }
@@ -721,7 +758,7 @@ final class ManagedProcess implements ProcessController {
     int thisRun = run;
     stopTimer = sup.schedule(spec.stopTimeout(), () -> {
       if (run == thisRun && state == ProcessState.STOPPING) {
-        killTree("did not stop within " + spec.stopTimeout());
+        killTree("did not stop within " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()));
       }
     });
   }

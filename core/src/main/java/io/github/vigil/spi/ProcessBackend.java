@@ -75,6 +75,14 @@ public interface ProcessBackend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Who holds listening TCP sockets, if this backend can tell: the Linux backend reads {@code /proc};
+   * the default (and the JDK backend) cannot, and health checks then accept any listener on a port.
+   */
+  default Optional<ListeningSockets> listeningSockets() {
+    return Optional.empty();
+  }
+
   /** Releases the backend's threads and resources. Processes must have been stopped before. */
   @Override
   void close();

@@ -187,6 +187,14 @@ final class LinuxProcessBackend implements ProcessBackend {
     return t;
   }
 
+  private final io.github.vigil.spi.ListeningSockets listeningSockets = new io.github.vigil.linux.proc.ProcListeningSockets(Path.of("/proc"));
+
+  /** Who holds listening sockets, from {@code /proc} ({@link io.github.vigil.linux.proc.ProcListeningSockets}). */
+  @Override
+  public Optional<io.github.vigil.spi.ListeningSockets> listeningSockets() {
+    return Optional.of(listeningSockets);
+  }
+
   /** Exits of processes this backend did not start, through their pidfds polled by the event loop. */
   @Override
   public Optional<ExitWatcher> exitWatcher() {

@@ -1,7 +1,9 @@
 package io.github.vigil.examples.tradingdesk;
 
 import io.github.vigil.ExitInfo;
+import io.github.vigil.HumanFormat;
 import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessState;
 import io.github.vigil.ProcessStatus;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
@@ -79,22 +81,17 @@ public final class TradingDeskDemo {
     }
     b.append("Vigil trading-desk demo (backend ").append(supervisor.backendName()).append(") - ")
         .append(LocalTime.now().format(TIME)).append(", ").append(left.toSeconds()).append(" s left, Ctrl-C to stop\n\n");
-    b.append(String.format("%-14s %-9s %-8s %-9s %-8s %s%n", "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "LAST EXIT"));
+    b.append(String.format("%-14s %-9s %-8s %-12s %-8s %s%n", "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "LAST EXIT"));
     for (ProcessController c : supervisor.controllers()) {
       ProcessStatus s = c.status();
-      b.append(String.format("%-14s %-9s %-8s %-9s %-8d %s%n", s.name(), s.state(), s.pid() > 0 ? Long.toString(s.pid()) : "-",
-          uptime(s.uptime()), s.restarts(), s.lastExitInfo().map(TradingDeskDemo::shortExit).orElse("-")));
+      b.append(String.format("%-14s %-9s %-8s %-12s %-8d %s%n", s.name(), s.state(), s.pid() > 0 ? Long.toString(s.pid()) : "-",
+          s.state() == ProcessState.RUNNING ? HumanFormat.duration(s.uptime()) : "-", s.restarts(), s.lastExitInfo().map(TradingDeskDemo::shortExit).orElse("-")));
     }
     b.append("\nRecent events:\n");
     synchronized (recent) {
       recent.forEach(l -> b.append("  ").append(l).append('\n'));
     }
     return b.toString();
-  }
-
-  private static String uptime(Duration d) {
-    long s = d.toSeconds();
-    return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
   }
 
   private static String shortExit(ExitInfo e) {
@@ -106,10 +103,10 @@ public final class TradingDeskDemo {
       return s.process() + " started, pid " + s.pid() + " (run " + s.run() + ")";
     }
     if (event instanceof SupervisorEvent.Exited e) {
-      return e.process() + " exited: " + shortExit(e.exit());
+      return e.process() + " exited after " + HumanFormat.duration(e.exit().runDuration()) + ": " + shortExit(e.exit());
     }
     if (event instanceof SupervisorEvent.RestartScheduled r) {
-      return r.process() + " restart " + r.attempt() + " in " + r.delay().toMillis() + " ms";
+      return r.process() + " restart " + r.attempt() + " in " + HumanFormat.duration(r.delay());
     }
     if (event instanceof SupervisorEvent.Failed f) {
       return f.process() + " FAILED: " + f.reason();

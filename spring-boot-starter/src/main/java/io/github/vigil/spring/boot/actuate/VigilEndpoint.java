@@ -10,6 +10,8 @@ import io.github.vigil.AttachedProcess;
 import io.github.vigil.CheckResult;
 import io.github.vigil.ExitInfo;
 import io.github.vigil.HealthReport;
+import io.github.vigil.HumanFormat;
+import io.github.vigil.StdStream;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessOperationException;
@@ -18,7 +20,12 @@ import io.github.vigil.ProcessStatus;
 import io.github.vigil.RunRecord;
 import io.github.vigil.Supervisor;
 import io.github.vigil.Termination;
+import java.security.Principal;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,11 +36,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * The Actuator endpoint {@code vigil}: what the supervisor runs, and commands to one process.
@@ -46,15 +55,27 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  *       threads; absent figures are {@code null}, never 0); and every attachment ({@code vigil.attach})
  *       with its state, target, matched processes, exits and a sample of them.
  *   <li>{@code GET /actuator/vigil/{name}}: one process or attachment; 404 when there is none by that name.
- *   <li>{@code POST /actuator/vigil/{name}/{action}}, action {@code start}, {@code stop} or
- *       {@code restart}: waits for the outcome (up to {@code vigil.endpoint.command-timeout}) and
- *       answers with the new status.
+ *   <li>{@code POST /actuator/vigil/{name}/{action}}: {@code start}, {@code stop}, {@code restart},
+ *       {@code enable-supervision}, {@code disable-supervision} (exits are then recorded, not acted
+ *       on), or {@code check} (run every health check now); waits for the outcome (up to
+ *       {@code vigil.endpoint.command-timeout}) and answers with the new status.
  * </ul>
  *
+ * <p>Each process shows the last lines of its standard error and output ({@code output}, at most
+ * {@code vigil.endpoint.output-lines} lines of at most {@code vigil.endpoint.output-line-length}
+ * characters each; 0 lines hides them), as a start failure's reason is often only there. Durations
+ * come twice: as a person reads them ({@code "uptime": "2 h 03 min"}) and as a number of seconds
+ * beside ({@code "uptimeSeconds": 7380.4}).
+ *
  * <p>The default access is {@link Access#READ_ONLY}: the write operations are not mapped at all
- * unless the application opts in with {@code management.endpoint.vigil.access=unrestricted}, so
- * exposing the endpoint never lets a stranger stop a process. Environment variables, commands and
- * output are not shown: they may hold secrets.
+ * (404) unless the application opts in with {@code management.endpoint.vigil.access=unrestricted},
+ * so exposing the endpoint never lets a stranger stop a process. When they are on, every request is
+ * audited with the authenticated principal as its actor ({@code anonymous} without one): logged at
+ * INFO with the keys {@code process}, {@code actor} and {@code action}, and published as a Spring
+ * Boot {@code AuditApplicationEvent} of type {@code VIGIL_<ACTION>} (e.g. {@code VIGIL_RESTART}),
+ * which Actuator's {@code AuditEventRepository} keeps when the application has one. Secure the
+ * operations with Spring Security as any Actuator write operation. Environment variables and
+ * commands are not shown: they may hold secrets.
  *
  * <p>Thread-safe.
  */
@@ -63,25 +84,64 @@ public class VigilEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(VigilEndpoint.class);
 
+  /** Most lines of each output stream shown per process, unless told otherwise. */
+  public static final int DEFAULT_OUTPUT_LINES = 20;
+
+  /** Longest output line shown, in characters, unless told otherwise; longer ones are cut with "…". */
+  public static final int DEFAULT_OUTPUT_LINE_LENGTH = 500;
+
+  /** The audit event type of a request for {@code action}: {@code VIGIL_RESTART}, {@code VIGIL_DISABLE_SUPERVISION}, .... */
+  public static String auditType(String action) {
+    return "VIGIL_" + action.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
   private final Supervisor supervisor;
   private final Set<String> critical;
   private final Duration commandTimeout;
   private final int historySize;
+  private final int outputLines;
+  private final int outputLineLength;
+  private final @Nullable ApplicationEventPublisher events;
 
   /**
+   * An endpoint that shows {@value #DEFAULT_OUTPUT_LINES} lines of output and publishes no audit events (it logs them).
+   *
    * @param supervisor the supervisor shown
    * @param criticalProcesses names of the processes marked critical
    * @param commandTimeout how long a command waits for its outcome
    * @param historySize most recent runs listed per process
    */
   public VigilEndpoint(Supervisor supervisor, Set<String> criticalProcesses, Duration commandTimeout, int historySize) {
+    this(supervisor, criticalProcesses, commandTimeout, historySize, DEFAULT_OUTPUT_LINES, DEFAULT_OUTPUT_LINE_LENGTH, null);
+  }
+
+  /**
+   * @param supervisor the supervisor shown
+   * @param criticalProcesses names of the processes marked critical
+   * @param commandTimeout how long a command waits for its outcome
+   * @param historySize most recent runs listed per process
+   * @param outputLines most lines of each output stream shown per process; 0 shows none
+   * @param outputLineLength longest output line shown, in characters (at least 10)
+   * @param events where audit events of write operations are published; null to only log them
+   */
+  public VigilEndpoint(Supervisor supervisor, Set<String> criticalProcesses, Duration commandTimeout, int historySize, int outputLines,
+      int outputLineLength, @Nullable ApplicationEventPublisher events) {
     this.supervisor = requireNonNull(supervisor, "supervisor");
     this.critical = Set.copyOf(criticalProcesses);
     this.commandTimeout = requireNonNull(commandTimeout, "commandTimeout");
     if (historySize < 0) {
       throw new IllegalArgumentException("historySize must not be negative: " + historySize);
     }
+    if (outputLines < 0) {
+      throw new IllegalArgumentException("outputLines must not be negative: " + outputLines);
+    }
+    if (outputLineLength < 10) {
+      throw new IllegalArgumentException("outputLineLength must be at least 10: " + outputLineLength);
+    }
     this.historySize = historySize;
+    this.outputLines = outputLines;
+    this.outputLineLength = outputLineLength;
+    this.events = events;
   }
 
   /** The supervisor and all its processes. */
@@ -102,16 +162,24 @@ public class VigilEndpoint {
     return supervisor.attached(name).map(VigilEndpoint::describe).orElse(null);
   }
 
-  /** Starts, stops or restarts one process and answers with its status; 404 for an unknown name. */
+  /**
+   * Starts, stops or restarts one process, turns its supervision on or off, or runs its health
+   * checks now, and answers with its status; 404 for an unknown name, 400 for an unknown action.
+   * Audited with the authenticated principal of {@code security} as the actor.
+   */
   @WriteOperation
-  public WebEndpointResponse<Object> command(@Selector String name, @Selector String action) {
+  public WebEndpointResponse<Object> command(@Selector String name, @Selector String action, SecurityContext security) {
+    String verb = action.toLowerCase(Locale.ROOT);
+    Principal principal = security.getPrincipal();
+    String actor = principal != null && principal.getName() != null ? principal.getName() : "anonymous";
     Optional<ProcessController> found = supervisor.controller(name);
     if (found.isEmpty()) {
+      audit(actor, verb, name, "no such process");
       return new WebEndpointResponse<>(Map.of("error", "no process named '" + name + "'"), WebEndpointResponse.STATUS_NOT_FOUND);
     }
     ProcessController c = found.get();
-    String verb = action.toLowerCase(Locale.ROOT);
-    log.atInfo().addKeyValue("process", name).log("Actuator request: {} process {}", verb, name);
+    log.atInfo().addKeyValue("process", name).addKeyValue("actor", actor).addKeyValue("action", verb)
+        .log("Actuator request by {}: {} process {}", actor, verb, name);
     try {
       switch (verb) {
         case "start":
@@ -123,15 +191,44 @@ public class VigilEndpoint {
         case "restart":
           c.restart(commandTimeout);
           break;
+        case "enable-supervision":
+          c.setSupervised(true);
+          break;
+        case "disable-supervision":
+          c.setSupervised(false);
+          break;
+        case "check":
+          c.checkNow().toCompletableFuture().get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+          break;
         default:
-          throw new InvalidEndpointRequestException("unknown action '" + action + "': start, stop or restart",
-              "unknown action; use start, stop or restart");
+          audit(actor, verb, name, "unknown action");
+          throw new InvalidEndpointRequestException("unknown action '" + action + "': " + ACTIONS, "unknown action; use " + ACTIONS);
       }
-    } catch (ProcessOperationException e) {
-      return new WebEndpointResponse<>(Map.of("error", String.valueOf(e.getMessage()), "process", describe(c)),
-          WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
+    } catch (ProcessOperationException | TimeoutException | ExecutionException e) {
+      String why = e instanceof TimeoutException ? "no outcome within " + HumanFormat.duration(commandTimeout) : String.valueOf(e.getMessage());
+      audit(actor, verb, name, "failed: " + why);
+      return new WebEndpointResponse<>(Map.of("error", why, "process", describe(c)), WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      audit(actor, verb, name, "interrupted");
+      return new WebEndpointResponse<>(Map.of("error", "interrupted", "process", describe(c)), WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
     }
+    audit(actor, verb, name, "done");
     return new WebEndpointResponse<>(describe(c), WebEndpointResponse.STATUS_OK);
+  }
+
+  private static final String ACTIONS = "start, stop, restart, enable-supervision, disable-supervision or check";
+
+  private void audit(String actor, String action, String process, String outcome) {
+    log.atInfo().addKeyValue("process", process).addKeyValue("actor", actor).addKeyValue("action", action)
+        .log("Audit: {} asked to {} process {}: {}", actor, action, process, outcome);
+    if (events != null) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("process", process);
+      data.put("action", action);
+      data.put("outcome", outcome);
+      events.publishEvent(new org.springframework.boot.actuate.audit.listener.AuditApplicationEvent(actor, auditType(action), data));
+    }
   }
 
   private ProcessDescriptor describe(ProcessController c) {
@@ -140,14 +237,36 @@ public class VigilEndpoint {
     List<RunDescriptor> runs = history.subList(Math.max(0, history.size() - historySize), history.size()).stream()
         .map(VigilEndpoint::describe).toList();
     ProcessStatistics st = c.statistics();
+    boolean hourObserved = st.observed().compareTo(Duration.ofHours(1)) >= 0;
+    String rate = hourObserved ? HumanFormat.rate(st.restarts(), st.observed())
+        : st.restarts() + " restart(s) in " + HumanFormat.duration(st.observed()) + " (a rate once an hour has been observed)";
     return new ProcessDescriptor(s.name(), s.state().name(), s.health().name(), s.pid() > 0 ? s.pid() : null,
         critical.contains(s.name()), s.supervised(), s.started().map(Object::toString).orElse(null),
-        s.uptime().toString(), s.restarts(), s.detail().isEmpty() ? null : s.detail(),
-        s.lastExit() != null ? describe(s.lastExit()) : null, c.spec().labels(),
+        HumanFormat.duration(s.uptime()), seconds(s.uptime()), s.restarts(), s.detail().isEmpty() ? null : s.detail(),
+        s.lastExit() != null ? describe(s.lastExit()) : null, output(c), c.spec().labels(),
         c.spec().dependencies().stream().map(d -> d.name()).toList(),
-        new StatisticsDescriptor(st.starts(), st.restarts(), st.restartsSucceeded(), st.restartsFailed(), st.restartsPerHour(),
-            st.meanTimeToRecover().toString(), st.meanUptime().toString()),
+        new StatisticsDescriptor(st.starts(), st.restarts(), st.restartsSucceeded(), st.restartsFailed(),
+            hourObserved ? st.restartsPerHour() : null, rate, seconds(st.observed()),
+            HumanFormat.duration(st.meanTimeToRecover()), seconds(st.meanTimeToRecover()),
+            HumanFormat.duration(st.meanUptime()), seconds(st.meanUptime())),
         runs, describe(c.health()), c.sample().map(VigilEndpoint::describe).orElse(null));
+  }
+
+  /** The last lines of both streams, bounded; null when output is not shown. */
+  private @Nullable OutputDescriptor output(ProcessController c) {
+    if (outputLines == 0) {
+      return null;
+    }
+    return new OutputDescriptor(tail(c.outputTail(StdStream.STDERR)), tail(c.outputTail(StdStream.STDOUT)), outputLines);
+  }
+
+  private List<String> tail(List<String> lines) {
+    return lines.subList(Math.max(0, lines.size() - outputLines), lines.size()).stream()
+        .map(l -> l.length() <= outputLineLength ? l : l.substring(0, outputLineLength - 1) + "…").toList();
+  }
+
+  static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
   }
 
   private static AttachedDescriptor describe(AttachedProcess a) {
@@ -166,24 +285,26 @@ public class VigilEndpoint {
             ch.consecutiveFailures(), ch.consecutivePasses(), ch.attempts(), ch.failures(),
             ch.last().map(VigilEndpoint::describe).orElse(null))).toList(),
         report.rules().stream().map(r -> new RuleDescriptor(r.name(), r.metric().name(), r.limit(), r.metric().format(r.limit()),
+            r.state().name(), r.breachedAt() != null ? r.breachedAt().toString() : null,
             r.consecutiveAbove(), r.violations(), r.last().map(VigilEndpoint::describe).orElse(null))).toList());
   }
 
   private static ResultDescriptor describe(CheckResult r) {
-    return new ResultDescriptor(r.status().name(), r.message().isEmpty() ? null : r.message(), r.duration().toString(),
-        r.at().toString(), r.counted());
+    return new ResultDescriptor(r.status().name(), r.message().isEmpty() ? null : r.message(), HumanFormat.duration(r.duration()),
+        seconds(r.duration()), r.at().toString(), r.counted());
   }
 
   private static SampleDescriptor describe(ProcessSample s) {
     if (s.vanished()) {
       return new SampleDescriptor(s.scope().name(), s.pid(), s.sampledAt().toString(), true, s.vanishedReason().orElse(null),
-          null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
     return new SampleDescriptor(s.scope().name(), s.pid(), s.sampledAt().toString(), false, null,
-        boxed(s.processes()), s.cpuTotal().map(Duration::toString).orElse(null),
+        boxed(s.processes()), s.cpuTotal().map(HumanFormat::duration).orElse(null), s.cpuTotal().map(VigilEndpoint::seconds).orElse(null),
         s.cpuPercent().isPresent() ? s.cpuPercent().getAsDouble() : null,
         boxed(s.memoryResident()), boxed(s.memoryVirtual()), boxed(s.memorySwapped()), boxed(s.openFds()), boxed(s.fdLimit()),
-        boxed(s.threads()), boxed(s.readBytes()), boxed(s.writeBytes()), s.uptime().map(Duration::toString).orElse(null));
+        boxed(s.threads()), boxed(s.readBytes()), boxed(s.writeBytes()), s.uptime().map(HumanFormat::duration).orElse(null),
+        s.uptime().map(VigilEndpoint::seconds).orElse(null));
   }
 
   private static @Nullable Long boxed(OptionalLong v) {
@@ -193,14 +314,14 @@ public class VigilEndpoint {
   private static RunDescriptor describe(RunRecord r) {
     return new RunDescriptor(r.run(), r.pid() > 0 ? r.pid() : null, r.startedAt().toString(),
         r.ended().map(Object::toString).orElse(null), r.exit() != null ? describe(r.exit()) : null,
-        r.recovery().map(Duration::toString).orElse(null));
+        r.recovery().map(HumanFormat::duration).orElse(null), r.recovery().map(VigilEndpoint::seconds).orElse(null));
   }
 
   private static ExitDescriptor describe(ExitInfo e) {
     Integer code = e.exitCode().isPresent() ? e.exitCode().getAsInt() : null;
     String signal = e.termination() instanceof Termination.Signaled sig ? sig.name() : null;
     return new ExitDescriptor(e.cause().name(), e.termination().toString(), code, signal, e.at().toString(),
-        e.runDuration().toString(), e.message().isEmpty() ? null : e.message());
+        HumanFormat.duration(e.runDuration()), seconds(e.runDuration()), e.message().isEmpty() ? null : e.message());
   }
 
   /**
@@ -245,7 +366,8 @@ public class VigilEndpoint {
   public record MatchedDescriptor(long pid, String startTime, String processName, String commandLine) {}
 
   /**
-   * One process. Times are ISO-8601 ({@code 2025-01-02T08:00:00Z}, {@code PT1.5S}).
+   * One process. Instants are ISO-8601 ({@code 2025-01-02T08:00:00Z}); durations are given as a
+   * person reads them ({@code 4.85 s}, {@code 2 h 03 min}) with the seconds as a number beside.
    *
    * @param name its name
    * @param state its {@code ProcessState}
@@ -254,10 +376,12 @@ public class VigilEndpoint {
    * @param critical whether its failure takes the application's health down
    * @param supervised whether exits are acted on
    * @param startedAt start of the current or last run
-   * @param uptime of the current run
+   * @param uptime of the current run, e.g. {@code 2 h 03 min}
+   * @param uptimeSeconds the same in seconds
    * @param restarts restarts since it was registered
    * @param detail why it is in its state
    * @param lastExit how the last run ended
+   * @param output the last lines of its standard error and output; null when not shown
    * @param labels the spec's labels
    * @param dependsOn the processes it depends on
    * @param statistics counters and means
@@ -267,9 +391,18 @@ public class VigilEndpoint {
    *     or the backend has no sampler
    */
   public record ProcessDescriptor(String name, String state, String health, @Nullable Long pid, boolean critical,
-      boolean supervised, @Nullable String startedAt, String uptime, int restarts, @Nullable String detail,
-      @Nullable ExitDescriptor lastExit, Map<String, String> labels, List<String> dependsOn, StatisticsDescriptor statistics,
-      List<RunDescriptor> history, HealthDescriptor healthReport, @Nullable SampleDescriptor sample) {}
+      boolean supervised, @Nullable String startedAt, String uptime, double uptimeSeconds, int restarts, @Nullable String detail,
+      @Nullable ExitDescriptor lastExit, @Nullable OutputDescriptor output, Map<String, String> labels, List<String> dependsOn,
+      StatisticsDescriptor statistics, List<RunDescriptor> history, HealthDescriptor healthReport, @Nullable SampleDescriptor sample) {}
+
+  /**
+   * The last lines a process wrote, as kept in memory (its {@code output.tail-lines}), bounded.
+   *
+   * @param stderr the last lines of standard error, oldest first
+   * @param stdout the last lines of standard output, oldest first
+   * @param maxLines most lines shown per stream
+   */
+  public record OutputDescriptor(List<String> stderr, List<String> stdout, int maxLines) {}
 
   /**
    * What the health checks and resource rules of a process say.
@@ -302,23 +435,28 @@ public class VigilEndpoint {
    * @param metric RESIDENT_MEMORY, CPU_PERCENT or FD_RATIO
    * @param limit its limit in the metric's unit (bytes, percent, ratio)
    * @param limitText the limit as a person reads it, e.g. {@code 512.0 MiB}
+   * @param state UNKNOWN (not read yet, or not readable), WITHIN, ABOVE (fewer samples in a row than
+   *     break it) or BREACHED (broken, and not back within the limit yet)
+   * @param breachedAt when it was broken, while BREACHED
    * @param consecutiveAbove samples in a row above the limit in the current run
    * @param violations times it was broken since the process was registered
    * @param last its latest result
    */
-  public record RuleDescriptor(String name, String metric, double limit, String limitText, int consecutiveAbove, long violations,
-      @Nullable ResultDescriptor last) {}
+  public record RuleDescriptor(String name, String metric, double limit, String limitText, String state, @Nullable String breachedAt,
+      int consecutiveAbove, long violations, @Nullable ResultDescriptor last) {}
 
   /**
    * The result of one attempt of a check, or one sample of a rule.
    *
    * @param status PASSED, FAILED or TIMED_OUT
    * @param message what was seen
-   * @param duration how long the attempt took
+   * @param duration how long the attempt took, e.g. {@code 1.25 ms}
+   * @param durationSeconds the same in seconds
    * @param at when it ended
    * @param counted whether it counted towards a threshold (failures within the start period do not)
    */
-  public record ResultDescriptor(String status, @Nullable String message, String duration, String at, boolean counted) {}
+  public record ResultDescriptor(String status, @Nullable String message, String duration, double durationSeconds, String at,
+      boolean counted) {}
 
   /**
    * A reading of a process tree (the process and its living descendants, summed); a figure the
@@ -330,7 +468,8 @@ public class VigilEndpoint {
    * @param vanished whether the process ended while it was read (then no figures)
    * @param vanishedReason why it counts as vanished
    * @param processes processes in the tree
-   * @param cpuTime CPU time, user plus system
+   * @param cpuTime CPU time, user plus system, e.g. {@code 1 min 05 s}
+   * @param cpuTimeSeconds the same in seconds
    * @param cpuPercent CPU since the previous sample of this run, 100 = one core; null on the first
    * @param memoryResident resident memory, bytes
    * @param memoryVirtual virtual memory, bytes
@@ -341,11 +480,13 @@ public class VigilEndpoint {
    * @param readBytes bytes read from storage
    * @param writeBytes bytes written to storage
    * @param uptime since the oldest member started
+   * @param uptimeSeconds the same in seconds
    */
   public record SampleDescriptor(String scope, long pid, String sampledAt, boolean vanished, @Nullable String vanishedReason,
-      @Nullable Long processes, @Nullable String cpuTime, @Nullable Double cpuPercent, @Nullable Long memoryResident,
+      @Nullable Long processes, @Nullable String cpuTime, @Nullable Double cpuTimeSeconds, @Nullable Double cpuPercent, @Nullable Long memoryResident,
       @Nullable Long memoryVirtual, @Nullable Long memorySwapped, @Nullable Long openFds, @Nullable Long fdLimit,
-      @Nullable Long threads, @Nullable Long readBytes, @Nullable Long writeBytes, @Nullable String uptime) {}
+      @Nullable Long threads, @Nullable Long readBytes, @Nullable Long writeBytes, @Nullable String uptime,
+      @Nullable Double uptimeSeconds) {}
 
   /**
    * How a run ended.
@@ -355,11 +496,12 @@ public class VigilEndpoint {
    * @param exitCode the exit code, when the process exited
    * @param signal the signal's name, when a signal ended it
    * @param at when it ended
-   * @param runDuration how long it ran
+   * @param runDuration how long it ran, e.g. {@code 4.85 s}
+   * @param runDurationSeconds the same in seconds
    * @param message an explanation, e.g. a missing binary
    */
   public record ExitDescriptor(String cause, String termination, @Nullable Integer exitCode, @Nullable String signal, String at,
-      String runDuration, @Nullable String message) {}
+      String runDuration, double runDurationSeconds, @Nullable String message) {}
 
   /**
    * One run.
@@ -370,21 +512,29 @@ public class VigilEndpoint {
    * @param endedAt when it ended
    * @param exit how it ended
    * @param timeToRecover from the crash before it to it running
+   * @param timeToRecoverSeconds the same in seconds
    */
   public record RunDescriptor(int run, @Nullable Long pid, String startedAt, @Nullable String endedAt, @Nullable ExitDescriptor exit,
-      @Nullable String timeToRecover) {}
+      @Nullable String timeToRecover, @Nullable Double timeToRecoverSeconds) {}
 
   /**
-   * Counters and means of one process.
+   * Counters and means of one process. A rate is given only over a window it was observed for.
    *
    * @param starts runs spawned
    * @param restarts restarts by the policy
    * @param restartsSucceeded restarts that reached RUNNING
    * @param restartsFailed restarts that did not
-   * @param restartsPerHour restarts per hour over the time observed
+   * @param restartsPerHour restarts per hour since the process was registered; null until an hour has
+   *     been observed (never extrapolated from less)
+   * @param restartRate the same as a person reads it, with its window, e.g.
+   *     {@code 6 per hour over the last 1 h 00 min}, or the count and time before an hour
+   * @param observedSeconds how long the statistics cover
    * @param meanTimeToRecover mean time from a crash to running again
+   * @param meanTimeToRecoverSeconds the same in seconds
    * @param meanUptime mean duration of ended runs
+   * @param meanUptimeSeconds the same in seconds
    */
-  public record StatisticsDescriptor(long starts, long restarts, long restartsSucceeded, long restartsFailed, double restartsPerHour,
-      String meanTimeToRecover, String meanUptime) {}
+  public record StatisticsDescriptor(long starts, long restarts, long restartsSucceeded, long restartsFailed,
+      @Nullable Double restartsPerHour, String restartRate, double observedSeconds, String meanTimeToRecover,
+      double meanTimeToRecoverSeconds, String meanUptime, double meanUptimeSeconds) {}
 }

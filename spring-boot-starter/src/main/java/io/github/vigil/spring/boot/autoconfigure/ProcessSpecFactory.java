@@ -82,7 +82,10 @@ final class ProcessSpecFactory {
     return specs;
   }
 
-  /** The critical processes: those marked {@code critical} plus {@code vigil.health.critical-processes}. */
+  /**
+   * The critical processes and attachments: those marked {@code critical} plus
+   * {@code vigil.health.critical-processes}.
+   */
   Set<String> criticalProcesses(VigilProperties properties) {
     Set<String> critical = new LinkedHashSet<>(properties.getHealth().getCriticalProcesses());
     for (String name : properties.getProcesses().keySet()) {
@@ -90,7 +93,58 @@ final class ProcessSpecFactory {
         critical.add(name);
       }
     }
+    properties.getAttach().forEach((name, a) -> {
+      if (a.isCritical()) {
+        critical.add(name);
+      }
+    });
     return critical;
+  }
+
+  /**
+   * Fails on a name in {@code vigil.health.critical-processes} that is neither a process nor an
+   * attachment, naming where it was written.
+   *
+   * @param known every process and attachment name
+   */
+  void checkCriticalNames(VigilProperties properties, Set<String> known) {
+    List<String> listed = new ArrayList<>(properties.getHealth().getCriticalProcesses());
+    for (int i = 0; i < listed.size(); i++) {
+      String name = listed.get(i);
+      if (!known.contains(name)) {
+        String property = PREFIX + ".health.critical-processes";
+        ConfigurationProperty found = find(ConfigurationPropertyName.of(property + "[" + i + "]"));
+        if (found == null) {
+          found = find(ConfigurationPropertyName.of(property));
+        }
+        String origin = found != null && found.getOrigin() != null ? found.getOrigin().toString() : null;
+        throw new InvalidVigilPropertyException(property + "[" + i + "]", name,
+            "no process or attachment is named '" + name + "' (known: " + known + ")", origin);
+      }
+    }
+  }
+
+  /** The property called {@code name} in the first source that has it. */
+  private @Nullable ConfigurationProperty find(ConfigurationPropertyName name) {
+    for (ConfigurationPropertySource source : sources) {
+      ConfigurationProperty p = source.getConfigurationProperty(name);
+      if (p != null) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** Where {@code property} was defined, e.g. {@code class path resource [application.yml] - 12:23}; null when unknown. */
+  static @Nullable String origin(org.springframework.core.env.Environment environment, String property) {
+    ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
+    for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+      ConfigurationProperty p = source.getConfigurationProperty(name);
+      if (p != null) {
+        return p.getOrigin() != null ? p.getOrigin().toString() : null;
+      }
+    }
+    return null;
   }
 
   /** The settings of one process: {@code vigil.defaults} overridden by its own properties. */

@@ -30,6 +30,9 @@ import org.springframework.core.env.Environment;
  * its own: a {@code Supervisor} bean is used as it is (the starter still registers the configured
  * processes with it), and a {@code VigilLifecycle} bean replaces the starter's.
  *
+ * <p>Every key under {@code vigil.} must be a Vigil property: an unknown one (a typo) fails
+ * start-up naming it, where it was written and the closest valid key ({@link StrictVigilProperties}).
+ *
  * <p>The backend is the best available one unless {@code vigil.backend} names one; with
  * {@code vigil-linux-native} on the class path that is the Linux backend (found through
  * {@link java.util.ServiceLoader}).
@@ -39,6 +42,12 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBooleanProperty(name = "vigil.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(VigilProperties.class)
 public class VigilAutoConfiguration {
+
+  /** Fails the start-up on an unknown {@code vigil.*} key, before any bean is bound or created. */
+  @Bean
+  static StrictVigilProperties vigilStrictProperties() {
+    return new StrictVigilProperties();
+  }
 
   /** The supervisor; closed (every child stopped, then killed) when the context is destroyed. */
   @Bean(destroyMethod = "close")
@@ -105,6 +114,11 @@ public class VigilAutoConfiguration {
         throw factory.invalidAttachment(a.name(), "a supervised process has the same name; names are shared by processes and attachments");
       }
     }
+    Set<String> known = new LinkedHashSet<>(names);
+    attachments.forEach(a -> known.add(a.name()));
+    supervisor.controllers().forEach(c -> known.add(c.name()));
+    supervisor.attachedProcesses().forEach(a -> known.add(a.name()));
+    factory.checkCriticalNames(properties, known);
     VigilProperties.Lifecycle lifecycle = properties.getLifecycle();
     try {
       return new VigilLifecycle(supervisor, specs, attachments, lifecycle.getPhase(), lifecycle.getStartTimeout());

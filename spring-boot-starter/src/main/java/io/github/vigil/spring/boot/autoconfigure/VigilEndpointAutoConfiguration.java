@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -16,7 +17,8 @@ import org.springframework.core.env.Environment;
  * Auto-configures the Actuator endpoint {@code vigil} ({@link VigilEndpoint}) when Actuator is on
  * the class path, a {@link Supervisor} bean exists, and the endpoint is available (exposed and its
  * access not {@code none}). Its write operations need
- * {@code management.endpoint.vigil.access=unrestricted}.
+ * {@code management.endpoint.vigil.access=unrestricted}; each is audited (logged, and published as an
+ * {@code AuditApplicationEvent} with the authenticated principal as its actor).
  */
 @AutoConfiguration(after = VigilAutoConfiguration.class)
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
@@ -28,8 +30,18 @@ public class VigilEndpointAutoConfiguration {
   /** The endpoint. */
   @Bean
   @ConditionalOnMissingBean
-  public VigilEndpoint vigilEndpoint(Supervisor supervisor, VigilProperties properties, Environment environment) {
-    return new VigilEndpoint(supervisor, new ProcessSpecFactory(environment).criticalProcesses(properties),
-        properties.getEndpoint().getCommandTimeout(), properties.getEndpoint().getHistorySize());
+  public VigilEndpoint vigilEndpoint(Supervisor supervisor, VigilProperties properties, Environment environment,
+      ApplicationEventPublisher events) {
+    VigilProperties.Endpoint e = properties.getEndpoint();
+    if (e.getOutputLines() < 0) {
+      throw new InvalidVigilPropertyException("vigil.endpoint.output-lines", e.getOutputLines(), "must not be negative",
+          ProcessSpecFactory.origin(environment, "vigil.endpoint.output-lines"));
+    }
+    if (e.getOutputLineLength() < 10) {
+      throw new InvalidVigilPropertyException("vigil.endpoint.output-line-length", e.getOutputLineLength(), "must be at least 10",
+          ProcessSpecFactory.origin(environment, "vigil.endpoint.output-line-length"));
+    }
+    return new VigilEndpoint(supervisor, new ProcessSpecFactory(environment).criticalProcesses(properties), e.getCommandTimeout(),
+        e.getHistorySize(), e.getOutputLines(), e.getOutputLineLength(), events);
   }
 }

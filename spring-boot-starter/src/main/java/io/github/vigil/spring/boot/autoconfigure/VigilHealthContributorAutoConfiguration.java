@@ -1,6 +1,8 @@
 package io.github.vigil.spring.boot.autoconfigure;
 
 import io.github.vigil.Supervisor;
+import java.time.Duration;
+import java.time.InstantSource;
 import io.github.vigil.spring.boot.actuate.VigilHealthContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -18,7 +20,7 @@ import org.springframework.core.env.Environment;
  * ({@link VigilHealthContributor}), when Spring Boot's health support is on the class path, a
  * {@link Supervisor} bean exists and {@code management.health.vigil.enabled} is not false.
  * The application's health is {@code DOWN} while a critical process is {@code FAILED} or
- * {@code UNHEALTHY}.
+ * {@code UNHEALTHY}, or unavailable for longer than {@code vigil.health.down-after}.
  */
 @AutoConfiguration(after = VigilAutoConfiguration.class, before = HealthContributorAutoConfiguration.class)
 @ConditionalOnClass(HealthContributor.class)
@@ -31,6 +33,12 @@ public class VigilHealthContributorAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(name = "vigilHealthContributor")
   public VigilHealthContributor vigilHealthContributor(Supervisor supervisor, VigilProperties properties, Environment environment) {
-    return new VigilHealthContributor(supervisor, new ProcessSpecFactory(environment).criticalProcesses(properties));
+    Duration downAfter = properties.getHealth().getDownAfter();
+    if (downAfter.isNegative()) {
+      throw new InvalidVigilPropertyException("vigil.health.down-after", downAfter, "must not be negative",
+          ProcessSpecFactory.origin(environment, "vigil.health.down-after"));
+    }
+    return new VigilHealthContributor(supervisor, new ProcessSpecFactory(environment).criticalProcesses(properties), downAfter,
+        InstantSource.system());
   }
 }

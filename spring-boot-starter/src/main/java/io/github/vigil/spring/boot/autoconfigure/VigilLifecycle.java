@@ -105,10 +105,13 @@ public class VigilLifecycle implements SmartLifecycle {
     try {
       all.get(startTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      log.warn("Not all processes of {} are running after {}; they stay under supervision: {}", supervisor.name(), startTimeout,
-          notRunning());
+      log.warn("Not all processes of {} are running after {}; they stay under supervision: {}", supervisor.name(),
+          io.github.vigil.HumanFormat.duration(startTimeout), notRunning());
     } catch (ExecutionException e) {
-      log.warn("Not all processes of {} started; they stay under supervision: {}", supervisor.name(), notRunning(), e.getCause());
+      // expected when a process cannot start: the reason, without a stack trace; the process's own lines say more
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      log.warn("Not all processes of {} started; they stay under supervision: {} ({})", supervisor.name(), notRunning(),
+          cause.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       log.warn("Interrupted while waiting for the processes of {} to start", supervisor.name());

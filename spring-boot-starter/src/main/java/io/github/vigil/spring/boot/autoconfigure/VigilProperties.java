@@ -198,10 +198,27 @@ public class VigilProperties {
   public static class Health {
 
     /**
-     * Names of further processes that take the application's health DOWN when FAILED or UNHEALTHY,
-     * e.g. ones defined as ProcessSpec beans; processes under vigil.processes say so with "critical".
+     * Names of further processes, or attachments (vigil.attach), that take the application's health
+     * DOWN when unavailable, e.g. ones defined as ProcessSpec beans; processes under vigil.processes
+     * say so with "critical". A name that is neither a process nor an attachment fails start-up.
      */
     private Set<String> criticalProcesses = new LinkedHashSet<>();
+
+    /**
+     * How long a critical process may be unavailable (not RUNNING and healthy: starting, in backoff,
+     * crashed, exited) before the application's health is DOWN; a crash loop counts from its first
+     * exit. FAILED and UNHEALTHY are DOWN at once, STOPPED on request is OUT_OF_SERVICE. For an
+     * attachment: how long it may match nothing.
+     */
+    private Duration downAfter = Duration.ofSeconds(30);
+
+    public Duration getDownAfter() {
+      return downAfter;
+    }
+
+    public void setDownAfter(Duration downAfter) {
+      this.downAfter = downAfter;
+    }
 
     public Set<String> getCriticalProcesses() {
       return criticalProcesses;
@@ -220,6 +237,31 @@ public class VigilProperties {
 
     /** Most recent runs listed per process. */
     private int historySize = 10;
+
+    /**
+     * Most lines of each output stream (stderr, stdout) shown per process, from what the process keeps
+     * in memory (output.tail-lines); 0 shows none. Output may hold secrets: expose the endpoint with care.
+     */
+    private int outputLines = 20;
+
+    /** Longest output line shown, in characters; longer lines are cut. */
+    private int outputLineLength = 500;
+
+    public int getOutputLines() {
+      return outputLines;
+    }
+
+    public void setOutputLines(int outputLines) {
+      this.outputLines = outputLines;
+    }
+
+    public int getOutputLineLength() {
+      return outputLineLength;
+    }
+
+    public void setOutputLineLength(int outputLineLength) {
+      this.outputLineLength = outputLineLength;
+    }
 
     public Duration getCommandTimeout() {
       return commandTimeout;
@@ -361,8 +403,8 @@ public class VigilProperties {
     private boolean autoStart = true;
 
     /**
-     * Whether the application's health is DOWN while this process is FAILED (start limit reached)
-     * or UNHEALTHY.
+     * Whether the application's health is DOWN while this process is FAILED (start limit reached),
+     * UNHEALTHY, or not RUNNING for longer than vigil.health.down-after (a crash loop).
      */
     private boolean critical = false;
 
@@ -1086,6 +1128,20 @@ public class VigilProperties {
 
     /** Whether the application may signal the matched processes; off, attaching only observes. */
     private boolean allowSignals = false;
+
+    /**
+     * Whether the application's health is DOWN while nothing matches for longer than
+     * vigil.health.down-after.
+     */
+    private boolean critical = false;
+
+    public boolean isCritical() {
+      return critical;
+    }
+
+    public void setCritical(boolean critical) {
+      this.critical = critical;
+    }
 
     public @Nullable Long getPid() {
       return pid;

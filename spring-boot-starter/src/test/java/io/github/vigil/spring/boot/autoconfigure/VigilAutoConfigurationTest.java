@@ -242,12 +242,23 @@ class VigilAutoConfigurationTest {
 
   @Test
   void criticalProcessesComeFromTheFlagAndTheList() {
-    runner.withPropertyValues("vigil.processes.a.command=sleep,600", "vigil.processes.a.auto-start=false",
+    runner.withBean("extraSpec", ProcessSpec.class, () -> ProcessSpec.builder("from-bean").command("sleep", "600").autoStart(false).build())
+        .withPropertyValues("vigil.processes.a.command=sleep,600", "vigil.processes.a.auto-start=false",
         "vigil.processes.a.critical=true", "vigil.processes.b.command=sleep,600", "vigil.processes.b.auto-start=false",
         "vigil.health.critical-processes=from-bean").run(context -> {
           Set<String> critical = new ProcessSpecFactory(context.getEnvironment()).criticalProcesses(context.getBean(VigilProperties.class));
           assertThat(critical).containsExactlyInAnyOrder("a", "from-bean");
+          assertThat(context).hasNotFailed();
         });
+  }
+
+  @Test
+  void aCriticalNameThatIsNoProcessNorAttachmentFailsStartUp() {
+    runner.withPropertyValues("vigil.processes.a.command=sleep,600", "vigil.processes.a.auto-start=false",
+        "vigil.attach.md-recorder.pid=999999999", "vigil.health.critical-processes=a,md-recorder,md-recordr")
+        .run(context -> assertThat(analyse(context).getDescription())
+            .contains("Property: vigil.health.critical-processes[2]").contains("Value: \"md-recordr\"")
+            .contains("no process or attachment is named 'md-recordr'").contains("md-recorder"));
   }
 
   // --- failure analysis ----------------------------------------------------------------------

@@ -26,6 +26,9 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
@@ -92,8 +95,12 @@ class VigilActuatorIntegrationTest {
     ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
     long pid = feed.status().pid();
     HttpResponse<String> response = post("/actuator/vigil/quote-feed/restart");
-    // read-only access: the write operation is not mapped at all
+    // read-only access: the write operations are not mapped at all
     assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+    for (String action : List.of("stop", "start", "disable-supervision", "enable-supervision", "check")) {
+      assertThat(post("/actuator/vigil/quote-feed/" + action).statusCode()).as(action).isEqualTo(404);
+    }
+    assertThat(feed.status().supervised()).isTrue();
     assertThat(feed.status().pid()).isEqualTo(pid);
     assertThat(feed.status().restarts()).isZero();
     assertThat(feed.history()).hasSize(1);
@@ -158,7 +165,7 @@ class VigilActuatorIntegrationTest {
       ProcessController feed = grantedSupervisor.controller("quote-feed").orElseThrow();
       long pid = feed.status().pid();
       HttpResponse<String> response = send(grantedPort, HttpRequest.newBuilder(uri(grantedPort, "/actuator/vigil/quote-feed/restart"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build());
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.noBody()).build());
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       assertThat(JsonPath.<String>read(response.body(), "$.state")).isEqualTo("RUNNING");
       long newPid = JsonPath.<Number>read(response.body(), "$.pid").longValue();
@@ -167,15 +174,15 @@ class VigilActuatorIntegrationTest {
       assertThat(feed.history()).hasSize(2);
 
       HttpResponse<String> stop = send(grantedPort, HttpRequest.newBuilder(uri(grantedPort, "/actuator/vigil/quote-feed/stop"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build());
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.noBody()).build());
       assertThat(stop.statusCode()).isEqualTo(200);
       assertThat(feed.status().state()).isEqualTo(ProcessState.STOPPED);
       HttpResponse<String> start = send(grantedPort, HttpRequest.newBuilder(uri(grantedPort, "/actuator/vigil/quote-feed/start"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build());
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.noBody()).build());
       assertThat(start.statusCode()).isEqualTo(200);
       assertThat(feed.status().state()).isEqualTo(ProcessState.RUNNING);
       HttpResponse<String> bad = send(grantedPort, HttpRequest.newBuilder(uri(grantedPort, "/actuator/vigil/quote-feed/explode"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build());
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.noBody()).build());
       assertThat(bad.statusCode()).isEqualTo(400);
     }
   }
@@ -191,7 +198,7 @@ class VigilActuatorIntegrationTest {
   }
 
   HttpResponse<String> post(String path) throws Exception {
-    return send(port, HttpRequest.newBuilder(uri(port, path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    return send(port, HttpRequest.newBuilder(uri(port, path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
   static URI uri(int port, String path) {
@@ -204,5 +211,11 @@ class VigilActuatorIntegrationTest {
 
   @SpringBootConfiguration
   @EnableAutoConfiguration
-  static class App {}
+  static class App {
+    /** Spring Security is on this module's test class path (for VigilEndpointWriteTest); open here. */
+    @Bean
+    SecurityFilterChain open(HttpSecurity http) throws Exception {
+      return http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).csrf(c -> c.disable()).build();
+    }
+  }
 }

@@ -1,0 +1,63 @@
+package io.github.vigil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.testing.Processes;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** {@link ProcessController#checkNow()}: real check commands run on request, out of their hour-long schedule. */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+@Timeout(60)
+class HealthCheckNowTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private Supervisor supervisor;
+  private String marker;
+
+  @BeforeEach
+  void setUp() {
+    supervisor = Supervisor.builder().name("check-now").backend("jdk").build();
+    marker = (80000 + ThreadLocalRandom.current().nextInt(9999)) + "." + ThreadLocalRandom.current().nextInt(100000, 999999);
+  }
+
+  @AfterEach
+  void tearDown() {
+    supervisor.close();
+    assertThat(Processes.withMarker(marker)).isEmpty();
+  }
+
+  @Test
+  void checksRunOnRequestAndCountLikeScheduledOnes() throws Exception {
+    ProcessController p = supervisor.register(ProcessSpec.builder("feed").command("sleep", marker).startupGrace(Duration.ZERO)
+        .healthCheck(HealthCheck.exec("true").name("ok").interval(Duration.ofHours(1)).initialDelay(Duration.ofHours(1)).build())
+        .healthCheck(HealthCheck.exec("false").name("broken").interval(Duration.ofHours(1)).initialDelay(Duration.ofHours(1))
+            .failureThreshold(2).onUnhealthy(HealthCheck.Action.NOTIFY).build())
+        .build());
+    assertThat(p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS)).as("no run yet").isEqualTo(p.health());
+    p.start(WAIT);
+    assertThat(p.health().check("ok").orElseThrow().attempts()).as("nothing scheduled within the hour").isZero();
+
+    HealthReport first = p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(first.check("ok").orElseThrow().attempts()).isEqualTo(1);
+    assertThat(first.check("ok").orElseThrow().state()).isEqualTo(HealthState.HEALTHY);
+    assertThat(first.check("broken").orElseThrow().attempts()).isEqualTo(1);
+    assertThat(first.check("broken").orElseThrow().last().orElseThrow().passed()).isFalse();
+    assertThat(first.state()).isEqualTo(HealthState.STARTING);
+
+    HealthReport second = p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(second.check("broken").orElseThrow().consecutiveFailures()).isEqualTo(2);
+    assertThat(second.state()).isEqualTo(HealthState.UNHEALTHY);
+    assertThat(p.status().health()).isEqualTo(HealthState.UNHEALTHY);
+
+    p.stop(WAIT);
+    assertThat(p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS).state()).isEqualTo(HealthState.UNKNOWN);
+  }
+}

@@ -1,0 +1,67 @@
+package io.github.vigil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class HumanFormatTest {
+
+  @Test
+  void durationsAsTheIssueAsksForThem() {
+    assertThat(HumanFormat.duration(Duration.ofNanos(4_848_265_884L))).isEqualTo("4.85 s");
+    assertThat(HumanFormat.duration(Duration.ofNanos(998_737_398L))).isEqualTo("999 ms");
+    assertThat(HumanFormat.duration(Duration.ofNanos(999_737_398L))).isEqualTo("1.00 s");
+    assertThat(HumanFormat.duration(Duration.ofSeconds(2 * 3600 + 3 * 60 + 10))).isEqualTo("2 h 03 min");
+    assertThat(HumanFormat.duration(Duration.ofSeconds(65))).isEqualTo("1 min 05 s");
+    assertThat(HumanFormat.duration(Duration.ofMillis(59_990))).isEqualTo("1 min 00 s");
+    assertThat(HumanFormat.duration(Duration.ofDays(3).plusHours(4))).isEqualTo("3 d 04 h");
+    assertThat(HumanFormat.duration(Duration.ofNanos(850_000))).isEqualTo("850 µs");
+    assertThat(HumanFormat.duration(Duration.ofNanos(12_345_678))).isEqualTo("12.3 ms");
+    assertThat(HumanFormat.duration(Duration.ofNanos(17))).isEqualTo("17 ns");
+    assertThat(HumanFormat.duration(Duration.ZERO)).isEqualTo("0 ns");
+    assertThat(HumanFormat.duration(Duration.ofMillis(-1500))).isEqualTo("-1.50 s");
+  }
+
+  /** Seeded random durations: the text reads back to within the rounding of its own last digit. */
+  @Test
+  void everyDurationReadsBackWithinItsRounding() {
+    long seed = System.nanoTime();
+    SplittableRandom random = new SplittableRandom(seed);
+    Pattern form = Pattern.compile("(\\d+(?:\\.\\d+)?) (ns|µs|ms|s)|(\\d+) (min|h|d) (\\d{2}) (s|min|h)");
+    for (int i = 0; i < 10_000; i++) {
+      Duration d = Duration.ofNanos((long) Math.pow(10, random.nextDouble(0, 15.5)));
+      String text = HumanFormat.duration(d);
+      Matcher m = form.matcher(text);
+      assertThat(m.matches()).as("seed %d: %s -> %s", seed, d, text).isTrue();
+      double seconds;
+      double tolerance;
+      if (m.group(1) != null) {
+        double unit = switch (m.group(2)) { case "ns" -> 1e-9; case "µs" -> 1e-6; case "ms" -> 1e-3; default -> 1; };
+        seconds = Double.parseDouble(m.group(1)) * unit;
+        tolerance = Math.max(seconds * 0.006, 1e-9);
+      } else {
+        double big = switch (m.group(4)) { case "min" -> 60; case "h" -> 3600; default -> 86400; };
+        double small = switch (m.group(6)) { case "s" -> 1; case "min" -> 60; default -> 3600; };
+        seconds = Long.parseLong(m.group(3)) * big + Long.parseLong(m.group(5)) * small;
+        tolerance = small / 2 + 1e-9;
+        assertThat(Long.parseLong(m.group(5)) * small).as("seed %d: %s", seed, text).isLessThan(big);
+      }
+      assertThat(Math.abs(seconds - d.toNanos() / 1e9)).as("seed %d: %s -> %s", seed, d, text).isLessThanOrEqualTo(tolerance);
+    }
+  }
+
+  @Test
+  void ratesStateTheirWindow() {
+    assertThat(HumanFormat.rate(6, Duration.ofHours(1))).isEqualTo("6 per hour over the last 1 h 00 min");
+    assertThat(HumanFormat.rate(25, Duration.ofSeconds(10))).isEqualTo("2.5 per s over the last 10.0 s");
+    assertThat(HumanFormat.rate(3, Duration.ofMinutes(1))).isEqualTo("3 per min over the last 1 min 00 s");
+    assertThat(HumanFormat.rate(0, Duration.ofHours(1))).isEqualTo("0 per hour over the last 1 h 00 min");
+    assertThatThrownBy(() -> HumanFormat.rate(1, Duration.ZERO)).hasMessageContaining("window must be positive: PT0S");
+    assertThatThrownBy(() -> HumanFormat.rate(-1, Duration.ofSeconds(1))).hasMessageContaining("count must not be negative: -1");
+  }
+}

@@ -1,0 +1,75 @@
+package io.github.vigil.spring.boot.actuate;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.vigil.HealthState;
+import io.github.vigil.ProcessState;
+import io.github.vigil.ProcessStatus;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.SupervisorListener;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Remembers, per supervised process, since when it has not been available: {@code RUNNING} and not
+ * {@code UNHEALTHY}. Fed by the supervisor's events ({@link SupervisorEvent.StateChanged},
+ * {@link SupervisorEvent.HealthChanged}), so a crash loop that alternates {@code BACKOFF} and
+ * {@code STARTING} between two reads is seen as one unavailable stretch from the first exit on.
+ *
+ * <p>Thread-safe: events arrive on the listener thread, reads come from health requests.
+ */
+final class AvailabilityTracker implements SupervisorListener {
+
+  /** What the events said last about one process. */
+  private record Seen(ProcessState state, HealthState health, Instant unavailableSince) {
+    boolean available() {
+      return state == ProcessState.RUNNING && health != HealthState.UNHEALTHY;
+    }
+  }
+
+  private final ConcurrentMap<String, Seen> seen = new ConcurrentHashMap<>();
+  private final InstantSource clock;
+
+  AvailabilityTracker(InstantSource clock) {
+    this.clock = requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public void onEvent(SupervisorEvent event) {
+    if (event instanceof SupervisorEvent.StateChanged sc) {
+      seen.compute(sc.process(), (name, old) -> next(old, sc.to(), old != null ? old.health() : HealthState.UNKNOWN, sc.at()));
+    } else if (event instanceof SupervisorEvent.HealthChanged hc) {
+      seen.compute(hc.process(), (name, old) -> next(old, old != null ? old.state() : ProcessState.STOPPED, hc.to(), hc.at()));
+    } else if (event instanceof SupervisorEvent.Removed r) {
+      seen.remove(r.process());
+    }
+  }
+
+  private static Seen next(Seen old, ProcessState state, HealthState health, Instant at) {
+    Seen now = new Seen(state, health, at);
+    if (now.available() || old == null || old.available()) {
+      return now; // available now, or it just stopped being: the stretch starts here
+    }
+    return new Seen(state, health, old.unavailableSince()); // still unavailable: the stretch goes on
+  }
+
+  /**
+   * Since when the process in {@code status} has not been available; empty when it is available
+   * now. A process the events have not told of yet counts from the first time it is asked about.
+   */
+  Optional<Instant> unavailableSince(ProcessStatus status) {
+    if (status.state() == ProcessState.RUNNING && status.health() != HealthState.UNHEALTHY) {
+      return Optional.empty();
+    }
+    Seen s = seen.computeIfAbsent(status.name(), n -> new Seen(status.state(), status.health(), clock.instant()));
+    return Optional.of(s.available() ? clock.instant() : s.unavailableSince());
+  }
+
+  /** The current time of the clock the stretches are measured with. */
+  Instant now() {
+    return clock.instant();
+  }
+}

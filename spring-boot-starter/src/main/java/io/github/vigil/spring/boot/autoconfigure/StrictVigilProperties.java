@@ -1,0 +1,239 @@
+package io.github.vigil.spring.boot.autoconfigure;
+
+import org.jspecify.annotations.Nullable;
+
+import java.beans.PropertyDescriptor;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.beans.BeanUtils;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/**
+ * Makes {@code vigil.*} strict: every property under {@code vigil.} must be one that
+ * {@link VigilProperties} binds, or start-up fails with an {@link InvalidVigilPropertyException}
+ * naming the unknown key, where it was written (file and line) and the closest valid key at that
+ * place ({@code did you mean `max-restarts`?}). Keys are compared in Spring Boot's relaxed form
+ * ({@code max-restarts}, {@code maxRestarts} and {@code max_restarts} are one key). Only
+ * {@code vigil.*} is checked; free-form maps ({@code labels}, {@code environment}, {@code headers},
+ * {@code depends-on}, {@code metrics.tags}) accept any key. Operating-system environment variables
+ * are not checked: unrelated {@code VIGIL_*} variables are common there, and they have no line.
+ *
+ * <p>Registered as a {@link BeanFactoryPostProcessor} by {@link VigilAutoConfiguration}, so it runs
+ * before anything is bound. The valid keys are read from {@link VigilProperties}' JavaBean properties, so a new setting is
+ * strict as soon as it exists. Stateless; thread-safe.
+ */
+final class StrictVigilProperties implements BeanFactoryPostProcessor, EnvironmentAware {
+
+  private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of(ProcessSpecFactory.PREFIX);
+
+  private @Nullable Environment environment;
+
+  @Override
+  public void setEnvironment(Environment environment) {
+    this.environment = environment;
+  }
+
+  /** Checks the environment before any bean, {@link VigilProperties} included, is bound or created. */
+  @Override
+  public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+    if (environment != null) {
+      check(environment);
+    }
+  }
+
+  /**
+   * Fails on the first unknown {@code vigil.*} key of {@code environment}, in the order the sources
+   * list them.
+   *
+   * @throws InvalidVigilPropertyException naming the key, its origin and the closest valid key
+   */
+  static void check(Environment environment) {
+    for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+      if (!(source instanceof IterableConfigurationPropertySource iterable) || isSystemEnvironment(source)) {
+        continue;
+      }
+      for (ConfigurationPropertyName name : (Iterable<ConfigurationPropertyName>) iterable.stream()::iterator) {
+        if (ROOT.isAncestorOf(name)) {
+          check(name, source);
+        }
+      }
+    }
+  }
+
+  private static boolean isSystemEnvironment(ConfigurationPropertySource source) {
+    Object underlying = source.getUnderlyingSource();
+    return underlying instanceof SystemEnvironmentPropertySource
+        || (underlying instanceof PropertySource<?> p && p.getSource() instanceof SystemEnvironmentPropertySource);
+  }
+
+  private static void check(ConfigurationPropertyName name, ConfigurationPropertySource source) {
+    Type type = VigilProperties.class;
+    for (int i = ROOT.getNumberOfElements(); i < name.getNumberOfElements(); i++) {
+      Class<?> raw = raw(type);
+      if (Map.class.isAssignableFrom(raw)) {
+        Type value = argument(type, 1);
+        if (isLeaf(value)) {
+          return; // a free-form map: its keys may have dots
+        }
+        type = value; // element i is the key
+        continue;
+      }
+      if (Collection.class.isAssignableFrom(raw)) {
+        if (!name.isNumericIndex(i)) {
+          throw unknown(name, i, source, List.of("[0]"));
+        }
+        Type element = argument(type, 0);
+        if (isLeaf(element)) {
+          if (i + 1 < name.getNumberOfElements()) {
+            throw unknown(name, i + 1, source, List.of());
+          }
+          return;
+        }
+        type = element;
+        continue;
+      }
+      if (isLeaf(type)) {
+        throw unknown(name, i, source, List.of());
+      }
+      Map<String, Type> properties = properties(raw);
+      String element = name.getElement(i, Form.UNIFORM);
+      Type next = null;
+      for (Map.Entry<String, Type> p : properties.entrySet()) {
+        if (uniform(p.getKey()).equals(element)) {
+          next = p.getValue();
+        }
+      }
+      if (next == null) {
+        throw unknown(name, i, source, new ArrayList<>(properties.keySet()));
+      }
+      type = next;
+    }
+  }
+
+  /** The settable or nested JavaBean properties of one of VigilProperties' classes, by dashed name. */
+  private static Map<String, Type> properties(Class<?> type) {
+    Map<String, Type> properties = new LinkedHashMap<>();
+    for (PropertyDescriptor d : BeanUtils.getPropertyDescriptors(type)) {
+      Method read = d.getReadMethod();
+      if (read == null || read.getDeclaringClass() == Object.class) {
+        continue;
+      }
+      properties.put(dashed(d.getName()), read.getGenericReturnType());
+    }
+    return properties;
+  }
+
+  /** Whether values of {@code type} are written whole (a string, number, duration, enum, ...), not as nested keys. */
+  private static boolean isLeaf(Type type) {
+    Class<?> raw = raw(type);
+    if (Map.class.isAssignableFrom(raw) || Collection.class.isAssignableFrom(raw)) {
+      return false;
+    }
+    if (raw.isEnum() || raw.isPrimitive()) {
+      return true;
+    }
+    return raw.getEnclosingClass() != VigilProperties.class && raw != VigilProperties.class;
+  }
+
+  private static Class<?> raw(Type type) {
+    if (type instanceof Class<?> c) {
+      return c;
+    }
+    if (type instanceof ParameterizedType p) {
+      return (Class<?>) p.getRawType();
+    }
+    return Object.class;
+  }
+
+  private static Type argument(Type type, int index) {
+    return type instanceof ParameterizedType p ? p.getActualTypeArguments()[index] : Object.class;
+  }
+
+  private static InvalidVigilPropertyException unknown(ConfigurationPropertyName name, int at, ConfigurationPropertySource source,
+      List<String> valid) {
+    ConfigurationPropertyName key = name.chop(at + 1);
+    ConfigurationProperty property = source.getConfigurationProperty(name);
+    String origin = property != null && property.getOrigin() != null ? property.getOrigin().toString() : null;
+    String written = name.getElement(at, Form.ORIGINAL);
+    String reason;
+    if (valid.isEmpty()) {
+      reason = "'" + written + "' is not a Vigil property: " + key.chop(at) + " takes a value, not nested keys";
+    } else if (valid.equals(List.of("[0]"))) {
+      reason = "'" + written + "' is not a Vigil property: " + key.chop(at) + " is a list; its elements are [0], [1], ...";
+    } else {
+      String closest = closest(name.getElement(at, Form.DASHED), valid);
+      reason = "'" + written + "' is not a Vigil property" + (closest != null ? "; did you mean `" + closest + "` (" + key.chop(at).append(closest)
+          + ")?" : "") + " Valid here: " + String.join(", ", valid);
+    }
+    Object value = property != null ? property.getValue() : null;
+    return new InvalidVigilPropertyException(key.toString(), name.equals(key) ? value : name + "=" + value, reason, origin);
+  }
+
+  /** The valid key nearest to {@code written} by edit distance, when it is near enough to be a typo. */
+  static @Nullable String closest(String written, List<String> valid) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : valid) {
+      int d = distance(written, candidate);
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, written.length() / 3) ? best : null;
+  }
+
+  /** Levenshtein distance. */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private static String dashed(String camel) {
+    StringBuilder b = new StringBuilder();
+    for (char c : camel.toCharArray()) {
+      if (Character.isUpperCase(c)) {
+        b.append('-').append(Character.toLowerCase(c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String uniform(String dashed) {
+    return dashed.replace("-", "").toLowerCase(Locale.ROOT);
+  }
+}

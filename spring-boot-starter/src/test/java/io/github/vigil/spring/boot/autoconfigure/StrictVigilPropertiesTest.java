@@ -1,0 +1,111 @@
+package io.github.vigil.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.vigil.Supervisor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Strict {@code vigil.*}: a real Spring Boot application reading a real {@code application.yml}
+ * fails to start on a misspelled key, and Spring Boot's failure analysis (the starter's analyzer)
+ * names the key, its file and line, and the closest valid key. Keys outside {@code vigil.}, relaxed
+ * spellings and free-form maps are left alone.
+ */
+@Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
+class StrictVigilPropertiesTest {
+
+  @Test
+  void aMisspelledProcessesFailsStartUpWithTheSuggestion(CapturedOutput output) {
+    Throwable failure = start("typo-processes.yml");
+    InvalidVigilPropertyException e = invalid(failure);
+    assertThat(e.property()).isEqualTo("vigil.proceses");
+    assertThat(e.reason()).contains("did you mean `processes` (vigil.processes)?");
+    assertThat(e.origin()).contains("strict/typo-processes.yml").contains(" - 5:");
+    // what Spring Boot prints on the failed start, through VigilFailureAnalyzer
+    assertThat(output.getOut() + output.getErr()).contains("Invalid Vigil configuration")
+        .contains("Property: vigil.proceses").contains("did you mean `processes`").contains("typo-processes.yml] - 5:");
+  }
+
+  @Test
+  void aMisspelledMaxRestartsFailsStartUpInsteadOfKeepingTheDefault(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(start("typo-restart.yml"));
+    assertThat(e.property()).isEqualTo("vigil.processes.quote-feed.restart.max-restart");
+    assertThat(e.value()).isEqualTo(2);
+    assertThat(e.reason()).contains("did you mean `max-restarts` (vigil.processes.quote-feed.restart.max-restarts)?");
+    assertThat(e.origin()).contains("strict/typo-restart.yml").contains(" - 6:");
+    assertThat(output.getOut() + output.getErr()).contains("Property: vigil.processes.quote-feed.restart.max-restart")
+        .contains("did you mean `max-restarts`");
+  }
+
+  @Test
+  void aFullValidConfigurationStartsWithRelaxedNamesAndFreeFormMaps() {
+    try (ConfigurableApplicationContext context = app("valid.yml").run()) {
+      Supervisor supervisor = context.getBean(Supervisor.class);
+      assertThat(supervisor.controller("quote-feed").orElseThrow().spec().restartPolicy().maxRestarts()).isEqualTo(3);
+      assertThat(supervisor.controller("quote-feed").orElseThrow().spec().labels()).containsEntry("app.kubernetes.io/name", "feed");
+      assertThat(supervisor.controller("md.gateway")).isPresent();
+    }
+  }
+
+  @Test
+  void otherKindsOfUnknownKeys() {
+    ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(VigilAutoConfiguration.class));
+    List.of("vigil.name.first=x", "vigil.health.critical-processes.first=x", "vigil.processes.a.health-checks[0].prot=80",
+        "vigil.lifecycle.start-timout=5s", "vigil.attach.r.comand-line=x").forEach(bad -> runner
+        .withPropertyValues("vigil.processes.a.command=sleep,600", "vigil.processes.a.auto-start=false", bad)
+        .run(context -> {
+          assertThat(context).hasFailed();
+          InvalidVigilPropertyException e = invalid(context.getStartupFailure());
+          assertThat(bad).startsWith(e.property());
+        }));
+    runner.withPropertyValues("vigil.processes.a.health-checks[0].prot=80").run(context ->
+        assertThat(invalid(context.getStartupFailure()).reason()).contains("did you mean `port`"));
+    // not under vigil.: not Vigil's to judge
+    runner.withPropertyValues("vigil-test.anything=1", "vigilant.x=2").run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void suggestionsAreTheNearestKeyWhenNearEnough() {
+    assertThat(StrictVigilProperties.closest("max-restart", List.of("mode", "max-restarts", "window"))).isEqualTo("max-restarts");
+    assertThat(StrictVigilProperties.closest("zzzzzz", List.of("mode", "max-restarts", "window"))).isNull();
+    assertThat(StrictVigilProperties.distance("proceses", "processes")).isEqualTo(1);
+  }
+
+  private static Throwable start(String yaml) {
+    SpringApplicationBuilder app = app(yaml);
+    return org.assertj.core.api.Assertions.catchThrowable(() -> app.run().close());
+  }
+
+  private static SpringApplicationBuilder app(String yaml) {
+    return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+        .properties("spring.config.location=classpath:/strict/" + yaml, "management.endpoints.web.exposure.include=vigil");
+  }
+
+  private static InvalidVigilPropertyException invalid(Throwable failure) {
+    assertThat(failure).isNotNull();
+    Throwable t = failure;
+    while (t != null && !(t instanceof InvalidVigilPropertyException)) {
+      t = t.getCause();
+    }
+    assertThat(t).as("an InvalidVigilPropertyException in %s", failure).isNotNull();
+    return (InvalidVigilPropertyException) t;
+  }
+
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  static class App {}
+}
