@@ -79,7 +79,11 @@ class ProcSamplerTest {
     assertThat(s.voluntarySwitches()).hasValue(line(pid, "status", "voluntary_ctxt_switches:"));
     assertThat(s.involuntarySwitches()).hasValue(line(pid, "status", "nonvoluntary_ctxt_switches:"));
     assertThat(s.memorySwapped()).hasValue(line(pid, "status", "VmSwap:") * 1024);
-    assertThat(s.memoryProportional()).hasValue(line(pid, "smaps_rollup", "Pss:") * 1024);
+    // Pss moves while the process is stopped: its shared pages' sharers (libc, sh) come and go with other
+    // processes on the machine. Exact equality failed 3 runs of 8 (issue #12 item 18): within 5 % of a read just after.
+    long pssNow = line(pid, "smaps_rollup", "Pss:") * 1024;
+    assertThat((double) s.memoryProportional().orElseThrow()).as("Pss against smaps_rollup read just after")
+        .isCloseTo(pssNow, within(0.05 * pssNow));
     assertThat(s.readBytes()).hasValue(line(pid, "io", "read_bytes:"));
     assertThat(s.writeBytes()).hasValue(line(pid, "io", "write_bytes:"));
     assertThat(s.processes(RunState.OTHER)).as("stopped is 'T'").hasValue(1);
