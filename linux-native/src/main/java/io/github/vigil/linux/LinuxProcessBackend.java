@@ -503,11 +503,25 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
       throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
     }
+    // the pidfd first, before anything else can take the descriptors the pipes' write ends free up
+    Pidfd pidfd;
+    try {
+      pidfd = Pidfd.open(pid).orElseThrow(() -> new NativeCallException("pidfd_open(" + pid + ") found no process for a child not yet reaped", 3));
+    } catch (NativeCallException e) {
+      // untracked, it would run unseen: kill it while its pid is still ours (unreaped), release everything
+      Kernel.killAndReapChild(pid);
+      closeAll(out);
+      closeAll(err);
+      if (cg != null) {
+        cg.remove();
+      }
+      throw new SpawnException("cannot watch " + request.command().get(0) + " after starting it (pid " + pid
+          + ", killed): " + e.getMessage() + (e.errno() == 24 ? "; this JVM is at its descriptor limit (RLIMIT_NOFILE)" : ""), e);
+    }
     Fds.close(out[1]);
     Fds.close(err[1]);
     Fds.setNonBlocking(out[0]);
     Fds.setNonBlocking(err[0]);
-    Pidfd pidfd = Pidfd.open(pid).orElseThrow(() -> new IllegalStateException("pidfd_open found no process for a child not yet reaped: " + pid));
     long startTicks = proc.stat(pid).map(ProcStat::startTicks).orElse(0L);
     kernelLog.forget(pid); // an OOM kill logged for an earlier process with this pid is not this run's
     LinuxProcess p = new LinuxProcess(request.name(), pid, startTicks, pidfd, out[0], err[0], listener, cg, proc);
