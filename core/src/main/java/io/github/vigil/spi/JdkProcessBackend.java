@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@linkplain Termination.Signaled#exact() inexact} signal), it never sees a core-dump flag, and it
  * keeps one "process reaper" thread per child. Descendants are found through
  * {@link ProcessHandle#descendants()} when a signal is sent: a grandchild orphaned before that is
- * out of its reach. Signals other than {@code SIGTERM} and {@code SIGKILL} go through {@code kill -s}.
+ * out of its reach. Signals other than {@code SIGTERM} and {@code SIGKILL} go through a shell's {@code kill -s},
+ * which first checks the pid's start time in {@code /proc} so that no signal reaches a reused pid.
  *
  * <p>Its own threads: one, {@code vigil-<supervisor>-output}, drains every child's standard output
  * and error by polling {@link InputStream#available()} so that no read ever blocks it, and reports
@@ -265,17 +267,61 @@ public final class JdkProcessBackend implements ProcessBackend {
         if (WINDOWS) {
           return h.destroy();
         }
-        try {
-          Process kill = new ProcessBuilder("kill", "-s", signal.shortName(), Long.toString(h.pid()))
-              .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-          return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
-        } catch (IOException e) {
-          log.warn("Cannot send {} to {}: {}", signal, h.pid(), e.toString());
-          return false;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
+        OptionalLong ticks = startTicks(h.pid());
+        if (ticks.isPresent()) {
+          // the ticks read above belong to h's process only if h (whose start time the JDK checks) still lives now
+          return h.isAlive() && sendChecked(h.pid(), ticks.getAsLong(), signal);
         }
+        return sendUnchecked(h, signal); // no /proc (macOS): the JDK's check above is all there is
+    }
+  }
+
+  /**
+   * Checks inside one shell, right before its built-in {@code kill}, that {@code pid} still started at
+   * {@code startTicks} ({@code /proc/PID/stat} field 22): a signal never reaches a later process that
+   * reused the pid (issue #12 item 4; the window left is the shell's own microseconds between its read and
+   * its {@code kill}, as with the JDK's {@code destroy()}).
+   */
+  static boolean sendChecked(long pid, long startTicks, Signal signal) {
+    try {
+      Process kill = new ProcessBuilder("/bin/sh", "-c", CHECKED_KILL, "vigil-kill", Long.toString(pid), Long.toString(startTicks), signal.shortName())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+    } catch (IOException e) {
+      log.warn("Cannot send {} to {}: {}", signal, pid, e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static final String CHECKED_KILL = "pid=$1 want=$2 sig=$3; line=$(cat /proc/$pid/stat 2>/dev/null) || exit 3;"
+      + " rest=${line##*) }; set -f; set -- $rest; [ \"${20}\" = \"$want\" ] || exit 4; kill -s \"$sig\" \"$pid\"";
+
+  private static boolean sendUnchecked(ProcessHandle h, Signal signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-s", signal.shortName(), Long.toString(h.pid()))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+    } catch (IOException e) {
+      log.warn("Cannot send {} to {}: {}", signal, h.pid(), e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Field 22 of {@code /proc/PID/stat}, the start time in clock ticks after boot; empty without {@code /proc} or once gone. */
+  static OptionalLong startTicks(long pid) {
+    try {
+      String stat = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid), "stat")),
+          java.nio.charset.StandardCharsets.UTF_8);
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      return OptionalLong.of(Long.parseLong(f[19]));
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
     }
   }
 
