@@ -32,12 +32,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its own threads: one, {@code vigil-<supervisor>-output}, drains every child's standard output
  * and error by polling {@link InputStream#available()} so that no read ever blocks it, and reports
- * each exit after the last output of that run. Thread-safe.
+ * each exit after the output of that run: what the pipes hold when the exit is seen, then at most 50 ms
+ * more of what a descendant that inherited them still writes. A busy sibling never delays another
+ * child's exit report. Thread-safe.
  */
 public final class JdkProcessBackend implements ProcessBackend {
   private static final Logger log = LoggerFactory.getLogger(JdkProcessBackend.class);
   private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
   private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long EXIT_DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final int EXIT_DRAIN_CHUNKS = 16; // 16 x 64 KiB: a full pipe (pipe-max-size) and then some
 
   /**
    * Set in every child's environment, and inherited by its descendants, so that descendants that
@@ -129,9 +133,17 @@ public final class JdkProcessBackend implements ProcessBackend {
       for (int i = children.size() - 1; i >= 0; i--) {
         Child c = children.get(i);
         boolean exited = c.exited; // read before draining: all output written before the exit is drained below
-        readAny |= drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer);
-        readAny |= drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer);
-        if (exited && !readAny || exited && closed) {
+        // one chunk per stream per pass, and this child's own reads decide its report: a busy sibling
+        // never holds back another child's exit (issue #12 item 3)
+        boolean readThis = drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer);
+        readThis |= drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer);
+        readAny |= readThis;
+        if (exited && c.exitSeenNanos == 0) {
+          c.exitSeenNanos = System.nanoTime();
+        }
+        // after the exit, the pipes may still be fed by a descendant that inherited them (a `yes &`):
+        // the exit waits for at most EXIT_DRAIN_NANOS of such output
+        if (exited && (!readThis || closed || System.nanoTime() - c.exitSeenNanos > EXIT_DRAIN_NANOS)) {
           drainFully(c, buffer);
           children.remove(i);
           c.reportExit();
@@ -149,8 +161,10 @@ public final class JdkProcessBackend implements ProcessBackend {
     }
   }
 
+  /** What is buffered now, bounded: at most {@link #EXIT_DRAIN_CHUNKS} chunks per stream, whoever still writes. */
   private void drainFully(Child c, byte[] buffer) {
-    while (drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer) | drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer)) {
+    for (int i = 0; i < EXIT_DRAIN_CHUNKS
+        && (drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer) | drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer)); i++) {
       // read what the JDK buffered when the process ended
     }
   }
@@ -186,6 +200,7 @@ public final class JdkProcessBackend implements ProcessBackend {
     final Set<ProcessHandle> descendants = new LinkedHashSet<>(); // guarded by itself
     final String runId;
     volatile boolean exited;
+    long exitSeenNanos; // output thread only
 
     Child(String name, Process process, ProcessListener listener, String runId) {
       this.name = name;
