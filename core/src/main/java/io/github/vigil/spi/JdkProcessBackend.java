@@ -55,11 +55,42 @@ public final class JdkProcessBackend implements ProcessBackend {
   private final ConcurrentLinkedQueue<Child> added = new ConcurrentLinkedQueue<>();
   private final Thread pump;
   private volatile boolean closed;
+  private final java.nio.file.@org.jspecify.annotations.Nullable Path stateFile;
+  private final java.util.Map<Long, String> stateRuns = new java.util.LinkedHashMap<>(); // guarded by itself
+
+  /**
+   * {@code setsid} from util-linux, where there is a {@code /proc} to find a session's members in: each
+   * child runs in a session of its own (same pid: {@code setsid} execs without forking in a child that is
+   * not a group leader), which its descendants keep even when they rewrite their environment (nginx).
+   */
+  private static final @org.jspecify.annotations.Nullable String SETSID = findSetsid();
+
+  private static @org.jspecify.annotations.Nullable String findSetsid() {
+    if (WINDOWS || !ProcScan.available()) {
+      return null;
+    }
+    for (String p : new String[] {"/usr/bin/setsid", "/bin/setsid"}) {
+      if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(p))) {
+        return p;
+      }
+    }
+    return null;
+  }
 
   /** A backend whose output thread is named after {@code context}'s supervisor. */
   public JdkProcessBackend(BackendContext context) {
     this.supervisorName = context.supervisorName();
     this.runIdPrefix = "jdk-" + ProcessHandle.current().pid() + "-" + supervisorName + "-" + Long.toHexString(System.nanoTime()) + "-";
+    this.stateFile = SETSID != null && context.stateDirectory() != null ? context.stateDirectory().resolve("jdk-backend.state") : null;
+    if (stateFile != null) {
+      sweepLeftovers(stateFile);
+    }
+    log.info("JDK backend for supervisor {}: {}", supervisorName, SETSID == null
+        ? "no setsid or /proc here: descendants are found through the JDK while their parent lives, through the "
+            + RUN_ID_VARIABLE + " environment marker after that; leftovers of a crashed JVM are NOT swept"
+        : "each run in a session of its own (" + SETSID + "), descendants found by session; "
+            + (stateFile == null ? "no state directory: leftovers of a crashed JVM are NOT swept"
+                : "leftovers of a crashed JVM swept at start from " + stateFile));
     this.pump = new Thread(this::pumpLoop, "vigil-" + supervisorName + "-output");
     pump.setDaemon(true);
     pump.start();
@@ -77,6 +108,9 @@ public final class JdkProcessBackend implements ProcessBackend {
     }
     List<String> command = new ArrayList<>(request.command());
     command.set(0, request.executable().toString());
+    if (SETSID != null) {
+      command.add(0, SETSID); // same pid: the program, leading its own session
+    }
     ProcessBuilder pb = new ProcessBuilder(command);
     request.directory().ifPresent(d -> pb.directory(d.toFile()));
     pb.environment().clear();
@@ -90,7 +124,10 @@ public final class JdkProcessBackend implements ProcessBackend {
     } catch (IOException e) {
       throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
     }
-    Child child = new Child(request.name(), process, listener, runId);
+    long sid = SETSID != null ? process.pid() : -1;
+    Child child = new Child(request.name(), process, listener, runId, sid, sid > 0 ? ProcScan.startTicks(sid) : -1);
+    child.owner = this;
+    record(child, true);
     added.add(child);
     process.onExit().whenComplete((p, e) -> {
       child.exited = true;
@@ -116,6 +153,73 @@ public final class JdkProcessBackend implements ProcessBackend {
       pump.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  // --- leftovers of a crashed JVM --------------------------------------------------------------
+
+  /** Adds or removes a run in the state file: one line {@code sid startTicks name} per run. */
+  private void record(Child c, boolean add) {
+    if (stateFile == null || c.sid <= 0) {
+      return;
+    }
+    synchronized (stateRuns) {
+      if (add) {
+        stateRuns.put(c.sid, c.sidStartTicks + " " + c.name);
+      } else if (stateRuns.remove(c.sid) == null) {
+        return;
+      }
+      StringBuilder text = new StringBuilder();
+      stateRuns.forEach((sid, rest) -> text.append(sid).append(' ').append(rest).append('\n'));
+      try {
+        java.nio.file.Files.createDirectories(stateFile.getParent());
+        java.nio.file.Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+        java.nio.file.Files.writeString(tmp, text);
+        java.nio.file.Files.move(tmp, stateFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        log.warn("Cannot write {}: {}; leftovers of this supervisor would not be swept after a crash", stateFile, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Kills what runs of an earlier JVM on the same state directory left: every live member of each
+   * recorded session whose leader pid still names the leader recorded (or no process at all), each
+   * logged at WARN. Then forgets the record.
+   */
+  private void sweepLeftovers(java.nio.file.Path file) {
+    List<String> lines;
+    try {
+      lines = java.nio.file.Files.readAllLines(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      log.warn("Cannot read {}: {}; leftovers of an earlier supervisor are not swept", file, e.toString());
+      return;
+    }
+    for (String line : lines) {
+      String[] f = line.split(" ", 3);
+      if (f.length < 3) {
+        continue;
+      }
+      long sid;
+      long ticks;
+      try {
+        sid = Long.parseLong(f[0]);
+        ticks = Long.parseLong(f[1]);
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      for (ProcessHandle h : ProcScan.sessionMembers(sid, ticks)) {
+        log.atWarn().addKeyValue("process", f[2]).log("Killing pid {} ({}), left running by process {} of an earlier supervisor {} (session {}, from {})",
+            h.pid(), h.info().commandLine().orElse("?"), f[2], supervisorName, sid, file);
+        h.destroyForcibly();
+      }
+    }
+    try {
+      java.nio.file.Files.deleteIfExists(file);
+    } catch (IOException e) {
+      log.warn("Cannot delete {}: {}", file, e.toString());
     }
   }
 
@@ -146,7 +250,7 @@ public final class JdkProcessBackend implements ProcessBackend {
         if (exited && (!readThis || closed || System.nanoTime() - c.exitSeenNanos > EXIT_DRAIN_NANOS)) {
           drainFully(c, buffer);
           children.remove(i);
-          c.reportExit();
+          c.reportExit(); // the engine asks isTreeAlive() next, which forgets the run once its tree is gone
         }
       }
       if (closed && children.isEmpty()) {
@@ -199,11 +303,16 @@ public final class JdkProcessBackend implements ProcessBackend {
     final ProcessListener listener;
     final Set<ProcessHandle> descendants = new LinkedHashSet<>(); // guarded by itself
     final String runId;
+    final long sid; // the session it leads, -1 without setsid
+    final long sidStartTicks;
+    @org.jspecify.annotations.Nullable JdkProcessBackend owner; // to forget the run in the state file once its tree is gone
     volatile boolean exited;
     long exitSeenNanos; // output thread only
 
-    Child(String name, Process process, ProcessListener listener, String runId) {
+    Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks) {
       this.name = name;
+      this.sid = sid;
+      this.sidStartTicks = sidStartTicks;
       this.runId = runId;
       this.process = process;
       this.handle = process.toHandle();
@@ -240,6 +349,9 @@ public final class JdkProcessBackend implements ProcessBackend {
         } else {
           descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId)); // orphans, where /proc tells
         }
+        if (sid > 0) {
+          descendants.addAll(ProcScan.sessionMembers(sid, sidStartTicks)); // also those that rewrote their environment
+        }
         descendants.removeIf(h -> !ProcScan.isLive(h));
         targets.addAll(descendants);
       }
@@ -256,8 +368,14 @@ public final class JdkProcessBackend implements ProcessBackend {
         return true;
       }
       synchronized (descendants) {
+        if (sid > 0) {
+          descendants.addAll(ProcScan.sessionMembers(sid, sidStartTicks));
+        }
         descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId));
         descendants.removeIf(h -> !ProcScan.isLive(h));
+        if (descendants.isEmpty() && owner != null) {
+          owner.record(this, false);
+        }
         return !descendants.isEmpty();
       }
     }
@@ -330,14 +448,8 @@ public final class JdkProcessBackend implements ProcessBackend {
 
   /** Field 22 of {@code /proc/PID/stat}, the start time in clock ticks after boot; empty without {@code /proc} or once gone. */
   static OptionalLong startTicks(long pid) {
-    try {
-      String stat = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid), "stat")),
-          java.nio.charset.StandardCharsets.UTF_8);
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-      return OptionalLong.of(Long.parseLong(f[19]));
-    } catch (IOException | RuntimeException e) {
-      return OptionalLong.empty();
-    }
+    long t = ProcScan.startTicks(pid);
+    return t < 0 ? OptionalLong.empty() : OptionalLong.of(t);
   }
 
   /** The JDK's exit value as a termination: on Unix, 129 to 192 mean 128 + a signal (inexact: exit(137) looks the same). */
