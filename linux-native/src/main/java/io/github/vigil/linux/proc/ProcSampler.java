@@ -342,6 +342,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       for (Field f : FIELDS_SUMMED) {
         if (has(f)) {
           b.add(f, v[f.ordinal()]);
+        } else if (state == 'Z' && b.wants(f) && ZOMBIE_HAS_NONE.contains(f)) {
+          b.add(f, 0); // a zombie has no memory and no open files: 0, not an absence that hides the tree's sum
         }
       }
       b.processState(RunState.ofLetter(state));
@@ -364,6 +366,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       Field.MEMORY_PROPORTIONAL, Field.MEMORY_PROPORTIONAL_SWAPPED, Field.READ_BYTES, Field.WRITE_BYTES, Field.MAJOR_FAULTS, Field.MINOR_FAULTS,
       Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES, Field.OPEN_FDS, Field.FD_LIMIT, Field.THREADS, Field.START_TIME};
   private static final RunState[] RUN_STATES = RunState.values();
+  /** What an exited, unreaped process has none of: its address space and descriptors are gone (issue #12 item 13). */
+  private static final java.util.Set<Field> ZOMBIE_HAS_NONE = java.util.EnumSet.of(Field.MEMORY_RESIDENT, Field.MEMORY_VIRTUAL,
+      Field.MEMORY_SWAPPED, Field.MEMORY_PROPORTIONAL, Field.MEMORY_PROPORTIONAL_SWAPPED, Field.OPEN_FDS);
 
   /** Reads process {@code pid} into {@link #member}; false (with {@code member.gone}) if it is gone. */
   private boolean readMember(long pid, ProcessSample.Builder b) {
