@@ -364,10 +364,10 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private static final Field[] FIELDS_SUMMED = {
       Field.CPU_USER, Field.CPU_SYSTEM, Field.CPU_TOTAL, Field.MEMORY_RESIDENT, Field.MEMORY_VIRTUAL, Field.MEMORY_SWAPPED,
       Field.MEMORY_PROPORTIONAL, Field.MEMORY_PROPORTIONAL_SWAPPED, Field.READ_BYTES, Field.WRITE_BYTES, Field.MAJOR_FAULTS, Field.MINOR_FAULTS,
-      Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES, Field.OPEN_FDS, Field.FD_LIMIT, Field.THREADS, Field.START_TIME};
+      Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES, Field.OPEN_FDS, Field.FD_LIMIT, Field.THREADS, Field.START_TIME, Field.MEMORY_RESIDENT_STAT};
   private static final RunState[] RUN_STATES = RunState.values();
   /** What an exited, unreaped process has none of: its address space and descriptors are gone (issue #12 item 13). */
-  private static final java.util.Set<Field> ZOMBIE_HAS_NONE = java.util.EnumSet.of(Field.MEMORY_RESIDENT, Field.MEMORY_VIRTUAL,
+  private static final java.util.Set<Field> ZOMBIE_HAS_NONE = java.util.EnumSet.of(Field.MEMORY_RESIDENT, Field.MEMORY_RESIDENT_STAT, Field.MEMORY_VIRTUAL,
       Field.MEMORY_SWAPPED, Field.MEMORY_PROPORTIONAL, Field.MEMORY_PROPORTIONAL_SWAPPED, Field.OPEN_FDS);
 
   /** Reads process {@code pid} into {@link #member}; false (with {@code member.gone}) if it is gone. */
@@ -405,6 +405,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     m.put(Field.MAJOR_FAULTS, stat.majflt);
     m.put(Field.MEMORY_VIRTUAL, stat.vsize);
     m.put(Field.MEMORY_RESIDENT, stat.rss * constants.pageSize());
+    m.put(Field.MEMORY_RESIDENT_STAT, stat.rss * constants.pageSize()); // stays stat's, whatever VmRSS says
     m.put(Field.THREADS, stat.numThreads);
     m.put(Field.START_TIME, constants.bootMillis() + stat.startTime * 1000 / constants.clockTicks());
     long threads = stat.numThreads;
