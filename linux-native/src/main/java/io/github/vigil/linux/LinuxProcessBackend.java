@@ -582,7 +582,8 @@ final class LinuxProcessBackend implements ProcessBackend {
           timeout = 1; // tidy up after exits once the loop is idle, so a restart's spawn never waits behind it
         } else if (closing || lingering) {
           timeout = (int) TimeUnit.NANOSECONDS.toMillis(LINGER_CHECK_NANOS);
-        } else if (!active.isEmpty() || !recentSessions.isEmpty()) {
+        } else if (!active.isEmpty() || !recentSessions.isEmpty() || facts.subreaper()) {
+          // as child subreaper, also with no run of ours: the host's adopted orphans must not pile up as zombies
           timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now));
         } else {
           timeout = -1;
@@ -775,6 +776,8 @@ final class LinuxProcessBackend implements ProcessBackend {
    * Reaps orphans of our runs that this JVM adopted as child subreaper and that have exited. Only
    * processes of our sessions or cgroups: never a child the JDK or the host application waits for.
    */
+  private final Map<Integer, long[]> lingeringZombies = new HashMap<>(); // event loop only: pid -> {start ticks, first seen}
+
   private void sweepAdopted() {
     long now = System.nanoTime();
     recentSessions.values().removeIf(t -> now - t > RECENT_SESSION_NANOS);
@@ -789,9 +792,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         leaders.add(p.pid); // reaped through its pidfd, not here
       }
     }
-    if (sessions.isEmpty()) {
-      return;
-    }
+    Map<Integer, long[]> zombiesNow = new HashMap<>();
     for (int child : childrenOfThisJvm()) {
       if (leaders.contains(child)) {
         continue;
@@ -802,6 +803,24 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
       boolean ours = sessions.contains(s.get().session()) || sessions.contains(s.get().pgrp())
           || proc.read(child, "cgroup").map(c -> c.contains("/vigil-" + id + "/")).orElse(false);
+      if (!ours) {
+        // Someone else's orphan, adopted only because this JVM is a child subreaper (the host application's
+        // double-forked daemons): reaped once it has stayed a zombie for a whole sweep with the same start
+        // time, so it does not pile up (issue #12 item 7). A ProcessBuilder child is never one: the JDK's
+        // reaper thread, blocked in waitpid on it, takes it within milliseconds, so its status stays the JDK's.
+        // (Sweeps also run after every exit, so "a whole sweep" is measured in time, not in sweeps.)
+        long[] seen = lingeringZombies.get(child);
+        if (seen == null || seen[0] != s.get().startTicks()) {
+          seen = new long[] {s.get().startTicks(), now};
+        }
+        zombiesNow.put(child, seen);
+        ours = now - seen[1] >= SWEEP_NANOS; // a zombie for a full second: no JDK reaper is about to take it
+        if (ours) {
+          zombiesNow.remove(child);
+          log.debug("Reaping {} ({}), an orphan adopted as child subreaper that stayed a zombie for {} ms", child, s.get().comm(),
+              TimeUnit.NANOSECONDS.toMillis(SWEEP_NANOS));
+        }
+      }
       if (ours) {
         try {
           Kernel.reapChild(child).ifPresent(w -> log.debug("Reaped adopted orphan {} ({})", child, s.get().comm()));
@@ -810,6 +829,8 @@ final class LinuxProcessBackend implements ProcessBackend {
         }
       }
     }
+    lingeringZombies.clear();
+    lingeringZombies.putAll(zombiesNow);
   }
 
   /** The children of every thread of this JVM ({@code /proc/self/task/TID/children}). */
