@@ -214,12 +214,26 @@ public final class ProcessSample {
   private static final int PROCESS_STATE_BASE = THREAD_STATE_BASE + RUN_STATES.length;
   private static final int SLOTS = PROCESS_STATE_BASE + RUN_STATES.length;
   private static final long[] NO_MEMBERS = new long[0];
+  /** The summed counters kept per member as well ({@link #memberCounter}), in this order. */
+  private static final Field[] MEMBER_COUNTERS = {Field.CPU_USER, Field.CPU_SYSTEM, Field.READ_BYTES, Field.WRITE_BYTES,
+      Field.MAJOR_FAULTS, Field.MINOR_FAULTS, Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES};
+  private static final int[] MEMBER_COUNTER_INDEX = memberCounterIndex();
+
+  private static int[] memberCounterIndex() {
+    int[] index = new int[Field.values().length];
+    Arrays.fill(index, -1);
+    for (int i = 0; i < MEMBER_COUNTERS.length; i++) {
+      index[MEMBER_COUNTERS[i].ordinal()] = i;
+    }
+    return index;
+  }
 
   private final Scope scope;
   private final long pid;
   private final long present; // bit per Field ordinal
   private final long[] values; // one slot per Field, then thread states, then process states
   private final long[] members; // (pid, start time epoch ms, cpu total ns) per member
+  private final long[] memberCounters; // MEMBER_COUNTERS.length per member, -1 where the member did not add it
   private final long sampledAtMillis;
   private final long monotonicNanos;
   private final @Nullable String user;
@@ -233,6 +247,7 @@ public final class ProcessSample {
     this.present = present;
     this.values = values;
     this.members = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.members, b.memberCount * 3);
+    this.memberCounters = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.memberCounters, b.memberCount * MEMBER_COUNTERS.length);
     this.sampledAtMillis = b.sampledAtMillis;
     this.monotonicNanos = b.monotonicNanos;
     this.user = (present & bit(Field.USER)) != 0 ? b.user : null;
@@ -254,6 +269,27 @@ public final class ProcessSample {
   /** The process sampled, the root of the tree, or the first pid of a group ({@code -1} for an empty group). */
   public long pid() {
     return pid;
+  }
+
+  /** The start time (epoch milliseconds) of member {@code index} of {@link #memberPids()}; {@code Long.MIN_VALUE} if unknown. */
+  public long memberStartMillis(int index) {
+    return members[3 * index + 1];
+  }
+
+  /**
+   * What member {@code index} of {@link #memberPids()} alone added to a summed counter field (CPU user or
+   * system time, bytes read or written, page faults, context switches), or -1 where it did not add it.
+   * With the pid and start time, for keeping what members that have since ended used (as
+   * process-exporter accumulates per process).
+   *
+   * @throws IllegalArgumentException for a field that is not such a counter
+   */
+  public long memberCounter(int index, Field field) {
+    int k = MEMBER_COUNTER_INDEX[field.ordinal()];
+    if (k < 0) {
+      throw new IllegalArgumentException("not a per-member counter: " + field);
+    }
+    return memberCounters[index * MEMBER_COUNTERS.length + k];
   }
 
   /** The pids this sample counts, root first for a tree. */
@@ -559,6 +595,8 @@ public final class ProcessSample {
     private long memberTouched;    // fields added for the current member
     private final long[] values = new long[SLOTS];
     private long[] members = new long[3 * 4];
+    private long[] memberCounters = new long[MEMBER_COUNTERS.length * 4];
+    private final long[] currentCounters = new long[MEMBER_COUNTERS.length];
     private int memberCount;
     private long memberStartMillis;
     private long memberCpuNanos;
@@ -584,6 +622,7 @@ public final class ProcessSample {
       this.touched = 0;
       Arrays.fill(values, 0);
       this.memberCount = 0;
+      Arrays.fill(currentCounters, -1);
       this.memoryTotal = 0;
       this.worstRatio = -1;
       this.user = null;
@@ -617,6 +656,7 @@ public final class ProcessSample {
     /** Starts a member process. */
     public Builder beginMember() {
       memberTouched = 0;
+      Arrays.fill(currentCounters, -1);
       memberStartMillis = Long.MIN_VALUE;
       memberCpuNanos = Long.MIN_VALUE;
       memberOpenFds = -1;
@@ -661,6 +701,10 @@ public final class ProcessSample {
           throw new IllegalArgumentException("field " + field + " is derived or has its own adder");
         default:
           values[i] += value;
+      }
+      int k = MEMBER_COUNTER_INDEX[i];
+      if (k >= 0) {
+        currentCounters[k] = currentCounters[k] < 0 ? value : currentCounters[k] + value;
       }
       memberTouched |= bit(field);
       touched |= bit(field);
@@ -732,6 +776,10 @@ public final class ProcessSample {
       if (memberCount * 3 == members.length) {
         members = Arrays.copyOf(members, members.length * 2);
       }
+      if ((memberCount + 1) * MEMBER_COUNTERS.length > memberCounters.length) {
+        memberCounters = Arrays.copyOf(memberCounters, memberCounters.length * 2 + MEMBER_COUNTERS.length);
+      }
+      System.arraycopy(currentCounters, 0, memberCounters, memberCount * MEMBER_COUNTERS.length, MEMBER_COUNTERS.length);
       members[3 * memberCount] = memberPid;
       members[3 * memberCount + 1] = memberStartMillis;
       members[3 * memberCount + 2] = memberCpuNanos;
