@@ -700,16 +700,23 @@ final class LinuxProcessBackend implements ProcessBackend {
         : new Termination.Unknown(st.code() == 0 ? "exit status taken by another waiter in this JVM"
             : "waitid reported si_code " + st.code() + ", status " + st.status());
     long oomMemory = Long.MIN_VALUE;
+    String oomWho = "";
     if (st.signaled() && st.status() == Signal.SIGKILL.number()) {
       oomMemory = oomKill(p);
+    } else if ((st.exited() && st.status() != 0 || st.signaled()) && p.cgroups != null && p.cgroups.oomKills() > 0) {
+      // the main process failed after the kernel's OOM killer killed a descendant inside the run's memory limit
+      // (a shell whose child was killed exits 137): that is the cause, not a plain exit (issue #12 item 8)
+      oomMemory = p.cgroups.peakMemory();
+      oomWho = " after the kernel's OOM killer killed a descendant in its memory cgroup";
     }
     p.pidfd.close();
     p.reported = true;
     recentSessions.put(p.pid, System.nanoTime());
     try {
       if (oomMemory != Long.MIN_VALUE) {
-        log.atWarn().addKeyValue("process", p.name).log("Process {} (pid {}) was killed by the kernel's OOM killer (memory {})", p.name,
-            p.pid, oomMemory < 0 ? "unknown" : oomMemory + " bytes");
+        log.atWarn().addKeyValue("process", p.name).log("Process {} (pid {}) {} (memory {})", p.name, p.pid,
+            oomWho.isEmpty() ? "was killed by the kernel's OOM killer" : "ended with " + termination + oomWho,
+            oomMemory < 0 ? "unknown" : oomMemory + " bytes");
         p.listener.onOomKill(termination, oomMemory);
       } else {
         p.listener.onExit(termination);
