@@ -234,6 +234,7 @@ public final class ProcessSample {
   private final long[] values; // one slot per Field, then thread states, then process states
   private final long[] members; // (pid, start time epoch ms, cpu total ns) per member
   private final long[] memberCounters; // MEMBER_COUNTERS.length per member, -1 where the member did not add it
+  private final long[] ages; // per Field: nanoseconds since its oldest member value was read, -1 if not said
   private final long sampledAtMillis;
   private final long monotonicNanos;
   private final @Nullable String user;
@@ -247,6 +248,7 @@ public final class ProcessSample {
     this.present = present;
     this.values = values;
     this.members = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.members, b.memberCount * 3);
+    this.ages = b.ages.clone();
     this.memberCounters = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.memberCounters, b.memberCount * MEMBER_COUNTERS.length);
     this.sampledAtMillis = b.sampledAtMillis;
     this.monotonicNanos = b.monotonicNanos;
@@ -290,6 +292,17 @@ public final class ProcessSample {
       throw new IllegalArgumentException("not a per-member counter: " + field);
     }
     return memberCounters[index * MEMBER_COUNTERS.length + k];
+  }
+
+  /**
+   * How old {@code field}'s value is at this sample, for fields a sampler re-reads less often than it samples
+   * (the Linux sampler's Pss, descriptor limit, and a multithreaded process's per-thread states and
+   * context switches: at most its {@code slowFieldsMaxAge}, 10 s by default), the oldest member's for a tree
+   * or group; zero when read in this sample. Empty when the sampler does not say (fields read every time).
+   */
+  public Optional<Duration> age(Field field) {
+    long a = ages[field.ordinal()];
+    return a < 0 || !has(field) ? Optional.empty() : Optional.of(Duration.ofNanos(a));
   }
 
   /** The pids this sample counts, root first for a tree. */
@@ -597,6 +610,7 @@ public final class ProcessSample {
     private long[] members = new long[3 * 4];
     private long[] memberCounters = new long[MEMBER_COUNTERS.length * 4];
     private final long[] currentCounters = new long[MEMBER_COUNTERS.length];
+    private final long[] ages = new long[FIELDS.length];
     private int memberCount;
     private long memberStartMillis;
     private long memberCpuNanos;
@@ -623,6 +637,7 @@ public final class ProcessSample {
       Arrays.fill(values, 0);
       this.memberCount = 0;
       Arrays.fill(currentCounters, -1);
+      Arrays.fill(ages, -1);
       this.memoryTotal = 0;
       this.worstRatio = -1;
       this.user = null;
@@ -784,6 +799,13 @@ public final class ProcessSample {
       members[3 * memberCount + 1] = memberStartMillis;
       members[3 * memberCount + 2] = memberCpuNanos;
       memberCount++;
+      return this;
+    }
+
+    /** Says that the current member's value of {@code field} was read {@code nanos} ago; a sample keeps the oldest. */
+    public Builder fieldAge(Field field, long nanos) {
+      int i = field.ordinal();
+      ages[i] = Math.max(ages[i], Math.max(0, nanos));
       return this;
     }
 

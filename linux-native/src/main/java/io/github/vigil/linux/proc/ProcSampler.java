@@ -309,6 +309,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long uid;
     boolean socketsRead;
     final long[] threadStates = new long[RunState.values().length];
+    long pssAge = -1;    // how old the Pss values are, in nanoseconds; -1 when not added
+    long limitAge = -1;  // the descriptor limit's
+    long threadsAge = -1; // per-thread states and context switches' (0 for a single-threaded process)
     byte[] comm = new byte[16];
     int commLength;
     String gone = "";
@@ -318,6 +321,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       uid = -1;
       socketsRead = false;
       Arrays.fill(threadStates, 0);
+      pssAge = -1;
+      limitAge = -1;
+      threadsAge = -1;
     }
 
     void put(Field f, long value) {
@@ -357,6 +363,18 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       }
       if (socketsRead) {
         b.socketsRead();
+      }
+      if (pssAge >= 0) {
+        b.fieldAge(Field.MEMORY_PROPORTIONAL, pssAge).fieldAge(Field.MEMORY_PROPORTIONAL_SWAPPED, pssAge);
+      }
+      if (limitAge >= 0) {
+        b.fieldAge(Field.FD_LIMIT, limitAge).fieldAge(Field.WORST_FD_RATIO, limitAge);
+      }
+      if (threadsAge >= 0) {
+        b.fieldAge(Field.THREAD_STATES, threadsAge);
+        if (has(Field.VOLUNTARY_SWITCHES)) {
+          b.fieldAge(Field.VOLUNTARY_SWITCHES, threadsAge).fieldAge(Field.INVOLUNTARY_SWITCHES, threadsAge);
+        }
       }
     }
   }
@@ -465,10 +483,12 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
           f.swapPss = Math.max(0, swapPss) * 1024;
         }
         f.pssAt = f.pssAt == Long.MIN_VALUE ? now - phase(pid) : now;
+        f.pssReadAt = now;
       }
       if (f.pss >= 0) {
         m.put(Field.MEMORY_PROPORTIONAL, f.pss);
         m.put(Field.MEMORY_PROPORTIONAL_SWAPPED, f.swapPss);
+        m.pssAge = now - f.pssReadAt;
       }
     }
     if (b.wants(Field.FD_LIMIT) || b.wants(Field.WORST_FD_RATIO)) {
@@ -478,9 +498,11 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         }
         f.fdLimit = reader.outcome == ProcReader.Outcome.OK ? ProcParsers.parseOpenFilesLimit(reader.bytes(), reader.length) : -1;
         f.limitAt = f.limitAt == Long.MIN_VALUE ? now - phase(pid) : now;
+        f.limitReadAt = now;
       }
       if (f.fdLimit >= 0) {
         m.put(Field.FD_LIMIT, f.fdLimit);
+        m.limitAge = now - f.limitReadAt;
       }
     }
     if (b.wants(Field.OPEN_FDS) || b.wants(Field.WORST_FD_RATIO)) {
@@ -496,6 +518,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       if (threads <= 1) {
         m.threadStates[RunState.ofLetter(leaderState).ordinal()] += 1; // the one thread is the process
         m.present |= 1L << Field.THREAD_STATES.ordinal();
+        m.threadsAge = 0;
       } else if (f.threadsAt == Long.MIN_VALUE || now - f.threadsAt >= slowFieldsMaxAgeNanos || f.threadCount != threads) {
         // a file per thread (about 15 µs each; a gateway JVM has hundreds): a slow field like Pss, but
         // read again as soon as the number of threads changed, so that the states add up to the count
@@ -505,8 +528,11 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         f.saveThreads(m);
         f.threadCount = threads;
         f.threadsAt = f.threadsAt == Long.MIN_VALUE ? now - phase(pid) : now;
+        f.threadsReadAt = now;
+        m.threadsAge = 0;
       } else {
         f.restoreThreads(m);
+        m.threadsAge = now - f.threadsReadAt;
       }
     }
     if (b.wants(Field.SOCKETS) && socketCount >= 0) {
@@ -1047,6 +1073,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long lastSampled = Long.MIN_VALUE;
     long startTime = -1;                // stat's start time of the process the fields below belong to
     long pssAt = Long.MIN_VALUE;
+    long pssReadAt;                     // when Pss was really read (pssAt may be set back by a phase)
+    long limitReadAt;
+    long threadsReadAt;
     long pssRss;                        // the resident memory when Pss was read
     long pss;
     long swapPss;
