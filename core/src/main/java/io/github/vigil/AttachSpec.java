@@ -20,7 +20,7 @@ import java.util.regex.PatternSyntaxException;
  *
  * <pre>{@code
  * AttachSpec trader = AttachSpec.builder("trader-account001")
- *     .commandLine("trader_tools.*account001")
+ *     .commandLine("trader_tools.*\\baccount001\\b") // a find(): \b keeps account0010 out
  *     .type(AttachSpec.Type.TRADER)
  *     .account("account001")
  *     .build();

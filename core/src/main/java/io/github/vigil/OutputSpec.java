@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>Both are always drained, so a child never blocks on a full pipe. By default the last
  * {@code tailLines} lines of each stream are kept in memory for diagnosis. Optionally each stream
  * also goes to a log file, rotated by size ({@code app.out}, {@code app.out.1}, … up to
- * {@code backups}), and line by line to SLF4J under the logger {@code vigil.output.<name>}.
+ * {@code backups}), and line by line to SLF4J under the one logger {@code vigil.output}, with the process name as the
+ * key {@code process} and the stream as {@code stream} (the line is the message, never a format string).
  *
  * <p>Immutable and thread-safe.
  *

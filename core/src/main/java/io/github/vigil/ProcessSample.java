@@ -147,7 +147,13 @@ public final class ProcessSample {
     /** TCP and UDP sockets ({@link #sockets()}); costs a read of every descriptor link. */
     SOCKETS(false),
     /** Zombie children not yet reaped by their parent ({@link #zombieChildren()}). */
-    ZOMBIE_CHILDREN(false);
+    ZOMBIE_CHILDREN(false),
+    /**
+     * Resident set size, bytes, as {@code /proc/PID/stat}'s rss field (pages) gives it: the kernel's per-CPU
+     * approximation, what process-exporter publishes as {@code memtype="resident"} (6 to 11 % below
+     * {@link #MEMORY_RESIDENT}'s exact {@code VmRSS} on small processes). Linux only.
+     */
+    MEMORY_RESIDENT_STAT(false);
 
     private final boolean floating;
 
@@ -208,12 +214,27 @@ public final class ProcessSample {
   private static final int PROCESS_STATE_BASE = THREAD_STATE_BASE + RUN_STATES.length;
   private static final int SLOTS = PROCESS_STATE_BASE + RUN_STATES.length;
   private static final long[] NO_MEMBERS = new long[0];
+  /** The summed counters kept per member as well ({@link #memberCounter}), in this order. */
+  private static final Field[] MEMBER_COUNTERS = {Field.CPU_USER, Field.CPU_SYSTEM, Field.READ_BYTES, Field.WRITE_BYTES,
+      Field.MAJOR_FAULTS, Field.MINOR_FAULTS, Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES};
+  private static final int[] MEMBER_COUNTER_INDEX = memberCounterIndex();
+
+  private static int[] memberCounterIndex() {
+    int[] index = new int[Field.values().length];
+    Arrays.fill(index, -1);
+    for (int i = 0; i < MEMBER_COUNTERS.length; i++) {
+      index[MEMBER_COUNTERS[i].ordinal()] = i;
+    }
+    return index;
+  }
 
   private final Scope scope;
   private final long pid;
   private final long present; // bit per Field ordinal
   private final long[] values; // one slot per Field, then thread states, then process states
   private final long[] members; // (pid, start time epoch ms, cpu total ns) per member
+  private final long[] memberCounters; // MEMBER_COUNTERS.length per member, -1 where the member did not add it
+  private final long[] ages; // per Field: nanoseconds since its oldest member value was read, -1 if not said
   private final long sampledAtMillis;
   private final long monotonicNanos;
   private final @Nullable String user;
@@ -227,6 +248,8 @@ public final class ProcessSample {
     this.present = present;
     this.values = values;
     this.members = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.members, b.memberCount * 3);
+    this.ages = b.ages.clone();
+    this.memberCounters = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.memberCounters, b.memberCount * MEMBER_COUNTERS.length);
     this.sampledAtMillis = b.sampledAtMillis;
     this.monotonicNanos = b.monotonicNanos;
     this.user = (present & bit(Field.USER)) != 0 ? b.user : null;
@@ -248,6 +271,38 @@ public final class ProcessSample {
   /** The process sampled, the root of the tree, or the first pid of a group ({@code -1} for an empty group). */
   public long pid() {
     return pid;
+  }
+
+  /** The start time (epoch milliseconds) of member {@code index} of {@link #memberPids()}; {@code Long.MIN_VALUE} if unknown. */
+  public long memberStartMillis(int index) {
+    return members[3 * index + 1];
+  }
+
+  /**
+   * What member {@code index} of {@link #memberPids()} alone added to a summed counter field (CPU user or
+   * system time, bytes read or written, page faults, context switches), or -1 where it did not add it.
+   * With the pid and start time, for keeping what members that have since ended used (as
+   * process-exporter accumulates per process).
+   *
+   * @throws IllegalArgumentException for a field that is not such a counter
+   */
+  public long memberCounter(int index, Field field) {
+    int k = MEMBER_COUNTER_INDEX[field.ordinal()];
+    if (k < 0) {
+      throw new IllegalArgumentException("not a per-member counter: " + field);
+    }
+    return memberCounters[index * MEMBER_COUNTERS.length + k];
+  }
+
+  /**
+   * How old {@code field}'s value is at this sample, for fields a sampler re-reads less often than it samples
+   * (the Linux sampler's Pss, descriptor limit, and a multithreaded process's per-thread states and
+   * context switches: at most its {@code slowFieldsMaxAge}, 10 s by default), the oldest member's for a tree
+   * or group; zero when read in this sample. Empty when the sampler does not say (fields read every time).
+   */
+  public Optional<Duration> age(Field field) {
+    long a = ages[field.ordinal()];
+    return a < 0 || !has(field) ? Optional.empty() : Optional.of(Duration.ofNanos(a));
   }
 
   /** The pids this sample counts, root first for a tree. */
@@ -553,6 +608,9 @@ public final class ProcessSample {
     private long memberTouched;    // fields added for the current member
     private final long[] values = new long[SLOTS];
     private long[] members = new long[3 * 4];
+    private long[] memberCounters = new long[MEMBER_COUNTERS.length * 4];
+    private final long[] currentCounters = new long[MEMBER_COUNTERS.length];
+    private final long[] ages = new long[FIELDS.length];
     private int memberCount;
     private long memberStartMillis;
     private long memberCpuNanos;
@@ -578,6 +636,8 @@ public final class ProcessSample {
       this.touched = 0;
       Arrays.fill(values, 0);
       this.memberCount = 0;
+      Arrays.fill(currentCounters, -1);
+      Arrays.fill(ages, -1);
       this.memoryTotal = 0;
       this.worstRatio = -1;
       this.user = null;
@@ -611,6 +671,7 @@ public final class ProcessSample {
     /** Starts a member process. */
     public Builder beginMember() {
       memberTouched = 0;
+      Arrays.fill(currentCounters, -1);
       memberStartMillis = Long.MIN_VALUE;
       memberCpuNanos = Long.MIN_VALUE;
       memberOpenFds = -1;
@@ -655,6 +716,10 @@ public final class ProcessSample {
           throw new IllegalArgumentException("field " + field + " is derived or has its own adder");
         default:
           values[i] += value;
+      }
+      int k = MEMBER_COUNTER_INDEX[i];
+      if (k >= 0) {
+        currentCounters[k] = currentCounters[k] < 0 ? value : currentCounters[k] + value;
       }
       memberTouched |= bit(field);
       touched |= bit(field);
@@ -726,10 +791,21 @@ public final class ProcessSample {
       if (memberCount * 3 == members.length) {
         members = Arrays.copyOf(members, members.length * 2);
       }
+      if ((memberCount + 1) * MEMBER_COUNTERS.length > memberCounters.length) {
+        memberCounters = Arrays.copyOf(memberCounters, memberCounters.length * 2 + MEMBER_COUNTERS.length);
+      }
+      System.arraycopy(currentCounters, 0, memberCounters, memberCount * MEMBER_COUNTERS.length, MEMBER_COUNTERS.length);
       members[3 * memberCount] = memberPid;
       members[3 * memberCount + 1] = memberStartMillis;
       members[3 * memberCount + 2] = memberCpuNanos;
       memberCount++;
+      return this;
+    }
+
+    /** Says that the current member's value of {@code field} was read {@code nanos} ago; a sample keeps the oldest. */
+    public Builder fieldAge(Field field, long nanos) {
+      int i = field.ordinal();
+      ages[i] = Math.max(ages[i], Math.max(0, nanos));
       return this;
     }
 

@@ -207,7 +207,7 @@ final class Attachment implements AttachedProcess {
     }
     if (t instanceof AttachSpec.Target.ExactName n) {
       for (ProcessEntry e : table.list()) {
-        if (e.pid() != SELF && (e.name().equals(n.name()) || argv0Name(e.arguments()).equals(n.name()))) {
+        if (e.pid() != SELF && (e.name().equals(n.name()) || argv0Name(e.argv0()).equals(n.name()))) {
           out.add(e);
         }
       }
@@ -251,9 +251,8 @@ final class Attachment implements AttachedProcess {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
-  private static String argv0Name(String arguments) {
-    int space = arguments.indexOf(' ');
-    String argv0 = space < 0 ? arguments : arguments.substring(0, space);
+  /** The file name of a first argument, which may hold spaces: {@code /fake dir/x) (y} is {@code x) (y}. */
+  private static String argv0Name(String argv0) {
     return argv0.substring(argv0.lastIndexOf('/') + 1);
   }
 

@@ -75,6 +75,7 @@ final class HealthMonitor {
     final Duration watchdog;
     boolean ready;
     boolean pinged;
+    long lastPassNanos; // when a WATCHDOG=1 was last recorded as a pass
     String status = "";
 
     Slot(HealthCheck check) {
@@ -325,11 +326,25 @@ final class HealthMonitor {
         }
       }
       s.attemptStartNanos = sup.now();
+      if (s.pinged && s.ready && !trigger && !s.watchdog.isZero()) {
+        // as systemd: the watchdog fires one full interval after the LAST ping, not at the next fixed tick
+        // (which left up to 2x the interval; issue #12 item 9). A pass is recorded at most once per interval.
+        int gen = generation;
+        cancel(s.next);
+        s.next = sup.schedule(s.watchdog, () -> watchdogTick(s, gen));
+        s.pinged = false; // a tick that fires now means a full interval without a ping
+        if (sup.now() - s.lastPassNanos >= s.watchdog.toNanos()) {
+          s.lastPassNanos = sup.now();
+          record(s, CheckResult.Status.PASSED, "WATCHDOG=1" + statusSuffix(s), generation);
+          continue;
+        }
+      }
       if (trigger) {
         record(s, CheckResult.Status.FAILED, "WATCHDOG=trigger" + statusSuffix(s), generation);
       } else if (ready && !s.ready) {
         s.ready = true;
         s.pinged = false;
+        s.lastPassNanos = sup.now();
         if (!s.watchdog.isZero()) { // the watchdog counts from READY=1: a full interval to the first check
           int gen = generation;
           cancel(s.next);
@@ -352,8 +367,9 @@ final class HealthMonitor {
       return; // not started yet: the watchdog counts from READY=1, as systemd's
     }
     s.attemptStartNanos = sup.now();
-    if (s.pinged) {
+    if (s.pinged) { // pinged, but too soon after the last recorded pass to record another: still a pass
       s.pinged = false;
+      s.lastPassNanos = sup.now();
       record(s, CheckResult.Status.PASSED, "WATCHDOG=1" + statusSuffix(s), gen);
     } else {
       record(s, CheckResult.Status.FAILED, "no WATCHDOG=1 within " + io.github.vigil.HumanFormat.duration(s.watchdog) + statusSuffix(s), gen);

@@ -18,11 +18,17 @@ import org.slf4j.LoggerFactory;
  */
 final class OutputCollector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutputCollector.class);
+  /**
+   * The one logger every child's lines go to, with the process name as the key {@code process}: a
+   * logger per name would stay in the logging framework's registry after {@code remove()}, about 1 KB
+   * for each distinct name, without bound for applications that run jobs under unique names.
+   */
+  static final String OUTPUT_LOGGER = "vigil.output";
+  private static final Logger outputLog = LoggerFactory.getLogger(OUTPUT_LOGGER);
 
   private final String process;
   private final OutputSpec spec;
   private final @Nullable Path stateDirectory;
-  private final Logger outputLog;
   private final StreamState out;
   private final StreamState err;
 
@@ -30,7 +36,6 @@ final class OutputCollector implements AutoCloseable {
     this.process = process;
     this.spec = spec;
     this.stateDirectory = stateDirectory;
-    this.outputLog = LoggerFactory.getLogger("vigil.output." + process);
     this.out = new StreamState(StdStream.STDOUT, spec.stdoutFile());
     this.err = new StreamState(StdStream.STDERR, spec.stderrFile());
   }
@@ -137,9 +142,9 @@ final class OutputCollector implements AutoCloseable {
       }
       if (spec.logToSlf4j()) {
         if (stream == StdStream.STDOUT) {
-          outputLog.atInfo().addKeyValue("process", process).addKeyValue("stream", "stdout").log(line);
+          outputLog.atInfo().addKeyValue("process", process).addKeyValue("stream", "stdout").log("{}", line); // never the format string
         } else {
-          outputLog.atWarn().addKeyValue("process", process).addKeyValue("stream", "stderr").log(line);
+          outputLog.atWarn().addKeyValue("process", process).addKeyValue("stream", "stderr").log("{}", line);
         }
       }
     }

@@ -60,6 +60,73 @@ public final class ProcScan {
     return found;
   }
 
+  /** Whether there is a {@code /proc} to read (Linux). */
+  public static boolean available() {
+    return HAS_PROC;
+  }
+
+  /**
+   * Field 22 of {@code /proc/PID/stat}: the start time in clock ticks after boot, which with the pid names
+   * one process across pid reuse; -1 once gone or without {@code /proc}.
+   */
+  public static long startTicks(long pid) {
+    String[] f = statFields(pid);
+    return f == null ? -1 : Long.parseLong(f[19]);
+  }
+
+  /**
+   * The live members (not zombies, not this JVM) of session {@code sid}, whose leader started at
+   * {@code leaderStartTicks}. A session's id is its leader's pid, and the kernel does not give that pid
+   * to a new process while any member lives: if a process with pid {@code sid} runs but started at another
+   * time, the session recorded is empty and the one found now is someone else's, so nothing is returned.
+   * A member can leave the session only with {@code setsid()}; it cannot rewrite its session as it can its
+   * environment.
+   */
+  public static List<ProcessHandle> sessionMembers(long sid, long leaderStartTicks) {
+    if (!HAS_PROC || sid <= 1) {
+      return List.of();
+    }
+    String[] leader = statFields(sid);
+    if (leader != null && Long.parseLong(leader[19]) != leaderStartTicks) {
+      return List.of();
+    }
+    List<ProcessHandle> found = new ArrayList<>();
+    long self = ProcessHandle.current().pid();
+    String wanted = Long.toString(sid);
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        String[] f = pid == self ? null : statFields(pid);
+        if (f != null && f[3].equals(wanted) && !f[0].equals("Z")) {
+          ProcessHandle.of(pid).ifPresent(found::add);
+        }
+      }
+    } catch (IOException e) {
+      return found;
+    }
+    return found;
+  }
+
+  /** The fields of {@code /proc/PID/stat} after the name: [0] is field 3 (state), [3] field 6 (session), [19] field 22. */
+  private static String @org.jspecify.annotations.Nullable [] statFields(long pid) {
+    try {
+      String stat = new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat")), StandardCharsets.UTF_8);
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      return f.length > 19 ? f : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // gone, refused, or not Linux's format
+    }
+  }
+
   /**
    * Whether {@code /proc} says the process has exited but is not reaped yet. {@link ProcessHandle#isAlive()}
    * counts such a zombie as alive; a descendant re-parented to a JVM that is a child subreaper (as the

@@ -39,6 +39,11 @@ final class StartChecks {
 
   /** The program as an absolute path, searched on the child's {@code PATH} when it is a bare name. */
   static Path resolveExecutable(String program, @Nullable Path dir, Map<String, String> environment) throws Failure {
+    return resolveExecutable(program, dir, environment, true);
+  }
+
+  private static Path resolveExecutable(String program, @Nullable Path dir, Map<String, String> environment, boolean interpreters)
+      throws Failure {
     if (WINDOWS) {
       return Path.of(program); // PATHEXT and friends: leave the search to the OS
     }
@@ -53,6 +58,9 @@ final class StartChecks {
         p = (dir != null ? dir : Path.of("")).toAbsolutePath().resolve(p).normalize();
       }
       checkExecutable(p, program);
+      if (interpreters) {
+        checkInterpreter(p, environment);
+      }
       return p;
     }
     String path = environment.getOrDefault("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
@@ -69,6 +77,9 @@ final class StartChecks {
       }
       if (Files.isRegularFile(candidate)) {
         if (Files.isExecutable(candidate)) {
+          if (interpreters) {
+            checkInterpreter(candidate, environment);
+          }
           return candidate.toAbsolutePath();
         }
         sawNonExecutable = true;
@@ -77,6 +88,46 @@ final class StartChecks {
     throw new Failure(sawNonExecutable
         ? "binary '" + program + "' found on PATH but not executable (PATH=" + path + ")"
         : "binary '" + program + "' not found on PATH (" + path + ")");
+  }
+
+  /**
+   * A script's {@code #!} interpreter, and for {@code #!/usr/bin/env NAME} the NAME on the child's
+   * {@code PATH}: where it is missing the kernel's exec fails with ENOENT, which a wrapper shell or the
+   * JDK reports as "script not found" or an exit code 127 although the script exists.
+   */
+  static void checkInterpreter(Path script, Map<String, String> environment) throws Failure {
+    byte[] head = new byte[256];
+    int n;
+    try (java.io.InputStream in = Files.newInputStream(script)) {
+      n = in.readNBytes(head, 0, head.length);
+    } catch (java.io.IOException | SecurityException e) {
+      return; // unreadable but executable (mode --x): the exec itself will tell
+    }
+    if (n < 2 || head[0] != '#' || head[1] != '!') {
+      return;
+    }
+    int end = 2;
+    while (end < n && head[end] != '\n') {
+      end++;
+    }
+    String[] words = new String(head, 2, end - 2, java.nio.charset.StandardCharsets.UTF_8).trim().split("[ \t]+");
+    if (words.length == 0 || words[0].isEmpty()) {
+      return;
+    }
+    Path interpreter = Path.of(words[0]);
+    if (!Files.isRegularFile(interpreter) || !Files.isExecutable(interpreter)) {
+      throw new Failure("script " + script + " names the interpreter " + words[0] + " in its #! line, which "
+          + (Files.exists(interpreter) ? "is not an executable file" : "does not exist"));
+    }
+    if (interpreter.getFileName() != null && interpreter.getFileName().toString().equals("env") && words.length > 1
+        && !words[1].startsWith("-") && words[1].indexOf('=') < 0) {
+      try {
+        resolveExecutable(words[1], null, environment, false); // one level: an interpreter script is not followed
+      } catch (Failure e) {
+        throw new Failure("script " + script + " runs the interpreter '" + words[1] + "' through " + words[0]
+            + " in its #! line: " + e.getMessage());
+      }
+    }
   }
 
   private static void checkExecutable(Path p, String asWritten) throws Failure {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,16 +27,21 @@ import org.slf4j.LoggerFactory;
  * {@linkplain Termination.Signaled#exact() inexact} signal), it never sees a core-dump flag, and it
  * keeps one "process reaper" thread per child. Descendants are found through
  * {@link ProcessHandle#descendants()} when a signal is sent: a grandchild orphaned before that is
- * out of its reach. Signals other than {@code SIGTERM} and {@code SIGKILL} go through {@code kill -s}.
+ * out of its reach. Signals other than {@code SIGTERM} and {@code SIGKILL} go through a shell's {@code kill -s},
+ * which first checks the pid's start time in {@code /proc} so that no signal reaches a reused pid.
  *
  * <p>Its own threads: one, {@code vigil-<supervisor>-output}, drains every child's standard output
  * and error by polling {@link InputStream#available()} so that no read ever blocks it, and reports
- * each exit after the last output of that run. Thread-safe.
+ * each exit after the output of that run: what the pipes hold when the exit is seen, then at most 50 ms
+ * more of what a descendant that inherited them still writes. A busy sibling never delays another
+ * child's exit report. Thread-safe.
  */
 public final class JdkProcessBackend implements ProcessBackend {
   private static final Logger log = LoggerFactory.getLogger(JdkProcessBackend.class);
   private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
   private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long EXIT_DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final int EXIT_DRAIN_CHUNKS = 16; // 16 x 64 KiB: a full pipe (pipe-max-size) and then some
 
   /**
    * Set in every child's environment, and inherited by its descendants, so that descendants that
@@ -49,11 +55,42 @@ public final class JdkProcessBackend implements ProcessBackend {
   private final ConcurrentLinkedQueue<Child> added = new ConcurrentLinkedQueue<>();
   private final Thread pump;
   private volatile boolean closed;
+  private final java.nio.file.@org.jspecify.annotations.Nullable Path stateFile;
+  private final java.util.Map<Long, String> stateRuns = new java.util.LinkedHashMap<>(); // guarded by itself
+
+  /**
+   * {@code setsid} from util-linux, where there is a {@code /proc} to find a session's members in: each
+   * child runs in a session of its own (same pid: {@code setsid} execs without forking in a child that is
+   * not a group leader), which its descendants keep even when they rewrite their environment (nginx).
+   */
+  private static final @org.jspecify.annotations.Nullable String SETSID = findSetsid();
+
+  private static @org.jspecify.annotations.Nullable String findSetsid() {
+    if (WINDOWS || !ProcScan.available()) {
+      return null;
+    }
+    for (String p : new String[] {"/usr/bin/setsid", "/bin/setsid"}) {
+      if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(p))) {
+        return p;
+      }
+    }
+    return null;
+  }
 
   /** A backend whose output thread is named after {@code context}'s supervisor. */
   public JdkProcessBackend(BackendContext context) {
     this.supervisorName = context.supervisorName();
     this.runIdPrefix = "jdk-" + ProcessHandle.current().pid() + "-" + supervisorName + "-" + Long.toHexString(System.nanoTime()) + "-";
+    this.stateFile = SETSID != null && context.stateDirectory() != null ? context.stateDirectory().resolve("jdk-backend.state") : null;
+    if (stateFile != null) {
+      sweepLeftovers(stateFile);
+    }
+    log.info("JDK backend for supervisor {}: {}", supervisorName, SETSID == null
+        ? "no setsid or /proc here: descendants are found through the JDK while their parent lives, through the "
+            + RUN_ID_VARIABLE + " environment marker after that; leftovers of a crashed JVM are NOT swept"
+        : "each run in a session of its own (" + SETSID + "), descendants found by session; "
+            + (stateFile == null ? "no state directory: leftovers of a crashed JVM are NOT swept"
+                : "leftovers of a crashed JVM swept at start from " + stateFile));
     this.pump = new Thread(this::pumpLoop, "vigil-" + supervisorName + "-output");
     pump.setDaemon(true);
     pump.start();
@@ -71,6 +108,9 @@ public final class JdkProcessBackend implements ProcessBackend {
     }
     List<String> command = new ArrayList<>(request.command());
     command.set(0, request.executable().toString());
+    if (SETSID != null) {
+      command.add(0, SETSID); // same pid: the program, leading its own session
+    }
     ProcessBuilder pb = new ProcessBuilder(command);
     request.directory().ifPresent(d -> pb.directory(d.toFile()));
     pb.environment().clear();
@@ -84,7 +124,10 @@ public final class JdkProcessBackend implements ProcessBackend {
     } catch (IOException e) {
       throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
     }
-    Child child = new Child(request.name(), process, listener, runId);
+    long sid = SETSID != null ? process.pid() : -1;
+    Child child = new Child(request.name(), process, listener, runId, sid, sid > 0 ? ProcScan.startTicks(sid) : -1);
+    child.owner = this;
+    record(child, true);
     added.add(child);
     process.onExit().whenComplete((p, e) -> {
       child.exited = true;
@@ -113,6 +156,73 @@ public final class JdkProcessBackend implements ProcessBackend {
     }
   }
 
+  // --- leftovers of a crashed JVM --------------------------------------------------------------
+
+  /** Adds or removes a run in the state file: one line {@code sid startTicks name} per run. */
+  private void record(Child c, boolean add) {
+    if (stateFile == null || c.sid <= 0) {
+      return;
+    }
+    synchronized (stateRuns) {
+      if (add) {
+        stateRuns.put(c.sid, c.sidStartTicks + " " + c.name);
+      } else if (stateRuns.remove(c.sid) == null) {
+        return;
+      }
+      StringBuilder text = new StringBuilder();
+      stateRuns.forEach((sid, rest) -> text.append(sid).append(' ').append(rest).append('\n'));
+      try {
+        java.nio.file.Files.createDirectories(stateFile.getParent());
+        java.nio.file.Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+        java.nio.file.Files.writeString(tmp, text);
+        java.nio.file.Files.move(tmp, stateFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        log.warn("Cannot write {}: {}; leftovers of this supervisor would not be swept after a crash", stateFile, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Kills what runs of an earlier JVM on the same state directory left: every live member of each
+   * recorded session whose leader pid still names the leader recorded (or no process at all), each
+   * logged at WARN. Then forgets the record.
+   */
+  private void sweepLeftovers(java.nio.file.Path file) {
+    List<String> lines;
+    try {
+      lines = java.nio.file.Files.readAllLines(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      log.warn("Cannot read {}: {}; leftovers of an earlier supervisor are not swept", file, e.toString());
+      return;
+    }
+    for (String line : lines) {
+      String[] f = line.split(" ", 3);
+      if (f.length < 3) {
+        continue;
+      }
+      long sid;
+      long ticks;
+      try {
+        sid = Long.parseLong(f[0]);
+        ticks = Long.parseLong(f[1]);
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      for (ProcessHandle h : ProcScan.sessionMembers(sid, ticks)) {
+        log.atWarn().addKeyValue("process", f[2]).log("Killing pid {} ({}), left running by process {} of an earlier supervisor {} (session {}, from {})",
+            h.pid(), h.info().commandLine().orElse("?"), f[2], supervisorName, sid, file);
+        h.destroyForcibly();
+      }
+    }
+    try {
+      java.nio.file.Files.deleteIfExists(file);
+    } catch (IOException e) {
+      log.warn("Cannot delete {}: {}", file, e.toString());
+    }
+  }
+
   // --- the output thread ---------------------------------------------------------------------
 
   private void pumpLoop() {
@@ -127,12 +237,20 @@ public final class JdkProcessBackend implements ProcessBackend {
       for (int i = children.size() - 1; i >= 0; i--) {
         Child c = children.get(i);
         boolean exited = c.exited; // read before draining: all output written before the exit is drained below
-        readAny |= drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer);
-        readAny |= drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer);
-        if (exited && !readAny || exited && closed) {
+        // one chunk per stream per pass, and this child's own reads decide its report: a busy sibling
+        // never holds back another child's exit (issue #12 item 3)
+        boolean readThis = drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer);
+        readThis |= drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer);
+        readAny |= readThis;
+        if (exited && c.exitSeenNanos == 0) {
+          c.exitSeenNanos = System.nanoTime();
+        }
+        // after the exit, the pipes may still be fed by a descendant that inherited them (a `yes &`):
+        // the exit waits for at most EXIT_DRAIN_NANOS of such output
+        if (exited && (!readThis || closed || System.nanoTime() - c.exitSeenNanos > EXIT_DRAIN_NANOS)) {
           drainFully(c, buffer);
           children.remove(i);
-          c.reportExit();
+          c.reportExit(); // the engine asks isTreeAlive() next, which forgets the run once its tree is gone
         }
       }
       if (closed && children.isEmpty()) {
@@ -147,8 +265,10 @@ public final class JdkProcessBackend implements ProcessBackend {
     }
   }
 
+  /** What is buffered now, bounded: at most {@link #EXIT_DRAIN_CHUNKS} chunks per stream, whoever still writes. */
   private void drainFully(Child c, byte[] buffer) {
-    while (drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer) | drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer)) {
+    for (int i = 0; i < EXIT_DRAIN_CHUNKS
+        && (drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer) | drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer)); i++) {
       // read what the JDK buffered when the process ended
     }
   }
@@ -183,10 +303,16 @@ public final class JdkProcessBackend implements ProcessBackend {
     final ProcessListener listener;
     final Set<ProcessHandle> descendants = new LinkedHashSet<>(); // guarded by itself
     final String runId;
+    final long sid; // the session it leads, -1 without setsid
+    final long sidStartTicks;
+    @org.jspecify.annotations.Nullable JdkProcessBackend owner; // to forget the run in the state file once its tree is gone
     volatile boolean exited;
+    long exitSeenNanos; // output thread only
 
-    Child(String name, Process process, ProcessListener listener, String runId) {
+    Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks) {
       this.name = name;
+      this.sid = sid;
+      this.sidStartTicks = sidStartTicks;
       this.runId = runId;
       this.process = process;
       this.handle = process.toHandle();
@@ -223,6 +349,9 @@ public final class JdkProcessBackend implements ProcessBackend {
         } else {
           descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId)); // orphans, where /proc tells
         }
+        if (sid > 0) {
+          descendants.addAll(ProcScan.sessionMembers(sid, sidStartTicks)); // also those that rewrote their environment
+        }
         descendants.removeIf(h -> !ProcScan.isLive(h));
         targets.addAll(descendants);
       }
@@ -239,8 +368,14 @@ public final class JdkProcessBackend implements ProcessBackend {
         return true;
       }
       synchronized (descendants) {
+        if (sid > 0) {
+          descendants.addAll(ProcScan.sessionMembers(sid, sidStartTicks));
+        }
         descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId));
         descendants.removeIf(h -> !ProcScan.isLive(h));
+        if (descendants.isEmpty() && owner != null) {
+          owner.record(this, false);
+        }
         return !descendants.isEmpty();
       }
     }
@@ -265,18 +400,56 @@ public final class JdkProcessBackend implements ProcessBackend {
         if (WINDOWS) {
           return h.destroy();
         }
-        try {
-          Process kill = new ProcessBuilder("kill", "-s", signal.shortName(), Long.toString(h.pid()))
-              .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-          return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
-        } catch (IOException e) {
-          log.warn("Cannot send {} to {}: {}", signal, h.pid(), e.toString());
-          return false;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
+        OptionalLong ticks = startTicks(h.pid());
+        if (ticks.isPresent()) {
+          // the ticks read above belong to h's process only if h (whose start time the JDK checks) still lives now
+          return h.isAlive() && sendChecked(h.pid(), ticks.getAsLong(), signal);
         }
+        return sendUnchecked(h, signal); // no /proc (macOS): the JDK's check above is all there is
     }
+  }
+
+  /**
+   * Checks inside one shell, right before its built-in {@code kill}, that {@code pid} still started at
+   * {@code startTicks} ({@code /proc/PID/stat} field 22): a signal never reaches a later process that
+   * reused the pid (issue #12 item 4; the window left is the shell's own microseconds between its read and
+   * its {@code kill}, as with the JDK's {@code destroy()}).
+   */
+  static boolean sendChecked(long pid, long startTicks, Signal signal) {
+    try {
+      Process kill = new ProcessBuilder("/bin/sh", "-c", CHECKED_KILL, "vigil-kill", Long.toString(pid), Long.toString(startTicks), signal.shortName())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+    } catch (IOException e) {
+      log.warn("Cannot send {} to {}: {}", signal, pid, e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static final String CHECKED_KILL = "pid=$1 want=$2 sig=$3; line=$(cat /proc/$pid/stat 2>/dev/null) || exit 3;"
+      + " rest=${line##*) }; set -f; set -- $rest; [ \"${20}\" = \"$want\" ] || exit 4; kill -s \"$sig\" \"$pid\"";
+
+  private static boolean sendUnchecked(ProcessHandle h, Signal signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-s", signal.shortName(), Long.toString(h.pid()))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+    } catch (IOException e) {
+      log.warn("Cannot send {} to {}: {}", signal, h.pid(), e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Field 22 of {@code /proc/PID/stat}, the start time in clock ticks after boot; empty without {@code /proc} or once gone. */
+  static OptionalLong startTicks(long pid) {
+    long t = ProcScan.startTicks(pid);
+    return t < 0 ? OptionalLong.empty() : OptionalLong.of(t);
   }
 
   /** The JDK's exit value as a termination: on Unix, 129 to 192 mean 128 + a signal (inexact: exit(137) looks the same). */

@@ -49,7 +49,26 @@ public final class JdkProcessTable implements ProcessTable {
     if (line.isEmpty() && !command.isEmpty()) {
       line = command + info.arguments().map(a -> a.length == 0 ? "" : " " + String.join(" ", a)).orElse("");
     }
-    return Optional.of(new ProcessEntry(h.pid(), start.get(), name, line));
+    return Optional.of(new ProcessEntry(h.pid(), start.get(), name, line, argv0(h.pid()).orElse(firstWord(line))));
+  }
+
+  /** The first argument from {@code /proc/PID/cmdline} up to its first NUL, where there is a {@code /proc}. */
+  private static Optional<String> argv0(long pid) {
+    try {
+      byte[] cmdline = java.nio.file.Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+      int end = 0;
+      while (end < cmdline.length && cmdline[end] != 0) {
+        end++;
+      }
+      return end == 0 ? Optional.empty() : Optional.of(new String(cmdline, 0, end, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException | RuntimeException e) {
+      return Optional.empty(); // no /proc (macOS), gone, or refused
+    }
+  }
+
+  private static String firstWord(String line) {
+    int space = line.indexOf(' ');
+    return space < 0 ? line : line.substring(0, space);
   }
 
   private static String fileName(String path) {

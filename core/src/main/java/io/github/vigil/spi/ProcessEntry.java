@@ -14,12 +14,28 @@ import java.time.Instant;
  *     entries are the same process exactly when pid and start time are equal
  * @param name the operating system's name of the process ({@code comm} on Linux); empty if unknown
  * @param arguments its command line, arguments joined by single spaces; empty if unknown (or a kernel thread)
+ * @param argv0 its first argument exactly as the process was given it (on Linux read up to the first NUL of
+ *     {@code cmdline}, so it may hold spaces); empty if unknown
  */
-public record ProcessEntry(long pid, Instant startTime, String name, String arguments) {
+public record ProcessEntry(long pid, Instant startTime, String name, String arguments, String argv0) {
   public ProcessEntry {
     requireNonNull(startTime, "startTime");
     requireNonNull(name, "name");
     requireNonNull(arguments, "arguments");
+    requireNonNull(argv0, "argv0");
+  }
+
+  /**
+   * An entry whose first argument is not known apart from the joined command line: {@code argv0} is
+   * taken as the command line up to its first space, which is wrong for a first argument with spaces.
+   */
+  public ProcessEntry(long pid, Instant startTime, String name, String arguments) {
+    this(pid, startTime, name, arguments, firstWord(arguments));
+  }
+
+  private static String firstWord(String arguments) {
+    int space = arguments.indexOf(' ');
+    return space < 0 ? arguments : arguments.substring(0, space);
   }
 
   /** Whether {@code other} is the same process: same pid, same start time. */

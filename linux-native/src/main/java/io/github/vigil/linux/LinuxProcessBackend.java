@@ -511,11 +511,25 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
       throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
     }
+    // the pidfd first, before anything else can take the descriptors the pipes' write ends free up
+    Pidfd pidfd;
+    try {
+      pidfd = Pidfd.open(pid).orElseThrow(() -> new NativeCallException("pidfd_open(" + pid + ") found no process for a child not yet reaped", 3));
+    } catch (NativeCallException e) {
+      // untracked, it would run unseen: kill it while its pid is still ours (unreaped), release everything
+      Kernel.killAndReapChild(pid);
+      closeAll(out);
+      closeAll(err);
+      if (cg != null) {
+        cg.remove();
+      }
+      throw new SpawnException("cannot watch " + request.command().get(0) + " after starting it (pid " + pid
+          + ", killed): " + e.getMessage() + (e.errno() == 24 ? "; this JVM is at its descriptor limit (RLIMIT_NOFILE)" : ""), e);
+    }
     Fds.close(out[1]);
     Fds.close(err[1]);
     Fds.setNonBlocking(out[0]);
     Fds.setNonBlocking(err[0]);
-    Pidfd pidfd = Pidfd.open(pid).orElseThrow(() -> new IllegalStateException("pidfd_open found no process for a child not yet reaped: " + pid));
     long startTicks = proc.stat(pid).map(ProcStat::startTicks).orElse(0L);
     kernelLog.forget(pid); // an OOM kill logged for an earlier process with this pid is not this run's
     LinuxProcess p = new LinuxProcess(request.name(), pid, startTicks, pidfd, out[0], err[0], listener, cg, proc);
@@ -576,7 +590,8 @@ final class LinuxProcessBackend implements ProcessBackend {
           timeout = 1; // tidy up after exits once the loop is idle, so a restart's spawn never waits behind it
         } else if (closing || lingering) {
           timeout = (int) TimeUnit.NANOSECONDS.toMillis(LINGER_CHECK_NANOS);
-        } else if (!active.isEmpty() || !recentSessions.isEmpty()) {
+        } else if (!active.isEmpty() || !recentSessions.isEmpty() || facts.subreaper()) {
+          // as child subreaper, also with no run of ours: the host's adopted orphans must not pile up as zombies
           timeout = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now));
         } else {
           timeout = -1;
@@ -693,16 +708,23 @@ final class LinuxProcessBackend implements ProcessBackend {
         : new Termination.Unknown(st.code() == 0 ? "exit status taken by another waiter in this JVM"
             : "waitid reported si_code " + st.code() + ", status " + st.status());
     long oomMemory = Long.MIN_VALUE;
+    String oomWho = "";
     if (st.signaled() && st.status() == Signal.SIGKILL.number()) {
       oomMemory = oomKill(p);
+    } else if ((st.exited() && st.status() != 0 || st.signaled()) && p.cgroups != null && p.cgroups.oomKills() > 0) {
+      // the main process failed after the kernel's OOM killer killed a descendant inside the run's memory limit
+      // (a shell whose child was killed exits 137): that is the cause, not a plain exit (issue #12 item 8)
+      oomMemory = p.cgroups.peakMemory();
+      oomWho = " after the kernel's OOM killer killed a descendant in its memory cgroup";
     }
     p.pidfd.close();
     p.reported = true;
     recentSessions.put(p.pid, System.nanoTime());
     try {
       if (oomMemory != Long.MIN_VALUE) {
-        log.atWarn().addKeyValue("process", p.name).log("Process {} (pid {}) was killed by the kernel's OOM killer (memory {})", p.name,
-            p.pid, oomMemory < 0 ? "unknown" : oomMemory + " bytes");
+        log.atWarn().addKeyValue("process", p.name).log("Process {} (pid {}) {} (memory {})", p.name, p.pid,
+            oomWho.isEmpty() ? "was killed by the kernel's OOM killer" : "ended with " + termination + oomWho,
+            oomMemory < 0 ? "unknown" : oomMemory + " bytes");
         p.listener.onOomKill(termination, oomMemory);
       } else {
         p.listener.onExit(termination);
@@ -769,6 +791,8 @@ final class LinuxProcessBackend implements ProcessBackend {
    * Reaps orphans of our runs that this JVM adopted as child subreaper and that have exited. Only
    * processes of our sessions or cgroups: never a child the JDK or the host application waits for.
    */
+  private final Map<Integer, long[]> lingeringZombies = new HashMap<>(); // event loop only: pid -> {start ticks, first seen}
+
   private void sweepAdopted() {
     long now = System.nanoTime();
     recentSessions.values().removeIf(t -> now - t > RECENT_SESSION_NANOS);
@@ -783,9 +807,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         leaders.add(p.pid); // reaped through its pidfd, not here
       }
     }
-    if (sessions.isEmpty()) {
-      return;
-    }
+    Map<Integer, long[]> zombiesNow = new HashMap<>();
     for (int child : childrenOfThisJvm()) {
       if (leaders.contains(child)) {
         continue;
@@ -796,6 +818,24 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
       boolean ours = sessions.contains(s.get().session()) || sessions.contains(s.get().pgrp())
           || proc.read(child, "cgroup").map(c -> c.contains("/vigil-" + id + "/")).orElse(false);
+      if (!ours) {
+        // Someone else's orphan, adopted only because this JVM is a child subreaper (the host application's
+        // double-forked daemons): reaped once it has stayed a zombie for a whole sweep with the same start
+        // time, so it does not pile up (issue #12 item 7). A ProcessBuilder child is never one: the JDK's
+        // reaper thread, blocked in waitpid on it, takes it within milliseconds, so its status stays the JDK's.
+        // (Sweeps also run after every exit, so "a whole sweep" is measured in time, not in sweeps.)
+        long[] seen = lingeringZombies.get(child);
+        if (seen == null || seen[0] != s.get().startTicks()) {
+          seen = new long[] {s.get().startTicks(), now};
+        }
+        zombiesNow.put(child, seen);
+        ours = now - seen[1] >= SWEEP_NANOS; // a zombie for a full second: no JDK reaper is about to take it
+        if (ours) {
+          zombiesNow.remove(child);
+          log.debug("Reaping {} ({}), an orphan adopted as child subreaper that stayed a zombie for {} ms", child, s.get().comm(),
+              TimeUnit.NANOSECONDS.toMillis(SWEEP_NANOS));
+        }
+      }
       if (ours) {
         try {
           Kernel.reapChild(child).ifPresent(w -> log.debug("Reaped adopted orphan {} ({})", child, s.get().comm()));
@@ -804,6 +844,8 @@ final class LinuxProcessBackend implements ProcessBackend {
         }
       }
     }
+    lingeringZombies.clear();
+    lingeringZombies.putAll(zombiesNow);
   }
 
   /** The children of every thread of this JVM ({@code /proc/self/task/TID/children}). */

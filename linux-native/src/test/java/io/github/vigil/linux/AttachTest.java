@@ -69,6 +69,21 @@ class AttachTest {
     return Files.exists(p) ? p : Outsider.sleepAs(dir, "trader_tools/account001-" + nonce);
   }
 
+  /** Issue #12 item 11: the root README's pattern (a find() on the command line) finds account001, not account0010. */
+  @Test
+  void theReadmesAnchoredPatternDoesNotMatchALongerAccount() throws Exception {
+    String readmePattern = "trader_tools.*\\baccount001\\b";
+    assertThat(Files.readString(Path.of("..", "README.md"))).as("the README shows this pattern").contains(".commandLine(\"" + readmePattern.replace("\\", "\\\\") + "\")");
+    Path wanted = Outsider.sleepAs(dir, "a/trader_tools/account001");
+    Path longer = Outsider.sleepAs(dir, "b/trader_tools/account0010");
+    try (Outsider a = Outsider.start(wanted); Outsider b = Outsider.start(longer)) {
+      AttachedProcess trader = supervisor.attach(AttachSpec.builder("trader-account001")
+          .commandLine(java.util.regex.Pattern.quote(dir.toString()) + ".*" + readmePattern).build()); // dir: not other tests' traders
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == a.pid(), 1, WAIT);
+      assertThat(trader.status().pids()).as("account0010 is pid %d", b.pid()).containsExactly(a.pid());
+    }
+  }
+
   @Test
   void deathOfANonChildIsSeenThroughItsPidfdWithinASecondAndItsReplacementIsPickedUp() throws Exception {
     Path program = trader();

@@ -50,6 +50,32 @@ class OomKillTest {
   }
 
   /**
+   * Issue #12 item 8: a descendant OOM-killed inside the run's memory limit made its shell exit 137, reported
+   * as a plain exit. Now the run's memory cgroup's OOM kill count makes it {@code OOM_KILLED}, the exit
+   * code kept as it was.
+   */
+  @Test
+  void aDescendantKilledByTheOomKillerIsReportedAsAnOomKill() throws Exception {
+    Cgroups probe = new Cgroups(HostFacts.detect().cgroupLayout(), "vigil-probe-" + Kernel.pid());
+    boolean canLimit = probe.canLimitMemory();
+    String why = probe.describe();
+    probe.close();
+    assumeTrue(canLimit, "no writable memory cgroup controller on this machine: " + why);
+    try (Supervisor sup = Supervisor.builder().name("oom-child").backend("linux").build()) {
+      EventRecorder events = new EventRecorder();
+      sup.subscribe(events);
+      // the hog is a child shell; the main shell only waits for it and passes its status on
+      sup.register(ProcessSpec.builder("wrapper").command("/bin/sh", "-c",
+              "/bin/sh -c \"x=\\$(head -c 536870912 /dev/zero | tr '\\\\0' a); echo survived\"; exit $?")
+          .label(LinuxLimits.MEMORY_MAX, "64M").restartPolicy(RestartPolicy.never()).startupGrace(Duration.ZERO).build()).start();
+      ExitInfo exit = events.await(SupervisorEvent.Exited.class, e -> e.process().equals("wrapper"), 1, Duration.ofSeconds(60)).get(0).exit();
+      assertEquals(ExitCause.OOM_KILLED, exit.cause(), exit.toString());
+      assertEquals(new Termination.Exited(137), exit.termination(), "the main process's own status is kept");
+      assertThat(exit.memoryAtDeath()).isPresent();
+    }
+  }
+
+  /**
    * The kernel-log fallback: the backend runs without cgroups of its own, and the hog moves itself into
    * a memory-limited cgroup the test made, so only {@code /dev/kmsg} can tell the backend it was an OOM kill.
    */

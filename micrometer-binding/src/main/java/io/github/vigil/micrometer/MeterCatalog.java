@@ -99,7 +99,8 @@ final class MeterCatalog {
     r.counter(PE + "context.switches", "Context switches", null, g.and("ctxswitchtype", "nonvoluntary"),
         p -> p.total(Field.INVOLUNTARY_SWITCHES));
     String mem = "number of bytes of memory in use";
-    r.gauge(PE + "memory.bytes", mem, null, g.and("memtype", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT));
+    // the exporter's own source, stat's rss (6 to 11 % below VmRSS on small processes); Micrometer naming keeps the exact VmRSS
+    r.gauge(PE + "memory.bytes", mem, null, g.and("memtype", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT_STAT));
     r.gauge(PE + "memory.bytes", mem, null, g.and("memtype", "virtual"), p -> p.gauge(Field.MEMORY_VIRTUAL));
     r.gauge(PE + "memory.bytes", mem, null, g.and("memtype", "swapped"), p -> p.gauge(Field.MEMORY_SWAPPED));
     r.gauge(PE + "memory.bytes", mem, null, g.and("memtype", "proportionalResident"),

@@ -22,7 +22,8 @@ public enum MetricNaming {
    * The names and labels of <a href="https://github.com/ncabatoff/process-exporter">prometheus
    * process-exporter</a>, so that its dashboards and alerts work unchanged on a Prometheus scrape:
    * {@code namedprocess_namegroup_cpu_seconds_total{groupname="quote-feed",mode="user"}},
-   * {@code namedprocess_namegroup_memory_bytes{groupname=…,memtype="resident"}}, {@code …_num_procs},
+   * {@code namedprocess_namegroup_memory_bytes{groupname=…,memtype="resident"}} (from {@code stat}'s rss, the
+   * exporter's own source, not the exact {@code VmRSS} of Micrometer naming), {@code …_num_procs},
    * {@code …_open_filedesc}, {@code …_worst_fd_ratio}, {@code …_num_threads}, {@code …_states{state=…}},
    * {@code …_context_switches_total{ctxswitchtype=…}}, {@code …_major_page_faults_total},
    * {@code …_minor_page_faults_total}, {@code …_read_bytes_total}, {@code …_write_bytes_total},

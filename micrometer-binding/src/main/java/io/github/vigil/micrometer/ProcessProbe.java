@@ -175,7 +175,21 @@ final class ProcessProbe {
     }
   }
 
-  /** Folds a sample into the monotonic counters: a new run or a descendant that ended never makes them go down. */
+  /** A member of a tree or group across samples: what it last showed, and what its own counters lost (threads that ended). */
+  private static final class MemberTotals {
+    final long[] last = new long[COUNTER_FIELDS.length];
+    final long[] lost = new long[COUNTER_FIELDS.length];
+  }
+
+  /** Members seen in the last sample, by pid and start time; guarded by this. */
+  private Map<String, MemberTotals> members = new HashMap<>();
+
+  /**
+   * Folds a sample into the monotonic counters, member by member (pid plus start time), as
+   * process-exporter accumulates: what a member used stays counted after it ended, also when another
+   * member started in the same interval and the tree's sum did not go down (issue #12 item 12). A new
+   * run never makes them go down either.
+   */
   private synchronized void absorb(@Nullable ProcessSample sample, boolean active, @Nullable Instant started) {
     if (sample == null) {
       if (!active) {
@@ -188,24 +202,56 @@ final class ProcessProbe {
       runPid = sample.pid();
       runStartedAt = started;
     }
-    for (Field f : COUNTER_FIELDS) {
-      if (sample.has(f)) {
-        int i = f.ordinal();
-        long v = (long) sample.get(f);
-        if (v < last[i]) {
-          carried[i] += last[i] - v; // a member of the tree ended and took its share with it
+    long[] pids = sample.memberPids();
+    Map<String, MemberTotals> now = new HashMap<>(pids.length * 2);
+    long[] sums = new long[COUNTER_FIELDS.length];
+    for (int m = 0; m < pids.length; m++) {
+      String key = pids[m] + "@" + sample.memberStartMillis(m);
+      MemberTotals t = members.remove(key);
+      if (t == null) {
+        t = new MemberTotals();
+      }
+      now.put(key, t);
+      for (int c = 0; c < COUNTER_FIELDS.length; c++) {
+        Field f = COUNTER_FIELDS[c];
+        if (!sample.has(f)) {
+          continue;
         }
-        last[i] = v;
-        seen |= 1L << i;
+        long v = sample.memberCounter(m, f);
+        if (v < 0) {
+          v = t.last[c]; // not read for this member this time: keep what it showed
+        } else if (v < t.last[c]) {
+          t.lost[c] += t.last[c] - v; // its own sum went down (a thread ended and took its switches along)
+        }
+        t.last[c] = v;
+        sums[c] += v + t.lost[c];
       }
     }
+    for (int c = 0; c < COUNTER_FIELDS.length; c++) {
+      Field f = COUNTER_FIELDS[c];
+      if (sample.has(f)) { // a field refused this time keeps the sum it had
+        last[f.ordinal()] = sums[c];
+        seen |= 1L << f.ordinal();
+      }
+    }
+    carryEnded(); // members not seen again: ended since the last sample, what they used stays
+    members = now;
+  }
+
+  /** Adds what the members of {@link #members} last showed to {@link #carried}, and forgets them. */
+  private void carryEnded() {
+    for (MemberTotals t : members.values()) {
+      for (int c = 0; c < COUNTER_FIELDS.length; c++) {
+        carried[COUNTER_FIELDS[c].ordinal()] += t.last[c] + t.lost[c];
+      }
+    }
+    members.clear();
   }
 
   private void endRun() {
+    carryEnded();
     for (Field f : COUNTER_FIELDS) {
-      int i = f.ordinal();
-      carried[i] += last[i];
-      last[i] = 0;
+      last[f.ordinal()] = 0;
     }
     runPid = -1;
     runStartedAt = null;

@@ -261,6 +261,14 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
     return r;
   }
 
+  /** The counters once every metered process has this interval's sample (taken now where it has none yet). */
+  private ProcessProbe.Counters freshCounters() {
+    for (ProcessProbe p : probes.values()) {
+      reading(p);
+    }
+    return counters;
+  }
+
   /** Stops metering the process of that name and forgets it. */
   void remove(String name) {
     ProcessProbe probe;
@@ -359,21 +367,23 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
           .description("Processes of the supervisor by lifecycle state").tags(tags).tag("state", MeterCatalog.lower(s))
           .strongReference(true).register(registry));
     }
-    meters.add(FunctionCounter.builder("vigil.metrics.samples", counters, c -> c.samples.sum())
+    // each of these first takes this interval's samples (shared with the process meters, so no extra cost): a
+    // scrape that reads them before the process meters no longer shows the previous scrape's count (item 15)
+    meters.add(FunctionCounter.builder("vigil.metrics.samples", counters, c -> freshCounters().samples.sum())
         .description("Samples of processes taken for meters, at most one per process per sample interval")
         .tags(tags).register(registry));
     if (naming == MetricNaming.PROCESS_EXPORTER) {
-      meters.add(Gauge.builder("namedprocess.scrape.errors", counters, c -> c.errors.sum())
+      meters.add(Gauge.builder("namedprocess.scrape.errors", counters, c -> freshCounters().errors.sum())
           .description("general scrape errors: no proc metrics collected during a cycle").tags(tags)
           .strongReference(true).register(registry));
-      meters.add(Gauge.builder("namedprocess.scrape.procread.errors", counters, c -> c.vanished.sum())
+      meters.add(Gauge.builder("namedprocess.scrape.procread.errors", counters, c -> freshCounters().vanished.sum())
           .description("incremented each time a proc's metrics collection fails").tags(tags)
           .strongReference(true).register(registry));
     } else {
       String d = "Samples that failed (the sampler threw) or found the process gone while it was running";
-      meters.add(FunctionCounter.builder("vigil.metrics.sample.errors", counters, c -> c.errors.sum())
+      meters.add(FunctionCounter.builder("vigil.metrics.sample.errors", counters, c -> freshCounters().errors.sum())
           .description(d).tags(tags).tag("reason", "failed").register(registry));
-      meters.add(FunctionCounter.builder("vigil.metrics.sample.errors", counters, c -> c.vanished.sum())
+      meters.add(FunctionCounter.builder("vigil.metrics.sample.errors", counters, c -> freshCounters().vanished.sum())
           .description(d).tags(tags).tag("reason", "vanished").register(registry));
     }
   }

@@ -126,4 +126,57 @@ public final class Kernel {
     }
     return new long[] {rlim.getLong(0), rlim.getLong(8)};
   }
+
+  /** This JVM's descriptor limits {@code [soft, hard]} ({@code RLIMIT_NOFILE}). */
+  public static long[] descriptorLimit() {
+    Memory rlim = new Memory(16);
+    try {
+      LinuxLibC.INSTANCE.getrlimit(LinuxLibC.RLIMIT_NOFILE, rlim);
+    } catch (LastErrorException e) {
+      throw new NativeCallException("getrlimit(RLIMIT_NOFILE)", e.getErrorCode());
+    }
+    return new long[] {rlim.getLong(0), rlim.getLong(8)};
+  }
+
+  /** Sets this JVM's soft descriptor limit (the hard one is kept); for tests of what happens at the limit. */
+  public static void setDescriptorSoftLimit(long soft) {
+    long hard = descriptorLimit()[1];
+    Memory rlim = new Memory(16);
+    rlim.setLong(0, soft);
+    rlim.setLong(8, hard);
+    try {
+      LinuxLibC.INSTANCE.setrlimit(LinuxLibC.RLIMIT_NOFILE, rlim);
+    } catch (LastErrorException e) {
+      throw new NativeCallException("setrlimit(RLIMIT_NOFILE, " + soft + ")", e.getErrorCode());
+    }
+  }
+
+  /**
+   * SIGKILLs a child of this JVM that is not reaped yet, and its process group, then reaps it (blocking
+   * until it has died, which SIGKILL makes prompt). Safe by pid only because the caller spawned it and
+   * nobody else reaps it: until reaped, its pid (and group id) cannot name another process.
+   */
+  public static void killAndReapChild(int pid) {
+    try {
+      LinuxLibC.INSTANCE.kill(-pid, 9);
+    } catch (LastErrorException e) {
+      // not a group leader yet (or already gone): the pid alone below
+    }
+    try {
+      LinuxLibC.INSTANCE.kill(pid, 9);
+    } catch (LastErrorException e) {
+      // ESRCH cannot happen for an unreaped child; nothing more to do either way
+    }
+    Memory info = Pidfd.siginfo();
+    while (true) {
+      try {
+        LinuxLibC.INSTANCE.waitid(LinuxLibC.P_PID, pid, info, LinuxLibC.WEXITED);
+        return;
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != LinuxLibC.EINTR) {
+          throw new NativeCallException("waitid(P_PID, " + pid + ", WEXITED)", e.getErrorCode());
+        }
+      }
+    }
+  }
 }

@@ -52,6 +52,7 @@ interface LinuxLibC extends Library {
   short POSIX_SPAWN_SETSID = 0x80;
 
   int RLIMIT_CORE = 4;
+  int RLIMIT_NOFILE = 7;
 
   int _SC_CLK_TCK = 2;
   int _SC_PAGESIZE = 30;
@@ -110,6 +111,8 @@ interface LinuxLibC extends Library {
   long sysconf(int name) throws LastErrorException;
 
   int getrlimit(int resource, Pointer rlim) throws LastErrorException;
+
+  int setrlimit(int resource, Pointer rlim) throws LastErrorException;
 
   // posix_spawn returns an error number instead of setting errno.
   int posix_spawn(IntByReference pid, Pointer path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);

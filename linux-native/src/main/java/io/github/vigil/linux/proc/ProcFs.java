@@ -117,7 +117,8 @@ public final class ProcFs {
   /** The contents of {@code /proc/PID/<file>}, or empty if the process is gone. */
   public Optional<String> read(int pid, String file) {
     try {
-      return Optional.of(Files.readString(root.resolve(Integer.toString(pid)).resolve(file), StandardCharsets.UTF_8));
+      // lenient decoding: comm is cut at 15 bytes, also inside a UTF-8 character, where readString would throw
+      return Optional.of(new String(Files.readAllBytes(root.resolve(Integer.toString(pid)).resolve(file)), StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {

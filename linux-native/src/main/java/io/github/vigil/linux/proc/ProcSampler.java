@@ -309,6 +309,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long uid;
     boolean socketsRead;
     final long[] threadStates = new long[RunState.values().length];
+    long pssAge = -1;    // how old the Pss values are, in nanoseconds; -1 when not added
+    long limitAge = -1;  // the descriptor limit's
+    long threadsAge = -1; // per-thread states and context switches' (0 for a single-threaded process)
     byte[] comm = new byte[16];
     int commLength;
     String gone = "";
@@ -318,6 +321,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       uid = -1;
       socketsRead = false;
       Arrays.fill(threadStates, 0);
+      pssAge = -1;
+      limitAge = -1;
+      threadsAge = -1;
     }
 
     void put(Field f, long value) {
@@ -342,6 +348,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       for (Field f : FIELDS_SUMMED) {
         if (has(f)) {
           b.add(f, v[f.ordinal()]);
+        } else if (state == 'Z' && b.wants(f) && ZOMBIE_HAS_NONE.contains(f)) {
+          b.add(f, 0); // a zombie has no memory and no open files: 0, not an absence that hides the tree's sum
         }
       }
       b.processState(RunState.ofLetter(state));
@@ -356,14 +364,29 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       if (socketsRead) {
         b.socketsRead();
       }
+      if (pssAge >= 0) {
+        b.fieldAge(Field.MEMORY_PROPORTIONAL, pssAge).fieldAge(Field.MEMORY_PROPORTIONAL_SWAPPED, pssAge);
+      }
+      if (limitAge >= 0) {
+        b.fieldAge(Field.FD_LIMIT, limitAge).fieldAge(Field.WORST_FD_RATIO, limitAge);
+      }
+      if (threadsAge >= 0) {
+        b.fieldAge(Field.THREAD_STATES, threadsAge);
+        if (has(Field.VOLUNTARY_SWITCHES)) {
+          b.fieldAge(Field.VOLUNTARY_SWITCHES, threadsAge).fieldAge(Field.INVOLUNTARY_SWITCHES, threadsAge);
+        }
+      }
     }
   }
 
   private static final Field[] FIELDS_SUMMED = {
       Field.CPU_USER, Field.CPU_SYSTEM, Field.CPU_TOTAL, Field.MEMORY_RESIDENT, Field.MEMORY_VIRTUAL, Field.MEMORY_SWAPPED,
       Field.MEMORY_PROPORTIONAL, Field.MEMORY_PROPORTIONAL_SWAPPED, Field.READ_BYTES, Field.WRITE_BYTES, Field.MAJOR_FAULTS, Field.MINOR_FAULTS,
-      Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES, Field.OPEN_FDS, Field.FD_LIMIT, Field.THREADS, Field.START_TIME};
+      Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES, Field.OPEN_FDS, Field.FD_LIMIT, Field.THREADS, Field.START_TIME, Field.MEMORY_RESIDENT_STAT};
   private static final RunState[] RUN_STATES = RunState.values();
+  /** What an exited, unreaped process has none of: its address space and descriptors are gone (issue #12 item 13). */
+  private static final java.util.Set<Field> ZOMBIE_HAS_NONE = java.util.EnumSet.of(Field.MEMORY_RESIDENT, Field.MEMORY_RESIDENT_STAT, Field.MEMORY_VIRTUAL,
+      Field.MEMORY_SWAPPED, Field.MEMORY_PROPORTIONAL, Field.MEMORY_PROPORTIONAL_SWAPPED, Field.OPEN_FDS);
 
   /** Reads process {@code pid} into {@link #member}; false (with {@code member.gone}) if it is gone. */
   private boolean readMember(long pid, ProcessSample.Builder b) {
@@ -400,6 +423,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     m.put(Field.MAJOR_FAULTS, stat.majflt);
     m.put(Field.MEMORY_VIRTUAL, stat.vsize);
     m.put(Field.MEMORY_RESIDENT, stat.rss * constants.pageSize());
+    m.put(Field.MEMORY_RESIDENT_STAT, stat.rss * constants.pageSize()); // stays stat's, whatever VmRSS says
     m.put(Field.THREADS, stat.numThreads);
     m.put(Field.START_TIME, constants.bootMillis() + stat.startTime * 1000 / constants.clockTicks());
     long threads = stat.numThreads;
@@ -459,10 +483,12 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
           f.swapPss = Math.max(0, swapPss) * 1024;
         }
         f.pssAt = f.pssAt == Long.MIN_VALUE ? now - phase(pid) : now;
+        f.pssReadAt = now;
       }
       if (f.pss >= 0) {
         m.put(Field.MEMORY_PROPORTIONAL, f.pss);
         m.put(Field.MEMORY_PROPORTIONAL_SWAPPED, f.swapPss);
+        m.pssAge = now - f.pssReadAt;
       }
     }
     if (b.wants(Field.FD_LIMIT) || b.wants(Field.WORST_FD_RATIO)) {
@@ -472,9 +498,11 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         }
         f.fdLimit = reader.outcome == ProcReader.Outcome.OK ? ProcParsers.parseOpenFilesLimit(reader.bytes(), reader.length) : -1;
         f.limitAt = f.limitAt == Long.MIN_VALUE ? now - phase(pid) : now;
+        f.limitReadAt = now;
       }
       if (f.fdLimit >= 0) {
         m.put(Field.FD_LIMIT, f.fdLimit);
+        m.limitAge = now - f.limitReadAt;
       }
     }
     if (b.wants(Field.OPEN_FDS) || b.wants(Field.WORST_FD_RATIO)) {
@@ -490,6 +518,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       if (threads <= 1) {
         m.threadStates[RunState.ofLetter(leaderState).ordinal()] += 1; // the one thread is the process
         m.present |= 1L << Field.THREAD_STATES.ordinal();
+        m.threadsAge = 0;
       } else if (f.threadsAt == Long.MIN_VALUE || now - f.threadsAt >= slowFieldsMaxAgeNanos || f.threadCount != threads) {
         // a file per thread (about 15 µs each; a gateway JVM has hundreds): a slow field like Pss, but
         // read again as soon as the number of threads changed, so that the states add up to the count
@@ -499,8 +528,11 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         f.saveThreads(m);
         f.threadCount = threads;
         f.threadsAt = f.threadsAt == Long.MIN_VALUE ? now - phase(pid) : now;
+        f.threadsReadAt = now;
+        m.threadsAge = 0;
       } else {
         f.restoreThreads(m);
+        m.threadsAge = now - f.threadsReadAt;
       }
     }
     if (b.wants(Field.SOCKETS) && socketCount >= 0) {
@@ -1041,6 +1073,9 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long lastSampled = Long.MIN_VALUE;
     long startTime = -1;                // stat's start time of the process the fields below belong to
     long pssAt = Long.MIN_VALUE;
+    long pssReadAt;                     // when Pss was really read (pssAt may be set back by a phase)
+    long limitReadAt;
+    long threadsReadAt;
     long pssRss;                        // the resident memory when Pss was read
     long pss;
     long swapPss;

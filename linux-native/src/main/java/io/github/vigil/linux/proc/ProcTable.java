@@ -68,7 +68,8 @@ public final class ProcTable implements ProcessTable {
     ProcStat stat;
     byte[] cmdline;
     try {
-      stat = ProcStat.parse(Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8));
+      // decoded leniently: comm is cut at 15 bytes, also inside a UTF-8 character (readString would throw)
+      stat = ProcStat.parse(new String(Files.readAllBytes(dir.resolve("stat")), StandardCharsets.UTF_8));
       cmdline = Files.readAllBytes(dir.resolve("cmdline"));
     } catch (IOException e) {
       return Optional.empty(); // gone, or refused
@@ -76,7 +77,21 @@ public final class ProcTable implements ProcessTable {
       return Optional.empty(); // torn or foreign stat line: skip it rather than fail the whole table
     }
     Instant start = Instant.ofEpochMilli(bootMillis + stat.startTicks() * 1000 / clockTicks);
-    return Optional.of(new ProcessEntry(pid, start, stat.comm(), arguments(cmdline)));
+    String argv0 = argv0(cmdline); // before arguments(), which turns the NULs into spaces in place
+    return Optional.of(new ProcessEntry(pid, start, stat.comm(), arguments(cmdline), argv0));
+  }
+
+  /**
+   * {@code cmdline}'s first argument: up to the first NUL, so spaces, parentheses and newlines in it are
+   * kept. A process that rewrote its command line as one string (nginx's "nginx: master process ...")
+   * has that whole string here.
+   */
+  static String argv0(byte[] cmdline) {
+    int end = 0;
+    while (end < cmdline.length && cmdline[end] != 0) {
+      end++;
+    }
+    return new String(cmdline, 0, end, StandardCharsets.UTF_8);
   }
 
   /** {@code cmdline}'s NUL-separated arguments joined by single spaces, without the trailing NUL. */

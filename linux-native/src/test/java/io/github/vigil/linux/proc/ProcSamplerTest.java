@@ -79,7 +79,11 @@ class ProcSamplerTest {
     assertThat(s.voluntarySwitches()).hasValue(line(pid, "status", "voluntary_ctxt_switches:"));
     assertThat(s.involuntarySwitches()).hasValue(line(pid, "status", "nonvoluntary_ctxt_switches:"));
     assertThat(s.memorySwapped()).hasValue(line(pid, "status", "VmSwap:") * 1024);
-    assertThat(s.memoryProportional()).hasValue(line(pid, "smaps_rollup", "Pss:") * 1024);
+    // Pss moves while the process is stopped: its shared pages' sharers (libc, sh) come and go with other
+    // processes on the machine. Exact equality failed 3 runs of 8 (issue #12 item 18): within 5 % of a read just after.
+    long pssNow = line(pid, "smaps_rollup", "Pss:") * 1024;
+    assertThat((double) s.memoryProportional().orElseThrow()).as("Pss against smaps_rollup read just after")
+        .isCloseTo(pssNow, within(0.05 * pssNow));
     assertThat(s.readBytes()).hasValue(line(pid, "io", "read_bytes:"));
     assertThat(s.writeBytes()).hasValue(line(pid, "io", "write_bytes:"));
     assertThat(s.processes(RunState.OTHER)).as("stopped is 'T'").hasValue(1);
@@ -229,6 +233,13 @@ class ProcSamplerTest {
     assertThat(tree.processes(RunState.ZOMBIE)).hasValue(1);
     assertThat(tree.has(Field.MEMORY_RESIDENT)).as("a zombie has no memory, which is not a refusal").isTrue();
     assertThat(tree.memoryResident()).hasValue(line(pid, "status", "VmRSS:") * 1024);
+    // issue #12 item 13: one zombie made the whole tree's Pss absent (NaN in the binding); the exporter had 4.41 MB
+    ProcessSample withPss = sampler.sampleTree(pid, java.util.EnumSet.of(Field.MEMORY_PROPORTIONAL, Field.OPEN_FDS, Field.PROCESSES), null);
+    assertThat(withPss.processes()).hasValue(2);
+    assertThat(withPss.get(Field.MEMORY_PROPORTIONAL)).as("tree Pss with a zombie member").isNotNaN();
+    long rootPss = line(pid, "smaps_rollup", "Pss:") * 1024;
+    assertThat((double) withPss.memoryProportional().orElseThrow()).isCloseTo(rootPss, within(0.05 * rootPss));
+    assertThat(withPss.openFds()).as("the zombie has no descriptors").hasValue(java.nio.file.Files.list(Path.of("/proc", Long.toString(pid), "fd")).count());
   }
 
   @Test

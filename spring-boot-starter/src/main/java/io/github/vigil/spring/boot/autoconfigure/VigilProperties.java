@@ -706,7 +706,7 @@ public class VigilProperties {
     private int backups = 5;
 
     /**
-     * Whether each line is also logged through SLF4J, under the logger vigil.output.NAME (stdout at
+     * Whether each line is also logged through SLF4J, under the logger vigil.output with key process=NAME (stdout at
      * INFO, stderr at WARN).
      */
     private boolean logToSlf4j = false;
