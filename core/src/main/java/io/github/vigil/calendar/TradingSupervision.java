@@ -93,6 +93,7 @@ public final class TradingSupervision implements AutoCloseable {
   private final Map<String, Entry> watches = new LinkedHashMap<>();
   private final List<TradingCalendar> calendars;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final TradeDayStatistics statistics;
   private final Object lock = new Object();
   private Scheduler.@Nullable Cancellable timer;
   private @Nullable AutoCloseable subscription;
@@ -155,6 +156,8 @@ public final class TradingSupervision implements AutoCloseable {
       }
     }
     this.calendars = List.copyOf(cals);
+    this.statistics = new TradeDayStatistics(this::tradeDay, t -> calendars.stream().findFirst().map(c -> c.tradeDay(t)), clock);
+    listeners.add(new Listener(statistics));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -194,6 +197,14 @@ public final class TradingSupervision implements AutoCloseable {
       subscription = supervisor.subscribe(this::onSupervisorEvent);
       tick();
     }
+  }
+
+  /**
+   * Counters per trade day and process, filed by each process's calendar ("restarts today", "MTTR
+   * today"); {@link TradeDayStatistics#today()} is the first calendar's trade day.
+   */
+  public TradeDayStatistics statistics() {
+    return statistics;
   }
 
   /** The calendars in use: those given to the builder and those of the schedules. */

@@ -134,6 +134,16 @@ class TradingWeekAcceptanceTest {
     assertThat(rec.of(SupervisorEvent.StateChanged.class, "gateway")).noneMatch(s -> s.to() == ProcessState.CRASHED && s.at().equals(at(2026, 6, 12, "15:05")));
     assertThat(rec.of(SupervisorEvent.RestartScheduled.class)).hasSize(1);
     assertThat(gw.history()).hasSize(3);
+    assertThat(trading.tradeDay("gateway", gw.history().get(0))).contains(LocalDate.of(2026, 6, 12)); // started Thursday 20:55
+
+    // statistics of the trade day: 3 starts, 1 restart by the policy, 2 crashes in the window (recovered
+    // in 5 s and in 3 min: MTTR 92.5 s), 1 restart deferred, 1 exit outside the window
+    assertThat(trading.statistics().today("gateway")).isEqualTo(
+        new DayStatistics(LocalDate.of(2026, 6, 12), 3, 1, 2, 1, 1, 2, Duration.ofMillis(92_500)));
+    // and zero again from the cut-over at 18:00 (the trade day is now Monday 15 June)
+    advanceTo(at(2026, 6, 12, "18:00"));
+    assertThat(trading.statistics().today("gateway")).isEqualTo(DayStatistics.empty(LocalDate.of(2026, 6, 15)));
+    assertThat(trading.statistics().forDay(LocalDate.of(2026, 6, 12)).starts()).isEqualTo(3);
 
     // the rest of the week, edge by edge: start at 20:55 on the evening before each trade day with a night
     // session, stop at 15:10; Thursday 18 June has no night session after it (Friday 19 is a holiday),
