@@ -70,6 +70,17 @@ public record SessionRule(String name, LocalTime open, LocalTime close, Opens op
     return new SessionRule(name, open, close, Opens.SAME_DAY, Held.ALWAYS);
   }
 
+  /**
+   * Parses a session as the calendar file writes it, e.g.
+   * {@code night 21:00-02:30 previous-trading-day not-after-holiday}.
+   *
+   * @throws IllegalArgumentException naming the value and what is wrong with it
+   */
+  public static SessionRule parse(String text) {
+    requireNonNull(text, "text");
+    return CalendarFormat.session(text.strip(), "session '" + text.strip() + "'");
+  }
+
   /** Minutes from the trade day's local midnight to the open (negative for the day before), ignoring DST. */
   int openMinute() {
     int m = open.getHour() * 60 + open.getMinute();

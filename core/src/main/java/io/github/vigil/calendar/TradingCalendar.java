@@ -148,6 +148,16 @@ public final class TradingCalendar {
     return CalendarFormat.parse(requireNonNull(lines, "lines"), requireNonNull(source, "source"), null);
   }
 
+  /**
+   * Parses trading weekdays as the calendar file writes them: {@code MON-FRI}, {@code SUN-THU} or
+   * {@code MON,TUE,WED}.
+   *
+   * @throws IllegalArgumentException naming the value that is not a weekday
+   */
+  public static Set<DayOfWeek> parseWeekdays(String text) {
+    return CalendarFormat.weekdays(requireNonNull(text, "text"), "weekdays '" + text + "'");
+  }
+
   /** The calendar's name. */
   public String name() {
     return name;

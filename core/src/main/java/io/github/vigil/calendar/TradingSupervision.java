@@ -207,6 +207,11 @@ public final class TradingSupervision implements AutoCloseable {
     return statistics;
   }
 
+  /** The wall clock it follows. */
+  public InstantSource clock() {
+    return clock;
+  }
+
   /** The calendars in use: those given to the builder and those of the schedules. */
   public List<TradingCalendar> calendars() {
     return calendars;
