@@ -198,7 +198,7 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
   }
 
   /** The next instant after {@code t} at which the phase or the freeze may change, or {@code null} for never. */
-  @Nullable Instant nextChange(Instant t) {
+  public @Nullable Instant nextChange(Instant t) {
     if (calendar == null) {
       return null;
     }

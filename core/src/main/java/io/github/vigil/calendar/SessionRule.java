@@ -81,17 +81,15 @@ public record SessionRule(String name, LocalTime open, LocalTime close, Opens op
     return CalendarFormat.session(text.strip(), "session '" + text.strip() + "'");
   }
 
-  /** Minutes from the trade day's local midnight to the open (negative for the day before), ignoring DST. */
-  int openMinute() {
-    int m = open.getHour() * 60 + open.getMinute();
-    return opens == Opens.SAME_DAY ? m : m - 1440;
+  /** Seconds from the trade day's local midnight to the open (negative for the day before), ignoring DST. */
+  int openSecond() {
+    int s = open.toSecondOfDay();
+    return opens == Opens.SAME_DAY ? s : s - 86_400;
   }
 
-  /** Nominal length in minutes, ignoring DST: from open to the first close after it. */
-  int lengthMinutes() {
-    int o = open.getHour() * 60 + open.getMinute();
-    int c = close.getHour() * 60 + close.getMinute();
-    return Math.floorMod(c - o, 1440) == 0 ? 1440 : Math.floorMod(c - o, 1440);
+  /** Nominal length in seconds, ignoring DST: from open to the first close after it. */
+  int lengthSeconds() {
+    return Math.floorMod(close.toSecondOfDay() - open.toSecondOfDay(), 86_400);
   }
 
   /** As the calendar file writes it: {@code night 21:00-02:30 previous-trading-day not-after-holiday}. */

@@ -111,7 +111,7 @@ public final class TradingCalendar {
     this.holidays = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(b.holidays));
     this.extraTradingDays = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(b.extraTradingDays));
     List<SessionRule> sorted = new ArrayList<>(b.sessions);
-    sorted.sort(Comparator.comparingInt(SessionRule::openMinute));
+    sorted.sort(Comparator.comparingInt(SessionRule::openSecond));
     this.sessions = List.copyOf(sorted);
   }
 
@@ -472,8 +472,8 @@ public final class TradingCalendar {
      */
     public Builder cutOver(LocalTime t) {
       requireNonNull(t, "cutOver");
-      if (t.getSecond() != 0 || t.getNano() != 0) {
-        throw new IllegalArgumentException("cutOver must be whole minutes: " + t);
+      if (t.getNano() != 0) {
+        throw new IllegalArgumentException("cutOver must be whole seconds: " + t);
       }
       this.cutOver = t;
       return this;
@@ -542,23 +542,23 @@ public final class TradingCalendar {
             .min(Comparator.naturalOrder()).orElse(LocalTime.MIDNIGHT);
       }
       List<SessionRule> sorted = new ArrayList<>(sessions);
-      sorted.sort(Comparator.comparingInt(SessionRule::openMinute));
-      int cut = c.getHour() * 60 + c.getMinute();
-      boolean morning = sorted.get(0).openMinute() >= cut;
-      int spanStart = morning ? cut : cut - 1440;
+      sorted.sort(Comparator.comparingInt(SessionRule::openSecond));
+      int cut = c.toSecondOfDay();
+      boolean morning = sorted.get(0).openSecond() >= cut;
+      int spanStart = morning ? cut : cut - 86_400;
       if (sorted.stream().map(SessionRule::opens).filter(o -> o != SessionRule.Opens.SAME_DAY).distinct().count() > 1) {
         throw new IllegalArgumentException("calendar '" + name + "': sessions opening the day before must all open on the previous calendar day "
             + "or all on the previous trading day: " + sorted);
       }
       SessionRule previous = null;
       for (SessionRule r : sorted) {
-        int open = r.openMinute();
-        int close = open + r.lengthMinutes();
-        if (open < spanStart || close > spanStart + 1440) {
+        int open = r.openSecond();
+        int close = open + r.lengthSeconds();
+        if (open < spanStart || close > spanStart + 86_400) {
           throw new IllegalArgumentException("calendar '" + name + "': session '" + r + "' is not inside its trade day, which runs from the cut-over "
               + c + (morning ? " on the day" : " the day before") + " to the cut-over " + c + (morning ? " the day after" : " on the day"));
         }
-        if (previous != null && previous.openMinute() + previous.lengthMinutes() > open) {
+        if (previous != null && previous.openSecond() + previous.lengthSeconds() > open) {
           throw new IllegalArgumentException("calendar '" + name + "': sessions '" + previous + "' and '" + r + "' overlap");
         }
         previous = r;
