@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * {@link SupervisorEvent.SessionOpened} and {@link SupervisorEvent.SessionClosed}; each attachment's
  * watch window with {@link SupervisorEvent.WatchWindowChanged}.
  *
- * <p><b>Events.</b> {@link #subscribe} delivers the supervisor's events and these, in one ordered
+ * <p><b>Events.</b> From its creation, {@link #subscribe} delivers the supervisor's events and these, in one ordered
  * stream, except that an exit, a loss or a missing process <em>outside</em> the window in which it is
  * expected (a scheduled process after its close, an attachment outside its watch window) arrives as a
  * {@link SupervisorEvent.OutsideWindow} holding the original event: recorded, but a listener that
@@ -96,7 +96,7 @@ public final class TradingSupervision implements AutoCloseable {
   private final TradeDayStatistics statistics;
   private final Object lock = new Object();
   private Scheduler.@Nullable Cancellable timer;
-  private @Nullable AutoCloseable subscription;
+  private final AutoCloseable subscription;
   private @Nullable Instant lastTick;
   private boolean started;
   private boolean closed;
@@ -158,6 +158,8 @@ public final class TradingSupervision implements AutoCloseable {
     this.calendars = List.copyOf(cals);
     this.statistics = new TradeDayStatistics(this::tradeDay, t -> calendars.stream().findFirst().map(c -> c.tradeDay(t)), clock);
     listeners.add(new Listener(statistics));
+    // from now on, so that the statistics count the starts that happen before start()
+    this.subscription = supervisor.subscribe(this::onSupervisorEvent);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -194,7 +196,6 @@ public final class TradingSupervision implements AutoCloseable {
         }
       }
       started = true;
-      subscription = supervisor.subscribe(this::onSupervisorEvent);
       tick();
     }
   }
@@ -302,12 +303,10 @@ public final class TradingSupervision implements AutoCloseable {
       if (timer != null) {
         timer.cancel();
       }
-      if (subscription != null) {
-        try {
-          subscription.close();
-        } catch (Exception e) {
-          log.debug("Unsubscribing from supervisor {} failed", supervisor.name(), e);
-        }
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        log.debug("Unsubscribing from supervisor {} failed", supervisor.name(), e);
       }
     }
     if (ownTimer != null) {
