@@ -409,7 +409,7 @@ public final class TradingSupervision implements AutoCloseable {
         case ALWAYS -> { }
         case UP -> {
           c.setSupervised(freeze == null);
-          if (!st.state().isActive() && st.state() != ProcessState.BACKOFF) {
+          if (resting(st.state())) {
             Session next = s.calendar().currentOrNextSession(now);
             String why = "up window: " + next.calendar() + " session " + next.name() + " of " + next.tradeDay() + " opens at " + next.open();
             log.atInfo().addKeyValue("process", e.name).log("Schedule starts {}: {}", e.name, why);
@@ -420,6 +420,11 @@ public final class TradingSupervision implements AutoCloseable {
         case CLOSING -> {
           c.setSupervised(false);
           log.atInfo().addKeyValue("process", e.name).log("Schedule of {}: closed, no more restarts until it is stopped", e.name);
+          if (st.state() == ProcessState.BACKOFF) { // a restart decided before the close does not happen after it
+            String why = "closed while waiting to restart";
+            c.stop().whenComplete((x, t) -> c.setSupervised(true));
+            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
+          }
         }
         case DOWN -> {
           if (e.applied == null && st.state() == ProcessState.STOPPED) {
@@ -457,6 +462,11 @@ public final class TradingSupervision implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Whether a process in {@code s} is resting, so that a start is needed (new states of the engine are left alone). */
+  private static boolean resting(ProcessState s) {
+    return s == ProcessState.STOPPED || s == ProcessState.EXITED || s == ProcessState.CRASHED || s == ProcessState.FAILED;
   }
 
   private static boolean wouldRestart(ProcessSpec spec, @Nullable ExitInfo exit) {

@@ -166,6 +166,27 @@ class TradingSupervisionTest {
   }
 
   @Test
+  void aRestartWaitingInBackoffAtTheCloseDoesNotHappen() throws Exception {
+    ProcessController c = register("gw");
+    start(TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse).withLag(Duration.ofMinutes(10))));
+    advanceTo(at(2026, 6, 15, "08:00"));
+    rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
+    advanceTo(at(2026, 6, 15, "16:29").plusSeconds(58));
+    backend.exit("gw", 1); // the policy restarts it in 5 s: after the close
+    rec.await(SupervisorEvent.RestartScheduled.class, e -> true, 1, WAIT);
+    assertThat(Processes.eventually(WAIT, () -> scheduler.pending().contains(Duration.ofSeconds(5)))).isTrue();
+    advanceTo(at(2026, 6, 15, "16:30"));
+    SupervisorEvent.ScheduleStopped stopped = rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 1, WAIT).get(0);
+    assertThat(stopped.at()).isEqualTo(at(2026, 6, 15, "16:30"));
+    assertThat(stopped.reason()).isEqualTo("closed while waiting to restart");
+    rec.awaitState("gw", ProcessState.STOPPED, 1, WAIT);
+    advanceTo(at(2026, 6, 15, "16:45"));
+    assertThat(c.status().state()).isEqualTo(ProcessState.STOPPED);
+    assertThat(rec.of(SupervisorEvent.Started.class)).hasSize(1);
+    assertThat(rec.of(SupervisorEvent.ScheduleStopped.class)).hasSize(1); // nothing left to stop at close plus lag
+  }
+
+  @Test
   void anUnknownNameIsRefusedNamingIt() {
     TradingSupervision t = TradingSupervision.builder(sup).schedule("nope", Schedule.inSession(lse)).instantSource(clock).scheduler(scheduler).build();
     assertThatThrownBy(t::start).hasMessage("schedule for process 'nope': the supervisor has no such process");
