@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #inSession(TradingCalendar)}: started {@link #lead()} before the first session of each
  *       trade day opens, supervised (restarted by its policy) until the last session closes, then no
  *       longer restarted, and stopped gracefully {@link #lag()} after that close; kept down between
- *       trade days and on days without sessions. Between the sessions of one day it stays up, or, with
- *       {@link BetweenSessions#STOP}, gets a window per session. For an attachment the same window,
+ *       trade days and on days without sessions. Between the sessions of one day it stays up (through
+ *       gaps up to {@link #maxGap()}, 12 hours by default), or, with {@link BetweenSessions#STOP}, gets
+ *       a window per session. For an attachment the same window,
  *       from open minus lead to close plus lag, is its watch window.
  * </ul>
  * {@link FreezeWindow}s add times in which a crashed process is not restarted.
@@ -36,10 +37,13 @@ import org.jspecify.annotations.Nullable;
  * @param lead how long before the first open a process starts (at most 12 hours)
  * @param lag how long after the last close it is stopped (at most 12 hours)
  * @param betweenSessions whether it stays up between the sessions of one trade day
+ * @param maxGap with {@link BetweenSessions#STAY_UP}, the longest gap between two sessions of a trade
+ *     day that it stays up through (12 hours by default): a Shanghai Monday's night session opens on
+ *     Friday evening, and the process is not kept up over the weekend until Monday's day session
  * @param freezes times without restarts
  */
 public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration lead, Duration lag, BetweenSessions betweenSessions,
-    List<FreezeWindow> freezes) {
+    Duration maxGap, List<FreezeWindow> freezes) {
 
   /** Always, or by sessions. */
   public enum Kind {
@@ -67,12 +71,19 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
 
   private static final Duration MAX_SHIFT = Duration.ofHours(12);
 
+  /** The default {@link #maxGap()}: 12 hours. */
+  public static final Duration DEFAULT_MAX_GAP = Duration.ofHours(12);
+
   public Schedule {
     requireNonNull(kind, "kind");
     requireNonNull(lead, "lead");
     requireNonNull(lag, "lag");
     requireNonNull(betweenSessions, "betweenSessions");
+    requireNonNull(maxGap, "maxGap");
     freezes = List.copyOf(freezes);
+    if (maxGap.isNegative()) {
+      throw new IllegalArgumentException("maxGap must not be negative: " + maxGap);
+    }
     if (kind == Kind.IN_SESSION && calendar == null) {
       throw new IllegalArgumentException("an in-session schedule needs a calendar");
     }
@@ -89,39 +100,44 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
 
   /** Always up and supervised: the default. */
   public static Schedule always() {
-    return new Schedule(Kind.ALWAYS, null, Duration.ZERO, Duration.ZERO, BetweenSessions.STAY_UP, List.of());
+    return new Schedule(Kind.ALWAYS, null, Duration.ZERO, Duration.ZERO, BetweenSessions.STAY_UP, DEFAULT_MAX_GAP, List.of());
   }
 
   /** Always up, with a calendar for {@linkplain #withFreeze freeze windows}. */
   public static Schedule always(TradingCalendar calendar) {
-    return new Schedule(Kind.ALWAYS, requireNonNull(calendar, "calendar"), Duration.ZERO, Duration.ZERO, BetweenSessions.STAY_UP, List.of());
+    return new Schedule(Kind.ALWAYS, requireNonNull(calendar, "calendar"), Duration.ZERO, Duration.ZERO, BetweenSessions.STAY_UP, DEFAULT_MAX_GAP, List.of());
   }
 
   /** Up from the first open to the last close of each trade day, without lead or lag. */
   public static Schedule inSession(TradingCalendar calendar) {
-    return new Schedule(Kind.IN_SESSION, requireNonNull(calendar, "calendar"), Duration.ZERO, Duration.ZERO, BetweenSessions.STAY_UP, List.of());
+    return new Schedule(Kind.IN_SESSION, requireNonNull(calendar, "calendar"), Duration.ZERO, Duration.ZERO, BetweenSessions.STAY_UP, DEFAULT_MAX_GAP, List.of());
   }
 
   /** Starts this long before the open. */
   public Schedule withLead(Duration d) {
-    return new Schedule(kind, calendar, d, lag, betweenSessions, freezes);
+    return new Schedule(kind, calendar, d, lag, betweenSessions, maxGap, freezes);
   }
 
   /** Stops this long after the close. */
   public Schedule withLag(Duration d) {
-    return new Schedule(kind, calendar, lead, d, betweenSessions, freezes);
+    return new Schedule(kind, calendar, lead, d, betweenSessions, maxGap, freezes);
   }
 
   /** Stays up between sessions of a day, or stops. */
   public Schedule withBetweenSessions(BetweenSessions b) {
-    return new Schedule(kind, calendar, lead, lag, b, freezes);
+    return new Schedule(kind, calendar, lead, lag, b, maxGap, freezes);
+  }
+
+  /** With {@link BetweenSessions#STAY_UP}: stays up through gaps between sessions of a day up to this long, stops for longer ones. */
+  public Schedule withMaxGap(Duration d) {
+    return new Schedule(kind, calendar, lead, lag, betweenSessions, d, freezes);
   }
 
   /** Adds a freeze window. */
   public Schedule withFreeze(FreezeWindow w) {
     List<FreezeWindow> all = new ArrayList<>(freezes);
     all.add(requireNonNull(w, "freeze"));
-    return new Schedule(kind, calendar, lead, lag, betweenSessions, all);
+    return new Schedule(kind, calendar, lead, lag, betweenSessions, maxGap, all);
   }
 
   /** One up window: started at {@code start}, supervised until {@code close}, stopped at {@code stop}. */
@@ -137,15 +153,12 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
     if (sessions.isEmpty()) {
       return out;
     }
-    if (betweenSessions == BetweenSessions.STAY_UP) {
-      out.add(new Window(tradeDay, sessions.get(0).open().minus(lead), sessions.get(sessions.size() - 1).close(),
-          sessions.get(sessions.size() - 1).close().plus(lag)));
-      return out;
-    }
     for (Session s : sessions) {
       Window w = new Window(tradeDay, s.open().minus(lead), s.close(), s.close().plus(lag));
       Window last = out.isEmpty() ? null : out.get(out.size() - 1);
-      if (last != null && !w.start().isAfter(last.stop())) {
+      boolean stayUp = last != null && betweenSessions == BetweenSessions.STAY_UP
+          && Duration.between(last.close(), s.open()).compareTo(maxGap) <= 0;
+      if (last != null && (stayUp || !w.start().isAfter(last.stop()))) {
         out.set(out.size() - 1, new Window(tradeDay, last.start(), w.close(), w.stop()));
       } else {
         out.add(w);
@@ -235,6 +248,6 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
       return calendar == null ? "always" : "always (" + calendar.name() + ")" + (freezes.isEmpty() ? "" : ", freeze " + freezes);
     }
     return "in session (" + calendar.name() + "), lead " + lead + ", lag " + lag
-        + (betweenSessions == BetweenSessions.STOP ? ", stopped between sessions" : "") + (freezes.isEmpty() ? "" : ", freeze " + freezes);
+        + (betweenSessions == BetweenSessions.STOP ? ", stopped between sessions" : ", up between sessions less than " + maxGap + " apart") + (freezes.isEmpty() ? "" : ", freeze " + freezes);
   }
 }

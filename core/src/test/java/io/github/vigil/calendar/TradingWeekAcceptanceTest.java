@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * A simulated trading week on the example Shanghai futures calendar, on a virtual clock: the engine
  * on a backend whose processes die exactly when the test says. The gateway's schedule: in session,
  * started 5 minutes before the first (night) session, stopped 10 minutes after the 15:00 close, no
- * restarts in a "pre-close" freeze from 14:50 to 14:55. Thursday 18 June is followed by a holiday
+ * restarts in a "pre-close" freeze from 14:50 to 14:55, up through the night between a night session
+ * and the day sessions but not over a weekend. Thursday 18 June is followed by a holiday
  * (Friday 19 June, Dragon Boat in the example data), so it has no night session after it, and
  * Monday 22 June's night session is not held either.
  */
@@ -146,12 +147,14 @@ class TradingWeekAcceptanceTest {
     assertThat(trading.statistics().forDay(LocalDate.of(2026, 6, 12)).starts()).isEqualTo(3);
 
     // the rest of the week, edge by edge: start at 20:55 on the evening before each trade day with a night
-    // session, stop at 15:10; Thursday 18 June has no night session after it (Friday 19 is a holiday),
-    // and Monday 22 June has none either, so it starts at 08:55
-    List<Instant> starts = List.of(at(2026, 6, 12, "20:55"), at(2026, 6, 15, "20:55"), at(2026, 6, 16, "20:55"), at(2026, 6, 17, "20:55"),
-        at(2026, 6, 22, "08:55"));
-    List<Instant> stops = List.of(at(2026, 6, 15, "15:10"), at(2026, 6, 16, "15:10"), at(2026, 6, 17, "15:10"), at(2026, 6, 18, "15:10"),
-        at(2026, 6, 22, "15:10"));
+    // session, stop at 15:10. Monday's night session is on Friday evening: the gap from its 02:30 close to
+    // Monday's 09:00 open is longer than the schedule's maxGap (12 h), so the gateway is stopped on
+    // Saturday at 02:40 and started again on Monday at 08:55. Thursday 18 June has no night session after
+    // it (Friday 19 is a holiday), and Monday 22 June has none either, so it starts at 08:55
+    List<Instant> starts = List.of(at(2026, 6, 12, "20:55"), at(2026, 6, 15, "08:55"), at(2026, 6, 15, "20:55"), at(2026, 6, 16, "20:55"),
+        at(2026, 6, 17, "20:55"), at(2026, 6, 22, "08:55"));
+    List<Instant> stops = List.of(at(2026, 6, 13, "02:40"), at(2026, 6, 15, "15:10"), at(2026, 6, 16, "15:10"), at(2026, 6, 17, "15:10"),
+        at(2026, 6, 18, "15:10"), at(2026, 6, 22, "15:10"));
     int started = 3;
     int stopped = 1;
     for (int i = 0; i < starts.size(); i++) {

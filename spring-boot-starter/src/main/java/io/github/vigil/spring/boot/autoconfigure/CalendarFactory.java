@@ -86,6 +86,8 @@ final class CalendarFactory {
     schedule = at(p + ".lead", s.getLead(), () -> base.withLead(s.getLead()));
     Schedule withLead = schedule;
     schedule = at(p + ".lag", s.getLag(), () -> withLead.withLag(s.getLag())).withBetweenSessions(s.getBetweenSessions());
+    Schedule withLag = schedule;
+    schedule = at(p + ".max-gap", s.getMaxGap(), () -> withLag.withMaxGap(s.getMaxGap()));
     List<VigilCalendarProperties.FreezeProperties> freezes = s.getFreezes();
     for (int i = 0; i < freezes.size(); i++) {
       VigilCalendarProperties.FreezeProperties f = freezes.get(i);

@@ -166,8 +166,19 @@ public class VigilCalendarProperties {
     /** Whether the process stays up between the sessions of one trade day ("stay-up") or is stopped ("stop"). */
     private Schedule.BetweenSessions betweenSessions = Schedule.BetweenSessions.STAY_UP;
 
+    /** With "stay-up": the longest gap between two sessions of a trade day that the process stays up through. */
+    private Duration maxGap = Schedule.DEFAULT_MAX_GAP;
+
     /** Freeze windows, in which a crashed process is not restarted. */
     private List<FreezeProperties> freezes = new ArrayList<>();
+
+    public Duration getMaxGap() {
+      return maxGap;
+    }
+
+    public void setMaxGap(Duration maxGap) {
+      this.maxGap = maxGap;
+    }
 
     public @Nullable String getCalendar() {
       return calendar;
