@@ -187,6 +187,25 @@ class TradingSupervisionTest {
   }
 
   @Test
+  void closeEndsItsOwnThreads() throws Exception {
+    register("gw");
+    try (Supervisor other = Supervisor.builder().name("cal-threads").backend(new FakeBackend()).build()) {
+      other.register(ProcessSpec.builder("gw").command("sleep", "1000").autoStart(false).build());
+      TradingSupervision t = TradingSupervision.builder(other).schedule("gw", Schedule.inSession(lse)).build();
+      t.start();
+      t.subscribe(e -> { }).close();
+      assertThat(threads("vigil-cal-threads-calendar")).isNotEmpty();
+      t.close();
+      assertThat(Processes.eventually(WAIT, () -> threads("vigil-cal-threads-calendar").isEmpty())).as("%s", threads("vigil-cal-threads-calendar"))
+          .isTrue();
+    }
+  }
+
+  private static List<String> threads(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).filter(n -> n.startsWith(prefix)).toList();
+  }
+
+  @Test
   void anUnknownNameIsRefusedNamingIt() {
     TradingSupervision t = TradingSupervision.builder(sup).schedule("nope", Schedule.inSession(lse)).instantSource(clock).scheduler(scheduler).build();
     assertThatThrownBy(t::start).hasMessage("schedule for process 'nope': the supervisor has no such process");
