@@ -116,17 +116,6 @@ public final class TradingDeskDemo {
     return b.toString();
   }
 
-  private static String local(Instant t, TradingCalendar c) {
-    return when(t);
-  }
-
-  /** Local time of day, with the date when it is not today. */
-  private static String when(Instant t) {
-    java.time.LocalDateTime local = java.time.LocalDateTime.ofInstant(t, java.time.ZoneId.systemDefault());
-    String time = local.toLocalTime().format(TIME);
-    return local.toLocalDate().equals(java.time.LocalDate.now()) ? time : local.toLocalDate() + " " + time;
-  }
-
   private static String uptime(Duration d) {
     long s = d.toSeconds();
     return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
@@ -146,6 +135,9 @@ public final class TradingDeskDemo {
     if (event instanceof SupervisorEvent.RestartScheduled r) {
       return r.process() + " restart " + r.attempt() + " in " + r.delay().toMillis() + " ms";
     }
+    if (event instanceof SupervisorEvent.Failed f) {
+      return f.process() + " FAILED: " + f.reason();
+    }
     if (event instanceof SupervisorEvent.SessionOpened o) {
       return "calendar " + o.process() + ": session " + o.session() + " of " + o.tradeDay() + " opened";
     }
@@ -161,9 +153,17 @@ public final class TradingDeskDemo {
     if (event instanceof SupervisorEvent.OutsideWindow o) {
       return o.process() + " outside its window, recorded only: " + o.event().getClass().getSimpleName();
     }
-    if (event instanceof SupervisorEvent.Failed f) {
-      return f.process() + " FAILED: " + f.reason();
-    }
     return null;
+  }
+
+  private static String local(Instant t, TradingCalendar c) {
+    return when(t);
+  }
+
+  /** Local time of day, with the date when it is not today. */
+  private static String when(Instant t) {
+    java.time.LocalDateTime local = java.time.LocalDateTime.ofInstant(t, java.time.ZoneId.systemDefault());
+    String time = local.toLocalTime().format(TIME);
+    return local.toLocalDate().equals(java.time.LocalDate.now()) ? time : local.toLocalDate() + " " + time;
   }
 }
