@@ -116,4 +116,56 @@ public sealed interface SupervisorEvent {
   /** An attachment's state changed; {@code message} says why (for {@code ERROR}, the error). */
   record AttachStateChanged(String process, Instant at, AttachState from, AttachState to, String message)
       implements SupervisorEvent {}
+
+  // Trading calendars and schedules (io.github.vigil.calendar.TradingSupervision): published to the
+  // listeners of a TradingSupervision, together with the supervisor's own events.
+
+  /**
+   * A session of a trading calendar opened. {@code process} is the calendar's name.
+   *
+   * @param tradeDay the trade day the session belongs to
+   * @param session the session's name
+   * @param closes when it will close
+   */
+  record SessionOpened(String process, Instant at, java.time.LocalDate tradeDay, String session, Instant closes)
+      implements SupervisorEvent {}
+
+  /** A session of a trading calendar closed. {@code process} is the calendar's name. */
+  record SessionClosed(String process, Instant at, java.time.LocalDate tradeDay, String session) implements SupervisorEvent {}
+
+  /** A schedule started the process (its up window began, or a restart deferred by a freeze window became due). */
+  record ScheduleStarted(String process, Instant at, java.time.LocalDate tradeDay, String reason) implements SupervisorEvent {}
+
+  /** A schedule stopped the process gracefully (its up window ended). */
+  record ScheduleStopped(String process, Instant at, java.time.LocalDate tradeDay, String reason) implements SupervisorEvent {}
+
+  /**
+   * A run ended inside a freeze window, where no restart happens: it is restarted at {@code until}, the
+   * window's end, or left for a person when {@code until} is {@code null}.
+   *
+   * @param window the freeze window's name
+   * @param exit how the run ended
+   */
+  record RestartDeferred(String process, Instant at, String window, @org.jspecify.annotations.Nullable Instant until, ExitInfo exit) implements SupervisorEvent {
+    /** When the restart happens; empty when it is left for a person. */
+    public java.util.Optional<Instant> restartAt() {
+      return java.util.Optional.ofNullable(until);
+    }
+  }
+
+  /**
+   * An attachment's watch window opened or closed; {@code state} is the attachment's state then (an
+   * attachment that is {@code NOT_FOUND} when its window opens is missing when it is expected).
+   */
+  record WatchWindowChanged(String process, Instant at, java.time.LocalDate tradeDay, boolean open, AttachState state)
+      implements SupervisorEvent {}
+
+  /**
+   * An exit, a loss or a missing process outside the window in which the process is expected (after
+   * the close of a scheduled process, outside an attachment's watch window): recorded, but in place of
+   * {@code event}, so that listeners that alert on exits and losses hear nothing.
+   *
+   * @param event the supervisor's event it stands for
+   */
+  record OutsideWindow(String process, Instant at, java.time.LocalDate tradeDay, SupervisorEvent event) implements SupervisorEvent {}
 }

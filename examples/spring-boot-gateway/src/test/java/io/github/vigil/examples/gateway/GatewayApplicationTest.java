@@ -47,7 +47,8 @@ class GatewayApplicationTest {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     SpringApplication app = new SpringApplication(GatewayApplication.class);
     try (ConfigurableApplicationContext context = app.run("--server.port=0", "--gateway.feed-port=" + feedPort,
-        "--vigil.defaults.output.log-to-slf4j=false", "--vigil.attach.md-recorder.rescan-interval=100ms")) {
+        "--vigil.defaults.output.log-to-slf4j=false", "--vigil.attach.md-recorder.rescan-interval=100ms",
+        "--gateway.session.length=1h")) { // the synthetic session stays open while this test looks
       Supervisor supervisor = context.getBean(Supervisor.class);
       assertThat(supervisor.backendName()).isEqualTo(expectedBackend());
       ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
@@ -89,6 +90,12 @@ class GatewayApplicationTest {
       assertThat(JsonPath.<String>read(attached, "$.state")).isEqualTo("RUNNING");
       assertThat(JsonPath.<List<Number>>read(attached, "$.processes[*].pid")).extracting(Number::longValue).contains(recorder.pid());
       assertThat(JsonPath.<String>read(attached, "$.labels.type")).isEqualTo("QUOTE");
+      String calendars = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/vigilcalendars")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(JsonPath.<String>read(calendars, "$.calendars[0].name")).isEqualTo("demo");
+      assertThat(JsonPath.<List<String>>read(calendars, "$.schedules[*].name")).containsExactly("order-gateway", "md-recorder");
+      assertThat(JsonPath.<List<String>>read(calendars, "$.schedules[*].phase")).containsExactly("up", "up");
       String scrape = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
           HttpResponse.BodyHandlers.ofString()).body();

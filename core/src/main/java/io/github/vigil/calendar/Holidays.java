@@ -1,0 +1,121 @@
+package io.github.vigil.calendar;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Reads lists of dates: holidays or extra trading days, from a file with one date per line or from a
+ * property value with dates separated by commas.
+ *
+ * <p>A date is ISO ({@code 2026-10-01}); a range of consecutive dates is written
+ * {@code 2026-10-01..2026-10-07} (both ends included). In files, {@code #} starts a comment to the
+ * end of the line, and blank lines are skipped:
+ * <pre>
+ * # Shanghai 2026 (example data, not authoritative)
+ * 2026-01-01            # New Year
+ * 2026-02-16..2026-02-20
+ * </pre>
+ * Errors name the source, the line and the value: {@code line 7 of shfe.holidays: '2026-13-01' is
+ * not a date}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Holidays {
+  private Holidays() {}
+
+  /**
+   * Reads a file with one date or range per line, UTF-8.
+   *
+   * @throws IllegalArgumentException on a malformed line, naming the file, the line and the value
+   * @throws UncheckedIOException when the file cannot be read, naming it
+   */
+  public static SortedSet<LocalDate> read(Path file) {
+    requireNonNull(file, "file");
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read holiday file " + file + ": " + e.getMessage(), e);
+    }
+    return parseLines(lines, file.getFileName() == null ? file.toString() : file.getFileName().toString());
+  }
+
+  /**
+   * Parses lines as a holiday file does; {@code source} names them in errors.
+   *
+   * @throws IllegalArgumentException on a malformed line, naming the source, the line and the value
+   */
+  public static SortedSet<LocalDate> parseLines(List<String> lines, String source) {
+    requireNonNull(lines, "lines");
+    requireNonNull(source, "source");
+    SortedSet<LocalDate> out = new TreeSet<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = stripComment(lines.get(i));
+      if (!line.isEmpty()) {
+        addDates(out, line, "line " + (i + 1) + " of " + source);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Parses a comma-separated list, e.g. a property value {@code 2026-01-01, 2026-10-01..2026-10-07};
+   * {@code source} (e.g. the property's name) names it in errors. An empty or blank list is empty.
+   *
+   * @throws IllegalArgumentException on a malformed item, naming the source and the value
+   */
+  public static SortedSet<LocalDate> parseList(String list, String source) {
+    requireNonNull(list, "list");
+    requireNonNull(source, "source");
+    SortedSet<LocalDate> out = new TreeSet<>();
+    for (String item : list.split(",")) {
+      String s = item.trim();
+      if (!s.isEmpty()) {
+        addDates(out, s, source);
+      }
+    }
+    return out;
+  }
+
+  static String stripComment(String line) {
+    int hash = line.indexOf('#');
+    return (hash >= 0 ? line.substring(0, hash) : line).strip();
+  }
+
+  static void addDates(SortedSet<LocalDate> out, String item, String where) {
+    int dots = item.indexOf("..");
+    if (dots < 0) {
+      out.add(date(item, where));
+      return;
+    }
+    LocalDate from = date(item.substring(0, dots).strip(), where);
+    LocalDate to = date(item.substring(dots + 2).strip(), where);
+    if (to.isBefore(from)) {
+      throw new IllegalArgumentException(where + ": range '" + item + "' ends before it begins");
+    }
+    if (from.plusYears(2).isBefore(to)) {
+      throw new IllegalArgumentException(where + ": range '" + item + "' is longer than two years");
+    }
+    for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+      out.add(d);
+    }
+  }
+
+  static LocalDate date(String s, String where) {
+    try {
+      return LocalDate.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(where + ": '" + s + "' is not a date (expected yyyy-mm-dd)", e);
+    }
+  }
+}

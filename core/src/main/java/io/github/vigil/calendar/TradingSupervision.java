@@ -1,0 +1,680 @@
+package io.github.vigil.calendar;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.vigil.AttachState;
+import io.github.vigil.AttachedProcess;
+import io.github.vigil.ExitInfo;
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.ProcessStatus;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.RunRecord;
+import io.github.vigil.Scheduler;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.SupervisorListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@link Schedule}s to a {@link Supervisor}'s processes and attachments through its public
+ * API, and announces the sessions of its calendars.
+ *
+ * {@snippet :
+ * TradingSupervision trading = TradingSupervision.builder(supervisor)
+ *     .schedule("order-gateway", Schedule.inSession(shfe).withLead(Duration.ofMinutes(5)).withLag(Duration.ofMinutes(10))
+ *         .withFreeze(FreezeWindow.daily("closing-auction", LocalTime.of(14, 57), LocalTime.of(15, 0))))
+ *     .watch("trader-account001", Schedule.inSession(shfe).withLead(Duration.ofMinutes(15)))
+ *     .build();
+ * trading.subscribe(event -> log.info("{}", event));   // the supervisor's events and the calendar's
+ * trading.start();
+ * }
+ *
+ * <p><b>What it does.</b> At each edge of a schedule (see {@link Schedule}): at the start of an up
+ * window it turns supervision on and {@linkplain ProcessController#start() starts} the process
+ * ({@link SupervisorEvent.ScheduleStarted}); at the last close it turns supervision off, so a run that
+ * ends after the close is recorded but not restarted; at the close plus the lag it
+ * {@linkplain ProcessController#stop() stops} it gracefully ({@link SupervisorEvent.ScheduleStopped})
+ * and turns supervision back on once it is stopped. Inside a {@link FreezeWindow} supervision is off;
+ * a run that ends there gives a {@link SupervisorEvent.RestartDeferred}, and at the window's end the
+ * process is started again ({@code ScheduleStarted}, reason "restart deferred by ...") unless the window
+ * leaves it for a person, or its restart policy would not have restarted it. A restart already waiting
+ * in backoff when a window opens goes ahead. Each calendar's sessions are announced with
+ * {@link SupervisorEvent.SessionOpened} and {@link SupervisorEvent.SessionClosed}; each attachment's
+ * watch window with {@link SupervisorEvent.WatchWindowChanged}.
+ *
+ * <p><b>Events.</b> From its creation, {@link #subscribe} delivers the supervisor's events and these, in one ordered
+ * stream, except that an exit, a loss or a missing process <em>outside</em> the window in which it is
+ * expected (a scheduled process after its close, an attachment outside its watch window) arrives as a
+ * {@link SupervisorEvent.OutsideWindow} holding the original event: recorded, but a listener that
+ * alerts on {@code Exited}, {@code CRASHED}, {@code AttachedLost} or {@code NOT_FOUND} hears nothing.
+ *
+ * <p><b>Time and threads.</b> Wall-clock instants come from the {@link InstantSource}; edges are
+ * waited for with the {@link Scheduler} (at most an hour at a time, so a wall clock that is set
+ * again is followed), by default on one daemon thread {@code vigil-<supervisor>-calendar}; listeners
+ * run on one daemon thread {@code vigil-<supervisor>-calendar-events} unless an executor is given.
+ * Commands to processes return at once; nothing here blocks the supervision thread.
+ * It never fights a person: a process started by hand while its schedule is down is left running.
+ *
+ * <p>Thread-safe.
+ */
+public final class TradingSupervision implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TradingSupervision.class);
+  private static final Duration MAX_WAIT = Duration.ofHours(1);
+
+  private final Supervisor supervisor;
+  private final InstantSource clock;
+  private final Scheduler scheduler;
+  private final @Nullable ScheduledExecutorService ownTimer;
+  private final @Nullable ExecutorService ownDelivery;
+  private final Executor delivery;
+  private final Map<String, Entry> processes = new LinkedHashMap<>();
+  private final Map<String, Entry> watches = new LinkedHashMap<>();
+  private final List<TradingCalendar> calendars;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final TradeDayStatistics statistics;
+  private final Object lock = new Object();
+  private Scheduler.@Nullable Cancellable timer;
+  private final AutoCloseable subscription;
+  private @Nullable Instant lastTick;
+  private boolean started;
+  private boolean closed;
+
+  private static final class Entry {
+    final String name;
+    final Schedule schedule;
+    Schedule.@Nullable Phase applied;
+    Schedule.@Nullable Freeze frozen;
+
+    Entry(String name, Schedule schedule) {
+      this.name = name;
+      this.schedule = schedule;
+    }
+  }
+
+  private static final class Listener {
+    final SupervisorListener listener;
+    boolean failedOnce;
+
+    Listener(SupervisorListener listener) {
+      this.listener = listener;
+    }
+  }
+
+  private TradingSupervision(Builder b) {
+    this.supervisor = b.supervisor;
+    this.clock = b.instantSource;
+    String base = "vigil-" + supervisor.name() + "-calendar";
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownTimer = null;
+    } else {
+      ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, base));
+      this.ownTimer = s;
+      this.scheduler = (delay, task) -> {
+        var f = s.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+      };
+    }
+    Executor target;
+    if (b.listenerExecutor != null) {
+      target = b.listenerExecutor;
+      this.ownDelivery = null;
+    } else {
+      this.ownDelivery = Executors.newSingleThreadExecutor(r -> daemon(r, base + "-events"));
+      target = ownDelivery;
+    }
+    this.delivery = new Serial(target);
+    b.processes.forEach((n, s) -> processes.put(n, new Entry(n, s)));
+    b.watches.forEach((n, s) -> watches.put(n, new Entry(n, s)));
+    List<TradingCalendar> cals = new ArrayList<>(b.calendars);
+    for (Entry e : all()) {
+      TradingCalendar c = e.schedule.calendar();
+      if (c != null && cals.stream().noneMatch(x -> x.name().equals(c.name()))) {
+        cals.add(c);
+      }
+    }
+    this.calendars = List.copyOf(cals);
+    this.statistics = new TradeDayStatistics(this::tradeDay, t -> calendars.stream().findFirst().map(c -> c.tradeDay(t)), clock);
+    listeners.add(new Listener(statistics));
+    // from now on, so that the statistics count the starts that happen before start()
+    this.subscription = supervisor.subscribe(this::onSupervisorEvent);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** A builder for a supervisor's schedules. */
+  public static Builder builder(Supervisor supervisor) {
+    return new Builder(supervisor);
+  }
+
+  /**
+   * Checks that every scheduled process and attachment exists, brings each to where its schedule is
+   * now (starting processes inside their window, stopping ones outside it that are not stopped), and
+   * waits for the next edge. Idempotent.
+   *
+   * @throws IllegalArgumentException naming a scheduled process or attachment the supervisor does not have
+   */
+  public void start() {
+    synchronized (lock) {
+      if (started || closed) {
+        return;
+      }
+      for (Entry e : processes.values()) {
+        if (supervisor.controller(e.name).isEmpty()) {
+          throw new IllegalArgumentException("schedule for process '" + e.name + "': the supervisor has no such process");
+        }
+      }
+      for (Entry e : watches.values()) {
+        if (supervisor.attached(e.name).isEmpty()) {
+          throw new IllegalArgumentException("watch window for attachment '" + e.name + "': the supervisor has no such attachment");
+        }
+      }
+      started = true;
+      tick();
+    }
+  }
+
+  /**
+   * Counters per trade day and process, filed by each process's calendar ("restarts today", "MTTR
+   * today"); {@link TradeDayStatistics#today()} is the first calendar's trade day.
+   */
+  public TradeDayStatistics statistics() {
+    return statistics;
+  }
+
+  /** The wall clock it follows. */
+  public InstantSource clock() {
+    return clock;
+  }
+
+  /** The calendars in use: those given to the builder and those of the schedules. */
+  public List<TradingCalendar> calendars() {
+    return calendars;
+  }
+
+  /** The calendar with this name. */
+  public Optional<TradingCalendar> calendar(String name) {
+    return calendars.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  /** The schedule of a process or attachment; {@link Schedule#always()} for one without. */
+  public Schedule schedule(String name) {
+    Entry e = processes.containsKey(name) ? processes.get(name) : watches.get(name);
+    return e == null ? Schedule.always() : e.schedule;
+  }
+
+  /**
+   * The trade day of {@code event}: by the calendar of its process's schedule, else (a calendar's own
+   * events, or a process without one) by the calendar of that name or the first calendar; empty when
+   * there is none.
+   */
+  public Optional<LocalDate> tradeDay(SupervisorEvent event) {
+    return calendarOf(event.process()).map(c -> c.tradeDay(event.at()));
+  }
+
+  /** The trade day a run record belongs to: the trade day of its start. */
+  public Optional<LocalDate> tradeDay(String process, RunRecord run) {
+    return calendarOf(process).map(c -> c.tradeDay(run.startedAt()));
+  }
+
+  /** The calendar that files {@code name}'s records. */
+  public Optional<TradingCalendar> calendarOf(String name) {
+    TradingCalendar c = schedule(name).calendar();
+    if (c != null) {
+      return Optional.of(c);
+    }
+    Optional<TradingCalendar> byName = calendar(name);
+    return byName.isPresent() ? byName : calendars.stream().findFirst();
+  }
+
+  /** Where every schedule stands now: processes first, then attachments, in the order given. */
+  public List<ScheduleState> states() {
+    Instant now = clock.instant();
+    List<ScheduleState> out = new ArrayList<>();
+    for (Entry e : processes.values()) {
+      out.add(state(e, false, now));
+    }
+    for (Entry e : watches.values()) {
+      out.add(state(e, true, now));
+    }
+    return out;
+  }
+
+  /** Where one schedule stands now. */
+  public Optional<ScheduleState> state(String name) {
+    Instant now = clock.instant();
+    if (processes.containsKey(name)) {
+      return Optional.of(state(processes.get(name), false, now));
+    }
+    return watches.containsKey(name) ? Optional.of(state(watches.get(name), true, now)) : Optional.empty();
+  }
+
+  private static ScheduleState state(Entry e, boolean attachment, Instant now) {
+    Schedule s = e.schedule;
+    Schedule.Freeze f = s.freezeAt(now);
+    return new ScheduleState(e.name, attachment, s, s.phaseAt(now), f == null ? null : f.window().name(),
+        s.calendar() == null ? null : s.calendar().tradeDay(now), s.nextChange(now));
+  }
+
+  /**
+   * Listens to the supervisor's events and this schedule's, in one ordered stream, until the handle
+   * is closed. See the class javadoc for which events are replaced by {@link SupervisorEvent.OutsideWindow}.
+   */
+  public AutoCloseable subscribe(SupervisorListener listener) {
+    Listener l = new Listener(requireNonNull(listener, "listener"));
+    listeners.add(l);
+    return () -> listeners.remove(l);
+  }
+
+  /** Stops waiting for edges and delivering events; leaves every process as it is. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (timer != null) {
+        timer.cancel();
+      }
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        log.debug("Unsubscribing from supervisor {} failed", supervisor.name(), e);
+      }
+    }
+    if (ownTimer != null) {
+      ownTimer.shutdownNow();
+    }
+    if (ownDelivery != null) {
+      ownDelivery.shutdown();
+    }
+  }
+
+  private List<Entry> all() {
+    List<Entry> out = new ArrayList<>(processes.values());
+    out.addAll(watches.values());
+    return out;
+  }
+
+  // ---- the edges ------------------------------------------------------------------------------
+
+  private void tick() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      Instant now = clock.instant();
+      if (lastTick != null) {
+        announceSessions(lastTick, now);
+      }
+      for (Entry e : processes.values()) {
+        try {
+          applyProcess(e, now);
+        } catch (RuntimeException ex) {
+          log.atWarn().addKeyValue("process", e.name).setCause(ex).log("Schedule of {} could not be applied: {}", e.name, ex.toString());
+        }
+      }
+      for (Entry e : watches.values()) {
+        applyWatch(e, now);
+      }
+      lastTick = now;
+      Instant next = null;
+      for (Entry e : all()) {
+        Instant n = e.schedule.nextChange(now);
+        next = earliest(next, n);
+      }
+      for (TradingCalendar c : calendars) {
+        next = earliest(next, c.nextClose(now));
+        next = earliest(next, c.nextOpen(now));
+      }
+      Duration wait = next == null ? MAX_WAIT : Duration.between(now, next);
+      if (wait.compareTo(MAX_WAIT) > 0) {
+        wait = MAX_WAIT;
+      }
+      if (timer != null) {
+        timer.cancel();
+      }
+      timer = scheduler.schedule(wait, this::tick);
+    }
+  }
+
+  private static @Nullable Instant earliest(@Nullable Instant a, @Nullable Instant b) {
+    return a == null ? b : b == null || a.isBefore(b) ? a : b;
+  }
+
+  /** Session opens and closes in (from, to], in order. */
+  private void announceSessions(Instant from, Instant to) {
+    List<SupervisorEvent> out = new ArrayList<>();
+    for (TradingCalendar c : calendars) {
+      LocalDate d = c.tradeDay(from);
+      LocalDate last = c.tradeDay(to);
+      for (int i = 0; i < 30 && !d.isAfter(last.plusDays(1)); i++, d = c.nextTradingDay(d)) {
+        for (Session s : c.sessions(d)) {
+          if (s.open().isAfter(from) && !s.open().isAfter(to)) {
+            out.add(new SupervisorEvent.SessionOpened(c.name(), s.open(), s.tradeDay(), s.name(), s.close()));
+          }
+          if (s.close().isAfter(from) && !s.close().isAfter(to)) {
+            out.add(new SupervisorEvent.SessionClosed(c.name(), s.close(), s.tradeDay(), s.name()));
+          }
+        }
+      }
+    }
+    out.sort(Comparator.comparing(SupervisorEvent::at));
+    for (SupervisorEvent e : out) {
+      log.atInfo().addKeyValue("calendar", e.process()).log("{}", e);
+      publish(e);
+    }
+  }
+
+  private void applyProcess(Entry e, Instant now) {
+    ProcessController c = supervisor.controller(e.name).orElse(null);
+    if (c == null) {
+      return; // removed from the supervisor meanwhile
+    }
+    Schedule s = e.schedule;
+    Schedule.Phase want = s.phaseAt(now);
+    Schedule.Freeze freeze = s.freezeAt(now);
+    boolean up = want == Schedule.Phase.UP || want == Schedule.Phase.ALWAYS;
+    LocalDate day = s.calendar() == null ? null : s.calendar().tradeDay(now);
+    if (want != e.applied) {
+      ProcessStatus st = c.status();
+      switch (want) {
+        case ALWAYS -> { }
+        case UP -> {
+          c.setSupervised(freeze == null);
+          if (resting(st.state())) {
+            Session next = s.calendar().currentOrNextSession(now);
+            String why = "up window: " + next.calendar() + " session " + next.name() + " of " + next.tradeDay() + " opens at " + next.open();
+            log.atInfo().addKeyValue("process", e.name).log("Schedule starts {}: {}", e.name, why);
+            c.start();
+            publish(new SupervisorEvent.ScheduleStarted(e.name, now, day, why));
+          }
+        }
+        case CLOSING -> {
+          c.setSupervised(false);
+          log.atInfo().addKeyValue("process", e.name).log("Schedule of {}: closed, no more restarts until it is stopped", e.name);
+          if (st.state() == ProcessState.BACKOFF) { // a restart decided before the close does not happen after it
+            String why = "closed while waiting to restart";
+            c.stop().whenComplete((x, t) -> c.setSupervised(true));
+            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
+          }
+        }
+        case DOWN -> {
+          if (e.applied == null && st.state() == ProcessState.STOPPED) {
+            c.setSupervised(true);
+          } else if (st.state() != ProcessState.STOPPED) {
+            c.setSupervised(false);
+            String why = "window over: stopped " + s.lag() + " after the close";
+            log.atInfo().addKeyValue("process", e.name).log("Schedule stops {}: {}", e.name, why);
+            c.stop().whenComplete((x, t) -> c.setSupervised(true));
+            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
+          } else {
+            c.setSupervised(true);
+          }
+        }
+        default -> throw new AssertionError(want);
+      }
+      e.applied = want;
+    }
+    if (up && freeze != null && e.frozen == null) {
+      e.frozen = freeze;
+      c.setSupervised(false);
+      log.atInfo().addKeyValue("process", e.name).log("Freeze window {} of {} until {}: no restarts", freeze.window().name(), e.name, freeze.end());
+    } else if (e.frozen != null && (freeze == null || !up)) {
+      Schedule.Freeze was = e.frozen;
+      e.frozen = null;
+      if (up) {
+        c.setSupervised(true);
+        ProcessStatus st = c.status();
+        boolean ended = st.state() == ProcessState.CRASHED || st.state() == ProcessState.EXITED;
+        if (ended && was.window().action() == FreezeWindow.Action.DEFER_TO_END && wouldRestart(c.spec(), st.lastExit())) {
+          String why = "restart deferred by freeze window " + was.window().name();
+          log.atInfo().addKeyValue("process", e.name).log("Schedule starts {}: {}", e.name, why);
+          c.start();
+          publish(new SupervisorEvent.ScheduleStarted(e.name, now, day, why));
+        }
+      }
+    }
+  }
+
+  /** Whether a process in {@code s} is resting, so that a start is needed (new states of the engine are left alone). */
+  private static boolean resting(ProcessState s) {
+    return s == ProcessState.STOPPED || s == ProcessState.EXITED || s == ProcessState.CRASHED || s == ProcessState.FAILED;
+  }
+
+  private static boolean wouldRestart(ProcessSpec spec, @Nullable ExitInfo exit) {
+    RestartPolicy p = spec.restartPolicy();
+    return switch (p.mode()) {
+      case NEVER -> false;
+      case ALWAYS -> true;
+      case ON_FAILURE -> exit != null && exit.cause().isFailure();
+    };
+  }
+
+  private void applyWatch(Entry e, Instant now) {
+    Schedule.Phase want = e.schedule.phaseAt(now);
+    boolean open = want != Schedule.Phase.DOWN;
+    Schedule.Phase was = e.applied;
+    e.applied = want;
+    boolean wasOpen = was != null && was != Schedule.Phase.DOWN;
+    if (was == null || open == wasOpen || e.schedule.kind() == Schedule.Kind.ALWAYS) {
+      return;
+    }
+    AttachState state = supervisor.attached(e.name).map(AttachedProcess::status).map(st -> st.state()).orElse(AttachState.NOT_FOUND);
+    LocalDate day = e.schedule.calendar().tradeDay(now);
+    publish(new SupervisorEvent.WatchWindowChanged(e.name, now, day, open, state));
+  }
+
+  // ---- the supervisor's events ----------------------------------------------------------------
+
+  private void onSupervisorEvent(SupervisorEvent event) {
+    Entry p = processes.get(event.process());
+    if (p != null && p.schedule.calendar() != null) {
+      Schedule s = p.schedule;
+      Schedule.Phase phase = s.phaseAt(event.at());
+      boolean up = phase == Schedule.Phase.UP || phase == Schedule.Phase.ALWAYS;
+      if (event instanceof SupervisorEvent.Exited x && x.exit().cause() != io.github.vigil.ExitCause.KILLED_BY_SUPERVISOR) {
+        Schedule.Freeze f = s.freezeAt(event.at());
+        if (up && f != null) {
+          publish(event);
+          ProcessController c = supervisor.controller(p.name).orElse(null);
+          if (c == null || wouldRestart(c.spec(), x.exit())) {
+            Instant until = f.window().action() == FreezeWindow.Action.DEFER_TO_END ? f.end() : null;
+            log.atWarn().addKeyValue("process", p.name).log("Process {} ended inside freeze window {}: restart {}", p.name, f.window().name(),
+                until == null ? "left for a person" : "deferred to " + until);
+            publish(new SupervisorEvent.RestartDeferred(p.name, event.at(), f.window().name(), until, x.exit()));
+          }
+          return;
+        }
+        if (!up) {
+          outside(event, s);
+          return;
+        }
+      }
+      if (!up && (event instanceof SupervisorEvent.Failed || event instanceof SupervisorEvent.StateChanged sc
+          && (sc.to() == ProcessState.CRASHED || sc.to() == ProcessState.EXITED || sc.to() == ProcessState.FAILED))) {
+        outside(event, s);
+        return;
+      }
+    }
+    Entry w = watches.get(event.process());
+    if (w != null && w.schedule.kind() == Schedule.Kind.IN_SESSION && w.schedule.phaseAt(event.at()) == Schedule.Phase.DOWN
+        && (event instanceof SupervisorEvent.AttachedLost || event instanceof SupervisorEvent.AttachStateChanged a
+            && (a.to() == AttachState.NOT_FOUND || a.to() == AttachState.ERROR || a.to() == AttachState.STOPPED))) {
+      outside(event, w.schedule);
+      return;
+    }
+    publish(event);
+  }
+
+  private void outside(SupervisorEvent event, Schedule s) {
+    log.atDebug().addKeyValue("process", event.process()).log("Outside its window, recorded only: {}", event);
+    publish(new SupervisorEvent.OutsideWindow(event.process(), event.at(), s.calendar().tradeDay(event.at()), event));
+  }
+
+  private void publish(SupervisorEvent event) {
+    delivery.execute(() -> {
+      for (Listener l : listeners) {
+        try {
+          l.listener.onEvent(event);
+        } catch (VirtualMachineError e) {
+          throw e;
+        } catch (Throwable t) {
+          if (!l.failedOnce) {
+            l.failedOnce = true;
+            log.warn("Listener {} of trading supervision {} failed on {}; it keeps receiving events", l.listener, supervisor.name(), event, t);
+          }
+        }
+      }
+    });
+  }
+
+  /** Runs tasks one at a time, in order, on an executor. */
+  private static final class Serial implements Executor {
+    private final Executor target;
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private boolean running;
+
+    Serial(Executor target) {
+      this.target = target;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      synchronized (queue) {
+        queue.add(task);
+        if (running) {
+          return;
+        }
+        running = true;
+      }
+      try {
+        target.execute(this::drain);
+      } catch (RuntimeException e) {
+        synchronized (queue) {
+          running = false;
+          queue.clear();
+        }
+        log.warn("Event delivery of trading supervision refused: {}", e.toString());
+      }
+    }
+
+    private void drain() {
+      while (true) {
+        Runnable r;
+        synchronized (queue) {
+          r = queue.poll();
+          if (r == null) {
+            running = false;
+            return;
+          }
+        }
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          log.warn("Event delivery failed", e);
+        }
+      }
+    }
+  }
+
+  /** Builds a {@link TradingSupervision}. Setters check their argument at once; not thread-safe. */
+  public static final class Builder {
+    private final Supervisor supervisor;
+    private InstantSource instantSource = InstantSource.system();
+    private @Nullable Scheduler scheduler;
+    private @Nullable Executor listenerExecutor;
+    private final List<TradingCalendar> calendars = new ArrayList<>();
+    private final Map<String, Schedule> processes = new LinkedHashMap<>();
+    private final Map<String, Schedule> watches = new LinkedHashMap<>();
+
+    private Builder(Supervisor supervisor) {
+      this.supervisor = requireNonNull(supervisor, "supervisor");
+    }
+
+    /** The wall clock for edges and event stamps; the supervisor's, normally. */
+    public Builder instantSource(InstantSource s) {
+      this.instantSource = requireNonNull(s, "instantSource");
+      return this;
+    }
+
+    /** Where edges are waited for; by default a thread of its own. */
+    public Builder scheduler(Scheduler s) {
+      this.scheduler = requireNonNull(s, "scheduler");
+      return this;
+    }
+
+    /** Where listeners run; by default a thread of its own. */
+    public Builder listenerExecutor(Executor e) {
+      this.listenerExecutor = requireNonNull(e, "listenerExecutor");
+      return this;
+    }
+
+    /** A calendar whose sessions are announced even if no schedule uses it. */
+    public Builder calendar(TradingCalendar c) {
+      requireNonNull(c, "calendar");
+      if (calendars.stream().anyMatch(x -> x.name().equals(c.name()))) {
+        throw new IllegalArgumentException("calendar '" + c.name() + "' given twice");
+      }
+      calendars.add(c);
+      return this;
+    }
+
+    /** The schedule of a supervised process. */
+    public Builder schedule(String process, Schedule schedule) {
+      requireNonNull(process, "process");
+      requireNonNull(schedule, "schedule");
+      if (processes.containsKey(process)) {
+        throw new IllegalArgumentException("process '" + process + "' has a schedule already");
+      }
+      processes.put(process, schedule);
+      return this;
+    }
+
+    /** The watch window of an attachment. */
+    public Builder watch(String attachment, Schedule schedule) {
+      requireNonNull(attachment, "attachment");
+      requireNonNull(schedule, "schedule");
+      if (watches.containsKey(attachment)) {
+        throw new IllegalArgumentException("attachment '" + attachment + "' has a watch window already");
+      }
+      if (!schedule.freezes().isEmpty()) {
+        throw new IllegalArgumentException("attachment '" + attachment + "': freeze windows apply to supervised processes only");
+      }
+      watches.put(attachment, schedule);
+      return this;
+    }
+
+    /** Creates it; nothing happens before {@link TradingSupervision#start()}. */
+    public TradingSupervision build() {
+      return new TradingSupervision(this);
+    }
+  }
+}
