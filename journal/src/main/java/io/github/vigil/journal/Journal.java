@@ -77,6 +77,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
   private final Duration snapshotInterval;
   private final @Nullable TradeCalendar calendar;
   private final int stderrTailLines;
+  private final @Nullable String corePattern;
   private final Map<String, ProcessTrack> tracks = new ConcurrentHashMap<>();
   private final List<Supervisor> supervisors = new CopyOnWriteArrayList<>();
   private final @Nullable ScheduledExecutorService snapshotter;
@@ -89,6 +90,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     this.snapshotInterval = b.snapshotInterval;
     this.calendar = b.calendar;
     this.stderrTailLines = b.stderrTailLines;
+    this.corePattern = b.corePattern;
     Properties props = new Properties();
     if (b.user != null) {
       props.setProperty("user", b.user);
@@ -289,8 +291,10 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         r.runOp = RunOp.END;
         r.startedMs = e.run() == t.run && t.startedMs > 0 ? t.startedMs : r.atMs - e.exit().runDuration().toMillis();
         r.stderrTail = stderrTail(e.process());
-        r.corePath = e.exit().coreDumped() ? CoreDumps.locate(workingDirectory(e.process()), r.pid == null ? -1 : r.pid,
-            executable(e.process()), e.exit().at(), host) : null;
+        r.corePath = !e.exit().coreDumped() ? null : corePattern != null
+            ? CoreDumps.locate(corePattern, false, workingDirectory(e.process()), r.pid == null ? -1 : r.pid, executable(e.process()),
+                e.exit().at(), host)
+            : CoreDumps.locate(workingDirectory(e.process()), r.pid == null ? -1 : r.pid, executable(e.process()), e.exit().at(), host);
         if (e.exit().cause().isFailure() || t.restartCommanded) {
           t.exitBeforeRestartMs = r.atMs;
         }
@@ -514,8 +518,22 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     private @Nullable TradeCalendar calendar;
     private InstantSource clock = InstantSource.system();
     private int stderrTailLines = 20;
+    private @Nullable String corePattern;
 
     private Builder() {}
+
+    /**
+     * Where the kernel writes core dumps, in {@code core_pattern} syntax ({@code /var/crash/core.%e.%p}, or
+     * {@code |/lib/systemd/systemd-coredump ...}); by default read from {@code /proc/sys/kernel/core_pattern}
+     * at each crash. Set it where the processes run in a container whose pattern differs from this one's.
+     */
+    public Builder corePattern(String pattern) {
+      if (pattern == null || pattern.isBlank()) {
+        throw new IllegalArgumentException("corePattern must not be blank: '" + pattern + "'");
+      }
+      this.corePattern = pattern;
+      return this;
+    }
 
     /** SQLite in this file (created, with its directory, when missing). */
     public Builder sqlite(Path file) {
