@@ -246,10 +246,9 @@ public final class JournalReader implements AutoCloseable {
       Long pid = ("RUNNING".equals(st) || "STARTING".equals(st) || "STOPPING".equals(st)) && started != null ? started.pid() : null;
       int restarts;
       Instant from = now.minus(Duration.ofDays(1));
-      try (JournalReader one = new JournalReader(connection, k[0])) {
-        restarts = RestartAnalysis.restarts(k[1], from, now.plusMillis(1), one.events(k[1], from, now.plusMillis(1), 100_000), ZoneId.of("UTC"),
-            TradeCalendar.calendarDays(ZoneId.of("UTC"))).total();
-      }
+      JournalReader one = new JournalReader(connection, k[0]); // shares this reader's connection: not closed here
+      restarts = RestartAnalysis.restarts(k[1], from, now.plusMillis(1), one.events(k[1], from, now.plusMillis(1), 100_000), ZoneId.of("UTC"),
+          TradeCalendar.calendarDays(ZoneId.of("UTC"))).total();
       Instant last = any != null ? any.at() : null;
       if (snap != null && (last == null || snap.at().isAfter(last))) {
         last = snap.at();
