@@ -50,6 +50,8 @@ sealed interface Entry {
     @Nullable String termination;
     long startedMs;
     @Nullable Long recoveryMs;
+    /** the first start this journal heard of the process: runs of an earlier JVM left open are closed */
+    boolean closeLeftovers;
   }
 
   /** One row of {@code snapshots}. */

@@ -281,6 +281,8 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         r.pid = e.pid();
         r.runOp = RunOp.START;
         r.startedMs = r.atMs;
+        r.closeLeftovers = !t.startSeen;
+        t.startSeen = true;
         t.run = e.run();
         t.startedMs = r.atMs;
         t.pid = e.pid();
@@ -496,6 +498,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     long memoryLimit = -1;
     long exitBeforeRestartMs = -1;
     boolean restartCommanded;
+    boolean startSeen;
     @Nullable PendingActor pendingActor;
   }
 

@@ -112,7 +112,13 @@ final class Writer implements Runnable {
   }
 
   Connection connect() throws SQLException {
-    Connection c = DriverManager.getConnection(url, connectionProperties);
+    Properties props = connectionProperties;
+    if (dialect == Dialect.POSTGRESQL && !url.contains("reWriteBatchedInserts") && !props.containsKey("reWriteBatchedInserts")) {
+      props = new Properties();
+      props.putAll(connectionProperties);
+      props.setProperty("reWriteBatchedInserts", "true"); // a batch of inserts in one statement: one round trip
+    }
+    Connection c = DriverManager.getConnection(url, props);
     if (dialect == Dialect.SQLITE) {
       try (Statement s = c.createStatement()) {
         // readers (the CLI) read while the gateway writes; NORMAL is durable against a killed process
@@ -331,15 +337,19 @@ final class Writer implements Runnable {
         connection = c;
       }
       c.setAutoCommit(false);
-      try (PreparedStatement ev = c.prepareStatement(INSERT_EVENT); PreparedStatement sn = c.prepareStatement(INSERT_SNAPSHOT)) {
+      try (PreparedStatement ev = c.prepareStatement(INSERT_EVENT); PreparedStatement sn = c.prepareStatement(INSERT_SNAPSHOT);
+          RunStatements runs = new RunStatements(c)) {
         int nev = 0;
         int nsn = 0;
+        List<EventRow> ops = new ArrayList<>();
         for (Entry e : batch) {
           if (e instanceof EventRow r) {
             bindEvent(ev, r);
             ev.addBatch();
             nev++;
-            runOp(c, r);
+            if (r.runOp != Entry.RunOp.NONE) {
+              ops.add(r);
+            }
           } else if (e instanceof SnapshotRow s) {
             bindSnapshot(sn, s);
             sn.addBatch();
@@ -349,6 +359,7 @@ final class Writer implements Runnable {
         if (nev > 0) {
           ev.executeBatch();
         }
+        runOps(runs, ops);
         if (nsn > 0) {
           sn.executeBatch();
         }
@@ -400,58 +411,110 @@ final class Writer implements Runnable {
     }
   }
 
-  private void runOp(Connection c, EventRow r) throws SQLException {
-    switch (r.runOp) {
-      case START -> {
-        try (PreparedStatement p = c.prepareStatement(CLOSE_LEFT_OPEN)) {
-          p.setString(1, r.host);
-          p.setString(2, r.process);
-          p.executeUpdate();
-        }
-        try (PreparedStatement p = c.prepareStatement(INSERT_RUN)) {
-          p.setString(1, r.host);
-          p.setString(2, r.process);
-          p.setInt(3, r.run == null ? 0 : r.run);
-          p.setLong(4, r.pid == null ? -1 : r.pid);
-          p.setLong(5, r.startedMs);
-          p.executeUpdate();
+  /** The runs table's statements, prepared once per batch. */
+  private static final class RunStatements implements AutoCloseable {
+    private final Connection c;
+    private final PreparedStatement[] cache = new PreparedStatement[5];
+
+    RunStatements(Connection c) {
+      this.c = c;
+    }
+
+    PreparedStatement get(int i, String sql) throws SQLException {
+      if (cache[i] == null) {
+        cache[i] = c.prepareStatement(sql);
+      }
+      return cache[i];
+    }
+
+    @Override
+    public void close() throws SQLException {
+      for (PreparedStatement p : cache) {
+        if (p != null) {
+          p.close();
         }
       }
-      case END -> {
-        int n;
-        try (PreparedStatement p = c.prepareStatement(END_RUN)) {
-          int i = bindEnd(p, 1, r);
-          p.setString(i++, r.host);
-          p.setString(i++, r.process);
-          p.setInt(i++, r.run == null ? 0 : r.run);
-          p.setLong(i, r.startedMs);
-          n = p.executeUpdate();
-        }
-        if (n == 0) {
-          try (PreparedStatement p = c.prepareStatement(INSERT_ENDED_RUN)) {
-            p.setString(1, r.host);
-            p.setString(2, r.process);
-            p.setInt(3, r.run == null ? 0 : r.run);
-            p.setLong(4, r.pid == null ? -1 : r.pid);
-            p.setLong(5, r.startedMs);
-            bindEnd(p, 6, r);
-            p.executeUpdate();
-          }
+    }
+  }
+
+  /**
+   * The runs table's part of a batch, as four JDBC batches in an order that keeps each run's own order:
+   * leftovers closed, starts inserted, ends updated (an end without a row inserted), recoveries set.
+   */
+  private static void runOps(RunStatements s, List<EventRow> ops) throws SQLException {
+    List<EventRow> ends = new ArrayList<>();
+    int starts = 0;
+    int recoveries = 0;
+    for (EventRow r : ops) {
+      if (r.runOp == Entry.RunOp.START && r.closeLeftovers) {
+        PreparedStatement close = s.get(0, CLOSE_LEFT_OPEN);
+        close.setString(1, r.host);
+        close.setString(2, r.process);
+        close.executeUpdate();
+      }
+    }
+    for (EventRow r : ops) {
+      if (r.runOp == Entry.RunOp.START) {
+        PreparedStatement p = s.get(1, INSERT_RUN);
+        p.setString(1, r.host);
+        p.setString(2, r.process);
+        p.setInt(3, r.run == null ? 0 : r.run);
+        p.setLong(4, r.pid == null ? -1 : r.pid);
+        p.setLong(5, r.startedMs);
+        p.addBatch();
+        starts++;
+      }
+    }
+    if (starts > 0) {
+      s.get(1, INSERT_RUN).executeBatch();
+    }
+    for (EventRow r : ops) {
+      if (r.runOp == Entry.RunOp.END) {
+        PreparedStatement p = s.get(2, END_RUN);
+        int i = bindEnd(p, 1, r);
+        p.setString(i++, r.host);
+        p.setString(i++, r.process);
+        p.setInt(i++, r.run == null ? 0 : r.run);
+        p.setLong(i, r.startedMs);
+        p.addBatch();
+        ends.add(r);
+      }
+    }
+    if (!ends.isEmpty()) {
+      int[] counts = s.get(2, END_RUN).executeBatch();
+      int missing = 0;
+      for (int k = 0; k < counts.length; k++) {
+        if (counts[k] == 0) {
+          EventRow r = ends.get(k);
+          PreparedStatement q = s.get(3, INSERT_ENDED_RUN);
+          q.setString(1, r.host);
+          q.setString(2, r.process);
+          q.setInt(3, r.run == null ? 0 : r.run);
+          q.setLong(4, r.pid == null ? -1 : r.pid);
+          q.setLong(5, r.startedMs);
+          bindEnd(q, 6, r);
+          q.addBatch();
+          missing++;
         }
       }
-      case RECOVERED -> {
-        try (PreparedStatement p = c.prepareStatement(RECOVERED)) {
-          setLong(p, 1, r.recoveryMs);
-          p.setString(2, r.host);
-          p.setString(3, r.process);
-          p.setInt(4, r.run == null ? 0 : r.run);
-          p.setLong(5, r.startedMs);
-          p.executeUpdate();
-        }
+      if (missing > 0) {
+        s.get(3, INSERT_ENDED_RUN).executeBatch();
       }
-      case NONE -> {
-        // the event row alone
+    }
+    for (EventRow r : ops) {
+      if (r.runOp == Entry.RunOp.RECOVERED) {
+        PreparedStatement p = s.get(4, RECOVERED);
+        setLong(p, 1, r.recoveryMs);
+        p.setString(2, r.host);
+        p.setString(3, r.process);
+        p.setInt(4, r.run == null ? 0 : r.run);
+        p.setLong(5, r.startedMs);
+        p.addBatch();
+        recoveries++;
       }
+    }
+    if (recoveries > 0) {
+      s.get(4, RECOVERED).executeBatch();
     }
   }
 
