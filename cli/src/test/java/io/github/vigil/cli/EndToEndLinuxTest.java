@@ -114,6 +114,17 @@ class EndToEndLinuxTest {
         assertThat(crash).contains(segvDir.resolve("core").toString());
         assertThat(crash).contains("(present)");
       }
+      // periodic snapshots read /proc through the Linux sampler: the sleeping "manual" has a pid and resident memory
+      try (io.github.vigil.journal.JournalReader reader = io.github.vigil.journal.JournalReader.open(url, host)) {
+        List<io.github.vigil.journal.JournalSnapshot> snaps = reader.snapshots("manual", java.time.Instant.EPOCH,
+            java.time.Instant.now().plusSeconds(60), 100);
+        assertThat(snaps).isNotEmpty().anySatisfy(x -> {
+          assertThat(x.state()).isEqualTo("RUNNING");
+          assertThat(x.pid()).isPositive();
+          assertThat(x.memoryBytes()).isPositive();
+          assertThat(x.checkMs()).isNotNull();
+        });
+      }
       String status = cli(url, host, "status", "--color", "never");
       assertThat(status).contains("manual", "RUNNING");
       assertThat(cliCode(url, host, "status")).as("hog and segv are FAILED").isEqualTo(VigilCli.ATTENTION);

@@ -26,6 +26,8 @@ final class Migrations {
   /** The versions this code knows, in order; index + 1 is the version number. */
   static final List<String> DESCRIPTIONS = List.of("events, runs and status snapshots");
   static final int LATEST = DESCRIPTIONS.size();
+  /** The PostgreSQL advisory lock key held while migrating ("vigil" in ASCII). */
+  static final long ADVISORY_LOCK = 0x766967696cL;
 
   private Migrations() {}
 
@@ -57,8 +59,17 @@ final class Migrations {
    */
   static int migrate(Connection c, Dialect dialect) throws SQLException {
     boolean auto = c.getAutoCommit();
+    boolean locked = false;
     try {
       c.setAutoCommit(true);
+      if (dialect == Dialect.POSTGRESQL) {
+        // gateways of a fleet may start together: one migrates while the others wait here (even CREATE TABLE IF
+        // NOT EXISTS races in PostgreSQL), then they see it done
+        try (Statement s = c.createStatement()) {
+          s.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK + ")");
+          locked = true;
+        }
+      }
       try (Statement s = c.createStatement()) {
         s.execute("CREATE TABLE IF NOT EXISTS journal_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
       }
@@ -69,18 +80,6 @@ final class Migrations {
       }
       while (version < LATEST) {
         int next = version + 1;
-        if (dialect == Dialect.POSTGRESQL) {
-          // gateways of a fleet may start together: one migrates, the others wait here and then see it done
-          try (Statement s = c.createStatement()) {
-            s.execute("LOCK TABLE journal_schema IN EXCLUSIVE MODE");
-          }
-          int now = currentVersion(c);
-          if (now >= next) {
-            c.commit();
-            version = now;
-            continue;
-          }
-        }
         try (Statement s = c.createStatement()) {
           for (String sql : statements(script(next, dialect))) {
             s.execute(sql);
@@ -114,6 +113,16 @@ final class Migrations {
       throw e;
     } finally {
       c.setAutoCommit(auto);
+      if (locked) {
+        try (Statement s = c.createStatement()) {
+          s.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK + ")");
+        } catch (SQLException e) {
+          log.debug("Could not release the journal's migration lock (released with the connection): {}", e.toString());
+        }
+        if (!auto) {
+          c.commit();
+        }
+      }
     }
   }
 
