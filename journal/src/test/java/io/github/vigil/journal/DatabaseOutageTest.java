@@ -75,6 +75,10 @@ class DatabaseOutageTest {
       }
       assertThat(journal.flush(Duration.ofSeconds(60))).as("buffer written once the database is back").isTrue();
       JournalStats stats = journal.stats();
+      io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+      new JournalMetrics(journal).bindTo(meters);
+      assertThat(meters.get("vigil.journal.dropped").tag("kind", "snapshot").functionCounter().count())
+          .as("the drops as a meter").isEqualTo((double) stats.snapshotsDropped()).isPositive();
       assertThat(stats.eventsDropped()).isZero();
       assertThat(stats.eventsWritten()).isEqualTo(events.get());
       assertThat(stats.snapshotsWritten() + stats.snapshotsDropped()).isEqualTo(snapshots.get());
