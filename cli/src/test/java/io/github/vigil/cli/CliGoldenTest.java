@@ -127,6 +127,17 @@ class CliGoldenTest {
   }
 
   @Test
+  void colourOnlyWhenAskedOrOnATerminal() {
+    List<String> auto = new ArrayList<>(List.of("restarts", "orders", "--zone", "UTC", "--now", "2026-11-30T00:00:00Z"));
+    assertThat(run(auto.toArray(String[]::new)).out()).as("auto: the tests' output is not a terminal").doesNotContain("\u001b[");
+    auto.addAll(List.of("--color", "always"));
+    String coloured = run(auto.toArray(String[]::new)).out();
+    assertThat(coloured).contains("\u001b[31mOOM kill").contains("\u001b[36mmanual");
+    auto.add("--json");
+    assertThat(run(auto.toArray(String[]::new)).out()).as("never in JSON").doesNotContain("\u001b[");
+  }
+
+  @Test
   void exitCodesScriptsCanUse() {
     assertThat(run(with("crash", "nosuch", "--last")).code()).isEqualTo(VigilCli.NOTHING);
     assertThat(run(with("restarts", "nosuch")).code()).isEqualTo(VigilCli.NOTHING);
