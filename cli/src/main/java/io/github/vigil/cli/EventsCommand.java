@@ -1,0 +1,99 @@
+package io.github.vigil.cli;
+
+import io.github.vigil.journal.JournalEvent;
+import io.github.vigil.journal.JournalReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil events --since 1h}: what happened, oldest first. */
+@Command(name = "events", mixinStandardHelpOptions = true, description = "Recorded events, oldest first")
+final class EventsCommand implements Callable<Integer> {
+  @Mixin
+  VigilCli.Common common = new VigilCli.Common();
+
+  @Option(names = "--since", paramLabel = "DURATION", description = "How far back (default 1h)", defaultValue = "1h")
+  String since = "1h";
+
+  @Option(names = {"-p", "--process"}, paramLabel = "NAME", description = "Only this process")
+  @Nullable String process;
+
+  @Option(names = "--limit", description = "At most this many, the newest (default 1000)", defaultValue = "1000")
+  int limit = 1000;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (limit < 1) {
+      throw new IllegalArgumentException("--limit must be at least 1: " + limit);
+    }
+    Instant now = common.now();
+    Duration d = VigilCli.period("--since", since);
+    Style style = common.style();
+    List<JournalEvent> events;
+    try (JournalReader reader = common.open()) {
+      events = reader.events(process, now.minus(d), now.plusMillis(1), limit);
+    }
+    var out = spec.commandLine().getOut();
+    if (common.json) {
+      List<Object> list = new ArrayList<>();
+      for (JournalEvent e : events) {
+        list.add(Json.obj().put("at", e.at().toString()).put("host", e.host()).put("process", e.process()).put("type", e.type())
+            .put("run", e.run()).put("pid", e.pid()).put("command", e.command()).put("origin", e.origin()).put("actor", e.actor())
+            .put("from", e.fromState()).put("to", e.toState()).put("exitCause", e.exitCause()).put("exitCode", e.exitCode())
+            .put("signal", e.signalName()).put("reason", e.reason()));
+      }
+      out.print(Json.write(Json.obj().put("from", now.minus(d).toString()).put("to", now.toString()).put("events", list)));
+      return VigilCli.OK;
+    }
+    if (events.isEmpty()) {
+      out.println("No events in the last " + since + ".");
+      return VigilCli.OK;
+    }
+    boolean hosts = events.stream().map(JournalEvent::host).distinct().count() > 1;
+    Table t = hosts ? new Table("TIME", "HOST", "PROCESS", "EVENT", "DETAIL") : new Table("TIME", "PROCESS", "EVENT", "DETAIL");
+    for (JournalEvent e : events) {
+      List<String> cells = new ArrayList<>();
+      cells.add(common.time(e.at()));
+      if (hosts) {
+        cells.add(e.host());
+      }
+      cells.add(e.process());
+      cells.add(e.type());
+      cells.add(detail(e));
+      List<java.util.function.UnaryOperator<String>> colour = new ArrayList<>();
+      for (int i = 0; i < cells.size(); i++) {
+        colour.add(java.util.function.UnaryOperator.identity());
+      }
+      if (e.type().equals("Exited") && e.exitCause() != null && !e.exitCause().equals("NORMAL") && !e.exitCause().equals("KILLED_BY_SUPERVISOR")
+          || e.type().equals("Failed")) {
+        colour.set(cells.size() - 1, style::red);
+      }
+      t.row(cells, colour);
+    }
+    out.print(t.render(style));
+    return VigilCli.OK;
+  }
+
+  static String detail(JournalEvent e) {
+    String d = switch (e.type()) {
+      case "StateChanged", "HealthChanged", "AttachStateChanged" -> e.fromState() + " → " + e.toState()
+          + (e.origin() != null ? " (" + e.origin() + ")" : "") + (e.reason() != null && !e.reason().isEmpty() ? ": " + e.reason() : "");
+      case "CommandIssued" -> e.command() + " by " + (e.actor() != null ? e.actor() : e.origin()) + ": " + e.reason();
+      case "Started" -> "run " + e.run() + ", pid " + e.pid();
+      case "Exited" -> "run " + e.run() + ": " + e.exitCause() + (e.signalName() != null ? " " + e.signalName()
+          : e.exitCode() != null ? " exit code " + e.exitCode() : "");
+      default -> e.reason() != null ? e.reason() : "";
+    };
+    return d.length() > 100 ? d.substring(0, 99) + "…" : d;
+  }
+}

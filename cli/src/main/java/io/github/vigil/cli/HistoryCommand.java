@@ -1,0 +1,84 @@
+package io.github.vigil.cli;
+
+import io.github.vigil.journal.HumanFormat;
+import io.github.vigil.journal.JournalReader;
+import io.github.vigil.journal.JournalRun;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil history NAME}: the runs of a process over a period. */
+@Command(name = "history", mixinStandardHelpOptions = true, description = "The runs of a process: start, end, how it ended, recovery")
+final class HistoryCommand implements Callable<Integer> {
+  @Mixin
+  VigilCli.Common common = new VigilCli.Common();
+
+  @Parameters(paramLabel = "NAME", description = "The process")
+  String name = "";
+
+  @Option(names = "--period", paramLabel = "DURATION", description = "How far back (default 7d)", defaultValue = "7d")
+  String period = "7d";
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Instant now = common.now();
+    Duration p = VigilCli.period("--period", period);
+    Style style = common.style();
+    List<JournalRun> runs;
+    boolean known;
+    try (JournalReader reader = common.open()) {
+      runs = reader.runs(name, now.minus(p), now.plusMillis(1));
+      known = reader.processes().contains(name);
+    }
+    var out = spec.commandLine().getOut();
+    if (common.json) {
+      List<Object> list = new ArrayList<>();
+      for (JournalRun r : runs) {
+        list.add(Json.obj().put("host", r.host()).put("run", r.run()).put("pid", r.pid()).put("startedAt", r.startedAt().toString())
+            .put("endedAt", r.endedAt() == null ? null : r.endedAt().toString()).put("exitCause", r.exitCause())
+            .put("termination", r.termination()).put("exitCode", r.exitCode()).put("signal", r.signal()).put("coreDumped", r.coreDumped())
+            .put("runMs", r.runDuration() == null ? null : r.runDuration().toMillis()).put("memoryBytes", r.memoryBytes())
+            .put("memoryLimitBytes", r.memoryLimitBytes()).put("recoveryMs", r.recovery() == null ? null : r.recovery().toMillis())
+            .put("message", r.message()));
+      }
+      out.print(Json.write(Json.obj().put("process", name).put("from", now.minus(p).toString()).put("to", now.toString()).put("runs", list)));
+      return known ? VigilCli.OK : VigilCli.NOTHING;
+    }
+    if (!known) {
+      spec.commandLine().getErr().println("vigil: the journal has nothing about '" + name + "'");
+      return VigilCli.NOTHING;
+    }
+    out.println(style.bold("Runs of " + name) + ", " + common.time(now.minus(p)) + " to " + common.time(now) + " (" + common.zone().getId()
+        + ", " + HumanFormat.duration(p) + ")");
+    Table t = new Table("RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY").alignRight(0, 1, 4, 7);
+    for (JournalRun r : runs) {
+      String end = r.exitCause() == null ? "running" : r.exitCause() + (r.termination() != null ? " (" + r.termination() + ")" : "");
+      Duration up = r.runDuration() != null ? r.runDuration() : r.endedAt() == null ? Duration.between(r.startedAt(), now) : null;
+      String mem = r.memoryBytes() == null ? "-" : HumanFormat.bytes(r.memoryBytes())
+          + (r.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(r.memoryLimitBytes()) : "");
+      List<String> cells = List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-", common.time(r.startedAt()),
+          common.time(r.endedAt()), up == null ? "-" : HumanFormat.duration(up), end, mem,
+          r.recovery() == null ? "-" : HumanFormat.duration(r.recovery()));
+      List<java.util.function.UnaryOperator<String>> colour = new ArrayList<>();
+      for (int i = 0; i < cells.size(); i++) {
+        colour.add(java.util.function.UnaryOperator.identity());
+      }
+      if (r.exitCause() != null && !r.exitCause().equals("NORMAL") && !r.exitCause().equals("KILLED_BY_SUPERVISOR")) {
+        colour.set(5, style::red);
+      }
+      t.row(cells, colour);
+    }
+    out.print(runs.isEmpty() ? "No runs in the period.\n" : t.render(style));
+    return VigilCli.OK;
+  }
+}

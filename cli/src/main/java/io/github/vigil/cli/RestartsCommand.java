@@ -1,0 +1,185 @@
+package io.github.vigil.cli;
+
+import io.github.vigil.journal.HumanFormat;
+import io.github.vigil.journal.JournalReader;
+import io.github.vigil.journal.RestartCause;
+import io.github.vigil.journal.RestartReport;
+import io.github.vigil.journal.RestartReport.CauseCount;
+import io.github.vigil.journal.RestartReport.Restart;
+import io.github.vigil.journal.RestartReport.TradeDay;
+import io.github.vigil.journal.TradeCalendar;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil restarts NAME --period 7d}: the restart report. */
+@Command(name = "restarts", mixinStandardHelpOptions = true, description = "How often a process restarted and why: rate, mean uptime, MTTR, "
+    + "causes, timeline, hour of day, trade days, suggestions")
+final class RestartsCommand implements Callable<Integer> {
+  @Mixin
+  VigilCli.Common common = new VigilCli.Common();
+
+  @Parameters(paramLabel = "NAME", description = "The process")
+  String name = "";
+
+  @Option(names = "--period", paramLabel = "DURATION", description = "How far back (default 7d)", defaultValue = "7d")
+  String period = "7d";
+
+  @Option(names = "--trade-day-rollover", paramLabel = "HH:MM", description = "Trade days are weekdays starting at this time the evening "
+      + "before (night sessions); default: calendar days")
+  @Nullable String rollover;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Instant now = common.now();
+    Duration p = VigilCli.period("--period", period);
+    TradeCalendar calendar = TradeCalendar.calendarDays(common.zone());
+    if (rollover != null) {
+      try {
+        calendar = TradeCalendar.weekdays(common.zone(), LocalTime.parse(rollover));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("--trade-day-rollover must be a time like 21:00: '" + rollover + "'");
+      }
+    }
+    RestartReport r;
+    boolean known;
+    try (JournalReader reader = common.open()) {
+      known = reader.processes().contains(name);
+      r = reader.restarts(name, now.minus(p), now, common.zone(), calendar);
+    }
+    var out = spec.commandLine().getOut();
+    if (!known) {
+      spec.commandLine().getErr().println("vigil: the journal has nothing about '" + name + "'");
+      return VigilCli.NOTHING;
+    }
+    if (common.json) {
+      out.print(Json.write(json(r)));
+    } else {
+      out.print(text(r, p, common, common.style()));
+    }
+    return VigilCli.OK;
+  }
+
+  static Json.Obj json(RestartReport r) {
+    List<Object> causes = new ArrayList<>();
+    for (CauseCount c : r.causes()) {
+      causes.add(cause(c));
+    }
+    List<Object> timeline = new ArrayList<>();
+    for (Restart x : r.timeline()) {
+      timeline.add(Json.obj().put("at", x.at().toString()).put("cause", x.cause().name()).put("detail", x.detail()).put("actor", x.actor())
+          .put("run", x.run()).put("uptimeMs", x.uptime() == null ? null : x.uptime().toMillis()).put("memoryBytes", x.memoryBytes())
+          .put("memoryLimitBytes", x.memoryLimitBytes()).put("recoveryMs", x.recovery() == null ? null : x.recovery().toMillis())
+          .put("signal", x.signalName()).put("coreDumped", x.coreDumped()).put("corePath", x.corePath()).put("exitCode", x.exitCode())
+          .put("stderrTail", x.stderrTail()));
+    }
+    List<Object> days = new ArrayList<>();
+    for (TradeDay d : r.tradeDays()) {
+      List<Object> dc = new ArrayList<>();
+      d.causes().forEach(c -> dc.add(cause(c)));
+      days.add(Json.obj().put("tradeDay", d.tradeDay()).put("restarts", d.restarts()).put("downtimeMs", d.downtime().toMillis()).put("causes", dc));
+    }
+    return Json.obj().put("process", r.process()).put("from", r.from().toString()).put("to", r.to().toString()).put("total", r.total())
+        .put("ratePerDay", r.ratePerDay()).put("meanUptimeMs", r.meanUptime() == null ? null : r.meanUptime().toMillis())
+        .put("mttrMs", r.mttr() == null ? null : r.mttr().toMillis()).put("causes", causes).put("timeline", timeline)
+        .put("hourOfDay", new ArrayList<Object>(r.hourOfDay())).put("tradeDays", days).put("suggestions", new ArrayList<Object>(r.suggestions()));
+  }
+
+  private static Json.Obj cause(CauseCount c) {
+    return Json.obj().put("cause", c.cause().name()).put("label", c.cause().label()).put("count", c.count()).put("sharePercent", c.sharePercent());
+  }
+
+  static String text(RestartReport r, Duration p, VigilCli.Common common, Style style) {
+    StringBuilder b = new StringBuilder();
+    b.append(style.bold("Restarts of " + r.process())).append(", ").append(common.time(r.from())).append(" to ").append(common.time(r.to()))
+        .append(" (").append(common.zone().getId()).append(", ").append(HumanFormat.duration(p)).append(")\n\n");
+    Table summary = new Table("RESTARTS", "RATE", "MEAN UPTIME", "MTTR (CRASH TO RUNNING)");
+    summary.row(List.of(Integer.toString(r.total()), HumanFormat.number(r.ratePerDay()) + " per day",
+        r.meanUptime() == null ? "-" : HumanFormat.duration(r.meanUptime()), r.mttr() == null ? "-" : HumanFormat.duration(r.mttr())),
+        List.of(r.ratePerDay() >= 1 ? style::yellow : UnaryOperator.identity(), UnaryOperator.identity(), UnaryOperator.identity(),
+            UnaryOperator.identity()));
+    b.append(summary.render(style));
+    if (r.total() == 0) {
+      b.append("\nNo restarts in the period.\n");
+      return b.toString();
+    }
+    b.append('\n').append(style.bold("Causes")).append('\n');
+    Table causes = new Table("CAUSE", "COUNT", "SHARE").alignRight(1, 2);
+    for (CauseCount c : r.causes()) {
+      causes.row(List.of(c.cause().label(), Integer.toString(c.count()), HumanFormat.number(c.sharePercent()) + "%"),
+          List.of(s -> colour(style, c.cause(), s), UnaryOperator.identity(), UnaryOperator.identity()));
+    }
+    b.append(causes.render(style));
+    b.append('\n').append(style.bold("Timeline")).append(" (newest first)\n");
+    Table timeline = new Table("#", "TIME", "CAUSE", "DETAIL", "UPTIME", "MEMORY / LIMIT", "RECOVERY").alignRight(0, 4, 6);
+    int i = 0;
+    for (Restart x : r.timeline()) {
+      i++;
+      String mem = x.memoryBytes() == null ? "-" : HumanFormat.bytes(x.memoryBytes())
+          + (x.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(x.memoryLimitBytes()) : "");
+      String detail = x.detail() + (x.corePath() != null ? "\ncore: " + x.corePath() : "");
+      timeline.row(List.of(Integer.toString(i), common.time(x.at()), x.cause().label(), detail,
+          x.uptime() == null ? "-" : HumanFormat.duration(x.uptime()), mem, x.recovery() == null ? "not yet" : HumanFormat.duration(x.recovery())),
+          List.of(UnaryOperator.identity(), UnaryOperator.identity(), s -> colour(style, x.cause(), s), UnaryOperator.identity(),
+              UnaryOperator.identity(), x.memoryBytes() != null && x.memoryLimitBytes() != null && x.memoryBytes() * 10 >= x.memoryLimitBytes() * 9
+                  ? style::red : UnaryOperator.identity(), UnaryOperator.identity()));
+    }
+    b.append(timeline.render(style));
+    i = 0;
+    for (Restart x : r.timeline()) {
+      i++;
+      if (x.stderrTail() != null && !x.stderrTail().isBlank()) {
+        b.append("  #").append(i).append(" stderr:\n");
+        for (String line : x.stderrTail().split("\n")) {
+          b.append("    ").append(style.dim(line)).append('\n');
+        }
+      }
+    }
+    b.append('\n').append(style.bold("Hour of day")).append(" (").append(common.zone().getId()).append(")\n");
+    int max = r.hourOfDay().stream().mapToInt(Integer::intValue).max().orElse(0);
+    for (int h = 0; h < 24; h++) {
+      int n = r.hourOfDay().get(h);
+      if (n > 0) {
+        b.append(String.format(java.util.Locale.ROOT, "  %02d:00  %s %d%n", h, "█".repeat(Math.max(1, n * 20 / Math.max(1, max))), n));
+      }
+    }
+    b.append('\n').append(style.bold("Trade days")).append('\n');
+    Table days = new Table("TRADE DAY", "RESTARTS", "DOWNTIME", "CAUSES").alignRight(1, 2);
+    for (TradeDay d : r.tradeDays()) {
+      List<String> cs = new ArrayList<>();
+      d.causes().forEach(c -> cs.add(c.cause().label() + " " + c.count()));
+      days.row(d.tradeDay(), Integer.toString(d.restarts()), HumanFormat.duration(d.downtime()), String.join(", ", cs));
+    }
+    b.append(days.render(style));
+    if (!r.suggestions().isEmpty()) {
+      b.append('\n').append(style.bold("Suggestions")).append('\n');
+      int k = 0;
+      for (String s : r.suggestions()) {
+        b.append("  ").append(++k).append(". ").append(s).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  static String colour(Style style, RestartCause c, String s) {
+    return switch (c) {
+      case OOM_KILL, SIGNAL -> style.red(s);
+      case ERROR_EXIT, HEALTH, RESOURCE_LIMIT -> style.yellow(s);
+      case MANUAL -> style.cyan(s);
+    };
+  }
+}

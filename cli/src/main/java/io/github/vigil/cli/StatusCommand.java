@@ -1,0 +1,102 @@
+package io.github.vigil.cli;
+
+import io.github.vigil.journal.HumanFormat;
+import io.github.vigil.journal.JournalReader;
+import io.github.vigil.journal.JournalSnapshot;
+import io.github.vigil.journal.ProcessSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil status}: the last recorded state of every process. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "The last recorded state of every process; exit 1 when one is "
+    + "crashed, failed or backing off")
+final class StatusCommand implements Callable<Integer> {
+  private static final Set<String> BAD = Set.of("CRASHED", "FAILED", "BACKOFF");
+
+  @Mixin
+  VigilCli.Common common = new VigilCli.Common();
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Instant now = common.now();
+    Style style = common.style();
+    List<ProcessSummary> all;
+    try (JournalReader reader = common.open()) {
+      all = reader.status(now);
+    }
+    var out = spec.commandLine().getOut();
+    boolean bad = all.stream().anyMatch(s -> BAD.contains(s.state()));
+    if (common.json) {
+      List<Object> list = new ArrayList<>();
+      for (ProcessSummary s : all) {
+        JournalSnapshot snap = s.lastSnapshot();
+        list.add(Json.obj().put("host", s.host()).put("process", s.process()).put("state", s.state())
+            .put("since", s.since() == null ? null : s.since().toString()).put("pid", s.pid())
+            .put("cpuPercent", snap == null ? null : snap.cpuPercent()).put("memoryBytes", snap == null ? null : snap.memoryBytes())
+            .put("uptimeMs", uptime(s, now) == null ? null : uptime(s, now).toMillis()).put("restarts24h", s.restarts24h())
+            .put("lastSeen", s.lastEvent() == null ? null : s.lastEvent().toString()));
+      }
+      out.print(Json.write(Json.obj().put("at", now.toString()).put("processes", list)));
+      return bad ? VigilCli.ATTENTION : VigilCli.OK;
+    }
+    if (all.isEmpty()) {
+      out.println("The journal has no processes yet.");
+      return VigilCli.NOTHING;
+    }
+    boolean hosts = all.stream().map(ProcessSummary::host).distinct().count() > 1;
+    Table t = hosts ? new Table("HOST", "PROCESS", "STATE", "PID", "SINCE", "UPTIME", "CPU", "MEMORY", "RESTARTS 24H", "LAST SEEN")
+        : new Table("PROCESS", "STATE", "PID", "SINCE", "UPTIME", "CPU", "MEMORY", "RESTARTS 24H", "LAST SEEN");
+    int off = hosts ? 1 : 0;
+    t.alignRight(2 + off, 4 + off, 5 + off, 6 + off, 7 + off);
+    for (ProcessSummary s : all) {
+      JournalSnapshot snap = s.lastSnapshot();
+      Duration up = uptime(s, now);
+      List<String> cells = new ArrayList<>();
+      if (hosts) {
+        cells.add(s.host());
+      }
+      cells.add(s.process());
+      cells.add(s.state());
+      cells.add(s.pid() == null ? "-" : Long.toString(s.pid()));
+      cells.add(common.time(s.since()));
+      cells.add(up == null ? "-" : HumanFormat.duration(up));
+      cells.add(snap == null || snap.cpuPercent() == null ? "-" : HumanFormat.number(snap.cpuPercent()) + "%");
+      cells.add(snap == null || snap.memoryBytes() == null ? "-" : HumanFormat.bytes(snap.memoryBytes()));
+      cells.add(Integer.toString(s.restarts24h()));
+      cells.add(common.time(s.lastEvent()));
+      List<UnaryOperator<String>> colour = new ArrayList<>();
+      for (int i = 0; i < cells.size(); i++) {
+        colour.add(UnaryOperator.identity());
+      }
+      colour.set(1 + off, style::state);
+      if (s.restarts24h() > 0) {
+        colour.set(7 + off, style::yellow);
+      }
+      t.row(cells, colour);
+    }
+    out.print(t.render(style));
+    return bad ? VigilCli.ATTENTION : VigilCli.OK;
+  }
+
+  private static Duration uptime(ProcessSummary s, Instant now) {
+    if (!"RUNNING".equals(s.state()) || s.since() == null) {
+      return null;
+    }
+    JournalSnapshot snap = s.lastSnapshot();
+    if (snap != null && snap.startedAt() != null && !snap.at().isBefore(s.since())) {
+      return Duration.between(snap.startedAt(), now);
+    }
+    return Duration.between(s.since(), now);
+  }
+}

@@ -1,0 +1,178 @@
+package io.github.vigil.cli;
+
+import io.github.vigil.journal.JournalReader;
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vigil}: reads a Vigil journal and prints status, history, restart and crash reports, and events.
+ *
+ * <p>Exit codes: 0 done; 1 {@code status} found a process crashed, failed or backing off; 2 bad usage;
+ * 3 nothing recorded (no such process, no crash); 4 the journal could not be read.
+ */
+@Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
+    description = "Reads a Vigil journal (SQLite file or PostgreSQL), with the gateway running or not.",
+    subcommands = {StatusCommand.class, HistoryCommand.class, RestartsCommand.class, CrashCommand.class, EventsCommand.class},
+    footer = {"", "Exit codes: 0 done, 1 a process is crashed/failed/backing off (status), 2 bad usage,",
+        "3 nothing recorded (no such process or crash), 4 the journal could not be read.",
+        "The journal: --journal FILE|JDBC-URL, or VIGIL_JOURNAL, or ./vigil-journal.db."})
+public final class VigilCli implements Callable<Integer> {
+  static final int OK = 0;
+  static final int ATTENTION = 1;
+  static final int NOTHING = 3;
+  static final int UNREADABLE = 4;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line, printing to {@code out} and {@code err}; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new VigilCli());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (e instanceof SQLException || e.getCause() instanceof SQLException) {
+        line.getErr().println("vigil: cannot read the journal: " + e.getMessage());
+        return UNREADABLE;
+      }
+      if (e instanceof IllegalArgumentException) {
+        line.getErr().println("vigil: " + e.getMessage());
+        return CommandLine.ExitCode.USAGE;
+      }
+      throw e;
+    });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return CommandLine.ExitCode.USAGE;
+  }
+
+  /** The journal and output options every command has. */
+  static final class Common {
+    @Option(names = {"-j", "--journal"}, paramLabel = "FILE|URL", description = "SQLite file or JDBC URL (default: $VIGIL_JOURNAL, "
+        + "else ./vigil-journal.db)")
+    @Nullable String journal;
+
+    @Option(names = "--host", description = "Only this gateway's rows (a PostgreSQL journal shared by a fleet)")
+    @Nullable String host;
+
+    @Option(names = "--user", description = "Database user (PostgreSQL)")
+    @Nullable String user;
+
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the database password",
+        defaultValue = "VIGIL_JOURNAL_PASSWORD")
+    String passwordEnv = "VIGIL_JOURNAL_PASSWORD";
+
+    @Option(names = "--json", description = "JSON for scripts instead of tables")
+    boolean json;
+
+    @Option(names = "--color", paramLabel = "WHEN", description = "auto (on a terminal), always or never", defaultValue = "auto")
+    String color = "auto";
+
+    @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone of the times shown (default: this machine's)")
+    @Nullable String zone;
+
+    @Option(names = "--now", paramLabel = "INSTANT", hidden = true, description = "Pretend it is this time (for reproducible output)")
+    @Nullable String now;
+
+    JournalReader open() throws SQLException {
+      String where = journal != null ? journal : System.getenv("VIGIL_JOURNAL") != null ? System.getenv("VIGIL_JOURNAL") : "vigil-journal.db";
+      String password = System.getenv(passwordEnv);
+      return JournalReader.open(where, host, user, password);
+    }
+
+    ZoneId zone() {
+      try {
+        return zone != null ? ZoneId.of(zone) : ZoneId.systemDefault();
+      } catch (java.time.DateTimeException e) {
+        throw new IllegalArgumentException("--zone: not a time zone: '" + zone + "'");
+      }
+    }
+
+    Instant now() {
+      if (now == null) {
+        return Instant.now();
+      }
+      try {
+        return Instant.parse(now);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException("--now: not an instant like 2026-11-30T00:00:00Z: '" + now + "'");
+      }
+    }
+
+    Style style() {
+      if (!color.equals("auto") && !color.equals("always") && !color.equals("never")) {
+        throw new IllegalArgumentException("--color must be auto, always or never: '" + color + "'");
+      }
+      return json ? new Style(false) : Style.of(color);
+    }
+
+    String time(@Nullable Instant t) {
+      return t == null ? "-" : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(zone()).format(t);
+    }
+  }
+
+  /** Parses {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}, {@code 2w} or ISO-8601 ({@code PT1H}). */
+  static Duration period(String option, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.startsWith("p")) {
+        return positive(option, value, Duration.parse(value.trim().toUpperCase(Locale.ROOT)));
+      }
+      if (v.length() >= 2) {
+        long n = Long.parseLong(v.substring(0, v.length() - 1));
+        Duration d = switch (v.charAt(v.length() - 1)) {
+          case 's' -> Duration.ofSeconds(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 'h' -> Duration.ofHours(n);
+          case 'd' -> Duration.ofDays(n);
+          case 'w' -> Duration.ofDays(7 * n);
+          default -> null;
+        };
+        if (d != null) {
+          return positive(option, value, d);
+        }
+      }
+    } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + " must be a duration like 7d, 12h, 30m, 90s, 2w or PT1H: '" + value + "'");
+  }
+
+  private static Duration positive(String option, String value, Duration d) {
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(option + " must be positive: '" + value + "'");
+    }
+    return d;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = VigilCli.class.getPackage().getImplementationVersion();
+      return new String[] {"vigil " + (v != null ? v : "(development build)")};
+    }
+  }
+}

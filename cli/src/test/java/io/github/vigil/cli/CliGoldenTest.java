@@ -1,0 +1,156 @@
+package io.github.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.HealthState;
+import io.github.vigil.ProcessState;
+import io.github.vigil.ProcessStatus;
+import io.github.vigil.journal.Journal;
+import io.github.vigil.journal.KnownWeek;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI on the known week (see the journal's {@code KnownWeek}): its text and JSON match the golden files in
+ * {@code src/test/resources/golden}. After an intended change of output, regenerate them with
+ * {@code mvn -pl cli -am test -Dtest=CliGoldenTest -Dgolden.update=true -Dsurefire.failIfNoSpecifiedTests=false} and
+ * review the diff.
+ */
+@Timeout(120)
+class CliGoldenTest {
+  @TempDir
+  static Path dir;
+
+  static Path db;
+
+  static final String[] AT_END = {"--zone", "UTC", "--now", "2026-11-30T00:00:00Z", "--color", "never"};
+
+  @BeforeAll
+  static void writeTheWeek() {
+    db = dir.resolve("journal.db");
+    try (Journal journal = Journal.builder().sqlite(db).host("gw1").snapshotInterval(Duration.ZERO).corePattern("/var/crash/core.%e.%p")
+        .build()) {
+      KnownWeek.feed(journal);
+      // status snapshots every 10 minutes of the last hour, and two before the SIGSEGV
+      for (int i = 6; i >= 1; i--) {
+        Instant at = KnownWeek.TO.minus(Duration.ofMinutes(10L * i));
+        journal.recordSnapshot(new ProcessStatus(KnownWeek.PROCESS, ProcessState.RUNNING, 4009, Instant.parse("2026-11-29T16:00:05Z"),
+            Duration.between(Instant.parse("2026-11-29T16:00:05Z"), at), 8, null, HealthState.HEALTHY, true, ""), null, at,
+            Duration.ofMillis(2), null);
+      }
+      for (int i = 2; i >= 1; i--) {
+        Instant at = Instant.parse("2026-11-23T14:30:00Z").minus(Duration.ofMinutes(i));
+        journal.recordSnapshot(new ProcessStatus(KnownWeek.PROCESS, ProcessState.RUNNING, 4002, Instant.parse("2026-11-23T01:00:05Z"),
+            Duration.between(Instant.parse("2026-11-23T01:00:05Z"), at), 2, null, HealthState.HEALTHY, true, ""), null, at,
+            Duration.ofMillis(2), null);
+      }
+      journal.flush(Duration.ofSeconds(30));
+    }
+  }
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--journal");
+    all.add(db.toString());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = VigilCli.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  static String[] with(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of(AT_END));
+    return all.toArray(String[]::new);
+  }
+
+  static void golden(String name, String actual) throws Exception {
+    Path file = Path.of("src/test/resources/golden").resolve(name);
+    if (Boolean.getBoolean("golden.update")) {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, actual, StandardCharsets.UTF_8);
+    }
+    assertThat(actual).as("output of %s (regenerate with -Dgolden.update=true)", name)
+        .isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void restartsReportAsTextAndJson() throws Exception {
+    Result text = run(with("restarts", "orders", "--period", "7d", "--trade-day-rollover", "21:00"));
+    assertThat(text.code()).as(text.err()).isZero();
+    golden("restarts.txt", text.out());
+    Result json = run(with("restarts", "orders", "--period", "7d", "--trade-day-rollover", "21:00", "--json"));
+    assertThat(json.code()).isZero();
+    golden("restarts.json", json.out());
+    assertThat(json.out()).contains("\"total\": 8", "\"ratePerDay\": 1.1428571428571428", "\"meanUptimeMs\": 72445625", "\"mttrMs\": 55714",
+        "\"actor\": \"alice\"");
+  }
+
+  @Test
+  void crashHistoryEventsAndStatus() throws Exception {
+    String[] segv = {"--zone", "UTC", "--now", "2026-11-23T20:00:00Z", "--color", "never"};
+    List<String> args = new ArrayList<>(List.of("crash", "orders", "--last"));
+    args.addAll(List.of(segv));
+    Result crash = run(args.toArray(String[]::new));
+    assertThat(crash.code()).as(crash.err()).isZero();
+    golden("crash.txt", crash.out());
+    args.add("--json");
+    golden("crash.json", run(args.toArray(String[]::new)).out());
+
+    Result history = run(with("history", "orders", "--period", "8d"));
+    assertThat(history.code()).isZero();
+    golden("history.txt", history.out());
+    golden("history.json", run(with("history", "orders", "--period", "8d", "--json")).out());
+
+    Result events = run(with("events", "--since", "1d"));
+    assertThat(events.code()).isZero();
+    golden("events.txt", events.out());
+    golden("events.json", run(with("events", "--since", "1d", "--json")).out());
+
+    Result status = run(with("status"));
+    assertThat(status.code()).as("orders is RUNNING").isZero();
+    golden("status.txt", status.out());
+    golden("status.json", run(with("status", "--json")).out());
+  }
+
+  @Test
+  void colourOnlyWhenAskedOrOnATerminal() {
+    List<String> auto = new ArrayList<>(List.of("restarts", "orders", "--zone", "UTC", "--now", "2026-11-30T00:00:00Z"));
+    assertThat(run(auto.toArray(String[]::new)).out()).as("auto: the tests' output is not a terminal").doesNotContain("\u001b[");
+    auto.addAll(List.of("--color", "always"));
+    String coloured = run(auto.toArray(String[]::new)).out();
+    assertThat(coloured).contains("\u001b[31mOOM kill").contains("\u001b[36mmanual");
+    auto.add("--json");
+    assertThat(run(auto.toArray(String[]::new)).out()).as("never in JSON").doesNotContain("\u001b[");
+  }
+
+  @Test
+  void exitCodesScriptsCanUse() {
+    assertThat(run(with("crash", "nosuch", "--last")).code()).isEqualTo(VigilCli.NOTHING);
+    assertThat(run(with("restarts", "nosuch")).code()).isEqualTo(VigilCli.NOTHING);
+    assertThat(run(with("history", "nosuch")).code()).isEqualTo(VigilCli.NOTHING);
+    Result bad = run(with("restarts", "orders", "--period", "7x"));
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--period must be a duration like 7d", "'7x'");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = VigilCli.run(new String[] {"status", "--journal", dir.resolve("nothing-here.db").toString()}, new PrintWriter(out),
+        new PrintWriter(err));
+    assertThat(code).isEqualTo(VigilCli.UNREADABLE);
+    assertThat(err.toString()).contains("no journal file at");
+    assertThat(run("bogus").code()).isEqualTo(2);
+  }
+}

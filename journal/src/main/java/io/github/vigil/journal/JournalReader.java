@@ -1,0 +1,343 @@
+package io.github.vigil.journal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads a journal: events, runs and snapshots over a period, per-process summaries, restart and crash
+ * reports. Works whether the gateway that writes it is running or not (SQLite is opened beside the
+ * writer in WAL mode).
+ *
+ * <p>Not thread-safe: one JDBC connection; use one reader per thread.
+ */
+public final class JournalReader implements AutoCloseable {
+  private static final String EVENT_COLUMNS = "id, host, process, at_ms, type, run, pid, command, origin, actor, from_state, to_state, "
+      + "reason, exit_cause, exit_code, signal, signal_name, core_dumped, run_ms, memory_bytes, memory_limit_bytes, attempt, delay_ms, "
+      + "metric, metric_value, metric_limit, stderr_tail, core_path";
+  private static final String SNAPSHOT_COLUMNS = "host, process, at_ms, state, pid, cpu_percent, memory_bytes, memory_percent, uptime_ms, "
+      + "started_ms, restarts, health, trade_day, check_ms, error";
+
+  private final Connection connection;
+  private final @Nullable String host;
+
+  private JournalReader(Connection connection, @Nullable String host) {
+    this.connection = connection;
+    this.host = host;
+  }
+
+  /**
+   * Opens a journal: a SQLite file path, or a JDBC URL ({@code jdbc:sqlite:...}, {@code jdbc:postgresql://...}).
+   *
+   * @param host only this gateway's rows, or {@code null} for all
+   * @throws SQLException when it cannot be opened, is not a journal, or was written by a newer Vigil
+   */
+  public static JournalReader open(String pathOrUrl, @Nullable String host) throws SQLException {
+    return open(pathOrUrl, host, null, null);
+  }
+
+  /** {@link #open(String, String)} with database credentials (PostgreSQL). */
+  public static JournalReader open(String pathOrUrl, @Nullable String host, @Nullable String user, @Nullable String password)
+      throws SQLException {
+    requireNonNull(pathOrUrl, "journal");
+    String url = pathOrUrl;
+    if (!pathOrUrl.startsWith("jdbc:")) {
+      Path p = Path.of(pathOrUrl);
+      if (!Files.isRegularFile(p)) {
+        throw new SQLException("no journal file at " + p.toAbsolutePath());
+      }
+      url = "jdbc:sqlite:" + p.toAbsolutePath();
+    }
+    Dialect.of(url);
+    Properties props = new Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    Connection c = DriverManager.getConnection(url, props);
+    try {
+      if (Dialect.of(url) == Dialect.SQLITE) {
+        try (Statement s = c.createStatement()) {
+          s.execute("PRAGMA busy_timeout=5000");
+        }
+      }
+      int version = Migrations.currentVersion(c);
+      if (version == 0) {
+        throw new SQLException("not a Vigil journal (no journal_schema table): " + Writer.redact(url));
+      }
+      if (version > Migrations.LATEST) {
+        throw new SQLException("journal schema version " + version + " is newer than this Vigil knows (" + Migrations.LATEST + ")");
+      }
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return new JournalReader(c, host);
+  }
+
+  private String hostFilter() {
+    return host != null ? " AND host = ?" : "";
+  }
+
+  private int bindHost(PreparedStatement p, int i) throws SQLException {
+    if (host != null) {
+      p.setString(i++, host);
+    }
+    return i;
+  }
+
+  /** Process names with any row, sorted. */
+  public List<String> processes() throws SQLException {
+    List<String> out = new ArrayList<>();
+    String sql = "SELECT process FROM events WHERE 1 = 1" + hostFilter() + " UNION SELECT process FROM snapshots WHERE 1 = 1" + hostFilter()
+        + " ORDER BY 1";
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      int i = bindHost(p, 1);
+      bindHost(p, i);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Events in {@code [from, to)}, oldest first, of one process or (with {@code null}) all; at most {@code limit}, the newest kept. */
+  public List<JournalEvent> events(@Nullable String process, Instant from, Instant to, int limit) throws SQLException {
+    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE at_ms >= ? AND at_ms < ?" + (process != null ? " AND process = ?" : "")
+        + hostFilter() + " ORDER BY at_ms DESC, id DESC LIMIT ?";
+    List<JournalEvent> out = new ArrayList<>();
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      int i = 1;
+      p.setLong(i++, from.toEpochMilli());
+      p.setLong(i++, to.toEpochMilli());
+      if (process != null) {
+        p.setString(i++, process);
+      }
+      i = bindHost(p, i);
+      p.setInt(i, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(event(r));
+        }
+      }
+    }
+    Collections.reverse(out);
+    return out;
+  }
+
+  /** Runs started in {@code [from, to)}, oldest first. */
+  public List<JournalRun> runs(String process, Instant from, Instant to) throws SQLException {
+    String sql = "SELECT host, process, run, pid, started_ms, ended_ms, exit_cause, termination, exit_code, signal, core_dumped, run_ms, "
+        + "message, memory_bytes, memory_limit_bytes, recovery_ms, stderr_tail FROM runs WHERE process = ? AND started_ms >= ? AND started_ms < ?"
+        + hostFilter() + " ORDER BY started_ms, id";
+    List<JournalRun> out = new ArrayList<>();
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      p.setString(1, process);
+      p.setLong(2, from.toEpochMilli());
+      p.setLong(3, to.toEpochMilli());
+      bindHost(p, 4);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          Long runMs = longOrNull(r, 12);
+          Long rec = longOrNull(r, 16);
+          Long ended = longOrNull(r, 6);
+          Long core = longOrNull(r, 11);
+          out.add(new JournalRun(r.getString(1), r.getString(2), r.getInt(3), r.getLong(4), Instant.ofEpochMilli(r.getLong(5)),
+              ended == null ? null : Instant.ofEpochMilli(ended), r.getString(7), r.getString(8), intOrNull(r, 9), intOrNull(r, 10),
+              core == null ? null : core != 0, runMs == null ? null : Duration.ofMillis(runMs), r.getString(13), longOrNull(r, 14),
+              longOrNull(r, 15), rec == null ? null : Duration.ofMillis(rec), r.getString(17)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Snapshots in {@code [from, to)}, oldest first; at most {@code limit}, the newest kept. */
+  public List<JournalSnapshot> snapshots(String process, Instant from, Instant to, int limit) throws SQLException {
+    String sql = "SELECT " + SNAPSHOT_COLUMNS + " FROM snapshots WHERE process = ? AND at_ms >= ? AND at_ms < ?" + hostFilter()
+        + " ORDER BY at_ms DESC, id DESC LIMIT ?";
+    List<JournalSnapshot> out = new ArrayList<>();
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      p.setString(1, process);
+      p.setLong(2, from.toEpochMilli());
+      p.setLong(3, to.toEpochMilli());
+      int i = bindHost(p, 4);
+      p.setInt(i, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(snapshot(r));
+        }
+      }
+    }
+    Collections.reverse(out);
+    return out;
+  }
+
+  /** Row counts of the three tables (this host's, or all). */
+  public long count(String table) throws SQLException {
+    if (!List.of("events", "runs", "snapshots").contains(table)) {
+      throw new IllegalArgumentException("table must be events, runs or snapshots: '" + table + "'");
+    }
+    try (PreparedStatement p = connection.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE 1 = 1" + hostFilter())) {
+      bindHost(p, 1);
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        return r.getLong(1);
+      }
+    }
+  }
+
+  /** The last known state of every process, per host, sorted by host and name. */
+  public List<ProcessSummary> status(Instant now) throws SQLException {
+    List<ProcessSummary> out = new ArrayList<>();
+    List<String[]> keys = new ArrayList<>();
+    String sql = "SELECT DISTINCT host, process FROM events WHERE 1 = 1" + hostFilter() + " UNION SELECT DISTINCT host, process FROM snapshots"
+        + " WHERE 1 = 1" + hostFilter() + " ORDER BY 1, 2";
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      bindHost(p, bindHost(p, 1));
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          keys.add(new String[] {r.getString(1), r.getString(2)});
+        }
+      }
+    }
+    for (String[] k : keys) {
+      JournalEvent state = lastEvent(k[0], k[1], "StateChanged");
+      JournalEvent started = lastEvent(k[0], k[1], "Started");
+      JournalEvent any = lastEvent(k[0], k[1], null);
+      JournalSnapshot snap = null;
+      try (PreparedStatement p = connection.prepareStatement(
+          "SELECT " + SNAPSHOT_COLUMNS + " FROM snapshots WHERE host = ? AND process = ? ORDER BY at_ms DESC, id DESC LIMIT 1")) {
+        p.setString(1, k[0]);
+        p.setString(2, k[1]);
+        try (ResultSet r = p.executeQuery()) {
+          if (r.next()) {
+            snap = snapshot(r);
+          }
+        }
+      }
+      String st = state != null && state.toState() != null ? state.toState() : snap != null ? snap.state() : "UNKNOWN";
+      Instant since = state != null ? state.at() : null;
+      if (snap != null && (state == null || snap.at().isAfter(state.at())) && !snap.state().equals(st)) {
+        st = snap.state();
+        since = null;
+      }
+      Long pid = ("RUNNING".equals(st) || "STARTING".equals(st) || "STOPPING".equals(st)) && started != null ? started.pid() : null;
+      int restarts;
+      Instant from = now.minus(Duration.ofDays(1));
+      JournalReader one = new JournalReader(connection, k[0]); // shares this reader's connection: not closed here
+      restarts = RestartAnalysis.restarts(k[1], from, now.plusMillis(1), one.events(k[1], from, now.plusMillis(1), 100_000), ZoneId.of("UTC"),
+          TradeCalendar.calendarDays(ZoneId.of("UTC"))).total();
+      Instant last = any != null ? any.at() : null;
+      if (snap != null && (last == null || snap.at().isAfter(last))) {
+        last = snap.at();
+      }
+      out.add(new ProcessSummary(k[0], k[1], st, since, pid, snap, restarts, last));
+    }
+    return out;
+  }
+
+  private @Nullable JournalEvent lastEvent(String h, String process, @Nullable String type) throws SQLException {
+    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE host = ? AND process = ?" + (type != null ? " AND type = ?" : "")
+        + " ORDER BY at_ms DESC, id DESC LIMIT 1";
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      p.setString(1, h);
+      p.setString(2, process);
+      if (type != null) {
+        p.setString(3, type);
+      }
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? event(r) : null;
+      }
+    }
+  }
+
+  /** The restart report of {@code process} over {@code [from, to)}; see {@link RestartReport} for the definitions. */
+  public RestartReport restarts(String process, Instant from, Instant to, ZoneId zone, TradeCalendar calendar) throws SQLException {
+    // events up to a day after the period complete the recovery times of its last restarts
+    List<JournalEvent> events = events(process, from, to.plus(Duration.ofDays(1)), Integer.MAX_VALUE);
+    return RestartAnalysis.restarts(process, from, to, events, zone, calendar);
+  }
+
+  /** The report of the last crash of {@code process} before {@code now}, or empty when the journal has none. */
+  public Optional<CrashReport> lastCrash(String process, Instant now) throws SQLException {
+    String sql = "SELECT at_ms FROM events WHERE process = ? AND type = 'Exited' AND exit_cause IN ('ERROR_EXIT', 'SIGNALED', "
+        + "'START_FAILED', 'HEALTH_CHECK_FAILED', 'OOM_KILLED', 'RESOURCE_LIMIT') AND at_ms < ?" + hostFilter() + " ORDER BY at_ms DESC, id DESC LIMIT 1";
+    long at;
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      p.setString(1, process);
+      p.setLong(2, now.toEpochMilli());
+      bindHost(p, 3);
+      try (ResultSet r = p.executeQuery()) {
+        if (!r.next()) {
+          return Optional.empty();
+        }
+        at = r.getLong(1);
+      }
+    }
+    Instant crash = Instant.ofEpochMilli(at);
+    List<JournalEvent> events = events(process, crash, now.isAfter(crash) ? now : crash.plusMillis(1), 10_000);
+    List<JournalSnapshot> before = snapshots(process, crash.minus(Duration.ofHours(1)), crash.plusMillis(1), 5);
+    return RestartAnalysis.lastCrash(process, events, before);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+
+  private static JournalEvent event(ResultSet r) throws SQLException {
+    Long core = longOrNull(r, 18);
+    Double value = doubleOrNull(r, 25);
+    Double limit = doubleOrNull(r, 26);
+    return new JournalEvent(r.getLong(1), r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)), r.getString(5), intOrNull(r, 6),
+        longOrNull(r, 7), r.getString(8), r.getString(9), r.getString(10), r.getString(11), r.getString(12), r.getString(13), r.getString(14),
+        intOrNull(r, 15), intOrNull(r, 16), r.getString(17), core == null ? null : core != 0, longOrNull(r, 19), longOrNull(r, 20),
+        longOrNull(r, 21), intOrNull(r, 22), longOrNull(r, 23), r.getString(24), value, limit, r.getString(27), r.getString(28));
+  }
+
+  private static JournalSnapshot snapshot(ResultSet r) throws SQLException {
+    Long uptime = longOrNull(r, 9);
+    Long started = longOrNull(r, 10);
+    return new JournalSnapshot(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)), r.getString(4), longOrNull(r, 5),
+        doubleOrNull(r, 6), longOrNull(r, 7), doubleOrNull(r, 8), uptime == null ? null : Duration.ofMillis(uptime),
+        started == null ? null : Instant.ofEpochMilli(started), intOrNull(r, 11), r.getString(12), r.getString(13), doubleOrNull(r, 14),
+        r.getString(15));
+  }
+
+  private static @Nullable Long longOrNull(ResultSet r, int i) throws SQLException {
+    long v = r.getLong(i);
+    return r.wasNull() ? null : v;
+  }
+
+  private static @Nullable Integer intOrNull(ResultSet r, int i) throws SQLException {
+    int v = r.getInt(i);
+    return r.wasNull() ? null : v;
+  }
+
+  private static @Nullable Double doubleOrNull(ResultSet r, int i) throws SQLException {
+    double v = r.getDouble(i);
+    return r.wasNull() ? null : v;
+  }
+}

@@ -1,0 +1,306 @@
+package io.github.vigil.journal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.vigil.journal.RestartReport.CauseCount;
+import io.github.vigil.journal.RestartReport.Restart;
+import io.github.vigil.journal.RestartReport.TradeDay;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns journal rows into reports: {@link #restarts} over a period and {@link #lastCrash}. Pure functions
+ * of the rows given (the events of one process, in the order they were written), so a report over a
+ * known history has known figures. {@link JournalReader} reads the rows and calls these.
+ *
+ * <p>Thread-safe: stateless.
+ */
+public final class RestartAnalysis {
+  private static final Set<String> FAILURES = Set.of("ERROR_EXIT", "SIGNALED", "START_FAILED", "HEALTH_CHECK_FAILED", "OOM_KILLED",
+      "RESOURCE_LIMIT");
+
+  private RestartAnalysis() {}
+
+  /** Whether an exit cause (by name) counts as a crash. */
+  static boolean isFailure(@Nullable String exitCause) {
+    return exitCause != null && FAILURES.contains(exitCause);
+  }
+
+  /**
+   * The restart report of {@code process} over {@code [from, to)}.
+   *
+   * @param events the process's events from {@code from} on (later ones only complete recovery times), in order
+   * @param zone the time zone of the hour-of-day pattern
+   * @param calendar the trade days of the per-trade-day table
+   */
+  public static RestartReport restarts(String process, Instant from, Instant to, List<JournalEvent> events, ZoneId zone,
+      TradeCalendar calendar) {
+    requireNonNull(process, "process");
+    requireNonNull(zone, "zone");
+    requireNonNull(calendar, "calendar");
+    if (!to.isAfter(from)) {
+      throw new IllegalArgumentException("period must end after it starts: " + from + " to " + to);
+    }
+    List<Building> all = new ArrayList<>();
+    Map<String, HostState> hosts = new HashMap<>();
+    for (JournalEvent e : events) {
+      if (!e.process().equals(process)) {
+        continue;
+      }
+      HostState h = hosts.computeIfAbsent(e.host(), k -> new HostState());
+      switch (e.type()) {
+        case "CommandIssued" -> {
+          if ("RESTART".equals(e.command())) {
+            h.command = e;
+          } else if ("STOP".equals(e.command())) {
+            h.command = null;
+            h.candidate = null;
+            h.awaitingRecovery = null;
+          }
+        }
+        case "ResourceLimitExceeded" -> h.breach = e;
+        case "Exited" -> {
+          JournalEvent cmd = h.command;
+          h.command = null;
+          h.candidate = null;
+          if (cmd != null && "API".equals(cmd.origin()) && !isFailure(e.exitCause())) {
+            Building b = build(e, RestartCause.MANUAL, cmd, h.breach);
+            all.add(b);
+            h.awaitingRecovery = b;
+          } else if (isFailure(e.exitCause())) {
+            h.candidate = build(e, classify(e.exitCause()), cmd, h.breach);
+          }
+          if (!"RESOURCE_LIMIT".equals(e.exitCause())) {
+            h.breach = null;
+          }
+        }
+        case "RestartScheduled" -> {
+          if (h.candidate != null) {
+            all.add(h.candidate);
+            h.awaitingRecovery = h.candidate;
+            h.candidate = null;
+          }
+          h.breach = null;
+        }
+        case "Failed" -> {
+          h.candidate = null;
+          h.awaitingRecovery = null;
+        }
+        case "StateChanged" -> {
+          if ("RUNNING".equals(e.toState()) && h.awaitingRecovery != null) {
+            h.awaitingRecovery.recovery = Duration.between(h.awaitingRecovery.at, e.at());
+            h.awaitingRecovery = null;
+          }
+        }
+        default -> {
+          // other events do not change the analysis
+        }
+      }
+    }
+    List<Restart> inPeriod = new ArrayList<>();
+    for (Building b : all) {
+      if (!b.at.isBefore(from) && b.at.isBefore(to)) {
+        inPeriod.add(b.toRestart());
+      }
+    }
+    inPeriod.sort(Comparator.comparing(Restart::at).reversed());
+    int total = inPeriod.size();
+    double days = Duration.between(from, to).toMillis() / 86_400_000.0;
+    double rate = total / days;
+    Duration meanUptime = mean(inPeriod.stream().map(Restart::uptime).filter(d -> d != null).toList());
+    Duration mttr = mean(inPeriod.stream().filter(r -> r.cause() != RestartCause.MANUAL).map(Restart::recovery).filter(d -> d != null).toList());
+    List<CauseCount> causes = counts(inPeriod, total);
+    causes.sort(Comparator.comparing(CauseCount::count).reversed().thenComparing(CauseCount::cause));
+    Integer[] hours = new Integer[24];
+    java.util.Arrays.fill(hours, 0);
+    for (Restart r : inPeriod) {
+      int hour = r.at().atZone(zone).getHour();
+      hours[hour] = hours[hour] + 1;
+    }
+    Map<String, List<Restart>> byDay = new TreeMap<>();
+    for (Restart r : inPeriod) {
+      byDay.computeIfAbsent(calendar.tradeDay(r.at()), k -> new ArrayList<>()).add(r);
+    }
+    List<TradeDay> tradeDays = new ArrayList<>();
+    byDay.forEach((day, rs) -> {
+      Duration down = rs.stream().map(Restart::recovery).filter(d -> d != null).reduce(Duration.ZERO, Duration::plus);
+      List<CauseCount> c = counts(rs, rs.size());
+      tradeDays.add(new TradeDay(day, rs.size(), down, c));
+    });
+    RestartReport draft = new RestartReport(process, from, to, total, rate, meanUptime, mttr, causes, inPeriod, List.of(hours), tradeDays,
+        List.of());
+    return new RestartReport(process, from, to, total, rate, meanUptime, mttr, causes, inPeriod, List.of(hours), tradeDays,
+        Suggestions.forRestarts(draft, zone));
+  }
+
+  /** Counts per cause in {@link RestartCause} order, zero counts left out. */
+  private static List<CauseCount> counts(List<Restart> rs, int total) {
+    Map<RestartCause, Integer> n = new EnumMap<>(RestartCause.class);
+    for (Restart r : rs) {
+      n.merge(r.cause(), 1, Integer::sum);
+    }
+    List<CauseCount> out = new ArrayList<>();
+    n.forEach((c, k) -> out.add(new CauseCount(c, k, total == 0 ? 0 : k * 100.0 / total)));
+    return out;
+  }
+
+  private static @Nullable Duration mean(List<Duration> ds) {
+    if (ds.isEmpty()) {
+      return null;
+    }
+    long sum = 0;
+    for (Duration d : ds) {
+      sum += d.toMillis();
+    }
+    return Duration.ofMillis(Math.round((double) sum / ds.size()));
+  }
+
+  static RestartCause classify(@Nullable String exitCause) {
+    if (exitCause == null) {
+      return RestartCause.ERROR_EXIT;
+    }
+    return switch (exitCause) {
+      case "OOM_KILLED" -> RestartCause.OOM_KILL;
+      case "SIGNALED" -> RestartCause.SIGNAL;
+      case "HEALTH_CHECK_FAILED" -> RestartCause.HEALTH;
+      case "RESOURCE_LIMIT" -> RestartCause.RESOURCE_LIMIT;
+      default -> RestartCause.ERROR_EXIT;
+    };
+  }
+
+  private static Building build(JournalEvent exit, RestartCause cause, @Nullable JournalEvent cmd, @Nullable JournalEvent breach) {
+    Building b = new Building();
+    b.at = exit.at();
+    b.cause = cause;
+    b.exit = exit;
+    b.memory = exit.memoryBytes();
+    b.limit = exit.memoryLimitBytes();
+    switch (cause) {
+      case MANUAL -> {
+        b.actor = cmd != null ? cmd.actor() : null;
+        String why = cmd != null && cmd.reason() != null ? cmd.reason() : "restart requested";
+        b.detail = b.actor != null ? "by " + b.actor + ": " + why : why + " (through the API; no actor named)";
+      }
+      case OOM_KILL -> b.detail = "killed by the OOM killer" + (exit.memoryLimitBytes() != null ? " in a memory limit" : "");
+      case SIGNAL -> b.detail = (exit.signalName() != null ? exit.signalName() : "signal " + exit.signal())
+          + (exit.signal() != null ? ": " + Signals.meaning(exit.signal()) : "") + (Boolean.TRUE.equals(exit.coreDumped()) ? " (core dumped)" : "");
+      case ERROR_EXIT -> b.detail = "START_FAILED".equals(exit.exitCause()) ? "could not start: " + exit.reason()
+          : exit.exitCode() != null ? "exit code " + exit.exitCode() : String.valueOf(exit.reason());
+      case HEALTH -> b.detail = cmd != null && cmd.reason() != null ? cmd.reason() : String.valueOf(exit.reason());
+      case RESOURCE_LIMIT -> {
+        b.detail = breach != null && breach.reason() != null ? breach.reason() : String.valueOf(exit.reason());
+        if (breach != null && "RESIDENT_MEMORY".equals(breach.metric())) {
+          if (b.memory == null && breach.metricValue() != null) {
+            b.memory = breach.metricValue().longValue();
+          }
+          if (breach.metricLimit() != null) {
+            b.limit = breach.metricLimit().longValue();
+          }
+        }
+      }
+    }
+    return b;
+  }
+
+  /**
+   * The report of the last crash in {@code exits} (a failure exit: error exit, signal, OOM kill, health
+   * or resource restart, failed start), or empty when there was none.
+   *
+   * @param events the process's events from some time before the crash on, in order
+   * @param snapshotsBefore the process's last snapshots up to the crash, oldest first
+   */
+  public static Optional<CrashReport> lastCrash(String process, List<JournalEvent> events, List<JournalSnapshot> snapshotsBefore) {
+    JournalEvent crash = null;
+    int index = -1;
+    for (int i = events.size() - 1; i >= 0; i--) {
+      JournalEvent e = events.get(i);
+      if (e.process().equals(process) && "Exited".equals(e.type()) && isFailure(e.exitCause())) {
+        crash = e;
+        index = i;
+        break;
+      }
+    }
+    if (crash == null) {
+      return Optional.empty();
+    }
+    Duration recovery = null;
+    for (int i = index + 1; i < events.size(); i++) {
+      JournalEvent e = events.get(i);
+      if (e.host().equals(crash.host()) && e.process().equals(process) && "StateChanged".equals(e.type()) && "RUNNING".equals(e.toState())) {
+        recovery = Duration.between(crash.at(), e.at());
+        break;
+      }
+      if (e.host().equals(crash.host()) && e.process().equals(process) && "Failed".equals(e.type())) {
+        break;
+      }
+    }
+    boolean core = Boolean.TRUE.equals(crash.coreDumped());
+    Boolean exists = null;
+    if (crash.corePath() != null && crash.corePath().startsWith("/")) {
+      exists = Files.exists(Path.of(crash.corePath()));
+    }
+    CrashReport draft = new CrashReport(process, crash.at(), crash.run() == null ? 0 : crash.run(), crash.pid(), String.valueOf(crash.exitCause()),
+        termination(crash), crash.signal(), crash.signalName(), crash.signal() != null ? Signals.meaning(crash.signal()) : null, core,
+        crash.corePath(), exists, crash.exitCode(), crash.runMs() != null ? Duration.ofMillis(crash.runMs()) : null, crash.memoryBytes(),
+        crash.memoryLimitBytes(), recovery, snapshotsBefore, crash.stderrTail(), List.of());
+    List<String> s = Suggestions.forCrash(draft);
+    return Optional.of(new CrashReport(draft.process(), draft.at(), draft.run(), draft.pid(), draft.exitCause(), draft.termination(),
+        draft.signal(), draft.signalName(), draft.signalMeaning(), draft.coreDumped(), draft.coreLocation(), draft.coreFileExists(),
+        draft.exitCode(), draft.uptime(), draft.memoryBytes(), draft.memoryLimitBytes(), draft.recovery(), draft.lastSamples(),
+        draft.stderrTail(), s));
+  }
+
+  private static String termination(JournalEvent e) {
+    if (e.signal() != null) {
+      return "killed by " + (e.signalName() != null ? e.signalName() : "signal " + e.signal())
+          + (Boolean.TRUE.equals(e.coreDumped()) ? " (core dumped)" : "");
+    }
+    if (e.exitCode() != null) {
+      return "exit code " + e.exitCode();
+    }
+    return String.valueOf(e.reason());
+  }
+
+  private static final class HostState {
+    @Nullable JournalEvent command;
+    @Nullable JournalEvent breach;
+    @Nullable Building candidate;
+    @Nullable Building awaitingRecovery;
+  }
+
+  private static final class Building {
+    Instant at = Instant.EPOCH;
+    RestartCause cause = RestartCause.ERROR_EXIT;
+    String detail = "";
+    @Nullable String actor;
+    @Nullable JournalEvent exit;
+    @Nullable Long memory;
+    @Nullable Long limit;
+    @Nullable Duration recovery;
+
+    Restart toRestart() {
+      JournalEvent e = requireNonNull(exit);
+      return new Restart(at, cause, detail, actor, e.run() == null ? 0 : e.run(), e.runMs() != null ? Duration.ofMillis(e.runMs()) : null,
+          memory, limit, recovery, e.signal(), e.signalName(), Boolean.TRUE.equals(e.coreDumped()), e.corePath(), e.exitCode(), e.stderrTail());
+    }
+  }
+
+  /** Distinct values in order (used by suggestions). */
+  static <T> List<T> distinct(List<T> in) {
+    return new ArrayList<>(new LinkedHashSet<>(in));
+  }
+}

@@ -1,0 +1,32 @@
+package io.github.vigil.journal;
+
+/**
+ * Why a process was restarted, as a restart report classifies it.
+ *
+ * <p>Thread-safe: an enum.
+ */
+public enum RestartCause {
+  /** Killed by the kernel's out-of-memory killer (a memory limit, or the machine out of memory). */
+  OOM_KILL("OOM kill"),
+  /** Killed by a signal it did not get from Vigil: SIGSEGV, SIGABRT, SIGKILL from outside... */
+  SIGNAL("crash by signal"),
+  /** Exited with a failure code, or could not start. */
+  ERROR_EXIT("error exit"),
+  /** Restarted because a liveness check failed. */
+  HEALTH("health check"),
+  /** Restarted because a resource rule (memory, CPU, descriptors) was broken. */
+  RESOURCE_LIMIT("resource limit"),
+  /** Restarted by an operator or a program through the API. */
+  MANUAL("manual");
+
+  private final String label;
+
+  RestartCause(String label) {
+    this.label = label;
+  }
+
+  /** How reports name it. */
+  public String label() {
+    return label;
+  }
+}

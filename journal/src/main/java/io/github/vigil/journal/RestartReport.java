@@ -1,0 +1,92 @@
+package io.github.vigil.journal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The restarts of one process over a period, read from the journal: how many, how often, why, how long it
+ * ran before each and how long it took to come back, when in the day they happen, per trade day, and what
+ * to do about it.
+ *
+ * <p>Definitions: a <em>restart</em> is a run that ended in failure and that the restart policy restarted
+ * (a {@code RestartScheduled} followed its exit), or a restart command; a crash the policy gave up on is
+ * not one. <em>Uptime</em> is the run's duration before the restart. <em>Recovery</em> is from the exit to
+ * the next run being {@code RUNNING}. <em>MTTR</em> is the mean recovery of the restarts that were not
+ * manual (crash to {@code RUNNING} again). The rate is restarts per 24 hours of the period.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param process the process
+ * @param from start of the period (inclusive)
+ * @param to end of the period (exclusive)
+ * @param total restarts in the period
+ * @param ratePerDay restarts per day of the period
+ * @param meanUptime mean uptime before a restart; null without restarts
+ * @param mttr mean time to recover from a non-manual restart; null when none recovered
+ * @param causes count and share of each cause that occurred, most frequent first
+ * @param timeline every restart, newest first
+ * @param hourOfDay restarts per hour of the day (index 0 to 23) in the report's time zone
+ * @param tradeDays restarts per trade day, oldest first
+ * @param suggestions what the numbers suggest doing
+ */
+public record RestartReport(
+    String process, Instant from, Instant to, int total, double ratePerDay, @Nullable Duration meanUptime, @Nullable Duration mttr,
+    List<CauseCount> causes, List<Restart> timeline, List<Integer> hourOfDay, List<TradeDay> tradeDays, List<String> suggestions) {
+
+  public RestartReport {
+    causes = List.copyOf(causes);
+    timeline = List.copyOf(timeline);
+    hourOfDay = List.copyOf(hourOfDay);
+    tradeDays = List.copyOf(tradeDays);
+    suggestions = List.copyOf(suggestions);
+  }
+
+  /**
+   * How many restarts had one cause.
+   *
+   * @param cause the cause
+   * @param count how many
+   * @param sharePercent its share of all restarts, 0 to 100
+   */
+  public record CauseCount(RestartCause cause, int count, double sharePercent) {}
+
+  /**
+   * One restart.
+   *
+   * @param at when the run ended
+   * @param cause why
+   * @param detail the cause in words: the signal, the exit code, the check's message, the actor's reason
+   * @param actor who restarted it, for a manual restart (null when the API caller was not named)
+   * @param run the run that ended
+   * @param uptime how long that run had been up
+   * @param memoryBytes resident memory at death, where known
+   * @param memoryLimitBytes the memory limit it ran under, where known
+   * @param recovery from the end to the next run being RUNNING; null if it did not get there (in the journal)
+   * @param signal the signal that ended it
+   * @param signalName its name
+   * @param coreDumped whether a core was dumped
+   * @param corePath where the core went
+   * @param exitCode the exit code
+   * @param stderrTail the last lines of standard error
+   */
+  public record Restart(
+      Instant at, RestartCause cause, String detail, @Nullable String actor, int run, @Nullable Duration uptime, @Nullable Long memoryBytes,
+      @Nullable Long memoryLimitBytes, @Nullable Duration recovery, @Nullable Integer signal, @Nullable String signalName, boolean coreDumped,
+      @Nullable String corePath, @Nullable Integer exitCode, @Nullable String stderrTail) {}
+
+  /**
+   * The restarts of one trade day.
+   *
+   * @param tradeDay the day, {@code yyyy-MM-dd}
+   * @param restarts how many
+   * @param downtime the sum of their recovery times
+   * @param causes how many of each cause, in {@link RestartCause} order, zero counts left out
+   */
+  public record TradeDay(String tradeDay, int restarts, Duration downtime, List<CauseCount> causes) {
+    public TradeDay {
+      causes = List.copyOf(causes);
+    }
+  }
+}

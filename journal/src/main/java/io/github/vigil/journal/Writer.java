@@ -1,0 +1,673 @@
+package io.github.vigil.journal;
+
+import io.github.vigil.journal.Entry.EventRow;
+import io.github.vigil.journal.Entry.SnapshotRow;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bounded buffer and the one thread that writes it to the database in batches. Producers never
+ * block: {@link #offer} takes a lock held only for a deque operation. While the database is unreachable
+ * the batch in hand is kept and retried, and the buffer fills; when it is full an event pushes out the
+ * oldest snapshot, and a snapshot is dropped. Internal.
+ */
+final class Writer implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Writer.class);
+
+  static final String INSERT_EVENT = "INSERT INTO events (host, process, at_ms, type, run, pid, command, origin, actor, from_state, "
+      + "to_state, reason, exit_cause, exit_code, signal, signal_name, core_dumped, run_ms, memory_bytes, memory_limit_bytes, attempt, "
+      + "delay_ms, metric, metric_value, metric_limit, stderr_tail, core_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static final String INSERT_SNAPSHOT = "INSERT INTO snapshots (host, process, at_ms, state, pid, cpu_percent, memory_bytes, "
+      + "memory_percent, uptime_ms, started_ms, restarts, health, trade_day, check_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_RUN = "INSERT INTO runs (host, process, run, pid, started_ms) VALUES (?, ?, ?, ?, ?)";
+  private static final String CLOSE_LEFT_OPEN = "UPDATE runs SET exit_cause = 'UNKNOWN', "
+      + "message = 'the journal did not hear this run end (the supervisor''s JVM stopped)' WHERE host = ? AND process = ? AND ended_ms IS NULL "
+      + "AND exit_cause IS NULL";
+  private static final String END_RUN = "UPDATE runs SET ended_ms = ?, exit_cause = ?, termination = ?, exit_code = ?, signal = ?, "
+      + "core_dumped = ?, run_ms = ?, message = ?, memory_bytes = ?, memory_limit_bytes = ?, stderr_tail = ? "
+      + "WHERE host = ? AND process = ? AND run = ? AND started_ms = ? AND ended_ms IS NULL";
+  private static final String INSERT_ENDED_RUN = "INSERT INTO runs (host, process, run, pid, started_ms, ended_ms, exit_cause, termination, "
+      + "exit_code, signal, core_dumped, run_ms, message, memory_bytes, memory_limit_bytes, stderr_tail) "
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String RECOVERED = "UPDATE runs SET recovery_ms = ? WHERE host = ? AND process = ? AND run = ? AND started_ms = ?";
+
+  private final String url;
+  private final Properties connectionProperties;
+  private final Dialect dialect;
+  private final String host;
+  private final int capacity;
+  private final int maxBatch;
+  private final Duration batchInterval;
+  private final Duration retryDelay;
+  private final Retention retention;
+  private final InstantSource clock;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private final Condition settled = lock.newCondition();
+  private final ArrayDeque<EventRow> events = new ArrayDeque<>();
+  private final ArrayDeque<SnapshotRow> snapshots = new ArrayDeque<>();
+  private final List<Entry> inHand = new ArrayList<>();
+  private boolean closing;
+  private boolean flushAsked;
+  private boolean stopped;
+  // counters, guarded by lock
+  private long eventsWritten;
+  private long snapshotsWritten;
+  private long snapshotsDropped;
+  private long eventsDropped;
+  private long writeFailures;
+  private long rowsDeleted;
+  private boolean reachable = true;
+  private long droppedSinceLog;
+
+  private @Nullable Connection connection;
+  private long nextCleanupMs;
+  private final Thread thread;
+
+  Writer(String url, Properties connectionProperties, String host, int capacity, int maxBatch, Duration batchInterval, Duration retryDelay,
+      Retention retention, InstantSource clock) {
+    this.url = url;
+    this.connectionProperties = connectionProperties;
+    this.dialect = Dialect.of(url);
+    this.host = host;
+    this.capacity = capacity;
+    this.maxBatch = maxBatch;
+    this.batchInterval = batchInterval;
+    this.retryDelay = retryDelay;
+    this.retention = retention;
+    this.clock = clock;
+    this.thread = new Thread(this, "vigil-journal-writer");
+    thread.setDaemon(true);
+  }
+
+  /** Opens the database and migrates its schema, on the caller's thread, then starts the writer thread. */
+  void start() throws SQLException {
+    Connection c = connect();
+    try {
+      Migrations.migrate(c, dialect);
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw e;
+    }
+    connection = c;
+    thread.start();
+  }
+
+  Connection connect() throws SQLException {
+    Properties props = connectionProperties;
+    if (dialect == Dialect.POSTGRESQL && !url.contains("reWriteBatchedInserts") && !props.containsKey("reWriteBatchedInserts")) {
+      props = new Properties();
+      props.putAll(connectionProperties);
+      props.setProperty("reWriteBatchedInserts", "true"); // a batch of inserts in one statement: one round trip
+    }
+    Connection c = DriverManager.getConnection(url, props);
+    if (dialect == Dialect.SQLITE) {
+      try (Statement s = c.createStatement()) {
+        // readers (the CLI) read while the gateway writes; NORMAL is durable against a killed process
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=NORMAL");
+        s.execute("PRAGMA busy_timeout=5000");
+      }
+    }
+    return c;
+  }
+
+  /** Buffers an event; false when it was dropped (the buffer is full of events). Never blocks long. */
+  boolean offer(EventRow e) {
+    lock.lock();
+    try {
+      if (closing && stopped) {
+        eventsDropped++;
+        return false;
+      }
+      if (size() >= capacity) {
+        if (!snapshots.isEmpty()) {
+          snapshots.pollFirst();
+          snapshotsDropped++;
+          droppedSinceLog++;
+        } else {
+          eventsDropped++;
+          droppedSinceLog++;
+          return false;
+        }
+      }
+      events.addLast(e);
+      if (events.size() >= maxBatch) {
+        wake.signal();
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Buffers a snapshot; false when it was dropped because the buffer is full. */
+  boolean offer(SnapshotRow s) {
+    lock.lock();
+    try {
+      if (size() >= capacity || (closing && stopped)) {
+        snapshotsDropped++;
+        droppedSinceLog++;
+        return false;
+      }
+      snapshots.addLast(s);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private int size() {
+    return events.size() + snapshots.size() + inHand.size();
+  }
+
+  /** Asks for an immediate write and waits until everything buffered before is written; false on timeout. */
+  boolean flush(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      flushAsked = true;
+      wake.signal();
+      while (size() > 0 && !stopped) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        settled.awaitNanos(left);
+      }
+      return size() == 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  JournalStats stats() {
+    lock.lock();
+    try {
+      return new JournalStats(eventsWritten, snapshotsWritten, snapshotsDropped, eventsDropped, size(), writeFailures, rowsDeleted, reachable);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Writes what is buffered (for at most {@code timeout} while the database is down), then ends the thread. */
+  void close(Duration timeout) {
+    lock.lock();
+    try {
+      closeDeadlineNanos = System.nanoTime() + timeout.toNanos();
+      closing = true;
+      wake.signal();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      thread.join(timeout.toMillis() + retryDelay.toMillis() + 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      thread.interrupt();
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    JournalStats s = stats();
+    if (s.buffered() > 0) {
+      log.warn("Journal closed with {} entries not written (database {} unreachable)", s.buffered(), redact(url));
+    }
+  }
+
+  private long closeDeadlineNanos = Long.MAX_VALUE; // guarded by lock
+
+  @Override
+  public void run() {
+    try {
+      cleanupIfDue();
+      while (true) {
+        boolean idle = false;
+        lock.lock();
+        try {
+          if (inHand.isEmpty()) {
+            long waitNanos = batchInterval.toNanos();
+            long until = System.nanoTime() + waitNanos;
+            while (!closing && !flushAsked && events.size() < maxBatch) {
+              long left = until - System.nanoTime();
+              if (left <= 0) {
+                break;
+              }
+              wake.awaitNanos(left);
+            }
+            flushAsked = false;
+            while (inHand.size() < maxBatch && !events.isEmpty()) {
+              inHand.add(events.pollFirst());
+            }
+            while (inHand.size() < maxBatch && !snapshots.isEmpty()) {
+              inHand.add(snapshots.pollFirst());
+            }
+          }
+          if (inHand.isEmpty()) {
+            settled.signalAll();
+            if (closing) {
+              return;
+            }
+            idle = true;
+          }
+          if (closing && System.nanoTime() > closeDeadlineNanos) {
+            return;
+          }
+        } finally {
+          lock.unlock();
+        }
+        if (idle) {
+          cleanupIfDue(); // retention runs even when nothing is written
+          continue;
+        }
+        List<Entry> batch = List.copyOf(inHand);
+        boolean ok = write(batch);
+        lock.lock();
+        try {
+          if (ok) {
+            inHand.clear();
+            for (Entry e : batch) {
+              if (e instanceof EventRow) {
+                eventsWritten++;
+              } else {
+                snapshotsWritten++;
+              }
+            }
+            settled.signalAll();
+          }
+        } finally {
+          lock.unlock();
+        }
+        if (ok) {
+          cleanupIfDue();
+        } else {
+          lock.lock();
+          try {
+            wake.await(retryDelay.toNanos(), TimeUnit.NANOSECONDS);
+          } finally {
+            lock.unlock();
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.lock();
+      try {
+        stopped = true;
+        settled.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      if (connection != null) {
+        closeQuietly(connection);
+        connection = null;
+      }
+    }
+  }
+
+  /** Writes one batch in one transaction; false (and the connection dropped) when it failed. */
+  private boolean write(List<Entry> batch) {
+    try {
+      Connection c = connection;
+      if (c == null) {
+        c = connect();
+        connection = c;
+      }
+      c.setAutoCommit(false);
+      try (PreparedStatement ev = c.prepareStatement(INSERT_EVENT); PreparedStatement sn = c.prepareStatement(INSERT_SNAPSHOT);
+          RunStatements runs = new RunStatements(c)) {
+        int nev = 0;
+        int nsn = 0;
+        List<EventRow> ops = new ArrayList<>();
+        for (Entry e : batch) {
+          if (e instanceof EventRow r) {
+            bindEvent(ev, r);
+            ev.addBatch();
+            nev++;
+            if (r.runOp != Entry.RunOp.NONE) {
+              ops.add(r);
+            }
+          } else if (e instanceof SnapshotRow s) {
+            bindSnapshot(sn, s);
+            sn.addBatch();
+            nsn++;
+          }
+        }
+        if (nev > 0) {
+          ev.executeBatch();
+        }
+        runOps(runs, ops);
+        if (nsn > 0) {
+          sn.executeBatch();
+        }
+      }
+      c.commit();
+      markReachable(batch.size());
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      lock.lock();
+      try {
+        writeFailures++;
+        if (reachable) {
+          reachable = false;
+          log.warn("Journal database {} unreachable ({}); keeping up to {} entries in memory, snapshots dropped first", redact(url), e.toString(),
+              capacity);
+        } else {
+          log.debug("Journal database {} still unreachable: {}", redact(url), e.toString());
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (connection != null) {
+        try {
+          connection.rollback();
+        } catch (SQLException ignored) {
+          // the connection is broken; it is replaced below
+        }
+        closeQuietly(connection);
+        connection = null;
+      }
+      return false;
+    }
+  }
+
+  private void markReachable(int written) {
+    lock.lock();
+    try {
+      if (!reachable) {
+        reachable = true;
+        log.info("Journal database {} reachable again; writing the {} entries buffered ({} snapshots dropped so far)", redact(url), size(),
+            snapshotsDropped);
+      }
+      if (droppedSinceLog > 0) {
+        log.warn("Journal buffer was full: {} snapshots and {} events dropped in all", snapshotsDropped, eventsDropped);
+        droppedSinceLog = 0;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The runs table's statements, prepared once per batch. */
+  private static final class RunStatements implements AutoCloseable {
+    private final Connection c;
+    private final PreparedStatement[] cache = new PreparedStatement[5];
+
+    RunStatements(Connection c) {
+      this.c = c;
+    }
+
+    PreparedStatement get(int i, String sql) throws SQLException {
+      if (cache[i] == null) {
+        cache[i] = c.prepareStatement(sql);
+      }
+      return cache[i];
+    }
+
+    @Override
+    public void close() throws SQLException {
+      for (PreparedStatement p : cache) {
+        if (p != null) {
+          p.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * The runs table's part of a batch, as four JDBC batches in an order that keeps each run's own order:
+   * leftovers closed, starts inserted, ends updated (an end without a row inserted), recoveries set.
+   */
+  private static void runOps(RunStatements s, List<EventRow> ops) throws SQLException {
+    List<EventRow> ends = new ArrayList<>();
+    int starts = 0;
+    int recoveries = 0;
+    for (EventRow r : ops) {
+      if (r.runOp == Entry.RunOp.START && r.closeLeftovers) {
+        PreparedStatement close = s.get(0, CLOSE_LEFT_OPEN);
+        close.setString(1, r.host);
+        close.setString(2, r.process);
+        close.executeUpdate();
+      }
+    }
+    for (EventRow r : ops) {
+      if (r.runOp == Entry.RunOp.START) {
+        PreparedStatement p = s.get(1, INSERT_RUN);
+        p.setString(1, r.host);
+        p.setString(2, r.process);
+        p.setInt(3, r.run == null ? 0 : r.run);
+        p.setLong(4, r.pid == null ? -1 : r.pid);
+        p.setLong(5, r.startedMs);
+        p.addBatch();
+        starts++;
+      }
+    }
+    if (starts > 0) {
+      s.get(1, INSERT_RUN).executeBatch();
+    }
+    for (EventRow r : ops) {
+      if (r.runOp == Entry.RunOp.END) {
+        PreparedStatement p = s.get(2, END_RUN);
+        int i = bindEnd(p, 1, r);
+        p.setString(i++, r.host);
+        p.setString(i++, r.process);
+        p.setInt(i++, r.run == null ? 0 : r.run);
+        p.setLong(i, r.startedMs);
+        p.addBatch();
+        ends.add(r);
+      }
+    }
+    if (!ends.isEmpty()) {
+      int[] counts = s.get(2, END_RUN).executeBatch();
+      int missing = 0;
+      for (int k = 0; k < counts.length; k++) {
+        if (counts[k] == 0) {
+          EventRow r = ends.get(k);
+          PreparedStatement q = s.get(3, INSERT_ENDED_RUN);
+          q.setString(1, r.host);
+          q.setString(2, r.process);
+          q.setInt(3, r.run == null ? 0 : r.run);
+          q.setLong(4, r.pid == null ? -1 : r.pid);
+          q.setLong(5, r.startedMs);
+          bindEnd(q, 6, r);
+          q.addBatch();
+          missing++;
+        }
+      }
+      if (missing > 0) {
+        s.get(3, INSERT_ENDED_RUN).executeBatch();
+      }
+    }
+    for (EventRow r : ops) {
+      if (r.runOp == Entry.RunOp.RECOVERED) {
+        PreparedStatement p = s.get(4, RECOVERED);
+        setLong(p, 1, r.recoveryMs);
+        p.setString(2, r.host);
+        p.setString(3, r.process);
+        p.setInt(4, r.run == null ? 0 : r.run);
+        p.setLong(5, r.startedMs);
+        p.addBatch();
+        recoveries++;
+      }
+    }
+    if (recoveries > 0) {
+      s.get(4, RECOVERED).executeBatch();
+    }
+  }
+
+  private static int bindEnd(PreparedStatement p, int i, EventRow r) throws SQLException {
+    p.setLong(i++, r.atMs);
+    p.setString(i++, r.exitCause);
+    p.setString(i++, r.termination);
+    setInt(p, i++, r.exitCode);
+    setInt(p, i++, r.signal);
+    setInt(p, i++, r.coreDumped == null ? null : r.coreDumped ? 1 : 0);
+    setLong(p, i++, r.runMs);
+    p.setString(i++, r.reason);
+    setLong(p, i++, r.memoryBytes);
+    setLong(p, i++, r.memoryLimitBytes);
+    p.setString(i++, r.stderrTail);
+    return i;
+  }
+
+  static void bindEvent(PreparedStatement p, EventRow r) throws SQLException {
+    int i = 1;
+    p.setString(i++, r.host);
+    p.setString(i++, r.process);
+    p.setLong(i++, r.atMs);
+    p.setString(i++, r.type);
+    setInt(p, i++, r.run);
+    setLong(p, i++, r.pid);
+    p.setString(i++, r.command);
+    p.setString(i++, r.origin);
+    p.setString(i++, r.actor);
+    p.setString(i++, r.fromState);
+    p.setString(i++, r.toState);
+    p.setString(i++, r.reason);
+    p.setString(i++, r.exitCause);
+    setInt(p, i++, r.exitCode);
+    setInt(p, i++, r.signal);
+    p.setString(i++, r.signalName);
+    setInt(p, i++, r.coreDumped == null ? null : r.coreDumped ? 1 : 0);
+    setLong(p, i++, r.runMs);
+    setLong(p, i++, r.memoryBytes);
+    setLong(p, i++, r.memoryLimitBytes);
+    setInt(p, i++, r.attempt);
+    setLong(p, i++, r.delayMs);
+    p.setString(i++, r.metric);
+    setDouble(p, i++, r.metricValue);
+    setDouble(p, i++, r.metricLimit);
+    p.setString(i++, r.stderrTail);
+    p.setString(i, r.corePath);
+  }
+
+  static void bindSnapshot(PreparedStatement p, SnapshotRow s) throws SQLException {
+    int i = 1;
+    p.setString(i++, s.host);
+    p.setString(i++, s.process);
+    p.setLong(i++, s.atMs);
+    p.setString(i++, s.state);
+    setLong(p, i++, s.pid);
+    setDouble(p, i++, s.cpuPercent);
+    setLong(p, i++, s.memoryBytes);
+    setDouble(p, i++, s.memoryPercent);
+    setLong(p, i++, s.uptimeMs);
+    setLong(p, i++, s.startedMs);
+    setInt(p, i++, s.restarts);
+    p.setString(i++, s.health);
+    p.setString(i++, s.tradeDay);
+    setDouble(p, i++, s.checkMs);
+    p.setString(i, s.error);
+  }
+
+  private static void setInt(PreparedStatement p, int i, @Nullable Integer v) throws SQLException {
+    if (v == null) {
+      p.setNull(i, Types.INTEGER);
+    } else {
+      p.setInt(i, v);
+    }
+  }
+
+  private static void setLong(PreparedStatement p, int i, @Nullable Long v) throws SQLException {
+    if (v == null) {
+      p.setNull(i, Types.BIGINT);
+    } else {
+      p.setLong(i, v);
+    }
+  }
+
+  private static void setDouble(PreparedStatement p, int i, @Nullable Double v) throws SQLException {
+    if (v == null || v.isNaN()) {
+      p.setNull(i, Types.DOUBLE);
+    } else {
+      p.setDouble(i, v);
+    }
+  }
+
+  /** Deletes rows older than their table's retention, when due; a failure waits for the next time. */
+  private void cleanupIfDue() {
+    long now = clock.millis();
+    if (now < nextCleanupMs) {
+      return;
+    }
+    nextCleanupMs = now + retention.cleanupEvery().toMillis();
+    try {
+      long n = deleteOlderThan(now);
+      lock.lock();
+      try {
+        rowsDeleted += n;
+      } finally {
+        lock.unlock();
+      }
+    } catch (SQLException e) {
+      log.warn("Journal retention cleanup failed, next try in {}: {}", retention.cleanupEvery(), e.toString());
+      if (connection != null) {
+        closeQuietly(connection);
+        connection = null;
+      }
+    }
+  }
+
+  /** Deletes, per table, this host's rows older than its retention before {@code nowMs}; returns how many. */
+  long deleteOlderThan(long nowMs) throws SQLException {
+    Connection c = connection;
+    if (c == null) {
+      c = connect();
+      connection = c;
+    }
+    c.setAutoCommit(true);
+    long n = 0;
+    n += delete(c, "DELETE FROM events WHERE host = ? AND at_ms < ?", nowMs - retention.events().toMillis());
+    n += delete(c, "DELETE FROM runs WHERE host = ? AND started_ms < ?", nowMs - retention.runs().toMillis());
+    n += delete(c, "DELETE FROM snapshots WHERE host = ? AND at_ms < ?", nowMs - retention.snapshots().toMillis());
+    if (n > 0) {
+      log.info("Journal retention deleted {} rows (events {}, runs {}, snapshots {})", n, retention.events(), retention.runs(),
+          retention.snapshots());
+    }
+    return n;
+  }
+
+  private long delete(Connection c, String sql, long beforeMs) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, host);
+      p.setLong(2, beforeMs);
+      return p.executeUpdate();
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // nothing more to do with a broken connection
+    }
+  }
+
+  /** The URL without a password parameter, for logs. */
+  static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+}

@@ -1,0 +1,63 @@
+package io.github.vigil.spring.boot.autoconfigure;
+
+import io.github.vigil.Supervisor;
+import io.github.vigil.journal.Journal;
+import io.github.vigil.journal.Retention;
+import io.github.vigil.spring.boot.actuate.VigilEndpoint;
+import io.github.vigil.spring.boot.actuate.VigilJournalWebExtension;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configures a {@link Journal} attached to the {@link Supervisor} bean when {@code vigil-journal} is on
+ * the class path and {@code vigil.journal.enabled=true}; with Actuator's {@code vigil} endpoint available, adds
+ * {@code GET /actuator/vigil/{name}/restarts?period=7d} and {@code GET /actuator/vigil/{name}/history?period=7d}
+ * ({@link VigilJournalWebExtension}).
+ */
+@AutoConfiguration(after = {VigilAutoConfiguration.class, VigilEndpointAutoConfiguration.class})
+@ConditionalOnClass(Journal.class)
+@ConditionalOnBean(Supervisor.class)
+@ConditionalOnProperty(prefix = "vigil.journal", name = "enabled", havingValue = "true")
+@EnableConfigurationProperties(VigilJournalProperties.class)
+public class VigilJournalAutoConfiguration {
+
+  /** The journal, listening to the supervisor; closed with the context. */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public Journal vigilJournal(Supervisor supervisor, VigilJournalProperties p) {
+    Journal.Builder b = Journal.builder().url(p.getUrl()).snapshotInterval(p.getSnapshotInterval()).batchInterval(p.getBatchInterval())
+        .retention(Retention.days(p.getEventsDays(), p.getRunsDays(), p.getSnapshotsDays()));
+    if (p.getUser() != null) {
+      b.user(p.getUser());
+    }
+    if (p.getPassword() != null) {
+      b.password(p.getPassword());
+    }
+    if (p.getHost() != null) {
+      b.host(p.getHost());
+    }
+    Journal journal = b.build();
+    journal.attach(supervisor);
+    return journal;
+  }
+
+  /** The journal's reports on the {@code vigil} endpoint. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({EndpointWebExtension.class, ConditionalOnAvailableEndpoint.class})
+  @ConditionalOnBean(VigilEndpoint.class)
+  static class Web {
+    @Bean
+    @ConditionalOnMissingBean
+    VigilJournalWebExtension vigilJournalWebExtension(Journal journal) {
+      return new VigilJournalWebExtension(journal);
+    }
+  }
+}
