@@ -65,6 +65,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   private final InstantSource clock;
   private final Executor executor;
   private final @Nullable ExecutorService ownExecutor;
+  private final @Nullable ThreadScheduler ownScheduler;
   private final RetryPolicy retry;
   private final Map<String, RateLimit> rateLimits;
   private final RateLimit defaultRateLimit;
@@ -142,7 +143,13 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       }
     }
     this.ticker = b.ticker;
-    this.scheduler = requireNonNull(b.scheduler, "scheduler (set one with Builder.scheduler)");
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownScheduler = null;
+    } else {
+      this.ownScheduler = new ThreadScheduler("vigil-alerts-timer");
+      this.scheduler = ownScheduler;
+    }
     this.clock = b.clock;
     this.retry = b.retry;
     this.rateLimits = Map.copyOf(b.rateLimits);
@@ -164,7 +171,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     }
   }
 
-  /** A builder; routes and a scheduler are needed. */
+  /** A builder; at least one route is needed. */
   public static Builder builder() {
     return new Builder();
   }
@@ -480,6 +487,9 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       });
       escalationTimers.values().forEach(Scheduler.Cancellable::cancel);
     }
+    if (ownScheduler != null) {
+      ownScheduler.close();
+    }
     if (ownExecutor != null) {
       ownExecutor.shutdown();
       try {
@@ -520,7 +530,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       return this;
     }
 
-    /** Runs group flushes, escalations and retries (required; {@link Alerting} gives its own). */
+    /** Runs group flushes, escalations and retries (default: one daemon thread of its own, {@code vigil-alerts-timer}). */
     public Builder scheduler(Scheduler s) {
       scheduler = requireNonNull(s, "scheduler");
       return this;
