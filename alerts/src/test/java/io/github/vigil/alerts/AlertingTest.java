@@ -35,8 +35,11 @@ class AlertingTest {
     sup.close();
   }
 
+  private final List<String> threads = new ArrayList<>();
+
   private synchronized void hear(Alert a) {
     heard.add(a);
+    threads.add(Thread.currentThread().getName());
   }
 
   private synchronized List<Alert> heard() {
@@ -60,6 +63,10 @@ class AlertingTest {
     assertThat(Processes.eventually(Duration.ofSeconds(10),
         () -> heard().stream().anyMatch(a -> a.type() == AlertType.HIGH_CPU && !a.isFiring()))).isTrue();
     assertThat(alerting.firing()).isEmpty();
+    synchronized (this) {
+      // never on the supervision thread (vigil-<name>): the events thread or the sampler
+      assertThat(threads).isNotEmpty().allMatch(t -> t.equals("vigil-alerting-test-events") || t.equals("vigil-alerts-sampler"), "not the supervision thread");
+    }
   }
 
   @Test
