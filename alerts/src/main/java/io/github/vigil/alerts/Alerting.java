@@ -76,6 +76,10 @@ public final class Alerting implements AutoCloseable {
       return t;
     });
     this.subscription = supervisor.subscribe(this::onEvent);
+    // processes registered before this subscription: their specs (labels, resource rules) all the same
+    for (ProcessController c : supervisor.controllers()) {
+      evaluator.onEvent(new SupervisorEvent.Registered(c.name(), clock.instant(), c.spec()));
+    }
     if (!sampleEvery.isZero()) {
       scheduleSampling();
     }
