@@ -68,7 +68,17 @@ public final class Alerting implements AutoCloseable {
     }
     this.evaluator = new AlertEvaluator(b.rules, requireNonNull(b.listener, "listener (set one with Builder.listener)"), ticker,
         scheduler, clock);
-    this.detectors = b.anomalies == null ? null : new AnomalyDetectors(b.anomalies, evaluator::onAnomaly);
+    java.util.function.Consumer<Anomaly> anomalyListener = b.anomalyListener;
+    this.detectors = b.anomalies == null ? null : new AnomalyDetectors(b.anomalies, a -> {
+      if (anomalyListener != null) {
+        try {
+          anomalyListener.accept(a);
+        } catch (RuntimeException e) {
+          log.atWarn().addKeyValue("process", a.process()).setCause(e).log("Anomaly listener failed on {}", a.summary());
+        }
+      }
+      evaluator.onAnomaly(a);
+    });
     this.sampleEvery = b.sampleEvery;
     this.sampler = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "vigil-alerts-sampler");
@@ -205,6 +215,7 @@ public final class Alerting implements AutoCloseable {
     private Ticker ticker = Ticker.system();
     private InstantSource clock = InstantSource.system();
     private @Nullable Scheduler scheduler;
+    private java.util.function.@Nullable Consumer<Anomaly> anomalyListener;
 
     private Builder(Supervisor supervisor) {
       this.supervisor = requireNonNull(supervisor, "supervisor");
@@ -235,6 +246,15 @@ public final class Alerting implements AutoCloseable {
     /** Anomaly detection settings (default {@link AnomalySettings#defaults()}, tuned for 10 s samples). */
     public Builder anomalies(AnomalySettings s) {
       anomalies = requireNonNull(s, "anomalies");
+      return this;
+    }
+
+    /**
+     * Hears every anomaly as it starts and ends, before it becomes an ANOMALY alert (on the sampling
+     * thread or the event thread; must not block).
+     */
+    public Builder onAnomaly(java.util.function.Consumer<Anomaly> listener) {
+      anomalyListener = requireNonNull(listener, "listener");
       return this;
     }
 
