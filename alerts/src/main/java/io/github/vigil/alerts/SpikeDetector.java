@@ -57,7 +57,7 @@ public final class SpikeDetector {
     this.relativeFloor = relativeFloor;
     this.confirm = confirm;
     this.clear = clear;
-    this.refresh = Math.max(1, window / 8);
+    this.refresh = Math.max(1, window / 4);
   }
 
   /** What a value changed. */
