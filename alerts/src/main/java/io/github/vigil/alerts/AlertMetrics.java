@@ -18,7 +18,7 @@ import java.util.function.ToLongFunction;
  *   <tr><td>{@code vigil.alerts.received}, {@code .deduplicated}, {@code .silenced}, {@code .escalations}</td><td>FunctionCounter</td><td>-</td></tr>
  *   <tr><td>{@code vigil.alerts.notifications}</td><td>FunctionCounter</td><td>{@code kind} = new | repeat</td></tr>
  *   <tr><td>{@code vigil.alerts.deliveries}</td><td>FunctionCounter</td><td>{@code sink}, {@code outcome} = sent |
- *       failed_attempt | retried | gave_up | rate_limited | dropped</td></tr>
+ *       failed_attempt | retried | gave_up | rate_limited | dropped | timed_out</td></tr>
  *   <tr><td>{@code vigil.alerts.firing}</td><td>Gauge</td><td>-</td></tr>
  * </table>
  *
@@ -52,6 +52,7 @@ public final class AlertMetrics implements MeterBinder {
         delivery(registry, sink, "gave_up", x -> x.gaveUp());
         delivery(registry, sink, "rate_limited", x -> x.rateLimited());
         delivery(registry, sink, "dropped", x -> x.dropped());
+        delivery(registry, sink, "timed_out", x -> x.timedOut());
       }
     }
   }

@@ -69,6 +69,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   private final RetryPolicy retry;
   private final Map<String, RateLimit> rateLimits;
   private final RateLimit defaultRateLimit;
+  private final Duration sendTimeout;
 
   private final Object lock = new Object();
   private final Map<String, Group> groups = new LinkedHashMap<>();
@@ -94,10 +95,11 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     final LongAdder gaveUp = new LongAdder();
     final LongAdder rateLimited = new LongAdder();
     final LongAdder dropped = new LongAdder();
+    final LongAdder timedOut = new LongAdder();
 
     PipelineStats.SinkStats snapshot() {
       return new PipelineStats.SinkStats(sent.sum(), failedAttempts.sum(), retries.sum(), gaveUp.sum(), rateLimited.sum(),
-          dropped.sum());
+          dropped.sum(), timedOut.sum());
     }
   }
 
@@ -154,6 +156,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     this.retry = b.retry;
     this.rateLimits = Map.copyOf(b.rateLimits);
     this.defaultRateLimit = b.defaultRateLimit;
+    this.sendTimeout = b.sendTimeout;
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownExecutor = null;
@@ -397,13 +400,57 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     }
   }
 
+  /** One attempt's watchdog: interrupts the sender thread once the send timeout passes, and only while it still sends. */
+  private static final class Watchdog {
+    private final Thread thread = Thread.currentThread();
+    private boolean done;
+    private boolean fired;
+
+    synchronized void fire() {
+      if (!done) {
+        fired = true;
+        thread.interrupt();
+      }
+    }
+
+    /** Ends the attempt; a late interrupt can no longer come. Returns whether the watchdog fired. */
+    boolean finish() {
+      synchronized (this) {
+        done = true;
+      }
+      if (fired) {
+        Thread.interrupted();   // clear it, so the pool's next task does not see it
+      }
+      return fired;
+    }
+  }
+
   private void attempt(NotificationSink s, Notification n, int attempt) {
     SinkCounters c = counters(s);
+    Watchdog watchdog = new Watchdog();
+    Scheduler.Cancellable timer = scheduler.schedule(sendTimeout, watchdog::fire);
+    Throwable failure = null;
     try {
       s.send(n);
+    } catch (Exception | LinkageError e) {
+      failure = e;
+    } finally {
+      timer.cancel();
+      if (watchdog.finish()) {
+        c.timedOut.increment();
+        if (failure == null) {
+          log.debug("Sink {} finished {} just as its {} timeout passed", s.name(), n.title(), Human.duration(sendTimeout));
+        } else {
+          failure = new java.util.concurrent.TimeoutException("no answer within " + Human.duration(sendTimeout) + " ("
+              + failure.getClass().getSimpleName() + ")");
+        }
+      }
+    }
+    if (failure == null) {
       c.sent.increment();
       log.debug("Sink {} accepted {} (attempt {})", s.name(), n.title(), attempt);
-    } catch (Exception | LinkageError e) {
+    } else {
+      Throwable e = failure;
       c.failedAttempts.increment();
       if (attempt < retry.maxAttempts()) {
         Duration d = retry.delay(attempt);
@@ -515,6 +562,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     private RetryPolicy retry = RetryPolicy.defaults();
     private final Map<String, RateLimit> rateLimits = new HashMap<>();
     private RateLimit defaultRateLimit = new RateLimit(20, Duration.ofMinutes(1));
+    private Duration sendTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -575,6 +623,20 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     /** The rate limit of the sink named {@code sinkName}. */
     public Builder rateLimit(String sinkName, RateLimit limit) {
       rateLimits.put(requireNonNull(sinkName, "sinkName"), requireNonNull(limit, "limit"));
+      return this;
+    }
+
+    /**
+     * The longest one delivery attempt may take (default 30 s): then the sender thread is interrupted,
+     * the attempt counts as failed and timed out, and it is retried. Sinks have shorter timeouts of their
+     * own (HTTP and SMTP, 10 s); this one bounds any sink, a custom one included.
+     */
+    public Builder sendTimeout(Duration d) {
+      requireNonNull(d, "sendTimeout");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("sendTimeout must be positive: " + d);
+      }
+      sendTimeout = d;
       return this;
     }
 

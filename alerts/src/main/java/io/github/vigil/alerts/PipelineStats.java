@@ -33,6 +33,8 @@ public record PipelineStats(long received, long deduplicated, long notifications
    * @param gaveUp notifications that failed every attempt
    * @param rateLimited notifications dropped by the sink's rate limit
    * @param dropped notifications dropped because the sender queue was full or closed
+   * @param timedOut attempts interrupted by the pipeline's send timeout (also counted as failed attempts)
    */
-  public record SinkStats(long sent, long failedAttempts, long retries, long gaveUp, long rateLimited, long dropped) {}
+  public record SinkStats(long sent, long failedAttempts, long retries, long gaveUp, long rateLimited, long dropped,
+      long timedOut) {}
 }
