@@ -1,0 +1,433 @@
+package io.github.vigil.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.vigil.AttachState;
+import io.github.vigil.ExitInfo;
+import io.github.vigil.HealthState;
+import io.github.vigil.Origin;
+import io.github.vigil.ProcessSample;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.ResourceRule;
+import io.github.vigil.Scheduler;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.SupervisorListener;
+import io.github.vigil.Ticker;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alert rules at work: turns a supervisor's events ({@link #onEvent}), samples ({@link #onSample})
+ * and anomalies ({@link #onAnomaly}) into alerts that fire and resolve, and hands each to an
+ * {@link AlertListener} (usually a {@link NotificationPipeline}).
+ *
+ * <table>
+ *   <caption>Rules</caption>
+ *   <tr><th>type</th><th>fires</th><th>resolves</th></tr>
+ *   <tr><td>NOT_RUNNING</td><td>left RUNNING (not by an API stop or shutdown) and not back within the grace</td><td>RUNNING again, or stopped on purpose</td></tr>
+ *   <tr><td>CRASHED</td><td>each run ending with a failure cause (again = one more occurrence)</td><td>a run lasting {@code stableAfter}, or stopped on purpose</td></tr>
+ *   <tr><td>FLAPPING</td><td>more than N restarts scheduled within the window</td><td>a window without a restart</td></tr>
+ *   <tr><td>FAILED</td><td>the start limit was reached</td><td>RUNNING again, or stopped on purpose</td></tr>
+ *   <tr><td>HIGH_CPU / HIGH_MEMORY</td><td>every sample above the threshold for the duration</td><td>a sample below 90 % of the threshold, or the process stops</td></tr>
+ *   <tr><td>HEALTH_CHECK_FAILING</td><td>health UNHEALTHY</td><td>health HEALTHY, or stopped</td></tr>
+ *   <tr><td>ATTACHMENT_LOST</td><td>an attachment's state NOT_FOUND, STOPPED or ERROR</td><td>RUNNING again, or detached</td></tr>
+ *   <tr><td>ANOMALY</td><td>a detector reports an active anomaly</td><td>the detector reports it cleared</td></tr>
+ * </table>
+ *
+ * <p>Time is the injected {@link Ticker} (durations, windows) and {@link InstantSource} (alert
+ * stamps); delayed checks (grace, stable run, flapping window) run through the injected
+ * {@link Scheduler}. Thread-safe: every input is serialized on this object; the listener is called
+ * outside the lock, in the order the alerts were made. Nothing here blocks or does I/O.
+ */
+public final class AlertEvaluator implements SupervisorListener {
+  private static final Logger log = LoggerFactory.getLogger(AlertEvaluator.class);
+
+  private final AlertRules rules;
+  private final AlertListener listener;
+  private final Ticker ticker;
+  private final Scheduler scheduler;
+  private final InstantSource clock;
+  private final Map<String, Proc> processes = new HashMap<>();
+  private final Object lock = new Object();
+  // alerts made under the lock, handed to the listener after it, in order
+  private final List<Alert> outbox = new ArrayList<>();
+  private final Object deliveryLock = new Object();
+
+  /** Per process: what the rules remember. */
+  private static final class Proc {
+    final String name;
+    Map<String, String> labels = Map.of();
+    @Nullable ProcessSpec spec;
+    ProcessState state = ProcessState.STOPPED;
+    final Map<String, Alert> firing = new LinkedHashMap<>();
+    Scheduler.@Nullable Cancellable notRunningTimer;
+    Scheduler.@Nullable Cancellable stableTimer;
+    Scheduler.@Nullable Cancellable flapTimer;
+    long[] restarts = new long[0];   // ring of restart times (ticker), newest at (head - 1)
+    int head;
+    int count;
+    long lastRestart;
+    long cpuAboveSince = -1;
+    long memoryAboveSince = -1;
+    long generation;  // bumped on every run start, so stale timers do nothing
+
+    Proc(String name) {
+      this.name = name;
+    }
+  }
+
+  /**
+   * An evaluator of {@code rules} telling {@code listener}.
+   *
+   * @param rules the rules
+   * @param listener hears every alert
+   * @param ticker monotonic time for durations and windows
+   * @param scheduler runs the delayed checks
+   * @param clock wall-clock stamps of alerts
+   */
+  public AlertEvaluator(AlertRules rules, AlertListener listener, Ticker ticker, Scheduler scheduler, InstantSource clock) {
+    this.rules = requireNonNull(rules, "rules");
+    this.listener = requireNonNull(listener, "listener");
+    this.ticker = requireNonNull(ticker, "ticker");
+    this.scheduler = requireNonNull(scheduler, "scheduler");
+    this.clock = requireNonNull(clock, "clock");
+  }
+
+  /** The rules in use. */
+  public AlertRules rules() {
+    return rules;
+  }
+
+  /** The alerts firing now, by key. */
+  public List<Alert> firing() {
+    synchronized (lock) {
+      List<Alert> out = new ArrayList<>();
+      processes.values().forEach(p -> out.addAll(p.firing.values()));
+      return out;
+    }
+  }
+
+  @Override
+  public void onEvent(SupervisorEvent event) {
+    synchronized (lock) {
+      Proc p = processes.computeIfAbsent(event.process(), Proc::new);
+      RuleConfig c = rules.configFor(p.name);
+      if (event instanceof SupervisorEvent.Registered r) {
+        p.spec = r.spec();
+        p.labels = r.spec().labels();
+      } else if (event instanceof SupervisorEvent.Attached a) {
+        p.labels = attachLabels(a);
+      } else if (event instanceof SupervisorEvent.StateChanged s) {
+        stateChanged(p, c, s);
+      } else if (event instanceof SupervisorEvent.Exited x) {
+        exited(p, c, x.exit());
+      } else if (event instanceof SupervisorEvent.RestartScheduled r) {
+        restartScheduled(p, c, r);
+      } else if (event instanceof SupervisorEvent.Failed f) {
+        fire(p, c, AlertType.FAILED, "", p.name + " failed: " + f.reason(), "last exit: " + f.lastExit());
+      } else if (event instanceof SupervisorEvent.HealthChanged h) {
+        if (h.to() == HealthState.UNHEALTHY) {
+          fire(p, c, AlertType.HEALTH_CHECK_FAILING, "", p.name + " is unhealthy: " + h.message(), h.message());
+        } else if (h.to() == HealthState.HEALTHY) {
+          resolve(p, AlertType.HEALTH_CHECK_FAILING, "", "healthy again");
+        }
+      } else if (event instanceof SupervisorEvent.AttachStateChanged a) {
+        if (a.to() == AttachState.RUNNING) {
+          resolve(p, AlertType.ATTACHMENT_LOST, "", "found again");
+        } else if (a.to() == AttachState.NOT_FOUND || a.to() == AttachState.STOPPED || a.to() == AttachState.ERROR) {
+          fire(p, c, AlertType.ATTACHMENT_LOST, "", p.name + " is " + a.to().name().toLowerCase(java.util.Locale.ROOT)
+              .replace('_', ' ') + (a.message().isEmpty() ? "" : ": " + a.message()), a.message());
+        }
+      } else if (event instanceof SupervisorEvent.Detached || event instanceof SupervisorEvent.Removed) {
+        resolveAll(p, event instanceof SupervisorEvent.Detached ? "detached" : "removed");
+        processes.remove(p.name);
+      }
+    }
+    deliver();
+  }
+
+  private static Map<String, String> attachLabels(SupervisorEvent.Attached a) {
+    Map<String, String> l = new LinkedHashMap<>();
+    l.put("type", a.spec().type().name());
+    a.spec().account().ifPresent(acc -> l.put("account", acc));
+    return l;
+  }
+
+  private void stateChanged(Proc p, RuleConfig c, SupervisorEvent.StateChanged s) {
+    p.state = s.to();
+    boolean onPurpose = s.origin() == Origin.API || s.origin() == Origin.SHUTDOWN;
+    switch (s.to()) {
+      case RUNNING:
+        p.generation++;
+        cancel(p.notRunningTimer);
+        p.notRunningTimer = null;
+        resolve(p, AlertType.NOT_RUNNING, "", "running again");
+        resolve(p, AlertType.FAILED, "", "running again");
+        if (p.firing.containsKey(key(p, AlertType.CRASHED, ""))) {
+          scheduleStable(p, c);
+        }
+        break;
+      case STOPPED:
+      case STOPPING:
+        if (onPurpose) {
+          cancel(p.notRunningTimer);
+          p.notRunningTimer = null;
+          cancel(p.stableTimer);
+          p.stableTimer = null;
+          for (AlertType t : List.of(AlertType.NOT_RUNNING, AlertType.CRASHED, AlertType.FAILED,
+              AlertType.HEALTH_CHECK_FAILING, AlertType.HIGH_CPU, AlertType.HIGH_MEMORY)) {
+            resolve(p, t, "", "stopped on purpose (" + s.origin().name().toLowerCase(java.util.Locale.ROOT) + ")");
+          }
+          p.cpuAboveSince = -1;
+          p.memoryAboveSince = -1;
+          break;
+        }
+        // fall through: stopped by a policy or dependency counts as down
+      case EXITED:
+      case CRASHED:
+      case BACKOFF:
+      case FAILED:
+        cancel(p.stableTimer);
+        p.stableTimer = null;
+        p.cpuAboveSince = -1;
+        p.memoryAboveSince = -1;
+        resolve(p, AlertType.HIGH_CPU, "", "the run ended");
+        resolve(p, AlertType.HIGH_MEMORY, "", "the run ended");
+        if (s.from() == ProcessState.EXITED && s.to() == ProcessState.STOPPED) {
+          break;
+        }
+        if (c.isEnabled(AlertType.NOT_RUNNING) && p.notRunningTimer == null) {
+          long gen = p.generation;
+          String reason = s.reason();
+          p.notRunningTimer = scheduler.schedule(c.notRunningGrace(), () -> notRunningDue(p.name, gen, reason));
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void notRunningDue(String name, long generation, String reason) {
+    synchronized (lock) {
+      Proc p = processes.get(name);
+      if (p == null || p.generation != generation || p.state == ProcessState.RUNNING) {
+        return;
+      }
+      p.notRunningTimer = null;
+      RuleConfig c = rules.configFor(name);
+      fire(p, c, AlertType.NOT_RUNNING, "", name + " has not been running for " + Human.duration(c.notRunningGrace())
+          + " (" + p.state.name().toLowerCase(java.util.Locale.ROOT) + ")", reason);
+    }
+    deliver();
+  }
+
+  private void exited(Proc p, RuleConfig c, ExitInfo exit) {
+    cancel(p.stableTimer);
+    p.stableTimer = null;
+    if (!exit.cause().isFailure()) {
+      return;
+    }
+    String summary = p.name + " crashed: " + exit.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+        + " (" + exit.termination() + ") after " + Human.duration(exit.runDuration());
+    fire(p, c, AlertType.CRASHED, "", summary, exit.message());
+  }
+
+  private void scheduleStable(Proc p, RuleConfig c) {
+    cancel(p.stableTimer);
+    long gen = p.generation;
+    p.stableTimer = scheduler.schedule(c.stableAfter(), () -> {
+      synchronized (lock) {
+        Proc q = processes.get(p.name);
+        if (q != p || q.generation != gen || q.state != ProcessState.RUNNING) {
+          return;
+        }
+        q.stableTimer = null;
+        resolve(q, AlertType.CRASHED, "", "running for " + Human.duration(c.stableAfter()));
+      }
+      deliver();
+    });
+  }
+
+  private void restartScheduled(Proc p, RuleConfig c, SupervisorEvent.RestartScheduled r) {
+    int n = c.flappingRestarts();
+    if (p.restarts.length != n + 1) {
+      p.restarts = new long[n + 1];
+      p.head = 0;
+      p.count = 0;
+    }
+    long now = ticker.read();
+    p.restarts[p.head] = now;
+    p.head = (p.head + 1) % p.restarts.length;
+    p.count = Math.min(p.count + 1, p.restarts.length);
+    p.lastRestart = now;
+    // the oldest of the last n+1 restarts: within the window means more than n in the window
+    long oldest = p.restarts[p.head % p.restarts.length];
+    boolean flapping = p.count == p.restarts.length && now - oldest <= c.flappingWindow().toNanos();
+    if (flapping) {
+      fire(p, c, AlertType.FLAPPING, "", p.name + " is flapping: more than " + n + " restarts within "
+          + Human.duration(c.flappingWindow()), "restart " + r.attempt() + " after " + r.after());
+    }
+    if (p.firing.containsKey(key(p, AlertType.FLAPPING, ""))) {
+      cancel(p.flapTimer);
+      long at = p.lastRestart;
+      p.flapTimer = scheduler.schedule(c.flappingWindow(), () -> {
+        synchronized (lock) {
+          Proc q = processes.get(p.name);
+          if (q != p || q.lastRestart != at) {
+            return;
+          }
+          q.flapTimer = null;
+          resolve(q, AlertType.FLAPPING, "", "no restart for " + Human.duration(c.flappingWindow()));
+        }
+        deliver();
+      });
+    }
+  }
+
+  /**
+   * A sample of {@code process}'s tree; HIGH_CPU and HIGH_MEMORY read it. A vanished sample, or a
+   * field the sampler could not read, changes nothing.
+   */
+  public void onSample(String process, ProcessSample sample) {
+    synchronized (lock) {
+      Proc p = processes.computeIfAbsent(process, Proc::new);
+      RuleConfig c = rules.configFor(process);
+      if (sample.vanished()) {
+        return;
+      }
+      long now = ticker.read();
+      if (c.isEnabled(AlertType.HIGH_CPU) && sample.has(ProcessSample.Field.CPU_PERCENT)) {
+        double limit = c.cpuThresholdPercent();
+        double v = sample.get(ProcessSample.Field.CPU_PERCENT);
+        p.cpuAboveSince = threshold(p, c, AlertType.HIGH_CPU, v, limit, p.cpuAboveSince, now, c.cpuFor(),
+            String.format(java.util.Locale.ROOT, "%.1f%% CPU", v), String.format(java.util.Locale.ROOT, "%.1f%%", limit));
+      }
+      if (c.isEnabled(AlertType.HIGH_MEMORY) && sample.has(ProcessSample.Field.MEMORY_RESIDENT)) {
+        double limit = memoryThreshold(p, c);
+        if (!Double.isNaN(limit)) {
+          double v = sample.get(ProcessSample.Field.MEMORY_RESIDENT);
+          p.memoryAboveSince = threshold(p, c, AlertType.HIGH_MEMORY, v, limit, p.memoryAboveSince, now, c.memoryFor(),
+              "resident memory " + Human.bytes(v), Human.bytes(limit));
+        }
+      }
+    }
+    deliver();
+  }
+
+  private long threshold(Proc p, RuleConfig c, AlertType type, double value, double limit, long since, long now,
+      Duration forDuration, String what, String limitText) {
+    if (value > limit) {
+      long s = since < 0 ? now : since;
+      if (now - s >= forDuration.toNanos() && !p.firing.containsKey(key(p, type, ""))) {
+        fire(p, c, type, "", p.name + ": " + what + " above " + limitText + " for " + Human.duration(Duration.ofNanos(now - s)),
+            what + " (threshold " + limitText + ")");
+      }
+      return s;
+    }
+    if (value < 0.9 * limit) {
+      resolve(p, type, "", what + ", below " + limitText);
+      return -1;
+    }
+    return since;
+  }
+
+  private static double memoryThreshold(Proc p, RuleConfig c) {
+    if (c.memoryThreshold() > 0) {
+      return c.memoryThreshold();
+    }
+    double limit = c.memoryLimit() > 0 ? c.memoryLimit() : Double.NaN;
+    if (Double.isNaN(limit) && p.spec != null) {
+      for (ResourceRule r : p.spec.resourceRules()) {
+        if (r.metric() == ResourceRule.Metric.RESIDENT_MEMORY) {
+          limit = r.limit();
+        }
+      }
+    }
+    return limit * c.memoryShare();
+  }
+
+  /** An anomaly a detector reported: active fires (or fires again) ANOMALY for its kind, inactive resolves it. */
+  public void onAnomaly(Anomaly anomaly) {
+    synchronized (lock) {
+      Proc p = processes.computeIfAbsent(anomaly.process(), Proc::new);
+      RuleConfig c = rules.configFor(p.name);
+      if (anomaly.active()) {
+        fire(p, c, AlertType.ANOMALY, anomaly.kind().label(), p.name + ": " + anomaly.summary(), anomaly.summary());
+      } else {
+        resolve(p, AlertType.ANOMALY, anomaly.kind().label(), anomaly.summary());
+      }
+    }
+    deliver();
+  }
+
+  private static String key(Proc p, AlertType type, String detail) {
+    return detail.isEmpty() ? p.name + "/" + type.name() : p.name + "/" + type.name() + "/" + detail;
+  }
+
+  private void fire(Proc p, RuleConfig c, AlertType type, String detail, String summary, String description) {
+    if (!c.isEnabled(type)) {
+      return;
+    }
+    String k = key(p, type, detail);
+    Alert prev = p.firing.get(k);
+    Alert a = prev == null
+        ? Alert.firing(type, detail, p.name, c.severity(type), summary, description, p.labels, clock.instant())
+        : prev.again(summary, description);
+    p.firing.put(k, a);
+    outbox.add(a);
+  }
+
+  private void resolve(Proc p, AlertType type, String detail, String why) {
+    Alert prev = p.firing.remove(key(p, type, detail));
+    if (prev != null) {
+      outbox.add(prev.resolved(clock.instant(), why));
+    }
+  }
+
+  private void resolveAll(Proc p, String why) {
+    cancel(p.notRunningTimer);
+    cancel(p.stableTimer);
+    cancel(p.flapTimer);
+    for (Alert a : new ArrayList<>(p.firing.values())) {
+      p.firing.remove(a.key());
+      outbox.add(a.resolved(clock.instant(), why));
+    }
+  }
+
+  private static void cancel(Scheduler.@Nullable Cancellable c) {
+    if (c != null) {
+      c.cancel();
+    }
+  }
+
+  /** Hands what was made to the listener, in order, outside the rules' lock. */
+  private void deliver() {
+    synchronized (deliveryLock) {
+      List<Alert> batch;
+      synchronized (lock) {
+        if (outbox.isEmpty()) {
+          return;
+        }
+        batch = new ArrayList<>(outbox);
+        outbox.clear();
+      }
+      for (Alert a : batch) {
+        try {
+          listener.onAlert(a);
+        } catch (RuntimeException e) {
+          log.atWarn().addKeyValue("process", a.process()).setCause(e)
+              .log("Alert listener failed on {} ({})", a.key(), a.status());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.github.vigil.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Hands alerts to Prometheus Alertmanager through its v2 API: {@code POST /api/v2/alerts} with an array
+ * of {@code postableAlert}s ({@code labels}, {@code annotations}, {@code startsAt}, {@code endsAt},
+ * {@code generatorURL}), so that a fleet's Alertmanager does the routing, grouping, inhibition and
+ * silences across hosts. Labels are the alert's ({@code alertname}, {@code process}, {@code severity},
+ * the process's labels) plus this sink's extra labels (e.g. {@code instance} = the gateway's host).
+ *
+ * <p>A firing alert is sent with {@code endsAt} = now + {@code firingValidFor} (15 min by default), as
+ * Prometheus does, so an alert of a JVM that died resolves by itself; the route feeding this sink
+ * must therefore repeat more often (a {@code repeatInterval} of a quarter of it, and a short
+ * {@code groupWait}: Alertmanager groups by itself). A resolved alert is sent with its real {@code endsAt}.
+ * Alertmanager answers 200; anything else fails and is retried. Thread-safe.
+ */
+public final class AlertmanagerSink implements NotificationSink {
+  private final String name;
+  private final URI alertsUri;
+  private final Map<String, String> extraLabels;
+  private final @Nullable String generatorUrl;
+  private final Duration firingValidFor;
+  private final Map<String, String> headers;
+  private final Http http;
+
+  private AlertmanagerSink(Builder b) {
+    this.name = b.name;
+    String base = b.baseUri.toString();
+    this.alertsUri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v2/alerts");
+    this.extraLabels = Map.copyOf(b.extraLabels);
+    this.generatorUrl = b.generatorUrl;
+    this.firingValidFor = b.firingValidFor;
+    this.headers = Map.copyOf(b.headers);
+    this.http = new Http(b.timeout);
+  }
+
+  /** A sink named {@code name} for the Alertmanager at {@code baseUri} (e.g. {@code http://alertmanager:9093}). */
+  public static Builder builder(String name, URI baseUri) {
+    return new Builder(name, baseUri);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void send(Notification n) throws Exception {
+    http.post(alertsUri, body(n), headers, "Alertmanager " + name + " (" + Http.origin(alertsUri) + ")");
+  }
+
+  String body(Notification n) {
+    Json j = new Json().beginArray();
+    for (Alert a : n.alerts()) {
+      Map<String, String> labels = new TreeMap<>(extraLabels);
+      labels.putAll(a.labels());
+      j.beginObject()
+          .object("labels", labels)
+          .object("annotations", WebhookSink.annotations(a))
+          .field("startsAt", DateTimeFormatter.ISO_INSTANT.format(a.startsAt()))
+          .field("endsAt", DateTimeFormatter.ISO_INSTANT.format(a.endsAt() != null ? a.endsAt() : n.at().plus(firingValidFor)));
+      if (generatorUrl != null) {
+        j.field("generatorURL", generatorUrl + URLEncoder.encode(a.process(), StandardCharsets.UTF_8));
+      }
+      j.endObject();
+    }
+    return j.endArray().toString();
+  }
+
+  @Override
+  public String toString() {
+    return "AlertmanagerSink{" + name + ", " + Http.origin(alertsUri) + ", labels " + extraLabels + "}";
+  }
+
+  /** Builds an {@link AlertmanagerSink}. Not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private final URI baseUri;
+    private final Map<String, String> extraLabels = new TreeMap<>();
+    private @Nullable String generatorUrl;
+    private Duration firingValidFor = Duration.ofMinutes(15);
+    private final Map<String, String> headers = new TreeMap<>();
+    private Duration timeout = Duration.ofSeconds(10);
+
+    private Builder(String name, URI baseUri) {
+      this.name = requireNonNull(name, "name");
+      this.baseUri = requireNonNull(baseUri, "baseUri");
+    }
+
+    /** A label added to every alert (an alert's own label of the same name wins). */
+    public Builder label(String labelName, String value) {
+      extraLabels.put(requireNonNull(labelName, "labelName"), requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** The start of {@code generatorURL}, followed by the URL-encoded process name (e.g. an Actuator link). */
+    public Builder generatorUrl(String prefix) {
+      generatorUrl = requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /** How long a firing alert stays firing in Alertmanager without being sent again (default 15 min). */
+    public Builder firingValidFor(Duration d) {
+      requireNonNull(d, "firingValidFor");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("firingValidFor must be positive: " + d);
+      }
+      firingValidFor = d;
+      return this;
+    }
+
+    /** A header for every request (basic auth, a tenant); never logged. */
+    public Builder header(String headerName, String value) {
+      headers.put(requireNonNull(headerName, "headerName"), requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Connect and request timeout (default 10 s). */
+    public Builder timeout(Duration d) {
+      timeout = requireNonNull(d, "timeout");
+      return this;
+    }
+
+    /** The sink. */
+    public AlertmanagerSink build() {
+      return new AlertmanagerSink(this);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.github.vigil.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Posts to a Feishu (or Lark) custom bot ({@code https://open.feishu.cn/open-apis/bot/v2/hook/…},
+ * {@code https://open.larksuite.com/open-apis/bot/v2/hook/…}) a {@code text} message:
+ * {@code {"msg_type":"text","content":{"text":…}}}. With signature verification on, the body also
+ * carries {@code timestamp} (epoch seconds, as a string) and {@code sign}: the Base64 HmacSHA256 whose
+ * key is {@code timestamp + "\n" + secret} over empty data. Feishu answers {@code code} 0 (or the
+ * older {@code StatusCode} 0); another code is a failure here (and retried). The hook URL and the
+ * secret are never logged. Thread-safe.
+ */
+public final class FeishuSink implements NotificationSink {
+  private final String name;
+  private final URI hook;
+  private final @Nullable String secret;
+  private final InstantSource clock;
+  private final Http http;
+
+  /**
+   * A sink named {@code name} posting to the bot's {@code hook} URL.
+   *
+   * @param secret the signing secret, or null when the bot does not verify signatures
+   * @param clock the clock of the signature's timestamp
+   * @param timeout connect and request timeout
+   */
+  public FeishuSink(String name, URI hook, @Nullable String secret, InstantSource clock, Duration timeout) {
+    this.name = requireNonNull(name, "name");
+    this.hook = requireNonNull(hook, "hook");
+    this.secret = secret;
+    this.clock = requireNonNull(clock, "clock");
+    this.http = new Http(timeout);
+  }
+
+  /** A sink on the system clock with a 10 s timeout. */
+  public FeishuSink(String name, URI hook, @Nullable String secret) {
+    this(name, hook, secret, InstantSource.system(), Duration.ofSeconds(10));
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void send(Notification n) throws Exception {
+    String what = "Feishu bot " + name;
+    Http.checkCode(http.post(hook, body(n, clock.instant().getEpochSecond()), Map.of(), what), what);
+  }
+
+  /** Feishu's signature: Base64(HmacSHA256(key = timestamp + "\n" + secret, data = empty)). */
+  static String sign(long timestampSeconds, String secret) {
+    return Http.hmacSha256Base64((timestampSeconds + "\n" + secret).getBytes(StandardCharsets.UTF_8), new byte[0]);
+  }
+
+  String body(Notification n, long timestampSeconds) {
+    Json j = new Json().beginObject();
+    if (secret != null) {
+      j.field("timestamp", Long.toString(timestampSeconds)).field("sign", sign(timestampSeconds, secret));
+    }
+    return j.field("msg_type", "text")
+        .name("content").beginObject().field("text", Http.truncateUtf8(n.text(), 20000)).endObject()
+        .endObject().toString();
+  }
+
+  @Override
+  public String toString() {
+    return "FeishuSink{" + name + ", " + Http.origin(hook) + (secret == null ? "" : ", signed") + "}";
+  }
+}

@@ -1,0 +1,100 @@
+package io.github.vigil.alerts;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * POSTs JSON with {@link HttpClient}, a request timeout, and errors that never carry the URL (which
+ * holds the robots' tokens). One client per sink; thread-safe.
+ */
+final class Http {
+  private static final Pattern CODE = Pattern.compile("\"(errcode|code|StatusCode)\"\\s*:\\s*(-?\\d+)");
+  private static final Pattern MSG = Pattern.compile("\"(errmsg|msg|StatusMessage)\"\\s*:\\s*\"([^\"]*)\"");
+
+  private final HttpClient client;
+  private final Duration timeout;
+
+  Http(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    }
+    this.timeout = timeout;
+    this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** POSTs {@code json}; returns the body of a 2xx answer, throws otherwise. {@code what} names the target without secrets. */
+  String post(URI uri, String json, Map<String, String> headers, String what) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
+        .header("Content-Type", "application/json; charset=utf-8")
+        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+    headers.forEach(b::header);
+    HttpResponse<String> r;
+    try {
+      r = client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // the JDK's messages name host and port at most, never the query with its token
+      throw new IOException("POST to " + what + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+    }
+    if (r.statusCode() / 100 != 2) {
+      throw new IOException("POST to " + what + " answered HTTP " + r.statusCode() + ": " + abbreviate(r.body()));
+    }
+    return r.body();
+  }
+
+  /** For chat robots that answer 200 with an error code in the body: throws unless the code is 0 (or absent). */
+  static void checkCode(String body, String what) throws IOException {
+    Matcher m = CODE.matcher(body);
+    if (m.find() && !m.group(2).equals("0")) {
+      Matcher msg = MSG.matcher(body);
+      throw new IOException(what + " refused the message: " + m.group(1) + " " + m.group(2)
+          + (msg.find() ? " (" + msg.group(2) + ")" : ""));
+    }
+  }
+
+  static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+  }
+
+  /** {@code scheme://host:port} of {@code uri}, which is what logs and errors may show of it. */
+  static String origin(URI uri) {
+    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+  }
+
+  /** Cuts {@code s} to at most {@code maxBytes} UTF-8 bytes, on a character boundary. */
+  static String truncateUtf8(String s, int maxBytes) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length <= maxBytes) {
+      return s;
+    }
+    int used = 0;
+    int i = 0;
+    while (i < s.length()) {
+      int cp = s.codePointAt(i);
+      int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (used + n > maxBytes - 3) {   // room for the ellipsis
+        break;
+      }
+      used += n;
+      i += Character.charCount(cp);
+    }
+    return s.substring(0, i) + "…";
+  }
+
+  static String hmacSha256Base64(byte[] key, byte[] data) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+      return java.util.Base64.getEncoder().encodeToString(mac.doFinal(data));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.github.vigil.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One message to the sinks of a route: a group of alerts (by default those of one process) that
+ * changed, or that still fire when the repeat interval came round.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param route the route's name
+ * @param groupKey identity of the group within the route ({@code route{process="quote-feed"}})
+ * @param groupLabels the labels the group shares (its group-by labels)
+ * @param firing the group's firing alerts
+ * @param resolved the group's alerts resolved since the previous notification of the group
+ * @param at when it was made
+ * @param repeat whether it repeats a previous notification without a change
+ * @param escalated whether the alerts reached this route by escalation
+ */
+public record Notification(String route, String groupKey, Map<String, String> groupLabels, List<Alert> firing,
+    List<Alert> resolved, Instant at, boolean repeat, boolean escalated) {
+
+  public Notification {
+    requireNonNull(route, "route");
+    requireNonNull(groupKey, "groupKey");
+    groupLabels = Map.copyOf(groupLabels);
+    firing = List.copyOf(firing);
+    resolved = List.copyOf(resolved);
+    requireNonNull(at, "at");
+    if (firing.isEmpty() && resolved.isEmpty()) {
+      throw new IllegalArgumentException("a notification needs an alert: " + groupKey);
+    }
+  }
+
+  /** FIRING while any alert fires, else RESOLVED. */
+  public Alert.Status status() {
+    return firing.isEmpty() ? Alert.Status.RESOLVED : Alert.Status.FIRING;
+  }
+
+  /** Every alert, firing first. */
+  public List<Alert> alerts() {
+    return firing.isEmpty() ? resolved : resolved.isEmpty() ? firing
+        : java.util.stream.Stream.concat(firing.stream(), resolved.stream()).toList();
+  }
+
+  /** The highest severity among the firing alerts (among the resolved ones when none fires). */
+  public Severity severity() {
+    Severity s = Severity.INFO;
+    for (Alert a : firing.isEmpty() ? resolved : firing) {
+      if (a.severity().compareTo(s) > 0) {
+        s = a.severity();
+      }
+    }
+    return s;
+  }
+
+  /**
+   * A one-line title: {@code [FIRING:2] quote-feed CRITICAL}, {@code [RESOLVED] quote-feed},
+   * with {@code ESCALATED} when it reached the route by escalation.
+   */
+  public String title() {
+    String who = groupLabels.isEmpty() ? route : String.join(" ", groupLabels.values());
+    String head = firing.isEmpty() ? "[RESOLVED] " : "[FIRING:" + firing.size() + "] ";
+    return head + who + (firing.isEmpty() ? "" : " " + severity().name()) + (escalated ? " ESCALATED" : "");
+  }
+
+  /** Plain text: the title, then one line per alert (firing, then resolved). */
+  public String text() {
+    StringBuilder sb = new StringBuilder(title()).append('\n');
+    for (Alert a : firing) {
+      sb.append("- ").append(a.severity().name()).append(' ').append(a.summary());
+      if (a.occurrences() > 1) {
+        sb.append(" (").append(a.occurrences()).append(" times)");
+      }
+      sb.append(", since ").append(a.startsAt()).append('\n');
+    }
+    for (Alert a : resolved) {
+      sb.append("- RESOLVED ").append(a.summary()).append(", at ").append(a.endsAt()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Markdown for chat robots: a heading, then a bullet per alert. */
+  public String markdown() {
+    StringBuilder sb = new StringBuilder("### ").append(title()).append("\n\n");
+    for (Alert a : firing) {
+      sb.append("- **").append(a.severity().name()).append("** ").append(a.summary());
+      if (a.occurrences() > 1) {
+        sb.append(" (").append(a.occurrences()).append(" times)");
+      }
+      sb.append(", since ").append(a.startsAt()).append('\n');
+    }
+    for (Alert a : resolved) {
+      sb.append("- **RESOLVED** ").append(a.summary()).append(", at ").append(a.endsAt()).append('\n');
+    }
+    return sb.toString();
+  }
+}

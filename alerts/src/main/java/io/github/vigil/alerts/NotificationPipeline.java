@@ -1,0 +1,657 @@
+package io.github.vigil.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.vigil.Scheduler;
+import io.github.vigil.Ticker;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * From alerts to notifications, Alertmanager's way, inside the JVM: routes, grouping, repeats,
+ * escalation, silences, a rate limit per sink, retries with backoff; every drop and failure counted
+ * ({@link #stats()}).
+ *
+ * <ul>
+ *   <li><b>De-duplication</b>: an alert is its key; firing again updates it (one more occurrence)
+ *       and makes no notification by itself.
+ *   <li><b>Grouping</b>: per route, alerts with equal group-by labels form a group. A new group waits
+ *       the route's {@code groupWait}, so a burst (a crash loop raising CRASHED, then FLAPPING, then
+ *       FAILED) becomes one notification; after that a group that changed (an alert new, resolved or
+ *       unsilenced) is notified at most every {@code groupInterval}.
+ *   <li><b>Repeat</b>: a group still firing is notified again every {@code repeatInterval}.
+ *   <li><b>Resolved</b>: an alert that resolved is in the group's next notification once, as resolved,
+ *       if its firing was notified; then it leaves the group.
+ *   <li><b>Escalation</b>: an alert of a route with {@code escalateTo} still firing after
+ *       {@code escalateAfter} joins the target route's groups too (and its resolution follows it there).
+ *   <li><b>Silences</b> ({@link #addSilence}): a silenced firing alert is held back; when the silence
+ *       ends while it still fires the group is notified; one silenced for its whole life is never notified.
+ *   <li><b>Delivery</b>: on a bounded sender pool of its own (never the caller's thread); a sink over
+ *       its {@link RateLimit} drops the notification; a failed attempt is retried per the
+ *       {@link RetryPolicy}; a full queue drops. All counted per sink.
+ * </ul>
+ *
+ * <p>Time is the injected {@link Ticker}, {@link Scheduler} and {@link InstantSource}. Thread-safe:
+ * {@link #onAlert} only updates maps under a lock and schedules; it never blocks nor does I/O, so it
+ * may be called on a supervisor's event thread.
+ */
+public final class NotificationPipeline implements AlertListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NotificationPipeline.class);
+
+  private final Map<String, Route> routes;
+  private final Ticker ticker;
+  private final Scheduler scheduler;
+  private final InstantSource clock;
+  private final Executor executor;
+  private final @Nullable ExecutorService ownExecutor;
+  private final @Nullable ThreadScheduler ownScheduler;
+  private final RetryPolicy retry;
+  private final Map<String, RateLimit> rateLimits;
+  private final RateLimit defaultRateLimit;
+  private final Duration sendTimeout;
+
+  private final Object lock = new Object();
+  private final Map<String, Group> groups = new LinkedHashMap<>();
+  private final Map<String, Alert> active = new LinkedHashMap<>();
+  private final Map<String, Set<String>> escalatedTo = new HashMap<>();
+  private final Map<String, Scheduler.Cancellable> escalationTimers = new HashMap<>();
+  private final Map<String, RateLimit.Bucket> buckets = new HashMap<>();
+  private final List<Silence> silences = new CopyOnWriteArrayList<>();
+  private final Map<String, SinkCounters> sinkCounters = new LinkedHashMap<>();
+  private boolean closed;
+
+  private final LongAdder received = new LongAdder();
+  private final LongAdder deduplicated = new LongAdder();
+  private final LongAdder notifications = new LongAdder();
+  private final LongAdder repeats = new LongAdder();
+  private final LongAdder escalations = new LongAdder();
+  private final LongAdder silenced = new LongAdder();
+
+  private static final class SinkCounters {
+    final LongAdder sent = new LongAdder();
+    final LongAdder failedAttempts = new LongAdder();
+    final LongAdder retries = new LongAdder();
+    final LongAdder gaveUp = new LongAdder();
+    final LongAdder rateLimited = new LongAdder();
+    final LongAdder dropped = new LongAdder();
+    final LongAdder timedOut = new LongAdder();
+
+    PipelineStats.SinkStats snapshot() {
+      return new PipelineStats.SinkStats(sent.sum(), failedAttempts.sum(), retries.sum(), gaveUp.sum(), rateLimited.sum(),
+          dropped.sum(), timedOut.sum());
+    }
+  }
+
+  /** One group of one route. Guarded by {@code lock}. */
+  private static final class Group {
+    final Route route;
+    final String key;
+    final Map<String, String> labels;
+    final boolean escalated;
+    final Map<String, Alert> alerts = new LinkedHashMap<>();
+    Set<String> notifiedFiring = Set.of();
+    final long created;
+    long lastSent = Long.MIN_VALUE;
+    boolean changed;
+    Scheduler.@Nullable Cancellable timer;
+    long timerDue;
+
+    Group(Route route, String key, Map<String, String> labels, boolean escalated, long created) {
+      this.route = route;
+      this.key = key;
+      this.labels = labels;
+      this.escalated = escalated;
+      this.created = created;
+    }
+  }
+
+  private NotificationPipeline(Builder b) {
+    this.routes = new LinkedHashMap<>();
+    for (Route r : b.routes) {
+      if (routes.put(r.name(), r) != null) {
+        throw new IllegalArgumentException("two routes named " + r.name());
+      }
+    }
+    for (Route r : b.routes) {
+      r.escalateTo().ifPresent(t -> {
+        if (!routes.containsKey(t)) {
+          throw new IllegalArgumentException("route " + r.name() + " escalates to unknown route " + t + "; routes: "
+              + routes.keySet());
+        }
+      });
+      for (NotificationSink s : r.sinks()) {
+        sinkCounters.putIfAbsent(s.name(), new SinkCounters());
+      }
+    }
+    this.ticker = b.ticker;
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownScheduler = null;
+    } else {
+      this.ownScheduler = new ThreadScheduler("vigil-alerts-timer");
+      this.scheduler = ownScheduler;
+    }
+    this.clock = b.clock;
+    this.retry = b.retry;
+    this.rateLimits = Map.copyOf(b.rateLimits);
+    this.defaultRateLimit = b.defaultRateLimit;
+    this.sendTimeout = b.sendTimeout;
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownExecutor = null;
+    } else {
+      AtomicInteger n = new AtomicInteger();
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(b.senderThreads, b.senderThreads, 30, TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(b.queueCapacity), r -> {
+            Thread t = new Thread(r, "vigil-alerts-sender-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          }, new ThreadPoolExecutor.AbortPolicy());
+      pool.allowCoreThreadTimeOut(true);
+      this.executor = pool;
+      this.ownExecutor = pool;
+    }
+  }
+
+  /** A builder; at least one route is needed. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The routes, by name. */
+  public Map<String, Route> routes() {
+    return Map.copyOf(routes);
+  }
+
+  @Override
+  public void onAlert(Alert alert) {
+    requireNonNull(alert, "alert");
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      received.increment();
+      String key = alert.key();
+      boolean isNew = false;
+      if (alert.isFiring()) {
+        Alert prev = active.put(key, alert);
+        if (prev != null) {
+          deduplicated.increment();
+        } else {
+          isNew = true;
+        }
+      } else if (active.remove(key) == null) {
+        return;   // resolved but never fired here (e.g. fired before this pipeline existed)
+      }
+      Set<String> escalated = escalatedTo.getOrDefault(key, Set.of());
+      for (Route r : routes.values()) {
+        boolean direct = r.matches(alert);
+        if (direct || escalated.contains(r.name())) {
+          upsert(r, alert, !direct);
+        }
+        if (direct && r.escalateTo().isPresent()) {
+          String timerKey = r.name() + "|" + key;
+          if (isNew) {
+            Route target = routes.get(r.escalateTo().get());
+            Duration after = r.escalateAfter().orElseThrow();
+            Instant startsAt = alert.startsAt();
+            escalationTimers.put(timerKey, scheduler.schedule(after, () -> escalate(timerKey, key, startsAt, target, after)));
+          } else if (!alert.isFiring()) {
+            Scheduler.Cancellable c = escalationTimers.remove(timerKey);
+            if (c != null) {
+              c.cancel();
+            }
+          }
+        }
+      }
+      if (!alert.isFiring()) {
+        escalatedTo.remove(key);
+      }
+    }
+  }
+
+  private void escalate(String timerKey, String key, Instant startsAt, Route target, Duration after) {
+    synchronized (lock) {
+      escalationTimers.remove(timerKey);
+      Alert a = active.get(key);
+      if (closed || a == null || !a.startsAt().equals(startsAt)) {
+        return;
+      }
+      if (!escalatedTo.computeIfAbsent(key, k -> new HashSet<>()).add(target.name())) {
+        return;
+      }
+      escalations.increment();
+      log.atWarn().addKeyValue("process", a.process())
+          .log("Alert {} unresolved for {}: escalated to route {}", key, Human.duration(after), target.name());
+      upsert(target, a, !target.matches(a));
+    }
+  }
+
+  private void upsert(Route r, Alert a, boolean byEscalation) {
+    Map<String, String> gl = new LinkedHashMap<>();
+    for (String l : r.groupBy()) {
+      gl.put(l, a.labels().getOrDefault(l, ""));
+    }
+    String gk = r.name() + gl;
+    Group g = groups.get(gk);
+    if (a.isFiring()) {
+      if (g == null) {
+        g = new Group(r, gk, gl, byEscalation, ticker.read());
+        groups.put(gk, g);
+      }
+      Alert prev = g.alerts.put(a.key(), a);
+      if (prev == null || !prev.isFiring()) {
+        g.changed = true;
+        scheduleChange(g);
+      }
+    } else {
+      if (g == null || !g.alerts.containsKey(a.key())) {
+        return;
+      }
+      g.alerts.put(a.key(), a);
+      g.changed = true;
+      scheduleChange(g);
+    }
+  }
+
+  private void scheduleChange(Group g) {
+    long now = ticker.read();
+    long due = g.lastSent == Long.MIN_VALUE ? g.created + g.route.groupWait().toNanos()
+        : Math.max(now, g.lastSent + g.route.groupInterval().toNanos());
+    scheduleAt(g, due);
+  }
+
+  private void scheduleAt(Group g, long due) {
+    if (g.timer != null) {
+      if (g.timerDue <= due) {
+        return;
+      }
+      g.timer.cancel();
+    }
+    g.timerDue = due;
+    long delay = Math.max(0, due - ticker.read());
+    Group target = g;
+    g.timer = scheduler.schedule(Duration.ofNanos(delay), () -> flush(target));
+  }
+
+  private void flush(Group g) {
+    List<Runnable> sends = new ArrayList<>();
+    synchronized (lock) {
+      if (closed || groups.get(g.key) != g) {
+        return;
+      }
+      g.timer = null;
+      Instant now = clock.instant();
+      List<Alert> firing = new ArrayList<>();
+      List<Alert> resolved = new ArrayList<>();
+      Instant silencedUntil = null;
+      for (Alert a : List.copyOf(g.alerts.values())) {
+        if (a.isFiring()) {
+          Optional<Instant> until = silencedUntil(a, now);
+          if (until.isPresent()) {
+            silenced.increment();
+            silencedUntil = silencedUntil == null || until.get().isBefore(silencedUntil) ? until.get() : silencedUntil;
+          } else {
+            firing.add(a);
+          }
+        } else {
+          if (g.notifiedFiring.contains(a.key())) {
+            resolved.add(a);
+          }
+          g.alerts.remove(a.key());
+        }
+      }
+      boolean changed = g.changed;
+      g.changed = false;
+      Set<String> firingKeys = new HashSet<>();
+      firing.forEach(a -> firingKeys.add(a.key()));
+      boolean repeat = !changed || (resolved.isEmpty() && firingKeys.equals(g.notifiedFiring));
+      if (!firing.isEmpty() || !resolved.isEmpty()) {
+        Notification n = new Notification(g.route.name(), g.key, g.labels, firing, resolved, now, repeat, g.escalated);
+        notifications.increment();
+        if (repeat) {
+          repeats.increment();
+        }
+        g.lastSent = ticker.read();
+        g.notifiedFiring = firingKeys;
+        for (NotificationSink s : g.route.sinks()) {
+          if (admit(s)) {
+            sends.add(() -> submit(s, n, 1));
+          }
+        }
+      } else {
+        g.notifiedFiring = Set.copyOf(g.notifiedFiring.stream().filter(k -> g.alerts.containsKey(k)).toList());
+      }
+      long nowTicks = ticker.read();
+      if (silencedUntil != null) {
+        g.changed = true;  // when the silence ends, its alerts are news
+        long wait = Math.max(0, Duration.between(now, silencedUntil).toNanos());
+        scheduleAt(g, nowTicks + wait);
+      }
+      if (!firing.isEmpty()) {
+        scheduleAt(g, g.lastSent + g.route.repeatInterval().toNanos());
+      }
+      if (g.alerts.isEmpty()) {
+        if (g.timer != null) {
+          g.timer.cancel();
+        }
+        groups.remove(g.key);
+      }
+    }
+    sends.forEach(Runnable::run);
+  }
+
+  private Optional<Instant> silencedUntil(Alert a, Instant now) {
+    Instant until = null;
+    for (Silence s : silences) {
+      if (s.matches(a)) {
+        Optional<Instant> u = s.window().activeUntil(now);
+        if (u.isPresent() && (until == null || u.get().isAfter(until))) {
+          until = u.get();
+        }
+      }
+    }
+    return Optional.ofNullable(until);
+  }
+
+  private boolean admit(NotificationSink s) {
+    RateLimit.Bucket b = buckets.computeIfAbsent(s.name(), n -> rateLimits.getOrDefault(n, defaultRateLimit).bucket(ticker.read()));
+    if (b.tryAcquire(ticker.read())) {
+      return true;
+    }
+    counters(s).rateLimited.increment();
+    log.warn("Notification to sink {} dropped: over its rate limit {}", s.name(), rateLimits.getOrDefault(s.name(), defaultRateLimit));
+    return false;
+  }
+
+  private SinkCounters counters(NotificationSink s) {
+    synchronized (sinkCounters) {
+      return sinkCounters.computeIfAbsent(s.name(), n -> new SinkCounters());
+    }
+  }
+
+  private void submit(NotificationSink s, Notification n, int attempt) {
+    try {
+      executor.execute(() -> attempt(s, n, attempt));
+    } catch (RejectedExecutionException e) {
+      counters(s).dropped.increment();
+      log.warn("Notification {} to sink {} dropped: the sender queue is full or closed", n.title(), s.name());
+    }
+  }
+
+  /** One attempt's watchdog: interrupts the sender thread once the send timeout passes, and only while it still sends. */
+  private static final class Watchdog {
+    private final Thread thread = Thread.currentThread();
+    private boolean done;
+    private boolean fired;
+
+    synchronized void fire() {
+      if (!done) {
+        fired = true;
+        thread.interrupt();
+      }
+    }
+
+    /** Ends the attempt; a late interrupt can no longer come. Returns whether the watchdog fired. */
+    boolean finish() {
+      synchronized (this) {
+        done = true;
+      }
+      if (fired) {
+        Thread.interrupted();   // clear it, so the pool's next task does not see it
+      }
+      return fired;
+    }
+  }
+
+  private void attempt(NotificationSink s, Notification n, int attempt) {
+    SinkCounters c = counters(s);
+    Watchdog watchdog = new Watchdog();
+    Scheduler.Cancellable timer = scheduler.schedule(sendTimeout, watchdog::fire);
+    Throwable failure = null;
+    try {
+      s.send(n);
+    } catch (Exception | LinkageError e) {
+      failure = e;
+    } finally {
+      timer.cancel();
+      if (watchdog.finish()) {
+        c.timedOut.increment();
+        if (failure == null) {
+          log.debug("Sink {} finished {} just as its {} timeout passed", s.name(), n.title(), Human.duration(sendTimeout));
+        } else {
+          failure = new java.util.concurrent.TimeoutException("no answer within " + Human.duration(sendTimeout) + " ("
+              + failure.getClass().getSimpleName() + ")");
+        }
+      }
+    }
+    if (failure == null) {
+      c.sent.increment();
+      log.debug("Sink {} accepted {} (attempt {})", s.name(), n.title(), attempt);
+    } else {
+      Throwable e = failure;
+      c.failedAttempts.increment();
+      if (attempt < retry.maxAttempts()) {
+        Duration d = retry.delay(attempt);
+        c.retries.increment();
+        log.info("Sink {} failed on {} (attempt {} of {}): {}; next try in {}", s.name(), n.title(), attempt,
+            retry.maxAttempts(), e.toString(), Human.duration(d));
+        synchronized (lock) {
+          if (closed) {
+            c.dropped.increment();
+            return;
+          }
+        }
+        scheduler.schedule(d, () -> submit(s, n, attempt + 1));
+      } else {
+        c.gaveUp.increment();
+        log.warn("Sink {} gave up on {} after {} attempts: {}", s.name(), n.title(), attempt, e.toString());
+      }
+    }
+  }
+
+  /** Adds a silence (replacing one with the same id); alerts it matches are held back while it is active. */
+  public Silence addSilence(Silence silence) {
+    requireNonNull(silence, "silence");
+    silences.removeIf(s -> s.id().equals(silence.id()));
+    silences.add(silence);
+    return silence;
+  }
+
+  /** Removes a silence; its alerts still firing are notified at their group's next turn. Returns whether it existed. */
+  public boolean removeSilence(String id) {
+    boolean removed = silences.removeIf(s -> s.id().equals(id));
+    if (removed) {
+      synchronized (lock) {
+        for (Group g : groups.values()) {
+          g.changed = true;
+          scheduleChange(g);
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** The silences, active or not. */
+  public List<Silence> silences() {
+    return List.copyOf(silences);
+  }
+
+  /** The alerts firing now. */
+  public List<Alert> firing() {
+    synchronized (lock) {
+      return List.copyOf(active.values());
+    }
+  }
+
+  /** What it has done so far. */
+  public PipelineStats stats() {
+    Map<String, PipelineStats.SinkStats> sinks = new LinkedHashMap<>();
+    synchronized (sinkCounters) {
+      sinkCounters.forEach((k, v) -> sinks.put(k, v.snapshot()));
+    }
+    int firing;
+    synchronized (lock) {
+      firing = active.size();
+    }
+    return new PipelineStats(received.sum(), deduplicated.sum(), notifications.sum(), repeats.sum(), escalations.sum(),
+        silenced.sum(), firing, sinks);
+  }
+
+  /** Stops: pending timers are called off, notifications not yet sent are dropped, the sender threads end. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      groups.values().forEach(g -> {
+        if (g.timer != null) {
+          g.timer.cancel();
+        }
+      });
+      escalationTimers.values().forEach(Scheduler.Cancellable::cancel);
+    }
+    if (ownScheduler != null) {
+      ownScheduler.close();
+    }
+    if (ownExecutor != null) {
+      ownExecutor.shutdown();
+      try {
+        if (!ownExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+          ownExecutor.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        ownExecutor.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Builds a {@link NotificationPipeline}. Not thread-safe. */
+  public static final class Builder {
+    private final List<Route> routes = new ArrayList<>();
+    private Ticker ticker = Ticker.system();
+    private @Nullable Scheduler scheduler;
+    private InstantSource clock = InstantSource.system();
+    private @Nullable Executor executor;
+    private int senderThreads = 2;
+    private int queueCapacity = 1000;
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private final Map<String, RateLimit> rateLimits = new HashMap<>();
+    private RateLimit defaultRateLimit = new RateLimit(20, Duration.ofMinutes(1));
+    private Duration sendTimeout = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** Adds a route. */
+    public Builder route(Route route) {
+      routes.add(requireNonNull(route, "route"));
+      return this;
+    }
+
+    /** Monotonic time (default the system's). */
+    public Builder ticker(Ticker t) {
+      ticker = requireNonNull(t, "ticker");
+      return this;
+    }
+
+    /** Runs group flushes, escalations and retries (default: one daemon thread of its own, {@code vigil-alerts-timer}). */
+    public Builder scheduler(Scheduler s) {
+      scheduler = requireNonNull(s, "scheduler");
+      return this;
+    }
+
+    /** Wall clock for stamps and silences (default the system's). */
+    public Builder clock(InstantSource c) {
+      clock = requireNonNull(c, "clock");
+      return this;
+    }
+
+    /** Where sinks run (default: a pool of its own, {@link #senderThreads} threads, a bounded queue). */
+    public Builder executor(Executor e) {
+      executor = requireNonNull(e, "executor");
+      return this;
+    }
+
+    /** Threads of its own sender pool (default 2). */
+    public Builder senderThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("senderThreads must be at least 1: " + n);
+      }
+      senderThreads = n;
+      return this;
+    }
+
+    /** Deliveries that may wait for a sender thread before new ones are dropped (default 1000). */
+    public Builder queueCapacity(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("queueCapacity must be at least 1: " + n);
+      }
+      queueCapacity = n;
+      return this;
+    }
+
+    /** Retries of failed deliveries (default {@link RetryPolicy#defaults()}). */
+    public Builder retry(RetryPolicy r) {
+      retry = requireNonNull(r, "retry");
+      return this;
+    }
+
+    /** The rate limit of the sink named {@code sinkName}. */
+    public Builder rateLimit(String sinkName, RateLimit limit) {
+      rateLimits.put(requireNonNull(sinkName, "sinkName"), requireNonNull(limit, "limit"));
+      return this;
+    }
+
+    /**
+     * The longest one delivery attempt may take (default 30 s): then the sender thread is interrupted,
+     * the attempt counts as failed and timed out, and it is retried. Sinks have shorter timeouts of their
+     * own (HTTP and SMTP, 10 s); this one bounds any sink, a custom one included.
+     */
+    public Builder sendTimeout(Duration d) {
+      requireNonNull(d, "sendTimeout");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("sendTimeout must be positive: " + d);
+      }
+      sendTimeout = d;
+      return this;
+    }
+
+    /** The rate limit of sinks without their own (default 20 a minute, the chat robots' usual limit). */
+    public Builder defaultRateLimit(RateLimit limit) {
+      defaultRateLimit = requireNonNull(limit, "limit");
+      return this;
+    }
+
+    /** The pipeline. */
+    public NotificationPipeline build() {
+      if (routes.isEmpty()) {
+        throw new IllegalStateException("a notification pipeline needs at least one route");
+      }
+      return new NotificationPipeline(this);
+    }
+  }
+}

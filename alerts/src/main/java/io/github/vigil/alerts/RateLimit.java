@@ -1,0 +1,62 @@
+package io.github.vigil.alerts;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * At most {@code permits} notifications per {@code per} to one sink, as a token bucket that holds
+ * {@code permits} tokens and refills evenly (a chat robot's documented limit, e.g. DingTalk's 20 a
+ * minute). A notification over the limit is dropped and counted, never queued behind the limit.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param permits tokens of the bucket, at least 1
+ * @param per the time in which the bucket refills completely
+ */
+public record RateLimit(int permits, Duration per) {
+  public RateLimit {
+    if (permits < 1) {
+      throw new IllegalArgumentException("permits must be at least 1: " + permits);
+    }
+    requireNonNull(per, "per");
+    if (per.isNegative() || per.isZero()) {
+      throw new IllegalArgumentException("per must be positive: " + per);
+    }
+  }
+
+  /** No practical limit. */
+  public static RateLimit unlimited() {
+    return new RateLimit(Integer.MAX_VALUE, Duration.ofNanos(1));
+  }
+
+  /** A bucket of this limit, full, at {@code now} (ticker nanoseconds). Not thread-safe. */
+  Bucket bucket(long now) {
+    return new Bucket(this, now);
+  }
+
+  /** The token bucket. Guarded by its owner. */
+  static final class Bucket {
+    private final double capacity;
+    private final double perNano;
+    private double tokens;
+    private long last;
+
+    Bucket(RateLimit limit, long now) {
+      this.capacity = limit.permits;
+      this.perNano = limit.permits / (double) limit.per.toNanos();
+      this.tokens = capacity;
+      this.last = now;
+    }
+
+    boolean tryAcquire(long now) {
+      tokens = Math.min(capacity, tokens + Math.max(0, now - last) * perNano);
+      last = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return true;
+      }
+      return false;
+    }
+  }
+}

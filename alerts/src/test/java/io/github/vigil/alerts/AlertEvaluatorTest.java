@@ -1,0 +1,152 @@
+package io.github.vigil.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.AttachState;
+import io.github.vigil.ExitCause;
+import io.github.vigil.ExitInfo;
+import io.github.vigil.HealthState;
+import io.github.vigil.Origin;
+import io.github.vigil.ProcessSample;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.ResourceRule;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.Termination;
+import io.github.vigil.testing.FakeTicker;
+import io.github.vigil.testing.ManualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each rule on a virtual clock, fed events as the engine publishes them. */
+class AlertEvaluatorTest {
+  private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
+  private final FakeTicker ticker = new FakeTicker();
+  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
+  private final List<Alert> heard = new ArrayList<>();
+
+  private AlertEvaluator evaluator(AlertRules rules) {
+    return new AlertEvaluator(rules, heard::add, ticker, scheduler, clock);
+  }
+
+  private SupervisorEvent.StateChanged state(String p, ProcessState from, ProcessState to, Origin origin) {
+    return new SupervisorEvent.StateChanged(p, clock.instant(), from, to, origin, "test");
+  }
+
+  private static ExitInfo exit(int code) {
+    return new ExitInfo(new Termination.Exited(code), code == 0 ? ExitCause.NORMAL : ExitCause.ERROR_EXIT, Duration.ofSeconds(3),
+        T0, "", -1);
+  }
+
+  private List<String> log() {
+    return heard.stream().map(a -> a.type() + ":" + a.status()).toList();
+  }
+
+  @Test
+  void notRunningFiresAfterTheGraceOnlyWhenNobodyStoppedIt() {
+    AlertEvaluator e = evaluator(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))));
+    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS));
+    e.onEvent(state("feed", ProcessState.CRASHED, ProcessState.BACKOFF, Origin.POLICY));
+    scheduler.advance(Duration.ofSeconds(29));
+    assertThat(heard).isEmpty();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(log()).containsExactly("NOT_RUNNING:FIRING");
+    assertThat(heard.get(0).summary()).isEqualTo("feed has not been running for 30 s (backoff)");
+    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    assertThat(log()).containsExactly("NOT_RUNNING:FIRING", "NOT_RUNNING:RESOLVED");
+
+    // back within the grace: nothing; stopped by the API: nothing
+    e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS));
+    scheduler.advance(Duration.ofSeconds(10));
+    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.STOPPING, Origin.API));
+    e.onEvent(state("feed", ProcessState.STOPPING, ProcessState.STOPPED, Origin.API));
+    scheduler.advance(Duration.ofMinutes(5));
+    assertThat(log()).hasSize(2);
+  }
+
+  @Test
+  void failedFiresAndResolvesWhenRunningAgain() {
+    AlertEvaluator e = evaluator(AlertRules.defaults());
+    e.onEvent(new SupervisorEvent.Failed("orders", clock.instant(), "start limit reached: 5 restarts in 1 min", exit(2)));
+    e.onEvent(state("orders", ProcessState.STARTING, ProcessState.RUNNING, Origin.API));
+    assertThat(log()).containsExactly("FAILED:FIRING", "FAILED:RESOLVED");
+    assertThat(heard.get(0).severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(heard.get(0).summary()).contains("start limit reached");
+  }
+
+  @Test
+  void aCleanExitIsNoCrash() {
+    AlertEvaluator e = evaluator(AlertRules.defaults());
+    e.onEvent(new SupervisorEvent.Exited("batch", clock.instant(), 1, exit(0)));
+    assertThat(heard).isEmpty();
+  }
+
+  @Test
+  void healthAndAttachmentFireAndResolve() {
+    AlertEvaluator e = evaluator(AlertRules.defaults());
+    e.onEvent(new SupervisorEvent.HealthChanged("gw", clock.instant(), HealthState.HEALTHY, HealthState.UNHEALTHY,
+        "http://localhost:8080/health: HTTP 503"));
+    e.onEvent(new SupervisorEvent.HealthChanged("gw", clock.instant(), HealthState.UNHEALTHY, HealthState.HEALTHY, "ok"));
+    e.onEvent(new SupervisorEvent.AttachStateChanged("trader-001", clock.instant(), AttachState.RUNNING, AttachState.NOT_FOUND,
+        "no process matches trader_tools.*account001"));
+    e.onEvent(new SupervisorEvent.AttachStateChanged("trader-001", clock.instant(), AttachState.NOT_FOUND, AttachState.RUNNING, ""));
+    assertThat(log()).containsExactly("HEALTH_CHECK_FAILING:FIRING", "HEALTH_CHECK_FAILING:RESOLVED", "ATTACHMENT_LOST:FIRING",
+        "ATTACHMENT_LOST:RESOLVED");
+    assertThat(heard.get(2).summary()).isEqualTo("trader-001 is not found: no process matches trader_tools.*account001");
+  }
+
+  @Test
+  void highMemoryAsAShareOfTheResourceRuleForADuration() {
+    AlertEvaluator e = evaluator(AlertRules.defaults()
+        .override("feed", c -> c.withHighMemoryShare(0.8, Duration.ofMinutes(2)).withSeverity(AlertType.HIGH_MEMORY, Severity.CRITICAL)));
+    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x")
+        .resourceRule(ResourceRule.residentMemoryAbove(1000L << 20)).label("type", "QUOTE").build()));
+    for (int i = 0; i < 12; i++) {   // 850 MiB (85 % of 1000 MiB) every 10 s for 2 min
+      e.onSample("feed", memory(850L << 20));
+      ticker.advance(Duration.ofSeconds(10));
+    }
+    e.onSample("feed", memory(850L << 20));
+    assertThat(log()).containsExactly("HIGH_MEMORY:FIRING");
+    Alert a = heard.get(0);
+    assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(a.labels()).containsEntry("type", "QUOTE").containsEntry("alertname", "VigilProcessHighMemory");
+    assertThat(a.summary()).isEqualTo("feed: resident memory 850.0 MiB above 800.0 MiB for 2 min");
+    e.onSample("feed", memory(780L << 20));   // under the threshold but within 10 %: still firing
+    assertThat(heard).hasSize(1);
+    e.onSample("feed", memory(600L << 20));
+    assertThat(log()).containsExactly("HIGH_MEMORY:FIRING", "HIGH_MEMORY:RESOLVED");
+    // other processes keep the defaults: HIGH_MEMORY off
+    e.onSample("other", memory(100L << 30));
+    assertThat(heard).hasSize(2);
+  }
+
+  @Test
+  void anAnomalyIsAnAlertWithItsKindAsALabel() {
+    AlertEvaluator e = evaluator(AlertRules.defaults());
+    e.onAnomaly(new Anomaly("feed", AnomalyKind.MEMORY_LEAK, true, "resident memory +12.0 MiB/h", 1, clock.instant()));
+    e.onAnomaly(new Anomaly("feed", AnomalyKind.MEMORY_LEAK, false, "resident memory no longer growing", 1, clock.instant()));
+    assertThat(log()).containsExactly("ANOMALY:FIRING", "ANOMALY:RESOLVED");
+    assertThat(heard.get(0).labels()).containsEntry("anomaly", "memory_leak");
+    assertThat(heard.get(0).key()).isEqualTo("feed/ANOMALY/memory_leak");
+  }
+
+  @Test
+  void aTypeTurnedOffNeverFires() {
+    AlertEvaluator e = evaluator(AlertRules.of(RuleConfig.defaults().without(AlertType.CRASHED)));
+    e.onEvent(new SupervisorEvent.Exited("feed", clock.instant(), 1, exit(3)));
+    assertThat(heard).isEmpty();
+  }
+
+  private static ProcessSample memory(long bytes) {
+    return ProcessSample.builder(ProcessSample.Scope.TREE, 42).request(EnumSet.of(ProcessSample.Field.MEMORY_RESIDENT))
+        .beginMember().add(ProcessSample.Field.MEMORY_RESIDENT, bytes).endMember(42).build(null);
+  }
+}

@@ -1,0 +1,93 @@
+package io.github.vigil.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.Supervisor;
+import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.Processes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The facade on a real supervisor and real processes, real time: sampling drives HIGH_CPU; stops resolve.
+ * The threshold is low (5 % of a core) because a busy loop gets little of a machine loaded by other builds.
+ */
+@Timeout(60)
+class AlertingTest {
+  private final Supervisor sup = Supervisor.builder().name("alerting-test").backend("jdk").build();
+  private final EventRecorder rec = new EventRecorder();
+  private final List<Alert> heard = new ArrayList<>();
+  private Alerting alerting;
+
+  AlertingTest() {
+    sup.subscribe(rec);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (alerting != null) {
+      alerting.close();
+    }
+    sup.close();
+  }
+
+  private final List<String> threads = new ArrayList<>();
+
+  private synchronized void hear(Alert a) {
+    heard.add(a);
+    threads.add(Thread.currentThread().getName());
+  }
+
+  private synchronized List<Alert> heard() {
+    return List.copyOf(heard);
+  }
+
+  @Test
+  void aBusyProcessRaisesHighCpuAndAStopOnPurposeResolvesIt() throws Exception {
+    sup.register(ProcessSpec.builder("spinner").command("sh", "-c", "while :; do :; done").build());
+    alerting = Alerting.builder(sup).listener(this::hear).sampleEvery(Duration.ofMillis(200)).noAnomalies()
+        .rules(AlertRules.defaults().override("spinner", c -> c.withHighCpu(5, Duration.ofMillis(500)))).build();
+    sup.controller("spinner").orElseThrow().start(Duration.ofSeconds(10));
+    assertThat(Processes.eventually(Duration.ofSeconds(30), () -> heard().stream().anyMatch(a -> a.type() == AlertType.HIGH_CPU)))
+        .as("heard %s", heard()).isTrue();
+    Alert cpu = heard().stream().filter(a -> a.type() == AlertType.HIGH_CPU).findFirst().orElseThrow();
+    assertThat(cpu.isFiring()).isTrue();
+    assertThat(cpu.summary()).startsWith("spinner: ").contains("% CPU above 5.0%");
+
+    sup.controller("spinner").orElseThrow().stop(Duration.ofSeconds(10));
+    rec.awaitState("spinner", ProcessState.STOPPED, 1, Duration.ofSeconds(10));
+    assertThat(Processes.eventually(Duration.ofSeconds(10),
+        () -> heard().stream().anyMatch(a -> a.type() == AlertType.HIGH_CPU && !a.isFiring()))).isTrue();
+    assertThat(alerting.firing()).isEmpty();
+    synchronized (this) {
+      // never on the supervision thread (vigil-<name>): the events thread or the sampler
+      assertThat(threads).isNotEmpty().allMatch(t -> t.equals("vigil-alerting-test-events") || t.equals("vigil-alerts-sampler"), "not the supervision thread");
+    }
+  }
+
+  @Test
+  void pipelineCountersAreMicrometerMeters() {
+    RecordingSink sink = new RecordingSink("desk");
+    try (NotificationPipeline p = NotificationPipeline.builder().executor(Runnable::run)
+        .route(Route.builder("desk").sink(sink).groupWait(Duration.ZERO).build()).build()) {
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      new AlertMetrics(p).bindTo(registry);
+      Alert a = Alert.firing(AlertType.CRASHED, "", "orders", Severity.WARNING, "orders crashed", "", java.util.Map.of(),
+          java.time.Instant.now());
+      p.onAlert(a);
+      p.onAlert(a.again("orders crashed", ""));
+      assertThat(registry.get("vigil.alerts.received").functionCounter().count()).isEqualTo(2);
+      assertThat(registry.get("vigil.alerts.deduplicated").functionCounter().count()).isEqualTo(1);
+      assertThat(registry.get("vigil.alerts.firing").gauge().value()).isEqualTo(1);
+      assertThat(registry.get("vigil.alerts.deliveries").tag("sink", "desk").tag("outcome", "rate_limited").functionCounter().count())
+          .isZero();
+    }
+  }
+}

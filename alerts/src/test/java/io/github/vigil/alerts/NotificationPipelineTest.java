@@ -1,0 +1,167 @@
+package io.github.vigil.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.vigil.testing.FakeTicker;
+import io.github.vigil.testing.ManualScheduler;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's semantics on a virtual clock: escalation, repeats, retries, rate limits, recurring silences. */
+class NotificationPipelineTest {
+  private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");   // a Monday
+  private final FakeTicker ticker = new FakeTicker();
+  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
+  private final RecordingSink desk = new RecordingSink("desk");
+  private final RecordingSink oncall = new RecordingSink("oncall-phone");
+  private NotificationPipeline pipeline;
+
+  @AfterEach
+  void close() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
+  private Alert crashed(String process) {
+    return Alert.firing(AlertType.CRASHED, "", process, Severity.CRITICAL, process + " crashed", "", Map.of(), clock.instant());
+  }
+
+  private NotificationPipeline.Builder base() {
+    return NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).clock(clock).executor(Runnable::run)
+        .retry(new RetryPolicy(3, Duration.ofSeconds(1), 2, Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void escalationFiresAfterItsTimeUnresolvedAndFollowsTheResolution() {
+    pipeline = base()
+        .route(Route.builder("desk").sink(desk).groupWait(Duration.ofSeconds(30)).escalateTo("oncall", Duration.ofMinutes(15)).build())
+        .route(Route.builder("oncall").escalationOnly().sink(oncall).groupWait(Duration.ZERO).build())
+        .build();
+    Alert a = crashed("orders");
+    pipeline.onAlert(a);
+    scheduler.advance(Duration.ofMinutes(14).plusSeconds(59));
+    assertThat(desk.sent()).hasSize(1);
+    assertThat(oncall.sent()).isEmpty();
+    scheduler.advance(Duration.ofSeconds(1));   // 15 min unresolved
+    assertThat(oncall.sent()).hasSize(1);
+    assertThat(oncall.sent().get(0).escalated()).isTrue();
+    assertThat(oncall.sent().get(0).title()).contains("ESCALATED").contains("orders");
+    assertThat(pipeline.stats().escalations()).isEqualTo(1);
+
+    pipeline.onAlert(a.resolved(clock.instant(), "running again"));
+    scheduler.advance(Duration.ofMinutes(5));
+    assertThat(oncall.sent()).hasSize(2);
+    assertThat(oncall.sent().get(1).status()).isEqualTo(Alert.Status.RESOLVED);
+    assertThat(desk.sent()).hasSize(2);
+  }
+
+  @Test
+  void anAlertResolvedBeforeItsEscalationNeverEscalates() {
+    pipeline = base()
+        .route(Route.builder("desk").sink(desk).escalateTo("oncall", Duration.ofMinutes(15)).build())
+        .route(Route.builder("oncall").escalationOnly().sink(oncall).build())
+        .build();
+    Alert a = crashed("orders");
+    pipeline.onAlert(a);
+    scheduler.advance(Duration.ofMinutes(10));
+    pipeline.onAlert(a.resolved(clock.instant(), "ok"));
+    scheduler.advance(Duration.ofHours(1));
+    assertThat(oncall.sent()).isEmpty();
+    assertThat(pipeline.stats().escalations()).isZero();
+  }
+
+  @Test
+  void aGroupStillFiringIsRepeatedEveryRepeatInterval() {
+    pipeline = base().route(Route.builder("desk").sink(desk).groupWait(Duration.ofSeconds(30))
+        .repeatInterval(Duration.ofHours(1)).build()).build();
+    pipeline.onAlert(crashed("orders"));
+    scheduler.advance(Duration.ofSeconds(30).plusHours(3));
+    assertThat(desk.sent()).hasSize(4);
+    assertThat(desk.sent().subList(1, 4)).allMatch(Notification::repeat);
+    assertThat(pipeline.stats().repeats()).isEqualTo(3);
+  }
+
+  @Test
+  void aFailedDeliveryIsRetriedWithBackoffAndGivingUpIsCounted() {
+    pipeline = base().route(Route.builder("desk").sink(desk).groupWait(Duration.ZERO).build()).build();
+    desk.failNext(2);
+    pipeline.onAlert(crashed("orders"));
+    scheduler.advance(Duration.ZERO);
+    assertThat(desk.attempts()).isEqualTo(1);
+    scheduler.advance(Duration.ofSeconds(1));   // first retry after 1 s
+    assertThat(desk.attempts()).isEqualTo(2);
+    scheduler.advance(Duration.ofSeconds(2));   // second after 2 s more
+    assertThat(desk.attempts()).isEqualTo(3);
+    assertThat(desk.sent()).hasSize(1);
+    PipelineStats.SinkStats s = pipeline.stats().sinks().get("desk");
+    assertThat(s.failedAttempts()).isEqualTo(2);
+    assertThat(s.retries()).isEqualTo(2);
+    assertThat(s.sent()).isEqualTo(1);
+
+    desk.failNext(10);
+    pipeline.onAlert(crashed("quotes"));
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(pipeline.stats().sinks().get("desk").gaveUp()).isEqualTo(1);
+  }
+
+  @Test
+  void aSinkOverItsRateLimitDropsAndCounts() {
+    pipeline = base().rateLimit("desk", new RateLimit(2, Duration.ofMinutes(1)))
+        .route(Route.builder("desk").sink(desk).groupWait(Duration.ZERO).build()).build();
+    for (int i = 0; i < 5; i++) {
+      pipeline.onAlert(crashed("p" + i));
+    }
+    scheduler.advance(Duration.ZERO);
+    assertThat(desk.sent()).hasSize(2);
+    assertThat(pipeline.stats().sinks().get("desk").rateLimited()).isEqualTo(3);
+    scheduler.advance(Duration.ofSeconds(30));   // one token back
+    pipeline.onAlert(crashed("p9"));
+    scheduler.advance(Duration.ZERO);
+    assertThat(desk.sent()).hasSize(3);
+  }
+
+  @Test
+  void aFullSenderQueueDropsAndCounts() {
+    pipeline = base().executor(r -> {
+      throw new java.util.concurrent.RejectedExecutionException("full");
+    }).route(Route.builder("desk").sink(desk).groupWait(Duration.ZERO).build()).build();
+    pipeline.onAlert(crashed("orders"));
+    scheduler.advance(Duration.ZERO);
+    assertThat(pipeline.stats().sinks().get("desk").dropped()).isEqualTo(1);
+  }
+
+  @Test
+  void aDailySilenceHoldsBackAndTheAlertIsNotifiedWhenItEnds() {
+    // every weekday 08:00-10:00 UTC; T0 is Monday 09:00
+    pipeline = base().route(Route.builder("desk").sink(desk).groupWait(Duration.ZERO).build()).build();
+    pipeline.addSilence(Silence.daily("pre-open", Map.of(), LocalTime.of(8, 0), LocalTime.of(10, 0),
+        EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), ZoneOffset.UTC, "ops", "pre-open restarts are expected"));
+    pipeline.onAlert(crashed("orders"));
+    scheduler.advance(Duration.ofMinutes(59));
+    assertThat(desk.sent()).isEmpty();
+    scheduler.advance(Duration.ofMinutes(1));   // 10:00: the silence ends, the alert still fires
+    assertThat(desk.sent()).hasSize(1);
+    assertThat(desk.sent().get(0).repeat()).isFalse();
+  }
+
+  @Test
+  void badConfigurationIsRejectedNamingTheField() {
+    assertThatThrownBy(() -> base().route(Route.builder("a").sink(desk).escalateTo("nope", Duration.ofMinutes(1)).build()).build())
+        .hasMessageContaining("unknown route nope");
+    assertThatThrownBy(() -> Route.builder("a").sink(desk).groupInterval(Duration.ZERO))
+        .hasMessageContaining("groupInterval");
+    assertThatThrownBy(() -> new RateLimit(0, Duration.ofMinutes(1))).hasMessageContaining("permits");
+    assertThatThrownBy(() -> RuleConfig.defaults().withHighMemoryShare(1.5, Duration.ZERO)).hasMessageContaining("memoryShare");
+  }
+}

@@ -1,0 +1,255 @@
+package io.github.vigil.spring.boot.autoconfigure;
+
+import io.github.vigil.alerts.AlertRules;
+import io.github.vigil.alerts.AlertType;
+import io.github.vigil.alerts.AlertmanagerSink;
+import io.github.vigil.alerts.DingTalkSink;
+import io.github.vigil.alerts.EmailSink;
+import io.github.vigil.alerts.FeishuSink;
+import io.github.vigil.alerts.NotificationPipeline;
+import io.github.vigil.alerts.NotificationSink;
+import io.github.vigil.alerts.RateLimit;
+import io.github.vigil.alerts.RetryPolicy;
+import io.github.vigil.alerts.Route;
+import io.github.vigil.alerts.RuleConfig;
+import io.github.vigil.alerts.Severity;
+import io.github.vigil.alerts.Silence;
+import io.github.vigil.alerts.SlackSink;
+import io.github.vigil.alerts.WeComSink;
+import io.github.vigil.alerts.WebhookSink;
+import io.github.vigil.alerts.Slf4jSink;
+import java.net.URI;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns {@code vigil.alerts.*} into rules, sinks, routes and silences. A bad value fails naming the
+ * property; a secret's value (token, secret, password, header) is never in the message.
+ */
+final class VigilAlertsFactory {
+  private static final String P = "vigil.alerts.";
+
+  private VigilAlertsFactory() {}
+
+  static AlertRules rules(VigilAlertsProperties p) {
+    RuleConfig defaults = apply(RuleConfig.defaults(), p.getRules(), P + "rules");
+    AlertRules rules = AlertRules.of(defaults);
+    for (Map.Entry<String, VigilAlertsProperties.Rules> e : p.getOverrides().entrySet()) {
+      RuleConfig c = apply(defaults, e.getValue(), P + "overrides." + e.getKey());
+      rules = rules.override(e.getKey(), ignored -> c);
+    }
+    return rules;
+  }
+
+  private static RuleConfig apply(RuleConfig base, VigilAlertsProperties.Rules r, String prefix) {
+    RuleConfig c = base;
+    for (VigilAlertsProperties.AlertTypeName t : r.getDisabled()) {
+      c = c.without(AlertType.valueOf(t.name()));
+    }
+    for (Map.Entry<VigilAlertsProperties.AlertTypeName, VigilAlertsProperties.SeverityName> e : r.getSeverities().entrySet()) {
+      c = c.withSeverity(AlertType.valueOf(e.getKey().name()), Severity.valueOf(e.getValue().name()));
+    }
+    RuleConfig[] box = {c};
+    if (r.getNotRunningGrace() != null) {
+      box[0] = at(prefix + ".not-running-grace", r.getNotRunningGrace(), () -> box[0].withNotRunningGrace(r.getNotRunningGrace()));
+    }
+    if (r.getStableAfter() != null) {
+      box[0] = at(prefix + ".stable-after", r.getStableAfter(), () -> box[0].withStableAfter(r.getStableAfter()));
+    }
+    if (r.getFlappingRestarts() != null || r.getFlappingWindow() != null) {
+      int n = r.getFlappingRestarts() != null ? r.getFlappingRestarts() : box[0].flappingRestarts();
+      Duration w = r.getFlappingWindow() != null ? r.getFlappingWindow() : box[0].flappingWindow();
+      box[0] = at(prefix + ".flapping-restarts", n + " in " + w, () -> box[0].withFlapping(n, w));
+    }
+    if (r.getCpuLimitPercent() != null) {
+      box[0] = at(prefix + ".cpu-limit-percent", r.getCpuLimitPercent(), () -> box[0].withCpuLimitPercent(r.getCpuLimitPercent()));
+    }
+    Duration cpuFor = r.getHighCpuFor() != null ? r.getHighCpuFor() : box[0].cpuFor();
+    if (r.getHighCpuPercent() != null) {
+      box[0] = at(prefix + ".high-cpu-percent", r.getHighCpuPercent(), () -> box[0].withHighCpu(r.getHighCpuPercent(), cpuFor));
+    } else if (r.getHighCpuShare() != null) {
+      box[0] = at(prefix + ".high-cpu-share", r.getHighCpuShare(), () -> box[0].withHighCpuShare(r.getHighCpuShare(), cpuFor));
+    }
+    if (r.getMemoryLimit() != null) {
+      box[0] = at(prefix + ".memory-limit", r.getMemoryLimit(), () -> box[0].withMemoryLimit(r.getMemoryLimit().toBytes()));
+    }
+    Duration memFor = r.getHighMemoryFor() != null ? r.getHighMemoryFor() : box[0].memoryFor();
+    if (r.getHighMemory() != null) {
+      box[0] = at(prefix + ".high-memory", r.getHighMemory(), () -> box[0].withHighMemory(r.getHighMemory().toBytes(), memFor));
+    } else if (r.getHighMemoryShare() != null) {
+      box[0] = at(prefix + ".high-memory-share", r.getHighMemoryShare(),
+          () -> box[0].withHighMemoryShare(r.getHighMemoryShare(), memFor));
+    }
+    return box[0];
+  }
+
+  static NotificationPipeline pipeline(VigilAlertsProperties p) {
+    NotificationPipeline.Builder b = NotificationPipeline.builder();
+    Map<String, NotificationSink> sinks = new LinkedHashMap<>();
+    p.getSinks().forEach((name, s) -> {
+      sinks.put(name, sink(name, s));
+      b.rateLimit(name, at(P + "sinks." + name + ".rate-limit", s.getRateLimit(), () -> new RateLimit(s.getRateLimit(), s.getRateLimitPeriod())));
+    });
+    if (sinks.isEmpty()) {
+      sinks.put("log", new Slf4jSink("log"));
+    }
+    if (p.getRoutes().isEmpty()) {
+      Route.Builder r = Route.builder("default");
+      sinks.values().forEach(r::sink);
+      b.route(r.build());
+    }
+    p.getRoutes().forEach((name, rp) -> b.route(at(P + "routes." + name, name, () -> route(name, rp, sinks))));
+    VigilAlertsProperties.Retry rt = p.getRetry();
+    b.retry(at(P + "retry", rt.getMaxAttempts(), () -> new RetryPolicy(rt.getMaxAttempts(), rt.getInitialBackoff(),
+        rt.getMultiplier(), rt.getMaxBackoff())));
+    NotificationPipeline pipeline = at(P + "routes", p.getRoutes().keySet(), b::build);
+    for (int i = 0; i < p.getSilences().size(); i++) {
+      VigilAlertsProperties.SilenceProperties s = p.getSilences().get(i);
+      String prefix = P + "silences[" + i + "]";
+      pipeline.addSilence(at(prefix, s.getId(), () -> silence(s, prefix)));
+    }
+    return pipeline;
+  }
+
+  private static Route route(String name, VigilAlertsProperties.RouteProperties rp, Map<String, NotificationSink> sinks) {
+    Route.Builder r = Route.builder(name);
+    for (String s : rp.getSinks()) {
+      NotificationSink sink = sinks.get(s);
+      if (sink == null) {
+        throw new IllegalArgumentException("unknown sink " + s + " (sinks: " + sinks.keySet() + ")");
+      }
+      r.sink(sink);
+    }
+    if (rp.getSinks().isEmpty()) {
+      sinks.values().forEach(r::sink);
+    }
+    if (rp.getMinSeverity() != null) {
+      r.minSeverity(Severity.valueOf(rp.getMinSeverity().name()));
+    }
+    if (!rp.getProcesses().isEmpty()) {
+      r.processes(rp.getProcesses().toArray(String[]::new));
+    }
+    rp.getLabels().forEach(r::label);
+    if (rp.isEscalationOnly()) {
+      r.escalationOnly();
+    }
+    r.groupBy(rp.getGroupBy().toArray(String[]::new)).groupWait(rp.getGroupWait()).groupInterval(rp.getGroupInterval())
+        .repeatInterval(rp.getRepeatInterval());
+    if (rp.getEscalateTo() != null) {
+      r.escalateTo(rp.getEscalateTo(), rp.getEscalateAfter() != null ? rp.getEscalateAfter() : Duration.ofMinutes(15));
+    }
+    return r.build();
+  }
+
+  private static Silence silence(VigilAlertsProperties.SilenceProperties s, String prefix) {
+    String id = s.getId() != null ? s.getId() : prefix;
+    if (s.getDailyFrom() != null || s.getDailyTo() != null) {
+      if (s.getDailyFrom() == null || s.getDailyTo() == null) {
+        throw new IllegalArgumentException("a daily silence needs both daily-from and daily-to");
+      }
+      return Silence.daily(id, s.getMatchers(), s.getDailyFrom(), s.getDailyTo(), s.getDays(), ZoneId.of(s.getZone()),
+          s.getCreatedBy(), s.getComment());
+    }
+    if (s.getStartsAt() == null || s.getEndsAt() == null) {
+      throw new IllegalArgumentException("a silence needs starts-at and ends-at, or daily-from and daily-to");
+    }
+    return Silence.between(id, s.getMatchers(), s.getStartsAt(), s.getEndsAt(), s.getCreatedBy(), s.getComment());
+  }
+
+  static NotificationSink sink(String name, VigilAlertsProperties.Sink s) {
+    String prefix = P + "sinks." + name;
+    switch (s.getType()) {
+      case LOG:
+        return new Slf4jSink(name);
+      case WEBHOOK: {
+        URI url = need(s.getUrl(), prefix + ".url");
+        WebhookSink.Builder b = at(prefix + ".url", url, () -> WebhookSink.builder(name, url)).timeout(s.getTimeout());
+        s.getHeaders().forEach(b::header);
+        if (s.getTemplate() != null) {
+          b.template(s.getTemplate());
+        }
+        return b.build();
+      }
+      case SLACK:
+        return new SlackSink(name, need(s.getUrl(), prefix + ".url"), s.getTimeout());
+      case DINGTALK: {
+        DingTalkSink.Builder b = DingTalkSink.builder(name, needSecret(s.getToken(), prefix + ".token")).timeout(s.getTimeout());
+        if (s.getSecret() != null) {
+          b.secret(s.getSecret());
+        }
+        if (s.getUrl() != null) {
+          b.endpoint(s.getUrl());
+        }
+        return b.build();
+      }
+      case WECOM:
+        return new WeComSink(name, needSecret(s.getToken(), prefix + ".token"), s.getUrl() != null ? s.getUrl() : WeComSink.ENDPOINT,
+            s.getTimeout());
+      case FEISHU:
+        return new FeishuSink(name, need(s.getUrl(), prefix + ".url"), s.getSecret(), InstantSource.system(), s.getTimeout());
+      case EMAIL: {
+        if (!isPresent("jakarta.mail.Session")) {
+          throw new InvalidVigilPropertyException(prefix + ".type", s.getType(),
+              "an e-mail sink needs Jakarta Mail on the class path (add org.eclipse.angus:angus-mail)", null);
+        }
+        VigilAlertsProperties.Smtp m = s.getSmtp();
+        EmailSink.Builder b = at(prefix + ".smtp.port", m.getPort(),
+            () -> EmailSink.builder(name, need(m.getHost(), prefix + ".smtp.host"), m.getPort()))
+            .from(need(m.getFrom(), prefix + ".smtp.from")).to(m.getTo().toArray(String[]::new)).startTls(m.isStartTls())
+            .timeout(s.getTimeout());
+        if (m.getUsername() != null) {
+          b.auth(m.getUsername(), needSecret(m.getPassword(), prefix + ".smtp.password"));
+        }
+        return at(prefix + ".smtp", m.getTo(), b::build);
+      }
+      case ALERTMANAGER: {
+        AlertmanagerSink.Builder b = AlertmanagerSink.builder(name, need(s.getUrl(), prefix + ".url")).timeout(s.getTimeout());
+        s.getLabels().forEach(b::label);
+        s.getHeaders().forEach(b::header);
+        return b.build();
+      }
+      default:
+        throw new InvalidVigilPropertyException(prefix + ".type", s.getType(), "unknown sink type", null);
+    }
+  }
+
+  private static boolean isPresent(String className) {
+    try {
+      Class.forName(className, false, VigilAlertsFactory.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private static <T> T need(@Nullable T value, String property) {
+    if (value == null) {
+      throw new InvalidVigilPropertyException(property, null, "required for this sink type", null);
+    }
+    return value;
+  }
+
+  private static String needSecret(@Nullable String value, String property) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidVigilPropertyException(property, "<hidden>", "required for this sink type", null);
+    }
+    return value;
+  }
+
+  private static <T> T at(String property, @Nullable Object value, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (InvalidVigilPropertyException e) {
+      throw e;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      InvalidVigilPropertyException ex = new InvalidVigilPropertyException(property, value, String.valueOf(e.getMessage()), null);
+      ex.initCause(e);
+      throw ex;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.github.vigil.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.vigil.alerts.AlertType;
+import io.github.vigil.alerts.Alerting;
+import io.github.vigil.alerts.NotificationPipeline;
+import io.github.vigil.alerts.RuleConfig;
+import io.github.vigil.alerts.Severity;
+import io.github.vigil.spring.boot.actuate.VigilAlertsEndpoint;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** {@code vigil.alerts.*} on {@link ApplicationContextRunner}: defaults, binding, secrets, bad values, a real crash to a real HTTP sink. */
+@Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
+class VigilAlertsAutoConfigurationTest {
+  private static final String TOKEN = "ding-token-7f3a9c";
+  private static final String SECRET = "SECdingsecret5d1e";
+  private static final String PASSWORD = "smtp-pass-91b2";
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(VigilAutoConfiguration.class, VigilAlertsAutoConfiguration.class,
+          VigilAlertsEndpointAutoConfiguration.class))
+      .withPropertyValues("management.endpoints.web.exposure.include=*");
+
+  @Test
+  void defaultsLogEveryAlert() {
+    runner.run(context -> {
+      assertThat(context).hasSingleBean(Alerting.class).hasSingleBean(NotificationPipeline.class);
+      NotificationPipeline p = context.getBean(NotificationPipeline.class);
+      assertThat(p.routes()).containsOnlyKeys("default");
+      assertThat(p.routes().get("default").sinks()).extracting(s -> s.name()).containsExactly("log");
+      assertThat(context.getBean(Alerting.class).evaluator().rules().defaultConfig()).isEqualTo(RuleConfig.defaults());
+    });
+  }
+
+  @Test
+  void switchedOffOrAbsent() {
+    runner.withPropertyValues("vigil.alerts.enabled=false").run(context -> assertThat(context).doesNotHaveBean(Alerting.class));
+    runner.withClassLoader(new FilteredClassLoader(Alerting.class)).run(context -> assertThat(context).doesNotHaveBean(Alerting.class));
+  }
+
+  @Test
+  void rulesRoutesSinksAndSilencesBindAndSecretsAreNeverShown(CapturedOutput output) {
+    runner.withPropertyValues(
+        "vigil.alerts.rules.high-memory-share=0.9", "vigil.alerts.rules.memory-limit=4GB", "vigil.alerts.rules.high-memory-for=2m",
+        "vigil.alerts.overrides.quote-feed.flapping-restarts=5", "vigil.alerts.overrides.quote-feed.severities.crashed=critical",
+        "vigil.alerts.overrides.quote-feed.disabled=anomaly",
+        "vigil.alerts.sinks.desk-ding.type=dingtalk", "vigil.alerts.sinks.desk-ding.token=" + TOKEN,
+        "vigil.alerts.sinks.desk-ding.secret=" + SECRET,
+        "vigil.alerts.sinks.mail.type=email", "vigil.alerts.sinks.mail.smtp.host=127.0.0.1", "vigil.alerts.sinks.mail.smtp.port=2525",
+        "vigil.alerts.sinks.mail.smtp.username=vigil", "vigil.alerts.sinks.mail.smtp.password=" + PASSWORD,
+        "vigil.alerts.sinks.mail.smtp.from=vigil@desk.example", "vigil.alerts.sinks.mail.smtp.to=ops@desk.example",
+        "vigil.alerts.sinks.fleet.type=alertmanager", "vigil.alerts.sinks.fleet.url=http://127.0.0.1:9093",
+        "vigil.alerts.sinks.fleet.labels.instance=gateway-1",
+        "vigil.alerts.routes.desk.sinks=desk-ding,mail", "vigil.alerts.routes.desk.min-severity=warning",
+        "vigil.alerts.routes.desk.escalate-to=oncall", "vigil.alerts.routes.desk.escalate-after=15m",
+        "vigil.alerts.routes.oncall.sinks=mail", "vigil.alerts.routes.oncall.escalation-only=true",
+        "vigil.alerts.routes.fleet.sinks=fleet", "vigil.alerts.routes.fleet.group-wait=0s", "vigil.alerts.routes.fleet.repeat-interval=3m",
+        "vigil.alerts.silences[0].id=pre-open", "vigil.alerts.silences[0].matchers.type=QUOTE",
+        "vigil.alerts.silences[0].daily-from=08:00", "vigil.alerts.silences[0].daily-to=09:15",
+        "vigil.alerts.silences[0].days=MONDAY,TUESDAY,WEDNESDAY,THURSDAY,FRIDAY", "vigil.alerts.silences[0].zone=Asia/Shanghai")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          Alerting alerting = context.getBean(Alerting.class);
+          RuleConfig feed = alerting.evaluator().rules().configFor("quote-feed");
+          assertThat(feed.flappingRestarts()).isEqualTo(5);
+          assertThat(feed.severity(AlertType.CRASHED)).isEqualTo(Severity.CRITICAL);
+          assertThat(feed.isEnabled(AlertType.ANOMALY)).isFalse();
+          assertThat(feed.memoryShare()).isEqualTo(0.9);   // inherited from the defaults
+          assertThat(alerting.evaluator().rules().defaultConfig().memoryLimit()).isEqualTo(4L << 30);
+          NotificationPipeline p = context.getBean(NotificationPipeline.class);
+          assertThat(p.routes()).containsOnlyKeys("desk", "oncall", "fleet");
+          assertThat(p.routes().get("desk").escalateTo()).hasValue("oncall");
+          assertThat(p.routes().get("fleet").groupWait()).isEqualTo(Duration.ZERO);
+          assertThat(p.silences()).singleElement().satisfies(s -> assertThat(s.id()).isEqualTo("pre-open"));
+
+          VigilAlertsEndpoint endpoint = context.getBean(VigilAlertsEndpoint.class);
+          String json = String.valueOf(endpoint.alerts());   // every field of the answer, records all the way down
+          assertThat(json).contains("pre-open").contains("desk-ding (DingTalkSink)").contains("firing=[]");
+          assertThat(json).doesNotContain(TOKEN).doesNotContain(SECRET).doesNotContain(PASSWORD);
+          assertThat(String.valueOf(context.getBean(VigilAlertsProperties.class).getSinks())).doesNotContain(TOKEN);
+        });
+    assertThat(output.getAll()).doesNotContain(TOKEN).doesNotContain(SECRET).doesNotContain(PASSWORD);
+  }
+
+  @Test
+  void badValuesFailNamingThePropertyAndNeverTheSecret() {
+    runner.withPropertyValues("vigil.alerts.routes.desk.sinks=nope").run(context -> assertThat(context).getFailure()
+        .hasStackTraceContaining("vigil.alerts.routes.desk").hasStackTraceContaining("unknown sink nope"));
+    runner.withPropertyValues("vigil.alerts.rules.high-memory-share=1.5").run(context -> assertThat(context).getFailure()
+        .hasStackTraceContaining("vigil.alerts.rules.high-memory-share").hasStackTraceContaining("memoryShare must be in (0, 1]: 1.5"));
+    runner.withPropertyValues("vigil.alerts.sinks.d.type=dingtalk", "vigil.alerts.sinks.d.secret=" + SECRET)
+        .run(context -> assertThat(context).getFailure().hasStackTraceContaining("vigil.alerts.sinks.d.token")
+            .satisfies(f -> assertThat(stackTrace(f)).doesNotContain(SECRET)));
+  }
+
+  private static String stackTrace(Throwable t) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(w));
+    return w.toString();
+  }
+
+  @Test
+  void aCrashingProcessReachesAWebhookOverRealHttp() throws Exception {
+    List<String> bodies = new ArrayList<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/hook", ex -> {
+      synchronized (bodies) {
+        bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        bodies.notifyAll();
+      }
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    server.start();
+    try {
+      runner.withPropertyValues("vigil.processes.crasher.command=sh,-c,sleep 2; exit 3",
+          "vigil.alerts.sinks.hook.type=webhook", "vigil.alerts.sinks.hook.url=http://127.0.0.1:" + server.getAddress().getPort() + "/hook",
+          "vigil.alerts.routes.ops.sinks=hook", "vigil.alerts.routes.ops.group-wait=0s")
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            synchronized (bodies) {
+              long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+              while (bodies.isEmpty() && System.nanoTime() < end) {
+                bodies.wait(200);
+              }
+              assertThat(bodies).isNotEmpty();
+              assertThat(bodies.get(0)).contains("\"receiver\":\"ops\"").contains("VigilProcessCrashed").contains("crasher");
+            }
+          });
+    } finally {
+      server.stop(0);
+    }
+  }
+}
