@@ -11,11 +11,12 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.github.vigil.calendar.TradingCalendar;
 
 /**
  * Holds back notifications of the alerts it matches while it is active: a one-off window (a
- * maintenance from 18:00 to 20:00 today) or a window recurring on given days (every weekday night
- * outside trading hours). An alert silenced for its whole life is never notified, resolved included;
+ * maintenance from 18:00 to 20:00 today), a window recurring on given days (every weekday night), or
+ * every time a trading calendar is not in session ({@link #outsideSessions}). An alert silenced for its whole life is never notified, resolved included;
  * one still firing when the silence ends is notified then.
  *
  * <p>Immutable and thread-safe.
@@ -105,6 +106,32 @@ public record Silence(String id, Map<String, String> matchers, Window window, St
       }
       return Optional.empty();
     }
+  }
+
+  /**
+   * Active whenever {@code calendar} is not in session ({@link TradingCalendar#isOpen} false): nights,
+   * weekends, holidays and the breaks between sessions; it ends at the {@linkplain TradingCalendar#nextOpen next open}.
+   */
+  public record OutsideSessions(TradingCalendar calendar) implements Window {
+    public OutsideSessions {
+      requireNonNull(calendar, "calendar");
+    }
+
+    @Override
+    public boolean isActive(Instant t) {
+      return !calendar.isOpen(t);
+    }
+
+    @Override
+    public Optional<Instant> activeUntil(Instant t) {
+      return isActive(t) ? Optional.of(calendar.nextOpen(t)) : Optional.empty();
+    }
+  }
+
+  /** A silence of alerts matching {@code matchers} while {@code calendar} is not in session. */
+  public static Silence outsideSessions(String id, Map<String, String> matchers, TradingCalendar calendar, String createdBy,
+      String comment) {
+    return new Silence(id, matchers, new OutsideSessions(calendar), createdBy, comment);
   }
 
   /** A one-off silence of alerts matching {@code matchers}. */

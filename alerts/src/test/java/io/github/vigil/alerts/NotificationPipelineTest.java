@@ -3,6 +3,8 @@ package io.github.vigil.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.vigil.calendar.SessionRule;
+import io.github.vigil.calendar.TradingCalendar;
 import io.github.vigil.testing.FakeTicker;
 import io.github.vigil.testing.ManualScheduler;
 import java.time.DayOfWeek;
@@ -153,6 +155,50 @@ class NotificationPipelineTest {
     scheduler.advance(Duration.ofMinutes(1));   // 10:00: the silence ends, the alert still fires
     assertThat(desk.sent()).hasSize(1);
     assertThat(desk.sent().get(0).repeat()).isFalse();
+  }
+
+  /** Advances the virtual clock to {@code hh:mm[:ss]} UTC of T0's day. */
+  private void advanceTo(String time) {
+    Instant target = T0.atZone(ZoneOffset.UTC).with(LocalTime.parse(time)).toInstant();
+    scheduler.advance(Duration.between(clock.instant(), target));
+  }
+
+  @Test
+  void anOutsideSessionsSilenceSendsOnlyWhatFiresInSession() {
+    // weekdays 09:30-11:30 and 13:00-15:00 UTC; T0 is Monday 09:00, before the open
+    TradingCalendar desk2 = TradingCalendar.builder("desk").zone(ZoneOffset.UTC)
+        .session(SessionRule.of("am", LocalTime.of(9, 30), LocalTime.of(11, 30)))
+        .session(SessionRule.of("pm", LocalTime.of(13, 0), LocalTime.of(15, 0))).build();
+    pipeline = base().route(Route.builder("desk").sink(desk).groupWait(Duration.ZERO).build()).build();
+    pipeline.addSilence(Silence.outsideSessions("off-hours", Map.of(), desk2, "ops", "nobody trades"));
+    assertThat(pipeline.silences().get(0).window().activeUntil(clock.instant())).contains(Instant.parse("2026-01-05T09:30:00Z"));
+
+    Alert early = crashed("early");
+    pipeline.onAlert(early);                      // 09:00, outside the session
+    pipeline.onAlert(crashed("orders"));
+    advanceTo("09:10");
+    pipeline.onAlert(early.resolved(clock.instant(), "running again"));   // resolved before the open: never sent
+    advanceTo("09:29:59");
+    assertThat(desk.sent()).isEmpty();
+    assertThat(pipeline.stats().silenced()).isPositive();
+    advanceTo("09:30");                           // the session opens, orders still fires
+    assertThat(desk.sent()).hasSize(1);
+    assertThat(desk.sent().get(0).title()).contains("orders");
+
+    advanceTo("09:45");                           // in session: sent at once
+    pipeline.onAlert(crashed("fix-gw"));
+    scheduler.advance(Duration.ZERO);
+    assertThat(desk.sent()).hasSize(2);
+    assertThat(desk.sent().get(1).title()).contains("fix-gw");
+
+    advanceTo("11:40");                           // the lunch break: held back until 13:00
+    pipeline.onAlert(crashed("quotes"));
+    advanceTo("12:59:59");
+    assertThat(desk.sent()).hasSize(2);
+    advanceTo("13:00");
+    assertThat(desk.sent()).hasSize(3);
+    assertThat(desk.sent().get(2).title()).contains("quotes");
+    assertThat(desk.sent()).noneMatch(n -> n.title().contains("early"));
   }
 
   @Test

@@ -68,6 +68,9 @@ public class VigilAlertsEndpoint {
     if (w instanceof Silence.Between b) {
       return b.startsAt() + " .. " + b.endsAt();
     }
+    if (w instanceof Silence.OutsideSessions o) {
+      return "outside the sessions of " + o.calendar().name();
+    }
     Silence.Daily d = (Silence.Daily) w;
     return "daily " + d.from() + " .. " + d.to() + " " + d.zone() + " on " + d.days();
   }
