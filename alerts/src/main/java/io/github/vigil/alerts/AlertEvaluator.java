@@ -14,13 +14,18 @@ import io.github.vigil.Scheduler;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.SupervisorListener;
 import io.github.vigil.Ticker;
+import io.github.vigil.calendar.Schedule;
+import io.github.vigil.calendar.TradingSupervision;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * stamps); delayed checks (grace, stable run, flapping window) run through the injected
  * {@link Scheduler}. Thread-safe: every input is serialized on this object; the listener is called
  * outside the lock, in the order the alerts were made. Nothing here blocks or does I/O.
+ *
+ * <p>With {@linkplain #AlertEvaluator(AlertRules, AlertListener, Ticker, Scheduler, InstantSource, Function) schedules}
+ * (trading calendars: {@link Schedule}, usually a {@link TradingSupervision}'s), {@code NOT_RUNNING} fires only where
+ * the process's schedule expects it up ({@link Schedule.Phase#UP} or {@link Schedule.Phase#ALWAYS}) when its grace
+ * ends: a process down in {@code CLOSING} or {@code DOWN} raises nothing then, and is checked again a grace after
+ * the schedule's {@linkplain Schedule#nextChange next change} (the next open), firing if it is still down.
  */
 public final class AlertEvaluator implements SupervisorListener {
   private static final Logger log = LoggerFactory.getLogger(AlertEvaluator.class);
@@ -56,6 +67,7 @@ public final class AlertEvaluator implements SupervisorListener {
   private final Ticker ticker;
   private final Scheduler scheduler;
   private final InstantSource clock;
+  private final Function<String, Optional<Schedule>> schedules;
   private final Map<String, Proc> processes = new HashMap<>();
   private final Object lock = new Object();
   // alerts made under the lock, handed to the listener after it, in order
@@ -95,6 +107,24 @@ public final class AlertEvaluator implements SupervisorListener {
    * @param clock wall-clock stamps of alerts
    */
   public AlertEvaluator(AlertRules rules, AlertListener listener, Ticker ticker, Scheduler scheduler, InstantSource clock) {
+    this(rules, listener, ticker, scheduler, clock, name -> Optional.empty());
+  }
+
+  /**
+   * An evaluator of {@code rules} telling {@code listener}, whose {@code NOT_RUNNING} rule follows each
+   * process's schedule.
+   *
+   * @param rules the rules
+   * @param listener hears every alert
+   * @param ticker monotonic time for durations and windows
+   * @param scheduler runs the delayed checks
+   * @param clock wall-clock stamps of alerts, and the instant a schedule is asked about
+   * @param schedules a process's schedule by name, empty for one without (always expected up); called
+   *     under this evaluator's lock, so it must not block (e.g. {@code name -> Optional.of(trading.schedule(name))})
+   */
+  public AlertEvaluator(AlertRules rules, AlertListener listener, Ticker ticker, Scheduler scheduler, InstantSource clock,
+      Function<String, Optional<Schedule>> schedules) {
+    this.schedules = requireNonNull(schedules, "schedules");
     this.rules = requireNonNull(rules, "rules");
     this.listener = requireNonNull(listener, "listener");
     this.ticker = requireNonNull(ticker, "ticker");
@@ -208,7 +238,7 @@ public final class AlertEvaluator implements SupervisorListener {
         if (c.isEnabled(AlertType.NOT_RUNNING) && p.notRunningTimer == null) {
           long gen = p.generation;
           String reason = s.reason();
-          p.notRunningTimer = scheduler.schedule(c.notRunningGrace(), () -> notRunningDue(p.name, gen, reason));
+          p.notRunningTimer = scheduler.schedule(c.notRunningGrace(), () -> notRunningDue(p.name, gen, reason, false));
         }
         break;
       default:
@@ -216,7 +246,7 @@ public final class AlertEvaluator implements SupervisorListener {
     }
   }
 
-  private void notRunningDue(String name, long generation, String reason) {
+  private void notRunningDue(String name, long generation, String reason, boolean rescheduled) {
     synchronized (lock) {
       Proc p = processes.get(name);
       if (p == null || p.generation != generation || p.state == ProcessState.RUNNING) {
@@ -224,8 +254,24 @@ public final class AlertEvaluator implements SupervisorListener {
       }
       p.notRunningTimer = null;
       RuleConfig c = rules.configFor(name);
+      Optional<Schedule> schedule = schedules.apply(name);
+      if (schedule.isPresent()) {
+        Instant now = clock.instant();
+        Schedule.Phase phase = schedule.get().phaseAt(now);
+        if (phase != Schedule.Phase.UP && phase != Schedule.Phase.ALWAYS) {
+          // not expected up now: look again a grace after the schedule next changes (its next open)
+          Instant next = schedule.get().nextChange(now);
+          log.debug("Process {} is down while its schedule is {}: no alert{}", name, phase,
+              next == null ? "" : ", checked again a grace after " + next);
+          if (next != null) {
+            p.notRunningTimer = scheduler.schedule(Duration.between(now, next).plus(c.notRunningGrace()),
+                () -> notRunningDue(name, generation, reason, true));
+          }
+          return;
+        }
+      }
       fire(p, c, AlertType.NOT_RUNNING, "", name + " has not been running for " + Human.duration(c.notRunningGrace())
-          + " (" + p.state.name().toLowerCase(java.util.Locale.ROOT) + ")", reason);
+          + (rescheduled ? " into its scheduled window" : "") + " (" + p.state.name().toLowerCase(java.util.Locale.ROOT) + ")", reason);
     }
     deliver();
   }

@@ -67,7 +67,7 @@ public final class Alerting implements AutoCloseable {
       this.scheduler = ownScheduler;
     }
     this.evaluator = new AlertEvaluator(b.rules, requireNonNull(b.listener, "listener (set one with Builder.listener)"), ticker,
-        scheduler, clock);
+        scheduler, clock, b.schedules);
     java.util.function.Consumer<Anomaly> anomalyListener = b.anomalyListener;
     this.detectors = b.anomalies == null ? null : new AnomalyDetectors(b.anomalies, a -> {
       if (anomalyListener != null) {
@@ -216,6 +216,8 @@ public final class Alerting implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private @Nullable Scheduler scheduler;
     private java.util.function.@Nullable Consumer<Anomaly> anomalyListener;
+    private java.util.function.Function<String, java.util.Optional<io.github.vigil.calendar.Schedule>> schedules =
+        name -> java.util.Optional.empty();
 
     private Builder(Supervisor supervisor) {
       this.supervisor = requireNonNull(supervisor, "supervisor");
@@ -279,6 +281,21 @@ public final class Alerting implements AutoCloseable {
     /** Runs the rules' delayed checks and the sampling period (default a daemon thread of its own). */
     public Builder scheduler(Scheduler s) {
       scheduler = requireNonNull(s, "scheduler");
+      return this;
+    }
+
+    /**
+     * The processes' schedules, from {@code trading}: {@code NOT_RUNNING} fires only where a process's
+     * schedule expects it up (see {@link AlertEvaluator}). Give the same clock to both.
+     */
+    public Builder schedules(io.github.vigil.calendar.TradingSupervision trading) {
+      requireNonNull(trading, "trading");
+      return schedules(name -> java.util.Optional.of(trading.schedule(name)));
+    }
+
+    /** The processes' schedules by name (empty: always expected up); must not block. */
+    public Builder schedules(java.util.function.Function<String, java.util.Optional<io.github.vigil.calendar.Schedule>> s) {
+      schedules = requireNonNull(s, "schedules");
       return this;
     }
 

@@ -13,14 +13,21 @@ import io.github.vigil.ProcessState;
 import io.github.vigil.ResourceRule;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.Termination;
+import io.github.vigil.calendar.Schedule;
+import io.github.vigil.calendar.SessionRule;
+import io.github.vigil.calendar.TradingCalendar;
 import io.github.vigil.testing.FakeTicker;
 import io.github.vigil.testing.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Each rule on a virtual clock, fed events as the engine publishes them. */
@@ -46,6 +53,53 @@ class AlertEvaluatorTest {
 
   private List<String> log() {
     return heard.stream().map(a -> a.type() + ":" + a.status()).toList();
+  }
+
+  private void advanceTo(String instant) {
+    scheduler.advance(Duration.between(clock.instant(), Instant.parse(instant)));
+  }
+
+  @Test
+  void notRunningFiresOnlyWhereTheScheduleExpectsTheProcessUp() {
+    // weekdays 09:30-15:00 UTC; in-session schedules stop 10 min after the close (CLOSING until 15:10)
+    TradingCalendar cal = TradingCalendar.builder("desk").zone(ZoneOffset.UTC)
+        .session(SessionRule.of("day", LocalTime.of(9, 30), LocalTime.of(15, 0))).build();
+    Schedule inSession = Schedule.inSession(cal).withLag(Duration.ofMinutes(10));
+    Map<String, Schedule> schedules = Map.of("feed", inSession, "quotes", inSession);
+    AlertEvaluator e = new AlertEvaluator(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))),
+        heard::add, ticker, scheduler, clock, name -> Optional.ofNullable(schedules.get(name)));
+    for (String p : List.of("feed", "quotes", "plain")) {
+      e.onEvent(state(p, ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    }
+
+    // in session (Monday 09:40): down longer than the grace fires
+    advanceTo("2026-01-05T09:40:00Z");
+    e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS));
+    e.onEvent(state("feed", ProcessState.CRASHED, ProcessState.BACKOFF, Origin.POLICY));
+    scheduler.advance(Duration.ofSeconds(30));
+    assertThat(log()).containsExactly("NOT_RUNNING:FIRING");
+    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    assertThat(log()).containsExactly("NOT_RUNNING:FIRING", "NOT_RUNNING:RESOLVED");
+    heard.clear();
+
+    // after the close (15:02, CLOSING: not restarted), then stopped by the schedule at 15:10: nothing all night
+    advanceTo("2026-01-05T15:02:00Z");
+    for (String p : List.of("feed", "quotes", "plain")) {
+      e.onEvent(state(p, ProcessState.RUNNING, ProcessState.EXITED, Origin.PROCESS));
+    }
+    advanceTo("2026-01-05T15:10:00Z");
+    assertThat(log()).as("only the unscheduled process").containsExactly("NOT_RUNNING:FIRING");
+    assertThat(heard.get(0).process()).isEqualTo("plain");
+    advanceTo("2026-01-06T09:30:29Z");
+    assertThat(heard).hasSize(1);
+
+    // Tuesday's open: quotes is started within the grace and raises nothing; feed is still down a grace after the open
+    e.onEvent(state("quotes", ProcessState.STARTING, ProcessState.RUNNING, Origin.API));
+    advanceTo("2026-01-06T09:30:30Z");
+    assertThat(heard).hasSize(2);
+    assertThat(heard.get(1).process()).isEqualTo("feed");
+    assertThat(heard.get(1).type()).isEqualTo(AlertType.NOT_RUNNING);
+    assertThat(heard.get(1).summary()).isEqualTo("feed has not been running for 30 s into its scheduled window (exited)");
   }
 
   @Test
