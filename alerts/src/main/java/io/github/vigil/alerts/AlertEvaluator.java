@@ -1,5 +1,6 @@
 package io.github.vigil.alerts;
 
+import io.github.vigil.HumanFormat;
 import static java.util.Objects.requireNonNull;
 
 import io.github.vigil.AttachState;
@@ -270,7 +271,7 @@ public final class AlertEvaluator implements SupervisorListener {
           return;
         }
       }
-      fire(p, c, AlertType.NOT_RUNNING, "", name + " has not been running for " + Human.duration(c.notRunningGrace())
+      fire(p, c, AlertType.NOT_RUNNING, "", name + " has not been running for " + HumanFormat.duration(c.notRunningGrace())
           + (rescheduled ? " into its scheduled window" : "") + " (" + p.state.name().toLowerCase(java.util.Locale.ROOT) + ")", reason);
     }
     deliver();
@@ -283,7 +284,7 @@ public final class AlertEvaluator implements SupervisorListener {
       return;
     }
     String summary = p.name + " crashed: " + exit.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-        + " (" + exit.termination() + ") after " + Human.duration(exit.runDuration());
+        + " (" + exit.termination() + ") after " + HumanFormat.duration(exit.runDuration());
     fire(p, c, AlertType.CRASHED, "", summary, exit.message());
   }
 
@@ -297,7 +298,7 @@ public final class AlertEvaluator implements SupervisorListener {
           return;
         }
         q.stableTimer = null;
-        resolve(q, AlertType.CRASHED, "", "running for " + Human.duration(c.stableAfter()));
+        resolve(q, AlertType.CRASHED, "", "running for " + HumanFormat.duration(c.stableAfter()));
       }
       deliver();
     });
@@ -320,7 +321,7 @@ public final class AlertEvaluator implements SupervisorListener {
     boolean flapping = p.count == p.restarts.length && now - oldest <= c.flappingWindow().toNanos();
     if (flapping) {
       fire(p, c, AlertType.FLAPPING, "", p.name + " is flapping: more than " + n + " restarts within "
-          + Human.duration(c.flappingWindow()), "restart " + r.attempt() + " after " + r.after());
+          + HumanFormat.duration(c.flappingWindow()), "restart " + r.attempt() + " after " + r.after());
     }
     if (p.firing.containsKey(key(p, AlertType.FLAPPING, ""))) {
       cancel(p.flapTimer);
@@ -332,7 +333,7 @@ public final class AlertEvaluator implements SupervisorListener {
             return;
           }
           q.flapTimer = null;
-          resolve(q, AlertType.FLAPPING, "", "no restart for " + Human.duration(c.flappingWindow()));
+          resolve(q, AlertType.FLAPPING, "", "no restart for " + HumanFormat.duration(c.flappingWindow()));
         }
         deliver();
       });
@@ -374,7 +375,7 @@ public final class AlertEvaluator implements SupervisorListener {
     if (value > limit) {
       long s = since < 0 ? now : since;
       if (now - s >= forDuration.toNanos() && !p.firing.containsKey(key(p, type, ""))) {
-        fire(p, c, type, "", p.name + ": " + what + " above " + limitText + " for " + Human.duration(Duration.ofNanos(now - s)),
+        fire(p, c, type, "", p.name + ": " + what + " above " + limitText + " for " + HumanFormat.duration(Duration.ofNanos(now - s)),
             what + " (threshold " + limitText + ")");
       }
       return s;

@@ -1,5 +1,6 @@
 package io.github.vigil.alerts;
 
+import io.github.vigil.HumanFormat;
 import static java.util.Objects.requireNonNull;
 
 import io.github.vigil.ProcessSample;
@@ -156,7 +157,7 @@ public final class AnomalyDetectors {
       long secondsLeft = (long) ((limit - current) / perSecond);
       long rounded = secondsLeft >= 3600 ? secondsLeft / 600 * 600 : secondsLeft >= 600 ? secondsLeft / 60 * 60 : secondsLeft;
       sb.append("; reaches ").append(bytes ? "its " + Human.bytes(limit) + " limit" : "its limit of " + Human.number(limit))
-          .append(" in about ").append(Human.duration(Duration.ofSeconds(rounded)));
+          .append(" in about ").append(HumanFormat.duration(Duration.ofSeconds(rounded)));
     } else if (!Double.isNaN(limit) && limit <= current) {
       sb.append("; at its limit");
     }

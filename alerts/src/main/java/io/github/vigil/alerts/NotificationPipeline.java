@@ -1,5 +1,6 @@
 package io.github.vigil.alerts;
 
+import io.github.vigil.HumanFormat;
 import static java.util.Objects.requireNonNull;
 
 import io.github.vigil.Scheduler;
@@ -243,7 +244,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       }
       escalations.increment();
       log.atWarn().addKeyValue("process", a.process())
-          .log("Alert {} unresolved for {}: escalated to route {}", key, Human.duration(after), target.name());
+          .log("Alert {} unresolved for {}: escalated to route {}", key, HumanFormat.duration(after), target.name());
       upsert(target, a, !target.matches(a));
     }
   }
@@ -439,9 +440,9 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       if (watchdog.finish()) {
         c.timedOut.increment();
         if (failure == null) {
-          log.debug("Sink {} finished {} just as its {} timeout passed", s.name(), n.title(), Human.duration(sendTimeout));
+          log.debug("Sink {} finished {} just as its {} timeout passed", s.name(), n.title(), HumanFormat.duration(sendTimeout));
         } else {
-          failure = new java.util.concurrent.TimeoutException("no answer within " + Human.duration(sendTimeout) + " ("
+          failure = new java.util.concurrent.TimeoutException("no answer within " + HumanFormat.duration(sendTimeout) + " ("
               + failure.getClass().getSimpleName() + ")");
         }
       }
@@ -456,7 +457,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         Duration d = retry.delay(attempt);
         c.retries.increment();
         log.info("Sink {} failed on {} (attempt {} of {}): {}; next try in {}", s.name(), n.title(), attempt,
-            retry.maxAttempts(), e.toString(), Human.duration(d));
+            retry.maxAttempts(), e.toString(), HumanFormat.duration(d));
         synchronized (lock) {
           if (closed) {
             c.dropped.increment();

@@ -1,5 +1,6 @@
 package io.github.vigil.alerts;
 
+import io.github.vigil.HumanFormat;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
@@ -99,9 +100,9 @@ public final class Route {
   @Override
   public String toString() {
     return "Route{" + name + ", match " + matcherText + ", sinks " + sinks.stream().map(NotificationSink::name).toList()
-        + ", groupBy " + groupBy + ", wait " + Human.duration(groupWait) + ", interval " + Human.duration(groupInterval)
-        + ", repeat " + Human.duration(repeatInterval)
-        + (escalateTo == null ? "" : ", escalate to " + escalateTo + " after " + Human.duration(escalateAfter)) + "}";
+        + ", groupBy " + groupBy + ", wait " + HumanFormat.duration(groupWait) + ", interval " + HumanFormat.duration(groupInterval)
+        + ", repeat " + HumanFormat.duration(repeatInterval)
+        + (escalateTo == null ? "" : ", escalate to " + escalateTo + " after " + HumanFormat.duration(escalateAfter)) + "}";
   }
 
   /** Builds a {@link Route}. Not thread-safe. */

@@ -99,7 +99,7 @@ class AlertEvaluatorTest {
     assertThat(heard).hasSize(2);
     assertThat(heard.get(1).process()).isEqualTo("feed");
     assertThat(heard.get(1).type()).isEqualTo(AlertType.NOT_RUNNING);
-    assertThat(heard.get(1).summary()).isEqualTo("feed has not been running for 30 s into its scheduled window (exited)");
+    assertThat(heard.get(1).summary()).isEqualTo("feed has not been running for 30.0 s into its scheduled window (exited)");
   }
 
   @Test
@@ -112,7 +112,7 @@ class AlertEvaluatorTest {
     assertThat(heard).isEmpty();
     scheduler.advance(Duration.ofSeconds(1));
     assertThat(log()).containsExactly("NOT_RUNNING:FIRING");
-    assertThat(heard.get(0).summary()).isEqualTo("feed has not been running for 30 s (backoff)");
+    assertThat(heard.get(0).summary()).isEqualTo("feed has not been running for 30.0 s (backoff)");
     e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
     assertThat(log()).containsExactly("NOT_RUNNING:FIRING", "NOT_RUNNING:RESOLVED");
 
@@ -172,7 +172,7 @@ class AlertEvaluatorTest {
     Alert a = heard.get(0);
     assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
     assertThat(a.labels()).containsEntry("type", "QUOTE").containsEntry("alertname", "VigilProcessHighMemory");
-    assertThat(a.summary()).isEqualTo("feed: resident memory 850.0 MiB above 800.0 MiB for 2 min");
+    assertThat(a.summary()).isEqualTo("feed: resident memory 850.0 MiB above 800.0 MiB for 2 min 00 s");
     e.onSample("feed", memory(780L << 20));   // under the threshold but within 10 %: still firing
     assertThat(heard).hasSize(1);
     e.onSample("feed", memory(600L << 20));

@@ -20,7 +20,7 @@ class AnomalyDetectorsTest {
     String s = AnomalyDetectors.leakSummary("resident memory", mibPerHour, 4 * gib - 40 * 1024 * 1024, 4 * gib, true);
     assertThat(s).isEqualTo("resident memory +12.0 MiB/h; reaches its 4.00 GiB limit in about 3 h 20 min");
     assertThat(AnomalyDetectors.leakSummary("open descriptors", 45 / 3600.0, 754, 1024, false))
-        .isEqualTo("open descriptors +45/h; reaches its limit of 1024 in about 6 h");
+        .isEqualTo("open descriptors +45/h; reaches its limit of 1024 in about 6 h 00 min");
   }
 
   @Test

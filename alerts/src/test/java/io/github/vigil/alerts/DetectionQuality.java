@@ -161,7 +161,7 @@ final class DetectionQuality {
   }
 
   private static String human(double seconds) {
-    return Double.isNaN(seconds) ? "-" : Human.duration(java.time.Duration.ofSeconds((long) seconds));
+    return Double.isNaN(seconds) ? "-" : io.github.vigil.HumanFormat.duration(java.time.Duration.ofSeconds((long) seconds));
   }
 
   static void write(Path file, String text) throws IOException {
