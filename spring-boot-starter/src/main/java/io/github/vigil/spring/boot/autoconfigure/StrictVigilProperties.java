@@ -84,7 +84,17 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
         || (underlying instanceof PropertySource<?> p && p.getSource() instanceof SystemEnvironmentPropertySource);
   }
 
+  /**
+   * Top-level keys bound by the other {@code vigil.*} configuration classes ({@link VigilAlertsProperties},
+   * {@link VigilJournalProperties}, {@link VigilCalendarProperties}): accepted here, their own binding checks them.
+   */
+  private static final List<String> OTHER_ROOTS = List.of("alerts", "journal", "calendars", "schedules");
+
   private static void check(ConfigurationPropertyName name, ConfigurationPropertySource source) {
+    if (name.getNumberOfElements() > ROOT.getNumberOfElements()
+        && OTHER_ROOTS.contains(name.getElement(ROOT.getNumberOfElements(), Form.UNIFORM))) {
+      return;
+    }
     Type type = VigilProperties.class;
     for (int i = ROOT.getNumberOfElements(); i < name.getNumberOfElements(); i++) {
       Class<?> raw = raw(type);

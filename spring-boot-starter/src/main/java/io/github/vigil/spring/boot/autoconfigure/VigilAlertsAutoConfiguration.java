@@ -5,7 +5,9 @@ import io.github.vigil.alerts.AlertMetrics;
 import io.github.vigil.alerts.Alerting;
 import io.github.vigil.alerts.AnomalySettings;
 import io.github.vigil.alerts.NotificationPipeline;
+import io.github.vigil.calendar.TradingSupervision;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -21,9 +23,10 @@ import org.springframework.context.annotation.Configuration;
  * silences, retries) and {@link Alerting} bound to the supervisor, subscribed before the lifecycle
  * registers the processes. Switched off by {@code vigil.alerts.enabled=false}; an application's own
  * pipeline or alerting bean replaces the starter's. With Micrometer, {@link AlertMetrics} binds the
- * pipeline's counters.
+ * pipeline's counters. With trading calendars ({@link TradingSupervision}), silences may be
+ * {@code outside-sessions-of} a calendar, and {@code NOT_RUNNING} follows each process's schedule.
  */
-@AutoConfiguration(after = VigilAutoConfiguration.class)
+@AutoConfiguration(after = {VigilAutoConfiguration.class, VigilCalendarAutoConfiguration.class})
 @ConditionalOnClass(Alerting.class)
 @ConditionalOnBean(Supervisor.class)
 @ConditionalOnBooleanProperty(name = "vigil.alerts.enabled", matchIfMissing = true)
@@ -33,16 +36,21 @@ public class VigilAlertsAutoConfiguration {
   /** The pipeline; closed with the context. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public NotificationPipeline vigilNotificationPipeline(VigilAlertsProperties properties) {
-    return VigilAlertsFactory.pipeline(properties);
+  public NotificationPipeline vigilNotificationPipeline(VigilAlertsProperties properties, ObjectProvider<TradingSupervision> trading) {
+    return VigilAlertsFactory.pipeline(properties, trading.getIfUnique());
   }
 
   /** Alerting on the supervisor; closed with the context. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Alerting vigilAlerting(Supervisor supervisor, NotificationPipeline pipeline, VigilAlertsProperties properties) {
+  public Alerting vigilAlerting(Supervisor supervisor, NotificationPipeline pipeline, VigilAlertsProperties properties,
+      ObjectProvider<TradingSupervision> trading) {
     Alerting.Builder b = Alerting.builder(supervisor).rules(VigilAlertsFactory.rules(properties)).listener(pipeline)
         .sampleEvery(properties.getSampleInterval());
+    TradingSupervision t = trading.getIfUnique();
+    if (t != null) {
+      b.schedules(t);
+    }
     if (!properties.isAnomalies()) {
       b.noAnomalies();
     } else {

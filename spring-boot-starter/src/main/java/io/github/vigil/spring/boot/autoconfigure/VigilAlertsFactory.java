@@ -14,6 +14,8 @@ import io.github.vigil.alerts.Route;
 import io.github.vigil.alerts.RuleConfig;
 import io.github.vigil.alerts.Severity;
 import io.github.vigil.alerts.Silence;
+import io.github.vigil.calendar.TradingCalendar;
+import io.github.vigil.calendar.TradingSupervision;
 import io.github.vigil.alerts.SlackSink;
 import io.github.vigil.alerts.WeComSink;
 import io.github.vigil.alerts.WebhookSink;
@@ -89,6 +91,11 @@ final class VigilAlertsFactory {
   }
 
   static NotificationPipeline pipeline(VigilAlertsProperties p) {
+    return pipeline(p, null);
+  }
+
+  /** The pipeline; {@code trading} (may be null) gives the calendars of {@code outside-sessions-of} silences. */
+  static NotificationPipeline pipeline(VigilAlertsProperties p, @Nullable TradingSupervision trading) {
     NotificationPipeline.Builder b = NotificationPipeline.builder();
     Map<String, NotificationSink> sinks = new LinkedHashMap<>();
     p.getSinks().forEach((name, s) -> {
@@ -111,7 +118,7 @@ final class VigilAlertsFactory {
     for (int i = 0; i < p.getSilences().size(); i++) {
       VigilAlertsProperties.SilenceProperties s = p.getSilences().get(i);
       String prefix = P + "silences[" + i + "]";
-      pipeline.addSilence(at(prefix, s.getId(), () -> silence(s, prefix)));
+      pipeline.addSilence(at(prefix, s.getId(), () -> silence(s, prefix, trading)));
     }
     return pipeline;
   }
@@ -146,8 +153,20 @@ final class VigilAlertsFactory {
     return r.build();
   }
 
-  private static Silence silence(VigilAlertsProperties.SilenceProperties s, String prefix) {
+  private static Silence silence(VigilAlertsProperties.SilenceProperties s, String prefix, @Nullable TradingSupervision trading) {
     String id = s.getId() != null ? s.getId() : prefix;
+    String calendar = s.getOutsideSessionsOf();
+    if (calendar != null) {
+      if (s.getDailyFrom() != null || s.getDailyTo() != null || s.getStartsAt() != null || s.getEndsAt() != null) {
+        throw new IllegalArgumentException("outside-sessions-of cannot be combined with daily-from/daily-to or starts-at/ends-at");
+      }
+      if (trading == null) {
+        throw new IllegalArgumentException("outside-sessions-of " + calendar + ": no trading calendars are configured (vigil.calendars.*)");
+      }
+      TradingCalendar c = trading.calendar(calendar).orElseThrow(() -> new IllegalArgumentException("outside-sessions-of: unknown calendar "
+          + calendar + " (calendars: " + trading.calendars().stream().map(TradingCalendar::name).toList() + ")"));
+      return Silence.outsideSessions(id, s.getMatchers(), c, s.getCreatedBy(), s.getComment());
+    }
     if (s.getDailyFrom() != null || s.getDailyTo() != null) {
       if (s.getDailyFrom() == null || s.getDailyTo() == null) {
         throw new IllegalArgumentException("a daily silence needs both daily-from and daily-to");

@@ -56,7 +56,7 @@ public class VigilAlertsProperties {
   /** Routes by name. Without any, one route takes every alert to every sink. */
   private Map<String, RouteProperties> routes = new LinkedHashMap<>();
 
-  /** Silences: label matchers and a one-off or daily window. */
+  /** Silences: label matchers and a one-off or daily window, or outside the sessions of a trading calendar. */
   private List<SilenceProperties> silences = new ArrayList<>();
 
   /** Retries of failed deliveries. */
@@ -654,7 +654,7 @@ public class VigilAlertsProperties {
     }
   }
 
-  /** One silence: either starts-at/ends-at, or daily-from/daily-to on days in zone. */
+  /** One silence: either starts-at/ends-at, daily-from/daily-to on days in zone, or outside-sessions-of a calendar. */
   public static class SilenceProperties {
     /** Identity. */
     private @Nullable String id;
@@ -680,11 +680,22 @@ public class VigilAlertsProperties {
     /** Time zone of a daily silence. */
     private String zone = "UTC";
 
+    /** Name of a trading calendar (vigil.calendars.NAME): silences while it is not in session. */
+    private @Nullable String outsideSessionsOf;
+
     /** Who made it. */
     private String createdBy = "application.yml";
 
     /** Why. */
     private String comment = "";
+
+    public @Nullable String getOutsideSessionsOf() {
+      return outsideSessionsOf;
+    }
+
+    public void setOutsideSessionsOf(@Nullable String outsideSessionsOf) {
+      this.outsideSessionsOf = outsideSessionsOf;
+    }
 
     public @Nullable String getId() {
       return id;

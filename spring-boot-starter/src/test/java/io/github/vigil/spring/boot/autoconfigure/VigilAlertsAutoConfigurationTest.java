@@ -110,6 +110,37 @@ class VigilAlertsAutoConfigurationTest {
             .satisfies(f -> assertThat(stackTrace(f)).doesNotContain(SECRET)));
   }
 
+  @Test
+  void aSilenceOutsideTheSessionsOfAConfiguredCalendar() {
+    ApplicationContextRunner withCalendars = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(VigilAutoConfiguration.class, VigilCalendarAutoConfiguration.class,
+            VigilAlertsAutoConfiguration.class, VigilAlertsEndpointAutoConfiguration.class))
+        .withPropertyValues("management.endpoints.web.exposure.include=*", "vigil.backend=jdk", "vigil.calendars.desk.zone=UTC",
+            "vigil.calendars.desk.sessions[0]=am 09:30-11:30", "vigil.calendars.desk.sessions[1]=pm 13:00-15:00");
+    withCalendars.withPropertyValues("vigil.alerts.silences[0].id=off-hours", "vigil.alerts.silences[0].outside-sessions-of=desk",
+        "vigil.alerts.silences[0].matchers.type=QUOTE").run(context -> {
+          assertThat(context).hasNotFailed().hasSingleBean(Alerting.class);
+          io.github.vigil.alerts.Silence s = context.getBean(NotificationPipeline.class).silences().get(0);
+          assertThat(s.id()).isEqualTo("off-hours");
+          assertThat(s.matchers()).containsEntry("type", "QUOTE");
+          assertThat(s.window()).isInstanceOfSatisfying(io.github.vigil.alerts.Silence.OutsideSessions.class,
+              w -> assertThat(w.calendar().name()).isEqualTo("desk"));
+          java.time.Instant monday = java.time.Instant.parse("2026-01-05T00:00:00Z");
+          assertThat(s.window().isActive(monday.plus(Duration.ofHours(9)))).as("before the open").isTrue();
+          assertThat(s.window().activeUntil(monday.plus(Duration.ofHours(9)))).contains(monday.plus(Duration.ofMinutes(9 * 60 + 30)));
+          assertThat(s.window().isActive(monday.plus(Duration.ofHours(10)))).as("in the morning session").isFalse();
+          assertThat(s.window().isActive(monday.plus(Duration.ofHours(12)))).as("the lunch break").isTrue();
+          assertThat(s.window().isActive(monday.plus(Duration.ofDays(5).plusHours(10)))).as("Saturday").isTrue();
+          VigilAlertsEndpoint endpoint = context.getBean(VigilAlertsEndpoint.class);
+          assertThat(endpoint.alerts().silences()).singleElement()
+              .satisfies(d -> assertThat(d.window()).isEqualTo("outside the sessions of desk"));
+        });
+    withCalendars.withPropertyValues("vigil.alerts.silences[0].outside-sessions-of=nyse").run(context -> assertThat(context)
+        .getFailure().hasStackTraceContaining("vigil.alerts.silences[0]").hasStackTraceContaining("unknown calendar nyse (calendars: [desk])"));
+    runner.withPropertyValues("vigil.alerts.silences[0].outside-sessions-of=desk").run(context -> assertThat(context)
+        .getFailure().hasStackTraceContaining("vigil.alerts.silences[0]").hasStackTraceContaining("no trading calendars are configured"));
+  }
+
   private static String stackTrace(Throwable t) {
     java.io.StringWriter w = new java.io.StringWriter();
     t.printStackTrace(new java.io.PrintWriter(w));
