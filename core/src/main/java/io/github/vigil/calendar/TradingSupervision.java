@@ -591,7 +591,7 @@ public final class TradingSupervision implements AutoCloseable {
         }
         case DOWN -> {
           boolean allStopped = ms.stream().allMatch(c -> c.status().state() == ProcessState.STOPPED);
-          if (!allStopped) {
+          if (!allStopped || g.state() == GroupState.RUNNING) { // a group left RUNNING (its restart called off at the close) is stopped too
             ms.forEach(c -> c.setSupervised(false));
             String why = "window over: stopped " + s.lag() + " after the close";
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops group {} {}: {}", e.name, e.members, why);

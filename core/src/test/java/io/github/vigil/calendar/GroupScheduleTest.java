@@ -220,6 +220,36 @@ class GroupScheduleTest {
   }
 
   @Test
+  void aGroupRestartWaitingAtTheCloseIsCalledOff() throws Exception {
+    GroupController group = desk();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", schedule).build();
+    trading.subscribe(rec);
+    trading.start();
+    advanceTo(at(2026, 6, 11, "20:55"));
+    assertStartedInOrder(at(2026, 6, 11, "20:55"));
+    rec.awaitState("gw-b", ProcessState.RUNNING, 1, WAIT);
+
+    // 14:59:58: the feed crashes; its restart (5 s backoff) and the gateways' after it would come after the close
+    Instant crash = at(2026, 6, 12, "15:00").minusSeconds(2);
+    advanceTo(crash);
+    backend.exit("feed", 3);
+    rec.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("feed"), 1, WAIT);
+    rec.await(StateChanged.class, e -> e.process().equals("gw-a") && e.to() == ProcessState.STOPPED, 1, WAIT);
+    advanceTo(at(2026, 6, 12, "15:00"));
+    ScheduleStopped off = rec.await(ScheduleStopped.class, e -> e.process().equals("feed"), 1, WAIT).get(0);
+    assertThat(off.at()).isEqualTo(at(2026, 6, 12, "15:00"));
+    assertThat(off.reason()).isEqualTo("closed while feed of group trading was waiting to restart");
+    rec.awaitState("feed", ProcessState.STOPPED, 1, WAIT);
+    advanceTo(at(2026, 6, 12, "15:10"));
+    assertThat(rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 12, "15:10"));
+    assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.STOPPED)).isTrue();
+    for (String n : DECLARED) {
+      assertThat(rec.of(Started.class, n)).hasSize(1);
+      assertThat(sup.controller(n).orElseThrow().status().state()).isEqualTo(ProcessState.STOPPED);
+    }
+  }
+
+  @Test
   void aProcessWaitingForItsDependencyIsNoFailureOfItsSchedule() throws Exception {
     ProcessController db = register("db", ProcessSpec.builder("db").command("sleep", "1000"));
     ProcessController app = register("app", ProcessSpec.builder("app").command("sleep", "1000").dependsOn("db"));
