@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.github.vigil.AttachState;
 import io.github.vigil.AttachedProcess;
 import io.github.vigil.ExitInfo;
+import io.github.vigil.GroupController;
+import io.github.vigil.GroupSpec;
+import io.github.vigil.GroupState;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
@@ -64,6 +67,17 @@ import org.slf4j.LoggerFactory;
  * {@link SupervisorEvent.SessionOpened} and {@link SupervisorEvent.SessionClosed}; each attachment's
  * watch window with {@link SupervisorEvent.WatchWindowChanged}.
  *
+ * <p><b>Groups.</b> A schedule given for a supervision group's name applies the same edges through the
+ * group: {@link GroupController#start()} at the start of an up window, {@link GroupController#stop()}
+ * lag after the close, supervision of its processes off after the close and inside freeze windows (a
+ * run of one of them that ends there gives the events above under the process's name), and a deferred
+ * restart done at the window's end by the group's strategy. See {@link Builder#schedule}.
+ *
+ * <p><b>Dependencies.</b> A process {@code WAITING} for a dependency is already starting: an up window
+ * does not start it again, and a scheduled start that ends up waiting (or whose caller's future fails
+ * because the dependency was stopped) is logged, not a failure. A process still waiting to restart at
+ * the close ({@code BACKOFF} or {@code WAITING}) is stopped: that restart is called off.
+ *
  * <p><b>Events.</b> From its creation, {@link #subscribe} delivers the supervisor's events and these, in one ordered
  * stream, except that an exit, a loss or a missing process <em>outside</em> the window in which it is
  * expected (a scheduled process after its close, an attachment outside its watch window) arrives as a
@@ -91,6 +105,8 @@ public final class TradingSupervision implements AutoCloseable {
   private final Executor delivery;
   private final Map<String, Entry> processes = new LinkedHashMap<>();
   private final Map<String, Entry> watches = new LinkedHashMap<>();
+  /** The scheduled groups' processes (nested groups flattened): process name to its group's entry; set in start(). */
+  private final Map<String, Entry> groupMembers = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<TradingCalendar> calendars;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final TradeDayStatistics statistics;
@@ -106,6 +122,12 @@ public final class TradingSupervision implements AutoCloseable {
     final Schedule schedule;
     Schedule.@Nullable Phase applied;
     Schedule.@Nullable Freeze frozen;
+    /** For a group's schedule: its processes, in declared order (nested groups flattened); else empty. */
+    List<String> members = List.of();
+
+    boolean isGroup() {
+      return !members.isEmpty();
+    }
 
     Entry(String name, Schedule schedule) {
       this.name = name;
@@ -185,9 +207,23 @@ public final class TradingSupervision implements AutoCloseable {
       if (started || closed) {
         return;
       }
+      Map<String, Entry> members = new LinkedHashMap<>();
       for (Entry e : processes.values()) {
-        if (supervisor.controller(e.name).isEmpty()) {
-          throw new IllegalArgumentException("schedule for process '" + e.name + "': the supervisor has no such process");
+        if (supervisor.controller(e.name).isPresent()) {
+          continue;
+        }
+        GroupController g = supervisor.group(e.name).orElseThrow(() -> new IllegalArgumentException(
+            "schedule for process or group '" + e.name + "': the supervisor has no such process or group"));
+        e.members = leaves(g.spec());
+        for (String m : e.members) {
+          if (processes.containsKey(m)) {
+            throw new IllegalArgumentException("schedule for process '" + m + "': it belongs to group '" + e.name
+                + "', which has a schedule too; give the schedule to one of them");
+          }
+          Entry other = members.put(m, e);
+          if (other != null) {
+            throw new IllegalArgumentException("schedules for groups '" + other.name + "' and '" + e.name + "' both cover process '" + m + "'");
+          }
         }
       }
       for (Entry e : watches.values()) {
@@ -195,9 +231,24 @@ public final class TradingSupervision implements AutoCloseable {
           throw new IllegalArgumentException("watch window for attachment '" + e.name + "': the supervisor has no such attachment");
         }
       }
+      groupMembers.putAll(members);
       started = true;
       tick();
     }
+  }
+
+  /** The processes of a group in declared order, nested groups flattened. */
+  private List<String> leaves(GroupSpec spec) {
+    List<String> out = new ArrayList<>();
+    for (String child : spec.children()) {
+      Optional<GroupController> nested = supervisor.group(child);
+      if (nested.isPresent()) {
+        out.addAll(leaves(nested.get().spec()));
+      } else {
+        out.add(child);
+      }
+    }
+    return out;
   }
 
   /**
@@ -223,10 +274,22 @@ public final class TradingSupervision implements AutoCloseable {
     return calendars.stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
-  /** The schedule of a process or attachment; {@link Schedule#always()} for one without. */
+  /**
+   * The schedule of a process, group or attachment; a process in a scheduled group has its group's
+   * (once {@link #start()} has resolved the groups); {@link Schedule#always()} for one without.
+   */
   public Schedule schedule(String name) {
-    Entry e = processes.containsKey(name) ? processes.get(name) : watches.get(name);
+    Entry e = processEntry(name);
+    if (e == null) {
+      e = watches.get(name);
+    }
     return e == null ? Schedule.always() : e.schedule;
+  }
+
+  /** The entry that schedules process (or group) {@code name}: its own, or its group's. */
+  private @Nullable Entry processEntry(String name) {
+    Entry e = processes.get(name);
+    return e != null ? e : groupMembers.get(name);
   }
 
   /**
@@ -336,7 +399,11 @@ public final class TradingSupervision implements AutoCloseable {
       }
       for (Entry e : processes.values()) {
         try {
-          applyProcess(e, now);
+          if (e.isGroup()) {
+            applyGroup(e, now);
+          } else {
+            applyProcess(e, now);
+          }
         } catch (RuntimeException ex) {
           log.atWarn().addKeyValue("process", e.name).setCause(ex).log("Schedule of {} could not be applied: {}", e.name, ex.toString());
         }
@@ -413,14 +480,17 @@ public final class TradingSupervision implements AutoCloseable {
             Session next = s.calendar().currentOrNextSession(now);
             String why = "up window: " + next.calendar() + " session " + next.name() + " of " + next.tradeDay() + " opens at " + next.open();
             log.atInfo().addKeyValue("process", e.name).log("Schedule starts {}: {}", e.name, why);
-            c.start();
+            startProcess(c);
             publish(new SupervisorEvent.ScheduleStarted(e.name, now, day, why));
+          } else if (st.state() == ProcessState.WAITING) {
+            // a start is already on its way, waiting for a dependency: no second start, and no failure
+            log.atInfo().addKeyValue("process", e.name).log("Schedule of {}: up window, already starting ({})", e.name, st.detail());
           }
         }
         case CLOSING -> {
           c.setSupervised(false);
           log.atInfo().addKeyValue("process", e.name).log("Schedule of {}: closed, no more restarts until it is stopped", e.name);
-          if (st.state() == ProcessState.BACKOFF) { // a restart decided before the close does not happen after it
+          if (waitingToStart(st.state())) { // a restart decided before the close does not happen after it
             String why = "closed while waiting to restart";
             c.stop().whenComplete((x, t) -> c.setSupervised(true));
             publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
@@ -457,11 +527,176 @@ public final class TradingSupervision implements AutoCloseable {
         if (ended && was.window().action() == FreezeWindow.Action.DEFER_TO_END && wouldRestart(c.spec(), st.lastExit())) {
           String why = "restart deferred by freeze window " + was.window().name();
           log.atInfo().addKeyValue("process", e.name).log("Schedule starts {}: {}", e.name, why);
-          c.start();
+          startProcess(c);
           publish(new SupervisorEvent.ScheduleStarted(e.name, now, day, why));
         }
       }
     }
+  }
+
+  /**
+   * Whether a start is already on its way without a run: {@code BACKOFF}, or {@code WAITING} for a
+   * dependency. At the close it is called off; at a start it needs no second start (and is no failure).
+   */
+  private static boolean waitingToStart(ProcessState s) {
+    return s == ProcessState.BACKOFF || s == ProcessState.WAITING;
+  }
+
+  // ---- groups ---------------------------------------------------------------------------------
+
+  /**
+   * The same edges as {@link #applyProcess} for a group: started with {@link GroupController#start()}
+   * (its processes in declared order), stopped with {@link GroupController#stop()} (in reverse), and
+   * supervision of each process turned off and on as for a scheduled process, so that the group's
+   * strategy (which acts only on the ends its processes' policies restart) is off when they are.
+   */
+  private void applyGroup(Entry e, Instant now) {
+    GroupController g = supervisor.group(e.name).orElse(null);
+    if (g == null) {
+      return;
+    }
+    List<ProcessController> ms = new ArrayList<>();
+    for (String m : e.members) {
+      supervisor.controller(m).ifPresent(ms::add);
+    }
+    Schedule s = e.schedule;
+    Schedule.Phase want = s.phaseAt(now);
+    Schedule.Freeze freeze = s.freezeAt(now);
+    boolean up = want == Schedule.Phase.UP || want == Schedule.Phase.ALWAYS;
+    LocalDate day = s.calendar() == null ? null : s.calendar().tradeDay(now);
+    if (want != e.applied) {
+      switch (want) {
+        case ALWAYS -> { }
+        case UP -> {
+          ms.forEach(c -> c.setSupervised(freeze == null));
+          boolean allResting = ms.stream().allMatch(c -> resting(c.status().state()));
+          if (g.state() != GroupState.RUNNING || allResting) {
+            Session next = s.calendar().currentOrNextSession(now);
+            String why = "up window: " + next.calendar() + " session " + next.name() + " of " + next.tradeDay() + " opens at " + next.open();
+            log.atInfo().addKeyValue("process", e.name).log("Schedule starts group {} {}: {}", e.name, e.members, why);
+            startGroup(g, e.name);
+            publish(new SupervisorEvent.ScheduleStarted(e.name, now, day, why));
+          }
+        }
+        case CLOSING -> {
+          ms.forEach(c -> c.setSupervised(false));
+          log.atInfo().addKeyValue("process", e.name).log("Schedule of group {}: closed, no more restarts until it is stopped", e.name);
+          for (ProcessController c : ms) {
+            if (waitingToStart(c.status().state())) {
+              String why = "closed while " + c.name() + " of group " + e.name + " was waiting to restart";
+              c.stop().whenComplete((x, t) -> c.setSupervised(true));
+              publish(new SupervisorEvent.ScheduleStopped(c.name(), now, day, why));
+            }
+          }
+        }
+        case DOWN -> {
+          boolean allStopped = ms.stream().allMatch(c -> c.status().state() == ProcessState.STOPPED);
+          if (!allStopped || g.state() == GroupState.RUNNING) { // a group left RUNNING (its restart called off at the close) is stopped too
+            ms.forEach(c -> c.setSupervised(false));
+            String why = "window over: stopped " + s.lag() + " after the close";
+            log.atInfo().addKeyValue("process", e.name).log("Schedule stops group {} {}: {}", e.name, e.members, why);
+            g.stop().whenComplete((x, t) -> ms.forEach(c -> c.setSupervised(true)));
+            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
+          } else {
+            ms.forEach(c -> c.setSupervised(true));
+          }
+        }
+        default -> throw new AssertionError(want);
+      }
+      e.applied = want;
+    }
+    if (up && freeze != null && e.frozen == null) {
+      e.frozen = freeze;
+      ms.forEach(c -> c.setSupervised(false));
+      log.atInfo().addKeyValue("process", e.name).log("Freeze window {} of group {} until {}: no restarts", freeze.window().name(), e.name, freeze.end());
+    } else if (e.frozen != null && (freeze == null || !up)) {
+      Schedule.Freeze was = e.frozen;
+      e.frozen = null;
+      if (up) {
+        ms.forEach(c -> c.setSupervised(true));
+        if (was.window().action() == FreezeWindow.Action.DEFER_TO_END) {
+          restartDeferredMembers(g, e, ms, was, now, day);
+        }
+      }
+    }
+  }
+
+  /**
+   * At a freeze window's end: the processes that ended inside it (and that their policy would have
+   * restarted) are started again as the group's strategy would have done it: ONE_FOR_ONE each on its
+   * own; REST_FOR_ONE from the first of them on (the ones after it stopped in reverse, then all
+   * started in declared order); ONE_FOR_ALL the whole group, stopped and started.
+   */
+  private void restartDeferredMembers(GroupController g, Entry e, List<ProcessController> ms, Schedule.Freeze was, Instant now,
+      @Nullable LocalDate day) {
+    int first = -1;
+    List<ProcessController> ended = new ArrayList<>();
+    for (int i = 0; i < ms.size(); i++) {
+      ProcessStatus st = ms.get(i).status();
+      boolean end = st.state() == ProcessState.CRASHED || st.state() == ProcessState.EXITED;
+      if (end && wouldRestart(ms.get(i).spec(), st.lastExit())) {
+        ended.add(ms.get(i));
+        first = first < 0 ? i : first;
+      }
+    }
+    if (ended.isEmpty()) {
+      return;
+    }
+    String why = "restart deferred by freeze window " + was.window().name();
+    log.atInfo().addKeyValue("process", e.name).log("Schedule restarts {} of group {} ({}): {}", ended.stream().map(ProcessController::name).toList(),
+        e.name, g.spec().strategy(), why);
+    java.util.concurrent.CompletionStage<?> f;
+    switch (g.spec().strategy()) {
+      case ONE_FOR_ONE -> {
+        ended.forEach(TradingSupervision::startProcess);
+        f = java.util.concurrent.CompletableFuture.completedFuture(null);
+      }
+      case ONE_FOR_ALL -> f = g.stop().thenCompose(v -> g.start());
+      case REST_FOR_ONE -> {
+        List<ProcessController> rest = ms.subList(first, ms.size());
+        java.util.concurrent.CompletionStage<?> chain = java.util.concurrent.CompletableFuture.completedFuture(null);
+        for (int i = rest.size() - 1; i >= 0; i--) {
+          ProcessController c = rest.get(i);
+          chain = chain.handle((x, t) -> null).thenCompose(x -> c.stop());
+        }
+        for (ProcessController c : rest) {
+          chain = chain.thenCompose(x -> c.start());
+        }
+        f = chain;
+      }
+      default -> throw new AssertionError(g.spec().strategy());
+    }
+    f.whenComplete((x, t) -> {
+      if (t != null) {
+        log.atInfo().addKeyValue("process", e.name).log("Group {}: restart deferred by freeze window {} did not complete: {}", e.name,
+            was.window().name(), t.toString());
+      }
+    });
+    for (ProcessController c : ended) {
+      publish(new SupervisorEvent.ScheduleStarted(c.name(), now, day, why));
+    }
+  }
+
+  /**
+   * Starts a process. Its start may wait in {@code WAITING} for a dependency, and fail for the caller
+   * when that dependency is stopped meanwhile while the process keeps waiting: that is logged, not a
+   * failure of the schedule.
+   */
+  private static void startProcess(ProcessController c) {
+    c.start().whenComplete((x, t) -> {
+      if (t != null) {
+        log.atInfo().addKeyValue("process", c.name()).log("Scheduled start of {} did not complete: {}", c.name(), t.toString());
+      }
+    });
+  }
+
+  /** Starts a group; a start that does not complete (stopped meanwhile, a dependency down) is logged, not a failure of the schedule. */
+  private static void startGroup(GroupController g, String name) {
+    g.start().whenComplete((x, t) -> {
+      if (t != null) {
+        log.atInfo().addKeyValue("process", name).log("Scheduled start of group {} did not complete: {}", name, t.toString());
+      }
+    });
   }
 
   /** Whether a process in {@code s} is resting, so that a start is needed (new states of the engine are left alone). */
@@ -495,7 +730,7 @@ public final class TradingSupervision implements AutoCloseable {
   // ---- the supervisor's events ----------------------------------------------------------------
 
   private void onSupervisorEvent(SupervisorEvent event) {
-    Entry p = processes.get(event.process());
+    Entry p = processEntry(event.process());
     if (p != null && p.schedule.calendar() != null) {
       Schedule s = p.schedule;
       Schedule.Phase phase = s.phaseAt(event.at());
@@ -504,12 +739,12 @@ public final class TradingSupervision implements AutoCloseable {
         Schedule.Freeze f = s.freezeAt(event.at());
         if (up && f != null) {
           publish(event);
-          ProcessController c = supervisor.controller(p.name).orElse(null);
+          ProcessController c = supervisor.controller(event.process()).orElse(null);
           if (c == null || wouldRestart(c.spec(), x.exit())) {
             Instant until = f.window().action() == FreezeWindow.Action.DEFER_TO_END ? f.end() : null;
-            log.atWarn().addKeyValue("process", p.name).log("Process {} ended inside freeze window {}: restart {}", p.name, f.window().name(),
-                until == null ? "left for a person" : "deferred to " + until);
-            publish(new SupervisorEvent.RestartDeferred(p.name, event.at(), f.window().name(), until, x.exit()));
+            log.atWarn().addKeyValue("process", event.process()).log("Process {} ended inside freeze window {}: restart {}", event.process(),
+                f.window().name(), until == null ? "left for a person" : "deferred to " + until);
+            publish(new SupervisorEvent.RestartDeferred(event.process(), event.at(), f.window().name(), until, x.exit()));
           }
           return;
         }
@@ -647,7 +882,16 @@ public final class TradingSupervision implements AutoCloseable {
       return this;
     }
 
-    /** The schedule of a supervised process. */
+    /**
+     * The schedule of a supervised process or of a supervision group ({@link GroupSpec}), resolved by
+     * name at {@link TradingSupervision#start()}. A group's schedule is applied through the group: it is
+     * {@linkplain GroupController#start() started} at the start of an up window (its processes in
+     * declared order) and {@linkplain GroupController#stop() stopped} lag after the close (in reverse);
+     * its processes' supervision is turned off at the close and inside freeze windows, so neither their
+     * policies nor the group's strategy restart them there; a restart waiting at the close is called
+     * off; a restart deferred by a freeze window is done at its end as the group's strategy does it. A
+     * process may not have a schedule of its own and be in a scheduled group.
+     */
     public Builder schedule(String process, Schedule schedule) {
       requireNonNull(process, "process");
       requireNonNull(schedule, "schedule");

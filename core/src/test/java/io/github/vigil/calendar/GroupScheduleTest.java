@@ -1,0 +1,309 @@
+package io.github.vigil.calendar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.vigil.Backoff;
+import io.github.vigil.GroupController;
+import io.github.vigil.GroupSpec;
+import io.github.vigil.GroupState;
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.SupervisorEvent.ScheduleStarted;
+import io.github.vigil.SupervisorEvent.ScheduleStopped;
+import io.github.vigil.SupervisorEvent.Started;
+import io.github.vigil.SupervisorEvent.StateChanged;
+import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.FakeTicker;
+import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.Processes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Schedules of supervision groups, on a virtual clock and the example Shanghai futures calendar (as
+ * {@link TradingWeekAcceptanceTest}): a quote feed and two order gateways in a {@code REST_FOR_ONE}
+ * group scheduled in session, 5 minutes lead and 10 minutes lag. Thursday 18 June 2026 is followed by
+ * a holiday, so there is no night session after it and none on Monday 22 June.
+ */
+@Timeout(60)
+class GroupScheduleTest {
+  private static final ZoneId SH = ZoneId.of("Asia/Shanghai");
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Instant T0 = at(2026, 6, 11, "16:00"); // Thursday, after the close
+  private static final List<String> DECLARED = List.of("feed", "gw-a", "gw-b");
+  private static final List<String> REVERSE = List.of("gw-b", "gw-a", "feed");
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final long origin = ticker.read();
+  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
+  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final FakeBackend backend = new FakeBackend();
+  private final Supervisor sup = Supervisor.builder().name("desk").backend(backend).ticker(ticker).scheduler(scheduler)
+      .instantSource(clock).closeTimeout(Duration.ofSeconds(2)).build();
+  private final EventRecorder rec = new EventRecorder();
+  private final Schedule schedule = Schedule.inSession(ExampleCalendars.shfe()).withLead(Duration.ofMinutes(5))
+      .withLag(Duration.ofMinutes(10));
+  private TradingSupervision trading;
+
+  private static Instant at(int y, int m, int d, String hhmm) {
+    return LocalDateTime.of(LocalDate.of(y, m, d), LocalTime.parse(hhmm)).atZone(SH).toInstant();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (trading != null) {
+      trading.close();
+    }
+    sup.close();
+  }
+
+  private void advanceTo(Instant t) {
+    scheduler.advance(Duration.between(clock.instant(), t));
+    assertThat(clock.instant()).isEqualTo(t);
+  }
+
+  private ProcessController register(String name, ProcessSpec.Builder b) {
+    return sup.register(b.startupGrace(Duration.ZERO)
+        .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
+  }
+
+  private GroupController desk() {
+    for (String n : DECLARED) {
+      register(n, ProcessSpec.builder(n).command("sleep", "1000"));
+    }
+    return sup.registerGroup(GroupSpec.builder("trading").strategy(GroupSpec.Strategy.REST_FOR_ONE).children("feed", "gw-a", "gw-b").build());
+  }
+
+  /** The three members started at exactly {@code t}, in declared order. */
+  private void assertStartedInOrder(Instant t) throws InterruptedException {
+    List<Started> s = rec.await(Started.class, e -> DECLARED.contains(e.process()) && e.at().equals(t), 3, WAIT);
+    assertThat(s).extracting(Started::process).containsExactlyElementsOf(DECLARED);
+  }
+
+  /** The three members stopped at exactly {@code t}, in reverse order. */
+  private void assertStoppedInReverse(Instant t) throws InterruptedException {
+    List<StateChanged> s = rec.await(StateChanged.class, e -> DECLARED.contains(e.process()) && e.to() == ProcessState.STOPPED
+        && e.at().equals(t), 3, WAIT);
+    assertThat(s).extracting(StateChanged::process).containsExactlyElementsOf(REVERSE);
+  }
+
+  @Test
+  void aRestForOneGroupOfAFeedAndTwoGatewaysLivesByTheSessions() throws Exception {
+    GroupController group = desk();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", schedule).build();
+    trading.subscribe(rec);
+    trading.start();
+    assertThat(group.state()).isEqualTo(GroupState.STOPPED);
+    assertThat(trading.state("trading").orElseThrow().nextChange()).isEqualTo(at(2026, 6, 11, "20:55"));
+    assertThat(trading.schedule("gw-a")).isSameAs(schedule); // a member is filed by its group's calendar
+
+    // Thursday 20:55, five minutes before Friday's night session: the group starts its members in declared order
+    advanceTo(at(2026, 6, 11, "20:55"));
+    assertStartedInOrder(at(2026, 6, 11, "20:55"));
+    ScheduleStarted first = rec.await(ScheduleStarted.class, e -> e.process().equals("trading"), 1, WAIT).get(0);
+    assertThat(first.at()).isEqualTo(at(2026, 6, 11, "20:55"));
+    assertThat(first.tradeDay()).isEqualTo(LocalDate.of(2026, 6, 12));
+    for (String n : DECLARED) {
+      rec.awaitState(n, ProcessState.RUNNING, 1, WAIT);
+    }
+    assertThat(group.state()).isEqualTo(GroupState.RUNNING);
+
+    // Friday 10:20: the feed crashes; REST_FOR_ONE stops the gateways (in reverse) and, once the feed is
+    // back after its 5 s backoff, starts them again after it
+    Instant crash = at(2026, 6, 12, "10:20");
+    advanceTo(crash);
+    backend.exit("feed", 3);
+    SupervisorEvent.GroupRestart gr = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
+    assertThat(gr.at()).isEqualTo(crash);
+    assertThat(gr.child()).isEqualTo("feed");
+    assertThat(gr.restarted()).containsExactly("gw-a", "gw-b");
+    List<StateChanged> down = rec.await(StateChanged.class, e -> e.process().startsWith("gw-") && e.to() == ProcessState.STOPPED, 2, WAIT);
+    assertThat(down).extracting(StateChanged::process).containsExactly("gw-b", "gw-a");
+    assertThat(down).extracting(StateChanged::at).containsOnly(crash);
+    assertThat(Processes.eventually(WAIT, () -> scheduler.pending().contains(Duration.ofSeconds(5)))).isTrue();
+    advanceTo(crash.plusSeconds(5));
+    assertStartedInOrder(crash.plusSeconds(5));
+    rec.awaitState("gw-b", ProcessState.RUNNING, 2, WAIT);
+    assertThat(rec.of(SupervisorEvent.OutsideWindow.class)).isEmpty();
+
+    // 15:10, ten minutes after the 15:00 close: the group is stopped, its members in reverse order
+    advanceTo(at(2026, 6, 12, "15:10"));
+    assertStoppedInReverse(at(2026, 6, 12, "15:10"));
+    assertThat(rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 12, "15:10"));
+    assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.STOPPED)).isTrue();
+
+    // the rest of the week, edge by edge (see TradingWeekAcceptanceTest for why these instants)
+    List<Instant> starts = List.of(at(2026, 6, 12, "20:55"), at(2026, 6, 15, "08:55"), at(2026, 6, 15, "20:55"), at(2026, 6, 16, "20:55"),
+        at(2026, 6, 17, "20:55"), at(2026, 6, 22, "08:55"));
+    List<Instant> stops = List.of(at(2026, 6, 13, "02:40"), at(2026, 6, 15, "15:10"), at(2026, 6, 16, "15:10"), at(2026, 6, 17, "15:10"),
+        at(2026, 6, 18, "15:10"), at(2026, 6, 22, "15:10"));
+    for (int i = 0; i < starts.size(); i++) {
+      advanceTo(starts.get(i));
+      assertStartedInOrder(starts.get(i));
+      for (String n : DECLARED) {
+        rec.awaitState(n, ProcessState.RUNNING, 3 + i, WAIT);
+      }
+      advanceTo(stops.get(i));
+      assertStoppedInReverse(stops.get(i));
+      assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.STOPPED)).isTrue();
+    }
+    // nothing started on the holiday, nor on the evening before it
+    assertThat(rec.of(Started.class)).extracting(Started::at)
+        .noneMatch(t -> t.isAfter(at(2026, 6, 18, "15:10")) && t.isBefore(at(2026, 6, 22, "08:55")));
+    assertThat(rec.of(ScheduleStarted.class, "trading")).hasSize(1 + starts.size());
+    assertThat(rec.of(ScheduleStopped.class, "trading")).hasSize(1 + stops.size());
+    // 1 + 1 (the crash) + 6 starts per member
+    for (String n : DECLARED) {
+      assertThat(rec.of(Started.class, n)).hasSize(8);
+    }
+    assertThat(rec.of(SupervisorEvent.GroupFailed.class)).isEmpty();
+  }
+
+  @Test
+  void aCrashInAFreezeWindowIsRestartedAtItsEndByTheGroupsStrategy() throws Exception {
+    desk();
+    Schedule frozen = schedule.withFreeze(FreezeWindow.daily("pre-close", LocalTime.of(14, 50), LocalTime.of(14, 55)));
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen).build();
+    trading.subscribe(rec);
+    trading.start();
+    advanceTo(at(2026, 6, 11, "20:55"));
+    assertStartedInOrder(at(2026, 6, 11, "20:55"));
+    rec.awaitState("gw-b", ProcessState.RUNNING, 1, WAIT);
+
+    // 14:52: gw-a crashes inside the freeze: not restarted, neither by its policy nor by the group
+    advanceTo(at(2026, 6, 12, "14:52"));
+    backend.exit("gw-a", 4);
+    SupervisorEvent.RestartDeferred d = rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT).get(0);
+    assertThat(d.process()).isEqualTo("gw-a");
+    assertThat(d.restartAt()).contains(at(2026, 6, 12, "14:55"));
+    rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
+    advanceTo(at(2026, 6, 12, "14:54"));
+    assertThat(sup.controller("gw-a").orElseThrow().status().state()).isEqualTo(ProcessState.CRASHED);
+    assertThat(rec.of(SupervisorEvent.GroupRestart.class)).isEmpty();
+    assertThat(rec.of(SupervisorEvent.RestartScheduled.class)).isEmpty();
+
+    // 14:55: REST_FOR_ONE from gw-a: gw-b stopped, then gw-a and gw-b started; the feed is left alone
+    advanceTo(at(2026, 6, 12, "14:55"));
+    List<Started> again = rec.await(Started.class, e -> e.at().equals(at(2026, 6, 12, "14:55")), 2, WAIT);
+    assertThat(again).extracting(Started::process).containsExactly("gw-a", "gw-b");
+    assertThat(rec.of(StateChanged.class, "gw-b")).anyMatch(s -> s.to() == ProcessState.STOPPED && s.at().equals(at(2026, 6, 12, "14:55")));
+    assertThat(rec.of(Started.class, "feed")).hasSize(1);
+    assertThat(rec.await(ScheduleStarted.class, e -> e.process().equals("gw-a"), 1, WAIT).get(0).reason())
+        .isEqualTo("restart deferred by freeze window pre-close");
+    rec.awaitState("gw-b", ProcessState.RUNNING, 2, WAIT);
+
+    // 15:05: the feed crashes after the close: recorded only, neither it nor the gateways restarted
+    advanceTo(at(2026, 6, 12, "15:05"));
+    backend.exit("feed", 5);
+    List<SupervisorEvent.OutsideWindow> outside = rec.await(SupervisorEvent.OutsideWindow.class, e -> true, 2, WAIT);
+    assertThat(outside).extracting(o -> o.event().process()).containsOnly("feed");
+    assertThat(rec.of(SupervisorEvent.GroupRestart.class)).isEmpty();
+    advanceTo(at(2026, 6, 12, "15:10"));
+    rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT);
+    for (String n : DECLARED) {
+      rec.awaitState(n, ProcessState.STOPPED, n.equals("gw-b") ? 2 : 1, WAIT);
+    }
+  }
+
+  @Test
+  void aGroupRestartWaitingAtTheCloseIsCalledOff() throws Exception {
+    GroupController group = desk();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", schedule).build();
+    trading.subscribe(rec);
+    trading.start();
+    advanceTo(at(2026, 6, 11, "20:55"));
+    assertStartedInOrder(at(2026, 6, 11, "20:55"));
+    rec.awaitState("gw-b", ProcessState.RUNNING, 1, WAIT);
+
+    // 14:59:58: the feed crashes; its restart (5 s backoff) and the gateways' after it would come after the close
+    Instant crash = at(2026, 6, 12, "15:00").minusSeconds(2);
+    advanceTo(crash);
+    backend.exit("feed", 3);
+    rec.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("feed"), 1, WAIT);
+    rec.await(StateChanged.class, e -> e.process().equals("gw-a") && e.to() == ProcessState.STOPPED, 1, WAIT);
+    advanceTo(at(2026, 6, 12, "15:00"));
+    ScheduleStopped off = rec.await(ScheduleStopped.class, e -> e.process().equals("feed"), 1, WAIT).get(0);
+    assertThat(off.at()).isEqualTo(at(2026, 6, 12, "15:00"));
+    assertThat(off.reason()).isEqualTo("closed while feed of group trading was waiting to restart");
+    rec.awaitState("feed", ProcessState.STOPPED, 1, WAIT);
+    advanceTo(at(2026, 6, 12, "15:10"));
+    assertThat(rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 12, "15:10"));
+    assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.STOPPED)).isTrue();
+    for (String n : DECLARED) {
+      assertThat(rec.of(Started.class, n)).hasSize(1);
+      assertThat(sup.controller(n).orElseThrow().status().state()).isEqualTo(ProcessState.STOPPED);
+    }
+  }
+
+  @Test
+  void aProcessWaitingForItsDependencyIsNoFailureOfItsSchedule() throws Exception {
+    ProcessController db = register("db", ProcessSpec.builder("db").command("sleep", "1000"));
+    ProcessController app = register("app", ProcessSpec.builder("app").command("sleep", "1000").dependsOn("db"));
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("app", schedule).build();
+    trading.subscribe(rec);
+    trading.start();
+
+    // started by a person while its schedule is down: it waits for db, and is left alone
+    advanceTo(at(2026, 6, 11, "17:00"));
+    app.start();
+    rec.awaitState("app", ProcessState.WAITING, 1, WAIT);
+    // 20:55, the up window: it is already starting, so it is not started again and nothing fails
+    advanceTo(at(2026, 6, 11, "20:55"));
+    assertThat(Processes.eventually(WAIT, () -> trading.state("app").orElseThrow().phase() == Schedule.Phase.UP)).isTrue();
+    advanceTo(at(2026, 6, 11, "21:30"));
+    assertThat(app.status().state()).isEqualTo(ProcessState.WAITING);
+    assertThat(rec.of(SupervisorEvent.CommandIssued.class, "app")).hasSize(1);
+    db.start();
+    assertThat(rec.await(Started.class, e -> e.process().equals("app"), 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 11, "21:30"));
+
+    // Friday 15:10: stopped by the schedule; db stopped by hand
+    advanceTo(at(2026, 6, 12, "15:10"));
+    rec.awaitState("app", ProcessState.STOPPED, 1, WAIT);
+    db.stop();
+    rec.awaitState("db", ProcessState.STOPPED, 1, WAIT);
+    // Friday 20:55 (Monday's night session): the scheduled start waits for db
+    advanceTo(at(2026, 6, 12, "20:55"));
+    ScheduleStarted s = rec.await(ScheduleStarted.class, e -> e.process().equals("app"), 1, WAIT).get(0);
+    assertThat(s.at()).isEqualTo(at(2026, 6, 12, "20:55"));
+    rec.awaitState("app", ProcessState.WAITING, 2, WAIT);
+    // Saturday 02:30, the close: the start still waiting is called off
+    advanceTo(at(2026, 6, 13, "02:30"));
+    ScheduleStopped off = rec.await(ScheduleStopped.class, e -> e.process().equals("app") && e.at().equals(at(2026, 6, 13, "02:30")), 1, WAIT)
+        .get(0);
+    assertThat(off.reason()).isEqualTo("closed while waiting to restart");
+    rec.awaitState("app", ProcessState.STOPPED, 2, WAIT);
+    advanceTo(at(2026, 6, 15, "08:00"));
+    assertThat(app.status().state()).isEqualTo(ProcessState.STOPPED);
+    assertThat(rec.of(SupervisorEvent.Failed.class)).isEmpty();
+    assertThat(rec.of(SupervisorEvent.OutsideWindow.class)).isEmpty();
+    assertThat(rec.of(Started.class, "app")).hasSize(1);
+  }
+
+  @Test
+  void overlappingOrUnknownSchedulesAreRefusedByName() {
+    desk();
+    TradingSupervision both = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler)
+        .schedule("trading", schedule).schedule("gw-a", schedule).build();
+    assertThatThrownBy(both::start).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("schedule for process 'gw-a': it belongs to group 'trading', which has a schedule too; give the schedule to one of them");
+    both.close();
+    TradingSupervision unknown = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("desk2", schedule).build();
+    assertThatThrownBy(unknown::start).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("schedule for process or group 'desk2': the supervisor has no such process or group");
+    unknown.close();
+  }
+}
