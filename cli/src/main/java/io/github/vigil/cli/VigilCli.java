@@ -1,7 +1,9 @@
 package io.github.vigil.cli;
 
 import io.github.vigil.journal.JournalReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +39,10 @@ public final class VigilCli implements Callable<Integer> {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // the terminal's encoding (native.encoding, JDK 17+), not file.encoding, which JDK 18+ fixes at UTF-8
+    Charset terminal = Charset.forName(System.getProperty("native.encoding", "UTF-8"));
+    System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, terminal), true),
+        new PrintWriter(new OutputStreamWriter(System.err, terminal), true)));
   }
 
   /** Runs the command line, printing to {@code out} and {@code err}; returns the exit code. */

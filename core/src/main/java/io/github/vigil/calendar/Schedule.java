@@ -25,10 +25,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * {@link FreezeWindow}s add times in which a crashed process is not restarted.
  *
- * {@snippet :
+ * <pre>{@code
  * Schedule gateway = Schedule.inSession(shfe).withLead(Duration.ofMinutes(5)).withLag(Duration.ofMinutes(10))
  *     .withFreeze(FreezeWindow.daily("closing-auction", LocalTime.of(14, 57), LocalTime.of(15, 0)));
- * }
+ * }</pre>
  *
  * <p>Immutable and thread-safe.
  *

@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * An exchange's trading calendar: its time zone, its trading days, the sessions of each trading day,
  * and the cut-over that assigns every instant, in session or not, to exactly one trade day.
  *
- * {@snippet :
+ * <pre>{@code
  * TradingCalendar shfe = TradingCalendar.builder("shfe").zone(ZoneId.of("Asia/Shanghai"))
  *     .cutOver(LocalTime.of(18, 0))
  *     .session(new SessionRule("night", LocalTime.of(21, 0), LocalTime.of(2, 30),
@@ -42,7 +42,7 @@ import java.util.TreeSet;
  *     .holidays(Holidays.parseList("2026-10-01..2026-10-07", "holidays"))
  *     .build();
  * LocalDate day = shfe.tradeDay(Instant.parse("2026-09-25T13:30:00Z"));  // Friday 21:30: trade day Monday 2026-09-28
- * }
+ * }</pre>
  *
  * <p><b>Trading days</b> are the trading weekdays (Monday to Friday unless set) that are not
  * holidays, plus any extra trading days. A <em>holiday</em>, for {@link SessionRule.Held#NOT_AFTER_HOLIDAY},

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * Applies {@link Schedule}s to a {@link Supervisor}'s processes and attachments through its public
  * API, and announces the sessions of its calendars.
  *
- * {@snippet :
+ * <pre>{@code
  * TradingSupervision trading = TradingSupervision.builder(supervisor)
  *     .schedule("order-gateway", Schedule.inSession(shfe).withLead(Duration.ofMinutes(5)).withLag(Duration.ofMinutes(10))
  *         .withFreeze(FreezeWindow.daily("closing-auction", LocalTime.of(14, 57), LocalTime.of(15, 0))))
@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * trading.subscribe(event -> log.info("{}", event));   // the supervisor's events and the calendar's
  * trading.start();
- * }
+ * }</pre>
  *
  * <p><b>What it does.</b> At each edge of a schedule (see {@link Schedule}): at the start of an up
  * window it turns supervision on and {@linkplain ProcessController#start() starts} the process

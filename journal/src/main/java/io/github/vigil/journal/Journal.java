@@ -45,11 +45,11 @@ import org.slf4j.LoggerFactory;
  * memory at death of each exit, and the actor of an operator's command), every run, and a status snapshot
  * of each process every {@link Builder#snapshotInterval(Duration) snapshot interval}.
  *
- * {@snippet :
+ * <pre>{@code
  * Journal journal = Journal.builder().sqlite(stateDirectory.resolve("journal.db")).build();
  * journal.attach(supervisor);                      // listens, and snapshots every minute
  * journal.restart(supervisor.controller("orders").orElseThrow(), "alice", "deploy 2.4.1");
- * }
+ * }</pre>
  *
  * <p><b>Never holds supervision up.</b> {@link #onEvent} turns the event into a row and puts it in a bounded
  * buffer; one thread, {@code vigil-journal-writer}, writes the buffer in batches, one transaction each, at

@@ -46,6 +46,7 @@ class JournalSqliteTest {
           .restartPolicy(twice).startupGrace(Duration.ofMillis(100)).build());
       c.start();
       events.await(SupervisorEvent.Failed.class, e -> true, 1, Duration.ofSeconds(30));
+      assertTrue(sup.awaitIdle(Duration.ofSeconds(10)), "every listener, the journal too, has heard Failed");
       journal.snapshotNow();
       assertTrue(journal.flush(Duration.ofSeconds(10)), "flushed");
       List<SupervisorEvent> heard = events.events();

@@ -34,9 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * starts a CPU-burning child again and again (each child ends and is replaced, so the tree's sum does not
  * go down when one ends), and that leaves an unreaped zombie child behind. Each burner burns about 0.3 s and
  * then rests 1.5 s. The exporter is read every 100 ms, ours every second, so both see what each burner used
- * before it ends, and between two of our reads one ends while the next starts and burns. CPU seconds and minor faults gained
- * over the churn agree within 5 %, the process count exactly, and the tree's proportional memory is a
- * number (it was NaN with a zombie member).
+ * before it ends, and between two of our reads one ends while the next starts and burns. CPU seconds gained
+ * over the churn agree with the exporter's and the kernel's within 5 %, minor faults with the kernel's within
+ * 5 % (the exporter misses those of members shorter than its interval), the process count exactly, and the
+ * tree's proportional memory is a number (it was NaN with a zombie member).
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(120)
@@ -94,6 +95,7 @@ class ChurningTreeExporterTest {
         Thread.sleep(300); // quiet, waiting for go: both baselines are read at rest
         long wrapperPid = wrapper.status().pid();
         double kernelFirst = kernelUserSeconds(wrapperPid);
+        long kernelFaultsFirst = kernelMinorFaults(wrapperPid);
         PromText theirsFirst = PromText.parse(scrape(http, uri).orElseThrow());
         ticker.advance(Duration.ofMinutes(1));
         PromText oursFirst = PromText.parse(registry.scrape());
@@ -116,7 +118,8 @@ class ChurningTreeExporterTest {
         ticker.advance(Duration.ofMinutes(1));
         ours = PromText.parse(registry.scrape());
 
-        double kernel = kernelUserSeconds(wrapperPid) - kernelFirst; // the wrapper's utime + cutime: every burner it waited for
+        double kernel = kernelUserSeconds(wrapperPid) - kernelFirst;
+        long kernelFaults = kernelMinorFaults(wrapperPid) - kernelFaultsFirst; // the wrapper's utime + cutime: every burner it waited for
         StringBuilder report = new StringBuilder("kernel's account (utime + cutime of the wrapper): " + String.format("%.2f", kernel) + " s; ");
         double oursUser = ours.value("namedprocess_namegroup_cpu_seconds_total", user).orElseThrow()
             - oursFirst.value("namedprocess_namegroup_cpu_seconds_total", user).orElseThrow();
@@ -136,9 +139,15 @@ class ChurningTreeExporterTest {
             - theirsFirst.value("namedprocess_namegroup_minor_page_faults_total", group).orElseThrow();
         double of = ours.value("namedprocess_namegroup_minor_page_faults_total", group).orElseThrow()
             - oursFirst.value("namedprocess_namegroup_minor_page_faults_total", group).orElseThrow();
-        report.append("minor faults: ours ").append(of).append(", exporter ").append(tf).append("; ");
-        // ours is 9 % above the exporter's here, run after run (1047 against 960): not explained yet, so 12 % for now
-        assertThat(of).as("minor faults gained (exporter %s); %s", tf, report).isCloseTo(tf, org.assertj.core.api.Assertions.within(Math.max(0.12 * tf, 20)));
+        report.append("minor faults: ours ").append(of).append(", exporter ").append(tf).append(", kernel (minflt + cminflt of the wrapper) ")
+            .append(kernelFaults).append("; ");
+        // the kernel's account is the reference: ours within 5 %. The exporter reads every 100 ms and so misses
+        // the faults of members that lived less than that (each burner's fork before it execs, the zombie's
+        // subshell): it may count fewer (883 against the kernel's 1046 once in CI), never more
+        assertThat(of).as("minor faults gained against the kernel's account; %s", report)
+            .isCloseTo(kernelFaults, org.assertj.core.api.Assertions.within(Math.max(0.05 * kernelFaults, 20)));
+        assertThat(tf).as("the exporter's minor faults cannot exceed the kernel's; %s", report)
+            .isLessThanOrEqualTo(kernelFaults + Math.max(0.05 * kernelFaults, 20));
         assertThat(ours.value("namedprocess_namegroup_num_procs", group)).as("wrapper and its zombie")
             .isEqualTo(theirs.value("namedprocess_namegroup_num_procs", group));
         double pss = ours.value("namedprocess_namegroup_memory_bytes", Map.of("groupname", comm, "memtype", "proportionalResident")).orElseThrow();
@@ -167,6 +176,13 @@ class ChurningTreeExporterTest {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return (Long.parseLong(f[11]) + Long.parseLong(f[13])) / 100.0;
+  }
+
+  /** The wrapper's minor faults and those of every child it waited for (fields 10 and 11 of its stat). */
+  private static long kernelMinorFaults(long pid) throws java.io.IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[7]) + Long.parseLong(f[8]);
   }
 
   private static Optional<String> scrape(HttpClient http, URI uri) {

@@ -26,13 +26,13 @@ import java.util.function.Consumer;
  * A {@link ProcessBackend} without processes, for tests: every spawn makes a {@link FakeProcess}
  * the test controls. Script it per process name before or during a test:
  *
- * {@snippet :
+ * <pre>{@code
  * FakeBackend backend = new FakeBackend();
  * backend.failNextSpawn("feed", "binary /opt/feed not found"); // the next spawn of "feed" fails
  * backend.onSpawn("feed", p -> p.exit(1));                     // every run of "feed" crashes at once
  * backend.ignore("orders", Signal.SIGTERM);                    // "orders" needs SIGKILL to stop
  * SpawnGate gate = backend.holdNextSpawn("orders");            // its next spawn blocks until gate.open()
- * }
+ * }</pre>
  *
  * <p>Pids are unique and increasing from 1000. Exits and output are reported to the supervisor from
  * one thread of the backend ({@code vigil-fake-backend}), in the order they happened, as real

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * sleep: act, then {@link #awaitIdle()} (or {@link #advance}, which settles after every timer), then
  * assert.
  *
- * {@snippet :
+ * <pre>{@code
  * try (SupervisorTestKit kit = SupervisorTestKit.create()) {
  *   ProcessController feed = kit.supervisor().register(ProcessSpec.builder("feed").command("feed")
  *       .startupGrace(Duration.ZERO)
@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  *   kit.advance(Duration.ofSeconds(1));
  *   assertEquals(3, kit.events().starts("feed"));
  * }
- * }
+ * }</pre>
  *
  * <p>Wall-clock stamps on events come from the virtual clock too (from {@link #WALL_ORIGIN}), and the
  * jitter source is seeded, so a test replays exactly. Not thread-safe: one test thread drives it.
