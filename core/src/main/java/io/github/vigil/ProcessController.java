@@ -104,4 +104,35 @@ public interface ProcessController {
   default Optional<ProcessSample> sample() {
     return Optional.empty();
   }
+
+  /**
+   * Diagnoses the process now: checks its program, working directory, declared files, ports,
+   * dependencies, limits and output, runs its declared configuration check, and for a living run
+   * looks for zombies under it. Completes with the findings, the most likely cause first, on a
+   * diagnosis thread (never the supervision thread, which it never holds up); each check is bounded
+   * in time, the configuration check by its timeout. The result is also published as a
+   * {@link SupervisorEvent.Diagnosed} and kept as {@link #lastDiagnosis()}.
+   *
+   * <p>The default implementation completes exceptionally with an {@link UnsupportedOperationException}.
+   */
+  default java.util.concurrent.CompletableFuture<io.github.vigil.diagnosis.Diagnosis> diagnose() {
+    return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("no diagnosis for " + name()));
+  }
+
+  /**
+   * The last diagnosis made for this process: after a run could not start, died within its startup
+   * grace, or on demand. Empty before the first. The default has none.
+   */
+  default Optional<io.github.vigil.diagnosis.Diagnosis> lastDiagnosis() {
+    return Optional.empty();
+  }
+
+  /**
+   * The current run's process tree, each member with its own resources (the process first, then its
+   * descendants depth-first), read through the backend's sampler on the calling thread. Empty when no
+   * run is alive or the backend has no sampler. The default has none.
+   */
+  default List<io.github.vigil.diagnosis.TreeMember> tree() {
+    return List.of();
+  }
 }

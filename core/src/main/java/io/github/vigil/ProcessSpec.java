@@ -51,6 +51,7 @@ public final class ProcessSpec {
   private final boolean autoStart;
   private final List<HealthCheck> healthChecks;
   private final List<ResourceRule> resourceRules;
+  private final io.github.vigil.diagnosis.DiagnosisSpec diagnosis;
 
   private ProcessSpec(Builder b) {
     this.name = b.name;
@@ -67,6 +68,7 @@ public final class ProcessSpec {
     this.autoStart = b.autoStart;
     this.healthChecks = List.copyOf(b.healthChecks.values());
     this.resourceRules = List.copyOf(b.resourceRules.values());
+    this.diagnosis = b.diagnosis;
   }
 
   /** A builder for a process called {@code name}: letters, digits, {@code .}, {@code _} and {@code -}. */
@@ -90,6 +92,7 @@ public final class ProcessSpec {
     b.autoStart = autoStart;
     healthChecks.forEach(c -> b.healthChecks.put(c.name(), c));
     resourceRules.forEach(r -> b.resourceRules.put(r.name(), r));
+    b.diagnosis = diagnosis;
     return b;
   }
 
@@ -159,6 +162,11 @@ public final class ProcessSpec {
     return resourceRules;
   }
 
+  /** What the process declares for its diagnosis; {@link io.github.vigil.diagnosis.DiagnosisSpec#NONE} unless set. */
+  public io.github.vigil.diagnosis.DiagnosisSpec diagnosis() {
+    return diagnosis;
+  }
+
   @Override
   public String toString() {
     return "ProcessSpec{name=" + name + ", command=" + command + ", labels=" + labels + ", restart=" + restartPolicy.mode()
@@ -184,6 +192,7 @@ public final class ProcessSpec {
     private boolean autoStart = true;
     private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
     private final Map<String, ResourceRule> resourceRules = new LinkedHashMap<>();
+    private io.github.vigil.diagnosis.DiagnosisSpec diagnosis = io.github.vigil.diagnosis.DiagnosisSpec.NONE;
 
     private Builder(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
@@ -325,6 +334,15 @@ public final class ProcessSpec {
         throw new IllegalArgumentException("resourceRule names of '" + name + "' must be unique: '" + rule.name()
             + "' is already added (give one a named())");
       }
+      return this;
+    }
+
+    /**
+     * What the process declares for its diagnosis: configuration files, writable directories, ports, a
+     * configuration check (see {@link io.github.vigil.diagnosis.DiagnosisSpec}).
+     */
+    public Builder diagnosis(io.github.vigil.diagnosis.DiagnosisSpec spec) {
+      this.diagnosis = requireNonNull(spec, "diagnosis");
       return this;
     }
 

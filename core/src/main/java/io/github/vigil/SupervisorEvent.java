@@ -48,6 +48,15 @@ public sealed interface SupervisorEvent {
   /** A run ended (or could not start). */
   record Exited(String process, Instant at, int run, ExitInfo exit) implements SupervisorEvent {}
 
+  /**
+   * A diagnosis was made ({@link io.github.vigil.diagnosis.Diagnosis}): after a run could not start
+   * or died within its startup grace, or on demand. The checks run off the supervision thread and take
+   * time, so this event comes after the {@link Exited} of the run it is about ({@code run}), and may
+   * come after later events of the process (its {@link RestartScheduled}, {@link Failed}, even the next
+   * run's {@link Started}); it is never published before the {@code Exited} it explains.
+   */
+  record Diagnosed(String process, Instant at, int run, io.github.vigil.diagnosis.Diagnosis diagnosis) implements SupervisorEvent {}
+
   /** The policy will restart the process after {@code delay}. */
   record RestartScheduled(String process, Instant at, int attempt, Duration delay, ExitInfo after) implements SupervisorEvent {}
 

@@ -242,6 +242,18 @@ public final class DefaultSupervisor implements Supervisor {
     return new IllegalStateException(what + " refused: supervisor '" + name() + "' is closed");
   }
 
+  private @Nullable Diagnostician diagnostician; // guarded by healthLock; created with the first diagnosis
+
+  /** The pool that makes diagnoses, created on first use. */
+  Diagnostician diagnostician() {
+    synchronized (healthLock) {
+      if (diagnostician == null) {
+        diagnostician = new Diagnostician(settings.name(), backend.listeningSockets().orElse(null), backend.inspector().orElse(null));
+      }
+      return diagnostician;
+    }
+  }
+
   /** The pool that runs health check attempts, created on first use. */
   HealthExecutor healthExecutor() {
     synchronized (healthLock) {
@@ -657,6 +669,13 @@ public final class DefaultSupervisor implements Supervisor {
     }
     if (health != null) {
       health.close();
+    }
+    Diagnostician diagnosing;
+    synchronized (healthLock) {
+      diagnosing = diagnostician;
+    }
+    if (diagnosing != null) {
+      diagnosing.close();
     }
     List<Attachment> attached;
     synchronized (processes) {

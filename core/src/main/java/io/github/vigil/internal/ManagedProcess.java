@@ -118,6 +118,7 @@ final class ManagedProcess implements ProcessController {
     this.output = new OutputCollector(name, spec.output(), sup.settings.stateDirectory());
     this.registeredNanos = sup.now();
     this.healthMonitor = spec.healthChecks().isEmpty() && spec.resourceRules().isEmpty() ? null : new HealthMonitor(sup, this, spec);
+    this.diagnoses = new ProcessDiagnoses(sup, this);
   }
 
   // --- API -----------------------------------------------------------------------------------
@@ -308,6 +309,30 @@ final class ManagedProcess implements ProcessController {
       lastSample = next;
     }
     return java.util.Optional.of(next);
+  }
+
+  // --- diagnosis (ProcessDiagnoses) ---
+
+  private final ProcessDiagnoses diagnoses;
+
+  @Override
+  public CompletableFuture<io.github.vigil.diagnosis.Diagnosis> diagnose() {
+    return diagnoses.onDemand();
+  }
+
+  @Override
+  public java.util.Optional<io.github.vigil.diagnosis.Diagnosis> lastDiagnosis() {
+    return diagnoses.last();
+  }
+
+  @Override
+  public List<io.github.vigil.diagnosis.TreeMember> tree() {
+    return diagnoses.tree();
+  }
+
+  /** The current (or last) run's number; supervision thread. */
+  int currentRun() {
+    return run;
   }
 
   @Override
@@ -636,6 +661,7 @@ final class ManagedProcess implements ProcessController {
       addRun(r);
     }
     sup.publish(new SupervisorEvent.Exited(name, exit.at(), thisRun, exit));
+    diagnoses.afterEnd(thisRun, exit, wasStarting); // diagnosis hook: off the supervision thread; Diagnosed follows later
     if (healthMonitor != null) { // health hook: checks end with the run; its health change follows the Exited it comes from
       healthMonitor.runEnded("run " + thisRun + " ended: " + exit.cause());
     }

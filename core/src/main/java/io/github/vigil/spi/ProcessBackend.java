@@ -83,6 +83,15 @@ public interface ProcessBackend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * What this backend can tell a diagnosis beyond the portable checks, if anything: who holds a port
+   * (user, start time, whether it is a run of a supervised process), limits hit. The default has
+   * nothing; the Linux backend reads {@code /proc} and its cgroups.
+   */
+  default Optional<ProcessInspector> inspector() {
+    return Optional.empty();
+  }
+
   /** Releases the backend's threads and resources. Processes must have been stopped before. */
   @Override
   void close();

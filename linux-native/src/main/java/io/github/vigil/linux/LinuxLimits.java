@@ -15,6 +15,7 @@ import java.util.OptionalLong;
  *     .command("/opt/pricer/bin/pricer")
  *     .label(LinuxLimits.MEMORY_MAX, "512M")   // bytes, or with a K, M or G suffix (powers of 1024)
  *     .label(LinuxLimits.PIDS_MAX, "64")
+ *     .label(LinuxLimits.NOFILE, "4096")       // RLIMIT_NOFILE, set by the start wrapper
  *     .build();
  * }</pre>
  *
@@ -31,7 +32,36 @@ public final class LinuxLimits {
   /** Label key: the most processes and threads the run and its descendants may have, e.g. {@code "100"}. */
   public static final String PIDS_MAX = "vigil.linux.pids.max";
 
+  /**
+   * Label key: the run's descriptor limit ({@code RLIMIT_NOFILE}, soft and hard), e.g. {@code "4096"},
+   * like systemd's {@code LimitNOFILE=}: set by the backend's start wrapper ({@code ulimit -n}) before
+   * the program is executed. It can lower the limit a run would inherit from this JVM; raising it
+   * above this JVM's hard limit needs privileges the start then fails without.
+   */
+  public static final String NOFILE = "vigil.linux.nofile";
+
   private LinuxLimits() {}
+
+  /**
+   * The descriptor limit in {@code labels}.
+   *
+   * @throws IllegalArgumentException naming the label and value when it is not a positive integer
+   */
+  public static OptionalLong nofile(Map<String, String> labels) {
+    String v = labels.get(NOFILE);
+    if (v == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n > 0) {
+        return OptionalLong.of(n);
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("label " + NOFILE + " must be a positive integer: '" + v + "'");
+  }
 
   /**
    * The memory limit in {@code labels}, in bytes.

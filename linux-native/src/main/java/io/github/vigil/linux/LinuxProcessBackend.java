@@ -76,7 +76,8 @@ final class LinuxProcessBackend implements ProcessBackend {
       + " || { echo \"vigil: the supervising JVM (pid $1) is gone; not starting\" >&2; exit 125; }; shift;"
       + " for d in \"$@\"; do"
       + " if [ \"$d\" = -- ]; then shift; exec \"$@\"; fi;"
-      + " echo 0 > \"$d/cgroup.procs\" || { echo \"vigil: cannot join cgroup $d\" >&2; exit 125; };"
+      + " case \"$d\" in nofile=*) ulimit -n \"${d#nofile=}\" || { echo \"vigil: cannot set the descriptor limit to ${d#nofile=}\" >&2; exit 125; };;"
+      + " *) echo 0 > \"$d/cgroup.procs\" || { echo \"vigil: cannot join cgroup $d\" >&2; exit 125; };; esac;"
       + " shift; done; exit 125";
   private static final int READ_ROUNDS = 16; // 16 x 64 KiB per pipe per wake-up, then the next pipe gets its turn
   private static final int EXIT_READ_ROUNDS = 16; // 1 MiB: /proc/sys/fs/pipe-max-size by default
@@ -193,6 +194,24 @@ final class LinuxProcessBackend implements ProcessBackend {
   @Override
   public Optional<io.github.vigil.spi.ListeningSockets> listeningSockets() {
     return Optional.of(listeningSockets);
+  }
+
+  private volatile @Nullable LinuxDiagnostics diagnostics;
+
+  /** What a diagnosis learns from {@code /proc}: holders of ports, limits hit, noexec mounts ({@link LinuxDiagnostics}). */
+  @Override
+  public Optional<io.github.vigil.spi.ProcessInspector> inspector() {
+    LinuxDiagnostics d = diagnostics;
+    if (d == null) {
+      synchronized (this) {
+        d = diagnostics;
+        if (d == null) {
+          d = new LinuxDiagnostics(Path.of("/proc"), proc, processTable(), sampler().orElseThrow());
+          diagnostics = d;
+        }
+      }
+    }
+    return Optional.of(d);
   }
 
   /** Exits of processes this backend did not start, through their pidfds polled by the event loop. */
@@ -438,9 +457,11 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     OptionalLong memoryMax;
     OptionalLong pidsMax;
+    OptionalLong nofile;
     try {
       memoryMax = LinuxLimits.memoryMax(request.labels());
       pidsMax = LinuxLimits.pidsMax(request.labels());
+      nofile = LinuxLimits.nofile(request.labels());
     } catch (IllegalArgumentException e) {
       throw new SpawnException("process '" + request.name() + "': " + e.getMessage(), e);
     }
@@ -473,12 +494,18 @@ final class LinuxProcessBackend implements ProcessBackend {
       argv.add("KILL");
       argv.add("--");
     }
-    if (facts.shell() != null && (setpriv != null || cg != null)) {
+    if (nofile.isPresent() && facts.shell() == null) {
+      throw new SpawnException("process '" + request.name() + "': " + LinuxLimits.NOFILE + " asked for but no shell exists here to set it");
+    }
+    if (facts.shell() != null && (setpriv != null || cg != null || nofile.isPresent())) {
       argv.add(facts.shell());
       argv.add("-c");
       argv.add(WRAPPER_SCRIPT);
       argv.add("vigil-run");
       argv.add(setpriv != null ? Integer.toString(self) : "-");
+      if (nofile.isPresent()) {
+        argv.add("nofile=" + nofile.getAsLong());
+      }
       if (cg != null) {
         cg.dirs().forEach(d -> argv.add(d.toString()));
       }

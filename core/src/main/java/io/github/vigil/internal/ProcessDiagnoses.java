@@ -1,0 +1,195 @@
+package io.github.vigil.internal;
+
+import io.github.vigil.Dependency;
+import io.github.vigil.ExitCause;
+import io.github.vigil.ExitInfo;
+import io.github.vigil.ProcessSample;
+import io.github.vigil.StdStream;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.diagnosis.Diagnosis;
+import io.github.vigil.diagnosis.Finding;
+import io.github.vigil.diagnosis.TreeMember;
+import io.github.vigil.spi.ProcessEntry;
+import io.github.vigil.spi.ProcessSampler;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The diagnoses of one supervised process: made after a run could not start or died within its
+ * startup grace, and on demand; the last one kept. The engine's hooks are one call each: the subject is
+ * read on the supervision thread (copies of the output tails, the spec, the run), the checks run on the
+ * {@link Diagnostician}'s pool, and the result comes back to the supervision thread only to be
+ * published as a {@link SupervisorEvent.Diagnosed} in order with the process's other events.
+ *
+ * <p>At most one automatic diagnosis per process is in flight: a run that fails again meanwhile (a
+ * restart loop) is not diagnosed again until it is done, so a crash loop cannot pile up work. The
+ * failure's log line is written when the cause differs from the last one logged.
+ *
+ * <p>Thread-safe.
+ */
+final class ProcessDiagnoses {
+  private static final Logger log = LoggerFactory.getLogger(ProcessDiagnoses.class);
+
+  private final DefaultSupervisor sup;
+  private final ManagedProcess process;
+  private final AtomicBoolean automaticInFlight = new AtomicBoolean();
+  private volatile @Nullable Diagnosis last;
+  private @Nullable String lastLogged; // supervision thread
+
+  ProcessDiagnoses(DefaultSupervisor sup, ManagedProcess process) {
+    this.sup = sup;
+    this.process = process;
+  }
+
+  Optional<Diagnosis> last() {
+    return Optional.ofNullable(last);
+  }
+
+  /**
+   * Supervision thread, after the run's {@code Exited} was published: diagnoses a run that could not
+   * start or died while {@code STARTING}.
+   */
+  void afterEnd(int run, ExitInfo exit, boolean wasStarting) {
+    Diagnosis.Trigger trigger;
+    if (exit.cause() == ExitCause.START_FAILED) {
+      trigger = Diagnosis.Trigger.START_FAILED;
+    } else if (wasStarting && exit.cause().isFailure() && exit.cause() != ExitCause.KILLED_BY_SUPERVISOR) {
+      trigger = Diagnosis.Trigger.EARLY_EXIT;
+    } else {
+      return;
+    }
+    if (!automaticInFlight.compareAndSet(false, true)) {
+      return; // the last failure is still being diagnosed: a crash loop is diagnosed at the pace of its checks
+    }
+    submit(subject(run, -1, exit, trigger)).whenComplete((d, e) -> automaticInFlight.set(false));
+  }
+
+  /** Any thread: a diagnosis now, the subject read on the supervision thread. */
+  CompletableFuture<Diagnosis> onDemand() {
+    CompletableFuture<Diagnosis.Trigger> go = new CompletableFuture<>();
+    CompletableFuture<Diagnosis> done = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      long pid = process.status().pid();
+      ExitInfo exit = pid > 0 ? null : process.status().lastExit();
+      submit(subject(process.currentRun(), pid, exit, Diagnosis.Trigger.ON_DEMAND)).whenComplete((d, e) -> {
+        if (e != null) {
+          done.completeExceptionally(e);
+        } else {
+          done.complete(d);
+        }
+      });
+    }, () -> done.completeExceptionally(sup.closedError("diagnose " + process.name())));
+    return sup.relay(done);
+  }
+
+  private Diagnostician.Subject subject(int run, long pid, @Nullable ExitInfo exit, Diagnosis.Trigger trigger) {
+    Map<String, Diagnostician.DependencyStatus> deps = new LinkedHashMap<>();
+    for (Dependency d : process.spec().dependencies()) {
+      ManagedProcess dep = sup.process(d.name());
+      if (dep != null) {
+        deps.put(d.name(), dep::status);
+      }
+    }
+    return new Diagnostician.Subject(process.spec(), run, pid, exit, process.outputTail(StdStream.STDERR),
+        process.outputTail(StdStream.STDOUT), trigger, deps);
+  }
+
+  private CompletableFuture<Diagnosis> submit(Diagnostician.Subject subject) {
+    CompletableFuture<Diagnosis> published = new CompletableFuture<>();
+    sup.diagnostician().submit(subject).whenComplete((d, e) -> {
+      if (e != null) {
+        published.completeExceptionally(e);
+        return;
+      }
+      Diagnosis withZombies = subject.pid() > 0 ? withZombies(d, subject.pid()) : d;
+      sup.onLoop(() -> {
+        last = withZombies;
+        sup.publish(new SupervisorEvent.Diagnosed(process.name(), sup.wallNow(), withZombies.run(), withZombies));
+        logOnce(withZombies);
+        published.complete(withZombies);
+      }, () -> published.complete(withZombies));
+    });
+    return published;
+  }
+
+  /** Zombies under a living run, with their parents: read through the backend's sampler (diagnosis thread). */
+  private Diagnosis withZombies(Diagnosis d, long pid) {
+    Optional<ProcessSampler> sampler = sup.backend.sampler();
+    if (sampler.isEmpty() || !sampler.get().supportedFields().contains(ProcessSample.Field.ZOMBIE_CHILDREN)) {
+      return d;
+    }
+    ProcessSample s = sampler.get().sampleTree(pid, EnumSet.of(ProcessSample.Field.ZOMBIE_CHILDREN), null);
+    if (s.vanished()) {
+      return d;
+    }
+    List<Finding> findings = new ArrayList<>(d.findings());
+    List<ProcessSample.ZombieChild> zombies = s.zombieChildren();
+    if (zombies.isEmpty()) {
+      findings.add(Finding.ok(Finding.Check.ZOMBIES, "no zombie under " + process.name() + " (pid " + pid + ")", List.of()));
+    } else {
+      Map<Long, List<ProcessSample.ZombieChild>> byParent = new LinkedHashMap<>();
+      zombies.forEach(z -> byParent.computeIfAbsent(z.parentPid(), k -> new ArrayList<>()).add(z));
+      for (Map.Entry<Long, List<ProcessSample.ZombieChild>> e : byParent.entrySet()) {
+        long parent = e.getKey();
+        String parentCmd = sup.backend.processTable().get(parent).map(ProcessEntry::arguments).filter(a -> !a.isEmpty()).orElse("?");
+        List<String> ev = e.getValue().stream().map(z -> "zombie pid " + z.pid() + " (" + z.name() + "), parent pid " + z.parentPid()).toList();
+        findings.add(Finding.problem(Finding.Check.ZOMBIES, Finding.Certainty.LIKELY, e.getValue().size() + " zombie"
+            + (e.getValue().size() == 1 ? "" : "s") + " under " + process.name() + " not reaped by parent pid " + parent + " (`" + parentCmd + "`)", ev,
+            "pid " + parent + " does not wait() for its children: fix it to reap them, or restart " + process.name()
+                + (parent == pid ? "" : " (or kill pid " + parent + "; its zombies then go to a reaper)")));
+      }
+    }
+    return new Diagnosis(d.process(), d.run(), d.trigger(), d.at(), d.took(), d.exit(), findings);
+  }
+
+  private void logOnce(Diagnosis d) {
+    String headline = d.headline();
+    if (d.trigger() == Diagnosis.Trigger.ON_DEMAND) {
+      log.atInfo().addKeyValue("process", process.name()).log("Diagnosis of {}: {}", process.name(), headline);
+      return;
+    }
+    if (headline.equals(lastLogged)) {
+      log.atDebug().addKeyValue("process", process.name()).log("Diagnosis of {} run {}: {}", process.name(), d.run(), headline);
+      return;
+    }
+    lastLogged = headline;
+    String what = d.trigger() == Diagnosis.Trigger.START_FAILED ? "could not start" : "died while starting";
+    log.atWarn().addKeyValue("process", process.name()).addKeyValue("run", d.run())
+        .log("Process {} {}: {}", process.name(), what, headline);
+  }
+
+  /** The living run's tree, each member with its own resources (calling thread). */
+  List<TreeMember> tree() {
+    long pid = process.status().pid();
+    Optional<ProcessSampler> sampler = sup.backend.sampler();
+    Optional<ProcessHandle> root = pid > 0 ? ProcessHandle.of(pid) : Optional.empty();
+    if (sampler.isEmpty() || root.isEmpty()) {
+      return List.of();
+    }
+    Map<Long, List<ProcessHandle>> children = new LinkedHashMap<>();
+    root.get().descendants().forEach(h -> h.parent().ifPresent(p -> children.computeIfAbsent(p.pid(), k -> new ArrayList<>()).add(h)));
+    List<TreeMember> out = new ArrayList<>();
+    walk(root.get(), 0, 0, children, sampler.get(), out);
+    return out;
+  }
+
+  private void walk(ProcessHandle h, long parent, int depth, Map<Long, List<ProcessHandle>> children, ProcessSampler sampler, List<TreeMember> out) {
+    ProcessSample s = sampler.sample(h.pid(), ProcessSampler.DEFAULT_FIELDS, null);
+    if (!s.vanished()) {
+      String cmd = sup.backend.processTable().get(h.pid()).map(ProcessEntry::arguments).orElse("");
+      out.add(new TreeMember(h.pid(), parent > 0 ? parent : h.parent().map(ProcessHandle::pid).orElse(0L), depth, cmd, s));
+    }
+    for (ProcessHandle c : children.getOrDefault(h.pid(), List.of())) {
+      walk(c, h.pid(), depth + 1, children, sampler, out);
+    }
+  }
+}
