@@ -157,9 +157,17 @@ final class Diagnostician implements AutoCloseable {
     List<Finding> backend = inspector == null ? List.of() : guardAll(Check.LIMITS, () -> inspector.inspect(new ProcessInspector.Subject(
         spec.name(), spec.command(), spec.labels(), dir, s.pid(), s.exit(), s.stderr(), s.stdout())));
     findings.addAll(backend);
-    boolean backendLimits = backend.stream().anyMatch(f -> f.check() == Check.LIMITS && f.isProblem());
-    if (!backendLimits) {
-      findings.addAll(limits(spec, s));
+    // the backend names limits with their values; the portable reading of the output and exit fills in
+    boolean backendProblem = backend.stream().anyMatch(f -> f.check() == Check.LIMITS && f.isProblem());
+    boolean backendSaid = backend.stream().anyMatch(f -> f.check() == Check.LIMITS);
+    if (!backendProblem) {
+      List<Finding> portable = limits(spec, s);
+      if (portable.stream().anyMatch(Finding::isProblem)) {
+        findings.removeIf(f -> f.check() == Check.LIMITS && !f.isProblem());
+        findings.addAll(portable);
+      } else if (!backendSaid) {
+        findings.addAll(portable);
+      }
     }
     findings.add(guard(Check.DISK, () -> disk(dir, s)));
     Finding exit = exit(s);
@@ -184,6 +192,9 @@ final class Diagnostician implements AutoCloseable {
     try {
       return body.run();
     } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // the supervisor is closing: the remaining checks are quick file reads
+      }
       return Finding.unknown(check, "the check itself failed: " + e, List.of());
     }
   }
@@ -192,6 +203,9 @@ final class Diagnostician implements AutoCloseable {
     try {
       return body.run();
     } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // the supervisor is closing: the remaining checks are quick file reads
+      }
       return List.of(Finding.unknown(check, "the check itself failed: " + e, List.of()));
     }
   }
@@ -609,20 +623,26 @@ final class Diagnostician implements AutoCloseable {
     ListeningSockets.Holder h = holders.values().iterator().next();
     Optional<ProcessInspector.ProcessInfo> info = inspector == null ? Optional.empty() : inspector.process(h.pid());
     String cmd = info.map(ProcessInspector.ProcessInfo::commandLine).filter(c -> !c.isEmpty()).orElse(h.commandLine());
-    StringBuilder who = new StringBuilder("pid ").append(h.pid()).append(" (`").append(cmd).append('`');
+    StringBuilder who = new StringBuilder("pid ").append(h.pid()).append(" (`").append(abbreviate(cmd, 80)).append('`');
     info.flatMap(ProcessInspector.ProcessInfo::started).ifPresent(t -> who.append(", since ").append(when(t)));
     info.map(ProcessInspector.ProcessInfo::user).filter(u -> !u.isEmpty()).ifPresent(u -> who.append(", user ").append(u));
     who.append(')');
     List<String> ev = new ArrayList<>(bound);
+    ev.add("holder command line: " + cmd);
     info.ifPresent(i -> ev.add("holder pid " + i.pid() + ", parent " + i.parentPid() + (i.supervisedAs().isPresent()
         ? ", a run of supervised process " + i.supervisedAs().get() : "")));
     holders.values().stream().skip(1).forEach(o -> ev.add("also held by pid " + o.pid() + " (" + o.commandLine() + ")"));
     ev.addAll(said);
-    boolean leftover = info.flatMap(ProcessInspector.ProcessInfo::supervisedAs).map(spec.name()::equals).orElse(false)
-        || cmd.equals(String.join(" ", spec.command()));
+    // a run of this very process, by the backend's marker: an earlier run that outlived its supervisor
+    boolean leftover = info.flatMap(ProcessInspector.ProcessInfo::supervisedAs).map(spec.name()::equals).orElse(false);
     if (leftover) {
       return Finding.problem(Check.PORTS, certainty, "port " + port + " is held by " + who + ", a leftover of an earlier run of " + spec.name(),
           ev, "kill the leftover (kill " + h.pid() + "): an earlier run of " + spec.name() + " outlived its supervisor, then start " + spec.name() + " again");
+    }
+    if (cmd.equals(String.join(" ", spec.command()))) { // the same command without the marker: a copy started elsewhere
+      return Finding.problem(Check.PORTS, certainty, "port " + port + " is held by " + who + ", which runs the same command as " + spec.name()
+          + " but was not started by a supervisor", ev, "stop the copy (kill " + h.pid() + ") and let the supervisor run " + spec.name()
+          + ", or change the port of one of them");
     }
     return Finding.problem(Check.PORTS, certainty, "port " + port + " is held by " + who, ev,
         "stop it (kill " + h.pid() + ") or change the port of " + spec.name());
@@ -731,7 +751,7 @@ final class Diagnostician implements AutoCloseable {
     if (!x.cause().isFailure()) {
       return Finding.ok(Check.EXIT, "the run ended " + x, List.of());
     }
-    return Finding.problem(Check.EXIT, Certainty.POSSIBLE, "the run ended " + x + " after " + HumanFormat.duration(x.runDuration()),
+    return Finding.problem(Check.EXIT, Certainty.POSSIBLE, "the run ended " + x,
         meaning.isEmpty() ? List.of() : List.of(meaning), "read the highlighted output lines; they usually say why");
   }
 
@@ -752,7 +772,7 @@ final class Diagnostician implements AutoCloseable {
           + " stdout lines kept)", List.of());
     }
     List<String> last = lines.size() <= MAX_OUTPUT_LINES ? lines : lines.subList(lines.size() - MAX_OUTPUT_LINES, lines.size());
-    return Finding.problem(Check.OUTPUT, Certainty.POSSIBLE, lines.size() + " line" + (lines.size() == 1 ? "" : "s") + " of its output look like errors; the last: "
+    return Finding.problem(Check.OUTPUT, Certainty.POSSIBLE, (lines.size() == 1 ? "1 line of its output looks like an error: " : lines.size() + " lines of its output look like errors; the last: ")
         + last.get(last.size() - 1), last, "read these lines: the last one usually names what " + s.spec().name() + " could not do");
   }
 
@@ -779,5 +799,10 @@ final class Diagnostician implements AutoCloseable {
       u++;
     }
     return String.format(Locale.ROOT, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
+  }
+
+  private static String abbreviate(String s, int max) {
+    String one = s.replace('\n', ' ');
+    return one.length() <= max ? one : one.substring(0, max - 1) + "\u2026";
   }
 }
