@@ -537,4 +537,86 @@ public class VigilEndpoint {
   public record StatisticsDescriptor(long starts, long restarts, long restartsSucceeded, long restartsFailed,
       @Nullable Double restartsPerHour, String restartRate, double observedSeconds, String meanTimeToRecover,
       double meanTimeToRecoverSeconds, String meanUptime, double meanUptimeSeconds) {}
+
+  // --- diagnosis and tree (issue #17): GET /actuator/vigil/{name}/diagnosis, GET /actuator/vigil/{name}/tree ---
+
+  /**
+   * A view of one process: {@code diagnosis} runs a diagnosis now (its checks off the supervision
+   * thread, waiting at most the command timeout; see {@link ProcessController#diagnose()}) and answers
+   * with its findings, the most likely cause first; {@code tree} answers with the living run's process
+   * tree, each member with its own resources. 404 for an unknown process or view.
+   */
+  @ReadOperation
+  public WebEndpointResponse<Object> view(@Selector String name, @Selector String view) {
+    Optional<ProcessController> found = supervisor.controller(name);
+    if (found.isEmpty()) {
+      return new WebEndpointResponse<>(Map.of("error", "no process named '" + name + "'"), WebEndpointResponse.STATUS_NOT_FOUND);
+    }
+    ProcessController c = found.get();
+    switch (view.toLowerCase(Locale.ROOT)) {
+      case "diagnosis":
+        try {
+          return new WebEndpointResponse<>(describe(c.diagnose().get(commandTimeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)));
+        } catch (java.util.concurrent.TimeoutException e) {
+          Object last = c.lastDiagnosis().map(VigilEndpoint::describe).orElse(null);
+          Map<String, Object> body = new java.util.LinkedHashMap<>();
+          body.put("error", "diagnosis of '" + name + "' took longer than " + io.github.vigil.HumanFormat.duration(commandTimeout));
+          body.put("lastDiagnosis", last);
+          return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return new WebEndpointResponse<>(Map.of("error", "interrupted"), WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+        } catch (java.util.concurrent.ExecutionException e) {
+          return new WebEndpointResponse<>(Map.of("error", String.valueOf(e.getCause())), WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+        }
+      case "tree":
+        return new WebEndpointResponse<>(c.tree().stream()
+            .map(m -> new TreeMemberDescriptor(m.pid(), m.parentPid(), m.depth(), m.commandLine(), describe(m.sample()))).toList());
+      default:
+        return new WebEndpointResponse<>(Map.of("error", "no view '" + view + "' (diagnosis, tree)"), WebEndpointResponse.STATUS_NOT_FOUND);
+    }
+  }
+
+  private static DiagnosisDescriptor describe(io.github.vigil.diagnosis.Diagnosis d) {
+    return new DiagnosisDescriptor(d.process(), d.run(), d.trigger().name(), d.at().toString(), io.github.vigil.HumanFormat.duration(d.took()),
+        d.headline(), d.findings().stream().map(f -> new FindingDescriptor(f.check().name(), f.status().name(), f.certainty().name(),
+            f.summary(), f.evidence(), f.fix())).toList());
+  }
+
+  /**
+   * A diagnosis: its findings, the most likely cause first.
+   *
+   * @param process the process
+   * @param run the run it is about (0 if none)
+   * @param trigger {@code START_FAILED}, {@code EARLY_EXIT} or {@code ON_DEMAND}
+   * @param at when it was made
+   * @param took how long its checks took
+   * @param headline the cause and its fix in one line
+   * @param findings every finding, in order
+   */
+  public record DiagnosisDescriptor(String process, int run, String trigger, String at, String took, String headline,
+      List<FindingDescriptor> findings) {}
+
+  /**
+   * One finding of a diagnosis.
+   *
+   * @param check what was checked
+   * @param status {@code PROBLEM}, {@code UNKNOWN} or {@code OK}
+   * @param certainty for a problem, how directly the evidence shows it
+   * @param summary what was found
+   * @param evidence values, paths, pids and output lines it rests on
+   * @param fix what to do; empty when fine
+   */
+  public record FindingDescriptor(String check, String status, String certainty, String summary, List<String> evidence, String fix) {}
+
+  /**
+   * A member of a process tree with its own resources.
+   *
+   * @param pid its pid
+   * @param parentPid its parent's pid
+   * @param depth 0 for the supervised process
+   * @param commandLine its command line
+   * @param sample its resources
+   */
+  public record TreeMemberDescriptor(long pid, long parentPid, int depth, String commandLine, SampleDescriptor sample) {}
 }

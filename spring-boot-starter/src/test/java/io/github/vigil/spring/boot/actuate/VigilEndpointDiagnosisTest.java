@@ -1,0 +1,53 @@
+package io.github.vigil.spring.boot.actuate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+/** The {@code vigil} endpoint's diagnosis and tree views on real processes. */
+@EnabledOnOs(OS.LINUX)
+@Timeout(60)
+class VigilEndpointDiagnosisTest {
+
+  @Test
+  void diagnosisViewRunsADiagnosisAndTreeViewListsTheRun(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("bin/feed");
+    try (Supervisor supervisor = Supervisor.builder().name("endpoint-diagnosis").build()) {
+      supervisor.register(ProcessSpec.builder("broken").command(missing.toString()).restartPolicy(RestartPolicy.never()).autoStart(false).build());
+      supervisor.register(ProcessSpec.builder("sleeper").command("/bin/sh", "-c", "exec sleep 600").startupGrace(Duration.ZERO).build());
+      supervisor.controller("sleeper").orElseThrow().start(Duration.ofSeconds(30));
+      VigilEndpoint endpoint = new VigilEndpoint(supervisor, Set.of(), Duration.ofSeconds(30), 10);
+
+      WebEndpointResponse<Object> diagnosis = endpoint.view("broken", "diagnosis");
+      assertThat(diagnosis.getStatus()).isEqualTo(200);
+      VigilEndpoint.DiagnosisDescriptor d = (VigilEndpoint.DiagnosisDescriptor) diagnosis.getBody();
+      assertThat(d.trigger()).isEqualTo("ON_DEMAND");
+      assertThat(d.findings().get(0).check()).isEqualTo("PROGRAM");
+      assertThat(d.findings().get(0).status()).isEqualTo("PROBLEM");
+      assertThat(d.headline()).contains(missing.toString());
+
+      WebEndpointResponse<Object> tree = endpoint.view("sleeper", "tree");
+      assertThat(tree.getStatus()).isEqualTo(200);
+      @SuppressWarnings("unchecked")
+      List<VigilEndpoint.TreeMemberDescriptor> members = (List<VigilEndpoint.TreeMemberDescriptor>) tree.getBody();
+      assertThat(members).isNotEmpty();
+      assertThat(members.get(0).pid()).isEqualTo(supervisor.controller("sleeper").orElseThrow().status().pid());
+      assertThat(members.get(0).commandLine()).contains("sleep");
+
+      assertThat(endpoint.view("nobody", "diagnosis").getStatus()).isEqualTo(404);
+      assertThat(endpoint.view("broken", "nonsense").getStatus()).isEqualTo(404);
+    }
+  }
+}
