@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
     description = "Reads a Vigil journal (SQLite file or PostgreSQL), with the gateway running or not.",
-    subcommands = {StatusCommand.class, HistoryCommand.class, RestartsCommand.class, CrashCommand.class, EventsCommand.class},
+    subcommands = {StatusCommand.class, HistoryCommand.class, RestartsCommand.class, CrashCommand.class, EventsCommand.class, DiagnoseCommand.class},
     footer = {"", "Exit codes: 0 done, 1 a process is crashed/failed/backing off (status), 2 bad usage,",
         "3 nothing recorded (no such process or crash), 4 the journal could not be read.",
         "The journal: --journal FILE|JDBC-URL, or VIGIL_JOURNAL, or ./vigil-journal.db."})

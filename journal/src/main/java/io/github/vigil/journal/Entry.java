@@ -45,6 +45,8 @@ sealed interface Entry {
     @Nullable Double metricLimit;
     @Nullable String stderrTail;
     @Nullable String corePath;
+    /** a Diagnosed event's whole diagnosis, rendered */
+    @Nullable String diagnosis;
     // runs table
     RunOp runOp = RunOp.NONE;
     @Nullable String termination;

@@ -313,6 +313,12 @@ public final class Journal implements SupervisorListener, AutoCloseable {
           r.reason = e.reason();
         }
         t.exitBeforeRestartMs = -1;
+      } else if (event instanceof SupervisorEvent.Diagnosed e) {
+        r.run = e.run() > 0 ? e.run() : null;
+        r.reason = e.diagnosis().headline();
+        r.metric = e.diagnosis().cause().map(f -> f.check().name()).orElse(null);
+        r.command = e.diagnosis().trigger().name();
+        r.diagnosis = e.diagnosis().render();
       } else if (event instanceof SupervisorEvent.ResourceLimitExceeded e) {
         r.metric = e.metric().name();
         r.metricValue = e.value();

@@ -73,6 +73,7 @@ public final class JournalReader implements AutoCloseable {
       props.setProperty("password", password);
     }
     Connection c = DriverManager.getConnection(url, props);
+    int schemaVersion;
     try {
       if (Dialect.of(url) == Dialect.SQLITE) {
         try (Statement s = c.createStatement()) {
@@ -80,6 +81,7 @@ public final class JournalReader implements AutoCloseable {
         }
       }
       int version = Migrations.currentVersion(c);
+      schemaVersion = version;
       if (version == 0) {
         throw new SQLException("not a Vigil journal (no journal_schema table): " + Writer.redact(url));
       }
@@ -91,7 +93,9 @@ public final class JournalReader implements AutoCloseable {
       c.close();
       throw e;
     }
-    return new JournalReader(c, host);
+    JournalReader reader = new JournalReader(c, host);
+    reader.version = schemaVersion;
+    return reader;
   }
 
   private String hostFilter() {
@@ -103,6 +107,33 @@ public final class JournalReader implements AutoCloseable {
       p.setString(i++, host);
     }
     return i;
+  }
+
+  private int version = Migrations.LATEST;
+
+  /**
+   * The diagnoses recorded for {@code process} (its {@code Diagnosed} events), newest first, at most
+   * {@code limit}; empty for a journal written before diagnoses were recorded (schema version 1).
+   */
+  public List<JournalDiagnosis> diagnoses(String process, int limit) throws SQLException {
+    List<JournalDiagnosis> out = new ArrayList<>();
+    if (version < 2) {
+      return out;
+    }
+    String sql = "SELECT host, process, at_ms, run, command, reason, metric, diagnosis FROM events WHERE type = 'Diagnosed' AND process = ?"
+        + hostFilter() + " ORDER BY at_ms DESC, id DESC LIMIT ?";
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      p.setString(1, process);
+      int i = bindHost(p, 2);
+      p.setInt(i, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new JournalDiagnosis(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)), intOrNull(r, 4),
+              String.valueOf(r.getString(5)), String.valueOf(r.getString(6)), r.getString(7), String.valueOf(r.getString(8))));
+        }
+      }
+    }
+    return out;
   }
 
   /** Process names with any row, sorted. */

@@ -32,8 +32,8 @@ final class Writer implements Runnable {
 
   static final String INSERT_EVENT = "INSERT INTO events (host, process, at_ms, type, run, pid, command, origin, actor, from_state, "
       + "to_state, reason, exit_cause, exit_code, signal, signal_name, core_dumped, run_ms, memory_bytes, memory_limit_bytes, attempt, "
-      + "delay_ms, metric, metric_value, metric_limit, stderr_tail, core_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + "delay_ms, metric, metric_value, metric_limit, stderr_tail, core_path, diagnosis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   static final String INSERT_SNAPSHOT = "INSERT INTO snapshots (host, process, at_ms, state, pid, cpu_percent, memory_bytes, "
       + "memory_percent, uptime_ms, started_ms, restarts, health, trade_day, check_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_RUN = "INSERT INTO runs (host, process, run, pid, started_ms) VALUES (?, ?, ?, ?, ?)";
@@ -561,7 +561,8 @@ final class Writer implements Runnable {
     setDouble(p, i++, r.metricValue);
     setDouble(p, i++, r.metricLimit);
     p.setString(i++, r.stderrTail);
-    p.setString(i, r.corePath);
+    p.setString(i++, r.corePath);
+    p.setString(i, r.diagnosis);
   }
 
   static void bindSnapshot(PreparedStatement p, SnapshotRow s) throws SQLException {

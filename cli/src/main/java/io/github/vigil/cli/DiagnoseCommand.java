@@ -1,0 +1,75 @@
+package io.github.vigil.cli;
+
+import io.github.vigil.journal.JournalDiagnosis;
+import io.github.vigil.journal.JournalReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil diagnose NAME}: the last diagnoses the journal recorded for a process (made when a run
+ * could not start, died within its startup grace, or on demand): the most likely cause and its fix,
+ * then every finding with its evidence.
+ */
+@Command(name = "diagnose", mixinStandardHelpOptions = true, description = "Why a process would not start and what to do: the last "
+    + "recorded diagnosis, most likely cause first; exit 3 when none was recorded")
+final class DiagnoseCommand implements Callable<Integer> {
+  @Mixin
+  VigilCli.Common common = new VigilCli.Common();
+
+  @Parameters(paramLabel = "NAME", description = "The process")
+  String name = "";
+
+  @Option(names = "--count", paramLabel = "N", description = "How many of the latest diagnoses to show (default 1)")
+  int count = 1;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (count < 1) {
+      throw new IllegalArgumentException("--count must be at least 1: " + count);
+    }
+    List<JournalDiagnosis> found;
+    try (JournalReader reader = common.open()) {
+      found = reader.diagnoses(name, count);
+    }
+    var out = spec.commandLine().getOut();
+    if (found.isEmpty()) {
+      if (common.json) {
+        out.print(Json.write(Json.obj().put("process", name).put("diagnoses", new ArrayList<Object>())));
+      } else {
+        spec.commandLine().getErr().println("vigil: the journal has no diagnosis of '" + name + "'");
+      }
+      return VigilCli.NOTHING;
+    }
+    if (common.json) {
+      List<Object> all = new ArrayList<>();
+      for (JournalDiagnosis d : found) {
+        all.add(Json.obj().put("at", d.at().toString()).put("host", d.host()).put("run", d.run()).put("trigger", d.trigger())
+            .put("cause", d.causeCheck()).put("headline", d.headline()).put("text", d.text()));
+      }
+      out.print(Json.write(Json.obj().put("process", name).put("diagnoses", all)));
+      return VigilCli.OK;
+    }
+    Style style = common.style();
+    StringBuilder b = new StringBuilder();
+    for (JournalDiagnosis d : found) {
+      b.append(style.bold("Diagnosis of " + d.process())).append(": ").append(common.time(d.at())).append(" (").append(common.zone().getId())
+          .append("), ").append(d.trigger().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
+          .append(d.run() != null ? ", run " + d.run() : "").append('\n');
+      b.append(d.cause().isPresent() ? style.red("cause: ") : "cause: ").append(d.headline()).append("\n\n");
+      String text = d.text();
+      int firstLine = text.indexOf('\n'); // the rendered text's own title line is said above
+      b.append(firstLine >= 0 ? text.substring(firstLine + 1) : text).append('\n');
+    }
+    out.print(b);
+    return VigilCli.OK;
+  }
+}
