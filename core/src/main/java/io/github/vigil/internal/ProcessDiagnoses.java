@@ -162,9 +162,9 @@ final class ProcessDiagnoses {
       return;
     }
     lastLogged = headline;
-    String what = d.trigger() == Diagnosis.Trigger.START_FAILED ? "could not start" : "died while starting";
+    // a run that died within its startup grace did not start either (supervisord's startsecs)
     log.atWarn().addKeyValue("process", process.name()).addKeyValue("run", d.run())
-        .log("Process {} {}: {}", process.name(), what, headline);
+        .log("Process {} could not start: {}", process.name(), headline);
   }
 
   /** The living run's tree, each member with its own resources (calling thread). */

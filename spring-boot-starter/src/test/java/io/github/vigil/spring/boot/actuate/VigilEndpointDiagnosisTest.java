@@ -9,7 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.diagnosis.Diagnosis;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -48,6 +56,33 @@ class VigilEndpointDiagnosisTest {
 
       assertThat(endpoint.view("nobody", "diagnosis").getStatus()).isEqualTo(404);
       assertThat(endpoint.view("broken", "nonsense").getStatus()).isEqualTo(404);
+    }
+  }
+
+  /** The failure's log line says the cause and its fix, once, from the diagnosis made after the failed start. */
+  @Test
+  void aFailedStartIsLoggedWithItsCauseAndFix(@TempDir Path dir) throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger("io.github.vigil");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    Path missing = dir.resolve("bin/orders");
+    try (Supervisor supervisor = Supervisor.builder().name("endpoint-log").build()) {
+      CompletableFuture<Diagnosis> diagnosed = new CompletableFuture<>();
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d) {
+          diagnosed.complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("orders").command(missing.toString()).restartPolicy(RestartPolicy.never()).build()).start();
+      Diagnosis d = diagnosed.get(30, TimeUnit.SECONDS);
+      assertThat(d.trigger()).isEqualTo(Diagnosis.Trigger.START_FAILED);
+      assertThat(supervisor.awaitIdle(Duration.ofSeconds(30))).isTrue();
+      assertThat(lines.list).map(ILoggingEvent::getFormattedMessage)
+          .contains("Process orders could not start: program " + missing + " does not exist: install it at " + missing
+              + ", or correct the path in the command of orders");
+    } finally {
+      logger.detachAppender(lines);
     }
   }
 }
