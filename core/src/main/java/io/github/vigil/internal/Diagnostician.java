@@ -20,7 +20,6 @@ import io.github.vigil.spi.ProcessInspector;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
@@ -576,20 +575,20 @@ final class Diagnostician implements AutoCloseable {
   private Finding port(ProcessSpec spec, int port, boolean saidInUse, List<String> inUseLines, Set<Long> ours, Subject s) {
     List<String> said = saidInUse ? inUseLines : List.of();
     if (sockets == null) {
+      // a connect, never a bind: a bind could take the port from the process's own restart under way
       boolean free;
-      try (ServerSocket probe = new ServerSocket()) {
-        probe.setReuseAddress(false);
-        probe.bind(new InetSocketAddress(port));
-        free = true;
-      } catch (IOException e) {
+      try (java.net.Socket probe = new java.net.Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
         free = false;
+      } catch (IOException e) {
+        free = true;
       }
       if (free) {
-        return saidInUse ? Finding.unknown(Check.PORTS, "port " + port + " was in use when " + spec.name() + " started, and is free now", said)
-            : Finding.ok(Check.PORTS, "port " + port + " is free", List.of());
+        return saidInUse ? Finding.unknown(Check.PORTS, "port " + port + " was in use when " + spec.name() + " started; nothing accepts connections on it now", said)
+            : Finding.ok(Check.PORTS, "port " + port + ": nothing accepts connections on 127.0.0.1", List.of());
       }
       if (s.pid() > 0 && !saidInUse) {
-        return Finding.unknown(Check.PORTS, "port " + port + " is in use, by " + spec.name() + " or another process: this backend cannot tell which", List.of());
+        return Finding.unknown(Check.PORTS, "port " + port + " accepts connections, from " + spec.name() + " or another process: this backend cannot tell which", List.of());
       }
       return Finding.problem(Check.PORTS, saidInUse ? Certainty.CONFIRMED : Certainty.LIKELY, "port " + port
           + " is in use by another process (this backend cannot tell which)", said,
@@ -737,7 +736,7 @@ final class Diagnostician implements AutoCloseable {
     ExitInfo x = s.exit();
     if (x == null || x.cause() == ExitCause.START_FAILED) {
       return x == null ? null : Finding.problem(Check.EXIT, Certainty.POSSIBLE, "the run could not be started: " + x.message(), List.of(x.toString()),
-          "see the findings above for the cause");
+          "act on what the start failure says: " + x.message());
     }
     String meaning = "";
     if (x.termination() instanceof Termination.Exited e) {

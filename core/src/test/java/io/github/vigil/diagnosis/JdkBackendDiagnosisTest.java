@@ -1,0 +1,67 @@
+package io.github.vigil.diagnosis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * On the portable JDK backend, which cannot tell who holds a socket: a port named by an
+ * {@code Address already in use} line is still found in use (by connecting, never binding) and the fix
+ * says how to find its holder; a declared configuration check runs and its failure comes first.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+@Timeout(60)
+class JdkBackendDiagnosisTest {
+
+  @Test
+  void aPortInUseIsFoundWithoutKnowingItsHolder() throws Exception {
+    try (ServerSocket held = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Supervisor supervisor = Supervisor.builder().name("jdk-diagnosis").backend("jdk").build()) {
+      int port = held.getLocalPort();
+      CompletableFuture<Diagnosis> diagnosed = new CompletableFuture<>();
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d && d.process().equals("web")) {
+          diagnosed.complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("web")
+          .command("/bin/sh", "-c", "echo \"listen tcp 127.0.0.1:" + port + ": bind: address already in use\" >&2; exit 1")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofSeconds(30)).build()).start();
+      Diagnosis d = diagnosed.get(30, TimeUnit.SECONDS);
+      Finding first = d.findings().get(0);
+      assertThat(first.check()).as(d.render()).isEqualTo(Finding.Check.PORTS);
+      assertThat(first.certainty()).isEqualTo(Finding.Certainty.CONFIRMED);
+      assertThat(first.summary()).contains("port " + port, "cannot tell which");
+      assertThat(first.fix()).contains("ss -ltnp 'sport = :" + port + "'");
+      assertThat(d.trigger()).isEqualTo(Diagnosis.Trigger.EARLY_EXIT);
+    }
+  }
+
+  @Test
+  void aFailingConfigurationCheckComesFirst() throws Exception {
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-config").backend("jdk").build()) {
+      supervisor.register(ProcessSpec.builder("conf").command("/bin/sh", "-c", "exec sleep 600").startupGrace(Duration.ZERO)
+          .diagnosis(DiagnosisSpec.builder().configCheck(Duration.ofSeconds(10), "/bin/sh", "-c",
+              "echo 'conf: line 3: unknown key \"venu\" in /etc/feed.conf' >&2; exit 2").build()).build());
+      supervisor.controller("conf").orElseThrow().start(Duration.ofSeconds(30));
+      Diagnosis d = supervisor.controller("conf").orElseThrow().diagnose().get(30, TimeUnit.SECONDS);
+      Finding first = d.findings().get(0);
+      assertThat(first.check()).as(d.render()).isEqualTo(Finding.Check.CONFIGURATION);
+      assertThat(first.summary()).contains("failed (exit code 2)", "unknown key \"venu\" in /etc/feed.conf");
+      assertThat(first.fix()).contains("/etc/feed.conf");
+      assertThat(supervisor.controller("conf").orElseThrow().lastDiagnosis()).contains(d);
+    }
+  }
+}
