@@ -250,6 +250,18 @@ final class Diagnostician implements AutoCloseable {
     }
     String mode = mode(exe);
     if (!Files.isExecutable(exe)) {
+      boolean modeAllows = false;
+      try {
+        Set<PosixFilePermission> p = Files.getPosixFilePermissions(exe);
+        modeAllows = p.contains(PosixFilePermission.OWNER_EXECUTE) || p.contains(PosixFilePermission.GROUP_EXECUTE)
+            || p.contains(PosixFilePermission.OTHERS_EXECUTE);
+      } catch (IOException | UnsupportedOperationException e) {
+        // no POSIX modes: the access check alone decides
+      }
+      if (modeAllows) { // the mode allows it, something else does not: a noexec mount (the Linux backend names it) or an ACL
+        return Finding.problem(Check.PROGRAM, Certainty.LIKELY, "program " + exe + " cannot be executed here although its mode allows it ("
+            + mode + ")", List.of(mode), "check the mount of " + exe + " for noexec (findmnt -T " + exe + ") and its ACL (getfacl " + exe + ")");
+      }
       return Finding.problem(Check.PROGRAM, Certainty.CONFIRMED, "program " + exe + " is not executable (" + mode + ")", List.of(mode),
           "make it executable: chmod +x " + exe);
     }

@@ -266,6 +266,26 @@ class DiagnosisFaultMatrixTest {
     record("process limit hit at start", d, Finding.Check.LIMITS, "4", LinuxLimits.PIDS_MAX + "=4, forks 8 children");
   }
 
+  @Test
+  void programOnANoexecMount(@TempDir Path dir) throws Exception {
+    Path mnt = Files.createDirectories(dir.resolve("mnt"));
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec,size=1m", "tmpfs", mnt.toString()).redirectErrorStream(true).start();
+    String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (mount.waitFor() != 0) {
+      skip("program on a noexec mount", "cannot mount a tmpfs here: " + said);
+      assumeTrue(false, said);
+    }
+    try {
+      Path script = mnt.resolve("feed.sh");
+      Files.writeString(script, "#!/bin/sh\necho hi\n", StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Diagnosis d = failAndDiagnose("noexec", ProcessSpec.builder("noexec").command(script.toString()));
+      record("program on a noexec mount", d, Finding.Check.PROGRAM, "mount -o remount,exec " + mnt, "tmpfs mounted noexec, mode rwxr-xr-x");
+    } finally {
+      new ProcessBuilder("umount", "-l", mnt.toString()).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   // --- helpers -----------------------------------------------------------------------------------
 
   /** Starts {@code b} once (no restart, a long startup grace) and returns the diagnosis made of its failure. */
