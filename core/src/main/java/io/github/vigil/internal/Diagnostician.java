@@ -131,6 +131,13 @@ final class Diagnostician implements AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow(); // a configuration check in flight is interrupted, and killed in its finally
+    try {
+      if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("Diagnoses of supervisor {} still running 5 s after close", supervisor);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // --- the checks (a diagnosis thread) ------------------------------------------------------------
