@@ -295,6 +295,19 @@ class DiagnosisFaultMatrixTest {
     Diagnosis d = events.await(SupervisorEvent.Diagnosed.class, e -> e.process().equals(name), 1, WAIT).get(0).diagnosis();
     log.info("{}", d.render());
     assertThat(supervisor.controller(name).orElseThrow().lastDiagnosis()).contains(d);
+    // the documented order: a Diagnosed comes after the Exited of the run it explains
+    List<SupervisorEvent> seen = events.events().stream().filter(e -> e.process().equals(name)).toList();
+    int exited = -1;
+    int diagnosed = -1;
+    for (int i = 0; i < seen.size(); i++) {
+      if (exited < 0 && seen.get(i) instanceof SupervisorEvent.Exited x && x.run() == d.run()) {
+        exited = i;
+      } else if (diagnosed < 0 && seen.get(i) instanceof SupervisorEvent.Diagnosed) {
+        diagnosed = i;
+      }
+    }
+    assertThat(exited).as("Exited of run %d in %s", d.run(), seen).isNotNegative().isLessThan(diagnosed);
+    assertThat(d.exitInfo()).as("the diagnosis carries the exit it explains").contains(((SupervisorEvent.Exited) seen.get(exited)).exit());
     return d;
   }
 
