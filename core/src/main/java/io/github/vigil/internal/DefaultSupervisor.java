@@ -248,7 +248,8 @@ public final class DefaultSupervisor implements Supervisor {
   Diagnostician diagnostician() {
     synchronized (healthLock) {
       if (diagnostician == null) {
-        diagnostician = new Diagnostician(settings.name(), backend.listeningSockets().orElse(null), backend.inspector().orElse(null));
+        diagnostician = new Diagnostician(settings.name(), backend.listeningSockets().orElse(null), backend.inspector().orElse(null),
+            backend.hostStartChecks());
       }
       return diagnostician;
     }

@@ -83,9 +83,15 @@ final class Diagnostician implements AutoCloseable {
   private final ThreadPoolExecutor pool;
   private final @Nullable ListeningSockets sockets;
   private final @Nullable ProcessInspector inspector;
+  private final boolean hostChecks;
 
-  Diagnostician(String supervisor, @Nullable ListeningSockets sockets, @Nullable ProcessInspector inspector) {
+  /**
+   * @param hostChecks whether runs start on this machine ({@code ProcessBackend.hostStartChecks()}): a backend that
+   *     spawns elsewhere (a container, a remote host, a fake) gets no checks of this machine's files and sockets
+   */
+  Diagnostician(String supervisor, @Nullable ListeningSockets sockets, @Nullable ProcessInspector inspector, boolean hostChecks) {
     this.supervisor = supervisor;
+    this.hostChecks = hostChecks;
     this.sockets = sockets;
     this.inspector = inspector;
     AtomicInteger n = new AtomicInteger();
@@ -147,18 +153,26 @@ final class Diagnostician implements AutoCloseable {
     ProcessSpec spec = s.spec();
     List<Finding> findings = new ArrayList<>();
     Path dir = spec.workingDirectory().orElse(null);
-    findings.add(guard(Check.PROGRAM, () -> program(spec, s)));
+    if (!hostChecks) {
+      findings.add(Finding.unknown(Check.PROGRAM, "the backend starts runs elsewhere: the program, working directory, files, disk and "
+          + "ports on this machine say nothing about them and were not checked", List.of()));
+    }
+    findings.add(!hostChecks ? null : guard(Check.PROGRAM, () -> program(spec, s)));
     Finding lib = guard(Check.SHARED_LIBRARY, () -> sharedLibraries(spec, s));
     if (lib != null) {
       findings.add(lib);
     }
-    findings.add(guard(Check.WORKING_DIRECTORY, () -> workingDirectory(dir)));
-    findings.addAll(guardAll(Check.FILES, () -> files(spec.diagnosis(), s)));
+    if (hostChecks) {
+      findings.add(guard(Check.WORKING_DIRECTORY, () -> workingDirectory(dir)));
+      findings.addAll(guardAll(Check.FILES, () -> files(spec.diagnosis(), s)));
+    }
     Finding config = guard(Check.CONFIGURATION, () -> configCheck(spec, dir));
     if (config != null) {
       findings.add(config);
     }
-    findings.addAll(guardAll(Check.PORTS, () -> ports(spec, s)));
+    if (hostChecks) {
+      findings.addAll(guardAll(Check.PORTS, () -> ports(spec, s)));
+    }
     findings.addAll(guardAll(Check.DEPENDENCIES, () -> dependencies(spec, s)));
     List<Finding> backend = inspector == null ? List.of() : guardAll(Check.LIMITS, () -> inspector.inspect(new ProcessInspector.Subject(
         spec.name(), spec.command(), spec.labels(), dir, s.pid(), s.exit(), s.stderr(), s.stdout())));
@@ -175,7 +189,9 @@ final class Diagnostician implements AutoCloseable {
         findings.addAll(portable);
       }
     }
-    findings.add(guard(Check.DISK, () -> disk(dir, s)));
+    if (hostChecks) {
+      findings.add(guard(Check.DISK, () -> disk(dir, s)));
+    }
     Finding exit = exit(s);
     if (exit != null) {
       findings.add(exit);
