@@ -28,28 +28,14 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 @EndpointWebExtension(endpoint = VigilEndpoint.class)
 public class VigilJournalWebExtension {
   private final Journal journal;
-  private final @Nullable VigilEndpoint endpoint;
 
   public VigilJournalWebExtension(Journal journal) {
-    this(journal, null);
-  }
-
-  /**
-   * An extension that also answers the endpoint's own two-selector views ({@code diagnosis}, {@code tree};
-   * see {@link VigilEndpoint#view}): an extension's operation takes the place of the endpoint's on the same
-   * path, so without this they would be hidden whenever the journal is on.
-   */
-  public VigilJournalWebExtension(Journal journal, @Nullable VigilEndpoint endpoint) {
     this.journal = requireNonNull(journal, "journal");
-    this.endpoint = endpoint;
   }
 
   /** The restart report or the history of {@code name} over {@code period} (default 7 days). */
   @ReadOperation
   public WebEndpointResponse<Object> report(@Selector String name, @Selector String report, @Nullable String period) {
-    if (endpoint != null && (report.equals("diagnosis") || report.equals("tree"))) {
-      return endpoint.view(name, report);
-    }
     Duration p;
     try {
       p = period == null ? Duration.ofDays(7) : parse(period);

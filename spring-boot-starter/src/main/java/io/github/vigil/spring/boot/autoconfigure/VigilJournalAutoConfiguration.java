@@ -56,8 +56,8 @@ public class VigilJournalAutoConfiguration {
   static class Web {
     @Bean
     @ConditionalOnMissingBean
-    VigilJournalWebExtension vigilJournalWebExtension(Journal journal, VigilEndpoint endpoint) {
-      return new VigilJournalWebExtension(journal, endpoint); // the endpoint's diagnosis and tree views stay reachable
+    VigilJournalWebExtension vigilJournalWebExtension(Journal journal) {
+      return new VigilJournalWebExtension(journal);
     }
   }
 }

@@ -55,15 +55,6 @@ class VigilEndpointDiagnosisTest {
       assertThat(members.get(0).commandLine()).contains("sleep");
 
       assertThat(endpoint.view("nobody", "diagnosis").getStatus()).isEqualTo(404);
-      // with the journal on, its web extension takes the endpoint's two-selector path: the views stay reachable through it
-      try (io.github.vigil.journal.Journal journal = io.github.vigil.journal.Journal.builder().url("jdbc:sqlite:" + dir.resolve("j.db"))
-          .snapshotInterval(Duration.ZERO).build()) {
-        VigilJournalWebExtension extension = new VigilJournalWebExtension(journal, endpoint);
-        WebEndpointResponse<Object> viaJournal = extension.report("broken", "diagnosis", null);
-        assertThat(viaJournal.getStatus()).isEqualTo(200);
-        assertThat(((VigilEndpoint.DiagnosisDescriptor) viaJournal.getBody()).findings().get(0).check()).isEqualTo("PROGRAM");
-        assertThat(extension.report("sleeper", "tree", null).getStatus()).isEqualTo(200);
-      }
       assertThat(endpoint.view("broken", "nonsense").getStatus()).isEqualTo(404);
     }
   }
