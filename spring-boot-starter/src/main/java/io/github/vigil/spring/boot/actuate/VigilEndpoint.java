@@ -153,8 +153,19 @@ public class VigilEndpoint {
   }
 
   /** One supervised process ({@link ProcessDescriptor}) or attachment ({@link AttachedDescriptor}), or 404. */
+  public @Nullable Object process(String name) {
+    return process(name, null);
+  }
+
+  /**
+   * One supervised process ({@link ProcessDescriptor}) or attachment ({@link AttachedDescriptor}), or 404;
+   * with {@code ?view=diagnosis} or {@code ?view=tree}, that view of a supervised process ({@link #view}).
+   */
   @ReadOperation
-  public @Nullable Object process(@Selector String name) {
+  public @Nullable Object process(@Selector String name, @Nullable String view) {
+    if (view != null) {
+      return view(name, view);
+    }
     Optional<ProcessController> controller = supervisor.controller(name);
     if (controller.isPresent()) {
       return describe(controller.get());
@@ -538,7 +549,7 @@ public class VigilEndpoint {
       @Nullable Double restartsPerHour, String restartRate, double observedSeconds, String meanTimeToRecover,
       double meanTimeToRecoverSeconds, String meanUptime, double meanUptimeSeconds) {}
 
-  // --- diagnosis and tree (issue #17): GET /actuator/vigil/{name}/diagnosis, GET /actuator/vigil/{name}/tree ---
+  // --- diagnosis and tree (issue #17): GET /actuator/vigil/{name}?view=diagnosis, GET /actuator/vigil/{name}?view=tree ---
 
   /**
    * A view of one process: {@code diagnosis} runs a diagnosis now (its checks off the supervision
@@ -546,8 +557,7 @@ public class VigilEndpoint {
    * with its findings, the most likely cause first; {@code tree} answers with the living run's process
    * tree, each member with its own resources. 404 for an unknown process or view.
    */
-  @ReadOperation
-  public WebEndpointResponse<Object> view(@Selector String name, @Selector String view) {
+  public WebEndpointResponse<Object> view(String name, String view) {
     Optional<ProcessController> found = supervisor.controller(name);
     if (found.isEmpty()) {
       return new WebEndpointResponse<>(Map.of("error", "no process named '" + name + "'"), WebEndpointResponse.STATUS_NOT_FOUND);

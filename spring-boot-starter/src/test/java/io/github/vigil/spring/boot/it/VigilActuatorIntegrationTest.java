@@ -90,6 +90,21 @@ class VigilActuatorIntegrationTest {
     assertThat(get("/actuator/vigil/no-such-process").statusCode()).isEqualTo(404);
   }
 
+  /** Issue #17: a diagnosis made at the request, and the run's tree, over HTTP with read-only access. */
+  @Test
+  void diagnosisAndTreeViewsOfAProcess() throws Exception {
+    ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
+    HttpResponse<String> diagnosis = get("/actuator/vigil/quote-feed?view=diagnosis");
+    assertThat(diagnosis.statusCode()).as(diagnosis.body()).isEqualTo(200);
+    assertThat(JsonPath.<String>read(diagnosis.body(), "$.trigger")).isEqualTo("ON_DEMAND");
+    assertThat(JsonPath.<List<String>>read(diagnosis.body(), "$.findings[*].check")).contains("PROGRAM", "OUTPUT");
+    HttpResponse<String> tree = get("/actuator/vigil/quote-feed?view=tree");
+    assertThat(tree.statusCode()).as(tree.body()).isEqualTo(200);
+    assertThat(JsonPath.<Number>read(tree.body(), "$[0].pid").longValue()).isEqualTo(feed.status().pid());
+    assertThat(JsonPath.<Integer>read(tree.body(), "$[0].depth")).isZero();
+    assertThat(get("/actuator/vigil/quote-feed?view=nonsense").statusCode()).isEqualTo(404);
+  }
+
   @Test
   void restartIsRefusedByDefault() throws Exception {
     ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
