@@ -255,8 +255,8 @@ public final class Alerting implements AutoCloseable {
      * Hears every anomaly as it starts and ends, before it becomes an ANOMALY alert (on the sampling
      * thread or the event thread; must not block).
      */
-    public Builder onAnomaly(java.util.function.Consumer<Anomaly> listener) {
-      anomalyListener = requireNonNull(listener, "listener");
+    public Builder anomalyListener(java.util.function.Consumer<Anomaly> listener) {
+      anomalyListener = requireNonNull(listener, "anomalyListener");
       return this;
     }
 
