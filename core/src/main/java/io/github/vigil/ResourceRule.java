@@ -33,7 +33,11 @@ import java.util.regex.Pattern;
  * rule inactive, said once in the log and in each result's message; it is never taken as zero. CPU
  * percent needs two samples, so a CPU rule counts from its second sample on.
  *
- * <p>Immutable and thread-safe.
+ * <p><b>Units.</b> CPU is a percent here (100 = one core), as in {@link ProcessSample#cpuPercent()},
+ * the Actuator endpoint and alerts, and each such name says so; the Micrometer binding publishes the
+ * same figure as a ratio ({@code vigil.process.cpu.usage}, 1 = one core, base unit {@code ratio}).
+ *
+ * <p>Immutable and thread-safe; the {@link Builder} is not.
  */
 public final class ResourceRule {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/@-]{1,128}");
