@@ -157,11 +157,18 @@ final class ProcessDiagnoses {
       log.atInfo().addKeyValue("process", process.name()).log("Diagnosis of {}: {}", process.name(), headline);
       return;
     }
-    if (headline.equals(lastLogged)) {
+    // quiet logs: a WARN only for a cause found (not a mere reading of the output or exit), once per cause, and not
+    // when the failed start's own line already named it (the pre-start checks of the program and working directory)
+    Finding cause = d.cause().orElse(null);
+    String key = cause == null ? "" : cause.check() + ": " + cause.summary();
+    boolean found = cause != null && cause.certainty() != Finding.Certainty.POSSIBLE;
+    boolean alreadySaid = d.trigger() == Diagnosis.Trigger.START_FAILED && cause != null
+        && (cause.check() == Finding.Check.PROGRAM || cause.check() == Finding.Check.WORKING_DIRECTORY);
+    if (!found || alreadySaid || key.equals(lastLogged)) {
       log.atDebug().addKeyValue("process", process.name()).log("Diagnosis of {} run {}: {}", process.name(), d.run(), headline);
       return;
     }
-    lastLogged = headline;
+    lastLogged = key;
     // a run that died within its startup grace did not start either (supervisord's startsecs)
     log.atWarn().addKeyValue("process", process.name()).addKeyValue("run", d.run())
         .log("Process {} could not start: {}", process.name(), headline);
