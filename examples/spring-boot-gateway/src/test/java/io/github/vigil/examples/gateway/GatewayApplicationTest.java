@@ -100,6 +100,7 @@ class GatewayApplicationTest {
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(JsonPath.<String>read(calendars, "$.calendars[0].name")).isEqualTo("demo");
       assertThat(JsonPath.<List<String>>read(calendars, "$.schedules[*].name")).containsExactly("desk", "md-recorder");
+      assertThat(JsonPath.<List<String>>read(calendars, "$.schedules[*].kind")).containsExactly("group", "attachment");
       assertThat(JsonPath.<List<String>>read(calendars, "$.schedules[*].phase")).containsExactly("up", "up");
       String scrape = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
