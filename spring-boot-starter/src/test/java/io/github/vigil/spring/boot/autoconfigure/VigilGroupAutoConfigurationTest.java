@@ -46,6 +46,7 @@ class VigilGroupAutoConfigurationTest {
   @Test
   void aTreeIsStartedInDeclaredOrderRestartedRestForOneAndStoppedInReverse() throws Exception {
     List<Long> pids = new ArrayList<>();
+    List<String> ends = new java.util.concurrent.CopyOnWriteArrayList<>();
     runner.withPropertyValues(
         "vigil.processes.feed.labels.type=QUOTE",
         "vigil.processes.feed.restart.backoff.initial-delay=1s", // its gateways are stopped well before it is back
@@ -60,6 +61,11 @@ class VigilGroupAutoConfigurationTest {
         "vigil.groups.gateways.children[1]=gw-2").run(context -> {
           assertThat(context).hasNotFailed();
           Supervisor supervisor = context.getBean(Supervisor.class);
+          supervisor.subscribe(e -> {
+            if (e instanceof SupervisorEvent.Exited x) {
+              ends.add(x.process());
+            }
+          });
           assertThat(supervisor.groups()).extracting(GroupController::name).containsExactly("gateways", "desk");
           GroupController desk = supervisor.group("desk").orElseThrow();
           assertThat(desk.spec()).isEqualTo(GroupSpec.builder("desk").strategy(GroupSpec.Strategy.REST_FOR_ONE)
@@ -112,6 +118,8 @@ class VigilGroupAutoConfigurationTest {
           pids.add(c(supervisor, "loner").status().pid());
         });
     assertThat(pids).hasSize(4).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+    // the context's stop: the group, its children in reverse (nested group too), before the processes in no group
+    assertThat(ends.subList(ends.size() - 4, ends.size())).containsExactly("gw-2", "gw-1", "feed", "loner");
     assertThat(Children.sleepers(marker)).isEmpty();
   }
 
