@@ -9,6 +9,7 @@ import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessState;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
+import io.github.vigil.Termination;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -87,6 +88,9 @@ class GatewayFeedKillTest {
         }
       }
       assertThat(healthyFeeds).isEqualTo(3);
+      assertThat(heard.stream().filter(e -> e instanceof SupervisorEvent.Exited x && x.process().equals("quote-feed"))
+          .map(e -> ((SupervisorEvent.Exited) e).exit().termination())).hasSize(2)
+          .allSatisfy(t -> assertThat(t).isInstanceOfSatisfying(Termination.Signaled.class, sig -> assertThat(sig.signal()).isEqualTo(9)));
       assertThat(heard.stream().filter(e -> e instanceof SupervisorEvent.Started s && s.process().equals("order-gateway"))).hasSize(3);
       // the desk did the restarts: REST_FOR_ONE from the feed on
       List<SupervisorEvent.GroupRestart> restarts = heard.stream().filter(e -> e instanceof SupervisorEvent.GroupRestart)
