@@ -344,6 +344,39 @@ public final class DefaultSupervisor implements Supervisor {
     return relay(removal);
   }
 
+  /**
+   * Checks {@code next} as the new spec of {@code p}: same name, health checks and resource rules, known
+   * dependencies, no cycle, supported by the backend. Records the dependencies it adds.
+   *
+   * @throws IllegalArgumentException naming the field and the value
+   */
+  void validateUpdate(ManagedProcess p, ProcessSpec next) {
+    ProcessSpec now = p.spec();
+    if (!next.name().equals(now.name())) {
+      throw new IllegalArgumentException("update of '" + now.name() + "': name cannot change (spec names '" + next.name()
+          + "'); register a new process instead");
+    }
+    if (!next.healthChecks().equals(now.healthChecks())) {
+      throw new IllegalArgumentException("update of '" + now.name() + "': healthChecks cannot change (" + now.healthChecks()
+          + " -> " + next.healthChecks() + "); remove and register the process instead");
+    }
+    if (!next.resourceRules().equals(now.resourceRules())) {
+      throw new IllegalArgumentException("update of '" + now.name() + "': resourceRules cannot change (" + now.resourceRules()
+          + " -> " + next.resourceRules() + "); remove and register the process instead");
+    }
+    synchronized (processes) {
+      Map<String, ProcessSpec> all = new LinkedHashMap<>();
+      processes.forEach((n, q) -> all.put(n, q == p ? next : q.spec()));
+      try {
+        DependencyGraph.validate(all);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("update of '" + now.name() + "': " + e.getMessage(), e);
+      }
+      HealthMonitor.checkSupported(next, backend);
+      next.dependencies().forEach(d -> dependedOn.add(d.name()));
+    }
+  }
+
   @Override
   public Optional<ProcessController> controller(String name) {
     synchronized (processes) {
@@ -495,7 +528,14 @@ public final class DefaultSupervisor implements Supervisor {
 
   @Override
   public AttachedProcess attach(AttachSpec spec) {
+    return attach(spec, "attached");
+  }
+
+  @Override
+  public AttachedProcess attach(AttachSpec spec, String reason) {
     java.util.Objects.requireNonNull(spec, "spec");
+    java.util.Objects.requireNonNull(reason, "reason");
+    String actor = Thread.currentThread().getName();
     Attachment a;
     synchronized (processes) {
       if (closed) {
@@ -511,13 +551,20 @@ public final class DefaultSupervisor implements Supervisor {
     log.atInfo().addKeyValue("process", spec.name()).log("Attached {} to {} ({})", spec.name(), spec.target(),
         backend.exitWatcher().map(w -> "exits seen through " + w.describe())
             .orElse("exits seen by polling every " + io.github.vigil.HumanFormat.duration(spec.exitPollInterval())));
-    publish(new SupervisorEvent.Attached(spec.name(), wallNow(), spec));
+    publish(new SupervisorEvent.Attached(spec.name(), wallNow(), spec, Origin.API, actor, reason));
     onLoop(a::begin);
     return a;
   }
 
   @Override
   public boolean detach(String name) {
+    return detach(name, "detached");
+  }
+
+  @Override
+  public boolean detach(String name, String reason) {
+    java.util.Objects.requireNonNull(reason, "reason");
+    String actor = Thread.currentThread().getName();
     Attachment a;
     synchronized (processes) {
       a = attachments.remove(name);
@@ -525,12 +572,13 @@ public final class DefaultSupervisor implements Supervisor {
     if (a == null) {
       return false;
     }
-    detachOnLoop(List.of(a));
+    log.atInfo().addKeyValue("process", name).log("Detached {} by {}: {}", name, actor, reason);
+    detachOnLoop(List.of(a), Origin.API, actor, reason);
     return true;
   }
 
   /** Detaches on the supervision thread and waits (a little) for it, then reports each as detached. */
-  private void detachOnLoop(List<Attachment> list) {
+  private void detachOnLoop(List<Attachment> list, Origin origin, String actor, String reason) {
     if (list.isEmpty()) {
       return;
     }
@@ -547,7 +595,7 @@ public final class DefaultSupervisor implements Supervisor {
       log.warn("Supervisor {}: detaching {} did not finish", name(), list, e);
     }
     for (Attachment a : list) {
-      publish(new SupervisorEvent.Detached(a.name(), wallNow()));
+      publish(new SupervisorEvent.Detached(a.name(), wallNow(), origin, actor, reason));
     }
   }
 
@@ -663,7 +711,7 @@ public final class DefaultSupervisor implements Supervisor {
       attached = List.copyOf(attachments.values());
       attachments.clear();
     }
-    detachOnLoop(attached);
+    detachOnLoop(attached, Origin.SHUTDOWN, Thread.currentThread().getName(), "supervisor closing");
     events.close();
     shutdownThreads();
     try {

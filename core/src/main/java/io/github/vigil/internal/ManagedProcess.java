@@ -55,9 +55,10 @@ final class ManagedProcess implements ProcessController {
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
   private final DefaultSupervisor sup;
-  private final ProcessSpec spec;
+  /** The spec in effect: of the live run, or of the next one when none is live. Written on the supervision thread. */
+  private volatile ProcessSpec spec;
   private final String name;
-  private final OutputCollector output;
+  private volatile OutputCollector output;
   private final @Nullable HealthMonitor healthMonitor; // null without health checks
 
   // supervision-thread state
@@ -81,6 +82,7 @@ final class ManagedProcess implements ProcessController {
   private boolean waitByPolicy;
   private Origin pendingOrigin = Origin.API;  // who asked for the start that follows the stop under way
   private String pendingReason = "start after stop";
+  private @Nullable ProcessSpec pendingSpec; // an update(NEXT_START) waiting for the live run to end
   private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
   private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
@@ -279,6 +281,68 @@ final class ManagedProcess implements ProcessController {
   }
 
   @Override
+  public CompletionStage<ProcessStatus> update(ProcessSpec next, io.github.vigil.UpdateMode mode, String reason) {
+    java.util.Objects.requireNonNull(next, "spec");
+    java.util.Objects.requireNonNull(mode, "mode");
+    java.util.Objects.requireNonNull(reason, "reason");
+    IllegalStateException refused = refusal("update()");
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    try {
+      sup.validateUpdate(this, next);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    String actor = Thread.currentThread().getName();
+    CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      IllegalStateException late = refusal("update()");
+      if (late != null) {
+        done.completeExceptionally(late);
+        return;
+      }
+      ProcessSpec previous = pendingSpec != null ? pendingSpec : spec;
+      log.atInfo().addKeyValue("process", name).log("Spec of {} updated by {} ({}): {}", name, actor, mode, reason);
+      sup.publish(new SupervisorEvent.SpecUpdated(name, sup.wallNow(), previous, next, mode, Origin.API, actor, reason));
+      if (!state.isActive()) { // no live run: in effect at once, for whatever start comes next
+        pendingSpec = null;
+        applySpec(next);
+        done.complete(status());
+      } else if (mode == io.github.vigil.UpdateMode.NEXT_START) {
+        pendingSpec = next;
+        done.complete(status());
+      } else {
+        pendingSpec = next;
+        sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.RESTART, Origin.API, "update: " + reason));
+        heldForStop = false;
+        if (state == ProcessState.STOPPING) {
+          startOrQueue(done, Origin.API, "update: " + reason);
+        } else {
+          failStartWaiters("restarted before it was running");
+          startWaiters.add(done);
+          pendingStart = true;
+          pendingOrigin = Origin.API;
+          pendingReason = "update: " + reason;
+          beginStop(Origin.API, "update: " + reason);
+        }
+      }
+    }, () -> done.completeExceptionally(sup.closedError("update of '" + name + "'")));
+    return sup.relay(done);
+  }
+
+  /** Puts {@code next} into effect; no run is live. Supervision thread. */
+  private void applySpec(ProcessSpec next) {
+    ProcessSpec old = spec;
+    spec = next;
+    if (!next.output().equals(old.output())) { // a new log file or tail size: the collector is made anew
+      OutputCollector was = output;
+      output = new OutputCollector(name, next.output(), sup.settings.stateDirectory());
+      was.close();
+    }
+  }
+
+  @Override
   public void setSupervised(boolean on) {
     setSupervised(on, "supervision turned " + (on ? "on" : "off"));
   }
@@ -474,6 +538,10 @@ final class ManagedProcess implements ProcessController {
       }
       return;
     }
+    if (pendingSpec != null) { // an update waiting for this start
+      applySpec(pendingSpec);
+      pendingSpec = null;
+    }
     String unmet = unmetDependency();
     if (unmet != null) { // every start honours the dependencies, the policy's restarts included
       enterWaiting(origin, reason, byPolicy, unmet);
@@ -636,6 +704,10 @@ final class ManagedProcess implements ProcessController {
       addRun(r);
     }
     sup.publish(new SupervisorEvent.Exited(name, exit.at(), thisRun, exit));
+    if (pendingSpec != null) { // an update(NEXT_START) takes effect once the run it waited for is over
+      applySpec(pendingSpec);
+      pendingSpec = null;
+    }
     if (healthMonitor != null) { // health hook: checks end with the run; its health change follows the Exited it comes from
       healthMonitor.runEnded("run " + thisRun + " ended: " + exit.cause());
     }
