@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -53,6 +54,12 @@ public final class DefaultSupervisor implements Supervisor {
   final ProcessBackend backend;
   final EventBus events;
   private final ScheduledThreadPoolExecutor loop;
+  /** How many threads run the work that can block (spawns, signals, /proc scans, log flushes), whatever the number of processes. */
+  static final int IO_THREADS = 2;
+  /** {@code vigil-<name>-io-1..IO_THREADS}: the work that can block, so that the supervision thread only decides. */
+  private final java.util.concurrent.ThreadPoolExecutor ioPool;
+  /** Blocking work queued or running ({@link #offLoop}); {@link #awaitIdle} waits for none. Guarded by itself for waits. */
+  private final java.util.concurrent.atomic.AtomicLong ioPending = new java.util.concurrent.atomic.AtomicLong();
   private final @Nullable ExecutorService eventThread;
   private final Scheduler scheduler;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>(); // guarded by itself
@@ -82,6 +89,14 @@ public final class DefaultSupervisor implements Supervisor {
       return t;
     });
     loop.setRemoveOnCancelPolicy(true);
+    java.util.concurrent.atomic.AtomicInteger ioCount = new java.util.concurrent.atomic.AtomicInteger();
+    this.ioPool = new java.util.concurrent.ThreadPoolExecutor(IO_THREADS, IO_THREADS, 30, TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, threadName + "-io-" + ioCount.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    ioPool.allowCoreThreadTimeOut(true); // started on first use, gone when idle: a supervisor that spawns nothing holds none
     if (settings.listenerExecutor() == null) {
       eventThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, threadName + "-events");
@@ -168,6 +183,45 @@ public final class DefaultSupervisor implements Supervisor {
     } catch (RuntimeException | Error e) {
       log.error("Supervision task failed", e);
     }
+  }
+
+  /**
+   * A queue of blocking work for one process (or attachment): its tasks run one at a time, in order,
+   * on the {@code vigil-<name>-io-*} threads, never on the supervision thread. Results go back with
+   * {@link #onLoop}.
+   */
+  Executor newIoQueue() {
+    SerialExecutor serial = new SerialExecutor(ioPool, e -> log.debug("Blocking work runs on the caller: the I/O threads are shut down"),
+        t -> log.error("Blocking supervision work failed", t), () -> {}, Integer.MAX_VALUE, true);
+    return task -> {
+      ioPending.incrementAndGet();
+      serial.execute(() -> {
+        try {
+          task.run();
+        } finally {
+          activity.incrementAndGet(); // before the count drops: a waiter that sees none pending sees this too
+          if (ioPending.decrementAndGet() == 0) {
+            synchronized (ioPending) {
+              ioPending.notifyAll();
+            }
+          }
+        }
+      });
+    };
+  }
+
+  /** Waits until no blocking work is queued or running. @return false at the deadline */
+  private boolean awaitIo(long deadline) throws InterruptedException {
+    synchronized (ioPending) {
+      while (ioPending.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(ioPending, left);
+      }
+    }
+    return true;
   }
 
   /** Schedules {@code task} on the injected scheduler; it then runs on the supervision thread. */
@@ -739,6 +793,9 @@ public final class DefaultSupervisor implements Supervisor {
     // Every hand-over counts itself only after the task is queued: if the count read here already
     // includes it, the barrier below is queued behind it; if not, the count moves and we go round again.
     while (true) {
+      if (!awaitIo(deadline)) {
+        return false;
+      }
       long before = activity.get();
       java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
       try {
@@ -752,13 +809,22 @@ public final class DefaultSupervisor implements Supervisor {
       if (!events.awaitDelivered(deadline)) {
         return false;
       }
-      if (activity.get() == before) {
+      if (activity.get() == before && ioPending.get() == 0) {
         return true;
       }
     }
   }
 
   private void shutdownThreads() {
+    ioPool.shutdown(); // what is queued still runs (a last signal, a flush); nothing new is taken
+    try {
+      if (!ioPool.awaitTermination(5, TimeUnit.SECONDS)) {
+        ioPool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      ioPool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     loop.shutdown();
     try {
       if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {
