@@ -56,7 +56,7 @@ import org.junit.jupiter.api.Timeout;
  * The failure message carries the seed and the steps so far, so any failure replays exactly:
  * {@code -Dvigil.model.seed=<seed> -Dvigil.model.sequences=1}.
  *
- * <p>Sequences run on {@code vigil.model.threads} threads (default 4), each one deterministic by its
+ * <p>Sequences run on {@code vigil.model.threads} threads (default 8), each one deterministic by its
  * seed (its own supervisor, backend and virtual clock). {@code -Dvigil.model.sequences=N} sets how many
  * (CI: 10,000); a million:
  * {@code mvn -pl test -am test -Dtest=EngineModelTest -Dsurefire.failIfNoSpecifiedTests=false -Dvigil.model.sequences=1000000}.
@@ -65,7 +65,7 @@ import org.junit.jupiter.api.Timeout;
 class EngineModelTest {
   static final int SEQUENCES = Integer.getInteger("vigil.model.sequences", 10_000);
   static final long FIRST_SEED = Long.getLong("vigil.model.seed", 1L);
-  static final int THREADS = Integer.getInteger("vigil.model.threads", 4);
+  static final int THREADS = Integer.getInteger("vigil.model.threads", 8);
   private static final List<String> NAMES = List.of("a", "b", "c", "d", "e");
   private static final Duration WINDOW = Duration.ofSeconds(30);
   private static final Set<String> SHAPES = ConcurrentHashMap.newKeySet();
