@@ -39,6 +39,38 @@
  * {@code stopAll()} and {@code close()} first hold every process ({@code holdForStop}): one waiting
  * in {@code BACKOFF} is stopped at once, and a run ending while dependents are still being stopped is
  * not restarted.
+ *
+ * <p><b>Regression tests of issue #11's "What was seen"</b> (module {@code test}, package
+ * {@code io.github.vigil.test}, unless named otherwise):
+ * <ol>
+ *   <li>Dependents restarted before their dependency: {@code DependencyConditionTest
+ *       .theGatewayWaitsForTheFeedToBeHealthyAgainAfterEveryFeedKill}, {@code waitingUsesNoStartLimit};
+ *       on both real backends {@code FeedKillRealBackendTest}.
+ *   <li>A dependency's crash does nothing to its dependents: {@code DependencyConditionTest.onExitRestart*},
+ *       {@code onExitStop*}, {@code onExitKeep*}; {@code SupervisionTreeTest.restForOne*}, {@code oneForAll*}.
+ *   <li>{@code close()}/{@code stopAll()} spawn from BACKOFF: {@code LifecycleTest.closeNeverSpawnsAProcessWaitingInBackoff},
+ *       {@code stopAllNeitherSpawnsFromBackoffNorRestartsACrashWhileDependentsStop}; on both real backends
+ *       {@code RealBackendLifecycleTest.closeSpawnsNothingWhileDependentsStop}.
+ *   <li>Delivery stops after one failure: {@code EventDeliveryTest} (a listener's {@code AssertionError},
+ *       an executor's rejection, a slow listener).
+ *   <li>User code and blocking I/O on the supervision thread: {@code FutureThreadTest} (futures on the
+ *       listener executor), {@code BlockingBackendCallTest} (a spawn that blocks holds up no other
+ *       process); on both real backends {@code SupervisionThreadRealBackendTest} (spawns, signals and
+ *       tree scans never run on the supervision thread).
+ *   <li>Lifecycle holes: {@code LifecycleTest.everyCommandAfterCloseFailsAtOnce},
+ *       {@code everyCommandAfterRemoveFailsAtOnce}, {@code startRacingRemoveLeavesNothingRunning},
+ *       {@code startRacingCloseNeverSpawnsAfterwards}, {@code closeOnTheSupervisionThreadClosesEverything},
+ *       {@code closeFromAListenerClosesEverything}; on both real backends
+ *       {@code RealBackendLifecycleTest.startRacingRemoveLeavesNoProcess}.
+ *   <li>Durations past 292 years: core's {@code io.github.vigil.ExtremeValuesTest} (every builder field and
+ *       {@code vigil.*} duration) and {@code ExtremeValuesSupervisionTest} (supervised at the maximum).
+ *   <li>Event order: {@code EventOrderTest} (Registered first under load, Exited before its health
+ *       change, supervision changes as events).
+ *   <li>Users cannot test their setup: {@code FakeBackendTest}, {@code ReadmeExampleTest} (the README's
+ *       example), {@code FakeBackendTest.awaitIdleRefusesToWaitForItselfFromAListener}.
+ *   <li>Races out of the tests' reach: {@code EngineModelTest} (10,000 seeded sequences over trees,
+ *       dependencies and updates) and the whole fake-backend suite, where items 3 to 6 run without processes.
+ * </ol>
  */
 @NullMarked
 package io.github.vigil.internal;
