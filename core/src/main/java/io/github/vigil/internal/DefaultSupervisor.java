@@ -766,6 +766,15 @@ public final class DefaultSupervisor implements Supervisor {
       attachments.clear();
     }
     detachOnLoop(attached, Origin.SHUTDOWN, Thread.currentThread().getName(), "supervisor closing");
+    if (eventThread == null) { // a listener executor of the caller's: close() returns once the last events were delivered
+      try {
+        if (!events.awaitDelivered(System.nanoTime() + TimeUnit.SECONDS.toNanos(5))) {
+          log.warn("Supervisor {}: listeners still busy 5 s after closing; not waiting for them", name());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     events.close();
     shutdownThreads();
     try {

@@ -69,6 +69,15 @@ class EngineModelTest {
   private static final List<String> NAMES = List.of("a", "b", "c", "d", "e");
   private static final Duration WINDOW = Duration.ofSeconds(30);
   private static final Set<String> SHAPES = ConcurrentHashMap.newKeySet();
+  /**
+   * The listener executor of every sequence's supervisor: a thread started per supervisor was the
+   * largest cost of a sequence (each listener still has its own ordered queue on it).
+   */
+  private static final ExecutorService LISTENERS = Executors.newFixedThreadPool(4, r -> {
+    Thread t = new Thread(r, "model-listeners");
+    t.setDaemon(true);
+    return t;
+  });
 
   @Test
   void randomHistoriesKeepTheInvariants(org.junit.jupiter.api.TestReporter reporter) throws Exception {
@@ -116,7 +125,7 @@ class EngineModelTest {
     List<String> steps = new ArrayList<>();
     List<CompletableFuture<?>> futures = new ArrayList<>();
     EventRecorder second = new EventRecorder();
-    SupervisorTestKit kit = SupervisorTestKit.create();
+    SupervisorTestKit kit = SupervisorTestKit.create(builder -> builder.listenerExecutor(LISTENERS));
     List<Integer> groupStarts = new ArrayList<>(); // event counts at which a group was started by a step (a fresh intensity)
     try {
       Supervisor sup = kit.supervisor();
