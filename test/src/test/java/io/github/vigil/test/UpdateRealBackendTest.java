@@ -49,8 +49,14 @@ class UpdateRealBackendTest {
       assertThat(s.state()).isEqualTo(ProcessState.RUNNING);
       assertThat(s.pid()).isNotEqualTo(firstPid);
       assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false)).as("the old run is gone").isFalse();
-      String cmdline = Files.readString(Path.of("/proc", Long.toString(s.pid()), "cmdline"), StandardCharsets.UTF_8);
-      assertThat(cmdline).contains(marker + "-v2");
+      Path cmdline = Path.of("/proc", Long.toString(s.pid()), "cmdline"); // empty until the new run's exec is done
+      assertThat(io.github.vigil.testing.Processes.eventually(WAIT, () -> {
+        try {
+          return Files.readString(cmdline, StandardCharsets.UTF_8).contains(marker + "-v2");
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      })).as("the new run's command line names v2").isTrue();
       assertThat(c.history()).hasSize(2);
       assertThat(c.history().get(0).pid()).isEqualTo(firstPid);
       assertThat(c.statistics().starts()).isEqualTo(2);
