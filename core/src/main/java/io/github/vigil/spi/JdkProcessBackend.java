@@ -3,7 +3,6 @@ package io.github.vigil.spi;
 import io.github.vigil.Signal;
 import io.github.vigil.StdStream;
 import io.github.vigil.Termination;
-import io.github.vigil.internal.ProcScan;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
