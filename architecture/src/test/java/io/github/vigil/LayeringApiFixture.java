@@ -1,7 +1,7 @@
 package io.github.vigil;
 
 import io.github.vigil.internal.DefaultSupervisorEngine; // DELIBERATELY WRONG: the API must not name the engine
-import io.github.vigil.spi.JdkProcessBackend;             // DELIBERATELY WRONG: nor a backend
+import io.github.vigil.spi.JdkProcessBackendProvider;     // DELIBERATELY WRONG: nor a backend
 import io.github.vigil.spi.SupervisorSettings;
 
 /**
@@ -15,7 +15,7 @@ final class LayeringApiFixture {
     return new DefaultSupervisorEngine().create(settings);
   }
 
-  static String backendName(JdkProcessBackend backend) {
-    return backend.name();
+  static String backendName() {
+    return new JdkProcessBackendProvider().name();
   }
 }

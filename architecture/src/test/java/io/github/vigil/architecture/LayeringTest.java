@@ -182,6 +182,6 @@ class LayeringTest {
 
     String details = result.getFailureReport().getDetails().stream().collect(Collectors.joining("\n"));
     assertThat(result.hasViolation()).isTrue();
-    assertThat(details).contains("io.github.vigil.internal.DefaultSupervisorEngine").contains("io.github.vigil.spi.JdkProcessBackend");
+    assertThat(details).contains("io.github.vigil.internal.DefaultSupervisorEngine").contains("io.github.vigil.spi.JdkProcessBackendProvider");
   }
 }

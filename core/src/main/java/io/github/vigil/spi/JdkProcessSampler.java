@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe and stateless.
  */
-public final class JdkProcessSampler implements ProcessSampler {
+final class JdkProcessSampler implements ProcessSampler {
   private static final Set<Field> SUPPORTED = Collections.unmodifiableSet(EnumSet.of(
       Field.CPU_TOTAL, Field.CPU_PERCENT, Field.START_TIME, Field.UPTIME, Field.PROCESSES, Field.USER));
 
