@@ -223,7 +223,21 @@ public class ReleaseCheck {
         require(entries.contains("index.html"), file, repo, "no index.html");
       } else {
         require(entries.stream().anyMatch(e -> !e.startsWith("META-INF/")), file, repo, "nothing but META-INF");
+        // issue #19: module path users `requires` the module by this name (README "Modules and the module path")
+        require(automaticModuleName(file).matches("io\\.github\\.vigil(\\.[a-z][a-z0-9]*)*"), file, repo,
+            "no Automatic-Module-Name io.github.vigil[.name] in its manifest (set vigil.module.name in its pom)");
       }
+    }
+  }
+
+  /** The main jar's Automatic-Module-Name, or "" when its manifest has none. */
+  static String automaticModuleName(Path jar) {
+    try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+      java.util.jar.Manifest manifest = j.getManifest();
+      String name = manifest == null ? null : manifest.getMainAttributes().getValue("Automatic-Module-Name");
+      return name == null ? "" : name;
+    } catch (IOException e) {
+      return "";
     }
   }
 

@@ -9,13 +9,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.tngtech.archunit.ArchConfiguration;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.github.vigil.Supervisor;
@@ -98,9 +96,7 @@ class LayeringTest {
 
   @BeforeAll
   static void importDeployedModules() {
-    // dependencies on other libraries are checked by name; loading Spring's or Micrometer's classes adds nothing
-    ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);
-    deployed = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.github.vigil");
+    deployed = Deployed.importAll();
   }
 
   @Test
