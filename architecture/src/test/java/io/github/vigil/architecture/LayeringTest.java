@@ -18,7 +18,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.github.vigil.Supervisor;
 import io.github.vigil.internal.DefaultSupervisorEngine; // DELIBERATELY WRONG: BindingUsingTheEngine below must be refused
-import io.github.vigil.linux.jna.Kernel;                // DELIBERATELY WRONG: BindingUsingJna below must be refused
+import io.github.vigil.linux.proc.ProcSampler;          // DELIBERATELY WRONG: BindingUsingProcReaders below must be refused
 import io.github.vigil.spi.SupervisorSettings;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  *   engine io.github.vigil.internal                  -&gt; API and SPI
  *   backends and bindings (linux, micrometer, spring.boot, test, journal, cli, alerts, and any new package)
  *                                                    -&gt; API and SPI (and each other's public API), never the engine
- *   io.github.vigil.linux.jna, .linux.proc           -&gt; used by the Linux backend alone
+ *   io.github.vigil.linux.proc                       -&gt; used by the Linux backend alone (its JNA facades are package-private)
  * </pre>
  * {@link #aDeliberatelyWrongImportFailsTheRules()} shows each binding rule refusing the wrong imports of this
  * file's fixtures, and {@code io.github.vigil.LayeringApiFixture} the API rule refusing an API class that reaches
@@ -45,7 +45,7 @@ class LayeringTest {
   static final String SPI = "io.github.vigil.spi..";
   static final String ENGINE = "io.github.vigil.internal..";
   static final String[] CORE = {"io.github.vigil", "io.github.vigil.calendar..", SPI, ENGINE};
-  static final String[] LINUX_INSIDES = {"io.github.vigil.linux.jna..", "io.github.vigil.linux.proc.."};
+  static final String[] LINUX_INSIDES = {"io.github.vigil.linux.proc.."};
 
   /** The JDK backend, which lives in the SPI package: its {@code Jdk*} classes and the package's non-public helpers. */
   static final DescribedPredicate<JavaClass> JDK_BACKEND = describe("the JDK backend (io.github.vigil.spi.Jdk*, non-public helpers)",
@@ -82,7 +82,7 @@ class LayeringTest {
 
   static final ArchRule LINUX_INSIDES_STAY_IN_THE_LINUX_BACKEND = noClasses().that().resideOutsideOfPackage("io.github.vigil.linux..")
       .should().dependOnClassesThat().resideInAnyPackage(LINUX_INSIDES)
-      .as("only the Linux backend uses its JNA facades and /proc readers (io.github.vigil.linux.jna, .linux.proc)");
+      .as("only the Linux backend uses its /proc readers (io.github.vigil.linux.proc)");
 
   static final ArchRule BINDINGS_DO_NOT_NAME_THE_LINUX_BACKEND = noClasses().that(OUTSIDE_CORE)
       .and().resideOutsideOfPackage("io.github.vigil.linux..")
@@ -103,7 +103,7 @@ class LayeringTest {
   void everyDeployedModuleIsImported() {
     // a rule over no classes passes: make sure each module's main classes are here
     for (String name : List.of("io.github.vigil.Supervisor", "io.github.vigil.calendar.TradingCalendar", "io.github.vigil.spi.ProcessBackend",
-        "io.github.vigil.internal.DefaultSupervisorEngine", "io.github.vigil.linux.LinuxBackendProvider", "io.github.vigil.linux.jna.Kernel",
+        "io.github.vigil.internal.DefaultSupervisorEngine", "io.github.vigil.linux.LinuxBackendProvider", "io.github.vigil.linux.Kernel",
         "io.github.vigil.linux.proc.ProcSampler", "io.github.vigil.test.SupervisorTestKit", "io.github.vigil.micrometer.VigilMetrics",
         "io.github.vigil.alerts.Alerting", "io.github.vigil.spring.boot.autoconfigure.SupervisorBuilderCustomizer",
         "io.github.vigil.journal.JournalRun", "io.github.vigil.cli.VigilCli")) {
@@ -134,7 +134,7 @@ class LayeringTest {
   }
 
   @Test
-  void onlyTheLinuxBackendUsesItsJnaFacadesAndProcReaders() {
+  void onlyTheLinuxBackendUsesItsProcReaders() {
     LINUX_INSIDES_STAY_IN_THE_LINUX_BACKEND.check(deployed);
     BINDINGS_DO_NOT_NAME_THE_LINUX_BACKEND.check(deployed);
   }
@@ -146,16 +146,16 @@ class LayeringTest {
     }
   }
 
-  /** A binding that calls the Linux backend's JNA facade itself. */
-  static final class BindingUsingJna {
-    int pid() {
-      return Kernel.pid();
+  /** A binding that reads /proc through the Linux backend's sampler itself, not through the SPI's ProcessSampler. */
+  static final class BindingUsingProcReaders {
+    ProcSampler sampler() {
+      return ProcSampler.create();
     }
   }
 
   @Test
   void aDeliberatelyWrongImportFailsTheRules() {
-    JavaClasses fixtures = new ClassFileImporter().importClasses(BindingUsingTheEngine.class, BindingUsingJna.class);
+    JavaClasses fixtures = new ClassFileImporter().importClasses(BindingUsingTheEngine.class, BindingUsingProcReaders.class);
 
     assertThatThrownBy(() -> BACKENDS_AND_BINDINGS_NEVER_USE_THE_ENGINE.check(fixtures))
         .isInstanceOf(AssertionError.class)
@@ -163,11 +163,11 @@ class LayeringTest {
         .hasMessageContaining("io.github.vigil.internal.DefaultSupervisorEngine");
     assertThatThrownBy(() -> LINUX_INSIDES_STAY_IN_THE_LINUX_BACKEND.check(fixtures))
         .isInstanceOf(AssertionError.class)
-        .hasMessageContaining(BindingUsingJna.class.getName())
-        .hasMessageContaining("io.github.vigil.linux.jna.Kernel.pid()");
+        .hasMessageContaining(BindingUsingProcReaders.class.getName())
+        .hasMessageContaining("io.github.vigil.linux.proc.ProcSampler.create()");
     assertThatThrownBy(() -> BINDINGS_DO_NOT_NAME_THE_LINUX_BACKEND.check(fixtures))
         .isInstanceOf(AssertionError.class)
-        .hasMessageContaining("io.github.vigil.linux.jna.Kernel");
+        .hasMessageContaining("io.github.vigil.linux.proc.ProcSampler");
   }
 
   @Test

@@ -47,6 +47,13 @@ class PublicSurfaceTest {
   }
 
   @Test
+  void theLinuxBackendShowsItsProviderAndLimitLabelsAndHidesItsJnaFacades() {
+    assertThat(publicTopLevel("io.github.vigil.linux")).containsExactly("LinuxBackendProvider", "LinuxLimits");
+    assertThat(deployed.contain("io.github.vigil.linux.Pidfd")).as("the facades are imported, package-private").isTrue();
+    assertThat(deployed.stream().map(JavaClass::getPackageName)).doesNotContain("io.github.vigil.linux.jna");
+  }
+
+  @Test
   void theUsersSampleHasNoBuilder() {
     JavaClass sample = deployed.get("io.github.vigil.ProcessSample");
     assertThat(sample.isInterface()).isTrue();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.github.vigil.Termination;
-import io.github.vigil.linux.jna.Kernel;
 import io.github.vigil.spi.SpawnException;
 import io.github.vigil.testing.Processes;
 import java.io.IOException;
