@@ -142,6 +142,11 @@ public interface Supervisor extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** All supervision groups, in the order they were registered (a nested group before the group that contains it). */
+  default Collection<GroupController> groups() {
+    return List.of();
+  }
+
   /** Listens to events until the returned handle is closed. */
   AutoCloseable subscribe(SupervisorListener listener);
 

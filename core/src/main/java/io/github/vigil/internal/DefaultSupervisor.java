@@ -495,6 +495,13 @@ final class DefaultSupervisor implements Supervisor {
   }
 
   @Override
+  public List<io.github.vigil.GroupController> groups() {
+    synchronized (processes) {
+      return List.copyOf(groups.values());
+    }
+  }
+
+  @Override
   public AttachedProcess attach(AttachSpec spec) {
     java.util.Objects.requireNonNull(spec, "spec");
     Attachment a;
