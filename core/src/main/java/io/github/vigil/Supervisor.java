@@ -4,15 +4,16 @@ import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.vigil.internal.DefaultSupervisor;
-import io.github.vigil.internal.SupervisorSettings;
 import io.github.vigil.spi.ProcessBackend;
+import io.github.vigil.spi.SupervisorEngine;
+import io.github.vigil.spi.SupervisorSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -303,8 +304,21 @@ public interface Supervisor extends AutoCloseable {
      * @throws IllegalStateException when no backend is available or the state directory is in use
      */
     public Supervisor build() {
-      return new DefaultSupervisor(new SupervisorSettings(name, ticker, instantSource, scheduler,
+      return Engine.INSTANCE.create(new SupervisorSettings(name, ticker, instantSource, scheduler,
           random != null ? random : new SplittableRandom(), listenerExecutor, stateDirectory, backendName, backend, closeTimeout));
+    }
+
+    /** The engine, found once (the API does not name it: {@link SupervisorEngine}). */
+    private static final class Engine {
+      static final SupervisorEngine INSTANCE = load();
+
+      private static SupervisorEngine load() {
+        for (SupervisorEngine engine : ServiceLoader.load(SupervisorEngine.class, SupervisorEngine.class.getClassLoader())) {
+          return engine;
+        }
+        throw new IllegalStateException("no " + SupervisorEngine.class.getName() + " service: vigil-core's "
+            + "META-INF/services/" + SupervisorEngine.class.getName() + " is missing (a fat jar that dropped service files?)");
+      }
     }
   }
 }

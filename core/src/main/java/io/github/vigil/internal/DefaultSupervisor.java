@@ -13,6 +13,7 @@ import io.github.vigil.SupervisorEvent;
 import io.github.vigil.SupervisorListener;
 import io.github.vigil.spi.BackendContext;
 import io.github.vigil.spi.ProcessBackend;
+import io.github.vigil.spi.SupervisorSettings;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * The {@link Supervisor}: one thread ({@code vigil-<name>}) runs every transition and, by default,
  * every timer; listeners run on {@code vigil-<name>-events}.
  */
-public final class DefaultSupervisor implements Supervisor {
+final class DefaultSupervisor implements Supervisor {
   private static final Logger log = LoggerFactory.getLogger(DefaultSupervisor.class);
 
   final SupervisorSettings settings;
@@ -79,7 +80,7 @@ public final class DefaultSupervisor implements Supervisor {
   private final Object healthLock = new Object();
   private @Nullable HealthExecutor healthExecutor; // guarded by healthLock; created with the first check
 
-  public DefaultSupervisor(SupervisorSettings settings) {
+  DefaultSupervisor(SupervisorSettings settings) {
     this.settings = settings;
     String threadName = "vigil-" + settings.name();
     this.loop = new ScheduledThreadPoolExecutor(1, r -> {

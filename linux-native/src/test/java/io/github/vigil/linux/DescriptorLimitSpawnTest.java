@@ -3,7 +3,6 @@ package io.github.vigil.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.Termination;
-import io.github.vigil.linux.jna.Kernel;
 import io.github.vigil.spi.SpawnException;
 import io.github.vigil.testing.Processes;
 import java.io.IOException;
