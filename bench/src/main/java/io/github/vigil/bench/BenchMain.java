@@ -13,7 +13,7 @@ import java.util.List;
  * one JVM per comparison (and per contender of comparison 3), then {@link Report} writes RESULTS.md.
  *
  * <pre>
- * BenchMain --comparison 1..5 [--smoke] [--contenders a,b] --out rows.tsv
+ * BenchMain --comparison 1..6 [--smoke] [--contenders a,b] --out rows.tsv
  * </pre>
  */
 public final class BenchMain {
@@ -34,7 +34,7 @@ public final class BenchMain {
       }
     }
     if (comparison == null || out == null) {
-      throw new IllegalArgumentException("usage: BenchMain --comparison 1..5 [--smoke] [--contenders a,b] --out rows.tsv");
+      throw new IllegalArgumentException("usage: BenchMain --comparison 1..6 [--smoke] [--contenders a,b] --out rows.tsv");
     }
     List<Row> rows = run(comparison, smoke, contenders);
     List<String> lines = new ArrayList<>();
@@ -54,7 +54,8 @@ public final class BenchMain {
       case "3" -> List.of("vigil-linux", "jdk-threads", "supervisord");
       case "4" -> List.of("vigil", "oshi", "plain-reader", "process-exporter");
       case "5" -> List.of("vigil-linux", "vigil-jdk", "processbuilder");
-      default -> throw new IllegalArgumentException("comparison must be 1 to 5: " + comparison);
+      case "6" -> List.of("vigil-linux", "supervisord");
+      default -> throw new IllegalArgumentException("comparison must be 1 to 6: " + comparison);
     });
     if (Supervisord.binary().isEmpty() && c.remove("supervisord")) {
       System.err.println("comparison " + comparison + ": supervisord skipped: not installed (.ci/install.d/supervisor installs it)");
@@ -74,7 +75,8 @@ public final class BenchMain {
       case "3" -> Scale.run(smoke ? 20 : 1000, smoke ? 2 : 60, c);
       case "4" -> SamplingCost.run(smoke ? new int[] {20, 50} : new int[] {200, 1000}, smoke ? 2 : 20, c.contains("process-exporter"));
       case "5" -> Spawn.run(smoke ? 20 : 1000, c);
-      default -> throw new IllegalArgumentException("comparison must be 1 to 5: " + comparison);
+      case "6" -> Idle.run(smoke ? 10 : 100, smoke ? 5 : 300, smoke ? 2 : 60, c.contains("supervisord"));
+      default -> throw new IllegalArgumentException("comparison must be 1 to 6: " + comparison);
     };
   }
 
