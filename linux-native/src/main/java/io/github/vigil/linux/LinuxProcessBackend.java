@@ -122,7 +122,9 @@ final class LinuxProcessBackend implements ProcessBackend {
   private long housekeepingSince; // 0: nothing to do
   private boolean stateDirty;
   private final boolean standbyEnabled = !"false".equals(System.getProperty("vigil.linux.standby"));
-  private final Set<String> spawnedNames = new HashSet<>();
+  private final Set<String> spawnedNames = boundedSet(); // names started at least once: their next start is a restart
+  private final Set<String> changingNames = boundedSet(); // names whose standby did not match the next request: none prepared again
+  private final List<Standby> retiring = new ArrayList<>(); // standbys to drop once the loop is idle
   private final Map<String, SpawnRequest> standbyWanted = new LinkedHashMap<>();
   private final Map<String, Standby> standbys = new HashMap<>();
   private long lastStandbyCheck;
@@ -601,7 +603,8 @@ final class LinuxProcessBackend implements ProcessBackend {
       return null;
     }
     if (!sb.request.equals(request)) {
-      discard(sb, "the request changed");
+      retiring.add(sb); // dropped once the loop is idle, not on this start's path
+      changingNames.add(request.name());
       return null;
     }
     Optional<WaitStatus> ended;
@@ -624,9 +627,13 @@ final class LinuxProcessBackend implements ProcessBackend {
 
   /** Prepares the standbys asked for since the last housekeeping; drops those of names no longer run. */
   private void tendStandbys(long now) {
+    for (Standby sb : retiring) {
+      discard(sb, "the request changed");
+    }
+    retiring.clear();
     if (!standbyWanted.isEmpty() && !closing) {
       for (SpawnRequest r : standbyWanted.values()) {
-        if (standbys.containsKey(r.name())) {
+        if (standbys.containsKey(r.name()) || changingNames.contains(r.name())) {
           continue;
         }
         try {
@@ -714,8 +721,24 @@ final class LinuxProcessBackend implements ProcessBackend {
     for (Standby sb : standbys.values()) {
       discard(sb, "the backend closes");
     }
+    for (Standby sb : retiring) {
+      discard(sb, "the backend closes");
+    }
+    retiring.clear();
     standbys.clear();
     standbyWanted.clear();
+  }
+
+  /** A set that forgets its oldest entries beyond 4,096: names are hints here, not state. */
+  private static Set<String> boundedSet() {
+    return java.util.Collections.newSetFromMap(new LinkedHashMap<String, Boolean>() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > 4096;
+      }
+    });
   }
 
   private static void closeAll(int @Nullable [] fds) {
@@ -989,6 +1012,9 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
     }
     for (Standby sb : standbys.values()) {
+      leaders.add(sb.launch.pid);
+    }
+    for (Standby sb : retiring) {
       leaders.add(sb.launch.pid);
     }
     Map<Integer, long[]> zombiesNow = new HashMap<>();
