@@ -109,9 +109,36 @@ public interface Supervisor extends AutoCloseable {
     throw new UnsupportedOperationException("this supervisor does not attach to processes: " + this);
   }
 
+  /**
+   * As {@link #attach(AttachSpec)}, saying why: the {@link SupervisorEvent.Attached} carries origin
+   * {@link Origin#API}, the calling thread as actor and this reason.
+   */
+  default AttachedProcess attach(AttachSpec spec, String reason) {
+    return attach(spec);
+  }
+
   /** Stops watching an attachment (its processes are left alone); false when no such attachment exists. */
   default boolean detach(String name) {
     return false;
+  }
+
+  /**
+   * As {@link #detach(String)}, saying why: the {@link SupervisorEvent.Detached} carries origin
+   * {@link Origin#API}, the calling thread as actor and this reason.
+   */
+  default boolean detach(String name, String reason) {
+    return detach(name);
+  }
+
+  /**
+   * {@link ProcessController#update} of the registered process the spec names.
+   *
+   * @return a stage failed with an {@link IllegalArgumentException} when no process has that name
+   */
+  default CompletionStage<ProcessStatus> update(ProcessSpec spec, UpdateMode mode, String reason) {
+    java.util.Objects.requireNonNull(spec, "spec");
+    return controller(spec.name()).map(c -> c.update(spec, mode, reason)).orElseGet(() -> java.util.concurrent.CompletableFuture
+        .failedFuture(new IllegalArgumentException("update: no process named '" + spec.name() + "' is registered")));
   }
 
   /** The attachment with this name. */
@@ -139,6 +166,11 @@ public interface Supervisor extends AutoCloseable {
   /** The group with this name. */
   default Optional<GroupController> group(String name) {
     return Optional.empty();
+  }
+
+  /** All supervision groups, in the order they were registered (a nested group before the group that contains it). */
+  default Collection<GroupController> groups() {
+    return List.of();
   }
 
   /** Listens to events until the returned handle is closed. */
