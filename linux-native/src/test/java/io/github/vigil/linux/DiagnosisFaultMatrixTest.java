@@ -12,7 +12,6 @@ import io.github.vigil.SupervisorEvent;
 import io.github.vigil.diagnosis.Diagnosis;
 import io.github.vigil.diagnosis.DiagnosisSpec;
 import io.github.vigil.diagnosis.Finding;
-import io.github.vigil.linux.jna.Kernel;
 import io.github.vigil.linux.proc.ProcListeningSockets;
 import io.github.vigil.spi.RunningProcess;
 import io.github.vigil.testing.EventRecorder;

@@ -1,4 +1,4 @@
-package io.github.vigil.linux.jna;
+package io.github.vigil.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -8,7 +8,7 @@ import com.sun.jna.Memory;
  *
  * <p>Thread-safe: stateless.
  */
-public final class Fds {
+final class Fds {
   /** What {@link #read} returns when nothing is available yet ({@code EAGAIN}). */
   public static final int AGAIN = -1;
 
@@ -50,6 +50,25 @@ public final class Fds {
         }
         if (e.getErrorCode() != LinuxLibC.EINTR) {
           throw new NativeCallException("read(" + fd + ")", e.getErrorCode());
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes one byte ({@code \n}) to a pipe: the word a prepared run waits for.
+   *
+   * @return false when no one reads the pipe any more ({@code EPIPE}) or it is full
+   */
+  public static boolean writeNewline(int fd) {
+    Memory one = new Memory(1);
+    one.setByte(0, (byte) '\n');
+    while (true) {
+      try {
+        return LinuxLibC.INSTANCE.write(fd, one, 1) == 1;
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != LinuxLibC.EINTR) {
+          return false;
         }
       }
     }
