@@ -104,4 +104,19 @@ public interface ProcessController {
   default Optional<ProcessSample> sample() {
     return Optional.empty();
   }
+
+  /**
+   * As {@link #sample()}, with no value older than {@code slowFieldsMaxAge}: fields the sampler
+   * re-reads less often than it samples (see {@link ProcessSample#age}) are read again when older
+   * ({@link io.github.vigil.spi.ProcessSampler#withSlowFieldsMaxAge}); {@link Duration#ZERO} reads
+   * every field now. For readers that promise freshness, such as metrics in process-exporter naming.
+   *
+   * @throws IllegalArgumentException when {@code slowFieldsMaxAge} is negative
+   */
+  default Optional<ProcessSample> sample(Duration slowFieldsMaxAge) {
+    if (java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge").isNegative()) {
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+    }
+    return sample();
+  }
 }
