@@ -21,6 +21,9 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -97,5 +100,11 @@ class VigilJournalEndpointIntegrationTest {
 
   @SpringBootConfiguration
   @EnableAutoConfiguration
-  static class App {}
+  static class App {
+    /** Spring Security is on this module's test class path (for VigilEndpointWriteTest); open here, reads only. */
+    @Bean
+    SecurityFilterChain open(HttpSecurity http) throws Exception {
+      return http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).build();
+    }
+  }
 }
