@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * does not decide.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
+@Tag("timing") // a measurement: run by bench/first-check, not by `mvn verify` (on a loaded machine a fresh JVM's first check times out)
 @Timeout(180)
 class FirstCheckWarmUpTest {
 

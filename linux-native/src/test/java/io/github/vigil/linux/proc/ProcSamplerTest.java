@@ -103,7 +103,7 @@ class ProcSamplerTest {
     assertThat(Long.parseLong(ps(pid, "maj_flt"))).isEqualTo(s.majorFaults().getAsLong());
     assertThat(Long.parseLong(ps(pid, "min_flt"))).isEqualTo(s.minorFaults().getAsLong());
     assertThat(s.user()).hasValue(ps(pid, "euser"));
-    assertThat(s.startTime().orElseThrow()).isEqualTo(burner.toHandle().info().startInstant().orElseThrow());
+    assertSameStart(s.startTime().orElseThrow(), burner.toHandle().info().startInstant().orElseThrow());
     assertThat(s.uptime().orElseThrow()).isBetween(Duration.ofSeconds(1), Duration.ofMinutes(5));
     assertThat(s.memoryPercent().getAsDouble())
         .isCloseTo(100.0 * s.memoryResident().getAsLong() / (line(pid, "../meminfo", "MemTotal:") * 1024), within(1e-9));
@@ -205,7 +205,7 @@ class ProcSamplerTest {
     assertThat(s.minorFaults()).hasValue(minflt);
     assertThat(s.threads()).hasValue(threads);
     assertThat(s.processes(RunState.SLEEPING)).hasValue(5);
-    assertThat(s.startTime().orElseThrow()).isEqualTo(root.toHandle().info().startInstant().orElseThrow());
+    assertSameStart(s.startTime().orElseThrow(), root.toHandle().info().startInstant().orElseThrow());
     ProcessSample single = sampler.sample(pid, ProcessSampler.DEFAULT_FIELDS, null);
     assertThat(single.memoryResident()).hasValue(line(pid, "status", "VmRSS:") * 1024);
     assertThat(single.processes()).hasValue(1);
@@ -353,5 +353,17 @@ class ProcSamplerTest {
   void aPidThatNeverExistedIsVanished() {
     ProcessSample s = sampler.sample(Integer.MAX_VALUE, ProcessSampler.DEFAULT_FIELDS, null);
     assertThat(s.vanished()).isTrue();
+  }
+
+  /**
+   * Our start time against the JDK's. Both add the process's start ticks to the boot time of /proc/stat's
+   * {@code btime}, read once per JVM by each; btime moves with the wall clock, so a clock step between the two
+   * reads (seen once under load: exactly 3 s) shifts one by whole seconds. The ticks, the part that can be
+   * converted wrongly, must agree exactly.
+   */
+  private static void assertSameStart(java.time.Instant ours, java.time.Instant jdk) {
+    Duration apart = Duration.between(jdk, ours);
+    assertThat(apart.toNanosPart() % 1_000_000_000L).as("ours %s, the JDK's %s: the ticks differ", ours, jdk).isZero();
+    assertThat(apart.abs()).as("ours %s, the JDK's %s: more apart than a clock step", ours, jdk).isLessThanOrEqualTo(Duration.ofSeconds(10));
   }
 }
