@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -21,10 +20,14 @@ import java.util.regex.PatternSyntaxException;
  * <pre>{@code
  * AttachSpec trader = AttachSpec.builder("trader-account001")
  *     .commandLine("trader_tools.*\\baccount001\\b") // a find(): \b keeps account0010 out
- *     .type(AttachSpec.Type.TRADER)
- *     .account("account001")
+ *     .label("type", "TRADER")
+ *     .label("account", "account001")
  *     .build();
  * }</pre>
+ *
+ * <p>Labels work as {@link ProcessSpec#labels()} do: free keys and values that Vigil never reads,
+ * which the Micrometer binding, alerts and the Actuator endpoint carry along the same way for
+ * supervised and attached processes (so a {@code type} label is the same {@code type} tag on both).
  *
  * <p>Attaching is observation: Vigil never signals, stops or reaps an attached process, unless the
  * spec {@linkplain Builder#allowSignals() allows signals} and the application then calls
@@ -35,14 +38,6 @@ import java.util.regex.PatternSyntaxException;
 public final class AttachSpec {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-
-  /** What kind of process it is, for dashboards and alerts; also the label {@code type}. */
-  public enum Type {
-    TRADER,
-    QUOTE,
-    COMMUNICATION,
-    CUSTOM
-  }
 
   /**
    * What to attach to.
@@ -140,8 +135,6 @@ public final class AttachSpec {
 
   private final String name;
   private final Target target;
-  private final Type type;
-  private final @Nullable String account;
   private final Map<String, String> labels;
   private final Duration rescanInterval;
   private final Duration exitPollInterval;
@@ -150,14 +143,7 @@ public final class AttachSpec {
   private AttachSpec(Builder b, Target target) {
     this.name = b.name;
     this.target = target;
-    this.type = b.type;
-    this.account = b.account;
-    Map<String, String> all = new TreeMap<>(b.labels);
-    all.put("type", type.name());
-    if (account != null) {
-      all.put("account", account);
-    }
-    this.labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(all));
+    this.labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(b.labels)));
     this.rescanInterval = b.rescanInterval;
     this.exitPollInterval = b.exitPollInterval;
     this.allowSignals = b.allowSignals;
@@ -173,19 +159,12 @@ public final class AttachSpec {
     return name;
   }
 
+  /** What to attach to. */
   public Target target() {
     return target;
   }
 
-  public Type type() {
-    return type;
-  }
-
-  public Optional<String> account() {
-    return Optional.ofNullable(account);
-  }
-
-  /** The user's labels plus {@code type} and, when set, {@code account}; sorted by key. */
+  /** Free-form labels, e.g. {@code type=TRADER}, {@code account=account001}; sorted by key. */
   public Map<String, String> labels() {
     return labels;
   }
@@ -215,14 +194,13 @@ public final class AttachSpec {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AttachSpec s && s.name.equals(name) && s.target.equals(target) && s.type == type
-        && java.util.Objects.equals(s.account, account) && s.labels.equals(labels) && s.rescanInterval.equals(rescanInterval)
+    return o instanceof AttachSpec s && s.name.equals(name) && s.target.equals(target) && s.labels.equals(labels) && s.rescanInterval.equals(rescanInterval)
         && s.exitPollInterval.equals(exitPollInterval) && s.allowSignals == allowSignals;
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(name, target, type, account, labels, rescanInterval, exitPollInterval, allowSignals);
+    return java.util.Objects.hash(name, target, labels, rescanInterval, exitPollInterval, allowSignals);
   }
 
   @Override
@@ -240,8 +218,6 @@ public final class AttachSpec {
   public static final class Builder {
     private final String name;
     private @Nullable Target target;
-    private Type type = Type.CUSTOM;
-    private @Nullable String account;
     private final Map<String, String> labels = new LinkedHashMap<>();
     private Duration rescanInterval = Duration.ofSeconds(5);
     private Duration exitPollInterval = Duration.ofMillis(250);
@@ -302,33 +278,18 @@ public final class AttachSpec {
       return this;
     }
 
-    /** The kind of process; {@code CUSTOM} by default. */
-    public Builder type(Type t) {
-      this.type = requireNonNull(t, "type");
-      return this;
-    }
-
-    /** The trading account the process serves. */
-    public Builder account(String a) {
-      requireNonNull(a, "account");
-      if (a.isBlank()) {
-        throw new IllegalArgumentException("account must not be blank: '" + a + "'");
-      }
-      this.account = a;
-      return this;
-    }
-
-    /** A free label; {@code type} and {@code account} have their own setters. */
+    /** A free-form label, as {@link ProcessSpec.Builder#label(String, String)}; a key set again takes the new value. */
     public Builder label(String key, String value) {
-      requireNonNull(key, "label key");
-      requireNonNull(value, "label value");
-      if (key.isBlank()) {
-        throw new IllegalArgumentException("label key must not be blank: '" + key + "'");
+      if (key == null || key.isBlank()) {
+        throw new IllegalArgumentException("label key of '" + name + "' must not be blank: '" + key + "'");
       }
-      if (key.equals("type") || key.equals("account")) {
-        throw new IllegalArgumentException("label '" + key + "' is set with " + key + "(...), not label(...)");
-      }
-      labels.put(key, value);
+      labels.put(key, requireNonNull(value, () -> "label " + key));
+      return this;
+    }
+
+    /** Adds every entry of {@code all} as a {@linkplain #label(String, String) label}. */
+    public Builder labels(Map<String, String> all) {
+      requireNonNull(all, "labels").forEach(this::label);
       return this;
     }
 

@@ -438,8 +438,8 @@ public final class HealthCheck {
     }
 
     /** What becoming unhealthy does: {@link Action#RESTART} (default for liveness) or {@link Action#NOTIFY}. */
-    public Builder onUnhealthy(Action a) {
-      this.action = requireNonNull(a, "onUnhealthy");
+    public Builder action(Action a) {
+      this.action = requireNonNull(a, "action");
       return this;
     }
 
@@ -536,7 +536,7 @@ public final class HealthCheck {
       }
       Action effectiveAction = action != null ? action : (role == Role.LIVENESS ? Action.RESTART : Action.NOTIFY);
       if (role == Role.READINESS && effectiveAction == Action.RESTART) {
-        throw new IllegalArgumentException("onUnhealthy of readiness check '" + name + "' must be NOTIFY, not RESTART: "
+        throw new IllegalArgumentException("action of readiness check '" + name + "' must be NOTIFY, not RESTART: "
             + "readiness gates dependents, liveness restarts");
       }
       return new HealthCheck(this, effectiveTimeout, effectiveAction);

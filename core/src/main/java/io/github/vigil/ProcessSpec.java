@@ -239,6 +239,11 @@ public final class ProcessSpec {
       return this;
     }
 
+    /**
+     * A free-form label, e.g. {@code label("type", "QUOTE")}: Vigil never reads it; the Micrometer
+     * binding, alerts and the endpoint carry it, the same way as an {@link AttachSpec}'s. A key set
+     * again takes the new value.
+     */
     public Builder label(String key, String value) {
       if (key == null || key.isBlank()) {
         throw new IllegalArgumentException("label key of '" + name + "' must not be blank: '" + key + "'");
@@ -247,8 +252,9 @@ public final class ProcessSpec {
       return this;
     }
 
+    /** Adds every entry of {@code all} as a {@linkplain #label(String, String) label}. */
     public Builder labels(Map<String, String> all) {
-      all.forEach(this::label);
+      requireNonNull(all, "labels").forEach(this::label);
       return this;
     }
 

@@ -14,12 +14,12 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * ProcessSpec.builder("quote-feed").command("/opt/feed")
- *     .resourceRule(ResourceRule.residentMemoryAbove(512L << 20).forSamples(3).every(Duration.ofSeconds(10)))
- *     .resourceRule(ResourceRule.cpuAbove(90).forSamples(5).onViolation(HealthCheck.Action.NOTIFY))
+ *     .resourceRule(ResourceRule.residentMemoryAbove(512L << 20).failureThreshold(3).interval(Duration.ofSeconds(10)).build())
+ *     .resourceRule(ResourceRule.cpuPercentAbove(90).failureThreshold(5).action(HealthCheck.Action.NOTIFY).build())
  *     .build();
  * }</pre>
  *
- * <p>The rule is broken when {@link #samples()} samples in a row are above the limit. It then
+ * <p>The rule is broken when {@link #failureThreshold()} samples in a row are above the limit. It then
  * publishes a {@link SupervisorEvent.ResourceLimitExceeded} and, with {@link HealthCheck.Action#RESTART}
  * (the default), stops the run like any stop; the run ends with {@link ExitCause#RESOURCE_LIMIT} and
  * the restart policy and its start limit decide what follows. A rule does not change the process's
@@ -33,7 +33,11 @@ import java.util.regex.Pattern;
  * rule inactive, said once in the log and in each result's message; it is never taken as zero. CPU
  * percent needs two samples, so a CPU rule counts from its second sample on.
  *
- * <p>Immutable and thread-safe.
+ * <p><b>Units.</b> CPU is a percent here (100 = one core), as in {@link ProcessSample#cpuPercent()},
+ * the Actuator endpoint and alerts, and each such name says so; the Micrometer binding publishes the
+ * same figure as a ratio ({@code vigil.process.cpu.usage}, 1 = one core, base unit {@code ratio}).
+ *
+ * <p>Immutable and thread-safe; the {@link Builder} is not.
  */
 public final class ResourceRule {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/@-]{1,128}");
@@ -86,80 +90,64 @@ public final class ResourceRule {
   private final String name;
   private final Metric metric;
   private final double limit;
-  private final int samples;
+  private final int failureThreshold;
   private final Duration interval;
   private final HealthCheck.Action action;
 
-  private ResourceRule(String name, Metric metric, double limit, int samples, Duration interval, HealthCheck.Action action) {
-    this.name = name;
-    this.metric = metric;
-    this.limit = limit;
-    this.samples = samples;
-    this.interval = interval;
-    this.action = action;
+  private ResourceRule(Builder b) {
+    this.name = b.name;
+    this.metric = b.metric;
+    this.limit = b.limit;
+    this.failureThreshold = b.failureThreshold;
+    this.interval = b.interval;
+    this.action = b.action;
   }
 
-  /** Broken when the tree's resident memory stays above {@code bytes}. */
-  public static ResourceRule residentMemoryAbove(long bytes) {
+  /** A rule broken when the tree's resident memory stays above {@code bytes}; named {@code memory} unless renamed. */
+  public static Builder residentMemoryAbove(long bytes) {
     if (bytes <= 0) {
       throw new IllegalArgumentException("residentMemoryAbove limit must be positive bytes: " + bytes);
     }
-    return new ResourceRule("memory", Metric.RESIDENT_MEMORY, bytes, 3, Duration.ofSeconds(10), HealthCheck.Action.RESTART);
+    return new Builder("memory", Metric.RESIDENT_MEMORY, bytes);
   }
 
-  /** Broken when the tree's CPU stays above {@code percent} (100 = one core; may exceed 100 on several cores). */
-  public static ResourceRule cpuAbove(double percent) {
+  /**
+   * A rule broken when the tree's CPU stays above {@code percent}: 100 is one core fully busy, so a
+   * tree using several cores may exceed 100 (as {@code top} shows it). Named {@code cpu} unless renamed.
+   */
+  public static Builder cpuPercentAbove(double percent) {
     if (!(percent > 0) || Double.isInfinite(percent)) {
-      throw new IllegalArgumentException("cpuAbove limit must be a positive percentage: " + percent);
+      throw new IllegalArgumentException("cpuPercentAbove limit must be a positive percentage: " + percent);
     }
-    return new ResourceRule("cpu", Metric.CPU_PERCENT, percent, 3, Duration.ofSeconds(10), HealthCheck.Action.RESTART);
+    return new Builder("cpu", Metric.CPU_PERCENT, percent);
   }
 
-  /** Broken when some member's open descriptors stay above {@code ratio} of its limit ({@code RLIMIT_NOFILE}). */
-  public static ResourceRule fdRatioAbove(double ratio) {
+  /**
+   * A rule broken when some member's open descriptors stay above {@code ratio} of its limit
+   * ({@code RLIMIT_NOFILE}); named {@code fds} unless renamed.
+   */
+  public static Builder fdRatioAbove(double ratio) {
     if (!(ratio > 0 && ratio < 1)) {
       throw new IllegalArgumentException("fdRatioAbove limit must be between 0 and 1 (exclusive): " + ratio);
     }
-    return new ResourceRule("fds", Metric.FD_RATIO, ratio, 3, Duration.ofSeconds(10), HealthCheck.Action.RESTART);
+    return new Builder("fds", Metric.FD_RATIO, ratio);
   }
 
-  /** The same rule under another name (unique within the process): letters, digits and {@code . _ : / @ -}. */
-  public ResourceRule named(String ruleName) {
-    if (ruleName == null || !NAME.matcher(ruleName).matches()) {
-      throw new IllegalArgumentException(
-          "resource rule name must be 1 to 128 letters, digits, '.', '_', ':', '/', '@' or '-': '" + ruleName + "'");
-    }
-    return new ResourceRule(ruleName, metric, limit, samples, interval, action);
+  /** A builder holding this rule's settings, to derive another rule from it. */
+  public Builder toBuilder() {
+    Builder b = new Builder(name, metric, limit);
+    b.failureThreshold = failureThreshold;
+    b.interval = interval;
+    b.action = action;
+    return b;
   }
 
-  /** The same rule, broken after {@code n} samples in a row above the limit (default 3); at least 1. */
-  public ResourceRule forSamples(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("samples of resource rule '" + name + "' must be at least 1: " + n);
-    }
-    Limits.atMostMax("samples of resource rule '" + name + "'", n);
-    return new ResourceRule(name, metric, limit, n, interval, action);
-  }
-
-  /** The same rule, sampled every {@code d} (default 10 s); must be positive. */
-  public ResourceRule every(Duration d) {
-    requireNonNull(d, "interval");
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException("interval of resource rule '" + name + "' must be positive: " + d);
-    }
-    Limits.atMostMax("interval of resource rule '" + name + "'", d);
-    return new ResourceRule(name, metric, limit, samples, d, action);
-  }
-
-  /** The same rule with another action: {@link HealthCheck.Action#RESTART} (default) or {@link HealthCheck.Action#NOTIFY}. */
-  public ResourceRule onViolation(HealthCheck.Action a) {
-    return new ResourceRule(name, metric, limit, samples, interval, requireNonNull(a, "onViolation"));
-  }
-
+  /** The rule's name, unique within its process: given, or {@code memory}, {@code cpu} or {@code fds}. */
   public String name() {
     return name;
   }
 
+  /** What the rule limits. */
   public Metric metric() {
     return metric;
   }
@@ -169,9 +157,9 @@ public final class ResourceRule {
     return limit;
   }
 
-  /** Samples in a row above the limit that break the rule. */
-  public int samples() {
-    return samples;
+  /** Samples in a row above the limit that break the rule (as {@link HealthCheck#failureThreshold()} counts failures). */
+  public int failureThreshold() {
+    return failureThreshold;
   }
 
   /** Time between samples. */
@@ -179,13 +167,95 @@ public final class ResourceRule {
     return interval;
   }
 
+  /** What a breach does: {@link HealthCheck.Action#RESTART} (default) or {@link HealthCheck.Action#NOTIFY}. */
   public HealthCheck.Action action() {
     return action;
   }
 
   @Override
   public String toString() {
-    return "ResourceRule{" + name + ": " + metric.label() + " above " + metric.format(limit) + " for " + samples
+    return "ResourceRule{" + name + ": " + metric.label() + " above " + metric.format(limit) + " for " + failureThreshold
         + " sample(s) every " + HumanFormat.duration(interval) + ", " + action + "}";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ResourceRule r && r.name.equals(name) && r.metric == metric && Double.compare(r.limit, limit) == 0
+        && r.failureThreshold == failureThreshold && r.interval.equals(interval) && r.action == action;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(name, metric, limit, failureThreshold, interval, action);
+  }
+
+  /**
+   * Builds a {@link ResourceRule}; made by {@link #residentMemoryAbove}, {@link #cpuPercentAbove} or
+   * {@link #fdRatioAbove}, with the same setters as {@link HealthCheck.Builder} for what the two share
+   * ({@code name}, {@code interval}, {@code failureThreshold}, {@code action}). Setters check their
+   * argument at once and name the setting and value they reject; {@link #build()} can be called again.
+   *
+   * <p>Not thread-safe.
+   */
+  public static final class Builder {
+    private String name;
+    private final Metric metric;
+    private final double limit;
+    private int failureThreshold = 3;
+    private Duration interval = Duration.ofSeconds(10);
+    private HealthCheck.Action action = HealthCheck.Action.RESTART;
+
+    private Builder(String name, Metric metric, double limit) {
+      this.name = name;
+      this.metric = metric;
+      this.limit = limit;
+    }
+
+    /** A name for status, events and logs, unique within the process: letters, digits and {@code . _ : / @ -}. */
+    public Builder name(String ruleName) {
+      if (ruleName == null || !NAME.matcher(ruleName).matches()) {
+        throw new IllegalArgumentException(
+            "resource rule name must be 1 to 128 letters, digits, '.', '_', ':', '/', '@' or '-': '" + ruleName + "'");
+      }
+      this.name = ruleName;
+      return this;
+    }
+
+    /** Samples in a row above the limit that break the rule (default 3); at least 1. */
+    public Builder failureThreshold(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("failureThreshold of resource rule '" + name + "' must be at least 1: " + n);
+      }
+      Limits.atMostMax("failureThreshold of resource rule '" + name + "'", n);
+      this.failureThreshold = n;
+      return this;
+    }
+
+    /** Time between samples (default 10 s); must be positive. */
+    public Builder interval(Duration d) {
+      requireNonNull(d, "interval");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("interval of resource rule '" + name + "' must be positive: " + d);
+      }
+      Limits.atMostMax("interval of resource rule '" + name + "'", d);
+      this.interval = d;
+      return this;
+    }
+
+    /** What a breach does: {@link HealthCheck.Action#RESTART} (default) or {@link HealthCheck.Action#NOTIFY}. */
+    public Builder action(HealthCheck.Action a) {
+      this.action = requireNonNull(a, "action");
+      return this;
+    }
+
+    /** The rule. */
+    public ResourceRule build() {
+      return new ResourceRule(this);
+    }
+
+    @Override
+    public String toString() {
+      return "ResourceRule.Builder{" + name + ", " + metric + " above " + metric.format(limit) + "}";
+    }
   }
 }

@@ -19,17 +19,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AttachSpecTest {
 
   @Test
-  void labelsCarryTypeAndAccount() {
-    AttachSpec s = AttachSpec.builder("trader-1").commandLine("trader_tools.*account001").type(AttachSpec.Type.TRADER)
-        .account("account001").label("desk", "fx").build();
+  void labelsAreFreeFormLikeAProcessSpecs() {
+    AttachSpec s = AttachSpec.builder("trader-1").commandLine("trader_tools.*account001").label("type", "TRADER")
+        .label("account", "account001").label("desk", "fx").build();
     assertThat(s.labels()).containsExactly(
         java.util.Map.entry("account", "account001"), java.util.Map.entry("desk", "fx"), java.util.Map.entry("type", "TRADER"));
     assertThat(s.target()).isEqualTo(new AttachSpec.Target.CommandLine(Pattern.compile("trader_tools.*account001")));
     assertEquals(Duration.ofSeconds(5), s.rescanInterval());
     assertThat(s.allowSignals()).isFalse();
     assertThat(s.toString()).contains("trader-1").contains("/trader_tools.*account001/").contains("TRADER");
-    assertEquals(s, AttachSpec.builder("trader-1").commandLine("trader_tools.*account001").type(AttachSpec.Type.TRADER)
-        .account("account001").label("desk", "fx").build());
+    assertEquals(s, AttachSpec.builder("trader-1").commandLine("trader_tools.*account001")
+        .labels(java.util.Map.of("desk", "fx", "type", "TRADER", "account", "account001")).build());
+    assertThat(s.labels()).isEqualTo(ProcessSpec.builder("trader-1").command("trader_tools").label("type", "TRADER")
+        .label("account", "account001").label("desk", "fx").build().labels());
   }
 
   @Test
@@ -59,8 +61,7 @@ class AttachSpecTest {
         .hasMessage("attachment 'a' already has a target (pid 42); cannot also use name 'feed'");
     assertThatThrownBy(() -> AttachSpec.builder("a").rescanInterval(Duration.ofMillis(5))).hasMessage("rescanInterval must be at least 10ms: PT0.005S");
     assertThatThrownBy(() -> AttachSpec.builder("a").exitPollInterval(Duration.ZERO)).hasMessage("exitPollInterval must be at least 10ms: PT0S");
-    assertThatThrownBy(() -> AttachSpec.builder("a").label("type", "X")).hasMessage("label 'type' is set with type(...), not label(...)");
-    assertThatThrownBy(() -> AttachSpec.builder("a").account(" ")).hasMessage("account must not be blank: ' '");
+    assertThatThrownBy(() -> AttachSpec.builder("a").label(" ", "X")).hasMessage("label key of 'a' must not be blank: ' '");
   }
 
   @Test

@@ -38,7 +38,7 @@ class ExtremeValuesTest {
     f.put("startPeriod of health check", d -> HealthCheck.tcp("localhost", 80).startPeriod(d));
     f.put("initialDelay of health check", d -> HealthCheck.tcp("localhost", 80).initialDelay(d));
     f.put("watchdog of health check", d -> HealthCheck.systemdNotify().watchdog(d));
-    f.put("interval of resource rule", d -> ResourceRule.cpuAbove(90).every(d));
+    f.put("interval of resource rule", d -> ResourceRule.cpuPercentAbove(90).interval(d));
     f.put("rescanInterval", d -> AttachSpec.builder("a").pid(4242).rescanInterval(d));
     f.put("exitPollInterval", d -> AttachSpec.builder("a").pid(4242).exitPollInterval(d));
     f.put("closeTimeout", d -> Supervisor.builder().closeTimeout(d));
@@ -49,7 +49,7 @@ class ExtremeValuesTest {
     Map<String, IntConsumer> f = new LinkedHashMap<>();
     f.put("failureThreshold of health check", n -> HealthCheck.tcp("localhost", 80).failureThreshold(n));
     f.put("successThreshold of health check", n -> HealthCheck.tcp("localhost", 80).successThreshold(n));
-    f.put("samples of resource rule", n -> ResourceRule.cpuAbove(90).forSamples(n));
+    f.put("failureThreshold of resource rule", n -> ResourceRule.cpuPercentAbove(90).failureThreshold(n));
     return f;
   }
 

@@ -199,7 +199,7 @@ class HealthCheckAcceptanceTest {
       ProcessController c = supervisor.register(sleeper("api")
           .healthCheck(HealthCheck.http(url).name("http").expectStatus(200, 299).expectBodyContaining("UP")
               .interval(timeout).timeout(timeout).failureThreshold(2)
-              .onUnhealthy(HealthCheck.Action.NOTIFY).build())
+              .action(HealthCheck.Action.NOTIFY).build())
           .build());
       c.start(WAIT);
       events.await(HealthChanged.class, h -> h.to() == HealthState.HEALTHY, 1, WAIT);
@@ -248,7 +248,7 @@ class HealthCheckAcceptanceTest {
     ProcessController c = supervisor.register(ProcessSpec.builder("svc").command("sleep", "3600." + marker.replace(".", ""))
         .startupGrace(Duration.ZERO)
         .healthCheck(HealthCheck.exec("sh", "-c", script).name("script").interval(Duration.ofSeconds(30)).timeout(timeout)
-            .failureThreshold(1).onUnhealthy(HealthCheck.Action.NOTIFY).build())
+            .failureThreshold(1).action(HealthCheck.Action.NOTIFY).build())
         .build());
     c.start(WAIT);
     assertThat(Processes.eventually(WAIT, () -> Processes.withMarker(marker).size() >= 3))
@@ -268,7 +268,7 @@ class HealthCheckAcceptanceTest {
     ProcessController c = supervisor.register(sleeper("svc")
         .healthCheck(HealthCheck.exec("sh", "-c", "echo all good").name("ok").interval(Duration.ofMillis(300)).build())
         .healthCheck(HealthCheck.exec("sh", "-c", "echo no quotes since 09:00 >&2; exit 3").name("bad")
-            .interval(Duration.ofMillis(300)).failureThreshold(2).onUnhealthy(HealthCheck.Action.NOTIFY).build())
+            .interval(Duration.ofMillis(300)).failureThreshold(2).action(HealthCheck.Action.NOTIFY).build())
         .build());
     c.start(WAIT);
     HealthChanged h = events.await(HealthChanged.class, e -> e.to() == HealthState.UNHEALTHY, 1, WAIT).get(0);

@@ -39,7 +39,7 @@ class HealthCheckNowTest {
     ProcessController p = supervisor.register(ProcessSpec.builder("feed").command("sleep", marker).startupGrace(Duration.ZERO)
         .healthCheck(HealthCheck.exec("true").name("ok").interval(Duration.ofHours(1)).initialDelay(Duration.ofHours(1)).build())
         .healthCheck(HealthCheck.exec("false").name("broken").interval(Duration.ofHours(1)).initialDelay(Duration.ofHours(1))
-            .failureThreshold(2).onUnhealthy(HealthCheck.Action.NOTIFY).build())
+            .failureThreshold(2).action(HealthCheck.Action.NOTIFY).build())
         .build());
     assertThat(p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS)).as("no run yet").isEqualTo(p.health());
     p.start(WAIT);

@@ -83,12 +83,12 @@ class HealthCheckScaleTest {
         }
         specs.add(ProcessSpec.builder("hung-" + i).command("sleep", marker).startupGrace(Duration.ZERO)
             .healthCheck(check.name("hangs").interval(Duration.ofSeconds(1)).timeout(hungTimeout).initialDelay(initialDelay)
-                .failureThreshold(1).onUnhealthy(HealthCheck.Action.NOTIFY).build())
+                .failureThreshold(1).action(HealthCheck.Action.NOTIFY).build())
             .build());
       }
       specs.add(ProcessSpec.builder("healthy").command("sleep", marker).startupGrace(Duration.ZERO)
           .healthCheck(HealthCheck.tcp("127.0.0.1", live.port()).name("port").interval(healthyInterval).initialDelay(initialDelay)
-              .failureThreshold(1).onUnhealthy(HealthCheck.Action.NOTIFY).build())
+              .failureThreshold(1).action(HealthCheck.Action.NOTIFY).build())
           .build());
       sup.registerAll(specs);
       sup.startAll().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);

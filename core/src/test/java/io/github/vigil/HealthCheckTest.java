@@ -80,8 +80,8 @@ class HealthCheckTest {
     HealthCheck ready = HealthCheck.processAlive().role(HealthCheck.Role.READINESS).build();
     assertThat(ready.action()).isEqualTo(HealthCheck.Action.NOTIFY);
     assertThatThrownBy(() -> HealthCheck.processAlive().name("ready").role(HealthCheck.Role.READINESS)
-        .onUnhealthy(HealthCheck.Action.RESTART).build())
-        .hasMessageStartingWith("onUnhealthy of readiness check 'ready' must be NOTIFY, not RESTART");
+        .action(HealthCheck.Action.RESTART).build())
+        .hasMessageStartingWith("action of readiness check 'ready' must be NOTIFY, not RESTART");
   }
 
   @Test

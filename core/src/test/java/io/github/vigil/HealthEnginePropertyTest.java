@@ -112,7 +112,7 @@ class HealthEnginePropertyTest {
         attemptTimes.add(ticker.read());
         return i < steps && passed[i] ? HealthCheck.Outcome.healthy("pass " + i) : HealthCheck.Outcome.unhealthy("fail " + i);
       }).interval(interval).initialDelay(initialDelay).startPeriod(startPeriod).failureThreshold(failureThreshold)
-          .successThreshold(successThreshold).onUnhealthy(restart ? HealthCheck.Action.RESTART : HealthCheck.Action.NOTIFY).build();
+          .successThreshold(successThreshold).action(restart ? HealthCheck.Action.RESTART : HealthCheck.Action.NOTIFY).build();
       ProcessController c = sup.register(ProcessSpec.builder("p").command("sleep", MARKER).startupGrace(Duration.ZERO)
           .restartPolicy(RestartPolicy.never()).stopTimeout(Duration.ofSeconds(5)).healthCheck(check).build());
       long runStart = ticker.read();

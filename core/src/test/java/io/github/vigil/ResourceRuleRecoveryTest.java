@@ -33,7 +33,7 @@ class ResourceRuleRecoveryTest {
       sup.subscribe(rec);
       ProcessController p = sup.register(ProcessSpec.builder("quote-feed")
           .command("sh", "-c", "while [ ! -e " + calm + " ]; do :; done; exec sleep " + marker).startupGrace(Duration.ZERO)
-          .resourceRule(ResourceRule.cpuAbove(10).forSamples(2).every(Duration.ofMillis(300)).onViolation(HealthCheck.Action.NOTIFY))
+          .resourceRule(ResourceRule.cpuPercentAbove(10).failureThreshold(2).interval(Duration.ofMillis(300)).action(HealthCheck.Action.NOTIFY).build())
           .build());
       p.start(WAIT);
 

@@ -22,16 +22,16 @@ class ResourceRuleTest {
   @Test
   void invalidSettingsAreRejectedNamingFieldAndValue() {
     assertThatThrownBy(() -> ResourceRule.residentMemoryAbove(0)).hasMessage("residentMemoryAbove limit must be positive bytes: 0");
-    assertThatThrownBy(() -> ResourceRule.cpuAbove(-5)).hasMessage("cpuAbove limit must be a positive percentage: -5.0");
-    assertThatThrownBy(() -> ResourceRule.cpuAbove(Double.NaN)).hasMessage("cpuAbove limit must be a positive percentage: NaN");
+    assertThatThrownBy(() -> ResourceRule.cpuPercentAbove(-5)).hasMessage("cpuPercentAbove limit must be a positive percentage: -5.0");
+    assertThatThrownBy(() -> ResourceRule.cpuPercentAbove(Double.NaN)).hasMessage("cpuPercentAbove limit must be a positive percentage: NaN");
     assertThatThrownBy(() -> ResourceRule.fdRatioAbove(1.5)).hasMessage("fdRatioAbove limit must be between 0 and 1 (exclusive): 1.5");
-    assertThatThrownBy(() -> ResourceRule.cpuAbove(90).forSamples(0)).hasMessage("samples of resource rule 'cpu' must be at least 1: 0");
-    assertThatThrownBy(() -> ResourceRule.cpuAbove(90).every(Duration.ZERO)).hasMessage("interval of resource rule 'cpu' must be positive: PT0S");
-    assertThatThrownBy(() -> ResourceRule.cpuAbove(90).named("a b")).hasMessageContaining("'a b'");
-    assertThatThrownBy(() -> ProcessSpec.builder("p").command("x").resourceRule(ResourceRule.cpuAbove(90))
-        .resourceRule(ResourceRule.cpuAbove(50))).hasMessageContaining("resourceRule names of 'p' must be unique: 'cpu'");
-    ResourceRule r = ResourceRule.residentMemoryAbove(512L << 20);
-    assertThat(r.samples()).isEqualTo(3);
+    assertThatThrownBy(() -> ResourceRule.cpuPercentAbove(90).failureThreshold(0)).hasMessage("failureThreshold of resource rule 'cpu' must be at least 1: 0");
+    assertThatThrownBy(() -> ResourceRule.cpuPercentAbove(90).interval(Duration.ZERO)).hasMessage("interval of resource rule 'cpu' must be positive: PT0S");
+    assertThatThrownBy(() -> ResourceRule.cpuPercentAbove(90).name("a b")).hasMessageContaining("'a b'");
+    assertThatThrownBy(() -> ProcessSpec.builder("p").command("x").resourceRule(ResourceRule.cpuPercentAbove(90).build())
+        .resourceRule(ResourceRule.cpuPercentAbove(50).build())).hasMessageContaining("resourceRule names of 'p' must be unique: 'cpu'");
+    ResourceRule r = ResourceRule.residentMemoryAbove(512L << 20).build();
+    assertThat(r.failureThreshold()).isEqualTo(3);
     assertThat(r.interval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(r.action()).isEqualTo(HealthCheck.Action.RESTART);
     assertThat(r.toString()).contains("resident memory above 512.0 MiB for 3 sample(s)");
@@ -43,12 +43,12 @@ class ResourceRuleTest {
     try (Supervisor sup = Supervisor.builder().name("resources").backend("jdk").build()) {
       EventRecorder rec = new EventRecorder();
       sup.subscribe(rec);
-      ResourceRule cpu = ResourceRule.cpuAbove(20).forSamples(3).every(Duration.ofMillis(300));
+      ResourceRule cpu = ResourceRule.cpuPercentAbove(20).failureThreshold(3).interval(Duration.ofMillis(300)).build();
       sup.registerAll(List.of(
           ProcessSpec.builder("spinner").command("sh", "-c", "while :; do :; done # " + marker).startupGrace(Duration.ZERO)
               .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(30)))).resourceRule(cpu).build(),
           ProcessSpec.builder("idle").command("sleep", marker).startupGrace(Duration.ZERO).resourceRule(cpu)
-              .resourceRule(ResourceRule.residentMemoryAbove(1L << 20).forSamples(1).every(Duration.ofMillis(300))).build()));
+              .resourceRule(ResourceRule.residentMemoryAbove(1L << 20).failureThreshold(1).interval(Duration.ofMillis(300)).build()).build()));
       sup.startAll().toCompletableFuture().get();
       ProcessController spinner = sup.controller("spinner").orElseThrow();
       ProcessController idle = sup.controller("idle").orElseThrow();

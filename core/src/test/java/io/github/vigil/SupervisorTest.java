@@ -80,12 +80,13 @@ class SupervisorTest {
   }
 
   @Test
+  @Timeout(120)
   void statusNeverShowsARunningOrStoppingProcessWithoutAPid() throws Exception {
     try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
       EventRecorder rec = new EventRecorder();
       sup.subscribe(rec);
       ProcessController c = sup.register(ProcessSpec.builder("blinker").command("sh", "-c", "exit 1", marker)
-          .startupGrace(Duration.ZERO).restartPolicy(RestartPolicy.always().withBackoff(Backoff.none()).withStartLimit(200, Duration.ofHours(1)))
+          .startupGrace(Duration.ZERO).restartPolicy(RestartPolicy.always().withBackoff(Backoff.none()).withStartLimit(60, Duration.ofHours(1)))
           .build());
       java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
       List<ProcessStatus> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -104,7 +105,9 @@ class SupervisorTest {
       });
       reader.start();
       c.start();
-      rec.await(SupervisorEvent.Failed.class, e -> true, 1, WAIT); // 200 runs that end at once, read all along
+      // 60 runs that end at once, read all along (the reader spins on one core: on a loaded machine a run takes
+      // 0.2 s or more, hence the longer wait)
+      rec.await(SupervisorEvent.Failed.class, e -> true, 1, Duration.ofSeconds(90));
       done.set(true);
       reader.join();
       assertThat(wrong).as("statuses of an active process without a pid").isEmpty();

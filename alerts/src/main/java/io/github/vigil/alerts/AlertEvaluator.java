@@ -156,7 +156,7 @@ public final class AlertEvaluator implements SupervisorListener {
         p.spec = r.spec();
         p.labels = r.spec().labels();
       } else if (event instanceof SupervisorEvent.Attached a) {
-        p.labels = attachLabels(a);
+        p.labels = a.spec().labels();
       } else if (event instanceof SupervisorEvent.StateChanged s) {
         stateChanged(p, c, s);
       } else if (event instanceof SupervisorEvent.Exited x) {
@@ -184,13 +184,6 @@ public final class AlertEvaluator implements SupervisorListener {
       }
     }
     deliver();
-  }
-
-  private static Map<String, String> attachLabels(SupervisorEvent.Attached a) {
-    Map<String, String> l = new LinkedHashMap<>();
-    l.put("type", a.spec().type().name());
-    a.spec().account().ifPresent(acc -> l.put("account", acc));
-    return l;
   }
 
   private void stateChanged(Proc p, RuleConfig c, SupervisorEvent.StateChanged s) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds alerts to a {@link Supervisor}: its events go to an {@link AlertEvaluator}; every
- * {@code sampleEvery} each running process is sampled ({@link ProcessController#sample()}, on a
+ * {@code sampleInterval} each running process is sampled ({@link ProcessController#sample()}, on a
  * thread of this class, never the supervision thread) for the CPU and memory rules and the
  * {@link AnomalyDetectors}; alerts go to the listener, usually a {@link NotificationPipeline}.
  *
@@ -51,7 +51,7 @@ public final class Alerting implements AutoCloseable {
   private final Scheduler scheduler;
   private final @Nullable ThreadScheduler ownScheduler;
   private final ExecutorService sampler;
-  private final Duration sampleEvery;
+  private final Duration sampleInterval;
   private final AutoCloseable subscription;
   private volatile boolean closed;
 
@@ -79,7 +79,7 @@ public final class Alerting implements AutoCloseable {
       }
       evaluator.onAnomaly(a);
     });
-    this.sampleEvery = b.sampleEvery;
+    this.sampleInterval = b.sampleInterval;
     this.sampler = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "vigil-alerts-sampler");
       t.setDaemon(true);
@@ -90,7 +90,7 @@ public final class Alerting implements AutoCloseable {
     for (ProcessController c : supervisor.controllers()) {
       evaluator.onEvent(new SupervisorEvent.Registered(c.name(), clock.instant(), c.spec()));
     }
-    if (!sampleEvery.isZero()) {
+    if (!sampleInterval.isZero()) {
       scheduleSampling();
     }
   }
@@ -117,7 +117,7 @@ public final class Alerting implements AutoCloseable {
     if (closed) {
       return;
     }
-    scheduler.schedule(sampleEvery, () -> {
+    scheduler.schedule(sampleInterval, () -> {
       try {
         sampler.execute(() -> {
           try {
@@ -210,7 +210,7 @@ public final class Alerting implements AutoCloseable {
     private final Supervisor supervisor;
     private AlertRules rules = AlertRules.defaults();
     private @Nullable AlertListener listener;
-    private Duration sampleEvery = Duration.ofSeconds(10);
+    private Duration sampleInterval = Duration.ofSeconds(10);
     private @Nullable AnomalySettings anomalies = AnomalySettings.defaults();
     private Ticker ticker = Ticker.system();
     private InstantSource clock = InstantSource.system();
@@ -236,12 +236,12 @@ public final class Alerting implements AutoCloseable {
     }
 
     /** How often running processes are sampled (default 10 s; zero: never, events only). */
-    public Builder sampleEvery(Duration d) {
-      requireNonNull(d, "sampleEvery");
+    public Builder sampleInterval(Duration d) {
+      requireNonNull(d, "sampleInterval");
       if (d.isNegative()) {
-        throw new IllegalArgumentException("sampleEvery must not be negative: " + d);
+        throw new IllegalArgumentException("sampleInterval must not be negative: " + d);
       }
-      sampleEvery = d;
+      sampleInterval = d;
       return this;
     }
 
@@ -255,8 +255,8 @@ public final class Alerting implements AutoCloseable {
      * Hears every anomaly as it starts and ends, before it becomes an ANOMALY alert (on the sampling
      * thread or the event thread; must not block).
      */
-    public Builder onAnomaly(java.util.function.Consumer<Anomaly> listener) {
-      anomalyListener = requireNonNull(listener, "listener");
+    public Builder anomalyListener(java.util.function.Consumer<Anomaly> listener) {
+      anomalyListener = requireNonNull(listener, "anomalyListener");
       return this;
     }
 

@@ -162,7 +162,7 @@ class AlertEvaluatorTest {
     AlertEvaluator e = evaluator(AlertRules.defaults()
         .override("feed", c -> c.withHighMemoryShare(0.8, Duration.ofMinutes(2)).withSeverity(AlertType.HIGH_MEMORY, Severity.CRITICAL)));
     e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x")
-        .resourceRule(ResourceRule.residentMemoryAbove(1000L << 20)).label("type", "QUOTE").build()));
+        .resourceRule(ResourceRule.residentMemoryAbove(1000L << 20).build()).label("type", "QUOTE").build()));
     for (int i = 0; i < 12; i++) {   // 850 MiB (85 % of 1000 MiB) every 10 s for 2 min
       e.onSample("feed", memory(850L << 20));
       ticker.advance(Duration.ofSeconds(10));

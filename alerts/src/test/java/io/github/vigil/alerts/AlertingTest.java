@@ -52,7 +52,7 @@ class AlertingTest {
   @Test
   void aBusyProcessRaisesHighCpuAndAStopOnPurposeResolvesIt() throws Exception {
     sup.register(ProcessSpec.builder("spinner").command("sh", "-c", "while :; do :; done").build());
-    alerting = Alerting.builder(sup).listener(this::hear).sampleEvery(Duration.ofMillis(200)).noAnomalies()
+    alerting = Alerting.builder(sup).listener(this::hear).sampleInterval(Duration.ofMillis(200)).noAnomalies()
         .rules(AlertRules.defaults().override("spinner", c -> c.withHighCpu(5, Duration.ofMillis(500)))).build();
     sup.controller("spinner").orElseThrow().start(Duration.ofSeconds(10));
     assertThat(Processes.eventually(Duration.ofSeconds(30), () -> heard().stream().anyMatch(a -> a.type() == AlertType.HIGH_CPU)))

@@ -654,14 +654,14 @@ final class HealthMonitor {
     if (recovering) {
       recovered(r, value, breachedFor); // after the report says WITHIN: a listener reading it must see it
     }
-    if (over && r.above == rule.samples()) {
+    if (over && r.above == rule.failureThreshold()) {
       r.violations++;
       if (r.state != HealthReport.Rule.State.BREACHED) { // broken again in a later run without recovering: the same breach
         r.breachedAtNanos = sup.now();
         r.breachedAt = sup.wallNow();
       }
       r.state = HealthReport.Rule.State.BREACHED;
-      String why = "resource rule '" + rule.name() + "' broken: " + seen + " for " + rule.samples() + " sample(s) in a row";
+      String why = "resource rule '" + rule.name() + "' broken: " + seen + " for " + rule.failureThreshold() + " sample(s) in a row";
       log.atWarn().addKeyValue("process", name).addKeyValue("rule", rule.name()).log("Process {}: {}", name, why);
       report = buildReport();
       sup.publish(new SupervisorEvent.ResourceLimitExceeded(name, sup.wallNow(), rule.name(), rule.metric(), value, rule.limit(),

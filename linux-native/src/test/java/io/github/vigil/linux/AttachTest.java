@@ -90,7 +90,7 @@ class AttachTest {
     try (Outsider first = Outsider.start(program)) {
       assertThat(first.parentPid()).as("the target is not a child of this JVM").isPresent().get().isNotEqualTo(SELF);
       AttachedProcess trader = supervisor.attach(AttachSpec.builder("trader")
-          .commandLine("trader_tools.*account001-" + nonce).type(AttachSpec.Type.TRADER).account("account001")
+          .commandLine("trader_tools.*account001-" + nonce).label("type", "TRADER").label("account", "account001")
           .rescanInterval(Duration.ofMinutes(10)) // only the pidfd can see the exit, only the follow-up scans the replacement
           .build());
       events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == first.pid(), 1, WAIT);
@@ -123,7 +123,7 @@ class AttachTest {
   void pidFileIsReadAgainWhenTheProcessItNamesExits() throws Exception {
     Path program = Outsider.sleepAs(dir, "feed-" + nonce);
     Path pidFile = dir.resolve("feed.pid");
-    AttachedProcess feed = supervisor.attach(AttachSpec.builder("feed").pidFile(pidFile).type(AttachSpec.Type.QUOTE)
+    AttachedProcess feed = supervisor.attach(AttachSpec.builder("feed").pidFile(pidFile).label("type", "QUOTE")
         .rescanInterval(Duration.ofMillis(200)).build());
     AttachStatus missing = feed.rescan().toCompletableFuture().get(20, TimeUnit.SECONDS);
     assertEquals(AttachState.NOT_FOUND, missing.state());

@@ -65,7 +65,7 @@ class PortOwnershipCheckTest {
     int port = server.getAddress().getPort();
     ProcessController p = supervisor.register(ProcessSpec.builder("comm-link").command("sleep", "60").startupGrace(Duration.ZERO)
         .healthCheck(HealthCheck.http("http://127.0.0.1:" + port + "/health").name("http").interval(Duration.ofHours(1))
-            .initialDelay(Duration.ofHours(1)).onUnhealthy(HealthCheck.Action.NOTIFY).build())
+            .initialDelay(Duration.ofHours(1)).action(HealthCheck.Action.NOTIFY).build())
         .build());
     p.start(WAIT);
     CheckResult r = p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS).check("http").orElseThrow().last().orElseThrow();

@@ -34,6 +34,12 @@ final class MeterCatalog {
 
   static final String PE = "namedprocess.namegroup.";
 
+  /**
+   * The base unit of {@code vigil.process.cpu.usage}: a ratio, 1 being one core busy (the sample's
+   * CPU percent over 100), so that the name a registry renders says so (Prometheus appends it).
+   */
+  static final String CPU_USAGE_UNIT = "ratio";
+
   /** Registers every meter of {@code p} in {@code registry}; the caller keeps the list to remove them. */
   static List<Meter> register(MeterRegistry registry, MetricNaming naming, ProcessProbe p, Tags vigilTags, Tags groupTags) {
     Registrar r = new Registrar(registry, p);
@@ -51,8 +57,9 @@ final class MeterCatalog {
         p -> p.seconds(Field.CPU_USER));
     r.counter("vigil.process.cpu.time", "CPU time of the process tree", "seconds", t.and("mode", "system"),
         p -> p.seconds(Field.CPU_SYSTEM));
-    r.gauge("vigil.process.cpu.usage", "CPU use of the process tree over the last sampling interval, 1 = one core busy",
-        null, t, ProcessProbe::cpuUsage);
+    // a ratio in the base unit "ratio" (Prometheus: vigil_process_cpu_usage_ratio), where rules and the endpoint say percent
+    r.gauge("vigil.process.cpu.usage", "CPU use of the process tree over the last sampling interval as a ratio, 1 = one core busy",
+        CPU_USAGE_UNIT, t, ProcessProbe::cpuUsage);
     String mem = "Memory of the process tree by type: resident, virtual, swapped, proportional (PSS)";
     r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT));
     r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "virtual"), p -> p.gauge(Field.MEMORY_VIRTUAL));

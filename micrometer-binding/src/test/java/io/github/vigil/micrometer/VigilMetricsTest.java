@@ -255,7 +255,7 @@ class VigilMetricsTest {
       supervisor.register(ProcessSpec.builder("checked").command("sleep", "60").startupGrace(Duration.ZERO)
           .healthCheck(HealthCheck.exec("true").name("ok").interval(Duration.ofMillis(200)).build())
           .healthCheck(HealthCheck.exec("sleep", "5").name("slow").interval(Duration.ofMillis(300)).timeout(Duration.ofMillis(150))
-              .failureThreshold(1).onUnhealthy(HealthCheck.Action.NOTIFY).build())
+              .failureThreshold(1).action(HealthCheck.Action.NOTIFY).build())
           .build());
       assertThat(Processes.eventually(WAIT, () -> registry.find("vigil.health.check.duration").timers().size() == 6))
           .as("a timer per check and result: %s", registry.find("vigil.health.check.duration").timers().size()).isTrue();

@@ -42,18 +42,18 @@ class ResourceRulesOnProcTest {
           // the shell keeps 60 MB in a variable while its child sleeps
           ProcessSpec.builder("hog").command("sh", "-c", "x=$(head -c 60000000 /dev/zero | tr '\\0' a); sleep " + marker)
               .startupGrace(Duration.ZERO).restartPolicy(RestartPolicy.never())
-              .resourceRule(ResourceRule.residentMemoryAbove(40L << 20).forSamples(2).every(Duration.ofMillis(300)))
+              .resourceRule(ResourceRule.residentMemoryAbove(40L << 20).failureThreshold(2).interval(Duration.ofMillis(300)).build())
               .build(),
           // 3 standard + 7 opened descriptors of a limit of 16: a ratio of 0.625
           ProcessSpec.builder("leaky").command("sh", "-c", "ulimit -n 16; exec 3</dev/null 4</dev/null 5</dev/null 6</dev/null "
                   + "7</dev/null 8</dev/null 9</dev/null; exec sleep " + marker)
               .startupGrace(Duration.ZERO)
-              .resourceRule(ResourceRule.fdRatioAbove(0.5).forSamples(2).every(Duration.ofMillis(300))
-                  .onViolation(HealthCheck.Action.NOTIFY))
+              .resourceRule(ResourceRule.fdRatioAbove(0.5).failureThreshold(2).interval(Duration.ofMillis(300))
+                  .action(HealthCheck.Action.NOTIFY).build())
               .build(),
           ProcessSpec.builder("lean").command("sleep", marker).startupGrace(Duration.ZERO)
-              .resourceRule(ResourceRule.residentMemoryAbove(40L << 20).forSamples(1).every(Duration.ofMillis(300)))
-              .resourceRule(ResourceRule.fdRatioAbove(0.5).forSamples(1).every(Duration.ofMillis(300)))
+              .resourceRule(ResourceRule.residentMemoryAbove(40L << 20).failureThreshold(1).interval(Duration.ofMillis(300)).build())
+              .resourceRule(ResourceRule.fdRatioAbove(0.5).failureThreshold(1).interval(Duration.ofMillis(300)).build())
               .build()));
       sup.startAll().toCompletableFuture().get();
 

@@ -346,7 +346,7 @@ public class VigilEndpoint {
    * @param since when its state last changed
    * @param lastExit when a matched process was last seen to exit
    * @param exits matched processes seen to exit since it was made
-   * @param labels its labels, with {@code type} and {@code account}
+   * @param labels its labels (free-form, as a supervised process's, e.g. {@code type})
    * @param allowSignals whether the application may signal the matched processes
    * @param sample the matched processes as the operating system shows them now (a group, each process
    *     without its descendants); null when nothing matches or the backend has no sampler

@@ -277,7 +277,7 @@ final class ProcessSpecFactory {
     }
     b.role(c.getRole());
     if (c.getAction() != null) {
-      b.onUnhealthy(c.getAction());
+      b.action(c.getAction());
     }
     if (c.getInterval() != null) {
       s.apply(at + ".interval", c.getInterval(), () -> b.interval(c.getInterval()));
@@ -306,31 +306,30 @@ final class ProcessSpecFactory {
   }
 
   private static ResourceRule resourceRule(Scope s, String at, ResourceRuleProperties r) {
-    int limits = (r.getResidentMemoryAbove() != null ? 1 : 0) + (r.getCpuAbove() != null ? 1 : 0) + (r.getFdRatioAbove() != null ? 1 : 0);
+    int limits = (r.getResidentMemoryAbove() != null ? 1 : 0) + (r.getCpuPercentAbove() != null ? 1 : 0)
+        + (r.getFdRatioAbove() != null ? 1 : 0);
     if (limits != 1) {
       throw s.reject(at, limits == 0 ? "no limit" : "several limits",
-          "a resource rule needs exactly one of resident-memory-above, cpu-above and fd-ratio-above");
+          "a resource rule needs exactly one of resident-memory-above, cpu-percent-above and fd-ratio-above");
     }
-    ResourceRule rule;
+    ResourceRule.Builder rule;
     if (r.getResidentMemoryAbove() != null) {
       DataSize memory = r.getResidentMemoryAbove();
       rule = s.apply(at + ".resident-memory-above", memory, () -> ResourceRule.residentMemoryAbove(memory.toBytes()));
-    } else if (r.getCpuAbove() != null) {
-      double cpu = r.getCpuAbove();
-      rule = s.apply(at + ".cpu-above", cpu, () -> ResourceRule.cpuAbove(cpu));
+    } else if (r.getCpuPercentAbove() != null) {
+      double cpu = r.getCpuPercentAbove();
+      rule = s.apply(at + ".cpu-percent-above", cpu, () -> ResourceRule.cpuPercentAbove(cpu));
     } else {
       double ratio = r.getFdRatioAbove();
       rule = s.apply(at + ".fd-ratio-above", ratio, () -> ResourceRule.fdRatioAbove(ratio));
     }
-    ResourceRule named = rule;
+    ResourceRule.Builder b = rule;
     if (r.getName() != null) {
-      rule = s.apply(at + ".name", r.getName(), () -> named.named(r.getName()));
+      s.apply(at + ".name", r.getName(), () -> b.name(r.getName()));
     }
-    ResourceRule r1 = rule;
-    rule = s.apply(at + ".samples", r.getSamples(), () -> r1.forSamples(r.getSamples()));
-    ResourceRule r2 = rule;
-    rule = s.apply(at + ".interval", r.getInterval(), () -> r2.every(r.getInterval()));
-    return rule.onViolation(r.getAction());
+    s.apply(at + ".failure-threshold", r.getFailureThreshold(), () -> b.failureThreshold(r.getFailureThreshold()));
+    s.apply(at + ".interval", r.getInterval(), () -> b.interval(r.getInterval()));
+    return b.action(r.getAction()).build();
   }
 
   private static RestartPolicy restartPolicy(Scope s, VigilProperties.Restart r) {
@@ -399,10 +398,6 @@ final class ProcessSpecFactory {
       throw s.reject(targets.isEmpty() ? "" : targets.get(1), targets.isEmpty() ? name : null,
           "an attachment needs exactly one of pid, pid-file, process-name and command-line"
               + (targets.isEmpty() ? "" : "; it has " + String.join(" and ", targets)));
-    }
-    b.type(a.getType());
-    if (a.getAccount() != null) {
-      s.apply("account", a.getAccount(), () -> b.account(a.getAccount()));
     }
     a.getLabels().forEach((key, value) -> s.apply("labels", key, () -> b.label(key, value)));
     s.apply("rescan-interval", a.getRescanInterval(), () -> b.rescanInterval(a.getRescanInterval()));

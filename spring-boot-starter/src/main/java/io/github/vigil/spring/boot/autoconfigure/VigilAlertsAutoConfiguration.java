@@ -46,7 +46,7 @@ public class VigilAlertsAutoConfiguration {
   public Alerting vigilAlerting(Supervisor supervisor, NotificationPipeline pipeline, VigilAlertsProperties properties,
       ObjectProvider<TradingSupervision> trading) {
     Alerting.Builder b = Alerting.builder(supervisor).rules(VigilAlertsFactory.rules(properties)).listener(pipeline)
-        .sampleEvery(properties.getSampleInterval());
+        .sampleInterval(properties.getSampleInterval());
     TradingSupervision t = trading.getIfUnique();
     if (t != null) {
       b.schedules(t);

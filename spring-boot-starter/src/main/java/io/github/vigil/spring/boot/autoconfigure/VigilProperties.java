@@ -2,7 +2,6 @@ package io.github.vigil.spring.boot.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 
-import io.github.vigil.AttachSpec;
 import io.github.vigil.Dependency;
 import io.github.vigil.HealthCheck;
 import io.github.vigil.RestartPolicy;
@@ -436,7 +435,7 @@ public class VigilProperties {
     private List<HealthCheckProperties> healthChecks = new ArrayList<>();
 
     /**
-     * Limits on the resources of the process tree, each on one of resident-memory-above, cpu-above
+     * Limits on the resources of the process tree, each on one of resident-memory-above, cpu-percent-above
      * or fd-ratio-above; a process's own list replaces the one under vigil.defaults.
      */
     private List<ResourceRuleProperties> resourceRules = new ArrayList<>();
@@ -1026,7 +1025,7 @@ public class VigilProperties {
 
   /**
    * One limit on the resources of a process tree (the process and its living descendants): exactly
-   * one of resident-memory-above, cpu-above and fd-ratio-above.
+   * one of resident-memory-above, cpu-percent-above and fd-ratio-above.
    */
   public static class ResourceRuleProperties {
 
@@ -1036,14 +1035,14 @@ public class VigilProperties {
     /** Limit on the tree's resident memory, e.g. 512MB (needs the Linux backend's sampler). */
     private @Nullable DataSize residentMemoryAbove;
 
-    /** Limit on the tree's CPU in percent, 100 being one core fully busy. */
-    private @Nullable Double cpuAbove;
+    /** Limit on the tree's CPU in percent, 100 being one core fully busy (may exceed 100 on several cores). */
+    private @Nullable Double cpuPercentAbove;
 
     /** Limit, between 0 and 1, on the open-descriptor ratio of any member (open descriptors over RLIMIT_NOFILE). */
     private @Nullable Double fdRatioAbove;
 
-    /** Samples in a row above the limit that break the rule. */
-    private int samples = 3;
+    /** Samples in a row above the limit that break the rule, as a health check's failure-threshold. */
+    private int failureThreshold = 3;
 
     /** Time between samples. */
     private Duration interval = Duration.ofSeconds(10);
@@ -1067,12 +1066,12 @@ public class VigilProperties {
       this.residentMemoryAbove = residentMemoryAbove;
     }
 
-    public @Nullable Double getCpuAbove() {
-      return cpuAbove;
+    public @Nullable Double getCpuPercentAbove() {
+      return cpuPercentAbove;
     }
 
-    public void setCpuAbove(@Nullable Double cpuAbove) {
-      this.cpuAbove = cpuAbove;
+    public void setCpuPercentAbove(@Nullable Double cpuPercentAbove) {
+      this.cpuPercentAbove = cpuPercentAbove;
     }
 
     public @Nullable Double getFdRatioAbove() {
@@ -1083,12 +1082,12 @@ public class VigilProperties {
       this.fdRatioAbove = fdRatioAbove;
     }
 
-    public int getSamples() {
-      return samples;
+    public int getFailureThreshold() {
+      return failureThreshold;
     }
 
-    public void setSamples(int samples) {
-      this.samples = samples;
+    public void setFailureThreshold(int failureThreshold) {
+      this.failureThreshold = failureThreshold;
     }
 
     public Duration getInterval() {
@@ -1126,13 +1125,7 @@ public class VigilProperties {
     /** Regular expression; every process whose command line contains a match is watched. */
     private @Nullable String commandLine;
 
-    /** Kind of process, also the label "type": trader, quote, communication or custom. */
-    private AttachSpec.Type type = AttachSpec.Type.CUSTOM;
-
-    /** Trading account the process serves, also the label "account". */
-    private @Nullable String account;
-
-    /** Free-form labels ("type" and "account" have their own properties). */
+    /** Free-form labels, e.g. type=TRADER, account=account001: the same as a supervised process's labels. */
     private Map<String, String> labels = new LinkedHashMap<>();
 
     /** How often to look for the target again, and for new matches; at least 10ms. */
@@ -1188,22 +1181,6 @@ public class VigilProperties {
 
     public void setCommandLine(@Nullable String commandLine) {
       this.commandLine = commandLine;
-    }
-
-    public AttachSpec.Type getType() {
-      return type;
-    }
-
-    public void setType(AttachSpec.Type type) {
-      this.type = type;
-    }
-
-    public @Nullable String getAccount() {
-      return account;
-    }
-
-    public void setAccount(@Nullable String account) {
-      this.account = account;
     }
 
     public Map<String, String> getLabels() {

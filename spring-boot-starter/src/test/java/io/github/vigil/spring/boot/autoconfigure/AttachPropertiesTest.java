@@ -32,8 +32,8 @@ class AttachPropertiesTest {
         "vigil.attach.by-pid-file.pid-file=/run/recorder.pid",
         "vigil.attach.by-name.process-name=md-recorder",
         "vigil.attach.by-pattern.command-line=trader_tools.*account001",
-        "vigil.attach.by-pattern.type=trader",
-        "vigil.attach.by-pattern.account=account001",
+        "vigil.attach.by-pattern.labels.type=TRADER",
+        "vigil.attach.by-pattern.labels.account=account001",
         "vigil.attach.by-pattern.labels.desk=fx",
         "vigil.attach.by-pattern.rescan-interval=2s",
         "vigil.attach.by-pattern.exit-poll-interval=50ms",
@@ -45,7 +45,7 @@ class AttachPropertiesTest {
           assertThat(specs.get(1)).isEqualTo(AttachSpec.builder("by-pid-file").pidFile(Path.of("/run/recorder.pid")).build());
           assertThat(specs.get(2)).isEqualTo(AttachSpec.builder("by-name").processName("md-recorder").build());
           assertThat(specs.get(3)).isEqualTo(AttachSpec.builder("by-pattern").commandLine("trader_tools.*account001")
-              .type(AttachSpec.Type.TRADER).account("account001").label("desk", "fx").rescanInterval(Duration.ofSeconds(2))
+              .label("type", "TRADER").label("account", "account001").label("desk", "fx").rescanInterval(Duration.ofSeconds(2))
               .exitPollInterval(Duration.ofMillis(50)).allowSignals().build());
           assertThat(specs.get(3).labels()).isEqualTo(Map.of("type", "TRADER", "account", "account001", "desk", "fx"));
         });
@@ -56,12 +56,10 @@ class AttachPropertiesTest {
     Map<String, String> broken = Map.of(
         "vigil.attach.rec.command-line=trader[", "vigil.attach.rec.command-line",
         "vigil.attach.rec.pid=1", "vigil.attach.rec.pid",
-        "vigil.attach.rec.type=custom", "vigil.attach.rec",
+        "vigil.attach.rec.labels.type=CUSTOM", "vigil.attach.rec",
         "vigil.attach.rec.process-name=a|vigil.attach.rec.pid-file=/run/a.pid", "vigil.attach.rec.process-name",
         "vigil.attach.rec.pid=42|vigil.attach.rec.rescan-interval=1ms", "vigil.attach.rec.rescan-interval",
         "vigil.attach.rec.pid=42|vigil.attach.rec.exit-poll-interval=0s", "vigil.attach.rec.exit-poll-interval",
-        "vigil.attach.rec.pid=42|vigil.attach.rec.labels.type=x", "vigil.attach.rec.labels",
-        "vigil.attach.rec.pid=42|vigil.attach.rec.account= ", "vigil.attach.rec.account",
         "vigil.attach.rec.pid=42|vigil.processes.rec.command=sleep,600|vigil.processes.rec.auto-start=false", "vigil.attach.rec");
     broken.forEach((settings, named) -> runner.withPropertyValues(settings.split("\\|"))
         .run(context -> assertThat(analyse(context).getDescription()).as(settings).contains("Property: " + named + "\n")));

@@ -171,8 +171,8 @@ class HealthAndSampleTest {
     outsiders.add(outsider);
     runner.withPropertyValues(
         "vigil.attach.recorder.command-line=^(\\S*/)?sleep " + marker + "$",
-        "vigil.attach.recorder.type=quote",
-        "vigil.attach.recorder.account=001",
+        "vigil.attach.recorder.labels.type=QUOTE",
+        "vigil.attach.recorder.labels.account=001",
         "vigil.attach.recorder.labels.venue=XLON",
         "vigil.attach.recorder.rescan-interval=100ms").run(context -> {
           assertThat(context).hasNotFailed();

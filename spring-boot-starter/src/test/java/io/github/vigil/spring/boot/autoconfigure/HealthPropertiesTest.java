@@ -71,9 +71,9 @@ class HealthPropertiesTest {
             FEED + "health-checks[5].bean=bookLoaded",
             FEED + "health-checks[5].name=book",
             FEED + "resource-rules[0].resident-memory-above=512MB",
-            FEED + "resource-rules[0].samples=5",
+            FEED + "resource-rules[0].failure-threshold=5",
             FEED + "resource-rules[0].interval=15s",
-            FEED + "resource-rules[1].cpu-above=90",
+            FEED + "resource-rules[1].cpu-percent-above=90",
             FEED + "resource-rules[1].action=notify",
             FEED + "resource-rules[1].name=busy",
             FEED + "resource-rules[2].fd-ratio-above=0.8",
@@ -112,10 +112,10 @@ class HealthPropertiesTest {
           assertThat(checks.get(5).probe()).isEqualTo(new HealthCheck.Probe.CustomAsync(async));
 
           List<ResourceRule> rules = feed.resourceRules();
-          assertThat(rules).extracting(ResourceRule::toString).containsExactly(
-              ResourceRule.residentMemoryAbove(512L * 1024 * 1024).forSamples(5).every(Duration.ofSeconds(15)).toString(),
-              ResourceRule.cpuAbove(90).named("busy").onViolation(HealthCheck.Action.NOTIFY).toString(),
-              ResourceRule.fdRatioAbove(0.8).toString());
+          assertThat(rules).containsExactly(
+              ResourceRule.residentMemoryAbove(512L * 1024 * 1024).failureThreshold(5).interval(Duration.ofSeconds(15)).build(),
+              ResourceRule.cpuPercentAbove(90).name("busy").action(HealthCheck.Action.NOTIFY).build(),
+              ResourceRule.fdRatioAbove(0.8).build());
           assertThat(rules.get(0).limit()).isEqualTo(512.0 * 1024 * 1024);
 
           ProcessSpec gateway = supervisor.controller("order-gateway").orElseThrow().spec();
@@ -131,7 +131,7 @@ class HealthPropertiesTest {
         FEED + "health-checks[2].kind=systemd-notify",
         FEED + "health-checks[3].kind=tcp", FEED + "health-checks[3].port=9102", FEED + "health-checks[3].interval=1s",
         FEED + "health-checks[4].kind=tcp", FEED + "health-checks[4].port=9103", FEED + "health-checks[4].role=readiness",
-        FEED + "resource-rules[0].cpu-above=50").run(context -> {
+        FEED + "resource-rules[0].cpu-percent-above=50").run(context -> {
           // no supervisor: the notify check would need the Linux backend to register
           ProcessSpec bound = new ProcessSpecFactory(context.getEnvironment()).create("quote-feed");
           List<HealthCheck> checks = bound.healthChecks();
@@ -140,7 +140,7 @@ class HealthPropertiesTest {
           assertSameCheck(checks.get(2), HealthCheck.systemdNotify().build());
           assertSameCheck(checks.get(3), HealthCheck.tcp("localhost", 9102).interval(Duration.ofSeconds(1)).build());
           assertSameCheck(checks.get(4), HealthCheck.tcp("localhost", 9103).role(HealthCheck.Role.READINESS).build());
-          assertThat(bound.resourceRules().get(0).toString()).isEqualTo(ResourceRule.cpuAbove(50).toString());
+          assertThat(bound.resourceRules().get(0)).isEqualTo(ResourceRule.cpuPercentAbove(50).build());
         });
   }
 
@@ -211,14 +211,14 @@ class HealthPropertiesTest {
         Map.entry("health-checks[0].kind=systemd-notify|health-checks[0].watchdog=0s", "health-checks[0].watchdog"),
         Map.entry("health-checks[0].kind=custom", "health-checks[0].bean"),
         Map.entry("health-checks[0].kind=custom|health-checks[0].bean=noSuchBean", "health-checks[0].bean"),
-        Map.entry("resource-rules[0].samples=2", "resource-rules[0]"),
-        Map.entry("resource-rules[0].cpu-above=90|resource-rules[0].fd-ratio-above=0.5", "resource-rules[0]"),
-        Map.entry("resource-rules[0].cpu-above=-1", "resource-rules[0].cpu-above"),
+        Map.entry("resource-rules[0].failure-threshold=2", "resource-rules[0]"),
+        Map.entry("resource-rules[0].cpu-percent-above=90|resource-rules[0].fd-ratio-above=0.5", "resource-rules[0]"),
+        Map.entry("resource-rules[0].cpu-percent-above=-1", "resource-rules[0].cpu-percent-above"),
         Map.entry("resource-rules[0].fd-ratio-above=1.5", "resource-rules[0].fd-ratio-above"),
         Map.entry("resource-rules[0].resident-memory-above=0B", "resource-rules[0].resident-memory-above"),
-        Map.entry("resource-rules[0].cpu-above=90|resource-rules[0].samples=0", "resource-rules[0].samples"),
-        Map.entry("resource-rules[0].cpu-above=90|resource-rules[0].interval=0s", "resource-rules[0].interval"),
-        Map.entry("resource-rules[0].cpu-above=90|resource-rules[1].cpu-above=80", "resource-rules[1].name"));
+        Map.entry("resource-rules[0].cpu-percent-above=90|resource-rules[0].failure-threshold=0", "resource-rules[0].failure-threshold"),
+        Map.entry("resource-rules[0].cpu-percent-above=90|resource-rules[0].interval=0s", "resource-rules[0].interval"),
+        Map.entry("resource-rules[0].cpu-percent-above=90|resource-rules[1].cpu-percent-above=80", "resource-rules[1].name"));
     broken.forEach((settings, named) -> {
       String[] properties = ("command=sleep,600|" + settings).split("\\|");
       for (int i = 0; i < properties.length; i++) {

@@ -51,8 +51,8 @@ class ResourceRuleRecoveryStarterTest {
     String marker = Long.toString(4_000_000 + ProcessHandle.current().pid() % 1_000_000);
     runner.withPropertyValues(
         "vigil.processes.quote-feed.command=sh,-c,while [ ! -e " + calm + " ]; do :; done; exec sleep " + marker,
-        "vigil.processes.quote-feed.resource-rules[0].cpu-above=10",
-        "vigil.processes.quote-feed.resource-rules[0].samples=2",
+        "vigil.processes.quote-feed.resource-rules[0].cpu-percent-above=10",
+        "vigil.processes.quote-feed.resource-rules[0].failure-threshold=2",
         "vigil.processes.quote-feed.resource-rules[0].interval=300ms",
         "vigil.processes.quote-feed.resource-rules[0].action=notify").run(context -> {
           assertThat(context).hasNotFailed();
