@@ -223,7 +223,25 @@ public class ReleaseCheck {
         require(entries.contains("index.html"), file, repo, "no index.html");
       } else {
         require(entries.stream().anyMatch(e -> !e.startsWith("META-INF/")), file, repo, "nothing but META-INF");
+        // issue #19: module path users `requires` the module by this name (core/README "Modules and the module
+        // path"); an application jar (Main-Class: the CLI, its dependencies inside) is no module to require
+        String moduleName = manifestAttribute(file, "Automatic-Module-Name");
+        require(!manifestAttribute(file, "Main-Class").isEmpty() ? moduleName.isEmpty()
+            : moduleName.matches("io\\.github\\.vigil(\\.[a-z][a-z0-9]*)*"), file, repo,
+            "a library jar needs an Automatic-Module-Name io.github.vigil[.name] (vigil.module.name in its pom), "
+                + "an application jar (Main-Class) none; it has '" + moduleName + "'");
       }
+    }
+  }
+
+  /** A main attribute of the jar's manifest, or "" when it has none. */
+  static String manifestAttribute(Path jar, String attribute) {
+    try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+      java.util.jar.Manifest manifest = j.getManifest();
+      String value = manifest == null ? null : manifest.getMainAttributes().getValue(attribute);
+      return value == null ? "" : value;
+    } catch (IOException e) {
+      return "";
     }
   }
 

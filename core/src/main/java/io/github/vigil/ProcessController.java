@@ -94,6 +94,30 @@ public interface ProcessController {
   }
 
   /**
+   * Replaces the process's spec, keeping its runs, statistics, restart history and health report;
+   * {@code mode} says whether the live run is restarted now under the new spec or keeps going until
+   * its next start (see {@link UpdateMode}). Published as a {@link SupervisorEvent.SpecUpdated} with
+   * origin {@link Origin#API}, the calling thread as actor and {@code reason}, in order with the
+   * process's other events.
+   *
+   * <p>Completes with the status once the spec is recorded ({@link UpdateMode#NEXT_START}, or a process
+   * without a live run), or once the restarted run is {@code RUNNING} ({@link UpdateMode#RESTART_NOW}).
+   * Completes exceptionally with an {@link IllegalArgumentException} naming the field when the spec
+   * changes the name, its health checks or resource rules (remove and register the process for those),
+   * names an unknown dependency or makes a dependency cycle; with an {@link IllegalStateException}
+   * when the process was removed or the supervisor is closed.
+   */
+  default CompletionStage<ProcessStatus> update(ProcessSpec spec, UpdateMode mode, String reason) {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new UnsupportedOperationException("this controller cannot update its spec: " + this));
+  }
+
+  /** As {@link #update(ProcessSpec, UpdateMode, String)} with the reason {@code "spec updated"}. */
+  default CompletionStage<ProcessStatus> update(ProcessSpec spec, UpdateMode mode) {
+    return update(spec, mode, "spec updated");
+  }
+
+  /**
    * Reads the current run's process tree now (the process and its living descendants, summed)
    * through the backend's {@linkplain io.github.vigil.spi.ProcessBackend#sampler() sampler}, with
    * {@link io.github.vigil.spi.ProcessSampler#DEFAULT_FIELDS}. CPU percent is measured since the

@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -43,11 +41,12 @@ import org.jspecify.annotations.Nullable;
  * with {@link #vanished()} and {@link #vanishedReason()}, and carries no fields; samplers never
  * throw for that. Members of a tree or group that vanish are simply not counted.
  *
- * <p>Samplers build samples with a reusable {@link Builder}; the sample itself is immutable and
- * thread-safe. Primitive {@link #get(Field)} and {@link #has(Field)} allocate nothing, which suits
- * metric gauges read every scrape.
+ * <p>Samplers build samples with the SPI's reusable {@link io.github.vigil.spi.ProcessSampleBuilder}; the
+ * sample itself is immutable and thread-safe. Primitive {@link #get(Field)} and {@link #has(Field)} allocate
+ * nothing, which suits metric gauges read every scrape. Users read samples; they do not implement this
+ * interface (a sample not built by that builder gives the next one no CPU percent).
  */
-public final class ProcessSample {
+public interface ProcessSample {
 
   /** What a sample covers. */
   public enum Scope {
@@ -208,75 +207,14 @@ public final class ProcessSample {
     }
   }
 
-  private static final Field[] FIELDS = Field.values();
-  private static final RunState[] RUN_STATES = RunState.values();
-  private static final int THREAD_STATE_BASE = FIELDS.length;
-  private static final int PROCESS_STATE_BASE = THREAD_STATE_BASE + RUN_STATES.length;
-  private static final int SLOTS = PROCESS_STATE_BASE + RUN_STATES.length;
-  private static final long[] NO_MEMBERS = new long[0];
-  /** The summed counters kept per member as well ({@link #memberCounter}), in this order. */
-  private static final Field[] MEMBER_COUNTERS = {Field.CPU_USER, Field.CPU_SYSTEM, Field.READ_BYTES, Field.WRITE_BYTES,
-      Field.MAJOR_FAULTS, Field.MINOR_FAULTS, Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES};
-  private static final int[] MEMBER_COUNTER_INDEX = memberCounterIndex();
-
-  private static int[] memberCounterIndex() {
-    int[] index = new int[Field.values().length];
-    Arrays.fill(index, -1);
-    for (int i = 0; i < MEMBER_COUNTERS.length; i++) {
-      index[MEMBER_COUNTERS[i].ordinal()] = i;
-    }
-    return index;
-  }
-
-  private final Scope scope;
-  private final long pid;
-  private final long present; // bit per Field ordinal
-  private final long[] values; // one slot per Field, then thread states, then process states
-  private final long[] members; // (pid, start time epoch ms, cpu total ns) per member
-  private final long[] memberCounters; // MEMBER_COUNTERS.length per member, -1 where the member did not add it
-  private final long[] ages; // per Field: nanoseconds since its oldest member value was read, -1 if not said
-  private final long sampledAtMillis;
-  private final long monotonicNanos;
-  private final @Nullable String user;
-  private final List<Socket> sockets;
-  private final List<ZombieChild> zombies;
-  private final @Nullable String vanishedReason;
-
-  private ProcessSample(Builder b, long present, long[] values) {
-    this.scope = b.scope;
-    this.pid = b.pid;
-    this.present = present;
-    this.values = values;
-    this.members = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.members, b.memberCount * 3);
-    this.ages = b.ages.clone();
-    this.memberCounters = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.memberCounters, b.memberCount * MEMBER_COUNTERS.length);
-    this.sampledAtMillis = b.sampledAtMillis;
-    this.monotonicNanos = b.monotonicNanos;
-    this.user = (present & bit(Field.USER)) != 0 ? b.user : null;
-    this.sockets = (present & bit(Field.SOCKETS)) != 0 ? List.copyOf(b.sockets) : List.of();
-    this.zombies = (present & bit(Field.ZOMBIE_CHILDREN)) != 0 ? List.copyOf(b.zombies) : List.of();
-    this.vanishedReason = b.vanishedReason;
-  }
-
-  /** A builder for samplers; reusable through {@link Builder#reset}. */
-  public static Builder builder(Scope scope, long pid) {
-    return new Builder().reset(scope, pid, System.currentTimeMillis(), System.nanoTime());
-  }
-
   /** What this sample covers. */
-  public Scope scope() {
-    return scope;
-  }
+  Scope scope();
 
   /** The process sampled, the root of the tree, or the first pid of a group ({@code -1} for an empty group). */
-  public long pid() {
-    return pid;
-  }
+  long pid();
 
   /** The start time (epoch milliseconds) of member {@code index} of {@link #memberPids()}; {@code Long.MIN_VALUE} if unknown. */
-  public long memberStartMillis(int index) {
-    return members[3 * index + 1];
-  }
+  long memberStartMillis(int index);
 
   /**
    * What member {@code index} of {@link #memberPids()} alone added to a summed counter field (CPU user or
@@ -286,13 +224,7 @@ public final class ProcessSample {
    *
    * @throws IllegalArgumentException for a field that is not such a counter
    */
-  public long memberCounter(int index, Field field) {
-    int k = MEMBER_COUNTER_INDEX[field.ordinal()];
-    if (k < 0) {
-      throw new IllegalArgumentException("not a per-member counter: " + field);
-    }
-    return memberCounters[index * MEMBER_COUNTERS.length + k];
-  }
+  long memberCounter(int index, Field field);
 
   /**
    * How old {@code field}'s value is at this sample, for fields a sampler re-reads less often than it samples
@@ -300,55 +232,28 @@ public final class ProcessSample {
    * context switches: at most its {@code slowFieldsMaxAge}, 10 s by default), the oldest member's for a tree
    * or group; zero when read in this sample. Empty when the sampler does not say (fields read every time).
    */
-  public Optional<Duration> age(Field field) {
-    long a = ages[field.ordinal()];
-    return a < 0 || !has(field) ? Optional.empty() : Optional.of(Duration.ofNanos(a));
-  }
+  Optional<Duration> age(Field field);
 
   /** The pids this sample counts, root first for a tree. */
-  public long[] memberPids() {
-    long[] pids = new long[members.length / 3];
-    for (int i = 0; i < pids.length; i++) {
-      pids[i] = members[3 * i];
-    }
-    return pids;
-  }
+  long[] memberPids();
 
   /** When it was read (wall clock). */
-  public Instant sampledAt() {
-    return Instant.ofEpochMilli(sampledAtMillis);
-  }
+  Instant sampledAt();
 
   /** The monotonic reading ({@link System#nanoTime()}) when it was read; for intervals only. */
-  public long monotonicNanos() {
-    return monotonicNanos;
-  }
+  long monotonicNanos();
 
   /** Whether the (root) process ended while being read; then no field is present. */
-  public boolean vanished() {
-    return vanishedReason != null;
-  }
+  boolean vanished();
 
   /** Why it counts as vanished, e.g. {@code "/proc/1234/stat: No such process"}. */
-  public Optional<String> vanishedReason() {
-    return Optional.ofNullable(vanishedReason);
-  }
+  Optional<String> vanishedReason();
 
   /** Whether {@code field} is present. Allocation-free. */
-  public boolean has(Field field) {
-    return (present & bit(field)) != 0;
-  }
+  boolean has(Field field);
 
   /** The present fields. */
-  public Set<Field> fields() {
-    EnumSet<Field> set = EnumSet.noneOf(Field.class);
-    for (Field f : FIELDS) {
-      if (has(f)) {
-        set.add(f);
-      }
-    }
-    return set;
-  }
+  Set<Field> fields();
 
   /**
    * The value of a numeric field, {@link Double#NaN} when absent. Units: nanoseconds for CPU times
@@ -358,534 +263,92 @@ public final class ProcessSample {
    * {@code ZOMBIE_CHILDREN} give their total). {@code USER} is not numeric: NaN. Allocation-free,
    * for gauges.
    */
-  public double get(Field field) {
-    if (!has(field)) {
-      return Double.NaN;
-    }
-    switch (field) {
-      case USER:
-        return Double.NaN;
-      case SOCKETS:
-        return sockets.size();
-      case ZOMBIE_CHILDREN:
-        return zombies.size();
-      case THREAD_STATES:
-        return sum(THREAD_STATE_BASE);
-      case PROCESS_STATES:
-        return sum(PROCESS_STATE_BASE);
-      default:
-        long raw = values[field.ordinal()];
-        return field.isFloatingPoint() ? Double.longBitsToDouble(raw) : raw;
-    }
-  }
+  double get(Field field);
 
   /** An integral field's value ({@code CPU_*} in nanoseconds), or empty when absent or fractional. */
-  public OptionalLong getLong(Field field) {
-    if (!has(field) || field.isFloatingPoint() || field == Field.USER) {
-      return OptionalLong.empty();
-    }
-    return OptionalLong.of((long) get(field));
-  }
-
-  private long sum(int base) {
-    long s = 0;
-    for (int i = 0; i < RUN_STATES.length; i++) {
-      s += values[base + i];
-    }
-    return s;
-  }
-
-  private OptionalLong optLong(Field f) {
-    return has(f) ? OptionalLong.of(values[f.ordinal()]) : OptionalLong.empty();
-  }
-
-  private OptionalDouble optDouble(Field f) {
-    return has(f) ? OptionalDouble.of(Double.longBitsToDouble(values[f.ordinal()])) : OptionalDouble.empty();
-  }
-
-  private Optional<Duration> optNanos(Field f) {
-    return has(f) ? Optional.of(Duration.ofNanos(values[f.ordinal()])) : Optional.empty();
-  }
+  OptionalLong getLong(Field field);
 
   /** CPU time in user mode; empty when absent. */
-  public Optional<Duration> cpuUser() {
-    return optNanos(Field.CPU_USER);
-  }
+  Optional<Duration> cpuUser();
 
   /** CPU time in kernel mode; empty when absent. */
-  public Optional<Duration> cpuSystem() {
-    return optNanos(Field.CPU_SYSTEM);
-  }
+  Optional<Duration> cpuSystem();
 
   /** CPU time, user plus system; empty when absent. */
-  public Optional<Duration> cpuTotal() {
-    return optNanos(Field.CPU_TOTAL);
-  }
+  Optional<Duration> cpuTotal();
 
   /** CPU use since the previous sample, 100 = one core; absent without a matching previous sample. */
-  public OptionalDouble cpuPercent() {
-    return optDouble(Field.CPU_PERCENT);
-  }
+  OptionalDouble cpuPercent();
 
   /** Resident memory in bytes; empty when absent. */
-  public OptionalLong memoryResident() {
-    return optLong(Field.MEMORY_RESIDENT);
-  }
+  OptionalLong memoryResident();
 
   /** Virtual memory in bytes; empty when absent. */
-  public OptionalLong memoryVirtual() {
-    return optLong(Field.MEMORY_VIRTUAL);
-  }
+  OptionalLong memoryVirtual();
 
   /** Swapped-out memory in bytes; empty when absent. */
-  public OptionalLong memorySwapped() {
-    return optLong(Field.MEMORY_SWAPPED);
-  }
+  OptionalLong memorySwapped();
 
   /** Proportional set size (Pss) in bytes; empty when absent. */
-  public OptionalLong memoryProportional() {
-    return optLong(Field.MEMORY_PROPORTIONAL);
-  }
+  OptionalLong memoryProportional();
 
   /** Proportional swap (SwapPss) in bytes; empty when absent. */
-  public OptionalLong memoryProportionalSwapped() {
-    return optLong(Field.MEMORY_PROPORTIONAL_SWAPPED);
-  }
+  OptionalLong memoryProportionalSwapped();
 
   /** Resident memory as a percentage of the machine's memory; empty when absent. */
-  public OptionalDouble memoryPercent() {
-    return optDouble(Field.MEMORY_PERCENT);
-  }
+  OptionalDouble memoryPercent();
 
   /** Bytes read from storage; empty when absent (e.g. refused for another user's process). */
-  public OptionalLong readBytes() {
-    return optLong(Field.READ_BYTES);
-  }
+  OptionalLong readBytes();
 
   /** Bytes written to storage; empty when absent. */
-  public OptionalLong writeBytes() {
-    return optLong(Field.WRITE_BYTES);
-  }
+  OptionalLong writeBytes();
 
   /** Major page faults; empty when absent. */
-  public OptionalLong majorFaults() {
-    return optLong(Field.MAJOR_FAULTS);
-  }
+  OptionalLong majorFaults();
 
   /** Minor page faults; empty when absent. */
-  public OptionalLong minorFaults() {
-    return optLong(Field.MINOR_FAULTS);
-  }
+  OptionalLong minorFaults();
 
   /** Voluntary context switches over all threads; empty when absent. */
-  public OptionalLong voluntarySwitches() {
-    return optLong(Field.VOLUNTARY_SWITCHES);
-  }
+  OptionalLong voluntarySwitches();
 
   /** Involuntary context switches over all threads; empty when absent. */
-  public OptionalLong involuntarySwitches() {
-    return optLong(Field.INVOLUNTARY_SWITCHES);
-  }
+  OptionalLong involuntarySwitches();
 
   /** Open file descriptors; empty when absent (e.g. refused). */
-  public OptionalLong openFds() {
-    return optLong(Field.OPEN_FDS);
-  }
+  OptionalLong openFds();
 
   /** The soft descriptor limit (the lowest over several processes); empty when absent. */
-  public OptionalLong fdLimit() {
-    return optLong(Field.FD_LIMIT);
-  }
+  OptionalLong fdLimit();
 
   /** The highest open/limit descriptor ratio of any member; empty when absent. */
-  public OptionalDouble worstFdRatio() {
-    return optDouble(Field.WORST_FD_RATIO);
-  }
+  OptionalDouble worstFdRatio();
 
   /** Threads; empty when absent. */
-  public OptionalLong threads() {
-    return optLong(Field.THREADS);
-  }
+  OptionalLong threads();
 
   /** Threads in {@code state}; empty when {@link Field#THREAD_STATES} is absent. */
-  public OptionalLong threads(RunState state) {
-    return has(Field.THREAD_STATES) ? OptionalLong.of(values[THREAD_STATE_BASE + state.ordinal()]) : OptionalLong.empty();
-  }
+  OptionalLong threads(RunState state);
 
   /** Processes in {@code state}; empty when {@link Field#PROCESS_STATES} is absent. */
-  public OptionalLong processes(RunState state) {
-    return has(Field.PROCESS_STATES) ? OptionalLong.of(values[PROCESS_STATE_BASE + state.ordinal()]) : OptionalLong.empty();
-  }
+  OptionalLong processes(RunState state);
 
   /** Start time, the oldest over several processes; empty when absent. */
-  public Optional<Instant> startTime() {
-    return has(Field.START_TIME) ? Optional.of(Instant.ofEpochMilli(values[Field.START_TIME.ordinal()])) : Optional.empty();
-  }
+  Optional<Instant> startTime();
 
   /** Time from {@link #startTime()} to the sample; empty when absent. */
-  public Optional<Duration> uptime() {
-    return optNanos(Field.UPTIME);
-  }
+  Optional<Duration> uptime();
 
   /** Number of processes counted; empty when absent. */
-  public OptionalLong processes() {
-    return optLong(Field.PROCESSES);
-  }
+  OptionalLong processes();
 
   /** Effective user name (the first member's); empty when absent. */
-  public Optional<String> user() {
-    return Optional.ofNullable(user);
-  }
+  Optional<String> user();
 
   /** Its sockets; empty when {@link Field#SOCKETS} is absent (check {@link #has}). */
-  public List<Socket> sockets() {
-    return sockets;
-  }
+  List<Socket> sockets();
 
   /** Its unreaped zombie children; empty when none or when {@link Field#ZOMBIE_CHILDREN} is absent. */
-  public List<ZombieChild> zombieChildren() {
-    return zombies;
-  }
-
-  @Override
-  public String toString() {
-    StringBuilder sb = new StringBuilder("ProcessSample{").append(scope).append(' ').append(pid);
-    if (vanishedReason != null) {
-      return sb.append(", vanished: ").append(vanishedReason).append('}').toString();
-    }
-    for (Field f : FIELDS) {
-      if (!has(f)) {
-        continue;
-      }
-      sb.append(", ").append(f.name().toLowerCase(Locale.ROOT)).append('=');
-      switch (f) {
-        case USER:
-          sb.append(user);
-          break;
-        case SOCKETS:
-          sb.append(sockets.size());
-          break;
-        case ZOMBIE_CHILDREN:
-          sb.append(zombies);
-          break;
-        case THREAD_STATES:
-        case PROCESS_STATES:
-          int base = f == Field.THREAD_STATES ? THREAD_STATE_BASE : PROCESS_STATE_BASE;
-          sb.append('{');
-          for (RunState s : RUN_STATES) {
-            sb.append(s == RunState.RUNNING ? "" : " ").append(s.label()).append(':').append(values[base + s.ordinal()]);
-          }
-          sb.append('}');
-          break;
-        default:
-          double v = get(f);
-          sb.append(f.isFloatingPoint() ? String.format(Locale.ROOT, "%.3f", v) : Long.toString((long) v));
-      }
-    }
-    return sb.append('}').toString();
-  }
-
-  private static long bit(Field f) {
-    return 1L << f.ordinal();
-  }
-
-  /**
-   * Collects one sample, member by member; used by {@link io.github.vigil.spi.ProcessSampler}
-   * implementations. Reuse one builder per sampling thread ({@link #reset}) to keep allocation low.
-   *
-   * <p>For each member process: {@link #beginMember}, then {@link #add} (or the other adders) for
-   * every field that could be read, then {@link #endMember}. Fields requested but not added for a
-   * member become absent in the sample. Not thread-safe.
-   */
-  public static final class Builder {
-    private Scope scope = Scope.PROCESS;
-    private long pid;
-    private long sampledAtMillis;
-    private long monotonicNanos;
-    private long requested;
-    private long missing;
-    private long touched;          // fields added for some member
-    private long memberTouched;    // fields added for the current member
-    private final long[] values = new long[SLOTS];
-    private long[] members = new long[3 * 4];
-    private long[] memberCounters = new long[MEMBER_COUNTERS.length * 4];
-    private final long[] currentCounters = new long[MEMBER_COUNTERS.length];
-    private final long[] ages = new long[FIELDS.length];
-    private int memberCount;
-    private long memberStartMillis;
-    private long memberCpuNanos;
-    private long memberOpenFds;
-    private long memberFdLimit;
-    private long memoryTotal;
-    private double worstRatio;
-    private @Nullable String user;
-    private final List<Socket> sockets = new ArrayList<>();
-    private final List<ZombieChild> zombies = new ArrayList<>();
-    private @Nullable String vanishedReason;
-
-    Builder() {}
-
-    /** Starts a new sample read at the given wall-clock and monotonic times. */
-    public Builder reset(Scope scope, long pid, long sampledAtMillis, long monotonicNanos) {
-      this.scope = requireNonNull(scope, "scope");
-      this.pid = pid;
-      this.sampledAtMillis = sampledAtMillis;
-      this.monotonicNanos = monotonicNanos;
-      this.requested = 0;
-      this.missing = 0;
-      this.touched = 0;
-      Arrays.fill(values, 0);
-      this.memberCount = 0;
-      Arrays.fill(currentCounters, -1);
-      Arrays.fill(ages, -1);
-      this.memoryTotal = 0;
-      this.worstRatio = -1;
-      this.user = null;
-      this.sockets.clear();
-      this.zombies.clear();
-      this.vanishedReason = null;
-      return this;
-    }
-
-    /** The fields the caller asked for; only these can be present. */
-    public Builder request(Set<Field> fields) {
-      long r = 0;
-      for (Field f : fields) {
-        r |= bit(f);
-      }
-      this.requested = r;
-      return this;
-    }
-
-    /** The machine's total memory in bytes, for {@link Field#MEMORY_PERCENT}. */
-    public Builder memoryTotal(long bytes) {
-      this.memoryTotal = bytes;
-      return this;
-    }
-
-    /** Whether {@code field} was requested. */
-    public boolean wants(Field field) {
-      return (requested & bit(field)) != 0;
-    }
-
-    /** Starts a member process. */
-    public Builder beginMember() {
-      memberTouched = 0;
-      Arrays.fill(currentCounters, -1);
-      memberStartMillis = Long.MIN_VALUE;
-      memberCpuNanos = Long.MIN_VALUE;
-      memberOpenFds = -1;
-      memberFdLimit = -1;
-      return this;
-    }
-
-    /**
-     * Adds a member's value of a summed field (counts, bytes, CPU nanoseconds), or its start time in
-     * epoch milliseconds for {@link Field#START_TIME}, its open descriptors or limit for
-     * {@link Field#OPEN_FDS} and {@link Field#FD_LIMIT}.
-     */
-    public Builder add(Field field, long value) {
-      int i = field.ordinal();
-      switch (field) {
-        case START_TIME:
-          memberStartMillis = value;
-          values[i] = (touched & bit(field)) == 0 ? value : Math.min(values[i], value);
-          break;
-        case FD_LIMIT:
-          memberFdLimit = value;
-          values[i] = (touched & bit(field)) == 0 ? value : Math.min(values[i], value);
-          break;
-        case OPEN_FDS:
-          memberOpenFds = value;
-          values[i] += value;
-          break;
-        case CPU_TOTAL:
-          memberCpuNanos = value;
-          values[i] += value;
-          break;
-        case CPU_PERCENT:
-        case MEMORY_PERCENT:
-        case WORST_FD_RATIO:
-        case UPTIME:
-        case PROCESSES:
-        case USER:
-        case SOCKETS:
-        case ZOMBIE_CHILDREN:
-        case THREAD_STATES:
-        case PROCESS_STATES:
-          throw new IllegalArgumentException("field " + field + " is derived or has its own adder");
-        default:
-          values[i] += value;
-      }
-      int k = MEMBER_COUNTER_INDEX[i];
-      if (k >= 0) {
-        currentCounters[k] = currentCounters[k] < 0 ? value : currentCounters[k] + value;
-      }
-      memberTouched |= bit(field);
-      touched |= bit(field);
-      return this;
-    }
-
-    /** Counts {@code count} of the member's threads in {@code state}. */
-    public Builder addThreads(RunState state, long count) {
-      values[THREAD_STATE_BASE + state.ordinal()] += count;
-      memberTouched |= bit(Field.THREAD_STATES);
-      touched |= bit(Field.THREAD_STATES);
-      return this;
-    }
-
-    /** The member's own state. */
-    public Builder processState(RunState state) {
-      values[PROCESS_STATE_BASE + state.ordinal()]++;
-      memberTouched |= bit(Field.PROCESS_STATES);
-      touched |= bit(Field.PROCESS_STATES);
-      return this;
-    }
-
-    /** The member's effective user; the first member's wins. */
-    public Builder user(String name) {
-      if (user == null) {
-        user = requireNonNull(name, "name");
-      }
-      memberTouched |= bit(Field.USER);
-      touched |= bit(Field.USER);
-      return this;
-    }
-
-    /** Marks the member's sockets as read (possibly none); add them with {@link #addSocket}. */
-    public Builder socketsRead() {
-      memberTouched |= bit(Field.SOCKETS);
-      touched |= bit(Field.SOCKETS);
-      return this;
-    }
-
-    /** Adds a socket of the current member (see {@link #socketsRead()}). */
-    public Builder addSocket(Socket socket) {
-      sockets.add(requireNonNull(socket, "socket"));
-      return this;
-    }
-
-    /** Marks the member's children as looked at (possibly no zombie); add zombies with {@link #addZombie}. */
-    public Builder zombiesRead() {
-      memberTouched |= bit(Field.ZOMBIE_CHILDREN);
-      touched |= bit(Field.ZOMBIE_CHILDREN);
-      return this;
-    }
-
-    /** Adds an unreaped zombie child (see {@link #zombiesRead()}). */
-    public Builder addZombie(ZombieChild zombie) {
-      zombies.add(requireNonNull(zombie, "zombie"));
-      return this;
-    }
-
-    /** Ends a member of pid {@code memberPid}: requested fields it did not add become absent. */
-    public Builder endMember(long memberPid) {
-      long derived = bit(Field.CPU_PERCENT) | bit(Field.MEMORY_PERCENT) | bit(Field.WORST_FD_RATIO) | bit(Field.UPTIME)
-          | bit(Field.PROCESSES);
-      missing |= requested & ~derived & ~memberTouched;
-      if (memberOpenFds >= 0 && memberFdLimit > 0) {
-        worstRatio = Math.max(worstRatio, (double) memberOpenFds / memberFdLimit);
-      } else {
-        missing |= bit(Field.WORST_FD_RATIO);
-      }
-      if (memberCount * 3 == members.length) {
-        members = Arrays.copyOf(members, members.length * 2);
-      }
-      if ((memberCount + 1) * MEMBER_COUNTERS.length > memberCounters.length) {
-        memberCounters = Arrays.copyOf(memberCounters, memberCounters.length * 2 + MEMBER_COUNTERS.length);
-      }
-      System.arraycopy(currentCounters, 0, memberCounters, memberCount * MEMBER_COUNTERS.length, MEMBER_COUNTERS.length);
-      members[3 * memberCount] = memberPid;
-      members[3 * memberCount + 1] = memberStartMillis;
-      members[3 * memberCount + 2] = memberCpuNanos;
-      memberCount++;
-      return this;
-    }
-
-    /** Says that the current member's value of {@code field} was read {@code nanos} ago; a sample keeps the oldest. */
-    public Builder fieldAge(Field field, long nanos) {
-      int i = field.ordinal();
-      ages[i] = Math.max(ages[i], Math.max(0, nanos));
-      return this;
-    }
-
-    /** Marks the sample as vanished: the (root) process ended while being read. */
-    public Builder vanished(String reason) {
-      this.vanishedReason = requireNonNull(reason, "reason");
-      return this;
-    }
-
-    /**
-     * The sample, with CPU percent computed against {@code previous} when it describes the same
-     * root (pid and start time) in the same scope.
-     */
-    public ProcessSample build(@Nullable ProcessSample previous) {
-      if (vanishedReason != null) {
-        memberCount = 0;
-        return new ProcessSample(this, 0, new long[SLOTS]);
-      }
-      long[] v = values.clone();
-      long p = touched & requested & ~missing;
-      if (memberCount > 0) {
-        p |= requested & bit(Field.PROCESSES);
-        v[Field.PROCESSES.ordinal()] = memberCount;
-      }
-      if ((p & bit(Field.START_TIME)) != 0 && (requested & bit(Field.UPTIME)) != 0) {
-        p |= bit(Field.UPTIME);
-        v[Field.UPTIME.ordinal()] = Math.max(0, sampledAtMillis - v[Field.START_TIME.ordinal()]) * 1_000_000L;
-      }
-      if ((p & bit(Field.MEMORY_RESIDENT)) != 0 && memoryTotal > 0 && (requested & bit(Field.MEMORY_PERCENT)) != 0) {
-        p |= bit(Field.MEMORY_PERCENT);
-        v[Field.MEMORY_PERCENT.ordinal()] = Double.doubleToRawLongBits(100.0 * v[Field.MEMORY_RESIDENT.ordinal()] / memoryTotal);
-      }
-      if (worstRatio >= 0 && (missing & bit(Field.WORST_FD_RATIO)) == 0 && (requested & bit(Field.WORST_FD_RATIO)) != 0) {
-        p |= bit(Field.WORST_FD_RATIO);
-        v[Field.WORST_FD_RATIO.ordinal()] = Double.doubleToRawLongBits(worstRatio);
-      }
-      if ((p & bit(Field.CPU_TOTAL)) != 0 && (requested & bit(Field.CPU_PERCENT)) != 0) {
-        double pct = cpuPercent(previous);
-        if (pct >= 0) {
-          p |= bit(Field.CPU_PERCENT);
-          v[Field.CPU_PERCENT.ordinal()] = Double.doubleToRawLongBits(pct);
-        }
-      }
-      return new ProcessSample(this, p, v);
-    }
-
-    /** Percent of one core since {@code previous}, or -1 when it cannot be computed. */
-    private double cpuPercent(@Nullable ProcessSample previous) {
-      if (previous == null || previous.vanished() || previous.scope != scope || previous.pid != pid
-          || previous.members.length == 0 || memberCount == 0 || !previous.has(Field.CPU_TOTAL)) {
-        return -1;
-      }
-      long[] prev = previous.members;
-      if (prev[1] != members[1] && scope != Scope.GROUP) {
-        return -1; // the root's start time differs: the pid was reused
-      }
-      long elapsed = monotonicNanos - previous.monotonicNanos;
-      if (elapsed <= 0) {
-        return -1;
-      }
-      long previousStartMillis = previous.sampledAtMillis;
-      long cpu = 0;
-      for (int m = 0; m < memberCount; m++) {
-        long mp = members[3 * m];
-        long ms = members[3 * m + 1];
-        long mc = members[3 * m + 2];
-        long before = -1;
-        for (int k = 0; k < prev.length; k += 3) {   // members are few; a linear scan allocates nothing
-          if (prev[k] == mp && prev[k + 1] == ms) {
-            before = prev[k + 2];
-            break;
-          }
-        }
-        if (before >= 0) {
-          cpu += Math.max(0, mc - before);
-        } else if (ms >= previousStartMillis - 10) {
-          cpu += mc; // started since the previous sample (start times have a tick's resolution)
-        }
-      }
-      return 100.0 * cpu / elapsed;
-    }
-  }
+  List<ZombieChild> zombieChildren();
 }

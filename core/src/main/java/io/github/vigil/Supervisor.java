@@ -4,15 +4,16 @@ import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.vigil.internal.DefaultSupervisor;
-import io.github.vigil.internal.SupervisorSettings;
 import io.github.vigil.spi.ProcessBackend;
+import io.github.vigil.spi.SupervisorEngine;
+import io.github.vigil.spi.SupervisorSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -109,9 +110,36 @@ public interface Supervisor extends AutoCloseable {
     throw new UnsupportedOperationException("this supervisor does not attach to processes: " + this);
   }
 
+  /**
+   * As {@link #attach(AttachSpec)}, saying why: the {@link SupervisorEvent.Attached} carries origin
+   * {@link Origin#API}, the calling thread as actor and this reason.
+   */
+  default AttachedProcess attach(AttachSpec spec, String reason) {
+    return attach(spec);
+  }
+
   /** Stops watching an attachment (its processes are left alone); false when no such attachment exists. */
   default boolean detach(String name) {
     return false;
+  }
+
+  /**
+   * As {@link #detach(String)}, saying why: the {@link SupervisorEvent.Detached} carries origin
+   * {@link Origin#API}, the calling thread as actor and this reason.
+   */
+  default boolean detach(String name, String reason) {
+    return detach(name);
+  }
+
+  /**
+   * {@link ProcessController#update} of the registered process the spec names.
+   *
+   * @return a stage failed with an {@link IllegalArgumentException} when no process has that name
+   */
+  default CompletionStage<ProcessStatus> update(ProcessSpec spec, UpdateMode mode, String reason) {
+    java.util.Objects.requireNonNull(spec, "spec");
+    return controller(spec.name()).map(c -> c.update(spec, mode, reason)).orElseGet(() -> java.util.concurrent.CompletableFuture
+        .failedFuture(new IllegalArgumentException("update: no process named '" + spec.name() + "' is registered")));
   }
 
   /** The attachment with this name. */
@@ -139,6 +167,11 @@ public interface Supervisor extends AutoCloseable {
   /** The group with this name. */
   default Optional<GroupController> group(String name) {
     return Optional.empty();
+  }
+
+  /** All supervision groups, in the order they were registered (a nested group before the group that contains it). */
+  default Collection<GroupController> groups() {
+    return List.of();
   }
 
   /** Listens to events until the returned handle is closed. */
@@ -271,8 +304,21 @@ public interface Supervisor extends AutoCloseable {
      * @throws IllegalStateException when no backend is available or the state directory is in use
      */
     public Supervisor build() {
-      return new DefaultSupervisor(new SupervisorSettings(name, ticker, instantSource, scheduler,
+      return Engine.INSTANCE.create(new SupervisorSettings(name, ticker, instantSource, scheduler,
           random != null ? random : new SplittableRandom(), listenerExecutor, stateDirectory, backendName, backend, closeTimeout));
+    }
+
+    /** The engine, found once (the API does not name it: {@link SupervisorEngine}). */
+    private static final class Engine {
+      static final SupervisorEngine INSTANCE = load();
+
+      private static SupervisorEngine load() {
+        for (SupervisorEngine engine : ServiceLoader.load(SupervisorEngine.class, SupervisorEngine.class.getClassLoader())) {
+          return engine;
+        }
+        throw new IllegalStateException("no " + SupervisorEngine.class.getName() + " service: vigil-core's "
+            + "META-INF/services/" + SupervisorEngine.class.getName() + " is missing (a fat jar that dropped service files?)");
+      }
     }
   }
 }

@@ -101,11 +101,41 @@ public sealed interface SupervisorEvent {
   /** The health of the process changed. */
   record HealthChanged(String process, Instant at, HealthState from, HealthState to, String message) implements SupervisorEvent {}
 
-  /** An attachment was made ({@link Supervisor#attach(AttachSpec)}); its processes are looked for next. */
-  record Attached(String process, Instant at, AttachSpec spec) implements SupervisorEvent {}
+  /**
+   * An attachment was made ({@link Supervisor#attach(AttachSpec)}); its processes are looked for next.
+   *
+   * @param actor who asked: the name of the thread that called
+   */
+  record Attached(String process, Instant at, AttachSpec spec, Origin origin, String actor, String reason) implements SupervisorEvent {
+    /** An attachment made through the API by the calling thread, for no stated reason. */
+    public Attached(String process, Instant at, AttachSpec spec) {
+      this(process, at, spec, Origin.API, Thread.currentThread().getName(), "attached");
+    }
+  }
 
-  /** An attachment was removed ({@link Supervisor#detach(String)}, or the supervisor closed). Its processes are left alone. */
-  record Detached(String process, Instant at) implements SupervisorEvent {}
+  /**
+   * An attachment was removed ({@link Supervisor#detach(String)}: origin {@link Origin#API}; or the
+   * supervisor closed: {@link Origin#SHUTDOWN}). Its processes are left alone.
+   *
+   * @param actor who asked: the name of the thread that called
+   */
+  record Detached(String process, Instant at, Origin origin, String actor, String reason) implements SupervisorEvent {
+    /** An attachment removed through the API by the calling thread, for no stated reason. */
+    public Detached(String process, Instant at) {
+      this(process, at, Origin.API, Thread.currentThread().getName(), "detached");
+    }
+  }
+
+  /**
+   * The spec of a process was replaced ({@link ProcessController#update}); its runs, statistics and
+   * history are kept. {@code mode} says when the new spec takes effect; with
+   * {@link UpdateMode#RESTART_NOW} a {@link CommandIssued} {@code RESTART} follows.
+   *
+   * @param previous the spec in effect before
+   * @param actor who asked: the name of the thread that called
+   */
+  record SpecUpdated(String process, Instant at, ProcessSpec previous, ProcessSpec spec, UpdateMode mode, Origin origin,
+      String actor, String reason) implements SupervisorEvent {}
 
   /** An attachment found a process matching its target; one event per process. */
   record AttachedFound(String process, Instant at, MatchedProcess found) implements SupervisorEvent {}

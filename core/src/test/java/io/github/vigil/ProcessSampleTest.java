@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.vigil.ProcessSample.Field;
 import io.github.vigil.ProcessSample.RunState;
 import io.github.vigil.ProcessSample.Scope;
+import io.github.vigil.spi.ProcessSampleBuilder;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ProcessSampleTest {
   private static final Set<Field> ALL = Field.all();
 
-  private static ProcessSample.Builder member(ProcessSample.Builder b, long pid, long startMillis, long cpuNanos, boolean withIo) {
+  private static ProcessSampleBuilder member(ProcessSampleBuilder b, long pid, long startMillis, long cpuNanos, boolean withIo) {
     b.beginMember();
     b.add(Field.CPU_TOTAL, cpuNanos).add(Field.START_TIME, startMillis).add(Field.MEMORY_RESIDENT, 1000);
     b.add(Field.OPEN_FDS, 10).add(Field.FD_LIMIT, pid == 1 ? 100 : 20);
@@ -26,7 +27,7 @@ class ProcessSampleTest {
 
   @Test
   void aFieldMissingForOneMemberIsAbsentNotAPartialSum() {
-    ProcessSample.Builder b = ProcessSample.builder(Scope.TREE, 1).request(ALL).memoryTotal(4000);
+    ProcessSampleBuilder b = ProcessSampleBuilder.of(Scope.TREE, 1).request(ALL).memoryTotal(4000);
     member(b, 1, 1_000, 0, true);
     member(b, 2, 2_000, 0, false);
     ProcessSample s = b.build(null);
@@ -49,7 +50,7 @@ class ProcessSampleTest {
 
   @Test
   void unrequestedFieldsAreAbsent() {
-    ProcessSample.Builder b = ProcessSample.builder(Scope.PROCESS, 1).request(EnumSet.of(Field.CPU_TOTAL));
+    ProcessSampleBuilder b = ProcessSampleBuilder.of(Scope.PROCESS, 1).request(EnumSet.of(Field.CPU_TOTAL));
     member(b, 1, 1_000, 5, true);
     ProcessSample s = b.build(null);
     assertThat(s.fields()).containsExactly(Field.CPU_TOTAL);
@@ -57,7 +58,7 @@ class ProcessSampleTest {
 
   @Test
   void cpuPercentCountsSurvivorsDeltasAndNewcomersWholeButNotAReusedRoot() {
-    ProcessSample.Builder b = new ProcessSample.Builder().reset(Scope.TREE, 1, 10_000, 0).request(ALL);
+    ProcessSampleBuilder b = new ProcessSampleBuilder().reset(Scope.TREE, 1, 10_000, 0).request(ALL);
     member(b, 1, 1_000, 1_000_000_000L, true);
     member(b, 2, 2_000, 500_000_000L, true);
     member(b, 3, 3_000, 700_000_000L, true);   // ends before the next sample
@@ -78,7 +79,7 @@ class ProcessSampleTest {
 
   @Test
   void vanishedSampleHasNoFields() {
-    ProcessSample.Builder b = ProcessSample.builder(Scope.PROCESS, 7).request(ALL);
+    ProcessSampleBuilder b = ProcessSampleBuilder.of(Scope.PROCESS, 7).request(ALL);
     member(b, 7, 1, 1, true);
     ProcessSample s = b.vanished("/proc/7/stat: No such process").build(null);
     assertThat(s.vanished()).isTrue();
@@ -89,7 +90,7 @@ class ProcessSampleTest {
 
   @Test
   void derivedFieldsCannotBeAddedDirectly() {
-    ProcessSample.Builder b = ProcessSample.builder(Scope.PROCESS, 1).request(ALL).beginMember();
+    ProcessSampleBuilder b = ProcessSampleBuilder.of(Scope.PROCESS, 1).request(ALL).beginMember();
     assertThatThrownBy(() -> b.add(Field.CPU_PERCENT, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CPU_PERCENT");
   }
 }

@@ -18,6 +18,7 @@ import io.github.vigil.calendar.SessionRule;
 import io.github.vigil.calendar.TradingCalendar;
 import io.github.vigil.testing.FakeTicker;
 import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.spi.ProcessSampleBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -200,7 +201,7 @@ class AlertEvaluatorTest {
   }
 
   private static ProcessSample memory(long bytes) {
-    return ProcessSample.builder(ProcessSample.Scope.TREE, 42).request(EnumSet.of(ProcessSample.Field.MEMORY_RESIDENT))
+    return ProcessSampleBuilder.of(ProcessSample.Scope.TREE, 42).request(EnumSet.of(ProcessSample.Field.MEMORY_RESIDENT))
         .beginMember().add(ProcessSample.Field.MEMORY_RESIDENT, bytes).endMember(42).build(null);
   }
 }

@@ -6,6 +6,7 @@ import io.github.vigil.alerts.AnomalyDetectors;
 import io.github.vigil.alerts.AnomalySettings;
 import io.github.vigil.alerts.SpikeDetector;
 import io.github.vigil.alerts.TrendDetector;
+import io.github.vigil.spi.ProcessSampleBuilder;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.SplittableRandom;
@@ -51,7 +52,7 @@ public class DetectorBenchmark {
   @Setup
   public void setUp() {
     SplittableRandom r = new SplittableRandom(42);
-    ProcessSample.Builder b = ProcessSample.builder(ProcessSample.Scope.TREE, 1);
+    ProcessSampleBuilder b = ProcessSampleBuilder.of(ProcessSample.Scope.TREE, 1);
     EnumSet<ProcessSample.Field> fields = EnumSet.of(ProcessSample.Field.CPU_TOTAL, ProcessSample.Field.MEMORY_RESIDENT,
         ProcessSample.Field.OPEN_FDS, ProcessSample.Field.FD_LIMIT, ProcessSample.Field.THREADS, ProcessSample.Field.ZOMBIE_CHILDREN);
     for (int k = 0; k < N; k++) {

@@ -6,17 +6,20 @@ import io.github.vigil.ProcessSpec;
 import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
-import io.github.vigil.linux.jna.Pidfd;
-import io.github.vigil.linux.jna.Poller;
+import io.github.vigil.spi.BackendContext;
+import io.github.vigil.spi.ExitWatcher;
+import io.github.vigil.spi.ProcessBackend;
+import io.github.vigil.spi.ProcessBackendProvider;
+import io.github.vigil.spi.ProcessEntry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -191,54 +194,43 @@ final class ExitDetection {
   }
 
   /**
-   * The floor under attach: a pidfd of the non-child
-   * watched with poll(2) by one long-lived watcher thread (as the Linux backend's event loop watches pidfds),
-   * through linux-native's {@link Pidfd} and {@link Poller}.
+   * The floor under attach: the Linux backend's own {@link ExitWatcher} (a pidfd of the non-child watched with
+   * poll(2) on the backend's event-loop thread), reached through the SPI as the supervisor reaches it, without
+   * the supervisor's hops.
    */
   static Row attachedPidfd(int trials) throws Exception {
-    SynchronousQueue<Pidfd> handoff = new SynchronousQueue<>();
+    ProcessBackendProvider linux = ServiceLoader.load(ProcessBackendProvider.class).stream().map(ServiceLoader.Provider::get)
+        .filter(p -> p.name().equals("linux")).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no Linux backend (vigil-linux-native) on the class path"));
     BlockingQueue<Long> exits = new ArrayBlockingQueue<>(16);
-    Thread watcher = new Thread(() -> {
-      Poller poller = new Poller();
-      try {
-        while (true) {
-          Pidfd fd = handoff.take();
-          poller.clear();
-          int idx = poller.add(fd.fd(), Poller.IN);
-          while (poller.poll(30_000) == 0 || (poller.revents(idx) & Poller.IN) == 0) {
-            // EINTR or timeout: poll again
-          }
-          exits.add(System.nanoTime());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "bench-pidfd-watcher");
-    watcher.setDaemon(true);
-    watcher.start();
     long[] times = new long[trials];
-    try {
+    try (ProcessBackend backend = linux.create(new BackendContext("bench-exit", null))) {
+      ExitWatcher watcher = backend.exitWatcher()
+          .orElseThrow(() -> new IllegalStateException("the Linux backend offers no exit watcher here (no pidfd?)"));
       for (int i = -WARMUP; i < trials; i++) {
-        try (Outsider o = new Outsider(); Pidfd fd = Pidfd.open((int) o.pid).orElseThrow()) {
-          handoff.put(fd);
-          ProcessHandle h = ProcessHandle.of(o.pid).orElseThrow();
-          Thread.sleep(5);
-          long t0 = System.nanoTime();
-          ProcWatch.kill(h);
-          Long t1 = exits.poll(30, TimeUnit.SECONDS);
-          if (t1 == null) {
-            throw new IllegalStateException("the pidfd of " + o.pid + " did not become readable within 30 s");
-          }
-          if (i >= 0) {
-            times[i] = t1 - t0;
+        try (Outsider o = new Outsider()) {
+          ProcessEntry entry = backend.processTable().get(o.pid).orElseThrow();
+          ExitWatcher.Watch watch = watcher.watch(entry, () -> exits.add(System.nanoTime())).orElseThrow();
+          try {
+            ProcessHandle h = ProcessHandle.of(o.pid).orElseThrow();
+            Thread.sleep(5);
+            long t0 = System.nanoTime();
+            ProcWatch.kill(h);
+            Long t1 = exits.poll(30, TimeUnit.SECONDS);
+            if (t1 == null) {
+              throw new IllegalStateException("the exit watcher did not tell of " + o.pid + "'s exit within 30 s");
+            }
+            if (i >= 0) {
+              times[i] = t1 - t0;
+            }
+          } finally {
+            watch.close();
           }
         }
       }
-    } finally {
-      watcher.interrupt();
     }
     return new Row(COMPARISON, "pidfd-poll", "exit-detection-attached", "ms", Stats.millis(times),
-        "the floor under attach: pidfd_open of the non-child + poll(2) on one watcher thread "
-            + "(linux-native Pidfd and Poller), what attach does on the Linux backend's event loop, without the supervisor's hops");
+        "the floor under attach: the Linux backend's ExitWatcher (pidfd_open of the non-child + poll(2) on its event-loop "
+            + "thread), what attach does on the Linux backend, without the supervisor's hops");
   }
 }

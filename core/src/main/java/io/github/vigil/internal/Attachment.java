@@ -48,6 +48,8 @@ final class Attachment implements AttachedProcess {
   private final AttachSpec spec;
   private final String name;
   private final ProcessTable table;
+  /** Its blocking work (the look for the target, liveness reads), in order, off the supervision thread. */
+  private final java.util.concurrent.Executor ioQueue;
   private final @Nullable ExitWatcher watcher;
 
   // supervision thread only
@@ -75,6 +77,7 @@ final class Attachment implements AttachedProcess {
     this.spec = spec;
     this.name = spec.name();
     this.table = sup.backend.processTable();
+    this.ioQueue = sup.newIoQueue();
     this.watcher = sup.backend.exitWatcher().orElse(null);
     this.since = sup.wallNow();
     this.status = snapshot();
@@ -98,10 +101,7 @@ final class Attachment implements AttachedProcess {
   @Override
   public CompletionStage<AttachStatus> rescan() {
     CompletableFuture<AttachStatus> done = new CompletableFuture<>();
-    sup.onLoop(() -> {
-      scan();
-      done.complete(status);
-    });
+    sup.onLoop(() -> scan(() -> done.complete(status)));
     return done;
   }
 
@@ -164,23 +164,47 @@ final class Attachment implements AttachedProcess {
 
   /** Looks for the target, watches new matches, updates the state, and schedules the next look. */
   private void scan() {
+    scan(() -> { });
+  }
+
+  /** As {@link #scan()}; {@code after} runs on the supervision thread once the look's result is in. */
+  private void scan(Runnable after) {
     if (detached) {
+      after.run();
       return;
     }
     boolean first = !scannedOnce;
     scannedOnce = true;
-    List<ProcessEntry> candidates = new ArrayList<>();
-    String error = null;
-    String found;
-    try {
-      found = candidates(candidates, first);
-    } catch (UncheckedIOException | IllegalStateException e) {
-      error = e.getMessage();
-      found = error;
-    } catch (RuntimeException e) {
-      error = "cannot look for " + spec.target() + ": " + e;
-      found = error;
+    // listing /proc, reading a pid file and running the user's pattern can take long: on an I/O thread,
+    // the matches back on the supervision thread
+    ioQueue.execute(() -> {
+      List<ProcessEntry> candidates = new ArrayList<>();
+      String error = null;
+      String found;
+      try {
+        found = candidates(candidates, first);
+      } catch (UncheckedIOException | IllegalStateException e) {
+        error = e.getMessage();
+        found = error;
+      } catch (RuntimeException e) {
+        error = "cannot look for " + spec.target() + ": " + e;
+        found = error;
+      }
+      String err = error;
+      String what = found;
+      sup.onLoop(() -> {
+        scanned(candidates, err, what);
+        after.run();
+      }, after);
+    });
+  }
+
+  /** What a look found; supervision thread. */
+  private void scanned(List<ProcessEntry> candidates, @Nullable String scanError, String found) {
+    if (detached) {
+      return;
     }
+    String error = scanError;
     List<SupervisorEvent> pending = new ArrayList<>();
     for (ProcessEntry e : candidates) {
       if (matches.containsKey(e.pid()) && matches.get(e.pid()).entry.sameProcess(e)) {
@@ -386,21 +410,36 @@ final class Attachment implements AttachedProcess {
       if (detached) {
         return;
       }
-      for (Match m : List.copyOf(matches.values())) {
-        Optional<ProcessEntry> now;
-        try {
-          now = table.get(m.entry.pid());
-        } catch (RuntimeException e) {
-          log.atDebug().addKeyValue("process", name).log("Liveness check of pid {} failed", m.entry.pid(), e);
-          continue;
+      List<Match> watched = List.copyOf(matches.values());
+      ioQueue.execute(() -> { // reading the process table: on an I/O thread, the losses back on the supervision thread
+        List<ProcessEntry> gone = new ArrayList<>();
+        for (Match m : watched) {
+          Optional<ProcessEntry> now;
+          try {
+            now = table.get(m.entry.pid());
+          } catch (RuntimeException e) {
+            log.atDebug().addKeyValue("process", name).log("Liveness check of pid {} failed", m.entry.pid(), e);
+            continue;
+          }
+          if (now.isEmpty() || !now.get().sameProcess(m.entry)) {
+            gone.add(m.entry);
+          }
         }
-        if (now.isEmpty() || !now.get().sameProcess(m.entry)) {
-          lost(m.entry);
-        }
-      }
-      if (!matches.isEmpty() && pollTimer == null) {
-        schedulePoll();
-      }
+        sup.onLoop(() -> {
+          if (detached) {
+            return;
+          }
+          for (ProcessEntry e : gone) {
+            Match m = matches.get(e.pid());
+            if (m != null && m.entry.sameProcess(e)) {
+              lost(e);
+            }
+          }
+          if (!matches.isEmpty() && pollTimer == null) {
+            schedulePoll();
+          }
+        }, () -> { });
+      });
     });
   }
 

@@ -13,6 +13,7 @@ import io.github.vigil.SupervisorEvent;
 import io.github.vigil.SupervisorListener;
 import io.github.vigil.spi.BackendContext;
 import io.github.vigil.spi.ProcessBackend;
+import io.github.vigil.spi.SupervisorSettings;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -46,13 +48,19 @@ import org.slf4j.LoggerFactory;
  * The {@link Supervisor}: one thread ({@code vigil-<name>}) runs every transition and, by default,
  * every timer; listeners run on {@code vigil-<name>-events}.
  */
-public final class DefaultSupervisor implements Supervisor {
+final class DefaultSupervisor implements Supervisor {
   private static final Logger log = LoggerFactory.getLogger(DefaultSupervisor.class);
 
   final SupervisorSettings settings;
   final ProcessBackend backend;
   final EventBus events;
   private final ScheduledThreadPoolExecutor loop;
+  /** How many threads run the work that can block (spawns, signals, /proc scans, log flushes), whatever the number of processes. */
+  static final int IO_THREADS = 2;
+  /** {@code vigil-<name>-io-1..IO_THREADS}: the work that can block, so that the supervision thread only decides. */
+  private final java.util.concurrent.ThreadPoolExecutor ioPool;
+  /** Blocking work queued or running ({@link #offLoop}); {@link #awaitIdle} waits for none. Guarded by itself for waits. */
+  private final java.util.concurrent.atomic.AtomicLong ioPending = new java.util.concurrent.atomic.AtomicLong();
   private final @Nullable ExecutorService eventThread;
   private final Scheduler scheduler;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>(); // guarded by itself
@@ -72,7 +80,7 @@ public final class DefaultSupervisor implements Supervisor {
   private final Object healthLock = new Object();
   private @Nullable HealthExecutor healthExecutor; // guarded by healthLock; created with the first check
 
-  public DefaultSupervisor(SupervisorSettings settings) {
+  DefaultSupervisor(SupervisorSettings settings) {
     this.settings = settings;
     String threadName = "vigil-" + settings.name();
     this.loop = new ScheduledThreadPoolExecutor(1, r -> {
@@ -82,6 +90,14 @@ public final class DefaultSupervisor implements Supervisor {
       return t;
     });
     loop.setRemoveOnCancelPolicy(true);
+    java.util.concurrent.atomic.AtomicInteger ioCount = new java.util.concurrent.atomic.AtomicInteger();
+    this.ioPool = new java.util.concurrent.ThreadPoolExecutor(IO_THREADS, IO_THREADS, 30, TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, threadName + "-io-" + ioCount.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    ioPool.allowCoreThreadTimeOut(true); // started on first use, gone when idle: a supervisor that spawns nothing holds none
     if (settings.listenerExecutor() == null) {
       eventThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, threadName + "-events");
@@ -168,6 +184,45 @@ public final class DefaultSupervisor implements Supervisor {
     } catch (RuntimeException | Error e) {
       log.error("Supervision task failed", e);
     }
+  }
+
+  /**
+   * A queue of blocking work for one process (or attachment): its tasks run one at a time, in order,
+   * on the {@code vigil-<name>-io-*} threads, never on the supervision thread. Results go back with
+   * {@link #onLoop}.
+   */
+  Executor newIoQueue() {
+    SerialExecutor serial = new SerialExecutor(ioPool, e -> log.debug("Blocking work runs on the caller: the I/O threads are shut down"),
+        t -> log.error("Blocking supervision work failed", t), () -> {}, Integer.MAX_VALUE, true);
+    return task -> {
+      ioPending.incrementAndGet();
+      serial.execute(() -> {
+        try {
+          task.run();
+        } finally {
+          activity.incrementAndGet(); // before the count drops: a waiter that sees none pending sees this too
+          if (ioPending.decrementAndGet() == 0) {
+            synchronized (ioPending) {
+              ioPending.notifyAll();
+            }
+          }
+        }
+      });
+    };
+  }
+
+  /** Waits until no blocking work is queued or running. @return false at the deadline */
+  private boolean awaitIo(long deadline) throws InterruptedException {
+    synchronized (ioPending) {
+      while (ioPending.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(ioPending, left);
+      }
+    }
+    return true;
   }
 
   /** Schedules {@code task} on the injected scheduler; it then runs on the supervision thread. */
@@ -344,6 +399,39 @@ public final class DefaultSupervisor implements Supervisor {
     return relay(removal);
   }
 
+  /**
+   * Checks {@code next} as the new spec of {@code p}: same name, health checks and resource rules, known
+   * dependencies, no cycle, supported by the backend. Records the dependencies it adds.
+   *
+   * @throws IllegalArgumentException naming the field and the value
+   */
+  void validateUpdate(ManagedProcess p, ProcessSpec next) {
+    ProcessSpec now = p.spec();
+    if (!next.name().equals(now.name())) {
+      throw new IllegalArgumentException("update of '" + now.name() + "': name cannot change (spec names '" + next.name()
+          + "'); register a new process instead");
+    }
+    if (!next.healthChecks().equals(now.healthChecks())) {
+      throw new IllegalArgumentException("update of '" + now.name() + "': healthChecks cannot change (" + now.healthChecks()
+          + " -> " + next.healthChecks() + "); remove and register the process instead");
+    }
+    if (!next.resourceRules().equals(now.resourceRules())) {
+      throw new IllegalArgumentException("update of '" + now.name() + "': resourceRules cannot change (" + now.resourceRules()
+          + " -> " + next.resourceRules() + "); remove and register the process instead");
+    }
+    synchronized (processes) {
+      Map<String, ProcessSpec> all = new LinkedHashMap<>();
+      processes.forEach((n, q) -> all.put(n, q == p ? next : q.spec()));
+      try {
+        DependencyGraph.validate(all);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("update of '" + now.name() + "': " + e.getMessage(), e);
+      }
+      HealthMonitor.checkSupported(next, backend);
+      next.dependencies().forEach(d -> dependedOn.add(d.name()));
+    }
+  }
+
   @Override
   public Optional<ProcessController> controller(String name) {
     synchronized (processes) {
@@ -494,8 +582,22 @@ public final class DefaultSupervisor implements Supervisor {
   }
 
   @Override
+  public List<io.github.vigil.GroupController> groups() {
+    synchronized (processes) {
+      return List.copyOf(groups.values());
+    }
+  }
+
+  @Override
   public AttachedProcess attach(AttachSpec spec) {
+    return attach(spec, "attached");
+  }
+
+  @Override
+  public AttachedProcess attach(AttachSpec spec, String reason) {
     java.util.Objects.requireNonNull(spec, "spec");
+    java.util.Objects.requireNonNull(reason, "reason");
+    String actor = Thread.currentThread().getName();
     Attachment a;
     synchronized (processes) {
       if (closed) {
@@ -511,13 +613,20 @@ public final class DefaultSupervisor implements Supervisor {
     log.atInfo().addKeyValue("process", spec.name()).log("Attached {} to {} ({})", spec.name(), spec.target(),
         backend.exitWatcher().map(w -> "exits seen through " + w.describe())
             .orElse("exits seen by polling every " + io.github.vigil.HumanFormat.duration(spec.exitPollInterval())));
-    publish(new SupervisorEvent.Attached(spec.name(), wallNow(), spec));
+    publish(new SupervisorEvent.Attached(spec.name(), wallNow(), spec, Origin.API, actor, reason));
     onLoop(a::begin);
     return a;
   }
 
   @Override
   public boolean detach(String name) {
+    return detach(name, "detached");
+  }
+
+  @Override
+  public boolean detach(String name, String reason) {
+    java.util.Objects.requireNonNull(reason, "reason");
+    String actor = Thread.currentThread().getName();
     Attachment a;
     synchronized (processes) {
       a = attachments.remove(name);
@@ -525,12 +634,13 @@ public final class DefaultSupervisor implements Supervisor {
     if (a == null) {
       return false;
     }
-    detachOnLoop(List.of(a));
+    log.atInfo().addKeyValue("process", name).log("Detached {} by {}: {}", name, actor, reason);
+    detachOnLoop(List.of(a), Origin.API, actor, reason);
     return true;
   }
 
   /** Detaches on the supervision thread and waits (a little) for it, then reports each as detached. */
-  private void detachOnLoop(List<Attachment> list) {
+  private void detachOnLoop(List<Attachment> list, Origin origin, String actor, String reason) {
     if (list.isEmpty()) {
       return;
     }
@@ -547,7 +657,7 @@ public final class DefaultSupervisor implements Supervisor {
       log.warn("Supervisor {}: detaching {} did not finish", name(), list, e);
     }
     for (Attachment a : list) {
-      publish(new SupervisorEvent.Detached(a.name(), wallNow()));
+      publish(new SupervisorEvent.Detached(a.name(), wallNow(), origin, actor, reason));
     }
   }
 
@@ -663,7 +773,16 @@ public final class DefaultSupervisor implements Supervisor {
       attached = List.copyOf(attachments.values());
       attachments.clear();
     }
-    detachOnLoop(attached);
+    detachOnLoop(attached, Origin.SHUTDOWN, Thread.currentThread().getName(), "supervisor closing");
+    if (eventThread == null) { // a listener executor of the caller's: close() returns once the last events were delivered
+      try {
+        if (!events.awaitDelivered(System.nanoTime() + TimeUnit.SECONDS.toNanos(5))) {
+          log.warn("Supervisor {}: listeners still busy 5 s after closing; not waiting for them", name());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     events.close();
     shutdownThreads();
     try {
@@ -691,6 +810,9 @@ public final class DefaultSupervisor implements Supervisor {
     // Every hand-over counts itself only after the task is queued: if the count read here already
     // includes it, the barrier below is queued behind it; if not, the count moves and we go round again.
     while (true) {
+      if (!awaitIo(deadline)) {
+        return false;
+      }
       long before = activity.get();
       java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
       try {
@@ -704,13 +826,22 @@ public final class DefaultSupervisor implements Supervisor {
       if (!events.awaitDelivered(deadline)) {
         return false;
       }
-      if (activity.get() == before) {
+      if (activity.get() == before && ioPending.get() == 0) {
         return true;
       }
     }
   }
 
   private void shutdownThreads() {
+    ioPool.shutdown(); // what is queued still runs (a last signal, a flush); nothing new is taken
+    try {
+      if (!ioPool.awaitTermination(5, TimeUnit.SECONDS)) {
+        ioPool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      ioPool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     loop.shutdown();
     try {
       if (!loop.awaitTermination(5, TimeUnit.SECONDS)) {

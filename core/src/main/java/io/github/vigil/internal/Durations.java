@@ -3,7 +3,7 @@ package io.github.vigil.internal;
 import java.time.Duration;
 
 /** Saturating time arithmetic for the supervision thread: no sum of a clock and a delay can overflow. */
-public final class Durations {
+final class Durations {
   private Durations() {}
 
   /** {@code a + b}, clamped to {@code [Long.MIN_VALUE, Long.MAX_VALUE]}. */

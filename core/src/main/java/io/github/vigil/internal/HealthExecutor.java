@@ -381,8 +381,8 @@ final class HealthExecutor implements AutoCloseable {
         victims.add(p.toHandle());
       }
       p.descendants().forEach(victims::add);
-      victims.addAll(ProcScan.carrying(CHECK_ID_VARIABLE, id));
-      victims.removeIf(h -> !ProcScan.isLive(h));
+      victims.addAll(CheckProcesses.carrying(CHECK_ID_VARIABLE, id));
+      victims.removeIf(h -> !CheckProcesses.isLive(h));
       if (victims.isEmpty()) {
         return;
       }

@@ -55,9 +55,10 @@ final class ManagedProcess implements ProcessController {
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
 
   private final DefaultSupervisor sup;
-  private final ProcessSpec spec;
+  /** The spec in effect: of the live run, or of the next one when none is live. Written on the supervision thread. */
+  private volatile ProcessSpec spec;
   private final String name;
-  private final OutputCollector output;
+  private volatile OutputCollector output;
   private final @Nullable HealthMonitor healthMonitor; // null without health checks
 
   // supervision-thread state
@@ -81,6 +82,11 @@ final class ManagedProcess implements ProcessController {
   private boolean waitByPolicy;
   private Origin pendingOrigin = Origin.API;  // who asked for the start that follows the stop under way
   private String pendingReason = "start after stop";
+  private @Nullable ProcessSpec pendingSpec; // an update(NEXT_START) waiting for the live run to end
+  private boolean spawning;             // the current run's spawn is under way on an I/O thread
+  private @Nullable Runnable exitWhileSpawning; // its exit, reported before the spawn's result came back
+  /** This process's blocking work (spawn, signals, tree scans, flushes), in order, off the supervision thread. */
+  private final java.util.concurrent.Executor ioQueue;
   private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
   private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
@@ -117,6 +123,7 @@ final class ManagedProcess implements ProcessController {
     this.name = spec.name();
     this.output = new OutputCollector(name, spec.output(), sup.settings.stateDirectory());
     this.registeredNanos = sup.now();
+    this.ioQueue = sup.newIoQueue();
     this.healthMonitor = spec.healthChecks().isEmpty() && spec.resourceRules().isEmpty() ? null : new HealthMonitor(sup, this, spec);
   }
 
@@ -276,6 +283,68 @@ final class ManagedProcess implements ProcessController {
   @Override
   public List<String> outputTail(StdStream stream) {
     return output.tail(stream);
+  }
+
+  @Override
+  public CompletionStage<ProcessStatus> update(ProcessSpec next, io.github.vigil.UpdateMode mode, String reason) {
+    java.util.Objects.requireNonNull(next, "spec");
+    java.util.Objects.requireNonNull(mode, "mode");
+    java.util.Objects.requireNonNull(reason, "reason");
+    IllegalStateException refused = refusal("update()");
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    try {
+      sup.validateUpdate(this, next);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    String actor = Thread.currentThread().getName();
+    CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      IllegalStateException late = refusal("update()");
+      if (late != null) {
+        done.completeExceptionally(late);
+        return;
+      }
+      ProcessSpec previous = pendingSpec != null ? pendingSpec : spec;
+      log.atInfo().addKeyValue("process", name).log("Spec of {} updated by {} ({}): {}", name, actor, mode, reason);
+      sup.publish(new SupervisorEvent.SpecUpdated(name, sup.wallNow(), previous, next, mode, Origin.API, actor, reason));
+      if (!state.isActive()) { // no live run: in effect at once, for whatever start comes next
+        pendingSpec = null;
+        applySpec(next);
+        done.complete(status());
+      } else if (mode == io.github.vigil.UpdateMode.NEXT_START) {
+        pendingSpec = next;
+        done.complete(status());
+      } else {
+        pendingSpec = next;
+        sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.RESTART, Origin.API, "update: " + reason));
+        heldForStop = false;
+        if (state == ProcessState.STOPPING) {
+          startOrQueue(done, Origin.API, "update: " + reason);
+        } else {
+          failStartWaiters("restarted before it was running");
+          startWaiters.add(done);
+          pendingStart = true;
+          pendingOrigin = Origin.API;
+          pendingReason = "update: " + reason;
+          beginStop(Origin.API, "update: " + reason);
+        }
+      }
+    }, () -> done.completeExceptionally(sup.closedError("update of '" + name + "'")));
+    return sup.relay(done);
+  }
+
+  /** Puts {@code next} into effect; no run is live. Supervision thread. */
+  private void applySpec(ProcessSpec next) {
+    ProcessSpec old = spec;
+    spec = next;
+    if (!next.output().equals(old.output())) { // a new log file or tail size: the collector is made anew
+      OutputCollector was = output;
+      output = new OutputCollector(name, next.output(), sup.settings.stateDirectory());
+      was.close();
+    }
   }
 
   @Override
@@ -486,6 +555,10 @@ final class ManagedProcess implements ProcessController {
       }
       return;
     }
+    if (pendingSpec != null) { // an update waiting for this start
+      applySpec(pendingSpec);
+      pendingSpec = null;
+    }
     String unmet = unmetDependency();
     if (unmet != null) { // every start honours the dependencies, the policy's restarts included
       enterWaiting(origin, reason, byPolicy, unmet);
@@ -509,24 +582,52 @@ final class ManagedProcess implements ProcessController {
       env = healthMonitor.environment(env);
     }
     Path dir = spec.workingDirectory().orElse(null);
-    RunningProcess proc;
-    try {
-      Path exe;
-      if (sup.backend.hostStartChecks()) {
-        StartChecks.checkDirectory(dir);
-        exe = StartChecks.resolveExecutable(spec.command().get(0), dir, env);
-      } else { // the backend checks for itself (it spawns elsewhere, or is a fake)
-        exe = Path.of(spec.command().get(0));
+    ProcessSpec runSpec = spec;
+    Map<String, String> runEnv = env;
+    spawning = true;
+    // the binary's lookup and the fork/exec can block (a slow disk, a busy backend): on an I/O thread,
+    // so that every other process's supervision goes on meanwhile; the result comes back as a task
+    ioQueue.execute(() -> {
+      RunningProcess proc = null;
+      String failure = null;
+      try {
+        Path exe;
+        if (sup.backend.hostStartChecks()) {
+          StartChecks.checkDirectory(dir);
+          exe = StartChecks.resolveExecutable(runSpec.command().get(0), dir, runEnv);
+        } else { // the backend checks for itself (it spawns elsewhere, or is a fake)
+          exe = Path.of(runSpec.command().get(0));
+        }
+        proc = sup.backend.spawn(new SpawnRequest(name, runSpec.command(), dir, runEnv, exe, runSpec.labels()), new Listener(thisRun));
+      } catch (StartChecks.Failure | SpawnException e) {
+        failure = e.getMessage();
+      } catch (java.nio.file.InvalidPathException e) {
+        failure = "binary " + runSpec.command().get(0) + " is not a valid path";
+      } catch (RuntimeException e) {
+        failure = "backend " + sup.backend.name() + " failed: " + e;
       }
-      proc = sup.backend.spawn(new SpawnRequest(name, spec.command(), dir, env, exe, spec.labels()), new Listener(thisRun));
-    } catch (StartChecks.Failure | SpawnException e) {
-      startFailed(thisRun, wallStart, e.getMessage());
+      RunningProcess spawned = proc;
+      String failed = failure;
+      sup.onLoop(() -> spawned(thisRun, wallStart, byPolicy, spawned, failed), () -> {
+        if (spawned != null) { // the supervisor ended meanwhile: leave nothing running
+          spawned.signalTree(Signal.SIGKILL);
+        }
+      });
+    });
+  }
+
+  /** The spawn of run {@code thisRun} came back (a process, or why not). Supervision thread. */
+  private void spawned(int thisRun, Instant wallStart, boolean byPolicy, @Nullable RunningProcess proc, @Nullable String failure) {
+    spawning = false;
+    if (thisRun != run) { // not expected (no new run while one is spawning); never leave a process untracked
+      if (proc != null) {
+        ioQueue.execute(() -> proc.signalTree(Signal.SIGKILL));
+      }
       return;
-    } catch (java.nio.file.InvalidPathException e) {
-      startFailed(thisRun, wallStart, "binary " + spec.command().get(0) + " is not a valid path");
-      return;
-    } catch (RuntimeException e) {
-      startFailed(thisRun, wallStart, "backend " + sup.backend.name() + " failed: " + e);
+    }
+    if (failure != null || proc == null) {
+      exitWhileSpawning = null;
+      startFailed(thisRun, wallStart, failure != null ? failure : "backend " + sup.backend.name() + " returned no process");
       return;
     }
     current = proc;
@@ -538,9 +639,22 @@ final class ManagedProcess implements ProcessController {
     log.atLevel(byPolicy ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO).addKeyValue("process", name).addKeyValue("pid", proc.pid())
         .log("Started process {} (pid {}, run {})", name, proc.pid(), thisRun);
     sup.publish(new SupervisorEvent.Started(name, wallStart, proc.pid(), thisRun));
-    if (healthMonitor != null) { // health hook: the run's checks begin
-      healthMonitor.runStarted(thisRun, proc.pid());
+    if (state == ProcessState.STOPPING) { // a stop came while it was being spawned: it goes on now
+      sendStop(proc);
+    } else {
+      if (healthMonitor != null) { // health hook: the run's checks begin
+        healthMonitor.runStarted(thisRun, proc.pid());
+      }
+      startGrace(thisRun);
     }
+    Runnable early = exitWhileSpawning;
+    exitWhileSpawning = null;
+    if (early != null) {
+      early.run();
+    }
+  }
+
+  private void startGrace(int thisRun) {
     if (spec.startupGrace().isZero()) {
       becomeRunning();
     } else {
@@ -615,10 +729,15 @@ final class ManagedProcess implements ProcessController {
 
   /** As above; {@code oomKilled} when the backend saw the kernel's OOM killer end the run. */
   private void exited(int thisRun, Termination termination, boolean oomKilled, long memoryAtDeathBytes) {
+    if (thisRun == run && current == null && spawning) { // reported before the spawn's result: after it
+      exitWhileSpawning = () -> exited(thisRun, termination, oomKilled, memoryAtDeathBytes);
+      return;
+    }
     if (thisRun != run || current == null) {
       return;
     }
-    output.flush();
+    OutputCollector out = output;
+    ioQueue.execute(out::flush); // file writes: off the supervision thread
     long runNanos = Math.max(0, sup.now() - runStartNanos);
     ExitCause cause = stopRequested ? ExitCause.KILLED_BY_SUPERVISOR
         : oomKilled ? ExitCause.OOM_KILLED : spec.restartPolicy().classify(termination);
@@ -648,6 +767,10 @@ final class ManagedProcess implements ProcessController {
       addRun(r);
     }
     sup.publish(new SupervisorEvent.Exited(name, exit.at(), thisRun, exit));
+    if (pendingSpec != null) { // an update(NEXT_START) takes effect once the run it waited for is over
+      applySpec(pendingSpec);
+      pendingSpec = null;
+    }
     if (healthMonitor != null) { // health hook: checks end with the run; its health change follows the Exited it comes from
       healthMonitor.runEnded("run " + thisRun + " ended: " + exit.cause());
     }
@@ -669,10 +792,14 @@ final class ManagedProcess implements ProcessController {
     }
     RunningProcess old = current;
     current = null;
-    if (old != null && old.isTreeAlive()) {
-      // like systemd's KillMode=control-group: what the dead process left behind goes with it
-      log.atWarn().addKeyValue("process", name).log("Process {} exited but left descendants running; killing them", name);
-      old.signalTree(Signal.SIGKILL);
+    if (old != null) { // the look for descendants reads /proc: on an I/O thread, before the next spawn (same queue)
+      ioQueue.execute(() -> {
+        if (old.isTreeAlive()) {
+          // like systemd's KillMode=control-group: what the dead process left behind goes with it
+          log.atWarn().addKeyValue("process", name).log("Process {} exited but left descendants running; killing them", name);
+          old.signalTree(Signal.SIGKILL);
+        }
+      });
     }
     boolean failure = exit.cause().isFailure();
     if (failure && crashNanos < 0) {
@@ -762,11 +889,17 @@ final class ManagedProcess implements ProcessController {
     stopRequested = true;
     killDeadlineNanos = Durations.saturatedAdd(sup.now(), Durations.saturatedNanos(spec.stopTimeout()));
     if (proc == null) {
-      return;
+      return; // still being spawned: spawned() sends the stop once the process exists
     }
     log.atInfo().addKeyValue("process", name).addKeyValue("pid", proc.pid())
         .log("Stopping process {} (pid {}) with {} ({})", name, proc.pid(), spec.stopSignal(), reason);
-    proc.signalTree(spec.stopSignal());
+    sendStop(proc);
+  }
+
+  /** Sends the stop signal (off the supervision thread: finding descendants and signalling can block) and arms the stop timeout. */
+  private void sendStop(RunningProcess proc) {
+    Signal stopSignal = spec.stopSignal();
+    ioQueue.execute(() -> proc.signalTree(stopSignal));
     int thisRun = run;
     stopTimer = sup.schedule(spec.stopTimeout(), () -> {
       if (run == thisRun && state == ProcessState.STOPPING) {
@@ -780,14 +913,30 @@ final class ManagedProcess implements ProcessController {
     if (proc != null && !killed) {
       killed = true;
       log.atWarn().addKeyValue("process", name).log("Process {} {}; sending SIGKILL to it and its descendants", name, why);
-      proc.signalTree(Signal.SIGKILL);
+      ioQueue.execute(() -> proc.signalTree(Signal.SIGKILL));
     }
   }
 
   /** The main process is gone; wait for its descendants (they got the stop signal too), then STOPPED. */
   private void awaitTreeThenStop() {
     RunningProcess proc = current;
-    if (proc != null && proc.isTreeAlive()) {
+    if (proc == null) {
+      finishStop();
+      return;
+    }
+    int thisRun = run;
+    ioQueue.execute(() -> { // isTreeAlive reads /proc: on an I/O thread, the answer back as a task
+      boolean alive = proc.isTreeAlive();
+      sup.onLoop(() -> {
+        if (run == thisRun && state == ProcessState.STOPPING && current == proc) {
+          treeChecked(proc, alive);
+        }
+      }, () -> { });
+    });
+  }
+
+  private void treeChecked(RunningProcess proc, boolean alive) {
+    if (alive) {
       long now = sup.now();
       if (now >= killDeadlineNanos) {
         killTree("left descendants running past the stop timeout");
@@ -804,6 +953,11 @@ final class ManagedProcess implements ProcessController {
         return;
       }
     }
+    finishStop();
+  }
+
+  /** The run and what it left are gone (or given up on): STOPPED, then a start that waited for it. */
+  private void finishStop() {
     cancel(stopTimer);
     stopTimer = null;
     current = null;

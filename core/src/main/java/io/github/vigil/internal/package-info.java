@@ -5,19 +5,72 @@
  * every {@link io.github.vigil.internal.ManagedProcess} runs; backends report exits and output from
  * their own threads, and those reports are handed to that thread.
  *
- * <p><b>Thread hops from an exit to its restart: one.</b> The backend's thread that reaps the child
- * (the JDK backend's reaper callback, the Linux backend's event loop) hands the exit to the
- * supervision thread ({@code DefaultSupervisor.onLoop}); that same task records the exit, asks the
- * restart policy and, when the delay is zero, spawns the next run at once. A non-zero delay adds the
- * timer that ends it (the scheduler's task is handed to the supervision thread, a second hop after
- * the delay). Nothing else is on that path: events to listeners and the completion of public futures
- * are queued for the listener executor ({@link io.github.vigil.internal.EventBus}) and never waited for.
+ * <p><b>The supervision thread only decides.</b> It runs state transitions and timers, and nothing
+ * that can block: every call that can (the binary's lookup and the backend's {@code spawn}, signals to
+ * a process tree, the backend's look for a run's descendants in {@code /proc} or its cgroup, log file
+ * flushes, an attachment's look for its target and its liveness reads) runs on
+ * {@code vigil-<name>-io-1} and {@code -io-2} ({@code DefaultSupervisor.IO_THREADS}, a fixed number
+ * whatever the number of processes; started on first use, ended when idle), one queue per process so
+ * that its own work stays in order, and its result comes back as a task on the supervision thread. A
+ * spawn held up (a slow disk, a busy backend) holds up only its process; while {@code IO_THREADS}
+ * processes are all held, the others' blocking work waits, their decisions do not. Listeners and the
+ * completion of public futures run on the listener executor ({@link io.github.vigil.internal.EventBus}).
+ * The only user code that runs on the supervision thread is the injected clocks and random source.
+ *
+ * <p><b>Thread hops from an exit to its restart: two, where there was one.</b> Counted from the
+ * backend's thread that reports the exit ({@code ProcessListener.onExit}: the JDK backend's output
+ * thread, which the JDK's reaper wakes; the Linux backend's event loop) to the thread that calls the
+ * backend's {@code spawn}: (1) the report is handed to the supervision thread
+ * ({@code DefaultSupervisor.onLoop}), which records the exit, asks the restart policy and, when the
+ * delay is zero, moves to {@code STARTING} at once; (2) the spawn is handed to the process's I/O queue,
+ * behind the look for descendants the dead run left (killed before the next run starts, as before).
+ * Until this change the supervision thread made that look and the spawn itself: one hop, but every
+ * other process waited meanwhile (a {@code /proc/*}{@code /environ} scan on the JDK backend, a fork and
+ * exec, a wait for the Linux backend's event loop). The extra hop costs tens of microseconds on an
+ * idle I/O thread against a fork and exec of a millisecond or more. The spawn's result is a third
+ * hop, back to the supervision thread ({@code Started}, {@code RUNNING}); a non-zero delay adds the
+ * timer that ends it (with the default scheduler, on the supervision thread itself). Backends add
+ * their own: the JDK's reaper wakes the output thread; the Linux backend's {@code spawn} hands the
+ * fork to its event loop. Nothing else is on that path: events and futures are queued for the listener
+ * executor and never waited for.
  *
  * <p><b>Terminal states.</b> A removed process and a closed supervisor spawn nothing more; every
  * command after or racing with {@code remove()} or {@code close()} completes exceptionally at once.
  * {@code stopAll()} and {@code close()} first hold every process ({@code holdForStop}): one waiting
  * in {@code BACKOFF} is stopped at once, and a run ending while dependents are still being stopped is
  * not restarted.
+ *
+ * <p><b>Regression tests of issue #11's "What was seen"</b> (module {@code test}, package
+ * {@code io.github.vigil.test}, unless named otherwise):
+ * <ol>
+ *   <li>Dependents restarted before their dependency: {@code DependencyConditionTest
+ *       .theGatewayWaitsForTheFeedToBeHealthyAgainAfterEveryFeedKill}, {@code waitingUsesNoStartLimit};
+ *       on both real backends {@code FeedKillRealBackendTest}.
+ *   <li>A dependency's crash does nothing to its dependents: {@code DependencyConditionTest.onExitRestart*},
+ *       {@code onExitStop*}, {@code onExitKeep*}; {@code SupervisionTreeTest.restForOne*}, {@code oneForAll*}.
+ *   <li>{@code close()}/{@code stopAll()} spawn from BACKOFF: {@code LifecycleTest.closeNeverSpawnsAProcessWaitingInBackoff},
+ *       {@code stopAllNeitherSpawnsFromBackoffNorRestartsACrashWhileDependentsStop}; on both real backends
+ *       {@code RealBackendLifecycleTest.closeSpawnsNothingWhileDependentsStop}.
+ *   <li>Delivery stops after one failure: {@code EventDeliveryTest} (a listener's {@code AssertionError},
+ *       an executor's rejection, a slow listener).
+ *   <li>User code and blocking I/O on the supervision thread: {@code FutureThreadTest} (futures on the
+ *       listener executor), {@code BlockingBackendCallTest} (a spawn that blocks holds up no other
+ *       process); on both real backends {@code SupervisionThreadRealBackendTest} (spawns, signals and
+ *       tree scans never run on the supervision thread).
+ *   <li>Lifecycle holes: {@code LifecycleTest.everyCommandAfterCloseFailsAtOnce},
+ *       {@code everyCommandAfterRemoveFailsAtOnce}, {@code startRacingRemoveLeavesNothingRunning},
+ *       {@code startRacingCloseNeverSpawnsAfterwards}, {@code closeOnTheSupervisionThreadClosesEverything},
+ *       {@code closeFromAListenerClosesEverything}; on both real backends
+ *       {@code RealBackendLifecycleTest.startRacingRemoveLeavesNoProcess}.
+ *   <li>Durations past 292 years: core's {@code io.github.vigil.ExtremeValuesTest} (every builder field and
+ *       {@code vigil.*} duration) and {@code ExtremeValuesSupervisionTest} (supervised at the maximum).
+ *   <li>Event order: {@code EventOrderTest} (Registered first under load, Exited before its health
+ *       change, supervision changes as events).
+ *   <li>Users cannot test their setup: {@code FakeBackendTest}, {@code ReadmeExampleTest} (the README's
+ *       example), {@code FakeBackendTest.awaitIdleRefusesToWaitForItselfFromAListener}.
+ *   <li>Races out of the tests' reach: {@code EngineModelTest} (10,000 seeded sequences over trees,
+ *       dependencies and updates) and the whole fake-backend suite, where items 3 to 6 run without processes.
+ * </ol>
  */
 @NullMarked
 package io.github.vigil.internal;

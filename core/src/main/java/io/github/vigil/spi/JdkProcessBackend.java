@@ -3,7 +3,6 @@ package io.github.vigil.spi;
 import io.github.vigil.Signal;
 import io.github.vigil.StdStream;
 import io.github.vigil.Termination;
-import io.github.vigil.internal.ProcScan;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * more of what a descendant that inherited them still writes. A busy sibling never delays another
  * child's exit report. Thread-safe.
  */
-public final class JdkProcessBackend implements ProcessBackend {
+final class JdkProcessBackend implements ProcessBackend {
   private static final Logger log = LoggerFactory.getLogger(JdkProcessBackend.class);
   private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
   private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);

@@ -1,7 +1,8 @@
 package io.github.vigil.spi;
 
 /**
- * Provides the {@link JdkProcessBackend}: priority 0, always available.
+ * Provides the portable JDK backend (package-private: users select it by its name, {@code "jdk"}): priority 0,
+ * always available.
  *
  * <p>Thread-safe.
  */

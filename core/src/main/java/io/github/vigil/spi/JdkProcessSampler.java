@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe and stateless.
  */
-public final class JdkProcessSampler implements ProcessSampler {
+final class JdkProcessSampler implements ProcessSampler {
   private static final Set<Field> SUPPORTED = Collections.unmodifiableSet(EnumSet.of(
       Field.CPU_TOTAL, Field.CPU_PERCENT, Field.START_TIME, Field.UPTIME, Field.PROCESSES, Field.USER));
 
@@ -31,7 +31,7 @@ public final class JdkProcessSampler implements ProcessSampler {
 
   @Override
   public ProcessSample sample(long pid, Set<Field> fields, @Nullable ProcessSample previous) {
-    ProcessSample.Builder b = ProcessSample.builder(Scope.PROCESS, pid).request(fields);
+    ProcessSampleBuilder b = ProcessSampleBuilder.of(Scope.PROCESS, pid).request(fields);
     Optional<ProcessHandle> h = ProcessHandle.of(pid);
     if (h.isEmpty() || !h.get().isAlive()) {
       return b.vanished("no process " + pid).build(previous);
@@ -42,7 +42,7 @@ public final class JdkProcessSampler implements ProcessSampler {
 
   @Override
   public ProcessSample sampleTree(long pid, Set<Field> fields, @Nullable ProcessSample previous) {
-    ProcessSample.Builder b = ProcessSample.builder(Scope.TREE, pid).request(fields);
+    ProcessSampleBuilder b = ProcessSampleBuilder.of(Scope.TREE, pid).request(fields);
     Optional<ProcessHandle> h = ProcessHandle.of(pid);
     if (h.isEmpty() || !h.get().isAlive()) {
       return b.vanished("no process " + pid).build(previous);
@@ -56,7 +56,7 @@ public final class JdkProcessSampler implements ProcessSampler {
 
   @Override
   public ProcessSample sampleGroup(long[] pids, Set<Field> fields, @Nullable ProcessSample previous) {
-    ProcessSample.Builder b = ProcessSample.builder(Scope.GROUP, pids.length == 0 ? -1 : pids[0]).request(fields);
+    ProcessSampleBuilder b = ProcessSampleBuilder.of(Scope.GROUP, pids.length == 0 ? -1 : pids[0]).request(fields);
     int found = 0;
     for (long pid : pids) {
       Optional<ProcessHandle> h = ProcessHandle.of(pid);
@@ -71,7 +71,7 @@ public final class JdkProcessSampler implements ProcessSampler {
     return b.build(previous);
   }
 
-  private static void member(ProcessSample.Builder b, ProcessHandle h) {
+  private static void member(ProcessSampleBuilder b, ProcessHandle h) {
     b.beginMember();
     ProcessHandle.Info info = h.info();
     Optional<Duration> cpu = info.totalCpuDuration();

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  *
  * <p>Thread-safe and stateless.
  */
-public final class JdkProcessTable implements ProcessTable {
+final class JdkProcessTable implements ProcessTable {
 
   /** The one instance. */
   public static final JdkProcessTable INSTANCE = new JdkProcessTable();

@@ -36,7 +36,7 @@ public interface ProcessBackend extends AutoCloseable {
 
   /**
    * This backend's process sampler, if it has one. The default has none; the JDK backend offers
-   * {@link JdkProcessSampler}, the Linux backend a {@code /proc} sampler.
+   * one built on {@link ProcessHandle}, the Linux backend a {@code /proc} sampler.
    */
   default Optional<ProcessSampler> sampler() {
     return Optional.empty();
@@ -61,7 +61,7 @@ public interface ProcessBackend extends AutoCloseable {
 
   /**
    * Lists the machine's processes, for attaching to processes Vigil did not start. The default is
-   * {@link JdkProcessTable}; the Linux backend reads {@code /proc}.
+   * the JDK's {@link ProcessHandle}s; the Linux backend reads {@code /proc}.
    */
   default ProcessTable processTable() {
     return JdkProcessTable.INSTANCE;

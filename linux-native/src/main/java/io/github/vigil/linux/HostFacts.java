@@ -1,8 +1,5 @@
 package io.github.vigil.linux;
 
-import io.github.vigil.linux.jna.Kernel;
-import io.github.vigil.linux.jna.NativeCallException;
-import io.github.vigil.linux.jna.Spawner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,11 +1,6 @@
 package io.github.vigil.linux;
 
 import com.sun.jna.Memory;
-import io.github.vigil.linux.jna.Fds;
-import io.github.vigil.linux.jna.Pidfd;
-import io.github.vigil.linux.jna.Poller;
-import io.github.vigil.linux.jna.Spawner;
-import io.github.vigil.linux.jna.WaitStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,6 @@
 package io.github.vigil.linux;
 
 import com.sun.jna.Memory;
-import io.github.vigil.linux.jna.Fds;
-import io.github.vigil.linux.jna.NativeCallException;
 import io.github.vigil.linux.proc.OomKillRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
 package io.github.vigil.linux;
 
-import io.github.vigil.linux.jna.Kernel;
 import io.github.vigil.spi.BackendContext;
 import io.github.vigil.spi.ProcessBackend;
 import io.github.vigil.spi.ProcessBackendProvider;

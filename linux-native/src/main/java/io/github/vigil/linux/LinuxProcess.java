@@ -1,9 +1,6 @@
 package io.github.vigil.linux;
 
 import io.github.vigil.Signal;
-import io.github.vigil.linux.jna.Kernel;
-import io.github.vigil.linux.jna.NativeCallException;
-import io.github.vigil.linux.jna.Pidfd;
 import io.github.vigil.linux.proc.ProcFs;
 import io.github.vigil.linux.proc.ProcStat;
 import io.github.vigil.spi.ProcessListener;

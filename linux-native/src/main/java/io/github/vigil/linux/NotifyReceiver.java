@@ -1,9 +1,6 @@
 package io.github.vigil.linux;
 
 import com.sun.jna.Memory;
-import io.github.vigil.linux.jna.Fds;
-import io.github.vigil.linux.jna.Poller;
-import io.github.vigil.linux.jna.UnixDatagram;
 import io.github.vigil.spi.NotifySocket;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -51,6 +51,12 @@
  *     {@link io.github.vigil.linux.LinuxLimits} labels and enforced by a cgroup per run.</li>
  * </ul>
  *
+ * <p>The JNA bindings to the C library are kept in one place here, package-private: the {@code LinuxLibC}
+ * interface and small facades ({@code Pidfd}, {@code Spawner}, {@code Poller}, {@code Fds}, {@code Kernel},
+ * {@code UnixDatagram}) that never hand out a {@code Pointer} and turn errno into a {@code NativeCallException}
+ * naming the call. Linux constants only; x86-64 and aarch64. A backend author uses the SPI
+ * ({@code io.github.vigil.spi}), not these.
+ *
  * <p>Every run's environment gets {@code VIGIL_SUPERVISOR_ID} and {@code VIGIL_PROCESS_NAME}. On JDK
  * 24 and later, run with {@code --enable-native-access=ALL-UNNAMED} to silence JNA's native-access
  * warning.

@@ -3,7 +3,6 @@ package io.github.vigil.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.Supervisor;
-import io.github.vigil.linux.jna.Kernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;

@@ -1,6 +1,5 @@
 package io.github.vigil.linux;
 
-import io.github.vigil.linux.jna.UnixDatagram;
 
 /**
  * A service written for systemd's {@code Type=notify}, in a few lines: it says {@code STATUS=},

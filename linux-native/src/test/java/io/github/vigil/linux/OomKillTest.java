@@ -11,7 +11,6 @@ import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.Termination;
-import io.github.vigil.linux.jna.Kernel;
 import io.github.vigil.testing.EventRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vigil.Termination;
-import io.github.vigil.linux.jna.Kernel;
 import io.github.vigil.spi.RunningProcess;
 import io.github.vigil.testing.Processes;
 import java.nio.file.Files;

@@ -10,6 +10,7 @@ import io.github.vigil.ProcessSample.Scope;
 import io.github.vigil.ProcessState;
 import io.github.vigil.ProcessStatus;
 import io.github.vigil.testing.Gen;
+import io.github.vigil.spi.ProcessSampleBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,7 +98,7 @@ class CounterAccumulationPropertyTest {
   /** A tree sample with the given members' (pid, cpu user nanos, minor faults). */
   static ProcessSample tree(long rootPid, List<long[]> members, boolean withFaults) {
     EnumSet<Field> fields = EnumSet.of(Field.CPU_USER, Field.MINOR_FAULTS);
-    ProcessSample.Builder b = ProcessSample.builder(Scope.TREE, rootPid).request(fields);
+    ProcessSampleBuilder b = ProcessSampleBuilder.of(Scope.TREE, rootPid).request(fields);
     for (long[] m : members) {
       b.beginMember().add(Field.CPU_USER, m[1]);
       if (withFaults) {

@@ -123,7 +123,7 @@ public final class FakeBackend implements ProcessBackend {
     return this;
   }
 
-  /** The next spawn of {@code process} blocks (on the supervisor's thread, as a slow spawn does) until the gate opens. */
+  /** The next spawn of {@code process} blocks (on the supervisor's I/O thread, as a slow fork/exec does) until the gate opens. */
   public SpawnGate holdNextSpawn(String process) {
     SpawnGate gate = new SpawnGate();
     synchronized (lock) {

@@ -72,7 +72,7 @@ class DependencyConditionTest {
         assertThat(gateway.status().detail()).contains("waiting for quote-feed to be HEALTHY");
         // the feed is restarted and starts its JVM; the gateway is started 0 times meanwhile
         step(kit, feed, calls, Duration.ofSeconds(5));
-        assertThat(feed.status().state()).as("kill %d", kill).isEqualTo(ProcessState.RUNNING);
+        assertThat(feed.status().state()).as("kill %d: %s", kill, kit.events().events("quote-feed")).isEqualTo(ProcessState.RUNNING);
         assertThat(kit.backend().runs("order-gateway")).as("kill %d", kill).hasSize(kill);
         assertThat(gateway.status().state()).isEqualTo(ProcessState.WAITING);
         portOpen.set(true);

@@ -1,38 +1,57 @@
 package io.github.vigil.examples.tradingdesk;
 
 import io.github.vigil.ExitInfo;
+import io.github.vigil.GroupController;
+import io.github.vigil.GroupSpec;
 import io.github.vigil.HumanFormat;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessState;
 import io.github.vigil.ProcessStatus;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
-import java.io.PrintStream;
 import io.github.vigil.calendar.Session;
 import io.github.vigil.calendar.TradingCalendar;
 import io.github.vigil.calendar.TradingSupervision;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Supervises a quote feed that crashes every few seconds, an order gateway that depends on it, and
- * a comms link that can never start, printing a live status table like {@code supervisorctl status}.
- * The order gateway runs by a short synthetic trading calendar ({@link TradingDesk#demoCalendar}):
- * its session opens 8 s after the start and closes 12 s later; the gateway is started 2 s before the
- * open and stopped 3 s after the close.
- * Ends after the given number of seconds (argument or {@code -Ddemo.seconds}, default 30) or on
- * Ctrl-C, leaving nothing running.
+ * Supervises a desk as a supervision tree and prints it live, like {@code supervisorctl status}
+ * drawn as a tree, with the recent events under it:
+ * <pre>
+ * desk          REST_FOR_ONE  quote-feed, then the gateways; the feed's crash restarts the gateways
+ * ├─ quote-feed               crashes every few seconds
+ * └─ gateways   ONE_FOR_ONE
+ *    ├─ gateway-001           an order gateway per account
+ *    └─ gateway-002
+ * comms-link                  in no group; can never start, reaches its start limit (FAILED)
+ * </pre>
+ * The desk runs by a short synthetic trading calendar ({@link TradingDesk#demoCalendar}): its session
+ * opens 4 s after the start and closes 16 s later; the desk is started 2 s before the open (the feed,
+ * then each gateway once the one before it is running) and stopped 3 s after the close (the gateways
+ * first, the feed last). Ends after the given number of seconds (argument or {@code -Ddemo.seconds},
+ * default 30) or on Ctrl-C, leaving nothing running.
  *
  * <pre>mvn -q -pl examples -am package -DskipTests exec:exec</pre>
  */
 public final class TradingDeskDemo {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+  private static final int RECENT = 14;
 
   private TradingDeskDemo() {}
 
@@ -40,6 +59,7 @@ public final class TradingDeskDemo {
     Duration runFor = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : Long.getLong("demo.seconds", 30));
     PrintStream out = System.out;
     Deque<String> recent = new ArrayDeque<>();
+    Map<String, Integer> groupRestarts = new ConcurrentHashMap<>();
     CountDownLatch done = new CountDownLatch(1);
     Supervisor supervisor = Supervisor.builder().name("trading-desk").build();
     Thread hook = new Thread(() -> {
@@ -48,64 +68,61 @@ public final class TradingDeskDemo {
     }, "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
-    TradingCalendar calendar = TradingDesk.demoCalendar(Instant.now(), Duration.ofSeconds(8), Duration.ofSeconds(12));
+    supervisor.registerAll(TradingDesk.specs(TradingDesk.currentJava(), System.getProperty("java.class.path"), Duration.ofSeconds(4), true));
+    TradingDesk.groups().forEach(supervisor::registerGroup);
+    TradingCalendar calendar = TradingDesk.demoCalendar(Instant.now(), Duration.ofSeconds(4), Duration.ofSeconds(16));
     TradingSupervision trading = TradingSupervision.builder(supervisor)
-        .schedule("order-gateway", TradingDesk.gatewaySchedule(calendar, Duration.ofSeconds(2), Duration.ofSeconds(3))).build();
+        .schedule(TradingDesk.DESK, TradingDesk.deskSchedule(calendar, Duration.ofSeconds(2), Duration.ofSeconds(3))).build();
     trading.subscribe(event -> {
+      if (event instanceof SupervisorEvent.GroupRestart r) {
+        groupRestarts.merge(r.process(), 1, Integer::sum);
+      }
       String line = describe(event);
       if (line != null) {
         synchronized (recent) {
           recent.addLast(LocalTime.now().format(TIME) + "  " + line);
-          while (recent.size() > 10) {
+          while (recent.size() > RECENT) {
             recent.removeFirst();
           }
         }
       }
     });
-    supervisor.registerAll(TradingDesk.specs(TradingDesk.currentJava(), System.getProperty("java.class.path"), Duration.ofSeconds(3), true));
-    supervisor.startAll();
+    supervisor.startAll(); // the comms link; the desk is started by its schedule
     trading.start();
 
     long end = System.nanoTime() + runFor.toNanos();
     boolean ansi = System.console() != null;
     while (System.nanoTime() < end && !done.await(1, TimeUnit.SECONDS)) {
-      out.print(render(supervisor, trading, recent, ansi, Duration.ofNanos(end - System.nanoTime())));
+      out.print(render(supervisor, trading, groupRestarts, recent, ansi, Duration.ofNanos(end - System.nanoTime())));
       out.flush();
     }
-    out.print(render(supervisor, trading, recent, ansi, Duration.ZERO));
+    out.print(render(supervisor, trading, groupRestarts, recent, ansi, Duration.ZERO));
     trading.close();
-    out.println("Stopping everything (order gateway first, then its quote feed)...");
+    out.println("Stopping everything (the desk in reverse order: the gateways first, then the quote feed)...");
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {
       return; // Ctrl-C: the hook closes the supervisor
     }
+    supervisor.group(TradingDesk.DESK).ifPresent(g -> g.stop().toCompletableFuture().join());
     supervisor.close();
     out.println("Done: statistics " + supervisor.statistics());
   }
 
-  private static String render(Supervisor supervisor, TradingSupervision trading, Deque<String> recent, boolean ansi, Duration left) {
+  static String render(Supervisor supervisor, TradingSupervision trading, Map<String, Integer> groupRestarts, Deque<String> recent,
+      boolean ansi, Duration left) {
     StringBuilder b = new StringBuilder();
-    if (ansi) {
-      b.append("\033[H\033[2J");
-    } else {
-      b.append('\n');
-    }
+    b.append(ansi ? "\033[H\033[2J" : "\n");
     b.append("Vigil trading-desk demo (backend ").append(supervisor.backendName()).append(") - ")
         .append(LocalTime.now().format(TIME)).append(", ").append(left.toSeconds()).append(" s left, Ctrl-C to stop\n\n");
-    b.append(String.format("%-14s %-9s %-8s %-12s %-8s %s%n", "NAME", "STATE", "PID", "UPTIME", "RESTARTS", "LAST EXIT"));
-    for (ProcessController c : supervisor.controllers()) {
-      ProcessStatus s = c.status();
-      b.append(String.format("%-14s %-9s %-8s %-12s %-8d %s%n", s.name(), s.state(), s.pid() > 0 ? Long.toString(s.pid()) : "-",
-          s.state() == ProcessState.RUNNING ? HumanFormat.duration(s.uptime()) : "-", s.restarts(), s.lastExitInfo().map(TradingDeskDemo::shortExit).orElse("-")));
-    }
+    b.append(tree(supervisor, groupRestarts));
     b.append('\n');
     Instant now = Instant.now();
     for (TradingCalendar c : trading.calendars()) {
       Session next = c.currentOrNextSession(now);
       b.append("Calendar ").append(c.name()).append(" (synthetic), trade day ").append(c.tradeDay(now)).append(": ")
-          .append(c.isOpen(now) ? "OPEN, session " + next.name() + " closes at " + local(next.close(), c)
-              : "closed, session " + next.name() + " opens at " + local(next.open(), c))
+          .append(c.isOpen(now) ? "OPEN, session " + next.name() + " closes at " + when(next.close())
+              : "closed, session " + next.name() + " opens at " + when(next.open()))
           .append('\n');
     }
     trading.states().forEach(st -> b.append("Schedule of ").append(st.name()).append(": ").append(st.phase())
@@ -118,16 +135,80 @@ public final class TradingDeskDemo {
     return b.toString();
   }
 
+  /**
+   * The supervision tree: each top-level group with its children (processes and nested groups) and
+   * states, then the processes in no group.
+   *
+   * @param groupRestarts restarts applied by each group's strategy so far, by group name
+   */
+  static String tree(Supervisor supervisor, Map<String, Integer> groupRestarts) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format("%-30s %-9s %-8s %-9s %-7s %s%n", "TREE", "STATE", "PID", "UPTIME", "STARTS", "LAST EXIT"));
+    Set<String> inGroups = new HashSet<>();
+    supervisor.groups().forEach(g -> inGroups.addAll(g.spec().children()));
+    for (GroupController g : supervisor.groups()) {
+      if (!inGroups.contains(g.name())) {
+        group(supervisor, g, "", "", groupRestarts, b);
+      }
+    }
+    for (ProcessController c : supervisor.controllers()) {
+      if (!inGroups.contains(c.name())) {
+        process(c, "", b);
+      }
+    }
+    return b.toString();
+  }
+
+  private static void group(Supervisor supervisor, GroupController g, String first, String rest, Map<String, Integer> groupRestarts,
+      StringBuilder b) {
+    GroupSpec spec = g.spec();
+    int restarts = groupRestarts.getOrDefault(g.name(), 0);
+    b.append(String.format("%-30s %-9s %s%n", first + g.name() + "  " + spec.strategy(), g.state(),
+        "intensity " + spec.intensity() + " in " + HumanFormat.duration(spec.period())
+            + (restarts > 0 ? ", " + restarts + " restart(s) by its strategy" : "")));
+    for (int i = 0; i < spec.children().size(); i++) {
+      boolean last = i == spec.children().size() - 1;
+      String child = spec.children().get(i);
+      String lead = rest + (last ? "└─ " : "├─ ");
+      String under = rest + (last ? "   " : "│  ");
+      Optional<GroupController> nested = supervisor.group(child);
+      if (nested.isPresent()) {
+        group(supervisor, nested.get(), lead, under, groupRestarts, b);
+      } else {
+        supervisor.controller(child).ifPresent(c -> process(c, lead, b));
+      }
+    }
+  }
+
+  private static void process(ProcessController c, String lead, StringBuilder b) {
+    ProcessStatus s = c.status();
+    b.append(String.format("%-30s %-9s %-8s %-9s %-7d %s%n", lead + s.name(), s.state(), s.pid() > 0 ? Long.toString(s.pid()) : "-",
+        s.state() == ProcessState.RUNNING ? HumanFormat.duration(s.uptime()) : "-", c.statistics().starts(),
+        s.lastExitInfo().map(TradingDeskDemo::shortExit).orElse("-")));
+  }
+
   private static String shortExit(ExitInfo e) {
     return e.cause() + " (" + e.termination() + ")";
   }
 
-  private static String describe(SupervisorEvent event) {
+  /** One line for the events a person watching the desk cares about; null for the others. */
+  static String describe(SupervisorEvent event) {
     if (event instanceof SupervisorEvent.Started s) {
       return s.process() + " started, pid " + s.pid() + " (run " + s.run() + ")";
     }
-    if (event instanceof SupervisorEvent.Exited e) {
-      return e.process() + " exited after " + HumanFormat.duration(e.exit().runDuration()) + ": " + shortExit(e.exit());
+    if (event instanceof SupervisorEvent.Exited e && e.exit().cause().isFailure()) {
+      return e.process() + " crashed after " + HumanFormat.duration(e.exit().runDuration()) + ": " + shortExit(e.exit());
+    }
+    if (event instanceof SupervisorEvent.StateChanged c && c.to() == ProcessState.STOPPING) {
+      return c.process() + " stopping (" + c.origin() + "): " + c.reason();
+    }
+    if (event instanceof SupervisorEvent.GroupRestart r) {
+      return "group " + r.process() + " (" + r.strategy() + "): " + r.child() + " ended"
+          + (r.restarted().isEmpty() ? "" : ", restarting " + String.join(", ", r.restarted()) + " after it")
+          + " (restart " + r.restarts() + " within its period)";
+    }
+    if (event instanceof SupervisorEvent.GroupFailed f) {
+      return "group " + f.process() + " FAILED: " + f.reason();
     }
     if (event instanceof SupervisorEvent.RestartScheduled r) {
       return r.process() + " restart " + r.attempt() + " in " + HumanFormat.duration(r.delay());
@@ -153,14 +234,10 @@ public final class TradingDeskDemo {
     return null;
   }
 
-  private static String local(Instant t, TradingCalendar c) {
-    return when(t);
-  }
-
   /** Local time of day, with the date when it is not today. */
   private static String when(Instant t) {
-    java.time.LocalDateTime local = java.time.LocalDateTime.ofInstant(t, java.time.ZoneId.systemDefault());
+    LocalDateTime local = LocalDateTime.ofInstant(t, ZoneId.systemDefault());
     String time = local.toLocalTime().format(TIME);
-    return local.toLocalDate().equals(java.time.LocalDate.now()) ? time : local.toLocalDate() + " " + time;
+    return local.toLocalDate().equals(LocalDate.now()) ? time : local.toLocalDate() + " " + time;
   }
 }

@@ -13,6 +13,7 @@ import io.github.vigil.Ticker;
 import io.github.vigil.linux.proc.ProcParsers.Stat;
 import io.github.vigil.linux.proc.ProcParsers.Status;
 import io.github.vigil.spi.ProcessSampler;
+import io.github.vigil.spi.ProcessSampleBuilder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -104,7 +105,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private final Stat childStat = new Stat();
   private final Status status = new Status();
   private final Member member = new Member();
-  private final ProcessSample.Builder builder = ProcessSample.builder(Scope.PROCESS, 0);
+  private final ProcessSampleBuilder builder = ProcessSampleBuilder.of(Scope.PROCESS, 0);
   private final Map<Long, PidFiles> files = new HashMap<>();
   private long[] table = new long[1024];    // (ppid << 32 | pid), sorted
   private int tableSize;
@@ -198,7 +199,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
   @Override
   public synchronized ProcessSample sample(long pid, Set<Field> fields, @Nullable ProcessSample previous) {
-    ProcessSample.Builder b = start(Scope.PROCESS, pid, fields);
+    ProcessSampleBuilder b = start(Scope.PROCESS, pid, fields);
     socketCount = 0;
     if (!readMember(pid, b)) {
       return b.vanished(member.gone).build(previous);
@@ -216,7 +217,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
   @Override
   public synchronized ProcessSample sampleTree(long pid, Set<Field> fields, @Nullable ProcessSample previous) {
-    ProcessSample.Builder b = start(Scope.TREE, pid, fields);
+    ProcessSampleBuilder b = start(Scope.TREE, pid, fields);
     socketCount = 0;
     if (!readMember(pid, b)) {
       return b.vanished(member.gone).build(previous);
@@ -264,7 +265,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
   @Override
   public synchronized ProcessSample sampleGroup(long[] pids, Set<Field> fields, @Nullable ProcessSample previous) {
-    ProcessSample.Builder b = start(Scope.GROUP, pids.length == 0 ? -1 : pids[0], fields);
+    ProcessSampleBuilder b = start(Scope.GROUP, pids.length == 0 ? -1 : pids[0], fields);
     socketCount = 0;
     int found = 0;
     String lastGone = "empty group";
@@ -370,7 +371,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     this.afterStatHook = hook;
   }
 
-  private ProcessSample.Builder start(Scope scope, long pid, Set<Field> fields) {
+  private ProcessSampleBuilder start(Scope scope, long pid, Set<Field> fields) {
     requireNonNull(fields, "fields");
     return builder.reset(scope, pid, System.currentTimeMillis(), System.nanoTime()).request(fields)
         .memoryTotal(constants.memTotalBytes());
@@ -418,7 +419,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     }
 
     /** Begins the member in {@code b} and adds what was read; the caller ends it. */
-    void addTo(ProcessSample.Builder b, Users users) {
+    void addTo(ProcessSampleBuilder b, Users users) {
       b.beginMember();
       if (uid >= 0 && b.wants(Field.USER)) {
         b.user(users.name(uid));
@@ -467,7 +468,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       Field.MEMORY_SWAPPED, Field.MEMORY_PROPORTIONAL, Field.MEMORY_PROPORTIONAL_SWAPPED, Field.OPEN_FDS);
 
   /** Reads process {@code pid} into {@link #member}; false (with {@code member.gone}) if it is gone. */
-  private boolean readMember(long pid, ProcessSample.Builder b) {
+  private boolean readMember(long pid, ProcessSampleBuilder b) {
     Member m = member;
     m.clear();
     PidFiles f = files(pid);
@@ -860,7 +861,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
    * {@code task/TID/children} where the kernel has them (one small read for a single-threaded
    * process), else from the process table, which scans all of {@code /proc}.
    */
-  private void addZombieChildren(long pid, long threads, ProcessSample.Builder b) {
+  private void addZombieChildren(long pid, long threads, ProcessSampleBuilder b) {
     int n = 0;
     if (childrenFiles) {
       n = children(pid, threads);
@@ -1054,7 +1055,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
   private static final Protocol[] PROTOCOLS = Protocol.values();
 
-  private void addSockets(long netPid, ProcessSample.Builder b) {
+  private void addSockets(long netPid, ProcessSampleBuilder b) {
     if (!b.wants(Field.SOCKETS) || socketCount < 0) {
       return;
     }

@@ -4,7 +4,6 @@ import io.github.vigil.AttachSpec;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.spi.BackendContext;
-import io.github.vigil.spi.JdkProcessTable;
 import io.github.vigil.spi.ProcessBackend;
 import io.github.vigil.spi.ProcessBackendProvider;
 import io.github.vigil.spi.ProcessEntry;
@@ -108,15 +107,19 @@ public final class AttachLatencyHarness {
     double ratio99 = (double) percentile(handle, 0.99) / percentile(vigilLinux, 0.99);
     System.out.printf(Locale.ROOT, "%nProcessHandle.onExit() / Vigil Linux: median %.0fx, p99 %.0fx%n", ratio, ratio99);
 
-    ProcessBackendProvider provider = ServiceLoader.load(ProcessBackendProvider.class).stream().map(ServiceLoader.Provider::get)
-        .filter(p -> p.name().equals("linux")).findFirst().orElseThrow();
-    try (ProcessBackend backend = provider.create(new BackendContext("bench-table", null))) {
+    try (ProcessBackend backend = provider("linux").create(new BackendContext("bench-table", null));
+        ProcessBackend jdk = provider("jdk").create(new BackendContext("bench-table-jdk", null))) {
       System.out.println();
       System.out.println("| process table | processes listed | median µs per listing | p90 µs | max µs |");
       System.out.println("|---|---|---|---|---|");
       table("/proc (Linux backend)", backend.processTable());
-      table("ProcessHandle (JDK)", JdkProcessTable.INSTANCE);
+      table("ProcessHandle (JDK)", jdk.processTable());
     }
+  }
+
+  private static ProcessBackendProvider provider(String name) {
+    return ServiceLoader.load(ProcessBackendProvider.class).stream().map(ServiceLoader.Provider::get)
+        .filter(p -> p.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static void record(SupervisorEvent e, Map<Long, CompletableFuture<Long>> found, Map<Long, CompletableFuture<Long>> lost) {

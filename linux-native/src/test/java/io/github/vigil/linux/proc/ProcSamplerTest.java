@@ -243,27 +243,6 @@ class ProcSamplerTest {
   }
 
   @Test
-  void aZombieChildOfAnotherThreadOfAMultithreadedProcessIsReported() throws Exception {
-    // this JVM: a child spawned from a thread other than the main one hangs in that thread's children list
-    int[] child = new int[1];
-    Thread spawner = new Thread(() -> child[0] = io.github.vigil.linux.jna.Spawner.spawn("/bin/true", List.of("true"), List.of(), null, 1, 2));
-    spawner.start();
-    spawner.join();
-    long self = ProcessHandle.current().pid();
-    try {
-      assertThat(eventually(Duration.ofSeconds(20), () -> "Z".equals(RealProcs.statField(Path.of("/proc", Integer.toString(child[0]), "stat"), 3))))
-          .as("the child exited and nobody reaped it").isTrue();
-      ProcessSample s = sampler.sample(self, ProcessSampler.DEFAULT_FIELDS, null);
-      assertThat(s.threads().orElseThrow()).isGreaterThan(1);
-      assertThat(s.zombieChildren()).contains(new ProcessSample.ZombieChild(child[0], self, "true"));
-    } finally {
-      assertThat(io.github.vigil.linux.jna.Kernel.reapChild(child[0])).isPresent();
-    }
-    assertThat(sampler.sample(self, ProcessSampler.DEFAULT_FIELDS, null).zombieChildren()).extracting(ProcessSample.ZombieChild::pid)
-        .doesNotContain((long) child[0]);
-  }
-
-  @Test
   void aProcessThatVanishesMidReadGivesASampleThatSaysSo() throws Exception {
     Process victim = procs.start("sleep", "1000");
     Process bystander = procs.start("sleep", "1001");

@@ -29,16 +29,28 @@ final class RealProcs implements AutoCloseable {
     Process p = start(cmd.toArray(new String[0]));
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line;
+    StringBuilder chatter = new StringBuilder();
     while ((line = r.readLine()) != null && !line.startsWith("ready ")) {
-      // skip JVM chatter
+      chatter.append(line).append('\n'); // JVM chatter, or why it could not start
     }
     if (line == null) {
-      throw new IOException("workload ended before it was ready");
+      boolean ended = waitQuietly(p);
+      throw new IOException("workload ended before it was ready (" + (ended ? "exit code " + p.exitValue() : "still running")
+          + "); its output:\n" + chatter);
     }
     String[] f = line.split(" ");
     ports[0] = Integer.parseInt(f[1]);
     ports[1] = Integer.parseInt(f[2]);
     return p;
+  }
+
+  private static boolean waitQuietly(Process p) {
+    try {
+      return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Override

@@ -28,9 +28,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Runs the example as it is shipped (its application.yml), on free loopback ports: the order
- * gateway starts once the feed's TCP health check has passed and prices on its quotes, the endpoint
- * lists both with their health and a /proc sample, and the recorder started beside the application
+ * Runs the example as it is shipped (its application.yml), on free loopback ports: the desk group
+ * starts the feed and then the order gateway, once the feed's TCP health check has passed, which
+ * prices on its quotes; the endpoint lists both with their health and a /proc sample, and the group, and the recorder started beside the application
  * is attached by its command line; closing the application leaves neither child running and the
  * recorder alone.
  */
@@ -53,9 +53,10 @@ class GatewayApplicationTest {
       assertThat(supervisor.backendName()).isEqualTo(expectedBackend());
       ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
       ProcessController gateway = supervisor.controller("order-gateway").orElseThrow();
-      // the context start waited for both to be running, the gateway once the feed was healthy
+      // the desk's schedule started the group: the feed, then the gateway once the feed was healthy
+      assertThat(supervisor.group("desk").orElseThrow().state()).isEqualTo(io.github.vigil.GroupState.RUNNING);
+      assertThat(eventually(() -> gateway.status().state() == ProcessState.RUNNING)).as("gateway %s", gateway.status()).isTrue();
       assertThat(feed.status().state()).isEqualTo(ProcessState.RUNNING);
-      assertThat(gateway.status().state()).isEqualTo(ProcessState.RUNNING);
       assertThat(feed.status().health()).isEqualTo(HealthState.HEALTHY);
       Instant feedHealthy = feed.health().check("feed-port").orElseThrow().recent().stream().filter(CheckResult::passed)
           .map(CheckResult::at).findFirst().orElseThrow();
@@ -70,6 +71,10 @@ class GatewayApplicationTest {
       String body = vigil.body();
       assertThat(JsonPath.<List<String>>read(body, "$.processes[*].name")).containsExactly("quote-feed", "order-gateway");
       assertThat(JsonPath.<List<String>>read(body, "$.processes[*].state")).containsExactly("RUNNING", "RUNNING");
+      assertThat(JsonPath.<List<String>>read(body, "$.groups[*].name")).containsExactly("desk");
+      assertThat(JsonPath.<String>read(body, "$.groups[0].strategy")).isEqualTo("REST_FOR_ONE");
+      assertThat(JsonPath.<List<String>>read(body, "$.groups[0].children[*].name")).containsExactly("quote-feed", "order-gateway");
+      assertThat(JsonPath.<List<String>>read(body, "$.groups[0].children[*].state")).containsExactly("RUNNING", "RUNNING");
       assertThat(JsonPath.<List<String>>read(body, "$.processes[?(@.name == 'quote-feed')].healthReport.healthChecks[0].name"))
           .containsExactly("feed-port");
       assertThat(JsonPath.<List<String>>read(body, "$.processes[?(@.name == 'quote-feed')].healthReport.healthChecks[0].last.status"))
@@ -94,7 +99,8 @@ class GatewayApplicationTest {
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/vigilcalendars")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(JsonPath.<String>read(calendars, "$.calendars[0].name")).isEqualTo("demo");
-      assertThat(JsonPath.<List<String>>read(calendars, "$.schedules[*].name")).containsExactly("order-gateway", "md-recorder");
+      assertThat(JsonPath.<List<String>>read(calendars, "$.schedules[*].name")).containsExactly("desk", "md-recorder");
+      assertThat(JsonPath.<List<String>>read(calendars, "$.schedules[*].kind")).containsExactly("group", "attachment");
       assertThat(JsonPath.<List<String>>read(calendars, "$.schedules[*].phase")).containsExactly("up", "up");
       String scrape = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),

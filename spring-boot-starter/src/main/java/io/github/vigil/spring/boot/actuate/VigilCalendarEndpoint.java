@@ -2,6 +2,7 @@ package io.github.vigil.spring.boot.actuate;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.Supervisor;
 import io.github.vigil.calendar.DayStatistics;
 import io.github.vigil.calendar.ScheduleState;
 import io.github.vigil.calendar.Session;
@@ -28,11 +29,28 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 public class VigilCalendarEndpoint {
   private final TradingSupervision trading;
   private final InstantSource clock;
+  private final @Nullable Supervisor supervisor;
 
   /** Describes {@code trading} at the instants of its own clock. */
   public VigilCalendarEndpoint(TradingSupervision trading) {
+    this(trading, null);
+  }
+
+  /**
+   * Describes {@code trading} at the instants of its own clock; a schedule of one of {@code supervisor}'s
+   * supervision groups has the kind {@code group}.
+   */
+  public VigilCalendarEndpoint(TradingSupervision trading, @Nullable Supervisor supervisor) {
     this.trading = requireNonNull(trading, "trading");
     this.clock = trading.clock();
+    this.supervisor = supervisor;
+  }
+
+  private String kind(ScheduleState s) {
+    if (s.attachment()) {
+      return "attachment";
+    }
+    return supervisor != null && supervisor.group(s.name()).isPresent() ? "group" : "process";
   }
 
   /** Everything: calendars, schedules and today's counters. */
@@ -48,7 +66,7 @@ public class VigilCalendarEndpoint {
     List<ScheduleDescriptor> schedules = new ArrayList<>();
     for (ScheduleState s : trading.states()) {
       DayStatistics today = s.attachment() || s.tradeDay() == null ? null : trading.statistics().forDay(s.tradeDay(), s.name());
-      schedules.add(new ScheduleDescriptor(s.name(), s.attachment() ? "attachment" : "process", s.schedule().toString(),
+      schedules.add(new ScheduleDescriptor(s.name(), kind(s), s.schedule().toString(),
           s.phase().name().toLowerCase(java.util.Locale.ROOT), s.frozenBy(), str(s.tradeDay()), str(s.nextChange()), today));
     }
     return new CalendarsDescriptor(now.toString(), calendars, schedules);
@@ -72,7 +90,7 @@ public class VigilCalendarEndpoint {
     }
   }
 
-  /** One process's or attachment's schedule now, with the process's counters of the trade day. */
+  /** One process's, group's ({@code kind} {@code group}) or attachment's schedule now, with the process's counters of the trade day. */
   public record ScheduleDescriptor(String name, String kind, String schedule, String phase, @Nullable String frozenBy,
       @Nullable String tradeDay, @Nullable String nextChange, @Nullable DayStatistics today) {}
 }

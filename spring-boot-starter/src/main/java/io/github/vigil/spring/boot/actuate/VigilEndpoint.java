@@ -9,6 +9,8 @@ import io.github.vigil.AttachStatus;
 import io.github.vigil.AttachedProcess;
 import io.github.vigil.CheckResult;
 import io.github.vigil.ExitInfo;
+import io.github.vigil.GroupController;
+import io.github.vigil.GroupSpec;
 import io.github.vigil.HealthReport;
 import io.github.vigil.HumanFormat;
 import io.github.vigil.StdStream;
@@ -53,8 +55,9 @@ import org.springframework.context.ApplicationEventPublisher;
  *       statistics, most recent runs, and a sample of its process tree read from the operating
  *       system at the request ({@link ProcessController#sample()}: CPU, memory, descriptors,
  *       threads; absent figures are {@code null}, never 0); and every attachment ({@code vigil.attach})
- *       with its state, target, matched processes, exits and a sample of them.
- *   <li>{@code GET /actuator/vigil/{name}}: one process or attachment; 404 when there is none by that name.
+ *       with its state, target, matched processes, exits and a sample of them; and every supervision
+ *       group ({@code vigil.groups}) with its state, strategy, intensity, parent and children in order.
+ *   <li>{@code GET /actuator/vigil/{name}}: one process, attachment or group; 404 when there is none by that name.
  *   <li>{@code POST /actuator/vigil/{name}/{action}}: {@code start}, {@code stop}, {@code restart},
  *       {@code enable-supervision}, {@code disable-supervision} (exits are then recorded, not acted
  *       on), or {@code check} (run every health check now); waits for the outcome (up to
@@ -149,17 +152,37 @@ public class VigilEndpoint {
   public SupervisorDescriptor processes() {
     return new SupervisorDescriptor(supervisor.name(), supervisor.backendName(),
         supervisor.controllers().stream().map(this::describe).toList(),
-        supervisor.attachedProcesses().stream().map(VigilEndpoint::describe).toList());
+        supervisor.attachedProcesses().stream().map(VigilEndpoint::describe).toList(),
+        supervisor.groups().stream().map(this::describe).toList());
   }
 
-  /** One supervised process ({@link ProcessDescriptor}) or attachment ({@link AttachedDescriptor}), or 404. */
+  /** One supervised process ({@link ProcessDescriptor}), attachment ({@link AttachedDescriptor}) or group ({@link GroupDescriptor}), or 404. */
   @ReadOperation
   public @Nullable Object process(@Selector String name) {
     Optional<ProcessController> controller = supervisor.controller(name);
     if (controller.isPresent()) {
       return describe(controller.get());
     }
+    Optional<GroupController> group = supervisor.group(name);
+    if (group.isPresent()) {
+      return describe(group.get());
+    }
     return supervisor.attached(name).map(VigilEndpoint::describe).orElse(null);
+  }
+
+  private GroupDescriptor describe(GroupController g) {
+    GroupSpec spec = g.spec();
+    List<ChildDescriptor> children = spec.children().stream().map(c -> {
+      Optional<GroupController> nested = supervisor.group(c);
+      if (nested.isPresent()) {
+        return new ChildDescriptor(c, "group", nested.get().state().name());
+      }
+      return new ChildDescriptor(c, "process", supervisor.controller(c).map(p -> p.status().state().name()).orElse(null));
+    }).toList();
+    String parent = supervisor.groups().stream().filter(p -> p.spec().children().contains(g.name())).map(GroupController::name)
+        .findFirst().orElse(null);
+    return new GroupDescriptor(g.name(), g.state().name(), spec.strategy().name(), spec.intensity(), HumanFormat.duration(spec.period()),
+        seconds(spec.period()), parent, children);
   }
 
   /**
@@ -331,9 +354,34 @@ public class VigilEndpoint {
    * @param backend the backend in use
    * @param processes every process, in registration order
    * @param attached every attachment (processes Vigil watches but did not start), in the order they were made
+   * @param groups every supervision group, in registration order (a nested group before the group that contains it)
    */
   public record SupervisorDescriptor(String name, String backend, List<ProcessDescriptor> processes,
-      List<AttachedDescriptor> attached) {}
+      List<AttachedDescriptor> attached, List<GroupDescriptor> groups) {}
+
+  /**
+   * A supervision group ({@code vigil.groups}).
+   *
+   * @param name its name
+   * @param state its {@code GroupState}: STOPPED, RUNNING, ESCALATED or FAILED
+   * @param strategy ONE_FOR_ONE, ONE_FOR_ALL or REST_FOR_ONE
+   * @param intensity the most restarts of its children within {@code period}
+   * @param period the window of the intensity, as a person reads it
+   * @param periodSeconds the same in seconds
+   * @param parent the group it is a child of; null at the top
+   * @param children its children in start order, each with its kind ({@code process} or {@code group}) and state
+   */
+  public record GroupDescriptor(String name, String state, String strategy, int intensity, String period, double periodSeconds,
+      @Nullable String parent, List<ChildDescriptor> children) {}
+
+  /**
+   * A child of a group.
+   *
+   * @param name its name
+   * @param kind {@code process} or {@code group}
+   * @param state its {@code ProcessState} or {@code GroupState}; null when the supervisor no longer has it
+   */
+  public record ChildDescriptor(String name, String kind, @Nullable String state) {}
 
   /**
    * An attachment: processes Vigil watches but did not start.

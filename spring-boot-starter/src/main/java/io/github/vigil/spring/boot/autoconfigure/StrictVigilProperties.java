@@ -37,8 +37,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * are not checked: unrelated {@code VIGIL_*} variables are common there, and they have no line.
  *
  * <p>Registered as a {@link BeanFactoryPostProcessor} by {@link VigilAutoConfiguration}, so it runs
- * before anything is bound. The valid keys are read from {@link VigilProperties}' JavaBean properties, so a new setting is
- * strict as soon as it exists. Stateless; thread-safe.
+ * before anything is bound. The valid keys are read from {@link VigilProperties}' JavaBean properties (and
+ * {@link VigilGroupProperties}' under {@code vigil.groups}), so a new setting is strict as soon as it exists. Stateless; thread-safe.
  */
 final class StrictVigilProperties implements BeanFactoryPostProcessor, EnvironmentAware {
 
@@ -90,12 +90,25 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
    */
   private static final List<String> OTHER_ROOTS = List.of("alerts", "journal", "calendars", "schedules");
 
+  /**
+   * Top-level keys bound by other configuration classes and checked here against them:
+   * {@code vigil.groups} by {@link VigilGroupProperties}.
+   */
+  private static final Map<String, Class<?>> CHECKED_ROOTS = Map.of("groups", VigilGroupProperties.class);
+
+  /** The configuration classes whose nested classes hold settings (not values written whole). */
+  private static final List<Class<?>> BEANS = List.of(VigilProperties.class, VigilGroupProperties.class);
+
   private static void check(ConfigurationPropertyName name, ConfigurationPropertySource source) {
     if (name.getNumberOfElements() > ROOT.getNumberOfElements()
         && OTHER_ROOTS.contains(name.getElement(ROOT.getNumberOfElements(), Form.UNIFORM))) {
       return;
     }
     Type type = VigilProperties.class;
+    if (name.getNumberOfElements() > ROOT.getNumberOfElements()
+        && CHECKED_ROOTS.containsKey(name.getElement(ROOT.getNumberOfElements(), Form.UNIFORM))) {
+      type = CHECKED_ROOTS.get(name.getElement(ROOT.getNumberOfElements(), Form.UNIFORM));
+    }
     for (int i = ROOT.getNumberOfElements(); i < name.getNumberOfElements(); i++) {
       Class<?> raw = raw(type);
       if (Map.class.isAssignableFrom(raw)) {
@@ -124,6 +137,10 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
         throw unknown(name, i, source, List.of());
       }
       Map<String, Type> properties = properties(raw);
+      if (i == ROOT.getNumberOfElements()) { // vigil.<here>: the other configuration classes' keys too
+        OTHER_ROOTS.forEach(r -> properties.putIfAbsent(r, Object.class));
+        CHECKED_ROOTS.forEach(properties::putIfAbsent);
+      }
       String element = name.getElement(i, Form.UNIFORM);
       Type next = null;
       for (Map.Entry<String, Type> p : properties.entrySet()) {
@@ -160,7 +177,8 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
     if (raw.isEnum() || raw.isPrimitive()) {
       return true;
     }
-    return raw.getEnclosingClass() != VigilProperties.class && raw != VigilProperties.class;
+    Class<?> enclosing = raw.getEnclosingClass();
+    return (enclosing == null || !BEANS.contains(enclosing)) && !BEANS.contains(raw);
   }
 
   private static Class<?> raw(Type type) {

@@ -121,7 +121,8 @@ public class VigilAutoConfiguration {
     factory.checkCriticalNames(properties, known);
     VigilProperties.Lifecycle lifecycle = properties.getLifecycle();
     try {
-      return new VigilLifecycle(supervisor, specs, attachments, lifecycle.getPhase(), lifecycle.getStartTimeout());
+      // the processes of vigil.groups are started by their groups (VigilGroupLifecycle), in declared order
+      return new VigilLifecycle(supervisor, GroupFactory.startedByGroups(specs, environment), attachments, lifecycle.getPhase(), lifecycle.getStartTimeout());
     } catch (InvalidVigilPropertyException e) {
       throw e;
     } catch (IllegalArgumentException e) {

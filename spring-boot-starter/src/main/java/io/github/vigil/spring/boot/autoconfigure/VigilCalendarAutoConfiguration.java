@@ -42,14 +42,16 @@ public class VigilCalendarAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public TradingSupervision vigilTradingSupervision(Supervisor supervisor, VigilCalendarProperties properties, VigilProperties vigil,
-      ObjectProvider<VigilLifecycle> lifecycle) {
+      ObjectProvider<VigilLifecycle> lifecycle, ObjectProvider<VigilGroupLifecycle> groups) {
     lifecycle.ifAvailable(l -> { }); // the processes are registered when the VigilLifecycle bean is made
+    groups.ifAvailable(g -> { }); // and the groups (vigil.groups) when the VigilGroupLifecycle bean is
     Map<String, TradingCalendar> calendars = CalendarFactory.calendars(properties);
     TradingSupervision.Builder b = TradingSupervision.builder(supervisor);
     calendars.values().forEach(b::calendar);
     properties.getSchedules().forEach((name, s) -> {
       Schedule schedule = CalendarFactory.schedule(name, s, calendars);
-      if (supervisor.controller(name).isPresent()) {
+      if (supervisor.controller(name).isPresent() || supervisor.group(name).isPresent()) {
+        GroupFactory.checkScheduleNotInAGroup(supervisor, name);
         b.schedule(name, schedule);
       } else if (vigil.getAttach().containsKey(name)) {
         if (!schedule.freezes().isEmpty()) {
@@ -58,7 +60,7 @@ public class VigilCalendarAutoConfiguration {
         }
         b.watch(name, schedule);
       } else {
-        throw new InvalidVigilPropertyException("vigil.schedules." + name, name, "no process or attachment of that name is defined", null);
+        throw new InvalidVigilPropertyException("vigil.schedules." + name, name, "no process, group or attachment of that name is defined", null);
       }
     });
     return b.build();

@@ -23,7 +23,8 @@ public class VigilCalendarEndpointAutoConfiguration {
   /** The endpoint. */
   @Bean
   @ConditionalOnMissingBean
-  public VigilCalendarEndpoint vigilCalendarEndpoint(TradingSupervision trading) {
-    return new VigilCalendarEndpoint(trading);
+  public VigilCalendarEndpoint vigilCalendarEndpoint(TradingSupervision trading, org.springframework.beans.factory.ObjectProvider<
+      io.github.vigil.Supervisor> supervisor) {
+    return new VigilCalendarEndpoint(trading, supervisor.getIfAvailable());
   }
 }

@@ -41,7 +41,8 @@ class ConfigurationMetadataTest {
     Map<String, Class<?>> elements = Map.of(
         "vigil.defaults.health-checks", VigilProperties.HealthCheckProperties.class,
         "vigil.defaults.resource-rules", VigilProperties.ResourceRuleProperties.class,
-        "vigil.attach", VigilProperties.AttachProperties.class);
+        "vigil.attach", VigilProperties.AttachProperties.class,
+        "vigil.groups", VigilGroupProperties.GroupProperties.class);
     elements.forEach((name, type) -> {
       List<Map<String, Object>> found = JsonPath.read(json, "$.properties[?(@.name == '" + name + "')]");
       assertThat(found).as(name).singleElement().satisfies(p -> {

@@ -1,11 +1,11 @@
-package io.github.vigil.linux.jna;
+package io.github.vigil.linux;
 
 /**
  * A libc call failed. The message names the call, its arguments where they help, and the error.
  *
  * <p>Immutable and thread-safe.
  */
-public final class NativeCallException extends RuntimeException {
+final class NativeCallException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String call;

@@ -1,4 +1,4 @@
-package io.github.vigil.linux.jna;
+package io.github.vigil.linux;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe: stateless.
  */
-public final class Spawner {
+final class Spawner {
   private static final long SPAWNATTR_SIZE = 1024; // glibc x86-64: 336 bytes
   private static final long FILE_ACTIONS_SIZE = 512; // glibc x86-64: 80 bytes
   private static final long SIGSET_SIZE = 128;

@@ -1,4 +1,4 @@
-package io.github.vigil.linux.jna;
+package io.github.vigil.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe: every method holds the instance's lock, so a signal never races the close.
  */
-public final class Pidfd implements AutoCloseable {
+final class Pidfd implements AutoCloseable {
   private final int pid;
   private int fd;
 

@@ -1,4 +1,4 @@
-package io.github.vigil.internal;
+package io.github.vigil.spi;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,19 +10,19 @@ import java.util.List;
 
 /**
  * What {@code /proc} tells beyond {@link ProcessHandle}: processes found by a variable in their
- * environment (how the portable backend and exec health checks find descendants that outlived their
- * parent and were re-parented), and whether a process is an unreaped zombie. Where there is no
+ * environment (how the portable backend finds descendants that outlived their parent and were
+ * re-parented), members of a session, and whether a process is an unreaped zombie. Where there is no
  * {@code /proc} (macOS), or a process's environment is not readable, nothing is found.
- * Internal: not part of the API.
+ * The JDK backend's own: package-private, not part of the SPI.
  */
-public final class ProcScan {
+final class ProcScan {
   private static final Path PROC = Path.of("/proc");
   private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
 
   private ProcScan() {}
 
   /** Live processes (not this JVM) whose environment holds {@code variable=value}. */
-  public static List<ProcessHandle> carrying(String variable, String value) {
+  static List<ProcessHandle> carrying(String variable, String value) {
     if (!HAS_PROC) {
       return List.of();
     }
@@ -61,7 +61,7 @@ public final class ProcScan {
   }
 
   /** Whether there is a {@code /proc} to read (Linux). */
-  public static boolean available() {
+  static boolean available() {
     return HAS_PROC;
   }
 
@@ -69,7 +69,7 @@ public final class ProcScan {
    * Field 22 of {@code /proc/PID/stat}: the start time in clock ticks after boot, which with the pid names
    * one process across pid reuse; -1 once gone or without {@code /proc}.
    */
-  public static long startTicks(long pid) {
+  static long startTicks(long pid) {
     String[] f = statFields(pid);
     return f == null ? -1 : Long.parseLong(f[19]);
   }
@@ -82,7 +82,7 @@ public final class ProcScan {
    * A member can leave the session only with {@code setsid()}; it cannot rewrite its session as it can its
    * environment.
    */
-  public static List<ProcessHandle> sessionMembers(long sid, long leaderStartTicks) {
+  static List<ProcessHandle> sessionMembers(long sid, long leaderStartTicks) {
     if (!HAS_PROC || sid <= 1) {
       return List.of();
     }
@@ -132,7 +132,7 @@ public final class ProcScan {
    * counts such a zombie as alive; a descendant re-parented to a JVM that is a child subreaper (as the
    * Linux backend makes it) would stay one for good, and a stop would wait for it in vain.
    */
-  public static boolean isZombie(long pid) {
+  static boolean isZombie(long pid) {
     if (!HAS_PROC) {
       return false;
     }
@@ -150,7 +150,7 @@ public final class ProcScan {
   }
 
   /** Whether {@code h} is alive and not a zombie: {@link ProcessHandle#isAlive()} alone counts zombies. */
-  public static boolean isLive(ProcessHandle h) {
+  static boolean isLive(ProcessHandle h) {
     return h.isAlive() && !isZombie(h.pid());
   }
 

@@ -1,4 +1,4 @@
-package io.github.vigil.linux.jna;
+package io.github.vigil.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -10,7 +10,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe: stateless.
  */
-public final class Kernel {
+final class Kernel {
   private Kernel() {}
 
   /** Loads libc and checks that {@code pidfd_open} works on this kernel (5.3+). */

@@ -1,4 +1,4 @@
-package io.github.vigil.linux.jna;
+package io.github.vigil.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -8,7 +8,7 @@ import com.sun.jna.Memory;
  *
  * <p>Thread-safe: stateless.
  */
-public final class Fds {
+final class Fds {
   /** What {@link #read} returns when nothing is available yet ({@code EAGAIN}). */
   public static final int AGAIN = -1;
 

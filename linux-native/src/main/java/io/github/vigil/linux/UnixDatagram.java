@@ -1,4 +1,4 @@
-package io.github.vigil.linux.jna;
+package io.github.vigil.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #receive} is for one thread at a time; {@link #close()} may be called from any thread and
  * removes the socket file.
  */
-public final class UnixDatagram implements AutoCloseable {
+final class UnixDatagram implements AutoCloseable {
   private static final int SOCKADDR_UN_SIZE = 2 + LinuxLibC.UNIX_PATH_MAX;
 
   private final int fd;

@@ -1,4 +1,4 @@
-package io.github.vigil.linux.jna;
+package io.github.vigil.linux;
 
 /**
  * What {@code waitid} reported for a reaped child.
@@ -9,7 +9,7 @@ package io.github.vigil.linux.jna;
  * @param code {@code si_code}: {@code CLD_EXITED} (1), {@code CLD_KILLED} (2) or {@code CLD_DUMPED} (3)
  * @param status {@code si_status}: the exit code, or the signal number
  */
-public record WaitStatus(int pid, int code, int status) {
+record WaitStatus(int pid, int code, int status) {
   /** Whether the process called {@code exit}. */
   public boolean exited() {
     return code == LinuxLibC.CLD_EXITED;

@@ -1,4 +1,4 @@
-package io.github.vigil.linux.jna;
+package io.github.vigil.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -10,7 +10,7 @@ import com.sun.jna.Memory;
  *
  * <p>Not thread-safe: owned by one event-loop thread.
  */
-public final class Poller {
+final class Poller {
   /** Data to read. */
   public static final short IN = LinuxLibC.POLLIN;
   /** Priority data, e.g. a change of a cgroup's {@code cgroup.events}. */
