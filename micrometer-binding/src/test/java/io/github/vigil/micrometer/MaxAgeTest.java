@@ -9,6 +9,7 @@ import io.github.vigil.ProcessSample.Field;
 import io.github.vigil.ProcessSample.RunState;
 import io.github.vigil.ProcessSample.Scope;
 import io.github.vigil.Supervisor;
+import io.github.vigil.spi.ProcessSampleBuilder;
 import io.github.vigil.testing.FakeTicker;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +80,7 @@ class MaxAgeTest {
     }
 
     private ProcessSample sampleNow() {
-      ProcessSample.Builder b = ProcessSample.builder(Scope.TREE, 42).request(EnumSet.of(Field.MEMORY_RESIDENT,
+      ProcessSampleBuilder b = ProcessSampleBuilder.of(Scope.TREE, 42).request(EnumSet.of(Field.MEMORY_RESIDENT,
           Field.MEMORY_PROPORTIONAL, Field.FD_LIMIT, Field.THREADS, Field.THREAD_STATES, Field.PROCESS_STATES, Field.PROCESSES));
       b.beginMember().add(Field.MEMORY_RESIDENT, 8192).add(Field.MEMORY_PROPORTIONAL, 4096).add(Field.FD_LIMIT, 1024)
           .add(Field.THREADS, 3).addThreads(RunState.SLEEPING, 3).processState(RunState.SLEEPING)
