@@ -143,4 +143,22 @@ public interface ProcessController {
     }
     return sample();
   }
+
+  /**
+   * As {@link #sample()}, reading only the fields asked for (and what they are derived from), for callers that
+   * chart a few of them: each field has its cost in {@code /proc} reads (CPU and {@code MEMORY_RESIDENT_STAT} come
+   * from one read of {@code stat}; exact resident memory, swap and context switches from {@code status}; bytes
+   * read and written from {@code io}; Pss from {@code smaps_rollup}). The sample may hold more fields than asked
+   * for. A sample without CPU does not become the baseline of the next CPU percent. The default implementation
+   * reads {@link io.github.vigil.spi.ProcessSampler#DEFAULT_FIELDS}.
+   *
+   * @param fields the fields wanted; not empty
+   * @throws IllegalArgumentException when {@code fields} is empty
+   */
+  default Optional<ProcessSample> sample(java.util.Set<ProcessSample.Field> fields) {
+    if (fields.isEmpty()) {
+      throw new IllegalArgumentException("fields must not be empty");
+    }
+    return sample();
+  }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * one JVM per comparison (and per contender of comparison 3), then {@link Report} writes RESULTS.md.
  *
  * <pre>
- * BenchMain --comparison 1..5 [--smoke] [--contenders a,b] --out rows.tsv
+ * BenchMain --comparison 1..6 [--smoke] [--contenders a,b] [--suffix -main] --out rows.tsv
  * </pre>
  */
 public final class BenchMain {
@@ -24,21 +24,26 @@ public final class BenchMain {
     boolean smoke = false;
     List<String> contenders = null;
     Path out = null;
+    String suffix = "";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--comparison" -> comparison = args[++i];
         case "--smoke" -> smoke = true;
         case "--contenders" -> contenders = Arrays.asList(args[++i].split(","));
         case "--out" -> out = Path.of(args[++i]);
+        case "--suffix" -> suffix = args[++i];
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
     if (comparison == null || out == null) {
-      throw new IllegalArgumentException("usage: BenchMain --comparison 1..5 [--smoke] [--contenders a,b] --out rows.tsv");
+      throw new IllegalArgumentException("usage: BenchMain --comparison 1..6 [--smoke] [--contenders a,b] [--suffix -main] --out rows.tsv");
     }
     List<Row> rows = run(comparison, smoke, contenders);
     List<String> lines = new ArrayList<>();
     for (Row r : rows) {
+      if (!suffix.isEmpty()) {
+        r = new Row(r.comparison(), r.contender() + suffix, r.metric(), r.unit(), r.stats(), r.note());
+      }
       lines.add(r.toTsv());
       System.out.println(r.toTsv());
     }
@@ -49,12 +54,13 @@ public final class BenchMain {
   /** The default contenders of a comparison, without those whose outside program is absent. */
   static List<String> contenders(String comparison) {
     List<String> c = new ArrayList<>(switch (comparison) {
-      case "1" -> List.of("vigil-linux", "vigil-jdk", "supervisord");
+      case "1" -> List.of("vigil-linux", "vigil-linux-inline", "vigil-jdk", "supervisord");
       case "2" -> List.of("vigil-linux", "vigil-jdk", "process-onexit", "vigil-attach", "pidfd-poll", "processhandle-onexit");
       case "3" -> List.of("vigil-linux", "jdk-threads", "supervisord");
       case "4" -> List.of("vigil", "oshi", "plain-reader", "process-exporter");
-      case "5" -> List.of("vigil-linux", "vigil-jdk", "processbuilder");
-      default -> throw new IllegalArgumentException("comparison must be 1 to 5: " + comparison);
+      case "5" -> List.of("vigil-linux", "vigil-linux-fresh", "vigil-jdk", "processbuilder");
+      case "6" -> List.of("vigil-linux", "supervisord");
+      default -> throw new IllegalArgumentException("comparison must be 1 to 6: " + comparison);
     });
     if (Supervisord.binary().isEmpty() && c.remove("supervisord")) {
       System.err.println("comparison " + comparison + ": supervisord skipped: not installed (.ci/install.d/supervisor installs it)");
@@ -74,7 +80,8 @@ public final class BenchMain {
       case "3" -> Scale.run(smoke ? 20 : 1000, smoke ? 2 : 60, c);
       case "4" -> SamplingCost.run(smoke ? new int[] {20, 50} : new int[] {200, 1000}, smoke ? 2 : 20, c.contains("process-exporter"));
       case "5" -> Spawn.run(smoke ? 20 : 1000, c);
-      default -> throw new IllegalArgumentException("comparison must be 1 to 5: " + comparison);
+      case "6" -> Idle.run(smoke ? 10 : 100, smoke ? 5 : 300, smoke ? 2 : 60, c.contains("supervisord"));
+      default -> throw new IllegalArgumentException("comparison must be 1 to 6: " + comparison);
     };
   }
 

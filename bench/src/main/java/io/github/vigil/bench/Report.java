@@ -29,26 +29,55 @@ public final class Report {
     this.rows = rows;
   }
 
+  /**
+   * {@code Report meta.properties rows.tsv [meta2.properties rows2.tsv ...] notes.md RESULTS.md}: one part per run
+   * (bench/run makes one per JDK), each with its own targets and tables, then the notes once.
+   */
   public static void main(String[] args) throws IOException {
-    if (args.length != 4) {
-      throw new IllegalArgumentException("usage: Report meta.properties rows.tsv notes.md RESULTS.md");
+    if (args.length < 4 || args.length % 2 != 0) {
+      throw new IllegalArgumentException("usage: Report meta.properties rows.tsv [meta2.properties rows2.tsv ...] notes.md RESULTS.md");
     }
-    Map<String, String> meta = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(Path.of(args[0]))) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        meta.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+    StringBuilder text = new StringBuilder();
+    int parts = (args.length - 2) / 2;
+    for (int i = 0; i < parts; i++) {
+      Map<String, String> meta = new LinkedHashMap<>();
+      for (String line : Files.readAllLines(Path.of(args[2 * i]))) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          meta.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+        }
+      }
+      List<Row> rows = new ArrayList<>();
+      for (String line : Files.readAllLines(Path.of(args[2 * i + 1]))) {
+        if (!line.isBlank()) {
+          rows.add(Row.parse(line));
+        }
+      }
+      Report r = new Report(meta, rows);
+      if (parts > 1) {
+        if (i == 0) {
+          text.append("# Vigil side by side with supervisord, the JDK, OSHI and process-exporter (issues 8 and 18)\n\n")
+              .append("One part per JDK, each a whole `bench/run` pass of its own with its own verdicts; the hand-written reading of")
+              .append(" the run follows the last part.\n\n");
+        }
+        text.append(r.part(i + 1, parts));
+      } else {
+        text.append(r.render(""));
       }
     }
-    List<Row> rows = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of(args[1]))) {
-      if (!line.isBlank()) {
-        rows.add(Row.parse(line));
-      }
+    Path notes = Path.of(args[args.length - 2]);
+    if (Files.exists(notes)) {
+      text.append(Files.readString(notes).strip()).append('\n');
     }
-    Path notes = Path.of(args[2]);
-    String text = new Report(meta, rows).render(Files.exists(notes) ? Files.readString(notes) : "");
-    Files.writeString(Path.of(args[3]), text);
+    Files.writeString(Path.of(args[args.length - 1]), text.toString());
+  }
+
+  /** One JDK's part of a multi-JDK report: its header, targets and sections, headings one level down. */
+  String part(int index, int of) {
+    String body = render("");
+    int start = body.indexOf("Written by");
+    String rest = body.substring(start).replaceAll("(?m)^## ", "### ");
+    return "## Part " + index + " of " + of + ": " + meta.getOrDefault("java", "?") + "\n\n" + rest;
   }
 
   Optional<Row> find(String comparison, String contender, String metric) {
@@ -74,8 +103,11 @@ public final class Report {
         .append(" of earlier runs are in `bench/results/run-*-rows.tsv`); quote the ratios, which compare contenders measured minutes")
         .append(" apart in the same run.\n\n");
     md.append("## Machine and versions\n\n| | |\n|---|---|\n");
-    for (String k : List.of("commit", "kernel", "cpu", "cpus", "memory", "java", "maven", "supervisord", "process-exporter", "oshi",
-        "jna")) {
+    for (String k : List.of("commit", "baseline", "kernel", "cpu", "cpus", "memory", "java", "maven", "supervisord", "process-exporter", "oshi",
+        "jna", "load.before", "load.after")) {
+      if (!meta.containsKey(k) && k.equals("baseline")) {
+        continue;
+      }
       md.append("| ").append(k).append(" | ").append(meta.getOrDefault(k, "?")).append(" |\n");
     }
     md.append('\n');
@@ -97,6 +129,9 @@ public final class Report {
         "oshi", "process-exporter");
     section("5", "Spawn and reap 1,000 `/bin/true`, one after another", "From the start call until the exit is known.",
         "processbuilder");
+    section("6", "Idle: 100 supervised sleeping `sleep` children for 5 minutes, metrics bound (issue 18)", "The Micrometer"
+        + " binding bound to a registry whose every meter is read each 15 s; supervisord with 100 children of its own in the"
+        + " same window beside it. CPU over the whole window; heap after GC at its end.", "supervisord");
     if (!notes.isBlank()) {
       md.append(notes.strip()).append('\n');
     }
@@ -186,6 +221,41 @@ public final class Report {
         }
       }
     }
+    // issue 18
+    vl.ifPresent(v -> {
+      t.add(bound("issue 18: crash to restart, Linux backend: median ≤ 2 ms", v.stats().median(), 2, "ms", true));
+      t.add(bound("issue 18: crash to restart, Linux backend: p99 ≤ 10 ms", v.stats().p99(), 10, "ms", true));
+    });
+    for (String base : List.of("vigil-linux-main", "vigil-linux-inline")) {
+      Optional<Row> b = find("1", base, CrashRestart.METRIC);
+      if (vl.isPresent() && b.isPresent()) {
+        String who = base.equals("vigil-linux-main") ? "main's build (issue 11: no worse than today's)" : "the standby off";
+        t.add(noWorse("crash to restart, Linux backend, against " + who + " (medians)", vl.get().stats().median(), b.get().stats().median()));
+        t.add(noWorse("crash to restart, Linux backend, against " + who + " (p99s)", vl.get().stats().p99(), b.get().stats().p99()));
+      }
+    }
+    for (String m : List.of("sampling-cpu", "sampling-cpu-metrics", "sampling-cpu-stat")) {
+      String what = m.equals("sampling-cpu") ? "every default field (what the Micrometer binding reads)"
+          : m.equals("sampling-cpu-metrics") ? "CPU + exact resident memory (a CPU or memory resource rule)" : "CPU + stat's resident memory";
+      find("3", "vigil-linux", m).ifPresent(r -> t.add(bound("issue 18: 1,000 children sampled every second under 1% of one core, "
+          + what + " (median)", r.stats().median(), 1, "%")));
+    }
+    find("6", "vigil-linux", "idle-cpu").ifPresent(r -> t.add(bound("issue 18: idle, 100 children, metrics bound: whole JVM under 0.05% of a core",
+        r.stats().median(), 0.05, "%")));
+    find("6", "vigil-linux", "idle-cpu-above-floor").ifPresent(r -> t.add(bound(
+        "issue 18: idle, 100 children, metrics bound: above the bare JVM's floor under 0.05% of a core", r.stats().median(), 0.05, "%")));
+    find("6", "vigil-linux", "heap-after-gc").ifPresent(r -> t.add(bound("issue 18: idle, 100 children, metrics bound: heap after GC (whole JVM) under 10 MB",
+        r.stats().median(), 10, "MB")));
+    Optional<Row> pb = find("5", "processbuilder", "spawn-and-reap");
+    for (String v : List.of("vigil-linux", "vigil-linux-fresh", "vigil-jdk")) {
+      Optional<Row> r = find("5", v, "spawn-and-reap");
+      if (r.isPresent() && pb.isPresent()) {
+        t.add(noWorse("issue 18: spawn and reap of /bin/true, " + v + ": no slower than ProcessBuilder (medians)", r.get().stats().median(),
+            pb.get().stats().median()));
+        t.add(noWorse("issue 18: spawn and reap of /bin/true, " + v + ": no slower than ProcessBuilder (p99s)", r.get().stats().p99(),
+            pb.get().stats().p99()));
+      }
+    }
     md.append("## Targets\n\n");
     if ("smoke".equals(meta.get("mode"))) {
       md.append("**Smoke run**: a few trials each and 20 children instead of 1,000; the verdicts below only show the"
@@ -200,7 +270,11 @@ public final class Report {
   }
 
   private static Target bound(String what, double value, double limit, String unit) {
-    boolean met = value < limit;
+    return bound(what, value, limit, unit, false);
+  }
+
+  private static Target bound(String what, double value, double limit, String unit, boolean inclusive) {
+    boolean met = inclusive ? value <= limit : value < limit;
     return new Target(what, num(value) + (unit.isEmpty() ? "" : " " + unit), num(value / limit) + " of the limit", met,
         "by " + num(value - limit) + (unit.isEmpty() ? "" : " " + unit) + ", " + num(value / limit) + "× the limit");
   }
@@ -217,6 +291,12 @@ public final class Report {
     boolean met = vigil <= anchor;
     return new Target(what, num(vigil) + " ms vs " + num(anchor) + " ms", num(ratio) + "× the JDK's", met,
         "slower by " + num(vigil - anchor) + " ms, " + num(ratio) + "×");
+  }
+
+  private static Target noWorse(String what, double vigil, double anchor) {
+    double ratio = vigil / anchor;
+    return new Target(what, num(vigil) + " vs " + num(anchor), num(ratio) + "×", vigil <= anchor,
+        "slower by " + num(vigil - anchor) + ", " + num(ratio) + "×");
   }
 
   private static Target fraction(String what, double vigil, double anchor, double limit) {

@@ -170,6 +170,23 @@ public class SamplingBenchmark {
     return previous[i] = sampler.sample(pids[i], OSHI_FIELDS, previous[i]);
   }
 
+  /**
+   * What a CPU or memory resource rule (and {@code ProcessController.sample(fields)} for them) reads since issue 18:
+   * CPU time and percent and exact resident memory, {@code stat} and {@code status}, through the tree sample.
+   */
+  @Benchmark
+  public ProcessSample vigilRuleFields() {
+    int i = nextIndex();
+    return previous[i] = sampler.sampleTree(pids[i], Scale.METRIC_FIELDS, previous[i]);
+  }
+
+  /** CPU time and percent and {@code stat}'s resident memory: one {@code stat} read per process (issue 18). */
+  @Benchmark
+  public ProcessSample vigilStatFields() {
+    int i = nextIndex();
+    return previous[i] = sampler.sampleTree(pids[i], Scale.STAT_FIELDS, previous[i]);
+  }
+
   /** Every field, sockets included (every descriptor link and four socket tables per sample), Pss every sample. */
   @Benchmark
   public ProcessSample vigilAllWithSockets() {

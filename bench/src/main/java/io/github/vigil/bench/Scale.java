@@ -24,8 +24,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Scale {
   static final String COMPARISON = "3";
-  /** The fields a metrics binder publishes each second (CPU time and resident memory). */
-  static final Set<Field> METRIC_FIELDS = EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM, Field.CPU_TOTAL, Field.MEMORY_RESIDENT);
+  /** CPU time and percent and exact resident memory ({@code stat} and {@code status}): what CPU and memory resource rules ask for. */
+  static final Set<Field> METRIC_FIELDS = EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM, Field.CPU_TOTAL, Field.CPU_PERCENT,
+      Field.MEMORY_RESIDENT);
+  /** CPU time and percent and {@code stat}'s resident memory: one read of {@code stat} per process. */
+  static final Set<Field> STAT_FIELDS = EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM, Field.CPU_TOTAL, Field.CPU_PERCENT,
+      Field.MEMORY_RESIDENT_STAT);
 
   private Scale() {}
 
@@ -65,12 +69,11 @@ final class Scale {
       s.registerAll(specs);
       s.startAll().toCompletableFuture().get(300, TimeUnit.SECONDS);
       Collection<ProcessController> controllers = s.controllers();
-      io.github.vigil.spi.ProcessSampler metricsSampler = backend.equals("linux")
-          ? io.github.vigil.linux.proc.ProcSampler.create() : null;
-      Map<String, ProcessSample> previous = new HashMap<>();
+      boolean fieldPasses = backend.equals("linux");
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       double[] apiMs = new double[seconds];
       double[] metricsMs = new double[seconds];
+      double[] statMs = new double[seconds];
       double[] jvmCpu = new double[seconds];
       int maxThreads = 0;
       long cpuPrev = ProcWatch.cpuNanos(self);
@@ -86,18 +89,33 @@ final class Scale {
           }
         }
         long c1 = mx.getCurrentThreadCpuTime();
-        if (metricsSampler != null) {
+        int sampledMetrics = 0;
+        int sampledStat = 0;
+        if (fieldPasses) {
           for (ProcessController c : controllers) {
-            long pid = c.status().pid();
-            previous.put(c.name(), metricsSampler.sample(pid, METRIC_FIELDS, previous.get(c.name())));
+            if (c.sample(METRIC_FIELDS).filter(x -> !x.vanished() && x.has(Field.MEMORY_RESIDENT)).isPresent()) {
+              sampledMetrics++;
+            }
           }
         }
         long c2 = mx.getCurrentThreadCpuTime();
+        if (fieldPasses) {
+          for (ProcessController c : controllers) {
+            if (c.sample(STAT_FIELDS).filter(x -> !x.vanished() && x.has(Field.MEMORY_RESIDENT_STAT)).isPresent()) {
+              sampledStat++;
+            }
+          }
+          if (sampledMetrics != count || sampledStat != count) {
+            throw new IllegalStateException("sampled " + sampledMetrics + " and " + sampledStat + " of " + count + " processes");
+          }
+        }
+        long c3 = mx.getCurrentThreadCpuTime();
         if (sampled != count) {
           throw new IllegalStateException("sampled " + sampled + " of " + count + " processes");
         }
         apiMs[sec] = (c1 - c0) / 1e6;
         metricsMs[sec] = (c2 - c1) / 1e6;
+        statMs[sec] = (c3 - c2) / 1e6;
         maxThreads = Math.max(maxThreads, jvmThreads());
         next += TimeUnit.SECONDS.toNanos(1);
         long sleep = next - System.nanoTime();
@@ -126,9 +144,13 @@ final class Scale {
       rows.add(new Row(COMPARISON, who, "cpu", "% of one core", Stats.of(jvmCpu), n + "; whole JVM, per second, sampling included"));
       rows.add(new Row(COMPARISON, who, "sampling-cpu", "% of one core", Stats.of(scale(apiMs, 0.1)),
           n + "; thread CPU of ProcessController.sample() on every process once a second (tree, DEFAULT_FIELDS incl. Pss)"));
-      if (metricsSampler != null) {
+      if (fieldPasses) {
         rows.add(new Row(COMPARISON, who, "sampling-cpu-metrics", "% of one core", Stats.of(scale(metricsMs, 0.1)),
-            n + "; thread CPU of ProcSampler.sample(pid, CPU + resident memory) on every process once a second"));
+            n + "; thread CPU of ProcessController.sample(CPU time and percent, MEMORY_RESIDENT) on every process once a second"
+                + " (stat and status; the backend's sampler, files kept open)"));
+        rows.add(new Row(COMPARISON, who, "sampling-cpu-stat", "% of one core", Stats.of(scale(statMs, 0.1)),
+            n + "; thread CPU of ProcessController.sample(CPU time and percent, MEMORY_RESIDENT_STAT) on every process once a second"
+                + " (stat only)"));
       }
       return rows;
     }

@@ -27,6 +27,7 @@ final class Spawn {
     for (String c : contenders) {
       switch (c) {
         case "vigil-linux" -> rows.addAll(vigil("linux", count));
+        case "vigil-linux-fresh" -> rows.addAll(fresh(count));
         case "vigil-jdk" -> rows.addAll(vigil("jdk", count));
         case "processbuilder" -> rows.addAll(processBuilder(count));
         default -> throw new IllegalArgumentException("unknown contender for comparison 5: " + c);
@@ -70,6 +71,43 @@ final class Spawn {
       return List.of(new Row(COMPARISON, who, "spawn-and-reap", "ms", Stats.millis(times),
               "ProcessController.start() to SupervisorEvent.Exited, RestartPolicy.never(), " + count + " in a row"),
           new Row(COMPARISON, who, "spawn-and-reap-total", "s", Stats.single(totalMs / 1000), count + " in a row, wall time"));
+    }
+  }
+
+  /**
+   * Every start a process never started before (a name of its own, registered before its timer starts): no next
+   * run prepared ahead, so each start goes through setpriv, the wrapper and its cgroup joins, as a first start does.
+   */
+  static List<Row> fresh(int count) throws Exception {
+    BlockingQueue<SupervisorEvent.Exited> exits = new ArrayBlockingQueue<>(16);
+    try (Supervisor s = Supervisor.builder().name("bench").backend("linux").build();
+        AutoCloseable sub = s.subscribe(e -> {
+          if (e instanceof SupervisorEvent.Exited x) {
+            exits.add(x);
+          }
+        })) {
+      long[] times = new long[count];
+      for (int i = -WARMUP; i < count; i++) {
+        ProcessController c = s.register(ProcessSpec.builder("true-" + (i + WARMUP)).command("/bin/true")
+            .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ZERO).build());
+        long t0 = System.nanoTime();
+        c.start();
+        SupervisorEvent.Exited x = exits.poll(30, TimeUnit.SECONDS);
+        long t1 = System.nanoTime();
+        if (x == null) {
+          throw new IllegalStateException("/bin/true: no Exited event within 30 s");
+        }
+        if (x.exit().termination() instanceof io.github.vigil.Termination.Exited e && e.code() != 0) {
+          throw new IllegalStateException("/bin/true exited with " + e.code());
+        }
+        if (i >= 0) {
+          times[i] = t1 - t0;
+        }
+        s.remove(c.name()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      return List.of(new Row(COMPARISON, "vigil-linux-fresh", "spawn-and-reap", "ms", Stats.millis(times),
+          "ProcessController.start() to SupervisorEvent.Exited, a new process name each time (first starts: no next run prepared), "
+              + count + " in a row"));
     }
   }
 

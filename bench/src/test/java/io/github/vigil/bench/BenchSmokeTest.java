@@ -39,8 +39,8 @@ class BenchSmokeTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void crashToRestartOfVigilOnBothBackends() throws Exception {
-    List<Row> rows = BenchMain.run("1", true, List.of("vigil-linux", "vigil-jdk"));
-    assertWellFormed(rows, "1", Set.of("vigil-linux", "vigil-jdk"));
+    List<Row> rows = BenchMain.run("1", true, List.of("vigil-linux", "vigil-linux-inline", "vigil-jdk"));
+    assertWellFormed(rows, "1", Set.of("vigil-linux", "vigil-linux-inline", "vigil-jdk"));
     for (Row r : rows) {
       assertThat(r.stats().n()).isEqualTo(3);
       assertThat(r.stats().min()).as("%s: a restart takes time", r).isPositive();
@@ -75,7 +75,8 @@ class BenchSmokeTest {
     List<Row> rows = BenchMain.run("3", true, List.of("vigil-linux", "jdk-threads"));
     assertWellFormed(rows, "3", Set.of("vigil-linux", "jdk-threads"));
     assertThat(rows.stream().filter(r -> r.contender().equals("vigil-linux")).map(Row::metric))
-        .containsExactlyInAnyOrder("threads", "heap-after-gc", "rss", "cpu", "cpu-mean", "sampling-cpu", "sampling-cpu-metrics");
+        .containsExactlyInAnyOrder("threads", "heap-after-gc", "rss", "cpu", "cpu-mean", "sampling-cpu", "sampling-cpu-metrics",
+            "sampling-cpu-stat");
     Row jdkThreads = rows.stream().filter(r -> r.contender().equals("jdk-threads") && r.metric().equals("threads")).findFirst().orElseThrow();
     assertThat(jdkThreads.stats().median()).as("the JDK's reaper threads for 20 children").isGreaterThanOrEqualTo(1);
   }
@@ -112,7 +113,22 @@ class BenchSmokeTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void spawnAndReap() throws Exception {
     List<Row> rows = BenchMain.run("5", true, null);
-    assertWellFormed(rows, "5", Set.of("vigil-linux", "vigil-jdk", "processbuilder"));
+    assertWellFormed(rows, "5", Set.of("vigil-linux", "vigil-linux-fresh", "vigil-jdk", "processbuilder"));
     rows.stream().filter(r -> r.metric().equals("spawn-and-reap")).forEach(r -> assertThat(r.stats().n()).isEqualTo(20));
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void idleWithMetricsBound() throws Exception {
+    List<Row> rows = BenchMain.run("6", true, List.of("vigil-linux"));
+    // the two differences (above the JVM's floor, above its baseline heap) may be negative: the smoke form's 2 s floor
+    // follows the JVM's start-up and its compilers; every other row is a measurement and well formed
+    Set<String> differences = Set.of("idle-cpu-above-floor", "heap-above-baseline");
+    assertWellFormed(rows.stream().filter(r -> !differences.contains(r.metric())).toList(), "6", Set.of("vigil-linux"));
+    rows.stream().filter(r -> differences.contains(r.metric())).forEach(r -> assertThat(Double.isFinite(r.stats().median())).as("%s", r).isTrue());
+    assertThat(rows.stream().map(Row::metric))
+        .containsExactlyInAnyOrder("idle-cpu", "idle-cpu-above-floor", "heap-above-baseline", "heap-after-gc", "threads");
+    Row cpu = rows.stream().filter(r -> r.metric().equals("idle-cpu")).findFirst().orElseThrow();
+    assertThat(cpu.stats().median()).as("the JVM used some CPU in the window").isPositive();
   }
 }

@@ -392,6 +392,24 @@ final class ManagedProcess implements ProcessController {
   }
 
   @Override
+  public java.util.Optional<io.github.vigil.ProcessSample> sample(java.util.Set<io.github.vigil.ProcessSample.Field> fields) {
+    if (fields.isEmpty()) {
+      throw new IllegalArgumentException("fields must not be empty");
+    }
+    long p = pid;
+    java.util.Optional<io.github.vigil.spi.ProcessSampler> sampler = sup.backend.sampler();
+    if (!state.isActive() || p <= 0 || sampler.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    io.github.vigil.ProcessSample baseline = lastSample;
+    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, fields, baseline);
+    if (next.has(io.github.vigil.ProcessSample.Field.CPU_TOTAL) && SampleBaseline.shouldReplace(baseline, next)) {
+      lastSample = next;
+    }
+    return java.util.Optional.of(next);
+  }
+
+  @Override
   public String toString() {
     return "ProcessController{" + name + ", " + state + (pid > 0 ? ", pid " + pid : "") + "}";
   }

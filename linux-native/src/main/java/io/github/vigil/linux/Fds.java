@@ -55,6 +55,25 @@ final class Fds {
     }
   }
 
+  /**
+   * Writes one byte ({@code \n}) to a pipe: the word a prepared run waits for.
+   *
+   * @return false when no one reads the pipe any more ({@code EPIPE}) or it is full
+   */
+  public static boolean writeNewline(int fd) {
+    Memory one = new Memory(1);
+    one.setByte(0, (byte) '\n');
+    while (true) {
+      try {
+        return LinuxLibC.INSTANCE.write(fd, one, 1) == 1;
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != LinuxLibC.EINTR) {
+          return false;
+        }
+      }
+    }
+  }
+
   /** Opens {@code path} read-only, close-on-exec, optionally non-blocking. */
   public static int openReadOnly(String path, boolean nonBlocking) {
     try {

@@ -71,6 +71,12 @@ final class LinuxProcessBackend implements ProcessBackend {
       + " if [ \"$d\" = -- ]; then shift; exec \"$@\"; fi;"
       + " echo 0 > \"$d/cgroup.procs\" || { echo \"vigil: cannot join cgroup $d\" >&2; exit 125; };"
       + " shift; done; exit 125";
+  /**
+   * The wrapper of a standby (the next run of a restarted process, prepared ahead): as {@link #WRAPPER_SCRIPT},
+   * then it waits for a line on descriptor 3 before the exec; at end of file (the backend dropped it) it exits 125.
+   */
+  static final String STANDBY_SCRIPT = WRAPPER_SCRIPT.replace("exec \"$@\";", "read -r _ <&3 || exit 125; exec \"$@\" 3<&-;");
+  private static final long STANDBY_UNUSED_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final int READ_ROUNDS = 16; // 16 x 64 KiB per pipe per wake-up, then the next pipe gets its turn
   private static final int EXIT_READ_ROUNDS = 16; // 1 MiB: /proc/sys/fs/pipe-max-size by default
   private static final long LINGER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -108,6 +114,13 @@ final class LinuxProcessBackend implements ProcessBackend {
   private long lastLingerCheck;
   private long housekeepingSince; // 0: nothing to do
   private boolean stateDirty;
+  private final boolean standbyEnabled = !"false".equals(System.getProperty("vigil.linux.standby"));
+  private final Set<String> spawnedNames = boundedSet(); // names started at least once: their next start is a restart
+  private final Set<String> changingNames = boundedSet(); // names whose standby did not match the next request: none prepared again
+  private final List<Standby> retiring = new ArrayList<>(); // standbys to drop once the loop is idle
+  private final Map<String, SpawnRequest> standbyWanted = new LinkedHashMap<>();
+  private final Map<String, Standby> standbys = new HashMap<>();
+  private long lastStandbyCheck;
 
   LinuxProcessBackend(BackendContext context, HostFacts facts) {
     this(context, facts, !"false".equals(System.getProperty("vigil.linux.cgroups")));
@@ -442,6 +455,29 @@ final class LinuxProcessBackend implements ProcessBackend {
       throw new SpawnException("cannot start " + request.executable() + ": "
           + (java.nio.file.Files.exists(request.executable()) ? "not an executable file" : "not found"));
     }
+    Launch l = takeStandby(request);
+    if (l == null) {
+      l = launch(request, memoryMax, pidsMax, false);
+    }
+    kernelLog.forget(l.pid); // an OOM kill logged for an earlier process with this pid is not this run's
+    LinuxProcess p = new LinuxProcess(request.name(), l.pid, l.startTicks, l.pidfd, l.out, l.err, listener, l.cg, proc);
+    active.add(p);
+    stateRuns.put(l.pid, new StateFile.Run(l.pid, l.startTicks, request.name()));
+    stateDirty = true; // written once the loop is idle: the cgroup and the environment marker find the run meanwhile
+    if (standbyEnabled && !spawnedNames.add(request.name())) {
+      standbyWanted.put(request.name(), request); // started before, so restarted: prepare the next run once the loop is idle
+    }
+    return p;
+  }
+
+  /** A child started and watched: its pid, pidfd, the read ends of its output pipes, its cgroups; {@code go} for a standby. */
+  private record Launch(int pid, long startTicks, Pidfd pidfd, int out, int err, Cgroups.@Nullable Run cg, int go) {}
+
+  /**
+   * Creates the run's cgroups and starts the child through {@code setpriv} and the wrapper. As a standby, the
+   * wrapper joins the cgroups and then waits on descriptor 3 for the word to exec the program.
+   */
+  private Launch launch(SpawnRequest request, OptionalLong memoryMax, OptionalLong pidsMax, boolean standby) throws SpawnException {
     String runName = request.name() + "-" + (++runSequence);
     Cgroups.Run cg = null;
     if (!cgroups.bases().isEmpty()) {
@@ -466,10 +502,10 @@ final class LinuxProcessBackend implements ProcessBackend {
       argv.add("KILL");
       argv.add("--");
     }
-    if (facts.shell() != null && (setpriv != null || cg != null)) {
+    if (facts.shell() != null && (setpriv != null || cg != null || standby)) {
       argv.add(facts.shell());
       argv.add("-c");
-      argv.add(WRAPPER_SCRIPT);
+      argv.add(standby ? STANDBY_SCRIPT : WRAPPER_SCRIPT);
       argv.add("vigil-run");
       argv.add(setpriv != null ? Integer.toString(self) : "-");
       if (cg != null) {
@@ -491,14 +527,17 @@ final class LinuxProcessBackend implements ProcessBackend {
 
     int[] out = null;
     int[] err = null;
+    int[] go = null;
     int pid;
     try {
       out = Fds.pipe();
       err = Fds.pipe();
-      pid = Spawner.spawn(path, argv, env, request.directory().map(Path::toString).orElse(null), out[1], err[1]);
+      go = standby ? Fds.pipe() : null;
+      pid = Spawner.spawn(path, argv, env, request.directory().map(Path::toString).orElse(null), out[1], err[1], go != null ? go[0] : -1);
     } catch (NativeCallException e) {
       closeAll(out);
       closeAll(err);
+      closeAll(go);
       if (cg != null) {
         cg.remove();
       }
@@ -513,6 +552,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       Kernel.killAndReapChild(pid);
       closeAll(out);
       closeAll(err);
+      closeAll(go);
       if (cg != null) {
         cg.remove();
       }
@@ -521,15 +561,177 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     Fds.close(out[1]);
     Fds.close(err[1]);
+    if (go != null) {
+      Fds.close(go[0]);
+    }
     Fds.setNonBlocking(out[0]);
     Fds.setNonBlocking(err[0]);
     long startTicks = proc.stat(pid).map(ProcStat::startTicks).orElse(0L);
-    kernelLog.forget(pid); // an OOM kill logged for an earlier process with this pid is not this run's
-    LinuxProcess p = new LinuxProcess(request.name(), pid, startTicks, pidfd, out[0], err[0], listener, cg, proc);
-    active.add(p);
-    stateRuns.put(pid, new StateFile.Run(pid, startTicks, request.name()));
-    stateDirty = true; // written once the loop is idle: the cgroup and the environment marker find the run meanwhile
-    return p;
+    return new Launch(pid, startTicks, pidfd, out[0], err[0], cg, go != null ? go[1] : -1);
+  }
+
+  // --- standbys (event loop) ----------------------------------------------------------------------
+
+  /**
+   * A process restarted once is likely restarted again: once the loop is idle after its start, the next run is
+   * prepared as a standby (started, in its own new cgroups and under its limits, waiting in the wrapper before
+   * the exec), so that a restart with the same request only tells it to go. The cgroup joins, the costly part of
+   * a start here (each a migration under the kernel's cgroup_threadgroup_rwsem), are then off the restart's path.
+   */
+  private static final class Standby {
+    final SpawnRequest request;
+    final Launch launch;
+    long unusedSince; // nanoTime since no run of its name has been alive; 0 while one is
+
+    Standby(SpawnRequest request, Launch launch) {
+      this.request = request;
+      this.launch = launch;
+    }
+  }
+
+  /** The prepared run for this request, told to go; null when there is none (or it no longer fits or lives). */
+  private @Nullable Launch takeStandby(SpawnRequest request) {
+    Standby sb = standbys.remove(request.name());
+    if (sb == null) {
+      return null;
+    }
+    if (!sb.request.equals(request)) {
+      retiring.add(sb); // dropped once the loop is idle, not on this start's path
+      changingNames.add(request.name());
+      return null;
+    }
+    Optional<WaitStatus> ended;
+    try {
+      ended = sb.launch.pidfd.reap();
+    } catch (NativeCallException e) {
+      ended = Optional.of(new WaitStatus(sb.launch.pid, 0, -1));
+    }
+    if (ended.isPresent()) {
+      standbyEnded(sb, ended.get());
+      return null;
+    }
+    if (!Fds.writeNewline(sb.launch.go)) {
+      discard(sb, "it stopped reading");
+      return null;
+    }
+    Fds.close(sb.launch.go);
+    return sb.launch;
+  }
+
+  /** Prepares the standbys asked for since the last housekeeping; drops those of names no longer run. */
+  private void tendStandbys(long now) {
+    for (Standby sb : retiring) {
+      discard(sb, "the request changed");
+    }
+    retiring.clear();
+    if (!standbyWanted.isEmpty() && !closing) {
+      for (SpawnRequest r : standbyWanted.values()) {
+        if (standbys.containsKey(r.name()) || changingNames.contains(r.name())) {
+          continue;
+        }
+        try {
+          standbys.put(r.name(), new Standby(r, launch(r, LinuxLimits.memoryMax(r.labels()), LinuxLimits.pidsMax(r.labels()), true)));
+          Standby sb = standbys.get(r.name());
+          stateRuns.put(sb.launch.pid, new StateFile.Run(sb.launch.pid, sb.launch.startTicks, r.name()));
+          stateDirty = true;
+        } catch (SpawnException | RuntimeException e) {
+          log.atDebug().addKeyValue("process", r.name()).log("Cannot prepare the next run of {}: {}", r.name(), e.toString());
+        }
+      }
+      standbyWanted.clear();
+    }
+    if (standbys.isEmpty() || now - lastStandbyCheck < SWEEP_NANOS) {
+      return;
+    }
+    lastStandbyCheck = now;
+    Set<String> running = new HashSet<>();
+    for (LinuxProcess p : active) {
+      if (!p.reported) {
+        running.add(p.name);
+      }
+    }
+    for (java.util.Iterator<Standby> it = standbys.values().iterator(); it.hasNext(); ) {
+      Standby sb = it.next();
+      Optional<WaitStatus> ended;
+      try {
+        ended = sb.launch.pidfd.reap();
+      } catch (NativeCallException e) {
+        ended = Optional.of(new WaitStatus(sb.launch.pid, 0, -1));
+      }
+      if (ended.isPresent()) {
+        it.remove();
+        standbyEnded(sb, ended.get());
+      } else if (running.contains(sb.request.name())) {
+        sb.unusedSince = 0;
+      } else if (sb.unusedSince == 0) {
+        sb.unusedSince = now;
+      } else if (now - sb.unusedSince > STANDBY_UNUSED_NANOS) {
+        it.remove();
+        discard(sb, "no run of it for " + TimeUnit.NANOSECONDS.toSeconds(STANDBY_UNUSED_NANOS) + " s");
+      }
+    }
+  }
+
+  /** A standby that ended before it was used (it could not join a cgroup, or was killed): say why, release it. */
+  private void standbyEnded(Standby sb, WaitStatus status) {
+    Launch l = sb.launch;
+    String said = "";
+    try {
+      int n = Fds.read(l.err, readBuffer);
+      if (n > 0) {
+        said = ": " + new String(readBuffer.getByteArray(0, n), StandardCharsets.UTF_8).trim();
+      }
+    } catch (NativeCallException e) {
+      // nothing to add
+    }
+    log.atWarn().addKeyValue("process", sb.request.name()).log("The prepared next run of {} (pid {}) ended before it was used ({}){}",
+        sb.request.name(), l.pid, status, said);
+    release(sb);
+  }
+
+  /** Stops a standby that was not used: it sees the end of its pipe and would exit; killed and reaped at once. */
+  private void discard(Standby sb, String why) {
+    log.atDebug().addKeyValue("process", sb.request.name()).log("Dropping the prepared next run of {} (pid {}): {}",
+        sb.request.name(), sb.launch.pid, why);
+    Kernel.killAndReapChild(sb.launch.pid); // waiting in the wrapper: it never ran the program
+    release(sb);
+  }
+
+  private void release(Standby sb) {
+    Launch l = sb.launch;
+    l.pidfd.close();
+    Fds.close(l.go);
+    Fds.close(l.out);
+    Fds.close(l.err);
+    if (l.cg != null) {
+      l.cg.remove();
+    }
+    stateRuns.remove(l.pid);
+    stateDirty = true;
+  }
+
+  private void discardStandbys() {
+    for (Standby sb : standbys.values()) {
+      discard(sb, "the backend closes");
+    }
+    for (Standby sb : retiring) {
+      discard(sb, "the backend closes");
+    }
+    retiring.clear();
+    standbys.clear();
+    standbyWanted.clear();
+  }
+
+  /** A set that forgets its oldest entries beyond 4,096: names are hints here, not state. */
+  private static Set<String> boundedSet() {
+    return java.util.Collections.newSetFromMap(new LinkedHashMap<String, Boolean>() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > 4096;
+      }
+    });
   }
 
   private static void closeAll(int @Nullable [] fds) {
@@ -552,6 +754,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         if (closing) {
           if (closeDeadline == 0) {
             closeDeadline = System.nanoTime() + CLOSE_GRACE_NANOS;
+            discardStandbys();
             killLeftBehind();
           }
           if (active.isEmpty() || System.nanoTime() > closeDeadline) {
@@ -759,6 +962,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     nextSweep = now + SWEEP_NANOS;
     lastLingerCheck = now;
     checkLingering();
+    tendStandbys(now);
     if (active.removeIf(p -> p.reported && !p.lingering && p.outFd < 0 && p.errFd < 0)) {
       stateDirty = true;
     }
@@ -799,6 +1003,12 @@ final class LinuxProcessBackend implements ProcessBackend {
       if (!p.reaped()) {
         leaders.add(p.pid); // reaped through its pidfd, not here
       }
+    }
+    for (Standby sb : standbys.values()) {
+      leaders.add(sb.launch.pid);
+    }
+    for (Standby sb : retiring) {
+      leaders.add(sb.launch.pid);
     }
     Map<Integer, long[]> zombiesNow = new HashMap<>();
     for (int child : childrenOfThisJvm()) {
@@ -871,6 +1081,7 @@ final class LinuxProcessBackend implements ProcessBackend {
 
   private void shutdown() {
     ended = true;
+    discardStandbys();
     for (LinuxProcess p : active) {
       if (!p.reported) {
         p.signalTree(Signal.SIGKILL);

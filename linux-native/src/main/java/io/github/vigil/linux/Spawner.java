@@ -37,6 +37,18 @@ final class Spawner {
    * @throws NativeCallException when {@code posix_spawn} fails, e.g. {@code ENOENT} for a missing binary
    */
   public static int spawn(String path, List<String> argv, List<String> envp, @Nullable String directory, int stdoutFd, int stderrFd) {
+    return spawn(path, argv, envp, directory, stdoutFd, stderrFd, -1);
+  }
+
+  /**
+   * As {@link #spawn(String, List, List, String, int, int)}, and with {@code fd3} (unless negative) given to the
+   * child as its descriptor 3: the Linux backend's prepared runs wait on it for the word to start.
+   *
+   * @return the child's pid
+   * @throws NativeCallException when {@code posix_spawn} fails
+   */
+  public static int spawn(String path, List<String> argv, List<String> envp, @Nullable String directory, int stdoutFd, int stderrFd,
+      int fd3) {
     LinuxLibC c = LinuxLibC.INSTANCE;
     Memory attr = new Memory(SPAWNATTR_SIZE);
     Memory actions = new Memory(FILE_ACTIONS_SIZE);
@@ -56,6 +68,9 @@ final class Spawner {
             c.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", LinuxLibC.O_RDONLY, 0));
         check("posix_spawn_file_actions_adddup2(" + stdoutFd + ", 1)", c.posix_spawn_file_actions_adddup2(actions, stdoutFd, 1));
         check("posix_spawn_file_actions_adddup2(" + stderrFd + ", 2)", c.posix_spawn_file_actions_adddup2(actions, stderrFd, 2));
+        if (fd3 >= 0) {
+          check("posix_spawn_file_actions_adddup2(" + fd3 + ", 3)", c.posix_spawn_file_actions_adddup2(actions, fd3, 3));
+        }
         if (directory != null) {
           try {
             check("posix_spawn_file_actions_addchdir_np(" + directory + ")",
@@ -67,7 +82,8 @@ final class Spawner {
         }
         if (!closeFromMissing) {
           try {
-            check("posix_spawn_file_actions_addclosefrom_np(3)", c.posix_spawn_file_actions_addclosefrom_np(actions, 3));
+            int from = fd3 >= 0 ? 4 : 3;
+            check("posix_spawn_file_actions_addclosefrom_np(" + from + ")", c.posix_spawn_file_actions_addclosefrom_np(actions, from));
           } catch (UnsatisfiedLinkError e) {
             closeFromMissing = true; // glibc before 2.34: descriptors the JVM opened close-on-exec still close
           }

@@ -1,6 +1,7 @@
 package io.github.vigil.linux.proc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessSample;
@@ -8,6 +9,8 @@ import io.github.vigil.ProcessSample.Field;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.Supervisor;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -33,6 +36,33 @@ class ControllerSampleTest {
       assertThat(s.threads()).hasValue(3);
       c.stop(Duration.ofSeconds(10));
       assertThat(c.sample()).isEmpty();
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aCallerReadsOnlyTheFieldsItAsksForAndCpuPercentKeepsItsBaseline() throws Exception {
+    try (Supervisor sup = Supervisor.builder().name("sample-fields").backend("linux").build()) {
+      ProcessController c = sup.register(ProcessSpec.builder("busy")
+          .command("sh", "-c", "while :; do :; done").startupGrace(Duration.ZERO).build());
+      Set<Field> cpuAndStatRss = EnumSet.of(Field.CPU_TOTAL, Field.CPU_PERCENT, Field.MEMORY_RESIDENT_STAT);
+      assertThat(c.sample(cpuAndStatRss)).isEmpty();
+      long pid = c.start(Duration.ofSeconds(10)).pid();
+      ProcessSample first = c.sample(cpuAndStatRss).orElseThrow();
+      assertThat(first.pid()).isEqualTo(pid);
+      assertThat(first.has(Field.CPU_TOTAL)).isTrue();
+      assertThat(first.has(Field.MEMORY_RESIDENT_STAT)).isTrue();
+      assertThat(first.has(Field.READ_BYTES)).as("io is not read when not asked for").isFalse();
+      assertThat(first.has(Field.MEMORY_PROPORTIONAL)).as("smaps_rollup is not read when not asked for").isFalse();
+      // a sample without CPU in between; CPU percent comes once a second has passed since the first sample with CPU
+      ProcessSample memoryOnly = c.sample(EnumSet.of(Field.MEMORY_RESIDENT_STAT)).orElseThrow();
+      assertThat(memoryOnly.has(Field.CPU_TOTAL)).isFalse();
+      assertThat(RealProcs.eventually(Duration.ofSeconds(20), () -> c.sample(cpuAndStatRss).orElseThrow().has(Field.CPU_PERCENT))).isTrue();
+      ProcessSample later = c.sample(cpuAndStatRss).orElseThrow();
+      assertThat(later.get(Field.CPU_PERCENT)).as("a busy loop uses CPU").isPositive();
+      assertThatThrownBy(() -> c.sample(Set.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fields");
+      c.stop(Duration.ofSeconds(10));
+      assertThat(c.sample(cpuAndStatRss)).isEmpty();
     }
   }
 }

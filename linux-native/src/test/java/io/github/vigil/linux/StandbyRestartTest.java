@@ -1,0 +1,139 @@
+package io.github.vigil.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.vigil.Signal;
+import io.github.vigil.Termination;
+import io.github.vigil.spi.RunningProcess;
+import io.github.vigil.spi.SpawnRequest;
+import io.github.vigil.testing.Processes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * A restarted process's next run is prepared ahead (a standby waiting in the wrapper, already in its own
+ * cgroups and under its limits); the restart with the same request runs the program in it, a changed
+ * request or the backend's close drops it.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(90)
+class StandbyRestartTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @Test
+  void theSecondRestartRunsInThePreparedStandbyInsideItsCgroupsAndLimits() throws Exception {
+    boolean memory = canLimitMemory();
+    assumeTrue(HostFacts.detect().shell() != null, "no /bin/sh: no wrapper, no standby");
+    String name = "standby-" + Kernel.pid();
+    Map<String, String> labels = memory ? Map.of(LinuxLimits.MEMORY_MAX, "48M") : Map.of();
+    SpawnRequest request = Backends.request(name, null, labels, "/bin/sleep", "1000");
+    try (LinuxProcessBackend backend = Backends.create("standby", null)) {
+      RunningProcess first = backend.spawn(request, new RecordingListener());
+      assertThat(Processes.eventually(WAIT, () -> "sleep".equals(comm((int) first.pid())))).isTrue();
+      assertThat(standbyOf(name)).as("no standby for a process never restarted").isEmpty();
+      kill(first);
+      RunningProcess second = backend.spawn(request, new RecordingListener()); // a restart: the next one is prepared
+      assertThat(Processes.eventually(WAIT, () -> "sleep".equals(comm((int) second.pid())))).isTrue();
+      assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isPresent())).as("a standby waits for %s", name).isTrue();
+      int standby = standbyOf(name).getAsInt();
+      assertThat(comm(standby)).isEqualTo("sh"); // waiting in the wrapper: the program has not started
+      String before = Files.readString(Path.of("/proc/" + standby + "/cgroup"));
+      if (memory) {
+        assertThat(memoryLimit(before)).as("the standby is under its limit already: %s", before).isEqualTo(48L << 20);
+      }
+
+      kill(second);
+      RunningProcess third = backend.spawn(request, new RecordingListener());
+      assertThat(third.pid()).as("the restart used the standby").isEqualTo(standby);
+      assertThat(Processes.eventually(WAIT, () -> "sleep".equals(comm(standby)))).as("the standby ran the program").isTrue();
+      assertThat(Files.readString(Path.of("/proc/" + standby + "/cgroup"))).isEqualTo(before);
+      assertThat(Files.exists(Path.of("/proc/" + standby + "/fd/3"))).as("descriptor 3 closed before the exec").isFalse();
+      assertThat(new String(Files.readAllBytes(Path.of("/proc/" + standby + "/cmdline")), StandardCharsets.UTF_8))
+          .isEqualTo("/bin/sleep\u00001000\u0000");
+      if (memory) {
+        assertThat(memoryLimit(Files.readString(Path.of("/proc/" + standby + "/cgroup")))).isEqualTo(48L << 20);
+      }
+      RecordingListener l = new RecordingListener();
+      assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isPresent())).as("the next standby is prepared").isTrue();
+      int next = standbyOf(name).getAsInt();
+
+      // a changed request does not use it: it is dropped (killed and reaped) and a fresh run starts
+      kill(third);
+      SpawnRequest changed = Backends.request(name, null, labels, "/bin/sleep", "999");
+      RunningProcess fourth = backend.spawn(changed, l);
+      assertThat(fourth.pid()).isNotEqualTo(next);
+      assertThat(Processes.eventually(WAIT, () -> "sleep".equals(comm((int) fourth.pid())))).isTrue();
+      assertThat(Processes.eventually(WAIT, () -> !Files.exists(Path.of("/proc/" + next)))).as("dropped standby %s is gone", next).isTrue();
+      kill(fourth);
+    }
+    assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isEmpty())).as("no standby outlives the backend").isTrue();
+  }
+
+  private static void kill(RunningProcess p) throws Exception {
+    p.signal(Signal.SIGKILL);
+    assertThat(Processes.eventually(WAIT, () -> !p.isTreeAlive())).isTrue();
+  }
+
+  /** A child of this JVM with the process's name in its environment that still waits in the wrapper ({@code sh}). */
+  private static OptionalInt standbyOf(String name) {
+    String self = Integer.toString(Kernel.pid());
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+      for (Path d : dirs) {
+        try {
+          String stat = Files.readString(d.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          if (!f[1].equals(self) || !stat.contains("(sh)") || f[0].equals("Z")) {
+            continue;
+          }
+          String env = new String(Files.readAllBytes(d.resolve("environ")), StandardCharsets.UTF_8);
+          if (env.contains("\u0000" + LinuxProcessBackend.NAME_VARIABLE + "=" + name + "\u0000")
+              || env.endsWith("\u0000" + LinuxProcessBackend.NAME_VARIABLE + "=" + name)) {
+            return OptionalInt.of(Integer.parseInt(d.getFileName().toString()));
+          }
+        } catch (IOException | RuntimeException e) {
+          // gone meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return OptionalInt.empty();
+  }
+
+  private static String comm(int pid) {
+    try {
+      return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static long memoryLimit(String procCgroup) throws IOException {
+    CgroupLayout child = CgroupLayout.parse(procCgroup, Files.readString(Path.of("/proc/self/mountinfo")));
+    if (child.v2() != null && Files.exists(child.v2().resolve("memory.max"))) {
+      return Long.parseLong(Files.readString(child.v2().resolve("memory.max")).trim());
+    }
+    return Long.parseLong(Files.readString(child.v1Memory().resolve("memory.limit_in_bytes")).trim());
+  }
+
+  private static boolean canLimitMemory() {
+    Cgroups probe = new Cgroups(HostFacts.detect().cgroupLayout(), "vigil-probe-" + Kernel.pid());
+    try {
+      return probe.canLimitMemory();
+    } finally {
+      probe.close();
+    }
+  }
+}
