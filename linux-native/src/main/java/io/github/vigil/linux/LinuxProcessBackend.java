@@ -114,7 +114,9 @@ final class LinuxProcessBackend implements ProcessBackend {
   private long lastLingerCheck;
   private long housekeepingSince; // 0: nothing to do
   private boolean stateDirty;
-  private final boolean standbyEnabled = !"false".equals(System.getProperty("vigil.linux.standby"));
+  // opt-in: a standby is an extra idle process per restarted name, and preparing it slowed exit detection beside it
+  // (bench/results/exit-standby-ab.tsv); see the README
+  private final boolean standbyEnabled = "true".equals(System.getProperty("vigil.linux.standby"));
   private final Set<String> spawnedNames = boundedSet(); // names started at least once: their next start is a restart
   private final Set<String> changingNames = boundedSet(); // names whose standby did not match the next request: none prepared again
   private final List<Standby> retiring = new ArrayList<>(); // standbys to drop once the loop is idle
