@@ -36,6 +36,20 @@ public interface AttachedProcess {
   Optional<ProcessSample> sample();
 
   /**
+   * As {@link #sample()}, with no value older than {@code slowFieldsMaxAge}: fields the sampler
+   * re-reads less often than it samples (see {@link ProcessSample#age}) are read again when older;
+   * {@link java.time.Duration#ZERO} reads every field now.
+   *
+   * @throws IllegalArgumentException when {@code slowFieldsMaxAge} is negative
+   */
+  default Optional<ProcessSample> sample(java.time.Duration slowFieldsMaxAge) {
+    if (java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge").isNegative()) {
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+    }
+    return sample();
+  }
+
+  /**
    * Sends {@code signal} to every matched process, through a pidfd (never to a process that reused a
    * pid). Only if the spec {@linkplain AttachSpec#allowSignals() allows it}.
    *

@@ -161,6 +161,21 @@ public interface ProcessController {
   }
 
   /**
+   * As {@link #sample()}, with no value older than {@code slowFieldsMaxAge}: fields the sampler
+   * re-reads less often than it samples (see {@link ProcessSample#age}) are read again when older
+   * ({@link io.github.vigil.spi.ProcessSampler#withSlowFieldsMaxAge}); {@link Duration#ZERO} reads
+   * every field now. For readers that promise freshness, such as metrics in process-exporter naming.
+   *
+   * @throws IllegalArgumentException when {@code slowFieldsMaxAge} is negative
+   */
+  default Optional<ProcessSample> sample(Duration slowFieldsMaxAge) {
+    if (java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge").isNegative()) {
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+    }
+    return sample();
+  }
+
+  /**
    * As {@link #sample()}, reading only the fields asked for (and what they are derived from), for callers that
    * chart a few of them: each field has its cost in {@code /proc} reads (CPU and {@code MEMORY_RESIDENT_STAT} come
    * from one read of {@code stat}; exact resident memory, swap and context switches from {@code status}; bytes

@@ -107,8 +107,20 @@ final class Attachment implements AttachedProcess {
 
   @Override
   public Optional<ProcessSample> sample() {
+    return sample(sup.backend.sampler());
+  }
+
+  @Override
+  public Optional<ProcessSample> sample(java.time.Duration slowFieldsMaxAge) {
+    java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge");
+    if (slowFieldsMaxAge.isNegative()) {
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+    }
+    return sample(sup.backend.sampler().map(s -> s.withSlowFieldsMaxAge(slowFieldsMaxAge)));
+  }
+
+  private Optional<ProcessSample> sample(Optional<ProcessSampler> sampler) {
     long[] pids = current.stream().mapToLong(m -> m.entry.pid()).toArray();
-    Optional<ProcessSampler> sampler = sup.backend.sampler();
     if (pids.length == 0 || sampler.isEmpty()) {
       return Optional.empty();
     }

@@ -367,8 +367,20 @@ final class ManagedProcess implements ProcessController {
 
   @Override
   public java.util.Optional<io.github.vigil.ProcessSample> sample() {
+    return sample(sup.backend.sampler());
+  }
+
+  @Override
+  public java.util.Optional<io.github.vigil.ProcessSample> sample(java.time.Duration slowFieldsMaxAge) {
+    java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge");
+    if (slowFieldsMaxAge.isNegative()) {
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+    }
+    return sample(sup.backend.sampler().map(s -> s.withSlowFieldsMaxAge(slowFieldsMaxAge)));
+  }
+
+  private java.util.Optional<io.github.vigil.ProcessSample> sample(java.util.Optional<io.github.vigil.spi.ProcessSampler> sampler) {
     long p = pid;
-    java.util.Optional<io.github.vigil.spi.ProcessSampler> sampler = sup.backend.sampler();
     if (!state.isActive() || p <= 0 || sampler.isEmpty()) {
       return java.util.Optional.empty();
     }

@@ -2,6 +2,7 @@ package io.github.vigil.spi;
 
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSample.Field;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -43,6 +44,23 @@ public interface ProcessSampler {
    * none is left. {@link ProcessSample#pid()} is the first pid given.
    */
   ProcessSample sampleGroup(long[] pids, Set<Field> fields, @Nullable ProcessSample previous);
+
+  /**
+   * This sampler, or a view of it sharing its state, whose samples carry no value older than
+   * {@code maxAge}: fields it re-reads less often than it samples (those whose
+   * {@link ProcessSample#age(Field)} it states, such as the Linux sampler's Pss, descriptor limit and a
+   * multithreaded process's per-thread states and context switches) are read again when older.
+   * {@link Duration#ZERO} reads every field on every sample. A sampler that reads every field on every
+   * sample returns itself, as this default does.
+   *
+   * @throws IllegalArgumentException when {@code maxAge} is negative
+   */
+  default ProcessSampler withSlowFieldsMaxAge(Duration maxAge) {
+    if (java.util.Objects.requireNonNull(maxAge, "slowFieldsMaxAge").isNegative()) {
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + maxAge);
+    }
+    return this;
+  }
 
   /** {@link #sample(long, Set, ProcessSample)} with {@link #DEFAULT_FIELDS}. */
   default ProcessSample sample(long pid, @Nullable ProcessSample previous) {

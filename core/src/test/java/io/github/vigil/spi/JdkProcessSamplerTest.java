@@ -55,8 +55,13 @@ class JdkProcessSamplerTest {
       assertThat(s.has(Field.PROCESSES)).isTrue();
       assertThat(s.processes().getAsLong()).isBetween(1L, 3L); // the shell's children may not exist yet
       assertThat(c.sample().orElseThrow().has(Field.CPU_PERCENT)).isTrue();
+      // the JDK sampler reads every field on every sample: asking for fresh slow fields changes nothing
+      assertThat(c.sample(Duration.ZERO).orElseThrow().pid()).isEqualTo(c.status().pid());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.sample(Duration.ofMillis(-1)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("slowFieldsMaxAge must not be negative: PT-0.001S");
       c.stop(Duration.ofSeconds(10));
       assertThat(c.sample()).isEmpty();
+      assertThat(c.sample(Duration.ZERO)).isEmpty();
     }
   }
 }

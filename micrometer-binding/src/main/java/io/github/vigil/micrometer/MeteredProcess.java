@@ -43,6 +43,11 @@ interface MeteredProcess {
   /** A fresh sample of the process tree or attached group; empty when nothing is alive or there is no sampler. */
   Optional<ProcessSample> sample();
 
+  /** As {@link #sample()}, with slow fields no older than {@code slowFieldsMaxAge}. */
+  default Optional<ProcessSample> sample(Duration slowFieldsMaxAge) {
+    return sample();
+  }
+
   /** The names of its health checks, known at registration; none for an attachment. */
   List<String> healthCheckNames();
 
@@ -98,6 +103,11 @@ interface MeteredProcess {
       @Override
       public Optional<ProcessSample> sample() {
         return controller.sample();
+      }
+
+      @Override
+      public Optional<ProcessSample> sample(Duration slowFieldsMaxAge) {
+        return controller.sample(slowFieldsMaxAge);
       }
 
       @Override
@@ -163,6 +173,11 @@ interface MeteredProcess {
       @Override
       public Optional<ProcessSample> sample() {
         return attached.sample();
+      }
+
+      @Override
+      public Optional<ProcessSample> sample(Duration slowFieldsMaxAge) {
+        return attached.sample(slowFieldsMaxAge);
       }
 
       @Override

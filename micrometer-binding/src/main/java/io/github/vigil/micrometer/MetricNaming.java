@@ -27,9 +27,11 @@ public enum MetricNaming {
    * {@code …_open_filedesc}, {@code …_worst_fd_ratio}, {@code …_num_threads}, {@code …_states{state=…}},
    * {@code …_context_switches_total{ctxswitchtype=…}}, {@code …_major_page_faults_total},
    * {@code …_minor_page_faults_total}, {@code …_read_bytes_total}, {@code …_write_bytes_total},
-   * {@code …_oldest_start_time_seconds}, and the {@code namedprocess_scrape_errors} and
-   * {@code namedprocess_scrape_procread_errors} gauges. The group name is the process name; a
-   * supervised process's group is its process tree, as process-exporter's {@code -children} default.
+   * {@code …_oldest_start_time_seconds}, and the counters {@code namedprocess_scrape_errors} and
+   * {@code namedprocess_scrape_procread_errors} (which Micrometer's Prometheus registry renders with the
+   * {@code _total} suffix it gives every counter, where the exporter has none). The group name is the process
+   * name; a supervised process's group is its process tree, as process-exporter's {@code -children} default.
+   * Every value is within one sample interval of fresh by default ({@link VigilMetrics.Builder#maxAge}).
    *
    * <p>Not published, because process samples do not carry them: the per-thread-name
    * {@code namedprocess_namegroup_thread_*} series, {@code …_threads_wchan},

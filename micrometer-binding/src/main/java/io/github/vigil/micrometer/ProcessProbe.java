@@ -12,6 +12,7 @@ import io.github.vigil.ProcessSample.Field;
 import io.github.vigil.ProcessSample.RunState;
 import io.github.vigil.ProcessState;
 import io.github.vigil.ProcessController;
+import io.github.vigil.Ticker;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,9 +55,9 @@ final class ProcessProbe {
    * @param active whether the process was in an active state, so that a missing sample means "unknown"
    *     rather than "nothing running"
    */
-  record Reading(@Nullable ProcessSample sample, boolean active) {
+  record Reading(@Nullable ProcessSample sample, boolean active, long loadedAt) {
     /** What a probe reads once its process is no longer metered: nothing alive. */
-    static final Reading GONE = new Reading(null, false);
+    static final Reading GONE = new Reading(null, false, 0);
   }
 
   final MeteredProcess source;
@@ -65,6 +66,11 @@ final class ProcessProbe {
   final String name;
   private final Function<ProcessProbe, Reading> readings;
   private final Counters counters;
+  private final Ticker ticker;
+  /** The oldest a served value may be, in nanoseconds of {@link #ticker}; -1 for no bound. */
+  private final long maxAgeNanos;
+  /** How old the sampler may let slow fields be at a sample; null to leave it to the sampler. */
+  private final @Nullable Duration slowFieldsMaxAge;
 
   // monotonic counters over runs, guarded by this
   private final long[] carried = new long[Field.values().length];
@@ -94,10 +100,25 @@ final class ProcessProbe {
   }
 
   ProcessProbe(MeteredProcess source, Function<ProcessProbe, Reading> readings, Counters counters) {
+    this(source, readings, counters, Ticker.system(), null, null);
+  }
+
+  /**
+   * @param maxAge the oldest a value served may be (the reading's age by {@code ticker} plus the sample's
+   *     {@linkplain ProcessSample#age age} of the field), or null for no bound
+   * @param sampleInterval how long a reading serves; the sampler is asked for slow fields no older than
+   *     {@code maxAge} minus this
+   */
+  ProcessProbe(MeteredProcess source, Function<ProcessProbe, Reading> readings, Counters counters, Ticker ticker,
+      @Nullable Duration maxAge, @Nullable Duration sampleInterval) {
     this.source = source;
     this.name = source.name();
     this.readings = readings;
     this.counters = counters;
+    this.ticker = ticker;
+    this.maxAgeNanos = maxAge == null ? -1 : maxAge.toNanos();
+    this.slowFieldsMaxAge = maxAge == null ? null
+        : sampleInterval == null || sampleInterval.compareTo(maxAge) >= 0 ? Duration.ZERO : maxAge.minus(sampleInterval);
     for (int i = 0; i < CAUSES.length; i++) {
       restartsByCause[i] = new LongAdder();
     }
@@ -114,11 +135,12 @@ final class ProcessProbe {
   /** Called by the cache, at most once per process per interval: reads the operating system. */
   Reading load() {
     counters.samples.increment();
+    long loadedAt = ticker.read();
     boolean active = source.active();
     Instant started = source.runStartedAt();
     ProcessSample sample = null;
     try {
-      Optional<ProcessSample> s = source.sample();
+      Optional<ProcessSample> s = slowFieldsMaxAge == null ? source.sample() : source.sample(slowFieldsMaxAge);
       if (s.isPresent() && s.get().vanished()) {
         if (active) {
           counters.vanished.increment();
@@ -136,7 +158,7 @@ final class ProcessProbe {
     }
     absorb(sample, active, started);
     harvestHealthResults();
-    return new Reading(sample, active);
+    return new Reading(sample, active, loadedAt);
   }
 
   static String healthTimerKey(String check, CheckResult.Status result) {
@@ -283,7 +305,20 @@ final class ProcessProbe {
     if (s == null) {
       return r.active() ? Double.NaN : 0;
     }
-    return s.get(field);
+    return tooOld(r, s, field) ? Double.NaN : s.get(field);
+  }
+
+  /**
+   * Whether {@code field} of the reading is older than the maximum age: how long the reading has served plus
+   * how old the sampler says the field was at the sample. Only where a sampler did not honour the age asked
+   * (the Linux one does): a stale value is not served, it reads NaN as an unknown one does.
+   */
+  private boolean tooOld(Reading r, ProcessSample s, Field field) {
+    if (maxAgeNanos < 0) {
+      return false;
+    }
+    Optional<Duration> age = s.age(field);
+    return age.isPresent() && Math.max(0, ticker.read() - r.loadedAt()) + age.get().toNanos() > maxAgeNanos;
   }
 
   /** The oldest start of the tree in epoch milliseconds; NaN when none is alive or it is unknown. */
@@ -304,7 +339,7 @@ final class ProcessProbe {
     if (s == null) {
       return r.active() ? Double.NaN : 0;
     }
-    return s.threads(state).isPresent() ? s.threads(state).getAsLong() : Double.NaN;
+    return s.threads(state).isPresent() && !tooOld(r, s, Field.THREAD_STATES) ? s.threads(state).getAsLong() : Double.NaN;
   }
 
   /** Processes of the tree in {@code state}. */
@@ -336,7 +371,7 @@ final class ProcessProbe {
     OptionalLong members = s.processes();
     if (threads.isPresent() && members.isPresent() && threads.getAsLong() > members.getAsLong()) {
       OptionalLong inState = s.threads(state);
-      return inState.isPresent() ? procs.getAsLong() + inState.getAsLong() : Double.NaN;
+      return inState.isPresent() && !tooOld(r, s, Field.THREAD_STATES) ? procs.getAsLong() + inState.getAsLong() : Double.NaN;
     }
     return procs.getAsLong();
   }

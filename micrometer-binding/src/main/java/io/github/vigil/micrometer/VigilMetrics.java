@@ -77,7 +77,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Cost.</b> A process is sampled at most once per {@linkplain Builder#sampleInterval sample
  * interval}, on the thread that reads a meter (a scrape), whatever the number of its meters and of
- * registries bound; the sample is shared through a time-bounded cache.
+ * registries bound; the sample is shared through a time-bounded cache. {@link Builder#maxAge} bounds how old
+ * a served value may be, slow fields such as Pss included (by default within one sample interval of fresh in
+ * process-exporter naming).
  *
  * <p><b>Cardinality</b> is bounded: a fixed set of series per process, enum tags pre-registered per
  * value, no pid tag, spec labels become tags only for the keys given to
@@ -96,6 +98,8 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
   private final Supervisor supervisor;
   private final MetricNaming naming;
   private final Duration sampleInterval;
+  private final @Nullable Duration maxAge;
+  private final Ticker ticker;
   private final List<String> labelTags;
   private final Tags tags;
   private final int maxProcesses;
@@ -119,10 +123,12 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
     this.supervisor = b.supervisor;
     this.naming = b.naming;
     this.sampleInterval = b.sampleInterval;
+    this.maxAge = b.maxAge != null ? b.maxAge : b.naming == MetricNaming.PROCESS_EXPORTER ? b.sampleInterval : null;
     this.labelTags = List.copyOf(b.labelTags);
     this.tags = b.tags;
     this.maxProcesses = b.maxProcesses;
     Ticker ticker = b.ticker;
+    this.ticker = ticker;
     this.readings = Caffeine.newBuilder()
         .expireAfterWrite(sampleInterval)
         .ticker(ticker::read)
@@ -155,6 +161,14 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
   /** How long one sample of a process serves its meters. */
   public Duration sampleInterval() {
     return sampleInterval;
+  }
+
+  /**
+   * The oldest a value served by a process meter may be ({@link Builder#maxAge}); empty when the
+   * sampler's own re-reading of slow fields is all that bounds it.
+   */
+  public Optional<Duration> maxAge() {
+    return Optional.ofNullable(maxAge);
   }
 
   /**
@@ -237,7 +251,7 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
         }
         return;
       }
-      ProcessProbe probe = new ProcessProbe(process, this::reading, counters);
+      ProcessProbe probe = new ProcessProbe(process, this::reading, counters, ticker, maxAge, sampleInterval);
       for (Map.Entry<MeterRegistry, Binding> e : bindings.entrySet()) {
         e.getValue().processMeters.put(probe, registerProcessMeters(e.getKey(), probe));
       }
@@ -373,12 +387,12 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
         .description("Samples of processes taken for meters, at most one per process per sample interval")
         .tags(tags).register(registry));
     if (naming == MetricNaming.PROCESS_EXPORTER) {
-      meters.add(Gauge.builder("namedprocess.scrape.errors", counters, c -> freshCounters().errors.sum())
-          .description("general scrape errors: no proc metrics collected during a cycle").tags(tags)
-          .strongReference(true).register(registry));
-      meters.add(Gauge.builder("namedprocess.scrape.procread.errors", counters, c -> freshCounters().vanished.sum())
-          .description("incremented each time a proc's metrics collection fails").tags(tags)
-          .strongReference(true).register(registry));
+      // counters, as the exporter types them; Micrometer's Prometheus registry (client_java 1.x) renders every
+      // counter with the _total suffix, in its TYPE line and samples alike, which the exporter's Go client does not
+      meters.add(FunctionCounter.builder("namedprocess.scrape.errors", counters, c -> freshCounters().errors.sum())
+          .description("general scrape errors: no proc metrics collected during a cycle").tags(tags).register(registry));
+      meters.add(FunctionCounter.builder("namedprocess.scrape.procread.errors", counters, c -> freshCounters().vanished.sum())
+          .description("incremented each time a proc's metrics collection fails").tags(tags).register(registry));
     } else {
       String d = "Samples that failed (the sampler threw) or found the process gone while it was running";
       meters.add(FunctionCounter.builder("vigil.metrics.sample.errors", counters, c -> freshCounters().errors.sum())
@@ -425,6 +439,7 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
     private final Supervisor supervisor;
     private MetricNaming naming = MetricNaming.MICROMETER;
     private Duration sampleInterval = Duration.ofSeconds(5);
+    private @Nullable Duration maxAge;
     private final Set<String> labelTags = new LinkedHashSet<>();
     private Tags tags = Tags.empty();
     private int maxProcesses = 1000;
@@ -450,6 +465,32 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
         throw new IllegalArgumentException("sampleInterval must be positive: " + interval);
       }
       this.sampleInterval = interval;
+      return this;
+    }
+
+    /**
+     * The oldest a value served by a process meter may be, counted from the moment the operating system
+     * was read: a sample serves its meters for up to the {@linkplain #sampleInterval sample interval},
+     * and the sampler is asked for fields it re-reads less often than it samples (see
+     * {@link io.github.vigil.ProcessSample#age}: on Linux Pss, the descriptor limit, a multithreaded
+     * process's thread states and context switches) no older than {@code maxAge} minus that interval, so
+     * equal to the interval means they are read on every sample. A gauge whose field a sampler still
+     * served older (one that ignores the request) reads NaN rather than a stale value.
+     *
+     * <p>By default, the sample interval in {@link MetricNaming#PROCESS_EXPORTER} naming (every value
+     * within one sample interval of fresh, as the exporter reads everything on every scrape); no bound
+     * in {@link MetricNaming#MICROMETER} naming, where the sampler re-reads slow fields on its own
+     * schedule (10 s on Linux), which costs less.
+     *
+     * @throws IllegalArgumentException when negative or zero; {@link #build()} refuses one shorter than
+     *     the sample interval
+     */
+    public Builder maxAge(Duration age) {
+      requireNonNull(age, "maxAge");
+      if (age.isNegative() || age.isZero()) {
+        throw new IllegalArgumentException("maxAge must be positive: " + age);
+      }
+      this.maxAge = age;
       return this;
     }
 
@@ -507,12 +548,17 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
 
     /** Creates the binder and starts following the supervisor; meters appear once it is bound to a registry. */
     public VigilMetrics build() {
+      if (maxAge != null && maxAge.compareTo(sampleInterval) < 0) {
+        throw new IllegalArgumentException("maxAge (" + maxAge + ") must not be shorter than sampleInterval ("
+            + sampleInterval + "): a sample serves its meters that long");
+      }
       return new VigilMetrics(this);
     }
 
     @Override
     public String toString() {
-      return "VigilMetrics.Builder{naming=" + naming + ", sampleInterval=" + sampleInterval + ", labelTags=" + labelTags
+      return "VigilMetrics.Builder{naming=" + naming + ", sampleInterval=" + sampleInterval + ", maxAge=" + maxAge
+          + ", labelTags=" + labelTags
           + ", tags=" + tags + ", maxProcesses=" + maxProcesses + "}";
     }
   }

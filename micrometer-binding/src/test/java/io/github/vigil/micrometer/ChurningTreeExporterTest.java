@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * before it ends, and between two of our reads one ends while the next starts and burns. CPU seconds gained
  * over the churn agree with the exporter's and the kernel's within 5 %, minor faults with the kernel's within
  * 5 % (the exporter misses those of members shorter than its interval), the process count exactly, and the
- * tree's proportional memory is a number (it was NaN with a zombie member).
+ * tree's proportional memory with the exporter's within 5 % (it was NaN with a zombie member, then stale).
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(120)
@@ -153,10 +153,12 @@ class ChurningTreeExporterTest {
         double pss = ours.value("namedprocess_namegroup_memory_bytes", Map.of("groupname", comm, "memtype", "proportionalResident")).orElseThrow();
         double theirPss = theirs.value("namedprocess_namegroup_memory_bytes", Map.of("groupname", comm, "memtype", "proportionalResident")).orElseThrow();
         report.append("Pss with a zombie member: ours ").append(pss).append(", exporter ").append(theirPss);
-        // Pss is a slow field (re-read at most every 10 s), and a tiny shell's Pss moves by a fifth as burners
-        // that share its pages come and go: the point here is a number where there was NaN
+        // a small shell's Pss moves by a fifth as burners that share its pages come and go while its resident memory
+        // stays put: the sampler's own re-read (every 10 s) served a Pss from while a burner lived (within 50 % only,
+        // before). In this naming every sample reads the slow fields afresh (VigilMetrics.Builder.maxAge defaults to
+        // the sample interval), so both read the parked wrapper and its zombie (which has no memory) alike
         assertThat(pss).as("the tree's Pss with a zombie member; %s", report).isNotNaN()
-            .isCloseTo(theirPss, org.assertj.core.api.Assertions.within(0.5 * theirPss));
+            .isCloseTo(theirPss, org.assertj.core.api.Assertions.within(Math.max(0.05 * theirPss, 16384)));
         reporter.publishEntry("churning wrapper against process-exporter", report.toString());
         org.slf4j.LoggerFactory.getLogger(ChurningTreeExporterTest.class).error("side by side: {}", report); // the README quotes it
         wrapper.stop(Duration.ofSeconds(10));

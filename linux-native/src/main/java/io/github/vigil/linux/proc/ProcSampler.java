@@ -92,6 +92,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private static final java.util.concurrent.atomic.AtomicLong FILES_KEPT_OPEN = new java.util.concurrent.atomic.AtomicLong();
   private final long keepOpenIdleNanos;
   private final long slowFieldsMaxAgeNanos;
+  /** The age beyond which slow fields are read again in the call under way ({@link #withSlowFieldsMaxAge}); guarded by this. */
+  private long callMaxAgeNanos = Long.MAX_VALUE;
   private final Ticker ticker;
   private final List<PidFiles> held = new ArrayList<>();
   private long nextSweep;
@@ -288,6 +290,82 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     return b.build(previous);
   }
 
+  /**
+   * A view of this sampler, sharing its files, buffers and slow fields, whose samples carry no slow field
+   * (Pss, descriptor limit, per-thread states and context switches, children lists of a multithreaded
+   * process) read longer than {@code maxAge} ago: those are read again when older, and then serve this
+   * sampler too. This sampler itself when {@code maxAge} is not below its {@link Builder#slowFieldsMaxAge}.
+   */
+  @Override
+  public ProcessSampler withSlowFieldsMaxAge(Duration maxAge) {
+    long nanos = Builder.nonNegative(maxAge, "slowFieldsMaxAge").toNanos();
+    return nanos >= slowFieldsMaxAgeNanos ? this : new Fresh(nanos);
+  }
+
+  /** This sampler with slow fields no older than {@link #maxAgeNanos}; thread-safe as the sampler is. */
+  private final class Fresh implements ProcessSampler {
+    private final long maxAgeNanos;
+
+    Fresh(long maxAgeNanos) {
+      this.maxAgeNanos = maxAgeNanos;
+    }
+
+    @Override
+    public Set<Field> supportedFields() {
+      return SUPPORTED;
+    }
+
+    @Override
+    public ProcessSample sample(long pid, Set<Field> fields, @Nullable ProcessSample previous) {
+      synchronized (ProcSampler.this) {
+        long outer = callMaxAgeNanos;
+        callMaxAgeNanos = Math.min(outer, maxAgeNanos);
+        try {
+          return ProcSampler.this.sample(pid, fields, previous);
+        } finally {
+          callMaxAgeNanos = outer;
+        }
+      }
+    }
+
+    @Override
+    public ProcessSample sampleTree(long pid, Set<Field> fields, @Nullable ProcessSample previous) {
+      synchronized (ProcSampler.this) {
+        long outer = callMaxAgeNanos;
+        callMaxAgeNanos = Math.min(outer, maxAgeNanos);
+        try {
+          return ProcSampler.this.sampleTree(pid, fields, previous);
+        } finally {
+          callMaxAgeNanos = outer;
+        }
+      }
+    }
+
+    @Override
+    public ProcessSample sampleGroup(long[] pids, Set<Field> fields, @Nullable ProcessSample previous) {
+      synchronized (ProcSampler.this) {
+        long outer = callMaxAgeNanos;
+        callMaxAgeNanos = Math.min(outer, maxAgeNanos);
+        try {
+          return ProcSampler.this.sampleGroup(pids, fields, previous);
+        } finally {
+          callMaxAgeNanos = outer;
+        }
+      }
+    }
+
+    @Override
+    public ProcessSampler withSlowFieldsMaxAge(Duration maxAge) {
+      return ProcSampler.this.withSlowFieldsMaxAge(Builder.nonNegative(maxAge, "slowFieldsMaxAge").toNanos() < maxAgeNanos ? maxAge
+          : Duration.ofNanos(maxAgeNanos));
+    }
+
+    @Override
+    public String toString() {
+      return ProcSampler.this + " with slow fields at most " + Duration.ofNanos(maxAgeNanos) + " old";
+    }
+  }
+
   /** For tests: runs {@code hook} with the pid after each member's {@code stat} was read. */
   synchronized void afterStatRead(@Nullable LongConsumer hook) {
     this.afterStatHook = hook;
@@ -471,7 +549,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       // smaps_rollup walks the page tables (about 40 µs even for a small process): re-read when older than the
       // maximum age, or at once when the resident memory (read fresh above) moved by more than 1/64 since
       long rss = m.has(Field.MEMORY_RESIDENT) ? m.v[Field.MEMORY_RESIDENT.ordinal()] : -1;
-      if (f.pssAt == Long.MIN_VALUE || now - f.pssAt >= slowFieldsMaxAgeNanos || Math.abs(rss - f.pssRss) > f.pssRss >> 6) {
+      if (f.pssAt == Long.MIN_VALUE || now - f.pssAt >= slowFieldsMaxAgeNanos || now - f.pssReadAt >= callMaxAgeNanos
+          || Math.abs(rss - f.pssRss) > f.pssRss >> 6) {
         f.pssRss = rss;
         if (!readOrAbsent(PidFiles.SMAPS_ROLLUP, f, m)) {
           return false;
@@ -493,7 +572,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       }
     }
     if (b.wants(Field.FD_LIMIT) || b.wants(Field.WORST_FD_RATIO)) {
-      if (f.limitAt == Long.MIN_VALUE || now - f.limitAt >= slowFieldsMaxAgeNanos) {
+      if (f.limitAt == Long.MIN_VALUE || now - f.limitAt >= slowFieldsMaxAgeNanos || now - f.limitReadAt >= callMaxAgeNanos) {
         if (!readOrAbsent(PidFiles.LIMITS, f, m)) {
           return false;
         }
@@ -520,7 +599,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         m.threadStates[RunState.ofLetter(leaderState).ordinal()] += 1; // the one thread is the process
         m.present |= 1L << Field.THREAD_STATES.ordinal();
         m.threadsAge = 0;
-      } else if (f.threadsAt == Long.MIN_VALUE || now - f.threadsAt >= slowFieldsMaxAgeNanos || f.threadCount != threads) {
+      } else if (f.threadsAt == Long.MIN_VALUE || now - f.threadsAt >= slowFieldsMaxAgeNanos || now - f.threadsReadAt >= callMaxAgeNanos
+          || f.threadCount != threads) {
         // a file per thread (about 15 µs each; a gateway JVM has hundreds): a slow field like Pss, but
         // read again as soon as the number of threads changed, so that the states add up to the count
         if (readThreads(f, m) == -2) {
@@ -812,7 +892,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     // one file per thread: a slow field, like the other per-thread reads (a child younger than the list is seen later)
     long now = ticker.read();
     long[] cached = f.childPids;
-    if (cached != null && now - f.childrenAt < slowFieldsMaxAgeNanos) {
+    if (cached != null && now - f.childrenAt < slowFieldsMaxAgeNanos && now - f.childrenReadAt < callMaxAgeNanos) {
       for (int i = 0; i < cached.length; i++) {
         addKid(cached[i], i);
       }
@@ -827,6 +907,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     }
     f.childPids = n == 0 ? NO_PIDS : Arrays.copyOf(kids, n);
     f.childrenAt = cached == null ? now - phase(pid) : now;
+    f.childrenReadAt = now;
     return n;
   }
 
@@ -1085,6 +1166,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long threadsAt = Long.MIN_VALUE;     // every thread's status: states, and context switches summed
     long threadCount;                    // stat's thread count when they were read
     long childrenAt;                     // every thread's children list, of a multithreaded process
+    long childrenReadAt;
     long @Nullable [] childPids;
     long @Nullable [] threadStates;
     long threadsPresent;                // Member.present bits of THREAD_STATES and the switch counts

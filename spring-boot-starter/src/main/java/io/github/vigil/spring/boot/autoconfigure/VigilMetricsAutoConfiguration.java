@@ -41,6 +41,11 @@ public class VigilMetricsAutoConfiguration {
     m.getTags().forEach((key, value) -> at("vigil.metrics.tags." + key, value, () -> b.tags(key, value)));
     at("vigil.metrics.sample-interval", m.getSampleInterval(), () -> b.sampleInterval(m.getSampleInterval()));
     at("vigil.metrics.max-processes", m.getMaxProcesses(), () -> b.maxProcesses(m.getMaxProcesses()));
+    java.time.Duration maxAge = m.getMaxAge();
+    if (maxAge != null) {
+      at("vigil.metrics.max-age", maxAge, () -> b.maxAge(maxAge));
+      return at("vigil.metrics.max-age", maxAge, b::build);
+    }
     return b.build();
   }
 

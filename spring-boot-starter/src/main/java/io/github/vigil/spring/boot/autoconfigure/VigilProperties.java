@@ -306,6 +306,13 @@ public class VigilProperties {
     /** Most processes that get meters; later ones are logged and left out. */
     private int maxProcesses = 1000;
 
+    /**
+     * The oldest a value served by a process meter may be, slow fields such as Pss included; not shorter
+     * than the sample interval. Unset: the sample interval in process-exporter naming, no bound in Micrometer
+     * naming (the sampler re-reads slow fields every 10 s on its own).
+     */
+    private @Nullable Duration maxAge;
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -348,6 +355,14 @@ public class VigilProperties {
 
     public int getMaxProcesses() {
       return maxProcesses;
+    }
+
+    public @Nullable Duration getMaxAge() {
+      return maxAge;
+    }
+
+    public void setMaxAge(@Nullable Duration maxAge) {
+      this.maxAge = maxAge;
     }
 
     public void setMaxProcesses(int maxProcesses) {

@@ -4,6 +4,7 @@ import static io.github.vigil.spring.boot.autoconfigure.HealthPropertiesTest.ana
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.Supervisor;
+import java.time.Duration;
 import io.github.vigil.micrometer.MetricNaming;
 import io.github.vigil.micrometer.VigilMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,6 +53,7 @@ class VigilMetricsAutoConfigurationTest {
           VigilMetrics metrics = context.getBean(VigilMetrics.class);
           assertThat(metrics.naming()).isEqualTo(MetricNaming.PROCESS_EXPORTER);
           assertThat(metrics.sampleInterval()).hasSeconds(1);
+          assertThat(metrics.maxAge()).as("process-exporter naming: within one sample interval of fresh").contains(Duration.ofSeconds(1));
           MeterRegistry registry = context.getBean(MeterRegistry.class);
           assertThat(registry.find("namedprocess.namegroup.num.procs").tag("groupname", "quote-feed").tag("desk", "fx")
               .tag("site", "ldn").gauge()).as("process-exporter naming, the label tag and the extra tag").isNotNull();
@@ -95,5 +97,14 @@ class VigilMetricsAutoConfigurationTest {
         .contains("Property: vigil.metrics.label-tags").contains("'process' is a tag of Vigil's meters already"));
     runner.withPropertyValues("vigil.metrics.sample-interval=0s").run(context -> assertThat(analyse(context).getDescription())
         .contains("Property: vigil.metrics.sample-interval"));
+    runner.withPropertyValues("vigil.metrics.sample-interval=5s", "vigil.metrics.max-age=2s").run(context -> assertThat(analyse(context).getDescription())
+        .contains("Property: vigil.metrics.max-age").contains("must not be shorter than sampleInterval (PT5S)"));
+  }
+
+  @Test
+  void appliesTheMaxAge() {
+    runner.withPropertyValues("vigil.metrics.max-age=20s").run(context ->
+        assertThat(context.getBean(VigilMetrics.class).maxAge()).contains(Duration.ofSeconds(20)));
+    runner.run(context -> assertThat(context.getBean(VigilMetrics.class).maxAge()).as("Micrometer naming: no bound").isEmpty());
   }
 }
