@@ -161,7 +161,7 @@ final class Group implements GroupController {
     };
     List<String> names = affected.stream().map(Group::nameOf).toList();
     log.atWarn().addKeyValue("process", name()).log("Group {} ({}): {} ended; restart {} of {} within {}{}", name(), spec.strategy(),
-        label, restarts.size(), spec.intensity(), spec.period(), names.isEmpty() ? "" : "; restarting " + names + " after it");
+        label, restarts.size(), spec.intensity(), io.github.vigil.HumanFormat.duration(spec.period()), names.isEmpty() ? "" : "; restarting " + names + " after it");
     sup.publish(new SupervisorEvent.GroupRestart(name(), sup.wallNow(), nameOf(child), spec.strategy(), names, restarts.size()));
     String why = "group " + name() + " (" + spec.strategy() + "): " + nameOf(child) + " ended";
     CompletableFuture<Void> siblingsStopped = stopAll(reverse(affected), Origin.POLICY, why, CompletableFuture.completedFuture(null));
@@ -187,7 +187,7 @@ final class Group implements GroupController {
   /** Past the intensity: stop every child (reverse order), then end: the parent restarts this group, or it is FAILED. */
   private void escalate(String label) {
     Group p = parent;
-    String reason = "intensity exceeded: " + restarts.size() + " restarts within " + spec.period() + " (at most " + spec.intensity()
+    String reason = "intensity exceeded: " + restarts.size() + " restarts within " + io.github.vigil.HumanFormat.duration(spec.period()) + " (at most " + spec.intensity()
         + "); the failures of " + label + " escalated";
     log.atError().addKeyValue("process", name()).log("Group {}: {}{}", name(), reason, p == null ? "; FAILED" : "; to group " + p.name());
     restarts.clear();

@@ -104,7 +104,10 @@ final class ManagedProcess implements ProcessController {
   private volatile long upSinceNanos;
   private volatile @Nullable ExitInfo lastExit;
   private volatile String detail = "";
-  private volatile boolean supervised = true;
+  private volatile boolean supervised = true; // as the caller set it, for status()
+  // as the supervision thread decides by it: changed in order with the process's other tasks, so an exit
+  // reported before a setSupervised(true) is decided with supervision still off, however late its task runs
+  private boolean supervisedOnLoop = true;
   /** Set once remove() begins: the process is terminal, every command fails at once and nothing is spawned. */
   private volatile @Nullable CompletableFuture<Void> removal;
   private volatile List<RunRecord> runsView = List.of();
@@ -359,7 +362,10 @@ final class ManagedProcess implements ProcessController {
     String actor = Thread.currentThread().getName();
     supervised = on; // at once, for status(); the event is published in order with the process's others
     log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {} by {}: {}", name, on ? "on" : "off", actor, reason);
-    sup.onLoop(() -> sup.publish(new SupervisorEvent.SupervisionChanged(name, sup.wallNow(), on, Origin.API, actor, reason)));
+    sup.onLoop(() -> {
+      supervisedOnLoop = on;
+      sup.publish(new SupervisorEvent.SupervisionChanged(name, sup.wallNow(), on, Origin.API, actor, reason));
+    });
   }
 
   /** The baseline for CPU percent (see {@link SampleBaseline}); the sampler rejects one of another run. */
@@ -852,7 +858,7 @@ final class ManagedProcess implements ProcessController {
     transition(failure ? ProcessState.CRASHED : ProcessState.EXITED, Origin.PROCESS, exit.toString());
     pid = -1; // after the state, so that no status shows RUNNING without a pid
     version++;
-    if (!supervised) {
+    if (!supervisedOnLoop) {
       logEnded(exit, failure ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO, " (supervision is off)");
       failStartWaiters("ended while supervision is off: " + exit);
       return;
@@ -1036,7 +1042,7 @@ final class ManagedProcess implements ProcessController {
     if (forRun != run || current == null || (state != ProcessState.STARTING && state != ProcessState.RUNNING)) {
       return;
     }
-    if (!supervised) {
+    if (!supervisedOnLoop) {
       log.atWarn().addKeyValue("process", name).log("Process {} is unhealthy but supervision is off: not restarting ({})", name, reason);
       return;
     }

@@ -140,7 +140,7 @@ class SupervisionTreeTest {
         assertThat(f.process()).isEqualTo("desk");
         assertThat(f.child()).isEqualTo("feed");
         assertThat(f.toParent()).isNull();
-        assertThat(f.reason()).contains("3 restarts within PT1M (at most 2)");
+        assertThat(f.reason()).contains("3 restarts within 1 min 00 s (at most 2)");
       });
       kit.advance(Duration.ofMinutes(5));
       assertThat(kit.backend().alive()).isEmpty(); // nothing restarts a failed group's children
