@@ -121,9 +121,10 @@ class BenchSmokeTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void idleWithMetricsBound() throws Exception {
     List<Row> rows = BenchMain.run("6", true, List.of("vigil-linux"));
-    // the two differences (above the JVM's floor, above its baseline heap) may be negative: the smoke form's 2 s floor
+    // the differences (above the JVM's floor, above its baseline heap) may be negative: the smoke form's 2 s floor
     // follows the JVM's start-up and its compilers; every other row is a measurement and well formed
-    Set<String> differences = Set.of("idle-cpu-above-floor", "heap-above-baseline");
+    // so may the threads the JVM added: compiler threads it started at start-up can end during the run (-3 once in CI)
+    Set<String> differences = Set.of("idle-cpu-above-floor", "heap-above-baseline", "threads");
     assertWellFormed(rows.stream().filter(r -> !differences.contains(r.metric())).toList(), "6", Set.of("vigil-linux"));
     rows.stream().filter(r -> differences.contains(r.metric())).forEach(r -> assertThat(Double.isFinite(r.stats().median())).as("%s", r).isTrue());
     assertThat(rows.stream().map(Row::metric))
