@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * The layering of every deployed module (issue #19), on their main classes as built, so that a wrong import
  * fails {@code mvn verify}:
  * <pre>
- *   API   io.github.vigil, io.github.vigil.calendar   -&gt; nothing of Vigil but the SPI's types (never the engine, never a backend)
+ *   API   io.github.vigil, .calendar, .diagnosis      -&gt; nothing of Vigil but the SPI's types (never the engine, never a backend)
  *   SPI   io.github.vigil.spi                        -&gt; the API only (the JDK backend lives here: Jdk*, package-private helpers)
  *   engine io.github.vigil.internal                  -&gt; API and SPI
  *   backends and bindings (linux, micrometer, spring.boot, test, journal, cli, alerts, and any new package)
@@ -41,10 +41,10 @@ import org.junit.jupiter.api.Test;
  * into the engine and the JDK backend.
  */
 class LayeringTest {
-  static final String[] API = {"io.github.vigil", "io.github.vigil.calendar.."};
+  static final String[] API = {"io.github.vigil", "io.github.vigil.calendar..", "io.github.vigil.diagnosis.."};
   static final String SPI = "io.github.vigil.spi..";
   static final String ENGINE = "io.github.vigil.internal..";
-  static final String[] CORE = {"io.github.vigil", "io.github.vigil.calendar..", SPI, ENGINE};
+  static final String[] CORE = {"io.github.vigil", "io.github.vigil.calendar..", "io.github.vigil.diagnosis..", SPI, ENGINE};
   static final String[] LINUX_INSIDES = {"io.github.vigil.linux.proc.."};
 
   /** The JDK backend, which lives in the SPI package: its {@code Jdk*} classes and the package's non-public helpers. */
@@ -66,7 +66,7 @@ class LayeringTest {
 
   static final ArchRule API_USES_NEITHER_ENGINE_NOR_BACKENDS = classes().that().resideInAnyPackage(API)
       .should().onlyDependOnClassesThat(NOT_VIGIL.or(resideInAnyPackage(API)).or(resideInAnyPackage(SPI).and(not(JDK_BACKEND))))
-      .as("the API (io.github.vigil, .calendar) depends on neither the engine nor a backend nor another module");
+      .as("the API (io.github.vigil, .calendar, .diagnosis) depends on neither the engine nor a backend nor another module");
 
   static final ArchRule SPI_USES_THE_API_ONLY = classes().that().resideInAPackage(SPI)
       .should().onlyDependOnClassesThat(NOT_VIGIL.or(resideInAnyPackage(API)).or(resideInAnyPackage(SPI)))

@@ -29,19 +29,30 @@ class SlowFieldAgeTest {
       ProcSampler sampler = ProcSampler.builder().slowFieldsMaxAge(Duration.ofSeconds(30)).build();
       long pid = sleep.pid();
       Thread.sleep(300); // done loading: its resident memory, which re-reads Pss when it moves, stays put
-      long beforeFirst = System.nanoTime();
-      ProcessSample first = sampler.sample(pid, ProcessSampler.DEFAULT_FIELDS, null);
-      assertThat(first.age(Field.MEMORY_PROPORTIONAL)).as("read in this sample").contains(Duration.ZERO);
-      assertThat(first.age(Field.THREAD_STATES)).as("a single thread: read every time").contains(Duration.ZERO);
-      assertThat(first.age(Field.CPU_USER)).as("a field read every time says nothing").isEmpty();
-      long between = System.nanoTime();
-      Thread.sleep(400);
-      ProcessSample second = sampler.sample(pid, ProcessSampler.DEFAULT_FIELDS, first);
-      long elapsed = System.nanoTime() - beforeFirst; // the age counts from the first sample's read
-      assertThat(second.age(Field.MEMORY_PROPORTIONAL)).as("Pss kept from the first sample").isPresent();
-      assertThat(second.age(Field.MEMORY_PROPORTIONAL).get()).isBetween(Duration.ofMillis(400), Duration.ofNanos(elapsed));
-      assertThat(second.age(Field.FD_LIMIT).get()).isBetween(Duration.ofMillis(400), Duration.ofNanos(elapsed));
-      assertThat(second.age(Field.THREAD_STATES)).contains(Duration.ZERO);
+      // On a loaded machine sleep can still be faulting pages in: a pair of samples whose resident memory moved by
+      // more than 1/64 rightly reads Pss again (age zero), so such a pair is taken again.
+      for (int attempt = 1; ; attempt++) {
+        long beforeFirst = System.nanoTime();
+        ProcessSample first = sampler.sample(pid, ProcessSampler.DEFAULT_FIELDS, null);
+        assertThat(first.age(Field.MEMORY_PROPORTIONAL)).as("read in this sample").contains(Duration.ZERO);
+        assertThat(first.age(Field.THREAD_STATES)).as("a single thread: read every time").contains(Duration.ZERO);
+        assertThat(first.age(Field.CPU_USER)).as("a field read every time says nothing").isEmpty();
+        Thread.sleep(400);
+        ProcessSample second = sampler.sample(pid, ProcessSampler.DEFAULT_FIELDS, first);
+        long elapsed = System.nanoTime() - beforeFirst; // the age counts from the first sample's read
+        long rssBefore = first.memoryResident().orElseThrow();
+        long rssAfter = second.memoryResident().orElseThrow();
+        if (Math.abs(rssAfter - rssBefore) > rssBefore / 64) {
+          assertThat(second.age(Field.MEMORY_PROPORTIONAL)).as("resident memory moved: Pss read again").contains(Duration.ZERO);
+          assertThat(attempt).as("sleep's resident memory still moving after %d pairs of samples", attempt).isLessThan(20);
+          continue;
+        }
+        assertThat(second.age(Field.MEMORY_PROPORTIONAL)).as("Pss kept from the first sample").isPresent();
+        assertThat(second.age(Field.MEMORY_PROPORTIONAL).get()).isBetween(Duration.ofMillis(400), Duration.ofNanos(elapsed));
+        assertThat(second.age(Field.FD_LIMIT).get()).isBetween(Duration.ofMillis(400), Duration.ofNanos(elapsed));
+        assertThat(second.age(Field.THREAD_STATES)).contains(Duration.ZERO);
+        break;
+      }
 
       ProcSampler fresh = ProcSampler.builder().slowFieldsMaxAge(Duration.ZERO).build();
       fresh.sample(pid, ProcessSampler.DEFAULT_FIELDS, null);
