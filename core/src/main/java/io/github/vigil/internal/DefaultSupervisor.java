@@ -794,17 +794,8 @@ final class DefaultSupervisor implements Supervisor {
       attachments.clear();
     }
     detachOnLoop(attached, Origin.SHUTDOWN, Thread.currentThread().getName(), "supervisor closing");
-    if (eventThread == null) { // a listener executor of the caller's: close() returns once the last events were delivered
-      try {
-        if (!events.awaitDelivered(System.nanoTime() + TimeUnit.SECONDS.toNanos(5))) {
-          log.warn("Supervisor {}: listeners still busy 5 s after closing; not waiting for them", name());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    events.close();
     shutdownThreads();
+    events.close();
     try {
       backend.close();
     } catch (RuntimeException e) {
@@ -870,6 +861,17 @@ final class DefaultSupervisor implements Supervisor {
     } catch (InterruptedException e) {
       loop.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    // Only now can nothing publish or complete any more (the I/O threads' last results went through the loop):
+    // with a listener executor of the caller's, close() returns once the last events and futures were handed over.
+    if (eventThread == null) {
+      try {
+        if (!events.awaitDelivered(System.nanoTime() + TimeUnit.SECONDS.toNanos(5))) {
+          log.warn("Supervisor {}: listeners still busy 5 s after closing; not waiting for them", name());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (eventThread != null) {
       eventThread.shutdown();

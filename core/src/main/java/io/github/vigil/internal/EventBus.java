@@ -56,11 +56,25 @@ final class EventBus {
   }
 
   void publish(SupervisorEvent event) {
-    for (Subscriber s : subscribers) {
-      s.queue.execute(() -> s.deliver(event));
+    // Events come from more than one thread (the supervision thread, a caller registering, a removal completing):
+    // queued to every listener under one lock, they reach all listeners in one order. The hand-over to the listener
+    // executor, which is the caller's code, happens outside it.
+    Subscriber[] list = subscribers.toArray(NONE);
+    int[] todo = new int[list.length];
+    synchronized (order) {
+      for (int i = 0; i < list.length; i++) {
+        Subscriber s = list[i];
+        todo[i] = s.queue.enqueue(() -> s.deliver(event));
+      }
+    }
+    for (int i = 0; i < list.length; i++) {
+      list[i].queue.handOver(todo[i]);
     }
     activity.incrementAndGet(); // after the hand-over: a waiter that saw the old count has its barrier behind this event
   }
+
+  private static final Subscriber[] NONE = new Subscriber[0];
+  private final Object order = new Object();
 
   /**
    * Completes {@code target} with {@code value} or {@code error} on the listener executor; on the

@@ -45,26 +45,43 @@ final class SerialExecutor implements Executor {
 
   @Override
   public void execute(Runnable task) {
-    boolean dropped = false;
+    handOver(enqueue(task));
+  }
+
+  /**
+   * The first half of {@link #execute}: queues the task and says what is left to do, so that a caller can queue one
+   * task on several executors under its own lock (the same order on all) and hand over outside it.
+   *
+   * @return {@link #DRAIN} when {@link #handOver} must submit a drain, {@link #DROPPED} when the oldest task was dropped
+   */
+  int enqueue(Runnable task) {
+    int todo = 0;
     synchronized (tasks) {
       tasks.add(task);
       if (tasks.size() > limit) {
         tasks.poll();
-        dropped = true;
+        todo |= DROPPED;
       }
-      if (running) {
-        task = null;
-      } else {
+      if (!running) {
         running = true;
+        todo |= DRAIN;
       }
     }
-    if (dropped) {
+    return todo;
+  }
+
+  /** The second half of {@link #execute}, with what {@link #enqueue} returned; never under the caller's lock. */
+  void handOver(int todo) {
+    if ((todo & DROPPED) != 0) {
       onDrop.run();
     }
-    if (task != null) {
+    if ((todo & DRAIN) != 0) {
       submitDrain();
     }
   }
+
+  static final int DRAIN = 1;
+  static final int DROPPED = 2;
 
   private void submitDrain() {
     try {

@@ -99,4 +99,37 @@ class EventDeliveryTest {
       pool.shutdown();
     }
   }
+
+  /**
+   * With a listener executor of the caller's, {@code close()} returns once every listener has taken the last events and
+   * every command's future is complete, also when a start's spawn was still on an I/O thread when close began (its
+   * result reaches the supervision thread, and so the listeners, while close is stopping the threads). And both
+   * listeners hear one order, though {@code Registered} is published on the caller's thread and the commands' events
+   * on the supervision thread. Before the fix the first run failed on both counts.
+   */
+  @Test
+  void closeReturnsOnceEveryListenerHasTakenTheLastEvents() {
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      for (int i = 0; i < 100; i++) {
+        EventRecorder second = new EventRecorder();
+        SupervisorTestKit kit = SupervisorTestKit.create(b -> b.listenerExecutor(pool));
+        kit.supervisor().subscribe(second);
+        var started = kit.supervisor().register(spec("feed")).start().toCompletableFuture();
+        var other = kit.supervisor().register(spec("gateway")).start().toCompletableFuture();
+        kit.close();
+        assertThat(started).as("run %d: start's future", i).isDone();
+        assertThat(other).as("run %d: start's future", i).isDone();
+        List<SupervisorEvent> events = kit.events().events();
+        assertThat(second.events()).as("run %d: the second listener", i).isEqualTo(events);
+        for (String name : List.of("feed", "gateway")) {
+          List<ProcessState> states = kit.events().states(name);
+          assertThat(states.isEmpty() ? ProcessState.STOPPED : states.get(states.size() - 1)).as("run %d: %s's last state heard; %s", i,
+              name, events).isIn(ProcessState.STOPPED, ProcessState.FAILED);
+        }
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
 }
