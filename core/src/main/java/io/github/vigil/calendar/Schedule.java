@@ -2,6 +2,7 @@ package io.github.vigil.calendar;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -247,7 +248,9 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
     if (kind == Kind.ALWAYS) {
       return calendar == null ? "always" : "always (" + calendar.name() + ")" + (freezes.isEmpty() ? "" : ", freeze " + freezes);
     }
-    return "in session (" + calendar.name() + "), lead " + lead + ", lag " + lag
-        + (betweenSessions == BetweenSessions.STOP ? ", stopped between sessions" : ", up between sessions less than " + maxGap + " apart") + (freezes.isEmpty() ? "" : ", freeze " + freezes);
+    return "in session (" + calendar.name() + "), lead " + HumanFormat.duration(lead) + ", lag " + HumanFormat.duration(lag)
+        + (betweenSessions == BetweenSessions.STOP ? ", stopped between sessions"
+            : ", up between sessions less than " + HumanFormat.duration(maxGap) + " apart")
+        + (freezes.isEmpty() ? "" : ", freeze " + freezes);
   }
 }

@@ -501,7 +501,7 @@ public final class TradingSupervision implements AutoCloseable {
             c.setSupervised(true);
           } else if (st.state() != ProcessState.STOPPED) {
             c.setSupervised(false);
-            String why = "window over: stopped " + s.lag() + " after the close";
+            String why = "window over: stopped " + io.github.vigil.HumanFormat.duration(s.lag()) + " after the close";
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops {}: {}", e.name, why);
             c.stop().whenComplete((x, t) -> c.setSupervised(true));
             publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
@@ -593,7 +593,7 @@ public final class TradingSupervision implements AutoCloseable {
           boolean allStopped = ms.stream().allMatch(c -> c.status().state() == ProcessState.STOPPED);
           if (!allStopped || g.state() == GroupState.RUNNING) { // a group left RUNNING (its restart called off at the close) is stopped too
             ms.forEach(c -> c.setSupervised(false));
-            String why = "window over: stopped " + s.lag() + " after the close";
+            String why = "window over: stopped " + io.github.vigil.HumanFormat.duration(s.lag()) + " after the close";
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops group {} {}: {}", e.name, e.members, why);
             g.stop().whenComplete((x, t) -> ms.forEach(c -> c.setSupervised(true)));
             publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));

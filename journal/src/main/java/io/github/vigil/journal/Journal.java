@@ -305,7 +305,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         r.attempt = e.attempt();
         r.delayMs = e.delay().toMillis();
         exit(r, e.after(), t);
-        r.reason = "restart attempt " + e.attempt() + " in " + e.delay() + " after " + e.after();
+        r.reason = "restart attempt " + e.attempt() + " in " + io.github.vigil.HumanFormat.duration(e.delay()) + " after " + e.after();
       } else if (event instanceof SupervisorEvent.Failed e) {
         r.reason = e.reason();
         if (e.lastExit() != null) {
