@@ -32,13 +32,14 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * naming the unknown key, where it was written (file and line) and the closest valid key at that
  * place ({@code did you mean `max-restarts`?}). Keys are compared in Spring Boot's relaxed form
  * ({@code max-restarts}, {@code maxRestarts} and {@code max_restarts} are one key). Only
- * {@code vigil.*} is checked; free-form maps ({@code labels}, {@code environment}, {@code headers},
- * {@code depends-on}, {@code metrics.tags}) accept any key. Operating-system environment variables
+ * {@code vigil.*} is checked, the keys of the alerts, journal, calendar, schedule and group classes included (Spring
+ * Boot's own binding of those ignores unknown keys); free-form maps ({@code labels}, {@code environment},
+ * {@code headers}, {@code depends-on}, {@code metrics.tags}) accept any key. Operating-system environment variables
  * are not checked: unrelated {@code VIGIL_*} variables are common there, and they have no line.
  *
  * <p>Registered as a {@link BeanFactoryPostProcessor} by {@link VigilAutoConfiguration}, so it runs
- * before anything is bound. The valid keys are read from {@link VigilProperties}' JavaBean properties (and
- * {@link VigilGroupProperties}' under {@code vigil.groups}), so a new setting is strict as soon as it exists. Stateless; thread-safe.
+ * before anything is bound. The valid keys are read from {@link VigilProperties}' JavaBean properties (and the
+ * other configuration classes' under their keys), so a new setting is strict as soon as it exists. Stateless; thread-safe.
  */
 final class StrictVigilProperties implements BeanFactoryPostProcessor, EnvironmentAware {
 
@@ -85,31 +86,41 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
   }
 
   /**
-   * Top-level keys bound by the other {@code vigil.*} configuration classes ({@link VigilAlertsProperties},
-   * {@link VigilJournalProperties}, {@link VigilCalendarProperties}): accepted here, their own binding checks them.
+   * Top-level keys bound by the other {@code vigil.*} configuration classes, with the type of the value at
+   * {@code vigil.<key>}: checked here the same way, since Spring Boot's own binding ignores unknown keys.
    */
-  private static final List<String> OTHER_ROOTS = List.of("alerts", "journal", "calendars", "schedules");
-
-  /**
-   * Top-level keys bound by other configuration classes and checked here against them:
-   * {@code vigil.groups} by {@link VigilGroupProperties}.
-   */
-  private static final Map<String, Class<?>> CHECKED_ROOTS = Map.of("groups", VigilGroupProperties.class);
+  private static final Map<String, Type> CHECKED_ROOTS = Map.of(
+      "groups", valueType(VigilGroupProperties.class, "getGroups"),
+      "calendars", valueType(VigilCalendarProperties.class, "getCalendars"),
+      "schedules", valueType(VigilCalendarProperties.class, "getSchedules"),
+      "alerts", VigilAlertsProperties.class,
+      "journal", VigilJournalProperties.class);
 
   /** The configuration classes whose nested classes hold settings (not values written whole). */
-  private static final List<Class<?>> BEANS = List.of(VigilProperties.class, VigilGroupProperties.class);
+  private static final List<Class<?>> BEANS = List.of(VigilProperties.class, VigilGroupProperties.class, VigilCalendarProperties.class,
+      VigilAlertsProperties.class, VigilJournalProperties.class);
+
+  private static Type valueType(Class<?> type, String getter) {
+    try {
+      return type.getMethod(getter).getGenericReturnType();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(type.getSimpleName() + " has no " + getter + "()", e);
+    }
+  }
 
   private static void check(ConfigurationPropertyName name, ConfigurationPropertySource source) {
-    if (name.getNumberOfElements() > ROOT.getNumberOfElements()
-        && OTHER_ROOTS.contains(name.getElement(ROOT.getNumberOfElements(), Form.UNIFORM))) {
-      return;
-    }
     Type type = VigilProperties.class;
-    if (name.getNumberOfElements() > ROOT.getNumberOfElements()
-        && CHECKED_ROOTS.containsKey(name.getElement(ROOT.getNumberOfElements(), Form.UNIFORM))) {
-      type = CHECKED_ROOTS.get(name.getElement(ROOT.getNumberOfElements(), Form.UNIFORM));
+    int first = ROOT.getNumberOfElements();
+    if (name.getNumberOfElements() > first) {
+      String root = name.getElement(first, Form.UNIFORM);
+      for (Map.Entry<String, Type> r : CHECKED_ROOTS.entrySet()) {
+        if (uniform(r.getKey()).equals(root)) {
+          type = r.getValue();
+          first++;
+        }
+      }
     }
-    for (int i = ROOT.getNumberOfElements(); i < name.getNumberOfElements(); i++) {
+    for (int i = first; i < name.getNumberOfElements(); i++) {
       Class<?> raw = raw(type);
       if (Map.class.isAssignableFrom(raw)) {
         Type value = argument(type, 1);
@@ -138,7 +149,6 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
       }
       Map<String, Type> properties = properties(raw);
       if (i == ROOT.getNumberOfElements()) { // vigil.<here>: the other configuration classes' keys too
-        OTHER_ROOTS.forEach(r -> properties.putIfAbsent(r, Object.class));
         CHECKED_ROOTS.forEach(properties::putIfAbsent);
       }
       String element = name.getElement(i, Form.UNIFORM);

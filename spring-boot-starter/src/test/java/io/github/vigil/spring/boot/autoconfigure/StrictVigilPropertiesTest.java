@@ -74,6 +74,24 @@ class StrictVigilPropertiesTest {
         }));
     runner.withPropertyValues("vigil.processes.a.health-checks[0].prot=80").run(context ->
         assertThat(invalid(context.getStartupFailure()).reason()).contains("did you mean `port`"));
+    // the keys of the alerts, journal, calendar and schedule classes: Spring Boot's binding of those would ignore the typo
+    List.of("vigil.alerts.rules.flaping-restarts=3|flapping-restarts", "vigil.alerts.sinks.ops.smtp.hots=mail|host",
+        "vigil.alerts.silences[0].outside-session-of=xlon|outside-sessions-of", "vigil.journal.urll=jdbc:sqlite:j.db|url",
+        "vigil.calendars.xlon.sesions[0]=08:00-16:30|sessions", "vigil.schedules.desk.leed=5m|lead",
+        "vigil.alerts.enabeld=true|enabled").forEach(line -> {
+          String bad = line.substring(0, line.indexOf('|'));
+          String meant = line.substring(line.indexOf('|') + 1);
+          runner.withPropertyValues("vigil.processes.a.command=sleep,600", "vigil.processes.a.auto-start=false", bad).run(context -> {
+            InvalidVigilPropertyException e = invalid(context.getStartupFailure());
+            assertThat(bad).startsWith(e.property());
+            assertThat(e.reason()).as(bad).contains("did you mean `" + meant + "`");
+          });
+        });
+    runner.withPropertyValues("vigil.processes.a.command=sleep,600", "vigil.processes.a.auto-start=false",
+        "vigil.alerts.rules.severities.crashed=critical", "vigil.alerts.sinks.ops.headers.X-Token=1", "vigil.alerts.overrides.a.disabled=crashed",
+        "vigil.alerts.routes.desk.sinks[0]=ops", "vigil.alerts.retry.max-attempts=3", "vigil.calendars.xlon.zone=Europe/London",
+        "vigil.schedules.desk.lead=5m", "vigil.schedules.desk.freezes[0].name=auction", "vigil.journal.url=jdbc:sqlite:j.db",
+        "vigil.groups.desk.children[0]=a").run(context -> assertThat(context).hasNotFailed());
     // not under vigil.: not Vigil's to judge
     runner.withPropertyValues("vigil-test.anything=1", "vigilant.x=2").run(context -> assertThat(context).hasNotFailed());
   }
