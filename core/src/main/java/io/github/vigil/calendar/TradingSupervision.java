@@ -200,7 +200,8 @@ public final class TradingSupervision implements AutoCloseable {
    * now (starting processes inside their window, stopping ones outside it that are not stopped), and
    * waits for the next edge. Idempotent.
    *
-   * @throws IllegalArgumentException naming a scheduled process or attachment the supervisor does not have
+   * @throws IllegalArgumentException naming a scheduled process or attachment the supervisor does not have, or a scheduled
+   *     process or group that is a child of a group (the group's strategy would start it outside its window)
    */
   public void start() {
     synchronized (lock) {
@@ -208,6 +209,16 @@ public final class TradingSupervision implements AutoCloseable {
         return;
       }
       Map<String, Entry> members = new LinkedHashMap<>();
+      for (Entry e : processes.values()) { // as the Spring starter refuses vigil.schedules.<child of a group>
+        for (GroupController g : supervisor.groups()) {
+          if (g.spec().children().contains(e.name)) {
+            String kind = supervisor.group(e.name).isPresent() ? "group" : "process";
+            throw new IllegalArgumentException("schedule for " + kind + " '" + e.name + "': it is a child of group '" + g.name()
+                + "', whose strategy would start it outside its window; give the schedule to '" + g.name() + "' or take '" + e.name
+                + "' out of the group");
+          }
+        }
+      }
       for (Entry e : processes.values()) {
         if (supervisor.controller(e.name).isPresent()) {
           continue;
@@ -215,11 +226,7 @@ public final class TradingSupervision implements AutoCloseable {
         GroupController g = supervisor.group(e.name).orElseThrow(() -> new IllegalArgumentException(
             "schedule for process or group '" + e.name + "': the supervisor has no such process or group"));
         e.members = leaves(g.spec());
-        for (String m : e.members) {
-          if (processes.containsKey(m)) {
-            throw new IllegalArgumentException("schedule for process '" + m + "': it belongs to group '" + e.name
-                + "', which has a schedule too; give the schedule to one of them");
-          }
+        for (String m : e.members) { // none has a schedule of its own: refused above, as a child of a group
           Entry other = members.put(m, e);
           if (other != null) {
             throw new IllegalArgumentException("schedules for groups '" + other.name + "' and '" + e.name + "' both cover process '" + m + "'");

@@ -299,8 +299,20 @@ class GroupScheduleTest {
     TradingSupervision both = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler)
         .schedule("trading", schedule).schedule("gw-a", schedule).build();
     assertThatThrownBy(both::start).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("schedule for process 'gw-a': it belongs to group 'trading', which has a schedule too; give the schedule to one of them");
+        .hasMessage("schedule for process 'gw-a': it is a child of group 'trading', whose strategy would start it outside its window; "
+            + "give the schedule to 'trading' or take 'gw-a' out of the group");
     both.close();
+    // a child of a group without a schedule: the group's start or restart would start it outside its window (as Spring refuses)
+    TradingSupervision member = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("gw-b", schedule).build();
+    assertThatThrownBy(member::start).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("schedule for process 'gw-b': it is a child of group 'trading'");
+    member.close();
+    sup.registerGroup(GroupSpec.builder("floor").strategy(GroupSpec.Strategy.ONE_FOR_ONE).children("trading").build());
+    TradingSupervision nested = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", schedule).build();
+    assertThatThrownBy(nested::start).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("schedule for group 'trading': it is a child of group 'floor'");
+    nested.close();
+    assertThat(sup.controller("gw-b").orElseThrow().status().state()).as("nothing started by a refused start").isEqualTo(ProcessState.STOPPED);
     TradingSupervision unknown = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("desk2", schedule).build();
     assertThatThrownBy(unknown::start).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("schedule for process or group 'desk2': the supervisor has no such process or group");
