@@ -820,34 +820,28 @@ final class DefaultSupervisor implements Supervisor {
     long deadline = Durations.saturatedAdd(System.nanoTime(), Durations.saturatedNanos(timeout));
     // Every hand-over counts itself only after the task is queued: if the count read here already
     // includes it, the barrier below is queued behind it; if not, the count moves and we go round again.
-    // Nothing handed over since the last time this found the supervisor idle: still idle, no barrier needed.
     while (true) {
       if (!awaitIo(deadline)) {
         return false;
       }
       long before = activity.get();
-      if (before == idleAt && ioPending.get() == 0) {
-        return true;
-      }
-      // one barrier through the supervision thread, which then queues one behind every listener's events
       java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
       try {
-        loop.execute(() -> events.whenDelivered(drained::countDown));
+        loop.execute(drained::countDown);
       } catch (java.util.concurrent.RejectedExecutionException closedLoop) {
         return events.awaitDelivered(deadline); // closed: nothing runs on the supervision thread any more
       }
       if (!drained.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         return false;
       }
+      if (!events.awaitDelivered(deadline)) {
+        return false;
+      }
       if (activity.get() == before && ioPending.get() == 0) {
-        idleAt = before;
         return true;
       }
     }
   }
-
-  /** The count of hand-overs when {@link #awaitIdle} last found the supervisor idle. */
-  private volatile long idleAt = -1;
 
   private void shutdownThreads() {
     ioPool.shutdown(); // what is queued still runs (a last signal, a flush); nothing new is taken

@@ -111,24 +111,6 @@ final class EventBus {
     return latch.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
-  /**
-   * Runs {@code then} once everything published or completed before this call has been handed to its listener or
-   * future (on the thread that hands over the last of them). Never waits.
-   */
-  void whenDelivered(Runnable then) {
-    Subscriber[] list = subscribers.toArray(NONE);
-    java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(list.length + 1);
-    Runnable passed = () -> {
-      if (left.decrementAndGet() == 0) {
-        then.run();
-      }
-    };
-    for (Subscriber s : list) {
-      s.queue.execute(passed);
-    }
-    completions.execute(passed);
-  }
-
   /** Logs the failure counts of listeners that failed more than once. */
   void close() {
     subscribers.forEach(Subscriber::reportTotal);
