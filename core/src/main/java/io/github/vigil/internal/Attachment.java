@@ -68,7 +68,7 @@ final class Attachment implements AttachedProcess {
   private volatile AttachStatus status;
   private volatile List<Match> current = List.of();
   private volatile boolean closed;
-  private volatile @Nullable ProcessSample lastSample;
+  private volatile @Nullable SampleBaseline baselines; // what CPU percent is measured from (see SampleBaseline)
 
   private record Match(ProcessEntry entry, MatchedProcess info, ExitWatcher.@Nullable Watch watch) {}
 
@@ -124,11 +124,9 @@ final class Attachment implements AttachedProcess {
     if (pids.length == 0 || sampler.isEmpty()) {
       return Optional.empty();
     }
-    ProcessSample baseline = lastSample;
-    ProcessSample next = sampler.get().sampleGroup(pids, ProcessSampler.DEFAULT_FIELDS, baseline);
-    if (SampleBaseline.shouldReplace(baseline, next)) {
-      lastSample = next;
-    }
+    SampleBaseline b = baselines;
+    ProcessSample next = sampler.get().sampleGroup(pids, ProcessSampler.DEFAULT_FIELDS, SampleBaseline.from(b));
+    baselines = SampleBaseline.after(b, next);
     return Optional.of(next);
   }
 

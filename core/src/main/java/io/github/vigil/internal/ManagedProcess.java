@@ -368,8 +368,8 @@ final class ManagedProcess implements ProcessController {
     });
   }
 
-  /** The baseline for CPU percent (see {@link SampleBaseline}); the sampler rejects one of another run. */
-  private volatile io.github.vigil.@Nullable ProcessSample lastSample;
+  /** The samples CPU percent is measured from (see {@link SampleBaseline}); the sampler rejects one of another run. */
+  private volatile @Nullable SampleBaseline baselines;
 
   @Override
   public java.util.Optional<io.github.vigil.ProcessSample> sample() {
@@ -390,11 +390,9 @@ final class ManagedProcess implements ProcessController {
     if (!state.isActive() || p <= 0 || sampler.isEmpty()) {
       return java.util.Optional.empty();
     }
-    io.github.vigil.ProcessSample baseline = lastSample;
-    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, baseline);
-    if (SampleBaseline.shouldReplace(baseline, next)) {
-      lastSample = next;
-    }
+    SampleBaseline b = baselines;
+    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, SampleBaseline.from(b));
+    baselines = SampleBaseline.after(b, next);
     return java.util.Optional.of(next);
   }
 
@@ -432,10 +430,10 @@ final class ManagedProcess implements ProcessController {
     if (!state.isActive() || p <= 0 || sampler.isEmpty()) {
       return java.util.Optional.empty();
     }
-    io.github.vigil.ProcessSample baseline = lastSample;
-    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, fields, baseline);
-    if (next.has(io.github.vigil.ProcessSample.Field.CPU_TOTAL) && SampleBaseline.shouldReplace(baseline, next)) {
-      lastSample = next;
+    SampleBaseline b = baselines;
+    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, fields, SampleBaseline.from(b));
+    if (next.has(io.github.vigil.ProcessSample.Field.CPU_TOTAL)) {
+      baselines = SampleBaseline.after(b, next);
     }
     return java.util.Optional.of(next);
   }

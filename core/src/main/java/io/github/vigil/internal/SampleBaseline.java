@@ -5,19 +5,35 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * When a sample becomes the baseline that the next CPU percent is measured from. Several readers
- * sample the same process (the metrics binder every interval, an Actuator request, the application):
- * if each replaced the baseline, a reader would measure CPU over the milliseconds since someone
- * else's read. The baseline is therefore kept for at least a second, so CPU percent always covers
- * one to two seconds or more, whoever asks and how often.
+ * The samples that CPU percent is measured from. Several readers sample the same process (the metrics
+ * binder every interval, a resource rule, an Actuator request, the application), each at its own moment.
+ * Measured from the last sample, a reader would get CPU over the few milliseconds since someone else's
+ * read: at the kernel's 10 ms tick, a single spinning thread then showed 2.4 cores. So two samples are
+ * kept, at least a second apart, and the next sample is measured from the older one: CPU percent always
+ * covers at least one second, whoever asks and how often. In a run's first second there is no such
+ * sample yet, and CPU percent is absent.
+ *
+ * <p>Immutable; a process keeps the current one in a volatile field.
+ *
+ * @param older the sample the next one is measured from; null in a run's first second
+ * @param newer the latest sample at least a second after {@code older}
  */
-final class SampleBaseline {
+record SampleBaseline(@Nullable ProcessSample older, ProcessSample newer) {
   static final long MIN_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private SampleBaseline() {}
+  /** What the next sample of the process is measured from; null when none is a second old yet. */
+  static @Nullable ProcessSample from(@Nullable SampleBaseline b) {
+    return b == null ? null : b.older;
+  }
 
-  static boolean shouldReplace(@Nullable ProcessSample baseline, ProcessSample next) {
-    return baseline == null || baseline.vanished() || baseline.pid() != next.pid()
-        || next.monotonicNanos() - baseline.monotonicNanos() >= MIN_WINDOW_NANOS;
+  /** The baselines once {@code next} was taken: {@code next} starts anew for another run (pid) or after a vanished one. */
+  static SampleBaseline after(@Nullable SampleBaseline b, ProcessSample next) {
+    if (b == null || b.newer.vanished() || b.newer.pid() != next.pid()) {
+      return new SampleBaseline(null, next);
+    }
+    if (next.monotonicNanos() - b.newer.monotonicNanos() >= MIN_WINDOW_NANOS) {
+      return new SampleBaseline(b.newer, next);
+    }
+    return b;
   }
 }

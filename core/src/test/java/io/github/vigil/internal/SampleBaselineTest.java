@@ -12,20 +12,32 @@ class SampleBaselineTest {
   }
 
   @Test
-  void aBaselineIsKeptForASecondWhoeverSamplesInBetween() {
-    ProcessSample base = at(42, 1_000_000_000L);
-    assertThat(SampleBaseline.shouldReplace(null, base)).isTrue();
-    assertThat(SampleBaseline.shouldReplace(base, at(42, 1_010_000_000L))).isFalse(); // a scrape 10 ms later
-    assertThat(SampleBaseline.shouldReplace(base, at(42, 1_999_999_999L))).isFalse();
-    assertThat(SampleBaseline.shouldReplace(base, at(42, 2_000_000_000L))).isTrue();
+  void theNextSampleIsMeasuredFromOneAtLeastASecondOldWhoeverSamplesInBetween() {
+    ProcessSample first = at(42, 1_000_000_000L);
+    SampleBaseline b = SampleBaseline.after(null, first);
+    assertThat(SampleBaseline.from(null)).isNull();
+    assertThat(SampleBaseline.from(b)).as("a run's first second: nothing to measure from").isNull();
+    b = SampleBaseline.after(b, at(42, 1_010_000_000L)); // a scrape 10 ms later
+    assertThat(SampleBaseline.from(b)).isNull();
+    b = SampleBaseline.after(b, at(42, 1_999_999_999L));
+    assertThat(SampleBaseline.from(b)).isNull();
+    ProcessSample second = at(42, 2_000_000_000L);
+    b = SampleBaseline.after(b, second);
+    assertThat(SampleBaseline.from(b)).as("a second after the first: measured from the first").isSameAs(first);
+    b = SampleBaseline.after(b, at(42, 2_005_000_000L)); // 5 ms after the newer one: still measured over a second or more
+    assertThat(SampleBaseline.from(b)).isSameAs(first);
+    b = SampleBaseline.after(b, at(42, 3_000_000_000L));
+    assertThat(SampleBaseline.from(b)).isSameAs(second);
   }
 
   @Test
-  void anotherProcessOrAVanishedBaselineIsReplacedAtOnce() {
-    ProcessSample base = at(42, 1_000_000_000L);
-    assertThat(SampleBaseline.shouldReplace(base, at(43, 1_000_000_001L))).isTrue();
-    ProcessSample gone = ProcessSampleBuilder.of(ProcessSample.Scope.TREE, 42).reset(ProcessSample.Scope.TREE, 42, 0, 1_000_000_000L)
+  void anotherProcessOrAVanishedOneStartsAnew() {
+    SampleBaseline b = SampleBaseline.after(SampleBaseline.after(null, at(42, 0)), at(42, 1_000_000_000L));
+    assertThat(SampleBaseline.from(b)).isNotNull();
+    assertThat(SampleBaseline.from(SampleBaseline.after(b, at(43, 1_000_000_001L)))).isNull();
+    ProcessSample gone = ProcessSampleBuilder.of(ProcessSample.Scope.TREE, 42).reset(ProcessSample.Scope.TREE, 42, 0, 2_000_000_000L)
         .vanished("exited").build(null);
-    assertThat(SampleBaseline.shouldReplace(gone, at(42, 1_000_000_001L))).isTrue();
+    SampleBaseline afterGone = SampleBaseline.after(b, gone);
+    assertThat(SampleBaseline.from(SampleBaseline.after(afterGone, at(42, 3_000_000_001L)))).isNull();
   }
 }
