@@ -27,7 +27,11 @@ class ControllerSampleTest {
           .command("sh", "-c", "sleep 1000 & sleep 1000 & wait").startupGrace(Duration.ZERO).build());
       assertThat(c.sample()).isEmpty();
       long pid = c.start(Duration.ofSeconds(10)).pid();
-      assertThat(RealProcs.eventually(Duration.ofSeconds(10), () -> c.sample().orElseThrow().get(Field.PROCESSES) == 3)).isTrue();
+      // the whole tree, and CPU percent once a second of the run was measured
+      assertThat(RealProcs.eventually(Duration.ofSeconds(10), () -> {
+        ProcessSample t = c.sample().orElseThrow();
+        return t.get(Field.PROCESSES) == 3 && t.has(Field.CPU_PERCENT);
+      })).isTrue();
       ProcessSample s = c.sample().orElseThrow();
       assertThat(s.pid()).isEqualTo(pid);
       assertThat(s.scope()).isEqualTo(ProcessSample.Scope.TREE);
