@@ -52,18 +52,9 @@ final class Spawn {
         if (i == 0) {
           total0 = System.nanoTime();
         }
-        long t0 = System.nanoTime();
-        c.start();
-        SupervisorEvent.Exited x = exits.poll(30, TimeUnit.SECONDS);
-        long t1 = System.nanoTime();
-        if (x == null) {
-          throw new IllegalStateException("/bin/true: no Exited event within 30 s");
-        }
-        if (x.exit().termination() instanceof io.github.vigil.Termination.Exited e && e.code() != 0) {
-          throw new IllegalStateException("/bin/true exited with " + e.code());
-        }
+        long took = startAndReap(c, exits);
         if (i >= 0) {
-          times[i] = t1 - t0;
+          times[i] = took;
         }
       }
       double totalMs = (System.nanoTime() - total0) / 1e6;
@@ -90,18 +81,9 @@ final class Spawn {
       for (int i = -WARMUP; i < count; i++) {
         ProcessController c = s.register(ProcessSpec.builder("true-" + (i + WARMUP)).command("/bin/true")
             .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ZERO).build());
-        long t0 = System.nanoTime();
-        c.start();
-        SupervisorEvent.Exited x = exits.poll(30, TimeUnit.SECONDS);
-        long t1 = System.nanoTime();
-        if (x == null) {
-          throw new IllegalStateException("/bin/true: no Exited event within 30 s");
-        }
-        if (x.exit().termination() instanceof io.github.vigil.Termination.Exited e && e.code() != 0) {
-          throw new IllegalStateException("/bin/true exited with " + e.code());
-        }
+        long took = startAndReap(c, exits);
         if (i >= 0) {
-          times[i] = t1 - t0;
+          times[i] = took;
         }
         s.remove(c.name()).toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
@@ -134,5 +116,20 @@ final class Spawn {
     return List.of(new Row(COMPARISON, "processbuilder", "spawn-and-reap", "ms", Stats.millis(times),
             "ProcessBuilder.start() then waitFor(), " + count + " in a row"),
         new Row(COMPARISON, "processbuilder", "spawn-and-reap-total", "s", Stats.single(totalMs / 1000), count + " in a row, wall time"));
+  }
+
+  /** Starts {@code c} (a {@code /bin/true}) and waits for its clean exit. @return the nanoseconds from start() to Exited */
+  private static long startAndReap(ProcessController c, BlockingQueue<SupervisorEvent.Exited> exits) throws InterruptedException {
+    long t0 = System.nanoTime();
+    c.start();
+    SupervisorEvent.Exited x = exits.poll(30, TimeUnit.SECONDS);
+    long t1 = System.nanoTime();
+    if (x == null) {
+      throw new IllegalStateException("/bin/true: no Exited event within 30 s");
+    }
+    if (x.exit().termination() instanceof io.github.vigil.Termination.Exited e && e.code() != 0) {
+      throw new IllegalStateException("/bin/true exited with " + e.code());
+    }
+    return t1 - t0;
   }
 }

@@ -872,8 +872,7 @@ final class DefaultSupervisor implements Supervisor {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-    if (eventThread != null) {
+    } else {
       eventThread.shutdown();
       try {
         if (!eventThread.awaitTermination(5, TimeUnit.SECONDS)) {
