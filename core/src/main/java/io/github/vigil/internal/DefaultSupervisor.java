@@ -53,6 +53,8 @@ final class DefaultSupervisor implements Supervisor {
 
   final SupervisorSettings settings;
   final ProcessBackend backend;
+  /** The backend's spawn that does not block, or null: spawns then go through the I/O threads. */
+  final io.github.vigil.spi.@Nullable AsyncSpawner asyncSpawner;
   final EventBus events;
   private final ScheduledThreadPoolExecutor loop;
   /** How many threads run the work that can block (spawns, signals, /proc scans, log flushes), whatever the number of processes. */
@@ -136,6 +138,7 @@ final class DefaultSupervisor implements Supervisor {
       }
       throw (RuntimeException) e;
     }
+    this.asyncSpawner = backend.asyncSpawner().orElse(null);
     this.lockChannel = channel;
     this.lock = fileLock;
     this.createdNanos = settings.ticker().read();
@@ -170,11 +173,16 @@ final class DefaultSupervisor implements Supervisor {
 
   /** Queues {@code task} on the supervision thread, even from it. */
   void onLoopLater(Runnable task) {
+    onLoopLater(task, () -> log.debug("Task after close dropped"));
+  }
+
+  /** As {@link #onLoopLater(Runnable)}; runs {@code ifClosed} (on the calling thread) when the supervision thread has ended. */
+  void onLoopLater(Runnable task, Runnable ifClosed) {
     try {
       loop.execute(() -> runGuarded(task));
       activity.incrementAndGet(); // after the hand-over (see awaitIdle)
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("Task after close dropped", e);
+      ifClosed.run();
     }
   }
 
@@ -191,23 +199,61 @@ final class DefaultSupervisor implements Supervisor {
    * on the {@code vigil-<name>-io-*} threads, never on the supervision thread. Results go back with
    * {@link #onLoop}.
    */
-  Executor newIoQueue() {
-    SerialExecutor serial = new SerialExecutor(ioPool, e -> log.debug("Blocking work runs on the caller: the I/O threads are shut down"),
-        t -> log.error("Blocking supervision work failed", t), () -> {}, Integer.MAX_VALUE, true);
-    return task -> {
-      ioPending.incrementAndGet();
+  IoQueue newIoQueue() {
+    return new IoQueue(new SerialExecutor(ioPool, e -> log.debug("Blocking work runs on the caller: the I/O threads are shut down"),
+        t -> log.error("Blocking supervision work failed", t), () -> {}, Integer.MAX_VALUE, true));
+  }
+
+  /** One process's or attachment's blocking work, in order, on the I/O threads; counted for {@link #awaitIdle}. */
+  final class IoQueue implements Executor {
+    private final SerialExecutor serial;
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+
+    private IoQueue(SerialExecutor serial) {
+      this.serial = serial;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      Runnable done = beginOffLoop();
+      pending.incrementAndGet();
       serial.execute(() -> {
         try {
           task.run();
         } finally {
-          activity.incrementAndGet(); // before the count drops: a waiter that sees none pending sees this too
-          if (ioPending.decrementAndGet() == 0) {
-            synchronized (ioPending) {
-              ioPending.notifyAll();
-            }
-          }
+          pending.decrementAndGet();
+          done.run();
         }
       });
+    }
+
+    /**
+     * Nothing of this queue's is waiting or running, so work handed elsewhere now overtakes none of it.
+     * Exact on the supervision thread, the only one that queues here (a task may end meanwhile, never begin).
+     */
+    boolean isIdle() {
+      return pending.get() == 0;
+    }
+  }
+
+  /**
+   * Counts blocking work that runs off the supervision thread (on an I/O thread, or a backend's own
+   * spawn) until the returned action is run, once, after its result was handed to the supervision
+   * thread: {@link #awaitIdle} waits for it.
+   */
+  Runnable beginOffLoop() {
+    ioPending.incrementAndGet();
+    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (!ended.compareAndSet(false, true)) {
+        return;
+      }
+      activity.incrementAndGet(); // before the count drops: a waiter that sees none pending sees this too
+      if (ioPending.decrementAndGet() == 0) {
+        synchronized (ioPending) {
+          ioPending.notifyAll();
+        }
+      }
     };
   }
 

@@ -22,6 +22,7 @@ import io.github.vigil.StdStream;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.SupervisorEvent.Command;
 import io.github.vigil.Termination;
+import io.github.vigil.spi.AsyncSpawner;
 import io.github.vigil.spi.ProcessListener;
 import io.github.vigil.spi.RunningProcess;
 import io.github.vigil.spi.SpawnException;
@@ -86,7 +87,13 @@ final class ManagedProcess implements ProcessController {
   private boolean spawning;             // the current run's spawn is under way on an I/O thread
   private @Nullable Runnable exitWhileSpawning; // its exit, reported before the spawn's result came back
   /** This process's blocking work (spawn, signals, tree scans, flushes), in order, off the supervision thread. */
-  private final java.util.concurrent.Executor ioQueue;
+  private final DefaultSupervisor.IoQueue ioQueue;
+  /**
+   * What must come before the next spawn: the last run's output flush and the look for what it left
+   * running. Taken by a spawn that follows at once (done first on whichever thread spawns); otherwise
+   * queued on {@link #ioQueue} when the decision after the exit is made. Supervision thread only.
+   */
+  private final List<Runnable> beforeNextSpawn = new ArrayList<>();
   private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
   private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
@@ -606,6 +613,11 @@ final class ManagedProcess implements ProcessController {
       applySpec(pendingSpec);
       pendingSpec = null;
     }
+    if (spawning || current != null) { // one run at a time: a second would be a process nobody tracks
+      log.atWarn().addKeyValue("process", name).log("Process {}: a start ({}) while run {} is {}; not started twice", name, reason, run,
+          spawning ? "being spawned" : "alive");
+      return;
+    }
     String unmet = unmetDependency();
     if (unmet != null) { // every start honours the dependencies, the policy's restarts included
       enterWaiting(origin, reason, byPolicy, unmet);
@@ -632,34 +644,73 @@ final class ManagedProcess implements ProcessController {
     ProcessSpec runSpec = spec;
     Map<String, String> runEnv = env;
     spawning = true;
+    List<Runnable> before = List.copyOf(beforeNextSpawn);
+    beforeNextSpawn.clear();
+    java.util.concurrent.Callable<SpawnRequest> prepare = () -> {
+      before.forEach(Runnable::run);
+      Path exe;
+      if (sup.backend.hostStartChecks()) {
+        StartChecks.checkDirectory(dir);
+        exe = StartChecks.resolveExecutable(runSpec.command().get(0), dir, runEnv);
+      } else { // the backend checks for itself (it spawns elsewhere, or is a fake)
+        exe = Path.of(runSpec.command().get(0));
+      }
+      return new SpawnRequest(name, runSpec.command(), dir, runEnv, exe, runSpec.labels());
+    };
+    Listener listener = new Listener(thisRun);
+    String program = runSpec.command().get(0);
+    AsyncSpawner async = sup.asyncSpawner;
+    if (async != null && ioQueue.isIdle()) {
+      // the backend forks on a thread of its own: handed straight to it, no I/O thread in between (one hop
+      // from an exit to its restart); with none of this process's blocking work pending that it could overtake
+      Runnable done = sup.beginOffLoop();
+      CompletionStage<RunningProcess> stage;
+      try {
+        stage = async.spawn(prepare, listener);
+      } catch (RuntimeException e) {
+        stage = CompletableFuture.failedFuture(e);
+      }
+      stage.whenComplete((proc, e) -> {
+        try {
+          handOverSpawn(thisRun, wallStart, byPolicy, proc, e == null ? null : spawnFailure(e, program));
+        } finally {
+          done.run();
+        }
+      });
+      return;
+    }
     // the binary's lookup and the fork/exec can block (a slow disk, a busy backend): on an I/O thread,
     // so that every other process's supervision goes on meanwhile; the result comes back as a task
     ioQueue.execute(() -> {
       RunningProcess proc = null;
       String failure = null;
       try {
-        Path exe;
-        if (sup.backend.hostStartChecks()) {
-          StartChecks.checkDirectory(dir);
-          exe = StartChecks.resolveExecutable(runSpec.command().get(0), dir, runEnv);
-        } else { // the backend checks for itself (it spawns elsewhere, or is a fake)
-          exe = Path.of(runSpec.command().get(0));
-        }
-        proc = sup.backend.spawn(new SpawnRequest(name, runSpec.command(), dir, runEnv, exe, runSpec.labels()), new Listener(thisRun));
-      } catch (StartChecks.Failure | SpawnException e) {
-        failure = e.getMessage();
-      } catch (java.nio.file.InvalidPathException e) {
-        failure = "binary " + runSpec.command().get(0) + " is not a valid path";
-      } catch (RuntimeException e) {
-        failure = "backend " + sup.backend.name() + " failed: " + e;
+        proc = sup.backend.spawn(prepare.call(), listener);
+      } catch (Exception e) {
+        failure = spawnFailure(e, program);
       }
-      RunningProcess spawned = proc;
-      String failed = failure;
-      sup.onLoop(() -> spawned(thisRun, wallStart, byPolicy, spawned, failed), () -> {
-        if (spawned != null) { // the supervisor ended meanwhile: leave nothing running
-          spawned.signalTree(Signal.SIGKILL);
-        }
-      });
+      handOverSpawn(thisRun, wallStart, byPolicy, proc, failure);
+    });
+  }
+
+  /** Why a spawn failed, for its START_FAILED exit: the check's or the backend's own words where it has them. */
+  private String spawnFailure(Throwable e, String program) {
+    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (t instanceof StartChecks.Failure || t instanceof SpawnException) {
+      return t.getMessage();
+    }
+    if (t instanceof java.nio.file.InvalidPathException) {
+      return "binary " + program + " is not a valid path";
+    }
+    return "backend " + sup.backend.name() + " failed: " + t;
+  }
+
+  /** The spawn's result back to the supervision thread (queued, even from it: never re-entered from within spawn). */
+  private void handOverSpawn(int thisRun, Instant wallStart, boolean byPolicy, @Nullable RunningProcess spawned, @Nullable String failed) {
+    sup.onLoopLater(() -> spawned(thisRun, wallStart, byPolicy, spawned, failed), () -> {
+      if (spawned != null) { // the supervisor ended meanwhile: leave nothing running
+        spawned.signalTree(Signal.SIGKILL);
+      }
     });
   }
 
@@ -784,7 +835,7 @@ final class ManagedProcess implements ProcessController {
       return;
     }
     OutputCollector out = output;
-    ioQueue.execute(out::flush); // file writes: off the supervision thread
+    beforeNextSpawn.add(out::flush); // file writes: off the supervision thread, before the next run's
     long runNanos = Math.max(0, sup.now() - runStartNanos);
     ExitCause cause = stopRequested ? ExitCause.KILLED_BY_SUPERVISOR
         : oomKilled ? ExitCause.OOM_KILLED : spec.restartPolicy().classify(termination);
@@ -803,6 +854,18 @@ final class ManagedProcess implements ProcessController {
 
   /** A run is over (exited or never started): record it, then stop, rest or restart. */
   private void ended(int thisRun, ExitInfo exit) {
+    try {
+      recordAndDecide(thisRun, exit);
+    } finally { // no spawn followed at once: the dead run's work goes on its I/O queue, ahead of any later spawn
+      if (!beforeNextSpawn.isEmpty()) {
+        List<Runnable> work = List.copyOf(beforeNextSpawn);
+        beforeNextSpawn.clear();
+        ioQueue.execute(() -> work.forEach(Runnable::run));
+      }
+    }
+  }
+
+  private void recordAndDecide(int thisRun, ExitInfo exit) {
     cancel(graceTimer);
     graceTimer = null;
     boolean wasStarting = state == ProcessState.STARTING;
@@ -840,8 +903,8 @@ final class ManagedProcess implements ProcessController {
     }
     RunningProcess old = current;
     current = null;
-    if (old != null) { // the look for descendants reads /proc: on an I/O thread, before the next spawn (same queue)
-      ioQueue.execute(() -> {
+    if (old != null) { // the look for descendants reads /proc: off the supervision thread, before the next spawn
+      beforeNextSpawn.add(() -> {
         if (old.isTreeAlive()) {
           // like systemd's KillMode=control-group: what the dead process left behind goes with it
           log.atWarn().addKeyValue("process", name).log("Process {} exited but left descendants running; killing them", name);
@@ -1018,6 +1081,10 @@ final class ManagedProcess implements ProcessController {
     List<CompletableFuture<ProcessStatus>> waiters = new ArrayList<>(stopWaiters);
     stopWaiters.clear();
     waiters.forEach(w -> w.complete(s));
+    if (state != ProcessState.STOPPED) { // a stop waiter started it again (a group restarting its children): that start serves
+      pendingStart = false;              // a pending one too, and its waiters wait for it (found by EngineModelTest, seed 809)
+      return;
+    }
     if (pendingStart) {
       pendingStart = false;
       Origin o = pendingOrigin;

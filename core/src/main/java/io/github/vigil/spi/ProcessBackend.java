@@ -22,6 +22,15 @@ public interface ProcessBackend extends AutoCloseable {
   RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException;
 
   /**
+   * A spawn that does not block the caller, if this backend's spawns run on a thread of its own (the
+   * Linux backend's event loop). The default has none: the supervisor then calls {@link #spawn} on one
+   * of its I/O threads, so that the supervision thread never waits for a fork.
+   */
+  default Optional<AsyncSpawner> asyncSpawner() {
+    return Optional.empty();
+  }
+
+  /**
    * Whether the supervisor checks the working directory and resolves the program on this machine's
    * filesystem before each spawn (true by default): the request's {@link SpawnRequest#executable()}
    * is then an absolute path that existed and was executable, and a missing binary is reported as

@@ -7,6 +7,7 @@ import io.github.vigil.Termination;
 import io.github.vigil.linux.proc.OomKillRecord;
 import io.github.vigil.linux.proc.ProcFs;
 import io.github.vigil.linux.proc.ProcStat;
+import io.github.vigil.spi.AsyncSpawner;
 import io.github.vigil.spi.BackendContext;
 import io.github.vigil.spi.ExitWatcher;
 import io.github.vigil.spi.ProcessEntry;
@@ -31,7 +32,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -97,6 +100,8 @@ final class LinuxProcessBackend implements ProcessBackend {
   private final String marker;
   private final int wakeFd;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  /** The event loop has ended and takes no more tasks. */
+  private volatile boolean loopDone;
   private final Thread loop;
   private volatile boolean closing;
   private boolean ended; // set by the event loop as it shuts down
@@ -426,6 +431,40 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
       throw new IllegalStateException(cause);
     }
+  }
+
+  /** Spawns on the event loop without waiting for it: the supervisor hands a restart straight here. */
+  @Override
+  public Optional<AsyncSpawner> asyncSpawner() {
+    return Optional.of(this::spawnLater);
+  }
+
+  private CompletionStage<RunningProcess> spawnLater(Callable<SpawnRequest> prepare, ProcessListener listener) {
+    CompletableFuture<RunningProcess> result = new CompletableFuture<>();
+    if (closing) {
+      result.completeExceptionally(new IllegalStateException("backend is closed"));
+      return result;
+    }
+    tasks.add(() -> {
+      try {
+        result.complete(doSpawn(prepare.call(), listener));
+      } catch (Throwable e) { // also a LinkageError from a C library that lacks a function: fail this spawn, not the loop
+        result.completeExceptionally(e);
+      }
+    });
+    if (!loopDone) { // (its eventfd is closed once it has ended)
+      try {
+        Fds.signalEventfd(wakeFd);
+      } catch (NativeCallException e) {
+        log.debug("Waking the event loop failed", e); // it has ended: the task is run (and fails) below
+      }
+    }
+    if (loopDone) { // the loop ended before it could take the task: run it here, where it fails on the ended state
+      for (Runnable t; (t = tasks.poll()) != null; ) {
+        t.run();
+      }
+    }
+    return result;
   }
 
   @Override
@@ -1144,6 +1183,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     stateFile.delete();
     Fds.close(wakeFd);
     kernelLog.close();
+    loopDone = true; // from now on whoever queues a task runs it (see spawnLater)
     for (Runnable t; (t = tasks.poll()) != null; ) {
       t.run(); // spawns that raced the close: they fail on the closed state below
     }

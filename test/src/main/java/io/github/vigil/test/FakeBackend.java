@@ -3,6 +3,7 @@ package io.github.vigil.test;
 import static java.util.Objects.requireNonNull;
 
 import io.github.vigil.Signal;
+import io.github.vigil.spi.AsyncSpawner;
 import io.github.vigil.spi.ProcessBackend;
 import io.github.vigil.spi.ProcessListener;
 import io.github.vigil.spi.RunningProcess;
@@ -15,6 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,9 +101,29 @@ public final class FakeBackend implements ProcessBackend {
   private final AtomicLong reportsQueued = new AtomicLong();
   private volatile boolean closed;
   private volatile int spawnsAfterClose;
+  private final boolean spawnsOnItsOwnThread;
 
-  /** A backend with no scripts: every spawn succeeds and the processes run until ended or signalled. */
-  public FakeBackend() {}
+  /**
+   * A backend with no scripts: every spawn succeeds and the processes run until ended or signalled.
+   * The supervisor calls its {@link #spawn} on one of its I/O threads, as it does the JDK backend's.
+   */
+  public FakeBackend() {
+    this(false);
+  }
+
+  private FakeBackend(boolean spawnsOnItsOwnThread) {
+    this.spawnsOnItsOwnThread = spawnsOnItsOwnThread;
+  }
+
+  /**
+   * A backend that spawns as the Linux backend does: on its own thread (the one that reports exits and
+   * output), through {@link #asyncSpawner()}, so the supervisor hands a spawn straight to it. A held
+   * spawn ({@link #holdNextSpawn}) then holds that thread and every report behind it, as a slow fork
+   * holds the Linux backend's event loop.
+   */
+  public static FakeBackend spawningOnItsOwnThread() {
+    return new FakeBackend(true);
+  }
 
   @Override
   public String name() {
@@ -259,6 +283,30 @@ public final class FakeBackend implements ProcessBackend {
   }
 
   // --- the SPI ---------------------------------------------------------------------------------
+
+  /** Present for {@link #spawningOnItsOwnThread()}: the spawn then runs on the backend's reporting thread. */
+  @Override
+  public Optional<AsyncSpawner> asyncSpawner() {
+    return spawnsOnItsOwnThread ? Optional.of(this::spawnLater) : Optional.empty();
+  }
+
+  private CompletionStage<RunningProcess> spawnLater(Callable<SpawnRequest> prepare, ProcessListener listener) {
+    CompletableFuture<RunningProcess> result = new CompletableFuture<>();
+    Runnable task = () -> {
+      try {
+        result.complete(spawn(prepare.call(), listener));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    };
+    try {
+      reporter.execute(task);
+      reportsQueued.incrementAndGet();
+    } catch (java.util.concurrent.RejectedExecutionException closedNow) {
+      task.run(); // closed: the spawn fails here, and is counted as one after close
+    }
+    return result;
+  }
 
   @Override
   public RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException {

@@ -1,5 +1,7 @@
 package io.github.vigil.test;
 
+import static java.util.Objects.requireNonNull;
+
 import io.github.vigil.Supervisor;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +46,8 @@ public final class SupervisorTestKit implements AutoCloseable {
   private final EventRecorder events = new EventRecorder();
   private final Supervisor supervisor;
 
-  private SupervisorTestKit(UnaryOperator<Supervisor.Builder> customizer) {
-    this.backend = new FakeBackend();
+  private SupervisorTestKit(FakeBackend backend, UnaryOperator<Supervisor.Builder> customizer) {
+    this.backend = requireNonNull(backend, "backend");
     this.clock = new VirtualClock();
     long start = clock.read();
     InstantSource wall = () -> WALL_ORIGIN.plusNanos(clock.read() - start);
@@ -57,7 +59,7 @@ public final class SupervisorTestKit implements AutoCloseable {
 
   /** A kit with the defaults: supervisor name {@code test}, jitter seeded with 42. */
   public static SupervisorTestKit create() {
-    return new SupervisorTestKit(b -> b);
+    return new SupervisorTestKit(new FakeBackend(), b -> b);
   }
 
   /**
@@ -65,7 +67,15 @@ public final class SupervisorTestKit implements AutoCloseable {
    * a listener executor...). Replacing the backend, ticker or scheduler takes the kit's control away.
    */
   public static SupervisorTestKit create(UnaryOperator<Supervisor.Builder> customizer) {
-    return new SupervisorTestKit(customizer);
+    return new SupervisorTestKit(new FakeBackend(), customizer);
+  }
+
+  /**
+   * A kit on {@code backend}, e.g. {@link FakeBackend#spawningOnItsOwnThread()} to drive the path the
+   * Linux backend takes; {@code customizer} as in {@link #create(UnaryOperator)}. The kit closes it.
+   */
+  public static SupervisorTestKit create(FakeBackend backend, UnaryOperator<Supervisor.Builder> customizer) {
+    return new SupervisorTestKit(backend, customizer);
   }
 
   public Supervisor supervisor() {

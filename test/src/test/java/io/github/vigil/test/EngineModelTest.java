@@ -125,7 +125,9 @@ class EngineModelTest {
     List<String> steps = new ArrayList<>();
     List<CompletableFuture<?>> futures = new ArrayList<>();
     EventRecorder second = new EventRecorder();
-    SupervisorTestKit kit = SupervisorTestKit.create(builder -> builder.listenerExecutor(LISTENERS));
+    // odd seeds spawn as the JDK backend does (on the supervisor's I/O threads), even ones as the Linux backend (handed to its thread)
+    FakeBackend fake = seed % 2 == 0 ? FakeBackend.spawningOnItsOwnThread() : new FakeBackend();
+    SupervisorTestKit kit = SupervisorTestKit.create(fake, builder -> builder.listenerExecutor(LISTENERS));
     List<Integer> groupStarts = new ArrayList<>(); // event counts at which a group was started by a step (a fresh intensity)
     try {
       Supervisor sup = kit.supervisor();

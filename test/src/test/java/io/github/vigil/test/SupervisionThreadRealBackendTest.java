@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * "What was seen" 5 on both real backends, with real processes: the calls that can block (spawn, a
  * signal to a process tree, the look for a run's descendants) never run on the supervision thread
- * {@code vigil-<name>}, only on its I/O threads {@code vigil-<name>-io-*}. Before, the JDK backend's
+ * {@code vigil-<name>}, only on its I/O threads {@code vigil-<name>-io-*}, and on the Linux backend
+ * the spawn (with the look for what the last run left) on its own event loop {@code vigil-<name>-linux},
+ * handed there straight from the supervision thread. Before, the JDK backend's
  * {@code /proc/*}{@code /environ} scans, forked {@code kill -s} and spawns all ran there.
  */
 @Timeout(120)
@@ -49,7 +51,8 @@ class SupervisionThreadRealBackendTest {
     assumeTrue(provider.isAvailable(), "the " + backendName + " backend is not available here");
     String supName = "st-" + backendName;
     Set<String> callers = ConcurrentHashMap.newKeySet();
-    ProcessBackend recording = new Recording(provider.create(new BackendContext(supName, null)), callers);
+    Set<String> spawners = ConcurrentHashMap.newKeySet();
+    ProcessBackend recording = new Recording(provider.create(new BackendContext(supName, null)), callers, spawners);
     EventRecorder rec = new EventRecorder();
     try (Supervisor sup = Supervisor.builder().name(supName).backend(recording).closeTimeout(Duration.ofSeconds(20)).build()) {
       sup.subscribe(rec);
@@ -65,19 +68,37 @@ class SupervisionThreadRealBackendTest {
       assertThat(stopper.stop(WAIT).state()).isEqualTo(ProcessState.STOPPED);
       assertThat(stopper.restart(WAIT).state()).isEqualTo(ProcessState.RUNNING);
     }
-    assertThat(callers).as("threads that called the backend's spawn, signals and tree scans").isNotEmpty()
-        .allMatch(n -> n.startsWith("vigil-" + supName + "-io-"), "an I/O thread of the supervisor")
+    String loop = "vigil-" + supName + "-linux";
+    assertThat(callers).as("threads that called the backend's signals and tree scans").isNotEmpty()
+        .allMatch(n -> n.startsWith("vigil-" + supName + "-io-") || n.equals(loop), "an I/O thread of the supervisor, or the backend's loop")
         .doesNotContain("vigil-" + supName);
+    if (backendName.equals("linux")) { // the crasher's restarts went straight to the event loop: no I/O thread between exit and restart
+      assertThat(spawners).as("who spawned on which thread").contains("crasher on " + loop)
+          .noneMatch(n -> n.startsWith("crasher on ") && !n.equals("crasher on " + loop));
+    } else {
+      assertThat(spawners).as("who spawned on which thread").isNotEmpty().allMatch(n -> n.contains(" on vigil-" + supName + "-io-"));
+    }
   }
 
   /** A backend that records which threads call its blocking methods; everything else is the real one's. */
   private static final class Recording implements ProcessBackend {
     private final ProcessBackend real;
     private final Set<String> callers;
+    private final Set<String> spawners;
 
-    Recording(ProcessBackend real, Set<String> callers) {
+    Recording(ProcessBackend real, Set<String> callers, Set<String> spawners) {
       this.real = real;
       this.callers = callers;
+      this.spawners = spawners;
+    }
+
+    @Override
+    public java.util.Optional<io.github.vigil.spi.AsyncSpawner> asyncSpawner() {
+      return real.asyncSpawner().map(async -> (prepare, listener) -> async.spawn(() -> {
+        SpawnRequest request = prepare.call();
+        spawners.add(request.name() + " on " + Thread.currentThread().getName());
+        return request;
+      }, listener).thenApply(this::recorded));
     }
 
     private void note() {
@@ -91,8 +112,12 @@ class SupervisionThreadRealBackendTest {
 
     @Override
     public RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
+      spawners.add(request.name() + " on " + Thread.currentThread().getName());
       note();
-      RunningProcess p = real.spawn(request, listener);
+      return recorded(real.spawn(request, listener));
+    }
+
+    private RunningProcess recorded(RunningProcess p) {
       return new RunningProcess() {
         @Override
         public long pid() {

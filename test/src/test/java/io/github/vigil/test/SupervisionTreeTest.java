@@ -68,6 +68,40 @@ class SupervisionTreeTest {
     }
   }
 
+  /**
+   * A child being stopped slowly, asked to start again meanwhile, while its group restarts it too: the
+   * group's start (run from the stop's completion) and the pending start are one start, one run.
+   * Two runs were spawned at once, and the first one's crash was never seen (EngineModelTest, seed 809).
+   */
+  @Test
+  void aPendingStartAndTheGroupsRestartAfterOneStopSpawnOneRun() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      sup.register(ProcessSpec.builder("d").command("d").startupGrace(Duration.ZERO) // back at once, before e's stop ends
+          .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ZERO))).build());
+      sup.register(ProcessSpec.builder("e").command("e").startupGrace(Duration.ZERO).stopTimeout(Duration.ofSeconds(1))
+          .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ZERO))).build());
+      kit.backend().ignore("e", Signal.SIGTERM); // its stop takes the stop timeout: SIGKILL after 1 s
+      sup.registerGroup(GroupSpec.builder("in").strategy(GroupSpec.Strategy.REST_FOR_ONE).children("d", "e").build())
+          .start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      sup.controller("e").orElseThrow().stop();
+      kit.awaitIdle();
+      kit.backend().last("d").exit(1); // the group stops e (under way) and starts it again once stopped
+      kit.awaitIdle();
+      sup.controller("e").orElseThrow().start(); // and a start waits for the stop too
+      kit.awaitIdle();
+      kit.backend().onNextSpawn("e", p -> p.exit(1)); // the next run crashes at once: its exit must be seen
+      kit.advance(Duration.ofSeconds(1));
+      kit.awaitIdle();
+      assertThat(kit.backend().alive().stream().filter(p -> p.name().equals("e")).count()).as("live runs of e").isLessThanOrEqualTo(1);
+      List<SupervisorEvent.Started> starts = kit.events().of(SupervisorEvent.Started.class, "e");
+      assertThat(kit.backend().runs("e")).as("every run spawned was reported started").hasSize(starts.size());
+      assertThat(kit.events().of(SupervisorEvent.Exited.class, "e")).as("every run that ended was reported").hasSize(
+          (int) kit.backend().runs("e").stream().filter(p -> !p.isAlive()).count());
+      assertThat(state(sup, "e")).isEqualTo(ProcessState.RUNNING);
+    }
+  }
+
   /** The trading desk's tree: a quote feed with order gateways under REST_FOR_ONE. */
   @Test
   void restForOneRestartsTheChildAndThoseAfterItInOrder() throws Exception {
