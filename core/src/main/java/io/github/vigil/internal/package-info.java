@@ -17,22 +17,22 @@
  * completion of public futures run on the listener executor ({@link io.github.vigil.internal.EventBus}).
  * The only user code that runs on the supervision thread is the injected clocks and random source.
  *
- * <p><b>Thread hops from an exit to its restart: two, where there was one.</b> Counted from the
- * backend's thread that reports the exit ({@code ProcessListener.onExit}: the JDK backend's output
- * thread, which the JDK's reaper wakes; the Linux backend's event loop) to the thread that calls the
- * backend's {@code spawn}: (1) the report is handed to the supervision thread
- * ({@code DefaultSupervisor.onLoop}), which records the exit, asks the restart policy and, when the
- * delay is zero, moves to {@code STARTING} at once; (2) the spawn is handed to the process's I/O queue,
- * behind the look for descendants the dead run left (killed before the next run starts, as before).
- * Until this change the supervision thread made that look and the spawn itself: one hop, but every
- * other process waited meanwhile (a {@code /proc/*}{@code /environ} scan on the JDK backend, a fork and
- * exec, a wait for the Linux backend's event loop). The extra hop costs tens of microseconds on an
- * idle I/O thread against a fork and exec of a millisecond or more. The spawn's result is a third
- * hop, back to the supervision thread ({@code Started}, {@code RUNNING}); a non-zero delay adds the
- * timer that ends it (with the default scheduler, on the supervision thread itself). Backends add
- * their own: the JDK's reaper wakes the output thread; the Linux backend's {@code spawn} hands the
- * fork to its event loop. Nothing else is on that path: events and futures are queued for the listener
- * executor and never waited for.
+ * <p><b>Thread hops from an exit to its restart: one, as before the supervision thread stopped
+ * blocking.</b> Counted from the backend's thread that reports the exit ({@code ProcessListener.onExit}:
+ * the Linux backend's event loop; the JDK backend's output thread, which the JDK's reaper wakes) to the
+ * thread that forks: (1) the report is handed to the supervision thread ({@code DefaultSupervisor.onLoop}),
+ * which records the exit, asks the restart policy and, when the delay is zero, moves to {@code STARTING}
+ * at once and hands the spawn on. A backend with an {@link io.github.vigil.spi.AsyncSpawner} (the Linux
+ * backend) gets it straight away and forks on its event loop, where its spawn always ran; the work that
+ * must come first (the dead run's output flush, the look for descendants it left, the binary's lookup)
+ * runs there just before the fork. That hand-over to the backend's own thread is the backend's hop, as
+ * it was when the supervision thread called {@code spawn} and waited. Other backends (the JDK backend,
+ * whose {@code ProcessBuilder.start} blocks) are called on the process's I/O queue: a second hop, so that
+ * no fork holds up the other processes' supervision; it costs tens of microseconds on an idle I/O thread
+ * against a fork and exec of a millisecond or more. The spawn's result is one more hop, back to the
+ * supervision thread ({@code Started}, {@code RUNNING}); a non-zero delay adds the timer that ends it
+ * (with the default scheduler, on the supervision thread itself). Nothing else is on that path: events
+ * and futures are queued for the listener executor and never waited for.
  *
  * <p><b>Terminal states.</b> A removed process and a closed supervisor spawn nothing more; every
  * command after or racing with {@code remove()} or {@code close()} completes exceptionally at once.
