@@ -61,7 +61,7 @@ final class DefaultSupervisor implements Supervisor {
   static final int IO_THREADS = 2;
   /** {@code vigil-<name>-io-1..IO_THREADS}: the work that can block, so that the supervision thread only decides. */
   private final java.util.concurrent.ThreadPoolExecutor ioPool;
-  /** Blocking work queued or running ({@link #offLoop}); {@link #awaitIdle} waits for none. Guarded by itself for waits. */
+  /** Blocking work queued or running ({@link #beginOffLoop}); {@link #awaitIdle} waits for none. Guarded by itself for waits. */
   private final java.util.concurrent.atomic.AtomicLong ioPending = new java.util.concurrent.atomic.AtomicLong();
   private final @Nullable ExecutorService eventThread;
   private final Scheduler scheduler;
@@ -163,12 +163,7 @@ final class DefaultSupervisor implements Supervisor {
       task.run();
       return;
     }
-    try {
-      loop.execute(() -> runGuarded(task));
-      activity.incrementAndGet(); // after the hand-over (see awaitIdle)
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      ifClosed.run();
-    }
+    onLoopLater(task, ifClosed);
   }
 
   /** Queues {@code task} on the supervision thread, even from it. */
@@ -505,6 +500,18 @@ final class DefaultSupervisor implements Supervisor {
     }
   }
 
+  /**
+   * Every process's {@link ManagedProcess#commandStops()} now: a start of several steps begun now (a
+   * {@code startAll()}, a group's start or restart) gives way to a command's stop after it. Supervision thread.
+   */
+  Map<ManagedProcess, Long> commandStopsNow() {
+    Map<ManagedProcess, Long> now = new java.util.IdentityHashMap<>();
+    for (ManagedProcess p : snapshot().values()) {
+      now.put(p, p.commandStops());
+    }
+    return now;
+  }
+
   private Map<String, ManagedProcess> snapshot() {
     synchronized (processes) {
       return new LinkedHashMap<>(processes);
@@ -524,18 +531,22 @@ final class DefaultSupervisor implements Supervisor {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
+    // taken on the supervision thread before any of the starts: a stop asked after it is not undone by a start that waited
+    CompletableFuture<Map<ManagedProcess, Long>> stopsBefore = new CompletableFuture<>();
+    onLoop(() -> stopsBefore.complete(commandStopsNow()), () -> stopsBefore.completeExceptionally(closedError("startAll()")));
     Map<String, CompletableFuture<?>> started = new HashMap<>();
     List<CompletableFuture<?>> wanted = new ArrayList<>();
     for (String name : DependencyGraph.startOrder(specs)) {
       ManagedProcess p = all.get(name);
       if (p.spec().autoStart()) {
-        wanted.add(startWithDependencies(p, all, started));
+        wanted.add(startWithDependencies(p, all, started, stopsBefore));
       }
     }
     return relay(CompletableFuture.allOf(wanted.toArray(CompletableFuture[]::new)));
   }
 
-  private CompletableFuture<?> startWithDependencies(ManagedProcess p, Map<String, ManagedProcess> all, Map<String, CompletableFuture<?>> started) {
+  private CompletableFuture<?> startWithDependencies(ManagedProcess p, Map<String, ManagedProcess> all, Map<String, CompletableFuture<?>> started,
+      CompletableFuture<Map<ManagedProcess, Long>> stopsBefore) {
     CompletableFuture<?> existing = started.get(p.name());
     if (existing != null) {
       return existing;
@@ -543,7 +554,7 @@ final class DefaultSupervisor implements Supervisor {
     List<CompletableFuture<?>> deps = new ArrayList<>();
     for (Dependency d : p.spec().dependencies()) {
       ManagedProcess dep = all.get(d.name());
-      CompletableFuture<?> depStarted = startWithDependencies(dep, all, started);
+      CompletableFuture<?> depStarted = startWithDependencies(dep, all, started, stopsBefore);
       if (d.condition() == Dependency.Condition.HEALTHY) { // readiness: wait for the dependency's checks to pass
         depStarted = depStarted.thenCompose(s -> dep.awaitHealthy());
       }
@@ -554,8 +565,8 @@ final class DefaultSupervisor implements Supervisor {
       f = p.startInternal(Origin.DEPENDENCY, "start all");
     } else {
       String depNames = String.join(", ", p.spec().dependencies().stream().map(Dependency::name).toList());
-      f = CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
-          .thenCompose(v -> p.startInternal(Origin.DEPENDENCY, "dependencies running: " + depNames));
+      f = CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new)).thenCompose(v -> stopsBefore)
+          .thenCompose(stops -> p.startUnlessStoppedSince(stops.getOrDefault(p, 0L), Origin.DEPENDENCY, "dependencies running: " + depNames));
     }
     started.put(p.name(), f);
     return f;

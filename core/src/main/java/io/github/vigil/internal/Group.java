@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,15 +78,24 @@ final class Group implements GroupController {
 
   /** Starts the children in declared order, each once the one before is running; a fresh intensity count. */
   CompletableFuture<Void> startInOrder(Origin origin, String reason) {
-    CompletableFuture<Void> begun = new CompletableFuture<>();
+    return startInOrder(origin, reason, null);
+  }
+
+  /**
+   * As {@link #startInOrder(Origin, String)}. A child a command stops once the start has begun (or,
+   * for a restart by a group, once the failure behind it happened: {@code stopsBefore}) is left
+   * stopped: each process's {@link ManagedProcess#commandStops()} then is kept.
+   */
+  private CompletableFuture<Void> startInOrder(Origin origin, String reason, java.util.@Nullable Map<ManagedProcess, Long> stopsBefore) {
+    CompletableFuture<java.util.Map<ManagedProcess, Long>> begun = new CompletableFuture<>();
     sup.onLoop(() -> {
       state = GroupState.RUNNING;
       restarts.clear();
-      begun.complete(null);
+      begun.complete(stopsBefore != null ? stopsBefore : sup.commandStopsNow());
     }, () -> begun.completeExceptionally(sup.closedError("start of group '" + name() + "'")));
-    CompletableFuture<Void> f = begun;
+    CompletableFuture<Void> f = begun.thenApply(m -> null);
     for (Object c : children) {
-      f = f.thenCompose(v -> startChild(c, origin, reason));
+      f = f.thenCompose(v -> startChild(c, origin, reason, begun.join()));
     }
     return f;
   }
@@ -108,12 +118,15 @@ final class Group implements GroupController {
     return f.handle((v, e) -> null);
   }
 
-  private CompletableFuture<Void> startChild(Object c, Origin origin, String reason) {
+  private CompletableFuture<Void> startChild(Object c, Origin origin, String reason, java.util.Map<ManagedProcess, Long> stopsBefore) {
     if (c instanceof ManagedProcess p) {
-      return p.startInternal(origin, reason).thenApply(s -> null);
+      Long then = stopsBefore.get(p);
+      return (then == null ? p.startInternal(origin, reason) : p.startUnlessStoppedSince(then, origin, reason)).thenApply(s -> null);
     }
-    return ((Group) c).startInOrder(origin, reason);
+    return ((Group) c).startInOrder(origin, reason, stopsBefore);
   }
+
+
 
   private CompletableFuture<Void> stopChild(Object c, Origin origin, String reason) {
     if (c instanceof ManagedProcess p) {
@@ -140,6 +153,11 @@ final class Group implements GroupController {
    * child is restarted here. Supervision thread.
    */
   boolean childEnded(Object child, String label) {
+    return childEnded(child, label, sup.commandStopsNow());
+  }
+
+  /** As {@link #childEnded(Object, String)}, for a failure that began when the command stops were {@code stopsBefore}. */
+  private boolean childEnded(Object child, String label, java.util.Map<ManagedProcess, Long> stopsBefore) {
     if (state != GroupState.RUNNING) {
       return false; // a group not started leaves its children to their own policies
     }
@@ -150,7 +168,7 @@ final class Group implements GroupController {
       restarts.pollFirst();
     }
     if (restarts.size() > spec.intensity()) {
-      escalate(label);
+      escalate(label, stopsBefore);
       return true;
     }
     int at = children.indexOf(child);
@@ -167,14 +185,14 @@ final class Group implements GroupController {
     CompletableFuture<Void> siblingsStopped = stopAll(reverse(affected), Origin.POLICY, why, CompletableFuture.completedFuture(null));
     CompletableFuture<Void> childBack;
     if (child instanceof Group g) {
-      childBack = siblingsStopped.thenCompose(v -> g.startInOrder(Origin.POLICY, why));
+      childBack = siblingsStopped.thenCompose(v -> g.startInOrder(Origin.POLICY, why, stopsBefore));
     } else {
       CompletableFuture<Void> running = ((ManagedProcess) child).whenRunning(); // after its policy's backoff
       childBack = siblingsStopped.thenCompose(v -> running);
     }
     CompletableFuture<Void> f = childBack;
     for (Object c : affected) { // declared order
-      f = f.thenCompose(v -> state == GroupState.RUNNING ? startChild(c, Origin.POLICY, why) : CompletableFuture.completedFuture(null));
+      f = f.thenCompose(v -> state == GroupState.RUNNING ? startChild(c, Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
     }
     f.whenComplete((v, e) -> {
       if (e != null) {
@@ -185,7 +203,7 @@ final class Group implements GroupController {
   }
 
   /** Past the intensity: stop every child (reverse order), then end: the parent restarts this group, or it is FAILED. */
-  private void escalate(String label) {
+  private void escalate(String label, java.util.Map<ManagedProcess, Long> stopsBefore) {
     Group p = parent;
     String reason = "intensity exceeded: " + restarts.size() + " restarts within " + io.github.vigil.HumanFormat.duration(spec.period()) + " (at most " + spec.intensity()
         + "); the failures of " + label + " escalated";
@@ -195,7 +213,7 @@ final class Group implements GroupController {
     stopInOrder(Origin.POLICY, "group " + name() + " escalated: " + reason, p == null ? GroupState.FAILED : GroupState.ESCALATED)
         .whenComplete((v, e) -> {
           if (p != null) {
-            sup.onLoop(() -> p.childEnded(this, name() + "/" + label));
+            sup.onLoop(() -> p.childEnded(this, name() + "/" + label, stopsBefore)); // a stop meanwhile is not undone
           }
         });
   }

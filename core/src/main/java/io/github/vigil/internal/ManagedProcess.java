@@ -94,6 +94,7 @@ final class ManagedProcess implements ProcessController {
    * queued on {@link #ioQueue} when the decision after the exit is made. Supervision thread only.
    */
   private final List<Runnable> beforeNextSpawn = new ArrayList<>();
+  private long commandStops;            // stops asked by a caller or the shutdown: a group's restart under way gives way to them
   private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
   private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
@@ -453,6 +454,25 @@ final class ManagedProcess implements ProcessController {
   // --- commands (any thread) -------------------------------------------------------------------
 
   CompletableFuture<ProcessStatus> startInternal(Origin origin, String reason) {
+    return startInternal(origin, reason, -1);
+  }
+
+  /**
+   * A start that is one step of a longer one (a {@code startAll()} waiting for dependencies, a group's
+   * start or restart in declared order) begun when {@link #commandStops()} was {@code commandStopsThen}:
+   * it gives way to a stop a command asked for meanwhile (a {@code stopAll()}, a stop of this process),
+   * which it would otherwise undo.
+   */
+  CompletableFuture<ProcessStatus> startUnlessStoppedSince(long commandStopsThen, Origin origin, String reason) {
+    return startInternal(origin, reason, commandStopsThen);
+  }
+
+  /** Stops asked by a command (a caller or the shutdown), counted. Supervision thread. */
+  long commandStops() {
+    return commandStops;
+  }
+
+  private CompletableFuture<ProcessStatus> startInternal(Origin origin, String reason, long unlessStoppedSince) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
     IllegalStateException refused = refusal("start");
     if (refused != null) {
@@ -460,6 +480,11 @@ final class ManagedProcess implements ProcessController {
       return done;
     }
     sup.onLoop(() -> {
+      if (unlessStoppedSince >= 0 && commandStops != unlessStoppedSince) {
+        log.atDebug().addKeyValue("process", name).log("Process {} not started ({}): stopped by a command since", name, reason);
+        done.complete(status());
+        return;
+      }
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.START, origin, reason));
       resetStartLimitIfAsked(origin);
       heldForStop = false;
@@ -476,6 +501,9 @@ final class ManagedProcess implements ProcessController {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
     sup.onLoop(() -> {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.STOP, origin, reason));
+      if (origin == Origin.API || origin == Origin.SHUTDOWN) {
+        commandStops++;
+      }
       pendingStart = false;
       heldForStop = false;
       switch (state) {

@@ -299,10 +299,7 @@ public final class FakeBackend implements ProcessBackend {
         result.completeExceptionally(e);
       }
     };
-    try {
-      reporter.execute(task);
-      reportsQueued.incrementAndGet();
-    } catch (java.util.concurrent.RejectedExecutionException closedNow) {
+    if (!report(task)) {
       task.run(); // closed: the spawn fails here, and is counted as one after close
     }
     return result;
@@ -357,12 +354,14 @@ public final class FakeBackend implements ProcessBackend {
     return p;
   }
 
-  void report(Runnable r) {
+  /** Runs {@code r} on the reporting thread, after everything reported before. @return false once closed (nobody listens) */
+  boolean report(Runnable r) {
     try {
       reporter.execute(r);
       reportsQueued.incrementAndGet(); // after the hand-over: a waiter that saw the old count has its barrier behind it
+      return true;
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closed: nobody listens any more
+      return false;
     }
   }
 

@@ -51,6 +51,39 @@ class LifecycleTest {
     }
   }
 
+  /**
+   * A startAll() still waiting for a dependency to be running, then a stopAll(): the dependency comes
+   * up while another dependent is being stopped, and the waiting start gives way to the stop instead of
+   * spawning the process the stopAll() had already stopped (EngineModelTest, seed 3600).
+   */
+  @Test
+  void aStartAllWaitingForADependencyGivesWayToALaterStopAll() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      RestartPolicy atOnce = RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ZERO));
+      ProcessController a = sup.register(spec("a").startupGrace(Duration.ofMillis(500)).restartPolicy(atOnce).build());
+      ProcessController c = sup.register(spec("c").dependsOn("a").stopTimeout(Duration.ofSeconds(1)).build());
+      sup.register(spec("b").dependsOn("a").autoStart(true).build());
+      kit.backend().ignore("c", Signal.SIGTERM); // its stop takes 1 s, and a's stop waits for it
+      a.start();
+      kit.advance(Duration.ofMillis(500));
+      c.start();
+      kit.awaitIdle();
+      assertThat(c.status().state()).isEqualTo(ProcessState.RUNNING);
+      kit.backend().last("a").kill(Signal.SIGKILL); // restarted at once: STARTING for its 500 ms grace
+      kit.awaitIdle();
+      CompletableFuture<Void> startAll = sup.startAll().toCompletableFuture(); // b waits for a to be running
+      kit.awaitIdle();
+      CompletableFuture<Void> stopAll = sup.stopAll().toCompletableFuture();
+      kit.advance(Duration.ofMillis(500)); // a is running now, still waiting for c's stop
+      kit.advance(Duration.ofMillis(500));
+      assertThat(stopAll).isCompleted();
+      assertThat(kit.backend().runs("b")).as("runs of b").isEmpty();
+      assertThat(kit.backend().alive()).isEmpty();
+      assertThat(startAll).isDone();
+    }
+  }
+
   /** Seen 3: close() stopped the dependent first, and the dependency's restart timer fired meanwhile. */
   @Test
   void closeNeverSpawnsAProcessWaitingInBackoff() throws Exception {

@@ -102,6 +102,33 @@ class SupervisionTreeTest {
     }
   }
 
+  /**
+   * A stopAll() while a group's restart waits for a slow sibling's stop: once stopped, the sibling
+   * stays stopped. The group started it again after the stop, and a later close() then waited its
+   * whole timeout (EngineModelTest, seed 457).
+   */
+  @Test
+  void stopAllDuringAGroupRestartLeavesTheSiblingStopped() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      sup.register(ProcessSpec.builder("d").command("d").startupGrace(Duration.ZERO)
+          .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ZERO))).build());
+      sup.register(ProcessSpec.builder("e").command("e").startupGrace(Duration.ZERO).stopTimeout(Duration.ofSeconds(1)).build());
+      kit.backend().ignore("e", Signal.SIGTERM);
+      sup.registerGroup(GroupSpec.builder("in").strategy(GroupSpec.Strategy.REST_FOR_ONE).children("d", "e").build())
+          .start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      kit.backend().last("d").exit(1); // the group stops e (1 s: it ignores SIGTERM) to start it again after d
+      kit.awaitIdle();
+      java.util.concurrent.CompletableFuture<Void> stopped = sup.stopAll().toCompletableFuture();
+      kit.advance(Duration.ofSeconds(1));
+      assertThat(stopped).isCompleted();
+      assertThat(state(sup, "e")).isEqualTo(ProcessState.STOPPED);
+      assertThat(state(sup, "d")).isEqualTo(ProcessState.STOPPED);
+      assertThat(kit.backend().runs("e")).as("runs of e").hasSize(1);
+      assertThat(kit.backend().alive()).isEmpty();
+    }
+  }
+
   /** The trading desk's tree: a quote feed with order gateways under REST_FOR_ONE. */
   @Test
   void restForOneRestartsTheChildAndThoseAfterItInOrder() throws Exception {
