@@ -177,6 +177,43 @@ public abstract class BackendContractTest {
     assertThat(Processes.eventually(Duration.ofSeconds(5), () -> Processes.withMarker(marker).isEmpty())).isTrue();
   }
 
+  /**
+   * A crash restarted at once: what the dead run left running is killed as the next run starts (the
+   * Linux backend does it on its event loop, just before the fork), not only when no restart follows
+   * ({@link #crashLeavesNoDescendantBehind}). The second run looks for the first run's children itself:
+   * each must be dead (a zombie not yet reaped is dead) within 2 s, since SIGKILL takes effect when the
+   * child is next scheduled.
+   */
+  @Test
+  void aCrashRestartedAtOnceKillsWhatTheDeadRunLeft(@TempDir Path dir) throws Exception {
+    String script = "d='" + dir + "'; "
+        + "alive() { s=$(cut -d' ' -f3 /proc/$1/stat 2>/dev/null); [ -n \"$s\" ] && [ \"$s\" != Z ]; }; "
+        + "if [ -f \"$d/pids\" ]; then "
+        + "  for p in $(cat \"$d/pids\"); do i=0; while alive $p && [ $i -lt 200 ]; do sleep 0.01; i=$((i+1)); done; "
+        + "    if alive $p; then echo \"alive $p\" >> \"$d/result\"; fi; done; "
+        + "  echo checked >> \"$d/result\"; exec sleep " + marker + "; "
+        + "fi; "
+        + "sleep " + marker + " & echo $! > \"$d/pids.tmp\"; sleep " + marker + " & echo $! >> \"$d/pids.tmp\"; "
+        + "mv \"$d/pids.tmp\" \"$d/pids\"; exit 1";
+    ProcessController c = supervisor.register(shell("leaver", script)
+        .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.none()).withStartLimit(1, Duration.ofHours(1))).build());
+    c.start(WAIT);
+    events.await(SupervisorEvent.Started.class, e -> e.process().equals("leaver") && e.run() == 2, 1, WAIT);
+    assertThat(Processes.eventually(WAIT, () -> Files.exists(dir.resolve("result")))).isTrue();
+    assertThat(Processes.eventually(WAIT, () -> readOrEmpty(dir.resolve("result")).contains("checked"))).isTrue();
+    assertThat(Files.readString(dir.resolve("result"))).as("the first run's children, seen by the second").isEqualTo("checked\n");
+    assertThat(c.status().state()).isEqualTo(ProcessState.RUNNING);
+    c.stop(WAIT);
+  }
+
+  private static String readOrEmpty(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
   @Test
   void tenMegabytesOnStdoutAndStderrNeverBlockTheChild(@TempDir Path dir) throws Exception {
     long bytes = 10_000_000;
