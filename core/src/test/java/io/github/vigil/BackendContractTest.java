@@ -289,7 +289,10 @@ public abstract class BackendContractTest {
       supervisor.register(sleeper("p" + i).build());
     }
     supervisor.startAll().toCompletableFuture().get();
-    assertThat(Processes.withMarker(marker)).hasSize(200);
+    // RUNNING once spawned: a child may still be between its wrapper's exec and the program's, when /proc
+    // shows no command line for an instant (CI on JDK 25 counted 199 of 200 once)
+    assertThat(Processes.eventually(WAIT, () -> Processes.withMarker(marker).size() == 200))
+        .as("children with the marker: %s", Processes.withMarker(marker).size()).isTrue();
     long withTwoHundred = Processes.vigilThreads().stream().filter(n -> n.startsWith(prefix)).count();
     long reapers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("process reaper")).count();
     org.slf4j.LoggerFactory.getLogger(BackendContractTest.class).warn("backend {}: Vigil threads with 2 processes {}, with 200 {}; JDK process reaper threads {}",
