@@ -100,6 +100,21 @@ final class LinuxProcessBackend implements ProcessBackend {
   private final String marker;
   private final int wakeFd;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final Object wakeLock = new Object();
+  private boolean wakeClosed; // guarded by wakeLock
+
+  /**
+   * Wakes the event loop; nothing once its eventfd is closed, since a descriptor number closed is soon
+   * another file's (a spawn, a watch's close or close() racing the loop's end wrote 8 bytes into it).
+   */
+  private void wake() {
+    synchronized (wakeLock) {
+      if (!wakeClosed) {
+        Fds.signalEventfd(wakeFd);
+      }
+    }
+  }
+
   /** The event loop has ended and takes no more tasks. */
   private volatile boolean loopDone;
   private final Thread loop;
@@ -277,7 +292,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         watched.add(w);
       }
     });
-    Fds.signalEventfd(wakeFd);
+    wake();
     return Optional.of(w);
   }
 
@@ -334,7 +349,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         pidfd.close();
       });
       try {
-        Fds.signalEventfd(wakeFd);
+        wake();
       } catch (NativeCallException e) {
         log.debug("Waking the event loop failed", e); // closed meanwhile: shutdown() closes the pidfd
       }
@@ -404,7 +419,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         result.completeExceptionally(e);
       }
     });
-    Fds.signalEventfd(wakeFd);
+    wake();
     try {
       while (true) {
         try {
@@ -452,12 +467,10 @@ final class LinuxProcessBackend implements ProcessBackend {
         result.completeExceptionally(e);
       }
     });
-    if (!loopDone) { // (its eventfd is closed once it has ended)
-      try {
-        Fds.signalEventfd(wakeFd);
-      } catch (NativeCallException e) {
-        log.debug("Waking the event loop failed", e); // it has ended: the task is run (and fails) below
-      }
+    try {
+      wake();
+    } catch (NativeCallException e) {
+      log.debug("Waking the event loop failed", e); // it has ended: the task is run (and fails) below
     }
     if (loopDone) { // the loop ended before it could take the task: run it here, where it fails on the ended state
       for (Runnable t; (t = tasks.poll()) != null; ) {
@@ -479,7 +492,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       sampler.close(); // the /proc files it keeps open; it still samples afterwards, by path
     }
     try {
-      Fds.signalEventfd(wakeFd);
+      wake();
     } catch (NativeCallException e) {
       log.debug("Waking the event loop failed", e);
     }
@@ -1181,7 +1194,10 @@ final class LinuxProcessBackend implements ProcessBackend {
     cgroups.close();
     stateRuns.clear();
     stateFile.delete();
-    Fds.close(wakeFd);
+    synchronized (wakeLock) { // no wake() writes to this number once it is closed (it may name another file then)
+      wakeClosed = true;
+      Fds.close(wakeFd);
+    }
     kernelLog.close();
     loopDone = true; // from now on whoever queues a task runs it (see spawnLater)
     for (Runnable t; (t = tasks.poll()) != null; ) {
