@@ -84,7 +84,7 @@ final class ManagedProcess implements ProcessController {
   private Origin pendingOrigin = Origin.API;  // who asked for the start that follows the stop under way
   private String pendingReason = "start after stop";
   private @Nullable ProcessSpec pendingSpec; // an update(NEXT_START) waiting for the live run to end
-  private boolean spawning;             // the current run's spawn is under way on an I/O thread
+  private boolean spawning;             // the current run's spawn is under way (on an I/O thread, or the backend's own)
   private @Nullable Runnable exitWhileSpawning; // its exit, reported before the spawn's result came back
   /** This process's blocking work (spawn, signals, tree scans, flushes), in order, off the supervision thread. */
   private final DefaultSupervisor.IoQueue ioQueue;
@@ -94,7 +94,7 @@ final class ManagedProcess implements ProcessController {
    * queued on {@link #ioQueue} when the decision after the exit is made. Supervision thread only.
    */
   private final List<Runnable> beforeNextSpawn = new ArrayList<>();
-  private long commandStops;            // stops asked by a caller or the shutdown: a group's restart under way gives way to them
+  private long commandStops;            // stops asked by a caller or the shutdown: a start of several steps under way gives way to them
   private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
   private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
@@ -675,7 +675,13 @@ final class ManagedProcess implements ProcessController {
     List<Runnable> before = List.copyOf(beforeNextSpawn);
     beforeNextSpawn.clear();
     java.util.concurrent.Callable<SpawnRequest> prepare = () -> {
-      before.forEach(Runnable::run);
+      for (Runnable r : before) { // each on its own, as on the I/O queue: a failed flush does not fail the spawn
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          log.atWarn().addKeyValue("process", name).setCause(e).log("Process {}: work before the next spawn failed", name);
+        }
+      }
       Path exe;
       if (sup.backend.hostStartChecks()) {
         StartChecks.checkDirectory(dir);
@@ -886,9 +892,8 @@ final class ManagedProcess implements ProcessController {
       recordAndDecide(thisRun, exit);
     } finally { // no spawn followed at once: the dead run's work goes on its I/O queue, ahead of any later spawn
       if (!beforeNextSpawn.isEmpty()) {
-        List<Runnable> work = List.copyOf(beforeNextSpawn);
+        beforeNextSpawn.forEach(ioQueue::execute);
         beforeNextSpawn.clear();
-        ioQueue.execute(() -> work.forEach(Runnable::run));
       }
     }
   }
