@@ -56,9 +56,12 @@ final class RealProcs implements AutoCloseable {
   @Override
   public void close() throws Exception {
     for (Process p : started) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      signal(p.pid(), "CONT");
-      p.destroyForcibly();
+      // stopped first, so that it forks nothing between the look for its children and its end (a frozen
+      // `sh` resumed by SIGCONT here used to start its `sleep 600` just before the kill, an orphan)
+      signal(p.pid(), "STOP");
+      List<ProcessHandle> children = p.descendants().toList();
+      p.destroyForcibly(); // SIGKILL ends a stopped process too
+      children.forEach(ProcessHandle::destroyForcibly);
       p.waitFor();
     }
   }
