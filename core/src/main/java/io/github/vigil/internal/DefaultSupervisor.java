@@ -60,9 +60,7 @@ final class DefaultSupervisor implements Supervisor {
   /** How many threads run the work that can block (spawns, signals, /proc scans, log flushes), whatever the number of processes. */
   static final int IO_THREADS = 2;
   /** {@code vigil-<name>-io-1..IO_THREADS}: the work that can block, so that the supervision thread only decides. */
-  private final java.util.concurrent.ThreadPoolExecutor ioPool;
-  /** Blocking work queued or running ({@link #beginOffLoop}); {@link #awaitIdle} waits for none. Guarded by itself for waits. */
-  private final java.util.concurrent.atomic.AtomicLong ioPending = new java.util.concurrent.atomic.AtomicLong();
+  private final OnDemandPool ioPool;
   private final @Nullable ExecutorService eventThread;
   private final Scheduler scheduler;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>(); // guarded by itself
@@ -76,8 +74,8 @@ final class DefaultSupervisor implements Supervisor {
   private volatile boolean closed;
   /** Completes when {@link #close()} has finished (from whichever thread ran it). */
   private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
-  /** Tasks handed to the supervision thread, events published and futures completed: {@link #awaitIdle} waits until it stops moving. */
-  private final java.util.concurrent.atomic.AtomicLong activity = new java.util.concurrent.atomic.AtomicLong();
+  /** Work under way on the supervision thread, the I/O threads, a backend's spawn and the listeners: {@link #awaitIdle} waits for none. */
+  private final InFlight inFlight = new InFlight();
   private final long createdNanos;
   private final Object healthLock = new Object();
   private @Nullable HealthExecutor healthExecutor; // guarded by healthLock; created with the first check
@@ -92,24 +90,17 @@ final class DefaultSupervisor implements Supervisor {
       return t;
     });
     loop.setRemoveOnCancelPolicy(true);
-    java.util.concurrent.atomic.AtomicInteger ioCount = new java.util.concurrent.atomic.AtomicInteger();
-    this.ioPool = new java.util.concurrent.ThreadPoolExecutor(IO_THREADS, IO_THREADS, 30, TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, threadName + "-io-" + ioCount.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-    ioPool.allowCoreThreadTimeOut(true); // started on first use, gone when idle: a supervisor that spawns nothing holds none
+    this.ioPool = new OnDemandPool(threadName + "-io-", IO_THREADS, 30, new java.util.concurrent.LinkedBlockingQueue<>());
     if (settings.listenerExecutor() == null) {
       eventThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, threadName + "-events");
         t.setDaemon(true);
         return t;
       });
-      events = new EventBus(eventThread, activity);
+      events = new EventBus(eventThread, inFlight);
     } else {
       eventThread = null;
-      events = new EventBus(settings.listenerExecutor(), activity);
+      events = new EventBus(settings.listenerExecutor(), inFlight);
     }
     this.scheduler = settings.scheduler() != null ? settings.scheduler() : this::scheduleOnLoop;
     FileChannel channel = null;
@@ -145,7 +136,14 @@ final class DefaultSupervisor implements Supervisor {
   }
 
   private Scheduler.Cancellable scheduleOnLoop(Duration delay, Runnable task) {
-    ScheduledFuture<?> f = loop.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> f = loop.schedule(() -> {
+      inFlight.begin(); // a due timer is work under way like a queued task (awaitIdle)
+      try {
+        task.run();
+      } finally {
+        inFlight.end();
+      }
+    }, delay.toNanos(), TimeUnit.NANOSECONDS);
     return () -> f.cancel(false);
   }
 
@@ -159,8 +157,7 @@ final class DefaultSupervisor implements Supervisor {
   /** As {@link #onLoop(Runnable)}; runs {@code ifClosed} (on the calling thread) when the supervision thread has ended. */
   void onLoop(Runnable task, Runnable ifClosed) {
     if (Thread.currentThread() == loopThread) {
-      activity.incrementAndGet();
-      task.run();
+      task.run(); // inside a task that is counted already
       return;
     }
     onLoopLater(task, ifClosed);
@@ -173,10 +170,17 @@ final class DefaultSupervisor implements Supervisor {
 
   /** As {@link #onLoopLater(Runnable)}; runs {@code ifClosed} (on the calling thread) when the supervision thread has ended. */
   void onLoopLater(Runnable task, Runnable ifClosed) {
+    inFlight.begin(); // before the hand-over: the caller's own work, if counted, ends after it
     try {
-      loop.execute(() -> runGuarded(task));
-      activity.incrementAndGet(); // after the hand-over (see awaitIdle)
+      loop.execute(() -> {
+        try {
+          runGuarded(task);
+        } finally {
+          inFlight.end();
+        }
+      });
     } catch (java.util.concurrent.RejectedExecutionException e) {
+      inFlight.end();
       ifClosed.run();
     }
   }
@@ -237,33 +241,7 @@ final class DefaultSupervisor implements Supervisor {
    * thread: {@link #awaitIdle} waits for it.
    */
   Runnable beginOffLoop() {
-    ioPending.incrementAndGet();
-    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-    return () -> {
-      if (!ended.compareAndSet(false, true)) {
-        return;
-      }
-      activity.incrementAndGet(); // before the count drops: a waiter that sees none pending sees this too
-      if (ioPending.decrementAndGet() == 0) {
-        synchronized (ioPending) {
-          ioPending.notifyAll();
-        }
-      }
-    };
-  }
-
-  /** Waits until no blocking work is queued or running. @return false at the deadline */
-  private boolean awaitIo(long deadline) throws InterruptedException {
-    synchronized (ioPending) {
-      while (ioPending.get() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        TimeUnit.NANOSECONDS.timedWait(ioPending, left);
-      }
-    }
-    return true;
+    return inFlight.beginOnce();
   }
 
   /** Schedules {@code task} on the injected scheduler; it then runs on the supervision thread. */
@@ -874,30 +852,8 @@ final class DefaultSupervisor implements Supervisor {
     if (isLoopThread() || EventBus.isDeliveryThread()) {
       throw new IllegalStateException("awaitIdle() would wait for itself: it was called on the supervision thread or by a listener");
     }
-    long deadline = Durations.saturatedAdd(System.nanoTime(), Durations.saturatedNanos(timeout));
-    // Every hand-over counts itself only after the task is queued: if the count read here already
-    // includes it, the barrier below is queued behind it; if not, the count moves and we go round again.
-    while (true) {
-      if (!awaitIo(deadline)) {
-        return false;
-      }
-      long before = activity.get();
-      java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
-      try {
-        loop.execute(drained::countDown);
-      } catch (java.util.concurrent.RejectedExecutionException closedLoop) {
-        return events.awaitDelivered(deadline); // closed: nothing runs on the supervision thread any more
-      }
-      if (!drained.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        return false;
-      }
-      if (!events.awaitDelivered(deadline)) {
-        return false;
-      }
-      if (activity.get() == before && ioPending.get() == 0) {
-        return true;
-      }
-    }
+    // Every piece of work is counted before the work that hands it on ends (InFlight): none under way is idle.
+    return inFlight.awaitNone(Durations.saturatedAdd(System.nanoTime(), Durations.saturatedNanos(timeout)));
   }
 
   private void shutdownThreads() {

@@ -45,9 +45,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -80,7 +78,7 @@ final class Diagnostician implements AutoCloseable {
   private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
   private final String supervisor;
-  private final ThreadPoolExecutor pool;
+  private final OnDemandPool pool;
   private final @Nullable ListeningSockets sockets;
   private final @Nullable ProcessInspector inspector;
   private final boolean hostChecks;
@@ -94,13 +92,7 @@ final class Diagnostician implements AutoCloseable {
     this.hostChecks = hostChecks;
     this.sockets = sockets;
     this.inspector = inspector;
-    AtomicInteger n = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32), r -> {
-      Thread t = new Thread(r, "vigil-" + supervisor + "-diagnosis-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    pool.allowCoreThreadTimeOut(true);
+    this.pool = new OnDemandPool("vigil-" + supervisor + "-diagnosis-", 2, 30, new ArrayBlockingQueue<>(32));
   }
 
   /** What a diagnosis is about, read on the supervision thread (cheap copies) before it is handed over. */

@@ -31,11 +31,12 @@ final class EventBus {
   private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private final Executor executor;
   private final SerialExecutor completions;
-  private final AtomicLong activity;
+  private final InFlight inFlight;
 
-  EventBus(Executor executor, AtomicLong activity) {
+  /** @param inFlight counts each delivery and completion from when it is queued until it has run (or was dropped) */
+  EventBus(Executor executor, InFlight inFlight) {
     this.executor = executor;
-    this.activity = activity;
+    this.inFlight = inFlight;
     this.completions = new SerialExecutor(executor, e -> log.debug("Listener executor rejected a future's completion", e),
         t -> log.warn("Completing a future failed", t), () -> {}, Integer.MAX_VALUE, true);
   }
@@ -64,13 +65,19 @@ final class EventBus {
     synchronized (order) {
       for (int i = 0; i < list.length; i++) {
         Subscriber s = list[i];
-        todo[i] = s.queue.enqueue(() -> s.deliver(event));
+        inFlight.begin();
+        todo[i] = s.queue.enqueue(() -> {
+          try {
+            s.deliver(event);
+          } finally {
+            inFlight.end();
+          }
+        });
       }
     }
     for (int i = 0; i < list.length; i++) {
       list[i].queue.handOver(todo[i]);
     }
-    activity.incrementAndGet(); // after the hand-over: a waiter that saw the old count has its barrier behind this event
   }
 
   private static final Subscriber[] NONE = new Subscriber[0];
@@ -91,10 +98,11 @@ final class EventBus {
         }
       } finally {
         DELIVERING.remove();
+        inFlight.end();
       }
     };
+    inFlight.begin();
     completions.execute(r);
-    activity.incrementAndGet();
   }
 
   /**
@@ -163,6 +171,7 @@ final class EventBus {
     }
 
     void drop() {
+      inFlight.end(); // the oldest delivery, dropped, will never run
       if (dropped.incrementAndGet() == 1) {
         log.warn("Listener {} has {} events waiting; dropping the oldest", listener, QUEUE_LIMIT);
       }
