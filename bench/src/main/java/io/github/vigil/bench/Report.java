@@ -97,9 +97,9 @@ public final class Report {
         .append(meta.getOrDefault("date", "?")).append(". Reproduce from the repository root with `")
         .append(meta.getOrDefault("command", "bench/run")).append("` (").append(meta.getOrDefault("duration", "?"))
         .append("); `bench/run --smoke` is the short form that `BenchSmokeTest` runs in `mvn verify`.\n\n");
-    md.append("**This machine is shared and noisy**: other builds and tests ran beside this run (load average ")
+    md.append("**This machine is shared**: other builds and tests may run beside a run; this one had a load average of ")
         .append(meta.getOrDefault("load.before", "?")).append(" before, ").append(meta.getOrDefault("load.after", "?"))
-        .append(" after, on ").append(meta.getOrDefault("cpus", "?")).append(" CPUs). Absolute times move between runs (medians by up to 2×, tails by more, over three runs here; the raw rows")
+        .append(" after, on ").append(meta.getOrDefault("cpus", "?")).append(" CPUs. Absolute times move between runs (medians by up to 2×, tails by more, over three runs here; the raw rows")
         .append(" of earlier runs are in `bench/results/run-*-rows.tsv`); quote the ratios, which compare contenders measured minutes")
         .append(" apart in the same run.\n\n");
     md.append("## Machine and versions\n\n| | |\n|---|---|\n");
