@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Issue 18's hot path, crash to restart on a backend, as comparison 1 of bench/run measures it: each
  * invocation SIGKILLs the supervised {@code sleep} and returns once another child of this JVM runs {@code sleep}
- * (seen through {@code /proc}, polled every 250 µs). {@code linux-standby} is the Linux backend as it is now (the
- * next run prepared ahead), {@code linux-inline} the same with {@code -Dvigil.linux.standby=false} (setpriv, the
+ * (seen through {@code /proc}, polled every 250 µs). {@code linux-standby} is the Linux backend with its opt-in standby
+ * ({@code -Dvigil.linux.standby=true}: the next run prepared ahead), {@code linux-inline} its default (setpriv, the
  * wrapper and its two cgroup joins on the restart's path), {@code jdk} the portable backend. Sample mode: the
  * score's percentiles are the latency distribution.
  *
