@@ -110,7 +110,7 @@ final class ProcessDiagnoses {
         published.completeExceptionally(e);
         return;
       }
-      Diagnosis withZombies = subject.pid() > 0 ? withZombies(d, subject.pid()) : d;
+      Diagnosis withZombies = subject.pid() > 0 ? withZombiesOrAsIs(d, subject.pid()) : d;
       sup.onLoop(() -> {
         last = withZombies;
         sup.publish(new SupervisorEvent.Diagnosed(process.name(), sup.wallNow(), withZombies.run(), withZombies));
@@ -119,6 +119,17 @@ final class ProcessDiagnoses {
       }, () -> published.complete(withZombies));
     });
     return published;
+  }
+
+  /** As {@link #withZombies}; the diagnosis as it is when the sampler fails, so that its future still completes. */
+  private Diagnosis withZombiesOrAsIs(Diagnosis d, long pid) {
+    try {
+      return withZombies(d, pid);
+    } catch (RuntimeException e) {
+      log.atDebug().addKeyValue("process", process.name()).setCause(e)
+          .log("Diagnosis of {}: cannot look for zombies under pid {}; published without", process.name(), pid);
+      return d;
+    }
   }
 
   /** Zombies under a living run, with their parents: read through the backend's sampler (diagnosis thread). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.Backoff;
 import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
 import io.github.vigil.RestartPolicy;
@@ -11,6 +12,12 @@ import io.github.vigil.SupervisorEvent;
 import io.github.vigil.diagnosis.Diagnosis;
 import io.github.vigil.diagnosis.DiagnosisSpec;
 import io.github.vigil.diagnosis.Finding;
+import io.github.vigil.spi.ProcessBackend;
+import io.github.vigil.spi.ProcessListener;
+import io.github.vigil.spi.ProcessSampler;
+import io.github.vigil.spi.RunningProcess;
+import io.github.vigil.spi.SpawnException;
+import io.github.vigil.spi.SpawnRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +87,72 @@ class DiagnosisOnFakeBackendTest {
           .matches(f -> f.status() == Finding.Status.UNKNOWN && f.summary().contains("starts runs elsewhere"));
       assertThat(d.cause().orElseThrow().summary()).contains("image pull failed");
       assertThat(d.trigger()).isEqualTo(Diagnosis.Trigger.START_FAILED);
+    }
+  }
+
+  @Test
+  void aSamplerThatFailsStillLetsAnOnDemandDiagnosisComplete() throws Exception {
+    FakeBackend fake = new FakeBackend();
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    ProcessSampler failing = new ProcessSampler() {
+      @Override
+      public java.util.Set<ProcessSample.Field> supportedFields() {
+        return java.util.EnumSet.of(ProcessSample.Field.ZOMBIE_CHILDREN);
+      }
+
+      @Override
+      public ProcessSample sample(long pid, java.util.Set<ProcessSample.Field> fields, ProcessSample previous) {
+        asked.incrementAndGet();
+        throw new IllegalStateException("sampler broken");
+      }
+
+      @Override
+      public ProcessSample sampleTree(long pid, java.util.Set<ProcessSample.Field> fields, ProcessSample previous) {
+        asked.incrementAndGet();
+        throw new IllegalStateException("sampler broken");
+      }
+
+      @Override
+      public ProcessSample sampleGroup(long[] pids, java.util.Set<ProcessSample.Field> fields, ProcessSample previous) {
+        asked.incrementAndGet();
+        throw new IllegalStateException("sampler broken");
+      }
+    };
+    ProcessBackend withFailingSampler = new ProcessBackend() { // the fake, with a sampler that throws
+      @Override
+      public String name() {
+        return fake.name();
+      }
+
+      @Override
+      public RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
+        return fake.spawn(request, listener);
+      }
+
+      @Override
+      public boolean hostStartChecks() {
+        return fake.hostStartChecks();
+      }
+
+      @Override
+      public java.util.Optional<ProcessSampler> sampler() {
+        return java.util.Optional.of(failing);
+      }
+
+      @Override
+      public void close() {
+        fake.close();
+      }
+    };
+    try (SupervisorTestKit kit = SupervisorTestKit.create(fake, b -> b.backend(withFailingSampler))) {
+      ProcessController p = kit.supervisor().register(ProcessSpec.builder("feed").command("feed").startupGrace(Duration.ZERO).build());
+      p.start();
+      kit.awaitIdle();
+      Diagnosis d = p.diagnose().get(20, TimeUnit.SECONDS); // never completed before: the sampler's exception was lost
+      assertThat(asked).as("the zombie look was tried").hasPositiveValue();
+      assertThat(d.trigger()).isEqualTo(Diagnosis.Trigger.ON_DEMAND);
+      kit.awaitIdle();
+      assertThat(kit.events().of(SupervisorEvent.Diagnosed.class)).singleElement().matches(e -> e.diagnosis().equals(d));
     }
   }
 
