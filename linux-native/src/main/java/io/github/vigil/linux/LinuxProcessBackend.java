@@ -867,6 +867,11 @@ final class LinuxProcessBackend implements ProcessBackend {
           watchIdx[i] = poller.add(watched.get(i).pidfd.fd(), Poller.IN);
         }
         long now = System.nanoTime();
+        if (housekeepingSince == 0 && (stateDirty || !standbyWanted.isEmpty() || !retiring.isEmpty())) {
+          // a task above (a spawn) left work for the housekeeping: arm it now, or the poll below would sleep until
+          // the next sweep and a restart's standby would be prepared up to a second late
+          housekeepingSince = now;
+        }
         int timeout;
         if (housekeepingSince != 0) {
           timeout = 1; // tidy up after exits once the loop is idle, so a restart's spawn never waits behind it
@@ -1137,22 +1142,40 @@ final class LinuxProcessBackend implements ProcessBackend {
     lingeringZombies.putAll(zombiesNow);
   }
 
-  /** The children of every thread of this JVM ({@code /proc/self/task/TID/children}). */
+  /**
+   * The children among which adopted orphans are found. The kernel gives an orphan to the subreaper's first live
+   * thread (its {@code find_alive_thread}), and so also the children of a thread that exits: that is the leader
+   * (tid = pid), which the {@code java} launcher keeps waiting for the JVM to end, so its one list is read
+   * ({@code /proc/self/task/PID/children}) and not one per thread (about 30 reads, a millisecond a sweep). If the
+   * leader has exited (a JVM created from native code), the lists of every thread. A child of another live thread
+   * is one of ours (reaped through its pidfd) or the JDK's (reaped by its own reaper), never an orphan.
+   */
   private Set<Integer> childrenOfThisJvm() {
+    Path leader = Path.of("/proc/self/task/" + self);
+    String stat = Cgroups.readOr(leader.resolve("stat"), "");
+    int close = stat.lastIndexOf(')');
+    char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
     Set<Integer> children = new HashSet<>();
+    if (state != 'Z' && state != 'X' && state != '?') {
+      addPids(Cgroups.readOr(leader.resolve("children"), ""), children);
+      return children;
+    }
     try (var tasksDir = java.nio.file.Files.newDirectoryStream(Path.of("/proc/self/task"))) {
       for (Path task : tasksDir) {
-        String list = Cgroups.readOr(task.resolve("children"), "");
-        for (String pid : list.trim().split(" ")) {
-          if (!pid.isEmpty()) {
-            children.add(Integer.parseInt(pid));
-          }
-        }
+        addPids(Cgroups.readOr(task.resolve("children"), ""), children);
       }
     } catch (IOException e) {
       log.debug("Cannot list the children of this JVM", e);
     }
     return children;
+  }
+
+  private static void addPids(String list, Set<Integer> into) {
+    for (String pid : list.trim().split(" ")) {
+      if (!pid.isEmpty()) {
+        into.add(Integer.parseInt(pid));
+      }
+    }
   }
 
   /** At close: whatever still runs was not stopped by the supervisor; kill it. */
