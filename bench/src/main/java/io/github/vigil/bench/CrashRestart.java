@@ -63,22 +63,61 @@ final class CrashRestart {
       ProcessController c = s.register(ProcessSpec.builder("sleeper").command("/bin/sleep", "100000")
           .restartPolicy(policy).startupGrace(Duration.ZERO).build());
       c.start(Duration.ofSeconds(30));
-      long[] times = measure(ProcessHandle.current().pid(), trials);
+      boolean[] early = new boolean[trials];
+      long[] times = measure(ProcessHandle.current().pid(), trials, early);
       return new Row(COMPARISON, "vigil-" + backend, METRIC, "ms", Stats.millis(times),
-          "Supervisor.builder().backend(\"" + backend + "\"), RestartPolicy.always() with Backoff.none(), startupGrace 0");
+          "Supervisor.builder().backend(\"" + backend + "\"), RestartPolicy.always() with Backoff.none(), startupGrace 0"
+              + bySpawnTime(times, early));
     }
   }
 
   static Row supervisord(int trials) throws Exception {
     try (Supervisord sd = Supervisord.start("/bin/sleep 100000", 1)) {
-      long[] times = measure(sd.pid(), trials);
+      long[] times = measure(sd.pid(), trials, new boolean[trials]);
       return new Row(COMPARISON, "supervisord", METRIC, "ms", Stats.millis(times),
           "supervisord " + Supervisord.version() + " -n, autorestart=true, startsecs=0, unix socket in a temp dir");
     }
   }
 
-  /** Kill the current {@code sleep} child, time until another child runs {@code sleep}; warm-up rounds not counted. */
-  private static long[] measure(long supervisorPid, int trials) throws IOException, InterruptedException {
+  /**
+   * The trials split by whether the new child already existed when the old one was killed (a standby released) or
+   * was spawned after the kill: the cause of a slow trial, measured from outside.
+   */
+  static String bySpawnTime(long[] times, boolean[] early) {
+    List<Long> before = new ArrayList<>();
+    List<Long> after = new ArrayList<>();
+    for (int i = 0; i < times.length; i++) {
+      (early[i] ? before : after).add(times[i]);
+    }
+    return "; new child spawned before the kill (a standby) in " + before.size() + " of " + times.length + " trials"
+        + part(before) + ", after it in " + after.size() + part(after);
+  }
+
+  private static String part(List<Long> nanos) {
+    if (nanos.isEmpty()) {
+      return "";
+    }
+    Stats s = Stats.millis(nanos.stream().mapToLong(Long::longValue).toArray());
+    return String.format(java.util.Locale.ROOT, " (median %.2f ms, p99 %.1f ms, max %.1f ms)", s.median(), s.p99(), s.max());
+  }
+
+  /** The last pid the kernel gave out in this pid namespace: a child with a pid up to it existed before this read. */
+  private static long lastPid() throws IOException {
+    // one read(2) with room for the whole number: a sysctl file answers a read at a non-zero offset with end of
+    // file, and Files.readString (size 0 here) would read its first byte alone
+    try (var in = new java.io.FileInputStream("/proc/sys/kernel/ns_last_pid")) {
+      byte[] b = new byte[32];
+      int n = in.read(b);
+      return Long.parseLong(new String(b, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.US_ASCII).trim());
+    }
+  }
+
+  /**
+   * Kill the current {@code sleep} child, time until another child runs {@code sleep}; warm-up rounds not counted.
+   * {@code early[i]} says whether trial {@code i}'s new child had its pid before the kill (pids are handed out in
+   * order; a wrap-around in between counts as after).
+   */
+  private static long[] measure(long supervisorPid, int trials, boolean[] early) throws IOException, InterruptedException {
     ProcWatch watch = new ProcWatch(supervisorPid);
     long current = watch.awaitChild("sleep", -1, TimeUnit.SECONDS.toNanos(60), 1000);
     if (current < 0) {
@@ -88,6 +127,7 @@ final class CrashRestart {
     for (int i = -WARMUP; i < trials; i++) {
       Thread.sleep(20); // let the supervisor settle after the last restart
       ProcessHandle h = ProcessHandle.of(current).orElseThrow(() -> new IllegalStateException("child vanished before the kill"));
+      long lastPid = lastPid();
       long t0 = System.nanoTime();
       ProcWatch.kill(h);
       long next = watch.awaitChild("sleep", current, TimeUnit.SECONDS.toNanos(30), POLL_MICROS);
@@ -97,6 +137,7 @@ final class CrashRestart {
       }
       if (i >= 0) {
         times[i] = t1 - t0;
+        early[i] = next <= lastPid && lastPid - next < 1 << 20;
       }
       current = next;
     }

@@ -42,6 +42,18 @@ final class ExitDetection {
     for (String c : contenders) {
       switch (c) {
         case "vigil-linux" -> rows.add(vigilChild("linux", trials));
+        case "vigil-linux-nocgroups" -> {
+          // a diagnosis, not a result: the same backend with no cgroups made or joined (-Dvigil.linux.cgroups=false),
+          // to measure what the new child's cgroup work near an exit costs its detection
+          System.setProperty("vigil.linux.cgroups", "false");
+          try {
+            Row r = vigilChild("linux", trials);
+            rows.add(new Row(r.comparison(), c, r.metric(), r.unit(), r.stats(),
+                r.note() + "; -Dvigil.linux.cgroups=false: a diagnosis (no cgroup made or joined), not a result"));
+          } finally {
+            System.clearProperty("vigil.linux.cgroups");
+          }
+        }
         case "vigil-jdk" -> rows.add(vigilChild("jdk", trials));
         case "process-onexit" -> rows.add(processOnExit(trials));
         case "vigil-attach" -> rows.add(vigilAttached("linux", trials));
