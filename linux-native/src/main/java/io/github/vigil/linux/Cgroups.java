@@ -261,15 +261,23 @@ final class Cgroups {
 
   /** A {@code key value} line of a cgroup file such as {@code memory.oom_control}, or -1. */
   static long keyed(Path file, String key) {
-    for (String line : readOr(file, "").split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length == 2 && f[0].equals(key)) {
+    // scanned by hand, no regular expression: this runs on the exit path (memory.oom_control, memory.events)
+    String text = readOr(file, "");
+    int at = 0;
+    while (at < text.length()) {
+      int end = text.indexOf('\n', at);
+      if (end < 0) {
+        end = text.length();
+      }
+      int after = at + key.length();
+      if (after < end && text.startsWith(key, at) && Character.isWhitespace(text.charAt(after))) {
         try {
-          return Long.parseLong(f[1]);
+          return Long.parseLong(text.substring(after, end).trim());
         } catch (NumberFormatException e) {
           return -1;
         }
       }
+      at = end + 1;
     }
     return -1;
   }

@@ -22,6 +22,9 @@ final class KernelLog implements AutoCloseable {
   private int fd = -1;
   private final String unavailable;
   private final Memory buffer = new Memory(16 * 1024);
+  // the one descriptor, looked at before reading: a read that finds nothing costs a JNA exception (EAGAIN), and
+  // this runs at every spawn and every SIGKILL death
+  private final Poller pending = new Poller();
   private final Map<Integer, OomKillRecord> kills = new LinkedHashMap<>() {
     private static final long serialVersionUID = 1L;
 
@@ -36,6 +39,7 @@ final class KernelLog implements AutoCloseable {
     try {
       fd = Fds.openReadOnly("/dev/kmsg", true);
       Fds.seekToEnd(fd);
+      pending.add(fd, Poller.IN);
     } catch (NativeCallException e) {
       if (fd >= 0) {
         Fds.close(fd);
@@ -64,8 +68,8 @@ final class KernelLog implements AutoCloseable {
   }
 
   private void drain() {
-    if (fd < 0) {
-      return;
+    if (fd < 0 || pending.poll(0) == 0) {
+      return; // nothing logged since the last read
     }
     while (true) {
       int n;
