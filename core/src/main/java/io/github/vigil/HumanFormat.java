@@ -39,46 +39,78 @@ public final class HumanFormat {
       return nanos + " ns";
     }
     if (nanos < 1_000_000) {
-      return threeDigits(nanos / 1e3, 1_000, "µs", "ms");
+      return threeDigits(nanos, 1_000L, 1_000, "µs", "ms");
     }
     if (nanos < 1_000_000_000) {
-      return threeDigits(nanos / 1e6, 1_000, "ms", "s");
+      return threeDigits(nanos, 1_000_000L, 1_000, "ms", "s");
     }
     if (nanos < 60_000_000_000L) {
-      String s = threeDigits(nanos / 1e9, 60, "s", null);
+      String s = threeDigits(nanos, 1_000_000_000L, 60, "s", null);
       if (s != null) {
         return s;
       }
     }
     long seconds = d.plusMillis(500).getSeconds();
     if (seconds < 3_600) {
-      return String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+      return seconds / 60 + " min " + twoDigits(seconds % 60) + " s";
     }
     long minutes = d.plusSeconds(30).toMinutes();
     if (minutes < 24 * 60) {
-      return String.format(Locale.ROOT, "%d h %02d min", minutes / 60, minutes % 60);
+      return minutes / 60 + " h " + twoDigits(minutes % 60) + " min";
     }
     long hours = d.plusMinutes(30).toHours();
-    return String.format(Locale.ROOT, "%d d %02d h", hours / 24, hours % 24);
+    return hours / 24 + " d " + twoDigits(hours % 24) + " h";
   }
 
   /**
-   * {@code value} with three significant digits and {@code unit}; when rounding reaches
-   * {@code next}, the next unit's form ({@code 1.00 s} rather than {@code 1000 ms}); null when that
-   * is past seconds.
+   * {@code nanos / perUnit} (at least 1) with three significant digits, rounded half up, and {@code unit}; when
+   * rounding reaches {@code next}, the next unit's form ({@code 1.00 s} rather than {@code 1000 ms}); null when
+   * that is past seconds. Integer arithmetic on the exact count, no Formatter and no double: a restart formats a
+   * few durations on the supervision thread, and a Formatter cost about 50 µs each there while the code is cold.
    */
-  private static @Nullable String threeDigits(double value, int next, String unit, @Nullable String nextUnit) {
-    String text = digits(value);
-    if (Double.parseDouble(text) >= next) {
-      return nextUnit == null ? null : digits(value / next) + " " + nextUnit;
+  private static @Nullable String threeDigits(long nanos, long perUnit, int next, String unit, @Nullable String nextUnit) {
+    String text = digits(nanos, perUnit);
+    if (wholePart(nanos, perUnit) >= next) {
+      return nextUnit == null ? null : digits(nanos, perUnit * next) + " " + nextUnit;
     }
     return text + " " + unit;
   }
 
-  /** {@code value} (at least 1) with three significant digits, trailing zeros kept: 4.85, 12.3, 850. */
-  private static String digits(double value) {
-    String text = String.format(Locale.ROOT, value < 9.995 ? "%.2f" : value < 99.95 ? "%.1f" : "%.0f", value);
-    return text;
+  /** The whole part of {@code nanos / perUnit} once rounded to three significant digits. */
+  private static long wholePart(long nanos, long perUnit) {
+    for (int decimals = 2; decimals >= 0; decimals--) {
+      long scaled = rounded(nanos, perUnit, decimals);
+      if (scaled < 1_000 || decimals == 0) {
+        return scaled / pow10(decimals);
+      }
+    }
+    throw new AssertionError();
+  }
+
+  /** {@code nanos / perUnit} (at least 1) with three significant digits, trailing zeros kept: 4.85, 12.3, 850. */
+  private static String digits(long nanos, long perUnit) {
+    for (int decimals = 2; decimals > 0; decimals--) {
+      long scaled = rounded(nanos, perUnit, decimals);
+      if (scaled < 1_000) {
+        String d = Long.toString(scaled % pow10(decimals) + pow10(decimals)).substring(1); // zero-padded
+        return scaled / pow10(decimals) + "." + d;
+      }
+    }
+    return Long.toString(rounded(nanos, perUnit, 0));
+  }
+
+  /** {@code nanos / perUnit * 10^decimals}, rounded half up ({@code perUnit} is a power of ten at least 1,000). */
+  private static long rounded(long nanos, long perUnit, int decimals) {
+    long divisor = perUnit / pow10(decimals);
+    return (nanos + divisor / 2) / divisor;
+  }
+
+  private static long pow10(int n) {
+    return n == 0 ? 1 : n == 1 ? 10 : 100;
+  }
+
+  private static String twoDigits(long n) {
+    return n < 10 ? "0" + n : Long.toString(n);
   }
 
   /**

@@ -55,6 +55,44 @@ class HumanFormatTest {
     }
   }
 
+  /**
+   * Seeded random durations under a minute, and the half-way values of each rounding: the figure is the exact
+   * count rounded half up to three significant digits (BigDecimal here; integer arithmetic in HumanFormat).
+   */
+  @Test
+  void figuresAreTheExactValueRoundedHalfUpToThreeDigits() {
+    long seed = System.nanoTime();
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int i = 0; i < 20_000; i++) {
+      long nanos = i < 3_000 ? (long) Math.pow(10, 3 + i / 1_000) * (1 + (i % 1_000) / 100) - (long) Math.pow(10, 3 + i / 1_000) / 200
+          : (long) Math.pow(10, random.nextDouble(3, Math.log10(59.9e9)));
+      String text = HumanFormat.duration(Duration.ofNanos(nanos));
+      assertThat(text).as("seed %d: %d ns", seed, nanos).isEqualTo(exact(nanos));
+    }
+    assertThat(HumanFormat.duration(Duration.ofNanos(9_995_000))).isEqualTo("10.0 ms");
+    assertThat(HumanFormat.duration(Duration.ofNanos(9_994_999))).isEqualTo("9.99 ms");
+    assertThat(HumanFormat.duration(Duration.ofNanos(1_005_000))).isEqualTo("1.01 ms");
+    assertThat(HumanFormat.duration(Duration.ofNanos(999_500))).isEqualTo("1.00 ms");
+    assertThat(HumanFormat.duration(Duration.ofNanos(999_499))).isEqualTo("999 µs");
+    assertThat(HumanFormat.duration(Duration.ofMillis(59_949))).isEqualTo("59.9 s");
+  }
+
+  /** A figure under a minute as the contract says: exact, three significant digits, half up, the larger unit at 1,000. */
+  private static String exact(long nanos) {
+    if (nanos < 1_000) {
+      return nanos + " ns";
+    }
+    String[] units = {"µs", "ms", "s"};
+    for (int u = nanos < 1_000_000 ? 0 : nanos < 1_000_000_000 ? 1 : 2; u < units.length; u++) {
+      java.math.BigDecimal r = java.math.BigDecimal.valueOf(nanos).movePointLeft(3 * (u + 1))
+          .round(new java.math.MathContext(3, java.math.RoundingMode.HALF_UP));
+      if (r.compareTo(java.math.BigDecimal.valueOf(u < 2 ? 1_000 : 60)) < 0) {
+        return r.toPlainString() + " " + units[u];
+      }
+    }
+    throw new AssertionError("a minute or more: " + nanos);
+  }
+
   @Test
   void ratesStateTheirWindow() {
     assertThat(HumanFormat.rate(6, Duration.ofHours(1))).isEqualTo("6 per hour over the last 1 h 00 min");
