@@ -42,7 +42,7 @@ class OneDialectMetersTest {
     EventRecorder events = new EventRecorder();
     try (Supervisor supervisor = LinuxSupervisors.linux("one-type")) {
       supervisor.subscribe(events);
-      ProcessController supervised = supervisor.register(ProcessSpec.builder("comm-supervised").command("sleep", marker)
+      ProcessController supervised = supervisor.register(ProcessSpec.builder("comm-supervised").command("sleep", "120")
           .startupGrace(Duration.ZERO).label("type", "COMMUNICATION").build());
       supervisor.attach(AttachSpec.builder("comm-attached").pid(outsider.pid()).label("type", "COMMUNICATION")
           .rescanInterval(Duration.ofMillis(200)).exitPollInterval(Duration.ofMillis(100)).build());
