@@ -333,7 +333,8 @@ final class DefaultSupervisor implements Supervisor {
   HealthExecutor healthExecutor() {
     synchronized (healthLock) {
       if (healthExecutor == null) {
-        healthExecutor = new HealthExecutor(settings.name(), backend.listeningSockets().orElse(null));
+        // a custom check's attempt is counted as work in flight while it waits for a thread, not once the user's code runs
+        healthExecutor = new HealthExecutor(settings.name(), backend.listeningSockets().orElse(null), this::beginOffLoop);
       }
       return healthExecutor;
     }

@@ -65,17 +65,22 @@ final class HealthExecutor implements AutoCloseable {
   private @Nullable HttpClient httpClient;
   private volatile boolean closed;
   private final io.github.vigil.spi.@Nullable ListeningSockets sockets;
+  private final java.util.function.Supplier<Runnable> queued;
 
   HealthExecutor(String supervisorName) {
-    this(supervisorName, null);
+    this(supervisorName, null, () -> () -> {});
   }
 
   /**
    * @param sockets who holds listening sockets, from the backend; null when it cannot tell, and then a
    *     TCP or HTTP check accepts any listener on its port
+   * @param queued called as a custom check's attempt is queued; the runnable it returns is run once, when the
+   *     attempt's thread takes it (before the user's code) or the attempt is abandoned: the supervisor's
+   *     {@code awaitIdle} waits for a queued attempt, which is its own work, never for the user's code
    */
-  HealthExecutor(String supervisorName, io.github.vigil.spi.@Nullable ListeningSockets sockets) {
+  HealthExecutor(String supervisorName, io.github.vigil.spi.@Nullable ListeningSockets sockets, java.util.function.Supplier<Runnable> queued) {
     this.sockets = sockets;
+    this.queued = queued;
     this.threadPrefix = "vigil-" + supervisorName + "-health";
     this.pool = fixed(POOL_THREADS, threadPrefix + "-");
     this.customPool = fixed(CUSTOM_THREADS, threadPrefix + "-custom-");
@@ -641,9 +646,11 @@ final class HealthExecutor implements AutoCloseable {
     Object lock = new Object();
     boolean[] cancelled = {false};           // guarded by lock
     Thread[] runner = {null};                // guarded by lock: the thread while it runs the user's code
+    Runnable taken = queued.get();
     try {
       customPool.execute(() -> {
         synchronized (lock) {
+          taken.run();
           if (cancelled[0]) {
             busy.set(false);
             return;
@@ -669,10 +676,12 @@ final class HealthExecutor implements AutoCloseable {
       });
     } catch (RejectedExecutionException e) {
       busy.set(false);
+      taken.run();
       throw e;
     }
     return Attempt.of(result, () -> {
       synchronized (lock) {
+        taken.run();
         cancelled[0] = true;
         if (runner[0] != null) {
           runner[0].interrupt();
@@ -685,23 +694,31 @@ final class HealthExecutor implements AutoCloseable {
     CompletableFuture<Result> result = new CompletableFuture<>();
     AtomicBoolean abandoned = new AtomicBoolean();
     AtomicReference<java.util.concurrent.@Nullable CompletableFuture<HealthCheck.Outcome>> stage = new AtomicReference<>();
-    customPool.execute(() -> { // the function should return at once; if it does not, it holds a custom thread, not the caller's
-      if (abandoned.get()) {
-        return;
-      }
-      try {
-        java.util.concurrent.CompletableFuture<HealthCheck.Outcome> f = probe.probe().check(pid).toCompletableFuture();
-        stage.set(f);
+    Runnable taken = queued.get();
+    try {
+      customPool.execute(() -> { // the function should return at once; if it does not, it holds a custom thread, not the caller's
+        taken.run();
         if (abandoned.get()) {
-          f.cancel(true);
+          return;
         }
-        f.whenComplete((o, e) -> result.complete(e != null ? Result.fail(describe(e))
-            : o == null ? Result.fail("the check returned null") : new Result(o.healthy(), o.message())));
-      } catch (RuntimeException e) {
-        result.complete(Result.fail(describe(e)));
-      }
-    });
+        try {
+          java.util.concurrent.CompletableFuture<HealthCheck.Outcome> f = probe.probe().check(pid).toCompletableFuture();
+          stage.set(f);
+          if (abandoned.get()) {
+            f.cancel(true);
+          }
+          f.whenComplete((o, e) -> result.complete(e != null ? Result.fail(describe(e))
+              : o == null ? Result.fail("the check returned null") : new Result(o.healthy(), o.message())));
+        } catch (RuntimeException e) {
+          result.complete(Result.fail(describe(e)));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      taken.run();
+      throw e;
+    }
     return Attempt.of(result, () -> {
+      taken.run();
       abandoned.set(true);
       CompletableFuture<HealthCheck.Outcome> f = stage.get();
       if (f != null) {
