@@ -74,9 +74,11 @@ final class HealthExecutor implements AutoCloseable {
   /**
    * @param sockets who holds listening sockets, from the backend; null when it cannot tell, and then a
    *     TCP or HTTP check accepts any listener on its port
-   * @param queued called as a custom check's attempt is queued; the runnable it returns is run once, when the
-   *     attempt's thread takes it (before the user's code) or the attempt is abandoned: the supervisor's
-   *     {@code awaitIdle} waits for a queued attempt, which is its own work, never for the user's code
+   * @param queued called as a custom check's attempt is queued; the runnable it returns is run once: when a
+   *     blocking check's code has returned and its result was handed on (an asynchronous check's: when its
+   *     function was called), or when the attempt is abandoned at its timeout. The supervisor's {@code awaitIdle}
+   *     waits for the attempt until then, so a test on a virtual clock never runs past a check's result; a check
+   *     that hangs holds it until its timeout, which the clock brings
    */
   HealthExecutor(String supervisorName, io.github.vigil.spi.@Nullable ListeningSockets sockets, java.util.function.Supplier<Runnable> queued) {
     this.sockets = sockets;
@@ -650,9 +652,9 @@ final class HealthExecutor implements AutoCloseable {
     try {
       customPool.execute(() -> {
         synchronized (lock) {
-          taken.run();
           if (cancelled[0]) {
             busy.set(false);
+            taken.run();
             return;
           }
           runner[0] = Thread.currentThread();
@@ -673,6 +675,7 @@ final class HealthExecutor implements AutoCloseable {
           busy.set(false);
         }
         result.complete(r); // only now: the next attempt may start as soon as this one is recorded
+        taken.run(); // after complete(), which handed the result to the supervision thread
       });
     } catch (RejectedExecutionException e) {
       busy.set(false);
