@@ -95,7 +95,8 @@ class DependencyConditionTest {
 
   /**
    * Moves virtual time in 100 ms steps (below the check's timeout); after a step that fired the feed's
-   * health check, waits for its result (it runs on a health thread, which awaitIdle does not cover).
+   * health check, checks that its result was recorded (awaitIdle waits for a custom check's result; the loop
+   * below fails with the report if one ever goes missing).
    */
   private static void step(SupervisorTestKit kit, ProcessController feed, java.util.concurrent.atomic.AtomicInteger calls, Duration d)
       throws InterruptedException {
