@@ -184,8 +184,9 @@ public interface Supervisor extends AutoCloseable {
    * Waits until the supervisor has nothing left to do on its own: every command, backend report and
    * due timer handed to the supervision thread so far has been run, every event it published has
    * been delivered to every listener, and every future it completed has been completed, with nothing
-   * new arriving meanwhile. A custom health check's attempt counts until its result is handed on or it is
-   * abandoned at its timeout, so that a virtual clock never runs past it (a check that hangs keeps the
+   * new arriving meanwhile. A custom health check's attempt counts until its code has returned (a blocking
+   * check's result handed on; an asynchronous check's function, not its future) or the attempt is abandoned at
+   * its timeout, so that a virtual clock never runs past it (a check that hangs keeps the
    * supervisor busy until its timeout, which on a virtual clock only advancing the clock brings). Timers not yet
    * due, other health checks, and diagnoses running on their own threads (they may hang on user code), do not
    * count. Meant for tests on a fake backend and a manual {@link Scheduler} (the

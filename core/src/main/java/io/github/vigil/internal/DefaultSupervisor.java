@@ -333,7 +333,7 @@ final class DefaultSupervisor implements Supervisor {
   HealthExecutor healthExecutor() {
     synchronized (healthLock) {
       if (healthExecutor == null) {
-        // a custom check's attempt is counted as work in flight while it waits for a thread, not once the user's code runs
+        // a custom check's attempt is work in flight until its code has returned (or it was abandoned at its timeout)
         healthExecutor = new HealthExecutor(settings.name(), backend.listeningSockets().orElse(null), this::beginOffLoop);
       }
       return healthExecutor;

@@ -76,7 +76,7 @@ final class HealthExecutor implements AutoCloseable {
    *     TCP or HTTP check accepts any listener on its port
    * @param queued called as a custom check's attempt is queued; the runnable it returns is run once: when a
    *     blocking check's code has returned and its result was handed on (an asynchronous check's: when its
-   *     function was called), or when the attempt is abandoned at its timeout. The supervisor's {@code awaitIdle}
+   *     function has returned), or when the attempt is abandoned at its timeout. The supervisor's {@code awaitIdle}
    *     waits for the attempt until then, so a test on a virtual clock never runs past a check's result; a check
    *     that hangs holds it until its timeout, which the clock brings
    */
@@ -700,8 +700,8 @@ final class HealthExecutor implements AutoCloseable {
     Runnable taken = queued.get();
     try {
       customPool.execute(() -> { // the function should return at once; if it does not, it holds a custom thread, not the caller's
-        taken.run();
         if (abandoned.get()) {
+          taken.run();
           return;
         }
         try {
@@ -714,6 +714,8 @@ final class HealthExecutor implements AutoCloseable {
               : o == null ? Result.fail("the check returned null") : new Result(o.healthy(), o.message())));
         } catch (RuntimeException e) {
           result.complete(Result.fail(describe(e)));
+        } finally {
+          taken.run(); // once the function has returned: its future is the user's, not waited for
         }
       });
     } catch (RejectedExecutionException e) {
