@@ -273,6 +273,22 @@ final class ProcParsers {
     return -1;
   }
 
+  // --- /proc/PID/statm -----------------------------------------------------------------------
+
+  /**
+   * The resident pages of {@code /proc/PID/statm}, its second number ({@code size resident shared text lib data dt}):
+   * the same sum of the file, anonymous and shared-memory page counters as {@code status}'s {@code VmRSS}, which the
+   * kernel computes in the same file ({@code task_mmu.c}) and the same way, and a file a third the size to generate.
+   */
+  static long parseStatmResident(byte[] b, int len) {
+    int size = tokenEnd(b, 0, len);
+    int start = size + 1;
+    if (size == 0 || start >= len || b[size] != ' ') {
+      throw new ProcFormatException("statm: no resident pages (the second number) in '" + excerpt(b, len) + "'");
+    }
+    return number(b, start, tokenEnd(b, start, len), "statm", "resident");
+  }
+
   static final byte[] READ_BYTES = ascii("read_bytes:");
   static final byte[] WRITE_BYTES = ascii("write_bytes:");
   static final byte[] PSS = ascii("Pss:");

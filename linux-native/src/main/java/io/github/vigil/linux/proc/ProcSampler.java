@@ -64,12 +64,14 @@ import org.slf4j.LoggerFactory;
  * answers, so no native code is needed.
  *
  * <p>Sampling the same processes every second is what it is made for: from a process's second
- * sample on, its {@code stat}, {@code status}, {@code io}, {@code children} and {@code fd/} stay open and are re-read in place
+ * sample on, the files it reads of {@code stat}, {@code status}, {@code statm}, {@code io}, {@code children} and {@code fd/}
+ * stay open and are re-read in place
  * (bounded by {@link Builder#keepOpen(int)}; closed when the process is gone, when it has not been
  * sampled for {@linkplain Builder#keepOpenIdle(Duration) a while}, and by {@link #close()}), and the
  * costly or slow-changing fields (Pss, the descriptor limit, a multithreaded process's per-thread
  * states, context switches and children lists) are re-read at most every {@linkplain Builder#slowFieldsMaxAge(Duration) 10 s}
- * per process. A pid reused by another process
+ * per process. Only the files the asked fields need are read: the exact resident memory alone comes from
+ * {@code statm}, a third of {@code status}'s size, and from {@code status} when that is read anyway. A pid reused by another process
  * is noticed by its start time and read afresh.
  *
  * <p>Thread-safe: calls are serialized on one set of reused buffers.
@@ -508,7 +510,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long threads = stat.numThreads;
     int leaderState = stat.state;
 
-    if (b.wants(Field.USER) || b.wants(Field.MEMORY_SWAPPED) || b.wants(Field.MEMORY_RESIDENT) || b.wants(Field.VOLUNTARY_SWITCHES)
+    if (b.wants(Field.USER) || b.wants(Field.MEMORY_SWAPPED) || b.wants(Field.VOLUNTARY_SWITCHES)
         || b.wants(Field.INVOLUNTARY_SWITCHES)) {
       if (!readOrAbsent(PidFiles.STATUS, f, m)) {
         return false;
@@ -528,6 +530,14 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
           m.put(Field.INVOLUNTARY_SWITCHES, status.involuntary);
         }
         m.uid = status.effectiveUid;
+      }
+    } else if (b.wants(Field.MEMORY_RESIDENT)) {
+      // only the exact resident memory: statm has it as VmRSS has it, at about half the cost of status (field-cost.md)
+      if (!readOrAbsent(PidFiles.STATM, f, m)) {
+        return false;
+      }
+      if (reader.outcome == ProcReader.Outcome.OK) {
+        m.put(Field.MEMORY_RESIDENT, ProcParsers.parseStatmResident(reader.bytes(), reader.length) * constants.pageSize());
       }
     }
     if (b.wants(Field.READ_BYTES) || b.wants(Field.WRITE_BYTES)) {
@@ -744,8 +754,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       if (reader.read(ch, f.paths[file]) == ProcReader.Outcome.OK) {
         return ProcReader.Outcome.OK;
       }
-      closeQuietly(ch);
-      f.channels[file] = null;
+      f.drop(file);
       ProcReader.Outcome o = reader.read(f.paths[file], true);
       if (o == ProcReader.Outcome.DENIED) {
         f.refused |= 1 << file;
@@ -765,19 +774,23 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       try {
         return ch.size();
       } catch (IOException e) {
-        closeQuietly(ch);
-        f.channels[PidFiles.FD_DIR] = null;
+        f.drop(PidFiles.FD_DIR);
       }
     }
     return f.fdFile.length();
   }
 
-  private static @Nullable FileChannel open(PidFiles f, int file) {
+  private @Nullable FileChannel open(PidFiles f, int file) {
+    if (FILES_KEPT_OPEN.incrementAndGet() > filesKeptOpenMax) {
+      FILES_KEPT_OPEN.decrementAndGet(); // over the JVM-wide budget: read by path
+      return null;
+    }
     try {
       FileChannel ch = FileChannel.open(Path.of(f.paths[file]), StandardOpenOption.READ);
       f.channels[file] = ch;
       return ch;
     } catch (IOException | RuntimeException e) {
+      FILES_KEPT_OPEN.decrementAndGet();
       return null; // read by path this time, which names the reason (a refusal is remembered there)
     }
   }
@@ -804,15 +817,11 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       nextSweep = earliest == Long.MAX_VALUE ? now + keepOpenIdleNanos : now + earliest + keepOpenIdleNanos;
     }
     if (!f.held && !closed && f.lastSampled != Long.MIN_VALUE && held.size() < keepOpenMax) {
-      if (FILES_KEPT_OPEN.addAndGet(PidFiles.HELD) <= filesKeptOpenMax) {
-        if (held.isEmpty()) {
-          nextSweep = now + keepOpenIdleNanos;
-        }
-        f.held = true;
-        held.add(f);
-      } else {
-        FILES_KEPT_OPEN.addAndGet(-PidFiles.HELD); // over the JVM-wide budget: read by path
+      if (held.isEmpty()) {
+        nextSweep = now + keepOpenIdleNanos;
       }
+      f.held = true; // its files are opened as they are read, each within the JVM-wide budget
+      held.add(f);
     }
     f.lastSampled = now;
   }
@@ -1132,7 +1141,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
   /**
    * The paths of one pid's files, kept so that sampling the same pids every second builds no paths;
-   * for a process sampled again and again, its {@code stat}, {@code status}, {@code io}, {@code children} and {@code fd/} kept open;
+   * for a process sampled again and again, those of its {@code stat}, {@code status}, {@code io}, {@code children}, {@code fd/}
+   * and {@code statm} that were read kept open;
    * and the fields that are read less often than every sample, with when they were read.
    */
   private static final class PidFiles {
@@ -1141,9 +1151,10 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     static final int IO = 2;
     static final int CHILDREN = 3; // task/PID/children: the leader thread's children
     static final int FD_DIR = 4;   // fd/, whose size (fstat) is the number of open descriptors
-    static final int HELD = 5;     // the files above are kept open: read on every sample
-    static final int SMAPS_ROLLUP = 5;
-    static final int LIMITS = 6;
+    static final int STATM = 5;    // the exact resident memory, when status is not read for other fields
+    static final int HELD = 6;     // the files above are kept open once read: read on every sample
+    static final int SMAPS_ROLLUP = 6;
+    static final int LIMITS = 7;
 
     final Path dir;
     final File dirFile;
@@ -1185,7 +1196,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       String d = dir.toString() + File.separator;
       stat = d + "stat";
       paths = new String[] {stat, d + "status", d + "io", d + "task" + File.separator + pid + File.separator + "children",
-          d + "fd", d + "smaps_rollup", d + "limits"};
+          d + "fd", d + "statm", d + "smaps_rollup", d + "limits"};
       fd = dir.resolve("fd");
       fdFile = fd.toFile();
       task = new File(d + "task");
@@ -1231,16 +1242,19 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
     void closeChannels() {
       for (int i = 0; i < channels.length; i++) {
-        FileChannel ch = channels[i];
-        if (ch != null) {
-          closeQuietly(ch);
-          channels[i] = null;
-        }
-      }
-      if (held) {
-        FILES_KEPT_OPEN.addAndGet(-HELD);
+        drop(i);
       }
       held = false;
+    }
+
+    /** Closes file {@code file} if it is kept open, and gives its descriptor back to the JVM-wide budget. */
+    void drop(int file) {
+      FileChannel ch = channels[file];
+      if (ch != null) {
+        closeQuietly(ch);
+        channels[file] = null;
+        FILES_KEPT_OPEN.decrementAndGet();
+      }
     }
 
     /** {@code task/TID/status}, kept while the thread lives. */
@@ -1364,9 +1378,10 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
      * half the cost); 1,024 by default, 0 to open every file on every sample. A process's files are
      * kept open from its second sample on, and closed when it is gone, after
      * {@linkplain #keepOpenIdle(Duration) an idle time} without a sample, and by {@link ProcSampler#close()}.
-     * Each costs five descriptors ({@code stat}, {@code status}, {@code io}, {@code task/PID/children}, {@code fd/})
-     * and, in the kernel, about a page of buffer per file read. All samplers in a JVM together keep
-     * at most a quarter of its soft limit of open files.
+     * Each costs a descriptor per file its fields need, at most five ({@code stat}, {@code status} or {@code statm},
+     * {@code io}, {@code task/PID/children}, {@code fd/}), and, in the kernel, about a page of buffer per file read.
+     * All samplers in a JVM together keep at most a quarter of its soft limit of open files; a file over that budget
+     * is read by path.
      */
     public Builder keepOpen(int processes) {
       if (processes < 0) {

@@ -82,6 +82,20 @@ class ProcParsersTest {
   }
 
   @Test
+  void statmResidentPagesAndAMalformedOne() {
+    byte[] statm = b("2076 1032 886 4 0 105 0\n");
+    assertThat(ProcParsers.parseStatmResident(statm, statm.length)).isEqualTo(1032);
+    byte[] zombie = b("0 0 0 0 0 0 0\n");
+    assertThat(ProcParsers.parseStatmResident(zombie, zombie.length)).isZero();
+    byte[] oneNumber = b("2076\n");
+    assertThatThrownBy(() -> ProcParsers.parseStatmResident(oneNumber, oneNumber.length))
+        .isInstanceOf(ProcParsers.ProcFormatException.class).hasMessageContaining("statm").hasMessageContaining("2076");
+    byte[] notANumber = b("2076 x1 886 4 0 105 0\n");
+    assertThatThrownBy(() -> ProcParsers.parseStatmResident(notANumber, notANumber.length))
+        .hasMessage("statm: field resident is not a number: 'x1'");
+  }
+
+  @Test
   void ioSmapsLimits() {
     byte[] io = b("rchar: 100\nwchar: 200\nsyscr: 3\nsyscw: 4\nread_bytes: 4096\nwrite_bytes: 8192\ncancelled_write_bytes: 0\n");
     assertThat(ProcParsers.lineValue(io, io.length, ProcParsers.READ_BYTES, "io")).isEqualTo(4096);
