@@ -50,6 +50,20 @@ public interface AttachedProcess {
   }
 
   /**
+   * As {@link #sample(java.time.Duration)}, reading only the fields asked for (and what they are derived from), as
+   * {@link ProcessController#sample(java.util.Set)} does. The sample may hold more fields than asked for. The default
+   * implementation reads every default field.
+   *
+   * @throws IllegalArgumentException when {@code fields} is empty or {@code slowFieldsMaxAge} is negative
+   */
+  default Optional<ProcessSample> sample(java.util.Set<ProcessSample.Field> fields, java.time.Duration slowFieldsMaxAge) {
+    if (fields.isEmpty()) {
+      throw new IllegalArgumentException("fields must not be empty");
+    }
+    return sample(slowFieldsMaxAge);
+  }
+
+  /**
    * Sends {@code signal} to every matched process, through a pidfd (never to a process that reused a
    * pid). Only if the spec {@linkplain AttachSpec#allowSignals() allows it}.
    *

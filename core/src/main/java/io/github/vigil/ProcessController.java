@@ -178,8 +178,9 @@ public interface ProcessController {
   /**
    * As {@link #sample()}, reading only the fields asked for (and what they are derived from), for callers that
    * chart a few of them: each field has its cost in {@code /proc} reads (CPU and {@code MEMORY_RESIDENT_STAT} come
-   * from one read of {@code stat}; exact resident memory, swap and context switches from {@code status}; bytes
-   * read and written from {@code io}; Pss from {@code smaps_rollup}). The sample may hold more fields than asked
+   * from one read of {@code stat}; swap and context switches from {@code status}; the exact resident memory from
+   * {@code status} when that is read, else from {@code statm}; bytes read and written from {@code io}; Pss from
+   * {@code smaps_rollup}). The sample may hold more fields than asked
    * for. A sample without CPU does not become the baseline of the next CPU percent. The default implementation
    * reads {@link io.github.vigil.spi.ProcessSampler#DEFAULT_FIELDS}.
    *
@@ -191,5 +192,19 @@ public interface ProcessController {
       throw new IllegalArgumentException("fields must not be empty");
     }
     return sample();
+  }
+
+  /**
+   * As {@link #sample(java.util.Set)}, with no value older than {@code slowFieldsMaxAge} (as {@link #sample(Duration)}):
+   * for a reader that both asks for its fields only and promises freshness, such as the metrics binding. The default
+   * implementation reads {@link #sample(java.util.Set)}.
+   *
+   * @throws IllegalArgumentException when {@code fields} is empty or {@code slowFieldsMaxAge} is negative
+   */
+  default Optional<ProcessSample> sample(java.util.Set<ProcessSample.Field> fields, Duration slowFieldsMaxAge) {
+    if (java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge").isNegative()) {
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+    }
+    return sample(fields);
   }
 }

@@ -107,26 +107,36 @@ final class Attachment implements AttachedProcess {
 
   @Override
   public Optional<ProcessSample> sample() {
-    return sample(sup.backend.sampler());
+    return sample(sup.backend.sampler(), ProcessSampler.DEFAULT_FIELDS);
   }
 
   @Override
   public Optional<ProcessSample> sample(java.time.Duration slowFieldsMaxAge) {
+    return sample(ProcessSampler.DEFAULT_FIELDS, slowFieldsMaxAge);
+  }
+
+  @Override
+  public Optional<ProcessSample> sample(java.util.Set<ProcessSample.Field> fields, java.time.Duration slowFieldsMaxAge) {
     java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge");
     if (slowFieldsMaxAge.isNegative()) {
       throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
     }
-    return sample(sup.backend.sampler().map(s -> s.withSlowFieldsMaxAge(slowFieldsMaxAge)));
+    if (fields.isEmpty()) {
+      throw new IllegalArgumentException("fields must not be empty");
+    }
+    return sample(sup.backend.sampler().map(s -> s.withSlowFieldsMaxAge(slowFieldsMaxAge)), fields);
   }
 
-  private Optional<ProcessSample> sample(Optional<ProcessSampler> sampler) {
+  private Optional<ProcessSample> sample(Optional<ProcessSampler> sampler, java.util.Set<ProcessSample.Field> fields) {
     long[] pids = current.stream().mapToLong(m -> m.entry.pid()).toArray();
     if (pids.length == 0 || sampler.isEmpty()) {
       return Optional.empty();
     }
     SampleBaseline b = baselines;
-    ProcessSample next = sampler.get().sampleGroup(pids, ProcessSampler.DEFAULT_FIELDS, SampleBaseline.from(b));
-    baselines = SampleBaseline.after(b, next);
+    ProcessSample next = sampler.get().sampleGroup(pids, fields, SampleBaseline.from(b));
+    if (next.has(ProcessSample.Field.CPU_TOTAL)) { // one without CPU is no baseline for the next CPU percent
+      baselines = SampleBaseline.after(b, next);
+    }
     return Optional.of(next);
   }
 

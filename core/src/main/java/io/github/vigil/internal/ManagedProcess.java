@@ -381,26 +381,46 @@ final class ManagedProcess implements ProcessController {
 
   @Override
   public java.util.Optional<io.github.vigil.ProcessSample> sample() {
-    return sample(sup.backend.sampler());
+    return sample(sup.backend.sampler(), io.github.vigil.spi.ProcessSampler.DEFAULT_FIELDS);
   }
 
   @Override
   public java.util.Optional<io.github.vigil.ProcessSample> sample(java.time.Duration slowFieldsMaxAge) {
+    return sample(io.github.vigil.spi.ProcessSampler.DEFAULT_FIELDS, slowFieldsMaxAge);
+  }
+
+  @Override
+  public java.util.Optional<io.github.vigil.ProcessSample> sample(java.util.Set<io.github.vigil.ProcessSample.Field> fields) {
+    if (fields.isEmpty()) {
+      throw new IllegalArgumentException("fields must not be empty");
+    }
+    return sample(sup.backend.sampler(), fields);
+  }
+
+  @Override
+  public java.util.Optional<io.github.vigil.ProcessSample> sample(java.util.Set<io.github.vigil.ProcessSample.Field> fields,
+      java.time.Duration slowFieldsMaxAge) {
     java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge");
     if (slowFieldsMaxAge.isNegative()) {
       throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
     }
-    return sample(sup.backend.sampler().map(s -> s.withSlowFieldsMaxAge(slowFieldsMaxAge)));
+    if (fields.isEmpty()) {
+      throw new IllegalArgumentException("fields must not be empty");
+    }
+    return sample(sup.backend.sampler().map(s -> s.withSlowFieldsMaxAge(slowFieldsMaxAge)), fields);
   }
 
-  private java.util.Optional<io.github.vigil.ProcessSample> sample(java.util.Optional<io.github.vigil.spi.ProcessSampler> sampler) {
+  private java.util.Optional<io.github.vigil.ProcessSample> sample(java.util.Optional<io.github.vigil.spi.ProcessSampler> sampler,
+      java.util.Set<io.github.vigil.ProcessSample.Field> fields) {
     long p = pid;
     if (!state.isActive() || p <= 0 || sampler.isEmpty()) {
       return java.util.Optional.empty();
     }
     SampleBaseline b = baselines;
-    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, SampleBaseline.from(b));
-    baselines = SampleBaseline.after(b, next);
+    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, fields, SampleBaseline.from(b));
+    if (next.has(io.github.vigil.ProcessSample.Field.CPU_TOTAL)) { // one without CPU is no baseline for the next CPU percent
+      baselines = SampleBaseline.after(b, next);
+    }
     return java.util.Optional.of(next);
   }
 
@@ -426,24 +446,6 @@ final class ManagedProcess implements ProcessController {
   /** The current (or last) run's number; supervision thread. */
   int currentRun() {
     return run;
-  }
-
-  @Override
-  public java.util.Optional<io.github.vigil.ProcessSample> sample(java.util.Set<io.github.vigil.ProcessSample.Field> fields) {
-    if (fields.isEmpty()) {
-      throw new IllegalArgumentException("fields must not be empty");
-    }
-    long p = pid;
-    java.util.Optional<io.github.vigil.spi.ProcessSampler> sampler = sup.backend.sampler();
-    if (!state.isActive() || p <= 0 || sampler.isEmpty()) {
-      return java.util.Optional.empty();
-    }
-    SampleBaseline b = baselines;
-    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, fields, SampleBaseline.from(b));
-    if (next.has(io.github.vigil.ProcessSample.Field.CPU_TOTAL)) {
-      baselines = SampleBaseline.after(b, next);
-    }
-    return java.util.Optional.of(next);
   }
 
   @Override

@@ -15,7 +15,10 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.noop.NoopMeter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,83 +56,83 @@ final class MeterCatalog {
   }
 
   private static void micrometer(Registrar r, Tags t) {
-    r.counter("vigil.process.cpu.time", "CPU time of the process tree", "seconds", t.and("mode", "user"),
-        p -> p.seconds(Field.CPU_USER));
-    r.counter("vigil.process.cpu.time", "CPU time of the process tree", "seconds", t.and("mode", "system"),
-        p -> p.seconds(Field.CPU_SYSTEM));
+    r.sampledCounter("vigil.process.cpu.time", "CPU time of the process tree", "seconds", t.and("mode", "user"),
+        p -> p.seconds(Field.CPU_USER), Field.CPU_USER);
+    r.sampledCounter("vigil.process.cpu.time", "CPU time of the process tree", "seconds", t.and("mode", "system"),
+        p -> p.seconds(Field.CPU_SYSTEM), Field.CPU_SYSTEM);
     // a ratio in the base unit "ratio" (Prometheus: vigil_process_cpu_usage_ratio), where rules and the endpoint say percent
-    r.gauge("vigil.process.cpu.usage", "CPU use of the process tree over the last sampling interval as a ratio, 1 = one core busy",
-        CPU_USAGE_UNIT, t, ProcessProbe::cpuUsage);
+    r.sampledGauge("vigil.process.cpu.usage", "CPU use of the process tree over the last sampling interval as a ratio, 1 = one core busy",
+        CPU_USAGE_UNIT, t, ProcessProbe::cpuUsage, Field.CPU_PERCENT, Field.CPU_TOTAL);
     String mem = "Memory of the process tree by type: resident, virtual, swapped, proportional (PSS)";
-    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT));
-    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "virtual"), p -> p.gauge(Field.MEMORY_VIRTUAL));
-    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "swapped"), p -> p.gauge(Field.MEMORY_SWAPPED));
-    r.gauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "proportional"),
-        p -> p.gauge(Field.MEMORY_PROPORTIONAL));
+    r.sampledGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT), Field.MEMORY_RESIDENT);
+    r.sampledGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "virtual"), p -> p.gauge(Field.MEMORY_VIRTUAL), Field.MEMORY_VIRTUAL);
+    r.sampledGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "swapped"), p -> p.gauge(Field.MEMORY_SWAPPED), Field.MEMORY_SWAPPED);
+    r.sampledGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "proportional"),
+        p -> p.gauge(Field.MEMORY_PROPORTIONAL), Field.MEMORY_PROPORTIONAL);
     String io = "Bytes the process tree read from and wrote to storage";
-    r.counter("vigil.process.io", io, BaseUnits.BYTES, t.and("direction", "read"), p -> p.total(Field.READ_BYTES));
-    r.counter("vigil.process.io", io, BaseUnits.BYTES, t.and("direction", "write"), p -> p.total(Field.WRITE_BYTES));
+    r.sampledCounter("vigil.process.io", io, BaseUnits.BYTES, t.and("direction", "read"), p -> p.total(Field.READ_BYTES), Field.READ_BYTES);
+    r.sampledCounter("vigil.process.io", io, BaseUnits.BYTES, t.and("direction", "write"), p -> p.total(Field.WRITE_BYTES), Field.WRITE_BYTES);
     String faults = "Page faults of the process tree: major (needing I/O) and minor";
-    r.counter("vigil.process.page.faults", faults, null, t.and("fault", "major"), p -> p.total(Field.MAJOR_FAULTS));
-    r.counter("vigil.process.page.faults", faults, null, t.and("fault", "minor"), p -> p.total(Field.MINOR_FAULTS));
+    r.sampledCounter("vigil.process.page.faults", faults, null, t.and("fault", "major"), p -> p.total(Field.MAJOR_FAULTS), Field.MAJOR_FAULTS);
+    r.sampledCounter("vigil.process.page.faults", faults, null, t.and("fault", "minor"), p -> p.total(Field.MINOR_FAULTS), Field.MINOR_FAULTS);
     String cs = "Context switches of the process tree: voluntary and nonvoluntary";
-    r.counter("vigil.process.context.switches", cs, null, t.and("ctxswitchtype", "voluntary"), p -> p.total(Field.VOLUNTARY_SWITCHES));
-    r.counter("vigil.process.context.switches", cs, null, t.and("ctxswitchtype", "nonvoluntary"),
-        p -> p.total(Field.INVOLUNTARY_SWITCHES));
-    r.gauge("vigil.process.files.open", "Open file descriptors of the process tree", BaseUnits.FILES, t,
-        p -> p.gauge(Field.OPEN_FDS));
-    r.gauge("vigil.process.files.max", "Lowest open file descriptor limit in the process tree", BaseUnits.FILES, t,
-        p -> p.gauge(Field.FD_LIMIT));
-    r.gauge("vigil.process.files.worst.ratio", "Highest ratio of open descriptors to their limit in the process tree",
-        null, t, p -> p.gauge(Field.WORST_FD_RATIO));
-    r.gauge("vigil.process.threads", "Threads of the process tree", BaseUnits.THREADS, t, p -> p.gauge(Field.THREADS));
-    r.gauge("vigil.process.tree.processes", "Processes in the process tree", null, t, p -> p.gauge(Field.PROCESSES));
+    r.sampledCounter("vigil.process.context.switches", cs, null, t.and("ctxswitchtype", "voluntary"), p -> p.total(Field.VOLUNTARY_SWITCHES), Field.VOLUNTARY_SWITCHES);
+    r.sampledCounter("vigil.process.context.switches", cs, null, t.and("ctxswitchtype", "nonvoluntary"),
+        p -> p.total(Field.INVOLUNTARY_SWITCHES), Field.INVOLUNTARY_SWITCHES);
+    r.sampledGauge("vigil.process.files.open", "Open file descriptors of the process tree", BaseUnits.FILES, t,
+        p -> p.gauge(Field.OPEN_FDS), Field.OPEN_FDS);
+    r.sampledGauge("vigil.process.files.max", "Lowest open file descriptor limit in the process tree", BaseUnits.FILES, t,
+        p -> p.gauge(Field.FD_LIMIT), Field.FD_LIMIT);
+    r.sampledGauge("vigil.process.files.worst.ratio", "Highest ratio of open descriptors to their limit in the process tree",
+        null, t, p -> p.gauge(Field.WORST_FD_RATIO), Field.WORST_FD_RATIO);
+    r.sampledGauge("vigil.process.threads", "Threads of the process tree", BaseUnits.THREADS, t, p -> p.gauge(Field.THREADS), Field.THREADS);
+    r.sampledGauge("vigil.process.tree.processes", "Processes in the process tree", null, t, p -> p.gauge(Field.PROCESSES), Field.PROCESSES);
     for (RunState s : RunState.values()) {
-      r.gauge("vigil.process.tree.states", "Processes of the process tree by scheduler state", null,
-          t.and("state", lower(s)), p -> p.processes(s));
+      r.sampledGauge("vigil.process.tree.states", "Processes of the process tree by scheduler state", null,
+          t.and("state", lower(s)), p -> p.processes(s), Field.PROCESS_STATES, Field.PROCESSES);
     }
-    r.timeGauge("vigil.process.start.time", "Start time of the oldest process of the tree, since the epoch", t,
-        TimeUnit.MILLISECONDS, ProcessProbe::startTimeMillis);
+    r.sampledTimeGauge("vigil.process.start.time", "Start time of the oldest process of the tree, since the epoch", t,
+        TimeUnit.MILLISECONDS, ProcessProbe::startTimeMillis, Field.START_TIME);
   }
 
   private static void processExporter(Registrar r, Tags g) {
-    r.gauge(PE + "num.procs", "number of processes in this group", null, g, p -> p.gauge(Field.PROCESSES));
-    r.counter(PE + "cpu.seconds", "Cpu user usage in seconds", null, g.and("mode", "user"), p -> p.seconds(Field.CPU_USER));
-    r.counter(PE + "cpu.seconds", "Cpu user usage in seconds", null, g.and("mode", "system"),
-        p -> p.seconds(Field.CPU_SYSTEM));
-    r.counter(PE + "read.bytes", "number of bytes read by this group", null, g, p -> p.total(Field.READ_BYTES));
-    r.counter(PE + "write.bytes", "number of bytes written by this group", null, g, p -> p.total(Field.WRITE_BYTES));
-    r.counter(PE + "major.page.faults", "Major page faults", null, g, p -> p.total(Field.MAJOR_FAULTS));
-    r.counter(PE + "minor.page.faults", "Minor page faults", null, g, p -> p.total(Field.MINOR_FAULTS));
-    r.counter(PE + "context.switches", "Context switches", null, g.and("ctxswitchtype", "voluntary"),
-        p -> p.total(Field.VOLUNTARY_SWITCHES));
-    r.counter(PE + "context.switches", "Context switches", null, g.and("ctxswitchtype", "nonvoluntary"),
-        p -> p.total(Field.INVOLUNTARY_SWITCHES));
+    r.sampledGauge(PE + "num.procs", "number of processes in this group", null, g, p -> p.gauge(Field.PROCESSES), Field.PROCESSES);
+    r.sampledCounter(PE + "cpu.seconds", "Cpu user usage in seconds", null, g.and("mode", "user"), p -> p.seconds(Field.CPU_USER), Field.CPU_USER);
+    r.sampledCounter(PE + "cpu.seconds", "Cpu user usage in seconds", null, g.and("mode", "system"),
+        p -> p.seconds(Field.CPU_SYSTEM), Field.CPU_SYSTEM);
+    r.sampledCounter(PE + "read.bytes", "number of bytes read by this group", null, g, p -> p.total(Field.READ_BYTES), Field.READ_BYTES);
+    r.sampledCounter(PE + "write.bytes", "number of bytes written by this group", null, g, p -> p.total(Field.WRITE_BYTES), Field.WRITE_BYTES);
+    r.sampledCounter(PE + "major.page.faults", "Major page faults", null, g, p -> p.total(Field.MAJOR_FAULTS), Field.MAJOR_FAULTS);
+    r.sampledCounter(PE + "minor.page.faults", "Minor page faults", null, g, p -> p.total(Field.MINOR_FAULTS), Field.MINOR_FAULTS);
+    r.sampledCounter(PE + "context.switches", "Context switches", null, g.and("ctxswitchtype", "voluntary"),
+        p -> p.total(Field.VOLUNTARY_SWITCHES), Field.VOLUNTARY_SWITCHES);
+    r.sampledCounter(PE + "context.switches", "Context switches", null, g.and("ctxswitchtype", "nonvoluntary"),
+        p -> p.total(Field.INVOLUNTARY_SWITCHES), Field.INVOLUNTARY_SWITCHES);
     String mem = "number of bytes of memory in use";
     // the exporter's own source, stat's rss (6 to 11 % below VmRSS on small processes); Micrometer naming keeps the exact VmRSS
-    r.gauge(PE + "memory.bytes", mem, null, g.and("memtype", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT_STAT));
-    r.gauge(PE + "memory.bytes", mem, null, g.and("memtype", "virtual"), p -> p.gauge(Field.MEMORY_VIRTUAL));
-    r.gauge(PE + "memory.bytes", mem, null, g.and("memtype", "swapped"), p -> p.gauge(Field.MEMORY_SWAPPED));
-    r.gauge(PE + "memory.bytes", mem, null, g.and("memtype", "proportionalResident"),
-        p -> p.gauge(Field.MEMORY_PROPORTIONAL));
-    r.gauge(PE + "open.filedesc", "number of open file descriptors for this group", null, g, p -> p.gauge(Field.OPEN_FDS));
-    r.gauge(PE + "worst.fd.ratio",
+    r.sampledGauge(PE + "memory.bytes", mem, null, g.and("memtype", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT_STAT), Field.MEMORY_RESIDENT_STAT);
+    r.sampledGauge(PE + "memory.bytes", mem, null, g.and("memtype", "virtual"), p -> p.gauge(Field.MEMORY_VIRTUAL), Field.MEMORY_VIRTUAL);
+    r.sampledGauge(PE + "memory.bytes", mem, null, g.and("memtype", "swapped"), p -> p.gauge(Field.MEMORY_SWAPPED), Field.MEMORY_SWAPPED);
+    r.sampledGauge(PE + "memory.bytes", mem, null, g.and("memtype", "proportionalResident"),
+        p -> p.gauge(Field.MEMORY_PROPORTIONAL), Field.MEMORY_PROPORTIONAL);
+    r.sampledGauge(PE + "open.filedesc", "number of open file descriptors for this group", null, g, p -> p.gauge(Field.OPEN_FDS), Field.OPEN_FDS);
+    r.sampledGauge(PE + "worst.fd.ratio",
         "the worst (closest to 1) ratio between open fds and max fds among all procs in this group", null, g,
-        p -> p.gauge(Field.WORST_FD_RATIO));
-    r.gauge(PE + "oldest.start.time.seconds",
-        "start time in seconds since 1970/01/01 of oldest process in group", null, g, p -> p.startTimeMillis() / 1000.0);
-    r.gauge(PE + "num.threads", "Number of threads", null, g, p -> p.gauge(Field.THREADS));
+        p -> p.gauge(Field.WORST_FD_RATIO), Field.WORST_FD_RATIO);
+    r.sampledGauge(PE + "oldest.start.time.seconds",
+        "start time in seconds since 1970/01/01 of oldest process in group", null, g, p -> p.startTimeMillis() / 1000.0, Field.START_TIME);
+    r.sampledGauge(PE + "num.threads", "Number of threads", null, g, p -> p.gauge(Field.THREADS), Field.THREADS);
     for (RunState s : RunState.values()) {
-      r.gauge(PE + "states", "Number of processes in states Running, Sleeping, Waiting, Zombie, or Other", null,
-          g.and("state", s.label()), p -> p.exporterStates(s));
+      r.sampledGauge(PE + "states", "Number of processes in states Running, Sleeping, Waiting, Zombie, or Other", null,
+          g.and("state", s.label()), p -> p.exporterStates(s), Field.PROCESS_STATES, Field.PROCESSES, Field.THREADS, Field.THREAD_STATES);
     }
   }
 
   /** Meters only Vigil has, named alike in both styles. */
   private static void common(Registrar r, Tags t) {
     for (RunState s : RunState.values()) {
-      r.gauge("vigil.process.thread.states", "Threads of the process tree by scheduler state", null,
-          t.and("state", lower(s)), p -> p.threads(s));
+      r.sampledGauge("vigil.process.thread.states", "Threads of the process tree by scheduler state", null,
+          t.and("state", lower(s)), p -> p.threads(s), Field.THREAD_STATES);
     }
     r.gauge("vigil.process.up",
         "1 when the process is RUNNING (a supervised one past its startup grace, an attached one found alive), else 0", null, t,
@@ -211,6 +214,32 @@ final class MeterCatalog {
 
     void add(Meter m) {
       meters.add(m);
+    }
+
+    /** A gauge of sample fields {@code reads}: sampled only if some registry keeps it (a MeterFilter may deny it). */
+    void sampledGauge(String name, String description, @Nullable String baseUnit, Tags tags, ToDoubleFunction<ProcessProbe> f,
+        Field... reads) {
+      needIfKept(Gauge.builder(name, probe, f).description(description).baseUnit(baseUnit).tags(tags)
+          .strongReference(true).register(registry), reads);
+    }
+
+    void sampledCounter(String name, String description, @Nullable String baseUnit, Tags tags, ToDoubleFunction<ProcessProbe> f,
+        Field... reads) {
+      needIfKept(FunctionCounter.builder(name, probe, f).description(description).baseUnit(baseUnit).tags(tags)
+          .register(registry), reads);
+    }
+
+    void sampledTimeGauge(String name, String description, Tags tags, TimeUnit unit, ToDoubleFunction<ProcessProbe> f,
+        Field... reads) {
+      needIfKept(TimeGauge.builder(name, probe, unit, f).description(description).tags(tags).strongReference(true)
+          .register(registry), reads);
+    }
+
+    private void needIfKept(Meter m, Field... reads) {
+      meters.add(m);
+      if (!(m instanceof NoopMeter)) { // a denied meter is a no-op that never reads: its fields cost nothing
+        probe.need(EnumSet.copyOf(Arrays.asList(reads)));
+      }
     }
 
     void gauge(String name, String description, @Nullable String baseUnit, Tags tags, ToDoubleFunction<ProcessProbe> f) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +47,14 @@ interface MeteredProcess {
   /** As {@link #sample()}, with slow fields no older than {@code slowFieldsMaxAge}. */
   default Optional<ProcessSample> sample(Duration slowFieldsMaxAge) {
     return sample();
+  }
+
+  /**
+   * A sample reading only {@code fields} (not empty; the sample may hold more), with slow fields no older than
+   * {@code slowFieldsMaxAge} when that is not null.
+   */
+  default Optional<ProcessSample> sample(Set<ProcessSample.Field> fields, @Nullable Duration slowFieldsMaxAge) {
+    return slowFieldsMaxAge == null ? sample() : sample(slowFieldsMaxAge);
   }
 
   /** The names of its health checks, known at registration; none for an attachment. */
@@ -108,6 +117,11 @@ interface MeteredProcess {
       @Override
       public Optional<ProcessSample> sample(Duration slowFieldsMaxAge) {
         return controller.sample(slowFieldsMaxAge);
+      }
+
+      @Override
+      public Optional<ProcessSample> sample(Set<ProcessSample.Field> fields, @Nullable Duration slowFieldsMaxAge) {
+        return slowFieldsMaxAge == null ? controller.sample(fields) : controller.sample(fields, slowFieldsMaxAge);
       }
 
       @Override
@@ -178,6 +192,12 @@ interface MeteredProcess {
       @Override
       public Optional<ProcessSample> sample(Duration slowFieldsMaxAge) {
         return attached.sample(slowFieldsMaxAge);
+      }
+
+      @Override
+      public Optional<ProcessSample> sample(Set<ProcessSample.Field> fields, @Nullable Duration slowFieldsMaxAge) {
+        // no bound asked: a day is above any sampler's own maximum age, which then bounds the slow fields as sample() does
+        return attached.sample(fields, slowFieldsMaxAge == null ? Duration.ofDays(1) : slowFieldsMaxAge);
       }
 
       @Override

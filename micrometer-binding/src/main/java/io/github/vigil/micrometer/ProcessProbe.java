@@ -16,11 +16,14 @@ import io.github.vigil.Ticker;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +74,11 @@ final class ProcessProbe {
   private final long maxAgeNanos;
   /** How old the sampler may let slow fields be at a sample; null to leave it to the sampler. */
   private final @Nullable Duration slowFieldsMaxAge;
+  /**
+   * The sample fields the meters kept in some registry read: each file of {@code /proc} costs, so a meter that a
+   * {@code MeterFilter} denied adds none. Grows as registries bind; replaced whole, read by loads.
+   */
+  private volatile Set<Field> fields = Collections.unmodifiableSet(EnumSet.noneOf(Field.class));
 
   // monotonic counters over runs, guarded by this
   private final long[] carried = new long[Field.values().length];
@@ -127,6 +135,21 @@ final class ProcessProbe {
     }
   }
 
+  /** Adds {@code more} to the fields sampled: a meter reading them was kept by a registry. */
+  synchronized void need(Set<Field> more) {
+    if (!fields.containsAll(more)) {
+      EnumSet<Field> next = EnumSet.noneOf(Field.class);
+      next.addAll(fields);
+      next.addAll(more);
+      fields = Collections.unmodifiableSet(next);
+    }
+  }
+
+  /** The fields each load samples; empty when no sample meter was kept. */
+  Set<Field> fields() {
+    return fields;
+  }
+
   /** The reading of the current interval; loads one (and samples the process) only when it has expired. */
   Reading reading() {
     return readings.apply(this);
@@ -140,7 +163,8 @@ final class ProcessProbe {
     Instant started = source.runStartedAt();
     ProcessSample sample = null;
     try {
-      Optional<ProcessSample> s = slowFieldsMaxAge == null ? source.sample() : source.sample(slowFieldsMaxAge);
+      Set<Field> wanted = fields;
+      Optional<ProcessSample> s = wanted.isEmpty() ? Optional.empty() : source.sample(wanted, slowFieldsMaxAge);
       if (s.isPresent() && s.get().vanished()) {
         if (active) {
           counters.vanished.increment();

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * scheduler state, the number of processes, the oldest start time. Named as {@link MetricNaming}
  * says. Counters never go down: what a run or a descendant accumulated stays counted after it ends,
  * as process-exporter's group counters. A field the sampler cannot read reads NaN (absent is not
- * zero); with no process alive, memory, descriptors, threads and processes read 0.
+ * zero); with no process alive, memory, descriptors, threads and processes read 0. A sample reads only the
+ * fields of the meters some bound registry kept: a meter a {@code MeterFilter} denied costs no {@code /proc} read.
  *
  * <p><b>Per attached process</b> ({@link Supervisor#attach}): the same sample meters, over the matched
  * processes as a group, with {@code vigil.process.up}, {@code vigil.process.uptime},

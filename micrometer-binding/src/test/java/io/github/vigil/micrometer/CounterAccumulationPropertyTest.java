@@ -115,6 +115,7 @@ class CounterAccumulationPropertyTest {
     SplittableRandom random = new SplittableRandom(seed);
     Scripted process = new Scripted();
     ProcessProbe probe = new ProcessProbe(process, ProcessProbe::load, new ProcessProbe.Counters()); // no cache: one load per read
+    probe.need(EnumSet.of(Field.CPU_USER, Field.MINOR_FAULTS)); // as the registered counters of these fields ask
 
     assertThat(probe.total(Field.CPU_USER)).as("seed %d: never sampled", seed).isNaN();
 

@@ -122,15 +122,22 @@ class MaxAgeTest {
     }
   }
 
+  /** A probe that samples what the scripted sample has, as it does once meters reading those fields are registered. */
+  private static ProcessProbe metered(ProcessProbe p) {
+    p.need(EnumSet.of(Field.MEMORY_RESIDENT, Field.MEMORY_PROPORTIONAL, Field.FD_LIMIT, Field.THREADS, Field.THREAD_STATES,
+        Field.PROCESS_STATES, Field.PROCESSES));
+    return p;
+  }
+
   @Test
   void theSamplerIsAskedForSlowFieldsNoOlderThanTheMaximumLessTheInterval() {
     Scripted process = new Scripted();
     FakeTicker ticker = new FakeTicker();
-    new ProcessProbe(process, ProcessProbe::load, new ProcessProbe.Counters(), ticker, Duration.ofSeconds(5), Duration.ofSeconds(5))
+    metered(new ProcessProbe(process, ProcessProbe::load, new ProcessProbe.Counters(), ticker, Duration.ofSeconds(5), Duration.ofSeconds(5)))
         .gauge(Field.MEMORY_PROPORTIONAL);
-    new ProcessProbe(process, ProcessProbe::load, new ProcessProbe.Counters(), ticker, Duration.ofSeconds(15), Duration.ofSeconds(5))
+    metered(new ProcessProbe(process, ProcessProbe::load, new ProcessProbe.Counters(), ticker, Duration.ofSeconds(15), Duration.ofSeconds(5)))
         .gauge(Field.MEMORY_PROPORTIONAL);
-    new ProcessProbe(process, ProcessProbe::load, new ProcessProbe.Counters(), ticker, null, Duration.ofSeconds(5))
+    metered(new ProcessProbe(process, ProcessProbe::load, new ProcessProbe.Counters(), ticker, null, Duration.ofSeconds(5)))
         .gauge(Field.MEMORY_PROPORTIONAL);
     assertThat(process.asked).containsExactly("PT0S", "PT10S", "the sampler's own");
   }
@@ -140,7 +147,7 @@ class MaxAgeTest {
     Scripted process = new Scripted();
     FakeTicker ticker = new FakeTicker();
     Held held = new Held();
-    ProcessProbe probe = new ProcessProbe(process, held, new ProcessProbe.Counters(), ticker, Duration.ofSeconds(5), Duration.ofSeconds(5));
+    ProcessProbe probe = metered(new ProcessProbe(process, held, new ProcessProbe.Counters(), ticker, Duration.ofSeconds(5), Duration.ofSeconds(5)));
 
     assertThat(probe.gauge(Field.MEMORY_PROPORTIONAL)).as("read in this sample").isEqualTo(4096);
     ticker.advance(Duration.ofSeconds(5));
@@ -161,7 +168,7 @@ class MaxAgeTest {
     assertThat(probe.gauge(Field.MEMORY_RESIDENT)).isEqualTo(8192);
 
     // no maximum (Micrometer naming's default): served however old
-    ProcessProbe unbounded = new ProcessProbe(process, new Held(), new ProcessProbe.Counters(), ticker, null, Duration.ofSeconds(5));
+    ProcessProbe unbounded = metered(new ProcessProbe(process, new Held(), new ProcessProbe.Counters(), ticker, null, Duration.ofSeconds(5)));
     assertThat(unbounded.gauge(Field.MEMORY_PROPORTIONAL)).isEqualTo(4096);
     ticker.advance(Duration.ofHours(1));
     assertThat(unbounded.gauge(Field.MEMORY_PROPORTIONAL)).isEqualTo(4096);

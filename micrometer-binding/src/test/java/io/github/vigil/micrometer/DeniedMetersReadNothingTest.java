@@ -1,0 +1,123 @@
+package io.github.vigil.micrometer;
+
+import static io.github.vigil.testing.Processes.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSample.Field;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.Supervisor;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * Issue 18: the binding asks the sampler only for the fields of the meters some registry keeps. A meter a
+ * {@link MeterFilter} denied reads nothing, so the {@code /proc} files only it needed are not read at all: checked
+ * on a real process through the files the Linux sampler keeps open (from a process's second sample on, each file
+ * it reads stays open in this JVM).
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(120)
+class DeniedMetersReadNothingTest {
+
+  /** Keeps CPU, the resident memory, threads and states; denies the meters of status, io, fd/ and limits. */
+  private static final MeterFilter LEAN = MeterFilter.deny(id -> switch (id.getName()) {
+    case "vigil.process.context.switches", "vigil.process.io", "vigil.process.files.open", "vigil.process.files.max",
+        "vigil.process.files.worst.ratio" -> true;
+    case "vigil.process.memory" -> !"resident".equals(id.getTag("memtype"));
+    default -> false;
+  });
+
+  @Test
+  void fieldsOfDeniedMetersAreNotSampledAndTheirFilesAreNotRead() throws Exception {
+    try (Supervisor supervisor = LinuxSupervisors.linux("denied-meters")) {
+      supervisor.register(ProcessSpec.builder("sleeper").command("sleep", "300").startupGrace(Duration.ZERO).build());
+      ProcessController sleeper = supervisor.controller("sleeper").orElseThrow();
+      assertThat(sleeper.start().toCompletableFuture().get(30, TimeUnit.SECONDS).state()).isEqualTo(ProcessState.RUNNING);
+      long pid = sleeper.status().pid();
+
+      SimpleMeterRegistry lean = new SimpleMeterRegistry();
+      lean.config().meterFilter(LEAN);
+      try (VigilMetrics metrics = VigilMetrics.builder(supervisor).sampleInterval(Duration.ofMillis(20)).build()) {
+        metrics.bindTo(lean);
+        ProcessProbe probe = metrics.probe("sleeper");
+        assertThat(probe).isNotNull();
+        assertThat(probe.fields()).contains(Field.CPU_USER, Field.CPU_SYSTEM, Field.CPU_PERCENT, Field.MEMORY_RESIDENT,
+            Field.THREADS, Field.THREAD_STATES, Field.PROCESS_STATES, Field.START_TIME).doesNotContain(Field.VOLUNTARY_SWITCHES,
+            Field.INVOLUNTARY_SWITCHES, Field.MEMORY_SWAPPED, Field.MEMORY_VIRTUAL, Field.MEMORY_PROPORTIONAL, Field.READ_BYTES,
+            Field.WRITE_BYTES, Field.OPEN_FDS, Field.FD_LIMIT, Field.WORST_FD_RATIO, Field.USER);
+
+        // a few intervals of readings: the sampler keeps open what it reads, and only that
+        assertThat(eventually(Duration.ofSeconds(20), () -> {
+          resident(lean);
+          return heldOpen(pid).contains("statm");
+        })).as("statm kept open; held: %s", heldOpen(pid)).isTrue();
+        assertThat(heldOpen(pid)).as("the files of the kept meters only").containsExactlyInAnyOrder("stat", "statm",
+            "task/" + pid + "/children");
+        long vmRss = vmRssBytes(pid); // sleep's memory holds still
+        assertThat(resident(lean)).as("the exact resident memory, from statm").isEqualTo(vmRss);
+        assertThat(lean.find("vigil.process.context.switches").meters()).isEmpty();
+
+        // a registry that keeps every meter adds their fields: status, io and fd/ are read from then on
+        PrometheusMeterRegistry all = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.bindTo(all);
+        assertThat(probe.fields()).contains(Field.VOLUNTARY_SWITCHES, Field.MEMORY_SWAPPED, Field.READ_BYTES, Field.OPEN_FDS);
+        assertThat(eventually(Duration.ofSeconds(20), () -> {
+          all.scrape();
+          return heldOpen(pid).containsAll(List.of("status", "io", "fd"));
+        })).as("held: %s", heldOpen(pid)).isTrue();
+        assertThat(all.get("vigil.process.context.switches").tags("process", "sleeper", "ctxswitchtype", "voluntary")
+            .functionCounter().count()).as("read from status").isNotNaN();
+      }
+    }
+  }
+
+  private static double resident(SimpleMeterRegistry registry) {
+    return registry.get("vigil.process.memory").tags("process", "sleeper", "memtype", "resident").gauge().value();
+  }
+
+  /** The files of {@code /proc/PID/} this JVM holds open, relative to that directory. */
+  private static List<String> heldOpen(long pid) {
+    String prefix = "/proc/" + pid + "/";
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith(prefix)) {
+            found.add(target.substring(prefix.length()));
+          }
+        } catch (IOException closedMeanwhile) {
+          // the listing's own descriptor, or one closed since
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return found;
+  }
+
+  private static long vmRssBytes(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
+  }
+}
