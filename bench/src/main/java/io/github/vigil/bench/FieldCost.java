@@ -46,7 +46,11 @@ public final class FieldCost {
     sets.put("FD_LIMIT (limits, every 10 s)", EnumSet.of(Field.FD_LIMIT));
     sets.put("MEMORY_PROPORTIONAL (smaps_rollup, every 10 s)", EnumSet.of(Field.MEMORY_PROPORTIONAL));
     sets.put("CPU + exact resident memory (a resource rule's)", Scale.METRIC_FIELDS);
-    sets.put("DEFAULT_FIELDS (the Micrometer binding's)", ProcessSampler.DEFAULT_FIELDS);
+    sets.put("DEFAULT_FIELDS (the files of the Micrometer binding with every meter kept)", ProcessSampler.DEFAULT_FIELDS);
+    // what the binding reads with the meters of status, io, fd/ and limits denied by a MeterFilter (micrometer-binding README)
+    sets.put("the Micrometer binding, status/io/fd meters denied (stat, statm)", EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM,
+        Field.CPU_TOTAL, Field.CPU_PERCENT, Field.MEMORY_RESIDENT, Field.THREADS, Field.THREAD_STATES, Field.PROCESS_STATES,
+        Field.PROCESSES, Field.START_TIME));
     List<Process> started = new ArrayList<>();
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     StringBuilder out = new StringBuilder();

@@ -235,7 +235,7 @@ public final class Report {
       }
     }
     for (String m : List.of("sampling-cpu", "sampling-cpu-metrics", "sampling-cpu-stat")) {
-      String what = m.equals("sampling-cpu") ? "every default field (what the Micrometer binding reads)"
+      String what = m.equals("sampling-cpu") ? "every default field (the files the Micrometer binding reads with every meter kept)"
           : m.equals("sampling-cpu-metrics") ? "CPU + exact resident memory (a CPU or memory resource rule)" : "CPU + stat's resident memory";
       find("3", "vigil-linux", m).ifPresent(r -> t.add(bound("issue 18: 1,000 children sampled every second under 1% of one core, "
           + what + " (median)", r.stats().median(), 1, "%")));

@@ -172,7 +172,7 @@ public class SamplingBenchmark {
 
   /**
    * What a CPU or memory resource rule (and {@code ProcessController.sample(fields)} for them) reads since issue 18:
-   * CPU time and percent and exact resident memory, {@code stat} and {@code status}, through the tree sample.
+   * CPU time and percent and exact resident memory, {@code stat} and {@code statm}, through the tree sample.
    */
   @Benchmark
   public ProcessSample vigilRuleFields() {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Scale {
   static final String COMPARISON = "3";
-  /** CPU time and percent and exact resident memory ({@code stat} and {@code status}): what CPU and memory resource rules ask for. */
+  /** CPU time and percent and exact resident memory ({@code stat} and {@code statm}): what CPU and memory resource rules ask for. */
   static final Set<Field> METRIC_FIELDS = EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM, Field.CPU_TOTAL, Field.CPU_PERCENT,
       Field.MEMORY_RESIDENT);
   /** CPU time and percent and {@code stat}'s resident memory: one read of {@code stat} per process. */
