@@ -147,7 +147,7 @@ final class Scale {
       if (fieldPasses) {
         rows.add(new Row(COMPARISON, who, "sampling-cpu-metrics", "% of one core", Stats.of(scale(metricsMs, 0.1)),
             n + "; thread CPU of ProcessController.sample(CPU time and percent, MEMORY_RESIDENT) on every process once a second"
-                + " (stat and status; the backend's sampler, files kept open)"));
+                + " (stat and statm; the backend's sampler, files kept open)"));
         rows.add(new Row(COMPARISON, who, "sampling-cpu-stat", "% of one core", Stats.of(scale(statMs, 0.1)),
             n + "; thread CPU of ProcessController.sample(CPU time and percent, MEMORY_RESIDENT_STAT) on every process once a second"
                 + " (stat only)"));
