@@ -56,37 +56,31 @@ final class MeterCatalog {
   }
 
   private static void micrometer(Registrar r, Tags t) {
-    r.sampledCounter("vigil.process.cpu.time", "CPU time of the process tree", "seconds", t.and("mode", "user"),
-        p -> p.seconds(Field.CPU_USER), Field.CPU_USER);
-    r.sampledCounter("vigil.process.cpu.time", "CPU time of the process tree", "seconds", t.and("mode", "system"),
-        p -> p.seconds(Field.CPU_SYSTEM), Field.CPU_SYSTEM);
+    r.secondsCounter("vigil.process.cpu.time", "CPU time of the process tree", "seconds", t.and("mode", "user"), Field.CPU_USER);
+    r.secondsCounter("vigil.process.cpu.time", "CPU time of the process tree", "seconds", t.and("mode", "system"), Field.CPU_SYSTEM);
     // a ratio in the base unit "ratio" (Prometheus: vigil_process_cpu_usage_ratio), where rules and the endpoint say percent
     r.sampledGauge("vigil.process.cpu.usage", "CPU use of the process tree over the last sampling interval as a ratio, 1 = one core busy",
         CPU_USAGE_UNIT, t, ProcessProbe::cpuUsage, Field.CPU_PERCENT, Field.CPU_TOTAL);
     String mem = "Memory of the process tree by type: resident, virtual, swapped, proportional (PSS)";
-    r.sampledGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT), Field.MEMORY_RESIDENT);
-    r.sampledGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "virtual"), p -> p.gauge(Field.MEMORY_VIRTUAL), Field.MEMORY_VIRTUAL);
-    r.sampledGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "swapped"), p -> p.gauge(Field.MEMORY_SWAPPED), Field.MEMORY_SWAPPED);
-    r.sampledGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "proportional"),
-        p -> p.gauge(Field.MEMORY_PROPORTIONAL), Field.MEMORY_PROPORTIONAL);
+    r.fieldGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "resident"), Field.MEMORY_RESIDENT);
+    r.fieldGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "virtual"), Field.MEMORY_VIRTUAL);
+    r.fieldGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "swapped"), Field.MEMORY_SWAPPED);
+    r.fieldGauge("vigil.process.memory", mem, BaseUnits.BYTES, t.and("memtype", "proportional"), Field.MEMORY_PROPORTIONAL);
     String io = "Bytes the process tree read from and wrote to storage";
-    r.sampledCounter("vigil.process.io", io, BaseUnits.BYTES, t.and("direction", "read"), p -> p.total(Field.READ_BYTES), Field.READ_BYTES);
-    r.sampledCounter("vigil.process.io", io, BaseUnits.BYTES, t.and("direction", "write"), p -> p.total(Field.WRITE_BYTES), Field.WRITE_BYTES);
+    r.totalCounter("vigil.process.io", io, BaseUnits.BYTES, t.and("direction", "read"), Field.READ_BYTES);
+    r.totalCounter("vigil.process.io", io, BaseUnits.BYTES, t.and("direction", "write"), Field.WRITE_BYTES);
     String faults = "Page faults of the process tree: major (needing I/O) and minor";
-    r.sampledCounter("vigil.process.page.faults", faults, null, t.and("fault", "major"), p -> p.total(Field.MAJOR_FAULTS), Field.MAJOR_FAULTS);
-    r.sampledCounter("vigil.process.page.faults", faults, null, t.and("fault", "minor"), p -> p.total(Field.MINOR_FAULTS), Field.MINOR_FAULTS);
+    r.totalCounter("vigil.process.page.faults", faults, null, t.and("fault", "major"), Field.MAJOR_FAULTS);
+    r.totalCounter("vigil.process.page.faults", faults, null, t.and("fault", "minor"), Field.MINOR_FAULTS);
     String cs = "Context switches of the process tree: voluntary and nonvoluntary";
-    r.sampledCounter("vigil.process.context.switches", cs, null, t.and("ctxswitchtype", "voluntary"), p -> p.total(Field.VOLUNTARY_SWITCHES), Field.VOLUNTARY_SWITCHES);
-    r.sampledCounter("vigil.process.context.switches", cs, null, t.and("ctxswitchtype", "nonvoluntary"),
-        p -> p.total(Field.INVOLUNTARY_SWITCHES), Field.INVOLUNTARY_SWITCHES);
-    r.sampledGauge("vigil.process.files.open", "Open file descriptors of the process tree", BaseUnits.FILES, t,
-        p -> p.gauge(Field.OPEN_FDS), Field.OPEN_FDS);
-    r.sampledGauge("vigil.process.files.max", "Lowest open file descriptor limit in the process tree", BaseUnits.FILES, t,
-        p -> p.gauge(Field.FD_LIMIT), Field.FD_LIMIT);
-    r.sampledGauge("vigil.process.files.worst.ratio", "Highest ratio of open descriptors to their limit in the process tree",
-        null, t, p -> p.gauge(Field.WORST_FD_RATIO), Field.WORST_FD_RATIO);
-    r.sampledGauge("vigil.process.threads", "Threads of the process tree", BaseUnits.THREADS, t, p -> p.gauge(Field.THREADS), Field.THREADS);
-    r.sampledGauge("vigil.process.tree.processes", "Processes in the process tree", null, t, p -> p.gauge(Field.PROCESSES), Field.PROCESSES);
+    r.totalCounter("vigil.process.context.switches", cs, null, t.and("ctxswitchtype", "voluntary"), Field.VOLUNTARY_SWITCHES);
+    r.totalCounter("vigil.process.context.switches", cs, null, t.and("ctxswitchtype", "nonvoluntary"), Field.INVOLUNTARY_SWITCHES);
+    r.fieldGauge("vigil.process.files.open", "Open file descriptors of the process tree", BaseUnits.FILES, t, Field.OPEN_FDS);
+    r.fieldGauge("vigil.process.files.max", "Lowest open file descriptor limit in the process tree", BaseUnits.FILES, t, Field.FD_LIMIT);
+    r.fieldGauge("vigil.process.files.worst.ratio", "Highest ratio of open descriptors to their limit in the process tree",
+        null, t, Field.WORST_FD_RATIO);
+    r.fieldGauge("vigil.process.threads", "Threads of the process tree", BaseUnits.THREADS, t, Field.THREADS);
+    r.fieldGauge("vigil.process.tree.processes", "Processes in the process tree", null, t, Field.PROCESSES);
     for (RunState s : RunState.values()) {
       r.sampledGauge("vigil.process.tree.states", "Processes of the process tree by scheduler state", null,
           t.and("state", lower(s)), p -> p.processes(s), Field.PROCESS_STATES, Field.PROCESSES);
@@ -96,32 +90,27 @@ final class MeterCatalog {
   }
 
   private static void processExporter(Registrar r, Tags g) {
-    r.sampledGauge(PE + "num.procs", "number of processes in this group", null, g, p -> p.gauge(Field.PROCESSES), Field.PROCESSES);
-    r.sampledCounter(PE + "cpu.seconds", "Cpu user usage in seconds", null, g.and("mode", "user"), p -> p.seconds(Field.CPU_USER), Field.CPU_USER);
-    r.sampledCounter(PE + "cpu.seconds", "Cpu user usage in seconds", null, g.and("mode", "system"),
-        p -> p.seconds(Field.CPU_SYSTEM), Field.CPU_SYSTEM);
-    r.sampledCounter(PE + "read.bytes", "number of bytes read by this group", null, g, p -> p.total(Field.READ_BYTES), Field.READ_BYTES);
-    r.sampledCounter(PE + "write.bytes", "number of bytes written by this group", null, g, p -> p.total(Field.WRITE_BYTES), Field.WRITE_BYTES);
-    r.sampledCounter(PE + "major.page.faults", "Major page faults", null, g, p -> p.total(Field.MAJOR_FAULTS), Field.MAJOR_FAULTS);
-    r.sampledCounter(PE + "minor.page.faults", "Minor page faults", null, g, p -> p.total(Field.MINOR_FAULTS), Field.MINOR_FAULTS);
-    r.sampledCounter(PE + "context.switches", "Context switches", null, g.and("ctxswitchtype", "voluntary"),
-        p -> p.total(Field.VOLUNTARY_SWITCHES), Field.VOLUNTARY_SWITCHES);
-    r.sampledCounter(PE + "context.switches", "Context switches", null, g.and("ctxswitchtype", "nonvoluntary"),
-        p -> p.total(Field.INVOLUNTARY_SWITCHES), Field.INVOLUNTARY_SWITCHES);
+    r.fieldGauge(PE + "num.procs", "number of processes in this group", null, g, Field.PROCESSES);
+    r.secondsCounter(PE + "cpu.seconds", "Cpu user usage in seconds", null, g.and("mode", "user"), Field.CPU_USER);
+    r.secondsCounter(PE + "cpu.seconds", "Cpu user usage in seconds", null, g.and("mode", "system"), Field.CPU_SYSTEM);
+    r.totalCounter(PE + "read.bytes", "number of bytes read by this group", null, g, Field.READ_BYTES);
+    r.totalCounter(PE + "write.bytes", "number of bytes written by this group", null, g, Field.WRITE_BYTES);
+    r.totalCounter(PE + "major.page.faults", "Major page faults", null, g, Field.MAJOR_FAULTS);
+    r.totalCounter(PE + "minor.page.faults", "Minor page faults", null, g, Field.MINOR_FAULTS);
+    r.totalCounter(PE + "context.switches", "Context switches", null, g.and("ctxswitchtype", "voluntary"), Field.VOLUNTARY_SWITCHES);
+    r.totalCounter(PE + "context.switches", "Context switches", null, g.and("ctxswitchtype", "nonvoluntary"), Field.INVOLUNTARY_SWITCHES);
     String mem = "number of bytes of memory in use";
     // the exporter's own source, stat's rss (6 to 11 % below VmRSS on small processes); Micrometer naming keeps the exact VmRSS
-    r.sampledGauge(PE + "memory.bytes", mem, null, g.and("memtype", "resident"), p -> p.gauge(Field.MEMORY_RESIDENT_STAT), Field.MEMORY_RESIDENT_STAT);
-    r.sampledGauge(PE + "memory.bytes", mem, null, g.and("memtype", "virtual"), p -> p.gauge(Field.MEMORY_VIRTUAL), Field.MEMORY_VIRTUAL);
-    r.sampledGauge(PE + "memory.bytes", mem, null, g.and("memtype", "swapped"), p -> p.gauge(Field.MEMORY_SWAPPED), Field.MEMORY_SWAPPED);
-    r.sampledGauge(PE + "memory.bytes", mem, null, g.and("memtype", "proportionalResident"),
-        p -> p.gauge(Field.MEMORY_PROPORTIONAL), Field.MEMORY_PROPORTIONAL);
-    r.sampledGauge(PE + "open.filedesc", "number of open file descriptors for this group", null, g, p -> p.gauge(Field.OPEN_FDS), Field.OPEN_FDS);
-    r.sampledGauge(PE + "worst.fd.ratio",
-        "the worst (closest to 1) ratio between open fds and max fds among all procs in this group", null, g,
-        p -> p.gauge(Field.WORST_FD_RATIO), Field.WORST_FD_RATIO);
+    r.fieldGauge(PE + "memory.bytes", mem, null, g.and("memtype", "resident"), Field.MEMORY_RESIDENT_STAT);
+    r.fieldGauge(PE + "memory.bytes", mem, null, g.and("memtype", "virtual"), Field.MEMORY_VIRTUAL);
+    r.fieldGauge(PE + "memory.bytes", mem, null, g.and("memtype", "swapped"), Field.MEMORY_SWAPPED);
+    r.fieldGauge(PE + "memory.bytes", mem, null, g.and("memtype", "proportionalResident"), Field.MEMORY_PROPORTIONAL);
+    r.fieldGauge(PE + "open.filedesc", "number of open file descriptors for this group", null, g, Field.OPEN_FDS);
+    r.fieldGauge(PE + "worst.fd.ratio",
+        "the worst (closest to 1) ratio between open fds and max fds among all procs in this group", null, g, Field.WORST_FD_RATIO);
     r.sampledGauge(PE + "oldest.start.time.seconds",
         "start time in seconds since 1970/01/01 of oldest process in group", null, g, p -> p.startTimeMillis() / 1000.0, Field.START_TIME);
-    r.sampledGauge(PE + "num.threads", "Number of threads", null, g, p -> p.gauge(Field.THREADS), Field.THREADS);
+    r.fieldGauge(PE + "num.threads", "Number of threads", null, g, Field.THREADS);
     for (RunState s : RunState.values()) {
       r.sampledGauge(PE + "states", "Number of processes in states Running, Sleeping, Waiting, Zombie, or Other", null,
           g.and("state", s.label()), p -> p.exporterStates(s), Field.PROCESS_STATES, Field.PROCESSES, Field.THREADS, Field.THREAD_STATES);
@@ -214,6 +203,21 @@ final class MeterCatalog {
 
     void add(Meter m) {
       meters.add(m);
+    }
+
+    /** A gauge of sample field {@code field} (see {@link ProcessProbe#gauge}). */
+    void fieldGauge(String name, String description, @Nullable String baseUnit, Tags tags, Field field) {
+      sampledGauge(name, description, baseUnit, tags, p -> p.gauge(field), field);
+    }
+
+    /** A counter of sample field {@code field} over all runs, in its raw unit (see {@link ProcessProbe#total}). */
+    void totalCounter(String name, String description, @Nullable String baseUnit, Tags tags, Field field) {
+      sampledCounter(name, description, baseUnit, tags, p -> p.total(field), field);
+    }
+
+    /** A counter in seconds of nanosecond sample field {@code field} over all runs (see {@link ProcessProbe#seconds}). */
+    void secondsCounter(String name, String description, @Nullable String baseUnit, Tags tags, Field field) {
+      sampledCounter(name, description, baseUnit, tags, p -> p.seconds(field), field);
     }
 
     /** A gauge of sample fields {@code reads}: sampled only if some registry keeps it (a MeterFilter may deny it). */
