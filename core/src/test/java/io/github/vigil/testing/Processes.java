@@ -62,6 +62,32 @@ public final class Processes {
     }
   }
 
+  /**
+   * This JVM's descriptors open on files of {@code /proc/PID/}, relative to that directory ({@code stat},
+   * {@code task/PID/children}, ...): what a sampler keeps open for a process shows which files it reads.
+   */
+  public static List<String> procFilesHeldOpen(long pid) {
+    String prefix = "/proc/" + pid + "/";
+    List<String> found = new ArrayList<>();
+    List<Path> fds;
+    try (java.util.stream.Stream<Path> listing = Files.list(Path.of("/proc/self/fd"))) {
+      fds = listing.toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    for (Path fd : fds) {
+      try {
+        String target = Files.readSymbolicLink(fd).toString();
+        if (target.startsWith(prefix)) {
+          found.add(target.substring(prefix.length()));
+        }
+      } catch (IOException closedMeanwhile) {
+        // the listing's own descriptor, or one closed since
+      }
+    }
+    return found;
+  }
+
   /** Threads of this JVM whose names start with {@code vigil-}. */
   public static List<String> vigilThreads() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)

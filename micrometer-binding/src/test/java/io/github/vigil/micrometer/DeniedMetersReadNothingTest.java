@@ -16,10 +16,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -93,23 +91,7 @@ class DeniedMetersReadNothingTest {
 
   /** The files of {@code /proc/PID/} this JVM holds open, relative to that directory. */
   private static List<String> heldOpen(long pid) {
-    String prefix = "/proc/" + pid + "/";
-    List<String> found = new ArrayList<>();
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : (Iterable<Path>) fds::iterator) {
-        try {
-          String target = Files.readSymbolicLink(fd).toString();
-          if (target.startsWith(prefix)) {
-            found.add(target.substring(prefix.length()));
-          }
-        } catch (IOException closedMeanwhile) {
-          // the listing's own descriptor, or one closed since
-        }
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return found;
+    return io.github.vigil.testing.Processes.procFilesHeldOpen(pid);
   }
 
   private static long vmRssBytes(long pid) throws IOException {

@@ -9,13 +9,8 @@ import io.github.vigil.Supervisor;
 import io.github.vigil.linux.LinuxBackendProvider;
 import io.github.vigil.spring.boot.testing.Children;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,22 +71,6 @@ class DisabledMetersSpareReadsTest {
 
   /** The files of {@code /proc/PID/} this JVM holds open, relative to that directory. */
   private static List<String> heldOpen(long pid) {
-    String prefix = "/proc/" + pid + "/";
-    List<String> found = new ArrayList<>();
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : (Iterable<Path>) fds::iterator) {
-        try {
-          String target = Files.readSymbolicLink(fd).toString();
-          if (target.startsWith(prefix)) {
-            found.add(target.substring(prefix.length()));
-          }
-        } catch (IOException closedMeanwhile) {
-          // the listing's own descriptor, or one closed since
-        }
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return found;
+    return io.github.vigil.testing.Processes.procFilesHeldOpen(pid);
   }
 }
