@@ -419,7 +419,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         result.completeExceptionally(e);
       }
     });
-    wake();
+    runHereIfLoopEnded();
     try {
       while (true) {
         try {
@@ -467,17 +467,25 @@ final class LinuxProcessBackend implements ProcessBackend {
         result.completeExceptionally(e);
       }
     });
+    runHereIfLoopEnded();
+    return result;
+  }
+
+  /**
+   * Wakes the loop for a task just queued; if the loop has already ended (a close raced the caller past its check),
+   * runs the queued tasks here, where they fail on the ended state, so that no caller waits for a loop that is gone.
+   */
+  private void runHereIfLoopEnded() {
     try {
       wake();
     } catch (NativeCallException e) {
       log.debug("Waking the event loop failed", e); // it has ended: the task is run (and fails) below
     }
-    if (loopDone) { // the loop ended before it could take the task: run it here, where it fails on the ended state
+    if (loopDone) {
       for (Runnable t; (t = tasks.poll()) != null; ) {
         t.run();
       }
     }
-    return result;
   }
 
   @Override

@@ -59,4 +59,23 @@ class WakeAfterCloseTest {
       sleeper.destroyForcibly().waitFor();
     }
   }
+
+  /**
+   * A spawn that passed the closed check just before a close, whose task the ended loop never takes: it fails at
+   * once as closed, run on the caller's thread, rather than waiting for a loop that is gone. The race is set up by
+   * clearing the closed flag after the close, as the caller saw it.
+   */
+  @Test
+  void aSpawnQueuedAfterTheLoopEndedFailsAtOnceAsClosed() throws Exception {
+    LinuxProcessBackend backend = Backends.create("late-spawn-" + Kernel.pid(), null);
+    backend.close();
+    Field closing = LinuxProcessBackend.class.getDeclaredField("closing");
+    closing.setAccessible(true);
+    closing.setBoolean(backend, false); // the caller read it before the close
+    RecordingListener listener = new RecordingListener();
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> backend.spawn(Backends.sh("late", "exit 0"), listener));
+    assertThat(thrown).as("not 'the event loop of the Linux backend has ended', found a second later")
+        .isInstanceOf(IllegalStateException.class).hasMessage("backend is closed");
+    closing.setBoolean(backend, true);
+  }
 }
