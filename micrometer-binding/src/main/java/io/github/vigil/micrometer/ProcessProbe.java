@@ -57,10 +57,16 @@ final class ProcessProbe {
    * @param sample the sample, or {@code null} when no process is alive, it vanished, or reading failed
    * @param active whether the process was in an active state, so that a missing sample means "unknown"
    *     rather than "nothing running"
+   * @param fields the fields the sample was asked for
    */
-  record Reading(@Nullable ProcessSample sample, boolean active, long loadedAt) {
+  record Reading(@Nullable ProcessSample sample, boolean active, long loadedAt, Set<Field> fields) {
     /** What a probe reads once its process is no longer metered: nothing alive. */
-    static final Reading GONE = new Reading(null, false, 0);
+    static final Reading GONE = new Reading(null, false, 0, Set.of());
+
+    /** Whether it was loaded for {@code wanted}: false once meters registered since then read fields it lacks. */
+    boolean covers(Set<Field> wanted) {
+      return fields == wanted || fields.containsAll(wanted);
+    }
   }
 
   final MeteredProcess source;
@@ -162,8 +168,8 @@ final class ProcessProbe {
     boolean active = source.active();
     Instant started = source.runStartedAt();
     ProcessSample sample = null;
+    Set<Field> wanted = fields;
     try {
-      Set<Field> wanted = fields;
       Optional<ProcessSample> s = wanted.isEmpty() ? Optional.empty() : source.sample(wanted, slowFieldsMaxAge);
       if (s.isPresent() && s.get().vanished()) {
         if (active) {
@@ -182,7 +188,7 @@ final class ProcessProbe {
     }
     absorb(sample, active, started);
     harvestHealthResults();
-    return new Reading(sample, active, loadedAt);
+    return new Reading(sample, active, loadedAt, wanted);
   }
 
   static String healthTimerKey(String check, CheckResult.Status result) {

@@ -270,6 +270,12 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
       return ProcessProbe.Reading.GONE;
     }
     ProcessProbe.Reading r = readings.get(p, ProcessProbe::load);
+    if (!r.covers(p.fields())) {
+      // loaded while its meters were being registered (a scrape under way): the ones registered since read fields
+      // it did not ask for, which would read NaN until the interval ends
+      readings.invalidate(p);
+      r = readings.get(p, ProcessProbe::load);
+    }
     if (p.retired) {
       readings.invalidate(p);
     }

@@ -85,6 +85,35 @@ class DeniedMetersReadNothingTest {
     }
   }
 
+  /**
+   * A reading loaded for the meters of one registry serves its interval; a registry bound within that interval keeps
+   * meters that read more fields, and those must not read NaN until the interval ends (CI saw it: a scrape under
+   * way while an attachment's meters were being registered cached a reading without the descriptor count).
+   */
+  @Test
+  void metersRegisteredWithinAnIntervalReadTheirFieldsAtOnce() throws Exception {
+    try (Supervisor supervisor = LinuxSupervisors.linux("late-meters")) {
+      supervisor.register(ProcessSpec.builder("sleeper").command("sleep", "300").startupGrace(Duration.ZERO).build());
+      ProcessController sleeper = supervisor.controller("sleeper").orElseThrow();
+      assertThat(sleeper.start().toCompletableFuture().get(30, TimeUnit.SECONDS).state()).isEqualTo(ProcessState.RUNNING);
+
+      SimpleMeterRegistry lean = new SimpleMeterRegistry();
+      lean.config().meterFilter(LEAN);
+      try (VigilMetrics metrics = VigilMetrics.builder(supervisor).sampleInterval(Duration.ofHours(1)).build()) {
+        metrics.bindTo(lean);
+        assertThat(resident(lean)).as("read for the lean meters; this reading serves an hour").isGreaterThan(100_000);
+
+        PrometheusMeterRegistry all = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.bindTo(all);
+        assertThat(all.get("vigil.process.files.open").tags("process", "sleeper").gauge().value())
+            .as("open descriptors, a field the lean reading did not ask for").isGreaterThanOrEqualTo(3);
+        assertThat(all.get("vigil.process.context.switches").tags("process", "sleeper", "ctxswitchtype", "voluntary")
+            .functionCounter().count()).isNotNaN();
+        assertThat(resident(lean)).as("the lean registry reads the new reading too").isGreaterThan(100_000);
+      }
+    }
+  }
+
   private static double resident(SimpleMeterRegistry registry) {
     return registry.get("vigil.process.memory").tags("process", "sleeper", "memtype", "resident").gauge().value();
   }
