@@ -303,7 +303,7 @@ final class Attachment implements AttachedProcess {
   private void watch(ProcessEntry e, List<SupervisorEvent> pending) {
     ExitWatcher.Watch w = null;
     if (watcher != null) {
-      Optional<ExitWatcher.Watch> opened = watcher.watch(e, () -> sup.onLoop(() -> lost(e)));
+      Optional<ExitWatcher.Watch> opened = watcher.watch(e, () -> sup.decideAtOnce(() -> lost(e), () -> { }));
       if (opened.isEmpty()) {
         return; // exited between the listing and the watch: never found
       }

@@ -70,7 +70,14 @@ final class DefaultSupervisor implements Supervisor {
   private final java.util.Set<String> dependedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final @Nullable FileChannel lockChannel;
   private final @Nullable FileLock lock;
-  private volatile Thread loopThread;
+  /**
+   * Held by the one thread deciding: the supervision thread for each of its tasks and timers, or a
+   * backend's thread deciding on its own report ({@link #decideAtOnce}). The engine's state is read and
+   * written only under it, so a decision sees every earlier one whichever thread made it.
+   */
+  private final java.util.concurrent.locks.ReentrantLock deciding = new java.util.concurrent.locks.ReentrantLock();
+  /** Tasks handed to the supervision thread and not yet begun: a report is decided at once only behind none. */
+  private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean closed;
   /** Completes when {@link #close()} has finished (from whichever thread ran it). */
   private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
@@ -86,7 +93,6 @@ final class DefaultSupervisor implements Supervisor {
     this.loop = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, threadName);
       t.setDaemon(true);
-      loopThread = t;
       return t;
     });
     loop.setRemoveOnCancelPolicy(true);
@@ -138,9 +144,11 @@ final class DefaultSupervisor implements Supervisor {
   private Scheduler.Cancellable scheduleOnLoop(Duration delay, Runnable task) {
     ScheduledFuture<?> f = loop.schedule(() -> {
       inFlight.begin(); // a due timer is work under way like a queued task (awaitIdle)
+      deciding.lock();
       try {
         task.run();
       } finally {
+        deciding.unlock();
         inFlight.end();
       }
     }, delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -149,16 +157,48 @@ final class DefaultSupervisor implements Supervisor {
 
   // --- the supervision thread ----------------------------------------------------------------
 
-  /** Runs {@code task} on the supervision thread (at once if already on it). */
+  /** Runs {@code task} on the supervision thread (at once if the calling thread is deciding already). */
   void onLoop(Runnable task) {
     onLoop(task, () -> log.debug("Task after close dropped"));
   }
 
   /** As {@link #onLoop(Runnable)}; runs {@code ifClosed} (on the calling thread) when the supervision thread has ended. */
   void onLoop(Runnable task, Runnable ifClosed) {
-    if (Thread.currentThread() == loopThread) {
+    if (deciding.isHeldByCurrentThread()) {
       task.run(); // inside a task that is counted already
       return;
+    }
+    onLoopLater(task, ifClosed);
+  }
+
+  /**
+   * Runs a backend's report ({@code task}: an exit, an attached process gone) at once on the calling
+   * thread, the backend's, when no other thread is deciding and no task waits for the supervision
+   * thread: the same decision, in the same order, without the hand-over to the supervision thread
+   * (its wake-up is a tail of milliseconds on a busy machine, on the path from an exit to its event
+   * and its restart). Otherwise, or once the supervisor is closing, it is queued as {@link #onLoop}
+   * would. Never waits: a thread that finds another deciding hands over instead.
+   */
+  void decideAtOnce(Runnable task, Runnable ifClosed) {
+    if (deciding.isHeldByCurrentThread()) {
+      task.run();
+      return;
+    }
+    if (!closed && waiting.get() == 0 && deciding.tryLock()) {
+      try {
+        // under the lock: no task was queued meanwhile (it would be older than this report), none runs now
+        if (!closed && !loop.isShutdown() && waiting.get() == 0) {
+          inFlight.begin();
+          try {
+            runGuarded(task);
+          } finally {
+            inFlight.end();
+          }
+          return;
+        }
+      } finally {
+        deciding.unlock();
+      }
     }
     onLoopLater(task, ifClosed);
   }
@@ -171,15 +211,20 @@ final class DefaultSupervisor implements Supervisor {
   /** As {@link #onLoopLater(Runnable)}; runs {@code ifClosed} (on the calling thread) when the supervision thread has ended. */
   void onLoopLater(Runnable task, Runnable ifClosed) {
     inFlight.begin(); // before the hand-over: the caller's own work, if counted, ends after it
+    waiting.incrementAndGet();
     try {
       loop.execute(() -> {
+        deciding.lock();
+        waiting.decrementAndGet(); // under the lock: a report that finds none waiting is decided after this task
         try {
           runGuarded(task);
         } finally {
+          deciding.unlock();
           inFlight.end();
         }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
+      waiting.decrementAndGet();
       inFlight.end();
       ifClosed.run();
     }
@@ -228,7 +273,8 @@ final class DefaultSupervisor implements Supervisor {
 
     /**
      * Nothing of this queue's is waiting or running, so work handed elsewhere now overtakes none of it.
-     * Exact on the supervision thread, the only one that queues here (a task may end meanwhile, never begin).
+     * Exact while deciding (on the supervision thread, or a backend's thread deciding at once), the only
+     * time work is queued here (a task may end meanwhile, never begin).
      */
     boolean isIdle() {
       return pending.get() == 0;
@@ -249,8 +295,9 @@ final class DefaultSupervisor implements Supervisor {
     return scheduler.schedule(delay, () -> onLoop(task));
   }
 
+  /** Whether the calling thread is deciding: the supervision thread in a task, or a backend's thread in {@link #decideAtOnce}. */
   boolean isLoopThread() {
-    return Thread.currentThread() == loopThread;
+    return deciding.isHeldByCurrentThread();
   }
 
   long now() {
@@ -874,6 +921,13 @@ final class DefaultSupervisor implements Supervisor {
       }
     } catch (InterruptedException e) {
       loop.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    try { // a backend's thread deciding at once finishes first; any later one finds the loop shut down and hands over
+      if (!deciding.isHeldByCurrentThread() && deciding.tryLock(5, TimeUnit.SECONDS)) {
+        deciding.unlock();
+      }
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     // Only now can nothing publish or complete any more (the I/O threads' last results went through the loop):

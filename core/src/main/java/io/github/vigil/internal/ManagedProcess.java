@@ -1295,7 +1295,11 @@ final class ManagedProcess implements ProcessController {
     }
   }
 
-  /** Receives the backend's reports for one run and hands exits to the supervision thread. */
+  /**
+   * Receives the backend's reports for one run. An exit is decided at once on the backend's thread when
+   * nothing else is deciding or waiting to ({@code DefaultSupervisor.decideAtOnce}), else handed to the
+   * supervision thread.
+   */
   private final class Listener implements ProcessListener {
     private final int runNumber;
 
@@ -1310,12 +1314,13 @@ final class ManagedProcess implements ProcessController {
 
     @Override
     public void onExit(Termination termination) {
-      sup.onLoop(() -> exited(runNumber, termination));
+      sup.decideAtOnce(() -> exited(runNumber, termination), () -> log.debug("Exit of run {} after close dropped", runNumber));
     }
 
     @Override
     public void onOomKill(Termination termination, long memoryAtDeathBytes) {
-      sup.onLoop(() -> exited(runNumber, termination, true, memoryAtDeathBytes));
+      sup.decideAtOnce(() -> exited(runNumber, termination, true, memoryAtDeathBytes),
+          () -> log.debug("Exit of run {} after close dropped", runNumber));
     }
   }
 }

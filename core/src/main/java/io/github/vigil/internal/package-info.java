@@ -1,9 +1,15 @@
 /**
  * The supervision engine behind the public API. Not part of the API: anything here may change.
  *
- * <p>{@link io.github.vigil.internal.DefaultSupervisor} owns one thread on which every transition of
- * every {@link io.github.vigil.internal.ManagedProcess} runs; backends report exits and output from
- * their own threads, and those reports are handed to that thread.
+ * <p>{@link io.github.vigil.internal.DefaultSupervisor} owns one thread on which the transitions of
+ * every {@link io.github.vigil.internal.ManagedProcess} run; backends report exits and output from
+ * their own threads. One lock ({@code DefaultSupervisor.deciding}) is held by whichever thread decides,
+ * so decisions are made one at a time and each sees every earlier one: the supervision thread holds it
+ * for each of its tasks and timers; a backend's thread that reports an exit (or an attached process
+ * gone) takes it when it is free and no task waits for the supervision thread, and decides there and
+ * then ({@code DefaultSupervisor.decideAtOnce}). It never waits for it: when another thread is deciding,
+ * or a task is queued (a command issued before the exit, a spawn's result), the report is handed to the
+ * supervision thread and decided in order behind them.
  *
  * <p><b>The supervision thread only decides.</b> It runs state transitions and timers, and nothing
  * that can block: every call that can (the binary's lookup and the backend's {@code spawn}, signals to
@@ -15,24 +21,28 @@
  * spawn held up (a slow disk, a busy backend) holds up only its process; while {@code IO_THREADS}
  * processes are all held, the others' blocking work waits, their decisions do not. Listeners and the
  * completion of public futures run on the listener executor ({@link io.github.vigil.internal.EventBus}).
- * The only user code that runs on the supervision thread is the injected clocks and random source.
+ * The only user code that runs on the supervision thread, or on a backend's thread deciding, is the
+ * injected clocks, scheduler and random source.
  *
- * <p><b>Thread hops from an exit to its restart: one, as before the supervision thread stopped
- * blocking.</b> Counted from the backend's thread that reports the exit ({@code ProcessListener.onExit}:
- * the Linux backend's event loop; the JDK backend's output thread, which the JDK's reaper wakes) to the
- * thread that forks: (1) the report is handed to the supervision thread ({@code DefaultSupervisor.onLoop}),
- * which records the exit, asks the restart policy and, when the delay is zero, moves to {@code STARTING}
- * at once and hands the spawn on. A backend with an {@link io.github.vigil.spi.AsyncSpawner} (the Linux
- * backend) gets it straight away and forks on its event loop, where its spawn always ran; the work that
- * must come first (the dead run's output flush, the look for descendants it left, the binary's lookup)
- * runs there just before the fork. That hand-over to the backend's own thread is the backend's hop, as
- * it was when the supervision thread called {@code spawn} and waited. Other backends (the JDK backend,
- * whose {@code ProcessBuilder.start} blocks) are called on the process's I/O queue: a second hop, so that
- * no fork holds up the other processes' supervision; it costs tens of microseconds on an idle I/O thread
- * against a fork and exec of a millisecond or more. The spawn's result is one more hop, back to the
- * supervision thread ({@code Started}, {@code RUNNING}); a non-zero delay adds the timer that ends it
- * (with the default scheduler, on the supervision thread itself). Nothing else is on that path: events
- * and futures are queued for the listener executor and never waited for.
+ * <p><b>Thread hops from an exit to its restart: none when the supervisor is idle, one otherwise.</b>
+ * Counted from the backend's thread that reports the exit ({@code ProcessListener.onExit}: the Linux
+ * backend's event loop; the JDK backend's output thread, which the JDK's reaper wakes) to the thread
+ * that forks. When nothing else is deciding, that thread records the exit, publishes {@code Exited}
+ * (queued for the listeners), asks the restart policy and, when the delay is zero, moves to
+ * {@code STARTING} and hands the spawn on, all before it returns to the backend. Otherwise (1) the
+ * report is handed to the supervision thread ({@code DefaultSupervisor.onLoop}), which does the same.
+ * A backend with an {@link io.github.vigil.spi.AsyncSpawner} (the Linux backend) gets the spawn
+ * straight away and forks on its event loop, where its spawn always ran: decided there, the restart
+ * costs no hop at all. The work that must come first (the dead run's output flush, the look for
+ * descendants it left, the binary's lookup) runs there just before the fork. Other backends (the JDK
+ * backend, whose {@code ProcessBuilder.start} blocks) are called on the process's I/O queue: one more
+ * hop, so that no fork holds up the other processes' supervision; it costs tens of microseconds on an
+ * idle I/O thread against a fork and exec of a millisecond or more. The spawn's result is one more hop,
+ * back to the supervision thread ({@code Started}, {@code RUNNING}); a non-zero delay adds the timer that
+ * ends it (with the default scheduler, on the supervision thread itself). Nothing else is on that path:
+ * events and futures are queued for the listener executor and never waited for. Shown by module
+ * {@code test}'s {@code ExitDecidedAtOnceTest} (on the fake backend, idle and busy, and on both real
+ * backends with a {@code sleep} killed from outside).
  *
  * <p><b>Terminal states.</b> A removed process and a closed supervisor spawn nothing more; every
  * command after or racing with {@code remove()} or {@code close()} completes exceptionally at once.

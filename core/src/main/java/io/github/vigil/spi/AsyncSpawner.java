@@ -5,9 +5,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A spawn that never blocks its caller, offered by a backend whose spawns already run on a thread of
- * its own (the Linux backend forks on its event loop). The supervisor calls it straight from its
- * supervision thread; without one it calls {@link ProcessBackend#spawn} on one of its I/O threads,
- * one thread hop more between a crash and its restart.
+ * its own (the Linux backend forks on its event loop). The supervisor calls it straight from the
+ * thread deciding on the restart: its supervision thread, or the backend's own thread that reported the
+ * exit (see {@link ProcessListener}); without one it calls {@link ProcessBackend#spawn} on one of its
+ * I/O threads, one thread hop more between a crash and its restart.
  *
  * <p>Implementations must be thread-safe.
  */

@@ -8,7 +8,10 @@ import io.github.vigil.Termination;
  *
  * <p>{@link #onOutput} is called by one thread at a time per run, in order; {@link #onExit} exactly
  * once, after the process has been reaped. Output still buffered in a pipe may arrive after the exit.
- * Implementations must not block.
+ * Implementations must not block. The supervisor's implementation may decide on an exit on the calling
+ * thread (record it, publish its event, ask the restart policy, hand a restart's spawn on) when nothing
+ * else is deciding; it never waits for that, and it never calls the backend in a way that waits for the
+ * calling thread, so a backend may call it from the thread that does its own spawns.
  */
 public interface ProcessListener {
 

@@ -908,14 +908,14 @@ final class LinuxProcessBackend implements ProcessBackend {
             exited.add(p);
           }
         }
-        for (LinuxProcess p : exited) {
-          onExited(p);
-        }
-        List<ForeignWatch> gone = null;
+        List<ForeignWatch> gone = null; // by index, before any report: the supervisor may decide on one here and close a watch
         for (int i = 0; i < w; i++) {
           if (poller.revents(watchIdx[i]) != 0) {
             (gone != null ? gone : (gone = new ArrayList<>())).add(watched.get(i));
           }
+        }
+        for (LinuxProcess p : exited) {
+          onExited(p);
         }
         if (gone != null) {
           for (ForeignWatch g : gone) {
