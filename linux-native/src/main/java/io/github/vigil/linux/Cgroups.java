@@ -261,8 +261,12 @@ final class Cgroups {
 
   /** A {@code key value} line of a cgroup file such as {@code memory.oom_control}, or -1. */
   static long keyed(Path file, String key) {
+    return keyed(readOr(file, ""), key);
+  }
+
+  /** A {@code key value} line of a cgroup file's text, or -1. */
+  static long keyed(String text, String key) {
     // scanned by hand, no regular expression: this runs on the exit path (memory.oom_control, memory.events)
-    String text = readOr(file, "");
     int at = 0;
     while (at < text.length()) {
       int end = text.indexOf('\n', at);
@@ -282,11 +286,67 @@ final class Cgroups {
     return -1;
   }
 
-  /** The cgroup directories of one run. Thread-safe after creation (fields are set once). */
+  /** OOM counter files kept open in this JVM ({@link Run#keepOomCounterOpen}); past the cap they are read by path. */
+  private static final java.util.concurrent.atomic.AtomicInteger OOM_COUNTERS_OPEN = new java.util.concurrent.atomic.AtomicInteger();
+  static final int OOM_COUNTERS_MAX = 1024;
+
+  /**
+   * The cgroup directories of one run. Thread-safe after creation (fields are set once), but for the
+   * OOM counter's descriptor, which only the backend's event loop opens, reads and closes.
+   */
   static final class Run {
     @Nullable Path v2;
     @Nullable Path v1Memory;
     @Nullable Path v1Pids;
+    /** The memory cgroup's OOM counter file, kept open from when the loop was first idle after the spawn. */
+    private java.nio.channels.@Nullable FileChannel oomCounter;
+    private java.nio.@Nullable ByteBuffer oomText;
+    private boolean oomCounterTried;
+
+    /** The file that counts the run's OOM kills: v1 {@code memory.oom_control}, else v2 {@code memory.events}; null if none. */
+    private @Nullable Path oomCounterFile() {
+      return v1Memory != null ? v1Memory.resolve("memory.oom_control") : v2 != null ? v2.resolve("memory.events") : null;
+    }
+
+    /**
+     * Opens the OOM counter file to keep (event loop, once idle after the spawn): a death by
+     * {@code SIGKILL} then reads it with one {@code pread} instead of an open, read and close, on the
+     * path from the death to its event and its restart. Closed by {@link #remove()}.
+     */
+    void keepOomCounterOpen() {
+      if (oomCounterTried) {
+        return;
+      }
+      oomCounterTried = true;
+      Path f = oomCounterFile();
+      if (f == null) {
+        return;
+      }
+      if (OOM_COUNTERS_OPEN.incrementAndGet() > OOM_COUNTERS_MAX) {
+        OOM_COUNTERS_OPEN.decrementAndGet(); // past the budget: read by path when the run dies
+        return;
+      }
+      try {
+        oomCounter = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.READ);
+        oomText = java.nio.ByteBuffer.allocate(512);
+      } catch (IOException | SecurityException | UnsupportedOperationException e) {
+        OOM_COUNTERS_OPEN.decrementAndGet();
+        log.debug("Cannot keep {} open: {}", f, e.toString()); // read by path on the exit path instead
+      }
+    }
+
+    private void closeOomCounter() {
+      java.nio.channels.FileChannel ch = oomCounter;
+      oomCounter = null;
+      if (ch != null) {
+        OOM_COUNTERS_OPEN.decrementAndGet();
+        try {
+          ch.close();
+        } catch (IOException e) {
+          log.debug("Closing the OOM counter of {} failed: {}", this, e.toString());
+        }
+      }
+    }
 
     /** The directories the child must join before it runs the target. */
     List<Path> dirs() {
@@ -355,6 +415,19 @@ final class Cgroups {
 
     /** OOM kills counted in the run's memory cgroup, or -1 where it has none. */
     long oomKills() {
+      java.nio.channels.FileChannel ch = oomCounter;
+      java.nio.ByteBuffer buf = oomText;
+      if (ch != null && buf != null) {
+        try { // a cgroup file is generated afresh on each read from offset 0
+          buf.clear();
+          int n = ch.read(buf, 0);
+          if (n > 0) {
+            return keyed(new String(buf.array(), 0, n, StandardCharsets.ISO_8859_1), "oom_kill");
+          }
+        } catch (IOException e) {
+          log.debug("Reading the kept OOM counter of {} failed: {}; reading it by path", this, e.toString());
+        }
+      }
       if (v1Memory != null) {
         return keyed(v1Memory.resolve("memory.oom_control"), "oom_kill");
       }
@@ -379,6 +452,7 @@ final class Cgroups {
 
     /** Removes the run's directories; false if one still holds a task. */
     boolean remove() {
+      closeOomCounter(); // an open file would not keep the directory, but the run is over
       boolean ok = true;
       for (Path p : dirs()) {
         ok &= removeTree(p);

@@ -476,6 +476,9 @@ final class LinuxProcessBackend implements ProcessBackend {
    * runs the queued tasks here, where they fail on the ended state, so that no caller waits for a loop that is gone.
    */
   private void runHereIfLoopEnded() {
+    if (Thread.currentThread() == loop) {
+      return; // queued by the loop itself (a restart decided on its exit): it drains the queue before it polls again
+    }
     try {
       wake();
     } catch (NativeCallException e) {
@@ -1062,12 +1065,27 @@ final class LinuxProcessBackend implements ProcessBackend {
     lastLingerCheck = now;
     checkLingering();
     tendStandbys(now);
+    keepOomCountersOpen();
     if (active.removeIf(p -> p.reported && !p.lingering && p.outFd < 0 && p.errFd < 0)) {
       stateDirty = true;
     }
     if (stateDirty) {
       stateDirty = false;
       saveState();
+    }
+  }
+
+  /** The OOM counters of live runs and standbys, opened once so that a death by SIGKILL reads them with one pread. */
+  private void keepOomCountersOpen() {
+    for (LinuxProcess p : active) {
+      if (!p.reported && p.cgroups != null) {
+        p.cgroups.keepOomCounterOpen();
+      }
+    }
+    for (Standby sb : standbys.values()) {
+      if (sb.launch.cg != null) {
+        sb.launch.cg.keepOomCounterOpen();
+      }
     }
   }
 

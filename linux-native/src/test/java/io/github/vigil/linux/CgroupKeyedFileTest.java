@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Cgroups#keyed}: a {@code key value} line of a cgroup file, read on the exit path (OOM kill counts). */
+/**
+ * {@link Cgroups#keyed}: a {@code key value} line of a cgroup file, read on the exit path (OOM kill counts);
+ * and a run's OOM counter kept open ({@link Cgroups.Run#keepOomCounterOpen}), read afresh from offset 0.
+ */
 class CgroupKeyedFileTest {
   @TempDir
   Path dir;
@@ -34,5 +37,20 @@ class CgroupKeyedFileTest {
     assertEquals(-1, Cgroups.keyed(f, "high"), "no such line");
     assertEquals(-1, Cgroups.keyed(dir.resolve("absent"), "oom_kill"), "no such file");
     assertEquals(-1, Cgroups.keyed(Files.writeString(dir.resolve("empty"), ""), "oom_kill"));
+  }
+
+  @Test
+  void aKeptOomCounterIsReadAfreshThroughItsDescriptor() throws Exception {
+    Path events = Files.writeString(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+    Cgroups.Run run = new Cgroups.Run();
+    run.v2 = dir;
+    assertEquals(0, run.oomKills(), "by path, before it is kept open");
+    run.keepOomCounterOpen();
+    Files.writeString(events, "low 0\nhigh 0\nmax 4\noom 2\noom_kill 2\n"); // same file, new text: read again from offset 0
+    assertEquals(2, run.oomKills());
+    Files.delete(events); // by path it would now be -1: only the descriptor kept open still reads it
+    assertEquals(2, run.oomKills(), "read through the descriptor kept open");
+    run.remove(); // closes it (the temporary directory itself is not a cgroup and stays)
+    assertEquals(-1, run.oomKills(), "closed: by path again, and the file is gone");
   }
 }
