@@ -666,7 +666,11 @@ final class ManagedProcess implements ProcessController {
     runStartNanos = sup.now();
     Instant wallStart = sup.wallNow();
     startedAt = wallStart;
-    Map<String, String> env = spec.environment().resolve(System.getenv());
+    if (envResolvedFor != spec) { // the JVM's environment never changes: resolved once per spec, not on every restart
+      envResolved = Map.copyOf(spec.environment().resolve(System.getenv()));
+      envResolvedFor = spec;
+    }
+    Map<String, String> env = envResolved;
     if (healthMonitor != null) { // health hook: NOTIFY_SOCKET for systemd notify checks
       env = healthMonitor.environment(env);
     }
@@ -846,6 +850,10 @@ final class ManagedProcess implements ProcessController {
     ended(thisRun, exit);
   }
 
+  // while deciding: the child's environment as last resolved, and the spec it was resolved for
+  private @Nullable ProcessSpec envResolvedFor;
+  private Map<String, String> envResolved = Map.of();
+
   // supervision thread: the last failure to start and how often in a row, to say it once (quiet logs)
   private @Nullable String lastStartFailure;
   private int startFailures;
@@ -983,9 +991,12 @@ final class ManagedProcess implements ProcessController {
       String why = "restart attempt " + attempt + " after " + exit.cause();
       // one line per restart, at INFO: the policy is doing its job; a repeated failure to start is said once
       boolean repeat = exit.cause() == ExitCause.START_FAILED && startFailures > 1;
-      log.atLevel(repeat ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO).addKeyValue("process", name)
-          .log("Process {} ended: {}; restart {} in {} (start limit {} per {})", name, exit, attempt,
-              io.github.vigil.HumanFormat.duration(delay), policy.maxRestarts(), io.github.vigil.HumanFormat.duration(policy.window()));
+      org.slf4j.event.Level level = repeat ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO;
+      if (log.isEnabledForLevel(level)) { // its durations are formatted only when it is written: this is the restart's path
+        log.atLevel(level).addKeyValue("process", name)
+            .log("Process {} ended: {}; restart {} in {} (start limit {} per {})", name, exit, attempt,
+                io.github.vigil.HumanFormat.duration(delay), policy.maxRestarts(), io.github.vigil.HumanFormat.duration(policy.window()));
+      }
       transition(ProcessState.BACKOFF, Origin.POLICY, why + " in " + io.github.vigil.HumanFormat.duration(delay));
       sup.publish(new SupervisorEvent.RestartScheduled(name, sup.wallNow(), attempt, delay, exit));
       Runnable restartNow = () -> {
