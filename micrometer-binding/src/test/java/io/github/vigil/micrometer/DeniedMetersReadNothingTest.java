@@ -95,7 +95,9 @@ class DeniedMetersReadNothingTest {
     try (Supervisor supervisor = LinuxSupervisors.linux("late-meters")) {
       supervisor.register(ProcessSpec.builder("sleeper").command("sleep", "300").startupGrace(Duration.ZERO).build());
       ProcessController sleeper = supervisor.controller("sleeper").orElseThrow();
-      assertThat(sleeper.start().toCompletableFuture().get(30, TimeUnit.SECONDS).state()).isEqualTo(ProcessState.RUNNING);
+      long pid = sleeper.start().toCompletableFuture().get(30, TimeUnit.SECONDS).pid();
+      // RUNNING comes with the spawn; the wrappers in front may still be exec-ing into sleep, at a few pages resident
+      assertThat(eventually(Duration.ofSeconds(20), () -> isSleep(pid))).as("pid %d runs sleep", pid).isTrue();
 
       SimpleMeterRegistry lean = new SimpleMeterRegistry();
       lean.config().meterFilter(LEAN);
@@ -111,6 +113,14 @@ class DeniedMetersReadNothingTest {
             .functionCounter().count()).isNotNaN();
         assertThat(resident(lean)).as("the lean registry reads the new reading too").isGreaterThan(100_000);
       }
+    }
+  }
+
+  private static boolean isSleep(long pid) {
+    try {
+      return Files.readString(Path.of("/proc/" + pid + "/comm")).trim().equals("sleep");
+    } catch (IOException e) {
+      return false;
     }
   }
 
