@@ -428,13 +428,8 @@ final class Cgroups {
           log.debug("Reading the kept OOM counter of {} failed: {}; reading it by path", this, e.toString());
         }
       }
-      if (v1Memory != null) {
-        return keyed(v1Memory.resolve("memory.oom_control"), "oom_kill");
-      }
-      if (v2 != null && Files.exists(v2.resolve("memory.events"))) {
-        return keyed(v2.resolve("memory.events"), "oom_kill");
-      }
-      return -1;
+      Path f = oomCounterFile();
+      return f == null ? -1 : keyed(f, "oom_kill"); // -1 too where the file is missing (v2 without the memory controller)
     }
 
     /** The peak memory use of the run's memory cgroup in bytes, or -1. */
