@@ -43,7 +43,7 @@ final class Fds {
   public static int read(int fd, Memory buffer) {
     while (true) {
       try {
-        return (int) LinuxLibC.INSTANCE.read(fd, buffer, buffer.size());
+        return (int) DirectLibC.read(fd, buffer, buffer.size());
       } catch (LastErrorException e) {
         if (e.getErrorCode() == LinuxLibC.EAGAIN) {
           return AGAIN;

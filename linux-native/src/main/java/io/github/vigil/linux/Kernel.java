@@ -77,7 +77,7 @@ final class Kernel {
    */
   public static Optional<WaitStatus> reapChild(int pid) {
     try {
-      return waitid(LinuxLibC.P_PID, pid, "waitid(P_PID, " + pid + ")");
+      return waitid(LinuxLibC.P_PID, pid);
     } catch (NativeCallException e) {
       if (e.errno() == LinuxLibC.ECHILD) {
         return Optional.empty();
@@ -86,15 +86,27 @@ final class Kernel {
     }
   }
 
-  static Optional<WaitStatus> waitid(int idType, int id, String call) {
-    Memory info = Pidfd.siginfo();
+  // one siginfo_t per thread that reaps (the event loop, mostly): a JNA Memory per call costs a malloc and a
+  // cleaner registration on the path from a death to its event
+  private static final ThreadLocal<Memory> SIGINFO = ThreadLocal.withInitial(() -> new Memory(128));
+
+  /**
+   * {@code waitid(idType, id, WEXITED | WNOHANG)}.
+   *
+   * @return the status, or empty while the process runs
+   * @throws NativeCallException naming the call, with its errno
+   */
+  static Optional<WaitStatus> waitid(int idType, int id) {
+    Memory info = SIGINFO.get();
+    info.clear(); // si_pid stays 0 when nothing has exited (WNOHANG)
     while (true) {
       try {
-        LinuxLibC.INSTANCE.waitid(idType, id, info, LinuxLibC.WEXITED | LinuxLibC.WNOHANG);
+        DirectLibC.waitid(idType, id, info, LinuxLibC.WEXITED | LinuxLibC.WNOHANG);
         break;
       } catch (LastErrorException e) {
         if (e.getErrorCode() != LinuxLibC.EINTR) {
-          throw new NativeCallException(call, e.getErrorCode());
+          throw new NativeCallException(idType == LinuxLibC.P_PIDFD ? "waitid(P_PIDFD, " + id + ")" : "waitid(P_PID, " + id + ")",
+              e.getErrorCode());
         }
       }
     }

@@ -43,7 +43,6 @@ final class LinuxProcess implements RunningProcess {
 
   private boolean reaped; // guarded by this
   private boolean treeGone; // guarded by this
-  private volatile boolean sentKill;
 
   LinuxProcess(String name, int pid, long startTicks, Pidfd pidfd, int outFd, int errFd, ProcessListener listener,
       Cgroups.@Nullable Run cgroups, ProcFs proc) {
@@ -69,18 +68,12 @@ final class LinuxProcess implements RunningProcess {
       if (reaped) {
         return false;
       }
-      if (signal == Signal.SIGKILL) {
-        sentKill = true;
-      }
       return send(pidfd, signal);
     }
   }
 
   @Override
   public boolean signalTree(Signal signal) {
-    if (signal == Signal.SIGKILL) {
-      sentKill = true;
-    }
     boolean any = false;
     boolean groupReached;
     synchronized (this) {
@@ -148,11 +141,6 @@ final class LinuxProcess implements RunningProcess {
       }
     }
     return alive;
-  }
-
-  /** Whether the backend sent SIGKILL to this run (so a SIGKILL death is not an OOM kill by the kernel). */
-  boolean sentKill() {
-    return sentKill;
   }
 
   /** Marks the leader reaped; from now on the group id may be reused and is not signalled. */

@@ -1040,7 +1040,9 @@ final class LinuxProcessBackend implements ProcessBackend {
    */
   private long oomKill(LinuxProcess p) {
     long counted = p.cgroups != null ? p.cgroups.oomKills() : -1;
-    if (counted == 0 && p.sentKill()) {
+    if (counted == 0) {
+      // the kernel counts an OOM kill in the victim's memory cgroup before it sends the SIGKILL, global OOM
+      // kills too (memcg_memory_event_mm in __oom_kill_process): none counted, so someone else killed it
       return Long.MIN_VALUE;
     }
     Optional<OomKillRecord> logged = kernelLog.takeOomKill(p.pid);

@@ -79,7 +79,11 @@ final class Pidfd implements AutoCloseable {
     if (fd < 0) {
       throw new IllegalStateException("pidfd of " + pid + " is closed");
     }
-    return Kernel.waitid(LinuxLibC.P_PIDFD, fd, "waitid(P_PIDFD, pid " + pid + ")");
+    try {
+      return Kernel.waitid(LinuxLibC.P_PIDFD, fd);
+    } catch (NativeCallException e) {
+      throw new NativeCallException("waitid(P_PIDFD, pid " + pid + ")", e.errno());
+    }
   }
 
   @Override

@@ -55,7 +55,7 @@ final class Poller {
    */
   public int poll(int timeoutMillis) {
     try {
-      return LinuxLibC.INSTANCE.poll(fds, count, timeoutMillis);
+      return DirectLibC.poll(fds, count, timeoutMillis);
     } catch (LastErrorException e) {
       if (e.getErrorCode() == LinuxLibC.EINTR) {
         return 0;

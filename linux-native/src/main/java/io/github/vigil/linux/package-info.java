@@ -43,16 +43,17 @@
  *     state directory there is no cleanup across restarts; a grandchild that escapes its cgroup (needs
  *     privileges), clears its environment and leaves the session is not found; without {@code setpriv}
  *     children outlive a crashed JVM until the next start.</li>
- *   <li><b>Exit causes.</b> A death by SIGKILL that the backend did not send is checked against the
- *     run's memory cgroup ({@code memory.oom_control}'s {@code oom_kill} on v1, {@code memory.events}
- *     on v2) and the kernel log ({@code /dev/kmsg}: "Killed process PID"), and reported as an OOM
+ *   <li><b>Exit causes.</b> A death by SIGKILL is checked against the run's memory cgroup
+ *     ({@code memory.oom_control}'s {@code oom_kill} on v1, {@code memory.events} on v2: a count of 0
+ *     settles it, as the kernel counts every OOM kill there before the signal) and then the kernel log ({@code /dev/kmsg}: "Killed process PID"), and reported as an OOM
  *     kill with the resident memory at the kill where known.</li>
  *   <li><b>Resource limits.</b> Memory and process-count limits per process, asked for with the
  *     {@link io.github.vigil.linux.LinuxLimits} labels and enforced by a cgroup per run.</li>
  * </ul>
  *
  * <p>The JNA bindings to the C library are kept in one place here, package-private: the {@code LinuxLibC}
- * interface and small facades ({@code Pidfd}, {@code Spawner}, {@code Poller}, {@code Fds}, {@code Kernel},
+ * interface (and {@code DirectLibC}, direct-mapped, for the calls on the path from a death to its
+ * event) and small facades ({@code Pidfd}, {@code Spawner}, {@code Poller}, {@code Fds}, {@code Kernel},
  * {@code UnixDatagram}) that never hand out a {@code Pointer} and turn errno into a {@code NativeCallException}
  * naming the call. Linux constants only; x86-64 and aarch64. A backend author uses the SPI
  * ({@code io.github.vigil.spi}), not these.

@@ -1,0 +1,27 @@
+package io.github.vigil.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * The libc calls on the path from a child's death to its event, bound by JNA's direct mapping
+ * ({@link Native#register(String)}): a native method each, where {@link LinuxLibC}'s interface
+ * mapping goes through a {@link java.lang.reflect.Proxy} and boxes every argument. That path runs
+ * a few hundred times in a JVM's life, so it is mostly interpreted, where the proxy costs most.
+ * Errno arrives as {@link LastErrorException}, as in {@link LinuxLibC}.
+ */
+final class DirectLibC {
+  static {
+    Native.register("c");
+  }
+
+  private DirectLibC() {
+  }
+
+  static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
+
+  static native int waitid(int idtype, int id, Pointer siginfo, int options) throws LastErrorException;
+
+  static native long read(int fd, Pointer buffer, long count) throws LastErrorException;
+}
