@@ -5,7 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 /**
- * The libc calls on the path from a child's death to its event, bound by JNA's direct mapping
+ * The libc calls on the path from a child's death to its event (and the event loop's every wake-up), bound by JNA's direct mapping
  * ({@link Native#register(String)}): a native method each, where {@link LinuxLibC}'s interface
  * mapping goes through a {@link java.lang.reflect.Proxy} and boxes every argument. That path runs
  * a few hundred times in a JVM's life, so it is mostly interpreted, where the proxy costs most.
@@ -24,4 +24,6 @@ final class DirectLibC {
   static native int waitid(int idtype, int id, Pointer siginfo, int options) throws LastErrorException;
 
   static native long read(int fd, Pointer buffer, long count) throws LastErrorException;
+
+  static native long write(int fd, Pointer buffer, long count) throws LastErrorException;
 }

@@ -110,12 +110,15 @@ final class Fds {
     }
   }
 
+  // an eventfd's 8-byte counter, one per thread: a JNA Memory per call costs a malloc and a cleaner registration
+  private static final ThreadLocal<Memory> COUNTER = ThreadLocal.withInitial(() -> new Memory(8));
+
   /** Adds one to an eventfd, waking whoever polls it. */
   public static void signalEventfd(int fd) {
-    Memory one = new Memory(8);
+    Memory one = COUNTER.get();
     one.setLong(0, 1);
     try {
-      LinuxLibC.INSTANCE.write(fd, one, 8);
+      DirectLibC.write(fd, one, 8);
     } catch (LastErrorException e) {
       if (e.getErrorCode() != LinuxLibC.EAGAIN) {
         throw new NativeCallException("write(eventfd " + fd + ")", e.getErrorCode());
@@ -125,9 +128,8 @@ final class Fds {
 
   /** Resets an eventfd to zero. */
   public static void clearEventfd(int fd) {
-    Memory value = new Memory(8);
     try {
-      LinuxLibC.INSTANCE.read(fd, value, 8);
+      DirectLibC.read(fd, COUNTER.get(), 8);
     } catch (LastErrorException e) {
       if (e.getErrorCode() != LinuxLibC.EAGAIN) {
         throw new NativeCallException("read(eventfd " + fd + ")", e.getErrorCode());
