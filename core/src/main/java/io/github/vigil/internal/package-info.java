@@ -26,8 +26,7 @@
  *
  * <p><b>Thread hops from an exit to its restart: none when the supervisor is idle, one otherwise.</b>
  * Counted from the backend's thread that reports the exit ({@code ProcessListener.onExit}: the Linux
- * backend's event loop; on the JDK backend the thread that completed {@code Process.onExit()}, or the
- * output thread that it wakes when the child left output to deliver first) to the thread
+ * backend's event loop; the JDK backend's output thread, which the JDK's reaper wakes) to the thread
  * that forks. When nothing else is deciding, that thread records the exit, publishes {@code Exited}
  * (queued for the listeners), asks the restart policy and, when the delay is zero, moves to
  * {@code STARTING} and hands the spawn on, all before it returns to the backend. Otherwise (1) the

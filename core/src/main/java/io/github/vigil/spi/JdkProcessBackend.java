@@ -33,8 +33,7 @@ import org.slf4j.LoggerFactory;
  * and error by polling {@link InputStream#available()} so that no read ever blocks it, and reports
  * each exit after the output of that run: what the pipes hold when the exit is seen, then at most 50 ms
  * more of what a descendant that inherited them still writes. A busy sibling never delays another
- * child's exit report. An exit whose pipes hold nothing more when it is seen is reported on the thread
- * that completed {@link Process#onExit()}, without waking the output thread. Thread-safe.
+ * child's exit report. Thread-safe.
  */
 final class JdkProcessBackend implements ProcessBackend {
   private static final Logger log = LoggerFactory.getLogger(JdkProcessBackend.class);
@@ -131,9 +130,7 @@ final class JdkProcessBackend implements ProcessBackend {
     added.add(child);
     process.onExit().whenComplete((p, e) -> {
       child.exited = true;
-      if (!child.reportIfDrained()) {
-        LockSupport.unpark(pump); // output left to deliver first: the output thread reports the exit after it
-      }
+      LockSupport.unpark(pump);
     });
     LockSupport.unpark(pump);
     return child;
@@ -238,32 +235,21 @@ final class JdkProcessBackend implements ProcessBackend {
       boolean readAny = false;
       for (int i = children.size() - 1; i >= 0; i--) {
         Child c = children.get(i);
-        if (!c.lock.tryLock()) {
-          continue; // its exit is being reported on the thread that saw it, which wakes this one if output is left
+        boolean exited = c.exited; // read before draining: all output written before the exit is drained below
+        // one chunk per stream per pass, and this child's own reads decide its report: a busy sibling
+        // never holds back another child's exit (issue #12 item 3)
+        boolean readThis = drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer);
+        readThis |= drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer);
+        readAny |= readThis;
+        if (exited && c.exitSeenNanos == 0) {
+          c.exitSeenNanos = System.nanoTime();
         }
-        try {
-          if (c.reported) {
-            children.remove(i);
-            continue;
-          }
-          boolean exited = c.exited; // read before draining: all output written before the exit is drained below
-          // one chunk per stream per pass, and this child's own reads decide its report: a busy sibling
-          // never holds back another child's exit (issue #12 item 3)
-          boolean readThis = drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer);
-          readThis |= drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer);
-          readAny |= readThis;
-          if (exited && c.exitSeenNanos == 0) {
-            c.exitSeenNanos = System.nanoTime();
-          }
-          // after the exit, the pipes may still be fed by a descendant that inherited them (a `yes &`):
-          // the exit waits for at most EXIT_DRAIN_NANOS of such output
-          if (exited && (!readThis || closed || System.nanoTime() - c.exitSeenNanos > EXIT_DRAIN_NANOS)) {
-            drainFully(c, buffer);
-            children.remove(i);
-            c.reportExit(); // the engine asks isTreeAlive() next, which forgets the run once its tree is gone
-          }
-        } finally {
-          c.lock.unlock();
+        // after the exit, the pipes may still be fed by a descendant that inherited them (a `yes &`):
+        // the exit waits for at most EXIT_DRAIN_NANOS of such output
+        if (exited && (!readThis || closed || System.nanoTime() - c.exitSeenNanos > EXIT_DRAIN_NANOS)) {
+          drainFully(c, buffer);
+          children.remove(i);
+          c.reportExit(); // the engine asks isTreeAlive() next, which forgets the run once its tree is gone
         }
       }
       if (closed && children.isEmpty()) {
@@ -321,9 +307,6 @@ final class JdkProcessBackend implements ProcessBackend {
     @org.jspecify.annotations.Nullable JdkProcessBackend owner; // to forget the run in the state file once its tree is gone
     volatile boolean exited;
     long exitSeenNanos; // output thread only
-    /** Held while the output is drained or the exit reported: by the output thread, or by the thread that saw the exit. */
-    final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
-    boolean reported; // guarded by lock
 
     Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks) {
       this.name = name;
@@ -335,40 +318,7 @@ final class JdkProcessBackend implements ProcessBackend {
       this.listener = listener;
     }
 
-    /**
-     * On the thread that completed {@link Process#onExit()}: reports the exit there and then when the
-     * pipes hold nothing more to deliver, which spares the hand-over to the output thread (its wake-up
-     * is most of the gap to {@code onExit()} itself). False when output is left, or the output thread
-     * is draining this child now: the output thread reports it then.
-     */
-    boolean reportIfDrained() {
-      if (!lock.tryLock()) {
-        return false;
-      }
-      try {
-        if (reported) {
-          return true;
-        }
-        if (pending(process.getInputStream()) || pending(process.getErrorStream())) {
-          return false;
-        }
-        reportExit();
-        return true;
-      } finally {
-        lock.unlock();
-      }
-    }
-
-    private static boolean pending(InputStream in) {
-      try {
-        return in.available() > 0;
-      } catch (IOException e) {
-        return false; // closed: nothing more to read
-      }
-    }
-
     void reportExit() {
-      reported = true;
       try {
         process.getInputStream().close();
         process.getErrorStream().close();
