@@ -299,8 +299,7 @@ final class Cgroups {
     @Nullable Path v1Memory;
     @Nullable Path v1Pids;
     /** The memory cgroup's OOM counter file, kept open from when the loop was first idle after the spawn. */
-    private java.nio.channels.@Nullable FileChannel oomCounter;
-    private java.nio.@Nullable ByteBuffer oomText;
+    private @Nullable KeptFile oomCounter;
     private boolean oomCounterTried;
 
     /** The file that counts the run's OOM kills: v1 {@code memory.oom_control}, else v2 {@code memory.events}; null if none. */
@@ -327,8 +326,7 @@ final class Cgroups {
         return;
       }
       try {
-        oomCounter = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.READ);
-        oomText = java.nio.ByteBuffer.allocate(512);
+        oomCounter = KeptFile.open(f, 512);
       } catch (IOException | SecurityException | UnsupportedOperationException e) {
         OOM_COUNTERS_OPEN.decrementAndGet();
         log.debug("Cannot keep {} open: {}", f, e.toString()); // read by path on the exit path instead
@@ -336,12 +334,12 @@ final class Cgroups {
     }
 
     private void closeOomCounter() {
-      java.nio.channels.FileChannel ch = oomCounter;
+      KeptFile kept = oomCounter;
       oomCounter = null;
-      if (ch != null) {
+      if (kept != null) {
         OOM_COUNTERS_OPEN.decrementAndGet();
         try {
-          ch.close();
+          kept.close();
         } catch (IOException e) {
           log.debug("Closing the OOM counter of {} failed: {}", this, e.toString());
         }
@@ -415,14 +413,12 @@ final class Cgroups {
 
     /** OOM kills counted in the run's memory cgroup, or -1 where it has none. */
     long oomKills() {
-      java.nio.channels.FileChannel ch = oomCounter;
-      java.nio.ByteBuffer buf = oomText;
-      if (ch != null && buf != null) {
-        try { // a cgroup file is generated afresh on each read from offset 0
-          buf.clear();
-          int n = ch.read(buf, 0);
-          if (n > 0) {
-            return keyed(new String(buf.array(), 0, n, StandardCharsets.ISO_8859_1), "oom_kill");
+      KeptFile kept = oomCounter;
+      if (kept != null) {
+        try {
+          String text = kept.read();
+          if (!text.isEmpty()) {
+            return keyed(text, "oom_kill");
           }
         } catch (IOException e) {
           log.debug("Reading the kept OOM counter of {} failed: {}; reading it by path", this, e.toString());

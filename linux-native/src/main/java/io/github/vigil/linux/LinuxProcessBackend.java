@@ -547,6 +547,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     kernelLog.forget(l.pid); // an OOM kill logged for an earlier process with this pid is not this run's
     LinuxProcess p = new LinuxProcess(request.name(), l.pid, l.startTicks, l.pidfd, l.out, l.err, listener, l.cg, proc);
     active.add(p);
+    oomCountersToKeep = true;
     stateRuns.put(l.pid, new StateFile.Run(l.pid, l.startTicks, request.name()));
     stateDirty = true; // written once the loop is idle: the cgroup and the environment marker find the run meanwhile
     if (standbyEnabled && !spawnedNames.add(request.name())) {
@@ -728,6 +729,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         }
         try {
           standbys.put(r.name(), new Standby(r, launch(r, LinuxLimits.memoryMax(r.labels()), LinuxLimits.pidsMax(r.labels()), true)));
+          oomCountersToKeep = true;
           Standby sb = standbys.get(r.name());
           stateRuns.put(sb.launch.pid, new StateFile.Run(sb.launch.pid, sb.launch.startTicks, r.name()));
           stateDirty = true;
@@ -1079,6 +1081,10 @@ final class LinuxProcessBackend implements ProcessBackend {
 
   /** The OOM counters of live runs and standbys, opened once so that a death by SIGKILL reads them with one pread. */
   private void keepOomCountersOpen() {
+    if (!oomCountersToKeep) {
+      return; // no run or standby since the last pass: every one was tried
+    }
+    oomCountersToKeep = false;
     for (LinuxProcess p : active) {
       if (!p.reported && p.cgroups != null) {
         p.cgroups.keepOomCounterOpen();
@@ -1108,11 +1114,17 @@ final class LinuxProcessBackend implements ProcessBackend {
    * processes of our sessions or cgroups: never a child the JDK or the host application waits for.
    */
   private final Map<Integer, long[]> lingeringZombies = new HashMap<>(); // event loop only: pid -> {start ticks, first seen}
+  private boolean oomCountersToKeep; // event loop only: a run or standby added since keepOomCountersOpen's last pass
 
   private void sweepAdopted() {
     long now = System.nanoTime();
     recentSessions.values().removeIf(t -> now - t > RECENT_SESSION_NANOS);
     if (!facts.subreaper()) {
+      return;
+    }
+    Set<Integer> children = childrenOfThisJvm();
+    if (children.isEmpty()) { // as nearly always: no set of our sessions to build, once a second
+      lingeringZombies.clear();
       return;
     }
     Set<Integer> sessions = new HashSet<>(recentSessions.keySet());
@@ -1130,7 +1142,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       leaders.add(sb.launch.pid);
     }
     Map<Integer, long[]> zombiesNow = new HashMap<>();
-    for (int child : childrenOfThisJvm()) {
+    for (int child : children) {
       if (leaders.contains(child)) {
         continue;
       }
@@ -1180,14 +1192,24 @@ final class LinuxProcessBackend implements ProcessBackend {
    */
   private Set<Integer> childrenOfThisJvm() {
     Path leader = Path.of("/proc/self/task/" + self);
-    String stat = Cgroups.readOr(leader.resolve("stat"), "");
+    if (!leaderFilesTried) { // kept open: read once a second, on code that stays interpreted
+      leaderFilesTried = true;
+      leaderStat = KeptFile.openOrNull(leader.resolve("stat"), 512);
+      leaderChildren = KeptFile.openOrNull(leader.resolve("children"), 512);
+    }
+    String stat = readKeptOr(leaderStat, leader.resolve("stat"));
     int close = stat.lastIndexOf(')');
     char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-    Set<Integer> children = new HashSet<>();
     if (state != 'Z' && state != 'X' && state != '?') {
-      addPids(Cgroups.readOr(leader.resolve("children"), ""), children);
+      String list = readKeptOr(leaderChildren, leader.resolve("children"));
+      if (list.isBlank()) {
+        return Set.of();
+      }
+      Set<Integer> children = new HashSet<>();
+      addPids(list, children);
       return children;
     }
+    Set<Integer> children = new HashSet<>();
     try (var tasksDir = java.nio.file.Files.newDirectoryStream(Path.of("/proc/self/task"))) {
       for (Path task : tasksDir) {
         addPids(Cgroups.readOr(task.resolve("children"), ""), children);
@@ -1196,6 +1218,35 @@ final class LinuxProcessBackend implements ProcessBackend {
       log.debug("Cannot list the children of this JVM", e);
     }
     return children;
+  }
+
+  private @Nullable KeptFile leaderStat; // event loop only, as the two below
+  private @Nullable KeptFile leaderChildren;
+  private boolean leaderFilesTried;
+
+  private static String readKeptOr(@Nullable KeptFile kept, Path path) {
+    if (kept != null) {
+      try {
+        return kept.read();
+      } catch (IOException e) {
+        // read by path below
+      }
+    }
+    return Cgroups.readOr(path, "");
+  }
+
+  private void closeLeaderFiles() {
+    for (KeptFile kept : new KeptFile[] {leaderStat, leaderChildren}) {
+      if (kept != null) {
+        try {
+          kept.close();
+        } catch (IOException e) {
+          log.debug("Closing {} failed: {}", kept, e.toString());
+        }
+      }
+    }
+    leaderStat = null;
+    leaderChildren = null;
   }
 
   private static void addPids(String list, Set<Integer> into) {
@@ -1242,6 +1293,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     watched.clear();
     sweepAdopted();
+    closeLeaderFiles();
     cgroups.close();
     stateRuns.clear();
     stateFile.delete();
