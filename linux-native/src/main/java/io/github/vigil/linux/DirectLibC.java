@@ -26,4 +26,10 @@ final class DirectLibC {
   static native long read(int fd, Pointer buffer, long count) throws LastErrorException;
 
   static native long write(int fd, Pointer buffer, long count) throws LastErrorException;
+
+  static native int epoll_create1(int flags) throws LastErrorException;
+
+  static native int epoll_ctl(int epfd, int op, int fd, Pointer event) throws LastErrorException;
+
+  static native int epoll_wait(int epfd, Pointer events, int maxevents, int timeout) throws LastErrorException;
 }

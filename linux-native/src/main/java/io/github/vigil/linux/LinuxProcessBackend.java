@@ -126,7 +126,10 @@ final class LinuxProcessBackend implements ProcessBackend {
   private final List<ForeignWatch> watched = new ArrayList<>(); // processes this backend did not start
   private final Map<Integer, StateFile.Run> stateRuns = new LinkedHashMap<>();
   private final Map<Integer, Long> recentSessions = new HashMap<>();
-  private final Poller poller = new Poller();
+  private final Epoll epoll;
+  /** What each watched descriptor is, by its number: {@link #WAKE}, a {@link LinuxProcess} (its pidfd or a pipe) or a {@link ForeignWatch}. */
+  private Object[] watching = new Object[256];
+  private static final Object WAKE = new Object();
   private final NotifyReceiver notifyReceiver; // systemd notify sockets, with their own thread once used
   private final Memory readBuffer = new Memory(64 * 1024);
   private final byte[] heapBuffer = new byte[64 * 1024];
@@ -186,6 +189,8 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     this.kernelLog = new KernelLog();
     this.wakeFd = Fds.eventfd();
+    this.epoll = new Epoll(256);
+    watchFd(wakeFd, WAKE);
     this.loop = new Thread(this::loop, "vigil-" + supervisorName + "-linux");
     loop.setDaemon(true);
     loop.start();
@@ -290,6 +295,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         pidfd.close();
       } else {
         watched.add(w);
+        watchFd(pidfd.fd(), w);
       }
     });
     wake();
@@ -340,14 +346,10 @@ final class LinuxProcessBackend implements ProcessBackend {
         closed = true;
       }
       if (Thread.currentThread() == loop) {
-        watched.remove(this);
-        pidfd.close();
+        unwatch(this);
         return;
       }
-      tasks.add(() -> {
-        watched.remove(this);
-        pidfd.close();
-      });
+      tasks.add(() -> unwatch(this));
       try {
         wake();
       } catch (NativeCallException e) {
@@ -547,6 +549,13 @@ final class LinuxProcessBackend implements ProcessBackend {
     kernelLog.forget(l.pid); // an OOM kill logged for an earlier process with this pid is not this run's
     LinuxProcess p = new LinuxProcess(request.name(), l.pid, l.startTicks, l.pidfd, l.out, l.err, listener, l.cg, proc);
     active.add(p);
+    watchFd(p.pidfd.fd(), p);
+    if (p.outFd >= 0) {
+      watchFd(p.outFd, p);
+    }
+    if (p.errFd >= 0) {
+      watchFd(p.errFd, p);
+    }
     oomCountersToKeep = true;
     stateRuns.put(l.pid, new StateFile.Run(l.pid, l.startTicks, request.name()));
     stateDirty = true; // written once the loop is idle: the cgroup and the environment marker find the run meanwhile
@@ -860,28 +869,13 @@ final class LinuxProcessBackend implements ProcessBackend {
             break;
           }
         }
-        poller.clear();
-        int wake = poller.add(wakeFd, Poller.IN);
-        int n = active.size();
-        int[] pidIdx = new int[n];
-        int[] outIdx = new int[n];
-        int[] errIdx = new int[n];
         boolean lingering = false;
-        for (int i = 0; i < n; i++) {
-          LinuxProcess p = active.get(i);
-          pidIdx[i] = p.reported ? -1 : poller.add(p.pidfd.fd(), Poller.IN);
-          outIdx[i] = p.outFd >= 0 ? poller.add(p.outFd, Poller.IN) : -1;
-          errIdx[i] = p.errFd >= 0 ? poller.add(p.errFd, Poller.IN) : -1;
+        for (LinuxProcess p : active) {
           lingering |= p.lingering;
-        }
-        int w = watched.size();
-        int[] watchIdx = new int[w];
-        for (int i = 0; i < w; i++) {
-          watchIdx[i] = poller.add(watched.get(i).pidfd.fd(), Poller.IN);
         }
         long now = System.nanoTime();
         if (housekeepingSince == 0 && (stateDirty || !standbyWanted.isEmpty() || !retiring.isEmpty())) {
-          // a task above (a spawn) left work for the housekeeping: arm it now, or the poll below would sleep until
+          // a task above (a spawn) left work for the housekeeping: arm it now, or the wait below would sleep until
           // the next sweep and a restart's standby would be prepared up to a second late
           housekeepingSince = now;
         }
@@ -896,37 +890,40 @@ final class LinuxProcessBackend implements ProcessBackend {
         } else {
           timeout = -1;
         }
-        int ready = poller.poll(timeout);
-        if (poller.revents(wake) != 0) {
-          Fds.clearEventfd(wakeFd);
+        int ready = epoll.await(timeout);
+        List<LinuxProcess> exited = null;
+        List<ForeignWatch> gone = null; // collected before any report: the supervisor may decide on one here and close a watch
+        for (int i = 0; i < ready; i++) {
+          int fd = epoll.fd(i);
+          Object what = fd < watching.length ? watching[fd] : null;
+          if (what == null) {
+            continue; // removed by an earlier event of this batch
+          }
+          if (what == WAKE) {
+            Fds.clearEventfd(wakeFd);
+          } else if (what instanceof ForeignWatch w) {
+            (gone != null ? gone : (gone = new ArrayList<>())).add(w);
+          } else {
+            LinuxProcess p = (LinuxProcess) what;
+            if (fd == p.outFd) {
+              drain(p, StdStream.STDOUT, READ_ROUNDS);
+            } else if (fd == p.errFd) {
+              drain(p, StdStream.STDERR, READ_ROUNDS);
+            } else if (!p.reported) {
+              (exited != null ? exited : (exited = new ArrayList<>())).add(p);
+            }
+          }
         }
-        List<LinuxProcess> exited = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          LinuxProcess p = active.get(i);
-          if (outIdx[i] >= 0 && poller.revents(outIdx[i]) != 0) {
-            drain(p, StdStream.STDOUT, READ_ROUNDS);
-          }
-          if (errIdx[i] >= 0 && poller.revents(errIdx[i]) != 0) {
-            drain(p, StdStream.STDERR, READ_ROUNDS);
-          }
-          if (pidIdx[i] >= 0 && poller.revents(pidIdx[i]) != 0) {
-            exited.add(p);
-          }
-        }
-        List<ForeignWatch> gone = null; // by index, before any report: the supervisor may decide on one here and close a watch
-        for (int i = 0; i < w; i++) {
-          if (poller.revents(watchIdx[i]) != 0) {
-            (gone != null ? gone : (gone = new ArrayList<>())).add(watched.get(i));
-          }
+        if (exited == null) {
+          exited = List.of();
         }
         for (LinuxProcess p : exited) {
           onExited(p);
         }
         if (gone != null) {
           for (ForeignWatch g : gone) {
-            watched.remove(g);
+            unwatch(g);
             g.exited();
-            g.pidfd.close();
           }
         }
         now = System.nanoTime();
@@ -944,6 +941,31 @@ final class LinuxProcessBackend implements ProcessBackend {
     } finally {
       shutdown();
     }
+  }
+
+  /** Watches {@code fd} (event loop): its events name {@code what}. */
+  private void watchFd(int fd, Object what) {
+    if (fd >= watching.length) {
+      watching = java.util.Arrays.copyOf(watching, Math.max(fd + 1, watching.length * 2));
+    }
+    watching[fd] = what;
+    epoll.add(fd, Epoll.IN);
+  }
+
+  /** Stops watching {@code fd} (event loop), before it is closed: its number may name another file next. */
+  private void unwatchFd(int fd) {
+    if (fd >= 0 && fd < watching.length && watching[fd] != null) {
+      watching[fd] = null;
+      epoll.remove(fd);
+    }
+  }
+
+  /** Forgets a watch of a process this backend did not start, and closes its pidfd (event loop). */
+  private void unwatch(ForeignWatch w) {
+    if (watched.remove(w)) {
+      unwatchFd(w.pidfd.fd());
+    }
+    w.pidfd.close();
   }
 
   /** Reads what a pipe holds, up to {@code rounds} buffers; closes it at end of file. */
@@ -964,6 +986,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         return;
       }
       if (got == 0) {
+        unwatchFd(fd);
         Fds.close(fd);
         if (stream == StdStream.STDOUT) {
           p.outFd = -1;
@@ -1017,6 +1040,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       oomMemory = p.cgroups.peakMemory();
       oomWho = " after the kernel's OOM killer killed a descendant in its memory cgroup";
     }
+    unwatchFd(p.pidfd.fd());
     p.pidfd.close();
     p.reported = true;
     recentSessions.put(p.pid, System.nanoTime());
@@ -1301,6 +1325,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       wakeClosed = true;
       Fds.close(wakeFd);
     }
+    epoll.close();
     kernelLog.close();
     loopDone = true; // from now on whoever queues a task runs it (see spawnLater)
     for (Runnable t; (t = tasks.poll()) != null; ) {

@@ -53,7 +53,7 @@
  *
  * <p>The JNA bindings to the C library are kept in one place here, package-private: the {@code LinuxLibC}
  * interface (and {@code DirectLibC}, direct-mapped, for the calls on the path from a death to its
- * event) and small facades ({@code Pidfd}, {@code Spawner}, {@code Poller}, {@code Fds}, {@code Kernel},
+ * event) and small facades ({@code Pidfd}, {@code Spawner}, {@code Epoll} (the event loop's), {@code Poller}, {@code Fds}, {@code Kernel},
  * {@code UnixDatagram}) that never hand out a {@code Pointer} and turn errno into a {@code NativeCallException}
  * naming the call. Linux constants only; x86-64 and aarch64. A backend author uses the SPI
  * ({@code io.github.vigil.spi}), not these.
