@@ -84,15 +84,20 @@ final class HealthExecutor implements AutoCloseable {
     this.sockets = sockets;
     this.queued = queued;
     this.threadPrefix = "vigil-" + supervisorName + "-health";
-    this.pool = fixed(POOL_THREADS, threadPrefix + "-");
-    this.customPool = fixed(CUSTOM_THREADS, threadPrefix + "-custom-");
+    this.pool = fixed(POOL_THREADS, threadPrefix + "-", poolThreads);
+    this.customPool = fixed(CUSTOM_THREADS, threadPrefix + "-custom-", poolThreads);
   }
 
-  private static ThreadPoolExecutor fixed(int threads, String prefix) {
+  /** Every thread the two pools started (a handful: fixed pools replace a thread only if a task killed it). */
+  private final java.util.Queue<Thread> poolThreads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private static ThreadPoolExecutor fixed(int threads, String prefix, java.util.Queue<Thread> started) {
     AtomicInteger n = new AtomicInteger();
     ThreadFactory f = r -> {
       Thread t = new Thread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);
+      started.removeIf(old -> !old.isAlive());
+      started.add(t);
       return t;
     };
     return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), f);
@@ -782,6 +787,21 @@ final class HealthExecutor implements AutoCloseable {
     }
     awaitQuietly(pool);
     awaitQuietly(customPool);
+    // a pool is terminated once its workers have left their loops, a moment before their threads end: wait for
+    // that too, so that no thread of the executor is alive once close() returns
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    for (Thread t : poolThreads) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
   }
 
   private static void awaitQuietly(ExecutorService e) {
