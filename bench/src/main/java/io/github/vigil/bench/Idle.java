@@ -29,6 +29,17 @@ final class Idle {
 
   private Idle() {}
 
+  /** Registers and starts {@code count} supervised {@code sleep}s that are restarted if they die ({@code idle-0}...). */
+  static void startSleepers(Supervisor s, int count) throws Exception {
+    List<ProcessSpec> specs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      specs.add(ProcessSpec.builder("idle-" + i).command("/bin/sleep", "1000000").restartPolicy(RestartPolicy.always())
+          .startupGrace(Duration.ZERO).build());
+    }
+    s.registerAll(specs);
+    s.startAll().toCompletableFuture().get(300, TimeUnit.SECONDS);
+  }
+
   static List<Row> run(int count, int seconds, int baselineSeconds, boolean withSupervisord) throws Exception {
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     List<Row> rows = new ArrayList<>();
@@ -44,13 +55,7 @@ final class Idle {
           VigilMetrics metrics = VigilMetrics.of(s)) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         metrics.bindTo(registry);
-        List<ProcessSpec> specs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-          specs.add(ProcessSpec.builder("idle-" + i).command("/bin/sleep", "1000000").restartPolicy(RestartPolicy.always())
-              .startupGrace(Duration.ZERO).build());
-        }
-        s.registerAll(specs);
-        s.startAll().toCompletableFuture().get(300, TimeUnit.SECONDS);
+        startSleepers(s, count);
         long[] sdCpu0 = {0};
         long[] sdWall0 = {0};
         TimeUnit.SECONDS.sleep(10); // settle after the starts

@@ -1,14 +1,9 @@
 package io.github.vigil.bench;
 
-import io.github.vigil.ProcessSpec;
-import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -34,13 +29,7 @@ public final class IdleLoop {
     String label = args.length > 3 ? args[3] : "vigil-linux";
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     try (Supervisor s = Supervisor.builder().name("bench-loop").backend("linux").build()) {
-      List<ProcessSpec> specs = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        specs.add(ProcessSpec.builder("idle-" + i).command("/bin/sleep", "1000000").restartPolicy(RestartPolicy.always())
-            .startupGrace(Duration.ZERO).build());
-      }
-      s.registerAll(specs);
-      s.startAll().toCompletableFuture().get(300, TimeUnit.SECONDS);
+      Idle.startSleepers(s, count);
       TimeUnit.SECONDS.sleep(settle);
       long[] ids = threads.getAllThreadIds();
       long[] before = new long[ids.length];

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.condition.OS;
 /**
  * Issue #12 item 3: with a {@code yes} sibling whose output consumer takes 5 ms per 64 KiB, another
  * child's exit was not reported until the sibling died. Now each child's report depends on its own pipes
- * only, and an exit waits for a bounded drain of the child's remaining output.
+ * only, and an exit waits for a bounded drain of the child's remaining output. A child that writes more
+ * than a pipe holds right up to its exit has every byte delivered before its exit report.
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(60)
@@ -33,6 +34,7 @@ class JdkBusySiblingTest {
     final StringBuffer text = new StringBuffer();
     final CompletableFuture<Termination> exit = new CompletableFuture<>();
     volatile long reportedAt;
+    volatile long bytesAtExit = -1;
 
     Listener(long consumerMillisPerChunk) {
       this.consumerNanosPerChunk = TimeUnit.MILLISECONDS.toNanos(consumerMillisPerChunk);
@@ -54,6 +56,7 @@ class JdkBusySiblingTest {
     @Override
     public void onExit(Termination termination) {
       reportedAt = System.nanoTime();
+      bytesAtExit = bytes.get();
       exit.complete(termination);
     }
   }
@@ -100,6 +103,22 @@ class JdkBusySiblingTest {
       assertThat(l.exit.get(10, TimeUnit.SECONDS)).isEqualTo(new Termination.Exited(5));
     } finally {
       p.signalTree(Signal.SIGKILL);
+      backend.close();
+    }
+  }
+
+  @Test
+  void anExitWithOutputLeftIsReportedAfterAllOfIt() throws Exception {
+    JdkProcessBackend backend = new JdkProcessBackend(new BackendContext("exit-after-output", null));
+    try {
+      // more than a pipe holds, written right up to the exit: at the exit the pipe still holds the tail of it
+      for (int i = 0; i < 20; i++) {
+        Listener l = new Listener(0);
+        backend.spawn(sh("writer-" + i, "head -c 300000 /dev/zero; head -c 70000 /dev/zero >&2; exit 7"), l);
+        assertThat(l.exit.get(10, TimeUnit.SECONDS)).isEqualTo(new Termination.Exited(7));
+        assertThat(l.bytesAtExit).as("output delivered before the exit report, run %d", i).isEqualTo(370_000);
+      }
+    } finally {
       backend.close();
     }
   }

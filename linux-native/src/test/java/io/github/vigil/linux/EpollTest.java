@@ -19,17 +19,11 @@ import org.junit.jupiter.api.condition.OS;
  */
 @EnabledOnOs(OS.LINUX)
 class EpollTest {
-  private final List<Integer> open = new ArrayList<>();
+  private final TestEventfds eventfds = new TestEventfds();
 
   @AfterEach
   void closeAll() {
-    open.forEach(Fds::close);
-  }
-
-  private int eventfd() {
-    int fd = Fds.eventfd();
-    open.add(fd);
-    return fd;
+    eventfds.close();
   }
 
   @Test
@@ -39,7 +33,7 @@ class EpollTest {
       List<Integer> watched = new ArrayList<>();
       List<Integer> unwatched = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
-        int fd = eventfd();
+        int fd = eventfds.open();
         epoll.add(fd, Epoll.IN);
         watched.add(fd);
       }

@@ -18,17 +18,11 @@ import org.junit.jupiter.api.condition.OS;
  */
 @EnabledOnOs(OS.LINUX)
 class PollerTest {
-  private final List<Integer> open = new ArrayList<>();
+  private final TestEventfds eventfds = new TestEventfds();
 
   @AfterEach
   void closeAll() {
-    open.forEach(Fds::close);
-  }
-
-  private int eventfd() {
-    int fd = Fds.eventfd();
-    open.add(fd);
-    return fd;
+    eventfds.close();
   }
 
   @Test
@@ -36,7 +30,7 @@ class PollerTest {
     Random random = new Random(18); // seeded: a failure names its round and replays
     List<Integer> fds = new ArrayList<>();
     for (int i = 0; i < 300; i++) { // past the first native array of 64
-      fds.add(eventfd());
+      fds.add(eventfds.open());
     }
     Poller poller = new Poller();
     for (int round = 0; round < 200; round++) {
