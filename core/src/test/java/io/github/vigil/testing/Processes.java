@@ -32,6 +32,19 @@ public final class Processes {
     }
   }
 
+  /**
+   * Whether {@code pid} runs the program named {@code comm} ({@code /proc/PID/comm}). A supervised run is
+   * {@code RUNNING} from its spawn, while the wrappers in front of the program may still be exec-ing: a test that
+   * reads the program's own /proc files waits for this first.
+   */
+  public static boolean runs(long pid, String comm) {
+    try {
+      return Files.readString(Path.of("/proc/" + pid + "/comm")).trim().equals(comm);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Whether /proc says the process is a zombie (dead, waiting to be reaped). */
   public static boolean isZombie(long pid) {
     try {

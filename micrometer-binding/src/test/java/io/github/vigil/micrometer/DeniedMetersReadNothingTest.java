@@ -8,6 +8,7 @@ import io.github.vigil.ProcessSample.Field;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
 import io.github.vigil.Supervisor;
+import io.github.vigil.testing.Processes;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -97,7 +98,7 @@ class DeniedMetersReadNothingTest {
       ProcessController sleeper = supervisor.controller("sleeper").orElseThrow();
       long pid = sleeper.start().toCompletableFuture().get(30, TimeUnit.SECONDS).pid();
       // RUNNING comes with the spawn; the wrappers in front may still be exec-ing into sleep, at a few pages resident
-      assertThat(eventually(Duration.ofSeconds(20), () -> isSleep(pid))).as("pid %d runs sleep", pid).isTrue();
+      assertThat(eventually(Duration.ofSeconds(20), () -> Processes.runs(pid, "sleep"))).as("pid %d runs sleep", pid).isTrue();
 
       SimpleMeterRegistry lean = new SimpleMeterRegistry();
       lean.config().meterFilter(LEAN);
@@ -113,14 +114,6 @@ class DeniedMetersReadNothingTest {
             .functionCounter().count()).isNotNaN();
         assertThat(resident(lean)).as("the lean registry reads the new reading too").isGreaterThan(100_000);
       }
-    }
-  }
-
-  private static boolean isSleep(long pid) {
-    try {
-      return Files.readString(Path.of("/proc/" + pid + "/comm")).trim().equals("sleep");
-    } catch (IOException e) {
-      return false;
     }
   }
 

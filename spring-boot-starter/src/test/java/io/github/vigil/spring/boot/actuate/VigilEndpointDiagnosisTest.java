@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
+import io.github.vigil.testing.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,11 @@ class VigilEndpointDiagnosisTest {
     try (Supervisor supervisor = Supervisor.builder().name("endpoint-diagnosis").build()) {
       supervisor.register(ProcessSpec.builder("broken").command(missing.toString()).restartPolicy(RestartPolicy.never()).autoStart(false).build());
       supervisor.register(ProcessSpec.builder("sleeper").command("/bin/sh", "-c", "exec sleep 600").startupGrace(Duration.ZERO).build());
-      supervisor.controller("sleeper").orElseThrow().start(Duration.ofSeconds(30));
+      long sleeperPid = supervisor.controller("sleeper").orElseThrow().start(Duration.ofSeconds(30)).pid();
+      // RUNNING comes with the spawn, while the wrappers in front may still be exec-ing (CI on 06e6dd9, JDK 25, read
+      // an empty command line there): the tree view is asked once the run is sleep
+      assertThat(Processes.eventually(Duration.ofSeconds(20), () -> Processes.runs(sleeperPid, "sleep")))
+          .as("pid %d runs sleep", sleeperPid).isTrue();
       VigilEndpoint endpoint = new VigilEndpoint(supervisor, Set.of(), Duration.ofSeconds(30), 10);
 
       WebEndpointResponse<Object> diagnosis = endpoint.view("broken", "diagnosis");
