@@ -8,9 +8,10 @@ import java.util.Locale;
 /**
  * An {@code epoll(7)} instance: descriptors are {@linkplain #add added} once and {@linkplain #remove removed}
  * before they are closed, and {@link #await} returns only those with events. The event loop used {@code poll}
- * on a set rebuilt on every wake-up, which charges every descriptor on every call: with 100 children (301
- * descriptors) that was about 0.65 ms of CPU a wake-up, most of an idle supervisor's cost, and more on the way
- * from a death to its event. Level-triggered, like {@code poll}: a descriptor still readable is returned again.
+ * on a set rebuilt on every wake-up, which charges every descriptor on every call: with 100 idle children (301
+ * descriptors) the loop took about 0.3 ms more CPU a wake-up with {@code poll} than it does now
+ * ({@code bench/results/idle-loop-ab.md}), and a death's wake-up paid it too. Level-triggered, like {@code poll}:
+ * a descriptor still readable is returned again.
  *
  * <p>{@code struct epoll_event} is {@code uint32_t events; uint64_t data} packed to 12 bytes on x86-64 and
  * 16 bytes (data at 8) elsewhere; the data is the descriptor itself.
