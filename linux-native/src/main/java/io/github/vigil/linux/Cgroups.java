@@ -338,11 +338,7 @@ final class Cgroups {
       oomCounter = null;
       if (kept != null) {
         OOM_COUNTERS_OPEN.decrementAndGet();
-        try {
-          kept.close();
-        } catch (IOException e) {
-          log.debug("Closing the OOM counter of {} failed: {}", this, e.toString());
-        }
+        kept.close();
       }
     }
 

@@ -27,6 +27,8 @@ final class DirectLibC {
 
   static native long write(int fd, Pointer buffer, long count) throws LastErrorException;
 
+  static native long pread(int fd, byte[] buffer, long count, long offset) throws LastErrorException;
+
   static native int epoll_create1(int flags) throws LastErrorException;
 
   static native int epoll_ctl(int epfd, int op, int fd, Pointer event) throws LastErrorException;

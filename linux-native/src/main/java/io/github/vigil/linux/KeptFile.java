@@ -1,71 +1,85 @@
 package io.github.vigil.linux;
 
+import com.sun.jna.LastErrorException;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A small file of {@code /proc} or of a cgroup, kept open and read afresh from offset 0 with one {@code pread}
  * (the kernel generates such a file anew on every read from its start). For files read over and over on the
  * event loop, where opening and closing would cost most of the read: code that runs once a second stays
- * interpreted, and there {@code Files.readString} took about 150 µs a file. Not thread-safe.
+ * interpreted, and there {@code Files.readString} took about 150 µs a file. The read is a direct-mapped
+ * {@code pread} into a byte array of the file's own ({@link DirectLibC}): a {@code FileChannel}'s positional read
+ * runs a few hundred lines of the JDK (its blocking bookkeeping, a temporary direct buffer, a copy), also
+ * interpreted there. Not thread-safe.
  */
 final class KeptFile implements Closeable {
   private final Path path;
-  private final FileChannel channel;
+  private final int fd;
   private byte[] bytes;
-  private ByteBuffer buffer;
+  private boolean closed;
 
-  private KeptFile(Path path, FileChannel channel, int capacity) {
+  private KeptFile(Path path, int fd, int capacity) {
     this.path = path;
-    this.channel = channel;
+    this.fd = fd;
     this.bytes = new byte[capacity];
-    this.buffer = ByteBuffer.wrap(bytes);
   }
 
   /** Opens {@code path} to keep; a file longer than {@code capacity} bytes grows the buffer when read. */
   static KeptFile open(Path path, int capacity) throws IOException {
-    return new KeptFile(path, FileChannel.open(path, StandardOpenOption.READ), capacity);
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1 byte, was " + capacity);
+    }
+    try {
+      return new KeptFile(path, Fds.openReadOnly(path.toString(), false), capacity);
+    } catch (NativeCallException e) {
+      throw new IOException("Cannot open " + path + ": " + e.getMessage(), e);
+    }
   }
 
   /** Opens {@code path} to keep, or null where it cannot be (read it by path then). */
   static @Nullable KeptFile openOrNull(Path path, int capacity) {
     try {
       return open(path, capacity);
-    } catch (IOException | SecurityException | UnsupportedOperationException e) {
+    } catch (IOException | RuntimeException e) {
       return null;
     }
   }
 
   /** The file's text as it is now (ISO-8859-1: these files are ASCII). */
   String read() throws IOException {
-    buffer.clear();
+    if (closed) {
+      throw new IOException(path + " was closed");
+    }
     int length = 0;
     while (true) {
-      int n = channel.read(buffer, length);
-      if (n <= 0) {
-        break;
+      long n;
+      try {
+        n = DirectLibC.pread(fd, bytes, bytes.length, 0);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == LinuxLibC.EINTR) {
+          continue;
+        }
+        throw new IOException("Cannot read " + path + ": " + new NativeCallException("pread", e.getErrorCode()).getMessage(), e);
       }
-      length += n;
-      if (buffer.hasRemaining()) {
+      length = (int) n;
+      if (length < bytes.length) {
         break; // a short read: the whole file
       }
-      bytes = Arrays.copyOf(bytes, bytes.length * 2);
-      buffer = ByteBuffer.wrap(bytes);
-      buffer.position(length);
+      bytes = new byte[bytes.length * 2]; // read it again whole: a generated file is only consistent within one read
     }
     return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
   }
 
   @Override
-  public void close() throws IOException {
-    channel.close();
+  public void close() {
+    if (!closed) {
+      closed = true;
+      Fds.close(fd);
+    }
   }
 
   @Override

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -123,6 +124,12 @@ final class LinuxProcessBackend implements ProcessBackend {
 
   // owned by the event loop
   private final List<LinuxProcess> active = new ArrayList<>();
+  /**
+   * The runs of {@link #active} already reported as exited: a tree still lingering or a pipe still open. The
+   * wake-ups look at these alone, so an idle loop does no work per live run; it went through all of them three
+   * times a wake-up, on code that runs once a second and so stays interpreted.
+   */
+  private final List<LinuxProcess> finished = new ArrayList<>();
   private final List<ForeignWatch> watched = new ArrayList<>(); // processes this backend did not start
   private final Map<Integer, StateFile.Run> stateRuns = new LinkedHashMap<>();
   private final Map<Integer, Long> recentSessions = new HashMap<>();
@@ -758,7 +765,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         running.add(p.name);
       }
     }
-    for (java.util.Iterator<Standby> it = standbys.values().iterator(); it.hasNext(); ) {
+    for (Iterator<Standby> it = standbys.values().iterator(); it.hasNext(); ) {
       Standby sb = it.next();
       Optional<WaitStatus> ended;
       try {
@@ -870,7 +877,7 @@ final class LinuxProcessBackend implements ProcessBackend {
           }
         }
         boolean lingering = false;
-        for (LinuxProcess p : active) {
+        for (LinuxProcess p : finished) {
           lingering |= p.lingering;
         }
         long now = System.nanoTime();
@@ -1057,6 +1064,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       log.atWarn().addKeyValue("process", p.name).log("Exit listener of {} failed", p.name, e);
     }
     p.lingering = true; // checked below, after the sweep for adopted orphans
+    finished.add(p);
   }
 
   /**
@@ -1094,8 +1102,13 @@ final class LinuxProcessBackend implements ProcessBackend {
     checkLingering();
     tendStandbys(now);
     keepOomCountersOpen();
-    if (active.removeIf(p -> p.reported && !p.lingering && p.outFd < 0 && p.errFd < 0)) {
-      stateDirty = true;
+    for (Iterator<LinuxProcess> it = finished.iterator(); it.hasNext(); ) {
+      LinuxProcess p = it.next();
+      if (!p.lingering && p.outFd < 0 && p.errFd < 0) { // its tree is gone and its pipes are drained: forget it
+        it.remove();
+        active.remove(p);
+        stateDirty = true;
+      }
     }
     if (stateDirty) {
       stateDirty = false;
@@ -1123,7 +1136,7 @@ final class LinuxProcessBackend implements ProcessBackend {
 
   /** Runs whose leader has exited: once the tree is empty, remove their cgroups and let them go. */
   private void checkLingering() {
-    for (LinuxProcess p : active) {
+    for (LinuxProcess p : finished) {
       if (p.lingering && !p.isTreeAlive()) {
         if (p.cgroups == null || p.cgroups.remove()) {
           p.lingering = false;
@@ -1215,17 +1228,16 @@ final class LinuxProcessBackend implements ProcessBackend {
    * is one of ours (reaped through its pidfd) or the JDK's (reaped by its own reaper), never an orphan.
    */
   private Set<Integer> childrenOfThisJvm() {
-    Path leader = Path.of("/proc/self/task/" + self);
-    if (!leaderFilesTried) { // kept open: read once a second, on code that stays interpreted
-      leaderFilesTried = true;
-      leaderStat = KeptFile.openOrNull(leader.resolve("stat"), 512);
-      leaderChildren = KeptFile.openOrNull(leader.resolve("children"), 512);
+    if (leaderTask == null) { // kept open: read once a second, on code that stays interpreted
+      leaderTask = Path.of("/proc/self/task/" + self);
+      leaderStat = KeptFile.openOrNull(leaderTask.resolve("stat"), 512);
+      leaderChildren = KeptFile.openOrNull(leaderTask.resolve("children"), 512);
     }
-    String stat = readKeptOr(leaderStat, leader.resolve("stat"));
+    String stat = readKeptOr(leaderStat, leaderTask, "stat");
     int close = stat.lastIndexOf(')');
     char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
     if (state != 'Z' && state != 'X' && state != '?') {
-      String list = readKeptOr(leaderChildren, leader.resolve("children"));
+      String list = readKeptOr(leaderChildren, leaderTask, "children");
       if (list.isBlank()) {
         return Set.of();
       }
@@ -1244,11 +1256,11 @@ final class LinuxProcessBackend implements ProcessBackend {
     return children;
   }
 
-  private @Nullable KeptFile leaderStat; // event loop only, as the two below
+  private @Nullable Path leaderTask; // event loop only, as the two below; set when the files are first tried
+  private @Nullable KeptFile leaderStat;
   private @Nullable KeptFile leaderChildren;
-  private boolean leaderFilesTried;
 
-  private static String readKeptOr(@Nullable KeptFile kept, Path path) {
+  private static String readKeptOr(@Nullable KeptFile kept, Path dir, String name) {
     if (kept != null) {
       try {
         return kept.read();
@@ -1256,17 +1268,13 @@ final class LinuxProcessBackend implements ProcessBackend {
         // read by path below
       }
     }
-    return Cgroups.readOr(path, "");
+    return Cgroups.readOr(dir.resolve(name), "");
   }
 
   private void closeLeaderFiles() {
     for (KeptFile kept : new KeptFile[] {leaderStat, leaderChildren}) {
       if (kept != null) {
-        try {
-          kept.close();
-        } catch (IOException e) {
-          log.debug("Closing {} failed: {}", kept, e.toString());
-        }
+        kept.close();
       }
     }
     leaderStat = null;
@@ -1312,6 +1320,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
     }
     active.clear();
+    finished.clear();
     for (ForeignWatch w : watched) {
       w.pidfd.close();
     }

@@ -1,7 +1,9 @@
 package io.github.vigil.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,5 +36,24 @@ class KeptFileTest {
       assertThat(stat.read()).startsWith(ProcessHandle.current().pid() + " (");
       assertThat(list.read()).isEqualTo(Files.readString(children));
     }
+  }
+
+  @Test
+  void aFileOfExactlyTheBufferIsReadWholeAndAClosedOneSaysWhich(@TempDir Path dir) throws Exception {
+    Path f = Files.writeString(dir.resolve("sixteen"), "0123456789abcdef");
+    KeptFile kept = KeptFile.open(f, 16);
+    assertThat(kept.read()).isEqualTo("0123456789abcdef");
+    Files.writeString(f, "0123456789abcdef!"); // past the first buffer: read again whole into a grown one
+    assertThat(kept.read()).isEqualTo("0123456789abcdef!");
+    kept.close();
+    kept.close(); // a second close does not close a descriptor number another file may have now
+    assertThatThrownBy(kept::read).isInstanceOf(IOException.class).hasMessageContaining(f.toString());
+  }
+
+  @Test
+  void aFileThatCannotBeOpenedIsNamed(@TempDir Path dir) {
+    Path missing = dir.resolve("gone");
+    assertThatThrownBy(() -> KeptFile.open(missing, 64)).isInstanceOf(IOException.class).hasMessageContaining(missing.toString());
+    assertThat(KeptFile.openOrNull(missing, 64)).isNull();
   }
 }
