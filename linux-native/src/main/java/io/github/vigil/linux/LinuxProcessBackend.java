@@ -1223,20 +1223,18 @@ final class LinuxProcessBackend implements ProcessBackend {
    * The children among which adopted orphans are found. The kernel gives an orphan to the subreaper's first live
    * thread (its {@code find_alive_thread}), and so also the children of a thread that exits: that is the leader
    * (tid = pid), which the {@code java} launcher keeps waiting for the JVM to end, so its one list is read
-   * ({@code /proc/self/task/PID/children}) and not one per thread (about 30 reads, a millisecond a sweep). If the
-   * leader has exited (a JVM created from native code), the lists of every thread. A child of another live thread
+   * ({@code /proc/self/task/PID/children}) and not one per thread (about 30 reads, a millisecond a sweep). In a JVM
+   * created from native code the leader may have exited (its {@code stat} is read on each sweep to know): then the
+   * lists of every thread. A child of another live thread
    * is one of ours (reaped through its pidfd) or the JDK's (reaped by its own reaper), never an orphan.
    */
   private Set<Integer> childrenOfThisJvm() {
     if (leaderTask == null) { // kept open: read once a second, on code that stays interpreted
       leaderTask = Path.of("/proc/self/task/" + self);
-      leaderStat = KeptFile.openOrNull(leaderTask.resolve("stat"), 512);
+      leaderStat = LAUNCHER_LEADER ? null : KeptFile.openOrNull(leaderTask.resolve("stat"), 512);
       leaderChildren = KeptFile.openOrNull(leaderTask.resolve("children"), 512);
     }
-    String stat = readKeptOr(leaderStat, leaderTask, "stat");
-    int close = stat.lastIndexOf(')');
-    char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-    if (state != 'Z' && state != 'X' && state != '?') {
+    if (LAUNCHER_LEADER || leaderRuns()) {
       String list = readKeptOr(leaderChildren, leaderTask, "children");
       if (list.isBlank()) {
         return Set.of();
@@ -1254,6 +1252,21 @@ final class LinuxProcessBackend implements ProcessBackend {
       log.debug("Cannot list the children of this JVM", e);
     }
     return children;
+  }
+
+  /**
+   * Whether the leader thread lives as long as this JVM: the {@code java} launcher's (and jpackage's) first thread
+   * starts the JVM's main thread and waits in {@code pthread_join} for it, then exits the process; it runs
+   * {@code main} itself only where that thread cannot be created. A JVM created from native code may lose it.
+   */
+  private static final boolean LAUNCHER_LEADER = "SUN_STANDARD".equals(System.getProperty("sun.java.launcher"));
+
+  /** Whether the leader thread is alive (its {@code stat} read, kept open); false where it cannot be read. */
+  private boolean leaderRuns() {
+    String stat = readKeptOr(leaderStat, leaderTask, "stat");
+    int close = stat.lastIndexOf(')');
+    char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+    return state != 'Z' && state != 'X' && state != '?';
   }
 
   private @Nullable Path leaderTask; // event loop only, as the two below; set when the files are first tried
