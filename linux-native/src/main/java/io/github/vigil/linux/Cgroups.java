@@ -1,7 +1,6 @@
 package io.github.vigil.linux;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,10 +250,11 @@ final class Cgroups {
     return pids;
   }
 
+  /** A cgroup or {@code /proc} file's text (ASCII), or {@code fallback} where it cannot be read. */
   static String readOr(Path file, String fallback) {
     try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException | SecurityException e) {
+      return KeptFile.readOnce(file);
+    } catch (IOException e) {
       return fallback;
     }
   }

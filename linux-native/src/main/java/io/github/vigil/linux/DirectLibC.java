@@ -29,6 +29,14 @@ final class DirectLibC {
 
   static native long pread(int fd, byte[] buffer, long count, long offset) throws LastErrorException;
 
+  /**
+   * {@code open} without its optional mode: C declares it variadic, which direct mapping does not bind, and the
+   * mode is read only with {@code O_CREAT} or {@code O_TMPFILE}, never passed here.
+   */
+  static native int open(String path, int flags) throws LastErrorException;
+
+  static native int close(int fd) throws LastErrorException;
+
   static native int epoll_create1(int flags) throws LastErrorException;
 
   static native int epoll_ctl(int epfd, int op, int fd, Pointer event) throws LastErrorException;

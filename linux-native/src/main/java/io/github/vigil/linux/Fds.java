@@ -61,11 +61,11 @@ final class Fds {
    * @return false when no one reads the pipe any more ({@code EPIPE}) or it is full
    */
   public static boolean writeNewline(int fd) {
-    Memory one = new Memory(1);
+    Memory one = SMALL_BUFFER.get(); // on the way to a standby's release: no Memory of its own, no proxy call
     one.setByte(0, (byte) '\n');
     while (true) {
       try {
-        return LinuxLibC.INSTANCE.write(fd, one, 1) == 1;
+        return DirectLibC.write(fd, one, 1) == 1;
       } catch (LastErrorException e) {
         if (e.getErrorCode() != LinuxLibC.EINTR) {
           return false;
@@ -77,7 +77,7 @@ final class Fds {
   /** Opens {@code path} read-only, close-on-exec, optionally non-blocking. */
   public static int openReadOnly(String path, boolean nonBlocking) {
     try {
-      return LinuxLibC.INSTANCE.open(path, LinuxLibC.O_RDONLY | LinuxLibC.O_CLOEXEC | (nonBlocking ? LinuxLibC.O_NONBLOCK : 0));
+      return DirectLibC.open(path, LinuxLibC.O_RDONLY | LinuxLibC.O_CLOEXEC | (nonBlocking ? LinuxLibC.O_NONBLOCK : 0));
     } catch (LastErrorException e) {
       throw new NativeCallException("open(" + path + ")", e.getErrorCode());
     }
@@ -95,7 +95,7 @@ final class Fds {
   /** Closes {@code fd}; an error is not reported (the descriptor is gone either way on Linux). */
   public static void close(int fd) {
     try {
-      LinuxLibC.INSTANCE.close(fd);
+      DirectLibC.close(fd);
     } catch (LastErrorException e) {
       // Linux releases the descriptor even when close reports an error
     }
@@ -110,12 +110,13 @@ final class Fds {
     }
   }
 
-  // an eventfd's 8-byte counter, one per thread: a JNA Memory per call costs a malloc and a cleaner registration
-  private static final ThreadLocal<Memory> COUNTER = ThreadLocal.withInitial(() -> new Memory(8));
+  // 8 bytes per thread for a small read or write (an eventfd's counter, a standby's newline): a JNA Memory per call costs a
+  // malloc and a cleaner registration
+  private static final ThreadLocal<Memory> SMALL_BUFFER = ThreadLocal.withInitial(() -> new Memory(8));
 
   /** Adds one to an eventfd, waking whoever polls it. */
   public static void signalEventfd(int fd) {
-    Memory one = COUNTER.get();
+    Memory one = SMALL_BUFFER.get();
     one.setLong(0, 1);
     try {
       DirectLibC.write(fd, one, 8);
@@ -129,7 +130,7 @@ final class Fds {
   /** Resets an eventfd to zero. */
   public static void clearEventfd(int fd) {
     try {
-      DirectLibC.read(fd, COUNTER.get(), 8);
+      DirectLibC.read(fd, SMALL_BUFFER.get(), 8);
     } catch (LastErrorException e) {
       if (e.getErrorCode() != LinuxLibC.EAGAIN) {
         throw new NativeCallException("read(eventfd " + fd + ")", e.getErrorCode());

@@ -49,6 +49,17 @@ final class KeptFile implements Closeable {
     }
   }
 
+  /**
+   * The whole text of a small file read once: open, {@code pread}, close, each a direct call. For the cgroup files
+   * read on the exit path (whether a dead run's tree is empty, its OOM count), where {@code Files.readString} runs
+   * interpreted through a channel and a stream.
+   */
+  static String readOnce(Path path) throws IOException {
+    try (KeptFile f = open(path, 512)) {
+      return f.read();
+    }
+  }
+
   /** The file's text as it is now (ISO-8859-1: these files are ASCII). */
   String read() throws IOException {
     if (closed) {
