@@ -126,20 +126,13 @@ final class CrashRestart {
     long[] times = new long[trials];
     for (int i = -WARMUP; i < trials; i++) {
       Thread.sleep(20); // let the supervisor settle after the last restart
-      ProcessHandle h = ProcessHandle.of(current).orElseThrow(() -> new IllegalStateException("child vanished before the kill"));
       long lastPid = lastPid();
-      long t0 = System.nanoTime();
-      ProcWatch.kill(h);
-      long next = watch.awaitChild("sleep", current, TimeUnit.SECONDS.toNanos(30), POLL_MICROS);
-      long t1 = System.nanoTime();
-      if (next < 0) {
-        throw new IllegalStateException("no new sleep child of " + supervisorPid + " within 30 s of killing " + current);
-      }
+      ProcWatch.Replaced next = watch.killAndAwaitNext(current, "sleep", POLL_MICROS);
       if (i >= 0) {
-        times[i] = t1 - t0;
-        early[i] = next <= lastPid && lastPid - next < 1 << 20;
+        times[i] = next.nanos();
+        early[i] = next.pid() <= lastPid && lastPid - next.pid() < 1 << 20;
       }
-      current = next;
+      current = next.pid();
     }
     return times;
   }

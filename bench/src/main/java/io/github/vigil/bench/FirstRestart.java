@@ -79,16 +79,9 @@ public final class FirstRestart {
       long current = watch.awaitChild("sleep", -1, TimeUnit.SECONDS.toNanos(60), 1000);
       for (int k = 1; k <= restarts; k++) {
         Thread.sleep(1500); // the standby is prepared once the loop is idle after a restart
-        ProcessHandle h = ProcessHandle.of(current).orElseThrow(() -> new IllegalStateException("child vanished before the kill"));
-        long t0 = System.nanoTime();
-        ProcWatch.kill(h);
-        long next = watch.awaitChild("sleep", current, TimeUnit.SECONDS.toNanos(30), 250);
-        long t1 = System.nanoTime();
-        if (next < 0) {
-          throw new IllegalStateException("no new sleep child within 30 s of killing " + current);
-        }
-        System.out.println("restart\t" + k + "\t" + (t1 - t0));
-        current = next;
+        ProcWatch.Replaced next = watch.killAndAwaitNext(current, "sleep", 250);
+        System.out.println("restart\t" + k + "\t" + next.nanos());
+        current = next.pid();
       }
     }
     System.exit(0);

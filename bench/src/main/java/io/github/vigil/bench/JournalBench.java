@@ -143,22 +143,15 @@ public final class JournalBench {
           continue;
         }
         Thread.sleep(20);
-        ProcessHandle h = ProcessHandle.of(current).orElseThrow(() -> new IllegalStateException("child vanished before the kill"));
-        long t0 = System.nanoTime();
-        ProcWatch.kill(h);
-        long next = watch.awaitChild("sleep", current, TimeUnit.SECONDS.toNanos(30), 250);
-        long t1 = System.nanoTime();
-        if (next < 0) {
-          throw new IllegalStateException("no new sleep child within 30 s of killing " + current);
-        }
+        ProcWatch.Replaced next = watch.killAndAwaitNext(current, "sleep", 250);
         if (i >= 0) {
           if (journalOn) {
-            on[onN++] = t1 - t0;
+            on[onN++] = next.nanos();
           } else {
-            off[offN++] = t1 - t0;
+            off[offN++] = next.nanos();
           }
         }
-        current = next;
+        current = next.pid();
         block++;
       }
       if (attached != null) {

@@ -140,4 +140,23 @@ final class ProcWatch {
   static void kill(ProcessHandle h) {
     h.destroyForcibly();
   }
+
+  /**
+   * SIGKILLs the child {@code current} and waits (30 s at most) until another child of the supervisor runs
+   * {@code comm}, polling every {@code pollMicros}: the restart's pid and its time from the kill.
+   */
+  Replaced killAndAwaitNext(long current, String comm, long pollMicros) throws IOException {
+    ProcessHandle h = ProcessHandle.of(current).orElseThrow(() -> new IllegalStateException("child vanished before the kill"));
+    long t0 = System.nanoTime();
+    kill(h);
+    long next = awaitChild(comm, current, TimeUnit.SECONDS.toNanos(30), pollMicros);
+    long t1 = System.nanoTime();
+    if (next < 0) {
+      throw new IllegalStateException("no new " + comm + " child of " + supervisorPid + " within 30 s of killing " + current);
+    }
+    return new Replaced(next, t1 - t0);
+  }
+
+  /** A restarted child: its pid and the nanoseconds from the kill until it ran the program. */
+  record Replaced(long pid, long nanos) {}
 }
