@@ -47,10 +47,10 @@ public record SpawnRequest(
     return Optional.ofNullable(workingDirectory);
   }
 
-  // equals and hashCode written out, with the same meaning as a record's: the generated ones go through method
-  // handles (ObjectMethods), which stay interpreted in a JVM that restarts a few times, and the Linux backend
-  // compares a restart's request with its standby's on the way from a death to the restart (about 14 % of that
-  // path's CPU, profiled)
+  // equals and hashCode written out, with the same meaning as a record's: the generated ones are bootstrapped
+  // through method handles (ObjectMethods) at their first call, and the Linux backend compares a restart's request
+  // with its standby's on the way from a death to the restart. With the first call of another JNA binding there, a
+  // JVM's first standby release took about 40 ms instead of 4 (bench/results/first-restart-ab.md)
 
   @Override
   public boolean equals(@Nullable Object o) {

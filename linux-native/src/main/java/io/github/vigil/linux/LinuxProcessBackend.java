@@ -1225,8 +1225,8 @@ final class LinuxProcessBackend implements ProcessBackend {
    * (tid = pid), which the {@code java} launcher keeps waiting for the JVM to end, so its one list is read
    * ({@code /proc/self/task/PID/children}) and not one per thread (about 30 reads, a millisecond a sweep). In a JVM
    * created from native code the leader may have exited (its {@code stat} is read on each sweep to know): then the
-   * lists of every thread. A child of another live thread
-   * is one of ours (reaped through its pidfd) or the JDK's (reaped by its own reaper), never an orphan.
+   * lists of every thread. A child of another live thread is one of ours (reaped through its pidfd) or the JDK's
+   * (reaped by its own reaper), never an orphan.
    */
   private Set<Integer> childrenOfThisJvm() {
     if (leaderTask == null) { // kept open: read once a second, on code that stays interpreted
