@@ -28,7 +28,7 @@ public final class Outsider implements AutoCloseable {
     this.pid = pid;
   }
 
-  /** Starts {@code program 1000} (a sleep under some name) as a grandchild; returns once its pid is known. */
+  /** Starts {@code program 1000} (a sleep under some name) as a grandchild; returns once it runs the program (on Linux). */
   public static Outsider start(Path program) throws IOException {
     ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "\"$VIGIL_TEST_PROGRAM\" 1000 </dev/null >/dev/null 2>&1 & echo $!; wait");
     pb.environment().put("VIGIL_TEST_PROGRAM", program.toString());
@@ -39,7 +39,33 @@ public final class Outsider implements AutoCloseable {
       sh.destroyForcibly();
       throw new IOException("the launcher shell printed no pid");
     }
-    return new Outsider(sh, Long.parseLong(line.trim()));
+    Outsider o = new Outsider(sh, Long.parseLong(line.trim()));
+    // the shell prints the pid right after its fork: until the exec, that process is a copy of the shell, and an
+    // attach by command line would miss the program until its next rescan (CI on 3d8e51f, JDK 25, waited 20 s)
+    Path real = program.toRealPath();
+    Path exe = Path.of("/proc/" + o.pid + "/exe");
+    boolean started;
+    try {
+      started = !Files.isDirectory(Path.of("/proc/self")) || Processes.eventually(Duration.ofSeconds(10), () -> {
+        try {
+          return Files.readSymbolicLink(exe).equals(real); // by path: names of every kind are tested (comm keeps 15 bytes)
+        } catch (IOException e) {
+          return false;
+        }
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      started = false;
+    }
+    if (!started) {
+      try {
+        o.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException(program + " (pid " + o.pid + ") was not running it within 10 s");
+    }
+    return o;
   }
 
   /**
