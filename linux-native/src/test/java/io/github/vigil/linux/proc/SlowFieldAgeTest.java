@@ -26,7 +26,9 @@ class SlowFieldAgeTest {
   void aSampleSaysHowOldItsSlowFieldsAre() throws Exception {
     Process sleep = new ProcessBuilder("sleep", "60").start();
     try {
-      ProcSampler sampler = ProcSampler.builder().slowFieldsMaxAge(Duration.ofSeconds(30)).build();
+      // A process's slow fields are first due again at a point of the maximum age spread by pid: with 30 s, about one
+      // pid in 75 was due within the 400 ms below and read Pss again (age zero). With a century, none is.
+      ProcSampler sampler = ProcSampler.builder().slowFieldsMaxAge(Duration.ofDays(36_500)).build();
       long pid = sleep.pid();
       Thread.sleep(300); // done loading: its resident memory, which re-reads Pss when it moves, stays put
       // On a loaded machine sleep can still be faulting pages in: a pair of samples whose resident memory moved by
