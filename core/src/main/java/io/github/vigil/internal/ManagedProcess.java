@@ -94,6 +94,7 @@ final class ManagedProcess implements ProcessController {
    * queued on {@link #ioQueue} when the decision after the exit is made. Supervision thread only.
    */
   private final List<Runnable> beforeNextSpawn = new ArrayList<>();
+  private final StartChecks.LastHead lastHead = new StartChecks.LastHead(); // the program's #! line, read again only when the file changed
   private long commandStops;            // stops asked by a caller or the shutdown: a start of several steps under way gives way to them
   private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
@@ -691,7 +692,7 @@ final class ManagedProcess implements ProcessController {
       Path exe;
       if (sup.backend.hostStartChecks()) {
         StartChecks.checkDirectory(dir);
-        exe = StartChecks.resolveExecutable(runSpec.command().get(0), dir, runEnv);
+        exe = StartChecks.resolveExecutable(runSpec.command().get(0), dir, runEnv, lastHead);
       } else { // the backend checks for itself (it spawns elsewhere, or is a fake)
         exe = Path.of(runSpec.command().get(0));
       }

@@ -4,6 +4,8 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -37,13 +39,35 @@ final class StartChecks {
     }
   }
 
-  /** The program as an absolute path, searched on the child's {@code PATH} when it is a bare name. */
-  static Path resolveExecutable(String program, @Nullable Path dir, Map<String, String> environment) throws Failure {
-    return resolveExecutable(program, dir, environment, true);
+  /**
+   * What the last check of one process's program read from the file's head: its {@code #!} line, or that it has
+   * none. A restart runs the same file, mostly, and while the file is the same (its device and inode, size and
+   * modification time) its head is not opened and read again: on a restart's path, where that read and its
+   * checks ran interpreted, it took about 100 µs. Thread-safe: one check at a time writes it (a process's starts
+   * are one at a time), and any thread may read it.
+   */
+  static final class LastHead {
+    private volatile @Nullable Head head;
+
+    private record Head(Path file, Object fileKey, FileTime modified, long size, String @Nullable [] shebang) {
+      boolean isOf(Path p, BasicFileAttributes a) {
+        return file.equals(p) && fileKey.equals(a.fileKey()) && modified.equals(a.lastModifiedTime()) && size == a.size();
+      }
+    }
   }
 
-  private static Path resolveExecutable(String program, @Nullable Path dir, Map<String, String> environment, boolean interpreters)
-      throws Failure {
+  /** The program as an absolute path, searched on the child's {@code PATH} when it is a bare name. */
+  static Path resolveExecutable(String program, @Nullable Path dir, Map<String, String> environment) throws Failure {
+    return resolveExecutable(program, dir, environment, true, null);
+  }
+
+  /** As {@link #resolveExecutable(String, Path, Map)}; a script's {@code #!} line is read again only when the file changed since {@code last}. */
+  static Path resolveExecutable(String program, @Nullable Path dir, Map<String, String> environment, LastHead last) throws Failure {
+    return resolveExecutable(program, dir, environment, true, last);
+  }
+
+  private static Path resolveExecutable(String program, @Nullable Path dir, Map<String, String> environment, boolean interpreters,
+      @Nullable LastHead last) throws Failure {
     if (WINDOWS) {
       return Path.of(program); // PATHEXT and friends: leave the search to the OS
     }
@@ -57,9 +81,9 @@ final class StartChecks {
       if (!p.isAbsolute()) {
         p = (dir != null ? dir : Path.of("")).toAbsolutePath().resolve(p).normalize();
       }
-      checkExecutable(p, program);
+      BasicFileAttributes attributes = checkExecutable(p, program);
       if (interpreters) {
-        checkInterpreter(p, environment);
+        checkInterpreter(p, attributes, environment, last);
       }
       return p;
     }
@@ -78,7 +102,7 @@ final class StartChecks {
       if (Files.isRegularFile(candidate)) {
         if (Files.isExecutable(candidate)) {
           if (interpreters) {
-            checkInterpreter(candidate, environment);
+            checkInterpreter(candidate, attributesOrNull(candidate), environment, last);
           }
           return candidate.toAbsolutePath();
         }
@@ -95,23 +119,20 @@ final class StartChecks {
    * {@code PATH}: where it is missing the kernel's exec fails with ENOENT, which a wrapper shell or the
    * JDK reports as "script not found" or an exit code 127 although the script exists.
    */
-  static void checkInterpreter(Path script, Map<String, String> environment) throws Failure {
-    byte[] head = new byte[256];
-    int n;
-    try (java.io.InputStream in = Files.newInputStream(script)) {
-      n = in.readNBytes(head, 0, head.length);
-    } catch (java.io.IOException | SecurityException e) {
-      return; // unreadable but executable (mode --x): the exec itself will tell
+  private static void checkInterpreter(Path script, @Nullable BasicFileAttributes attributes, Map<String, String> environment,
+      @Nullable LastHead last) throws Failure {
+    LastHead.Head seen = last != null && attributes != null ? last.head : null;
+    String[] words;
+    if (seen != null && seen.isOf(script, attributes)) {
+      words = seen.shebang();
+    } else {
+      words = shebang(script);
+      Object key = attributes != null ? attributes.fileKey() : null;
+      if (last != null && key != null) { // no key (a file system without inodes): nothing tells the same file apart
+        last.head = new LastHead.Head(script, key, attributes.lastModifiedTime(), attributes.size(), words);
+      }
     }
-    if (n < 2 || head[0] != '#' || head[1] != '!') {
-      return;
-    }
-    int end = 2;
-    while (end < n && head[end] != '\n') {
-      end++;
-    }
-    String[] words = new String(head, 2, end - 2, java.nio.charset.StandardCharsets.UTF_8).trim().split("[ \t]+");
-    if (words.length == 0 || words[0].isEmpty()) {
+    if (words == null) {
       return;
     }
     Path interpreter = Path.of(words[0]);
@@ -122,7 +143,7 @@ final class StartChecks {
     if (interpreter.getFileName() != null && interpreter.getFileName().toString().equals("env") && words.length > 1
         && !words[1].startsWith("-") && words[1].indexOf('=') < 0) {
       try {
-        resolveExecutable(words[1], null, environment, false); // one level: an interpreter script is not followed
+        resolveExecutable(words[1], null, environment, false, null); // one level: an interpreter script is not followed
       } catch (Failure e) {
         throw new Failure("script " + script + " runs the interpreter '" + words[1] + "' through " + words[0]
             + " in its #! line: " + e.getMessage());
@@ -130,15 +151,48 @@ final class StartChecks {
     }
   }
 
-  private static void checkExecutable(Path p, String asWritten) throws Failure {
-    if (!Files.exists(p)) {
-      throw new Failure("binary " + asWritten + " not found");
+  /** The words of the file's {@code #!} line, or null: no such line, or the file cannot be read. */
+  private static String @Nullable [] shebang(Path script) {
+    byte[] head = new byte[256];
+    int n;
+    try (java.io.InputStream in = Files.newInputStream(script)) {
+      n = in.readNBytes(head, 0, head.length);
+    } catch (java.io.IOException | SecurityException e) {
+      return null; // unreadable but executable (mode --x): the exec itself will tell
     }
-    if (Files.isDirectory(p)) {
+    if (n < 2 || head[0] != '#' || head[1] != '!') {
+      return null;
+    }
+    int end = 2;
+    while (end < n && head[end] != '\n') {
+      end++;
+    }
+    String[] words = new String(head, 2, end - 2, java.nio.charset.StandardCharsets.UTF_8).trim().split("[ \t]+");
+    return words.length == 0 || words[0].isEmpty() ? null : words;
+  }
+
+  private static @Nullable BasicFileAttributes attributesOrNull(Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class);
+    } catch (java.io.IOException e) {
+      return null; // gone since it was found: the head is read, not remembered
+    }
+  }
+
+  /** Its attributes (one {@code stat}), once it is found to exist, not as a directory, and executable. */
+  private static BasicFileAttributes checkExecutable(Path p, String asWritten) throws Failure {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(p, BasicFileAttributes.class);
+    } catch (java.io.IOException e) {
+      throw new Failure("binary " + asWritten + " not found"); // as Files.exists says: absent, or its existence unknown
+    }
+    if (attributes.isDirectory()) {
       throw new Failure("binary " + asWritten + " is a directory");
     }
     if (!Files.isExecutable(p)) {
       throw new Failure("binary " + asWritten + " is not executable");
     }
+    return attributes;
   }
 }

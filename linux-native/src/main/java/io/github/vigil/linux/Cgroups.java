@@ -1,5 +1,6 @@
 package io.github.vigil.linux;
 
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -154,6 +155,8 @@ final class Cgroups {
     try {
       if (v2Base != null) {
         run.v2 = mkdir(v2Base.resolve(runName));
+        run.v2Events = run.v2.resolve("cgroup.events");
+        run.v2EventsBytes = Native.toByteArray(run.v2Events.toString());
         if (v2Memory && memoryMax.isPresent()) {
           Files.writeString(run.v2.resolve("memory.max"), Long.toString(memoryMax.getAsLong()));
           try {
@@ -296,6 +299,10 @@ final class Cgroups {
    */
   static final class Run {
     @Nullable Path v2;
+    // v2 cgroup.events, read once a run has died (is its tree empty?) on the way to its restart: the path resolved
+    // and encoded once, not on that way
+    private @Nullable Path v2Events;
+    private byte @Nullable [] v2EventsBytes;
     @Nullable Path v1Memory;
     @Nullable Path v1Pids;
     /** The memory cgroup's OOM counter file, kept open from when the loop was first idle after the spawn. */
@@ -370,7 +377,15 @@ final class Cgroups {
     /** Whether any task is left: v2 {@code populated}, else any pid in the v1 memory or pids cgroup. */
     boolean populated() {
       if (v2 != null) {
-        return keyed(v2.resolve("cgroup.events"), "populated") == 1;
+        Path file = v2Events != null ? v2Events : v2.resolve("cgroup.events"); // set by create(), which made v2
+        byte[] bytes = v2EventsBytes != null ? v2EventsBytes : Native.toByteArray(file.toString());
+        String events;
+        try {
+          events = KeptFile.readOnce(bytes, file);
+        } catch (IOException e) {
+          events = ""; // the cgroup is gone: nothing is left in it
+        }
+        return keyed(events, "populated") == 1;
       }
       for (Path p : new Path[] {v1Memory, v1Pids}) {
         if (p != null && !Cgroups.pids(p).isEmpty()) {

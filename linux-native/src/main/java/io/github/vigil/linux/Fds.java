@@ -2,6 +2,7 @@ package io.github.vigil.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 
 /**
  * Pipes, non-blocking reads and an event counter ({@code eventfd}) for the backend's event loop.
@@ -76,10 +77,15 @@ final class Fds {
 
   /** Opens {@code path} read-only, close-on-exec, optionally non-blocking. */
   public static int openReadOnly(String path, boolean nonBlocking) {
+    return openReadOnly(Native.toByteArray(path), path, nonBlocking);
+  }
+
+  /** As {@link #openReadOnly(String, boolean)}, the path given as NUL-terminated bytes ({@link Native#toByteArray(String)}) made once. */
+  static int openReadOnly(byte[] cPath, Object shown, boolean nonBlocking) {
     try {
-      return DirectLibC.open(path, LinuxLibC.O_RDONLY | LinuxLibC.O_CLOEXEC | (nonBlocking ? LinuxLibC.O_NONBLOCK : 0));
+      return DirectLibC.open(cPath, LinuxLibC.O_RDONLY | LinuxLibC.O_CLOEXEC | (nonBlocking ? LinuxLibC.O_NONBLOCK : 0));
     } catch (LastErrorException e) {
-      throw new NativeCallException("open(" + path + ")", e.getErrorCode());
+      throw new NativeCallException("open(" + shown + ")", e.getErrorCode());
     }
   }
 

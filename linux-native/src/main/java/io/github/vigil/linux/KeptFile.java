@@ -1,6 +1,7 @@
 package io.github.vigil.linux;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +57,19 @@ final class KeptFile implements Closeable {
    */
   static String readOnce(Path path) throws IOException {
     try (KeptFile f = open(path, 512)) {
+      return f.read();
+    }
+  }
+
+  /** As {@link #readOnce(Path)}, the path also given as NUL-terminated bytes made once ({@link Native#toByteArray(String)}). */
+  static String readOnce(byte[] cPath, Path path) throws IOException {
+    int fd;
+    try {
+      fd = Fds.openReadOnly(cPath, path, false);
+    } catch (NativeCallException e) {
+      throw new IOException("Cannot open " + path + ": " + e.getMessage(), e);
+    }
+    try (KeptFile f = new KeptFile(path, fd, 512)) {
       return f.read();
     }
   }

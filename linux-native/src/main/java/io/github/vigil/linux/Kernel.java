@@ -86,9 +86,10 @@ final class Kernel {
     }
   }
 
-  // one siginfo_t per thread that reaps (the event loop, mostly): a JNA Memory per call costs a malloc and a
-  // cleaner registration on the path from a death to its event
-  private static final ThreadLocal<Memory> SIGINFO = ThreadLocal.withInitial(() -> new Memory(128));
+  // one siginfo_t (128 bytes) per thread that reaps (the event loop, mostly), as an int array: a JNA Memory per
+  // call costs a malloc and a cleaner registration, and each of a Memory's reads is a native call of its own,
+  // on the path from a death to its event
+  private static final ThreadLocal<int[]> SIGINFO = ThreadLocal.withInitial(() -> new int[32]);
 
   /**
    * {@code waitid(idType, id, WEXITED | WNOHANG)}.
@@ -97,8 +98,8 @@ final class Kernel {
    * @throws NativeCallException naming the call, with its errno
    */
   static Optional<WaitStatus> waitid(int idType, int id) {
-    Memory info = SIGINFO.get();
-    info.clear(); // si_pid stays 0 when nothing has exited (WNOHANG)
+    int[] info = SIGINFO.get();
+    info[4] = 0; // si_pid stays 0 when nothing has exited (WNOHANG)
     while (true) {
       try {
         DirectLibC.waitid(idType, id, info, LinuxLibC.WEXITED | LinuxLibC.WNOHANG);
@@ -111,11 +112,11 @@ final class Kernel {
       }
     }
     // x86-64 and aarch64 siginfo_t: si_signo +0, si_errno +4, si_code +8, si_pid +16, si_uid +20, si_status +24
-    int pid = info.getInt(16);
+    int pid = info[4];
     if (pid == 0) {
       return Optional.empty();
     }
-    return Optional.of(new WaitStatus(pid, info.getInt(8), info.getInt(24)));
+    return Optional.of(new WaitStatus(pid, info[2], info[6]));
   }
 
   /** Clock ticks per second ({@code sysconf(_SC_CLK_TCK)}), the unit of times in {@code /proc/PID/stat}. */
