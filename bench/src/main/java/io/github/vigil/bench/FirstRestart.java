@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * so the code on the restart's path runs for its first, second and third time, as it does where restarts are rare.
  * Comparison 1 warms up five restarts and then times 200. The Linux backend with its standby: the first restart
  * spawns inline (a standby is prepared only for a process that was restarted once), the second and later release
- * the standby prepared after the one before (each kill waits 1.5 s for it).
+ * the standby prepared after the one before (each kill waits 1.5 s for it). With {@code -Dvigil.linux.standby=from-start}
+ * given to this JVM (its children get its options) the first restart releases a standby too.
  *
  * <pre>
  * FirstRestart [jvms] [restarts] [label]     defaults 10 3 vigil-linux
@@ -69,7 +70,9 @@ public final class FirstRestart {
   }
 
   private static void child(int restarts) throws Exception {
-    System.setProperty("vigil.linux.standby", "true");
+    if (System.getProperty("vigil.linux.standby") == null) {
+      System.setProperty("vigil.linux.standby", "true"); // -Dvigil.linux.standby=from-start on the command line: a standby from the first start
+    }
     RestartPolicy policy = RestartPolicy.always().withBackoff(Backoff.none()).withStartLimit(Integer.MAX_VALUE, Duration.ofSeconds(1));
     try (Supervisor s = Supervisor.builder().name("bench").backend("linux").build()) {
       ProcessController c = s.register(ProcessSpec.builder("sleeper").command("/bin/sleep", "100000")

@@ -146,14 +146,26 @@ final class LinuxProcessBackend implements ProcessBackend {
   private long housekeepingSince; // 0: nothing to do
   private boolean stateDirty;
   // opt-in: a standby is an extra idle process per restarted name, and preparing it slowed exit detection beside it
-  // (bench/results/exit-standby-ab.tsv); see the README
-  private final boolean standbyEnabled = "true".equals(System.getProperty("vigil.linux.standby"));
+  // (bench/results/exit-standby-ab.tsv); see the README. "true": once a name was restarted; "from-start": from its
+  // first start, so that a first crash (in a trading day often the only one) is restarted from a standby too
+  private final String standbyMode = standbyMode(System.getProperty(STANDBY_PROPERTY));
+  private final boolean standbyEnabled = !standbyMode.equals("false");
   private final Set<String> spawnedNames = boundedSet(); // names started at least once: their next start is a restart
   private final Set<String> changingNames = boundedSet(); // names whose standby did not match the next request: none prepared again
   private final List<Standby> retiring = new ArrayList<>(); // standbys to drop once the loop is idle
   private final Map<String, SpawnRequest> standbyWanted = new LinkedHashMap<>();
   private final Map<String, Standby> standbys = new HashMap<>();
   private long lastStandbyCheck;
+
+  static final String STANDBY_PROPERTY = "vigil.linux.standby";
+
+  private static String standbyMode(@Nullable String value) {
+    if (value == null || value.equals("false") || value.equals("true") || value.equals("from-start")) {
+      return value == null ? "false" : value;
+    }
+    throw new IllegalArgumentException("system property " + STANDBY_PROPERTY + " is '" + value
+        + "': expected true (a restarted process's next run prepared ahead), from-start (every process's, from its first start) or false");
+  }
 
   LinuxProcessBackend(BackendContext context, HostFacts facts) {
     this(context, facts, !"false".equals(System.getProperty("vigil.linux.cgroups")));
@@ -566,8 +578,9 @@ final class LinuxProcessBackend implements ProcessBackend {
     oomCountersToKeep = true;
     stateRuns.put(l.pid, new StateFile.Run(l.pid, l.startTicks, request.name()));
     stateDirty = true; // written once the loop is idle: the cgroup and the environment marker find the run meanwhile
-    if (standbyEnabled && !spawnedNames.add(request.name())) {
-      standbyWanted.put(request.name(), request); // started before, so restarted: prepare the next run once the loop is idle
+    boolean restarted = !spawnedNames.add(request.name());
+    if (standbyEnabled && (restarted || standbyMode.equals("from-start"))) {
+      standbyWanted.put(request.name(), request); // restarted (or asked from the start): the next run prepared once the loop is idle
     }
     return p;
   }

@@ -99,6 +99,43 @@ class StandbyRestartTest {
     assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isEmpty())).as("no standby outlives the backend").isTrue();
   }
 
+  /**
+   * With {@code from-start} the next run is prepared after the first start: the first restart (where restarts are
+   * rare, often the only one) runs the program in the standby, in its cgroups.
+   */
+  @Test
+  void fromStartTheFirstRestartRunsInAStandby() throws Exception {
+    assumeTrue(HostFacts.detect().shell() != null, "no /bin/sh: no wrapper, no standby");
+    System.setProperty("vigil.linux.standby", "from-start");
+    String name = "standby-first-" + Kernel.pid();
+    SpawnRequest request = Backends.request(name, null, Map.of(), "/bin/sleep", "1000");
+    try (LinuxProcessBackend backend = Backends.create("standby-first", null)) {
+      RunningProcess first = backend.spawn(request, new RecordingListener());
+      assertThat(Processes.eventually(WAIT, () -> "sleep".equals(comm((int) first.pid())))).isTrue();
+      assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isPresent())).as("a standby after the first start").isTrue();
+      int standby = standbyOf(name).getAsInt();
+      assertThat(comm(standby)).isEqualTo("sh"); // waiting in the wrapper: the program has not started
+      String prepared = Files.readString(Path.of("/proc/" + standby + "/cgroup"));
+
+      kill(first);
+      RunningProcess second = backend.spawn(request, new RecordingListener());
+      assertThat(second.pid()).as("the first restart used the standby").isEqualTo(standby);
+      assertThat(Processes.eventually(WAIT, () -> "sleep".equals(comm(standby)))).as("the standby ran the program").isTrue();
+      assertThat(Files.readString(Path.of("/proc/" + standby + "/cgroup"))).isEqualTo(prepared);
+      kill(second);
+    }
+    assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isEmpty())).as("no standby outlives the backend").isTrue();
+  }
+
+  @Test
+  void anUnknownStandbySettingIsRefusedNamingItsValue() {
+    System.setProperty("vigil.linux.standby", "yes");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Backends.create("standby-bad", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vigil.linux.standby is 'yes'")
+        .hasMessageContaining("from-start");
+  }
+
   private static void kill(RunningProcess p) throws Exception {
     p.signal(Signal.SIGKILL);
     assertThat(Processes.eventually(WAIT, () -> !p.isTreeAlive())).isTrue();
