@@ -128,7 +128,9 @@ final class StartChecks {
     } else {
       words = shebang(script);
       Object key = attributes != null ? attributes.fileKey() : null;
-      if (last != null && key != null) { // no key (a file system without inodes): nothing tells the same file apart
+      if (words == UNREADABLE) {
+        words = null; // not remembered: made readable (a chmod changes no modification time), it is read then
+      } else if (last != null && key != null) { // no key (a file system without inodes): nothing tells the same file apart
         last.head = new LastHead.Head(script, key, attributes.lastModifiedTime(), attributes.size(), words);
       }
     }
@@ -151,14 +153,16 @@ final class StartChecks {
     }
   }
 
-  /** The words of the file's {@code #!} line, or null: no such line, or the file cannot be read. */
+  private static final String[] UNREADABLE = new String[0];
+
+  /** The words of the file's {@code #!} line; null where it has none; {@link #UNREADABLE} where it cannot be read. */
   private static String @Nullable [] shebang(Path script) {
     byte[] head = new byte[256];
     int n;
     try (java.io.InputStream in = Files.newInputStream(script)) {
       n = in.readNBytes(head, 0, head.length);
     } catch (java.io.IOException | SecurityException e) {
-      return null; // unreadable but executable (mode --x): the exec itself will tell
+      return UNREADABLE; // executable but not readable (mode --x): the exec itself will tell
     }
     if (n < 2 || head[0] != '#' || head[1] != '!') {
       return null;
