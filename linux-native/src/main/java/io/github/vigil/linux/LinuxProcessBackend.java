@@ -578,8 +578,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     oomCountersToKeep = true;
     stateRuns.put(l.pid, new StateFile.Run(l.pid, l.startTicks, request.name()));
     stateDirty = true; // written once the loop is idle: the cgroup and the environment marker find the run meanwhile
-    boolean restarted = !spawnedNames.add(request.name());
-    if (standbyEnabled && (restarted || standbyMode.equals("from-start"))) {
+    if (standbyEnabled && (!spawnedNames.add(request.name()) || standbyMode.equals("from-start"))) {
       standbyWanted.put(request.name(), request); // restarted (or asked from the start): the next run prepared once the loop is idle
     }
     return p;
