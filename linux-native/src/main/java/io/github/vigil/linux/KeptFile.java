@@ -56,9 +56,7 @@ final class KeptFile implements Closeable {
    * interpreted through a channel and a stream.
    */
   static String readOnce(Path path) throws IOException {
-    try (KeptFile f = open(path, 512)) {
-      return f.read();
-    }
+    return readOnce(Native.toByteArray(path.toString()), path);
   }
 
   /** As {@link #readOnce(Path)}, the path also given as NUL-terminated bytes made once ({@link Native#toByteArray(String)}). */

@@ -150,6 +150,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   // first start, so that a first crash (in a trading day often the only one) is restarted from a standby too
   private final String standbyMode = standbyMode(System.getProperty(STANDBY_PROPERTY));
   private final boolean standbyEnabled = !standbyMode.equals("false");
+  private final boolean standbyFromStart = standbyMode.equals("from-start");
   private final Set<String> spawnedNames = boundedSet(); // names started at least once: their next start is a restart
   private final Set<String> changingNames = boundedSet(); // names whose standby did not match the next request: none prepared again
   private final List<Standby> retiring = new ArrayList<>(); // standbys to drop once the loop is idle
@@ -578,7 +579,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     oomCountersToKeep = true;
     stateRuns.put(l.pid, new StateFile.Run(l.pid, l.startTicks, request.name()));
     stateDirty = true; // written once the loop is idle: the cgroup and the environment marker find the run meanwhile
-    if (standbyEnabled && (!spawnedNames.add(request.name()) || standbyMode.equals("from-start"))) {
+    if (standbyEnabled && (!spawnedNames.add(request.name()) || standbyFromStart)) {
       standbyWanted.put(request.name(), request); // restarted (or asked from the start): the next run prepared once the loop is idle
     }
     return p;
