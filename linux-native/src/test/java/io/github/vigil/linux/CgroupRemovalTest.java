@@ -1,0 +1,87 @@
+package io.github.vigil.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.vigil.testing.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * A run's cgroups are removed with one {@code rmdir} each when empty, and still removed, children first, when a
+ * task of the run made a cgroup of its own below them; a cgroup that holds a live task stays until it is empty.
+ * Real cgroupfs: skipped where this JVM cannot create cgroups.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(60)
+class CgroupRemovalTest {
+  private Cgroups cgroups;
+
+  @BeforeEach
+  void createBase() {
+    HostFacts facts = HostFacts.detect();
+    cgroups = new Cgroups(facts.cgroupLayout(), "vigil-removal-" + Kernel.pid(), facts.shell());
+    assumeTrue(!cgroups.bases().isEmpty(), "no writable cgroup hierarchy here: " + cgroups.describe());
+  }
+
+  @AfterEach
+  void removeBase() {
+    if (cgroups != null) {
+      cgroups.close();
+    }
+  }
+
+  @Test
+  void anEmptyRunsDirectoriesAreRemoved() throws Exception {
+    Cgroups.Run run = cgroups.create("empty-1", OptionalLong.empty(), OptionalLong.empty());
+    assertThat(run.dirs()).isNotEmpty().allMatch(Files::isDirectory);
+    assertThat(run.remove()).isTrue();
+    assertThat(run.dirs()).noneMatch(Files::exists);
+  }
+
+  @Test
+  void aChildCgroupMadeBelowARunIsRemovedWithIt() throws Exception {
+    Cgroups.Run run = cgroups.create("nested-1", OptionalLong.empty(), OptionalLong.empty());
+    for (Path d : run.dirs()) {
+      Files.createDirectories(d.resolve("inner").resolve("deeper")); // as a task of the run with the rights to could
+    }
+    assertThat(run.remove()).isTrue();
+    assertThat(run.dirs()).noneMatch(Files::exists);
+  }
+
+  @Test
+  void aCgroupWithALiveTaskStaysUntilItIsEmpty() throws Exception {
+    Cgroups.Run run = cgroups.create("busy-1", OptionalLong.empty(), OptionalLong.empty());
+    Process sleep = new ProcessBuilder("sleep", "1000").start();
+    try {
+      for (Path d : run.dirs()) {
+        Files.writeString(d.resolve("cgroup.procs"), Long.toString(sleep.pid()));
+      }
+      assertThat(run.remove()).isFalse();
+      assertThat(run.dirs()).allMatch(Files::isDirectory);
+    } finally {
+      sleep.destroyForcibly().waitFor();
+    }
+    // the kernel lets the cgroup go once the dead task has left it, which can follow the reap by a moment
+    assertThat(Processes.eventually(Duration.ofSeconds(10), run::remove)).isTrue();
+    assertThat(run.dirs()).noneMatch(Files::exists);
+  }
+
+  @Test
+  void aLeftoverOfTheSameNameIsReplaced() throws Exception {
+    Cgroups.Run first = cgroups.create("same-1", OptionalLong.empty(), OptionalLong.empty());
+    Files.createDirectories(first.dirs().get(0).resolve("inner"));
+    Cgroups.Run second = cgroups.create("same-1", OptionalLong.empty(), OptionalLong.empty());
+    assertThat(second.dirs()).isEqualTo(first.dirs()).allMatch(Files::isDirectory);
+    assertThat(second.dirs().get(0).resolve("inner")).doesNotExist();
+    assertThat(second.remove()).isTrue();
+  }
+}
