@@ -247,7 +247,7 @@ public final class Report {
     find("6", "vigil-linux", "heap-after-gc").ifPresent(r -> t.add(bound("issue 18: idle, 100 children, metrics bound: heap after GC (whole JVM) under 10 MB",
         r.stats().median(), 10, "MB")));
     Optional<Row> pb = find("5", "processbuilder", "spawn-and-reap");
-    for (String v : List.of("vigil-linux", "vigil-linux-fresh", "vigil-jdk")) {
+    for (String v : List.of("vigil-linux", "vigil-linux-fresh", "vigil-linux-spare", "vigil-jdk")) {
       Optional<Row> r = find("5", v, "spawn-and-reap");
       if (r.isPresent() && pb.isPresent()) {
         t.add(noWorse("issue 18: spawn and reap of /bin/true, " + v + ": no slower than ProcessBuilder (medians)", r.get().stats().median(),

@@ -28,6 +28,7 @@ final class Spawn {
       switch (c) {
         case "vigil-linux" -> rows.addAll(vigil("linux", count));
         case "vigil-linux-fresh" -> rows.addAll(fresh(count));
+        case "vigil-linux-spare" -> rows.addAll(spare(count));
         case "vigil-jdk" -> rows.addAll(vigil("jdk", count));
         case "processbuilder" -> rows.addAll(processBuilder(count));
         default -> throw new IllegalArgumentException("unknown contender for comparison 5: " + c);
@@ -37,8 +38,27 @@ final class Spawn {
   }
 
   static List<Row> vigil(String backend, int count) throws Exception {
+    return vigil(Supervisor.builder().name("bench").backend(backend).build(), "vigil-" + backend, count, "");
+  }
+
+  /**
+   * As {@code vigil-linux}, with {@code -Dvigil.linux.spares=1} (opt-in): each start takes the wrapper the backend
+   * started ahead (setpriv's and the shell's execs done before the start), and the next one is started after it.
+   */
+  static List<Row> spare(int count) throws Exception {
+    System.setProperty("vigil.linux.spares", "1");
+    Supervisor s;
+    try {
+      s = Supervisor.builder().name("bench").backend("linux").build();
+    } finally {
+      System.clearProperty("vigil.linux.spares");
+    }
+    return vigil(s, "vigil-linux-spare", count, "; -Dvigil.linux.spares=1: a wrapper started ahead for each start");
+  }
+
+  private static List<Row> vigil(Supervisor supervisor, String who, int count, String note) throws Exception {
     BlockingQueue<SupervisorEvent.Exited> exits = new ArrayBlockingQueue<>(16);
-    try (Supervisor s = Supervisor.builder().name("bench").backend(backend).build();
+    try (Supervisor s = supervisor;
         AutoCloseable sub = s.subscribe(e -> {
           if (e instanceof SupervisorEvent.Exited x) {
             exits.add(x);
@@ -58,9 +78,8 @@ final class Spawn {
         }
       }
       double totalMs = (System.nanoTime() - total0) / 1e6;
-      String who = "vigil-" + backend;
       return List.of(new Row(COMPARISON, who, "spawn-and-reap", "ms", Stats.millis(times),
-              "ProcessController.start() to SupervisorEvent.Exited, RestartPolicy.never(), " + count + " in a row"),
+              "ProcessController.start() to SupervisorEvent.Exited, RestartPolicy.never(), " + count + " in a row" + note),
           new Row(COMPARISON, who, "spawn-and-reap-total", "s", Stats.single(totalMs / 1000), count + " in a row, wall time"));
     }
   }

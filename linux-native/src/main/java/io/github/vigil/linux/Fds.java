@@ -75,6 +75,26 @@ final class Fds {
     }
   }
 
+  /**
+   * Writes the first {@code length} bytes of {@code buffer} to a pipe, all of them (a pipe takes up to its capacity,
+   * 64 KiB, at once).
+   *
+   * @return false when no one reads the pipe any more ({@code EPIPE})
+   */
+  public static boolean writeAll(int fd, Memory buffer, int length) {
+    int done = 0;
+    while (done < length) {
+      try {
+        done += (int) DirectLibC.write(fd, buffer.share(done), length - done);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != LinuxLibC.EINTR) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Opens {@code path} read-only, close-on-exec, optionally non-blocking. */
   public static int openReadOnly(String path, boolean nonBlocking) {
     return openReadOnly(Native.toByteArray(path), path, nonBlocking);

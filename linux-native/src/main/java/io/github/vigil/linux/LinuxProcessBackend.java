@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,14 +64,22 @@ final class LinuxProcessBackend implements ProcessBackend {
   static final String MARKER_VARIABLE = "VIGIL_SUPERVISOR_ID";
   static final String NAME_VARIABLE = "VIGIL_PROCESS_NAME";
 
+  /** The wrappers' first step: {@code $1} is the JVM's pid, or {@code -} without a death signal. */
+  private static final String PARENT_CHECK = "[ \"$1\" = - ] || [ \"$PPID\" = \"$1\" ]"
+      + " || { echo \"vigil: the supervising JVM (pid $1) is gone; not starting\" >&2; exit 125; };";
+  /**
+   * The wrapper of a spare ({@code -Dvigil.linux.spares=N}: started ahead for whatever run comes next): it checks
+   * the parent, then sources what the backend writes to descriptor 3 when a start takes it ({@link SpareScript});
+   * at end of file (the backend dropped it) it exits 125.
+   */
+  static final String SPARE_SCRIPT = PARENT_CHECK + " . /dev/fd/3; exit 125";
   /**
    * Runs between {@code setpriv} and the program, in the child: {@code $1} is the JVM's pid (or
    * {@code -} without a death signal), then the cgroup directories to join, {@code --}, and the command.
    * The {@code PPID} check closes the classic death-signal race: if the JVM died before
    * {@code setpriv} set the signal, the parent is no longer the JVM and the program never starts.
    */
-  static final String WRAPPER_SCRIPT = "[ \"$1\" = - ] || [ \"$PPID\" = \"$1\" ]"
-      + " || { echo \"vigil: the supervising JVM (pid $1) is gone; not starting\" >&2; exit 125; }; shift;"
+  static final String WRAPPER_SCRIPT = PARENT_CHECK + " shift;"
       + " for d in \"$@\"; do"
       + " if [ \"$d\" = -- ]; then shift; exec \"$@\"; fi;"
       + " case \"$d\" in nofile=*) ulimit -n \"${d#nofile=}\" || { echo \"vigil: cannot set the descriptor limit to ${d#nofile=}\" >&2; exit 125; };;"
@@ -159,6 +168,28 @@ final class LinuxProcessBackend implements ProcessBackend {
   private long lastStandbyCheck;
 
   static final String STANDBY_PROPERTY = "vigil.linux.standby";
+  static final String SPARES_PROPERTY = "vigil.linux.spares";
+  private static final String SPARE_NAME = "(spare)";
+  private static final int SPARE_ATTEMPTS = 3;
+  private static final int MAX_SPARES = 16;
+  // opt-in: idle wrappers kept started for whatever starts come next, so that a start skips setpriv's and the
+  // shell's execs (bench/results/spawn-spare.md); the per-name standby still goes first where there is one
+  private final int sparesKept = spares(System.getProperty(SPARES_PROPERTY, "0"));
+  private final ArrayDeque<Launch> spares = new ArrayDeque<>(); // event loop only; the oldest (most likely ready) first
+  private int spareFailures; // event loop only: spares in a row that ended before they were used; at SPARE_ATTEMPTS, no more
+
+  private static int spares(String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 0 && n <= MAX_SPARES) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException("system property " + SPARES_PROPERTY + " is '" + value
+        + "': expected how many wrappers to keep started ahead for any start, 0 (the default) to " + MAX_SPARES);
+  }
 
   private static String standbyMode(@Nullable String value) {
     if (value == null || value.equals("false") || value.equals("true") || value.equals("from-start")) {
@@ -564,6 +595,9 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     Launch l = takeStandby(request);
     if (l == null) {
+      l = takeSpare(request, memoryMax, pidsMax);
+    }
+    if (l == null) {
       l = launch(request, memoryMax, pidsMax, false);
     }
     kernelLog.forget(l.pid); // an OOM kill logged for an earlier process with this pid is not this run's
@@ -593,39 +627,15 @@ final class LinuxProcessBackend implements ProcessBackend {
    * wrapper joins the cgroups and then waits on descriptor 3 for the word to exec the program.
    */
   private Launch launch(SpawnRequest request, OptionalLong memoryMax, OptionalLong pidsMax, boolean standby) throws SpawnException {
-    String runName = request.name() + "-" + (++runSequence);
-    Cgroups.Run cg = null;
-    if (!cgroups.bases().isEmpty()) {
-      try {
-        cg = cgroups.create(runName, memoryMax, pidsMax);
-      } catch (IllegalArgumentException e) {
-        throw new SpawnException("process '" + request.name() + "': " + e.getMessage(), e);
-      } catch (IOException e) {
-        throw new SpawnException("process '" + request.name() + "': cannot set up its cgroup: " + e, e);
-      }
-    } else if (memoryMax.isPresent() || pidsMax.isPresent()) {
-      throw new SpawnException("process '" + request.name() + "': resource limits asked for ("
-          + LinuxLimits.MEMORY_MAX + ", " + LinuxLimits.PIDS_MAX + ") but no writable cgroup controller exists here");
-    }
-    // setpriv sets the death signal and execs the shell wrapper, which checks the parent, joins the cgroups
-    // and execs the program: one pid throughout. Without setpriv or cgroups, the parts not needed are left out.
-    List<String> argv = new ArrayList<>();
-    String setpriv = facts.setpriv();
-    if (setpriv != null) {
-      argv.add(setpriv);
-      argv.add("--pdeathsig");
-      argv.add("KILL");
-      argv.add("--");
-    }
-    OptionalLong nofile;
-    try {
-      nofile = LinuxLimits.nofile(request.labels());
-    } catch (IllegalArgumentException e) {
-      throw new SpawnException("process '" + request.name() + "': " + e.getMessage(), e);
-    }
+    OptionalLong nofile = nofile(request);
     if (nofile.isPresent() && facts.shell() == null) {
       throw new SpawnException("process '" + request.name() + "': " + LinuxLimits.NOFILE + " asked for but no shell exists here to set it");
     }
+    Cgroups.Run cg = createCgroups(request, memoryMax, pidsMax);
+    // setpriv sets the death signal and execs the shell wrapper, which checks the parent, joins the cgroups
+    // and execs the program: one pid throughout. Without setpriv or cgroups, the parts not needed are left out.
+    List<String> argv = new ArrayList<>();
+    String setpriv = addSetpriv(argv);
     if (facts.shell() != null && (setpriv != null || cg != null || standby || nofile.isPresent())) {
       argv.add(facts.shell());
       argv.add("-c");
@@ -643,7 +653,52 @@ final class LinuxProcessBackend implements ProcessBackend {
     String path = argv.isEmpty() ? request.executable().toString() : argv.get(0);
     argv.add(request.executable().toString());
     argv.addAll(request.command().subList(1, request.command().size()));
-    List<String> env = new ArrayList<>();
+    List<String> env = environment(request);
+    return start(path, argv, env, request.directory().map(Path::toString).orElse(null), cg, standby, request.command().get(0));
+  }
+
+  /** The run's descriptor limit label, checked. */
+  private static OptionalLong nofile(SpawnRequest request) throws SpawnException {
+    try {
+      return LinuxLimits.nofile(request.labels());
+    } catch (IllegalArgumentException e) {
+      throw new SpawnException("process '" + request.name() + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** Creates a new run's cgroups under their limits; null where no cgroup is writable and no limit was asked for. */
+  private Cgroups.@Nullable Run createCgroups(SpawnRequest request, OptionalLong memoryMax, OptionalLong pidsMax) throws SpawnException {
+    String runName = request.name() + "-" + (++runSequence);
+    if (!cgroups.bases().isEmpty()) {
+      try {
+        return cgroups.create(runName, memoryMax, pidsMax);
+      } catch (IllegalArgumentException e) {
+        throw new SpawnException("process '" + request.name() + "': " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new SpawnException("process '" + request.name() + "': cannot set up its cgroup: " + e, e);
+      }
+    } else if (memoryMax.isPresent() || pidsMax.isPresent()) {
+      throw new SpawnException("process '" + request.name() + "': resource limits asked for ("
+          + LinuxLimits.MEMORY_MAX + ", " + LinuxLimits.PIDS_MAX + ") but no writable cgroup controller exists here");
+    }
+    return null;
+  }
+
+  /** Adds {@code setpriv --pdeathsig KILL --} to {@code argv} where this machine has it; returns its path or null. */
+  private @Nullable String addSetpriv(List<String> argv) {
+    String setpriv = facts.setpriv();
+    if (setpriv != null) {
+      argv.add(setpriv);
+      argv.add("--pdeathsig");
+      argv.add("KILL");
+      argv.add("--");
+    }
+    return setpriv;
+  }
+
+  /** The run's whole environment: the request's, with this backend's marker and the process's name. */
+  private List<String> environment(SpawnRequest request) {
+    List<String> env = new ArrayList<>(request.environment().size() + 2);
     request.environment().forEach((k, v) -> {
       if (!k.equals(MARKER_VARIABLE) && !k.equals(NAME_VARIABLE)) {
         env.add(k + "=" + v);
@@ -651,7 +706,15 @@ final class LinuxProcessBackend implements ProcessBackend {
     });
     env.add(marker);
     env.add(NAME_VARIABLE + "=" + request.name());
+    return env;
+  }
 
+  /**
+   * Spawns {@code argv} with output and error into new pipes, and a pipe on descriptor 3 with {@code withGo}, opens
+   * its pidfd; on failure releases all of it, {@code cg} included.
+   */
+  private Launch start(String path, List<String> argv, List<String> env, @Nullable String directory, Cgroups.@Nullable Run cg,
+      boolean withGo, String shown) throws SpawnException {
     int[] out = null;
     int[] err = null;
     int[] go = null;
@@ -659,8 +722,8 @@ final class LinuxProcessBackend implements ProcessBackend {
     try {
       out = Fds.pipe();
       err = Fds.pipe();
-      go = standby ? Fds.pipe() : null;
-      pid = Spawner.spawn(path, argv, env, request.directory().map(Path::toString).orElse(null), out[1], err[1], go != null ? go[0] : -1);
+      go = withGo ? Fds.pipe() : null;
+      pid = Spawner.spawn(path, argv, env, directory, out[1], err[1], go != null ? go[0] : -1);
     } catch (NativeCallException e) {
       closeAll(out);
       closeAll(err);
@@ -668,7 +731,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       if (cg != null) {
         cg.remove();
       }
-      throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
+      throw new SpawnException("cannot start " + shown + ": " + e.getMessage(), e);
     }
     // the pidfd first, before anything else can take the descriptors the pipes' write ends free up
     Pidfd pidfd;
@@ -683,7 +746,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       if (cg != null) {
         cg.remove();
       }
-      throw new SpawnException("cannot watch " + request.command().get(0) + " after starting it (pid " + pid
+      throw new SpawnException("cannot watch " + shown + " after starting it (pid " + pid
           + ", killed): " + e.getMessage() + (e.errno() == 24 ? "; this JVM is at its descriptor limit (RLIMIT_NOFILE)" : ""), e);
     }
     Fds.close(out[1]);
@@ -727,12 +790,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       changingNames.add(request.name());
       return null;
     }
-    Optional<WaitStatus> ended;
-    try {
-      ended = sb.launch.pidfd.reap();
-    } catch (NativeCallException e) {
-      ended = Optional.of(new WaitStatus(sb.launch.pid, 0, -1));
-    }
+    Optional<WaitStatus> ended = endedOrNot(sb.launch);
     if (ended.isPresent()) {
       standbyEnded(sb, ended.get());
       return null;
@@ -768,10 +826,21 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
       standbyWanted.clear();
     }
-    if (standbys.isEmpty() || now - lastStandbyCheck < SWEEP_NANOS) {
+    while (spareWanted() && prepareSpare()) {
+      // until as many wait as asked for
+    }
+    if ((standbys.isEmpty() && spares.isEmpty()) || now - lastStandbyCheck < SWEEP_NANOS) {
       return;
     }
     lastStandbyCheck = now;
+    for (Iterator<Launch> it = spares.iterator(); it.hasNext(); ) {
+      Launch l = it.next();
+      Optional<WaitStatus> ended = endedOrNot(l);
+      if (ended.isPresent()) {
+        it.remove();
+        spareEnded(l, ended.get());
+      }
+    }
     Set<String> running = new HashSet<>();
     for (LinuxProcess p : active) {
       if (!p.reported) {
@@ -780,12 +849,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     for (Iterator<Standby> it = standbys.values().iterator(); it.hasNext(); ) {
       Standby sb = it.next();
-      Optional<WaitStatus> ended;
-      try {
-        ended = sb.launch.pidfd.reap();
-      } catch (NativeCallException e) {
-        ended = Optional.of(new WaitStatus(sb.launch.pid, 0, -1));
-      }
+      Optional<WaitStatus> ended = endedOrNot(sb.launch);
       if (ended.isPresent()) {
         it.remove();
         standbyEnded(sb, ended.get());
@@ -802,7 +866,13 @@ final class LinuxProcessBackend implements ProcessBackend {
 
   /** A standby that ended before it was used (it could not join a cgroup, or was killed): say why, release it. */
   private void standbyEnded(Standby sb, WaitStatus status) {
-    Launch l = sb.launch;
+    log.atWarn().addKeyValue("process", sb.request.name()).log("The prepared next run of {} (pid {}) ended before it was used ({}){}",
+        sb.request.name(), sb.launch.pid, status, whatItSaid(sb.launch));
+    release(sb.launch);
+  }
+
+  /** What a prepared run that ended wrote to its error pipe, as {@code ": text"}, or nothing. */
+  private String whatItSaid(Launch l) {
     String said = "";
     try {
       int n = Fds.read(l.err, readBuffer);
@@ -812,9 +882,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     } catch (NativeCallException e) {
       // nothing to add
     }
-    log.atWarn().addKeyValue("process", sb.request.name()).log("The prepared next run of {} (pid {}) ended before it was used ({}){}",
-        sb.request.name(), l.pid, status, said);
-    release(sb);
+    return said;
   }
 
   /** Stops a standby that was not used: it sees the end of its pipe and would exit; killed and reaped at once. */
@@ -822,11 +890,11 @@ final class LinuxProcessBackend implements ProcessBackend {
     log.atDebug().addKeyValue("process", sb.request.name()).log("Dropping the prepared next run of {} (pid {}): {}",
         sb.request.name(), sb.launch.pid, why);
     Kernel.killAndReapChild(sb.launch.pid); // waiting in the wrapper: it never ran the program
-    release(sb);
+    release(sb.launch);
   }
 
-  private void release(Standby sb) {
-    Launch l = sb.launch;
+  /** Closes a prepared run's descriptors and removes its cgroups and state entry; it has been reaped. */
+  private void release(Launch l) {
     l.pidfd.close();
     Fds.close(l.go);
     Fds.close(l.out);
@@ -839,6 +907,10 @@ final class LinuxProcessBackend implements ProcessBackend {
   }
 
   private void discardStandbys() {
+    for (Launch l; (l = spares.pollFirst()) != null; ) {
+      Kernel.killAndReapChild(l.pid);
+      release(l);
+    }
     for (Standby sb : standbys.values()) {
       discard(sb, "the backend closes");
     }
@@ -848,6 +920,117 @@ final class LinuxProcessBackend implements ProcessBackend {
     retiring.clear();
     standbys.clear();
     standbyWanted.clear();
+  }
+
+  // --- spares (event loop) -----------------------------------------------------------------------
+
+  /** Whether a spare should be started now: fewer than asked for, not given up on, not closing, a shell to run one. */
+  private boolean spareWanted() {
+    return spares.size() < sparesKept && spareFailures < SPARE_ATTEMPTS && !closing && facts.shell() != null;
+  }
+
+  /**
+   * Starts a spare: {@code setpriv} (the death signal) and the shell, in a new session with its own output pipes,
+   * reading descriptor 3. It carries the backend's marker from the start, so a cleanup after a crash finds it.
+   *
+   * @return whether it started
+   */
+  private boolean prepareSpare() {
+    List<String> argv = new ArrayList<>();
+    String setpriv = addSetpriv(argv);
+    argv.add(facts.shell());
+    argv.add("-c");
+    argv.add(SPARE_SCRIPT);
+    argv.add("vigil-spare");
+    argv.add(setpriv != null ? Integer.toString(self) : "-");
+    Launch l;
+    try {
+      l = start(argv.get(0), argv, List.of(marker), null, null, true, "a spare");
+    } catch (SpawnException | RuntimeException e) {
+      spareFailures++;
+      log.debug("Cannot start a spare for supervisor {}: {}", supervisorName, e.toString());
+      return false;
+    }
+    spares.addLast(l);
+    stateRuns.put(l.pid, new StateFile.Run(l.pid, l.startTicks, SPARE_NAME));
+    stateDirty = true;
+    return true;
+  }
+
+  /**
+   * The oldest spare made this run: its cgroups created, the script that joins them, sets the limit, the directory
+   * and the environment and execs the program written to it. Null (the start goes the usual way) when there is no
+   * live spare, or the run needs what a spare cannot give exactly ({@link SpareScript#of}), or a working directory
+   * that {@code posix_spawn} would refuse (its error then says why).
+   */
+  private @Nullable Launch takeSpare(SpawnRequest request, OptionalLong memoryMax, OptionalLong pidsMax) throws SpawnException {
+    if (spares.isEmpty()) {
+      return null;
+    }
+    String directory = request.directory().map(Path::toString).orElse(null);
+    if (directory != null && !(java.nio.file.Files.isDirectory(Path.of(directory)) && java.nio.file.Files.isExecutable(Path.of(directory)))) {
+      return null;
+    }
+    Launch s = spares.peekFirst();
+    Optional<WaitStatus> ended = endedOrNot(s);
+    if (ended.isPresent()) {
+      spares.pollFirst();
+      spareEnded(s, ended.get());
+      return null;
+    }
+    Cgroups.Run cg = createCgroups(request, memoryMax, pidsMax);
+    String script = SpareScript.of(nofile(request), cg != null ? cg.dirs() : List.of(), directory, environment(request),
+        pwdKept(request.environment().get("PWD"), directory), request.executable(), request.command().subList(1, request.command().size()));
+    byte[] text = script == null ? null : Spawner.encode(script);
+    if (text == null || text.length > readBuffer.size() / 2) { // a pipe holds 64 KiB: the write never waits
+      if (cg != null) {
+        cg.remove();
+      }
+      return null;
+    }
+    spares.pollFirst();
+    readBuffer.write(0, text, 0, text.length);
+    if (!Fds.writeAll(s.go, readBuffer, text.length)) {
+      Kernel.killAndReapChild(s.pid);
+      release(s);
+      if (cg != null) {
+        cg.remove();
+      }
+      log.atDebug().addKeyValue("process", request.name()).log("The spare (pid {}) stopped reading; {} is started the usual way", s.pid, request.name());
+      return null;
+    }
+    Fds.close(s.go);
+    spareFailures = 0;
+    return new Launch(s.pid, s.startTicks, s.pidfd, s.out, s.err, cg, -1);
+  }
+
+  /** The run's {@code PWD} if it names the run's working directory, as the shell started there keeps it; else null. */
+  private static @Nullable String pwdKept(@Nullable String pwd, @Nullable String directory) {
+    if (pwd == null || !pwd.startsWith("/")) {
+      return null;
+    }
+    try {
+      return java.nio.file.Files.isSameFile(Path.of(pwd), directory != null ? Path.of(directory) : Path.of("").toAbsolutePath()) ? pwd : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A prepared run's end if it has ended (reaped now), else empty. */
+  private static Optional<WaitStatus> endedOrNot(Launch l) {
+    try {
+      return l.pidfd.reap();
+    } catch (NativeCallException e) {
+      return Optional.of(new WaitStatus(l.pid, 0, -1));
+    }
+  }
+
+  /** A spare ended before it was used: say why, release it; after {@link #SPARE_ATTEMPTS} in a row, start no more. */
+  private void spareEnded(Launch s, WaitStatus status) {
+    spareFailures++;
+    log.warn("The spare of supervisor {} (pid {}) ended before it was used ({}){}{}", supervisorName, s.pid, status, whatItSaid(s),
+        spareFailures >= SPARE_ATTEMPTS ? "; no more spares: every start goes the usual way" : "");
+    release(s);
   }
 
   /** A set that forgets its oldest entries beyond 4,096: names are hints here, not state. */
@@ -894,7 +1077,7 @@ final class LinuxProcessBackend implements ProcessBackend {
           lingering |= p.lingering;
         }
         long now = System.nanoTime();
-        if (housekeepingSince == 0 && (stateDirty || !standbyWanted.isEmpty() || !retiring.isEmpty())) {
+        if (housekeepingSince == 0 && (stateDirty || !standbyWanted.isEmpty() || !retiring.isEmpty() || spareWanted())) {
           // a task above (a spawn) left work for the housekeeping: arm it now, or the wait below would sleep until
           // the next sweep and a restart's standby would be prepared up to a second late
           housekeepingSince = now;

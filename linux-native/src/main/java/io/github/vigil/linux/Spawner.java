@@ -123,8 +123,13 @@ final class Spawner {
     }
   }
 
+  /** {@code s} as the kernel gets it in an argument or the environment. */
+  static byte[] encode(String s) {
+    return s.getBytes(ENCODING);
+  }
+
   static Memory cString(String s) {
-    byte[] b = s.getBytes(ENCODING);
+    byte[] b = encode(s);
     Memory m = new Memory(b.length + 1L);
     m.write(0, b, 0, b.length);
     m.setByte(b.length, (byte) 0);

@@ -199,7 +199,7 @@ class StandbyRestartTest {
     }
   }
 
-  private static long memoryLimit(String procCgroup) throws IOException {
+  static long memoryLimit(String procCgroup) throws IOException {
     CgroupLayout child = CgroupLayout.parse(procCgroup, Files.readString(Path.of("/proc/self/mountinfo")));
     if (child.v2() != null && Files.exists(child.v2().resolve("memory.max"))) {
       return Long.parseLong(Files.readString(child.v2().resolve("memory.max")).trim());
@@ -207,7 +207,7 @@ class StandbyRestartTest {
     return Long.parseLong(Files.readString(child.v1Memory().resolve("memory.limit_in_bytes")).trim());
   }
 
-  private static boolean canLimitMemory() {
+  static boolean canLimitMemory() {
     Cgroups probe = new Cgroups(HostFacts.detect().cgroupLayout(), "vigil-probe-" + Kernel.pid());
     try {
       return probe.canLimitMemory();
