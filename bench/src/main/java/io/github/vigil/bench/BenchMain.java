@@ -58,7 +58,8 @@ public final class BenchMain {
       case "2" -> List.of("vigil-linux", "vigil-linux-nocgroups", "vigil-jdk", "process-onexit", "vigil-attach", "pidfd-poll", "processhandle-onexit");
       case "3" -> List.of("vigil-linux", "jdk-threads", "supervisord");
       case "4" -> List.of("vigil", "oshi", "plain-reader", "process-exporter");
-      case "5" -> List.of("vigil-linux", "vigil-linux-fresh", "vigil-linux-spare", "vigil-jdk", "processbuilder");
+      case "5" -> List.of("vigil-linux", "vigil-linux-fresh", "vigil-linux-spare", "vigil-jdk", "processbuilder",
+          "vigil-linux-spare-spaced", "processbuilder-spaced");
       case "6" -> List.of("vigil-linux", "supervisord");
       default -> throw new IllegalArgumentException("comparison must be 1 to 6: " + comparison);
     });

@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 final class Spawn {
   static final String COMPARISON = "5";
   private static final int WARMUP = 20;
+  /** The spaced contenders: a start every 10 ms or so, as on a machine where starts are rare, 300 of them. */
+  private static final long SPACED_GAP_MILLIS = 10;
+  private static final int SPACED_COUNT = 300;
 
   private Spawn() {}
 
@@ -28,9 +31,11 @@ final class Spawn {
       switch (c) {
         case "vigil-linux" -> rows.addAll(vigil("linux", count));
         case "vigil-linux-fresh" -> rows.addAll(fresh(count));
-        case "vigil-linux-spare" -> rows.addAll(spare(count));
+        case "vigil-linux-spare" -> rows.addAll(spare(count, 0));
+        case "vigil-linux-spare-spaced" -> rows.addAll(spare(Math.min(count, SPACED_COUNT), SPACED_GAP_MILLIS));
+        case "processbuilder-spaced" -> rows.addAll(processBuilder(Math.min(count, SPACED_COUNT), SPACED_GAP_MILLIS));
         case "vigil-jdk" -> rows.addAll(vigil("jdk", count));
-        case "processbuilder" -> rows.addAll(processBuilder(count));
+        case "processbuilder" -> rows.addAll(processBuilder(count, 0));
         default -> throw new IllegalArgumentException("unknown contender for comparison 5: " + c);
       }
     }
@@ -38,14 +43,15 @@ final class Spawn {
   }
 
   static List<Row> vigil(String backend, int count) throws Exception {
-    return vigil(Supervisor.builder().name("bench").backend(backend).build(), "vigil-" + backend, count, "");
+    return vigil(Supervisor.builder().name("bench").backend(backend).build(), "vigil-" + backend, count, 0, "");
   }
 
   /**
    * As {@code vigil-linux}, with {@code -Dvigil.linux.spares=1} (opt-in): each start takes the wrapper the backend
    * started ahead (setpriv's and the shell's execs done before the start), and the next one is started after it.
+   * With {@code gapMillis}, each start waits that long after the previous exit (a quiet machine between starts).
    */
-  static List<Row> spare(int count) throws Exception {
+  static List<Row> spare(int count, long gapMillis) throws Exception {
     System.setProperty("vigil.linux.spares", "1");
     Supervisor s;
     try {
@@ -53,10 +59,11 @@ final class Spawn {
     } finally {
       System.clearProperty("vigil.linux.spares");
     }
-    return vigil(s, "vigil-linux-spare", count, "; -Dvigil.linux.spares=1: a wrapper started ahead for each start");
+    return vigil(s, gapMillis == 0 ? "vigil-linux-spare" : "vigil-linux-spare-spaced", count, gapMillis,
+        "; -Dvigil.linux.spares=1: a wrapper started ahead for each start");
   }
 
-  private static List<Row> vigil(Supervisor supervisor, String who, int count, String note) throws Exception {
+  private static List<Row> vigil(Supervisor supervisor, String who, int count, long gapMillis, String note) throws Exception {
     BlockingQueue<SupervisorEvent.Exited> exits = new ArrayBlockingQueue<>(16);
     try (Supervisor s = supervisor;
         AutoCloseable sub = s.subscribe(e -> {
@@ -72,6 +79,7 @@ final class Spawn {
         if (i == 0) {
           total0 = System.nanoTime();
         }
+        Thread.sleep(gapMillis);
         long took = startAndReap(c, exits);
         if (i >= 0) {
           times[i] = took;
@@ -79,7 +87,7 @@ final class Spawn {
       }
       double totalMs = (System.nanoTime() - total0) / 1e6;
       return List.of(new Row(COMPARISON, who, "spawn-and-reap", "ms", Stats.millis(times),
-              "ProcessController.start() to SupervisorEvent.Exited, RestartPolicy.never(), " + count + " in a row" + note),
+              "ProcessController.start() to SupervisorEvent.Exited, RestartPolicy.never(), " + count + inARow(gapMillis) + note),
           new Row(COMPARISON, who, "spawn-and-reap-total", "s", Stats.single(totalMs / 1000), count + " in a row, wall time"));
     }
   }
@@ -112,7 +120,11 @@ final class Spawn {
     }
   }
 
-  static List<Row> processBuilder(int count) throws Exception {
+  private static String inARow(long gapMillis) {
+    return gapMillis == 0 ? " in a row" : ", each " + gapMillis + " ms after the previous exit";
+  }
+
+  static List<Row> processBuilder(int count, long gapMillis) throws Exception {
     long[] times = new long[count];
     ProcessBuilder pb = new ProcessBuilder("/bin/true");
     long total0 = 0;
@@ -120,6 +132,7 @@ final class Spawn {
       if (i == 0) {
         total0 = System.nanoTime();
       }
+      Thread.sleep(gapMillis);
       long t0 = System.nanoTime();
       Process p = pb.start();
       int code = p.waitFor();
@@ -132,9 +145,10 @@ final class Spawn {
       }
     }
     double totalMs = (System.nanoTime() - total0) / 1e6;
-    return List.of(new Row(COMPARISON, "processbuilder", "spawn-and-reap", "ms", Stats.millis(times),
-            "ProcessBuilder.start() then waitFor(), " + count + " in a row"),
-        new Row(COMPARISON, "processbuilder", "spawn-and-reap-total", "s", Stats.single(totalMs / 1000), count + " in a row, wall time"));
+    String who = gapMillis == 0 ? "processbuilder" : "processbuilder-spaced";
+    return List.of(new Row(COMPARISON, who, "spawn-and-reap", "ms", Stats.millis(times),
+            "ProcessBuilder.start() then waitFor(), " + count + inARow(gapMillis)),
+        new Row(COMPARISON, who, "spawn-and-reap-total", "s", Stats.single(totalMs / 1000), count + inARow(gapMillis) + ", wall time"));
   }
 
   /** Starts {@code c} (a {@code /bin/true}) and waits for its clean exit. @return the nanoseconds from start() to Exited */

@@ -113,7 +113,8 @@ class BenchSmokeTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void spawnAndReap() throws Exception {
     List<Row> rows = BenchMain.run("5", true, null);
-    assertWellFormed(rows, "5", Set.of("vigil-linux", "vigil-linux-fresh", "vigil-linux-spare", "vigil-jdk", "processbuilder"));
+    assertWellFormed(rows, "5", Set.of("vigil-linux", "vigil-linux-fresh", "vigil-linux-spare", "vigil-jdk", "processbuilder",
+        "vigil-linux-spare-spaced", "processbuilder-spaced"));
     rows.stream().filter(r -> r.metric().equals("spawn-and-reap")).forEach(r -> assertThat(r.stats().n()).isEqualTo(20));
   }
 

@@ -144,6 +144,41 @@ final class Cgroups {
    * @throws IOException when a directory or limit cannot be written
    */
   Run create(String runName, OptionalLong memoryMax, OptionalLong pidsMax) throws IOException {
+    checkEnforceable(memoryMax, pidsMax);
+    Run run = new Run(runName);
+    try {
+      if (v2Base != null) {
+        run.v2 = mkdir(v2Base.resolve(runName));
+        run.v2Events = run.v2.resolve("cgroup.events");
+        run.v2EventsBytes = Native.toByteArray(run.v2Events.toString());
+      }
+      if (!v2Memory && v1MemoryBase != null) {
+        run.v1Memory = mkdir(v1MemoryBase.resolve(runName)); // also without a limit: its oom_kill counter tells OOM kills apart
+      }
+      writeLimits(run, memoryMax, pidsMax);
+    } catch (IOException | RuntimeException e) {
+      run.remove();
+      throw e;
+    }
+    return run;
+  }
+
+  /**
+   * Writes a run's limits into cgroups created without them, ahead of the run (a spare's, which a task has joined
+   * already); a v1 pids cgroup, made only for a limit, is created here.
+   *
+   * @return the directories created here, which the run's task must still join
+   * @throws IllegalArgumentException when a limit is asked for that no writable controller can enforce, naming it
+   * @throws IOException when a directory or limit cannot be written (such as a memory limit below what the task uses)
+   */
+  List<Path> limit(Run run, OptionalLong memoryMax, OptionalLong pidsMax) throws IOException {
+    checkEnforceable(memoryMax, pidsMax);
+    Path pidsBefore = run.v1Pids;
+    writeLimits(run, memoryMax, pidsMax);
+    return run.v1Pids != null && pidsBefore == null ? List.of(run.v1Pids) : List.of();
+  }
+
+  private void checkEnforceable(OptionalLong memoryMax, OptionalLong pidsMax) {
     if (memoryMax.isPresent() && !canLimitMemory()) {
       throw new IllegalArgumentException("label " + LinuxLimits.MEMORY_MAX + "=" + memoryMax.getAsLong()
           + " cannot be enforced: no writable memory cgroup controller here");
@@ -152,39 +187,29 @@ final class Cgroups {
       throw new IllegalArgumentException("label " + LinuxLimits.PIDS_MAX + "=" + pidsMax.getAsLong()
           + " cannot be enforced: no writable pids cgroup controller here");
     }
-    Run run = new Run();
-    try {
-      if (v2Base != null) {
-        run.v2 = mkdir(v2Base.resolve(runName));
-        run.v2Events = run.v2.resolve("cgroup.events");
-        run.v2EventsBytes = Native.toByteArray(run.v2Events.toString());
-        if (v2Memory && memoryMax.isPresent()) {
-          Files.writeString(run.v2.resolve("memory.max"), Long.toString(memoryMax.getAsLong()));
-          try {
-            Files.writeString(run.v2.resolve("memory.swap.max"), "0");
-          } catch (IOException e) {
-            // no swap accounting: nothing to limit
-          }
-        }
-        if (v2Pids && pidsMax.isPresent()) {
-          Files.writeString(run.v2.resolve("pids.max"), Long.toString(pidsMax.getAsLong()));
-        }
+  }
+
+  private void writeLimits(Run run, OptionalLong memoryMax, OptionalLong pidsMax) throws IOException {
+    if (run.v2 != null && v2Memory && memoryMax.isPresent()) {
+      Files.writeString(run.v2.resolve("memory.max"), Long.toString(memoryMax.getAsLong()));
+      try {
+        Files.writeString(run.v2.resolve("memory.swap.max"), "0");
+      } catch (IOException e) {
+        // no swap accounting: nothing to limit
       }
-      if (!v2Memory && v1MemoryBase != null) {
-        run.v1Memory = mkdir(v1MemoryBase.resolve(runName)); // also without a limit: its oom_kill counter tells OOM kills apart
-        if (memoryMax.isPresent()) {
-          Files.writeString(run.v1Memory.resolve("memory.limit_in_bytes"), Long.toString(memoryMax.getAsLong()));
-        }
-      }
-      if (!v2Pids && v1PidsBase != null && pidsMax.isPresent()) {
-        run.v1Pids = mkdir(v1PidsBase.resolve(runName));
-        Files.writeString(run.v1Pids.resolve("pids.max"), Long.toString(pidsMax.getAsLong()));
-      }
-    } catch (IOException | RuntimeException e) {
-      run.remove();
-      throw e;
     }
-    return run;
+    if (run.v2 != null && v2Pids && pidsMax.isPresent()) {
+      Files.writeString(run.v2.resolve("pids.max"), Long.toString(pidsMax.getAsLong()));
+    }
+    if (run.v1Memory != null && memoryMax.isPresent()) {
+      Files.writeString(run.v1Memory.resolve("memory.limit_in_bytes"), Long.toString(memoryMax.getAsLong()));
+    }
+    if (!v2Pids && v1PidsBase != null && pidsMax.isPresent()) {
+      if (run.v1Pids == null) {
+        run.v1Pids = mkdir(v1PidsBase.resolve(run.name));
+      }
+      Files.writeString(run.v1Pids.resolve("pids.max"), Long.toString(pidsMax.getAsLong()));
+    }
   }
 
   private static Path mkdir(Path dir) throws IOException {
@@ -305,10 +330,12 @@ final class Cgroups {
   static final int OOM_COUNTERS_MAX = 1024;
 
   /**
-   * The cgroup directories of one run. Thread-safe after creation (fields are set once), but for the
-   * OOM counter's descriptor, which only the backend's event loop opens, reads and closes.
+   * The cgroup directories of one run. Thread-safe once handed out with its run (the event loop sets the fields
+   * before that: at creation, and a spare's pids directory when a run takes it), but for the OOM counter's
+   * descriptor, which only the backend's event loop opens, reads and closes.
    */
   static final class Run {
+    final String name;
     @Nullable Path v2;
     // v2 cgroup.events, read once a run has died (is its tree empty?) on the way to its restart: the path resolved
     // and encoded once, not on that way
@@ -319,6 +346,10 @@ final class Cgroups {
     /** The memory cgroup's OOM counter file, kept open from when the loop was first idle after the spawn. */
     private @Nullable KeptFile oomCounter;
     private boolean oomCounterTried;
+
+    Run(String name) {
+      this.name = name;
+    }
 
     /** The file that counts the run's OOM kills: v1 {@code memory.oom_control}, else v2 {@code memory.events}; null if none. */
     private @Nullable Path oomCounterFile() {

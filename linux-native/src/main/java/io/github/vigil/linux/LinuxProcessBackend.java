@@ -68,12 +68,6 @@ final class LinuxProcessBackend implements ProcessBackend {
   private static final String PARENT_CHECK = "[ \"$1\" = - ] || [ \"$PPID\" = \"$1\" ]"
       + " || { echo \"vigil: the supervising JVM (pid $1) is gone; not starting\" >&2; exit 125; };";
   /**
-   * The wrapper of a spare ({@code -Dvigil.linux.spares=N}: started ahead for whatever run comes next): it checks
-   * the parent, then sources what the backend writes to descriptor 3 when a start takes it ({@link SpareScript});
-   * at end of file (the backend dropped it) it exits 125.
-   */
-  static final String SPARE_SCRIPT = PARENT_CHECK + " . /dev/fd/3; exit 125";
-  /**
    * Runs between {@code setpriv} and the program, in the child: {@code $1} is the JVM's pid (or
    * {@code -} without a death signal), then the cgroup directories to join, {@code --}, and the command.
    * The {@code PPID} check closes the classic death-signal race: if the JVM died before
@@ -90,6 +84,13 @@ final class LinuxProcessBackend implements ProcessBackend {
    * then it waits for a line on descriptor 3 before the exec; at end of file (the backend dropped it) it exits 125.
    */
   static final String STANDBY_SCRIPT = WRAPPER_SCRIPT.replace("exec \"$@\";", "read -r _ <&3 || exit 125; exec \"$@\" 3<&-;");
+  /**
+   * The wrapper of a spare ({@code -Dvigil.linux.spares=N}: started ahead for whatever run comes next): as
+   * {@link #WRAPPER_SCRIPT} it checks the parent and joins the cgroups made for it, then it sources what the backend
+   * writes to descriptor 3 when a start takes it ({@link SpareScript}); at end of file (the backend dropped it) it
+   * exits 125.
+   */
+  static final String SPARE_SCRIPT = WRAPPER_SCRIPT.replace("exec \"$@\";", ". /dev/fd/3; exit 125;");
   private static final long STANDBY_UNUSED_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final int READ_ROUNDS = 16; // 16 x 64 KiB per pipe per wake-up, then the next pipe gets its turn
   private static final int EXIT_READ_ROUNDS = 16; // 1 MiB: /proc/sys/fs/pipe-max-size by default
@@ -169,7 +170,7 @@ final class LinuxProcessBackend implements ProcessBackend {
 
   static final String STANDBY_PROPERTY = "vigil.linux.standby";
   static final String SPARES_PROPERTY = "vigil.linux.spares";
-  private static final String SPARE_NAME = "(spare)";
+  private static final String SPARE_NAME = "spare";
   private static final int SPARE_ATTEMPTS = 3;
   private static final int MAX_SPARES = 16;
   // opt-in: idle wrappers kept started for whatever starts come next, so that a start skips setpriv's and the
@@ -930,8 +931,9 @@ final class LinuxProcessBackend implements ProcessBackend {
   }
 
   /**
-   * Starts a spare: {@code setpriv} (the death signal) and the shell, in a new session with its own output pipes,
-   * reading descriptor 3. It carries the backend's marker from the start, so a cleanup after a crash finds it.
+   * Starts a spare: {@code setpriv} (the death signal) and the shell, in a new session with its own output pipes and
+   * its own new cgroups (named {@code spare-N}, without limits), which it joins before it reads descriptor 3. It
+   * carries the backend's marker from the start, so a cleanup after a crash finds it.
    *
    * @return whether it started
    */
@@ -945,8 +947,13 @@ final class LinuxProcessBackend implements ProcessBackend {
     argv.add(setpriv != null ? Integer.toString(self) : "-");
     Launch l;
     try {
-      l = start(argv.get(0), argv, List.of(marker), null, null, true, "a spare");
-    } catch (SpawnException | RuntimeException e) {
+      Cgroups.Run cg = cgroups.bases().isEmpty() ? null : cgroups.create(SPARE_NAME + "-" + (++runSequence), OptionalLong.empty(), OptionalLong.empty());
+      if (cg != null) {
+        cg.dirs().forEach(d -> argv.add(d.toString()));
+      }
+      argv.add("--");
+      l = start(argv.get(0), argv, List.of(marker), null, cg, true, "a spare");
+    } catch (IOException | SpawnException | RuntimeException e) {
       spareFailures++;
       log.debug("Cannot start a spare for supervisor {}: {}", supervisorName, e.toString());
       return false;
@@ -958,10 +965,12 @@ final class LinuxProcessBackend implements ProcessBackend {
   }
 
   /**
-   * The oldest spare made this run: its cgroups created, the script that joins them, sets the limit, the directory
-   * and the environment and execs the program written to it. Null (the start goes the usual way) when there is no
-   * live spare, or the run needs what a spare cannot give exactly ({@link SpareScript#of}), or a working directory
-   * that {@code posix_spawn} would refuse (its error then says why).
+   * The oldest spare made this run: the run's limits written into the cgroups it joined ahead, and the script that
+   * joins any made now (a v1 pids cgroup for a limit), sets the descriptor limit, the directory and the environment
+   * and execs the program written to it. Null (the start goes the usual way) when there is no live spare, or the
+   * run needs what a spare cannot give exactly ({@link SpareScript#of}), or a working directory that
+   * {@code posix_spawn} would refuse (its error then says why), or a limit the kernel refused on the spare's cgroups
+   * (that spare is dropped).
    */
   private @Nullable Launch takeSpare(SpawnRequest request, OptionalLong memoryMax, OptionalLong pidsMax) throws SpawnException {
     if (spares.isEmpty()) {
@@ -978,30 +987,50 @@ final class LinuxProcessBackend implements ProcessBackend {
       spareEnded(s, ended.get());
       return null;
     }
-    Cgroups.Run cg = createCgroups(request, memoryMax, pidsMax);
-    String script = SpareScript.of(nofile(request), cg != null ? cg.dirs() : List.of(), directory, environment(request),
-        pwdKept(request.environment().get("PWD"), directory), request.executable(), request.command().subList(1, request.command().size()));
-    byte[] text = script == null ? null : Spawner.encode(script);
-    if (text == null || text.length > readBuffer.size() / 2) { // a pipe holds 64 KiB: the write never waits
-      if (cg != null) {
-        cg.remove();
-      }
+    List<String> env = environment(request);
+    List<String> args = request.command().subList(1, request.command().size());
+    if (!SpareScript.canRun(env, request.executable(), args)) {
       return null;
     }
+    Cgroups.Run cg = s.cg;
+    List<Path> join;
+    if (cg == null) {
+      cg = createCgroups(request, memoryMax, pidsMax); // none writable here: null, or refused for a limit as usual
+      join = cg != null ? cg.dirs() : List.of();
+    } else {
+      try {
+        join = cgroups.limit(cg, memoryMax, pidsMax);
+      } catch (IllegalArgumentException e) {
+        throw new SpawnException("process '" + request.name() + "': " + e.getMessage(), e);
+      } catch (IOException e) {
+        spares.pollFirst();
+        dropSpare(s, "a limit of " + request.name() + " could not be written: " + e);
+        return null;
+      }
+    }
+    String script = SpareScript.of(nofile(request), join, directory, env, pwdKept(request.environment().get("PWD"), directory),
+        request.executable(), args);
+    byte[] text = Spawner.encode(script);
     spares.pollFirst();
+    if (text.length > readBuffer.size() / 2) { // a pipe holds 64 KiB: the write never waits; a run this large goes the usual way
+      dropSpare(s, "the run's script of " + text.length + " bytes is larger than its pipe holds");
+      return null;
+    }
     readBuffer.write(0, text, 0, text.length);
     if (!Fds.writeAll(s.go, readBuffer, text.length)) {
-      Kernel.killAndReapChild(s.pid);
-      release(s);
-      if (cg != null) {
-        cg.remove();
-      }
-      log.atDebug().addKeyValue("process", request.name()).log("The spare (pid {}) stopped reading; {} is started the usual way", s.pid, request.name());
+      dropSpare(s, "it stopped reading");
       return null;
     }
     Fds.close(s.go);
     spareFailures = 0;
     return new Launch(s.pid, s.startTicks, s.pidfd, s.out, s.err, cg, -1);
+  }
+
+  /** Kills and releases a spare taken out of the queue, its cgroups with it; the start goes the usual way. */
+  private void dropSpare(Launch s, String why) {
+    log.debug("Dropping a spare of supervisor {} (pid {}): {}", supervisorName, s.pid, why);
+    Kernel.killAndReapChild(s.pid);
+    release(s);
   }
 
   /** The run's {@code PWD} if it names the run's working directory, as the shell started there keeps it; else null. */

@@ -23,16 +23,37 @@ final class SpareScript {
   private SpareScript() {}
 
   /**
-   * The script, or null when a spare cannot start this run exactly as a direct spawn would: an environment name
-   * the shell cannot export ({@code my-var}), a NUL character, or an executable path that is not absolute (the
-   * shell would search {@code PATH} where {@code posix_spawn} does not).
+   * Whether a spare can start this run as the usual wrapper would: not with an environment name the shell cannot
+   * export ({@code my-var}), a NUL character, or an executable path that is not absolute (the shell would search
+   * {@code PATH} where {@code posix_spawn} does not).
+   */
+  static boolean canRun(List<String> env, Path executable, List<String> args) {
+    if (!executable.isAbsolute() || executable.toString().indexOf('\0') >= 0) {
+      return false;
+    }
+    for (String e : env) {
+      int eq = e.indexOf('=');
+      if (eq <= 0 || !NAME.matcher(e.substring(0, eq)).matches() || e.indexOf('\0') >= 0) {
+        return false;
+      }
+    }
+    for (String a : args) {
+      if (a.indexOf('\0') >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The script, or null when {@link #canRun} says a spare cannot start this run.
    *
    * @param env the whole environment, {@code NAME=value} entries, as {@code posix_spawn} would get it
    * @param pwd the run's {@code PWD} where it names the working directory (the shell keeps it), else null
    */
   static @Nullable String of(OptionalLong nofile, List<Path> cgroupDirs, @Nullable String directory, List<String> env,
       @Nullable String pwd, Path executable, List<String> args) {
-    if (!executable.isAbsolute()) {
+    if (!canRun(env, executable, args)) {
       return null;
     }
     StringBuilder s = new StringBuilder(256 + 32 * env.size());
@@ -49,10 +70,6 @@ final class SpareScript {
     }
     s.append("unset OLDPWD\n"); // the cd's: a wrapper started in the directory has none
     for (String e : env) {
-      int eq = e.indexOf('=');
-      if (eq <= 0 || !NAME.matcher(e.substring(0, eq)).matches()) {
-        return null;
-      }
       if (!e.startsWith("PWD=")) {
         s.append("export ").append(quote(e)).append('\n');
       }
@@ -65,7 +82,7 @@ final class SpareScript {
       s.append(' ').append(quote(a));
     }
     s.append(" 3<&-\n");
-    return s.indexOf("\0") >= 0 ? null : s.toString();
+    return s.toString();
   }
 
   /** {@code s} as one shell word: single-quoted, each {@code '} written as {@code '\''}. */

@@ -42,7 +42,7 @@ class CgroupKeyedFileTest {
   @Test
   void aKeptOomCounterIsReadAfreshThroughItsDescriptor() throws Exception {
     Path events = Files.writeString(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
-    Cgroups.Run run = new Cgroups.Run();
+    Cgroups.Run run = new Cgroups.Run("keyed");
     run.v2 = dir;
     assertEquals(0, run.oomKills(), "by path, before it is kept open");
     run.keepOomCounterOpen();

@@ -88,24 +88,41 @@ class SpareTest {
   }
 
   @Test
-  void theRunIsInItsOwnCgroupsUnderItsLimitsBeforeTheProgramRuns() throws Exception {
+  void theRunIsInTheCgroupsTheSpareJoinedUnderItsLimitsBeforeTheProgramRuns() throws Exception {
+    assumeTrue(perRunCgroups(), "no writable cgroup hierarchy here");
     boolean memory = StandbyRestartTest.canLimitMemory();
-    Map<String, String> labels = memory ? Map.of(LinuxLimits.MEMORY_MAX, "48M") : Map.of();
+    boolean pids = canLimitPids();
+    Map<String, String> labels = new HashMap<>();
+    if (memory) {
+      labels.put(LinuxLimits.MEMORY_MAX, "48M");
+    }
+    if (pids) {
+      labels.put(LinuxLimits.PIDS_MAX, "64");
+    }
     try (LinuxProcessBackend backend = Backends.create("spare-cgroups", null)) {
       int spare = awaitSpare();
-      String before = Files.readString(Path.of("/proc/" + spare + "/cgroup"));
+      // the spare joins its own new cgroups as it starts, before it waits
+      assertThat(Processes.eventually(WAIT, () -> readOr("/proc/" + spare + "/cgroup").contains("/spare-"))).isTrue();
+      String before = readOr("/proc/" + spare + "/cgroup");
       RecordingListener l = new RecordingListener();
-      // the program reads its own cgroups and limit: what it sees is what it ran under from its first instruction
+      // the program reads its own cgroups: what it sees is what it runs under from its first instruction
       RunningProcess p = backend.spawn(request("limited", null, labels, "/bin/sh", "-c", "cat /proc/self/cgroup; echo ready; exec sleep 1000"), l);
       assertThat(p.pid()).isEqualTo(spare);
       assertThat(Processes.eventually(WAIT, () -> l.out().contains("ready"))).isTrue();
       String cgroups = l.out().substring(0, l.out().indexOf("ready"));
-      if (perRunCgroups()) {
-        assertThat(before).doesNotContain("/limited-");
-        assertThat(cgroups).as("joined before the exec").contains("/limited-");
+      for (String line : before.lines().toList()) {
+        if (line.contains("/spare-")) {
+          assertThat(cgroups).as("still in the cgroup the spare joined").contains(line);
+        }
       }
+      CgroupLayout layout = CgroupLayout.parse(cgroups, Files.readString(Path.of("/proc/self/mountinfo")));
       if (memory) {
         assertThat(StandbyRestartTest.memoryLimit(cgroups)).isEqualTo(48L << 20);
+      }
+      if (pids) {
+        Path dir = layout.v1Pids() != null && Files.exists(layout.v1Pids().resolve("pids.max")) ? layout.v1Pids() : layout.v2();
+        assertThat(dir.toString()).contains("/spare-");
+        assertThat(Files.readString(dir.resolve("pids.max")).trim()).isEqualTo("64");
       }
       p.signal(Signal.SIGKILL);
       assertThat(l.awaitExit(WAIT)).isInstanceOf(Termination.Signaled.class);
@@ -251,6 +268,23 @@ class SpareTest {
       return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[0];
     } catch (IOException e) {
       return "";
+    }
+  }
+
+  private static String readOr(String file) {
+    try {
+      return Files.readString(Path.of(file));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static boolean canLimitPids() {
+    Cgroups probe = new Cgroups(HostFacts.detect().cgroupLayout(), "vigil-probe-" + Kernel.pid());
+    try {
+      return probe.canLimitPids();
+    } finally {
+      probe.close();
     }
   }
 
