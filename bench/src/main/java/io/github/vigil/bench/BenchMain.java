@@ -54,7 +54,7 @@ public final class BenchMain {
   /** The default contenders of a comparison, without those whose outside program is absent. */
   static List<String> contenders(String comparison) {
     List<String> c = new ArrayList<>(switch (comparison) {
-      case "1" -> List.of("vigil-linux", "vigil-linux-inline", "vigil-jdk", "supervisord");
+      case "1" -> List.of("vigil-linux", "vigil-linux-inline", "vigil-linux-spare", "vigil-jdk", "supervisord");
       case "2" -> List.of("vigil-linux", "vigil-linux-nocgroups", "vigil-jdk", "process-onexit", "vigil-attach", "pidfd-poll", "processhandle-onexit");
       case "3" -> List.of("vigil-linux", "jdk-threads", "supervisord");
       case "4" -> List.of("vigil", "oshi", "plain-reader", "process-exporter");

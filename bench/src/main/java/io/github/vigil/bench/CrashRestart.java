@@ -48,6 +48,20 @@ final class CrashRestart {
             System.clearProperty("vigil.linux.standby");
           }
         }
+        case "vigil-linux-spare" -> {
+          // no standby of the name: the restart takes a spare (a wrapper started ahead for any start), as a first
+          // restart, or the restart of a process whose name has no standby, would
+          System.setProperty("vigil.linux.standby", "false");
+          System.setProperty("vigil.linux.spares", "1");
+          try {
+            Row r = vigil("linux", trials);
+            rows.add(new Row(r.comparison(), "vigil-linux-spare", r.metric(), r.unit(), r.stats(),
+                r.note() + "; -Dvigil.linux.standby=false -Dvigil.linux.spares=1: each restart takes a spare"));
+          } finally {
+            System.clearProperty("vigil.linux.standby");
+            System.clearProperty("vigil.linux.spares");
+          }
+        }
         case "vigil-jdk" -> rows.add(vigil("jdk", trials));
         case "supervisord" -> rows.add(supervisord(trials));
         default -> throw new IllegalArgumentException("unknown contender for comparison 1: " + c);

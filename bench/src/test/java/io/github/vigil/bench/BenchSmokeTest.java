@@ -39,8 +39,8 @@ class BenchSmokeTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void crashToRestartOfVigilOnBothBackends() throws Exception {
-    List<Row> rows = BenchMain.run("1", true, List.of("vigil-linux", "vigil-linux-inline", "vigil-jdk"));
-    assertWellFormed(rows, "1", Set.of("vigil-linux", "vigil-linux-inline", "vigil-jdk"));
+    List<Row> rows = BenchMain.run("1", true, List.of("vigil-linux", "vigil-linux-inline", "vigil-linux-spare", "vigil-jdk"));
+    assertWellFormed(rows, "1", Set.of("vigil-linux", "vigil-linux-inline", "vigil-linux-spare", "vigil-jdk"));
     for (Row r : rows) {
       assertThat(r.stats().n()).isEqualTo(3);
       assertThat(r.stats().min()).as("%s: a restart takes time", r).isPositive();
