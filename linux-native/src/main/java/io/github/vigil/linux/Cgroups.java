@@ -382,7 +382,8 @@ final class Cgroups {
       }
     }
 
-    private void closeOomCounter() {
+    /** Closes the kept OOM counter (the event loop's descriptor). */
+    void closeOomCounter() {
       KeptFile kept = oomCounter;
       oomCounter = null;
       if (kept != null) {
@@ -497,6 +498,11 @@ final class Cgroups {
     /** Removes the run's directories; false if one still holds a task. */
     boolean remove() {
       closeOomCounter(); // an open file would not keep the directory, but the run is over
+      return removeDirs();
+    }
+
+    /** Removes the run's directories, not its OOM counter's descriptor; false if one still holds a task. Any thread. */
+    boolean removeDirs() {
       boolean ok = true;
       for (Path p : dirs()) {
         ok &= removeTree(p);

@@ -40,6 +40,7 @@ final class LinuxProcess implements RunningProcess {
   int errFd;
   boolean reported;
   boolean lingering;
+  boolean removingCgroups; // its empty cgroups are with the remover's thread
 
   private boolean reaped; // guarded by this
   private boolean treeGone; // guarded by this

@@ -76,6 +76,32 @@ class CgroupRemovalTest {
   }
 
   @Test
+  void aFinishedRunsCgroupsAreRemovedOffTheEventLoopOnceItsTreeIsEmpty() throws Exception {
+    try (LinuxProcessBackend backend = Backends.create("removal", null)) {
+      RecordingListener l = new RecordingListener();
+      // the child prints its own cgroups, leaves a grandchild in them for a moment, and exits
+      backend.spawn(Backends.sh("removal-run", "cat /proc/self/cgroup; sleep 0.5 & exit 0"), l);
+      assertThat(l.awaitExit(Duration.ofSeconds(20))).isEqualTo(new io.github.vigil.Termination.Exited(0));
+      CgroupLayout run = CgroupLayout.parse(l.out(), Files.readString(Path.of("/proc/self/mountinfo")));
+      java.util.List<Path> dirs = new java.util.ArrayList<>();
+      for (Path d : new Path[] {run.v2(), run.v1Memory()}) {
+        if (d != null && d.toString().contains("/removal-run-")) {
+          dirs.add(d);
+        }
+      }
+      assertThat(dirs).as("the run's own cgroups in %s", l.out()).isNotEmpty();
+      assertThat(dirs).as("kept while the grandchild lives").allMatch(Files::isDirectory);
+      assertThat(Processes.eventually(Duration.ofSeconds(20), () -> dirs.stream().noneMatch(Files::exists)))
+          .as("removed once the tree is empty: %s", dirs).isTrue();
+      assertThat(Thread.getAllStackTraces().keySet()).as("the removal's thread")
+          .anyMatch(t -> t.getName().equals("vigil-removal-cgroups"));
+    }
+    assertThat(Processes.eventually(Duration.ofSeconds(20),
+        () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("vigil-removal-cgroups"))))
+        .as("its thread ends with the backend").isTrue();
+  }
+
+  @Test
   void aLeftoverOfTheSameNameIsReplaced() throws Exception {
     Cgroups.Run first = cgroups.create("same-1", OptionalLong.empty(), OptionalLong.empty());
     Files.createDirectories(first.dirs().get(0).resolve("inner"));
