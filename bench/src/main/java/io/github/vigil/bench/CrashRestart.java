@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,46 +29,32 @@ final class CrashRestart {
     List<Row> rows = new ArrayList<>();
     for (String c : contenders) {
       switch (c) {
-        case "vigil-linux" -> {
-          // the standby on (opt-in since it slows exit detection beside it): the next run prepared ahead
-          System.setProperty("vigil.linux.standby", "true");
-          try {
-            rows.add(vigil("linux", trials));
-          } finally {
-            System.clearProperty("vigil.linux.standby");
-          }
-        }
-        case "vigil-linux-inline" -> {
-          // the standby off: setpriv, the wrapper and its cgroup joins on the restart's path, as before issue 18
-          System.setProperty("vigil.linux.standby", "false");
-          try {
-            Row r = vigil("linux", trials);
-            rows.add(new Row(r.comparison(), "vigil-linux-inline", r.metric(), r.unit(), r.stats(),
-                r.note() + "; -Dvigil.linux.standby=false: no next run prepared, the cgroup joins on the restart's path"));
-          } finally {
-            System.clearProperty("vigil.linux.standby");
-          }
-        }
-        case "vigil-linux-spare" -> {
-          // no standby of the name: the restart takes a spare (a wrapper started ahead for any start), as a first
-          // restart, or the restart of a process whose name has no standby, would
-          System.setProperty("vigil.linux.standby", "false");
-          System.setProperty("vigil.linux.spares", "1");
-          try {
-            Row r = vigil("linux", trials);
-            rows.add(new Row(r.comparison(), "vigil-linux-spare", r.metric(), r.unit(), r.stats(),
-                r.note() + "; -Dvigil.linux.standby=false -Dvigil.linux.spares=1: each restart takes a spare"));
-          } finally {
-            System.clearProperty("vigil.linux.standby");
-            System.clearProperty("vigil.linux.spares");
-          }
-        }
+        // the standby on (opt-in since it slows exit detection beside it): the next run prepared ahead
+        case "vigil-linux" -> rows.add(linux(trials, c, Map.of("vigil.linux.standby", "true"), ""));
+        // the standby off: setpriv, the wrapper and its cgroup joins on the restart's path, as before issue 18
+        case "vigil-linux-inline" -> rows.add(linux(trials, c, Map.of("vigil.linux.standby", "false"),
+            "; -Dvigil.linux.standby=false: no next run prepared, the cgroup joins on the restart's path"));
+        // no standby of the name: the restart takes a spare (a wrapper started ahead for any start), as a first
+        // restart, or the restart of a process whose name has no standby, would
+        case "vigil-linux-spare" -> rows.add(linux(trials, c, Map.of("vigil.linux.standby", "false", "vigil.linux.spares", "1"),
+            "; -Dvigil.linux.standby=false -Dvigil.linux.spares=1: each restart takes a spare"));
         case "vigil-jdk" -> rows.add(vigil("jdk", trials));
         case "supervisord" -> rows.add(supervisord(trials));
         default -> throw new IllegalArgumentException("unknown contender for comparison 1: " + c);
       }
     }
     return rows;
+  }
+
+  /** The Linux backend's restart with these system properties set while its supervisor runs, as {@code who}. */
+  private static Row linux(int trials, String who, Map<String, String> properties, String note) throws Exception {
+    properties.forEach(System::setProperty);
+    try {
+      Row r = vigil("linux", trials);
+      return new Row(r.comparison(), who, r.metric(), r.unit(), r.stats(), r.note() + note);
+    } finally {
+      properties.keySet().forEach(System::clearProperty);
+    }
   }
 
   static Row vigil(String backend, int trials) throws Exception {
