@@ -67,6 +67,32 @@ record HostFacts(
     return detected;
   }
 
+  private static final java.util.Map<String, Boolean> DROPS_ODD_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Whether {@code shell} leaves out of the environment it passes on a variable whose name is not a shell identifier
+   * ({@code my-var}, bash's exported functions {@code BASH_FUNC_f%%}): dash does, bash does not. Found once per shell
+   * and JVM by running it (a few milliseconds), only when a run has such a name.
+   */
+  static boolean shellDropsOddNames(String shell) {
+    return DROPS_ODD_NAMES.computeIfAbsent(shell, sh -> {
+      try {
+        ProcessBuilder pb = new ProcessBuilder(sh, "-c", "exec env").redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("vigil-probe", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(5, TimeUnit.SECONDS);
+        return !out.contains("vigil-probe=1");
+      } catch (IOException | RuntimeException e) {
+        return false; // not known: no warning rather than a wrong one
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    });
+  }
+
   private static @Nullable String findSetpriv(StringBuilder notes) {
     String configured = System.getProperty("vigil.linux.setpriv");
     if ("none".equals(configured)) {

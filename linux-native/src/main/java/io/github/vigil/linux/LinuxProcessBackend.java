@@ -653,6 +653,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     List<String> argv = new ArrayList<>();
     String setpriv = addSetpriv(argv);
     if (facts.shell() != null && (setpriv != null || cg != null || standby || nofile.isPresent())) {
+      warnOfDroppedNames(request, facts.shell());
       argv.add(facts.shell());
       argv.add("-c");
       argv.add(standby ? STANDBY_SCRIPT : WRAPPER_SCRIPT);
@@ -671,6 +672,27 @@ final class LinuxProcessBackend implements ProcessBackend {
     argv.addAll(request.command().subList(1, request.command().size()));
     List<String> env = environment(request);
     return start(path, argv, env, request.directory().map(Path::toString).orElse(null), cg, standby, request.command().get(0));
+  }
+
+  private final Set<String> warnedOfDroppedNames = boundedSet(); // event loop only
+
+  /**
+   * The wrapper's shell (dash, Debian's {@code /bin/sh}) leaves out environment variables whose names are not shell
+   * identifiers: said once per process name at WARN, naming them, rather than dropped unsaid.
+   */
+  private void warnOfDroppedNames(SpawnRequest request, String shell) {
+    List<String> odd = new ArrayList<>();
+    for (String name : request.environment().keySet()) {
+      if (!SpareScript.isShellName(name)) {
+        odd.add(name);
+      }
+    }
+    if (!odd.isEmpty() && !warnedOfDroppedNames.contains(request.name()) && HostFacts.shellDropsOddNames(shell)) {
+      warnedOfDroppedNames.add(request.name());
+      java.util.Collections.sort(odd);
+      log.atWarn().addKeyValue("process", request.name()).log("Process {}: environment variables {} are not passed to it: the"
+          + " wrapper's shell {} leaves out names that are not shell identifiers", request.name(), odd, shell);
+    }
   }
 
   /** The run's descriptor limit label, checked. */

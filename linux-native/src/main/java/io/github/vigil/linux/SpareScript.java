@@ -85,6 +85,11 @@ final class SpareScript {
     return s.toString();
   }
 
+  /** Whether {@code name} is a shell identifier, which a shell can export. */
+  static boolean isShellName(String name) {
+    return NAME.matcher(name).matches();
+  }
+
   /** {@code s} as one shell word: single-quoted, each {@code '} written as {@code '\''}. */
   static String quote(String s) {
     return "'" + s.replace("'", "'\\''") + "'";
