@@ -82,7 +82,10 @@ record HostFacts(
         pb.environment().put("vigil-probe", "1");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(5, TimeUnit.SECONDS);
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor();
+          return false; // not known: no warning rather than a wrong one
+        }
         return !out.contains("vigil-probe=1");
       } catch (IOException | RuntimeException e) {
         return false; // not known: no warning rather than a wrong one

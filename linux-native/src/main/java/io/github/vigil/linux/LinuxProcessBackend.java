@@ -681,13 +681,16 @@ final class LinuxProcessBackend implements ProcessBackend {
    * identifiers: said once per process name at WARN, naming them, rather than dropped unsaid.
    */
   private void warnOfDroppedNames(SpawnRequest request, String shell) {
+    if (warnedOfDroppedNames.contains(request.name())) {
+      return; // said once: a restart does not look again
+    }
     List<String> odd = new ArrayList<>();
     for (String name : request.environment().keySet()) {
       if (!SpareScript.isShellName(name)) {
         odd.add(name);
       }
     }
-    if (!odd.isEmpty() && !warnedOfDroppedNames.contains(request.name()) && HostFacts.shellDropsOddNames(shell)) {
+    if (!odd.isEmpty() && HostFacts.shellDropsOddNames(shell)) {
       warnedOfDroppedNames.add(request.name());
       java.util.Collections.sort(odd);
       log.atWarn().addKeyValue("process", request.name()).log("Process {}: environment variables {} are not passed to it: the"

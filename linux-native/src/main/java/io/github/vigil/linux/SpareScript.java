@@ -3,7 +3,6 @@ package io.github.vigil.linux;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +17,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: stateless.
  */
 final class SpareScript {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private SpareScript() {}
 
@@ -33,7 +31,7 @@ final class SpareScript {
     }
     for (String e : env) {
       int eq = e.indexOf('=');
-      if (eq <= 0 || !NAME.matcher(e.substring(0, eq)).matches() || e.indexOf('\0') >= 0) {
+      if (eq <= 0 || !isShellName(e.substring(0, eq)) || e.indexOf('\0') >= 0) {
         return false;
       }
     }
@@ -85,9 +83,18 @@ final class SpareScript {
     return s.toString();
   }
 
-  /** Whether {@code name} is a shell identifier, which a shell can export. */
+  /** Whether {@code name} is a shell identifier ({@code [A-Za-z_][A-Za-z0-9_]*}), which a shell can export. */
   static boolean isShellName(String name) {
-    return NAME.matcher(name).matches();
+    if (name.isEmpty() || name.charAt(0) >= '0' && name.charAt(0) <= '9') {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code s} as one shell word: single-quoted, each {@code '} written as {@code '\''}. */

@@ -37,6 +37,16 @@ class SpareScriptTest {
   }
 
   @Test
+  void shellNamesAreIdentifiers() {
+    for (String good : new String[] {"A", "_", "a_1", "PATH", "_x9"}) {
+      assertThat(SpareScript.isShellName(good)).as(good).isTrue();
+    }
+    for (String bad : new String[] {"", "1a", "my-var", "a.b", "BASH_FUNC_f%%", "\u00e9t\u00e9", "a b"}) {
+      assertThat(SpareScript.isShellName(bad)).as(bad).isFalse();
+    }
+  }
+
+  @Test
   void whatASpareCannotGiveExactlyIsRefused() {
     Path exe = Path.of("/usr/bin/env");
     assertThat(SpareScript.of(OptionalLong.empty(), List.of(), null, List.of("my-var=1"), null, exe, List.of())).isNull();
