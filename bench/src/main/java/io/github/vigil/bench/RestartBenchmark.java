@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * invocation SIGKILLs the supervised {@code sleep} and returns once another child of this JVM runs {@code sleep}
  * (seen through {@code /proc}, polled every 250 µs). {@code linux-standby} is the Linux backend with its opt-in standby
  * ({@code -Dvigil.linux.standby=true}: the next run prepared ahead), {@code linux-inline} its default (setpriv, the
- * wrapper and its two cgroup joins on the restart's path), {@code jdk} the portable backend. Sample mode: the
+ * wrapper and its two cgroup joins on the restart's path), {@code linux-spare} the Linux backend with no standby and
+ * one spare ({@code -Dvigil.linux.standby=false -Dvigil.linux.spares=1}: the restart takes a wrapper started ahead
+ * for any start, its cgroups joined), {@code jdk} the portable backend. Sample mode: the
  * score's percentiles are the latency distribution.
  *
  * <pre>
@@ -42,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx256m"})
 public class RestartBenchmark {
 
-  @Param({"linux-standby", "linux-inline", "jdk"})
+  @Param({"linux-standby", "linux-inline", "linux-spare", "jdk"})
   public String backend;
 
   private Supervisor supervisor;
@@ -51,8 +53,16 @@ public class RestartBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws IOException {
-    System.setProperty("vigil.linux.standby", Boolean.toString(!backend.equals("linux-inline")));
-    supervisor = Supervisor.builder().name("restart-jmh").backend(backend.startsWith("linux") ? "linux" : "jdk").build();
+    System.setProperty("vigil.linux.standby", Boolean.toString(backend.equals("linux-standby")));
+    if (backend.equals("linux-spare")) {
+      System.setProperty("vigil.linux.spares", "1");
+    }
+    try {
+      supervisor = Supervisor.builder().name("restart-jmh").backend(backend.startsWith("linux") ? "linux" : "jdk").build();
+    } finally {
+      System.clearProperty("vigil.linux.standby");
+      System.clearProperty("vigil.linux.spares");
+    }
     RestartPolicy policy = RestartPolicy.always().withBackoff(Backoff.none()).withStartLimit(Integer.MAX_VALUE, Duration.ofSeconds(1));
     ProcessController c = supervisor.register(ProcessSpec.builder("sleeper").command("/bin/sleep", "100000")
         .restartPolicy(policy).startupGrace(Duration.ZERO).build());
