@@ -297,7 +297,7 @@ public final class AttachSpec {
     public Builder rescanInterval(Duration d) {
       requireNonNull(d, "rescanInterval");
       if (d.compareTo(Duration.ofMillis(10)) < 0) {
-        throw new IllegalArgumentException("rescanInterval must be at least 10ms: " + d);
+        throw new IllegalArgumentException("rescanInterval must be at least 10ms: " + HumanFormat.duration(d));
       }
       Limits.atMostMax("rescanInterval", d);
       this.rescanInterval = d;
@@ -308,7 +308,7 @@ public final class AttachSpec {
     public Builder exitPollInterval(Duration d) {
       requireNonNull(d, "exitPollInterval");
       if (d.compareTo(Duration.ofMillis(10)) < 0) {
-        throw new IllegalArgumentException("exitPollInterval must be at least 10ms: " + d);
+        throw new IllegalArgumentException("exitPollInterval must be at least 10ms: " + HumanFormat.duration(d));
       }
       Limits.atMostMax("exitPollInterval", d);
       this.exitPollInterval = d;

@@ -44,7 +44,7 @@ public interface AttachedProcess {
    */
   default Optional<ProcessSample> sample(java.time.Duration slowFieldsMaxAge) {
     if (java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge").isNegative()) {
-      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + HumanFormat.duration(slowFieldsMaxAge));
     }
     return sample();
   }

@@ -25,15 +25,16 @@ public record Backoff(Duration initial, double multiplier, Duration cap, double 
     requireNonNull(initial, "initial");
     requireNonNull(cap, "cap");
     if (initial.isNegative()) {
-      throw new IllegalArgumentException("backoff.initial must not be negative: " + initial);
+      throw new IllegalArgumentException("backoff.initial must not be negative: " + HumanFormat.duration(initial));
     }
     if (cap.isNegative()) {
-      throw new IllegalArgumentException("backoff.cap must not be negative: " + cap);
+      throw new IllegalArgumentException("backoff.cap must not be negative: " + HumanFormat.duration(cap));
     }
     Limits.atMostMax("backoff.initial", initial);
     Limits.atMostMax("backoff.cap", cap);
     if (cap.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("backoff.cap " + cap + " must not be below backoff.initial " + initial);
+      throw new IllegalArgumentException("backoff.cap " + HumanFormat.duration(cap) + " must not be below backoff.initial "
+          + HumanFormat.duration(initial));
     }
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
       throw new IllegalArgumentException("backoff.multiplier must be a finite number >= 1: " + multiplier);

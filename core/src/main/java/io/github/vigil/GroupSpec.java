@@ -61,7 +61,7 @@ public record GroupSpec(String name, Strategy strategy, int intensity, Duration 
     }
     Limits.atMostMax("intensity of group '" + name + "'", intensity);
     if (period.isNegative() || period.isZero()) {
-      throw new IllegalArgumentException("period of group '" + name + "' must be positive: " + period);
+      throw new IllegalArgumentException("period of group '" + name + "' must be positive: " + HumanFormat.duration(period));
     }
     Limits.atMostMax("period of group '" + name + "'", period);
     if (children.isEmpty()) {

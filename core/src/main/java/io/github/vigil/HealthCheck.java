@@ -531,8 +531,8 @@ public final class HealthCheck {
     public HealthCheck build() {
       Duration effectiveTimeout = timeout != null ? timeout : (DEFAULT_TIMEOUT.compareTo(interval) <= 0 ? DEFAULT_TIMEOUT : interval);
       if (effectiveTimeout.compareTo(interval) > 0) {
-        throw new IllegalArgumentException("timeout of health check '" + name + "' must not exceed its interval of " + interval
-            + ": " + effectiveTimeout);
+        throw new IllegalArgumentException("timeout of health check '" + name + "' must not exceed its interval of "
+            + HumanFormat.duration(interval) + ": " + HumanFormat.duration(effectiveTimeout));
       }
       Action effectiveAction = action != null ? action : (role == Role.LIVENESS ? Action.RESTART : Action.NOTIFY);
       if (role == Role.READINESS && effectiveAction == Action.RESTART) {
@@ -571,7 +571,7 @@ public final class HealthCheck {
     private Duration positive(String field, Duration d) {
       requireNonNull(d, field);
       if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(field + " of health check '" + name + "' must be positive: " + d);
+        throw new IllegalArgumentException(field + " of health check '" + name + "' must be positive: " + HumanFormat.duration(d));
       }
       return Limits.atMostMax(field + " of health check '" + name + "'", d);
     }
@@ -579,7 +579,7 @@ public final class HealthCheck {
     private Duration nonNegative(String field, Duration d) {
       requireNonNull(d, field);
       if (d.isNegative()) {
-        throw new IllegalArgumentException(field + " of health check '" + name + "' must not be negative: " + d);
+        throw new IllegalArgumentException(field + " of health check '" + name + "' must not be negative: " + HumanFormat.duration(d));
       }
       return Limits.atMostMax(field + " of health check '" + name + "'", d);
     }

@@ -32,7 +32,8 @@ public final class HumanFormat {
   public static String duration(Duration d) {
     requireNonNull(d, "duration");
     if (d.isNegative()) {
-      return "-" + duration(d.negated());
+      // the one duration with no negation, Long.MIN_VALUE seconds, reads as one nanosecond less
+      return "-" + duration(d.getSeconds() == Long.MIN_VALUE && d.getNano() == 0 ? d.plusNanos(1).negated() : d.negated());
     }
     long nanos = d.getSeconds() < 60 ? d.toNanos() : Long.MAX_VALUE;
     if (nanos < 1_000) {
@@ -50,15 +51,16 @@ public final class HumanFormat {
         return s;
       }
     }
-    long seconds = d.plusMillis(500).getSeconds();
+    // each unit rounded half up from the part below it, not by adding half a unit: FOREVER has no room to add
+    long seconds = d.getSeconds() < 3_600 ? d.getSeconds() + (d.getNano() >= 500_000_000 ? 1 : 0) : Long.MAX_VALUE;
     if (seconds < 3_600) {
       return seconds / 60 + " min " + twoDigits(seconds % 60) + " s";
     }
-    long minutes = d.plusSeconds(30).toMinutes();
+    long minutes = d.toMinutes() + (d.toSecondsPart() >= 30 ? 1 : 0);
     if (minutes < 24 * 60) {
       return minutes / 60 + " h " + twoDigits(minutes % 60) + " min";
     }
-    long hours = d.plusMinutes(30).toHours();
+    long hours = d.toHours() + (d.toMinutesPart() >= 30 ? 1 : 0);
     return hours / 24 + " d " + twoDigits(hours % 24) + " h";
   }
 
@@ -126,7 +128,7 @@ public final class HumanFormat {
       throw new IllegalArgumentException("count must not be negative: " + count);
     }
     if (window.isZero() || window.isNegative()) {
-      throw new IllegalArgumentException("window must be positive: " + window);
+      throw new IllegalArgumentException("window must be positive: " + HumanFormat.duration(window));
     }
     double seconds = window.toNanos() / 1e9;
     double perSecond = count / seconds;

@@ -29,7 +29,7 @@ public final class Limits {
   static Duration atMostMax(String field, Duration d) {
     requireNonNull(d, field);
     if (d.compareTo(MAX_DURATION) > 0) {
-      throw new IllegalArgumentException(field + " must be at most " + MAX_DURATION.toDays() + " days (" + MAX_DURATION + "): " + d);
+      throw new IllegalArgumentException(field + " must be at most " + MAX_DURATION.toDays() + " days: " + HumanFormat.duration(d));
     }
     return d;
   }

@@ -170,7 +170,7 @@ public interface ProcessController {
    */
   default Optional<ProcessSample> sample(Duration slowFieldsMaxAge) {
     if (java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge").isNegative()) {
-      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + HumanFormat.duration(slowFieldsMaxAge));
     }
     return sample();
   }
@@ -203,7 +203,7 @@ public interface ProcessController {
    */
   default Optional<ProcessSample> sample(java.util.Set<ProcessSample.Field> fields, Duration slowFieldsMaxAge) {
     if (java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge").isNegative()) {
-      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + HumanFormat.duration(slowFieldsMaxAge));
     }
     return sample(fields);
   }

@@ -363,7 +363,7 @@ public final class ProcessSpec {
     private Duration nonNegative(String field, Duration d) {
       requireNonNull(d, field);
       if (d.isNegative()) {
-        throw new IllegalArgumentException(field + " of '" + name + "' must not be negative: " + d);
+        throw new IllegalArgumentException(field + " of '" + name + "' must not be negative: " + HumanFormat.duration(d));
       }
       return Limits.atMostMax(field + " of '" + name + "'", d);
     }

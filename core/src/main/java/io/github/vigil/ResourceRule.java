@@ -235,7 +235,7 @@ public final class ResourceRule {
     public Builder interval(Duration d) {
       requireNonNull(d, "interval");
       if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("interval of resource rule '" + name + "' must be positive: " + d);
+        throw new IllegalArgumentException("interval of resource rule '" + name + "' must be positive: " + HumanFormat.duration(d));
       }
       Limits.atMostMax("interval of resource rule '" + name + "'", d);
       this.interval = d;

@@ -60,13 +60,13 @@ public record RestartPolicy(
       throw new IllegalArgumentException("restart.maxRestarts must not be negative: " + maxRestarts);
     }
     if (window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("restart.window must be positive: " + window);
+      throw new IllegalArgumentException("restart.window must be positive: " + HumanFormat.duration(window));
     }
     if (cooldown.isNegative()) {
-      throw new IllegalArgumentException("restart.cooldown must not be negative: " + cooldown);
+      throw new IllegalArgumentException("restart.cooldown must not be negative: " + HumanFormat.duration(cooldown));
     }
     if (stableAfter.isNegative()) {
-      throw new IllegalArgumentException("restart.stableAfter must not be negative: " + stableAfter);
+      throw new IllegalArgumentException("restart.stableAfter must not be negative: " + HumanFormat.duration(stableAfter));
     }
     // maxRestarts takes any int: Integer.MAX_VALUE is the usual "no start limit", and its arithmetic saturates
     Limits.atMostMax("restart.window", window);

@@ -295,7 +295,7 @@ public interface Supervisor extends AutoCloseable {
     public Builder closeTimeout(Duration timeout) {
       requireNonNull(timeout, "closeTimeout");
       if (timeout.isNegative()) {
-        throw new IllegalArgumentException("closeTimeout must not be negative: " + timeout);
+        throw new IllegalArgumentException("closeTimeout must not be negative: " + HumanFormat.duration(timeout));
       }
       Limits.atMostMax("closeTimeout", timeout);
       this.closeTimeout = timeout;

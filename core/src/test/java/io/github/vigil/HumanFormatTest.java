@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +26,16 @@ class HumanFormatTest {
     assertThat(HumanFormat.duration(Duration.ofNanos(17))).isEqualTo("17 ns");
     assertThat(HumanFormat.duration(Duration.ZERO)).isEqualTo("0 ns");
     assertThat(HumanFormat.duration(Duration.ofMillis(-1500))).isEqualTo("-1.50 s");
+  }
+
+  /** Validation messages format whatever a caller passed, the largest and smallest Duration included. */
+  @Test
+  void extremesFormatWithoutOverflow() {
+    assertThat(HumanFormat.duration(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))).isEqualTo("106751991167300 d 16 h");
+    assertThat(HumanFormat.duration(ChronoUnit.FOREVER.getDuration())).isEqualTo("106751991167300 d 16 h");
+    assertThat(HumanFormat.duration(Duration.ofSeconds(Long.MIN_VALUE))).isEqualTo("-106751991167300 d 16 h");
+    assertThat(HumanFormat.duration(Duration.ofDays(2).minusMillis(1))).isEqualTo("2 d 00 h");
+    assertThat(HumanFormat.duration(Duration.ofSeconds(3_599, 500_000_000))).isEqualTo("1 h 00 min");
   }
 
   /** Seeded random durations: the text reads back to within the rounding of its own last digit. */
@@ -99,7 +110,7 @@ class HumanFormatTest {
     assertThat(HumanFormat.rate(25, Duration.ofSeconds(10))).isEqualTo("2.5 per s over the last 10.0 s");
     assertThat(HumanFormat.rate(3, Duration.ofMinutes(1))).isEqualTo("3 per min over the last 1 min 00 s");
     assertThat(HumanFormat.rate(0, Duration.ofHours(1))).isEqualTo("0 per hour over the last 1 h 00 min");
-    assertThatThrownBy(() -> HumanFormat.rate(1, Duration.ZERO)).hasMessageContaining("window must be positive: PT0S");
+    assertThatThrownBy(() -> HumanFormat.rate(1, Duration.ZERO)).hasMessageContaining("window must be positive: 0 ns");
     assertThatThrownBy(() -> HumanFormat.rate(-1, Duration.ofSeconds(1))).hasMessageContaining("count must not be negative: -1");
   }
 }

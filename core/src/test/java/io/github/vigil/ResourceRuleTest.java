@@ -26,7 +26,7 @@ class ResourceRuleTest {
     assertThatThrownBy(() -> ResourceRule.cpuPercentAbove(Double.NaN)).hasMessage("cpuPercentAbove limit must be a positive percentage: NaN");
     assertThatThrownBy(() -> ResourceRule.fdRatioAbove(1.5)).hasMessage("fdRatioAbove limit must be between 0 and 1 (exclusive): 1.5");
     assertThatThrownBy(() -> ResourceRule.cpuPercentAbove(90).failureThreshold(0)).hasMessage("failureThreshold of resource rule 'cpu' must be at least 1: 0");
-    assertThatThrownBy(() -> ResourceRule.cpuPercentAbove(90).interval(Duration.ZERO)).hasMessage("interval of resource rule 'cpu' must be positive: PT0S");
+    assertThatThrownBy(() -> ResourceRule.cpuPercentAbove(90).interval(Duration.ZERO)).hasMessage("interval of resource rule 'cpu' must be positive: 0 ns");
     assertThatThrownBy(() -> ResourceRule.cpuPercentAbove(90).name("a b")).hasMessageContaining("'a b'");
     assertThatThrownBy(() -> ProcessSpec.builder("p").command("x").resourceRule(ResourceRule.cpuPercentAbove(90).build())
         .resourceRule(ResourceRule.cpuPercentAbove(50).build())).hasMessageContaining("resourceRule names of 'p' must be unique: 'cpu'");

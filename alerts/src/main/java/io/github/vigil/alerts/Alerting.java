@@ -2,6 +2,7 @@ package io.github.vigil.alerts;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessState;
@@ -239,7 +240,7 @@ public final class Alerting implements AutoCloseable {
     public Builder sampleInterval(Duration d) {
       requireNonNull(d, "sampleInterval");
       if (d.isNegative()) {
-        throw new IllegalArgumentException("sampleInterval must not be negative: " + d);
+        throw new IllegalArgumentException("sampleInterval must not be negative: " + HumanFormat.duration(d));
       }
       sampleInterval = d;
       return this;

@@ -2,6 +2,7 @@ package io.github.vigil.alerts;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,7 @@ public final class AlertmanagerSink implements NotificationSink {
     public Builder firingValidFor(Duration d) {
       requireNonNull(d, "firingValidFor");
       if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("firingValidFor must be positive: " + d);
+        throw new IllegalArgumentException("firingValidFor must be positive: " + HumanFormat.duration(d));
       }
       firingValidFor = d;
       return this;

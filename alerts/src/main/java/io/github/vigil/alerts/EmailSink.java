@@ -2,6 +2,7 @@ package io.github.vigil.alerts;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -145,7 +146,7 @@ public final class EmailSink implements NotificationSink {
     public Builder timeout(Duration d) {
       requireNonNull(d, "timeout");
       if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive: " + d);
+        throw new IllegalArgumentException("timeout must be positive: " + HumanFormat.duration(d));
       }
       timeout = d;
       return this;

@@ -1,5 +1,6 @@
 package io.github.vigil.alerts;
 
+import io.github.vigil.HumanFormat;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +25,7 @@ final class Http {
 
   Http(Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+      throw new IllegalArgumentException("timeout must be positive: " + HumanFormat.duration(timeout));
     }
     this.timeout = timeout;
     this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();

@@ -635,7 +635,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     public Builder sendTimeout(Duration d) {
       requireNonNull(d, "sendTimeout");
       if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("sendTimeout must be positive: " + d);
+        throw new IllegalArgumentException("sendTimeout must be positive: " + HumanFormat.duration(d));
       }
       sendTimeout = d;
       return this;

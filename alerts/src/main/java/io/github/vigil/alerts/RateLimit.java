@@ -2,6 +2,7 @@ package io.github.vigil.alerts;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import java.time.Duration;
 
 /**
@@ -21,7 +22,7 @@ public record RateLimit(int permits, Duration per) {
     }
     requireNonNull(per, "per");
     if (per.isNegative() || per.isZero()) {
-      throw new IllegalArgumentException("per must be positive: " + per);
+      throw new IllegalArgumentException("per must be positive: " + HumanFormat.duration(per));
     }
   }
 

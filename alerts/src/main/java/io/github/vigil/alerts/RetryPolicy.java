@@ -2,6 +2,7 @@ package io.github.vigil.alerts;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import java.time.Duration;
 
 /**
@@ -24,7 +25,8 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
     requireNonNull(initialBackoff, "initialBackoff");
     requireNonNull(maxBackoff, "maxBackoff");
     if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("need 0 <= initialBackoff <= maxBackoff: " + initialBackoff + ", " + maxBackoff);
+      throw new IllegalArgumentException("need 0 <= initialBackoff <= maxBackoff: "
+          + HumanFormat.duration(initialBackoff) + ", " + HumanFormat.duration(maxBackoff));
     }
     if (!(multiplier >= 1)) {
       throw new IllegalArgumentException("multiplier must be at least 1: " + multiplier);

@@ -213,7 +213,7 @@ public final class Route {
     private static Duration nonNegative(Duration d, String what) {
       requireNonNull(d, what);
       if (d.isNegative()) {
-        throw new IllegalArgumentException(what + " must not be negative: " + d);
+        throw new IllegalArgumentException(what + " must not be negative: " + HumanFormat.duration(d));
       }
       return d;
     }
@@ -221,7 +221,7 @@ public final class Route {
     private static Duration positive(Duration d, String what) {
       requireNonNull(d, what);
       if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive: " + d);
+        throw new IllegalArgumentException(what + " must be positive: " + HumanFormat.duration(d));
       }
       return d;
     }

@@ -2,6 +2,7 @@ package io.github.vigil.alerts;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -74,7 +75,7 @@ public record RuleConfig(Set<AlertType> enabled, Map<AlertType, Severity> severi
   private static void positive(Duration d, String name, boolean zeroAllowed) {
     requireNonNull(d, name);
     if (d.isNegative() || (!zeroAllowed && d.isZero())) {
-      throw new IllegalArgumentException(name + " must be " + (zeroAllowed ? "non-negative" : "positive") + ": " + d);
+      throw new IllegalArgumentException(name + " must be " + (zeroAllowed ? "non-negative" : "positive") + ": " + HumanFormat.duration(d));
     }
   }
 

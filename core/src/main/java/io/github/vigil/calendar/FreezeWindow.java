@@ -2,6 +2,7 @@ package io.github.vigil.calendar;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,7 +52,8 @@ public record FreezeWindow(String name, @Nullable LocalTime from, @Nullable Loca
     } else if (from != null || to != null) {
       throw new IllegalArgumentException("freeze window '" + name + "' is either daily times or before each close, not both");
     } else if (beforeClose.isNegative() || beforeClose.isZero()) {
-      throw new IllegalArgumentException("freeze window '" + name + "': beforeClose must be positive: " + beforeClose);
+      throw new IllegalArgumentException("freeze window '" + name + "': beforeClose must be positive: "
+          + HumanFormat.duration(beforeClose));
     }
   }
 

@@ -83,7 +83,7 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
     requireNonNull(maxGap, "maxGap");
     freezes = List.copyOf(freezes);
     if (maxGap.isNegative()) {
-      throw new IllegalArgumentException("maxGap must not be negative: " + maxGap);
+      throw new IllegalArgumentException("maxGap must not be negative: " + HumanFormat.duration(maxGap));
     }
     if (kind == Kind.IN_SESSION && calendar == null) {
       throw new IllegalArgumentException("an in-session schedule needs a calendar");
@@ -92,10 +92,10 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
       throw new IllegalArgumentException("freeze windows need a calendar: use Schedule.always(calendar) or inSession(calendar)");
     }
     if (lead.isNegative() || lead.compareTo(MAX_SHIFT) > 0) {
-      throw new IllegalArgumentException("lead must be between 0 and 12 hours: " + lead);
+      throw new IllegalArgumentException("lead must be between 0 and 12 hours: " + HumanFormat.duration(lead));
     }
     if (lag.isNegative() || lag.compareTo(MAX_SHIFT) > 0) {
-      throw new IllegalArgumentException("lag must be between 0 and 12 hours: " + lag);
+      throw new IllegalArgumentException("lag must be between 0 and 12 hours: " + HumanFormat.duration(lag));
     }
   }
 

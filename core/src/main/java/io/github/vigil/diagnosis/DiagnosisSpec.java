@@ -2,6 +2,7 @@ package io.github.vigil.diagnosis;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,7 +136,8 @@ public final class DiagnosisSpec {
       requireNonNull(timeout, "configCheckTimeout");
       requireNonNull(command, "configCheck");
       if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_CHECK_TIMEOUT) > 0) {
-        throw new IllegalArgumentException("configCheckTimeout must be positive and at most " + MAX_CHECK_TIMEOUT + ": " + timeout);
+        throw new IllegalArgumentException("configCheckTimeout must be positive and at most "
+            + HumanFormat.duration(MAX_CHECK_TIMEOUT) + ": " + HumanFormat.duration(timeout));
       }
       if (command.isEmpty() || command.get(0) == null || command.get(0).isBlank()) {
         throw new IllegalArgumentException("configCheck must name a program: " + command);

@@ -4,6 +4,7 @@ import io.github.vigil.AttachSpec;
 import io.github.vigil.AttachState;
 import io.github.vigil.AttachStatus;
 import io.github.vigil.AttachedProcess;
+import io.github.vigil.HumanFormat;
 import io.github.vigil.MatchedProcess;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.Scheduler;
@@ -119,7 +120,7 @@ final class Attachment implements AttachedProcess {
   public Optional<ProcessSample> sample(java.util.Set<ProcessSample.Field> fields, java.time.Duration slowFieldsMaxAge) {
     java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge");
     if (slowFieldsMaxAge.isNegative()) {
-      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + HumanFormat.duration(slowFieldsMaxAge));
     }
     if (fields.isEmpty()) {
       throw new IllegalArgumentException("fields must not be empty");

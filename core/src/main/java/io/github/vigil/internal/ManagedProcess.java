@@ -5,6 +5,7 @@ import io.github.vigil.ExitCause;
 import io.github.vigil.ExitInfo;
 import io.github.vigil.HealthReport;
 import io.github.vigil.HealthState;
+import io.github.vigil.HumanFormat;
 import io.github.vigil.Origin;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessOperationException;
@@ -403,7 +404,7 @@ final class ManagedProcess implements ProcessController {
       java.time.Duration slowFieldsMaxAge) {
     java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge");
     if (slowFieldsMaxAge.isNegative()) {
-      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + slowFieldsMaxAge);
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + HumanFormat.duration(slowFieldsMaxAge));
     }
     if (fields.isEmpty()) {
       throw new IllegalArgumentException("fields must not be empty");

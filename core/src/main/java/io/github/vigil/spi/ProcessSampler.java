@@ -1,5 +1,6 @@
 package io.github.vigil.spi;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSample.Field;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public interface ProcessSampler {
    */
   default ProcessSampler withSlowFieldsMaxAge(Duration maxAge) {
     if (java.util.Objects.requireNonNull(maxAge, "slowFieldsMaxAge").isNegative()) {
-      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + maxAge);
+      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + HumanFormat.duration(maxAge));
     }
     return this;
   }

@@ -209,7 +209,7 @@ class TradingSupervisionTest {
   void anUnknownNameIsRefusedNamingIt() {
     TradingSupervision t = TradingSupervision.builder(sup).schedule("nope", Schedule.inSession(lse)).instantSource(clock).scheduler(scheduler).build();
     assertThatThrownBy(t::start).hasMessage("schedule for process or group 'nope': the supervisor has no such process or group");
-    assertThatThrownBy(() -> Schedule.inSession(lse).withLead(Duration.ofHours(13))).hasMessage("lead must be between 0 and 12 hours: PT13H");
+    assertThatThrownBy(() -> Schedule.inSession(lse).withLead(Duration.ofHours(13))).hasMessage("lead must be between 0 and 12 hours: 13 h 00 min");
     assertThatThrownBy(() -> FreezeWindow.daily("x", LocalTime.NOON, LocalTime.NOON)).hasMessage("freeze window 'x' must end after it starts: 12:00-12:00");
     t.close();
   }

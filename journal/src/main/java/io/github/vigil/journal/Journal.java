@@ -3,6 +3,7 @@ package io.github.vigil.journal;
 import static java.util.Objects.requireNonNull;
 
 import io.github.vigil.ExitInfo;
+import io.github.vigil.HumanFormat;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSpec;
@@ -589,7 +590,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     public Builder batchInterval(Duration d) {
       requireNonNull(d, "batchInterval");
       if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("batchInterval must be positive: " + d);
+        throw new IllegalArgumentException("batchInterval must be positive: " + HumanFormat.duration(d));
       }
       this.batchInterval = d;
       return this;
@@ -617,7 +618,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     public Builder retryDelay(Duration d) {
       requireNonNull(d, "retryDelay");
       if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("retryDelay must be positive: " + d);
+        throw new IllegalArgumentException("retryDelay must be positive: " + HumanFormat.duration(d));
       }
       this.retryDelay = d;
       return this;
@@ -627,7 +628,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     public Builder snapshotInterval(Duration d) {
       requireNonNull(d, "snapshotInterval");
       if (d.isNegative() || (!d.isZero() && d.toMillis() < 1)) {
-        throw new IllegalArgumentException("snapshotInterval must be zero or at least 1 ms: " + d);
+        throw new IllegalArgumentException("snapshotInterval must be zero or at least 1 ms: " + HumanFormat.duration(d));
       }
       this.snapshotInterval = d;
       return this;

@@ -2,6 +2,7 @@ package io.github.vigil.journal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import java.time.Duration;
 
 /**
@@ -43,7 +44,7 @@ public record Retention(Duration events, Duration runs, Duration snapshots, Dura
 
   private static void positive(String field, Duration d) {
     if (d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException("retention " + field + " must be positive: " + d);
+      throw new IllegalArgumentException("retention " + field + " must be positive: " + HumanFormat.duration(d));
     }
   }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.vigil.AttachedProcess;
+import io.github.vigil.HumanFormat;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessState;
 import io.github.vigil.Supervisor;
@@ -469,7 +470,7 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
     public Builder sampleInterval(Duration interval) {
       requireNonNull(interval, "sampleInterval");
       if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("sampleInterval must be positive: " + interval);
+        throw new IllegalArgumentException("sampleInterval must be positive: " + HumanFormat.duration(interval));
       }
       this.sampleInterval = interval;
       return this;
@@ -495,7 +496,7 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
     public Builder maxAge(Duration age) {
       requireNonNull(age, "maxAge");
       if (age.isNegative() || age.isZero()) {
-        throw new IllegalArgumentException("maxAge must be positive: " + age);
+        throw new IllegalArgumentException("maxAge must be positive: " + HumanFormat.duration(age));
       }
       this.maxAge = age;
       return this;
@@ -556,8 +557,8 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
     /** Creates the binder and starts following the supervisor; meters appear once it is bound to a registry. */
     public VigilMetrics build() {
       if (maxAge != null && maxAge.compareTo(sampleInterval) < 0) {
-        throw new IllegalArgumentException("maxAge (" + maxAge + ") must not be shorter than sampleInterval ("
-            + sampleInterval + "): a sample serves its meters that long");
+        throw new IllegalArgumentException("maxAge (" + HumanFormat.duration(maxAge) + ") must not be shorter than sampleInterval ("
+            + HumanFormat.duration(sampleInterval) + "): a sample serves its meters that long");
       }
       return new VigilMetrics(this);
     }

@@ -187,9 +187,9 @@ class MaxAgeTest {
         assertThat(asked.maxAge()).contains(Duration.ofSeconds(7));
       }
       assertThatThrownBy(() -> VigilMetrics.builder(supervisor).sampleInterval(Duration.ofSeconds(5)).maxAge(Duration.ofSeconds(1)).build())
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAge (PT1S)").hasMessageContaining("sampleInterval (PT5S)");
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAge (1.00 s)").hasMessageContaining("sampleInterval (5.00 s)");
       assertThatThrownBy(() -> VigilMetrics.builder(supervisor).maxAge(Duration.ZERO))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAge must be positive: PT0S");
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAge must be positive: 0 ns");
     }
   }
 }

@@ -344,7 +344,7 @@ class VigilMetricsTest {
   @Test
   void badSettingsAreRejectedNamingTheFieldAndValue() {
     VigilMetrics.Builder b = VigilMetrics.builder(supervisor);
-    assertThatThrownBy(() -> b.sampleInterval(Duration.ZERO)).hasMessage("sampleInterval must be positive: PT0S");
+    assertThatThrownBy(() -> b.sampleInterval(Duration.ZERO)).hasMessage("sampleInterval must be positive: 0 ns");
     assertThatThrownBy(() -> b.maxProcesses(-1)).hasMessage("maxProcesses must not be negative: -1");
     assertThatThrownBy(() -> b.labelTags(" ")).hasMessage("labelTags key must not be blank: ' '");
     assertThatThrownBy(() -> b.labelTags("process")).hasMessage("labelTags key 'process' is a tag of Vigil's meters already");

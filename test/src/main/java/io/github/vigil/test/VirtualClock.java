@@ -1,5 +1,6 @@
 package io.github.vigil.test;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.Scheduler;
 import io.github.vigil.Ticker;
 import java.time.Duration;
@@ -90,7 +91,7 @@ public final class VirtualClock implements Ticker, Scheduler {
    */
   public void advance(Duration d, Runnable afterEach) {
     if (d.isNegative()) {
-      throw new IllegalArgumentException("a clock cannot go back: " + d);
+      throw new IllegalArgumentException("a clock cannot go back: " + HumanFormat.duration(d));
     }
     long target;
     synchronized (lock) {

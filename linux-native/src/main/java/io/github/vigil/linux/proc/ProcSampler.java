@@ -2,6 +2,7 @@ package io.github.vigil.linux.proc;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSample.Field;
 import io.github.vigil.ProcessSample.Protocol;
@@ -1348,7 +1349,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     private static Duration nonNegative(Duration d, String name) {
       requireNonNull(d, name);
       if (d.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative: " + d);
+        throw new IllegalArgumentException(name + " must not be negative: " + HumanFormat.duration(d));
       }
       return d;
     }
@@ -1395,7 +1396,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     public Builder keepOpenIdle(Duration idle) {
       requireNonNull(idle, "keepOpenIdle");
       if (idle.isNegative() || idle.isZero()) {
-        throw new IllegalArgumentException("keepOpenIdle must be positive: " + idle);
+        throw new IllegalArgumentException("keepOpenIdle must be positive: " + HumanFormat.duration(idle));
       }
       this.keepOpenIdle = idle;
       return this;

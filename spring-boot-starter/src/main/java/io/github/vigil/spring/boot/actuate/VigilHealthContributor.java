@@ -1,5 +1,6 @@
 package io.github.vigil.spring.boot.actuate;
 
+import io.github.vigil.HumanFormat;
 import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
@@ -59,7 +60,7 @@ public final class VigilHealthContributor implements CompositeHealthContributor,
     this.critical = Set.copyOf(criticalProcesses);
     this.downAfter = requireNonNull(downAfter, "downAfter");
     if (downAfter.isNegative()) {
-      throw new IllegalArgumentException("downAfter must not be negative: " + downAfter);
+      throw new IllegalArgumentException("downAfter must not be negative: " + HumanFormat.duration(downAfter));
     }
     this.clock = requireNonNull(clock, "clock");
     this.availability = new AvailabilityTracker(clock);

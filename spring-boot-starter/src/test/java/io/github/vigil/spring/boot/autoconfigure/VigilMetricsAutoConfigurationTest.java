@@ -98,7 +98,7 @@ class VigilMetricsAutoConfigurationTest {
     runner.withPropertyValues("vigil.metrics.sample-interval=0s").run(context -> assertThat(analyse(context).getDescription())
         .contains("Property: vigil.metrics.sample-interval"));
     runner.withPropertyValues("vigil.metrics.sample-interval=5s", "vigil.metrics.max-age=2s").run(context -> assertThat(analyse(context).getDescription())
-        .contains("Property: vigil.metrics.max-age").contains("must not be shorter than sampleInterval (PT5S)"));
+        .contains("Property: vigil.metrics.max-age").contains("must not be shorter than sampleInterval (5.00 s)"));
   }
 
   @Test
