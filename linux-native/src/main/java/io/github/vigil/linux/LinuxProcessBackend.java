@@ -72,7 +72,9 @@ final class LinuxProcessBackend implements ProcessBackend {
       + " || { echo \"vigil: the supervising JVM (pid $1) is gone; not starting\" >&2; exit 125; };";
   /**
    * Runs between {@code setpriv} and the program, in the child: {@code $1} is the JVM's pid (or
-   * {@code -} without a death signal), then the cgroup directories to join, {@code --}, and the command.
+   * {@code -} without a death signal), then the words for the wrapper ({@code nofile=N}, the descriptor limit;
+   * {@code lc_all=VALUE} or {@code lc_all-}, the program's own {@code LC_ALL} where setpriv ran in the C locale;
+   * the cgroup directories to join), {@code --}, and the command.
    * The {@code PPID} check closes the classic death-signal race: if the JVM died before
    * {@code setpriv} set the signal, the parent is no longer the JVM and the program never starts.
    */
@@ -80,6 +82,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       + " for d in \"$@\"; do"
       + " if [ \"$d\" = -- ]; then shift; exec \"$@\"; fi;"
       + " case \"$d\" in nofile=*) ulimit -n \"${d#nofile=}\" || { echo \"vigil: cannot set the descriptor limit to ${d#nofile=}\" >&2; exit 125; };;"
+      + " lc_all=*) LC_ALL=\"${d#lc_all=}\";; lc_all-) unset LC_ALL;;"
       + " *) echo 0 > \"$d/cgroup.procs\" || { echo \"vigil: cannot join cgroup $d\" >&2; exit 125; };; esac;"
       + " shift; done; exit 125";
   /**
@@ -651,6 +654,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     // setpriv sets the death signal and execs the shell wrapper, which checks the parent, joins the cgroups
     // and execs the program: one pid throughout. Without setpriv or cgroups, the parts not needed are left out.
     List<String> argv = new ArrayList<>();
+    List<String> env = environment(request);
     String setpriv = addSetpriv(argv);
     if (facts.shell() != null && (setpriv != null || cg != null || standby || nofile.isPresent())) {
       warnOfDroppedNames(request, facts.shell());
@@ -662,6 +666,11 @@ final class LinuxProcessBackend implements ProcessBackend {
       if (nofile.isPresent()) {
         argv.add("nofile=" + nofile.getAsLong());
       }
+      if (setpriv != null) {
+        String asked = request.environment().get(LC_ALL);
+        argv.add(asked == null ? "lc_all-" : "lc_all=" + asked);
+        env = inCLocale(env);
+      }
       if (cg != null) {
         cg.dirs().forEach(d -> argv.add(d.toString()));
       }
@@ -670,7 +679,6 @@ final class LinuxProcessBackend implements ProcessBackend {
     String path = argv.isEmpty() ? request.executable().toString() : argv.get(0);
     argv.add(request.executable().toString());
     argv.addAll(request.command().subList(1, request.command().size()));
-    List<String> env = environment(request);
     return start(path, argv, env, request.directory().map(Path::toString).orElse(null), cg, standby, request.command().get(0));
   }
 
@@ -735,6 +743,24 @@ final class LinuxProcessBackend implements ProcessBackend {
       argv.add("--");
     }
     return setpriv;
+  }
+
+  private static final String LC_ALL = "LC_ALL";
+
+  /**
+   * {@code env} with {@code LC_ALL=C} in place of any {@code LC_ALL}: for setpriv, which otherwise reads the locale's
+   * files (54 of them for {@code C.UTF-8}) to print nothing when all goes well, 0.4 ms of its 1.9 here. The wrapper
+   * gives the program its own {@code LC_ALL} back ({@code lc_all=} or {@code lc_all-}).
+   */
+  private static List<String> inCLocale(List<String> env) {
+    List<String> c = new ArrayList<>(env.size() + 1);
+    for (String entry : env) {
+      if (!entry.startsWith(LC_ALL + "=")) {
+        c.add(entry);
+      }
+    }
+    c.add(LC_ALL + "=C");
+    return c;
   }
 
   /** The run's whole environment: the request's, with this backend's marker and the process's name. */

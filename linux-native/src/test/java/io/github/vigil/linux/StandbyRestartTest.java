@@ -127,6 +127,37 @@ class StandbyRestartTest {
     assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isEmpty())).as("no standby outlives the backend").isTrue();
   }
 
+  /** A standby waits with setpriv's environment ({@code LC_ALL=C}); the program it runs has its own {@code LC_ALL}. */
+  @Test
+  void theStandbyWaitsInTheCLocaleAndTheProgramGetsItsOwn() throws Exception {
+    HostFacts facts = HostFacts.detect();
+    assumeTrue(facts.setpriv() != null && facts.shell() != null, "no setpriv or no /bin/sh here: nothing runs before the program");
+    System.setProperty("vigil.linux.standby", "from-start");
+    String name = "standby-locale-" + Kernel.pid();
+    SpawnRequest request = new SpawnRequest(name, List.of("/bin/sleep", "1000"), null, Map.of("LANG", "C.UTF-8", "LC_ALL", "en_US.UTF-8"),
+        Path.of("/bin/sleep"), Map.of());
+    try (LinuxProcessBackend backend = Backends.create("standby-locale", null)) {
+      RunningProcess first = backend.spawn(request, new RecordingListener());
+      assertThat(Processes.eventually(WAIT, () -> "sleep".equals(comm((int) first.pid())))).isTrue();
+      assertThat(environ((int) first.pid())).contains("LC_ALL=en_US.UTF-8").doesNotContain("LC_ALL=C");
+      assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isPresent())).as("a standby after the first start").isTrue();
+      int standby = standbyOf(name).getAsInt();
+      assertThat(environ(standby)).as("the standby's shell, as setpriv started it").contains("LC_ALL=C").doesNotContain("LC_ALL=en_US.UTF-8");
+
+      kill(first);
+      RunningProcess second = backend.spawn(request, new RecordingListener());
+      assertThat(second.pid()).as("the restart used the standby").isEqualTo(standby);
+      assertThat(Processes.eventually(WAIT, () -> "sleep".equals(comm(standby)))).as("the standby ran the program").isTrue();
+      assertThat(environ(standby)).as("the program's own").contains("LC_ALL=en_US.UTF-8", "LANG=C.UTF-8").doesNotContain("LC_ALL=C");
+      kill(second);
+    }
+  }
+
+  /** The environment {@code pid} was started with (its {@code execve}'s), one entry per element. */
+  private static List<String> environ(int pid) throws IOException {
+    return List.of(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8).split("\u0000"));
+  }
+
   @Test
   void anUnknownStandbySettingIsRefusedNamingItsValue() {
     System.setProperty("vigil.linux.standby", "yes");

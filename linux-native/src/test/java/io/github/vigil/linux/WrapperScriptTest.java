@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shell wrapper between {@code setpriv} and the program: it runs the program only while its parent
- * is the JVM that spawned it (the death-signal race), and refuses to run it outside its cgroup.
+ * is the JVM that spawned it (the death-signal race), refuses to run it outside its cgroup, and gives it back the
+ * {@code LC_ALL} setpriv ran without.
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(30)
@@ -49,6 +50,17 @@ class WrapperScriptTest {
     assertThat(r.out).doesNotContain("must not run").contains("vigil: cannot join cgroup");
   }
 
+  /** setpriv runs with {@code LC_ALL=C}; the wrapper gives the program the {@code LC_ALL} it was asked for, or none. */
+  @Test
+  void givesTheProgramItsOwnLcAll() throws Exception {
+    assertThat(run("-", List.of("lc_all=de_DE.UTF-8 $x"), "/usr/bin/env").out.lines())
+        .contains("LC_ALL=de_DE.UTF-8 $x", "LANG=C.UTF-8").doesNotContain("LC_ALL=C");
+    assertThat(run("-", List.of("lc_all="), "/usr/bin/env").out.lines()).contains("LC_ALL=").doesNotContain("LC_ALL=C");
+    assertThat(run("-", List.of("lc_all-"), "/usr/bin/env").out.lines()).contains("LANG=C.UTF-8")
+        .noneMatch(line -> line.startsWith("LC_ALL="));
+    assertThat(run("-", List.of(), "/usr/bin/env").out.lines()).as("without the word, as it came").contains("LC_ALL=C");
+  }
+
   private record Result(int code, String out) {}
 
   private static Result run(String parent, List<String> cgroups, String... command) throws Exception {
@@ -56,7 +68,10 @@ class WrapperScriptTest {
     argv.addAll(cgroups);
     argv.add("--");
     argv.addAll(List.of(command));
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    pb.environment().put("LC_ALL", "C"); // as the backend starts setpriv and the wrapper
+    pb.environment().put("LANG", "C.UTF-8");
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     return new Result(p.exitValue(), out);
