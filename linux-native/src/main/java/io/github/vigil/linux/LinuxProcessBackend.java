@@ -616,6 +616,11 @@ final class LinuxProcessBackend implements ProcessBackend {
     if (l == null) {
       l = takeSpare(request, memoryMax, pidsMax);
     }
+    io.github.vigil.linux.proc.ProcSampler sampler = procSampler; // made before anything was prepared ahead
+    if (l != null && sampler != null) {
+      // prepared ahead, it waited since its own start (for a standby, since the last restart): its program starts now
+      sampler.programStarted(l.pid, l.startTicks, System.currentTimeMillis());
+    }
     if (l == null) {
       l = launch(request, memoryMax, pidsMax, false);
     }
@@ -882,6 +887,7 @@ final class LinuxProcessBackend implements ProcessBackend {
           continue;
         }
         try {
+          sampler(); // made now, off the restart's path, so that the run it becomes gets its program's start time
           standbys.put(r.name(), new Standby(r, launch(r, LinuxLimits.memoryMax(r.labels()), LinuxLimits.pidsMax(r.labels()), true)));
           oomCountersToKeep = true;
           Standby sb = standbys.get(r.name());
@@ -1004,6 +1010,7 @@ final class LinuxProcessBackend implements ProcessBackend {
    * @return whether it started
    */
   private boolean prepareSpare() {
+    sampler(); // made now, off the start's path, so that the run it becomes gets its program's start time
     List<String> argv = new ArrayList<>();
     String setpriv = addSetpriv(argv);
     argv.add(facts.shell());
@@ -1398,6 +1405,10 @@ final class LinuxProcessBackend implements ProcessBackend {
       if (!p.lingering && p.outFd < 0 && p.errFd < 0) { // its tree is gone and its pipes are drained: forget it
         it.remove();
         active.remove(p);
+        io.github.vigil.linux.proc.ProcSampler sampler = procSampler;
+        if (sampler != null) {
+          sampler.forgetProgramStart(p.pid);
+        }
         stateDirty = true;
       }
     }

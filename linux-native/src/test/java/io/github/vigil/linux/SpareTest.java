@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.vigil.ProcessSample;
 import io.github.vigil.Signal;
 import io.github.vigil.Termination;
 import io.github.vigil.spi.RunningProcess;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +86,25 @@ class SpareTest {
       assertThat(d.awaitExit(WAIT)).isEqualTo(new Termination.Exited(0));
       // the program's shell: 0, 1, 2 and nothing else; not the spare's pipe (3) nor the script it read (10 and up)
       assertThat(d.out()).isEqualTo(Path.of("/tmp").toRealPath() + "\n0\n1\n2\n");
+    }
+  }
+
+  /** A run from a spare starts when its program does: its sample's start time is the start's, not the spare's. */
+  @Test
+  void aRunFromASpareStartsWhenItsProgramDoes() throws Exception {
+    try (LinuxProcessBackend backend = Backends.create("spare-start", null)) {
+      int spare = awaitSpare();
+      Thread.sleep(2_500); // the spare now waited longer than the kernel's start time is precise (boot time in whole seconds)
+      long asked = System.currentTimeMillis();
+      RunningProcess p = backend.spawn(request("sleeper", null, Map.of(), "/bin/sleep", "1000"), new RecordingListener());
+      long returned = System.currentTimeMillis();
+      assertThat(p.pid()).as("the start took the spare").isEqualTo(spare);
+      ProcessSample sample = backend.sampler().orElseThrow().sample(p.pid(),
+          EnumSet.of(ProcessSample.Field.START_TIME, ProcessSample.Field.UPTIME), null);
+      assertThat(sample.startTime().orElseThrow().toEpochMilli()).as("the program's start, not the spare's").isBetween(asked, returned);
+      assertThat(sample.uptime().orElseThrow()).isLessThan(Duration.ofMillis(2_000));
+      p.signal(Signal.SIGKILL);
+      assertThat(Processes.eventually(WAIT, () -> !p.isTreeAlive())).isTrue();
     }
   }
 

@@ -3,6 +3,7 @@ package io.github.vigil.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.vigil.ProcessSample;
 import io.github.vigil.Signal;
 import io.github.vigil.Termination;
 import io.github.vigil.spi.RunningProcess;
@@ -15,10 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -149,6 +152,40 @@ class StandbyRestartTest {
       assertThat(second.pid()).as("the restart used the standby").isEqualTo(standby);
       assertThat(Processes.eventually(WAIT, () -> "sleep".equals(comm(standby)))).as("the standby ran the program").isTrue();
       assertThat(environ(standby)).as("the program's own").contains("LC_ALL=en_US.UTF-8", "LANG=C.UTF-8").doesNotContain("LC_ALL=C");
+      kill(second);
+    }
+  }
+
+  /**
+   * A run from a standby starts when its program does: its sample's start time is the restart's, not the standby
+   * shell's (which waited since it was prepared: for as long as the run before it lived).
+   */
+  @Test
+  void aRunFromAStandbyStartsWhenItsProgramDoes() throws Exception {
+    assumeTrue(HostFacts.detect().shell() != null, "no /bin/sh: no wrapper, no standby");
+    System.setProperty("vigil.linux.standby", "from-start");
+    String name = "standby-start-" + Kernel.pid();
+    SpawnRequest request = Backends.request(name, null, Map.of(), "/bin/sleep", "1000");
+    Set<ProcessSample.Field> fields = EnumSet.of(ProcessSample.Field.START_TIME, ProcessSample.Field.UPTIME);
+    try (LinuxProcessBackend backend = Backends.create("standby-start", null)) {
+      long firstAsked = System.currentTimeMillis();
+      RunningProcess first = backend.spawn(request, new RecordingListener());
+      assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isPresent())).as("a standby after the first start").isTrue();
+      int standby = standbyOf(name).getAsInt();
+      ProcessSample firstSample = backend.sampler().orElseThrow().sample(first.pid(), fields, null);
+      // the kernel's start time: boot time in whole seconds plus clock ticks, so within a second or so of the spawn
+      assertThat(firstSample.startTime().orElseThrow().toEpochMilli()).isBetween(firstAsked - 1_500, System.currentTimeMillis() + 1_500);
+      Thread.sleep(2_500); // the standby now waited longer than that second of slack
+
+      kill(first);
+      long asked = System.currentTimeMillis();
+      RunningProcess second = backend.spawn(request, new RecordingListener());
+      long returned = System.currentTimeMillis();
+      assertThat(second.pid()).as("the restart used the standby").isEqualTo(standby);
+      ProcessSample sample = backend.sampler().orElseThrow().sample(second.pid(), fields, null);
+      assertThat(sample.startTime().orElseThrow().toEpochMilli()).as("the program's start, not the standby's")
+          .isBetween(asked, returned);
+      assertThat(sample.uptime().orElseThrow()).isLessThan(Duration.ofMillis(2_000));
       kill(second);
     }
   }

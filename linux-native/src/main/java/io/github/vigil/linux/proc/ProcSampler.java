@@ -120,6 +120,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private long[] socketPids = new long[64];
   private int socketCount;
   private @Nullable LongConsumer afterStatHook;
+  /** pid: {its process's kernel start ticks, the epoch millis its program began}, for processes that waited first. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, long[]> programStarts = new java.util.concurrent.ConcurrentHashMap<>();
 
   private ProcSampler(Builder b) {
     this.procRoot = b.procRoot;
@@ -178,6 +180,35 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   /** A sampler of {@code /proc} with the defaults. */
   public static ProcSampler create() {
     return builder().build();
+  }
+
+  /**
+   * Says that the process {@code pid}, whose kernel start time is {@code startTicks} ({@code stat}'s field 22), began
+   * its program only at {@code epochMillis}: a process that waited before it exec'd, as a run the Linux backend started
+   * in a wrapper prepared ahead (a standby, a spare) did. Its {@link Field#START_TIME}, and so its
+   * {@link Field#UPTIME}, count from then while {@code pid} names that process, not from the kernel's start of it,
+   * which can be hours earlier. Thread-safe, and never waits for a sample under way.
+   */
+  public void programStarted(long pid, long startTicks, long epochMillis) {
+    programStarts.put(pid, new long[] {startTicks, epochMillis});
+  }
+
+  /** Forgets what {@link #programStarted} said of {@code pid} (its run is over). Thread-safe, never waits. */
+  public void forgetProgramStart(long pid) {
+    if (!programStarts.isEmpty()) {
+      programStarts.remove(pid);
+    }
+  }
+
+  /** When the process in {@link #stat} (which is {@code pid}) started, or its program, if it was said to be later. */
+  private long startMillis(long pid) {
+    if (!programStarts.isEmpty()) {
+      long[] began = programStarts.get(pid);
+      if (began != null && began[0] == stat.startTime) {
+        return began[1];
+      }
+    }
+    return constants.bootMillis() + stat.startTime * 1000 / constants.clockTicks();
   }
 
   /** A builder: where {@code /proc} is, how long a process-table scan is reused. */
@@ -507,7 +538,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     m.put(Field.MEMORY_RESIDENT, stat.rss * constants.pageSize());
     m.put(Field.MEMORY_RESIDENT_STAT, stat.rss * constants.pageSize()); // stays stat's, whatever VmRSS says
     m.put(Field.THREADS, stat.numThreads);
-    m.put(Field.START_TIME, constants.bootMillis() + stat.startTime * 1000 / constants.clockTicks());
+    m.put(Field.START_TIME, startMillis(pid));
     long threads = stat.numThreads;
     int leaderState = stat.state;
 
