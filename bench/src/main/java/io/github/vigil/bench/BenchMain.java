@@ -55,7 +55,8 @@ public final class BenchMain {
   static List<String> contenders(String comparison) {
     List<String> c = new ArrayList<>(switch (comparison) {
       case "1" -> List.of("vigil-linux", "vigil-linux-inline", "vigil-linux-spare", "vigil-jdk", "supervisord");
-      case "2" -> List.of("vigil-linux", "vigil-linux-nocgroups", "vigil-jdk", "process-onexit", "vigil-attach", "pidfd-poll", "processhandle-onexit");
+      case "2" -> List.of("vigil-linux", "vigil-linux-nocgroups", "vigil-jdk", "process-onexit", "vigil-linux-running", "process-onexit-running",
+          "vigil-attach", "pidfd-poll", "processhandle-onexit");
       case "3" -> List.of("vigil-linux", "jdk-threads", "supervisord");
       case "4" -> List.of("vigil", "oshi", "plain-reader", "process-exporter");
       case "5" -> List.of("vigil-linux", "vigil-linux-fresh", "vigil-linux-spare", "vigil-jdk", "processbuilder",

@@ -56,7 +56,11 @@ final class ExitDetection {
           }
         }
         case "vigil-jdk" -> rows.add(vigilChild("jdk", trials));
-        case "process-onexit" -> rows.add(processOnExit(trials));
+        case "process-onexit" -> rows.add(processOnExit(trials, false));
+        // diagnoses, not results: each child killed 5 ms after its program runs (its comm is sleep), so that no kill
+        // lands while the wrapper still joins its cgroups (a task killed then dies only once the join is through)
+        case "vigil-linux-running" -> rows.add(vigilChild("linux", trials, true));
+        case "process-onexit-running" -> rows.add(processOnExit(trials, true));
         case "vigil-attach" -> rows.add(vigilAttached("linux", trials));
         case "pidfd-poll" -> rows.add(attachedPidfd(trials));
         case "processhandle-onexit" -> rows.add(processHandleOnExit(trials));
@@ -67,6 +71,11 @@ final class ExitDetection {
   }
 
   static Row vigilChild(String backend, int trials) throws Exception {
+    return vigilChild(backend, trials, false);
+  }
+
+  /** @param whenRunning kill 5 ms after the child runs {@code sleep} (not 5 ms after the start returned) */
+  static Row vigilChild(String backend, int trials, boolean whenRunning) throws Exception {
     BlockingQueue<long[]> exits = new ArrayBlockingQueue<>(16);
     try (Supervisor s = Supervisor.builder().name("bench").backend(backend).build();
         AutoCloseable sub = s.subscribe(e -> {
@@ -80,6 +89,9 @@ final class ExitDetection {
       long[] toStamp = new long[trials];
       for (int i = -WARMUP; i < trials; i++) {
         long pid = c.start(Duration.ofSeconds(30)).pid();
+        if (whenRunning) {
+          ProcWatch.awaitRunning(pid, "sleep", TimeUnit.SECONDS.toNanos(30));
+        }
         Thread.sleep(5);
         ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
         long w0 = micros(Instant.now());
@@ -94,8 +106,9 @@ final class ExitDetection {
           toStamp[i] = Math.max(0, heard[1] - w0) * 1000;
         }
       }
-      return new Row(COMPARISON, "vigil-" + backend, "exit-detection-child", "ms", Stats.millis(times),
+      return new Row(COMPARISON, "vigil-" + backend + (whenRunning ? "-running" : ""), "exit-detection-child", "ms", Stats.millis(times),
           "SIGKILL to SupervisorEvent.Exited in a listener (default listener executor), backend " + backend
+              + (whenRunning ? "; killed 5 ms after the program runs (a diagnosis: no kill during the wrapper's cgroup joins)" : "")
               + split(times, toStamp));
     }
   }
@@ -120,12 +133,16 @@ final class ExitDetection {
     return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
   }
 
-  static Row processOnExit(int trials) throws Exception {
+  /** @param whenRunning kill 5 ms after the child runs {@code sleep} (not 5 ms after {@code start()} returned) */
+  static Row processOnExit(int trials, boolean whenRunning) throws Exception {
     BlockingQueue<Long> exits = new ArrayBlockingQueue<>(16);
     long[] times = new long[trials];
     for (int i = -WARMUP; i < trials; i++) {
       Process p = new ProcessBuilder("/bin/sleep", "100000").start();
       p.onExit().thenRun(() -> exits.add(System.nanoTime()));
+      if (whenRunning) {
+        ProcWatch.awaitRunning(p.pid(), "sleep", TimeUnit.SECONDS.toNanos(30));
+      }
       Thread.sleep(5);
       ProcessHandle h = p.toHandle();
       long t0 = System.nanoTime();
@@ -138,8 +155,8 @@ final class ExitDetection {
         times[i] = t1 - t0;
       }
     }
-    return new Row(COMPARISON, "process-onexit", "exit-detection-child", "ms", Stats.millis(times),
-        "ProcessBuilder child, Process.onExit() completion");
+    return new Row(COMPARISON, "process-onexit" + (whenRunning ? "-running" : ""), "exit-detection-child", "ms", Stats.millis(times),
+        "ProcessBuilder child, Process.onExit() completion" + (whenRunning ? "; killed 5 ms after the program runs (a diagnosis)" : ""));
   }
 
   /** A {@code sleep} that is not our child: its parent bash waits for it. */

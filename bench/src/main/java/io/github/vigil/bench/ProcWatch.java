@@ -76,6 +76,21 @@ final class ProcWatch {
     return -1;
   }
 
+  /**
+   * Waits until {@code pid} runs {@code comm} (its {@code /proc} stat names it, not a zombie), polling every 100 µs: the
+   * program has been exec'd, so whatever ran before it in the same pid (a wrapper joining cgroups) is over.
+   */
+  static void awaitRunning(long pid, String comm, long timeoutNanos) throws InterruptedException {
+    long end = System.nanoTime() + timeoutNanos;
+    ProcWatch self = new ProcWatch(ProcessHandle.current().pid());
+    while (!self.runs(pid, comm)) {
+      if (System.nanoTime() - end > 0) {
+        throw new IllegalStateException(pid + " does not run " + comm + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+      }
+      TimeUnit.MICROSECONDS.sleep(100);
+    }
+  }
+
   private boolean runs(long pid, String comm) {
     String stat = read("/proc/" + pid + "/stat");
     int open = stat.indexOf('('), close = stat.lastIndexOf(')');

@@ -59,11 +59,13 @@ class BenchSmokeTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void exitDetectionOfChildrenAndNonChildren() throws Exception {
-    Set<String> all = Set.of("vigil-linux", "vigil-jdk", "process-onexit", "vigil-attach", "pidfd-poll", "processhandle-onexit");
+    Set<String> all = Set.of("vigil-linux", "vigil-jdk", "process-onexit", "vigil-linux-running", "process-onexit-running", "vigil-attach",
+        "pidfd-poll", "processhandle-onexit");
     List<Row> rows = BenchMain.run("2", true, List.copyOf(all));
     assertWellFormed(rows, "2", all);
     Map<String, String> metric = rows.stream().collect(Collectors.toMap(Row::contender, Row::metric));
-    assertThat(metric).containsEntry("vigil-linux", "exit-detection-child").containsEntry("vigil-attach", "exit-detection-attached")
+    assertThat(metric).containsEntry("vigil-linux", "exit-detection-child").containsEntry("vigil-linux-running", "exit-detection-child")
+        .containsEntry("process-onexit-running", "exit-detection-child").containsEntry("vigil-attach", "exit-detection-attached")
         .containsEntry("pidfd-poll", "exit-detection-attached")
         .containsEntry("processhandle-onexit", "exit-detection-attached");
     rows.forEach(r -> assertThat(r.stats().n()).isEqualTo(3));
