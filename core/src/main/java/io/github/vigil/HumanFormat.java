@@ -128,7 +128,7 @@ public final class HumanFormat {
       throw new IllegalArgumentException("count must not be negative: " + count);
     }
     if (window.isZero() || window.isNegative()) {
-      throw new IllegalArgumentException("window must be positive: " + HumanFormat.duration(window));
+      throw new IllegalArgumentException("window must be positive: " + duration(window));
     }
     double seconds = window.toNanos() / 1e9;
     double perSecond = count / seconds;

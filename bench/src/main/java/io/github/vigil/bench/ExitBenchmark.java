@@ -7,6 +7,7 @@ import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,14 +60,8 @@ public class ExitBenchmark {
     if (contender.equals("process-onexit")) {
       return;
     }
-    if (contender.equals("linux-nocgroups")) {
-      System.setProperty("vigil.linux.cgroups", "false");
-    }
-    try {
-      supervisor = Supervisor.builder().name("exit-jmh").backend(contender.startsWith("linux") ? "linux" : "jdk").build();
-    } finally {
-      System.clearProperty("vigil.linux.cgroups");
-    }
+    supervisor = Supervisors.build("exit-jmh", contender.startsWith("linux") ? "linux" : "jdk",
+        contender.equals("linux-nocgroups") ? Map.of("vigil.linux.cgroups", "false") : Map.of());
     subscription = supervisor.subscribe(e -> {
       if (e instanceof SupervisorEvent.Exited) {
         exits.add(System.nanoTime());

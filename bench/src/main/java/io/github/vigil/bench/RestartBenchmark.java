@@ -7,6 +7,7 @@ import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,16 +54,10 @@ public class RestartBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws IOException {
-    System.setProperty("vigil.linux.standby", Boolean.toString(backend.equals("linux-standby")));
-    if (backend.equals("linux-spare")) {
-      System.setProperty("vigil.linux.spares", "1");
-    }
-    try {
-      supervisor = Supervisor.builder().name("restart-jmh").backend(backend.startsWith("linux") ? "linux" : "jdk").build();
-    } finally {
-      System.clearProperty("vigil.linux.standby");
-      System.clearProperty("vigil.linux.spares");
-    }
+    Map<String, String> switches = backend.equals("linux-spare")
+        ? Map.of("vigil.linux.standby", "false", "vigil.linux.spares", "1")
+        : Map.of("vigil.linux.standby", Boolean.toString(backend.equals("linux-standby")));
+    supervisor = Supervisors.build("restart-jmh", backend.startsWith("linux") ? "linux" : "jdk", switches);
     RestartPolicy policy = RestartPolicy.always().withBackoff(Backoff.none()).withStartLimit(Integer.MAX_VALUE, Duration.ofSeconds(1));
     ProcessController c = supervisor.register(ProcessSpec.builder("sleeper").command("/bin/sleep", "100000")
         .restartPolicy(policy).startupGrace(Duration.ZERO).build());

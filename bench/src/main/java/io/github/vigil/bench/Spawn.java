@@ -8,6 +8,7 @@ import io.github.vigil.SupervisorEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,13 +53,7 @@ final class Spawn {
    * With {@code gapMillis}, each start waits that long after the previous exit (a quiet machine between starts).
    */
   static List<Row> spare(int count, long gapMillis) throws Exception {
-    System.setProperty("vigil.linux.spares", "1");
-    Supervisor s;
-    try {
-      s = Supervisor.builder().name("bench").backend("linux").build();
-    } finally {
-      System.clearProperty("vigil.linux.spares");
-    }
+    Supervisor s = Supervisors.build("bench", "linux", Map.of("vigil.linux.spares", "1"));
     return vigil(s, gapMillis == 0 ? "vigil-linux-spare" : "vigil-linux-spare-spaced", count, gapMillis,
         "; -Dvigil.linux.spares=1: a wrapper started ahead for each start");
   }

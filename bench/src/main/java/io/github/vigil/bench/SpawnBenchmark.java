@@ -8,6 +8,7 @@ import io.github.vigil.SupervisorEvent;
 import io.github.vigil.Termination;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -58,14 +59,8 @@ public class SpawnBenchmark {
     if (contender.equals("processbuilder")) {
       return;
     }
-    if (contender.equals("linux-spare")) {
-      System.setProperty("vigil.linux.spares", "1");
-    }
-    try {
-      supervisor = Supervisor.builder().name("spawn-jmh").backend(contender.startsWith("linux") ? "linux" : "jdk").build();
-    } finally {
-      System.clearProperty("vigil.linux.spares");
-    }
+    supervisor = Supervisors.build("spawn-jmh", contender.startsWith("linux") ? "linux" : "jdk",
+        contender.equals("linux-spare") ? Map.of("vigil.linux.spares", "1") : Map.of());
     subscription = supervisor.subscribe(e -> {
       if (e instanceof SupervisorEvent.Exited x) {
         exits.add(x);
