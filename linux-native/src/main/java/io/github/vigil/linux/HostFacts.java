@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>System properties: {@code vigil.linux.setpriv} (a path, or {@code none} to run children without
  * a death signal), {@code vigil.linux.subreaper} ({@code false} to leave the JVM's orphan handling
- * alone), {@code vigil.linux.cgroups} ({@code false} to run without per-run cgroups).
+ * alone), {@code vigil.linux.cgroups} ({@code false} to run without per-run cgroups),
+ * {@code vigil.linux.odd-names-shell} (where a shell that keeps every environment name is looked for when
+ * {@code /bin/sh} does not: colon-separated paths, {@code /bin/bash:/usr/bin/bash} by default, or {@code none}).
  *
  * <p>Immutable and thread-safe.
  *
@@ -67,34 +69,73 @@ record HostFacts(
     return detected;
   }
 
-  private static final java.util.Map<String, Boolean> DROPS_ODD_NAMES = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per shell: whether it passes on a name that is not a shell identifier; absent where running it told nothing. */
+  private static final java.util.Map<String, java.util.Optional<Boolean>> PASSES_ODD_NAMES =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * Whether {@code shell} leaves out of the environment it passes on a variable whose name is not a shell identifier
    * ({@code my-var}, bash's exported functions {@code BASH_FUNC_f%%}): dash does, bash does not. Found once per shell
-   * and JVM by running it (a few milliseconds), only when a run has such a name.
+   * and JVM by running it (a few milliseconds), only when a run has such a name; false where that run failed.
    */
   static boolean shellDropsOddNames(String shell) {
-    return DROPS_ODD_NAMES.computeIfAbsent(shell, sh -> {
+    return passesOddNames(shell).map(passes -> !passes).orElse(false); // not known: no warning rather than a wrong one
+  }
+
+  /** The value of {@value #ODD_NAMES_SHELLS_PROPERTY}, or its default. */
+  static String oddNamesShells() {
+    return System.getProperty(ODD_NAMES_SHELLS_PROPERTY, ODD_NAMES_SHELLS_DEFAULT);
+  }
+
+  private static java.util.Optional<Boolean> passesOddNames(String shell) {
+    return PASSES_ODD_NAMES.computeIfAbsent(shell, sh -> {
       try {
         ProcessBuilder pb = new ProcessBuilder(sh, "-c", "exec env").redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().put("vigil-probe", "1");
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) { // its few lines fit in the pipe: read once it has ended
           p.destroyForcibly().waitFor();
-          return false; // not known: no warning rather than a wrong one
+          return java.util.Optional.empty();
         }
-        return !out.contains("vigil-probe=1");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return p.exitValue() == 0 ? java.util.Optional.of(out.contains("vigil-probe=1")) : java.util.Optional.empty();
       } catch (IOException | RuntimeException e) {
-        return false; // not known: no warning rather than a wrong one
+        return java.util.Optional.empty();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return false;
+        return java.util.Optional.empty();
       }
     });
   }
+
+  /** Where a shell that keeps every environment name is looked for when {@code /bin/sh} does not (dash). */
+  static final String ODD_NAMES_SHELLS_PROPERTY = "vigil.linux.odd-names-shell";
+  private static final String ODD_NAMES_SHELLS_DEFAULT = "/bin/bash:/usr/bin/bash";
+
+  /**
+   * The shell to run a wrapper with for a run whose environment has a name that is not a shell identifier:
+   * {@code shell} itself where it keeps such names, else the first executable of {@value #ODD_NAMES_SHELLS_PROPERTY}
+   * (a colon-separated list of paths, {@code /bin/bash:/usr/bin/bash} by default, {@code none} for no other) that
+   * keeps them; null where none does. Each shell is run once per JVM to know.
+   */
+  static @Nullable String shellKeepingOddNames(String shell) {
+    if (!shellDropsOddNames(shell)) {
+      return shell;
+    }
+    String candidates = oddNamesShells();
+    if (candidates.equals("none")) {
+      return null;
+    }
+    for (String candidate : candidates.split(":")) {
+      if (!candidate.isEmpty() && Path.of(candidate).isAbsolute() && Files.isExecutable(Path.of(candidate))
+          && passesOddNames(candidate).orElse(false)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
 
   private static @Nullable String findSetpriv(StringBuilder notes) {
     String configured = System.getProperty("vigil.linux.setpriv");

@@ -662,8 +662,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     List<String> env = environment(request);
     String setpriv = addSetpriv(argv);
     if (facts.shell() != null && (setpriv != null || cg != null || standby || nofile.isPresent())) {
-      warnOfDroppedNames(request, facts.shell());
-      argv.add(facts.shell());
+      argv.add(wrapperShell(request, facts.shell()));
       argv.add("-c");
       argv.add(standby ? STANDBY_SCRIPT : WRAPPER_SCRIPT);
       argv.add("vigil-run");
@@ -690,25 +689,33 @@ final class LinuxProcessBackend implements ProcessBackend {
   private final Set<String> warnedOfDroppedNames = boundedSet(); // event loop only
 
   /**
-   * The wrapper's shell (dash, Debian's {@code /bin/sh}) leaves out environment variables whose names are not shell
-   * identifiers: said once per process name at WARN, naming them, rather than dropped unsaid.
+   * The shell for the run's wrapper: {@code shell}, unless the run's environment has a name that is not a shell
+   * identifier ({@code my-var}, {@code spring.profiles.active}) and {@code shell} leaves such names out (dash,
+   * Debian's {@code /bin/sh}): then a shell that keeps them (bash, {@link HostFacts#shellKeepingOddNames}). Where
+   * there is none, said once per process name at WARN, naming the variables, rather than dropped unsaid.
    */
-  private void warnOfDroppedNames(SpawnRequest request, String shell) {
-    if (warnedOfDroppedNames.contains(request.name())) {
-      return; // said once: a restart does not look again
-    }
-    List<String> odd = new ArrayList<>();
+  private String wrapperShell(SpawnRequest request, String shell) {
+    List<String> odd = null;
     for (String name : request.environment().keySet()) {
       if (!SpareScript.isShellName(name)) {
-        odd.add(name);
+        (odd != null ? odd : (odd = new ArrayList<>())).add(name);
       }
     }
-    if (!odd.isEmpty() && HostFacts.shellDropsOddNames(shell)) {
-      warnedOfDroppedNames.add(request.name());
+    if (odd == null) {
+      return shell;
+    }
+    String keeping = HostFacts.shellKeepingOddNames(shell);
+    if (keeping != null) {
+      return keeping;
+    }
+    if (warnedOfDroppedNames.add(request.name())) {
       java.util.Collections.sort(odd);
       log.atWarn().addKeyValue("process", request.name()).log("Process {}: environment variables {} are not passed to it: the"
-          + " wrapper's shell {} leaves out names that are not shell identifiers", request.name(), odd, shell);
+          + " wrapper's shell {} leaves out names that are not shell identifiers, and no shell that keeps them was found"
+          + " ({}: {})", request.name(), odd, shell, HostFacts.ODD_NAMES_SHELLS_PROPERTY,
+          HostFacts.oddNamesShells());
     }
+    return shell;
   }
 
   /** The run's descriptor limit label, checked. */
