@@ -60,10 +60,11 @@ final class LinuxDiagnostics implements ProcessInspector {
     if (entry.isEmpty() || stat.isEmpty()) {
       return Optional.empty();
     }
-    ProcessSample s = sampler.sample(pid, EnumSet.of(ProcessSample.Field.USER), null);
+    // the sampler's start: a run from a standby or spare started when its program did, not when its wrapper did
+    ProcessSample s = sampler.sample(pid, EnumSet.of(ProcessSample.Field.USER, ProcessSample.Field.START_TIME), null);
     String user = s.user().orElse("");
     String cmd = entry.get().arguments().isEmpty() ? "[" + entry.get().name() + "]" : entry.get().arguments();
-    return Optional.of(new ProcessInfo(pid, stat.get().ppid(), user, entry.get().startTime(), cmd,
+    return Optional.of(new ProcessInfo(pid, stat.get().ppid(), user, s.startTime().orElse(entry.get().startTime()), cmd,
         proc.environValue((int) pid, LinuxProcessBackend.NAME_VARIABLE)));
   }
 

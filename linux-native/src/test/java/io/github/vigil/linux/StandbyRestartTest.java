@@ -186,6 +186,9 @@ class StandbyRestartTest {
       assertThat(sample.startTime().orElseThrow().toEpochMilli()).as("the program's start, not the standby's")
           .isBetween(asked, returned);
       assertThat(sample.uptime().orElseThrow()).isLessThan(Duration.ofMillis(2_000));
+      // and a diagnosis that names it as a port's holder says the same start
+      assertThat(backend.inspector().orElseThrow().process(second.pid()).orElseThrow().started().orElseThrow().toEpochMilli())
+          .as("the inspector's start of the run").isBetween(asked, returned);
       kill(second);
     }
   }
