@@ -57,6 +57,7 @@ public class ExitBenchmark {
 
   @Setup(Level.Trial)
   public void start() {
+    Supervisors.checkParam(this, "contender");
     if (contender.equals("process-onexit")) {
       return;
     }

@@ -54,6 +54,7 @@ public class RestartBenchmark {
 
   @Setup(Level.Trial)
   public void start() throws IOException {
+    Supervisors.checkParam(this, "backend");
     Map<String, String> switches = backend.equals("linux-spare")
         ? Map.of("vigil.linux.standby", "false", "vigil.linux.spares", "1")
         : Map.of("vigil.linux.standby", Boolean.toString(backend.equals("linux-standby")));

@@ -56,6 +56,7 @@ public class SpawnBenchmark {
 
   @Setup
   public void start() {
+    Supervisors.checkParam(this, "contender");
     if (contender.equals("processbuilder")) {
       return;
     }
