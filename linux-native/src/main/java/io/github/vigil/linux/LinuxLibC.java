@@ -4,7 +4,6 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
 
 /**
  * The libc calls the Linux backend makes, mapped by JNA. Errno arrives as {@link LastErrorException};
@@ -115,7 +114,7 @@ interface LinuxLibC extends Library {
   int setrlimit(int resource, Pointer rlim) throws LastErrorException;
 
   // posix_spawn returns an error number instead of setting errno.
-  int posix_spawn(IntByReference pid, Pointer path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
+  int posix_spawn(Pointer pid, Pointer path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
 
   int posix_spawn_file_actions_init(Pointer fileActions);
 
@@ -123,7 +122,7 @@ interface LinuxLibC extends Library {
 
   int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
 
-  int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, String path, int flags, int mode);
+  int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, Pointer path, int flags, int mode);
 
   int posix_spawn_file_actions_addchdir_np(Pointer fileActions, Pointer path);
 

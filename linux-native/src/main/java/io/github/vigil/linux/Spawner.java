@@ -2,11 +2,9 @@ package io.github.vigil.linux;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.ptr.IntByReference;
-import java.lang.ref.Reference;
+import com.sun.jna.Pointer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -50,57 +48,143 @@ final class Spawner {
   public static int spawn(String path, List<String> argv, List<String> envp, @Nullable String directory, int stdoutFd, int stderrFd,
       int fd3) {
     LinuxLibC c = LinuxLibC.INSTANCE;
-    Memory attr = new Memory(SPAWNATTR_SIZE);
-    Memory actions = new Memory(FILE_ACTIONS_SIZE);
-    Memory mask = new Memory(SIGSET_SIZE);
-    Memory defaults = new Memory(SIGSET_SIZE);
-    check("posix_spawnattr_init", c.posix_spawnattr_init(attr));
-    try {
-      check("posix_spawn_file_actions_init", c.posix_spawn_file_actions_init(actions));
+    byte[] pathBytes = encode(path);
+    byte[] directoryBytes = directory == null ? null : encode(directory);
+    byte[][] args = encodeAll(argv);
+    byte[][] env = encodeAll(envp);
+    long size = SPAWNATTR_SIZE + FILE_ACTIONS_SIZE + 2 * SIGSET_SIZE + Block.ALIGN + Block.sizeOf(DEV_NULL)
+        + Block.sizeOf(pathBytes) + (directoryBytes == null ? 0 : Block.sizeOf(directoryBytes)) + Block.sizeOf(args) + Block.sizeOf(env);
+    try (Block block = new Block(size)) {
+      Pointer attr = block.take(SPAWNATTR_SIZE);
+      Pointer actions = block.take(FILE_ACTIONS_SIZE);
+      Pointer mask = block.take(SIGSET_SIZE);
+      Pointer defaults = block.take(SIGSET_SIZE);
+      Pointer pid = block.take(Integer.BYTES);
+      check("posix_spawnattr_init", c.posix_spawnattr_init(attr));
       try {
-        check("posix_spawnattr_setflags", c.posix_spawnattr_setflags(attr,
-            (short) (LinuxLibC.POSIX_SPAWN_SETSID | LinuxLibC.POSIX_SPAWN_SETSIGMASK | LinuxLibC.POSIX_SPAWN_SETSIGDEF)));
-        c.sigemptyset(mask);
-        check("posix_spawnattr_setsigmask", c.posix_spawnattr_setsigmask(attr, mask));
-        c.sigfillset(defaults);
-        check("posix_spawnattr_setsigdefault", c.posix_spawnattr_setsigdefault(attr, defaults));
-        check("posix_spawn_file_actions_addopen(0, /dev/null)",
-            c.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", LinuxLibC.O_RDONLY, 0));
-        check("posix_spawn_file_actions_adddup2(" + stdoutFd + ", 1)", c.posix_spawn_file_actions_adddup2(actions, stdoutFd, 1));
-        check("posix_spawn_file_actions_adddup2(" + stderrFd + ", 2)", c.posix_spawn_file_actions_adddup2(actions, stderrFd, 2));
-        if (fd3 >= 0) {
-          check("posix_spawn_file_actions_adddup2(" + fd3 + ", 3)", c.posix_spawn_file_actions_adddup2(actions, fd3, 3));
-        }
-        if (directory != null) {
-          try {
-            check("posix_spawn_file_actions_addchdir_np(" + directory + ")",
-                c.posix_spawn_file_actions_addchdir_np(actions, cString(directory)));
-          } catch (UnsatisfiedLinkError e) {
-            throw new IllegalStateException("this C library cannot set a child's working directory in posix_spawn "
-                + "(posix_spawn_file_actions_addchdir_np needs glibc 2.29+): " + directory, e);
+        check("posix_spawn_file_actions_init", c.posix_spawn_file_actions_init(actions));
+        try {
+          check("posix_spawnattr_setflags", c.posix_spawnattr_setflags(attr,
+              (short) (LinuxLibC.POSIX_SPAWN_SETSID | LinuxLibC.POSIX_SPAWN_SETSIGMASK | LinuxLibC.POSIX_SPAWN_SETSIGDEF)));
+          c.sigemptyset(mask);
+          check("posix_spawnattr_setsigmask", c.posix_spawnattr_setsigmask(attr, mask));
+          c.sigfillset(defaults);
+          check("posix_spawnattr_setsigdefault", c.posix_spawnattr_setsigdefault(attr, defaults));
+          check("posix_spawn_file_actions_addopen(0, /dev/null)",
+              c.posix_spawn_file_actions_addopen(actions, 0, block.cString(DEV_NULL), LinuxLibC.O_RDONLY, 0));
+          check("posix_spawn_file_actions_adddup2(" + stdoutFd + ", 1)", c.posix_spawn_file_actions_adddup2(actions, stdoutFd, 1));
+          check("posix_spawn_file_actions_adddup2(" + stderrFd + ", 2)", c.posix_spawn_file_actions_adddup2(actions, stderrFd, 2));
+          if (fd3 >= 0) {
+            check("posix_spawn_file_actions_adddup2(" + fd3 + ", 3)", c.posix_spawn_file_actions_adddup2(actions, fd3, 3));
           }
-        }
-        if (!closeFromMissing) {
-          try {
-            int from = fd3 >= 0 ? 4 : 3;
-            check("posix_spawn_file_actions_addclosefrom_np(" + from + ")", c.posix_spawn_file_actions_addclosefrom_np(actions, from));
-          } catch (UnsatisfiedLinkError e) {
-            closeFromMissing = true; // glibc before 2.34: descriptors the JVM opened close-on-exec still close
+          if (directoryBytes != null) {
+            try {
+              check("posix_spawn_file_actions_addchdir_np(" + directory + ")",
+                  c.posix_spawn_file_actions_addchdir_np(actions, block.cString(directoryBytes)));
+            } catch (UnsatisfiedLinkError e) {
+              throw new IllegalStateException("this C library cannot set a child's working directory in posix_spawn "
+                  + "(posix_spawn_file_actions_addchdir_np needs glibc 2.29+): " + directory, e);
+            }
           }
+          if (!closeFromMissing) {
+            try {
+              int from = fd3 >= 0 ? 4 : 3;
+              check("posix_spawn_file_actions_addclosefrom_np(" + from + ")", c.posix_spawn_file_actions_addclosefrom_np(actions, from));
+            } catch (UnsatisfiedLinkError e) {
+              closeFromMissing = true; // glibc before 2.34: descriptors the JVM opened close-on-exec still close
+            }
+          }
+          int error = c.posix_spawn(pid, block.cString(pathBytes), actions, attr, block.cStrings(args), block.cStrings(env));
+          if (error != 0) {
+            throw new NativeCallException("posix_spawn(" + path + ")", error);
+          }
+          return pid.getInt(0);
+        } finally {
+          c.posix_spawn_file_actions_destroy(actions);
         }
-        IntByReference pid = new IntByReference();
-        List<Memory> keep = new ArrayList<>();
-        int error = c.posix_spawn(pid, cString(path), actions, attr, cStrings(argv, keep), cStrings(envp, keep));
-        Reference.reachabilityFence(keep);
-        if (error != 0) {
-          throw new NativeCallException("posix_spawn(" + path + ")", error);
-        }
-        return pid.getValue();
       } finally {
-        c.posix_spawn_file_actions_destroy(actions);
+        c.posix_spawnattr_destroy(attr);
       }
-    } finally {
-      c.posix_spawnattr_destroy(attr);
+    }
+  }
+
+  private static final byte[] DEV_NULL = "/dev/null".getBytes(StandardCharsets.US_ASCII);
+
+  private static byte[][] encodeAll(List<String> strings) {
+    byte[][] out = new byte[strings.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = encode(strings.get(i));
+    }
+    return out;
+  }
+
+  /**
+   * One native allocation for everything a spawn hands the C library (its attributes, file actions, signal sets, the
+   * pid, every argument and environment string), freed as soon as the spawn returns. A JNA {@code Memory} per string
+   * (60 for a usual environment) each cost a {@code malloc}, a cleaner's registration and, until a garbage collection
+   * that an idle supervisor may not see for minutes, four objects on the heap.
+   */
+  private static final class Block implements AutoCloseable {
+    static final long ALIGN = 16;
+    private final Memory memory;
+    private long used;
+
+    Block(long size) {
+      memory = new Memory(size);
+    }
+
+    static long sizeOf(byte[] cString) {
+      return cString.length + 1 + ALIGN;
+    }
+
+    static long sizeOf(byte[][] cStrings) {
+      long size = (cStrings.length + 1L) * Native.POINTER_SIZE + ALIGN;
+      for (byte[] b : cStrings) {
+        size += b.length + 1; // packed: a string needs no alignment
+      }
+      return size;
+    }
+
+    /** The next {@code bytes} of the block, aligned. */
+    Pointer take(long bytes) {
+      long at = (used + ALIGN - 1) & -ALIGN;
+      if (at + bytes > memory.size()) {
+        throw new IllegalStateException("spawn block of " + memory.size() + " bytes too small for " + (at + bytes));
+      }
+      used = at + bytes;
+      return memory.share(at, bytes);
+    }
+
+    /** {@code bytes} and a NUL, in the block. */
+    Pointer cString(byte[] bytes) {
+      Pointer p = take(bytes.length + 1L);
+      p.write(0, bytes, 0, bytes.length);
+      p.setByte(bytes.length, (byte) 0);
+      return p;
+    }
+
+    /** A NULL-terminated {@code char *[]} of {@code strings}, its strings packed after it, in the block. */
+    Pointer cStrings(byte[][] strings) {
+      Pointer array = take((strings.length + 1L) * Native.POINTER_SIZE);
+      long at = used;
+      for (int i = 0; i < strings.length; i++) {
+        Pointer s = memory.share(at, strings[i].length + 1L);
+        s.write(0, strings[i], 0, strings[i].length);
+        s.setByte(strings[i].length, (byte) 0);
+        array.setPointer((long) i * Native.POINTER_SIZE, s);
+        at += strings[i].length + 1;
+      }
+      array.setPointer((long) strings.length * Native.POINTER_SIZE, null);
+      if (at > memory.size()) {
+        throw new IllegalStateException("spawn block of " + memory.size() + " bytes too small for " + at);
+      }
+      used = at;
+      return array;
+    }
+
+    @Override
+    public void close() {
+      memory.close();
     }
   }
 
@@ -126,27 +210,6 @@ final class Spawner {
   /** {@code s} as the kernel gets it in an argument or the environment. */
   static byte[] encode(String s) {
     return s.getBytes(ENCODING);
-  }
-
-  static Memory cString(String s) {
-    byte[] b = encode(s);
-    Memory m = new Memory(b.length + 1L);
-    m.write(0, b, 0, b.length);
-    m.setByte(b.length, (byte) 0);
-    return m;
-  }
-
-  /** A NULL-terminated {@code char *[]}; adds every block it allocates to {@code keep}, which the caller holds across the call. */
-  private static Memory cStrings(List<String> strings, List<Memory> keep) {
-    Memory array = new Memory((strings.size() + 1L) * Native.POINTER_SIZE);
-    for (int i = 0; i < strings.size(); i++) {
-      Memory m = cString(strings.get(i));
-      keep.add(m);
-      array.setPointer((long) i * Native.POINTER_SIZE, m);
-    }
-    array.setPointer((long) strings.size() * Native.POINTER_SIZE, null);
-    keep.add(array);
-    return array;
   }
 
   private static void check(String call, int error) {
