@@ -75,8 +75,22 @@ public interface ProcessController {
   /** Counters and means for this process. */
   ProcessStatistics statistics();
 
-  /** The last lines of standard output or error kept in memory, oldest first. */
+  /**
+   * The last lines of standard output or error kept in memory, oldest first: of every run, as the tail is kept
+   * across runs (the output of a crashed run is still there after its restart). {@link #outputTail(StdStream, int)}
+   * gives one run's.
+   */
   List<String> outputTail(StdStream stream);
+
+  /**
+   * The lines of run {@code run} (as numbered in {@link SupervisorEvent.Started#run()} and
+   * {@link SupervisorEvent.Exited#run()}) still among the kept last lines, oldest first, with a last line the run
+   * left without a newline: what a run that crashed wrote, without the lines of the runs before it. Empty when none
+   * of its lines is kept. The default implementation returns {@link #outputTail(StdStream)}.
+   */
+  default List<String> outputTail(StdStream stream, int run) {
+    return outputTail(stream);
+  }
 
   /**
    * Turns supervision on or off at run time. While off, an exit is recorded but not acted on: no

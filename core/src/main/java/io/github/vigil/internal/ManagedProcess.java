@@ -300,6 +300,11 @@ final class ManagedProcess implements ProcessController {
   }
 
   @Override
+  public List<String> outputTail(StdStream stream, int run) {
+    return output.tail(stream, run);
+  }
+
+  @Override
   public CompletionStage<ProcessStatus> update(ProcessSpec next, io.github.vigil.UpdateMode mode, String reason) {
     java.util.Objects.requireNonNull(next, "spec");
     java.util.Objects.requireNonNull(mode, "mode");
@@ -1322,7 +1327,7 @@ final class ManagedProcess implements ProcessController {
 
     @Override
     public void onOutput(StdStream stream, byte[] buffer, int offset, int length) {
-      output.accept(stream, buffer, offset, length);
+      output.accept(runNumber, stream, buffer, offset, length);
     }
 
     @Override

@@ -51,8 +51,9 @@ final class OutputCollector implements AutoCloseable {
     }
   }
 
-  void accept(StdStream stream, byte[] buffer, int offset, int length) {
-    (stream == StdStream.STDOUT ? out : err).accept(buffer, offset, length);
+  /** What run {@code run} wrote; a line it left unfinished ends when another run writes. */
+  void accept(int run, StdStream stream, byte[] buffer, int offset, int length) {
+    (stream == StdStream.STDOUT ? out : err).accept(run, buffer, offset, length);
   }
 
   /** Ends a run: a last line without a newline is kept too. */
@@ -65,6 +66,11 @@ final class OutputCollector implements AutoCloseable {
     return (stream == StdStream.STDOUT ? out : err).tail();
   }
 
+  /** The lines of run {@code run} still kept, oldest first, with a last line it left without a newline. */
+  List<String> tail(StdStream stream, int run) {
+    return (stream == StdStream.STDOUT ? out : err).tail(run);
+  }
+
   @Override
   public void close() {
     flush();
@@ -72,13 +78,17 @@ final class OutputCollector implements AutoCloseable {
     err.close();
   }
 
+  /** A kept line and the run that wrote it. */
+  private record Line(int run, String text) {}
+
   private final class StreamState {
     private final StdStream stream;
     private final @Nullable Path filePath;
     private @Nullable RotatingFile file;
-    private final ArrayDeque<String> tail = new ArrayDeque<>();
+    private final ArrayDeque<Line> tail = new ArrayDeque<>();
     private final byte[] partial = new byte[OutputSpec.MAX_LINE_CHARS];
     private int partialLength;
+    private int partialRun; // the run whose bytes are in partial
     private boolean fileFailed;
 
     StreamState(StdStream stream, @Nullable Path filePath) {
@@ -86,7 +96,11 @@ final class OutputCollector implements AutoCloseable {
       this.filePath = filePath;
     }
 
-    synchronized void accept(byte[] buffer, int offset, int length) {
+    synchronized void accept(int run, byte[] buffer, int offset, int length) {
+      if (partialLength > 0 && partialRun != run) {
+        emitLine(); // the earlier run's unfinished last line is a line of its own, not the start of this run's
+      }
+      partialRun = run;
       if (filePath != null && file == null && !fileFailed) {
         file = open(filePath);
         fileFailed = file == null;
@@ -138,7 +152,7 @@ final class OutputCollector implements AutoCloseable {
         if (tail.size() == spec.tailLines()) {
           tail.removeFirst();
         }
-        tail.addLast(line);
+        tail.addLast(new Line(partialRun, line));
       }
       if (spec.logToSlf4j()) {
         if (stream == StdStream.STDOUT) {
@@ -156,7 +170,23 @@ final class OutputCollector implements AutoCloseable {
     }
 
     synchronized List<String> tail() {
-      return List.copyOf(tail);
+      List<String> lines = new java.util.ArrayList<>(tail.size());
+      tail.forEach(l -> lines.add(l.text()));
+      return List.copyOf(lines);
+    }
+
+    synchronized List<String> tail(int run) {
+      List<String> lines = new java.util.ArrayList<>();
+      for (Line l : tail) {
+        if (l.run() == run) {
+          lines.add(l.text());
+        }
+      }
+      if (partialLength > 0 && partialRun == run && spec.tailLines() > 0) {
+        int len = partialLength > 0 && partial[partialLength - 1] == '\r' ? partialLength - 1 : partialLength;
+        lines.add(new String(partial, 0, len, StandardCharsets.UTF_8));
+      }
+      return List.copyOf(lines);
     }
 
     synchronized void close() {

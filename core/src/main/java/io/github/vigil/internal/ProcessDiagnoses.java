@@ -99,8 +99,8 @@ final class ProcessDiagnoses {
         deps.put(d.name(), dep::status);
       }
     }
-    return new Diagnostician.Subject(process.spec(), run, pid, exit, process.outputTail(StdStream.STDERR),
-        process.outputTail(StdStream.STDOUT), trigger, deps);
+    return new Diagnostician.Subject(process.spec(), run, pid, exit, process.outputTail(StdStream.STDERR, run),
+        process.outputTail(StdStream.STDOUT, run), trigger, deps);
   }
 
   private CompletableFuture<Diagnosis> submit(Diagnostician.Subject subject) {

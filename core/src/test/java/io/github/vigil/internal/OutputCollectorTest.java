@@ -41,7 +41,7 @@ class OutputCollectorTest {
       int len = Math.min(bytes.length - at, 1 + r.nextInt(64));
       byte[] copy = new byte[len + 8];
       System.arraycopy(bytes, at, copy, 3, len); // at an offset, as a reused buffer would be
-      c.accept(StdStream.STDOUT, copy, 3, len);
+      c.accept(1, StdStream.STDOUT, copy, 3, len);
       at += len;
     }
     List<String> expected = lines.subList(Math.max(0, lines.size() - tailLines), lines.size());
@@ -53,10 +53,45 @@ class OutputCollectorTest {
   void aLastLineWithoutNewlineIsKeptOnFlushAndOverlongLinesAreSplit() {
     OutputCollector c = new OutputCollector("p", OutputSpec.defaults().withTailLines(10), null);
     byte[] longLine = "a".repeat(OutputSpec.MAX_LINE_CHARS + 10).getBytes(StandardCharsets.US_ASCII);
-    c.accept(StdStream.STDERR, longLine, 0, longLine.length);
+    c.accept(1, StdStream.STDERR, longLine, 0, longLine.length);
     byte[] partial = "no newline".getBytes(StandardCharsets.US_ASCII);
-    c.accept(StdStream.STDERR, partial, 0, partial.length);
+    c.accept(1, StdStream.STDERR, partial, 0, partial.length);
     c.flush();
     assertThat(c.tail(StdStream.STDERR)).containsExactly("a".repeat(OutputSpec.MAX_LINE_CHARS), "a".repeat(10) + "no newline");
+  }
+
+  /** Seeded random runs, each writing lines cut into random chunks: each run's tail is its own lines, in order. */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void eachRunsTailIsItsOwnLines(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    OutputCollector c = new OutputCollector("p", OutputSpec.defaults().withTailLines(1000), null);
+    int runs = 1 + r.nextInt(5);
+    List<List<String>> written = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      List<String> lines = new ArrayList<>();
+      StringBuilder text = new StringBuilder();
+      int n = r.nextInt(6);
+      for (int i = 0; i < n; i++) {
+        lines.add("run " + run + " line " + i);
+        text.append("run ").append(run).append(" line ").append(i).append('\n');
+      }
+      if (r.nextBoolean()) { // an unfinished last line: its own line of this run, not the start of the next run's
+        lines.add("run " + run + " unfinished");
+        text.append("run ").append(run).append(" unfinished");
+      }
+      written.add(lines);
+      byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+      for (int at = 0; at < bytes.length; ) {
+        int len = Math.min(bytes.length - at, 1 + r.nextInt(16));
+        c.accept(run, StdStream.STDERR, bytes, at, len);
+        at += len;
+      }
+    }
+    for (int run = 1; run <= runs; run++) {
+      assertThat(c.tail(StdStream.STDERR, run)).as("seed %d run %d", seed, run).isEqualTo(written.get(run - 1));
+    }
+    assertThat(c.tail(StdStream.STDERR, runs + 1)).isEmpty();
+    assertThat(c.tail(StdStream.STDOUT, 1)).isEmpty();
   }
 }

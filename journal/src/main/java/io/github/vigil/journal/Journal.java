@@ -293,7 +293,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         exit(r, e.exit(), t);
         r.runOp = RunOp.END;
         r.startedMs = e.run() == t.run && t.startedMs > 0 ? t.startedMs : r.atMs - e.exit().runDuration().toMillis();
-        r.stderrTail = stderrTail(e.process());
+        r.stderrTail = stderrTail(e.process(), e.run());
         r.corePath = !e.exit().coreDumped() ? null : corePattern != null
             ? CoreDumps.locate(corePattern, false, workingDirectory(e.process()), r.pid == null ? -1 : r.pid, executable(e.process()),
                 e.exit().at(), host)
@@ -375,11 +375,12 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     return process;
   }
 
-  private @Nullable String stderrTail(String process) {
+  /** The last lines run {@code run} wrote to standard error: not those of the runs before it. */
+  private @Nullable String stderrTail(String process, int run) {
     for (Supervisor s : supervisors) {
       Optional<ProcessController> c = s.controller(process);
       if (c.isPresent()) {
-        List<String> lines = c.get().outputTail(StdStream.STDERR);
+        List<String> lines = c.get().outputTail(StdStream.STDERR, run);
         if (lines.isEmpty()) {
           return null;
         }

@@ -136,7 +136,6 @@ record HostFacts(
     return null;
   }
 
-
   private static @Nullable String findSetpriv(StringBuilder notes) {
     String configured = System.getProperty("vigil.linux.setpriv");
     if ("none".equals(configured)) {
