@@ -41,7 +41,16 @@ final class EventsCommand implements Callable<Integer> {
     Style style = common.style();
     List<JournalEvent> events;
     try (JournalReader reader = common.open()) {
-      events = reader.events(process, now.minus(d), now.plusMillis(1), limit);
+      if (process != null && !reader.processes().contains(process)) {
+        spec.commandLine().getErr().println("vigil: the journal has nothing about '" + process + "'");
+        return VigilCli.NOTHING;
+      }
+      // one more than shown: whether older events were left out, said under the table
+      events = reader.events(process, now.minus(d), now.plusMillis(1), limit == Integer.MAX_VALUE ? limit : limit + 1);
+    }
+    boolean more = events.size() > limit;
+    if (more) {
+      events = events.subList(1, events.size()); // oldest first: the one left out is the oldest
     }
     var out = spec.commandLine().getOut();
     if (common.json) {
@@ -52,7 +61,8 @@ final class EventsCommand implements Callable<Integer> {
             .put("from", e.fromState()).put("to", e.toState()).put("exitCause", e.exitCause()).put("exitCode", e.exitCode())
             .put("signal", e.signalName()).put("reason", e.reason()));
       }
-      out.print(Json.write(Json.obj().put("from", now.minus(d).toString()).put("to", now.toString()).put("events", list)));
+      out.print(Json.write(Json.obj().put("from", now.minus(d).toString()).put("to", now.toString()).put("events", list)
+          .put("olderLeftOut", more)));
       return VigilCli.OK;
     }
     if (events.isEmpty()) {
@@ -81,6 +91,9 @@ final class EventsCommand implements Callable<Integer> {
       t.row(cells, colour);
     }
     out.print(t.render(style));
+    if (more) {
+      out.println("The newest " + limit + " events; older ones in the last " + since + " were left out (--limit).");
+    }
     return VigilCli.OK;
   }
 

@@ -63,7 +63,9 @@ final class HistoryCommand implements Callable<Integer> {
     Table t = new Table("RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY").alignRight(0, 1, 4, 7);
     for (JournalRun r : runs) {
       String end = r.exitCause() == null ? "running" : r.exitCause() + (r.termination() != null ? " (" + r.termination() + ")" : "");
-      Duration up = r.runDuration() != null ? r.runDuration() : r.endedAt() == null ? Duration.between(r.startedAt(), now) : null;
+      // up until now only while it runs: a run closed as UNKNOWN (its supervisor died with it) has no known end
+      Duration up = r.runDuration() != null ? r.runDuration()
+          : r.endedAt() == null && r.exitCause() == null ? Duration.between(r.startedAt(), now) : null;
       String mem = r.memoryBytes() == null ? "-" : HumanFormat.bytes(r.memoryBytes())
           + (r.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(r.memoryLimitBytes()) : "");
       List<String> cells = List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-", common.time(r.startedAt()),

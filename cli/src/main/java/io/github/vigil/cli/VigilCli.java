@@ -1,7 +1,6 @@
 package io.github.vigil.cli;
 
 import io.github.vigil.journal.JournalReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.sql.SQLException;
@@ -41,8 +40,8 @@ public final class VigilCli implements Callable<Integer> {
   public static void main(String[] args) {
     // the terminal's encoding (native.encoding, JDK 17+), not file.encoding, which JDK 18+ fixes at UTF-8
     Charset terminal = Charset.forName(System.getProperty("native.encoding", "UTF-8"));
-    System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, terminal), true),
-        new PrintWriter(new OutputStreamWriter(System.err, terminal), true)));
+    System.exit(run(args, new PrintWriter(AsciiFallback.of(System.out, terminal), true),
+        new PrintWriter(AsciiFallback.of(System.err, terminal), true)));
   }
 
   /** Runs the command line, printing to {@code out} and {@code err}; returns the exit code. */
@@ -152,22 +151,28 @@ public final class VigilCli implements Callable<Integer> {
           case 'm' -> Duration.ofMinutes(n);
           case 'h' -> Duration.ofHours(n);
           case 'd' -> Duration.ofDays(n);
-          case 'w' -> Duration.ofDays(7 * n);
+          case 'w' -> Duration.ofDays(Math.multiplyExact(7, n));
           default -> null;
         };
         if (d != null) {
           return positive(option, value, d);
         }
       }
-    } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-      // reported below
+    } catch (NumberFormatException | ArithmeticException | java.time.DateTimeException e) {
+      // reported below (DateTimeParseException is a DateTimeException)
     }
     throw new IllegalArgumentException(option + " must be a duration like 7d, 12h, 30m, 90s, 2w or PT1H: '" + value + "'");
   }
 
+  /** The longest period a command looks back: a journal older than this is not something a person asks about. */
+  static final Duration LONGEST_PERIOD = Duration.ofDays(36_500);
+
   private static Duration positive(String option, String value, Duration d) {
     if (d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException(option + " must be positive: '" + value + "'");
+    }
+    if (d.compareTo(LONGEST_PERIOD) > 0) {
+      throw new IllegalArgumentException(option + " must be at most 36500d (100 years): '" + value + "'");
     }
     return d;
   }

@@ -153,4 +153,49 @@ class CliGoldenTest {
     assertThat(err.toString()).contains("no journal file at");
     assertThat(run("bogus").code()).isEqualTo(2);
   }
+
+  /** Under a C locale (ASCII: cron, containers, ssh) the tables are drawn in ASCII, not as question marks. */
+  @Test
+  void aCLocaleGetsAsciiTables() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), VigilCli.class.getName(),
+        "events", "--since", "30d", "--limit", "3", "--journal", db.toString(), "--zone", "UTC", "--now", "2026-11-30T00:00:00Z",
+        "--color", "never");
+    pb.environment().put("LC_ALL", "C");
+    pb.environment().put("LANG", "C");
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).contains("+-", "| TIME", "->", "The newest 3 events").doesNotContain("?");
+  }
+
+  @Test
+  void asciiFallbackOnlyWhereTheEncodingLacksTheCharacters() throws Exception {
+    java.io.ByteArrayOutputStream ascii = new java.io.ByteArrayOutputStream();
+    try (java.io.Writer w = AsciiFallback.of(ascii, StandardCharsets.US_ASCII)) {
+      w.write("┌─┬─┐ │ a → b … 5 µs é\n");
+    }
+    assertThat(ascii.toString(StandardCharsets.US_ASCII)).isEqualTo("+-+-+ | a -> b ... 5 us ?\n");
+    java.io.ByteArrayOutputStream utf8 = new java.io.ByteArrayOutputStream();
+    try (java.io.Writer w = AsciiFallback.of(utf8, StandardCharsets.UTF_8)) {
+      w.write("┌─┐ → µ");
+    }
+    assertThat(utf8.toString(StandardCharsets.UTF_8)).isEqualTo("┌─┐ → µ");
+  }
+
+  @Test
+  void badInputIsAUsageErrorNamingIt() {
+    for (String[] args : List.of(new String[] {"events", "--since", "999999999999999999d"},
+        new String[] {"restarts", "orders", "--period", "9999999999999d"}, new String[] {"history", "orders", "--period", "1000000000w"},
+        new String[] {"history", "orders", "--period", "36501d"})) {
+      Result r = run(with(args));
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err()).as(String.join(" ", args)).contains("'" + args[args.length - 1] + "'").doesNotContain("Exception");
+    }
+    assertThat(run(with("history", "orders", "--period", "36500d")).code()).isZero();
+    Result unknown = run(with("events", "--since", "30d", "-p", "nosuch"));
+    assertThat(unknown.code()).isEqualTo(VigilCli.NOTHING);
+    assertThat(unknown.err()).contains("nothing about 'nosuch'");
+  }
 }

@@ -52,10 +52,45 @@ public final class JournalReader implements AutoCloseable {
     return open(pathOrUrl, host, null, null);
   }
 
+  /**
+   * The file a {@code jdbc:sqlite:} URL names ({@code jdbc:sqlite:/path}, {@code jdbc:sqlite:file:/path?...}); null for
+   * another database, an in-memory one or a URL this cannot read.
+   */
+  static @Nullable Path sqliteFile(String url) {
+    if (!url.startsWith("jdbc:sqlite:")) {
+      return null;
+    }
+    String rest = url.substring("jdbc:sqlite:".length());
+    if (rest.startsWith("file:")) {
+      rest = rest.substring("file:".length());
+      if (rest.startsWith("//")) {
+        rest = rest.substring(2); // file:///path: an empty authority
+      }
+    }
+    int query = rest.indexOf('?');
+    if (query >= 0) {
+      if (rest.substring(query).contains("mode=memory")) {
+        return null;
+      }
+      rest = rest.substring(0, query);
+    }
+    if (rest.isEmpty() || rest.startsWith(":memory:") || rest.startsWith(":resource:")) {
+      return null;
+    }
+    try {
+      return Path.of(rest);
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
+  }
+
   /** {@link #open(String, String)} with database credentials (PostgreSQL). */
   public static JournalReader open(String pathOrUrl, @Nullable String host, @Nullable String user, @Nullable String password)
       throws SQLException {
     requireNonNull(pathOrUrl, "journal");
+    if (pathOrUrl.isBlank()) {
+      throw new SQLException("no journal named: the journal's file or JDBC URL is empty");
+    }
     String url = pathOrUrl;
     if (!pathOrUrl.startsWith("jdbc:")) {
       Path p = Path.of(pathOrUrl);
@@ -63,6 +98,11 @@ public final class JournalReader implements AutoCloseable {
         throw new SQLException("no journal file at " + p.toAbsolutePath());
       }
       url = "jdbc:sqlite:" + p.toAbsolutePath();
+    } else {
+      Path file = sqliteFile(pathOrUrl);
+      if (file != null && !Files.isRegularFile(file)) { // the driver would create an empty one: a reader never should
+        throw new SQLException("no journal file at " + file.toAbsolutePath());
+      }
     }
     Dialect.of(url);
     Properties props = new Properties();
@@ -80,7 +120,12 @@ public final class JournalReader implements AutoCloseable {
           s.execute("PRAGMA busy_timeout=5000");
         }
       }
-      int version = Migrations.currentVersion(c);
+      int version;
+      try {
+        version = Migrations.currentVersion(c);
+      } catch (SQLException e) { // say which journal, where the driver says only what ([SQLITE_NOTADB] ...)
+        throw new SQLException(Writer.redact(url) + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+      }
       schemaVersion = version;
       if (version == 0) {
         throw new SQLException("not a Vigil journal (no journal_schema table): " + Writer.redact(url));

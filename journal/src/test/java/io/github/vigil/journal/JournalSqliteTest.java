@@ -112,6 +112,26 @@ class JournalSqliteTest {
     assertThatThrownBy(() -> JournalReader.open(db.toString(), null)).hasMessageContaining("version 99 is newer");
     assertThatThrownBy(() -> JournalReader.open(dir.resolve("missing.db").toString(), null)).hasMessageContaining("no journal file at");
     assertThat(Files.exists(dir.resolve("missing.db"))).isFalse();
+    // a JDBC URL to a missing file: the driver would create an empty database, a reader must not
+    for (String url : List.of("jdbc:sqlite:" + dir.resolve("missing.db"), "jdbc:sqlite:file:" + dir.resolve("missing.db") + "?cache=shared")) {
+      assertThatThrownBy(() -> JournalReader.open(url, null)).as(url).hasMessageContaining("no journal file at " + dir.resolve("missing.db"));
+      assertThat(Files.exists(dir.resolve("missing.db"))).as(url).isFalse();
+    }
+    assertThatThrownBy(() -> JournalReader.open("", null)).hasMessageContaining("empty");
+    // a file that is not a database: the message names it
+    Path text = Files.writeString(dir.resolve("not-a-db.txt"), "root:x:0:0:root:/root:/bin/bash\n".repeat(100));
+    assertThatThrownBy(() -> JournalReader.open(text.toString(), null)).hasMessageContaining(text.toString());
+  }
+
+  @Test
+  void theFileOfAnSqliteUrl() {
+    assertThat(JournalReader.sqliteFile("jdbc:sqlite:/var/lib/j.db")).isEqualTo(Path.of("/var/lib/j.db"));
+    assertThat(JournalReader.sqliteFile("jdbc:sqlite:file:/var/lib/j.db?mode=ro")).isEqualTo(Path.of("/var/lib/j.db"));
+    assertThat(JournalReader.sqliteFile("jdbc:sqlite:file:///var/lib/j.db")).isEqualTo(Path.of("/var/lib/j.db"));
+    assertThat(JournalReader.sqliteFile("jdbc:sqlite:relative.db")).isEqualTo(Path.of("relative.db"));
+    assertThat(JournalReader.sqliteFile("jdbc:sqlite::memory:")).isNull();
+    assertThat(JournalReader.sqliteFile("jdbc:sqlite:file:x?mode=memory&cache=shared")).isNull();
+    assertThat(JournalReader.sqliteFile("jdbc:postgresql://db/vigil")).isNull();
   }
 
   @Test
