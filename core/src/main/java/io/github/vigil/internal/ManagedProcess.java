@@ -69,6 +69,7 @@ final class ManagedProcess implements ProcessController {
   private long runStartNanos;
   private boolean policyRestart;       // the current run was started by the policy
   private boolean stopRequested;       // the current run is being stopped on request
+  private String stopBy = "";          // who asked, for the exit's message: "" for a caller, else the policy's reason
   private boolean pendingStart;        // start again once the stop completes (restart)
   private long crashNanos = -1;        // first crash not yet recovered from
   private long killDeadlineNanos;
@@ -890,7 +891,7 @@ final class ManagedProcess implements ProcessController {
     long runNanos = Math.max(0, sup.now() - runStartNanos);
     ExitCause cause = stopRequested ? ExitCause.KILLED_BY_SUPERVISOR
         : oomKilled ? ExitCause.OOM_KILLED : spec.restartPolicy().classify(termination);
-    String message = stopRequested ? "stopped on request" + (killed ? " (killed after the stop timeout of " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()) + ")" : "")
+    String message = stopRequested ? (stopBy.isEmpty() ? "stopped on request" : "stopped by supervision: " + stopBy) + (killed ? " (killed after the stop timeout of " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()) + ")" : "")
         : oomKilled ? "killed by the kernel's out-of-memory killer" : "";
     if (healthStop != null && !oomKilled) { // health hook: a run stopped for its health ends as a failure
       cause = healthStopCause;
@@ -1051,6 +1052,8 @@ final class ManagedProcess implements ProcessController {
     }
     transition(ProcessState.STOPPING, origin, reason);
     stopRequested = true;
+    // a stop supervision made (a group's restart strategy, a dependency's end) says so: it was not asked for
+    stopBy = origin == Origin.POLICY || origin == Origin.DEPENDENCY ? reason : "";
     killDeadlineNanos = Durations.saturatedAdd(sup.now(), Durations.saturatedNanos(spec.stopTimeout()));
     if (proc == null) {
       return; // still being spawned: spawned() sends the stop once the process exists

@@ -96,7 +96,7 @@ final class ProcessProbe {
   // from events, written by the listener thread only
   final LongAdder[] restartsByCause = new LongAdder[CAUSES.length];
   final LongAdder[] healthTransitions = new LongAdder[HEALTH.length];
-  private volatile ExitCause pendingRestartCause = ExitCause.ERROR_EXIT;
+  private volatile @Nullable ExitCause pendingRestartCause; // the cause of the last exit, until a restart after it is counted
   private volatile boolean restartPending;
   private volatile @Nullable Instant exitDetectedAt;
   private volatile @Nullable Instant crashedAt;
@@ -459,14 +459,25 @@ final class ProcessProbe {
     pendingRestartCause = after.cause();
   }
 
-  /** A spawn ordered by the restart policy: counted as a restart, by the cause of the exit before it. */
+  /**
+   * A spawn ordered by supervision (origin POLICY): counted as a restart, by the cause of the exit before it, once per
+   * exit. Not after a stop supervision made ({@code KILLED_BY_SUPERVISOR}): a group's start of a sibling it stopped is
+   * not one of the sibling's restarts, as its {@code ProcessStatus.restarts()} says (the group's restart is the ended
+   * child's); there was no made-up cause for it either.
+   */
   void restartSpawning() {
-    restartsByCause[pendingRestartCause.ordinal()].increment();
+    ExitCause cause = pendingRestartCause;
+    pendingRestartCause = null;
+    if (cause == null || cause == ExitCause.KILLED_BY_SUPERVISOR) {
+      return;
+    }
+    restartsByCause[cause.ordinal()].increment();
     restartPending = true;
   }
 
   void exited(ExitInfo exit, Instant at) {
     exitDetectedAt = at;
+    pendingRestartCause = exit.cause();
     if (exit.cause().isFailure() && crashedAt == null) {
       crashedAt = at;
     }

@@ -160,6 +160,43 @@ class VigilMetricsTest {
     }
   }
 
+  /**
+   * A group's restart of a REST_FOR_ONE sibling (stopped and started again by the group, origin POLICY) is not one of
+   * the sibling's restarts: its counter agrees with its {@code ProcessStatus.restarts()}, 0, where it counted one under a
+   * made-up cause (error_exit). The child that ended counts its restart, by its real cause.
+   */
+  @Test
+  void aGroupsRestartOfASiblingIsNotTheSiblingsRestart() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    EventRecorder events = new EventRecorder();
+    supervisor.subscribe(events);
+    try (VigilMetrics metrics = VigilMetrics.of(supervisor)) {
+      metrics.bindTo(registry);
+      for (String name : new String[] {"feed", "gateway"}) {
+        supervisor.register(ProcessSpec.builder(name).command("sleep", "60").startupGrace(Duration.ZERO)
+            .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofMillis(50)))).autoStart(false).build());
+      }
+      io.github.vigil.GroupController desk = supervisor.registerGroup(io.github.vigil.GroupSpec.builder("desk")
+          .strategy(io.github.vigil.GroupSpec.Strategy.REST_FOR_ONE).children("feed", "gateway").build());
+      desk.start().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      events.awaitState("gateway", ProcessState.RUNNING, 1, WAIT);
+      io.github.vigil.ProcessController feed = supervisor.controller("feed").orElseThrow();
+      io.github.vigil.ProcessController gateway = supervisor.controller("gateway").orElseThrow();
+      ProcessHandle.of(feed.status().pid()).orElseThrow().destroyForcibly();
+      events.awaitState("gateway", ProcessState.RUNNING, 2, WAIT); // stopped by the group, started again after the feed
+      assertThat(supervisor.awaitIdle(WAIT)).isTrue();
+      assertThat(gateway.status().restarts()).isZero();
+      assertThat(feed.status().restarts()).isEqualTo(1);
+      double gatewayRestarts = registry.get("vigil.process.restarts").tags("process", "gateway").functionCounters().stream()
+          .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+      assertThat(gatewayRestarts).isZero();
+      double feedRestarts = registry.get("vigil.process.restarts").tags("process", "feed").functionCounters().stream()
+          .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+      assertThat(feedRestarts).isEqualTo(1);
+      assertThat(registry.get("vigil.process.restarts").tags("process", "feed", "cause", "error_exit").functionCounter().count()).isZero();
+    }
+  }
+
   @Test
   void restartsByCauseExitCodeRecoveryAndRestartLatencyFromARealCrashingProcess() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -3,6 +3,7 @@ package io.github.vigil.spring.boot.actuate;
 import static java.util.Objects.requireNonNull;
 
 import io.github.vigil.HealthState;
+import io.github.vigil.Origin;
 import io.github.vigil.ProcessState;
 import io.github.vigil.ProcessStatus;
 import io.github.vigil.SupervisorEvent;
@@ -23,8 +24,8 @@ import java.util.concurrent.ConcurrentMap;
  */
 final class AvailabilityTracker implements SupervisorListener {
 
-  /** What the events said last about one process. */
-  private record Seen(ProcessState state, HealthState health, Instant unavailableSince) {
+  /** What the events said last about one process; {@code stopOrigin}: who stopped it last (the change to STOPPING). */
+  private record Seen(ProcessState state, HealthState health, Instant unavailableSince, Origin stopOrigin) {
     boolean available() {
       return state == ProcessState.RUNNING && health != HealthState.UNHEALTHY;
     }
@@ -40,20 +41,42 @@ final class AvailabilityTracker implements SupervisorListener {
   @Override
   public void onEvent(SupervisorEvent event) {
     if (event instanceof SupervisorEvent.StateChanged sc) {
-      seen.compute(sc.process(), (name, old) -> next(old, sc.to(), old != null ? old.health() : HealthState.UNKNOWN, sc.at()));
+      // a stop's origin is that of the change to STOPPING (the policy, a caller); the change to STOPPED is the process's exit
+      Origin stopOrigin = sc.to() == ProcessState.STOPPING || sc.to() == ProcessState.STOPPED && sc.from() != ProcessState.STOPPING
+          ? sc.origin() : old(sc.process());
+      seen.compute(sc.process(), (name, old) -> next(old, sc.to(), old != null ? old.health() : HealthState.UNKNOWN, sc.at(), stopOrigin));
     } else if (event instanceof SupervisorEvent.HealthChanged hc) {
-      seen.compute(hc.process(), (name, old) -> next(old, old != null ? old.state() : ProcessState.STOPPED, hc.to(), hc.at()));
+      seen.compute(hc.process(), (name, old) -> next(old, old != null ? old.state() : ProcessState.STOPPED, hc.to(), hc.at(),
+          old != null ? old.stopOrigin() : Origin.API));
     } else if (event instanceof SupervisorEvent.Removed r) {
       seen.remove(r.process());
     }
   }
 
-  private static Seen next(Seen old, ProcessState state, HealthState health, Instant at) {
-    Seen now = new Seen(state, health, at);
+  private static Seen next(Seen old, ProcessState state, HealthState health, Instant at, Origin origin) {
+    Seen now = new Seen(state, health, at, origin);
     if (now.available() || old == null || old.available()) {
       return now; // available now, or it just stopped being: the stretch starts here
     }
-    return new Seen(state, health, old.unavailableSince()); // still unavailable: the stretch goes on
+    return new Seen(state, health, old.unavailableSince(), origin); // still unavailable: the stretch goes on
+  }
+
+  /**
+   * Whether the process in {@code status} is {@code STOPPED} by supervision itself, to be started again: by its group's
+   * restart strategy (a {@code REST_FOR_ONE} sibling, origin {@link Origin#POLICY}) or because a dependency ended
+   * ({@link Origin#DEPENDENCY}). Not a stop someone asked for, which is out of service.
+   */
+  boolean stoppedBySupervision(ProcessStatus status) {
+    if (status.state() != ProcessState.STOPPED) {
+      return false;
+    }
+    Seen s = seen.get(status.name());
+    return s != null && s.state() == ProcessState.STOPPED && (s.stopOrigin() == Origin.POLICY || s.stopOrigin() == Origin.DEPENDENCY);
+  }
+
+  private Origin old(String process) {
+    Seen s = seen.get(process);
+    return s != null ? s.stopOrigin() : Origin.API;
   }
 
   /**
@@ -64,7 +87,7 @@ final class AvailabilityTracker implements SupervisorListener {
     if (status.state() == ProcessState.RUNNING && status.health() != HealthState.UNHEALTHY) {
       return Optional.empty();
     }
-    Seen s = seen.computeIfAbsent(status.name(), n -> new Seen(status.state(), status.health(), clock.instant()));
+    Seen s = seen.computeIfAbsent(status.name(), n -> new Seen(status.state(), status.health(), clock.instant(), Origin.API));
     return Optional.of(s.available() ? clock.instant() : s.unavailableSince());
   }
 

@@ -30,7 +30,8 @@ import org.springframework.boot.health.contributor.Status;
  *   <tr><td>available</td><td>UP</td><td>UP</td></tr>
  *   <tr><td>{@code FAILED} (start limit reached) or {@code UNHEALTHY}</td><td>DOWN</td><td>UNKNOWN</td></tr>
  *   <tr><td>{@code STOPPED}: stopped on request, or never started</td><td>OUT_OF_SERVICE</td><td>UNKNOWN</td></tr>
- *   <tr><td>not available (starting, backoff, crashed, exited) for longer than {@code down-after}</td><td>DOWN</td><td>UNKNOWN</td></tr>
+ *   <tr><td>not available (starting, backoff, crashed, exited, or stopped by supervision to be started again: by its
+ *   group's restart strategy or for a dependency) for longer than {@code down-after}</td><td>DOWN</td><td>UNKNOWN</td></tr>
  *   <tr><td>not available for less than {@code down-after}</td><td>UNKNOWN</td><td>UNKNOWN</td></tr>
  * </table>
  *
@@ -68,7 +69,7 @@ public final class ProcessHealthIndicator implements HealthIndicator {
   public Health health() {
     ProcessStatus s = controller.status();
     Optional<Duration> unavailable = availability.unavailableSince(s).map(since -> positive(Duration.between(since, availability.now())));
-    Health.Builder b = Health.status(status(s, critical, unavailable.orElse(null), downAfter))
+    Health.Builder b = Health.status(status(s, critical, unavailable.orElse(null), downAfter, availability.stoppedBySupervision(s)))
         .withDetail("state", s.state().name())
         .withDetail("health", s.health().name())
         .withDetail("critical", critical)
@@ -120,8 +121,11 @@ public final class ProcessHealthIndicator implements HealthIndicator {
    *
    * @param unavailableFor how long it has not been available; null when it is
    * @param downAfter how long a critical process may be unavailable before it is DOWN
+   * @param stoppedBySupervision {@code STOPPED} by its group's restart or for a dependency, to be started again: not out
+   *     of service, unavailable for as long as that lasts (a {@code REST_FOR_ONE} sibling is back within seconds)
    */
-  static Status status(ProcessStatus s, boolean critical, @Nullable Duration unavailableFor, Duration downAfter) {
+  static Status status(ProcessStatus s, boolean critical, @Nullable Duration unavailableFor, Duration downAfter,
+      boolean stoppedBySupervision) {
     boolean unhealthy = s.health() == HealthState.UNHEALTHY;
     if (s.state() == ProcessState.RUNNING && !unhealthy) {
       return Status.UP;
@@ -132,7 +136,7 @@ public final class ProcessHealthIndicator implements HealthIndicator {
     if (s.state() == ProcessState.FAILED || unhealthy) {
       return Status.DOWN;
     }
-    if (s.state() == ProcessState.STOPPED) {
+    if (s.state() == ProcessState.STOPPED && !stoppedBySupervision) {
       return Status.OUT_OF_SERVICE;
     }
     if (unavailableFor != null && unavailableFor.compareTo(downAfter) > 0) {

@@ -26,12 +26,13 @@ class ProcessHealthIndicatorTest {
   static Stream<Arguments> cases() {
     return Stream.of(ProcessState.values()).flatMap(state -> Stream.of(HealthState.values())
         .flatMap(health -> Stream.of(true, false).flatMap(critical -> Stream.of(Duration.ofSeconds(1), Duration.ofSeconds(31))
-            .map(unavailable -> Arguments.of(state, health, critical, unavailable)))));
+            .flatMap(unavailable -> Stream.of(true, false).map(bySupervision -> Arguments.of(state, health, critical, unavailable,
+                bySupervision && state == ProcessState.STOPPED))))));
   }
 
-  @ParameterizedTest(name = "{0} {1} critical={2} unavailable for {3}")
+  @ParameterizedTest(name = "{0} {1} critical={2} unavailable for {3} stopped by supervision={4}")
   @MethodSource("cases")
-  void status(ProcessState state, HealthState health, boolean critical, Duration unavailable) {
+  void status(ProcessState state, HealthState health, boolean critical, Duration unavailable, boolean bySupervision) {
     ProcessStatus s = new ProcessStatus("p", state, state.isActive() ? 42 : -1, null, Duration.ZERO, 0, null, health, true, "");
     boolean available = state == ProcessState.RUNNING && health != HealthState.UNHEALTHY;
     Status expected;
@@ -41,14 +42,14 @@ class ProcessHealthIndicatorTest {
       expected = Status.UNKNOWN;
     } else if (state == ProcessState.FAILED || health == HealthState.UNHEALTHY) {
       expected = Status.DOWN;
-    } else if (state == ProcessState.STOPPED) {
+    } else if (state == ProcessState.STOPPED && !bySupervision) {
       expected = Status.OUT_OF_SERVICE;
     } else if (unavailable.compareTo(DOWN_AFTER) > 0) {
       expected = Status.DOWN;
     } else {
       expected = Status.UNKNOWN;
     }
-    assertThat(ProcessHealthIndicator.status(s, critical, available ? null : unavailable, DOWN_AFTER)).isEqualTo(expected);
+    assertThat(ProcessHealthIndicator.status(s, critical, available ? null : unavailable, DOWN_AFTER, bySupervision)).isEqualTo(expected);
   }
 
   @Test

@@ -119,6 +119,48 @@ class HealthMeaningTest {
   }
 
   @Test
+  void aCriticalProcessStoppedByItsGroupsRestartIsNotOutOfService() {
+    runner.withConfiguration(AutoConfigurations.of(VigilGroupAutoConfiguration.class)).withPropertyValues(
+        "vigil.processes.quote-feed.command=sleep," + marker, "vigil.processes.quote-feed.startup-grace=0s",
+        // the feed comes back after 4 s: its REST_FOR_ONE sibling stays stopped by the group until then
+        "vigil.processes.quote-feed.restart.backoff.initial-delay=4s", "vigil.processes.quote-feed.restart.backoff.max-delay=4s",
+        "vigil.processes.order-gateway.command=sleep," + marker, "vigil.processes.order-gateway.critical=true",
+        "vigil.processes.order-gateway.startup-grace=0s",
+        "vigil.groups.desk.strategy=rest-for-one", "vigil.groups.desk.children=quote-feed,order-gateway").run(context -> {
+          assertThat(context).hasNotFailed();
+          HealthEndpoint health = context.getBean(HealthEndpoint.class);
+          Supervisor supervisor = context.getBean(Supervisor.class);
+          ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
+          ProcessController gateway = supervisor.controller("order-gateway").orElseThrow();
+          assertThat(Children.eventually(WAIT, () -> health.health().getStatus() == Status.UP
+              && gateway.status().state() == ProcessState.RUNNING)).isTrue();
+          java.util.concurrent.BlockingQueue<io.github.vigil.SupervisorEvent.StateChanged> stops = new java.util.concurrent.LinkedBlockingQueue<>();
+          try (AutoCloseable sub = supervisor.subscribe(e -> {
+            if (e instanceof io.github.vigil.SupervisorEvent.StateChanged sc && sc.process().equals("order-gateway")
+                && (sc.to() == ProcessState.STOPPING || sc.to() == ProcessState.STOPPED)) {
+              stops.add(sc);
+            }
+          })) {
+            ProcessHandle.of(feed.status().pid()).orElseThrow().destroyForcibly();
+            io.github.vigil.SupervisorEvent.StateChanged stopping = stops.poll(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(stopping).as("the group stops the gateway").isNotNull();
+            assertThat(stopping.to()).isEqualTo(ProcessState.STOPPING);
+            assertThat(stopping.origin()).isEqualTo(io.github.vigil.Origin.POLICY);
+            assertThat(stops.poll(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("stopped").isNotNull();
+            assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the health's too, heard it").isTrue();
+            Status during = health.healthForPath("vigil", "order-gateway").getStatus();
+            Status overall = health.health().getStatus();
+            assertThat(gateway.status().state()).as("still stopped by the group while health was read").isEqualTo(ProcessState.STOPPED);
+            assertThat(during).as("stopped by its group, to be started again: unavailable, not out of service").isEqualTo(Status.UNKNOWN);
+            assertThat(overall).isEqualTo(Status.UP);
+          }
+          assertThat(Children.eventually(WAIT, () -> health.healthForPath("vigil", "order-gateway").getStatus() == Status.UP)).isTrue();
+          // its last run's end says who stopped it: not "on request"
+          assertThat(gateway.status().lastExit().message()).startsWith("stopped by supervision: group desk (REST_FOR_ONE)");
+        });
+  }
+
+  @Test
   void aCriticalAttachmentIsDownWhileNothingMatchesAndUpWhenItsProcessAppears(@TempDir Path dir) throws Exception {
     Path pidFile = dir.resolve("md-recorder.pid");
     runner.withPropertyValues("vigil.health.down-after=1s", "vigil.attach.md-recorder.pid-file=" + pidFile,
