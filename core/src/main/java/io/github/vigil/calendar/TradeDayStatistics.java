@@ -144,6 +144,23 @@ public final class TradeDayStatistics implements SupervisorListener {
     return stats(tradeDay, sum);
   }
 
+  /** The counters of {@code processes} (a group's members) on {@code tradeDay}, summed; a name without any counts nothing. */
+  public synchronized DayStatistics forDay(LocalDate tradeDay, java.util.Collection<String> processes) {
+    long[] sum = new long[7];
+    Map<String, long[]> m = days.get(requireNonNull(tradeDay, "tradeDay"));
+    if (m != null) {
+      for (String p : processes) {
+        long[] c = m.get(p);
+        if (c != null) {
+          for (int i = 0; i < sum.length; i++) {
+            sum[i] += c[i];
+          }
+        }
+      }
+    }
+    return stats(tradeDay, sum);
+  }
+
   /** The trade days with counters, oldest first. */
   public synchronized SortedSet<LocalDate> days() {
     return new TreeSet<>(days.keySet());

@@ -65,11 +65,26 @@ public class VigilCalendarEndpoint {
     }
     List<ScheduleDescriptor> schedules = new ArrayList<>();
     for (ScheduleState s : trading.states()) {
-      DayStatistics today = s.attachment() || s.tradeDay() == null ? null : trading.statistics().forDay(s.tradeDay(), s.name());
+      DayStatistics today = s.attachment() || s.tradeDay() == null ? null
+          : kind(s).equals("group") ? trading.statistics().forDay(s.tradeDay(), processesOf(s.name(), new java.util.LinkedHashSet<>()))
+          : trading.statistics().forDay(s.tradeDay(), s.name());
       schedules.add(new ScheduleDescriptor(s.name(), kind(s), s.schedule().toString(),
           s.phase().name().toLowerCase(java.util.Locale.ROOT), s.frozenBy(), str(s.tradeDay()), str(s.nextChange()), today));
     }
     return new CalendarsDescriptor(now.toString(), calendars, schedules);
+  }
+
+  /** The processes of group {@code name}, through its nested groups: a group's counters are its members' summed. */
+  private java.util.Set<String> processesOf(String name, java.util.Set<String> into) {
+    Optional<io.github.vigil.GroupController> g = supervisor == null ? Optional.empty() : supervisor.group(name);
+    if (g.isEmpty()) {
+      into.add(name);
+      return into;
+    }
+    for (String child : g.get().spec().children()) {
+      processesOf(child, into);
+    }
+    return into;
   }
 
   private static @Nullable String str(@Nullable Object o) {

@@ -45,6 +45,7 @@ public class VigilAlertsAutoConfiguration {
   @ConditionalOnMissingBean
   public Alerting vigilAlerting(Supervisor supervisor, NotificationPipeline pipeline, VigilAlertsProperties properties,
       ObjectProvider<TradingSupervision> trading) {
+    VigilAlertsFactory.checkOverrideNames(properties, supervisor);
     Alerting.Builder b = Alerting.builder(supervisor).rules(VigilAlertsFactory.rules(properties)).listener(pipeline)
         .sampleInterval(properties.getSampleInterval());
     TradingSupervision t = trading.getIfUnique();

@@ -48,6 +48,23 @@ final class VigilAlertsFactory {
     return rules;
   }
 
+  /**
+   * Fails on an override for a name that is no process or attachment of {@code supervisor}: a misspelt one would leave
+   * the process it meant on the defaults, unsaid.
+   */
+  static void checkOverrideNames(VigilAlertsProperties p, io.github.vigil.Supervisor supervisor) {
+    java.util.Set<String> known = new java.util.TreeSet<>();
+    supervisor.controllers().forEach(c -> known.add(c.name()));
+    supervisor.attachedProcesses().forEach(a -> known.add(a.name()));
+    for (String name : p.getOverrides().keySet()) {
+      if (!known.contains(name)) {
+        String closest = StrictVigilProperties.closest(name, new java.util.ArrayList<>(known));
+        throw new InvalidVigilPropertyException(P + "overrides." + name, name, "no process or attachment is named '" + name + "'"
+            + (closest != null ? "; did you mean `" + closest + "`?" : " (known: " + known + ")"), null);
+      }
+    }
+  }
+
   private static RuleConfig apply(RuleConfig base, VigilAlertsProperties.Rules r, String prefix) {
     RuleConfig c = base;
     for (VigilAlertsProperties.AlertTypeName t : r.getDisabled()) {
@@ -66,7 +83,10 @@ final class VigilAlertsFactory {
     if (r.getFlappingRestarts() != null || r.getFlappingWindow() != null) {
       int n = r.getFlappingRestarts() != null ? r.getFlappingRestarts() : box[0].flappingRestarts();
       Duration w = r.getFlappingWindow() != null ? r.getFlappingWindow() : box[0].flappingWindow();
-      box[0] = at(prefix + ".flapping-restarts", n + " in " + w, () -> box[0].withFlapping(n, w));
+      if (r.getFlappingWindow() != null && (w.isZero() || w.isNegative())) { // named as set, not as the restarts beside it
+        throw new InvalidVigilPropertyException(prefix + ".flapping-window", w, "must be positive", null);
+      }
+      box[0] = at(prefix + ".flapping-restarts", n, () -> box[0].withFlapping(n, w));
     }
     if (r.getCpuLimitPercent() != null) {
       box[0] = at(prefix + ".cpu-limit-percent", r.getCpuLimitPercent(), () -> box[0].withCpuLimitPercent(r.getCpuLimitPercent()));
@@ -182,6 +202,14 @@ final class VigilAlertsFactory {
 
   static NotificationSink sink(String name, VigilAlertsProperties.Sink s) {
     String prefix = P + "sinks." + name;
+    if (s.getTimeout() == null || s.getTimeout().isZero() || s.getTimeout().isNegative()) {
+      throw new InvalidVigilPropertyException(prefix + ".timeout", s.getTimeout(), "must be positive", null);
+    }
+    // whatever a sink's builder refuses beyond the checks here is said under the sink's name
+    return at(prefix, s.getType(), () -> build(name, s, prefix));
+  }
+
+  private static NotificationSink build(String name, VigilAlertsProperties.Sink s, String prefix) {
     switch (s.getType()) {
       case LOG:
         return new Slf4jSink(name);

@@ -59,6 +59,7 @@ class VigilAlertsAutoConfigurationTest {
   void rulesRoutesSinksAndSilencesBindAndSecretsAreNeverShown(CapturedOutput output) {
     runner.withPropertyValues(
         "vigil.alerts.rules.high-memory-share=0.9", "vigil.alerts.rules.memory-limit=4GB", "vigil.alerts.rules.high-memory-for=2m",
+        "vigil.processes.quote-feed.command=sleep,600", "vigil.processes.quote-feed.auto-start=false",
         "vigil.alerts.overrides.quote-feed.flapping-restarts=5", "vigil.alerts.overrides.quote-feed.severities.crashed=critical",
         "vigil.alerts.overrides.quote-feed.disabled=anomaly",
         "vigil.alerts.sinks.desk-ding.type=dingtalk", "vigil.alerts.sinks.desk-ding.token=" + TOKEN,
@@ -108,6 +109,28 @@ class VigilAlertsAutoConfigurationTest {
     runner.withPropertyValues("vigil.alerts.sinks.d.type=dingtalk", "vigil.alerts.sinks.d.secret=" + SECRET)
         .run(context -> assertThat(context).getFailure().hasStackTraceContaining("vigil.alerts.sinks.d.token")
             .satisfies(f -> assertThat(stackTrace(f)).doesNotContain(SECRET)));
+    // found by a black-box run: each named, not a raw stack trace or the property beside it
+    runner.withPropertyValues("vigil.processes.quote-feed.command=sleep,600", "vigil.processes.quote-feed.auto-start=false",
+        "vigil.alerts.overrides.quote-fed.flapping-restarts=5").run(context -> assertThat(context).getFailure()
+            .hasStackTraceContaining("vigil.alerts.overrides.quote-fed").hasStackTraceContaining("did you mean `quote-feed`?"));
+    runner.withPropertyValues("vigil.alerts.sinks.w.type=webhook", "vigil.alerts.sinks.w.url=http://127.0.0.1:1/x", "vigil.alerts.sinks.w.timeout=0s")
+        .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.sinks.w.timeout"));
+    runner.withPropertyValues("vigil.alerts.sinks.s.type=slack", "vigil.alerts.sinks.s.url=http://127.0.0.1:1/x", "vigil.alerts.sinks.s.timeout=-1s")
+        .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.sinks.s.timeout"));
+    runner.withPropertyValues("vigil.alerts.rules.flapping-window=0s")
+        .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.rules.flapping-window"));
+    runner.withPropertyValues("vigil.alerts.rules.flapping-restarts=0")
+        .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.rules.flapping-restarts"));
+  }
+
+  /** The property exception in {@code failure}'s causes. */
+  private static io.github.vigil.spring.boot.autoconfigure.InvalidVigilPropertyException invalid(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InvalidVigilPropertyException e) {
+        return e;
+      }
+    }
+    throw new AssertionError("no InvalidVigilPropertyException in " + failure, failure);
   }
 
   @Test

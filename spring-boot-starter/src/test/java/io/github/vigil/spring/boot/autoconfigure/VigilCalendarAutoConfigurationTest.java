@@ -156,6 +156,40 @@ class VigilCalendarAutoConfigurationTest {
         });
   }
 
+  /** A group's schedule shows its members' counters summed (they are kept per process; it showed zeros). */
+  @Test
+  void aGroupsScheduleCountsItsMembers() {
+    runner.withConfiguration(AutoConfigurations.of(VigilGroupAutoConfiguration.class)).withPropertyValues(
+        "vigil.calendars.desk.zone=" + noonZone(),
+        "vigil.calendars.desk.weekdays=MON-SUN",
+        "vigil.calendars.desk.sessions[0]=day 06:00-18:00",
+        "vigil.processes.feed.command=sleep," + marker,
+        "vigil.processes.feed.startup-grace=0s",
+        "vigil.processes.gw.command=sleep," + marker,
+        "vigil.processes.gw.startup-grace=0s",
+        "vigil.groups.gateways.children=gw",
+        "vigil.groups.desk.children=feed,gateways",
+        "vigil.schedules.desk.calendar=desk",
+        "vigil.schedules.desk.lag=1m").run(context -> {
+          assertThat(context).hasNotFailed();
+          context.start();
+          Supervisor supervisor = context.getBean(Supervisor.class);
+          TradingSupervision trading = context.getBean(TradingSupervision.class);
+          long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+          while (trading.statistics().todayAll().starts() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+          }
+          assertThat(supervisor.controller("gw").orElseThrow().status().state()).isEqualTo(ProcessState.RUNNING);
+          VigilCalendarEndpoint.CalendarsDescriptor d = context.getBean(VigilCalendarEndpoint.class).calendars();
+          assertThat(d.schedules()).singleElement().satisfies(s -> {
+            assertThat(s.name()).isEqualTo("desk");
+            assertThat(s.kind()).isEqualTo("group");
+            assertThat(s.today().starts()).as("feed and gw, through the nested group").isEqualTo(2);
+          });
+          context.stop();
+        });
+  }
+
   @Test
   void theMetadataDescribesCalendarsAndSchedules() throws IOException {
     String json;
