@@ -37,6 +37,20 @@ final class StatusCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     boolean bad = all.stream().anyMatch(s -> BAD.contains(s.state()));
+    // per host, when it last recorded anything: a gateway that runs writes a snapshot a minute by default
+    java.util.Map<String, Instant> hostSeen = new java.util.TreeMap<>();
+    for (ProcessSummary s : all) {
+      if (s.lastEvent() != null) {
+        hostSeen.merge(s.host(), s.lastEvent(), (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    java.util.Set<String> stale = new java.util.TreeSet<>();
+    hostSeen.forEach((host, seen) -> {
+      if (Duration.between(seen, now).compareTo(STALE_AFTER) > 0
+          && all.stream().anyMatch(s -> s.host().equals(host) && ACTIVE.contains(s.state()))) {
+        stale.add(host);
+      }
+    });
     if (common.json) {
       List<Object> list = new ArrayList<>();
       for (ProcessSummary s : all) {
@@ -45,7 +59,8 @@ final class StatusCommand implements Callable<Integer> {
             .put("since", s.since() == null ? null : s.since().toString()).put("pid", s.pid())
             .put("cpuPercent", snap == null ? null : snap.cpuPercent()).put("memoryBytes", snap == null ? null : snap.memoryBytes())
             .put("uptimeMs", uptime(s, now) == null ? null : uptime(s, now).toMillis()).put("restarts24h", s.restarts24h())
-            .put("lastSeen", s.lastEvent() == null ? null : s.lastEvent().toString()));
+            .put("lastSeen", s.lastEvent() == null ? null : s.lastEvent().toString())
+            .put("stale", stale.contains(s.host()) && ACTIVE.contains(s.state())));
       }
       out.print(Json.write(Json.obj().put("at", now.toString()).put("processes", list)));
       return bad ? VigilCli.ATTENTION : VigilCli.OK;
@@ -86,8 +101,18 @@ final class StatusCommand implements Callable<Integer> {
       t.row(cells, colour);
     }
     out.print(t.render(style));
+    for (String host : stale) {
+      Instant seen = hostSeen.get(host);
+      out.println(style.yellow((hosts ? host + ": n" : "N") + "othing recorded for " + HumanFormat.duration(Duration.between(seen, now))
+          + " (since " + common.time(seen) + "): the states above are the last recorded; a running gateway writes a snapshot"
+          + " every minute by default, so it may have stopped without closing its journal."));
+    }
     return bad ? VigilCli.ATTENTION : VigilCli.OK;
   }
+
+  /** How long a host may record nothing while a process of it is said to run before the table says so. */
+  static final Duration STALE_AFTER = Duration.ofMinutes(15);
+  private static final java.util.Set<String> ACTIVE = java.util.Set.of("RUNNING", "STARTING", "STOPPING", "BACKOFF");
 
   private static Duration uptime(ProcessSummary s, Instant now) {
     if (!"RUNNING".equals(s.state()) || s.since() == null) {
