@@ -226,11 +226,11 @@ public class VigilEndpoint {
         case "restart":
           c.restart(commandTimeout);
           break;
-        case "enable-supervision":
-          c.setSupervised(true);
+        case "enable-supervision": // the event's actor is the calling thread, an HTTP worker: the reason names the principal
+          c.setSupervised(true, "asked by " + actor + " through the actuator");
           break;
         case "disable-supervision":
-          c.setSupervised(false);
+          c.setSupervised(false, "asked by " + actor + " through the actuator");
           break;
         case "check":
           c.checkNow().toCompletableFuture().get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -113,6 +113,8 @@ class VigilEndpointWriteTest {
     assertThat(restarted).isNotEqualTo(pid).isEqualTo(feed.status().pid());
 
     // supervision off: a kill is recorded, not acted on
+    java.util.List<io.github.vigil.SupervisorEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AutoCloseable listening = supervisor.subscribe(heard::add);
     HttpResponse<String> off = post("/actuator/vigil/quote-feed/disable-supervision", "operator");
     assertThat(off.statusCode()).isEqualTo(200);
     assertThat(JsonPath.<Boolean>read(off.body(), "$.supervised")).isFalse();
@@ -121,6 +123,11 @@ class VigilEndpointWriteTest {
     assertThat(feed.status().restarts()).isZero();
     HttpResponse<String> on = post("/actuator/vigil/quote-feed/enable-supervision", "operator");
     assertThat(JsonPath.<Boolean>read(on.body(), "$.supervised")).isTrue();
+    assertThat(supervisor.awaitIdle(WAIT)).isTrue();
+    listening.close();
+    // the core's events name who asked (their actor is the HTTP worker thread that carried the request)
+    assertThat(heard).filteredOn(e -> e instanceof io.github.vigil.SupervisorEvent.SupervisionChanged).hasSize(2)
+        .allSatisfy(e -> assertThat(((io.github.vigil.SupervisorEvent.SupervisionChanged) e).reason()).contains("asked by operator"));
     assertThat(post("/actuator/vigil/quote-feed/start", "operator").statusCode()).isEqualTo(200);
 
     // the check runs now, not in an hour
