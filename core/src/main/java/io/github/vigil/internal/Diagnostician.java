@@ -717,7 +717,7 @@ final class Diagnostician implements AutoCloseable {
           + (st.detail().isEmpty() ? "" : ": " + st.detail()));
       st.lastExitInfo().ifPresent(x -> ev.add("its last run ended: " + x));
       if (met) {
-        out.add(Finding.ok(Check.DEPENDENCIES, "dependency " + d.name() + " is " + st.state() + " and " + st.health(), ev));
+        out.add(Finding.ok(Check.DEPENDENCIES, "dependency " + d.name() + " is " + st.state() + ", health " + st.health(), ev));
       } else {
         String what = up ? "RUNNING but " + st.health() : st.state().toString();
         out.add(Finding.problem(Check.DEPENDENCIES, Certainty.LIKELY, "dependency " + d.name() + " is " + what + " (needs " + d.condition() + ")", ev,

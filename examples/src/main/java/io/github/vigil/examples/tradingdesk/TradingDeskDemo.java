@@ -114,7 +114,7 @@ public final class TradingDeskDemo {
     StringBuilder b = new StringBuilder();
     b.append(ansi ? "\033[H\033[2J" : "\n");
     b.append("Vigil trading-desk demo (backend ").append(supervisor.backendName()).append(") - ")
-        .append(LocalTime.now().format(TIME)).append(", ").append(left.toSeconds()).append(" s left, Ctrl-C to stop\n\n");
+        .append(LocalTime.now().format(TIME)).append(", ").append(Math.max(0, left.toSeconds())).append(" s left, Ctrl-C to stop\n\n");
     b.append(tree(supervisor, groupRestarts));
     b.append('\n');
     Instant now = Instant.now();
