@@ -170,9 +170,7 @@ final class OutputCollector implements AutoCloseable {
     }
 
     synchronized List<String> tail() {
-      List<String> lines = new java.util.ArrayList<>(tail.size());
-      tail.forEach(l -> lines.add(l.text()));
-      return List.copyOf(lines);
+      return tail.stream().map(Line::text).toList();
     }
 
     synchronized List<String> tail(int run) {
@@ -183,7 +181,7 @@ final class OutputCollector implements AutoCloseable {
         }
       }
       if (partialLength > 0 && partialRun == run && spec.tailLines() > 0) {
-        int len = partialLength > 0 && partial[partialLength - 1] == '\r' ? partialLength - 1 : partialLength;
+        int len = partial[partialLength - 1] == '\r' ? partialLength - 1 : partialLength;
         lines.add(new String(partial, 0, len, StandardCharsets.UTF_8));
       }
       return List.copyOf(lines);
