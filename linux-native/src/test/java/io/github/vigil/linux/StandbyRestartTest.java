@@ -170,6 +170,8 @@ class StandbyRestartTest {
     try (LinuxProcessBackend backend = Backends.create("standby-start", null)) {
       long firstAsked = System.currentTimeMillis();
       RunningProcess first = backend.spawn(request, new RecordingListener());
+      // until the first run execs its program it too waits in the wrapper, and would be taken for the standby
+      assertThat(Processes.eventually(WAIT, () -> "sleep".equals(comm((int) first.pid())))).isTrue();
       assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isPresent())).as("a standby after the first start").isTrue();
       int standby = standbyOf(name).getAsInt();
       ProcessSample firstSample = backend.sampler().orElseThrow().sample(first.pid(), fields, null);
