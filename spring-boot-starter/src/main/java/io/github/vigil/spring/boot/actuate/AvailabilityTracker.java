@@ -42,9 +42,9 @@ final class AvailabilityTracker implements SupervisorListener {
   public void onEvent(SupervisorEvent event) {
     if (event instanceof SupervisorEvent.StateChanged sc) {
       // a stop's origin is that of the change to STOPPING (the policy, a caller); the change to STOPPED is the process's exit
-      Origin stopOrigin = sc.to() == ProcessState.STOPPING || sc.to() == ProcessState.STOPPED && sc.from() != ProcessState.STOPPING
-          ? sc.origin() : old(sc.process());
-      seen.compute(sc.process(), (name, old) -> next(old, sc.to(), old != null ? old.health() : HealthState.UNKNOWN, sc.at(), stopOrigin));
+      boolean stopBegins = sc.to() == ProcessState.STOPPING || sc.to() == ProcessState.STOPPED && sc.from() != ProcessState.STOPPING;
+      seen.compute(sc.process(), (name, old) -> next(old, sc.to(), old != null ? old.health() : HealthState.UNKNOWN, sc.at(),
+          stopBegins ? sc.origin() : old != null ? old.stopOrigin() : Origin.API));
     } else if (event instanceof SupervisorEvent.HealthChanged hc) {
       seen.compute(hc.process(), (name, old) -> next(old, old != null ? old.state() : ProcessState.STOPPED, hc.to(), hc.at(),
           old != null ? old.stopOrigin() : Origin.API));
@@ -72,11 +72,6 @@ final class AvailabilityTracker implements SupervisorListener {
     }
     Seen s = seen.get(status.name());
     return s != null && s.state() == ProcessState.STOPPED && (s.stopOrigin() == Origin.POLICY || s.stopOrigin() == Origin.DEPENDENCY);
-  }
-
-  private Origin old(String process) {
-    Seen s = seen.get(process);
-    return s != null ? s.stopOrigin() : Origin.API;
   }
 
   /**
