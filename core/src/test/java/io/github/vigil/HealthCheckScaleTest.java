@@ -63,7 +63,7 @@ class HealthCheckScaleTest {
       fillers.add(ch);
     }
     HealthCheckAcceptanceTest.TcpServer live = new HealthCheckAcceptanceTest.TcpServer(0);
-    Duration initialDelay = Duration.ofSeconds(5);
+    Duration initialDelay = Duration.ofSeconds(10); // the 101 starts all fall inside it, which a loaded machine takes seconds for
     Duration hungTimeout = Duration.ofMillis(500);
     Duration healthyInterval = Duration.ofMillis(500);
     try (Supervisor sup = Supervisor.builder().name("scale").backend("jdk").build()) {

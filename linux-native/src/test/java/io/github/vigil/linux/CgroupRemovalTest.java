@@ -79,8 +79,8 @@ class CgroupRemovalTest {
   void aFinishedRunsCgroupsAreRemovedOffTheEventLoopOnceItsTreeIsEmpty() throws Exception {
     try (LinuxProcessBackend backend = Backends.create("removal", null)) {
       RecordingListener l = new RecordingListener();
-      // the child prints its own cgroups, leaves a grandchild in them for a moment, and exits
-      backend.spawn(Backends.sh("removal-run", "cat /proc/self/cgroup; sleep 0.5 & exit 0"), l);
+      // the child prints its own cgroups, leaves a grandchild in them (its pid on stderr), and exits
+      backend.spawn(Backends.sh("removal-run", "cat /proc/self/cgroup; sleep 30 </dev/null >/dev/null 2>&1 & echo $! >&2; exit 0"), l);
       assertThat(l.awaitExit(Duration.ofSeconds(20))).isEqualTo(new io.github.vigil.Termination.Exited(0));
       CgroupLayout run = CgroupLayout.parse(l.out(), Files.readString(Path.of("/proc/self/mountinfo")));
       java.util.List<Path> dirs = new java.util.ArrayList<>();
@@ -90,7 +90,10 @@ class CgroupRemovalTest {
         }
       }
       assertThat(dirs).as("the run's own cgroups in %s", l.out()).isNotEmpty();
+      long grandchild = Long.parseLong(l.err().trim());
+      assertThat(ProcessHandle.of(grandchild)).as("the grandchild lives").isPresent();
       assertThat(dirs).as("kept while the grandchild lives").allMatch(Files::isDirectory);
+      ProcessHandle.of(grandchild).ifPresent(ProcessHandle::destroyForcibly);
       assertThat(Processes.eventually(Duration.ofSeconds(20), () -> dirs.stream().noneMatch(Files::exists)))
           .as("removed once the tree is empty: %s", dirs).isTrue();
       assertThat(Thread.getAllStackTraces().keySet()).as("the removal's thread")

@@ -31,7 +31,7 @@ class HostChildrenTest {
     try (LinuxProcessBackend backend = Backends.create("host", null)) {
       // host children: one exits while Vigil's children churn, one leaves an orphan the JVM adopts
       Process host = new ProcessBuilder("/bin/sh", "-c", "sleep 0.5; exit 42").start();
-      Process hostWithOrphan = new ProcessBuilder("/bin/sh", "-c", "sleep 2 >/dev/null & echo $!; exit 43").start();
+      Process hostWithOrphan = new ProcessBuilder("/bin/sh", "-c", "sleep 30 >/dev/null & echo $!; exit 43").start();
       List<RecordingListener> runs = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         RecordingListener l = new RecordingListener();
@@ -58,6 +58,8 @@ class HostChildrenTest {
         assertThat(adopted.ppid()).as("the host's orphan %s was adopted by this JVM", adopted).isEqualTo(ProcessHandle.current().pid());
         assertThat(adopted.session()).as("session of %s", adopted).isEqualTo(jvmSession);
         assertThat(adopted.comm()).isEqualTo("sleep");
+        // it lived through the checks above however slow the machine; now it ends, as a short sleep would have
+        ProcessHandle.of(orphan).ifPresent(ProcessHandle::destroyForcibly);
         assertThat(Processes.eventually(Duration.ofSeconds(20), () -> new ProcFs().stat(orphan).map(ProcStat::zombie).orElse(false)))
             .as("the host's orphan ended").isTrue();
         // issue #12 item 7: the host's adopted orphans used to stay zombies for the JVM's lifetime (5 of 5 in a

@@ -65,6 +65,7 @@ class StandbyRestartTest {
       assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isPresent())).as("a standby waits for %s", name).isTrue();
       int standby = standbyOf(name).getAsInt();
       assertThat(comm(standby)).isEqualTo("sh"); // waiting in the wrapper: the program has not started
+      awaitJoinedLike(standby, (int) second.pid(), name);
       if (memory) { // the standby is seen as soon as it is spawned; it joins its cgroups right after
         assertThat(Processes.eventually(WAIT, () -> limitOf(standby) == 48L << 20))
             .as("the standby is under its limit before the restart: %s", Files.readString(Path.of("/proc/" + standby + "/cgroup"))).isTrue();
@@ -118,6 +119,7 @@ class StandbyRestartTest {
       assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isPresent())).as("a standby after the first start").isTrue();
       int standby = standbyOf(name).getAsInt();
       assertThat(comm(standby)).isEqualTo("sh"); // waiting in the wrapper: the program has not started
+      awaitJoinedLike(standby, (int) first.pid(), name);
       String prepared = Files.readString(Path.of("/proc/" + standby + "/cgroup"));
 
       kill(first);
@@ -261,6 +263,24 @@ class StandbyRestartTest {
       return Files.readString(Path.of("/proc/" + pid + "/comm")).trim();
     } catch (IOException e) {
       return "";
+    }
+  }
+
+  /**
+   * Waits until {@code standby} is in as many cgroups of its own ({@code /<name>-<run>}) as {@code running}, a run
+   * of the same request whose program runs: the standby is seen as soon as its shell starts and joins them right after.
+   */
+  private static void awaitJoinedLike(int standby, int running, String name) throws InterruptedException {
+    long joined = ownCgroups(running, name);
+    assertThat(Processes.eventually(WAIT, () -> ownCgroups(standby, name) == joined))
+        .as("the standby %d joins its %d cgroups like run %d", standby, joined, running).isTrue();
+  }
+
+  private static long ownCgroups(int pid, String name) {
+    try {
+      return Files.readString(Path.of("/proc/" + pid + "/cgroup")).lines().filter(l -> l.contains("/" + name + "-")).count();
+    } catch (IOException e) {
+      return -1;
     }
   }
 

@@ -38,7 +38,7 @@ class WatchdogIntervalTest {
     Duration watchdog = Duration.ofSeconds(2);
     String marker = "3000" + (System.nanoTime() % 10000);
     String script = NOTIFY + " --ready; i=0; while [ $i -lt 7 ]; do sleep 0.3; " + NOTIFY + " WATCHDOG=1; i=$((i+1)); done; "
-        + "echo silent; exec sleep " + marker;
+        + "echo silent $(date +%s%N); exec sleep " + marker;
     try (Supervisor sup = Supervisor.builder().name("watchdog-1x").backend("linux").build()) {
       EventRecorder rec = new EventRecorder();
       sup.subscribe(rec);
@@ -47,11 +47,16 @@ class WatchdogIntervalTest {
           .healthCheck(HealthCheck.systemdNotify().watchdog(watchdog).build()).build());
       feed.start();
       rec.await(HealthChanged.class, e -> e.process().equals("feed") && e.to() == HealthState.HEALTHY, 1, Duration.ofSeconds(20));
-      // the moment the line printed after the last ping is seen: polled every 10 ms
-      assertThat(Processes.eventually(Duration.ofSeconds(20), () -> feed.outputTail(io.github.vigil.StdStream.STDOUT).contains("silent"))).isTrue();
-      long silentAt = System.nanoTime();
-      rec.await(HealthChanged.class, e -> e.process().equals("feed") && e.to() == HealthState.UNHEALTHY, 1, Duration.ofSeconds(20));
-      long millis = (System.nanoTime() - silentAt) / 1_000_000;
+      // from the time the script read just after its last ping to the failure's own time: neither end waits for a
+      // thread of this JVM to be scheduled (the output's hand-over, the event's delivery to this test)
+      HealthChanged failed = rec.await(HealthChanged.class, e -> e.process().equals("feed") && e.to() == HealthState.UNHEALTHY, 1,
+          Duration.ofSeconds(20)).get(0);
+      assertThat(Processes.eventually(Duration.ofSeconds(20), () -> feed.outputTail(io.github.vigil.StdStream.STDOUT).stream().anyMatch(l -> l.startsWith("silent "))))
+          .as("the script's line after its last ping").isTrue();
+      String out = String.join("\n", feed.outputTail(io.github.vigil.StdStream.STDOUT));
+      java.util.regex.Matcher silent = java.util.regex.Pattern.compile("silent (\\d+)").matcher(out);
+      assertThat(silent.find()).as("the time on %s", out).isTrue();
+      long millis = failed.at().toEpochMilli() - Long.parseLong(silent.group(1)) / 1_000_000;
       org.slf4j.LoggerFactory.getLogger(WatchdogIntervalTest.class).warn("watchdog {} fired {} ms after the last ping", watchdog, millis);
       assertThat(millis).as("from the last ping to the failure, in ms, for a 2 s watchdog").isBetween(1500L, 2900L);
     }

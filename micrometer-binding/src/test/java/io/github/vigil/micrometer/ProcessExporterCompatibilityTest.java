@@ -179,6 +179,20 @@ class ProcessExporterCompatibilityTest {
    * are compared as increases over the work, since the exporter counts from when it first saw a
    * process; gauges as values. Within 5%, or the floor of {@link Compared} for tiny values.
    */
+  /**
+   * Whether the worker shell sleeps in one of its reads: it runs under its own name, has opened its FIFOs (descriptor 4
+   * is the last it opens), and sleeps, which nothing else in its script does.
+   */
+  private static boolean parked(long pid, String comm) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return Processes.runs(pid, comm) && Files.exists(Path.of("/proc/" + pid + "/fd/4"))
+          && stat.substring(stat.lastIndexOf(')') + 2).startsWith("S");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   @Test
   @EnabledOnOs(OS.LINUX)
   void valuesAgreeWithALiveExporterWithinFivePercent(@TempDir Path dir, TestReporter reporter) throws Exception {
@@ -207,18 +221,18 @@ class ProcessExporterCompatibilityTest {
 
       ProcessController worker = supervisor.register(ProcessSpec.builder(comm)
           .command(shell.toString(), "-c", script, "sh", dir.toString()).startupGrace(Duration.ZERO).build());
-      worker.start(Duration.ofSeconds(10));
+      long pid = worker.start(Duration.ofSeconds(10)).pid();
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       try (VigilMetrics metrics = VigilMetrics.builder(supervisor).naming(MetricNaming.PROCESS_EXPORTER).ticker(ticker).build()) {
         metrics.bindTo(registry);
-        Thread.sleep(300); // let the shell reach its first read
+        assertThat(Processes.eventually(Duration.ofSeconds(30), () -> parked(pid, comm))).as("the shell reaches its first read").isTrue();
         scrape(http, uri).orElseThrow(); // the exporter's first sight of it: counters start here
         PromText theirsBefore = PromText.parse(scrape(http, uri).orElseThrow());
         PromText oursBefore = PromText.parse(registry.scrape());
 
         Files.writeString(dir.resolve("go"), "go\n");
         assertThat(Processes.eventually(Duration.ofSeconds(60), () -> Files.exists(dir.resolve("done")))).isTrue();
-        Thread.sleep(300); // back in its second read
+        assertThat(Processes.eventually(Duration.ofSeconds(30), () -> parked(pid, comm))).as("the shell is back in its second read").isTrue();
         ticker.advance(Duration.ofMinutes(1)); // a fresh sample for the next scrape
         PromText theirs = PromText.parse(scrape(http, uri).orElseThrow());
         PromText ours = PromText.parse(registry.scrape());

@@ -5,6 +5,7 @@ import static io.github.vigil.linux.proc.RealProcs.freeze;
 import static io.github.vigil.linux.proc.RealProcs.line;
 import static io.github.vigil.linux.proc.RealProcs.ps;
 import static io.github.vigil.linux.proc.RealProcs.stat;
+import static io.github.vigil.linux.proc.RealProcs.statField;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -177,7 +178,9 @@ class ProcSamplerTest {
   void aTreeWithGrandchildrenSumsRight() throws Exception {
     Process root = procs.start("sh", "-c", "sleep 1000 & sh -c 'sleep 1000 & sleep 1000 & wait' & wait");
     long pid = root.pid();
-    assertThat(eventually(Duration.ofSeconds(20), () -> root.toHandle().descendants().count() == 4)).isTrue();
+    // four descendants, and all five settled: the three leaves have exec'd sleep and every one sleeps (a shell that
+    // forked a leaf still mid-exec would change the sums between the sample and the reads below)
+    assertThat(eventually(Duration.ofSeconds(20), () -> root.toHandle().descendants().count() == 4 && settled(root.toHandle()))).isTrue();
     Set<Long> expected = new HashSet<>();
     expected.add(pid);
     root.toHandle().descendants().forEach(h -> expected.add(h.pid()));
@@ -209,6 +212,17 @@ class ProcSamplerTest {
     ProcessSample single = sampler.sample(pid, ProcessSampler.DEFAULT_FIELDS, null);
     assertThat(single.memoryResident()).hasValue(line(pid, "status", "VmRSS:") * 1024);
     assertThat(single.processes()).hasValue(1);
+  }
+
+  /** Whether the tree of {@code root} is three {@code sleep}s and every process of it sleeps. */
+  private static boolean settled(ProcessHandle root) {
+    try {
+      List<ProcessHandle> all = java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants()).toList();
+      long sleeps = all.stream().filter(h -> "sleep".equals(statField(Path.of("/proc", Long.toString(h.pid()), "stat"), 2))).count();
+      return sleeps == 3 && all.stream().allMatch(h -> "S".equals(statField(Path.of("/proc", Long.toString(h.pid()), "stat"), 3)));
+    } catch (java.io.UncheckedIOException e) {
+      return false; // one ended meanwhile
+    }
   }
 
   @Test
