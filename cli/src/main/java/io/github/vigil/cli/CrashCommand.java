@@ -72,7 +72,8 @@ final class CrashCommand implements Callable<Integer> {
     t.row("ended", style.red(c.exitCause()) + (c.termination() != null ? " (" + c.termination() + ")" : ""));
     if (c.signal() != null) {
       t.row("signal", c.signalName() + " (" + c.signal() + "): " + c.signalMeaning());
-      t.row("core dump", !c.coreDumped() ? "none written"
+      t.row("core dump", c.coreDumped() == null ? "not known (the signal was inferred from the exit status)"
+          : !c.coreDumped() ? "none written"
           : (c.coreLocation() != null ? c.coreLocation() : "written, location unknown")
               + (Boolean.TRUE.equals(c.coreFileExists()) ? " (present)" : Boolean.FALSE.equals(c.coreFileExists()) ? " (gone)" : ""));
     }

@@ -2,9 +2,15 @@ package io.github.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vigil.ExitCause;
+import io.github.vigil.ExitInfo;
 import io.github.vigil.HealthState;
+import io.github.vigil.Origin;
+import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
 import io.github.vigil.ProcessStatus;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.Termination;
 import io.github.vigil.journal.Journal;
 import io.github.vigil.journal.KnownWeek;
 import java.io.PrintWriter;
@@ -62,9 +68,13 @@ class CliGoldenTest {
   record Result(int code, String out, String err) {}
 
   static Result run(String... args) {
+    return runOn(db, args);
+  }
+
+  static Result runOn(Path journal, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--journal");
-    all.add(db.toString());
+    all.add(journal.toString());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = VigilCli.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
@@ -85,6 +95,53 @@ class CliGoldenTest {
     }
     assertThat(actual).as("output of %s (regenerate with -Dgolden.update=true)", name)
         .isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A signal the JDK backend inferred from the exit status (128 + signal, which an {@code exit(139)} gives too): the
+   * crash and the restart say it was inferred, and that whether a core was written is not known, with no advice to
+   * enable core dumps.
+   */
+  @Test
+  void aCrashWhoseSignalWasInferredSaysSoAndDoesNotKnowOfACore() throws Exception {
+    Path inferred = dir.resolve("inferred.db");
+    Instant start = Instant.parse("2026-11-29T10:00:00Z");
+    Instant end = start.plusSeconds(90);
+    try (Journal journal = Journal.builder().sqlite(inferred).host("gw1").snapshotInterval(Duration.ZERO).build()) {
+      journal.onEvent(new SupervisorEvent.Registered("feed", start.minusSeconds(1), ProcessSpec.builder("feed").command("/opt/feed/bin/feed").build()));
+      journal.onEvent(new SupervisorEvent.StateChanged("feed", start, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
+      journal.onEvent(new SupervisorEvent.Started("feed", start, 5000, 1));
+      journal.onEvent(new SupervisorEvent.StateChanged("feed", start.plusSeconds(1), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS,
+          "startup grace elapsed"));
+      ExitInfo exit = new ExitInfo(new Termination.Signaled(11, "SIGSEGV", false, false), ExitCause.SIGNALED, Duration.ofSeconds(90), end, "", -1);
+      journal.onEvent(new SupervisorEvent.Exited("feed", end, 1, exit));
+      // restarted by its policy, as the engine tells it
+      journal.onEvent(new SupervisorEvent.StateChanged("feed", end, ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS, exit.toString()));
+      journal.onEvent(new SupervisorEvent.StateChanged("feed", end, ProcessState.CRASHED, ProcessState.BACKOFF, Origin.POLICY, "restart"));
+      journal.onEvent(new SupervisorEvent.RestartScheduled("feed", end, 1, Duration.ofSeconds(1), exit));
+      journal.onEvent(new SupervisorEvent.StateChanged("feed", end.plusSeconds(1), ProcessState.BACKOFF, ProcessState.STARTING, Origin.POLICY,
+          "restart"));
+      journal.onEvent(new SupervisorEvent.Started("feed", end.plusSeconds(1), 5001, 2));
+      journal.onEvent(new SupervisorEvent.StateChanged("feed", end.plusSeconds(2), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS,
+          "startup grace elapsed"));
+      journal.flush(Duration.ofSeconds(30));
+    }
+    String[] at = {"--zone", "UTC", "--now", "2026-11-29T12:00:00Z", "--color", "never"};
+    Result crash = runOn(inferred, concat(new String[] {"crash", "feed", "--last"}, at));
+    assertThat(crash.code()).as(crash.err()).isZero();
+    assertThat(crash.out()).contains("killed by SIGSEGV (inferred from exit status 139)", "not known (the signal was inferred from the exit status)")
+        .doesNotContain("none written", "without a core dump");
+    assertThat(runOn(inferred, concat(new String[] {"crash", "feed", "--last", "--json"}, at)).out()).contains("\"coreDumped\": null");
+    Result restarts = runOn(inferred, concat(new String[] {"restarts", "feed", "--period", "1d", "--json"}, at));
+    assertThat(restarts.code()).as(restarts.err()).isZero();
+    assertThat(restarts.out()).contains("SIGSEGV: segmentation fault", "(inferred from exit status 139)", "\"coreDumped\": null")
+        .doesNotContain("without a core dump");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    List<String> all = new ArrayList<>(List.of(a));
+    all.addAll(List.of(b));
+    return all.toArray(String[]::new);
   }
 
   @Test

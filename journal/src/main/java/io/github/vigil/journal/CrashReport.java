@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param signal the signal, where one ended it
  * @param signalName the signal's name
  * @param signalMeaning what the signal means
- * @param coreDumped whether the kernel wrote a core dump
+ * @param coreDumped whether the kernel wrote a core dump; null where that is not known (a signal the JDK backend
+ *     inferred from the exit status, as {@code termination} then says)
  * @param coreLocation where: a file path per {@code core_pattern}, or a {@code coredumpctl} command
  * @param coreFileExists whether that file exists now (null when it is not a file, or unknown)
  * @param exitCode the exit code
@@ -35,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record CrashReport(
     String process, Instant at, int run, @Nullable Long pid, String exitCause, @Nullable String termination, @Nullable Integer signal,
-    @Nullable String signalName, @Nullable String signalMeaning, boolean coreDumped, @Nullable String coreLocation,
+    @Nullable String signalName, @Nullable String signalMeaning, @Nullable Boolean coreDumped, @Nullable String coreLocation,
     @Nullable Boolean coreFileExists, @Nullable Integer exitCode, @Nullable Duration uptime, @Nullable Long memoryBytes,
     @Nullable Long memoryLimitBytes, @Nullable Duration recovery, List<JournalSnapshot> lastSamples, @Nullable String stderrTail,
     List<String> suggestions) {

@@ -356,7 +356,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     if (x.termination() instanceof Termination.Signaled s) {
       r.signal = s.signal();
       r.signalName = s.name();
-      r.coreDumped = s.coreDumped();
+      r.coreDumped = s.exact() ? s.coreDumped() : null; // an inferred signal says nothing of a core: not known
     }
     r.runMs = x.runDuration().toMillis();
     r.memoryBytes = x.memoryAtDeath().isPresent() ? x.memoryAtDeath().getAsLong() : null;

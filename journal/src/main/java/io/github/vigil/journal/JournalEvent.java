@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param exitCode the exit code
  * @param signal the terminating signal's number
  * @param signalName the terminating signal's name
- * @param coreDumped whether the kernel wrote a core dump
+ * @param coreDumped whether the kernel wrote a core dump; null with a signal where that is not known (a signal the JDK
+ *     backend inferred from the exit status)
  * @param runMs how long the run lasted, milliseconds
  * @param memoryBytes resident memory at death
  * @param memoryLimitBytes the memory limit the process ran under

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param termination how the operating system reported the end, as text
  * @param exitCode the exit code
  * @param signal the terminating signal
- * @param coreDumped whether a core was dumped
+ * @param coreDumped whether a core was dumped; null with a signal where that is not known (inferred from the exit status)
  * @param runDuration how long it ran
  * @param message the exit's message
  * @param memoryBytes resident memory at death

@@ -197,7 +197,8 @@ public final class RestartAnalysis {
       }
       case OOM_KILL -> b.detail = "killed by the OOM killer" + (exit.memoryLimitBytes() != null ? " in a memory limit" : "");
       case SIGNAL -> b.detail = (exit.signalName() != null ? exit.signalName() : "signal " + exit.signal())
-          + (exit.signal() != null ? ": " + Signals.meaning(exit.signal()) : "") + (Boolean.TRUE.equals(exit.coreDumped()) ? " (core dumped)" : "");
+          + (exit.signal() != null ? ": " + Signals.meaning(exit.signal()) : "") + (Boolean.TRUE.equals(exit.coreDumped()) ? " (core dumped)" : "")
+          + (exit.signal() != null && exit.coreDumped() == null ? " (inferred from exit status " + (128 + exit.signal()) + ")" : "");
       case ERROR_EXIT -> b.detail = "START_FAILED".equals(exit.exitCause()) ? "could not start: " + exit.reason()
           : exit.exitCode() != null ? "exit code " + exit.exitCode() : String.valueOf(exit.reason());
       case HEALTH -> b.detail = cmd != null && cmd.reason() != null ? cmd.reason() : String.valueOf(exit.reason());
@@ -248,7 +249,7 @@ public final class RestartAnalysis {
         break;
       }
     }
-    boolean core = Boolean.TRUE.equals(crash.coreDumped());
+    Boolean core = coreDumped(crash);
     Boolean exists = null;
     if (crash.corePath() != null && crash.corePath().startsWith("/")) {
       exists = Files.exists(Path.of(crash.corePath()));
@@ -264,10 +265,16 @@ public final class RestartAnalysis {
         draft.stderrTail(), s));
   }
 
+  /** Whether the exit dumped core: no without a signal, not known (null) beside a signal inferred from the exit status. */
+  private static @Nullable Boolean coreDumped(JournalEvent e) {
+    return e.signal() == null ? Boolean.FALSE : e.coreDumped();
+  }
+
   private static String termination(JournalEvent e) {
     if (e.signal() != null) {
       return "killed by " + (e.signalName() != null ? e.signalName() : "signal " + e.signal())
-          + (Boolean.TRUE.equals(e.coreDumped()) ? " (core dumped)" : "");
+          + (Boolean.TRUE.equals(e.coreDumped()) ? " (core dumped)" : "")
+          + (e.coreDumped() == null ? " (inferred from exit status " + (128 + e.signal()) + ")" : "");
     }
     if (e.exitCode() != null) {
       return "exit code " + e.exitCode();
@@ -295,7 +302,7 @@ public final class RestartAnalysis {
     Restart toRestart() {
       JournalEvent e = requireNonNull(exit);
       return new Restart(at, cause, detail, actor, e.run() == null ? 0 : e.run(), e.runMs() != null ? Duration.ofMillis(e.runMs()) : null,
-          memory, limit, recovery, e.signal(), e.signalName(), Boolean.TRUE.equals(e.coreDumped()), e.corePath(), e.exitCode(), e.stderrTail());
+          memory, limit, recovery, e.signal(), e.signalName(), coreDumped(e), e.corePath(), e.exitCode(), e.stderrTail());
     }
   }
 

@@ -66,15 +66,15 @@ public record RestartReport(
    * @param recovery from the end to the next run being RUNNING; null if it did not get there (in the journal)
    * @param signal the signal that ended it
    * @param signalName its name
-   * @param coreDumped whether a core was dumped
+   * @param coreDumped whether a core was dumped; null where not known (a signal inferred from the exit status)
    * @param corePath where the core went
    * @param exitCode the exit code
    * @param stderrTail the last lines of standard error
    */
   public record Restart(
       Instant at, RestartCause cause, String detail, @Nullable String actor, int run, @Nullable Duration uptime, @Nullable Long memoryBytes,
-      @Nullable Long memoryLimitBytes, @Nullable Duration recovery, @Nullable Integer signal, @Nullable String signalName, boolean coreDumped,
-      @Nullable String corePath, @Nullable Integer exitCode, @Nullable String stderrTail) {}
+      @Nullable Long memoryLimitBytes, @Nullable Duration recovery, @Nullable Integer signal, @Nullable String signalName,
+      @Nullable Boolean coreDumped, @Nullable String corePath, @Nullable Integer exitCode, @Nullable String stderrTail) {}
 
   /**
    * The restarts of one trade day.

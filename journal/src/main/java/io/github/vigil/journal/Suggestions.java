@@ -30,12 +30,12 @@ final class Suggestions {
           + ": raise the memory limit if the working set grew, or look for a leak if memory climbs through each run");
     }
     List<Restart> signals = r.timeline().stream().filter(x -> x.cause() == RestartCause.SIGNAL).toList();
-    List<Restart> noCore = signals.stream().filter(x -> x.signal() != null && Signals.dumpsCore(x.signal()) && !x.coreDumped()).toList();
+    List<Restart> noCore = signals.stream().filter(x -> x.signal() != null && Signals.dumpsCore(x.signal()) && Boolean.FALSE.equals(x.coreDumped())).toList();
     if (!noCore.isEmpty()) {
       out.add(plural(noCore.size(), "crash") + " by " + names(noCore) + " without a core dump: enable core dumps (ulimit -c unlimited "
           + "in its start script, or LimitCORE=infinity) to see where it crashes");
     }
-    signals.stream().filter(x -> x.coreDumped() && x.corePath() != null).findFirst()
+    signals.stream().filter(x -> Boolean.TRUE.equals(x.coreDumped()) && x.corePath() != null).findFirst()
         .ifPresent(x -> out.add("read the newest core dump: " + (x.corePath().startsWith("coredumpctl") ? x.corePath().replace("info", "gdb")
             : "gdb <executable> " + x.corePath())));
     List<Restart> killed = signals.stream().filter(x -> x.signal() != null && x.signal() == 9).toList();
@@ -86,11 +86,11 @@ final class Suggestions {
           + (c.memoryLimitBytes() != null ? " (limit " + HumanFormat.bytes(c.memoryLimitBytes()) + ")" : "")
           + ": raise the memory limit, or look for a leak in the memory of the last samples");
     } else if (c.signal() != null && Signals.dumpsCore(c.signal())) {
-      if (c.coreDumped() && c.coreLocation() != null) {
+      if (Boolean.TRUE.equals(c.coreDumped()) && c.coreLocation() != null) {
         out.add(c.coreLocation().startsWith("coredumpctl") ? "read the core dump: " + c.coreLocation().replace("info", "gdb")
             : "read the core dump: gdb <executable> " + c.coreLocation()
                 + (Boolean.FALSE.equals(c.coreFileExists()) ? " (the file is gone now: another crash in that directory overwrote or removed it)" : ""));
-      } else if (!c.coreDumped()) {
+      } else if (Boolean.FALSE.equals(c.coreDumped())) {
         out.add(c.signalName() + " without a core dump: enable core dumps (ulimit -c unlimited in its start script, or LimitCORE=infinity)");
       }
     } else if (c.signal() != null && c.signal() == 9) {
