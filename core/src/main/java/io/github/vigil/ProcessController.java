@@ -36,13 +36,29 @@ public interface ProcessController {
   /** Stops, then starts; completes when the new run is {@code RUNNING}. */
   CompletionStage<ProcessStatus> restart();
 
-  /** {@link #start()} and wait. @throws ProcessOperationException on failure or timeout */
+  /**
+   * {@link #start()} and wait.
+   *
+   * @throws ProcessOperationException on failure or timeout
+   * @throws IllegalStateException when called by a {@link SupervisorListener}, whose thread delivers the result it
+   *     would wait for (use {@link #start()} there)
+   */
   ProcessStatus start(Duration timeout);
 
-  /** {@link #stop()} and wait. @throws ProcessOperationException on timeout */
+  /**
+   * {@link #stop()} and wait.
+   *
+   * @throws ProcessOperationException on timeout
+   * @throws IllegalStateException when called by a {@link SupervisorListener} (use {@link #stop()} there)
+   */
   ProcessStatus stop(Duration timeout);
 
-  /** {@link #restart()} and wait. @throws ProcessOperationException on failure or timeout */
+  /**
+   * {@link #restart()} and wait.
+   *
+   * @throws ProcessOperationException on failure or timeout
+   * @throws IllegalStateException when called by a {@link SupervisorListener} (use {@link #restart()} there)
+   */
   ProcessStatus restart(Duration timeout);
 
   /** The current status. */

@@ -84,8 +84,11 @@ public interface Supervisor extends AutoCloseable {
   Collection<ProcessController> controllers();
 
   /**
-   * Starts every process with {@link ProcessSpec#autoStart()}, each once its dependencies are
-   * {@code RUNNING}; completes when all are running.
+   * Starts every process with {@link ProcessSpec#autoStart()} and the processes they depend on, each
+   * once its dependencies meet their conditions: all are asked at once, and one whose dependency does
+   * not meet its condition yet is {@code WAITING}, its status's detail saying for what. Completes when
+   * all are running; exceptionally when one is stopped while it waits, or a dependency it waits for
+   * is {@code FAILED} or stopped.
    *
    * @throws IllegalArgumentException (in the stage) on an unknown dependency or a cycle, naming it
    */

@@ -41,6 +41,15 @@ class SupervisorTest {
       assertThat(sup.controllers()).extracting(ProcessController::name).containsExactly("a");
       sup.registerAll(List.of(sleeper("late", "early"), sleeper("early")));
       assertThat(sup.controllers()).extracting(ProcessController::name).containsExactly("a", "late", "early");
+      // one namespace for processes, attachments and groups, whichever came first (a process could take a group's name)
+      sup.registerGroup(GroupSpec.builder("desk").children("a").build());
+      assertThatThrownBy(() -> sup.register(sleeper("desk"))).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("name 'desk' is already taken by a group");
+      assertThatThrownBy(() -> sup.registerGroup(GroupSpec.builder("early").children("late").build()))
+          .hasMessageContaining("name 'early' is already taken by a registered process");
+      assertThatThrownBy(() -> sup.attach(AttachSpec.builder("desk").pid(ProcessHandle.current().pid()).build()))
+          .hasMessageContaining("name 'desk' is already taken by a group");
+      assertThat(sup.controller("desk")).isEmpty();
     }
   }
 

@@ -26,10 +26,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -399,6 +401,12 @@ final class DefaultSupervisor implements Supervisor {
     return backend.name();
   }
 
+  /** What holds {@code name} among processes, attachments and groups (one namespace), or null. Holding {@code processes}. */
+  private @Nullable String takenBy(String name) {
+    return processes.containsKey(name) ? "a registered process" : attachments.containsKey(name) ? "an attached process"
+        : groups.containsKey(name) ? "a group" : null;
+  }
+
   @Override
   public ProcessController register(ProcessSpec spec) {
     return registerAll(List.of(spec)).get(0);
@@ -417,8 +425,9 @@ final class DefaultSupervisor implements Supervisor {
         if (all.putIfAbsent(spec.name(), spec) != null) {
           throw new IllegalArgumentException("name '" + spec.name() + "' is already registered");
         }
-        if (attachments.containsKey(spec.name())) {
-          throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by an attached process");
+        String taken = takenBy(spec.name());
+        if (taken != null) {
+          throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by " + taken);
         }
       }
       DependencyGraph.validate(all);
@@ -560,42 +569,32 @@ final class DefaultSupervisor implements Supervisor {
     // taken on the supervision thread before any of the starts: a stop asked after it is not undone by a start that waited
     CompletableFuture<Map<ManagedProcess, Long>> stopsBefore = new CompletableFuture<>();
     onLoop(() -> stopsBefore.complete(commandStopsNow()), () -> stopsBefore.completeExceptionally(closedError("startAll()")));
-    Map<String, CompletableFuture<?>> started = new HashMap<>();
+    // every process to start (those that start automatically and what they depend on) is asked at once, in start order:
+    // one whose dependency does not meet its condition yet waits in WAITING, its detail saying for what, and goes on
+    // when it does; a stop meanwhile ends its wait and fails this stage, as a dependency that FAILED does
+    Set<String> toStart = new HashSet<>();
+    all.values().stream().filter(p -> p.spec().autoStart()).forEach(p -> withDependencies(p.name(), specs, toStart));
     List<CompletableFuture<?>> wanted = new ArrayList<>();
     for (String name : DependencyGraph.startOrder(specs)) {
-      ManagedProcess p = all.get(name);
-      if (p.spec().autoStart()) {
-        wanted.add(startWithDependencies(p, all, started, stopsBefore));
+      if (toStart.contains(name)) {
+        ManagedProcess p = all.get(name);
+        wanted.add(stopsBefore.thenCompose(stops -> p.startUnlessStoppedSince(stops.getOrDefault(p, 0L), Origin.DEPENDENCY, "start all")));
       }
     }
-    return relay(CompletableFuture.allOf(wanted.toArray(CompletableFuture[]::new)));
+    // the first failure ends it: the other starts may go on waiting (for a dependency that comes back, or for ever)
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture.allOf(wanted.toArray(CompletableFuture[]::new)).thenRun(() -> done.complete(null));
+    wanted.forEach(f -> f.exceptionally(e -> {
+      done.completeExceptionally(e);
+      return null;
+    }));
+    return relay(done);
   }
 
-  private CompletableFuture<?> startWithDependencies(ManagedProcess p, Map<String, ManagedProcess> all, Map<String, CompletableFuture<?>> started,
-      CompletableFuture<Map<ManagedProcess, Long>> stopsBefore) {
-    CompletableFuture<?> existing = started.get(p.name());
-    if (existing != null) {
-      return existing;
+  private static void withDependencies(String name, Map<String, ProcessSpec> specs, Set<String> into) {
+    if (into.add(name)) {
+      specs.get(name).dependencies().forEach(d -> withDependencies(d.name(), specs, into));
     }
-    List<CompletableFuture<?>> deps = new ArrayList<>();
-    for (Dependency d : p.spec().dependencies()) {
-      ManagedProcess dep = all.get(d.name());
-      CompletableFuture<?> depStarted = startWithDependencies(dep, all, started, stopsBefore);
-      if (d.condition() == Dependency.Condition.HEALTHY) { // readiness: wait for the dependency's checks to pass
-        depStarted = depStarted.thenCompose(s -> dep.awaitHealthy());
-      }
-      deps.add(depStarted);
-    }
-    CompletableFuture<?> f;
-    if (deps.isEmpty()) {
-      f = p.startInternal(Origin.DEPENDENCY, "start all");
-    } else {
-      String depNames = String.join(", ", p.spec().dependencies().stream().map(Dependency::name).toList());
-      f = CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new)).thenCompose(v -> stopsBefore)
-          .thenCompose(stops -> p.startUnlessStoppedSince(stops.getOrDefault(p, 0L), Origin.DEPENDENCY, "dependencies running: " + depNames));
-    }
-    started.put(p.name(), f);
-    return f;
   }
 
   @Override
@@ -641,8 +640,9 @@ final class DefaultSupervisor implements Supervisor {
       if (closed) {
         throw new IllegalStateException("supervisor " + name() + " is closed");
       }
-      if (processes.containsKey(spec.name()) || attachments.containsKey(spec.name()) || groups.containsKey(spec.name())) {
-        throw new IllegalArgumentException("name '" + spec.name() + "' is already taken");
+      String taken = takenBy(spec.name());
+      if (taken != null) {
+        throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by " + taken);
       }
       List<Object> children = new ArrayList<>();
       for (String c : spec.children()) {
@@ -699,9 +699,9 @@ final class DefaultSupervisor implements Supervisor {
       if (closed) {
         throw new IllegalStateException("supervisor " + name() + " is closed");
       }
-      if (processes.containsKey(spec.name()) || attachments.containsKey(spec.name()) || groups.containsKey(spec.name())) {
-        throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by a "
-            + (processes.containsKey(spec.name()) ? "registered" : "attached") + " process");
+      String taken = takenBy(spec.name());
+      if (taken != null) {
+        throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by " + taken);
       }
       a = new Attachment(this, spec);
       attachments.put(spec.name(), a);

@@ -205,17 +205,32 @@ final class ManagedProcess implements ProcessController {
 
   @Override
   public ProcessStatus start(Duration timeout) {
+    refuseToWaitForItself("start");
     return await(start(), timeout, "start", ProcessState.RUNNING);
   }
 
   @Override
   public ProcessStatus stop(Duration timeout) {
+    refuseToWaitForItself("stop");
     return await(stop(), timeout, "stop", ProcessState.STOPPED);
   }
 
   @Override
   public ProcessStatus restart(Duration timeout) {
+    refuseToWaitForItself("restart");
     return await(restart(), timeout, "restart", ProcessState.RUNNING);
+  }
+
+  /**
+   * A command's stage completes on the thread that delivers events, after the events before it: a listener (or the
+   * supervision thread) that waited for one would hold up every listener for the whole timeout, and then report a
+   * timeout of a command that had long succeeded. Refused before the command is issued.
+   */
+  private void refuseToWaitForItself(String what) {
+    if (sup.isLoopThread() || EventBus.isDeliveryThread()) {
+      throw new IllegalStateException(what + "(timeout) of '" + name + "' would wait for itself: it was called by a listener (or on the "
+          + "supervision thread), where its result is delivered; call " + what + "() and act on the stage it returns");
+    }
   }
 
   private ProcessStatus await(CompletionStage<ProcessStatus> stage, Duration timeout, String what, ProcessState target) {

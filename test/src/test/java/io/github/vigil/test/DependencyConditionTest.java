@@ -248,4 +248,58 @@ class DependencyConditionTest {
       assertThat(gw.status().state()).isEqualTo(ProcessState.STOPPED);
     }
   }
+
+  /**
+   * A startAll() asks every process at once: a dependent whose dependency is not HEALTHY yet is WAITING, its detail
+   * saying for what, and its change to WAITING is an event (it sat STOPPED with no detail, found by a black-box run).
+   * A stop of it while it waits fails the startAll() stage (it completed normally with the dependent never run).
+   */
+  @Test
+  void aStartAllShowsItsWaitingDependentsAndFailsWhenOneIsStopped() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      AtomicBoolean ready = new AtomicBoolean();
+      ProcessController db = sup.register(ProcessSpec.builder("db").command("db").startupGrace(Duration.ofMillis(100))
+          .healthCheck(HealthCheck.custom("port", pid -> ready.get() ? HealthCheck.Outcome.healthy("up") : HealthCheck.Outcome.unhealthy("refused"))
+              .interval(Duration.ofMillis(300)).failureThreshold(1000).build())
+          .build());
+      ProcessController app = sup.register(ProcessSpec.builder("app").command("app").dependsOn("db", Dependency.Condition.HEALTHY).build());
+      ProcessController app2 = sup.register(ProcessSpec.builder("app2").command("app2").dependsOn("db", Dependency.Condition.HEALTHY).build());
+      CompletableFuture<Void> all = sup.startAll().toCompletableFuture();
+      kit.advance(Duration.ofSeconds(2));
+      assertThat(db.status().state()).isEqualTo(ProcessState.RUNNING);
+      for (ProcessController c : java.util.List.of(app, app2)) {
+        assertThat(c.status().state()).as(c.name()).isEqualTo(ProcessState.WAITING);
+        assertThat(c.status().detail()).as(c.name()).startsWith("waiting for db to be HEALTHY (it is RUNNING, health ");
+        assertThat(kit.events().states(c.name())).as(c.name()).containsExactly(ProcessState.WAITING);
+      }
+      assertThat(all).isNotDone();
+
+      app.stop();
+      kit.awaitIdle();
+      assertThat(app.status().state()).isEqualTo(ProcessState.STOPPED);
+      assertThat(all).isCompletedExceptionally();
+      ready.set(true);
+      kit.advance(Duration.ofSeconds(5)); // the next check, then app2's startup grace
+      assertThat(app2.status().state()).as("the other dependent goes on").isEqualTo(ProcessState.RUNNING);
+      assertThat(kit.backend().runs("app")).as("the stopped one is not started").isEmpty();
+    }
+  }
+
+  /** A startAll() starts what an automatic start depends on, even a process that does not start automatically itself. */
+  @Test
+  void aStartAllStartsTheDependenciesOfWhatItStarts() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      sup.register(ProcessSpec.builder("db").command("db").startupGrace(Duration.ZERO).autoStart(false).build());
+      sup.register(ProcessSpec.builder("tool").command("tool").startupGrace(Duration.ZERO).autoStart(false).build());
+      sup.register(ProcessSpec.builder("app").command("app").startupGrace(Duration.ZERO).dependsOn("db").build());
+      CompletableFuture<Void> all = sup.startAll().toCompletableFuture();
+      kit.awaitIdle();
+      assertThat(all).isCompleted();
+      assertThat(kit.backend().runs("db")).hasSize(1);
+      assertThat(kit.backend().runs("app")).hasSize(1);
+      assertThat(kit.backend().runs("tool")).as("neither automatic nor depended on").isEmpty();
+    }
+  }
 }

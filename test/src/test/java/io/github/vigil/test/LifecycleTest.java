@@ -84,6 +84,35 @@ class LifecycleTest {
     }
   }
 
+  /**
+   * A listener that waits for a command's result would wait for itself (the result is delivered on its thread, after
+   * it returns): refused at once, before the command is issued. It held every listener up for the whole timeout and
+   * then said "did not reach RUNNING within 5.00 s; now RUNNING" (found by a black-box run).
+   */
+  @Test
+  void aListenerThatWaitsForACommandIsRefusedAtOnce() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      ProcessController once = sup.register(spec("once").build());
+      ProcessController other = sup.register(spec("other").build());
+      java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+      sup.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Started s && s.process().equals("once")) {
+          try {
+            other.start(Duration.ofSeconds(5));
+          } catch (RuntimeException x) {
+            thrown.set(x);
+          }
+        }
+      });
+      once.start();
+      kit.awaitIdle();
+      assertThat(thrown.get()).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("start(timeout) of 'other' would wait for itself").hasMessageContaining("call start()");
+      assertThat(kit.backend().runs("other")).isEmpty();
+    }
+  }
+
   /** Seen 3: close() stopped the dependent first, and the dependency's restart timer fired meanwhile. */
   @Test
   void closeNeverSpawnsAProcessWaitingInBackoff() throws Exception {
