@@ -343,8 +343,8 @@ public final class ProcessSampleBuilder {
       }
       if (before >= 0) {
         cpu += Math.max(0, mc - before);
-      } else if (ms >= previousStartMillis - 10) {
-        cpu += mc; // started since the previous sample (start times have a tick's resolution)
+      } else if (ms >= previousStartMillis - 30) {
+        cpu += mc; // started since the previous sample (start times have a tick's resolution, boot time a hundredth of a second)
       }
     }
     return 100.0 * cpu / elapsed;
