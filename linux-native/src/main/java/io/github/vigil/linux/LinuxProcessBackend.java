@@ -136,11 +136,14 @@ final class LinuxProcessBackend implements ProcessBackend {
   private volatile boolean loopDone;
   private final Thread loop;
   /**
-   * Removes finished runs' cgroups off the event loop: an {@code rmdir} of a run's cgroup took up to 11 ms here, and
-   * the loop waiting in it reported a death beside it that much later (bench/results/cgroup-remover.md). One thread,
-   * made on first use, gone after 10 s without work.
+   * Cleans up after ended processes off the event loop: removes finished runs' cgroups (an {@code rmdir} of a run's
+   * cgroup took up to 11 ms here, and the loop waiting in it reported a death beside it that much later,
+   * bench/results/cgroup-remover.md) and closes the {@code /proc} files the sampler kept open for them (it waits for
+   * a sample under way). One thread, made on first use, gone after 10 s without work.
    */
-  private final ThreadPoolExecutor cgroupRemover;
+  private final ThreadPoolExecutor cleaner;
+  /** A close of the sampler's files of ended processes is queued on the cleaner and has not begun. */
+  private final java.util.concurrent.atomic.AtomicBoolean procFilesCloseQueued = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closing;
   private boolean ended; // set by the event loop as it shuts down
 
@@ -255,12 +258,12 @@ final class LinuxProcessBackend implements ProcessBackend {
     this.wakeFd = Fds.eventfd();
     this.epoll = new Epoll(256);
     watchFd(wakeFd, WAKE);
-    this.cgroupRemover = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "vigil-" + supervisorName + "-cgroups");
+    this.cleaner = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "vigil-" + supervisorName + "-cleanup");
       t.setDaemon(true);
       return t;
     });
-    cgroupRemover.allowCoreThreadTimeOut(true);
+    cleaner.allowCoreThreadTimeOut(true);
     this.loop = new Thread(this::loop, "vigil-" + supervisorName + "-linux");
     loop.setDaemon(true);
     loop.start();
@@ -404,6 +407,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         } catch (RuntimeException e) {
           log.warn("Exit callback of watched pid {} failed", pidfd.pid(), e);
         }
+        closeProcFilesOfEndedLater();
       }
     }
 
@@ -1416,6 +1420,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         if (sampler != null) {
           sampler.forgetProgramStart(p.pid);
         }
+        closeProcFilesOfEndedLater();
         stateDirty = true;
       }
     }
@@ -1457,13 +1462,31 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
   }
 
-  /** Hands an empty run's cgroups to the remover's thread; the loop hears back through its task queue. */
+  /**
+   * Has the cleaner close the sampler's files of processes that ended (a run, an attached process): with nothing
+   * sampled any more they stayed open, as the sampler closes idle files only when it samples. Any thread.
+   */
+  private void closeProcFilesOfEndedLater() {
+    io.github.vigil.linux.proc.ProcSampler sampler = procSampler;
+    if (sampler != null && sampler.keepsFilesOpen() && procFilesCloseQueued.compareAndSet(false, true)) {
+      try {
+        cleaner.execute(() -> {
+          procFilesCloseQueued.set(false);
+          sampler.closeFilesOfEnded();
+        });
+      } catch (RejectedExecutionException e) {
+        procFilesCloseQueued.set(false); // the backend closes, and the sampler's files with it
+      }
+    }
+  }
+
+  /** Hands an empty run's cgroups to the cleaner's thread; the loop hears back through its task queue. */
   private void removeCgroupsLater(LinuxProcess p) {
     Cgroups.Run cg = p.cgroups;
     cg.closeOomCounter(); // the loop's own descriptor; only the directories go to the other thread
     p.removingCgroups = true;
     try {
-      cgroupRemover.execute(() -> {
+      cleaner.execute(() -> {
         boolean removed = cg.removeDirs();
         tasks.add(() -> cgroupsRemoved(p, removed));
         wake();
@@ -1650,9 +1673,9 @@ final class LinuxProcessBackend implements ProcessBackend {
 
   private void shutdown() {
     ended = true;
-    cgroupRemover.shutdown(); // what it holds is finished first: no rmdir of its own races the ones below
+    cleaner.shutdown(); // what it holds is finished first: no rmdir of its own races the ones below
     try {
-      if (!cgroupRemover.awaitTermination(5, TimeUnit.SECONDS)) {
+      if (!cleaner.awaitTermination(5, TimeUnit.SECONDS)) {
         log.warn("Removing the cgroups of supervisor {} did not end within 5 s", supervisorName);
       }
     } catch (InterruptedException e) {

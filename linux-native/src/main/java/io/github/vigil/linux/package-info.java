@@ -18,9 +18,10 @@
  *   <li><b>One thread.</b> One event-loop thread, {@code vigil-<supervisor>-linux}, spawns every run,
  *     polls every run's pidfd and both output pipes (non-blocking), and delivers output and exits;
  *     the number of threads does not grow with the number of processes. A run's exit is reported
- *     after the output it wrote before exiting. Finished runs' cgroups are removed on a second thread,
- *     {@code vigil-<supervisor>-cgroups}, made on first use and gone after 10 s without work: an
- *     {@code rmdir} there can take milliseconds, which the loop would otherwise add to the next exit.</li>
+ *     after the output it wrote before exiting. Finished runs' cgroups are removed, and the sampler's
+ *     files of ended processes closed, on a second thread, {@code vigil-<supervisor>-cleanup}, made on
+ *     first use and gone after 10 s without work: an {@code rmdir} there can take milliseconds, which
+ *     the loop would otherwise add to the next exit.</li>
  *   <li><b>Signals never misfire.</b> A signal to the process goes through its pidfd, so after the
  *     run has been reaped it reaches nobody, even if the pid is reused. A stop of the tree goes to the
  *     process group (only while the leader is unreaped, so the group id cannot have been reused),

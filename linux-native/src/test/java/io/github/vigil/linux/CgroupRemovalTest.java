@@ -97,10 +97,10 @@ class CgroupRemovalTest {
       assertThat(Processes.eventually(Duration.ofSeconds(20), () -> dirs.stream().noneMatch(Files::exists)))
           .as("removed once the tree is empty: %s", dirs).isTrue();
       assertThat(Thread.getAllStackTraces().keySet()).as("the removal's thread")
-          .anyMatch(t -> t.getName().equals("vigil-removal-cgroups"));
+          .anyMatch(t -> t.getName().equals("vigil-removal-cleanup"));
     }
     assertThat(Processes.eventually(Duration.ofSeconds(20),
-        () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("vigil-removal-cgroups"))))
+        () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("vigil-removal-cleanup"))))
         .as("its thread ends with the backend").isTrue();
   }
 

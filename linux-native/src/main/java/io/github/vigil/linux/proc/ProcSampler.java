@@ -99,6 +99,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
   private long callMaxAgeNanos = Long.MAX_VALUE;
   private final Ticker ticker;
   private final List<PidFiles> held = new ArrayList<>();
+  private volatile boolean holdsFiles; // !held.isEmpty(), for a look without the lock
   private long nextSweep;
   private boolean closed;
 
@@ -854,6 +855,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       }
       f.held = true; // its files are opened as they are read, each within the JVM-wide budget
       held.add(f);
+      holdsFiles = true;
     }
     f.lastSampled = now;
   }
@@ -877,6 +879,55 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     }
   }
 
+  /** Whether files of some process are kept open now. Thread-safe, never waits. */
+  public boolean keepsFilesOpen() {
+    return holdsFiles;
+  }
+
+  /**
+   * Closes the files kept open for processes that have ended. Otherwise a process's files are closed when a sample
+   * finds it gone, or at the idle sweep of a later sample: with nothing sampled any more (an attachment's processes
+   * gone, a name's last run stopped) they stayed open. Reads the head of each kept {@code stat}: the file of a process
+   * that was reaped (or whose pid is another's now) reads nothing, a zombie's says {@code Z}. Returns how many
+   * processes' files it closed.
+   */
+  public synchronized int closeFilesOfEnded() {
+    int closedFiles = 0;
+    for (PidFiles f : List.copyOf(held)) {
+      if (ended(f)) {
+        release(f);
+        closedFiles++;
+      }
+    }
+    holdsFiles = !held.isEmpty();
+    return closedFiles;
+  }
+
+  /** Whether the process {@code f} was kept for has ended: reaped (its kept stat reads nothing), or a zombie. */
+  private boolean ended(PidFiles f) {
+    FileChannel stat = f.channels[PidFiles.STAT];
+    if (stat == null) {
+      return !f.dirFile.exists();
+    }
+    try {
+      int n = stat.read(statHead.clear(), 0);
+      if (n <= 0) {
+        return true;
+      }
+      byte[] b = statHead.array();
+      for (int i = n - 1; i > 0; i--) { // "pid (comm) S ...": the state follows the last ')'
+        if (b[i] == ')') {
+          return i + 2 < n && (b[i + 2] == 'Z' || b[i + 2] == 'X');
+        }
+      }
+      return false; // a name that fills the buffer: alive as far as this can tell
+    } catch (IOException e) {
+      return true; // ESRCH: the process it was opened for is gone
+    }
+  }
+
+  private final java.nio.ByteBuffer statHead = java.nio.ByteBuffer.allocate(128); // pid, a 15-byte comm, the state
+
   /** How many processes' files are kept open now (for tests and the benchmark's report). */
   synchronized int processesKeptOpen() {
     return held.size();
@@ -893,6 +944,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       f.closeChannels();
     }
     held.clear();
+    holdsFiles = false;
   }
 
   // --- zombies, trees ------------------------------------------------------------------------
