@@ -169,6 +169,37 @@ public interface ProcessSample {
     public static Set<Field> all() {
       return EnumSet.allOf(Field.class);
     }
+
+    /**
+     * {@code fields} with what its derived fields are computed from: CPU percent from CPU time (and the
+     * start times that tell a process new since the previous sample), memory percent from resident
+     * memory, uptime from the start time, the worst descriptor ratio from open descriptors and their
+     * limit. {@code fields} itself when nothing is missing. What a sampler reads for a request.
+     */
+    public static Set<Field> withSources(Set<Field> fields) {
+      boolean cpu = fields.contains(CPU_PERCENT) && !(fields.contains(CPU_TOTAL) && fields.contains(START_TIME));
+      boolean memory = fields.contains(MEMORY_PERCENT) && !fields.contains(MEMORY_RESIDENT);
+      boolean uptime = fields.contains(UPTIME) && !fields.contains(START_TIME);
+      boolean fds = fields.contains(WORST_FD_RATIO) && !(fields.contains(OPEN_FDS) && fields.contains(FD_LIMIT));
+      if (!cpu && !memory && !uptime && !fds) {
+        return fields; // what a sampling caller asks for each time: no copy
+      }
+      EnumSet<Field> all = EnumSet.noneOf(Field.class);
+      all.addAll(fields);
+      if (cpu) {
+        all.addAll(List.of(CPU_TOTAL, START_TIME));
+      }
+      if (memory) {
+        all.add(MEMORY_RESIDENT);
+      }
+      if (uptime) {
+        all.add(START_TIME);
+      }
+      if (fds) {
+        all.addAll(List.of(OPEN_FDS, FD_LIMIT));
+      }
+      return all;
+    }
   }
 
   /** A socket's transport. */

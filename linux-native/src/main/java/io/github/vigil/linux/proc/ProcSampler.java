@@ -408,7 +408,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
   private ProcessSampleBuilder start(Scope scope, long pid, Set<Field> fields) {
     requireNonNull(fields, "fields");
-    return builder.reset(scope, pid, System.currentTimeMillis(), System.nanoTime()).request(fields)
+    return builder.reset(scope, pid, System.currentTimeMillis(), System.nanoTime()).request(Field.withSources(fields))
         .memoryTotal(constants.memTotalBytes());
   }
 

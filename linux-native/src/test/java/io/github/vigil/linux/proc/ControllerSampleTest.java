@@ -74,4 +74,30 @@ class ControllerSampleTest {
       assertThat(c.sample(cpuAndStatRss)).isEmpty();
     }
   }
+
+  /**
+   * A derived field asked for alone is computed, its sources read with it: CPU percent, memory percent and uptime each
+   * came back as an empty sample (found by a black-box run), on a supervised process and on an attachment alike.
+   */
+  @Test
+  @Timeout(60)
+  void aDerivedFieldAskedForAloneIsThere() throws Exception {
+    try (Supervisor sup = Supervisor.builder().name("sample-derived").backend("linux").build()) {
+      ProcessController c = sup.register(ProcessSpec.builder("busy-derived")
+          .command("sh", "-c", "while :; do :; done").startupGrace(Duration.ZERO).build());
+      long pid = c.start(Duration.ofSeconds(10)).pid();
+      io.github.vigil.AttachedProcess attached = sup.attach(io.github.vigil.AttachSpec.builder("attached-derived").pid(pid).build());
+      assertThat(RealProcs.eventually(Duration.ofSeconds(10), () -> attached.status().state() == io.github.vigil.AttachState.RUNNING)).isTrue();
+      for (Field f : EnumSet.of(Field.MEMORY_PERCENT, Field.UPTIME, Field.WORST_FD_RATIO)) {
+        assertThat(c.sample(EnumSet.of(f)).orElseThrow().has(f)).as("%s of the process", f).isTrue();
+        assertThat(attached.sample(EnumSet.of(f), Duration.ofSeconds(10)).orElseThrow().has(f)).as("%s of the attachment", f).isTrue();
+      }
+      // CPU percent from the second sample on (the first is its baseline), once the kernel's tick shows the loop's CPU
+      assertThat(RealProcs.eventually(Duration.ofSeconds(20), () -> c.sample(EnumSet.of(Field.CPU_PERCENT)).orElseThrow()
+          .cpuPercent().orElse(0) > 0)).as("CPU percent of the process").isTrue();
+      assertThat(RealProcs.eventually(Duration.ofSeconds(20), () -> attached.sample(EnumSet.of(Field.CPU_PERCENT), Duration.ofSeconds(10))
+          .orElseThrow().cpuPercent().orElse(0) > 0)).as("CPU percent of the attachment").isTrue();
+      c.stop(Duration.ofSeconds(10));
+    }
+  }
 }
