@@ -95,6 +95,11 @@ public final class AttachSpec {
         if (name.isBlank() || name.indexOf('\0') >= 0) {
           throw new IllegalArgumentException("processName must be a non-empty name: '" + name + "'");
         }
+        if (name.indexOf('/') >= 0) { // neither comm nor argv[0]'s file name holds one: it could never match
+          String file = name.substring(name.lastIndexOf('/') + 1);
+          throw new IllegalArgumentException("processName must be a name, not a path: '" + name + "'"
+              + (file.isEmpty() ? "" : " (the name is '" + file + "'; a path matches with commandLine)"));
+        }
       }
 
       @Override

@@ -149,7 +149,11 @@ public sealed interface SupervisorEvent {
   /** An attachment found a process matching its target; one event per process. */
   record AttachedFound(String process, Instant at, MatchedProcess found) implements SupervisorEvent {}
 
-  /** A process an attachment had found has exited (or, on a polling backend, was seen gone). */
+  /**
+   * A process an attachment had found has exited (or, on a polling backend, was seen gone), or, alive,
+   * no longer matches its target: it exec'd another program, changed its name or command line, or the
+   * pid file names another process now (a rescan sees it; the status's exit count counts only exits).
+   */
   record AttachedLost(String process, Instant at, MatchedProcess lost) implements SupervisorEvent {}
 
   /** An attachment's state changed; {@code message} says why (for {@code ERROR}, the error). */

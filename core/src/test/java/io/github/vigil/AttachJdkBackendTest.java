@@ -73,4 +73,54 @@ class AttachJdkBackendTest {
       assertThat(ProcessHandle.of(o.pid()).map(ProcessHandle::isAlive)).hasValue(true);
     }
   }
+
+  /**
+   * A matched process that execs another program no longer matches: the next rescan drops it with an AttachedLost,
+   * and it is no exit. A pid file that names another process moves the attachment to it. Both kept the old process
+   * for as long as it lived, its status RUNNING beside "0 processes match" (found by a black-box run).
+   */
+  @Test
+  void aProcessThatLeavesTheTargetIsDroppedAndAPidFileMovesToItsNewPid() throws Exception {
+    String token = "jdkleave" + Long.toHexString(System.nanoTime());
+    EventRecorder events = new EventRecorder();
+    Process execs = new ProcessBuilder("sh", "-c", "read x; exec sleep 1000", token).start();
+    Process a = new ProcessBuilder("sleep", "1000").start();
+    Process b = new ProcessBuilder("sleep", "1000").start();
+    Path pidFile = dir.resolve("svc.pid");
+    java.nio.file.Files.writeString(pidFile, a.pid() + "\n");
+    try (Supervisor supervisor = Supervisor.builder().name("attach-leave").backend("jdk").build()) {
+      supervisor.subscribe(events);
+      AttachedProcess byLine = supervisor.attach(AttachSpec.builder("by-line").commandLine(token).rescanInterval(Duration.ofMillis(100)).build());
+      AttachedProcess byFile = supervisor.attach(AttachSpec.builder("by-file").pidFile(pidFile).rescanInterval(Duration.ofMillis(100)).build());
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.process().equals("by-line") && e.found().pid() == execs.pid(), 1, WAIT);
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.process().equals("by-file") && e.found().pid() == a.pid(), 1, WAIT);
+
+      execs.getOutputStream().write('\n'); // it execs sleep: its command line no longer holds the token
+      execs.getOutputStream().flush();
+      events.await(SupervisorEvent.AttachedLost.class, e -> e.process().equals("by-line") && e.lost().pid() == execs.pid(), 1, WAIT);
+      assertThat(byLine.status().state()).isEqualTo(AttachState.NOT_FOUND);
+      assertThat(byLine.status().processes()).isEmpty();
+      assertThat(byLine.status().exits()).as("no exit").isZero();
+      assertThat(execs.isAlive()).isTrue();
+
+      Path written = dir.resolve("svc.pid.tmp");
+      java.nio.file.Files.writeString(written, b.pid() + "\n");
+      java.nio.file.Files.move(written, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      events.await(SupervisorEvent.AttachedLost.class, e -> e.process().equals("by-file") && e.lost().pid() == a.pid(), 1, WAIT);
+      assertThat(byFile.status().pids()).containsExactly(b.pid());
+      assertThat(byFile.status().state()).isEqualTo(AttachState.RUNNING);
+      assertThat(events.of(SupervisorEvent.AttachedFound.class, "by-file")).extracting(e -> e.found().pid()).containsExactly(a.pid(), b.pid());
+    } finally {
+      for (Process p : java.util.List.of(execs, a, b)) {
+        p.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  @Test
+  void aPathIsNoProcessName() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AttachSpec.builder("web").processName("/usr/sbin/nginx"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("processName must be a name, not a path: '/usr/sbin/nginx' (the name is 'nginx'; a path matches with commandLine)");
+  }
 }

@@ -199,22 +199,36 @@ final class Attachment implements AttachedProcess {
         error = "cannot look for " + spec.target() + ": " + e;
         found = error;
       }
+      List<ProcessEntry> unmatched = error == null ? unmatched(candidates) : List.of();
       String err = error;
       String what = found;
       sup.onLoop(() -> {
-        scanned(candidates, err, what);
+        scanned(candidates, unmatched, err, what);
         after.run();
       }, after);
     });
   }
 
   /** What a look found; supervision thread. */
-  private void scanned(List<ProcessEntry> candidates, @Nullable String scanError, String found) {
+  private void scanned(List<ProcessEntry> candidates, List<ProcessEntry> unmatched, @Nullable String scanError, String found) {
     if (detached) {
       return;
     }
     String error = scanError;
     List<SupervisorEvent> pending = new ArrayList<>();
+    for (ProcessEntry now : unmatched) {
+      Match m = matches.get(now.pid());
+      if (m != null && m.entry.sameProcess(now)) { // not lost meanwhile
+        matches.remove(now.pid());
+        if (m.watch != null) {
+          m.watch.close();
+        }
+        log.atInfo().addKeyValue("process", name).addKeyValue("pid", now.pid())
+            .log("Attachment {}: pid {} no longer matches {}: it is now {} ({})", name, now.pid(), spec.target(), now.name(), now.arguments());
+        pending.add(new SupervisorEvent.AttachedLost(name, sup.wallNow(), m.info));
+      }
+    }
+    publishMatches();
     for (ProcessEntry e : candidates) {
       if (matches.containsKey(e.pid()) && matches.get(e.pid()).entry.sameProcess(e)) {
         continue;
@@ -231,6 +245,26 @@ final class Attachment implements AttachedProcess {
     }
     update(error, found, pending);
     scheduleRescan();
+  }
+
+  /**
+   * Of the processes matched now, those still alive that the target no longer names: they exec'd another program,
+   * changed their name or command line, or the pid file names another process now. On the I/O thread, after
+   * {@link #candidates}. A process that ended is left to its exit watch.
+   */
+  private List<ProcessEntry> unmatched(List<ProcessEntry> candidates) {
+    AttachSpec.Target t = spec.target();
+    if (t instanceof AttachSpec.Target.Pid || t instanceof AttachSpec.Target.PidFile && candidates.isEmpty()) {
+      return List.of(); // a pid names its process for life; a pid file that names nothing running says nothing new
+    }
+    List<ProcessEntry> out = new ArrayList<>();
+    for (Match m : current) {
+      if (candidates.stream().noneMatch(c -> c.sameProcess(m.entry))) {
+        // alive as the same process, and not a zombie (whose command line is empty): it left the target
+        table.get(m.entry.pid()).filter(now -> now.sameProcess(m.entry) && !now.arguments().isEmpty()).ifPresent(out::add);
+      }
+    }
+    return out;
   }
 
   /** Fills {@code out} with what the target names now; returns what was found, for the status. */
