@@ -68,7 +68,9 @@ public interface AttachedProcess {
    * pid). Only if the spec {@linkplain AttachSpec#allowSignals() allows it}.
    *
    * @return how many processes were signalled
-   * @throws IllegalStateException when the spec does not allow signals, or the attachment was detached
+   * @throws IllegalStateException when the spec does not allow signals, the attachment was detached, or the
+   *     kernel refused the signal to a process (another user's, without the capability), naming each; the
+   *     others were signalled
    * @throws UnsupportedOperationException when the backend cannot signal through pidfds (the JDK backend)
    */
   int signal(Signal signal);

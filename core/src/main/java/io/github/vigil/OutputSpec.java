@@ -19,9 +19,11 @@ import java.util.Optional;
  * <p>Immutable and thread-safe.
  *
  * @param tailLines lines of each stream kept in memory; 0 keeps none
- * @param stdoutFile where standard output is appended, or {@code null}; relative paths are resolved
- *     against the supervisor's state directory
- * @param stderrFile where standard error is appended, or {@code null}
+ * @param stdoutFile where standard output is appended, or {@code null}; a relative path is resolved
+ *     against the {@code logs} folder of the supervisor's state directory, or, without one, against the
+ *     JVM's working directory (with a warning when the file is opened)
+ * @param stderrFile where standard error is appended, or {@code null}; the same file as
+ *     {@code stdoutFile} interleaves the two streams as they are read, not as they were written
  * @param maxFileBytes size at which a log file is rotated
  * @param backups rotated files kept per stream
  * @param logToSlf4j whether each line is also logged through SLF4J (stdout at INFO, stderr at WARN)

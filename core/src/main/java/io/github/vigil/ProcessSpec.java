@@ -204,19 +204,21 @@ public final class ProcessSpec {
 
     /** The program and its arguments; no shell is involved. */
     public Builder command(String... commandLine) {
-      return command(List.of(commandLine));
+      return command(java.util.Arrays.asList(requireNonNull(commandLine, "command")));
     }
 
     /** The program and its arguments; no shell is involved. */
     public Builder command(List<String> commandLine) {
       requireNonNull(commandLine, "command");
+      for (int i = 0; i < commandLine.size(); i++) {
+        String arg = commandLine.get(i);
+        if (arg == null || arg.indexOf('\0') >= 0) {
+          throw new IllegalArgumentException("command of '" + name + "' has " + (arg == null ? "a null" : "a NUL character in its")
+              + " argument " + i + ": " + commandLine);
+        }
+      }
       if (commandLine.isEmpty() || commandLine.get(0).isBlank()) {
         throw new IllegalArgumentException("command of '" + name + "' must name a program: " + commandLine);
-      }
-      for (String arg : commandLine) {
-        if (arg == null || arg.indexOf('\0') >= 0) {
-          throw new IllegalArgumentException("command of '" + name + "' has an invalid argument: " + commandLine);
-        }
       }
       this.command = List.copyOf(commandLine);
       return this;

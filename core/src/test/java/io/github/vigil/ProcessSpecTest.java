@@ -35,6 +35,17 @@ class ProcessSpecTest {
   }
 
   @Test
+  void aNullOrNulArgumentIsRefusedNamingTheProcessAndTheArgument() {
+    assertThatThrownBy(() -> ProcessSpec.builder("x").command("/bin/echo", null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("command of 'x' has a null argument 1: [/bin/echo, null]");
+    assertThatThrownBy(() -> ProcessSpec.builder("x").command(java.util.Arrays.asList(null, "a"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("command of 'x' has a null argument 0");
+    assertThatThrownBy(() -> ProcessSpec.builder("x").command("/bin/echo", "a\0b")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("command of 'x' has a NUL character in its argument 1");
+    assertThatThrownBy(() -> ProcessSpec.builder("x").command((String[]) null)).isInstanceOf(NullPointerException.class).hasMessage("command");
+  }
+
+  @Test
   void badSettingsNameTheFieldAndValue() {
     assertThatThrownBy(() -> ProcessSpec.builder("a").stopTimeout(Duration.ofSeconds(-1)))
         .hasMessageContaining("stopTimeout").hasMessageContaining("-1.00 s");

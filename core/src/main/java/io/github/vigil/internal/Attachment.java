@@ -154,12 +154,24 @@ final class Attachment implements AttachedProcess {
           + " cannot signal a process it did not start through a pidfd");
     }
     int sent = 0;
+    List<String> refused = new ArrayList<>();
     for (Match m : current) {
-      if (m.watch != null && m.watch.signal(signal)) {
+      boolean delivered;
+      try {
+        delivered = m.watch != null && m.watch.signal(signal);
+      } catch (RuntimeException e) { // the kernel's refusal: another user's process, without the capability
+        refused.add("pid " + m.entry.pid() + ": " + e.getMessage());
+        continue;
+      }
+      if (delivered) {
         sent++;
         log.atWarn().addKeyValue("process", name).addKeyValue("pid", m.entry.pid())
             .log("Sent {} to attached process {} (pid {}), as the application asked", signal, name, m.entry.pid());
       }
+    }
+    if (!refused.isEmpty()) {
+      throw new IllegalStateException(signal + " to attachment '" + name + "' refused for " + String.join("; ", refused)
+          + (sent > 0 ? " (sent to " + sent + " other" + (sent == 1 ? ")" : "s)") : ""));
     }
     return sent;
   }

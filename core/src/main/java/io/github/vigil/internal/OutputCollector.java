@@ -43,6 +43,10 @@ final class OutputCollector implements AutoCloseable {
   /** Opened on the first output, so registering a process that never runs creates no file. */
   private @Nullable RotatingFile open(Path configured) {
     Path p = configured.isAbsolute() || stateDirectory == null ? configured : stateDirectory.resolve("logs").resolve(configured);
+    if (!configured.isAbsolute() && stateDirectory == null) {
+      log.atWarn().addKeyValue("process", process).log("Log file {} of process {} is relative and the supervisor has no state directory: "
+          + "it is written to {}, under the JVM's working directory", configured, process, p.toAbsolutePath());
+    }
     try {
       return new RotatingFile(p, spec.maxFileBytes(), spec.backups());
     } catch (IOException e) {
