@@ -117,6 +117,28 @@ class AttachJdkBackendTest {
     }
   }
 
+  /**
+   * A process name is the kernel's ({@code comm}, as {@code pgrep -x} matches it): here a program run through a
+   * symlink of another name, with its argv[0] rewritten, as redis-server (a link to redis-check-rdb) does. The JDK
+   * backend matched the executable's file name and argv[0] only and never found it (found by a black-box run).
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void aProcessNameIsTheKernelsName() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/bin/bash")), "no bash for exec -a");
+    String comm = "vn" + Long.toHexString(System.nanoTime() & 0xffffff);
+    Path link = java.nio.file.Files.createSymbolicLink(dir.resolve(comm), Path.of("/bin/sleep").toRealPath());
+    Process p = new ProcessBuilder("/bin/bash", "-c", "exec -a rewritten-argv0 " + link + " 1000").start();
+    try (Supervisor supervisor = Supervisor.builder().name("attach-comm").backend("jdk").build()) {
+      EventRecorder events = new EventRecorder();
+      supervisor.subscribe(events);
+      supervisor.attach(AttachSpec.builder("named").processName(comm).rescanInterval(Duration.ofMillis(100)).build());
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == p.pid(), 1, WAIT);
+    } finally {
+      p.destroyForcibly().waitFor();
+    }
+  }
+
   @Test
   void aPathIsNoProcessName() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> AttachSpec.builder("web").processName("/usr/sbin/nginx"))

@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The portable {@link ProcessTable}, on {@link ProcessHandle}: pid, start time, the executable's
- * file name and the command line as the JDK reports them. Processes whose start time the JDK cannot
+ * The portable {@link ProcessTable}, on {@link ProcessHandle}: pid, start time, the name (the
+ * kernel's {@code comm} where there is a {@code /proc}, as {@code pgrep -x} matches it, else the
+ * executable's file name) and the command line as the JDK reports them. Processes whose start time the JDK cannot
  * tell are left out (they could not be told apart from a later process with the same pid). Where
  * the JDK does not know a process's command line (e.g. another user's process on some systems),
  * it is empty and only its name can match.
@@ -44,7 +45,8 @@ final class JdkProcessTable implements ProcessTable {
       return Optional.empty();
     }
     String command = info.command().orElse("");
-    String name = command.isEmpty() ? "" : fileName(command);
+    // comm: a program run through a symlink (redis-server -> redis-check-rdb) is named after the link, not the file
+    String name = comm(h.pid()).orElse(command.isEmpty() ? "" : fileName(command));
     String line = info.commandLine().orElse("");
     if (line.isEmpty() && !command.isEmpty()) {
       line = command + info.arguments().map(a -> a.length == 0 ? "" : " " + String.join(" ", a)).orElse("");
@@ -61,6 +63,17 @@ final class JdkProcessTable implements ProcessTable {
         end++;
       }
       return end == 0 ? Optional.empty() : Optional.of(new String(cmdline, 0, end, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException | RuntimeException e) {
+      return Optional.empty(); // no /proc (macOS), gone, or refused
+    }
+  }
+
+  /** {@code /proc/PID/comm}, where there is a {@code /proc}. */
+  private static Optional<String> comm(long pid) {
+    try {
+      String comm = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "comm"), java.nio.charset.StandardCharsets.UTF_8);
+      String name = comm.endsWith("\n") ? comm.substring(0, comm.length() - 1) : comm;
+      return name.isEmpty() ? Optional.empty() : Optional.of(name);
     } catch (java.io.IOException | RuntimeException e) {
       return Optional.empty(); // no /proc (macOS), gone, or refused
     }
