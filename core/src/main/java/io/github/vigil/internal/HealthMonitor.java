@@ -5,10 +5,8 @@ import io.github.vigil.ExitCause;
 import io.github.vigil.HealthCheck;
 import io.github.vigil.HealthReport;
 import io.github.vigil.HealthState;
-import io.github.vigil.ProcessOperationException;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSpec;
-import io.github.vigil.ProcessState;
 import io.github.vigil.ResourceRule;
 import io.github.vigil.Scheduler;
 import io.github.vigil.SupervisorEvent;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link ManagedProcess} for a restart when a liveness check with action RESTART becomes unhealthy.
  * It also samples the process tree for its {@link ResourceRule}s and acts when one is broken.
  *
- * <p>Everything but {@link #state()}, {@link #report()} and {@link #awaitHealthy()} runs on the
+ * <p>Everything but {@link #state()} and {@link #report()} runs on the
  * supervision thread; attempts run on the {@link HealthExecutor} and their results come back to that
  * thread. Each run has a generation number, so results of an earlier run are dropped.
  */
@@ -45,7 +43,6 @@ final class HealthMonitor {
   private final String name;
   private final List<Slot> slots = new ArrayList<>();
   private final List<RuleSlot> rules = new ArrayList<>();
-  private final List<CompletableFuture<HealthState>> healthyWaiters = new ArrayList<>(); // guarded by itself
 
   // supervision-thread state
   private int generation;
@@ -141,24 +138,6 @@ final class HealthMonitor {
 
   HealthReport report() {
     return report;
-  }
-
-  /**
-   * Completes when the process is next {@code HEALTHY} (at once if it is); fails if it is stopped or
-   * gives up first. Any thread.
-   */
-  CompletableFuture<HealthState> awaitHealthy() {
-    CompletableFuture<HealthState> f = new CompletableFuture<>();
-    sup.onLoop(() -> {
-      if (state == HealthState.HEALTHY) {
-        f.complete(state);
-      } else {
-        synchronized (healthyWaiters) {
-          healthyWaiters.add(f);
-        }
-      }
-    });
-    return f;
   }
 
   /**
@@ -403,20 +382,6 @@ final class HealthMonitor {
     setState(HealthState.UNKNOWN, why);
   }
 
-  /** The process's lifecycle state changed; dependents waiting on a stopped or failed process are told. */
-  void processStateChanged(ProcessState to) {
-    if (to == ProcessState.STOPPED || to == ProcessState.FAILED) {
-      List<CompletableFuture<HealthState>> waiters;
-      synchronized (healthyWaiters) {
-        waiters = new ArrayList<>(healthyWaiters);
-        healthyWaiters.clear();
-      }
-      ProcessOperationException e = new ProcessOperationException("process '" + name + "' is " + to
-          + " before it became healthy", owner.status());
-      waiters.forEach(w -> w.completeExceptionally(e));
-    }
-  }
-
   private void halt() {
     active = false;
     generation++;
@@ -558,14 +523,6 @@ final class HealthMonitor {
       return;
     }
     sup.publish(new SupervisorEvent.HealthChanged(name, sup.wallNow(), from, to, message));
-    if (to == HealthState.HEALTHY) {
-      List<CompletableFuture<HealthState>> waiters;
-      synchronized (healthyWaiters) {
-        waiters = new ArrayList<>(healthyWaiters);
-        healthyWaiters.clear();
-      }
-      waiters.forEach(w -> w.complete(to));
-    }
   }
 
   private HealthReport buildReport() {

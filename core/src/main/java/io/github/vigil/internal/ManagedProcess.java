@@ -282,13 +282,6 @@ final class ManagedProcess implements ProcessController {
     return healthMonitor == null ? CompletableFuture.completedFuture(HealthReport.NONE) : healthMonitor.checkNow();
   }
 
-  /** Completes once the process is {@code HEALTHY}; fails if it is stopped or gives up first. */
-  CompletableFuture<?> awaitHealthy() {
-    if (healthMonitor == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("process '" + name + "' has no health checks"));
-    }
-    return healthMonitor.awaitHealthy();
-  }
 
   @Override
   public ProcessStatistics statistics() {
@@ -643,9 +636,6 @@ final class ManagedProcess implements ProcessController {
       });
     }
     sup.publish(new SupervisorEvent.StateChanged(name, sup.wallNow(), from, to, origin, reason));
-    if (healthMonitor != null) { // health hook: dependents waiting for HEALTHY learn of a stop or give-up
-      healthMonitor.processStateChanged(to);
-    }
   }
 
   private void spawn(Origin origin, String reason, boolean byPolicy) {
