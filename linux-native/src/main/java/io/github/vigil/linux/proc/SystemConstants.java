@@ -26,6 +26,8 @@ record SystemConstants(long clockTicks, long pageSize, long bootMillis, long mem
   static final int AT_CLKTCK = 17;
   static final long DEFAULT_CLOCK_TICKS = 100;
   static final long DEFAULT_PAGE_SIZE = 4096;
+  /** The boot time first read from each {@code /proc}'s uptime ({@code /proc/uptime} has a hundredth's resolution). */
+  private static final java.util.concurrent.ConcurrentMap<Path, Long> PRECISE_BOOT = new java.util.concurrent.ConcurrentHashMap<>();
 
   static SystemConstants read(Path procRoot, ProcReader reader) {
     long ticks = -1;
@@ -46,11 +48,15 @@ record SystemConstants(long clockTicks, long pageSize, long bootMillis, long mem
       long btime = ProcParsers.lineValue(reader.bytes(), reader.length, ProcParsers.BTIME, "stat");
       boot = btime > 0 ? btime * 1000 : 0;
     }
-    if (boot > 0 && reader.read(procRoot.resolve("uptime").toString()) == ProcReader.Outcome.OK) {
+    Long known = PRECISE_BOOT.get(procRoot);
+    if (boot > 0 && known != null && known >= boot - 50 && known < boot + 1_050) {
+      boot = known; // one value per JVM: the sampler's and the process table's start times agree to the millisecond
+    } else if (boot > 0 && reader.read(procRoot.resolve("uptime").toString()) == ProcReader.Outcome.OK) {
       long uptimeMillis = parseUptimeMillis(reader.bytes(), reader.length);
       long precise = System.currentTimeMillis() - uptimeMillis;
       if (uptimeMillis >= 0 && precise >= boot - 50 && precise < boot + 1_050) { // btime is the same moment, truncated
         boot = precise;
+        PRECISE_BOOT.put(procRoot, precise);
       }
     }
     long memTotal = 0;

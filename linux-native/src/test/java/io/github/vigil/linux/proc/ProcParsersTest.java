@@ -146,6 +146,15 @@ class ProcParsersTest {
     assertThat(v).containsExactly(250, 16384);
   }
 
+  @Test
+  void uptimeIsReadToTheMillisecond() {
+    for (String[] c : new String[][] {{"12345.67 98765.43\n", "12345670"}, {"5.5 1.00\n", "5500"}, {"7 1\n", "7000"},
+        {"0.01 0.00\n", "10"}, {"x.5 1\n", "-1"}, {"", "-1"}, {"1234567890123.00 1\n", "-1"}}) {
+      byte[] b = c[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(SystemConstants.parseUptimeMillis(b, b.length)).as("'%s'", c[0]).isEqualTo(Long.parseLong(c[1]));
+    }
+  }
+
   // --- seeded property tests -------------------------------------------------------------------
 
   static LongStream seeds() {

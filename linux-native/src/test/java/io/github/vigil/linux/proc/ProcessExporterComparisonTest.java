@@ -136,8 +136,11 @@ class ProcessExporterComparisonTest {
       assertThat(m.get("memory_bytes{memtype=proportionalResident}")).as(what + "Pss").isCloseTo(pss, within(0.05 * pss));
       assertThat(m.get("memory_bytes{memtype=proportionalSwapped}")).as(what + "SwapPss")
           .isEqualTo(b.get(Field.MEMORY_PROPORTIONAL_SWAPPED));
-      assertThat(m.get("oldest_start_time_seconds")).as(what + "start (the exporter prints whole seconds)")
-          .isEqualTo((double) b.startTime().orElseThrow().getEpochSecond());
+      // the exporter adds the ticks to btime (whole seconds) and prints whole seconds; ours is to the hundredth from a
+      // boot time of /proc/uptime: the exporter's is the same or up to two truncations (under 2 s) earlier
+      double ours = b.startTime().orElseThrow().toEpochMilli() / 1000.0;
+      assertThat(m.get("oldest_start_time_seconds")).as(what + "start (the exporter prints whole seconds; ours %s)", ours)
+          .isBetween(Math.floor(ours) - 1.0, ours + 0.02);
       for (RunState s : RunState.values()) {
         // process-exporter 0.7.10's "states" (help text: "number of processes in states …") counts, as observed, the
         // process's own state plus, for a multithreaded process, each of its threads' states: a stopped JVM of 19
