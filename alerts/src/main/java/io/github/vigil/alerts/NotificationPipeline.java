@@ -16,14 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,9 +44,10 @@ import org.slf4j.LoggerFactory;
  *       {@code escalateAfter} joins the target route's groups too (and its resolution follows it there).
  *   <li><b>Silences</b> ({@link #addSilence}): a silenced firing alert is held back; when the silence
  *       ends while it still fires the group is notified; one silenced for its whole life is never notified.
- *   <li><b>Delivery</b>: on a bounded sender pool of its own (never the caller's thread); a sink over
- *       its {@link RateLimit} drops the notification; a failed attempt is retried per the
- *       {@link RetryPolicy}; a full queue drops. All counted per sink.
+ *   <li><b>Delivery</b>: each sink's notifications one at a time, in order, on a thread of its own (never
+ *       the caller's), so that a slow or hung sink holds up no other; a sink over its {@link RateLimit}
+ *       drops the notification; a failed attempt, or one that outlives the send timeout (decided when it
+ *       passes), is retried per the {@link RetryPolicy}; a full queue drops. All counted per sink.
  * </ul>
  *
  * <p>Time is the injected {@link Ticker}, {@link Scheduler} and {@link InstantSource}. Thread-safe:
@@ -64,8 +61,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   private final Ticker ticker;
   private final Scheduler scheduler;
   private final InstantSource clock;
-  private final Executor executor;
-  private final @Nullable ExecutorService ownExecutor;
+  private final Map<String, SinkLane> lanes = new LinkedHashMap<>(); // by sink name; one sink per name
   private final @Nullable ThreadScheduler ownScheduler;
   private final RetryPolicy retry;
   private final Map<String, RateLimit> rateLimits;
@@ -97,6 +93,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     final LongAdder rateLimited = new LongAdder();
     final LongAdder dropped = new LongAdder();
     final LongAdder timedOut = new LongAdder();
+    long retriesPending; // scheduled, not yet submitted; guarded by the pipeline's lock, counted dropped at close
 
     PipelineStats.SinkStats snapshot() {
       return new PipelineStats.SinkStats(sent.sum(), failedAttempts.sum(), retries.sum(), gaveUp.sum(), rateLimited.sum(),
@@ -129,6 +126,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
 
   private NotificationPipeline(Builder b) {
     this.routes = new LinkedHashMap<>();
+    Map<String, NotificationSink> sinksByName = new LinkedHashMap<>();
     for (Route r : b.routes) {
       if (routes.put(r.name(), r) != null) {
         throw new IllegalArgumentException("two routes named " + r.name());
@@ -143,6 +141,10 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       });
       for (NotificationSink s : r.sinks()) {
         sinkCounters.putIfAbsent(s.name(), new SinkCounters());
+        NotificationSink other = sinksByName.putIfAbsent(s.name(), s);
+        if (other != null && other != s) { // their counters, rate limits and lanes would be one
+          throw new IllegalArgumentException("two different sinks are named " + s.name() + " (route " + r.name() + "): give each its own name");
+        }
       }
     }
     this.ticker = b.ticker;
@@ -158,21 +160,12 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     this.rateLimits = Map.copyOf(b.rateLimits);
     this.defaultRateLimit = b.defaultRateLimit;
     this.sendTimeout = b.sendTimeout;
-    if (b.executor != null) {
-      this.executor = b.executor;
-      this.ownExecutor = null;
-    } else {
-      AtomicInteger n = new AtomicInteger();
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(b.senderThreads, b.senderThreads, 30, TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(b.queueCapacity), r -> {
-            Thread t = new Thread(r, "vigil-alerts-sender-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          }, new ThreadPoolExecutor.AbortPolicy());
-      pool.allowCoreThreadTimeOut(true);
-      this.executor = pool;
-      this.ownExecutor = pool;
+    for (String name : b.rateLimits.keySet()) {
+      if (!sinksByName.containsKey(name)) {
+        throw new IllegalArgumentException("rateLimit names sink " + name + ", which no route has; sinks: " + sinksByName.keySet());
+      }
     }
+    sinksByName.keySet().forEach(name -> lanes.put(name, new SinkLane(name, b.executor, b.queueCapacity)));
   }
 
   /** A builder; at least one route is needed. */
@@ -393,11 +386,10 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   }
 
   private void submit(NotificationSink s, Notification n, int attempt) {
-    try {
-      executor.execute(() -> attempt(s, n, attempt));
-    } catch (RejectedExecutionException e) {
+    if (!lanes.get(s.name()).offer(() -> attempt(s, n, attempt))) {
       counters(s).dropped.increment();
-      log.warn("Notification {} to sink {} dropped: the sender queue is full or closed", n.title(), s.name());
+      log.warn("Notification {} to sink {} dropped: its queue is full (its sends are slow or hung) or the pipeline is closed",
+          n.title(), s.name());
     }
   }
 
@@ -407,11 +399,13 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     private boolean done;
     private boolean fired;
 
-    synchronized void fire() {
+    /** Whether it fired now: the attempt had not ended. */
+    synchronized boolean fire() {
       if (!done) {
         fired = true;
         thread.interrupt();
       }
+      return fired;
     }
 
     /** Ends the attempt; a late interrupt can no longer come. Returns whether the watchdog fired. */
@@ -429,46 +423,80 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   private void attempt(NotificationSink s, Notification n, int attempt) {
     SinkCounters c = counters(s);
     Watchdog watchdog = new Watchdog();
-    Scheduler.Cancellable timer = scheduler.schedule(sendTimeout, watchdog::fire);
+    // the outcome of an attempt that outlives its timeout is decided when the timeout passes, not when (if ever) the
+    // sink returns: one that ignores the interrupt holds up only its own lane, and is counted and retried meanwhile
+    Scheduler.Cancellable timer = scheduleOrNull(sendTimeout, () -> {
+      if (watchdog.fire()) {
+        c.timedOut.increment();
+        failed(s, n, attempt, new java.util.concurrent.TimeoutException("no answer within " + HumanFormat.duration(sendTimeout)));
+      }
+    });
     Throwable failure = null;
     try {
       s.send(n);
     } catch (Exception | LinkageError e) {
       failure = e;
     } finally {
-      timer.cancel();
-      if (watchdog.finish()) {
-        c.timedOut.increment();
-        if (failure == null) {
-          log.debug("Sink {} finished {} just as its {} timeout passed", s.name(), n.title(), HumanFormat.duration(sendTimeout));
-        } else {
-          failure = new java.util.concurrent.TimeoutException("no answer within " + HumanFormat.duration(sendTimeout) + " ("
-              + failure.getClass().getSimpleName() + ")");
-        }
+      if (timer != null) {
+        timer.cancel();
       }
     }
-    if (failure == null) {
+    if (watchdog.finish()) {
+      log.debug("Sink {} returned from {} after its {} timeout, which counted it ({})", s.name(), n.title(),
+          HumanFormat.duration(sendTimeout), failure == null ? "sent" : failure.toString());
+    } else if (failure == null) {
       c.sent.increment();
       log.debug("Sink {} accepted {} (attempt {})", s.name(), n.title(), attempt);
     } else {
-      Throwable e = failure;
-      c.failedAttempts.increment();
-      if (attempt < retry.maxAttempts()) {
-        Duration d = retry.delay(attempt);
-        c.retries.increment();
-        log.info("Sink {} failed on {} (attempt {} of {}): {}; next try in {}", s.name(), n.title(), attempt,
-            retry.maxAttempts(), e.toString(), HumanFormat.duration(d));
-        synchronized (lock) {
-          if (closed) {
-            c.dropped.increment();
-            return;
-          }
-        }
-        scheduler.schedule(d, () -> submit(s, n, attempt + 1));
-      } else {
-        c.gaveUp.increment();
-        log.warn("Sink {} gave up on {} after {} attempts: {}", s.name(), n.title(), attempt, e.toString());
+      failed(s, n, attempt, failure);
+    }
+  }
+
+  /** A failed attempt: retried per the policy, or given up. */
+  private void failed(NotificationSink s, Notification n, int attempt, Throwable e) {
+    SinkCounters c = counters(s);
+    c.failedAttempts.increment();
+    if (attempt >= retry.maxAttempts()) {
+      c.gaveUp.increment();
+      log.warn("Sink {} gave up on {} after {} attempts: {}", s.name(), n.title(), attempt, e.toString());
+      return;
+    }
+    Duration d = retry.delay(attempt);
+    synchronized (lock) {
+      if (closed) {
+        c.dropped.increment();
+        return;
       }
+      c.retries.increment();
+      c.retriesPending++;
+    }
+    log.info("Sink {} failed on {} (attempt {} of {}): {}; next try in {}", s.name(), n.title(), attempt,
+        retry.maxAttempts(), e.toString(), HumanFormat.duration(d));
+    Scheduler.Cancellable retryTimer = scheduleOrNull(d, () -> {
+      synchronized (lock) {
+        if (closed) {
+          return; // counted dropped by close()
+        }
+        c.retriesPending--;
+      }
+      submit(s, n, attempt + 1);
+    });
+    if (retryTimer == null) {
+      synchronized (lock) {
+        if (!closed) {
+          c.retriesPending--;
+          c.dropped.increment();
+        }
+      }
+    }
+  }
+
+  /** {@code task} after {@code delay} on the scheduler; null when the scheduler refuses it (it is closing). */
+  private Scheduler.@Nullable Cancellable scheduleOrNull(Duration delay, Runnable task) {
+    try {
+      return scheduler.schedule(delay, task);
+    } catch (RejectedExecutionException | IllegalStateException e) {
+      return null;
     }
   }
 
@@ -520,7 +548,11 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         silenced.sum(), firing, sinks);
   }
 
-  /** Stops: pending timers are called off, notifications not yet sent are dropped, the sender threads end. */
+  /**
+   * Stops: pending timers are called off; notifications waiting for a sink, and retries not yet due, are dropped
+   * and counted; a send under way has up to 5 s in all to end, then it is interrupted; the sender threads end
+   * (but that of a sink that ignores interrupts, which is named in a warning).
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -534,20 +566,38 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         }
       });
       escalationTimers.values().forEach(Scheduler.Cancellable::cancel);
+      synchronized (sinkCounters) {
+        sinkCounters.values().forEach(c -> {
+          c.dropped.add(c.retriesPending);
+          c.retriesPending = 0;
+        });
+      }
     }
-    if (ownScheduler != null) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    boolean interrupted = false;
+    for (Map.Entry<String, SinkLane> e : lanes.entrySet()) {
+      try {
+        int dropped = e.getValue().close(interrupted ? System.nanoTime() : deadline);
+        if (dropped > 0) {
+          synchronized (sinkCounters) {
+            sinkCounters.get(e.getKey()).dropped.add(dropped);
+          }
+          log.warn("Sink {}: {} notification(s) not sent, the pipeline closed", e.getKey(), dropped);
+        }
+      } catch (InterruptedException ex) {
+        interrupted = true;
+      }
+      Thread stuck = e.getValue().delivering();
+      if (stuck != null) {
+        log.warn("Sink {} is still in a send after the pipeline closed: it does not end on an interrupt; its thread {} is left",
+            e.getKey(), stuck.getName());
+      }
+    }
+    if (ownScheduler != null) { // last: the watchdogs of the sends above run on it
       ownScheduler.close();
     }
-    if (ownExecutor != null) {
-      ownExecutor.shutdown();
-      try {
-        if (!ownExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
-          ownExecutor.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        ownExecutor.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -558,7 +608,6 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     private @Nullable Scheduler scheduler;
     private InstantSource clock = InstantSource.system();
     private @Nullable Executor executor;
-    private int senderThreads = 2;
     private int queueCapacity = 1000;
     private RetryPolicy retry = RetryPolicy.defaults();
     private final Map<String, RateLimit> rateLimits = new HashMap<>();
@@ -591,22 +640,17 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       return this;
     }
 
-    /** Where sinks run (default: a pool of its own, {@link #senderThreads} threads, a bounded queue). */
+    /**
+     * Where sinks run. By default each sink has a thread of its own ({@code vigil-alerts-sender-<sink>}, while it has
+     * work), so that a slow or hung sink holds up only its own notifications; on a given executor each sink's sends
+     * still run one at a time, and how one sink waits on another is the executor's.
+     */
     public Builder executor(Executor e) {
       executor = requireNonNull(e, "executor");
       return this;
     }
 
-    /** Threads of its own sender pool (default 2). */
-    public Builder senderThreads(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("senderThreads must be at least 1: " + n);
-      }
-      senderThreads = n;
-      return this;
-    }
-
-    /** Deliveries that may wait for a sender thread before new ones are dropped (default 1000). */
+    /** Deliveries that may wait for one sink (behind its send under way) before new ones are dropped (default 1000). */
     public Builder queueCapacity(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("queueCapacity must be at least 1: " + n);
