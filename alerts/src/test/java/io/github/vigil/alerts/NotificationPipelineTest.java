@@ -209,5 +209,11 @@ class NotificationPipelineTest {
         .hasMessageContaining("groupInterval");
     assertThatThrownBy(() -> new RateLimit(0, Duration.ofMinutes(1))).hasMessageContaining("permits");
     assertThatThrownBy(() -> RuleConfig.defaults().withHighMemoryShare(1.5, Duration.ZERO)).hasMessageContaining("memoryShare");
+    // two sinks under one name would share counters, rate limit and sender; a rate limit for no sink is a typo
+    assertThatThrownBy(() -> base().route(Route.builder("a").sink(desk).build()).route(Route.builder("b").sink(new RecordingSink("desk")).build())
+        .build()).isInstanceOf(IllegalArgumentException.class).hasMessage("two different sinks are named desk (route b): give each its own name");
+    assertThatThrownBy(() -> base().route(Route.builder("a").sink(desk).build()).rateLimit("dsk", new RateLimit(5, Duration.ofMinutes(1)))
+        .build()).isInstanceOf(IllegalArgumentException.class).hasMessage("rateLimit names sink dsk, which no route has; sinks: [desk]");
+    base().route(Route.builder("a").sink(desk).build()).route(Route.builder("b").sink(desk).build()).build().close(); // one sink, two routes
   }
 }
