@@ -17,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  * of {@code postableAlert}s ({@code labels}, {@code annotations}, {@code startsAt}, {@code endsAt},
  * {@code generatorURL}), so that a fleet's Alertmanager does the routing, grouping, inhibition and
  * silences across hosts. Labels are the alert's ({@code alertname}, {@code process}, {@code severity},
- * the process's labels) plus this sink's extra labels (e.g. {@code instance} = the gateway's host).
+ * the process's labels) plus this sink's extra labels (e.g. {@code instance} = the gateway's host). A
+ * label name Alertmanager would refuse ({@code trade-desk}: it takes {@code [a-zA-Z_][a-zA-Z0-9_]*}) is sent
+ * as the Prometheus name the Micrometer binding gives the same tag ({@code trade_desk}); one bad name
+ * made Alertmanager refuse the whole notification (HTTP 400).
  *
  * <p>A firing alert is sent with {@code endsAt} = now + {@code firingValidFor} (15 min by default), as
  * Prometheus does, so an alert of a JVM that died resolves by itself; the route feeding this sink
@@ -64,7 +67,7 @@ public final class AlertmanagerSink implements NotificationSink {
     Json j = new Json().beginArray();
     for (Alert a : n.alerts()) {
       Map<String, String> labels = new TreeMap<>(extraLabels);
-      labels.putAll(a.labels());
+      a.labels().forEach((k, v) -> labels.put(labelName(k), v));
       j.beginObject()
           .object("labels", labels)
           .object("annotations", WebhookSink.annotations(a))
@@ -76,6 +79,35 @@ public final class AlertmanagerSink implements NotificationSink {
       j.endObject();
     }
     return j.endArray().toString();
+  }
+
+  /** {@code name} as a Prometheus label name: every character outside {@code [a-zA-Z0-9_]} an underscore, none leading digit. */
+  static String labelName(String name) {
+    if (validLabelName(name)) {
+      return name;
+    }
+    StringBuilder b = new StringBuilder(name.length() + 1);
+    if (name.isEmpty() || Character.isDigit(name.charAt(0))) {
+      b.append('_');
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      b.append(c < 128 && (Character.isLetterOrDigit(c) || c == '_') ? c : '_');
+    }
+    return b.toString();
+  }
+
+  static boolean validLabelName(String name) {
+    if (name.isEmpty() || Character.isDigit(name.charAt(0))) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c >= 128 || !(Character.isLetterOrDigit(c) || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -98,9 +130,18 @@ public final class AlertmanagerSink implements NotificationSink {
       this.baseUri = requireNonNull(baseUri, "baseUri");
     }
 
-    /** A label added to every alert (an alert's own label of the same name wins). */
+    /**
+     * A label added to every alert (an alert's own label of the same name wins).
+     *
+     * @throws IllegalArgumentException when Alertmanager would refuse the name, naming it and the name to use
+     */
     public Builder label(String labelName, String value) {
-      extraLabels.put(requireNonNull(labelName, "labelName"), requireNonNull(value, "value"));
+      requireNonNull(labelName, "labelName");
+      if (!validLabelName(labelName) || labelName.startsWith("__")) {
+        throw new IllegalArgumentException("label name of Alertmanager sink " + name + " must match [a-zA-Z_][a-zA-Z0-9_]* and not start "
+            + "with __: '" + labelName + "'" + (labelName.startsWith("__") ? "" : " (use '" + labelName(labelName) + "')"));
+      }
+      extraLabels.put(labelName, requireNonNull(value, "value"));
       return this;
     }
 

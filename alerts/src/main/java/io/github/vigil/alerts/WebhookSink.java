@@ -130,7 +130,12 @@ public final class WebhookSink implements NotificationSink {
       this.name = requireNonNull(name, "name");
       this.uri = requireNonNull(uri, "uri");
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-        throw new IllegalArgumentException("webhook uri must be http or https: " + Http.origin(uri));
+        // only what comes before the path: a webhook's path often holds its secret
+        String raw = uri.toString();
+        int cut = raw.indexOf('/', raw.indexOf("//") >= 0 ? raw.indexOf("//") + 2 : 0);
+        String shown = cut < 0 ? raw : raw.substring(0, cut) + "/...";
+        throw new IllegalArgumentException("webhook uri of sink " + name + " must start with http:// or https://: '" + shown + "'"
+            + (uri.getScheme() == null ? " has no scheme" : " has scheme " + uri.getScheme()));
       }
     }
 

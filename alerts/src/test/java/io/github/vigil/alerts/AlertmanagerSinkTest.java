@@ -158,6 +158,31 @@ class AlertmanagerSinkTest {
     }
   }
 
+  /**
+   * A process label Alertmanager would refuse as a label name ({@code trade-desk}) reaches it as the Prometheus name;
+   * it answered HTTP 400 to the whole notification (found by a black-box run). The sink's own labels are checked.
+   */
+  @Test
+  void aLabelNameAlertmanagerRefusesIsSentAsThePrometheusName() throws Exception {
+    FakeTicker ticker = new FakeTicker();
+    ManualScheduler scheduler = new ManualScheduler(ticker);
+    AlertmanagerSink sink = AlertmanagerSink.builder("am", base).build();
+    try (NotificationPipeline p = NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).executor(Runnable::run)
+        .retry(RetryPolicy.none()).route(Route.builder("fleet").sink(sink).groupWait(Duration.ZERO).build()).build()) {
+      p.onAlert(Alert.firing(AlertType.CRASHED, "", "rates-feed", Severity.WARNING, "rates-feed crashed", "",
+          Map.of("trade-desk", "rates", "2fa", "on"), Instant.now()));
+      scheduler.advance(Duration.ZERO);
+      assertThat(p.stats().sinks().get("am").sent()).as("%s; log: %s", p.stats(), log()).isEqualTo(1);
+      assertThat(eventually(() -> get("/api/v2/alerts?filter=process%3D%22rates-feed%22").size() == 1)).isTrue();
+      JsonNode labels = get("/api/v2/alerts?filter=process%3D%22rates-feed%22").get(0).path("labels");
+      assertThat(labels.path("trade_desk").asText()).isEqualTo("rates");
+      assertThat(labels.path("_2fa").asText()).isEqualTo("on");
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AlertmanagerSink.builder("am", base).label("bad-name", "v"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("label name of Alertmanager sink am must match [a-zA-Z_][a-zA-Z0-9_]* and not start with __: 'bad-name' (use 'bad_name')");
+  }
+
   /** The alertnames in Alertmanager's group whose labels are process={@code process}. */
   private List<String> groupOf(String process) throws Exception {
     List<String> out = new ArrayList<>();

@@ -215,5 +215,11 @@ class NotificationPipelineTest {
     assertThatThrownBy(() -> base().route(Route.builder("a").sink(desk).build()).rateLimit("dsk", new RateLimit(5, Duration.ofMinutes(1)))
         .build()).isInstanceOf(IllegalArgumentException.class).hasMessage("rateLimit names sink dsk, which no route has; sinks: [desk]");
     base().route(Route.builder("a").sink(desk).build()).route(Route.builder("b").sink(desk).build()).build().close(); // one sink, two routes
+    // a webhook URI without its scheme names what it got, but not the path, where a webhook keeps its secret
+    assertThatThrownBy(() -> WebhookSink.builder("w", java.net.URI.create("hooks.example.com/services/T0/SECRET")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("webhook uri of sink w must start with http:// or https://: 'hooks.example.com/...' has no scheme");
+    assertThatThrownBy(() -> WebhookSink.builder("w", java.net.URI.create("localhost:8080/hook")))
+        .hasMessage("webhook uri of sink w must start with http:// or https://: 'localhost:8080/...' has scheme localhost");
   }
 }
