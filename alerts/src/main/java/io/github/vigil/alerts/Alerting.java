@@ -86,7 +86,8 @@ public final class Alerting implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.subscription = supervisor.subscribe(this::onEvent);
+    // with a trading supervision, its stream: an exit after a process's close arrives as OutsideWindow, not as a crash
+    this.subscription = b.trading != null ? b.trading.subscribe(this::onEvent) : supervisor.subscribe(this::onEvent);
     // processes registered before this subscription: their specs (labels, resource rules) all the same
     for (ProcessController c : supervisor.controllers()) {
       evaluator.onEvent(new SupervisorEvent.Registered(c.name(), clock.instant(), c.spec()));
@@ -219,6 +220,7 @@ public final class Alerting implements AutoCloseable {
     private java.util.function.@Nullable Consumer<Anomaly> anomalyListener;
     private java.util.function.Function<String, java.util.Optional<io.github.vigil.calendar.Schedule>> schedules =
         name -> java.util.Optional.empty();
+    private io.github.vigil.calendar.@Nullable TradingSupervision trading;
 
     private Builder(Supervisor supervisor) {
       this.supervisor = requireNonNull(supervisor, "supervisor");
@@ -286,15 +288,17 @@ public final class Alerting implements AutoCloseable {
     }
 
     /**
-     * The processes' schedules, from {@code trading}: {@code NOT_RUNNING} fires only where a process's
-     * schedule expects it up (see {@link AlertEvaluator}). Give the same clock to both.
+     * The processes' schedules, from {@code trading} (of this supervisor): {@code NOT_RUNNING} fires only where a
+     * process's schedule expects it up (see {@link AlertEvaluator}), and the events are heard through
+     * {@code trading}, so that an exit or a loss outside a process's window (a crash after the close) raises
+     * nothing: it arrives as an {@link io.github.vigil.SupervisorEvent.OutsideWindow}. Give the same clock to both.
      */
     public Builder schedules(io.github.vigil.calendar.TradingSupervision trading) {
-      requireNonNull(trading, "trading");
+      this.trading = requireNonNull(trading, "trading");
       return schedules(name -> java.util.Optional.of(trading.schedule(name)));
     }
 
-    /** The processes' schedules by name (empty: always expected up); must not block. */
+    /** The processes' schedules by name (empty: always expected up); must not block. Events come from the supervisor. */
     public Builder schedules(java.util.function.Function<String, java.util.Optional<io.github.vigil.calendar.Schedule>> s) {
       schedules = requireNonNull(s, "schedules");
       return this;

@@ -1,0 +1,106 @@
+package io.github.vigil.calendar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.Backoff;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.alerts.Alert;
+import io.github.vigil.alerts.AlertType;
+import io.github.vigil.alerts.Alerting;
+import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.FakeTicker;
+import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.Processes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Alerting given a trading supervision hears its stream: a crash inside the session raises CRASHED, one after the
+ * close (in the lag before the scheduled stop) arrives as OutsideWindow and raises nothing. It raised CRASHED, as
+ * Alerting listened to the supervisor itself (found by a black-box run; core's README says such a crash is neither
+ * restarted nor raised). In this package for the core test kit's fake backend and example calendars.
+ */
+@Timeout(60)
+class AlertsOutsideWindowTest {
+  private static final ZoneId LONDON = ZoneId.of("Europe/London");
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Instant T0 = at("07:30"); // Monday 15 June 2026
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final long origin = ticker.read();
+  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
+  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final FakeBackend backend = new FakeBackend();
+  private final Supervisor sup = Supervisor.builder().name("ldn-alerts").backend(backend).ticker(ticker).scheduler(scheduler)
+      .instantSource(clock).closeTimeout(Duration.ofSeconds(2)).build();
+  private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+  private TradingSupervision trading;
+  private Alerting alerting;
+
+  private static Instant at(String hhmm) {
+    return LocalDateTime.of(LocalDate.of(2026, 6, 15), LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (alerting != null) {
+      alerting.close();
+    }
+    if (trading != null) {
+      trading.close();
+    }
+    sup.close();
+  }
+
+  private void advanceTo(Instant t) {
+    scheduler.advance(Duration.between(clock.instant(), t));
+  }
+
+  private long crashedAlerts() {
+    return alerts.stream().filter(a -> a.type() == AlertType.CRASHED && a.isFiring()).count();
+  }
+
+  @Test
+  void aCrashAfterTheCloseRaisesNothingAndOneInTheSessionDoes() throws Exception {
+    sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
+        .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
+    trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(ExampleCalendars.lse()).withLag(Duration.ofMinutes(10)))
+        .instantSource(clock).scheduler(scheduler).build();
+    alerting = Alerting.builder(sup).listener(alerts::add).ticker(ticker).clock(clock).scheduler(scheduler)
+        .sampleInterval(Duration.ZERO).noAnomalies().schedules(trading).build();
+    EventRecorder rec = new EventRecorder(); // after the alerting's subscription: what it heard, the alerting heard first
+    trading.subscribe(rec);
+    trading.start();
+
+    advanceTo(at("08:00"));
+    rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
+    backend.exit("gw", 1); // in the session: a crash
+    rec.await(SupervisorEvent.Exited.class, e -> true, 1, WAIT);
+    assertThat(Processes.eventually(WAIT, () -> crashedAlerts() == 1)).as("%s", alerts).isTrue();
+    advanceTo(at("08:00").plusSeconds(5)); // restarted by its policy
+    rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
+
+    advanceTo(at("16:35")); // after the 16:30 close, inside the 10 min lag: still running
+    backend.exit("gw", 1);
+    SupervisorEvent.OutsideWindow outside = rec.await(SupervisorEvent.OutsideWindow.class, e -> e.process().equals("gw"), 1, WAIT).get(0);
+    assertThat(outside.event()).isInstanceOf(SupervisorEvent.Exited.class);
+    assertThat(sup.awaitIdle(WAIT)).isTrue(); // every listener of the supervisor has heard the exit too
+    scheduler.advance(Duration.ZERO);
+    assertThat(rec.of(SupervisorEvent.Exited.class)).as("the exit after the close is only an OutsideWindow").hasSize(1);
+    assertThat(crashedAlerts()).as("no CRASHED, new or again, for the exit after the close: %s", alerts).isEqualTo(1);
+  }
+}
