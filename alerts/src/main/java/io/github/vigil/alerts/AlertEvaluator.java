@@ -276,8 +276,11 @@ public final class AlertEvaluator implements SupervisorListener {
     if (!exit.cause().isFailure()) {
       return;
     }
-    String summary = p.name + " crashed: " + exit.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-        + " (" + exit.termination() + ") after " + HumanFormat.duration(exit.runDuration());
+    // a start that failed has no termination nor run time to tell: its message is the cause (binary not found, ...)
+    String summary = exit.cause() == io.github.vigil.ExitCause.START_FAILED
+        ? p.name + " could not start: " + (exit.message().isEmpty() ? "start failed" : exit.message())
+        : p.name + " crashed: " + exit.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+            + " (" + exit.termination() + ") after " + HumanFormat.duration(exit.runDuration());
     fire(p, c, AlertType.CRASHED, "", summary, exit.message());
   }
 

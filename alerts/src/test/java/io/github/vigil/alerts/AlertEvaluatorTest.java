@@ -103,6 +103,17 @@ class AlertEvaluatorTest {
     assertThat(heard.get(1).summary()).isEqualTo("feed has not been running for 30.0 s into its scheduled window (exited)");
   }
 
+  /** A start that failed says why in its summary, which chat and mail show; it said "start failed (unknown (not started)) after 0 ns". */
+  @Test
+  void aFailedStartSaysWhyInItsSummary() {
+    AlertEvaluator e = evaluator(AlertRules.defaults());
+    e.onEvent(new SupervisorEvent.Exited("ghost", clock.instant(), 1, new ExitInfo(new Termination.Unknown("not started"),
+        ExitCause.START_FAILED, Duration.ZERO, T0, "binary /opt/nope/ghost not found", -1)));
+    assertThat(heard).hasSize(1);
+    assertThat(heard.get(0).type()).isEqualTo(AlertType.CRASHED);
+    assertThat(heard.get(0).summary()).isEqualTo("ghost could not start: binary /opt/nope/ghost not found");
+  }
+
   @Test
   void notRunningFiresAfterTheGraceOnlyWhenNobodyStoppedIt() {
     AlertEvaluator e = evaluator(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))));
