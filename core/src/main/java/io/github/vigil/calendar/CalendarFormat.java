@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
 final class CalendarFormat {
   static final List<String> KEYS = List.of("name", "zone", "cut-over", "weekdays", "session", "holidays", "holidays-file",
       "extra-trading-days");
+  /** The keys a calendar has one of; the others may repeat (each session, each list of holidays). */
+  static final Set<String> SINGLE = Set.of("name", "zone", "cut-over", "weekdays");
 
   private CalendarFormat() {}
 
@@ -24,6 +26,7 @@ final class CalendarFormat {
     String name = null;
     int nameLine = 0;
     List<Runnable> steps = new ArrayList<>();
+    java.util.Map<String, Integer> firstLines = new java.util.HashMap<>();
     TradingCalendar.Builder[] b = new TradingCalendar.Builder[1];
     for (int i = 0; i < lines.size(); i++) {
       String line = Holidays.stripComment(lines.get(i));
@@ -43,11 +46,14 @@ final class CalendarFormat {
       if (value.isEmpty()) {
         throw new IllegalArgumentException(where + ": '" + key + "' has no value");
       }
+      if (SINGLE.contains(key)) { // a second one would silently win
+        Integer first = firstLines.putIfAbsent(key, i + 1);
+        if (first != null) {
+          throw new IllegalArgumentException(where + ": " + key + " given twice (first on line " + first + ")");
+        }
+      }
       switch (key) {
         case "name" -> {
-          if (name != null) {
-            throw new IllegalArgumentException(where + ": name given twice (first on line " + nameLine + ")");
-          }
           name = value;
           nameLine = i + 1;
         }

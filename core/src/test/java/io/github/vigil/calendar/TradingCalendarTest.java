@@ -29,6 +29,13 @@ class TradingCalendarTest {
         .hasMessage("line 2 of t.calendar: 'Mars/Olympus' is not a time zone (e.g. Asia/Shanghai)");
     assertThatThrownBy(() -> parse("name = x", "zon = UTC"))
         .hasMessageStartingWith("line 2 of t.calendar: unknown key 'zon' (known: name, zone,");
+    // a key a calendar has one of, given twice: the second silently won
+    assertThatThrownBy(() -> parse("name = x", "zone = Asia/Shanghai", "session = a 09:00-10:00", "zone = America/New_York"))
+        .hasMessage("line 4 of t.calendar: zone given twice (first on line 2)");
+    assertThatThrownBy(() -> parse("name = x", "zone = UTC", "weekdays = MON-FRI", "weekdays = MON-SAT", "session = a 09:00-10:00"))
+        .hasMessage("line 4 of t.calendar: weekdays given twice (first on line 3)");
+    assertThatThrownBy(() -> parse("name = x", "zone = UTC", "name = y"))
+        .hasMessage("line 3 of t.calendar: name given twice (first on line 1)");
     assertThatThrownBy(() -> parse("name = x", "zone = UTC", "session = a 09:00-25:00"))
         .hasMessage("line 3 of t.calendar: '25:00' is not a session close time (expected hh:mm)");
     assertThatThrownBy(() -> parse("name = x", "zone = UTC", "session = a 09:00-10:00 evening"))
