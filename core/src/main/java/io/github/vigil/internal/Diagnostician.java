@@ -292,13 +292,24 @@ final class Diagnostician implements AutoCloseable {
       while (end < n && head[end] != '\n') {
         end++;
       }
-      String line = new String(head, 2, end - 2, StandardCharsets.UTF_8).trim();
+      // as the kernel reads it: spaces and tabs around the line and between words, nothing else (a \r stays)
+      String line = stripBlanks(new String(head, 2, end - 2, StandardCharsets.UTF_8));
       String[] words = line.split("[ \t]+");
+      String shown = "#!" + line.replace("\r", "\\r");
+      if (line.endsWith("\r")) {
+        String last = words[words.length - 1].replace("\r", "\\r");
+        return Finding.problem(Check.PROGRAM, Certainty.CONFIRMED, "script " + exe + " has Windows line endings: its #! line ends in a "
+            + "carriage return, which the kernel keeps: " + (words.length == 1 ? "it looks for the interpreter '" + last + "'"
+                : "the interpreter is given '" + last + "'") + ", which does not exist",
+            List.of(shown), "convert " + exe + " to Unix line endings: sed -i 's/\\r$//' " + exe + " (or dos2unix)");
+      }
       Path interpreter = Path.of(words[0]);
       if (!Files.isRegularFile(interpreter) || !Files.isExecutable(interpreter)) {
+        boolean exists = Files.exists(interpreter);
         return Finding.problem(Check.PROGRAM, Certainty.CONFIRMED, "script " + exe + " names the interpreter " + interpreter + " in its #! line, which "
-            + (Files.exists(interpreter) ? "is not an executable file" : "does not exist"), List.of("#!" + line),
-            "install " + interpreter + ", or change the #! line of " + exe + " to an interpreter that exists");
+            + (!exists ? "does not exist" : Files.isDirectory(interpreter) ? "is a directory" : "is not an executable file"), List.of(shown),
+            !exists ? "install " + interpreter + ", or change the #! line of " + exe + " to an interpreter that exists"
+                : "change the #! line of " + exe + " to an interpreter (a program, executable)");
       }
       if (interpreter.getFileName() != null && interpreter.getFileName().toString().equals("env") && words.length > 1
           && !words[1].startsWith("-")) {
@@ -326,11 +337,36 @@ final class Diagnostician implements AutoCloseable {
       return Finding.ok(Check.PROGRAM, "program " + exe + " is an executable ELF binary (" + mode + ")", List.of());
     }
     boolean ran = s.exit() != null && s.exit().cause() != ExitCause.START_FAILED;
-    if (!ran) {
-      return Finding.problem(Check.PROGRAM, Certainty.LIKELY, "program " + exe + " is neither an ELF binary nor a #! script (exec format error)",
+    if (!ran || binary(head, n)) { // a wrapper's shell runs what the kernel will not as a script: binary bytes are no script
+      return Finding.problem(Check.PROGRAM, Certainty.LIKELY, "program " + exe + " is neither an ELF binary nor a #! script (exec format error)"
+          + (ran ? "; a shell ran it as a script" : ""),
           List.of(mode, "first bytes: " + printable(head, Math.min(n, 16))), "add a #! line to " + exe + ", or run it through its interpreter in the command");
     }
     return Finding.ok(Check.PROGRAM, "program " + exe + " is executable (" + mode + ")", List.of());
+  }
+
+  /** Spaces and tabs off both ends, as the kernel strips a #! line (not \r, which is part of the name). */
+  private static String stripBlanks(String s) {
+    int b = 0;
+    int e = s.length();
+    while (b < e && (s.charAt(b) == ' ' || s.charAt(b) == '\t')) {
+      b++;
+    }
+    while (e > b && (s.charAt(e - 1) == ' ' || s.charAt(e - 1) == '\t')) {
+      e--;
+    }
+    return s.substring(b, e);
+  }
+
+  /** Whether the head of a file has bytes no text (no script) has: NUL, or control characters but tab, newline, CR, form feed. */
+  private static boolean binary(byte[] head, int n) {
+    for (int i = 0; i < n; i++) {
+      int c = head[i] & 0xff;
+      if (c == 0 || c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int expectedMachine() {
@@ -720,9 +756,13 @@ final class Diagnostician implements AutoCloseable {
         out.add(Finding.ok(Check.DEPENDENCIES, "dependency " + d.name() + " is " + st.state() + ", health " + st.health(), ev));
       } else {
         String what = up ? "RUNNING but " + st.health() : st.state().toString();
+        // where the journal has the why: a start that failed is diagnosed; a run that ended has a crash report
+        String why = st.lastExitInfo().map(x -> x.cause() == ExitCause.START_FAILED
+            ? " (vigil diagnose " + d.name() + " says why it could not start)"
+            : x.cause().isFailure() ? " (vigil crash " + d.name() + " --last says how its last run ended)" : "").orElse("");
         out.add(Finding.problem(Check.DEPENDENCIES, Certainty.LIKELY, "dependency " + d.name() + " is " + what + " (needs " + d.condition() + ")", ev,
             up ? "make " + d.name() + " healthy (see its health checks), or depend on it with condition STARTED"
-                : "start " + d.name() + " (vigil diagnose " + d.name() + " says why it is down), then " + spec.name()));
+                : "start " + d.name() + why + ", then " + spec.name()));
       }
     }
     return out;

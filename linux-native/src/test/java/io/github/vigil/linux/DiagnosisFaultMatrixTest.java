@@ -146,6 +146,30 @@ class DiagnosisFaultMatrixTest {
     record("missing interpreter", d, Finding.Check.PROGRAM, "/usr/bin/python2.4", "#! line names /usr/bin/python2.4");
   }
 
+  /** A script saved with Windows line endings: the kernel looks for "/bin/sh\r" (the diagnosis said its interpreter exists). */
+  @Test
+  void scriptWithWindowsLineEndings(@TempDir Path dir) throws Exception {
+    Path script = dir.resolve("crlf.sh");
+    Files.writeString(script, "#!/bin/sh\r\necho hi\r\nsleep 100\r\n", StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Diagnosis d = failAndDiagnose("crlf-script", ProcessSpec.builder("crlf-script").command(script.toString()));
+    record("script with Windows line endings", d, Finding.Check.PROGRAM, "dos2unix", "#!/bin/sh\\r");
+    assertThat(d.findings().get(0).summary()).contains("Windows line endings", "'/bin/sh\\r'");
+  }
+
+  /** An executable file that is neither ELF nor a script: the wrapper's shell runs it as a script (it was said to be fine). */
+  @Test
+  void programThatIsNeitherBinaryNorScript(@TempDir Path dir) throws Exception {
+    Path garbage = dir.resolve("garbage.bin");
+    byte[] bytes = new byte[200];
+    new java.util.Random(7).nextBytes(bytes);
+    bytes[0] = 0; // not "#!", not ELF
+    Files.write(garbage, bytes);
+    Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Diagnosis d = failAndDiagnose("garbage-program", ProcessSpec.builder("garbage-program").command(garbage.toString()));
+    record("program neither ELF nor a script", d, Finding.Check.PROGRAM, "#! line", "200 random bytes, mode 755");
+  }
+
   @Test
   void missingSharedLibrary(@TempDir Path dir) throws Exception {
     Path gcc = Path.of("/usr/bin/gcc");
@@ -226,6 +250,8 @@ class DiagnosisFaultMatrixTest {
     Diagnosis d = events.await(SupervisorEvent.Diagnosed.class, e -> e.process().equals("matrix-app"), 1, WAIT).get(0).diagnosis();
     log.info("{}", d.render());
     record("dependency down", d, Finding.Check.DEPENDENCIES, "matrix-db", "its database was SIGKILLed; it then fails to connect");
+    // the journal has a crash report of the database, not a diagnosis (that is of starts that failed)
+    assertThat(d.findings().get(0).fix()).contains("vigil crash matrix-db --last");
   }
 
   @Test
