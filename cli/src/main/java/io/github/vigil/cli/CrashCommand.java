@@ -54,7 +54,7 @@ final class CrashCommand implements Callable<Integer> {
         samples.add(Json.obj().put("at", s.at().toString()).put("state", s.state()).put("cpuPercent", s.cpuPercent())
             .put("memoryBytes", s.memoryBytes()).put("error", s.error()));
       }
-      out.print(Json.write(Json.obj().put("process", c.process()).put("at", c.at().toString()).put("run", c.run()).put("pid", c.pid())
+      out.print(Json.write(Json.obj().put("host", c.host()).put("process", c.process()).put("at", c.at().toString()).put("run", c.run()).put("pid", c.pid())
           .put("exitCause", c.exitCause()).put("termination", c.termination()).put("signal", c.signalName()).put("signalNumber", c.signal())
           .put("signalMeaning", c.signalMeaning()).put("coreDumped", c.coreDumped()).put("coreLocation", c.coreLocation())
           .put("coreFileExists", c.coreFileExists()).put("exitCode", c.exitCode()).put("uptimeMs", c.uptime() == null ? null : c.uptime().toMillis())
@@ -65,7 +65,7 @@ final class CrashCommand implements Callable<Integer> {
     }
     Style style = common.style();
     StringBuilder b = new StringBuilder();
-    b.append(style.bold("Last crash of " + c.process())).append(": ").append(common.time(c.at())).append(" (").append(common.zone().getId())
+    b.append(style.bold("Last crash of " + c.process() + " on " + c.host())).append(": ").append(common.time(c.at())).append(" (").append(common.zone().getId())
         .append(")\n\n");
     Table t = new Table("", "");
     t.row("run", c.run() + (c.pid() != null ? ", pid " + c.pid() : ""));

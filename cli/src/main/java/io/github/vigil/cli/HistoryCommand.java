@@ -60,7 +60,11 @@ final class HistoryCommand implements Callable<Integer> {
     }
     out.println(style.bold("Runs of " + name) + ", " + common.time(now.minus(p)) + " to " + common.time(now) + " (" + common.zone().getId()
         + ", " + HumanFormat.duration(p) + ")");
-    Table t = new Table("RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY").alignRight(0, 1, 4, 7);
+    // a fleet's journal without --host holds several gateways' runs of the name: say whose each is
+    boolean fleet = runs.stream().map(JournalRun::host).distinct().count() > 1;
+    Table t = fleet
+        ? new Table("HOST", "RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY").alignRight(1, 2, 5, 8)
+        : new Table("RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY").alignRight(0, 1, 4, 7);
     for (JournalRun r : runs) {
       String end = r.exitCause() == null ? "running" : r.exitCause() + (r.termination() != null ? " (" + r.termination() + ")" : "");
       // up until now only while it runs: a run closed as UNKNOWN (its supervisor died with it) has no known end
@@ -68,15 +72,18 @@ final class HistoryCommand implements Callable<Integer> {
           : r.endedAt() == null && r.exitCause() == null ? Duration.between(r.startedAt(), now) : null;
       String mem = r.memoryBytes() == null ? "-" : HumanFormat.bytes(r.memoryBytes())
           + (r.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(r.memoryLimitBytes()) : "");
-      List<String> cells = List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-", common.time(r.startedAt()),
-          common.time(r.endedAt()), up == null ? "-" : HumanFormat.duration(up), end, mem,
-          r.recovery() == null ? "-" : HumanFormat.duration(r.recovery()));
+      List<String> cells = new ArrayList<>(List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-",
+          common.time(r.startedAt()), common.time(r.endedAt()), up == null ? "-" : HumanFormat.duration(up), end, mem,
+          r.recovery() == null ? "-" : HumanFormat.duration(r.recovery())));
+      if (fleet) {
+        cells.add(0, r.host());
+      }
       List<java.util.function.UnaryOperator<String>> colour = new ArrayList<>();
       for (int i = 0; i < cells.size(); i++) {
         colour.add(java.util.function.UnaryOperator.identity());
       }
       if (r.exitCause() != null && !r.exitCause().equals("NORMAL") && !r.exitCause().equals("KILLED_BY_SUPERVISOR")) {
-        colour.set(5, style::red);
+        colour.set(fleet ? 6 : 5, style::red);
       }
       t.row(cells, colour);
     }

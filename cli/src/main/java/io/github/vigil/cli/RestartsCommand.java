@@ -57,9 +57,11 @@ final class RestartsCommand implements Callable<Integer> {
     }
     RestartReport r;
     boolean known;
+    List<String> hosts;
     try (JournalReader reader = common.open()) {
       known = reader.processes().contains(name);
       r = reader.restarts(name, now.minus(p), now, common.zone(), calendar);
+      hosts = reader.runs(name, now.minus(p), now).stream().map(io.github.vigil.journal.JournalRun::host).distinct().sorted().toList();
     }
     var out = spec.commandLine().getOut();
     if (!known) {
@@ -67,9 +69,13 @@ final class RestartsCommand implements Callable<Integer> {
       return VigilCli.NOTHING;
     }
     if (common.json) {
-      out.print(Json.write(json(r)));
+      out.print(Json.write(json(r).put("hosts", new ArrayList<Object>(hosts))));
     } else {
       out.print(text(r, p, common, common.style()));
+      if (hosts.size() > 1) { // a fleet's journal without --host: the figures are the gateways' together
+        out.print("\nThese are the restarts of " + name + " on " + hosts.size() + " hosts together (" + String.join(", ", hosts)
+            + "): --host NAME gives one host's.\n");
+      }
     }
     return VigilCli.OK;
   }

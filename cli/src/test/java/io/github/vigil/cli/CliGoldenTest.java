@@ -138,6 +138,44 @@ class CliGoldenTest {
         .doesNotContain("without a core dump");
   }
 
+  /**
+   * One journal, two gateways' runs of one name, no --host: history says whose each run is, and restarts says it adds
+   * the hosts together (run numbers repeated without a host, and a rate of both, before; found by a black-box run).
+   */
+  @Test
+  void aFleetsJournalSaysWhichHostEachRunIsOf() throws Exception {
+    Path fleet = dir.resolve("fleet.db");
+    Instant start = Instant.parse("2026-11-29T10:00:00Z");
+    for (String host : List.of("gwA", "gwB")) {
+      try (Journal journal = Journal.builder().sqlite(fleet).host(host).snapshotInterval(Duration.ZERO).build()) {
+        journal.onEvent(new SupervisorEvent.Registered("feed", start.minusSeconds(1), ProcessSpec.builder("feed").command("/opt/feed").build()));
+        journal.onEvent(new SupervisorEvent.StateChanged("feed", start, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
+        journal.onEvent(new SupervisorEvent.Started("feed", start, host.equals("gwA") ? 100 : 200, 1));
+        journal.onEvent(new SupervisorEvent.StateChanged("feed", start.plusSeconds(1), ProcessState.STARTING, ProcessState.RUNNING,
+            Origin.PROCESS, "startup grace elapsed"));
+        Instant end = start.plusSeconds(60);
+        ExitInfo exit = new ExitInfo(new Termination.Exited(7), ExitCause.ERROR_EXIT, Duration.ofSeconds(60), end, "", -1);
+        journal.onEvent(new SupervisorEvent.Exited("feed", end, 1, exit));
+        journal.onEvent(new SupervisorEvent.StateChanged("feed", end, ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS, exit.toString()));
+        journal.onEvent(new SupervisorEvent.StateChanged("feed", end, ProcessState.CRASHED, ProcessState.BACKOFF, Origin.POLICY, "restart"));
+        journal.onEvent(new SupervisorEvent.RestartScheduled("feed", end, 1, Duration.ofSeconds(1), exit));
+        journal.onEvent(new SupervisorEvent.StateChanged("feed", end.plusSeconds(1), ProcessState.BACKOFF, ProcessState.STARTING,
+            Origin.POLICY, "restart"));
+        journal.onEvent(new SupervisorEvent.Started("feed", end.plusSeconds(1), host.equals("gwA") ? 101 : 201, 2));
+        journal.flush(Duration.ofSeconds(30));
+      }
+    }
+    String[] at = {"--zone", "UTC", "--now", "2026-11-29T12:00:00Z", "--color", "never"};
+    Result history = runOn(fleet, concat(new String[] {"history", "feed", "--period", "1d"}, at));
+    assertThat(history.code()).as(history.err()).isZero();
+    assertThat(history.out()).contains("HOST").containsPattern("gwA\\s+.\\s+1\\s+.\\s+100").containsPattern("gwB\\s+.\\s+1\\s+.\\s+200");
+    Result restarts = runOn(fleet, concat(new String[] {"restarts", "feed", "--period", "1d"}, at));
+    assertThat(restarts.out()).contains("These are the restarts of feed on 2 hosts together (gwA, gwB): --host NAME gives one host's.");
+    Result one = runOn(fleet, concat(new String[] {"restarts", "feed", "--period", "1d", "--host", "gwA"}, at));
+    assertThat(one.out()).doesNotContain("hosts together");
+    assertThat(runOn(fleet, concat(new String[] {"history", "feed", "--period", "1d", "--host", "gwB"}, at)).out()).doesNotContain("HOST");
+  }
+
   private static String[] concat(String[] a, String[] b) {
     List<String> all = new ArrayList<>(List.of(a));
     all.addAll(List.of(b));

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe.
  *
+ * @param host the gateway that recorded it
  * @param process the process
  * @param at when it ended
  * @param run which run
@@ -35,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * @param suggestions what to do next
  */
 public record CrashReport(
-    String process, Instant at, int run, @Nullable Long pid, String exitCause, @Nullable String termination, @Nullable Integer signal,
+    String host, String process, Instant at, int run, @Nullable Long pid, String exitCause, @Nullable String termination, @Nullable Integer signal,
     @Nullable String signalName, @Nullable String signalMeaning, @Nullable Boolean coreDumped, @Nullable String coreLocation,
     @Nullable Boolean coreFileExists, @Nullable Integer exitCode, @Nullable Duration uptime, @Nullable Long memoryBytes,
     @Nullable Long memoryLimitBytes, @Nullable Duration recovery, List<JournalSnapshot> lastSamples, @Nullable String stderrTail,

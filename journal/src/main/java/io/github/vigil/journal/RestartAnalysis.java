@@ -254,12 +254,12 @@ public final class RestartAnalysis {
     if (crash.corePath() != null && crash.corePath().startsWith("/")) {
       exists = Files.exists(Path.of(crash.corePath()));
     }
-    CrashReport draft = new CrashReport(process, crash.at(), crash.run() == null ? 0 : crash.run(), crash.pid(), String.valueOf(crash.exitCause()),
+    CrashReport draft = new CrashReport(crash.host(), process, crash.at(), crash.run() == null ? 0 : crash.run(), crash.pid(), String.valueOf(crash.exitCause()),
         termination(crash), crash.signal(), crash.signalName(), crash.signal() != null ? Signals.meaning(crash.signal()) : null, core,
         crash.corePath(), exists, crash.exitCode(), crash.runMs() != null ? Duration.ofMillis(crash.runMs()) : null, crash.memoryBytes(),
         crash.memoryLimitBytes(), recovery, snapshotsBefore, crash.stderrTail(), List.of());
     List<String> s = Suggestions.forCrash(draft);
-    return Optional.of(new CrashReport(draft.process(), draft.at(), draft.run(), draft.pid(), draft.exitCause(), draft.termination(),
+    return Optional.of(new CrashReport(draft.host(), draft.process(), draft.at(), draft.run(), draft.pid(), draft.exitCause(), draft.termination(),
         draft.signal(), draft.signalName(), draft.signalMeaning(), draft.coreDumped(), draft.coreLocation(), draft.coreFileExists(),
         draft.exitCode(), draft.uptime(), draft.memoryBytes(), draft.memoryLimitBytes(), draft.recovery(), draft.lastSamples(),
         draft.stderrTail(), s));
