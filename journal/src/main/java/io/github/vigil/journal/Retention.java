@@ -34,12 +34,21 @@ public record Retention(Duration events, Duration runs, Duration snapshots, Dura
 
   /** Each table kept its number of days, cleanup hourly. */
   public static Retention days(int events, int runs, int snapshots) {
+    days("events", events);
+    days("runs", runs);
+    days("snapshots", snapshots);
     return new Retention(Duration.ofDays(events), Duration.ofDays(runs), Duration.ofDays(snapshots), Duration.ofHours(1));
   }
 
   /** The same retention, cleaned up every {@code every}. */
   public Retention withCleanupEvery(Duration every) {
     return new Retention(events, runs, snapshots, every);
+  }
+
+  private static void days(String field, int days) {
+    if (days <= 0) { // said in the unit it was given in ("0 ns" for 0 days, "-1 d 00 h" for -1, said the duration's form)
+      throw new IllegalArgumentException("retention " + field + " must be at least 1 day: " + days);
+    }
   }
 
   private static void positive(String field, Duration d) {

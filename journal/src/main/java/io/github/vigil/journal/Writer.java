@@ -624,7 +624,7 @@ final class Writer implements Runnable {
         lock.unlock();
       }
     } catch (SQLException e) {
-      log.warn("Journal retention cleanup failed, next try in {}: {}", retention.cleanupEvery(), e.toString());
+      log.warn("Journal retention cleanup failed, next try in {}: {}", io.github.vigil.HumanFormat.duration(retention.cleanupEvery()), e.toString());
       if (connection != null) {
         closeQuietly(connection);
         connection = null;
@@ -645,8 +645,9 @@ final class Writer implements Runnable {
     n += delete(c, "DELETE FROM runs WHERE host = ? AND started_ms < ?", nowMs - retention.runs().toMillis());
     n += delete(c, "DELETE FROM snapshots WHERE host = ? AND at_ms < ?", nowMs - retention.snapshots().toMillis());
     if (n > 0) {
-      log.info("Journal retention deleted {} rows (events {}, runs {}, snapshots {})", n, retention.events(), retention.runs(),
-          retention.snapshots());
+      log.info("Journal retention deleted {} rows (older than: events {}, runs {}, snapshots {})", n,
+          io.github.vigil.HumanFormat.duration(retention.events()), io.github.vigil.HumanFormat.duration(retention.runs()),
+          io.github.vigil.HumanFormat.duration(retention.snapshots()));
     }
     return n;
   }

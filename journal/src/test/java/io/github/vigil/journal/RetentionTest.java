@@ -76,6 +76,14 @@ class RetentionTest {
   }
 
   @Test
+  void aRetentionOfNoDaysIsRefusedInDays() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Retention.days(0, 1, 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("retention events must be at least 1 day: 0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Retention.days(30, 90, -1))
+        .hasMessage("retention snapshots must be at least 1 day: -1");
+  }
+
+  @Test
   void tradeCalendarPutsTheNightSessionOnTheNextWeekday() {
     TradeCalendar c = TradeCalendar.weekdays(ZoneOffset.ofHours(8), java.time.LocalTime.of(21, 0));
     assertThat(c.tradeDay(Instant.parse("2026-11-27T12:59:00Z"))).as("Friday 20:59").isEqualTo("2026-11-27");
