@@ -373,10 +373,10 @@ final class Writer implements Runnable {
         writeFailures++;
         if (reachable) {
           reachable = false;
-          log.warn("Journal database {} unreachable ({}); keeping up to {} entries in memory, snapshots dropped first", redact(url), e.toString(),
+          log.warn("Journal database {} unreachable ({}); keeping up to {} entries in memory, snapshots dropped first", redact(url), brief(e),
               capacity);
         } else {
-          log.debug("Journal database {} still unreachable: {}", redact(url), e.toString());
+          log.debug("Journal database {} still unreachable: {}", redact(url), brief(e));
         }
       } finally {
         lock.unlock();
@@ -650,6 +650,20 @@ final class Writer implements Runnable {
           io.github.vigil.HumanFormat.duration(retention.snapshots()));
     }
     return n;
+  }
+
+  /**
+   * An error in a line: a batch's failure (PostgreSQL's BatchUpdateException) quotes every statement of the batch
+   * with its values, stderr tails and all, kilobytes in one log line; its cause says why in a sentence.
+   */
+  static String brief(Throwable e) {
+    Throwable why = e instanceof java.sql.BatchUpdateException && e.getCause() != null ? e.getCause() : e;
+    String text = why.toString();
+    int nl = text.indexOf('\n');
+    if (nl >= 0) {
+      text = text.substring(0, nl);
+    }
+    return text.length() <= 300 ? text : text.substring(0, 300) + "...";
   }
 
   private long delete(Connection c, String sql, long beforeMs) throws SQLException {
