@@ -32,6 +32,27 @@ class JdkProcessSamplerTest {
     assertThat(second.cpuPercent().getAsDouble()).isGreaterThan(0.0);
   }
 
+  /**
+   * On Linux a start time is when the process started: the JDK's reads early by the boot time's fraction of a second
+   * (it adds the ticks to btime, whole seconds), which left children new since a sample out of the next CPU percent.
+   */
+  @Test
+  @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+  void aStartTimeIsWhenTheProcessStarted() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      long before = System.currentTimeMillis();
+      Process p = new ProcessBuilder("sleep", "1000").start();
+      long after = System.currentTimeMillis();
+      try {
+        ProcessSample s = sampler.sample(p.pid(), java.util.EnumSet.of(Field.START_TIME), null);
+        assertThat(s.startTime().orElseThrow().toEpochMilli()).as("spawned between %d and %d", before, after)
+            .isBetween(before - 30, after + 30);
+      } finally {
+        p.destroyForcibly().waitFor();
+      }
+    }
+  }
+
   @Test
   void aGonePidIsAVanishedSampleNotAnException() throws Exception {
     Process p = new ProcessBuilder("true").start();
