@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * Alerting given a trading supervision hears its stream: a crash inside the session raises CRASHED, one after the
  * close (in the lag before the scheduled stop) arrives as OutsideWindow and raises nothing. It raised CRASHED, as
  * Alerting listened to the supervisor itself (found by a black-box run; core's README says such a crash is neither
- * restarted nor raised). In this package for the core test kit's fake backend and example calendars.
+ * restarted nor raised). In this package for the core tests' fake backend.
  */
 @Timeout(60)
 class AlertsOutsideWindowTest {
@@ -78,7 +78,10 @@ class AlertsOutsideWindowTest {
   void aCrashAfterTheCloseRaisesNothingAndOneInTheSessionDoes() throws Exception {
     sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
         .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
-    trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(ExampleCalendars.lse()).withLag(Duration.ofMinutes(10)))
+    // London's hours, built here: the example calendar files are read by path, which the core test-jar has not
+    TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON).session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30)))
+        .build();
+    trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse).withLag(Duration.ofMinutes(10)))
         .instantSource(clock).scheduler(scheduler).build();
     alerting = Alerting.builder(sup).listener(alerts::add).ticker(ticker).clock(clock).scheduler(scheduler)
         .sampleInterval(Duration.ZERO).noAnomalies().schedules(trading).build();
