@@ -139,6 +139,6 @@ class JournalSqliteTest {
     assertThatThrownBy(() -> Journal.builder().url("jdbc:mysql://x/y")).hasMessageContaining("jdbc:mysql://x/y");
     assertThatThrownBy(() -> Journal.builder().batchInterval(Duration.ZERO)).hasMessageContaining("batchInterval").hasMessageContaining("0 ns");
     assertThatThrownBy(() -> Journal.builder().bufferCapacity(0)).hasMessageContaining("bufferCapacity must be at least 1: 0");
-    assertThatThrownBy(() -> Retention.days(0, 1, 1)).hasMessageContaining("retention events must be positive");
+    assertThatThrownBy(() -> Retention.days(0, 1, 1)).hasMessage("retention events must be at least 1 day: 0");
   }
 }
