@@ -75,6 +75,19 @@ final class ProcessSpecFactory {
 
   /** The specs of all processes under {@code vigil.processes}, in the order they are declared. */
   List<ProcessSpec> create(VigilProperties properties) {
+    // an environment variable cannot spell a dash: VIGIL_PROCESSES_QUOTEFEED_... binds to a new process 'quotefeed',
+    // which started a second feed beside quote-feed (found by a black-box run)
+    java.util.Map<String, String> byLooseName = new java.util.HashMap<>();
+    for (String name : properties.getProcesses().keySet()) {
+      String loose = name.replaceAll("[-_.]", "").toLowerCase(java.util.Locale.ROOT);
+      String other = byLooseName.putIfAbsent(loose, name);
+      if (other != null) {
+        throw new InvalidVigilPropertyException(PREFIX + ".processes." + name, name, "is the name of process '" + other
+            + "' to Spring's relaxed binding, which an environment variable (VIGIL_PROCESSES_" + loose.toUpperCase(java.util.Locale.ROOT)
+            + "_...) cannot tell apart: set the properties of " + other + " in the application's configuration or through "
+            + "SPRING_APPLICATION_JSON, or give the two processes names that differ in more than dashes, dots and case", null);
+      }
+    }
     List<ProcessSpec> specs = new ArrayList<>();
     for (String name : properties.getProcesses().keySet()) {
       specs.add(create(name));

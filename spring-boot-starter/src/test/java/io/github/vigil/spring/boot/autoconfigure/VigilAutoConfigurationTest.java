@@ -261,6 +261,20 @@ class VigilAutoConfigurationTest {
             .contains("no process or attachment is named 'md-recordr'").contains("md-recorder"));
   }
 
+  /**
+   * An environment variable cannot spell a dash: VIGIL_PROCESSES_QUOTEFEED_RESTART_MAXRESTARTS=5 bound to a new process
+   * 'quotefeed', which started a second feed beside quote-feed (found by a black-box run). Names the same to relaxed
+   * binding fail the start, naming both.
+   */
+  @Test
+  void twoProcessNamesTheSameToRelaxedBindingFailStartUp() {
+    runner.withPropertyValues("vigil.processes.quote-feed.command=sleep,600", "vigil.processes.quote-feed.auto-start=false",
+            "vigil.processes.quotefeed.restart.max-restarts=5")
+        .run(context -> assertThat(analyse(context).getDescription())
+            .contains("Property: vigil.processes.quotefeed").contains("is the name of process 'quote-feed' to Spring's relaxed binding")
+            .contains("VIGIL_PROCESSES_QUOTEFEED_").contains("SPRING_APPLICATION_JSON"));
+  }
+
   // --- failure analysis ----------------------------------------------------------------------
 
   @Test
