@@ -33,9 +33,21 @@ final class AvailabilityTracker implements SupervisorListener {
 
   private final ConcurrentMap<String, Seen> seen = new ConcurrentHashMap<>();
   private final InstantSource clock;
+  private final java.util.function.Predicate<String> inFailedGroup;
 
   AvailabilityTracker(InstantSource clock) {
+    this(clock, name -> false);
+  }
+
+  /** @param inFailedGroup whether a process is in a group (or a group's group) that gave up: FAILED */
+  AvailabilityTracker(InstantSource clock, java.util.function.Predicate<String> inFailedGroup) {
     this.clock = requireNonNull(clock, "clock");
+    this.inFailedGroup = requireNonNull(inFailedGroup, "inFailedGroup");
+  }
+
+  /** Whether {@code process} was stopped by a group that then gave up: nothing will start it again. */
+  boolean givenUpByItsGroup(String process) {
+    return inFailedGroup.test(process);
   }
 
   @Override
@@ -71,7 +83,8 @@ final class AvailabilityTracker implements SupervisorListener {
       return false;
     }
     Seen s = seen.get(status.name());
-    return s != null && s.state() == ProcessState.STOPPED && (s.stopOrigin() == Origin.POLICY || s.stopOrigin() == Origin.DEPENDENCY);
+    return s != null && s.state() == ProcessState.STOPPED && (s.stopOrigin() == Origin.POLICY || s.stopOrigin() == Origin.DEPENDENCY)
+        && !inFailedGroup.test(status.name());
   }
 
   /**

@@ -69,7 +69,9 @@ public final class ProcessHealthIndicator implements HealthIndicator {
   public Health health() {
     ProcessStatus s = controller.status();
     Optional<Duration> unavailable = availability.unavailableSince(s).map(since -> positive(Duration.between(since, availability.now())));
-    Health.Builder b = Health.status(status(s, critical, unavailable.orElse(null), downAfter, availability.stoppedBySupervision(s)))
+    boolean givenUp = s.state() == ProcessState.STOPPED && availability.givenUpByItsGroup(s.name());
+    Health.Builder b = Health.status(critical && givenUp ? Status.DOWN
+            : status(s, critical, unavailable.orElse(null), downAfter, availability.stoppedBySupervision(s)))
         .withDetail("state", s.state().name())
         .withDetail("health", s.health().name())
         .withDetail("critical", critical)

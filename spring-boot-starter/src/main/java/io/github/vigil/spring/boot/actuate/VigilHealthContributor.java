@@ -63,8 +63,32 @@ public final class VigilHealthContributor implements CompositeHealthContributor,
       throw new IllegalArgumentException("downAfter must not be negative: " + HumanFormat.duration(downAfter));
     }
     this.clock = requireNonNull(clock, "clock");
-    this.availability = new AvailabilityTracker(clock);
+    // a critical process its group stopped when it gave up (FAILED) is DOWN at once, as a FAILED process is: nothing
+    // will start it again (it read UNKNOWN for down-after, 30 s, as a sibling stopped to be restarted does)
+    this.availability = new AvailabilityTracker(clock, this::inFailedGroup);
     this.subscription = supervisor.subscribe(availability);
+  }
+
+  private boolean inFailedGroup(String process) {
+    for (io.github.vigil.GroupController g : supervisor.groups()) {
+      if (g.state() == io.github.vigil.GroupState.FAILED && contains(g, process, 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean contains(io.github.vigil.GroupController g, String process, int depth) {
+    for (String child : g.spec().children()) {
+      if (child.equals(process)) {
+        return true;
+      }
+      Optional<io.github.vigil.GroupController> nested = supervisor.group(child);
+      if (nested.isPresent() && depth < 32 && contains(nested.get(), process, depth + 1)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -160,6 +160,36 @@ class HealthMeaningTest {
         });
   }
 
+  /**
+   * A group that gave up (FAILED) stops its members for good: a critical one is DOWN at once, as a FAILED process is.
+   * It read UNKNOWN for down-after (30 s), as a sibling stopped to be restarted does (found by a black-box run).
+   */
+  @Test
+  void aCriticalProcessOfAGroupThatGaveUpIsDownAtOnce() {
+    runner.withConfiguration(AutoConfigurations.of(VigilGroupAutoConfiguration.class)).withPropertyValues(
+        "vigil.health.down-after=1h",
+        "vigil.processes.quote-feed.command=sleep," + marker, "vigil.processes.quote-feed.startup-grace=0s",
+        "vigil.processes.quote-feed.restart.backoff.initial-delay=0s", "vigil.processes.quote-feed.restart.backoff.max-delay=0s",
+        "vigil.processes.order-gateway.command=sleep," + marker, "vigil.processes.order-gateway.critical=true",
+        "vigil.processes.order-gateway.startup-grace=0s",
+        "vigil.groups.desk.strategy=rest-for-one", "vigil.groups.desk.children=quote-feed,order-gateway",
+        "vigil.groups.desk.intensity.max-restarts=0").run(context -> {
+          assertThat(context).hasNotFailed();
+          HealthEndpoint health = context.getBean(HealthEndpoint.class);
+          Supervisor supervisor = context.getBean(Supervisor.class);
+          ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
+          ProcessController gateway = supervisor.controller("order-gateway").orElseThrow();
+          assertThat(Children.eventually(WAIT, () -> health.health().getStatus() == Status.UP
+              && gateway.status().state() == ProcessState.RUNNING)).isTrue();
+          ProcessHandle.of(feed.status().pid()).orElseThrow().destroyForcibly(); // past the intensity at once: the group gives up
+          assertThat(Children.eventually(WAIT, () -> supervisor.group("desk").orElseThrow().state() == io.github.vigil.GroupState.FAILED
+              && gateway.status().state() == ProcessState.STOPPED)).as("%s", supervisor.group("desk").orElseThrow().state()).isTrue();
+          assertThat(supervisor.awaitIdle(WAIT)).isTrue();
+          assertThat(health.healthForPath("vigil", "order-gateway").getStatus()).as("down-after is an hour: DOWN at once").isEqualTo(Status.DOWN);
+          assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+        });
+  }
+
   @Test
   void aCriticalAttachmentIsDownWhileNothingMatchesAndUpWhenItsProcessAppears(@TempDir Path dir) throws Exception {
     Path pidFile = dir.resolve("md-recorder.pid");
