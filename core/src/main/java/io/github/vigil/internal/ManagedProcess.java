@@ -989,6 +989,7 @@ final class ManagedProcess implements ProcessController {
     if (!(decision instanceof RestartDecision.Stay)) {
       String unmet = unmetDependency();
       if (unmet != null) { // its dependency is down (likely why it ended): wait for it, using up no start limit, growing no backoff
+        log.atInfo().addKeyValue("process", name).log("Process {} ended: {}; it restarts once its dependency is back", name, exit);
         enterWaiting(Origin.POLICY, "restart after " + exit.cause(), true, unmet);
         return;
       }
