@@ -57,6 +57,7 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
   public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
     if (environment != null) {
       check(environment);
+      checkModules(environment, beanFactory.getBeanClassLoader());
     }
   }
 
@@ -77,6 +78,31 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
         }
       }
     }
+  }
+
+  /**
+   * Fails when a setting asks for a module that is not on the class path: its auto-configuration would not run, and
+   * nothing would say so ({@code vigil.journal.enabled=true} without {@code vigil-journal} was ignored).
+   */
+  static void checkModules(Environment environment, @Nullable ClassLoader classLoader) {
+    if (environment.getProperty("vigil.journal.enabled", Boolean.class, false)
+        && !org.springframework.util.ClassUtils.isPresent("io.github.vigil.journal.Journal", classLoader)) {
+      throw missingModule(environment, "vigil.journal.enabled", "vigil-journal");
+    }
+  }
+
+  private static InvalidVigilPropertyException missingModule(Environment environment, String key, String module) {
+    ConfigurationPropertyName name = ConfigurationPropertyName.of(key);
+    String origin = null;
+    for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+      ConfigurationProperty property = source.getConfigurationProperty(name);
+      if (property != null) {
+        origin = property.getOrigin() != null ? property.getOrigin().toString() : null;
+        break;
+      }
+    }
+    return new InvalidVigilPropertyException(key, environment.getProperty(key), "needs the " + module + " module (io.github.vigil:" + module
+        + ") on the class path, and it is not there: add that dependency, or remove the setting", origin);
   }
 
   private static boolean isSystemEnvironment(ConfigurationPropertySource source) {

@@ -61,6 +61,24 @@ class StrictVigilPropertiesTest {
     }
   }
 
+  /** vigil.journal.enabled=true without vigil-journal on the class path was ignored, silently (found by a black-box run). */
+  @Test
+  void aJournalAskedForWithoutItsModuleFailsStartUp() {
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(VigilAutoConfiguration.class))
+        .withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader("io.github.vigil.journal"))
+        .withPropertyValues("vigil.journal.enabled=true", "vigil.journal.url=jdbc:sqlite:/tmp/never.db")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          InvalidVigilPropertyException e = invalid(context.getStartupFailure());
+          assertThat(e.property()).isEqualTo("vigil.journal.enabled");
+          assertThat(e.reason()).contains("needs the vigil-journal module (io.github.vigil:vigil-journal) on the class path");
+        });
+    // with the module there (this test's class path), the same settings pass this check
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(VigilAutoConfiguration.class))
+        .withPropertyValues("vigil.journal.enabled=true", "vigil.journal.url=jdbc:sqlite:/tmp/never.db")
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
   @Test
   void otherKindsOfUnknownKeys() {
     ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(VigilAutoConfiguration.class));
