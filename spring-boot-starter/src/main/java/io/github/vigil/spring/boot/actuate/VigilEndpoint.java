@@ -25,6 +25,7 @@ import io.github.vigil.Termination;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,7 +62,8 @@ import org.springframework.context.ApplicationEventPublisher;
  *   <li>{@code POST /actuator/vigil/{name}/{action}}: {@code start}, {@code stop}, {@code restart},
  *       {@code enable-supervision}, {@code disable-supervision} (exits are then recorded, not acted
  *       on), or {@code check} (run every health check now); waits for the outcome (up to
- *       {@code vigil.endpoint.command-timeout}) and answers with the new status.
+ *       {@code vigil.endpoint.command-timeout}) and answers with the new status; a start or restart
+ *       that waits for a dependency ({@code WAITING}) answers 202 at once, saying for what.
  * </ul>
  *
  * <p>Each process shows the last lines of its standard error and output ({@code output}, at most
@@ -217,14 +219,22 @@ public class VigilEndpoint {
         .log("Actuator request by {}: {} process {}", actor, verb, name);
     try {
       switch (verb) {
-        case "start":
-          c.start(commandTimeout);
+        case "start", "restart": {
+          // a start whose dependency is down is accepted and waits (WAITING) until it is back: say so at once, 202,
+          // rather than wait out the command timeout and answer 500 for a start that is under way
+          CompletableFuture<ProcessStatus> f = (verb.equals("start") ? c.start() : c.restart()).toCompletableFuture();
+          String waitingFor = awaitOutcomeOrWaiting(c, f);
+          if (waitingFor != null) {
+            audit(actor, verb, name, "accepted, " + waitingFor);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("accepted", verb + " of " + name + " is " + waitingFor);
+            body.put("process", describe(c));
+            return new WebEndpointResponse<>(body, 202);
+          }
           break;
+        }
         case "stop":
           c.stop(commandTimeout);
-          break;
-        case "restart":
-          c.restart(commandTimeout);
           break;
         case "enable-supervision": // the event's actor is the calling thread, an HTTP worker: the reason names the principal
           c.setSupervised(true, "asked by " + actor + " through the actuator");
@@ -240,7 +250,8 @@ public class VigilEndpoint {
           throw new InvalidEndpointRequestException("unknown action '" + action + "': " + ACTIONS, "unknown action; use " + ACTIONS);
       }
     } catch (ProcessOperationException | TimeoutException | ExecutionException e) {
-      String why = e instanceof TimeoutException ? "no outcome within " + HumanFormat.duration(commandTimeout) : String.valueOf(e.getMessage());
+      String why = e instanceof TimeoutException ? "no outcome within " + HumanFormat.duration(commandTimeout)
+          : e instanceof ExecutionException && e.getCause() != null ? String.valueOf(e.getCause().getMessage()) : String.valueOf(e.getMessage());
       audit(actor, verb, name, "failed: " + why);
       return new WebEndpointResponse<>(Map.of("error", why, "process", describe(c)), WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
     } catch (InterruptedException e) {
@@ -253,6 +264,31 @@ public class VigilEndpoint {
   }
 
   private static final String ACTIONS = "start, stop, restart, enable-supervision, disable-supervision or check";
+
+  /**
+   * Waits at most the command timeout for {@code f}; null once it completed (its failure thrown), or what the process
+   * waits for once it is WAITING for a dependency.
+   *
+   * @throws TimeoutException when neither happened within the command timeout
+   */
+  private @Nullable String awaitOutcomeOrWaiting(ProcessController c, CompletableFuture<ProcessStatus> f)
+      throws TimeoutException, ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + commandTimeout.toNanos();
+    while (true) {
+      try {
+        f.get(Math.min(20_000_000L, Math.max(1, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+        return null;
+      } catch (TimeoutException e) {
+        ProcessStatus st = c.status();
+        if (st.state() == io.github.vigil.ProcessState.WAITING) {
+          return st.detail().isEmpty() ? "waiting for a dependency" : st.detail();
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+      }
+    }
+  }
 
   private void audit(String actor, String action, String process, String outcome) {
     log.atInfo().addKeyValue("process", process).addKeyValue("actor", actor).addKeyValue("action", action)
