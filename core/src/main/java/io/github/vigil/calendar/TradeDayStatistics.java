@@ -76,7 +76,9 @@ public final class TradeDayStatistics implements SupervisorListener {
       if (s.to() == ProcessState.CRASHED) {
         counters(day.get(), p)[CRASHES]++;
         crashedAt.putIfAbsent(p, s.at());
-      } else if (s.to() == ProcessState.STARTING && s.origin() == Origin.POLICY) {
+      } else if (s.to() == ProcessState.STARTING && s.origin() == Origin.POLICY && s.from() != ProcessState.STOPPED) {
+        // a restart of its own policy (after an exit, a backoff, a wait); a sibling its group stopped and starts again
+        // (REST_FOR_ONE) comes from STOPPED and is no restart of it, as ProcessStatus.restarts() does not count it
         counters(day.get(), p)[RESTARTS]++;
       } else if (s.to() == ProcessState.RUNNING) {
         Instant crash = crashedAt.remove(p);

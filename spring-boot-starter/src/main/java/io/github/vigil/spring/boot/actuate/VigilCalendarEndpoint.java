@@ -69,7 +69,8 @@ public class VigilCalendarEndpoint {
           : kind(s).equals("group") ? trading.statistics().forDay(s.tradeDay(), processesOf(s.name(), new java.util.LinkedHashSet<>()))
           : trading.statistics().forDay(s.tradeDay(), s.name());
       schedules.add(new ScheduleDescriptor(s.name(), kind(s), s.schedule().toString(),
-          s.phase().name().toLowerCase(java.util.Locale.ROOT), s.frozenBy(), str(s.tradeDay()), str(s.nextChange()), today));
+          s.phase().name().toLowerCase(java.util.Locale.ROOT), s.frozenBy(), str(s.tradeDay()), str(s.nextChange()),
+          today == null ? null : DayDescriptor.of(today)));
     }
     return new CalendarsDescriptor(now.toString(), calendars, schedules);
   }
@@ -107,5 +108,17 @@ public class VigilCalendarEndpoint {
 
   /** One process's, group's ({@code kind} {@code group}) or attachment's schedule now, with the process's counters of the trade day. */
   public record ScheduleDescriptor(String name, String kind, String schedule, String phase, @Nullable String frozenBy,
-      @Nullable String tradeDay, @Nullable String nextChange, @Nullable DayStatistics today) {}
+      @Nullable String tradeDay, @Nullable String nextChange, @Nullable DayDescriptor today) {}
+
+  /**
+   * A trade day's counters ({@link DayStatistics}), the mean time to recover as a person reads it ({@code "4.85 s"})
+   * with its seconds beside, as the vigil endpoint gives durations (it was ISO-8601, {@code "PT1.286316253S"}).
+   */
+  public record DayDescriptor(String tradeDay, long starts, long restarts, long crashes, long deferredRestarts, long outsideWindow,
+      long recoveries, String meanTimeToRecover, double meanTimeToRecoverSeconds) {
+    static DayDescriptor of(DayStatistics d) {
+      return new DayDescriptor(d.tradeDay().toString(), d.starts(), d.restarts(), d.crashes(), d.deferredRestarts(), d.outsideWindow(),
+          d.recoveries(), io.github.vigil.HumanFormat.duration(d.meanTimeToRecover()), d.meanTimeToRecover().toNanos() / 1e9);
+    }
+  }
 }

@@ -150,6 +150,9 @@ class VigilCalendarAutoConfigurationTest {
             assertThat(s.name()).isEqualTo("gw");
             assertThat(s.phase()).isEqualTo("up");
             assertThat(s.today().starts()).isEqualTo(1);
+            // durations as a person reads them, seconds beside (it was ISO-8601, PT1.286316253S)
+            assertThat(s.today().meanTimeToRecover()).isEqualTo(io.github.vigil.HumanFormat.duration(java.time.Duration.ZERO));
+            assertThat(s.today().meanTimeToRecoverSeconds()).isZero();
             assertThat(Instant.parse(s.nextChange())).isEqualTo(Instant.parse(d.calendars().get(0).currentSession().close()));
           });
           context.stop();
