@@ -59,6 +59,8 @@ import org.springframework.context.ApplicationEventPublisher;
  *       with its state, target, matched processes, exits and a sample of them; and every supervision
  *       group ({@code vigil.groups}) with its state, strategy, intensity, parent and children in order.
  *   <li>{@code GET /actuator/vigil/{name}}: one process, attachment or group; 404 when there is none by that name.
+ *   <li>{@code POST /actuator/vigil/{name}/{action}} of a group: {@code start} (in declared order, with a fresh
+ *       intensity count: how a group that gave up is brought back), {@code stop} or {@code restart}.
  *   <li>{@code POST /actuator/vigil/{name}/{action}}: {@code start}, {@code stop}, {@code restart},
  *       {@code enable-supervision}, {@code disable-supervision} (exits are then recorded, not acted
  *       on), or {@code check} (run every health check now); waits for the outcome (up to
@@ -210,6 +212,10 @@ public class VigilEndpoint {
     Principal principal = security.getPrincipal();
     String actor = principal != null && principal.getName() != null ? principal.getName() : "anonymous";
     Optional<ProcessController> found = supervisor.controller(name);
+    Optional<GroupController> group = found.isEmpty() ? supervisor.group(name) : Optional.empty();
+    if (group.isPresent()) {
+      return groupCommand(group.get(), verb, action, actor);
+    }
     if (found.isEmpty()) {
       audit(actor, verb, name, "no such process");
       return new WebEndpointResponse<>(Map.of("error", "no process named '" + name + "'"), WebEndpointResponse.STATUS_NOT_FOUND);
@@ -264,6 +270,41 @@ public class VigilEndpoint {
   }
 
   private static final String ACTIONS = "start, stop, restart, enable-supervision, disable-supervision or check";
+  private static final String GROUP_ACTIONS = "start, stop or restart";
+
+  /**
+   * Starts (in declared order, with a fresh intensity count: how a group that gave up is brought back), stops or
+   * restarts a group, waiting at most the command timeout; answers with the group. It answered 404 "no process named".
+   */
+  private WebEndpointResponse<Object> groupCommand(GroupController g, String verb, String action, String actor) {
+    log.atInfo().addKeyValue("process", g.name()).addKeyValue("actor", actor).addKeyValue("action", verb)
+        .log("Actuator request by {}: {} group {}", actor, verb, g.name());
+    java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> command = switch (verb) {
+      case "start" -> g::start;
+      case "stop" -> g::stop;
+      case "restart" -> () -> g.stop().thenCompose(v -> g.start());
+      default -> null;
+    };
+    if (command == null) {
+      audit(actor, verb, g.name(), "unknown action for a group");
+      throw new InvalidEndpointRequestException("unknown action '" + action + "' for group " + g.name() + ": " + GROUP_ACTIONS,
+          "unknown action; a group takes " + GROUP_ACTIONS);
+    }
+    try {
+      command.get().toCompletableFuture().get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      String why = e instanceof TimeoutException ? "no outcome within " + HumanFormat.duration(commandTimeout)
+          : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+      audit(actor, verb, g.name(), "failed: " + why);
+      return new WebEndpointResponse<>(Map.of("error", why, "group", describe(g)), WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      audit(actor, verb, g.name(), "interrupted");
+      return new WebEndpointResponse<>(Map.of("error", "interrupted", "group", describe(g)), WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
+    }
+    audit(actor, verb, g.name(), "done");
+    return new WebEndpointResponse<>(describe(g), WebEndpointResponse.STATUS_OK);
+  }
 
   /**
    * Waits at most the command timeout for {@code f}; null once it completed (its failure thrown), or what the process

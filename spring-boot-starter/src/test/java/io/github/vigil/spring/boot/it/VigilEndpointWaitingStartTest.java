@@ -40,6 +40,8 @@ import org.springframework.test.annotation.DirtiesContext;
         "vigil.processes.order-gateway.command=sleep,${vigil-test.marker}",
         "vigil.processes.order-gateway.auto-start=false",
         "vigil.processes.order-gateway.depends-on.quote-feed=started",
+        "vigil.groups.desk.strategy=rest-for-one",
+        "vigil.groups.desk.children=quote-feed,order-gateway",
         "vigil-test.marker=7340033"})
 @DirtiesContext
 @Timeout(60)
@@ -57,6 +59,39 @@ class VigilEndpointWaitingStartTest {
   @Autowired
   AuditEventRepository audit;
 
+  /** A group is started and stopped through the endpoint (it answered 404 "no process named 'desk'"). */
+  @Test
+  void aGroupIsStartedAndStoppedThroughTheEndpoint() throws Exception {
+    ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
+    ProcessController gateway = supervisor.controller("order-gateway").orElseThrow();
+    try {
+      HttpResponse<String> start = post("/actuator/vigil/desk/start");
+      assertThat(start.statusCode()).as(start.body()).isEqualTo(200);
+      assertThat(JsonPath.<String>read(start.body(), "$.state")).isEqualTo("RUNNING");
+      assertThat(feed.status().state()).isEqualTo(ProcessState.RUNNING);
+      assertThat(gateway.status().state()).isEqualTo(ProcessState.RUNNING);
+      assertThat(post("/actuator/vigil/desk/check").statusCode()).as("a process's action").isEqualTo(400);
+      HttpResponse<String> stop = post("/actuator/vigil/desk/stop");
+      assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+      assertThat(feed.status().state()).isEqualTo(ProcessState.STOPPED);
+      assertThat(gateway.status().state()).isEqualTo(ProcessState.STOPPED);
+      assertThat(audit.find(null, null, "VIGIL_START")).anySatisfy(a -> {
+        assertThat(a.getData()).containsEntry("process", "desk");
+        assertThat(a.getData()).containsEntry("outcome", "done");
+      });
+    } finally {
+      gateway.stop(WAIT);
+      feed.stop(WAIT);
+    }
+  }
+
+  private HttpResponse<String> post(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Content-Type", "application/json").header("Authorization", "Basic "
+            + Base64.getEncoder().encodeToString("operator:secret".getBytes(StandardCharsets.UTF_8)))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void aStartWaitingForItsDependencyIsAcceptedAtOnce() throws Exception {
     ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
@@ -72,7 +107,7 @@ class VigilEndpointWaitingStartTest {
       assertThat(JsonPath.<String>read(start.body(), "$.accepted"))
           .isEqualTo("start of order-gateway is waiting for quote-feed to be RUNNING (it is STOPPED)");
       assertThat(JsonPath.<String>read(start.body(), "$.process.state")).isEqualTo("WAITING");
-      assertThat(audit.find(null, null, "VIGIL_START")).singleElement()
+      assertThat(audit.find(null, null, "VIGIL_START")).filteredOn(a -> "order-gateway".equals(a.getData().get("process"))).singleElement()
           .satisfies(a -> assertThat(String.valueOf(a.getData().get("outcome"))).startsWith("accepted, waiting for quote-feed"));
       feed.start(WAIT); // its dependency back: the start goes on
       assertThat(Children.eventually(WAIT, () -> gateway.status().state() == ProcessState.RUNNING)).as("%s", gateway.status()).isTrue();
