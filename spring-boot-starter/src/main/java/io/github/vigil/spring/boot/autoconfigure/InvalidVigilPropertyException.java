@@ -27,11 +27,16 @@ public class InvalidVigilPropertyException extends IllegalArgumentException {
    * @param origin where the value was defined (file and line), when known
    */
   public InvalidVigilPropertyException(String property, @Nullable Object value, String reason, @Nullable String origin) {
-    super(property + "=" + value + ": " + reason + (origin != null ? " (from " + origin + ")" : ""));
+    super(property + "=" + shown(value) + ": " + reason + (origin != null ? " (from " + origin + ")" : ""));
     this.property = requireNonNull(property, "property");
     this.value = value;
     this.reason = requireNonNull(reason, "reason");
     this.origin = origin;
+  }
+
+  /** A value as a person wrote it: a duration in words ({@code -5.00 s}), not ISO-8601 ({@code PT-5S}). */
+  static String shown(@Nullable Object value) {
+    return value instanceof java.time.Duration d ? io.github.vigil.HumanFormat.duration(d) : String.valueOf(value);
   }
 
   /** The full property name. */

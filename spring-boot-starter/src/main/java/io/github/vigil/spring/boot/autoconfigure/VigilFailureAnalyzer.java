@@ -24,7 +24,7 @@ public class VigilFailureAnalyzer extends AbstractFailureAnalyzer<InvalidVigilPr
   protected FailureAnalysis analyze(Throwable rootFailure, InvalidVigilPropertyException cause) {
     StringBuilder description = new StringBuilder("Invalid Vigil configuration:\n\n");
     description.append("    Property: ").append(cause.property()).append('\n');
-    description.append("    Value: \"").append(cause.value()).append("\"\n");
+    description.append("    Value: \"").append(InvalidVigilPropertyException.shown(cause.value())).append("\"\n");
     if (cause.origin() != null) {
       description.append("    Origin: ").append(cause.origin()).append('\n');
     }

@@ -277,6 +277,15 @@ class VigilAutoConfigurationTest {
 
   // --- failure analysis ----------------------------------------------------------------------
 
+  /** A rejected duration reads as written, in words; it read "PT-5S" (found by a black-box run). */
+  @Test
+  void aRejectedDurationReadsAsAPersonWritesIt() {
+    runner.withConfiguration(AutoConfigurations.of(VigilHealthContributorAutoConfiguration.class))
+        .withPropertyValues("vigil.processes.a.command=sleep,600", "vigil.processes.a.auto-start=false", "vigil.health.down-after=-5s")
+        .run(context -> assertThat(analyse(context).getDescription()).contains("Property: vigil.health.down-after")
+            .contains("Value: \"-5.00 s\"").doesNotContain("PT-5S"));
+  }
+
   @Test
   void negativeMaxRestartsIsAnalysedNamingTheProperty() {
     runner.withPropertyValues("vigil.processes.quote-feed.command=sleep,600", "vigil.processes.quote-feed.restart.max-restarts=-1")
