@@ -277,6 +277,14 @@ class VigilAutoConfigurationTest {
 
   // --- failure analysis ----------------------------------------------------------------------
 
+  /** A value that is none of a setting's choices names them; it said "No enum constant ...Mode.sometimes" (a black-box run). */
+  @Test
+  void aValueThatIsNoneOfTheChoicesNamesThem() {
+    runner.withPropertyValues("vigil.processes.feed.command=sleep,600", "vigil.processes.feed.restart.mode=sometimes")
+        .run(context -> assertThat(analyse(context).getDescription()).contains("Property: vigil.processes.feed.restart.mode")
+            .contains("Value: \"sometimes\"").contains("is none of never, on-failure, always"));
+  }
+
   /** A rejected duration reads as written, in words; it read "PT-5S" (found by a black-box run). */
   @Test
   void aRejectedDurationReadsAsAPersonWritesIt() {
