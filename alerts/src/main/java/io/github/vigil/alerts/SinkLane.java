@@ -3,7 +3,7 @@ package io.github.vigil.alerts;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -33,11 +33,14 @@ final class SinkLane {
       this.own = null;
       this.executor = given;
     } else {
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      // a queue, not a hand-off: a drain offered while the thread is still returning from the last one waits for it
+      // (with a SynchronousQueue and one thread at most it was refused, and its notification dropped)
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
         Thread t = new Thread(r, "vigil-alerts-sender-" + sink);
         t.setDaemon(true);
         return t;
       });
+      pool.allowCoreThreadTimeOut(true);
       this.own = pool;
       this.executor = pool;
     }

@@ -94,6 +94,7 @@ class AlertsOutsideWindowTest {
     backend.exit("gw", 1); // in the session: a crash
     rec.await(SupervisorEvent.Exited.class, e -> true, 1, WAIT);
     assertThat(Processes.eventually(WAIT, () -> crashedAlerts() == 1)).as("%s", alerts).isTrue();
+    assertThat(sup.awaitIdle(WAIT)).isTrue(); // the restart's timer is set (after the exit's events) before time moves
     advanceTo(at("08:00").plusSeconds(5)); // restarted by its policy
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
 
