@@ -66,7 +66,11 @@ final class Suggestions {
         peak = h;
       }
     }
-    if (r.total() >= 3 && hours[peak] >= 2 && hours[peak] * 2 >= r.total()) {
+    // an hour that recurs: its restarts fell on two days or more (a burst within one hour is no time-of-day pattern)
+    int peakHour = peak;
+    long peakDays = r.timeline().stream().filter(x -> x.at().atZone(zone).getHour() == peakHour)
+        .map(x -> x.at().atZone(zone).toLocalDate()).distinct().count();
+    if (r.total() >= 3 && hours[peak] >= 2 && hours[peak] * 2 >= r.total() && peakDays >= 2) {
       out.add(String.format(Locale.ROOT, "%d of %d restarts between %02d:00 and %02d:59 (%s): look at what runs then (batch jobs, "
           + "backups, log rotation, market open)", hours[peak], r.total(), peak, peak, zone.getId()));
     }
