@@ -17,7 +17,9 @@ package io.github.vigil;
  * </pre>
  *
  * <p>Any start (a command's or the policy's) goes to {@code WAITING} instead of {@code STARTING} while a
- * {@link Dependency} does not meet its condition, and on to {@code STARTING} once it does.
+ * {@link Dependency} does not meet its condition, and on to {@code STARTING} once it does. A group's start
+ * in declared order ({@link GroupController#start()}) also leaves the processes it has not reached yet in
+ * {@code WAITING}.
  *
  * <p>{@code EXITED} and {@code CRASHED} are where a run that ended stays when the policy does not
  * restart it; otherwise they are passed through on the way to {@code BACKOFF} or {@code FAILED}.
@@ -44,8 +46,9 @@ public enum ProcessState {
   FAILED,
   /**
    * About to start (a command's start or the policy's restart) but a dependency does not meet its
-   * condition yet; the status's detail says which. Starts as soon as it does; {@code stop()} leaves it.
-   * Waiting uses up no start limit and grows no backoff.
+   * condition yet, or its group's start in declared order has not reached it yet; the status's detail
+   * says for what. Starts as soon as it does; {@code stop()} leaves it. Waiting uses up no start limit
+   * and grows no backoff.
    */
   WAITING;
 

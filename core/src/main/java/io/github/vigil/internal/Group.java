@@ -88,16 +88,50 @@ final class Group implements GroupController {
    */
   private CompletableFuture<Void> startInOrder(Origin origin, String reason, java.util.@Nullable Map<ManagedProcess, Long> stopsBefore) {
     CompletableFuture<java.util.Map<ManagedProcess, Long>> begun = new CompletableFuture<>();
+    List<ManagedProcess> members = processes();
     sup.onLoop(() -> {
       state = GroupState.RUNNING;
       restarts.clear();
-      begun.complete(stopsBefore != null ? stopsBefore : sup.commandStopsNow());
+      java.util.Map<ManagedProcess, Long> stops = stopsBefore != null ? stopsBefore : sup.commandStopsNow();
+      // the members after the first wait for their turn: WAITING, saying for whom, not STOPPED with no word of why
+      for (int i = 1; i < members.size(); i++) {
+        ManagedProcess p = members.get(i);
+        Long then = stops.get(p);
+        if (then == null || then == p.commandStops()) { // one a command stopped since is left stopped
+          p.awaitTurn(this, members.get(i - 1).name(), origin);
+        }
+      }
+      begun.complete(stops);
     }, () -> begun.completeExceptionally(sup.closedError("start of group '" + name() + "'")));
     CompletableFuture<Void> f = begun.thenApply(m -> null);
     for (Object c : children) {
       f = f.thenCompose(v -> startChild(c, origin, reason, begun.join()));
     }
+    f.whenComplete((v, e) -> {
+      if (e != null) { // the members it did not reach are not waiting any more
+        String why = "group " + name() + "'s start did not reach it: " + messageOf(e);
+        sup.onLoop(() -> members.forEach(p -> p.turnLost(this, why)), () -> { });
+      }
+    });
     return f;
+  }
+
+  private static String messageOf(Throwable e) {
+    Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    return c.getMessage() != null ? c.getMessage() : c.toString();
+  }
+
+  /** Its processes, nested groups' included, in declared order. */
+  private List<ManagedProcess> processes() {
+    List<ManagedProcess> out = new ArrayList<>();
+    for (Object c : children) {
+      if (c instanceof ManagedProcess p) {
+        out.add(p);
+      } else {
+        out.addAll(((Group) c).processes());
+      }
+    }
+    return out;
   }
 
   /** Stops the children in reverse order (each after the one after it), then takes {@code end}. */

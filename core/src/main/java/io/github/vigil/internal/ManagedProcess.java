@@ -99,6 +99,7 @@ final class ManagedProcess implements ProcessController {
   private final StartChecks.LastHead lastHead = new StartChecks.LastHead(); // the program's #! line, read again only when the file changed
   private long commandStops;            // stops asked by a caller or the shutdown: a start of several steps under way gives way to them
   private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
+  private @Nullable Group turnOf;       // WAITING for its turn in this group's start in declared order (not for a dependency)
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
   private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
   /** The supervision group it belongs to, or null; set once, under the supervisor's lock. */
@@ -506,6 +507,7 @@ final class ManagedProcess implements ProcessController {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.START, origin, reason));
       resetStartLimitIfAsked(origin);
       heldForStop = false;
+      turnOf = null; // its turn came (or a start of its own): from WAITING it spawns now, or waits for a dependency
       switch (state) {
         case RUNNING -> done.complete(status());
         case STARTING -> startWaiters.add(done);
@@ -562,6 +564,7 @@ final class ManagedProcess implements ProcessController {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.RESTART, origin, reason));
       resetStartLimitIfAsked(origin);
       heldForStop = false;
+      turnOf = null;
       if (state == ProcessState.STARTING || state == ProcessState.RUNNING) {
         failStartWaiters("restarted before it was running");
         startWaiters.add(done);
@@ -622,6 +625,9 @@ final class ManagedProcess implements ProcessController {
     state = to;
     detail = reason;
     version++;
+    if (to != ProcessState.WAITING) {
+      turnOf = null;
+    }
     if (!runningWaiters.isEmpty() && (to == ProcessState.RUNNING || to == ProcessState.FAILED || to == ProcessState.STOPPED)) {
       List<CompletableFuture<Void>> w = new ArrayList<>(runningWaiters);
       runningWaiters.clear();
@@ -1214,6 +1220,38 @@ final class ManagedProcess implements ProcessController {
     return null;
   }
 
+  /**
+   * A start of {@code group} in declared order will start this process once {@code before} is {@code RUNNING}:
+   * until then it is {@code WAITING}, its detail saying for what (it was {@code STOPPED} with no detail). Only from a
+   * resting state without a run or a start on its way. Supervision thread.
+   */
+  void awaitTurn(Group group, String before, Origin origin) {
+    String why = "waiting for " + before + " to be RUNNING (group " + group.name() + " starts its members in declared order)";
+    switch (state) {
+      case STOPPED, EXITED, CRASHED, FAILED -> {
+        if (!heldForStop) {
+          turnOf = group;
+          transition(ProcessState.WAITING, origin, why);
+        }
+      }
+      case WAITING -> {
+        if (turnOf != null) { // a nested group's start names the member before it in that group
+          turnOf = group;
+          detail = why;
+          version++;
+        }
+      }
+      default -> { }
+    }
+  }
+
+  /** {@code group}'s start ended before it reached this process ({@code why}): back to {@code STOPPED}. Supervision thread. */
+  void turnLost(Group group, String why) {
+    if (state == ProcessState.WAITING && turnOf == group) {
+      transition(ProcessState.STOPPED, Origin.DEPENDENCY, why);
+    }
+  }
+
   private void enterWaiting(Origin origin, String reason, boolean byPolicy, String unmet) {
     waitOrigin = origin;
     waitReason = reason;
@@ -1236,7 +1274,7 @@ final class ManagedProcess implements ProcessController {
    */
   void dependencyMoved(SupervisorEvent event) {
     if (state == ProcessState.WAITING) {
-      if (heldForStop || !maySpawn()) {
+      if (heldForStop || turnOf != null || !maySpawn()) { // one waiting for its turn in a group is started by the group
         return;
       }
       String unmet = unmetDependency();

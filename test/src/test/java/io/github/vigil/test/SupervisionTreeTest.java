@@ -254,4 +254,113 @@ class SupervisionTreeTest {
       assertThat(kit.backend().alive()).isEmpty();
     }
   }
+
+  private static void registerWithGrace(Supervisor sup, RestartPolicy policy, String... names) {
+    for (String n : names) {
+      sup.register(ProcessSpec.builder(n).command(n).startupGrace(Duration.ofSeconds(2)).restartPolicy(policy).build());
+    }
+  }
+
+  /**
+   * While a group starts in declared order, the members after the one starting are WAITING, each saying for
+   * whom: they were STOPPED with an empty detail, read as "stopped on request" (a critical one OUT_OF_SERVICE).
+   */
+  @Test
+  void membersAfterTheOneStartingWaitForTheirTurnSayingForWhom() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      registerWithGrace(sup, RestartPolicy.onFailure(), "feed", "gateway", "audit");
+      GroupController g = sup.registerGroup(GroupSpec.builder("desk").children("feed", "gateway", "audit").build());
+      java.util.concurrent.CompletableFuture<Void> started = g.start().toCompletableFuture();
+      kit.awaitIdle();
+      assertThat(state(sup, "feed")).isEqualTo(ProcessState.STARTING);
+      assertThat(sup.controller("gateway").orElseThrow().status().detail())
+          .isEqualTo("waiting for feed to be RUNNING (group desk starts its members in declared order)");
+      assertThat(state(sup, "gateway")).isEqualTo(ProcessState.WAITING);
+      assertThat(sup.controller("audit").orElseThrow().status().detail())
+          .isEqualTo("waiting for gateway to be RUNNING (group desk starts its members in declared order)");
+      assertThat(kit.events().of(SupervisorEvent.StateChanged.class, "audit")).singleElement().satisfies(e -> {
+        assertThat(e.from()).isEqualTo(ProcessState.STOPPED);
+        assertThat(e.to()).isEqualTo(ProcessState.WAITING);
+        assertThat(e.origin()).isEqualTo(io.github.vigil.Origin.API);
+      });
+
+      kit.advance(Duration.ofSeconds(2)); // feed RUNNING: gateway starts, audit still waits, now for gateway alone
+      assertThat(state(sup, "gateway")).isEqualTo(ProcessState.STARTING);
+      assertThat(state(sup, "audit")).isEqualTo(ProcessState.WAITING);
+      assertThat(kit.backend().runs("audit")).isEmpty();
+      kit.advance(Duration.ofSeconds(2));
+      kit.advance(Duration.ofSeconds(2));
+      started.get(10, TimeUnit.SECONDS);
+      assertThat(List.of(state(sup, "feed"), state(sup, "gateway"), state(sup, "audit"))).containsOnly(ProcessState.RUNNING);
+      assertThat(kit.backend().spawnOrder()).containsExactly("feed", "gateway", "audit");
+    }
+  }
+
+  /** A member stopped while it waits for its turn stays stopped when the group's start reaches it. */
+  @Test
+  void aMemberStoppedWhileWaitingForItsTurnStaysStopped() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      registerWithGrace(sup, RestartPolicy.onFailure(), "feed", "gateway", "audit");
+      GroupController g = sup.registerGroup(GroupSpec.builder("desk").children("feed", "gateway", "audit").build());
+      java.util.concurrent.CompletableFuture<Void> started = g.start().toCompletableFuture();
+      kit.awaitIdle();
+      sup.controller("gateway").orElseThrow().stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(state(sup, "gateway")).isEqualTo(ProcessState.STOPPED);
+      for (int i = 0; i < 3; i++) {
+        kit.advance(Duration.ofSeconds(2));
+      }
+      started.get(10, TimeUnit.SECONDS);
+      assertThat(state(sup, "gateway")).isEqualTo(ProcessState.STOPPED);
+      assertThat(kit.backend().runs("gateway")).isEmpty();
+      assertThat(state(sup, "audit")).isEqualTo(ProcessState.RUNNING);
+    }
+  }
+
+  /** When an earlier member cannot start, the group's start fails and those after it stop waiting, saying why. */
+  @Test
+  void membersAGroupsFailedStartNeverReachedAreStoppedSayingWhy() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      registerWithGrace(sup, RestartPolicy.never(), "feed", "gateway", "audit");
+      GroupController g = sup.registerGroup(GroupSpec.builder("desk").children("feed", "gateway", "audit").build());
+      kit.backend().failNextSpawn("feed", "no such file");
+      java.util.concurrent.CompletableFuture<Void> started = g.start().toCompletableFuture();
+      kit.awaitIdle();
+      assertThat(started).isCompletedExceptionally();
+      for (String n : List.of("gateway", "audit")) {
+        assertThat(state(sup, n)).as(n).isEqualTo(ProcessState.STOPPED);
+        assertThat(sup.controller(n).orElseThrow().status().detail()).as(n).startsWith("group desk's start did not reach it: ")
+            .contains("feed");
+      }
+      assertThat(kit.backend().runs("gateway")).isEmpty();
+      assertThat(kit.backend().runs("audit")).isEmpty();
+    }
+  }
+
+  /** A nested group's members wait for the member before them in the whole tree's order. */
+  @Test
+  void aNestedGroupsMembersWaitInTheWholeTreesOrder() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      registerWithGrace(sup, RestartPolicy.onFailure(), "feed", "gw1", "gw2");
+      sup.registerGroup(GroupSpec.builder("gateways").children("gw1", "gw2").build());
+      GroupController g = sup.registerGroup(GroupSpec.builder("desk").children("feed", "gateways").build());
+      java.util.concurrent.CompletableFuture<Void> started = g.start().toCompletableFuture();
+      kit.awaitIdle();
+      assertThat(sup.controller("gw1").orElseThrow().status().detail())
+          .isEqualTo("waiting for feed to be RUNNING (group desk starts its members in declared order)");
+      assertThat(sup.controller("gw2").orElseThrow().status().detail())
+          .isEqualTo("waiting for gw1 to be RUNNING (group desk starts its members in declared order)");
+      kit.advance(Duration.ofSeconds(2)); // the inner group's start begins: it names itself
+      assertThat(state(sup, "gw1")).isEqualTo(ProcessState.STARTING);
+      assertThat(sup.controller("gw2").orElseThrow().status().detail())
+          .isEqualTo("waiting for gw1 to be RUNNING (group gateways starts its members in declared order)");
+      kit.advance(Duration.ofSeconds(2));
+      kit.advance(Duration.ofSeconds(2));
+      started.get(10, TimeUnit.SECONDS);
+      assertThat(kit.backend().spawnOrder()).containsExactly("feed", "gw1", "gw2");
+    }
+  }
 }
