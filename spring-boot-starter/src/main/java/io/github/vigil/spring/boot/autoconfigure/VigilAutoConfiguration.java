@@ -52,7 +52,7 @@ public class VigilAutoConfiguration {
   /** The supervisor; closed (every child stopped, then killed) when the context is destroyed. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Supervisor vigilSupervisor(VigilProperties properties, ObjectProvider<SupervisorBuilderCustomizer> customizers) {
+  public Supervisor vigilSupervisor(VigilProperties properties, ObjectProvider<SupervisorBuilderCustomizer> customizers, Environment environment) {
     Supervisor.Builder builder = Supervisor.builder();
     at("vigil.name", properties.getName(), () -> builder.name(properties.getName()));
     at("vigil.close-timeout", properties.getCloseTimeout(), () -> builder.closeTimeout(properties.getCloseTimeout()));
@@ -73,8 +73,9 @@ public class VigilAutoConfiguration {
         throw e;
       }
       InvalidVigilPropertyException ex = backend
-          ? new InvalidVigilPropertyException("vigil.backend", properties.getBackend(), message, null)
-          : new InvalidVigilPropertyException("vigil.state-directory", properties.getStateDirectory(), message, null);
+          ? new InvalidVigilPropertyException("vigil.backend", properties.getBackend(), message, ProcessSpecFactory.origin(environment, "vigil.backend"))
+          : new InvalidVigilPropertyException("vigil.state-directory", properties.getStateDirectory(), message,
+              ProcessSpecFactory.origin(environment, "vigil.state-directory"));
       ex.initCause(e);
       throw ex;
     }
@@ -89,6 +90,7 @@ public class VigilAutoConfiguration {
     List<ProcessSpec> specs = new ArrayList<>(factory.create(properties));
     Set<String> names = new LinkedHashSet<>();
     specs.forEach(s -> names.add(s.name()));
+    Set<String> fromProperties = Set.copyOf(names);
     specBeans.orderedStream().forEach(bean -> {
       if (!names.add(bean.name())) {
         throw new InvalidVigilPropertyException("vigil.processes." + bean.name(), bean.name(),
@@ -99,8 +101,12 @@ public class VigilAutoConfiguration {
     for (ProcessSpec spec : specs) {
       for (io.github.vigil.Dependency d : spec.dependencies()) {
         if (!names.contains(d.name()) && supervisor.controller(d.name()).isEmpty()) {
-          throw new InvalidVigilPropertyException("vigil.processes." + spec.name() + ".depends-on", d.name(),
-              "no process named '" + d.name() + "' is defined (known: " + names + ")", null);
+          String closest = StrictVigilProperties.closest(d.name(), List.copyOf(names));
+          String reason = "no process named '" + d.name() + "' is defined"
+              + (closest != null ? "; did you mean `" + closest + "`?" : " (known: " + names + ")");
+          throw fromProperties.contains(spec.name())
+              ? factory.invalid(spec.name(), "depends-on." + d.name(), d.condition().name().toLowerCase(java.util.Locale.ROOT), reason)
+              : new InvalidVigilPropertyException("vigil.processes." + spec.name() + ".depends-on", d.name(), reason, null);
         }
         if (d.condition() == io.github.vigil.Dependency.Condition.HEALTHY && !hasHealthChecks(d.name(), specs, supervisor)) {
           throw factory.invalid(spec.name(), "depends-on." + d.name(), "healthy", "'" + d.name()

@@ -51,6 +51,25 @@ class StrictVigilPropertiesTest {
         .contains("did you mean `max-restarts`");
   }
 
+  /** A misspelled dependency is named by its own key, file and line, with the closest process (it said neither). */
+  @Test
+  void aMisspelledDependencyIsNamedWithItsLineAndTheClosestProcess() {
+    InvalidVigilPropertyException e = invalid(start("typo-depends-on.yml"));
+    assertThat(e.property()).isEqualTo("vigil.processes.order-gateway.depends-on.quote-fed");
+    assertThat(e.value()).isEqualTo("started");
+    assertThat(e.reason()).isEqualTo("no process named 'quote-fed' is defined; did you mean `quote-feed`?");
+    assertThat(e.origin()).contains("strict/typo-depends-on.yml").contains(" - 11:");
+  }
+
+  /** A backend that does not exist is named with where it was written (it had no origin). */
+  @Test
+  void anUnknownBackendIsNamedWithItsLine() {
+    InvalidVigilPropertyException e = invalid(start("bogus-backend.yml"));
+    assertThat(e.property()).isEqualTo("vigil.backend");
+    assertThat(e.value()).isEqualTo("bogus");
+    assertThat(e.origin()).contains("strict/bogus-backend.yml").contains(" - 2:");
+  }
+
   @Test
   void aFullValidConfigurationStartsWithRelaxedNamesAndFreeFormMaps() {
     try (ConfigurableApplicationContext context = app("valid.yml").run()) {
