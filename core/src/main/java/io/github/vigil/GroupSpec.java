@@ -52,6 +52,10 @@ public record GroupSpec(String name, Strategy strategy, int intensity, Duration 
     requireNonNull(name, "name");
     requireNonNull(strategy, "strategy");
     requireNonNull(period, "period");
+    requireNonNull(children, "children");
+    if (children.contains(null)) {
+      throw new NullPointerException("children of group '" + name + "' contain null: " + children);
+    }
     children = List.copyOf(children);
     if (!name.matches("[A-Za-z0-9._:@/-]{1,128}")) {
       throw new IllegalArgumentException("group name must be 1 to 128 letters, digits, '.', '_', ':', '@', '/' or '-': '" + name + "'");
@@ -106,6 +110,12 @@ public record GroupSpec(String name, Strategy strategy, int intensity, Duration 
 
     /** Adds children (process or group names) at the end of the start order. */
     public Builder children(String... names) {
+      requireNonNull(names, "children");
+      for (int i = 0; i < names.length; i++) {
+        if (names[i] == null) {
+          throw new NullPointerException("children[" + i + "] of group '" + name + "' is null");
+        }
+      }
       children.addAll(List.of(names));
       return this;
     }

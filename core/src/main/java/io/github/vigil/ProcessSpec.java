@@ -310,6 +310,7 @@ public final class ProcessSpec {
     /**
      * Depends on {@code other} with {@code condition}, and says what the end of its run does to this
      * process (see {@link Dependency} for the table of effects and their systemd and OTP counterparts).
+     * Naming {@code other} again replaces its dependency (so a {@link #toBuilder()} can change one).
      */
     public Builder dependsOn(String other, Dependency.Condition condition, Dependency.OnExit onExit) {
       if (name.equals(other)) {

@@ -55,6 +55,11 @@ public record RestartPolicy(
     requireNonNull(window, "window");
     requireNonNull(cooldown, "cooldown");
     requireNonNull(stableAfter, "stableAfter");
+    for (Integer code : successExitCodes) {
+      if (code == null || code < 0 || code > 255) {
+        throw new IllegalArgumentException("restart.successExitCodes must be exit codes from 0 to 255: " + code);
+      }
+    }
     successExitCodes = Set.copyOf(new TreeSet<>(successExitCodes));
     if (maxRestarts < 0) {
       throw new IllegalArgumentException("restart.maxRestarts must not be negative: " + maxRestarts);

@@ -177,7 +177,12 @@ public interface Supervisor extends AutoCloseable {
     return List.of();
   }
 
-  /** Listens to events until the returned handle is closed. */
+  /**
+   * Listens to events until the returned handle is closed; once it is, the listener hears nothing more (an
+   * event already being delivered to it finishes).
+   *
+   * @throws IllegalStateException when the supervisor is closed
+   */
   AutoCloseable subscribe(SupervisorListener listener);
 
   /** Counters and means summed over all processes. */

@@ -10,7 +10,11 @@ import java.time.Instant;
  *
  * <p>Order, per listener and process: {@link Registered} comes first; an {@link Exited} comes before
  * the {@link HealthChanged} its run's end causes; a {@link SupervisionChanged} is in order with the
- * rest. Each listener has its own queue, so a slow or failing listener delays only itself.
+ * rest. Each listener has its own queue, so a failing listener (one that throws) misses nothing and troubles
+ * no other. A slow one holds up the others and the results of commands when they share a thread (the default
+ * listener executor is one thread, and a command's stage completes after the events before it): hand slow
+ * work to an executor of your own. A delivery that takes a second or more is logged at WARN, once per
+ * listener.
  *
  * <p>Immutable and thread-safe.
  */

@@ -409,11 +409,19 @@ final class DefaultSupervisor implements Supervisor {
 
   @Override
   public ProcessController register(ProcessSpec spec) {
-    return registerAll(List.of(spec)).get(0);
+    return registerAll(List.of(java.util.Objects.requireNonNull(spec, "spec"))).get(0);
   }
 
   @Override
   public List<ProcessController> registerAll(Collection<ProcessSpec> specs) {
+    java.util.Objects.requireNonNull(specs, "specs");
+    int index = 0;
+    for (ProcessSpec spec : specs) {
+      if (spec == null) {
+        throw new NullPointerException("specs[" + index + "] is null");
+      }
+      index++;
+    }
     List<ProcessController> added = new ArrayList<>();
     synchronized (processes) {
       if (closed) {
@@ -773,6 +781,10 @@ final class DefaultSupervisor implements Supervisor {
 
   @Override
   public AutoCloseable subscribe(SupervisorListener listener) {
+    java.util.Objects.requireNonNull(listener, "listener");
+    if (closed) {
+      throw closedError("subscribe()"); // it would never hear anything
+    }
     return events.subscribe(listener);
   }
 

@@ -26,6 +26,8 @@ final class EventBus {
   private static final Logger log = LoggerFactory.getLogger(EventBus.class);
   /** Events waiting for one listener whose executor keeps rejecting; past this the oldest are dropped. */
   static final int QUEUE_LIMIT = 100_000;
+  /** A delivery this long is said at WARN, once per listener. */
+  static final long SLOW_LISTENER_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final ThreadLocal<Boolean> DELIVERING = new ThreadLocal<>();
 
   private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
@@ -50,6 +52,7 @@ final class EventBus {
     Subscriber s = new Subscriber(listener);
     subscribers.add(s);
     return () -> {
+      s.subscribed = false; // deliveries already queued for it are skipped, not run
       if (subscribers.remove(s)) {
         s.reportTotal();
       }
@@ -131,6 +134,8 @@ final class EventBus {
     final AtomicLong failures = new AtomicLong();
     final AtomicLong rejections = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
+    volatile boolean subscribed = true;
+    private boolean toldSlow;
 
     Subscriber(SupervisorListener listener) {
       this.listener = listener;
@@ -138,9 +143,14 @@ final class EventBus {
     }
 
     void deliver(SupervisorEvent event) {
+      if (!subscribed) {
+        return;
+      }
       DELIVERING.set(Boolean.TRUE);
+      long t0 = System.nanoTime();
       try {
         listener.onEvent(event);
+        slow(event, System.nanoTime() - t0);
       } catch (VirtualMachineError e) {
         throw e;
       } catch (Throwable t) {
@@ -153,6 +163,20 @@ final class EventBus {
         }
       } finally {
         DELIVERING.remove();
+      }
+    }
+
+    /**
+     * Listeners share the listener executor's thread (one by default), and the stages of commands complete on it
+     * after the events before them: one that takes long holds all of them up. Said once per listener, so that a
+     * caller whose join() waits sees why.
+     */
+    private void slow(SupervisorEvent event, long nanos) {
+      if (nanos >= SLOW_LISTENER_NANOS && !toldSlow) {
+        toldSlow = true;
+        log.warn("Listener {} took {} on {}: it holds up the other listeners and the results of commands, delivered on the same "
+            + "thread after it; hand slow work to an executor of your own", listener,
+            io.github.vigil.HumanFormat.duration(java.time.Duration.ofNanos(nanos)), event);
       }
     }
 

@@ -207,18 +207,21 @@ final class ManagedProcess implements ProcessController {
   @Override
   public ProcessStatus start(Duration timeout) {
     refuseToWaitForItself("start");
+    checkTimeout(timeout); // before the command: a bad timeout must not start anything
     return await(start(), timeout, "start", ProcessState.RUNNING);
   }
 
   @Override
   public ProcessStatus stop(Duration timeout) {
     refuseToWaitForItself("stop");
+    checkTimeout(timeout); // before the command: a bad timeout must not stop anything
     return await(stop(), timeout, "stop", ProcessState.STOPPED);
   }
 
   @Override
   public ProcessStatus restart(Duration timeout) {
     refuseToWaitForItself("restart");
+    checkTimeout(timeout); // before the command: a bad timeout must not restart anything
     return await(restart(), timeout, "restart", ProcessState.RUNNING);
   }
 
@@ -234,9 +237,16 @@ final class ManagedProcess implements ProcessController {
     }
   }
 
+  private static void checkTimeout(Duration timeout) {
+    java.util.Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative: " + io.github.vigil.HumanFormat.duration(timeout));
+    }
+  }
+
   private ProcessStatus await(CompletionStage<ProcessStatus> stage, Duration timeout, String what, ProcessState target) {
     try {
-      return stage.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return stage.toCompletableFuture().get(Durations.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw new ProcessOperationException(what + " of '" + name + "' did not reach " + target + " within " + io.github.vigil.HumanFormat.duration(timeout) + "; now " + state, status(), e);
     } catch (InterruptedException e) {
