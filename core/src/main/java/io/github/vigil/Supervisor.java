@@ -90,6 +90,11 @@ public interface Supervisor extends AutoCloseable {
    * all are running; exceptionally when one is stopped while it waits, or a dependency it waits for
    * is {@code FAILED} or stopped.
    *
+   * <p>It starts processes, not groups: a group's strategy and intensity apply once the group is started
+   * ({@link GroupController#start()}, which starts its members in declared order). Give a group's members
+   * {@code autoStart(false)} to leave them to it; a member this starts while its group is not running is
+   * named at WARN.
+   *
    * @throws IllegalArgumentException (in the stage) on an unknown dependency or a cycle, naming it
    */
   CompletionStage<Void> startAll();

@@ -582,6 +582,7 @@ final class DefaultSupervisor implements Supervisor {
     // when it does; a stop meanwhile ends its wait and fails this stage, as a dependency that FAILED does
     Set<String> toStart = new HashSet<>();
     all.values().stream().filter(p -> p.spec().autoStart()).forEach(p -> withDependencies(p.name(), specs, toStart));
+    warnOfGroupsNotStarted(toStart);
     List<CompletableFuture<?>> wanted = new ArrayList<>();
     for (String name : DependencyGraph.startOrder(specs)) {
       if (toStart.contains(name)) {
@@ -597,6 +598,25 @@ final class DefaultSupervisor implements Supervisor {
       return null;
     }));
     return relay(done);
+  }
+
+  /**
+   * startAll() starts processes, not groups: a member it starts of a group not started has no group strategy nor
+   * intensity until the group is started. Said, as it is easily missed (found by a black-box run).
+   */
+  private void warnOfGroupsNotStarted(Set<String> toStart) {
+    List<Group> top;
+    synchronized (processes) {
+      top = groups.values().stream().filter(g -> g.parent() == null && g.state() != io.github.vigil.GroupState.RUNNING).toList();
+    }
+    for (Group g : top) {
+      List<String> members = g.processes().stream().map(ManagedProcess::name).filter(toStart::contains).toList();
+      if (!members.isEmpty()) {
+        log.atWarn().addKeyValue("process", g.name()).log("startAll() starts {} of group {}, which is {}: the group's strategy and "
+            + "intensity apply to them once it is started (GroupController.start(), which starts them in declared order; give them "
+            + "autoStart(false) to leave them to it)", members, g.name(), g.state());
+      }
+    }
   }
 
   private static void withDependencies(String name, Map<String, ProcessSpec> specs, Set<String> into) {

@@ -122,7 +122,7 @@ final class Group implements GroupController {
   }
 
   /** Its processes, nested groups' included, in declared order. */
-  private List<ManagedProcess> processes() {
+  List<ManagedProcess> processes() {
     List<ManagedProcess> out = new ArrayList<>();
     for (Object c : children) {
       if (c instanceof ManagedProcess p) {

@@ -363,4 +363,33 @@ class SupervisionTreeTest {
       assertThat(kit.backend().spawnOrder()).containsExactly("feed", "gw1", "gw2");
     }
   }
+
+  /**
+   * startAll() starts processes, not groups: members of a group not started get no strategy, which is said at WARN
+   * (it was silent), and nothing is said once the group runs.
+   */
+  @Test
+  void startAllSaysWhenItStartsMembersOfAGroupNotStarted() throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    String first;
+    String second;
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      register(sup, "feed", "gateway", "audit");
+      GroupController desk = sup.registerGroup(GroupSpec.builder("desk").strategy(GroupSpec.Strategy.REST_FOR_ONE).children("feed", "gateway").build());
+      sup.startAll().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      first = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+      desk.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      captured.reset();
+      sup.startAll().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      second = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(first).contains("startAll() starts [feed, gateway] of group desk, which is STOPPED: the group's strategy and intensity "
+        + "apply to them once it is started");
+    assertThat(second).doesNotContain("startAll() starts");
+  }
 }
