@@ -84,6 +84,16 @@ public sealed interface SupervisorEvent {
       implements SupervisorEvent {}
 
   /**
+   * A supervision group's state changed: started ({@code RUNNING}), stopped, or ended past its intensity
+   * ({@code ESCALATED} or {@code FAILED}, after its {@link GroupFailed}). {@code process} is the group's name.
+   *
+   * @param origin who asked: a command ({@code API}), a schedule, or the group's parent or its own escalation ({@code POLICY})
+   * @param reason why, in words
+   */
+  record GroupStateChanged(String process, Instant at, GroupState from, GroupState to, Origin origin, String reason)
+      implements SupervisorEvent {}
+
+  /**
    * A supervision group applies its strategy: {@code child} ended and is to be restarted, so
    * {@code restarted} (the others, under {@code ONE_FOR_ALL}; the later ones, under {@code REST_FOR_ONE};
    * none, under {@code ONE_FOR_ONE}) are stopped and started again after it. {@code process} is the group's name.

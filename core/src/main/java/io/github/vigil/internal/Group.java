@@ -90,7 +90,7 @@ final class Group implements GroupController {
     CompletableFuture<java.util.Map<ManagedProcess, Long>> begun = new CompletableFuture<>();
     List<ManagedProcess> members = processes();
     sup.onLoop(() -> {
-      state = GroupState.RUNNING;
+      moveTo(GroupState.RUNNING, origin, reason);
       restarts.clear();
       java.util.Map<ManagedProcess, Long> stops = stopsBefore != null ? stopsBefore : sup.commandStopsNow();
       // the members after the first wait for their turn: WAITING, saying for whom, not STOPPED with no word of why
@@ -134,11 +134,20 @@ final class Group implements GroupController {
     return out;
   }
 
+  /** Takes {@code to}, with its event: the audit log has every transition, a group's too. Supervision thread. */
+  private void moveTo(GroupState to, Origin origin, String reason) {
+    GroupState from = state;
+    state = to;
+    if (from != to) {
+      sup.publish(new SupervisorEvent.GroupStateChanged(name(), sup.wallNow(), from, to, origin, reason));
+    }
+  }
+
   /** Stops the children in reverse order (each after the one after it), then takes {@code end}. */
   CompletableFuture<Void> stopInOrder(Origin origin, String reason, GroupState end) {
     CompletableFuture<Void> begun = new CompletableFuture<>();
     sup.onLoop(() -> {
-      state = end;
+      moveTo(end, origin, reason);
       begun.complete(null);
     }, () -> begun.complete(null));
     return stopAll(reverse(children), origin, reason, begun);

@@ -252,6 +252,16 @@ class SupervisionTreeTest {
       assertThat(kit.events().of(SupervisorEvent.GroupFailed.class, "desk")).singleElement()
           .satisfies(f -> assertThat(f.child()).isEqualTo("trading/feed"));
       assertThat(kit.backend().alive()).isEmpty();
+      // every transition of both groups is in the audit log (there was none)
+      assertThat(kit.events().of(SupervisorEvent.GroupStateChanged.class, "trading")).extracting(e -> e.from() + ">" + e.to())
+          .containsExactly("STOPPED>RUNNING", "RUNNING>ESCALATED", "ESCALATED>RUNNING", "RUNNING>ESCALATED", "ESCALATED>STOPPED");
+      assertThat(kit.events().of(SupervisorEvent.GroupStateChanged.class, "desk")).extracting(e -> e.from() + ">" + e.to())
+          .containsExactly("STOPPED>RUNNING", "RUNNING>FAILED");
+      assertThat(kit.events().of(SupervisorEvent.GroupStateChanged.class, "desk").get(0).origin()).isEqualTo(io.github.vigil.Origin.API);
+      assertThat(kit.events().of(SupervisorEvent.GroupStateChanged.class, "desk").get(1)).satisfies(e -> {
+        assertThat(e.origin()).isEqualTo(io.github.vigil.Origin.POLICY);
+        assertThat(e.reason()).startsWith("group desk escalated: intensity exceeded");
+      });
     }
   }
 
