@@ -352,6 +352,16 @@ final class ManagedProcess implements ProcessController {
       if (!state.isActive()) { // no live run: in effect at once, for whatever start comes next
         pendingSpec = null;
         applySpec(next);
+        if (state == ProcessState.WAITING && turnOf == null && !heldForStop && maySpawn()) {
+          // a start waiting for a dependency waits for the new spec's: one dropped no longer holds it
+          String unmet = unmetDependency();
+          if (unmet == null) {
+            spawn(waitOrigin, waitReason + "; dependencies ready", waitByPolicy);
+          } else {
+            detail = unmet;
+            version++;
+          }
+        }
         done.complete(status());
       } else if (mode == io.github.vigil.UpdateMode.NEXT_START) {
         pendingSpec = next;

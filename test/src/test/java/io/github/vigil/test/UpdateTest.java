@@ -136,6 +136,30 @@ class UpdateTest {
     }
   }
 
+  /** A start waiting for a dependency the update drops goes on at once; it waited for ever (found by a black-box run). */
+  @Test
+  void aStartWaitingForADependencyTheUpdateDropsGoesOn() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      kit.supervisor().register(feed("feed"));
+      kit.supervisor().register(ProcessSpec.builder("backup-feed").command("backup-feed").startupGrace(Duration.ZERO).build());
+      ProcessController gw = kit.supervisor().register(ProcessSpec.builder("gw").command("gw").startupGrace(Duration.ZERO)
+          .dependsOn("feed").build());
+      gw.start();
+      kit.awaitIdle();
+      assertThat(gw.status().state()).isEqualTo(ProcessState.WAITING);
+      // to another dependency that is not running either: it waits for that one, and says so
+      gw.update(ProcessSpec.builder("gw").command("gw").startupGrace(Duration.ZERO).dependsOn("backup-feed").build(), UpdateMode.NEXT_START);
+      kit.awaitIdle();
+      assertThat(gw.status().state()).isEqualTo(ProcessState.WAITING);
+      assertThat(gw.status().detail()).isEqualTo("waiting for backup-feed to be RUNNING (it is STOPPED)");
+      // to none: it starts
+      gw.update(ProcessSpec.builder("gw").command("gw").startupGrace(Duration.ZERO).build(), UpdateMode.NEXT_START);
+      kit.awaitIdle();
+      assertThat(gw.status().state()).isEqualTo(ProcessState.RUNNING);
+      assertThat(kit.backend().spawnOrder()).containsExactly("gw");
+    }
+  }
+
   @Test
   void aRemovedProcessRefusesAnUpdate() {
     try (SupervisorTestKit kit = SupervisorTestKit.create()) {
