@@ -553,10 +553,11 @@ final class ManagedProcess implements ProcessController {
           done.complete(status());
         }
         case BACKOFF, WAITING -> {
+          String waitedFor = whatItWaitedFor();
           cancel(restartTimer);
           restartTimer = null;
           transition(ProcessState.STOPPED, origin, reason);
-          failStartWaiters("stopped while waiting to restart");
+          failStartWaiters(waitedFor);
           done.complete(status());
         }
         case STOPPING -> {
@@ -605,11 +606,17 @@ final class ManagedProcess implements ProcessController {
   void holdForStop(Origin origin, String reason) {
     heldForStop = true;
     if (state == ProcessState.BACKOFF || state == ProcessState.WAITING) {
+      String waitedFor = whatItWaitedFor();
       cancel(restartTimer);
       restartTimer = null;
       transition(ProcessState.STOPPED, origin, reason);
-      failStartWaiters("stopped while waiting to restart");
+      failStartWaiters(waitedFor);
     }
+  }
+
+  /** Why a start waiting in BACKOFF or WAITING failed when stopped: a start waiting for a dependency is no restart. */
+  private String whatItWaitedFor() {
+    return state == ProcessState.WAITING ? "stopped while " + detail : "stopped while waiting to restart";
   }
 
   /** An explicit start through the API resets the start limit, like {@code systemctl reset-failed}. */

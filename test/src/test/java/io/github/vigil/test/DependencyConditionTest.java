@@ -279,6 +279,9 @@ class DependencyConditionTest {
       kit.awaitIdle();
       assertThat(app.status().state()).isEqualTo(ProcessState.STOPPED);
       assertThat(all).isCompletedExceptionally();
+      // what it waited for, not "to restart": it had never run
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(all::join)).rootCause()
+          .hasMessageContaining("stopped while waiting for db to be HEALTHY");
       ready.set(true);
       kit.advance(Duration.ofSeconds(5)); // the next check, then app2's startup grace
       assertThat(app2.status().state()).as("the other dependent goes on").isEqualTo(ProcessState.RUNNING);
