@@ -18,14 +18,22 @@ import java.util.concurrent.ConcurrentMap;
  * Remembers, per supervised process, since when it has not been available: {@code RUNNING} and not
  * {@code UNHEALTHY}. Fed by the supervisor's events ({@link SupervisorEvent.StateChanged},
  * {@link SupervisorEvent.HealthChanged}), so a crash loop that alternates {@code BACKOFF} and
- * {@code STARTING} between two reads is seen as one unavailable stretch from the first exit on.
+ * {@code STARTING} between two reads is seen as one unavailable stretch from the first exit on. A run
+ * that ends before it has been available for {@code stableAfter} does not end the stretch either (a loop
+ * whose runs outlive their startup grace is a crash loop too), and a process that comes back from a
+ * stretch longer than {@code stableAfter} counts as unavailable until it has been up that long.
  *
  * <p>Thread-safe: events arrive on the listener thread, reads come from health requests.
  */
 final class AvailabilityTracker implements SupervisorListener {
 
-  /** What the events said last about one process; {@code stopOrigin}: who stopped it last (the change to STOPPING). */
-  private record Seen(ProcessState state, HealthState health, Instant unavailableSince, Origin stopOrigin) {
+  /**
+   * What the events said last about one process; {@code stopOrigin}: who stopped it last (the change to STOPPING).
+   * While available: {@code backAt}, since when, and {@code cameBackFrom}, the start of the stretch it came back from
+   * (null for none).
+   */
+  private record Seen(ProcessState state, HealthState health, Instant unavailableSince, Origin stopOrigin,
+      @org.jspecify.annotations.Nullable Instant backAt, @org.jspecify.annotations.Nullable Instant cameBackFrom) {
     boolean available() {
       return state == ProcessState.RUNNING && health != HealthState.UNHEALTHY;
     }
@@ -33,15 +41,20 @@ final class AvailabilityTracker implements SupervisorListener {
 
   private final ConcurrentMap<String, Seen> seen = new ConcurrentHashMap<>();
   private final InstantSource clock;
+  private final java.time.Duration stableAfter;
   private final java.util.function.Predicate<String> inFailedGroup;
 
-  AvailabilityTracker(InstantSource clock) {
-    this(clock, name -> false);
+  AvailabilityTracker(InstantSource clock, java.time.Duration stableAfter) {
+    this(clock, stableAfter, name -> false);
   }
 
-  /** @param inFailedGroup whether a process is in a group (or a group's group) that gave up: FAILED */
-  AvailabilityTracker(InstantSource clock, java.util.function.Predicate<String> inFailedGroup) {
+  /**
+   * @param stableAfter how long a run must be available to end an unavailable stretch (the health's down-after)
+   * @param inFailedGroup whether a process is in a group (or a group's group) that gave up: FAILED
+   */
+  AvailabilityTracker(InstantSource clock, java.time.Duration stableAfter, java.util.function.Predicate<String> inFailedGroup) {
     this.clock = requireNonNull(clock, "clock");
+    this.stableAfter = requireNonNull(stableAfter, "stableAfter");
     this.inFailedGroup = requireNonNull(inFailedGroup, "inFailedGroup");
   }
 
@@ -65,12 +78,24 @@ final class AvailabilityTracker implements SupervisorListener {
     }
   }
 
-  private static Seen next(Seen old, ProcessState state, HealthState health, Instant at, Origin origin) {
-    Seen now = new Seen(state, health, at, origin);
-    if (now.available() || old == null || old.available()) {
-      return now; // available now, or it just stopped being: the stretch starts here
+  private Seen next(Seen old, ProcessState state, HealthState health, Instant at, Origin origin) {
+    boolean available = state == ProcessState.RUNNING && health != HealthState.UNHEALTHY;
+    if (available) {
+      if (old == null) {
+        return new Seen(state, health, at, origin, at, null);
+      }
+      return old.available() ? new Seen(state, health, at, origin, old.backAt(), old.cameBackFrom())
+          : new Seen(state, health, at, origin, at, old.unavailableSince()); // back: remember the stretch it came back from
     }
-    return new Seen(state, health, old.unavailableSince(), origin); // still unavailable: the stretch goes on
+    if (old == null) {
+      return new Seen(state, health, at, origin, null, null);
+    }
+    if (!old.available()) {
+      return new Seen(state, health, old.unavailableSince(), origin, null, null); // still unavailable: the stretch goes on
+    }
+    // it was available, and is not now: a run shorter than stableAfter does not end the stretch it came back from
+    boolean shortRun = old.cameBackFrom() != null && old.backAt() != null && java.time.Duration.between(old.backAt(), at).compareTo(stableAfter) < 0;
+    return new Seen(state, health, shortRun ? old.cameBackFrom() : at, origin, null, null);
   }
 
   /**
@@ -93,9 +118,16 @@ final class AvailabilityTracker implements SupervisorListener {
    */
   Optional<Instant> unavailableSince(ProcessStatus status) {
     if (status.state() == ProcessState.RUNNING && status.health() != HealthState.UNHEALTHY) {
+      // back from a stretch longer than stableAfter (a crash loop), and not up that long yet: the stretch goes on
+      Seen s = seen.get(status.name());
+      if (s != null && s.available() && s.cameBackFrom() != null && s.backAt() != null
+          && java.time.Duration.between(s.cameBackFrom(), s.backAt()).compareTo(stableAfter) > 0
+          && java.time.Duration.between(s.backAt(), clock.instant()).compareTo(stableAfter) < 0) {
+        return Optional.of(s.cameBackFrom());
+      }
       return Optional.empty();
     }
-    Seen s = seen.computeIfAbsent(status.name(), n -> new Seen(status.state(), status.health(), clock.instant(), Origin.API));
+    Seen s = seen.computeIfAbsent(status.name(), n -> new Seen(status.state(), status.health(), clock.instant(), Origin.API, null, null));
     return Optional.of(s.available() ? clock.instant() : s.unavailableSince());
   }
 

@@ -37,7 +37,9 @@ import org.springframework.boot.health.contributor.Status;
  *
  * A crash loop (BACKOFF, STARTING, BACKOFF, …) is one unavailable stretch, measured from the first
  * exit, so it takes a critical process DOWN once it lasts longer than {@code down-after} however
- * many restarts the policy allows. The details carry the state, health, pid, restarts, whether it is
+ * many restarts the policy allows. Runs that end before they were up for {@code down-after} are part of
+ * the loop (they outlived their startup grace, and still crash), and a critical process back from a
+ * loop that was DOWN stays DOWN, {@code RUNNING}, until it has been up for {@code down-after}. The details carry the state, health, pid, restarts, whether it is
  * critical, how long it has been unavailable, the last exit, and the state and last result of each
  * health check and resource rule.
  *
@@ -55,7 +57,7 @@ public final class ProcessHealthIndicator implements HealthIndicator {
    * finds it unavailable, and a critical one is DOWN after {@link VigilHealthContributor#DEFAULT_DOWN_AFTER}.
    */
   public ProcessHealthIndicator(ProcessController controller, boolean critical) {
-    this(controller, critical, new AvailabilityTracker(InstantSource.system()), VigilHealthContributor.DEFAULT_DOWN_AFTER);
+    this(controller, critical, new AvailabilityTracker(InstantSource.system(), VigilHealthContributor.DEFAULT_DOWN_AFTER), VigilHealthContributor.DEFAULT_DOWN_AFTER);
   }
 
   ProcessHealthIndicator(ProcessController controller, boolean critical, AvailabilityTracker availability, Duration downAfter) {
@@ -129,8 +131,8 @@ public final class ProcessHealthIndicator implements HealthIndicator {
   static Status status(ProcessStatus s, boolean critical, @Nullable Duration unavailableFor, Duration downAfter,
       boolean stoppedBySupervision) {
     boolean unhealthy = s.health() == HealthState.UNHEALTHY;
-    if (s.state() == ProcessState.RUNNING && !unhealthy) {
-      return Status.UP;
+    if (s.state() == ProcessState.RUNNING && !unhealthy && (unavailableFor == null || !critical)) {
+      return Status.UP; // running, and not back from a crash loop that has yet to hold for down-after
     }
     if (!critical) {
       return Status.UNKNOWN;

@@ -65,7 +65,7 @@ public final class VigilHealthContributor implements CompositeHealthContributor,
     this.clock = requireNonNull(clock, "clock");
     // a critical process its group stopped when it gave up (FAILED) is DOWN at once, as a FAILED process is: nothing
     // will start it again (it read UNKNOWN for down-after, 30 s, as a sibling stopped to be restarted does)
-    this.availability = new AvailabilityTracker(clock, this::inFailedGroup);
+    this.availability = new AvailabilityTracker(clock, downAfter, this::inFailedGroup);
     this.subscription = supervisor.subscribe(availability);
   }
 
