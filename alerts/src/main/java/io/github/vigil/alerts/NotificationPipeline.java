@@ -549,16 +549,24 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   }
 
   /**
-   * Stops: pending timers are called off; notifications waiting for a sink, and retries not yet due, are dropped
-   * and counted; a send under way has up to 5 s in all to end, then it is interrupted; the sender threads end
-   * (but that of a sink that ignores interrupts, which is named in a warning).
+   * Stops. A group with news not notified yet (a resolution, a new alert waiting for its group wait or interval) is
+   * notified now, and what waits for a sink is still sent, for up to 5 s in all: a graceful shutdown's resolutions
+   * reach the sinks (they were dropped, uncounted). Then what still waits, and retries not yet due, are dropped and
+   * counted; a send under way is interrupted; repeats and escalations not yet due are called off; the sender
+   * threads end (but that of a sink that ignores interrupts, which is named in a warning).
    */
   @Override
   public void close() {
+    List<Group> news;
     synchronized (lock) {
       if (closed) {
         return;
       }
+      news = groups.values().stream().filter(g -> g.changed).toList();
+    }
+    news.forEach(this::flush); // now, not at their timers
+    lanes.values().forEach(SinkLane::stopTaking); // what is queued is sent; a retry that comes due no more
+    synchronized (lock) {
       closed = true;
       groups.values().forEach(g -> {
         if (g.timer != null) {

@@ -77,6 +77,7 @@ final class SinkLane {
         next = waiting.poll();
         if (next == null) {
           running = false;
+          notifyAll(); // a close waiting for the lane to empty
           return;
         }
       }
@@ -89,14 +90,28 @@ final class SinkLane {
     }
   }
 
-  /**
-   * Closes: what still waits is given up and counted in the return value; a delivery under way has until
-   * {@code deadlineNanos} ({@link System#nanoTime()}) to end, then its thread is interrupted and given a second more.
-   */
-  int close(long deadlineNanos) throws InterruptedException {
-    int dropped;
+  /** Takes no more deliveries; those waiting are still made, until {@link #close}'s deadline. */
+  void stopTaking() {
     synchronized (this) {
       closed = true;
+    }
+  }
+
+  /**
+   * Closes: what waits is still delivered until {@code deadlineNanos} ({@link System#nanoTime()}): a graceful
+   * close sends the resolutions of its shutdown (they were dropped at once). What still waits then is given up and
+   * counted in the return value, and a delivery under way is interrupted and given a second more.
+   */
+  int close(long deadlineNanos) throws InterruptedException {
+    stopTaking();
+    synchronized (this) {
+      while (running && System.nanoTime() < deadlineNanos) {
+        long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        wait(ms);
+      }
+    }
+    int dropped;
+    synchronized (this) {
       dropped = waiting.size();
       waiting.clear();
     }

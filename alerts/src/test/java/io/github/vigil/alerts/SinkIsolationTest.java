@@ -66,6 +66,35 @@ class SinkIsolationTest {
     return Alert.firing(AlertType.CRASHED, "", process, Severity.WARNING, process + " crashed", "", Map.of(), Instant.now());
   }
 
+  /** What waits for a slow sink at close is still sent within the close's 5 s (it was dropped at once). */
+  @Test
+  void aCloseStillSendsWhatWaitsForASlowSink() throws Exception {
+    List<Notification> sent = new CopyOnWriteArrayList<>();
+    CountDownLatch first = new CountDownLatch(1);
+    NotificationSink slow = new NotificationSink() {
+      @Override
+      public String name() {
+        return "slow";
+      }
+
+      @Override
+      public void send(Notification n) throws Exception {
+        first.countDown();
+        Thread.sleep(200);
+        sent.add(n);
+      }
+    };
+    NotificationPipeline p = NotificationPipeline.builder().retry(RetryPolicy.none())
+        .route(Route.builder("all").sink(slow).groupWait(Duration.ZERO).groupBy("process").build()).build();
+    for (int i = 0; i < 4; i++) {
+      p.onAlert(crash("p" + i));
+    }
+    assertThat(first.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // one in its send, three waiting behind it
+    p.close();
+    assertThat(sent).hasSize(4);
+    assertThat(p.stats().sinks().get("slow").dropped()).isZero();
+  }
+
   @Test
   void aHungSinkHoldsUpNoOther() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
