@@ -164,6 +164,9 @@ public final class AnomalyDetectors {
     return sb.toString();
   }
 
+  /** The restart rate is judged once a process has been seen this long: the last hour, and one before it. */
+  static final double RESTART_BASELINE_SECONDS = 2 * 3600;
+
   private void zombies(PerProcess p, long z, Instant at) {
     if (z >= settings.zombieThreshold() && z >= p.lastZombies) {
       p.zombieRun++;
@@ -182,13 +185,16 @@ public final class AnomalyDetectors {
   }
 
   private void restartRate(PerProcess p, double now, Instant at) {
+    if (!p.restartActive && now - p.firstSeen < RESTART_BASELINE_SECONDS) {
+      return; // no usual rate yet: an hour seen before the last one (it fired a second after a process was first seen)
+    }
     int lastHour = 0;
     for (int i = 0; i < p.restartCount; i++) {
       if (now - p.restarts[i] <= 3600) {
         lastHour++;
       }
     }
-    double observedHours = Math.max(1, (now - p.firstSeen) / 3600 - 1);
+    double observedHours = Math.max(1, (now - p.firstSeen) / 3600 - 1); // the hours before the last one
     double usual = Math.max(0, p.restartTotal - lastHour) / observedHours;
     boolean unusual = lastHour >= settings.restartMin() && lastHour > settings.restartFactor() * usual + 3 * Math.sqrt(usual);
     if (unusual && !p.restartActive) {

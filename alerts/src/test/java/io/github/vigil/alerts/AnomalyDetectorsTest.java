@@ -65,4 +65,24 @@ class AnomalyDetectorsTest {
     assertThat(found.get(0).kind()).isEqualTo(AnomalyKind.RESTART_RATE);
     assertThat(found.get(0).summary()).startsWith("3 restarts in the last hour against a usual");
   }
+
+  /** Restarts in a process's first hours have no usual rate to be unusual against (it fired a second after start). */
+  @Test
+  void noRestartRateIsJudgedBeforeAnHourIsSeenBeforeTheLast() {
+    d.onValues("early", 0, Instant.EPOCH, 1, 1 << 20, 10, 1, Double.NaN, Double.NaN, 0); // first seen
+    for (int k = 1; k <= 5; k++) {
+      d.onRestart("early", k, Instant.EPOCH); // five restarts in its first five seconds
+    }
+    d.onRestart("early", 7000, Instant.EPOCH);
+    assertThat(found).isEmpty();
+    // one seen quietly for two hours, then three restarts in a few minutes: unusual
+    d.onValues("late", 0, Instant.EPOCH, 1, 1 << 20, 10, 1, Double.NaN, Double.NaN, 0);
+    for (int k = 0; k < 3; k++) {
+      d.onRestart("late", 7300 + 60 * k, Instant.EPOCH);
+    }
+    assertThat(found).singleElement().satisfies(a -> {
+      assertThat(a.kind()).isEqualTo(AnomalyKind.RESTART_RATE);
+      assertThat(a.process()).isEqualTo("late");
+    });
+  }
 }
