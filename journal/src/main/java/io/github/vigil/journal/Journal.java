@@ -307,6 +307,10 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         r.delayMs = e.delay().toMillis();
         exit(r, e.after(), t);
         r.reason = "restart attempt " + e.attempt() + " in " + io.github.vigil.HumanFormat.duration(e.delay()) + " after " + e.after();
+      } else if (event instanceof SupervisorEvent.RestartDeferred e) {
+        exit(r, e.exit(), t);
+        // the delay to the window's end: the analysis counts a deferral with one as a restart
+        r.delayMs = e.until() == null ? null : Math.max(0, e.until().toEpochMilli() - r.atMs);
       } else if (event instanceof SupervisorEvent.Failed e) {
         r.reason = e.reason();
         if (e.lastExit() != null) {

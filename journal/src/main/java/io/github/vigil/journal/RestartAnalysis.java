@@ -96,6 +96,15 @@ public final class RestartAnalysis {
           }
           h.breach = null;
         }
+        case "RestartDeferred" -> {
+          // a run that ended in a freeze window is restarted at its end (delay_ms to it); one left for a person is no restart
+          if (h.candidate != null && e.delayMs() != null) {
+            all.add(h.candidate);
+            h.awaitingRecovery = h.candidate;
+          }
+          h.candidate = null;
+          h.breach = null;
+        }
         case "Failed" -> {
           h.candidate = null;
           h.awaitingRecovery = null;
