@@ -250,7 +250,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
       } else if (event instanceof SupervisorEvent.CommandIssued e) {
         r.command = e.command().name();
         r.origin = e.origin().name();
-        r.reason = e.reason();
+        r.reason = EventReasons.orElse(e.reason(), EventReasons.lower(e.command()) + " requested");
         PendingActor a = t.pendingActor;
         if (e.origin() == io.github.vigil.Origin.API && a != null && a.command == e.command()) {
           r.actor = a.actor;
@@ -267,7 +267,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         r.fromState = e.from().name();
         r.toState = e.to().name();
         r.origin = e.origin().name();
-        r.reason = e.reason();
+        r.reason = EventReasons.orElse(e.reason(), e.from() + " to " + e.to());
         r.run = t.run > 0 ? t.run : null;
         if (e.to() == ProcessState.RUNNING && t.exitBeforeRestartMs >= 0 && t.run > 0) {
           r.runOp = RunOp.RECOVERED;
@@ -281,6 +281,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         r.run = e.run();
         r.pid = e.pid();
         r.runOp = RunOp.START;
+        r.reason = "run " + e.run() + " started, pid " + e.pid();
         r.startedMs = r.atMs;
         r.closeLeftovers = !t.startSeen;
         t.startSeen = true;
@@ -311,12 +312,13 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         exit(r, e.exit(), t);
         // the delay to the window's end: the analysis counts a deferral with one as a restart
         r.delayMs = e.until() == null ? null : Math.max(0, e.until().toEpochMilli() - r.atMs);
+        r.reason = "ended inside freeze window " + e.window() + " (" + e.exit() + "): restart "
+            + (e.until() == null ? "left for a person" : "deferred to the window's end, " + e.until());
       } else if (event instanceof SupervisorEvent.Failed e) {
-        r.reason = e.reason();
         if (e.lastExit() != null) {
           exit(r, e.lastExit(), t);
-          r.reason = e.reason();
         }
+        r.reason = EventReasons.orElse(e.reason(), "gave up after " + e.lastExit());
         t.exitBeforeRestartMs = -1;
       } else if (event instanceof SupervisorEvent.Diagnosed e) {
         r.run = e.run() > 0 ? e.run() : null;
@@ -329,15 +331,20 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         r.metricValue = e.value();
         r.metricLimit = e.limit();
         r.command = e.action().name();
-        r.reason = e.rule() + ": " + e.message();
+        r.reason = EventReasons.orElse(e.rule(), EventReasons.lower(e.metric())) + ": "
+            + EventReasons.orElse(e.message(), e.metric() + " " + e.value() + " above " + e.limit());
+      } else if (event instanceof SupervisorEvent.ResourceLimitRecovered e) {
+        r.reason = EventReasons.orElse(e.rule(), EventReasons.lower(e.metric())) + ": "
+            + EventReasons.orElse(e.message(), e.metric() + " " + e.value() + " back within " + e.limit())
+            + " (broken for " + io.github.vigil.HumanFormat.duration(e.breachedFor()) + ")";
       } else if (event instanceof SupervisorEvent.HealthChanged e) {
         r.fromState = e.from().name();
         r.toState = e.to().name();
-        r.reason = e.message();
+        r.reason = EventReasons.orElse(e.message(), "health " + e.from() + " to " + e.to());
       } else if (event instanceof SupervisorEvent.Attached e) {
         r.reason = e.spec().toString();
-      } else if (event instanceof SupervisorEvent.Detached) {
-        r.reason = "detached";
+      } else if (event instanceof SupervisorEvent.Detached e) {
+        r.reason = EventReasons.orElse(e.reason(), "detached");
       } else if (event instanceof SupervisorEvent.AttachedFound e) {
         r.pid = e.found().pid();
         r.reason = e.found().processName() + ": " + e.found().commandLine();
@@ -347,11 +354,14 @@ public final class Journal implements SupervisorListener, AutoCloseable {
       } else if (event instanceof SupervisorEvent.AttachStateChanged e) {
         r.fromState = e.from().name();
         r.toState = e.to().name();
-        r.reason = e.message();
+        r.reason = EventReasons.orElse(e.message(), "attachment " + e.from() + " to " + e.to());
+      } else {
+        r.reason = EventReasons.of(event);
       }
     }
     return r;
   }
+
 
   private static void exit(EventRow r, ExitInfo x, ProcessTrack t) {
     r.exitCause = x.cause().name();
