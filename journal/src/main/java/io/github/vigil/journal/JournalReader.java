@@ -288,7 +288,9 @@ public final class JournalReader implements AutoCloseable {
   public List<ProcessSummary> status(Instant now) throws SQLException {
     List<ProcessSummary> out = new ArrayList<>();
     List<String[]> keys = new ArrayList<>();
-    String sql = "SELECT DISTINCT host, process FROM events WHERE 1 = 1" + hostFilter() + " UNION SELECT DISTINCT host, process FROM snapshots"
+    // a trading calendar's session events carry the calendar's name as their process: it is no process
+    String sql = "SELECT DISTINCT host, process FROM events WHERE type NOT IN ('SessionOpened', 'SessionClosed')" + hostFilter()
+        + " UNION SELECT DISTINCT host, process FROM snapshots"
         + " WHERE 1 = 1" + hostFilter() + " ORDER BY 1, 2";
     try (PreparedStatement p = connection.prepareStatement(sql)) {
       bindHost(p, bindHost(p, 1));

@@ -1,0 +1,42 @@
+package io.github.vigil.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.Origin;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.SupervisorEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@link JournalReader#status} lists: the processes, not the trading calendars whose sessions are journaled beside them. */
+@Timeout(60)
+class StatusTest {
+  private static final Instant T = Instant.parse("2026-11-30T01:00:00Z");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aTradingCalendarIsNoProcess() throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("status.db");
+    try (Journal j = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).build()) {
+      j.onEvent(new SupervisorEvent.Registered("orders", T, ProcessSpec.builder("orders").command("/opt/orders").build()));
+      j.onEvent(new SupervisorEvent.StateChanged("orders", T, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
+      j.onEvent(new SupervisorEvent.Started("orders", T, 100, 1));
+      j.onEvent(new SupervisorEvent.StateChanged("orders", T.plusSeconds(2), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS, "up"));
+      LocalDate day = LocalDate.of(2026, 11, 30);
+      j.onEvent(new SupervisorEvent.SessionOpened("shfe", T.plusSeconds(60), day, "day", T.plusSeconds(3600)));
+      j.onEvent(new SupervisorEvent.SessionClosed("shfe", T.plusSeconds(3600), day, "day"));
+      assertThat(j.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    try (JournalReader r = JournalReader.open(url, null)) {
+      assertThat(r.status(T.plusSeconds(4000))).extracting(ProcessSummary::process).containsExactly("orders");
+    }
+  }
+}
