@@ -6,7 +6,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A table drawn with box-drawing characters. Widths are measured on the plain text; colour is applied to the
- * padded cell, so escapes never break the alignment. Numbers align right where a column says so.
+ * text of a cell before it is padded, so escapes never break the alignment and a colour by value sees the value.
+ * Numbers align right where a column says so.
  */
 final class Table {
   private final List<String> headers;
@@ -83,12 +84,9 @@ final class Table {
         String[] lines = split.get(i);
         String text = l < lines.length ? lines[l] : "";
         String pad = " ".repeat(w[i] - text.length());
-        String cell = right[i] && !header ? pad + text : text + pad;
-        if (header) {
-          cell = style.bold(cell);
-        } else if (colour != null) {
-          cell = colour.get(i).apply(cell);
-        }
+        // colour the text, not the padded cell: a colour chosen by value (a state) must see the value itself
+        String shown = header ? style.bold(text) : colour != null ? colour.get(i).apply(text) : text;
+        String cell = right[i] && !header ? pad + shown : shown + pad;
         b.append(' ').append(cell).append(' ').append('│');
       }
       b.append('\n');

@@ -1,0 +1,74 @@
+package io.github.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.ExitCause;
+import io.github.vigil.ExitInfo;
+import io.github.vigil.HealthState;
+import io.github.vigil.Origin;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.ProcessStatus;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.Termination;
+import io.github.vigil.journal.Journal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vigil status} on a journal of a process that gave up (FAILED) and one that was stopped. */
+@Timeout(60)
+class StatusCommandTest {
+  private static final Instant T = Instant.parse("2026-11-30T01:00:00Z");
+
+  @TempDir
+  static Path dir;
+
+  static Path db;
+
+  @BeforeAll
+  static void writeJournal() {
+    db = dir.resolve("status.db");
+    try (Journal j = Journal.builder().sqlite(db).host("gw1").snapshotInterval(Duration.ZERO).build()) {
+      for (String p : new String[] {"feed", "orders"}) {
+        j.onEvent(new SupervisorEvent.Registered(p, T, ProcessSpec.builder(p).command("/opt/" + p).build()));
+        j.onEvent(new SupervisorEvent.StateChanged(p, T, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
+        j.onEvent(new SupervisorEvent.Started(p, T, p.equals("feed") ? 100 : 200, 1));
+        j.onEvent(new SupervisorEvent.StateChanged(p, T.plusSeconds(1), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS, "up"));
+        j.recordSnapshot(new ProcessStatus(p, ProcessState.RUNNING, p.equals("feed") ? 100 : 200, T, Duration.ofMinutes(5), 0, null,
+            HealthState.HEALTHY, true, ""), null, T.plusSeconds(300), Duration.ofMillis(2), null);
+      }
+      ExitInfo exit = new ExitInfo(new Termination.Exited(2), ExitCause.ERROR_EXIT, Duration.ofMinutes(10), T.plusSeconds(600), "", -1);
+      j.onEvent(new SupervisorEvent.Exited("feed", T.plusSeconds(600), 1, exit));
+      j.onEvent(new SupervisorEvent.StateChanged("feed", T.plusSeconds(600), ProcessState.RUNNING, ProcessState.FAILED, Origin.POLICY,
+          "gave up"));
+      j.onEvent(new SupervisorEvent.Failed("feed", T.plusSeconds(600), "no restarts left", exit));
+      j.onEvent(new SupervisorEvent.CommandIssued("orders", T.plusSeconds(700), SupervisorEvent.Command.STOP, Origin.API, "stop"));
+      j.onEvent(new SupervisorEvent.StateChanged("orders", T.plusSeconds(700), ProcessState.RUNNING, ProcessState.STOPPING, Origin.API,
+          "stop"));
+      j.onEvent(new SupervisorEvent.Exited("orders", T.plusSeconds(701), 1, new ExitInfo(Termination.Signaled.of(15, false),
+          ExitCause.KILLED_BY_SUPERVISOR, Duration.ofSeconds(700), T.plusSeconds(701), "", -1)));
+      j.onEvent(new SupervisorEvent.StateChanged("orders", T.plusSeconds(701), ProcessState.STOPPING, ProcessState.STOPPED, Origin.API,
+          "stop"));
+      j.flush(Duration.ofSeconds(30));
+    }
+  }
+
+  static CliGoldenTest.Result status(String... more) {
+    String[] args = new String[more.length + 5];
+    System.arraycopy(new String[] {"status", "--zone", "UTC", "--now", "2026-11-30T02:00:00Z"}, 0, args, 0, 5);
+    System.arraycopy(more, 0, args, 5, more.length);
+    return CliGoldenTest.runOn(db, args);
+  }
+
+  @Test
+  void aFailedProcessIsRed() {
+    CliGoldenTest.Result r = status("--color", "always");
+    assertThat(r.code()).as(r.err()).isEqualTo(VigilCli.ATTENTION);
+    assertThat(r.out()).contains("\u001b[31mFAILED\u001b[0m ").contains("\u001b[0m");
+  }
+}
