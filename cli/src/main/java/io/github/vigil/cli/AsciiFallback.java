@@ -11,8 +11,10 @@ import java.nio.charset.CharsetEncoder;
 /**
  * A writer for a terminal whose encoding lacks the characters the tables are drawn with (a C or POSIX locale: ASCII,
  * as under cron, in a container or over ssh without a locale): box lines become {@code +-|}, arrows {@code ->},
- * {@code µ} {@code u}, an ellipsis {@code ...}; any other character the encoding lacks {@code ?}, as the encoder
- * would. Where the encoding has them, the plain writer.
+ * {@code µ} {@code u}, an ellipsis {@code ...}, a bar {@code #}; any other character the encoding lacks {@code ?}, as
+ * the encoder would. Where the encoding has them, the plain writer. A {@link Table} drawn for such a terminal
+ * ({@link Style#ascii()}) is already ASCII: it replaces with {@link #ascii(String)} before it measures its columns, as
+ * a replacement wider than its character, written after the padding, would push its row out of line.
  *
  * <p>Not thread-safe, as the writer it wraps.
  */
@@ -27,7 +29,28 @@ final class AsciiFallback extends FilterWriter {
   /** A writer of {@code out} in {@code charset}, drawing in ASCII where {@code charset} cannot draw the tables. */
   static Writer of(OutputStream out, Charset charset) {
     Writer plain = new OutputStreamWriter(out, charset);
-    return charset.newEncoder().canEncode('│') ? plain : new AsciiFallback(plain, charset);
+    return needed(charset) ? new AsciiFallback(plain, charset) : plain;
+  }
+
+  /** Whether {@code charset} lacks the characters the tables are drawn with. */
+  static boolean needed(Charset charset) {
+    return !charset.newEncoder().canEncode('│');
+  }
+
+  /** {@code s} with every character this knows an ASCII form of replaced by it; others are left as they are. */
+  static String ascii(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String r = c < 0x80 ? null : known(c);
+      if (r != null && b == null) {
+        b = new StringBuilder(s.length() + 8).append(s, 0, i);
+      }
+      if (b != null) {
+        b.append(r != null ? r : String.valueOf(c));
+      }
+    }
+    return b == null ? s : b.toString();
   }
 
   /** The ASCII for {@code c}, or null where the encoding has {@code c} itself. */
@@ -35,6 +58,12 @@ final class AsciiFallback extends FilterWriter {
     if (c < 0x80 || encoder.canEncode(c)) {
       return null;
     }
+    String r = known(c);
+    return r != null ? r : "?";
+  }
+
+  /** The ASCII form of {@code c}, or null where this knows none. */
+  private static String known(char c) {
     return switch (c) {
       case '┌', '┬', '┐', '├', '┼', '┤', '└', '┴', '┘' -> "+";
       case '─' -> "-";
@@ -46,7 +75,8 @@ final class AsciiFallback extends FilterWriter {
       case '×' -> "x";
       case '≥' -> ">=";
       case '≤' -> "<=";
-      default -> "?";
+      case '█' -> "#";
+      default -> null;
     };
   }
 

@@ -86,7 +86,7 @@ final class CrashCommand implements Callable<Integer> {
     }
     t.row("running again", c.recovery() == null ? "not since" : "after " + HumanFormat.duration(c.recovery()));
     // the plain two-column table without its empty header row
-    String rendered = t.render(new Style(false));
+    String rendered = t.render(style.plain());
     String[] lines = rendered.split("\n");
     StringBuilder kv = new StringBuilder();
     for (int i = 0; i < lines.length; i++) {

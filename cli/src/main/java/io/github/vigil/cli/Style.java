@@ -1,19 +1,38 @@
 package io.github.vigil.cli;
 
-/** ANSI colour, on only when asked or when printing to a terminal (and {@code NO_COLOR} is unset). Immutable. */
+/**
+ * ANSI colour, on only when asked or when printing to a terminal (and {@code NO_COLOR} is unset); and whether the
+ * terminal is ASCII, so that tables are drawn in ASCII. Immutable.
+ */
 final class Style {
   private final boolean on;
+  private final boolean ascii;
 
   Style(boolean on) {
-    this.on = on;
+    this(on, false);
   }
 
-  static Style of(String mode) {
+  Style(boolean on, boolean ascii) {
+    this.on = on;
+    this.ascii = ascii;
+  }
+
+  static Style of(String mode, boolean ascii) {
     return switch (mode) {
-      case "always" -> new Style(true);
-      case "never" -> new Style(false);
-      default -> new Style(isTerminal());
+      case "always" -> new Style(true, ascii);
+      case "never" -> new Style(false, ascii);
+      default -> new Style(isTerminal(), ascii);
     };
+  }
+
+  /** Whether the output's encoding lacks the box-drawing characters (see {@link AsciiFallback}). */
+  boolean ascii() {
+    return ascii;
+  }
+
+  /** This style without colour. */
+  Style plain() {
+    return new Style(false, ascii);
   }
 
   /** Whether standard output is a terminal: a console whose {@code isTerminal()} (JDK 22+) agrees. */

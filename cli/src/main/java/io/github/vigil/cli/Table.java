@@ -50,27 +50,33 @@ final class Table {
 
   String render(Style style) {
     int n = headers.size();
+    // for an ASCII terminal, replaced before measuring: "→" becomes "->", one column wider
+    UnaryOperator<String> text = style.ascii() ? AsciiFallback::ascii : UnaryOperator.identity();
+    List<String> head = headers.stream().map(text).toList();
+    List<List<String>> body = rows.stream().map(r -> r.stream().map(text).toList()).toList();
     int[] w = new int[n];
     for (int i = 0; i < n; i++) {
-      w[i] = headers.get(i).length();
-      for (List<String> r : rows) {
+      w[i] = head.get(i).length();
+      for (List<String> r : body) {
         for (String line : r.get(i).split("\n", -1)) {
           w[i] = Math.max(w[i], line.length());
         }
       }
     }
+    String box = style.ascii() ? "+++++++++-|" : "┌┬┐├┼┤└┴┘─│";
     StringBuilder b = new StringBuilder();
-    line(b, w, '┌', '┬', '┐');
-    cells(b, w, headers, null, style, true);
-    line(b, w, '├', '┼', '┤');
-    for (int r = 0; r < rows.size(); r++) {
-      cells(b, w, rows.get(r), colours.get(r), style, false);
+    line(b, w, box, 0);
+    cells(b, w, head, null, style, true, box.charAt(10));
+    line(b, w, box, 3);
+    for (int r = 0; r < body.size(); r++) {
+      cells(b, w, body.get(r), colours.get(r), style, false, box.charAt(10));
     }
-    line(b, w, '└', '┴', '┘');
+    line(b, w, box, 6);
     return b.toString();
   }
 
-  private void cells(StringBuilder b, int[] w, List<String> cells, List<UnaryOperator<String>> colour, Style style, boolean header) {
+  private void cells(StringBuilder b, int[] w, List<String> cells, List<UnaryOperator<String>> colour, Style style, boolean header,
+      char bar) {
     List<String[]> split = new ArrayList<>();
     int height = 1;
     for (String c : cells) {
@@ -79,7 +85,7 @@ final class Table {
       height = Math.max(height, lines.length);
     }
     for (int l = 0; l < height; l++) {
-      b.append('│');
+      b.append(bar);
       for (int i = 0; i < w.length; i++) {
         String[] lines = split.get(i);
         String text = l < lines.length ? lines[l] : "";
@@ -87,16 +93,17 @@ final class Table {
         // colour the text, not the padded cell: a colour chosen by value (a state) must see the value itself
         String shown = header ? style.bold(text) : colour != null ? colour.get(i).apply(text) : text;
         String cell = right[i] && !header ? pad + shown : shown + pad;
-        b.append(' ').append(cell).append(' ').append('│');
+        b.append(' ').append(cell).append(' ').append(bar);
       }
       b.append('\n');
     }
   }
 
-  private static void line(StringBuilder b, int[] w, char left, char mid, char end) {
-    b.append(left);
+  /** A rule of the table: {@code box} holds its corners and joins from {@code at} (left, middle, right), then its line. */
+  private static void line(StringBuilder b, int[] w, String box, int at) {
+    b.append(box.charAt(at));
     for (int i = 0; i < w.length; i++) {
-      b.append("─".repeat(w[i] + 2)).append(i == w.length - 1 ? end : mid);
+      b.append(String.valueOf(box.charAt(9)).repeat(w[i] + 2)).append(box.charAt(i == w.length - 1 ? at + 2 : at + 1));
     }
     b.append('\n');
   }

@@ -36,17 +36,29 @@ public final class VigilCli implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Whether the output is an ASCII terminal, where tables are drawn in ASCII. */
+  private final boolean ascii;
+
+  private VigilCli(boolean ascii) {
+    this.ascii = ascii;
+  }
+
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
     // the terminal's encoding (native.encoding, JDK 17+), not file.encoding, which JDK 18+ fixes at UTF-8
     Charset terminal = Charset.forName(System.getProperty("native.encoding", "UTF-8"));
     System.exit(run(args, new PrintWriter(AsciiFallback.of(System.out, terminal), true),
-        new PrintWriter(AsciiFallback.of(System.err, terminal), true)));
+        new PrintWriter(AsciiFallback.of(System.err, terminal), true), AsciiFallback.needed(terminal)));
   }
 
   /** Runs the command line, printing to {@code out} and {@code err}; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new VigilCli());
+    return run(args, out, err, false);
+  }
+
+  /** {@link #run(String[], PrintWriter, PrintWriter)}, drawing tables in ASCII when {@code ascii}. */
+  static int run(String[] args, PrintWriter out, PrintWriter err, boolean ascii) {
+    CommandLine cl = new CommandLine(new VigilCli(ascii));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -74,6 +86,9 @@ public final class VigilCli implements Callable<Integer> {
 
   /** The journal and output options every command has. */
   static final class Common {
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.@Nullable CommandSpec command;
+
     @Option(names = {"-j", "--journal"}, paramLabel = "FILE|URL", description = "SQLite file or JDBC URL (default: $VIGIL_JOURNAL, "
         + "else ./vigil-journal.db)")
     @Nullable String journal;
@@ -129,7 +144,8 @@ public final class VigilCli implements Callable<Integer> {
       if (!color.equals("auto") && !color.equals("always") && !color.equals("never")) {
         throw new IllegalArgumentException("--color must be auto, always or never: '" + color + "'");
       }
-      return json ? new Style(false) : Style.of(color);
+      boolean ascii = command != null && command.root().userObject() instanceof VigilCli cli && cli.ascii;
+      return json ? new Style(false) : Style.of(color, ascii);
     }
 
     String time(@Nullable Instant t) {

@@ -265,6 +265,48 @@ class CliGoldenTest {
     assertThat(out).contains("+-", "| TIME", "->", "The newest 3 events").doesNotContain("?");
   }
 
+  /**
+   * Under a C locale every row of a table is as wide as its rules, also where a cell had an arrow or an ellipsis
+   * (replaced by two or three characters after the padding, they pushed their rows one column out), and the hour bars
+   * are '#', not '?' (found by a black-box run).
+   */
+  @Test
+  void aCLocaleGetsAlignedAsciiTablesAndBars() throws Exception {
+    for (List<String> args : List.of(List.of("events", "--since", "30d"), List.of("restarts", "orders", "--period", "7d"),
+        List.of("status"), List.of("history", "orders", "--period", "8d"))) {
+      String out = inCLocale(args);
+      assertThat(out).as("%s", args).doesNotContain("?");
+      List<String> block = new ArrayList<>();
+      for (String line : (out + "\n").split("\n", -1)) {
+        if (line.startsWith("+") || line.startsWith("|")) {
+          block.add(line);
+        } else if (!block.isEmpty()) {
+          int width = block.get(0).length();
+          assertThat(block).as("%s: a table's lines are all %d wide", args, width).allMatch(l -> l.length() == width);
+          block.clear();
+        }
+      }
+      if (args.get(0).equals("restarts")) {
+        assertThat(out).contains("  01:00  ####################").doesNotContain("█");
+      }
+    }
+  }
+
+  private static String inCLocale(List<String> args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), VigilCli.class.getName()));
+    command.addAll(args);
+    command.addAll(List.of("--journal", db.toString(), "--zone", "UTC", "--now", "2026-11-30T00:00:00Z", "--color", "never"));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("LC_ALL", "C");
+    pb.environment().put("LANG", "C");
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+
   @Test
   void asciiFallbackOnlyWhereTheEncodingLacksTheCharacters() throws Exception {
     java.io.ByteArrayOutputStream ascii = new java.io.ByteArrayOutputStream();
