@@ -99,9 +99,9 @@ public final class VigilCli implements Callable<Integer> {
     @Option(names = "--user", description = "Database user (PostgreSQL)")
     @Nullable String user;
 
-    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the database password",
-        defaultValue = "VIGIL_JOURNAL_PASSWORD")
-    String passwordEnv = "VIGIL_JOURNAL_PASSWORD";
+    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the database password "
+        + "(default: VIGIL_JOURNAL_PASSWORD, where set)")
+    @Nullable String passwordEnv;
 
     @Option(names = "--json", description = "JSON for scripts instead of tables")
     boolean json;
@@ -117,7 +117,11 @@ public final class VigilCli implements Callable<Integer> {
 
     JournalReader open() throws SQLException {
       String where = journal != null ? journal : System.getenv("VIGIL_JOURNAL") != null ? System.getenv("VIGIL_JOURNAL") : "vigil-journal.db";
-      String password = System.getenv(passwordEnv);
+      String password = System.getenv(passwordEnv != null ? passwordEnv : "VIGIL_JOURNAL_PASSWORD");
+      // a variable named on purpose must hold the password; the default one may be unset (a SQLite journal needs none)
+      if (password == null && passwordEnv != null) {
+        throw new IllegalArgumentException("--password-env " + passwordEnv + ": the environment variable " + passwordEnv + " is not set");
+      }
       return JournalReader.open(where, host, user, password);
     }
 

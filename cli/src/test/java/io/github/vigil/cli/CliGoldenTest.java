@@ -336,6 +336,17 @@ class CliGoldenTest {
     assertThat(unknown.err()).contains("nothing about 'nosuch'");
   }
 
+  /** A password variable named with --password-env that is not set is a usage error naming it (the driver said "plugin null"). */
+  @Test
+  void anUnsetPasswordVariableIsNamed() {
+    String var = "VIGIL_TEST_UNSET_PASSWORD_VARIABLE";
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(var) == null);
+    Result r = run(with("status", "--password-env", var));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--password-env " + var + ": the environment variable " + var + " is not set");
+    assertThat(run(with("status")).code()).as("the default variable may be unset").isZero();
+  }
+
   /** A journal that nothing was written to for a while, with a process said to run: the table says so. */
   @Test
   void aStatusLongAfterTheLastRowSaysSo() {
