@@ -66,6 +66,10 @@ public final class VigilCli implements Callable<Integer> {
         line.getErr().println("vigil: cannot read the journal: " + e.getMessage());
         return UNREADABLE;
       }
+      if (e instanceof NothingRecorded) {
+        line.getErr().println("vigil: " + e.getMessage());
+        return NOTHING;
+      }
       if (e instanceof IllegalArgumentException) {
         line.getErr().println("vigil: " + e.getMessage());
         return CommandLine.ExitCode.USAGE;
@@ -122,7 +126,26 @@ public final class VigilCli implements Callable<Integer> {
       if (password == null && passwordEnv != null) {
         throw new IllegalArgumentException("--password-env " + passwordEnv + ": the environment variable " + passwordEnv + " is not set");
       }
-      return JournalReader.open(where, host, user, password);
+      JournalReader reader = JournalReader.open(where, host, user, password);
+      try {
+        checkHost(reader);
+      } catch (RuntimeException | SQLException e) {
+        reader.close();
+        throw e;
+      }
+      return reader;
+    }
+
+    /** A --host the journal has no row of is named, with the hosts it has (else every command found "nothing"). */
+    private void checkHost(JournalReader reader) throws SQLException {
+      if (host == null) {
+        return;
+      }
+      java.util.List<String> hosts = reader.hosts();
+      if (!hosts.contains(host)) {
+        throw new NothingRecorded("--host " + host + ": the journal has no rows of host '" + host + "'; "
+            + (hosts.isEmpty() ? "it has no rows yet" : "its hosts: " + String.join(", ", hosts)));
+      }
     }
 
     ZoneId zone() {

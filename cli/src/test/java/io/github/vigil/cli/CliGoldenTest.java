@@ -347,6 +347,20 @@ class CliGoldenTest {
     assertThat(run(with("status")).code()).as("the default variable may be unset").isZero();
   }
 
+  /** A --host the journal has no row of is named, with the hosts it has (status said "The journal has no processes yet."). */
+  @Test
+  void anUnknownHostIsNamedWithTheHostsThereAre() {
+    for (List<String> args : List.of(List.of("status"), List.of("status", "--json"), List.of("history", "orders"),
+        List.of("events", "--since", "1d"))) {
+      List<String> all = new ArrayList<>(args);
+      all.addAll(List.of("--host", "gw9"));
+      Result r = run(with(all.toArray(String[]::new)));
+      assertThat(r.code()).as("%s", all).isEqualTo(VigilCli.NOTHING);
+      assertThat(r.err()).as("%s", all).contains("--host gw9: the journal has no rows of host 'gw9'; its hosts: gw1");
+    }
+    assertThat(run(with("status", "--host", "gw1")).code()).isZero();
+  }
+
   /** A journal that nothing was written to for a while, with a process said to run: the table says so. */
   @Test
   void aStatusLongAfterTheLastRowSaysSo() {

@@ -181,6 +181,18 @@ public final class JournalReader implements AutoCloseable {
     return out;
   }
 
+  /** The hosts (gateways) with any row, sorted; all of them, whichever host this reader is for. */
+  public List<String> hosts() throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("SELECT host FROM events UNION SELECT host FROM snapshots ORDER BY 1")) {
+      while (r.next()) {
+        out.add(r.getString(1));
+      }
+    }
+    return out;
+  }
+
   /** Process names with any row, sorted. */
   public List<String> processes() throws SQLException {
     List<String> out = new ArrayList<>();
