@@ -66,7 +66,9 @@ final class HistoryCommand implements Callable<Integer> {
         ? new Table("HOST", "RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY").alignRight(1, 2, 5, 8)
         : new Table("RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY").alignRight(0, 1, 4, 7);
     for (JournalRun r : runs) {
-      String end = r.exitCause() == null ? "running" : r.exitCause() + (r.termination() != null ? " (" + r.termination() + ")" : "");
+      // a run that never started has no termination to show ("unknown (not started)"): its message says why
+      String how = "START_FAILED".equals(r.exitCause()) && r.message() != null && !r.message().isBlank() ? r.message() : r.termination();
+      String end = r.exitCause() == null ? "running" : r.exitCause() + (how != null ? " (" + how + ")" : "");
       // up until now only while it runs: a run closed as UNKNOWN (its supervisor died with it) has no known end
       Duration up = r.runDuration() != null ? r.runDuration()
           : r.endedAt() == null && r.exitCause() == null ? Duration.between(r.startedAt(), now) : null;

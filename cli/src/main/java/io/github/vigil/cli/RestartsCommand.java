@@ -91,7 +91,7 @@ final class RestartsCommand implements Callable<Integer> {
           .put("run", x.run()).put("uptimeMs", x.uptime() == null ? null : x.uptime().toMillis()).put("memoryBytes", x.memoryBytes())
           .put("memoryLimitBytes", x.memoryLimitBytes()).put("recoveryMs", x.recovery() == null ? null : x.recovery().toMillis())
           .put("signal", x.signalName()).put("coreDumped", x.coreDumped()).put("corePath", x.corePath()).put("exitCode", x.exitCode())
-          .put("stderrTail", x.stderrTail()));
+          .put("stderrTail", x.stderrTail()).put("exitCause", x.exitCause()).put("downtimeMs", x.downtime().toMillis()));
     }
     List<Object> days = new ArrayList<>();
     for (TradeDay d : r.tradeDays()) {
@@ -139,7 +139,7 @@ final class RestartsCommand implements Callable<Integer> {
           + (x.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(x.memoryLimitBytes()) : "");
       String detail = x.detail() + (x.corePath() != null ? "\ncore: " + x.corePath() : "");
       timeline.row(List.of(Integer.toString(i), common.time(x.at()), x.cause().label(), detail,
-          x.uptime() == null ? "-" : HumanFormat.duration(x.uptime()), mem, x.recovery() == null ? "not yet" : HumanFormat.duration(x.recovery())),
+          x.uptime() == null ? "-" : HumanFormat.duration(x.uptime()), mem, recovery(x)),
           List.of(UnaryOperator.identity(), UnaryOperator.identity(), s -> colour(style, x.cause(), s), UnaryOperator.identity(),
               UnaryOperator.identity(), x.memoryBytes() != null && x.memoryLimitBytes() != null && x.memoryBytes() * 10 >= x.memoryLimitBytes() * 9
                   ? style::red : UnaryOperator.identity(), UnaryOperator.identity()));
@@ -179,6 +179,11 @@ final class RestartsCommand implements Callable<Integer> {
       }
     }
     return b.toString();
+  }
+
+  /** The recovery; without one, how long it stayed down (until the next restart, a stop or the period's end). */
+  private static String recovery(Restart x) {
+    return x.recovery() != null ? HumanFormat.duration(x.recovery()) : "none, down " + HumanFormat.duration(x.downtime());
   }
 
   static String colour(Style style, RestartCause c, String s) {

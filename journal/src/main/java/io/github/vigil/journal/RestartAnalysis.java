@@ -70,6 +70,7 @@ public final class RestartAnalysis {
             h.command = null;
             h.candidate = null;
             h.awaitingRecovery = null;
+            h.down(e.at(), null); // stopped on purpose: down no more for the restart's sake
           }
         }
         case "ResourceLimitExceeded" -> h.breach = e;
@@ -81,6 +82,7 @@ public final class RestartAnalysis {
             Building b = build(e, RestartCause.MANUAL, cmd, h.breach);
             all.add(b);
             h.awaitingRecovery = b;
+            h.down(e.at(), b);
           } else if (isFailure(e.exitCause())) {
             h.candidate = build(e, classify(e.exitCause()), cmd, h.breach);
           }
@@ -92,6 +94,7 @@ public final class RestartAnalysis {
           if (h.candidate != null) {
             all.add(h.candidate);
             h.awaitingRecovery = h.candidate;
+            h.down(h.candidate.at, h.candidate);
             h.candidate = null;
           }
           h.breach = null;
@@ -101,11 +104,13 @@ public final class RestartAnalysis {
           if (h.candidate != null && e.delayMs() != null) {
             all.add(h.candidate);
             h.awaitingRecovery = h.candidate;
+            h.down(h.candidate.at, h.candidate);
           }
           h.candidate = null;
           h.breach = null;
         }
         case "Failed" -> {
+          // the policy gave up: no recovery to wait for, but the process stays down (h.down stays open)
           h.candidate = null;
           h.awaitingRecovery = null;
         }
@@ -113,6 +118,9 @@ public final class RestartAnalysis {
           if ("RUNNING".equals(e.toState()) && h.awaitingRecovery != null) {
             h.awaitingRecovery.recovery = Duration.between(h.awaitingRecovery.at, e.at());
             h.awaitingRecovery = null;
+          }
+          if ("RUNNING".equals(e.toState())) {
+            h.down(e.at(), null);
           }
         }
         default -> {
@@ -123,7 +131,7 @@ public final class RestartAnalysis {
     List<Restart> inPeriod = new ArrayList<>();
     for (Building b : all) {
       if (!b.at.isBefore(from) && b.at.isBefore(to)) {
-        inPeriod.add(b.toRestart());
+        inPeriod.add(b.toRestart(to));
       }
     }
     inPeriod.sort(Comparator.comparing(Restart::at).reversed());
@@ -146,7 +154,7 @@ public final class RestartAnalysis {
     }
     List<TradeDay> tradeDays = new ArrayList<>();
     byDay.forEach((day, rs) -> {
-      Duration down = rs.stream().map(Restart::recovery).filter(d -> d != null).reduce(Duration.ZERO, Duration::plus);
+      Duration down = rs.stream().map(Restart::downtime).reduce(Duration.ZERO, Duration::plus);
       List<CauseCount> c = counts(rs, rs.size());
       tradeDays.add(new TradeDay(day, rs.size(), down, c));
     });
@@ -296,6 +304,16 @@ public final class RestartAnalysis {
     @Nullable JournalEvent breach;
     @Nullable Building candidate;
     @Nullable Building awaitingRecovery;
+    /** The restart the process is down after (not RUNNING since), recovered or not. */
+    @Nullable Building down;
+
+    /** Ends the open downtime at {@code at} and opens {@code next}'s (null: none). */
+    void down(Instant at, @Nullable Building next) {
+      if (down != null && down.downUntil == null) {
+        down.downUntil = at;
+      }
+      down = next;
+    }
   }
 
   private static final class Building {
@@ -307,11 +325,19 @@ public final class RestartAnalysis {
     @Nullable Long memory;
     @Nullable Long limit;
     @Nullable Duration recovery;
+    /** When the process was RUNNING again, restarted again or stopped; null while it is still down. */
+    @Nullable Instant downUntil;
 
-    Restart toRestart() {
+    /** The restart; a downtime without a recovery ends at the period's end {@code to} at the latest. */
+    Restart toRestart(Instant to) {
       JournalEvent e = requireNonNull(exit);
-      return new Restart(at, cause, detail, actor, e.run() == null ? 0 : e.run(), e.runMs() != null ? Duration.ofMillis(e.runMs()) : null,
-          memory, limit, recovery, e.signal(), e.signalName(), coreDumped(e), e.corePath(), e.exitCode(), e.stderrTail());
+      Instant end = downUntil == null || downUntil.isAfter(to) ? to : downUntil;
+      Duration downtime = recovery != null ? recovery : end.isAfter(at) ? Duration.between(at, end) : Duration.ZERO;
+      // a run that never started had no uptime (not one of 0 ms, which would pull the mean down)
+      Duration uptime = e.runMs() == null || "START_FAILED".equals(e.exitCause()) ? null : Duration.ofMillis(e.runMs());
+      return new Restart(at, cause, detail, actor, e.run() == null ? 0 : e.run(), uptime,
+          memory, limit, recovery, e.signal(), e.signalName(), coreDumped(e), e.corePath(), e.exitCode(), e.stderrTail(),
+          e.exitCause(), downtime);
     }
   }
 

@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
  * (a {@code RestartScheduled} followed its exit), or a restart command; a crash the policy gave up on is
  * not one. <em>Uptime</em> is the run's duration before the restart. <em>Recovery</em> is from the exit to
  * the next run being {@code RUNNING}. <em>MTTR</em> is the mean recovery of the restarts that were not
- * manual (crash to {@code RUNNING} again). The rate is restarts per 24 hours of the period.
+ * manual (crash to {@code RUNNING} again). <em>Downtime</em> is the recovery, or, where the process did not get to
+ * {@code RUNNING} again, the time to the next restart, a stop command or the end of the period. The rate is
+ * restarts per 24 hours of the period.
  *
  * <p>Immutable and thread-safe.
  *
@@ -60,7 +62,7 @@ public record RestartReport(
    * @param detail the cause in words: the signal, the exit code, the check's message, the actor's reason
    * @param actor who restarted it, for a manual restart (null when the API caller was not named)
    * @param run the run that ended
-   * @param uptime how long that run had been up
+   * @param uptime how long that run had been up; null for a run that never started
    * @param memoryBytes resident memory at death, where known
    * @param memoryLimitBytes the memory limit it ran under, where known
    * @param recovery from the end to the next run being RUNNING; null if it did not get there (in the journal)
@@ -70,18 +72,24 @@ public record RestartReport(
    * @param corePath where the core went
    * @param exitCode the exit code
    * @param stderrTail the last lines of standard error
+   * @param exitCause the {@link io.github.vigil.ExitCause} of the exit, by name ({@code START_FAILED} for a run that never
+   *     started)
+   * @param downtime how long the process was down after it: its recovery; without one (it never got to RUNNING), until
+   *     the next restart, a stop command or the end of the period, whichever came first
    */
   public record Restart(
       Instant at, RestartCause cause, String detail, @Nullable String actor, int run, @Nullable Duration uptime, @Nullable Long memoryBytes,
       @Nullable Long memoryLimitBytes, @Nullable Duration recovery, @Nullable Integer signal, @Nullable String signalName,
-      @Nullable Boolean coreDumped, @Nullable String corePath, @Nullable Integer exitCode, @Nullable String stderrTail) {}
+      @Nullable Boolean coreDumped, @Nullable String corePath, @Nullable Integer exitCode, @Nullable String stderrTail,
+      @Nullable String exitCause, Duration downtime) {}
 
   /**
    * The restarts of one trade day.
    *
    * @param tradeDay the day, {@code yyyy-MM-dd}
    * @param restarts how many
-   * @param downtime the sum of their recovery times
+   * @param downtime the sum of their downtimes ({@link Restart#downtime}: the recovery, or, where the process did not get
+   *     to RUNNING again, the time until the next restart, a stop or the end of the period)
    * @param causes how many of each cause, in {@link RestartCause} order, zero counts left out
    */
   public record TradeDay(String tradeDay, int restarts, Duration downtime, List<CauseCount> causes) {

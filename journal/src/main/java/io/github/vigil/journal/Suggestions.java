@@ -43,7 +43,13 @@ final class Suggestions {
       out.add(plural(killed.size(), "SIGKILL") + " not from Vigil nor the OOM killer: find who sends it (an operator's kill -9, "
           + "another supervisor, a watchdog)");
     }
-    int errors = count(r, RestartCause.ERROR_EXIT);
+    // a run that never started has no stderr to read: its start's message says why, and a diagnosis more
+    List<Restart> notStarted = r.timeline().stream().filter(x -> "START_FAILED".equals(x.exitCause())).toList();
+    if (!notStarted.isEmpty()) {
+      out.add(plural(notStarted.size(), "failed start") + " (the newest: " + notStarted.get(0).detail() + "): vigil diagnose "
+          + r.process() + " says why it could not start and what to fix");
+    }
+    int errors = count(r, RestartCause.ERROR_EXIT) - notStarted.size();
     if (errors > 0) {
       TreeSet<Integer> codes = new TreeSet<>();
       r.timeline().stream().filter(x -> x.cause() == RestartCause.ERROR_EXIT && x.exitCode() != null).forEach(x -> codes.add(x.exitCode()));
@@ -101,6 +107,8 @@ final class Suggestions {
       out.add("SIGKILL not from Vigil nor the OOM killer: find who sends it");
     } else if (c.exitCode() != null) {
       out.add("exit code " + c.exitCode() + ": the stderr tail says why it gave up");
+    } else if ("START_FAILED".equals(c.exitCause())) {
+      out.add("it could not start (" + c.termination() + "): vigil diagnose " + c.process() + " says why and what to fix");
     }
     if (c.recovery() == null) {
       out.add("it has not been RUNNING since: check its status (vigil status)");

@@ -40,7 +40,7 @@ class SuggestionsTest {
       Instant at = java.time.OffsetDateTime.parse(e).toInstant();
       hours[at.atZone(ZONE).getHour()]++;
       timeline.add(new Restart(at, RestartCause.ERROR_EXIT, "exit code 1", null, timeline.size() + 1, Duration.ofMinutes(5), null, null,
-          Duration.ofSeconds(2), null, null, null, null, 1, null));
+          Duration.ofSeconds(2), null, null, null, null, 1, null, "ERROR_EXIT", Duration.ofSeconds(2)));
     }
     Collections.reverse(timeline); // newest first
     Instant from = timeline.get(timeline.size() - 1).at().minusSeconds(60);
