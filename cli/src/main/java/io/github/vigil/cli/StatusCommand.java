@@ -54,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
     if (common.json) {
       List<Object> list = new ArrayList<>();
       for (ProcessSummary s : all) {
-        JournalSnapshot snap = s.lastSnapshot();
+        JournalSnapshot snap = live(s);
         list.add(Json.obj().put("host", s.host()).put("process", s.process()).put("state", s.state())
             .put("since", s.since() == null ? null : s.since().toString()).put("pid", s.pid())
             .put("cpuPercent", snap == null ? null : snap.cpuPercent()).put("memoryBytes", snap == null ? null : snap.memoryBytes())
@@ -75,7 +75,7 @@ final class StatusCommand implements Callable<Integer> {
     int off = hosts ? 1 : 0;
     t.alignRight(2 + off, 4 + off, 5 + off, 6 + off, 7 + off);
     for (ProcessSummary s : all) {
-      JournalSnapshot snap = s.lastSnapshot();
+      JournalSnapshot snap = live(s);
       Duration up = uptime(s, now);
       List<String> cells = new ArrayList<>();
       if (hosts) {
@@ -113,6 +113,13 @@ final class StatusCommand implements Callable<Integer> {
   /** How long a host may record nothing while a process of it is said to run before the table says so. */
   static final Duration STALE_AFTER = Duration.ofMinutes(15);
   private static final java.util.Set<String> ACTIVE = java.util.Set.of("RUNNING", "STARTING", "STOPPING", "BACKOFF");
+
+  /** The last snapshot, for its CPU and memory, while the process runs; a process not running uses none (null). */
+  private static JournalSnapshot live(ProcessSummary s) {
+    return RUNNING.contains(s.state()) ? s.lastSnapshot() : null;
+  }
+
+  private static final java.util.Set<String> RUNNING = java.util.Set.of("RUNNING", "STARTING", "STOPPING");
 
   private static Duration uptime(ProcessSummary s, Instant now) {
     if (!"RUNNING".equals(s.state()) || s.since() == null) {

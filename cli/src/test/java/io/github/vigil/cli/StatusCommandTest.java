@@ -56,6 +56,13 @@ class StatusCommandTest {
           "stop"));
       j.flush(Duration.ofSeconds(30));
     }
+    // the last snapshots, taken while both ran, saw CPU and memory (a sample the journal's own tests need not build)
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE snapshots SET cpu_percent = 12.5, memory_bytes = 104857600");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static CliGoldenTest.Result status(String... more) {
@@ -63,6 +70,16 @@ class StatusCommandTest {
     System.arraycopy(new String[] {"status", "--zone", "UTC", "--now", "2026-11-30T02:00:00Z"}, 0, args, 0, 5);
     System.arraycopy(more, 0, args, 5, more.length);
     return CliGoldenTest.runOn(db, args);
+  }
+
+  /** CPU and memory are those of a running process: a stopped or failed one shows none (it showed its last snapshot's). */
+  @Test
+  void aProcessNotRunningHasNoCpuNorMemory() {
+    CliGoldenTest.Result r = status("--color", "never");
+    assertThat(r.out()).containsPattern("feed +│ FAILED +│ +- │ .*│ +- │ +- │ +- │")
+        .containsPattern("orders +│ STOPPED +│ +- │ .*│ +- │ +- │ +- │").doesNotContain("100.0 MiB", "12.5%");
+    CliGoldenTest.Result json = status("--json");
+    assertThat(json.out()).doesNotContain("\"memoryBytes\": 104857600", "\"cpuPercent\": 12.5");
   }
 
   @Test
