@@ -63,7 +63,8 @@ final class StatusCommand implements Callable<Integer> {
             .put("stale", stale.contains(s.host()) && ACTIVE.contains(s.state())));
       }
       out.print(Json.write(Json.obj().put("at", now.toString()).put("processes", list)));
-      return bad ? VigilCli.ATTENTION : VigilCli.OK;
+      // nothing recorded is exit 3 in JSON as in text (cli/README: exit codes)
+      return all.isEmpty() ? VigilCli.NOTHING : bad ? VigilCli.ATTENTION : VigilCli.OK;
     }
     if (all.isEmpty()) {
       out.println("The journal has no processes yet.");

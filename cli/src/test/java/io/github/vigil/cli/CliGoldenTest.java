@@ -361,6 +361,35 @@ class CliGoldenTest {
     assertThat(run(with("status", "--host", "gw1")).code()).isZero();
   }
 
+  /** A journal with no rows is "nothing recorded" (exit 3) in JSON as in text (JSON exited 0). */
+  @Test
+  void anEmptyJournalIsNothingRecordedInJsonToo() throws Exception {
+    Path empty = emptyStateDirectory().resolve("journal.db");
+    assertThat(runOn(empty, with("status")).code()).isEqualTo(VigilCli.NOTHING);
+    Result json = runOn(empty, with("status", "--json"));
+    assertThat(json.code()).isEqualTo(VigilCli.NOTHING);
+    assertThat(json.out()).contains("\"processes\": []");
+  }
+
+  /** A directory given as the journal is named as one, with the journal in it (it said "no journal file at"). */
+  @Test
+  void aDirectoryIsNoJournalFile() throws Exception {
+    Path state = emptyStateDirectory();
+    Path empty = state.resolve("journal.db");
+    Result directory = runOn(state, with("status"));
+    assertThat(directory.code()).isEqualTo(VigilCli.UNREADABLE);
+    assertThat(directory.err()).contains(state.toAbsolutePath() + " is a directory, not a journal file (the journal of a state "
+        + "directory is its journal.db: " + empty.toAbsolutePath() + ")").doesNotContain("no journal file");
+  }
+
+  private static Path emptyStateDirectory() {
+    Path state = dir.resolve("state");
+    try (Journal journal = Journal.builder().stateDirectory(state).snapshotInterval(Duration.ZERO).build()) {
+      assertThat(journal.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    return state;
+  }
+
   /** A journal that nothing was written to for a while, with a process said to run: the table says so. */
   @Test
   void aStatusLongAfterTheLastRowSaysSo() {

@@ -94,14 +94,12 @@ public final class JournalReader implements AutoCloseable {
     String url = pathOrUrl;
     if (!pathOrUrl.startsWith("jdbc:")) {
       Path p = Path.of(pathOrUrl);
-      if (!Files.isRegularFile(p)) {
-        throw new SQLException("no journal file at " + p.toAbsolutePath());
-      }
+      requireFile(p);
       url = "jdbc:sqlite:" + p.toAbsolutePath();
     } else {
       Path file = sqliteFile(pathOrUrl);
-      if (file != null && !Files.isRegularFile(file)) { // the driver would create an empty one: a reader never should
-        throw new SQLException("no journal file at " + file.toAbsolutePath());
+      if (file != null) { // the driver would create an empty one: a reader never should
+        requireFile(file);
       }
     }
     Dialect.of(url);
@@ -141,6 +139,19 @@ public final class JournalReader implements AutoCloseable {
     JournalReader reader = new JournalReader(c, host);
     reader.version = schemaVersion;
     return reader;
+  }
+
+  /** A SQLite journal is a file: a directory, or nothing, is named as what it is. */
+  private static void requireFile(Path p) throws SQLException {
+    Path abs = p.toAbsolutePath();
+    if (Files.isDirectory(abs)) {
+      Path inside = abs.resolve("journal.db"); // the file a journal with this state directory writes
+      throw new SQLException(abs + " is a directory, not a journal file"
+          + (Files.isRegularFile(inside) ? " (the journal of a state directory is its journal.db: " + inside + ")" : ""));
+    }
+    if (!Files.isRegularFile(abs)) {
+      throw new SQLException("no journal file at " + abs);
+    }
   }
 
   private String hostFilter() {
