@@ -15,6 +15,8 @@ final class EventReasons {
   static String of(SupervisorEvent event) {
     if (event instanceof SupervisorEvent.SupervisionChanged e) {
       return "supervision " + (e.supervised() ? "on" : "off") + words(e.reason()) + by(e.origin(), e.actor());
+    } else if (event instanceof SupervisorEvent.GroupStateChanged e) {
+      return "group " + e.from() + " to " + e.to() + words(e.reason()) + " (" + lower(e.origin()) + ")";
     } else if (event instanceof SupervisorEvent.GroupRestart e) {
       return e.child() + " ended; " + lower(e.strategy()) + (e.restarted().isEmpty() ? " restarts it alone"
           : " restarts it with " + String.join(", ", e.restarted())) + " (restart " + e.restarts() + " within the group's period)";

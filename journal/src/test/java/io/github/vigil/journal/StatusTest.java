@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What {@link JournalReader#status} lists: the processes, not the trading calendars whose sessions are journaled beside them. */
+/** What {@link JournalReader#status} lists: the processes, not the trading calendars nor the groups journaled beside them. */
 @Timeout(60)
 class StatusTest {
   private static final Instant T = Instant.parse("2026-11-30T01:00:00Z");
@@ -33,6 +33,12 @@ class StatusTest {
       LocalDate day = LocalDate.of(2026, 11, 30);
       j.onEvent(new SupervisorEvent.SessionOpened("shfe", T.plusSeconds(60), day, "day", T.plusSeconds(3600)));
       j.onEvent(new SupervisorEvent.SessionClosed("shfe", T.plusSeconds(3600), day, "day"));
+      // nor is a supervision group
+      j.onEvent(new SupervisorEvent.GroupStateChanged("desk", T, io.github.vigil.GroupState.STOPPED, io.github.vigil.GroupState.RUNNING,
+          Origin.API, "group desk started"));
+      j.onEvent(new SupervisorEvent.GroupRestart("desk", T.plusSeconds(5), "orders", io.github.vigil.GroupSpec.Strategy.ONE_FOR_ONE,
+          java.util.List.of(), 1));
+      j.onEvent(new SupervisorEvent.GroupFailed("desk", T.plusSeconds(6), "orders", "intensity exceeded", null));
       assertThat(j.flush(Duration.ofSeconds(10))).isTrue();
     }
     try (JournalReader r = JournalReader.open(url, null)) {
