@@ -157,14 +157,14 @@ final class JdkProcessBackend implements ProcessBackend {
 
   // --- leftovers of a crashed JVM --------------------------------------------------------------
 
-  /** Adds or removes a run in the state file: one line {@code sid startTicks name} per run. */
+  /** Adds or removes a run in the state file: one line {@code sid startTicks run=RUNID name} per run. */
   private void record(Child c, boolean add) {
     if (stateFile == null || c.sid <= 0) {
       return;
     }
     synchronized (stateRuns) {
       if (add) {
-        stateRuns.put(c.sid, c.sidStartTicks + " " + c.name);
+        stateRuns.put(c.sid, c.sidStartTicks + " run=" + c.runId + " " + c.name);
       } else if (stateRuns.remove(c.sid) == null) {
         return;
       }
@@ -182,9 +182,12 @@ final class JdkProcessBackend implements ProcessBackend {
   }
 
   /**
-   * Kills what runs of an earlier JVM on the same state directory left: every live member of each
-   * recorded session whose leader pid still names the leader recorded (or no process at all), each
-   * logged at WARN. Then forgets the record.
+   * Kills what runs of an earlier JVM on the same state directory left, each logged at WARN: the live members of each
+   * recorded session that carry the run's id ({@code VIGIL_RUN_ID}), or all of them while the session's leader still
+   * runs as recorded (the session is provably the run's). A member of a session whose leader is gone and that carries
+   * no id of the run is left alone, with a WARN: a session's number is its leader's pid, which the kernel gives again
+   * once the session is empty, and a daemon's session has no leader (one such daemon, of another program, was killed).
+   * Then forgets the records.
    */
   private void sweepLeftovers(java.nio.file.Path file) {
     List<String> lines;
@@ -209,10 +212,33 @@ final class JdkProcessBackend implements ProcessBackend {
       } catch (NumberFormatException e) {
         continue;
       }
-      for (ProcessHandle h : ProcScan.sessionMembers(sid, ticks)) {
-        log.atWarn().addKeyValue("process", f[2]).log("Killing pid {} ({}), left running by process {} of an earlier supervisor {} (session {}, from {})",
-            h.pid(), h.info().commandLine().orElse("?"), f[2], supervisorName, sid, file);
-        h.destroyForcibly();
+      String runId = null;
+      String name = f[2];
+      if (name.startsWith("run=")) { // sid ticks run=ID name; a line of an older Vigil has no id
+        int space = name.indexOf(' ');
+        runId = space < 0 ? name.substring(4) : name.substring(4, space);
+        name = space < 0 ? "?" : name.substring(space + 1);
+      }
+      List<ProcessHandle> members = ProcScan.sessionMembers(sid, ticks);
+      if (members.isEmpty()) {
+        continue;
+      }
+      boolean leaderAsRecorded = ProcScan.startTicks(sid) == ticks;
+      java.util.Set<Long> carriers = new java.util.HashSet<>();
+      if (runId != null) {
+        ProcScan.carrying(RUN_ID_VARIABLE, runId).forEach(h -> carriers.add(h.pid()));
+      }
+      for (ProcessHandle h : members) {
+        if (leaderAsRecorded || carriers.contains(h.pid())) {
+          log.atWarn().addKeyValue("process", name).log("Killing pid {} ({}), left running by process {} of an earlier supervisor {} (session {}, from {})",
+              h.pid(), h.info().commandLine().orElse("?"), name, supervisorName, sid, file);
+          h.destroyForcibly();
+        } else {
+          log.atWarn().addKeyValue("process", name).log("Leaving pid {} ({}) alone: it is in session {}, as process {} of an earlier supervisor {} "
+              + "was, but that session's leader is gone and it carries no id of that run, so it may be another program's (a session's "
+              + "number is given again once it is empty); kill it yourself if it is a leftover", h.pid(), h.info().commandLine().orElse("?"),
+              sid, name, supervisorName);
+        }
       }
     }
     try {
@@ -226,6 +252,9 @@ final class JdkProcessBackend implements ProcessBackend {
 
   private void pumpLoop() {
     List<Child> children = new ArrayList<>();
+    // runs that ended with their tree perhaps still alive: looked at again, less and less often (1 s, 2 s, ... 1 min),
+    // until it is gone and their record forgotten; it stayed in the state file for ever, one line per such run
+    List<Child> lingering = new ArrayList<>();
     byte[] buffer = new byte[64 * 1024];
     long idle = 0;
     while (!closed || !children.isEmpty() || !added.isEmpty()) {
@@ -250,8 +279,14 @@ final class JdkProcessBackend implements ProcessBackend {
           drainFully(c, buffer);
           children.remove(i);
           c.reportExit(); // the engine asks isTreeAlive() next, which forgets the run once its tree is gone
+          if (stateFile != null && c.sid > 0) {
+            c.nextLook = System.nanoTime() + LINGER_FIRST_LOOK_NANOS;
+            c.lookEvery = LINGER_FIRST_LOOK_NANOS;
+            lingering.add(c);
+          }
         }
       }
+      lookAtLingering(lingering);
       if (closed && children.isEmpty()) {
         break;
       }
@@ -260,6 +295,32 @@ final class JdkProcessBackend implements ProcessBackend {
       } else {
         idle = idle == 0 ? TimeUnit.MILLISECONDS.toNanos(1) : Math.min(MAX_IDLE_NANOS, idle * 2);
         LockSupport.parkNanos(this, idle);
+      }
+    }
+    for (Child c : lingering) {
+      c.isTreeAlive(); // a tree gone by the close is forgotten now, not swept by the next start
+    }
+  }
+
+  private static final long LINGER_FIRST_LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long LINGER_LAST_LOOK_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  /** Output thread: drops the runs whose tree is gone (isTreeAlive forgets their record), and looks at the rest later. */
+  private static void lookAtLingering(List<Child> lingering) {
+    if (lingering.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (int i = lingering.size() - 1; i >= 0; i--) {
+      Child c = lingering.get(i);
+      if (now - c.nextLook < 0) {
+        continue;
+      }
+      if (!c.isTreeAlive()) {
+        lingering.remove(i);
+      } else {
+        c.lookEvery = Math.min(LINGER_LAST_LOOK_NANOS, c.lookEvery * 2);
+        c.nextLook = now + c.lookEvery;
       }
     }
   }
@@ -307,6 +368,9 @@ final class JdkProcessBackend implements ProcessBackend {
     @org.jspecify.annotations.Nullable JdkProcessBackend owner; // to forget the run in the state file once its tree is gone
     volatile boolean exited;
     long exitSeenNanos; // output thread only
+    long nextLook; // output thread only: when a lingering tree is looked at again
+    long lookEvery;
+    private boolean treeGone; // guarded by descendants: once seen empty, its session and run id are no longer looked for
 
     Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks) {
       this.name = name;
@@ -343,11 +407,15 @@ final class JdkProcessBackend implements ProcessBackend {
     public boolean signalTree(Signal signal) {
       List<ProcessHandle> targets = new ArrayList<>();
       synchronized (descendants) {
+        if (treeGone) {
+          return false;
+        }
         if (handle.isAlive()) {
           handle.descendants().forEach(descendants::add); // collect before the root dies and they are re-parented
-        } else {
-          descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId)); // orphans, where /proc tells
         }
+        // orphans (a double fork, a setsid) carry the run's id where /proc tells, also while the root lives: counted
+        // alive by isTreeAlive, they were left out of the stop, which waited the stop timeout and sent SIGKILL
+        descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId));
         if (sid > 0) {
           descendants.addAll(ProcScan.sessionMembers(sid, sidStartTicks)); // also those that rewrote their environment
         }
@@ -367,13 +435,19 @@ final class JdkProcessBackend implements ProcessBackend {
         return true;
       }
       synchronized (descendants) {
+        if (treeGone) {
+          return false;
+        }
         if (sid > 0) {
           descendants.addAll(ProcScan.sessionMembers(sid, sidStartTicks));
         }
         descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId));
         descendants.removeIf(h -> !ProcScan.isLive(h));
-        if (descendants.isEmpty() && owner != null) {
-          owner.record(this, false);
+        if (descendants.isEmpty()) {
+          treeGone = true; // its session's number may be given again from now on: never look for it again
+          if (owner != null) {
+            owner.record(this, false);
+          }
         }
         return !descendants.isEmpty();
       }
