@@ -34,6 +34,37 @@ record HostFacts(
   private static final Logger log = LoggerFactory.getLogger(HostFacts.class);
   private static @Nullable HostFacts detected;
 
+  private static int openBackends; // guarded by HostFacts.class
+
+  /**
+   * A backend opened: the JVM is a child subreaper again if the last backend's close ended it. The reaping of adopted
+   * orphans is the backends' event loops': with none open, orphans must go to init, not pile up as zombies here.
+   */
+  static synchronized void backendOpened(HostFacts facts) {
+    if (openBackends++ == 0 && facts.subreaper() && !Kernel.isChildSubreaper()) {
+      Kernel.setChildSubreaper(true);
+    }
+  }
+
+  /**
+   * A backend closed: after the last, the JVM is no child subreaper any more, as nothing reaps what it adopts (a host
+   * that built and closed 300 supervisors had 174 zombies: the orphans of exec health checks, adopted after the close).
+   */
+  static synchronized void backendClosed(HostFacts facts) {
+    if (--openBackends == 0 && facts.subreaper()) {
+      try {
+        Kernel.setChildSubreaper(false);
+      } catch (NativeCallException e) {
+        log.warn("Cannot stop being a child subreaper after the last Linux backend closed: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Backends open in this JVM now. */
+  static synchronized int openBackends() {
+    return openBackends;
+  }
+
   /** Finds the facts (once per JVM) and makes this JVM a child subreaper unless told not to. */
   static synchronized HostFacts detect() {
     if (detected != null) {

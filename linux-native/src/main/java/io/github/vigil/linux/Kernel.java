@@ -50,8 +50,13 @@ final class Kernel {
 
   /** Makes this JVM the reaper of orphaned descendants ({@code PR_SET_CHILD_SUBREAPER}). */
   public static void becomeChildSubreaper() {
+    setChildSubreaper(true);
+  }
+
+  /** Makes this JVM the reaper of orphaned descendants, or no longer ({@code PR_SET_CHILD_SUBREAPER}). */
+  public static void setChildSubreaper(boolean on) {
     try {
-      LinuxLibC.INSTANCE.prctl(LinuxLibC.PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
+      LinuxLibC.INSTANCE.prctl(LinuxLibC.PR_SET_CHILD_SUBREAPER, on ? 1L : 0L, 0L, 0L, 0L);
     } catch (LastErrorException e) {
       throw new NativeCallException("prctl(PR_SET_CHILD_SUBREAPER)", e.getErrorCode());
     }

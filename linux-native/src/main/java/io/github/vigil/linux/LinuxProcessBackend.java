@@ -266,6 +266,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     cleaner.allowCoreThreadTimeOut(true);
     this.loop = new Thread(this::loop, "vigil-" + supervisorName + "-linux");
     loop.setDaemon(true);
+    HostFacts.backendOpened(facts);
     loop.start();
     log.atInfo().addKeyValue("supervisor", supervisorName).log("Linux backend for supervisor {}: {}; {}; kernel log {}", supervisorName,
         facts.describe(), cgroups.describe(), kernelLog.unavailable().map(why -> "unreadable (" + why + ")").orElse("read for OOM kills"));
@@ -1661,11 +1662,18 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
   }
 
-  /** At close: whatever still runs was not stopped by the supervisor; kill it. */
+  /**
+   * At close: whatever still runs was not stopped by the supervisor; kill it. A run that ended and lingers only until
+   * its cgroups are removed (stopped a moment ago) has nothing left to kill, and no warning: one was logged for
+   * runs stopped on request just before the close.
+   */
   private void killLeftBehind() {
     for (LinuxProcess p : active) {
-      if (!p.reported || p.lingering) {
+      if (!p.reported) {
         log.atWarn().addKeyValue("process", p.name).log("Killing {} (pid {}) as the backend closes", p.name, p.pid);
+        p.signalTree(Signal.SIGKILL);
+      } else if (p.lingering && p.isTreeAlive()) {
+        log.atWarn().addKeyValue("process", p.name).log("Killing what {} (pid {}, ended) left running as the backend closes", p.name, p.pid);
         p.signalTree(Signal.SIGKILL);
       }
     }
@@ -1716,6 +1724,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     epoll.close();
     kernelLog.close();
+    HostFacts.backendClosed(facts);
     loopDone = true; // from now on whoever queues a task runs it (see spawnLater)
     for (Runnable t; (t = tasks.poll()) != null; ) {
       t.run(); // spawns that raced the close: they fail on the closed state below

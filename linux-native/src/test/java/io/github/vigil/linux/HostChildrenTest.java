@@ -122,4 +122,31 @@ class HostChildrenTest {
       }
     }
   }
+
+  /**
+   * The JVM is a child subreaper only while a Linux backend is open: the backends' event loops reap what it adopts,
+   * so after the last close an orphan of the host goes to init again (a host that built and closed 300 supervisors
+   * kept 174 zombies, adopted after the closes; found by a black-box soak).
+   */
+  @org.junit.jupiter.api.Test
+  void afterTheLastBackendClosesOrphansGoToInitAgain() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(HostFacts.detect().subreaper(), "this JVM cannot be a child subreaper here");
+    try (LinuxProcessBackend backend = Backends.create("reaper-a", null)) {
+      assertThat(Kernel.isChildSubreaper()).isTrue();
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(HostFacts.openBackends() == 0, "another backend of this JVM is still open");
+    assertThat(Kernel.isChildSubreaper()).as("no backend open: no subreaper").isFalse();
+    Process host = new ProcessBuilder("/bin/sh", "-c", "sleep 30 >/dev/null & echo $!; exit 0").start();
+    int orphan = Integer.parseInt(new String(host.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
+    try {
+      assertThat(host.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> new ProcFs().stat(orphan).map(st -> st.ppid() != ProcessHandle.current().pid())
+          .orElse(true))).as("the host's orphan %d is not adopted by this JVM", orphan).isTrue();
+    } finally {
+      ProcessHandle.of(orphan).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    try (LinuxProcessBackend again = Backends.create("reaper-b", null)) {
+      assertThat(Kernel.isChildSubreaper()).as("a backend open again: subreaper again").isTrue();
+    }
+  }
 }
