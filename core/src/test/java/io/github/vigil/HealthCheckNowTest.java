@@ -60,4 +60,21 @@ class HealthCheckNowTest {
     p.stop(WAIT);
     assertThat(p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS).state()).isEqualTo(HealthState.UNKNOWN);
   }
+
+  /** An HTTP check of a port where nothing listens says so (it said "failed: ConnectException": the JDK gives no message). */
+  @Test
+  void anHttpCheckOfAClosedPortSaysItCouldNotConnect() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    ProcessController p = supervisor.register(ProcessSpec.builder("web").command("sleep", marker).startupGrace(Duration.ZERO)
+        .healthCheck(HealthCheck.http("http://127.0.0.1:" + port + "/health").name("http").interval(Duration.ofHours(1))
+            .initialDelay(Duration.ofHours(1)).action(HealthCheck.Action.NOTIFY).build())
+        .build());
+    p.start(WAIT);
+    HealthReport r = p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(r.check("http").orElseThrow().last().orElseThrow().message())
+        .isEqualTo("GET http://127.0.0.1:" + port + "/health failed: could not connect (refused, or the host unreachable)");
+  }
 }

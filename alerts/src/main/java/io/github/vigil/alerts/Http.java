@@ -31,6 +31,19 @@ final class Http {
     this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
+  /**
+   * An I/O failure in words. The JDK's HttpClient throws a ConnectException without a message when nothing answers
+   * (it read "ConnectException: null"), its causes without one either.
+   */
+  static String describe(IOException e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return e instanceof java.net.ConnectException ? "could not connect (refused, or the host unreachable)"
+          : e instanceof java.net.http.HttpTimeoutException ? "timed out" : e.getClass().getSimpleName();
+    }
+    return e.getClass().getSimpleName() + ": " + m;
+  }
+
   /** POSTs {@code json}; returns the body of a 2xx answer, throws otherwise. {@code what} names the target without secrets. */
   String post(URI uri, String json, Map<String, String> headers, String what) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
@@ -42,7 +55,7 @@ final class Http {
       r = client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       // the JDK's messages name host and port at most, never the query with its token
-      throw new IOException("POST to " + what + " failed: " + e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+      throw new IOException("POST to " + what + " failed: " + describe(e), null);
     }
     if (r.statusCode() / 100 != 2) {
       throw new IOException("POST to " + what + " answered HTTP " + r.statusCode() + ": " + abbreviate(r.body()));

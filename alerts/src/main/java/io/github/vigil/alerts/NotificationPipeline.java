@@ -330,7 +330,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         g.lastSent = ticker.read();
         g.notifiedFiring = firingKeys;
         for (NotificationSink s : g.route.sinks()) {
-          if (admit(s)) {
+          if (admit(s, n)) {
             sends.add(() -> submit(s, n, 1));
           }
         }
@@ -369,13 +369,15 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     return Optional.ofNullable(until);
   }
 
-  private boolean admit(NotificationSink s) {
+  private boolean admit(NotificationSink s, Notification notification) {
     RateLimit.Bucket b = buckets.computeIfAbsent(s.name(), n -> rateLimits.getOrDefault(n, defaultRateLimit).bucket(ticker.read()));
     if (b.tryAcquire(ticker.read())) {
       return true;
     }
     counters(s).rateLimited.increment();
-    log.warn("Notification to sink {} dropped: over its rate limit {}", s.name(), rateLimits.getOrDefault(s.name(), defaultRateLimit));
+    // which one: a dropped FIRING is not queued, and the sink may hear of it only at its repeat, hours later
+    log.warn("Notification {} to sink {} dropped: over its rate limit of {}", notification.title(), s.name(),
+        rateLimits.getOrDefault(s.name(), defaultRateLimit));
     return false;
   }
 

@@ -18,12 +18,18 @@ import java.time.Duration;
 public record RateLimit(int permits, Duration per) {
   public RateLimit {
     if (permits < 1) {
-      throw new IllegalArgumentException("permits must be at least 1: " + permits);
+      throw new IllegalArgumentException("rate limit's permits (notifications per period) must be at least 1: " + permits);
     }
     requireNonNull(per, "per");
     if (per.isNegative() || per.isZero()) {
-      throw new IllegalArgumentException("per must be positive: " + HumanFormat.duration(per));
+      throw new IllegalArgumentException("rate limit's period must be positive: " + HumanFormat.duration(per));
     }
+  }
+
+  /** As a person reads it: "3 per 1 min 00 s". */
+  @Override
+  public String toString() {
+    return permits == Integer.MAX_VALUE ? "unlimited" : permits + " per " + HumanFormat.duration(per);
   }
 
   /** No practical limit. */

@@ -241,4 +241,16 @@ class ChatFormatsTest {
       }
     }
   }
+
+  /** A receiver where nothing listens is named as such (the JDK's ConnectException has no message: "ConnectException: null"). */
+  @Test
+  void aWebhookWhereNothingListensSaysItCouldNotConnect() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    WebhookSink hook = WebhookSink.builder("hook", java.net.URI.create("http://127.0.0.1:" + port + "/hook")).build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> hook.send(notification)).isInstanceOf(java.io.IOException.class)
+        .hasMessageEndingWith("failed: could not connect (refused, or the host unreachable)");
+  }
 }

@@ -147,10 +147,20 @@ class NotificationPipelineTest {
   void aSinkOverItsRateLimitDropsAndCounts() {
     pipeline = base().rateLimit("desk", new RateLimit(2, Duration.ofMinutes(1)))
         .route(Route.builder("desk").sink(desk).groupWait(Duration.ZERO).build()).build();
-    for (int i = 0; i < 5; i++) {
-      pipeline.onAlert(crashed("p" + i));
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (int i = 0; i < 5; i++) {
+        pipeline.onAlert(crashed("p" + i));
+      }
+      scheduler.advance(Duration.ZERO);
+    } finally {
+      System.setErr(original);
     }
-    scheduler.advance(Duration.ZERO);
+    // the log names what was dropped, and the limit in words (it said "RateLimit[permits=2, per=PT1M]", and not what)
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("to sink desk dropped: over its rate limit of 2 per 1 min 00 s").contains("p4");
     assertThat(desk.sent()).hasSize(2);
     assertThat(pipeline.stats().sinks().get("desk").rateLimited()).isEqualTo(3);
     scheduler.advance(Duration.ofSeconds(30));   // one token back

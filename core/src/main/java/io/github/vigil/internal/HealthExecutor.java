@@ -519,8 +519,8 @@ final class HealthExecutor implements AutoCloseable {
 
   private static String describe(Throwable e) {
     Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-    if (t instanceof ConnectException && t.getMessage() != null) {
-      return t.getMessage().toLowerCase(java.util.Locale.ROOT);
+    if (t instanceof ConnectException) { // the JDK's HttpClient gives no message (it read "failed: ConnectException")
+      return t.getMessage() != null ? t.getMessage().toLowerCase(java.util.Locale.ROOT) : "could not connect (refused, or the host unreachable)";
     }
     String m = t.getMessage();
     return m == null || m.isBlank() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + m;
