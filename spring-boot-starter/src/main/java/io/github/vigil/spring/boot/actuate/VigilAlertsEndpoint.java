@@ -2,6 +2,7 @@ package io.github.vigil.spring.boot.actuate;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.alerts.Alert;
 import io.github.vigil.alerts.Alerting;
 import io.github.vigil.alerts.NotificationPipeline;
@@ -58,8 +59,9 @@ public class VigilAlertsEndpoint {
       for (NotificationSink s : r.sinks()) {
         sinks.add(s.name() + " (" + s.getClass().getSimpleName() + ")");
       }
-      routes.put(r.name(), new RouteDescriptor(sinks, r.groupBy(), r.groupWait().toString(), r.groupInterval().toString(),
-          r.repeatInterval().toString(), r.escalateTo().orElse(null), r.escalateAfter().map(Object::toString).orElse(null)));
+      // as a person reads them, as the vigil endpoint gives durations (they were ISO-8601: "PT5M")
+      routes.put(r.name(), new RouteDescriptor(sinks, r.groupBy(), HumanFormat.duration(r.groupWait()), HumanFormat.duration(r.groupInterval()),
+          HumanFormat.duration(r.repeatInterval()), r.escalateTo().orElse(null), r.escalateAfter().map(HumanFormat::duration).orElse(null)));
     }
     return new AlertsDescriptor(firing, silences, routes, pipeline.stats());
   }

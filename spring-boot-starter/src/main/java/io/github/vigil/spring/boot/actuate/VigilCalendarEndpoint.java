@@ -112,13 +112,16 @@ public class VigilCalendarEndpoint {
 
   /**
    * A trade day's counters ({@link DayStatistics}), the mean time to recover as a person reads it ({@code "4.85 s"})
-   * with its seconds beside, as the vigil endpoint gives durations (it was ISO-8601, {@code "PT1.286316253S"}).
+   * with its seconds beside, as the vigil endpoint gives durations (it was ISO-8601, {@code "PT1.286316253S"}); null
+   * without a recovery (it read "0 ns").
    */
   public record DayDescriptor(String tradeDay, long starts, long restarts, long crashes, long deferredRestarts, long outsideWindow,
-      long recoveries, String meanTimeToRecover, double meanTimeToRecoverSeconds) {
+      long recoveries, @Nullable String meanTimeToRecover, @Nullable Double meanTimeToRecoverSeconds) {
     static DayDescriptor of(DayStatistics d) {
+      boolean any = d.recoveries() > 0;
       return new DayDescriptor(d.tradeDay().toString(), d.starts(), d.restarts(), d.crashes(), d.deferredRestarts(), d.outsideWindow(),
-          d.recoveries(), io.github.vigil.HumanFormat.duration(d.meanTimeToRecover()), d.meanTimeToRecover().toNanos() / 1e9);
+          d.recoveries(), any ? io.github.vigil.HumanFormat.duration(d.meanTimeToRecover()) : null,
+          any ? d.meanTimeToRecover().toNanos() / 1e9 : null);
     }
   }
 }

@@ -38,7 +38,6 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.Access;
-import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -253,7 +252,9 @@ public class VigilEndpoint {
           break;
         default:
           audit(actor, verb, name, "unknown action");
-          throw new InvalidEndpointRequestException("unknown action '" + action + "': " + ACTIONS, "unknown action; use " + ACTIONS);
+          // a body that says why: an InvalidEndpointRequestException's reason is hidden by default (a bare 400)
+          return new WebEndpointResponse<>(Map.of("error", "unknown action '" + action + "' for process " + name + "; use " + ACTIONS),
+              WebEndpointResponse.STATUS_BAD_REQUEST);
       }
     } catch (ProcessOperationException | TimeoutException | ExecutionException e) {
       String why = e instanceof TimeoutException ? "no outcome within " + HumanFormat.duration(commandTimeout)
@@ -287,8 +288,8 @@ public class VigilEndpoint {
     };
     if (command == null) {
       audit(actor, verb, g.name(), "unknown action for a group");
-      throw new InvalidEndpointRequestException("unknown action '" + action + "' for group " + g.name() + ": " + GROUP_ACTIONS,
-          "unknown action; a group takes " + GROUP_ACTIONS);
+      return new WebEndpointResponse<>(Map.of("error", "unknown action '" + action + "' for group " + g.name() + "; a group takes "
+          + GROUP_ACTIONS), WebEndpointResponse.STATUS_BAD_REQUEST);
     }
     try {
       command.get().toCompletableFuture().get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -354,13 +355,16 @@ public class VigilEndpoint {
         : st.restarts() + " restart(s) in " + HumanFormat.duration(st.observed()) + " (a rate once an hour has been observed)";
     return new ProcessDescriptor(s.name(), s.state().name(), s.health().name(), s.pid() > 0 ? s.pid() : null,
         critical.contains(s.name()), s.supervised(), s.started().map(Object::toString).orElse(null),
-        HumanFormat.duration(s.uptime()), seconds(s.uptime()), s.restarts(), s.detail().isEmpty() ? null : s.detail(),
+        s.state().isActive() ? HumanFormat.duration(s.uptime()) : null, s.state().isActive() ? seconds(s.uptime()) : null,
+        s.restarts(), s.detail().isEmpty() ? null : s.detail(),
         s.lastExit() != null ? describe(s.lastExit()) : null, output(c), c.spec().labels(),
         c.spec().dependencies().stream().map(d -> d.name()).toList(),
         new StatisticsDescriptor(st.starts(), st.restarts(), st.restartsSucceeded(), st.restartsFailed(),
             hourObserved ? st.restartsPerHour() : null, rate, seconds(st.observed()),
-            HumanFormat.duration(st.meanTimeToRecover()), seconds(st.meanTimeToRecover()),
-            HumanFormat.duration(st.meanUptime()), seconds(st.meanUptime())),
+            // none yet is null, not "0 ns"
+            st.restartsSucceeded() > 0 ? HumanFormat.duration(st.meanTimeToRecover()) : null,
+            st.restartsSucceeded() > 0 ? seconds(st.meanTimeToRecover()) : null,
+            st.meanUptime().isZero() ? null : HumanFormat.duration(st.meanUptime()), st.meanUptime().isZero() ? null : seconds(st.meanUptime())),
         runs, describe(c.health()), c.sample().map(VigilEndpoint::describe).orElse(null));
   }
 
@@ -528,7 +532,7 @@ public class VigilEndpoint {
    *     or the backend has no sampler
    */
   public record ProcessDescriptor(String name, String state, String health, @Nullable Long pid, boolean critical,
-      boolean supervised, @Nullable String startedAt, String uptime, double uptimeSeconds, int restarts, @Nullable String detail,
+      boolean supervised, @Nullable String startedAt, @Nullable String uptime, @Nullable Double uptimeSeconds, int restarts, @Nullable String detail,
       @Nullable ExitDescriptor lastExit, @Nullable OutputDescriptor output, Map<String, String> labels, List<String> dependsOn,
       StatisticsDescriptor statistics, List<RunDescriptor> history, HealthDescriptor healthReport, @Nullable SampleDescriptor sample) {}
 
@@ -672,8 +676,8 @@ public class VigilEndpoint {
    * @param meanUptimeSeconds the same in seconds
    */
   public record StatisticsDescriptor(long starts, long restarts, long restartsSucceeded, long restartsFailed,
-      @Nullable Double restartsPerHour, String restartRate, double observedSeconds, String meanTimeToRecover,
-      double meanTimeToRecoverSeconds, String meanUptime, double meanUptimeSeconds) {}
+      @Nullable Double restartsPerHour, String restartRate, double observedSeconds, @Nullable String meanTimeToRecover,
+      @Nullable Double meanTimeToRecoverSeconds, @Nullable String meanUptime, @Nullable Double meanUptimeSeconds) {}
 
   // --- diagnosis and tree (issue #17): GET /actuator/vigil/{name}?view=diagnosis, GET /actuator/vigil/{name}?view=tree ---
 

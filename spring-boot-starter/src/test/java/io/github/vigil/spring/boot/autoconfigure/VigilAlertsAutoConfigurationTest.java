@@ -94,6 +94,9 @@ class VigilAlertsAutoConfigurationTest {
           VigilAlertsEndpoint endpoint = context.getBean(VigilAlertsEndpoint.class);
           String json = String.valueOf(endpoint.alerts());   // every field of the answer, records all the way down
           assertThat(json).contains("pre-open").contains("desk-ding (DingTalkSink)").contains("firing=[]");
+          // durations in words (they were ISO-8601, "PT5M")
+          assertThat(endpoint.alerts().routes().get("fleet").groupWait()).isEqualTo("0 ns");
+          assertThat(json).doesNotContain("=PT");
           assertThat(json).doesNotContain(TOKEN).doesNotContain(SECRET).doesNotContain(PASSWORD);
           assertThat(String.valueOf(context.getBean(VigilAlertsProperties.class).getSinks())).doesNotContain(TOKEN);
         });
