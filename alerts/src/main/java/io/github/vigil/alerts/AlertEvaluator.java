@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>HEALTH_CHECK_FAILING</td><td>health UNHEALTHY</td><td>health HEALTHY, or stopped</td></tr>
  *   <tr><td>ATTACHMENT_LOST</td><td>an attachment's state NOT_FOUND, STOPPED or ERROR</td><td>RUNNING again, or detached</td></tr>
  *   <tr><td>ANOMALY</td><td>a detector reports an active anomaly</td><td>the detector reports it cleared</td></tr>
+ *   <tr><td>GROUP_FAILED</td><td>a group without a parent exceeded its intensity: all its processes stopped</td><td>the group
+ *   RUNNING again, or stopped on purpose</td></tr>
  * </table>
  *
  * <p>Time is the injected {@link Ticker} (durations, windows) and {@link InstantSource} (alert
@@ -165,6 +167,16 @@ public final class AlertEvaluator implements SupervisorListener {
         restartScheduled(p, c, r);
       } else if (event instanceof SupervisorEvent.Failed f) {
         fire(p, c, AlertType.FAILED, "", p.name + " failed: " + f.reason(), "last exit: " + f.lastExit());
+      } else if (event instanceof SupervisorEvent.GroupFailed g && g.toParent() == null) {
+        // its processes are stopped by the group, not on purpose: each raised only NOT_RUNNING, a grace later
+        fire(p, c, AlertType.GROUP_FAILED, "", "group " + p.name + " gave up and stopped all its processes: " + g.reason(),
+            "the failures of " + g.child() + " escalated; start the group again once the cause is found");
+      } else if (event instanceof SupervisorEvent.GroupStateChanged g) {
+        if (g.to() == io.github.vigil.GroupState.RUNNING) {
+          resolve(p, AlertType.GROUP_FAILED, "", "running again");
+        } else if (g.to() == io.github.vigil.GroupState.STOPPED && (g.origin() == Origin.API || g.origin() == Origin.SHUTDOWN)) {
+          resolve(p, AlertType.GROUP_FAILED, "", "stopped on purpose (" + g.origin().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        }
       } else if (event instanceof SupervisorEvent.HealthChanged h) {
         if (h.to() == HealthState.UNHEALTHY) {
           fire(p, c, AlertType.HEALTH_CHECK_FAILING, "", p.name + " is unhealthy: " + h.message(), h.message());

@@ -22,7 +22,13 @@ public enum AlertType {
   /** An attached process was lost or is not found; resolves when it is found again. */
   ATTACHMENT_LOST(Severity.CRITICAL, "VigilAttachmentLost"),
   /** An anomaly detector fired (leak, spike, unusual restart rate, zombies); resolves when the detector clears. */
-  ANOMALY(Severity.WARNING, "VigilProcessAnomaly");
+  ANOMALY(Severity.WARNING, "VigilProcessAnomaly"),
+  /**
+   * A supervision group exceeded its intensity with no parent to escalate to: it stopped all its processes and is
+   * FAILED. Its {@code process} label is the group's name. Resolves when the group is started again, or stopped on
+   * purpose.
+   */
+  GROUP_FAILED(Severity.CRITICAL, "VigilGroupFailed");
 
   private final Severity defaultSeverity;
   private final String alertName;

@@ -138,6 +138,27 @@ class AlertEvaluatorTest {
     assertThat(log()).hasSize(2);
   }
 
+  /**
+   * A group that gave up pages at once, naming itself and why; its processes, stopped by it, raised only NOT_RUNNING a
+   * grace later, each on its own (found by a black-box run). One escalating to its parent raises nothing of its own.
+   */
+  @Test
+  void aGroupThatGivesUpFiresAndResolvesWhenStartedAgain() {
+    AlertEvaluator e = evaluator(AlertRules.defaults());
+    e.onEvent(new SupervisorEvent.GroupFailed("gateways", clock.instant(), "gw1", "intensity exceeded", "desk")); // to its parent
+    assertThat(log()).isEmpty();
+    e.onEvent(new SupervisorEvent.GroupFailed("desk", clock.instant(), "gateways/gw1",
+        "intensity exceeded: 4 restarts within 1 min 00 s (at most 3); the failures of gateways/gw1 escalated", null));
+    assertThat(log()).containsExactly("GROUP_FAILED:FIRING");
+    assertThat(heard.get(0).severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(heard.get(0).process()).isEqualTo("desk");
+    assertThat(heard.get(0).summary()).isEqualTo("group desk gave up and stopped all its processes: intensity exceeded: 4 restarts "
+        + "within 1 min 00 s (at most 3); the failures of gateways/gw1 escalated");
+    e.onEvent(new SupervisorEvent.GroupStateChanged("desk", clock.instant(), io.github.vigil.GroupState.FAILED,
+        io.github.vigil.GroupState.RUNNING, Origin.API, "group desk started"));
+    assertThat(log()).containsExactly("GROUP_FAILED:FIRING", "GROUP_FAILED:RESOLVED");
+  }
+
   @Test
   void failedFiresAndResolvesWhenRunningAgain() {
     AlertEvaluator e = evaluator(AlertRules.defaults());

@@ -293,7 +293,7 @@ public class VigilAlertsProperties {
 
   /** Alert types, as property values. */
   public enum AlertTypeName {
-    NOT_RUNNING, CRASHED, FLAPPING, FAILED, HIGH_CPU, HIGH_MEMORY, HEALTH_CHECK_FAILING, ATTACHMENT_LOST, ANOMALY
+    NOT_RUNNING, CRASHED, FLAPPING, FAILED, HIGH_CPU, HIGH_MEMORY, HEALTH_CHECK_FAILING, ATTACHMENT_LOST, ANOMALY, GROUP_FAILED
   }
 
   /** Severities, as property values. */
