@@ -371,6 +371,8 @@ final class JdkProcessBackend implements ProcessBackend {
     long nextLook; // output thread only: when a lingering tree is looked at again
     long lookEvery;
     private boolean treeGone; // guarded by descendants: once seen empty, its session and run id are no longer looked for
+    private @org.jspecify.annotations.Nullable Signal treeSignal; // guarded by descendants: the last signal sent to the tree
+    private final Set<ProcessHandle> signaled = new java.util.HashSet<>(); // guarded by descendants: who got it
 
     Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks) {
       this.name = name;
@@ -421,6 +423,9 @@ final class JdkProcessBackend implements ProcessBackend {
         }
         descendants.removeIf(h -> !ProcScan.isLive(h));
         targets.addAll(descendants);
+        treeSignal = signal;
+        signaled.clear();
+        signaled.addAll(targets);
       }
       boolean any = send(handle, signal);
       for (ProcessHandle h : targets) {
@@ -443,6 +448,15 @@ final class JdkProcessBackend implements ProcessBackend {
         }
         descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId));
         descendants.removeIf(h -> !ProcScan.isLive(h));
+        if (treeSignal != null) {
+          // forked after the tree was signalled (between the look and the signal, or by a trap of the signal itself): it
+          // gets the signal too, now; it waited for the stop timeout's SIGKILL (5 of 24 closes took 10 s)
+          for (ProcessHandle h : descendants) {
+            if (signaled.add(h)) {
+              send(h, treeSignal);
+            }
+          }
+        }
         if (descendants.isEmpty()) {
           treeGone = true; // its session's number may be given again from now on: never look for it again
           if (owner != null) {

@@ -128,4 +128,18 @@ class JdkLeftoversTest {
       assertThat(sleeps()).isEmpty();
     }
   }
+
+  /** A descendant forked after the stop signal went out (here by the signal's own trap) gets it too, at the next look. */
+  @Test
+  void aDescendantForkedAfterTheStopSignalGetsItToo() throws Exception {
+    try (Supervisor s = Supervisor.builder().name("jdk-late-fork").backend("jdk").build()) {
+      ProcessController c = s.register(ProcessSpec.builder("trapper")
+          .command("/bin/sh", "-c", "trap 'sleep " + marker + " & exit 0' TERM; while :; do sleep 0.1; done")
+          .startupGrace(Duration.ZERO).stopTimeout(Duration.ofSeconds(60)).build());
+      c.start(Duration.ofSeconds(10));
+      // the stop ends long before its 60 s timeout: it waited it out, then sent SIGKILL
+      assertThat(c.stop(Duration.ofSeconds(30)).state()).isEqualTo(ProcessState.STOPPED);
+      assertThat(sleeps()).isEmpty();
+    }
+  }
 }
