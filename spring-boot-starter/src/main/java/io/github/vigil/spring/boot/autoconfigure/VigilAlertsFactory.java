@@ -145,10 +145,13 @@ final class VigilAlertsFactory {
 
   private static Route route(String name, VigilAlertsProperties.RouteProperties rp, Map<String, NotificationSink> sinks) {
     Route.Builder r = Route.builder(name);
-    for (String s : rp.getSinks()) {
+    for (int i = 0; i < rp.getSinks().size(); i++) {
+      String s = rp.getSinks().get(i);
       NotificationSink sink = sinks.get(s);
-      if (sink == null) {
-        throw new IllegalArgumentException("unknown sink " + s + " (sinks: " + sinks.keySet() + ")");
+      if (sink == null) { // named at its own element, with the closest sink (it named the route, "all", and no line)
+        String closest = StrictVigilProperties.closest(s, java.util.List.copyOf(sinks.keySet()));
+        throw new InvalidVigilPropertyException(P + "routes." + name + ".sinks[" + i + "]", s, "unknown sink " + s + " (sinks: "
+            + sinks.keySet() + ")" + (closest != null ? "; did you mean `" + closest + "`?" : ""), null);
       }
       r.sink(sink);
     }

@@ -35,6 +35,6 @@ public class VigilEnumFailureAnalyzer extends AbstractFailureAnalyzer<BindExcept
     String origin = cause.getProperty() != null && cause.getProperty().getOrigin() != null ? cause.getProperty().getOrigin().toString() : null;
     InvalidVigilPropertyException invalid = new InvalidVigilPropertyException(property, conversion.getValue(),
         "is none of " + choices, origin);
-    return new VigilFailureAnalyzer().analyze(rootFailure, invalid);
+    return new VigilFailureAnalyzer(new org.springframework.core.env.StandardEnvironment()).analyze(rootFailure, invalid); // its origin is given
   }
 }

@@ -272,7 +272,8 @@ class HealthPropertiesTest {
     assertThat(context).hasFailed();
     Throwable failure = context.getStartupFailure();
     List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation(HealthPropertiesTest.class.getClassLoader())
-        .load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((message, e) -> {}));
+        .load(FailureAnalyzer.class, SpringFactoriesLoader.ArgumentResolver.of(org.springframework.core.env.Environment.class,
+            new org.springframework.core.env.StandardEnvironment()), SpringFactoriesLoader.FailureHandler.handleMessage((message, e) -> {}));
     for (FailureAnalyzer analyzer : analyzers) {
       FailureAnalysis analysis = analyzer.analyze(failure);
       if (analysis != null) {

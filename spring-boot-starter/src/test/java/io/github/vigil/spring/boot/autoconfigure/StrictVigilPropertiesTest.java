@@ -61,6 +61,25 @@ class StrictVigilPropertiesTest {
     assertThat(e.origin()).contains("strict/typo-depends-on.yml").contains(" - 11:");
   }
 
+  /** A route's unknown sink is named at its own element, its file and line, and the closest sink (it named the route only). */
+  @Test
+  void anUnknownSinkOfARouteIsNamedAtItsElementWithItsLine(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(start("typo-route-sink.yml"));
+    assertThat(e.property()).isEqualTo("vigil.alerts.routes.all.sinks[1]");
+    assertThat(e.value()).isEqualTo("logz");
+    assertThat(e.reason()).contains("unknown sink logz").contains("did you mean `logs`?");
+    assertThat(output.getOut() + output.getErr()).contains("Property: vigil.alerts.routes.all.sinks[1]")
+        .contains("Origin: class path resource [strict/typo-route-sink.yml] - 13:");
+  }
+
+  /** A calendar's rejected session is analysed with its file and line: the analyzer finds the origin it was not given. */
+  @Test
+  void aCalendarsBadSessionIsAnalysedWithItsLine(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(start("bad-session.yml"));
+    assertThat(e.property()).startsWith("vigil.calendars.desk");
+    assertThat(output.getOut() + output.getErr()).contains("Invalid Vigil configuration").contains("Origin: class path resource [strict/bad-session.yml]");
+  }
+
   /** A backend that does not exist is named with where it was written (it had no origin). */
   @Test
   void anUnknownBackendIsNamedWithItsLine() {

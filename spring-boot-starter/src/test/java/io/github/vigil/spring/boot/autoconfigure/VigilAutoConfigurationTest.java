@@ -342,7 +342,8 @@ class VigilAutoConfigurationTest {
     assertThat(context).hasFailed();
     Throwable failure = context.getStartupFailure();
     List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation(VigilAutoConfigurationTest.class.getClassLoader())
-        .load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((message, e) -> {})); // skip ones needing arguments
+        .load(FailureAnalyzer.class, SpringFactoriesLoader.ArgumentResolver.of(org.springframework.core.env.Environment.class,
+            new org.springframework.core.env.StandardEnvironment()), SpringFactoriesLoader.FailureHandler.handleMessage((message, e) -> {})); // skip ones needing arguments
     assertThat(analyzers).hasAtLeastOneElementOfType(VigilFailureAnalyzer.class);
     for (FailureAnalyzer analyzer : analyzers) {
       FailureAnalysis analysis = analyzer.analyze(failure);
