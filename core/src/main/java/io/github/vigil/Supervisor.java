@@ -280,7 +280,11 @@ public interface Supervisor extends AutoCloseable {
       return this;
     }
 
-    /** Where listeners run; by default one thread of the supervisor's. */
+    /**
+     * Where listeners run; by default one thread of the supervisor's. It must run them on threads of its own: one that
+     * runs a task where it is handed over ({@code Runnable::run}) runs listeners on the supervision thread, which is
+     * said once at WARN.
+     */
     public Builder listenerExecutor(Executor e) {
       this.listenerExecutor = requireNonNull(e, "listenerExecutor");
       return this;

@@ -108,7 +108,7 @@ final class DefaultSupervisor implements Supervisor {
       events = new EventBus(eventThread, inFlight);
     } else {
       eventThread = null;
-      events = new EventBus(settings.listenerExecutor(), inFlight);
+      events = new EventBus(settings.listenerExecutor(), inFlight, this::isLoopThread);
     }
     this.scheduler = settings.scheduler() != null ? settings.scheduler() : this::scheduleOnLoop;
     FileChannel channel = null;

@@ -35,10 +35,22 @@ final class EventBus {
   private final SerialExecutor completions;
   private final InFlight inFlight;
 
+  private final java.util.function.BooleanSupplier onSupervisionThread;
+  private final java.util.concurrent.atomic.AtomicBoolean toldOnSupervisionThread = new java.util.concurrent.atomic.AtomicBoolean();
+
   /** @param inFlight counts each delivery and completion from when it is queued until it has run (or was dropped) */
   EventBus(Executor executor, InFlight inFlight) {
+    this(executor, inFlight, () -> false);
+  }
+
+  /**
+   * @param onSupervisionThread whether the calling thread is the supervision thread: a listener executor that runs
+   *     tasks where they are handed over ({@code Runnable::run}) runs listeners there, which is said once at WARN
+   */
+  EventBus(Executor executor, InFlight inFlight, java.util.function.BooleanSupplier onSupervisionThread) {
     this.executor = executor;
     this.inFlight = inFlight;
+    this.onSupervisionThread = onSupervisionThread;
     this.completions = new SerialExecutor(executor, e -> log.debug("Listener executor rejected a future's completion", e),
         t -> log.warn("Completing a future failed", t), () -> {}, Integer.MAX_VALUE, true);
   }
@@ -145,6 +157,11 @@ final class EventBus {
     void deliver(SupervisorEvent event) {
       if (!subscribed) {
         return;
+      }
+      if (onSupervisionThread.getAsBoolean() && toldOnSupervisionThread.compareAndSet(false, true)) {
+        log.warn("Listeners run on the supervision thread: the listener executor runs them where they are handed over (such as "
+            + "Runnable::run); a slow listener then holds up every process's supervision. Give an executor of threads of its own, "
+            + "or none (one thread of the supervisor's)");
       }
       DELIVERING.set(Boolean.TRUE);
       long t0 = System.nanoTime();

@@ -180,4 +180,22 @@ class ListenerEdgesTest {
           .hasMessage("restart.successExitCodes must be exit codes from 0 to 255: -1");
     }
   }
+
+  /** A listener executor that runs tasks in place puts listeners on the supervision thread: said at WARN (it was silent). */
+  @Test
+  void aListenerExecutorThatRunsInPlaceIsNamed() throws Exception {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    List<String> threads = new CopyOnWriteArrayList<>();
+    try (SupervisorTestKit kit = SupervisorTestKit.create(b -> b.listenerExecutor(Runnable::run))) {
+      kit.supervisor().subscribe(e -> threads.add(Thread.currentThread().getName()));
+      kit.supervisor().register(spec("feed")).start();
+      kit.awaitIdle();
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(threads).isNotEmpty();
+    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("Listeners run on the supervision thread");
+  }
 }
