@@ -491,10 +491,32 @@ final class ProcessSpecFactory {
           found = d;
         }
       }
+      // a list is taken whole from the first source that has it: an element's value in a source below it is not the one
+      // bound, and showing it read as "the kind is not set" beside the kind that is set (found by a black-box run)
+      if (found != null && index > 0) {
+        ConfigurationPropertyName list = child(name == own ? base : defaults, relative.substring(0, index));
+        ConfigurationPropertySource winner = firstWith(list);
+        if (winner != null && winner.getConfigurationProperty(name) == null) {
+          String from = winner.getUnderlyingSource() instanceof org.springframework.core.env.PropertySource<?> ps ? ps.getName()
+              : String.valueOf(winner);
+          return new InvalidVigilPropertyException(name.toString(), value, reason + "; " + list + " is taken whole from " + from
+              + " (a list set in two places is replaced, not merged), which does not set it: set it there too", null);
+        }
+      }
       String origin = found != null && found.getOrigin() != null ? found.getOrigin().toString() : null;
       // the value as written ("0s"), where there is one, rather than as bound ("PT0S")
       Object shown = found != null ? found.getValue() : value;
       return new InvalidVigilPropertyException(name.toString(), shown, reason, origin);
+    }
+
+    /** The first source, in precedence order, with anything under {@code name}. */
+    private @Nullable ConfigurationPropertySource firstWith(ConfigurationPropertyName name) {
+      for (ConfigurationPropertySource source : sources) {
+        if (source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
+          return source;
+        }
+      }
+      return null;
     }
 
     private @Nullable ConfigurationProperty find(ConfigurationPropertyName name) {

@@ -80,6 +80,22 @@ class StrictVigilPropertiesTest {
     assertThat(output.getOut() + output.getErr()).contains("Invalid Vigil configuration").contains("Origin: class path resource [strict/bad-session.yml]");
   }
 
+  /**
+   * One element of a list set again on the command line replaces the whole list (Spring's binding): the error says so,
+   * rather than show the YAML's kind, "http", as "not set" (found by a black-box run).
+   */
+  @Test
+  void aListReplacedByAnotherSourceIsSaidToBe() {
+    SpringApplicationBuilder app = app("list-override.yml");
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+        () -> app.run("--vigil.processes.db.health-checks[0].interval=0s").close());
+    InvalidVigilPropertyException e = invalid(failure);
+    assertThat(e.property()).isEqualTo("vigil.processes.db.health-checks[0].kind");
+    assertThat(e.value()).isNull();
+    assertThat(e.reason()).contains("is not set").contains("vigil.processes.db.health-checks is taken whole from commandLineArgs")
+        .contains("replaced, not merged");
+  }
+
   /** A backend that does not exist is named with where it was written (it had no origin). */
   @Test
   void anUnknownBackendIsNamedWithItsLine() {
