@@ -56,10 +56,10 @@ final class Table {
     List<List<String>> body = rows.stream().map(r -> r.stream().map(text).toList()).toList();
     int[] w = new int[n];
     for (int i = 0; i < n; i++) {
-      w[i] = head.get(i).length();
+      w[i] = visible(head.get(i));
       for (List<String> r : body) {
         for (String line : r.get(i).split("\n", -1)) {
-          w[i] = Math.max(w[i], line.length());
+          w[i] = Math.max(w[i], visible(line));
         }
       }
     }
@@ -73,6 +73,11 @@ final class Table {
     }
     line(b, w, box, 6);
     return b.toString();
+  }
+
+  /** Columns a text takes on a terminal: its colour codes take none (a cell coloured by its command misaligned its table). */
+  static int visible(String text) {
+    return text.indexOf('\u001b') < 0 ? text.length() : text.replaceAll("\u001b\\[[0-9;]*m", "").length();
   }
 
   private void cells(StringBuilder b, int[] w, List<String> cells, List<UnaryOperator<String>> colour, Style style, boolean header,
@@ -89,7 +94,7 @@ final class Table {
       for (int i = 0; i < w.length; i++) {
         String[] lines = split.get(i);
         String text = l < lines.length ? lines[l] : "";
-        String pad = " ".repeat(w[i] - text.length());
+        String pad = " ".repeat(w[i] - visible(text));
         // colour the text, not the padded cell: a colour chosen by value (a state) must see the value itself
         String shown = header ? style.bold(text) : colour != null ? colour.get(i).apply(text) : text;
         String cell = right[i] && !header ? pad + shown : shown + pad;

@@ -88,4 +88,16 @@ class StatusCommandTest {
     assertThat(r.code()).as(r.err()).isEqualTo(VigilCli.ATTENTION);
     assertThat(r.out()).contains("\u001b[31mFAILED\u001b[0m ").contains("\u001b[0m");
   }
+
+  /** A cell its command coloured ("ended" of vigil crash) takes its visible width: its colour codes misaligned the table. */
+  @Test
+  void aColouredCellKeepsItsTableAligned() {
+    CliGoldenTest.Result r = CliGoldenTest.runOn(db, "crash", "feed", "--color", "always");
+    assertThat(r.out()).as(r.err()).contains("\u001b[31m");
+    for (String block : r.out().split("\n\n")) { // each table on its own: its lines all as wide
+      java.util.List<Integer> widths = block.lines().filter(l -> l.startsWith("\u2502") || l.startsWith("\u250c") || l.startsWith("\u2514"))
+          .map(Table::visible).distinct().toList();
+      assertThat(widths).as(block).hasSizeLessThanOrEqualTo(1);
+    }
+  }
 }
