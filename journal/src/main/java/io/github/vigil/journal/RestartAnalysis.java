@@ -160,8 +160,20 @@ public final class RestartAnalysis {
     });
     RestartReport draft = new RestartReport(process, from, to, total, rate, meanUptime, mttr, causes, inPeriod, List.of(hours), tradeDays,
         List.of());
-    return new RestartReport(process, from, to, total, rate, meanUptime, mttr, causes, inPeriod, List.of(hours), tradeDays,
-        Suggestions.forRestarts(draft, zone));
+    List<String> suggestions = new ArrayList<>();
+    // the record's holes first: figures over a period the journal lost events of are short by what it lost
+    long lost = 0;
+    for (JournalEvent e : events) {
+      if (e.type().equals("EventsDropped") && !e.at().isBefore(from) && e.at().isBefore(to) && e.metricValue() != null) {
+        lost += e.metricValue().longValue();
+      }
+    }
+    if (lost > 0) {
+      suggestions.add("the journal lost " + lost + " event(s) of " + process + " in this period (its buffer was full: the database "
+          + "was unreachable or slow; vigil events shows when): restarts then are missing from these figures");
+    }
+    suggestions.addAll(Suggestions.forRestarts(draft, zone));
+    return new RestartReport(process, from, to, total, rate, meanUptime, mttr, causes, inPeriod, List.of(hours), tradeDays, suggestions);
   }
 
   /** Counts per cause in {@link RestartCause} order, zero counts left out. */

@@ -77,6 +77,8 @@ final class Writer implements Runnable {
   private long rowsDeleted;
   private boolean reachable = true;
   private long droppedSinceLog;
+  // events dropped and not yet said in the journal itself: process -> {first at, last at, count}
+  private final java.util.Map<String, long[]> gaps = new java.util.LinkedHashMap<>();
 
   private @Nullable Connection connection;
   private long nextCleanupMs;
@@ -146,10 +148,14 @@ final class Writer implements Runnable {
         } else {
           eventsDropped++;
           droppedSinceLog++;
+          gap(e);
           return false;
         }
       }
       events.addLast(e);
+      if (!gaps.isEmpty() && size() + gaps.size() <= capacity) {
+        writeGaps();
+      }
       if (events.size() >= maxBatch) {
         wake.signal();
       }
@@ -157,6 +163,35 @@ final class Writer implements Runnable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Remembers a dropped event, so that the journal says what it lacks once there is room. Under the lock. */
+  private void gap(EventRow e) {
+    long[] g = gaps.computeIfAbsent(e.process, p -> new long[] {e.atMs, e.atMs, 0});
+    g[0] = Math.min(g[0], e.atMs);
+    g[1] = Math.max(g[1], e.atMs);
+    g[2]++;
+  }
+
+  /**
+   * An {@code EventsDropped} row per process whose events were dropped, so that the record says where it has holes
+   * (the dropped were counted and logged, but the journal read as if nothing had happened). Under the lock.
+   */
+  private void writeGaps() {
+    gaps.forEach((process, g) -> {
+      EventRow r = new EventRow();
+      r.host = host;
+      r.process = process;
+      r.atMs = g[1];
+      r.type = "EventsDropped";
+      r.metric = "events_dropped";
+      r.metricValue = (double) g[2];
+      r.reason = g[2] + " event(s) of " + process + " dropped between " + java.time.Instant.ofEpochMilli(g[0]) + " and "
+          + java.time.Instant.ofEpochMilli(g[1]) + ": the journal's buffer was full (its database unreachable or slow), so what "
+          + "happened then is missing here";
+      events.addLast(r);
+    });
+    gaps.clear();
   }
 
   /** Buffers a snapshot; false when it was dropped because the buffer is full. */
@@ -214,6 +249,9 @@ final class Writer implements Runnable {
     try {
       closeDeadlineNanos = System.nanoTime() + timeout.toNanos();
       closing = true;
+      if (!gaps.isEmpty()) {
+        writeGaps(); // the last word: what this journal lacks, past the capacity if need be
+      }
       wake.signal();
     } finally {
       lock.unlock();
