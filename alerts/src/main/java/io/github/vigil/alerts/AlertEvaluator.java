@@ -41,12 +41,12 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>type</th><th>fires</th><th>resolves</th></tr>
  *   <tr><td>NOT_RUNNING</td><td>left RUNNING (not by an API stop or shutdown) and not back within the grace</td><td>RUNNING again, or stopped on purpose</td></tr>
  *   <tr><td>CRASHED</td><td>each run ending with a failure cause (again = one more occurrence)</td><td>a run lasting {@code stableAfter}, or stopped on purpose</td></tr>
- *   <tr><td>FLAPPING</td><td>more than N restarts scheduled within the window</td><td>a window without a restart</td></tr>
+ *   <tr><td>FLAPPING</td><td>more than N restarts scheduled within the window</td><td>a window without a restart, or stopped on purpose</td></tr>
  *   <tr><td>FAILED</td><td>the start limit was reached</td><td>RUNNING again, or stopped on purpose</td></tr>
  *   <tr><td>HIGH_CPU / HIGH_MEMORY</td><td>every sample above the threshold for the duration</td><td>a sample below 90 % of the threshold, or the process stops</td></tr>
  *   <tr><td>HEALTH_CHECK_FAILING</td><td>health UNHEALTHY</td><td>health HEALTHY, or stopped</td></tr>
  *   <tr><td>ATTACHMENT_LOST</td><td>an attachment's state NOT_FOUND, STOPPED or ERROR</td><td>RUNNING again, or detached</td></tr>
- *   <tr><td>ANOMALY</td><td>a detector reports an active anomaly</td><td>the detector reports it cleared</td></tr>
+ *   <tr><td>ANOMALY</td><td>a detector reports an active anomaly</td><td>the detector reports it cleared, or stopped on purpose</td></tr>
  *   <tr><td>GROUP_FAILED</td><td>a group without a parent exceeded its intensity: all its processes stopped</td><td>the group
  *   RUNNING again, or stopped on purpose</td></tr>
  * </table>
@@ -219,9 +219,19 @@ public final class AlertEvaluator implements SupervisorListener {
           p.notRunningTimer = null;
           cancel(p.stableTimer);
           p.stableTimer = null;
+          cancel(p.flapTimer);
+          p.flapTimer = null;
+          String why = "stopped on purpose (" + s.origin().name().toLowerCase(java.util.Locale.ROOT) + ")";
+          // flapping and anomalies too: they stayed firing after the stop, and a shutdown's last word was "[FIRING] flapping"
           for (AlertType t : List.of(AlertType.NOT_RUNNING, AlertType.CRASHED, AlertType.FAILED,
-              AlertType.HEALTH_CHECK_FAILING, AlertType.HIGH_CPU, AlertType.HIGH_MEMORY)) {
-            resolve(p, t, "", "stopped on purpose (" + s.origin().name().toLowerCase(java.util.Locale.ROOT) + ")");
+              AlertType.HEALTH_CHECK_FAILING, AlertType.HIGH_CPU, AlertType.HIGH_MEMORY, AlertType.FLAPPING)) {
+            resolve(p, t, "", why);
+          }
+          for (Alert a : new ArrayList<>(p.firing.values())) {
+            if (a.type() == AlertType.ANOMALY) {
+              p.firing.remove(a.key());
+              outbox.add(a.resolved(clock.instant(), why));
+            }
           }
           p.cpuAboveSince = -1;
           p.memoryAboveSince = -1;

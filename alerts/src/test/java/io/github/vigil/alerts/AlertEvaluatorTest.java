@@ -159,6 +159,22 @@ class AlertEvaluatorTest {
     assertThat(log()).containsExactly("GROUP_FAILED:FIRING", "GROUP_FAILED:RESOLVED");
   }
 
+  /** Stopped on purpose, a flapping process and its anomalies resolve too (they stayed firing through a shutdown). */
+  @Test
+  void flappingAndAnomaliesResolveWhenStoppedOnPurpose() {
+    AlertEvaluator e = evaluator(AlertRules.defaults());
+    for (int i = 1; i <= 4; i++) {
+      e.onEvent(new SupervisorEvent.RestartScheduled("feed", clock.instant(), i, Duration.ofSeconds(1), exit(1)));
+      scheduler.advance(Duration.ofSeconds(10));
+    }
+    e.onAnomaly(new Anomaly("feed", AnomalyKind.RESTART_RATE, true, "4 restarts in the last hour", 4, clock.instant()));
+    assertThat(e.firing()).extracting(Alert::type).contains(AlertType.FLAPPING, AlertType.ANOMALY);
+    e.onEvent(state("feed", ProcessState.BACKOFF, ProcessState.STOPPED, Origin.SHUTDOWN));
+    assertThat(e.firing()).isEmpty();
+    assertThat(heard).filteredOn(a -> a.status() == Alert.Status.RESOLVED).extracting(Alert::type)
+        .contains(AlertType.FLAPPING, AlertType.ANOMALY);
+  }
+
   @Test
   void failedFiresAndResolvesWhenRunningAgain() {
     AlertEvaluator e = evaluator(AlertRules.defaults());
