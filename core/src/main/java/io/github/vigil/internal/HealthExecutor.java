@@ -433,6 +433,9 @@ final class HealthExecutor implements AutoCloseable {
 
   private AsynchronousChannelGroup tcpGroup() throws IOException {
     synchronized (lazyLock) {
+      if (closed) { // an attempt under way as close() ran: a group made now would outlive it, its thread for good
+        throw new IOException("health checks are closed");
+      }
       if (tcpGroup == null) {
         tcpGroup = AsynchronousChannelGroup.withFixedThreadPool(1, r -> {
           Thread t = new Thread(r, threadPrefix + "-io");
