@@ -3,7 +3,9 @@
  * every file open and re-reads it with one pread, as ProcSampler does, with nothing else (no parsing, no JVM).
  * Starts COUNT sleep processes, reads each file of all of them ROUNDS times and prints the best round's thread
  * CPU time per process, then the sets of files Vigil's field sets need, as % of one core for COUNT processes
- * sampled once a second. Build and run: bench/proc-floor [count] [rounds]
+ * sampled once a second. Build and run: bench/proc-floor [count] [rounds] [gap_ms]
+ * With gap_ms, each round waits that long before it (a sampling loop once a second: caches cold) and the median round
+ * is printed instead of the best one.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -24,14 +26,17 @@ static double cpu_us(void) {
   return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
 }
 
-static int count, rounds;
+static int count, rounds, gap_ms;
+static int cmpd(const void *a, const void *b) { double x = *(const double *) a, y = *(const double *) b; return x < y ? -1 : x > y; }
 static int *fds;
 static char buf[16384];
 
 /* Best round's µs per process for reading the files in mask, one process after another. */
 static double cost(int mask) {
   double best = 1e18;
+  double *all = malloc(rounds * sizeof(double));
   for (int r = 0; r < rounds; r++) {
+    if (gap_ms > 0) usleep(gap_ms * 1000);
     double t0 = cpu_us();
     for (int i = 0; i < count; i++) {
       for (int f = 0; f < FILES; f++) {
@@ -47,14 +52,18 @@ static double cost(int mask) {
       }
     }
     double t = (cpu_us() - t0) / count;
+    all[r] = t;
     if (r > 0 && t < best) best = t; /* round 0 warms the caches */
   }
+  if (gap_ms > 0) { qsort(all + 1, rounds - 1, sizeof(double), cmpd); best = all[1 + (rounds - 1) / 2]; }
+  free(all);
   return best;
 }
 
 int main(int argc, char **argv) {
   count = argc > 1 ? atoi(argv[1]) : 1000;
   rounds = argc > 2 ? atoi(argv[2]) : 20;
+  gap_ms = argc > 3 ? atoi(argv[3]) : 0;
   pid_t *pids = malloc(count * sizeof(pid_t));
   fds = malloc(count * FILES * sizeof(int));
   for (int i = 0; i < count; i++) {
@@ -78,8 +87,8 @@ int main(int argc, char **argv) {
       }
     }
   }
-  printf("| file (kept open, one pread) | µs per process, best of %d rounds | %% of one core for %d every second |\n|---|---|---|\n",
-      rounds - 1, count);
+  printf("| file (kept open, one pread) | µs per process, %s of %d rounds%s | %% of one core for %d every second |\n|---|---|---|\n",
+      gap_ms > 0 ? "median" : "best", rounds - 1, gap_ms > 0 ? ", each after a pause" : "", count);
   for (int f = 0; f < FILES; f++) {
     double c = cost(1 << f);
     printf("| %s | %.2f | %.2f %% |\n", NAMES[f], c, c * count / 1e4);
