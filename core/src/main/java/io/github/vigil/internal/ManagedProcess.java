@@ -353,14 +353,7 @@ final class ManagedProcess implements ProcessController {
         pendingSpec = null;
         applySpec(next);
         if (state == ProcessState.WAITING && turnOf == null && !heldForStop && maySpawn()) {
-          // a start waiting for a dependency waits for the new spec's: one dropped no longer holds it
-          String unmet = unmetDependency();
-          if (unmet == null) {
-            spawn(waitOrigin, waitReason + "; dependencies ready", waitByPolicy);
-          } else {
-            detail = unmet;
-            version++;
-          }
+          goOnOrWait(); // a start waiting for a dependency waits for the new spec's: one dropped no longer holds it
         }
         done.complete(status());
       } else if (mode == io.github.vigil.UpdateMode.NEXT_START) {
@@ -1295,6 +1288,21 @@ final class ManagedProcess implements ProcessController {
   }
 
   /**
+   * A start waiting in WAITING for its dependencies: spawns now if they all meet their conditions, else says in its
+   * detail for what it waits. Returns that, or null when it spawned. Supervision thread.
+   */
+  private @Nullable String goOnOrWait() {
+    String unmet = unmetDependency();
+    if (unmet == null) {
+      spawn(waitOrigin, waitReason + "; dependencies ready", waitByPolicy);
+    } else {
+      detail = unmet;
+      version++;
+    }
+    return unmet;
+  }
+
+  /**
    * A process this one depends on changed state or health (the event says how). A start waiting for
    * it goes on once every dependency meets its condition; a running process applies its
    * {@link Dependency.OnExit} when the dependency's run ended.
@@ -1304,16 +1312,10 @@ final class ManagedProcess implements ProcessController {
       if (heldForStop || turnOf != null || !maySpawn()) { // one waiting for its turn in a group is started by the group
         return;
       }
-      String unmet = unmetDependency();
-      if (unmet == null) {
-        spawn(waitOrigin, waitReason + "; dependencies ready", waitByPolicy);
-      } else {
-        detail = unmet;
-        version++;
-        if (event instanceof SupervisorEvent.StateChanged sc && (sc.to() == ProcessState.FAILED || sc.to() == ProcessState.STOPPED)) {
-          // a caller waiting for this start learns now; the process itself keeps waiting for the dependency
-          failStartWaiters("dependency " + sc.process() + " is " + sc.to() + ": " + unmet);
-        }
+      String unmet = goOnOrWait();
+      if (unmet != null && event instanceof SupervisorEvent.StateChanged sc && (sc.to() == ProcessState.FAILED || sc.to() == ProcessState.STOPPED)) {
+        // a caller waiting for this start learns now; the process itself keeps waiting for the dependency
+        failStartWaiters("dependency " + sc.process() + " is " + sc.to() + ": " + unmet);
       }
       return;
     }
