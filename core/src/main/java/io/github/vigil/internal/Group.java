@@ -239,7 +239,7 @@ final class Group implements GroupController {
     }
     f.whenComplete((v, e) -> {
       if (e != null) {
-        log.atInfo().addKeyValue("process", name()).log("Group {}: restart after {} did not complete: {}", name(), label, e.toString());
+        log.atInfo().addKeyValue("process", name()).log("Group {}: restart after {} did not complete: {}", name(), label, messageOf(e));
       }
     });
     return false;
