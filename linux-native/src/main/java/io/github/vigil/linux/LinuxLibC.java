@@ -35,6 +35,7 @@ interface LinuxLibC extends Library {
 
   int F_GETFL = 3;
   int F_SETFL = 4;
+  int F_DUPFD_CLOEXEC = 1030;
 
   int EFD_NONBLOCK = 0x800;
   int EFD_CLOEXEC = 0x80000;

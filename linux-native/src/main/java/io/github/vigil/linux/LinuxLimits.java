@@ -36,31 +36,43 @@ public final class LinuxLimits {
    * Label key: the run's descriptor limit ({@code RLIMIT_NOFILE}, soft and hard), e.g. {@code "4096"},
    * like systemd's {@code LimitNOFILE=}: set by the backend's start wrapper ({@code ulimit -n}) before
    * the program is executed. It can lower the limit a run would inherit from this JVM; raising it
-   * above this JVM's hard limit needs privileges the start then fails without.
+   * above this JVM's hard limit needs privileges the start then fails without. At least
+   * {@value #NOFILE_MIN}: the wrapper's shell moves a descriptor to 10 to redirect one.
    */
   public static final String NOFILE = "vigil.linux.nofile";
+
+  /** The smallest {@link #NOFILE} a start can run with: the start wrapper's shell needs descriptor 10. */
+  public static final int NOFILE_MIN = 11;
 
   private LinuxLimits() {}
 
   /**
    * The descriptor limit in {@code labels}.
    *
-   * @throws IllegalArgumentException naming the label and value when it is not a positive integer
+   * @throws IllegalArgumentException naming the label and value when it is not an integer of at least
+   *     {@value #NOFILE_MIN}
    */
   public static OptionalLong nofile(Map<String, String> labels) {
     String v = labels.get(NOFILE);
     if (v == null) {
       return OptionalLong.empty();
     }
+    long n;
     try {
-      long n = Long.parseLong(v.trim());
-      if (n > 0) {
-        return OptionalLong.of(n);
-      }
+      n = Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      // reported below
+      throw new IllegalArgumentException("label " + NOFILE + " must be a positive integer: '" + v + "'");
     }
-    throw new IllegalArgumentException("label " + NOFILE + " must be a positive integer: '" + v + "'");
+    if (n <= 0) {
+      throw new IllegalArgumentException("label " + NOFILE + " must be a positive integer: '" + v + "'");
+    }
+    if (n < NOFILE_MIN) {
+      // below it the wrapper's shell cannot redirect (its cgroup joins, its exec): the start would end with exit code 2
+      // and "Invalid argument", and a program needs descriptors beyond its standard streams to load its libraries
+      throw new IllegalArgumentException("label " + NOFILE + " must be at least " + NOFILE_MIN
+          + " (the start wrapper's shell uses descriptor 10): '" + v + "'");
+    }
+    return OptionalLong.of(n);
   }
 
   /**

@@ -41,6 +41,8 @@ final class LinuxProcess implements RunningProcess {
   boolean reported;
   boolean lingering;
   boolean removingCgroups; // its empty cgroups are with the remover's thread
+  int startedFd = -1; // the start's pipe until the wrapper's exec closes it
+  @Nullable Runnable onProgramRuns; // completes the caller's start then
 
   private boolean reaped; // guarded by this
   private boolean treeGone; // guarded by this

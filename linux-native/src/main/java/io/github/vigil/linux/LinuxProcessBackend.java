@@ -73,14 +73,15 @@ final class LinuxProcessBackend implements ProcessBackend {
   /**
    * Runs between {@code setpriv} and the program, in the child: {@code $1} is the JVM's pid (or
    * {@code -} without a death signal), then the words for the wrapper ({@code nofile=N}, the descriptor limit;
-   * {@code lc_all=VALUE} or {@code lc_all-}, the program's own {@code LC_ALL} where setpriv ran in the C locale;
-   * the cgroup directories to join), {@code --}, and the command.
-   * The {@code PPID} check closes the classic death-signal race: if the JVM died before
-   * {@code setpriv} set the signal, the parent is no longer the JVM and the program never starts.
+   * {@code lc_all=VALUE} or {@code lc_all-}, the program's own {@code LC_ALL} where setpriv ran in the C locale; the
+   * cgroup directories to join), {@code --}, and the command. The {@code PPID} check closes the classic death-signal race: if the JVM died before
+   * {@code setpriv} set the signal, the parent is no longer the JVM and the program never starts. Descriptor 3 is the
+   * start's pipe: closed by the exec, so the backend's end reads end of file once the program itself runs
+   * ({@link #programRuns}).
    */
   static final String WRAPPER_SCRIPT = PARENT_CHECK + " shift;"
       + " for d in \"$@\"; do"
-      + " if [ \"$d\" = -- ]; then shift; exec \"$@\"; fi;"
+      + " if [ \"$d\" = -- ]; then shift; exec \"$@\" 3>&-; fi;"
       + " case \"$d\" in nofile=*) ulimit -n \"${d#nofile=}\" || { echo \"vigil: cannot set the descriptor limit to ${d#nofile=}\" >&2; exit 125; };;"
       + " lc_all=*) LC_ALL=\"${d#lc_all=}\";; lc_all-) unset LC_ALL;;"
       + " *) echo 0 > \"$d/cgroup.procs\" || { echo \"vigil: cannot join cgroup $d\" >&2; exit 125; };; esac;"
@@ -88,15 +89,16 @@ final class LinuxProcessBackend implements ProcessBackend {
   /**
    * The wrapper of a standby (the next run of a restarted process, prepared ahead): as {@link #WRAPPER_SCRIPT},
    * then it waits for a line on descriptor 3 before the exec; at end of file (the backend dropped it) it exits 125.
+   * Its start's pipe is descriptor 4.
    */
-  static final String STANDBY_SCRIPT = WRAPPER_SCRIPT.replace("exec \"$@\";", "read -r _ <&3 || exit 125; exec \"$@\" 3<&-;");
+  static final String STANDBY_SCRIPT = WRAPPER_SCRIPT.replace("exec \"$@\" 3>&-;", "read -r _ <&3 || exit 125; exec \"$@\" 3<&- 4>&-;");
   /**
    * The wrapper of a spare ({@code -Dvigil.linux.spares=N}: started ahead for whatever run comes next): as
    * {@link #WRAPPER_SCRIPT} it checks the parent and joins the cgroups made for it, then it sources what the backend
    * writes to descriptor 3 when a start takes it ({@link SpareScript}); at end of file (the backend dropped it) it
-   * exits 125.
+   * exits 125. Its start's pipe is descriptor 4, closed by the script's exec.
    */
-  static final String SPARE_SCRIPT = WRAPPER_SCRIPT.replace("exec \"$@\";", ". /dev/fd/3; exit 125;");
+  static final String SPARE_SCRIPT = WRAPPER_SCRIPT.replace("exec \"$@\" 3>&-;", ". /dev/fd/3; exit 125;");
   private static final long STANDBY_UNUSED_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final int READ_ROUNDS = 16; // 16 x 64 KiB per pipe per wake-up, then the next pipe gets its turn
   private static final int EXIT_READ_ROUNDS = 16; // 1 MiB: /proc/sys/fs/pipe-max-size by default
@@ -491,7 +493,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     CompletableFuture<RunningProcess> result = new CompletableFuture<>();
     tasks.add(() -> {
       try {
-        result.complete(doSpawn(request, listener));
+        whenProgramRuns(doSpawn(request, listener), result);
       } catch (Throwable e) { // also a LinkageError from a C library that lacks a function: fail this spawn, not the loop
         result.completeExceptionally(e);
       }
@@ -539,7 +541,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     tasks.add(() -> {
       try {
-        result.complete(doSpawn(prepare.call(), listener));
+        whenProgramRuns(doSpawn(prepare.call(), listener), result);
       } catch (Throwable e) { // also a LinkageError from a C library that lacks a function: fail this spawn, not the loop
         result.completeExceptionally(e);
       }
@@ -599,7 +601,36 @@ final class LinuxProcessBackend implements ProcessBackend {
 
   // --- spawning (event loop) --------------------------------------------------------------------
 
-  private RunningProcess doSpawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
+  /**
+   * Completes {@code started} with {@code p} once its program runs: at once where nothing stands in front of it, else
+   * when the wrapper's exec closes the start's pipe (or the wrapper ends before it), as {@code ProcessBuilder.start()}
+   * returns after the exec. Until then the pid is {@code setpriv} or the shell joining cgroups: a signal sent through
+   * the returned process would reach the wrapper, and a kill would wait for a cgroup migration in flight.
+   */
+  private void whenProgramRuns(LinuxProcess p, CompletableFuture<RunningProcess> started) {
+    if (p.startedFd < 0) {
+      started.complete(p);
+    } else {
+      p.onProgramRuns = () -> started.complete(p);
+    }
+  }
+
+  /** The start's pipe of {@code p} reads end of file (or {@code p} ended): its program runs; the start completes. */
+  private void programRuns(LinuxProcess p) {
+    if (p.startedFd < 0) {
+      return;
+    }
+    unwatchFd(p.startedFd);
+    Fds.close(p.startedFd);
+    p.startedFd = -1;
+    Runnable then = p.onProgramRuns;
+    p.onProgramRuns = null;
+    if (then != null) {
+      then.run(); // completes the caller's start: the supervisor's own stages, not user code, run here
+    }
+  }
+
+  private LinuxProcess doSpawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
     if (ended) {
       throw new IllegalStateException("backend is closed");
     }
@@ -631,8 +662,12 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     kernelLog.forget(l.pid); // an OOM kill logged for an earlier process with this pid is not this run's
     LinuxProcess p = new LinuxProcess(request.name(), l.pid, l.startTicks, l.pidfd, l.out, l.err, listener, l.cg, proc);
+    p.startedFd = l.started;
     active.add(p);
     watchFd(p.pidfd.fd(), p);
+    if (p.startedFd >= 0) {
+      watchFd(p.startedFd, p);
+    }
     if (p.outFd >= 0) {
       watchFd(p.outFd, p);
     }
@@ -648,8 +683,11 @@ final class LinuxProcessBackend implements ProcessBackend {
     return p;
   }
 
-  /** A child started and watched: its pid, pidfd, the read ends of its output pipes, its cgroups; {@code go} for a standby. */
-  private record Launch(int pid, long startTicks, Pidfd pidfd, int out, int err, Cgroups.@Nullable Run cg, int go) {}
+  /**
+   * A child started and watched: its pid, pidfd, the read ends of its output pipes and of its start's pipe (-1 with
+   * no wrapper in front of the program), its cgroups; {@code go} for a prepared run.
+   */
+  private record Launch(int pid, long startTicks, Pidfd pidfd, int out, int err, int started, Cgroups.@Nullable Run cg, int go) {}
 
   /**
    * Creates the run's cgroups and starts the child through {@code setpriv} and the wrapper. As a standby, the
@@ -666,7 +704,8 @@ final class LinuxProcessBackend implements ProcessBackend {
     List<String> argv = new ArrayList<>();
     List<String> env = environment(request);
     String setpriv = addSetpriv(argv);
-    if (facts.shell() != null && (setpriv != null || cg != null || standby || nofile.isPresent())) {
+    boolean wrapped = facts.shell() != null && (setpriv != null || cg != null || standby || nofile.isPresent());
+    if (wrapped) { // the shell stands in front of the program: it closes the start's pipe as it execs
       argv.add(wrapperShell(request, facts.shell()));
       argv.add("-c");
       argv.add(standby ? STANDBY_SCRIPT : WRAPPER_SCRIPT);
@@ -688,7 +727,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     String path = argv.isEmpty() ? request.executable().toString() : argv.get(0);
     argv.add(request.executable().toString());
     argv.addAll(request.command().subList(1, request.command().size()));
-    return start(path, argv, env, request.directory().map(Path::toString).orElse(null), cg, standby, request.command().get(0));
+    return start(path, argv, env, request.directory().map(Path::toString).orElse(null), cg, wrapped, standby, request.command().get(0));
   }
 
   private final Set<String> warnedOfDroppedNames = boundedSet(); // event loop only
@@ -794,24 +833,30 @@ final class LinuxProcessBackend implements ProcessBackend {
   }
 
   /**
-   * Spawns {@code argv} with output and error into new pipes, and a pipe on descriptor 3 with {@code withGo}, opens
-   * its pidfd; on failure releases all of it, {@code cg} included.
+   * Spawns {@code argv} with output and error into new pipes, opens its pidfd; on failure releases all of it,
+   * {@code cg} included. A wrapper gets the start's pipe (descriptor 3, or 4 after the pipe of {@code withGo}, the
+   * one a prepared run waits on).
    */
   private Launch start(String path, List<String> argv, List<String> env, @Nullable String directory, Cgroups.@Nullable Run cg,
-      boolean withGo, String shown) throws SpawnException {
+      boolean wrapped, boolean withGo, String shown) throws SpawnException {
     int[] out = null;
     int[] err = null;
     int[] go = null;
+    int[] started = null;
     int pid;
     try {
       out = Fds.pipe();
       err = Fds.pipe();
       go = withGo ? Fds.pipe() : null;
-      pid = Spawner.spawn(path, argv, env, directory, out[1], err[1], go != null ? go[0] : -1);
+      started = wrapped ? Fds.pipe() : null;
+      int[] inherited = go != null && started != null ? new int[] {go[0], started[1]}
+          : go != null ? new int[] {go[0]} : started != null ? new int[] {started[1]} : new int[0];
+      pid = Spawner.spawn(path, argv, env, directory, out[1], err[1], inherited);
     } catch (NativeCallException e) {
       closeAll(out);
       closeAll(err);
       closeAll(go);
+      closeAll(started);
       if (cg != null) {
         cg.remove();
       }
@@ -827,6 +872,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       closeAll(out);
       closeAll(err);
       closeAll(go);
+      closeAll(started);
       if (cg != null) {
         cg.remove();
       }
@@ -838,10 +884,14 @@ final class LinuxProcessBackend implements ProcessBackend {
     if (go != null) {
       Fds.close(go[0]);
     }
+    if (started != null) {
+      Fds.close(started[1]);
+      Fds.setNonBlocking(started[0]);
+    }
     Fds.setNonBlocking(out[0]);
     Fds.setNonBlocking(err[0]);
     long startTicks = proc.stat(pid).map(ProcStat::startTicks).orElse(0L);
-    return new Launch(pid, startTicks, pidfd, out[0], err[0], cg, go != null ? go[1] : -1);
+    return new Launch(pid, startTicks, pidfd, out[0], err[0], started != null ? started[0] : -1, cg, go != null ? go[1] : -1);
   }
 
   // --- standbys (event loop) ----------------------------------------------------------------------
@@ -982,6 +1032,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   private void release(Launch l) {
     l.pidfd.close();
     Fds.close(l.go);
+    Fds.close(l.started);
     Fds.close(l.out);
     Fds.close(l.err);
     if (l.cg != null) {
@@ -1037,7 +1088,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         cg.dirs().forEach(d -> argv.add(d.toString()));
       }
       argv.add("--");
-      l = start(argv.get(0), argv, List.of(marker), null, cg, true, "a spare");
+      l = start(argv.get(0), argv, List.of(marker), null, cg, true, true, "a spare");
     } catch (IOException | SpawnException | RuntimeException e) {
       spareFailures++;
       log.debug("Cannot start a spare for supervisor {}: {}", supervisorName, e.toString());
@@ -1108,7 +1159,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     Fds.close(s.go);
     spareFailures = 0;
-    return new Launch(s.pid, s.startTicks, s.pidfd, s.out, s.err, cg, -1);
+    return new Launch(s.pid, s.startTicks, s.pidfd, s.out, s.err, s.started, cg, -1);
   }
 
   /** Kills and releases a spare taken out of the queue, its cgroups with it; the start goes the usual way. */
@@ -1226,6 +1277,8 @@ final class LinuxProcessBackend implements ProcessBackend {
               drain(p, StdStream.STDOUT, READ_ROUNDS);
             } else if (fd == p.errFd) {
               drain(p, StdStream.STDERR, READ_ROUNDS);
+            } else if (fd == p.startedFd) {
+              programRuns(p);
             } else if (!p.reported) {
               (exited != null ? exited : (exited = new ArrayList<>())).add(p);
             }
@@ -1322,6 +1375,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   }
 
   private void onExited(LinuxProcess p) {
+    programRuns(p); // ended in the wrapper or just after the exec, the start's pipe not yet read: its start is over
     Optional<WaitStatus> status;
     synchronized (p) {
       try {
@@ -1691,6 +1745,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     discardStandbys();
     for (LinuxProcess p : active) {
+      programRuns(p); // no caller waits on a start any more
       if (!p.reported) {
         p.signalTree(Signal.SIGKILL);
       }

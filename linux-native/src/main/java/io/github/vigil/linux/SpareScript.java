@@ -79,7 +79,7 @@ final class SpareScript {
     for (String a : args) {
       s.append(' ').append(quote(a));
     }
-    s.append(" 3<&-\n");
+    s.append(" 3<&- 4>&-\n"); // 4: the start's pipe, whose end of file tells the backend the program runs
     return s.toString();
   }
 

@@ -35,18 +35,62 @@ final class Spawner {
    * @throws NativeCallException when {@code posix_spawn} fails, e.g. {@code ENOENT} for a missing binary
    */
   public static int spawn(String path, List<String> argv, List<String> envp, @Nullable String directory, int stdoutFd, int stderrFd) {
-    return spawn(path, argv, envp, directory, stdoutFd, stderrFd, -1);
+    return spawn(path, argv, envp, directory, stdoutFd, stderrFd, new int[0]);
   }
 
   /**
-   * As {@link #spawn(String, List, List, String, int, int)}, and with {@code fd3} (unless negative) given to the
-   * child as its descriptor 3: the Linux backend's prepared runs wait on it for the word to start.
+   * As {@link #spawn(String, List, List, String, int, int)}, and with {@code inherited} given to the child as its
+   * descriptors 3, 4, ... in order: the Linux backend's wrappers get the pipe they close as they exec the program
+   * (the start's end) and, for a prepared run, the pipe they wait on for the word to start.
    *
    * @return the child's pid
    * @throws NativeCallException when {@code posix_spawn} fails
    */
   public static int spawn(String path, List<String> argv, List<String> envp, @Nullable String directory, int stdoutFd, int stderrFd,
-      int fd3) {
+      int... inherited) {
+    int[] moved = outOfTheWay(inherited);
+    try {
+      return spawnWith(path, argv, envp, directory, stdoutFd, stderrFd, moved != null ? moved : inherited);
+    } finally {
+      if (moved != null) {
+        for (int fd : moved) {
+          Fds.close(fd);
+        }
+      }
+    }
+  }
+
+  /**
+   * Copies of {@code inherited} numbered above the descriptors they become, or null when none needs moving: a source
+   * that is itself one of the targets (the JVM had descriptor 3 free, so a pipe got it) would be overwritten by an
+   * earlier {@code dup2} before its own.
+   */
+  private static int @Nullable [] outOfTheWay(int[] inherited) {
+    int above = 3 + inherited.length;
+    boolean clash = false;
+    for (int fd : inherited) {
+      clash |= fd < above;
+    }
+    if (!clash) {
+      return null;
+    }
+    int[] moved = new int[inherited.length];
+    int made = 0;
+    try {
+      for (; made < moved.length; made++) {
+        moved[made] = LinuxLibC.INSTANCE.fcntl(inherited[made], LinuxLibC.F_DUPFD_CLOEXEC, above);
+      }
+      return moved;
+    } catch (com.sun.jna.LastErrorException e) {
+      for (int i = 0; i < made; i++) {
+        Fds.close(moved[i]);
+      }
+      throw new NativeCallException("fcntl(" + inherited[made] + ", F_DUPFD_CLOEXEC)", e.getErrorCode());
+    }
+  }
+
+  private static int spawnWith(String path, List<String> argv, List<String> envp, @Nullable String directory, int stdoutFd,
+      int stderrFd, int[] inherited) {
     LinuxLibC c = LinuxLibC.INSTANCE;
     byte[] pathBytes = encode(path);
     byte[] directoryBytes = directory == null ? null : encode(directory);
@@ -74,8 +118,9 @@ final class Spawner {
               c.posix_spawn_file_actions_addopen(actions, 0, block.cString(DEV_NULL), LinuxLibC.O_RDONLY, 0));
           check("posix_spawn_file_actions_adddup2(" + stdoutFd + ", 1)", c.posix_spawn_file_actions_adddup2(actions, stdoutFd, 1));
           check("posix_spawn_file_actions_adddup2(" + stderrFd + ", 2)", c.posix_spawn_file_actions_adddup2(actions, stderrFd, 2));
-          if (fd3 >= 0) {
-            check("posix_spawn_file_actions_adddup2(" + fd3 + ", 3)", c.posix_spawn_file_actions_adddup2(actions, fd3, 3));
+          for (int i = 0; i < inherited.length; i++) {
+            check("posix_spawn_file_actions_adddup2(" + inherited[i] + ", " + (3 + i) + ")",
+                c.posix_spawn_file_actions_adddup2(actions, inherited[i], 3 + i));
           }
           if (directoryBytes != null) {
             try {
@@ -88,7 +133,7 @@ final class Spawner {
           }
           if (!closeFromMissing) {
             try {
-              int from = fd3 >= 0 ? 4 : 3;
+              int from = 3 + inherited.length;
               check("posix_spawn_file_actions_addclosefrom_np(" + from + ")", c.posix_spawn_file_actions_addclosefrom_np(actions, from));
             } catch (UnsatisfiedLinkError e) {
               closeFromMissing = true; // glibc before 2.34: descriptors the JVM opened close-on-exec still close

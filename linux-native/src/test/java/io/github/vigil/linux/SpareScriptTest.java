@@ -67,7 +67,7 @@ class SpareScriptTest {
         unset OLDPWD
         export 'A=1'
         export 'PWD=/tmp'
-        exec '/bin/true' 'x y' 3<&-
+        exec '/bin/true' 'x y' 3<&- 4>&-
         """);
   }
 }
