@@ -33,7 +33,9 @@
  *     {@code setpriv --pdeathsig KILL -- /bin/sh -c <wrapper> ... <program>}: {@code setpriv}
  *     (util-linux) sets {@code PR_SET_PDEATHSIG}; the wrapper checks that its parent is still this JVM
  *     (if the JVM died before the signal was set, the program never starts), joins the run's cgroups and
- *     executes the program, all under the same pid. The death signal follows the thread that spawned the
+ *     executes the program, all under the same pid, closing a pipe as it does so: a start returns once the
+ *     program itself runs, in its cgroups and under its limits (as {@code ProcessBuilder.start()} returns
+ *     after the exec), so a signal sent right after it reaches the program. The death signal follows the thread that spawned the
  *     child, so all runs are spawned by the long-lived event-loop thread: when the JVM dies, by
  *     {@code SIGKILL} too, every direct child is killed by the kernel. Grandchildren do not inherit the
  *     death signal: while the JVM lives, stops reach them through the group and the cgroup, and the JVM
