@@ -74,10 +74,10 @@ final class LinuxProcessBackend implements ProcessBackend {
    * Runs between {@code setpriv} and the program, in the child: {@code $1} is the JVM's pid (or
    * {@code -} without a death signal), then the words for the wrapper ({@code nofile=N}, the descriptor limit;
    * {@code lc_all=VALUE} or {@code lc_all-}, the program's own {@code LC_ALL} where setpriv ran in the C locale; the
-   * cgroup directories to join), {@code --}, and the command. The {@code PPID} check closes the classic death-signal race: if the JVM died before
-   * {@code setpriv} set the signal, the parent is no longer the JVM and the program never starts. Descriptor 3 is the
-   * start's pipe: closed by the exec, so the backend's end reads end of file once the program itself runs
-   * ({@link #programRuns}).
+   * cgroup directories to join), {@code --}, and the command. The {@code PPID} check closes the classic death-signal
+   * race: if the JVM died before {@code setpriv} set the signal, the parent is no longer the JVM and the program never
+   * starts. Descriptor 3 is the start's pipe: closed by the exec, so the backend's end reads end of file once the
+   * program itself runs ({@link #programRuns}).
    */
   static final String WRAPPER_SCRIPT = PARENT_CHECK + " shift;"
       + " for d in \"$@\"; do"
