@@ -290,10 +290,18 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   }
 
   private void flush(Group g) {
+    flush(g, false);
+  }
+
+  /** @param newsOnly a close's flush: nothing to do if the group's timer notified it since the close looked */
+  private void flush(Group g, boolean newsOnly) {
     List<Runnable> sends = new ArrayList<>();
     synchronized (lock) {
-      if (closed || groups.get(g.key) != g) {
+      if (closed || groups.get(g.key) != g || newsOnly && !g.changed) {
         return;
+      }
+      if (newsOnly && g.timer != null) {
+        g.timer.cancel(); // ahead of its timer, which would notify it again, as a repeat
       }
       g.timer = null;
       Instant now = clock.instant();
@@ -566,7 +574,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       }
       news = groups.values().stream().filter(g -> g.changed).toList();
     }
-    news.forEach(this::flush); // now, not at their timers
+    news.forEach(g -> flush(g, true)); // now, not at their timers (one that fires meanwhile is not sent twice)
     lanes.values().forEach(SinkLane::stopTaking); // what is queued is sent; a retry that comes due no more
     synchronized (lock) {
       closed = true;

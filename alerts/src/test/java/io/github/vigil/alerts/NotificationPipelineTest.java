@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,43 @@ class NotificationPipelineTest {
         .satisfies(n -> assertThat(n.title()).contains("orders"));
     assertThat(desk.sent()).filteredOn(n -> n.title().contains("feed")).hasSize(1);
     assertThat(pipeline.stats().sinks().get("desk").dropped()).isZero();
+  }
+
+  /**
+   * A group whose timer notifies it while a close is notifying the others is not notified again by the close: it
+   * was sent twice, the second time as a repeat, and a sink's queue filled with the copies (a CI run of
+   * {@code SinkIsolationTest} caught it: five notifications of four alerts, one dropped). The timer is fired from the
+   * sink's send of the close's first group, the moment another thread's timer could take the lock.
+   */
+  @Test
+  void aGroupItsTimerNotifiesDuringACloseIsNotNotifiedAgain() {
+    List<Notification> sent = new java.util.ArrayList<>();
+    Runnable[] duringFirstSend = {null};
+    NotificationSink sink = new NotificationSink() {
+      @Override
+      public String name() {
+        return "desk";
+      }
+
+      @Override
+      public void send(Notification n) {
+        sent.add(n);
+        Runnable r = duringFirstSend[0];
+        duringFirstSend[0] = null;
+        if (r != null) {
+          r.run();
+        }
+      }
+    };
+    pipeline = base().route(Route.builder("desk").sink(sink).groupBy("process").groupWait(Duration.ofSeconds(30)).build()).build();
+    pipeline.onAlert(crashed("orders"));
+    pipeline.onAlert(crashed("feed"));
+    duringFirstSend[0] = () -> scheduler.advance(Duration.ofSeconds(30)); // the other group's timer comes due and runs
+    pipeline.close();
+    assertThat(sent).extracting(Notification::title).hasSize(2).anySatisfy(t -> assertThat(t).contains("orders"))
+        .anySatisfy(t -> assertThat(t).contains("feed"));
+    assertThat(sent).noneMatch(Notification::repeat);
+    assertThat(pipeline.stats().repeats()).isZero();
   }
 
   @Test
