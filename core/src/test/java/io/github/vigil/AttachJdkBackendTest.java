@@ -139,6 +139,45 @@ class AttachJdkBackendTest {
     }
   }
 
+  /**
+   * A matched process that dies while its parent does not reap it (a parent that never waits, or a container's pid 1
+   * that reaps nothing) stays a zombie. {@link ProcessHandle#isAlive()} counts a zombie as alive, so the JDK backend
+   * kept it RUNNING for good, by pattern and by name: no AttachedLost ever came (found by a black-box run).
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void aMatchThatDiesAsAnUnreapedZombieIsLost() throws Exception {
+    String token = "jdkzombie" + Long.toHexString(System.nanoTime() & 0xffffff);
+    Path program = Outsider.sleepAs(dir, token);
+    EventRecorder events = new EventRecorder();
+    // the shell starts the program and execs a sleep, which never waits: the program's end leaves a zombie
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "\"$VIGIL_TEST_PROGRAM\" 1000 </dev/null >/dev/null 2>&1 & echo $!; exec sleep 1000");
+    pb.environment().put("VIGIL_TEST_PROGRAM", program.toString());
+    Process parent = pb.start();
+    long pid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().trim());
+    try (Supervisor supervisor = Supervisor.builder().name("attach-zombie").backend("jdk").build()) {
+      supervisor.subscribe(events);
+      AttachedProcess byLine = supervisor.attach(AttachSpec.builder("by-line").commandLine(token + " 1000")
+          .exitPollInterval(Duration.ofMillis(50)).rescanInterval(Duration.ofMillis(100)).build());
+      AttachedProcess byName = supervisor.attach(AttachSpec.builder("by-name").processName(token)
+          .exitPollInterval(Duration.ofMillis(50)).rescanInterval(Duration.ofMillis(100)).build());
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.process().equals("by-line") && e.found().pid() == pid, 1, WAIT);
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.process().equals("by-name") && e.found().pid() == pid, 1, WAIT);
+
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly)).hasValue(true);
+      events.await(SupervisorEvent.AttachedLost.class, e -> e.process().equals("by-line") && e.lost().pid() == pid, 1, WAIT);
+      events.await(SupervisorEvent.AttachedLost.class, e -> e.process().equals("by-name") && e.lost().pid() == pid, 1, WAIT);
+      assertThat(java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"))).as("still an unreaped zombie").contains(") Z ");
+      AttachStatus status = byName.rescan().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(status.state()).isEqualTo(AttachState.STOPPED);
+      assertThat(status.processes()).isEmpty();
+      assertThat(status.message()).isEqualTo("0 processes named '" + token + "'");
+      assertThat(byLine.status().state()).isEqualTo(AttachState.STOPPED);
+    } finally {
+      parent.destroyForcibly().waitFor();
+    }
+  }
+
   @Test
   void aPathIsNoProcessName() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> AttachSpec.builder("web").processName("/usr/sbin/nginx"))

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * executable's file name) and the command line as the JDK reports them. Processes whose start time the JDK cannot
  * tell are left out (they could not be told apart from a later process with the same pid). Where
  * the JDK does not know a process's command line (e.g. another user's process on some systems),
- * it is empty and only its name can match.
+ * it is empty and only its name can match. A zombie (a process that ended and is not reaped yet) is
+ * neither listed nor living, where {@code /proc} tells (the JDK's {@link ProcessHandle#isAlive()} counts it).
  *
  * <p>Thread-safe and stateless.
  */
@@ -28,14 +29,15 @@ final class JdkProcessTable implements ProcessTable {
   public List<ProcessEntry> list() {
     List<ProcessEntry> all = new ArrayList<>();
     try (Stream<ProcessHandle> s = ProcessHandle.allProcesses()) {
-      s.forEach(h -> entry(h).ifPresent(all::add));
+      s.filter(h -> !ProcScan.isZombie(h.pid())).forEach(h -> entry(h).ifPresent(all::add));
     }
     return all;
   }
 
   @Override
   public Optional<ProcessEntry> get(long pid) {
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).flatMap(JdkProcessTable::entry);
+    // isAlive() alone counts a zombie (ended, not reaped yet: by a parent that never waits, it stays one) as living
+    return ProcessHandle.of(pid).filter(ProcScan::isLive).flatMap(JdkProcessTable::entry);
   }
 
   private static Optional<ProcessEntry> entry(ProcessHandle h) {
