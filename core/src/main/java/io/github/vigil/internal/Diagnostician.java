@@ -817,8 +817,10 @@ final class Diagnostician implements AutoCloseable {
     if (!x.cause().isFailure()) {
       return Finding.ok(Check.EXIT, "the run ended " + x, List.of());
     }
-    return Finding.problem(Check.EXIT, Certainty.POSSIBLE, "the run ended " + x,
-        meaning.isEmpty() ? List.of() : List.of(meaning), "read the highlighted output lines; they usually say why");
+    String fix = s.stderr().isEmpty() && s.stdout().isEmpty()
+        ? "it printed nothing: run its command by hand, as the same user and in the same directory, to see why"
+        : "read the highlighted output lines; they usually say why";
+    return Finding.problem(Check.EXIT, Certainty.POSSIBLE, "the run ended " + x, meaning.isEmpty() ? List.of() : List.of(meaning), fix);
   }
 
   private static Finding output(Subject s) {
@@ -832,6 +834,14 @@ final class Diagnostician implements AutoCloseable {
       if (ERROR_LINE.matcher(l).find()) {
         lines.add("stdout: " + l.strip());
       }
+    }
+    if (lines.isEmpty() && !s.stderr().isEmpty() && s.exit() != null && s.exit().cause() != ExitCause.START_FAILED
+        && s.exit().cause().isFailure()) {
+      // a failed run that says why in words no pattern knows ("API_KEY: parameter not set"): its last words on stderr
+      List<String> tail = s.stderr().subList(Math.max(0, s.stderr().size() - MAX_OUTPUT_LINES), s.stderr().size());
+      List<String> shown = tail.stream().map(l -> "stderr: " + l.strip()).toList();
+      return Finding.problem(Check.OUTPUT, Certainty.POSSIBLE, "no line of its output looks like an error; the last: "
+          + shown.get(shown.size() - 1), shown, "read these lines: the last one may name what " + s.spec().name() + " could not do");
     }
     if (lines.isEmpty()) {
       return Finding.ok(Check.OUTPUT, "no line of its output looks like an error (" + s.stderr().size() + " stderr, " + s.stdout().size()

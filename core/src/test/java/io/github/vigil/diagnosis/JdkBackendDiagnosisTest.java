@@ -64,4 +64,48 @@ class JdkBackendDiagnosisTest {
       assertThat(supervisor.controller("conf").orElseThrow().lastDiagnosis()).contains(d);
     }
   }
+
+  /**
+   * A script that stops because a variable is not set says so on stderr in words no error pattern knows
+   * ({@code VAR: parameter not set}, {@code VAR: is not set}): the diagnosis told to "read the highlighted output
+   * lines" and showed none, its output finding "ok" (found by a black-box run).
+   */
+  @Test
+  void theLastStderrLinesOfAFailedRunAreShownWhenNoneLooksLikeAnError() throws Exception {
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-unset").backend("jdk").build()) {
+      CompletableFuture<Diagnosis> diagnosed = new CompletableFuture<>();
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d && d.process().equals("needs-key")) {
+          diagnosed.complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("needs-key")
+          .command("/bin/sh", "-c", "echo 'starting feed' >&2; echo 'VIGIL_TEST_API_KEY: is not set' >&2; exit 2")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofSeconds(30)).build()).start();
+      Diagnosis d = diagnosed.get(30, TimeUnit.SECONDS);
+      Finding output = d.findings().stream().filter(f -> f.check() == Finding.Check.OUTPUT).findFirst().orElseThrow();
+      assertThat(output.isProblem()).as(d.render()).isTrue();
+      assertThat(output.certainty()).isEqualTo(Finding.Certainty.POSSIBLE);
+      assertThat(output.summary()).contains("VIGIL_TEST_API_KEY: is not set");
+      assertThat(output.evidence()).containsExactly("stderr: starting feed", "stderr: VIGIL_TEST_API_KEY: is not set");
+    }
+  }
+
+  @Test
+  void aFailedRunThatPrintedNothingIsNotToldToReadHighlightedLines() throws Exception {
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-silent").backend("jdk").build()) {
+      CompletableFuture<Diagnosis> diagnosed = new CompletableFuture<>();
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d && d.process().equals("silent")) {
+          diagnosed.complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("silent").command("/bin/sh", "-c", "exit 3")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofSeconds(30)).build()).start();
+      Diagnosis d = diagnosed.get(30, TimeUnit.SECONDS);
+      Finding exit = d.findings().stream().filter(f -> f.check() == Finding.Check.EXIT).findFirst().orElseThrow();
+      assertThat(exit.isProblem()).as(d.render()).isTrue();
+      assertThat(exit.fix()).doesNotContain("highlighted").contains("printed nothing");
+    }
+  }
 }
