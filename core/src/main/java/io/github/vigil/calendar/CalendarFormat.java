@@ -83,7 +83,12 @@ final class CalendarFormat {
         }
         case "holidays-file" -> {
           Path p = dir == null ? Path.of(value) : dir.resolve(value);
-          var dates = Holidays.read(p);
+          java.util.SortedSet<java.time.LocalDate> dates;
+          try {
+            dates = Holidays.read(p);
+          } catch (java.io.UncheckedIOException e) {
+            throw new java.io.UncheckedIOException(where + ": " + e.getMessage(), e.getCause());
+          }
           steps.add(() -> b[0].holidays(dates));
         }
         default -> throw new AssertionError(key);

@@ -45,9 +45,20 @@ public final class Holidays {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read holiday file " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read holiday file " + file + ": " + why(e), e);
     }
     return parseLines(lines, file.getFileName() == null ? file.toString() : file.getFileName().toString());
+  }
+
+  /** Why a file could not be read, in words: a {@link java.nio.file.NoSuchFileException}'s message is the path alone. */
+  static String why(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "it does not exist";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /**

@@ -132,7 +132,7 @@ public final class TradingCalendar {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read calendar file " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read calendar file " + file + ": " + Holidays.why(e), e);
     }
     Path dir = file.toAbsolutePath().getParent();
     return CalendarFormat.parse(lines, file.getFileName() == null ? file.toString() : file.getFileName().toString(), dir);

@@ -49,6 +49,23 @@ class TradingCalendarTest {
         .hasMessage("line 4 of t.calendar: calendar 'x' has two sessions named 'a'");
   }
 
+  /**
+   * A file that is not there: the message said "cannot read calendar file /x/none.calendar: /x/none.calendar" (the
+   * exception's message is the path alone), and a missing holidays-file did not name the calendar's line that named
+   * it (found by a black-box run).
+   */
+  @Test
+  void aMissingFileIsSaidToBeMissingAndTheLineNamingItIsNamed(@TempDir Path dir) throws Exception {
+    Path none = dir.resolve("none.calendar");
+    assertThatThrownBy(() -> TradingCalendar.load(none)).isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessage("cannot read calendar file " + none + ": it does not exist");
+    assertThatThrownBy(() -> Holidays.read(dir.resolve("none.holidays"))).isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessage("cannot read holiday file " + dir.resolve("none.holidays") + ": it does not exist");
+    Files.writeString(dir.resolve("x.calendar"), "name = x\nzone = UTC\nholidays-file = nope.holidays\nsession = a 09:00-11:00\n");
+    assertThatThrownBy(() -> TradingCalendar.load(dir.resolve("x.calendar"))).isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessage("line 3 of x.calendar: cannot read holiday file " + dir.resolve("nope.holidays") + ": it does not exist");
+  }
+
   @Test
   void aSessionOutsideItsTradeDayIsRefusedNamingTheCutOver() {
     assertThatThrownBy(() -> TradingCalendar.builder("x").zone(NY).cutOver(LocalTime.of(18, 0))
