@@ -193,6 +193,35 @@ class AttachTest {
     }
   }
 
+  /**
+   * A process of that name that died and is not reaped (its parent never waits) is no process of that name: the
+   * status said "1 process named '...'" beside state STOPPED and no process, the zombie counted by the listing
+   * (found by a black-box run).
+   */
+  @Test
+  void anUnreapedZombieIsNotCountedAsAProcessOfThatName() throws Exception {
+    String name = "vz" + nonce; // at most 15 bytes: the kernel's comm
+    Path program = Outsider.sleepAs(dir, "bin/" + name);
+    // the shell starts the program and execs a sleep, which never waits: the program's end leaves a zombie
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "\"$VIGIL_TEST_PROGRAM\" 1000 </dev/null >/dev/null 2>&1 & echo $!; exec sleep 1000");
+    pb.environment().put("VIGIL_TEST_PROGRAM", program.toString());
+    Process parent = pb.start();
+    try {
+      long pid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().trim());
+      AttachedProcess named = supervisor.attach(AttachSpec.builder("named").processName(name).rescanInterval(Duration.ofMillis(100)).build());
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == pid, 1, WAIT);
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly)).hasValue(true);
+      events.await(SupervisorEvent.AttachedLost.class, e -> e.lost().pid() == pid, 1, WAIT);
+      AttachStatus s = named.rescan().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(Files.readString(Path.of("/proc/" + pid + "/stat"))).as("still an unreaped zombie").contains(") Z ");
+      assertEquals(AttachState.STOPPED, s.state());
+      assertThat(s.processes()).isEmpty();
+      assertThat(s.message()).isEqualTo("0 processes named '" + name + "'");
+    } finally {
+      parent.destroyForcibly().waitFor();
+    }
+  }
+
   @Test
   void notFoundThenRunningWhenTheProcessAppearsLater() throws Exception {
     Path program = trader();
