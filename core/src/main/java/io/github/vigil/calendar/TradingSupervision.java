@@ -224,7 +224,8 @@ public final class TradingSupervision implements AutoCloseable {
           continue;
         }
         GroupController g = supervisor.group(e.name).orElseThrow(() -> new IllegalArgumentException(
-            "schedule for process or group '" + e.name + "': the supervisor has no such process or group"));
+            "schedule for process or group '" + e.name + "': the supervisor has no such process or group"
+                + (supervisor.attached(e.name).isPresent() ? " ('" + e.name + "' is an attachment: give it a watch window)" : "")));
         e.members = leaves(g.spec());
         for (String m : e.members) { // none has a schedule of its own: refused above, as a child of a group
           Entry other = members.put(m, e);
@@ -235,7 +236,9 @@ public final class TradingSupervision implements AutoCloseable {
       }
       for (Entry e : watches.values()) {
         if (supervisor.attached(e.name).isEmpty()) {
-          throw new IllegalArgumentException("watch window for attachment '" + e.name + "': the supervisor has no such attachment");
+          throw new IllegalArgumentException("watch window for attachment '" + e.name + "': the supervisor has no such attachment"
+              + (supervisor.controller(e.name).isPresent() ? " ('" + e.name + "' is a supervised process: give it a schedule)"
+                  : supervisor.group(e.name).isPresent() ? " ('" + e.name + "' is a group: give it a schedule)" : ""));
         }
       }
       groupMembers.putAll(members);

@@ -213,4 +213,21 @@ class TradingSupervisionTest {
     assertThatThrownBy(() -> FreezeWindow.daily("x", LocalTime.NOON, LocalTime.NOON)).hasMessage("freeze window 'x' must end after it starts: 12:00-12:00");
     t.close();
   }
+
+  /** A supervised process given a watch window, or an attachment a schedule: "no such attachment" while there was one. */
+  @Test
+  void aNameOfTheOtherKindIsRefusedSayingWhichKindItIs() throws Exception {
+    register("gw");
+    Process outsider = new ProcessBuilder("sleep", "1000").start();
+    outsiders.add(outsider);
+    sup.attach(AttachSpec.builder("trader").pid(outsider.pid()).build());
+    TradingSupervision watched = TradingSupervision.builder(sup).watch("gw", Schedule.inSession(lse)).instantSource(clock).scheduler(scheduler).build();
+    assertThatThrownBy(watched::start).hasMessage("watch window for attachment 'gw': the supervisor has no such attachment"
+        + " ('gw' is a supervised process: give it a schedule)");
+    watched.close();
+    TradingSupervision scheduled = TradingSupervision.builder(sup).schedule("trader", Schedule.inSession(lse)).instantSource(clock).scheduler(scheduler).build();
+    assertThatThrownBy(scheduled::start).hasMessage("schedule for process or group 'trader': the supervisor has no such process or group"
+        + " ('trader' is an attachment: give it a watch window)");
+    scheduled.close();
+  }
 }
