@@ -178,6 +178,32 @@ class AttachJdkBackendTest {
     }
   }
 
+  /**
+   * A command line is the process's arguments as it was given them ({@code /proc/PID/cmdline}, what {@code pgrep -f}
+   * and the Linux backend match), not the executable's resolved path: a program started through a link (pyenv's
+   * {@code python3} for {@code python3.11}) did not match {@code python3 -m http.server} on this backend (found by a
+   * black-box run).
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void aCommandLineIsTheArgumentsAsGivenNotTheResolvedExecutable() throws Exception {
+    String token = "jdklink" + Long.toHexString(System.nanoTime() & 0xffffff);
+    Path real = Outsider.sleepAs(dir, "real-" + token);
+    Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("link-" + token), real);
+    Process p = new ProcessBuilder(link.toString(), "1000").start();
+    try (Supervisor supervisor = Supervisor.builder().name("attach-link").backend("jdk").build()) {
+      EventRecorder events = new EventRecorder();
+      supervisor.subscribe(events);
+      AttachedProcess byLine = supervisor.attach(AttachSpec.builder("by-line").commandLine("link-" + token + " 1000")
+          .rescanInterval(Duration.ofMillis(100)).build());
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == p.pid(), 1, WAIT);
+      assertThat(byLine.status().processes()).singleElement()
+          .satisfies(m -> assertThat(m.commandLine()).isEqualTo(link + " 1000"));
+    } finally {
+      p.destroyForcibly().waitFor();
+    }
+  }
+
   @Test
   void aPathIsNoProcessName() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> AttachSpec.builder("web").processName("/usr/sbin/nginx"))

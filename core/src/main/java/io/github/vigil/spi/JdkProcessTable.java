@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 /**
  * The portable {@link ProcessTable}, on {@link ProcessHandle}: pid, start time, the name (the
  * kernel's {@code comm} where there is a {@code /proc}, as {@code pgrep -x} matches it, else the
- * executable's file name) and the command line as the JDK reports them. Processes whose start time the JDK cannot
+ * executable's file name) and the command line (the arguments as given, from {@code /proc/PID/cmdline}
+ * where there is a {@code /proc}, as {@code pgrep -f} matches them, else as the JDK reports it). Processes whose start time the JDK cannot
  * tell are left out (they could not be told apart from a later process with the same pid). Where
  * the JDK does not know a process's command line (e.g. another user's process on some systems),
  * it is empty and only its name can match. A zombie (a process that ended and is not reaped yet) is
@@ -49,25 +50,47 @@ final class JdkProcessTable implements ProcessTable {
     String command = info.command().orElse("");
     // comm: a program run through a symlink (redis-server -> redis-check-rdb) is named after the link, not the file
     String name = comm(h.pid()).orElse(command.isEmpty() ? "" : fileName(command));
-    String line = info.commandLine().orElse("");
+    // the arguments as given (what pgrep -f and the Linux backend match), where there is a /proc: the JDK's
+    // commandLine() puts the executable's resolved path first (python3.11 for a python3 run through a link)
+    byte[] cmdline = cmdline(h.pid());
+    String line = cmdline.length > 0 ? arguments(cmdline) : info.commandLine().orElse("");
     if (line.isEmpty() && !command.isEmpty()) {
       line = command + info.arguments().map(a -> a.length == 0 ? "" : " " + String.join(" ", a)).orElse("");
     }
-    return Optional.of(new ProcessEntry(h.pid(), start.get(), name, line, argv0(h.pid()).orElse(firstWord(line))));
+    return Optional.of(new ProcessEntry(h.pid(), start.get(), name, line, cmdline.length > 0 ? argv0(cmdline) : firstWord(line)));
   }
 
-  /** The first argument from {@code /proc/PID/cmdline} up to its first NUL, where there is a {@code /proc}. */
-  private static Optional<String> argv0(long pid) {
+  /** {@code /proc/PID/cmdline}, empty where there is no {@code /proc} or it cannot be read (or the process has none). */
+  private static byte[] cmdline(long pid) {
     try {
-      byte[] cmdline = java.nio.file.Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-      int end = 0;
-      while (end < cmdline.length && cmdline[end] != 0) {
-        end++;
-      }
-      return end == 0 ? Optional.empty() : Optional.of(new String(cmdline, 0, end, java.nio.charset.StandardCharsets.UTF_8));
+      return java.nio.file.Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
     } catch (java.io.IOException | RuntimeException e) {
-      return Optional.empty(); // no /proc (macOS), gone, or refused
+      return new byte[0]; // no /proc (macOS), gone, or refused
     }
+  }
+
+  /** The first argument of a {@code cmdline}, up to its first NUL. */
+  private static String argv0(byte[] cmdline) {
+    int end = 0;
+    while (end < cmdline.length && cmdline[end] != 0) {
+      end++;
+    }
+    return new String(cmdline, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** A {@code cmdline}'s NUL-separated arguments joined by single spaces, without the trailing NUL. */
+  private static String arguments(byte[] cmdline) {
+    int len = cmdline.length;
+    while (len > 0 && cmdline[len - 1] == 0) {
+      len--;
+    }
+    byte[] joined = java.util.Arrays.copyOf(cmdline, len);
+    for (int i = 0; i < len; i++) {
+      if (joined[i] == 0) {
+        joined[i] = ' ';
+      }
+    }
+    return new String(joined, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** {@code /proc/PID/comm}, where there is a {@code /proc}. */
