@@ -336,7 +336,8 @@ final class Diagnostician implements AutoCloseable {
       }
       return Finding.ok(Check.PROGRAM, "program " + exe + " is an executable ELF binary (" + mode + ")", List.of());
     }
-    boolean ran = s.exit() != null && s.exit().cause() != ExitCause.START_FAILED;
+    // it ran: its run ended after it started, or (on demand) it is running now
+    boolean ran = s.exit() != null ? s.exit().cause() != ExitCause.START_FAILED : s.pid() > 0;
     if (!ran || binary(head, n)) { // a wrapper's shell runs what the kernel will not as a script: binary bytes are no script
       return Finding.problem(Check.PROGRAM, Certainty.LIKELY, "program " + exe + " is neither an ELF binary nor a #! script (exec format error)"
           + (ran ? "; a shell ran it as a script" : ""),

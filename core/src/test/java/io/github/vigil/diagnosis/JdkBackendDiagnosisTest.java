@@ -108,4 +108,23 @@ class JdkBackendDiagnosisTest {
       assertThat(exit.fix()).doesNotContain("highlighted").contains("printed nothing");
     }
   }
+
+  /**
+   * A script without a #! line that runs (the JDK, as execvp does, hands what the kernel will not execute to
+   * /bin/sh): the on-demand diagnosis of its living run said "neither an ELF binary nor a #! script (exec format
+   * error)", a likely problem, beside the run it had (found by a black-box run).
+   */
+  @Test
+  void aRunningScriptWithoutAShebangIsNoExecFormatError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path script = dir.resolve("no-shebang");
+    java.nio.file.Files.writeString(script, "echo started\nexec sleep 600\n");
+    assertThat(script.toFile().setExecutable(true)).isTrue();
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-noshebang").backend("jdk").build()) {
+      supervisor.register(ProcessSpec.builder("plain").command(script.toString()).startupGrace(Duration.ZERO).build());
+      supervisor.controller("plain").orElseThrow().start(Duration.ofSeconds(30));
+      Diagnosis d = supervisor.controller("plain").orElseThrow().diagnose().get(30, TimeUnit.SECONDS);
+      Finding program = d.findings().stream().filter(f -> f.check() == Finding.Check.PROGRAM).findFirst().orElseThrow();
+      assertThat(program.isProblem()).as(d.render()).isFalse();
+    }
+  }
 }
