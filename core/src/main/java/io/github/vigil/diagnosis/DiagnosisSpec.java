@@ -128,7 +128,8 @@ public final class DiagnosisSpec {
      * everything it started after {@code timeout}.
      */
     public Builder configCheck(Duration timeout, String... command) {
-      return configCheck(timeout, List.of(command));
+      // List.of would throw a bare NullPointerException on a null argument, before the checks that name it
+      return configCheck(timeout, java.util.Arrays.asList(requireNonNull(command, "configCheck")));
     }
 
     /** As {@link #configCheck(Duration, String...)}. */

@@ -85,6 +85,11 @@ class DiagnosisTest {
     assertThatThrownBy(() -> DiagnosisSpec.builder().configCheck(Duration.ofMinutes(6), "nginx", "-t"))
         .hasMessageContaining("at most 5 min 00 s: 6 min 00 s");
     assertThatThrownBy(() -> DiagnosisSpec.builder().configCheck(Duration.ofSeconds(1), " ")).hasMessageContaining("configCheck must name a program");
+    // a null argument through the varargs form: a NullPointerException without a message (found by a black-box run)
+    assertThatThrownBy(() -> DiagnosisSpec.builder().configCheck(Duration.ofSeconds(1), "nginx", null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("configCheck has an invalid argument: [nginx, null]");
+    assertThatThrownBy(() -> DiagnosisSpec.builder().configCheck(Duration.ofSeconds(1), (String) null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("configCheck must name a program: [null]");
     DiagnosisSpec spec = DiagnosisSpec.builder().configFile(Path.of("/etc/a.conf")).configFile(Path.of("/etc/a.conf")).port(80).port(80)
         .configCheck(Duration.ofSeconds(3), "nginx", "-t").build();
     assertThat(spec.configFiles()).containsExactly(Path.of("/etc/a.conf"));
