@@ -204,6 +204,16 @@ class AttachJdkBackendTest {
     }
   }
 
+  /** A rescan asked for once the supervisor is closed: its future never completed (found by a black-box run). */
+  @Test
+  void aRescanAfterCloseCompletesWithTheLastStatus() throws Exception {
+    Supervisor supervisor = Supervisor.builder().name("attach-closed").backend("jdk").build();
+    AttachedProcess p = supervisor.attach(AttachSpec.builder("nothing").processName("vn-none-" + Long.toHexString(System.nanoTime() & 0xfff)).build());
+    assertEquals(AttachState.NOT_FOUND, p.rescan().toCompletableFuture().get(20, TimeUnit.SECONDS).state());
+    supervisor.close();
+    assertThat(p.rescan().toCompletableFuture().get(20, TimeUnit.SECONDS)).isEqualTo(p.status());
+  }
+
   @Test
   void aPathIsNoProcessName() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> AttachSpec.builder("web").processName("/usr/sbin/nginx"))

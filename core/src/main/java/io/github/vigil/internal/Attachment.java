@@ -102,7 +102,8 @@ final class Attachment implements AttachedProcess {
   @Override
   public CompletionStage<AttachStatus> rescan() {
     CompletableFuture<AttachStatus> done = new CompletableFuture<>();
-    sup.onLoop(() -> scan(() -> done.complete(status)));
+    // once the supervisor is closed (the attachment detached), the last status: no look is made any more
+    sup.onLoop(() -> scan(() -> done.complete(status)), () -> done.complete(status));
     return done;
   }
 
