@@ -23,7 +23,9 @@ public interface AttachedProcess {
   AttachStatus status();
 
   /**
-   * Looks for the target now instead of at the next rescan; completes with the status after the look.
+   * Looks for the target now instead of at the next rescan; completes with the status after the look
+   * (once the supervisor is closed, with the last status), on the supervisor's listener executor, never
+   * on the supervision thread.
    */
   CompletionStage<AttachStatus> rescan();
 

@@ -214,6 +214,20 @@ class AttachJdkBackendTest {
     assertThat(p.rescan().toCompletableFuture().get(20, TimeUnit.SECONDS)).isEqualTo(p.status());
   }
 
+  /**
+   * A rescan's future completed on the supervision thread, so what a caller chained to it ran there (a blocking
+   * call held up every process's supervision), unlike the futures of ProcessController and GroupController, which
+   * complete on the listener executor (found by a black-box run).
+   */
+  @Test
+  void aRescanCompletesOffTheSupervisionThread() throws Exception {
+    try (Supervisor supervisor = Supervisor.builder().name("attach-relay").backend("jdk").build()) {
+      AttachedProcess p = supervisor.attach(AttachSpec.builder("nothing").processName("vn-none-" + Long.toHexString(System.nanoTime() & 0xfff)).build());
+      String thread = p.rescan().thenApply(s -> Thread.currentThread().getName()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(thread).isNotEqualTo("vigil-attach-relay");
+    }
+  }
+
   @Test
   void aPathIsNoProcessName() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> AttachSpec.builder("web").processName("/usr/sbin/nginx"))

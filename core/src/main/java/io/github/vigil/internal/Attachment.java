@@ -104,7 +104,7 @@ final class Attachment implements AttachedProcess {
     CompletableFuture<AttachStatus> done = new CompletableFuture<>();
     // once the supervisor is closed (the attachment detached), the last status: no look is made any more
     sup.onLoop(() -> scan(() -> done.complete(status)), () -> done.complete(status));
-    return done;
+    return sup.relay(done); // completed on the listener executor: what a caller chains to it never runs on the supervision thread
   }
 
   @Override
