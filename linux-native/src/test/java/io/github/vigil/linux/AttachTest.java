@@ -222,6 +222,51 @@ class AttachTest {
     }
   }
 
+  /**
+   * A pid or a pid file naming a zombie: nothing runs there, and the status says so as the JDK backend's does; it
+   * said "pid N from FILE" (and "pid N") beside NOT_FOUND, as if it ran (found by a black-box run).
+   */
+  @Test
+  void aPidOrPidFileNamingAnUnreapedZombieSaysNothingRunsThere() throws Exception {
+    Path program = Outsider.sleepAs(dir, "bin/zp" + nonce);
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "\"$VIGIL_TEST_PROGRAM\" 1000 </dev/null >/dev/null 2>&1 & echo $!; exec sleep 1000");
+    pb.environment().put("VIGIL_TEST_PROGRAM", program.toString());
+    Process parent = pb.start();
+    try {
+      long pid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().trim());
+      Path real = program.toRealPath();
+      assertThat(Processes.eventually(WAIT, () -> { // the program runs, and the shell is a sleep that never reaps (a shell would)
+        try {
+          return Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).equals(real)
+              && Files.readString(Path.of("/proc/" + parent.pid() + "/comm")).strip().equals("sleep");
+        } catch (IOException e) {
+          return false;
+        }
+      })).isTrue();
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly)).hasValue(true);
+      assertThat(Processes.eventually(WAIT, () -> {
+        try {
+          return Files.readString(Path.of("/proc/" + pid + "/stat")).contains(") Z ");
+        } catch (IOException e) {
+          return false;
+        }
+      })).as("an unreaped zombie").isTrue();
+      Path pidFile = dir.resolve("z.pid");
+      Files.writeString(pidFile, pid + "\n");
+      AttachedProcess byFile = supervisor.attach(AttachSpec.builder("by-file").pidFile(pidFile).build());
+      AttachedProcess byPid = supervisor.attach(AttachSpec.builder("by-pid").pid(pid).build());
+      AttachStatus f = byFile.rescan().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(AttachState.NOT_FOUND, f.state());
+      assertThat(f.message()).isEqualTo("pid file " + pidFile + " names pid " + pid + ", which is not running");
+      assertThat(Processes.eventually(WAIT, () -> !byPid.status().message().equals("not looked for yet"))).isTrue();
+      AttachStatus p = byPid.status(); // its first look: a pid is looked for once
+      assertEquals(AttachState.NOT_FOUND, p.state());
+      assertThat(p.message()).isEqualTo("no process has pid " + pid);
+    } finally {
+      parent.destroyForcibly().waitFor();
+    }
+  }
+
   @Test
   void notFoundThenRunningWhenTheProcessAppearsLater() throws Exception {
     Path program = trader();

@@ -19,9 +19,8 @@ import java.util.Optional;
  * The machine's processes from {@code /proc}: per process {@code stat} (name, start time) and
  * {@code cmdline}, which every user may read. The start time is the boot time read once (so that two
  * readings of one process always agree) plus {@code starttime} in clock ticks. A process that
- * vanishes while it is read is left out; {@link #list()} leaves out zombies (ended, not reaped yet: no
- * process of any name any more), {@link #get(long)} returns one (its command line is empty), and whether
- * a watched process is alive is for a pidfd to say, not this table.
+ * vanishes while it is read is left out, and so is a zombie (ended, not reaped yet: no living process, as
+ * {@link ProcessTable#get} says); whether a watched process is alive is for a pidfd to say, not this table.
  *
  * <p>Cost: one directory listing plus two small reads per process; measured in
  * {@code linux-native/bench/README.md}.
@@ -50,7 +49,7 @@ public final class ProcTable implements ProcessTable {
       for (Path p : dir) {
         String n = p.getFileName().toString();
         if (isPid(n)) {
-          read(Long.parseLong(n), true).ifPresent(all::add);
+          read(Long.parseLong(n)).ifPresent(all::add);
         }
       }
     } catch (IOException e) {
@@ -61,10 +60,10 @@ public final class ProcTable implements ProcessTable {
 
   @Override
   public Optional<ProcessEntry> get(long pid) {
-    return pid > 0 ? read(pid, false) : Optional.empty();
+    return pid > 0 ? read(pid) : Optional.empty();
   }
 
-  private Optional<ProcessEntry> read(long pid, boolean skipZombie) {
+  private Optional<ProcessEntry> read(long pid) {
     Path dir = procRoot.resolve(Long.toString(pid));
     ProcStat stat;
     byte[] cmdline;
@@ -77,8 +76,8 @@ public final class ProcTable implements ProcessTable {
     } catch (IllegalArgumentException e) {
       return Optional.empty(); // torn or foreign stat line: skip it rather than fail the whole table
     }
-    if (skipZombie && stat.zombie()) {
-      return Optional.empty(); // an attachment by name counted it among the processes of that name
+    if (stat.zombie()) {
+      return Optional.empty(); // an attachment counted it among the processes of its name, or its pid file's as running
     }
     Instant start = Instant.ofEpochMilli(bootMillis + stat.startTicks() * 1000 / clockTicks);
     String argv0 = argv0(cmdline); // before arguments(), which turns the NULs into spaces in place
