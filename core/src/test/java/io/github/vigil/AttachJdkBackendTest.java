@@ -163,6 +163,13 @@ class AttachJdkBackendTest {
           .exitPollInterval(Duration.ofMillis(50)).rescanInterval(Duration.ofMillis(100)).build());
       events.await(SupervisorEvent.AttachedFound.class, e -> e.process().equals("by-line") && e.found().pid() == pid, 1, WAIT);
       events.await(SupervisorEvent.AttachedFound.class, e -> e.process().equals("by-name") && e.found().pid() == pid, 1, WAIT);
+      assertThat(io.github.vigil.testing.Processes.eventually(WAIT, () -> { // a shell would reap it: the parent must be the sleep by now
+        try {
+          return java.nio.file.Files.readString(Path.of("/proc/" + parent.pid() + "/comm")).strip().equals("sleep");
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      })).isTrue();
 
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly)).hasValue(true);
       events.await(SupervisorEvent.AttachedLost.class, e -> e.process().equals("by-line") && e.lost().pid() == pid, 1, WAIT);

@@ -210,6 +210,13 @@ class AttachTest {
       long pid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().trim());
       AttachedProcess named = supervisor.attach(AttachSpec.builder("named").processName(name).rescanInterval(Duration.ofMillis(100)).build());
       events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == pid, 1, WAIT);
+      assertThat(Processes.eventually(WAIT, () -> { // a shell would reap it: the parent must be the sleep by now
+        try {
+          return Files.readString(Path.of("/proc/" + parent.pid() + "/comm")).strip().equals("sleep");
+        } catch (IOException e) {
+          return false;
+        }
+      })).isTrue();
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly)).hasValue(true);
       events.await(SupervisorEvent.AttachedLost.class, e -> e.lost().pid() == pid, 1, WAIT);
       AttachStatus s = named.rescan().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
