@@ -235,6 +235,28 @@ class AttachJdkBackendTest {
     }
   }
 
+  /**
+   * A pid is looked for once: a rescan of a pid target that found nothing said "pid N" instead of "no process has pid
+   * N", and one whose process had exited "pid N" instead of "pid N exited" (found by a black-box run).
+   */
+  @Test
+  void aRescanOfAPidKeepsWhatTheLookFound() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "1000").start();
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    try (Supervisor supervisor = Supervisor.builder().name("attach-pid-rescan").backend("jdk").build()) {
+      AttachedProcess never = supervisor.attach(AttachSpec.builder("never").pid(gone.pid()).build());
+      AttachedProcess ended = supervisor.attach(AttachSpec.builder("ended").pid(sleeper.pid()).exitPollInterval(Duration.ofMillis(20)).build());
+      assertThat(io.github.vigil.testing.Processes.eventually(WAIT, () -> ended.status().state() == AttachState.RUNNING)).isTrue();
+      sleeper.destroyForcibly().waitFor();
+      assertThat(io.github.vigil.testing.Processes.eventually(WAIT, () -> ended.status().state() == AttachState.STOPPED)).isTrue();
+      assertThat(never.rescan().toCompletableFuture().get(20, TimeUnit.SECONDS).message()).isEqualTo("no process has pid " + gone.pid());
+      assertThat(ended.rescan().toCompletableFuture().get(20, TimeUnit.SECONDS).message()).isEqualTo("pid " + sleeper.pid() + " exited");
+    } finally {
+      sleeper.destroyForcibly().waitFor();
+    }
+  }
+
   @Test
   void aPathIsNoProcessName() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> AttachSpec.builder("web").processName("/usr/sbin/nginx"))

@@ -202,7 +202,7 @@ final class Attachment implements AttachedProcess {
     ioQueue.execute(() -> {
       List<ProcessEntry> candidates = new ArrayList<>();
       String error = null;
-      String found;
+      @Nullable String found;
       try {
         found = candidates(candidates, first);
       } catch (UncheckedIOException | IllegalStateException e) {
@@ -214,7 +214,7 @@ final class Attachment implements AttachedProcess {
       }
       List<ProcessEntry> unmatched = error == null ? unmatched(candidates) : List.of();
       String err = error;
-      String what = found;
+      @Nullable String what = found;
       sup.onLoop(() -> {
         scanned(candidates, unmatched, err, what);
         after.run();
@@ -223,7 +223,7 @@ final class Attachment implements AttachedProcess {
   }
 
   /** What a look found; supervision thread. */
-  private void scanned(List<ProcessEntry> candidates, List<ProcessEntry> unmatched, @Nullable String scanError, String found) {
+  private void scanned(List<ProcessEntry> candidates, List<ProcessEntry> unmatched, @Nullable String scanError, @Nullable String found) {
     if (detached) {
       return;
     }
@@ -256,7 +256,7 @@ final class Attachment implements AttachedProcess {
         log.atWarn().addKeyValue("process", name).log("Attachment {}: {}", name, error, ex);
       }
     }
-    update(error, found, pending);
+    update(error, found != null ? found : message, pending);
     scheduleRescan();
   }
 
@@ -280,14 +280,15 @@ final class Attachment implements AttachedProcess {
     return out;
   }
 
-  /** Fills {@code out} with what the target names now; returns what was found, for the status. */
-  private String candidates(List<ProcessEntry> out, boolean first) {
+  /** Fills {@code out} with what the target names now; returns what was found, for the status (null: the status's stands). */
+  private @Nullable String candidates(List<ProcessEntry> out, boolean first) {
     AttachSpec.Target t = spec.target();
     if (t instanceof AttachSpec.Target.Pid p) {
-      if (first) {
-        table.get(p.pid()).ifPresent(out::add);
+      if (!first) {
+        return null; // a pid is looked for once: what that look found, or the exit since, stands
       }
-      return out.isEmpty() && first ? "no process has pid " + p.pid() : "pid " + p.pid();
+      table.get(p.pid()).ifPresent(out::add);
+      return out.isEmpty() ? "no process has pid " + p.pid() : "pid " + p.pid();
     }
     if (t instanceof AttachSpec.Target.PidFile f) {
       long pid = readPidFile(f.path());
