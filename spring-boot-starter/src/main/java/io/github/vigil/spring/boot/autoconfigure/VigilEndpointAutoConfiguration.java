@@ -33,6 +33,14 @@ public class VigilEndpointAutoConfiguration {
   public VigilEndpoint vigilEndpoint(Supervisor supervisor, VigilProperties properties, Environment environment,
       ApplicationEventPublisher events) {
     VigilProperties.Endpoint e = properties.getEndpoint();
+    if (e.getCommandTimeout().isNegative() || e.getCommandTimeout().isZero()) {
+      throw new InvalidVigilPropertyException("vigil.endpoint.command-timeout", e.getCommandTimeout(), "must be positive",
+          ProcessSpecFactory.origin(environment, "vigil.endpoint.command-timeout"));
+    }
+    if (e.getHistorySize() < 0) {
+      throw new InvalidVigilPropertyException("vigil.endpoint.history-size", e.getHistorySize(), "must not be negative",
+          ProcessSpecFactory.origin(environment, "vigil.endpoint.history-size"));
+    }
     if (e.getOutputLines() < 0) {
       throw new InvalidVigilPropertyException("vigil.endpoint.output-lines", e.getOutputLines(), "must not be negative",
           ProcessSpecFactory.origin(environment, "vigil.endpoint.output-lines"));

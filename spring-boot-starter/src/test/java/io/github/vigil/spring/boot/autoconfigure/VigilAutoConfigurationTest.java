@@ -330,6 +330,20 @@ class VigilAutoConfigurationTest {
             .contains("is not set"));
   }
 
+  /**
+   * The endpoint's settings it cannot work with fail the start naming them; a command timeout of -1s was accepted
+   * and the application started (found by a black-box run).
+   */
+  @Test
+  void endpointSettingsItCannotWorkWithFailStartUpNamingThem() {
+    Map<String, String> broken = Map.of(
+        "vigil.endpoint.command-timeout=-1s", "vigil.endpoint.command-timeout",
+        "vigil.endpoint.command-timeout=0s", "vigil.endpoint.command-timeout",
+        "vigil.endpoint.history-size=-1", "vigil.endpoint.history-size");
+    broken.forEach((property, named) -> runner.withPropertyValues("management.endpoints.web.exposure.include=vigil", property)
+        .run(context -> assertThat(analyse(context).getDescription()).as(property).contains("Property: " + named)));
+  }
+
   @Test
   void aDependencyCycleIsAnalysed() {
     runner.withPropertyValues("vigil.processes.a.command=sleep,600", "vigil.processes.a.depends-on.b=started",
