@@ -21,6 +21,16 @@ final class Backends {
     return new LinuxProcessBackend(new BackendContext(name, null), HostFacts.detect(), cgroups);
   }
 
+  /** Whether a backend here makes cgroups of its own for each run (a writable, joinable hierarchy). */
+  static boolean perRunCgroups() {
+    Cgroups probe = new Cgroups(HostFacts.detect().cgroupLayout(), "vigil-probe-" + Kernel.pid());
+    try {
+      return !probe.bases().isEmpty();
+    } finally {
+      probe.close();
+    }
+  }
+
   static SpawnRequest sh(String name, String script) {
     return request(name, null, Map.of(), "/bin/sh", "-c", script);
   }

@@ -143,17 +143,8 @@ class StartedWhenProgramRunsTest {
     String comm = Files.readString(Path.of("/proc/" + p.pid() + "/comm")).trim();
     String cgroup = Files.readString(Path.of("/proc/" + p.pid() + "/cgroup"));
     assertThat(comm).as("round %d: the program runs as the start returns", round).isEqualTo("sleep");
-    if (perRunCgroups()) {
+    if (Backends.perRunCgroups()) {
       assertThat(cgroup).as("round %d: in its own cgroup as the start returns", round).contains("/vigil-");
-    }
-  }
-
-  private static boolean perRunCgroups() {
-    Cgroups probe = new Cgroups(HostFacts.detect().cgroupLayout(), "vigil-probe-" + Kernel.pid());
-    try {
-      return !probe.bases().isEmpty();
-    } finally {
-      probe.close();
     }
   }
 
