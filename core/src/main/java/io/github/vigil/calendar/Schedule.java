@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * @param betweenSessions whether it stays up between the sessions of one trade day
  * @param maxGap with {@link BetweenSessions#STAY_UP}, the longest gap between two sessions of a trade
  *     day that it stays up through (12 hours by default): a Shanghai Monday's night session opens on
- *     Friday evening, and the process is not kept up over the weekend until Monday's day session
+ *     Friday evening, and the process is not kept up over the weekend until Monday's day session; positive (to
+ *     stop between every two sessions, use {@link BetweenSessions#STOP})
  * @param freezes times without restarts
  */
 public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration lead, Duration lag, BetweenSessions betweenSessions,
@@ -82,8 +83,8 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
     requireNonNull(betweenSessions, "betweenSessions");
     requireNonNull(maxGap, "maxGap");
     freezes = List.copyOf(freezes);
-    if (maxGap.isNegative()) {
-      throw new IllegalArgumentException("maxGap must not be negative: " + HumanFormat.duration(maxGap));
+    if (maxGap.isNegative() || maxGap.isZero()) {
+      throw new IllegalArgumentException("maxGap must be positive: " + HumanFormat.duration(maxGap));
     }
     if (kind == Kind.IN_SESSION && calendar == null) {
       throw new IllegalArgumentException("an in-session schedule needs a calendar");
@@ -129,7 +130,12 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
     return new Schedule(kind, calendar, lead, lag, b, maxGap, freezes);
   }
 
-  /** With {@link BetweenSessions#STAY_UP}: stays up through gaps between sessions of a day up to this long, stops for longer ones. */
+  /**
+   * With {@link BetweenSessions#STAY_UP}: stays up through gaps between sessions of a day up to this long, stops for longer ones.
+   *
+   * @throws IllegalArgumentException when {@code d} is zero or negative, naming it (to stop between every two sessions, use
+   *     {@link #withBetweenSessions} {@link BetweenSessions#STOP})
+   */
   public Schedule withMaxGap(Duration d) {
     return new Schedule(kind, calendar, lead, lag, betweenSessions, d, freezes);
   }
