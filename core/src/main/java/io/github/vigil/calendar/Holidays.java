@@ -81,19 +81,27 @@ public final class Holidays {
 
   /**
    * Parses a comma-separated list, e.g. a property value {@code 2026-01-01, 2026-10-01..2026-10-07};
-   * {@code source} (e.g. the property's name) names it in errors. An empty or blank list is empty.
+   * {@code source} (e.g. the property's name) names it in errors. An empty or blank list is empty; an
+   * empty item in a list ({@code 2026-01-01,,2026-01-02}, or a comma at either end) is refused, as a date
+   * left out by mistake is more likely than an empty one meant.
    *
-   * @throws IllegalArgumentException on a malformed item, naming the source and the value
+   * @throws IllegalArgumentException on a malformed or empty item, naming the source, the item's position and
+   *     the value
    */
   public static SortedSet<LocalDate> parseList(String list, String source) {
     requireNonNull(list, "list");
     requireNonNull(source, "source");
     SortedSet<LocalDate> out = new TreeSet<>();
-    for (String item : list.split(",")) {
-      String s = item.trim();
-      if (!s.isEmpty()) {
-        addDates(out, s, source);
+    if (list.isBlank()) {
+      return out;
+    }
+    String[] items = list.split(",", -1);
+    for (int i = 0; i < items.length; i++) {
+      String s = items[i].trim();
+      if (s.isEmpty()) {
+        throw new IllegalArgumentException(source + ": item " + (i + 1) + " of '" + list + "' is empty (a date left out, or a comma too many)");
       }
+      addDates(out, s, source);
     }
     return out;
   }

@@ -158,6 +158,20 @@ class TradingCalendarTest {
     assertThat(Holidays.parseList(" ", "p")).isEmpty();
   }
 
+  /** An empty item in a list was skipped without a word: a date left out by mistake went unnoticed (found by a black-box run). */
+  @Test
+  void anEmptyItemInAHolidayListIsRefusedNamingItsPositionAndTheList() {
+    assertThatThrownBy(() -> Holidays.parseList("2026-01-01,,2026-01-02", "vigil.calendars.x.holidays"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("vigil.calendars.x.holidays: item 2 of '2026-01-01,,2026-01-02' is empty (a date left out, or a comma too many)");
+    assertThatThrownBy(() -> Holidays.parseList("2026-01-01, ", "h")).hasMessageStartingWith("h: item 2 of '2026-01-01, ' is empty");
+    assertThatThrownBy(() -> Holidays.parseList(",2026-01-01", "h")).hasMessageStartingWith("h: item 1 of ',2026-01-01' is empty");
+    assertThatThrownBy(() -> parse("name = x", "zone = Europe/London", "holidays = 2026-12-25,\t,2026-12-26"))
+        .hasMessageStartingWith("line 3 of t.calendar: item 2 of");
+    assertThat(Holidays.parseLines(List.of("2026-01-01", "", "  # a comment", "2026-01-02"), "f.holidays"))
+        .as("a holiday file skips blank lines, as documented").containsExactly(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 2));
+  }
+
   private static TradingCalendar parse(String... lines) {
     return TradingCalendar.parse(List.of(lines), "t.calendar");
   }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Turns {@link VigilCalendarProperties} into calendars and schedules, naming the property of any rejected value. */
 final class CalendarFactory {
@@ -53,7 +54,7 @@ final class CalendarFactory {
     }
     List<String> holidays = c.getHolidays();
     for (int i = 0; i < holidays.size(); i++) {
-      String h = holidays.get(i);
+      String h = notEmpty(p + ".holidays[" + i + "]", holidays.get(i));
       at(p + ".holidays[" + i + "]", h, () -> b.holidays(Holidays.parseList(h, "holiday")));
     }
     if (c.getHolidaysFile() != null) {
@@ -61,7 +62,7 @@ final class CalendarFactory {
     }
     List<String> extra = c.getExtraTradingDays();
     for (int i = 0; i < extra.size(); i++) {
-      String x = extra.get(i);
+      String x = notEmpty(p + ".extra-trading-days[" + i + "]", extra.get(i));
       at(p + ".extra-trading-days[" + i + "]", x, () -> b.extraTradingDays(Holidays.parseList(x, "extra trading day")));
     }
     return at(p, name, b::build);
@@ -113,6 +114,14 @@ final class CalendarFactory {
       schedule = schedule.withFreeze(w);
     }
     return schedule;
+  }
+
+  /** An item of a list of dates: an empty one is a date left out, not an empty list ({@link Holidays#parseList} allows that). */
+  private static String notEmpty(String property, @Nullable String item) {
+    if (item == null || item.isBlank()) {
+      throw new InvalidVigilPropertyException(property, item, "is empty (a date left out, or a comma too many)", null);
+    }
+    return item;
   }
 
   private static ZoneId zone(String z) {

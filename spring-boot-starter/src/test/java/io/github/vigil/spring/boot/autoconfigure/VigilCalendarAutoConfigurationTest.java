@@ -117,6 +117,21 @@ class VigilCalendarAutoConfigurationTest {
         .run(context -> assertThat(analyse(context).getDescription()).as(settings).contains("Property: " + named + "\n")));
   }
 
+  /**
+   * An empty item in a holiday list ({@code 2026-01-01,,2026-01-02}: Spring Boot binds it as an empty element) was
+   * skipped without a word (found by a black-box run).
+   */
+  @Test
+  void anEmptyHolidayIsRefusedNamingItsProperty() {
+    runner.withPropertyValues("vigil.calendars.x.zone=UTC", "vigil.calendars.x.sessions[0]=day 09:00-15:00",
+        "vigil.calendars.x.holidays=2026-01-01,,2026-01-02")
+        .run(context -> assertThat(analyse(context).getDescription()).contains("Property: vigil.calendars.x.holidays[1]\n")
+            .contains("is empty"));
+    runner.withPropertyValues("vigil.calendars.x.zone=UTC", "vigil.calendars.x.sessions[0]=day 09:00-15:00",
+        "vigil.calendars.x.extra-trading-days[0]=2026-01-03", "vigil.calendars.x.extra-trading-days[1]= ")
+        .run(context -> assertThat(analyse(context).getDescription()).contains("Property: vigil.calendars.x.extra-trading-days[1]\n"));
+  }
+
   @Test
   void aProcessInsideItsWindowIsStartedByItsScheduleAndTheEndpointDescribesIt() {
     runner.withPropertyValues(
