@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  *     day that it stays up through (12 hours by default): a Shanghai Monday's night session opens on
  *     Friday evening, and the process is not kept up over the weekend until Monday's day session; positive (to
  *     stop between every two sessions, use {@link BetweenSessions#STOP})
- * @param freezes times without restarts
+ * @param freezes times without restarts, each with its own name
  */
 public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration lead, Duration lag, BetweenSessions betweenSessions,
     Duration maxGap, List<FreezeWindow> freezes) {
@@ -92,6 +94,12 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
     if (!freezes.isEmpty() && calendar == null) {
       throw new IllegalArgumentException("freeze windows need a calendar: use Schedule.always(calendar) or inSession(calendar)");
     }
+    Set<String> names = new HashSet<>();
+    for (FreezeWindow f : freezes) {
+      if (!names.add(f.name())) { // events and logs name a window: two of one name could not be told apart
+        throw new IllegalArgumentException("freeze window '" + f.name() + "' is given twice: each freeze window of a schedule needs its own name");
+      }
+    }
     if (lead.isNegative() || lead.compareTo(MAX_SHIFT) > 0) {
       throw new IllegalArgumentException("lead must be between 0 and 12 hours: " + HumanFormat.duration(lead));
     }
@@ -140,7 +148,11 @@ public record Schedule(Kind kind, @Nullable TradingCalendar calendar, Duration l
     return new Schedule(kind, calendar, lead, lag, betweenSessions, d, freezes);
   }
 
-  /** Adds a freeze window. */
+  /**
+   * Adds a freeze window.
+   *
+   * @throws IllegalArgumentException when the schedule has a freeze window of that name already, naming it
+   */
   public Schedule withFreeze(FreezeWindow w) {
     List<FreezeWindow> all = new ArrayList<>(freezes);
     all.add(requireNonNull(w, "freeze"));

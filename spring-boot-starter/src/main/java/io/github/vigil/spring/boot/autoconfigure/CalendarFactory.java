@@ -111,7 +111,9 @@ final class CalendarFactory {
       if (f.getAction() == FreezeWindow.Action.LEAVE_FOR_A_PERSON) {
         w = w.leftForAPerson();
       }
-      schedule = schedule.withFreeze(w);
+      Schedule before = schedule;
+      FreezeWindow window = w;
+      schedule = at(fp + ".name", f.getName(), () -> before.withFreeze(window));
     }
     return schedule;
   }

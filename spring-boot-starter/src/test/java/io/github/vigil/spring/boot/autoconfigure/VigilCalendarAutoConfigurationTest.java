@@ -112,6 +112,9 @@ class VigilCalendarAutoConfigurationTest {
         cal + "|vigil.schedules.gw.calendar=x|vigil.schedules.gw.lead=13h", "vigil.schedules.gw.lead",
         cal + "|vigil.schedules.gw.calendar=x|vigil.schedules.gw.freezes[0].from=14:5x|vigil.schedules.gw.freezes[0].to=15:00",
         "vigil.schedules.gw.freezes[0].from",
+        cal + "|vigil.schedules.gw.calendar=x|vigil.schedules.gw.freezes[0].name=auction|vigil.schedules.gw.freezes[0].before-close=3m"
+            + "|vigil.schedules.gw.freezes[1].name=auction|vigil.schedules.gw.freezes[1].from=14:50|vigil.schedules.gw.freezes[1].to=14:55",
+        "vigil.schedules.gw.freezes[1].name",
         cal + "|vigil.schedules.gw.mode=in-session", "vigil.schedules.gw.calendar");
     broken.forEach((settings, named) -> runner.withPropertyValues(settings.split("\\|"))
         .run(context -> assertThat(analyse(context).getDescription()).as(settings).contains("Property: " + named + "\n")));
