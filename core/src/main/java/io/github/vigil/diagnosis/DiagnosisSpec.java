@@ -29,6 +29,11 @@ import java.util.Set;
  *     .build();
  * }</pre>
  *
+ * <p>A relative configuration file or writable directory is checked as the process resolves it: against
+ * the process's {@linkplain io.github.vigil.ProcessSpec#workingDirectory() working directory}, or, when it
+ * has none, against this JVM's working directory, which the process inherits. Findings name the resolved
+ * path.
+ *
  * <p>The configuration check runs off the supervision thread, in the process's working directory and
  * environment, and is killed (with everything it started) when it exceeds its timeout.
  *
@@ -60,12 +65,12 @@ public final class DiagnosisSpec {
     return new Builder();
   }
 
-  /** Files the process reads at start; each must exist and be readable. */
+  /** Files the process reads at start, as declared; each must exist and be readable (a relative one in the process's working directory). */
   public List<Path> configFiles() {
     return configFiles;
   }
 
-  /** Directories the process writes; each must exist and be writable. */
+  /** Directories the process writes, as declared; each must exist and be writable (a relative one in the process's working directory). */
   public List<Path> writableDirectories() {
     return writableDirectories;
   }
@@ -101,13 +106,19 @@ public final class DiagnosisSpec {
 
     private Builder() {}
 
-    /** A file the process reads at start (a configuration file); it must exist and be readable. */
+    /**
+     * A file the process reads at start (a configuration file); it must exist and be readable. A relative path is
+     * resolved against the process's working directory when the diagnosis checks it.
+     */
     public Builder configFile(Path file) {
       configFiles.add(requireNonNull(file, "configFile"));
       return this;
     }
 
-    /** A directory the process writes (logs, data, a pid file's directory); it must exist and be writable. */
+    /**
+     * A directory the process writes (logs, data, a pid file's directory); it must exist and be writable. A relative
+     * path is resolved against the process's working directory when the diagnosis checks it.
+     */
     public Builder writableDirectory(Path dir) {
       writableDirectories.add(requireNonNull(dir, "writableDirectory"));
       return this;

@@ -475,8 +475,9 @@ final class Diagnostician implements AutoCloseable {
   private static List<Finding> files(DiagnosisSpec d, Subject s) {
     List<Finding> out = new ArrayList<>();
     List<String> output = concat(s.stderr(), s.stdout());
-    for (Path f : d.configFiles()) {
-      List<String> mentions = output.stream().filter(l -> l.contains(f.toString()) || (f.getFileName() != null && l.contains(f.getFileName().toString())))
+    for (Path declared : d.configFiles()) {
+      Path f = asTheProcessSeesIt(s.spec(), declared);
+      List<String> mentions = output.stream().filter(l -> l.contains(declared.toString()) || (f.getFileName() != null && l.contains(f.getFileName().toString())))
           .map(String::trim).limit(3).toList();
       boolean deniedSaid = mentions.stream().anyMatch(l -> PERMISSION_DENIED.matcher(l).find());
       if (!Files.exists(f)) {
@@ -507,7 +508,8 @@ final class Diagnostician implements AutoCloseable {
       }
       out.add(Finding.ok(Check.FILES, "configuration file " + f + " is readable (" + mode(f) + ")", List.of()));
     }
-    for (Path dir : d.writableDirectories()) {
+    for (Path declared : d.writableDirectories()) {
+      Path dir = asTheProcessSeesIt(s.spec(), declared);
       if (!Files.isDirectory(dir)) {
         out.add(Finding.problem(Check.FILES, Certainty.CONFIRMED, "directory " + dir + " does not exist", List.of(),
             "create it: mkdir -p " + dir));
@@ -519,6 +521,17 @@ final class Diagnostician implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * A declared path as the process resolves it: a relative one against the process's working directory, or, when it
+   * has none, against this JVM's (which the process inherits). Never judged against this JVM's silently.
+   */
+  static Path asTheProcessSeesIt(ProcessSpec spec, Path declared) {
+    if (declared.isAbsolute()) {
+      return declared;
+    }
+    return spec.workingDirectory().orElse(Path.of("")).toAbsolutePath().resolve(declared).normalize();
   }
 
   // --- configuration check ---

@@ -127,4 +127,30 @@ class JdkBackendDiagnosisTest {
       assertThat(program.isProblem()).as(d.render()).isFalse();
     }
   }
+
+  /**
+   * A relative writable directory or configuration file is checked where the process finds it, in its working
+   * directory: it was judged against this JVM's working directory, and a directory the process had was reported
+   * missing (found by a black-box run).
+   */
+  @Test
+  void relativeDeclaredPathsAreCheckedInTheProcesssWorkingDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String logs = "vigil-logs-" + System.nanoTime();
+    String conf = "vigil-app-" + System.nanoTime() + ".conf";
+    java.nio.file.Files.createDirectory(dir.resolve(logs));
+    java.nio.file.Files.writeString(dir.resolve(conf), "key = value\n");
+    assertThat(java.nio.file.Path.of(logs)).as("not in this JVM's working directory").doesNotExist();
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-relative").backend("jdk").build()) {
+      supervisor.register(ProcessSpec.builder("writer").command("/bin/sh", "-c", "exec sleep 600").workingDirectory(dir)
+          .startupGrace(Duration.ZERO)
+          .diagnosis(DiagnosisSpec.builder().writableDirectory(java.nio.file.Path.of(logs)).configFile(java.nio.file.Path.of(conf)).build())
+          .build());
+      supervisor.controller("writer").orElseThrow().start(Duration.ofSeconds(30));
+      Diagnosis d = supervisor.controller("writer").orElseThrow().diagnose().get(30, TimeUnit.SECONDS);
+      java.util.List<Finding> files = d.findings().stream().filter(f -> f.check() == Finding.Check.FILES).toList();
+      assertThat(files).as(d.render()).hasSize(2).noneMatch(Finding::isProblem);
+      assertThat(files).extracting(Finding::summary).as(d.render()).anySatisfy(x -> assertThat(x).contains("directory " + dir.resolve(logs) + " is writable"))
+          .anySatisfy(x -> assertThat(x).contains("configuration file " + dir.resolve(conf) + " is readable"));
+    }
+  }
 }
