@@ -49,12 +49,18 @@ public final class AttachSpec {
     /**
      * One process by id: the process that has this pid when {@link Supervisor#attach} is called.
      * Once it has exited the attachment stays {@code STOPPED}: a later process given the same pid is
-     * a different process and is never picked up.
+     * a different process and is never picked up. Never this JVM's own pid: a supervisor watching
+     * itself could never see its own exit.
+     *
+     * @throws IllegalArgumentException when {@code pid} is 1 or less, or this JVM's own pid, naming it
      */
     record Pid(long pid) implements Target {
       public Pid {
         if (pid <= 1) {
           throw new IllegalArgumentException("pid must be greater than 1: " + pid);
+        }
+        if (pid == ProcessHandle.current().pid()) {
+          throw new IllegalArgumentException("pid " + pid + " is this JVM's own: a supervisor cannot watch itself (it could never see its own exit)");
         }
       }
 
@@ -235,7 +241,7 @@ public final class AttachSpec {
       this.name = name;
     }
 
-    /** Attaches to the process with this pid (greater than 1). */
+    /** Attaches to the process with this pid (greater than 1, and not this JVM's own). */
     public Builder pid(long pid) {
       return target(new Target.Pid(pid));
     }

@@ -43,6 +43,17 @@ class AttachSpecTest {
         .hasMessageStartingWith("commandLine pattern is not a valid regular expression: 'trader_tools.*(account001': Unclosed group");
   }
 
+  /** Attaching to this JVM was accepted, and the attachment could never report the exit of the JVM running it (found by a black-box run). */
+  @Test
+  void thisJvmsOwnPidIsRefusedNamingIt() {
+    long self = ProcessHandle.current().pid();
+    assertThatThrownBy(() -> AttachSpec.builder("me").pid(self)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("pid " + self + " is this JVM's own: a supervisor cannot watch itself (it could never see its own exit)");
+    assertThatThrownBy(() -> new AttachSpec.Target.Pid(self)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("this JVM's own");
+    long parent = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(2L);
+    assertThat(AttachSpec.builder("launcher").pid(Math.max(2, parent)).build().target()).isEqualTo(new AttachSpec.Target.Pid(Math.max(2, parent)));
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {1, 0, -1, Long.MIN_VALUE})
   void pidMustBeAboveOne(long pid) {

@@ -64,8 +64,8 @@ class UpdateRealBackendTest {
       assertThat(e.actor()).isEqualTo(Thread.currentThread().getName());
       assertThat(e.origin()).isEqualTo(Origin.API);
 
-      // attaching and detaching are audited like the other commands (the attachment watches this JVM, never signals it)
-      sup.attach(AttachSpec.builder("me").pid(ProcessHandle.current().pid()).build(), "watch the test JVM");
+      // attaching and detaching are audited like the other commands (the attachment matches nothing and signals nothing)
+      sup.attach(AttachSpec.builder("me").processName("vigil-matches-nothing").build(), "watch the test JVM");
       assertThat(sup.detach("me", "done watching")).isTrue();
       SupervisorEvent.Attached at = rec.await(SupervisorEvent.Attached.class, x -> true, 1, WAIT).get(0);
       SupervisorEvent.Detached de = rec.await(SupervisorEvent.Detached.class, x -> true, 1, WAIT).get(0);
