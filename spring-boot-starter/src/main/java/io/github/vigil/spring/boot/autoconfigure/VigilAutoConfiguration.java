@@ -56,6 +56,12 @@ public class VigilAutoConfiguration {
     Supervisor.Builder builder = Supervisor.builder();
     at("vigil.name", properties.getName(), () -> builder.name(properties.getName()));
     at("vigil.close-timeout", properties.getCloseTimeout(), () -> builder.closeTimeout(properties.getCloseTimeout()));
+    // checked here, not only where vigil-micrometer reads it: a bad value fails the start whether or not that module is present
+    java.time.Duration sampleInterval = properties.getMetrics().getSampleInterval();
+    if (sampleInterval == null || sampleInterval.isNegative() || sampleInterval.isZero()) {
+      throw new InvalidVigilPropertyException("vigil.metrics.sample-interval", sampleInterval, "must be positive",
+          ProcessSpecFactory.origin(environment, "vigil.metrics.sample-interval"));
+    }
     if (properties.getStateDirectory() != null) {
       builder.stateDirectory(properties.getStateDirectory());
     }

@@ -300,7 +300,7 @@ public class VigilProperties {
     /** Tags added to every meter, e.g. the supervisor's name when several share a registry. */
     private Map<String, String> tags = new LinkedHashMap<>();
 
-    /** How long one sample of a process serves all its meters before a read takes a new one. */
+    /** How long one sample of a process serves all its meters before a read takes a new one; positive. */
     private Duration sampleInterval = Duration.ofSeconds(5);
 
     /** Most processes that get meters; later ones are logged and left out. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.Supervisor;
 import java.time.Duration;
+import java.util.Map;
 import io.github.vigil.micrometer.MetricNaming;
 import io.github.vigil.micrometer.VigilMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -82,6 +83,22 @@ class VigilMetricsAutoConfigurationTest {
         .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Supervisor.class).doesNotHaveBean(VigilMetrics.class));
     runner.withPropertyValues("vigil.metrics.enabled=false").run(context -> assertThat(context).doesNotHaveBean(VigilMetrics.class));
     runner.withPropertyValues("vigil.enabled=false").run(context -> assertThat(context).doesNotHaveBean(VigilMetrics.class));
+  }
+
+  /**
+   * A sample interval that is not positive failed the start only with vigil-micrometer on the class path; without it
+   * {@code 0s} or {@code -5s} was accepted and waited to fail the day the module was added (found by a black-box run).
+   */
+  @Test
+  void aSampleIntervalThatIsNotPositiveFailsTheStartWithoutTheMetricsModuleToo() {
+    ApplicationContextRunner withoutMetrics = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(VigilAutoConfiguration.class, VigilMetricsAutoConfiguration.class))
+        .withClassLoader(new FilteredClassLoader(VigilMetrics.class)).withPropertyValues("vigil.backend=jdk");
+    Map<String, Duration> values = Map.of("0s", Duration.ZERO, "-5s", Duration.ofSeconds(-5));
+    values.forEach((value, d) -> withoutMetrics.withPropertyValues("vigil.metrics.sample-interval=" + value)
+        .run(context -> assertThat(analyse(context).getDescription()).as(value).contains("Property: vigil.metrics.sample-interval")
+            .contains("Value: \"" + io.github.vigil.HumanFormat.duration(d) + "\"").contains("must be positive")));
+    withoutMetrics.withPropertyValues("vigil.metrics.sample-interval=1s").run(context -> assertThat(context).hasNotFailed());
   }
 
   @Test
