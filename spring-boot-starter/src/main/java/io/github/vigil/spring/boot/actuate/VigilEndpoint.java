@@ -57,7 +57,8 @@ import org.springframework.context.ApplicationEventPublisher;
  *       threads; absent figures are {@code null}, never 0); and every attachment ({@code vigil.attach})
  *       with its state, target, matched processes, exits and a sample of them; and every supervision
  *       group ({@code vigil.groups}) with its state, strategy, intensity, parent and children in order.
- *   <li>{@code GET /actuator/vigil/{name}}: one process, attachment or group; 404 when there is none by that name.
+ *   <li>{@code GET /actuator/vigil/{name}}: one process, attachment or group; 404 when there is none by that name, with a
+ *       body that says so.
  *   <li>{@code POST /actuator/vigil/{name}/{action}} of a group: {@code start} (in declared order, with a fresh
  *       intensity count: how a group that gave up is brought back), {@code stop} or {@code restart}.
  *   <li>{@code POST /actuator/vigil/{name}/{action}}: {@code start}, {@code stop}, {@code restart},
@@ -159,18 +160,21 @@ public class VigilEndpoint {
         supervisor.groups().stream().map(this::describe).toList());
   }
 
-  /** One supervised process ({@link ProcessDescriptor}), attachment ({@link AttachedDescriptor}) or group ({@link GroupDescriptor}), or 404. */
-  public @Nullable Object process(String name) {
+  /**
+   * One supervised process ({@link ProcessDescriptor}), attachment ({@link AttachedDescriptor}) or group ({@link GroupDescriptor}),
+   * or a 404 response whose body says no process, attachment or group has that name.
+   */
+  public Object process(String name) {
     return process(name, null);
   }
 
   /**
    * One supervised process ({@link ProcessDescriptor}), attachment ({@link AttachedDescriptor}) or group
-   * ({@link GroupDescriptor}), or 404; with {@code ?view=diagnosis} or {@code ?view=tree}, that view of a
-   * supervised process ({@link #view}).
+   * ({@link GroupDescriptor}), or 404 with a body {@code {"error": "no process, attachment or group named 'x' is supervised"}};
+   * with {@code ?view=diagnosis} or {@code ?view=tree}, that view of a supervised process ({@link #view}).
    */
   @ReadOperation
-  public @Nullable Object process(@Selector String name, @Nullable String view) {
+  public Object process(@Selector String name, @Nullable String view) {
     if (view != null) {
       return view(name, view);
     }
@@ -182,7 +186,12 @@ public class VigilEndpoint {
     if (group.isPresent()) {
       return describe(group.get());
     }
-    return supervisor.attached(name).map(VigilEndpoint::describe).orElse(null);
+    Optional<AttachedDescriptor> attached = supervisor.attached(name).map(VigilEndpoint::describe);
+    if (attached.isPresent()) {
+      return attached.get();
+    }
+    return new WebEndpointResponse<>(Map.of("error", "no process, attachment or group named '" + name + "' is supervised"),
+        WebEndpointResponse.STATUS_NOT_FOUND);
   }
 
   private GroupDescriptor describe(GroupController g) {

@@ -90,6 +90,14 @@ class VigilActuatorIntegrationTest {
     assertThat(get("/actuator/vigil/no-such-process").statusCode()).isEqualTo(404);
   }
 
+  /** An unknown name answered 404 with an empty body, which did not say what was not found (found by a black-box run). */
+  @Test
+  void anUnknownNameIsA404ThatSaysNoProcessHasIt() throws Exception {
+    HttpResponse<String> nope = get("/actuator/vigil/nope");
+    assertThat(nope.statusCode()).as(nope.body()).isEqualTo(404);
+    assertThat(JsonPath.<String>read(nope.body(), "$.error")).isEqualTo("no process, attachment or group named 'nope' is supervised");
+  }
+
   /** Issue #17: a diagnosis made at the request, and the run's tree, over HTTP with read-only access. */
   @Test
   void diagnosisAndTreeViewsOfAProcess() throws Exception {
