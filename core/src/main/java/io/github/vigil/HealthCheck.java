@@ -217,7 +217,11 @@ public final class HealthCheck {
     return exec(List.of(command));
   }
 
-  /** A check that runs {@code command} (no shell) and passes when it exits 0 within the timeout. */
+  /**
+   * A check that runs {@code command} (no shell) and passes when it exits 0 within the timeout. Nothing it starts
+   * outlives it: whatever of its tree still runs when it ends (a background job), or at its timeout, is killed. On
+   * Linux it runs in a session of its own (util-linux {@code setsid}, same pid) where that program is installed.
+   */
   public static Builder exec(List<String> command) {
     requireNonNull(command, "command");
     if (command.isEmpty() || command.get(0) == null || command.get(0).isBlank()) {

@@ -7,24 +7,94 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code /proc} tells an exec health check's reaper beyond {@link ProcessHandle}: the processes
- * that carry the check's variable in their environment (descendants re-parented away from the check),
- * and whether a process is an unreaped zombie. Where there is no {@code /proc} (macOS), or a process's
- * environment is not readable, nothing is found. The JDK backend keeps its own scan (with sessions) in
- * its package: the engine does not reach into a backend.
+ * that belong to a check although re-parented away from it (members of its session, and carriers of its
+ * variable in their environment), and whether a process is an unreaped zombie. Where there is no
+ * {@code /proc} (macOS), or a process's environment is not readable, nothing is found. The JDK backend
+ * keeps its own scan (with sessions) in its package: the engine does not reach into a backend.
  */
 final class CheckProcesses {
   private static final Path PROC = Path.of("/proc");
   private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
 
+  /**
+   * {@code setsid} from util-linux, where there is a {@code /proc} to find a session's members in: an exec check runs
+   * in a session of its own (same pid: {@code setsid} execs without forking in a child that is not a group leader), so
+   * that its descendants are found, and known as a check's once re-parented, even when they rewrite their environment;
+   * null elsewhere.
+   */
+  static final @Nullable String SETSID = findSetsid();
+
   private CheckProcesses() {}
 
-  /** Live processes (not this JVM) whose environment holds {@code variable=value}. */
-  static List<ProcessHandle> carrying(String variable, String value) {
+  private static @Nullable String findSetsid() {
+    if (!HAS_PROC) {
+      return null;
+    }
+    for (String p : new String[] {"/usr/bin/setsid", "/bin/setsid"}) {
+      if (Files.isExecutable(Path.of(p))) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code program} names an executable file, as the path given or found on this JVM's {@code PATH}. A program
+   * that does not is run without {@code setsid}, so that the JDK reports it as it does (setsid would run, and fail).
+   */
+  static boolean findable(String program) {
+    try {
+      if (program.indexOf('/') >= 0) {
+        return Files.isExecutable(Path.of(program));
+      }
+      String path = System.getenv("PATH");
+      if (path == null) {
+        return false;
+      }
+      for (String d : path.split(":")) {
+        if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
+          return true;
+        }
+      }
+      return false;
+    } catch (java.nio.file.InvalidPathException | SecurityException e) {
+      return false;
+    }
+  }
+
+  /** Field 22 of {@code /proc/PID/stat}, the start time in clock ticks after boot; -1 once gone or without {@code /proc}. */
+  static long startTicks(long pid) {
+    String[] f = statFields(pid);
+    if (f == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(f[19]);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Processes (not this JVM) of session {@code sid}, whose leader started at {@code leaderStartTicks}, or whose
+   * environment holds {@code variable=value}; one pass over {@code /proc}. A session's id is its leader's pid, which the
+   * kernel gives no new process while a member lives: if a process with pid {@code sid} runs but started at another
+   * time, the session is someone else's and only the environment counts. {@code sid} 0 or less: no session.
+   */
+  static List<ProcessHandle> ofCheck(long sid, long leaderStartTicks, String variable, String value) {
     if (!HAS_PROC) {
       return List.of();
+    }
+    String session = null;
+    if (sid > 1) {
+      String[] leader = statFields(sid);
+      if (leader == null || parseOr(leader[19]) == leaderStartTicks) {
+        session = Long.toString(sid);
+      }
     }
     byte[] needle = ("\0" + variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
     List<ProcessHandle> found = new ArrayList<>();
@@ -44,6 +114,13 @@ final class CheckProcesses {
         if (pid == self) {
           continue;
         }
+        if (session != null) {
+          String[] f = statFields(pid);
+          if (f != null && f[3].equals(session)) {
+            ProcessHandle.of(pid).ifPresent(found::add);
+            continue;
+          }
+        }
         byte[] env;
         try {
           env = Files.readAllBytes(dir.resolve("environ"));
@@ -58,6 +135,25 @@ final class CheckProcesses {
       return found;
     }
     return found;
+  }
+
+  private static long parseOr(String ticks) {
+    try {
+      return Long.parseLong(ticks);
+    } catch (NumberFormatException e) {
+      return -2;
+    }
+  }
+
+  /** The fields of {@code /proc/PID/stat} after the name: [0] is field 3 (state), [3] field 6 (session), [19] field 22. */
+  private static String @Nullable [] statFields(long pid) {
+    try {
+      String stat = new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat")), StandardCharsets.UTF_8);
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      return f.length > 19 ? f : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // gone, refused, or not Linux's format
+    }
   }
 
   /**

@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * thread model on {@link HealthCheck}. An attempt never blocks the caller (the supervision thread):
  * {@link #start} only hands work over. Timeouts are not enforced here: the caller's timer calls
  * {@link Attempt#abandon()}, which frees what the attempt holds (closes the socket, cancels the
- * exchange, kills the exec check's whole tree, interrupts the custom check).
+ * exchange, kills the exec check's whole tree, interrupts the custom check). An exec check that ends
+ * by itself has what it left running killed too, before its result is handed on: nothing of a check
+ * outlives it. It runs in a session of its own where util-linux {@code setsid} and {@code /proc} are
+ * there ({@link CheckProcesses#SETSID}), so that its tree is found however it was re-parented.
  *
  * <p>Thread-safe. Created on first use by {@link DefaultSupervisor}; {@link #close()} ends its threads
  * and kills any exec check still running.
@@ -59,7 +62,8 @@ final class HealthExecutor implements AutoCloseable {
   private final String threadPrefix;
   private final ThreadPoolExecutor pool;
   private final ThreadPoolExecutor customPool;
-  private final java.util.Map<Process, String> execs = new ConcurrentHashMap<>();
+  /** Exec checks whose trees may still run: from their start until what they left is killed (after their own end). */
+  private final java.util.Map<Process, CheckTree> execs = new ConcurrentHashMap<>();
   private final Object lazyLock = new Object();
   private @Nullable AsynchronousChannelGroup tcpGroup;
   private @Nullable HttpClient httpClient;
@@ -342,17 +346,36 @@ final class HealthExecutor implements AutoCloseable {
       Path out = null;
       try {
         out = Files.createTempFile("vigil-check-", ".out");
-        ProcessBuilder pb = new ProcessBuilder(probe.command()).redirectErrorStream(true).redirectOutput(out.toFile());
+        List<String> command = probe.command();
+        String setsid = CheckProcesses.SETSID;
+        boolean ownSession = setsid != null && CheckProcesses.findable(command.get(0));
+        if (ownSession) {
+          command = new java.util.ArrayList<>(command);
+          command.add(0, setsid); // same pid: the check, leading a session of its own
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put(CHECK_ID_VARIABLE, id);
         pb.environment().put("VIGIL_PROCESS", process);
         pb.environment().put("VIGIL_PID", Long.toString(pid));
         Process p = pb.start();
         p.getOutputStream().close(); // no input: a check that reads stdin sees its end
-        execs.put(p, id);
+        CheckTree tree = new CheckTree(id, ownSession ? p.pid() : -1, ownSession ? CheckProcesses.startTicks(p.pid()) : -1);
+        execs.put(p, tree);
         started.set(p);
         Path output = out;
         p.onExit().whenComplete((x, e) -> {
-          execs.remove(p);
+          // what the check left running (a background job, a daemon) goes with it: re-parented to this JVM as child
+          // subreaper (the Linux backend), it would otherwise end as a zombie that nothing reaps after the last close
+          try {
+            int left = killTree(p, tree);
+            if (left > 0) {
+              log.debug("Exec health check {} of {} left {} process(es) running; killed", probe.command().get(0), process, left);
+            }
+          } catch (RuntimeException ex) {
+            log.warn("Killing what exec health check {} of {} left running failed", probe.command().get(0), process, ex);
+          } finally {
+            execs.remove(p); // only now: a close() meanwhile kills the tree itself
+          }
           String text = readStart(output);
           deleteQuietly(output);
           int code = p.exitValue();
@@ -360,7 +383,7 @@ final class HealthExecutor implements AutoCloseable {
               : Result.fail("exit " + code + (text.isEmpty() ? "" : ": " + text)));
         });
         if (abandoned.get()) {
-          killTree(p, id);
+          killTree(p, tree);
         }
       } catch (IOException | RuntimeException e) {
         deleteQuietly(out);
@@ -370,11 +393,12 @@ final class HealthExecutor implements AutoCloseable {
     return Attempt.of(result, () -> {
       if (abandoned.compareAndSet(false, true)) {
         Process p = started.get();
-        if (p != null) {
+        CheckTree tree = p != null ? execs.get(p) : null;
+        if (p != null && tree != null) { // not in execs: it has ended, and what it left is killed already
           try {
-            pool.execute(() -> killTree(p, id));
+            pool.execute(() -> killTree(p, tree));
           } catch (RejectedExecutionException e) {
-            killTree(p, id);
+            killTree(p, tree);
           }
         }
       }
@@ -382,31 +406,45 @@ final class HealthExecutor implements AutoCloseable {
   }
 
   /**
-   * Kills an exec check and everything it started, including descendants already re-parented, found
-   * by the check's own environment variable where {@code /proc} shows it. Repeats until none is left
-   * (a process can fork between a scan and the kill), a few rounds at most.
+   * What finds an exec check's processes once they are re-parented away from it.
+   *
+   * @param id the value of {@link #CHECK_ID_VARIABLE} in its environment
+   * @param sid the session it leads (its pid), or -1 where it runs without {@code setsid}
+   * @param sidStartTicks its start time from {@code /proc}, which tells its session from a later one of the same id
    */
-  static void killTree(Process p, String id) {
+  record CheckTree(String id, long sid, long sidStartTicks) {}
+
+  /**
+   * Kills an exec check and everything it started, including descendants already re-parented, found
+   * by the check's session and its own environment variable where {@code /proc} shows them. Repeats until
+   * none is left (a process can fork between a scan and the kill), a few rounds at most.
+   *
+   * @return how many processes were killed
+   */
+  static int killTree(Process p, CheckTree tree) {
+    int killed = 0;
     for (int round = 0; round < 10; round++) {
       Set<ProcessHandle> victims = new LinkedHashSet<>();
-      if (p.isAlive()) {
+      if (p.isAlive()) { // once it has ended, its pid may be another's: its descendants are found below
         victims.add(p.toHandle());
+        p.descendants().forEach(victims::add);
       }
-      p.descendants().forEach(victims::add);
-      victims.addAll(CheckProcesses.carrying(CHECK_ID_VARIABLE, id));
+      victims.addAll(CheckProcesses.ofCheck(tree.sid(), tree.sidStartTicks(), CHECK_ID_VARIABLE, tree.id()));
       victims.removeIf(h -> !CheckProcesses.isLive(h));
       if (victims.isEmpty()) {
-        return;
+        return killed;
       }
       victims.forEach(ProcessHandle::destroyForcibly);
+      killed += victims.size();
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return killed;
       }
     }
     log.warn("Exec health check {} left processes that survive SIGKILL", p.pid());
+    return killed;
   }
 
   private static String readStart(Path file) {
