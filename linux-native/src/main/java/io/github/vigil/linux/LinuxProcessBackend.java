@@ -1561,8 +1561,10 @@ final class LinuxProcessBackend implements ProcessBackend {
   }
 
   /**
-   * Reaps orphans of our runs that this JVM adopted as child subreaper and that have exited. Only
-   * processes of our sessions or cgroups: never a child the JDK or the host application waits for.
+   * Reaps orphans of our runs that this JVM adopted as child subreaper and that have exited: processes of our sessions
+   * or cgroups, and any of a session that is neither this JVM's nor their own (such as what an exec health check left,
+   * run under {@code setsid}), at once; others once they have stayed zombies for a second. Never a child the JDK or the
+   * host application waits for: those keep this JVM's session or lead their own.
    */
   private final Map<Integer, long[]> lingeringZombies = new HashMap<>(); // event loop only: pid -> {start ticks, first seen}
   private boolean oomCountersToKeep; // event loop only: a run or standby added since keepOomCountersOpen's last pass
@@ -1593,6 +1595,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       leaders.add(sb.launch.pid);
     }
     Map<Integer, long[]> zombiesNow = new HashMap<>();
+    int jvmSession = -1; // read once a zombie child is found
     for (int child : children) {
       if (leaders.contains(child)) {
         continue;
@@ -1603,6 +1606,16 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
       boolean ours = sessions.contains(s.get().session()) || sessions.contains(s.get().pgrp())
           || proc.read(child, "cgroup").map(c -> c.contains("/vigil-" + id + "/")).orElse(false);
+      if (!ours) {
+        // A child this JVM made itself (the JDK's, ours, native code's) keeps the JVM's session or leads one of its own
+        // (setsid): a child in any other session is an orphan it adopted, whose own parent was the one to wait for it.
+        // So are the leftovers of exec health checks, which run in sessions of their own: reaped now, not a second
+        // later, as the last backend's close (which ends the subreaper) may come in between (about 0.6 zombies a close)
+        if (jvmSession == -1) {
+          jvmSession = proc.stat(self).map(ProcStat::session).orElse(0);
+        }
+        ours = jvmSession > 0 && s.get().session() != jvmSession && s.get().session() != child;
+      }
       if (!ours) {
         // Someone else's orphan, adopted only because this JVM is a child subreaper (the host application's
         // double-forked daemons): reaped once it has stayed a zombie for a whole sweep with the same start

@@ -40,7 +40,9 @@
  *     {@code SIGKILL} too, every direct child is killed by the kernel. Grandchildren do not inherit the
  *     death signal: while the JVM lives, stops reach them through the group and the cgroup, and the JVM
  *     is a child subreaper ({@code PR_SET_CHILD_SUBREAPER}) so orphans stay its children and are reaped
- *     by pid, only those of the backend's own sessions and cgroups. After a crash, the next supervisor
+ *     by pid: at once those of the backend's own sessions and cgroups, and those of a session that is
+ *     neither the JVM's nor their own (no child the JVM made is; exec health checks run under
+ *     {@code setsid}); any other once it has stayed a zombie for a second. After a crash, the next supervisor
  *     started with the same state directory kills what is left <i>before it starts anything</i>: every
  *     process in the earlier backend's cgroups, the sessions of the runs in its state file (checked by
  *     start time), and every process whose environment carries the marker
