@@ -218,9 +218,11 @@ public final class HealthCheck {
   }
 
   /**
-   * A check that runs {@code command} (no shell) and passes when it exits 0 within the timeout. Nothing it starts
-   * outlives it: whatever of its tree still runs when it ends (a background job), or at its timeout, is killed. On
-   * Linux it runs in a session of its own (util-linux {@code setsid}, same pid) where that program is installed.
+   * A check that runs {@code command} (no shell) and passes when it exits 0 within the timeout. At its timeout, and
+   * when the supervisor closes, it is killed with everything it started. On Linux it runs in a session of its own
+   * (util-linux {@code setsid}, same pid) where that program is installed, and what it leaves running when it ends by
+   * itself (a background job) is killed then too wherever this JVM adopts orphans (while a Linux backend runs); elsewhere
+   * such a job is re-parented to init and runs on.
    */
   public static Builder exec(List<String> command) {
     requireNonNull(command, "command");

@@ -137,6 +137,47 @@ final class CheckProcesses {
     return found;
   }
 
+  /**
+   * This JVM's children of session {@code sid} (whose leader started at {@code leaderStartTicks}): what an exec check that
+   * ran in a session of its own left behind once it ended, where this JVM adopts orphans (a child subreaper, as while a
+   * Linux backend runs). It reads this JVM's children lists and one {@code stat} per child, not all of {@code /proc}: it
+   * runs every time a check ends. Empty without {@code /proc} or a session.
+   */
+  static List<ProcessHandle> adoptedOfSession(long sid, long leaderStartTicks) {
+    List<ProcessHandle> found = new ArrayList<>();
+    if (!HAS_PROC || sid <= 1) {
+      return found;
+    }
+    String[] leader = statFields(sid);
+    if (leader != null && parseOr(leader[19]) != leaderStartTicks) {
+      return found; // its pid leads another session now: the check's is empty
+    }
+    String session = Long.toString(sid);
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve("self").resolve("task"))) {
+      for (Path task : tasks) {
+        String children;
+        try {
+          children = Files.readString(task.resolve("children"));
+        } catch (IOException e) {
+          continue; // the thread ended
+        }
+        for (String c : children.trim().split(" ")) {
+          if (c.isEmpty()) {
+            continue;
+          }
+          long pid = Long.parseLong(c);
+          String[] f = statFields(pid);
+          if (f != null && f[3].equals(session)) {
+            ProcessHandle.of(pid).ifPresent(found::add);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return found;
+    }
+    return found;
+  }
+
   private static long parseOr(String ticks) {
     try {
       return Long.parseLong(ticks);
