@@ -50,9 +50,8 @@ public final class AttachSpec {
      * One process by id: the process that has this pid when {@link Supervisor#attach} is called.
      * Once it has exited the attachment stays {@code STOPPED}: a later process given the same pid is
      * a different process and is never picked up. Never this JVM's own pid: a supervisor watching
-     * itself could never see its own exit.
-     *
-     * @throws IllegalArgumentException when {@code pid} is 1 or less, or this JVM's own pid, naming it
+     * itself could never see its own exit. A pid of 1 or less, or this JVM's own, is refused with an
+     * {@link IllegalArgumentException} naming it.
      */
     record Pid(long pid) implements Target {
       public Pid {
