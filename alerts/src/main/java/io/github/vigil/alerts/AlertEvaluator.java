@@ -94,6 +94,7 @@ public final class AlertEvaluator implements SupervisorListener {
     long cpuAboveSince = -1;
     long memoryAboveSince = -1;
     long generation;  // bumped on every run start, so stale timers do nothing
+    boolean stoppingOnPurpose;  // STOPPING by the API or a shutdown: the STOPPED that ends it is on purpose too
 
     Proc(String name) {
       this.name = name;
@@ -199,8 +200,12 @@ public final class AlertEvaluator implements SupervisorListener {
   }
 
   private void stateChanged(Proc p, RuleConfig c, SupervisorEvent.StateChanged s) {
+    // core ends a requested stop with STOPPING (origin API or SHUTDOWN), then STOPPED of origin PROCESS once the run is
+    // gone: that STOPPED keeps the request's purpose (NOT_RUNNING fired a grace after every API stop of a live process)
+    boolean onPurpose = s.origin() == Origin.API || s.origin() == Origin.SHUTDOWN
+        || (s.to() == ProcessState.STOPPED && s.from() == ProcessState.STOPPING && p.stoppingOnPurpose);
+    p.stoppingOnPurpose = s.to() == ProcessState.STOPPING && onPurpose;
     p.state = s.to();
-    boolean onPurpose = s.origin() == Origin.API || s.origin() == Origin.SHUTDOWN;
     switch (s.to()) {
       case RUNNING:
         p.generation++;
