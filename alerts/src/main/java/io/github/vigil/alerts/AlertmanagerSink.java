@@ -128,6 +128,18 @@ public final class AlertmanagerSink implements NotificationSink {
     private Builder(String name, URI baseUri) {
       this.name = requireNonNull(name, "name");
       this.baseUri = requireNonNull(baseUri, "baseUri");
+      String scheme = baseUri.getScheme();
+      if (!"http".equals(scheme) && !"https".equals(scheme) || baseUri.getHost() == null) {
+        // alertmanager:9093 parses as scheme "alertmanager": it was accepted and every send failed
+        String shown = baseUri.toString();
+        String authority = baseUri.getRawAuthority();
+        if (authority != null && authority.contains("@")) {
+          shown = shown.replace(authority, "..." + authority.substring(authority.lastIndexOf('@')));   // no password
+        }
+        throw new IllegalArgumentException("baseUri of Alertmanager sink " + name + " must be http:// or https:// and a host: '"
+            + shown + "' has " + (scheme == null ? "no scheme" : "http".equals(scheme) || "https".equals(scheme) ? "no host"
+            : "scheme " + scheme) + " (e.g. http://alertmanager:9093)");
+      }
     }
 
     /**

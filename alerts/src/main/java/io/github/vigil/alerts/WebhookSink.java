@@ -137,6 +137,14 @@ public final class WebhookSink implements NotificationSink {
         throw new IllegalArgumentException("webhook uri of sink " + name + " must start with http:// or https://: '" + shown + "'"
             + (uri.getScheme() == null ? " has no scheme" : " has scheme " + uri.getScheme()));
       }
+      if (uri.getHost() == null) {
+        String raw = uri.toString();
+        int cut = raw.indexOf('/', raw.indexOf("//") + 2);
+        String authority = uri.getRawAuthority();
+        String shown = uri.getScheme() + "://" + (authority == null ? "" : authority.contains("@") ? "..." + authority.substring(
+            authority.lastIndexOf('@')) : authority) + (cut < 0 ? "" : "/...");
+        throw new IllegalArgumentException("webhook uri of sink " + name + " must name a host: '" + shown + "' has none");
+      }
     }
 
     /** The body template (see the class doc). */

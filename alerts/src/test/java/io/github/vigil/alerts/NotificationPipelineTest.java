@@ -296,4 +296,27 @@ class NotificationPipelineTest {
     assertThatThrownBy(() -> WebhookSink.builder("w", java.net.URI.create("localhost:8080/hook")))
         .hasMessage("webhook uri of sink w must start with http:// or https://: 'localhost:8080/...' has scheme localhost");
   }
+
+  /**
+   * An Alertmanager address without http:// (found by a black-box run: {@code alertmanager:9093}, read as scheme
+   * "alertmanager") or without a host was accepted, shown as {@code alertmanager://null}, and failed every send; a
+   * webhook's {@code http:///hook} likewise. Refused at once naming the sink and what it got, never a password.
+   */
+  @Test
+  void anAlertmanagerOrWebhookAddressWithoutHttpOrHostIsRefused() {
+    assertThatThrownBy(() -> AlertmanagerSink.builder("am", java.net.URI.create("alertmanager:9093")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("baseUri of Alertmanager sink am must be http:// or https:// and a host: 'alertmanager:9093' has scheme alertmanager"
+            + " (e.g. http://alertmanager:9093)");
+    assertThatThrownBy(() -> AlertmanagerSink.builder("am", java.net.URI.create("/api")))
+        .hasMessage("baseUri of Alertmanager sink am must be http:// or https:// and a host: '/api' has no scheme"
+            + " (e.g. http://alertmanager:9093)");
+    assertThatThrownBy(() -> AlertmanagerSink.builder("am", java.net.URI.create("http://ops:s3cret@/")))
+        .hasMessage("baseUri of Alertmanager sink am must be http:// or https:// and a host: 'http://...@/' has no host"
+            + " (e.g. http://alertmanager:9093)");
+    assertThatThrownBy(() -> WebhookSink.builder("w", java.net.URI.create("http:///services/T0/SECRET")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("webhook uri of sink w must name a host: 'http:///...' has none");
+    AlertmanagerSink.builder("am", java.net.URI.create("https://alertmanager.desk:9093/")).build();
+  }
 }

@@ -258,7 +258,8 @@ final class VigilAlertsFactory {
         return at(prefix + ".smtp", m.getTo(), b::build);
       }
       case ALERTMANAGER: {
-        AlertmanagerSink.Builder b = AlertmanagerSink.builder(name, need(s.getUrl(), prefix + ".url")).timeout(s.getTimeout());
+        URI url = need(s.getUrl(), prefix + ".url");
+        AlertmanagerSink.Builder b = at(prefix + ".url", url, () -> AlertmanagerSink.builder(name, url)).timeout(s.getTimeout());
         s.getLabels().forEach(b::label);
         s.getHeaders().forEach(b::header);
         return b.build();

@@ -120,6 +120,9 @@ class VigilAlertsAutoConfigurationTest {
         .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.sinks.w.timeout"));
     runner.withPropertyValues("vigil.alerts.sinks.s.type=slack", "vigil.alerts.sinks.s.url=http://127.0.0.1:1/x", "vigil.alerts.sinks.s.timeout=-1s")
         .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.sinks.s.timeout"));
+    // found by a black-box run: an Alertmanager url without http:// was accepted and every send failed
+    runner.withPropertyValues("vigil.alerts.sinks.fleet.type=alertmanager", "vigil.alerts.sinks.fleet.url=alertmanager:9093")
+        .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.sinks.fleet.url"));
     runner.withPropertyValues("vigil.alerts.rules.flapping-window=0s")
         .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.rules.flapping-window"));
     runner.withPropertyValues("vigil.alerts.rules.flapping-restarts=0")
