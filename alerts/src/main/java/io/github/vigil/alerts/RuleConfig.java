@@ -149,12 +149,19 @@ public record RuleConfig(Set<AlertType> enabled, Map<AlertType, Severity> severi
 
   /** HIGH_CPU on, above {@code percent} of one core for {@code duration}. */
   public RuleConfig withHighCpu(double percent, Duration duration) {
+    // NaN is the record's "no threshold": HIGH_CPU on with it (or with infinity) could never fire
+    if (!(percent > 0) || Double.isInfinite(percent)) {
+      throw new IllegalArgumentException("cpuThreshold must be positive and finite: " + percent);
+    }
     return new RuleConfig(enabled, severities, notRunningGrace, stableAfter, flappingRestarts, flappingWindow, percent,
         Double.NaN, cpuLimitPercent, duration, memoryThreshold, memoryShare, memoryLimit, memoryFor).with(AlertType.HIGH_CPU);
   }
 
   /** HIGH_CPU on, above {@code share} of the CPU limit for {@code duration}. */
   public RuleConfig withHighCpuShare(double share, Duration duration) {
+    if (Double.isNaN(share)) {
+      throw new IllegalArgumentException("cpuShare must be in (0, 1]: " + share);   // NaN: the record's "no share"
+    }
     return new RuleConfig(enabled, severities, notRunningGrace, stableAfter, flappingRestarts, flappingWindow,
         Double.NaN, share, cpuLimitPercent, duration, memoryThreshold, memoryShare, memoryLimit, memoryFor)
         .with(AlertType.HIGH_CPU);
@@ -168,12 +175,19 @@ public record RuleConfig(Set<AlertType> enabled, Map<AlertType, Severity> severi
 
   /** HIGH_MEMORY on, above {@code bytes} resident for {@code duration}. */
   public RuleConfig withHighMemory(long bytes, Duration duration) {
+    if (bytes <= 0) {
+      // -1 is the record's "no threshold": HIGH_MEMORY on with it could never fire
+      throw new IllegalArgumentException("memoryThreshold must be positive: " + bytes);
+    }
     return new RuleConfig(enabled, severities, notRunningGrace, stableAfter, flappingRestarts, flappingWindow,
         cpuThreshold, cpuShare, cpuLimitPercent, cpuFor, bytes, Double.NaN, memoryLimit, duration).with(AlertType.HIGH_MEMORY);
   }
 
   /** HIGH_MEMORY on, above {@code share} of the memory limit for {@code duration}. */
   public RuleConfig withHighMemoryShare(double share, Duration duration) {
+    if (Double.isNaN(share)) {
+      throw new IllegalArgumentException("memoryShare must be in (0, 1]: " + share);   // NaN: the record's "no share"
+    }
     return new RuleConfig(enabled, severities, notRunningGrace, stableAfter, flappingRestarts, flappingWindow,
         cpuThreshold, cpuShare, cpuLimitPercent, cpuFor, -1, share, memoryLimit, duration).with(AlertType.HIGH_MEMORY);
   }

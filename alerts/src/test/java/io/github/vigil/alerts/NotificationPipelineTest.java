@@ -319,4 +319,21 @@ class NotificationPipelineTest {
         .hasMessage("webhook uri of sink w must name a host: 'http:///...' has none");
     AlertmanagerSink.builder("am", java.net.URI.create("https://alertmanager.desk:9093/")).build();
   }
+
+  /**
+   * A threshold that no sample can cross turned HIGH_CPU or HIGH_MEMORY on and it never fired (found by a black-box run:
+   * {@code withHighMemory(-1, …)}, -1 being the record's "no threshold", and NaN, the record's "no share", were accepted).
+   */
+  @Test
+  void aHighCpuOrMemoryThresholdThatNoSampleCanCrossIsRefused() {
+    Duration d = Duration.ofMinutes(2);
+    assertThatThrownBy(() -> RuleConfig.defaults().withHighMemory(-1, d)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("memoryThreshold must be positive: -1");
+    assertThatThrownBy(() -> RuleConfig.defaults().withHighMemoryShare(Double.NaN, d)).hasMessage("memoryShare must be in (0, 1]: NaN");
+    assertThatThrownBy(() -> RuleConfig.defaults().withHighCpu(Double.NaN, d)).hasMessage("cpuThreshold must be positive and finite: NaN");
+    assertThatThrownBy(() -> RuleConfig.defaults().withHighCpu(Double.POSITIVE_INFINITY, d))
+        .hasMessage("cpuThreshold must be positive and finite: Infinity");
+    assertThatThrownBy(() -> RuleConfig.defaults().withHighCpuShare(Double.NaN, d)).hasMessage("cpuShare must be in (0, 1]: NaN");
+    assertThat(RuleConfig.defaults().withHighMemory(1L << 30, d).isEnabled(AlertType.HIGH_MEMORY)).isTrue();
+  }
 }
