@@ -44,10 +44,12 @@ final class HistoryCommand implements Callable<Integer> {
     if (common.json) {
       List<Object> list = new ArrayList<>();
       for (JournalRun r : runs) {
-        list.add(Json.obj().put("host", r.host()).put("run", r.run()).put("pid", r.pid()).put("startedAt", r.startedAt().toString())
+        // a run that never started has no pid (the row's -1) and no uptime (its 0 ms)
+        boolean started = !"START_FAILED".equals(r.exitCause());
+        list.add(Json.obj().put("host", r.host()).put("run", r.run()).put("pid", r.pid() > 0 ? r.pid() : null).put("startedAt", r.startedAt().toString())
             .put("endedAt", r.endedAt() == null ? null : r.endedAt().toString()).put("exitCause", r.exitCause())
             .put("termination", r.termination()).put("exitCode", r.exitCode()).put("signal", r.signal()).put("coreDumped", r.coreDumped())
-            .put("runMs", r.runDuration() == null ? null : r.runDuration().toMillis()).put("memoryBytes", r.memoryBytes())
+            .put("runMs", r.runDuration() == null || !started ? null : r.runDuration().toMillis()).put("memoryBytes", r.memoryBytes())
             .put("memoryLimitBytes", r.memoryLimitBytes()).put("recoveryMs", r.recovery() == null ? null : r.recovery().toMillis())
             .put("message", r.message()));
       }
@@ -70,7 +72,9 @@ final class HistoryCommand implements Callable<Integer> {
       String how = "START_FAILED".equals(r.exitCause()) && r.message() != null && !r.message().isBlank() ? r.message() : r.termination();
       String end = r.exitCause() == null ? "running" : r.exitCause() + (how != null ? " (" + how + ")" : "");
       // up until now only while it runs: a run closed as UNKNOWN (its supervisor died with it) has no known end
-      Duration up = r.runDuration() != null ? r.runDuration()
+      // a run that never started (START_FAILED) had none: "-", as in vigil restarts, not "0ms"
+      Duration up = "START_FAILED".equals(r.exitCause()) ? null
+          : r.runDuration() != null ? r.runDuration()
           : r.endedAt() == null && r.exitCause() == null ? Duration.between(r.startedAt(), now) : null;
       String mem = r.memoryBytes() == null ? "-" : HumanFormat.bytes(r.memoryBytes())
           + (r.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(r.memoryLimitBytes()) : "");

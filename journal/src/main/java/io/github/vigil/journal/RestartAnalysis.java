@@ -285,7 +285,9 @@ public final class RestartAnalysis {
     }
     CrashReport draft = new CrashReport(crash.host(), process, crash.at(), crash.run() == null ? 0 : crash.run(), crash.pid(), String.valueOf(crash.exitCause()),
         termination(crash), crash.signal(), crash.signalName(), crash.signal() != null ? Signals.meaning(crash.signal()) : null, core,
-        crash.corePath(), exists, crash.exitCode(), crash.runMs() != null ? Duration.ofMillis(crash.runMs()) : null, crash.memoryBytes(),
+        crash.corePath(), exists, crash.exitCode(),
+        // a run that never started had no uptime (as in the restarts' timeline), not one of 0 ms
+        crash.runMs() != null && !"START_FAILED".equals(crash.exitCause()) ? Duration.ofMillis(crash.runMs()) : null, crash.memoryBytes(),
         crash.memoryLimitBytes(), recovery, snapshotsBefore, crash.stderrTail(), List.of());
     List<String> s = Suggestions.forCrash(draft);
     return Optional.of(new CrashReport(draft.host(), draft.process(), draft.at(), draft.run(), draft.pid(), draft.exitCause(), draft.termination(),
