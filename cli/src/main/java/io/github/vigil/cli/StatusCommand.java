@@ -58,7 +58,7 @@ final class StatusCommand implements Callable<Integer> {
         list.add(Json.obj().put("host", s.host()).put("process", s.process()).put("state", s.state())
             .put("since", s.since() == null ? null : s.since().toString()).put("pid", s.pid())
             .put("cpuPercent", snap == null ? null : snap.cpuPercent()).put("memoryBytes", snap == null ? null : snap.memoryBytes())
-            .put("uptimeMs", uptime(s, now) == null ? null : uptime(s, now).toMillis()).put("restarts24h", s.restarts24h())
+            .put("uptimeMs", uptime(s, asOf(s, now, stale, hostSeen)) == null ? null : uptime(s, asOf(s, now, stale, hostSeen)).toMillis()).put("restarts24h", s.restarts24h())
             .put("lastSeen", s.lastEvent() == null ? null : s.lastEvent().toString())
             .put("stale", stale.contains(s.host()) && ACTIVE.contains(s.state())));
       }
@@ -77,7 +77,7 @@ final class StatusCommand implements Callable<Integer> {
     t.alignRight(2 + off, 4 + off, 5 + off, 6 + off, 7 + off);
     for (ProcessSummary s : all) {
       JournalSnapshot snap = live(s);
-      Duration up = uptime(s, now);
+      Duration up = uptime(s, asOf(s, now, stale, hostSeen));
       List<String> cells = new ArrayList<>();
       if (hosts) {
         cells.add(s.host());
@@ -121,6 +121,14 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static final java.util.Set<String> RUNNING = java.util.Set.of("RUNNING", "STARTING", "STOPPING");
+
+  /**
+   * Up to when a process's uptime is known: now, or, for a host that recorded nothing for {@link #STALE_AFTER}, its last
+   * row (its gateway likely died: the uptime went on growing with the time the status was read).
+   */
+  private static Instant asOf(ProcessSummary s, Instant now, Set<String> stale, java.util.Map<String, Instant> hostSeen) {
+    return stale.contains(s.host()) ? hostSeen.get(s.host()) : now;
+  }
 
   private static Duration uptime(ProcessSummary s, Instant now) {
     if (!"RUNNING".equals(s.state()) || s.since() == null) {

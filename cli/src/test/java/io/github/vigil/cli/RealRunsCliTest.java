@@ -12,12 +12,16 @@ import io.github.vigil.journal.Journal;
 import io.github.vigil.testing.EventRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CLI on journals that real processes wrote (found by a black-box run of a gateway): runs that never started.
+ * The CLI on journals that real processes wrote (found by a black-box run of a gateway): runs that never started,
+ * and a gateway that stopped writing while a process of it was said to run.
  */
 @Timeout(120)
 class RealRunsCliTest {
@@ -52,5 +56,39 @@ class RealRunsCliTest {
     assertThat(crash.code()).as(crash.err()).isZero();
     assertThat(crash.out()).containsPattern("│ uptime +│ - +│").doesNotContain("0ms");
     assertThat(CliGoldenTest.runOn(db, "crash", "missing", "--json").out()).contains("\"uptimeMs\": null");
+  }
+
+  /**
+   * A gateway whose journal stopped (its JVM killed, here its journal closed under a running supervisor): once
+   * {@code status} says nothing was recorded for 15 minutes, a process said to run shows the uptime it had when last
+   * recorded, not one that goes on growing with the time the status is read.
+   */
+  @Test
+  void aStaleHostsUptimeStopsAtItsLastRow() throws Exception {
+    Path db = dir.resolve("journal.db");
+    Instant last;
+    try (Supervisor sup = Supervisor.builder().name("stale").build()) {
+      EventRecorder events = new EventRecorder();
+      sup.subscribe(events);
+      Journal journal = Journal.builder().sqlite(db).host("gw1").batchInterval(Duration.ofMillis(100))
+          .snapshotInterval(Duration.ofMillis(200)).build();
+      try {
+        journal.attach(sup);
+        sup.register(ProcessSpec.builder("feed").command("sleep", "600").startupGrace(Duration.ofMillis(100)).build()).start(WAIT);
+        Thread.sleep(600); // a few snapshots of it running
+        assertThat(journal.flush(Duration.ofSeconds(30))).isTrue();
+      } finally {
+        journal.close();
+      }
+      last = Instant.now();
+    }
+    String later = last.plus(Duration.ofMinutes(30)).toString();
+    CliGoldenTest.Result json = CliGoldenTest.runOn(db, "status", "--json", "--now", later);
+    assertThat(json.out()).as(json.err()).contains("\"stale\": true", "\"state\": \"RUNNING\"");
+    Matcher up = Pattern.compile("\"uptimeMs\": (\\d+)").matcher(json.out());
+    assertThat(up.find()).as(json.out()).isTrue();
+    assertThat(Long.parseLong(up.group(1))).as(json.out()).isLessThan(Duration.ofMinutes(1).toMillis());
+    CliGoldenTest.Result text = CliGoldenTest.runOn(db, "status", "--now", later, "--color", "never");
+    assertThat(text.out()).contains("Nothing recorded for 30m").doesNotContain("30m 1s │", "30m 0s │", "30m │");
   }
 }
