@@ -382,6 +382,17 @@ class CliGoldenTest {
         + "directory is its journal.db: " + empty.toAbsolutePath() + ")").doesNotContain("no journal file");
   }
 
+  /** A URL that is not a JDBC one is bad usage naming it (it was looked for as a file: "no journal file at /cwd/postgres:/..."). */
+  @Test
+  void aUrlThatIsNotJdbcIsBadUsage() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = VigilCli.run(new String[] {"status", "--journal", "postgres://db:5432/vigil"}, new PrintWriter(out), new PrintWriter(err));
+    Result r = new Result(code, out.toString(), err.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("'postgres://db:5432/vigil'", "jdbc:postgresql://").doesNotContain("no journal file");
+  }
+
   private static Path emptyStateDirectory() {
     Path state = dir.resolve("state");
     try (Journal journal = Journal.builder().stateDirectory(state).snapshotInterval(Duration.ZERO).build()) {

@@ -47,6 +47,8 @@ public final class JournalReader implements AutoCloseable {
    *
    * @param host only this gateway's rows, or {@code null} for all
    * @throws SQLException when it cannot be opened, is not a journal, or was written by a newer Vigil
+   * @throws IllegalArgumentException for a URL that is neither {@code jdbc:sqlite:} nor {@code jdbc:postgresql:}
+   *     ({@code postgres://...} included)
    */
   public static JournalReader open(String pathOrUrl, @Nullable String host) throws SQLException {
     return open(pathOrUrl, host, null, null);
@@ -92,6 +94,11 @@ public final class JournalReader implements AutoCloseable {
       throw new SQLException("no journal named: the journal's file or JDBC URL is empty");
     }
     String url = pathOrUrl;
+    if (!pathOrUrl.startsWith("jdbc:") && pathOrUrl.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      // a URL, not a file (postgres://db/vigil, as libpq spells it): it was looked for as ./postgres:/db/vigil
+      throw new IllegalArgumentException("journal url must start with jdbc:sqlite: or jdbc:postgresql: '" + pathOrUrl
+          + "' (a PostgreSQL journal is jdbc:postgresql://HOST:PORT/DATABASE)");
+    }
     if (!pathOrUrl.startsWith("jdbc:")) {
       Path p = Path.of(pathOrUrl);
       requireFile(p);
