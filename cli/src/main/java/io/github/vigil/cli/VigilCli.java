@@ -202,7 +202,11 @@ public final class VigilCli implements Callable<Integer> {
         }
       }
     } catch (NumberFormatException | ArithmeticException | java.time.DateTimeException e) {
-      // reported below (DateTimeParseException is a DateTimeException)
+      // reported below (DateTimeParseException is a DateTimeException); a count too large for a long or a Duration
+      // is too long a period, not something other than a duration
+      if (v.matches("\\d+[smhdw]")) {
+        throw new IllegalArgumentException(option + " must be at most 36500d (100 years): '" + value + "'");
+      }
     }
     throw new IllegalArgumentException(option + " must be a duration like 7d, 12h, 30m, 90s, 2w or PT1H: '" + value + "'");
   }

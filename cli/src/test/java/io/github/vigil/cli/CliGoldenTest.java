@@ -331,6 +331,11 @@ class CliGoldenTest {
       assertThat(r.err()).as(String.join(" ", args)).contains("'" + args[args.length - 1] + "'").doesNotContain("Exception");
     }
     assertThat(run(with("history", "orders", "--period", "36500d")).code()).isZero();
+    // a number too large for a long or a Duration is too long a period, not something other than a duration
+    for (String big : List.of("99999999999999999999d", "999999999999999999d", "1000000000w")) {
+      Result r = run(with("restarts", "orders", "--period", big));
+      assertThat(r.err()).as(big).contains("--period must be at most 36500d (100 years): '" + big + "'");
+    }
     Result unknown = run(with("events", "--since", "30d", "-p", "nosuch"));
     assertThat(unknown.code()).isEqualTo(VigilCli.NOTHING);
     assertThat(unknown.err()).contains("nothing about 'nosuch'");
