@@ -425,24 +425,7 @@ final class HealthExecutor implements AutoCloseable {
    * @return how many processes were killed
    */
   static int killLeftovers(CheckTree tree) {
-    int killed = 0;
-    for (int round = 0; round < 10; round++) {
-      List<ProcessHandle> victims = CheckProcesses.adoptedOfSession(tree.sid(), tree.sidStartTicks());
-      victims.removeIf(h -> !CheckProcesses.isLive(h));
-      if (victims.isEmpty()) {
-        return killed;
-      }
-      victims.forEach(ProcessHandle::destroyForcibly);
-      killed += victims.size();
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return killed;
-      }
-    }
-    log.warn("Exec health check {} left processes that survive SIGKILL", tree.sid());
-    return killed;
+    return killUntilNoneLeft(tree.sid(), () -> new LinkedHashSet<>(CheckProcesses.adoptedOfSession(tree.sid(), tree.sidStartTicks())));
   }
 
   /**
@@ -453,14 +436,22 @@ final class HealthExecutor implements AutoCloseable {
    * @return how many processes were killed
    */
   static int killTree(Process p, CheckTree tree) {
-    int killed = 0;
-    for (int round = 0; round < 10; round++) {
+    return killUntilNoneLeft(p.pid(), () -> {
       Set<ProcessHandle> victims = new LinkedHashSet<>();
       if (p.isAlive()) { // once it has ended, its pid may be another's: its descendants are found below
         victims.add(p.toHandle());
         p.descendants().forEach(victims::add);
       }
       victims.addAll(CheckProcesses.ofCheck(tree.sid(), tree.sidStartTicks(), CHECK_ID_VARIABLE, tree.id()));
+      return victims;
+    });
+  }
+
+  /** Kills what {@code find} finds alive until it finds none (a process can fork between a look and the kill), 10 rounds at most. */
+  private static int killUntilNoneLeft(long check, java.util.function.Supplier<Set<ProcessHandle>> find) {
+    int killed = 0;
+    for (int round = 0; round < 10; round++) {
+      Set<ProcessHandle> victims = find.get();
       victims.removeIf(h -> !CheckProcesses.isLive(h));
       if (victims.isEmpty()) {
         return killed;
@@ -474,7 +465,7 @@ final class HealthExecutor implements AutoCloseable {
         return killed;
       }
     }
-    log.warn("Exec health check {} left processes that survive SIGKILL", p.pid());
+    log.warn("Exec health check {} left processes that survive SIGKILL", check);
     return killed;
   }
 
