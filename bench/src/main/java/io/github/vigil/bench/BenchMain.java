@@ -25,6 +25,7 @@ public final class BenchMain {
     List<String> contenders = null;
     Path out = null;
     String suffix = "";
+    int idleSeconds = 300;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--comparison" -> comparison = args[++i];
@@ -32,13 +33,17 @@ public final class BenchMain {
         case "--contenders" -> contenders = Arrays.asList(args[++i].split(","));
         case "--out" -> out = Path.of(args[++i]);
         case "--suffix" -> suffix = args[++i];
+        case "--idle-seconds" -> idleSeconds = Integer.parseInt(args[++i]); // comparison 6's window (bench/idle-threads)
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
     }
     if (comparison == null || out == null) {
-      throw new IllegalArgumentException("usage: BenchMain --comparison 1..6 [--smoke] [--contenders a,b] [--suffix -main] --out rows.tsv");
+      throw new IllegalArgumentException("usage: BenchMain --comparison 1..6 [--smoke] [--contenders a,b] [--suffix -main] [--idle-seconds N] --out rows.tsv");
     }
-    List<Row> rows = run(comparison, smoke, contenders);
+    if (idleSeconds <= 0) {
+      throw new IllegalArgumentException("--idle-seconds must be positive: " + idleSeconds);
+    }
+    List<Row> rows = run(comparison, smoke, contenders, idleSeconds);
     List<String> lines = new ArrayList<>();
     for (Row r : rows) {
       if (!suffix.isEmpty()) {
@@ -75,6 +80,11 @@ public final class BenchMain {
 
   /** Runs a comparison in this JVM: the full form, or the smoke form (a few trials each). */
   static List<Row> run(String comparison, boolean smoke, List<String> contenders) throws Exception {
+    return run(comparison, smoke, contenders, 300);
+  }
+
+  /** As {@link #run(String, boolean, List)}, with comparison 6's window of {@code idleSeconds} (300 in bench/run). */
+  static List<Row> run(String comparison, boolean smoke, List<String> contenders, int idleSeconds) throws Exception {
     List<String> c = contenders != null ? contenders : contenders(comparison);
     return switch (comparison) {
       case "1" -> CrashRestart.run(smoke ? 3 : 200, c);
@@ -82,7 +92,7 @@ public final class BenchMain {
       case "3" -> Scale.run(smoke ? 20 : 1000, smoke ? 2 : 60, c);
       case "4" -> SamplingCost.run(smoke ? new int[] {20, 50} : new int[] {200, 1000}, smoke ? 2 : 20, c.contains("process-exporter"));
       case "5" -> Spawn.run(smoke ? 20 : 1000, c);
-      case "6" -> Idle.run(smoke ? 10 : 100, smoke ? 5 : 300, smoke ? 2 : 60, c.contains("supervisord"));
+      case "6" -> Idle.run(smoke ? 10 : 100, smoke ? 5 : idleSeconds, smoke ? 2 : 60, c.contains("supervisord"));
       default -> throw new IllegalArgumentException("comparison must be 1 to 6: " + comparison);
     };
   }
