@@ -107,6 +107,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   private static final long RECENT_SESSION_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final long HOUSEKEEPING_DELAY_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final long KILL_REAP_NANOS = TimeUnit.SECONDS.toNanos(2); // for runs killed as the loop ends (shutdown)
 
   private final String supervisorName;
   private final String id;
@@ -1757,11 +1758,16 @@ final class LinuxProcessBackend implements ProcessBackend {
       Thread.currentThread().interrupt();
     }
     discardStandbys();
+    List<LinuxProcess> unreported = new ArrayList<>();
     for (LinuxProcess p : active) {
       programRuns(p); // no caller waits on a start any more
       if (!p.reported) {
         p.signalTree(Signal.SIGKILL);
+        unreported.add(p);
       }
+    }
+    reapAndReport(unreported);
+    for (LinuxProcess p : active) {
       if (p.outFd >= 0) {
         Fds.close(p.outFd);
         p.outFd = -1;
@@ -1796,6 +1802,59 @@ final class LinuxProcessBackend implements ProcessBackend {
     loopDone = true; // from now on whoever queues a task runs it (see spawnLater)
     for (Runnable t; (t = tasks.poll()) != null; ) {
       t.run(); // spawns that raced the close: they fail on the closed state below
+    }
+  }
+
+  /**
+   * The runs killed by {@link #shutdown} that no exit was reported for (the loop failed, or a close's grace ran out):
+   * each is reaped once dead, so that none stays a zombie of this JVM, and its end reported to its listener, so that the
+   * supervisor does not take it for running (a restart it then asks for fails: the backend is closed). Waits up to
+   * {@link #KILL_REAP_NANOS} in all; one still alive then (in uninterruptible sleep) is left to the subreaper's sweeps
+   * of a later backend, said at WARN.
+   */
+  private void reapAndReport(List<LinuxProcess> killed) {
+    long deadline = System.nanoTime() + KILL_REAP_NANOS;
+    List<LinuxProcess> left = new ArrayList<>(killed);
+    while (!left.isEmpty()) {
+      for (java.util.Iterator<LinuxProcess> it = left.iterator(); it.hasNext(); ) {
+        LinuxProcess p = it.next();
+        Optional<WaitStatus> status;
+        synchronized (p) {
+          try {
+            status = p.pidfd.reap();
+          } catch (NativeCallException e) {
+            status = Optional.of(new WaitStatus(p.pid, 0, -1)); // taken by another waiter: ended all the same
+          }
+          if (status.isEmpty()) {
+            continue;
+          }
+          p.markReaped();
+        }
+        it.remove();
+        p.reported = true;
+        WaitStatus st = status.get();
+        Termination t = st.exited() ? new Termination.Exited(st.status())
+            : st.signaled() ? Termination.Signaled.of(st.status(), st.coreDumped())
+            : new Termination.Unknown("ended as the Linux backend of supervisor " + supervisorName + " stopped");
+        try {
+          p.listener.onExit(t);
+        } catch (RuntimeException | Error e) { // the loop is over already: tell the others all the same
+          log.atWarn().addKeyValue("process", p.name).log("Exit listener of {} failed", p.name, e);
+        }
+      }
+      if (left.isEmpty() || System.nanoTime() - deadline > 0) {
+        break;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (LinuxProcess p : left) {
+      log.atWarn().addKeyValue("process", p.name).log("Process {} (pid {}) survives SIGKILL as the Linux backend of supervisor {} stops",
+          p.name, p.pid, supervisorName);
     }
   }
 
