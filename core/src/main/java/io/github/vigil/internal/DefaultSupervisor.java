@@ -885,8 +885,15 @@ final class DefaultSupervisor implements Supervisor {
     } catch (Exception e) {
       log.warn("Supervisor {}: stopping failed; killing what is left", name(), e);
     }
+    List<io.github.vigil.spi.RunningProcess> killed = new ArrayList<>();
     for (ManagedProcess p : snapshot().values()) {
-      p.killNow();
+      io.github.vigil.spi.RunningProcess k = p.killNow();
+      if (k != null) {
+        killed.add(k);
+      }
+    }
+    ManagedProcess.awaitGone(killed); // all signalled first: one grace for all, not one each
+    for (ManagedProcess p : snapshot().values()) {
       p.release();
     }
     HealthExecutor health;

@@ -1363,20 +1363,38 @@ final class ManagedProcess implements ProcessController {
     }
   }
 
-  /** Last resort at close: SIGKILL whatever is left, from any thread. */
-  void killNow() {
+  /**
+   * Last resort at close: SIGKILLs whatever of this process is left, from any thread, without waiting.
+   *
+   * @return the run signalled, to wait for with {@link #awaitGone}, or null when nothing was left
+   */
+  @Nullable RunningProcess killNow() {
     RunningProcess proc = current;
     if (proc != null && proc.isTreeAlive()) {
       log.atWarn().addKeyValue("process", name).log("Killing process {} at close", name);
       proc.signalTree(Signal.SIGKILL);
-      long deadline = System.nanoTime() + KILL_GRACE.toNanos();
-      while (proc.isTreeAlive() && System.nanoTime() < deadline) {
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+      return proc;
+    }
+    return null;
+  }
+
+  /**
+   * Waits until the trees of {@code killed} are gone, {@link #KILL_GRACE} for all of them together: a close with many
+   * processes stuck past SIGKILL (in uninterruptible sleep) waits once, not once for each (100 such took 500 s).
+   */
+  static void awaitGone(List<RunningProcess> killed) {
+    long deadline = System.nanoTime() + KILL_GRACE.toNanos();
+    List<RunningProcess> left = new ArrayList<>(killed);
+    while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+      left.removeIf(p -> !p.isTreeAlive());
+      if (left.isEmpty()) {
+        return;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }

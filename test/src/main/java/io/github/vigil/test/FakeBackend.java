@@ -89,6 +89,7 @@ public final class FakeBackend implements ProcessBackend {
   private final Map<String, List<Consumer<FakeProcess>>> onSpawn = new HashMap<>(); // guarded by lock
   private final Map<String, ArrayDeque<Consumer<FakeProcess>>> onNextSpawn = new HashMap<>(); // guarded by lock
   private final Map<String, Map<Signal, Reaction>> reactions = new HashMap<>(); // guarded by lock
+  private final java.util.Set<String> unkillable = new java.util.HashSet<>(); // guarded by lock
   private final Map<String, List<FakeProcess>> runs = new HashMap<>(); // guarded by lock
   private final Map<String, List<Consumer<SpawnRequest>>> inSpawn = new HashMap<>(); // guarded by lock
   private final Map<String, Integer> attempts = new HashMap<>(); // guarded by lock
@@ -187,6 +188,23 @@ public final class FakeBackend implements ProcessBackend {
   /** Runs of {@code process} ignore {@code signal} (it is recorded, nothing else). {@code SIGKILL} cannot be ignored. */
   public FakeBackend ignore(String process, Signal signal) {
     return react(process, signal, Reaction.IGNORE);
+  }
+
+  /**
+   * Runs of {@code process} survive every signal, {@code SIGKILL} too (each is recorded), as a process in uninterruptible
+   * sleep does until its I/O returns (a hung NFS read): only {@link FakeProcess#exit} or {@link FakeProcess#crash} ends one.
+   */
+  public FakeBackend unkillable(String process) {
+    synchronized (lock) {
+      unkillable.add(requireNonNull(process, "process"));
+    }
+    return this;
+  }
+
+  boolean survivesKill(String process) {
+    synchronized (lock) {
+      return unkillable.contains(process);
+    }
   }
 
   /** Runs of {@code process} exit with {@code code} on {@code signal}, as a program with a handler does (a JVM exits 143 on SIGTERM). */

@@ -139,6 +139,9 @@ public final class FakeProcess implements RunningProcess {
       }
       signals.add(signal);
     }
+    if (backend.survivesKill(request.name())) {
+      return true; // in uninterruptible sleep: the signal waits, the run goes on
+    }
     FakeBackend.Reaction r = backend.reaction(request.name(), signal);
     if (signal == Signal.SIGKILL || r == FakeBackend.Reaction.DEFAULT && TERMINATING.contains(signal)) {
       end(Termination.Signaled.of(signal.number(), false));
