@@ -1570,6 +1570,9 @@ final class LinuxProcessBackend implements ProcessBackend {
   private final Map<Integer, long[]> lingeringZombies = new HashMap<>(); // event loop only: pid -> {start ticks, first seen}
   private boolean oomCountersToKeep; // event loop only: a run or standby added since keepOomCountersOpen's last pass
 
+  private static final int SESSION_UNREAD = -1;
+  private static final int SESSION_UNREADABLE = -2;
+
   private void sweepAdopted() {
     long now = System.nanoTime();
     recentSessions.values().removeIf(t -> now - t > RECENT_SESSION_NANOS);
@@ -1596,7 +1599,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       leaders.add(sb.launch.pid);
     }
     Map<Integer, long[]> zombiesNow = new HashMap<>();
-    int jvmSession = -1; // read once a zombie child is found
+    int jvmSession = SESSION_UNREAD; // read once a zombie child is found
     for (int child : children) {
       if (leaders.contains(child)) {
         continue;
@@ -1611,11 +1614,13 @@ final class LinuxProcessBackend implements ProcessBackend {
         // A child this JVM made itself (the JDK's, ours, native code's) keeps the JVM's session or leads one of its own
         // (setsid): a child in any other session is an orphan it adopted, whose own parent was the one to wait for it.
         // So are the leftovers of exec health checks, which run in sessions of their own: reaped now, not a second
-        // later, as the last backend's close (which ends the subreaper) may come in between (about 0.6 zombies a close)
-        if (jvmSession == -1) {
-          jvmSession = proc.stat(self).map(ProcStat::session).orElse(0);
+        // later, as the last backend's close (which ends the subreaper) may come in between (about 0.6 zombies a close).
+        // The JVM's session reads 0 where its leader is outside this pid namespace (a container's, CI's): a session all
+        // the same, as the kernel shows it to every process here
+        if (jvmSession == SESSION_UNREAD) {
+          jvmSession = proc.stat(self).map(ProcStat::session).orElse(SESSION_UNREADABLE);
         }
-        ours = jvmSession > 0 && s.get().session() != jvmSession && s.get().session() != child;
+        ours = jvmSession >= 0 && s.get().session() != jvmSession && s.get().session() != child;
       }
       if (!ours) {
         // Someone else's orphan, adopted only because this JVM is a child subreaper (the host application's
