@@ -72,7 +72,8 @@ public final class AttachSpec {
     /**
      * The process whose pid a file holds (the first line, decimal). Read again at every rescan, so a
      * process restarted by someone else, who rewrites the file, is picked up. A missing file means
-     * {@code NOT_FOUND} (daemons write it when they start); an unreadable or malformed one {@code ERROR}.
+     * {@code NOT_FOUND} (daemons write it when they start); an unreadable or malformed one {@code ERROR}, as is one
+     * that names pid 1 or less, or this JVM's own.
      */
     record PidFile(Path path) implements Target {
       public PidFile {

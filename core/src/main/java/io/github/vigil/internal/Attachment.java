@@ -337,6 +337,10 @@ final class Attachment implements AttachedProcess {
     if (pid <= 1) {
       throw new IllegalStateException("pidFile " + file + " holds pid " + pid + "; a pid must be greater than 1");
     }
+    if (pid == SELF) { // as AttachSpec refuses a pid given outright
+      throw new IllegalStateException("pidFile " + file + " holds pid " + pid
+          + ", this JVM's own: a supervisor cannot watch itself (it could never see its own exit)");
+    }
     return pid;
   }
 

@@ -156,6 +156,11 @@ class AttachTest {
     assertThat(bad.status().message()).contains("pidFile " + pidFile).contains("'not-a-pid'");
     Files.writeString(pidFile, "1\n");
     assertThat(Processes.eventually(WAIT, () -> bad.status().message().contains("holds pid 1"))).isTrue();
+    long self = ProcessHandle.current().pid(); // a supervisor watching itself would show RUNNING for good
+    Files.writeString(pidFile, self + "\n");
+    assertThat(Processes.eventually(WAIT, () -> bad.status().message().contains("holds pid " + self + ", this JVM's own")))
+        .as("a pid file naming this JVM: %s", bad.status()).isTrue();
+    assertEquals(AttachState.ERROR, bad.status().state());
     try (Outsider o = Outsider.start(Outsider.sleepAs(dir, "ok-" + nonce))) {
       Files.writeString(pidFile, Long.toString(o.pid()));
       events.awaitAttach("bad", AttachState.RUNNING, 1, WAIT);
