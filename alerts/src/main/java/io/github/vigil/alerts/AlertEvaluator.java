@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertEvaluator implements SupervisorListener {
   private static final Logger log = LoggerFactory.getLogger(AlertEvaluator.class);
+  /** Samples in a row without a field HIGH_MEMORY needs before a WARN says it cannot fire. */
+  private static final int SAMPLES_TO_SAY_CANNOT_FIRE = 3;
 
   private final AlertRules rules;
   private final AlertListener listener;
@@ -95,6 +97,8 @@ public final class AlertEvaluator implements SupervisorListener {
     long memoryAboveSince = -1;
     long generation;  // bumped on every run start, so stale timers do nothing
     boolean stoppingOnPurpose;  // STOPPING by the API or a shutdown: the STOPPED that ends it is on purpose too
+    int samplesWithoutMemory;  // in a row
+    final java.util.Set<AlertType> saidCannotFire = java.util.EnumSet.noneOf(AlertType.class); // once per process and type
 
     Proc(String name) {
       this.name = name;
@@ -365,7 +369,8 @@ public final class AlertEvaluator implements SupervisorListener {
 
   /**
    * A sample of {@code process}'s tree; HIGH_CPU and HIGH_MEMORY read it. A vanished sample, or a
-   * field the sampler could not read, changes nothing.
+   * field the sampler could not read, changes nothing; where HIGH_MEMORY is on and cannot fire (three samples in a row
+   * without resident memory, as on the JDK backend, or a share without a base) a WARN says so, once per process.
    */
   public void onSample(String process, ProcessSample sample) {
     synchronized (lock) {
@@ -375,15 +380,24 @@ public final class AlertEvaluator implements SupervisorListener {
         return;
       }
       long now = ticker.read();
-      if (c.isEnabled(AlertType.HIGH_CPU) && sample.has(ProcessSample.Field.CPU_PERCENT)) {
+      if (c.isEnabled(AlertType.HIGH_CPU) && sample.has(ProcessSample.Field.CPU_PERCENT)) { // not in a run's first sample
         double limit = c.cpuThresholdPercent();
         double v = sample.get(ProcessSample.Field.CPU_PERCENT);
         p.cpuAboveSince = threshold(p, c, AlertType.HIGH_CPU, v, limit, p.cpuAboveSince, now, c.cpuFor(),
             String.format(java.util.Locale.ROOT, "%.1f%% CPU", v), String.format(java.util.Locale.ROOT, "%.1f%%", limit));
       }
-      if (c.isEnabled(AlertType.HIGH_MEMORY) && sample.has(ProcessSample.Field.MEMORY_RESIDENT)) {
+      if (c.isEnabled(AlertType.HIGH_MEMORY) && !sample.has(ProcessSample.Field.MEMORY_RESIDENT)) {
+        if (++p.samplesWithoutMemory == SAMPLES_TO_SAY_CANNOT_FIRE) { // not one a process's exit made unreadable
+          cannotFire(p, AlertType.HIGH_MEMORY, "its samples carry no resident memory (" + ProcessSample.Field.MEMORY_RESIDENT
+              + "): the JDK backend's sampler reads CPU time only, the Linux backend's reads memory");
+        }
+      } else if (c.isEnabled(AlertType.HIGH_MEMORY)) {
+        p.samplesWithoutMemory = 0;
         double limit = memoryThreshold(p, c);
-        if (!Double.isNaN(limit)) {
+        if (Double.isNaN(limit)) {
+          cannotFire(p, AlertType.HIGH_MEMORY, "a share (withHighMemoryShare) needs a base: no withMemoryLimit is set for it and"
+              + " its spec has no residentMemoryAbove resource rule");
+        } else {
           double v = sample.get(ProcessSample.Field.MEMORY_RESIDENT);
           p.memoryAboveSince = threshold(p, c, AlertType.HIGH_MEMORY, v, limit, p.memoryAboveSince, now, c.memoryFor(),
               "resident memory " + Human.bytes(v), Human.bytes(limit));
@@ -391,6 +405,16 @@ public final class AlertEvaluator implements SupervisorListener {
       }
     }
     deliver();
+  }
+
+  /**
+   * Says once per process, at WARN, that an enabled threshold alert cannot fire for it: it would otherwise stay silent
+   * whatever the process does.
+   */
+  private static void cannotFire(Proc p, AlertType type, String why) {
+    if (p.saidCannotFire.add(type)) {
+      log.atWarn().addKeyValue("process", p.name).log("{} alerts for {} cannot fire: {}", type, p.name, why);
+    }
   }
 
   private long threshold(Proc p, RuleConfig c, AlertType type, double value, double limit, long since, long now,

@@ -248,6 +248,27 @@ class AlertEvaluatorTest {
     assertThat(heard).isEmpty();
   }
 
+  /** withHighMemoryShare of no base (no withMemoryLimit, no residentMemoryAbove rule): a WARN says it cannot fire, once. */
+  @Test
+  void aMemoryShareWithoutABaseIsSaidOnceToBeUnableToFire() {
+    AlertEvaluator e = evaluator(AlertRules.defaults().override("feed", c -> c.withHighMemoryShare(0.8, Duration.ZERO)));
+    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x").build()));
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (int i = 0; i < 3; i++) {
+        e.onSample("feed", memory(100L << 30));
+      }
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        .filter(l -> l.contains("WARN") && l.contains("HIGH_MEMORY alerts for feed cannot fire") && l.contains("needs a base")))
+        .as("%s", captured).hasSize(1);
+    assertThat(heard).isEmpty();
+  }
+
   private static ProcessSample memory(long bytes) {
     return ProcessSampleBuilder.of(ProcessSample.Scope.TREE, 42).request(EnumSet.of(ProcessSample.Field.MEMORY_RESIDENT))
         .beginMember().add(ProcessSample.Field.MEMORY_RESIDENT, bytes).endMember(42).build(null);
