@@ -2,10 +2,14 @@ package io.github.vigil.linux;
 
 import com.sun.jna.Memory;
 import io.github.vigil.linux.proc.OomKillRecord;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OOM kills from the kernel log ({@code /dev/kmsg}, readable by root when {@code kernel.dmesg_restrict}
@@ -34,8 +38,23 @@ final class KernelLog implements AutoCloseable {
     }
   };
 
+  /**
+   * The link {@code /proc/self/ns/pid} reads in the host's (initial) pid namespace: its inode is fixed by the kernel
+   * ({@code PROC_PID_INIT_INO}).
+   */
+  static final String INITIAL_PID_NAMESPACE = "pid:[4026531836]";
+
   KernelLog() {
-    String why = "";
+    this(pidNamespace());
+  }
+
+  /** @param pidNamespace what {@code /proc/self/ns/pid} links to, or null where it cannot be read */
+  KernelLog(@Nullable String pidNamespace) {
+    String why = pidsNotOurs(pidNamespace).orElse("");
+    if (!why.isEmpty()) {
+      unavailable = why;
+      return;
+    }
     try {
       fd = Fds.openReadOnly("/dev/kmsg", true);
       Fds.seekToEnd(fd);
@@ -48,6 +67,27 @@ final class KernelLog implements AutoCloseable {
       why = e.getMessage();
     }
     unavailable = why;
+  }
+
+  /**
+   * Why the kernel log's pids cannot be this JVM's, if so: in a pid namespace of its own (a container) the kernel logs
+   * an OOM kill with the host's pid of the victim, which here is another number, or another process's. Unknown (null):
+   * taken for the host's, as before there were pid namespaces.
+   */
+  static Optional<String> pidsNotOurs(@Nullable String pidNamespace) {
+    if (pidNamespace == null || pidNamespace.equals(INITIAL_PID_NAMESPACE)) {
+      return Optional.empty();
+    }
+    return Optional.of("this JVM runs in a pid namespace of its own (" + pidNamespace
+        + "), and the kernel log names processes by the host's pids");
+  }
+
+  private static @Nullable String pidNamespace() {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** Whether the kernel log can be read; else why not. */
