@@ -136,7 +136,8 @@ public final class DiagnosisSpec {
     /**
      * A configuration check: a program whose exit code 0 means the configuration is valid (as
      * {@code nginx -t}, {@code apachectl configtest}, {@code redis-server --test-memory}), killed with
-     * everything it started after {@code timeout}.
+     * everything it started after {@code timeout}. What it leaves running when it ends is killed then (found by its
+     * session, where util-linux {@code setsid} runs it in one of its own, and by a variable in its environment).
      */
     public Builder configCheck(Duration timeout, String... command) {
       // List.of would throw a bare NullPointerException on a null argument, before the checks that name it

@@ -543,6 +543,7 @@ final class Diagnostician implements AutoCloseable {
     }
     String cmd = String.join(" ", d.configCheck());
     Path out = Files.createTempFile("vigil-configcheck-", ".out");
+    CheckCommand check = null;
     Process p = null;
     try {
       ProcessBuilder pb = new ProcessBuilder(d.configCheck()).redirectErrorStream(true).redirectOutput(out.toFile())
@@ -553,7 +554,8 @@ final class Diagnostician implements AutoCloseable {
       pb.environment().clear();
       pb.environment().putAll(spec.environment().resolve(System.getenv()));
       try {
-        p = pb.start();
+        check = CheckCommand.start(pb); // in a session of its own: what it leaves running is killed when it ends
+        p = check.process();
       } catch (IOException e) {
         return Finding.problem(Check.CONFIGURATION, Certainty.LIKELY, "configuration check `" + cmd + "` could not be started", List.of(e.getMessage()),
             "correct the configuration check of " + spec.name() + ": " + d.configCheck().get(0) + " must be an executable program");
@@ -561,7 +563,8 @@ final class Diagnostician implements AutoCloseable {
       long t0 = System.nanoTime();
       boolean done = p.waitFor(d.configCheckTimeout().toNanos(), TimeUnit.NANOSECONDS);
       if (!done) {
-        killTree(p);
+        check.killTree();
+        p.waitFor(5, TimeUnit.SECONDS);
         return Finding.unknown(Check.CONFIGURATION, "configuration check `" + cmd + "` did not finish within "
             + HumanFormat.duration(d.configCheckTimeout()) + "; it was killed (pid " + p.pid() + ")", tail(out));
       }
@@ -575,22 +578,12 @@ final class Diagnostician implements AutoCloseable {
           + (first.isEmpty() ? "" : ": " + first), lines, "fix the configuration" + (first.isEmpty() ? "" : " where it says: " + first)
           + ", then run `" + cmd + "` again");
     } finally {
-      if (p != null && p.isAlive()) {
-        killTree(p); // interrupted (the supervisor closed): no orphan
+      if (check != null) {
+        // what it started in the background, wherever it was re-parented (a pass over /proc: a diagnosis is rare),
+        // and the check itself if this thread was interrupted (the supervisor closed)
+        check.killTree();
       }
       Files.deleteIfExists(out);
-    }
-  }
-
-  private static void killTree(Process p) {
-    List<ProcessHandle> tree = new ArrayList<>();
-    p.toHandle().descendants().forEach(tree::add);
-    p.destroyForcibly();
-    tree.forEach(ProcessHandle::destroyForcibly);
-    try {
-      p.waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

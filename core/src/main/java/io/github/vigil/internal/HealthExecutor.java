@@ -18,10 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -45,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@link Attempt#abandon()}, which frees what the attempt holds (closes the socket, cancels the
  * exchange, kills the exec check's whole tree, interrupts the custom check). An exec check runs in a
  * session of its own where util-linux {@code setsid} and {@code /proc} are there
- * ({@link CheckProcesses#SETSID}); one that ends by itself has what it left running, and this JVM
- * adopted, killed before its result is handed on ({@link #killLeftovers}).
+ * ({@link CheckCommand}); one that ends by itself has what it left running, and this JVM adopted, killed before its
+ * result is handed on ({@link CheckCommand#killLeftovers}).
  *
  * <p>Thread-safe. Created on first use by {@link DefaultSupervisor}; {@link #close()} ends its threads
  * and kills any exec check still running.
@@ -55,15 +53,13 @@ final class HealthExecutor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthExecutor.class);
   static final int POOL_THREADS = 2;
   static final int CUSTOM_THREADS = 2;
-  /** Environment variable carried by each exec check and all it starts, to find its orphans. */
-  static final String CHECK_ID_VARIABLE = "VIGIL_HEALTH_CHECK_ID";
   private static final int OUTPUT_CHARS = 300;
 
   private final String threadPrefix;
   private final ThreadPoolExecutor pool;
   private final ThreadPoolExecutor customPool;
   /** Exec checks whose trees may still run: from their start until what they left is killed (after their own end). */
-  private final java.util.Map<Process, CheckTree> execs = new ConcurrentHashMap<>();
+  private final Set<CheckCommand> execs = ConcurrentHashMap.newKeySet();
   private final Object lazyLock = new Object();
   private @Nullable AsynchronousChannelGroup tcpGroup;
   private @Nullable HttpClient httpClient;
@@ -337,8 +333,7 @@ final class HealthExecutor implements AutoCloseable {
   private Attempt exec(Probe.Exec probe, String process, long pid) {
     CompletableFuture<Result> result = new CompletableFuture<>();
     AtomicBoolean abandoned = new AtomicBoolean();
-    AtomicReference<@Nullable Process> started = new AtomicReference<>();
-    String id = UUID.randomUUID().toString();
+    AtomicReference<@Nullable CheckCommand> started = new AtomicReference<>();
     pool.execute(() -> {
       if (abandoned.get()) {
         return;
@@ -346,35 +341,27 @@ final class HealthExecutor implements AutoCloseable {
       Path out = null;
       try {
         out = Files.createTempFile("vigil-check-", ".out");
-        List<String> command = probe.command();
-        String setsid = CheckProcesses.SETSID;
-        boolean ownSession = setsid != null && CheckProcesses.findable(command.get(0));
-        if (ownSession) {
-          command = new java.util.ArrayList<>(command);
-          command.add(0, setsid); // same pid: the check, leading a session of its own
-        }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().put(CHECK_ID_VARIABLE, id);
+        ProcessBuilder pb = new ProcessBuilder(probe.command()).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("VIGIL_PROCESS", process);
         pb.environment().put("VIGIL_PID", Long.toString(pid));
-        Process p = pb.start();
+        CheckCommand check = CheckCommand.start(pb);
+        Process p = check.process();
         p.getOutputStream().close(); // no input: a check that reads stdin sees its end
-        CheckTree tree = new CheckTree(id, ownSession ? p.pid() : -1, ownSession ? CheckProcesses.startTicks(p.pid()) : -1);
-        execs.put(p, tree);
-        started.set(p);
+        execs.add(check);
+        started.set(check);
         Path output = out;
         p.onExit().whenComplete((x, e) -> {
           // what the check left running (a background job, a daemon) goes with it: re-parented to this JVM as child
           // subreaper (the Linux backend), it would otherwise end as a zombie that nothing reaps after the last close
           try {
-            int left = killLeftovers(tree);
+            int left = check.killLeftovers();
             if (left > 0) {
               log.debug("Exec health check {} of {} left {} process(es) running; killed", probe.command().get(0), process, left);
             }
           } catch (RuntimeException ex) {
             log.warn("Killing what exec health check {} of {} left running failed", probe.command().get(0), process, ex);
           } finally {
-            execs.remove(p); // only now: a close() meanwhile kills the tree itself
+            execs.remove(check); // only now: a close() meanwhile kills the tree itself
           }
           String text = readStart(output);
           deleteQuietly(output);
@@ -383,7 +370,7 @@ final class HealthExecutor implements AutoCloseable {
               : Result.fail("exit " + code + (text.isEmpty() ? "" : ": " + text)));
         });
         if (abandoned.get()) {
-          killTree(p, tree);
+          check.killTree();
         }
       } catch (IOException | RuntimeException e) {
         deleteQuietly(out);
@@ -392,81 +379,16 @@ final class HealthExecutor implements AutoCloseable {
     });
     return Attempt.of(result, () -> {
       if (abandoned.compareAndSet(false, true)) {
-        Process p = started.get();
-        CheckTree tree = p != null ? execs.get(p) : null;
-        if (p != null && tree != null) { // not in execs: it has ended, and what it left is killed already
+        CheckCommand check = started.get();
+        if (check != null && execs.contains(check)) { // not in execs: it has ended, and what it left is killed already
           try {
-            pool.execute(() -> killTree(p, tree));
+            pool.execute(check::killTree);
           } catch (RejectedExecutionException e) {
-            killTree(p, tree);
+            check.killTree();
           }
         }
       }
     });
-  }
-
-  /**
-   * What finds an exec check's processes once they are re-parented away from it.
-   *
-   * @param id the value of {@link #CHECK_ID_VARIABLE} in its environment
-   * @param sid the session it leads (its pid), or -1 where it runs without {@code setsid}
-   * @param sidStartTicks its start time from {@code /proc}, which tells its session from a later one of the same id
-   */
-  record CheckTree(String id, long sid, long sidStartTicks) {}
-
-  /**
-   * Kills what an exec check that ended by itself left running, every time one ends: its session's processes this JVM
-   * has adopted (a child subreaper while a Linux backend runs), found from this JVM's children lists, not a pass over all
-   * of {@code /proc} (3 ms of CPU at 190 processes here, on each check's end). Those would die as zombies of this JVM that
-   * nothing reaps after the last backend closes. Elsewhere (no subreaper: they go to init) what a check leaves runs on
-   * until its parent reaps it; a check abandoned at its timeout or by a close is killed with its whole tree as before.
-   * Repeats as {@link #killTree} does: a killed process's own children are adopted next.
-   *
-   * @return how many processes were killed
-   */
-  static int killLeftovers(CheckTree tree) {
-    return killUntilNoneLeft(tree.sid(), () -> new LinkedHashSet<>(CheckProcesses.adoptedOfSession(tree.sid(), tree.sidStartTicks())));
-  }
-
-  /**
-   * Kills an exec check and everything it started, including descendants already re-parented, found
-   * by the check's session and its own environment variable where {@code /proc} shows them. Repeats until
-   * none is left (a process can fork between a scan and the kill), a few rounds at most.
-   *
-   * @return how many processes were killed
-   */
-  static int killTree(Process p, CheckTree tree) {
-    return killUntilNoneLeft(p.pid(), () -> {
-      Set<ProcessHandle> victims = new LinkedHashSet<>();
-      if (p.isAlive()) { // once it has ended, its pid may be another's: its descendants are found below
-        victims.add(p.toHandle());
-        p.descendants().forEach(victims::add);
-      }
-      victims.addAll(CheckProcesses.ofCheck(tree.sid(), tree.sidStartTicks(), CHECK_ID_VARIABLE, tree.id()));
-      return victims;
-    });
-  }
-
-  /** Kills what {@code find} finds alive until it finds none (a process can fork between a look and the kill), 10 rounds at most. */
-  private static int killUntilNoneLeft(long check, java.util.function.Supplier<Set<ProcessHandle>> find) {
-    int killed = 0;
-    for (int round = 0; round < 10; round++) {
-      Set<ProcessHandle> victims = find.get();
-      victims.removeIf(h -> !CheckProcesses.isLive(h));
-      if (victims.isEmpty()) {
-        return killed;
-      }
-      victims.forEach(ProcessHandle::destroyForcibly);
-      killed += victims.size();
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return killed;
-      }
-    }
-    log.warn("Exec health check {} left processes that survive SIGKILL", check);
-    return killed;
   }
 
   private static String readStart(Path file) {
@@ -833,7 +755,7 @@ final class HealthExecutor implements AutoCloseable {
         break;
       }
     }
-    execs.forEach(HealthExecutor::killTree);
+    execs.forEach(CheckCommand::killTree);
     pool.shutdownNow();
     customPool.shutdownNow();
     AsynchronousChannelGroup g;

@@ -66,6 +66,46 @@ class JdkBackendDiagnosisTest {
   }
 
   /**
+   * A configuration check that starts something in the background and exits leaves nothing running once the diagnosis
+   * is made: its background sleep ran on for its ten minutes (found by a black-box run). On Linux, where util-linux
+   * {@code setsid} runs the check in a session of its own.
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void whatAConfigurationCheckLeavesRunningIsKilled(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/setsid"))
+        || java.nio.file.Files.isExecutable(java.nio.file.Path.of("/bin/setsid")), "no util-linux setsid here");
+    java.nio.file.Path pidFile = dir.resolve("leftover.pid");
+    long leftover = -1;
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-config-leftover").backend("jdk").build()) {
+      supervisor.register(ProcessSpec.builder("conf").command("/bin/sh", "-c", "exec sleep 600").startupGrace(Duration.ZERO)
+          .diagnosis(DiagnosisSpec.builder().configCheck(Duration.ofSeconds(10), "/bin/sh", "-c",
+              "sleep 600 & echo $! > '" + pidFile + "'; echo 'config ok'").build()).build());
+      supervisor.controller("conf").orElseThrow().start(Duration.ofSeconds(30));
+      Diagnosis d = supervisor.controller("conf").orElseThrow().diagnose().get(30, TimeUnit.SECONDS);
+      assertThat(d.findings()).as(d.render()).anyMatch(f -> f.check() == Finding.Check.CONFIGURATION && f.summary().contains("passed"));
+      leftover = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+      long pid = leftover;
+      assertThat(io.github.vigil.testing.Processes.eventually(Duration.ofSeconds(10), () -> !runs(pid)))
+          .as("the check's background sleep %d runs on after the diagnosis", pid).isTrue();
+    } finally {
+      if (leftover > 0) {
+        ProcessHandle.of(leftover).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  /** Whether {@code pid} runs: not gone, and not a zombie that its parent has yet to reap. */
+  private static boolean runs(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /**
    * A script that stops because a variable is not set says so on stderr in words no error pattern knows
    * ({@code VAR: parameter not set}, {@code VAR: is not set}): the diagnosis told to "read the highlighted output
    * lines" and showed none, its output finding "ok" (found by a black-box run).
