@@ -36,10 +36,18 @@ final class HistoryCommand implements Callable<Integer> {
     Style style = common.style();
     List<JournalRun> runs;
     boolean known;
+    java.util.Map<String, Instant> hostSeen;
     try (JournalReader reader = common.open()) {
       runs = reader.runs(name, now.minus(p), now.plusMillis(1));
       known = reader.processes().contains(name);
+      hostSeen = runs.stream().anyMatch(HistoryCommand::open) ? StatusCommand.lastRecorded(reader.status(now)) : java.util.Map.of();
     }
+    // an open run of a host that has recorded nothing for a while (its JVM killed, the journal never closed): its
+    // uptime is known up to the host's last row only, not growing with the time the history is read
+    java.util.function.Function<JournalRun, Instant> silentSince = r -> {
+      Instant seen = hostSeen.get(r.host());
+      return open(r) && seen != null && Duration.between(seen, now).compareTo(StatusCommand.STALE_AFTER) > 0 ? seen : null;
+    };
     var out = spec.commandLine().getOut();
     if (common.json) {
       List<Object> list = new ArrayList<>();
@@ -51,7 +59,7 @@ final class HistoryCommand implements Callable<Integer> {
             .put("termination", r.termination()).put("exitCode", r.exitCode()).put("signal", r.signal()).put("coreDumped", r.coreDumped())
             .put("runMs", r.runDuration() == null || !started ? null : r.runDuration().toMillis()).put("memoryBytes", r.memoryBytes())
             .put("memoryLimitBytes", r.memoryLimitBytes()).put("recoveryMs", r.recovery() == null ? null : r.recovery().toMillis())
-            .put("message", r.message()));
+            .put("message", r.message()).put("stale", silentSince.apply(r) != null));
       }
       out.print(Json.write(Json.obj().put("process", name).put("from", now.minus(p).toString()).put("to", now.toString()).put("runs", list)));
       return known ? VigilCli.OK : VigilCli.NOTHING;
@@ -70,12 +78,14 @@ final class HistoryCommand implements Callable<Integer> {
     for (JournalRun r : runs) {
       // a run that never started has no termination to show ("unknown (not started)"): its message says why
       String how = "START_FAILED".equals(r.exitCause()) && r.message() != null && !r.message().isBlank() ? r.message() : r.termination();
-      String end = r.exitCause() == null ? "running" : r.exitCause() + (how != null ? " (" + how + ")" : "");
+      Instant silent = silentSince.apply(r);
+      String end = silent != null ? "unknown: nothing recorded since " + common.time(silent)
+          : r.exitCause() == null ? "running" : r.exitCause() + (how != null ? " (" + how + ")" : "");
       // up until now only while it runs: a run closed as UNKNOWN (its supervisor died with it) has no known end
       // a run that never started (START_FAILED) had none: "-", as in vigil restarts, not "0ms"
       Duration up = "START_FAILED".equals(r.exitCause()) ? null
           : r.runDuration() != null ? r.runDuration()
-          : r.endedAt() == null && r.exitCause() == null ? Duration.between(r.startedAt(), now) : null;
+          : open(r) ? Duration.between(r.startedAt(), silent != null ? silent : now) : null;
       String mem = r.memoryBytes() == null ? "-" : HumanFormat.bytes(r.memoryBytes())
           + (r.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(r.memoryLimitBytes()) : "");
       List<String> cells = new ArrayList<>(List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-",
@@ -90,10 +100,17 @@ final class HistoryCommand implements Callable<Integer> {
       }
       if (r.exitCause() != null && !r.exitCause().equals("NORMAL") && !r.exitCause().equals("KILLED_BY_SUPERVISOR")) {
         colour.set(fleet ? 6 : 5, style::red);
+      } else if (silent != null) {
+        colour.set(fleet ? 6 : 5, style::yellow);
       }
       t.row(cells, colour);
     }
     out.print(runs.isEmpty() ? "No runs in the period.\n" : t.render(style));
     return VigilCli.OK;
+  }
+
+  /** A run with no end recorded: running, or its gateway died without a word. */
+  private static boolean open(JournalRun r) {
+    return r.endedAt() == null && r.exitCause() == null;
   }
 }

@@ -37,13 +37,7 @@ final class StatusCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     boolean bad = all.stream().anyMatch(s -> BAD.contains(s.state()));
-    // per host, when it last recorded anything: a gateway that runs writes a snapshot a minute by default
-    java.util.Map<String, Instant> hostSeen = new java.util.TreeMap<>();
-    for (ProcessSummary s : all) {
-      if (s.lastEvent() != null) {
-        hostSeen.merge(s.host(), s.lastEvent(), (a, b) -> a.isAfter(b) ? a : b);
-      }
-    }
+    java.util.Map<String, Instant> hostSeen = lastRecorded(all);
     java.util.Set<String> stale = new java.util.TreeSet<>();
     hostSeen.forEach((host, seen) -> {
       if (Duration.between(seen, now).compareTo(STALE_AFTER) > 0
@@ -109,6 +103,17 @@ final class StatusCommand implements Callable<Integer> {
           + " every minute by default, so it may have stopped without closing its journal."));
     }
     return bad ? VigilCli.ATTENTION : VigilCli.OK;
+  }
+
+  /** Per host, when it last recorded anything: a gateway that runs writes a snapshot a minute by default. */
+  static java.util.Map<String, Instant> lastRecorded(List<ProcessSummary> all) {
+    java.util.Map<String, Instant> hostSeen = new java.util.TreeMap<>();
+    for (ProcessSummary s : all) {
+      if (s.lastEvent() != null) {
+        hostSeen.merge(s.host(), s.lastEvent(), (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    return hostSeen;
   }
 
   /** How long a host may record nothing while a process of it is said to run before the table says so. */

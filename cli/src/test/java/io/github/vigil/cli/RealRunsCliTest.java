@@ -90,5 +90,14 @@ class RealRunsCliTest {
     assertThat(Long.parseLong(up.group(1))).as(json.out()).isLessThan(Duration.ofMinutes(1).toMillis());
     CliGoldenTest.Result text = CliGoldenTest.runOn(db, "status", "--now", later, "--color", "never");
     assertThat(text.out()).contains("Nothing recorded for 30m").doesNotContain("30m 1s │", "30m 0s │", "30m │");
+    // history too: the open run's uptime stops at the host's last row, and its end is not "running"
+    CliGoldenTest.Result history = CliGoldenTest.runOn(db, "history", "feed", "--now", later, "--color", "never");
+    assertThat(history.code()).as(history.err()).isZero();
+    assertThat(history.out()).contains("unknown: nothing recorded since").doesNotContain("running", "30m");
+    CliGoldenTest.Result historyJson = CliGoldenTest.runOn(db, "history", "feed", "--json", "--now", later);
+    assertThat(historyJson.out()).contains("\"stale\": true");
+    // read while the host still records (now): the run is running, not stale
+    CliGoldenTest.Result current = CliGoldenTest.runOn(db, "history", "feed", "--now", last.plusSeconds(1).toString(), "--color", "never");
+    assertThat(current.out()).as(current.err()).contains("running").doesNotContain("nothing recorded since");
   }
 }
