@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * @param cgroupLayout where this JVM's cgroups are
  * @param setpriv the util-linux {@code setpriv} with {@code --pdeathsig}, or null
  * @param shell {@code /bin/sh}, which runs the wrapper that checks the parent and joins cgroups, or null
- * @param subreaper whether this JVM is a child subreaper
+ * @param subreaper whether this JVM adopts orphans, so that the backend must reap them: a child subreaper, or pid 1 of
+ *     its pid namespace (a container's {@code java -jar app.jar}), which adopts every orphan there whatever
+ *     {@code vigil.linux.subreaper} says
  * @param clockTicks clock ticks per second ({@code /proc} times)
  * @param notes what was missing and what the backend does instead
  */
@@ -35,13 +37,14 @@ record HostFacts(
   private static @Nullable HostFacts detected;
 
   private static int openBackends; // guarded by HostFacts.class
+  private static boolean subreaperAllowed = true; // guarded by HostFacts.class: false by vigil.linux.subreaper=false
 
   /**
    * A backend opened: the JVM is a child subreaper again if the last backend's close ended it. The reaping of adopted
    * orphans is the backends' event loops': with none open, orphans must go to init, not pile up as zombies here.
    */
   static synchronized void backendOpened(HostFacts facts) {
-    if (openBackends++ == 0 && facts.subreaper() && !Kernel.isChildSubreaper()) {
+    if (openBackends++ == 0 && facts.subreaper() && subreaperAllowed && !Kernel.isChildSubreaper()) {
       Kernel.setChildSubreaper(true);
     }
   }
@@ -51,7 +54,7 @@ record HostFacts(
    * that built and closed 300 supervisors had 174 zombies: the orphans of exec health checks, adopted after the close).
    */
   static synchronized void backendClosed(HostFacts facts) {
-    if (--openBackends == 0 && facts.subreaper()) {
+    if (--openBackends == 0 && facts.subreaper() && subreaperAllowed) {
       try {
         Kernel.setChildSubreaper(false);
       } catch (NativeCallException e) {
@@ -78,10 +81,18 @@ record HostFacts(
         Kernel.becomeChildSubreaper();
         subreaper = Kernel.isChildSubreaper();
       } catch (NativeCallException e) {
+        subreaperAllowed = false; // refused: not tried again when a backend opens
         notes.append("; not a child subreaper (").append(e.getMessage()).append("): orphaned descendants go to init");
       }
     } else {
+      subreaperAllowed = false;
       notes.append("; child subreaper off by vigil.linux.subreaper=false");
+    }
+    if (!subreaper && Kernel.pid() == 1) {
+      // the init of its pid namespace (a container's JVM): every orphan there is re-parented to it all the same, and
+      // nothing but the backend's sweep reaps one; taken for no reaper, the leftovers the backend kills stayed zombies
+      subreaper = true;
+      notes.append("; pid 1 of its pid namespace: adopts every orphan there all the same, and reaps them");
     }
     if (!Spawner.closesInheritedDescriptors()) {
       notes.append("; C library lacks posix_spawn_file_actions_addclosefrom_np: children inherit descriptors not marked close-on-exec");
