@@ -30,16 +30,16 @@ class InitProcessOrphansTest {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = dir.resolve("jvm.log");
     Process jvm = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", java.toString(), "--enable-native-access=ALL-UNNAMED",
-        "-Dvigil.linux.subreaper=false", "-Dorg.slf4j.simpleLogger.log.io.github.vigil.internal.ManagedProcess=warn", "-cp", System.getProperty("java.class.path"), InitSupervisorMain.class.getName(), "3", "3")
+        "-Dvigil.linux.subreaper=false", "-Dorg.slf4j.simpleLogger.log.io.github.vigil.internal.ManagedProcess=warn", "-cp", System.getProperty("java.class.path"), InitSupervisorMain.class.getName(), "3", "20")
         .redirectError(log.toFile()).start();
     try {
       String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
       String stderr = Files.exists(log) ? Files.readString(log) : "";
-      assertThat(out).as("the pid-1 JVM's output; its log: %s", stderr).startsWith("PID 1 ZOMBIES ");
+      assertThat(out).as("the pid-1 JVM's output; its log: %s", stderr).startsWith("PID 1 LEFTOVERS 0 ZOMBIES ");
       assertThat(stderr).as("the pid-1 JVM's log").contains("left descendants running; killing them");
-      assertThat(Integer.parseInt(out.substring("PID 1 ZOMBIES ".length())))
-          .as("zombie children of the pid-1 JVM 3 s after its runs' leftovers were killed; its log: %s", stderr).isZero();
+      assertThat(Integer.parseInt(out.substring("PID 1 LEFTOVERS 0 ZOMBIES ".length())))
+          .as("zombie children of the pid-1 JVM 20 s after its runs' leftovers were killed; its log: %s", stderr).isZero();
     } finally {
       jvm.destroyForcibly();
     }

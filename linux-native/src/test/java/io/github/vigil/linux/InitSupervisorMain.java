@@ -10,7 +10,8 @@ import java.time.Duration;
 /**
  * Run by {@link InitProcessOrphansTest} as pid 1 of a pid namespace of its own (a container's {@code java -jar app.jar}):
  * supervises {@code count} runs that each leave a background sleep and exit, which the supervisor kills as leftovers;
- * waits {@code seconds}, prints {@code ZOMBIES n} (zombie children of this JVM, the namespace's init), then closes.
+ * waits up to {@code seconds} for them to be killed and then reaped, prints {@code LEFTOVERS n ZOMBIES m} (the sleeps still
+ * alive, and the zombie children of this JVM, the namespace's init), then closes.
  */
 public final class InitSupervisorMain {
   private InitSupervisorMain() {}
@@ -24,10 +25,38 @@ public final class InitSupervisorMain {
         sup.register(ProcessSpec.builder("daemonizing-" + i).command("/bin/sh", "-c", "(sleep 1000 &) ; sleep 0.3")
             .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ZERO).build()).start(Duration.ofSeconds(30));
       }
-      Thread.sleep(seconds * 1000);
-      System.out.println("PID " + ProcessHandle.current().pid() + " ZOMBIES " + zombieChildren());
+      // first the leftovers' kills (no sleep of theirs alive: each a zombie of this JVM, or reaped), then their reaping
+      long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+      while (liveLeftovers() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      int zombies = zombieChildren();
+      while (zombies > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        zombies = zombieChildren();
+      }
+      System.out.println("PID " + ProcessHandle.current().pid() + " LEFTOVERS " + liveLeftovers() + " ZOMBIES " + zombies);
       System.out.flush();
     }
+  }
+
+  /** The runs' background sleeps still alive (not zombies), by their command line in this namespace's /proc. */
+  static int liveLeftovers() throws Exception {
+    int n = 0;
+    try (var dir = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+      for (Path p : dir) {
+        try {
+          String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ').strip();
+          String stat = Files.readString(p.resolve("stat"));
+          if (cmdline.equals("sleep 1000") && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z') {
+            n++;
+          }
+        } catch (java.io.IOException e) {
+          // gone
+        }
+      }
+    }
+    return n;
   }
 
   /** Zombie children of this JVM, by the stat of every process in this (the namespace's) /proc. */
