@@ -90,6 +90,13 @@ final class JdkProcessBackend implements ProcessBackend {
         : "each run in a session of its own (" + SETSID + "), descendants found by session; "
             + (stateFile == null ? "no state directory: leftovers of a crashed JVM are NOT swept"
                 : "leftovers of a crashed JVM swept at start from " + stateFile));
+    if (ProcessHandle.current().pid() == 1) {
+      // a container's JVM run as its init (docker run image java ...): the kernel gives it every orphan there, and the
+      // JDK waits only for the children it started: the rest stay zombies, a leftover of each daemonizing run
+      log.warn("JDK backend for supervisor {}: this JVM is pid 1 of its pid namespace (a container's init) and adopts every"
+          + " orphan there, which the JDK backend cannot reap: each stays a zombie. Use the Linux backend (vigil-linux-native),"
+          + " which reaps them, or run the JVM under an init (docker run --init, tini)", supervisorName);
+    }
     this.pump = new Thread(this::pumpLoop, "vigil-" + supervisorName + "-output");
     pump.setDaemon(true);
     pump.start();
