@@ -14,9 +14,14 @@ import java.util.regex.Pattern;
 
 /**
  * POSTs JSON with {@link HttpClient}, a request timeout, and errors that never carry the URL (which
- * holds the robots' tokens). One client per sink; thread-safe.
+ * holds the robots' tokens). Sinks of one connect timeout share one client for the JVM's life: a client holds a
+ * selector thread and pooled connections until it is garbage (JDK 17's has no {@code close()}), and a client per sink
+ * left them behind every closed pipeline, one set per sink (a Spring context refreshed in tests, a pipeline rebuilt).
+ * Thread-safe.
  */
 final class Http {
+  private static final java.util.concurrent.ConcurrentMap<Duration, HttpClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final Pattern CODE = Pattern.compile("\"(errcode|code|StatusCode)\"\\s*:\\s*(-?\\d+)");
   private static final Pattern MSG = Pattern.compile("\"(errmsg|msg|StatusMessage)\"\\s*:\\s*\"([^\"]*)\"");
 
@@ -28,7 +33,8 @@ final class Http {
       throw new IllegalArgumentException("timeout must be positive: " + HumanFormat.duration(timeout));
     }
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.client = CLIENTS.computeIfAbsent(timeout,
+        t -> HttpClient.newBuilder().connectTimeout(t).followRedirects(HttpClient.Redirect.NEVER).build());
   }
 
   /**
