@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>Rules</caption>
  *   <tr><th>type</th><th>fires</th><th>resolves</th></tr>
- *   <tr><td>NOT_RUNNING</td><td>left RUNNING (not by an API stop or shutdown) and not back within the grace</td><td>RUNNING again, or stopped on purpose</td></tr>
+ *   <tr><td>NOT_RUNNING</td><td>left RUNNING (not by an API stop or shutdown) and not back within the grace, unless FAILED fires for it</td><td>RUNNING again, or stopped on purpose</td></tr>
  *   <tr><td>CRASHED</td><td>each run ending with a failure cause (again = one more occurrence)</td><td>a run lasting {@code stableAfter}, or stopped on purpose</td></tr>
  *   <tr><td>FLAPPING</td><td>more than N restarts scheduled within the window</td><td>a window without a restart, or stopped on purpose</td></tr>
  *   <tr><td>FAILED</td><td>the start limit was reached</td><td>RUNNING again, or stopped on purpose</td></tr>
@@ -294,6 +294,12 @@ public final class AlertEvaluator implements SupervisorListener {
           }
           return;
         }
+      }
+      if (p.firing.containsKey(key(p, AlertType.FAILED, ""))) {
+        // it gave up (its start limit): FAILED, critical too, says it already and resolves as NOT_RUNNING would; one
+        // incident, one page (they both fired a grace apart)
+        log.debug("Process {} is down and FAILED fires for it: no NOT_RUNNING", name);
+        return;
       }
       fire(p, c, AlertType.NOT_RUNNING, "", name + " has not been running for " + HumanFormat.duration(c.notRunningGrace())
           + (rescheduled ? " into its scheduled window" : "") + " (" + p.state.name().toLowerCase(java.util.Locale.ROOT) + ")", reason);

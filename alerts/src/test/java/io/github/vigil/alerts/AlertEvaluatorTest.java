@@ -185,6 +185,24 @@ class AlertEvaluatorTest {
     assertThat(heard.get(0).summary()).contains("start limit reached");
   }
 
+  /**
+   * A process that gave up (its start limit) raises FAILED, not also NOT_RUNNING a grace later: one incident, one
+   * critical page; both fired. With FAILED turned off, NOT_RUNNING still says it.
+   */
+  @Test
+  void aProcessThatGaveUpRaisesFailedAndNotAlsoNotRunning() {
+    for (boolean failedOn : new boolean[] {true, false}) {
+      heard.clear();
+      AlertEvaluator e = evaluator(failedOn ? AlertRules.defaults() : AlertRules.of(RuleConfig.defaults().without(AlertType.FAILED)));
+      e.onEvent(state("orders", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+      e.onEvent(state("orders", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS));
+      e.onEvent(new SupervisorEvent.Failed("orders", clock.instant(), "start limit reached: 5 restarts in 1 min", exit(2)));
+      e.onEvent(state("orders", ProcessState.CRASHED, ProcessState.FAILED, Origin.POLICY));
+      scheduler.advance(Duration.ofMinutes(5)); // well past NOT_RUNNING's grace (30 s)
+      assertThat(log()).as("FAILED on: %s", failedOn).containsExactly(failedOn ? "FAILED:FIRING" : "NOT_RUNNING:FIRING");
+    }
+  }
+
   @Test
   void aCleanExitIsNoCrash() {
     AlertEvaluator e = evaluator(AlertRules.defaults());
