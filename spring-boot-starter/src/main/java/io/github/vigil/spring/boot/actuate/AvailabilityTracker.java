@@ -21,7 +21,10 @@ import java.util.concurrent.ConcurrentMap;
  * {@code STARTING} between two reads is seen as one unavailable stretch from the first exit on. A run
  * that ends before it has been available for {@code stableAfter} does not end the stretch either (a loop
  * whose runs outlive their startup grace is a crash loop too), and a process that comes back from a
- * stretch longer than {@code stableAfter} counts as unavailable until it has been up that long.
+ * stretch longer than {@code stableAfter} counts as unavailable until it has been up that long. Only a
+ * stretch that began with a failure (an exit, {@code UNHEALTHY}, a stop by supervision to be started
+ * again) is one to come back from: the first start, a stop someone asked for (a caller, a schedule, the
+ * shutdown) and a start after such a stop each begin a stretch of their own that is not a loop.
  *
  * <p>Thread-safe: events arrive on the listener thread, reads come from health requests.
  */
@@ -30,13 +33,26 @@ final class AvailabilityTracker implements SupervisorListener {
   /**
    * What the events said last about one process; {@code stopOrigin}: who stopped it last (the change to STOPPING).
    * While available: {@code backAt}, since when, and {@code cameBackFrom}, the start of the stretch it came back from
-   * (null for none).
+   * (null for none). While not available: {@code fromFailure}, whether the stretch began with a failure, which a run
+   * back from it must outlast; not for a first start, a stop on request or a start after one.
    */
   private record Seen(ProcessState state, HealthState health, Instant unavailableSince, Origin stopOrigin,
-      @org.jspecify.annotations.Nullable Instant backAt, @org.jspecify.annotations.Nullable Instant cameBackFrom) {
+      @org.jspecify.annotations.Nullable Instant backAt, @org.jspecify.annotations.Nullable Instant cameBackFrom, boolean fromFailure) {
     boolean available() {
       return state == ProcessState.RUNNING && health != HealthState.UNHEALTHY;
     }
+
+    boolean outOfService() {
+      return AvailabilityTracker.outOfService(state, stopOrigin);
+    }
+  }
+
+  /**
+   * Stopping or stopped because someone asked: a caller, a schedule (through the API), the shutdown. Not a stop by
+   * supervision to be started again (its group's restart, a dependency, a failing health check's restart).
+   */
+  private static boolean outOfService(ProcessState state, Origin stopOrigin) {
+    return (state == ProcessState.STOPPING || state == ProcessState.STOPPED) && (stopOrigin == Origin.API || stopOrigin == Origin.SHUTDOWN);
   }
 
   private final ConcurrentMap<String, Seen> seen = new ConcurrentHashMap<>();
@@ -82,20 +98,28 @@ final class AvailabilityTracker implements SupervisorListener {
     boolean available = state == ProcessState.RUNNING && health != HealthState.UNHEALTHY;
     if (available) {
       if (old == null) {
-        return new Seen(state, health, at, origin, at, null);
+        return new Seen(state, health, at, origin, at, null, false);
       }
-      return old.available() ? new Seen(state, health, at, origin, old.backAt(), old.cameBackFrom())
-          : new Seen(state, health, at, origin, at, old.unavailableSince()); // back: remember the stretch it came back from
+      return old.available() ? new Seen(state, health, at, origin, old.backAt(), old.cameBackFrom(), false)
+          // back: remember the stretch it came back from, if a failure began it (not a first start, nor a stop on request)
+          : new Seen(state, health, at, origin, at, old.fromFailure() ? old.unavailableSince() : null, false);
     }
+    boolean outOfService = outOfService(state, origin);
     if (old == null) {
-      return new Seen(state, health, at, origin, null, null);
+      return new Seen(state, health, at, origin, null, null, false); // a first start, or first seen stopped
     }
     if (!old.available()) {
-      return new Seen(state, health, old.unavailableSince(), origin, null, null); // still unavailable: the stretch goes on
+      if (old.outOfService() != outOfService) { // stopped on request while unavailable, or started after such a stop: a stretch of its own
+        return new Seen(state, health, at, origin, null, null, false);
+      }
+      return new Seen(state, health, old.unavailableSince(), origin, null, null, old.fromFailure()); // still unavailable: the stretch goes on
+    }
+    if (outOfService) { // it was available, and is stopped on request: not a failure, whatever the run's length
+      return new Seen(state, health, at, origin, null, null, false);
     }
     // it was available, and is not now: a run shorter than stableAfter does not end the stretch it came back from
     boolean shortRun = old.cameBackFrom() != null && old.backAt() != null && java.time.Duration.between(old.backAt(), at).compareTo(stableAfter) < 0;
-    return new Seen(state, health, shortRun ? old.cameBackFrom() : at, origin, null, null);
+    return new Seen(state, health, shortRun ? old.cameBackFrom() : at, origin, null, null, true);
   }
 
   /**
@@ -127,7 +151,7 @@ final class AvailabilityTracker implements SupervisorListener {
       }
       return Optional.empty();
     }
-    Seen s = seen.computeIfAbsent(status.name(), n -> new Seen(status.state(), status.health(), clock.instant(), Origin.API, null, null));
+    Seen s = seen.computeIfAbsent(status.name(), n -> new Seen(status.state(), status.health(), clock.instant(), Origin.API, null, null, false));
     return Optional.of(s.available() ? clock.instant() : s.unavailableSince());
   }
 

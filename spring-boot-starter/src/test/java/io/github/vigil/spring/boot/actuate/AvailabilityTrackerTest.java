@@ -25,7 +25,11 @@ class AvailabilityTrackerTest {
   private ProcessState state = ProcessState.STOPPED;
 
   private void move(ProcessState to) {
-    tracker.onEvent(new SupervisorEvent.StateChanged("feed", now, state, to, Origin.POLICY, "test"));
+    move(to, Origin.POLICY);
+  }
+
+  private void move(ProcessState to, Origin origin) {
+    tracker.onEvent(new SupervisorEvent.StateChanged("feed", now, state, to, origin, "test"));
     state = to;
   }
 
@@ -90,5 +94,87 @@ class AvailabilityTrackerTest {
     after(1);
     move(ProcessState.RUNNING);
     assertThat(health()).isEqualTo(Status.UP);
+  }
+
+  @Test
+  void aFirstRunShorterThanDownAfterThenOneCrashIsNotBackFromALoop() {
+    // the application's start: the process is started, runs 8.5 s (less than down-after), is killed once and is back in 1.5 s
+    move(ProcessState.STARTING);
+    after(1);
+    move(ProcessState.RUNNING);
+    after(8.5);
+    move(ProcessState.CRASHED);
+    move(ProcessState.BACKOFF);
+    after(1);
+    move(ProcessState.STARTING);
+    assertThat(health()).as("1 s after its one crash, not 10.5 s since the application started").isEqualTo(Status.UNKNOWN);
+    after(0.5);
+    move(ProcessState.RUNNING);
+    assertThat(health()).as("back after a 1.5 s outage, not from a loop").isEqualTo(Status.UP);
+  }
+
+  @Test
+  void aProcessStartedAgainAfterAStopOnRequestIsNotBackFromALoop() {
+    // stopped on request (or by its schedule at a session's close) for a minute, then started again on request
+    move(ProcessState.STARTING);
+    after(1);
+    move(ProcessState.RUNNING);
+    after(60);
+    move(ProcessState.STOPPING, Origin.API);
+    move(ProcessState.STOPPED, Origin.PROCESS);
+    after(60);
+    assertThat(health()).isEqualTo(Status.OUT_OF_SERVICE);
+    move(ProcessState.STARTING, Origin.API);
+    assertThat(health()).as("starting on request, not unavailable since the stop a minute ago").isEqualTo(Status.UNKNOWN);
+    after(1);
+    move(ProcessState.RUNNING, Origin.PROCESS);
+    assertThat(health()).as("running again: the stop on request was out of service, not a crash loop").isEqualTo(Status.UP);
+    // and a crash loop after it is still one: from its first exit on
+    after(60);
+    for (int i = 0; i < 3; i++) {
+      move(ProcessState.CRASHED);
+      move(ProcessState.BACKOFF);
+      after(1);
+      move(ProcessState.STARTING);
+      after(1);
+      move(ProcessState.RUNNING);
+      after(3);
+    }
+    assertThat(health()).as("15 s of a loop of short runs").isEqualTo(Status.DOWN);
+  }
+
+  @Test
+  void aShortRunStoppedOnRequestAndStartedAgainIsNotBackFromALoop() {
+    move(ProcessState.STARTING);
+    after(1);
+    move(ProcessState.RUNNING);
+    after(5); // shorter than down-after
+    move(ProcessState.STOPPING, Origin.API);
+    move(ProcessState.STOPPED, Origin.PROCESS);
+    after(30);
+    move(ProcessState.STARTING, Origin.API);
+    after(1);
+    move(ProcessState.RUNNING, Origin.PROCESS);
+    assertThat(health()).isEqualTo(Status.UP);
+  }
+
+  @Test
+  void aLoopOfRestartsByAFailingLivenessCheckIsStillOneStretch() {
+    move(ProcessState.STARTING);
+    after(1);
+    move(ProcessState.RUNNING);
+    after(60);
+    for (int i = 0; i < 4; i++) { // unhealthy, restarted by its check: not a stop anyone asked for
+      tracker.onEvent(new SupervisorEvent.HealthChanged("feed", now, HealthState.HEALTHY, HealthState.UNHEALTHY, "test"));
+      move(ProcessState.STOPPING, Origin.HEALTH_CHECK);
+      move(ProcessState.BACKOFF, Origin.PROCESS);
+      after(1);
+      move(ProcessState.STARTING);
+      tracker.onEvent(new SupervisorEvent.HealthChanged("feed", now, HealthState.UNHEALTHY, HealthState.STARTING, "test"));
+      after(1);
+      move(ProcessState.RUNNING);
+      after(3);
+    }
+    assertThat(health()).as("20 s of restarts by the check: one stretch from the first").isEqualTo(Status.DOWN);
   }
 }
