@@ -53,7 +53,9 @@ public record ExitInfo(
 
   @Override
   public String toString() {
-    String ran = cause == ExitCause.START_FAILED ? "" : " after " + HumanFormat.duration(runDuration);
-    return cause + " (" + termination + ")" + ran + (message.isEmpty() ? "" : ": " + message);
+    if (cause == ExitCause.START_FAILED) { // no run, no termination to show ("unknown (not started)"): the message says why
+      return cause + (message.isEmpty() ? "" : ": " + message);
+    }
+    return cause + " (" + termination + ") after " + HumanFormat.duration(runDuration) + (message.isEmpty() ? "" : ": " + message);
   }
 }

@@ -96,4 +96,17 @@ class RestartPolicyTest {
     assertThatThrownBy(() -> Backoff.exponential(Duration.ofSeconds(1), 0.5, Duration.ofSeconds(2))).hasMessageContaining("multiplier").hasMessageContaining("0.5");
     assertThatThrownBy(() -> Backoff.none().withJitter(1.5)).hasMessageContaining("jitter").hasMessageContaining("1.5");
   }
+
+  /**
+   * An exit read by a person (the start-limit message, logs): a start that failed shows why, not a termination it never
+   * had; it read "START_FAILED (unknown (not started)): binary ... not found". Others show termination and run time.
+   */
+  @Test
+  void anExitReadsAsAPersonWouldSayIt() {
+    ExitInfo notStarted = new ExitInfo(new Termination.Unknown("not started"), ExitCause.START_FAILED, Duration.ZERO, Instant.EPOCH,
+        "binary /opt/feed/bin/feed not found", -1);
+    assertThat(notStarted).hasToString("START_FAILED: binary /opt/feed/bin/feed not found");
+    ExitInfo crashed = new ExitInfo(Termination.Signaled.of(11, true), ExitCause.SIGNALED, Duration.ofSeconds(3), Instant.EPOCH, "", -1);
+    assertThat(crashed.toString()).startsWith("SIGNALED (").contains("SIGSEGV").endsWith(" after 3.00 s");
+  }
 }
