@@ -188,7 +188,7 @@ final class RestartsCommand implements Callable<Integer> {
 
   static String colour(Style style, RestartCause c, String s) {
     return switch (c) {
-      case OOM_KILL, SIGNAL -> style.red(s);
+      case OOM_KILL, SIGNAL, SUPERVISOR_ENDED -> style.red(s);
       case ERROR_EXIT, HEALTH, RESOURCE_LIMIT -> style.yellow(s);
       case MANUAL -> style.cyan(s);
     };

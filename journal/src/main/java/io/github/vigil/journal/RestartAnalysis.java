@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: stateless.
  */
 public final class RestartAnalysis {
+  /** States in which a process runs or is being started: a JVM that ends then takes the process with it. */
+  private static final Set<String> LIVE = Set.of("STARTING", "RUNNING");
   private static final Set<String> FAILURES = Set.of("ERROR_EXIT", "SIGNALED", "START_FAILED", "HEALTH_CHECK_FAILED", "OOM_KILLED",
       "RESOURCE_LIMIT");
 
@@ -62,7 +64,26 @@ public final class RestartAnalysis {
         continue;
       }
       HostState h = hosts.computeIfAbsent(e.host(), k -> new HostState());
+      if (e.run() != null && !e.type().equals("Registered")) {
+        h.lastRun = e.run();
+      }
       switch (e.type()) {
+        case "Registered" -> {
+          // registered again while the last state heard was a live one: the JVM that supervised it ended without the
+          // journal hearing the process end (a graceful close journals the stop); the next JVM started it again
+          Building b = h.candidate != null ? h.candidate // a crash heard whose restart the next JVM did
+              : h.lastState != null && LIVE.contains(h.lastState) ? supervisorEnded(e, h) : null;
+          if (b != null) {
+            all.add(b);
+            h.awaitingRecovery = b;
+            h.down(b.at, b);
+          }
+          h.command = null;
+          h.candidate = null;
+          h.breach = null;
+          h.lastState = null;
+        }
+        case "Removed" -> h.lastState = null;
         case "CommandIssued" -> {
           if ("RESTART".equals(e.command())) {
             h.command = e;
@@ -115,6 +136,8 @@ public final class RestartAnalysis {
           h.awaitingRecovery = null;
         }
         case "StateChanged" -> {
+          h.lastState = e.toState();
+          h.lastSeen = e.at();
           if ("RUNNING".equals(e.toState()) && h.awaitingRecovery != null) {
             h.awaitingRecovery.recovery = Duration.between(h.awaitingRecovery.at, e.at());
             h.awaitingRecovery = null;
@@ -209,6 +232,18 @@ public final class RestartAnalysis {
       case "RESOURCE_LIMIT" -> RestartCause.RESOURCE_LIMIT;
       default -> RestartCause.ERROR_EXIT;
     };
+  }
+
+  /** A restart by the next JVM of a process the last one ran when it ended; {@code registered}: the next one's registration. */
+  private static Building supervisorEnded(JournalEvent registered, HostState h) {
+    Building b = new Building();
+    b.at = registered.at();
+    b.cause = RestartCause.SUPERVISOR_ENDED;
+    b.exit = registered;
+    b.run = h.lastRun;
+    b.detail = "the supervisor's JVM ended while it was " + h.lastState + " (last heard of at " + h.lastSeen
+        + "), without the journal hearing it end; the next JVM started it again";
+    return b;
   }
 
   private static Building build(JournalEvent exit, RestartCause cause, @Nullable JournalEvent cmd, @Nullable JournalEvent breach) {
@@ -320,6 +355,11 @@ public final class RestartAnalysis {
     @Nullable Building awaitingRecovery;
     /** The restart the process is down after (not RUNNING since), recovered or not. */
     @Nullable Building down;
+    /** The state the last StateChanged went to, and when; null after a registration or a removal. */
+    @Nullable String lastState;
+    @Nullable Instant lastSeen;
+    /** The run the last event of a run named. */
+    @Nullable Integer lastRun;
 
     /** Ends the open downtime at {@code at} and opens {@code next}'s (null: none). */
     void down(Instant at, @Nullable Building next) {
@@ -339,6 +379,8 @@ public final class RestartAnalysis {
     @Nullable Long memory;
     @Nullable Long limit;
     @Nullable Duration recovery;
+    /** The run, where {@code exit} names none (a supervisor that ended: the registration after it). */
+    @Nullable Integer run;
     /** When the process was RUNNING again, restarted again or stopped; null while it is still down. */
     @Nullable Instant downUntil;
 
@@ -349,7 +391,8 @@ public final class RestartAnalysis {
       Duration downtime = recovery != null ? recovery : end.isAfter(at) ? Duration.between(at, end) : Duration.ZERO;
       // a run that never started had no uptime (not one of 0 ms, which would pull the mean down)
       Duration uptime = e.runMs() == null || "START_FAILED".equals(e.exitCause()) ? null : Duration.ofMillis(e.runMs());
-      return new Restart(at, cause, detail, actor, e.run() == null ? 0 : e.run(), uptime,
+      int runNumber = e.run() != null ? e.run() : run != null ? run : 0;
+      return new Restart(at, cause, detail, actor, runNumber, uptime,
           memory, limit, recovery, e.signal(), e.signalName(), coreDumped(e), e.corePath(), e.exitCode(), e.stderrTail(),
           e.exitCause(), downtime);
     }

@@ -16,6 +16,12 @@ public enum RestartCause {
   HEALTH("health check"),
   /** Restarted because a resource rule (memory, CPU, descriptors) was broken. */
   RESOURCE_LIMIT("resource limit"),
+  /**
+   * The supervisor's JVM ended (killed, crashed, its host rebooted) while the process ran, and the journal did not hear
+   * the process end; the next JVM started it again. When it went down is not known: the restart is dated at the next
+   * JVM's registration of the process, and its recovery counts from there.
+   */
+  SUPERVISOR_ENDED("supervisor ended"),
   /** Restarted by an operator or a program through the API. */
   MANUAL("manual");
 

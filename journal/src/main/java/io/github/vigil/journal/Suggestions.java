@@ -61,6 +61,11 @@ final class Suggestions {
       out.add(plural(health, "restart") + " by a failing health check: the process stopped answering; look at its load at those "
           + "times, or give the check a longer timeout");
     }
+    int ended = count(r, RestartCause.SUPERVISOR_ENDED);
+    if (ended > 0) {
+      out.add(plural(ended, "restart") + " after the supervisor's JVM ended while the process ran: find why the JVM died (its "
+          + "hs_err_pid file, the kernel log for an OOM kill, the service manager's log); run it under one that restarts it");
+    }
     int resource = count(r, RestartCause.RESOURCE_LIMIT);
     if (resource > 0) {
       out.add(plural(resource, "restart") + " by a broken resource rule: raise the rule's limit, or find what grows");
