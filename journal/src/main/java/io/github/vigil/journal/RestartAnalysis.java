@@ -241,8 +241,8 @@ public final class RestartAnalysis {
     b.cause = RestartCause.SUPERVISOR_ENDED;
     b.exit = registered;
     b.run = h.lastRun;
-    b.detail = "the supervisor's JVM ended while it was " + h.lastState + " (last heard of at " + h.lastSeen
-        + "), without the journal hearing it end; the next JVM started it again";
+    b.detail = "the supervisor's JVM ended while it was " + h.lastState + " (last heard of at "
+        + (h.lastSeen == null ? "?" : h.lastSeen.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + "); the next JVM started it again";
     return b;
   }
 
