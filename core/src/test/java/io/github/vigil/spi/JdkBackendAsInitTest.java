@@ -25,7 +25,7 @@ class JdkBackendAsInitTest {
 
   @Test
   void aJdkBackendInAJvmThatIsPid1WarnsThatOrphansStayZombies() throws Exception {
-    assumeTrue(canUnsharePidNamespace(), "cannot make a pid namespace here (unshare --pid --fork --mount-proc needs root)");
+    assumeTrue(io.github.vigil.testing.Processes.canUnsharePidNamespace(), "cannot make a pid namespace here (unshare --pid --fork --mount-proc needs root)");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process jvm = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", java.toString(), "-XX:-UsePerfData", // no /tmp/hsperfdata_<user>/1, which another namespace's pid 1 may hold
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"), Main.class.getName())
@@ -50,16 +50,6 @@ class JdkBackendAsInitTest {
         System.out.flush();
       }
       System.out.println("PID " + ProcessHandle.current().pid() + " CLOSED");
-    }
-  }
-
-  private static boolean canUnsharePidNamespace() {
-    try {
-      Process p = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "true").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (Exception e) {
-      return false;
     }
   }
 }

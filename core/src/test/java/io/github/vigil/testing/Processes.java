@@ -12,6 +12,20 @@ import java.util.Optional;
 public final class Processes {
   private Processes() {}
 
+  /**
+   * Whether this machine lets a test make a pid namespace of its own ({@code unshare --pid --fork --mount-proc}, root),
+   * to run a JVM as its pid 1 as a container's {@code java -jar app.jar} runs.
+   */
+  public static boolean canUnsharePidNamespace() {
+    try {
+      Process p = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "true").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
   /** Every live process whose command line contains {@code marker}. */
   public static List<ProcessHandle> withMarker(String marker) {
     List<ProcessHandle> found = new ArrayList<>();

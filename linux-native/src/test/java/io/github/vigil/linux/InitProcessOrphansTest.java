@@ -26,7 +26,7 @@ class InitProcessOrphansTest {
 
   @Test
   void aJvmThatIsPid1ReapsTheLeftoversOfItsRunsAlsoWithTheSubreaperOff(@TempDir Path dir) throws Exception {
-    assumeTrue(canUnsharePidNamespace(), "cannot make a pid namespace here (unshare --pid --fork --mount-proc needs root)");
+    assumeTrue(io.github.vigil.testing.Processes.canUnsharePidNamespace(), "cannot make a pid namespace here (unshare --pid --fork --mount-proc needs root)");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = dir.resolve("jvm.log");
     Process jvm = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", java.toString(), "--enable-native-access=ALL-UNNAMED",
@@ -46,16 +46,6 @@ class InitProcessOrphansTest {
           .as("zombie children of the pid-1 JVM 20 s after its runs' leftovers were killed; its log: %s", stderr).isZero();
     } finally {
       jvm.destroyForcibly();
-    }
-  }
-
-  private static boolean canUnsharePidNamespace() {
-    try {
-      Process p = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "true").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (Exception e) {
-      return false;
     }
   }
 }
