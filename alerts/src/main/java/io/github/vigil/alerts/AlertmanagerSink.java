@@ -120,6 +120,8 @@ public final class AlertmanagerSink implements NotificationSink {
     private final String name;
     private final URI baseUri;
     private final Map<String, String> extraLabels = new TreeMap<>();
+    /** The labels every alert carries ({@link Alert#labels()}); {@code anomaly} on anomalies. */
+    private static final java.util.List<String> OWN_LABELS = java.util.List.of("alertname", "process", "severity", "anomaly");
     private @Nullable String generatorUrl;
     private Duration firingValidFor = Duration.ofMinutes(15);
     private final Map<String, String> headers = new TreeMap<>();
@@ -152,6 +154,10 @@ public final class AlertmanagerSink implements NotificationSink {
       if (!validLabelName(labelName) || labelName.startsWith("__")) {
         throw new IllegalArgumentException("label name of Alertmanager sink " + name + " must match [a-zA-Z_][a-zA-Z0-9_]* and not start "
             + "with __: '" + labelName + "'" + (labelName.startsWith("__") ? "" : " (use '" + labelName(labelName) + "')"));
+      }
+      if (OWN_LABELS.contains(labelName)) { // every alert has its own: this one would never be sent
+        throw new IllegalArgumentException("label name of Alertmanager sink " + name + " is one every alert sets itself "
+            + OWN_LABELS + ", which would win over it: '" + labelName + "'");
       }
       extraLabels.put(labelName, requireNonNull(value, "value"));
       return this;

@@ -178,6 +178,9 @@ class AlertmanagerSinkTest {
       assertThat(labels.path("trade_desk").asText()).isEqualTo("rates");
       assertThat(labels.path("_2fa").asText()).isEqualTo("on");
     }
+    // a label every alert sets itself would never be sent: refused, not ignored (an alertname label was accepted)
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AlertmanagerSink.builder("am", base).label("alertname", "Gateway"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'alertname'").hasMessageContaining("sink am");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> AlertmanagerSink.builder("am", base).label("bad-name", "v"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("label name of Alertmanager sink am must match [a-zA-Z_][a-zA-Z0-9_]* and not start with __: 'bad-name' (use 'bad_name')");
