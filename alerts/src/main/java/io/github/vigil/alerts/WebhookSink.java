@@ -120,6 +120,9 @@ public final class WebhookSink implements NotificationSink {
 
   /** Builds a {@link WebhookSink}. Not thread-safe. */
   public static final class Builder {
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{\\{([^{}]*)\\}\\}");
+    private static final java.util.List<String> PLACEHOLDERS =
+        java.util.List.of("title", "text", "markdown", "status", "severity", "route", "process", "alerts");
     private final String name;
     private final URI uri;
     private @Nullable String template;
@@ -147,9 +150,21 @@ public final class WebhookSink implements NotificationSink {
       }
     }
 
-    /** The body template (see the class doc). */
+    /**
+     * The body template (see the class doc).
+     *
+     * @throws IllegalArgumentException naming the sink and the placeholder, for one it does not know (it was sent as is)
+     */
     public Builder template(String t) {
-      template = requireNonNull(t, "template");
+      requireNonNull(t, "template");
+      java.util.regex.Matcher m = PLACEHOLDER.matcher(t);
+      while (m.find()) {
+        if (!PLACEHOLDERS.contains(m.group(1))) {
+          throw new IllegalArgumentException("template of webhook sink " + name + " has an unknown placeholder {{" + m.group(1)
+              + "}}; known: " + PLACEHOLDERS.stream().map(x -> "{{" + x + "}}").collect(java.util.stream.Collectors.joining(", ")));
+        }
+      }
+      template = t;
       return this;
     }
 

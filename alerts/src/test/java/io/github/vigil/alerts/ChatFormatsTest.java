@@ -165,6 +165,12 @@ class ChatFormatsTest {
     assertThat(body.path("alerts").get(0).path("annotations").path("occurrences").asText()).isEqualTo("2");
     assertThat(plain.toString()).doesNotContain(TOKEN);
 
+    // a placeholder it does not know (or spelled with spaces) is refused naming it; it was sent as is
+    assertThatThrownBy(() -> WebhookSink.builder("tpl", server.uri("/tpl")).template("{\"t\":\"{{titel}}\"}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("webhook sink tpl").hasMessageContaining("{{titel}}")
+        .hasMessageContaining("{{title}}");
+    assertThatThrownBy(() -> WebhookSink.builder("tpl", server.uri("/tpl")).template("{\"t\":\"{{ title }}\"}"))
+        .hasMessageContaining("{{ title }}");
     WebhookSink templated = WebhookSink.builder("tpl", server.uri("/tpl"))
         .template("{\"title\":\"{{title}}\",\"body\":\"{{text}}\",\"n\":{{alerts}}}").build();
     templated.send(notification);
