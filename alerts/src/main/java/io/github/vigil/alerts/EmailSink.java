@@ -111,6 +111,9 @@ public final class EmailSink implements NotificationSink {
     private Builder(String name, String host, int port) {
       this.name = requireNonNull(name, "name");
       this.host = requireNonNull(host, "host");
+      if (host.isBlank()) { // Jakarta Mail connects to localhost then, not where the user meant
+        throw new IllegalArgumentException("SMTP host of mail sink " + name + " must not be blank: '" + host + "'");
+      }
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("SMTP port must be 1..65535: " + port);
       }

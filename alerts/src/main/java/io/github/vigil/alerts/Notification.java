@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One message to the sinks of a route: a group of alerts (by default those of one process) that
@@ -76,12 +77,17 @@ public record Notification(String route, String groupKey, Map<String, String> gr
       if (a.occurrences() > 1) {
         sb.append(" (").append(a.occurrences()).append(" times)");
       }
-      sb.append(", since ").append(a.startsAt()).append('\n');
+      sb.append(", since ").append(readable(a.startsAt())).append('\n');
     }
     for (Alert a : resolved) {
-      sb.append("- RESOLVED ").append(a.summary()).append(", at ").append(a.endsAt()).append('\n');
+      sb.append("- RESOLVED ").append(a.summary()).append(", at ").append(readable(a.endsAt())).append('\n');
     }
     return sb.toString();
+  }
+
+  /** A time as a person reads it in a message: to the second, UTC ({@code 2026-12-05T09:30:00Z}), not to the nanosecond. */
+  private static @Nullable Instant readable(@Nullable Instant t) {
+    return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
   }
 
   /** Markdown for chat robots: a heading, then a bullet per alert. */
@@ -92,10 +98,10 @@ public record Notification(String route, String groupKey, Map<String, String> gr
       if (a.occurrences() > 1) {
         sb.append(" (").append(a.occurrences()).append(" times)");
       }
-      sb.append(", since ").append(a.startsAt()).append('\n');
+      sb.append(", since ").append(readable(a.startsAt())).append('\n');
     }
     for (Alert a : resolved) {
-      sb.append("- **RESOLVED** ").append(a.summary()).append(", at ").append(a.endsAt()).append('\n');
+      sb.append("- **RESOLVED** ").append(a.summary()).append(", at ").append(readable(a.endsAt())).append('\n');
     }
     return sb.toString();
   }

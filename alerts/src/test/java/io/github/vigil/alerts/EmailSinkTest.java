@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class EmailSinkTest {
   private final GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-  private final Instant now = Instant.parse("2026-01-05T09:30:00Z");
+  private final Instant now = Instant.parse("2026-01-05T09:30:00.123456789Z"); // a clock's nanoseconds, as alerts carry
   private final Notification notification = new Notification("desk", "desk{process=orders}", Map.of("process", "orders"),
       List.of(Alert.firing(AlertType.FAILED, "", "orders", Severity.CRITICAL, "orders failed: start limit reached", "",
           Map.of(), now)), List.of(), now, false, false);
@@ -44,8 +44,16 @@ class EmailSinkTest {
     MimeMessage[] got = mail.getReceivedMessages();
     assertThat(got).hasSize(2);
     assertThat(got[0].getSubject()).isEqualTo("[FIRING:1] orders CRITICAL");
-    assertThat(GreenMailUtil.getBody(got[0])).contains("orders failed: start limit reached");
+    assertThat(GreenMailUtil.getBody(got[0])).contains("orders failed: start limit reached")
+        .contains("since 2026-01-05T09:30:00Z").doesNotContain("123456789"); // to the second, as a person reads it
     assertThat(got[0].getHeader("X-Vigil-Route")).containsExactly("desk");
+  }
+
+  /** A blank SMTP host is refused naming the sink: Jakarta Mail connected to localhost instead. */
+  @Test
+  void aBlankHostIsRefused() {
+    assertThatThrownBy(() -> EmailSink.builder("mail", " ", 25)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("SMTP host of mail sink mail must not be blank: ' '");
   }
 
   @Test
