@@ -221,8 +221,8 @@ public final class HealthCheck {
    * A check that runs {@code command} (no shell) and passes when it exits 0 within the timeout. At its timeout, and
    * when the supervisor closes, it is killed with everything it started. On Linux it runs in a session of its own
    * (util-linux {@code setsid}, same pid) where that program is installed, and what it leaves running when it ends by
-   * itself (a background job) is killed then too wherever this JVM adopts orphans (while a Linux backend runs); elsewhere
-   * such a job is re-parented to init and runs on.
+   * itself (a background job) is killed then too: at once where this JVM adopts orphans (while a Linux backend runs),
+   * elsewhere (re-parented to init) by a pass over {@code /proc} at a check's end at most every 30 s, and at the close.
    */
   public static Builder exec(List<String> command) {
     requireNonNull(command, "command");

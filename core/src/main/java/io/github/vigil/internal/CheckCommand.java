@@ -69,6 +69,30 @@ final class CheckCommand {
     return process;
   }
 
+  /** Whether it ran in a session of its own, by which what it left is found wherever it went. */
+  boolean ranInOwnSession() {
+    return sid > 1;
+  }
+
+  /**
+   * Kills what the commands in {@code ended}, each ended by itself and run in a session of its own, left running
+   * wherever it was re-parented: where this JVM is no child subreaper (the JDK backend alone), to init or another
+   * subreaper, out of {@link #killLeftovers}'s reach. One pass over {@code /proc} for all of them.
+   *
+   * @return how many processes were killed
+   */
+  static int killLeftoversElsewhere(java.util.Collection<CheckCommand> ended) {
+    java.util.Map<Long, Long> sessions = new java.util.HashMap<>();
+    for (CheckCommand c : ended) {
+      if (c.ranInOwnSession()) {
+        sessions.put(c.sid, c.sidStartTicks);
+      }
+    }
+    List<ProcessHandle> found = CheckProcesses.membersOfSessions(sessions);
+    found.forEach(ProcessHandle::destroyForcibly);
+    return found.size();
+  }
+
   /**
    * Kills what the command, ended by itself, left running: its session's processes this JVM has adopted (a child
    * subreaper while a Linux backend runs), found from this JVM's children lists, not a pass over all of {@code /proc}

@@ -178,6 +178,50 @@ final class CheckProcesses {
     return found;
   }
 
+  /**
+   * The live members (not this JVM) of any of {@code sessions} (session id to its leader's start time), wherever they
+   * were re-parented: one pass over {@code /proc} reading each {@code stat}. A session whose id is now the pid of a
+   * process that started at another time is someone else's and is left out. Empty without {@code /proc}.
+   */
+  static List<ProcessHandle> membersOfSessions(java.util.Map<Long, Long> sessions) {
+    List<ProcessHandle> found = new ArrayList<>();
+    if (!HAS_PROC || sessions.isEmpty()) {
+      return found;
+    }
+    java.util.Set<String> ours = new java.util.HashSet<>();
+    sessions.forEach((sid, ticks) -> {
+      String[] leader = statFields(sid);
+      if (sid > 1 && (leader == null || parseOr(leader[19]) == ticks)) {
+        ours.add(Long.toString(sid));
+      }
+    });
+    if (ours.isEmpty()) {
+      return found;
+    }
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        String[] f = pid == self ? null : statFields(pid);
+        if (f != null && ours.contains(f[3]) && !f[0].equals("Z")) {
+          ProcessHandle.of(pid).ifPresent(found::add);
+        }
+      }
+    } catch (IOException e) {
+      return found;
+    }
+    return found;
+  }
+
   private static long parseOr(String ticks) {
     try {
       return Long.parseLong(ticks);
