@@ -98,6 +98,30 @@ final class CheckProcesses {
     }
     byte[] needle = ("\0" + variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
     List<ProcessHandle> found = new ArrayList<>();
+    String ofSession = session;
+    forEachOtherProcess((dir, pid) -> {
+      if (ofSession != null) {
+        String[] f = statFields(pid);
+        if (f != null && f[3].equals(ofSession)) {
+          ProcessHandle.of(pid).ifPresent(found::add);
+          return;
+        }
+      }
+      byte[] env;
+      try {
+        env = Files.readAllBytes(dir.resolve("environ"));
+      } catch (IOException | SecurityException e) {
+        return; // gone, or another user's
+      }
+      if (contains(env, needle)) {
+        ProcessHandle.of(pid).ifPresent(found::add);
+      }
+    });
+    return found;
+  }
+
+  /** Calls {@code action} with the {@code /proc} directory and pid of every process but this JVM; stops quietly on an I/O error. */
+  private static void forEachOtherProcess(java.util.function.ObjLongConsumer<Path> action) {
     long self = ProcessHandle.current().pid();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
       for (Path dir : dirs) {
@@ -111,30 +135,13 @@ final class CheckProcesses {
         } catch (NumberFormatException e) {
           continue;
         }
-        if (pid == self) {
-          continue;
-        }
-        if (session != null) {
-          String[] f = statFields(pid);
-          if (f != null && f[3].equals(session)) {
-            ProcessHandle.of(pid).ifPresent(found::add);
-            continue;
-          }
-        }
-        byte[] env;
-        try {
-          env = Files.readAllBytes(dir.resolve("environ"));
-        } catch (IOException | SecurityException e) {
-          continue; // gone, or another user's
-        }
-        if (contains(env, needle)) {
-          ProcessHandle.of(pid).ifPresent(found::add);
+        if (pid != self) {
+          action.accept(dir, pid);
         }
       }
     } catch (IOException e) {
-      return found;
+      // what was found so far stands
     }
-    return found;
   }
 
   /**
@@ -198,27 +205,12 @@ final class CheckProcesses {
     if (ours.isEmpty()) {
       return found;
     }
-    long self = ProcessHandle.current().pid();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-          continue;
-        }
-        long pid;
-        try {
-          pid = Long.parseLong(name);
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        String[] f = pid == self ? null : statFields(pid);
-        if (f != null && ours.contains(f[3]) && !f[0].equals("Z")) {
-          ProcessHandle.of(pid).ifPresent(found::add);
-        }
+    forEachOtherProcess((dir, pid) -> {
+      String[] f = statFields(pid);
+      if (f != null && ours.contains(f[3]) && !f[0].equals("Z")) {
+        ProcessHandle.of(pid).ifPresent(found::add);
       }
-    } catch (IOException e) {
-      return found;
-    }
+    });
     return found;
   }
 
