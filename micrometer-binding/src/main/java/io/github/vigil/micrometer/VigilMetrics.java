@@ -96,6 +96,12 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VigilMetrics.class);
   private static final Set<String> RESERVED_TAGS = Set.of(
       "process", "groupname", "mode", "memtype", "ctxswitchtype", "fault", "state", "direction", "cause", "check", "result", "reason");
+  /**
+   * Label names the Prometheus client reserves for the timers' series: {@code quantile} for a summary's, {@code le} for
+   * a histogram's buckets. A tag of that name on a timer makes every scrape of the registry throw, the application's
+   * own meters included.
+   */
+  private static final Set<String> PROMETHEUS_RESERVED_TAGS = Set.of("quantile", "le");
 
   private final Supervisor supervisor;
   private final MetricNaming naming;
@@ -509,7 +515,8 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
      *
      * @throws IllegalArgumentException on a blank key or one Vigil's meters use already ({@code process},
      *     {@code groupname}, {@code mode}, {@code memtype}, {@code ctxswitchtype}, {@code fault},
-     *     {@code state}, {@code direction}, {@code cause}, {@code check}, {@code result}, {@code reason})
+     *     {@code state}, {@code direction}, {@code cause}, {@code check}, {@code result}, {@code reason}), or one
+     *     Prometheus reserves for the series of Vigil's timers ({@code quantile}, {@code le})
      */
     public Builder labelTags(String... keys) {
       for (String key : requireNonNull(keys, "labelTags")) {
@@ -518,6 +525,10 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
         }
         if (RESERVED_TAGS.contains(key)) {
           throw new IllegalArgumentException("labelTags key '" + key + "' is a tag of Vigil's meters already");
+        }
+        if (PROMETHEUS_RESERVED_TAGS.contains(key)) {
+          throw new IllegalArgumentException("labelTags key '" + key + "' is a label Prometheus reserves for "
+              + ("le".equals(key) ? "histogram buckets" : "summary quantiles") + ": on Vigil's timers it makes every scrape fail");
         }
         labelTags.add(key);
       }

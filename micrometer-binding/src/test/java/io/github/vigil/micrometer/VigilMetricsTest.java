@@ -391,6 +391,24 @@ class VigilMetricsTest {
   }
 
   @Test
+  void labelTagsThatPrometheusReservesForTimersAreRefused() {
+    // as tags on the timers (recovery, restart latency, health checks) they made every scrape of a Prometheus registry
+    // throw: "quantile is a reserved label name for summaries", "le is a reserved label name for histograms"
+    VigilMetrics.Builder b = VigilMetrics.builder(supervisor);
+    assertThatThrownBy(() -> b.labelTags("quantile")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("labelTags key 'quantile' is a label Prometheus reserves for summary quantiles: on Vigil's timers it makes every scrape fail");
+    assertThatThrownBy(() -> b.labelTags("le")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("labelTags key 'le' is a label Prometheus reserves for histogram buckets: on Vigil's timers it makes every scrape fail");
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    supervisor.register(sleeper("reserved-labels").toBuilder().label("quantile", "q").label("le", "l")
+        .label("desk", "fx").build());
+    try (VigilMetrics metrics = b.labelTags("desk").build()) {
+      metrics.bindTo(registry);
+      assertThat(registry.scrape()).contains("desk=\"fx\"").doesNotContain("quantile=\"q\"").doesNotContain("le=\"l\"");
+    }
+  }
+
+  @Test
   void bothStylesNameEverythingWithADescription() {
     for (MetricNaming naming : MetricNaming.values()) {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
