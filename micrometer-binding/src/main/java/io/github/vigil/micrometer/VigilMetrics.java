@@ -350,7 +350,13 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
     if (event instanceof SupervisorEvent.Removed || event instanceof SupervisorEvent.Detached) {
       // a later registration or attachment of the same name has replaced the probe already if its handle differs
       ProcessProbe p = probes.get(event.process());
-      if (p != null && current(event.process()).map(c -> c.handle() != p.source.handle()).orElse(true)) {
+      if (p == null) {
+        // one left out for maxProcesses: forgotten too, or every removed name would stay here while at the cap (a
+        // later registration of the name is added again, and logged, by its own event, which comes after this one)
+        synchronized (lock) {
+          overCap.remove(event.process());
+        }
+      } else if (current(event.process()).map(c -> c.handle() != p.source.handle()).orElse(true)) {
         remove(event.process());
       }
       return;
@@ -430,6 +436,12 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
 
   int meteredProcesses() {
     return probes.size();
+  }
+
+  int leftOut() {
+    synchronized (lock) {
+      return overCap.size();
+    }
   }
 
   long cachedReadings() {

@@ -364,6 +364,25 @@ class VigilMetricsTest {
   }
 
   @Test
+  void aProcessLeftOutForMaxProcessesIsForgottenWhenRemoved() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    supervisor.register(sleeper("metered"));
+    try (VigilMetrics metrics = VigilMetrics.builder(supervisor).maxProcesses(1).build()) {
+      metrics.bindTo(registry);
+      for (int i = 0; i < 20; i++) {
+        supervisor.register(sleeper("left-out-" + i));
+        supervisor.remove("left-out-" + i).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      }
+      supervisor.register(sleeper("waiting"));
+      assertThat(Processes.eventually(WAIT, () -> metrics.leftOut() == 1))
+          .as("only the process still registered is kept as left out, not the %d removed ones", metrics.leftOut() - 1).isTrue();
+      supervisor.remove("metered").toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(Processes.eventually(WAIT, () -> processesWithMeters(registry).equals(Set.of("waiting")))).isTrue();
+      assertThat(metrics.leftOut()).isZero();
+    }
+  }
+
+  @Test
   void everyRegistryGetsTheMetersAndCloseRemovesThemFromAll() {
     SimpleMeterRegistry a = new SimpleMeterRegistry();
     SimpleMeterRegistry b = new SimpleMeterRegistry();
