@@ -535,28 +535,39 @@ public final class VigilMetrics implements MeterBinder, AutoCloseable {
         if (key == null || key.isBlank()) {
           throw new IllegalArgumentException("labelTags key must not be blank: '" + key + "'");
         }
-        if (RESERVED_TAGS.contains(key)) {
-          throw new IllegalArgumentException("labelTags key '" + key + "' is a tag of Vigil's meters already");
-        }
-        if (PROMETHEUS_RESERVED_TAGS.contains(key)) {
-          throw new IllegalArgumentException("labelTags key '" + key + "' is a label Prometheus reserves for "
-              + ("le".equals(key) ? "histogram buckets" : "summary quantiles") + ": on Vigil's timers it makes every scrape fail");
-        }
+        checkTagKey("labelTags", key);
         labelTags.add(key);
       }
       return this;
     }
 
-    /** Tags added to every meter, e.g. the supervisor's name when several share a registry. */
+    /**
+     * Tags added to every meter, e.g. the supervisor's name when several share a registry.
+     *
+     * @throws IllegalArgumentException on a key Vigil's meters use already or one Prometheus reserves for the series of
+     *     Vigil's timers, as {@link #labelTags} (a common {@code process} tag mislabelled the supervisor's own meters,
+     *     a {@code quantile} tag made every scrape fail)
+     */
     public Builder tags(Iterable<Tag> extra) {
-      this.tags = this.tags.and(requireNonNull(extra, "tags"));
+      Tags more = Tags.of(requireNonNull(extra, "tags"));
+      more.forEach(t -> checkTagKey("tags", t.getKey()));
+      this.tags = this.tags.and(more);
       return this;
     }
 
     /** {@link #tags(Iterable)} from key/value pairs. */
     public Builder tags(String... keyValues) {
-      this.tags = this.tags.and(Tags.of(requireNonNull(keyValues, "tags")));
-      return this;
+      return tags(Tags.of(requireNonNull(keyValues, "tags")));
+    }
+
+    private static void checkTagKey(String what, String key) {
+      if (RESERVED_TAGS.contains(key)) {
+        throw new IllegalArgumentException(what + " key '" + key + "' is a tag of Vigil's meters already");
+      }
+      if (PROMETHEUS_RESERVED_TAGS.contains(key)) {
+        throw new IllegalArgumentException(what + " key '" + key + "' is a label Prometheus reserves for "
+            + ("le".equals(key) ? "histogram buckets" : "summary quantiles") + ": on Vigil's timers it makes every scrape fail");
+      }
     }
 
     /**

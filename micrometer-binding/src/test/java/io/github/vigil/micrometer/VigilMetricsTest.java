@@ -418,6 +418,11 @@ class VigilMetricsTest {
         .hasMessage("labelTags key 'quantile' is a label Prometheus reserves for summary quantiles: on Vigil's timers it makes every scrape fail");
     assertThatThrownBy(() -> b.labelTags("le")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("labelTags key 'le' is a label Prometheus reserves for histogram buckets: on Vigil's timers it makes every scrape fail");
+    // common tags too: a quantile tag had the same effect, a process tag labelled the supervisor's own meters
+    assertThatThrownBy(() -> b.tags("quantile", "q")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("tags key 'quantile' is a label Prometheus reserves");
+    assertThatThrownBy(() -> b.tags("process", "x")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tags key 'process' is a tag of Vigil's meters already");
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     supervisor.register(sleeper("reserved-labels").toBuilder().label("quantile", "q").label("le", "l")
         .label("desk", "fx").build());
