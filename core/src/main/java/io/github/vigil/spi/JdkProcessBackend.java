@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * and error by polling {@link InputStream#available()} so that no read ever blocks it, and reports
  * each exit after the output of that run: what the pipes hold when the exit is seen, then at most 50 ms
  * more of what a descendant that inherited them still writes. A busy sibling never delays another
- * child's exit report. Thread-safe.
+ * child's exit report. An exit whose pipes hold nothing when it completes (the usual one) is reported at
+ * once from the thread that completes {@link Process#onExit()}, without waking the output thread. Thread-safe.
  */
 final class JdkProcessBackend implements ProcessBackend {
   private static final Logger log = LoggerFactory.getLogger(JdkProcessBackend.class);
@@ -137,7 +138,11 @@ final class JdkProcessBackend implements ProcessBackend {
     added.add(child);
     process.onExit().whenComplete((p, e) -> {
       child.exited = true;
-      LockSupport.unpark(pump);
+      // nothing left in the pipes (the usual exit): reported from here, one thread hand-over fewer than through
+      // the output thread; output still to read is the output thread's, which reports the exit after it
+      if (!child.reportIfDrained()) {
+        LockSupport.unpark(pump);
+      }
     });
     LockSupport.unpark(pump);
     return child;
@@ -271,21 +276,30 @@ final class JdkProcessBackend implements ProcessBackend {
       boolean readAny = false;
       for (int i = children.size() - 1; i >= 0; i--) {
         Child c = children.get(i);
-        boolean exited = c.exited; // read before draining: all output written before the exit is drained below
-        // one chunk per stream per pass, and this child's own reads decide its report: a busy sibling
-        // never holds back another child's exit (issue #12 item 3)
-        boolean readThis = drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer);
-        readThis |= drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer);
-        readAny |= readThis;
-        if (exited && c.exitSeenNanos == 0) {
-          c.exitSeenNanos = System.nanoTime();
+        boolean reportedNow;
+        synchronized (c.drainLock) { // against the exit callback's report (reportIfDrained)
+          if (!c.reported) {
+            boolean exited = c.exited; // read before draining: all output written before the exit is drained below
+            // one chunk per stream per pass, and this child's own reads decide its report: a busy sibling
+            // never holds back another child's exit (issue #12 item 3)
+            boolean readThis = drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer);
+            readThis |= drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer);
+            readAny |= readThis;
+            if (exited && c.exitSeenNanos == 0) {
+              c.exitSeenNanos = System.nanoTime();
+            }
+            // after the exit, the pipes may still be fed by a descendant that inherited them (a `yes &`):
+            // the exit waits for at most EXIT_DRAIN_NANOS of such output
+            if (exited && (!readThis || closed || System.nanoTime() - c.exitSeenNanos > EXIT_DRAIN_NANOS)) {
+              drainFully(c, buffer);
+              c.reported = true;
+              c.reportExit(); // the engine asks isTreeAlive() next, which forgets the run once its tree is gone
+            }
+          }
+          reportedNow = c.reported;
         }
-        // after the exit, the pipes may still be fed by a descendant that inherited them (a `yes &`):
-        // the exit waits for at most EXIT_DRAIN_NANOS of such output
-        if (exited && (!readThis || closed || System.nanoTime() - c.exitSeenNanos > EXIT_DRAIN_NANOS)) {
-          drainFully(c, buffer);
+        if (reportedNow) {
           children.remove(i);
-          c.reportExit(); // the engine asks isTreeAlive() next, which forgets the run once its tree is gone
           if (stateFile != null && c.sid > 0) {
             c.nextLook = System.nanoTime() + LINGER_FIRST_LOOK_NANOS;
             c.lookEvery = LINGER_FIRST_LOOK_NANOS;
@@ -374,6 +388,9 @@ final class JdkProcessBackend implements ProcessBackend {
     final long sidStartTicks;
     @org.jspecify.annotations.Nullable JdkProcessBackend owner; // to forget the run in the state file once its tree is gone
     volatile boolean exited;
+    /** Held while this child's pipes are read or its exit reported: by the output thread, or the exit callback. */
+    final Object drainLock = new Object();
+    boolean reported; // guarded by drainLock: onExit was called
     long exitSeenNanos; // output thread only
     long nextLook; // output thread only: when a lingering tree is looked at again
     long lookEvery;
@@ -389,6 +406,32 @@ final class JdkProcessBackend implements ProcessBackend {
       this.process = process;
       this.handle = process.toHandle();
       this.listener = listener;
+    }
+
+    /**
+     * On the thread that completed the exit (the JDK's): reports the exit now when both pipes hold nothing, as the
+     * output thread would on its next pass; false leaves it to the output thread, which reads what is left first.
+     */
+    boolean reportIfDrained() {
+      synchronized (drainLock) {
+        if (reported) {
+          return true;
+        }
+        if (available(process.getInputStream()) > 0 || available(process.getErrorStream()) > 0) {
+          return false;
+        }
+        reported = true;
+        reportExit();
+        return true;
+      }
+    }
+
+    private static int available(InputStream in) {
+      try {
+        return in.available();
+      } catch (IOException e) {
+        return 0; // closed by the JDK after the exit: nothing more to read
+      }
     }
 
     void reportExit() {
