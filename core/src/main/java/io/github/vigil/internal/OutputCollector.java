@@ -82,6 +82,9 @@ final class OutputCollector implements AutoCloseable {
     err.close();
   }
 
+  private static final byte[] NO_BYTES = {};
+  private static final int FIRST_PARTIAL = 256;
+
   /** A kept line and the run that wrote it. */
   private record Line(int run, String text) {}
 
@@ -90,7 +93,9 @@ final class OutputCollector implements AutoCloseable {
     private final @Nullable Path filePath;
     private @Nullable RotatingFile file;
     private final ArrayDeque<Line> tail = new ArrayDeque<>();
-    private final byte[] partial = new byte[OutputSpec.MAX_LINE_CHARS];
+    // grown as lines need it, up to MAX_LINE_CHARS: allocated whole, two per process cost 1.6 MB of heap at 100
+    // processes that never wrote a line (issue 18, target 4)
+    private byte[] partial = NO_BYTES;
     private int partialLength;
     private int partialRun; // the run whose bytes are in partial
     private boolean fileFailed;
@@ -133,13 +138,17 @@ final class OutputCollector implements AutoCloseable {
     }
 
     private void appendPartial(byte[] buffer, int from, int length) {
+      if (length > 0 && partialLength + length > partial.length && partial.length < OutputSpec.MAX_LINE_CHARS) {
+        int want = Math.max(FIRST_PARTIAL, Math.max(partial.length * 2, partialLength + length));
+        partial = java.util.Arrays.copyOf(partial, Math.min(OutputSpec.MAX_LINE_CHARS, want));
+      }
       while (length > 0) {
         int n = Math.min(length, partial.length - partialLength);
         System.arraycopy(buffer, from, partial, partialLength, n);
         partialLength += n;
         from += n;
         length -= n;
-        if (partialLength == partial.length) {
+        if (partialLength == OutputSpec.MAX_LINE_CHARS) {
           emitLine(); // an over-long line is split rather than grown without bound
         }
       }

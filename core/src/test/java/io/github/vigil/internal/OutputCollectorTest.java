@@ -49,6 +49,47 @@ class OutputCollectorTest {
     assertThat(c.tail(StdStream.STDERR)).isEmpty();
   }
 
+  /**
+   * Lines of any length up to three times the longest kept, cut into chunks of any size: each comes out whole, or an
+   * over-long one in pieces of {@link OutputSpec#MAX_LINE_CHARS} (the line buffer grows with the lines, issue 18).
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void linesOfAnyLengthComeOutWholeOrSplitAtTheLimit(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int max = OutputSpec.MAX_LINE_CHARS;
+    List<String> expected = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    int n = 1 + r.nextInt(12);
+    for (int i = 0; i < n; i++) {
+      int length = switch (r.nextInt(4)) {
+        case 0 -> r.nextInt(300);
+        case 1 -> 200 + r.nextInt(max);
+        case 2 -> max * (1 + r.nextInt(2)) + r.nextInt(3) - 1; // around the limit and twice it
+        default -> r.nextInt(3 * max);
+      };
+      String line = Character.toString('a' + i % 26).repeat(length);
+      text.append(line).append('\n');
+      int at = 0;
+      while (length - at >= max) {
+        expected.add(line.substring(at, at + max));
+        at += max;
+      }
+      if (at < length || length % max == 0) {
+        expected.add(line.substring(at)); // a line of exactly k times the limit ends with an empty piece at its newline
+      }
+    }
+    byte[] bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
+    OutputCollector c = new OutputCollector("p", OutputSpec.defaults().withTailLines(1000), null);
+    int at = 0;
+    while (at < bytes.length) {
+      int len = Math.min(bytes.length - at, 1 + r.nextInt(r.nextBoolean() ? 64 : 20_000));
+      c.accept(1, StdStream.STDOUT, java.util.Arrays.copyOfRange(bytes, at, at + len), 0, len);
+      at += len;
+    }
+    assertThat(c.tail(StdStream.STDOUT)).as("seed %d", seed).isEqualTo(expected);
+  }
+
   @Test
   void aLastLineWithoutNewlineIsKeptOnFlushAndOverlongLinesAreSplit() {
     OutputCollector c = new OutputCollector("p", OutputSpec.defaults().withTailLines(10), null);
