@@ -86,7 +86,7 @@ final class Idle {
         double heap = heapAfterGcMb();
         int threads = ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore;
         String how = n + "; Supervisor (linux backend) + VigilMetrics.of(s) bound to a SimpleMeterRegistry of " + meters
-            + " meters, all read every 15 s (sample interval 5 s)";
+            + " meters, all read every 15 s (sample interval 5 s); " + classPath();
         rows.add(new Row(COMPARISON, "vigil-linux", "idle-cpu", "% of one core", Stats.single(cpu),
             how + "; whole JVM, getProcessCpuTime over the window / wall time"));
         rows.add(new Row(COMPARISON, "vigil-linux", "idle-cpu-above-floor", "% of one core", Stats.single(cpu - floor),
@@ -125,6 +125,15 @@ final class Idle {
       TimeUnit.NANOSECONDS.sleep(Math.min(next, end) - now);
     }
     return 100.0 * (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - wall0);
+  }
+
+  /** What the JVM's class path holds: bench/run gives comparison 6 an application's (Vigil, Micrometer, their dependencies). */
+  private static String classPath() {
+    String[] entries = System.getProperty("java.class.path", "").split(java.io.File.pathSeparator);
+    long jars = java.util.Arrays.stream(entries).filter(e -> e.endsWith(".jar")).count();
+    boolean harness = java.util.Arrays.stream(entries).anyMatch(e -> e.contains("/oshi-core-") || e.contains("/jmh-core-"));
+    return "class path of " + jars + " jars" + (harness ? ", the other comparisons' (OSHI, JMH...) included"
+        : ": Vigil's core, Linux backend and Micrometer binding with their runtime dependencies, and slf4j-nop");
   }
 
   private static double heapAfterGcMb() {
