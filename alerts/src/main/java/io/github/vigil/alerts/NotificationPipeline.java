@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       unsilenced) is notified at most every {@code groupInterval}.
  *   <li><b>Repeat</b>: a group still firing is notified again every {@code repeatInterval}.
  *   <li><b>Resolved</b>: an alert that resolved is in the group's next notification once, as resolved,
- *       if its firing was notified; then it leaves the group.
+ *       if its firing was notified; then it leaves the group. A sink hears it resolve only if a notification of it
+ *       firing was admitted for that sink (not dropped over the sink's rate limit).
  *   <li><b>Escalation</b>: an alert of a route with {@code escalateTo} still firing after
  *       {@code escalateAfter} joins the target route's groups too (and its resolution follows it there).
  *   <li><b>Silences</b> ({@link #addSilence}): a silenced firing alert is held back; when the silence
@@ -109,6 +110,8 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     final boolean escalated;
     final Map<String, Alert> alerts = new LinkedHashMap<>();
     Set<String> notifiedFiring = Set.of();
+    /** Per sink of the route, the alerts a notification of which, firing, was admitted for it: only those it hears resolve. */
+    final Map<String, Set<String>> toldFiring = new HashMap<>();
     final long created;
     long lastSent = Long.MIN_VALUE;
     boolean changed;
@@ -338,12 +341,18 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         g.lastSent = ticker.read();
         g.notifiedFiring = firingKeys;
         for (NotificationSink s : g.route.sinks()) {
-          if (admit(s, n)) {
-            sends.add(() -> submit(s, n, 1));
+          Set<String> told = g.toldFiring.computeIfAbsent(s.name(), k -> new HashSet<>());
+          Notification forSink = forSink(n, told);
+          if (forSink != null && admit(s, forSink)) {
+            firingKeys.forEach(told::add);
+            sends.add(() -> submit(s, forSink, 1));
           }
         }
       } else {
         g.notifiedFiring = Set.copyOf(g.notifiedFiring.stream().filter(k -> g.alerts.containsKey(k)).toList());
+      }
+      for (Set<String> told : g.toldFiring.values()) {
+        told.retainAll(g.alerts.keySet()); // a resolved alert has left the group: told or not, it is over for every sink
       }
       long nowTicks = ticker.read();
       if (silencedUntil != null) {
@@ -362,6 +371,22 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       }
     }
     sends.forEach(Runnable::run);
+  }
+
+  /**
+   * {@code n} as one sink hears it: without the resolved alerts it was never told were firing (a notification of them
+   * dropped over its rate limit), so that it hears of no resolution of something it never heard of; null when that
+   * leaves nothing to tell it.
+   */
+  private static @Nullable Notification forSink(Notification n, Set<String> toldFiring) {
+    if (n.resolved().isEmpty() || n.resolved().stream().allMatch(a -> toldFiring.contains(a.key()))) {
+      return n;
+    }
+    List<Alert> resolved = n.resolved().stream().filter(a -> toldFiring.contains(a.key())).toList();
+    if (n.firing().isEmpty() && resolved.isEmpty()) {
+      return null;
+    }
+    return new Notification(n.route(), n.groupKey(), n.groupLabels(), n.firing(), resolved, n.at(), n.repeat(), n.escalated());
   }
 
   private Optional<Instant> silencedUntil(Alert a, Instant now) {

@@ -181,6 +181,36 @@ class NotificationPipelineTest {
     assertThat(pipeline.stats().sinks().get("desk").gaveUp()).isEqualTo(1);
   }
 
+  /**
+   * A sink that never heard an alert fire (that notification dropped over its rate limit) is not told it resolved,
+   * while a sink that heard it is; it was told, since resolutions followed the route and not what each sink heard.
+   */
+  @Test
+  void aSinkThatNeverHeardAnAlertFireIsNotToldItResolved() {
+    pipeline = base().rateLimit("oncall-phone", new RateLimit(1, Duration.ofHours(1)))
+        .route(Route.builder("desk").sink(desk).sink(oncall).groupBy("process").groupWait(Duration.ZERO)
+            .groupInterval(Duration.ofSeconds(30)).repeatInterval(Duration.ofHours(24)).build())
+        .build();
+    Alert orders = crashed("orders");
+    Alert feed = crashed("feed");
+    pipeline.onAlert(orders);
+    scheduler.advance(Duration.ZERO);                  // both hear orders fire; the phone's one notification an hour
+    pipeline.onAlert(feed);
+    scheduler.advance(Duration.ZERO);                  // the desk hears feed fire; the phone's is dropped
+    assertThat(oncall.sent()).extracting(Notification::title).singleElement().asString().contains("orders");
+    assertThat(pipeline.stats().sinks().get("oncall-phone").rateLimited()).isEqualTo(1);
+    scheduler.advance(Duration.ofHours(2));            // tokens back: a notification would reach the phone now
+    pipeline.onAlert(feed.resolved(clock.instant(), "running again"));
+    pipeline.onAlert(orders.resolved(clock.instant(), "running again"));
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(desk.sent()).filteredOn(n -> n.status() == Alert.Status.RESOLVED).extracting(Notification::title)
+        .hasSize(2).anySatisfy(t -> assertThat(t).contains("feed")).anySatisfy(t -> assertThat(t).contains("orders"));
+    // before: the phone got "[RESOLVED] feed" too, for an alert it never heard fire
+    assertThat(oncall.sent()).filteredOn(n -> n.status() == Alert.Status.RESOLVED).extracting(Notification::title)
+        .singleElement().asString().contains("orders");
+    assertThat(oncall.sent()).hasSize(2);
+  }
+
   @Test
   void aSinkOverItsRateLimitDropsAndCounts() {
     pipeline = base().rateLimit("desk", new RateLimit(2, Duration.ofMinutes(1)))
