@@ -132,7 +132,8 @@ final class JdkProcessBackend implements ProcessBackend {
       throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
     }
     long sid = SETSID != null ? process.pid() : -1;
-    Child child = new Child(request.name(), process, listener, runId, sid, sid > 0 ? ProcScan.startTicks(sid) : -1);
+    long startTicks = ProcScan.available() ? ProcScan.startTicks(process.pid()) : -1; // with setsid, the session's too
+    Child child = new Child(request.name(), process, listener, runId, sid, sid > 0 ? startTicks : -1, startTicks);
     child.owner = this;
     record(child, true);
     added.add(child);
@@ -386,6 +387,7 @@ final class JdkProcessBackend implements ProcessBackend {
     final String runId;
     final long sid; // the session it leads, -1 without setsid
     final long sidStartTicks;
+    final long startTicks; // of the run's process (stat field 22), -1 unknown: its descendants started no earlier
     @org.jspecify.annotations.Nullable JdkProcessBackend owner; // to forget the run in the state file once its tree is gone
     volatile boolean exited;
     /** Held while this child's pipes are read or its exit reported: by the output thread, or the exit callback. */
@@ -398,10 +400,11 @@ final class JdkProcessBackend implements ProcessBackend {
     private @org.jspecify.annotations.Nullable Signal treeSignal; // guarded by descendants: the last signal sent to the tree
     private final Set<ProcessHandle> signaled = new java.util.HashSet<>(); // guarded by descendants: who got it
 
-    Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks) {
+    Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks, long startTicks) {
       this.name = name;
       this.sid = sid;
       this.sidStartTicks = sidStartTicks;
+      this.startTicks = startTicks;
       this.runId = runId;
       this.process = process;
       this.handle = process.toHandle();
@@ -467,10 +470,8 @@ final class JdkProcessBackend implements ProcessBackend {
         }
         // orphans (a double fork, a setsid) carry the run's id where /proc tells, also while the root lives: counted
         // alive by isTreeAlive, they were left out of the stop, which waited the stop timeout and sent SIGKILL
-        descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId));
-        if (sid > 0) {
-          descendants.addAll(ProcScan.sessionMembers(sid, sidStartTicks)); // also those that rewrote their environment
-        }
+        // with the session's members: also those that rewrote their environment
+        descendants.addAll(ProcScan.runMembers(sid, sidStartTicks, RUN_ID_VARIABLE, runId, startTicks));
         descendants.removeIf(h -> !ProcScan.isLive(h));
         targets.addAll(descendants);
         treeSignal = signal;
@@ -493,10 +494,7 @@ final class JdkProcessBackend implements ProcessBackend {
         if (treeGone) {
           return false;
         }
-        if (sid > 0) {
-          descendants.addAll(ProcScan.sessionMembers(sid, sidStartTicks));
-        }
-        descendants.addAll(ProcScan.carrying(RUN_ID_VARIABLE, runId));
+        descendants.addAll(ProcScan.runMembers(sid, sidStartTicks, RUN_ID_VARIABLE, runId, startTicks));
         descendants.removeIf(h -> !ProcScan.isLive(h));
         if (treeSignal != null) {
           // forked after the tree was signalled (between the look and the signal, or by a trap of the signal itself): it

@@ -154,6 +154,67 @@ final class ProcScan {
     return h.isAlive() && !isZombie(h.pid());
   }
 
+  /**
+   * A run's tree as {@link #sessionMembers} and {@link #carrying} find it together, in one pass over {@code /proc}: the
+   * live members of session {@code sid} (none when {@code sid <= 1} or the session is not the run's, as there), and the
+   * live processes whose environment holds {@code variable=value}. Only processes that started at or after
+   * {@code runStartTicks} (the run's own process's start, {@code /proc/PID/stat} field 22; -1 when unknown) can be the
+   * run's descendants, so only their environments are read: reading every process's cost a few milliseconds on every
+   * look for a dead run's descendants, on the way to the next start.
+   */
+  static List<ProcessHandle> runMembers(long sid, long sidStartTicks, String variable, String value, long runStartTicks) {
+    if (!HAS_PROC) {
+      return List.of();
+    }
+    long session = sid;
+    if (sid > 1) {
+      String[] leader = statFields(sid);
+      if (leader != null && Long.parseLong(leader[19]) != sidStartTicks) {
+        session = -1; // the pid names someone else's session now: the run's is empty
+      }
+    }
+    byte[] needle = ("\0" + variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
+    List<ProcessHandle> found = new ArrayList<>();
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid == self) {
+          continue;
+        }
+        String[] f = statFields(pid);
+        if (f == null || f[0].equals("Z")) {
+          continue; // gone, or dead and waiting to be reaped
+        }
+        boolean member = session > 1 && f[3].equals(Long.toString(session));
+        if (!member && (runStartTicks < 0 || Long.parseLong(f[19]) >= runStartTicks)) {
+          byte[] env;
+          try {
+            env = Files.readAllBytes(dir.resolve("environ"));
+          } catch (IOException | SecurityException e) {
+            continue; // gone, or another user's
+          }
+          member = contains(env, needle);
+        }
+        if (member) {
+          ProcessHandle.of(pid).ifPresent(found::add);
+        }
+      }
+    } catch (IOException e) {
+      return found;
+    }
+    return found;
+  }
+
   /** Whether {@code env} (NUL-separated) holds the entry; the first entry has no leading NUL. */
   private static boolean contains(byte[] env, byte[] needle) {
     outer:
