@@ -67,9 +67,11 @@ final class Diagnostician implements AutoCloseable {
   private static final Pattern PORT_IN_LINE = Pattern.compile("(?:[:\\]]|\\bport\\s+)(\\d{1,5})\\b");
   private static final Pattern MISSING_LIBRARY =
       Pattern.compile("error while loading shared libraries: ([^:\\s]+): cannot open shared object file");
+  // the last alternative: an exception's name, as Python's traceback ends (json.decoder.JSONDecodeError: ...,
+  // MemoryError) and Java's stack trace starts (java.lang.IllegalStateException: ...); capitalised, so not "terror"
   private static final Pattern ERROR_LINE = Pattern.compile(
       "(?i)\\b(error|errno|fatal|fail(ed|ure)?|exception|traceback|panic|emerg|crit(ical)?|cannot|can't|could not|unable|denied|refused"
-          + "|not found|no such|invalid|unknown directive|too many open files|out of memory|killed)\\b");
+          + "|not found|no such|invalid|unknown directive|too many open files|out of memory|killed|[\\w.$]*(?-i:Error|Exception))\\b");
   private static final Pattern PERMISSION_DENIED = Pattern.compile("(?i)permission denied|EACCES");
   private static final Pattern NO_SPACE = Pattern.compile("(?i)no space left on device|ENOSPC|read-only file system|EROFS");
   private static final int MAX_OUTPUT_LINES = 8;

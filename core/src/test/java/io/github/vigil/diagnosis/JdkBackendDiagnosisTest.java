@@ -131,6 +131,35 @@ class JdkBackendDiagnosisTest {
     }
   }
 
+  /**
+   * A Python traceback ends with the exception's name and message ({@code json.decoder.JSONDecodeError: Expecting
+   * value}), a Java one starts with it ({@code java.lang.IllegalStateException: ...}): none of these words stood alone as
+   * "error" or "exception", so the output finding showed "Traceback (most recent call last):" as the line that "usually
+   * names what it could not do" and left out the one that did (found by a black-box run).
+   */
+  @Test
+  void exceptionLinesOfPythonAndJavaAreHighlighted() throws Exception {
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-traceback").backend("jdk").build()) {
+      CompletableFuture<Diagnosis> diagnosed = new CompletableFuture<>();
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d && d.process().equals("traceback")) {
+          diagnosed.complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("traceback")
+          .command("/bin/sh", "-c", "echo 'Traceback (most recent call last):' >&2; echo '  File \"feed.py\", line 3, in <module>' >&2;"
+              + " echo 'java.lang.IllegalStateException: venue XLON not configured' >&2;"
+              + " echo 'json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)' >&2; exit 1")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofSeconds(30)).build()).start();
+      Diagnosis d = diagnosed.get(30, TimeUnit.SECONDS);
+      Finding output = d.findings().stream().filter(f -> f.check() == Finding.Check.OUTPUT).findFirst().orElseThrow();
+      assertThat(output.summary()).as(d.render()).endsWith("stderr: json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)");
+      assertThat(output.evidence()).containsExactly("stderr: Traceback (most recent call last):",
+          "stderr: java.lang.IllegalStateException: venue XLON not configured",
+          "stderr: json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)");
+    }
+  }
+
   @Test
   void aFailedRunThatPrintedNothingIsNotToldToReadHighlightedLines() throws Exception {
     try (Supervisor supervisor = Supervisor.builder().name("jdk-silent").backend("jdk").build()) {
