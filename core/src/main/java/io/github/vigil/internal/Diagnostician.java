@@ -780,6 +780,8 @@ final class Diagnostician implements AutoCloseable {
   // --- limits (portable part: the Linux inspector names the limits itself) ---
 
   private static final Pattern EMFILE = Pattern.compile("(?i)too many open files|EMFILE");
+  private static final Pattern NO_MEMORY = Pattern.compile(
+      "(?i)cannot allocate memory|\\bENOMEM\\b|out of memory|(?-i:\\bMemoryError\\b|OutOfMemoryError)|std::bad_alloc|memory allocation failed");
   private static final Pattern EAGAIN_FORK = Pattern.compile("(?i)(fork|clone|thread).*resource temporarily unavailable|cannot fork|EAGAIN.*fork");
 
   private static List<Finding> limits(ProcessSpec spec, Subject s) {
@@ -794,6 +796,14 @@ final class Diagnostician implements AutoCloseable {
     if (!fork.isEmpty()) {
       out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "the process limit was reached: the output says a fork failed", fork,
           "raise the process limit of " + spec.name() + " (ulimit -u, a cgroup's pids.max)"));
+    }
+    boolean oomKilled = s.exit() != null && s.exit().cause() == ExitCause.OOM_KILLED;
+    List<String> noMemory = matching(output, NO_MEMORY);
+    if (!noMemory.isEmpty() && !oomKilled) {
+      out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "memory could not be allocated: the output says '"
+          + abbreviate(noMemory.get(noMemory.size() - 1), 80) + "'", noMemory, "raise the memory limit of " + spec.name()
+          + " (ulimit -v where its command or what starts this JVM sets one, a cgroup's memory.max, -Xmx for a JVM), "
+          + "or make it use less memory at start"));
     }
     if (s.exit() != null && s.exit().cause() == ExitCause.OOM_KILLED) {
       out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "the kernel's out-of-memory killer killed it" + s.exit().memoryAtDeath().stream()

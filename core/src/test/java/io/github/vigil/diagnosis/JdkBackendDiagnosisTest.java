@@ -160,6 +160,34 @@ class JdkBackendDiagnosisTest {
     }
   }
 
+  /**
+   * A run whose memory limit is too small for its start (here {@code ulimit -v}, an address-space limit its command
+   * sets) fails to allocate and says so: the limits finding said "no limit hit shows in its exit or output", and on the
+   * Linux backend "no memory, process or descriptor limit was hit" (found by a black-box run).
+   */
+  @Test
+  void aFailedAllocationIsAMemoryLimitFinding() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/python3")), "no python3 here");
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-nomem").backend("jdk").build()) {
+      CompletableFuture<Diagnosis> diagnosed = new CompletableFuture<>();
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d && d.process().equals("pricer")) {
+          diagnosed.complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("pricer")
+          .command("/bin/sh", "-c", "ulimit -v 100000; exec /usr/bin/python3 -c 'curve = bytearray(512 << 20)'")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofSeconds(30)).build()).start();
+      Diagnosis d = diagnosed.get(30, TimeUnit.SECONDS);
+      Finding first = d.findings().get(0);
+      assertThat(first.check()).as(d.render()).isEqualTo(Finding.Check.LIMITS);
+      assertThat(first.isProblem()).isTrue();
+      assertThat(first.summary()).contains("memory", "MemoryError");
+      assertThat(first.evidence()).contains("MemoryError");
+      assertThat(first.fix()).contains("pricer", "ulimit -v");
+    }
+  }
+
   @Test
   void aFailedRunThatPrintedNothingIsNotToldToReadHighlightedLines() throws Exception {
     try (Supervisor supervisor = Supervisor.builder().name("jdk-silent").backend("jdk").build()) {

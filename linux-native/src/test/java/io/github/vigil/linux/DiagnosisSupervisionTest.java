@@ -83,6 +83,32 @@ class DiagnosisSupervisionTest {
     }
   }
 
+  /**
+   * A run that fails to allocate under an address-space limit its command sets ({@code ulimit -v}) says so in its
+   * output: the Linux backend's limits finding said "no memory, process or descriptor limit was hit" beside it (found by
+   * a black-box run); the failed allocation now comes first, and that finding is gone.
+   */
+  @Test
+  void aFailedAllocationComesFirstAndNoLimitIsSaidFine() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no python3 here");
+    try (Supervisor supervisor = Supervisor.builder().name("diagnosis-nomem").backend("linux").build()) {
+      CompletableFuture<Diagnosis> diagnosed = new CompletableFuture<>();
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d && d.process().equals("pricer")) {
+          diagnosed.complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("pricer")
+          .command("/bin/sh", "-c", "ulimit -v 100000; exec /usr/bin/python3 -c 'curve = bytearray(512 << 20)'")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofSeconds(30)).build()).start();
+      Diagnosis d = diagnosed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      Finding first = d.findings().get(0);
+      assertThat(first.check()).as(d.render()).isEqualTo(Finding.Check.LIMITS);
+      assertThat(first.summary()).contains("memory could not be allocated", "MemoryError");
+      assertThat(d.findings()).as(d.render()).noneMatch(f -> f.check() == Finding.Check.LIMITS && !f.isProblem());
+    }
+  }
+
   @Test
   void aCheckPastItsTimeoutIsKilledWithItsDescendants(@TempDir Path dir) throws Exception {
     Path pids = dir.resolve("pids");
