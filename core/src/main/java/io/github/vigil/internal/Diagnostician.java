@@ -186,11 +186,12 @@ final class Diagnostician implements AutoCloseable {
     if (hostChecks) {
       findings.add(guard(Check.DISK, () -> disk(dir, s)));
     }
+    // the process's own words before its exit code: of two possible causes, the line that says why heads the diagnosis
+    findings.add(output(s));
     Finding exit = exit(s);
     if (exit != null) {
       findings.add(exit);
     }
-    findings.add(output(s));
     findings.removeIf(java.util.Objects::isNull);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     return new Diagnosis(spec.name(), s.run(), s.trigger(), Instant.now(), took, s.exit(), findings);

@@ -188,6 +188,30 @@ class JdkBackendDiagnosisTest {
     }
   }
 
+  /**
+   * A run that says why it stops on stderr and exits 1: the exit code and the line are both possible causes, and the
+   * exit code came first, so the headline was "the run ended ERROR_EXIT (exit code 1) ...: read the highlighted output
+   * lines" and never the line (found by a black-box run).
+   */
+  @Test
+  void theLineThatSaysWhyHeadsTheDiagnosisBeforeTheExitCode() throws Exception {
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-says-why").backend("jdk").build()) {
+      CompletableFuture<Diagnosis> diagnosed = new CompletableFuture<>();
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d && d.process().equals("orders")) {
+          diagnosed.complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("orders")
+          .command("/bin/sh", "-c", "echo 'FATAL: cannot log on to venue XLON: invalid credentials for account001' >&2; exit 1")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofSeconds(30)).build()).start();
+      Diagnosis d = diagnosed.get(30, TimeUnit.SECONDS);
+      assertThat(d.cause()).as(d.render()).get().extracting(Finding::check).isEqualTo(Finding.Check.OUTPUT);
+      assertThat(d.headline()).contains("FATAL: cannot log on to venue XLON: invalid credentials for account001");
+      assertThat(d.problems()).extracting(Finding::check).contains(Finding.Check.EXIT);
+    }
+  }
+
   @Test
   void aFailedRunThatPrintedNothingIsNotToldToReadHighlightedLines() throws Exception {
     try (Supervisor supervisor = Supervisor.builder().name("jdk-silent").backend("jdk").build()) {
