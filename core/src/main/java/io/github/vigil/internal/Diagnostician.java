@@ -837,7 +837,9 @@ final class Diagnostician implements AutoCloseable {
     if (!x.cause().isFailure()) {
       return Finding.ok(Check.EXIT, "the run ended " + x, List.of());
     }
-    String fix = s.stderr().isEmpty() && s.stdout().isEmpty()
+    String fix = x.cause() == ExitCause.OOM_KILLED // killed before it could print why: the limits finding names the limit
+        ? "raise the memory limit of " + s.spec().name() + ", or make it use less memory: the kernel's OOM killer ended it"
+        : s.stderr().isEmpty() && s.stdout().isEmpty()
         ? "it printed nothing: run its command by hand, as the same user and in the same directory, to see why"
         : "read the highlighted output lines; they usually say why";
     return Finding.problem(Check.EXIT, Certainty.POSSIBLE, "the run ended " + x, meaning.isEmpty() ? List.of() : List.of(meaning), fix);

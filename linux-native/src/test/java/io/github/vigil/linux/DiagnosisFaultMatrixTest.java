@@ -274,6 +274,10 @@ class DiagnosisFaultMatrixTest {
     Diagnosis d = failAndDiagnose("mem-limit", ProcessSpec.builder("mem-limit")
         .command(PYTHON, "-c", "cache = 'x' * (256 << 20)").label(LinuxLimits.MEMORY_MAX, "32M"));
     record("memory limit hit at start", d, Finding.Check.LIMITS, "32M", LinuxLimits.MEMORY_MAX + "=32M, allocates 256 MiB");
+    // the exit's own fix: an OOM-killed run was told "it printed nothing: run its command by hand ... to see why" (found by
+    // a black-box run), when the kernel had said why
+    Finding exit = d.findings().stream().filter(f -> f.check() == Finding.Check.EXIT).findFirst().orElseThrow();
+    assertThat(exit.fix()).as(d.render()).doesNotContain("printed nothing").contains("memory limit of mem-limit");
   }
 
   @Test
