@@ -255,7 +255,13 @@ final class Diagnostician implements AutoCloseable {
       Path parent = exe.getParent();
       List<String> ev = new ArrayList<>();
       if (Files.isSymbolicLink(exe)) {
-        ev.add(exe + " is a symbolic link to " + Files.readSymbolicLink(exe) + ", which does not exist");
+        Path target = Files.readSymbolicLink(exe);
+        Path resolved = parent == null ? target : parent.resolve(target).normalize();
+        ev.add(exe + " is a symbolic link to " + target + ", which does not exist");
+        // installing "at" the link would mean replacing it: what is missing is what it points to
+        return Finding.problem(Check.PROGRAM, Certainty.CONFIRMED, "program " + exe + " is a symbolic link to " + resolved
+            + ", which does not exist", ev, "install it at " + resolved + ", or correct the link " + exe + " or the path in the command of "
+            + spec.name());
       } else if (parent != null) {
         ev.add(Files.isDirectory(parent) ? "directory " + parent + " exists" : "directory " + parent + " does not exist either");
       }

@@ -212,6 +212,32 @@ class JdkBackendDiagnosisTest {
     }
   }
 
+  /**
+   * A program that is a symbolic link to nothing (an upgrade that removed the version it pointed at): the fix said to
+   * install it at the link's own path, which would replace the link, and the summary did not say it was a link (found
+   * by a black-box run).
+   */
+  @Test
+  void aDanglingLinkNamesWhereItPoints(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path bin = java.nio.file.Files.createDirectory(dir.resolve("bin"));
+    java.nio.file.Path link = java.nio.file.Files.createSymbolicLink(bin.resolve("quote-feed"), java.nio.file.Path.of("../releases/2.4.1/quote-feed"));
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-dangling").backend("jdk").build()) {
+      CompletableFuture<Diagnosis> diagnosed = new CompletableFuture<>();
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d && d.process().equals("feed")) {
+          diagnosed.complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("feed").command(link.toString()).restartPolicy(RestartPolicy.never()).build()).start();
+      Diagnosis d = diagnosed.get(30, TimeUnit.SECONDS);
+      Finding first = d.findings().get(0);
+      java.nio.file.Path target = dir.resolve("releases/2.4.1/quote-feed");
+      assertThat(first.check()).as(d.render()).isEqualTo(Finding.Check.PROGRAM);
+      assertThat(first.summary()).contains("symbolic link to " + target);
+      assertThat(first.fix()).startsWith("install it at " + target).contains("correct the link " + link);
+    }
+  }
+
   @Test
   void aFailedRunThatPrintedNothingIsNotToldToReadHighlightedLines() throws Exception {
     try (Supervisor supervisor = Supervisor.builder().name("jdk-silent").backend("jdk").build()) {
