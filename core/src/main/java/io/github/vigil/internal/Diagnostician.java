@@ -789,7 +789,9 @@ final class Diagnostician implements AutoCloseable {
   private static final Pattern EMFILE = Pattern.compile("(?i)too many open files|EMFILE");
   private static final Pattern NO_MEMORY = Pattern.compile(
       "(?i)cannot allocate memory|\\bENOMEM\\b|out of memory|(?-i:\\bMemoryError\\b|OutOfMemoryError)|std::bad_alloc|memory allocation failed");
-  private static final Pattern EAGAIN_FORK = Pattern.compile("(?i)(fork|clone|thread).*resource temporarily unavailable|cannot fork|EAGAIN.*fork");
+  // a JVM that cannot start a thread says OutOfMemoryError, but it hit a process or thread limit, not memory
+  private static final Pattern EAGAIN_FORK = Pattern.compile(
+      "(?i)(fork|clone|thread).*resource temporarily unavailable|cannot fork|EAGAIN.*fork|unable to create (new )?native thread");
 
   private static List<Finding> limits(ProcessSpec spec, Subject s) {
     List<Finding> out = new ArrayList<>();
@@ -805,7 +807,7 @@ final class Diagnostician implements AutoCloseable {
           "raise the process limit of " + spec.name() + " (ulimit -u, a cgroup's pids.max)"));
     }
     boolean oomKilled = s.exit() != null && s.exit().cause() == ExitCause.OOM_KILLED;
-    List<String> noMemory = matching(output, NO_MEMORY);
+    List<String> noMemory = matching(output, NO_MEMORY).stream().filter(l -> !EAGAIN_FORK.matcher(l).find()).toList();
     if (!noMemory.isEmpty() && !oomKilled) {
       out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "memory could not be allocated: the output says '"
           + abbreviate(noMemory.get(noMemory.size() - 1), 80) + "'", noMemory, "raise the memory limit of " + spec.name()

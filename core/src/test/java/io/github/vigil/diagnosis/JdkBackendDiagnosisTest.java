@@ -238,6 +238,28 @@ class JdkBackendDiagnosisTest {
     }
   }
 
+  /** A JVM that cannot start a thread says OutOfMemoryError, but what it hit is a process or thread limit, not memory. */
+  @Test
+  void aJvmThatCannotStartAThreadHitAProcessLimitNotMemory() throws Exception {
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-nothread").backend("jdk").build()) {
+      CompletableFuture<Diagnosis> diagnosed = new CompletableFuture<>();
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d && d.process().equals("risk")) {
+          diagnosed.complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("risk")
+          .command("/bin/sh", "-c", "echo 'Exception in thread \"main\" java.lang.OutOfMemoryError: unable to create native thread: "
+              + "possibly out of memory or process/resource limits reached' >&2; exit 1")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofSeconds(30)).build()).start();
+      Diagnosis d = diagnosed.get(30, TimeUnit.SECONDS);
+      Finding first = d.findings().get(0);
+      assertThat(first.check()).as(d.render()).isEqualTo(Finding.Check.LIMITS);
+      assertThat(first.summary()).contains("process limit");
+      assertThat(d.findings()).noneMatch(f -> f.summary().contains("memory could not be allocated"));
+    }
+  }
+
   @Test
   void aFailedRunThatPrintedNothingIsNotToldToReadHighlightedLines() throws Exception {
     try (Supervisor supervisor = Supervisor.builder().name("jdk-silent").backend("jdk").build()) {
