@@ -511,7 +511,7 @@ public final class TradingSupervision implements AutoCloseable {
             c.setSupervised(true);
           } else if (st.state() != ProcessState.STOPPED) {
             c.setSupervised(false);
-            String why = "window over: stopped " + io.github.vigil.HumanFormat.duration(s.lag()) + " after the close";
+            String why = downReason(e, s, now);
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops {}: {}", e.name, why);
             c.stop().whenComplete((x, t) -> c.setSupervised(true));
             publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
@@ -542,6 +542,19 @@ public final class TradingSupervision implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Why a process (or group) is stopped on entering {@code DOWN}: lag after a close, or, at {@link #start()} (nothing
+   * applied yet), outside its up window, which may not have begun at all yet.
+   */
+  private static String downReason(Entry e, Schedule s, Instant now) {
+    if (e.applied != null) {
+      return "window over: stopped " + io.github.vigil.HumanFormat.duration(s.lag()) + " after the close";
+    }
+    Session next = requireNonNull(s.calendar()).nextSession(now);
+    return "outside its up window when the schedule started: next " + next.calendar() + " session " + next.name() + " of "
+        + next.tradeDay() + " opens at " + next.open();
   }
 
   /**
@@ -603,7 +616,7 @@ public final class TradingSupervision implements AutoCloseable {
           boolean allStopped = ms.stream().allMatch(c -> c.status().state() == ProcessState.STOPPED);
           if (!allStopped || g.state() == GroupState.RUNNING) { // a group left RUNNING (its restart called off at the close) is stopped too
             ms.forEach(c -> c.setSupervised(false));
-            String why = "window over: stopped " + io.github.vigil.HumanFormat.duration(s.lag()) + " after the close";
+            String why = downReason(e, s, now);
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops group {} {}: {}", e.name, e.members, why);
             g.stop().whenComplete((x, t) -> ms.forEach(c -> c.setSupervised(true)));
             publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));

@@ -122,6 +122,25 @@ class TradingSupervisionTest {
   }
 
   @Test
+  void aProcessRunningBeforeItsFirstWindowIsStoppedAtStartSayingWhenItsWindowOpensNotThatOneClosed() throws Exception {
+    ProcessController c = register("gw");
+    assertThat(c.start(WAIT).state()).isEqualTo(ProcessState.RUNNING); // by the application (startAll), before the 07:45 lead
+    start(TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse).withLead(Duration.ofMinutes(15))
+        .withLag(Duration.ofMinutes(5))));
+    SupervisorEvent.ScheduleStopped stopped = rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 1, WAIT).get(0);
+    // no session closed yet today: the reason was "window over: stopped 5 min 00 s after the close"
+    assertThat(stopped.reason()).doesNotContain("after the close")
+        .isEqualTo("outside its up window when the schedule started: next lse session " + lse.sessions(LocalDate.of(2026, 6, 15)).get(0).name()
+            + " of 2026-06-15 opens at " + at(2026, 6, 15, "08:00"));
+    rec.awaitState("gw", ProcessState.STOPPED, 1, WAIT);
+    advanceTo(at(2026, 6, 15, "07:45"));
+    rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
+    advanceTo(at(2026, 6, 15, "16:35"));
+    assertThat(rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 2, WAIT).get(1).reason())
+        .isEqualTo("window over: stopped 5 min 00 s after the close");
+  }
+
+  @Test
   void aCrashInAWindowLeftForAPersonIsNotRestartedAtItsEnd() throws Exception {
     ProcessController c = register("gw");
     start(TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse)
