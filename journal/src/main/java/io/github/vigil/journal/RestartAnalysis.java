@@ -138,6 +138,12 @@ public final class RestartAnalysis {
         case "StateChanged" -> {
           h.lastState = e.toState();
           h.lastSeen = e.at();
+          if ("STARTING".equals(e.toState())) {
+            // a crash whose restart was heard (RestartScheduled, RestartDeferred) is no candidate any more; one still a
+            // candidate was not restarted by its policy but started again in this JVM (an API or schedule start): it is
+            // no restart, and above all not one by the next JVM, which restarts the run that starts now
+            h.candidate = null;
+          }
           if ("RUNNING".equals(e.toState()) && h.awaitingRecovery != null) {
             h.awaitingRecovery.recovery = Duration.between(h.awaitingRecovery.at, e.at());
             h.awaitingRecovery = null;
