@@ -15,6 +15,7 @@ import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.SupervisorListener;
 import io.github.vigil.Termination;
+import io.github.vigil.calendar.TradingSupervision;
 import io.github.vigil.journal.Entry.EventRow;
 import io.github.vigil.journal.Entry.RunOp;
 import io.github.vigil.journal.Entry.SnapshotRow;
@@ -132,15 +133,35 @@ public final class Journal implements SupervisorListener, AutoCloseable {
 
   /**
    * Listens to {@code supervisor}'s events and includes its processes in the snapshots; closing the
-   * returned handle stops both. Exits recorded while attached carry their stderr tail.
+   * returned handle stops both. Exits recorded while attached carry their stderr tail. With a
+   * {@link TradingSupervision}, use {@link #attach(Supervisor, TradingSupervision)}.
    */
   public AutoCloseable attach(Supervisor supervisor) {
     requireNonNull(supervisor, "supervisor");
+    return attach(supervisor, () -> supervisor.subscribe(this));
+  }
+
+  /**
+   * Like {@link #attach(Supervisor)}, listening to {@code trading}'s stream instead of the supervisor's: the
+   * supervisor's events and the schedule's own ({@code SessionOpened}, {@code SessionClosed}, {@code ScheduleStarted},
+   * {@code ScheduleStopped}, {@code RestartDeferred}, {@code WatchWindowChanged}) in one order, which reach only
+   * {@code trading}'s listeners. Without them a restart deferred to a freeze window's end is missing from the restart
+   * report, and {@code vigil events} does not say which stops and starts were the schedule's. An
+   * {@code OutsideWindow} is recorded as the event it stands for (an exit after the close still ends its run).
+   * {@code trading} must be built on {@code supervisor}.
+   */
+  public AutoCloseable attach(Supervisor supervisor, TradingSupervision trading) {
+    requireNonNull(supervisor, "supervisor");
+    requireNonNull(trading, "trading");
+    return attach(supervisor, () -> trading.subscribe(e -> onEvent(e instanceof SupervisorEvent.OutsideWindow o ? o.event() : e)));
+  }
+
+  private AutoCloseable attach(Supervisor supervisor, java.util.function.Supplier<AutoCloseable> subscribe) {
     supervisors.add(supervisor);
     for (ProcessController c : supervisor.controllers()) {
       track(c.name()).memoryLimit = memoryLimit(c.spec());
     }
-    AutoCloseable sub = supervisor.subscribe(this);
+    AutoCloseable sub = subscribe.get();
     return () -> {
       sub.close();
       supervisors.remove(supervisor);
