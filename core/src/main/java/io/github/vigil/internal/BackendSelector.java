@@ -1,6 +1,7 @@
 package io.github.vigil.internal;
 
 import io.github.vigil.spi.BackendContext;
+import io.github.vigil.spi.JdkProcessBackendProvider;
 import io.github.vigil.spi.ProcessBackend;
 import io.github.vigil.spi.ProcessBackendProvider;
 import java.util.ArrayList;
@@ -45,6 +46,10 @@ final class BackendSelector {
         }
         ProcessBackend backend = p.create(context);
         log.info("Supervisor {} uses the {} process backend", context.supervisorName(), backend.name());
+        if (!(p instanceof JdkProcessBackendProvider)) {
+          // the JDK backend of an earlier JVM on this state directory may have left runs behind (it sweeps them itself)
+          JdkProcessBackendProvider.sweepLeftovers(context);
+        }
         return backend;
       } catch (LinkageError | RuntimeException e) {
         if (wanted != null) {

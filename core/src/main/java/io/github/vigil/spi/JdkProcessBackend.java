@@ -83,7 +83,7 @@ final class JdkProcessBackend implements ProcessBackend {
     this.runIdPrefix = "jdk-" + ProcessHandle.current().pid() + "-" + supervisorName + "-" + Long.toHexString(System.nanoTime()) + "-";
     this.stateFile = SETSID != null && context.stateDirectory() != null ? context.stateDirectory().resolve("jdk-backend.state") : null;
     if (stateFile != null) {
-      sweepLeftovers(stateFile);
+      sweepLeftovers(stateFile, supervisorName);
     }
     log.info("JDK backend for supervisor {}: {}", supervisorName, SETSID == null
         ? "no setsid or /proc here: descendants are found through the JDK while their parent lives, through the "
@@ -195,6 +195,20 @@ final class JdkProcessBackend implements ProcessBackend {
   }
 
   /**
+   * Kills what the JDK backend's runs of an earlier JVM left on {@code context}'s state directory, as this backend does
+   * when it starts there, and forgets them ({@code jdk-backend.state}); nothing without a state directory, or where
+   * this backend could not have recorded any (no {@code setsid} or {@code /proc}). For a supervisor that uses another
+   * backend on that state directory: the supervisor calls it then, so that what a killed JVM's JDK backend left running
+   * (a process holding a port its next run needs) is not left running when the next JVM picks the Linux backend.
+   */
+  static void sweepLeftovers(BackendContext context) {
+    java.nio.file.Path dir = context.stateDirectory();
+    if (SETSID != null && dir != null) {
+      sweepLeftovers(dir.resolve("jdk-backend.state"), context.supervisorName());
+    }
+  }
+
+  /**
    * Kills what runs of an earlier JVM on the same state directory left, each logged at WARN: the live members of each
    * recorded session that carry the run's id ({@code VIGIL_RUN_ID}), or all of them while the session's leader still
    * runs as recorded (the session is provably the run's). A member of a session whose leader is gone and that carries
@@ -202,7 +216,7 @@ final class JdkProcessBackend implements ProcessBackend {
    * once the session is empty, and a daemon's session has no leader (one such daemon, of another program, was killed).
    * Then forgets the records.
    */
-  private void sweepLeftovers(java.nio.file.Path file) {
+  private static void sweepLeftovers(java.nio.file.Path file, String supervisorName) {
     List<String> lines;
     try {
       lines = java.nio.file.Files.readAllLines(file);
