@@ -385,9 +385,31 @@ public final class JournalReader implements AutoCloseable {
 
   /** The restart report of {@code process} over {@code [from, to)}; see {@link RestartReport} for the definitions. */
   public RestartReport restarts(String process, Instant from, Instant to, ZoneId zone, TradeCalendar calendar) throws SQLException {
+    // where each host left the process before the period: a JVM killed long after the process got to RUNNING restarts it
+    // inside the period (SUPERVISOR_ENDED), which only that earlier state tells
+    List<JournalEvent> events = new ArrayList<>(lastStatesBefore(process, from));
     // events up to a day after the period complete the recovery times of its last restarts
-    List<JournalEvent> events = events(process, from, to.plus(Duration.ofDays(1)), Integer.MAX_VALUE);
+    events.addAll(events(process, from, to.plus(Duration.ofDays(1)), Integer.MAX_VALUE));
     return RestartAnalysis.restarts(process, from, to, events, zone, calendar);
+  }
+
+  /** Per host, the last state change, registration or removal of {@code process} before {@code t}, oldest first. */
+  private List<JournalEvent> lastStatesBefore(String process, Instant t) throws SQLException {
+    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE id IN (SELECT MAX(id) FROM events WHERE process = ? AND at_ms < ? AND type IN "
+        + "('StateChanged', 'Registered', 'Removed')" + hostFilter() + " GROUP BY host) ORDER BY at_ms, id";
+    List<JournalEvent> out = new ArrayList<>();
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      int i = 1;
+      p.setString(i++, process);
+      p.setLong(i++, t.toEpochMilli());
+      bindHost(p, i);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(event(r));
+        }
+      }
+    }
+    return out;
   }
 
   /** The report of the last crash of {@code process} before {@code now}, or empty when the journal has none. */
