@@ -142,18 +142,34 @@ public final class Journal implements SupervisorListener, AutoCloseable {
   }
 
   /**
-   * Like {@link #attach(Supervisor)}, listening to {@code trading}'s stream instead of the supervisor's: the
-   * supervisor's events and the schedule's own ({@code SessionOpened}, {@code SessionClosed}, {@code ScheduleStarted},
-   * {@code ScheduleStopped}, {@code RestartDeferred}, {@code WatchWindowChanged}) in one order, which reach only
-   * {@code trading}'s listeners. Without them a restart deferred to a freeze window's end is missing from the restart
-   * report, and {@code vigil events} does not say which stops and starts were the schedule's. An
-   * {@code OutsideWindow} is recorded as the event it stands for (an exit after the close still ends its run).
-   * {@code trading} must be built on {@code supervisor}.
+   * Like {@link #attach(Supervisor)}, and records {@code trading}'s own events too ({@code SessionOpened},
+   * {@code SessionClosed}, {@code ScheduleStarted}, {@code ScheduleStopped}, {@code RestartDeferred},
+   * {@code WatchWindowChanged}), which reach only {@code trading}'s listeners. Without them a restart deferred to a
+   * freeze window's end is missing from the restart report, and {@code vigil events} does not say which stops and
+   * starts were the schedule's. The supervisor's own events are still taken from the supervisor, so that the journal
+   * hears its last stops whether {@code trading} is closed before it or after, and an exit after the close (an
+   * {@code OutsideWindow} in {@code trading}'s stream) still ends its run. {@code trading} must be built on
+   * {@code supervisor}. Closing the returned handle stops both.
    */
   public AutoCloseable attach(Supervisor supervisor, TradingSupervision trading) {
-    requireNonNull(supervisor, "supervisor");
     requireNonNull(trading, "trading");
-    return attach(supervisor, () -> trading.subscribe(e -> onEvent(e instanceof SupervisorEvent.OutsideWindow o ? o.event() : e)));
+    AutoCloseable own = attach(supervisor);
+    AutoCloseable schedule = trading.subscribe(e -> {
+      if (isScheduleEvent(e)) {
+        onEvent(e);
+      }
+    });
+    return () -> {
+      schedule.close();
+      own.close();
+    };
+  }
+
+  /** The events a {@link TradingSupervision} makes itself (its other events are the supervisor's, or wrap them). */
+  private static boolean isScheduleEvent(SupervisorEvent e) {
+    return e instanceof SupervisorEvent.SessionOpened || e instanceof SupervisorEvent.SessionClosed
+        || e instanceof SupervisorEvent.ScheduleStarted || e instanceof SupervisorEvent.ScheduleStopped
+        || e instanceof SupervisorEvent.RestartDeferred || e instanceof SupervisorEvent.WatchWindowChanged;
   }
 
   private AutoCloseable attach(Supervisor supervisor, java.util.function.Supplier<AutoCloseable> subscribe) {

@@ -106,7 +106,18 @@ public final class RestartAnalysis {
             h.down(e.at(), b);
           } else if (isFailure(e.exitCause())) {
             h.candidate = build(e, classify(e.exitCause()), cmd, h.breach);
+            JournalEvent deferral = h.earlyDeferral;
+            if (deferral != null && deferral.at().equals(e.at())) {
+              // its RestartDeferred was written first (heard through the trading supervision, on another thread)
+              if (deferral.delayMs() != null) {
+                all.add(h.candidate);
+                h.awaitingRecovery = h.candidate;
+                h.down(h.candidate.at, h.candidate);
+              }
+              h.candidate = null;
+            }
           }
+          h.earlyDeferral = null;
           if (!"RESOURCE_LIMIT".equals(e.exitCause())) {
             h.breach = null;
           }
@@ -126,6 +137,8 @@ public final class RestartAnalysis {
             all.add(h.candidate);
             h.awaitingRecovery = h.candidate;
             h.down(h.candidate.at, h.candidate);
+          } else if (h.candidate == null) {
+            h.earlyDeferral = e; // before its exit: the exit at the same instant is the one it defers
           }
           h.candidate = null;
           h.breach = null;
@@ -358,6 +371,8 @@ public final class RestartAnalysis {
     @Nullable JournalEvent command;
     @Nullable JournalEvent breach;
     @Nullable Building candidate;
+    /** A RestartDeferred written before the exit it defers (same instant), which comes next. */
+    @Nullable JournalEvent earlyDeferral;
     @Nullable Building awaitingRecovery;
     /** The restart the process is down after (not RUNNING since), recovered or not. */
     @Nullable Building down;

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A journal attached with its {@link TradingSupervision} records the schedule's own events (session edges, the
  * schedule's starts and stops, a restart deferred by a freeze window) once each, and the supervisor's events once: the
- * crash inside the freeze window is then a restart in the report, with its recovery to the window's end. Attached to
+ * crash inside the freeze window is then a restart in the report, with its recovery to the window's end; the
+ * supervisor's stops at its close are journaled also when the trading supervision was closed first. Attached to
  * the supervisor alone, as the README showed, the journal heard none of the schedule's events and the report had no
  * restart (found by a black-box run). In this package for the core tests' fake backend.
  */
@@ -98,15 +99,19 @@ class JournalScheduleEventsTest {
       advanceTo(at("16:31"));
       rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 1, WAIT);
       rec.awaitState("gw", ProcessState.STOPPED, 1, WAIT);
-      assertThat(sup.awaitIdle(WAIT)).isTrue();
+      // the trading supervision closed before the supervisor: the supervisor's last stops are still journaled
+      trading.close();
+      sup.controller("gw").orElseThrow().start(WAIT);
+      sup.close();
       assertThat(journal.flush(WAIT)).isTrue();
     }
     try (JournalReader reader = JournalReader.open(url, "gw")) {
-      List<JournalEvent> events = reader.events(null, T0, at("17:00"), 1000);
+      List<JournalEvent> events = reader.events(null, T0, at("17:30"), 1000);
       List<String> types = events.stream().map(JournalEvent::type).toList();
       assertThat(types).containsSubsequence("SessionOpened", "RestartDeferred", "ScheduleStarted", "SessionClosed", "ScheduleStopped");
       assertThat(types.stream().filter("ScheduleStarted"::equals)).as("at 08:00 and at the window's end").hasSize(2);
-      assertThat(types.stream().filter("Exited"::equals)).as("the crash and the scheduled stop, once each: %s", types).hasSize(2);
+      assertThat(types.stream().filter("Exited"::equals)).as("the crash, the scheduled stop and the stop at the supervisor's close, "
+          + "once each: %s", types).hasSize(3);
       assertThat(types).doesNotContain("OutsideWindow");
       RestartReport r = reader.restarts("gw", T0, at("17:00"), LONDON, TradeCalendar.calendarDays(LONDON));
       assertThat(r.timeline()).singleElement().satisfies(x -> {

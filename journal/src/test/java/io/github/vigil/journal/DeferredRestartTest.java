@@ -45,6 +45,18 @@ class DeferredRestartTest {
   }
 
   @Test
+  void aRestartDeferredWrittenBeforeItsExitIsARestartToo() throws Exception {
+    // the journal hears RestartDeferred through the trading supervision and the exit from the supervisor, on two
+    // threads: the deferral may be written first (Journal.attach(supervisor, trading))
+    RestartReport r = report(WINDOW_END, true, true);
+    assertThat(r.timeline()).singleElement().satisfies(x -> {
+      assertThat(x.at()).isEqualTo(EXIT);
+      assertThat(x.recovery()).isEqualTo(Duration.ofSeconds(55));
+    });
+    assertThat(report(null, false, true).total()).as("left for a person, written first").isZero();
+  }
+
+  @Test
   void aRestartLeftForAPersonIsNoRestart() throws Exception {
     RestartReport r = report(null, false);
     assertThat(r.total()).isZero();
@@ -52,7 +64,11 @@ class DeferredRestartTest {
   }
 
   private RestartReport report(Instant until, boolean restarted) throws Exception {
-    String url = "jdbc:sqlite:" + dir.resolve("deferred.db");
+    return report(until, restarted, false);
+  }
+
+  private RestartReport report(Instant until, boolean restarted, boolean deferralFirst) throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("deferred-" + restarted + deferralFirst + ".db");
     String p = "md-gw";
     try (Journal j = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).build()) {
       j.onEvent(new SupervisorEvent.Registered(p, T0, ProcessSpec.builder(p).command("/opt/md/gw").build()));
@@ -60,9 +76,14 @@ class DeferredRestartTest {
       j.onEvent(new SupervisorEvent.Started(p, T0, 100, 1));
       j.onEvent(new SupervisorEvent.StateChanged(p, T0.plusSeconds(3), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS, "up"));
       ExitInfo crash = new ExitInfo(Termination.Signaled.of(11, false), ExitCause.SIGNALED, Duration.between(T0, EXIT), EXIT, "", -1);
+      if (deferralFirst) {
+        j.onEvent(new SupervisorEvent.RestartDeferred(p, EXIT, "closing-auction", until, crash));
+      }
       j.onEvent(new SupervisorEvent.Exited(p, EXIT, 1, crash));
       j.onEvent(new SupervisorEvent.StateChanged(p, EXIT, ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS, crash.toString()));
-      j.onEvent(new SupervisorEvent.RestartDeferred(p, EXIT, "closing-auction", until, crash));
+      if (!deferralFirst) {
+        j.onEvent(new SupervisorEvent.RestartDeferred(p, EXIT, "closing-auction", until, crash));
+      }
       if (restarted) {
         LocalDate day = LocalDate.of(2026, 11, 30);
         j.onEvent(new SupervisorEvent.ScheduleStarted(p, WINDOW_END, day, "restart deferred by freeze window closing-auction"));
