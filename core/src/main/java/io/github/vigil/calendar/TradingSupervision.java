@@ -365,7 +365,11 @@ public final class TradingSupervision implements AutoCloseable {
     return () -> listeners.remove(l);
   }
 
-  /** Stops waiting for edges and delivering events; leaves every process as it is. Idempotent. */
+  /**
+   * Stops waiting for edges and delivering events; leaves every process as it is. Idempotent. Its listeners hear
+   * nothing more, the supervisor's events included: close the supervisor first when a listener (such as an
+   * {@code Alerting} given this) should hear the stops at the supervisor's close.
+   */
   @Override
   public void close() {
     synchronized (lock) {
