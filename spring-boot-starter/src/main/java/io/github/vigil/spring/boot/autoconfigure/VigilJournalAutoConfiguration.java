@@ -1,10 +1,12 @@
 package io.github.vigil.spring.boot.autoconfigure;
 
 import io.github.vigil.Supervisor;
+import io.github.vigil.calendar.TradingSupervision;
 import io.github.vigil.journal.Journal;
 import io.github.vigil.journal.Retention;
 import io.github.vigil.spring.boot.actuate.VigilEndpoint;
 import io.github.vigil.spring.boot.actuate.VigilJournalWebExtension;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,21 +20,23 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configures a {@link Journal} attached to the {@link Supervisor} bean when {@code vigil-journal} is on
- * the class path and {@code vigil.journal.enabled=true}; with Actuator's {@code vigil} endpoint available, adds
+ * the class path and {@code vigil.journal.enabled=true}, and to the {@link TradingSupervision} of
+ * {@code vigil.schedules.*} when there is one (its sessions, schedule starts and stops and deferred restarts are
+ * journaled, and counted in the restart report); with Actuator's {@code vigil} endpoint available, adds
  * {@code GET /actuator/vigil/{name}/restarts?period=7d} and {@code GET /actuator/vigil/{name}/history?period=7d}
  * ({@link VigilJournalWebExtension}).
  */
-@AutoConfiguration(after = {VigilAutoConfiguration.class, VigilEndpointAutoConfiguration.class})
+@AutoConfiguration(after = {VigilAutoConfiguration.class, VigilEndpointAutoConfiguration.class, VigilCalendarAutoConfiguration.class})
 @ConditionalOnClass(Journal.class)
 @ConditionalOnBean(Supervisor.class)
 @ConditionalOnProperty(prefix = "vigil.journal", name = "enabled", havingValue = "true")
 @EnableConfigurationProperties(VigilJournalProperties.class)
 public class VigilJournalAutoConfiguration {
 
-  /** The journal, listening to the supervisor; closed with the context. */
+  /** The journal, listening to the supervisor and to its trading schedules if any; closed with the context. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Journal vigilJournal(Supervisor supervisor, VigilJournalProperties p) {
+  public Journal vigilJournal(Supervisor supervisor, VigilJournalProperties p, ObjectProvider<TradingSupervision> trading) {
     Journal.Builder b = Journal.builder().url(p.getUrl()).snapshotInterval(p.getSnapshotInterval()).batchInterval(p.getBatchInterval())
         .retention(Retention.days(p.getEventsDays(), p.getRunsDays(), p.getSnapshotsDays()));
     if (p.getUser() != null) {
@@ -45,7 +49,12 @@ public class VigilJournalAutoConfiguration {
       b.host(p.getHost());
     }
     Journal journal = b.build();
-    journal.attach(supervisor);
+    TradingSupervision schedules = trading.getIfUnique();
+    if (schedules != null) {
+      journal.attach(supervisor, schedules); // the schedule's own events reach only its listeners
+    } else {
+      journal.attach(supervisor);
+    }
     return journal;
   }
 
