@@ -23,41 +23,7 @@ final class ProcScan {
 
   /** Live processes (not this JVM) whose environment holds {@code variable=value}. */
   static List<ProcessHandle> carrying(String variable, String value) {
-    if (!HAS_PROC) {
-      return List.of();
-    }
-    byte[] needle = ("\0" + variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
-    List<ProcessHandle> found = new ArrayList<>();
-    long self = ProcessHandle.current().pid();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-          continue;
-        }
-        long pid;
-        try {
-          pid = Long.parseLong(name);
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        if (pid == self) {
-          continue;
-        }
-        byte[] env;
-        try {
-          env = Files.readAllBytes(dir.resolve("environ"));
-        } catch (IOException | SecurityException e) {
-          continue; // gone, or another user's
-        }
-        if (contains(env, needle)) {
-          ProcessHandle.of(pid).ifPresent(found::add);
-        }
-      }
-    } catch (IOException e) {
-      return found;
-    }
-    return found;
+    return runMembers(0, -1, variable, value, -1);
   }
 
   /** Whether there is a {@code /proc} to read (Linux). */
@@ -83,37 +49,7 @@ final class ProcScan {
    * environment.
    */
   static List<ProcessHandle> sessionMembers(long sid, long leaderStartTicks) {
-    if (!HAS_PROC || sid <= 1) {
-      return List.of();
-    }
-    String[] leader = statFields(sid);
-    if (leader != null && Long.parseLong(leader[19]) != leaderStartTicks) {
-      return List.of();
-    }
-    List<ProcessHandle> found = new ArrayList<>();
-    long self = ProcessHandle.current().pid();
-    String wanted = Long.toString(sid);
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-          continue;
-        }
-        long pid;
-        try {
-          pid = Long.parseLong(name);
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        String[] f = pid == self ? null : statFields(pid);
-        if (f != null && f[3].equals(wanted) && !f[0].equals("Z")) {
-          ProcessHandle.of(pid).ifPresent(found::add);
-        }
-      }
-    } catch (IOException e) {
-      return found;
-    }
-    return found;
+    return runMembers(sid, leaderStartTicks, null, null, -1);
   }
 
   /** The fields of {@code /proc/PID/stat} after the name: [0] is field 3 (state), [3] field 6 (session), [19] field 22. */
@@ -155,15 +91,17 @@ final class ProcScan {
   }
 
   /**
-   * A run's tree as {@link #sessionMembers} and {@link #carrying} find it together, in one pass over {@code /proc}: the
-   * live members of session {@code sid} (none when {@code sid <= 1} or the session is not the run's, as there), and the
-   * live processes whose environment holds {@code variable=value}. Only processes that started at or after
-   * {@code runStartTicks} (the run's own process's start, {@code /proc/PID/stat} field 22; -1 when unknown) can be the
-   * run's descendants, so only their environments are read: reading every process's cost a few milliseconds on every
-   * look for a dead run's descendants, on the way to the next start.
+   * A run's tree in one pass over {@code /proc}: the live members of session {@code sid} (none when {@code sid <= 1} or
+   * the session is not the run's, as there), and the live processes whose environment holds {@code variable=value}
+   * (none looked for when {@code variable} is null).
+   * Only processes that started at or after {@code runStartTicks} (the run's own process's start, {@code /proc/PID/stat}
+   * field 22; -1 when unknown) can be the run's descendants, so only their environments are read: reading every
+   * process's cost a few milliseconds on every look for a dead run's descendants, on the way to the next start. Zombies
+   * are left out. {@link #sessionMembers} and {@link #carrying} are this pass with one of its two looks.
    */
-  static List<ProcessHandle> runMembers(long sid, long sidStartTicks, String variable, String value, long runStartTicks) {
-    if (!HAS_PROC) {
+  static List<ProcessHandle> runMembers(long sid, long sidStartTicks, @org.jspecify.annotations.Nullable String variable,
+      @org.jspecify.annotations.Nullable String value, long runStartTicks) {
+    if (!HAS_PROC || sid <= 1 && variable == null) {
       return List.of();
     }
     long session = sid;
@@ -173,7 +111,11 @@ final class ProcScan {
         session = -1; // the pid names someone else's session now: the run's is empty
       }
     }
-    byte[] needle = ("\0" + variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
+    if (session <= 1 && variable == null) {
+      return List.of();
+    }
+    byte[] needle = variable == null ? null : ("\0" + variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
+    String wanted = Long.toString(session);
     List<ProcessHandle> found = new ArrayList<>();
     long self = ProcessHandle.current().pid();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
@@ -195,8 +137,8 @@ final class ProcScan {
         if (f == null || f[0].equals("Z")) {
           continue; // gone, or dead and waiting to be reaped
         }
-        boolean member = session > 1 && f[3].equals(Long.toString(session));
-        if (!member && (runStartTicks < 0 || Long.parseLong(f[19]) >= runStartTicks)) {
+        boolean member = session > 1 && f[3].equals(wanted);
+        if (!member && needle != null && (runStartTicks < 0 || Long.parseLong(f[19]) >= runStartTicks)) {
           byte[] env;
           try {
             env = Files.readAllBytes(dir.resolve("environ"));
