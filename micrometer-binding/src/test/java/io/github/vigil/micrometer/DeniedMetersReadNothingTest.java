@@ -97,8 +97,11 @@ class DeniedMetersReadNothingTest {
       supervisor.register(ProcessSpec.builder("sleeper").command("sleep", "300").startupGrace(Duration.ZERO).build());
       ProcessController sleeper = supervisor.controller("sleeper").orElseThrow();
       long pid = sleeper.start().toCompletableFuture().get(30, TimeUnit.SECONDS).pid();
-      // RUNNING comes with the spawn; the wrappers in front may still be exec-ing into sleep, at a few pages resident
-      assertThat(eventually(Duration.ofSeconds(20), () -> Processes.runs(pid, "sleep"))).as("pid %d runs sleep", pid).isTrue();
+      // RUNNING comes with the spawn; the wrappers in front may still be exec-ing into sleep, at a few pages resident.
+      // Its comm reads sleep from the exec on, before the loader has mapped its libraries (77,824 bytes resident, seen
+      // on a loaded machine): the one reading of this hour must come once it has
+      assertThat(eventually(Duration.ofSeconds(20), () -> Processes.runs(pid, "sleep") && residentAbove(pid, 100_000)))
+          .as("pid %d runs sleep, its libraries loaded", pid).isTrue();
 
       SimpleMeterRegistry lean = new SimpleMeterRegistry();
       lean.config().meterFilter(LEAN);
@@ -124,6 +127,14 @@ class DeniedMetersReadNothingTest {
   /** The files of {@code /proc/PID/} this JVM holds open, relative to that directory. */
   private static List<String> heldOpen(long pid) {
     return io.github.vigil.testing.Processes.procFilesHeldOpen(pid);
+  }
+
+  private static boolean residentAbove(long pid, long bytes) {
+    try {
+      return vmRssBytes(pid) > bytes;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static long vmRssBytes(long pid) throws IOException {
