@@ -11,20 +11,26 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Durations and rates as a person reads them, for logs, messages, {@code toString()}s and
- * endpoints (which put a machine form beside them): {@code 850 µs}, {@code 12.3 ms},
- * {@code 4.85 s}, {@code 1 min 05 s}, {@code 2 h 03 min}, {@code 3 d 04 h}; rates per the unit
- * that keeps the figure readable, over a stated window ({@code 6 per hour over the last 1 h}).
+ * Durations, sizes, figures and rates as a person reads them, for logs, messages, {@code toString()}s,
+ * alerts, the journal's reports and the command line (which put a machine form beside them where a
+ * program reads them): {@code 850 µs}, {@code 12.3 ms}, {@code 4.85 s}, {@code 1 min 05 s},
+ * {@code 2 h 03 min}, {@code 3 d 04 h}; sizes in binary units ({@code 512 B}, {@code 15.9 MiB},
+ * {@code 4.00 GiB}); rates per the unit that keeps the figure readable, over a stated window
+ * ({@code 6 per hour over the last 1 h}).
  *
- * <p>Durations below a minute keep three significant digits; from a minute on, two units, the
- * second zero-padded. Negative durations get a leading minus sign. {@link Locale#ROOT} throughout,
- * so the decimal separator is always a dot.
+ * <p>Durations below a minute and sizes keep three significant digits; durations from a minute on,
+ * two units, the second zero-padded. Negative values get a leading minus sign. {@link Locale#ROOT}
+ * throughout, so the decimal separator is always a dot.
  *
  * <p>Stateless and thread-safe.
  */
 public final class HumanFormat {
 
   private static final MathContext THREE_DIGITS = new MathContext(3, RoundingMode.HALF_EVEN);
+  private static final String[] BYTE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  private static final BigDecimal TEN = BigDecimal.TEN;
+  private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+  private static final BigDecimal KIBI = BigDecimal.valueOf(1024);
 
   private HumanFormat() {}
 
@@ -143,9 +149,48 @@ public final class HumanFormat {
     return figure + " over the last " + duration(window);
   }
 
-  /** A non-negative figure with three significant digits, whole numbers without decimals. */
-  static String number(double value) {
-    if (value == Math.rint(value) && value < 1e15) {
+  /**
+   * A size in bytes as a person reads it, in powers of 1024: {@code 512 B}, {@code 1.00 KiB}, {@code 15.9 MiB},
+   * {@code 512 MiB}, {@code 4.00 GiB}, up to {@code EiB}. Below 1 KiB the exact count; from there the exact value
+   * rounded half up to three significant digits, trailing zeros kept (four digits from 1000 to 1023 of a unit, which
+   * is still less than one of the next; what rounds to 1024 reads as {@code 1.00} of the next). A negative size (a
+   * change, a growth) gets a leading minus sign.
+   */
+  public static String bytes(long bytes) {
+    if (bytes < 0) {
+      return "-" + (bytes == Long.MIN_VALUE ? "8.00 EiB" : bytes(-bytes)); // 2^63 has no positive long
+    }
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    int unit = (63 - Long.numberOfLeadingZeros(bytes)) / 10; // 1 = KiB: the largest power of 1024 not above it
+    // exact: dividing by a power of two ends in a finite decimal
+    BigDecimal value = BigDecimal.valueOf(bytes).divide(BigDecimal.valueOf(1L << (10 * unit)));
+    BigDecimal shown = value.setScale(2, RoundingMode.HALF_UP);
+    if (shown.compareTo(TEN) >= 0) {
+      shown = value.setScale(1, RoundingMode.HALF_UP);
+    }
+    if (shown.compareTo(HUNDRED) >= 0) {
+      shown = value.setScale(0, RoundingMode.HALF_UP);
+    }
+    if (shown.compareTo(KIBI) >= 0) { // 1023.5 and up: 1.00 of the next unit (below 8 EiB, so there is one)
+      unit++;
+      shown = value.divide(KIBI).setScale(2, RoundingMode.HALF_UP);
+    }
+    return shown.toPlainString() + " " + BYTE_UNITS[unit];
+  }
+
+  /**
+   * A figure (a rate, a share, a percentage) as a person reads it: whole numbers without decimals ({@code 8},
+   * {@code 25}), others with three significant digits and no trailing zeros ({@code 1.14}, {@code 12.5},
+   * {@code 0.333}, {@code 1230} for 1234.5). A negative figure gets a leading minus sign; {@code NaN} and the
+   * infinities read as {@link Double#toString(double)} gives them.
+   */
+  public static String number(double value) {
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      return Double.toString(value);
+    }
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
       return Long.toString((long) value);
     }
     return new BigDecimal(value).round(THREE_DIGITS).stripTrailingZeros().toPlainString();

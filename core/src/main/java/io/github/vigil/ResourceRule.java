@@ -74,11 +74,11 @@ public final class ResourceRule {
       }
     }
 
-    /** A value of this metric as a person reads it: MiB, percent, ratio. */
+    /** A value of this metric as a person reads it: a size ({@link HumanFormat#bytes(long)}), percent, ratio. */
     public String format(double value) {
       switch (this) {
         case RESIDENT_MEMORY:
-          return String.format(Locale.ROOT, "%.1f MiB", value / (1024.0 * 1024.0));
+          return HumanFormat.bytes(Math.round(value));
         case CPU_PERCENT:
           return String.format(Locale.ROOT, "%.1f%%", value);
         default:

@@ -105,6 +105,96 @@ class HumanFormatTest {
   }
 
   @Test
+  void sizesInBinaryUnitsWithThreeDigits() {
+    assertThat(HumanFormat.bytes(0)).isEqualTo("0 B");
+    assertThat(HumanFormat.bytes(512)).isEqualTo("512 B");
+    assertThat(HumanFormat.bytes(1023)).isEqualTo("1023 B");
+    assertThat(HumanFormat.bytes(1024)).isEqualTo("1.00 KiB");
+    assertThat(HumanFormat.bytes(1536)).isEqualTo("1.50 KiB");
+    assertThat(HumanFormat.bytes(16_672_358)).isEqualTo("15.9 MiB");
+    assertThat(HumanFormat.bytes(64L << 20)).isEqualTo("64.0 MiB");
+    assertThat(HumanFormat.bytes(512L << 20)).isEqualTo("512 MiB");
+    assertThat(HumanFormat.bytes(4L << 30)).isEqualTo("4.00 GiB");
+    assertThat(HumanFormat.bytes(3L << 40)).isEqualTo("3.00 TiB");
+    assertThat(HumanFormat.bytes(-(12L << 20))).isEqualTo("-12.0 MiB");
+  }
+
+  /** The edges of each rounding, and the extremes of a long. */
+  @Test
+  void sizesRoundHalfUpAndCarryIntoTheNextUnit() {
+    assertThat(HumanFormat.bytes(10_234)).as("9.994 KiB").isEqualTo("9.99 KiB");
+    assertThat(HumanFormat.bytes(10_235)).as("9.995 KiB").isEqualTo("10.0 KiB");
+    assertThat(HumanFormat.bytes(102_348)).as("99.9492 KiB").isEqualTo("99.9 KiB");
+    assertThat(HumanFormat.bytes(102_349)).as("99.9502 KiB").isEqualTo("100 KiB");
+    assertThat(HumanFormat.bytes(1_000L * 1024)).isEqualTo("1000 KiB");
+    assertThat(HumanFormat.bytes(1_048_063)).as("1023.499 KiB").isEqualTo("1023 KiB");
+    assertThat(HumanFormat.bytes(1_048_064)).as("1023.5 KiB").isEqualTo("1.00 MiB");
+    assertThat(HumanFormat.bytes((1L << 20) - 1)).isEqualTo("1.00 MiB");
+    assertThat(HumanFormat.bytes(Long.MAX_VALUE)).isEqualTo("8.00 EiB");
+    assertThat(HumanFormat.bytes(Long.MIN_VALUE)).isEqualTo("-8.00 EiB");
+    assertThat(HumanFormat.bytes(-1)).isEqualTo("-1 B");
+  }
+
+  /**
+   * Seeded random sizes over every unit: the figure is the exact value rounded half up to three significant digits
+   * (four from 1000 to 1023), in the largest unit it is at least one of once rounded (BigDecimal here).
+   */
+  @Test
+  void everySizeIsTheExactValueRoundedHalfUp() {
+    long seed = System.nanoTime();
+    SplittableRandom random = new SplittableRandom(seed);
+    Pattern form = Pattern.compile("(\\d+(?:\\.\\d+)?) (B|KiB|MiB|GiB|TiB|PiB|EiB)");
+    for (int i = 0; i < 20_000; i++) {
+      long bytes = (long) Math.pow(2, random.nextDouble(0, 63));
+      String text = HumanFormat.bytes(bytes);
+      assertThat(text).as("seed %d: %d bytes", seed, bytes).isEqualTo(exactBytes(bytes));
+      Matcher m = form.matcher(text);
+      assertThat(m.matches()).as("seed %d: %d -> %s", seed, bytes, text).isTrue();
+      String figure = m.group(1);
+      int digits = figure.replace(".", "").length();
+      assertThat(digits).as("seed %d: %s", seed, text).isEqualTo(bytes < 1024 ? Long.toString(bytes).length()
+          : figure.startsWith("10") && figure.length() == 4 && !figure.contains(".") ? 4 : 3);
+      assertThat(HumanFormat.bytes(-bytes)).isEqualTo("-" + text);
+    }
+  }
+
+  /** A size as the contract says: exact, three significant digits, half up, the next unit at 1024 of this one. */
+  private static String exactBytes(long bytes) {
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    for (int u = 6; u >= 1; u--) {
+      java.math.BigDecimal v = new java.math.BigDecimal(java.math.BigInteger.valueOf(bytes))
+          .divide(new java.math.BigDecimal(java.math.BigInteger.TWO.pow(10 * u)));
+      if (v.compareTo(java.math.BigDecimal.ONE) < 0) {
+        continue;
+      }
+      java.math.BigDecimal r = v.compareTo(java.math.BigDecimal.valueOf(1000)) >= 0 ? v.setScale(0, java.math.RoundingMode.HALF_UP)
+          : v.round(new java.math.MathContext(3, java.math.RoundingMode.HALF_UP));
+      if (r.compareTo(java.math.BigDecimal.valueOf(1024)) >= 0) {
+        return "1.00 " + units[u + 1];
+      }
+      int scale = r.compareTo(java.math.BigDecimal.TEN) < 0 ? 2 : r.compareTo(java.math.BigDecimal.valueOf(100)) < 0 ? 1 : 0;
+      return r.setScale(scale).toPlainString() + " " + units[u]; // exact: r has at most three digits after rounding
+    }
+    throw new AssertionError();
+  }
+
+  @Test
+  void figuresKeepThreeDigits() {
+    assertThat(HumanFormat.number(8)).isEqualTo("8");
+    assertThat(HumanFormat.number(12.5)).isEqualTo("12.5");
+    assertThat(HumanFormat.number(8.0 / 7)).isEqualTo("1.14");
+    assertThat(HumanFormat.number(1.0 / 3)).isEqualTo("0.333");
+    assertThat(HumanFormat.number(1234.5)).isEqualTo("1230");
+    assertThat(HumanFormat.number(-2.5)).isEqualTo("-2.5");
+    assertThat(HumanFormat.number(-1e20)).isEqualTo("-100000000000000000000");
+    assertThat(HumanFormat.number(Double.NaN)).isEqualTo("NaN");
+    assertThat(HumanFormat.number(Double.POSITIVE_INFINITY)).isEqualTo("Infinity");
+  }
+
+  @Test
   void ratesStateTheirWindow() {
     assertThat(HumanFormat.rate(6, Duration.ofHours(1))).isEqualTo("6 per hour over the last 1 h 00 min");
     assertThat(HumanFormat.rate(25, Duration.ofSeconds(10))).isEqualTo("2.5 per s over the last 10.0 s");

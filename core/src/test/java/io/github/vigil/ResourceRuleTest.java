@@ -34,7 +34,7 @@ class ResourceRuleTest {
     assertThat(r.failureThreshold()).isEqualTo(3);
     assertThat(r.interval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(r.action()).isEqualTo(HealthCheck.Action.RESTART);
-    assertThat(r.toString()).contains("resident memory above 512.0 MiB for 3 sample(s)");
+    assertThat(r.toString()).contains("resident memory above 512 MiB for 3 sample(s)");
   }
 
   @Test

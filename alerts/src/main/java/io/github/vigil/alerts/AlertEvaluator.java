@@ -406,7 +406,7 @@ public final class AlertEvaluator implements SupervisorListener {
         } else {
           double v = sample.get(ProcessSample.Field.MEMORY_RESIDENT);
           p.memoryAboveSince = threshold(p, c, AlertType.HIGH_MEMORY, v, limit, p.memoryAboveSince, now, c.memoryFor(),
-              "resident memory " + Human.bytes(v), Human.bytes(limit));
+              "resident memory " + HumanFormat.bytes(Math.round(v)), HumanFormat.bytes(Math.round(limit)));
         }
       }
     }

@@ -239,7 +239,7 @@ class AlertEvaluatorTest {
     Alert a = heard.get(0);
     assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
     assertThat(a.labels()).containsEntry("type", "QUOTE").containsEntry("alertname", "VigilProcessHighMemory");
-    assertThat(a.summary()).isEqualTo("feed: resident memory 850.0 MiB above 800.0 MiB for 2 min 00 s");
+    assertThat(a.summary()).isEqualTo("feed: resident memory 850 MiB above 800 MiB for 2 min 00 s");
     e.onSample("feed", memory(780L << 20));   // under the threshold but within 10 %: still firing
     assertThat(heard).hasSize(1);
     e.onSample("feed", memory(600L << 20));

@@ -467,14 +467,14 @@ final class Diagnostician implements AutoCloseable {
     List<String> said = matching(concat(s.stderr(), s.stdout()), NO_SPACE);
     long usable = store.getUsableSpace();
     long total = store.getTotalSpace();
-    String space = bytes(usable) + " free of " + bytes(total) + " on " + store.name() + " (" + store.type() + ")";
+    String space = HumanFormat.bytes(usable) + " free of " + HumanFormat.bytes(total) + " on " + store.name() + " (" + store.type() + ")";
     if (store.isReadOnly()) {
       return Finding.problem(Check.DISK, said.isEmpty() ? Certainty.LIKELY : Certainty.CONFIRMED, "the filesystem under " + where + " is read-only",
           concat(List.of(space), said), "remount " + store.name() + " read-write, or move the working directory of " + s.spec().name());
     }
     if (total > 0 && usable < LOW_SPACE_BYTES) {
       return Finding.problem(Check.DISK, said.isEmpty() ? Certainty.LIKELY : Certainty.CONFIRMED, "the filesystem under " + where + " is full: " + space,
-          said, "free space on " + store.name() + " (at least " + bytes(LOW_SPACE_BYTES) + ")");
+          said, "free space on " + store.name() + " (at least " + HumanFormat.bytes(LOW_SPACE_BYTES) + ")");
     }
     return Finding.ok(Check.DISK, space, List.of());
   }
@@ -816,7 +816,7 @@ final class Diagnostician implements AutoCloseable {
     }
     if (s.exit() != null && s.exit().cause() == ExitCause.OOM_KILLED) {
       out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "the kernel's out-of-memory killer killed it" + s.exit().memoryAtDeath().stream()
-          .mapToObj(b -> " at " + bytes(b) + " resident").findFirst().orElse(""), List.of(s.exit().toString()),
+          .mapToObj(b -> " at " + HumanFormat.bytes(b) + " resident").findFirst().orElse(""), List.of(s.exit().toString()),
           "raise the memory limit of " + spec.name() + ", or make it use less memory"));
     }
     if (out.isEmpty()) {
@@ -890,21 +890,6 @@ final class Diagnostician implements AutoCloseable {
     List<String> out = new ArrayList<>(a);
     out.addAll(b);
     return out;
-  }
-
-  /** {@code 15.9 MiB}, {@code 3.20 GiB}: powers of 1024, three significant digits. */
-  static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
   }
 
   private static String abbreviate(String s, int max) {

@@ -1,6 +1,7 @@
 package io.github.vigil.linux;
 
 import io.github.vigil.ExitCause;
+import io.github.vigil.HumanFormat;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.diagnosis.Finding;
 import io.github.vigil.diagnosis.Finding.Certainty;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -79,10 +79,10 @@ final class LinuxDiagnostics implements ProcessInspector {
     // memory: the run's cgroup limit, hit when the OOM killer ended it
     OptionalLong memoryMax = safe(() -> LinuxLimits.memoryMax(labels));
     if (subject.exit() != null && subject.exit().cause() == ExitCause.OOM_KILLED) {
-      String at = subject.exit().memoryAtDeath().stream().mapToObj(b -> bytes(b) + " resident at the kill").findFirst().orElse("");
+      String at = subject.exit().memoryAtDeath().stream().mapToObj(b -> HumanFormat.bytes(b) + " resident at the kill").findFirst().orElse("");
       if (memoryMax.isPresent()) {
         String limit = labels.get(LinuxLimits.MEMORY_MAX);
-        out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "the memory limit " + bytes(memoryMax.getAsLong()) + " ("
+        out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "the memory limit " + HumanFormat.bytes(memoryMax.getAsLong()) + " ("
             + LinuxLimits.MEMORY_MAX + "=" + limit + ") was hit: the kernel's OOM killer killed the run" + (at.isEmpty() ? "" : ", " + at),
             List.of(subject.exit().toString(), LinuxLimits.MEMORY_MAX + "=" + limit + " (" + memoryMax.getAsLong() + " bytes)"),
             "raise " + LinuxLimits.MEMORY_MAX + " of " + name + " above " + limit + ", or make it use less memory at start"));
@@ -263,20 +263,6 @@ final class LinuxDiagnostics implements ProcessInspector {
 
   private static String unescape(String s) {
     return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
-  }
-
-  private static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
   }
 
   private static final class Arrays2 {

@@ -584,7 +584,7 @@ public class VigilEndpoint {
    * @param name its name
    * @param metric RESIDENT_MEMORY, CPU_PERCENT or FD_RATIO
    * @param limit its limit in the metric's unit (bytes, percent, ratio)
-   * @param limitText the limit as a person reads it, e.g. {@code 512.0 MiB}
+   * @param limitText the limit as a person reads it, e.g. {@code 512 MiB}
    * @param state UNKNOWN (not read yet, or not readable), WITHIN, ABOVE (fewer samples in a row than
    *     break it) or BREACHED (broken, and not back within the limit yet)
    * @param breachedAt when it was broken, while BREACHED
