@@ -1,7 +1,7 @@
 package io.github.vigil.cli;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.journal.CrashReport;
-import io.github.vigil.journal.HumanFormat;
 import io.github.vigil.journal.JournalReader;
 import io.github.vigil.journal.JournalSnapshot;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.github.vigil.cli;
 
-import io.github.vigil.journal.HumanFormat;
+import io.github.vigil.HumanFormat;
 import io.github.vigil.journal.JournalReader;
 import io.github.vigil.journal.JournalRun;
 import java.time.Duration;

@@ -412,7 +412,7 @@ class CliGoldenTest {
     Result fresh = run(with("status"));
     assertThat(fresh.out()).doesNotContain("Nothing recorded for");
     Result later = run("status", "--zone", "UTC", "--now", "2026-11-30T02:00:00Z", "--color", "never");
-    assertThat(later.out()).contains("Nothing recorded for 2h 10m (since 2026-11-29 23:50:00): the states above are the last recorded");
+    assertThat(later.out()).contains("Nothing recorded for 2 h 10 min (since 2026-11-29 23:50:00): the states above are the last recorded");
     Result json = run("status", "--json", "--now", "2026-11-30T02:00:00Z");
     assertThat(json.out()).contains("\"stale\": true");
     assertThat(run(with("status", "--json")).out()).doesNotContain("\"stale\": true");

@@ -76,13 +76,15 @@ class FailedStartTest {
     CliGoldenTest.Result r = run("restarts", "trader", "--period", "1d");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).doesNotContain("not yet", "stderr tails")
-        // the first restart until the second (5 s), the second until the period's end: down from 10:00 to 12:00
-        .contains("none, down 5s", "none, down 1h 59m")
-        .containsPattern("2026-11-29 │\\s+2 │\\s+2h │")
+        // the first restart until the second (5 s), the second until the period's end (1 h 59 min 55 s, rounded):
+        // down from 10:00 to 12:00
+        .contains("none, down 5.00 s", "none, down 2 h 00 min")
+        .containsPattern("2026-11-29 │\\s+2 │\\s+2 h 00 min │")
         .containsPattern("│ 2\\s+│ 2 per day │ -\\s+│ -")
         .contains("2 failed starts (the newest: could not start: " + WHY + "): vigil diagnose trader says why it could not start");
     CliGoldenTest.Result json = run("restarts", "trader", "--period", "1d", "--json");
-    assertThat(json.out()).contains("\"downtimeMs\": 7200000", "\"exitCause\": \"START_FAILED\"");
+    assertThat(json.out()).contains("\"downtimeMs\": 5000", "\"downtimeMs\": 7195000", "\"downtimeMs\": 7200000",
+        "\"exitCause\": \"START_FAILED\"");
   }
 
   @Test

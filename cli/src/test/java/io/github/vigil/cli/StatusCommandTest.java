@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vigil.ExitCause;
 import io.github.vigil.ExitInfo;
 import io.github.vigil.HealthState;
+import io.github.vigil.HumanFormat;
 import io.github.vigil.Origin;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
@@ -77,7 +78,7 @@ class StatusCommandTest {
   void aProcessNotRunningHasNoCpuNorMemory() {
     CliGoldenTest.Result r = status("--color", "never");
     assertThat(r.out()).containsPattern("feed +│ FAILED +│ +- │ .*│ +- │ +- │ +- │")
-        .containsPattern("orders +│ STOPPED +│ +- │ .*│ +- │ +- │ +- │").doesNotContain("100.0 MiB", "12.5%");
+        .containsPattern("orders +│ STOPPED +│ +- │ .*│ +- │ +- │ +- │").doesNotContain(HumanFormat.bytes(104_857_600), "12.5%");
     CliGoldenTest.Result json = status("--json");
     assertThat(json.out()).doesNotContain("\"memoryBytes\": 104857600", "\"cpuPercent\": 12.5");
   }

@@ -344,7 +344,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         r.attempt = e.attempt();
         r.delayMs = e.delay().toMillis();
         exit(r, e.after(), t);
-        r.reason = "restart attempt " + e.attempt() + " in " + io.github.vigil.HumanFormat.duration(e.delay()) + " after " + e.after();
+        r.reason = "restart attempt " + e.attempt() + " in " + HumanFormat.duration(e.delay()) + " after " + e.after();
       } else if (event instanceof SupervisorEvent.RestartDeferred e) {
         exit(r, e.exit(), t);
         // the delay to the window's end: the analysis counts a deferral with one as a restart
@@ -373,7 +373,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
       } else if (event instanceof SupervisorEvent.ResourceLimitRecovered e) {
         r.reason = EventReasons.orElse(e.rule(), EventReasons.lower(e.metric())) + ": "
             + EventReasons.orElse(e.message(), e.metric() + " " + e.value() + " back within " + e.limit())
-            + " (broken for " + io.github.vigil.HumanFormat.duration(e.breachedFor()) + ")";
+            + " (broken for " + HumanFormat.duration(e.breachedFor()) + ")";
       } else if (event instanceof SupervisorEvent.HealthChanged e) {
         r.fromState = e.from().name();
         r.toState = e.to().name();

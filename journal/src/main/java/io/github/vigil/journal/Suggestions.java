@@ -1,5 +1,6 @@
 package io.github.vigil.journal;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.journal.RestartReport.CauseCount;
 import io.github.vigil.journal.RestartReport.Restart;
 import java.time.Duration;

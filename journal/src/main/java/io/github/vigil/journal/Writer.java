@@ -1,5 +1,6 @@
 package io.github.vigil.journal;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.journal.Entry.EventRow;
 import io.github.vigil.journal.Entry.SnapshotRow;
 import java.sql.Connection;
@@ -662,7 +663,7 @@ final class Writer implements Runnable {
         lock.unlock();
       }
     } catch (SQLException e) {
-      log.warn("Journal retention cleanup failed, next try in {}: {}", io.github.vigil.HumanFormat.duration(retention.cleanupEvery()), e.toString());
+      log.warn("Journal retention cleanup failed, next try in {}: {}", HumanFormat.duration(retention.cleanupEvery()), e.toString());
       if (connection != null) {
         closeQuietly(connection);
         connection = null;
@@ -684,8 +685,8 @@ final class Writer implements Runnable {
     n += delete(c, "DELETE FROM snapshots WHERE host = ? AND at_ms < ?", nowMs - retention.snapshots().toMillis());
     if (n > 0) {
       log.info("Journal retention deleted {} rows (older than: events {}, runs {}, snapshots {})", n,
-          io.github.vigil.HumanFormat.duration(retention.events()), io.github.vigil.HumanFormat.duration(retention.runs()),
-          io.github.vigil.HumanFormat.duration(retention.snapshots()));
+          HumanFormat.duration(retention.events()), HumanFormat.duration(retention.runs()),
+          HumanFormat.duration(retention.snapshots()));
     }
     return n;
   }
