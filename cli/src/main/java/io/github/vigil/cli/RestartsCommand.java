@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -145,12 +147,20 @@ final class RestartsCommand implements Callable<Integer> {
                   ? style::red : UnaryOperator.identity(), UnaryOperator.identity()));
     }
     b.append(timeline.render(style));
+    // a crash loop of one failure has one tail: print it once, and name the entry it was printed under after that
+    Map<List<String>, Integer> printedUnder = new HashMap<>();
     i = 0;
     for (Restart x : r.timeline()) {
       i++;
       if (x.stderrTail() != null && !x.stderrTail().isBlank()) {
+        List<String> lines = List.of(x.stderrTail().split("\n"));
+        Integer first = printedUnder.putIfAbsent(lines, i);
+        if (first != null) {
+          b.append("  #").append(i).append(" stderr: same as #").append(first).append('\n');
+          continue;
+        }
         b.append("  #").append(i).append(" stderr:\n");
-        for (String line : x.stderrTail().split("\n")) {
+        for (String line : lines) {
           b.append("    ").append(style.dim(line)).append('\n');
         }
       }
