@@ -10,6 +10,7 @@ import io.github.vigil.Origin;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
+import io.github.vigil.ProcessStatus;
 import io.github.vigil.ResourceRule;
 import io.github.vigil.Scheduler;
 import io.github.vigil.SupervisorEvent;
@@ -78,6 +79,11 @@ public final class AlertEvaluator implements SupervisorListener {
   // alerts made under the lock, handed to the listener after it, in order
   private final List<Alert> outbox = new ArrayList<>();
   private final Object deliveryLock = new Object();
+  /** Alerts an earlier JVM's sinks were told are firing, by process, until this evaluator first hears of the process. */
+  private final Map<String, List<Alert>> remembered = new LinkedHashMap<>();
+  /** Keys of the alerts taken up from {@link #remembered}: their resolution says it came after a restart. */
+  private final java.util.Set<String> adopted = new java.util.HashSet<>();
+  private Function<String, Optional<ProcessStatus>> statusOf = name -> Optional.empty();
 
   /** Per process: what the rules remember. */
   private static final class Proc {
@@ -154,10 +160,152 @@ public final class AlertEvaluator implements SupervisorListener {
     }
   }
 
+  /** The alerts firing now, and those remembered from an earlier JVM not taken up yet (of processes not heard of yet). */
+  List<Alert> firingAndRemembered() {
+    synchronized (lock) {
+      List<Alert> out = new ArrayList<>();
+      processes.values().forEach(p -> out.addAll(p.firing.values()));
+      remembered.values().forEach(out::addAll);
+      return out;
+    }
+  }
+
+  /**
+   * Alerts an earlier JVM's sinks were told are firing (its {@link Alerting} was killed with them firing). Each process's
+   * are taken up when this evaluator first hears of it (its {@code Registered} event, any event or sample), before
+   * that is evaluated, from what {@code statusOf} says of it then (its current status, e.g. the supervisor's controller's):
+   * <ul>
+   *   <li>one whose condition no longer holds is resolved at once: {@code NOT_RUNNING} and {@code FAILED} of a process
+   *       that runs, {@code HEALTH_CHECK_FAILING} of one healthy, {@code NOT_RUNNING} outside the process's scheduled
+   *       window, {@code HIGH_CPU} and {@code HIGH_MEMORY} of a process that does not run (their run ended with the
+   *       earlier JVM), every {@code ANOMALY} (the detectors start afresh) and any alert whose rule is off;
+   *   <li>the others fire here as they did there, without a notification: they resolve by the rules as any alert
+   *       does ({@code CRASHED} after a run of {@code stableAfter}, {@code FLAPPING} after a window without a restart
+   *       from now, the others when the process runs, is healthy, is found, is stopped on purpose or removed), and
+   *       firing again is one more occurrence.
+   * </ul>
+   * A resolution of such an alert says {@code after a restart of the supervising JVM}. Called before the evaluator
+   * hears anything; {@code statusOf} must not block (it is called under this evaluator's lock).
+   */
+  void remember(List<Alert> alerts, Function<String, Optional<ProcessStatus>> statusOf) {
+    synchronized (lock) {
+      this.statusOf = requireNonNull(statusOf, "statusOf");
+      for (Alert a : alerts) {
+        if (a.isFiring()) {
+          remembered.computeIfAbsent(a.process(), k -> new ArrayList<>()).add(a);
+        }
+      }
+    }
+  }
+
+  /**
+   * Takes up the remembered alerts of {@code process} if this evaluator has not heard of it yet: as they are when it
+   * runs (its status says so) or exists, else resolved as of a process that is no longer supervised.
+   */
+  void claimOrForget(String process) {
+    synchronized (lock) {
+      if (!remembered.containsKey(process)) {
+        return;
+      }
+      if (statusOf.apply(process).isPresent()) {
+        proc(process);
+      } else {
+        for (Alert a : remembered.remove(process)) {
+          adopted.add(a.key());
+          outbox.add(resolvedNow(a, "not supervised here"));
+        }
+      }
+    }
+    deliver();
+  }
+
+  /** The process's memory, made when first heard of; a remembered alert of it is taken up then. Under the lock. */
+  private Proc proc(String name) {
+    Proc p = processes.get(name);
+    if (p == null) {
+      p = new Proc(name);
+      processes.put(name, p);
+      List<Alert> earlier = remembered.remove(name);
+      if (earlier != null) {
+        adopt(p, earlier);
+      }
+    }
+    return p;
+  }
+
+  private void adopt(Proc p, List<Alert> earlier) {
+    RuleConfig c = rules.configFor(p.name);
+    Optional<ProcessStatus> status = statusOf.apply(p.name);
+    ProcessState now = status.map(ProcessStatus::state).orElse(null);
+    if (now != null) {
+      p.state = now;
+    }
+    for (Alert a : earlier) {
+      adopted.add(a.key());
+      String over = null;
+      if (!c.isEnabled(a.type())) {
+        over = "its rule is off";
+      } else {
+        switch (a.type()) {
+          case NOT_RUNNING:
+            if (now == ProcessState.RUNNING) {
+              over = "running again";
+            } else if (!expectedUp(p.name)) {
+              over = "not expected up now by its schedule";
+            }
+            break;
+          case FAILED:
+            over = now == ProcessState.RUNNING ? "running again" : null;
+            break;
+          case HIGH_CPU:
+          case HIGH_MEMORY:
+            over = now == ProcessState.RUNNING ? null : "the run ended";
+            break;
+          case HEALTH_CHECK_FAILING:
+            over = status.isPresent() && status.get().health() == HealthState.HEALTHY ? "healthy again" : null;
+            break;
+          case ANOMALY:
+            over = "its detector starts afresh";
+            break;
+          default:
+            break;
+        }
+      }
+      if (over != null) {
+        outbox.add(resolvedNow(a, over));
+        continue;
+      }
+      p.firing.put(a.key(), a);
+      log.atInfo().addKeyValue("process", p.name).log("Alert {} fired before this JVM started and fires still, as far as"
+          + " is known: taken up without a new notification", a.key());
+      if (a.type() == AlertType.CRASHED && now == ProcessState.RUNNING) {
+        scheduleStable(p, c);
+      } else if (a.type() == AlertType.FLAPPING) {
+        p.lastRestart = ticker.read();
+        scheduleFlapEnd(p, c);
+      }
+    }
+  }
+
+  private boolean expectedUp(String name) {
+    Optional<Schedule> schedule = schedules.apply(name);
+    if (schedule.isEmpty()) {
+      return true;
+    }
+    Schedule.Phase phase = schedule.get().phaseAt(clock.instant());
+    return phase == Schedule.Phase.UP || phase == Schedule.Phase.ALWAYS;
+  }
+
+  /** {@code a} resolved now; one taken up from an earlier JVM says so. Under the lock. */
+  private Alert resolvedNow(Alert a, String why) {
+    boolean earlier = adopted.remove(a.key());
+    return a.resolved(clock.instant(), earlier ? why + ", after a restart of the supervising JVM" : why);
+  }
+
   @Override
   public void onEvent(SupervisorEvent event) {
     synchronized (lock) {
-      Proc p = processes.computeIfAbsent(event.process(), Proc::new);
+      Proc p = proc(event.process());
       RuleConfig c = rules.configFor(p.name);
       if (event instanceof SupervisorEvent.Registered r) {
         p.spec = r.spec();
@@ -239,7 +387,7 @@ public final class AlertEvaluator implements SupervisorListener {
           for (Alert a : new ArrayList<>(p.firing.values())) {
             if (a.type() == AlertType.ANOMALY) {
               p.firing.remove(a.key());
-              outbox.add(a.resolved(clock.instant(), why));
+              outbox.add(resolvedNow(a, why));
             }
           }
           p.cpuAboveSince = -1;
@@ -357,20 +505,25 @@ public final class AlertEvaluator implements SupervisorListener {
           + HumanFormat.duration(c.flappingWindow()), "restart " + r.attempt() + " after " + r.after());
     }
     if (p.firing.containsKey(key(p, AlertType.FLAPPING, ""))) {
-      cancel(p.flapTimer);
-      long at = p.lastRestart;
-      p.flapTimer = scheduler.schedule(c.flappingWindow(), () -> {
-        synchronized (lock) {
-          Proc q = processes.get(p.name);
-          if (q != p || q.lastRestart != at) {
-            return;
-          }
-          q.flapTimer = null;
-          resolve(q, AlertType.FLAPPING, "", "no restart for " + HumanFormat.duration(c.flappingWindow()));
-        }
-        deliver();
-      });
+      scheduleFlapEnd(p, c);
     }
+  }
+
+  /** FLAPPING resolves a window after the last restart, unless another comes. */
+  private void scheduleFlapEnd(Proc p, RuleConfig c) {
+    cancel(p.flapTimer);
+    long at = p.lastRestart;
+    p.flapTimer = scheduler.schedule(c.flappingWindow(), () -> {
+      synchronized (lock) {
+        Proc q = processes.get(p.name);
+        if (q != p || q.lastRestart != at) {
+          return;
+        }
+        q.flapTimer = null;
+        resolve(q, AlertType.FLAPPING, "", "no restart for " + HumanFormat.duration(c.flappingWindow()));
+      }
+      deliver();
+    });
   }
 
   /**
@@ -380,7 +533,7 @@ public final class AlertEvaluator implements SupervisorListener {
    */
   public void onSample(String process, ProcessSample sample) {
     synchronized (lock) {
-      Proc p = processes.computeIfAbsent(process, Proc::new);
+      Proc p = proc(process);
       RuleConfig c = rules.configFor(process);
       if (sample.vanished()) {
         return;
@@ -458,7 +611,7 @@ public final class AlertEvaluator implements SupervisorListener {
   /** An anomaly a detector reported: active fires (or fires again) ANOMALY for its kind, inactive resolves it. */
   public void onAnomaly(Anomaly anomaly) {
     synchronized (lock) {
-      Proc p = processes.computeIfAbsent(anomaly.process(), Proc::new);
+      Proc p = proc(anomaly.process());
       RuleConfig c = rules.configFor(p.name);
       if (anomaly.active()) {
         fire(p, c, AlertType.ANOMALY, anomaly.kind().label(), p.name + ": " + anomaly.summary(), anomaly.summary());
@@ -489,7 +642,7 @@ public final class AlertEvaluator implements SupervisorListener {
   private void resolve(Proc p, AlertType type, String detail, String why) {
     Alert prev = p.firing.remove(key(p, type, detail));
     if (prev != null) {
-      outbox.add(prev.resolved(clock.instant(), why));
+      outbox.add(resolvedNow(prev, why));
     }
   }
 
@@ -499,7 +652,7 @@ public final class AlertEvaluator implements SupervisorListener {
     cancel(p.flapTimer);
     for (Alert a : new ArrayList<>(p.firing.values())) {
       p.firing.remove(a.key());
-      outbox.add(a.resolved(clock.instant(), why));
+      outbox.add(resolvedNow(a, why));
     }
   }
 

@@ -12,8 +12,10 @@ import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.Ticker;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,9 +39,15 @@ import org.slf4j.LoggerFactory;
  * try (Alerting alerting = Alerting.builder(supervisor).rules(AlertRules.defaults()).listener(pipeline).build()) { ... }
  * }</pre>
  *
+ * <p>With a {@linkplain Builder#stateDirectory state directory} the alerts outlive a crash of the JVM: which alerts the
+ * sinks were told are firing is kept in its {@code alerts.state}, and the next {@code Alerting} there (the JVM started
+ * again after a {@code kill -9}) tells the sinks that were told an alert fires that it resolved, once it finds its
+ * condition over (the process runs again), and takes up without a new notification the alerts that still fire; without
+ * one, an alert firing when the JVM died stayed firing at a webhook or chat for ever.
+ *
  * <p>Threads: {@code vigil-alerts-sampler} samples; {@code vigil-alerts-timer} runs the rules' delayed
- * checks unless a scheduler is given. Thread-safe; {@link #close()} stops both and unsubscribes (the
- * listener is the caller's to close).
+ * checks unless a scheduler is given; {@code vigil-alerts-state} writes the state file (while there is something to
+ * write). Thread-safe; {@link #close()} stops them and unsubscribes (the listener is the caller's to close).
  */
 public final class Alerting implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Alerting.class);
@@ -54,10 +62,39 @@ public final class Alerting implements AutoCloseable {
   private final ExecutorService sampler;
   private final Duration sampleInterval;
   private final AutoCloseable subscription;
+  private final @Nullable AlertState state;
+  private final List<Scheduler.Cancellable> claims = new java.util.ArrayList<>();
   private volatile boolean closed;
+
+  /**
+   * How long an alert of a process remembered from an earlier JVM waits for the process to be heard of (registered or
+   * attached) before it is resolved as one of a process no longer supervised.
+   */
+  static final Duration UNCLAIMED_AFTER = Duration.ofMinutes(1);
 
   private Alerting(Builder b) {
     this.supervisor = b.supervisor;
+    AlertListener listener = requireNonNull(b.listener, "listener (set one with Builder.listener)");
+    NotificationPipeline pipeline = listener instanceof NotificationPipeline np ? np : null;
+    List<AlertState.Remembered> earlier = List.of();
+    if (b.stateDirectory != null) {
+      Path file = b.stateDirectory.resolve(AlertState.FILE_NAME);
+      // which sinks were told: the pipeline knows; a listener of another kind was told what the rules have firing
+      this.state = new AlertState(file, pipeline != null ? pipeline::toldFiring
+          : this::firingAndRemembered);
+      if (pipeline != null) {
+        pipeline.onToldChanged(state::request); // first: it throws if another Alerting keeps this pipeline's state
+      } else {
+        AlertListener given = listener;
+        listener = a -> {
+          given.onAlert(a);
+          state.request();
+        };
+      }
+      earlier = AlertState.read(file);
+    } else {
+      this.state = null;
+    }
     this.ticker = b.ticker;
     this.clock = b.clock;
     if (b.scheduler != null) {
@@ -67,8 +104,17 @@ public final class Alerting implements AutoCloseable {
       this.ownScheduler = new ThreadScheduler("vigil-alerts-timer");
       this.scheduler = ownScheduler;
     }
-    this.evaluator = new AlertEvaluator(b.rules, requireNonNull(b.listener, "listener (set one with Builder.listener)"), ticker,
-        scheduler, clock, b.schedules);
+    this.evaluator = new AlertEvaluator(b.rules, listener, ticker, scheduler, clock, b.schedules);
+    if (state != null && !earlier.isEmpty()) {
+      List<Alert> taken = pipeline != null ? pipeline.restore(earlier) : earlier.stream().map(AlertState.Remembered::alert).toList();
+      evaluator.remember(taken, name -> supervisor.controller(name).map(ProcessController::status));
+      log.info("Alerting for supervisor {}: {} alert(s) the sinks were told fire before this JVM started, from {}: {}; each"
+          + " resolves at the sinks told once its condition is found over", supervisor.name(), taken.size(), state.file(),
+          taken.stream().map(Alert::key).toList());
+      for (String process : new java.util.LinkedHashSet<>(taken.stream().map(Alert::process).toList())) {
+        claims.add(scheduler.schedule(UNCLAIMED_AFTER, () -> evaluator.claimOrForget(process)));
+      }
+    }
     java.util.function.Consumer<Anomaly> anomalyListener = b.anomalyListener;
     this.detectors = b.anomalies == null ? null : new AnomalyDetectors(b.anomalies, a -> {
       if (anomalyListener != null) {
@@ -94,6 +140,9 @@ public final class Alerting implements AutoCloseable {
     }
     if (!sampleInterval.isZero()) {
       scheduleSampling();
+    }
+    if (state != null) {
+      state.request(); // what was read, less what was left out or resolved at once
     }
   }
 
@@ -177,6 +226,11 @@ public final class Alerting implements AutoCloseable {
     return Double.NaN;
   }
 
+  /** What a listener that is not a pipeline was told fires, for the state file. */
+  private List<AlertState.Remembered> firingAndRemembered() {
+    return evaluator.firingAndRemembered().stream().map(a -> new AlertState.Remembered(a, Map.of())).toList();
+  }
+
   /** The rules at work. */
   public AlertEvaluator evaluator() {
     return evaluator;
@@ -187,7 +241,7 @@ public final class Alerting implements AutoCloseable {
     return evaluator.firing();
   }
 
-  /** Unsubscribes and stops sampling and the timer thread. */
+  /** Unsubscribes, stops sampling and the timer thread, and writes the state file a last time (if there is one). */
   @Override
   public void close() {
     closed = true;
@@ -202,8 +256,14 @@ public final class Alerting implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    synchronized (claims) {
+      claims.forEach(Scheduler.Cancellable::cancel);
+    }
     if (ownScheduler != null) {
       ownScheduler.close();
+    }
+    if (state != null) {
+      state.close(); // the last write, here; a pipeline closed after this writes its last changes on its own thread
     }
   }
 
@@ -221,6 +281,7 @@ public final class Alerting implements AutoCloseable {
     private java.util.function.Function<String, java.util.Optional<io.github.vigil.calendar.Schedule>> schedules =
         name -> java.util.Optional.empty();
     private io.github.vigil.calendar.@Nullable TradingSupervision trading;
+    private @Nullable Path stateDirectory;
 
     private Builder(Supervisor supervisor) {
       this.supervisor = requireNonNull(supervisor, "supervisor");
@@ -301,6 +362,32 @@ public final class Alerting implements AutoCloseable {
     /** The processes' schedules by name (empty: always expected up); must not block. Events come from the supervisor. */
     public Builder schedules(java.util.function.Function<String, java.util.Optional<io.github.vigil.calendar.Schedule>> s) {
       schedules = requireNonNull(s, "schedules");
+      return this;
+    }
+
+    /**
+     * Keeps, in {@code dir}'s {@code alerts.state}, which alerts the sinks were told are firing, so that after this JVM
+     * is killed the next {@code Alerting} on {@code dir} tells them of the alerts that resolved meanwhile (usually the
+     * supervisor's {@linkplain Supervisor.Builder#stateDirectory state directory}; default none: an alert firing when
+     * the JVM died stays firing at a webhook, a chat or a mailbox).
+     *
+     * <p>When built, {@code Alerting} reads the file (a missing one is nothing remembered; one it cannot read or parse
+     * is said at WARN with its path and ignored). An alert remembered is taken up when its process is first heard of
+     * (registered, or already registered): if its condition is over then (the process runs again, is healthy again, its
+     * run that used too much CPU ended), or later by the rules as for any alert, the sinks that were told it fires, and
+     * only those, are told it resolved, {@code after a restart of the supervising JVM}; until then it fires as before,
+     * without a new notification. One of a process not heard of within a minute is resolved as not supervised here.
+     * HIGH_CPU, HIGH_MEMORY and ANOMALY alerts were about a run that ended with the earlier JVM, and resolve unless the
+     * process already runs; see {@link AlertEvaluator} for the rules.
+     *
+     * <p>The file is rewritten (a temporary file renamed over it) after each notification that changes what the sinks
+     * were told, and at {@link #close()}, by a thread of {@code Alerting}'s ({@code vigil-alerts-state}), never by the
+     * supervisor's nor by the caller of the listener; with a {@link NotificationPipeline} as the listener it names the
+     * route and sink of each (give each {@code Alerting} with a state directory a pipeline of its own), with another
+     * listener it keeps what fires. An alert told in the last milliseconds before the JVM died may be missing from it.
+     */
+    public Builder stateDirectory(Path dir) {
+      stateDirectory = requireNonNull(dir, "stateDirectory");
       return this;
     }
 

@@ -78,6 +78,8 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   private final List<Silence> silences = new CopyOnWriteArrayList<>();
   private final Map<String, SinkCounters> sinkCounters = new LinkedHashMap<>();
   private boolean closed;
+  /** Told after each flush: which sinks were told which alerts fire may have changed ({@link Alerting}'s state file). */
+  private volatile @Nullable Runnable toldChanged;
 
   private final LongAdder received = new LongAdder();
   private final LongAdder deduplicated = new LongAdder();
@@ -245,11 +247,16 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     }
   }
 
-  private void upsert(Route r, Alert a, boolean byEscalation) {
+  private static Map<String, String> groupLabels(Route r, Alert a) {
     Map<String, String> gl = new LinkedHashMap<>();
     for (String l : r.groupBy()) {
       gl.put(l, a.labels().getOrDefault(l, ""));
     }
+    return gl;
+  }
+
+  private void upsert(Route r, Alert a, boolean byEscalation) {
+    Map<String, String> gl = groupLabels(r, a);
     String gk = r.name() + gl;
     Group g = groups.get(gk);
     if (a.isFiring()) {
@@ -371,6 +378,10 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       }
     }
     sends.forEach(Runnable::run);
+    Runnable hook = toldChanged;
+    if (hook != null) {
+      hook.run();
+    }
   }
 
   /**
@@ -533,6 +544,117 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     } catch (RejectedExecutionException | IllegalStateException e) {
       return null;
     }
+  }
+
+  /**
+   * Has {@code hook} run after every flush of a group (on the thread of the flush: a timer's, or the closing one), where
+   * which sinks were told which alerts fire may have changed; one hook per pipeline.
+   *
+   * @throws IllegalStateException when another hook is set: two {@link Alerting}s with a state directory share this pipeline
+   */
+  synchronized void onToldChanged(Runnable hook) {
+    if (toldChanged != null) {
+      throw new IllegalStateException("this notification pipeline already keeps the state of another Alerting: give each"
+          + " Alerting with a state directory a pipeline of its own");
+    }
+    toldChanged = requireNonNull(hook, "hook");
+  }
+
+  /**
+   * The alerts some sink was told are firing and was not told yet are resolved, each with the sinks told, per route.
+   * Under the lock, in memory only.
+   */
+  List<AlertState.Remembered> toldFiring() {
+    synchronized (lock) {
+      Map<String, Alert> alerts = new LinkedHashMap<>();
+      Map<String, Map<String, Set<String>>> told = new LinkedHashMap<>();
+      for (Group g : groups.values()) {
+        g.toldFiring.forEach((sink, keys) -> {
+          for (String k : keys) {
+            Alert a = g.alerts.get(k);
+            if (a == null) {
+              continue;
+            }
+            // resolved here but not told so yet: still firing as far as the sink knows
+            Alert firing = active.get(k);
+            alerts.putIfAbsent(k, firing != null ? firing : a);
+            told.computeIfAbsent(k, x -> new LinkedHashMap<>()).computeIfAbsent(g.route.name(), x -> new HashSet<>()).add(sink);
+          }
+        });
+      }
+      List<AlertState.Remembered> out = new ArrayList<>();
+      alerts.forEach((k, a) -> out.add(new AlertState.Remembered(a.isFiring() ? a
+          : new Alert(a.key(), a.type(), a.process(), a.severity(), Alert.Status.FIRING, a.summary(), a.description(),
+              a.labels(), a.startsAt(), null, a.occurrences()), told.get(k))));
+      return out;
+    }
+  }
+
+  /**
+   * Takes up alerts an earlier pipeline (of a JVM that died) told its sinks are firing: each is active again, in its
+   * groups, as notified to the sinks that were told (those of the routes and sinks that still exist), so that it firing
+   * again makes no notification and its resolution goes to those sinks, and only to them, at the group's next turn.
+   * An alert already active here, or whose told sinks are all gone, is left out.
+   *
+   * @return the alerts taken up
+   */
+  List<Alert> restore(List<AlertState.Remembered> remembered) {
+    List<Alert> taken = new ArrayList<>();
+    synchronized (lock) {
+      if (closed) {
+        return taken;
+      }
+      long now = ticker.read();
+      for (AlertState.Remembered r : remembered) {
+        Alert a = r.alert();
+        if (active.containsKey(a.key())) {
+          continue;
+        }
+        boolean any = false;
+        for (Map.Entry<String, Set<String>> e : r.told().entrySet()) {
+          Route route = routes.get(e.getKey());
+          if (route == null) {
+            continue;
+          }
+          Set<String> sinks = new HashSet<>();
+          route.sinks().forEach(s -> {
+            if (e.getValue().contains(s.name())) {
+              sinks.add(s.name());
+            }
+          });
+          if (sinks.isEmpty()) {
+            continue;
+          }
+          any = true;
+          boolean byEscalation = !route.matches(a);
+          if (byEscalation) {
+            escalatedTo.computeIfAbsent(a.key(), k -> new HashSet<>()).add(route.name());
+          }
+          Map<String, String> gl = groupLabels(route, a);
+          String gk = route.name() + gl;
+          Group g = groups.get(gk);
+          if (g == null) {
+            g = new Group(route, gk, gl, byEscalation, now - route.groupWait().toNanos());
+            // notified a group interval ago: a change (its resolution) is notified at once, then as for any group
+            g.lastSent = now - route.groupInterval().toNanos();
+            groups.put(gk, g);
+          }
+          g.alerts.put(a.key(), a);
+          Set<String> notified = new HashSet<>(g.notifiedFiring);
+          notified.add(a.key());
+          g.notifiedFiring = notified;
+          for (String s : sinks) {
+            g.toldFiring.computeIfAbsent(s, k -> new HashSet<>()).add(a.key());
+          }
+          scheduleAt(g, now + route.repeatInterval().toNanos());
+        }
+        if (any) {
+          active.put(a.key(), a);
+          taken.add(a);
+        }
+      }
+    }
+    return taken;
   }
 
   /** Adds a silence (replacing one with the same id); alerts it matches are held back while it is active. */

@@ -29,6 +29,7 @@ final class LocalHttpServer implements AutoCloseable {
       synchronized (requests) {
         requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(),
             Map.copyOf(ex.getRequestHeaders()), body));
+        requests.notifyAll();
       }
       byte[] out = answer.getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(status, out.length);
@@ -50,6 +51,21 @@ final class LocalHttpServer implements AutoCloseable {
 
   List<Request> requests() {
     synchronized (requests) {
+      return List.copyOf(requests);
+    }
+  }
+
+  /** The requests heard, once {@code until} accepts them; an AssertionError naming them after {@code timeout}. */
+  List<Request> await(java.util.function.Predicate<List<Request>> until, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (requests) {
+      while (!until.test(List.copyOf(requests))) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("not heard within " + timeout + ": " + requests);
+        }
+        requests.wait(Math.max(1, left / 1_000_000));
+      }
       return List.copyOf(requests);
     }
   }

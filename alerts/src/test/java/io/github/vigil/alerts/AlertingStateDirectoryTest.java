@@ -1,0 +1,127 @@
+package io.github.vigil.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.Supervisor;
+import io.github.vigil.testing.FakeTicker;
+import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link Alerting.Builder#stateDirectory} from a state file written by hand (the format is plain text): who hears a
+ * remembered alert resolve, and what happens to one of a route or a process that is gone.
+ */
+@Timeout(60)
+class AlertingStateDirectoryTest {
+  private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
+  private final Supervisor sup = Supervisor.builder().name("state-dir-test").backend("jdk").build();
+  @TempDir Path dir;
+
+  @AfterEach
+  void tearDown() {
+    sup.close();
+  }
+
+  private static String alert(String process, String type, String alertname, String... told) {
+    StringBuilder b = new StringBuilder("alert\t" + process + "/" + type + "\ntype\t" + type + "\nprocess\t" + process
+        + "\nseverity\tCRITICAL\nstartsAt\t2026-01-05T08:00:00Z\noccurrences\t1\nsummary\t" + process + " is down\n"
+        + "description\texit code 3\nlabel\talertname\t" + alertname + "\nlabel\tprocess\t" + process + "\nlabel\tseverity\tcritical\n");
+    for (int i = 0; i < told.length; i += 2) {
+      b.append("told\t").append(told[i]).append('\t').append(told[i + 1]).append('\n');
+    }
+    return b.toString();
+  }
+
+  /**
+   * The process runs already when {@code Alerting} is built: its remembered NOT_RUNNING resolves at once, to the sink that
+   * was told it fires and to no other sink of the route; an alert told only to a route that is gone is left out.
+   */
+  @Test
+  void aRememberedAlertResolvesOnlyAtTheSinksThatWereToldItFires() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
+        + alert("feed", "NOT_RUNNING", "VigilProcessNotRunning", "desk", "told", "desk", "gone-sink")
+        + alert("orders", "FAILED", "VigilProcessFailed", "gone-route", "told"));
+    sup.register(ProcessSpec.builder("feed").command("sleep", "600").build());
+    sup.controller("feed").orElseThrow().start(Duration.ofSeconds(10));
+    RecordingSink told = new RecordingSink("told");
+    RecordingSink untold = new RecordingSink("untold");
+    NotificationPipeline pipeline = NotificationPipeline.builder()
+        .route(Route.builder("desk").sink(told).sink(untold).groupWait(Duration.ZERO).build()).build();
+    Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
+        .stateDirectory(dir).build();
+    try {
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> !told.sent().isEmpty())).isTrue();
+      Notification n = told.sent().get(0);
+      assertThat(n.status()).isEqualTo(Alert.Status.RESOLVED);
+      assertThat(n.resolved()).singleElement().satisfies(a -> {
+        assertThat(a.key()).isEqualTo("feed/NOT_RUNNING");
+        assertThat(a.startsAt()).isEqualTo(Instant.parse("2026-01-05T08:00:00Z"));
+        assertThat(a.description()).isEqualTo("exit code 3; running again, after a restart of the supervising JVM");
+      });
+      assertThat(alerting.firing()).isEmpty();
+    } finally {
+      alerting.close();
+      pipeline.close(); // sends what waits
+    }
+    assertThat(told.sent()).hasSize(1);
+    assertThat(untold.sent()).as("never told it fires").isEmpty();
+    assertThat(AlertState.read(dir.resolve("alerts.state"))).isEmpty();
+  }
+
+  /**
+   * An alert of a process that is not supervised here: resolved a minute after the start, as not supervised here; one
+   * that is registered later in that minute is taken up then. On a virtual clock.
+   */
+  @Test
+  void anAlertOfAProcessNeverHeardOfResolvesAfterAMinute() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "# written by hand\nvigil-alerts-state\t1\n"
+        + alert("retired", "NOT_RUNNING", "VigilProcessNotRunning", "desk", "chat")
+        + alert("late", "NOT_RUNNING", "VigilProcessNotRunning", "desk", "chat"));
+    FakeTicker ticker = new FakeTicker();
+    ManualScheduler scheduler = new ManualScheduler(ticker);
+    InstantSource clock = () -> T0.plusNanos(ticker.read());
+    RecordingSink chat = new RecordingSink("chat");
+    NotificationPipeline pipeline = NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).clock(clock)
+        .executor(Runnable::run).route(Route.builder("desk").sink(chat).groupWait(Duration.ZERO).build()).build();
+    List<Alert> heard = new ArrayList<>();
+    Alerting alerting = Alerting.builder(sup).listener(a -> {
+      synchronized (heard) {
+        heard.add(a);
+      }
+      pipeline.onAlert(a);
+    }).noAnomalies().sampleInterval(Duration.ZERO).ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+    try {
+      assertThat(alerting.firing()).isEmpty(); // neither is heard of yet
+      scheduler.advance(Duration.ofSeconds(30));
+      sup.register(ProcessSpec.builder("late").command("sleep", "600").build()); // registered, not started: still down
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> alerting.firing().size() == 1)).isTrue();
+      scheduler.advance(Duration.ofSeconds(30));
+      synchronized (heard) {
+        assertThat(heard).singleElement().satisfies(a -> {
+          assertThat(a.key()).isEqualTo("retired/NOT_RUNNING");
+          assertThat(a.isFiring()).isFalse();
+          assertThat(a.description()).endsWith("not supervised here, after a restart of the supervising JVM");
+        });
+      }
+      assertThat(alerting.firing()).extracting(Alert::key).containsExactly("late/NOT_RUNNING");
+      // the listener is not a pipeline: the file keeps what the rules have firing
+      alerting.close();
+      assertThat(AlertState.read(dir.resolve("alerts.state"))).extracting(r -> r.alert().key()).containsExactly("late/NOT_RUNNING");
+    } finally {
+      alerting.close();
+      pipeline.close();
+    }
+  }
+}
