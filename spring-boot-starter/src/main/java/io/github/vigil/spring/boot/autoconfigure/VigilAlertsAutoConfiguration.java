@@ -24,7 +24,9 @@ import org.springframework.context.annotation.Configuration;
  * registers the processes. Switched off by {@code vigil.alerts.enabled=false}; an application's own
  * pipeline or alerting bean replaces the starter's. With Micrometer, {@link AlertMetrics} binds the
  * pipeline's counters. With trading calendars ({@link TradingSupervision}), silences may be
- * {@code outside-sessions-of} a calendar, and {@code NOT_RUNNING} follows each process's schedule.
+ * {@code outside-sessions-of} a calendar, and {@code NOT_RUNNING} follows each process's schedule. With
+ * {@code vigil.alerts.state-directory} (by default {@code vigil.state-directory}) the alerts a killed application's sinks
+ * were told fire resolve there at its next start ({@link Alerting.Builder#stateDirectory}).
  */
 @AutoConfiguration(after = {VigilAutoConfiguration.class, VigilCalendarAutoConfiguration.class})
 @ConditionalOnClass(Alerting.class)
@@ -44,13 +46,22 @@ public class VigilAlertsAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public Alerting vigilAlerting(Supervisor supervisor, NotificationPipeline pipeline, VigilAlertsProperties properties,
-      ObjectProvider<TradingSupervision> trading) {
+      ObjectProvider<TradingSupervision> trading, ObjectProvider<VigilProperties> vigil) {
     VigilAlertsFactory.checkOverrideNames(properties, supervisor);
     Alerting.Builder b = Alerting.builder(supervisor).rules(VigilAlertsFactory.rules(properties)).listener(pipeline)
         .sampleInterval(properties.getSampleInterval());
     TradingSupervision t = trading.getIfUnique();
     if (t != null) {
       b.schedules(t);
+    }
+    // the alerts' state beside the supervisor's, unless set apart: a killed application's alerts resolve at its next start
+    java.nio.file.Path state = properties.getStateDirectory();
+    VigilProperties v = vigil.getIfAvailable();
+    if (state == null && v != null) {
+      state = v.getStateDirectory();
+    }
+    if (state != null) {
+      b.stateDirectory(state);
     }
     if (!properties.isAnomalies()) {
       b.noAnomalies();

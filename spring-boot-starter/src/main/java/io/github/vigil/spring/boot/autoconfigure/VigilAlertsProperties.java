@@ -44,6 +44,13 @@ public class VigilAlertsProperties {
   /** Whether the anomaly detectors (leaks, spikes, zombies, restart rate) run. */
   private boolean anomalies = true;
 
+  /**
+   * Directory where the alerts keep which alerts the sinks were told fire ({@code alerts.state}), so that the next start
+   * after the application was killed tells them of those that resolved meanwhile; by default {@code vigil.state-directory},
+   * none without one.
+   */
+  private java.nio.file.@Nullable Path stateDirectory;
+
   /** Rules for every process. */
   private Rules rules = new Rules();
 
@@ -68,6 +75,14 @@ public class VigilAlertsProperties {
 
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
+  }
+
+  public java.nio.file.@Nullable Path getStateDirectory() {
+    return stateDirectory;
+  }
+
+  public void setStateDirectory(java.nio.file.@Nullable Path stateDirectory) {
+    this.stateDirectory = stateDirectory;
   }
 
   public Duration getSampleInterval() {
