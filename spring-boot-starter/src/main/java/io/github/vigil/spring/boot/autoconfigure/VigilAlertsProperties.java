@@ -45,9 +45,9 @@ public class VigilAlertsProperties {
   private boolean anomalies = true;
 
   /**
-   * Directory where the alerts keep which alerts the sinks were told fire ({@code alerts.state}), so that the next start
-   * after the application was killed tells them of those that resolved meanwhile; by default {@code vigil.state-directory},
-   * none without one.
+   * Directory where the alerts keep which alerts the sinks were told fire (its file alerts.state), so that the next start
+   * after the application was killed tells them of those that resolved meanwhile; by default vigil.state-directory, none
+   * without one.
    */
   private java.nio.file.@Nullable Path stateDirectory;
 
