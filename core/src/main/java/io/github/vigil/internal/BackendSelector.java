@@ -1,7 +1,6 @@
 package io.github.vigil.internal;
 
 import io.github.vigil.spi.BackendContext;
-import io.github.vigil.spi.JdkProcessBackendProvider;
 import io.github.vigil.spi.ProcessBackend;
 import io.github.vigil.spi.ProcessBackendProvider;
 import java.util.ArrayList;
@@ -46,10 +45,7 @@ final class BackendSelector {
         }
         ProcessBackend backend = p.create(context);
         log.info("Supervisor {} uses the {} process backend", context.supervisorName(), backend.name());
-        if (!(p instanceof JdkProcessBackendProvider)) {
-          // the JDK backend of an earlier JVM on this state directory may have left runs behind (it sweeps them itself)
-          JdkProcessBackendProvider.sweepLeftovers(context);
-        }
+        sweepOthers(providers, p, context);
         return backend;
       } catch (LinkageError | RuntimeException e) {
         if (wanted != null) {
@@ -61,5 +57,28 @@ final class BackendSelector {
     throw new IllegalStateException(wanted != null
         ? "backend '" + wanted + "' is not available; found: " + names
         : "no process backend is available; found: " + names);
+  }
+
+  /**
+   * Lets every provider but the one picked kill what its backend of an earlier JVM left on this state directory (the
+   * picked backend sweeps its own as it is created): a JVM killed on the JDK backend and started again on the Linux
+   * one, or the reverse, finds the old runs' leftovers all the same. A sweep that fails is logged and does not stop
+   * the supervisor.
+   */
+  private static void sweepOthers(List<ProcessBackendProvider> providers, ProcessBackendProvider picked, BackendContext context) {
+    if (context.stateDirectory() == null) {
+      return;
+    }
+    for (ProcessBackendProvider other : providers) {
+      if (other == picked) {
+        continue;
+      }
+      try {
+        other.sweepLeftovers(context);
+      } catch (LinkageError | RuntimeException e) {
+        log.warn("Supervisor {}: cannot sweep what the {} backend of an earlier JVM left on state directory {}: {}",
+            context.supervisorName(), other.name(), context.stateDirectory(), e.toString(), e);
+      }
+    }
   }
 }

@@ -35,7 +35,8 @@ public final class JdkProcessBackendProvider implements ProcessBackendProvider {
    * a port its next run needs) is not left running when the next JVM on that state directory uses the Linux backend.
    * Nothing without a state directory or where the JDK backend records no runs (no {@code setsid} or {@code /proc}).
    */
-  public static void sweepLeftovers(BackendContext context) {
+  @Override
+  public void sweepLeftovers(BackendContext context) {
     JdkProcessBackend.sweepLeftovers(context);
   }
 }

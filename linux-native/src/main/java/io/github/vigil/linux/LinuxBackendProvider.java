@@ -45,4 +45,26 @@ public final class LinuxBackendProvider implements ProcessBackendProvider {
   public ProcessBackend create(BackendContext context) {
     return new LinuxProcessBackend(context, HostFacts.detect());
   }
+
+  /**
+   * Kills what the Linux backend of an earlier JVM left running on {@code context}'s state directory (the descendants
+   * of its runs, which outlive the death signal of their parents, and its cgroups), each logged at WARN, and forgets
+   * it ({@code linux-backend.state}), as the Linux backend does when it is created there. For a supervisor that picked
+   * another backend there ({@code backend("jdk")}): a gateway killed on the Linux backend and started again on the JDK
+   * one found its old web server's port taken. Nothing without a state directory or where the Linux backend left no
+   * state file; where this backend is not available here, only a WARN says what is left.
+   */
+  @Override
+  public void sweepLeftovers(BackendContext context) {
+    java.nio.file.Path dir = context.stateDirectory();
+    if (dir == null || !java.nio.file.Files.exists(dir.resolve(StateFile.NAME))) {
+      return;
+    }
+    if (!isAvailable()) {
+      log.warn("Supervisor {}: the Linux backend of an earlier JVM left {} on state directory {}, but that backend is not available"
+          + " here: what it left running, if anything, is not swept", context.supervisorName(), StateFile.NAME, dir);
+      return;
+    }
+    LinuxProcessBackend.sweepLeftoversFor(context.supervisorName(), dir);
+  }
 }

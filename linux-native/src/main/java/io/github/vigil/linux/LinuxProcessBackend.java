@@ -237,18 +237,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     String baseName = "vigil-" + id;
     CgroupLayout layout = useCgroups ? facts.cgroupLayout() : new CgroupLayout(null, null, null);
     if (stateFile.enabled()) {
-      StateFile.Contents previous = stateFile.read();
-      Set<Path> bases = new LinkedHashSet<>(previous.bases());
-      for (Path p : new Path[] {layout.v2(), layout.v1Memory(), layout.v1Pids()}) {
-        if (p != null) {
-          bases.add(p.resolve(baseName));
-        }
-      }
-      int killed = new Leftovers(proc, self).sweep(supervisorName, bases, previous.runs(), marker);
-      if (killed > 0) {
-        log.atWarn().addKeyValue("supervisor", supervisorName)
-            .log("Supervisor {}: killed {} leftover processes of an earlier run on this state directory", supervisorName, killed);
-      }
+      sweepLeftovers(stateFile, supervisorName, layout, id, proc, self);
     }
     this.cgroups = new Cgroups(layout, baseName, facts.shell());
     try {
@@ -273,6 +262,42 @@ final class LinuxProcessBackend implements ProcessBackend {
     loop.start();
     log.atInfo().addKeyValue("supervisor", supervisorName).log("Linux backend for supervisor {}: {}; {}; kernel log {}", supervisorName,
         facts.describe(), cgroups.describe(), kernelLog.unavailable().map(why -> "unreadable (" + why + ")").orElse("read for OOM kills"));
+  }
+
+  /**
+   * Kills what an earlier JVM's Linux backend left on this state file's directory (its cgroups' members, the sessions
+   * of the runs it recorded, whatever carries its marker), each logged at WARN, and removes its cgroups.
+   */
+  private static void sweepLeftovers(StateFile stateFile, String supervisorName, CgroupLayout layout, String id, ProcFs proc, int self) {
+    StateFile.Contents previous = stateFile.read();
+    Set<Path> bases = new LinkedHashSet<>(previous.bases());
+    for (Path p : new Path[] {layout.v2(), layout.v1Memory(), layout.v1Pids()}) {
+      if (p != null) {
+        bases.add(p.resolve("vigil-" + id));
+      }
+    }
+    int killed = new Leftovers(proc, self).sweep(supervisorName, bases, previous.runs(), MARKER_VARIABLE + "=" + id);
+    if (killed > 0) {
+      log.atWarn().addKeyValue("supervisor", supervisorName)
+          .log("Supervisor {}: killed {} leftover processes of an earlier run on this state directory", supervisorName, killed);
+    }
+  }
+
+  /**
+   * For a supervisor that picked another backend ({@link LinuxBackendProvider#sweepLeftovers}): kills what the Linux
+   * backend of an earlier JVM left on {@code stateDirectory}, as this backend does when it is created there, and
+   * forgets it ({@code linux-backend.state}). Nothing where no such file is (no Linux backend ran there, or it closed).
+   * Reads the cgroup layout without {@link HostFacts#detect()}, which would make this JVM a child subreaper with no
+   * event loop to reap what it adopts.
+   */
+  static void sweepLeftoversFor(String supervisorName, Path stateDirectory) {
+    StateFile stateFile = new StateFile(stateDirectory);
+    if (!java.nio.file.Files.exists(stateDirectory.resolve(StateFile.NAME))) {
+      return;
+    }
+    String id = hash(stateDirectory.toAbsolutePath().normalize().toString());
+    sweepLeftovers(stateFile, supervisorName, CgroupLayout.detect(), id, new ProcFs(), Kernel.pid());
+    stateFile.delete();
   }
 
   @Override
