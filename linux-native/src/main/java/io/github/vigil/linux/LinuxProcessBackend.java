@@ -73,8 +73,9 @@ final class LinuxProcessBackend implements ProcessBackend {
   /**
    * Runs between {@code setpriv} and the program, in the child: {@code $1} is the JVM's pid (or
    * {@code -} without a death signal), then the words for the wrapper ({@code nofile=N}, the descriptor limit;
-   * {@code lc_all=VALUE} or {@code lc_all-}, the program's own {@code LC_ALL} where setpriv ran in the C locale; the
-   * cgroup directories to join), {@code --}, and the command. The {@code PPID} check closes the classic death-signal
+   * {@code lc_all=VALUE} or {@code lc_all-}, the program's own {@code LC_ALL} where setpriv ran in the C locale;
+   * {@code env=NAME=VALUE}, a loader variable the wrappers ran without ({@link #LOADER_VARIABLES}); the cgroup
+   * directories to join), {@code --}, and the command. The {@code PPID} check closes the classic death-signal
    * race: if the JVM died before {@code setpriv} set the signal, the parent is no longer the JVM and the program never
    * starts. Descriptor 3 is the start's pipe: closed by the exec, so the backend's end reads end of file once the
    * program itself runs ({@link #programRuns}).
@@ -83,7 +84,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       + " for d in \"$@\"; do"
       + " if [ \"$d\" = -- ]; then shift; exec \"$@\" 3>&-; fi;"
       + " case \"$d\" in nofile=*) ulimit -n \"${d#nofile=}\" || { echo \"vigil: cannot set the descriptor limit to ${d#nofile=}\" >&2; exit 125; };;"
-      + " lc_all=*) LC_ALL=\"${d#lc_all=}\";; lc_all-) unset LC_ALL;;"
+      + " lc_all=*) LC_ALL=\"${d#lc_all=}\";; lc_all-) unset LC_ALL;; env=*) export \"${d#env=}\";;"
       + " *) echo 0 > \"$d/cgroup.procs\" || { echo \"vigil: cannot join cgroup $d\" >&2; exit 125; };; esac;"
       + " shift; done; exit 125";
   /**
@@ -745,6 +746,7 @@ final class LinuxProcessBackend implements ProcessBackend {
         argv.add(asked == null ? "lc_all-" : "lc_all=" + asked);
         env = inCLocale(env);
       }
+      env = withoutLoaderVariables(request, env, argv);
       if (cg != null) {
         cg.dirs().forEach(d -> argv.add(d.toString()));
       }
@@ -843,6 +845,50 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
     c.add(LC_ALL + "=C");
     return c;
+  }
+
+  /**
+   * Variables that make the dynamic loader load more into every program it starts: the wrappers in front of the
+   * program ({@code setpriv}, the shell) run without them, and the shell gives them back to the program alone
+   * ({@code env=NAME=VALUE}). Each exec loaded them, so a library the loader cannot load was warned of three times on
+   * the run's stderr (and in a start failure's diagnosis, which reads its first error lines), and a library that loads
+   * (a profiler, an allocator) was started in {@code setpriv} and the shell too. {@code LD_LIBRARY_PATH} is left
+   * alone: it only says where to look, warns of nothing, and a wrapper may need it to find its own libraries.
+   */
+  static final List<String> LOADER_VARIABLES = List.of("LD_PRELOAD", "LD_AUDIT");
+
+  /**
+   * {@code env} without {@link #LOADER_VARIABLES}, each one the request sets added to {@code argv} as a word for the
+   * wrapper, which exports it for the program; {@code env} itself (not copied) when the request sets none.
+   */
+  private static List<String> withoutLoaderVariables(SpawnRequest request, List<String> env, List<String> argv) {
+    List<String> words = null;
+    for (String name : LOADER_VARIABLES) {
+      String value = request.environment().get(name);
+      if (value != null) {
+        (words != null ? words : (words = new ArrayList<>(2))).add("env=" + name + "=" + value);
+      }
+    }
+    if (words == null) {
+      return env;
+    }
+    argv.addAll(words);
+    List<String> without = new ArrayList<>(env.size());
+    for (String entry : env) {
+      if (!isLoaderVariable(entry)) {
+        without.add(entry);
+      }
+    }
+    return without;
+  }
+
+  private static boolean isLoaderVariable(String entry) {
+    for (String name : LOADER_VARIABLES) {
+      if (entry.length() > name.length() && entry.charAt(name.length()) == '=' && entry.startsWith(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The run's whole environment: the request's, with this backend's marker and the process's name. */

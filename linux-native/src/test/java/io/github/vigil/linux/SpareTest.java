@@ -246,7 +246,7 @@ class SpareTest {
     return new SpawnRequest(name, List.of(command), dir, env, Path.of(command[0]), labels);
   }
 
-  private static int awaitSpare() throws InterruptedException {
+  static int awaitSpare() throws InterruptedException {
     assertThat(Processes.eventually(WAIT, () -> spareOfThisJvm().isPresent())).as("a spare waits").isTrue();
     return spareOfThisJvm().getAsInt();
   }

@@ -198,7 +198,7 @@ class StandbyRestartTest {
   }
 
   /** The environment {@code pid} was started with (its {@code execve}'s), one entry per element. */
-  private static List<String> environ(int pid) throws IOException {
+  static List<String> environ(int pid) throws IOException {
     return List.of(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8).split("\u0000"));
   }
 
@@ -217,7 +217,7 @@ class StandbyRestartTest {
   }
 
   /** A child of this JVM with the process's name in its environment that still waits in the wrapper ({@code sh}). */
-  private static OptionalInt standbyOf(String name) {
+  static OptionalInt standbyOf(String name) {
     String self = Integer.toString(Kernel.pid());
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path d : dirs) {
