@@ -17,6 +17,12 @@ import java.util.concurrent.TimeUnit;
  * program's path reaches the shell through the environment, so the shell's own command line never
  * matches a pattern meant for the program.
  *
+ * <p>Neither outlives this JVM, however it ends: a second shell (a fork of the first, so also no child of this JVM)
+ * reads the first one's standard input, a pipe whose other end only this JVM holds, and kills the program at its end
+ * of file, which comes when this JVM dies (a test JVM killed mid-run left its outsiders for 1,000 s, and one of them
+ * failed another build's {@code AttachNamesPropertyTest}); the first shell then ends, as it does when the program
+ * ends for any other reason, after reaping it and the reader.
+ *
  * <p>{@link #close()} kills both; tests use it in try-with-resources.
  */
 public final class Outsider implements AutoCloseable {
@@ -28,9 +34,18 @@ public final class Outsider implements AutoCloseable {
     this.pid = pid;
   }
 
+  /**
+   * The launcher: starts the program (without the pipe), prints its pid, starts the reader of the pipe (an
+   * asynchronous list's standard input is {@code /dev/null}, so the pipe goes to it as descriptor 3), waits for the
+   * program, then ends the reader and reaps it.
+   */
+  static final String SCRIPT = "\"$VIGIL_TEST_PROGRAM\" 1000 </dev/null >/dev/null 2>&1 & p=$!; echo $p;"
+      + " exec 3<&0; { read -r _ <&3; kill -KILL $p; } >/dev/null 2>&1 & r=$!; exec 3<&-;"
+      + " wait $p; kill -KILL $r 2>/dev/null; wait $r";
+
   /** Starts {@code program 1000} (a sleep under some name) as a grandchild; returns once it runs the program (on Linux). */
   public static Outsider start(Path program) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "\"$VIGIL_TEST_PROGRAM\" 1000 </dev/null >/dev/null 2>&1 & echo $!; wait");
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", SCRIPT);
     pb.environment().put("VIGIL_TEST_PROGRAM", program.toString());
     pb.redirectErrorStream(true);
     Process sh = pb.start();
