@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -57,16 +56,16 @@ class JvmCrashTest {
       jvm.destroyForcibly(); // SIGKILL
       jvm.waitFor();
       long killedAt = System.nanoTime();
-      boolean childrenDead = Processes.eventually(Duration.ofSeconds(1), () -> children.stream().noneMatch(JvmCrashTest::running));
+      boolean childrenDead = Processes.eventually(Duration.ofSeconds(1), () -> children.stream().noneMatch(LiveProcesses::running));
       long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
       assertThat(childrenDead).as("every child dead within 1 s of the JVM's SIGKILL (took %d ms); still running: %s", tookMillis,
-          children.stream().filter(JvmCrashTest::running).toList()).isTrue();
+          children.stream().filter(LiveProcesses::running).toList()).isTrue();
       org.slf4j.LoggerFactory.getLogger(JvmCrashTest.class).warn("every child of the SIGKILLed JVM dead after {} ms (polled every 10 ms)", tookMillis);
       // the grandchildren have no death signal: they outlive the JVM until the next supervisor starts
-      assertThat(grandchildren.stream().filter(JvmCrashTest::sameAndRunning).count()).isEqualTo(6);
+      assertThat(grandchildren.stream().filter(LiveProcesses::sameAndRunning).count()).isEqualTo(6);
 
       try (Supervisor next = Supervisor.builder().name("crashing").backend("linux").stateDirectory(state.resolve("state")).build()) {
-        assertThat(grandchildren.stream().filter(JvmCrashTest::sameAndRunning).toList()).as("grandchildren alive after the new start").isEmpty();
+        assertThat(grandchildren.stream().filter(LiveProcesses::sameAndRunning).toList()).as("grandchildren alive after the new start").isEmpty();
         assertThat(next.backendName()).isEqualTo("linux");
         // this JVM, a child subreaper, was the crashed JVM's parent: the orphans came here, and the sweep reaped them
         if (HostFacts.detect().subreaper()) {
@@ -80,7 +79,7 @@ class JvmCrashTest {
     } finally {
       jvm.destroyForcibly();
       for (ProcStat g : grandchildren) {
-        if (sameAndRunning(g)) {
+        if (LiveProcesses.sameAndRunning(g)) {
           Processes.kill(g.pid(), "KILL");
         }
       }
@@ -96,15 +95,5 @@ class JvmCrashTest {
       }
     }
     return found;
-  }
-
-  private static boolean running(int pid) {
-    Optional<ProcStat> s = PROC.stat(pid);
-    return s.isPresent() && PROC.running(s.get());
-  }
-
-  private static boolean sameAndRunning(ProcStat g) {
-    Optional<ProcStat> s = PROC.stat(g.pid());
-    return s.isPresent() && s.get().startTicks() == g.startTicks() && PROC.running(s.get());
   }
 }

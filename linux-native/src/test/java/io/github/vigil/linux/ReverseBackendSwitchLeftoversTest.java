@@ -89,16 +89,16 @@ class ReverseBackendSwitchLeftoversTest {
     String[] pids = ready.split(" ");
     for (int i = 1; i < pids.length; i++) {
       int child = Integer.parseInt(pids[i]);
-      assertThat(Processes.eventually(Duration.ofSeconds(5), () -> !running(child))).as("child %d dies with its JVM", child).isTrue();
+      assertThat(Processes.eventually(Duration.ofSeconds(5), () -> !LiveProcesses.running(child))).as("child %d dies with its JVM", child).isTrue();
     }
-    assertThat(leftovers).as("descendants outlive the killed JVM").allMatch(ReverseBackendSwitchLeftoversTest::sameAndRunning);
+    assertThat(leftovers).as("descendants outlive the killed JVM").allMatch(LiveProcesses::sameAndRunning);
 
     Path secondLog = dir.resolve("second.log");
     Process second = supervisor(nextBackend, state, secondLog);
     String secondReady = readReady(second, secondLog);
     long newWeb = Long.parseLong(secondReady.split(" ")[1]);
     String log = Files.readString(secondLog);
-    assertThat(leftovers.stream().filter(ReverseBackendSwitchLeftoversTest::sameAndRunning).toList())
+    assertThat(leftovers.stream().filter(LiveProcesses::sameAndRunning).toList())
         .as("leftovers of the killed JVM once the next one has started; its log:\n%s", log).isEmpty();
     assertThat(log).as("the next JVM's log says what it killed").contains("leftover process " + leftovers.get(0).pid() + " (");
     long newStubborn = Long.parseLong(secondReady.split(" ")[2]);
@@ -175,16 +175,6 @@ class ReverseBackendSwitchLeftoversTest {
       p = s.get().ppid();
     }
     return false;
-  }
-
-  private static boolean running(int pid) {
-    Optional<ProcStat> s = PROC.stat(pid);
-    return s.isPresent() && PROC.running(s.get());
-  }
-
-  private static boolean sameAndRunning(ProcStat g) {
-    Optional<ProcStat> s = PROC.stat(g.pid());
-    return s.isPresent() && s.get().startTicks() == g.startTicks() && PROC.running(s.get());
   }
 
   /** This JVM may be a child subreaper (another test made it one): the killed JVM's orphans came here. */

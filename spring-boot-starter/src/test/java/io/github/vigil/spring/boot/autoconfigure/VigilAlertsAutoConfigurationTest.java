@@ -2,20 +2,14 @@ package io.github.vigil.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.vigil.alerts.AlertType;
 import io.github.vigil.alerts.Alerting;
 import io.github.vigil.alerts.NotificationPipeline;
 import io.github.vigil.alerts.RuleConfig;
 import io.github.vigil.alerts.Severity;
 import io.github.vigil.spring.boot.actuate.VigilAlertsEndpoint;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -178,34 +172,16 @@ class VigilAlertsAutoConfigurationTest {
 
   @Test
   void aCrashingProcessReachesAWebhookOverRealHttp() throws Exception {
-    List<String> bodies = new ArrayList<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/hook", ex -> {
-      synchronized (bodies) {
-        bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        bodies.notifyAll();
-      }
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
-    });
-    server.start();
-    try {
+    try (WebhookReceiver hook = new WebhookReceiver()) {
       runner.withPropertyValues("vigil.processes.crasher.command=sh,-c,sleep 2; exit 3",
-          "vigil.alerts.sinks.hook.type=webhook", "vigil.alerts.sinks.hook.url=http://127.0.0.1:" + server.getAddress().getPort() + "/hook",
+          "vigil.alerts.sinks.hook.type=webhook", "vigil.alerts.sinks.hook.url=" + hook.url(),
           "vigil.alerts.routes.ops.sinks=hook", "vigil.alerts.routes.ops.group-wait=0s")
           .run(context -> {
             assertThat(context).hasNotFailed();
-            synchronized (bodies) {
-              long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-              while (bodies.isEmpty() && System.nanoTime() < end) {
-                bodies.wait(200);
-              }
-              assertThat(bodies).isNotEmpty();
-              assertThat(bodies.get(0)).contains("\"receiver\":\"ops\"").contains("VigilProcessCrashed").contains("crasher");
-            }
+            List<String> bodies = hook.awaitBodies(Duration.ofSeconds(30));
+            assertThat(bodies).isNotEmpty();
+            assertThat(bodies.get(0)).contains("\"receiver\":\"ops\"").contains("VigilProcessCrashed").contains("crasher");
           });
-    } finally {
-      server.stop(0);
     }
   }
 }

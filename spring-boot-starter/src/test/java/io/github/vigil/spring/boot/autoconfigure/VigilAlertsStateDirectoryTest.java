@@ -2,13 +2,9 @@ package io.github.vigil.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -40,36 +36,18 @@ class VigilAlertsStateDirectoryTest {
     Path state = dir.resolve("gateway");
     Files.createDirectories(state);
     Files.writeString(state.resolve("alerts.state"), LEFT);
-    List<String> bodies = new ArrayList<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/hook", ex -> {
-      synchronized (bodies) {
-        bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        bodies.notifyAll();
-      }
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
-    });
-    server.start();
-    try {
+    try (WebhookReceiver hook = new WebhookReceiver()) {
       runner.withPropertyValues("vigil.state-directory=" + state, "vigil.processes.feed.command=sleep,600",
-          "vigil.alerts.sinks.hook.type=webhook", "vigil.alerts.sinks.hook.url=http://127.0.0.1:" + server.getAddress().getPort() + "/hook",
+          "vigil.alerts.sinks.hook.type=webhook", "vigil.alerts.sinks.hook.url=" + hook.url(),
           "vigil.alerts.routes.ops.sinks=hook", "vigil.alerts.routes.ops.group-wait=0s")
           .run(context -> {
             assertThat(context).hasNotFailed();
-            synchronized (bodies) {
-              long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-              while (bodies.isEmpty() && System.nanoTime() < end) {
-                bodies.wait(200);
-              }
-              assertThat(bodies).hasSize(1);
-              assertThat(bodies.get(0)).contains("\"status\":\"resolved\"").contains("VigilProcessNotRunning")
-                  .contains("\"startsAt\":\"2026-01-05T08:00:00Z\"").contains("running again, after a restart of the supervising JVM");
-            }
+            List<String> bodies = hook.awaitBodies(Duration.ofSeconds(30));
+            assertThat(bodies).hasSize(1);
+            assertThat(bodies.get(0)).contains("\"status\":\"resolved\"").contains("VigilProcessNotRunning")
+                .contains("\"startsAt\":\"2026-01-05T08:00:00Z\"").contains("running again, after a restart of the supervising JVM");
             assertThat(eventually(() -> !read(state.resolve("alerts.state")).contains("alert\t"))).as("told: nothing left").isTrue();
           });
-    } finally {
-      server.stop(0);
     }
   }
 
