@@ -133,7 +133,8 @@ public final class Journal implements SupervisorListener, AutoCloseable {
 
   /**
    * Listens to {@code supervisor}'s events and includes its processes in the snapshots; closing the
-   * returned handle stops both. Exits recorded while attached carry their stderr tail. With a
+   * returned handle stops both. Exits recorded while attached carry their stderr tail. A process registered before
+   * and not started yet is journaled as registered now, as if heard. With a
    * {@link TradingSupervision}, use {@link #attach(Supervisor, TradingSupervision)}.
    */
   public AutoCloseable attach(Supervisor supervisor) {
@@ -176,12 +177,23 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     supervisors.add(supervisor);
     for (ProcessController c : supervisor.controllers()) {
       track(c.name()).memoryLimit = memoryLimit(c.spec());
+      // registered before this attach and not started yet (the Spring Boot starter registers its processes before it
+      // builds the journal): its registration all the same, by which the reports tell a killed JVM's restarts
+      // (SUPERVISOR_ENDED); without it a killed application's next start was no restart. One that ran already is
+      // left as it was: its registration would be out of place among what this journal heard of it.
+      if (notStartedYet(c.status())) {
+        onEvent(new SupervisorEvent.Registered(c.name(), clock.instant(), c.spec()));
+      }
     }
     AutoCloseable sub = subscribe.get();
     return () -> {
       sub.close();
       supervisors.remove(supervisor);
     };
+  }
+
+  private static boolean notStartedYet(ProcessStatus status) {
+    return status.state() == ProcessState.STOPPED && status.startedAt() == null && status.lastExit() == null;
   }
 
   /**

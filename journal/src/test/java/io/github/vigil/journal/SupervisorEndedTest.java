@@ -50,6 +50,24 @@ class SupervisorEndedTest {
     assertThat(r.suggestions()).anyMatch(s -> s.contains("after the supervisor's JVM ended"));
   }
 
+  /**
+   * The next gateway registers its feed before it attaches the journal, as the Spring Boot starter does (its processes
+   * are registered before the journal bean is built): the restart is told all the same. It was in no report (the journal
+   * heard no registration, and a SIGKILLed gateway of the starter's had no restart in {@code vigil restarts}; found by a
+   * black-box run of a Spring Boot gateway).
+   */
+  @Test
+  void aKilledGatewaysNextStartIsARestartAlsoWhenTheJournalIsAttachedAfterTheRegistration() throws Exception {
+    Path db = dir.resolve("late.db");
+    Instant from = Instant.now().minusSeconds(1);
+    runGateway(db, false);
+    startAgain(db, true);
+    RestartReport r = report(db, from);
+    assertThat(r.total()).as("%s", r.timeline()).isEqualTo(1);
+    assertThat(r.timeline().get(0).cause()).isEqualTo(RestartCause.SUPERVISOR_ENDED);
+    assertThat(r.timeline().get(0).recovery()).as("from the registration journaled at the attach to RUNNING").isNotNull().isLessThan(WAIT);
+  }
+
   @Test
   void aGatewayClosedInOrderIsNoRestartWhenItStartsAgain() throws Exception {
     Path db = dir.resolve("graceful.db");
@@ -85,13 +103,25 @@ class SupervisorEndedTest {
 
   /** The next gateway on the same journal: registers and starts the feed, then closes in order. */
   private static void startAgain(Path db) throws Exception {
+    startAgain(db, false);
+  }
+
+  /** {@code registerFirst}: the feed is registered before the journal is attached (and started after). */
+  private static void startAgain(Path db, boolean registerFirst) throws Exception {
     try (Journal journal = Journal.builder().sqlite(db).host("gw").batchInterval(Duration.ofMillis(100)).snapshotInterval(Duration.ZERO)
             .build();
         Supervisor sup = Supervisor.builder().name("gw").backend("linux").build()) {
-      journal.attach(sup);
       EventRecorder events = new EventRecorder();
       sup.subscribe(events);
-      sup.register(ProcessSpec.builder("feed").command("sleep", "600").startupGrace(Duration.ZERO).build()).start(WAIT);
+      ProcessSpec feed = ProcessSpec.builder("feed").command("sleep", "600").startupGrace(Duration.ZERO).build();
+      if (registerFirst) {
+        sup.register(feed);
+        journal.attach(sup);
+      } else {
+        journal.attach(sup);
+        sup.register(feed);
+      }
+      sup.controller("feed").orElseThrow().start(WAIT);
       events.awaitState("feed", ProcessState.RUNNING, 1, WAIT);
       assertThat(journal.flush(WAIT)).isTrue();
     }
