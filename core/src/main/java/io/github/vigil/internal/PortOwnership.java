@@ -53,8 +53,8 @@ final class PortOwnership {
     ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> tree.add(d.pid())));
     OptionalLong ours = sockets.holderAmong(tree, inodes);
     if (ours.isPresent()) {
-      return HealthExecutor.Result.pass(passed.message() + "; port " + port + " held by " + (ours.getAsLong() == pid ? "the process"
-          : "its descendant pid " + ours.getAsLong()) + " (pid " + ours.getAsLong() + ")");
+      return HealthExecutor.Result.pass(passed.message() + "; port " + port + " held by "
+          + (ours.getAsLong() == pid ? "the process (pid " + pid + ")" : "its descendant pid " + ours.getAsLong()));
     }
     List<ListeningSockets.Holder> holders = sockets.holders(inodes);
     String who = holders.isEmpty()
