@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * @param memoryBytes resident memory at death
  * @param memoryLimitBytes the memory limit
  * @param recovery how long until it was RUNNING again; null if not (yet)
- * @param lastSamples the last status snapshots before the end, oldest first
+ * @param lastSamples the last status snapshots of the run before the end (its host's, of its pid), oldest first
  * @param stderrTail the last lines of standard error
  * @param suggestions what to do next
  */

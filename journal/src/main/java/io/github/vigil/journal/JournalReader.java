@@ -414,9 +414,11 @@ public final class JournalReader implements AutoCloseable {
 
   /** The report of the last crash of {@code process} before {@code now}, or empty when the journal has none. */
   public Optional<CrashReport> lastCrash(String process, Instant now) throws SQLException {
-    String sql = "SELECT at_ms FROM events WHERE process = ? AND type = 'Exited' AND exit_cause IN ('ERROR_EXIT', 'SIGNALED', "
+    String sql = "SELECT at_ms, host, pid FROM events WHERE process = ? AND type = 'Exited' AND exit_cause IN ('ERROR_EXIT', 'SIGNALED', "
         + "'START_FAILED', 'HEALTH_CHECK_FAILED', 'OOM_KILLED', 'RESOURCE_LIMIT') AND at_ms < ?" + hostFilter() + " ORDER BY at_ms DESC, id DESC LIMIT 1";
     long at;
+    String crashHost;
+    Long pid;
     try (PreparedStatement p = connection.prepareStatement(sql)) {
       p.setString(1, process);
       p.setLong(2, now.toEpochMilli());
@@ -426,12 +428,40 @@ public final class JournalReader implements AutoCloseable {
           return Optional.empty();
         }
         at = r.getLong(1);
+        crashHost = r.getString(2);
+        pid = longOrNull(r, 3);
       }
     }
     Instant crash = Instant.ofEpochMilli(at);
     List<JournalEvent> events = events(process, crash, now.isAfter(crash) ? now : crash.plusMillis(1), 10_000);
-    List<JournalSnapshot> before = snapshots(process, crash.minus(Duration.ofHours(1)), crash.plusMillis(1), 5);
+    List<JournalSnapshot> before = pid == null ? List.of() : runSnapshots(process, crashHost, pid, crash.minus(Duration.ofHours(1)), crash.plusMillis(1), 5);
     return RestartAnalysis.lastCrash(process, events, before);
+  }
+
+  /**
+   * The crashed run's snapshots in {@code [from, to)}, oldest first, at most {@code limit}: its host's, of its pid. Not
+   * those of an earlier run (another JVM's included) nor of another host of a fleet, which the crash report showed as
+   * its last samples.
+   */
+  private List<JournalSnapshot> runSnapshots(String process, String crashHost, long pid, Instant from, Instant to, int limit) throws SQLException {
+    String sql = "SELECT " + SNAPSHOT_COLUMNS + " FROM snapshots WHERE process = ? AND host = ? AND pid = ? AND at_ms >= ? AND at_ms < ?"
+        + " ORDER BY at_ms DESC, id DESC LIMIT ?";
+    List<JournalSnapshot> out = new ArrayList<>();
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      p.setString(1, process);
+      p.setString(2, crashHost);
+      p.setLong(3, pid);
+      p.setLong(4, from.toEpochMilli());
+      p.setLong(5, to.toEpochMilli());
+      p.setInt(6, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(snapshot(r));
+        }
+      }
+    }
+    Collections.reverse(out);
+    return out;
   }
 
   @Override

@@ -90,6 +90,42 @@ class JournalSqliteTest {
     }
   }
 
+  /**
+   * The crash report's last samples are the crashed run's: a snapshot of the run before it (another pid) is not one of
+   * them. It was: a black-box run's {@code vigil crash} showed, under "run 5, pid 3629", five samples of an earlier JVM's
+   * run of the process (and, in a fleet read without {@code --host}, another host's would have shown as well).
+   */
+  @Test
+  void theCrashReportsSamplesAreOfTheRunThatCrashed() throws Exception {
+    Path db = dir.resolve("runs.db");
+    Path second = dir.resolve("second-run");
+    try (Supervisor sup = Supervisor.builder().name("journal-test").backend("jdk").build();
+        Journal journal = Journal.builder().sqlite(db).host("gw1").batchInterval(Duration.ofMillis(100)).snapshotInterval(Duration.ZERO).build()) {
+      EventRecorder events = new EventRecorder();
+      sup.subscribe(events);
+      journal.attach(sup);
+      // the first run stays up; the second (the file is there) crashes after a second
+      ProcessController c = sup.register(ProcessSpec.builder("gw")
+          .command("/bin/sh", "-c", "if [ -e " + second + " ]; then sleep 1; exit 3; fi; touch " + second + "; exec sleep 600")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofMillis(100)).build());
+      long first = c.start(Duration.ofSeconds(30)).pid();
+      journal.snapshotNow();
+      long crashed = c.restart(Duration.ofSeconds(30)).pid();
+      assertThat(crashed).isNotEqualTo(first);
+      journal.snapshotNow();
+      events.await(SupervisorEvent.Exited.class, e -> e.exit().exitCode().orElse(-1) == 3, 1, Duration.ofSeconds(30));
+      assertTrue(sup.awaitIdle(Duration.ofSeconds(10)), "the journal has heard the exit");
+      assertTrue(journal.flush(Duration.ofSeconds(10)), "flushed");
+      try (JournalReader reader = JournalReader.open(db.toString(), null)) {
+        assertThat(reader.snapshots("gw", Instant.EPOCH, Instant.now().plusSeconds(60), 10)).extracting(JournalSnapshot::pid)
+            .containsExactly(first, crashed);
+        CrashReport crash = reader.lastCrash("gw", Instant.now().plusSeconds(1)).orElseThrow();
+        assertThat(crash.pid()).isEqualTo(crashed);
+        assertThat(crash.lastSamples()).as("the crashed run's samples only").extracting(JournalSnapshot::pid).containsExactly(crashed);
+      }
+    }
+  }
+
   @Test
   void schemaIsMigratedOnceAndANewerSchemaIsRefused() throws Exception {
     Path db = dir.resolve("j.db");
