@@ -32,13 +32,25 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnProperty(prefix = "vigil.journal", name = "enabled", havingValue = "true")
 @EnableConfigurationProperties(VigilJournalProperties.class)
 public class VigilJournalAutoConfiguration {
+  /** The journal without {@code vigil.journal.url} nor {@code vigil.state-directory}: in the working directory. */
+  static final String DEFAULT_URL = "jdbc:sqlite:vigil-journal.db";
 
   /** The journal, listening to the supervisor and to its trading schedules if any; closed with the context. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Journal vigilJournal(Supervisor supervisor, VigilJournalProperties p, ObjectProvider<TradingSupervision> trading) {
-    Journal.Builder b = Journal.builder().url(p.getUrl()).snapshotInterval(p.getSnapshotInterval()).batchInterval(p.getBatchInterval())
+  public Journal vigilJournal(Supervisor supervisor, VigilJournalProperties p, ObjectProvider<TradingSupervision> trading,
+      ObjectProvider<VigilProperties> vigil) {
+    Journal.Builder b = Journal.builder().snapshotInterval(p.getSnapshotInterval()).batchInterval(p.getBatchInterval())
         .retention(Retention.days(p.getEventsDays(), p.getRunsDays(), p.getSnapshotsDays()));
+    // by default beside the supervisor's state, where `vigil status` is pointed (journal.db of the state directory)
+    VigilProperties v = vigil.getIfAvailable();
+    if (p.getUrl() != null) {
+      b.url(p.getUrl());
+    } else if (v != null && v.getStateDirectory() != null) {
+      b.stateDirectory(v.getStateDirectory());
+    } else {
+      b.url(DEFAULT_URL);
+    }
     if (p.getUser() != null) {
       b.user(p.getUser());
     }

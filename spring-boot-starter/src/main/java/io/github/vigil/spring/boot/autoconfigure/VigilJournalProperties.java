@@ -14,8 +14,11 @@ public class VigilJournalProperties {
   /** Whether to record the supervisor's events into a journal. */
   private boolean enabled;
 
-  /** JDBC URL of the journal: jdbc:sqlite:FILE (the default, vigil-journal.db in the working directory) or jdbc:postgresql://HOST/DB. */
-  private String url = "jdbc:sqlite:vigil-journal.db";
+  /**
+   * JDBC URL of the journal: jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB. By default journal.db in vigil.state-directory
+   * (where the vigil command line looks for it), or vigil-journal.db in the working directory without one.
+   */
+  private @Nullable String url;
 
   /** Database user (PostgreSQL). */
   private @Nullable String user;
@@ -49,11 +52,11 @@ public class VigilJournalProperties {
     this.enabled = enabled;
   }
 
-  public String getUrl() {
+  public @Nullable String getUrl() {
     return url;
   }
 
-  public void setUrl(String url) {
+  public void setUrl(@Nullable String url) {
     this.url = url;
   }
 
