@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
 public final class RestartAnalysis {
   /** States in which a process runs or is being started: a JVM that ends then takes the process with it. */
   private static final Set<String> LIVE = Set.of("STARTING", "RUNNING");
+  /** When a killed JVM's process was last heard of, in the report's zone, as the command line writes times. */
+  private static final java.time.format.DateTimeFormatter LAST_SEEN = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss",
+      java.util.Locale.ROOT);
   private static final Set<String> FAILURES = Set.of("ERROR_EXIT", "SIGNALED", "START_FAILED", "HEALTH_CHECK_FAILED", "OOM_KILLED",
       "RESOURCE_LIMIT");
 
@@ -72,7 +75,7 @@ public final class RestartAnalysis {
           // registered again while the last state heard was a live one: the JVM that supervised it ended without the
           // journal hearing the process end (a graceful close journals the stop); the next JVM started it again
           Building b = h.candidate != null ? h.candidate // a crash heard whose restart the next JVM did
-              : h.lastState != null && LIVE.contains(h.lastState) ? supervisorEnded(e, h) : null;
+              : h.lastState != null && LIVE.contains(h.lastState) ? supervisorEnded(e, h, zone) : null;
           if (b != null) {
             all.add(b);
             h.awaitingRecovery = b;
@@ -254,14 +257,14 @@ public final class RestartAnalysis {
   }
 
   /** A restart by the next JVM of a process the last one ran when it ended; {@code registered}: the next one's registration. */
-  private static Building supervisorEnded(JournalEvent registered, HostState h) {
+  private static Building supervisorEnded(JournalEvent registered, HostState h, ZoneId zone) {
     Building b = new Building();
     b.at = registered.at();
     b.cause = RestartCause.SUPERVISOR_ENDED;
     b.exit = registered;
     b.run = h.lastRun;
     b.detail = "the supervisor's JVM ended while it was " + h.lastState + " (last heard of at "
-        + (h.lastSeen == null ? "?" : h.lastSeen.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + "); the next JVM started it again";
+        + (h.lastSeen == null ? "?" : LAST_SEEN.format(h.lastSeen.atZone(zone))) + "); the next JVM started it again";
     return b;
   }
 
