@@ -36,7 +36,9 @@ final class StatusCommand implements Callable<Integer> {
       all = reader.status(now);
     }
     var out = spec.commandLine().getOut();
-    boolean bad = all.stream().anyMatch(s -> BAD.contains(s.state()));
+    // a row of this machine said to run whose pid is gone: its supervisor ended without recording it (killed, likely)
+    Set<ProcessSummary> gone = common.nowGiven() ? Set.of() : goneHere(all, io.github.vigil.journal.Journal.defaultHost());
+    boolean bad = !gone.isEmpty() || all.stream().anyMatch(s -> BAD.contains(s.state()));
     java.util.Map<String, Instant> hostSeen = lastRecorded(all);
     java.util.Set<String> stale = new java.util.TreeSet<>();
     hostSeen.forEach((host, seen) -> {
@@ -54,7 +56,8 @@ final class StatusCommand implements Callable<Integer> {
             .put("cpuPercent", snap == null ? null : snap.cpuPercent()).put("memoryBytes", snap == null ? null : snap.memoryBytes())
             .put("uptimeMs", uptime(s, asOf(s, now, stale, hostSeen)) == null ? null : uptime(s, asOf(s, now, stale, hostSeen)).toMillis()).put("restarts24h", s.restarts24h())
             .put("lastSeen", s.lastEvent() == null ? null : s.lastEvent().toString())
-            .put("stale", stale.contains(s.host()) && ACTIVE.contains(s.state())));
+            .put("stale", stale.contains(s.host()) && ACTIVE.contains(s.state()))
+            .put("gone", gone.contains(s)));
       }
       out.print(Json.write(Json.obj().put("at", now.toString()).put("processes", list)));
       // nothing recorded is exit 3 in JSON as in text (cli/README: exit codes)
@@ -102,7 +105,33 @@ final class StatusCommand implements Callable<Integer> {
           + " (since " + common.time(seen) + "): the states above are the last recorded; a running gateway writes a snapshot"
           + " every minute by default, so it may have stopped without closing its journal."));
     }
+    for (ProcessSummary s : gone) {
+      out.println(style.yellow(s.process() + ": pid " + s.pid() + " is not running on this host (" + s.host() + "), though the"
+          + " journal's last record says " + s.state() + ": its supervisor ended without recording it (killed, likely)."));
+    }
     return bad ? VigilCli.ATTENTION : VigilCli.OK;
+  }
+
+  /**
+   * The rows of {@code thisHost} said to run whose pid is not alive here, or is a process started after the run was: the
+   * journal's last record of a supervisor killed without closing it. Rows of other hosts are not looked at.
+   */
+  static Set<ProcessSummary> goneHere(List<ProcessSummary> all, String thisHost) {
+    Set<ProcessSummary> gone = new java.util.LinkedHashSet<>();
+    for (ProcessSummary s : all) {
+      if (!s.host().equals(thisHost) || s.pid() == null || !RUNNING.contains(s.state())) {
+        continue;
+      }
+      java.util.Optional<ProcessHandle> h = ProcessHandle.of(s.pid());
+      Instant started = h.flatMap(x -> x.info().startInstant()).orElse(null);
+      Instant runSince = s.lastSnapshot() != null && s.lastSnapshot().startedAt() != null ? s.lastSnapshot().startedAt() : s.since();
+      // the kernel's start time is in clock ticks: a pid started more than 2 s after the run is another process's
+      boolean reused = started != null && runSince != null && started.isAfter(runSince.plusSeconds(2));
+      if (h.isEmpty() || !h.get().isAlive() || reused) {
+        gone.add(s);
+      }
+    }
+    return gone;
   }
 
   /** Per host, when it last recorded anything: a gateway that runs writes a snapshot a minute by default. */

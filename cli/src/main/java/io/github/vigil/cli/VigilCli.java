@@ -156,6 +156,11 @@ public final class VigilCli implements Callable<Integer> {
       }
     }
 
+    /** Whether {@code --now} was given: what is alive on this machine is not the state at that instant. */
+    boolean nowGiven() {
+      return now != null;
+    }
+
     Instant now() {
       if (now == null) {
         return Instant.now();

@@ -550,6 +550,15 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     return s;
   }
 
+  /**
+   * The host name a journal records its rows under when {@link Builder#host} is not given: {@code HOSTNAME}, else the
+   * kernel's host name. The command line compares it with a row's host to tell whether that row's pids are of this
+   * machine.
+   */
+  public static String defaultHost() {
+    return localHostName();
+  }
+
   static String localHostName() {
     String env = System.getenv("HOSTNAME");
     if (env != null && !env.isBlank()) {
