@@ -19,14 +19,15 @@ import java.util.Locale;
  * ({@code 6 per hour over the last 1 h}).
  *
  * <p>Durations below a minute and sizes keep three significant digits; durations from a minute on,
- * two units, the second zero-padded. Negative values get a leading minus sign. {@link Locale#ROOT}
+ * two units, the second zero-padded. A period that was set rather than measured reads exactly, without zero parts
+ * ({@link #period}: {@code 7 d}). Negative values get a leading minus sign. {@link Locale#ROOT}
  * throughout, so the decimal separator is always a dot.
  *
  * <p>Stateless and thread-safe.
  */
 public final class HumanFormat {
 
-  private static final MathContext THREE_DIGITS = new MathContext(3, RoundingMode.HALF_EVEN);
+  private static final MathContext THREE_DIGITS = new MathContext(3, RoundingMode.HALF_UP);
   private static final String[] BYTE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   private static final BigDecimal TEN = BigDecimal.TEN;
   private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
@@ -183,8 +184,9 @@ public final class HumanFormat {
   /**
    * A figure (a rate, a share, a percentage) as a person reads it: whole numbers without decimals ({@code 8},
    * {@code 25}), others with three significant digits and no trailing zeros ({@code 1.14}, {@code 12.5},
-   * {@code 0.333}, {@code 1230} for 1234.5). A negative figure gets a leading minus sign; {@code NaN} and the
-   * infinities read as {@link Double#toString(double)} gives them.
+   * {@code 0.333}), rounded half up; from 100 on, every digit of the whole part, rounded half up to a whole number
+   * ({@code 1235} for 1234.5, not {@code 1230}, which reads as an exact figure that is not the one measured). A negative
+   * figure gets a leading minus sign; {@code NaN} and the infinities read as {@link Double#toString(double)} gives them.
    */
   public static String number(double value) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
@@ -193,6 +195,48 @@ public final class HumanFormat {
     if (value == Math.rint(value) && Math.abs(value) < 1e15) {
       return Long.toString((long) value);
     }
-    return new BigDecimal(value).round(THREE_DIGITS).stripTrailingZeros().toPlainString();
+    BigDecimal exact = new BigDecimal(value);
+    BigDecimal shown = exact.round(THREE_DIGITS);
+    if (shown.abs().compareTo(HUNDRED) >= 0) { // three digits would stand zeros in for the whole part's last digits
+      shown = exact.setScale(0, RoundingMode.HALF_UP);
+    }
+    return shown.stripTrailingZeros().toPlainString();
+  }
+
+  /**
+   * A length of time that was set rather than measured (a report's period, a window, an interval) as it was given:
+   * exact, from its largest unit down to its smallest one that is not zero, the ones after the first zero-padded to two
+   * digits: {@code 7 d} (not {@link #duration}'s {@code 7 d 00 h}), {@code 1 d 12 h}, {@code 1 h 30 min},
+   * {@code 1 min 30 s}, {@code 45 s}, {@code 1 d 00 h 05 min}. One with a part of a second reads as {@link #duration}
+   * gives it ({@code 1.50 s}); zero is {@code 0 s}; a negative one gets a leading minus sign.
+   */
+  public static String period(Duration d) {
+    requireNonNull(d, "period");
+    if (d.isNegative()) {
+      // Long.MIN_VALUE seconds has no negation: read as one second less
+      return "-" + period(d.getSeconds() == Long.MIN_VALUE ? d.plusSeconds(1).negated() : d.negated());
+    }
+    if (d.getNano() != 0) {
+      return duration(d);
+    }
+    long seconds = d.getSeconds();
+    if (seconds == 0) {
+      return "0 s";
+    }
+    long[] parts = {seconds / 86_400, seconds % 86_400 / 3_600, seconds % 3_600 / 60, seconds % 60};
+    String[] units = {"d", "h", "min", "s"};
+    int first = 0;
+    while (parts[first] == 0) {
+      first++;
+    }
+    int last = parts.length - 1;
+    while (parts[last] == 0) {
+      last--;
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = first; i <= last; i++) {
+      b.append(i == first ? "" : " ").append(i == first ? Long.toString(parts[i]) : twoDigits(parts[i])).append(' ').append(units[i]);
+    }
+    return b.toString();
   }
 }

@@ -187,11 +187,53 @@ class HumanFormatTest {
     assertThat(HumanFormat.number(12.5)).isEqualTo("12.5");
     assertThat(HumanFormat.number(8.0 / 7)).isEqualTo("1.14");
     assertThat(HumanFormat.number(1.0 / 3)).isEqualTo("0.333");
-    assertThat(HumanFormat.number(1234.5)).isEqualTo("1230");
+    assertThat(HumanFormat.number(1234.5)).isEqualTo("1235");
     assertThat(HumanFormat.number(-2.5)).isEqualTo("-2.5");
     assertThat(HumanFormat.number(-1e20)).isEqualTo("-100000000000000000000");
     assertThat(HumanFormat.number(Double.NaN)).isEqualTo("NaN");
     assertThat(HumanFormat.number(Double.POSITIVE_INFINITY)).isEqualTo("Infinity");
+  }
+
+  /**
+   * A figure of 100 or more keeps every digit of its whole part, rounded half up: a rate of 1234.5 per day read as
+   * {@code 1230}, a figure that looks exact and is not the one measured (and 12345.6 as {@code 12300}).
+   */
+  @Test
+  void largeFiguresKeepTheirWholePart() {
+    assertThat(HumanFormat.number(1234.4)).isEqualTo("1234");
+    assertThat(HumanFormat.number(12_345.6)).isEqualTo("12346");
+    assertThat(HumanFormat.number(-1234.5)).isEqualTo("-1235");
+    assertThat(HumanFormat.number(999.5)).isEqualTo("1000");
+    assertThat(HumanFormat.number(123.45)).isEqualTo("123");
+    assertThat(HumanFormat.number(99.94)).isEqualTo("99.9");
+    assertThat(HumanFormat.number(12.25)).as("half up, as durations and sizes").isEqualTo("12.3");
+    long seed = System.nanoTime();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int i = 0; i < 10_000; i++) {
+      double v = Math.pow(10, random.nextDouble(2, 15));
+      String text = HumanFormat.number(v);
+      assertThat(text).as("seed %d: %s", seed, v).matches("\\d+");
+      assertThat(Math.abs(Long.parseLong(text) - v)).as("seed %d: %s -> %s", seed, v, text).isLessThanOrEqualTo(0.5);
+    }
+  }
+
+  /** A length of time that was set (a report's period, a window) reads as it was given: {@code 7 d}, not {@code 7 d 00 h}. */
+  @Test
+  void periodsReadAsTheyWereGiven() {
+    assertThat(HumanFormat.period(Duration.ofDays(7))).isEqualTo("7 d");
+    assertThat(HumanFormat.period(Duration.ofDays(36_500))).isEqualTo("36500 d");
+    assertThat(HumanFormat.period(Duration.ofHours(12))).isEqualTo("12 h");
+    assertThat(HumanFormat.period(Duration.ofHours(36))).isEqualTo("1 d 12 h");
+    assertThat(HumanFormat.period(Duration.ofMinutes(90))).isEqualTo("1 h 30 min");
+    assertThat(HumanFormat.period(Duration.ofMinutes(30))).isEqualTo("30 min");
+    assertThat(HumanFormat.period(Duration.ofSeconds(90))).isEqualTo("1 min 30 s");
+    assertThat(HumanFormat.period(Duration.ofSeconds(45))).isEqualTo("45 s");
+    assertThat(HumanFormat.period(Duration.ofDays(1).plusMinutes(5))).as("exact: nothing rounded away").isEqualTo("1 d 00 h 05 min");
+    assertThat(HumanFormat.period(Duration.ofDays(2).plusSeconds(1))).isEqualTo("2 d 00 h 00 min 01 s");
+    assertThat(HumanFormat.period(Duration.ofMillis(1500))).as("under a second's precision: as a duration").isEqualTo("1.50 s");
+    assertThat(HumanFormat.period(Duration.ZERO)).isEqualTo("0 s");
+    assertThat(HumanFormat.period(Duration.ofHours(-2))).isEqualTo("-2 h");
+    assertThat(HumanFormat.period(Duration.ofSeconds(Long.MIN_VALUE))).startsWith("-106751991167300 d");
   }
 
   @Test

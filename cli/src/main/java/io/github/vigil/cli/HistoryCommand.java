@@ -69,7 +69,7 @@ final class HistoryCommand implements Callable<Integer> {
       return VigilCli.NOTHING;
     }
     out.println(style.bold("Runs of " + name) + ", " + common.time(now.minus(p)) + " to " + common.time(now) + " (" + common.zone().getId()
-        + ", " + HumanFormat.duration(p) + ")");
+        + ", " + HumanFormat.period(p) + ")");
     // a fleet's journal without --host holds several gateways' runs of the name: say whose each is
     boolean fleet = runs.stream().map(JournalRun::host).distinct().count() > 1;
     Table t = fleet

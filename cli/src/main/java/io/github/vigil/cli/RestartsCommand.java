@@ -114,7 +114,7 @@ final class RestartsCommand implements Callable<Integer> {
   static String text(RestartReport r, Duration p, VigilCli.Common common, Style style) {
     StringBuilder b = new StringBuilder();
     b.append(style.bold("Restarts of " + r.process())).append(", ").append(common.time(r.from())).append(" to ").append(common.time(r.to()))
-        .append(" (").append(common.zone().getId()).append(", ").append(HumanFormat.duration(p)).append(")\n\n");
+        .append(" (").append(common.zone().getId()).append(", ").append(HumanFormat.period(p)).append(")\n\n");
     Table summary = new Table("RESTARTS", "RATE", "MEAN UPTIME", "MTTR (CRASH TO RUNNING)");
     summary.row(List.of(Integer.toString(r.total()), HumanFormat.number(r.ratePerDay()) + " per day",
         r.meanUptime() == null ? "-" : HumanFormat.duration(r.meanUptime()), r.mttr() == null ? "-" : HumanFormat.duration(r.mttr())),
