@@ -1,13 +1,16 @@
 package io.github.vigil.cli;
 
 import io.github.vigil.HumanFormat;
+import io.github.vigil.journal.JournalEvent;
 import io.github.vigil.journal.JournalReader;
 import io.github.vigil.journal.JournalRun;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,10 +40,12 @@ final class HistoryCommand implements Callable<Integer> {
     List<JournalRun> runs;
     boolean known;
     java.util.Map<String, Instant> hostSeen;
+    List<Supervision> supervision;
     try (JournalReader reader = common.open()) {
       runs = reader.runs(name, now.minus(p), now.plusMillis(1));
       known = reader.processes().contains(name);
       hostSeen = runs.stream().anyMatch(HistoryCommand::open) ? StatusCommand.lastRecorded(reader.status(now)) : java.util.Map.of();
+      supervision = supervision(reader, name, runs, now);
     }
     // an open run of a host that has recorded nothing for a while (its JVM killed, the journal never closed): its
     // uptime is known up to the host's last row only, not growing with the time the history is read
@@ -51,7 +56,9 @@ final class HistoryCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     if (common.json) {
       List<Object> list = new ArrayList<>();
-      for (JournalRun r : runs) {
+      for (int k = 0; k < runs.size(); k++) {
+        JournalRun r = runs.get(k);
+        Supervision sv = supervision.get(k);
         // a run that never started has no pid (the row's -1) and no uptime (its 0 ms)
         boolean started = !"START_FAILED".equals(r.exitCause());
         list.add(Json.obj().put("host", r.host()).put("run", r.run()).put("pid", r.pid() > 0 ? r.pid() : null).put("startedAt", r.startedAt().toString())
@@ -59,7 +66,9 @@ final class HistoryCommand implements Callable<Integer> {
             .put("termination", r.termination()).put("exitCode", r.exitCode()).put("signal", r.signal()).put("coreDumped", r.coreDumped())
             .put("runMs", r.runDuration() == null || !started ? null : r.runDuration().toMillis()).put("memoryBytes", r.memoryBytes())
             .put("memoryLimitBytes", r.memoryLimitBytes()).put("recoveryMs", r.recovery() == null ? null : r.recovery().toMillis())
-            .put("message", r.message()).put("stale", silentSince.apply(r) != null));
+            .put("message", r.message()).put("stale", !sv.endedWith() && silentSince.apply(r) != null)
+            .put("supervisorStartedAt", sv.startedAt() == null ? null : sv.startedAt().toString())
+            .put("endedWithSupervisor", sv.endedWith()).put("lastHeardAt", sv.lastHeard() == null ? null : sv.lastHeard().toString()));
       }
       out.print(Json.write(Json.obj().put("process", name).put("from", now.minus(p).toString()).put("to", now.toString()).put("runs", list)));
       return known ? VigilCli.OK : VigilCli.NOTHING;
@@ -72,25 +81,48 @@ final class HistoryCommand implements Callable<Integer> {
         + ", " + HumanFormat.period(p) + ")");
     // a fleet's journal without --host holds several gateways' runs of the name: say whose each is
     boolean fleet = runs.stream().map(JournalRun::host).distinct().count() > 1;
-    Table t = fleet
-        ? new Table("HOST", "RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY").alignRight(1, 2, 5, 8)
-        : new Table("RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY").alignRight(0, 1, 4, 7);
-    for (JournalRun r : runs) {
+    // run numbers start at 1 in each supervising JVM: where a host's runs shown are of several, say whose each run is
+    boolean supervisors = supervision.stream().collect(java.util.stream.Collectors.groupingBy(Supervision::host,
+        java.util.stream.Collectors.mapping(Supervision::group, java.util.stream.Collectors.toSet()))).values().stream()
+        .anyMatch(groups -> groups.size() > 1);
+    List<String> headers = new ArrayList<>(List.of("RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY"));
+    if (supervisors) {
+      headers.add(0, "SUPERVISOR STARTED");
+    }
+    if (fleet) {
+      headers.add(0, "HOST");
+    }
+    int first = headers.indexOf("RUN");
+    Table t = new Table(headers.toArray(String[]::new)).alignRight(first, first + 1, first + 4, first + 7);
+    for (int k = 0; k < runs.size(); k++) {
+      JournalRun r = runs.get(k);
+      Supervision sv = supervision.get(k);
       // a run that never started has no termination to show ("unknown (not started)"): its message says why
       String how = "START_FAILED".equals(r.exitCause()) && r.message() != null && !r.message().isBlank() ? r.message() : r.termination();
-      Instant silent = silentSince.apply(r);
-      String end = silent != null ? "unknown: nothing recorded since " + common.time(silent)
+      Instant silent = sv.endedWith() ? null : silentSince.apply(r);
+      String end = sv.endedWith() ? "ended with its supervisor (JVM killed or gone)"
+              + (sv.lastHeard() != null ? "\nlast heard of at " + common.time(sv.lastHeard()) : "")
+          : silent != null ? "unknown: nothing recorded since " + common.time(silent)
           : r.exitCause() == null ? "running" : r.exitCause() + (how != null ? " (" + how + ")" : "");
-      // up until now only while it runs: a run closed as UNKNOWN (its supervisor died with it) has no known end
+      // up until now only while it runs; a run that ended with its supervisor ran at least until it was last heard of
       // a run that never started (START_FAILED) had none: "-", as in vigil restarts, not "0ms"
       Duration up = "START_FAILED".equals(r.exitCause()) ? null
           : r.runDuration() != null ? r.runDuration()
+          : sv.endedWith() ? null
           : open(r) ? Duration.between(r.startedAt(), silent != null ? silent : now) : null;
+      String upText = up != null ? HumanFormat.duration(up)
+          : sv.endedWith() && sv.lastHeard() != null && sv.lastHeard().isAfter(r.startedAt())
+              ? "≥ " + HumanFormat.duration(Duration.between(r.startedAt(), sv.lastHeard())) : "-";
       String mem = r.memoryBytes() == null ? "-" : HumanFormat.bytes(r.memoryBytes())
           + (r.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(r.memoryLimitBytes()) : "");
       List<String> cells = new ArrayList<>(List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-",
-          common.time(r.startedAt()), common.time(r.endedAt()), up == null ? "-" : HumanFormat.duration(up), end, mem,
+          common.time(r.startedAt()), common.time(r.endedAt()), upText, end, mem,
           r.recovery() == null ? "-" : HumanFormat.duration(r.recovery())));
+      if (supervisors) {
+        // once per supervisor: the rows after its first, up to another's, are its runs too
+        boolean same = k > 0 && supervision.get(k - 1).group() == sv.group();
+        cells.add(0, same ? "" : sv.startedAt() != null ? common.time(sv.startedAt()) : "unknown");
+      }
       if (fleet) {
         cells.add(0, r.host());
       }
@@ -98,15 +130,79 @@ final class HistoryCommand implements Callable<Integer> {
       for (int i = 0; i < cells.size(); i++) {
         colour.add(java.util.function.UnaryOperator.identity());
       }
-      if (r.exitCause() != null && !r.exitCause().equals("NORMAL") && !r.exitCause().equals("KILLED_BY_SUPERVISOR")) {
-        colour.set(fleet ? 6 : 5, style::red);
+      if (r.exitCause() != null && !r.exitCause().equals("NORMAL") && !r.exitCause().equals("KILLED_BY_SUPERVISOR") || sv.endedWith()) {
+        colour.set(first + 5, style::red);
       } else if (silent != null) {
-        colour.set(fleet ? 6 : 5, style::yellow);
+        colour.set(first + 5, style::yellow);
       }
       t.row(cells, colour);
     }
     out.print(runs.isEmpty() ? "No runs in the period.\n" : t.render(style));
+    if (supervisors) {
+      out.println("Run numbers count from 1 in each supervisor: SUPERVISOR STARTED is when its JVM registered " + name + ".");
+    }
     return VigilCli.OK;
+  }
+
+  /**
+   * Which supervisor ran a run, and whether the run ended with it.
+   *
+   * @param host the run's host
+   * @param group one number per supervisor (per host) in the runs shown
+   * @param startedAt when that supervisor registered the process (its JVM's start, near enough); null where the journal
+   *     holds no registration before the run (deleted as old, or the process was started before the journal was attached)
+   * @param endedWith whether the run ended with its supervisor: the journal never heard it end, and a later supervisor
+   *     registered the process (closing it as {@code UNKNOWN} at its first start)
+   * @param lastHeard when the journal last heard of the process from that supervisor, where {@code endedWith}
+   */
+  record Supervision(String host, int group, @Nullable Instant startedAt, boolean endedWith, @Nullable Instant lastHeard) {}
+
+  /** The supervision of each of {@code runs} (in their order), from the process's registrations. */
+  static List<Supervision> supervision(JournalReader reader, String name, List<JournalRun> runs, Instant now) throws SQLException {
+    java.util.Map<String, List<Instant>> registered = new java.util.HashMap<>();
+    for (JournalEvent e : reader.registrations(name, now.plusMillis(1))) {
+      registered.computeIfAbsent(e.host(), h -> new ArrayList<>()).add(e.at());
+    }
+    java.util.Map<String, JournalRun> previous = new java.util.HashMap<>();
+    java.util.Map<String, Instant> previousRegistration = new java.util.HashMap<>();
+    java.util.Map<String, Integer> groupOf = new java.util.HashMap<>();
+    int groups = 0;
+    List<Supervision> out = new ArrayList<>();
+    for (int k = 0; k < runs.size(); k++) {
+      JournalRun r = runs.get(k);
+      Instant reg = null;
+      Instant next = null;
+      for (Instant at : registered.getOrDefault(r.host(), List.of())) {
+        if (!at.isAfter(r.startedAt())) {
+          reg = at;
+        } else if (next == null) {
+          next = at;
+        }
+      }
+      JournalRun prev = previous.get(r.host());
+      // another registration, or the run numbers starting over (a JVM whose registration is not in the journal)
+      boolean another = prev == null || !java.util.Objects.equals(reg, previousRegistration.get(r.host())) || r.run() <= prev.run();
+      if (another) {
+        groupOf.put(r.host(), ++groups);
+      }
+      previous.put(r.host(), r);
+      previousRegistration.put(r.host(), reg);
+      boolean unheardEnd = r.endedAt() == null && ("UNKNOWN".equals(r.exitCause()) || r.exitCause() == null);
+      boolean endedWith = unheardEnd && ("UNKNOWN".equals(r.exitCause()) || next != null);
+      Instant lastHeard = null;
+      if (endedWith) {
+        // up to the next supervisor's registration, or its first run where that is not in the journal
+        Instant before = next;
+        for (int j = k + 1; before == null && j < runs.size(); j++) {
+          if (runs.get(j).host().equals(r.host())) {
+            before = runs.get(j).startedAt();
+          }
+        }
+        lastHeard = reader.lastHeardOf(r.host(), name, r.startedAt(), before != null ? before : now.plusMillis(1)).orElse(null);
+      }
+      out.add(new Supervision(r.host(), groupOf.get(r.host()), reg, endedWith, lastHeard));
+    }
+    return out;
   }
 
   /** A run with no end recorded: running, or its gateway died without a word. */

@@ -390,7 +390,57 @@ public final class JournalReader implements AutoCloseable {
     List<JournalEvent> events = new ArrayList<>(lastStatesBefore(process, from));
     // events up to a day after the period complete the recovery times of its last restarts
     events.addAll(events(process, from, to.plus(Duration.ofDays(1)), Integer.MAX_VALUE));
-    return RestartAnalysis.restarts(process, from, to, events, zone, calendar);
+    // when each registration's JVM before it was last heard of: its last row, a status snapshot included
+    java.util.Map<Long, Instant> heard = new java.util.HashMap<>();
+    for (JournalEvent e : events) {
+      if (e.type().equals("Registered")) {
+        lastHeardOf(e.host(), process, Instant.EPOCH, e.at()).ifPresent(t -> heard.put(e.id(), t));
+      }
+    }
+    return RestartAnalysis.restarts(process, from, to, events, zone, calendar, heard);
+  }
+
+  /**
+   * Every registration of {@code process} before {@code to} (its {@code Registered} events: one per supervising JVM
+   * that registered it, each numbering its runs from 1), oldest first.
+   */
+  public List<JournalEvent> registrations(String process, Instant to) throws SQLException {
+    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE process = ? AND type = 'Registered' AND at_ms < ?" + hostFilter()
+        + " ORDER BY at_ms, id";
+    List<JournalEvent> out = new ArrayList<>();
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      p.setString(1, process);
+      p.setLong(2, to.toEpochMilli());
+      bindHost(p, 3);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(event(r));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * When the journal last heard of {@code process} on {@code host} in {@code [from, before)}: the time of its last row
+   * there, an event or a status snapshot; empty when it has none. Of a run whose supervising JVM was killed, this is
+   * the last sign of it (the journal hears no end of such a run).
+   */
+  public Optional<Instant> lastHeardOf(String host, String process, Instant from, Instant before) throws SQLException {
+    String sql = "SELECT MAX(at_ms) FROM (SELECT MAX(at_ms) AS at_ms FROM events WHERE host = ? AND process = ? AND at_ms >= ? AND at_ms < ?"
+        + " UNION ALL SELECT MAX(at_ms) AS at_ms FROM snapshots WHERE host = ? AND process = ? AND at_ms >= ? AND at_ms < ?) heard";
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      for (int i = 0; i < 2; i++) {
+        p.setString(4 * i + 1, host);
+        p.setString(4 * i + 2, process);
+        p.setLong(4 * i + 3, from.toEpochMilli());
+        p.setLong(4 * i + 4, before.toEpochMilli());
+      }
+      try (ResultSet r = p.executeQuery()) {
+        Long at = r.next() ? longOrNull(r, 1) : null;
+        return at == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at));
+      }
+    }
   }
 
   /** Per host, the last state change, registration or removal of {@code process} before {@code t}, oldest first. */

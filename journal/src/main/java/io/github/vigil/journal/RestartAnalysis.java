@@ -54,6 +54,17 @@ public final class RestartAnalysis {
    */
   public static RestartReport restarts(String process, Instant from, Instant to, List<JournalEvent> events, ZoneId zone,
       TradeCalendar calendar) {
+    return restarts(process, from, to, events, zone, calendar, Map.of());
+  }
+
+  /**
+   * {@link #restarts(String, Instant, Instant, List, ZoneId, TradeCalendar)}, knowing when the journal last heard of the
+   * process before each registration (by the {@code Registered} event's id; its last row, a status snapshot included,
+   * which the events alone do not hold): a {@code SUPERVISOR_ENDED} restart's "last heard of" is the later of that and
+   * the last state change heard.
+   */
+  static RestartReport restarts(String process, Instant from, Instant to, List<JournalEvent> events, ZoneId zone,
+      TradeCalendar calendar, Map<Long, Instant> heardBefore) {
     requireNonNull(process, "process");
     requireNonNull(zone, "zone");
     requireNonNull(calendar, "calendar");
@@ -75,7 +86,7 @@ public final class RestartAnalysis {
           // registered again while the last state heard was a live one: the JVM that supervised it ended without the
           // journal hearing the process end (a graceful close journals the stop); the next JVM started it again
           Building b = h.candidate != null ? h.candidate // a crash heard whose restart the next JVM did
-              : h.lastState != null && LIVE.contains(h.lastState) ? supervisorEnded(e, h, zone) : null;
+              : h.lastState != null && LIVE.contains(h.lastState) ? supervisorEnded(e, h, zone, heardBefore.get(e.id())) : null;
           if (b != null) {
             all.add(b);
             h.awaitingRecovery = b;
@@ -257,14 +268,18 @@ public final class RestartAnalysis {
   }
 
   /** A restart by the next JVM of a process the last one ran when it ended; {@code registered}: the next one's registration. */
-  private static Building supervisorEnded(JournalEvent registered, HostState h, ZoneId zone) {
+  private static Building supervisorEnded(JournalEvent registered, HostState h, ZoneId zone, @Nullable Instant heard) {
     Building b = new Building();
     b.at = registered.at();
     b.cause = RestartCause.SUPERVISOR_ENDED;
     b.exit = registered;
     b.run = h.lastRun;
+    Instant seen = h.lastSeen;
+    if (heard != null && (seen == null || heard.isAfter(seen))) {
+      seen = heard; // a snapshot or another event after its last state change: the JVM was still there then
+    }
     b.detail = "the supervisor's JVM ended while it was " + h.lastState + " (last heard of at "
-        + (h.lastSeen == null ? "?" : LAST_SEEN.format(h.lastSeen.atZone(zone))) + "); the next JVM started it again";
+        + (seen == null ? "?" : LAST_SEEN.format(seen.atZone(zone))) + "); the next JVM started it again";
     return b;
   }
 

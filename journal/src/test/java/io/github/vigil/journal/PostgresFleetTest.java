@@ -65,6 +65,10 @@ class PostgresFleetTest {
         try (JournalReader all = JournalReader.open(pg.url(), null)) {
           assertThat(all.count("events")).isEqualTo(4 * (1 + 2 + 3));
           assertThat(all.status(t.plusSeconds(3600))).extracting(ProcessSummary::host).containsExactly("gw1", "gw2", "gw3");
+          // what vigil history reads of a run whose supervisor ended, in PostgreSQL's SQL too: gw3's last row, its third RUNNING
+          assertThat(all.lastHeardOf("gw3", "feed", Instant.EPOCH, t.plusSeconds(3600))).contains(t.plusSeconds(122));
+          assertThat(all.lastHeardOf("gw3", "feed", t.plusSeconds(123), t.plusSeconds(3600))).isEmpty();
+          assertThat(all.registrations("feed", t.plusSeconds(3600))).isEmpty();
           try (var c = java.sql.DriverManager.getConnection(pg.url()); var s = c.createStatement();
               var rs = s.executeQuery("SELECT COUNT(*) FROM journal_schema")) {
             rs.next();
