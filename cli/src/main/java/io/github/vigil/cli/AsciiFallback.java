@@ -66,7 +66,7 @@ final class AsciiFallback extends FilterWriter {
   private static String known(char c) {
     return switch (c) {
       case '┌', '┬', '┐', '├', '┼', '┤', '└', '┴', '┘' -> "+";
-      case '─' -> "-";
+      case '─', '–', '—' -> "-";
       case '│' -> "|";
       case '→' -> "->";
       case '…' -> "...";

@@ -133,38 +133,51 @@ final class RestartsCommand implements Callable<Integer> {
     }
     b.append(causes.render(style));
     b.append('\n').append(style.bold("Timeline")).append(" (newest first)\n");
-    Table timeline = new Table("#", "TIME", "CAUSE", "DETAIL", "UPTIME", "MEMORY / LIMIT", "RECOVERY").alignRight(0, 4, 6);
+    // the detail (up to about 120 characters: a signal's meaning, a killed supervisor's last word) on lines of its own
+    // under its row: as a column it made the table about 220 columns wide
+    Table timeline = new Table("#", "TIME", "CAUSE", "UPTIME", "MEMORY / LIMIT", "RECOVERY").alignRight(0, 3, 5);
     int i = 0;
     for (Restart x : r.timeline()) {
       i++;
       String mem = x.memoryBytes() == null ? "-" : HumanFormat.bytes(x.memoryBytes())
           + (x.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(x.memoryLimitBytes()) : "");
       String detail = x.detail() + (x.corePath() != null ? "\ncore: " + x.corePath() : "");
-      timeline.row(List.of(Integer.toString(i), common.time(x.at()), x.cause().label(), detail,
+      timeline.row(List.of(Integer.toString(i), common.time(x.at()), x.cause().label(),
           x.uptime() == null ? "-" : HumanFormat.duration(x.uptime()), mem, recovery(x)),
           List.of(UnaryOperator.identity(), UnaryOperator.identity(), s -> colour(style, x.cause(), s), UnaryOperator.identity(),
-              UnaryOperator.identity(), x.memoryBytes() != null && x.memoryLimitBytes() != null && x.memoryBytes() * 10 >= x.memoryLimitBytes() * 9
-                  ? style::red : UnaryOperator.identity(), UnaryOperator.identity()));
+              x.memoryBytes() != null && x.memoryLimitBytes() != null && x.memoryBytes() * 10 >= x.memoryLimitBytes() * 9
+                  ? style::red : UnaryOperator.identity(), UnaryOperator.identity()), detail);
     }
     b.append(timeline.render(style));
-    // a crash loop of one failure has one tail: print it once, and name the entry it was printed under after that
+    // a crash loop of one failure has one tail: print it once, and name the entry it was printed under after that, one
+    // line for a range of consecutive entries with it (#2–#10: same as #1, not nine lines)
     Map<List<String>, Integer> printedUnder = new HashMap<>();
+    SameAs same = null;
     i = 0;
     for (Restart x : r.timeline()) {
       i++;
-      if (x.stderrTail() != null && !x.stderrTail().isBlank()) {
-        List<String> lines = List.of(x.stderrTail().split("\n"));
-        Integer first = printedUnder.putIfAbsent(lines, i);
-        if (first != null) {
-          b.append("  #").append(i).append(" stderr: same as #").append(first).append('\n');
-          continue;
+      if (x.stderrTail() == null || x.stderrTail().isBlank()) {
+        same = SameAs.flush(b, same);
+        continue;
+      }
+      List<String> lines = List.of(x.stderrTail().split("\n"));
+      Integer first = printedUnder.putIfAbsent(lines, i);
+      if (first != null) {
+        if (same != null && same.first() == first && same.to() == i - 1) {
+          same = new SameAs(same.from(), i, first);
+        } else {
+          SameAs.flush(b, same);
+          same = new SameAs(i, i, first);
         }
-        b.append("  #").append(i).append(" stderr:\n");
-        for (String line : lines) {
-          b.append("    ").append(style.dim(line)).append('\n');
-        }
+        continue;
+      }
+      same = SameAs.flush(b, same);
+      b.append("  #").append(i).append(" stderr:\n");
+      for (String line : lines) {
+        b.append("    ").append(style.dim(line)).append('\n');
       }
     }
+    SameAs.flush(b, same);
     b.append('\n').append(style.bold("Hour of day")).append(" (").append(common.zone().getId()).append(")\n");
     int max = r.hourOfDay().stream().mapToInt(Integer::intValue).max().orElse(0);
     for (int h = 0; h < 24; h++) {
@@ -189,6 +202,18 @@ final class RestartsCommand implements Callable<Integer> {
       }
     }
     return b.toString();
+  }
+
+  /** Timeline entries {@code from} to {@code to} (consecutive) whose stderr tail is the one printed under entry {@code first}. */
+  private record SameAs(int from, int to, int first) {
+    /** Writes the range's line, if there is one; null, for no range open any more. */
+    static @Nullable SameAs flush(StringBuilder b, @Nullable SameAs same) {
+      if (same != null) {
+        b.append("  #").append(same.from()).append(same.to() > same.from() ? "–#" + same.to() : "").append(" stderr: same as #")
+            .append(same.first()).append('\n');
+      }
+      return null;
+    }
   }
 
   /** The recovery; without one, how long it stayed down (until the next restart, a stop or the period's end). */

@@ -14,6 +14,10 @@ final class Table {
   private final boolean[] right;
   private final List<List<String>> rows = new ArrayList<>();
   private final List<List<UnaryOperator<String>>> colours = new ArrayList<>();
+  /** Each row's note, or null: text drawn under the row across the columns from {@code NOTE_FROM} on, wrapped to fit. */
+  private final List<String> notes = new ArrayList<>();
+  /** Notes are drawn under all columns but the first, which holds the row's number or name. */
+  private static final int NOTE_FROM = 1;
 
   Table(String... headers) {
     this.headers = List.of(headers);
@@ -41,6 +45,21 @@ final class Table {
     }
     rows.add(cells);
     colours.add(colour);
+    notes.add(null);
+    return this;
+  }
+
+  /**
+   * A row with a note: {@code note} is drawn on lines of its own under the row, across all columns but the first (the
+   * table's width, not a column's), wrapped at spaces to fit; a line break in it starts a line. A long text (a detail, a
+   * path) so takes no column of its own that would widen the table past a terminal's width.
+   */
+  Table row(List<String> cells, List<UnaryOperator<String>> colour, String note) {
+    if (headers.size() <= NOTE_FROM) {
+      throw new IllegalStateException("a note needs a column after the first: " + headers);
+    }
+    row(cells, colour);
+    notes.set(notes.size() - 1, note);
     return this;
   }
 
@@ -68,11 +87,61 @@ final class Table {
     line(b, w, box, 0);
     cells(b, w, head, null, style, true, box.charAt(10));
     line(b, w, box, 3);
+    // a note spans the columns from NOTE_FROM on, and the bars between them
+    int noteWidth = -3;
+    for (int i = NOTE_FROM; i < n; i++) {
+      noteWidth += w[i] + 3;
+    }
+    char bar = box.charAt(10);
     for (int r = 0; r < body.size(); r++) {
-      cells(b, w, body.get(r), colours.get(r), style, false, box.charAt(10));
+      cells(b, w, body.get(r), colours.get(r), style, false, bar);
+      String note = notes.get(r);
+      if (note != null) {
+        for (String line : wrap(text.apply(note), noteWidth)) {
+          b.append(bar);
+          for (int i = 0; i < NOTE_FROM; i++) {
+            b.append(" ".repeat(w[i] + 2)).append(bar);
+          }
+          b.append(' ').append(line).append(" ".repeat(noteWidth - visible(line))).append(' ').append(bar).append('\n');
+        }
+      }
     }
     line(b, w, box, 6);
     return b.toString();
+  }
+
+  /**
+   * {@code text}'s lines, each broken into lines of at most {@code width}: after a clause's {@code "; "} where one
+   * ends in the second half of the line, else at a space not after a digit (a figure stays with its unit, a date with its time), else at
+   * any space; a longer word is cut.
+   */
+  static List<String> wrap(String text, int width) {
+    List<String> out = new ArrayList<>();
+    for (String paragraph : text.split("\n", -1)) {
+      String rest = paragraph.stripTrailing();
+      while (visible(rest) > width) {
+        int clause = rest.lastIndexOf("; ", width - 1);
+        int cut = clause >= width / 2 ? clause + 1 : 0; // the space after it, where that leaves a line half full at least
+        for (int at = width; cut <= 0 && at > 0; at--) {
+          if (rest.charAt(at) == ' ' && !Character.isDigit(rest.charAt(at - 1))) {
+            cut = at;
+          }
+        }
+        if (cut <= 0) {
+          cut = rest.lastIndexOf(' ', width);
+        }
+        if (cut <= 0) {
+          cut = width; // no space to break at: cut the word
+          out.add(rest.substring(0, cut));
+          rest = rest.substring(cut);
+        } else {
+          out.add(rest.substring(0, cut).stripTrailing());
+          rest = rest.substring(cut + 1).stripLeading();
+        }
+      }
+      out.add(rest);
+    }
+    return out;
   }
 
   /** Columns a text takes on a terminal: its colour codes take none (a cell coloured by its command misaligned its table). */

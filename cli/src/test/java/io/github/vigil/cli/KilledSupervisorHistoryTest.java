@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its runs from 1. {@code vigil history} read {@code 1, 2, 1, 1} with nothing to tell the runs apart, and a run whose
  * supervisor was killed read {@code ENDED - ... END UNKNOWN}; it now names each run's supervisor and says the run ended
  * with it, last heard of at the journal's last row of it (a status snapshot here, after its last state change), in the
- * report's zone, as {@code vigil restarts} says it. A period of 7 days is echoed {@code 7 d}, not {@code 7 d 00 h}.
+ * report's zone, as {@code vigil restarts} says it. The restart timeline fits 120 columns (the supervisor-ended detail
+ * made it about 220 wide), and a period of 7 days is echoed {@code 7 d}, not {@code 7 d 00 h}.
  */
 @Timeout(60)
 class KilledSupervisorHistoryTest {
@@ -149,6 +150,19 @@ class KilledSupervisorHistoryTest {
     // the last snapshot of each killed JVM's run, not its last state change (04:01:02 and 04:05:02)
     assertThat(out).contains("last heard of at 2026-12-06 04:03:00").contains("last heard of at 2026-12-06 04:06:00");
     assertThat(out).contains("(Asia/Shanghai, 7 d)").doesNotContain("7 d 00 h");
+  }
+
+  /** The supervisor-ended detail (about 120 characters) made the timeline about 220 columns wide. */
+  @Test
+  void restartsTimelineFits120Columns() {
+    CliGoldenTest.Result r = run("restarts", P, "--period", "7d");
+    assertThat(r.code()).as(r.err()).isZero();
+    String out = r.out();
+    for (String line : out.split("\n")) {
+      if (!line.isEmpty() && "┌├│└".indexOf(line.charAt(0)) >= 0) {
+        assertThat(line.length()).as("a table line of %d columns:%n%s%n%s", line.length(), line, out).isLessThanOrEqualTo(120);
+      }
+    }
   }
 
   private static int occurrences(String s, String part) {

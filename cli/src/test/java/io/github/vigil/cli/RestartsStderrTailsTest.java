@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A crash loop of one failure: four runs that each exit 3 and are restarted, three of them with the same stderr
  * tail and one with another. The restart report prints a tail once and says which entry a later identical one
- * matches; its JSON keeps every entry's tail (it printed the same tail once per restart, found by a black-box trial).
+ * matches, one line for a range of consecutive ones; its JSON keeps every entry's tail (it printed the same tail once
+ * per restart, found by a black-box trial; then nine lines of {@code same as #1} for ten restarts, found by another).
  */
 @Timeout(60)
 class RestartsStderrTailsTest {
@@ -42,19 +43,29 @@ class RestartsStderrTailsTest {
 
   static Path db;
 
+  /** Ten restarts with one tail. */
+  static Path loop;
+
   @BeforeAll
   static void writeJournal() throws SQLException {
     db = dir.resolve("crash-loop.db");
+    writeLoop(db, TAILS);
+    loop = dir.resolve("ten.db");
+    writeLoop(loop, java.util.Collections.nCopies(10, SAME));
+  }
+
+  /** A crash loop with one run per tail (oldest first), each exiting 3 and restarted, and one more running. */
+  private static void writeLoop(Path db, List<String> tails) throws SQLException {
     String p = "feed";
     try (Journal j = Journal.builder().sqlite(db).host("gw1").snapshotInterval(Duration.ZERO).build()) {
       j.onEvent(new SupervisorEvent.Registered(p, T.minusSeconds(1), ProcessSpec.builder(p).command("/opt/feed/bin/feed").build()));
       j.onEvent(new SupervisorEvent.StateChanged(p, T, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
       Instant at = T;
-      for (int run = 1; run <= TAILS.size() + 1; run++) {
+      for (int run = 1; run <= tails.size() + 1; run++) {
         j.onEvent(new SupervisorEvent.Started(p, at, 5000 + run, run));
         j.onEvent(new SupervisorEvent.StateChanged(p, at.plusSeconds(1), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS,
             "startup grace elapsed"));
-        if (run > TAILS.size()) {
+        if (run > tails.size()) {
           break; // the last run keeps running
         }
         Instant end = at.plusSeconds(30);
@@ -71,8 +82,8 @@ class RestartsStderrTailsTest {
     // the journal takes a tail from the supervisor it is attached to, which this journal has not: set them as it writes them
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         PreparedStatement s = c.prepareStatement("UPDATE events SET stderr_tail = ? WHERE process = 'feed' AND type = 'Exited' AND run = ?")) {
-      for (int run = 1; run <= TAILS.size(); run++) {
-        s.setString(1, TAILS.get(run - 1));
+      for (int run = 1; run <= tails.size(); run++) {
+        s.setString(1, tails.get(run - 1));
         s.setInt(2, run);
         assertThat(s.executeUpdate()).as("run %d's exit", run).isEqualTo(1);
       }
@@ -92,8 +103,26 @@ class RestartsStderrTailsTest {
             + "    \tat com.example.feed.Session.open(Session.java:42)\n"
             + "  #2 stderr:\n"
             + "    feed: cannot read /etc/feed/venues.conf: permission denied\n"
-            + "  #3 stderr: same as #1\n"
-            + "  #4 stderr: same as #1\n");
+            + "  #3–#4 stderr: same as #1\n");
+  }
+
+  /** Nine consecutive entries with the first one's tail are one line naming the range (they were nine lines). */
+  @Test
+  void consecutiveEntriesWithTheSameTailAreOneLine() {
+    CliGoldenTest.Result r = CliGoldenTest.runOn(loop, CliGoldenTest.with("restarts", "feed", "--period", "1d"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("  #1 stderr:\n"
+            + "    Exception in thread \"main\" java.lang.IllegalStateException: no session to XLON\n"
+            + "    \tat com.example.feed.Session.open(Session.java:42)\n"
+            + "  #2–#10 stderr: same as #1\n");
+    assertThat(occurrences(r.out(), "same as")).as(r.out()).isEqualTo(1);
+    // an ASCII terminal gets a hyphen, not a question mark
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintWriter ascii = new java.io.PrintWriter(AsciiFallback.of(bytes, java.nio.charset.StandardCharsets.US_ASCII), true);
+    VigilCli.run(new String[] {"restarts", "feed", "--period", "1d", "--journal", loop.toString(), "--zone", "UTC", "--now",
+        "2026-11-30T00:00:00Z", "--color", "never"}, ascii, new java.io.PrintWriter(out), true);
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.US_ASCII)).contains("  #2-#10 stderr: same as #1\n").doesNotContain("?");
   }
 
   @Test

@@ -278,8 +278,10 @@ public final class RestartAnalysis {
     if (heard != null && (seen == null || heard.isAfter(seen))) {
       seen = heard; // a snapshot or another event after its last state change: the JVM was still there then
     }
-    b.detail = "the supervisor's JVM ended while it was " + h.lastState + " (last heard of at "
-        + (seen == null ? "?" : LAST_SEEN.format(seen.atZone(zone))) + "); the next JVM started it again";
+    // its cause says "supervisor ended": the clause up to the time fits a line of the command line's timeline (it read
+    // "the supervisor's JVM ended while it was RUNNING (last heard of at ...); ...", 113 characters in one cell)
+    b.detail = "its JVM ended while it was " + h.lastState + ", last heard of at "
+        + (seen == null ? "?" : LAST_SEEN.format(seen.atZone(zone))) + "; the next JVM started it again";
     return b;
   }
 
