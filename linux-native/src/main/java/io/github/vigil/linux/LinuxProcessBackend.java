@@ -280,7 +280,8 @@ final class LinuxProcessBackend implements ProcessBackend {
     int killed = new Leftovers(proc, self).sweep(supervisorName, bases, previous.runs(), MARKER_VARIABLE + "=" + id);
     if (killed > 0) {
       log.atWarn().addKeyValue("supervisor", supervisorName)
-          .log("Supervisor {}: killed {} leftover processes of an earlier run on this state directory", supervisorName, killed);
+          .log("Supervisor {}: killed {} leftover {} of an earlier run on this state directory", supervisorName, killed,
+              killed == 1 ? "process" : "processes");
     }
   }
 

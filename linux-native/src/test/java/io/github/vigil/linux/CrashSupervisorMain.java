@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Run in a separate JVM by {@link JvmCrashTest}: supervises {@code count} children that each start two
- * grandchildren, prints {@code READY pid...} once all run, then waits to be killed.
+ * grandchildren, prints {@code READY pid...} once all run, then waits to be killed. An optional third argument is
+ * the children's shell script instead ({@link LeftoverCountTest}).
  */
 public final class CrashSupervisorMain {
   private CrashSupervisorMain() {}
@@ -18,12 +19,13 @@ public final class CrashSupervisorMain {
   public static void main(String[] args) throws Exception {
     Path state = Path.of(args[0]);
     int count = Integer.parseInt(args[1]);
+    String script = args.length > 2 ? args[2] : "sleep 1000 & setsid sleep 1001 & echo started; wait";
     Supervisor sup = Supervisor.builder().name("crashing").backend("linux").stateDirectory(state).build();
     List<Long> pids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       // two grandchildren: one stays in the group, one leaves the session with setsid (only the cgroup and the marker find it)
       var c = sup.register(ProcessSpec.builder("child-" + i)
-          .command("/bin/sh", "-c", "sleep 1000 & setsid sleep 1001 & echo started; wait")
+          .command("/bin/sh", "-c", script)
           .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ZERO).build());
       pids.add(c.start(Duration.ofSeconds(30)).pid());
     }
