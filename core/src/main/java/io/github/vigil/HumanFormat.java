@@ -18,6 +18,9 @@ import java.util.Locale;
  * {@code 4.00 GiB}); rates per the unit that keeps the figure readable, over a stated window
  * ({@code 6 per hour over the last 1 h}).
  *
+ * <p>Command lines, and the names and paths of programs, as one line of a log ({@link #commandLine(String)}): a
+ * newline in an argument does not break the line it is logged on.
+ *
  * <p>Durations below a minute and sizes keep three significant digits; durations from a minute on,
  * two units, the second zero-padded. A period that was set rather than measured reads exactly, without zero parts
  * ({@link #period}: {@code 7 d}). Negative values get a leading minus sign. {@link Locale#ROOT}
@@ -238,5 +241,44 @@ public final class HumanFormat {
       b.append(i == first ? "" : " ").append(i == first ? Long.toString(parts[i]) : twoDigits(parts[i])).append(' ').append(units[i]);
     }
     return b.toString();
+  }
+
+  /**
+   * A command line (or a program's name or path) as it goes into one line of a log or a message: each control
+   * character escaped as Java writes it in a string ({@code \n}, {@code \r}, {@code \t}, others as
+   * <code>&#92;u001b</code>), and so are the Unicode line and paragraph separators; everything else as it is, backslashes
+   * included (a Windows path stays readable), so the result is for reading, not for splitting back into arguments.
+   * A program whose arguments hold a newline is logged on one line, and cannot forge a line of the log. {@code line}
+   * itself when it has nothing to escape.
+   */
+  public static String commandLine(String line) {
+    requireNonNull(line, "line");
+    int i = 0;
+    while (i < line.length() && !escaped(line.charAt(i))) {
+      i++;
+    }
+    if (i == line.length()) {
+      return line;
+    }
+    StringBuilder sb = new StringBuilder(line.length() + 16).append(line, 0, i);
+    for (; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (!escaped(c)) {
+        sb.append(c);
+      } else if (c == '\n') {
+        sb.append("\\n");
+      } else if (c == '\r') {
+        sb.append("\\r");
+      } else if (c == '\t') {
+        sb.append("\\t");
+      } else {
+        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static boolean escaped(char c) {
+    return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
   }
 }

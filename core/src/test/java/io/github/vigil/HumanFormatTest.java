@@ -245,4 +245,14 @@ class HumanFormatTest {
     assertThatThrownBy(() -> HumanFormat.rate(1, Duration.ZERO)).hasMessageContaining("window must be positive: 0 ns");
     assertThatThrownBy(() -> HumanFormat.rate(-1, Duration.ofSeconds(1))).hasMessageContaining("count must not be negative: -1");
   }
+
+  /** A command line goes into one line of a log: its control characters escaped, the rest as it is. */
+  @Test
+  void commandLinesOnOneLine() {
+    assertThat(HumanFormat.commandLine("/bin/sh -c sleep 5; : first\nsecond")).isEqualTo("/bin/sh -c sleep 5; : first\\nsecond");
+    assertThat(HumanFormat.commandLine("a\tb\rc\u001b[31md\u0000e\u007ff\u2028g")).isEqualTo("a\\tb\\rc\\u001b[31md\\u0000e\\u007ff\\u2028g");
+    String plain = "C:\\Program Files\\feed.exe --venue XLON été";
+    assertThat(HumanFormat.commandLine(plain)).isSameAs(plain);
+    assertThat(HumanFormat.commandLine("")).isEmpty();
+  }
 }

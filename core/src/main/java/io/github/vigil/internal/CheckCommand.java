@@ -142,7 +142,7 @@ final class CheckCommand {
         return killed;
       }
     }
-    log.warn("Check command {} (pid {}) left processes that survive SIGKILL", program, process.pid());
+    log.warn("Check command {} (pid {}) left processes that survive SIGKILL", io.github.vigil.HumanFormat.commandLine(program), process.pid());
     return killed;
   }
 }

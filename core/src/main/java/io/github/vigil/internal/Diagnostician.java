@@ -701,15 +701,16 @@ final class Diagnostician implements AutoCloseable {
     ListeningSockets.Holder h = holders.values().iterator().next();
     Optional<ProcessInspector.ProcessInfo> info = inspector == null ? Optional.empty() : inspector.process(h.pid());
     String cmd = info.map(ProcessInspector.ProcessInfo::commandLine).filter(c -> !c.isEmpty()).orElse(h.commandLine());
-    StringBuilder who = new StringBuilder("pid ").append(h.pid()).append(" (`").append(abbreviate(cmd, 80)).append('`');
+    String shown = io.github.vigil.HumanFormat.commandLine(cmd); // the finding's text is logged: a newline in an argument stays in its line
+    StringBuilder who = new StringBuilder("pid ").append(h.pid()).append(" (`").append(abbreviate(shown, 80)).append('`');
     info.flatMap(ProcessInspector.ProcessInfo::started).ifPresent(t -> who.append(", since ").append(when(t)));
     info.map(ProcessInspector.ProcessInfo::user).filter(u -> !u.isEmpty()).ifPresent(u -> who.append(", user ").append(u));
     who.append(')');
     List<String> ev = new ArrayList<>(bound);
-    ev.add("holder command line: " + cmd);
+    ev.add("holder command line: " + shown);
     info.ifPresent(i -> ev.add("holder pid " + i.pid() + ", parent " + i.parentPid() + (i.supervisedAs().isPresent()
         ? ", a run of supervised process " + i.supervisedAs().get() : "")));
-    holders.values().stream().skip(1).forEach(o -> ev.add("also held by pid " + o.pid() + " (" + o.commandLine() + ")"));
+    holders.values().stream().skip(1).forEach(o -> ev.add("also held by pid " + o.pid() + " (" + io.github.vigil.HumanFormat.commandLine(o.commandLine()) + ")"));
     ev.addAll(said);
     // a run of this very process, by the backend's marker: an earlier run that outlived its supervisor
     boolean leftover = info.flatMap(ProcessInspector.ProcessInfo::supervisedAs).map(spec.name()::equals).orElse(false);

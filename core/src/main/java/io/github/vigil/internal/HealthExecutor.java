@@ -368,14 +368,16 @@ final class HealthExecutor implements AutoCloseable {
           try {
             int left = check.killLeftovers();
             if (left > 0) {
-              log.debug("Exec health check {} of {} left {} process(es) running; killed", probe.command().get(0), process, left);
+              log.debug("Exec health check {} of {} left {} process(es) running; killed", io.github.vigil.HumanFormat.commandLine(probe.command().get(0)),
+                  process, left);
             }
             if (check.ranInOwnSession()) {
               endedChecks.add(check);
               killLeftoversElsewhereIfDue(false);
             }
           } catch (RuntimeException ex) {
-            log.warn("Killing what exec health check {} of {} left running failed", probe.command().get(0), process, ex);
+            log.warn("Killing what exec health check {} of {} left running failed", io.github.vigil.HumanFormat.commandLine(probe.command().get(0)),
+                process, ex);
           } finally {
             execs.remove(check); // only now: a close() meanwhile kills the tree itself
           }

@@ -1,5 +1,6 @@
 package io.github.vigil.spi;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.Signal;
 import io.github.vigil.StdStream;
 import io.github.vigil.Termination;
@@ -256,14 +257,15 @@ final class JdkProcessBackend implements ProcessBackend {
         ProcScan.carrying(RUN_ID_VARIABLE, runId).forEach(h -> carriers.add(h.pid()));
       }
       for (ProcessHandle h : members) {
+        String commandLine = HumanFormat.commandLine(h.info().commandLine().orElse("?")); // an argument's newline stays in its line
         if (leaderAsRecorded || carriers.contains(h.pid())) {
           log.atWarn().addKeyValue("process", name).log("Killing pid {} ({}), left running by process {} of an earlier supervisor {} (session {}, from {})",
-              h.pid(), h.info().commandLine().orElse("?"), name, supervisorName, sid, file);
+              h.pid(), commandLine, name, supervisorName, sid, file);
           h.destroyForcibly();
         } else {
           log.atWarn().addKeyValue("process", name).log("Leaving pid {} ({}) alone: it is in session {}, as process {} of an earlier supervisor {} "
               + "was, but that session's leader is gone and it carries no id of that run, so it may be another program's (a session's "
-              + "number is given again once it is empty); kill it yourself if it is a leftover", h.pid(), h.info().commandLine().orElse("?"),
+              + "number is given again once it is empty); kill it yourself if it is a leftover", h.pid(), commandLine,
               sid, name, supervisorName);
         }
       }

@@ -1,5 +1,6 @@
 package io.github.vigil.linux;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.linux.proc.ProcFs;
 import io.github.vigil.linux.proc.ProcStat;
 import java.nio.file.DirectoryStream;
@@ -75,7 +76,7 @@ final class Leftovers {
         killed++;
         log.atWarn().addKeyValue("process", process).addKeyValue("pid", s.pid())
             .log("Killed leftover process {} ({}) of supervised process {}, left by an earlier run of supervisor {} on this state directory",
-                s.pid(), s.comm(), process, supervisor);
+                s.pid(), HumanFormat.commandLine(s.comm()), process, supervisor);
       }
     }
     // cgroup.kill reaches what a task-by-task kill may miss (a fork in between)
@@ -112,7 +113,7 @@ final class Leftovers {
       }
       return fd.sendSignal(SIGKILL);
     } catch (NativeCallException e) {
-      log.warn("Cannot kill leftover process {} ({}): {}", s.pid(), s.comm(), e.getMessage());
+      log.warn("Cannot kill leftover process {} ({}): {}", s.pid(), HumanFormat.commandLine(s.comm()), e.getMessage());
       return false;
     }
   }
@@ -128,7 +129,7 @@ final class Leftovers {
       }
     }
     for (ProcStat s : left) {
-      log.error("Leftover process {} ({}) survives SIGKILL", s.pid(), s.comm());
+      log.error("Leftover process {} ({}) survives SIGKILL", s.pid(), HumanFormat.commandLine(s.comm()));
     }
   }
 

@@ -1708,13 +1708,14 @@ final class LinuxProcessBackend implements ProcessBackend {
         ours = now - seen[1] >= SWEEP_NANOS; // a zombie for a full second: no JDK reaper is about to take it
         if (ours) {
           zombiesNow.remove(child);
-          log.debug("Reaping {} ({}), an orphan adopted as child subreaper that stayed a zombie for {} ms", child, s.get().comm(),
+          log.debug("Reaping {} ({}), an orphan adopted as child subreaper that stayed a zombie for {} ms", child,
+              io.github.vigil.HumanFormat.commandLine(s.get().comm()),
               TimeUnit.NANOSECONDS.toMillis(SWEEP_NANOS));
         }
       }
       if (ours) {
         try {
-          Kernel.reapChild(child).ifPresent(w -> log.debug("Reaped adopted orphan {} ({})", child, s.get().comm()));
+          Kernel.reapChild(child).ifPresent(w -> log.debug("Reaped adopted orphan {} ({})", child, io.github.vigil.HumanFormat.commandLine(s.get().comm())));
         } catch (NativeCallException e) {
           log.debug("Cannot reap adopted orphan {}: {}", child, e.getMessage());
         }
