@@ -101,7 +101,10 @@ final class EventsCommand implements Callable<Integer> {
     String d = switch (e.type()) {
       case "StateChanged", "HealthChanged", "AttachStateChanged" -> e.fromState() + " → " + e.toState()
           + (e.origin() != null ? " (" + e.origin() + ")" : "") + (e.reason() != null && !e.reason().isEmpty() ? ": " + e.reason() : "");
-      case "CommandIssued" -> e.command() + " by " + (e.actor() != null ? e.actor() : e.origin()) + ": " + e.reason();
+      // "by" names a person (Journal.actor); the origin in brackets as on a StateChanged: START (DEPENDENCY), a start
+      // of startAll() in dependency order, read "START by DEPENDENCY" as if a dependency had started it
+      case "CommandIssued" -> e.command() + (e.actor() != null ? " by " + e.actor() : "") + (e.origin() != null ? " (" + e.origin() + ")" : "")
+          + ": " + e.reason();
       case "Started" -> "run " + e.run() + ", pid " + e.pid();
       case "Exited" -> "run " + e.run() + ": " + e.exitCause() + (e.signalName() != null ? " " + e.signalName()
           : e.exitCode() != null ? " exit code " + e.exitCode() : "");
