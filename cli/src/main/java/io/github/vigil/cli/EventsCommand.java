@@ -106,8 +106,8 @@ final class EventsCommand implements Callable<Integer> {
       case "CommandIssued" -> e.command() + (e.actor() != null ? " by " + e.actor() : "") + (e.origin() != null ? " (" + e.origin() + ")" : "")
           + ": " + e.reason();
       case "Started" -> "run " + e.run() + ", pid " + e.pid();
-      case "Exited" -> "run " + e.run() + ": " + e.exitCause() + (e.signalName() != null ? " " + e.signalName()
-          : e.exitCode() != null ? " exit code " + e.exitCode() : "");
+      // as the supervisor's log lines write an exit (ExitInfo): ERROR_EXIT (exit code 3), CRASHED (killed by SIGSEGV)
+      case "Exited" -> "run " + e.run() + ": " + e.exitCause() + (e.termination() != null ? " (" + e.termination() + ")" : "");
       default -> e.reason() != null ? e.reason() : "";
     };
     return d.length() > 100 ? d.substring(0, 99) + "…" : d;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
+import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.journal.Journal;
 import io.github.vigil.testing.EventRecorder;
@@ -39,6 +40,40 @@ class EventsWordingTest {
         .anyMatch(l -> l.contains("gateway") && l.contains("START (DEPENDENCY): start all"))
         .anyMatch(l -> l.contains("feed") && l.contains("START (DEPENDENCY): start all"))
         .anyMatch(l -> l.contains("gateway") && l.contains("STOP (SHUTDOWN): supervisor closing"));
+  }
+
+  /**
+   * An exit read {@code run 1: ERROR_EXIT exit code 3} in {@code vigil events}, and {@code ERROR_EXIT (exit code 3)} in
+   * the supervisor's log lines, messages and the same table's state change: one way of writing it now, the latter.
+   */
+  @Test
+  void anExitReadsAsTheSupervisorWritesIt() throws Exception {
+    Path db = journalOf(sup -> {
+      sup.register(ProcessSpec.builder("job").command("/bin/sh", "-c", "exit 3").restartPolicy(RestartPolicy.never())
+          .startupGrace(Duration.ZERO).build()).start();
+      sup.register(ProcessSpec.builder("killed").command("/bin/sh", "-c", "kill -KILL $$").restartPolicy(RestartPolicy.never())
+          .startupGrace(Duration.ZERO).build()).start();
+    }, rec -> {
+      rec.awaitState("job", ProcessState.CRASHED, 1, WAIT);
+      rec.awaitState("killed", ProcessState.CRASHED, 1, WAIT);
+    });
+    List<String> exits = lines(db, "Exited");
+    assertThat(exits).as("the exits in vigil events").anyMatch(l -> l.contains("job") && l.contains("run 1: ERROR_EXIT (exit code 3) "))
+        .noneMatch(l -> l.contains("ERROR_EXIT exit code"));
+    // each exit in the words its state change has them in: "RUNNING → CRASHED (PROCESS): CRASHED (killed by SIGKILL) after ..."
+    List<String> crashes = lines(db, "StateChanged").stream().filter(l -> l.contains("→ CRASHED")).toList();
+    for (String process : List.of("job", "killed")) {
+      String exit = detail(exits.stream().filter(l -> l.contains(" " + process + " ")).findFirst().orElseThrow());
+      String crash = detail(crashes.stream().filter(l -> l.contains(" " + process + " ")).findFirst().orElseThrow());
+      assertThat(exit).as("the exit of %s", process).startsWith("run 1: ");
+      assertThat(crash).as("the state change of %s", process).contains("(PROCESS): " + exit.substring("run 1: ".length()) + " after ");
+    }
+  }
+
+  /** The DETAIL cell of a row of the table. */
+  private static String detail(String row) {
+    String[] cells = row.strip().split("│"); // "│ TIME │ PROCESS │ EVENT │ DETAIL │": no cell after the last bar
+    return cells[cells.length - 1].trim();
   }
 
   private interface Body {

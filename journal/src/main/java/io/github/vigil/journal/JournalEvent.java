@@ -45,4 +45,20 @@ public record JournalEvent(
     @Nullable String origin, @Nullable String actor, @Nullable String fromState, @Nullable String toState, @Nullable String reason,
     @Nullable String exitCause, @Nullable Integer exitCode, @Nullable Integer signal, @Nullable String signalName, @Nullable Boolean coreDumped,
     @Nullable Long runMs, @Nullable Long memoryBytes, @Nullable Long memoryLimitBytes, @Nullable Integer attempt, @Nullable Long delayMs,
-    @Nullable String metric, @Nullable Double metricValue, @Nullable Double metricLimit, @Nullable String stderrTail, @Nullable String corePath) {}
+    @Nullable String metric, @Nullable Double metricValue, @Nullable Double metricLimit, @Nullable String stderrTail, @Nullable String corePath) {
+
+  /**
+   * How the operating system reported the end of the run of an {@code Exited}, in the words of
+   * {@link io.github.vigil.Termination#toString()} (the words of the supervisor's own log lines and messages, where
+   * an exit reads {@code ERROR_EXIT (exit code 3)}): {@code exit code 3}, {@code killed by SIGSEGV (core dumped)},
+   * {@code killed by SIGKILL (inferred from exit status 137)}; null where the row has neither an exit code nor a
+   * signal (an event of another kind, a run that never started).
+   */
+  public @Nullable String termination() {
+    if (signal != null) {
+      return "killed by " + (signalName != null ? signalName : "signal " + signal) + (Boolean.TRUE.equals(coreDumped) ? " (core dumped)" : "")
+          + (coreDumped == null ? " (inferred from exit status " + (128 + signal) + ")" : "");
+    }
+    return exitCode != null ? "exit code " + exitCode : null;
+  }
+}

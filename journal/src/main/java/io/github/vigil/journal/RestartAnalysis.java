@@ -376,15 +376,8 @@ public final class RestartAnalysis {
   }
 
   private static String termination(JournalEvent e) {
-    if (e.signal() != null) {
-      return "killed by " + (e.signalName() != null ? e.signalName() : "signal " + e.signal())
-          + (Boolean.TRUE.equals(e.coreDumped()) ? " (core dumped)" : "")
-          + (e.coreDumped() == null ? " (inferred from exit status " + (128 + e.signal()) + ")" : "");
-    }
-    if (e.exitCode() != null) {
-      return "exit code " + e.exitCode();
-    }
-    return String.valueOf(e.reason());
+    String t = e.termination();
+    return t != null ? t : String.valueOf(e.reason());
   }
 
   private static final class HostState {
