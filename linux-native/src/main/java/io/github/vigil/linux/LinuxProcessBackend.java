@@ -752,6 +752,8 @@ final class LinuxProcessBackend implements ProcessBackend {
         cg.dirs().forEach(d -> argv.add(d.toString()));
       }
       argv.add("--");
+    } else if (setpriv != null) { // no shell here (no /bin/sh): setpriv runs the program itself
+      env = loaderVariablesThroughEnv(request, env, argv);
     }
     String path = argv.isEmpty() ? request.executable().toString() : argv.get(0);
     argv.add(request.executable().toString());
@@ -863,11 +865,16 @@ final class LinuxProcessBackend implements ProcessBackend {
    * wrapper, which exports it for the program; {@code env} itself (not copied) when the request sets none.
    */
   private static List<String> withoutLoaderVariables(SpawnRequest request, List<String> env, List<String> argv) {
+    return withoutLoaderVariables(request, env, argv, "env=");
+  }
+
+  /** As above, each variable added to {@code argv} as {@code prefix} and {@code NAME=VALUE}. */
+  private static List<String> withoutLoaderVariables(SpawnRequest request, List<String> env, List<String> argv, String prefix) {
     List<String> words = null;
     for (String name : LOADER_VARIABLES) {
       String value = request.environment().get(name);
       if (value != null) {
-        (words != null ? words : (words = new ArrayList<>(2))).add("env=" + name + "=" + value);
+        (words != null ? words : (words = new ArrayList<>(2))).add(prefix + name + "=" + value);
       }
     }
     if (words == null) {
@@ -881,6 +888,41 @@ final class LinuxProcessBackend implements ProcessBackend {
       }
     }
     return without;
+  }
+
+  /**
+   * Where {@code setpriv} runs the program itself (no shell here to run the wrapper): {@code env}, run by setpriv
+   * without {@link #LOADER_VARIABLES} and given those the request sets as {@code NAME=VALUE} words, runs the program
+   * with them ({@code setpriv --pdeathsig KILL -- env LD_PRELOAD=... program args}; one pid throughout), so that the
+   * loader warns of a library it cannot load once, for the program, not for setpriv too. {@code env} itself (not
+   * copied) when the request sets none of them, where there is no {@code env}, or where the program's path holds a
+   * {@code =} (env would take it for a variable): then setpriv runs with them as before.
+   */
+  private static List<String> loaderVariablesThroughEnv(SpawnRequest request, List<String> env, List<String> argv) {
+    if (ENV == null || request.executable().toString().indexOf('=') >= 0) {
+      return env;
+    }
+    boolean any = false;
+    for (String name : LOADER_VARIABLES) {
+      any |= request.environment().containsKey(name);
+    }
+    if (!any) {
+      return env;
+    }
+    argv.add(ENV);
+    return withoutLoaderVariables(request, env, argv, "");
+  }
+
+  /** coreutils' (or busybox's) {@code env}, which the program runs through where no shell wrapper stands in front of it. */
+  private static final @Nullable String ENV = findEnv();
+
+  private static @Nullable String findEnv() {
+    for (String p : new String[] {"/usr/bin/env", "/bin/env"}) {
+      if (java.nio.file.Files.isExecutable(Path.of(p))) {
+        return p;
+      }
+    }
+    return null;
   }
 
   private static boolean isLoaderVariable(String entry) {

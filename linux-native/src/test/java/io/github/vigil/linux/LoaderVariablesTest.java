@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vigil.Termination;
+import io.github.vigil.spi.BackendContext;
 import io.github.vigil.spi.RunningProcess;
 import io.github.vigil.spi.SpawnRequest;
 import io.github.vigil.testing.Processes;
@@ -103,6 +104,31 @@ class LoaderVariablesTest {
       assertThat(p.pid()).as("the start took the spare").isEqualTo(spare);
       assertThat(l.awaitExit(WAIT)).isEqualTo(new Termination.Exited(0));
       assertThat(l.out()).isEqualTo(LIB + "\n");
+      assertThat(warnings(l.err())).as("loader warnings on stderr:\n%s", l.err()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * A machine without {@code /bin/sh}: no wrapper, setpriv runs the program itself (the backend takes its shell from
+   * the {@link HostFacts} it is given; these are what {@link HostFacts#detect()} finds on such a machine: no shell, no
+   * per-run cgroups). setpriv ran with them and the loader warned twice, for setpriv and for the program; now
+   * {@code env}, between them, gives them to the program alone.
+   */
+  @Test
+  void withoutAShellSetprivRunsWithoutThemAndTheProgramGetsThem() throws Exception {
+    HostFacts here = HostFacts.detect();
+    assumeTrue(here.setpriv() != null, "no setpriv: nothing runs in front of the program here");
+    HostFacts noShell = new HostFacts(here.kernel(), new CgroupLayout(null, null, null), here.setpriv(), null, here.subreaper(),
+        here.clockTicks(), here.notes() + "; no /bin/sh (as LoaderVariablesTest has it)");
+    Map<String, String> asked = new HashMap<>(Map.of("LD_PRELOAD", LIB, "A", "1 2=3"));
+    try (LinuxProcessBackend backend = new LinuxProcessBackend(new BackendContext("loader-no-shell", null), noShell)) {
+      RecordingListener l = new RecordingListener();
+      SpawnRequest request = request("no-shell", asked, "/usr/bin/env", "-0");
+      backend.spawn(request, l);
+      assertThat(l.awaitExit(WAIT)).isEqualTo(new Termination.Exited(0));
+      Map<String, String> expected = new HashMap<>(request.environment());
+      expected.put(LinuxProcessBackend.NAME_VARIABLE, "no-shell");
+      assertThat(environment(l.out())).isEqualTo(expected);
       assertThat(warnings(l.err())).as("loader warnings on stderr:\n%s", l.err()).isEqualTo(1);
     }
   }
