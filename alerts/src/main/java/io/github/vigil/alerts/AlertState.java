@@ -30,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The alerts file of a state directory ({@value #FILE_NAME}): which alerts the sinks were told are firing, so that the
- * next {@link Alerting} on the directory, after this JVM was killed, tells them of those that resolved meanwhile.
+ * The alerts file of a state directory ({@value #FILE_NAME}): which alerts the sinks were told are firing (a notification
+ * saying so was delivered to them, and none saying they resolved was), so that the next {@link Alerting} on the
+ * directory, after this JVM was killed, tells them of those that resolved meanwhile, and only them.
  *
  * <p>Plain text, UTF-8, one field per line, tab-separated and versioned:
  * <pre>{@code

@@ -380,7 +380,9 @@ public final class Alerting implements AutoCloseable {
      * HIGH_CPU, HIGH_MEMORY and ANOMALY alerts were about a run that ended with the earlier JVM, and resolve unless the
      * process already runs; see {@link AlertEvaluator} for the rules.
      *
-     * <p>The file is rewritten (a temporary file renamed over it) after each notification that changes what the sinks
+     * <p>A sink is told an alert fires when a notification saying so was <em>delivered</em> to it (its send returned),
+     * and told it resolved when that resolution was: a notification given up after its retries, or dropped, tells it
+     * nothing. The file is rewritten (a temporary file renamed over it) after each delivery that changes what the sinks
      * were told, and at {@link #close()}, by a thread of {@code Alerting}'s ({@code vigil-alerts-state}), never by the
      * supervisor's nor by the caller of the listener; with a {@link NotificationPipeline} as the listener it names the
      * route and sink of each (give each {@code Alerting} with a state directory a pipeline of its own), with another

@@ -39,8 +39,16 @@ import org.slf4j.LoggerFactory;
  *       unsilenced) is notified at most every {@code groupInterval}.
  *   <li><b>Repeat</b>: a group still firing is notified again every {@code repeatInterval}.
  *   <li><b>Resolved</b>: an alert that resolved is in the group's next notification once, as resolved,
- *       if its firing was notified; then it leaves the group. A sink hears it resolve only if a notification of it
- *       firing was admitted for that sink (not dropped over the sink's rate limit).
+ *       if its firing was notified; then it leaves the group. A sink hears it resolve only if it was told the alert
+ *       fires: a notification listing it firing was <em>delivered</em> to that sink (the sink's send returned), not
+ *       only admitted. One dropped over the sink's rate limit, or whose delivery was given up after its retries, told
+ *       it nothing, and the sink hears no resolution of it; a resolution whose delivery failed stays owed.
+ *   <li><b>A failed delivery is told again</b>: when a sink's notification is given up (or dropped from a full
+ *       queue) while some of its alerts still fire, or it carried a resolution of an alert the sink was told fires,
+ *       that sink, and only it, is told again at the group's next turn, a {@code groupInterval} after the group's last
+ *       notification: the group's alerts that fire then and the resolutions it is owed (Alertmanager likewise
+ *       notifies again at the next group interval what it could not). It does not wait for the repeat, hours later. A
+ *       notification dropped over the rate limit is not told again (the group's next notification tells it).
  *   <li><b>Escalation</b>: an alert of a route with {@code escalateTo} still firing after
  *       {@code escalateAfter} joins the target route's groups too (and its resolution follows it there).
  *   <li><b>Silences</b> ({@link #addSilence}): a silenced firing alert is held back; when the silence
@@ -78,7 +86,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   private final List<Silence> silences = new CopyOnWriteArrayList<>();
   private final Map<String, SinkCounters> sinkCounters = new LinkedHashMap<>();
   private boolean closed;
-  /** Told after each flush: which sinks were told which alerts fire may have changed ({@link Alerting}'s state file). */
+  /** Told after each flush and each delivery: which sinks were told which alerts fire may have changed ({@link Alerting}'s state file). */
   private volatile @Nullable Runnable toldChanged;
 
   private final LongAdder received = new LongAdder();
@@ -104,6 +112,30 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     }
   }
 
+  /**
+   * What one sink of a group's route was told. Guarded by {@code lock}. A sink is told an alert fires only once a
+   * notification listing it firing was delivered to it (its send returned, within the send timeout): not when it was
+   * admitted, nor when its delivery was given up, dropped or timed out.
+   */
+  private static final class SinkLedger {
+    /**
+     * Alerts of the group a notification of which, firing, was admitted for this sink and not given up: delivered,
+     * or on its way. A resolution goes into a notification to the sink only for these (or those {@link #told}); whether
+     * it is in what the sink hears is decided again when the notification is sent ({@link #toSend}).
+     */
+    final Set<String> admitted = new HashSet<>();
+    /** By key, the alert (firing) a notification delivered to this sink said fires, until one of its resolution is delivered. */
+    final Map<String, Alert> told = new LinkedHashMap<>();
+    /** Resolutions of told alerts whose delivery to this sink failed for good: told again at the group's next turn. */
+    final Map<String, Alert> owedResolved = new LinkedHashMap<>();
+    /** A notification of alerts that still fire failed for good: the sink is told again at the group's next turn. */
+    boolean missed;
+
+    boolean idle() {
+      return told.isEmpty() && owedResolved.isEmpty() && !missed;
+    }
+  }
+
   /** One group of one route. Guarded by {@code lock}. */
   private static final class Group {
     final Route route;
@@ -112,10 +144,11 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     final boolean escalated;
     final Map<String, Alert> alerts = new LinkedHashMap<>();
     Set<String> notifiedFiring = Set.of();
-    /** Per sink of the route, the alerts a notification of which, firing, was admitted for it: only those it hears resolve. */
-    final Map<String, Set<String>> toldFiring = new HashMap<>();
+    /** Per sink of the route, by name: what it was told. */
+    final Map<String, SinkLedger> sinks = new HashMap<>();
     final long created;
     long lastSent = Long.MIN_VALUE;
+    long lastRetold = Long.MIN_VALUE;
     boolean changed;
     Scheduler.@Nullable Cancellable timer;
     long timerDue;
@@ -126,6 +159,15 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       this.labels = labels;
       this.escalated = escalated;
       this.created = created;
+    }
+
+    SinkLedger ledger(String sink) {
+      return sinks.computeIfAbsent(sink, k -> new SinkLedger());
+    }
+
+    /** Nothing fires or waits for its resolution in it, and no sink is owed anything: it can be forgotten. */
+    boolean done() {
+      return alerts.isEmpty() && sinks.values().stream().allMatch(SinkLedger::idle);
     }
   }
 
@@ -315,6 +357,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       }
       g.timer = null;
       Instant now = clock.instant();
+      long nowTicks = ticker.read();
       List<Alert> firing = new ArrayList<>();
       List<Alert> resolved = new ArrayList<>();
       Instant silencedUntil = null;
@@ -328,7 +371,8 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
             firing.add(a);
           }
         } else {
-          if (g.notifiedFiring.contains(a.key())) {
+          // a sink told it fires hears it resolve, even if a silence kept it out of the group's last notification
+          if (g.notifiedFiring.contains(a.key()) || g.sinks.values().stream().anyMatch(l -> l.told.containsKey(a.key()))) {
             resolved.add(a);
           }
           g.alerts.remove(a.key());
@@ -338,44 +382,42 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       g.changed = false;
       Set<String> firingKeys = new HashSet<>();
       firing.forEach(a -> firingKeys.add(a.key()));
-      boolean repeat = !changed || (resolved.isEmpty() && firingKeys.equals(g.notifiedFiring));
-      if (!firing.isEmpty() || !resolved.isEmpty()) {
+      boolean repeatDue = g.lastSent == Long.MIN_VALUE || nowTicks - g.lastSent >= g.route.repeatInterval().toNanos();
+      if (changed ? !firing.isEmpty() || !resolved.isEmpty() : repeatDue && !firing.isEmpty()) {
+        boolean repeat = !changed || (resolved.isEmpty() && firingKeys.equals(g.notifiedFiring));
         Notification n = new Notification(g.route.name(), g.key, g.labels, firing, resolved, now, repeat, g.escalated);
         notifications.increment();
         if (repeat) {
           repeats.increment();
         }
-        g.lastSent = ticker.read();
+        g.lastSent = nowTicks;
         g.notifiedFiring = firingKeys;
         for (NotificationSink s : g.route.sinks()) {
-          Set<String> told = g.toldFiring.computeIfAbsent(s.name(), k -> new HashSet<>());
-          Notification forSink = forSink(n, told);
+          SinkLedger l = g.ledger(s.name());
+          Notification forSink = forSink(n, l);
+          l.missed = false;          // told again now, or it has nothing that fires to hear
+          l.owedResolved.clear();    // in forSink
           if (forSink != null && admit(s, forSink)) {
-            firingKeys.forEach(told::add);
-            sends.add(() -> submit(s, forSink, 1));
+            l.admitted.addAll(firingKeys);
+            sends.add(() -> submit(g, s, forSink, 1));
           }
         }
       } else {
         g.notifiedFiring = Set.copyOf(g.notifiedFiring.stream().filter(k -> g.alerts.containsKey(k)).toList());
+        retell(g, firing, now, nowTicks, sends); // neither news nor a repeat: the turn of sinks a notification failed
       }
-      for (Set<String> told : g.toldFiring.values()) {
-        told.retainAll(g.alerts.keySet()); // a resolved alert has left the group: told or not, it is over for every sink
+      for (SinkLedger l : g.sinks.values()) {
+        l.admitted.retainAll(g.alerts.keySet()); // a resolved alert has left the group
       }
-      long nowTicks = ticker.read();
       if (silencedUntil != null) {
         g.changed = true;  // when the silence ends, its alerts are news
         long wait = Math.max(0, Duration.between(now, silencedUntil).toNanos());
-        scheduleAt(g, nowTicks + wait);
+        scheduleAt(g, ticker.read() + wait);
       }
       if (!firing.isEmpty()) {
         scheduleAt(g, g.lastSent + g.route.repeatInterval().toNanos());
       }
-      if (g.alerts.isEmpty()) {
-        if (g.timer != null) {
-          g.timer.cancel();
-        }
-        groups.remove(g.key);
-      }
+      forgetIfDone(g);
     }
     sends.forEach(Runnable::run);
     Runnable hook = toldChanged;
@@ -385,19 +427,152 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   }
 
   /**
-   * {@code n} as one sink hears it: without the resolved alerts it was never told were firing (a notification of them
-   * dropped over its rate limit), so that it hears of no resolution of something it never heard of; null when that
-   * leaves nothing to tell it.
+   * The group's turn for the sinks a notification to which failed for good ({@link #notDelivered}): each is told the
+   * group's alerts that fire now (its repeat comes as before) and the resolutions it is owed. Under the lock.
    */
-  private static @Nullable Notification forSink(Notification n, Set<String> toldFiring) {
-    if (n.resolved().isEmpty() || n.resolved().stream().allMatch(a -> toldFiring.contains(a.key()))) {
-      return n;
+  private void retell(Group g, List<Alert> firing, Instant now, long nowTicks, List<Runnable> sends) {
+    for (NotificationSink s : g.route.sinks()) {
+      SinkLedger l = g.sinks.get(s.name());
+      if (l == null || !l.missed && l.owedResolved.isEmpty()) {
+        continue;
+      }
+      List<Alert> owed = List.copyOf(l.owedResolved.values());
+      l.missed = false;
+      l.owedResolved.clear();
+      if (firing.isEmpty() && owed.isEmpty()) {
+        continue; // what it missed is over, and it was never told it fired
+      }
+      g.lastRetold = nowTicks;
+      Notification n = new Notification(g.route.name(), g.key, g.labels, firing, owed, now, false, g.escalated);
+      if (admit(s, n)) {
+        log.info("Sink {} is told {} again: its last notification of the group failed", s.name(), n.title());
+        firing.forEach(a -> l.admitted.add(a.key()));
+        sends.add(() -> submit(g, s, n, 1));
+      }
     }
-    List<Alert> resolved = n.resolved().stream().filter(a -> toldFiring.contains(a.key())).toList();
+  }
+
+  /** Forgets {@code g} once nothing fires in it and no sink waits for a resolution of it. Under the lock. */
+  private void forgetIfDone(Group g) {
+    if (groups.get(g.key) == g && g.done()) {
+      if (g.timer != null) {
+        g.timer.cancel();
+        g.timer = null;
+      }
+      groups.remove(g.key);
+    }
+  }
+
+  /**
+   * {@code n} as one sink is to hear it: its resolved alerts only those the sink was told fire, or may have been (a
+   * notification of them firing admitted for it and not given up), and the resolutions it is owed; null when that
+   * leaves nothing to tell it. {@link #toSend} decides again when it is sent.
+   */
+  private static @Nullable Notification forSink(Notification n, SinkLedger l) {
+    List<Alert> resolved = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    for (Alert a : n.resolved()) {
+      if (l.admitted.contains(a.key()) || l.told.containsKey(a.key())) {
+        resolved.add(a);
+        keys.add(a.key());
+      }
+    }
+    for (Alert a : l.owedResolved.values()) {
+      if (keys.add(a.key())) {
+        resolved.add(a);
+      }
+    }
     if (n.firing().isEmpty() && resolved.isEmpty()) {
       return null;
     }
+    if (resolved.equals(n.resolved())) {
+      return n;
+    }
     return new Notification(n.route(), n.groupKey(), n.groupLabels(), n.firing(), resolved, n.at(), n.repeat(), n.escalated());
+  }
+
+  /**
+   * {@code n} as {@code s} may hear it now, as its attempt starts: without the resolutions of alerts a notification
+   * of which, firing, was not delivered to it (given up, dropped, or still waiting for a retry: it never heard them
+   * fire), and without the firing alerts that resolved since (a late retry would make them fire again at the
+   * receiver). Null when nothing is left.
+   */
+  private @Nullable Notification toSend(Group g, NotificationSink s, Notification n) {
+    synchronized (lock) {
+      SinkLedger l = g.ledger(s.name());
+      List<Alert> firing = n.firing().stream().filter(a -> sameStart(active.get(a.key()), a)).toList();
+      List<Alert> resolved = n.resolved().stream().filter(a -> sameStart(l.told.get(a.key()), a)).toList();
+      if (firing.isEmpty() && resolved.isEmpty()) {
+        return null;
+      }
+      if (firing.size() == n.firing().size() && resolved.size() == n.resolved().size()) {
+        return n;
+      }
+      return new Notification(n.route(), n.groupKey(), n.groupLabels(), firing, resolved, n.at(), n.repeat(), n.escalated());
+    }
+  }
+
+  /** Whether {@code a} is the same alert as {@code b} (the same key and start), not one that fired again since. */
+  private static boolean sameStart(@Nullable Alert a, Alert b) {
+    return a != null && a.key().equals(b.key()) && a.startsAt().equals(b.startsAt());
+  }
+
+  /** {@code n} reached {@code s}: it was told its firing alerts fire, and its resolutions. */
+  private void delivered(Group g, NotificationSink s, Notification n) {
+    synchronized (lock) {
+      SinkLedger l = g.ledger(s.name());
+      for (Alert a : n.firing()) {
+        l.told.put(a.key(), a);
+      }
+      for (Alert a : n.resolved()) {
+        if (sameStart(l.told.get(a.key()), a)) {
+          l.told.remove(a.key());
+        }
+        if (sameStart(l.owedResolved.get(a.key()), a)) {
+          l.owedResolved.remove(a.key());
+        }
+      }
+      forgetIfDone(g);
+    }
+    Runnable hook = toldChanged;
+    if (hook != null) {
+      hook.run();
+    }
+  }
+
+  /**
+   * {@code n} did not reach {@code s}, for good (given up after its retries, or dropped): the sink was not told its
+   * firing alerts fire, so it hears none of their resolutions; while some of them still fire, or it is owed one of
+   * the resolutions, it is told again at the group's next turn, a {@code groupInterval} after its last notification.
+   */
+  private void notDelivered(Group g, NotificationSink s, Notification n) {
+    synchronized (lock) {
+      if (closed || groups.get(g.key) != g) {
+        return;
+      }
+      SinkLedger l = g.ledger(s.name());
+      boolean again = false;
+      for (Alert a : n.firing()) {
+        if (!sameStart(l.told.get(a.key()), a)) {
+          l.admitted.remove(a.key());
+        }
+        Alert now = g.alerts.get(a.key());
+        if (now != null && now.isFiring() && sameStart(now, a)) {
+          l.missed = true;
+          again = true;
+        }
+      }
+      for (Alert a : n.resolved()) {
+        if (sameStart(l.told.get(a.key()), a)) {
+          l.owedResolved.put(a.key(), a);
+          again = true;
+        }
+      }
+      if (again) {
+        long last = Math.max(g.lastSent, g.lastRetold);
+        scheduleAt(g, Math.max(ticker.read(), last + g.route.groupInterval().toNanos()));
+      }
+    }
   }
 
   private Optional<Instant> silencedUntil(Alert a, Instant now) {
@@ -431,11 +606,12 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     }
   }
 
-  private void submit(NotificationSink s, Notification n, int attempt) {
-    if (!lanes.get(s.name()).offer(() -> attempt(s, n, attempt))) {
+  private void submit(Group g, NotificationSink s, Notification n, int attempt) {
+    if (!lanes.get(s.name()).offer(() -> attempt(g, s, n, attempt))) {
       counters(s).dropped.increment();
       log.warn("Notification {} to sink {} dropped: its queue is full (its sends are slow or hung) or the pipeline is closed",
           n.title(), s.name());
+      notDelivered(g, s, n);
     }
   }
 
@@ -466,7 +642,13 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     }
   }
 
-  private void attempt(NotificationSink s, Notification n, int attempt) {
+  private void attempt(Group g, NotificationSink s, Notification planned, int attempt) {
+    Notification n = toSend(g, s, planned);
+    if (n == null) {
+      log.debug("Sink {} is not sent {} (attempt {}): it was not told its resolved alerts fire, and its firing ones resolved"
+          + " since", s.name(), planned.title(), attempt);
+      return;
+    }
     SinkCounters c = counters(s);
     Watchdog watchdog = new Watchdog();
     // the outcome of an attempt that outlives its timeout is decided when the timeout passes, not when (if ever) the
@@ -474,7 +656,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     Scheduler.Cancellable timer = scheduleOrNull(sendTimeout, () -> {
       if (watchdog.fire()) {
         c.timedOut.increment();
-        failed(s, n, attempt, new java.util.concurrent.TimeoutException("no answer within " + HumanFormat.duration(sendTimeout)));
+        failed(g, s, n, attempt, new java.util.concurrent.TimeoutException("no answer within " + HumanFormat.duration(sendTimeout)));
       }
     });
     Throwable failure = null;
@@ -493,18 +675,20 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     } else if (failure == null) {
       c.sent.increment();
       log.debug("Sink {} accepted {} (attempt {})", s.name(), n.title(), attempt);
+      delivered(g, s, n);
     } else {
-      failed(s, n, attempt, failure);
+      failed(g, s, n, attempt, failure);
     }
   }
 
-  /** A failed attempt: retried per the policy, or given up. */
-  private void failed(NotificationSink s, Notification n, int attempt, Throwable e) {
+  /** A failed attempt: retried per the policy, or given up (then {@link #notDelivered}). */
+  private void failed(Group g, NotificationSink s, Notification n, int attempt, Throwable e) {
     SinkCounters c = counters(s);
     c.failedAttempts.increment();
     if (attempt >= retry.maxAttempts()) {
       c.gaveUp.increment();
       log.warn("Sink {} gave up on {} after {} attempts: {}", s.name(), n.title(), attempt, e.toString());
+      notDelivered(g, s, n);
       return;
     }
     Duration d = retry.delay(attempt);
@@ -525,7 +709,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         }
         c.retriesPending--;
       }
-      submit(s, n, attempt + 1);
+      submit(g, s, n, attempt + 1);
     });
     if (retryTimer == null) {
       synchronized (lock) {
@@ -534,6 +718,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
           c.dropped.increment();
         }
       }
+      notDelivered(g, s, n);
     }
   }
 
@@ -547,8 +732,9 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   }
 
   /**
-   * Has {@code hook} run after every flush of a group (on the thread of the flush: a timer's, or the closing one), where
-   * which sinks were told which alerts fire may have changed; one hook per pipeline.
+   * Has {@code hook} run after every flush of a group (on the thread of the flush: a timer's, or the closing one) and
+   * every delivery (on the sink's sender thread), where which sinks were told which alerts fire may have changed; one
+   * hook per pipeline.
    *
    * @throws IllegalStateException when another hook is set: two {@link Alerting}s with a state directory share this pipeline
    */
@@ -561,26 +747,20 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   }
 
   /**
-   * The alerts some sink was told are firing and was not told yet are resolved, each with the sinks told, per route.
-   * Under the lock, in memory only.
+   * The alerts some sink was told are firing (a notification saying so was delivered to it) and was not told yet are
+   * resolved (none saying so was delivered), each with the sinks told, per route. Under the lock, in memory only.
    */
   List<AlertState.Remembered> toldFiring() {
     synchronized (lock) {
       Map<String, Alert> alerts = new LinkedHashMap<>();
       Map<String, Map<String, Set<String>>> told = new LinkedHashMap<>();
       for (Group g : groups.values()) {
-        g.toldFiring.forEach((sink, keys) -> {
-          for (String k : keys) {
-            Alert a = g.alerts.get(k);
-            if (a == null) {
-              continue;
-            }
-            // resolved here but not told so yet: still firing as far as the sink knows
-            Alert firing = active.get(k);
-            alerts.putIfAbsent(k, firing != null ? firing : a);
-            told.computeIfAbsent(k, x -> new LinkedHashMap<>()).computeIfAbsent(g.route.name(), x -> new HashSet<>()).add(sink);
-          }
-        });
+        g.sinks.forEach((sink, ledger) -> ledger.told.forEach((k, a) -> {
+          // resolved here but not told so yet: still firing as far as the sink knows
+          Alert firing = active.get(k);
+          alerts.putIfAbsent(k, sameStart(firing, a) ? firing : a);
+          told.computeIfAbsent(k, x -> new LinkedHashMap<>()).computeIfAbsent(g.route.name(), x -> new HashSet<>()).add(sink);
+        }));
       }
       List<AlertState.Remembered> out = new ArrayList<>();
       alerts.forEach((k, a) -> out.add(new AlertState.Remembered(a.isFiring() ? a
@@ -644,7 +824,9 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
           notified.add(a.key());
           g.notifiedFiring = notified;
           for (String s : sinks) {
-            g.toldFiring.computeIfAbsent(s, k -> new HashSet<>()).add(a.key());
+            SinkLedger l = g.ledger(s);
+            l.admitted.add(a.key());
+            l.told.put(a.key(), a);
           }
           scheduleAt(g, now + route.repeatInterval().toNanos());
         }

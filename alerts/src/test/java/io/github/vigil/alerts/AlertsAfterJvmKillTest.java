@@ -45,14 +45,15 @@ class AlertsAfterJvmKillTest {
     return AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofMillis(300)).withStableAfter(Duration.ofMillis(500)));
   }
 
-  /** The pipeline of both JVMs: one route, {@code ops}, notified at once. */
+  /** The pipeline of both JVMs: one route, {@code ops}, notified at once; a failed delivery is tried twice, 100 ms apart. */
   static NotificationPipeline pipeline(NotificationSink... sinks) {
     Route.Builder r = Route.builder("ops").groupWait(Duration.ZERO).groupInterval(Duration.ofMillis(100))
         .repeatInterval(Duration.ofHours(1));
     for (NotificationSink s : sinks) {
       r.sink(s);
     }
-    return NotificationPipeline.builder().route(r.build()).build();
+    return NotificationPipeline.builder().retry(new RetryPolicy(2, Duration.ofMillis(100), 2, Duration.ofSeconds(1)))
+        .route(r.build()).build();
   }
 
   @Test
@@ -150,18 +151,80 @@ class AlertsAfterJvmKillTest {
   }
 
   /**
+   * The webhook is down while the killed JVM's alerts fire: it never accepts a FIRING (each delivery is given up after
+   * its retries), so the state file must not say it was told they fire, and the next JVM, finding the process running,
+   * must not send it the RESOLVED of alerts it never had. Found by a black-box trial: {@code alerts.state} was written
+   * when a notification was admitted, not when it was delivered, and the next JVM resolved at the webhook what it never
+   * heard fire.
+   */
+  @Test
+  void alertsWhoseFiringTheWebhookNeverAcceptedAreNotResolvedThereAfterTheKill() throws Exception {
+    try (LocalHttpServer hook = new LocalHttpServer()) {
+      Path state = dir.resolve("state");
+      Path file = state.resolve(AlertState.FILE_NAME);
+      hook.answer(503, "down for maintenance");
+      Process jvm = startKilledJvm(hook, state, "gave-up");
+      try {
+        BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine()).as("the killed JVM's log: %s", killedLog()).isEqualTo("READY");
+        assertThat(out.readLine()).as("the killed JVM's log: %s", killedLog()).isEqualTo("GAVE_UP");
+        assertThat(names(hook.requests(), "firing")).contains("VigilProcessCrashed"); // it was sent, and refused
+        // before: both, told to ops/hook, written as the notifications were admitted
+        assertThat(AlertState.read(file)).as("%s", Files.exists(file) ? Files.readString(file) : "no file").isEmpty();
+        jvm.destroyForcibly(); // SIGKILL
+        jvm.waitFor();
+      } finally {
+        jvm.destroyForcibly();
+      }
+      hook.answer(200, "ok");
+
+      Supervisor sup = Supervisor.builder().name("restarted-gateway").backend("jdk").build();
+      NotificationPipeline pipeline = pipeline(WebhookSink.builder("hook", hook.uri("/restarted")).build());
+      Alerting alerting = Alerting.builder(sup).rules(rules()).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
+          .stateDirectory(state).build();
+      try {
+        sup.register(ProcessSpec.builder("feed").command("sleep", "600").restartPolicy(RestartPolicy.never()).build());
+        sup.controller("feed").orElseThrow().start();
+        // a process of this JVM that fails: the webhook hears its alert fire, so it hears this JVM
+        sup.register(ProcessSpec.builder("probe").command("sh", "-c", "exit 3").restartPolicy(RestartPolicy.never()).build());
+        sup.controller("probe").orElseThrow().start();
+        hook.await(rs -> alerts(restarted(rs)).stream().anyMatch(a -> a.at("/labels/process").asText().equals("probe")), WAIT);
+      } finally {
+        sup.close();      // stops feed and probe on purpose: what fires of them resolves
+        alerting.close();
+        pipeline.close(); // and is sent: after this, the webhook has heard all this JVM would tell it
+      }
+      assertThat(pipeline.stats().sinks().get("hook").dropped()).isZero();
+      List<JsonNode> heard = alerts(restarted(hook.requests()));
+      // before: "feed" CRASHED and NOT_RUNNING resolved "after a restart of the supervising JVM", never heard firing
+      assertThat(heard).as("what the webhook heard of feed from this JVM")
+          .noneMatch(a -> a.at("/labels/process").asText().equals("feed"));
+      assertThat(AlertState.read(file)).isEmpty();
+    }
+  }
+
+  private Process startKilledJvm(LocalHttpServer hook, Path state, String... more) throws java.io.IOException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+        KilledAlertingMain.class.getName(), state.toString(), hook.uri("/killed").toString()));
+    command.addAll(List.of(more));
+    return new ProcessBuilder(command).redirectError(dir.resolve("killed-jvm.log").toFile()).start();
+  }
+
+  private String killedLog() throws java.io.IOException {
+    Path log = dir.resolve("killed-jvm.log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  /**
    * Runs {@link KilledAlertingMain} until the webhook heard CRASHED and NOT_RUNNING fire and its state file says so, then
    * kills it with SIGKILL.
    */
   private void runAndKill(LocalHttpServer hook, Path state) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Path log = dir.resolve("killed-jvm.log");
-    Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        KilledAlertingMain.class.getName(), state.toString(), hook.uri("/killed").toString())
-        .redirectError(log.toFile()).start();
+    Process jvm = startKilledJvm(hook, state);
     try {
       String ready = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8)).readLine();
-      assertThat(ready).as("the killed JVM's log: %s", Files.exists(log) ? Files.readString(log) : "").isEqualTo("READY");
+      assertThat(ready).as("the killed JVM's log: %s", killedLog()).isEqualTo("READY");
       List<LocalHttpServer.Request> heard = hook.await(rs -> names(rs, "firing").containsAll(BOTH), WAIT);
       Path file = state.resolve(AlertState.FILE_NAME);
       assertThat(Processes.eventually(WAIT, () -> AlertState.read(file).stream().map(r -> r.alert().key()).collect(Collectors.toSet())

@@ -10,8 +10,9 @@ import java.time.Duration;
 /**
  * A gateway JVM for {@link AlertsAfterJvmKillTest}, which kills it with SIGKILL: a supervisor whose process {@code feed}
  * fails at once and is not restarted ({@code RestartPolicy.never()}), and alerts to a webhook with a state directory.
- * Arguments: the state directory and the webhook's URL. Prints {@code READY} once the process was started, then waits
- * to be killed; it never closes anything.
+ * Arguments: the state directory and the webhook's URL, and optionally {@code gave-up}: then it also prints
+ * {@code GAVE_UP} once the pipeline gave up two deliveries to the webhook. Prints {@code READY} once the process was
+ * started, then waits to be killed; it never closes anything.
  */
 public final class KilledAlertingMain {
   private KilledAlertingMain() {}
@@ -21,6 +22,7 @@ public final class KilledAlertingMain {
     URI hook = URI.create(args[1]);
     Supervisor supervisor = Supervisor.builder().name("killed-gateway").backend("jdk").build();
     NotificationPipeline pipeline = AlertsAfterJvmKillTest.pipeline(WebhookSink.builder("hook", hook).build());
+    boolean sayGaveUp = args.length > 2 && args[2].equals("gave-up");
     Alerting.builder(supervisor).rules(AlertsAfterJvmKillTest.rules()).listener(pipeline).noAnomalies()
         .sampleInterval(Duration.ZERO).stateDirectory(state).build();
     supervisor.register(ProcessSpec.builder("feed").command("sh", "-c", "echo cannot log on >&2; exit 3")
@@ -28,6 +30,13 @@ public final class KilledAlertingMain {
     supervisor.controller("feed").orElseThrow().start();
     System.out.println("READY");
     System.out.flush();
+    if (sayGaveUp) {
+      while (pipeline.stats().sinks().get("hook").gaveUp() < 2) {
+        Thread.sleep(20);
+      }
+      System.out.println("GAVE_UP");
+      System.out.flush();
+    }
     Thread.sleep(Long.MAX_VALUE);
   }
 }
