@@ -84,6 +84,9 @@ public final class AlertEvaluator implements SupervisorListener {
   /** Keys of the alerts taken up from {@link #remembered}: their resolution says it came after a restart. */
   private final java.util.Set<String> adopted = new java.util.HashSet<>();
   private Function<String, Optional<ProcessStatus>> statusOf = name -> Optional.empty();
+  /** Remembered alerts taken up still firing, for {@link #onTakenUp}'s hook, handed to it after the lock. */
+  private final List<Alert> takenUp = new ArrayList<>();
+  private volatile java.util.function.@Nullable Consumer<Alert> takenUpHook;
 
   /** Per process: what the rules remember. */
   private static final class Proc {
@@ -184,8 +187,11 @@ public final class AlertEvaluator implements SupervisorListener {
    *       from now, the others when the process runs, is healthy, is found, is stopped on purpose or removed), and
    *       firing again is one more occurrence.
    * </ul>
-   * A resolution of such an alert says {@code after a restart of the supervising JVM}. Called before the evaluator
-   * hears anything; {@code statusOf} must not block (it is called under this evaluator's lock).
+   * A resolution of such an alert says {@code after a restart of the supervising JVM}. One taken up still firing gets
+   * the timers of its kind: {@code CRASHED}'s stable run from when the process is found running, {@code FLAPPING}'s
+   * window from now; {@link #onTakenUp}'s hook hears it for the timers of the listener's (a route's escalation).
+   * Called before the evaluator hears anything; {@code statusOf} must not block (it is called under this evaluator's
+   * lock).
    */
   void remember(List<Alert> alerts, Function<String, Optional<ProcessStatus>> statusOf) {
     synchronized (lock) {
@@ -278,6 +284,7 @@ public final class AlertEvaluator implements SupervisorListener {
       p.firing.put(a.key(), a);
       log.atInfo().addKeyValue("process", p.name).log("Alert {} fired before this JVM started and fires still, as far as"
           + " is known: taken up without a new notification", a.key());
+      takenUp.add(a);
       if (a.type() == AlertType.CRASHED && now == ProcessState.RUNNING) {
         scheduleStable(p, c);
       } else if (a.type() == AlertType.FLAPPING) {
@@ -662,16 +669,28 @@ public final class AlertEvaluator implements SupervisorListener {
     }
   }
 
-  /** Hands what was made to the listener, in order, outside the rules' lock. */
+  /**
+   * Has {@code hook} hear each remembered alert ({@link #remember}) taken up still firing, after the listener heard what
+   * was made with it (its resolution, if the same input resolved it), outside the rules' lock: so that what would have
+   * timed it in the earlier JVM (a route's escalation) is set again here. One hook; must not block.
+   */
+  void onTakenUp(java.util.function.Consumer<Alert> hook) {
+    takenUpHook = requireNonNull(hook, "hook");
+  }
+
+  /** Hands what was made to the listener, in order, outside the rules' lock; then what was taken up to its hook. */
   private void deliver() {
     synchronized (deliveryLock) {
       List<Alert> batch;
+      List<Alert> taken;
       synchronized (lock) {
-        if (outbox.isEmpty()) {
+        if (outbox.isEmpty() && takenUp.isEmpty()) {
           return;
         }
         batch = new ArrayList<>(outbox);
         outbox.clear();
+        taken = new ArrayList<>(takenUp);
+        takenUp.clear();
       }
       for (Alert a : batch) {
         try {
@@ -679,6 +698,16 @@ public final class AlertEvaluator implements SupervisorListener {
         } catch (RuntimeException e) {
           log.atWarn().addKeyValue("process", a.process()).setCause(e)
               .log("Alert listener failed on {} ({})", a.key(), a.status());
+        }
+      }
+      java.util.function.Consumer<Alert> hook = takenUpHook;
+      if (hook != null) {
+        for (Alert a : taken) {
+          try {
+            hook.accept(a);
+          } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("process", a.process()).setCause(e).log("Taking up alert {} failed", a.key());
+          }
         }
       }
     }

@@ -107,6 +107,9 @@ public final class Alerting implements AutoCloseable {
     this.evaluator = new AlertEvaluator(b.rules, listener, ticker, scheduler, clock, b.schedules);
     if (state != null && !earlier.isEmpty()) {
       List<Alert> taken = pipeline != null ? pipeline.restore(earlier) : earlier.stream().map(AlertState.Remembered::alert).toList();
+      if (pipeline != null) {
+        evaluator.onTakenUp(pipeline::takenUp); // its escalation timers, as the rules find it still firing
+      }
       evaluator.remember(taken, name -> supervisor.controller(name).map(ProcessController::status));
       log.info("Alerting for supervisor {}: {} alert(s) the sinks were told fire before this JVM started, from {}: {}; each"
           + " resolves at the sinks told once its condition is found over", supervisor.name(), taken.size(), state.file(),
@@ -379,6 +382,11 @@ public final class Alerting implements AutoCloseable {
      * without a new notification. One of a process not heard of within a minute is resolved as not supervised here.
      * HIGH_CPU, HIGH_MEMORY and ANOMALY alerts were about a run that ended with the earlier JVM, and resolve unless the
      * process already runs; see {@link AlertEvaluator} for the rules.
+     *
+     * <p>An alert taken up gets the timers an alert of its kind gets here: CRASHED resolves after a run of
+     * {@code stableAfter} from when the process is found running, FLAPPING after a window without a restart from when it
+     * is taken up, and a {@link NotificationPipeline}'s route escalates it {@code escalateAfter} after it started (at
+     * once if that passed while no JVM watched; not if the earlier JVM escalated it).
      *
      * <p>A sink is told an alert fires when a notification saying so was <em>delivered</em> to it (its send returned),
      * and told it resolved when that resolution was: a notification given up after its retries, or dropped, tells it

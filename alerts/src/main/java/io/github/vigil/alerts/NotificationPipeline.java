@@ -839,6 +839,39 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     return taken;
   }
 
+  /**
+   * An alert {@linkplain #restore restored} from an earlier JVM that the rules, taking it up, found still firing: it gets
+   * the escalation timer an alert of its routes gets when it first fires here (that JVM's went with it), due
+   * {@code escalateAfter} after the alert started, so at once when that passed while no JVM watched; none where the
+   * earlier JVM escalated it already (its target route's sinks were told it fires), or where it no longer fires here.
+   */
+  void takenUp(Alert alert) {
+    requireNonNull(alert, "alert");
+    synchronized (lock) {
+      Alert a = active.get(alert.key());
+      if (closed || !sameStart(a, alert)) {
+        return;
+      }
+      Set<String> escalated = escalatedTo.getOrDefault(a.key(), Set.of());
+      Instant startsAt = a.startsAt();
+      for (Route r : routes.values()) {
+        if (r.escalateTo().isEmpty() || !r.matches(a)) {
+          continue;
+        }
+        Route target = routes.get(r.escalateTo().get());
+        String timerKey = r.name() + "|" + a.key();
+        if (escalated.contains(target.name()) || escalationTimers.containsKey(timerKey)) {
+          continue;
+        }
+        Duration after = r.escalateAfter().orElseThrow();
+        Duration left = Duration.between(clock.instant(), startsAt.plus(after));
+        String key = a.key();
+        escalationTimers.put(timerKey, scheduler.schedule(left.isNegative() ? Duration.ZERO : left,
+            () -> escalate(timerKey, key, startsAt, target, after)));
+      }
+    }
+  }
+
   /** Adds a silence (replacing one with the same id); alerts it matches are held back while it is active. */
   public Silence addSilence(Silence silence) {
     requireNonNull(silence, "silence");

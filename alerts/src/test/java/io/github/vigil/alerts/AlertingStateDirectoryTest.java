@@ -35,8 +35,12 @@ class AlertingStateDirectoryTest {
   }
 
   private static String alert(String process, String type, String alertname, String... told) {
+    return alertAt("2026-01-05T08:00:00Z", process, type, alertname, told);
+  }
+
+  private static String alertAt(String startsAt, String process, String type, String alertname, String... told) {
     StringBuilder b = new StringBuilder("alert\t" + process + "/" + type + "\ntype\t" + type + "\nprocess\t" + process
-        + "\nseverity\tCRITICAL\nstartsAt\t2026-01-05T08:00:00Z\noccurrences\t1\nsummary\t" + process + " is down\n"
+        + "\nseverity\tCRITICAL\nstartsAt\t" + startsAt + "\noccurrences\t1\nsummary\t" + process + " is down\n"
         + "description\texit code 3\nlabel\talertname\t" + alertname + "\nlabel\tprocess\t" + process + "\nlabel\tseverity\tcritical\n");
     for (int i = 0; i < told.length; i += 2) {
       b.append("told\t").append(told[i]).append('\t').append(told[i + 1]).append('\n');
@@ -119,6 +123,54 @@ class AlertingStateDirectoryTest {
       // the listener is not a pipeline: the file keeps what the rules have firing
       alerting.close();
       assertThat(AlertState.read(dir.resolve("alerts.state"))).extracting(r -> r.alert().key()).containsExactly("late/NOT_RUNNING");
+    } finally {
+      alerting.close();
+      pipeline.close();
+    }
+  }
+
+  /**
+   * A remembered alert that still holds gets the escalation timer an alert of its route gets here: the route escalates to
+   * on-call after 15 min and feed's NOT_RUNNING started 10 min before this JVM, so on-call hears it 5 min after the start;
+   * orders' came due while no JVM watched and escalates at once; quotes', escalated by the killed JVM already (on-call's
+   * phone was told it fires), is not escalated again. Before, none of them ever escalated: the timers went with the JVM.
+   * On a virtual clock.
+   */
+  @Test
+  void aRememberedAlertThatStillFiresEscalatesWhenItsTimeComes() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
+        + alertAt("2026-01-05T08:50:00Z", "feed", "NOT_RUNNING", "VigilProcessNotRunning", "desk", "chat")
+        + alertAt("2026-01-05T08:00:00Z", "orders", "NOT_RUNNING", "VigilProcessNotRunning", "desk", "chat")
+        + alertAt("2026-01-05T08:00:00Z", "quotes", "NOT_RUNNING", "VigilProcessNotRunning", "desk", "chat", "oncall", "phone"));
+    for (String name : List.of("feed", "orders", "quotes")) {
+      sup.register(ProcessSpec.builder(name).command("sleep", "600").build()); // registered, not started: still down
+    }
+    FakeTicker ticker = new FakeTicker();
+    ManualScheduler scheduler = new ManualScheduler(ticker);
+    InstantSource clock = () -> T0.plusNanos(ticker.read());
+    RecordingSink chat = new RecordingSink("chat");
+    RecordingSink phone = new RecordingSink("phone");
+    NotificationPipeline pipeline = NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).clock(clock)
+        .executor(Runnable::run)
+        .route(Route.builder("desk").sink(chat).escalateTo("oncall", Duration.ofMinutes(15)).build())
+        .route(Route.builder("oncall").escalationOnly().sink(phone).groupWait(Duration.ZERO).build()).build();
+    Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
+        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+    try {
+      assertThat(alerting.firing()).extracting(Alert::key)
+          .containsExactlyInAnyOrder("feed/NOT_RUNNING", "orders/NOT_RUNNING", "quotes/NOT_RUNNING");
+      scheduler.advance(Duration.ZERO);
+      assertThat(phone.sent()).singleElement().satisfies(n -> {
+        assertThat(n.escalated()).isTrue();
+        assertThat(n.firing()).extracting(Alert::key).containsExactly("orders/NOT_RUNNING");
+        assertThat(n.firing().get(0).startsAt()).isEqualTo(Instant.parse("2026-01-05T08:00:00Z"));
+      });
+      scheduler.advance(Duration.between(clock.instant(), Instant.parse("2026-01-05T09:04:59Z")));
+      assertThat(phone.sent()).hasSize(1);
+      scheduler.advance(Duration.ofSeconds(1));   // 09:05, 15 min after feed's NOT_RUNNING started
+      assertThat(phone.sent()).hasSize(2);
+      assertThat(phone.sent().get(1).title()).contains("feed").contains("ESCALATED");
+      assertThat(pipeline.stats().escalations()).isEqualTo(2);
     } finally {
       alerting.close();
       pipeline.close();
