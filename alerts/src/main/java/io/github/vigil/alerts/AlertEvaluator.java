@@ -84,6 +84,7 @@ public final class AlertEvaluator implements SupervisorListener {
   /** Keys of the alerts taken up from {@link #remembered}: their resolution says it came after a restart. */
   private final java.util.Set<String> adopted = new java.util.HashSet<>();
   private Function<String, Optional<ProcessStatus>> statusOf = name -> Optional.empty();
+  private Function<String, Optional<io.github.vigil.GroupState>> groupStateOf = name -> Optional.empty();
   /** Remembered alerts taken up still firing, for {@link #onTakenUp}'s hook, handed to it after the lock. */
   private final List<Alert> takenUp = new ArrayList<>();
   private volatile java.util.function.@Nullable Consumer<Alert> takenUpHook;
@@ -194,8 +195,20 @@ public final class AlertEvaluator implements SupervisorListener {
    * lock).
    */
   void remember(List<Alert> alerts, Function<String, Optional<ProcessStatus>> statusOf) {
+    remember(alerts, statusOf, name -> Optional.empty());
+  }
+
+  /**
+   * As {@link #remember(List, Function)}, with the state of the supervision groups by name: a group registered here is
+   * supervised here (its remembered {@code GROUP_FAILED} fires on until it runs or is stopped on purpose, as one raised
+   * here does; it was resolved as not supervised here a minute after the start, as a group sends no event until it is
+   * started), and one {@code RUNNING} when taken up has its {@code GROUP_FAILED} resolved.
+   */
+  void remember(List<Alert> alerts, Function<String, Optional<ProcessStatus>> statusOf,
+      Function<String, Optional<io.github.vigil.GroupState>> groupStateOf) {
     synchronized (lock) {
       this.statusOf = requireNonNull(statusOf, "statusOf");
+      this.groupStateOf = requireNonNull(groupStateOf, "groupStateOf");
       for (Alert a : alerts) {
         if (a.isFiring()) {
           remembered.computeIfAbsent(a.process(), k -> new ArrayList<>()).add(a);
@@ -213,7 +226,7 @@ public final class AlertEvaluator implements SupervisorListener {
       if (!remembered.containsKey(process)) {
         return;
       }
-      if (statusOf.apply(process).isPresent()) {
+      if (statusOf.apply(process).isPresent() || groupStateOf.apply(process).isPresent()) {
         proc(process);
       } else {
         for (Alert a : remembered.remove(process)) {
@@ -272,6 +285,10 @@ public final class AlertEvaluator implements SupervisorListener {
             break;
           case ANOMALY:
             over = "its detector starts afresh";
+            break;
+          case GROUP_FAILED:
+            over = groupStateOf.apply(p.name).filter(g -> g == io.github.vigil.GroupState.RUNNING).isPresent()
+                ? "running again" : null;
             break;
           default:
             break;

@@ -2,6 +2,8 @@ package io.github.vigil.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vigil.GroupController;
+import io.github.vigil.GroupSpec;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.Supervisor;
 import io.github.vigil.testing.FakeTicker;
@@ -171,6 +173,45 @@ class AlertingStateDirectoryTest {
       assertThat(phone.sent()).hasSize(2);
       assertThat(phone.sent().get(1).title()).contains("feed").contains("ESCALATED");
       assertThat(pipeline.stats().escalations()).isEqualTo(2);
+    } finally {
+      alerting.close();
+      pipeline.close();
+    }
+  }
+
+  /**
+   * A remembered GROUP_FAILED of a group registered here fires on, as one raised here does, until the group runs again.
+   * A group sends no event until it is started, and the alert was resolved a minute after the start as of a group
+   * "not supervised here". On a virtual clock.
+   */
+  @Test
+  void aRememberedGroupFailedOfAGroupRegisteredHereFiresUntilTheGroupRuns() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
+        + alert("desk", "GROUP_FAILED", "VigilGroupFailed", "ops", "chat"));
+    sup.register(ProcessSpec.builder("feed").command("sleep", "600").autoStart(false).build());
+    GroupController desk = sup.registerGroup(GroupSpec.builder("desk").children("feed").build());
+    FakeTicker ticker = new FakeTicker();
+    ManualScheduler scheduler = new ManualScheduler(ticker);
+    InstantSource clock = () -> T0.plusNanos(ticker.read());
+    RecordingSink chat = new RecordingSink("chat");
+    NotificationPipeline pipeline = NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).clock(clock)
+        .executor(Runnable::run)
+        .route(Route.builder("ops").sink(chat).groupWait(Duration.ZERO).groupInterval(Duration.ofSeconds(30)).build()).build();
+    Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
+        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+    try {
+      scheduler.advance(Alerting.UNCLAIMED_AFTER);
+      // before: resolved here, "not supervised here"
+      assertThat(alerting.firing()).extracting(Alert::key).containsExactly("desk/GROUP_FAILED");
+      assertThat(chat.sent()).isEmpty();
+
+      desk.start().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> pipeline.firing().isEmpty())).isTrue();
+      scheduler.advance(Duration.ZERO);
+      assertThat(chat.sent()).singleElement().satisfies(n -> assertThat(n.resolved()).singleElement().satisfies(a -> {
+        assertThat(a.key()).isEqualTo("desk/GROUP_FAILED");
+        assertThat(a.description()).endsWith("running again, after a restart of the supervising JVM");
+      }));
     } finally {
       alerting.close();
       pipeline.close();
