@@ -85,6 +85,7 @@ public final class AlertEvaluator implements SupervisorListener {
   private final java.util.Set<String> adopted = new java.util.HashSet<>();
   private Function<String, Optional<ProcessStatus>> statusOf = name -> Optional.empty();
   private Function<String, Optional<io.github.vigil.GroupState>> groupStateOf = name -> Optional.empty();
+  private Function<String, Optional<AttachState>> attachStateOf = name -> Optional.empty();
   /** Remembered alerts taken up still firing, for {@link #onTakenUp}'s hook, handed to it after the lock. */
   private final List<Alert> takenUp = new ArrayList<>();
   private volatile java.util.function.@Nullable Consumer<Alert> takenUpHook;
@@ -195,20 +196,28 @@ public final class AlertEvaluator implements SupervisorListener {
    * lock).
    */
   void remember(List<Alert> alerts, Function<String, Optional<ProcessStatus>> statusOf) {
-    remember(alerts, statusOf, name -> Optional.empty());
+    remember(alerts, statusOf, name -> Optional.empty(), name -> Optional.empty());
   }
 
   /**
-   * As {@link #remember(List, Function)}, with the state of the supervision groups by name: a group registered here is
-   * supervised here (its remembered {@code GROUP_FAILED} fires on until it runs or is stopped on purpose, as one raised
-   * here does; it was resolved as not supervised here a minute after the start, as a group sends no event until it is
-   * started), and one {@code RUNNING} when taken up has its {@code GROUP_FAILED} resolved.
+   * As {@link #remember(List, Function)}, with the state of the supervision groups and of the attachments by name:
+   * <ul>
+   *   <li>a group registered here is supervised here (its remembered {@code GROUP_FAILED} fires on until it runs or is
+   *       stopped on purpose, as one raised here does; it was resolved as not supervised here a minute after the start,
+   *       as a group sends no event until it is started), and one {@code RUNNING} when taken up has its
+   *       {@code GROUP_FAILED} resolved;
+   *   <li>an attachment made here is supervised here, whether it was made before or after this evaluator (one made
+   *       before sends it no event, and its alerts were resolved as not supervised here a minute after the start): its
+   *       remembered {@code ATTACHMENT_LOST} resolves as found again when the attachment is {@code RUNNING} when taken
+   *       up, else fires on until the attachment finds its process or is detached.
+   * </ul>
    */
   void remember(List<Alert> alerts, Function<String, Optional<ProcessStatus>> statusOf,
-      Function<String, Optional<io.github.vigil.GroupState>> groupStateOf) {
+      Function<String, Optional<io.github.vigil.GroupState>> groupStateOf, Function<String, Optional<AttachState>> attachStateOf) {
     synchronized (lock) {
       this.statusOf = requireNonNull(statusOf, "statusOf");
       this.groupStateOf = requireNonNull(groupStateOf, "groupStateOf");
+      this.attachStateOf = requireNonNull(attachStateOf, "attachStateOf");
       for (Alert a : alerts) {
         if (a.isFiring()) {
           remembered.computeIfAbsent(a.process(), k -> new ArrayList<>()).add(a);
@@ -226,7 +235,8 @@ public final class AlertEvaluator implements SupervisorListener {
       if (!remembered.containsKey(process)) {
         return;
       }
-      if (statusOf.apply(process).isPresent() || groupStateOf.apply(process).isPresent()) {
+      if (statusOf.apply(process).isPresent() || groupStateOf.apply(process).isPresent()
+          || attachStateOf.apply(process).isPresent()) {
         proc(process);
       } else {
         for (Alert a : remembered.remove(process)) {
@@ -285,6 +295,9 @@ public final class AlertEvaluator implements SupervisorListener {
             break;
           case ANOMALY:
             over = "its detector starts afresh";
+            break;
+          case ATTACHMENT_LOST:
+            over = attachStateOf.apply(p.name).filter(st -> st == AttachState.RUNNING).isPresent() ? "found again" : null;
             break;
           case GROUP_FAILED:
             over = groupStateOf.apply(p.name).filter(g -> g == io.github.vigil.GroupState.RUNNING).isPresent()

@@ -111,7 +111,8 @@ public final class Alerting implements AutoCloseable {
         evaluator.onTakenUp(pipeline::takenUp); // its escalation timers, as the rules find it still firing
       }
       evaluator.remember(taken, name -> supervisor.controller(name).map(ProcessController::status),
-          name -> supervisor.group(name).map(io.github.vigil.GroupController::state));
+          name -> supervisor.group(name).map(io.github.vigil.GroupController::state),
+          name -> supervisor.attached(name).map(a -> a.status().state()));
       log.info("Alerting for supervisor {}: {} alert(s) the sinks were told fire before this JVM started, from {}: {}; each"
           + " resolves at the sinks told once its condition is found over", supervisor.name(), taken.size(), state.file(),
           taken.stream().map(Alert::key).toList());
@@ -141,6 +142,11 @@ public final class Alerting implements AutoCloseable {
     // processes registered before this subscription: their specs (labels, resource rules) all the same
     for (ProcessController c : supervisor.controllers()) {
       evaluator.onEvent(new SupervisorEvent.Registered(c.name(), clock.instant(), c.spec()));
+    }
+    // attachments made before: their specs (labels) all the same, and their remembered alerts are taken up now (an
+    // attachment sends no event until its state changes)
+    for (io.github.vigil.AttachedProcess a : supervisor.attachedProcesses()) {
+      evaluator.onEvent(new SupervisorEvent.Attached(a.name(), clock.instant(), a.spec()));
     }
     // groups registered before: a group sends no event until it is started; its remembered alerts are taken up now
     for (io.github.vigil.GroupController g : supervisor.groups()) {
@@ -387,7 +393,9 @@ public final class Alerting implements AutoCloseable {
      * without a new notification. One of a process not heard of within a minute is resolved as not supervised here.
      * HIGH_CPU, HIGH_MEMORY and ANOMALY alerts were about a run that ended with the earlier JVM, and resolve unless the
      * process already runs; see {@link AlertEvaluator} for the rules. A supervision group registered here is supervised
-     * here: its GROUP_FAILED fires on until the group runs or is stopped on purpose.
+     * here: its GROUP_FAILED fires on until the group runs or is stopped on purpose. So is an attachment made here, before
+     * or after this {@code Alerting} is built: its ATTACHMENT_LOST resolves as found again once the attachment finds its
+     * process (at once if it is {@link io.github.vigil.AttachState#RUNNING RUNNING} already), and fires on until then.
      *
      * <p>An alert taken up gets the timers an alert of its kind gets here: CRASHED resolves after a run of
      * {@code stableAfter} from when the process is found running, FLAPPING after a window without a restart from when it

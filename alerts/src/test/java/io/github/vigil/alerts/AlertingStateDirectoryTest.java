@@ -2,6 +2,9 @@ package io.github.vigil.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vigil.AttachSpec;
+import io.github.vigil.AttachState;
+import io.github.vigil.AttachedProcess;
 import io.github.vigil.GroupController;
 import io.github.vigil.GroupSpec;
 import io.github.vigil.ProcessSpec;
@@ -215,6 +218,140 @@ class AlertingStateDirectoryTest {
     } finally {
       alerting.close();
       pipeline.close();
+    }
+  }
+
+  private static String attachmentLost(String process) {
+    return alert(process, "ATTACHMENT_LOST", "VigilAttachmentLost", "ops", "chat").replace(process + " is down", process + " is stopped");
+  }
+
+  /** A pipeline on the virtual clock, route {@code ops} to {@code chat}, notified at once; sends on the advancing thread. */
+  private static NotificationPipeline opsPipeline(FakeTicker ticker, ManualScheduler scheduler, InstantSource clock,
+      RecordingSink chat) {
+    return NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).clock(clock).executor(Runnable::run)
+        .route(Route.builder("ops").sink(chat).groupWait(Duration.ZERO).groupInterval(Duration.ofSeconds(30)).build()).build();
+  }
+
+  /**
+   * A remembered ATTACHMENT_LOST of an attachment made before {@code Alerting} is built, whose process runs: resolved as
+   * found again (an attachment made before sends {@code Alerting} no event), not a minute later as "not supervised here".
+   * An ATTACHMENT_LOST raised later for it carries the attachment's labels, as one of an attachment made after. A real
+   * {@code sleep}, attached by pid; the alerts on a virtual clock.
+   */
+  @Test
+  void aRememberedAttachmentLostOfAnAttachmentMadeBeforeResolvesAsFoundAgain() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n" + attachmentLost("trader"));
+    Process sleep = new ProcessBuilder("sleep", "600").start();
+    try {
+      AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pid(sleep.pid()).label("type", "TRADER")
+          .exitPollInterval(Duration.ofMillis(50)).build());
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> trader.status().state() == AttachState.RUNNING)).isTrue();
+      FakeTicker ticker = new FakeTicker();
+      ManualScheduler scheduler = new ManualScheduler(ticker);
+      InstantSource clock = () -> T0.plusNanos(ticker.read());
+      RecordingSink chat = new RecordingSink("chat");
+      NotificationPipeline pipeline = opsPipeline(ticker, scheduler, clock, chat);
+      Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
+          .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+      try {
+        scheduler.advance(Alerting.UNCLAIMED_AFTER);
+        scheduler.advance(Duration.ZERO);
+        // before: resolved a minute after the start, "not supervised here"
+        assertThat(chat.sent()).singleElement().satisfies(n -> assertThat(n.resolved()).singleElement().satisfies(a -> {
+          assertThat(a.key()).isEqualTo("trader/ATTACHMENT_LOST");
+          assertThat(a.description()).endsWith("found again, after a restart of the supervising JVM");
+        }));
+        assertThat(alerting.firing()).isEmpty();
+
+        sleep.destroyForcibly();
+        assertThat(Processes.eventually(Duration.ofSeconds(10), () -> !alerting.firing().isEmpty())).isTrue();
+        assertThat(alerting.firing()).singleElement().satisfies(a -> {
+          assertThat(a.key()).isEqualTo("trader/ATTACHMENT_LOST");
+          assertThat(a.labels()).containsEntry("type", "TRADER"); // before: none, its Attached event came before Alerting
+        });
+      } finally {
+        alerting.close();
+        pipeline.close();
+      }
+    } finally {
+      sleep.destroyForcibly().waitFor();
+    }
+  }
+
+  /**
+   * A remembered ATTACHMENT_LOST of an attachment made before {@code Alerting} that finds nothing (its pid file is not
+   * there yet) fires on without a new notification, past the minute after which an alert of a process not supervised here
+   * resolves, until the attachment finds its process. A real {@code sleep}, attached by a pid file; the alerts on a
+   * virtual clock.
+   */
+  @Test
+  void aRememberedAttachmentLostFiresOnUntilTheAttachmentFindsItsProcess() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n" + attachmentLost("trader"));
+    Path pidFile = dir.resolve("trader.pid");
+    AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pidFile(pidFile).build());
+    FakeTicker ticker = new FakeTicker();
+    ManualScheduler scheduler = new ManualScheduler(ticker);
+    InstantSource clock = () -> T0.plusNanos(ticker.read());
+    RecordingSink chat = new RecordingSink("chat");
+    NotificationPipeline pipeline = opsPipeline(ticker, scheduler, clock, chat);
+    Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
+        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+    Process sleep = null;
+    try {
+      scheduler.advance(Alerting.UNCLAIMED_AFTER);
+      scheduler.advance(Duration.ZERO);
+      assertThat(trader.status().state()).isEqualTo(AttachState.NOT_FOUND);
+      // before: resolved here, "not supervised here"
+      assertThat(alerting.firing()).extracting(Alert::key).containsExactly("trader/ATTACHMENT_LOST");
+      assertThat(chat.sent()).isEmpty();
+
+      sleep = new ProcessBuilder("sleep", "600").start();
+      Files.writeString(pidFile, sleep.pid() + "\n");
+      assertThat(trader.rescan().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).state())
+          .isEqualTo(AttachState.RUNNING);
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> pipeline.firing().isEmpty())).isTrue();
+      scheduler.advance(Duration.ZERO);
+      assertThat(chat.sent()).singleElement().satisfies(n -> assertThat(n.resolved()).singleElement().satisfies(a -> {
+        assertThat(a.key()).isEqualTo("trader/ATTACHMENT_LOST");
+        assertThat(a.description()).endsWith("found again, after a restart of the supervising JVM");
+      }));
+    } finally {
+      alerting.close();
+      pipeline.close();
+      if (sleep != null) {
+        sleep.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  /**
+   * The other order: {@code Alerting} built first, then the attachment to a running process made. Its {@code Attached}
+   * event takes the remembered ATTACHMENT_LOST up, and it resolves as found again.
+   */
+  @Test
+  void aRememberedAttachmentLostOfAnAttachmentMadeAfterResolvesAsFoundAgain() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n" + attachmentLost("trader"));
+    FakeTicker ticker = new FakeTicker();
+    ManualScheduler scheduler = new ManualScheduler(ticker);
+    InstantSource clock = () -> T0.plusNanos(ticker.read());
+    RecordingSink chat = new RecordingSink("chat");
+    NotificationPipeline pipeline = opsPipeline(ticker, scheduler, clock, chat);
+    Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
+        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+    Process sleep = new ProcessBuilder("sleep", "600").start();
+    try {
+      assertThat(pipeline.firing()).extracting(Alert::key).containsExactly("trader/ATTACHMENT_LOST");
+      sup.attach(AttachSpec.builder("trader").pid(sleep.pid()).build());
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> pipeline.firing().isEmpty())).isTrue();
+      scheduler.advance(Alerting.UNCLAIMED_AFTER);
+      assertThat(chat.sent()).singleElement().satisfies(n -> assertThat(n.resolved()).singleElement().satisfies(a -> {
+        assertThat(a.key()).isEqualTo("trader/ATTACHMENT_LOST");
+        assertThat(a.description()).endsWith("found again, after a restart of the supervising JVM");
+      }));
+    } finally {
+      alerting.close();
+      pipeline.close();
+      sleep.destroyForcibly().waitFor();
     }
   }
 }
