@@ -47,16 +47,19 @@ import org.slf4j.LoggerFactory;
  *       queue) while some of its alerts still fire, or it carried a resolution of an alert the sink was told fires,
  *       that sink, and only it, is told again at the group's next turn, a {@code groupInterval} after the group's last
  *       notification: the group's alerts that fire then and the resolutions it is owed (Alertmanager likewise
- *       notifies again at the next group interval what it could not). It does not wait for the repeat, hours later. A
- *       notification dropped over the rate limit is not told again (the group's next notification tells it).
+ *       notifies again at the next group interval what it could not). It does not wait for the repeat, hours later.
+ *   <li><b>A notification dropped over the rate limit is told later</b>, the same way, at the group's next turn that the
+ *       sink's {@link RateLimit} allows (a {@code groupInterval} after the group's last notification, and not before a
+ *       token is there): the group as it stands then, its alerts that fire then and the resolutions the sink is owed. An
+ *       alert that fired and resolved before then, unheard by the sink, is not told at all.
  *   <li><b>Escalation</b>: an alert of a route with {@code escalateTo} still firing after
  *       {@code escalateAfter} joins the target route's groups too (and its resolution follows it there).
  *   <li><b>Silences</b> ({@link #addSilence}): a silenced firing alert is held back; when the silence
  *       ends while it still fires the group is notified; one silenced for its whole life is never notified.
  *   <li><b>Delivery</b>: each sink's notifications one at a time, in order, on a thread of its own (never
  *       the caller's), so that a slow or hung sink holds up no other; a sink over its {@link RateLimit}
- *       drops the notification; a failed attempt, or one that outlives the send timeout (decided when it
- *       passes), is retried per the {@link RetryPolicy}; a full queue drops. All counted per sink.
+ *       drops the notification (and is told its group later, above); a failed attempt, or one that outlives the
+ *       send timeout (decided when it passes), is retried per the {@link RetryPolicy}; a full queue drops. All counted per sink.
  * </ul>
  *
  * <p>Time is the injected {@link Ticker}, {@link Scheduler} and {@link InstantSource}. Thread-safe:
@@ -395,11 +398,17 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         for (NotificationSink s : g.route.sinks()) {
           SinkLedger l = g.ledger(s.name());
           Notification forSink = forSink(n, l);
-          l.missed = false;          // told again now, or it has nothing that fires to hear
-          l.owedResolved.clear();    // in forSink
-          if (forSink != null && admit(s, forSink)) {
+          if (forSink == null) {
+            l.missed = false;        // it has nothing that fires to hear, nor a resolution it is owed
+            continue;
+          }
+          if (admit(s)) {
+            l.missed = false;        // told again now
+            l.owedResolved.clear();  // in forSink
             l.admitted.addAll(firingKeys);
             sends.add(() -> submit(g, s, forSink, 1));
+          } else {
+            overRateLimit(g, s, l, forSink);
           }
         }
       } else {
@@ -437,19 +446,46 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         continue;
       }
       List<Alert> owed = List.copyOf(l.owedResolved.values());
-      l.missed = false;
-      l.owedResolved.clear();
       if (firing.isEmpty() && owed.isEmpty()) {
+        l.missed = false;
         continue; // what it missed is over, and it was never told it fired
       }
       g.lastRetold = nowTicks;
       Notification n = new Notification(g.route.name(), g.key, g.labels, firing, owed, now, false, g.escalated);
-      if (admit(s, n)) {
-        log.info("Sink {} is told {} again: its last notification of the group failed", s.name(), n.title());
+      if (admit(s)) {
+        l.missed = false;
+        l.owedResolved.clear();
+        log.info("Sink {} is told {} again: its last notification of the group failed or was over its rate limit", s.name(),
+            n.title());
         firing.forEach(a -> l.admitted.add(a.key()));
         sends.add(() -> submit(g, s, n, 1));
+      } else {
+        overRateLimit(g, s, l, n);
       }
     }
+  }
+
+  /**
+   * {@code n} was dropped for {@code s}, over its rate limit: the sink is told the group again at its next turn that the
+   * limit allows (a {@code groupInterval} after the group's last notification, and not before a token is there): the
+   * group's alerts that fire then, and the resolutions of {@code n} (owed, as a resolution given up is). Not a queue: what
+   * resolved meanwhile, of an alert the sink was never told fires, is not told at all. Under the lock.
+   */
+  private void overRateLimit(Group g, NotificationSink s, SinkLedger l, Notification n) {
+    if (!n.firing().isEmpty()) {
+      l.missed = true;
+    }
+    for (Alert a : n.resolved()) {
+      l.owedResolved.put(a.key(), a); // one it turns out it was not told fires is left out as it is sent (toSend)
+    }
+    long now = ticker.read();
+    long last = Math.max(g.lastSent, g.lastRetold);
+    long untilToken = bucket(s).nanosUntilToken(now);
+    long due = Math.max(last + g.route.groupInterval().toNanos(), now + untilToken);
+    log.warn("Notification {} to sink {} dropped: over its rate limit of {}; the sink is told the group again in {}, as it"
+        + " stands then", n.title(), s.name(), rateLimits.getOrDefault(s.name(), defaultRateLimit),
+        HumanFormat.duration(Duration.ofNanos(due - now)));
+    scheduleAt(g, due);
   }
 
   /** Forgets {@code g} once nothing fires in it and no sink waits for a resolution of it. Under the lock. */
@@ -588,16 +624,17 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     return Optional.ofNullable(until);
   }
 
-  private boolean admit(NotificationSink s, Notification notification) {
-    RateLimit.Bucket b = buckets.computeIfAbsent(s.name(), n -> rateLimits.getOrDefault(n, defaultRateLimit).bucket(ticker.read()));
-    if (b.tryAcquire(ticker.read())) {
+  /** Takes a token of {@code s}'s rate limit for a notification; false (counted) when there is none. Under the lock. */
+  private boolean admit(NotificationSink s) {
+    if (bucket(s).tryAcquire(ticker.read())) {
       return true;
     }
-    counters(s).rateLimited.increment();
-    // which one: a dropped FIRING is not queued, and the sink may hear of it only at its repeat, hours later
-    log.warn("Notification {} to sink {} dropped: over its rate limit of {}", notification.title(), s.name(),
-        rateLimits.getOrDefault(s.name(), defaultRateLimit));
+    counters(s).rateLimited.increment(); // said, with when it is told again, by overRateLimit
     return false;
+  }
+
+  private RateLimit.Bucket bucket(NotificationSink s) {
+    return buckets.computeIfAbsent(s.name(), n -> rateLimits.getOrDefault(n, defaultRateLimit).bucket(ticker.read()));
   }
 
   private SinkCounters counters(NotificationSink s) {

@@ -8,7 +8,8 @@ import java.time.Duration;
 /**
  * At most {@code permits} notifications per {@code per} to one sink, as a token bucket that holds
  * {@code permits} tokens and refills evenly (a chat robot's documented limit, e.g. DingTalk's 20 a
- * minute). A notification over the limit is dropped and counted, never queued behind the limit.
+ * minute). A notification over the limit is dropped and counted, never queued behind the limit; the sink is told its
+ * group again when the limit allows, as the group stands then (see {@link NotificationPipeline}).
  *
  * <p>Immutable and thread-safe.
  *
@@ -54,6 +55,23 @@ public record RateLimit(int permits, Duration per) {
       this.perNano = limit.permits / (double) limit.per.toNanos();
       this.tokens = capacity;
       this.last = now;
+    }
+
+    /**
+     * Nanoseconds from {@code now} until a token is there ({@link #tryAcquire} would succeed then), zero when one is
+     * there now; takes none.
+     */
+    long nanosUntilToken(long now) {
+      double at = Math.min(capacity, tokens + Math.max(0, now - last) * perNano);
+      if (at >= 1) {
+        return 0;
+      }
+      long wait = (long) Math.ceil((1 - at) / perNano);
+      // the same arithmetic as tryAcquire's, so that it does succeed then (not short of a token by a rounding)
+      while (Math.min(capacity, tokens + Math.max(0, now + wait - last) * perNano) < 1) {
+        wait++;
+      }
+      return wait;
     }
 
     boolean tryAcquire(long now) {
