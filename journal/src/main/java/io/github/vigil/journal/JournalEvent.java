@@ -49,7 +49,7 @@ public record JournalEvent(
 
   /**
    * How the operating system reported the end of the run of an {@code Exited}, in the words of
-   * {@link io.github.vigil.Termination#toString()} (the words of the supervisor's own log lines and messages, where
+   * {@link io.github.vigil.Termination}'s {@code toString()} (the words of the supervisor's own log lines and messages, where
    * an exit reads {@code ERROR_EXIT (exit code 3)}): {@code exit code 3}, {@code killed by SIGSEGV (core dumped)},
    * {@code killed by SIGKILL (inferred from exit status 137)}; null where the row has neither an exit code nor a
    * signal (an event of another kind, a run that never started).
