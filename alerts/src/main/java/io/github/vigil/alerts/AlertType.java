@@ -13,9 +13,12 @@ public enum AlertType {
   FLAPPING(Severity.CRITICAL, "VigilProcessFlapping"),
   /** The start limit was reached and the policy gave up; resolves when the process runs again. */
   FAILED(Severity.CRITICAL, "VigilProcessFailed"),
-  /** CPU above its threshold for the rule's duration; resolves when it falls back. */
+  /** CPU above its threshold for the rule's duration (of a supervised process or an attachment); resolves when it falls back. */
   HIGH_CPU(Severity.WARNING, "VigilProcessHighCpu"),
-  /** Resident memory above its threshold for the rule's duration; resolves when it falls back. */
+  /**
+   * Resident memory above its threshold for the rule's duration (of a supervised process or an attachment); resolves when
+   * it falls back.
+   */
   HIGH_MEMORY(Severity.WARNING, "VigilProcessHighMemory"),
   /** A health check says UNHEALTHY; resolves when it says HEALTHY. */
   HEALTH_CHECK_FAILING(Severity.CRITICAL, "VigilHealthCheckFailing"),

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds alerts to a {@link Supervisor}: its events go to an {@link AlertEvaluator}; every
- * {@code sampleInterval} each running process is sampled ({@link ProcessController#sample()}, on a
- * thread of this class, never the supervision thread) for the CPU and memory rules and the
- * {@link AnomalyDetectors}; alerts go to the listener, usually a {@link NotificationPipeline}.
+ * {@code sampleInterval} each running process is sampled ({@link ProcessController#sample()}, and each attachment that
+ * has found its processes, {@link io.github.vigil.AttachedProcess#sample()}; on a thread of this class, never the
+ * supervision thread) for the CPU and memory rules and the {@link AnomalyDetectors}; alerts go to the listener, usually a
+ * {@link NotificationPipeline}.
  *
  * <pre>{@code
  * NotificationPipeline pipeline = NotificationPipeline.builder()
@@ -197,7 +198,13 @@ public final class Alerting implements AutoCloseable {
     });
   }
 
-  /** Samples every running process once, now, on the calling thread; what the sampling thread does every period. */
+  /**
+   * Samples every running process once, now, on the calling thread; what the sampling thread does every period. Running
+   * processes are the registered processes whose state is {@link ProcessState#RUNNING} and the attachments that have
+   * found their processes ({@link io.github.vigil.AttachState#RUNNING}; the matched processes summed, as
+   * {@link io.github.vigil.AttachedProcess#sample()} reads them): each once, by its own name. An attachment that lost
+   * its process is not sampled until it finds one again.
+   */
   public void sampleAll() {
     for (ProcessController c : supervisor.controllers()) {
       if (closed) {
@@ -206,33 +213,48 @@ public final class Alerting implements AutoCloseable {
       if (c.status().state() != ProcessState.RUNNING) {
         continue;
       }
-      Optional<ProcessSample> s;
-      try {
-        s = c.sample();
-      } catch (RuntimeException e) {
-        log.atDebug().addKeyValue("process", c.name()).setCause(e).log("Sampling {} for alerts failed", c.name());
+      sample(c.name(), c::sample).ifPresent(sample -> onSample(c.name(), sample, memoryLimit(c)));
+    }
+    for (io.github.vigil.AttachedProcess a : supervisor.attachedProcesses()) {
+      if (closed) {
+        return;
+      }
+      if (a.status().state() != io.github.vigil.AttachState.RUNNING) {
         continue;
       }
-      s.ifPresent(sample -> onSample(c, sample));
+      sample(a.name(), a::sample).ifPresent(sample -> onSample(a.name(), sample, memoryLimit(a.name(), List.of())));
     }
   }
 
-  private void onSample(ProcessController c, ProcessSample sample) {
-    evaluator.onSample(c.name(), sample);
+  private static Optional<ProcessSample> sample(String name, java.util.function.Supplier<Optional<ProcessSample>> read) {
+    try {
+      return read.get();
+    } catch (RuntimeException e) {
+      log.atDebug().addKeyValue("process", name).setCause(e).log("Sampling {} for alerts failed", name);
+      return Optional.empty();
+    }
+  }
+
+  private void onSample(String name, ProcessSample sample, double memoryLimit) {
+    evaluator.onSample(name, sample);
     if (detectors != null) {
-      double limit = memoryLimit(c);
       synchronized (detectors) {
-        detectors.onSample(c.name(), sample, ticker.read() / 1e9, clock.instant(), limit);
+        detectors.onSample(name, sample, ticker.read() / 1e9, clock.instant(), memoryLimit);
       }
     }
   }
 
   private double memoryLimit(ProcessController c) {
-    RuleConfig rc = evaluator.rules().configFor(c.name());
+    return memoryLimit(c.name(), c.spec().resourceRules());
+  }
+
+  /** The rules' {@code memoryLimit} of {@code name}, else its {@code residentMemoryAbove} resource rule's (attachments have none). */
+  private double memoryLimit(String name, List<ResourceRule> resourceRules) {
+    RuleConfig rc = evaluator.rules().configFor(name);
     if (rc.memoryLimit() > 0) {
       return rc.memoryLimit();
     }
-    for (ResourceRule r : c.spec().resourceRules()) {
+    for (ResourceRule r : resourceRules) {
       if (r.metric() == ResourceRule.Metric.RESIDENT_MEMORY) {
         return r.limit();
       }
@@ -313,7 +335,7 @@ public final class Alerting implements AutoCloseable {
       return this;
     }
 
-    /** How often running processes are sampled (default 10 s; zero: never, events only). */
+    /** How often running processes and attachments are sampled (default 10 s; zero: never, events only). */
     public Builder sampleInterval(Duration d) {
       requireNonNull(d, "sampleInterval");
       if (d.isNegative()) {

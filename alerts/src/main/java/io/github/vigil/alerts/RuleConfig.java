@@ -20,7 +20,8 @@ import java.util.Set;
  * ({@link #withHighCpuShare(double, Duration)} with {@link #withCpuLimitPercent(double)}); memory in
  * bytes, absolute ({@link #withHighMemory(long, Duration)}) or a share of its memory limit
  * ({@link #withHighMemoryShare(double, Duration)}), the limit being {@link #withMemoryLimit(long)} or,
- * when not set, the process's own {@code residentMemoryAbove} resource rule.
+ * when not set, the process's own {@code residentMemoryAbove} resource rule (an attachment has none). They apply to
+ * attached processes as to supervised ones: {@link Alerting} samples both.
  *
  * <p>Immutable and thread-safe.
  *
