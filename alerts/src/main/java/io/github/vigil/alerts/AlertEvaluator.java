@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>CRASHED</td><td>each run ending with a failure cause (again = one more occurrence)</td><td>a run lasting {@code stableAfter}, or stopped on purpose</td></tr>
  *   <tr><td>FLAPPING</td><td>more than N restarts scheduled within the window</td><td>a window without a restart, or stopped on purpose</td></tr>
  *   <tr><td>FAILED</td><td>the start limit was reached</td><td>RUNNING again, or stopped on purpose</td></tr>
- *   <tr><td>HIGH_CPU / HIGH_MEMORY</td><td>every sample above the threshold for the duration</td><td>a sample below 90 % of the threshold, or the process stops</td></tr>
+ *   <tr><td>HIGH_CPU / HIGH_MEMORY</td><td>every sample above the threshold for the duration (of a supervised process
+ *   or an attachment)</td><td>a sample below 90 % of the threshold, or the process stops (an attachment: loses its
+ *   process)</td></tr>
  *   <tr><td>HEALTH_CHECK_FAILING</td><td>health UNHEALTHY</td><td>health HEALTHY, or stopped</td></tr>
  *   <tr><td>ATTACHMENT_LOST</td><td>an attachment's state NOT_FOUND, STOPPED or ERROR</td><td>RUNNING again, or detached</td></tr>
  *   <tr><td>ANOMALY</td><td>a detector reports an active anomaly</td><td>the detector reports it cleared, or stopped on purpose</td></tr>
@@ -109,6 +111,7 @@ public final class AlertEvaluator implements SupervisorListener {
     long generation;  // bumped on every run start, so stale timers do nothing
     boolean stoppingOnPurpose;  // STOPPING by the API or a shutdown: the STOPPED that ends it is on purpose too
     int samplesWithoutMemory;  // in a row
+    boolean attachmentLost;  // an attachment NOT_FOUND, STOPPED or ERROR: a sample taken before it lost its process is late
     final java.util.Set<AlertType> saidCannotFire = java.util.EnumSet.noneOf(AlertType.class); // once per process and type
 
     Proc(String name) {
@@ -374,11 +377,18 @@ public final class AlertEvaluator implements SupervisorListener {
           resolve(p, AlertType.HEALTH_CHECK_FAILING, "", "healthy again");
         }
       } else if (event instanceof SupervisorEvent.AttachStateChanged a) {
+        p.attachmentLost = a.to() != AttachState.RUNNING;
         if (a.to() == AttachState.RUNNING) {
           resolve(p, AlertType.ATTACHMENT_LOST, "", "found again");
         } else if (a.to() == AttachState.NOT_FOUND || a.to() == AttachState.STOPPED || a.to() == AttachState.ERROR) {
-          fire(p, c, AlertType.ATTACHMENT_LOST, "", p.name + " is " + a.to().name().toLowerCase(java.util.Locale.ROOT)
-              .replace('_', ' ') + (a.message().isEmpty() ? "" : ": " + a.message()), a.message());
+          String state = a.to().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+          // what its samples said was about the processes it lost: as a supervised run's end resolves them
+          p.cpuAboveSince = -1;
+          p.memoryAboveSince = -1;
+          resolve(p, AlertType.HIGH_CPU, "", "the attachment lost its process (" + state + ")");
+          resolve(p, AlertType.HIGH_MEMORY, "", "the attachment lost its process (" + state + ")");
+          fire(p, c, AlertType.ATTACHMENT_LOST, "", p.name + " is " + state + (a.message().isEmpty() ? "" : ": " + a.message()),
+              a.message());
         }
       } else if (event instanceof SupervisorEvent.Detached || event instanceof SupervisorEvent.Removed) {
         resolveAll(p, event instanceof SupervisorEvent.Detached ? "detached" : "removed");
@@ -564,15 +574,17 @@ public final class AlertEvaluator implements SupervisorListener {
   }
 
   /**
-   * A sample of {@code process}'s tree; HIGH_CPU and HIGH_MEMORY read it. A vanished sample, or a
-   * field the sampler could not read, changes nothing; where HIGH_MEMORY is on and cannot fire (three samples in a row
+   * A sample of {@code process}'s tree (of a supervised process), or of its matched processes summed (of an attachment:
+   * {@link io.github.vigil.AttachedProcess#sample()}); HIGH_CPU and HIGH_MEMORY read it. A vanished sample, or a
+   * field the sampler could not read, changes nothing, and so does a sample of an attachment that lost its process
+   * (taken before the loss); where HIGH_MEMORY is on and cannot fire (three samples in a row
    * without resident memory, as on the JDK backend, or a share without a base) a WARN says so, once per process.
    */
   public void onSample(String process, ProcessSample sample) {
     synchronized (lock) {
       Proc p = proc(process);
       RuleConfig c = rules.configFor(process);
-      if (sample.vanished()) {
+      if (sample.vanished() || p.attachmentLost) {
         return;
       }
       long now = ticker.read();

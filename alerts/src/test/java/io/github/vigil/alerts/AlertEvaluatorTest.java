@@ -249,6 +249,34 @@ class AlertEvaluatorTest {
     assertThat(heard).hasSize(2);
   }
 
+  /**
+   * HIGH_MEMORY of an attachment (its samples are the matched processes summed): fires with the attachment's labels,
+   * resolves when the attachment loses its process, and a sample taken before the loss but heard after it (the sampling
+   * thread and the event thread race) neither fires it again nor starts its duration; found again, its samples count.
+   */
+  @Test
+  void highMemoryOfAnAttachmentResolvesWhenItLosesItsProcessAndALateSampleChangesNothing() {
+    AlertEvaluator e = evaluator(AlertRules.defaults().override("feed", c -> c.withHighMemory(800L << 20, Duration.ZERO)));
+    e.onEvent(new SupervisorEvent.Attached("feed", clock.instant(), io.github.vigil.AttachSpec.builder("feed").pid(4242)
+        .label("type", "QUOTE").build()));
+    e.onEvent(new SupervisorEvent.AttachStateChanged("feed", clock.instant(), AttachState.NOT_FOUND, AttachState.RUNNING, ""));
+    e.onSample("feed", memory(900L << 20));
+    assertThat(log()).containsExactly("HIGH_MEMORY:FIRING");
+    assertThat(heard.get(0).labels()).containsEntry("type", "QUOTE");
+
+    e.onEvent(new SupervisorEvent.AttachStateChanged("feed", clock.instant(), AttachState.RUNNING, AttachState.STOPPED,
+        "pid 4242 exited"));
+    assertThat(log()).containsExactly("HIGH_MEMORY:FIRING", "HIGH_MEMORY:RESOLVED", "ATTACHMENT_LOST:FIRING");
+    assertThat(heard.get(1).description()).endsWith("the attachment lost its process (stopped)");
+    e.onSample("feed", memory(900L << 20)); // taken before the loss; onSample tells the listener before it returns
+    assertThat(log()).as("a late sample").hasSize(3);
+
+    e.onEvent(new SupervisorEvent.AttachStateChanged("feed", clock.instant(), AttachState.STOPPED, AttachState.RUNNING, ""));
+    e.onSample("feed", memory(900L << 20));
+    assertThat(log()).containsExactly("HIGH_MEMORY:FIRING", "HIGH_MEMORY:RESOLVED", "ATTACHMENT_LOST:FIRING",
+        "ATTACHMENT_LOST:RESOLVED", "HIGH_MEMORY:FIRING");
+  }
+
   @Test
   void anAnomalyIsAnAlertWithItsKindAsALabel() {
     AlertEvaluator e = evaluator(AlertRules.defaults());

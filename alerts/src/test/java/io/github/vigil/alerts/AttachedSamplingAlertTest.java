@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -135,5 +136,38 @@ class AttachedSamplingAlertTest {
     synchronized (this) {
       assertThat(threads).as("never the supervision thread").containsOnly("vigil-alerts-sampler");
     }
+  }
+
+  /**
+   * An attachment that loses its process resolves its HIGH_CPU at once (the run it was about ended), is no longer
+   * sampled, and once it finds a process again (a new one, restarted by someone else and named by the pid file) is
+   * sampled again: HIGH_CPU fires anew for the new process.
+   */
+  @Test
+  void highCpuOfALostAttachmentResolvesAndFiresAgainOnceFound() throws Exception {
+    Path pidFile = dir.resolve("feed.pid");
+    Process first = start("sh", "-c", "while :; do :; done");
+    Files.writeString(pidFile, first.pid() + "\n");
+    AttachedProcess feed = sup.attach(AttachSpec.builder("quote-feed").pidFile(pidFile).label("type", "QUOTE")
+        .exitPollInterval(Duration.ofMillis(50)).build());
+    assertThat(Processes.eventually(Duration.ofSeconds(10), () -> feed.status().state() == AttachState.RUNNING)).isTrue();
+    alerting = alerting(AlertRules.defaults().override("quote-feed", c -> c.withHighCpu(5, Duration.ofSeconds(30))));
+    awaitHeard(highCpu("quote-feed", true));
+
+    first.destroyForcibly().waitFor();
+    // no advance: the loss itself resolves it, not a sample
+    assertThat(Processes.eventually(Duration.ofSeconds(10), () -> heard().stream().anyMatch(highCpu("quote-feed", false))))
+        .as("heard %s", heard()).isTrue();
+    Alert resolved = heard().stream().filter(highCpu("quote-feed", false)).findFirst().orElseThrow();
+    assertThat(resolved.description()).contains("lost");
+    assertThat(feed.status().state()).isNotEqualTo(AttachState.RUNNING);
+
+    Process second = start("sh", "-c", "while :; do :; done");
+    Files.writeString(pidFile, second.pid() + "\n");
+    assertThat(feed.rescan().toCompletableFuture().get(10, TimeUnit.SECONDS).state()).isEqualTo(AttachState.RUNNING);
+    int before = heard().size();
+    Alert again = awaitHeard(before, highCpu("quote-feed", true));
+    assertThat(again.labels()).containsEntry("type", "QUOTE");
+    assertThat(alerting.firing()).extracting(Alert::key).containsExactly("quote-feed/HIGH_CPU");
   }
 }
