@@ -186,7 +186,8 @@ public final class AlertEvaluator implements SupervisorListener {
    *   <li>one whose condition no longer holds is resolved at once: {@code NOT_RUNNING} and {@code FAILED} of a process
    *       that runs, {@code HEALTH_CHECK_FAILING} of one healthy, {@code NOT_RUNNING} outside the process's scheduled
    *       window, {@code HIGH_CPU} and {@code HIGH_MEMORY} of a process that does not run (their run ended with the
-   *       earlier JVM), every {@code ANOMALY} (the detectors start afresh) and any alert whose rule is off;
+   *       earlier JVM; of an attachment, one that has not found its process: an attached process does not end with the
+   *       JVM, and one still running is sampled here and resolves by the rule), every {@code ANOMALY} (the detectors start afresh) and any alert whose rule is off;
    *   <li>the others fire here as they did there, without a notification: they resolve by the rules as any alert
    *       does ({@code CRASHED} after a run of {@code stableAfter}, {@code FLAPPING} after a window without a restart
    *       from now, the others when the process runs, is healthy, is found, is stopped on purpose or removed), and
@@ -290,9 +291,17 @@ public final class AlertEvaluator implements SupervisorListener {
             over = now == ProcessState.RUNNING ? "running again" : null;
             break;
           case HIGH_CPU:
-          case HIGH_MEMORY:
-            over = now == ProcessState.RUNNING ? null : "the run ended";
+          case HIGH_MEMORY: {
+            // a supervised run ended with the earlier JVM; an attached process did not, and is sampled here if found
+            Optional<AttachState> attached = attachStateOf.apply(p.name);
+            if (attached.isPresent()) {
+              over = attached.get() == AttachState.RUNNING ? null : "the attachment lost its process ("
+                  + attached.get().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")";
+            } else {
+              over = now == ProcessState.RUNNING ? null : "the run ended";
+            }
             break;
+          }
           case HEALTH_CHECK_FAILING:
             over = status.isPresent() && status.get().health() == HealthState.HEALTHY ? "healthy again" : null;
             break;

@@ -221,6 +221,45 @@ class AlertingStateDirectoryTest {
     }
   }
 
+  /**
+   * A remembered HIGH_CPU of an attachment whose process still runs (an attached process does not end with the JVM, as
+   * a supervised run does) is taken up firing, and resolves by the rule, from the samples of this JVM's sampling, once
+   * they say the process is quiet. It was resolved at once as "the run ended", which was not so: a process still busy
+   * fired it anew, one more notification. A real {@code sleep}, attached by pid; sampled on this thread.
+   */
+  @Test
+  void aRememberedHighCpuOfAnAttachmentStillRunningIsTakenUpAndResolvesByItsSamples() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
+        + alert("trader", "HIGH_CPU", "VigilProcessHighCpu", "ops", "chat"));
+    Process sleep = new ProcessBuilder("sleep", "600").start();
+    List<Alert> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+    FakeTicker ticker = new FakeTicker();
+    Alerting alerting = null;
+    try {
+      AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pid(sleep.pid()).build());
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> trader.status().state() == AttachState.RUNNING)).isTrue();
+      alerting = Alerting.builder(sup).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO).ticker(ticker)
+          .clock(() -> T0.plusNanos(ticker.read())).scheduler(new ManualScheduler(ticker)).stateDirectory(dir)
+          .rules(AlertRules.defaults().override("trader", c -> c.withHighCpu(5, Duration.ofSeconds(30)))).build();
+      Alerting a = alerting;
+      assertThat(Processes.eventually(Duration.ofSeconds(20), () -> {
+        a.sampleAll(); // what the sampling thread does every period
+        return !heard.isEmpty();
+      })).isTrue();
+      assertThat(heard).singleElement().satisfies(r -> {
+        assertThat(r.key()).isEqualTo("trader/HIGH_CPU");
+        assertThat(r.isFiring()).isFalse();
+        // before: "the run ended, after a restart of the supervising JVM", at once
+        assertThat(r.description()).endsWith("% CPU, below 5.0%, after a restart of the supervising JVM");
+      });
+    } finally {
+      if (alerting != null) {
+        alerting.close();
+      }
+      sleep.destroyForcibly().waitFor();
+    }
+  }
+
   private static String attachmentLost(String process) {
     return alert(process, "ATTACHMENT_LOST", "VigilAttachmentLost", "ops", "chat").replace(process + " is down", process + " is stopped");
   }
