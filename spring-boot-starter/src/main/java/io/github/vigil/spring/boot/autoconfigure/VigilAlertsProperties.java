@@ -38,7 +38,10 @@ public class VigilAlertsProperties {
   /** Whether alerts are on (when vigil-alerts is on the class path). */
   private boolean enabled = true;
 
-  /** How often running processes are sampled for the CPU and memory rules and the anomaly detectors; 0 turns sampling off. */
+  /**
+   * How often running processes and attachments ({@code vigil.attach}, while they have found their processes) are sampled
+   * for the CPU and memory rules and the anomaly detectors; 0 turns sampling off.
+   */
   private Duration sampleInterval = Duration.ofSeconds(10);
 
   /** Whether the anomaly detectors (leaks, spikes, zombies, restart rate) run. */
