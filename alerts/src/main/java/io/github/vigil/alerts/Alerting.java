@@ -248,7 +248,7 @@ public final class Alerting implements AutoCloseable {
     return memoryLimit(c.name(), c.spec().resourceRules());
   }
 
-  /** The rules' {@code memoryLimit} of {@code name}, else its {@code residentMemoryAbove} resource rule's (attachments have none). */
+  /** The rules' {@code memoryLimit} of {@code name}, else its {@code residentMemoryAbove} rule's (an attachment has none). */
   private double memoryLimit(String name, List<ResourceRule> resourceRules) {
     RuleConfig rc = evaluator.rules().configFor(name);
     if (rc.memoryLimit() > 0) {
@@ -415,10 +415,11 @@ public final class Alerting implements AutoCloseable {
      * without a new notification. One of a process not heard of within a minute is resolved as not supervised here.
      * HIGH_CPU, HIGH_MEMORY and ANOMALY alerts were about a run that ended with the earlier JVM, and resolve unless the
      * process already runs (an attached process did not end with the JVM: its HIGH_CPU and HIGH_MEMORY resolve unless
-     * the attachment has found its process, and then by the rule, from the samples taken here); see {@link AlertEvaluator} for the rules. A supervision group registered here is supervised
-     * here: its GROUP_FAILED fires on until the group runs or is stopped on purpose. So is an attachment made here, before
-     * or after this {@code Alerting} is built: its ATTACHMENT_LOST resolves as found again once the attachment finds its
-     * process (at once if it is {@link io.github.vigil.AttachState#RUNNING RUNNING} already), and fires on until then.
+     * the attachment has found its process, and then by the rule, from the samples taken here); see
+     * {@link AlertEvaluator} for the rules. A supervision group registered here is supervised here: its GROUP_FAILED
+     * fires on until the group runs or is stopped on purpose. So is an attachment made here, before or after this
+     * {@code Alerting} is built: its ATTACHMENT_LOST resolves as found again once the attachment finds its process (at
+     * once if it is {@link io.github.vigil.AttachState#RUNNING RUNNING} already), and fires on until then.
      *
      * <p>An alert taken up gets the timers an alert of its kind gets here: CRASHED resolves after a run of
      * {@code stableAfter} from when the process is found running, FLAPPING after a window without a restart from when it
