@@ -1,9 +1,12 @@
 package io.github.vigil.internal;
 
+import io.github.vigil.spi.LoaderVariables;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -13,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A check's command run by this JVM (an exec health check, a diagnosis's configuration check), started so that nothing
  * it starts outlives it: in a session of its own where util-linux {@code setsid} and {@code /proc} are there
- * ({@link CheckProcesses#SETSID}; same pid), and carrying an id in its environment. What it leaves running when it ends
+ * ({@link CheckProcesses#SETSID}; same pid), and carrying an id in its environment. The loader's {@code LD_PRELOAD} and
+ * {@code LD_AUDIT} go to the program alone, not to setsid ({@link LoaderVariables}). What it leaves running when it ends
  * by itself is killed by {@link #killLeftovers()}; the whole tree of one abandoned (a timeout, a close) by
  * {@link #killTree()}.
  *
@@ -48,11 +52,24 @@ final class CheckCommand {
     List<String> command = pb.command();
     String setsid = CheckProcesses.SETSID;
     boolean ownSession = setsid != null && !command.isEmpty() && CheckProcesses.findable(command.get(0));
+    // setsid, an exec of its own, runs without LD_PRELOAD and LD_AUDIT; env gives them to the program alone, so that a
+    // library the loader cannot load is warned of once in the check's output, as the backends do for their runs
+    Map<String, String> loaderVariables = new HashMap<>();
     if (ownSession) {
-      List<String> withSetsid = new ArrayList<>(command.size() + 1);
+      List<String> loaderWords = LoaderVariables.envWords(command.get(0), pb.environment());
+      List<String> withSetsid = new ArrayList<>(command.size() + 1 + loaderWords.size());
       withSetsid.add(setsid);
+      withSetsid.addAll(loaderWords);
       withSetsid.addAll(command);
       pb.command(withSetsid);
+      if (!loaderWords.isEmpty()) {
+        for (String name : LoaderVariables.NAMES) {
+          String value = pb.environment().remove(name);
+          if (value != null) {
+            loaderVariables.put(name, value);
+          }
+        }
+      }
     }
     String id = UUID.randomUUID().toString();
     pb.environment().put(ID_VARIABLE, id);
@@ -61,6 +78,7 @@ final class CheckCommand {
       p = pb.start();
     } finally {
       pb.command(command);
+      pb.environment().putAll(loaderVariables);
     }
     return new CheckCommand(p, command.get(0), id, ownSession ? p.pid() : -1, ownSession ? CheckProcesses.startTicks(p.pid()) : -1);
   }

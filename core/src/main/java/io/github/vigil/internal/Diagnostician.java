@@ -72,6 +72,8 @@ final class Diagnostician implements AutoCloseable {
   private static final Pattern ERROR_LINE = Pattern.compile(
       "(?i)\\b(error|errno|fatal|fail(ed|ure)?|exception|traceback|panic|emerg|crit(ical)?|cannot|can't|could not|unable|denied|refused"
           + "|not found|no such|invalid|unknown directive|too many open files|out of memory|killed|[\\w.$]*(?-i:Error|Exception))\\b");
+  /** How glibc's dynamic loader starts a line of its own: {@code ERROR: ld.so: object '/x.so' from LD_PRELOAD cannot be preloaded ...}. */
+  private static final String LOADER_LINE = "ERROR: ld.so: ";
   private static final Pattern PERMISSION_DENIED = Pattern.compile("(?i)permission denied|EACCES");
   private static final Pattern NO_SPACE = Pattern.compile("(?i)no space left on device|ENOSPC|read-only file system|EROFS");
   private static final int MAX_OUTPUT_LINES = 8;
@@ -582,7 +584,11 @@ final class Diagnostician implements AutoCloseable {
       if (p.exitValue() == 0) {
         return Finding.ok(Check.CONFIGURATION, "configuration check `" + cmd + "` passed in " + took, lines);
       }
-      String first = lines.stream().filter(l -> ERROR_LINE.matcher(l).find()).findFirst().orElse(lines.isEmpty() ? "" : lines.get(0));
+      // the check's own first error: the dynamic loader's warning of a library it cannot preload (LD_PRELOAD in the
+      // process's environment) comes first in its output, and is the loader's, not the configuration's
+      List<String> own = lines.stream().filter(l -> !l.startsWith(LOADER_LINE)).toList();
+      List<String> said = own.isEmpty() ? lines : own;
+      String first = said.stream().filter(l -> ERROR_LINE.matcher(l).find()).findFirst().orElse(said.isEmpty() ? "" : said.get(0));
       return Finding.problem(Check.CONFIGURATION, Certainty.CONFIRMED, "configuration check `" + cmd + "` failed (exit code " + p.exitValue() + ")"
           + (first.isEmpty() ? "" : ": " + first), lines, "fix the configuration" + (first.isEmpty() ? "" : " where it says: " + first)
           + ", then run `" + cmd + "` again");

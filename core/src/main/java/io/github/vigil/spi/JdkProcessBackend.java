@@ -78,46 +78,6 @@ final class JdkProcessBackend implements ProcessBackend {
     return null;
   }
 
-  /**
-   * Variables that make the dynamic loader load more into every program it starts: {@code setsid} in front of the
-   * program is an exec of its own, so a library the loader cannot load was warned of twice on the run's stderr (for
-   * setsid, then for the program), and one that loads (a profiler, an allocator) was started in setsid too. Where they
-   * are set, setsid runs {@code env NAME=VALUE... program args} without them (one pid throughout: both exec), so
-   * that the program alone gets them, as the Linux backend does (its {@code LOADER_VARIABLES}).
-   */
-  static final List<String> LOADER_VARIABLES = List.of("LD_PRELOAD", "LD_AUDIT");
-
-  /** coreutils' (or busybox's) {@code env}, where there is a {@code setsid} to run it; null where there is none. */
-  private static final @org.jspecify.annotations.Nullable String ENV = SETSID == null ? null : findEnv();
-
-  private static @org.jspecify.annotations.Nullable String findEnv() {
-    for (String p : new String[] {"/usr/bin/env", "/bin/env"}) {
-      if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(p))) {
-        return p;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * {@code NAME=VALUE} for each of {@link #LOADER_VARIABLES} the request sets, for {@code env} to give the program;
-   * empty where it sets none, where there is no {@code env}, or where the program's path holds a {@code =} (env would
-   * take it for a variable: then setsid runs with them as before).
-   */
-  private static List<String> loaderWords(SpawnRequest request) {
-    if (ENV == null || request.executable().toString().indexOf('=') >= 0) {
-      return List.of();
-    }
-    List<String> words = new ArrayList<>(2);
-    for (String name : LOADER_VARIABLES) {
-      String value = request.environment().get(name);
-      if (value != null) {
-        words.add(name + "=" + value);
-      }
-    }
-    return words;
-  }
-
   /** A backend whose output thread is named after {@code context}'s supervisor. */
   public JdkProcessBackend(BackendContext context) {
     this.supervisorName = context.supervisorName();
@@ -156,11 +116,9 @@ final class JdkProcessBackend implements ProcessBackend {
     }
     List<String> command = new ArrayList<>(request.command());
     command.set(0, request.executable().toString());
-    List<String> loaderWords = SETSID != null ? loaderWords(request) : List.of();
-    if (!loaderWords.isEmpty()) { // setsid runs without them, env gives them to the program alone
-      command.addAll(0, loaderWords);
-      command.add(0, ENV);
-    }
+    // setsid, an exec of its own, runs without LD_PRELOAD and LD_AUDIT; env gives them to the program alone
+    List<String> loaderWords = SETSID != null ? LoaderVariables.envWords(request.executable().toString(), request.environment()) : List.of();
+    command.addAll(0, loaderWords);
     if (SETSID != null) {
       command.add(0, SETSID); // same pid: the program, leading its own session
     }
@@ -169,7 +127,7 @@ final class JdkProcessBackend implements ProcessBackend {
     pb.environment().clear();
     pb.environment().putAll(request.environment());
     if (!loaderWords.isEmpty()) {
-      LOADER_VARIABLES.forEach(pb.environment()::remove);
+      LoaderVariables.NAMES.forEach(pb.environment()::remove);
     }
     String runId = runIdPrefix + runCounter.incrementAndGet();
     pb.environment().put(RUN_ID_VARIABLE, runId);
