@@ -69,7 +69,8 @@ final class CrashCommand implements Callable<Integer> {
         .append(")\n\n");
     Table t = new Table("", "");
     t.row("run", c.run() + (c.pid() != null ? ", pid " + c.pid() : ""));
-    t.row("ended", style.red(c.exitCause()) + (c.termination() != null ? " (" + c.termination() + ")" : ""));
+    // a failed start's termination names the program, whose path may hold a newline: one line of the cell
+    t.row("ended", style.red(c.exitCause()) + (c.termination() != null ? " (" + HumanFormat.commandLine(c.termination()) + ")" : ""));
     if (c.signal() != null) {
       t.row("signal", c.signalName() + " (" + c.signal() + "): " + c.signalMeaning());
       t.row("core dump", c.coreDumped() == null ? "not known (the signal was inferred from the exit status)"
@@ -115,7 +116,7 @@ final class CrashCommand implements Callable<Integer> {
       b.append('\n').append(style.bold("Suggestions")).append('\n');
       int k = 0;
       for (String s : c.suggestions()) {
-        b.append("  ").append(++k).append(". ").append(s).append('\n');
+        b.append("  ").append(++k).append(". ").append(HumanFormat.commandLine(s)).append('\n'); // a program's path in it: one line
       }
     }
     out.print(b);

@@ -64,7 +64,8 @@ final class DiagnoseCommand implements Callable<Integer> {
       b.append(style.bold("Diagnosis of " + d.process())).append(": ").append(common.time(d.at())).append(" (").append(common.zone().getId())
           .append("), ").append(d.trigger().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
           .append(d.run() != null ? ", run " + d.run() : "").append('\n');
-      b.append(d.cause().isPresent() ? style.red("cause: ") : "cause: ").append(d.headline()).append("\n\n");
+      // one line: a program's path in it may hold a newline
+      b.append(d.cause().isPresent() ? style.red("cause: ") : "cause: ").append(io.github.vigil.HumanFormat.commandLine(d.headline())).append("\n\n");
       String text = d.text();
       int firstLine = text.indexOf('\n'); // the rendered text's own title line is said above
       b.append(firstLine >= 0 ? text.substring(firstLine + 1) : text).append('\n');

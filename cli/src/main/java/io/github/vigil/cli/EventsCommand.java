@@ -1,5 +1,6 @@
 package io.github.vigil.cli;
 
+import io.github.vigil.HumanFormat;
 import io.github.vigil.journal.JournalEvent;
 import io.github.vigil.journal.JournalReader;
 import java.time.Duration;
@@ -110,6 +111,9 @@ final class EventsCommand implements Callable<Integer> {
       case "Exited" -> "run " + e.run() + ": " + e.exitCause() + (e.termination() != null ? " (" + e.termination() + ")" : "");
       default -> e.reason() != null ? e.reason() : "";
     };
+    // one line of the table: a Registered row's command line, a failed start's or a diagnosis's program path, whose
+    // argument or name holds a newline, went on in a row of its own; escaped as the supervisor's log lines write them
+    d = HumanFormat.commandLine(d);
     return d.length() > 100 ? d.substring(0, 99) + "…" : d;
   }
 }

@@ -98,7 +98,9 @@ final class HistoryCommand implements Callable<Integer> {
       JournalRun r = runs.get(k);
       Supervision sv = supervision.get(k);
       // a run that never started has no termination to show ("unknown (not started)"): its message says why
-      String how = "START_FAILED".equals(r.exitCause()) && r.message() != null && !r.message().isBlank() ? r.message() : r.termination();
+      // (the message names the program, whose path may hold a newline: one line of the cell)
+      String how = "START_FAILED".equals(r.exitCause()) && r.message() != null && !r.message().isBlank() ? HumanFormat.commandLine(r.message())
+          : r.termination();
       Instant silent = sv.endedWith() ? null : silentSince.apply(r);
       String end = sv.endedWith() ? "ended with its supervisor (JVM killed or gone)"
               + (sv.lastHeard() != null ? "\nlast heard of at " + common.time(sv.lastHeard()) : "")

@@ -141,7 +141,8 @@ final class RestartsCommand implements Callable<Integer> {
       i++;
       String mem = x.memoryBytes() == null ? "-" : HumanFormat.bytes(x.memoryBytes())
           + (x.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(x.memoryLimitBytes()) : "");
-      String detail = x.detail() + (x.corePath() != null ? "\ncore: " + x.corePath() : "");
+      // a failed start's detail names the program, a core dump's its path: a newline in either is escaped, not a line
+      String detail = HumanFormat.commandLine(x.detail()) + (x.corePath() != null ? "\ncore: " + HumanFormat.commandLine(x.corePath()) : "");
       timeline.row(List.of(Integer.toString(i), common.time(x.at()), x.cause().label(),
           x.uptime() == null ? "-" : HumanFormat.duration(x.uptime()), mem, recovery(x)),
           List.of(UnaryOperator.identity(), UnaryOperator.identity(), s -> colour(style, x.cause(), s), UnaryOperator.identity(),
@@ -198,7 +199,7 @@ final class RestartsCommand implements Callable<Integer> {
       b.append('\n').append(style.bold("Suggestions")).append('\n');
       int k = 0;
       for (String s : r.suggestions()) {
-        b.append("  ").append(++k).append(". ").append(s).append('\n');
+        b.append("  ").append(++k).append(". ").append(HumanFormat.commandLine(s)).append('\n'); // a program's path in it: one line
       }
     }
     return b.toString();

@@ -70,6 +70,56 @@ class EventsWordingTest {
     }
   }
 
+  /**
+   * A program's argument holding a newline: the Registered row's detail, the command line, was printed raw, so the row
+   * went on in a line of its own ({@code │ … │ second-line │}); escaped now as the log lines write it. A run that could
+   * not start because its program's path holds one, in {@code vigil history}'s END, is the same.
+   */
+  @Test
+  void aCommandLineHoldingANewlineStaysInItsRow() throws Exception {
+    Path missing = dir.resolve("no-such\nfeed-bin");
+    Path db = journalOf(sup -> {
+      sup.register(ProcessSpec.builder("job").command("/bin/sh", "-c", "exit 0", "first-line\nsecond-line").restartPolicy(RestartPolicy.never())
+          .startupGrace(Duration.ZERO).build()).start();
+      // restarted once, then FAILED: a restart of vigil restarts
+      sup.register(ProcessSpec.builder("feed").command(missing.toString()).restartPolicy(RestartPolicy.onFailure()
+          .withBackoff(io.github.vigil.Backoff.fixed(Duration.ofMillis(10))).withStartLimit(1, Duration.ofHours(1))).build()).start();
+    }, rec -> {
+      rec.awaitState("job", ProcessState.EXITED, 1, WAIT);
+      rec.awaitState("feed", ProcessState.FAILED, 1, WAIT);
+      rec.await(io.github.vigil.SupervisorEvent.Diagnosed.class, e -> e.process().equals("feed"), 1, WAIT);
+    });
+    CliGoldenTest.Result events = CliGoldenTest.runOn(db, "events", "--since", "1h", "--color", "never");
+    assertThat(events.code()).as(events.err()).isZero();
+    assertThat(events.out()).as(events.out()).contains("first-line\\nsecond-line");
+    assertThat(broken(events.out())).as(events.out()).isEmpty();
+    List<String> registered = lines(db, "Registered");
+    assertThat(registered).as(events.out()).anyMatch(l -> l.contains("/bin/sh -c exit 0 first-line\\nsecond-line"));
+    for (String name : List.of("job", "feed")) {
+      CliGoldenTest.Result history = CliGoldenTest.runOn(db, "history", name, "--color", "never");
+      assertThat(history.code()).as(history.err()).isZero();
+      assertThat(broken(history.out())).as(history.out()).isEmpty();
+    }
+    CliGoldenTest.Result restarts = CliGoldenTest.runOn(db, "restarts", "feed", "--period", "1d", "--color", "never");
+    assertThat(restarts.code()).as(restarts.err()).isZero();
+    assertThat(restarts.out()).as(restarts.out()).contains("could not start");
+    assertThat(broken(restarts.out())).as(restarts.out()).isEmpty();
+    CliGoldenTest.Result crash = CliGoldenTest.runOn(db, "crash", "feed", "--color", "never");
+    assertThat(crash.code()).as(crash.err()).isZero();
+    assertThat(broken(crash.out())).as(crash.out()).isEmpty();
+    // the diagnosis's headline, a line of its own; its findings are the diagnosis's text as the supervisor rendered it
+    CliGoldenTest.Result diagnose = CliGoldenTest.runOn(db, "diagnose", "feed", "--color", "never");
+    assertThat(diagnose.code()).as(diagnose.err()).isZero();
+    assertThat(diagnose.out().lines().filter(l -> l.startsWith("cause: ")).toList()).as(diagnose.out()).singleElement(
+        org.assertj.core.api.InstanceOfAssertFactories.STRING).contains("no-such\\nfeed-bin");
+  }
+
+  /** Lines that hold the second part of an argument or path without its first: a row broken in two. */
+  private static List<String> broken(String out) {
+    return out.lines().filter(l -> l.contains("second-line") && !l.contains("first-line") || l.contains("feed-bin") && !l.contains("no-such"))
+        .toList();
+  }
+
   /** The DETAIL cell of a row of the table. */
   private static String detail(String row) {
     String[] cells = row.strip().split("│"); // "│ TIME │ PROCESS │ EVENT │ DETAIL │": no cell after the last bar
