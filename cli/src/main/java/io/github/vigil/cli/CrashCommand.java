@@ -35,8 +35,10 @@ final class CrashCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Instant now = common.now();
     Optional<CrashReport> found;
+    Supervisors supervisors;
     try (JournalReader reader = common.open()) {
       found = reader.lastCrash(name, now.plusMillis(1));
+      supervisors = Supervisors.of(reader, name, now.plusMillis(1));
     }
     var out = spec.commandLine().getOut();
     if (found.isEmpty()) {
@@ -48,13 +50,16 @@ final class CrashCommand implements Callable<Integer> {
       return VigilCli.NOTHING;
     }
     CrashReport c = found.get();
+    // its run's number counts from 1 in its supervisor: the JVM that registered the process before the crash
+    Instant supervisorStartedAt = supervisors.startedAt(c.host(), c.at());
     if (common.json) {
       List<Object> samples = new ArrayList<>();
       for (JournalSnapshot s : c.lastSamples()) {
         samples.add(Json.obj().put("at", s.at().toString()).put("state", s.state()).put("cpuPercent", s.cpuPercent())
             .put("memoryBytes", s.memoryBytes()).put("error", s.error()));
       }
-      out.print(Json.write(Json.obj().put("host", c.host()).put("process", c.process()).put("at", c.at().toString()).put("run", c.run()).put("pid", c.pid())
+      out.print(Json.write(Json.obj().put("host", c.host()).put("process", c.process()).put("at", c.at().toString()).put("run", c.run())
+          .put("supervisorStartedAt", supervisorStartedAt == null ? null : supervisorStartedAt.toString()).put("pid", c.pid())
           .put("exitCause", c.exitCause()).put("termination", c.termination()).put("signal", c.signalName()).put("signalNumber", c.signal())
           .put("signalMeaning", c.signalMeaning()).put("coreDumped", c.coreDumped()).put("coreLocation", c.coreLocation())
           .put("coreFileExists", c.coreFileExists()).put("exitCode", c.exitCode()).put("uptimeMs", c.uptime() == null ? null : c.uptime().toMillis())
@@ -68,7 +73,10 @@ final class CrashCommand implements Callable<Integer> {
     b.append(style.bold("Last crash of " + c.process() + " on " + c.host())).append(": ").append(common.time(c.at())).append(" (").append(common.zone().getId())
         .append(")\n\n");
     Table t = new Table("", "");
-    t.row("run", c.run() + (c.pid() != null ? ", pid " + c.pid() : ""));
+    // where several supervisors on its host registered the process, "run 1" is one of several: which JVM's, as history says
+    String whose = !supervisors.several(c.host()) ? ""
+        : supervisorStartedAt != null ? " (supervisor started " + common.time(supervisorStartedAt) + ")" : " (its supervisor's start not in the journal)";
+    t.row("run", c.run() + whose + (c.pid() != null ? ", pid " + c.pid() : ""));
     // a failed start's termination names the program, whose path may hold a newline: one line of the cell
     t.row("ended", style.red(c.exitCause()) + (c.termination() != null ? " (" + HumanFormat.commandLine(c.termination()) + ")" : ""));
     if (c.signal() != null) {

@@ -37,8 +37,11 @@ final class DiagnoseCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--count must be at least 1: " + count);
     }
     List<JournalDiagnosis> found;
+    Supervisors supervisors;
     try (JournalReader reader = common.open()) {
       found = reader.diagnoses(name, count);
+      // up to the newest diagnosis shown (newest first), which its supervisor made after registering the process
+      supervisors = Supervisors.of(reader, name, found.isEmpty() ? common.now() : found.get(0).at().plusMillis(1));
     }
     var out = spec.commandLine().getOut();
     if (found.isEmpty()) {
@@ -52,7 +55,9 @@ final class DiagnoseCommand implements Callable<Integer> {
     if (common.json) {
       List<Object> all = new ArrayList<>();
       for (JournalDiagnosis d : found) {
-        all.add(Json.obj().put("at", d.at().toString()).put("host", d.host()).put("run", d.run()).put("trigger", d.trigger())
+        java.time.Instant sv = supervisors.startedAt(d.host(), d.at());
+        all.add(Json.obj().put("at", d.at().toString()).put("host", d.host()).put("run", d.run())
+            .put("supervisorStartedAt", sv == null ? null : sv.toString()).put("trigger", d.trigger())
             .put("cause", d.causeCheck()).put("headline", d.headline()).put("text", d.text()));
       }
       out.print(Json.write(Json.obj().put("process", name).put("diagnoses", all)));
@@ -63,7 +68,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     for (JournalDiagnosis d : found) {
       b.append(style.bold("Diagnosis of " + d.process())).append(": ").append(common.time(d.at())).append(" (").append(common.zone().getId())
           .append("), ").append(d.trigger().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
-          .append(d.run() != null ? ", run " + d.run() : "").append('\n');
+          .append(d.run() != null ? ", run " + d.run() + whose(supervisors, d) : "").append('\n');
       // one line: a program's path in it may hold a newline
       b.append(d.cause().isPresent() ? style.red("cause: ") : "cause: ").append(io.github.vigil.HumanFormat.commandLine(d.headline())).append("\n\n");
       String text = d.text();
@@ -72,5 +77,14 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
     out.print(b);
     return VigilCli.OK;
+  }
+
+  /** Which supervisor's run, where several on its host registered the process (each numbers its runs from 1); else "". */
+  private String whose(Supervisors supervisors, JournalDiagnosis d) {
+    if (!supervisors.several(d.host())) {
+      return "";
+    }
+    java.time.Instant sv = supervisors.startedAt(d.host(), d.at());
+    return sv != null ? " (supervisor started " + common.time(sv) + ")" : " (its supervisor's start not in the journal)";
   }
 }

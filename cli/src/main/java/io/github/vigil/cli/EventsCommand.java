@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -41,6 +42,7 @@ final class EventsCommand implements Callable<Integer> {
     Duration d = VigilCli.period("--since", since);
     Style style = common.style();
     List<JournalEvent> events;
+    java.util.Map<String, Supervisors> supervisors = new java.util.HashMap<>();
     try (JournalReader reader = common.open()) {
       if (process != null && !reader.processes().contains(process)) {
         spec.commandLine().getErr().println("vigil: the journal has nothing about '" + process + "'");
@@ -48,6 +50,12 @@ final class EventsCommand implements Callable<Integer> {
       }
       // one more than shown: whether older events were left out, said under the table
       events = reader.events(process, now.minus(d), now.plusMillis(1), limit == Integer.MAX_VALUE ? limit : limit + 1);
+      // each process's registrations, for the events of a run: its number counts from 1 in each supervising JVM
+      for (JournalEvent e : events) {
+        if (e.run() != null && !supervisors.containsKey(e.process())) {
+          supervisors.put(e.process(), Supervisors.of(reader, e.process(), now.plusMillis(1)));
+        }
+      }
     }
     boolean more = events.size() > limit;
     if (more) {
@@ -60,7 +68,8 @@ final class EventsCommand implements Callable<Integer> {
         list.add(Json.obj().put("at", e.at().toString()).put("host", e.host()).put("process", e.process()).put("type", e.type())
             .put("run", e.run()).put("pid", e.pid()).put("command", e.command()).put("origin", e.origin()).put("actor", e.actor())
             .put("from", e.fromState()).put("to", e.toState()).put("exitCause", e.exitCause()).put("exitCode", e.exitCode())
-            .put("signal", e.signalName()).put("reason", e.reason()));
+            .put("signal", e.signalName()).put("reason", e.reason())
+            .put("supervisorStartedAt", Objects.toString(supervisorOf(supervisors, e), null)));
       }
       out.print(Json.write(Json.obj().put("from", now.minus(d).toString()).put("to", now.toString()).put("events", list)
           .put("olderLeftOut", more)));
@@ -71,7 +80,24 @@ final class EventsCommand implements Callable<Integer> {
       return VigilCli.OK;
     }
     boolean hosts = events.stream().map(JournalEvent::host).distinct().count() > 1;
-    Table t = hosts ? new Table("TIME", "HOST", "PROCESS", "EVENT", "DETAIL") : new Table("TIME", "PROCESS", "EVENT", "DETAIL");
+    // where the events of runs shown of a host's process are of several supervisors, each numbering its runs from 1,
+    // say whose each run is, as vigil history does: when its JVM registered the process ("unknown" where not journaled)
+    java.util.Map<String, java.util.Set<String>> supervisorsShown = new java.util.HashMap<>();
+    for (JournalEvent e : events) {
+      if (e.run() != null) {
+        supervisorsShown.computeIfAbsent(e.host() + "\u0000" + e.process(), k -> new java.util.HashSet<>())
+            .add(String.valueOf(supervisorOf(supervisors, e)));
+      }
+    }
+    boolean several = supervisorsShown.values().stream().anyMatch(set -> set.size() > 1);
+    List<String> headers = new ArrayList<>(List.of("TIME", "PROCESS", "EVENT", "DETAIL"));
+    if (several) {
+      headers.add(2, "SUPERVISOR STARTED");
+    }
+    if (hosts) {
+      headers.add(1, "HOST");
+    }
+    Table t = new Table(headers.toArray(String[]::new));
     for (JournalEvent e : events) {
       List<String> cells = new ArrayList<>();
       cells.add(common.time(e.at()));
@@ -79,6 +105,10 @@ final class EventsCommand implements Callable<Integer> {
         cells.add(e.host());
       }
       cells.add(e.process());
+      if (several) {
+        Instant sv = supervisorOf(supervisors, e);
+        cells.add(e.run() == null ? "" : sv != null ? common.time(sv) : "unknown");
+      }
       cells.add(e.type());
       cells.add(detail(e));
       List<java.util.function.UnaryOperator<String>> colour = new ArrayList<>();
@@ -95,7 +125,16 @@ final class EventsCommand implements Callable<Integer> {
     if (more) {
       out.println("The newest " + limit + " events; older ones in the last " + since + " were left out (--limit).");
     }
+    if (several) {
+      out.println("Run numbers count from 1 in each supervisor: SUPERVISOR STARTED is when its JVM registered the process.");
+    }
     return VigilCli.OK;
+  }
+
+  /** When the supervisor of {@code e}'s run registered its process; null for an event of no run, or where not journaled. */
+  private static @Nullable Instant supervisorOf(java.util.Map<String, Supervisors> supervisors, JournalEvent e) {
+    Supervisors s = e.run() == null ? null : supervisors.get(e.process());
+    return s == null ? null : s.startedAt(e.host(), e.at());
   }
 
   static String detail(JournalEvent e) {

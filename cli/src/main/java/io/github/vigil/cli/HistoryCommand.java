@@ -1,7 +1,6 @@
 package io.github.vigil.cli;
 
 import io.github.vigil.HumanFormat;
-import io.github.vigil.journal.JournalEvent;
 import io.github.vigil.journal.JournalReader;
 import io.github.vigil.journal.JournalRun;
 import java.sql.SQLException;
@@ -161,10 +160,7 @@ final class HistoryCommand implements Callable<Integer> {
 
   /** The supervision of each of {@code runs} (in their order), from the process's registrations. */
   static List<Supervision> supervision(JournalReader reader, String name, List<JournalRun> runs, Instant now) throws SQLException {
-    java.util.Map<String, List<Instant>> registered = new java.util.HashMap<>();
-    for (JournalEvent e : reader.registrations(name, now.plusMillis(1))) {
-      registered.computeIfAbsent(e.host(), h -> new ArrayList<>()).add(e.at());
-    }
+    Supervisors registered = Supervisors.of(reader, name, now.plusMillis(1));
     java.util.Map<String, JournalRun> previous = new java.util.HashMap<>();
     java.util.Map<String, Instant> previousRegistration = new java.util.HashMap<>();
     java.util.Map<String, Integer> groupOf = new java.util.HashMap<>();
@@ -174,7 +170,7 @@ final class HistoryCommand implements Callable<Integer> {
       JournalRun r = runs.get(k);
       Instant reg = null;
       Instant next = null;
-      for (Instant at : registered.getOrDefault(r.host(), List.of())) {
+      for (Instant at : registered.on(r.host())) {
         if (!at.isAfter(r.startedAt())) {
           reg = at;
         } else if (next == null) {
