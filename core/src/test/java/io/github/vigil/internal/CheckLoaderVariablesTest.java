@@ -53,6 +53,57 @@ class CheckLoaderVariablesTest {
     assertThat(pb.command()).containsExactly("/bin/sh", "-c", "echo \"preload=$LD_PRELOAD\"; exit 1");
   }
 
+  /**
+   * An exec health check, end to end: its environment is this JVM's, so a JVM started with LD_PRELOAD (a profiler, an
+   * allocator, here one the loader cannot load) gives it to its checks. A child JVM supervises a sleep with a failing
+   * exec check and prints each result's message; the check's output is in it.
+   */
+  @Test
+  void anExecHealthChecksResultHasTheLoadersLineOnce() throws Exception {
+    assumeSetsid();
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), HealthCheckMain.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("LD_PRELOAD", LIB);
+    Process child = pb.start();
+    try {
+      String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(child.exitValue()).as(out).isZero();
+      java.util.List<String> results = out.lines().filter(l -> l.startsWith("RESULT ")).toList();
+      assertThat(results).as(out).isNotEmpty().allSatisfy(r -> assertThat(r).contains("checked feed"));
+      assertThat(results).as("ERROR: ld.so: lines in each check's output:%n%s", out).allSatisfy(r -> assertThat(occurrences(r, "ERROR: ld.so:")).isEqualTo(1));
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  /** The child JVM of {@link #anExecHealthChecksResultHasTheLoadersLineOnce}: a sleep with a failing exec check, 3 results. */
+  public static final class HealthCheckMain {
+    public static void main(String[] args) throws Exception {
+      try (Supervisor sup = Supervisor.builder().name("check-loader-health").backend("jdk").build()) {
+        io.github.vigil.ProcessController c = sup.register(ProcessSpec.builder("feed").command("/bin/sleep", "600").startupGrace(Duration.ZERO)
+            .healthCheck(io.github.vigil.HealthCheck.exec("/bin/sh", "-c", "echo \"checked $VIGIL_PROCESS\"; exit 1").interval(Duration.ofMillis(200))
+                .failureThreshold(100).action(io.github.vigil.HealthCheck.Action.NOTIFY).build()).build());
+        c.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (c.health().checks().get(0).recent().size() < 3 && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        for (io.github.vigil.CheckResult r : c.health().checks().get(0).recent()) {
+          System.out.println("RESULT " + r.message().replace('\n', ' '));
+        }
+      }
+    }
+  }
+
+  private static int occurrences(String s, String part) {
+    int n = 0;
+    for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
   /** A configuration check run with the process's environment, LD_PRELOAD in it, that fails naming the line at fault. */
   @Test
   void aFailedConfigurationChecksHeadlineIsItsOwnError() throws Exception {
