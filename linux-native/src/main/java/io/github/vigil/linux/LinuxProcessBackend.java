@@ -858,29 +858,26 @@ final class LinuxProcessBackend implements ProcessBackend {
    * (a profiler, an allocator) was started in {@code setpriv} and the shell too. {@code LD_LIBRARY_PATH} is left
    * alone: it only says where to look, warns of nothing, and a wrapper may need it to find its own libraries.
    */
-  static final List<String> LOADER_VARIABLES = List.of("LD_PRELOAD", "LD_AUDIT");
+  static final List<String> LOADER_VARIABLES = io.github.vigil.spi.LoaderVariables.NAMES;
 
   /**
    * {@code env} without {@link #LOADER_VARIABLES}, each one the request sets added to {@code argv} as a word for the
-   * wrapper, which exports it for the program; {@code env} itself (not copied) when the request sets none.
+   * wrapper, {@code env=NAME=VALUE}, which it exports for the program; {@code env} itself (not copied) when the request
+   * sets none.
    */
   private static List<String> withoutLoaderVariables(SpawnRequest request, List<String> env, List<String> argv) {
-    return withoutLoaderVariables(request, env, argv, "env=");
-  }
-
-  /** As above, each variable added to {@code argv} as {@code prefix} and {@code NAME=VALUE}. */
-  private static List<String> withoutLoaderVariables(SpawnRequest request, List<String> env, List<String> argv, String prefix) {
-    List<String> words = null;
+    int before = argv.size();
     for (String name : LOADER_VARIABLES) {
       String value = request.environment().get(name);
       if (value != null) {
-        (words != null ? words : (words = new ArrayList<>(2))).add(prefix + name + "=" + value);
+        argv.add("env=" + name + "=" + value);
       }
     }
-    if (words == null) {
-      return env;
-    }
-    argv.addAll(words);
+    return argv.size() == before ? env : withoutLoaderVariables(env);
+  }
+
+  /** A copy of {@code env} without {@link #LOADER_VARIABLES}. */
+  private static List<String> withoutLoaderVariables(List<String> env) {
     List<String> without = new ArrayList<>(env.size());
     for (String entry : env) {
       if (!isLoaderVariable(entry)) {
@@ -899,30 +896,12 @@ final class LinuxProcessBackend implements ProcessBackend {
    * {@code =} (env would take it for a variable): then setpriv runs with them as before.
    */
   private static List<String> loaderVariablesThroughEnv(SpawnRequest request, List<String> env, List<String> argv) {
-    if (ENV == null || request.executable().toString().indexOf('=') >= 0) {
+    List<String> words = io.github.vigil.spi.LoaderVariables.envWords(request.executable().toString(), request.environment());
+    if (words.isEmpty()) {
       return env;
     }
-    boolean any = false;
-    for (String name : LOADER_VARIABLES) {
-      any |= request.environment().containsKey(name);
-    }
-    if (!any) {
-      return env;
-    }
-    argv.add(ENV);
-    return withoutLoaderVariables(request, env, argv, "");
-  }
-
-  /** coreutils' (or busybox's) {@code env}, which the program runs through where no shell wrapper stands in front of it. */
-  private static final @Nullable String ENV = findEnv();
-
-  private static @Nullable String findEnv() {
-    for (String p : new String[] {"/usr/bin/env", "/bin/env"}) {
-      if (java.nio.file.Files.isExecutable(Path.of(p))) {
-        return p;
-      }
-    }
-    return null;
+    argv.addAll(words); // env NAME=VALUE...: env runs the program with them
+    return withoutLoaderVariables(env);
   }
 
   private static boolean isLoaderVariable(String entry) {
