@@ -32,6 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertingStateDirectoryTest {
   private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
   private final Supervisor sup = Supervisor.builder().name("state-dir-test").backend("jdk").build();
+  /** The alerts' virtual time (the supervisor's is real), for the tests that advance it. */
+  private final FakeTicker ticker = new FakeTicker();
+  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
   @TempDir Path dir;
 
   @AfterEach
@@ -98,9 +102,6 @@ class AlertingStateDirectoryTest {
     Files.writeString(dir.resolve("alerts.state"), "# written by hand\nvigil-alerts-state\t1\n"
         + alert("retired", "NOT_RUNNING", "VigilProcessNotRunning", "desk", "chat")
         + alert("late", "NOT_RUNNING", "VigilProcessNotRunning", "desk", "chat"));
-    FakeTicker ticker = new FakeTicker();
-    ManualScheduler scheduler = new ManualScheduler(ticker);
-    InstantSource clock = () -> T0.plusNanos(ticker.read());
     RecordingSink chat = new RecordingSink("chat");
     NotificationPipeline pipeline = NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).clock(clock)
         .executor(Runnable::run).route(Route.builder("desk").sink(chat).groupWait(Duration.ZERO).build()).build();
@@ -150,17 +151,13 @@ class AlertingStateDirectoryTest {
     for (String name : List.of("feed", "orders", "quotes")) {
       sup.register(ProcessSpec.builder(name).command("sleep", "600").build()); // registered, not started: still down
     }
-    FakeTicker ticker = new FakeTicker();
-    ManualScheduler scheduler = new ManualScheduler(ticker);
-    InstantSource clock = () -> T0.plusNanos(ticker.read());
     RecordingSink chat = new RecordingSink("chat");
     RecordingSink phone = new RecordingSink("phone");
     NotificationPipeline pipeline = NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).clock(clock)
         .executor(Runnable::run)
         .route(Route.builder("desk").sink(chat).escalateTo("oncall", Duration.ofMinutes(15)).build())
         .route(Route.builder("oncall").escalationOnly().sink(phone).groupWait(Duration.ZERO).build()).build();
-    Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
-        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+    Alerting alerting = onVirtualTime(pipeline);
     try {
       assertThat(alerting.firing()).extracting(Alert::key)
           .containsExactlyInAnyOrder("feed/NOT_RUNNING", "orders/NOT_RUNNING", "quotes/NOT_RUNNING");
@@ -193,15 +190,9 @@ class AlertingStateDirectoryTest {
         + alert("desk", "GROUP_FAILED", "VigilGroupFailed", "ops", "chat"));
     sup.register(ProcessSpec.builder("feed").command("sleep", "600").autoStart(false).build());
     GroupController desk = sup.registerGroup(GroupSpec.builder("desk").children("feed").build());
-    FakeTicker ticker = new FakeTicker();
-    ManualScheduler scheduler = new ManualScheduler(ticker);
-    InstantSource clock = () -> T0.plusNanos(ticker.read());
     RecordingSink chat = new RecordingSink("chat");
-    NotificationPipeline pipeline = NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).clock(clock)
-        .executor(Runnable::run)
-        .route(Route.builder("ops").sink(chat).groupWait(Duration.ZERO).groupInterval(Duration.ofSeconds(30)).build()).build();
-    Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
-        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+    NotificationPipeline pipeline = opsPipeline(chat);
+    Alerting alerting = onVirtualTime(pipeline);
     try {
       scheduler.advance(Alerting.UNCLAIMED_AFTER);
       // before: resolved here, "not supervised here"
@@ -233,13 +224,12 @@ class AlertingStateDirectoryTest {
         + alert("trader", "HIGH_CPU", "VigilProcessHighCpu", "ops", "chat"));
     Process sleep = new ProcessBuilder("sleep", "600").start();
     List<Alert> heard = java.util.Collections.synchronizedList(new ArrayList<>());
-    FakeTicker ticker = new FakeTicker();
     Alerting alerting = null;
     try {
       AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pid(sleep.pid()).build());
       assertThat(Processes.eventually(Duration.ofSeconds(10), () -> trader.status().state() == AttachState.RUNNING)).isTrue();
       alerting = Alerting.builder(sup).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO).ticker(ticker)
-          .clock(() -> T0.plusNanos(ticker.read())).scheduler(new ManualScheduler(ticker)).stateDirectory(dir)
+          .clock(clock).scheduler(scheduler).stateDirectory(dir)
           .rules(AlertRules.defaults().override("trader", c -> c.withHighCpu(5, Duration.ofSeconds(30)))).build();
       Alerting a = alerting;
       assertThat(Processes.eventually(Duration.ofSeconds(20), () -> {
@@ -264,9 +254,14 @@ class AlertingStateDirectoryTest {
     return alert(process, "ATTACHMENT_LOST", "VigilAttachmentLost", "ops", "chat").replace(process + " is down", process + " is stopped");
   }
 
+  /** {@code Alerting} on the virtual clock and {@link #dir}, no sampling, no anomaly detectors, telling {@code listener}. */
+  private Alerting onVirtualTime(AlertListener listener) {
+    return Alerting.builder(sup).listener(listener).noAnomalies().sampleInterval(Duration.ZERO)
+        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+  }
+
   /** A pipeline on the virtual clock, route {@code ops} to {@code chat}, notified at once; sends on the advancing thread. */
-  private static NotificationPipeline opsPipeline(FakeTicker ticker, ManualScheduler scheduler, InstantSource clock,
-      RecordingSink chat) {
+  private NotificationPipeline opsPipeline(RecordingSink chat) {
     return NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).clock(clock).executor(Runnable::run)
         .route(Route.builder("ops").sink(chat).groupWait(Duration.ZERO).groupInterval(Duration.ofSeconds(30)).build()).build();
   }
@@ -285,13 +280,9 @@ class AlertingStateDirectoryTest {
       AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pid(sleep.pid()).label("type", "TRADER")
           .exitPollInterval(Duration.ofMillis(50)).build());
       assertThat(Processes.eventually(Duration.ofSeconds(10), () -> trader.status().state() == AttachState.RUNNING)).isTrue();
-      FakeTicker ticker = new FakeTicker();
-      ManualScheduler scheduler = new ManualScheduler(ticker);
-      InstantSource clock = () -> T0.plusNanos(ticker.read());
       RecordingSink chat = new RecordingSink("chat");
-      NotificationPipeline pipeline = opsPipeline(ticker, scheduler, clock, chat);
-      Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
-          .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+      NotificationPipeline pipeline = opsPipeline(chat);
+      Alerting alerting = onVirtualTime(pipeline);
       try {
         scheduler.advance(Alerting.UNCLAIMED_AFTER);
         scheduler.advance(Duration.ZERO);
@@ -328,13 +319,9 @@ class AlertingStateDirectoryTest {
     Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n" + attachmentLost("trader"));
     Path pidFile = dir.resolve("trader.pid");
     AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pidFile(pidFile).build());
-    FakeTicker ticker = new FakeTicker();
-    ManualScheduler scheduler = new ManualScheduler(ticker);
-    InstantSource clock = () -> T0.plusNanos(ticker.read());
     RecordingSink chat = new RecordingSink("chat");
-    NotificationPipeline pipeline = opsPipeline(ticker, scheduler, clock, chat);
-    Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
-        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+    NotificationPipeline pipeline = opsPipeline(chat);
+    Alerting alerting = onVirtualTime(pipeline);
     Process sleep = null;
     try {
       scheduler.advance(Alerting.UNCLAIMED_AFTER);
@@ -370,13 +357,9 @@ class AlertingStateDirectoryTest {
   @Test
   void aRememberedAttachmentLostOfAnAttachmentMadeAfterResolvesAsFoundAgain() throws Exception {
     Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n" + attachmentLost("trader"));
-    FakeTicker ticker = new FakeTicker();
-    ManualScheduler scheduler = new ManualScheduler(ticker);
-    InstantSource clock = () -> T0.plusNanos(ticker.read());
     RecordingSink chat = new RecordingSink("chat");
-    NotificationPipeline pipeline = opsPipeline(ticker, scheduler, clock, chat);
-    Alerting alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
-        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+    NotificationPipeline pipeline = opsPipeline(chat);
+    Alerting alerting = onVirtualTime(pipeline);
     Process sleep = new ProcessBuilder("sleep", "600").start();
     try {
       assertThat(pipeline.firing()).extracting(Alert::key).containsExactly("trader/ATTACHMENT_LOST");
