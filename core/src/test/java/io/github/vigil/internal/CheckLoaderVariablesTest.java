@@ -67,7 +67,7 @@ class CheckLoaderVariablesTest {
     Process child = pb.start();
     try {
       String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(child.exitValue()).as(out).isZero();
       java.util.List<String> results = out.lines().filter(l -> l.startsWith("RESULT ")).toList();
       assertThat(results).as(out).isNotEmpty().allSatisfy(r -> assertThat(r).contains("checked feed"));
@@ -77,15 +77,19 @@ class CheckLoaderVariablesTest {
     }
   }
 
-  /** The child JVM of {@link #anExecHealthChecksResultHasTheLoadersLineOnce}: a sleep with a failing exec check, 3 results. */
+  /**
+   * The child JVM of {@link #anExecHealthChecksResultHasTheLoadersLineOnce}: a sleep with a failing exec check, 3 results.
+   * The check's timeout is its interval: 1.5 s, so that a JVM and a shell started on a loaded machine still answer
+   * in time (200 ms timed out in a suite run beside four builds, load 13).
+   */
   public static final class HealthCheckMain {
     public static void main(String[] args) throws Exception {
       try (Supervisor sup = Supervisor.builder().name("check-loader-health").backend("jdk").build()) {
         io.github.vigil.ProcessController c = sup.register(ProcessSpec.builder("feed").command("/bin/sleep", "600").startupGrace(Duration.ZERO)
-            .healthCheck(io.github.vigil.HealthCheck.exec("/bin/sh", "-c", "echo \"checked $VIGIL_PROCESS\"; exit 1").interval(Duration.ofMillis(200))
+            .healthCheck(io.github.vigil.HealthCheck.exec("/bin/sh", "-c", "echo \"checked $VIGIL_PROCESS\"; exit 1").interval(Duration.ofMillis(1500))
                 .failureThreshold(100).action(io.github.vigil.HealthCheck.Action.NOTIFY).build()).build());
         c.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
         while (c.health().checks().get(0).recent().size() < 3 && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
