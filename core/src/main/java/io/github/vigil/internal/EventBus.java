@@ -71,7 +71,8 @@ final class EventBus {
     };
   }
 
-  void publish(SupervisorEvent event) {
+  /** @return whether a listener's queue was idle and handed to the executor (a thread of it may have been woken) */
+  boolean publish(SupervisorEvent event) {
     // Events come from more than one thread (the supervision thread, a caller registering, a removal completing):
     // queued to every listener under one lock, they reach all listeners in one order. The hand-over to the listener
     // executor, which is the caller's code, happens outside it.
@@ -90,9 +91,12 @@ final class EventBus {
         });
       }
     }
+    boolean handedOver = false;
     for (int i = 0; i < list.length; i++) {
       list[i].queue.handOver(todo[i]);
+      handedOver |= (todo[i] & SerialExecutor.DRAIN) != 0;
     }
+    return handedOver;
   }
 
   private static final Subscriber[] NONE = new Subscriber[0];

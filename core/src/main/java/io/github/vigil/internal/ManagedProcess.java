@@ -935,6 +935,22 @@ final class ManagedProcess implements ProcessController {
     ended(thisRun, exit);
   }
 
+  /**
+   * Whether the restart policy the decision will apply (an update's, if one waits for this run's end) may restart
+   * after {@code exit}; start limits and backoff aside, which only the decision knows.
+   */
+  private boolean restartMayFollow(ExitInfo exit) {
+    if (exit.cause() == ExitCause.KILLED_BY_SUPERVISOR) {
+      return false;
+    }
+    RestartPolicy policy = (pendingSpec != null ? pendingSpec : spec).restartPolicy();
+    return switch (policy.mode()) {
+      case NEVER -> false;
+      case ON_FAILURE -> exit.cause().isFailure();
+      case ALWAYS -> true;
+    };
+  }
+
   /** A run is over (exited or never started): record it, then stop, rest or restart. */
   private void ended(int thisRun, ExitInfo exit) {
     try {
@@ -958,7 +974,7 @@ final class ManagedProcess implements ProcessController {
     } else if (r != null) {
       addRun(r);
     }
-    sup.publish(new SupervisorEvent.Exited(name, exit.at(), thisRun, exit));
+    sup.publishExit(new SupervisorEvent.Exited(name, exit.at(), thisRun, exit), restartMayFollow(exit));
     diagnoses.afterEnd(thisRun, exit, wasStarting); // diagnosis hook (with the spec of the run that ended): off the supervision thread
     if (pendingSpec != null) { // an update(NEXT_START) takes effect once the run it waited for is over
       applySpec(pendingSpec);

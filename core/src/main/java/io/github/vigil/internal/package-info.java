@@ -40,7 +40,10 @@
  * idle I/O thread against a fork and exec of a millisecond or more. The spawn's result is one more hop,
  * back to the supervision thread ({@code Started}, {@code RUNNING}); a non-zero delay adds the timer that
  * ends it (with the default scheduler, on the supervision thread itself). Nothing else is on that path:
- * events and futures are queued for the listener executor and never waited for. Shown by module
+ * events and futures are queued for the listener executor and never waited for. An exit that no restart
+ * can follow yields the CPU once after {@code Exited} is queued ({@code DefaultSupervisor.publishExit}),
+ * so that a listener thread the kernel woke on that CPU delivers it without waiting for the rest of the
+ * decision; an exit that may be restarted does not (its spawn comes first). Shown by module
  * {@code test}'s {@code ExitDecidedAtOnceTest} (on the fake backend, idle and busy, and on both real
  * backends with a {@code sleep} killed from outside).
  *
