@@ -18,7 +18,14 @@ import java.util.List;
  *   <li>{@link Strategy#REST_FOR_ONE}: the same for the children declared after it only.
  * </ul>
  *
- * Each end of a child that is to be restarted counts against the group's intensity: more than
+ * A process child that its own restart policy gives up on (its start limit reached: {@code FAILED})
+ * is the group's failure, as a child that cannot be restarted is an OTP supervisor's: it counts
+ * against the intensity like any restart, and the group then starts it again itself (with the
+ * siblings its strategy names; its restart history is kept, so each further failure within its
+ * window is a give-up again) or, past the intensity, escalates. A group that is not running leaves it
+ * {@code FAILED}.
+ *
+ * <p>Each end of a child that is to be restarted counts against the group's intensity: more than
  * {@code intensity} within {@code period} and the group escalates, as OTP's {@code supervisor} does
  * on {@code reached_max_restart_intensity}: it stops all its children (reverse order) and ends itself;
  * its parent group then treats it as a child that ended and applies its own strategy (restarting the

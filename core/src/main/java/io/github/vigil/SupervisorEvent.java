@@ -94,9 +94,10 @@ public sealed interface SupervisorEvent {
       implements SupervisorEvent {}
 
   /**
-   * A supervision group applies its strategy: {@code child} ended and is to be restarted, so
-   * {@code restarted} (the others, under {@code ONE_FOR_ALL}; the later ones, under {@code REST_FOR_ONE};
-   * none, under {@code ONE_FOR_ONE}) are stopped and started again after it. {@code process} is the group's name.
+   * A supervision group applies its strategy: {@code child} ended and is to be restarted (by its own
+   * policy, or by the group when its policy gave up on it: {@link GroupSpec}), so {@code restarted} (the
+   * others, under {@code ONE_FOR_ALL}; the later ones, under {@code REST_FOR_ONE}; none, under
+   * {@code ONE_FOR_ONE}) are stopped and started again after it. {@code process} is the group's name.
    *
    * @param restarts the group's restarts within its period, this one included
    */
@@ -107,7 +108,8 @@ public sealed interface SupervisorEvent {
    * A supervision group exceeded its intensity and escalated: it stopped all its children. With a
    * parent group it is then restarted by it ({@code toParent} names the parent); without one it is
    * {@link GroupState#FAILED}. {@code child} is the child whose failures escalated (for a nested
-   * group, the child of that group, as {@code "inner/feed"}).
+   * group, the child of that group, as {@code "inner/feed"}), a child its own restart policy gave up on
+   * included ({@code reason} then says so).
    */
   record GroupFailed(String process, Instant at, String child, String reason, @org.jspecify.annotations.Nullable String toParent)
       implements SupervisorEvent {}

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -196,11 +195,27 @@ final class Group implements GroupController {
    * child is restarted here. Supervision thread.
    */
   boolean childEnded(Object child, String label) {
-    return childEnded(child, label, sup.commandStopsNow());
+    return childEnded(child, label, sup.commandStopsNow(), false);
   }
 
-  /** As {@link #childEnded(Object, String)}, for a failure that began when the command stops were {@code stopsBefore}. */
-  private boolean childEnded(Object child, String label, java.util.Map<ManagedProcess, Long> stopsBefore) {
+  /**
+   * A process child's own restart policy gave up (its start limit): it is {@code FAILED}. A child that
+   * cannot be kept running is this group's failure, as in OTP, where a child that cannot be restarted
+   * counts against the supervisor's intensity: counted as a restart like any other, then either the
+   * group restarts it itself, with the siblings its strategy names, or (past the intensity) escalates.
+   * Its restart history is kept: each further failure within its window is a give-up again, and counted.
+   * Supervision thread.
+   */
+  void childFailed(ManagedProcess child) {
+    childEnded(child, child.name(), sup.commandStopsNow(), true);
+  }
+
+  /**
+   * As {@link #childEnded(Object, String)}, for a failure that began when the command stops were
+   * {@code stopsBefore}; {@code gaveUp}: a process child that its own policy left {@code FAILED}, which
+   * this group must start again itself.
+   */
+  private boolean childEnded(Object child, String label, java.util.Map<ManagedProcess, Long> stopsBefore, boolean gaveUp) {
     if (state != GroupState.RUNNING) {
       return false; // a group not started leaves its children to their own policies
     }
@@ -211,7 +226,7 @@ final class Group implements GroupController {
       restarts.pollFirst();
     }
     if (restarts.size() > spec.intensity()) {
-      escalate(label, stopsBefore);
+      escalate(label, gaveUp, stopsBefore);
       return true;
     }
     int at = children.indexOf(child);
@@ -221,14 +236,17 @@ final class Group implements GroupController {
       case REST_FOR_ONE -> children.subList(at + 1, children.size());
     };
     List<String> names = affected.stream().map(Group::nameOf).toList();
-    log.atWarn().addKeyValue("process", name()).log("Group {} ({}): {} ended; restart {} of {} within {}{}", name(), spec.strategy(),
-        label, restarts.size(), spec.intensity(), io.github.vigil.HumanFormat.duration(spec.period()), names.isEmpty() ? "" : "; restarting " + names + " after it");
+    log.atWarn().addKeyValue("process", name()).log("Group {} ({}): {} {}; restart {} of {} within {}{}", name(), spec.strategy(),
+        label, gaveUp ? "failed (its restart policy gave up)" : "ended", restarts.size(), spec.intensity(), io.github.vigil.HumanFormat.duration(spec.period()), names.isEmpty() ? "" : "; restarting " + names + " after it");
     sup.publish(new SupervisorEvent.GroupRestart(name(), sup.wallNow(), nameOf(child), spec.strategy(), names, restarts.size()));
-    String why = "group " + name() + " (" + spec.strategy() + "): " + nameOf(child) + " ended";
+    String why = "group " + name() + " (" + spec.strategy() + "): " + nameOf(child) + (gaveUp ? " failed (its restart policy gave up)" : " ended");
     CompletableFuture<Void> siblingsStopped = stopAll(reverse(affected), Origin.POLICY, why, CompletableFuture.completedFuture(null));
     CompletableFuture<Void> childBack;
     if (child instanceof Group g) {
       childBack = siblingsStopped.thenCompose(v -> g.startInOrder(Origin.POLICY, why, stopsBefore));
+    } else if (gaveUp) { // no policy of its own will start it again: the group does
+      childBack = siblingsStopped.thenCompose(v -> state == GroupState.RUNNING ? startChild(child, Origin.POLICY, why, stopsBefore)
+          : CompletableFuture.completedFuture(null));
     } else {
       CompletableFuture<Void> running = ((ManagedProcess) child).whenRunning(); // after its policy's backoff
       childBack = siblingsStopped.thenCompose(v -> running);
@@ -246,17 +264,17 @@ final class Group implements GroupController {
   }
 
   /** Past the intensity: stop every child (reverse order), then end: the parent restarts this group, or it is FAILED. */
-  private void escalate(String label, java.util.Map<ManagedProcess, Long> stopsBefore) {
+  private void escalate(String label, boolean gaveUp, java.util.Map<ManagedProcess, Long> stopsBefore) {
     Group p = parent;
     String reason = "intensity exceeded: " + restarts.size() + " restarts within " + io.github.vigil.HumanFormat.duration(spec.period()) + " (at most " + spec.intensity()
-        + "); the failures of " + label + " escalated";
+        + "); the failures of " + label + " escalated" + (gaveUp ? " (its restart policy gave up: start limit reached)" : "");
     log.atError().addKeyValue("process", name()).log("Group {}: {}{}", name(), reason, p == null ? "; FAILED" : "; to group " + p.name());
     restarts.clear();
     sup.publish(new SupervisorEvent.GroupFailed(name(), sup.wallNow(), label, reason, p == null ? null : p.name()));
     stopInOrder(Origin.POLICY, "group " + name() + " escalated: " + reason, p == null ? GroupState.FAILED : GroupState.ESCALATED)
         .whenComplete((v, e) -> {
           if (p != null) {
-            sup.onLoop(() -> p.childEnded(this, name() + "/" + label, stopsBefore)); // a stop meanwhile is not undone
+            sup.onLoop(() -> p.childEnded(this, name() + "/" + label, stopsBefore, false)); // a stop meanwhile is not undone
           }
         });
   }

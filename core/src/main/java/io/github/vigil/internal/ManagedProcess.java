@@ -1085,6 +1085,9 @@ final class ManagedProcess implements ProcessController {
       transition(ProcessState.FAILED, Origin.POLICY, giveUp.reason());
       sup.publish(new SupervisorEvent.Failed(name, sup.wallNow(), giveUp.reason(), exit));
       failStartWaiters("failed: " + giveUp.reason());
+      if (g != null) { // a child that cannot be kept running is its group's failure: counted, restarted by the group, or escalated
+        g.childFailed(this);
+      }
     } else {
       logEnded(exit, failure ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO, "");
       failStartWaiters("ended: " + exit);

@@ -93,6 +93,13 @@
  * .aStartAllWaitingForADependencyGivesWayToALaterStopAll}). A start of several steps now takes each
  * process's count of command stops ({@code ManagedProcess.commandStops()}) when it begins and leaves
  * alone a process stopped since.
+ *
+ * <p><b>A child its own policy gives up on is its group's failure.</b> A process of a running group
+ * that goes {@code FAILED} by its start limit is handed to the group ({@code Group.childFailed}): counted
+ * against the intensity like any restart, then started again by the group (with the siblings its strategy
+ * names) or escalated; before, the group stayed {@code RUNNING} beside it, with no event
+ * ({@code SupervisionTreeTest.aChildFailedByItsStartLimit*}, on both real backends
+ * {@code GroupChildFailedRealBackendTest}; {@code EngineModelTest} checks it in every sequence).
  */
 @NullMarked
 package io.github.vigil.internal;

@@ -6,6 +6,7 @@ import io.github.vigil.Backoff;
 import io.github.vigil.Dependency;
 import io.github.vigil.GroupController;
 import io.github.vigil.GroupSpec;
+import io.github.vigil.GroupState;
 import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
@@ -49,6 +50,9 @@ import org.junit.jupiter.api.Timeout;
  *   <li>nothing spawned after close, nor for a removed process;
  *   <li>no dependent's start decided while its dependency is not RUNNING;
  *   <li>each group's restarts within its intensity (counted from the events, in virtual time);
+ *   <li>a child whose own restart policy gives up (its start limit) in a running group is that group's
+ *       failure: the group's next decision ({@code GroupRestart} or {@code GroupFailed}) names it, and a
+ *       running group has no {@code FAILED} child once the sequence has settled (5 s of virtual time);
  *   <li>every run uses the spec in effect when its start began (updates);
  *   <li>a {@code stopAll()} at the end of a sequence leaves nothing running, whatever starts were under way;
  *   <li>every command's future completes;
@@ -235,6 +239,22 @@ class EngineModelTest {
           checkNow(seed, steps, sup, backend, runsAtRemoval, groupNames);
         }
       }
+      if (!closed) { // settled (every stop timeout, backoff and grace over), a running group keeps no child its policy gave up on
+        for (int t = 0; t < 10; t++) {
+          kit.advance(Duration.ofMillis(500));
+        }
+        kit.awaitIdle();
+        for (String g : groupNames) {
+          GroupController gc = sup.group(g).orElseThrow();
+          if (gc.state() == GroupState.RUNNING) {
+            for (String m : gc.spec().children()) {
+              sup.controller(m).ifPresent(mc -> assertThat(mc.status().state())
+                  .as("seed %d, steps %s: %s in running group %s, settled; events %s", seed, steps, m, g, kit.events().events())
+                  .isNotEqualTo(ProcessState.FAILED));
+            }
+          }
+        }
+      }
       if (!closed) { // a stopAll() leaves nothing running, whatever starts (a group's, a startAll()'s, a policy's) were under way
         CompletableFuture<Void> all = sup.stopAll().toCompletableFuture();
         for (int t = 0; t < 60 && !all.isDone(); t++) {
@@ -304,8 +324,25 @@ class EngineModelTest {
       backend.runs(n).forEach(p -> spawnedWith.put(p.pid(), p.request().command()));
       command.put(n, List.of(n, "v0"));
     }
+    Map<String, String> groupOf = new HashMap<>(); // each process in a group: its group
+    groups.values().forEach(g -> g.children().stream().filter(NAMES::contains).forEach(c -> groupOf.put(c, g.name())));
+    Map<String, GroupState> groupState = new HashMap<>();
+    Map<String, String> gaveUpIn = new HashMap<>(); // per group: its child whose policy gave up, until the group decided on it
     for (int i = 0; i < events.size(); i++) {
       SupervisorEvent e = events.get(i);
+      if (e instanceof SupervisorEvent.GroupStateChanged gs) {
+        groupState.put(gs.process(), gs.to());
+      }
+      // a child whose own policy gives up, in a running group, is the group's failure: restarted by it (counted) or escalated
+      if (e instanceof SupervisorEvent.Failed f && groupOf.containsKey(f.process())
+          && groupState.get(groupOf.get(f.process())) == GroupState.RUNNING) {
+        gaveUpIn.put(groupOf.get(f.process()), f.process());
+      }
+      String decidedOn = e instanceof SupervisorEvent.GroupRestart gr ? gr.child() : e instanceof SupervisorEvent.GroupFailed gf ? gf.child() : null;
+      if (decidedOn != null && gaveUpIn.containsKey(e.process())) {
+        assertThat(decidedOn).as("seed %d, steps %s: group %s's next decision after %s failed: %s", seed, steps, e.process(),
+            gaveUpIn.get(e.process()), e).isEqualTo(gaveUpIn.remove(e.process()));
+      }
       if (groupStarts.contains(i)) {
         restarts.clear(); // a started group counts afresh (conservative: every group)
       }
@@ -350,6 +387,7 @@ class EngineModelTest {
         assertThat(gr.restarts()).isLessThanOrEqualTo(g.intensity());
       }
     }
+    assertThat(gaveUpIn).as("seed %d, steps %s: children whose policy gave up, left alone by their running group", seed, steps).isEmpty();
     Map<String, Long> starts = events.stream().filter(e -> e instanceof SupervisorEvent.Started)
         .collect(Collectors.groupingBy(SupervisorEvent::process, Collectors.counting()));
     assertThat(starts.keySet()).allMatch(NAMES::contains);

@@ -265,6 +265,89 @@ class SupervisionTreeTest {
     }
   }
 
+  /** A child whose own policy gives up at its first crash (a start limit of 0 restarts): FAILED by its start limit. */
+  private static void registerGivingUp(Supervisor sup, String name) {
+    sup.register(ProcessSpec.builder(name).command(name).startupGrace(Duration.ZERO)
+        .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(1))).withStartLimit(0, Duration.ofHours(1)))
+        .build());
+  }
+
+  /**
+   * A child FAILED by its own start limit is its group's failure, as in OTP: counted against the
+   * intensity and started again by the group (ONE_FOR_ONE: only it); past the intensity the group
+   * escalates, and at the top it is FAILED naming the child. Before, the group stayed RUNNING with the
+   * child FAILED: no GroupRestart, no GroupFailed, the group never noticed.
+   */
+  @Test
+  void aChildFailedByItsStartLimitIsRestartedByItsOneForOneGroupThenEscalates() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      registerGivingUp(sup, "feed");
+      register(sup, "gw");
+      GroupController g = sup.registerGroup(GroupSpec.builder("desk").intensity(1, Duration.ofMinutes(1)).children("feed", "gw").build());
+      g.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+      kit.backend().last("feed").exit(3); // its policy gives up at once: FAILED
+      kit.awaitIdle();
+      assertThat(kit.events().of(SupervisorEvent.Failed.class, "feed")).hasSize(1);
+      assertThat(kit.events().of(SupervisorEvent.GroupRestart.class, "desk")).singleElement().satisfies(r -> {
+        assertThat(r.child()).isEqualTo("feed");
+        assertThat(r.restarted()).isEmpty(); // ONE_FOR_ONE
+        assertThat(r.restarts()).isEqualTo(1);
+      });
+      assertThat(state(sup, "feed")).isEqualTo(ProcessState.RUNNING); // the group started it again, with no backoff of its own
+      assertThat(kit.backend().runs("feed")).hasSize(2);
+      assertThat(kit.backend().runs("gw")).hasSize(1);
+      assertThat(g.state()).isEqualTo(GroupState.RUNNING);
+
+      kit.backend().last("feed").exit(3); // its start limit still holds: a give-up again, the group's second restart in a minute
+      kit.awaitIdle();
+      assertThat(g.state()).isEqualTo(GroupState.FAILED);
+      assertThat(kit.events().of(SupervisorEvent.GroupFailed.class)).singleElement().satisfies(f -> {
+        assertThat(f.process()).isEqualTo("desk");
+        assertThat(f.child()).isEqualTo("feed");
+        assertThat(f.toParent()).isNull();
+        assertThat(f.reason()).contains("2 restarts within 1 min 00 s (at most 1)").contains("start limit reached");
+      });
+      assertThat(state(sup, "feed")).isEqualTo(ProcessState.STOPPED);
+      assertThat(state(sup, "gw")).isEqualTo(ProcessState.STOPPED);
+      assertThat(kit.backend().alive()).isEmpty();
+    }
+  }
+
+  /** The same in a nested group: its escalation reaches the top, which FAILS naming the child through the tree. */
+  @Test
+  void aChildFailedByItsStartLimitEscalatesThroughANestedGroupToTheTop() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      registerGivingUp(sup, "feed");
+      register(sup, "gw", "audit");
+      sup.registerGroup(GroupSpec.builder("trading").intensity(0, Duration.ofMinutes(1)).children("feed", "gw").build());
+      GroupController top = sup.registerGroup(GroupSpec.builder("desk").intensity(1, Duration.ofMinutes(10)).children("audit", "trading").build());
+      top.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+      kit.backend().last("feed").exit(3); // FAILED by its start limit: trading (intensity 0) escalates to desk, which restarts it
+      kit.awaitIdle();
+      assertThat(kit.events().of(SupervisorEvent.GroupFailed.class, "trading")).singleElement().satisfies(f -> {
+        assertThat(f.child()).isEqualTo("feed");
+        assertThat(f.toParent()).isEqualTo("desk");
+      });
+      assertThat(sup.group("trading").orElseThrow().state()).isEqualTo(GroupState.RUNNING);
+      assertThat(state(sup, "feed")).isEqualTo(ProcessState.RUNNING);
+      assertThat(kit.backend().runs("gw")).hasSize(2); // the whole inner group was restarted
+      assertThat(kit.backend().runs("audit")).hasSize(1);
+
+      kit.backend().last("feed").exit(3); // again: desk's second restart within its period is past its intensity
+      kit.awaitIdle();
+      assertThat(top.state()).isEqualTo(GroupState.FAILED);
+      assertThat(kit.events().of(SupervisorEvent.GroupFailed.class, "desk")).singleElement().satisfies(f -> {
+        assertThat(f.child()).isEqualTo("trading/feed");
+        assertThat(f.toParent()).isNull();
+      });
+      assertThat(kit.backend().alive()).isEmpty();
+    }
+  }
+
   private static void registerWithGrace(Supervisor sup, RestartPolicy policy, String... names) {
     for (String n : names) {
       sup.register(ProcessSpec.builder(n).command(n).startupGrace(Duration.ofSeconds(2)).restartPolicy(policy).build());
