@@ -13,9 +13,11 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link Strategy#ONE_FOR_ONE}: only the child that ended is restarted (by its own restart policy).
- *   <li>{@link Strategy#ONE_FOR_ALL}: the others are stopped (in reverse order); once the child that
- *       ended is running again (after its policy's backoff) they are started again in declared order.
- *   <li>{@link Strategy#REST_FOR_ONE}: the same for the children declared after it only.
+ *   <li>{@link Strategy#ONE_FOR_ALL}: the others are stopped (in reverse start order) and all are
+ *       started again in declared order, as OTP does: the siblings declared before the child first, then
+ *       the child (once its policy's backoff is over), then those after it, each once the one before runs.
+ *   <li>{@link Strategy#REST_FOR_ONE}: the children declared after it are stopped (in reverse order) and,
+ *       once the child that ended is running again, started again in declared order.
  * </ul>
  *
  * A process child that its own restart policy gives up on (its start limit reached: {@code FAILED})
@@ -49,7 +51,7 @@ public record GroupSpec(String name, Strategy strategy, int intensity, Duration 
   public enum Strategy {
     /** Only the child that ended is restarted. */
     ONE_FOR_ONE,
-    /** All children are restarted: the others are stopped and started again after it. */
+    /** All children are restarted: the others are stopped (reverse start order), then all started in declared order. */
     ONE_FOR_ALL,
     /** The child that ended and those declared after it are restarted. */
     REST_FOR_ONE

@@ -97,7 +97,7 @@ public sealed interface SupervisorEvent {
    * A supervision group applies its strategy: {@code child} ended and is to be restarted (by its own
    * policy, or by the group when its policy gave up on it: {@link GroupSpec}), so {@code restarted} (the
    * others, under {@code ONE_FOR_ALL}; the later ones, under {@code REST_FOR_ONE}; none, under
-   * {@code ONE_FOR_ONE}) are stopped and started again after it. {@code process} is the group's name.
+   * {@code ONE_FOR_ONE}) are stopped and started again with it, all in declared order. {@code process} is the group's name.
    *
    * @param restarts the group's restarts within its period, this one included
    */

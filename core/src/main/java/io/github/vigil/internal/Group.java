@@ -237,22 +237,37 @@ final class Group implements GroupController {
     };
     List<String> names = affected.stream().map(Group::nameOf).toList();
     log.atWarn().addKeyValue("process", name()).log("Group {} ({}): {} {}; restart {} of {} within {}{}", name(), spec.strategy(),
-        label, gaveUp ? "failed (its restart policy gave up)" : "ended", restarts.size(), spec.intensity(), io.github.vigil.HumanFormat.duration(spec.period()), names.isEmpty() ? "" : "; restarting " + names + " after it");
+        label, gaveUp ? "failed (its restart policy gave up)" : "ended", restarts.size(), spec.intensity(), io.github.vigil.HumanFormat.duration(spec.period()), names.isEmpty() ? "" : "; restarting " + names + " with it, in declared order");
     sup.publish(new SupervisorEvent.GroupRestart(name(), sup.wallNow(), nameOf(child), spec.strategy(), names, restarts.size()));
     String why = "group " + name() + " (" + spec.strategy() + "): " + nameOf(child) + (gaveUp ? " failed (its restart policy gave up)" : " ended");
     CompletableFuture<Void> siblingsStopped = stopAll(reverse(affected), Origin.POLICY, why, CompletableFuture.completedFuture(null));
-    CompletableFuture<Void> childBack;
-    if (child instanceof Group g) {
-      childBack = siblingsStopped.thenCompose(v -> g.startInOrder(Origin.POLICY, why, stopsBefore));
-    } else if (gaveUp) { // no policy of its own will start it again: the group does
-      childBack = siblingsStopped.thenCompose(v -> state == GroupState.RUNNING ? startChild(child, Origin.POLICY, why, stopsBefore)
-          : CompletableFuture.completedFuture(null));
-    } else {
-      CompletableFuture<Void> running = ((ManagedProcess) child).whenRunning(); // after its policy's backoff
-      childBack = siblingsStopped.thenCompose(v -> running);
+    // all start again in declared order, as OTP's one_for_all does: first the siblings declared before the child
+    List<Object> before = spec.strategy() == GroupSpec.Strategy.ONE_FOR_ALL ? children.subList(0, at) : List.of();
+    List<Object> after = affected.subList(before.size(), affected.size());
+    Object hold = new Object();
+    if (!before.isEmpty() && !gaveUp && child instanceof ManagedProcess p) {
+      p.holdRestart(hold); // its policy's restart (after its backoff) waits for them
     }
-    CompletableFuture<Void> f = childBack;
-    for (Object c : affected) { // declared order
+    CompletableFuture<Void> f = siblingsStopped;
+    for (Object c : before) {
+      f = f.thenCompose(v -> state == GroupState.RUNNING ? startChild(c, Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
+    }
+    if (child instanceof Group g) {
+      f = f.thenCompose(v -> g.startInOrder(Origin.POLICY, why, stopsBefore));
+    } else if (gaveUp) { // no policy of its own will start it again: the group does
+      f = f.thenCompose(v -> state == GroupState.RUNNING ? startChild(child, Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
+    } else if (before.isEmpty()) {
+      CompletableFuture<Void> running = ((ManagedProcess) child).whenRunning(); // after its policy's backoff
+      f = f.thenCompose(v -> running);
+    } else {
+      ManagedProcess p = (ManagedProcess) child;
+      // released whatever became of the starts before it: a hold never outlives this restart
+      f = f.handle((v, e) -> e).thenCompose(e -> {
+        CompletableFuture<Void> running = p.releaseRestart(hold);
+        return e == null ? running : CompletableFuture.<Void>failedFuture(e);
+      });
+    }
+    for (Object c : after) { // declared order
       f = f.thenCompose(v -> state == GroupState.RUNNING ? startChild(c, Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
     }
     f.whenComplete((v, e) -> {

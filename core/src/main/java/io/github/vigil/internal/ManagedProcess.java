@@ -102,6 +102,8 @@ final class ManagedProcess implements ProcessController {
   private @Nullable Group turnOf;       // WAITING for its turn in this group's start in declared order (not for a dependency)
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
   private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
+  private @Nullable Object restartHold;  // its ONE_FOR_ALL group starts the siblings declared before it first: its policy's restart waits
+  private @Nullable Runnable heldRestart; // that restart, come due while held
   /** The supervision group it belongs to, or null; set once, under the supervisor's lock. */
   volatile @Nullable Group group;
   private final List<CompletableFuture<ProcessStatus>> stopWaiters = new ArrayList<>();
@@ -648,6 +650,10 @@ final class ManagedProcess implements ProcessController {
     if (to != ProcessState.WAITING) {
       turnOf = null;
     }
+    if (to == ProcessState.STOPPED || to == ProcessState.STARTING || to == ProcessState.FAILED) { // the restart held is over, one way or another
+      restartHold = null;
+      heldRestart = null;
+    }
     if (!runningWaiters.isEmpty() && (to == ProcessState.RUNNING || to == ProcessState.FAILED || to == ProcessState.STOPPED)) {
       List<CompletableFuture<Void>> w = new ArrayList<>(runningWaiters);
       runningWaiters.clear();
@@ -1055,9 +1061,14 @@ final class ManagedProcess implements ProcessController {
       }
       transition(ProcessState.BACKOFF, Origin.POLICY, why + " in " + io.github.vigil.HumanFormat.duration(delay));
       sup.publish(new SupervisorEvent.RestartScheduled(name, sup.wallNow(), attempt, delay, exit));
+      Runnable[] self = new Runnable[1];
       Runnable restartNow = () -> {
         restartTimer = null;
         if (state != ProcessState.BACKOFF || heldForStop || !maySpawn()) {
+          return;
+        }
+        if (restartHold != null) { // due, but its group is still starting the siblings before it: it runs when released
+          heldRestart = self[0];
           return;
         }
         String unmet = unmetDependency();
@@ -1069,6 +1080,7 @@ final class ManagedProcess implements ProcessController {
         restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), keep);
         spawn(Origin.POLICY, why, true);
       };
+      self[0] = restartNow;
       if (delay.isZero() && exit.cause() != ExitCause.START_FAILED) {
         restartNow.run(); // no timer hop: crash-to-restart latency is the spawn alone
       } else if (delay.isZero()) {
@@ -1222,6 +1234,41 @@ final class ManagedProcess implements ProcessController {
     healthStop = reason;
     healthStopCause = cause;
     beginStop(Origin.HEALTH_CHECK, reason);
+  }
+
+  /**
+   * Holds this process's next policy restart (the one its current end will schedule) until
+   * {@link #releaseRestart(Object)} with the same {@code token}: a {@code ONE_FOR_ALL} group starts the
+   * siblings declared before it first, as OTP starts all children in declared order. Its backoff still
+   * runs meanwhile. Supervision thread.
+   */
+  void holdRestart(Object token) {
+    restartHold = token;
+    heldRestart = null;
+  }
+
+  /**
+   * Ends the hold of {@link #holdRestart(Object)}: a restart that came due meanwhile runs now, else its
+   * timer runs it when due. Completes once the process is RUNNING; fails if it rests in another state.
+   */
+  CompletableFuture<Void> releaseRestart(Object token) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      if (restartHold == token) {
+        restartHold = null;
+        Runnable r = heldRestart;
+        heldRestart = null;
+        if (r != null) {
+          r.run();
+        }
+      }
+      switch (state) {
+        case RUNNING -> f.complete(null);
+        case BACKOFF, STARTING, WAITING, STOPPING -> runningWaiters.add(f);
+        default -> f.completeExceptionally(new ProcessOperationException("process '" + name + "' is " + state + " before it was running again", status()));
+      }
+    }, () -> f.completeExceptionally(sup.closedError("group restart of '" + name + "'")));
+    return f;
   }
 
   /** Completes once the process is RUNNING (at once if it is); fails if it is STOPPED or FAILED first. */

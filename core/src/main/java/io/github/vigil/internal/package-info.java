@@ -100,6 +100,9 @@
  * names) or escalated; before, the group stayed {@code RUNNING} beside it, with no event
  * ({@code SupervisionTreeTest.aChildFailedByItsStartLimit*}, on both real backends
  * {@code GroupChildFailedRealBackendTest}; {@code EngineModelTest} checks it in every sequence).
+ * {@code ONE_FOR_ALL} starts all its children in declared order: the restart of the child that ended
+ * is held ({@code ManagedProcess.holdRestart}) until the siblings declared before it run
+ * ({@code SupervisionTreeTest.oneForAll*}).
  */
 @NullMarked
 package io.github.vigil.internal;

@@ -169,10 +169,43 @@ class SupervisionTreeTest {
           .start().toCompletableFuture().get(10, TimeUnit.SECONDS);
       kit.backend().last("b").exit(1);
       kit.awaitIdle();
-      assertThat(state(sup, "a")).isEqualTo(ProcessState.STOPPED);
-      assertThat(state(sup, "c")).isEqualTo(ProcessState.STOPPED);
+      assertThat(state(sup, "b")).isEqualTo(ProcessState.BACKOFF);
+      assertThat(state(sup, "c")).as("c, declared after b, waits for it").isEqualTo(ProcessState.STOPPED);
+      List<String> stops = kit.events().of(SupervisorEvent.StateChanged.class).stream().filter(s -> s.to() == ProcessState.STOPPED)
+          .map(SupervisorEvent::process).toList();
+      assertThat(stops).as("the others stopped in reverse start order").containsExactly("c", "a");
       kit.advance(Duration.ofSeconds(1));
-      assertThat(kit.backend().spawnOrder()).containsExactly("a", "b", "c", "b", "a", "c");
+      // all started again in declared order, as OTP's one_for_all: b (after its backoff) waits for a
+      assertThat(kit.backend().spawnOrder()).containsExactly("a", "b", "c", "a", "b", "c");
+      for (String n : List.of("a", "b", "c")) {
+        assertThat(state(sup, n)).as(n).isEqualTo(ProcessState.RUNNING);
+      }
+    }
+  }
+
+  /**
+   * OTP's one_for_all with a child that comes back at once (no backoff) while a sibling declared before
+   * it is slow to stop: the child waits for that sibling's stop and start, so all start in declared
+   * order. Before, it was spawned again at once, while a was still stopping, and first of all three.
+   */
+  @Test
+  void oneForAllStartsTheChildThatEndedInItsTurnEvenWithoutBackoff() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      sup.register(ProcessSpec.builder("a").command("a").startupGrace(Duration.ZERO).stopTimeout(Duration.ofSeconds(1)).build());
+      kit.backend().ignore("a", Signal.SIGTERM); // its stop takes the stop timeout
+      for (String n : List.of("b", "c")) {
+        sup.register(ProcessSpec.builder(n).command(n).startupGrace(Duration.ZERO)
+            .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ZERO))).build());
+      }
+      sup.registerGroup(GroupSpec.builder("g").strategy(GroupSpec.Strategy.ONE_FOR_ALL).children("a", "b", "c").build())
+          .start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      kit.backend().last("b").exit(1);
+      kit.awaitIdle();
+      assertThat(state(sup, "a")).isEqualTo(ProcessState.STOPPING);
+      assertThat(kit.backend().runs("b")).as("runs of b while a stops").hasSize(1);
+      kit.advance(Duration.ofSeconds(1)); // a is killed at its stop timeout, then all start again
+      assertThat(kit.backend().spawnOrder()).containsExactly("a", "b", "c", "a", "b", "c");
       for (String n : List.of("a", "b", "c")) {
         assertThat(state(sup, n)).as(n).isEqualTo(ProcessState.RUNNING);
       }
