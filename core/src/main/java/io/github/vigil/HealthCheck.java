@@ -218,7 +218,11 @@ public final class HealthCheck {
   }
 
   /**
-   * A check that runs {@code command} (no shell) and passes when it exits 0 within the timeout. At its timeout, and
+   * A check that runs {@code command} (no shell) and passes when it exits 0 within the timeout. It runs with the
+   * environment of the run it checks, as that run's {@link ProcessSpec#environment()} resolves it (what the process
+   * sees, as Docker's {@code HEALTHCHECK} runs in the container's), plus {@code VIGIL_PROCESS} (the process's name) and
+   * {@code VIGIL_PID} (the run's pid); the loader's {@code LD_PRELOAD} and {@code LD_AUDIT} in it go to the command
+   * alone, not to {@code setsid}. At its timeout, and
    * when the supervisor closes, it is killed with everything it started. On Linux it runs in a session of its own
    * (util-linux {@code setsid}, same pid) where that program is installed, and what it leaves running when it ends by
    * itself (a background job) is killed then too: at once where this JVM adopts orphans (while a Linux backend runs),

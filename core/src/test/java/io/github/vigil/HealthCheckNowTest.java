@@ -61,6 +61,28 @@ class HealthCheckNowTest {
     assertThat(p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS).state()).isEqualTo(HealthState.UNKNOWN);
   }
 
+  /**
+   * An exec check sees what the process sees, as Docker's HEALTHCHECK runs in the container's environment: a variable
+   * its spec sets, none that its spec removes, and VIGIL_PROCESS / VIGIL_PID. It ran with this JVM's environment
+   * (plus those two), so a check reading the spec's variable saw it empty and one the spec removed set.
+   */
+  @Test
+  void anExecCheckRunsWithTheProcesssEnvironment() throws Exception {
+    String jvmOnly = System.getenv().containsKey("HOME") ? "HOME" : "PATH"; // one the JVM has, removed from the process
+    ProcessController p = supervisor.register(ProcessSpec.builder("feed").command("sleep", marker).startupGrace(Duration.ZERO)
+        .env("VIGIL_TEST_DESK", "shfe-" + marker).unsetEnv(jvmOnly)
+        .healthCheck(HealthCheck.exec("/bin/sh", "-c", "echo \"desk=${VIGIL_TEST_DESK-unset} jvm=${" + jvmOnly
+                + "-unset} process=$VIGIL_PROCESS pid=$VIGIL_PID\"; test -n \"$VIGIL_TEST_DESK\"")
+            .name("env").interval(Duration.ofHours(1)).initialDelay(Duration.ofHours(1)).action(HealthCheck.Action.NOTIFY).build())
+        .build());
+    p.start(WAIT);
+    long pid = p.status().pid();
+
+    CheckResult r = p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS).check("env").orElseThrow().last().orElseThrow();
+    assertThat(r.message()).isEqualTo("exit 0: desk=shfe-" + marker + " jvm=unset process=feed pid=" + pid);
+    assertThat(r.passed()).isTrue();
+  }
+
   /** An HTTP check of a port where nothing listens says so (it said "failed: ConnectException": the JDK gives no message). */
   @Test
   void anHttpCheckOfAClosedPortSaysItCouldNotConnect() throws Exception {

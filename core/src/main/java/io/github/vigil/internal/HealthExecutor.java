@@ -306,16 +306,19 @@ final class HealthExecutor implements AutoCloseable {
   /**
    * Starts one attempt of {@code check} against the run {@code pid} of process {@code process}.
    *
+   * @param environment the run's environment as its spec resolves it: an exec check's command gets it, plus
+   *     {@code VIGIL_PROCESS} and {@code VIGIL_PID}
    * @param customBusy for custom checks: set while the user's function runs, to refuse overlapping attempts
    */
-  Attempt start(HealthCheck check, String process, long pid, Duration timeout, AtomicBoolean customBusy) {
+  Attempt start(HealthCheck check, String process, long pid, java.util.Map<String, String> environment, Duration timeout,
+      AtomicBoolean customBusy) {
     if (closed) {
       return done(Result.fail("supervisor closing"));
     }
     Probe probe = check.probe();
     try {
       if (probe instanceof Probe.Exec exec) {
-        return exec(exec, process, pid);
+        return exec(exec, process, pid, environment);
       } else if (probe instanceof Probe.Tcp tcp) {
         return tcp(tcp, process, pid);
       } else if (probe instanceof Probe.Http http) {
@@ -342,7 +345,7 @@ final class HealthExecutor implements AutoCloseable {
 
   // --- exec ------------------------------------------------------------------------------------
 
-  private Attempt exec(Probe.Exec probe, String process, long pid) {
+  private Attempt exec(Probe.Exec probe, String process, long pid, java.util.Map<String, String> environment) {
     CompletableFuture<Result> result = new CompletableFuture<>();
     AtomicBoolean abandoned = new AtomicBoolean();
     AtomicReference<@Nullable CheckCommand> started = new AtomicReference<>();
@@ -354,6 +357,9 @@ final class HealthExecutor implements AutoCloseable {
       try {
         out = Files.createTempFile("vigil-check-", ".out");
         ProcessBuilder pb = new ProcessBuilder(probe.command()).redirectErrorStream(true).redirectOutput(out.toFile());
+        // what the process sees, as a configuration check and Docker's HEALTHCHECK (the container's) do, not this JVM's
+        pb.environment().clear();
+        pb.environment().putAll(environment);
         pb.environment().put("VIGIL_PROCESS", process);
         pb.environment().put("VIGIL_PID", Long.toString(pid));
         CheckCommand check = CheckCommand.start(pb);

@@ -49,6 +49,8 @@ final class HealthMonitor {
   private boolean active;
   private int run;
   private long pid = -1;
+  /** The run's environment as its spec resolves it (no NOTIFY_SOCKET): exec checks run with it. */
+  private java.util.Map<String, String> runEnvironment = java.util.Map.of();
 
   private volatile HealthState state = HealthState.UNKNOWN;
   private volatile HealthReport report;
@@ -202,12 +204,17 @@ final class HealthMonitor {
 
   // --- hooks from ManagedProcess (supervision thread) --------------------------------------------
 
-  /** A run was spawned: checks begin after their initial delays. */
-  void runStarted(int runNumber, long runPid) {
+  /**
+   * A run was spawned: checks begin after their initial delays.
+   *
+   * @param environment the run's environment as its spec resolves it, which its exec checks get
+   */
+  void runStarted(int runNumber, long runPid, java.util.Map<String, String> environment) {
     halt();
     active = true;
     run = runNumber;
     pid = runPid;
+    runEnvironment = environment;
     int gen = generation;
     long now = sup.now();
     for (Slot s : slots) {
@@ -422,7 +429,7 @@ final class HealthMonitor {
     }
     HealthCheck check = s.check;
     s.attemptStartNanos = sup.now();
-    HealthExecutor.Attempt a = sup.healthExecutor().start(check, name, pid, check.timeout(), s.customBusy);
+    HealthExecutor.Attempt a = sup.healthExecutor().start(check, name, pid, runEnvironment, check.timeout(), s.customBusy);
     s.inFlight = a;
     s.timeout = sup.schedule(check.timeout(), () -> {
       if (gen == generation && s.inFlight == a) {

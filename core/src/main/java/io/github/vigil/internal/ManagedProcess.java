@@ -826,7 +826,7 @@ final class ManagedProcess implements ProcessController {
       sendStop(proc);
     } else {
       if (healthMonitor != null) { // health hook: the run's checks begin
-        healthMonitor.runStarted(thisRun, proc.pid());
+        healthMonitor.runStarted(thisRun, proc.pid(), envResolved); // the run's own, as resolved at its start
       }
       startGrace(thisRun);
     }

@@ -54,8 +54,8 @@ class CheckLoaderVariablesTest {
   }
 
   /**
-   * An exec health check, end to end: its environment is this JVM's, so a JVM started with LD_PRELOAD (a profiler, an
-   * allocator, here one the loader cannot load) gives it to its checks. A child JVM supervises a sleep with a failing
+   * An exec health check, end to end: its environment is the process's, which inherits this JVM's, so a JVM started
+   * with LD_PRELOAD (a profiler, an allocator, here one the loader cannot load) gives it to its checks. A child JVM supervises a sleep with a failing
    * exec check and prints each result's message; the check's output is in it.
    */
   @Test
