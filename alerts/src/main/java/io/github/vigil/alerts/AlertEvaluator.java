@@ -63,7 +63,10 @@ import org.slf4j.LoggerFactory;
  * (trading calendars: {@link Schedule}, usually a {@link TradingSupervision}'s), {@code NOT_RUNNING} fires only where
  * the process's schedule expects it up ({@link Schedule.Phase#UP} or {@link Schedule.Phase#ALWAYS}) when its grace
  * ends: a process down in {@code CLOSING} or {@code DOWN} raises nothing then, and is checked again a grace after
- * the schedule's {@linkplain Schedule#nextChange next change} (the next open), firing if it is still down.
+ * the schedule's {@linkplain Schedule#nextChange next change} (the next open), firing if it is still down. A run that
+ * ended inside a freeze window ({@link SupervisorEvent.RestartDeferred}) is down on purpose until the window ends:
+ * {@code NOT_RUNNING} does not fire (one that fired is resolved) until a grace after the window's end (for a restart
+ * left for a person, the schedule's next change after the exit), and fires then if the process is still down.
  */
 public final class AlertEvaluator implements SupervisorListener {
   private static final Logger log = LoggerFactory.getLogger(AlertEvaluator.class);
@@ -109,6 +112,9 @@ public final class AlertEvaluator implements SupervisorListener {
     long cpuAboveSince = -1;
     long memoryAboveSince = -1;
     long generation;  // bumped on every run start, so stale timers do nothing
+    // the run ended inside a freeze window, which restarts nothing before this instant: down on purpose until then
+    @Nullable Instant frozenUntil;
+    String frozenBy = "";
     boolean stoppingOnPurpose;  // STOPPING by the API or a shutdown: the STOPPED that ends it is on purpose too
     int samplesWithoutMemory;  // in a row
     boolean attachmentLost;  // an attachment NOT_FOUND, STOPPED or ERROR: a sample taken before it lost its process is late
@@ -367,6 +373,8 @@ public final class AlertEvaluator implements SupervisorListener {
         exited(p, c, x.exit());
       } else if (event instanceof SupervisorEvent.RestartScheduled r) {
         restartScheduled(p, c, r);
+      } else if (event instanceof SupervisorEvent.RestartDeferred d) {
+        restartDeferred(p, c, d);
       } else if (event instanceof SupervisorEvent.Failed f) {
         fire(p, c, AlertType.FAILED, "", p.name + " failed: " + f.reason(), "last exit: " + f.lastExit());
       } else if (event instanceof SupervisorEvent.GroupFailed g && g.toParent() == null) {
@@ -417,6 +425,7 @@ public final class AlertEvaluator implements SupervisorListener {
     switch (s.to()) {
       case RUNNING:
         p.generation++;
+        p.frozenUntil = null;
         cancel(p.notRunningTimer);
         p.notRunningTimer = null;
         resolve(p, AlertType.NOT_RUNNING, "", "running again");
@@ -430,6 +439,7 @@ public final class AlertEvaluator implements SupervisorListener {
         if (onPurpose) {
           cancel(p.notRunningTimer);
           p.notRunningTimer = null;
+          p.frozenUntil = null;
           cancel(p.stableTimer);
           p.stableTimer = null;
           cancel(p.flapTimer);
@@ -467,7 +477,7 @@ public final class AlertEvaluator implements SupervisorListener {
         if (c.isEnabled(AlertType.NOT_RUNNING) && p.notRunningTimer == null) {
           long gen = p.generation;
           String reason = s.reason();
-          p.notRunningTimer = scheduler.schedule(c.notRunningGrace(), () -> notRunningDue(p.name, gen, reason, false));
+          p.notRunningTimer = scheduler.schedule(c.notRunningGrace(), () -> notRunningDue(p.name, gen, reason, ""));
         }
         break;
       default:
@@ -475,7 +485,33 @@ public final class AlertEvaluator implements SupervisorListener {
     }
   }
 
-  private void notRunningDue(String name, long generation, String reason, boolean rescheduled) {
+  /**
+   * The run ended inside a freeze window, which restarts it at the window's end (or leaves it for a person): it is down
+   * on purpose until then, so {@code NOT_RUNNING} neither fires nor stays firing before that; still down a grace after
+   * the window, it fires. A window left for a person ends, for this, at the schedule's next change after the exit.
+   */
+  private void restartDeferred(Proc p, RuleConfig c, SupervisorEvent.RestartDeferred d) {
+    Instant until = d.restartAt().orElseGet(() -> schedules.apply(p.name).map(s -> s.nextChange(d.at())).orElse(null));
+    if (until == null) {
+      log.debug("Process {}: restart left for a person by freeze window {}, whose end is not known here", p.name, d.window());
+      return;
+    }
+    // it comes before the run's StateChanged (core publishes Exited first): the grace timer that starts then looks at it
+    p.frozenUntil = until;
+    p.frozenBy = d.window();
+    resolve(p, AlertType.NOT_RUNNING, "", "not restarted inside freeze window " + d.window() + " until " + until);
+    // one that fired already (a zero grace) is resolved above: look again after the window; else the grace timer of the
+    // run's end (or the one running) finds frozenUntil
+    if (c.isEnabled(AlertType.NOT_RUNNING) && p.state != ProcessState.RUNNING && p.notRunningTimer == null && until.isAfter(clock.instant())) {
+      long gen = p.generation;
+      String reason = d.exit().toString();
+      p.notRunningTimer = scheduler.schedule(Duration.between(clock.instant(), until).plus(c.notRunningGrace()),
+          () -> notRunningDue(p.name, gen, reason, " after freeze window " + d.window() + " ended"));
+    }
+  }
+
+  /** @param since how the summary says since when it is down ({@code ""}: the grace after it went down) */
+  private void notRunningDue(String name, long generation, String reason, String since) {
     synchronized (lock) {
       Proc p = processes.get(name);
       if (p == null || p.generation != generation || p.state == ProcessState.RUNNING) {
@@ -483,6 +519,14 @@ public final class AlertEvaluator implements SupervisorListener {
       }
       p.notRunningTimer = null;
       RuleConfig c = rules.configFor(name);
+      Instant frozenUntil = p.frozenUntil;
+      if (frozenUntil != null && clock.instant().isBefore(frozenUntil)) {
+        // its run ended inside a freeze window: not restarted on purpose until the window ends; look a grace after that
+        log.debug("Process {} is down inside freeze window {}: no alert, checked again a grace after {}", name, p.frozenBy, frozenUntil);
+        p.notRunningTimer = scheduler.schedule(Duration.between(clock.instant(), frozenUntil).plus(c.notRunningGrace()),
+            () -> notRunningDue(name, generation, reason, " after freeze window " + p.frozenBy + " ended"));
+        return;
+      }
       Optional<Schedule> schedule = schedules.apply(name);
       if (schedule.isPresent()) {
         Instant now = clock.instant();
@@ -494,7 +538,7 @@ public final class AlertEvaluator implements SupervisorListener {
               next == null ? "" : ", checked again a grace after " + next);
           if (next != null) {
             p.notRunningTimer = scheduler.schedule(Duration.between(now, next).plus(c.notRunningGrace()),
-                () -> notRunningDue(name, generation, reason, true));
+                () -> notRunningDue(name, generation, reason, " into its scheduled window"));
           }
           return;
         }
@@ -506,7 +550,7 @@ public final class AlertEvaluator implements SupervisorListener {
         return;
       }
       fire(p, c, AlertType.NOT_RUNNING, "", name + " has not been running for " + HumanFormat.duration(c.notRunningGrace())
-          + (rescheduled ? " into its scheduled window" : "") + " (" + p.state.name().toLowerCase(java.util.Locale.ROOT) + ")", reason);
+          + since + " (" + p.state.name().toLowerCase(java.util.Locale.ROOT) + ")", reason);
     }
     deliver();
   }

@@ -1,0 +1,125 @@
+package io.github.vigil.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.Backoff;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.calendar.FreezeWindow;
+import io.github.vigil.calendar.Schedule;
+import io.github.vigil.calendar.SessionRule;
+import io.github.vigil.calendar.TradingCalendar;
+import io.github.vigil.calendar.TradingSupervision;
+import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.FakeTicker;
+import io.github.vigil.testing.ManualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code NOT_RUNNING} and freeze windows: a run that ends inside one is not restarted before the window ends (or is left
+ * for a person), on purpose, so being down then pages nobody. It fired a grace after the crash and stayed firing until
+ * the restart at the window's end. The real supervisor, {@link TradingSupervision} and {@link Alerting} on a fake
+ * backend and a virtual clock: the events come in the engine's order (the {@code RestartDeferred} before the run's
+ * {@code CRASHED}).
+ */
+@Timeout(60)
+class FreezeWindowAlertTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z"); // a Monday
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final long origin = ticker.read();
+  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
+  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final FakeBackend backend = new FakeBackend();
+  private final Supervisor sup = Supervisor.builder().name("freeze-alerts").backend(backend).ticker(ticker).scheduler(scheduler)
+      .instantSource(clock).closeTimeout(Duration.ofSeconds(2)).build();
+  // weekdays 09:30-15:00 UTC, an auction from 12:00 to 12:05 inside the session
+  private final TradingCalendar desk = TradingCalendar.builder("desk").zone(ZoneOffset.UTC)
+      .session(SessionRule.of("day", LocalTime.of(9, 30), LocalTime.of(15, 0))).build();
+  private final FreezeWindow auction = FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 5));
+  private final List<Alert> heard = new CopyOnWriteArrayList<>();
+  private final EventRecorder rec = new EventRecorder();
+  private TradingSupervision trading;
+  private Alerting alerting;
+
+  @AfterEach
+  void tearDown() {
+    if (alerting != null) {
+      sup.close(); // first: its stops on purpose resolve what fires
+      alerting.close();
+    }
+    if (trading != null) {
+      trading.close();
+    }
+    sup.close();
+  }
+
+  private void advanceTo(String instant) {
+    scheduler.advance(Duration.between(clock.instant(), Instant.parse(instant)));
+  }
+
+  private List<String> log(String process) {
+    return heard.stream().filter(a -> a.process().equals(process)).map(a -> a.type() + ":" + a.status()).toList();
+  }
+
+  /** {@code gw} with {@code schedule}; alerts with a grace of 30 s; {@link #rec} hears each event after {@code Alerting}. */
+  private void start(Schedule schedule) throws InterruptedException {
+    sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
+        .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
+    trading = TradingSupervision.builder(sup).schedule("gw", schedule).instantSource(clock).scheduler(scheduler).build();
+    alerting = Alerting.builder(sup).schedules(trading).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO)
+        .rules(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))))
+        .ticker(ticker).clock(clock).scheduler(scheduler).build();
+    trading.subscribe(rec); // after Alerting's subscription: one delivery thread, listeners in order
+    trading.start();
+    advanceTo("2026-01-05T09:30:00Z");
+    rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
+  }
+
+  @Test
+  void aRunEndedInsideAFreezeWindowRaisesNoNotRunningUntilItsRestartAtTheEnd() throws Exception {
+    start(Schedule.inSession(desk).withFreeze(auction));
+    advanceTo("2026-01-05T12:01:00Z");
+    backend.exit("gw", 3);
+    assertThat(rec.await(SupervisorEvent.RestartDeferred.class, d -> true, 1, WAIT).get(0).restartAt())
+        .contains(Instant.parse("2026-01-05T12:05:00Z"));
+    rec.awaitState("gw", ProcessState.CRASHED, 1, WAIT);
+
+    advanceTo("2026-01-05T12:04:59Z"); // four grace periods down, the window not over
+    assertThat(log("gw")).as("a crash is a crash; being down inside the window is on purpose").containsExactly("CRASHED:FIRING");
+
+    advanceTo("2026-01-05T12:05:00Z"); // the schedule restarts it at the window's end
+    rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
+    advanceTo("2026-01-05T12:10:00Z");
+    assertThat(log("gw")).as("the restart came; the run lasted stableAfter").containsExactly("CRASHED:FIRING", "CRASHED:RESOLVED");
+  }
+
+  /** Left for a person: nothing inside the window; still down a grace after it, it fires (a person has to start it). */
+  @Test
+  void aRunLeftForAPersonFiresNotRunningAGraceAfterTheWindow() throws Exception {
+    start(Schedule.inSession(desk).withFreeze(auction.leftForAPerson()));
+    advanceTo("2026-01-05T12:01:00Z");
+    backend.exit("gw", 3);
+    assertThat(rec.await(SupervisorEvent.RestartDeferred.class, d -> true, 1, WAIT).get(0).restartAt()).isEmpty();
+    rec.awaitState("gw", ProcessState.CRASHED, 1, WAIT);
+
+    advanceTo("2026-01-05T12:05:29Z");
+    assertThat(log("gw")).containsExactly("CRASHED:FIRING");
+    advanceTo("2026-01-05T12:05:30Z");
+    assertThat(log("gw")).containsExactly("CRASHED:FIRING", "NOT_RUNNING:FIRING");
+    assertThat(heard.get(1).summary()).isEqualTo("gw has not been running for 30.0 s after freeze window auction ended (crashed)");
+  }
+}
