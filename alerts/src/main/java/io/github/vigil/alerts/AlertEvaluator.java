@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>NOT_RUNNING</td><td>left RUNNING (not by an API stop or shutdown) and not back within the grace, unless FAILED fires for it</td><td>RUNNING again, or stopped on purpose</td></tr>
  *   <tr><td>CRASHED</td><td>each run ending with a failure cause (again = one more occurrence)</td><td>a run lasting {@code stableAfter}, or stopped on purpose</td></tr>
  *   <tr><td>FLAPPING</td><td>more than N restarts scheduled within the window</td><td>a window without a restart, or stopped on purpose</td></tr>
- *   <tr><td>FAILED</td><td>the start limit was reached</td><td>RUNNING again, or stopped on purpose</td></tr>
+ *   <tr><td>FAILED</td><td>the start limit was reached</td><td>a run lasting {@code stableAfter} (or the process's restart
+ *   policy's, if longer), or stopped on purpose</td></tr>
  *   <tr><td>HIGH_CPU / HIGH_MEMORY</td><td>every sample above the threshold for the duration (of a supervised process
  *   or an attachment)</td><td>a sample below 90 % of the threshold, or the process stops (an attachment: loses its
  *   process)</td></tr>
@@ -112,6 +113,7 @@ public final class AlertEvaluator implements SupervisorListener {
     long cpuAboveSince = -1;
     long memoryAboveSince = -1;
     long generation;  // bumped on every run start, so stale timers do nothing
+    long runningSince;  // ticker: when the current run was seen RUNNING (or, taken up, found running)
     // the run ended inside a freeze window, which restarts nothing before this instant: down on purpose until then
     @Nullable Instant frozenUntil;
     String frozenBy = "";
@@ -294,7 +296,8 @@ public final class AlertEvaluator implements SupervisorListener {
             }
             break;
           case FAILED:
-            over = now == ProcessState.RUNNING ? "running again" : null;
+            // not over because it runs: start limits are per JVM, so this one starts it again even if it still crashes
+            // at once; it resolves after a stable run, as CRASHED does
             break;
           case HIGH_CPU:
           case HIGH_MEMORY: {
@@ -333,7 +336,8 @@ public final class AlertEvaluator implements SupervisorListener {
       log.atInfo().addKeyValue("process", p.name).log("Alert {} fired before this JVM started and fires still, as far as"
           + " is known: taken up without a new notification", a.key());
       takenUp.add(a);
-      if (a.type() == AlertType.CRASHED && now == ProcessState.RUNNING) {
+      if ((a.type() == AlertType.CRASHED || a.type() == AlertType.FAILED) && now == ProcessState.RUNNING) {
+        p.runningSince = ticker.read(); // from when it is found running: its run's start is not known here
         scheduleStable(p, c);
       } else if (a.type() == AlertType.FLAPPING) {
         p.lastRestart = ticker.read();
@@ -365,6 +369,9 @@ public final class AlertEvaluator implements SupervisorListener {
       if (event instanceof SupervisorEvent.Registered r) {
         p.spec = r.spec();
         p.labels = r.spec().labels();
+        if (p.stableTimer != null) { // taken up before the spec was known: FAILED's stable run may be the policy's
+          scheduleStable(p, c);
+        }
       } else if (event instanceof SupervisorEvent.Attached a) {
         p.labels = a.spec().labels();
       } else if (event instanceof SupervisorEvent.StateChanged s) {
@@ -428,11 +435,11 @@ public final class AlertEvaluator implements SupervisorListener {
         p.frozenUntil = null;
         cancel(p.notRunningTimer);
         p.notRunningTimer = null;
+        p.runningSince = ticker.read();
         resolve(p, AlertType.NOT_RUNNING, "", "running again");
-        resolve(p, AlertType.FAILED, "", "running again");
-        if (p.firing.containsKey(key(p, AlertType.CRASHED, ""))) {
-          scheduleStable(p, c);
-        }
+        // FAILED waits for a stable run: a start after giving up (by a person, or a new JVM, whose start limit is
+        // fresh) that crashes again at once has not recovered; resolved at RUNNING, it paged again at the next limit
+        scheduleStable(p, c);
         break;
       case STOPPED:
       case STOPPING:
@@ -544,7 +551,7 @@ public final class AlertEvaluator implements SupervisorListener {
         }
       }
       if (p.firing.containsKey(key(p, AlertType.FAILED, ""))) {
-        // it gave up (its start limit): FAILED, critical too, says it already and resolves as NOT_RUNNING would; one
+        // it gave up (its start limit): FAILED, critical too, says it already and resolves once it runs stably; one
         // incident, one page (they both fired a grace apart)
         log.debug("Process {} is down and FAILED fires for it: no NOT_RUNNING", name);
         return;
@@ -569,20 +576,52 @@ public final class AlertEvaluator implements SupervisorListener {
     fire(p, c, AlertType.CRASHED, "", summary, exit.message());
   }
 
+  /**
+   * Resolves CRASHED and FAILED once the run has lasted long enough: CRASHED after the rules' {@code stableAfter}, FAILED
+   * after that or the process's restart policy's {@code stableAfter} (a run that resets its backoff), whichever is
+   * longer. Counted from {@link Proc#runningSince}; one timer, for the next that is due. Under the lock.
+   */
   private void scheduleStable(Proc p, RuleConfig c) {
     cancel(p.stableTimer);
+    p.stableTimer = null;
+    long next = Long.MAX_VALUE;
+    for (AlertType t : List.of(AlertType.CRASHED, AlertType.FAILED)) {
+      if (p.firing.containsKey(key(p, t, ""))) {
+        next = Math.min(next, stableAfter(p, c, t).toNanos());
+      }
+    }
+    if (next == Long.MAX_VALUE) {
+      return;
+    }
     long gen = p.generation;
-    p.stableTimer = scheduler.schedule(c.stableAfter(), () -> {
+    Duration delay = Duration.ofNanos(Math.max(0, next - (ticker.read() - p.runningSince)));
+    p.stableTimer = scheduler.schedule(delay, () -> {
       synchronized (lock) {
         Proc q = processes.get(p.name);
         if (q != p || q.generation != gen || q.state != ProcessState.RUNNING) {
           return;
         }
         q.stableTimer = null;
-        resolve(q, AlertType.CRASHED, "", "running for " + HumanFormat.duration(c.stableAfter()));
+        RuleConfig now = rules.configFor(q.name);
+        long ran = ticker.read() - q.runningSince;
+        for (AlertType t : List.of(AlertType.CRASHED, AlertType.FAILED)) {
+          Duration needed = stableAfter(q, now, t);
+          if (ran >= needed.toNanos()) {
+            resolve(q, t, "", "running for " + HumanFormat.duration(needed));
+          }
+        }
+        scheduleStable(q, now); // what is left: FAILED, when its stable run is longer
       }
       deliver();
     });
+  }
+
+  /** How long a run must last to resolve {@code type} (CRASHED or FAILED). */
+  private static Duration stableAfter(Proc p, RuleConfig c, AlertType type) {
+    if (type == AlertType.FAILED && p.spec != null && p.spec.restartPolicy().stableAfter().compareTo(c.stableAfter()) > 0) {
+      return p.spec.restartPolicy().stableAfter();
+    }
+    return c.stableAfter();
   }
 
   private void restartScheduled(Proc p, RuleConfig c, SupervisorEvent.RestartScheduled r) {

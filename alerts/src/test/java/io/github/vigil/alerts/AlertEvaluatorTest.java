@@ -175,14 +175,27 @@ class AlertEvaluatorTest {
         .contains(AlertType.FLAPPING, AlertType.ANOMALY);
   }
 
+  /**
+   * FAILED resolves after a stable run, not at the first RUNNING: a start after the give-up that crashes again at once
+   * has not recovered (it resolved at RUNNING, and paged anew at the next start limit).
+   */
   @Test
-  void failedFiresAndResolvesWhenRunningAgain() {
+  void failedFiresAndResolvesAfterAStableRun() {
     AlertEvaluator e = evaluator(AlertRules.defaults());
     e.onEvent(new SupervisorEvent.Failed("orders", clock.instant(), "start limit reached: 5 restarts in 1 min", exit(2)));
     e.onEvent(state("orders", ProcessState.STARTING, ProcessState.RUNNING, Origin.API));
-    assertThat(log()).containsExactly("FAILED:FIRING", "FAILED:RESOLVED");
+    assertThat(log()).containsExactly("FAILED:FIRING");
     assertThat(heard.get(0).severity()).isEqualTo(Severity.CRITICAL);
     assertThat(heard.get(0).summary()).contains("start limit reached");
+    scheduler.advance(Duration.ofSeconds(20));
+    e.onEvent(state("orders", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS));
+    e.onEvent(state("orders", ProcessState.CRASHED, ProcessState.BACKOFF, Origin.POLICY));
+    e.onEvent(state("orders", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    scheduler.advance(Duration.ofSeconds(59));
+    assertThat(log()).as("20 s, then 59 s: no stable run yet").containsExactly("FAILED:FIRING");
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(log()).containsExactly("FAILED:FIRING", "FAILED:RESOLVED");
+    assertThat(heard.get(1).description()).endsWith("running for 1 min 00 s");
   }
 
   /**

@@ -254,6 +254,73 @@ class AlertingStateDirectoryTest {
     return alert(process, "ATTACHMENT_LOST", "VigilAttachmentLost", "ops", "chat").replace(process + " is down", process + " is stopped");
   }
 
+  /**
+   * A remembered FAILED of a process that still crash-loops: start limits are per JVM, so this one starts it again and
+   * it runs a few seconds at a time. It resolved as "running again" at the first start, while the crash loop went on
+   * (and paged anew at this JVM's own start limit). It fires on through the loop and this JVM's give-up, and resolves
+   * after a run of its restart policy's {@code stableAfter} (2 min, longer than the rules' 1 min). A fake backend and
+   * the supervisor, the alerts and the pipeline on one virtual clock.
+   */
+  @Test
+  void aRememberedFailedOfAProcessThatStillCrashLoopsResolvesOnlyAfterAStableRun() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n" + alert("orders", "FAILED", "VigilProcessFailed", "ops", "chat"));
+    FakeBackend backend = new FakeBackend();
+    io.github.vigil.testing.EventRecorder rec = new io.github.vigil.testing.EventRecorder();
+    Duration wait = Duration.ofSeconds(20);
+    try (Supervisor virtual = Supervisor.builder().name("state-dir-fake").backend(backend).ticker(ticker).scheduler(scheduler)
+        .instantSource(clock).closeTimeout(Duration.ofSeconds(2)).build()) {
+      virtual.subscribe(rec);
+      io.github.vigil.ProcessController orders = virtual.register(ProcessSpec.builder("orders").command("sleep", "600")
+          .startupGrace(Duration.ZERO).autoStart(false).restartPolicy(io.github.vigil.RestartPolicy.onFailure()
+              .withBackoff(io.github.vigil.Backoff.fixed(Duration.ofSeconds(1))).withStartLimit(3, Duration.ofMinutes(1))
+              .withStableAfter(Duration.ofMinutes(2))).build());
+      RecordingSink chat = new RecordingSink("chat");
+      NotificationPipeline pipeline = opsPipeline(chat);
+      Alerting alerting = Alerting.builder(virtual).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO)
+          .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+      try {
+        orders.start();
+        rec.awaitState("orders", io.github.vigil.ProcessState.RUNNING, 1, wait);
+        // the loop: each run ends after 4 s, restarted a second later; the fourth end is past this JVM's start limit
+        for (int run = 1; run <= 4; run++) {
+          assertThat(virtual.awaitIdle(wait)).isTrue();
+          scheduler.advance(Duration.ofSeconds(4));
+          backend.exit("orders", 3);
+          rec.awaitState("orders", io.github.vigil.ProcessState.CRASHED, run, wait);
+          assertThat(virtual.awaitIdle(wait)).isTrue();
+          scheduler.advance(Duration.ofSeconds(1));
+          if (run < 4) {
+            rec.awaitState("orders", io.github.vigil.ProcessState.RUNNING, run + 1, wait);
+          }
+        }
+        rec.await(io.github.vigil.SupervisorEvent.Failed.class, f -> true, 1, wait);
+        assertThat(virtual.awaitIdle(wait)).isTrue();
+        scheduler.advance(Duration.ofMinutes(1)); // the group's turns: any resolution would be sent by now
+        assertThat(alerting.firing()).extracting(Alert::key).contains("orders/FAILED");
+        assertThat(chat.sent()).as("FAILED told resolved while the process crash-loops")
+            .noneMatch(n -> n.resolved().stream().anyMatch(a -> a.key().equals("orders/FAILED")));
+
+        // a person starts it once the cause is fixed: it resolves after a run of the policy's stableAfter
+        orders.start();
+        rec.awaitState("orders", io.github.vigil.ProcessState.RUNNING, 5, wait);
+        assertThat(virtual.awaitIdle(wait)).isTrue();
+        scheduler.advance(Duration.ofSeconds(119));
+        assertThat(alerting.firing()).extracting(Alert::key).contains("orders/FAILED");
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(alerting.firing()).extracting(Alert::key).doesNotContain("orders/FAILED");
+        scheduler.advance(Duration.ofSeconds(30));
+        assertThat(chat.sent()).flatExtracting(Notification::resolved).filteredOn(a -> a.key().equals("orders/FAILED"))
+            .singleElement().satisfies(a -> assertThat(a.description()) // this JVM's give-up updated the remembered alert
+                .isEqualTo("last exit: ERROR_EXIT (exit code 3) after 4.00 s; running for 2 min 00 s, after a restart of the supervising JVM"));
+      } finally {
+        virtual.close(); // first: its stops on purpose resolve what fires
+        alerting.close();
+        pipeline.close();
+        backend.close();
+      }
+    }
+  }
+
   /** {@code Alerting} on the virtual clock and {@link #dir}, no sampling, no anomaly detectors, telling {@code listener}. */
   private Alerting onVirtualTime(AlertListener listener) {
     return Alerting.builder(sup).listener(listener).noAnomalies().sampleInterval(Duration.ZERO)
