@@ -83,8 +83,8 @@ public final class AnomalyDetectors {
     }
     spike(p, AnomalyKind.CPU_SPIKE, p.cpu, cpu, at, v -> String.format(Locale.ROOT, "%.1f%%", v));
     spike(p, AnomalyKind.MEMORY_SPIKE, p.memory, rss, at, v -> HumanFormat.bytes(Math.round(v)));
-    spike(p, AnomalyKind.DESCRIPTOR_SPIKE, p.fds, fds, at, Human::number);
-    spike(p, AnomalyKind.THREAD_SPIKE, p.threads, threads, at, Human::number);
+    spike(p, AnomalyKind.DESCRIPTOR_SPIKE, p.fds, fds, at, HumanFormat::number);
+    spike(p, AnomalyKind.THREAD_SPIKE, p.threads, threads, at, HumanFormat::number);
     trend(p, AnomalyKind.MEMORY_LEAK, p.memoryTrend, seconds, rss, memoryLimit, at, "resident memory", true);
     trend(p, AnomalyKind.DESCRIPTOR_LEAK, p.fdTrend, seconds, fds, fdLimit, at, "open descriptors", false);
     trend(p, AnomalyKind.THREAD_LEAK, p.threadTrend, seconds, threads, Double.NaN, at, "threads", false);
@@ -151,12 +151,12 @@ public final class AnomalyDetectors {
   /** "resident memory +12.0 MiB/h; reaches its 4.00 GiB limit in about 3 h 20 min". */
   static String leakSummary(String what, double perSecond, double current, double limit, boolean bytes) {
     double perHour = perSecond * 3600;
-    String rate = (bytes ? HumanFormat.bytes(Math.round(perHour)) : Human.number(perHour)) + "/h";
+    String rate = (bytes ? HumanFormat.bytes(Math.round(perHour)) : HumanFormat.number(perHour)) + "/h";
     StringBuilder sb = new StringBuilder(what).append(" +").append(rate);
     if (!Double.isNaN(limit) && limit > current && perSecond > 0) {
       long secondsLeft = (long) ((limit - current) / perSecond);
       long rounded = secondsLeft >= 3600 ? secondsLeft / 600 * 600 : secondsLeft >= 600 ? secondsLeft / 60 * 60 : secondsLeft;
-      sb.append("; reaches ").append(bytes ? "its " + HumanFormat.bytes(Math.round(limit)) + " limit" : "its limit of " + Human.number(limit))
+      sb.append("; reaches ").append(bytes ? "its " + HumanFormat.bytes(Math.round(limit)) + " limit" : "its limit of " + HumanFormat.number(limit))
           .append(" in about ").append(HumanFormat.duration(Duration.ofSeconds(rounded)));
     } else if (!Double.isNaN(limit) && limit <= current) {
       sb.append("; at its limit");
