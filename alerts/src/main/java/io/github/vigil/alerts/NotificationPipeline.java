@@ -86,6 +86,12 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   private final Map<String, Set<String>> escalatedTo = new HashMap<>();
   private final Map<String, Scheduler.Cancellable> escalationTimers = new HashMap<>();
   private final Map<String, RateLimit.Bucket> buckets = new HashMap<>();
+  /**
+   * Per sink, the groups whose notification to it was dropped over its rate limit, in the order they were dropped: each
+   * is told again when a token is there and those dropped before it were told, one per token (they all came due at the
+   * same token, and those beyond it were dropped again and counted again).
+   */
+  private final Map<String, java.util.LinkedHashSet<Group>> waitingForToken = new HashMap<>();
   private final List<Silence> silences = new CopyOnWriteArrayList<>();
   private final Map<String, SinkCounters> sinkCounters = new LinkedHashMap<>();
   private boolean closed;
@@ -400,9 +406,10 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
           Notification forSink = forSink(n, l);
           if (forSink == null) {
             l.missed = false;        // it has nothing that fires to hear, nor a resolution it is owed
+            leaveLine(g, s);
             continue;
           }
-          if (admit(s)) {
+          if (admit(g, s)) {
             l.missed = false;        // told again now
             l.owedResolved.clear();  // in forSink
             l.admitted.addAll(firingKeys);
@@ -448,11 +455,15 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       List<Alert> owed = List.copyOf(l.owedResolved.values());
       if (firing.isEmpty() && owed.isEmpty()) {
         l.missed = false;
+        leaveLine(g, s);
         continue; // what it missed is over, and it was never told it fired
+      }
+      if (!firstInLine(g, s)) {
+        continue; // dropped after others over the limit: told after them, one per token (nextInLine schedules its turn)
       }
       g.lastRetold = nowTicks;
       Notification n = new Notification(g.route.name(), g.key, g.labels, firing, owed, now, false, g.escalated);
-      if (admit(s)) {
+      if (admit(g, s)) {
         l.missed = false;
         l.owedResolved.clear();
         log.info("Sink {} is told {} again: its last notification of the group failed or was over its rate limit", s.name(),
@@ -478,14 +489,56 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     for (Alert a : n.resolved()) {
       l.owedResolved.put(a.key(), a); // one it turns out it was not told fires is left out as it is sent (toSend)
     }
+    if (!firstInLine(g, s)) {
+      log.warn("Notification {} to sink {} dropped: over its rate limit of {}; the sink is told the group again after the"
+          + " groups dropped before it, one per token, as it stands then", n.title(), s.name(),
+          rateLimits.getOrDefault(s.name(), defaultRateLimit));
+      return;
+    }
     long now = ticker.read();
-    long last = Math.max(g.lastSent, g.lastRetold);
-    long untilToken = bucket(s).nanosUntilToken(now);
-    long due = Math.max(last + g.route.groupInterval().toNanos(), now + untilToken);
+    long due = dueForToken(g, s, now);
     log.warn("Notification {} to sink {} dropped: over its rate limit of {}; the sink is told the group again in {}, as it"
         + " stands then", n.title(), s.name(), rateLimits.getOrDefault(s.name(), defaultRateLimit),
         HumanFormat.duration(Duration.ofNanos(due - now)));
     scheduleAt(g, due);
+  }
+
+  /** When {@code g}'s turn for {@code s} may come: a group interval after its last notification, and a token there. */
+  private long dueForToken(Group g, NotificationSink s, long now) {
+    long last = Math.max(g.lastSent, g.lastRetold);
+    return Math.max(last + g.route.groupInterval().toNanos(), now + bucket(s).nanosUntilToken(now));
+  }
+
+  /** Whether no group dropped over {@code s}'s limit before {@code g} still waits for a token. Under the lock. */
+  private boolean firstInLine(Group g, NotificationSink s) {
+    java.util.LinkedHashSet<Group> line = waitingForToken.get(s.name());
+    return line == null || !line.contains(g) || line.iterator().next() == g;
+  }
+
+  /** {@code g} waits no more for a token of {@code s} (told, or nothing left to tell); the next in line gets its turn. */
+  private void leaveLine(Group g, NotificationSink s) {
+    java.util.LinkedHashSet<Group> line = waitingForToken.get(s.name());
+    if (line == null || line.isEmpty()) {
+      return;
+    }
+    boolean wasFirst = line.iterator().next() == g;
+    if (line.remove(g) && wasFirst) {
+      nextInLine(s);
+    }
+  }
+
+  /** Schedules the turn of the first group still waiting for a token of {@code s}; those with nothing to tell leave. */
+  private void nextInLine(NotificationSink s) {
+    java.util.LinkedHashSet<Group> line = waitingForToken.get(s.name());
+    while (line != null && !line.isEmpty()) {
+      Group first = line.iterator().next();
+      SinkLedger l = first.sinks.get(s.name());
+      if (groups.get(first.key) == first && l != null && (l.missed || !l.owedResolved.isEmpty())) {
+        scheduleAt(first, dueForToken(first, s, ticker.read()));
+        return;
+      }
+      line.remove(first);
+    }
   }
 
   /** Forgets {@code g} once nothing fires in it and no sink waits for a resolution of it. Under the lock. */
@@ -496,6 +549,9 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         g.timer = null;
       }
       groups.remove(g.key);
+      for (NotificationSink s : g.route.sinks()) {
+        leaveLine(g, s);
+      }
     }
   }
 
@@ -624,12 +680,25 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     return Optional.ofNullable(until);
   }
 
-  /** Takes a token of {@code s}'s rate limit for a notification; false (counted) when there is none. Under the lock. */
-  private boolean admit(NotificationSink s) {
-    if (bucket(s).tryAcquire(ticker.read())) {
+  /**
+   * Takes a token of {@code s}'s rate limit for a notification of {@code g}; false when there is none, or when groups
+   * dropped before {@code g} still wait for one (they are told first). A drop is counted once: a group already waiting
+   * for a token is not counted again at its next turn, nor when it changes meanwhile (it is told as it stands then).
+   * Under the lock.
+   */
+  private boolean admit(Group g, NotificationSink s) {
+    java.util.LinkedHashSet<Group> line = waitingForToken.computeIfAbsent(s.name(), k -> new java.util.LinkedHashSet<>());
+    boolean waiting = line.contains(g);
+    if (firstInLine(g, s) && bucket(s).tryAcquire(ticker.read())) {
+      if (waiting) {
+        leaveLine(g, s);
+      }
       return true;
     }
-    counters(s).rateLimited.increment(); // said, with when it is told again, by overRateLimit
+    if (!waiting) {
+      counters(s).rateLimited.increment(); // said, with when it is told again, by overRateLimit
+      line.add(g);
+    }
     return false;
   }
 

@@ -141,6 +141,35 @@ class RateLimitedDeliveryTest {
         .noneMatch(a -> a.at("/labels/process").asText().equals("orders"));
   }
 
+  /**
+   * Three groups dropped at once over the limit (orders, quotes, risk, after feed took the one token) all came due at the
+   * next token: one was told, and the two beyond the token were dropped again and counted again as rate limited (3, then
+   * 5, then 6). Each is counted once, and told in the order they were dropped, one per token.
+   */
+  @Test
+  void groupsDroppedAtOnceAreCountedOnceAndToldOnePerTokenInTheOrderDropped() throws Exception {
+    pipeline = pipeline();
+    feedToldOrdersDropped();
+    pipeline.onAlert(crashed("quotes"));
+    pipeline.onAlert(crashed("risk"));
+    scheduler.advance(Duration.ZERO);
+    assertThat(pipeline.stats().sinks().get("hook").rateLimited()).isEqualTo(3);
+
+    for (String next : List.of("orders", "quotes", "risk")) {
+      int before = hook.requests().size();
+      scheduler.advance(Duration.ofMinutes(10).plusSeconds(1)); // a token again
+      assertThat(hook.requests()).as("told at this token").hasSize(before + 1);
+      assertThat(alerts(hook.last())).singleElement().satisfies(a -> {
+        assertThat(a.get("status").asText()).isEqualTo("firing");
+        assertThat(a.at("/labels/process").asText()).isEqualTo(next);
+      });
+      // before: 5 after orders was told, 6 after quotes
+      assertThat(pipeline.stats().sinks().get("hook").rateLimited()).as("after %s was told", next).isEqualTo(3);
+    }
+    assertThat(pipeline.toldFiring()).extracting(r -> r.alert().process())
+        .containsExactlyInAnyOrder("feed", "orders", "quotes", "risk");
+  }
+
   private static List<JsonNode> alerts(LocalHttpServer.Request... rs) {
     List<JsonNode> out = new ArrayList<>();
     for (LocalHttpServer.Request r : rs) {
