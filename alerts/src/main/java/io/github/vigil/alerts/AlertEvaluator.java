@@ -194,8 +194,8 @@ public final class AlertEvaluator implements SupervisorListener {
    *   <li>one whose condition no longer holds is resolved at once: {@code NOT_RUNNING} and {@code FAILED} of a process
    *       that runs, {@code HEALTH_CHECK_FAILING} of one healthy, {@code NOT_RUNNING} outside the process's scheduled
    *       window, {@code HIGH_CPU} and {@code HIGH_MEMORY} of a process that does not run (their run ended with the
-   *       earlier JVM; of an attachment, one that has not found its process: an attached process does not end with the
-   *       JVM, and one still running is sampled here and resolves by the rule), every {@code ANOMALY} (the detectors start afresh) and any alert whose rule is off;
+   *       earlier JVM; of an attachment, one that has lost its process, or has found none a minute after it is taken up: an
+   *       attached process does not end with the JVM, and one still running is sampled here and resolves by the rule), every {@code ANOMALY} (the detectors start afresh) and any alert whose rule is off;
    *   <li>the others fire here as they did there, without a notification: they resolve by the rules as any alert
    *       does ({@code CRASHED} after a run of {@code stableAfter}, {@code FLAPPING} after a window without a restart
    *       from now, the others when the process runs, is healthy, is found, is stopped on purpose or removed), and
@@ -303,7 +303,12 @@ public final class AlertEvaluator implements SupervisorListener {
           case HIGH_MEMORY: {
             // a supervised run ended with the earlier JVM; an attached process did not, and is sampled here if found
             Optional<AttachState> attached = attachStateOf.apply(p.name);
-            if (attached.isPresent()) {
+            if (attached.isPresent() && attached.get() == AttachState.NOT_FOUND) {
+              // an attachment made after this evaluator is heard of (Attached) before its first look: NOT_FOUND may be
+              // "not looked for yet"; its samples decide, and one that finds nothing resolves it a while later
+              over = null;
+              scheduleFirstLook(p, a);
+            } else if (attached.isPresent()) {
               over = attached.get() == AttachState.RUNNING ? null : "the attachment lost its process ("
                   + attached.get().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")";
             } else {
@@ -344,6 +349,31 @@ public final class AlertEvaluator implements SupervisorListener {
         scheduleFlapEnd(p, c);
       }
     }
+  }
+
+  /**
+   * A remembered HIGH_CPU or HIGH_MEMORY {@code a} of an attachment {@code NOT_FOUND} when taken up: resolved
+   * {@link Alerting#UNCLAIMED_AFTER} later if the attachment has not found its process by then (an attachment that finds
+   * nothing sends no event; one that finds its process and loses it again resolves it by its AttachStateChanged).
+   * Under the lock.
+   */
+  private void scheduleFirstLook(Proc p, Alert a) {
+    scheduler.schedule(Alerting.UNCLAIMED_AFTER, () -> {
+      synchronized (lock) {
+        Proc q = processes.get(p.name);
+        if (q != p || !sameStart(q.firing.get(a.key()), a)
+            || attachStateOf.apply(p.name).filter(st -> st == AttachState.RUNNING).isPresent()) {
+          return;
+        }
+        q.firing.remove(a.key());
+        outbox.add(resolvedNow(a, "the attachment has not found its process"));
+      }
+      deliver();
+    });
+  }
+
+  private static boolean sameStart(@Nullable Alert a, Alert b) {
+    return a != null && a.startsAt().equals(b.startsAt());
   }
 
   private boolean expectedUp(String name) {

@@ -414,8 +414,9 @@ public final class Alerting implements AutoCloseable {
      * only those, are told it resolved, {@code after a restart of the supervising JVM}; until then it fires as before,
      * without a new notification. One of a process not heard of within a minute is resolved as not supervised here.
      * HIGH_CPU, HIGH_MEMORY and ANOMALY alerts were about a run that ended with the earlier JVM, and resolve unless the
-     * process already runs (an attached process did not end with the JVM: its HIGH_CPU and HIGH_MEMORY resolve unless
-     * the attachment has found its process, and then by the rule, from the samples taken here); see
+     * process already runs (an attached process did not end with the JVM: its HIGH_CPU and HIGH_MEMORY resolve by the
+     * rule, from the samples taken here, or if the attachment has lost its process; one that has found none yet, as
+     * one made after this {@code Alerting} when it is heard of, has a minute to find it); see
      * {@link AlertEvaluator} for the rules. A supervision group registered here is supervised here: its GROUP_FAILED
      * fires on until the group runs or is stopped on purpose. So is an attachment made here, before or after this
      * {@code Alerting} is built: its ATTACHMENT_LOST resolves as found again once the attachment finds its process (at

@@ -250,6 +250,75 @@ class AlertingStateDirectoryTest {
     }
   }
 
+  /**
+   * The other order: {@code Alerting} built first, then the attachment made. Its {@code Attached} event comes before it
+   * finds its process (NOT_FOUND; here its pid file is written a moment later, so that it is so in every run): the
+   * remembered HIGH_CPU is taken up firing, and the samples taken here resolve it once it runs. It was resolved at once as
+   * "the attachment lost its process (not found)".
+   */
+  @Test
+  void aRememberedHighCpuOfAnAttachmentMadeAfterIsTakenUpAndResolvesByItsSamples() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
+        + alert("trader", "HIGH_CPU", "VigilProcessHighCpu", "ops", "chat"));
+    Process sleep = new ProcessBuilder("sleep", "600").start();
+    List<Alert> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+    Alerting alerting = Alerting.builder(sup).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO).ticker(ticker)
+        .clock(clock).scheduler(scheduler).stateDirectory(dir)
+        .rules(AlertRules.defaults().override("trader", c -> c.withHighCpu(5, Duration.ofSeconds(30)))).build();
+    try {
+      Path pidFile = dir.resolve("trader.pid");
+      AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pidFile(pidFile).build());
+      // taken up firing once its Attached event is heard (before: resolved then, "the attachment lost its process")
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> !alerting.firing().isEmpty()))
+          .as("heard: %s", heard).isTrue();
+      assertThat(alerting.firing()).extracting(Alert::key).containsExactly("trader/HIGH_CPU");
+      Files.writeString(pidFile, sleep.pid() + "\n");
+      assertThat(trader.rescan().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).state())
+          .isEqualTo(AttachState.RUNNING);
+      assertThat(Processes.eventually(Duration.ofSeconds(20), () -> {
+        alerting.sampleAll(); // what the sampling thread does every period
+        return !heard.isEmpty();
+      })).isTrue();
+      assertThat(heard).singleElement().satisfies(r -> {
+        assertThat(r.key()).isEqualTo("trader/HIGH_CPU");
+        assertThat(r.isFiring()).isFalse();
+        assertThat(r.description()).endsWith("% CPU, below 5.0%, after a restart of the supervising JVM");
+      });
+    } finally {
+      alerting.close();
+      sleep.destroyForcibly().waitFor();
+    }
+  }
+
+  /**
+   * A remembered HIGH_CPU of an attachment made after {@code Alerting} that finds nothing (its pid file is not there): an
+   * attachment that finds nothing sends no event, so it resolves a minute after it is taken up, as not found.
+   */
+  @Test
+  void aRememberedHighCpuOfAnAttachmentThatFindsNothingResolvesAMinuteLater() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
+        + alert("trader", "HIGH_CPU", "VigilProcessHighCpu", "ops", "chat"));
+    List<Alert> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+    Alerting alerting = Alerting.builder(sup).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO).ticker(ticker)
+        .clock(clock).scheduler(scheduler).stateDirectory(dir)
+        .rules(AlertRules.defaults().override("trader", c -> c.withHighCpu(5, Duration.ofSeconds(30)))).build();
+    try {
+      AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pidFile(dir.resolve("trader.pid")).build());
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> !alerting.firing().isEmpty())).isTrue();
+      assertThat(trader.rescan().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).state())
+          .isEqualTo(AttachState.NOT_FOUND);
+      scheduler.advance(Alerting.UNCLAIMED_AFTER);
+      assertThat(heard).singleElement().satisfies(r -> {
+        assertThat(r.key()).isEqualTo("trader/HIGH_CPU");
+        assertThat(r.isFiring()).isFalse();
+        assertThat(r.description()).endsWith("the attachment has not found its process, after a restart of the supervising JVM");
+      });
+      assertThat(alerting.firing()).isEmpty();
+    } finally {
+      alerting.close();
+    }
+  }
+
   private static String attachmentLost(String process) {
     return alert(process, "ATTACHMENT_LOST", "VigilAttachmentLost", "ops", "chat").replace(process + " is down", process + " is stopped");
   }
