@@ -81,6 +81,12 @@ public final class AlertEvaluator implements SupervisorListener {
   private final InstantSource clock;
   private final Function<String, Optional<Schedule>> schedules;
   private final Map<String, Proc> processes = new HashMap<>();
+  /**
+   * Processes and attachments removed or detached, until registered or attached again: a sample or an anomaly of one,
+   * taken before it went and heard after (the sampling thread races the event thread), is ignored; it made a stale entry
+   * that could fire.
+   */
+  private final java.util.Set<String> gone = new java.util.HashSet<>();
   private final Object lock = new Object();
   // alerts made under the lock, handed to the listener after it, in order
   private final List<Alert> outbox = new ArrayList<>();
@@ -394,6 +400,9 @@ public final class AlertEvaluator implements SupervisorListener {
   @Override
   public void onEvent(SupervisorEvent event) {
     synchronized (lock) {
+      if (event instanceof SupervisorEvent.Registered || event instanceof SupervisorEvent.Attached) {
+        gone.remove(event.process());
+      }
       Proc p = proc(event.process());
       RuleConfig c = rules.configFor(p.name);
       if (event instanceof SupervisorEvent.Registered r) {
@@ -447,6 +456,7 @@ public final class AlertEvaluator implements SupervisorListener {
       } else if (event instanceof SupervisorEvent.Detached || event instanceof SupervisorEvent.Removed) {
         resolveAll(p, event instanceof SupervisorEvent.Detached ? "detached" : "removed");
         processes.remove(p.name);
+        gone.add(p.name);
       }
     }
     deliver();
@@ -704,6 +714,9 @@ public final class AlertEvaluator implements SupervisorListener {
    */
   public void onSample(String process, ProcessSample sample) {
     synchronized (lock) {
+      if (gone.contains(process)) {
+        return;
+      }
       Proc p = proc(process);
       RuleConfig c = rules.configFor(process);
       if (sample.vanished() || p.attachmentLost) {
@@ -779,9 +792,19 @@ public final class AlertEvaluator implements SupervisorListener {
     return limit * c.memoryShare();
   }
 
+  /** Whether {@code process} was removed or detached (and not registered or attached again): its samples are ignored. */
+  boolean isGone(String process) {
+    synchronized (lock) {
+      return gone.contains(process);
+    }
+  }
+
   /** An anomaly a detector reported: active fires (or fires again) ANOMALY for its kind, inactive resolves it. */
   public void onAnomaly(Anomaly anomaly) {
     synchronized (lock) {
+      if (gone.contains(anomaly.process())) {
+        return;
+      }
       Proc p = proc(anomaly.process());
       RuleConfig c = rules.configFor(p.name);
       if (anomaly.active()) {

@@ -236,6 +236,9 @@ public final class Alerting implements AutoCloseable {
   }
 
   private void onSample(String name, ProcessSample sample, double memoryLimit) {
+    if (evaluator.isGone(name)) {
+      return; // sampled before it was removed or detached: the detectors forgot it, and are not to start it afresh
+    }
     evaluator.onSample(name, sample);
     if (detectors != null) {
       synchronized (detectors) {

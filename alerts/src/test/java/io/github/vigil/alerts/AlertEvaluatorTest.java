@@ -290,6 +290,34 @@ class AlertEvaluatorTest {
         "ATTACHMENT_LOST:RESOLVED", "HIGH_MEMORY:FIRING");
   }
 
+  /**
+   * A sample taken before a process was removed (or an attachment detached) and heard after it (the sampling thread races
+   * the event thread) is ignored: it made the process's entry again, and a HIGH_MEMORY of a process no longer there fired.
+   * Registered (attached) again, its samples count.
+   */
+  @Test
+  void aSampleHeardAfterRemovalOrDetachIsIgnored() {
+    AlertEvaluator e = evaluator(AlertRules.defaults().override("feed", c -> c.withHighMemory(800L << 20, Duration.ZERO))
+        .override("trader", c -> c.withHighMemory(800L << 20, Duration.ZERO)));
+    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x").build()));
+    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    e.onEvent(new SupervisorEvent.Removed("feed", clock.instant()));
+    e.onEvent(new SupervisorEvent.Attached("trader", clock.instant(), io.github.vigil.AttachSpec.builder("trader").pid(4242).build()));
+    e.onEvent(new SupervisorEvent.AttachStateChanged("trader", clock.instant(), AttachState.NOT_FOUND, AttachState.RUNNING, ""));
+    e.onEvent(new SupervisorEvent.Detached("trader", clock.instant()));
+
+    e.onSample("feed", memory(900L << 20));   // taken before the removal; onSample tells the listener before it returns
+    e.onSample("trader", memory(900L << 20));
+    e.onAnomaly(new Anomaly("feed", AnomalyKind.MEMORY_SPIKE, true, "resident memory spike", 1, clock.instant()));
+    // before: HIGH_MEMORY fired for both, and ANOMALY for feed, from entries made again
+    assertThat(heard).isEmpty();
+    assertThat(e.firing()).isEmpty();
+
+    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x").build()));
+    e.onSample("feed", memory(900L << 20));
+    assertThat(log()).containsExactly("HIGH_MEMORY:FIRING");
+  }
+
   @Test
   void anAnomalyIsAnAlertWithItsKindAsALabel() {
     AlertEvaluator e = evaluator(AlertRules.defaults());
