@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *   process)</td></tr>
  *   <tr><td>HEALTH_CHECK_FAILING</td><td>health UNHEALTHY</td><td>health HEALTHY, or stopped</td></tr>
  *   <tr><td>ATTACHMENT_LOST</td><td>an attachment's state NOT_FOUND, STOPPED or ERROR</td><td>RUNNING again, or detached</td></tr>
- *   <tr><td>ANOMALY</td><td>a detector reports an active anomaly</td><td>the detector reports it cleared, or stopped on purpose</td></tr>
+ *   <tr><td>ANOMALY</td><td>a detector reports an active anomaly</td><td>the detector reports it cleared, or stopped on purpose (an attachment: loses its process)</td></tr>
  *   <tr><td>GROUP_FAILED</td><td>a group without a parent exceeded its intensity: all its processes stopped</td><td>the group
  *   RUNNING again, or stopped on purpose</td></tr>
  * </table>
@@ -450,6 +450,13 @@ public final class AlertEvaluator implements SupervisorListener {
           p.memoryAboveSince = -1;
           resolve(p, AlertType.HIGH_CPU, "", "the attachment lost its process (" + state + ")");
           resolve(p, AlertType.HIGH_MEMORY, "", "the attachment lost its process (" + state + ")");
+          // its anomalies too (a leak, a spike, zombies of the processes it lost): they stayed firing after the loss
+          for (Alert an : new ArrayList<>(p.firing.values())) {
+            if (an.type() == AlertType.ANOMALY) {
+              p.firing.remove(an.key());
+              outbox.add(resolvedNow(an, "the attachment lost its process (" + state + ")"));
+            }
+          }
           fire(p, c, AlertType.ATTACHMENT_LOST, "", p.name + " is " + state + (a.message().isEmpty() ? "" : ": " + a.message()),
               a.message());
         }

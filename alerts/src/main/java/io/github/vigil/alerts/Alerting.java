@@ -172,7 +172,10 @@ public final class Alerting implements AutoCloseable {
       synchronized (detectors) {
         if (e instanceof SupervisorEvent.RestartScheduled) {
           detectors.onRestart(e.process(), ticker.read() / 1e9, e.at());
-        } else if (e instanceof SupervisorEvent.Removed || e instanceof SupervisorEvent.Detached) {
+        } else if (e instanceof SupervisorEvent.Removed || e instanceof SupervisorEvent.Detached
+            || e instanceof SupervisorEvent.AttachStateChanged a && a.to() != io.github.vigil.AttachState.RUNNING) {
+          // an attachment that lost its processes: their series end with them, and the evaluator resolved their
+          // anomalies; the processes it finds next start afresh (else an anomaly still active there never fires again)
           detectors.forget(e.process());
         }
       }

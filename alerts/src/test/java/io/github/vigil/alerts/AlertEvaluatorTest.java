@@ -318,6 +318,30 @@ class AlertEvaluatorTest {
     assertThat(log()).containsExactly("HIGH_MEMORY:FIRING");
   }
 
+  /**
+   * An attachment's anomalies resolve when it loses its process, as its HIGH_CPU and HIGH_MEMORY do: they were about the
+   * processes it lost. They stayed firing until the detector said the anomaly was over, which, with no more samples, it
+   * never did.
+   */
+  @Test
+  void anomaliesOfAnAttachmentResolveWhenItLosesItsProcess() {
+    AlertEvaluator e = evaluator(AlertRules.defaults());
+    e.onEvent(new SupervisorEvent.Attached("trader", clock.instant(), io.github.vigil.AttachSpec.builder("trader").pid(4242).build()));
+    e.onEvent(new SupervisorEvent.AttachStateChanged("trader", clock.instant(), AttachState.NOT_FOUND, AttachState.RUNNING, ""));
+    e.onAnomaly(new Anomaly("trader", AnomalyKind.MEMORY_LEAK, true, "resident memory +12.0 MiB/h", 1, clock.instant()));
+    e.onAnomaly(new Anomaly("trader", AnomalyKind.ZOMBIES, true, "7 zombie children", 7, clock.instant()));
+    assertThat(log()).containsExactly("ANOMALY:FIRING", "ANOMALY:FIRING");
+
+    e.onEvent(new SupervisorEvent.AttachStateChanged("trader", clock.instant(), AttachState.RUNNING, AttachState.STOPPED,
+        "pid 4242 exited"));
+    // before: only ATTACHMENT_LOST; both anomalies fired on
+    assertThat(log()).containsExactly("ANOMALY:FIRING", "ANOMALY:FIRING", "ANOMALY:RESOLVED", "ANOMALY:RESOLVED",
+        "ATTACHMENT_LOST:FIRING");
+    assertThat(heard.subList(2, 4)).extracting(Alert::description)
+        .allSatisfy(d -> assertThat(d).endsWith("the attachment lost its process (stopped)"));
+    assertThat(e.firing()).extracting(Alert::type).containsExactly(AlertType.ATTACHMENT_LOST);
+  }
+
   @Test
   void anAnomalyIsAnAlertWithItsKindAsALabel() {
     AlertEvaluator e = evaluator(AlertRules.defaults());
