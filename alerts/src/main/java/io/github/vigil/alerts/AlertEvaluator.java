@@ -227,7 +227,8 @@ public final class AlertEvaluator implements SupervisorListener {
    *   <li>an attachment made here is supervised here, whether it was made before or after this evaluator (one made
    *       before sends it no event, and its alerts were resolved as not supervised here a minute after the start): its
    *       remembered {@code ATTACHMENT_LOST} resolves as found again when the attachment is {@code RUNNING} when taken
-   *       up, else fires on until the attachment finds its process or is detached.
+   *       up, else fires on until the attachment finds its process or is detached; one whose name is a registered process
+   *       or group here, not an attachment, resolves when taken up, as no longer an attachment.
    * </ul>
    */
   void remember(List<Alert> alerts, Function<String, Optional<ProcessStatus>> statusOf,
@@ -328,9 +329,18 @@ public final class AlertEvaluator implements SupervisorListener {
           case ANOMALY:
             over = "its detector starts afresh";
             break;
-          case ATTACHMENT_LOST:
-            over = attachStateOf.apply(p.name).filter(st -> st == AttachState.RUNNING).isPresent() ? "found again" : null;
+          case ATTACHMENT_LOST: {
+            Optional<AttachState> attached = attachStateOf.apply(p.name);
+            if (attached.isEmpty() && (status.isPresent() || groupStateOf.apply(p.name).isPresent())) {
+              // the name is a registered process or group now: nothing attached of that name can be found again, and
+              // its own rules say whether it is down
+              over = "no longer an attachment: " + (status.isPresent() ? "a supervised process" : "a supervision group")
+                  + " of that name is supervised here";
+            } else {
+              over = attached.filter(st -> st == AttachState.RUNNING).isPresent() ? "found again" : null;
+            }
             break;
+          }
           case GROUP_FAILED:
             over = groupStateOf.apply(p.name).filter(g -> g == io.github.vigil.GroupState.RUNNING).isPresent()
                 ? "running again" : null;

@@ -319,6 +319,36 @@ class AlertingStateDirectoryTest {
     }
   }
 
+  /**
+   * A remembered ATTACHMENT_LOST whose name is now a registered process (feed) or a supervision group (desk), not an
+   * attachment: nothing can find it again, so it resolves when taken up, saying why. It fired on for ever (it was taken
+   * up as the alert of a process supervised here, and only an attachment found again resolves it). On a virtual clock.
+   */
+  @Test
+  void aRememberedAttachmentLostOfANameNowRegisteredResolvesAsNoLongerAnAttachment() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n" + attachmentLost("feed") + attachmentLost("desk"));
+    sup.register(ProcessSpec.builder("feed").command("sleep", "600").autoStart(false).build());
+    sup.register(ProcessSpec.builder("orders").command("sleep", "600").autoStart(false).build());
+    sup.registerGroup(GroupSpec.builder("desk").children("orders").build());
+    RecordingSink chat = new RecordingSink("chat");
+    NotificationPipeline pipeline = opsPipeline(chat);
+    Alerting alerting = onVirtualTime(pipeline);
+    try {
+      scheduler.advance(Alerting.UNCLAIMED_AFTER);
+      // before: both fired on
+      assertThat(alerting.firing()).isEmpty();
+      assertThat(chat.sent()).flatExtracting(Notification::resolved).extracting(Alert::key, Alert::description)
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple("feed/ATTACHMENT_LOST", "exit code 3; no longer an attachment: a supervised"
+                  + " process of that name is supervised here, after a restart of the supervising JVM"),
+              org.assertj.core.groups.Tuple.tuple("desk/ATTACHMENT_LOST", "exit code 3; no longer an attachment: a supervision"
+                  + " group of that name is supervised here, after a restart of the supervising JVM"));
+    } finally {
+      alerting.close();
+      pipeline.close();
+    }
+  }
+
   private static String attachmentLost(String process) {
     return alert(process, "ATTACHMENT_LOST", "VigilAttachmentLost", "ops", "chat").replace(process + " is down", process + " is stopped");
   }
