@@ -95,6 +95,8 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   private final List<Silence> silences = new CopyOnWriteArrayList<>();
   private final Map<String, SinkCounters> sinkCounters = new LinkedHashMap<>();
   private boolean closed;
+  /** {@link #close()} tells what is owed: a token goes to any group owed, not only the first in line. */
+  private boolean closing;
   /** Told after each flush and each delivery: which sinks were told which alerts fire may have changed ({@link Alerting}'s state file). */
   private volatile @Nullable Runnable toldChanged;
 
@@ -142,6 +144,11 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
 
     boolean idle() {
       return told.isEmpty() && owedResolved.isEmpty() && !missed;
+    }
+
+    /** It is to be told the group again (a notification to it was given up, dropped or over its rate limit). */
+    boolean owed() {
+      return missed || !owedResolved.isEmpty();
     }
   }
 
@@ -354,11 +361,14 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     flush(g, false);
   }
 
-  /** @param newsOnly a close's flush: nothing to do if the group's timer notified it since the close looked */
+  /**
+   * @param newsOnly a close's flush: its news, and what its sinks are owed, not a repeat; nothing to do if the group's
+   *     timer notified it since the close looked
+   */
   private void flush(Group g, boolean newsOnly) {
     List<Runnable> sends = new ArrayList<>();
     synchronized (lock) {
-      if (closed || groups.get(g.key) != g || newsOnly && !g.changed) {
+      if (closed || groups.get(g.key) != g || newsOnly && !g.changed && g.sinks.values().stream().noneMatch(SinkLedger::owed)) {
         return;
       }
       if (newsOnly && g.timer != null) {
@@ -392,7 +402,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       Set<String> firingKeys = new HashSet<>();
       firing.forEach(a -> firingKeys.add(a.key()));
       boolean repeatDue = g.lastSent == Long.MIN_VALUE || nowTicks - g.lastSent >= g.route.repeatInterval().toNanos();
-      if (changed ? !firing.isEmpty() || !resolved.isEmpty() : repeatDue && !firing.isEmpty()) {
+      if (changed ? !firing.isEmpty() || !resolved.isEmpty() : !newsOnly && repeatDue && !firing.isEmpty()) {
         boolean repeat = !changed || (resolved.isEmpty() && firingKeys.equals(g.notifiedFiring));
         Notification n = new Notification(g.route.name(), g.key, g.labels, firing, resolved, now, repeat, g.escalated);
         notifications.increment();
@@ -489,6 +499,12 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     for (Alert a : n.resolved()) {
       l.owedResolved.put(a.key(), a); // one it turns out it was not told fires is left out as it is sent (toSend)
     }
+    if (closing) {
+      log.warn("Notification {} to sink {} not sent as the pipeline closes: over its rate limit of {} (what a sink was told"
+          + " fires stays in the state file of Alerting, if it keeps one)", n.title(), s.name(),
+          rateLimits.getOrDefault(s.name(), defaultRateLimit));
+      return;
+    }
     if (!firstInLine(g, s)) {
       log.warn("Notification {} to sink {} dropped: over its rate limit of {}; the sink is told the group again after the"
           + " groups dropped before it, one per token, as it stands then", n.title(), s.name(),
@@ -512,7 +528,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   /** Whether no group dropped over {@code s}'s limit before {@code g} still waits for a token. Under the lock. */
   private boolean firstInLine(Group g, NotificationSink s) {
     java.util.LinkedHashSet<Group> line = waitingForToken.get(s.name());
-    return line == null || !line.contains(g) || line.iterator().next() == g;
+    return closing || line == null || !line.contains(g) || line.iterator().next() == g;
   }
 
   /** {@code g} waits no more for a token of {@code s} (told, or nothing left to tell); the next in line gets its turn. */
@@ -1028,10 +1044,13 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
 
   /**
    * Stops. A group with news not notified yet (a resolution, a new alert waiting for its group wait or interval) is
-   * notified now, and what waits for a sink is still sent, for up to 5 s in all: a graceful shutdown's resolutions
-   * reach the sinks (they were dropped, uncounted). Then what still waits, and retries not yet due, are dropped and
-   * counted; a send under way is interrupted; repeats and escalations not yet due are called off; the sender
-   * threads end (but that of a sink that ignores interrupts, which is named in a warning).
+   * notified now, and so is a sink owed a notification of its group (one given up after its retries, or dropped over its
+   * rate limit) if its rate limit has a token now, one attempt; what waits for a sink is still sent, for up to 5 s in all:
+   * a graceful shutdown's resolutions reach the sinks (they were dropped, uncounted; an owed one waited for the next
+   * JVM). Then what still waits, and retries not yet due, are dropped and counted; a send under way is interrupted;
+   * repeats and escalations not yet due are called off; the sender threads end (but that of a sink that ignores
+   * interrupts, which is named in a warning). What is owed to a sink with no token left is not sent: its limit is the
+   * receiver's, which would refuse it; an owed RESOLVED stays in {@link Alerting}'s state file, for the next JVM.
    */
   @Override
   public void close() {
@@ -1040,7 +1059,10 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       if (closed) {
         return;
       }
-      news = groups.values().stream().filter(g -> g.changed).toList();
+      closing = true;
+      // with what a sink is owed (a notification given up or over its rate limit): told now, if its limit has a token,
+      // rather than left to the next JVM (an owed RESOLVED stayed in alerts.state, the alert firing at the sink till then)
+      news = groups.values().stream().filter(g -> g.changed || g.sinks.values().stream().anyMatch(SinkLedger::owed)).toList();
     }
     news.forEach(g -> flush(g, true)); // now, not at their timers (one that fires meanwhile is not sent twice)
     lanes.values().forEach(SinkLane::stopTaking); // what is queued is sent; a retry that comes due no more

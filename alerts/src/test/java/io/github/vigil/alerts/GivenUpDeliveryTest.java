@@ -146,6 +146,35 @@ class GivenUpDeliveryTest {
     assertThat(desk.sent()).hasSize(2);
   }
 
+  /**
+   * The pipeline closes before the group's next turn: the resolution the webhook is owed (given up while it was down) is
+   * sent as it closes, as news of a group are. Before, it was not: it stayed in the state kept for a next JVM, and the
+   * alert fired on at the webhook until that JVM resolved it.
+   */
+  @Test
+  void aResolutionOwedIsToldAsThePipelineCloses() throws Exception {
+    pipeline = pipeline();
+    Alert feed = crashed("feed");
+    pipeline.onAlert(feed);
+    scheduler.advance(Duration.ZERO);
+    hook.answer(503, "down for maintenance");
+    pipeline.onAlert(feed.resolved(clock.instant(), "running again"));
+    scheduler.advance(Duration.ofMinutes(1));   // the resolution: 503
+    scheduler.advance(Duration.ofSeconds(1));   // and again: given up
+    assertThat(pipeline.stats().sinks().get("hook").gaveUp()).isEqualTo(1);
+    hook.answer(200, "ok");
+    int before = hook.requests().size();
+
+    pipeline.close();                           // 59 s before the group's next turn
+    assertThat(hook.requests()).hasSize(before + 1);
+    assertThat(alerts(List.of(hook.last()))).singleElement().satisfies(a -> {
+      assertThat(a.get("status").asText()).isEqualTo("resolved");
+      assertThat(a.at("/labels/process").asText()).isEqualTo("feed");
+    });
+    assertThat(pipeline.toldFiring()).isEmpty();
+    assertThat(desk.sent()).as("the desk was told at once, and not again").hasSize(2);
+  }
+
   private static List<JsonNode> alerts(List<LocalHttpServer.Request> rs) {
     List<JsonNode> out = new ArrayList<>();
     for (LocalHttpServer.Request r : rs) {
