@@ -73,10 +73,34 @@ final class DiagnoseCommand implements Callable<Integer> {
       b.append(d.cause().isPresent() ? style.red("cause: ") : "cause: ").append(io.github.vigil.HumanFormat.commandLine(d.headline())).append("\n\n");
       String text = d.text();
       int firstLine = text.indexOf('\n'); // the rendered text's own title line is said above
-      b.append(firstLine >= 0 ? text.substring(firstLine + 1) : text).append('\n');
+      b.append(findings(firstLine >= 0 ? text.substring(firstLine + 1) : "")).append('\n');
     }
     out.print(b);
     return VigilCli.OK;
+  }
+
+  /**
+   * The findings of a recorded diagnosis, each of its lines escaped as {@link io.github.vigil.HumanFormat#commandLine}
+   * does: a program's path or an output line in it may hold a terminal's escape. Every line {@code Diagnosis.render()}
+   * writes after its title is indented by two spaces; one that is not is the rest of a value with a newline in it (a
+   * path, as journals written before render() escaped its values hold it), and goes back onto its line as {@code \n}.
+   */
+  static String findings(String text) {
+    StringBuilder b = new StringBuilder(text.length() + 16);
+    String[] lines = text.split("\n", -1);
+    int end = lines.length;
+    if (end > 0 && lines[end - 1].isEmpty()) {
+      end--; // the text's own last newline
+    }
+    for (int i = 0; i < end; i++) {
+      String line = io.github.vigil.HumanFormat.commandLine(lines[i]);
+      if (i > 0 && !lines[i].startsWith("  ")) {
+        b.append("\\n").append(line);
+      } else {
+        b.append(i > 0 ? "\n" : "").append(line);
+      }
+    }
+    return end > 0 ? b.append('\n').toString() : "";
   }
 
   /** Which supervisor's run, where several on its host registered the process (each numbers its runs from 1); else "". */

@@ -59,6 +59,46 @@ class DiagnoseCommandTest {
     }
   }
 
+  /**
+   * A missing program whose path holds a newline and a terminal's escape: the failed start's message (its log line,
+   * the exit's message) and every line of the diagnosis show the path escaped, on the finding's own line.
+   */
+  @Test
+  void aPathWithANewlineOrAnEscapeStaysOnItsFindingsLine(@TempDir Path dir) throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("journal.db");
+    Path missing = dir.resolve("opt\nfeed\u001b[31m/bin/feed");
+    try (Supervisor sup = Supervisor.builder().name("diagnose-escape").build();
+        Journal journal = Journal.builder().url(url).host("gw1").batchInterval(Duration.ofMillis(100)).snapshotInterval(Duration.ZERO).build()) {
+      EventRecorder events = new EventRecorder();
+      sup.subscribe(events);
+      journal.attach(sup);
+      sup.register(ProcessSpec.builder("feed").command(missing.toString()).restartPolicy(RestartPolicy.never()).build()).start();
+      events.await(SupervisorEvent.Diagnosed.class, e -> e.process().equals("feed"), 1, Duration.ofSeconds(60));
+      SupervisorEvent.Exited exited = events.await(SupervisorEvent.Exited.class, e -> e.process().equals("feed"), 1, Duration.ofSeconds(60)).get(0);
+      assertThat(exited.exit().message()).doesNotContain("\n", "\u001b").contains("opt\\nfeed\\u001b[31m/bin/feed");
+      assertThat(sup.awaitIdle(Duration.ofSeconds(30))).isTrue();
+      assertThat(journal.flush(Duration.ofSeconds(30))).isTrue();
+
+      String out = run(0, "diagnose", "feed", "--journal", url, "--zone", "UTC", "--color", "never");
+      assertThat(out).doesNotContain("\u001b").contains("opt\\nfeed\\u001b[31m/bin/feed");
+      String[] lines = out.split("\n");
+      // the title, the cause, a blank line, then every line of the findings indented
+      assertThat(lines[0]).startsWith("Diagnosis of feed");
+      assertThat(lines[1]).startsWith("cause: ");
+      assertThat(java.util.Arrays.asList(lines).subList(3, lines.length)).allSatisfy(l -> assertThat(l).startsWith("  "));
+    }
+  }
+
+  /** A diagnosis journaled before render() escaped its values: the rest of a path after its newline goes back onto its line. */
+  @Test
+  void aRawNewlineOfAnOlderJournalGoesBackOntoItsLine() {
+    String text = "  ended: START_FAILED (binary /opt/a\nb/feed not found)\n  PROBLEM program: program /opt/a\nb/feed does not exist [confirmed]\n"
+        + "      | /opt/a\n      fix: install it\n";
+    assertThat(DiagnoseCommand.findings(text)).isEqualTo("  ended: START_FAILED (binary /opt/a\\nb/feed not found)\n"
+        + "  PROBLEM program: program /opt/a\\nb/feed does not exist [confirmed]\n      | /opt/a\n      fix: install it\n");
+    assertThat(DiagnoseCommand.findings("  ok     ports: \u001b[2Jnone\n")).isEqualTo("  ok     ports: \\u001b[2Jnone\n");
+  }
+
   private static String run(int expectedCode, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -76,31 +76,36 @@ public record Diagnosis(String process, int run, Trigger trigger, Instant at, Du
    * check found a problem.
    */
   public String headline() {
-    return cause().map(f -> f.summary() + (f.fix().isEmpty() ? "" : ": " + f.fix()))
+    // one line: a program's path or an output line in the finding may hold a newline or a terminal's escape
+    return cause().map(f -> HumanFormat.commandLine(f.summary() + (f.fix().isEmpty() ? "" : ": " + f.fix())))
         .orElse("no check found a problem (" + findings.size() + " checked)");
   }
 
-  /** Every finding, one per block, with its evidence indented: for a terminal or a log. */
+  /**
+   * Every finding, one per block, with its evidence indented: for a terminal or a log. Each summary, evidence item and
+   * fix is one line, its control characters escaped as {@link HumanFormat#commandLine} does (a program's path with a
+   * newline in it does not start a line of its own).
+   */
   public String render() {
     StringBuilder sb = new StringBuilder();
     sb.append("Diagnosis of ").append(process).append(run > 0 ? " run " + run : "").append(" (")
         .append(trigger.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).append(", ").append(at)
         .append(", took ").append(HumanFormat.duration(took)).append(")\n");
     if (exit != null) {
-      sb.append("  ended: ").append(exit).append('\n');
+      sb.append("  ended: ").append(HumanFormat.commandLine(exit.toString())).append('\n');
     }
     for (Finding f : findings) {
       sb.append("  ").append(f.status() == Finding.Status.PROBLEM ? "PROBLEM" : f.status() == Finding.Status.OK ? "ok     " : "unknown")
-          .append(' ').append(f.check().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).append(": ").append(f.summary());
+          .append(' ').append(f.check().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).append(": ").append(HumanFormat.commandLine(f.summary()));
       if (f.isProblem()) {
         sb.append(" [").append(f.certainty().name().toLowerCase(java.util.Locale.ROOT)).append(']');
       }
       sb.append('\n');
       for (String e : f.evidence()) {
-        sb.append("      | ").append(e).append('\n');
+        sb.append("      | ").append(HumanFormat.commandLine(e)).append('\n');
       }
       if (!f.fix().isEmpty()) {
-        sb.append("      fix: ").append(f.fix()).append('\n');
+        sb.append("      fix: ").append(HumanFormat.commandLine(f.fix())).append('\n');
       }
     }
     return sb.toString();

@@ -780,9 +780,14 @@ final class ManagedProcess implements ProcessController {
 
   /** Why a spawn failed, for its START_FAILED exit: the check's or the backend's own words where it has them. */
   private String spawnFailure(Throwable e, String program) {
+    // one line: it goes into a log line, the exit's message and the journal, and a path in it may hold a newline
+    return io.github.vigil.HumanFormat.commandLine(spawnFailureRaw(e, program));
+  }
+
+  private String spawnFailureRaw(Throwable e, String program) {
     Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     if (t instanceof StartChecks.Failure || t instanceof SpawnException) {
-      return t.getMessage();
+      return String.valueOf(t.getMessage());
     }
     if (t instanceof java.nio.file.InvalidPathException) {
       return "binary " + program + " is not a valid path";
