@@ -127,8 +127,10 @@ public final class HumanFormat {
 
   /**
    * {@code count} events over {@code window} as a rate a person reads, per second, minute or hour
-   * (whichever gives a figure of at least one, hour at most), with the window stated:
-   * {@code 6 per hour over the last 1 h}, {@code 2.5 per s over the last 10.0 s}.
+   * (whichever gives a figure of at least one, hour at most), with the window stated as {@link #period} states it:
+   * exactly when it is whole seconds ({@code 6 per hour over the last 1 h}, {@code 2.5 per s over the last 10 s}), as
+   * {@link #duration} reads it when it has a part of a second, as a measured window has
+   * ({@code 6 per hour over the last 1 h 00 min}).
    *
    * @throws IllegalArgumentException when {@code count} is negative or {@code window} not positive
    */
@@ -150,7 +152,7 @@ public final class HumanFormat {
     } else {
       figure = number(perSecond * 3_600) + " per hour";
     }
-    return figure + " over the last " + duration(window);
+    return figure + " over the last " + period(window); // a set window reads as it was set: 1 h, not 1 h 00 min
   }
 
   /**

@@ -22,7 +22,7 @@ public record ProcessStatistics(
     Duration meanTimeToRecover, Duration meanUptime, Duration observed) {
 
   /**
-   * The restart rate as a person reads it, with its window: {@code 6 per hour over the last 2 h 00 min},
+   * The restart rate as a person reads it, with its window: {@code 6 per hour over the last 2 h},
    * or before an hour is observed {@code 3 restart(s) in 35.0 s}.
    */
   public String restartRate() {

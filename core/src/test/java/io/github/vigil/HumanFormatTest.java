@@ -238,10 +238,14 @@ class HumanFormatTest {
 
   @Test
   void ratesStateTheirWindow() {
-    assertThat(HumanFormat.rate(6, Duration.ofHours(1))).isEqualTo("6 per hour over the last 1 h 00 min");
-    assertThat(HumanFormat.rate(25, Duration.ofSeconds(10))).isEqualTo("2.5 per s over the last 10.0 s");
-    assertThat(HumanFormat.rate(3, Duration.ofMinutes(1))).isEqualTo("3 per min over the last 1 min 00 s");
-    assertThat(HumanFormat.rate(0, Duration.ofHours(1))).isEqualTo("0 per hour over the last 1 h 00 min");
+    // a whole window reads as it was set (period), not with duration's zero parts ("1 h 00 min")
+    assertThat(HumanFormat.rate(6, Duration.ofHours(1))).isEqualTo("6 per hour over the last 1 h");
+    assertThat(HumanFormat.rate(25, Duration.ofSeconds(10))).isEqualTo("2.5 per s over the last 10 s");
+    assertThat(HumanFormat.rate(3, Duration.ofMinutes(1))).isEqualTo("3 per min over the last 1 min");
+    assertThat(HumanFormat.rate(0, Duration.ofHours(1))).isEqualTo("0 per hour over the last 1 h");
+    assertThat(HumanFormat.rate(12, Duration.ofHours(2).plusMinutes(30))).isEqualTo("4.8 per hour over the last 2 h 30 min");
+    // a measured window, with a part of a second: as duration reads it
+    assertThat(HumanFormat.rate(6, Duration.ofHours(1).plusMillis(250))).isEqualTo("6 per hour over the last 1 h 00 min");
     assertThatThrownBy(() -> HumanFormat.rate(1, Duration.ZERO)).hasMessageContaining("window must be positive: 0 ns");
     assertThatThrownBy(() -> HumanFormat.rate(-1, Duration.ofSeconds(1))).hasMessageContaining("count must not be negative: -1");
   }

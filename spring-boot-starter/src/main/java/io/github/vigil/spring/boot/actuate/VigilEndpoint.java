@@ -677,7 +677,7 @@ public class VigilEndpoint {
    * @param restartsPerHour restarts per hour since the process was registered; null until an hour has
    *     been observed (never extrapolated from less)
    * @param restartRate the same as a person reads it, with its window, e.g.
-   *     {@code 6 per hour over the last 1 h 00 min}, or the count and time before an hour
+   *     {@code 6 per hour over the last 1 h}, or the count and time before an hour
    * @param observedSeconds how long the statistics cover
    * @param meanTimeToRecover mean time from a crash to running again
    * @param meanTimeToRecoverSeconds the same in seconds
