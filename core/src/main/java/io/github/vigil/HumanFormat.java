@@ -156,6 +156,17 @@ public final class HumanFormat {
   }
 
   /**
+   * A count with its noun, singular for one and plural otherwise: {@code count(1, "process", "processes")} is
+   * {@code 1 process}, {@code count(0, "process", "processes")} {@code 0 processes}, rather than {@code 1 process(es)}.
+   * Negative counts read as their plural ({@code -2 restarts}).
+   */
+  public static String count(long count, String singular, String plural) {
+    requireNonNull(singular, "singular");
+    requireNonNull(plural, "plural");
+    return count + " " + (count == 1 ? singular : plural);
+  }
+
+  /**
    * A size in bytes as a person reads it, in powers of 1024: {@code 512 B}, {@code 1.00 KiB}, {@code 15.9 MiB},
    * {@code 512 MiB}, {@code 4.00 GiB}, up to {@code EiB}. Below 1 KiB the exact count; from there the exact value
    * rounded half up to three significant digits, trailing zeros kept (four digits from 1000 to 1023 of a unit, which

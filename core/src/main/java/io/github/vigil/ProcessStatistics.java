@@ -23,19 +23,19 @@ public record ProcessStatistics(
 
   /**
    * The restart rate as a person reads it, with its window: {@code 6 per hour over the last 2 h},
-   * or before an hour is observed {@code 3 restart(s) in 35.0 s}.
+   * or before an hour is observed {@code 3 restarts in 35.0 s}.
    */
   public String restartRate() {
     if (observed.compareTo(Duration.ofHours(1)) >= 0) {
       return HumanFormat.rate(restarts, observed);
     }
-    return restarts + " restart(s) in " + HumanFormat.duration(observed);
+    return HumanFormat.count(restarts, "restart", "restarts") + " in " + HumanFormat.duration(observed);
   }
 
-  /** E.g. {@code 5 starts, 4 restarts (4 restart(s) in 35.0 s; 3 came up, 1 did not), mean time to recover 1.02 s, mean uptime 8.40 s}. */
+  /** E.g. {@code 5 starts, 4 restarts (4 restarts in 35.0 s; 3 came up, 1 did not), mean time to recover 1.02 s, mean uptime 8.40 s}. */
   @Override
   public String toString() {
-    return starts + " start(s), " + restarts + " restart(s) (" + restartRate() + "; " + restartsSucceeded + " came up, "
+    return HumanFormat.count(starts, "start", "starts") + ", " + HumanFormat.count(restarts, "restart", "restarts") + " (" + restartRate() + "; " + restartsSucceeded + " came up, "
         + restartsFailed + " did not), mean time to recover " + HumanFormat.duration(meanTimeToRecover) + ", mean uptime "
         + HumanFormat.duration(meanUptime);
   }

@@ -174,8 +174,8 @@ public final class ResourceRule {
 
   @Override
   public String toString() {
-    return "ResourceRule{" + name + ": " + metric.label() + " above " + metric.format(limit) + " for " + failureThreshold
-        + " sample(s) every " + HumanFormat.duration(interval) + ", " + action + "}";
+    return "ResourceRule{" + name + ": " + metric.label() + " above " + metric.format(limit) + " for "
+        + HumanFormat.count(failureThreshold, "sample", "samples") + " every " + HumanFormat.duration(interval) + ", " + action + "}";
   }
 
   @Override

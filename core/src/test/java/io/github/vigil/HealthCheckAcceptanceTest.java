@@ -118,12 +118,12 @@ class HealthCheckAcceptanceTest {
 
     server.close();
     HealthChanged unhealthy = events.await(HealthChanged.class, h -> h.to() == HealthState.UNHEALTHY, 1, WAIT).get(0);
-    assertThat(unhealthy.message()).contains("check 'port' failed 3 time(s) in a row");
+    assertThat(unhealthy.message()).contains("check 'port' failed 3 times in a row");
 
     // the run is stopped for its health and ends with HEALTH_CHECK_FAILED; the policy restarts it
     SupervisorEvent.Exited exited = events.await(SupervisorEvent.Exited.class, e -> true, 1, WAIT).get(0);
     assertThat(exited.exit().cause()).isEqualTo(ExitCause.HEALTH_CHECK_FAILED);
-    assertThat(exited.exit().message()).contains("check 'port' failed 3 time(s) in a row");
+    assertThat(exited.exit().message()).contains("check 'port' failed 3 times in a row");
     SupervisorEvent.RestartScheduled restart = events.await(SupervisorEvent.RestartScheduled.class, e -> true, 1, WAIT).get(0);
     assertThat(restart.after().cause()).isEqualTo(ExitCause.HEALTH_CHECK_FAILED);
     assertThat(events.of(SupervisorEvent.CommandIssued.class)).anyMatch(e -> e.command() == SupervisorEvent.Command.RESTART
@@ -156,7 +156,7 @@ class HealthCheckAcceptanceTest {
     SupervisorEvent.Failed failed = events.await(SupervisorEvent.Failed.class, e -> true, 1, WAIT).get(0);
     assertThat(failed.reason()).contains("start limit");
     assertThat(failed.lastExit().cause()).isEqualTo(ExitCause.HEALTH_CHECK_FAILED);
-    assertThat(failed.lastExit().message()).contains("check 'broken' failed 2 time(s) in a row: no quotes from pid");
+    assertThat(failed.lastExit().message()).contains("check 'broken' failed 2 times in a row: no quotes from pid");
     assertThat(c.status().state()).isEqualTo(ProcessState.FAILED);
     assertThat(c.status().restarts()).isEqualTo(2);
     assertThat(c.status().health()).isEqualTo(HealthState.UNKNOWN);
@@ -273,7 +273,7 @@ class HealthCheckAcceptanceTest {
         .build());
     c.start(WAIT);
     HealthChanged h = events.await(HealthChanged.class, e -> e.to() == HealthState.UNHEALTHY, 1, WAIT).get(0);
-    assertThat(h.message()).contains("check 'bad' failed 2 time(s) in a row: exit 3: no quotes since 09:00");
+    assertThat(h.message()).contains("check 'bad' failed 2 times in a row: exit 3: no quotes since 09:00");
     assertThat(c.health().check("ok").orElseThrow().state()).isEqualTo(HealthState.HEALTHY);
     assertThat(c.health().check("ok").orElseThrow().last().orElseThrow().message()).isEqualTo("exit 0: all good");
     assertThat(c.health().check("bad").orElseThrow().state()).isEqualTo(HealthState.UNHEALTHY);

@@ -237,6 +237,24 @@ class HumanFormatTest {
   }
 
   @Test
+  void countsSayOneAndMany() {
+    assertThat(HumanFormat.count(1, "process", "processes")).isEqualTo("1 process");
+    assertThat(HumanFormat.count(0, "process", "processes")).isEqualTo("0 processes");
+    assertThat(HumanFormat.count(2, "restart", "restarts")).isEqualTo("2 restarts");
+    assertThat(HumanFormat.count(-1, "restart", "restarts")).isEqualTo("-1 restarts");
+  }
+
+  /** What a process's statistics say in words: a count of one in the singular, not "1 restart(s)". */
+  @Test
+  void statisticsSayOneRestartInTheSingular() {
+    ProcessStatistics one = new ProcessStatistics(2, 1, 1, 0, 0, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(35));
+    assertThat(one.restartRate()).isEqualTo("1 restart in 35.0 s");
+    assertThat(one.toString()).startsWith("2 starts, 1 restart (1 restart in 35.0 s; 1 came up, 0 did not)");
+    ProcessStatistics hour = new ProcessStatistics(7, 6, 6, 0, 6, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofHours(1));
+    assertThat(hour.restartRate()).isEqualTo("6 per hour over the last 1 h");
+  }
+
+  @Test
   void ratesStateTheirWindow() {
     // a whole window reads as it was set (period), not with duration's zero parts ("1 h 00 min")
     assertThat(HumanFormat.rate(6, Duration.ofHours(1))).isEqualTo("6 per hour over the last 1 h");

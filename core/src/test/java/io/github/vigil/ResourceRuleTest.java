@@ -34,7 +34,7 @@ class ResourceRuleTest {
     assertThat(r.failureThreshold()).isEqualTo(3);
     assertThat(r.interval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(r.action()).isEqualTo(HealthCheck.Action.RESTART);
-    assertThat(r.toString()).contains("resident memory above 512 MiB for 3 sample(s)");
+    assertThat(r.toString()).contains("resident memory above 512 MiB for 3 samples");
   }
 
   @Test
@@ -58,7 +58,7 @@ class ResourceRuleTest {
       assertThat(broken.rule()).isEqualTo("cpu");
       assertThat(broken.metric()).isEqualTo(ResourceRule.Metric.CPU_PERCENT);
       assertThat(broken.value()).isGreaterThan(20.0);
-      assertThat(broken.message()).startsWith("resource rule 'cpu' broken: CPU ").endsWith("for 3 sample(s) in a row");
+      assertThat(broken.message()).startsWith("resource rule 'cpu' broken: CPU ").endsWith("for 3 samples in a row");
       SupervisorEvent.Exited exit = rec.await(SupervisorEvent.Exited.class, e -> e.process().equals("spinner"), 1, WAIT).get(0);
       assertThat(exit.exit().cause()).isEqualTo(ExitCause.RESOURCE_LIMIT);
       assertThat(exit.exit().message()).contains("resource rule 'cpu' broken");

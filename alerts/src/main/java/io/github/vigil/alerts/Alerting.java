@@ -114,8 +114,9 @@ public final class Alerting implements AutoCloseable {
       evaluator.remember(taken, name -> supervisor.controller(name).map(ProcessController::status),
           name -> supervisor.group(name).map(io.github.vigil.GroupController::state),
           name -> supervisor.attached(name).map(a -> a.status().state()));
-      log.info("Alerting for supervisor {}: {} alert(s) the sinks were told fire before this JVM started, from {}: {}; each"
-          + " resolves at the sinks told once its condition is found over", supervisor.name(), taken.size(), state.file(),
+      log.info("Alerting for supervisor {}: {} the sinks were told fire before this JVM started, from {}: {}; each"
+          + " resolves at the sinks told once its condition is found over", supervisor.name(),
+          io.github.vigil.HumanFormat.count(taken.size(), "alert", "alerts"), state.file(),
           taken.stream().map(Alert::key).toList());
       for (String process : new java.util.LinkedHashSet<>(taken.stream().map(Alert::process).toList())) {
         claims.add(scheduler.schedule(UNCLAIMED_AFTER, () -> evaluator.claimOrForget(process)));

@@ -1090,7 +1090,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
           synchronized (sinkCounters) {
             sinkCounters.get(e.getKey()).dropped.add(dropped);
           }
-          log.warn("Sink {}: {} notification(s) not sent, the pipeline closed", e.getKey(), dropped);
+          log.warn("Sink {}: {} not sent, the pipeline closed", e.getKey(), io.github.vigil.HumanFormat.count(dropped, "notification", "notifications"));
         }
       } catch (InterruptedException ex) {
         interrupted = true;

@@ -374,8 +374,8 @@ final class HealthExecutor implements AutoCloseable {
           try {
             int left = check.killLeftovers();
             if (left > 0) {
-              log.debug("Exec health check {} of {} left {} process(es) running; killed", io.github.vigil.HumanFormat.commandLine(probe.command().get(0)),
-                  process, left);
+              log.debug("Exec health check {} of {} left {} running; killed", io.github.vigil.HumanFormat.commandLine(probe.command().get(0)),
+                  process, io.github.vigil.HumanFormat.count(left, "process", "processes"));
             }
             if (check.ranInOwnSession()) {
               endedChecks.add(check);
@@ -432,7 +432,8 @@ final class HealthExecutor implements AutoCloseable {
     endedChecks.removeAll(batch);
     int killed = CheckCommand.killLeftoversElsewhere(batch);
     if (killed > 0) {
-      log.debug("Exec health checks ({} ended) had left {} process(es) running outside this JVM's children; killed", batch.size(), killed);
+      log.debug("Exec health checks ({} ended) had left {} running outside this JVM's children; killed", batch.size(),
+          io.github.vigil.HumanFormat.count(killed, "process", "processes"));
     }
   }
 

@@ -190,7 +190,8 @@ final class HealthMonitor {
         }
       });
     }
-    log.atInfo().addKeyValue("process", name).log("Process {}: {} health check(s) run on request", name, started.size());
+    log.atInfo().addKeyValue("process", name).log("Process {}: {} run on request", name,
+        io.github.vigil.HumanFormat.count(started.size(), "health check", "health checks"));
   }
 
   /** Tells the checkNow() callers waiting on {@code s} that its attempt is over. */
@@ -221,7 +222,7 @@ final class HealthMonitor {
       s.tracker = new CheckTracker(s.check, now);
     }
     if (!slots.isEmpty()) {
-      setState(HealthState.STARTING, "run " + runNumber + " started; " + slots.size() + " check(s) pending");
+      setState(HealthState.STARTING, "run " + runNumber + " started; " + io.github.vigil.HumanFormat.count(slots.size(), "check", "checks") + " pending");
     }
     for (RuleSlot r : rules) {
       r.previous = null;
@@ -488,10 +489,10 @@ final class HealthMonitor {
     String why = "";
     if (after != before) {
       if (after == HealthState.UNHEALTHY) {
-        why = "check '" + check.name() + "' failed " + t.consecutiveFailures() + " time(s) in a row: " + message;
+        why = "check '" + check.name() + "' failed " + io.github.vigil.HumanFormat.count(t.consecutiveFailures(), "time", "times") + " in a row: " + message;
         log.atWarn().addKeyValue("process", name).addKeyValue("check", check.name()).log("Process {} {}", name, why);
       } else if (after == HealthState.HEALTHY) {
-        why = "check '" + check.name() + "' passed " + t.consecutivePasses() + " time(s) in a row: " + message;
+        why = "check '" + check.name() + "' passed " + io.github.vigil.HumanFormat.count(t.consecutivePasses(), "time", "times") + " in a row: " + message;
         log.atInfo().addKeyValue("process", name).addKeyValue("check", check.name()).log("Process {} {}", name, why);
       }
     }
@@ -625,7 +626,8 @@ final class HealthMonitor {
         r.breachedAt = sup.wallNow();
       }
       r.state = HealthReport.Rule.State.BREACHED;
-      String why = "resource rule '" + rule.name() + "' broken: " + seen + " for " + rule.failureThreshold() + " sample(s) in a row";
+      String why = "resource rule '" + rule.name() + "' broken: " + seen + " for "
+          + io.github.vigil.HumanFormat.count(rule.failureThreshold(), "sample", "samples") + " in a row";
       log.atWarn().addKeyValue("process", name).addKeyValue("rule", rule.name()).log("Process {}: {}", name, why);
       report = buildReport();
       sup.publish(new SupervisorEvent.ResourceLimitExceeded(name, sup.wallNow(), rule.name(), rule.metric(), value, rule.limit(),

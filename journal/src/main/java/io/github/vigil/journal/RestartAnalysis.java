@@ -225,7 +225,7 @@ public final class RestartAnalysis {
       }
     }
     if (lost > 0) {
-      suggestions.add("the journal lost " + lost + " event(s) of " + process + " in this period (its buffer was full: the database "
+      suggestions.add("the journal lost " + io.github.vigil.HumanFormat.count(lost, "event", "events") + " of " + process + " in this period (its buffer was full: the database "
           + "was unreachable or slow; vigil events shows when): restarts then are missing from these figures");
     }
     suggestions.addAll(Suggestions.forRestarts(draft, zone));

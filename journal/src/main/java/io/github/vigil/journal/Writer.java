@@ -187,7 +187,7 @@ final class Writer implements Runnable {
       r.type = "EventsDropped";
       r.metric = "events_dropped";
       r.metricValue = (double) g[2];
-      r.reason = g[2] + " event(s) of " + process + " dropped between " + java.time.Instant.ofEpochMilli(g[0]) + " and "
+      r.reason = io.github.vigil.HumanFormat.count(g[2], "event", "events") + " of " + process + " dropped between " + java.time.Instant.ofEpochMilli(g[0]) + " and "
           + java.time.Instant.ofEpochMilli(g[1]) + ": the journal's buffer was full (its database unreachable or slow), so what "
           + "happened then is missing here";
       events.addLast(r);

@@ -54,10 +54,10 @@ class JournalGapTest {
       List<JournalEvent> gaps = r.events("feed", T, T.plusSeconds(300), 1000).stream().filter(e -> e.type().equals("EventsDropped")).toList();
       assertThat(gaps).singleElement().satisfies(g -> {
         assertThat(g.metricValue()).isEqualTo((double) dropped);
-        assertThat(g.reason()).startsWith(dropped + " event(s) of feed dropped between 2026-11-30T01:").contains("buffer was full");
+        assertThat(g.reason()).startsWith(dropped + (dropped == 1 ? " event" : " events") + " of feed dropped between 2026-11-30T01:").contains("buffer was full");
       });
       RestartReport report = r.restarts("feed", T, T.plusSeconds(300), ZoneOffset.UTC, TradeCalendar.calendarDays(ZoneOffset.UTC));
-      assertThat(report.suggestions().get(0)).startsWith("the journal lost " + dropped + " event(s) of feed in this period");
+      assertThat(report.suggestions().get(0)).startsWith("the journal lost " + dropped + (dropped == 1 ? " event" : " events") + " of feed in this period");
     }
   }
 }

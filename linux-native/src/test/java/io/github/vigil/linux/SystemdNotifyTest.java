@@ -64,7 +64,7 @@ class SystemdNotifyTest {
 
       HealthChanged ready = rec.await(HealthChanged.class, e -> e.process().equals("feed") && e.to() == HealthState.HEALTHY, 1, WAIT)
           .get(0);
-      assertThat(ready.message()).isEqualTo("check 'notify' passed 1 time(s) in a row: READY=1; status: serving quotes");
+      assertThat(ready.message()).isEqualTo("check 'notify' passed 1 time in a row: READY=1; status: serving quotes");
       all.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
       // the future completes on the supervision thread; listeners hear the events on their own thread
       rec.awaitState("orders", ProcessState.RUNNING, 1, WAIT);
@@ -74,7 +74,7 @@ class SystemdNotifyTest {
 
       HealthChanged missed = rec.await(HealthChanged.class, e -> e.process().equals("feed") && e.to() == HealthState.UNHEALTHY, 1, WAIT)
           .get(0);
-      assertThat(missed.message()).isEqualTo("check 'notify' failed 1 time(s) in a row: no WATCHDOG=1 within 900 ms; status: serving quotes");
+      assertThat(missed.message()).isEqualTo("check 'notify' failed 1 time in a row: no WATCHDOG=1 within 900 ms; status: serving quotes");
       SupervisorEvent.Exited exit = rec.await(SupervisorEvent.Exited.class, e -> e.process().equals("feed"), 1, WAIT).get(0);
       assertThat(exit.exit().cause()).isEqualTo(ExitCause.HEALTH_CHECK_FAILED);
       assertThat(rec.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("feed"), 1, WAIT).get(0).after().cause())

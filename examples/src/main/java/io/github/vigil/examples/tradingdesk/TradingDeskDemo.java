@@ -165,7 +165,7 @@ public final class TradingDeskDemo {
     int restarts = groupRestarts.getOrDefault(g.name(), 0);
     b.append(String.format("%-30s %-9s %s%n", first + g.name() + "  " + spec.strategy(), g.state(),
         "intensity " + spec.intensity() + " in " + HumanFormat.duration(spec.period())
-            + (restarts > 0 ? ", " + restarts + " restart(s) by its strategy" : "")));
+            + (restarts > 0 ? ", " + HumanFormat.count(restarts, "restart", "restarts") + " by its strategy" : "")));
     for (int i = 0; i < spec.children().size(); i++) {
       boolean last = i == spec.children().size() - 1;
       String child = spec.children().get(i);

@@ -62,7 +62,7 @@ class ResourceRulesOnProcTest {
       assertThat(memory.metric()).isEqualTo(ResourceRule.Metric.RESIDENT_MEMORY);
       assertThat(memory.value()).isGreaterThan(40L << 20);
       assertThat(memory.message()).startsWith("resource rule 'memory' broken: resident memory ")
-          .contains("above the limit of 40.0 MiB for 2 sample(s) in a row");
+          .contains("above the limit of 40.0 MiB for 2 samples in a row");
       SupervisorEvent.Exited exit = rec.await(SupervisorEvent.Exited.class, e -> e.process().equals("hog"), 1, WAIT).get(0);
       assertThat(exit.exit().cause()).isEqualTo(ExitCause.RESOURCE_LIMIT);
       assertThat(exit.exit().message()).isEqualTo(memory.message());
@@ -73,7 +73,7 @@ class ResourceRulesOnProcTest {
       assertThat(fds.value()).isEqualTo(10.0 / 16.0);
       assertThat(fds.action()).isEqualTo(HealthCheck.Action.NOTIFY);
       assertThat(fds.message()).isEqualTo("resource rule 'fds' broken: open-descriptor ratio 0.625 above the limit of 0.500 "
-          + "for 2 sample(s) in a row");
+          + "for 2 samples in a row");
       ProcessController leaky = sup.controller("leaky").orElseThrow();
       assertThat(leaky.status().state()).as("NOTIFY leaves it running").isEqualTo(ProcessState.RUNNING);
       assertThat(leaky.health().rule("fds").orElseThrow().violations()).isEqualTo(1);

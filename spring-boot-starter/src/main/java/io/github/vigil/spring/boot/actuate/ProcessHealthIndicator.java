@@ -105,8 +105,8 @@ public final class ProcessHealthIndicator implements HealthIndicator {
     }
     if (!report.rules().isEmpty()) {
       Map<String, String> rules = new LinkedHashMap<>();
-      report.rules().forEach(r -> rules.put(r.name(), r.state() + (r.breachedAt() != null ? " since " + r.breachedAt() : "") + ", " + r.violations()
-          + " violation(s)" + r.last().map(x -> ", last " + x).orElse("")));
+      report.rules().forEach(r -> rules.put(r.name(), r.state() + (r.breachedAt() != null ? " since " + r.breachedAt() : "") + ", "
+          + io.github.vigil.HumanFormat.count(r.violations(), "violation", "violations") + r.last().map(x -> ", last " + x).orElse("")));
       b.withDetail("resourceRules", rules);
     }
     return b.build();

@@ -361,7 +361,7 @@ public class VigilEndpoint {
     ProcessStatistics st = c.statistics();
     boolean hourObserved = st.observed().compareTo(Duration.ofHours(1)) >= 0;
     String rate = hourObserved ? HumanFormat.rate(st.restarts(), st.observed())
-        : st.restarts() + " restart(s) in " + HumanFormat.duration(st.observed()) + " (a rate once an hour has been observed)";
+        : HumanFormat.count(st.restarts(), "restart", "restarts") + " in " + HumanFormat.duration(st.observed()) + " (a rate once an hour has been observed)";
     return new ProcessDescriptor(s.name(), s.state().name(), s.health().name(), s.pid() > 0 ? s.pid() : null,
         critical.contains(s.name()), s.supervised(), s.started().map(Object::toString).orElse(null),
         s.state().isActive() ? HumanFormat.duration(s.uptime()) : null, s.state().isActive() ? seconds(s.uptime()) : null,

@@ -73,7 +73,7 @@ class ResourceRuleRecoveryStarterTest {
           assertThat(after.state()).isEqualTo("WITHIN");
           assertThat(after.breachedAt()).isNull();
           assertThat(after.last().message()).contains("within the limit of 10.0%");
-          assertThat(rules(health).get("cpu")).startsWith("WITHIN, 1 violation(s), last PASSED");
+          assertThat(rules(health).get("cpu")).startsWith("WITHIN, 1 violation, last PASSED");
         });
     // the sleeper the shell became is gone with the context
     org.assertj.core.api.Assertions.assertThat(Children.sleepers(marker)).isEmpty();
