@@ -75,7 +75,7 @@ final class CrashCommand implements Callable<Integer> {
     Table t = new Table("", "");
     // where several supervisors on its host registered the process, "run 1" is one of several: which JVM's, as history says
     String whose = !supervisors.several(c.host()) ? ""
-        : supervisorStartedAt != null ? " (supervisor started " + common.time(supervisorStartedAt) + ")" : " (its supervisor's start not in the journal)";
+        : supervisorStartedAt != null ? " (supervisor started " + supervisors.time(common, supervisorStartedAt) + ")" : " (its supervisor's start not in the journal)";
     t.row("run", c.run() + whose + (c.pid() != null ? ", pid " + c.pid() : ""));
     // a failed start's termination names the program, whose path may hold a newline: one line of the cell
     t.row("ended", style.red(c.exitCause()) + (c.termination() != null ? " (" + HumanFormat.commandLine(c.termination()) + ")" : ""));

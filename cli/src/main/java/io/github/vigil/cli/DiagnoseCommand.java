@@ -109,6 +109,6 @@ final class DiagnoseCommand implements Callable<Integer> {
       return "";
     }
     java.time.Instant sv = supervisors.startedAt(d.host(), d.at());
-    return sv != null ? " (supervisor started " + common.time(sv) + ")" : " (its supervisor's start not in the journal)";
+    return sv != null ? " (supervisor started " + supervisors.time(common, sv) + ")" : " (its supervisor's start not in the journal)";
   }
 }

@@ -90,6 +90,8 @@ final class EventsCommand implements Callable<Integer> {
       }
     }
     boolean several = supervisorsShown.values().stream().anyMatch(set -> set.size() > 1);
+    // two supervisors started in one second read alike to the second: then all with milliseconds, so the column reads alike
+    boolean millis = supervisors.values().stream().anyMatch(Supervisors::startsInOneSecond);
     List<String> headers = new ArrayList<>(List.of("TIME", "PROCESS", "EVENT", "DETAIL"));
     if (several) {
       headers.add(2, "SUPERVISOR STARTED");
@@ -107,7 +109,7 @@ final class EventsCommand implements Callable<Integer> {
       cells.add(e.process());
       if (several) {
         Instant sv = supervisorOf(supervisors, e);
-        cells.add(e.run() == null ? "" : sv != null ? common.time(sv) : "unknown");
+        cells.add(e.run() == null ? "" : sv != null ? common.time(sv, millis) : "unknown");
       }
       cells.add(e.type());
       cells.add(detail(e));

@@ -40,11 +40,13 @@ final class HistoryCommand implements Callable<Integer> {
     boolean known;
     java.util.Map<String, Instant> hostSeen;
     List<Supervision> supervision;
+    Supervisors registered;
     try (JournalReader reader = common.open()) {
       runs = reader.runs(name, now.minus(p), now.plusMillis(1));
       known = reader.processes().contains(name);
       hostSeen = runs.stream().anyMatch(HistoryCommand::open) ? StatusCommand.lastRecorded(reader.status(now)) : java.util.Map.of();
-      supervision = supervision(reader, name, runs, now);
+      registered = Supervisors.of(reader, name, now.plusMillis(1));
+      supervision = supervision(reader, registered, name, runs, now);
     }
     // an open run of a host that has recorded nothing for a while (its JVM killed, the journal never closed): its
     // uptime is known up to the host's last row only, not growing with the time the history is read
@@ -122,7 +124,7 @@ final class HistoryCommand implements Callable<Integer> {
       if (supervisors) {
         // once per supervisor: the rows after its first, up to another's, are its runs too
         boolean same = k > 0 && supervision.get(k - 1).group() == sv.group();
-        cells.add(0, same ? "" : sv.startedAt() != null ? common.time(sv.startedAt()) : "unknown");
+        cells.add(0, same ? "" : sv.startedAt() != null ? registered.time(common, sv.startedAt()) : "unknown");
       }
       if (fleet) {
         cells.add(0, r.host());
@@ -159,8 +161,8 @@ final class HistoryCommand implements Callable<Integer> {
   record Supervision(String host, int group, @Nullable Instant startedAt, boolean endedWith, @Nullable Instant lastHeard) {}
 
   /** The supervision of each of {@code runs} (in their order), from the process's registrations. */
-  static List<Supervision> supervision(JournalReader reader, String name, List<JournalRun> runs, Instant now) throws SQLException {
-    Supervisors registered = Supervisors.of(reader, name, now.plusMillis(1));
+  static List<Supervision> supervision(JournalReader reader, Supervisors registered, String name, List<JournalRun> runs, Instant now)
+      throws SQLException {
     java.util.Map<String, JournalRun> previous = new java.util.HashMap<>();
     java.util.Map<String, Instant> previousRegistration = new java.util.HashMap<>();
     java.util.Map<String, Integer> groupOf = new java.util.HashMap<>();

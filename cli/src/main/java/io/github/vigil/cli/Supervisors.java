@@ -54,6 +54,29 @@ final class Supervisors {
     return found;
   }
 
+  /**
+   * Whether two of the registrations fall in one second: a start time to the second then names either supervisor, so
+   * the commands show supervisors' start times with milliseconds (all of them, so that a column reads alike). All the
+   * registrations count, not only those of the rows shown: {@code crash} shows one supervisor, whose time must still
+   * tell it from the others.
+   */
+  boolean startsInOneSecond() {
+    java.util.Set<Long> seconds = new java.util.HashSet<>();
+    for (List<Instant> on : registered.values()) {
+      for (Instant r : on) {
+        if (!seconds.add(r.getEpochSecond())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** When a supervisor started, as {@link VigilCli.Common#time} gives it: with milliseconds where {@link #startsInOneSecond()}. */
+  String time(VigilCli.Common common, Instant startedAt) {
+    return common.time(startedAt, startsInOneSecond());
+  }
+
   /** Whether more than one supervisor on {@code host} registered the process: a run number alone is then ambiguous. */
   boolean several(String host) {
     return on(host).size() > 1;

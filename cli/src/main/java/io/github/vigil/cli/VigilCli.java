@@ -183,6 +183,11 @@ public final class VigilCli implements Callable<Integer> {
     String time(@Nullable Instant t) {
       return t == null ? "-" : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(zone()).format(t);
     }
+
+    /** As {@link #time(Instant)}, with milliseconds where {@code millis} ({@code 2026-12-05 23:10:27.431}). */
+    String time(@Nullable Instant t, boolean millis) {
+      return t == null || !millis ? time(t) : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(zone()).format(t);
+    }
   }
 
   /** Parses {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}, {@code 2w} or ISO-8601 ({@code PT1H}). */
