@@ -41,12 +41,14 @@ final class HistoryCommand implements Callable<Integer> {
     java.util.Map<String, Instant> hostSeen;
     List<Supervision> supervision;
     Supervisors registered;
+    java.util.Map<Integer, Duration> recoveredFromEnded;
     try (JournalReader reader = common.open()) {
       runs = reader.runs(name, now.minus(p), now.plusMillis(1));
       known = reader.processes().contains(name);
       hostSeen = runs.stream().anyMatch(HistoryCommand::open) ? StatusCommand.lastRecorded(reader.status(now)) : java.util.Map.of();
       registered = Supervisors.of(reader, name, now.plusMillis(1));
       supervision = supervision(reader, registered, name, runs, now);
+      recoveredFromEnded = afterSupervisorEnded(reader, name, runs, supervision, now);
     }
     // an open run of a host that has recorded nothing for a while (its JVM killed, the journal never closed): its
     // uptime is known up to the host's last row only, not growing with the time the history is read
@@ -66,7 +68,7 @@ final class HistoryCommand implements Callable<Integer> {
             .put("endedAt", r.endedAt() == null ? null : r.endedAt().toString()).put("exitCause", r.exitCause())
             .put("termination", r.termination()).put("exitCode", r.exitCode()).put("signal", r.signal()).put("coreDumped", r.coreDumped())
             .put("runMs", r.runDuration() == null || !started ? null : r.runDuration().toMillis()).put("memoryBytes", r.memoryBytes())
-            .put("memoryLimitBytes", r.memoryLimitBytes()).put("recoveryMs", r.recovery() == null ? null : r.recovery().toMillis())
+            .put("memoryLimitBytes", r.memoryLimitBytes()).put("recoveryMs", recoveryMs(recovery(r, k, recoveredFromEnded)))
             .put("message", r.message()).put("stale", !sv.endedWith() && silentSince.apply(r) != null)
             .put("supervisorStartedAt", sv.startedAt() == null ? null : sv.startedAt().toString())
             .put("endedWithSupervisor", sv.endedWith()).put("lastHeardAt", sv.lastHeard() == null ? null : sv.lastHeard().toString()));
@@ -120,7 +122,7 @@ final class HistoryCommand implements Callable<Integer> {
           + (r.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(r.memoryLimitBytes()) : "");
       List<String> cells = new ArrayList<>(List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-",
           common.time(r.startedAt()), common.time(r.endedAt()), upText, end, mem,
-          r.recovery() == null ? "-" : HumanFormat.duration(r.recovery())));
+          recoveryText(recovery(r, k, recoveredFromEnded))));
       if (supervisors) {
         // once per supervisor: the rows after its first, up to another's, are its runs too
         boolean same = k > 0 && supervision.get(k - 1).group() == sv.group();
@@ -202,6 +204,51 @@ final class HistoryCommand implements Callable<Integer> {
       }
       out.add(new Supervision(r.host(), groupOf.get(r.host()), reg, endedWith, lastHeard));
     }
+    return out;
+  }
+
+  private static @Nullable Long recoveryMs(@Nullable Duration recovery) {
+    return recovery == null ? null : recovery.toMillis();
+  }
+
+  private static String recoveryText(@Nullable Duration recovery) {
+    return recovery == null ? "-" : HumanFormat.duration(recovery);
+  }
+
+  /** The recovery of the {@code k}th run: the journal's, or as {@code vigil restarts} has it after its supervisor ended. */
+  private static @Nullable Duration recovery(JournalRun r, int k, java.util.Map<Integer, Duration> recoveredFromEnded) {
+    return r.recovery() != null ? r.recovery() : recoveredFromEnded.get(k);
+  }
+
+  /**
+   * The recoveries of the runs that a supervisor started after the one before it ended with the process running (its JVM
+   * killed), by their index in {@code runs}. The journal's row has none (the JVM that recovers the process heard of no
+   * crash), while {@code vigil restarts} counts a {@code supervisor ended} restart at the next JVM's registration, which
+   * recovered when its first run got to {@code RUNNING}: the same figure here, from the same analysis, so the two agree.
+   */
+  private java.util.Map<Integer, Duration> afterSupervisorEnded(JournalReader reader, String name, List<JournalRun> runs,
+      List<Supervision> supervision, Instant now) throws SQLException {
+    java.util.Map<Integer, Instant> firsts = new java.util.LinkedHashMap<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    Instant from = null;
+    for (int k = 0; k < runs.size(); k++) {
+      Supervision sv = supervision.get(k);
+      boolean first = seen.add(sv.host() + "\n" + sv.group());
+      if (first && runs.get(k).recovery() == null && sv.startedAt() != null) {
+        firsts.put(k, sv.startedAt());
+        from = from == null || sv.startedAt().isBefore(from) ? sv.startedAt() : from;
+      }
+    }
+    java.util.Map<Integer, Duration> out = new java.util.HashMap<>();
+    if (from == null) {
+      return out;
+    }
+    java.time.ZoneId zone = common.zone();
+    List<io.github.vigil.journal.RestartReport.Restart> ended = reader.restarts(name, from, now.plusMillis(1), zone,
+        io.github.vigil.journal.TradeCalendar.calendarDays(zone)).timeline().stream()
+        .filter(x -> x.cause() == io.github.vigil.journal.RestartCause.SUPERVISOR_ENDED && x.recovery() != null).toList();
+    firsts.forEach((k, registeredAt) -> ended.stream().filter(x -> x.at().equals(registeredAt)).findFirst()
+        .ifPresent(x -> out.put(k, x.recovery())));
     return out;
   }
 

@@ -152,6 +152,27 @@ class KilledSupervisorHistoryTest {
     assertThat(out).contains("(Asia/Shanghai, 7 d)").doesNotContain("7 d 00 h");
   }
 
+  /**
+   * The first run of the JVM after a killed one: restarts gives its "supervisor ended" restart a recovery (the next JVM's
+   * registration at 04:05:00 to RUNNING at 04:05:02, and 04:10:00 to 04:10:02), and history gives that run the same, where
+   * it read {@code RECOVERY -} (the journal's row has none: the JVM that recovered it heard of no crash).
+   */
+  @Test
+  void historyGivesTheRecoveryAfterAKilledSupervisorThatRestartsGives() {
+    CliGoldenTest.Result restarts = run("restarts", P, "--period", "1d");
+    assertThat(restarts.out()).containsPattern("│ 1 │ 2026-12-06 04:10:00 │ supervisor ended │\\s+- │ -\\s+│\\s+2\\.00 s │")
+        .containsPattern("│ 2 │ 2026-12-06 04:05:00 │ supervisor ended │\\s+- │ -\\s+│\\s+2\\.00 s │");
+    CliGoldenTest.Result history = run("history", P, "--period", "1d");
+    assertThat(history.code()).as(history.err()).isZero();
+    for (String pid : List.of("3702", "3800")) {
+      assertThat(history.out().lines().filter(l -> l.contains("│ " + pid + " │")))
+          .as(history.out()).singleElement().satisfies(l -> assertThat(l).endsWith("│   2.00 s │"));
+    }
+    CliGoldenTest.Result json = run("history", P, "--period", "1d", "--json");
+    // run 2 of the first JVM (after its crash) and the first runs of the second and third
+    assertThat(occurrences(json.out(), "\"recoveryMs\": 2000")).as(json.out()).isEqualTo(3);
+  }
+
   /** The supervisor-ended detail (about 120 characters) made the timeline about 220 columns wide. */
   @Test
   void restartsTimelineFits120Columns() {
