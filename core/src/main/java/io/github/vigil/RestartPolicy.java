@@ -166,7 +166,7 @@ public record RestartPolicy(
     int recent = history.restartsWithin(windowNanos, nowNanos);
     if (recent >= maxRestarts) {
       return new RestartDecision.GiveUp("start limit reached: " + recent + " restart" + (recent == 1 ? "" : "s")
-          + " within " + HumanFormat.duration(window) + " (at most " + maxRestarts + " allowed); last exit: " + exit);
+          + " within " + HumanFormat.period(window) + " (at most " + maxRestarts + " allowed); last exit: " + exit);
     }
     boolean stable = exit.runDuration().compareTo(stableAfter) >= 0;
     int attempt = stable ? 1 : history.consecutiveRestarts() + 1;

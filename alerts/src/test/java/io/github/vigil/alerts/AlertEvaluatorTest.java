@@ -148,12 +148,12 @@ class AlertEvaluatorTest {
     e.onEvent(new SupervisorEvent.GroupFailed("gateways", clock.instant(), "gw1", "intensity exceeded", "desk")); // to its parent
     assertThat(log()).isEmpty();
     e.onEvent(new SupervisorEvent.GroupFailed("desk", clock.instant(), "gateways/gw1",
-        "intensity exceeded: 4 restarts within 1 min 00 s (at most 3); the failures of gateways/gw1 escalated", null));
+        "intensity exceeded: 4 restarts within 1 min (at most 3); the failures of gateways/gw1 escalated", null));
     assertThat(log()).containsExactly("GROUP_FAILED:FIRING");
     assertThat(heard.get(0).severity()).isEqualTo(Severity.CRITICAL);
     assertThat(heard.get(0).process()).isEqualTo("desk");
     assertThat(heard.get(0).summary()).isEqualTo("group desk gave up and stopped all its processes: intensity exceeded: 4 restarts "
-        + "within 1 min 00 s (at most 3); the failures of gateways/gw1 escalated");
+        + "within 1 min (at most 3); the failures of gateways/gw1 escalated");
     e.onEvent(new SupervisorEvent.GroupStateChanged("desk", clock.instant(), io.github.vigil.GroupState.FAILED,
         io.github.vigil.GroupState.RUNNING, Origin.API, "group desk started"));
     assertThat(log()).containsExactly("GROUP_FAILED:FIRING", "GROUP_FAILED:RESOLVED");

@@ -237,7 +237,7 @@ final class Group implements GroupController {
     };
     List<String> names = affected.stream().map(Group::nameOf).toList();
     log.atWarn().addKeyValue("process", name()).log("Group {} ({}): {} {}; restart {} of {} within {}{}", name(), spec.strategy(),
-        label, gaveUp ? "failed (its restart policy gave up)" : "ended", restarts.size(), spec.intensity(), io.github.vigil.HumanFormat.duration(spec.period()), names.isEmpty() ? "" : "; restarting " + names + " with it, in declared order");
+        label, gaveUp ? "failed (its restart policy gave up)" : "ended", restarts.size(), spec.intensity(), io.github.vigil.HumanFormat.period(spec.period()), names.isEmpty() ? "" : "; restarting " + names + " with it, in declared order");
     sup.publish(new SupervisorEvent.GroupRestart(name(), sup.wallNow(), nameOf(child), spec.strategy(), names, restarts.size()));
     String why = "group " + name() + " (" + spec.strategy() + "): " + nameOf(child) + (gaveUp ? " failed (its restart policy gave up)" : " ended");
     CompletableFuture<Void> siblingsStopped = stopAll(reverse(affected), Origin.POLICY, why, CompletableFuture.completedFuture(null));
@@ -281,7 +281,7 @@ final class Group implements GroupController {
   /** Past the intensity: stop every child (reverse order), then end: the parent restarts this group, or it is FAILED. */
   private void escalate(String label, boolean gaveUp, java.util.Map<ManagedProcess, Long> stopsBefore) {
     Group p = parent;
-    String reason = "intensity exceeded: " + restarts.size() + " restarts within " + io.github.vigil.HumanFormat.duration(spec.period()) + " (at most " + spec.intensity()
+    String reason = "intensity exceeded: " + io.github.vigil.HumanFormat.count(restarts.size(), "restart", "restarts") + " within " + io.github.vigil.HumanFormat.period(spec.period()) + " (at most " + spec.intensity()
         + "); the failures of " + label + " escalated" + (gaveUp ? " (its restart policy gave up: start limit reached)" : "");
     log.atError().addKeyValue("process", name()).log("Group {}: {}{}", name(), reason, p == null ? "; FAILED" : "; to group " + p.name());
     restarts.clear();

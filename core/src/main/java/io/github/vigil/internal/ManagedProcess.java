@@ -1062,7 +1062,7 @@ final class ManagedProcess implements ProcessController {
       if (log.isEnabledForLevel(level)) { // its durations are formatted only when it is written: this is the restart's path
         log.atLevel(level).addKeyValue("process", name)
             .log("Process {} ended: {}; restart {} in {} (start limit {} per {})", name, exit, attempt,
-                io.github.vigil.HumanFormat.duration(delay), policy.maxRestarts(), io.github.vigil.HumanFormat.duration(policy.window()));
+                io.github.vigil.HumanFormat.duration(delay), policy.maxRestarts(), io.github.vigil.HumanFormat.period(policy.window()));
       }
       transition(ProcessState.BACKOFF, Origin.POLICY, why + " in " + io.github.vigil.HumanFormat.duration(delay));
       sup.publish(new SupervisorEvent.RestartScheduled(name, sup.wallNow(), attempt, delay, exit));
