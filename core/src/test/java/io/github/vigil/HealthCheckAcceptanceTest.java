@@ -264,12 +264,13 @@ class HealthCheckAcceptanceTest {
     c.stop(WAIT);
   }
 
+  /** Checks every second, their timeout the same: at 300 ms one timed out once in a suite run beside builds. */
   @Test
   void execCheckPassesOnExitZeroAndFailsWithItsOutputOtherwise() throws Exception {
     ProcessController c = supervisor.register(sleeper("svc")
-        .healthCheck(HealthCheck.exec("sh", "-c", "echo all good").name("ok").interval(Duration.ofMillis(300)).build())
+        .healthCheck(HealthCheck.exec("sh", "-c", "echo all good").name("ok").interval(Duration.ofSeconds(1)).build())
         .healthCheck(HealthCheck.exec("sh", "-c", "echo no quotes since 09:00 >&2; exit 3").name("bad")
-            .interval(Duration.ofMillis(300)).failureThreshold(2).action(HealthCheck.Action.NOTIFY).build())
+            .interval(Duration.ofSeconds(1)).failureThreshold(2).action(HealthCheck.Action.NOTIFY).build())
         .build());
     c.start(WAIT);
     HealthChanged h = events.await(HealthChanged.class, e -> e.to() == HealthState.UNHEALTHY, 1, WAIT).get(0);
