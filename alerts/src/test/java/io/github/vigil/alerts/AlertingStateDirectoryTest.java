@@ -12,6 +12,7 @@ import io.github.vigil.Supervisor;
 import io.github.vigil.testing.FakeTicker;
 import io.github.vigil.testing.ManualScheduler;
 import io.github.vigil.testing.Processes;
+import io.github.vigil.test.FakeBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -384,7 +385,7 @@ class AlertingStateDirectoryTest {
         for (int run = 1; run <= 4; run++) {
           assertThat(virtual.awaitIdle(wait)).isTrue();
           scheduler.advance(Duration.ofSeconds(4));
-          backend.exit("orders", 3);
+          backend.last("orders").exit(3);
           rec.awaitState("orders", io.github.vigil.ProcessState.CRASHED, run, wait);
           assertThat(virtual.awaitIdle(wait)).isTrue();
           scheduler.advance(Duration.ofSeconds(1));

@@ -13,6 +13,7 @@ import io.github.vigil.calendar.Schedule;
 import io.github.vigil.calendar.SessionRule;
 import io.github.vigil.calendar.TradingCalendar;
 import io.github.vigil.calendar.TradingSupervision;
+import io.github.vigil.test.FakeBackend;
 import io.github.vigil.testing.EventRecorder;
 import io.github.vigil.testing.FakeTicker;
 import io.github.vigil.testing.ManualScheduler;
@@ -93,7 +94,7 @@ class FreezeWindowAlertTest {
   void aRunEndedInsideAFreezeWindowRaisesNoNotRunningUntilItsRestartAtTheEnd() throws Exception {
     start(Schedule.inSession(desk).withFreeze(auction));
     advanceTo("2026-01-05T12:01:00Z");
-    backend.exit("gw", 3);
+    backend.last("gw").exit(3);
     assertThat(rec.await(SupervisorEvent.RestartDeferred.class, d -> true, 1, WAIT).get(0).restartAt())
         .contains(Instant.parse("2026-01-05T12:05:00Z"));
     rec.awaitState("gw", ProcessState.CRASHED, 1, WAIT);
@@ -112,7 +113,7 @@ class FreezeWindowAlertTest {
   void aRunLeftForAPersonFiresNotRunningAGraceAfterTheWindow() throws Exception {
     start(Schedule.inSession(desk).withFreeze(auction.leftForAPerson()));
     advanceTo("2026-01-05T12:01:00Z");
-    backend.exit("gw", 3);
+    backend.last("gw").exit(3);
     assertThat(rec.await(SupervisorEvent.RestartDeferred.class, d -> true, 1, WAIT).get(0).restartAt()).isEmpty();
     rec.awaitState("gw", ProcessState.CRASHED, 1, WAIT);
 

@@ -7,6 +7,7 @@ import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
 import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
+import io.github.vigil.test.FakeBackend;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.alerts.Alert;
 import io.github.vigil.alerts.AlertType;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * Alerting given a trading supervision hears its stream: a crash inside the session raises CRASHED, one after the
  * close (in the lag before the scheduled stop) arrives as OutsideWindow and raises nothing. It raised CRASHED, as
  * Alerting listened to the supervisor itself (found by a black-box run; core's README says such a crash is neither
- * restarted nor raised). In this package for the core tests' fake backend.
+ * restarted nor raised). On the published test kit's fake backend (vigil-test).
  */
 @Timeout(60)
 class AlertsOutsideWindowTest {
@@ -91,7 +92,7 @@ class AlertsOutsideWindowTest {
 
     advanceTo(at("08:00"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-    backend.exit("gw", 1); // in the session: a crash
+    backend.last("gw").exit(1); // in the session: a crash
     rec.await(SupervisorEvent.Exited.class, e -> true, 1, WAIT);
     assertThat(Processes.eventually(WAIT, () -> crashedAlerts() == 1)).as("%s", alerts).isTrue();
     assertThat(sup.awaitIdle(WAIT)).isTrue(); // the restart's timer is set (after the exit's events) before time moves
@@ -99,7 +100,7 @@ class AlertsOutsideWindowTest {
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
 
     advanceTo(at("16:35")); // after the 16:30 close, inside the 10 min lag: still running
-    backend.exit("gw", 1);
+    backend.last("gw").exit(1);
     SupervisorEvent.OutsideWindow outside = rec.await(SupervisorEvent.OutsideWindow.class, e -> e.process().equals("gw"), 1, WAIT).get(0);
     assertThat(outside.event()).isInstanceOf(SupervisorEvent.Exited.class);
     assertThat(sup.awaitIdle(WAIT)).isTrue(); // every listener of the supervisor has heard the exit too
