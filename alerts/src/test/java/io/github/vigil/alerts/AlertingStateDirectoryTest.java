@@ -221,17 +221,14 @@ class AlertingStateDirectoryTest {
    */
   @Test
   void aRememberedHighCpuOfAnAttachmentStillRunningIsTakenUpAndResolvesByItsSamples() throws Exception {
-    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
-        + alert("trader", "HIGH_CPU", "VigilProcessHighCpu", "ops", "chat"));
+    rememberHighCpuOfTrader();
     Process sleep = new ProcessBuilder("sleep", "600").start();
     List<Alert> heard = java.util.Collections.synchronizedList(new ArrayList<>());
     Alerting alerting = null;
     try {
       AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pid(sleep.pid()).build());
       assertThat(Processes.eventually(Duration.ofSeconds(10), () -> trader.status().state() == AttachState.RUNNING)).isTrue();
-      alerting = Alerting.builder(sup).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO).ticker(ticker)
-          .clock(clock).scheduler(scheduler).stateDirectory(dir)
-          .rules(AlertRules.defaults().override("trader", c -> c.withHighCpu(5, Duration.ofSeconds(30)))).build();
+      alerting = highCpuAlerting(heard);
       Alerting a = alerting;
       assertThat(Processes.eventually(Duration.ofSeconds(20), () -> {
         a.sampleAll(); // what the sampling thread does every period
@@ -259,13 +256,10 @@ class AlertingStateDirectoryTest {
    */
   @Test
   void aRememberedHighCpuOfAnAttachmentMadeAfterIsTakenUpAndResolvesByItsSamples() throws Exception {
-    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
-        + alert("trader", "HIGH_CPU", "VigilProcessHighCpu", "ops", "chat"));
+    rememberHighCpuOfTrader();
     Process sleep = new ProcessBuilder("sleep", "600").start();
     List<Alert> heard = java.util.Collections.synchronizedList(new ArrayList<>());
-    Alerting alerting = Alerting.builder(sup).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO).ticker(ticker)
-        .clock(clock).scheduler(scheduler).stateDirectory(dir)
-        .rules(AlertRules.defaults().override("trader", c -> c.withHighCpu(5, Duration.ofSeconds(30)))).build();
+    Alerting alerting = highCpuAlerting(heard);
     try {
       Path pidFile = dir.resolve("trader.pid");
       AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pidFile(pidFile).build());
@@ -297,12 +291,9 @@ class AlertingStateDirectoryTest {
    */
   @Test
   void aRememberedHighCpuOfAnAttachmentThatFindsNothingResolvesAMinuteLater() throws Exception {
-    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
-        + alert("trader", "HIGH_CPU", "VigilProcessHighCpu", "ops", "chat"));
+    rememberHighCpuOfTrader();
     List<Alert> heard = java.util.Collections.synchronizedList(new ArrayList<>());
-    Alerting alerting = Alerting.builder(sup).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO).ticker(ticker)
-        .clock(clock).scheduler(scheduler).stateDirectory(dir)
-        .rules(AlertRules.defaults().override("trader", c -> c.withHighCpu(5, Duration.ofSeconds(30)))).build();
+    Alerting alerting = highCpuAlerting(heard);
     try {
       AttachedProcess trader = sup.attach(AttachSpec.builder("trader").pidFile(dir.resolve("trader.pid")).build());
       assertThat(Processes.eventually(Duration.ofSeconds(10), () -> !alerting.firing().isEmpty())).isTrue();
@@ -318,6 +309,19 @@ class AlertingStateDirectoryTest {
     } finally {
       alerting.close();
     }
+  }
+
+  /** Writes a state file remembering a firing HIGH_CPU of {@code trader}, as a JVM that was killed leaves it. */
+  private void rememberHighCpuOfTrader() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
+        + alert("trader", "HIGH_CPU", "VigilProcessHighCpu", "ops", "chat"));
+  }
+
+  /** Alerting on this test's virtual time, sampled only when the test calls {@code sampleAll()}; trader's CPU rule 5 % over 30 s. */
+  private Alerting highCpuAlerting(List<Alert> heard) {
+    return Alerting.builder(sup).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO).ticker(ticker)
+        .clock(clock).scheduler(scheduler).stateDirectory(dir)
+        .rules(AlertRules.defaults().override("trader", c -> c.withHighCpu(5, Duration.ofSeconds(30)))).build();
   }
 
   /**
