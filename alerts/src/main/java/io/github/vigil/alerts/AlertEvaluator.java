@@ -17,6 +17,7 @@ import io.github.vigil.SupervisorEvent;
 import io.github.vigil.SupervisorListener;
 import io.github.vigil.Ticker;
 import io.github.vigil.calendar.Schedule;
+import io.github.vigil.calendar.ScheduleState;
 import io.github.vigil.calendar.TradingSupervision;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +99,8 @@ public final class AlertEvaluator implements SupervisorListener {
   private Function<String, Optional<ProcessStatus>> statusOf = name -> Optional.empty();
   private Function<String, Optional<io.github.vigil.GroupState>> groupStateOf = name -> Optional.empty();
   private Function<String, Optional<AttachState>> attachStateOf = name -> Optional.empty();
+  /** Where a process's schedule stands now (the freeze window in force), for a remembered NOT_RUNNING; empty without. */
+  private Function<String, Optional<ScheduleState>> scheduleStateOf = name -> Optional.empty();
   /** Remembered alerts taken up still firing, for {@link #onTakenUp}'s hook, handed to it after the lock. */
   private final List<Alert> takenUp = new ArrayList<>();
   private volatile java.util.function.@Nullable Consumer<Alert> takenUpHook;
@@ -199,7 +202,8 @@ public final class AlertEvaluator implements SupervisorListener {
    * <ul>
    *   <li>one whose condition no longer holds is resolved at once: {@code NOT_RUNNING} and {@code FAILED} of a process
    *       that runs, {@code HEALTH_CHECK_FAILING} of one healthy, {@code NOT_RUNNING} outside the process's scheduled
-   *       window, {@code HIGH_CPU} and {@code HIGH_MEMORY} of a process that does not run (their run ended with the
+   *       window, or of one down inside a freeze window ({@link #scheduleStates}: down on purpose until it ends, it fires
+   *       again a grace after it if still down, as after a run that ended there), {@code HIGH_CPU} and {@code HIGH_MEMORY} of a process that does not run (their run ended with the
    *       earlier JVM; of an attachment, one that has lost its process, or has found none a minute after it is taken up: an
    *       attached process does not end with the JVM, and one still running is sampled here and resolves by the rule), every {@code ANOMALY} (the detectors start afresh) and any alert whose rule is off;
    *   <li>the others fire here as they did there, without a notification: they resolve by the rules as any alert
@@ -242,6 +246,18 @@ public final class AlertEvaluator implements SupervisorListener {
           remembered.computeIfAbsent(a.process(), k -> new ArrayList<>()).add(a);
         }
       }
+    }
+  }
+
+  /**
+   * Where each process's schedule stands now, by name (usually {@link TradingSupervision#state(String)}): a remembered
+   * {@code NOT_RUNNING} taken up while the process is down inside a freeze window ({@link ScheduleState#freeze()}) is
+   * judged as one of a run that ended there: resolved, and fired again a grace after the window's end
+   * ({@link ScheduleState#next()}) if the process is still down. Called before the evaluator hears anything; {@code stateOf} must not block (it is called under this evaluator's lock).
+   */
+  void scheduleStates(Function<String, Optional<ScheduleState>> stateOf) {
+    synchronized (lock) {
+      this.scheduleStateOf = requireNonNull(stateOf, "scheduleStates");
     }
   }
 
@@ -300,6 +316,16 @@ public final class AlertEvaluator implements SupervisorListener {
               over = "running again";
             } else if (!expectedUp(p.name)) {
               over = "not expected up now by its schedule";
+            } else {
+              Optional<ScheduleState> frozen = scheduleStateOf.apply(p.name)
+                  .filter(st -> st.frozenBy() != null && st.nextChange() != null);
+              if (frozen.isPresent()) {
+                // down inside a freeze window, in which nothing is restarted: down on purpose until it ends, as a run
+                // that ends there is (RestartDeferred); looked at again a grace after the window, as that one is. It fired
+                // on through the window, a page for a process deliberately not running
+                over = downInsideFreeze(p, c, requireNonNull(frozen.get().nextChange()), requireNonNull(frozen.get().frozenBy()),
+                    a.description());
+              }
             }
             break;
           case FAILED:
@@ -561,17 +587,24 @@ public final class AlertEvaluator implements SupervisorListener {
       return;
     }
     // it comes before the run's StateChanged (core publishes Exited first): the grace timer that starts then looks at it
+    resolve(p, AlertType.NOT_RUNNING, "", downInsideFreeze(p, c, until, d.window(), d.exit().toString()));
+  }
+
+  /**
+   * {@code p} is down on purpose until {@code until}, the end of freeze window {@code window}: marked so, and, if no
+   * grace timer runs for it (one that fired already, with a zero grace, is resolved by the caller, as is a remembered one
+   * taken up inside the window), looked at again a grace after the window; else the grace timer of the run's end (or the
+   * one running) finds the mark. Returns why its NOT_RUNNING resolves. Under the lock.
+   */
+  private String downInsideFreeze(Proc p, RuleConfig c, Instant until, String window, String reason) {
     p.frozenUntil = until;
-    p.frozenBy = d.window();
-    resolve(p, AlertType.NOT_RUNNING, "", "not restarted inside freeze window " + d.window() + " until " + until);
-    // one that fired already (a zero grace) is resolved above: look again after the window; else the grace timer of the
-    // run's end (or the one running) finds frozenUntil
+    p.frozenBy = window;
     if (c.isEnabled(AlertType.NOT_RUNNING) && p.state != ProcessState.RUNNING && p.notRunningTimer == null && until.isAfter(clock.instant())) {
       long gen = p.generation;
-      String reason = d.exit().toString();
       p.notRunningTimer = scheduler.schedule(Duration.between(clock.instant(), until).plus(c.notRunningGrace()),
-          () -> notRunningDue(p.name, gen, reason, " after freeze window " + d.window() + " ended"));
+          () -> notRunningDue(p.name, gen, reason, " after freeze window " + window + " ended"));
     }
+    return "not restarted inside freeze window " + window + " until " + until;
   }
 
   /** @param since how the summary says since when it is down ({@code ""}: the grace after it went down) */

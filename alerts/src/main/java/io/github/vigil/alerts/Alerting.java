@@ -111,6 +111,10 @@ public final class Alerting implements AutoCloseable {
       if (pipeline != null) {
         evaluator.onTakenUp(pipeline::takenUp); // its escalation timers, as the rules find it still firing
       }
+      io.github.vigil.calendar.TradingSupervision trading = b.trading;
+      if (trading != null) {
+        evaluator.scheduleStates(trading::state); // a NOT_RUNNING taken up inside a freeze window: down on purpose
+      }
       evaluator.remember(taken, name -> supervisor.controller(name).map(ProcessController::status),
           name -> supervisor.group(name).map(io.github.vigil.GroupController::state),
           name -> supervisor.attached(name).map(a -> a.status().state()));

@@ -17,6 +17,8 @@ import io.github.vigil.test.FakeBackend;
 import io.github.vigil.testing.EventRecorder;
 import io.github.vigil.testing.FakeTicker;
 import io.github.vigil.testing.ManualScheduler;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -27,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code NOT_RUNNING} and freeze windows: a run that ends inside one is not restarted before the window ends (or is left
@@ -106,6 +109,38 @@ class FreezeWindowAlertTest {
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
     advanceTo("2026-01-05T12:10:00Z");
     assertThat(log("gw")).as("the restart came; the run lasted stableAfter").containsExactly("CRASHED:FIRING", "CRASHED:RESOLVED");
+  }
+
+  /**
+   * A NOT_RUNNING remembered in the state directory of a JVM that was killed, taken up by the next one inside the auction
+   * while gw is down (here its schedule is not started, so nothing starts it in the window; a start that waits for a
+   * dependency is the same): down on purpose until the window ends, as after a run that ended inside it. It is resolved
+   * when taken up, and fires again a grace after the window, gw still down. It fired on through the window: the freeze
+   * was not asked.
+   */
+  @Test
+  void aRememberedNotRunningTakenUpInsideAFreezeWindowIsJudgedAsAfterARunThatEndedThere(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\nalert\tgw/NOT_RUNNING\ntype\tNOT_RUNNING\n"
+        + "process\tgw\nseverity\tCRITICAL\nstartsAt\t2026-01-05T11:58:30Z\noccurrences\t1\n"
+        + "summary\tgw has not been running for 30.0 s (crashed)\ndescription\texit code 3\n"
+        + "label\talertname\tVigilProcessNotRunning\nlabel\tprocess\tgw\nlabel\tseverity\tcritical\n");
+    advanceTo("2026-01-05T12:01:00Z"); // the new JVM starts inside the auction
+    sup.register(ProcessSpec.builder("gw").command("sleep", "1000").autoStart(false).build());
+    trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(desk).withFreeze(auction)).instantSource(clock)
+        .scheduler(scheduler).build();
+    alerting = Alerting.builder(sup).schedules(trading).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO)
+        .rules(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))))
+        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+
+    // taken up as gw is heard of, while Alerting is built
+    assertThat(log("gw")).as("before: fired on, nothing heard").containsExactly("NOT_RUNNING:RESOLVED");
+    assertThat(heard.get(0).description()).isEqualTo("exit code 3; not restarted inside freeze window auction until"
+        + " 2026-01-05T12:05:00Z, after a restart of the supervising JVM");
+    advanceTo("2026-01-05T12:05:29Z");
+    assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED");
+    advanceTo("2026-01-05T12:05:30Z"); // still down a grace after the window, as a live one is judged
+    assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED", "NOT_RUNNING:FIRING");
+    assertThat(heard.get(1).summary()).isEqualTo("gw has not been running for 30.0 s after freeze window auction ended (stopped)");
   }
 
   /** Left for a person: nothing inside the window; still down a grace after it, it fires (a person has to start it). */
