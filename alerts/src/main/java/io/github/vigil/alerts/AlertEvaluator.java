@@ -83,11 +83,22 @@ public final class AlertEvaluator implements SupervisorListener {
   private final Function<String, Optional<Schedule>> schedules;
   private final Map<String, Proc> processes = new HashMap<>();
   /**
-   * Processes and attachments removed or detached, until registered or attached again: a sample or an anomaly of one,
-   * taken before it went and heard after (the sampling thread races the event thread), is ignored; it made a stale entry
-   * that could fire.
+   * Processes and attachments removed or detached, until registered or attached again or {@link #FORGET_GONE_AFTER}
+   * later, each with the number of its removal: anything heard of one after it went is late and ignored (a sample taken
+   * before it went, as the sampling thread races the event thread; an anomaly of that sample; a health result, a state
+   * change or a diagnosis the engine publishes after the {@code Removed}). Each made a stale entry that could fire and
+   * never resolve.
    */
-  private final java.util.Set<String> gone = new java.util.HashSet<>();
+  private final Map<String, Long> gone = new HashMap<>();
+  private long removals;
+  /**
+   * How long a name removed or detached is remembered as gone. What can still arrive for it comes within seconds: a
+   * sample the sampling thread took before the removal is heard within that sampling pass (an anomaly of it with it), and
+   * what the engine publishes after a {@code Removed} was under way at the removal (a diagnosis, whose checks run within
+   * their timeouts, 10 s by default; a health check's result in flight). Ten minutes is far past all of it; the set then
+   * holds only the names removed in the last ten minutes, and does not grow with every process ever removed.
+   */
+  static final Duration FORGET_GONE_AFTER = Duration.ofMinutes(10);
   private final Object lock = new Object();
   // alerts made under the lock, handed to the listener after it, in order
   private final List<Alert> outbox = new ArrayList<>();
@@ -438,6 +449,8 @@ public final class AlertEvaluator implements SupervisorListener {
     synchronized (lock) {
       if (event instanceof SupervisorEvent.Registered || event instanceof SupervisorEvent.Attached) {
         gone.remove(event.process());
+      } else if (gone.containsKey(event.process())) {
+        return; // late: it was removed or detached, and its entry is not to be made again
       }
       Proc p = proc(event.process());
       RuleConfig c = rules.configFor(p.name);
@@ -499,7 +512,13 @@ public final class AlertEvaluator implements SupervisorListener {
       } else if (event instanceof SupervisorEvent.Detached || event instanceof SupervisorEvent.Removed) {
         resolveAll(p, event instanceof SupervisorEvent.Detached ? "detached" : "removed");
         processes.remove(p.name);
-        gone.add(p.name);
+        long removal = ++removals;
+        gone.put(p.name, removal);
+        scheduler.schedule(FORGET_GONE_AFTER, () -> {
+          synchronized (lock) {
+            gone.remove(p.name, removal); // not if registered and removed again since: that removal's own timer forgets it
+          }
+        });
       }
     }
     deliver();
@@ -764,7 +783,7 @@ public final class AlertEvaluator implements SupervisorListener {
    */
   public void onSample(String process, ProcessSample sample) {
     synchronized (lock) {
-      if (gone.contains(process)) {
+      if (gone.containsKey(process)) {
         return;
       }
       Proc p = proc(process);
@@ -842,17 +861,20 @@ public final class AlertEvaluator implements SupervisorListener {
     return limit * c.memoryShare();
   }
 
-  /** Whether {@code process} was removed or detached (and not registered or attached again): its samples are ignored. */
+  /**
+   * Whether {@code process} was removed or detached (and not registered or attached again since, nor removed more than
+   * {@link #FORGET_GONE_AFTER} ago): its samples, anomalies and events are ignored.
+   */
   boolean isGone(String process) {
     synchronized (lock) {
-      return gone.contains(process);
+      return gone.containsKey(process);
     }
   }
 
   /** An anomaly a detector reported: active fires (or fires again) ANOMALY for its kind, inactive resolves it. */
   public void onAnomaly(Anomaly anomaly) {
     synchronized (lock) {
-      if (gone.contains(anomaly.process())) {
+      if (gone.containsKey(anomaly.process())) {
         return;
       }
       Proc p = proc(anomaly.process());

@@ -175,7 +175,7 @@ public final class Alerting implements AutoCloseable {
     evaluator.onEvent(e);
     if (detectors != null) {
       synchronized (detectors) {
-        if (e instanceof SupervisorEvent.RestartScheduled) {
+        if (e instanceof SupervisorEvent.RestartScheduled && !evaluator.isGone(e.process())) { // not late, after a removal
           detectors.onRestart(e.process(), ticker.read() / 1e9, e.at());
         } else if (e instanceof SupervisorEvent.Removed || e instanceof SupervisorEvent.Detached
             || e instanceof SupervisorEvent.AttachStateChanged a && a.to() != io.github.vigil.AttachState.RUNNING) {

@@ -319,6 +319,59 @@ class AlertEvaluatorTest {
   }
 
   /**
+   * Not only a sample: any event heard after a process's Removed (an attachment's Detached) is late and ignored until it is
+   * registered (attached) again. A health result in flight, a state change, an attachment's loss made the entry again and
+   * fired HEALTH_CHECK_FAILING, NOT_RUNNING a grace later and ATTACHMENT_LOST for names no longer there, never to resolve.
+   */
+  @Test
+  void anyEventHeardAfterRemovalOrDetachIsIgnoredUntilRegisteredAgain() {
+    AlertEvaluator e = evaluator(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))));
+    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x").build()));
+    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    e.onEvent(new SupervisorEvent.Removed("feed", clock.instant()));
+    e.onEvent(new SupervisorEvent.Attached("trader", clock.instant(), io.github.vigil.AttachSpec.builder("trader").pid(4242).build()));
+    e.onEvent(new SupervisorEvent.AttachStateChanged("trader", clock.instant(), AttachState.NOT_FOUND, AttachState.RUNNING, ""));
+    e.onEvent(new SupervisorEvent.Detached("trader", clock.instant()));
+
+    e.onEvent(new SupervisorEvent.HealthChanged("feed", clock.instant(), HealthState.HEALTHY, HealthState.UNHEALTHY, "HTTP 503"));
+    e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS));
+    e.onEvent(new SupervisorEvent.AttachStateChanged("trader", clock.instant(), AttachState.RUNNING, AttachState.STOPPED,
+        "pid 4242 exited"));
+    scheduler.advance(Duration.ofMinutes(1)); // past NOT_RUNNING's grace
+    // before: HEALTH_CHECK_FAILING and ATTACHMENT_LOST fired at once, NOT_RUNNING a grace later
+    assertThat(heard).isEmpty();
+    assertThat(e.firing()).isEmpty();
+
+    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x").build()));
+    e.onEvent(new SupervisorEvent.HealthChanged("feed", clock.instant(), HealthState.HEALTHY, HealthState.UNHEALTHY, "HTTP 503"));
+    assertThat(log()).containsExactly("HEALTH_CHECK_FAILING:FIRING");
+  }
+
+  /**
+   * A name removed is remembered as gone for a while, not for ever ({@link AlertEvaluator#FORGET_GONE_AFTER}, ten minutes:
+   * anything late comes within seconds): the set shrank only when a name was registered again, so it grew with every
+   * process or attachment ever removed. A name removed again after it was registered again is remembered from then.
+   */
+  @Test
+  void aNameRemovedIsRememberedAsGoneForTenMinutes() {
+    AlertEvaluator e = evaluator(AlertRules.defaults());
+    e.onEvent(new SupervisorEvent.Attached("trader", clock.instant(), io.github.vigil.AttachSpec.builder("trader").pid(4242).build()));
+    e.onEvent(new SupervisorEvent.Detached("trader", clock.instant()));
+    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x").build()));
+    e.onEvent(new SupervisorEvent.Removed("feed", clock.instant()));
+    scheduler.advance(Duration.ofMinutes(5));
+    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x").build()));
+    e.onEvent(new SupervisorEvent.Removed("feed", clock.instant()));
+    scheduler.advance(Duration.ofMinutes(5).minusSeconds(1));
+    assertThat(e.isGone("trader")).isTrue();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(e.isGone("trader")).as("ten minutes after its detach").isFalse();
+    assertThat(e.isGone("feed")).as("removed again five minutes ago: the first removal's timer leaves it").isTrue();
+    scheduler.advance(Duration.ofMinutes(5));
+    assertThat(e.isGone("feed")).isFalse();
+  }
+
+  /**
    * An attachment's anomalies resolve when it loses its process, as its HIGH_CPU and HIGH_MEMORY do: they were about the
    * processes it lost. They stayed firing until the detector said the anomaly was over, which, with no more samples, it
    * never did.
