@@ -1043,9 +1043,30 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   }
 
   /**
+   * {@code news} with the groups waiting in a sink's line for a token first, in the order they were dropped, then the
+   * others in the order they were made: a close's flushes take the tokens left in that order, as the turns of a pipeline
+   * that goes on do (the first in line takes the next token). They took them in the order the groups were made, so a group
+   * dropped last could take the only token before one dropped first. With more than one sink over its limit, a group takes
+   * its place from the first sink's line it is in (sinks in the order declared). Under the lock.
+   */
+  private List<Group> inDropOrder(List<Group> news) {
+    Set<Group> todo = new HashSet<>(news);
+    java.util.LinkedHashSet<Group> ordered = new java.util.LinkedHashSet<>();
+    for (String sink : lanes.keySet()) {
+      java.util.LinkedHashSet<Group> line = waitingForToken.get(sink);
+      if (line != null) {
+        line.stream().filter(todo::contains).forEach(ordered::add);
+      }
+    }
+    ordered.addAll(news);
+    return List.copyOf(ordered);
+  }
+
+  /**
    * Stops. A group with news not notified yet (a resolution, a new alert waiting for its group wait or interval) is
    * notified now, and so is a sink owed a notification of its group (one given up after its retries, or dropped over its
-   * rate limit) if its rate limit has a token now, one attempt; what waits for a sink is still sent, for up to 5 s in all:
+   * rate limit) if its rate limit has a token now, one attempt (the groups dropped over it take the tokens left in the
+   * order they were dropped); what waits for a sink is still sent, for up to 5 s in all:
    * a graceful shutdown's resolutions reach the sinks (they were dropped, uncounted; an owed one waited for the next
    * JVM). Then what still waits, and retries not yet due, are dropped and counted; a send under way is interrupted;
    * repeats and escalations not yet due are called off; the sender threads end (but that of a sink that ignores
@@ -1062,7 +1083,8 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       closing = true;
       // with what a sink is owed (a notification given up or over its rate limit): told now, if its limit has a token,
       // rather than left to the next JVM (an owed RESOLVED stayed in alerts.state, the alert firing at the sink till then)
-      news = groups.values().stream().filter(g -> g.changed || g.sinks.values().stream().anyMatch(SinkLedger::owed)).toList();
+      news = inDropOrder(groups.values().stream().filter(g -> g.changed || g.sinks.values().stream().anyMatch(SinkLedger::owed))
+          .toList());
     }
     news.forEach(g -> flush(g, true)); // now, not at their timers (one that fires meanwhile is not sent twice)
     lanes.values().forEach(SinkLane::stopTaking); // what is queued is sent; a retry that comes due no more
