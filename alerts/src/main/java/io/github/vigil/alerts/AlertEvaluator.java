@@ -110,6 +110,11 @@ public final class AlertEvaluator implements SupervisorListener {
   private Function<String, Optional<ProcessStatus>> statusOf = name -> Optional.empty();
   private Function<String, Optional<io.github.vigil.GroupState>> groupStateOf = name -> Optional.empty();
   private Function<String, Optional<AttachState>> attachStateOf = name -> Optional.empty();
+  /** Asks an attachment to look for its process now; the state it finds (see {@link #firstLooks}). Empty: cannot be asked. */
+  private volatile Function<String, Optional<java.util.concurrent.CompletionStage<AttachState>>> lookFor =
+      name -> Optional.empty();
+  /** Looks to ask for ({@link #lookFor}), after the lock: a remembered alert of an attachment waits for their result. */
+  private final List<Runnable> looks = new ArrayList<>();
   /** Where a process's schedule stands now (the freeze window in force), for a remembered NOT_RUNNING; empty without. */
   private Function<String, Optional<ScheduleState>> scheduleStateOf = name -> Optional.empty();
   /** Remembered alerts taken up still firing, for {@link #onTakenUp}'s hook, handed to it after the lock. */
@@ -214,9 +219,11 @@ public final class AlertEvaluator implements SupervisorListener {
    *   <li>one whose condition no longer holds is resolved at once: {@code NOT_RUNNING} and {@code FAILED} of a process
    *       that runs, {@code HEALTH_CHECK_FAILING} of one healthy, {@code NOT_RUNNING} outside the process's scheduled
    *       window, or of one down inside a freeze window ({@link #scheduleStates}: down on purpose until it ends, it fires
-   *       again a grace after it if still down, as after a run that ended there), {@code HIGH_CPU} and {@code HIGH_MEMORY} of a process that does not run (their run ended with the
-   *       earlier JVM; of an attachment, one that has lost its process, or has found none a minute after it is taken up: an
-   *       attached process does not end with the JVM, and one still running is sampled here and resolves by the rule), every {@code ANOMALY} (the detectors start afresh) and any alert whose rule is off;
+   *       again a grace after it if still down, as after a run that ended there), {@code HIGH_CPU} and
+   *       {@code HIGH_MEMORY} of a process that does not run (their run ended with the earlier JVM; of an attachment, one
+   *       that has lost its process, or finds none at a look asked for when it is taken up ({@link #firstLooks}; else a
+   *       minute after): an attached process does not end with the JVM, and one still running is sampled here and
+   *       resolves by the rule), every {@code ANOMALY} (the detectors start afresh) and any alert whose rule is off;
    *   <li>the others fire here as they did there, without a notification: they resolve by the rules as any alert
    *       does ({@code CRASHED} after a run of {@code stableAfter}, {@code FLAPPING} after a window without a restart
    *       from now, the others when the process runs, is healthy, is found, is stopped on purpose or removed), and
@@ -264,12 +271,25 @@ public final class AlertEvaluator implements SupervisorListener {
    * Where each process's schedule stands now, by name (usually {@link TradingSupervision#state(String)}): a remembered
    * {@code NOT_RUNNING} taken up while the process is down inside a freeze window ({@link ScheduleState#freeze()}) is
    * judged as one of a run that ended there: resolved, and fired again a grace after the window's end
-   * ({@link ScheduleState#next()}) if the process is still down. Called before the evaluator hears anything; {@code stateOf} must not block (it is called under this evaluator's lock).
+   * ({@link ScheduleState#next()}) if the process is still down. Called before the evaluator hears anything;
+   * {@code stateOf} must not block (it is called under this evaluator's lock).
    */
   void scheduleStates(Function<String, Optional<ScheduleState>> stateOf) {
     synchronized (lock) {
       this.scheduleStateOf = requireNonNull(stateOf, "scheduleStates");
     }
+  }
+
+  /**
+   * How to ask an attachment, by name, to look for its process now ({@link io.github.vigil.AttachedProcess#rescan()}),
+   * completing with the state that look leaves it in: a remembered {@code HIGH_CPU} or {@code HIGH_MEMORY} of an
+   * attachment {@code NOT_FOUND} when taken up (one made after this evaluator is heard of before it has looked) resolves
+   * when that look finds nothing. An attachment that finds nothing sends no event, its state staying {@code NOT_FOUND}:
+   * without this, such an alert waits {@link Alerting#UNCLAIMED_AFTER}. The function must not block (it is called
+   * outside this evaluator's lock, on the thread that delivers its alerts); the stage may complete on any thread.
+   */
+  void firstLooks(Function<String, Optional<java.util.concurrent.CompletionStage<AttachState>>> lookFor) {
+    this.lookFor = requireNonNull(lookFor, "firstLooks");
   }
 
   /**
@@ -334,8 +354,8 @@ public final class AlertEvaluator implements SupervisorListener {
                 // down inside a freeze window, in which nothing is restarted: down on purpose until it ends, as a run
                 // that ends there is (RestartDeferred); looked at again a grace after the window, as that one is. It fired
                 // on through the window, a page for a process deliberately not running
-                over = downInsideFreeze(p, c, requireNonNull(frozen.get().nextChange()), requireNonNull(frozen.get().frozenBy()),
-                    a.description());
+                over = downInsideFreeze(p, c, requireNonNull(frozen.get().nextChange()),
+                    requireNonNull(frozen.get().frozenBy()), a.description());
               }
             }
             break;
@@ -349,7 +369,7 @@ public final class AlertEvaluator implements SupervisorListener {
             Optional<AttachState> attached = attachStateOf.apply(p.name);
             if (attached.isPresent() && attached.get() == AttachState.NOT_FOUND) {
               // an attachment made after this evaluator is heard of (Attached) before its first look: NOT_FOUND may be
-              // "not looked for yet"; its samples decide, and one that finds nothing resolves it a while later
+              // "not looked for yet"; a look asked for now decides (one that finds nothing sends no event), then its samples
               over = null;
               scheduleFirstLook(p, a);
             } else if (attached.isPresent()) {
@@ -405,24 +425,32 @@ public final class AlertEvaluator implements SupervisorListener {
   }
 
   /**
-   * A remembered HIGH_CPU or HIGH_MEMORY {@code a} of an attachment {@code NOT_FOUND} when taken up: resolved
-   * {@link Alerting#UNCLAIMED_AFTER} later if the attachment has not found its process by then (an attachment that finds
-   * nothing sends no event; one that finds its process and loses it again resolves it by its AttachStateChanged).
-   * Under the lock.
+   * A remembered HIGH_CPU or HIGH_MEMORY {@code a} of an attachment {@code NOT_FOUND} when taken up: resolved when a look
+   * asked for now ({@link #firstLooks}) finds nothing, or at the latest {@link Alerting#UNCLAIMED_AFTER} later if the
+   * attachment has not found its process by then (an attachment that finds nothing sends no event; one that finds its
+   * process and loses it again resolves it by its AttachStateChanged). Under the lock.
    */
   private void scheduleFirstLook(Proc p, Alert a) {
-    scheduler.schedule(Alerting.UNCLAIMED_AFTER, () -> {
-      synchronized (lock) {
-        Proc q = processes.get(p.name);
-        if (q != p || !sameStart(q.firing.get(a.key()), a)
-            || attachStateOf.apply(p.name).filter(st -> st == AttachState.RUNNING).isPresent()) {
-          return;
-        }
-        q.firing.remove(a.key());
-        outbox.add(resolvedNow(a, "the attachment has not found its process"));
+    looks.add(() -> lookFor.apply(p.name).ifPresent(look -> look.whenComplete((seen, error) -> {
+      if (seen == AttachState.NOT_FOUND) {
+        notFound(p, a);
       }
-      deliver();
-    });
+    })));
+    scheduler.schedule(Alerting.UNCLAIMED_AFTER, () -> notFound(p, a));
+  }
+
+  /** Resolves {@code a}, taken up for {@code p}, as of an attachment that has not found its process, unless it has now. */
+  private void notFound(Proc p, Alert a) {
+    synchronized (lock) {
+      Proc q = processes.get(p.name);
+      if (q != p || !sameStart(q.firing.get(a.key()), a)
+          || attachStateOf.apply(p.name).filter(st -> st == AttachState.RUNNING).isPresent()) {
+        return;
+      }
+      q.firing.remove(a.key());
+      outbox.add(resolvedNow(a, "the attachment has not found its process"));
+    }
+    deliver();
   }
 
   private static boolean sameStart(@Nullable Alert a, Alert b) {
@@ -937,19 +965,26 @@ public final class AlertEvaluator implements SupervisorListener {
     takenUpHook = requireNonNull(hook, "hook");
   }
 
-  /** Hands what was made to the listener, in order, outside the rules' lock; then what was taken up to its hook. */
+  /**
+   * Hands what was made to the listener, in order, outside the rules' lock; then what was taken up to its hook; then asks
+   * for the looks that alerts taken up wait for ({@link #firstLooks}), outside both locks (a look that completes at once
+   * delivers what it resolves).
+   */
   private void deliver() {
+    List<Runnable> asks;
     synchronized (deliveryLock) {
       List<Alert> batch;
       List<Alert> taken;
       synchronized (lock) {
-        if (outbox.isEmpty() && takenUp.isEmpty()) {
+        if (outbox.isEmpty() && takenUp.isEmpty() && looks.isEmpty()) {
           return;
         }
         batch = new ArrayList<>(outbox);
         outbox.clear();
         taken = new ArrayList<>(takenUp);
         takenUp.clear();
+        asks = new ArrayList<>(looks);
+        looks.clear();
       }
       for (Alert a : batch) {
         try {
@@ -968,6 +1003,14 @@ public final class AlertEvaluator implements SupervisorListener {
             log.atWarn().addKeyValue("process", a.process()).setCause(e).log("Taking up alert {} failed", a.key());
           }
         }
+      }
+    }
+    for (Runnable ask : asks) {
+      try {
+        ask.run();
+      } catch (RuntimeException e) {
+        log.debug("Asking an attachment to look for its process failed; its remembered alerts wait {}",
+            HumanFormat.duration(Alerting.UNCLAIMED_AFTER), e);
       }
     }
   }

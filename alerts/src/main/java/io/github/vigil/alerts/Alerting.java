@@ -111,6 +111,9 @@ public final class Alerting implements AutoCloseable {
       if (pipeline != null) {
         evaluator.onTakenUp(pipeline::takenUp); // its escalation timers, as the rules find it still firing
       }
+      // an attachment NOT_FOUND when its remembered HIGH_CPU/HIGH_MEMORY is taken up is asked to look now: one that finds
+      // nothing sends no event
+      evaluator.firstLooks(name -> supervisor.attached(name).map(a -> a.rescan().thenApply(io.github.vigil.AttachStatus::state)));
       io.github.vigil.calendar.TradingSupervision trading = b.trading;
       if (trading != null) {
         evaluator.scheduleStates(trading::state); // a NOT_RUNNING taken up inside a freeze window: down on purpose
@@ -427,7 +430,8 @@ public final class Alerting implements AutoCloseable {
      * HIGH_CPU, HIGH_MEMORY and ANOMALY alerts were about a run that ended with the earlier JVM, and resolve unless the
      * process already runs (an attached process did not end with the JVM: its HIGH_CPU and HIGH_MEMORY resolve by the
      * rule, from the samples taken here, or if the attachment has lost its process; one that has found none yet, as
-     * one made after this {@code Alerting} when it is heard of, has a minute to find it); see
+     * one made after this {@code Alerting} when it is heard of, is asked to look now ({@link
+     * io.github.vigil.AttachedProcess#rescan()}), and resolves if that look finds nothing); see
      * {@link AlertEvaluator} for the rules. A supervision group registered here is supervised here: its GROUP_FAILED
      * fires on until the group runs or is stopped on purpose. So is an attachment made here, before or after this
      * {@code Alerting} is built: its ATTACHMENT_LOST resolves as found again once the attachment finds its process (at
