@@ -216,8 +216,8 @@ public final class AlertEvaluator implements SupervisorListener {
    * are taken up when this evaluator first hears of it (its {@code Registered} event, any event or sample), before
    * that is evaluated, from what {@code statusOf} says of it then (its current status, e.g. the supervisor's controller's):
    * <ul>
-   *   <li>one whose condition no longer holds is resolved at once: {@code NOT_RUNNING} and {@code FAILED} of a process
-   *       that runs, {@code HEALTH_CHECK_FAILING} of one healthy, {@code NOT_RUNNING} outside the process's scheduled
+   *   <li>one whose condition no longer holds is resolved at once: {@code NOT_RUNNING} of a process that runs,
+   *       {@code HEALTH_CHECK_FAILING} of one healthy, {@code NOT_RUNNING} outside the process's scheduled
    *       window, or of one down inside a freeze window ({@link #scheduleStates}: down on purpose until it ends, it fires
    *       again a grace after it if still down, as after a run that ended there), {@code HIGH_CPU} and
    *       {@code HIGH_MEMORY} of a process that does not run (their run ended with the earlier JVM; of an attachment, one
@@ -225,7 +225,9 @@ public final class AlertEvaluator implements SupervisorListener {
    *       minute after): an attached process does not end with the JVM, and one still running is sampled here and
    *       resolves by the rule), every {@code ANOMALY} (the detectors start afresh) and any alert whose rule is off;
    *   <li>the others fire here as they did there, without a notification: they resolve by the rules as any alert
-   *       does ({@code CRASHED} after a run of {@code stableAfter}, {@code FLAPPING} after a window without a restart
+   *       does ({@code CRASHED} and {@code FAILED} after a run of {@code stableAfter} from when the process is found
+   *       running: a start limit is per JVM, so this one starts a process that gave up there, even one that still crashes
+   *       at once; {@code FLAPPING} after a window without a restart
    *       from now, the others when the process runs, is healthy, is found, is stopped on purpose or removed), and
    *       firing again is one more occurrence.
    * </ul>
@@ -814,37 +816,40 @@ public final class AlertEvaluator implements SupervisorListener {
       if (gone.containsKey(process)) {
         return;
       }
-      Proc p = proc(process);
-      RuleConfig c = rules.configFor(process);
-      if (sample.vanished() || p.attachmentLost) {
-        return;
-      }
-      long now = ticker.read();
-      if (c.isEnabled(AlertType.HIGH_CPU) && sample.has(ProcessSample.Field.CPU_PERCENT)) { // not in a run's first sample
-        double limit = c.cpuThresholdPercent();
-        double v = sample.get(ProcessSample.Field.CPU_PERCENT);
-        p.cpuAboveSince = threshold(p, c, AlertType.HIGH_CPU, v, limit, p.cpuAboveSince, now, c.cpuFor(),
-            String.format(java.util.Locale.ROOT, "%.1f%% CPU", v), String.format(java.util.Locale.ROOT, "%.1f%%", limit));
-      }
-      if (c.isEnabled(AlertType.HIGH_MEMORY) && !sample.has(ProcessSample.Field.MEMORY_RESIDENT)) {
-        if (++p.samplesWithoutMemory == SAMPLES_TO_SAY_CANNOT_FIRE) { // not one a process's exit made unreadable
-          cannotFire(p, AlertType.HIGH_MEMORY, "its samples carry no resident memory (" + ProcessSample.Field.MEMORY_RESIDENT
-              + "): the JDK backend's sampler reads CPU time only, the Linux backend's reads memory");
-        }
-      } else if (c.isEnabled(AlertType.HIGH_MEMORY)) {
-        p.samplesWithoutMemory = 0;
-        double limit = memoryThreshold(p, c);
-        if (Double.isNaN(limit)) {
-          cannotFire(p, AlertType.HIGH_MEMORY, "a share (withHighMemoryShare) needs a base: no withMemoryLimit is set for it and"
-              + " its spec has no residentMemoryAbove resource rule");
-        } else {
-          double v = sample.get(ProcessSample.Field.MEMORY_RESIDENT);
-          p.memoryAboveSince = threshold(p, c, AlertType.HIGH_MEMORY, v, limit, p.memoryAboveSince, now, c.memoryFor(),
-              "resident memory " + HumanFormat.bytes(Math.round(v)), HumanFormat.bytes(Math.round(limit)));
-        }
+      Proc p = proc(process); // may take up remembered alerts: what that resolves is delivered below, whatever the sample
+      if (!sample.vanished() && !p.attachmentLost) {
+        judge(p, rules.configFor(process), sample);
       }
     }
     deliver();
+  }
+
+  /** The threshold rules on one sample of a process that is there. Under the lock. */
+  private void judge(Proc p, RuleConfig c, ProcessSample sample) {
+    long now = ticker.read();
+    if (c.isEnabled(AlertType.HIGH_CPU) && sample.has(ProcessSample.Field.CPU_PERCENT)) { // not in a run's first sample
+      double limit = c.cpuThresholdPercent();
+      double v = sample.get(ProcessSample.Field.CPU_PERCENT);
+      p.cpuAboveSince = threshold(p, c, AlertType.HIGH_CPU, v, limit, p.cpuAboveSince, now, c.cpuFor(),
+          String.format(java.util.Locale.ROOT, "%.1f%% CPU", v), String.format(java.util.Locale.ROOT, "%.1f%%", limit));
+    }
+    if (c.isEnabled(AlertType.HIGH_MEMORY) && !sample.has(ProcessSample.Field.MEMORY_RESIDENT)) {
+      if (++p.samplesWithoutMemory == SAMPLES_TO_SAY_CANNOT_FIRE) { // not one a process's exit made unreadable
+        cannotFire(p, AlertType.HIGH_MEMORY, "its samples carry no resident memory (" + ProcessSample.Field.MEMORY_RESIDENT
+            + "): the JDK backend's sampler reads CPU time only, the Linux backend's reads memory");
+      }
+    } else if (c.isEnabled(AlertType.HIGH_MEMORY)) {
+      p.samplesWithoutMemory = 0;
+      double limit = memoryThreshold(p, c);
+      if (Double.isNaN(limit)) {
+        cannotFire(p, AlertType.HIGH_MEMORY, "a share (withHighMemoryShare) needs a base: no withMemoryLimit is set for it and"
+            + " its spec has no residentMemoryAbove resource rule");
+      } else {
+        double v = sample.get(ProcessSample.Field.MEMORY_RESIDENT);
+        p.memoryAboveSince = threshold(p, c, AlertType.HIGH_MEMORY, v, limit, p.memoryAboveSince, now, c.memoryFor(),
+            "resident memory " + HumanFormat.bytes(Math.round(v)), HumanFormat.bytes(Math.round(limit)));
+      }
+    }
   }
 
   /**

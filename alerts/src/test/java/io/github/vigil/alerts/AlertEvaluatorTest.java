@@ -433,6 +433,25 @@ class AlertEvaluatorTest {
     assertThat(heard).isEmpty();
   }
 
+  /**
+   * A remembered HIGH_CPU taken up at a vanished sample (the first the evaluator hears of the process, its run ended
+   * with the earlier JVM) is resolved, and the resolution is heard then. It was made but kept back: a vanished sample
+   * returned before handing on what was made, so it waited for the next event that was not a vanished sample.
+   */
+  @Test
+  void aResolutionMadeWhenAVanishedSampleTakesUpARememberedAlertIsHeardAtOnce() {
+    AlertEvaluator e = evaluator(AlertRules.defaults());
+    Alert remembered = Alert.firing(AlertType.HIGH_CPU, "", "feed", Severity.WARNING, "feed: 97.0% CPU", "above 90.0%",
+        Map.of(), T0.minusSeconds(600));
+    e.remember(List.of(remembered), name -> Optional.empty());
+    e.onSample("feed", ProcessSampleBuilder.of(ProcessSample.Scope.TREE, 42).vanished("/proc/42/stat: No such process")
+        .build(null));
+    assertThat(heard).singleElement().satisfies(a -> {
+      assertThat(a.key()).isEqualTo("feed/HIGH_CPU");
+      assertThat(a.isFiring()).isFalse();
+    });
+  }
+
   private static ProcessSample memory(long bytes) {
     return ProcessSampleBuilder.of(ProcessSample.Scope.TREE, 42).request(EnumSet.of(ProcessSample.Field.MEMORY_RESIDENT))
         .beginMember().add(ProcessSample.Field.MEMORY_RESIDENT, bytes).endMember(42).build(null);
