@@ -80,35 +80,33 @@ final class HistoryCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("vigil: the journal has nothing about '" + name + "'");
       return VigilCli.NOTHING;
     }
-    out.println(style.bold("Runs of " + name) + ", " + common.time(now.minus(p)) + " to " + common.time(now) + " (" + common.zone().getId()
-        + ", " + HumanFormat.period(p) + ")");
+    int width = common.width();
+    String title = "Runs of " + name;
+    String span = ", " + common.time(now.minus(p)) + " to " + common.time(now) + " (" + common.zone().getId() + ", " + HumanFormat.period(p) + ")";
+    for (String line : Table.wrap(title + span, width)) {
+      // the process's name in bold, where it is on the first line whole
+      out.println(line.startsWith(title) ? style.bold(title) + line.substring(title.length()) : line);
+    }
     // a fleet's journal without --host holds several gateways' runs of the name: say whose each is
     boolean fleet = runs.stream().map(JournalRun::host).distinct().count() > 1;
     // run numbers start at 1 in each supervising JVM: where a host's runs shown are of several, say whose each run is
     boolean supervisors = supervision.stream().collect(java.util.stream.Collectors.groupingBy(Supervision::host,
         java.util.stream.Collectors.mapping(Supervision::group, java.util.stream.Collectors.toSet()))).values().stream()
         .anyMatch(groups -> groups.size() > 1);
-    List<String> headers = new ArrayList<>(List.of("RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "MEMORY AT END", "RECOVERY"));
-    if (supervisors) {
-      headers.add(0, "SUPERVISOR STARTED");
-    }
+    // how a run ended in words (its termination, a failed start's message, when it was last heard of) and its memory at
+    // the end go on a line under its row, across the table, as vigil restarts puts a restart's detail; the supervisor
+    // that ran the runs below it on a line above them: as columns they made the table about 180 columns wide
+    List<String> headers = new ArrayList<>(List.of("RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "RECOVERY"));
     if (fleet) {
       headers.add(0, "HOST");
     }
     int first = headers.indexOf("RUN");
-    Table t = new Table(headers.toArray(String[]::new)).alignRight(first, first + 1, first + 4, first + 7);
+    Table t = new Table(headers.toArray(String[]::new)).alignRight(first, first + 1, first + 4, first + 6);
     for (int k = 0; k < runs.size(); k++) {
       JournalRun r = runs.get(k);
       Supervision sv = supervision.get(k);
-      // a run that never started has no termination to show ("unknown (not started)"): its message says why
-      // (the message names the program, whose path may hold a newline: one line of the cell)
-      String how = "START_FAILED".equals(r.exitCause()) && r.message() != null && !r.message().isBlank() ? HumanFormat.commandLine(r.message())
-          : r.termination();
       Instant silent = sv.endedWith() ? null : silentSince.apply(r);
-      String end = sv.endedWith() ? "ended with its supervisor (JVM killed or gone)"
-              + (sv.lastHeard() != null ? "\nlast heard of at " + common.time(sv.lastHeard()) : "")
-          : silent != null ? "unknown: nothing recorded since " + common.time(silent)
-          : r.exitCause() == null ? "running" : r.exitCause() + (how != null ? " (" + how + ")" : "");
+      String end = sv.endedWith() ? "supervisor ended" : silent != null ? "unknown" : r.exitCause() == null ? "running" : r.exitCause();
       // up until now only while it runs; a run that ended with its supervisor ran at least until it was last heard of
       // a run that never started (START_FAILED) had none: "-", as in vigil restarts, not "0ms"
       Duration up = "START_FAILED".equals(r.exitCause()) ? null
@@ -118,18 +116,15 @@ final class HistoryCommand implements Callable<Integer> {
       String upText = up != null ? HumanFormat.duration(up)
           : sv.endedWith() && sv.lastHeard() != null && sv.lastHeard().isAfter(r.startedAt())
               ? "≥ " + HumanFormat.duration(Duration.between(r.startedAt(), sv.lastHeard())) : "-";
-      String mem = r.memoryBytes() == null ? "-" : HumanFormat.bytes(r.memoryBytes())
-          + (r.memoryLimitBytes() != null ? " / " + HumanFormat.bytes(r.memoryLimitBytes()) : "");
       List<String> cells = new ArrayList<>(List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-",
-          common.time(r.startedAt()), common.time(r.endedAt()), upText, end, mem,
-          recoveryText(recovery(r, k, recoveredFromEnded))));
-      if (supervisors) {
-        // once per supervisor: the rows after its first, up to another's, are its runs too
-        boolean same = k > 0 && supervision.get(k - 1).group() == sv.group();
-        cells.add(0, same ? "" : sv.startedAt() != null ? registered.time(common, sv.startedAt()) : "unknown");
-      }
+          common.time(r.startedAt()), common.time(r.endedAt()), upText, end, recoveryText(recovery(r, k, recoveredFromEnded))));
       if (fleet) {
         cells.add(0, r.host());
+      }
+      if (supervisors && (k == 0 || supervision.get(k - 1).group() != sv.group())) {
+        // once per supervisor: the rows after it, up to another's heading, are its runs
+        t.heading((fleet ? r.host() + ": " : "") + "supervisor started "
+            + (sv.startedAt() != null ? registered.time(common, sv.startedAt()) : "unknown (its registration is not in the journal)"));
       }
       List<java.util.function.UnaryOperator<String>> colour = new ArrayList<>();
       for (int i = 0; i < cells.size(); i++) {
@@ -140,13 +135,46 @@ final class HistoryCommand implements Callable<Integer> {
       } else if (silent != null) {
         colour.set(first + 5, style::yellow);
       }
-      t.row(cells, colour);
+      String detail = detail(r, sv, silent);
+      if (detail.isEmpty()) {
+        t.row(cells, colour);
+      } else {
+        t.row(cells, colour, detail);
+      }
     }
-    out.print(runs.isEmpty() ? "No runs in the period.\n" : t.render(style));
+    out.print(runs.isEmpty() ? "No runs in the period.\n" : t.render(style, width));
     if (supervisors) {
-      out.println("Run numbers count from 1 in each supervisor: SUPERVISOR STARTED is when its JVM registered " + name + ".");
+      for (String line : Table.wrap("Run numbers count from 1 in each supervisor: \"supervisor started\" is when its JVM registered " + name + ".",
+          width)) {
+        out.println(line);
+      }
     }
     return VigilCli.OK;
+  }
+
+  /**
+   * How a run ended, in words, for the line under its row: its termination ({@code killed by SIGSEGV (core dumped)}, a
+   * failed start's message naming the program, escaped to one line), that it ended with its supervisor and when it was
+   * last heard of, or since when nothing was recorded; then its memory at the end. Empty for a run still running.
+   */
+  private String detail(JournalRun r, Supervision sv, @Nullable Instant silent) {
+    List<String> parts = new ArrayList<>();
+    if (sv.endedWith()) {
+      parts.add("ended with its supervisor (JVM killed or gone)" + (sv.lastHeard() != null ? ", last heard of at " + common.time(sv.lastHeard()) : ""));
+    } else if (silent != null) {
+      parts.add("nothing recorded since " + common.time(silent));
+    } else if ("START_FAILED".equals(r.exitCause()) && r.message() != null && !r.message().isBlank()) {
+      // a run that never started has no termination to show ("unknown (not started)"): its message says why
+      parts.add(r.message());
+    } else if (r.exitCause() != null && r.termination() != null) {
+      parts.add(r.termination());
+    }
+    if (r.memoryBytes() != null) {
+      parts.add("memory at end " + HumanFormat.bytes(r.memoryBytes())
+          + (r.memoryLimitBytes() != null ? " (limit " + HumanFormat.bytes(r.memoryLimitBytes()) + ")" : ""));
+    }
+    // a path in a message may hold a newline: one line, escaped as the other commands escape it
+    return HumanFormat.commandLine(String.join("; ", parts));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.github.vigil.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A table drawn with box-drawing characters. Widths are measured on the plain text; colour is applied to the
@@ -18,6 +19,9 @@ final class Table {
   private final List<String> notes = new ArrayList<>();
   /** Notes are drawn under all columns but the first, which holds the row's number or name. */
   private static final int NOTE_FROM = 1;
+  /** Each row's heading, or null: text drawn above the row across the whole table (a group's title), wrapped to fit. */
+  private final List<String> headings = new ArrayList<>();
+  private @Nullable String nextHeading;
 
   Table(String... headers) {
     this.headers = List.of(headers);
@@ -46,6 +50,17 @@ final class Table {
     rows.add(cells);
     colours.add(colour);
     notes.add(null);
+    headings.add(nextHeading);
+    nextHeading = null;
+    return this;
+  }
+
+  /**
+   * A heading for the rows that follow: {@code text} is drawn on lines of its own above the next row, across the whole
+   * table, wrapped at spaces to fit: the title of a group of rows (the runs of one supervisor) that so takes no column.
+   */
+  Table heading(String text) {
+    nextHeading = text;
     return this;
   }
 
@@ -68,17 +83,58 @@ final class Table {
   }
 
   String render(Style style) {
+    return render(style, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The table, at most {@code maxWidth} columns wide where its cells allow: while it is wider, the widest column is
+   * narrowed by one, its cells wrapped as notes are ({@link #wrap}: at spaces, or after a path's {@code '/'} or a name's
+   * {@code '_'}), down to the longest word (or such part) of the column; no word is cut, so a table of long words (a
+   * fleet's long host names in 80 columns) may stay wider. Nothing is left out: a narrowed cell takes more lines.
+   */
+  String render(Style style, int maxWidth) {
     int n = headers.size();
     // for an ASCII terminal, replaced before measuring: "→" becomes "->", one column wider
     UnaryOperator<String> text = style.ascii() ? AsciiFallback::ascii : UnaryOperator.identity();
     List<String> head = headers.stream().map(text).toList();
     List<List<String>> body = rows.stream().map(r -> r.stream().map(text).toList()).toList();
     int[] w = new int[n];
+    int[] least = new int[n];
     for (int i = 0; i < n; i++) {
-      w[i] = visible(head.get(i));
+      w[i] = widest(head.get(i));
+      least[i] = longestWord(head.get(i));
       for (List<String> r : body) {
-        for (String line : r.get(i).split("\n", -1)) {
-          w[i] = Math.max(w[i], visible(line));
+        w[i] = Math.max(w[i], widest(r.get(i)));
+        least[i] = Math.max(least[i], longestWord(r.get(i)));
+      }
+    }
+    int total = 3 * n + 1;
+    for (int x : w) {
+      total += x;
+    }
+    int[] natural = w.clone();
+    while (total > maxWidth) {
+      int widest = -1;
+      for (int i = 0; i < n; i++) {
+        if (w[i] > least[i] && (widest < 0 || w[i] > w[widest])) {
+          widest = i;
+        }
+      }
+      if (widest < 0) {
+        break; // every column as narrow as its longest word
+      }
+      w[widest]--;
+      total--;
+    }
+    for (int i = 0; i < n; i++) {
+      if (w[i] < natural[i]) {
+        int col = i;
+        head = narrowed(head, col, w[col]);
+        body = body.stream().map(r -> narrowed(r, col, w[col])).toList();
+        // as wide as its lines came out: a date wrapped over its time in 12 columns takes 10
+        w[i] = widest(head.get(i));
+        for (List<String> r : body) {
+          w[i] = Math.max(w[i], widest(r.get(i)));
         }
       }
     }
@@ -93,7 +149,17 @@ final class Table {
       noteWidth += w[i] + 3;
     }
     char bar = box.charAt(10);
+    int inner = noteWidth + NOTE_FROM * 3;
+    for (int i = 0; i < NOTE_FROM; i++) {
+      inner += w[i];
+    }
     for (int r = 0; r < body.size(); r++) {
+      String heading = headings.get(r);
+      if (heading != null) {
+        for (String line : wrap(text.apply(heading), inner)) {
+          b.append(bar).append(' ').append(line).append(" ".repeat(Math.max(0, inner - visible(line)))).append(' ').append(bar).append('\n');
+        }
+      }
       cells(b, w, body.get(r), colours.get(r), style, false, bar);
       String note = notes.get(r);
       if (note != null) {
@@ -113,7 +179,7 @@ final class Table {
   /**
    * {@code text}'s lines, each broken into lines of at most {@code width}: after a clause's {@code "; "} where one
    * ends in the second half of the line, else at a space not after a digit (a figure stays with its unit, a date with its time), else at
-   * any space; a longer word is cut.
+   * any space; a longer word after its last {@code '/'} or {@code '_'} that fits (a path, a cause's name), else it is cut.
    */
   static List<String> wrap(String text, int width) {
     List<String> out = new ArrayList<>();
@@ -131,7 +197,14 @@ final class Table {
           cut = rest.lastIndexOf(' ', width);
         }
         if (cut <= 0) {
-          cut = width; // no space to break at: cut the word
+          // no space to break at: after a path's '/' or a name's '_' (HEALTH_CHECK_FAILED), else cut the word
+          cut = width;
+          for (int at = width - 1; at > 0; at--) {
+            if (BREAKS_AFTER.indexOf(rest.charAt(at)) >= 0) {
+              cut = at + 1;
+              break;
+            }
+          }
           out.add(rest.substring(0, cut));
           rest = rest.substring(cut);
         } else {
@@ -142,6 +215,34 @@ final class Table {
       out.add(rest);
     }
     return out;
+  }
+
+  /** {@code cells} with the one at {@code column} wrapped to {@code width}. */
+  private static List<String> narrowed(List<String> cells, int column, int width) {
+    List<String> out = new ArrayList<>(cells);
+    out.set(column, String.join("\n", wrap(cells.get(column), width)));
+    return out;
+  }
+
+  /** The widest line of a cell. */
+  private static int widest(String cell) {
+    int w = 0;
+    for (String line : cell.split("\n", -1)) {
+      w = Math.max(w, visible(line));
+    }
+    return w;
+  }
+
+  /** Where {@link #wrap} breaks a word longer than its line: after a path's slash, a name's underscore. */
+  private static final String BREAKS_AFTER = "/_";
+
+  /** The longest word of a cell, or part of a word after which {@link #wrap} breaks it: a narrowed column is no narrower. */
+  private static int longestWord(String cell) {
+    int w = 0;
+    for (String word : cell.split("[ \n]+|(?<=[/_])")) {
+      w = Math.max(w, visible(word));
+    }
+    return w;
   }
 
   /** Columns a text takes on a terminal: its colour codes take none (a cell coloured by its command misaligned its table). */

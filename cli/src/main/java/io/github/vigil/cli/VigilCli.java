@@ -88,6 +88,11 @@ public final class VigilCli implements Callable<Integer> {
     return CommandLine.ExitCode.USAGE;
   }
 
+  /** The width tables fit in when the terminal's is not known: a terminal of 120 columns, or a file read in one. */
+  static final int DEFAULT_WIDTH = 120;
+  /** The narrowest width asked for that is taken: below it a table of dates cannot fit anyway. */
+  static final int MIN_WIDTH = 40;
+
   /** The journal and output options every command has. */
   static final class Common {
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
@@ -118,6 +123,10 @@ public final class VigilCli implements Callable<Integer> {
 
     @Option(names = "--now", paramLabel = "INSTANT", hidden = true, description = "Pretend it is this time (for reproducible output)")
     @Nullable String now;
+
+    @Option(names = "--width", paramLabel = "COLUMNS", hidden = true, description = "Fit tables to this many columns (for reproducible "
+        + "output; default: $COLUMNS, else 120)")
+    @Nullable Integer width;
 
     JournalReader open() throws SQLException {
       String where = journal != null ? journal : System.getenv("VIGIL_JOURNAL") != null ? System.getenv("VIGIL_JOURNAL") : "vigil-journal.db";
@@ -170,6 +179,35 @@ public final class VigilCli implements Callable<Integer> {
       } catch (java.time.format.DateTimeParseException e) {
         throw new IllegalArgumentException("--now: not an instant like 2026-11-30T00:00:00Z: '" + now + "'");
       }
+    }
+
+    /** How many columns the tables fit in: {@code --width}, else the terminal's {@code COLUMNS}, else {@link #DEFAULT_WIDTH}. */
+    int width() {
+      if (width != null) {
+        if (width < MIN_WIDTH) {
+          throw new IllegalArgumentException("--width must be at least " + MIN_WIDTH + ": " + width);
+        }
+        return width;
+      }
+      return width(System.getenv("COLUMNS"));
+    }
+
+    /**
+     * The width a {@code COLUMNS} variable gives: a shell sets it to its terminal's width (exported or not, so often
+     * absent); {@link #DEFAULT_WIDTH} where it is unset or not a number of {@link #MIN_WIDTH} at least.
+     */
+    static int width(@Nullable String columns) {
+      if (columns != null) {
+        try {
+          int n = Integer.parseInt(columns.trim());
+          if (n >= MIN_WIDTH) {
+            return n;
+          }
+        } catch (NumberFormatException e) {
+          // not a width: the default
+        }
+      }
+      return DEFAULT_WIDTH;
     }
 
     Style style() {

@@ -40,7 +40,7 @@ class CliGoldenTest {
 
   static Path db;
 
-  static final String[] AT_END = {"--zone", "UTC", "--now", "2026-11-30T00:00:00Z", "--color", "never"};
+  static final String[] AT_END = {"--zone", "UTC", "--now", "2026-11-30T00:00:00Z", "--color", "never", "--width", "120"};
 
   @BeforeAll
   static void writeTheWeek() {

@@ -91,7 +91,9 @@ class FailedStartTest {
   void historyAndCrashSayWhyItDidNotStart() {
     CliGoldenTest.Result h = run("history", "trader", "--period", "1d");
     assertThat(h.code()).as(h.err()).isZero();
-    assertThat(h.out()).contains("START_FAILED (" + WHY + ")").doesNotContain("unknown (not started)");
+    // the cause in its row, the message under it
+    assertThat(h.out()).containsPattern("START_FAILED +│[^\\n]*\\n│ +│ " + java.util.regex.Pattern.quote(WHY) + " +│")
+        .doesNotContain("unknown (not started)");
     CliGoldenTest.Result c = run("crash", "trader", "--last");
     assertThat(c.out()).contains(WHY, "vigil diagnose trader");
   }

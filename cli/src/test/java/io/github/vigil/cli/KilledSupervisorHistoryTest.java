@@ -38,7 +38,7 @@ class KilledSupervisorHistoryTest {
   /** The first JVM registers the feed; the second at +5 min, the third at +10 min. */
   private static final Instant T = Instant.parse("2026-12-05T20:00:00Z");
   /** In Asia/Shanghai (UTC+8), the zone the reports are read in. */
-  private static final String[] AT = {"--zone", "Asia/Shanghai", "--now", "2026-12-05T20:20:00Z", "--color", "never"};
+  private static final String[] AT = {"--zone", "Asia/Shanghai", "--now", "2026-12-05T20:20:00Z", "--color", "never", "--width", "120"};
 
   @TempDir
   static Path dir;
@@ -114,12 +114,11 @@ class KilledSupervisorHistoryTest {
     CliGoldenTest.Result r = run("history", P, "--period", "1d");
     assertThat(r.code()).as(r.err()).isZero();
     String out = r.out();
-    // each run under its supervisor: the three JVMs' registrations, 04:00, 04:05 and 04:10 in Shanghai
-    assertThat(out).contains("SUPERVISOR STARTED")
-        .containsPattern("2026-12-06 04:00:00 │\\s+1 │ 3601 ")
-        .containsPattern("│\\s+│\\s+2 │ 3629 ")
-        .containsPattern("2026-12-06 04:05:00 │\\s+1 │ 3702 ")
-        .containsPattern("2026-12-06 04:10:00 │\\s+1 │ 3800 ")
+    // each run under its supervisor's heading: the three JVMs' registrations, 04:00, 04:05 and 04:10 in Shanghai; run 2 of
+    // the first under the same heading (the lines between are run 1's note)
+    assertThat(out).containsPattern("│ supervisor started 2026-12-06 04:00:00 +│\\n│\\s+1 │ 3601 [^\\n]*\\n(│\\s+│ [^\\n]*\\n)*│\\s+2 │ 3629 ")
+        .containsPattern("│ supervisor started 2026-12-06 04:05:00 +│\\n│\\s+1 │ 3702 ")
+        .containsPattern("│ supervisor started 2026-12-06 04:10:00 +│\\n│\\s+1 │ 3800 ")
         .contains("Run numbers count from 1 in each supervisor");
     // a run whose supervisor was killed says so, with when it was last heard of (its last snapshot), in the zone asked for
     assertThat(out).doesNotContain("UNKNOWN");

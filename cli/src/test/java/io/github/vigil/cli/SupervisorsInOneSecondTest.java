@@ -72,7 +72,8 @@ class SupervisorsInOneSecondTest {
   @Test
   void historyShowsTheSupervisorsStartsWithMilliseconds() {
     String out = run("history", P, "--period", "1h").out();
-    assertThat(out).as(out).containsPattern("2026-12-05 20:00:00\\.100 │\\s+1 │ 4101 ").containsPattern("2026-12-05 20:00:00\\.700 │\\s+1 │ 4102 ");
+    assertThat(out).as(out).containsPattern("supervisor started 2026-12-05 20:00:00\\.100 +│\\n│\\s+1 │ 4101 ")
+        .containsPattern("supervisor started 2026-12-05 20:00:00\\.700 +│\\n│\\s+1 │ 4102 ");
   }
 
   @Test
