@@ -81,9 +81,20 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   /**
    * The findings of a recorded diagnosis, each of its lines escaped as {@link io.github.vigil.HumanFormat#commandLine}
-   * does: a program's path or an output line in it may hold a terminal's escape. Every line {@code Diagnosis.render()}
-   * writes after its title is indented by two spaces; one that is not is the rest of a value with a newline in it (a
-   * path, as journals written before render() escaped its values hold it), and goes back onto its line as {@code \n}.
+   * does: a program's path or an output line in it may hold a terminal's escape.
+   *
+   * <p>A journal written before {@code Diagnosis.render()} escaped its values holds a value with a newline in it (a
+   * program's path) over two lines; the rest goes back onto its line as {@code \n}. {@code render()} writes, after its
+   * title, only lines of four forms, each in its place: {@code "  ended: "} first, a finding ({@code "  PROBLEM "},
+   * {@code "  ok      "} or {@code "  unknown "}, a check's name and {@code ": "}), its evidence ({@code "      | "}),
+   * then its fix ({@code "      fix: "}), and a problem's line ends with its certainty ({@code " [confirmed]"}). A line
+   * of none of these forms, or of one out of its place (evidence after a fix, a second {@code ended}), or any line
+   * while a problem's line has not reached its certainty, is the rest of the line before it. Only "starts with two
+   * spaces" was asked before, which took a path's rest that starts with two spaces ({@code "/opt/a\n  b"}) for a line
+   * of its own. A value's rest that is itself a whole line of a form allowed there (a path holding
+   * {@code "\n      | x"} in a finding's summary, of certainty past the problem's end) cannot be told from one: it is
+   * read as that line, and nothing is lost either way (every character is shown, in order; only its newline shows as a
+   * line break, not as {@code \n}).
    */
   static String findings(String text) {
     StringBuilder b = new StringBuilder(text.length() + 16);
@@ -92,15 +103,60 @@ final class DiagnoseCommand implements Callable<Integer> {
     if (end > 0 && lines[end - 1].isEmpty()) {
       end--; // the text's own last newline
     }
+    Form last = Form.START;
+    StringBuilder logical = new StringBuilder(); // the line so far, with its continuations: whether a problem's is complete
     for (int i = 0; i < end; i++) {
+      Form form = i == 0 ? Form.of(lines[i]) : last.problemOpen(logical) ? null : Form.of(lines[i]);
+      boolean continuation = i > 0 && (form == null || !last.allows(form));
       String line = io.github.vigil.HumanFormat.commandLine(lines[i]);
-      if (i > 0 && !lines[i].startsWith("  ")) {
+      if (continuation) {
         b.append("\\n").append(line);
+        logical.append('\n').append(lines[i]);
       } else {
         b.append(i > 0 ? "\n" : "").append(line);
+        last = form != null ? form : Form.START;
+        logical.setLength(0);
+        logical.append(lines[i]);
       }
     }
     return end > 0 ? b.append('\n').toString() : "";
+  }
+
+  /** The forms of line {@code Diagnosis.render()} writes after its title, and which may follow which. */
+  private enum Form {
+    START, ENDED, PROBLEM, FINDING, EVIDENCE, FIX;
+
+    private static final java.util.regex.Pattern FINDING_LINE = java.util.regex.Pattern.compile("  (PROBLEM|ok     |unknown) ("
+        + java.util.Arrays.stream(io.github.vigil.diagnosis.Finding.Check.values())
+            .map(c -> c.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).collect(java.util.stream.Collectors.joining("|"))
+        + "): .*", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern CERTAINTY = java.util.regex.Pattern.compile(".* \\[("
+        + java.util.Arrays.stream(io.github.vigil.diagnosis.Finding.Certainty.values())
+            .map(c -> c.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining("|"))
+        + ")]", java.util.regex.Pattern.DOTALL);
+
+    /** The form of a line, or null for none (the rest of a value). */
+    static @org.jspecify.annotations.Nullable Form of(String line) {
+      java.util.regex.Matcher finding = FINDING_LINE.matcher(line);
+      if (finding.matches()) {
+        return finding.group(1).equals("PROBLEM") ? PROBLEM : FINDING;
+      }
+      return line.startsWith("  ended: ") ? ENDED : line.startsWith("      | ") ? EVIDENCE : line.startsWith("      fix: ") ? FIX : null;
+    }
+
+    /** Whether a line of {@code next}'s form may follow one of this form. */
+    boolean allows(Form next) {
+      return switch (this) {
+        case START -> next == ENDED || next == PROBLEM || next == FINDING;
+        case ENDED, FIX -> next == PROBLEM || next == FINDING;
+        case PROBLEM, FINDING, EVIDENCE -> next == PROBLEM || next == FINDING || next == EVIDENCE || next == FIX;
+      };
+    }
+
+    /** Whether {@code line}, of this form, is a problem's that has not reached its certainty yet: the next line goes on with it. */
+    boolean problemOpen(CharSequence line) {
+      return this == PROBLEM && !CERTAINTY.matcher(line).matches();
+    }
   }
 
   /** Which supervisor's run, where several on its host registered the process (each numbers its runs from 1); else "". */

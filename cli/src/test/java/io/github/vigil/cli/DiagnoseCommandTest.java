@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -97,6 +98,67 @@ class DiagnoseCommandTest {
     assertThat(DiagnoseCommand.findings(text)).isEqualTo("  ended: START_FAILED (binary /opt/a\\nb/feed not found)\n"
         + "  PROBLEM program: program /opt/a\\nb/feed does not exist [confirmed]\n      | /opt/a\n      fix: install it\n");
     assertThat(DiagnoseCommand.findings("  ok     ports: \u001b[2Jnone\n")).isEqualTo("  ok     ports: \\u001b[2Jnone\n");
+  }
+
+  /**
+   * A journal written before render() escaped its values, as that render() wrote a missing program whose path holds a
+   * newline followed by two spaces ({@code /opt/feed<newline>  v2/bin/feed}): the rest of the path ({@code "  v2/bin/feed
+   * ..."}) starts with two spaces, as every line render() writes does, and was printed as a line of its own in every
+   * place the path was (the exit, the finding, its evidence and its fix). It goes back onto its line.
+   */
+  @Test
+  void aPathWithANewlineAndTwoSpacesInAnOlderJournalStaysOnItsLines(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("old.db");
+    java.time.Instant at = java.time.Instant.parse("2026-12-01T09:00:00Z");
+    String path = "/opt/feed\n  v2/bin/feed";
+    io.github.vigil.ExitInfo exit = new io.github.vigil.ExitInfo(new io.github.vigil.Termination.Unknown("not started"),
+        io.github.vigil.ExitCause.START_FAILED, Duration.ZERO, at, "binary " + path + " not found", -1);
+    io.github.vigil.diagnosis.Finding program = io.github.vigil.diagnosis.Finding.problem(io.github.vigil.diagnosis.Finding.Check.PROGRAM,
+        io.github.vigil.diagnosis.Finding.Certainty.CONFIRMED, "program " + path + " does not exist", List.of(path),
+        "install it or correct the path " + path);
+    io.github.vigil.diagnosis.Finding ports = io.github.vigil.diagnosis.Finding.ok(io.github.vigil.diagnosis.Finding.Check.PORTS,
+        "none declared", List.of());
+    try (Journal journal = Journal.builder().sqlite(db).host("gw1").snapshotInterval(Duration.ZERO).build()) {
+      journal.onEvent(new SupervisorEvent.Diagnosed("feed", at, 1, new io.github.vigil.diagnosis.Diagnosis("feed", 1,
+          io.github.vigil.diagnosis.Diagnosis.Trigger.START_FAILED, at, Duration.ofMillis(5), exit, List.of(program, ports))));
+      assertThat(journal.flush(Duration.ofSeconds(30))).isTrue();
+    }
+    // the row as the render() before escaping wrote it: each value as it was, its newline and two spaces raw
+    String old = "Diagnosis of feed run 1 (start failed, " + at + ", took 5.00 ms)\n"
+        + "  ended: START_FAILED (binary " + path + " not found)\n"
+        + "  PROBLEM program: program " + path + " does not exist [confirmed]\n"
+        + "      | " + path + "\n"
+        + "      fix: install it or correct the path " + path + "\n"
+        + "  ok      ports: none declared\n";
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.PreparedStatement p = c.prepareStatement("UPDATE events SET diagnosis = ?, reason = ? WHERE type = 'Diagnosed'")) {
+      p.setString(1, old);
+      p.setString(2, "program " + path + " does not exist: install it or correct the path " + path);
+      assertThat(p.executeUpdate()).isEqualTo(1);
+    }
+    String out = run(0, "diagnose", "feed", "--journal", db.toString(), "--zone", "UTC", "--color", "never");
+    String escaped = "/opt/feed\\n  v2/bin/feed";
+    assertThat(out.split("\n")).as(out).contains("cause: program " + escaped + " does not exist: install it or correct the path " + escaped,
+        "  ended: START_FAILED (binary " + escaped + " not found)", "  PROBLEM program: program " + escaped + " does not exist [confirmed]",
+        "      | " + escaped, "      fix: install it or correct the path " + escaped, "  ok      ports: none declared");
+    assertThat(out).doesNotContain("\n  v2/bin/feed");
+  }
+
+  /**
+   * How a line of an older journal is told from the rest of a value: by its form and place, and a problem's line by its
+   * certainty at its end; where a value's rest is itself a line allowed there, it is read as that line (nothing is lost).
+   */
+  @Test
+  void theRestOfAValueIsToldFromALineByItsFormAndPlace() {
+    // a problem's summary whose rest looks like evidence: the problem's line has not reached its certainty yet
+    assertThat(DiagnoseCommand.findings("  PROBLEM program: program /opt/a\n      | b does not exist [confirmed]\n      | /opt/a\n"))
+        .isEqualTo("  PROBLEM program: program /opt/a\\n      | b does not exist [confirmed]\n      | /opt/a\n");
+    // a fix whose rest looks like evidence: no evidence comes after a fix
+    assertThat(DiagnoseCommand.findings("  PROBLEM disk: full [likely]\n      fix: free /var/a\n      | b\n  ok      ports: none\n"))
+        .isEqualTo("  PROBLEM disk: full [likely]\n      fix: free /var/a\\n      | b\n  ok      ports: none\n");
+    // an evidence line's rest that is a whole finding's line: read as that finding (its characters all shown)
+    assertThat(DiagnoseCommand.findings("  PROBLEM disk: full [likely]\n      | /var/a\n  ok      ports: none\n"))
+        .isEqualTo("  PROBLEM disk: full [likely]\n      | /var/a\n  ok      ports: none\n");
   }
 
   private static String run(int expectedCode, String... args) {
