@@ -87,6 +87,19 @@ class DiagnoseCommandTest {
       assertThat(lines[0]).startsWith("Diagnosis of feed");
       assertThat(lines[1]).startsWith("cause: ");
       assertThat(java.util.Arrays.asList(lines).subList(3, lines.length)).allSatisfy(l -> assertThat(l).startsWith("  "));
+
+      // JSON carries the headline's real text, escaped once, by JSON: a reader gets the path's newline and ESC back. It
+      // carried the terminal's escapes, escaped again ("opt\\nfeed\\u001b[31m": a backslash and an n)
+      String json = run(0, "diagnose", "feed", "--journal", url, "--json");
+      assertThat(json.lines().filter(l -> l.contains("\"headline\": "))).as(json).singleElement()
+          .satisfies(l -> assertThat(l).contains("opt\\nfeed\\u001b[31m/bin/feed").doesNotContain("opt\\\\nfeed"));
+      String eventsJson = run(0, "events", "-p", "feed", "--journal", url, "--json");
+      assertThat(eventsJson.lines().filter(l -> l.contains("\"reason\": \"program "))).as(eventsJson).isNotEmpty()
+          .allSatisfy(l -> assertThat(l).contains("opt\\nfeed\\u001b[31m/bin/feed").doesNotContain("opt\\\\nfeed"));
+      // and the events table shows it on its row, escaped for the terminal once
+      String table = run(0, "events", "-p", "feed", "--journal", url, "--color", "never");
+      assertThat(table.lines().filter(l -> l.contains(" Diagnosed "))).as(table).singleElement()
+          .satisfies(l -> assertThat(l).contains("opt\\nfeed\\u001b[31m").doesNotContain("\u001b[31m"));
     }
   }
 
