@@ -222,7 +222,11 @@ public final class HealthCheck {
    * environment of the run it checks, as that run's {@link ProcessSpec#environment()} resolves it (what the process
    * sees, as Docker's {@code HEALTHCHECK} runs in the container's), plus {@code VIGIL_PROCESS} (the process's name) and
    * {@code VIGIL_PID} (the run's pid); the loader's {@code LD_PRELOAD} and {@code LD_AUDIT} in it go to the command
-   * alone, not to {@code setsid}. At its timeout, and
+   * alone, not to {@code setsid}. It runs in the process's {@link ProcessSpec#workingDirectory() working directory}
+   * (this JVM's where the spec sets none), and its program is found as the process's own is: a bare name
+   * ({@code "mycheck"}) on the {@code PATH} of that environment, a relative path ({@code "./check.sh"}) against that
+   * directory. Where it is not found, or the directory is gone, the attempt fails saying so, as a process's failed start
+   * does ({@code could not run mycheck: binary 'mycheck' not found on PATH (/opt/desk/bin:/usr/bin)}). At its timeout, and
    * when the supervisor closes, it is killed with everything it started. On Linux it runs in a session of its own
    * (util-linux {@code setsid}, same pid) where that program is installed, and what it leaves running when it ends by
    * itself (a background job) is killed then too: at once where this JVM adopts orphans (while a Linux backend runs),

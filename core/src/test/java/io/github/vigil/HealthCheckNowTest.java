@@ -3,6 +3,8 @@ package io.github.vigil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.testing.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ProcessController#checkNow()}: real check commands run on request, out of their hour-long schedule. */
 @EnabledOnOs({OS.LINUX, OS.MAC})
@@ -81,6 +84,65 @@ class HealthCheckNowTest {
     CheckResult r = p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS).check("env").orElseThrow().last().orElseThrow();
     assertThat(r.message()).isEqualTo("exit 0: desk=shfe-" + marker + " jvm=unset process=feed pid=" + pid);
     assertThat(r.passed()).isTrue();
+  }
+
+  /**
+   * An exec check runs where the process runs, and a relative program is found there, as the process's own is:
+   * {@code ./check.sh} of a process whose spec sets a working directory holding it. The check ran in this JVM's working
+   * directory, where there is none ("could not run ./check.sh: Cannot run program ...").
+   */
+  @Test
+  void anExecCheckRunsInTheProcesssWorkingDirectory(@TempDir Path dir) throws Exception {
+    Path desk = Files.createDirectory(dir.resolve("desk"));
+    script(desk.resolve("check.sh"), "echo \"in $(pwd -P)\"");
+    ProcessController p = supervisor.register(ProcessSpec.builder("feed").command("sleep", marker).startupGrace(Duration.ZERO)
+        .workingDirectory(desk).healthCheck(onRequest(HealthCheck.exec("./check.sh").name("here")))
+        .build());
+    p.start(WAIT);
+
+    CheckResult r = p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS).check("here").orElseThrow().last().orElseThrow();
+    assertThat(r.message()).isEqualTo("exit 0: in " + desk.toRealPath());
+    assertThat(r.passed()).isTrue();
+  }
+
+  /**
+   * An exec check's bare program is found on the {@code PATH} the process's spec sets, as the process's own program is,
+   * not on this JVM's: the check ran where {@link ProcessBuilder} looks, this JVM's {@code PATH}, and was not found.
+   * Where it is on neither, the attempt says so naming the check's program and the {@code PATH} searched, as a failed
+   * start does (it said "Cannot run program ...: error=2, No such file or directory").
+   */
+  @Test
+  void anExecChecksProgramIsFoundOnTheProcesssPath(@TempDir Path dir) throws Exception {
+    Path bin = Files.createDirectory(dir.resolve("bin"));
+    String program = "desk-check-" + ThreadLocalRandom.current().nextInt(100000, 999999);
+    script(bin.resolve(program), "echo \"found as $0\"");
+    String path = bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+    String missing = "no-such-check-" + ThreadLocalRandom.current().nextInt(100000, 999999);
+    ProcessController p = supervisor.register(ProcessSpec.builder("feed").command("sleep", marker).startupGrace(Duration.ZERO)
+        .env("PATH", path)
+        .healthCheck(onRequest(HealthCheck.exec(program).name("desk")))
+        .healthCheck(onRequest(HealthCheck.exec(missing, "--quick").name("missing")))
+        .build());
+    p.start(WAIT);
+
+    HealthReport report = p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    CheckResult found = report.check("desk").orElseThrow().last().orElseThrow();
+    assertThat(found.message()).isEqualTo("exit 0: found as " + bin.resolve(program));
+    assertThat(found.passed()).isTrue();
+    CheckResult notFound = report.check("missing").orElseThrow().last().orElseThrow();
+    assertThat(notFound.message()).isEqualTo("could not run " + missing + ": binary '" + missing + "' not found on PATH (" + path + ")");
+    assertThat(notFound.passed()).isFalse();
+  }
+
+  /** A check run only by {@link ProcessController#checkNow()} within a test: its schedule's first attempt is an hour away. */
+  private static HealthCheck onRequest(HealthCheck.Builder check) {
+    return check.interval(Duration.ofHours(1)).initialDelay(Duration.ofHours(1)).action(HealthCheck.Action.NOTIFY).build();
+  }
+
+  /** An executable shell script at {@code file} that runs {@code body}. */
+  private static void script(Path file, String body) throws java.io.IOException {
+    Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   /** An HTTP check of a port where nothing listens says so (it said "failed: ConnectException": the JDK gives no message). */

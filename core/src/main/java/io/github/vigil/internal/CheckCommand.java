@@ -2,6 +2,7 @@ package io.github.vigil.internal;
 
 import io.github.vigil.spi.LoaderVariables;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,13 +45,27 @@ final class CheckCommand {
   }
 
   /**
-   * Starts {@code pb}'s command, under {@code setsid} where it is there and the program is found (one that is not is
-   * started as it is, so that the JDK reports it as it does: setsid would run, and fail).
+   * Starts {@code pb}'s command, under {@code setsid} where it is there. Its program is found as a supervised
+   * process's is before its spawn ({@link StartChecks#resolveExecutable}): a bare name on the {@code PATH}
+   * of {@code pb}'s environment, not this JVM's (where {@link ProcessBuilder} looks), a relative path against
+   * {@code pb}'s directory; and it runs as that absolute path.
    *
-   * @throws IOException as {@link ProcessBuilder#start()}
+   * @throws IOException as {@link ProcessBuilder#start()}; or, its message saying what is wrong as a process's failed
+   *     start says it ({@code binary 'check' not found on PATH (/opt/desk/bin:/usr/bin)}), when the directory or the
+   *     program is not there
    */
   static CheckCommand start(ProcessBuilder pb) throws IOException {
-    List<String> command = pb.command();
+    List<String> asGiven = pb.command();
+    List<String> command = new ArrayList<>(asGiven);
+    if (!command.isEmpty()) {
+      @Nullable Path dir = pb.directory() == null ? null : pb.directory().toPath();
+      try {
+        StartChecks.checkDirectory(dir);
+        command.set(0, StartChecks.resolveExecutable(command.get(0), dir, pb.environment()).toString());
+      } catch (StartChecks.Failure e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
     String setsid = CheckProcesses.SETSID;
     boolean ownSession = setsid != null && !command.isEmpty() && CheckProcesses.findable(command.get(0));
     // setsid, an exec of its own, runs without LD_PRELOAD and LD_AUDIT; env gives them to the program alone, so that a
@@ -70,6 +86,8 @@ final class CheckCommand {
           }
         }
       }
+    } else {
+      pb.command(command);
     }
     String id = UUID.randomUUID().toString();
     pb.environment().put(ID_VARIABLE, id);
@@ -77,10 +95,10 @@ final class CheckCommand {
     try {
       p = pb.start();
     } finally {
-      pb.command(command);
+      pb.command(asGiven);
       pb.environment().putAll(loaderVariables);
     }
-    return new CheckCommand(p, command.get(0), id, ownSession ? p.pid() : -1, ownSession ? CheckProcesses.startTicks(p.pid()) : -1);
+    return new CheckCommand(p, asGiven.get(0), id, ownSession ? p.pid() : -1, ownSession ? CheckProcesses.startTicks(p.pid()) : -1);
   }
 
   Process process() {

@@ -307,18 +307,20 @@ final class HealthExecutor implements AutoCloseable {
    * Starts one attempt of {@code check} against the run {@code pid} of process {@code process}.
    *
    * @param environment the run's environment as its spec resolves it: an exec check's command gets it, plus
-   *     {@code VIGIL_PROCESS} and {@code VIGIL_PID}
+   *     {@code VIGIL_PROCESS} and {@code VIGIL_PID}, and its program is found on its {@code PATH}
+   * @param directory the run's working directory, null for this JVM's: an exec check's command runs there, as the
+   *     process does, and a relative program is found there
    * @param customBusy for custom checks: set while the user's function runs, to refuse overlapping attempts
    */
-  Attempt start(HealthCheck check, String process, long pid, java.util.Map<String, String> environment, Duration timeout,
-      AtomicBoolean customBusy) {
+  Attempt start(HealthCheck check, String process, long pid, java.util.Map<String, String> environment, @Nullable Path directory,
+      Duration timeout, AtomicBoolean customBusy) {
     if (closed) {
       return done(Result.fail("supervisor closing"));
     }
     Probe probe = check.probe();
     try {
       if (probe instanceof Probe.Exec exec) {
-        return exec(exec, process, pid, environment);
+        return exec(exec, process, pid, environment, directory);
       } else if (probe instanceof Probe.Tcp tcp) {
         return tcp(tcp, process, pid);
       } else if (probe instanceof Probe.Http http) {
@@ -345,7 +347,8 @@ final class HealthExecutor implements AutoCloseable {
 
   // --- exec ------------------------------------------------------------------------------------
 
-  private Attempt exec(Probe.Exec probe, String process, long pid, java.util.Map<String, String> environment) {
+  private Attempt exec(Probe.Exec probe, String process, long pid, java.util.Map<String, String> environment,
+      @Nullable Path directory) {
     CompletableFuture<Result> result = new CompletableFuture<>();
     AtomicBoolean abandoned = new AtomicBoolean();
     AtomicReference<@Nullable CheckCommand> started = new AtomicReference<>();
@@ -357,7 +360,11 @@ final class HealthExecutor implements AutoCloseable {
       try {
         out = Files.createTempFile("vigil-check-", ".out");
         ProcessBuilder pb = new ProcessBuilder(probe.command()).redirectErrorStream(true).redirectOutput(out.toFile());
-        // what the process sees, as a configuration check and Docker's HEALTHCHECK (the container's) do, not this JVM's
+        // what the process sees, as a configuration check and Docker's HEALTHCHECK (the container's) do, not this JVM's:
+        // its environment and its working directory; CheckCommand finds the program as the process's spawn found its own
+        if (directory != null) {
+          pb.directory(directory.toFile());
+        }
         pb.environment().clear();
         pb.environment().putAll(environment);
         pb.environment().put("VIGIL_PROCESS", process);

@@ -51,6 +51,8 @@ final class HealthMonitor {
   private long pid = -1;
   /** The run's environment as its spec resolves it (no NOTIFY_SOCKET): exec checks run with it. */
   private java.util.Map<String, String> runEnvironment = java.util.Map.of();
+  /** The run's working directory, null for this JVM's: exec checks run there. */
+  private java.nio.file.@Nullable Path runDirectory;
 
   private volatile HealthState state = HealthState.UNKNOWN;
   private volatile HealthReport report;
@@ -209,13 +211,15 @@ final class HealthMonitor {
    * A run was spawned: checks begin after their initial delays.
    *
    * @param environment the run's environment as its spec resolves it, which its exec checks get
+   * @param directory the run's working directory (null: this JVM's), where its exec checks run
    */
-  void runStarted(int runNumber, long runPid, java.util.Map<String, String> environment) {
+  void runStarted(int runNumber, long runPid, java.util.Map<String, String> environment, java.nio.file.@Nullable Path directory) {
     halt();
     active = true;
     run = runNumber;
     pid = runPid;
     runEnvironment = environment;
+    runDirectory = directory;
     int gen = generation;
     long now = sup.now();
     for (Slot s : slots) {
@@ -430,7 +434,7 @@ final class HealthMonitor {
     }
     HealthCheck check = s.check;
     s.attemptStartNanos = sup.now();
-    HealthExecutor.Attempt a = sup.healthExecutor().start(check, name, pid, runEnvironment, check.timeout(), s.customBusy);
+    HealthExecutor.Attempt a = sup.healthExecutor().start(check, name, pid, runEnvironment, runDirectory, check.timeout(), s.customBusy);
     s.inFlight = a;
     s.timeout = sup.schedule(check.timeout(), () -> {
       if (gen == generation && s.inFlight == a) {

@@ -831,7 +831,8 @@ final class ManagedProcess implements ProcessController {
       sendStop(proc);
     } else {
       if (healthMonitor != null) { // health hook: the run's checks begin
-        healthMonitor.runStarted(thisRun, proc.pid(), envResolved); // the run's own, as resolved at its start
+        // the run's own environment, as resolved at its start, and its directory (no update applies while a run is live)
+        healthMonitor.runStarted(thisRun, proc.pid(), envResolved, spec.workingDirectory().orElse(null));
       }
       startGrace(thisRun);
     }

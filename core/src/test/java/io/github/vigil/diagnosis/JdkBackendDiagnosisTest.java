@@ -66,6 +66,27 @@ class JdkBackendDiagnosisTest {
   }
 
   /**
+   * A configuration check's bare program is found on the {@code PATH} the process's spec sets, as the process's own
+   * program is (and an exec health check's): it was looked for on this JVM's, and the check "could not be started".
+   */
+  @Test
+  void aConfigurationChecksProgramIsFoundOnTheProcesssPath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path bin = java.nio.file.Files.createDirectory(dir.resolve("bin"));
+    String program = "feed-config-check-" + java.util.concurrent.ThreadLocalRandom.current().nextInt(100000, 999999);
+    java.nio.file.Files.writeString(bin.resolve(program), "#!/bin/sh\necho 'feed.conf: ok'\n");
+    java.nio.file.Files.setPosixFilePermissions(bin.resolve(program), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-config-path").backend("jdk").build()) {
+      supervisor.register(ProcessSpec.builder("conf").command("/bin/sh", "-c", "exec sleep 600").startupGrace(Duration.ZERO)
+          .env("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"))
+          .diagnosis(DiagnosisSpec.builder().configCheck(Duration.ofSeconds(10), program).build()).build());
+      supervisor.controller("conf").orElseThrow().start(Duration.ofSeconds(30));
+      Diagnosis d = supervisor.controller("conf").orElseThrow().diagnose().get(30, TimeUnit.SECONDS);
+      assertThat(d.findings()).as(d.render())
+          .anyMatch(f -> f.check() == Finding.Check.CONFIGURATION && f.summary().startsWith("configuration check `" + program + "` passed"));
+    }
+  }
+
+  /**
    * A configuration check that starts something in the background and exits leaves nothing running once the diagnosis
    * is made: its background sleep ran on for its ten minutes (found by a black-box run). On Linux, where util-linux
    * {@code setsid} runs the check in a session of its own.
