@@ -246,7 +246,9 @@ final class Group implements GroupController {
     List<Object> after = affected.subList(before.size(), affected.size());
     Object hold = new Object();
     if (!before.isEmpty() && !gaveUp && child instanceof ManagedProcess p) {
-      p.holdRestart(hold); // its policy's restart (after its backoff) waits for them
+      String waitingFor = "waiting for " + String.join(", ", before.stream().map(Group::nameOf).toList()) + " to be RUNNING (group " + name()
+          + " starts its members again in declared order)";
+      p.holdRestart(hold, waitingFor); // its policy's restart (after its backoff) waits for them; its detail says so
     }
     CompletableFuture<Void> f = siblingsStopped;
     for (Object c : before) {

@@ -104,6 +104,9 @@ final class ManagedProcess implements ProcessController {
   private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
   private @Nullable Object restartHold;  // its ONE_FOR_ALL group starts the siblings declared before it first: its policy's restart waits
   private @Nullable Runnable heldRestart; // that restart, come due while held
+  private @Nullable String restartHoldWhy; // for what the held restart waits, in words, for its detail
+  private @Nullable String heldBackoffWhy; // the held restart's own words ("restart attempt 2 after CRASHED"), its detail again once released
+  private long heldBackoffDueNanos;       // when its backoff ends, for the time left then
   /** The supervision group it belongs to, or null; set once, under the supervisor's lock. */
   volatile @Nullable Group group;
   private final List<CompletableFuture<ProcessStatus>> stopWaiters = new ArrayList<>();
@@ -653,6 +656,8 @@ final class ManagedProcess implements ProcessController {
     if (to == ProcessState.STOPPED || to == ProcessState.STARTING || to == ProcessState.FAILED) { // the restart held is over, one way or another
       restartHold = null;
       heldRestart = null;
+      restartHoldWhy = null;
+      heldBackoffWhy = null;
     }
     if (!runningWaiters.isEmpty() && (to == ProcessState.RUNNING || to == ProcessState.FAILED || to == ProcessState.STOPPED)) {
       List<CompletableFuture<Void>> w = new ArrayList<>(runningWaiters);
@@ -1057,15 +1062,24 @@ final class ManagedProcess implements ProcessController {
       Duration delay = restart.delay();
       int attempt = restart.attempt();
       String why = "restart attempt " + attempt + " after " + exit.cause();
+      // held by its ONE_FOR_ALL group (just now, in childEnded) until the siblings before it run: said so, not only the backoff
+      String held = restartHold != null ? restartHoldWhy : null;
       // one line per restart, at INFO: the policy is doing its job; a repeated failure to start is said once
       boolean repeat = exit.cause() == ExitCause.START_FAILED && startFailures > 1;
       org.slf4j.event.Level level = repeat ? org.slf4j.event.Level.DEBUG : org.slf4j.event.Level.INFO;
       if (log.isEnabledForLevel(level)) { // its durations are formatted only when it is written: this is the restart's path
         log.atLevel(level).addKeyValue("process", name)
-            .log("Process {} ended: {}; restart {} in {} (start limit {} per {})", name, exit, attempt,
-                io.github.vigil.HumanFormat.duration(delay), policy.maxRestarts(), io.github.vigil.HumanFormat.period(policy.window()));
+            .log("Process {} ended: {}; restart {} in {} (start limit {} per {}){}", name, exit, attempt,
+                io.github.vigil.HumanFormat.duration(delay), policy.maxRestarts(), io.github.vigil.HumanFormat.period(policy.window()),
+                held == null ? "" : "; " + held);
       }
-      transition(ProcessState.BACKOFF, Origin.POLICY, why + " in " + io.github.vigil.HumanFormat.duration(delay));
+      if (held == null) {
+        transition(ProcessState.BACKOFF, Origin.POLICY, why + " in " + io.github.vigil.HumanFormat.duration(delay));
+      } else {
+        heldBackoffWhy = why;
+        heldBackoffDueNanos = Durations.saturatedAdd(sup.now(), Durations.saturatedNanos(delay));
+        transition(ProcessState.BACKOFF, Origin.POLICY, heldDetail(why, delay, held));
+      }
       sup.publish(new SupervisorEvent.RestartScheduled(name, sup.wallNow(), attempt, delay, exit));
       Runnable[] self = new Runnable[1];
       Runnable restartNow = () -> {
@@ -1075,6 +1089,10 @@ final class ManagedProcess implements ProcessController {
         }
         if (restartHold != null) { // due, but its group is still starting the siblings before it: it runs when released
           heldRestart = self[0];
+          String waitingFor = restartHoldWhy;
+          if (waitingFor != null && state == ProcessState.BACKOFF) { // its backoff is over: only the siblings hold it now
+            setDetail(heldDetail(why, Duration.ZERO, waitingFor));
+          }
           return;
         }
         String unmet = unmetDependency();
@@ -1246,11 +1264,32 @@ final class ManagedProcess implements ProcessController {
    * Holds this process's next policy restart (the one its current end will schedule) until
    * {@link #releaseRestart(Object)} with the same {@code token}: a {@code ONE_FOR_ALL} group starts the
    * siblings declared before it first, as OTP starts all children in declared order. Its backoff still
-   * runs meanwhile. Supervision thread.
+   * runs meanwhile. While held, its detail (and the {@code StateChanged} into {@code BACKOFF}, and the log line of the
+   * restart) says {@code waitingFor}, and the backoff left; once released, as any restart's.
+   *
+   * @param waitingFor for what it waits, in words: {@code waiting for a to be RUNNING (group g ...)}
    */
-  void holdRestart(Object token) {
+  void holdRestart(Object token, String waitingFor) {
     restartHold = token;
     heldRestart = null;
+    restartHoldWhy = waitingFor;
+    heldBackoffWhy = null;
+  }
+
+  /**
+   * The detail of a restart held by its group: its own words, the backoff left (none: due), and for what it waits,
+   * as {@code restart attempt 2 after CRASHED in 5.00 s at the earliest: waiting for a to be RUNNING (group g ...)}.
+   */
+  private static String heldDetail(String why, Duration backoffLeft, String waitingFor) {
+    return why + (backoffLeft.isZero() ? "" : " in " + io.github.vigil.HumanFormat.duration(backoffLeft) + " at the earliest") + ": " + waitingFor;
+  }
+
+  /** A new detail in the same state (no event, as a WAITING start's). Supervision thread. */
+  private void setDetail(String d) {
+    if (!d.equals(detail)) {
+      detail = d;
+      version++;
+    }
   }
 
   /**
@@ -1262,10 +1301,15 @@ final class ManagedProcess implements ProcessController {
     sup.onLoop(() -> {
       if (restartHold == token) {
         restartHold = null;
+        restartHoldWhy = null;
         Runnable r = heldRestart;
         heldRestart = null;
+        String backoffWhy = heldBackoffWhy;
+        heldBackoffWhy = null;
         if (r != null) {
           r.run();
+        } else if (backoffWhy != null && state == ProcessState.BACKOFF) { // its backoff runs on: said as any restart's, with the time left
+          setDetail(backoffWhy + " in " + io.github.vigil.HumanFormat.duration(Duration.ofNanos(Math.max(0, Durations.saturatedSub(heldBackoffDueNanos, sup.now())))));
         }
       }
       switch (state) {

@@ -204,12 +204,80 @@ class SupervisionTreeTest {
       kit.awaitIdle();
       assertThat(state(sup, "a")).isEqualTo(ProcessState.STOPPING);
       assertThat(kit.backend().runs("b")).as("runs of b while a stops").hasSize(1);
+      assertThat(sup.controller("b").orElseThrow().status().detail()).isEqualTo("restart attempt 1 after ERROR_EXIT: " + WAITING_FOR_A);
       kit.advance(Duration.ofSeconds(1)); // a is killed at its stop timeout, then all start again
       assertThat(kit.backend().spawnOrder()).containsExactly("a", "b", "c", "a", "b", "c");
       for (String n : List.of("a", "b", "c")) {
         assertThat(state(sup, n)).as(n).isEqualTo(ProcessState.RUNNING);
       }
     }
+  }
+
+  /**
+   * A ONE_FOR_ALL child whose restart is held until the siblings declared before it run says so, in its status and in
+   * the StateChanged into BACKOFF: they said "restart attempt 1 after ERROR_EXIT in 5.00 s" while it waited for a,
+   * stopping for its stop timeout. Once a runs again its backoff goes on, and its status is the usual one with the time left.
+   */
+  @Test
+  void oneForAllChildWaitingForTheSiblingsBeforeItSaysSo() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      oneForAllWithASlowFirstChild(kit, Duration.ofSeconds(5));
+      kit.backend().last("b").exit(1);
+      kit.awaitIdle();
+      String held = "restart attempt 1 after ERROR_EXIT in 5.00 s at the earliest: " + WAITING_FOR_A;
+      assertThat(kit.events().of(SupervisorEvent.StateChanged.class, "b")).filteredOn(e -> e.to() == ProcessState.BACKOFF)
+          .singleElement().extracting(SupervisorEvent.StateChanged::reason).isEqualTo(held);
+      assertThat(sup.controller("b").orElseThrow().status()).satisfies(s -> {
+        assertThat(s.state()).isEqualTo(ProcessState.BACKOFF);
+        assertThat(s.detail()).isEqualTo(held);
+      });
+      kit.advance(Duration.ofSeconds(1)); // a is killed at its stop timeout and started again; b's backoff goes on
+      assertThat(state(sup, "a")).isEqualTo(ProcessState.RUNNING);
+      assertThat(sup.controller("b").orElseThrow().status()).satisfies(s -> {
+        assertThat(s.state()).isEqualTo(ProcessState.BACKOFF);
+        assertThat(s.detail()).isEqualTo("restart attempt 1 after ERROR_EXIT in 4.00 s");
+      });
+      kit.advance(Duration.ofSeconds(4));
+      assertThat(kit.backend().spawnOrder()).containsExactly("a", "b", "c", "a", "b", "c");
+      assertThat(state(sup, "b")).isEqualTo(ProcessState.RUNNING);
+    }
+  }
+
+  /** As above, with the backoff over before a runs again: then only a holds the restart, and the status says that alone. */
+  @Test
+  void oneForAllChildWhoseBackoffIsOverSaysItWaitsOnlyForTheSiblingsBeforeIt() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      oneForAllWithASlowFirstChild(kit, Duration.ofMillis(500));
+      kit.backend().last("b").exit(1);
+      kit.awaitIdle();
+      assertThat(sup.controller("b").orElseThrow().status().detail())
+          .isEqualTo("restart attempt 1 after ERROR_EXIT in 500 ms at the earliest: " + WAITING_FOR_A);
+      kit.advance(Duration.ofMillis(500));
+      assertThat(sup.controller("b").orElseThrow().status()).satisfies(s -> {
+        assertThat(s.state()).isEqualTo(ProcessState.BACKOFF);
+        assertThat(s.detail()).isEqualTo("restart attempt 1 after ERROR_EXIT: " + WAITING_FOR_A);
+      });
+      kit.advance(Duration.ofMillis(500)); // a is killed at its stop timeout and started again, then b at once
+      assertThat(kit.backend().spawnOrder()).containsExactly("a", "b", "c", "a", "b", "c");
+      assertThat(state(sup, "b")).isEqualTo(ProcessState.RUNNING);
+    }
+  }
+
+  private static final String WAITING_FOR_A = "waiting for a to be RUNNING (group g starts its members again in declared order)";
+
+  /** Group g, ONE_FOR_ALL, of a (whose stop takes its stop timeout of 1 s), b and c (restarted after {@code backoff}), started. */
+  private static void oneForAllWithASlowFirstChild(SupervisorTestKit kit, Duration backoff) throws Exception {
+    Supervisor sup = kit.supervisor();
+    sup.register(ProcessSpec.builder("a").command("a").startupGrace(Duration.ZERO).stopTimeout(Duration.ofSeconds(1)).build());
+    kit.backend().ignore("a", Signal.SIGTERM);
+    for (String n : List.of("b", "c")) {
+      sup.register(ProcessSpec.builder(n).command(n).startupGrace(Duration.ZERO)
+          .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(backoff))).build());
+    }
+    sup.registerGroup(GroupSpec.builder("g").strategy(GroupSpec.Strategy.ONE_FOR_ALL).children("a", "b", "c").build())
+        .start().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test
