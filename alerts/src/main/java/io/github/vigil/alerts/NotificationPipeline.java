@@ -97,7 +97,10 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   private boolean closed;
   /** {@link #close()} tells what is owed: a token goes to any group owed, not only the first in line. */
   private boolean closing;
-  /** Told after each flush and each delivery: which sinks were told which alerts fire may have changed ({@link Alerting}'s state file). */
+  /**
+   * Told after each flush and each delivery (which sinks were told which alerts fire may have changed) and each occurrence
+   * of an alert a sink was told fires (its count changed): {@link Alerting}'s state file.
+   */
   private volatile @Nullable Runnable toldChanged;
 
   private final LongAdder received = new LongAdder();
@@ -244,9 +247,21 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   @Override
   public void onAlert(Alert alert) {
     requireNonNull(alert, "alert");
+    if (onAlertLocked(alert)) {
+      // an occurrence of an alert a sink was told fires: the state file keeps its count (a kill loses none of them)
+      Runnable hook = toldChanged;
+      if (hook != null) {
+        hook.run();
+      }
+    }
+  }
+
+  /** {@link #onAlert}, under the lock; true when an alert some sink was told fires changed (fired again). */
+  private boolean onAlertLocked(Alert alert) {
+    boolean rememberedChanged = false;
     synchronized (lock) {
       if (closed) {
-        return;
+        return false;
       }
       received.increment();
       String key = alert.key();
@@ -255,11 +270,12 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         Alert prev = active.put(key, alert);
         if (prev != null) {
           deduplicated.increment();
+          rememberedChanged = !sameRemembered(prev, alert) && toldAnywhere(key);
         } else {
           isNew = true;
         }
       } else if (active.remove(key) == null) {
-        return;   // resolved but never fired here (e.g. fired before this pipeline existed)
+        return false;   // resolved but never fired here (e.g. fired before this pipeline existed)
       }
       Set<String> escalated = escalatedTo.getOrDefault(key, Set.of());
       for (Route r : routes.values()) {
@@ -286,6 +302,24 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         escalatedTo.remove(key);
       }
     }
+    return rememberedChanged;
+  }
+
+  /** Whether {@code a} and {@code b} say the same in the state file: occurrences, summary and description. */
+  private static boolean sameRemembered(Alert a, Alert b) {
+    return a.occurrences() == b.occurrences() && a.summary().equals(b.summary()) && a.description().equals(b.description());
+  }
+
+  /** Whether some sink was told {@code key} fires: it is in the state file ({@link #toldFiring}). Under the lock. */
+  private boolean toldAnywhere(String key) {
+    for (Group g : groups.values()) {
+      for (SinkLedger l : g.sinks.values()) {
+        if (l.told.containsKey(key)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private void escalate(String timerKey, String key, Instant startsAt, Route target, Duration after) {
@@ -854,9 +888,10 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   }
 
   /**
-   * Has {@code hook} run after every flush of a group (on the thread of the flush: a timer's, or the closing one) and
-   * every delivery (on the sink's sender thread), where which sinks were told which alerts fire may have changed; one
-   * hook per pipeline.
+   * Has {@code hook} run after every flush of a group (on the thread of the flush: a timer's, or the closing one), every
+   * delivery (on the sink's sender thread), where which sinks were told which alerts fire may have changed, and every
+   * occurrence of an alert a sink was told fires (on the caller of {@link #onAlert}: the hook must not block), whose
+   * count the state file keeps; one hook per pipeline.
    *
    * @throws IllegalStateException when another hook is set: two {@link Alerting}s with a state directory share this pipeline
    */
