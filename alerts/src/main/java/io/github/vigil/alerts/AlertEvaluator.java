@@ -146,6 +146,8 @@ public final class AlertEvaluator implements SupervisorListener {
     int samplesWithoutMemory;  // in a row
     boolean attachmentLost;  // an attachment NOT_FOUND, STOPPED or ERROR: a sample taken before it lost its process is late
     final java.util.Set<AlertType> saidCannotFire = java.util.EnumSet.noneOf(AlertType.class); // once per process and type
+    // the causes of the last CRASHED_CAUSES_SHOWN crashes of the CRASHED firing now, oldest first ("OOM_KILLED at 09:31:10")
+    final java.util.ArrayDeque<String> crashes = new java.util.ArrayDeque<>();
 
     Proc(String name) {
       this.name = name;
@@ -712,7 +714,60 @@ public final class AlertEvaluator implements SupervisorListener {
         ? p.name + " could not start: " + (exit.message().isEmpty() ? "start failed" : exit.message())
         : p.name + " crashed: " + exit.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
             + " (" + exit.termination() + ") after " + HumanFormat.duration(exit.runDuration());
-    fire(p, c, AlertType.CRASHED, "", summary, exit.message());
+    fire(p, c, AlertType.CRASHED, "", summary, crashDescription(p, c, exit));
+  }
+
+  /** How many crashes a CRASHED alert fired again names, the latest; the others are counted. */
+  static final int CRASHED_CAUSES_SHOWN = 5;
+  private static final java.time.format.DateTimeFormatter TIME_OF_DAY =
+      java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+
+  /**
+   * The description of the CRASHED that {@code exit} fires (or fires again): the exit's message for the first crash; once
+   * it fired again, the occurrences' causes, the last {@value #CRASHED_CAUSES_SHOWN} with their times (UTC) and how many
+   * came before, then the last exit's message ({@code 3 crashes since 2026-01-05T09:30:02Z: SIGSEGV (core dumped) at
+   * 09:30:02, OOM_KILLED at 09:31:10, OOM_KILLED at 09:31:40}). Bounded, so that a crash loop's stays readable and
+   * within a chat's size limit. Under the lock.
+   */
+  private String crashDescription(Proc p, RuleConfig c, ExitInfo exit) {
+    if (!c.isEnabled(AlertType.CRASHED)) {
+      return exit.message();
+    }
+    Alert prev = p.firing.get(key(p, AlertType.CRASHED, ""));
+    if (prev == null) {
+      p.crashes.clear();
+    }
+    Instant now = clock.instant();
+    p.crashes.addLast(crashCause(exit) + " at " + TIME_OF_DAY.format(now));
+    while (p.crashes.size() > CRASHED_CAUSES_SHOWN) {
+      p.crashes.removeFirst();
+    }
+    if (prev == null) {
+      return exit.message();
+    }
+    int occurrences = prev.occurrences() + 1;
+    int before = occurrences - p.crashes.size(); // the older ones, and those of a JVM before this one (taken up)
+    StringBuilder b = new StringBuilder().append(occurrences).append(" crashes since ")
+        .append(prev.startsAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(": ");
+    if (before > 0) {
+      b.append(before).append(" earlier, then ");
+    }
+    b.append(String.join(", ", p.crashes));
+    if (!exit.message().isEmpty()) {
+      b.append("; last: ").append(exit.message());
+    }
+    return b.toString();
+  }
+
+  /** A crash's cause in a few words: {@code exit code 3}, {@code SIGSEGV (core dumped)}, {@code OOM_KILLED}. */
+  static String crashCause(ExitInfo exit) {
+    if (exit.cause() == io.github.vigil.ExitCause.ERROR_EXIT && exit.termination() instanceof io.github.vigil.Termination.Exited e) {
+      return "exit code " + e.code();
+    }
+    if (exit.cause() == io.github.vigil.ExitCause.SIGNALED && exit.termination() instanceof io.github.vigil.Termination.Signaled s) {
+      return s.name() + (s.coreDumped() ? " (core dumped)" : "");
+    }
+    return exit.cause().name();
   }
 
   /**

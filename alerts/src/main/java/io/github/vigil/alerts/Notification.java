@@ -69,7 +69,10 @@ public record Notification(String route, String groupKey, Map<String, String> gr
     return head + who + (firing.isEmpty() ? "" : " " + severity().name()) + (escalated ? " ESCALATED" : "");
   }
 
-  /** Plain text: the title, then one line per alert (firing, then resolved). */
+  /**
+   * Plain text: the title, then one line per alert (firing, then resolved); a CRASHED that fired more than once is
+   * followed by an indented line with its description, the causes of its last crashes.
+   */
   public String text() {
     StringBuilder sb = new StringBuilder(title()).append('\n');
     for (Alert a : firing) {
@@ -78,6 +81,9 @@ public record Notification(String route, String groupKey, Map<String, String> gr
         sb.append(" (").append(a.occurrences()).append(" times)");
       }
       sb.append(", since ").append(readable(a.startsAt())).append('\n');
+      if (showsCauses(a)) {
+        sb.append("  ").append(a.description()).append('\n');
+      }
     }
     for (Alert a : resolved) {
       sb.append("- RESOLVED ").append(a.summary()).append(", at ").append(readable(a.endsAt())).append('\n');
@@ -85,12 +91,23 @@ public record Notification(String route, String groupKey, Map<String, String> gr
     return sb.toString();
   }
 
+  /**
+   * Whether {@code a}'s line is followed by its description: a CRASHED that fired more than once, whose description names
+   * the causes of its last crashes (its summary says only the latest).
+   */
+  private static boolean showsCauses(Alert a) {
+    return a.type() == AlertType.CRASHED && a.occurrences() > 1 && !a.description().isEmpty();
+  }
+
   /** A time as a person reads it in a message: to the second, UTC ({@code 2026-12-05T09:30:00Z}), not to the nanosecond. */
   private static @Nullable Instant readable(@Nullable Instant t) {
     return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
   }
 
-  /** Markdown for chat robots: a heading, then a bullet per alert. */
+  /**
+   * Markdown for chat robots: a heading, then a bullet per alert; a CRASHED that fired more than once gets a nested
+   * bullet with its description, the causes of its last crashes.
+   */
   public String markdown() {
     StringBuilder sb = new StringBuilder("### ").append(title()).append("\n\n");
     for (Alert a : firing) {
@@ -99,6 +116,9 @@ public record Notification(String route, String groupKey, Map<String, String> gr
         sb.append(" (").append(a.occurrences()).append(" times)");
       }
       sb.append(", since ").append(readable(a.startsAt())).append('\n');
+      if (showsCauses(a)) {
+        sb.append("  - ").append(a.description()).append('\n');
+      }
     }
     for (Alert a : resolved) {
       sb.append("- **RESOLVED** ").append(a.summary()).append(", at ").append(readable(a.endsAt())).append('\n');
