@@ -445,10 +445,13 @@ public final class Alerting implements AutoCloseable {
      * <p>A sink is told an alert fires when a notification saying so was <em>delivered</em> to it (its send returned),
      * and told it resolved when that resolution was: a notification given up after its retries, or dropped, tells it
      * nothing. The file is rewritten (a temporary file renamed over it) after each delivery that changes what the sinks
-     * were told, and at {@link #close()}, by a thread of {@code Alerting}'s ({@code vigil-alerts-state}), never by the
+     * were told, with each occurrence of an alert a sink was told fires (it fired again: the next JVM counts on from its
+     * {@link Alert#occurrences()}), and at {@link #close()}, by a thread of {@code Alerting}'s
+     * ({@code vigil-alerts-state}; requests that come while a write waits are one write), never by the
      * supervisor's nor by the caller of the listener; with a {@link NotificationPipeline} as the listener it names the
      * route and sink of each (give each {@code Alerting} with a state directory a pipeline of its own), with another
-     * listener it keeps what fires. An alert told in the last milliseconds before the JVM died may be missing from it.
+     * listener it keeps what fires. An alert told, or an occurrence counted, in the last milliseconds before the JVM died
+     * may be missing from it.
      */
     public Builder stateDirectory(Path dir) {
       stateDirectory = requireNonNull(dir, "stateDirectory");
