@@ -232,6 +232,27 @@ public abstract class BackendContractTest {
     assertThat(c.outputTail(StdStream.STDERR)).hasSize(50).allMatch(l -> l.startsWith("ABCDEFGHIJ") || "ABCDEFGHIJKLMNOPQRSTUVWXYZ9876543210".startsWith(l));
   }
 
+  /**
+   * A process started in its spec's working directory finds {@code PWD} naming that directory, as a shell started there
+   * sets it, on every backend; a {@code PWD} of the spec's environment that names it (by a link) is kept. The JDK backend
+   * passed this JVM's {@code PWD} on, so a program that reads {@code PWD} rather than asking for its directory looked in
+   * this JVM's. Read from the running program's {@code /proc/PID/environ}.
+   */
+  @Test
+  void aProcessStartedInAWorkingDirectoryHasItsPwd(@TempDir Path dir) throws Exception {
+    Path wd = Files.createDirectories(dir.resolve("desk"));
+    Path link = Files.createSymbolicLink(dir.resolve("desk-link"), wd);
+    ProcessController plain = supervisor.register(sleeper("plain").workingDirectory(wd).build());
+    ProcessController linked = supervisor.register(sleeper("linked").workingDirectory(wd)
+        .env("PWD", link.toString()).build());
+    assertThat(environ(plain.start(WAIT).pid())).contains("PWD=" + wd);
+    assertThat(environ(linked.start(WAIT).pid())).contains("PWD=" + link);
+  }
+
+  private static List<String> environ(long pid) throws java.io.IOException {
+    return List.of(Files.readString(Path.of("/proc/" + pid + "/environ")).split("\0"));
+  }
+
   @Test
   void startFailuresNameWhatIsWrongAndOthersKeepRunning(@TempDir Path dir) throws Exception {
     ProcessController steady = supervisor.register(sleeper("steady").build());

@@ -97,12 +97,16 @@ class HealthCheckNowTest {
     script(desk.resolve("check.sh"), "echo \"in $(pwd -P)\"");
     ProcessController p = supervisor.register(ProcessSpec.builder("feed").command("sleep", marker).startupGrace(Duration.ZERO)
         .workingDirectory(desk).healthCheck(onRequest(HealthCheck.exec("./check.sh").name("here")))
+        .healthCheck(onRequest(HealthCheck.exec("printenv", "PWD").name("pwd"))) // not a shell: PWD as it is given
         .build());
     p.start(WAIT);
 
-    CheckResult r = p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS).check("here").orElseThrow().last().orElseThrow();
+    HealthReport report = p.checkNow().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    CheckResult r = report.check("here").orElseThrow().last().orElseThrow();
     assertThat(r.message()).isEqualTo("exit 0: in " + desk.toRealPath());
     assertThat(r.passed()).isTrue();
+    // PWD names the directory, as the process's own does (it was this JVM's)
+    assertThat(report.check("pwd").orElseThrow().last().orElseThrow().message()).isEqualTo("exit 0: " + desk);
   }
 
   /**

@@ -62,6 +62,10 @@ final class CheckCommand {
       try {
         StartChecks.checkDirectory(dir);
         command.set(0, StartChecks.resolveExecutable(command.get(0), dir, pb.environment()).toString());
+        String pwd = StartChecks.pwdFor(pb.environment().get("PWD"), dir); // as the process it checks has it
+        if (pwd != null) {
+          pb.environment().put("PWD", pwd);
+        }
       } catch (StartChecks.Failure e) {
         throw new IOException(e.getMessage(), e);
       }

@@ -739,13 +739,20 @@ final class ManagedProcess implements ProcessController {
         }
       }
       Path exe;
+      Map<String, String> spawnEnv = runEnv;
       if (sup.backend.hostStartChecks()) {
         StartChecks.checkDirectory(dir);
         exe = StartChecks.resolveExecutable(runSpec.command().get(0), dir, runEnv, lastHead);
+        String pwd = StartChecks.pwdFor(runEnv.get("PWD"), dir); // PWD names the directory it runs in, on every backend
+        if (pwd != null) {
+          Map<String, String> withPwd = new java.util.HashMap<>(runEnv);
+          withPwd.put("PWD", pwd);
+          spawnEnv = withPwd;
+        }
       } else { // the backend checks for itself (it spawns elsewhere, or is a fake)
         exe = Path.of(runSpec.command().get(0));
       }
-      return new SpawnRequest(name, runSpec.command(), dir, runEnv, exe, runSpec.labels());
+      return new SpawnRequest(name, runSpec.command(), dir, spawnEnv, exe, runSpec.labels());
     };
     Listener listener = new Listener(thisRun);
     String program = runSpec.command().get(0);

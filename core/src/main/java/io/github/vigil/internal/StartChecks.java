@@ -40,6 +40,29 @@ final class StartChecks {
   }
 
   /**
+   * The {@code PWD} a program started in {@code dir} is to be given, as a shell started there sets it: null (keep
+   * {@code pwd}) where there is no directory (this JVM's) or {@code pwd} already names it (by a link, say), else the
+   * directory's absolute path. A program that reads {@code PWD} rather than asking for its directory was given this
+   * JVM's by the JDK backend and by exec checks; the Linux backend's wrapper shell set it, from the same rule.
+   */
+  static @Nullable String pwdFor(@Nullable String pwd, @Nullable Path dir) {
+    if (dir == null || WINDOWS) {
+      return null;
+    }
+    Path absolute = dir.toAbsolutePath().normalize();
+    if (pwd != null && pwd.startsWith("/")) {
+      try {
+        if (Files.isSameFile(Path.of(pwd), absolute)) {
+          return null;
+        }
+      } catch (java.io.IOException | InvalidPathException e) {
+        // gone or not a path: not the directory
+      }
+    }
+    return absolute.toString();
+  }
+
+  /**
    * What the last check of one process's program read from the file's head: its {@code #!} line, or that it has
    * none. A restart runs the same file, mostly, and while the file is the same (its device and inode, size and
    * modification time) its head is not opened and read again: on a restart's path, where that read and its
