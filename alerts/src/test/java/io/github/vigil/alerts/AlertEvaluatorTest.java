@@ -299,12 +299,7 @@ class AlertEvaluatorTest {
   void aSampleHeardAfterRemovalOrDetachIsIgnored() {
     AlertEvaluator e = evaluator(AlertRules.defaults().override("feed", c -> c.withHighMemory(800L << 20, Duration.ZERO))
         .override("trader", c -> c.withHighMemory(800L << 20, Duration.ZERO)));
-    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x").build()));
-    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
-    e.onEvent(new SupervisorEvent.Removed("feed", clock.instant()));
-    e.onEvent(new SupervisorEvent.Attached("trader", clock.instant(), io.github.vigil.AttachSpec.builder("trader").pid(4242).build()));
-    e.onEvent(new SupervisorEvent.AttachStateChanged("trader", clock.instant(), AttachState.NOT_FOUND, AttachState.RUNNING, ""));
-    e.onEvent(new SupervisorEvent.Detached("trader", clock.instant()));
+    feedRemovedAndTraderDetached(e);
 
     e.onSample("feed", memory(900L << 20));   // taken before the removal; onSample tells the listener before it returns
     e.onSample("trader", memory(900L << 20));
@@ -326,12 +321,7 @@ class AlertEvaluatorTest {
   @Test
   void anyEventHeardAfterRemovalOrDetachIsIgnoredUntilRegisteredAgain() {
     AlertEvaluator e = evaluator(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))));
-    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x").build()));
-    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
-    e.onEvent(new SupervisorEvent.Removed("feed", clock.instant()));
-    e.onEvent(new SupervisorEvent.Attached("trader", clock.instant(), io.github.vigil.AttachSpec.builder("trader").pid(4242).build()));
-    e.onEvent(new SupervisorEvent.AttachStateChanged("trader", clock.instant(), AttachState.NOT_FOUND, AttachState.RUNNING, ""));
-    e.onEvent(new SupervisorEvent.Detached("trader", clock.instant()));
+    feedRemovedAndTraderDetached(e);
 
     e.onEvent(new SupervisorEvent.HealthChanged("feed", clock.instant(), HealthState.HEALTHY, HealthState.UNHEALTHY, "HTTP 503"));
     e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS));
@@ -450,6 +440,16 @@ class AlertEvaluatorTest {
       assertThat(a.key()).isEqualTo("feed/HIGH_CPU");
       assertThat(a.isFiring()).isFalse();
     });
+  }
+
+  /** feed registered, running and removed; trader attached, found and detached: two names gone. */
+  private void feedRemovedAndTraderDetached(AlertEvaluator e) {
+    e.onEvent(new SupervisorEvent.Registered("feed", clock.instant(), ProcessSpec.builder("feed").command("x").build()));
+    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    e.onEvent(new SupervisorEvent.Removed("feed", clock.instant()));
+    e.onEvent(new SupervisorEvent.Attached("trader", clock.instant(), io.github.vigil.AttachSpec.builder("trader").pid(4242).build()));
+    e.onEvent(new SupervisorEvent.AttachStateChanged("trader", clock.instant(), AttachState.NOT_FOUND, AttachState.RUNNING, ""));
+    e.onEvent(new SupervisorEvent.Detached("trader", clock.instant()));
   }
 
   private static ProcessSample memory(long bytes) {
