@@ -77,7 +77,19 @@ public record Diagnosis(String process, int run, Trigger trigger, Instant at, Du
    */
   public String headline() {
     // one line: a program's path or an output line in the finding may hold a newline or a terminal's escape
-    return cause().map(f -> HumanFormat.commandLine(f.summary() + (f.fix().isEmpty() ? "" : ": " + f.fix())))
+    return HumanFormat.commandLine(rawHeadline());
+  }
+
+  /**
+   * The {@link #headline()} before it is escaped: the cause's summary and fix with a program's path or an output line in
+   * them as they are (a newline, a terminal's escape), for a store or a format that escapes for itself (a journal, JSON),
+   * where the escaped form would be escaped twice. Print it on a terminal or in a log only through
+   * {@link HumanFormat#commandLine}, as {@link #headline()} does.
+   *
+   * @return the cause and its fix, or that no check found a problem
+   */
+  public String rawHeadline() {
+    return cause().map(f -> f.summary() + (f.fix().isEmpty() ? "" : ": " + f.fix()))
         .orElse("no check found a problem (" + findings.size() + " checked)");
   }
 

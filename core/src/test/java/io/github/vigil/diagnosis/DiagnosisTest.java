@@ -68,6 +68,22 @@ class DiagnosisTest {
     return f.isProblem() ? f.certainty().ordinal() : f.status() == Finding.Status.UNKNOWN ? 10 : 11;
   }
 
+  /**
+   * A program's path with a newline and a terminal's escape in the cause: the raw headline keeps them as they are (a
+   * journal and JSON escape for themselves), the headline is the same text escaped to one line.
+   */
+  @Test
+  void theRawHeadlineIsTheHeadlineUnescaped() {
+    Finding cause = Finding.problem(Finding.Check.PROGRAM, Finding.Certainty.CONFIRMED, "/opt/feed/bin/fe\ned\u001b[31m is not executable",
+        List.of(), "chmod +x it");
+    Diagnosis d = new Diagnosis("feed", 1, Diagnosis.Trigger.START_FAILED, Instant.EPOCH, Duration.ZERO, null, List.of(cause));
+    assertThat(d.rawHeadline()).isEqualTo("/opt/feed/bin/fe\ned\u001b[31m is not executable: chmod +x it");
+    assertThat(d.headline()).isEqualTo("/opt/feed/bin/fe\\ned\\u001b[31m is not executable: chmod +x it");
+    Diagnosis fine = new Diagnosis("feed", 1, Diagnosis.Trigger.ON_DEMAND, Instant.EPOCH, Duration.ZERO, null,
+        List.of(Finding.ok(Finding.Check.PORTS, "no port held", List.of())));
+    assertThat(fine.rawHeadline()).isEqualTo(fine.headline()).isEqualTo("no check found a problem (1 checked)");
+  }
+
   @Test
   void aProblemNeedsACertaintyAndAnythingElseNone() {
     assertThatThrownBy(() -> new Finding(Finding.Check.PORTS, Finding.Status.PROBLEM, Finding.Certainty.NONE, "s", List.of(), "f"))

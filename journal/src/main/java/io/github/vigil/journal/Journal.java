@@ -371,7 +371,9 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         t.exitBeforeRestartMs = -1;
       } else if (event instanceof SupervisorEvent.Diagnosed e) {
         r.run = e.run() > 0 ? e.run() : null;
-        r.reason = headline(e.diagnosis());
+        // its text unescaped (Diagnosis.rawHeadline()): the escaped headline() in the JSON of vigil diagnose and events
+        // was escaped once more (a JSON reader got a backslash and an n); the CLI escapes it where it prints it on a line
+        r.reason = e.diagnosis().rawHeadline();
         r.metric = e.diagnosis().cause().map(f -> f.check().name()).orElse(null);
         r.command = e.diagnosis().trigger().name();
         r.diagnosis = e.diagnosis().render();
@@ -463,15 +465,6 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     return null;
   }
 
-  /**
-   * A diagnosis's headline as its text: its cause's summary and fix, a program's path with its newline or escape as
-   * it is. {@code Diagnosis.headline()} escapes them for one line of a terminal or a log; kept so, the JSON of
-   * {@code vigil diagnose} and {@code events} carried the terminal's {@code \n} (escaped once more, a JSON reader got a
-   * backslash and an {@code n}). The CLI escapes it where it prints it on a line.
-   */
-  static String headline(io.github.vigil.diagnosis.Diagnosis d) {
-    return d.cause().map(f -> f.summary() + (f.fix().isEmpty() ? "" : ": " + f.fix())).orElseGet(d::headline);
-  }
 
   /** The memory limit a spec asks for: the Linux backend's label, else a resident-memory rule's limit; -1 when none. */
   static long memoryLimit(ProcessSpec spec) {
