@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,9 +70,10 @@ final class CrashCommand implements Callable<Integer> {
       return VigilCli.OK;
     }
     Style style = common.style();
+    int width = common.width();
     StringBuilder b = new StringBuilder();
-    b.append(style.bold("Last crash of " + c.process() + " on " + c.host())).append(": ").append(common.time(c.at())).append(" (").append(common.zone().getId())
-        .append(")\n\n");
+    b.append(Table.title("Last crash of " + c.process() + " on " + c.host(), ": " + common.time(c.at()) + " (" + common.zone().getId() + ")",
+        style, width)).append('\n');
     Table t = new Table("", "");
     // where several supervisors on its host registered the process, "run 1" is one of several: which JVM's, as history says
     String whose = !supervisors.several(c.host()) ? ""
@@ -95,7 +97,7 @@ final class CrashCommand implements Callable<Integer> {
     }
     t.row("running again", c.recovery() == null ? "not since" : "after " + HumanFormat.duration(c.recovery()));
     // the plain two-column table without its empty header row
-    String rendered = t.render(style.plain());
+    String rendered = t.render(style.plain(), width);
     String[] lines = rendered.split("\n");
     StringBuilder kv = new StringBuilder();
     for (int i = 0; i < lines.length; i++) {
@@ -112,19 +114,20 @@ final class CrashCommand implements Callable<Integer> {
         s.row(common.time(x.at()), x.state(), x.cpuPercent() == null ? "-" : HumanFormat.number(x.cpuPercent()) + "%",
             x.memoryBytes() == null ? "-" : HumanFormat.bytes(x.memoryBytes()));
       }
-      b.append(s.render(style));
+      b.append(s.render(style, width));
     }
     if (c.stderrTail() != null && !c.stderrTail().isBlank()) {
       b.append('\n').append(style.bold("Standard error (last lines)")).append('\n');
       for (String line : c.stderrTail().split("\n")) {
-        b.append("  ").append(line).append('\n');
+        b.append(Table.paragraph(line, width, "  ", UnaryOperator.identity()));
       }
     }
     if (!c.suggestions().isEmpty()) {
       b.append('\n').append(style.bold("Suggestions")).append('\n');
       int k = 0;
       for (String s : c.suggestions()) {
-        b.append("  ").append(++k).append(". ").append(HumanFormat.commandLine(s)).append('\n'); // a program's path in it: one line
+        // a program's path in it: escaped, not a line of its own; wrapped under its number
+        b.append(Table.paragraph(HumanFormat.commandLine(s), width, "  " + ++k + ". ", UnaryOperator.identity()));
       }
     }
     out.print(b);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,14 +93,16 @@ final class EventsCommand implements Callable<Integer> {
     boolean several = supervisorsShown.values().stream().anyMatch(set -> set.size() > 1);
     // two supervisors started in one second read alike to the second: then all with milliseconds, so the column reads alike
     boolean millis = supervisors.values().stream().anyMatch(Supervisors::startsInOneSecond);
-    List<String> headers = new ArrayList<>(List.of("TIME", "PROCESS", "EVENT", "DETAIL"));
+    List<String> headers = new ArrayList<>(List.of("TIME", "PROCESS", "EVENT"));
     if (several) {
       headers.add(2, "SUPERVISOR STARTED");
     }
     if (hosts) {
       headers.add(1, "HOST");
     }
-    Table t = new Table(headers.toArray(String[]::new));
+    List<List<String>> rows = new ArrayList<>();
+    List<String> details = new ArrayList<>();
+    List<Boolean> failures = new ArrayList<>();
     for (JournalEvent e : events) {
       List<String> cells = new ArrayList<>();
       cells.add(common.time(e.at()));
@@ -112,25 +115,63 @@ final class EventsCommand implements Callable<Integer> {
         cells.add(e.run() == null ? "" : sv != null ? common.time(sv, millis) : "unknown");
       }
       cells.add(e.type());
-      cells.add(detail(e));
-      List<java.util.function.UnaryOperator<String>> colour = new ArrayList<>();
-      for (int i = 0; i < cells.size(); i++) {
-        colour.add(java.util.function.UnaryOperator.identity());
+      rows.add(cells);
+      details.add(detail(e));
+      failures.add(e.type().equals("Exited") && e.exitCause() != null && !e.exitCause().equals("NORMAL")
+          && !e.exitCause().equals("KILLED_BY_SUPERVISOR") || e.type().equals("Failed"));
+    }
+    // the detail is never cut (a reason's end, a diagnosis's fix, the path an exit names were lost at 100 characters): in
+    // a DETAIL column, wrapped to fit the width, where the other columns leave it MIN_DETAIL columns at least; else on a
+    // line under its row, across the table, as vigil history puts how a run ended (long names, a HOST column)
+    int width = common.width();
+    Table brief = table(headers, rows, null, failures, style);
+    for (int r = 0; r < rows.size(); r++) {
+      if (!details.get(r).isEmpty()) {
+        brief.note(r, details.get(r));
       }
-      if (e.type().equals("Exited") && e.exitCause() != null && !e.exitCause().equals("NORMAL") && !e.exitCause().equals("KILLED_BY_SUPERVISOR")
-          || e.type().equals("Failed")) {
+    }
+    boolean column = brief.naturalWidth() + 3 + MIN_DETAIL <= width;
+    out.print((column ? table(headers, rows, details, failures, style) : brief).render(style, width));
+    if (more) {
+      out.print(Table.paragraph("The newest " + limit + " events; older ones in the last " + since + " were left out (--limit).", width, "",
+          UnaryOperator.identity()));
+    }
+    if (several) {
+      out.print(Table.paragraph("Run numbers count from 1 in each supervisor: SUPERVISOR STARTED is when its JVM registered the process.",
+          width, "", UnaryOperator.identity()));
+    }
+    return VigilCli.OK;
+  }
+
+  /** The narrowest the DETAIL column is made: a detail in fewer columns than this goes on a line under its row. */
+  static final int MIN_DETAIL = 40;
+
+  /**
+   * The events' table: with a DETAIL column of {@code details} where given (red for a failure), else without it (the
+   * EVENT of a failure red).
+   */
+  private static Table table(List<String> headers, List<List<String>> rows, @Nullable List<String> details, List<Boolean> failures,
+      Style style) {
+    List<String> all = new ArrayList<>(headers);
+    if (details != null) {
+      all.add("DETAIL");
+    }
+    Table t = new Table(all.toArray(String[]::new));
+    for (int r = 0; r < rows.size(); r++) {
+      List<String> cells = new ArrayList<>(rows.get(r));
+      if (details != null) {
+        cells.add(details.get(r));
+      }
+      List<UnaryOperator<String>> colour = new ArrayList<>();
+      for (int i = 0; i < cells.size(); i++) {
+        colour.add(UnaryOperator.identity());
+      }
+      if (failures.get(r)) {
         colour.set(cells.size() - 1, style::red);
       }
       t.row(cells, colour);
     }
-    out.print(t.render(style));
-    if (more) {
-      out.println("The newest " + limit + " events; older ones in the last " + since + " were left out (--limit).");
-    }
-    if (several) {
-      out.println("Run numbers count from 1 in each supervisor: SUPERVISOR STARTED is when its JVM registered the process.");
-    }
-    return VigilCli.OK;
+    return t;
   }
 
   /** When the supervisor of {@code e}'s run registered its process; null for an event of no run, or where not journaled. */
@@ -153,8 +194,8 @@ final class EventsCommand implements Callable<Integer> {
       default -> e.reason() != null ? e.reason() : "";
     };
     // one line of the table: a Registered row's command line, a failed start's or a diagnosis's program path, whose
-    // argument or name holds a newline, went on in a row of its own; escaped as the supervisor's log lines write them
-    d = HumanFormat.commandLine(d);
-    return d.length() > 100 ? d.substring(0, 99) + "…" : d;
+    // argument or name holds a newline, went on in a row of its own; escaped as the supervisor's log lines write them.
+    // Whole: the table wraps it to its width
+    return HumanFormat.commandLine(d);
   }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,10 +84,7 @@ final class HistoryCommand implements Callable<Integer> {
     int width = common.width();
     String title = "Runs of " + name;
     String span = ", " + common.time(now.minus(p)) + " to " + common.time(now) + " (" + common.zone().getId() + ", " + HumanFormat.period(p) + ")";
-    for (String line : Table.wrap(title + span, width)) {
-      // the process's name in bold, where it is on the first line whole
-      out.println(line.startsWith(title) ? style.bold(title) + line.substring(title.length()) : line);
-    }
+    out.print(Table.title(title, span, style, width));
     // a fleet's journal without --host holds several gateways' runs of the name: say whose each is
     boolean fleet = runs.stream().map(JournalRun::host).distinct().count() > 1;
     // run numbers start at 1 in each supervising JVM: where a host's runs shown are of several, say whose each run is
@@ -144,10 +142,8 @@ final class HistoryCommand implements Callable<Integer> {
     }
     out.print(runs.isEmpty() ? "No runs in the period.\n" : t.render(style, width));
     if (supervisors) {
-      for (String line : Table.wrap("Run numbers count from 1 in each supervisor: \"supervisor started\" is when its JVM registered " + name + ".",
-          width)) {
-        out.println(line);
-      }
+      out.print(Table.paragraph("Run numbers count from 1 in each supervisor: \"supervisor started\" is when its JVM registered " + name + ".",
+          width, "", UnaryOperator.identity()));
     }
     return VigilCli.OK;
   }

@@ -73,10 +73,11 @@ final class RestartsCommand implements Callable<Integer> {
     if (common.json) {
       out.print(Json.write(json(r).put("hosts", new ArrayList<Object>(hosts))));
     } else {
-      out.print(text(r, p, common, common.style()));
+      int width = common.width();
+      out.print(text(r, p, common, common.style(), width));
       if (hosts.size() > 1) { // a fleet's journal without --host: the figures are the gateways' together
-        out.print("\nThese are the restarts of " + name + " on " + hosts.size() + " hosts together (" + String.join(", ", hosts)
-            + "): --host NAME gives one host's.\n");
+        out.print("\n" + Table.paragraph("These are the restarts of " + name + " on " + hosts.size() + " hosts together ("
+            + String.join(", ", hosts) + "): --host NAME gives one host's.", width, "", UnaryOperator.identity()));
       }
     }
     return VigilCli.OK;
@@ -111,16 +112,17 @@ final class RestartsCommand implements Callable<Integer> {
     return Json.obj().put("cause", c.cause().name()).put("label", c.cause().label()).put("count", c.count()).put("sharePercent", c.sharePercent());
   }
 
-  static String text(RestartReport r, Duration p, VigilCli.Common common, Style style) {
+  /** The report as text, its tables and lines fitting {@code width} columns where their words allow. */
+  static String text(RestartReport r, Duration p, VigilCli.Common common, Style style, int width) {
     StringBuilder b = new StringBuilder();
-    b.append(style.bold("Restarts of " + r.process())).append(", ").append(common.time(r.from())).append(" to ").append(common.time(r.to()))
-        .append(" (").append(common.zone().getId()).append(", ").append(HumanFormat.period(p)).append(")\n\n");
+    b.append(Table.title("Restarts of " + r.process(), ", " + common.time(r.from()) + " to " + common.time(r.to()) + " ("
+        + common.zone().getId() + ", " + HumanFormat.period(p) + ")", style, width)).append('\n');
     Table summary = new Table("RESTARTS", "RATE", "MEAN UPTIME", "MTTR (CRASH TO RUNNING)");
     summary.row(List.of(Integer.toString(r.total()), HumanFormat.number(r.ratePerDay()) + " per day",
         r.meanUptime() == null ? "-" : HumanFormat.duration(r.meanUptime()), r.mttr() == null ? "-" : HumanFormat.duration(r.mttr())),
         List.of(r.ratePerDay() >= 1 ? style::yellow : UnaryOperator.identity(), UnaryOperator.identity(), UnaryOperator.identity(),
             UnaryOperator.identity()));
-    b.append(summary.render(style));
+    b.append(summary.render(style, width));
     if (r.total() == 0) {
       b.append("\nNo restarts in the period.\n");
       return b.toString();
@@ -131,7 +133,7 @@ final class RestartsCommand implements Callable<Integer> {
       causes.row(List.of(c.cause().label(), Integer.toString(c.count()), HumanFormat.number(c.sharePercent()) + "%"),
           List.of(s -> colour(style, c.cause(), s), UnaryOperator.identity(), UnaryOperator.identity()));
     }
-    b.append(causes.render(style));
+    b.append(causes.render(style, width));
     b.append('\n').append(style.bold("Timeline")).append(" (newest first)\n");
     // the detail (up to about 120 characters: a signal's meaning, a killed supervisor's last word) on lines of its own
     // under its row: as a column it made the table about 220 columns wide
@@ -149,7 +151,7 @@ final class RestartsCommand implements Callable<Integer> {
               x.memoryBytes() != null && x.memoryLimitBytes() != null && x.memoryBytes() * 10 >= x.memoryLimitBytes() * 9
                   ? style::red : UnaryOperator.identity(), UnaryOperator.identity()), detail);
     }
-    b.append(timeline.render(style));
+    b.append(timeline.render(style, width));
     // a crash loop of one failure has one tail: print it once, and name the entry it was printed under after that, one
     // line for a range of consecutive entries with it (#2–#10: same as #1, not nine lines)
     Map<List<String>, Integer> printedUnder = new HashMap<>();
@@ -175,7 +177,7 @@ final class RestartsCommand implements Callable<Integer> {
       same = SameAs.flush(b, same);
       b.append("  #").append(i).append(" stderr:\n");
       for (String line : lines) {
-        b.append("    ").append(style.dim(line)).append('\n');
+        b.append(Table.paragraph(line, width, "    ", style::dim));
       }
     }
     SameAs.flush(b, same);
@@ -194,12 +196,13 @@ final class RestartsCommand implements Callable<Integer> {
       d.causes().forEach(c -> cs.add(c.cause().label() + " " + c.count()));
       days.row(d.tradeDay(), Integer.toString(d.restarts()), HumanFormat.duration(d.downtime()), String.join(", ", cs));
     }
-    b.append(days.render(style));
+    b.append(days.render(style, width));
     if (!r.suggestions().isEmpty()) {
       b.append('\n').append(style.bold("Suggestions")).append('\n');
       int k = 0;
       for (String s : r.suggestions()) {
-        b.append("  ").append(++k).append(". ").append(HumanFormat.commandLine(s)).append('\n'); // a program's path in it: one line
+        // a program's path in it: escaped, not a line of its own; wrapped under its number
+        b.append(Table.paragraph(HumanFormat.commandLine(s), width, "  " + ++k + ". ", UnaryOperator.identity()));
       }
     }
     return b.toString();

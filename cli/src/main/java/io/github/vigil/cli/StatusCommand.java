@@ -68,10 +68,13 @@ final class StatusCommand implements Callable<Integer> {
       return VigilCli.NOTHING;
     }
     boolean hosts = all.stream().map(ProcessSummary::host).distinct().count() > 1;
-    Table t = hosts ? new Table("HOST", "PROCESS", "STATE", "PID", "SINCE", "UPTIME", "CPU", "MEMORY", "RESTARTS 24H", "LAST SEEN")
-        : new Table("PROCESS", "STATE", "PID", "SINCE", "UPTIME", "CPU", "MEMORY", "RESTARTS 24H", "LAST SEEN");
+    List<String> headers = new ArrayList<>(List.of("PROCESS", "STATE", "PID", "SINCE", "UPTIME", "CPU", "MEMORY", "RESTARTS 24H", "LAST SEEN"));
+    if (hosts) {
+      headers.add(0, "HOST");
+    }
     int off = hosts ? 1 : 0;
-    t.alignRight(2 + off, 4 + off, 5 + off, 6 + off, 7 + off);
+    List<List<String>> rows = new ArrayList<>();
+    List<List<UnaryOperator<String>>> colours = new ArrayList<>();
     for (ProcessSummary s : all) {
       JournalSnapshot snap = live(s);
       Duration up = uptime(s, asOf(s, now, stale, hostSeen));
@@ -96,20 +99,63 @@ final class StatusCommand implements Callable<Integer> {
       if (s.restarts24h() > 0) {
         colour.set(7 + off, style::yellow);
       }
-      t.row(cells, colour);
+      rows.add(cells);
+      colours.add(colour);
     }
-    out.print(t.render(style));
+    int width = common.width();
+    Table t = table(headers, rows, colours, off, false);
+    if (!t.fits(width)) {
+      // too many columns for the width (a fleet's long host names): SINCE and LAST SEEN on a line under each row, as vigil
+      // history puts how a run ended, rather than a table wider than the terminal
+      t = table(headers, rows, colours, off, true);
+    }
+    out.print(t.render(style, width));
     for (String host : stale) {
       Instant seen = hostSeen.get(host);
-      out.println(style.yellow((hosts ? host + ": n" : "N") + "othing recorded for " + HumanFormat.duration(Duration.between(seen, now))
+      out.print(Table.paragraph((hosts ? host + ": n" : "N") + "othing recorded for " + HumanFormat.duration(Duration.between(seen, now))
           + " (since " + common.time(seen) + "): the states above are the last recorded; a running gateway writes a snapshot"
-          + " every minute by default, so it may have stopped without closing its journal."));
+          + " every minute by default, so it may have stopped without closing its journal.", width, "", style::yellow));
     }
     for (ProcessSummary s : gone) {
-      out.println(style.yellow(s.process() + ": pid " + s.pid() + " is not running on this host (" + s.host() + "), though the"
-          + " journal's last record says " + s.state() + ": its supervisor ended without recording it (killed, likely)."));
+      out.print(Table.paragraph(s.process() + ": pid " + s.pid() + " is not running on this host (" + s.host() + "), though the"
+          + " journal's last record says " + s.state() + ": its supervisor ended without recording it (killed, likely).", width, "",
+          style::yellow));
     }
     return bad ? VigilCli.ATTENTION : VigilCli.OK;
+  }
+
+  /**
+   * The status table of {@code rows}: its columns right-aligned where they hold figures; where {@code notes}, without the
+   * SINCE and LAST SEEN columns, which a note under each row says instead ({@code since …, last seen …}).
+   */
+  private static Table table(List<String> headers, List<List<String>> rows, List<List<UnaryOperator<String>>> colours, int off,
+      boolean notes) {
+    int since = 3 + off;
+    int lastSeen = 8 + off;
+    Table t = new Table(kept(headers, notes, since, lastSeen).toArray(String[]::new));
+    // PID, UPTIME, CPU, MEMORY and RESTARTS 24H, counted without SINCE where it is left out
+    int shift = notes ? 1 : 0;
+    t.alignRight(2 + off, 4 + off - shift, 5 + off - shift, 6 + off - shift, 7 + off - shift);
+    for (int r = 0; r < rows.size(); r++) {
+      List<String> cells = kept(rows.get(r), notes, since, lastSeen);
+      List<UnaryOperator<String>> colour = kept(colours.get(r), notes, since, lastSeen);
+      if (notes) {
+        t.row(cells, colour, "since " + rows.get(r).get(since) + ", last seen " + rows.get(r).get(lastSeen));
+      } else {
+        t.row(cells, colour);
+      }
+    }
+    return t;
+  }
+
+  /** {@code list} without its {@code since} and {@code lastSeen} items where {@code notes}, else as it is. */
+  private static <T> List<T> kept(List<T> list, boolean notes, int since, int lastSeen) {
+    List<T> out = new ArrayList<>(list);
+    if (notes) {
+      out.remove(lastSeen); // the later first: since's index stays
+      out.remove(since);
+    }
+    return out;
   }
 
   /**

@@ -70,11 +70,16 @@ final class Table {
    * path) so takes no column of its own that would widen the table past a terminal's width.
    */
   Table row(List<String> cells, List<UnaryOperator<String>> colour, String note) {
+    row(cells, colour);
+    return note(notes.size() - 1, note);
+  }
+
+  /** Gives row {@code row} (0-based, in the order added) the note {@code note}, as {@link #row(List, List, String)} does. */
+  Table note(int row, String note) {
     if (headers.size() <= NOTE_FROM) {
       throw new IllegalStateException("a note needs a column after the first: " + headers);
     }
-    row(cells, colour);
-    notes.set(notes.size() - 1, note);
+    notes.set(row, note);
     return this;
   }
 
@@ -82,8 +87,33 @@ final class Table {
     return rows.isEmpty();
   }
 
-  String render(Style style) {
-    return render(style, Integer.MAX_VALUE);
+  /** How wide the table is drawn with no width to fit: its columns as wide as their widest lines, and its bars. */
+  int naturalWidth() {
+    int total = 3 * headers.size() + 1;
+    for (int i = 0; i < headers.size(); i++) {
+      int w = widest(headers.get(i));
+      for (List<String> r : rows) {
+        w = Math.max(w, widest(r.get(i)));
+      }
+      total += w;
+    }
+    return total;
+  }
+
+  /**
+   * Whether {@link #render(Style, int)} can draw the table within {@code width} columns: each column narrowed no further
+   * than its longest word. A command whose table cannot moves a long column's text to a note under each row instead.
+   */
+  boolean fits(int width) {
+    int total = 3 * headers.size() + 1;
+    for (int i = 0; i < headers.size(); i++) {
+      int w = longestWord(headers.get(i));
+      for (List<String> r : rows) {
+        w = Math.max(w, longestWord(r.get(i)));
+      }
+      total += w;
+    }
+    return total <= width;
   }
 
   /**
@@ -215,6 +245,34 @@ final class Table {
       out.add(rest);
     }
     return out;
+  }
+
+  /**
+   * {@code text} in lines of at most {@code width} columns, broken as {@link #wrap} breaks them: the first line after
+   * {@code first}, the others after as many spaces (a numbered suggestion's hanging indent, a stderr tail's indent), each
+   * line's text through {@code colour} and ended by a line break. Nothing is cut: the text around a table (a title, a
+   * footnote, a suggestion naming a path) fits the width the table does.
+   */
+  static String paragraph(String text, int width, String first, UnaryOperator<String> colour) {
+    StringBuilder b = new StringBuilder();
+    String indent = first;
+    for (String line : wrap(text, Math.max(1, width - first.length()))) {
+      b.append(indent).append(colour.apply(line)).append('\n');
+      indent = " ".repeat(first.length());
+    }
+    return b.toString();
+  }
+
+  /**
+   * A report's title line, {@code name} in bold then {@code rest}, wrapped to {@code width} as {@link #paragraph}: the
+   * name in bold where the first line holds it whole.
+   */
+  static String title(String name, String rest, Style style, int width) {
+    StringBuilder b = new StringBuilder();
+    for (String line : wrap(name + rest, width)) {
+      b.append(line.startsWith(name) ? style.bold(name) + line.substring(name.length()) : line).append('\n');
+    }
+    return b.toString();
   }
 
   /** {@code cells} with the one at {@code column} wrapped to {@code width}. */

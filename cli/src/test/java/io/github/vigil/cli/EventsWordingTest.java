@@ -151,9 +151,12 @@ class EventsWordingTest {
     return db;
   }
 
-  /** The rows of {@code vigil events} of events of {@code type}. */
+  /**
+   * The rows of {@code vigil events} of events of {@code type}, one line each: drawn 300 columns wide, where no detail
+   * here is wrapped (in 120 a state change's detail goes on over a second line of its row).
+   */
   private static List<String> lines(Path db, String type) {
-    CliGoldenTest.Result events = CliGoldenTest.runOn(db, "events", "--since", "1h", "--color", "never");
+    CliGoldenTest.Result events = CliGoldenTest.runOn(db, "events", "--since", "1h", "--color", "never", "--width", "300");
     assertThat(events.code()).as(events.err()).isZero();
     return events.out().lines().filter(l -> l.contains(" " + type + " ")).toList();
   }

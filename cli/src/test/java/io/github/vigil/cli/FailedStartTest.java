@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FailedStartTest {
   private static final Instant T = Instant.parse("2026-11-29T10:00:00Z");
   private static final String WHY = "binary /opt/missing/trader not found";
-  private static final String[] AT = {"--zone", "UTC", "--now", "2026-11-29T12:00:00Z", "--color", "never"};
+  private static final String[] AT = {"--zone", "UTC", "--now", "2026-11-29T12:00:00Z", "--color", "never", "--width", "120"};
 
   @TempDir
   static Path dir;
@@ -80,8 +80,10 @@ class FailedStartTest {
         // down from 10:00 to 12:00
         .contains("none, down 5.00 s", "none, down 2 h 00 min")
         .containsPattern("2026-11-29 │\\s+2 │\\s+2 h 00 min │")
-        .containsPattern("│ 2\\s+│ 2 per day │ -\\s+│ -")
-        .contains("2 failed starts (the newest: could not start: " + WHY + "): vigil diagnose trader says why it could not start");
+        .containsPattern("│ 2\\s+│ 2 per day │ -\\s+│ -");
+    // the suggestion wrapped under its number, to 120 columns: read back as one text
+    assertThat(TableText.words(r.out())).contains("2 failed starts (the newest: could not start: " + WHY
+        + "): vigil diagnose trader says why it could not start");
     CliGoldenTest.Result json = run("restarts", "trader", "--period", "1d", "--json");
     assertThat(json.out()).contains("\"downtimeMs\": 5000", "\"downtimeMs\": 7195000", "\"downtimeMs\": 7200000",
         "\"exitCause\": \"START_FAILED\"");

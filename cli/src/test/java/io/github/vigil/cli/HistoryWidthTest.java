@@ -115,8 +115,8 @@ class HistoryWidthTest {
   @Test
   void oneHostsBadDayFits120ColumnsWithEverythingInIt() {
     String out = history("--host", "gw1", "--width", "120");
-    assertFits(out, 120);
-    String text = words(out);
+    TableText.assertFits(out, 120);
+    String text = TableText.words(out);
     assertThat(text).contains("Runs of " + P, "supervisor started 2026-12-05 01:00:00", "supervisor started 2026-12-05 04:00:00",
         "Run numbers count from 1 in each supervisor");
     for (String pid : List.of("4194301", "4194302", "4194304", "4194399", "4194400")) {
@@ -141,24 +141,24 @@ class HistoryWidthTest {
   @Test
   void oneHostsBadDayFits80Columns() {
     String out = history("--host", "gw1", "--width", "80");
-    assertFits(out, 80);
+    TableText.assertFits(out, 80);
     assertThat(column(out, "PID")).as(out).containsExactly("4194301", "4194302", "-", "4194304", "4194399", "4194400");
     assertThat(column(out, "STARTED")).as(out).containsExactly("2026-12-05 01:00:01", "2026-12-05 01:59:11", "2026-12-05 02:39:21",
         "2026-12-05 02:39:26", "2026-12-05 04:00:01", "2026-12-05 06:00:11");
     assertThat(column(out, "END")).as(out).containsExactly("SIGNALED", "OOM_KILLED", "START_FAILED", "supervisor ended",
         "HEALTH_CHECK_FAILED", "running");
     assertThat(column(out, "UPTIME")).as(out).containsExactly("59 min 00 s", "40 min 00 s", "-", "≥ 10 min 00 s", "2 h 00 min", "2 h 00 min");
-    assertThat(words(out)).contains("supervisor started 2026-12-05 04:00:00", "killed by SIGSEGV (inferred from exit status 139)",
+    assertThat(TableText.words(out)).contains("supervisor started 2026-12-05 04:00:00", "killed by SIGSEGV (inferred from exit status 139)",
         "memory at end 63.0 MiB (limit 64.0 MiB)", "ended with its supervisor (JVM killed or gone), last heard of at 2026-12-05 02:49:26");
-    assertThat(words(out).replace("/ ", "/")).contains(WHY);
+    assertThat(TableText.words(out).replace("/ ", "/")).contains(WHY);
   }
 
   /** Without --host: a HOST column, its long name too, still within 120 columns. */
   @Test
   void theFleetsHistoryFits120Columns() {
     String out = history("--width", "120");
-    assertFits(out, 120);
-    assertThat(words(out)).contains("HOST", "gw-shanghai-futures-07", "2718281", "ERROR_EXIT", "exit code 3", "gw1: supervisor started 2026-12-05 01:00:00",
+    TableText.assertFits(out, 120);
+    assertThat(TableText.words(out)).contains("HOST", "gw-shanghai-futures-07", "2718281", "ERROR_EXIT", "exit code 3", "gw1: supervisor started 2026-12-05 01:00:00",
         "gw-shanghai-futures-07: supervisor started 2026-12-05 01:00:30", "killed by SIGSEGV (inferred from exit status 139)");
   }
 
@@ -171,56 +171,7 @@ class HistoryWidthTest {
     assertThat(VigilCli.Common.width("0")).isEqualTo(120);
   }
 
-  private static void assertFits(String out, int width) {
-    for (String line : out.split("\n")) {
-      assertThat(line.length()).as("a line of %d columns:%n%s%n%s", line.length(), line, out).isLessThanOrEqualTo(width);
-    }
-  }
-
-  /**
-   * The cells of the column under {@code header}, one per row, a cell wrapped over lines read back as one text (its
-   * lines joined by a space, or by nothing after a {@code '/'} or {@code '_'} it was broken after).
-   */
   private static List<String> column(String out, String header) {
-    List<String> lines = out.lines().toList();
-    int columns = 0;
-    int at = -1;
-    for (String line : lines) {
-      String[] cells = line.split("│", -1);
-      for (int i = 0; i < cells.length && at < 0; i++) {
-        if (cells[i].trim().equals(header)) {
-          at = i;
-          columns = cells.length;
-        }
-      }
-    }
-    assertThat(at).as("no column %s in%n%s", header, out).isPositive();
-    List<String> found = new ArrayList<>();
-    StringBuilder cell = null;
-    boolean body = false; // after the rule under the header
-    for (String line : lines) {
-      String[] cells = line.split("│", -1);
-      if (body && cells.length == columns) {
-        String part = cells[at].trim();
-        if (cell == null) {
-          cell = new StringBuilder(part);
-        } else if (!part.isEmpty()) {
-          cell.append(cell.toString().endsWith("/") || cell.toString().endsWith("_") ? "" : " ").append(part);
-        }
-      } else if (cell != null) { // a note, a heading or the table's end: the row is done
-        found.add(cell.toString());
-        cell = null;
-      }
-      body |= line.startsWith("├");
-    }
-    if (cell != null) {
-      found.add(cell.toString());
-    }
-    return found;
-  }
-
-  /** The output's words, without the table's lines, one space apart: a cell or note wrapped over lines reads as one text. */
-  private static String words(String out) {
-    return out.replaceAll("[│┌┬┐├┼┤└┴┘─]", " ").replaceAll("\\s+", " ");
+    return TableText.column(out, header, "RUN");
   }
 }
