@@ -71,14 +71,27 @@ class CliGoldenTest {
     return runOn(db, args);
   }
 
+  /** {@code vigil args --journal journal}, its tables 120 columns wide unless {@code args} say otherwise ({@link #fixedWidth}). */
   static Result runOn(Path journal, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
+    List<String> all = fixedWidth(args);
     all.add("--journal");
     all.add(journal.toString());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = VigilCli.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
     return new Result(code, out.toString(), err.toString());
+  }
+
+  /**
+   * {@code args} with {@code --width 120} where they give no {@code --width}: every table command fits the terminal's
+   * {@code COLUMNS}, so a COLUMNS in the test's environment (a shell that exports it) would change what a test reads.
+   */
+  static List<String> fixedWidth(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    if (!all.contains("--width")) {
+      all.addAll(List.of("--width", "120"));
+    }
+    return all;
   }
 
   static String[] with(String... args) {
@@ -196,7 +209,7 @@ class CliGoldenTest {
 
   @Test
   void crashHistoryEventsAndStatus() throws Exception {
-    String[] segv = {"--zone", "UTC", "--now", "2026-11-23T20:00:00Z", "--color", "never"};
+    String[] segv = {"--zone", "UTC", "--now", "2026-11-23T20:00:00Z", "--color", "never", "--width", "120"};
     List<String> args = new ArrayList<>(List.of("crash", "orders", "--last"));
     args.addAll(List.of(segv));
     Result crash = run(args.toArray(String[]::new));

@@ -177,7 +177,7 @@ class DiagnoseCommandTest {
   private static String run(int expectedCode, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = VigilCli.run(args, new PrintWriter(out), new PrintWriter(err));
+    int code = VigilCli.run(CliGoldenTest.fixedWidth(args).toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
     assertThat(code).as(out + "\n" + err).isEqualTo(expectedCode);
     return out.toString();
   }

@@ -144,7 +144,7 @@ class EndToEndLinuxTest {
   private static String cli(String url, String host, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    List<String> all = new java.util.ArrayList<>(List.of(args));
+    List<String> all = CliGoldenTest.fixedWidth(args);
     all.addAll(List.of("--journal", url, "--host", host));
     int code = VigilCli.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
     assertThat(code).as("%s: %s", all, err).isIn(VigilCli.OK, VigilCli.ATTENTION);

@@ -121,7 +121,7 @@ class RestartsStderrTailsTest {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     java.io.PrintWriter ascii = new java.io.PrintWriter(AsciiFallback.of(bytes, java.nio.charset.StandardCharsets.US_ASCII), true);
     VigilCli.run(new String[] {"restarts", "feed", "--period", "1d", "--journal", loop.toString(), "--zone", "UTC", "--now",
-        "2026-11-30T00:00:00Z", "--color", "never"}, ascii, new java.io.PrintWriter(out), true);
+        "2026-11-30T00:00:00Z", "--color", "never", "--width", "120"}, ascii, new java.io.PrintWriter(out), true);
     assertThat(bytes.toString(java.nio.charset.StandardCharsets.US_ASCII)).contains("  #2-#10 stderr: same as #1\n").doesNotContain("?");
   }
 
