@@ -180,6 +180,19 @@ final class EventsCommand implements Callable<Integer> {
     return s == null ? null : s.startedAt(e.host(), e.at());
   }
 
+  /**
+   * An exit as the supervisor's log lines write it (ExitInfo): {@code ERROR_EXIT (exit code 3)}, {@code SIGNALED (killed by
+   * SIGSEGV)}, then its message where it has one ({@code RESOURCE_LIMIT (killed by SIGTERM): resource rule rss broken});
+   * a failed start has no termination, only why ({@code START_FAILED: binary /opt/feed not found}). The message was left
+   * out: a failed start's row said only {@code START_FAILED (unknown (not started))}.
+   */
+  private static String exited(JournalEvent e) {
+    boolean failedStart = "START_FAILED".equals(e.exitCause());
+    String s = "run " + e.run() + ": " + e.exitCause() + (e.termination() != null && !failedStart ? " (" + e.termination() + ")" : "");
+    String message = e.reason(); // the exit's message, or (none) the exit in words, which begins with its cause
+    return message == null || message.isEmpty() || message.startsWith(String.valueOf(e.exitCause())) ? s : s + ": " + message;
+  }
+
   static String detail(JournalEvent e) {
     String d = switch (e.type()) {
       case "StateChanged", "HealthChanged", "AttachStateChanged" -> e.fromState() + " → " + e.toState()
@@ -189,8 +202,7 @@ final class EventsCommand implements Callable<Integer> {
       case "CommandIssued" -> e.command() + (e.actor() != null ? " by " + e.actor() : "") + (e.origin() != null ? " (" + e.origin() + ")" : "")
           + ": " + e.reason();
       case "Started" -> "run " + e.run() + ", pid " + e.pid();
-      // as the supervisor's log lines write an exit (ExitInfo): ERROR_EXIT (exit code 3), CRASHED (killed by SIGSEGV)
-      case "Exited" -> "run " + e.run() + ": " + e.exitCause() + (e.termination() != null ? " (" + e.termination() + ")" : "");
+      case "Exited" -> exited(e);
       default -> e.reason() != null ? e.reason() : "";
     };
     // one line of the table: a Registered row's command line, a failed start's or a diagnosis's program path, whose

@@ -99,4 +99,16 @@ class FailedStartTest {
     CliGoldenTest.Result c = run("crash", "trader", "--last");
     assertThat(c.out()).contains(WHY, "vigil diagnose trader");
   }
+
+  /** vigil events: each failed start's Exited row says why, as the log line does; it said START_FAILED (unknown (not started)). */
+  @Test
+  void eventsSayWhyEachStartFailed() {
+    CliGoldenTest.Result ev = run("events", "--since", "3h");
+    assertThat(ev.code()).as(ev.err()).isZero();
+    List<String> details = TableText.column(ev.out(), "DETAIL", "EVENT");
+    for (int run = 1; run <= 3; run++) {
+      assertThat(details).as(ev.out()).contains("run " + run + ": START_FAILED: " + WHY);
+    }
+    assertThat(ev.out()).doesNotContain("unknown (not started)");
+  }
 }
