@@ -13,6 +13,7 @@ import java.util.List;
 /** Starts real processes for tests, reads /proc the plain way to check the sampler, and cleans up. */
 final class RealProcs implements AutoCloseable {
   private final List<Process> started = new ArrayList<>();
+  private final List<Path> dirs = new ArrayList<>(); // the workloads' directories, deleted at close
 
   Process start(String... command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -23,7 +24,9 @@ final class RealProcs implements AutoCloseable {
   /** Starts {@link Workload} in a new JVM and waits for its "ready" line; returns it and the line's numbers. */
   Process workload(int files, int threads, int[] ports, String... extraArgs) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+    Path dir = Files.createTempDirectory("vigil-workload");
+    dirs.add(dir);
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Dworkload.dir=" + dir, "-cp",
         System.getProperty("java.class.path"), Workload.class.getName(), Integer.toString(files), Integer.toString(threads)));
     cmd.addAll(List.of(extraArgs));
     Process p = start(cmd.toArray(new String[0]));
@@ -63,6 +66,14 @@ final class RealProcs implements AutoCloseable {
       p.destroyForcibly(); // SIGKILL ends a stopped process too
       children.forEach(ProcessHandle::destroyForcibly);
       p.waitFor();
+    }
+    for (Path dir : dirs) { // a workload's files: one directory per workload was left in the temporary directory
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(dir);
     }
   }
 

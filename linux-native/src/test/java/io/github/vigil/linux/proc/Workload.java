@@ -20,7 +20,7 @@ public final class Workload {
     int files = Integer.parseInt(args[0]);
     int threads = Integer.parseInt(args[1]);
     List<AutoCloseable> keep = new ArrayList<>();
-    Path dir = Files.createTempDirectory("vigil-workload");
+    Path dir = Path.of(System.getProperty("workload.dir")); // its parent's, which deletes it: this JVM ends by SIGKILL
     for (int i = 0; i < files; i++) {
       FileOutputStream out = new FileOutputStream(dir.resolve("f" + i).toFile());
       out.write(new byte[4096]);

@@ -57,8 +57,9 @@ class VigilJournalEndpointIntegrationTest {
 
   @DynamicPropertySource
   static void journalFile(DynamicPropertyRegistry registry) throws Exception {
-    Path dir = Files.createTempDirectory("vigil-journal-it");
-    dir.toFile().deleteOnExit();
+    // under the module's build directory: deleteOnExit() of a directory holding the journal did nothing, and one was
+    // left in the system's temporary directory per run
+    Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "vigil-journal-it");
     registry.add("vigil.journal.url", () -> "jdbc:sqlite:" + dir.resolve("journal.db"));
   }
 
