@@ -465,7 +465,6 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     return null;
   }
 
-
   /** The memory limit a spec asks for: the Linux backend's label, else a resident-memory rule's limit; -1 when none. */
   static long memoryLimit(ProcessSpec spec) {
     String label = spec.labels().get(MEMORY_MAX_LABEL);

@@ -164,7 +164,7 @@ public final class TradingDeskDemo {
     GroupSpec spec = g.spec();
     int restarts = groupRestarts.getOrDefault(g.name(), 0);
     b.append(String.format("%-30s %-9s %s%n", first + g.name() + "  " + spec.strategy(), g.state(),
-        "intensity " + spec.intensity() + " in " + HumanFormat.duration(spec.period())
+        "intensity " + spec.intensity() + " in " + HumanFormat.period(spec.period()) // as the engine says it
             + (restarts > 0 ? ", " + HumanFormat.count(restarts, "restart", "restarts") + " by its strategy" : "")));
     for (int i = 0; i < spec.children().size(); i++) {
       boolean last = i == spec.children().size() - 1;

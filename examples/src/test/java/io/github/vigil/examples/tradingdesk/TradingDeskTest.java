@@ -71,7 +71,7 @@ class TradingDeskTest {
       String tree = TradingDeskDemo.tree(supervisor, restarts);
       List<String> lines = tree.lines().toList();
       assertThat(lines.get(0)).startsWith("TREE").contains("STATE", "PID", "LAST EXIT");
-      assertThat(lines.get(1)).startsWith("desk  REST_FOR_ONE").contains("RUNNING", "intensity 15 in 1 min", "2 restarts by its strategy");
+      assertThat(lines.get(1)).startsWith("desk  REST_FOR_ONE").contains("RUNNING", "intensity 15 in 1 min, 2 restarts by its strategy");
       assertThat(lines.get(2)).startsWith("├─ quote-feed");
       assertThat(lines.get(3)).startsWith("└─ gateways  ONE_FOR_ONE");
       assertThat(lines.get(4)).startsWith("   ├─ " + gw1);
