@@ -89,15 +89,7 @@ final class Table {
 
   /** How wide the table is drawn with no width to fit: its columns as wide as their widest lines, and its bars. */
   int naturalWidth() {
-    int total = 3 * headers.size() + 1;
-    for (int i = 0; i < headers.size(); i++) {
-      int w = widest(headers.get(i));
-      for (List<String> r : rows) {
-        w = Math.max(w, widest(r.get(i)));
-      }
-      total += w;
-    }
-    return total;
+    return width(Table::widest);
   }
 
   /**
@@ -105,15 +97,20 @@ final class Table {
    * than its longest word. A command whose table cannot moves a long column's text to a note under each row instead.
    */
   boolean fits(int width) {
+    return width(Table::longestWord) <= width;
+  }
+
+  /** The table's width with each column as wide as {@code measure} says its widest cell (or header) is, and its bars. */
+  private int width(java.util.function.ToIntFunction<String> measure) {
     int total = 3 * headers.size() + 1;
     for (int i = 0; i < headers.size(); i++) {
-      int w = longestWord(headers.get(i));
+      int w = measure.applyAsInt(headers.get(i));
       for (List<String> r : rows) {
-        w = Math.max(w, longestWord(r.get(i)));
+        w = Math.max(w, measure.applyAsInt(r.get(i)));
       }
       total += w;
     }
-    return total <= width;
+    return total;
   }
 
   /**
