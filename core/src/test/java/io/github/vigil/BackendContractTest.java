@@ -249,8 +249,23 @@ public abstract class BackendContractTest {
     assertThat(environ(linked.start(WAIT).pid())).contains("PWD=" + link);
   }
 
-  private static List<String> environ(long pid) throws java.io.IOException {
-    return List.of(Files.readString(Path.of("/proc/" + pid + "/environ")).split("\0"));
+  /**
+   * The environment of {@code pid} once it runs the program: until its exec (the JDK backend's {@code setsid} execs it
+   * after the start is reported) {@code /proc/PID/environ} can read empty.
+   */
+  private static List<String> environ(long pid) throws Exception {
+    Path file = Path.of("/proc/" + pid + "/environ");
+    assertThat(Processes.eventually(WAIT, () -> Processes.cmdline(pid).map(c -> c.matches("(\\S*/)?sleep .*")).orElse(false)
+        && readQuietly(file).contains("PWD="))).as("pid %d runs sleep with an environment", pid).isTrue();
+    return List.of(Files.readString(file).split("\0"));
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "";
+    }
   }
 
   @Test
