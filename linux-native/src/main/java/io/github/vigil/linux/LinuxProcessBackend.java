@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * own children by pidfd, and signals through pidfds, process groups and cgroups. See the package
  * documentation for the guarantees.
  *
- * <p>Every spawn happens on the event-loop thread, so the death signal children set through
- * {@code setpriv --pdeathsig KILL} (which follows the thread that spawned them) fires when that
- * thread ends: when the backend closes, or when the JVM dies, however it dies.
+ * <p>Where runs have cgroups, a {@link Guardian} kills them when the JVM dies, however it dies. Elsewhere every spawn
+ * happens on the event-loop thread, so the death signal children set through {@code setpriv --pdeathsig KILL} (which
+ * follows the thread that spawned them) fires when that thread ends: when the backend closes, or when the JVM dies.
  *
  * <p>Thread-safe: {@link #spawn} hands its work to the event loop and waits for it.
  */
@@ -67,25 +67,24 @@ final class LinuxProcessBackend implements ProcessBackend {
   static final String MARKER_VARIABLE = "VIGIL_SUPERVISOR_ID";
   static final String NAME_VARIABLE = "VIGIL_PROCESS_NAME";
 
-  /** The wrappers' first step: {@code $1} is the JVM's pid, or {@code -} without a death signal. */
-  private static final String PARENT_CHECK = "[ \"$1\" = - ] || [ \"$PPID\" = \"$1\" ]"
-      + " || { echo \"vigil: the supervising JVM (pid $1) is gone; not starting\" >&2; exit 125; };";
   /**
-   * Runs between {@code setpriv} and the program, in the child: {@code $1} is the JVM's pid (or
-   * {@code -} without a death signal), then the words for the wrapper ({@code nofile=N}, the descriptor limit;
-   * {@code lc_all=VALUE} or {@code lc_all-}, the program's own {@code LC_ALL} where setpriv ran in the C locale;
-   * {@code env=NAME=VALUE}, a loader variable the wrappers ran without ({@link #LOADER_VARIABLES}); the cgroup
-   * directories to join), {@code --}, and the command. The {@code PPID} check closes the classic death-signal
-   * race: if the JVM died before {@code setpriv} set the signal, the parent is no longer the JVM and the program never
-   * starts. Descriptor 3 is the start's pipe: closed by the exec, so the backend's end reads end of file once the
-   * program itself runs ({@link #programRuns}).
+   * Runs between {@code setpriv} (where there is no guardian) and the program, in the child. Its words: {@code nofile=N},
+   * the descriptor limit; {@code lc_all=VALUE} or {@code lc_all-}, the program's own {@code LC_ALL} where setpriv ran in
+   * the C locale; {@code env=NAME=VALUE}, a loader variable the wrappers ran without ({@link #LOADER_VARIABLES}); the
+   * cgroup directories to join; {@code parent=PID}, the JVM's pid, after the joins; then {@code --} and the command.
+   * The parent check reads the parent now, from {@code /proc/self/stat} ({@code $PPID} is the parent at the shell's
+   * start): if the JVM has died (before {@code setpriv} set the death signal, or before the joins, where the
+   * {@link Guardian} kills the cgroups once the JVM is gone), the parent is no longer the JVM and the program never
+   * starts. No shell variable is set, so none of the program's environment is changed (a loop variable did: a run's
+   * {@code d} read {@code --}). Descriptor 3 is the start's pipe: closed by the exec, so the backend's end reads end of
+   * file once the program itself runs ({@link #programRuns}).
    */
-  static final String WRAPPER_SCRIPT = PARENT_CHECK + " shift;"
-      + " for d in \"$@\"; do"
-      + " if [ \"$d\" = -- ]; then shift; exec \"$@\" 3>&-; fi;"
-      + " case \"$d\" in nofile=*) ulimit -n \"${d#nofile=}\" || { echo \"vigil: cannot set the descriptor limit to ${d#nofile=}\" >&2; exit 125; };;"
-      + " lc_all=*) LC_ALL=\"${d#lc_all=}\";; lc_all-) unset LC_ALL;; env=*) export \"${d#env=}\";;"
-      + " *) echo 0 > \"$d/cgroup.procs\" || { echo \"vigil: cannot join cgroup $d\" >&2; exit 125; };; esac;"
+  static final String WRAPPER_SCRIPT = "parent() { local s; read -r s < /proc/self/stat && set -- \"$1\" ${s##*) } && [ \"$3\" = \"$1\" ]; };"
+      + " while [ $# -gt 0 ]; do case \"$1\" in --) shift; exec \"$@\" 3>&-;;"
+      + " nofile=*) ulimit -n \"${1#nofile=}\" || { echo \"vigil: cannot set the descriptor limit to ${1#nofile=}\" >&2; exit 125; };;"
+      + " lc_all=*) LC_ALL=\"${1#lc_all=}\";; lc_all-) unset LC_ALL;; env=*) export \"${1#env=}\";;"
+      + " parent=*) parent \"${1#parent=}\" || { echo \"vigil: the supervising JVM (pid ${1#parent=}) is gone; not starting\" >&2; exit 125; };;"
+      + " *) echo 0 > \"$1/cgroup.procs\" || { echo \"vigil: cannot join cgroup $1\" >&2; exit 125; };; esac;"
       + " shift; done; exit 125";
   /**
    * The wrapper of a standby (the next run of a restarted process, prepared ahead): as {@link #WRAPPER_SCRIPT},
@@ -167,6 +166,14 @@ final class LinuxProcessBackend implements ProcessBackend {
   private Object[] watching = new Object[256];
   private static final Object WAKE = new Object();
   private final NotifyReceiver notifyReceiver; // systemd notify sockets, with their own thread once used
+  /**
+   * Kills the runs' cgroups when the JVM dies, in place of a death signal per run; null where the runs have no cgroups
+   * (or {@code -Dvigil.linux.guardian=false}): then {@code setpriv} gives each run a death signal. Event loop only
+   * once the constructor has made it.
+   */
+  private @Nullable Guardian guardian;
+  private volatile int guardianPid = -1; // for tests: the guardian's pid, -1 while there is none
+  static final String GUARDIAN_PROPERTY = "vigil.linux.guardian";
   private final Memory readBuffer = new Memory(64 * 1024);
   private final byte[] heapBuffer = new byte[64 * 1024];
   private long runSequence;
@@ -251,6 +258,9 @@ final class LinuxProcessBackend implements ProcessBackend {
     this.wakeFd = Fds.eventfd();
     this.epoll = new Epoll(256);
     watchFd(wakeFd, WAKE);
+    if (!cgroups.bases().isEmpty() && facts.shell() != null && !"false".equals(System.getProperty(GUARDIAN_PROPERTY))) {
+      startGuardian();
+    }
     this.cleaner = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = new Thread(r, "vigil-" + supervisorName + "-cleanup");
       t.setDaemon(true);
@@ -260,9 +270,55 @@ final class LinuxProcessBackend implements ProcessBackend {
     this.loop = new Thread(this::loop, "vigil-" + supervisorName + "-linux");
     loop.setDaemon(true);
     HostFacts.backendOpened(facts);
+    String guarded = guardian != null ? "runs die with the JVM: its guardian (pid " + guardian.pid
+        + ") kills their cgroups, in place of a death signal per run" : "no guardian";
     loop.start();
-    log.atInfo().addKeyValue("supervisor", supervisorName).log("Linux backend for supervisor {}: {}; {}; kernel log {}", supervisorName,
-        facts.describe(), cgroups.describe(), kernelLog.unavailable().map(why -> "unreadable (" + why + ")").orElse("read for OOM kills"));
+    log.atInfo().addKeyValue("supervisor", supervisorName).log("Linux backend for supervisor {}: {}; {}; {}; kernel log {}", supervisorName,
+        facts.describe(), cgroups.describe(), guarded, kernelLog.unavailable().map(why -> "unreadable (" + why + ")").orElse("read for OOM kills"));
+  }
+
+  /** The guardian's pid, or empty where there is none (for tests). */
+  java.util.OptionalInt guardianPid() {
+    int pid = guardianPid;
+    return pid < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(pid);
+  }
+
+  /** Starts the {@link Guardian} of the runs' cgroups and watches it; where it cannot start, says so, and setpriv stays. */
+  private void startGuardian() {
+    long ticks = proc.stat(self).map(ProcStat::startTicks).orElse(0L);
+    try {
+      Guardian g = Guardian.start(facts.shell(), self, ticks, cgroups.bases(), List.of(marker, "PATH=/usr/bin:/bin"));
+      watchFd(g.pidfd.fd(), g);
+      guardian = g;
+      guardianPid = g.pid;
+    } catch (NativeCallException e) {
+      guardian = null;
+      guardianPid = -1;
+      log.atWarn().addKeyValue("supervisor", supervisorName).log("Supervisor {}: cannot start the guardian of its runs' cgroups ({}): "
+          + "runs get a death signal instead{}", supervisorName, e.getMessage(), facts.setpriv() != null ? "" : ", which this machine cannot give (no setpriv)");
+    }
+  }
+
+  /**
+   * The guardian ended while the backend is open (someone killed it): reaped, said at WARN, and started again, so that
+   * the runs still die with the JVM. Runs started meanwhile are in the cgroups the new one watches.
+   */
+  private void guardianEnded(Guardian g) {
+    Optional<WaitStatus> status = g.reapIfEnded();
+    if (status.isEmpty()) {
+      return;
+    }
+    unwatchFd(g.pidfd.fd());
+    g.pidfd.close();
+    guardian = null;
+    guardianPid = -1;
+    if (closing) {
+      return;
+    }
+    startGuardian();
+    log.atWarn().addKeyValue("supervisor", supervisorName).log("Supervisor {}: the guardian of its runs (pid {}) ended ({}){}", supervisorName,
+        g.pid, status.get().exited() ? "exit code " + status.get().status() : status.get().signaled() ? "killed by signal "
+            + status.get().status() : "reaped elsewhere", guardian != null ? "; started again, pid " + guardian.pid : "");
   }
 
   /**
@@ -727,18 +783,18 @@ final class LinuxProcessBackend implements ProcessBackend {
       throw new SpawnException("process '" + request.name() + "': " + LinuxLimits.NOFILE + " asked for but no shell exists here to set it");
     }
     Cgroups.Run cg = createCgroups(request, memoryMax, pidsMax);
-    // setpriv sets the death signal and execs the shell wrapper, which checks the parent, joins the cgroups
-    // and execs the program: one pid throughout. Without setpriv or cgroups, the parts not needed are left out.
+    // the shell wrapper joins the cgroups, checks the parent and execs the program: one pid throughout. Where a
+    // guardian kills the cgroups when the JVM dies, that is all; else setpriv sets the death signal first. Without
+    // setpriv or cgroups, the parts not needed are left out.
     List<String> argv = new ArrayList<>();
     List<String> env = environment(request);
-    String setpriv = addSetpriv(argv);
+    String setpriv = guardian == null ? addSetpriv(argv) : null;
     boolean wrapped = facts.shell() != null && (setpriv != null || cg != null || standby || nofile.isPresent());
     if (wrapped) { // the shell stands in front of the program: it closes the start's pipe as it execs
       argv.add(wrapperShell(request, facts.shell()));
       argv.add("-c");
       argv.add(standby ? STANDBY_SCRIPT : WRAPPER_SCRIPT);
       argv.add("vigil-run");
-      argv.add(setpriv != null ? Integer.toString(self) : "-");
       if (nofile.isPresent()) {
         argv.add("nofile=" + nofile.getAsLong());
       }
@@ -751,6 +807,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       if (cg != null) {
         cg.dirs().forEach(d -> argv.add(d.toString()));
       }
+      addParentCheck(argv, setpriv);
       argv.add("--");
     } else if (setpriv != null) { // no shell here (no /bin/sh): setpriv runs the program itself
       env = loaderVariablesThroughEnv(request, env, argv);
@@ -818,6 +875,16 @@ final class LinuxProcessBackend implements ProcessBackend {
           + LinuxLimits.MEMORY_MAX + ", " + LinuxLimits.PIDS_MAX + ") but no writable cgroup controller exists here");
     }
     return null;
+  }
+
+  /**
+   * Adds the wrapper's parent check ({@code parent=PID}, after the cgroup joins) where something is to be checked: that
+   * the death signal {@code setpriv} set came in time, or that the {@link Guardian} will find the run in its cgroups.
+   */
+  private void addParentCheck(List<String> argv, @Nullable String setpriv) {
+    if (setpriv != null || guardian != null) {
+      argv.add("parent=" + self);
+    }
   }
 
   /** Adds {@code setpriv --pdeathsig KILL --} to {@code argv} where this machine has it; returns its path or null. */
@@ -1160,7 +1227,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   }
 
   /**
-   * Starts a spare: {@code setpriv} (the death signal) and the shell, in a new session with its own output pipes and
+   * Starts a spare: the shell (behind {@code setpriv}, the death signal, where there is no guardian), in a new session with its own output pipes and
    * its own new cgroups (named {@code spare-N}, without limits), which it joins before it reads descriptor 3. It
    * carries the backend's marker from the start, so a cleanup after a crash finds it.
    *
@@ -1169,18 +1236,18 @@ final class LinuxProcessBackend implements ProcessBackend {
   private boolean prepareSpare() {
     sampler(); // made now, off the start's path, so that the run it becomes gets its program's start time
     List<String> argv = new ArrayList<>();
-    String setpriv = addSetpriv(argv);
+    String setpriv = guardian == null ? addSetpriv(argv) : null;
     argv.add(facts.shell());
     argv.add("-c");
     argv.add(SPARE_SCRIPT);
     argv.add("vigil-spare");
-    argv.add(setpriv != null ? Integer.toString(self) : "-");
     Launch l;
     try {
       Cgroups.Run cg = cgroups.bases().isEmpty() ? null : cgroups.create(SPARE_NAME + "-" + (++runSequence), OptionalLong.empty(), OptionalLong.empty());
       if (cg != null) {
         cg.dirs().forEach(d -> argv.add(d.toString()));
       }
+      addParentCheck(argv, setpriv);
       argv.add("--");
       l = start(argv.get(0), argv, List.of(marker), null, cg, true, true, "a spare");
     } catch (IOException | SpawnException | RuntimeException e) {
@@ -1365,6 +1432,8 @@ final class LinuxProcessBackend implements ProcessBackend {
             Fds.clearEventfd(wakeFd);
           } else if (what instanceof ForeignWatch w) {
             (gone != null ? gone : (gone = new ArrayList<>())).add(w);
+          } else if (what instanceof Guardian g) {
+            guardianEnded(g);
           } else {
             LinuxProcess p = (LinuxProcess) what;
             if (fd == p.outFd) {
@@ -1891,6 +1960,12 @@ final class LinuxProcessBackend implements ProcessBackend {
     cgroups.close();
     stateRuns.clear();
     stateFile.delete();
+    if (guardian != null) { // last: until here, a death of the JVM still leaves nothing behind
+      unwatchFd(guardian.pidfd.fd());
+      guardian.dismiss();
+      guardian = null;
+      guardianPid = -1;
+    }
     synchronized (wakeLock) { // no wake() writes to this number once it is closed (it may name another file then)
       wakeClosed = true;
       Fds.close(wakeFd);

@@ -29,27 +29,31 @@
  *     descendants that left the group with {@code setsid}. After the leader has exited, the rest of
  *     its tree stays reachable through the cgroup or, without one, through its session and group,
  *     each member signalled through a pidfd opened and checked first.</li>
- *   <li><b>Children die with the JVM.</b> Every run is started as
- *     {@code setpriv --pdeathsig KILL -- /bin/sh -c <wrapper> ... <program>}: {@code setpriv}
- *     (util-linux) sets {@code PR_SET_PDEATHSIG}; the wrapper checks that its parent is still this JVM
- *     (if the JVM died before the signal was set, the program never starts), joins the run's cgroups and
- *     executes the program, all under the same pid, closing a pipe as it does so: a start returns once the
- *     program itself runs, in its cgroups and under its limits (as {@code ProcessBuilder.start()} returns
- *     after the exec), so a signal sent right after it reaches the program. The death signal follows the thread that spawned the
- *     child, so all runs are spawned by the long-lived event-loop thread: when the JVM dies, by
- *     {@code SIGKILL} too, every direct child is killed by the kernel. Grandchildren do not inherit the
- *     death signal: while the JVM lives, stops reach them through the group and the cgroup, and the JVM
- *     is a child subreaper ({@code PR_SET_CHILD_SUBREAPER}) so orphans stay its children and are reaped
- *     by pid: at once those of the backend's own sessions and cgroups, and those of a session that is
- *     neither the JVM's nor their own (no child the JVM made is; exec health checks run under
- *     {@code setsid}); any other once it has stayed a zombie for a second. After a crash, the next supervisor
- *     started with the same state directory kills what is left <i>before it starts anything</i>: every
- *     process in the earlier backend's cgroups, the sessions of the runs in its state file (checked by
- *     start time), and every process whose environment carries the marker
- *     {@code VIGIL_SUPERVISOR_ID=<id>} (the id derives from the state directory). Limits: without a
- *     state directory there is no cleanup across restarts; a grandchild that escapes its cgroup (needs
- *     privileges), clears its environment and leaves the session is not found; without {@code setpriv}
- *     children outlive a crashed JVM until the next start.</li>
+ *   <li><b>Children and their descendants die with the JVM.</b> Where runs have cgroups, the backend starts one
+ *     guardian ({@code vigil-guardian}), a shell in a session of its own and outside the runs' cgroups, waiting on a
+ *     pipe only the JVM holds open. However the JVM dies, by {@code SIGKILL} too, the pipe reads end of file; the
+ *     guardian waits until the JVM has left its children, kills everything in the backend's cgroups and removes them.
+ *     A close tells it to go first; killed while the JVM lives, it is started again. Every run is started as
+ *     {@code /bin/sh -c <wrapper> ... <program>}: the wrapper joins the run's cgroups, checks that its parent is still
+ *     this JVM (read then: one whose JVM died meanwhile never starts its program, and one that found it is in the
+ *     cgroups the guardian sweeps) and executes the program, all under the same pid, closing a pipe as it does so: a
+ *     start returns once the program itself runs, in its cgroups and under its limits (as
+ *     {@code ProcessBuilder.start()} returns after the exec), so a signal sent right after it reaches the program.
+ *     Without cgroups (or with {@code -Dvigil.linux.guardian=false}) every run is started behind
+ *     {@code setpriv --pdeathsig KILL --} (util-linux), which sets {@code PR_SET_PDEATHSIG}; the wrapper's parent
+ *     check closes the race of a JVM that died before the signal was set. The death signal follows the thread that
+ *     spawned the child, so all runs are spawned by the long-lived event-loop thread: when the JVM dies every direct
+ *     child is killed by the kernel. Grandchildren do not inherit the death signal. While the JVM lives, stops reach
+ *     descendants through the group and the cgroup, and the JVM is a child subreaper ({@code PR_SET_CHILD_SUBREAPER})
+ *     so orphans stay its children and are reaped by pid: at once those of the backend's own sessions and cgroups,
+ *     and those of a session that is neither the JVM's nor their own (no child the JVM made is; exec health checks
+ *     run under {@code setsid}); any other once it has stayed a zombie for a second. After a crash, the next
+ *     supervisor started with the same state directory kills what is left <i>before it starts anything</i>: every
+ *     process in the earlier backend's cgroups, the sessions of the runs in its state file (checked by start time),
+ *     and every process whose environment carries the marker {@code VIGIL_SUPERVISOR_ID=<id>} (the id derives from
+ *     the state directory). Limits: without a state directory there is no cleanup across restarts; a grandchild that
+ *     escapes its cgroup (needs privileges), clears its environment and leaves the session is not found; without a
+ *     guardian and without {@code setpriv} children outlive a crashed JVM until the next start.</li>
  *   <li><b>Exit causes.</b> A death by SIGKILL is checked against the run's memory cgroup
  *     ({@code memory.oom_control}'s {@code oom_kill} on v1, {@code memory.events} on v2: a count of 0
  *     settles it, as the kernel counts every OOM kill there before the signal) and then the kernel log ({@code /dev/kmsg}: "Killed process PID"), and reported as an OOM

@@ -14,6 +14,13 @@ import java.util.List;
  * the children's shell script instead ({@link LeftoverCountTest}).
  */
 public final class CrashSupervisorMain {
+  /**
+   * The JVM option that starts the backend without its {@link Guardian}: its runs then get a death signal, and their
+   * descendants outlive a killed JVM until the next start on the state directory sweeps them, which the tests of that
+   * sweep need.
+   */
+  static final String NO_GUARDIAN = "-D" + LinuxProcessBackend.GUARDIAN_PROPERTY + "=false";
+
   private CrashSupervisorMain() {}
 
   public static void main(String[] args) throws Exception {

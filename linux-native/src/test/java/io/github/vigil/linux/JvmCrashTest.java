@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -23,9 +25,10 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The issue's crash test: a JVM supervising children with grandchildren is killed with SIGKILL; every
- * child must be dead within a second, and a new supervisor on the same state directory must leave no
- * grandchild alive once it has started.
+ * The issue's crash test: a JVM supervising children with grandchildren is killed with SIGKILL. Where the runs have
+ * cgroups, the backend's {@link Guardian} kills children and grandchildren alike within a second and removes the
+ * cgroups. Without it (no writable cgroup, or switched off), every child must be dead within a second by its death
+ * signal, and a new supervisor on the same state directory must leave no grandchild alive once it has started.
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(120)
@@ -33,12 +36,74 @@ class JvmCrashTest {
   private static final ProcFs PROC = new ProcFs();
 
   @Test
-  void childrenDieWithTheJvmAndTheNextSupervisorKillsTheGrandchildren(@TempDir Path state) throws Exception {
+  void theGuardianKillsChildrenAndGrandchildrenWithTheJvmAndRemovesTheirCgroups(@TempDir Path state) throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path log = state.resolve("jvm.log");
+    Path stateDir = state.resolve("state");
+    Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        CrashSupervisorMain.class.getName(), stateDir.toString(), "3")
+        .redirectError(log.toFile()).start();
+    List<Integer> children = new ArrayList<>();
+    List<ProcStat> grandchildren = new ArrayList<>();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+      String ready = out.readLine();
+      assertThat(ready).as("supervisor JVM output; its log: %s", Files.exists(log) ? Files.readString(log) : "").startsWith("READY");
+      Arrays.stream(ready.substring(6).split(" ")).map(Integer::parseInt).forEach(children::add);
+      List<ProcStat> guardians = PROC.all().stream().filter(s -> s.ppid() == jvm.pid() && s.comm().equals("vigil-guardian")).toList();
+      assumeTrue(guardians.size() == 1, "no guardian: the runs have no writable cgroup here; its log: " + Files.readString(log));
+      assertThat(Processes.eventually(Duration.ofSeconds(20), () -> grandchildrenOf(children).size() == 6)).as("grandchildren").isTrue();
+      grandchildren.addAll(grandchildrenOf(children));
+      String id = LinuxProcessBackend.hash(stateDir.toAbsolutePath().normalize().toString());
+      CgroupLayout layout = HostFacts.detect().cgroupLayout(); // the crashing JVM's: ProcessBuilder starts it in this JVM's cgroups
+      List<Path> bases = Stream.of(layout.v2(), layout.v1Memory(), layout.v1Pids())
+          .filter(Objects::nonNull).map(p -> p.resolve("vigil-" + id)).filter(Files::isDirectory).toList();
+      assertThat(bases).as("the crashing JVM's cgroup bases").isNotEmpty();
+
+      jvm.destroyForcibly(); // SIGKILL
+      jvm.waitFor();
+      long killedAt = System.nanoTime();
+      boolean allDead = Processes.eventually(Duration.ofSeconds(1), () -> children.stream().noneMatch(LiveProcesses::running)
+          && grandchildren.stream().noneMatch(LiveProcesses::sameAndRunning));
+      long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
+      assertThat(allDead).as("children and grandchildren dead within 1 s of the JVM's SIGKILL (took %d ms); still running: %s %s", tookMillis,
+          children.stream().filter(LiveProcesses::running).toList(), grandchildren.stream().filter(LiveProcesses::sameAndRunning).toList()).isTrue();
+      org.slf4j.LoggerFactory.getLogger(JvmCrashTest.class).warn("children and grandchildren of the SIGKILLed JVM dead after {} ms", tookMillis);
+      assertThat(Processes.eventually(Duration.ofSeconds(5), () -> bases.stream().noneMatch(Files::exists)))
+          .as("the guardian removed the cgroups %s", bases).isTrue();
+      assertThat(Processes.eventually(Duration.ofSeconds(5), () -> !LiveProcesses.sameAndRunning(guardians.get(0))))
+          .as("the guardian has ended").isTrue();
+      grandchildren.add(guardians.get(0));
+    } finally {
+      jvm.destroyForcibly();
+      for (ProcStat g : grandchildren) {
+        if (LiveProcesses.sameAndRunning(g)) {
+          Processes.kill(g.pid(), "KILL");
+        }
+      }
+      reapAdopted(children, grandchildren);
+    }
+  }
+
+  /** This JVM, a child subreaper, adopted the crashed JVM's processes: reaps those that are its zombies now. */
+  private static void reapAdopted(List<Integer> children, List<ProcStat> others) {
+    List<Integer> ours = new ArrayList<>(children);
+    others.forEach(g -> ours.add(g.pid()));
+    long self = ProcessHandle.current().pid();
+    for (int pid : ours) {
+      if (PROC.stat(pid).filter(s -> s.ppid() == self && s.zombie()).isPresent()) {
+        Kernel.reapChild(pid);
+      }
+    }
+  }
+
+  @Test
+  void withoutTheGuardianChildrenDieWithTheJvmAndTheNextSupervisorKillsTheGrandchildren(@TempDir Path state) throws Exception {
     assumeTrue(HostFacts.detect().setpriv() != null,
         "no util-linux setpriv with --pdeathsig: children have no death signal here (" + HostFacts.detect().describe() + ")");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = state.resolve("jvm.log");
-    Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+    Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", CrashSupervisorMain.NO_GUARDIAN, "-cp", System.getProperty("java.class.path"),
         CrashSupervisorMain.class.getName(), state.resolve("state").toString(), "3")
         .redirectError(log.toFile()).start();
     List<Integer> children = new ArrayList<>();

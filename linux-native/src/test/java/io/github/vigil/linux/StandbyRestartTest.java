@@ -46,6 +46,7 @@ class StandbyRestartTest {
   @org.junit.jupiter.api.AfterEach
   void standbyOff() {
     System.clearProperty("vigil.linux.standby");
+    System.clearProperty(LinuxProcessBackend.GUARDIAN_PROPERTY);
   }
 
   @Test
@@ -132,12 +133,16 @@ class StandbyRestartTest {
     assertThat(Processes.eventually(WAIT, () -> standbyOf(name).isEmpty())).as("no standby outlives the backend").isTrue();
   }
 
-  /** A standby waits with setpriv's environment ({@code LC_ALL=C}); the program it runs has its own {@code LC_ALL}. */
+  /**
+   * Where setpriv runs (no guardian), a standby waits with its environment ({@code LC_ALL=C}); the program it runs has
+   * its own {@code LC_ALL}.
+   */
   @Test
   void theStandbyWaitsInTheCLocaleAndTheProgramGetsItsOwn() throws Exception {
     HostFacts facts = HostFacts.detect();
     assumeTrue(facts.setpriv() != null && facts.shell() != null, "no setpriv or no /bin/sh here: nothing runs before the program");
     System.setProperty("vigil.linux.standby", "from-start");
+    System.setProperty(LinuxProcessBackend.GUARDIAN_PROPERTY, "false"); // setpriv runs only where no guardian does
     String name = "standby-locale-" + Kernel.pid();
     SpawnRequest request = new SpawnRequest(name, List.of("/bin/sleep", "1000"), null, Map.of("LANG", "C.UTF-8", "LC_ALL", "en_US.UTF-8"),
         Path.of("/bin/sleep"), Map.of());
