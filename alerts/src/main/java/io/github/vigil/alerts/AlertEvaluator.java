@@ -146,8 +146,12 @@ public final class AlertEvaluator implements SupervisorListener {
     int samplesWithoutMemory;  // in a row
     boolean attachmentLost;  // an attachment NOT_FOUND, STOPPED or ERROR: a sample taken before it lost its process is late
     final java.util.Set<AlertType> saidCannotFire = java.util.EnumSet.noneOf(AlertType.class); // once per process and type
-    // the causes of the last CRASHED_CAUSES_SHOWN crashes of the CRASHED firing now, oldest first ("OOM_KILLED at 09:31:10")
-    final java.util.ArrayDeque<String> crashes = new java.util.ArrayDeque<>();
+    // the last crashes of the CRASHED firing now ("OOM_KILLED"), and the last failures of the HEALTH_CHECK_FAILING ("HTTP 503")
+    final Occurrences crashes = new Occurrences(Occurrences.SHOWN);
+    final Occurrences healthFailures = new Occurrences(Occurrences.SHOWN);
+    // the restarts within the flapping window (dropped as they leave it, at each restart), what each was after ("after
+    // exit code 3"): FLAPPING counts and names them
+    final Occurrences restartsInWindow = new Occurrences(Integer.MAX_VALUE);
 
     Proc(String name) {
       this.name = name;
@@ -516,7 +520,8 @@ public final class AlertEvaluator implements SupervisorListener {
         }
       } else if (event instanceof SupervisorEvent.HealthChanged h) {
         if (h.to() == HealthState.UNHEALTHY) {
-          fire(p, c, AlertType.HEALTH_CHECK_FAILING, "", p.name + " is unhealthy: " + h.message(), h.message());
+          fire(p, c, AlertType.HEALTH_CHECK_FAILING, "", p.name + " is unhealthy: " + h.message(), history(p, c,
+              AlertType.HEALTH_CHECK_FAILING, p.healthFailures, h.message(), h.message(), "health check failures", true, ""));
         } else if (h.to() == HealthState.HEALTHY) {
           resolve(p, AlertType.HEALTH_CHECK_FAILING, "", "healthy again");
         }
@@ -717,51 +722,41 @@ public final class AlertEvaluator implements SupervisorListener {
     fire(p, c, AlertType.CRASHED, "", summary, crashDescription(p, c, exit));
   }
 
-  /** How many crashes a CRASHED alert fired again names, the latest; the others are counted. */
-  static final int CRASHED_CAUSES_SHOWN = 5;
-  private static final java.time.format.DateTimeFormatter TIME_OF_DAY =
-      java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
-
   /**
    * The description of the CRASHED that {@code exit} fires (or fires again): the exit's message for the first crash; once
-   * it fired again, the occurrences' causes, the last {@value #CRASHED_CAUSES_SHOWN} with their times (UTC) and how many
-   * came before, then the last exit's message ({@code 3 crashes since 2026-01-05T09:30:02Z: SIGSEGV (core dumped) at
-   * 09:30:02, OOM_KILLED at 09:31:10, OOM_KILLED at 09:31:40}). Bounded, so that a crash loop's stays readable and
-   * within a chat's size limit. Under the lock.
+   * it fired again, its crashes' causes ({@link #history}: {@code 3 crashes since 2026-01-05T09:30:02Z: SIGSEGV (core
+   * dumped) at 09:30:02, OOM_KILLED at 09:31:10, OOM_KILLED at 09:31:40; last: <the exit's message>}). Under the lock.
    */
   private String crashDescription(Proc p, RuleConfig c, ExitInfo exit) {
-    if (!c.isEnabled(AlertType.CRASHED)) {
-      return exit.message();
-    }
-    Alert prev = p.firing.get(key(p, AlertType.CRASHED, ""));
-    if (prev == null) {
-      p.crashes.clear();
-    }
-    Instant now = clock.instant();
-    p.crashes.addLast(crashCause(exit) + " at " + TIME_OF_DAY.format(now));
-    while (p.crashes.size() > CRASHED_CAUSES_SHOWN) {
-      p.crashes.removeFirst();
-    }
-    if (prev == null) {
-      return exit.message();
-    }
-    int occurrences = prev.occurrences() + 1;
-    int before = occurrences - p.crashes.size(); // the older ones, and those of a JVM before this one (taken up)
-    StringBuilder b = new StringBuilder().append(occurrences).append(" crashes since ")
-        .append(prev.startsAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(": ");
-    if (before > 0) {
-      b.append(before).append(" earlier, then ");
-    }
-    b.append(String.join(", ", p.crashes));
-    if (!exit.message().isEmpty()) {
-      b.append("; last: ").append(exit.message());
-    }
-    return b.toString();
+    return history(p, c, AlertType.CRASHED, p.crashes, crashCause(exit), exit.message(), "crashes", false, exit.message());
   }
 
-  /** A crash's cause in a few words: {@code exit code 3}, {@code SIGSEGV (core dumped)}, {@code OOM_KILLED}. */
+  /**
+   * The description of {@code type} (firing for one cause at a time: CRASHED, HEALTH_CHECK_FAILING) that an occurrence,
+   * {@code what} in a few words, fires or fires again now, {@code kept} keeping its occurrences: {@code first} for the
+   * first; once it fired again, its occurrences ({@link Occurrences#describe}: the last few with their times, how many
+   * came before, then {@code latest}). The summary says the latest only; this says what they all were. Under the lock.
+   */
+  private String history(Proc p, RuleConfig c, AlertType type, Occurrences kept, String what, String first, String noun,
+      boolean byWhat, String latest) {
+    if (!c.isEnabled(type)) {
+      return first;
+    }
+    Alert prev = p.firing.get(key(p, type, ""));
+    if (prev == null) {
+      kept.clear();
+    }
+    kept.add(ticker.read(), clock.instant(), what);
+    return prev == null ? first : kept.describe(prev.occurrences() + 1, noun, prev.startsAt(), byWhat, latest);
+  }
+
+  /**
+   * A run's end in a few words: {@code exit code 3}, {@code SIGSEGV (core dumped)}, {@code OOM_KILLED} (a clean exit, that
+   * a restart can follow: {@code exit code 0}).
+   */
   static String crashCause(ExitInfo exit) {
-    if (exit.cause() == io.github.vigil.ExitCause.ERROR_EXIT && exit.termination() instanceof io.github.vigil.Termination.Exited e) {
+    if ((exit.cause() == io.github.vigil.ExitCause.ERROR_EXIT || exit.cause() == io.github.vigil.ExitCause.NORMAL)
+        && exit.termination() instanceof io.github.vigil.Termination.Exited e) {
       return "exit code " + e.code();
     }
     if (exit.cause() == io.github.vigil.ExitCause.SIGNALED && exit.termination() instanceof io.github.vigil.Termination.Signaled s) {
@@ -826,6 +821,10 @@ public final class AlertEvaluator implements SupervisorListener {
       p.count = 0;
     }
     long now = ticker.read();
+    if (c.isEnabled(AlertType.FLAPPING)) {
+      p.restartsInWindow.dropBefore(now - c.flappingWindow().toNanos());
+      p.restartsInWindow.add(now, clock.instant(), "after " + crashCause(r.after()));
+    }
     p.restarts[p.head] = now;
     p.head = (p.head + 1) % p.restarts.length;
     p.count = Math.min(p.count + 1, p.restarts.length);
@@ -834,8 +833,11 @@ public final class AlertEvaluator implements SupervisorListener {
     long oldest = p.restarts[p.head % p.restarts.length];
     boolean flapping = p.count == p.restarts.length && now - oldest <= c.flappingWindow().toNanos();
     if (flapping) {
+      // the restarts within the window, from the first firing (already more than n): what each was after
+      Instant first = p.restartsInWindow.first();
       fire(p, c, AlertType.FLAPPING, "", p.name + " is flapping: more than " + n + " restarts within "
-          + HumanFormat.duration(c.flappingWindow()), "restart " + r.attempt() + " after " + r.after());
+          + HumanFormat.duration(c.flappingWindow()), p.restartsInWindow.describe(p.restartsInWindow.size(), "restarts",
+          first == null ? clock.instant() : first, false, "restart " + r.attempt() + " after " + r.after()));
     }
     if (p.firing.containsKey(key(p, AlertType.FLAPPING, ""))) {
       scheduleFlapEnd(p, c);

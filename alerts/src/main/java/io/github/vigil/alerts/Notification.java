@@ -70,59 +70,63 @@ public record Notification(String route, String groupKey, Map<String, String> gr
   }
 
   /**
-   * Plain text: the title, then one line per alert (firing, then resolved); a CRASHED that fired more than once is
-   * followed by an indented line with its description, the causes of its last crashes.
+   * Plain text: the title, then one line per alert (firing, then resolved), a firing one saying how many times its cause
+   * happened if more than once; an alert whose description tells its occurrences ({@link #showsHistory}) is followed by an
+   * indented line with it.
    */
   public String text() {
-    StringBuilder sb = new StringBuilder(title()).append('\n');
+    return lines(title() + "\n", s -> s, "  ");
+  }
+
+  /**
+   * Markdown for chat robots: a heading, then a bullet per alert, a firing one saying how many times its cause happened if
+   * more than once; an alert whose description tells its occurrences ({@link #showsHistory}) gets a nested bullet with it.
+   */
+  public String markdown() {
+    return lines("### " + title() + "\n\n", s -> "**" + s + "**", "  - ");
+  }
+
+  /**
+   * The lines of {@link #text()} and {@link #markdown()}: {@code head}, then per alert a bullet with its severity (or
+   * RESOLVED) as {@code strong} writes it, its summary, its count (firing), and its time; its history under it after
+   * {@code nested}.
+   */
+  private String lines(String head, java.util.function.UnaryOperator<String> strong, String nested) {
+    StringBuilder sb = new StringBuilder(head);
     for (Alert a : firing) {
-      sb.append("- ").append(a.severity().name()).append(' ').append(a.summary());
+      sb.append("- ").append(strong.apply(a.severity().name())).append(' ').append(a.summary());
       if (a.occurrences() > 1) {
         sb.append(" (").append(a.occurrences()).append(" times)");
       }
       sb.append(", since ").append(readable(a.startsAt())).append('\n');
-      if (showsCauses(a)) {
-        sb.append("  ").append(a.description()).append('\n');
+      if (showsHistory(a)) {
+        sb.append(nested).append(a.description()).append('\n');
       }
     }
     for (Alert a : resolved) {
-      sb.append("- RESOLVED ").append(a.summary()).append(", at ").append(readable(a.endsAt())).append('\n');
+      sb.append("- ").append(strong.apply("RESOLVED")).append(' ').append(a.summary()).append(", at ").append(readable(a.endsAt())).append('\n');
     }
     return sb.toString();
   }
 
   /**
-   * Whether {@code a}'s line is followed by its description: a CRASHED that fired more than once, whose description names
-   * the causes of its last crashes (its summary says only the latest).
+   * Whether {@code a}'s line is followed by its description, which tells its occurrences where its summary says the
+   * latest only: a CRASHED or HEALTH_CHECK_FAILING that fired more than once (its last crashes' causes, its checks' last
+   * messages), a FLAPPING (its restarts within the window, more than one from the first).
    */
-  private static boolean showsCauses(Alert a) {
-    return a.type() == AlertType.CRASHED && a.occurrences() > 1 && !a.description().isEmpty();
+  private static boolean showsHistory(Alert a) {
+    if (a.description().isEmpty()) {
+      return false;
+    }
+    return switch (a.type()) {
+      case CRASHED, HEALTH_CHECK_FAILING -> a.occurrences() > 1;
+      case FLAPPING -> true;
+      default -> false;
+    };
   }
 
   /** A time as a person reads it in a message: to the second, UTC ({@code 2026-12-05T09:30:00Z}), not to the nanosecond. */
   private static @Nullable Instant readable(@Nullable Instant t) {
     return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-  }
-
-  /**
-   * Markdown for chat robots: a heading, then a bullet per alert; a CRASHED that fired more than once gets a nested
-   * bullet with its description, the causes of its last crashes.
-   */
-  public String markdown() {
-    StringBuilder sb = new StringBuilder("### ").append(title()).append("\n\n");
-    for (Alert a : firing) {
-      sb.append("- **").append(a.severity().name()).append("** ").append(a.summary());
-      if (a.occurrences() > 1) {
-        sb.append(" (").append(a.occurrences()).append(" times)");
-      }
-      sb.append(", since ").append(readable(a.startsAt())).append('\n');
-      if (showsCauses(a)) {
-        sb.append("  - ").append(a.description()).append('\n');
-      }
-    }
-    for (Alert a : resolved) {
-      sb.append("- **RESOLVED** ").append(a.summary()).append(", at ").append(readable(a.endsAt())).append('\n');
-    }
-    return sb.toString();
   }
 }
