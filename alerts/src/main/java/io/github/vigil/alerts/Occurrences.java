@@ -1,6 +1,7 @@
 package io.github.vigil.alerts;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -19,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * HEALTH_CHECK_FAILING (the checks' messages) and FLAPPING (what each restart within the window was after) use it.
  *
  * <p>A description names the last {@value #SHOWN} and counts the others, so that a crash loop's stays readable and
- * within a chat's size limit. Times are UTC, {@code HH:mm:ss}.
+ * within a chat's size limit. Times are UTC, {@code HH:mm:ss} when every one named falls on the day of the first
+ * occurrence, else with their date ({@code 01-06 09:30:02}): a loop longer than a day read as if within one.
  *
  * <p>Not thread-safe: the evaluator's, used under its lock.
  */
@@ -28,6 +30,8 @@ final class Occurrences {
   static final int SHOWN = 5;
   private static final DateTimeFormatter TIME_OF_DAY =
       DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY_AND_TIME =
+      DateTimeFormatter.ofPattern("MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /** One occurrence: when (ticker, for windows; wall clock, to show) and what it was. */
   private record Occurrence(long tick, Instant at, String what) {}
@@ -83,7 +87,9 @@ final class Occurrences {
    */
   String describe(int count, String noun, Instant since, boolean byWhat, String latest) {
     List<Occurrence> named = new ArrayList<>(last).subList(Math.max(0, last.size() - SHOWN), last.size());
-    DateTimeFormatter time = TIME_OF_DAY;
+    LocalDate firstDay = LocalDate.ofInstant(since, ZoneOffset.UTC);
+    boolean oneDay = named.stream().allMatch(o -> LocalDate.ofInstant(o.at(), ZoneOffset.UTC).equals(firstDay));
+    DateTimeFormatter time = oneDay ? TIME_OF_DAY : DAY_AND_TIME;
     StringBuilder b = new StringBuilder().append(count).append(' ').append(noun).append(" since ")
         .append(since.truncatedTo(ChronoUnit.SECONDS)).append(": ");
     int before = count - named.size(); // the older ones, and those of a JVM before this one (taken up)

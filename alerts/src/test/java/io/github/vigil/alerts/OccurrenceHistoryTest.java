@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What an alert that happened more than once tells of its occurrences, beyond CRASHED's causes ({@link CrashCausesTest}):
  * a HEALTH_CHECK_FAILING's checks' messages and a FLAPPING's restarts within its window, in the description (the
- * Alertmanager and webhook annotation) and under the alert's line in text and markdown. The evaluator on a virtual clock, fed events as the engine
+ * Alertmanager and webhook annotation) and under the alert's line in text and markdown; and the times' dates when the
+ * occurrences span days. The evaluator on a virtual clock, fed events as the engine
  * publishes them; notifications made of the alerts it told.
  */
 class OccurrenceHistoryTest {
@@ -133,5 +134,26 @@ class OccurrenceHistoryTest {
     assertThat(flapping.occurrences()).isEqualTo(3);
     assertThat(flapping.description()).startsWith("4 restarts since 2026-01-05T09:00:20Z: after OOM_KILLED at 09:00:20,"
         + " after exit code 1 at 09:00:30, after exit code 2 at 09:04:50, after exit code 2 at 09:05:20; last: restart 6");
+  }
+
+  /**
+   * A crash loop over midnight (UTC): the times carry their dates, as 23:59:50 then 00:00:20 read as if the second came
+   * first. Within one day they stay HH:mm:ss ({@link CrashCausesTest}).
+   */
+  @Test
+  void occurrencesOnAnotherDayThanTheFirstCarryTheirDates() {
+    scheduler.advance(Duration.between(T0, Instant.parse("2026-01-05T23:59:50Z")));
+    evaluator.onEvent(new SupervisorEvent.Exited("gw", clock.instant(), 1, exited(3)));
+    scheduler.advance(Duration.ofSeconds(30));
+    evaluator.onEvent(new SupervisorEvent.Exited("gw", clock.instant(), 2, signaled(ExitCause.SIGNALED, 6, "SIGABRT", true)));
+    assertThat(last(AlertType.CRASHED).description()).isEqualTo("2 crashes since 2026-01-05T23:59:50Z: exit code 3 at"
+        + " 01-05 23:59:50, SIGABRT (core dumped) at 01-06 00:00:20");
+    // the first two no longer named (the last 5 are): all on the next day, not the first's, so still dated
+    for (int i = 0; i < 5; i++) {
+      scheduler.advance(Duration.ofSeconds(10));
+      evaluator.onEvent(new SupervisorEvent.Exited("gw", clock.instant(), 3 + i, exited(3)));
+    }
+    assertThat(last(AlertType.CRASHED).description()).startsWith("7 crashes since 2026-01-05T23:59:50Z: 2 earlier, then"
+        + " exit code 3 at 01-06 00:00:30,");
   }
 }
