@@ -70,8 +70,8 @@ public record Notification(String route, String groupKey, Map<String, String> gr
   }
 
   /**
-   * Plain text: the title, then one line per alert (firing, then resolved), a firing one saying how many times its cause
-   * happened if more than once; an alert whose description tells its occurrences ({@link #showsHistory}) is followed by an
+   * Plain text: the title, then one line per alert (firing, then resolved), each saying how many times its cause happened
+   * if more than once; an alert whose description tells its occurrences ({@link #showsHistory}) is followed by an
    * indented line with it.
    */
   public String text() {
@@ -79,8 +79,8 @@ public record Notification(String route, String groupKey, Map<String, String> gr
   }
 
   /**
-   * Markdown for chat robots: a heading, then a bullet per alert, a firing one saying how many times its cause happened if
-   * more than once; an alert whose description tells its occurrences ({@link #showsHistory}) gets a nested bullet with it.
+   * Markdown for chat robots: a heading, then a bullet per alert, each saying how many times its cause happened if more
+   * than once; an alert whose description tells its occurrences ({@link #showsHistory}) gets a nested bullet with it.
    */
   public String markdown() {
     return lines("### " + title() + "\n\n", s -> "**" + s + "**", "  - ");
@@ -88,7 +88,7 @@ public record Notification(String route, String groupKey, Map<String, String> gr
 
   /**
    * The lines of {@link #text()} and {@link #markdown()}: {@code head}, then per alert a bullet with its severity (or
-   * RESOLVED) as {@code strong} writes it, its summary, its count (firing), and its time; its history under it after
+   * RESOLVED) as {@code strong} writes it, its summary, its count, and its time; its history under it after
    * {@code nested}.
    */
   private String lines(String head, java.util.function.UnaryOperator<String> strong, String nested) {
@@ -104,7 +104,11 @@ public record Notification(String route, String groupKey, Map<String, String> gr
       }
     }
     for (Alert a : resolved) {
-      sb.append("- ").append(strong.apply("RESOLVED")).append(' ').append(a.summary()).append(", at ").append(readable(a.endsAt())).append('\n');
+      sb.append("- ").append(strong.apply("RESOLVED")).append(' ').append(a.summary());
+      if (a.occurrences() > 1) {
+        sb.append(" (after ").append(a.occurrences()).append(" occurrences)");
+      }
+      sb.append(", at ").append(readable(a.endsAt())).append('\n');
     }
     return sb.toString();
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vigil.ExitCause;
 import io.github.vigil.ExitInfo;
 import io.github.vigil.HealthState;
+import io.github.vigil.Origin;
+import io.github.vigil.ProcessState;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.Termination;
 import io.github.vigil.testing.FakeTicker;
@@ -21,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What an alert that happened more than once tells of its occurrences, beyond CRASHED's causes ({@link CrashCausesTest}):
  * a HEALTH_CHECK_FAILING's checks' messages and a FLAPPING's restarts within its window, in the description (the
- * Alertmanager and webhook annotation) and under the alert's line in text and markdown; and the times' dates when the
- * occurrences span days. The evaluator on a virtual clock, fed events as the engine
+ * Alertmanager and webhook annotation) and under the alert's line in text and markdown; the times' dates when the
+ * occurrences span days; and the count on a RESOLVED line. The evaluator on a virtual clock, fed events as the engine
  * publishes them; notifications made of the alerts it told.
  */
 class OccurrenceHistoryTest {
@@ -155,5 +157,30 @@ class OccurrenceHistoryTest {
     }
     assertThat(last(AlertType.CRASHED).description()).startsWith("7 crashes since 2026-01-05T23:59:50Z: 2 earlier, then"
         + " exit code 3 at 01-06 00:00:30,");
+  }
+
+  /**
+   * A RESOLVED line says how many times its alert's cause happened, as a FIRING line does; one that happened once says
+   * nothing more. The text and markdown said no count on a RESOLVED line.
+   */
+  @Test
+  void aResolvedLineSaysHowManyOccurrencesItHad() {
+    for (int i = 1; i <= 3; i++) {
+      evaluator.onEvent(new SupervisorEvent.Exited("gw", clock.instant(), i, exited(3)));
+      scheduler.advance(Duration.ofSeconds(10));
+    }
+    health(HealthState.STARTING, HealthState.UNHEALTHY, "HTTP 503");
+    evaluator.onEvent(new SupervisorEvent.StateChanged("gw", clock.instant(), ProcessState.RUNNING, ProcessState.STOPPING,
+        Origin.API, "stop"));
+    Alert crashed = last(AlertType.CRASHED);
+    Alert failing = last(AlertType.HEALTH_CHECK_FAILING);
+    assertThat(crashed.isFiring()).isFalse();
+    assertThat(failing.isFiring()).isFalse();
+
+    Notification n = notification(List.of(), List.of(crashed, failing));
+    assertThat(n.text()).contains("- RESOLVED " + crashed.summary() + " (after 3 occurrences), at 2026-01-05T09:00:30Z\n")
+        .contains("- RESOLVED gw is unhealthy: HTTP 503, at 2026-01-05T09:00:30Z\n");
+    assertThat(n.markdown()).contains("- **RESOLVED** " + crashed.summary() + " (after 3 occurrences), at 2026-01-05T09:00:30Z\n")
+        .contains("- **RESOLVED** gw is unhealthy: HTTP 503, at 2026-01-05T09:00:30Z\n");
   }
 }
