@@ -3,6 +3,7 @@ package io.github.vigil.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.Backoff;
+import io.github.vigil.GroupSpec;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
 import io.github.vigil.RestartPolicy;
@@ -139,6 +140,38 @@ class FreezeWindowAlertTest {
     advanceTo("2026-01-05T12:05:29Z");
     assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED");
     advanceTo("2026-01-05T12:05:30Z"); // still down a grace after the window, as a live one is judged
+    assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED", "NOT_RUNNING:FIRING");
+    assertThat(heard.get(1).summary()).isEqualTo("gw has not been running for 30.0 s after freeze window auction ended (stopped)");
+  }
+
+  /**
+   * As above for gw in a scheduled group ({@code book}: md, gw), the group's schedule having the auction: gw is judged
+   * by its group's freeze window, here before the schedules are started (the group's members are known from the
+   * supervisor's groups). It fired on through the window: {@code TradingSupervision.state("gw")} answered for a
+   * process's own schedule only.
+   */
+  @Test
+  void aRememberedNotRunningOfAProcessInAScheduledGroupIsJudgedByTheGroupsFreezeWindow(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\nalert\tgw/NOT_RUNNING\ntype\tNOT_RUNNING\n"
+        + "process\tgw\nseverity\tCRITICAL\nstartsAt\t2026-01-05T11:58:30Z\noccurrences\t1\n"
+        + "summary\tgw has not been running for 30.0 s (crashed)\ndescription\texit code 3\n"
+        + "label\talertname\tVigilProcessNotRunning\nlabel\tprocess\tgw\nlabel\tseverity\tcritical\n");
+    advanceTo("2026-01-05T12:01:00Z"); // the new JVM starts inside the auction
+    sup.register(ProcessSpec.builder("md").command("sleep", "1000").autoStart(false).build());
+    sup.register(ProcessSpec.builder("gw").command("sleep", "1000").autoStart(false).build());
+    sup.registerGroup(GroupSpec.builder("book").children("md", "gw").build());
+    trading = TradingSupervision.builder(sup).schedule("book", Schedule.inSession(desk).withFreeze(auction)).instantSource(clock)
+        .scheduler(scheduler).build();
+    alerting = Alerting.builder(sup).schedules(trading).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO)
+        .rules(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))))
+        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+
+    assertThat(log("gw")).as("before: fired on, nothing heard").containsExactly("NOT_RUNNING:RESOLVED");
+    assertThat(heard.get(0).description()).isEqualTo("exit code 3; not restarted inside freeze window auction until"
+        + " 2026-01-05T12:05:00Z, after a restart of the supervising JVM");
+    advanceTo("2026-01-05T12:05:29Z");
+    assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED");
+    advanceTo("2026-01-05T12:05:30Z"); // still down a grace after the group's window
     assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED", "NOT_RUNNING:FIRING");
     assertThat(heard.get(1).summary()).isEqualTo("gw has not been running for 30.0 s after freeze window auction ended (stopped)");
   }

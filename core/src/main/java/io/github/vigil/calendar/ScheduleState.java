@@ -9,13 +9,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where one process's or attachment's schedule stands now, as {@link TradingSupervision#states()}
- * reports it.
+ * and {@link TradingSupervision#state(String)} report it.
  *
  * <p>Immutable and thread-safe.
  *
- * @param name the process or attachment
+ * @param name the process, group or attachment (a process in a scheduled group: the process, with its group's schedule)
  * @param attachment whether it is an attachment (a watch window) rather than a supervised process
- * @param schedule its schedule
+ * @param schedule its schedule (of a process in a scheduled group, the group's)
  * @param phase where the schedule is now
  * @param frozenBy the freeze window in force now, or {@code null}
  * @param tradeDay the current trade day by the schedule's calendar, or {@code null} without one

@@ -114,7 +114,8 @@ public final class TradingSupervision implements AutoCloseable {
   private Scheduler.@Nullable Cancellable timer;
   private final AutoCloseable subscription;
   private @Nullable Instant lastTick;
-  private boolean started;
+  /** Set under the lock, after {@link #groupMembers}; read without it by {@link #scheduledBy}. */
+  private volatile boolean started;
   private boolean closed;
 
   private static final class Entry {
@@ -285,11 +286,13 @@ public final class TradingSupervision implements AutoCloseable {
   }
 
   /**
-   * The schedule of a process, group or attachment; a process in a scheduled group has its group's
-   * (once {@link #start()} has resolved the groups); {@link Schedule#always()} for one without.
+   * The schedule of a process, group or attachment; a process in a scheduled group has its group's (nested groups
+   * included); {@link Schedule#always()} for one without. {@link #start()} resolves the groups once; before it, a
+   * process's group is looked up among the supervisor's groups registered at the time of the call (so the answer does
+   * not change at start() unless groups are registered in between). {@link #state(String)} answers by the same schedule.
    */
   public Schedule schedule(String name) {
-    Entry e = processEntry(name);
+    Entry e = scheduledBy(name);
     if (e == null) {
       e = watches.get(name);
     }
@@ -300,6 +303,27 @@ public final class TradingSupervision implements AutoCloseable {
   private @Nullable Entry processEntry(String name) {
     Entry e = processes.get(name);
     return e != null ? e : groupMembers.get(name);
+  }
+
+  /**
+   * As {@link #processEntry}, and before {@link #start()} a process's group found as start() will find it: the first
+   * scheduled group whose processes (nested groups flattened) include it, as the supervisor's groups are now.
+   */
+  private @Nullable Entry scheduledBy(String name) {
+    Entry e = processEntry(name);
+    if (e != null) {
+      return e;
+    }
+    if (started) { // not under the lock: asked by listeners, which tick() may run under it (a direct listener executor)
+      return groupMembers.get(name);
+    }
+    for (Entry g : processes.values()) {
+      Optional<GroupController> group = supervisor.group(g.name);
+      if (group.isPresent() && leaves(group.get().spec()).contains(name)) {
+        return g;
+      }
+    }
+    return null;
   }
 
   /**
@@ -339,19 +363,29 @@ public final class TradingSupervision implements AutoCloseable {
     return out;
   }
 
-  /** Where one schedule stands now. */
+  /**
+   * Where the schedule of a process, group or attachment stands now; empty for one without a schedule. A process in a
+   * scheduled group answers by its group's schedule, as {@link #schedule(String)} gives it (before {@link #start()} too,
+   * by the groups registered then): its phase, the group's freeze window in force, the group's next change. The state
+   * is named {@code name} (the process asked about), its {@link ScheduleState#schedule()} is the group's.
+   */
   public Optional<ScheduleState> state(String name) {
     Instant now = clock.instant();
-    if (processes.containsKey(name)) {
-      return Optional.of(state(processes.get(name), false, now));
+    Entry e = scheduledBy(name);
+    if (e != null) {
+      return Optional.of(state(name, e, false, now));
     }
     return watches.containsKey(name) ? Optional.of(state(watches.get(name), true, now)) : Optional.empty();
   }
 
   private static ScheduleState state(Entry e, boolean attachment, Instant now) {
+    return state(e.name, e, attachment, now);
+  }
+
+  private static ScheduleState state(String name, Entry e, boolean attachment, Instant now) {
     Schedule s = e.schedule;
     Schedule.Freeze f = s.freezeAt(now);
-    return new ScheduleState(e.name, attachment, s, s.phaseAt(now), f == null ? null : f.window().name(),
+    return new ScheduleState(name, attachment, s, s.phaseAt(now), f == null ? null : f.window().name(),
         s.calendar() == null ? null : s.calendar().tradeDay(now), s.nextChange(now));
   }
 

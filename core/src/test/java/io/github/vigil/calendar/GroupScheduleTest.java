@@ -219,6 +219,39 @@ class GroupScheduleTest {
     }
   }
 
+  /**
+   * A process of a scheduled group answers {@code state(name)} by its group's schedule, as {@code schedule(name)} does:
+   * before start() (the group registered after the schedules were built, found among the supervisor's groups then) and
+   * after it. Inside the group's freeze window the member's state names it. It answered empty: a remembered NOT_RUNNING
+   * of the member was judged as if it should run.
+   */
+  @Test
+  void aProcessOfAScheduledGroupHasItsGroupsScheduleState() throws Exception {
+    Schedule frozen = schedule.withFreeze(FreezeWindow.daily("pre-close", LocalTime.of(14, 50), LocalTime.of(14, 55)));
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen).build();
+    desk();
+    register("loner", ProcessSpec.builder("loner").command("sleep", "1000"));
+    advanceTo(at(2026, 6, 12, "14:52")); // Friday, inside the day session and the freeze window; not started
+
+    ScheduleState before = trading.state("gw-a").orElseThrow();
+    assertThat(before.name()).isEqualTo("gw-a");
+    assertThat(before.schedule()).isSameAs(frozen).isSameAs(trading.schedule("gw-a"));
+    assertThat(before.phase()).isEqualTo(Schedule.Phase.UP);
+    assertThat(before.freeze()).contains("pre-close");
+    assertThat(before.next()).contains(at(2026, 6, 12, "14:55"));
+    assertThat(before.tradeDay()).isEqualTo(LocalDate.of(2026, 6, 12));
+    assertThat(trading.state("loner")).as("in no group, no schedule of its own").isEmpty();
+    assertThat(trading.schedule("loner")).isEqualTo(Schedule.always());
+
+    trading.start();
+    assertThat(trading.state("gw-a")).contains(before);
+    assertThat(trading.state("feed").orElseThrow().freeze()).contains("pre-close");
+    assertThat(trading.state("loner")).isEmpty();
+    assertThat(trading.states()).extracting(ScheduleState::name).containsExactly("trading"); // the group's, as before
+    advanceTo(at(2026, 6, 12, "14:55"));
+    assertThat(trading.state("gw-b").orElseThrow().freeze()).isEmpty();
+  }
+
   @Test
   void aGroupRestartWaitingAtTheCloseIsCalledOff() throws Exception {
     GroupController group = desk();
