@@ -50,18 +50,22 @@ final class CheckCommand {
    * of {@code pb}'s environment, not this JVM's (where {@link ProcessBuilder} looks), a relative path against
    * {@code pb}'s directory; and it runs as that absolute path.
    *
+   * @param programHead the program's {@code #!} line as the last start found it, read again only when the file changed
+   *     (a process's restarts use one the same way), null to read it every time
    * @throws IOException as {@link ProcessBuilder#start()}; or, its message saying what is wrong as a process's failed
    *     start says it ({@code binary 'check' not found on PATH (/opt/desk/bin:/usr/bin)}), when the directory or the
    *     program is not there
    */
-  static CheckCommand start(ProcessBuilder pb) throws IOException {
+  static CheckCommand start(ProcessBuilder pb, StartChecks.@Nullable LastHead programHead) throws IOException {
     List<String> asGiven = pb.command();
     List<String> command = new ArrayList<>(asGiven);
     if (!command.isEmpty()) {
       @Nullable Path dir = pb.directory() == null ? null : pb.directory().toPath();
       try {
         StartChecks.checkDirectory(dir);
-        command.set(0, StartChecks.resolveExecutable(command.get(0), dir, pb.environment()).toString());
+        Path program = programHead == null ? StartChecks.resolveExecutable(command.get(0), dir, pb.environment())
+            : StartChecks.resolveExecutable(command.get(0), dir, pb.environment(), programHead);
+        command.set(0, program.toString());
         String pwd = StartChecks.pwdFor(pb.environment().get("PWD"), dir); // as the process it checks has it
         if (pwd != null) {
           pb.environment().put("PWD", pwd);

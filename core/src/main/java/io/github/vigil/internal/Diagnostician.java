@@ -565,7 +565,7 @@ final class Diagnostician implements AutoCloseable {
       pb.environment().clear();
       pb.environment().putAll(spec.environment().resolve(System.getenv()));
       try {
-        check = CheckCommand.start(pb); // in a session of its own: what it leaves running is killed when it ends
+        check = CheckCommand.start(pb, null); // in a session of its own: what it leaves running is killed when it ends
         p = check.process();
       } catch (IOException e) {
         return Finding.problem(Check.CONFIGURATION, Certainty.LIKELY, "configuration check `" + cmd + "` could not be started", List.of(e.getMessage()),

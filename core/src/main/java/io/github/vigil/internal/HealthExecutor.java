@@ -311,16 +311,18 @@ final class HealthExecutor implements AutoCloseable {
    * @param directory the run's working directory, null for this JVM's: an exec check's command runs there, as the
    *     process does, and a relative program is found there
    * @param customBusy for custom checks: set while the user's function runs, to refuse overlapping attempts
+   * @param programHead for exec checks: the check's program's {@code #!} line from its last attempt, read again only when
+   *     the file changed (as a process's own program is looked up on its restarts); one per check
    */
   Attempt start(HealthCheck check, String process, long pid, java.util.Map<String, String> environment, @Nullable Path directory,
-      Duration timeout, AtomicBoolean customBusy) {
+      Duration timeout, AtomicBoolean customBusy, StartChecks.LastHead programHead) {
     if (closed) {
       return done(Result.fail("supervisor closing"));
     }
     Probe probe = check.probe();
     try {
       if (probe instanceof Probe.Exec exec) {
-        return exec(exec, process, pid, environment, directory);
+        return exec(exec, process, pid, environment, directory, programHead);
       } else if (probe instanceof Probe.Tcp tcp) {
         return tcp(tcp, process, pid);
       } else if (probe instanceof Probe.Http http) {
@@ -348,7 +350,7 @@ final class HealthExecutor implements AutoCloseable {
   // --- exec ------------------------------------------------------------------------------------
 
   private Attempt exec(Probe.Exec probe, String process, long pid, java.util.Map<String, String> environment,
-      @Nullable Path directory) {
+      @Nullable Path directory, StartChecks.LastHead programHead) {
     CompletableFuture<Result> result = new CompletableFuture<>();
     AtomicBoolean abandoned = new AtomicBoolean();
     AtomicReference<@Nullable CheckCommand> started = new AtomicReference<>();
@@ -369,7 +371,7 @@ final class HealthExecutor implements AutoCloseable {
         pb.environment().putAll(environment);
         pb.environment().put("VIGIL_PROCESS", process);
         pb.environment().put("VIGIL_PID", Long.toString(pid));
-        CheckCommand check = CheckCommand.start(pb);
+        CheckCommand check = CheckCommand.start(pb, programHead);
         Process p = check.process();
         p.getOutputStream().close(); // no input: a check that reads stdin sees its end
         execs.add(check);

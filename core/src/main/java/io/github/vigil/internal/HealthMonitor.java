@@ -63,6 +63,8 @@ final class HealthMonitor {
   private static final class Slot {
     final HealthCheck check;
     final AtomicBoolean customBusy = new AtomicBoolean();
+    /** An exec check's program's {@code #!} line, read again only when the file changed, as the process's own program's. */
+    final StartChecks.LastHead programHead = new StartChecks.LastHead();
     final ArrayDeque<CheckResult> recent = new ArrayDeque<>();
     final List<Runnable> onResult = new ArrayList<>(); // checkNow() callers waiting for the next result
     @Nullable CheckTracker tracker;
@@ -434,7 +436,8 @@ final class HealthMonitor {
     }
     HealthCheck check = s.check;
     s.attemptStartNanos = sup.now();
-    HealthExecutor.Attempt a = sup.healthExecutor().start(check, name, pid, runEnvironment, runDirectory, check.timeout(), s.customBusy);
+    HealthExecutor.Attempt a = sup.healthExecutor().start(check, name, pid, runEnvironment, runDirectory, check.timeout(), s.customBusy,
+        s.programHead);
     s.inFlight = a;
     s.timeout = sup.schedule(check.timeout(), () -> {
       if (gen == generation && s.inFlight == a) {

@@ -66,8 +66,10 @@ final class StartChecks {
    * What the last check of one process's program read from the file's head: its {@code #!} line, or that it has
    * none. A restart runs the same file, mostly, and while the file is the same (its device and inode, size and
    * modification time) its head is not opened and read again: on a restart's path, where that read and its
-   * checks ran interpreted, it took about 100 µs. Thread-safe: one check at a time writes it (a process's starts
-   * are one at a time), and any thread may read it.
+   * checks ran interpreted, it took about 100 µs. A process's own program has one ({@link ManagedProcess}), and so does
+   * each exec health check's ({@link HealthMonitor}), whose attempts run on the check pool. Thread-safe: a start writes
+   * a whole head (one at a time for a process's starts; an exec check's attempt abandoned at its timeout may overlap
+   * the next), and any thread may read it: each use compares it with the file's attributes as they are then.
    */
   static final class LastHead {
     private volatile @Nullable Head head;
@@ -178,8 +180,15 @@ final class StartChecks {
 
   private static final String[] UNREADABLE = new String[0];
 
+  /** Told the path of each program whose head is read, for tests that count the reads; null otherwise. */
+  static volatile java.util.function.@Nullable Consumer<Path> headReadSeam;
+
   /** The words of the file's {@code #!} line; null where it has none; {@link #UNREADABLE} where it cannot be read. */
   private static String @Nullable [] shebang(Path script) {
+    java.util.function.Consumer<Path> seam = headReadSeam;
+    if (seam != null) {
+      seam.accept(script);
+    }
     byte[] head = new byte[256];
     int n;
     try (java.io.InputStream in = Files.newInputStream(script)) {

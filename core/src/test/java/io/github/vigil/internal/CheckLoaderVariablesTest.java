@@ -42,7 +42,7 @@ class CheckLoaderVariablesTest {
     ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "echo \"preload=$LD_PRELOAD\"; exit 1").redirectErrorStream(true)
         .redirectOutput(out.toFile());
     pb.environment().put("LD_PRELOAD", LIB);
-    CheckCommand check = CheckCommand.start(pb);
+    CheckCommand check = CheckCommand.start(pb, null);
     assertThat(check.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
     check.killTree();
     String text = Files.readString(out);
