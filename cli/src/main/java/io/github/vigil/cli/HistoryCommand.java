@@ -37,6 +37,8 @@ final class HistoryCommand implements Callable<Integer> {
     Instant now = common.now();
     Duration p = VigilCli.period("--period", period);
     Style style = common.style();
+    // each run's trade day (of its start): the --calendar's, read before the journal so a bad file is named at once
+    io.github.vigil.journal.TradeCalendar tradeDays = common.tradeDays();
     List<JournalRun> runs;
     boolean known;
     java.util.Map<String, Instant> hostSeen;
@@ -65,7 +67,8 @@ final class HistoryCommand implements Callable<Integer> {
         Supervision sv = supervision.get(k);
         // a run that never started has no pid (the row's -1) and no uptime (its 0 ms)
         boolean started = !"START_FAILED".equals(r.exitCause());
-        list.add(Json.obj().put("host", r.host()).put("run", r.run()).put("pid", r.pid() > 0 ? r.pid() : null).put("startedAt", r.startedAt().toString())
+        list.add(Json.obj().put("host", r.host()).put("run", r.run()).put("pid", r.pid() > 0 ? r.pid() : null)
+            .put("tradeDay", tradeDays.tradeDay(r.startedAt())).put("startedAt", r.startedAt().toString())
             .put("endedAt", r.endedAt() == null ? null : r.endedAt().toString()).put("exitCause", r.exitCause())
             .put("termination", r.termination()).put("exitCode", r.exitCode()).put("signal", r.signal()).put("coreDumped", r.coreDumped())
             .put("runMs", r.runDuration() == null || !started ? null : r.runDuration().toMillis()).put("memoryBytes", r.memoryBytes())
@@ -95,11 +98,17 @@ final class HistoryCommand implements Callable<Integer> {
     // the end go on a line under its row, across the table, as vigil restarts puts a restart's detail; the supervisor
     // that ran the runs below it on a line above them: as columns they made the table about 180 columns wide
     List<String> headers = new ArrayList<>(List.of("RUN", "PID", "STARTED", "ENDED", "UPTIME", "END", "RECOVERY"));
+    // with --calendar, the trade day each run started in, before its start: a night session's run is the next day's
+    boolean tradeDay = common.calendarGiven();
+    if (tradeDay) {
+      headers.add(2, "TRADE DAY");
+    }
     if (fleet) {
       headers.add(0, "HOST");
     }
     int first = headers.indexOf("RUN");
-    Table t = new Table(headers.toArray(String[]::new)).alignRight(first, first + 1, first + 4, first + 6);
+    int shift = tradeDay ? 1 : 0; // the columns from STARTED on
+    Table t = new Table(headers.toArray(String[]::new)).alignRight(first, first + 1, first + shift + 4, first + shift + 6);
     for (int k = 0; k < runs.size(); k++) {
       JournalRun r = runs.get(k);
       Supervision sv = supervision.get(k);
@@ -116,6 +125,9 @@ final class HistoryCommand implements Callable<Integer> {
               ? "≥ " + HumanFormat.duration(Duration.between(r.startedAt(), sv.lastHeard())) : "-";
       List<String> cells = new ArrayList<>(List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-",
           common.time(r.startedAt()), common.time(r.endedAt()), upText, end, recoveryText(recovery(r, k, recoveredFromEnded))));
+      if (tradeDay) {
+        cells.add(2, tradeDays.tradeDay(r.startedAt()));
+      }
       if (fleet) {
         cells.add(0, r.host());
       }
@@ -129,9 +141,9 @@ final class HistoryCommand implements Callable<Integer> {
         colour.add(java.util.function.UnaryOperator.identity());
       }
       if (r.exitCause() != null && !r.exitCause().equals("NORMAL") && !r.exitCause().equals("KILLED_BY_SUPERVISOR") || sv.endedWith()) {
-        colour.set(first + 5, style::red);
+        colour.set(first + shift + 5, style::red);
       } else if (silent != null) {
-        colour.set(first + 5, style::yellow);
+        colour.set(first + shift + 5, style::yellow);
       }
       String detail = detail(r, sv, silent);
       if (detail.isEmpty()) {
@@ -269,7 +281,7 @@ final class HistoryCommand implements Callable<Integer> {
     }
     java.time.ZoneId zone = common.zone();
     List<io.github.vigil.journal.RestartReport.Restart> ended = reader.restarts(name, from, now.plusMillis(1), zone,
-        io.github.vigil.journal.TradeCalendar.calendarDays(zone)).timeline().stream()
+        common.tradeDays()).timeline().stream()
         .filter(x -> x.cause() == io.github.vigil.journal.RestartCause.SUPERVISOR_ENDED && x.recovery() != null).toList();
     firsts.forEach((k, registeredAt) -> ended.stream().filter(x -> x.at().equals(registeredAt)).findFirst()
         .ifPresent(x -> out.put(k, x.recovery())));

@@ -39,7 +39,7 @@ final class RestartsCommand implements Callable<Integer> {
   String period = "7d";
 
   @Option(names = "--trade-day-rollover", paramLabel = "HH:MM", description = "Trade days are weekdays starting at this time the evening "
-      + "before (night sessions); default: calendar days")
+      + "before (night sessions), holidays unknown; not with --calendar; default: the --calendar's trade days, else calendar days")
   @Nullable String rollover;
 
   @Spec
@@ -49,13 +49,20 @@ final class RestartsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Instant now = common.now();
     Duration p = VigilCli.period("--period", period);
-    TradeCalendar calendar = TradeCalendar.calendarDays(common.zone());
+    TradeCalendar calendar;
     if (rollover != null) {
+      if (common.calendarGiven()) {
+        // two answers to when a trade day starts: the calendar's cut-over, and holidays the rollover does not know
+        throw new IllegalArgumentException("--calendar and --trade-day-rollover cannot be used together: the calendar file's "
+            + "cut-over says when its trade day moves on (--calendar " + common.calendarFile + ", --trade-day-rollover " + rollover + ")");
+      }
       try {
         calendar = TradeCalendar.weekdays(common.zone(), LocalTime.parse(rollover));
-      } catch (DateTimeParseException e) {
+      } catch (DateTimeParseException | IllegalArgumentException e) {
         throw new IllegalArgumentException("--trade-day-rollover must be a time like 21:00: '" + rollover + "'");
       }
+    } else {
+      calendar = common.tradeDays();
     }
     RestartReport r;
     boolean known;

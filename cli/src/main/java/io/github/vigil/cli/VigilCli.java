@@ -1,8 +1,12 @@
 package io.github.vigil.cli;
 
+import io.github.vigil.calendar.TradingCalendar;
 import io.github.vigil.journal.JournalReader;
+import io.github.vigil.journal.TradeCalendar;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,8 +122,16 @@ public final class VigilCli implements Callable<Integer> {
     @Option(names = "--color", paramLabel = "WHEN", description = "auto (on a terminal), always or never", defaultValue = "auto")
     String color = "auto";
 
-    @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone of the times shown (default: this machine's)")
+    @Option(names = "--zone", paramLabel = "ZONE", description = "Time zone of the times shown (default: the --calendar's, else this "
+        + "machine's)")
     @Nullable String zone;
+
+    @Option(names = "--calendar", paramLabel = "FILE", description = "Exchange calendar file (core's format: zone, cut-over, sessions, "
+        + "holidays): trade days are its trade days, and its zone the default --zone")
+    @Nullable Path calendarFile;
+
+    /** The calendar read from {@link #calendarFile}, once. */
+    private @Nullable TradingCalendar calendar;
 
     @Option(names = "--now", paramLabel = "INSTANT", hidden = true, description = "Pretend it is this time (for reproducible output)")
     @Nullable String now;
@@ -157,12 +169,45 @@ public final class VigilCli implements Callable<Integer> {
       }
     }
 
+    /** {@code --zone}, else the {@code --calendar}'s zone, else this machine's. */
     ZoneId zone() {
+      if (zone == null) {
+        TradingCalendar c = calendar();
+        return c != null ? c.zone() : ZoneId.systemDefault();
+      }
       try {
-        return zone != null ? ZoneId.of(zone) : ZoneId.systemDefault();
+        return ZoneId.of(zone);
       } catch (java.time.DateTimeException e) {
         throw new IllegalArgumentException("--zone: not a time zone: '" + zone + "'");
       }
+    }
+
+    /** Whether {@code --calendar} was given. */
+    boolean calendarGiven() {
+      return calendarFile != null;
+    }
+
+    /**
+     * The {@code --calendar} file's calendar, read once; null without the option.
+     *
+     * @throws IllegalArgumentException naming the option and the file, where it cannot be read or a line of it is malformed
+     */
+    @Nullable TradingCalendar calendar() {
+      if (calendarFile != null && calendar == null) {
+        try {
+          calendar = TradingCalendar.load(calendarFile);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+          // the calendar's errors name the file by its name alone ("line 7 of shfe.calendar: ..."): say which path
+          throw new IllegalArgumentException("--calendar " + calendarFile + ": " + e.getMessage(), e);
+        }
+      }
+      return calendar;
+    }
+
+    /** The trade days days are labelled with: the {@code --calendar}'s, else the calendar days of {@link #zone()}. */
+    TradeCalendar tradeDays() {
+      TradingCalendar c = calendar();
+      return c != null ? TradeCalendar.of(c) : TradeCalendar.calendarDays(zone());
     }
 
     /** Whether {@code --now} was given: what is alive on this machine is not the state at that instant. */
