@@ -141,6 +141,7 @@ public final class VigilCli implements Callable<Integer> {
     @Nullable Integer width;
 
     JournalReader open() throws SQLException {
+      calendar(); // a bad --calendar file is named by every command, also one that only takes its zone (or none, with --zone)
       String where = journal != null ? journal : System.getenv("VIGIL_JOURNAL") != null ? System.getenv("VIGIL_JOURNAL") : "vigil-journal.db";
       String password = System.getenv(passwordEnv != null ? passwordEnv : "VIGIL_JOURNAL_PASSWORD");
       // a variable named on purpose must hold the password; the default one may be unset (a SQLite journal needs none)

@@ -169,10 +169,13 @@ class CalendarOptionTest {
   @Test
   void aMissingCalendarFileIsNamed() {
     Path missing = dir.resolve("no-such.calendar");
-    for (String command : List.of("restarts", "history")) {
-      CliGoldenTest.Result r = run(command, "orders", "--calendar", missing.toString());
-      assertThat(r.code()).as(command).isEqualTo(2);
-      assertThat(r.err()).as(command).startsWith("vigil: --calendar " + missing + ": cannot read calendar file " + missing);
+    for (List<String> command : List.of(List.of("restarts", "orders"), List.of("history", "orders"), List.of("status", "--zone", "UTC"),
+        List.of("events", "--since", "1d"))) {
+      List<String> args = new ArrayList<>(command);
+      args.addAll(List.of("--calendar", missing.toString()));
+      CliGoldenTest.Result r = run(args.toArray(String[]::new));
+      assertThat(r.code()).as(command.toString()).isEqualTo(2);
+      assertThat(r.err()).as(command.toString()).startsWith("vigil: --calendar " + missing + ": cannot read calendar file " + missing);
     }
   }
 
