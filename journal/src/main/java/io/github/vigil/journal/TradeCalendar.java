@@ -34,10 +34,10 @@ public interface TradeCalendar {
    * before a holiday to the trading day after the holiday). The trade day is found in the calendar's own zone,
    * whatever zone times are shown in.
    *
-   * {@snippet :
+   * <pre>{@code
    * TradeCalendar days = TradeCalendar.of(TradingCalendar.load(Path.of("shfe.calendar")));
    * days.tradeDay(Instant.parse("2026-09-30T13:30:00Z")); // Wednesday 21:30 before the October holidays: "2026-10-08"
-   * }
+   * }</pre>
    *
    * <p>Thread-safe, as the calendar is.
    */
