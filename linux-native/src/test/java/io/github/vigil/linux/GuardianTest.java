@@ -12,6 +12,7 @@ import io.github.vigil.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,52 @@ class GuardianTest {
     System.setProperty(LinuxProcessBackend.GUARDIAN_PROPERTY, "false");
     try (LinuxProcessBackend backend = Backends.create("unguarded", null)) {
       assertThat(backend.guardianPid()).isEmpty();
+    }
+  }
+
+  /**
+   * The guardian's own steps, with a {@code sleep} standing in for the JVM: once the pipe reads end of file it waits
+   * while the "JVM" lives, then kills what is in the cgroups and removes them.
+   */
+  @Test
+  void itSweepsOnceTheJvmIsGoneAndRemovesTheCgroups() throws Exception {
+    assumeTrue(Backends.perRunCgroups(), "no writable cgroup here: nothing for a guardian to sweep");
+    Process jvm = new ProcessBuilder("sleep", "1000").start();
+    Cgroups cgroups = new Cgroups(HostFacts.detect().cgroupLayout(), "vigil-guardian-test-" + jvm.pid(), "/bin/sh");
+    Process victim = null;
+    Guardian guardian = null;
+    try {
+      Cgroups.Run run = cgroups.create("victim-1", java.util.OptionalLong.empty(), java.util.OptionalLong.empty());
+      StringBuilder join = new StringBuilder();
+      run.dirs().forEach(d -> join.append("echo 0 > '").append(d).append("/cgroup.procs'; "));
+      victim = new ProcessBuilder("/bin/sh", "-c", join + "exec sleep 1001").start();
+      Process v = victim;
+      assertThat(Processes.eventually(WAIT, () -> PROC.stat((int) v.pid()).map(ProcStat::comm).orElse("").equals("sleep"))).isTrue();
+      long ticks = PROC.stat((int) jvm.pid()).orElseThrow().startTicks();
+      guardian = Guardian.start("/bin/sh", (int) jvm.pid(), ticks, cgroups.bases(), java.util.List.of("PATH=/usr/bin:/bin"));
+      guardian.closeWithoutBye();
+      int g = guardian.pid;
+      // it is in its wait (a sleep of its own between looks at the "JVM"), past the pipe: the victim must still run
+      assertThat(Processes.eventually(WAIT, () -> PROC.all().stream().anyMatch(s -> s.ppid() == g && s.comm().equals("sleep")))).isTrue();
+      assertThat(victim.isAlive()).as("nothing swept while the JVM lives").isTrue();
+
+      jvm.destroyForcibly(); // a zombie until reaped: gone for the guardian all the same
+      assertThat(victim.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).as("the victim killed").isTrue();
+      assertThat(victim.exitValue()).isEqualTo(128 + 9);
+      List<Path> bases = cgroups.bases();
+      assertThat(Processes.eventually(WAIT, () -> bases.stream().noneMatch(Files::exists))).as("the cgroups removed: %s", bases).isTrue();
+      Guardian done = guardian;
+      assertThat(Processes.eventually(WAIT, () -> done.reapIfEnded().isPresent())).as("the guardian ended").isTrue();
+      guardian = null;
+    } finally {
+      jvm.destroyForcibly();
+      if (victim != null) {
+        victim.destroyForcibly();
+      }
+      if (guardian != null) {
+        guardian.dismiss();
+      }
+      cgroups.close();
     }
   }
 
