@@ -42,13 +42,20 @@ final class HistoryCommand implements Callable<Integer> {
     List<JournalRun> runs;
     boolean known;
     java.util.Map<String, Instant> hostSeen;
+    java.util.Map<String, Instant> nameSeen = new java.util.HashMap<>();
     List<Supervision> supervision;
     Supervisors registered;
     java.util.Map<Integer, Duration> recoveredFromEnded;
     try (JournalReader reader = common.open()) {
       runs = reader.runs(name, now.minus(p), now.plusMillis(1));
       known = reader.processes().contains(name);
-      hostSeen = runs.stream().anyMatch(HistoryCommand::open) ? StatusCommand.lastRecorded(reader.status(now)) : java.util.Map.of();
+      List<io.github.vigil.journal.ProcessSummary> status = runs.stream().anyMatch(HistoryCommand::open) ? reader.status(now) : List.of();
+      hostSeen = StatusCommand.lastRecorded(status);
+      for (io.github.vigil.journal.ProcessSummary s : status) {
+        if (s.process().equals(name) && s.lastEvent() != null) {
+          nameSeen.put(s.host(), s.lastEvent()); // when the journal last heard of this process from each host
+        }
+      }
       registered = Supervisors.of(reader, name, now.plusMillis(1));
       supervision = supervision(reader, registered, name, runs, now);
       recoveredFromEnded = afterSupervisorEnded(reader, name, runs, supervision, now);
@@ -59,6 +66,12 @@ final class HistoryCommand implements Callable<Integer> {
       Instant seen = hostSeen.get(r.host());
       return open(r) && seen != null && Duration.between(seen, now).compareTo(StatusCommand.STALE_AFTER) > 0 ? seen : null;
     };
+    // an open run of this machine whose pid is no longer alive (as vigil status names it): its supervisor was killed
+    // without recording the run's end, and no later supervisor has registered the process yet; it read "running", with
+    // an uptime growing with the time of reading, beside vigil status saying the pid is gone
+    String here = io.github.vigil.journal.Journal.defaultHost();
+    java.util.function.Predicate<JournalRun> gone = r -> !common.nowGiven() && open(r) && r.host().equals(here) && r.pid() > 0
+        && StatusCommand.pidGone(r.pid(), r.startedAt());
     var out = spec.commandLine().getOut();
     if (common.json) {
       List<Object> list = new ArrayList<>();
@@ -74,6 +87,7 @@ final class HistoryCommand implements Callable<Integer> {
             .put("runMs", r.runDuration() == null || !started ? null : r.runDuration().toMillis()).put("memoryBytes", r.memoryBytes())
             .put("memoryLimitBytes", r.memoryLimitBytes()).put("recoveryMs", recoveryMs(recovery(r, k, recoveredFromEnded)))
             .put("message", r.message()).put("stale", !sv.endedWith() && silentSince.apply(r) != null)
+            .put("gone", !sv.endedWith() && gone.test(r))
             .put("supervisorStartedAt", sv.startedAt() == null ? null : sv.startedAt().toString())
             .put("endedWithSupervisor", sv.endedWith()).put("lastHeardAt", sv.lastHeard() == null ? null : sv.lastHeard().toString()));
       }
@@ -112,17 +126,20 @@ final class HistoryCommand implements Callable<Integer> {
     for (int k = 0; k < runs.size(); k++) {
       JournalRun r = runs.get(k);
       Supervision sv = supervision.get(k);
-      Instant silent = sv.endedWith() ? null : silentSince.apply(r);
-      String end = sv.endedWith() ? "supervisor ended" : silent != null ? "unknown" : r.exitCause() == null ? "running" : r.exitCause();
+      boolean goneRun = !sv.endedWith() && gone.test(r);
+      Instant lastHeard = goneRun ? nameSeen.get(r.host()) : null;
+      Instant silent = sv.endedWith() || goneRun ? null : silentSince.apply(r);
+      String end = sv.endedWith() ? "supervisor ended" : goneRun ? "gone" : silent != null ? "unknown"
+          : r.exitCause() == null ? "running" : r.exitCause();
       // up until now only while it runs; a run that ended with its supervisor ran at least until it was last heard of
       // a run that never started (START_FAILED) had none: "-", as in vigil restarts, not "0ms"
       Duration up = "START_FAILED".equals(r.exitCause()) ? null
           : r.runDuration() != null ? r.runDuration()
-          : sv.endedWith() ? null
+          : sv.endedWith() || goneRun ? null
           : open(r) ? Duration.between(r.startedAt(), silent != null ? silent : now) : null;
+      Instant heard = sv.endedWith() ? sv.lastHeard() : lastHeard;
       String upText = up != null ? HumanFormat.duration(up)
-          : sv.endedWith() && sv.lastHeard() != null && sv.lastHeard().isAfter(r.startedAt())
-              ? "≥ " + HumanFormat.duration(Duration.between(r.startedAt(), sv.lastHeard())) : "-";
+          : heard != null && heard.isAfter(r.startedAt()) ? "≥ " + HumanFormat.duration(Duration.between(r.startedAt(), heard)) : "-";
       List<String> cells = new ArrayList<>(List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-",
           common.time(r.startedAt()), common.time(r.endedAt()), upText, end, recoveryText(recovery(r, k, recoveredFromEnded))));
       if (tradeDay) {
@@ -142,10 +159,12 @@ final class HistoryCommand implements Callable<Integer> {
       }
       if (r.exitCause() != null && !r.exitCause().equals("NORMAL") && !r.exitCause().equals("KILLED_BY_SUPERVISOR") || sv.endedWith()) {
         colour.set(first + shift + 5, style::red);
+      if (r.exitCause() != null && !r.exitCause().equals("NORMAL") && !r.exitCause().equals("KILLED_BY_SUPERVISOR") || sv.endedWith() || goneRun) {
+        colour.set(first + 5, style::red);
       } else if (silent != null) {
         colour.set(first + shift + 5, style::yellow);
       }
-      String detail = detail(r, sv, silent);
+      String detail = goneRun ? goneDetail(r, lastHeard) : detail(r, sv, silent);
       if (detail.isEmpty()) {
         t.row(cells, colour);
       } else {
@@ -183,6 +202,12 @@ final class HistoryCommand implements Callable<Integer> {
     }
     // a path in a message may hold a newline: one line, escaped as the other commands escape it
     return HumanFormat.commandLine(String.join("; ", parts));
+  }
+
+  /** The line under a run whose pid is gone: why its end is not in the journal, and when it was last heard of. */
+  private String goneDetail(JournalRun r, @Nullable Instant lastHeard) {
+    return "pid " + r.pid() + " is not running on this host: its supervisor ended without recording the end of the run"
+        + " (killed, likely)" + (lastHeard != null ? ", last heard of at " + common.time(lastHeard) : "");
   }
 
   /**

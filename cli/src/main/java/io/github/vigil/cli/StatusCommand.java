@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,7 +55,7 @@ final class StatusCommand implements Callable<Integer> {
         list.add(Json.obj().put("host", s.host()).put("process", s.process()).put("state", s.state())
             .put("since", s.since() == null ? null : s.since().toString()).put("pid", s.pid())
             .put("cpuPercent", snap == null ? null : snap.cpuPercent()).put("memoryBytes", snap == null ? null : snap.memoryBytes())
-            .put("uptimeMs", uptime(s, asOf(s, now, stale, hostSeen)) == null ? null : uptime(s, asOf(s, now, stale, hostSeen)).toMillis()).put("restarts24h", s.restarts24h())
+            .put("uptimeMs", uptime(s, asOf(s, now, stale, hostSeen, gone)) == null ? null : uptime(s, asOf(s, now, stale, hostSeen, gone)).toMillis()).put("restarts24h", s.restarts24h())
             .put("lastSeen", s.lastEvent() == null ? null : s.lastEvent().toString())
             .put("stale", stale.contains(s.host()) && ACTIVE.contains(s.state()))
             .put("gone", gone.contains(s)));
@@ -77,7 +78,7 @@ final class StatusCommand implements Callable<Integer> {
     List<List<UnaryOperator<String>>> colours = new ArrayList<>();
     for (ProcessSummary s : all) {
       JournalSnapshot snap = live(s);
-      Duration up = uptime(s, asOf(s, now, stale, hostSeen));
+      Duration up = uptime(s, asOf(s, now, stale, hostSeen, gone));
       List<String> cells = new ArrayList<>();
       if (hosts) {
         cells.add(s.host());
@@ -168,16 +169,24 @@ final class StatusCommand implements Callable<Integer> {
       if (!s.host().equals(thisHost) || s.pid() == null || !RUNNING.contains(s.state())) {
         continue;
       }
-      java.util.Optional<ProcessHandle> h = ProcessHandle.of(s.pid());
-      Instant started = h.flatMap(x -> x.info().startInstant()).orElse(null);
       Instant runSince = s.lastSnapshot() != null && s.lastSnapshot().startedAt() != null ? s.lastSnapshot().startedAt() : s.since();
-      // the kernel's start time is in clock ticks: a pid started more than 2 s after the run is another process's
-      boolean reused = started != null && runSince != null && started.isAfter(runSince.plusSeconds(2));
-      if (h.isEmpty() || !h.get().isAlive() || reused) {
+      if (pidGone(s.pid(), runSince)) {
         gone.add(s);
       }
     }
     return gone;
+  }
+
+  /**
+   * Whether {@code pid}, of a run started at {@code runSince} on this machine, is no longer that run's process: not alive,
+   * or a process started after the run (its pid given again).
+   */
+  static boolean pidGone(long pid, @Nullable Instant runSince) {
+    java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    Instant started = h.flatMap(x -> x.info().startInstant()).orElse(null);
+    // the kernel's start time is in clock ticks: a pid started more than 2 s after the run is another process's
+    boolean reused = started != null && runSince != null && started.isAfter(runSince.plusSeconds(2));
+    return h.isEmpty() || !h.get().isAlive() || reused;
   }
 
   /** Per host, when it last recorded anything: a gateway that runs writes a snapshot a minute by default. */
@@ -203,11 +212,13 @@ final class StatusCommand implements Callable<Integer> {
   private static final java.util.Set<String> RUNNING = java.util.Set.of("RUNNING", "STARTING", "STOPPING");
 
   /**
-   * Up to when a process's uptime is known: now, or, for a host that recorded nothing for {@link #STALE_AFTER}, its last
-   * row (its gateway likely died: the uptime went on growing with the time the status was read).
+   * Up to when a process's uptime is known: now; for a process of this machine whose pid is gone, its last row; for a host
+   * that recorded nothing for {@link #STALE_AFTER}, the host's last row (its gateway likely died: the uptime went on growing
+   * with the time the status was read).
    */
-  private static Instant asOf(ProcessSummary s, Instant now, Set<String> stale, java.util.Map<String, Instant> hostSeen) {
-    return stale.contains(s.host()) ? hostSeen.get(s.host()) : now;
+  private static Instant asOf(ProcessSummary s, Instant now, Set<String> stale, java.util.Map<String, Instant> hostSeen,
+      Set<ProcessSummary> gone) {
+    return gone.contains(s) && s.lastEvent() != null ? s.lastEvent() : stale.contains(s.host()) ? hostSeen.get(s.host()) : now;
   }
 
   private static Duration uptime(ProcessSummary s, Instant now) {
