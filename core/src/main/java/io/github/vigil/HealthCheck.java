@@ -235,11 +235,11 @@ public final class HealthCheck {
   public static Builder exec(List<String> command) {
     requireNonNull(command, "command");
     if (command.isEmpty() || command.get(0) == null || command.get(0).isBlank()) {
-      throw new IllegalArgumentException("exec health check command must name a program: " + command);
+      throw new IllegalArgumentException("exec health check command must name a program: " + ProcessSpec.quoted(command));
     }
     for (String arg : command) {
       if (arg == null || arg.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException("exec health check command has an invalid argument: " + command);
+        throw new IllegalArgumentException("exec health check command has an invalid argument: " + ProcessSpec.quoted(command));
       }
     }
     return new Builder(Kind.EXEC, "exec:" + command.get(0)).command(command);

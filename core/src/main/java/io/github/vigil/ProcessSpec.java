@@ -174,6 +174,20 @@ public final class ProcessSpec {
   }
 
   /**
+   * A command line as a message shows it: each argument quoted, so that an empty or blank one is seen ({@code ["", "a"]};
+   * it read {@code [, a]}, and a command of one empty argument {@code []}, as if it had none), a NUL as {@code \0}.
+   */
+  static String quoted(List<String> commandLine) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < commandLine.size(); i++) {
+      String arg = commandLine.get(i);
+      b.append(i == 0 ? "" : ", ")
+          .append(arg == null ? "null" : "\"" + arg.replace("\"", "\\\"").replace("\0", "\\0") + "\"");
+    }
+    return b.append(']').toString();
+  }
+
+  /**
    * Builds a {@link ProcessSpec}. Each setter checks its argument at once; {@link #build()} checks
    * the whole and can be called again. Not thread-safe.
    */
@@ -214,11 +228,11 @@ public final class ProcessSpec {
         String arg = commandLine.get(i);
         if (arg == null || arg.indexOf('\0') >= 0) {
           throw new IllegalArgumentException("command of '" + name + "' has " + (arg == null ? "a null" : "a NUL character in its")
-              + " argument " + i + ": " + commandLine);
+              + " argument " + i + ": " + quoted(commandLine));
         }
       }
       if (commandLine.isEmpty() || commandLine.get(0).isBlank()) {
-        throw new IllegalArgumentException("command of '" + name + "' must name a program: " + commandLine);
+        throw new IllegalArgumentException("command of '" + name + "' must name a program: " + quoted(commandLine));
       }
       this.command = List.copyOf(commandLine);
       return this;
@@ -313,6 +327,11 @@ public final class ProcessSpec {
      * Naming {@code other} again replaces its dependency (so a {@link #toBuilder()} can change one).
      */
     public Builder dependsOn(String other, Dependency.Condition condition, Dependency.OnExit onExit) {
+      if (other == null || !NAME.matcher(other).matches()) {
+        // a name no process can have: refused here, naming it, not as an unknown process at the register
+        throw new IllegalArgumentException("dependsOn of '" + name + "' must be a process name, 1 to 128 letters, digits, '.',"
+            + " '_' or '-': " + (other == null ? "null" : "'" + other + "'"));
+      }
       if (name.equals(other)) {
         throw new IllegalArgumentException("dependsOn of '" + name + "' must not name itself");
       }

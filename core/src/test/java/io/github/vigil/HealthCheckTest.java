@@ -63,6 +63,8 @@ class HealthCheckTest {
     assertThatThrownBy(() -> HealthCheck.tcp("localhost", 70000)).hasMessage("tcp health check port must be 1 to 65535: 70000");
     assertThatThrownBy(() -> HealthCheck.tcp(" ", 80)).hasMessage("tcp health check host must not be blank: ' '");
     assertThatThrownBy(() -> HealthCheck.exec(List.of())).hasMessage("exec health check command must name a program: []");
+    // an empty program is shown quoted, not as [] (a black-box run)
+    assertThatThrownBy(() -> HealthCheck.exec("")).hasMessage("exec health check command must name a program: [\"\"]");
     assertThatThrownBy(() -> HealthCheck.exec("check", "a\0b")).hasMessageContaining("invalid argument");
   }
 

@@ -37,12 +37,45 @@ class ProcessSpecTest {
   @Test
   void aNullOrNulArgumentIsRefusedNamingTheProcessAndTheArgument() {
     assertThatThrownBy(() -> ProcessSpec.builder("x").command("/bin/echo", null)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("command of 'x' has a null argument 1: [/bin/echo, null]");
+        .hasMessage("command of 'x' has a null argument 1: [\"/bin/echo\", null]");
     assertThatThrownBy(() -> ProcessSpec.builder("x").command(java.util.Arrays.asList(null, "a"))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("command of 'x' has a null argument 0");
     assertThatThrownBy(() -> ProcessSpec.builder("x").command("/bin/echo", "a\0b")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("command of 'x' has a NUL character in its argument 1");
     assertThatThrownBy(() -> ProcessSpec.builder("x").command((String[]) null)).isInstanceOf(NullPointerException.class).hasMessage("command");
+  }
+
+  /**
+   * An empty or blank program is shown quoted: {@code command("")} was refused as "must name a program: []", as if the
+   * command had no argument, and {@code command("  ", "a")} as {@code [  , a]} (a black-box run).
+   */
+  @Test
+  void anEmptyOrBlankProgramIsShownQuotedInTheMessage() {
+    assertThatThrownBy(() -> ProcessSpec.builder("x").command("")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("command of 'x' must name a program: [\"\"]");
+    assertThatThrownBy(() -> ProcessSpec.builder("x").command("  ", "a")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("command of 'x' must name a program: [\"  \", \"a\"]");
+    assertThatThrownBy(() -> ProcessSpec.builder("x").command(List.of())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("command of 'x' must name a program: []");
+    assertThatThrownBy(() -> ProcessSpec.builder("x").command("sleep", "1\0")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("command of 'x' has a NUL character in its argument 1: [\"sleep\", \"1\\0\"]");
+  }
+
+  /**
+   * A dependency no process can be named is refused by the builder, naming it: {@code dependsOn("")} was taken, printed as
+   * {@code dependsOn=[]} by the spec's toString, and refused only at the register, as an unknown process (a black-box run).
+   */
+  @Test
+  void aDependencyNoProcessCanBeNamedIsRefusedByTheBuilder() {
+    for (String bad : new String[] {"", " ", "quote feed", "feed/1"}) {
+      assertThatThrownBy(() -> ProcessSpec.builder("x").command("sleep", "1").dependsOn(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("dependsOn of 'x' must be a process name, 1 to 128 letters, digits, '.', '_' or '-': '" + bad + "'");
+    }
+    assertThatThrownBy(() -> ProcessSpec.builder("x").command("sleep", "1").dependsOn(null, Dependency.Condition.HEALTHY))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith("'_' or '-': null");
+    assertThat(ProcessSpec.builder("x").command("sleep", "1").dependsOn("quote-feed.XLON_1").build().dependencies())
+        .extracting(Dependency::name).containsExactly("quote-feed.XLON_1");
   }
 
   @Test
