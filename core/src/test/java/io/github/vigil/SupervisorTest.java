@@ -79,6 +79,45 @@ class SupervisorTest {
     assertThat(Processes.withMarker(marker)).isEmpty();
   }
 
+  /**
+   * A stopAll() (and a close()) says each process's stop before what it does: a process waiting in BACKOFF was put in
+   * STOPPED at once, its CommandIssued STOP published after that StateChanged, in its turn (a black-box run read "BACKOFF
+   * → STOPPED (SHUTDOWN)" above "STOP (SHUTDOWN)" in vigil events). One command per process, as for one running.
+   */
+  @Test
+  void stopAllSaysTheStopOfAProcessWaitingToRestartBeforeItsStateChange() throws Exception {
+    try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
+      EventRecorder rec = new EventRecorder();
+      sup.subscribe(rec);
+      sup.register(ProcessSpec.builder("quitter").command("sh", "-c", "exit 1").startupGrace(Duration.ZERO)
+          .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofMinutes(10)))).build());
+      sup.register(sleeper("feed"));
+      sup.startAll().toCompletableFuture().exceptionally(e -> null).get();
+      rec.awaitState("quitter", ProcessState.BACKOFF, 1, WAIT);
+      rec.awaitState("feed", ProcessState.RUNNING, 1, WAIT);
+
+      sup.stopAll().toCompletableFuture().get();
+      rec.awaitState("quitter", ProcessState.STOPPED, 1, WAIT);
+      rec.awaitState("feed", ProcessState.STOPPED, 1, WAIT);
+      for (String p : new String[] {"quitter", "feed"}) {
+        List<SupervisorEvent> events = rec.events().stream().filter(e -> e.process().equals(p)).toList();
+        int command = -1;
+        int stopped = -1;
+        for (int i = 0; i < events.size(); i++) {
+          if (events.get(i) instanceof SupervisorEvent.CommandIssued c && c.command() == SupervisorEvent.Command.STOP) {
+            assertThat(command).as("one STOP command of %s: %s", p, events).isEqualTo(-1);
+            command = i;
+          } else if (events.get(i) instanceof SupervisorEvent.StateChanged c && c.to() == ProcessState.STOPPED) {
+            stopped = i;
+          }
+        }
+        assertThat(command).as("the STOP command of %s before its StateChanged to STOPPED: %s", p, events)
+            .isNotNegative().isLessThan(stopped);
+      }
+    }
+    assertThat(Processes.withMarker(marker)).isEmpty();
+  }
+
   private static int indexOf(List<SupervisorEvent> events, String process, ProcessState to) {
     for (int i = 0; i < events.size(); i++) {
       if (events.get(i) instanceof SupervisorEvent.StateChanged s && s.process().equals(process) && s.to() == to) {

@@ -99,6 +99,7 @@ final class ManagedProcess implements ProcessController {
   private final StartChecks.LastHead lastHead = new StartChecks.LastHead(); // the program's #! line, read again only when the file changed
   private long commandStops;            // stops asked by a caller or the shutdown: a start of several steps under way gives way to them
   private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
+  private boolean stopAnnounced;        // holdForStop said and did the stop that its stopAll()'s turn would: said once
   private @Nullable Group turnOf;       // WAITING for its turn in this group's start in declared order (not for a dependency)
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
   private final List<CompletableFuture<Void>> runningWaiters = new ArrayList<>(); // a group waiting for it to run again
@@ -525,6 +526,7 @@ final class ManagedProcess implements ProcessController {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.START, origin, reason));
       resetStartLimitIfAsked(origin);
       heldForStop = false;
+      stopAnnounced = false;
       turnOf = null; // its turn came (or a start of its own): from WAITING it spawns now, or waits for a dependency
       switch (state) {
         case RUNNING -> done.complete(status());
@@ -538,9 +540,10 @@ final class ManagedProcess implements ProcessController {
   CompletableFuture<ProcessStatus> stopInternal(Origin origin, String reason) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
     sup.onLoop(() -> {
-      sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.STOP, origin, reason));
-      if (origin == Origin.API || origin == Origin.SHUTDOWN) {
-        commandStops++;
+      if (stopAnnounced && state == ProcessState.STOPPED) {
+        stopAnnounced = false; // the stop of a stopAll() or close() that holdForStop already said and did
+      } else {
+        announceStop(origin, reason);
       }
       pendingStart = false;
       heldForStop = false;
@@ -572,6 +575,15 @@ final class ManagedProcess implements ProcessController {
     return done;
   }
 
+  /** The {@link SupervisorEvent.CommandIssued} of a stop, counted as a command's stop where a person or the close asked. */
+  private void announceStop(Origin origin, String reason) {
+    stopAnnounced = false;
+    sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.STOP, origin, reason));
+    if (origin == Origin.API || origin == Origin.SHUTDOWN) {
+      commandStops++;
+    }
+  }
+
   CompletableFuture<ProcessStatus> restartInternal(Origin origin, String reason) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
     IllegalStateException refused = refusal("restart");
@@ -583,6 +595,7 @@ final class ManagedProcess implements ProcessController {
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.RESTART, origin, reason));
       resetStartLimitIfAsked(origin);
       heldForStop = false;
+      stopAnnounced = false;
       turnOf = null;
       if (state == ProcessState.STARTING || state == ProcessState.RUNNING) {
         failStartWaiters("restarted before it was running");
@@ -604,6 +617,10 @@ final class ManagedProcess implements ProcessController {
   void holdForStop(Origin origin, String reason) {
     heldForStop = true;
     if (state == ProcessState.BACKOFF || state == ProcessState.WAITING) {
+      // stopped here, ahead of its turn: its command is said first, as every command's is before what it does (the
+      // stop in its turn then says it no more); it was said after the StateChanged to STOPPED, in that turn
+      announceStop(origin, reason);
+      stopAnnounced = true;
       String waitedFor = whatItWaitedFor();
       cancel(restartTimer);
       restartTimer = null;
