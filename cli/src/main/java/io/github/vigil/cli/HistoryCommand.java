@@ -157,10 +157,8 @@ final class HistoryCommand implements Callable<Integer> {
       for (int i = 0; i < cells.size(); i++) {
         colour.add(java.util.function.UnaryOperator.identity());
       }
-      if (r.exitCause() != null && !r.exitCause().equals("NORMAL") && !r.exitCause().equals("KILLED_BY_SUPERVISOR") || sv.endedWith()) {
-        colour.set(first + shift + 5, style::red);
       if (r.exitCause() != null && !r.exitCause().equals("NORMAL") && !r.exitCause().equals("KILLED_BY_SUPERVISOR") || sv.endedWith() || goneRun) {
-        colour.set(first + 5, style::red);
+        colour.set(first + shift + 5, style::red);
       } else if (silent != null) {
         colour.set(first + shift + 5, style::yellow);
       }
