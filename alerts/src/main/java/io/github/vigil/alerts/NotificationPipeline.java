@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Grouping</b>: per route, alerts with equal group-by labels form a group. A new group waits
  *       the route's {@code groupWait}, so a burst (a crash loop raising CRASHED, then FLAPPING, then
  *       FAILED) becomes one notification; after that a group that changed (an alert new, resolved or
- *       unsilenced) is notified at most every {@code groupInterval}.
+ *       unsilenced) is notified at most every {@code groupInterval}; but an alert that joins a group already
+ *       notified with a severity higher than every alert the group has notified so far (and is not silenced) has the
+ *       group notified a {@code groupWait} after it joined, or at its next interval if that comes first.
  *   <li><b>Repeat</b>: a group still firing is notified again every {@code repeatInterval}.
  *   <li><b>Resolved</b>: an alert that resolved is in the group's next notification once, as resolved,
  *       if its firing was notified; then it leaves the group. A sink hears it resolve only if it was told the alert
@@ -163,6 +165,8 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     final boolean escalated;
     final Map<String, Alert> alerts = new LinkedHashMap<>();
     Set<String> notifiedFiring = Set.of();
+    /** The highest severity of the alerts its notifications have listed firing so far; null before the first. */
+    @Nullable Severity notifiedSeverity;
     /** Per sink of the route, by name: what it was told. */
     final Map<String, SinkLedger> sinks = new HashMap<>();
     final long created;
@@ -359,7 +363,13 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       Alert prev = g.alerts.put(a.key(), a);
       if (prev == null || !prev.isFiring()) {
         g.changed = true;
-        scheduleChange(g);
+        if (raisesSeverity(g, a)) {
+          // more urgent than all it told so far (a FAILED critical after a CRASHED warning): a group wait, not the interval
+          long now = ticker.read();
+          scheduleAt(g, Math.max(now, Math.min(now + r.groupWait().toNanos(), g.lastSent + r.groupInterval().toNanos())));
+        } else {
+          scheduleChange(g);
+        }
       }
     } else {
       if (g == null || !g.alerts.containsKey(a.key())) {
@@ -369,6 +379,16 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       g.changed = true;
       scheduleChange(g);
     }
+  }
+
+  /**
+   * Whether {@code a}, joining {@code g} firing, is of a higher severity than every alert the group has notified firing
+   * so far, in a group notified already and not silenced now: then the group is notified a {@code groupWait} after it
+   * joined, not at the group's next {@code groupInterval}. Under the lock.
+   */
+  private boolean raisesSeverity(Group g, Alert a) {
+    return g.lastSent != Long.MIN_VALUE && (g.notifiedSeverity == null || a.severity().compareTo(g.notifiedSeverity) > 0)
+        && silencedUntil(a, clock.instant()).isEmpty();
   }
 
   private void scheduleChange(Group g) {
@@ -445,6 +465,9 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         }
         g.lastSent = nowTicks;
         g.notifiedFiring = firingKeys;
+        for (Alert a : firing) {
+          g.notifiedSeverity = higher(g.notifiedSeverity, a.severity());
+        }
         for (NotificationSink s : g.route.sinks()) {
           SinkLedger l = g.ledger(s.name());
           Notification forSink = forSink(n, l);
@@ -652,6 +675,10 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       }
       return new Notification(n.route(), n.groupKey(), n.groupLabels(), firing, resolved, n.at(), n.repeat(), n.escalated());
     }
+  }
+
+  private static Severity higher(@Nullable Severity a, Severity b) {
+    return a == null || b.compareTo(a) > 0 ? b : a;
   }
 
   /** Whether {@code a} is the same alert as {@code b} (the same key and start), not one that fired again since. */
@@ -980,6 +1007,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
           Set<String> notified = new HashSet<>(g.notifiedFiring);
           notified.add(a.key());
           g.notifiedFiring = notified;
+          g.notifiedSeverity = higher(g.notifiedSeverity, a.severity());
           for (String s : sinks) {
             SinkLedger l = g.ledger(s);
             l.admitted.add(a.key());

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * Which alerts go to which sinks, and how often, as in Alertmanager's routes: alerts matching the
  * route are grouped by {@link #groupBy()} labels; a new group waits {@link #groupWait()} so a burst
  * becomes one notification; a group that changes is notified again at most every
- * {@link #groupInterval()}; a group still firing is repeated every {@link #repeatInterval()}; an alert
+ * {@link #groupInterval()} (but after {@link #groupWait()} when an alert joins it more severe than all it notified
+ * so far); a group still firing is repeated every {@link #repeatInterval()}; an alert
  * unresolved for {@link #escalateAfter()} is handed to the route {@link #escalateTo()} too.
  *
  * <p>Immutable and thread-safe.

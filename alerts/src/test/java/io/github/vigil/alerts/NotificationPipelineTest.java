@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The pipeline's semantics on a virtual clock: escalation, repeats, retries, rate limits, recurring silences. */
 class NotificationPipelineTest {
@@ -145,6 +147,51 @@ class NotificationPipelineTest {
     scheduler.advance(Duration.ofHours(1));
     assertThat(oncall.sent()).isEmpty();
     assertThat(pipeline.stats().escalations()).isZero();
+  }
+
+  private Alert firing(AlertType type, Severity severity) {
+    return Alert.firing(type, "", "orders", severity, "orders " + type, "", Map.of(), clock.instant());
+  }
+
+  private static List<String> keys(List<Alert> alerts) {
+    return alerts.stream().map(Alert::key).toList();
+  }
+
+  /**
+   * An alert more severe than every one its group has notified so far is notified a group wait after it joined, not
+   * at the group's next group interval: a crash loop's FAILED (critical) that came 2 s after its CRASHED (warning) was
+   * notified 5 min later (a black-box run). One no more severe (a second warning, then a second critical) still waits
+   * for the group interval.
+   */
+  @ParameterizedTest(name = "groupWait {0} s")
+  @ValueSource(ints = {0, 10})
+  void anAlertMoreSevereThanAllItsGroupNotifiedIsNotifiedAfterTheGroupWait(int waitSeconds) {
+    Duration groupWait = Duration.ofSeconds(waitSeconds);
+    pipeline = base().route(Route.builder("desk").sink(desk).groupWait(groupWait).groupInterval(Duration.ofMinutes(5))
+        .build()).build();
+    pipeline.onAlert(firing(AlertType.CRASHED, Severity.WARNING));
+    scheduler.advance(groupWait);
+    assertThat(desk.sent()).singleElement().satisfies(n -> assertThat(keys(n.firing())).containsExactly("orders/CRASHED"));
+    Instant t0 = desk.sent().get(0).at();
+
+    scheduler.advance(Duration.ofSeconds(1));
+    pipeline.onAlert(firing(AlertType.HIGH_MEMORY, Severity.WARNING));   // no more severe: waits for the interval
+    scheduler.advance(Duration.ofSeconds(1));
+    pipeline.onAlert(firing(AlertType.FAILED, Severity.CRITICAL));       // t0 + 2 s: more severe than all told
+    scheduler.advance(groupWait);
+    assertThat(desk.sent()).hasSize(2);
+    Notification second = desk.sent().get(1);
+    assertThat(second.at()).isEqualTo(t0.plusSeconds(2).plus(groupWait));   // its stamp: when the flush ran
+    assertThat(keys(second.firing())).containsExactly("orders/CRASHED", "orders/HIGH_MEMORY", "orders/FAILED");
+    assertThat(second.repeat()).isFalse();
+
+    scheduler.advance(Duration.ofSeconds(1));
+    pipeline.onAlert(firing(AlertType.FLAPPING, Severity.CRITICAL));     // as severe as one told: waits for the interval
+    pipeline.onAlert(firing(AlertType.HIGH_CPU, Severity.WARNING));
+    scheduler.advance(Duration.ofMinutes(5));
+    assertThat(desk.sent()).hasSize(3);
+    assertThat(desk.sent().get(2).at()).isEqualTo(second.at().plus(Duration.ofMinutes(5)));
+    assertThat(keys(desk.sent().get(2).firing())).contains("orders/FLAPPING", "orders/HIGH_CPU");
   }
 
   @Test
