@@ -128,7 +128,7 @@ public final class AlertmanagerSink implements NotificationSink {
     private Duration timeout = Duration.ofSeconds(10);
 
     private Builder(String name, URI baseUri) {
-      this.name = requireNonNull(name, "name");
+      this.name = SinkNames.check(name);
       this.baseUri = requireNonNull(baseUri, "baseUri");
       String scheme = baseUri.getScheme();
       if (!"http".equals(scheme) && !"https".equals(scheme) || baseUri.getHost() == null) {

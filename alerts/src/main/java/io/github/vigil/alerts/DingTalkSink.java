@@ -101,7 +101,7 @@ public final class DingTalkSink implements NotificationSink {
     private Duration timeout = Duration.ofSeconds(10);
 
     private Builder(String name, String accessToken) {
-      this.name = requireNonNull(name, "name");
+      this.name = SinkNames.check(name);
       this.accessToken = requireNonNull(accessToken, "accessToken");
       if (accessToken.isBlank()) {
         throw new IllegalArgumentException("DingTalk accessToken must not be blank");

@@ -109,7 +109,7 @@ public final class EmailSink implements NotificationSink {
     private Duration timeout = Duration.ofSeconds(10);
 
     private Builder(String name, String host, int port) {
-      this.name = requireNonNull(name, "name");
+      this.name = SinkNames.check(name);
       this.host = requireNonNull(host, "host");
       if (host.isBlank()) { // Jakarta Mail connects to localhost then, not where the user meant
         throw new IllegalArgumentException("SMTP host of mail sink " + name + " must not be blank: '" + host + "'");

@@ -33,7 +33,7 @@ public final class FeishuSink implements NotificationSink {
    * @param timeout connect and request timeout
    */
   public FeishuSink(String name, URI hook, @Nullable String secret, InstantSource clock, Duration timeout) {
-    this.name = requireNonNull(name, "name");
+    this.name = SinkNames.check(name);
     this.hook = requireNonNull(hook, "hook");
     this.secret = secret;
     this.clock = requireNonNull(clock, "clock");

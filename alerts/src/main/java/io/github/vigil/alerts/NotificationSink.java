@@ -11,7 +11,10 @@ package io.github.vigil.alerts;
  */
 public interface NotificationSink {
 
-  /** A short name, unique within a pipeline; tags the meters and the logs ({@code slack-desk}). */
+  /**
+   * A short name, unique within a pipeline and not blank; tags the meters and the logs ({@code slack-desk}). The module's
+   * sinks refuse a blank one as they are made.
+   */
   String name();
 
   /**

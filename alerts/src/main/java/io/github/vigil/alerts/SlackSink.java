@@ -24,7 +24,7 @@ public final class SlackSink implements NotificationSink {
 
   /** As {@link #SlackSink(String, URI)} with a request timeout. */
   public SlackSink(String name, URI webhook, Duration timeout) {
-    this.name = requireNonNull(name, "name");
+    this.name = SinkNames.check(name);
     this.webhook = requireNonNull(webhook, "webhook");
     this.http = new Http(timeout);
   }

@@ -1,7 +1,5 @@
 package io.github.vigil.alerts;
 
-import static java.util.Objects.requireNonNull;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +13,7 @@ public final class Slf4jSink implements NotificationSink {
 
   /** A sink named {@code name}. */
   public Slf4jSink(String name) {
-    this.name = requireNonNull(name, "name");
+    this.name = SinkNames.check(name);
   }
 
   @Override

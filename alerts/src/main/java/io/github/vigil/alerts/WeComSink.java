@@ -30,7 +30,7 @@ public final class WeComSink implements NotificationSink {
 
   /** As {@link #WeComSink(String, String)} at another endpoint (a proxy, or a test server) with a timeout. */
   public WeComSink(String name, String key, URI endpoint, Duration timeout) {
-    this.name = requireNonNull(name, "name");
+    this.name = SinkNames.check(name);
     this.key = requireNonNull(key, "key");
     if (key.isBlank()) {
       throw new IllegalArgumentException("WeCom key must not be blank");

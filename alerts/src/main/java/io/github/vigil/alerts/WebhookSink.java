@@ -130,7 +130,7 @@ public final class WebhookSink implements NotificationSink {
     private Duration timeout = Duration.ofSeconds(10);
 
     private Builder(String name, URI uri) {
-      this.name = requireNonNull(name, "name");
+      this.name = SinkNames.check(name);
       this.uri = requireNonNull(uri, "uri");
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
         // only what comes before the path: a webhook's path often holds its secret
