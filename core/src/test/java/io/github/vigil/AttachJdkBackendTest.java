@@ -107,6 +107,8 @@ class AttachJdkBackendTest {
       java.nio.file.Files.writeString(written, b.pid() + "\n");
       java.nio.file.Files.move(written, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       events.await(SupervisorEvent.AttachedLost.class, e -> e.process().equals("by-file") && e.lost().pid() == a.pid(), 1, WAIT);
+      // the new pid's AttachedFound may be delivered after the old one's AttachedLost: read the list once it was heard
+      events.await(SupervisorEvent.AttachedFound.class, e -> e.process().equals("by-file") && e.found().pid() == b.pid(), 1, WAIT);
       assertThat(byFile.status().pids()).containsExactly(b.pid());
       assertThat(byFile.status().state()).isEqualTo(AttachState.RUNNING);
       assertThat(events.of(SupervisorEvent.AttachedFound.class, "by-file")).extracting(e -> e.found().pid()).containsExactly(a.pid(), b.pid());
