@@ -37,19 +37,13 @@ class JvmCrashTest {
 
   @Test
   void theGuardianKillsChildrenAndGrandchildrenWithTheJvmAndRemovesTheirCgroups(@TempDir Path state) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = state.resolve("jvm.log");
     Path stateDir = state.resolve("state");
-    Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        CrashSupervisorMain.class.getName(), stateDir.toString(), "3")
-        .redirectError(log.toFile()).start();
+    Process jvm = crashingJvm(stateDir, log);
     List<Integer> children = new ArrayList<>();
     List<ProcStat> grandchildren = new ArrayList<>();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
-      String ready = out.readLine();
-      assertThat(ready).as("supervisor JVM output; its log: %s", Files.exists(log) ? Files.readString(log) : "").startsWith("READY");
-      Arrays.stream(ready.substring(6).split(" ")).map(Integer::parseInt).forEach(children::add);
+      children.addAll(ready(jvm, log));
       List<ProcStat> guardians = PROC.all().stream().filter(s -> s.ppid() == jvm.pid() && s.comm().equals("vigil-guardian")).toList();
       assumeTrue(guardians.size() == 1, "no guardian: the runs have no writable cgroup here; its log: " + Files.readString(log));
       assertThat(Processes.eventually(Duration.ofSeconds(20), () -> grandchildrenOf(children).size() == 6)).as("grandchildren").isTrue();
@@ -101,19 +95,12 @@ class JvmCrashTest {
   void withoutTheGuardianChildrenDieWithTheJvmAndTheNextSupervisorKillsTheGrandchildren(@TempDir Path state) throws Exception {
     assumeTrue(HostFacts.detect().setpriv() != null,
         "no util-linux setpriv with --pdeathsig: children have no death signal here (" + HostFacts.detect().describe() + ")");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = state.resolve("jvm.log");
-    Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", CrashSupervisorMain.NO_GUARDIAN, "-cp", System.getProperty("java.class.path"),
-        CrashSupervisorMain.class.getName(), state.resolve("state").toString(), "3")
-        .redirectError(log.toFile()).start();
+    Process jvm = crashingJvm(state.resolve("state"), log, CrashSupervisorMain.NO_GUARDIAN);
     List<Integer> children = new ArrayList<>();
     List<ProcStat> grandchildren = new ArrayList<>();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
-      String ready = out.readLine();
-      assertThat(ready).as("supervisor JVM output; its log: %s", Files.exists(log) ? Files.readString(log) : "").startsWith("READY");
-      Arrays.stream(ready.substring(6).split(" ")).map(Integer::parseInt).forEach(children::add);
-      assertThat(children).hasSize(3);
+      children.addAll(ready(jvm, log));
       // each child has started both grandchildren (one of them in a session of its own)
       assertThat(Processes.eventually(Duration.ofSeconds(20), () -> grandchildrenOf(children).size() == 6)).as("grandchildren").isTrue();
       grandchildren.addAll(grandchildrenOf(children));
@@ -149,6 +136,24 @@ class JvmCrashTest {
         }
       }
     }
+  }
+
+  /** A JVM supervising three children on {@code stateDir} ({@link CrashSupervisorMain}), its log in {@code log}. */
+  private static Process crashingJvm(Path stateDir, Path log, String... options) throws java.io.IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED"));
+    command.addAll(List.of(options));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashSupervisorMain.class.getName(), stateDir.toString(), "3"));
+    return new ProcessBuilder(command).redirectError(log.toFile()).start();
+  }
+
+  /** The children's pids, once the JVM says they run ({@code READY pid...}). */
+  private static List<Integer> ready(Process jvm, Path log) throws java.io.IOException {
+    String ready = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    assertThat(ready).as("supervisor JVM output; its log: %s", Files.exists(log) ? Files.readString(log) : "").startsWith("READY");
+    List<Integer> children = Arrays.stream(ready.substring(6).split(" ")).map(Integer::parseInt).toList();
+    assertThat(children).hasSize(3);
+    return children;
   }
 
   /** Descendants of the children: the sleeps, found by their parent (or, once re-parented, by the session). */
