@@ -148,13 +148,17 @@ class StartedWhenProgramRunsTest {
     }
   }
 
-  /** A child of this JVM named {@code comm} waiting in a wrapper, other than {@code not}. */
+  /**
+   * A child of this JVM named {@code comm} waiting in a wrapper, other than {@code not}; never the backend's guardian, a
+   * shell too, named {@code sh} until its first step renames it (its command line says {@code vigil-guardian} from the start).
+   */
   private static int awaitChildRunning(String comm, int not) throws InterruptedException {
     int[] found = {-1};
     boolean seen = Processes.eventually(WAIT, () -> {
       for (ProcessHandle h : ProcessHandle.current().children().toList()) {
         try {
-          if (h.pid() != not && comm.equals(Files.readString(Path.of("/proc/" + h.pid() + "/comm")).trim())) {
+          if (h.pid() != not && comm.equals(Files.readString(Path.of("/proc/" + h.pid() + "/comm")).trim())
+              && !Files.readString(Path.of("/proc/" + h.pid() + "/cmdline")).contains("\0vigil-guardian\0")) {
             found[0] = (int) h.pid();
             return true;
           }
