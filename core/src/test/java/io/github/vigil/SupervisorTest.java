@@ -74,7 +74,31 @@ class SupervisorTest {
       List<String> stops = rec.of(SupervisorEvent.StateChanged.class).stream().filter(e -> e.to() == ProcessState.STOPPED)
           .map(SupervisorEvent::process).toList();
       assertThat(stops).containsExactly("orders", "quotes", "comms");
-      assertThat(rec.of(SupervisorEvent.CommandIssued.class)).allMatch(e -> e.origin() == Origin.DEPENDENCY || e.origin() == Origin.API);
+      assertThat(rec.of(SupervisorEvent.CommandIssued.class)).allMatch(e -> e.origin() == Origin.API);
+    }
+    assertThat(Processes.withMarker(marker)).isEmpty();
+  }
+
+  /**
+   * An application's startAll() is a command through the API, as its stopAll() is: both say {@code API} (startAll()
+   * said {@code DEPENDENCY}, which is for what a dependency did, and vigil events read "START (DEPENDENCY): start all").
+   */
+  @Test
+  void startAllIsACommandOfTheApiAsStopAllIs() throws Exception {
+    try (Supervisor sup = Supervisor.builder().backend("jdk").build()) {
+      EventRecorder rec = new EventRecorder();
+      sup.subscribe(rec);
+      sup.registerAll(List.of(sleeper("gateway", "feed"), sleeper("feed")));
+      sup.startAll().toCompletableFuture().get();
+      rec.awaitState("gateway", ProcessState.RUNNING, 1, WAIT);
+      sup.stopAll().toCompletableFuture().get();
+      rec.awaitState("gateway", ProcessState.STOPPED, 1, WAIT);
+      rec.awaitState("feed", ProcessState.STOPPED, 1, WAIT);
+      assertThat(rec.of(SupervisorEvent.CommandIssued.class)).extracting(e -> e.process() + " " + e.command() + " " + e.origin() + " " + e.reason())
+          .containsExactlyInAnyOrder("feed START API start all", "gateway START API start all", "gateway STOP API stop all",
+              "feed STOP API stop all");
+      assertThat(rec.of(SupervisorEvent.StateChanged.class)).filteredOn(e -> e.to() == ProcessState.STARTING)
+          .extracting(SupervisorEvent.StateChanged::origin).containsOnly(Origin.API);
     }
     assertThat(Processes.withMarker(marker)).isEmpty();
   }

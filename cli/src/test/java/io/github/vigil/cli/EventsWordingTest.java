@@ -25,8 +25,8 @@ class EventsWordingTest {
 
   /**
    * startAll() starting a gateway after its feed, in dependency order, read {@code START by DEPENDENCY: start all}: as
-   * if a dependency had started it. The command's origin is {@code DEPENDENCY} ({@code Origin}: the start or stop of
-   * processes in dependency order); "by" names a person, and the origin is written as a state change's is.
+   * if a dependency had started it. "by" names a person, and the origin is written as a state change's is; and the
+   * origin is {@code API} now, as stopAll()'s is (it was {@code DEPENDENCY}: "START (DEPENDENCY): start all").
    */
   @Test
   void aStartOfStartAllDoesNotReadAsStartedByADependency() throws Exception {
@@ -36,9 +36,9 @@ class EventsWordingTest {
       sup.startAll().toCompletableFuture().get();
     }, rec -> rec.awaitState("gateway", ProcessState.RUNNING, 1, WAIT));
     List<String> starts = lines(db, "CommandIssued");
-    assertThat(starts).as("the commands in vigil events").allMatch(l -> !l.contains(" by DEPENDENCY"))
-        .anyMatch(l -> l.contains("gateway") && l.contains("START (DEPENDENCY): start all"))
-        .anyMatch(l -> l.contains("feed") && l.contains("START (DEPENDENCY): start all"))
+    assertThat(starts).as("the commands in vigil events").allMatch(l -> !l.contains(" by API") && !l.contains("(DEPENDENCY): start all"))
+        .anyMatch(l -> l.contains("gateway") && l.contains("START (API): start all"))
+        .anyMatch(l -> l.contains("feed") && l.contains("START (API): start all"))
         .anyMatch(l -> l.contains("gateway") && l.contains("STOP (SHUTDOWN): supervisor closing"));
   }
 

@@ -596,11 +596,13 @@ final class DefaultSupervisor implements Supervisor {
     Set<String> toStart = new HashSet<>();
     all.values().stream().filter(p -> p.spec().autoStart()).forEach(p -> withDependencies(p.name(), specs, toStart));
     warnOfGroupsNotStarted(toStart);
+    // the application asked: API, as stopAll()'s stops say (DEPENDENCY is for what a dependency did: a wait, a stop); the
+    // start limit stays as it was, as before (a start() of one process resets it)
     List<CompletableFuture<?>> wanted = new ArrayList<>();
     for (String name : DependencyGraph.startOrder(specs)) {
       if (toStart.contains(name)) {
         ManagedProcess p = all.get(name);
-        wanted.add(stopsBefore.thenCompose(stops -> p.startUnlessStoppedSince(stops.getOrDefault(p, 0L), Origin.DEPENDENCY, "start all")));
+        wanted.add(stopsBefore.thenCompose(stops -> p.startUnlessStoppedSinceKeepingStartLimit(stops.getOrDefault(p, 0L), Origin.API, "start all")));
       }
     }
     // the first failure ends it: the other starts may go on waiting (for a dependency that comes back, or for ever)

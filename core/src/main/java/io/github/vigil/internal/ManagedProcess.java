@@ -492,7 +492,7 @@ final class ManagedProcess implements ProcessController {
   // --- commands (any thread) -------------------------------------------------------------------
 
   CompletableFuture<ProcessStatus> startInternal(Origin origin, String reason) {
-    return startInternal(origin, reason, -1);
+    return startInternal(origin, reason, -1, true);
   }
 
   /**
@@ -502,7 +502,15 @@ final class ManagedProcess implements ProcessController {
    * which it would otherwise undo.
    */
   CompletableFuture<ProcessStatus> startUnlessStoppedSince(long commandStopsThen, Origin origin, String reason) {
-    return startInternal(origin, reason, commandStopsThen);
+    return startInternal(origin, reason, commandStopsThen, true);
+  }
+
+  /**
+   * {@link #startUnlessStoppedSince}, leaving the start limit as it is whatever the origin: {@code startAll()}'s start,
+   * the application's ({@code API}), does not reset it as a {@code start()} of this process does.
+   */
+  CompletableFuture<ProcessStatus> startUnlessStoppedSinceKeepingStartLimit(long commandStopsThen, Origin origin, String reason) {
+    return startInternal(origin, reason, commandStopsThen, false);
   }
 
   /** Stops asked by a command (a caller or the shutdown), counted. Supervision thread. */
@@ -510,7 +518,7 @@ final class ManagedProcess implements ProcessController {
     return commandStops;
   }
 
-  private CompletableFuture<ProcessStatus> startInternal(Origin origin, String reason, long unlessStoppedSince) {
+  private CompletableFuture<ProcessStatus> startInternal(Origin origin, String reason, long unlessStoppedSince, boolean resetsStartLimit) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
     IllegalStateException refused = refusal("start");
     if (refused != null) {
@@ -524,7 +532,9 @@ final class ManagedProcess implements ProcessController {
         return;
       }
       sup.publish(new SupervisorEvent.CommandIssued(name, sup.wallNow(), Command.START, origin, reason));
-      resetStartLimitIfAsked(origin);
+      if (resetsStartLimit) {
+        resetStartLimitIfAsked(origin);
+      }
       heldForStop = false;
       stopAnnounced = false;
       turnOf = null; // its turn came (or a start of its own): from WAITING it spawns now, or waits for a dependency
