@@ -109,10 +109,19 @@ final class RestartsCommand implements Callable<Integer> {
       d.causes().forEach(c -> dc.add(cause(c)));
       days.add(Json.obj().put("tradeDay", d.tradeDay()).put("restarts", d.restarts()).put("downtimeMs", d.downtime().toMillis()).put("causes", dc));
     }
+    List<Object> notRestarted = new ArrayList<>();
+    for (RestartReport.NotRestarted n : r.notRestarted()) {
+      Restart x = n.exit();
+      notRestarted.add(Json.obj().put("at", x.at().toString()).put("cause", x.cause().name()).put("detail", x.detail()).put("run", x.run())
+          .put("exitCause", x.exitCause()).put("delayMs", n.delay() == null ? null : n.delay().toMillis())
+          .put("cancelledAt", n.cancelledAt() == null ? null : n.cancelledAt().toString()).put("cancelledBy", n.cancelledBy())
+          .put("downtimeMs", x.downtime().toMillis()));
+    }
     return Json.obj().put("process", r.process()).put("from", r.from().toString()).put("to", r.to().toString()).put("total", r.total())
         .put("ratePerDay", r.ratePerDay()).put("meanUptimeMs", r.meanUptime() == null ? null : r.meanUptime().toMillis())
         .put("mttrMs", r.mttr() == null ? null : r.mttr().toMillis()).put("causes", causes).put("timeline", timeline)
-        .put("hourOfDay", new ArrayList<Object>(r.hourOfDay())).put("tradeDays", days).put("suggestions", new ArrayList<Object>(r.suggestions()));
+        .put("hourOfDay", new ArrayList<Object>(r.hourOfDay())).put("tradeDays", days).put("suggestions", new ArrayList<Object>(r.suggestions()))
+        .put("notRestarted", notRestarted);
   }
 
   private static Json.Obj cause(CauseCount c) {
@@ -132,6 +141,7 @@ final class RestartsCommand implements Callable<Integer> {
     b.append(summary.render(style, width));
     if (r.total() == 0) {
       b.append("\nNo restarts in the period.\n");
+      notRestarted(b, r, common, style, width);
       return b.toString();
     }
     b.append('\n').append(style.bold("Causes")).append('\n');
@@ -188,6 +198,7 @@ final class RestartsCommand implements Callable<Integer> {
       }
     }
     SameAs.flush(b, same);
+    notRestarted(b, r, common, style, width);
     b.append('\n').append(style.bold("Hour of day")).append(" (").append(common.zone().getId()).append(")\n");
     int max = r.hourOfDay().stream().mapToInt(Integer::intValue).max().orElse(0);
     for (int h = 0; h < 24; h++) {
@@ -224,6 +235,26 @@ final class RestartsCommand implements Callable<Integer> {
             .append(same.first()).append('\n');
       }
       return null;
+    }
+  }
+
+  /**
+   * The crashes whose restart was scheduled and not done (a stop or the close during the backoff): not restarts, so not
+   * in the timeline, where such a one read "none, down 2.80 s" as a restart that did not recover.
+   */
+  private static void notRestarted(StringBuilder b, RestartReport r, VigilCli.Common common, Style style, int width) {
+    if (r.notRestarted().isEmpty()) {
+      return;
+    }
+    b.append('\n').append(style.bold("Scheduled, not restarted")).append(" (not counted above)\n");
+    for (RestartReport.NotRestarted n : r.notRestarted()) {
+      Restart x = n.exit();
+      String due = n.delay() == null ? "" : " in " + HumanFormat.duration(n.delay());
+      String what = n.cancelledAt() == null ? "its restart" + due + " is still due"
+          : "its restart" + due + " was cancelled " + HumanFormat.duration(java.time.Duration.between(x.at(), n.cancelledAt()))
+              + " after the exit: " + n.cancelledBy();
+      b.append(Table.paragraph(common.time(x.at()) + " " + x.cause().label() + ", run " + x.run() + " (" + HumanFormat.commandLine(x.detail())
+          + "): " + what, width, "  ", UnaryOperator.identity()));
     }
   }
 

@@ -72,6 +72,7 @@ public final class RestartAnalysis {
       throw new IllegalArgumentException("period must end after it starts: " + from + " to " + to);
     }
     List<Building> all = new ArrayList<>();
+    List<Building> notDone = new ArrayList<>();
     Map<String, HostState> hosts = new HashMap<>();
     for (JournalEvent e : events) {
       if (!e.process().equals(process)) {
@@ -85,7 +86,8 @@ public final class RestartAnalysis {
         case "Registered" -> {
           // registered again while the last state heard was a live one: the JVM that supervised it ended without the
           // journal hearing the process end (a graceful close journals the stop); the next JVM started it again
-          Building b = h.candidate != null ? h.candidate // a crash heard whose restart the next JVM did
+          Building b = h.scheduled != null ? h.scheduled // its restart was due when the JVM ended: the next JVM did it
+              : h.candidate != null ? h.candidate // a crash heard whose restart the next JVM did
               : h.lastState != null && LIVE.contains(h.lastState) ? supervisorEnded(e, h, zone, heardBefore.get(e.id())) : null;
           if (b != null) {
             all.add(b);
@@ -94,14 +96,19 @@ public final class RestartAnalysis {
           }
           h.command = null;
           h.candidate = null;
+          h.scheduled = null;
           h.breach = null;
           h.lastState = null;
         }
-        case "Removed" -> h.lastState = null;
+        case "Removed" -> {
+          h.cancel(e, notDone);
+          h.lastState = null;
+        }
         case "CommandIssued" -> {
           if ("RESTART".equals(e.command())) {
             h.command = e;
           } else if ("STOP".equals(e.command())) {
+            h.cancel(e, notDone); // a restart waiting for its backoff is not done: no restart, as the supervisor counts it
             h.command = null;
             h.candidate = null;
             h.awaitingRecovery = null;
@@ -137,10 +144,11 @@ public final class RestartAnalysis {
           }
         }
         case "RestartScheduled" -> {
+          // a restart once it is done (the process STARTING again), as the supervisor counts it: a stop or the close
+          // during the backoff cancels it
           if (h.candidate != null) {
-            all.add(h.candidate);
-            h.awaitingRecovery = h.candidate;
-            h.down(h.candidate.at, h.candidate);
+            h.scheduled = h.candidate;
+            h.scheduled.delay = e.delayMs() == null ? null : Duration.ofMillis(e.delayMs());
             h.candidate = null;
           }
           h.breach = null;
@@ -160,11 +168,21 @@ public final class RestartAnalysis {
         case "Failed" -> {
           // the policy gave up: no recovery to wait for, but the process stays down (h.down stays open)
           h.candidate = null;
+          h.scheduled = null;
           h.awaitingRecovery = null;
         }
         case "StateChanged" -> {
           h.lastState = e.toState();
           h.lastSeen = e.at();
+          Building restarted = h.scheduled;
+          if (("STARTING".equals(e.toState()) || "RUNNING".equals(e.toState())) && restarted != null) { // the scheduled restart is done
+            all.add(restarted);
+            h.awaitingRecovery = restarted;
+            h.down(restarted.at, restarted);
+            h.scheduled = null;
+          } else if ("STOPPED".equals(e.toState()) || "FAILED".equals(e.toState())) {
+            h.cancel(e, notDone); // no stop command heard before it (a STOP command cancels it first)
+          }
           if ("STARTING".equals(e.toState())) {
             // a crash whose restart was heard (RestartScheduled, RestartDeferred) is no candidate any more; one still a
             // candidate was not restarted by its policy but started again in this JVM (an API or schedule start): it is
@@ -191,6 +209,19 @@ public final class RestartAnalysis {
       }
     }
     inPeriod.sort(Comparator.comparing(Restart::at).reversed());
+    // the restarts scheduled and not done: cancelled, or still due at the end of what the journal holds
+    hosts.values().forEach(h -> {
+      if (h.scheduled != null) {
+        notDone.add(h.scheduled);
+      }
+    });
+    List<RestartReport.NotRestarted> notRestarted = new ArrayList<>();
+    for (Building b : notDone) {
+      if (!b.at.isBefore(from) && b.at.isBefore(to)) {
+        notRestarted.add(new RestartReport.NotRestarted(b.toRestart(to), b.delay, b.cancelledAt, b.cancelledBy));
+      }
+    }
+    notRestarted.sort(Comparator.comparing((RestartReport.NotRestarted n) -> n.exit().at()).reversed());
     int total = inPeriod.size();
     double days = Duration.between(from, to).toMillis() / 86_400_000.0;
     double rate = total / days;
@@ -215,7 +246,7 @@ public final class RestartAnalysis {
       tradeDays.add(new TradeDay(day, rs.size(), down, c));
     });
     RestartReport draft = new RestartReport(process, from, to, total, rate, meanUptime, mttr, causes, inPeriod, List.of(hours), tradeDays,
-        List.of());
+        List.of(), notRestarted);
     List<String> suggestions = new ArrayList<>();
     // the record's holes first: figures over a period the journal lost events of are short by what it lost
     long lost = 0;
@@ -229,7 +260,8 @@ public final class RestartAnalysis {
           + "was unreachable or slow; vigil events shows when): restarts then are missing from these figures");
     }
     suggestions.addAll(Suggestions.forRestarts(draft, zone));
-    return new RestartReport(process, from, to, total, rate, meanUptime, mttr, causes, inPeriod, List.of(hours), tradeDays, suggestions);
+    return new RestartReport(process, from, to, total, rate, meanUptime, mttr, causes, inPeriod, List.of(hours), tradeDays, suggestions,
+        notRestarted);
   }
 
   /** Counts per cause in {@link RestartCause} order, zero counts left out. */
@@ -384,6 +416,8 @@ public final class RestartAnalysis {
     @Nullable JournalEvent command;
     @Nullable JournalEvent breach;
     @Nullable Building candidate;
+    /** A crash whose restart the policy scheduled ({@code RestartScheduled}) and that is not done yet: no restart yet. */
+    @Nullable Building scheduled;
     /** A RestartDeferred written before the exit it defers (same instant), which comes next. */
     @Nullable JournalEvent earlyDeferral;
     @Nullable Building awaitingRecovery;
@@ -394,6 +428,22 @@ public final class RestartAnalysis {
     @Nullable Instant lastSeen;
     /** The run the last event of a run named. */
     @Nullable Integer lastRun;
+
+    /** The scheduled restart, if any, cancelled by {@code e} (a stop, the close, a removal): into {@code notDone}. */
+    void cancel(JournalEvent e, List<Building> notDone) {
+      Building b = scheduled;
+      if (b == null) {
+        return;
+      }
+      b.cancelledAt = e.at();
+      b.downUntil = e.at();
+      b.cancelledBy = e.type().equals("Removed") ? "removed" : e.reason() != null ? e.reason() : e.type();
+      if (e.origin() != null) {
+        b.cancelledBy += " (" + e.origin() + ")";
+      }
+      notDone.add(b);
+      scheduled = null;
+    }
 
     /** Ends the open downtime at {@code at} and opens {@code next}'s (null: none). */
     void down(Instant at, @Nullable Building next) {
@@ -417,6 +467,11 @@ public final class RestartAnalysis {
     @Nullable Integer run;
     /** When the process was RUNNING again, restarted again or stopped; null while it is still down. */
     @Nullable Instant downUntil;
+    /** The backoff of its scheduled restart. */
+    @Nullable Duration delay;
+    /** When its scheduled restart was cancelled, and by what; null while it is due (or once done). */
+    @Nullable Instant cancelledAt;
+    @Nullable String cancelledBy;
 
     /** The restart; a downtime without a recovery ends at the period's end {@code to} at the latest. */
     Restart toRestart(Instant to) {

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * to do about it.
  *
  * <p>Definitions: a <em>restart</em> is a run that ended in failure and that the restart policy restarted
- * (a {@code RestartScheduled} followed its exit), or a restart command; a crash the policy gave up on is
- * not one. <em>Uptime</em> is the run's duration before the restart. <em>Recovery</em> is from the exit to
+ * (a {@code RestartScheduled} followed its exit and the process was started again after it: as the supervisor's
+ * {@code ProcessStatistics.restarts()} counts), or a restart command; a crash the policy gave up on is not one, nor one
+ * whose scheduled restart a stop or the supervisor's close cancelled during the backoff ({@link #notRestarted}). <em>Uptime</em> is the run's duration before the restart. <em>Recovery</em> is from the exit to
  * the next run being {@code RUNNING}. <em>MTTR</em> is the mean recovery of the restarts that were not
  * manual (crash to {@code RUNNING} again). <em>Downtime</em> is the recovery, or, where the process did not get to
  * {@code RUNNING} again, the time to the next restart, a stop command or the end of the period. The rate is
@@ -32,18 +33,42 @@ import org.jspecify.annotations.Nullable;
  * @param hourOfDay restarts per hour of the day (index 0 to 23) in the report's time zone
  * @param tradeDays restarts per trade day, oldest first
  * @param suggestions what the numbers suggest doing
+ * @param notRestarted the crashes in the period whose restart the policy scheduled but that were not restarted (a stop,
+ *     the supervisor's close or a removal cancelled it during the backoff, or it is still due at the end of the
+ *     journal), newest first; not in {@code total} nor anywhere else in the report
  */
 public record RestartReport(
     String process, Instant from, Instant to, int total, double ratePerDay, @Nullable Duration meanUptime, @Nullable Duration mttr,
-    List<CauseCount> causes, List<Restart> timeline, List<Integer> hourOfDay, List<TradeDay> tradeDays, List<String> suggestions) {
+    List<CauseCount> causes, List<Restart> timeline, List<Integer> hourOfDay, List<TradeDay> tradeDays, List<String> suggestions,
+    List<NotRestarted> notRestarted) {
 
   public RestartReport {
+    notRestarted = List.copyOf(notRestarted);
     causes = List.copyOf(causes);
     timeline = List.copyOf(timeline);
     hourOfDay = List.copyOf(hourOfDay);
     tradeDays = List.copyOf(tradeDays);
     suggestions = List.copyOf(suggestions);
   }
+
+  /** A report without restarts that were scheduled and not done (as before {@link #notRestarted} was there). */
+  public RestartReport(
+      String process, Instant from, Instant to, int total, double ratePerDay, @Nullable Duration meanUptime, @Nullable Duration mttr,
+      List<CauseCount> causes, List<Restart> timeline, List<Integer> hourOfDay, List<TradeDay> tradeDays, List<String> suggestions) {
+    this(process, from, to, total, ratePerDay, meanUptime, mttr, causes, timeline, hourOfDay, tradeDays, suggestions, List.of());
+  }
+
+  /**
+   * A crash whose restart the policy scheduled and that was not restarted: no restart.
+   *
+   * @param exit the crash, as a restart's entry would give it; its {@code downtime} from the exit to the cancel (or the
+   *     end of the period while it is due), its {@code recovery} null
+   * @param delay the backoff its restart was scheduled after, where known
+   * @param cancelledAt when it was cancelled; null while it is still due at the end of the journal
+   * @param cancelledBy what cancelled it: the stop's reason and origin ({@code supervisor closing (SHUTDOWN)}, {@code
+   *     stop requested (API)}) or {@code removed}; null while it is due
+   */
+  public record NotRestarted(Restart exit, @Nullable Duration delay, @Nullable Instant cancelledAt, @Nullable String cancelledBy) {}
 
   /**
    * How many restarts had one cause.
