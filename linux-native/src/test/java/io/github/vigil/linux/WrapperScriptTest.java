@@ -73,17 +73,29 @@ class WrapperScriptTest {
     Path first = fifoCgroup(dir.resolve("first"));
     Path second = fifoCgroup(dir.resolve("second"));
     Path log = dir.resolve("out");
+    Path pid = dir.resolve("wrapper.pid");
     // the outer shell starts the wrapper in the background with itself as the JVM, then waits for its input to end
-    Process outer = new ProcessBuilder("/bin/sh", "-c", "/bin/sh -c \"$1\" vigil-run \"$2\" \"$3\" parent=$$ -- /bin/echo must-not-run & read x; exit 0",
-        "outer", LinuxProcessBackend.WRAPPER_SCRIPT, first.toString(), second.toString())
+    Process outer = new ProcessBuilder("/bin/sh", "-c",
+        "/bin/sh -c \"$1\" vigil-run \"$2\" \"$3\" parent=$$ -- /bin/echo must-not-run & echo $! > \"$4\"; read x; exit 0",
+        "outer", LinuxProcessBackend.WRAPPER_SCRIPT, first.toString(), second.toString(), pid.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertThat(drain(first)).isEqualTo("0\n"); // the wrapper has started (its $PPID the outer shell) and joined the first
-    outer.getOutputStream().close();
-    assertEquals(0, outer.waitFor()); // the parent is gone; the wrapper waits in its second join
-    assertThat(drain(second)).isEqualTo("0\n");
-    assertThat(io.github.vigil.testing.Processes.eventually(java.time.Duration.ofSeconds(10),
-        () -> read(log).contains("must-not-run") || read(log).contains("not starting"))).isTrue();
-    assertThat(read(log)).doesNotContain("must-not-run").contains("is gone; not starting");
+    try {
+      assertThat(drain(first)).isEqualTo("0\n"); // the wrapper has started (its $PPID the outer shell) and joined the first
+      outer.getOutputStream().close();
+      assertEquals(0, outer.waitFor()); // the parent is gone; the wrapper waits in its second join
+      assertThat(drain(second)).isEqualTo("0\n");
+      assertThat(io.github.vigil.testing.Processes.eventually(java.time.Duration.ofSeconds(10),
+          () -> read(log).contains("must-not-run") || read(log).contains("not starting"))).isTrue();
+      assertThat(read(log)).doesNotContain("must-not-run").contains("is gone; not starting");
+    } finally {
+      outer.destroyForcibly();
+      // a wrapper a failed assertion left blocked in a join (a FIFO no one reads) is killed, not left behind
+      String wrapper = read(pid).strip();
+      if (!wrapper.isEmpty()) {
+        ProcessHandle.of(Long.parseLong(wrapper)).filter(h -> h.info().commandLine().orElse("").contains("vigil-run"))
+            .ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
   }
 
   /** A directory whose {@code cgroup.procs} is a FIFO: a join's write blocks until {@link #drain} reads it. */
