@@ -121,27 +121,15 @@ class FreezeWindowAlertTest {
    */
   @Test
   void aRememberedNotRunningTakenUpInsideAFreezeWindowIsJudgedAsAfterARunThatEndedThere(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\nalert\tgw/NOT_RUNNING\ntype\tNOT_RUNNING\n"
-        + "process\tgw\nseverity\tCRITICAL\nstartsAt\t2026-01-05T11:58:30Z\noccurrences\t1\n"
-        + "summary\tgw has not been running for 30.0 s (crashed)\ndescription\texit code 3\n"
-        + "label\talertname\tVigilProcessNotRunning\nlabel\tprocess\tgw\nlabel\tseverity\tcritical\n");
+    rememberGwNotRunning(dir);
     advanceTo("2026-01-05T12:01:00Z"); // the new JVM starts inside the auction
     sup.register(ProcessSpec.builder("gw").command("sleep", "1000").autoStart(false).build());
     trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(desk).withFreeze(auction)).instantSource(clock)
         .scheduler(scheduler).build();
-    alerting = Alerting.builder(sup).schedules(trading).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO)
-        .rules(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))))
-        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+    alertingFrom(dir);
 
     // taken up as gw is heard of, while Alerting is built
-    assertThat(log("gw")).as("before: fired on, nothing heard").containsExactly("NOT_RUNNING:RESOLVED");
-    assertThat(heard.get(0).description()).isEqualTo("exit code 3; not restarted inside freeze window auction until"
-        + " 2026-01-05T12:05:00Z, after a restart of the supervising JVM");
-    advanceTo("2026-01-05T12:05:29Z");
-    assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED");
-    advanceTo("2026-01-05T12:05:30Z"); // still down a grace after the window, as a live one is judged
-    assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED", "NOT_RUNNING:FIRING");
-    assertThat(heard.get(1).summary()).isEqualTo("gw has not been running for 30.0 s after freeze window auction ended (stopped)");
+    assertJudgedByTheAuction();
   }
 
   /**
@@ -152,26 +140,44 @@ class FreezeWindowAlertTest {
    */
   @Test
   void aRememberedNotRunningOfAProcessInAScheduledGroupIsJudgedByTheGroupsFreezeWindow(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\nalert\tgw/NOT_RUNNING\ntype\tNOT_RUNNING\n"
-        + "process\tgw\nseverity\tCRITICAL\nstartsAt\t2026-01-05T11:58:30Z\noccurrences\t1\n"
-        + "summary\tgw has not been running for 30.0 s (crashed)\ndescription\texit code 3\n"
-        + "label\talertname\tVigilProcessNotRunning\nlabel\tprocess\tgw\nlabel\tseverity\tcritical\n");
+    rememberGwNotRunning(dir);
     advanceTo("2026-01-05T12:01:00Z"); // the new JVM starts inside the auction
     sup.register(ProcessSpec.builder("md").command("sleep", "1000").autoStart(false).build());
     sup.register(ProcessSpec.builder("gw").command("sleep", "1000").autoStart(false).build());
     sup.registerGroup(GroupSpec.builder("book").children("md", "gw").build());
     trading = TradingSupervision.builder(sup).schedule("book", Schedule.inSession(desk).withFreeze(auction)).instantSource(clock)
         .scheduler(scheduler).build();
+    alertingFrom(dir);
+
+    assertJudgedByTheAuction();
+  }
+
+  /** {@code alerts.state} as an earlier JVM left it: gw's NOT_RUNNING firing since 11:58:30, after exit code 3. */
+  private static void rememberGwNotRunning(Path dir) throws java.io.IOException {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\nalert\tgw/NOT_RUNNING\ntype\tNOT_RUNNING\n"
+        + "process\tgw\nseverity\tCRITICAL\nstartsAt\t2026-01-05T11:58:30Z\noccurrences\t1\n"
+        + "summary\tgw has not been running for 30.0 s (crashed)\ndescription\texit code 3\n"
+        + "label\talertname\tVigilProcessNotRunning\nlabel\tprocess\tgw\nlabel\tseverity\tcritical\n");
+  }
+
+  /** Alerting over {@code trading} with a 30 s NOT_RUNNING grace, taking up what {@code dir} remembers as it is built. */
+  private void alertingFrom(Path dir) {
     alerting = Alerting.builder(sup).schedules(trading).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO)
         .rules(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))))
         .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+  }
 
+  /**
+   * gw's remembered NOT_RUNNING, taken up inside the auction: resolved as down on purpose, and fired again when gw is
+   * still down a grace after the window, as a live one is judged.
+   */
+  private void assertJudgedByTheAuction() {
     assertThat(log("gw")).as("before: fired on, nothing heard").containsExactly("NOT_RUNNING:RESOLVED");
     assertThat(heard.get(0).description()).isEqualTo("exit code 3; not restarted inside freeze window auction until"
         + " 2026-01-05T12:05:00Z, after a restart of the supervising JVM");
     advanceTo("2026-01-05T12:05:29Z");
     assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED");
-    advanceTo("2026-01-05T12:05:30Z"); // still down a grace after the group's window
+    advanceTo("2026-01-05T12:05:30Z");
     assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED", "NOT_RUNNING:FIRING");
     assertThat(heard.get(1).summary()).isEqualTo("gw has not been running for 30.0 s after freeze window auction ended (stopped)");
   }
