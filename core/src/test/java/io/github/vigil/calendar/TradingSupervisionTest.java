@@ -180,7 +180,8 @@ class TradingSupervisionTest {
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
     advanceTo(at(2026, 6, 15, "16:05"));
     rec.awaitState("gw", ProcessState.STOPPED, 2, WAIT);
-    assertThat(rec.of(SupervisorEvent.ScheduleStopped.class)).extracting(SupervisorEvent::at)
+    // the event is published after the state change it explains: awaited, not read at once
+    assertThat(rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 2, WAIT)).extracting(SupervisorEvent::at)
         .containsExactly(at(2026, 6, 15, "12:05"), at(2026, 6, 15, "16:05"));
   }
 
