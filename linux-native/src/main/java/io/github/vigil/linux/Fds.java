@@ -57,6 +57,25 @@ final class Fds {
   }
 
   /**
+   * Reads and drops what a non-blocking pipe holds.
+   *
+   * @return true at end of file (every writer has closed it), false when it is empty and still open
+   * @throws NativeCallException when a read fails otherwise
+   */
+  public static boolean drainToEnd(int fd) {
+    Memory small = SMALL_BUFFER.get();
+    while (true) {
+      int got = read(fd, small);
+      if (got == 0) {
+        return true;
+      }
+      if (got == AGAIN) {
+        return false;
+      }
+    }
+  }
+
+  /**
    * Writes one byte ({@code \n}) to a pipe: the word a prepared run waits for.
    *
    * @return false when no one reads the pipe any more ({@code EPIPE}) or it is full

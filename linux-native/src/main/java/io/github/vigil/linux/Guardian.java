@@ -16,9 +16,9 @@ import java.util.Optional;
  * <p>It stands in for a death signal on each child ({@code setpriv --pdeathsig}), which costs an exec in front of
  * every start, and it reaches what a death signal does not: the runs' descendants. Why the wait: the kernel closes a
  * dying process's descriptors before it hands its children to their new parent, and a wrapper joins its cgroups and
- * then checks that its parent is still this JVM ({@link LinuxProcessBackend#WRAPPER_SCRIPT}). Once the JVM has left
- * its children, a wrapper that found it its parent has joined its cgroups, and one that did not find it exits
- * without starting its program.
+ * then writes to its start's pipe, whose other end only this JVM holds ({@link LinuxProcessBackend#WRAPPER_SCRIPT}).
+ * Once the JVM has left its children, a wrapper whose write went through has joined its cgroups, and one whose write
+ * failed ends without starting its program.
  *
  * <p>Not thread-safe: the backend's constructor makes it and its event loop owns it.
  */

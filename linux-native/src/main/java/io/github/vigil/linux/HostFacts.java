@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * @param kernel the kernel release
  * @param cgroupLayout where this JVM's cgroups are
  * @param setpriv the util-linux {@code setpriv} with {@code --pdeathsig}, or null
- * @param shell {@code /bin/sh}, which runs the wrapper that checks the parent and joins cgroups, or null
+ * @param shell {@code /bin/sh}, which runs the wrapper that joins cgroups and checks that the JVM lives, or null
  * @param subreaper whether this JVM adopts orphans, so that the backend must reap them: a child subreaper, or pid 1 of
  *     its pid namespace (a container's {@code java -jar app.jar}), which adopts every orphan there whatever
  *     {@code vigil.linux.subreaper} says
@@ -103,7 +103,7 @@ record HostFacts(
     String shell = Files.isExecutable(Path.of("/bin/sh")) ? "/bin/sh" : null;
     CgroupLayout layout = CgroupLayout.detect();
     if (shell == null) {
-      notes.append("; no /bin/sh: no per-run cgroups and no parent check after setpriv");
+      notes.append("; no /bin/sh: no per-run cgroups and no JVM check after setpriv");
       layout = new CgroupLayout(null, null, null);
     }
     detected = new HostFacts(System.getProperty("os.version", "?"), layout, setpriv, shell, subreaper,

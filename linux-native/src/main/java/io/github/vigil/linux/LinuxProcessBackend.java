@@ -71,19 +71,21 @@ final class LinuxProcessBackend implements ProcessBackend {
    * Runs between {@code setpriv} (where there is no guardian) and the program, in the child. Its words: {@code nofile=N},
    * the descriptor limit; {@code lc_all=VALUE} or {@code lc_all-}, the program's own {@code LC_ALL} where setpriv ran in
    * the C locale; {@code env=NAME=VALUE}, a loader variable the wrappers ran without ({@link #LOADER_VARIABLES}); the
-   * cgroup directories to join; {@code parent=PID}, the JVM's pid, after the joins; then {@code --} and the command.
-   * The parent check reads the parent now, from {@code /proc/self/stat} ({@code $PPID} is the parent at the shell's
-   * start): if the JVM has died (before {@code setpriv} set the death signal, or before the joins, where the
-   * {@link Guardian} kills the cgroups once the JVM is gone), the parent is no longer the JVM and the program never
-   * starts. No shell variable is set, so none of the program's environment is changed (a loop variable did: a run's
-   * {@code d} read {@code --}). Descriptor 3 is the start's pipe: closed by the exec, so the backend's end reads end of
-   * file once the program itself runs ({@link #programRuns}).
+   * cgroup directories to join; {@code jvm=FD}, after the joins, the JVM check; then {@code --} and the command.
+   * The JVM check writes a newline to descriptor FD, the start's pipe, whose other end only the JVM holds: a dying
+   * process closes its descriptors before it hands its children to a new parent, so if the JVM has died (before
+   * {@code setpriv} set the death signal, or before the joins, where the {@link Guardian} kills the cgroups once the
+   * JVM is gone) the write fails ({@code SIGPIPE} ends the shell, or {@code EPIPE} where it is ignored) and the program
+   * never starts. One write: the check it replaces read the parent from {@code /proc/self/stat}, which the shell's
+   * {@code read} does a byte at a time (305 reads, 0.5 ms of each start here). No shell variable is set, so none of the
+   * program's environment is changed (a loop variable did: a run's {@code d} read {@code --}). Descriptor 3 is the
+   * start's pipe: closed by the exec, so the backend's end reads end of file once the program itself runs
+   * ({@link #programRuns}); the check's newline before it is read and passed over ({@link #startPipeEnded}).
    */
-  static final String WRAPPER_SCRIPT = "parent() { local s; read -r s < /proc/self/stat && set -- \"$1\" ${s##*) } && [ \"$3\" = \"$1\" ]; };"
-      + " while [ $# -gt 0 ]; do case \"$1\" in --) shift; exec \"$@\" 3>&-;;"
+  static final String WRAPPER_SCRIPT = "while [ $# -gt 0 ]; do case \"$1\" in --) shift; exec \"$@\" 3>&-;;"
       + " nofile=*) ulimit -n \"${1#nofile=}\" || { echo \"vigil: cannot set the descriptor limit to ${1#nofile=}\" >&2; exit 125; };;"
       + " lc_all=*) LC_ALL=\"${1#lc_all=}\";; lc_all-) unset LC_ALL;; env=*) export \"${1#env=}\";;"
-      + " parent=*) parent \"${1#parent=}\" || { echo \"vigil: the supervising JVM (pid ${1#parent=}) is gone; not starting\" >&2; exit 125; };;"
+      + " jvm=*) echo >&\"${1#jvm=}\" || { echo \"vigil: the supervising JVM is gone; not starting\" >&2; exit 125; };;"
       + " *) echo 0 > \"$1/cgroup.procs\" || { echo \"vigil: cannot join cgroup $1\" >&2; exit 125; };; esac;"
       + " shift; done; exit 125";
   /**
@@ -94,7 +96,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   static final String STANDBY_SCRIPT = WRAPPER_SCRIPT.replace("exec \"$@\" 3>&-;", "read -r _ <&3 || exit 125; exec \"$@\" 3<&- 4>&-;");
   /**
    * The wrapper of a spare ({@code -Dvigil.linux.spares=N}: started ahead for whatever run comes next): as
-   * {@link #WRAPPER_SCRIPT} it checks the parent and joins the cgroups made for it, then it sources what the backend
+   * {@link #WRAPPER_SCRIPT} it joins the cgroups made for it and checks that the JVM lives, then it sources what the backend
    * writes to descriptor 3 when a start takes it ({@link SpareScript}); at end of file (the backend dropped it) it
    * exits 125. Its start's pipe is descriptor 4, closed by the script's exec.
    */
@@ -699,6 +701,19 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
   }
 
+  /**
+   * Reads what the wrapper wrote to a start's pipe (its JVM check's newline) and whether the pipe is at end of file:
+   * the exec closed it, or the wrapper ended. A read that fails says so too: waiting on would wait for nothing.
+   */
+  private static boolean startPipeEnded(int fd) {
+    try {
+      return Fds.drainToEnd(fd);
+    } catch (NativeCallException e) {
+      log.debug("Cannot read a start's pipe: {}", e.getMessage());
+      return true;
+    }
+  }
+
   /** The start's pipe of {@code p} reads end of file (or {@code p} ended): its program runs; the start completes. */
   private void programRuns(LinuxProcess p) {
     if (p.startedFd < 0) {
@@ -747,6 +762,10 @@ final class LinuxProcessBackend implements ProcessBackend {
     kernelLog.forget(l.pid); // an OOM kill logged for an earlier process with this pid is not this run's
     LinuxProcess p = new LinuxProcess(request.name(), l.pid, l.startTicks, l.pidfd, l.out, l.err, listener, l.cg, proc);
     p.startedFd = l.started;
+    if (p.startedFd >= 0 && startPipeEnded(p.startedFd)) { // a prepared run's JVM check is read here, not by a wake-up
+      Fds.close(p.startedFd);
+      p.startedFd = -1;
+    }
     active.add(p);
     watchFd(p.pidfd.fd(), p);
     if (p.startedFd >= 0) {
@@ -783,7 +802,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       throw new SpawnException("process '" + request.name() + "': " + LinuxLimits.NOFILE + " asked for but no shell exists here to set it");
     }
     Cgroups.Run cg = createCgroups(request, memoryMax, pidsMax);
-    // the shell wrapper joins the cgroups, checks the parent and execs the program: one pid throughout. Where a
+    // the shell wrapper joins the cgroups, checks that the JVM lives and execs the program: one pid throughout. Where a
     // guardian kills the cgroups when the JVM dies, that is all; else setpriv sets the death signal first. Without
     // setpriv or cgroups, the parts not needed are left out.
     List<String> argv = new ArrayList<>();
@@ -807,7 +826,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       if (cg != null) {
         cg.dirs().forEach(d -> argv.add(d.toString()));
       }
-      addParentCheck(argv, setpriv);
+      addJvmCheck(argv, setpriv, standby ? 4 : 3);
       argv.add("--");
     } else if (setpriv != null) { // no shell here (no /bin/sh): setpriv runs the program itself
       env = loaderVariablesThroughEnv(request, env, argv);
@@ -878,12 +897,13 @@ final class LinuxProcessBackend implements ProcessBackend {
   }
 
   /**
-   * Adds the wrapper's parent check ({@code parent=PID}, after the cgroup joins) where something is to be checked: that
-   * the death signal {@code setpriv} set came in time, or that the {@link Guardian} will find the run in its cgroups.
+   * Adds the wrapper's JVM check ({@code jvm=FD}, after the cgroup joins; FD is the start's pipe) where something is to
+   * be checked: that the death signal {@code setpriv} set came in time, or that the {@link Guardian} will find the run
+   * in its cgroups.
    */
-  private void addParentCheck(List<String> argv, @Nullable String setpriv) {
+  private void addJvmCheck(List<String> argv, @Nullable String setpriv, int startPipe) {
     if (setpriv != null || guardian != null) {
-      argv.add("parent=" + self);
+      argv.add("jvm=" + startPipe);
     }
   }
 
@@ -1247,7 +1267,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       if (cg != null) {
         cg.dirs().forEach(d -> argv.add(d.toString()));
       }
-      addParentCheck(argv, setpriv);
+      addJvmCheck(argv, setpriv, 4);
       argv.add("--");
       l = start(argv.get(0), argv, List.of(marker), null, cg, true, true, "a spare");
     } catch (IOException | SpawnException | RuntimeException e) {
@@ -1441,7 +1461,9 @@ final class LinuxProcessBackend implements ProcessBackend {
             } else if (fd == p.errFd) {
               drain(p, StdStream.STDERR, READ_ROUNDS);
             } else if (fd == p.startedFd) {
-              programRuns(p);
+              if (startPipeEnded(fd)) {
+                programRuns(p);
+              }
             } else if (!p.reported) {
               (exited != null ? exited : (exited = new ArrayList<>())).add(p);
             }
