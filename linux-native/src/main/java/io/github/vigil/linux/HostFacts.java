@@ -208,10 +208,22 @@ record HostFacts(
     }
   }
 
-  /** One line for the start-up log. */
+  /** One line for the start-up log, for a backend without a guardian. */
   String describe() {
+    return describe(false);
+  }
+
+  /**
+   * One line for the start-up log.
+   *
+   * @param guarded whether a {@link Guardian} takes the death signal's place: then no run gets one, whatever
+   *     {@code setpriv} this machine has
+   */
+  String describe(boolean guarded) {
+    String deathSignal = guarded ? "none per run (a guardian kills the runs' cgroups"
+        + (setpriv != null ? "; " + setpriv + " unused)" : ")")
+        : setpriv != null ? "via " + setpriv + " --pdeathsig KILL" : "none";
     return "kernel " + kernel + ", pidfd yes (pidfd_open, pidfd_send_signal, waitid P_PIDFD), death signal "
-        + (setpriv != null ? "via " + setpriv + " --pdeathsig KILL" : "none") + ", child subreaper " + (subreaper ? "on" : "off")
-        + ", cgroups " + cgroupLayout.describe() + notes;
+        + deathSignal + ", child subreaper " + (subreaper ? "on" : "off") + ", cgroups " + cgroupLayout.describe() + notes;
   }
 }

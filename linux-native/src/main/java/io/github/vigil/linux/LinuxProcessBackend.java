@@ -273,10 +273,10 @@ final class LinuxProcessBackend implements ProcessBackend {
     loop.setDaemon(true);
     HostFacts.backendOpened(facts);
     String guarded = guardian != null ? "runs die with the JVM: its guardian (pid " + guardian.pid
-        + ") kills their cgroups, in place of a death signal per run" : "no guardian";
+        + ") kills their cgroups" : "no guardian";
     loop.start();
     log.atInfo().addKeyValue("supervisor", supervisorName).log("Linux backend for supervisor {}: {}; {}; {}; kernel log {}", supervisorName,
-        facts.describe(), cgroups.describe(), guarded, kernelLog.unavailable().map(why -> "unreadable (" + why + ")").orElse("read for OOM kills"));
+        facts.describe(guardian != null), cgroups.describe(), guarded, kernelLog.unavailable().map(why -> "unreadable (" + why + ")").orElse("read for OOM kills"));
   }
 
   /** The guardian's pid, or empty where there is none (for tests). */

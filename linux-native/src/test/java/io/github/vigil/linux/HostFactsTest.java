@@ -17,6 +17,9 @@ class HostFactsTest {
     String line = facts.describe();
     assertThat(line).contains("kernel " + System.getProperty("os.version"), "pidfd yes", "child subreaper", "cgroups ");
     assertThat(line).contains(facts.setpriv() != null ? "death signal via " + facts.setpriv() : "death signal none");
+    // with a guardian no run gets a death signal: the line said "via setpriv" beside the guardian's own words
+    assertThat(facts.describe(true)).contains("death signal none per run (a guardian kills the runs' cgroups")
+        .doesNotContain("--pdeathsig").contains("kernel ", "child subreaper", "cgroups ");
     assertThat(facts.clockTicks()).isPositive();
     if (facts.subreaper()) { // while a backend is open (HostChildrenTest: not after the last closed)
       try (LinuxProcessBackend backend = Backends.create("facts", null)) {
