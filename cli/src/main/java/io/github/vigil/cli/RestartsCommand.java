@@ -115,7 +115,7 @@ final class RestartsCommand implements Callable<Integer> {
       notRestarted.add(Json.obj().put("at", x.at().toString()).put("cause", x.cause().name()).put("detail", x.detail()).put("run", x.run())
           .put("exitCause", x.exitCause()).put("delayMs", n.delay() == null ? null : n.delay().toMillis())
           .put("cancelledAt", n.cancelledAt() == null ? null : n.cancelledAt().toString()).put("cancelledBy", n.cancelledBy())
-          .put("downtimeMs", x.downtime().toMillis()));
+          .put("freezeWindow", n.freezeWindow()).put("downtimeMs", x.downtime().toMillis()));
     }
     return Json.obj().put("process", r.process()).put("from", r.from().toString()).put("to", r.to().toString()).put("total", r.total())
         .put("ratePerDay", r.ratePerDay()).put("meanUptimeMs", r.meanUptime() == null ? null : r.meanUptime().toMillis())
@@ -239,7 +239,8 @@ final class RestartsCommand implements Callable<Integer> {
   }
 
   /**
-   * The crashes whose restart was scheduled and not done (a stop or the close during the backoff): not restarts, so not
+   * The crashes whose restart was scheduled (or deferred to a freeze window's end) and not done (a stop or the close
+   * during the backoff or the window): not restarts, so not
    * in the timeline, where such a one read "none, down 2.80 s" as a restart that did not recover.
    */
   private static void notRestarted(StringBuilder b, RestartReport r, VigilCli.Common common, Style style, int width) {
@@ -250,8 +251,10 @@ final class RestartsCommand implements Callable<Integer> {
     for (RestartReport.NotRestarted n : r.notRestarted()) {
       Restart x = n.exit();
       String due = n.delay() == null ? "" : " in " + HumanFormat.duration(n.delay());
-      String what = n.cancelledAt() == null ? "its restart" + due + " is still due"
-          : "its restart" + due + " was cancelled " + HumanFormat.duration(java.time.Duration.between(x.at(), n.cancelledAt()))
+      String restart = n.freezeWindow() == null ? "its restart" + due
+          : "its restart deferred to the end of freeze window " + n.freezeWindow() + (n.delay() == null ? "" : " (" + due.strip() + ")");
+      String what = n.cancelledAt() == null ? restart + " is still due"
+          : restart + " was cancelled " + HumanFormat.duration(java.time.Duration.between(x.at(), n.cancelledAt()))
               + " after the exit: " + n.cancelledBy();
       b.append(Table.paragraph(common.time(x.at()) + " " + x.cause().label() + ", run " + x.run() + " (" + HumanFormat.commandLine(x.detail())
           + "): " + what, width, "  ", UnaryOperator.identity()));

@@ -130,12 +130,7 @@ public final class RestartAnalysis {
             JournalEvent deferral = h.earlyDeferral;
             if (deferral != null && deferral.at().equals(e.at())) {
               // its RestartDeferred was written first (heard through the trading supervision, on another thread)
-              if (deferral.delayMs() != null) {
-                all.add(h.candidate);
-                h.awaitingRecovery = h.candidate;
-                h.down(h.candidate.at, h.candidate);
-              }
-              h.candidate = null;
+              h.defer(deferral);
             }
           }
           h.earlyDeferral = null;
@@ -154,15 +149,14 @@ public final class RestartAnalysis {
           h.breach = null;
         }
         case "RestartDeferred" -> {
-          // a run that ended in a freeze window is restarted at its end (delay_ms to it); one left for a person is no restart
-          if (h.candidate != null && e.delayMs() != null) {
-            all.add(h.candidate);
-            h.awaitingRecovery = h.candidate;
-            h.down(h.candidate.at, h.candidate);
-          } else if (h.candidate == null) {
+          // a run that ended in a freeze window is restarted at its end (delay_ms to it): a restart once it is done, as
+          // one scheduled after a backoff; a stop or the close before the window's end cancels it. One left for a person
+          // is no restart
+          if (h.candidate != null) {
+            h.defer(e);
+          } else {
             h.earlyDeferral = e; // before its exit: the exit at the same instant is the one it defers
           }
-          h.candidate = null;
           h.breach = null;
         }
         case "Failed" -> {
@@ -218,7 +212,7 @@ public final class RestartAnalysis {
     List<RestartReport.NotRestarted> notRestarted = new ArrayList<>();
     for (Building b : notDone) {
       if (!b.at.isBefore(from) && b.at.isBefore(to)) {
-        notRestarted.add(new RestartReport.NotRestarted(b.toRestart(to), b.delay, b.cancelledAt, b.cancelledBy));
+        notRestarted.add(new RestartReport.NotRestarted(b.toRestart(to), b.delay, b.cancelledAt, b.cancelledBy, b.freezeWindow));
       }
     }
     notRestarted.sort(Comparator.comparing((RestartReport.NotRestarted n) -> n.exit().at()).reversed());
@@ -429,6 +423,21 @@ public final class RestartAnalysis {
     /** The run the last event of a run named. */
     @Nullable Integer lastRun;
 
+    /**
+     * The candidate's restart deferred by {@code deferral} to a freeze window's end: scheduled, done when the process
+     * starts again; none when the window leaves it for a person (no delay).
+     */
+    void defer(JournalEvent deferral) {
+      Building b = candidate;
+      candidate = null;
+      if (b == null || deferral.delayMs() == null) {
+        return;
+      }
+      b.delay = Duration.ofMillis(deferral.delayMs());
+      b.freezeWindow = freezeWindow(deferral.reason());
+      scheduled = b;
+    }
+
     /** The scheduled restart, if any, cancelled by {@code e} (a stop, the close, a removal): into {@code notDone}. */
     void cancel(JournalEvent e, List<Building> notDone) {
       Building b = scheduled;
@@ -467,8 +476,10 @@ public final class RestartAnalysis {
     @Nullable Integer run;
     /** When the process was RUNNING again, restarted again or stopped; null while it is still down. */
     @Nullable Instant downUntil;
-    /** The backoff of its scheduled restart. */
+    /** The backoff of its scheduled restart, or the time to the end of the freeze window it was deferred to. */
     @Nullable Duration delay;
+    /** The freeze window its restart was deferred to the end of; null for a restart after a backoff. */
+    @Nullable String freezeWindow;
     /** When its scheduled restart was cancelled, and by what; null while it is due (or once done). */
     @Nullable Instant cancelledAt;
     @Nullable String cancelledBy;
@@ -485,6 +496,19 @@ public final class RestartAnalysis {
           memory, limit, recovery, e.signal(), e.signalName(), coreDumped(e), e.corePath(), e.exitCode(), e.stderrTail(),
           e.exitCause(), downtime);
     }
+  }
+
+  /**
+   * The freeze window a {@code RestartDeferred}'s reason names ({@code ended inside freeze window NAME (...)}, as the
+   * journal writes it); {@code "?"} where it names none.
+   */
+  static String freezeWindow(@Nullable String reason) {
+    String prefix = "ended inside freeze window ";
+    if (reason == null || !reason.startsWith(prefix)) {
+      return "?";
+    }
+    int end = reason.indexOf(" (", prefix.length());
+    return end < 0 ? "?" : reason.substring(prefix.length(), end);
   }
 
   /** Distinct values in order (used by suggestions). */

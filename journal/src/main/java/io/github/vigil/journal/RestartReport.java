@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Definitions: a <em>restart</em> is a run that ended in failure and that the restart policy restarted
  * (a {@code RestartScheduled} followed its exit and the process was started again after it: as the supervisor's
- * {@code ProcessStatistics.restarts()} counts), or a restart command; a crash the policy gave up on is not one, nor one
- * whose scheduled restart a stop or the supervisor's close cancelled during the backoff ({@link #notRestarted}). <em>Uptime</em> is the run's duration before the restart. <em>Recovery</em> is from the exit to
+ * {@code ProcessStatistics.restarts()} counts), or a run that ended inside a trading freeze window and was started again
+ * at or before the window's end ({@code RestartDeferred}), or a restart command; a crash the policy gave up on is not
+ * one, nor one whose scheduled or deferred restart a stop or the supervisor's close cancelled before it was done
+ * ({@link #notRestarted}). <em>Uptime</em> is the run's duration before the restart. <em>Recovery</em> is from the exit to
  * the next run being {@code RUNNING}. <em>MTTR</em> is the mean recovery of the restarts that were not
  * manual (crash to {@code RUNNING} again). <em>Downtime</em> is the recovery, or, where the process did not get to
  * {@code RUNNING} again, the time to the next restart, a stop command or the end of the period. The rate is
@@ -33,9 +35,10 @@ import org.jspecify.annotations.Nullable;
  * @param hourOfDay restarts per hour of the day (index 0 to 23) in the report's time zone
  * @param tradeDays restarts per trade day, oldest first
  * @param suggestions what the numbers suggest doing
- * @param notRestarted the crashes in the period whose restart the policy scheduled but that were not restarted (a stop,
- *     the supervisor's close or a removal cancelled it during the backoff, or it is still due at the end of the
- *     journal), newest first; not in {@code total} nor anywhere else in the report
+ * @param notRestarted the crashes in the period whose restart the policy scheduled (or a freeze window deferred to its
+ *     end) but that were not restarted (a stop, the supervisor's close or a removal cancelled it during the backoff or
+ *     the window, or it is still due at the end of the journal), newest first; not in {@code total} nor anywhere else in
+ *     the report
  */
 public record RestartReport(
     String process, Instant from, Instant to, int total, double ratePerDay, @Nullable Duration meanUptime, @Nullable Duration mttr,
@@ -59,16 +62,27 @@ public record RestartReport(
   }
 
   /**
-   * A crash whose restart the policy scheduled and that was not restarted: no restart.
+   * A crash whose restart the policy scheduled, or a freeze window deferred to its end, and that was not restarted: no
+   * restart.
    *
    * @param exit the crash, as a restart's entry would give it; its {@code downtime} from the exit to the cancel (or the
    *     end of the period while it is due), its {@code recovery} null
-   * @param delay the backoff its restart was scheduled after, where known
+   * @param delay the backoff its restart was scheduled after, or the time from the exit to the end of the freeze window
+   *     it was deferred to, where known
    * @param cancelledAt when it was cancelled; null while it is still due at the end of the journal
    * @param cancelledBy what cancelled it: the stop's reason and origin ({@code supervisor closing (SHUTDOWN)}, {@code
    *     stop requested (API)}) or {@code removed}; null while it is due
+   * @param freezeWindow the freeze window whose end its restart was deferred to ({@code RestartDeferred}); null for a
+   *     restart scheduled after a backoff ({@code RestartScheduled})
    */
-  public record NotRestarted(Restart exit, @Nullable Duration delay, @Nullable Instant cancelledAt, @Nullable String cancelledBy) {}
+  public record NotRestarted(Restart exit, @Nullable Duration delay, @Nullable Instant cancelledAt, @Nullable String cancelledBy,
+      @Nullable String freezeWindow) {
+
+    /** A restart scheduled after a backoff and not done (no freeze window). */
+    public NotRestarted(Restart exit, @Nullable Duration delay, @Nullable Instant cancelledAt, @Nullable String cancelledBy) {
+      this(exit, delay, cancelledAt, cancelledBy, null);
+    }
+  }
 
   /**
    * How many restarts had one cause.
