@@ -198,8 +198,9 @@ public final class VigilCli implements Callable<Integer> {
         try {
           calendar = TradingCalendar.load(calendarFile);
         } catch (IllegalArgumentException | UncheckedIOException e) {
-          // the calendar's errors name the file by its name alone ("line 7 of shfe.calendar: ..."): say which path
-          throw new IllegalArgumentException("--calendar " + calendarFile + ": " + e.getMessage(), e);
+          // the calendar's errors name the file by its full path ("line 7 of /etc/desk/shfe.calendar: ..."): the option
+          // only, not the path a second time
+          throw new IllegalArgumentException("--calendar: " + e.getMessage(), e);
         }
       }
       return calendar;

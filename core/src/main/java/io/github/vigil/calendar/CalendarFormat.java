@@ -88,6 +88,8 @@ final class CalendarFormat {
             dates = Holidays.read(p);
           } catch (java.io.UncheckedIOException e) {
             throw new java.io.UncheckedIOException(where + ": " + e.getMessage(), e.getCause());
+          } catch (IllegalArgumentException e) { // a bad line of the holiday file: which line of the calendar named it
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
           }
           steps.add(() -> b[0].holidays(dates));
         }

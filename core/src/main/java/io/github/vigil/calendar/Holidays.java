@@ -25,8 +25,8 @@ import java.util.TreeSet;
  * 2026-01-01            # New Year
  * 2026-02-16..2026-02-20
  * </pre>
- * Errors name the source, the line and the value: {@code line 7 of shfe.holidays: '2026-13-01' is
- * not a date}.
+ * Errors name the source (a file by its full path), the line and the value: {@code line 7 of
+ * /etc/desk/shfe.holidays: '2026-13-01' is not a date}.
  *
  * <p>Stateless and thread-safe.
  */
@@ -34,29 +34,37 @@ public final class Holidays {
   private Holidays() {}
 
   /**
-   * Reads a file with one date or range per line, UTF-8.
+   * Reads a file with one date or range per line, UTF-8. Errors name the file by its full (absolute) path, once.
    *
    * @throws IllegalArgumentException on a malformed line, naming the file, the line and the value
    * @throws UncheckedIOException when the file cannot be read, naming it
    */
   public static SortedSet<LocalDate> read(Path file) {
     requireNonNull(file, "file");
+    Path path = file.toAbsolutePath().normalize();
     List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      lines = Files.readAllLines(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read holiday file " + file + ": " + why(e), e);
+      throw new UncheckedIOException("cannot read holiday file " + path + ": " + why(e), e);
     }
-    return parseLines(lines, file.getFileName() == null ? file.toString() : file.getFileName().toString());
+    return parseLines(lines, path.toString());
   }
 
-  /** Why a file could not be read, in words: a {@link java.nio.file.NoSuchFileException}'s message is the path alone. */
+  /**
+   * Why a file could not be read, in words, without its path (the caller names it): a {@link
+   * java.nio.file.NoSuchFileException}'s message is the path alone, another {@link java.nio.file.FileSystemException}'s
+   * the path and the reason ({@code /a/b.calendar: Not a directory}).
+   */
   static String why(IOException e) {
     if (e instanceof java.nio.file.NoSuchFileException) {
       return "it does not exist";
     }
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }

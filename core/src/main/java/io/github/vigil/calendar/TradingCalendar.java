@@ -121,21 +121,23 @@ public final class TradingCalendar {
   }
 
   /**
-   * Reads a calendar file (UTF-8); a {@code holidays-file} in it is read relative to the file's folder.
+   * Reads a calendar file (UTF-8); a {@code holidays-file} in it is read relative to the file's folder. Errors name the
+   * file by its full (absolute) path, once: {@code line 7 of /etc/desk/shfe.calendar: '2026-13-01' is not a date
+   * (expected yyyy-mm-dd)}, {@code cannot read calendar file /etc/desk/shfe.calendar: it does not exist}.
    *
    * @throws IllegalArgumentException on a malformed line, naming the file, the line and the value
    * @throws UncheckedIOException when a file cannot be read, naming it
    */
   public static TradingCalendar load(Path file) {
     requireNonNull(file, "file");
+    Path path = file.toAbsolutePath().normalize();
     List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      lines = Files.readAllLines(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read calendar file " + file + ": " + Holidays.why(e), e);
+      throw new UncheckedIOException("cannot read calendar file " + path + ": " + Holidays.why(e), e);
     }
-    Path dir = file.toAbsolutePath().getParent();
-    return CalendarFormat.parse(lines, file.getFileName() == null ? file.toString() : file.getFileName().toString(), dir);
+    return CalendarFormat.parse(lines, path.toString(), path.getParent());
   }
 
   /**

@@ -21,10 +21,10 @@ class TradingCalendarTest {
   void badLinesNameTheFileTheLineAndTheValue(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("bad.holidays"), "# comment\n2026-01-01\n\n2026-13-01  # typo\n");
     assertThatThrownBy(() -> Holidays.read(dir.resolve("bad.holidays")))
-        .hasMessage("line 4 of bad.holidays: '2026-13-01' is not a date (expected yyyy-mm-dd)");
+        .hasMessage("line 4 of " + dir.resolve("bad.holidays") + ": '2026-13-01' is not a date (expected yyyy-mm-dd)");
     Files.writeString(dir.resolve("shfe.calendar"), "name = shfe\nzone = Asia/Shanghai\nsession = day 09:00-15:00\n\n\n\nholidays = 2026-01-01, 2026-13-01\n");
     assertThatThrownBy(() -> TradingCalendar.load(dir.resolve("shfe.calendar")))
-        .hasMessage("line 7 of shfe.calendar: '2026-13-01' is not a date (expected yyyy-mm-dd)");
+        .hasMessage("line 7 of " + dir.resolve("shfe.calendar") + ": '2026-13-01' is not a date (expected yyyy-mm-dd)");
     assertThatThrownBy(() -> parse("name = x", "zone = Mars/Olympus", "session = a 09:00-10:00"))
         .hasMessage("line 2 of t.calendar: 'Mars/Olympus' is not a time zone (e.g. Asia/Shanghai)");
     assertThatThrownBy(() -> parse("name = x", "zon = UTC"))
@@ -63,7 +63,34 @@ class TradingCalendarTest {
         .hasMessage("cannot read holiday file " + dir.resolve("none.holidays") + ": it does not exist");
     Files.writeString(dir.resolve("x.calendar"), "name = x\nzone = UTC\nholidays-file = nope.holidays\nsession = a 09:00-11:00\n");
     assertThatThrownBy(() -> TradingCalendar.load(dir.resolve("x.calendar"))).isInstanceOf(java.io.UncheckedIOException.class)
-        .hasMessage("line 3 of x.calendar: cannot read holiday file " + dir.resolve("nope.holidays") + ": it does not exist");
+        .hasMessage("line 3 of " + dir.resolve("x.calendar") + ": cannot read holiday file " + dir.resolve("nope.holidays") + ": it does not exist");
+  }
+
+  /**
+   * A calendar file's errors name its full path once, with the line and the bad value: they named the file by its name
+   * alone ("line 7 of shfe.calendar"), so a caller added the path, and a file under a plain file ("Not a directory") was
+   * named twice ("cannot read calendar file /d/plain/x.calendar: /d/plain/x.calendar: Not a directory").
+   */
+  @Test
+  void loadErrorsNameTheFullPathOnce(@TempDir Path dir) throws Exception {
+    Path sub = Files.createDirectories(dir.resolve("desk"));
+    Files.writeString(sub.resolve("shfe.calendar"), "name = shfe\nzone = Asia/Shanghai\nsession = day 09:00-15:00\nweekdays = MON-FRY\n");
+    Path untidy = dir.resolve("desk/../desk/./shfe.calendar");
+    assertThatThrownBy(() -> TradingCalendar.load(untidy))
+        .hasMessage("line 4 of " + sub.resolve("shfe.calendar") + ": 'FRY' is not a weekday (MON, TUE, ... SUN)");
+    // a relative path is named in full, from the working directory
+    Path relative = Path.of("no-such-folder-" + ProcessHandle.current().pid(), "shfe.calendar");
+    assertThatThrownBy(() -> TradingCalendar.load(relative)).isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessage("cannot read calendar file " + relative.toAbsolutePath() + ": it does not exist");
+    Path plain = Files.writeString(dir.resolve("plain"), "not a folder\n");
+    assertThatThrownBy(() -> TradingCalendar.load(plain.resolve("x.calendar"))).isInstanceOf(java.io.UncheckedIOException.class)
+        .hasMessage("cannot read calendar file " + plain.resolve("x.calendar") + ": Not a directory");
+    // a bad line of its holidays-file: that file's line, and the calendar's line naming the file
+    Files.writeString(sub.resolve("shfe.holidays"), "2026-01-01\n2026-02-30\n");
+    Files.writeString(sub.resolve("h.calendar"), "name = shfe\nzone = Asia/Shanghai\nholidays-file = shfe.holidays\nsession = day 09:00-15:00\n");
+    assertThatThrownBy(() -> TradingCalendar.load(sub.resolve("h.calendar")))
+        .hasMessage("line 3 of " + sub.resolve("h.calendar") + ": line 2 of " + sub.resolve("shfe.holidays")
+            + ": '2026-02-30' is not a date (expected yyyy-mm-dd)");
   }
 
   @Test
