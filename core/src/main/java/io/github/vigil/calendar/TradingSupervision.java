@@ -791,7 +791,8 @@ public final class TradingSupervision implements AutoCloseable {
   // ---- the supervisor's events ----------------------------------------------------------------
 
   private void onSupervisorEvent(SupervisorEvent event) {
-    Entry p = processEntry(event.process());
+    // a process of a scheduled group by its group's schedule, before start() too, as schedule(name) and state(name) answer
+    Entry p = scheduledBy(event.process());
     if (p != null && p.schedule.calendar() != null) {
       Schedule s = p.schedule;
       Schedule.Phase phase = s.phaseAt(event.at());

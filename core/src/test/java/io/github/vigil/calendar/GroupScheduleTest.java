@@ -252,6 +252,42 @@ class GroupScheduleTest {
     assertThat(trading.state("gw-b").orElseThrow().freeze()).isEmpty();
   }
 
+  /**
+   * Before start(), a process of a scheduled group has its runs' ends judged by its group's schedule, as a process
+   * with a schedule of its own has (both started by hand, Thursday 16:00, after the close): a crash and a give-up
+   * there are recorded only ({@code OutsideWindow}), so that a listener that alerts on them (Alerting, whose FAILED is
+   * critical) hears nothing. The member's were heard as they came: its group was looked up by schedule(name) and
+   * state(name) only.
+   */
+  @Test
+  void beforeStartAProcessOfAScheduledGroupEndsOutsideItsGroupsWindowAsAProcessWithItsOwnScheduleDoes() throws Exception {
+    RestartPolicy noRestart = RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5))).withStartLimit(0, Duration.ofHours(1));
+    for (String n : List.of("feed", "gw-a", "loner")) { // the first failure of gw-a and of loner is a give-up: Failed
+      sup.register(ProcessSpec.builder(n).command("sleep", "1000").startupGrace(Duration.ZERO).restartPolicy(noRestart).autoStart(false).build());
+    }
+    GroupController group = sup.registerGroup(GroupSpec.builder("trading").children("feed", "gw-a").build());
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", schedule)
+        .schedule("loner", schedule).build();
+    trading.subscribe(rec);
+    assertThat(trading.state("gw-a").orElseThrow().phase()).isEqualTo(Schedule.Phase.DOWN);
+    assertThat(trading.state("loner").orElseThrow().phase()).isEqualTo(Schedule.Phase.DOWN);
+
+    group.start().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    sup.controller("loner").orElseThrow().start().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    backend.exit("loner", 3);
+    backend.exit("gw-a", 3);
+    // heard last: the group's restart of gw-a, which its policy gave up on (the schedule is not applied before start())
+    rec.await(SupervisorEvent.GroupRestart.class, e -> e.child().equals("gw-a"), 1, WAIT);
+
+    for (String n : List.of("loner", "gw-a")) {
+      assertThat(rec.events()).as("%s's end outside its window, heard as such", n)
+          .filteredOn(e -> e.process().equals(n) && (e instanceof SupervisorEvent.Exited || e instanceof SupervisorEvent.Failed
+              || e instanceof StateChanged c && (c.to() == ProcessState.CRASHED || c.to() == ProcessState.FAILED))).isEmpty();
+      assertThat(rec.of(SupervisorEvent.OutsideWindow.class, n)).extracting(o -> o.event().getClass().getSimpleName())
+          .as("%s", n).containsExactly("Exited", "StateChanged", "StateChanged", "Failed");
+    }
+  }
+
   @Test
   void aGroupRestartWaitingAtTheCloseIsCalledOff() throws Exception {
     GroupController group = desk();
