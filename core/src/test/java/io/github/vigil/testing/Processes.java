@@ -81,8 +81,16 @@ public final class Processes {
     return check.getAsBoolean();
   }
 
-  /** Sends a signal with the kill command, as an outsider would. */
+  /**
+   * Sends a signal with the kill command, as an outsider would, to one process.
+   *
+   * @throws IllegalArgumentException for a pid below 2: to {@code kill}, {@code -1} is every process the user may signal
+   *     (as root, the machine's), {@code 0} the caller's process group, {@code 1} init
+   */
   public static void kill(long pid, String signal) throws IOException, InterruptedException {
+    if (pid < 2) {
+      throw new IllegalArgumentException("pid must be a single process, 2 or more: " + pid);
+    }
     Process p = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start();
     if (p.waitFor() != 0) {
       throw new IOException("kill -s " + signal + " " + pid + " failed");
