@@ -59,8 +59,9 @@ import org.slf4j.LoggerFactory;
  * ({@link SupervisorEvent.ScheduleStarted}); at the last close it turns supervision off, so a run that
  * ends after the close is recorded but not restarted; at the close plus the lag it
  * {@linkplain ProcessController#stop() stops} it gracefully ({@link SupervisorEvent.ScheduleStopped})
- * and turns supervision back on once it is stopped. Inside a {@link FreezeWindow} supervision is off;
- * a run that ends there gives a {@link SupervisorEvent.RestartDeferred}, and at the window's end the
+ * and turns supervision back on once it is stopped. Inside a {@link FreezeWindow} supervision is off
+ * (from {@link #start()} on: before it, a run that ends there is restarted by its policy, and said to be
+ * no more than an exit); a run that ends there gives a {@link SupervisorEvent.RestartDeferred}, and at the window's end the
  * process is started again ({@code ScheduleStarted}, reason "restart deferred by ...") unless the window
  * leaves it for a person, or its restart policy would not have restarted it. A restart already waiting
  * in backoff when a window opens goes ahead. Each calendar's sessions are announced with
@@ -798,7 +799,8 @@ public final class TradingSupervision implements AutoCloseable {
       Schedule.Phase phase = s.phaseAt(event.at());
       boolean up = phase == Schedule.Phase.UP || phase == Schedule.Phase.ALWAYS;
       if (event instanceof SupervisorEvent.Exited x && x.exit().cause() != io.github.vigil.ExitCause.KILLED_BY_SUPERVISOR) {
-        Schedule.Freeze f = s.freezeAt(event.at());
+        // before start() supervision is not off inside a freeze window: the policy restarts it, nothing is deferred
+        Schedule.Freeze f = started ? s.freezeAt(event.at()) : null;
         if (up && f != null) {
           publish(event);
           ProcessController c = supervisor.controller(event.process()).orElse(null);

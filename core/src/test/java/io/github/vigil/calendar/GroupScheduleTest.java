@@ -288,6 +288,40 @@ class GroupScheduleTest {
     }
   }
 
+  /**
+   * Before start() supervision is not off inside a freeze window (nothing is applied yet), so a run that ends there is
+   * restarted by its policy: no {@code RestartDeferred} says otherwise, for a process with its own schedule or one of a
+   * scheduled group (both started by hand, Friday 14:52, inside the pre-close freeze). The process with its own
+   * schedule's was announced as deferred to 14:55 while its policy restarted it 5 s later.
+   */
+  @Test
+  void beforeStartARunEndedInsideAFreezeWindowIsRestartedByItsPolicyAndNotSaidToBeDeferred() throws Exception {
+    GroupController group = desk();
+    register("loner", ProcessSpec.builder("loner").command("sleep", "1000"));
+    Schedule frozen = schedule.withFreeze(FreezeWindow.daily("pre-close", LocalTime.of(14, 50), LocalTime.of(14, 55)));
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen)
+        .schedule("loner", frozen).build();
+    trading.subscribe(rec);
+    advanceTo(at(2026, 6, 12, "14:52"));
+    assertThat(trading.state("gw-a").orElseThrow().freeze()).contains("pre-close");
+    assertThat(trading.state("loner").orElseThrow().freeze()).contains("pre-close");
+
+    group.start().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    sup.controller("loner").orElseThrow().start().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    backend.exit("loner", 3);
+    backend.exit("gw-a", 3);
+    rec.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("loner"), 1, WAIT);
+    rec.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("gw-a"), 1, WAIT);
+    advanceTo(at(2026, 6, 12, "14:52").plusSeconds(5)); // their 5 s backoff, inside the window
+    rec.awaitState("loner", ProcessState.RUNNING, 2, WAIT);
+    rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
+    assertThat(rec.of(SupervisorEvent.RestartDeferred.class)).isEmpty();
+    for (String n : List.of("loner", "gw-a")) {
+      assertThat(rec.of(SupervisorEvent.Exited.class, n)).as("%s's crash, heard as one", n).singleElement()
+          .satisfies(x -> assertThat(x.exit().cause()).isEqualTo(io.github.vigil.ExitCause.ERROR_EXIT));
+    }
+  }
+
   @Test
   void aGroupRestartWaitingAtTheCloseIsCalledOff() throws Exception {
     GroupController group = desk();
