@@ -75,7 +75,7 @@ public record Notification(String route, String groupKey, Map<String, String> gr
    * indented line with it.
    */
   public String text() {
-    return lines(title() + "\n", s -> s, "  ");
+    return lines(title() + "\n", "- ", s -> s, "  ");
   }
 
   /**
@@ -83,18 +83,18 @@ public record Notification(String route, String groupKey, Map<String, String> gr
    * than once; an alert whose description tells its occurrences ({@link #showsHistory}) gets a nested bullet with it.
    */
   public String markdown() {
-    return lines("### " + title() + "\n\n", s -> "**" + s + "**", "  - ");
+    return lines("### " + title() + "\n\n", "- ", s -> "**" + s + "**", "  - ");
   }
 
   /**
-   * The lines of {@link #text()} and {@link #markdown()}: {@code head}, then per alert a bullet with its severity (or
-   * RESOLVED) as {@code strong} writes it, its summary, its count, and its time; its history under it after
-   * {@code nested}.
+   * The lines of {@link #text()}, {@link #markdown()} and the sinks' own markups (Slack's {@code mrkdwn}): {@code head},
+   * then per alert {@code bullet}, its severity (or RESOLVED) as {@code strong} writes it, its summary, its count (a
+   * resolved one's as {@code (after N occurrences)}), and its time; its history under it after {@code nested}.
    */
-  private String lines(String head, java.util.function.UnaryOperator<String> strong, String nested) {
+  String lines(String head, String bullet, java.util.function.UnaryOperator<String> strong, String nested) {
     StringBuilder sb = new StringBuilder(head);
     for (Alert a : firing) {
-      sb.append("- ").append(strong.apply(a.severity().name())).append(' ').append(a.summary());
+      sb.append(bullet).append(strong.apply(a.severity().name())).append(' ').append(a.summary());
       if (a.occurrences() > 1) {
         sb.append(" (").append(a.occurrences()).append(" times)");
       }
@@ -104,7 +104,7 @@ public record Notification(String route, String groupKey, Map<String, String> gr
       }
     }
     for (Alert a : resolved) {
-      sb.append("- ").append(strong.apply("RESOLVED")).append(' ').append(a.summary());
+      sb.append(bullet).append(strong.apply("RESOLVED")).append(' ').append(a.summary());
       if (a.occurrences() > 1) {
         sb.append(" (after ").append(a.occurrences()).append(" occurrences)");
       }

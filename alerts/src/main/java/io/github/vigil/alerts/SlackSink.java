@@ -9,7 +9,9 @@ import java.util.Map;
 /**
  * Posts to a Slack incoming webhook ({@code https://hooks.slack.com/services/T…/B…/…}): a {@code text}
  * (the fallback shown in notifications) and {@code blocks}, a {@code header} block with the title and
- * a {@code section} block in Slack's {@code mrkdwn}. Slack answers {@code ok} (HTTP 200) or an HTTP
+ * a {@code section} block in Slack's {@code mrkdwn} with the lines the other sinks show ({@link Notification#text()}):
+ * each alert's count and time, a resolved one's {@code (after N occurrences)}, and the description that tells a
+ * repeated crash's or check's history. Slack answers {@code ok} (HTTP 200) or an HTTP
  * error. The webhook URL is the secret: it is never logged. Thread-safe.
  */
 public final class SlackSink implements NotificationSink {
@@ -40,17 +42,9 @@ public final class SlackSink implements NotificationSink {
   }
 
   static String body(Notification n) {
-    StringBuilder md = new StringBuilder();
-    for (Alert a : n.firing()) {
-      md.append("• *").append(a.severity().name()).append("* ").append(a.summary());
-      if (a.occurrences() > 1) {
-        md.append(" (").append(a.occurrences()).append(" times)");
-      }
-      md.append('\n');
-    }
-    for (Alert a : n.resolved()) {
-      md.append("• *RESOLVED* ").append(a.summary()).append('\n');
-    }
+    // the lines every sink shows (counts, times, a resolved alert's occurrences, a description telling the history), in
+    // Slack's mrkdwn: *bold*, and a bullet character (mrkdwn has no list syntax)
+    String md = n.lines("", "• ", s -> "*" + s + "*", "    ◦ ");
     return new Json().beginObject()
         .field("text", n.title())
         .name("blocks").beginArray()
@@ -58,7 +52,7 @@ public final class SlackSink implements NotificationSink {
         .name("text").beginObject().field("type", "plain_text").field("text", Http.truncateUtf8(n.title(), 150)).endObject()
         .endObject()
         .beginObject().field("type", "section")
-        .name("text").beginObject().field("type", "mrkdwn").field("text", Http.truncateUtf8(md.toString(), 3000)).endObject()
+        .name("text").beginObject().field("type", "mrkdwn").field("text", Http.truncateUtf8(md, 3000)).endObject()
         .endObject()
         .endArray()
         .endObject().toString();

@@ -150,6 +150,31 @@ class ChatFormatsTest {
     assertThatThrownBy(() -> sink.send(notification)).hasMessageContaining("HTTP 404").hasMessageNotContaining(TOKEN);
   }
 
+  /**
+   * Slack's text carries what the other sinks' does (the shared lines): a repeated crash's description with its history,
+   * and how many times a resolved alert's cause happened. It built its own lines, without either.
+   */
+  @Test
+  void slackShowsTheDescriptionAndTheResolvedCountAsTheOtherSinks() throws Exception {
+    server.answer(200, "ok");
+    String history = "2 crashes since 2026-01-05T09:29:00Z: SIGSEGV (core dumped) at 09:29:00, SIGSEGV (core dumped) at 09:29:59";
+    Alert crashed = Alert.firing(AlertType.CRASHED, "", "quote-feed", Severity.WARNING,
+        "quote-feed crashed: signaled (SIGSEGV) after 2 s", "", Map.of(), NOW.minusSeconds(60))
+        .again("quote-feed crashed: signaled (SIGSEGV) after 1 s", history);
+    Alert unhealthy = Alert.firing(AlertType.HEALTH_CHECK_FAILING, "", "quote-feed", Severity.WARNING,
+        "quote-feed health check failing: HTTP 503", "", Map.of(), NOW.minusSeconds(50))
+        .again("quote-feed health check failing: HTTP 503", "").again("quote-feed health check failing: HTTP 503", "")
+        .resolved(NOW, "");
+    Notification n = new Notification("desk", "desk{process=quote-feed}", Map.of("process", "quote-feed"),
+        List.of(crashed), List.of(unhealthy), NOW, false, false);
+    new SlackSink("slack", server.uri("/services/T000/B000/" + TOKEN)).send(n);
+    String mrkdwn = JSON.readTree(server.last().body()).path("blocks").get(1).path("text").path("text").asText();
+    assertThat(mrkdwn).contains("• *WARNING* quote-feed crashed: signaled (SIGSEGV) after 1 s (2 times)")
+        .contains(history)
+        .contains("• *RESOLVED* quote-feed health check failing: HTTP 503 (after 3 occurrences)");
+    assertThat(n.text()).contains(history).contains("(after 3 occurrences)"); // as the mail, log and Feishu sinks say it
+  }
+
   @Test
   void webhookDefaultIsAlertmanagerShapedAndTemplatesAreEscaped() throws Exception {
     WebhookSink plain = WebhookSink.builder("hook", server.uri("/hook")).header("Authorization", "Bearer " + TOKEN).build();
