@@ -204,6 +204,9 @@ final class VigilAlertsFactory {
   }
 
   static NotificationSink sink(String name, VigilAlertsProperties.Sink s) {
+    if (name.isBlank()) { // the key is what is wrong: named as written ("sinks[ ]"), not "sinks. " with the type as its value
+      throw new InvalidVigilPropertyException(P + "sinks[" + name + "]", name, "sink name must not be blank: '" + name + "'", null);
+    }
     String prefix = P + "sinks." + name;
     if (s.getTimeout() == null || s.getTimeout().isZero() || s.getTimeout().isNegative()) {
       throw new InvalidVigilPropertyException(prefix + ".timeout", s.getTimeout(), "must be positive", null);

@@ -123,6 +123,20 @@ class VigilAlertsAutoConfigurationTest {
         .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.rules.flapping-restarts"));
   }
 
+  /**
+   * A blank sink name (a blank key under {@code vigil.alerts.sinks}) fails naming the key as written and the name as the
+   * value: it said {@code vigil.alerts.sinks. =LOG}, a path with a dangling dot and the sink's type as the value.
+   */
+  @Test
+  void aBlankSinkNameFailsNamingItsKeyAndTheName() {
+    runner.withPropertyValues("vigil.alerts.sinks[ ].type=log").run(context -> {
+      InvalidVigilPropertyException e = invalid(context.getStartupFailure());
+      assertThat(e.property()).isEqualTo("vigil.alerts.sinks[ ]");
+      assertThat(e.value()).isEqualTo(" ");
+      assertThat(e.getMessage()).contains("sink name must not be blank: ' '");
+    });
+  }
+
   /** The property exception in {@code failure}'s causes. */
   private static io.github.vigil.spring.boot.autoconfigure.InvalidVigilPropertyException invalid(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
