@@ -541,8 +541,8 @@ public final class TradingSupervision implements AutoCloseable {
           log.atInfo().addKeyValue("process", e.name).log("Schedule of {}: closed, no more restarts until it is stopped", e.name);
           if (waitingToStart(st.state())) { // a restart decided before the close does not happen after it
             String why = "closed while waiting to restart";
+            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why)); // the cause before the stop's own events
             c.stop().whenComplete((x, t) -> c.setSupervised(true));
-            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
           }
         }
         case DOWN -> {
@@ -552,8 +552,8 @@ public final class TradingSupervision implements AutoCloseable {
             c.setSupervised(false);
             String why = downReason(e, s, now);
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops {}: {}", e.name, why);
+            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why)); // the cause before the stop's own events
             c.stop().whenComplete((x, t) -> c.setSupervised(true));
-            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
           } else {
             c.setSupervised(true);
           }
@@ -646,8 +646,8 @@ public final class TradingSupervision implements AutoCloseable {
           for (ProcessController c : ms) {
             if (waitingToStart(c.status().state())) {
               String why = "closed while " + c.name() + " of group " + e.name + " was waiting to restart";
-              c.stop().whenComplete((x, t) -> c.setSupervised(true));
               publish(new SupervisorEvent.ScheduleStopped(c.name(), now, day, why));
+              c.stop().whenComplete((x, t) -> c.setSupervised(true));
             }
           }
         }
@@ -657,8 +657,8 @@ public final class TradingSupervision implements AutoCloseable {
             ms.forEach(c -> c.setSupervised(false));
             String why = downReason(e, s, now);
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops group {} {}: {}", e.name, e.members, why);
-            g.stop().whenComplete((x, t) -> ms.forEach(c -> c.setSupervised(true)));
             publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
+            g.stop().whenComplete((x, t) -> ms.forEach(c -> c.setSupervised(true)));
           } else {
             ms.forEach(c -> c.setSupervised(true));
           }

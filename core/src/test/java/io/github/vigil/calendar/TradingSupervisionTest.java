@@ -180,9 +180,12 @@ class TradingSupervisionTest {
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
     advanceTo(at(2026, 6, 15, "16:05"));
     rec.awaitState("gw", ProcessState.STOPPED, 2, WAIT);
-    // the event is published after the state change it explains: awaited, not read at once
-    assertThat(rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 2, WAIT)).extracting(SupervisorEvent::at)
+    assertThat(rec.of(SupervisorEvent.ScheduleStopped.class)).extracting(SupervisorEvent::at)
         .containsExactly(at(2026, 6, 15, "12:05"), at(2026, 6, 15, "16:05"));
+    // each stop's cause comes before its own events: a listener hears ScheduleStopped, then STOPPING
+    List<String> order = rec.events().stream().filter(e -> e instanceof SupervisorEvent.ScheduleStopped
+        || e instanceof SupervisorEvent.StateChanged sc && sc.to() == ProcessState.STOPPING).map(e -> e.getClass().getSimpleName()).toList();
+    assertThat(order).containsExactly("ScheduleStopped", "StateChanged", "ScheduleStopped", "StateChanged");
   }
 
   @Test
