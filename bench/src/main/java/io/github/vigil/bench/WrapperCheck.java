@@ -15,7 +15,8 @@ import java.util.Locale;
  * No cgroup is joined (that part is the same in both). Also {@code /bin/sh -c 'exec /bin/true'}, the shell's own floor.
  *
  * <pre>
- * WrapperCheck [trials]     default 500; medians and minima in milliseconds, tab-separated
+ * java -cp "bench/target/classes:$(cat bench/target/run/classpath.txt)" io.github.vigil.bench.WrapperCheck [trials]
+ *     default 500 trials; medians and minima in milliseconds, tab-separated (the class path as bench/run builds it)
  * </pre>
  */
 public final class WrapperCheck {
@@ -27,13 +28,12 @@ public final class WrapperCheck {
       + " parent=*) parent \"${1#parent=}\" || { echo \"vigil: the supervising JVM (pid ${1#parent=}) is gone; not starting\" >&2; exit 125; };;"
       + " *) echo 0 > \"$1/cgroup.procs\" || { echo \"vigil: cannot join cgroup $1\" >&2; exit 125; };; esac;"
       + " shift; done; exit 125";
-  /** The wrapper since 4dfd791: its check is the word {@code jvm=FD}. */
-  static final String PIPE_WRITE = "while [ $# -gt 0 ]; do case \"$1\" in --) shift; exec \"$@\" 3>&-;;"
-      + " nofile=*) ulimit -n \"${1#nofile=}\" || { echo \"vigil: cannot set the descriptor limit to ${1#nofile=}\" >&2; exit 125; };;"
-      + " lc_all=*) LC_ALL=\"${1#lc_all=}\";; lc_all-) unset LC_ALL;; env=*) export \"${1#env=}\";;"
-      + " jvm=*) echo >&\"${1#jvm=}\" || { echo \"vigil: the supervising JVM is gone; not starting\" >&2; exit 125; };;"
-      + " *) echo 0 > \"$1/cgroup.procs\" || { echo \"vigil: cannot join cgroup $1\" >&2; exit 125; };; esac;"
-      + " shift; done; exit 125";
+  /** The wrapper this build's Linux backend runs (since 4dfd791 its check is the word {@code jvm=FD}): read, not copied. */
+  static String current() throws ReflectiveOperationException {
+    java.lang.reflect.Field script = Class.forName("io.github.vigil.linux.LinuxProcessBackend").getDeclaredField("WRAPPER_SCRIPT");
+    script.setAccessible(true);
+    return (String) script.get(null);
+  }
 
   private WrapperCheck() {}
 
@@ -42,7 +42,7 @@ public final class WrapperCheck {
     String jvm = Long.toString(ProcessHandle.current().pid());
     List<List<String>> cases = List.of(
         List.of("/bin/sh", "-c", PARENT_READ, "vigil-run", "parent=" + jvm, "--", "/bin/true"),
-        List.of("/bin/sh", "-c", PIPE_WRITE, "vigil-run", "jvm=1", "--", "/bin/true"),
+        List.of("/bin/sh", "-c", current(), "vigil-run", "jvm=1", "--", "/bin/true"),
         List.of("/bin/sh", "-c", "exec /bin/true"));
     String[] names = {"parent-read (/proc/self/stat)", "pipe-write (jvm=1)", "sh exec /bin/true"};
     String[] outputs = {"", "\n", ""};

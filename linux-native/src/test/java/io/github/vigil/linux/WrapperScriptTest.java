@@ -135,10 +135,8 @@ class WrapperScriptTest {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("LC_ALL", "C"); // as the backend starts setpriv and the wrapper
     env.put("LANG", "C.UTF-8");
-    try (Spawned w = Spawned.of(words, env, command)) {
-      if (!jvmHoldsItsEnd) {
-        w.closeJvmEnd();
-      }
+    // closed before the spawn, not after it: the check may run before spawn() returns (it did on JDK 25 in CI)
+    try (Spawned w = new Spawned(words, env, jvmHoldsItsEnd, command)) {
       return w.await();
     }
   }
@@ -153,13 +151,16 @@ class WrapperScriptTest {
     private final Pidfd pidfd;
     private boolean reaped;
 
-    private Spawned(List<String> words, Map<String, String> env, String... command) {
+    private Spawned(List<String> words, Map<String, String> env, boolean jvmHoldsItsEnd, String... command) {
       List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", LinuxProcessBackend.WRAPPER_SCRIPT, "vigil-run"));
       argv.addAll(words);
       argv.add("--");
       argv.addAll(List.of(command));
       List<String> envp = new ArrayList<>();
       env.forEach((k, v) -> envp.add(k + "=" + v));
+      if (!jvmHoldsItsEnd) {
+        closeJvmEnd();
+      }
       int pid = Spawner.spawn("/bin/sh", argv, envp, null, out[1], out[1], start[1]);
       pidfd = Pidfd.open(pid).orElseThrow();
       out[1] = close(out[1]);
@@ -167,7 +168,7 @@ class WrapperScriptTest {
     }
 
     static Spawned of(List<String> words, Map<String, String> env, String... command) {
-      return new Spawned(words, env, command);
+      return new Spawned(words, env, true, command);
     }
 
     void closeJvmEnd() {
