@@ -321,7 +321,8 @@ public abstract class BackendContractTest {
     }
     supervisor.startAll().toCompletableFuture().get();
     // the I/O pool starts its second thread only when work waits for the first: with two starts it may not have yet
-    long withTwo = Processes.vigilThreads().stream().filter(n -> n.startsWith(prefix) && !n.startsWith(prefix + "-io-")).count();
+    long withTwo = Processes.vigilThreads().stream()
+        .filter(n -> n.startsWith(prefix) && !n.startsWith(prefix + "-io-") && !n.startsWith(prefix + "-exit-")).count();
     for (int i = 2; i < 200; i++) {
       supervisor.register(sleeper("p" + i).build());
     }
@@ -330,13 +331,19 @@ public abstract class BackendContractTest {
     // shows no command line for an instant (CI on JDK 25 counted 199 of 200 once)
     assertThat(Processes.eventually(WAIT, () -> Processes.withMarker(marker).size() == 200))
         .as("children with the marker: %s", Processes.withMarker(marker).size()).isTrue();
-    long withTwoHundred = Processes.vigilThreads().stream().filter(n -> n.startsWith(prefix) && !n.startsWith(prefix + "-io-")).count();
+    // the JDK backend's exit waiters (where onExit() would start a thread for each exit) are one per live child up to 64:
+    // bounded on their own below, like the I/O threads
+    long withTwoHundred = Processes.vigilThreads().stream()
+        .filter(n -> n.startsWith(prefix) && !n.startsWith(prefix + "-io-") && !n.startsWith(prefix + "-exit-")).count();
     long io = Processes.vigilThreads().stream().filter(n -> n.startsWith(prefix + "-io-")).count();
+    long exitWaiters = Processes.vigilThreads().stream().filter(n -> n.startsWith(prefix + "-exit-")).count();
     long reapers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("process reaper")).count();
-    org.slf4j.LoggerFactory.getLogger(BackendContractTest.class).warn("backend {}: Vigil threads with 2 processes {}, with 200 {}; JDK process reaper threads {}",
-        backendName(), withTwo, withTwoHundred, reapers);
+    org.slf4j.LoggerFactory.getLogger(BackendContractTest.class).warn(
+        "backend {}: Vigil threads with 2 processes {}, with 200 {} and {} exit waiters; JDK process reaper threads {}",
+        backendName(), withTwo, withTwoHundred, exitWaiters, reapers);
     assertThat(withTwoHundred).isEqualTo(withTwo);
     assertThat(io).as("I/O threads (DefaultSupervisor.IO_THREADS is 2)").isLessThanOrEqualTo(2);
+    assertThat(exitWaiters).as("the JDK backend's exit waiters (JdkProcessBackend.EXIT_WAITERS is 64)").isLessThanOrEqualTo(64);
     supervisor.stopAll().toCompletableFuture().get();
     assertThat(Processes.withMarker(marker)).isEmpty();
   }

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * each exit after the output of that run: what the pipes hold when the exit is seen, then at most 50 ms
  * more of what a descendant that inherited them still writes. A busy sibling never delays another
  * child's exit report. An exit whose pipes hold nothing when it completes (the usual one) is reported at
- * once from the thread that completes {@link Process#onExit()}, without waking the output thread. Thread-safe.
+ * once from the thread that saw it, without waking the output thread. Where {@link Process#onExit()} would start a
+ * thread for each exit (up to JDK 24 on one or two CPUs), up to 64 threads of its own, {@code vigil-<supervisor>-exit-N},
+ * wait for the exits instead, one per live child. Thread-safe.
  */
 final class JdkProcessBackend implements ProcessBackend {
   private static final Logger log = LoggerFactory.getLogger(JdkProcessBackend.class);
@@ -43,6 +45,7 @@ final class JdkProcessBackend implements ProcessBackend {
   private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final long EXIT_DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final int EXIT_DRAIN_CHUNKS = 16; // 16 x 64 KiB: a full pipe (pipe-max-size) and then some
+  static final int EXIT_WAITERS = 64;
 
   /**
    * Set in every child's environment, and inherited by its descendants, so that descendants that
@@ -55,6 +58,17 @@ final class JdkProcessBackend implements ProcessBackend {
   private final java.util.concurrent.atomic.AtomicLong runCounter = new java.util.concurrent.atomic.AtomicLong();
   private final ConcurrentLinkedQueue<Child> added = new ConcurrentLinkedQueue<>();
   private final Thread pump;
+  /**
+   * Threads that wait for the children's exits in {@link Process#waitFor()}, or null where the JDK's
+   * {@link Process#onExit()} is used. {@code onExit()} completes its future on {@code CompletableFuture}'s default
+   * executor, which up to JDK 24 on a machine of one or two CPUs (the common pool's parallelism 1) starts a new thread
+   * for each task: a thread started on every exit's path. A thread blocked in {@code waitFor()} is woken by the JDK's
+   * own reaper thread instead (0.47 ms less at the median here on JDK 17; none on JDK 25, whose default executor is a
+   * pool: bench/results/jdk-exit-waiters.md). At most {@link #EXIT_WAITERS} (live children, each waited for by one);
+   * past that, {@code onExit()}. An idle one ends after {@link #EXIT_WAITER_IDLE_SECONDS} s, all with the backend.
+   */
+  private final java.util.concurrent.@org.jspecify.annotations.Nullable ThreadPoolExecutor exitWaiters;
+  private static final long EXIT_WAITER_IDLE_SECONDS = 10;
   private volatile boolean closed;
   private final java.nio.file.@org.jspecify.annotations.Nullable Path stateFile;
   private final java.util.Map<Long, String> stateRuns = new java.util.LinkedHashMap<>(); // guarded by itself
@@ -80,7 +94,13 @@ final class JdkProcessBackend implements ProcessBackend {
 
   /** A backend whose output thread is named after {@code context}'s supervisor. */
   public JdkProcessBackend(BackendContext context) {
+    this(context, onExitStartsAThread());
+  }
+
+  /** As {@link #JdkProcessBackend(BackendContext)}; {@code ownExitWaiters} chooses how exits are waited for (tests try both). */
+  JdkProcessBackend(BackendContext context, boolean ownExitWaiters) {
     this.supervisorName = context.supervisorName();
+    this.exitWaiters = ownExitWaiters ? exitWaiterPool(supervisorName) : null;
     this.runIdPrefix = "jdk-" + ProcessHandle.current().pid() + "-" + supervisorName + "-" + Long.toHexString(System.nanoTime()) + "-";
     this.stateFile = SETSID != null && context.stateDirectory() != null ? context.stateDirectory().resolve("jdk-backend.state") : null;
     if (stateFile != null) {
@@ -102,6 +122,49 @@ final class JdkProcessBackend implements ProcessBackend {
     this.pump = new Thread(this::pumpLoop, "vigil-" + supervisorName + "-output");
     pump.setDaemon(true);
     pump.start();
+  }
+
+  /**
+   * Whether {@link Process#onExit()} starts a thread for each exit here: {@code CompletableFuture}'s default executor
+   * (which its completion runs on) is not a pool but a thread per task, as up to JDK 24 where the common pool's
+   * parallelism is 1.
+   */
+  static boolean onExitStartsAThread() {
+    return !(new java.util.concurrent.CompletableFuture<Void>().defaultExecutor() instanceof java.util.concurrent.ForkJoinPool);
+  }
+
+  private static java.util.concurrent.ThreadPoolExecutor exitWaiterPool(String supervisorName) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    // no queue: a child is waited for by a thread at once, or by onExit() (past EXIT_WAITERS, or closed)
+    return new java.util.concurrent.ThreadPoolExecutor(0, EXIT_WAITERS, EXIT_WAITER_IDLE_SECONDS, TimeUnit.SECONDS,
+        new java.util.concurrent.SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "vigil-" + supervisorName + "-exit-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+  }
+
+  /** Runs {@code exited} once {@code process} has ended: on a waiter thread of this backend's where one is free, else as onExit() completes. */
+  private void whenExited(Process process, Runnable exited) {
+    java.util.concurrent.ThreadPoolExecutor waiters = exitWaiters;
+    if (waiters != null) {
+      try {
+        waiters.execute(() -> {
+          try {
+            process.waitFor();
+          } catch (InterruptedException e) { // nothing here interrupts it; if something did, the JDK's callback reports the exit
+            process.onExit().whenComplete((p, x) -> exited.run());
+            Thread.currentThread().interrupt();
+            return;
+          }
+          exited.run();
+        });
+        return;
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // every waiter busy, or the backend closed: onExit() below
+      }
+    }
+    process.onExit().whenComplete((p, x) -> exited.run());
   }
 
   @Override
@@ -144,7 +207,7 @@ final class JdkProcessBackend implements ProcessBackend {
     child.owner = this;
     record(child, true);
     added.add(child);
-    process.onExit().whenComplete((p, e) -> {
+    whenExited(process, () -> {
       child.exited = true;
       // nothing left in the pipes (the usual exit): reported from here, one thread hand-over fewer than through
       // the output thread; output still to read is the output thread's, which reports the exit after it
@@ -172,6 +235,20 @@ final class JdkProcessBackend implements ProcessBackend {
       pump.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    java.util.concurrent.ThreadPoolExecutor waiters = exitWaiters;
+    if (waiters != null) {
+      // the idle ones end now, not in 10 s. Not shutdownNow(): one may be reporting an exit into the engine, which an
+      // interrupt could break (an interruptible channel closes); one still waiting (a child that outlives the close,
+      // as the JDK's reaper thread would) reports its exit and ends then
+      waiters.shutdown();
+      if (!pump.isAlive()) { // every exit reported: the waiters are idle or leaving
+        try {
+          waiters.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 

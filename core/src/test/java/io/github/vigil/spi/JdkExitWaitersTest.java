@@ -1,0 +1,164 @@
+package io.github.vigil.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.Signal;
+import io.github.vigil.Termination;
+import io.github.vigil.testing.Processes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Issue 18, target 2 on the JDK backend: where {@link Process#onExit()} starts a thread for every exit (its future
+ * completes on {@code CompletableFuture}'s default executor, a thread per task up to JDK 24 on one or two CPUs), the
+ * backend waits for each child's exit on a thread of its own, one per live child up to {@link JdkProcessBackend#EXIT_WAITERS}.
+ * Either way each exit is reported once, after the run's output; past the cap the JDK's callback reports it; the
+ * waiters end with the backend, or with the last child that outlived it.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(120)
+class JdkExitWaitersTest {
+
+  private static SpawnRequest sh(String name, String script) {
+    return new SpawnRequest(name, List.of("/bin/sh", "-c", script), null, Map.of("PATH", System.getenv("PATH")), Path.of("/bin/sh"));
+  }
+
+  private static List<String> threads(String prefix) {
+    List<String> names = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith(prefix)) {
+        names.add(t.getName());
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void theWaitersAreUsedExactlyWhereOnExitWouldStartAThreadForEachExit() throws Exception {
+    Thread ranOn = CompletableFuture.supplyAsync(Thread::currentThread).get(10, TimeUnit.SECONDS);
+    assertThat(JdkProcessBackend.onExitStartsAThread())
+        .as("CompletableFuture's default executor ran a task on %s", ranOn.getName())
+        .isEqualTo(!(ranOn instanceof ForkJoinWorkerThread));
+  }
+
+  @ParameterizedTest(name = "own exit waiters: {0}")
+  @ValueSource(booleans = {true, false})
+  void everyExitIsReportedOnceAfterItsOutputWhicheverWayItIsWaitedFor(boolean ownWaiters) throws Exception {
+    String name = "waiters-" + ownWaiters;
+    Random random = new Random(2024 + (ownWaiters ? 1 : 0)); // seeded: a failure names its case
+    JdkProcessBackend backend = new JdkProcessBackend(new BackendContext(name, null), ownWaiters);
+    List<JdkExitReportTest.Listener> listeners = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    try {
+      for (int i = 0; i < 60; i++) {
+        int lines = random.nextInt(3);
+        StringBuilder script = new StringBuilder();
+        StringBuilder want = new StringBuilder();
+        for (int k = 0; k < lines; k++) {
+          script.append("echo r").append(i).append('-').append(k).append("; ");
+          want.append('r').append(i).append('-').append(k).append('\n');
+        }
+        script.append("exit ").append(i % 4);
+        JdkExitReportTest.Listener l = new JdkExitReportTest.Listener();
+        listeners.add(l);
+        expected.add(want.toString());
+        backend.spawn(sh("run-" + i, script.toString()), l);
+        if (i % 2 == 0) {
+          l.exit.get(10, TimeUnit.SECONDS); // some one after another (a waiter used again), the rest overlapping
+        }
+      }
+      for (JdkExitReportTest.Listener l : listeners) {
+        l.exit.get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      backend.close();
+    }
+    String waiterPrefix = "vigil-" + name + "-exit-";
+    for (int i = 0; i < listeners.size(); i++) {
+      JdkExitReportTest.Listener l = listeners.get(i);
+      assertThat(l.exits.get()).as("reports of run %d's exit", i).isEqualTo(1);
+      assertThat(l.textAtExit).as("run %d's output when its exit was reported", i).isEqualTo(expected.get(i));
+      assertThat(l.exit.get()).isEqualTo(new Termination.Exited(i % 4));
+      if (ownWaiters) {
+        assertThat(l.exitThread).as("the thread that reported run %d's exit", i).matches(waiterPrefix + "\\d+|vigil-" + name + "-output");
+      } else {
+        assertThat(l.exitThread).as("the thread that reported run %d's exit", i).doesNotStartWith(waiterPrefix);
+      }
+    }
+    assertThat(Processes.eventually(Duration.ofSeconds(5), () -> threads(waiterPrefix).isEmpty()))
+        .as("exit waiters left after close: %s", threads(waiterPrefix)).isTrue();
+  }
+
+  @Test
+  void pastTheCapTheJdksCallbackReportsTheExit() throws Exception {
+    String name = "waiters-cap";
+    String waiterPrefix = "vigil-" + name + "-exit-";
+    JdkProcessBackend backend = new JdkProcessBackend(new BackendContext(name, null), true);
+    List<RunningProcess> sleepers = new ArrayList<>();
+    List<JdkExitReportTest.Listener> sleeperListeners = new ArrayList<>();
+    try {
+      for (int i = 0; i < JdkProcessBackend.EXIT_WAITERS; i++) { // every waiter taken by a child that lives on
+        JdkExitReportTest.Listener l = new JdkExitReportTest.Listener();
+        sleeperListeners.add(l);
+        sleepers.add(backend.spawn(sh("sleeper-" + i, "exec sleep 600"), l));
+      }
+      assertThat(threads(waiterPrefix)).hasSize(JdkProcessBackend.EXIT_WAITERS);
+      for (int i = 0; i < 3; i++) {
+        JdkExitReportTest.Listener l = new JdkExitReportTest.Listener();
+        backend.spawn(sh("past-the-cap-" + i, "exit 5"), l);
+        assertThat(l.exit.get(10, TimeUnit.SECONDS)).isEqualTo(new Termination.Exited(5));
+        assertThat(l.exitThread).as("the thread that reported an exit past the cap").doesNotStartWith(waiterPrefix);
+      }
+      assertThat(threads(waiterPrefix)).as("waiters past the cap").hasSize(JdkProcessBackend.EXIT_WAITERS);
+      for (RunningProcess p : sleepers) {
+        p.signal(Signal.SIGKILL);
+      }
+      for (JdkExitReportTest.Listener l : sleeperListeners) {
+        assertThat(l.exit.get(10, TimeUnit.SECONDS)).isInstanceOf(Termination.Signaled.class);
+        assertThat(l.exitThread).startsWith(waiterPrefix);
+      }
+    } finally {
+      for (RunningProcess p : sleepers) {
+        p.signal(Signal.SIGKILL);
+      }
+      backend.close();
+    }
+    assertThat(sleeperListeners).allSatisfy(l -> assertThat(l.exits.get()).as("reports of one exit").isEqualTo(1));
+    assertThat(Processes.eventually(Duration.ofSeconds(5), () -> threads(waiterPrefix).isEmpty()))
+        .as("exit waiters left after close: %s", threads(waiterPrefix)).isTrue();
+  }
+
+  @Test
+  void aChildThatOutlivesTheCloseIsReportedAndItsWaiterEndsThen() throws Exception {
+    String name = "waiters-outlive";
+    String waiterPrefix = "vigil-" + name + "-exit-";
+    JdkProcessBackend backend = new JdkProcessBackend(new BackendContext(name, null), true);
+    JdkExitReportTest.Listener l = new JdkExitReportTest.Listener();
+    RunningProcess p = backend.spawn(sh("outlives", "exec sleep 600"), l);
+    try {
+      backend.close(); // waits up to 5 s for the output thread, which waits for this child's report
+      assertThat(l.exits.get()).as("reports before the child ended").isZero();
+      assertThat(threads(waiterPrefix)).as("its waiter, still waiting").hasSize(1);
+    } finally {
+      p.signal(Signal.SIGKILL);
+    }
+    assertThat(l.exit.get(10, TimeUnit.SECONDS)).isInstanceOf(Termination.Signaled.class);
+    assertThat(l.exitThread).startsWith(waiterPrefix);
+    assertThat(Processes.eventually(Duration.ofSeconds(5), () -> threads(waiterPrefix).isEmpty()))
+        .as("exit waiters left after the last child ended: %s", threads(waiterPrefix)).isTrue();
+    assertThat(l.exits.get()).isEqualTo(1);
+  }
+}
