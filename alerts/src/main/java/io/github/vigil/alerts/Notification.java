@@ -92,19 +92,28 @@ public record Notification(String route, String groupKey, Map<String, String> gr
    * resolved one's as {@code (after N occurrences)}), and its time; its history under it after {@code nested}.
    */
   String lines(String head, String bullet, java.util.function.UnaryOperator<String> strong, String nested) {
+    return lines(head, bullet, strong, nested, s -> s);
+  }
+
+  /**
+   * As {@link #lines(String, String, java.util.function.UnaryOperator, String)}, with what the alerts say (their
+   * summaries and histories) passed through {@code escape} first, and the markup given (head, bullets, strong) as it is.
+   */
+  String lines(String head, String bullet, java.util.function.UnaryOperator<String> strong, String nested,
+      java.util.function.UnaryOperator<String> escape) {
     StringBuilder sb = new StringBuilder(head);
     for (Alert a : firing) {
-      sb.append(bullet).append(strong.apply(a.severity().name())).append(' ').append(a.summary());
+      sb.append(bullet).append(strong.apply(a.severity().name())).append(' ').append(escape.apply(a.summary()));
       if (a.occurrences() > 1) {
         sb.append(" (").append(a.occurrences()).append(" times)");
       }
       sb.append(", since ").append(readable(a.startsAt())).append('\n');
       if (showsHistory(a)) {
-        sb.append(nested).append(a.description()).append('\n');
+        sb.append(nested).append(escape.apply(a.description())).append('\n');
       }
     }
     for (Alert a : resolved) {
-      sb.append(bullet).append(strong.apply("RESOLVED")).append(' ').append(a.summary());
+      sb.append(bullet).append(strong.apply("RESOLVED")).append(' ').append(escape.apply(a.summary()));
       if (a.occurrences() > 1) {
         sb.append(" (after ").append(a.occurrences()).append(" occurrences)");
       }

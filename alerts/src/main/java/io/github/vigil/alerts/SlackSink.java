@@ -11,7 +11,9 @@ import java.util.Map;
  * (the fallback shown in notifications) and {@code blocks}, a {@code header} block with the title and
  * a {@code section} block in Slack's {@code mrkdwn} with the lines the other sinks show ({@link Notification#text()}):
  * each alert's count and time, a resolved one's {@code (after N occurrences)}, and the description that tells a
- * repeated crash's or check's history. Slack answers {@code ok} (HTTP 200) or an HTTP
+ * repeated crash's or check's history. What the alerts say is escaped in {@code text} and the section as Slack asks
+ * ({@code &amp;}, {@code &lt;}, {@code &gt;}: its control characters, {@code <…>} a link or a mention); the header is
+ * {@code plain_text}, which Slack shows as it is. Slack answers {@code ok} (HTTP 200) or an HTTP
  * error. The webhook URL is the secret: it is never logged. Thread-safe.
  */
 public final class SlackSink implements NotificationSink {
@@ -43,19 +45,42 @@ public final class SlackSink implements NotificationSink {
 
   static String body(Notification n) {
     // the lines every sink shows (counts, times, a resolved alert's occurrences, a description telling the history), in
-    // Slack's mrkdwn: *bold*, and a bullet character (mrkdwn has no list syntax)
-    String md = n.lines("", "• ", s -> "*" + s + "*", "    ◦ ");
+    // Slack's mrkdwn: *bold*, and a bullet character (mrkdwn has no list syntax); what the alerts say escaped, the markup not
+    String md = n.lines("", "• ", s -> "*" + s + "*", "    ◦ ", SlackSink::escape);
     return new Json().beginObject()
-        .field("text", n.title())
+        .field("text", escape(n.title())) // the fallback is mrkdwn too; the header below is plain_text, which Slack does not parse
         .name("blocks").beginArray()
         .beginObject().field("type", "header")
         .name("text").beginObject().field("type", "plain_text").field("text", Http.truncateUtf8(n.title(), 150)).endObject()
         .endObject()
         .beginObject().field("type", "section")
-        .name("text").beginObject().field("type", "mrkdwn").field("text", Http.truncateUtf8(md, 3000)).endObject()
+        .name("text").beginObject().field("type", "mrkdwn").field("text", truncateEscaped(md, 3000)).endObject()
         .endObject()
         .endArray()
         .endObject().toString();
+  }
+
+  /**
+   * {@code text} with Slack's control characters as the entities its formatting guide asks for: {@code &} as
+   * {@code &amp;}, {@code <} as {@code &lt;}, {@code >} as {@code &gt;} (raw, {@code <feed>} read as a link, and a
+   * summary's {@code >} or a command's {@code &&} came out garbled). Nothing else is encoded: Slack decodes only these.
+   */
+  static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** {@code md}, escaped, cut as {@link Http#truncateUtf8} cuts, but never inside an entity (a cut {@code &am} shows as is). */
+  static String truncateEscaped(String md, int maxBytes) {
+    String cut = Http.truncateUtf8(md, maxBytes);
+    if (cut.equals(md)) {
+      return md;
+    }
+    String kept = cut.substring(0, cut.length() - 1); // without the ellipsis
+    int amp = kept.lastIndexOf('&');                  // every & in it starts an entity
+    if (amp >= 0 && kept.indexOf(';', amp) < 0) {
+      kept = kept.substring(0, amp);
+    }
+    return kept + "…";
   }
 
   @Override

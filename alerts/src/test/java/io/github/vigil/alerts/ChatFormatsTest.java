@@ -175,6 +175,45 @@ class ChatFormatsTest {
     assertThat(n.text()).contains(history).contains("(after 3 occurrences)"); // as the mail, log and Feishu sinks say it
   }
 
+  /**
+   * Slack reads {@code &}, {@code <} and {@code >} in message text as its control characters ({@code <…>} is a link or a
+   * mention): what the alerts say is sent with them as {@code &amp;}, {@code &lt;} and {@code &gt;} in the fallback
+   * {@code text} and the {@code mrkdwn} section, while the bullets and {@code *bold*} SlackSink adds stay markup and the
+   * header ({@code plain_text}, which Slack does not parse) keeps them as they are. They were sent raw: {@code <feed>}
+   * read as a link, a summary's {@code >} and a command's {@code &&} garbled.
+   */
+  @Test
+  void slackEscapesItsControlCharactersInWhatTheAlertsSay() throws Exception {
+    server.answer(200, "ok");
+    Alert crashed = Alert.firing(AlertType.CRASHED, "", "<feed>", Severity.WARNING,
+        "<feed> crashed: error exit (exit code 1) after 2 s", "", Map.of(), NOW.minusSeconds(60))
+        .again("<feed> crashed: latency > 5 ms, then sh -c 'a && b' failed", "2 crashes: exit 1 at 09:29:00, <exit 2> at 09:29:59");
+    Alert unhealthy = Alert.firing(AlertType.HEALTH_CHECK_FAILING, "", "<feed>", Severity.WARNING,
+        "<feed> health check failing: p99 > 5 ms & rising", "", Map.of(), NOW.minusSeconds(50)).resolved(NOW, "");
+    Notification n = new Notification("desk", "desk{process=<feed>}", Map.of("process", "<feed>"),
+        List.of(crashed), List.of(unhealthy), NOW, false, false);
+    new SlackSink("slack", server.uri("/services/T000/B000/" + TOKEN)).send(n);
+    assertThat(server.last().body()).isEqualTo("{\"text\":\"[FIRING:1] &lt;feed&gt; WARNING\",\"blocks\":["
+        + "{\"type\":\"header\",\"text\":{\"type\":\"plain_text\",\"text\":\"[FIRING:1] <feed> WARNING\"}},"
+        + "{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\""
+        + "• *WARNING* &lt;feed&gt; crashed: latency &gt; 5 ms, then sh -c 'a &amp;&amp; b' failed (2 times), since 2026-01-05T09:29:00Z\\n"
+        + "    ◦ 2 crashes: exit 1 at 09:29:00, &lt;exit 2&gt; at 09:29:59\\n"
+        + "• *RESOLVED* &lt;feed&gt; health check failing: p99 &gt; 5 ms &amp; rising, at 2026-01-05T09:30:00Z\\n\"}}]}");
+  }
+
+  /** A section cut to Slack's 3000 is cut before an entity, not inside it (a cut {@code &a} would show as is). */
+  @Test
+  void slackCutsItsSectionBetweenEntities() throws Exception {
+    server.answer(200, "ok");
+    Alert a = Alert.firing(AlertType.CRASHED, "", "feed", Severity.WARNING, "a" + "&".repeat(1000), "", Map.of(), NOW);
+    new SlackSink("slack", server.uri("/services/T000/B000/" + TOKEN))
+        .send(new Notification("desk", "desk{process=feed}", Map.of("process", "feed"), List.of(a), List.of(), NOW, false, false));
+    String mrkdwn = JSON.readTree(server.last().body()).path("blocks").get(1).path("text").path("text").asText();
+    assertThat(mrkdwn.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(3000);
+    assertThat(mrkdwn).startsWith("• *WARNING* a&amp;&amp;").endsWith("&amp;…");
+    assertThat(mrkdwn.replace("&amp;", "")).doesNotContain("&");
+  }
+
   @Test
   void webhookDefaultIsAlertmanagerShapedAndTemplatesAreEscaped() throws Exception {
     WebhookSink plain = WebhookSink.builder("hook", server.uri("/hook")).header("Authorization", "Bearer " + TOKEN).build();
