@@ -791,10 +791,12 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
 
   private void submit(Group g, NotificationSink s, Notification n, int attempt) {
     if (!lanes.get(s.name()).offer(() -> attempt(g, s, n, attempt))) {
+      notDelivered(g, s, n);
+      // counted once the sink is owed the group, as gaveUp is: one who reads dropped and then closes has it told again
+      // (counted first, a close in between found nothing owed, and the sink never heard of the group)
       counters(s).dropped.increment();
       log.warn("Notification {} to sink {} dropped: its queue is full (its sends are slow or hung) or the pipeline is closed",
           n.title(), s.name());
-      notDelivered(g, s, n);
     }
   }
 

@@ -298,6 +298,50 @@ class NotificationPipelineTest {
     assertThat(pipeline.stats().sinks().get("desk").dropped()).isEqualTo(1);
   }
 
+  /**
+   * A notification its sink's queue refused is counted dropped once the pipeline holds the sink owed its group, as a
+   * given-up one is: one who reads {@code dropped} and then closes has the close tell the group again. Counted first,
+   * a close in between found nothing owed, and the sink never heard of the group. The reader here is the sink's own
+   * {@code name()}, which the pipeline calls on the dropping thread just after it counts the drop (for its warning):
+   * with the count first, that was before the sink was owed the group.
+   */
+  @Test
+  void aDropIsCountedOnceTheSinkIsOwedTheGroupSoACloseAfterReadingItTellsTheGroup() {
+    boolean[] refusing = {true};
+    boolean[] closedAfterTheDrop = {false};
+    List<Notification> sent = new java.util.ArrayList<>();
+    NotificationSink sink = new NotificationSink() {
+      @Override
+      public String name() {
+        if (!closedAfterTheDrop[0] && pipeline != null) {
+          PipelineStats.SinkStats s = pipeline.stats().sinks().get("desk");
+          if (s != null && s.dropped() == 1) {
+            closedAfterTheDrop[0] = true;
+            refusing[0] = false;   // the sink's queue takes work again
+            pipeline.close();
+          }
+        }
+        return "desk";
+      }
+
+      @Override
+      public void send(Notification n) {
+        sent.add(n);
+      }
+    };
+    pipeline = base().executor(r -> {
+      if (refusing[0]) {
+        throw new java.util.concurrent.RejectedExecutionException("refused by the test");
+      }
+      r.run();
+    }).route(Route.builder("desk").sink(sink).groupWait(Duration.ZERO).build()).build();
+    pipeline.onAlert(crashed("orders"));
+    scheduler.advance(Duration.ZERO);
+    assertThat(closedAfterTheDrop[0]).as("closed after reading the drop").isTrue();
+    assertThat(sent).as("told by the close").extracting(Notification::title).singleElement().asString().contains("orders");
+    assertThat(pipeline.stats().sinks().get("desk").dropped()).isEqualTo(1);
+  }
+
   @Test
   void aDailySilenceHoldsBackAndTheAlertIsNotifiedWhenItEnds() {
     // every weekday 08:00-10:00 UTC; T0 is Monday 09:00
