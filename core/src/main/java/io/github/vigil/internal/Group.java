@@ -240,6 +240,12 @@ final class Group implements GroupController {
         label, gaveUp ? "failed (its restart policy gave up)" : "ended", restarts.size(), spec.intensity(), io.github.vigil.HumanFormat.period(spec.period()), names.isEmpty() ? "" : "; restarting " + names + " with it, in declared order");
     sup.publish(new SupervisorEvent.GroupRestart(name(), sup.wallNow(), nameOf(child), spec.strategy(), names, restarts.size()));
     String why = "group " + name() + " (" + spec.strategy() + "): " + nameOf(child) + (gaveUp ? " failed (its restart policy gave up)" : " ended");
+    // one restart, one count (OTP): a sibling that ends on its own before this restart's stop reaches it is part of it
+    affected.forEach(c -> {
+      if (c instanceof ManagedProcess sibling) {
+        sibling.holdForGroupStop();
+      }
+    });
     CompletableFuture<Void> siblingsStopped = stopAll(reverse(affected), Origin.POLICY, why, CompletableFuture.completedFuture(null));
     // all start again in declared order, as OTP's one_for_all does: first the siblings declared before the child
     List<Object> before = spec.strategy() == GroupSpec.Strategy.ONE_FOR_ALL ? children.subList(0, at) : List.of();

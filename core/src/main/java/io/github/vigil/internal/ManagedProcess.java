@@ -98,7 +98,7 @@ final class ManagedProcess implements ProcessController {
   private final List<Runnable> beforeNextSpawn = new ArrayList<>();
   private final StartChecks.LastHead lastHead = new StartChecks.LastHead(); // the program's #! line, read again only when the file changed
   private long commandStops;            // stops asked by a caller or the shutdown: a start of several steps under way gives way to them
-  private boolean heldForStop;          // a stopAll() or close() will stop it: no spawn, no restart, until a start or the stop
+  private boolean heldForStop;          // a stopAll(), close() or its group's restart will stop it: no spawn, no restart, until a start or the stop
   private boolean stopAnnounced;        // holdForStop said and did the stop that its stopAll()'s turn would: said once
   private @Nullable Group turnOf;       // WAITING for its turn in this group's start in declared order (not for a dependency)
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
@@ -637,6 +637,17 @@ final class ManagedProcess implements ProcessController {
       transition(ProcessState.STOPPED, origin, reason);
       failStartWaiters(waitedFor);
     }
+  }
+
+  /**
+   * Its group's restart will stop this process in its turn, then start it again: until that stop (or a command)
+   * nothing is spawned for it, and a run that ends meanwhile is neither restarted by its policy nor counted again
+   * against the group's intensity. As in OTP, where a restart is counted once ({@code add_restart}) and the exits
+   * of the children terminated for it are taken in by {@code terminate_children}, not counted. Unlike
+   * {@link #holdForStop}, one in {@code BACKOFF} or {@code WAITING} waits for the stop in its turn. Supervision thread.
+   */
+  void holdForGroupStop() {
+    heldForStop = true;
   }
 
   /** Why a start waiting in BACKOFF or WAITING failed when stopped: a start waiting for a dependency is no restart. */

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Supervision trees on the fake backend: OTP's strategies, intensity, escalation, declared order. */
 @Timeout(60)
@@ -363,6 +365,89 @@ class SupervisionTreeTest {
         assertThat(e.origin()).isEqualTo(io.github.vigil.Origin.POLICY);
         assertThat(e.reason()).startsWith("group desk escalated: intensity exceeded");
       });
+    }
+  }
+
+  /**
+   * Group g of a, b and c (c's stop takes its stop timeout of 1 s: it ignores SIGTERM), at most one restart a
+   * minute, started; b gives up at its first crash if {@code bGivesUp}.
+   */
+  private static GroupController groupOfOneRestartAMinute(SupervisorTestKit kit, GroupSpec.Strategy strategy, boolean bGivesUp)
+      throws Exception {
+    Supervisor sup = kit.supervisor();
+    register(sup, "a");
+    if (bGivesUp) {
+      registerGivingUp(sup, "b");
+    } else {
+      register(sup, "b");
+    }
+    sup.register(ProcessSpec.builder("c").command("c").startupGrace(Duration.ZERO).stopTimeout(Duration.ofSeconds(1))
+        .restartPolicy(RestartPolicy.always().withBackoff(Backoff.fixed(Duration.ofSeconds(1)))).build());
+    kit.backend().ignore("c", Signal.SIGTERM);
+    GroupController g = sup.registerGroup(GroupSpec.builder("g").strategy(strategy).intensity(1, Duration.ofMinutes(1))
+        .children("a", "b", "c").build());
+    g.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return g;
+  }
+
+  /**
+   * a crashes: its group restarts b and c with it, stopping c first (1 s) and then b. b crashes on its own
+   * meanwhile, before the group's stop reaches it: that is part of the same restart, one count, as in OTP, whose
+   * supervisor counts the restart once (add_restart) and takes in the exits of the children it terminates for it
+   * (terminate_children) without counting them. b's end was counted a second time, so a group allowed one
+   * restart a minute escalated (here: FAILED) at its first; b's own policy then gave up, with a Failed event, too.
+   */
+  @ParameterizedTest(name = "{0}, b gives up at its first crash: {1}")
+  @CsvSource({"ONE_FOR_ALL, false", "REST_FOR_ONE, false", "ONE_FOR_ALL, true", "REST_FOR_ONE, true"})
+  void aSiblingThatEndsBeforeItsGroupsStopReachesItIsPartOfTheSameRestart(GroupSpec.Strategy strategy, boolean bGivesUp) throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      GroupController g = groupOfOneRestartAMinute(kit, strategy, bGivesUp);
+      kit.backend().last("a").exit(1);
+      kit.awaitIdle();
+      assertThat(state(sup, "c")).as("c, stopped first").isEqualTo(ProcessState.STOPPING);
+      assertThat(state(sup, "b")).as("b, waiting for the group's stop").isEqualTo(ProcessState.RUNNING);
+      kit.backend().last("b").exit(1); // on its own, before the group's stop reaches it
+      kit.awaitIdle();
+      kit.advance(Duration.ofSeconds(1)); // c killed at its stop timeout, b stopped, a's backoff over: all start again
+
+      assertThat(kit.events().of(SupervisorEvent.GroupFailed.class)).as("GroupFailed").isEmpty();
+      assertThat(kit.events().of(SupervisorEvent.GroupRestart.class)).singleElement().satisfies(r -> {
+        assertThat(r.child()).isEqualTo("a");
+        assertThat(r.restarted()).containsExactly("b", "c");
+        assertThat(r.restarts()).isEqualTo(1);
+      });
+      assertThat(g.state()).isEqualTo(GroupState.RUNNING);
+      for (String n : List.of("a", "b", "c")) {
+        assertThat(state(sup, n)).as(n).isEqualTo(ProcessState.RUNNING);
+        assertThat(kit.backend().runs(n)).as("runs of %s", n).hasSize(2);
+      }
+      // b's crash is on record; the group stopped and started it, not b's own policy
+      assertThat(kit.events().of(SupervisorEvent.Exited.class, "b")).singleElement()
+          .satisfies(x -> assertThat(x.exit().cause()).isEqualTo(io.github.vigil.ExitCause.ERROR_EXIT));
+      assertThat(kit.events().of(SupervisorEvent.RestartScheduled.class, "b")).isEmpty();
+      assertThat(kit.events().of(SupervisorEvent.Failed.class)).isEmpty();
+    }
+  }
+
+  /** The same group: b crashing once the restart is over (all RUNNING again) is a failure of its own, counted: past one a minute. */
+  @Test
+  void aSiblingThatEndsAfterItsGroupsRestartIsCounted() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      GroupController g = groupOfOneRestartAMinute(kit, GroupSpec.Strategy.ONE_FOR_ALL, false);
+      kit.backend().last("a").exit(1);
+      kit.advance(Duration.ofSeconds(1));
+      for (String n : List.of("a", "b", "c")) {
+        assertThat(state(sup, n)).as(n).isEqualTo(ProcessState.RUNNING);
+      }
+      kit.backend().last("b").exit(1);
+      kit.awaitIdle();
+      assertThat(kit.events().of(SupervisorEvent.GroupFailed.class)).singleElement().satisfies(f -> {
+        assertThat(f.child()).isEqualTo("b");
+        assertThat(f.reason()).contains("2 restarts within 1 min (at most 1)");
+      });
+      assertThat(g.state()).isEqualTo(GroupState.FAILED);
     }
   }
 
