@@ -145,7 +145,14 @@ final class JdkProcessBackend implements ProcessBackend {
   }
 
   /** Runs {@code exited} once {@code process} has ended: on a waiter thread of this backend's where one is free, else as onExit() completes. */
-  private void whenExited(Process process, Runnable exited) {
+  private void whenExited(Process process, Runnable report) {
+    Runnable exited = () -> {
+      try {
+        report.run();
+      } catch (RuntimeException e) { // said: not thrown into a waiter (dying to stderr), nor lost in onExit()'s future
+        log.warn("Reporting the exit of pid {} failed", process.pid(), e);
+      }
+    };
     java.util.concurrent.ThreadPoolExecutor waiters = exitWaiters;
     if (waiters != null) {
       try {

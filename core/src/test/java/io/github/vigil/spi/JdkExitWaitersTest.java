@@ -161,4 +161,35 @@ class JdkExitWaitersTest {
         .as("exit waiters left after the last child ended: %s", threads(waiterPrefix)).isTrue();
     assertThat(l.exits.get()).isEqualTo(1);
   }
+
+  @Test
+  void aListenerThatThrowsOnAnExitLeavesTheWaitersWorking() throws Exception {
+    String name = "waiters-throw";
+    List<Throwable> uncaught = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+    JdkProcessBackend backend = new JdkProcessBackend(new BackendContext(name, null), true);
+    try {
+      CompletableFuture<String> heard = new CompletableFuture<>();
+      backend.spawn(sh("throws", "exit 3"), new ProcessListener() {
+        @Override
+        public void onOutput(io.github.vigil.StdStream stream, byte[] buffer, int offset, int length) {
+        }
+
+        @Override
+        public void onExit(Termination termination) {
+          heard.complete(Thread.currentThread().getName());
+          throw new IllegalStateException("a listener's own failure");
+        }
+      });
+      assertThat(heard.get(10, TimeUnit.SECONDS)).startsWith("vigil-" + name + "-exit-");
+      JdkExitReportTest.Listener next = new JdkExitReportTest.Listener();
+      backend.spawn(sh("after", "exit 4"), next);
+      assertThat(next.exit.get(10, TimeUnit.SECONDS)).isEqualTo(new Termination.Exited(4));
+    } finally {
+      backend.close();
+      Thread.setDefaultUncaughtExceptionHandler(before);
+    }
+    assertThat(uncaught).as("exceptions thrown out of an exit waiter").isEmpty();
+  }
 }
