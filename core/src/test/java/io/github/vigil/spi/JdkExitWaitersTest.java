@@ -46,6 +46,12 @@ class JdkExitWaitersTest {
     return names;
   }
 
+  /** Within 5 s no exit waiter of this backend is left ({@code when}: after what). */
+  private static void assertNoWaitersLeft(String waiterPrefix, String when) throws InterruptedException {
+    assertThat(Processes.eventually(Duration.ofSeconds(5), () -> threads(waiterPrefix).isEmpty()))
+        .as("exit waiters left %s: %s", when, threads(waiterPrefix)).isTrue();
+  }
+
   @Test
   void theWaitersAreUsedExactlyWhereOnExitWouldStartAThreadForEachExit() throws Exception {
     Thread ranOn = CompletableFuture.supplyAsync(Thread::currentThread).get(10, TimeUnit.SECONDS);
@@ -98,8 +104,7 @@ class JdkExitWaitersTest {
         assertThat(l.exitThread).as("the thread that reported run %d's exit", i).doesNotStartWith(waiterPrefix);
       }
     }
-    assertThat(Processes.eventually(Duration.ofSeconds(5), () -> threads(waiterPrefix).isEmpty()))
-        .as("exit waiters left after close: %s", threads(waiterPrefix)).isTrue();
+    assertNoWaitersLeft(waiterPrefix, "after close");
   }
 
   @Test
@@ -137,8 +142,7 @@ class JdkExitWaitersTest {
       backend.close();
     }
     assertThat(sleeperListeners).allSatisfy(l -> assertThat(l.exits.get()).as("reports of one exit").isEqualTo(1));
-    assertThat(Processes.eventually(Duration.ofSeconds(5), () -> threads(waiterPrefix).isEmpty()))
-        .as("exit waiters left after close: %s", threads(waiterPrefix)).isTrue();
+    assertNoWaitersLeft(waiterPrefix, "after close");
   }
 
   @Test
@@ -157,8 +161,7 @@ class JdkExitWaitersTest {
     }
     assertThat(l.exit.get(10, TimeUnit.SECONDS)).isInstanceOf(Termination.Signaled.class);
     assertThat(l.exitThread).startsWith(waiterPrefix);
-    assertThat(Processes.eventually(Duration.ofSeconds(5), () -> threads(waiterPrefix).isEmpty()))
-        .as("exit waiters left after the last child ended: %s", threads(waiterPrefix)).isTrue();
+    assertNoWaitersLeft(waiterPrefix, "after the last child ended");
     assertThat(l.exits.get()).isEqualTo(1);
   }
 
