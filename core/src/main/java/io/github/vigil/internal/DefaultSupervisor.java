@@ -323,6 +323,14 @@ final class DefaultSupervisor implements Supervisor {
     }
   }
 
+  /**
+   * Runs {@code action} once the listeners have been handed the events published so far, on a listener thread; at
+   * once, here, when none listens. @return false when it has run ({@link EventBus#afterDelivered})
+   */
+  boolean afterDelivered(Runnable action) {
+    return events.afterDelivered(action);
+  }
+
   void publish(SupervisorEvent event) {
     events.publish(event);
     if ((event instanceof SupervisorEvent.StateChanged || event instanceof SupervisorEvent.HealthChanged)

@@ -8,7 +8,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,10 +75,37 @@ final class EventBus {
 
   /** @return whether a listener's queue was idle and handed to the executor (a thread of it may have been woken) */
   boolean publish(SupervisorEvent event) {
+    return queueToAll(subscribers.toArray(NONE), s -> s.deliver(event));
+  }
+
+  /**
+   * Runs {@code action} on a listener thread once every listener has been handed what was published before this
+   * call: for work that should wait for those deliveries rather than compete with them for a CPU. When no one
+   * listens it runs at once, here. Not a promise: a listener that never returns, or whose executor keeps rejecting,
+   * holds {@code action} back for good, so a caller bounds the wait itself.
+   *
+   * @return whether {@code action} was queued behind listeners (false: it has run)
+   */
+  boolean afterDelivered(Runnable action) {
+    Subscriber[] list = subscribers.toArray(NONE);
+    if (list.length == 0) {
+      action.run();
+      return false;
+    }
+    AtomicInteger left = new AtomicInteger(list.length);
+    queueToAll(list, s -> {
+      if (left.decrementAndGet() == 0) {
+        action.run();
+      }
+    });
+    return true;
+  }
+
+  /** @return whether a listener's queue was idle and handed to the executor (a thread of it may have been woken) */
+  private boolean queueToAll(Subscriber[] list, Consumer<Subscriber> work) {
     // Events come from more than one thread (the supervision thread, a caller registering, a removal completing):
     // queued to every listener under one lock, they reach all listeners in one order. The hand-over to the listener
     // executor, which is the caller's code, happens outside it.
-    Subscriber[] list = subscribers.toArray(NONE);
     int[] todo = new int[list.length];
     synchronized (order) {
       for (int i = 0; i < list.length; i++) {
@@ -84,7 +113,7 @@ final class EventBus {
         inFlight.begin();
         todo[i] = s.queue.enqueue(() -> {
           try {
-            s.deliver(event);
+            work.accept(s);
           } finally {
             inFlight.end();
           }

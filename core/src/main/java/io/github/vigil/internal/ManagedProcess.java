@@ -96,6 +96,17 @@ final class ManagedProcess implements ProcessController {
    * queued on {@link #ioQueue} when the decision after the exit is made. Supervision thread only.
    */
   private final List<Runnable> beforeNextSpawn = new ArrayList<>();
+  /**
+   * That work when no spawn followed at once, held until the listeners have been handed the exit's events: on two
+   * CPUs the look for what the run left (a scan of {@code /proc} on the JDK backend) took the CPU the events' delivery
+   * needed, a millisecond or two on the p99 of an exit's event. Handed to {@link #ioQueue} then, or after
+   * {@link #DEAD_RUN_WORK_WAIT} at the latest (a slow listener does not keep what the run left running), or at once by
+   * a spawn or a stop that comes first. Supervision thread only.
+   */
+  private @Nullable List<Runnable> deadRunWork;
+  private @Nullable Runnable deadRunCounted; // its count for awaitIdle, ended once it is on ioQueue
+  private Scheduler.@Nullable Cancellable deadRunTimer;
+  static final Duration DEAD_RUN_WORK_WAIT = Duration.ofMillis(20);
   private final StartChecks.LastHead lastHead = new StartChecks.LastHead(); // the program's #! line, read again only when the file changed
   private long commandStops;            // stops asked by a caller or the shutdown: a start of several steps under way gives way to them
   private boolean heldForStop;          // a stopAll(), close() or its group's restart will stop it: no spawn, no restart, until a start or the stop
@@ -550,6 +561,7 @@ final class ManagedProcess implements ProcessController {
   CompletableFuture<ProcessStatus> stopInternal(Origin origin, String reason) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
     sup.onLoop(() -> {
+      handDeadRunWork(); // what the last run left goes now: it is to stay down
       if (stopAnnounced && state == ProcessState.STOPPED) {
         stopAnnounced = false; // the stop of a stopAll() or close() that holdForStop already said and did
       } else {
@@ -626,6 +638,7 @@ final class ManagedProcess implements ProcessController {
    */
   void holdForStop(Origin origin, String reason) {
     heldForStop = true;
+    handDeadRunWork(); // before the close shuts the I/O threads (the listeners' hand-over, the timer, may never come)
     if (state == ProcessState.BACKOFF || state == ProcessState.WAITING) {
       // stopped here, ahead of its turn: its command is said first, as every command's is before what it does (the
       // stop in its turn then says it no more); it was said after the StateChanged to STOPPED, in that turn
@@ -766,7 +779,8 @@ final class ManagedProcess implements ProcessController {
     ProcessSpec runSpec = spec;
     Map<String, String> runEnv = env;
     spawning = true;
-    List<Runnable> before = List.copyOf(beforeNextSpawn);
+    List<Runnable> before = new ArrayList<>(takeDeadRunWork()); // an earlier run's, held for its listeners, comes first
+    before.addAll(beforeNextSpawn);
     beforeNextSpawn.clear();
     java.util.concurrent.Callable<SpawnRequest> prepare = () -> {
       for (Runnable r : before) { // each on its own, as on the I/O queue: a failed flush does not fail the spawn
@@ -1017,12 +1031,45 @@ final class ManagedProcess implements ProcessController {
   private void ended(int thisRun, ExitInfo exit) {
     try {
       recordAndDecide(thisRun, exit);
-    } finally { // no spawn followed at once: the dead run's work goes on its I/O queue, ahead of any later spawn
+    } finally { // no spawn followed at once: the dead run's work goes on its I/O queue once the listeners have the exit
       if (!beforeNextSpawn.isEmpty()) {
-        beforeNextSpawn.forEach(ioQueue::execute);
-        beforeNextSpawn.clear();
+        holdDeadRunWork();
       }
     }
+  }
+
+  /** Holds the dead run's work ({@link #deadRunWork}) until the events published so far are handed to the listeners. */
+  private void holdDeadRunWork() {
+    handDeadRunWork(); // an earlier run's still held goes first (a spawn takes it: not expected)
+    deadRunWork = List.copyOf(beforeNextSpawn);
+    beforeNextSpawn.clear();
+    deadRunCounted = sup.beginOffLoop();
+    // with no listener this hands it over at once (onLoop runs inline while deciding); the close hands it in holdForStop
+    if (sup.afterDelivered(() -> sup.onLoop(this::handDeadRunWork, () -> { }))) {
+      deadRunTimer = sup.schedule(DEAD_RUN_WORK_WAIT, this::handDeadRunWork);
+    }
+  }
+
+  /** The held work of a dead run onto {@link #ioQueue}, if any is still held. Supervision thread. */
+  private void handDeadRunWork() {
+    takeDeadRunWork().forEach(ioQueue::execute);
+  }
+
+  /** @return the held work of a dead run (none held any more), for the caller to run in order before anything else */
+  private List<Runnable> takeDeadRunWork() {
+    List<Runnable> work = deadRunWork;
+    if (work == null) {
+      return List.of();
+    }
+    deadRunWork = null;
+    cancel(deadRunTimer);
+    deadRunTimer = null;
+    Runnable counted = deadRunCounted;
+    deadRunCounted = null;
+    if (counted != null) {
+      counted.run(); // the task deciding this is counted until the caller has queued the work, which counts it then
+    }
+    return work;
   }
 
   private void recordAndDecide(int thisRun, ExitInfo exit) {

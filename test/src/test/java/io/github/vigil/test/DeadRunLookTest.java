@@ -1,0 +1,246 @@
+package io.github.vigil.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Signal;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.spi.ProcessBackend;
+import io.github.vigil.spi.ProcessListener;
+import io.github.vigil.spi.RunningProcess;
+import io.github.vigil.spi.SpawnException;
+import io.github.vigil.spi.SpawnRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The look for what a dead run left running (and its output's flush) waits until the listeners have been handed
+ * the exit's events, when no spawn follows at once: on two CPUs the JDK backend's scan of {@code /proc} took the
+ * CPU the events' delivery needed (p99 of an exit's event 1 to 2 ms later). It waits 20 ms at most, and a start, a
+ * stop or the close that comes first hands it over at once; a start does it before its spawn.
+ */
+@Timeout(60)
+class DeadRunLookTest {
+  private static final long WAIT_SECONDS = 10;
+
+  /** The fake backend, with each look at a run's tree and each spawn noted in order. */
+  private static final class Noting implements ProcessBackend {
+    final FakeBackend fake;
+    final List<String> notes = new CopyOnWriteArrayList<>();
+    final CountDownLatch looked = new CountDownLatch(1);
+    final CountDownLatch spawnedAgain = new CountDownLatch(1);
+
+    Noting(FakeBackend fake) {
+      this.fake = fake;
+    }
+
+    @Override
+    public String name() {
+      return fake.name();
+    }
+
+    @Override
+    public boolean hostStartChecks() {
+      return fake.hostStartChecks();
+    }
+
+    @Override
+    public RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
+      RunningProcess p = fake.spawn(request, listener);
+      int run = fake.runs(request.name()).size();
+      notes.add("spawn " + run);
+      if (run == 2) {
+        spawnedAgain.countDown();
+      }
+      return new RunningProcess() {
+        @Override
+        public long pid() {
+          return p.pid();
+        }
+
+        @Override
+        public boolean signal(Signal signal) {
+          return p.signal(signal);
+        }
+
+        @Override
+        public boolean signalTree(Signal signal) {
+          return p.signalTree(signal);
+        }
+
+        @Override
+        public boolean isTreeAlive() {
+          notes.add("look " + run);
+          looked.countDown();
+          return p.isTreeAlive();
+        }
+      };
+    }
+
+    @Override
+    public void close() {
+      fake.close();
+    }
+  }
+
+  /** A listener that holds the first {@code Exited} until {@code release} counts down (or its own time-out). */
+  private static final class Holding implements io.github.vigil.SupervisorListener {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release;
+    final List<String> notes;
+    final long holdMillis;
+
+    Holding(List<String> notes, long holdMillis, CountDownLatch release) {
+      this.notes = notes;
+      this.holdMillis = holdMillis;
+      this.release = release;
+    }
+
+    Holding(List<String> notes, long holdMillis) {
+      this(notes, holdMillis, new CountDownLatch(1));
+    }
+
+    @Override
+    public void onEvent(SupervisorEvent event) {
+      if (event instanceof SupervisorEvent.Exited && entered.getCount() > 0) {
+        notes.add("listener has the exit");
+        entered.countDown();
+        try {
+          release.await(holdMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        notes.add("listener done");
+      }
+    }
+  }
+
+  private static ProcessSpec spec() {
+    return ProcessSpec.builder("feed").command("feed").startupGrace(Duration.ZERO).restartPolicy(RestartPolicy.never()).build();
+  }
+
+  /** Waits until the kit's clock has a timer of {@code delay} pending. */
+  private static void awaitTimer(SupervisorTestKit kit, Duration delay) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (!kit.clock().pending().contains(delay)) {
+      assertThat(System.nanoTime() - deadline).as("a timer of %s pending: %s", delay, kit.clock().pending()).isNegative();
+      Thread.sleep(1);
+    }
+  }
+
+  private static SupervisorTestKit kit(Noting backend) {
+    return SupervisorTestKit.create(backend.fake, b -> b.backend(backend));
+  }
+
+  @Test
+  void theLookForWhatTheRunLeftComesAfterTheListenerHadTheExit() throws Exception {
+    Noting backend = new Noting(new FakeBackend());
+    // held half a second, or until the look comes meanwhile, as it did: queued for an I/O thread with the exit's event
+    Holding listener = new Holding(backend.notes, 500, backend.looked);
+    try (SupervisorTestKit kit = kit(backend)) {
+      ProcessController feed = kit.supervisor().register(spec());
+      kit.supervisor().subscribe(listener);
+      feed.start();
+      kit.awaitIdle();
+      kit.backend().last("feed").exit(1);
+      kit.awaitIdle();
+      assertThat(backend.notes).containsExactly("spawn 1", "listener has the exit", "listener done", "look 1");
+      assertThat(feed.status().state()).isEqualTo(ProcessState.CRASHED);
+    }
+  }
+
+  @Test
+  void aListenerThatHoldsTheExitHoldsTheLookTwentyMillisecondsAtMost() throws Exception {
+    Noting backend = new Noting(new FakeBackend());
+    Holding listener = new Holding(backend.notes, TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 2));
+    try (SupervisorTestKit kit = kit(backend)) {
+      ProcessController feed = kit.supervisor().register(spec());
+      kit.supervisor().subscribe(listener);
+      feed.start();
+      kit.awaitIdle();
+      kit.backend().last("feed").exit(1);
+      assertThat(listener.entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the listener has the exit").isTrue();
+      awaitTimer(kit, Duration.ofMillis(20)); // set just after the exit's events are published: perhaps after the listener has it
+      kit.clock().advance(Duration.ofMillis(20)); // not the kit's advance: it waits for the held listener
+      assertThat(backend.looked.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("looked 20 ms after the exit").isTrue();
+      listener.release.countDown();
+      kit.awaitIdle();
+      assertThat(backend.notes).containsExactly("spawn 1", "listener has the exit", "look 1", "listener done");
+    }
+  }
+
+  @Test
+  void aStartWhileTheLookIsHeldLooksBeforeItsSpawn() throws Exception {
+    Noting backend = new Noting(new FakeBackend());
+    Holding listener = new Holding(backend.notes, TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 2));
+    try (SupervisorTestKit kit = kit(backend)) {
+      ProcessController feed = kit.supervisor().register(spec());
+      kit.supervisor().subscribe(listener);
+      feed.start();
+      kit.awaitIdle();
+      kit.backend().last("feed").exit(1);
+      assertThat(listener.entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the listener has the exit").isTrue();
+      CompletableFuture<?> started = feed.start().toCompletableFuture();
+      assertThat(backend.spawnedAgain.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("spawned for the start").isTrue();
+      listener.release.countDown();
+      started.get(WAIT_SECONDS, TimeUnit.SECONDS);
+      kit.awaitIdle();
+      assertThat(backend.notes).containsExactly("spawn 1", "listener has the exit", "look 1", "spawn 2", "listener done");
+      assertThat(feed.status().state()).isEqualTo(ProcessState.RUNNING);
+    }
+  }
+
+  @Test
+  void aStopWhileTheLookIsHeldHandsItOver() throws Exception {
+    Noting backend = new Noting(new FakeBackend());
+    Holding listener = new Holding(backend.notes, TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 2));
+    try (SupervisorTestKit kit = kit(backend)) {
+      ProcessController feed = kit.supervisor().register(spec());
+      kit.supervisor().subscribe(listener);
+      feed.start();
+      kit.awaitIdle();
+      kit.backend().last("feed").exit(1);
+      assertThat(listener.entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the listener has the exit").isTrue();
+      CompletableFuture<?> stopped = feed.stop().toCompletableFuture();
+      assertThat(backend.looked.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("looked for the stop").isTrue();
+      listener.release.countDown();
+      stopped.get(WAIT_SECONDS, TimeUnit.SECONDS);
+      assertThat(backend.notes).containsExactly("spawn 1", "listener has the exit", "look 1", "listener done");
+    }
+  }
+
+  @Test
+  void theCloseHandsOverAHeldLook() throws Exception {
+    Noting backend = new Noting(new FakeBackend());
+    Holding listener = new Holding(backend.notes, TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 2));
+    SupervisorTestKit kit = kit(backend);
+    Thread closer = new Thread(kit::close, "test-closer");
+    try {
+      ProcessController feed = kit.supervisor().register(spec());
+      kit.supervisor().subscribe(listener);
+      feed.start();
+      kit.awaitIdle();
+      kit.backend().last("feed").exit(1);
+      assertThat(listener.entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the listener has the exit").isTrue();
+      closer.start();
+      assertThat(backend.looked.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("looked for the close").isTrue();
+    } finally {
+      listener.release.countDown();
+      if (closer.getState() == Thread.State.NEW) {
+        kit.close();
+      }
+      closer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 2));
+    }
+    assertThat(closer.isAlive()).as("close() returned").isFalse();
+    assertThat(backend.notes).containsExactly("spawn 1", "listener has the exit", "look 1", "listener done");
+  }
+}
