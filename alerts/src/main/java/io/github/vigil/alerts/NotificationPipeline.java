@@ -899,13 +899,22 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       submit(g, s, n, attempt + 1);
     });
     if (retryTimer == null) {
+      notDelivered(g, s, n);
+      // counted once the sink is owed the group, as a drop from its queue and gaveUp are: one who reads dropped and then
+      // closes has the close tell it the group (counted first, a close in between found nothing owed, and the sink never
+      // heard of the group); a close before this counted it with the retries pending
+      boolean counted = false;
       synchronized (lock) {
         if (!closed) {
           c.retriesPending--;
           c.dropped.increment();
+          counted = true;
         }
       }
-      notDelivered(g, s, n);
+      if (counted) {
+        log.warn("Notification {} to sink {} dropped: the scheduler refused its retry (attempt {} of {})", n.title(),
+            s.name(), attempt + 1, retry.maxAttempts());
+      }
     }
   }
 

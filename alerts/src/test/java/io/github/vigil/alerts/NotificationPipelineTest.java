@@ -342,6 +342,78 @@ class NotificationPipelineTest {
     assertThat(pipeline.stats().sinks().get("desk").dropped()).isEqualTo(1);
   }
 
+  /**
+   * A scheduler over the test's {@link ManualScheduler} that refuses what it is told to ({@link #refuseNext}, or all once
+   * {@link #shutDown}), as a user's scheduler that is shut down while the pipeline is still open does.
+   */
+  private final class RefusingScheduler implements io.github.vigil.Scheduler {
+    final java.util.concurrent.atomic.AtomicInteger refuseNext = new java.util.concurrent.atomic.AtomicInteger();
+    volatile boolean shutDown;
+
+    @Override
+    public Cancellable schedule(Duration delay, Runnable task) {
+      if (shutDown || refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new java.util.concurrent.RejectedExecutionException("refused by the test");
+      }
+      return scheduler.schedule(delay, task);
+    }
+  }
+
+  /**
+   * A delivery that failed and whose retry the scheduler refused is counted dropped once the pipeline holds the sink
+   * owed its group, as a drop from its queue and a give-up are: one who reads {@code dropped} and then closes has the
+   * close tell the group. Counted first, a close in between found nothing owed, and the sink never heard of the group.
+   * The attempt hangs on a sender thread of the pipeline's own until its send timeout passes, on the test's thread,
+   * where the retry is refused; the reader is the sink's own {@code name()} on that thread, which the pipeline calls
+   * just after it counts the drop (its warning; with the count first, its {@code notDelivered}, before the sink was
+   * owed the group).
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(20)
+  void aRefusedRetryIsCountedDroppedOnceTheSinkIsOwedTheGroupSoACloseAfterReadingItTellsTheGroup() throws Exception {
+    Thread testThread = Thread.currentThread();
+    java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean closedAfterTheDrop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    List<Notification> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    NotificationSink sink = new NotificationSink() {
+      @Override
+      public String name() {
+        if (Thread.currentThread() == testThread && pipeline != null && !closedAfterTheDrop.get()) {
+          PipelineStats.SinkStats s = pipeline.stats().sinks().get("desk");
+          if (s != null && s.dropped() == 1) {
+            closedAfterTheDrop.set(true);
+            pipeline.close();
+          }
+        }
+        return "desk";
+      }
+
+      @Override
+      public void send(Notification n) throws Exception {
+        if (calls.getAndIncrement() == 0) {
+          sending.countDown();
+          new java.util.concurrent.CountDownLatch(1).await(); // hung, until the send timeout interrupts it
+        }
+        sent.add(n);
+      }
+    };
+    RefusingScheduler refusing = new RefusingScheduler();
+    pipeline = NotificationPipeline.builder().ticker(ticker).scheduler(refusing).clock(clock)  // a sender thread per sink
+        .retry(new RetryPolicy(3, Duration.ofSeconds(1), 2, Duration.ofSeconds(10))).sendTimeout(Duration.ofSeconds(30))
+        .route(Route.builder("desk").sink(sink).groupWait(Duration.ZERO).build()).build();
+    pipeline.onAlert(crashed("orders"));
+    scheduler.advance(Duration.ZERO);
+    assertThat(sending.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the first send started").isTrue();
+    refusing.refuseNext.set(1);                  // the retry the timeout asks for
+    scheduler.advance(Duration.ofSeconds(30));   // the send timeout: counted, failed, its retry refused
+    assertThat(closedAfterTheDrop.get()).as("closed after reading the drop").isTrue();
+    assertThat(sent).as("told by the close").extracting(Notification::title).singleElement().asString().contains("orders");
+    PipelineStats.SinkStats s = pipeline.stats().sinks().get("desk");
+    assertThat(s.timedOut()).isEqualTo(1);
+    assertThat(s.dropped()).isEqualTo(1);
+  }
+
   @Test
   void aDailySilenceHoldsBackAndTheAlertIsNotifiedWhenItEnds() {
     // every weekday 08:00-10:00 UTC; T0 is Monday 09:00
