@@ -175,6 +175,8 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     boolean changed;
     Scheduler.@Nullable Cancellable timer;
     long timerDue;
+    /** Sinks whose turn of the group the scheduler refused, each counted dropped once, until the group's next turn. */
+    final Set<String> refusedFor = new HashSet<>();
 
     Group(Route route, String key, Map<String, String> labels, boolean escalated, long created) {
       this.route = route;
@@ -399,16 +401,44 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   }
 
   private void scheduleAt(Group g, long due) {
+    scheduleAt(g, due, null);
+  }
+
+  /**
+   * Sets {@code g}'s turn at {@code due} (unless one is set sooner). A turn the scheduler refuses (a scheduler given to
+   * the builder and shut down while the pipeline is open) is not thrown out of the thread that asked (a sender's, a
+   * timer's, or an {@link #onAlert} caller's): it is counted dropped for each sink it was for and said at WARN naming it,
+   * once until the group's next turn; what the group has not told then, and what its sinks are owed, is told by
+   * {@link #close()} (a turn refused as it closes is not counted: the close calls its turns off). Under the lock.
+   *
+   * @param sink the one sink the turn is for (it is owed the group), or null: every sink of the group's route
+   */
+  private void scheduleAt(Group g, long due, @Nullable NotificationSink sink) {
     if (g.timer != null) {
       if (g.timerDue <= due) {
         return;
       }
       g.timer.cancel();
+      g.timer = null;
     }
     g.timerDue = due;
     long delay = Math.max(0, due - ticker.read());
     Group target = g;
-    g.timer = scheduler.schedule(Duration.ofNanos(delay), () -> flush(target));
+    try {
+      g.timer = scheduler.schedule(Duration.ofNanos(delay), () -> flush(target));
+    } catch (RejectedExecutionException | IllegalStateException e) {
+      if (closing) {
+        return; // the close tells what is news or owed now, and calls off the turns it would set
+      }
+      for (NotificationSink s : g.route.sinks()) {
+        if ((sink == null || sink == s) && g.refusedFor.add(s.name())) {
+          counters(s).dropped.increment();
+          log.warn("Group {} to sink {}: its turn in {} dropped, the scheduler refused it ({}); what the group has not told"
+              + " the sink, and what it owes it, is told when the pipeline closes", g.key, s.name(),
+              HumanFormat.duration(Duration.ofNanos(delay)), e.toString());
+        }
+      }
+    }
   }
 
   private void flush(Group g) {
@@ -429,6 +459,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         g.timer.cancel(); // ahead of its timer, which would notify it again, as a repeat
       }
       g.timer = null;
+      g.refusedFor.clear(); // its turn: a turn refused from now on is a drop again
       Instant now = clock.instant();
       long nowTicks = ticker.read();
       List<Alert> firing = new ArrayList<>();
@@ -573,7 +604,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     log.warn("Notification {} to sink {} dropped: over its rate limit of {}; the sink is told the group again in {}, as it"
         + " stands then", n.title(), s.name(), rateLimits.getOrDefault(s.name(), defaultRateLimit),
         HumanFormat.duration(Duration.ofNanos(due - now)));
-    scheduleAt(g, due);
+    scheduleAt(g, due, s);
   }
 
   /** When {@code g}'s turn for {@code s} may come: a group interval after its last notification, and a token there. */
@@ -607,7 +638,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       Group first = line.iterator().next();
       SinkLedger l = first.sinks.get(s.name());
       if (groups.get(first.key) == first && l != null && (l.missed || !l.owedResolved.isEmpty())) {
-        scheduleAt(first, dueForToken(first, s, ticker.read()));
+        scheduleAt(first, dueForToken(first, s, ticker.read()), s);
         return;
       }
       line.remove(first);
@@ -739,7 +770,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       }
       if (again) {
         long last = Math.max(g.lastSent, g.lastRetold);
-        scheduleAt(g, Math.max(ticker.read(), last + g.route.groupInterval().toNanos()));
+        scheduleAt(g, Math.max(ticker.read(), last + g.route.groupInterval().toNanos()), s);
       }
     }
   }

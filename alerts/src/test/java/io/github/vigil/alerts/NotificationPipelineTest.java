@@ -414,6 +414,106 @@ class NotificationPipelineTest {
     assertThat(s.dropped()).isEqualTo(1);
   }
 
+  /**
+   * A user's scheduler shut down while the pipeline is open refuses the group's next turn that a failed delivery asks
+   * for on the sink's sender thread (the sink is owed the group): that is counted dropped and said at WARN naming the
+   * sink, and the sender thread goes on to the sink's next notification; the close tells the sink the group. It was
+   * thrown out of the sender thread, which left the sink's lane taking work it never ran: its next notification, and
+   * the close's, were never sent. The sink shuts the scheduler down as it fails, once the flushes have set their repeats
+   * and the second group's notification waits behind the first in the sink's line.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void aTurnTheSchedulerRefusesOnTheSenderThreadIsCountedAndSaidAndTheSinkGoesOn() throws Exception {
+    RefusingScheduler refusing = new RefusingScheduler();
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch feedSent = new java.util.concurrent.CountDownLatch(1);
+    List<Notification> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    NotificationSink sink = new NotificationSink() {
+      @Override
+      public String name() {
+        return "desk";
+      }
+
+      @Override
+      public void send(Notification n) throws Exception {
+        if (calls.getAndIncrement() == 0) {
+          go.await();
+          refusing.shutDown = true;
+          throw new java.io.IOException("refused by the test");
+        }
+        sent.add(n);
+        if (n.title().contains("feed")) {
+          feedSent.countDown();
+        }
+      }
+    };
+    pipeline = NotificationPipeline.builder().ticker(ticker).scheduler(refusing).clock(clock) // a sender thread per sink
+        .retry(new RetryPolicy(1, Duration.ofSeconds(1), 2, Duration.ofSeconds(10)))
+        .route(Route.builder("desk").sink(sink).groupWait(Duration.ZERO).build()).build();
+    pipeline.onAlert(crashed("orders"));
+    pipeline.onAlert(crashed("feed"));
+    scheduler.advance(Duration.ZERO);   // orders' send waits for go on the sender thread; feed's waits behind it
+    boolean[] feedWasSent = {false};
+    String log = capturingStderr(() -> {
+      go.countDown();
+      try {
+        feedWasSent[0] = feedSent.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(feedWasSent[0]).as("the sink's next notification was sent").isTrue();
+    assertThat(log).contains("Group desk{process=orders} to sink desk: its turn in 5 min 00 s dropped, the scheduler refused it");
+    PipelineStats.SinkStats s = pipeline.stats().sinks().get("desk");
+    assertThat(s.gaveUp()).isEqualTo(1);
+    assertThat(s.dropped()).isEqualTo(1);
+    pipeline.close();
+    assertThat(sent).as("feed, then orders told by the close").extracting(Notification::title)
+        .satisfiesExactly(t -> assertThat(t).contains("feed"), t -> assertThat(t).contains("orders"));
+    assertThat(pipeline.stats().sinks().get("desk").dropped()).isEqualTo(1);
+  }
+
+  /**
+   * A turn the scheduler refuses on the timer's thread (a flush setting the group's repeat) is counted once per sink and
+   * said, and the flush still sends what it made; it was thrown out of the flush before its sends, so the notification
+   * was lost silently. A second refusal before the group's next turn is not counted again.
+   */
+  @Test
+  void aRepeatTheSchedulerRefusesIsCountedOnceAndTheFlushStillSends() {
+    RefusingScheduler refusing = new RefusingScheduler();
+    pipeline = base().scheduler(refusing)
+        .route(Route.builder("desk").sink(desk).sink(oncall).groupWait(Duration.ZERO).build()).build();
+    pipeline.onAlert(crashed("orders"));
+    refusing.shutDown = true;
+    String log = capturingStderr(() -> scheduler.advance(Duration.ZERO));
+    assertThat(log).contains("Group desk{process=orders} to sink desk: its turn in 4 h 00 min dropped, the scheduler refused it")
+        .contains("Group desk{process=orders} to sink oncall-phone: its turn in 4 h 00 min dropped");
+    assertThat(desk.sent()).extracting(Notification::title).singleElement().asString().contains("orders");
+    assertThat(oncall.sent()).hasSize(1);
+    pipeline.onAlert(Alert.firing(AlertType.FLAPPING, "", "orders", Severity.CRITICAL, "orders is flapping", "", Map.of(),
+        clock.instant()));               // news: the group's turn refused again, not counted again
+    assertThat(pipeline.stats().sinks().get("desk").dropped()).isEqualTo(1);
+    assertThat(pipeline.stats().sinks().get("oncall-phone").dropped()).isEqualTo(1);
+    pipeline.close();                    // tells the news the refused turn held
+    assertThat(desk.sent()).hasSize(2);
+    assertThat(desk.sent().get(1).title()).contains("FIRING:2");
+  }
+
+  /** What slf4j-simple writes to System.err while {@code r} runs (it writes to System.err as it is then). */
+  private static String capturingStderr(Runnable r) {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Test
   void aDailySilenceHoldsBackAndTheAlertIsNotifiedWhenItEnds() {
     // every weekday 08:00-10:00 UTC; T0 is Monday 09:00
