@@ -77,11 +77,21 @@ public final class DingTalkSink implements NotificationSink {
 
   String body(Notification n) {
     Json j = new Json().beginObject().field("msgtype", "markdown")
-        .name("markdown").beginObject().field("title", n.title()).field("text", Http.truncateUtf8(n.markdown(), 18000))
+        .name("markdown").beginObject().field("title", n.title()).field("text", Http.truncateUtf8(markdown(n), 18000))
         .endObject()
         .name("at").beginObject().name("atMobiles").beginArray();
     atMobiles.forEach(j::value);
     return j.endArray().field("isAtAll", atAll).endObject().endObject().toString();
+  }
+
+  /**
+   * {@link Notification#markdown()}, with what the alerts say unable to open a {@code <font>} tag ({@link ChatText#DINGTALK}).
+   * DingTalk mentions only those the request's {@code at} lists (this sink's {@code atMobiles} and {@code atAll}); an
+   * {@code @} number in the text only places them, so the text is not changed for those.
+   */
+  static String markdown(Notification n) {
+    java.util.function.UnaryOperator<String> said = s -> ChatText.breakTags(s, ChatText.DINGTALK);
+    return n.lines("### " + said.apply(n.title()) + "\n\n", "- ", s -> "**" + s + "**", "  - ", said);
   }
 
   @Override

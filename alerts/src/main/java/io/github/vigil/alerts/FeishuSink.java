@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Posts to a Feishu (or Lark) custom bot ({@code https://open.feishu.cn/open-apis/bot/v2/hook/…},
  * {@code https://open.larksuite.com/open-apis/bot/v2/hook/…}) a {@code text} message:
- * {@code {"msg_type":"text","content":{"text":…}}}. With signature verification on, the body also
+ * {@code {"msg_type":"text","content":{"text":…}}}, the notification's {@link Notification#text() text} with what the
+ * alerts say unable to open Feishu's {@code <at>} tag (a {@code <} that would is sent as the fullwidth {@code ＜}: a
+ * process's output line quoting {@code <at user_id="all">} mentioned everyone). With signature verification on, the body also
  * carries {@code timestamp} (epoch seconds, as a string) and {@code sign}: the Base64 HmacSHA256 whose
  * key is {@code timestamp + "\n" + secret} over empty data. Feishu answers {@code code} 0 (or the
  * older {@code StatusCode} 0); another code is a failure here (and retried). The hook URL and the
@@ -67,8 +69,18 @@ public final class FeishuSink implements NotificationSink {
       j.field("timestamp", Long.toString(timestampSeconds)).field("sign", sign(timestampSeconds, secret));
     }
     return j.field("msg_type", "text")
-        .name("content").beginObject().field("text", Http.truncateUtf8(n.text(), 20000)).endObject()
+        .name("content").beginObject().field("text", Http.truncateUtf8(text(n), 20000)).endObject()
         .endObject().toString();
+  }
+
+  /**
+   * {@link Notification#text()}, with what the alerts say (the title's group labels, summaries, histories) unable to open
+   * Feishu's {@code <at>} tag ({@link ChatText#FEISHU}): a text message reads {@code <at user_id="all"></at>} in it as a
+   * mention of everyone, and {@code <at user_id="ou_…">} as one of that user.
+   */
+  static String text(Notification n) {
+    java.util.function.UnaryOperator<String> said = s -> ChatText.breakTags(s, ChatText.FEISHU);
+    return n.lines(said.apply(n.title()) + "\n", "- ", s -> s, "  ", said);
   }
 
   @Override

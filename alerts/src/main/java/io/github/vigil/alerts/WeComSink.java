@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * Posts to a WeCom (企业微信) group robot ({@code https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…})
  * a {@code markdown} message: {@code {"msgtype":"markdown","markdown":{"content":…}}}, the content cut
- * to WeCom's 4096 bytes. WeCom answers HTTP 200 with {@code errcode} 0, or another code that is a
- * failure here (and retried). The key is never logged. Thread-safe.
+ * to WeCom's 4096 bytes. What the alerts say cannot open WeCom's tags, its mention {@code <@userid>} and its
+ * {@code <font>}: a {@code <} that would is sent as the fullwidth {@code ＜}. WeCom answers HTTP 200 with
+ * {@code errcode} 0, or another code that is a failure here (and retried). The key is never logged. Thread-safe.
  */
 public final class WeComSink implements NotificationSink {
   /** WeCom's robot endpoint. */
@@ -52,7 +53,10 @@ public final class WeComSink implements NotificationSink {
   }
 
   static String body(Notification n) {
-    String content = n.markdown().replace("**CRITICAL**", "<font color=\"warning\">**CRITICAL**</font>")
+    // what the alerts say unable to open WeCom's tags (a <@userid> in a quoted output line mentioned that member)
+    java.util.function.UnaryOperator<String> said = s -> ChatText.breakTags(s, ChatText.WECOM);
+    String markdown = n.lines("### " + said.apply(n.title()) + "\n\n", "- ", s -> "**" + s + "**", "  - ", said);
+    String content = markdown.replace("**CRITICAL**", "<font color=\"warning\">**CRITICAL**</font>")
         .replace("**RESOLVED**", "<font color=\"info\">**RESOLVED**</font>");
     return new Json().beginObject().field("msgtype", "markdown")
         .name("markdown").beginObject().field("content", Http.truncateUtf8(content, 4096)).endObject()

@@ -201,6 +201,70 @@ class ChatFormatsTest {
         + "• *RESOLVED* &lt;feed&gt; health check failing: p99 &gt; 5 ms &amp; rising, at 2026-01-05T09:30:00Z\\n\"}}]}");
   }
 
+  /**
+   * A notification whose alerts quote tags the chats read from message text: Feishu's {@code <at>} (any case, spaced),
+   * WeCom's {@code <@userid>}, and {@code <font>}; in a label's value (the title), a summary and a repeated crash's history.
+   */
+  private static Notification quotingTags() {
+    Alert crashed = Alert.firing(AlertType.CRASHED, "", "feed", Severity.WARNING,
+        "feed crashed: error exit (exit code 1) after 2 s", "", Map.of(), NOW.minusSeconds(60))
+        .again("feed crashed: sh -c 'echo <at user_id=\"all\">all</at>' failed, then < AT user_id=\"ou_1\">x</ at>",
+            "2 crashes: <@zhangsan> at 09:29:00, <font color=\"warning\">red</font> <b> at 09:29:59");
+    return new Notification("desk", "desk{type=<at user_id=\"all\"></at>}", Map.of("type", "<at user_id=\"all\"></at>"),
+        List.of(crashed), List.of(), NOW, false, false);
+  }
+
+  /**
+   * Feishu reads {@code <at user_id="all">} in a text message as a mention of everyone (and {@code <at user_id="ou_…">}
+   * as one of that user): in what the alerts say, a {@code <} that would open an {@code <at>} tag is sent as the
+   * fullwidth {@code ＜}, so a process's output quoted in an alert mentions no one; other tags ({@code <b>}) and the rest
+   * are sent as they are. They were sent raw, and the first line of this notification mentioned everyone.
+   */
+  @Test
+  void feishuSendsNoAtTagFromWhatTheAlertsSay() throws Exception {
+    server.answer(200, "{\"code\":0,\"data\":{},\"msg\":\"success\"}");
+    new FeishuSink("feishu", server.uri("/open-apis/bot/v2/hook/" + TOKEN), null, InstantSource.fixed(NOW), Duration.ofSeconds(5))
+        .send(quotingTags());
+    assertThat(server.last().body()).isEqualTo("{\"msg_type\":\"text\",\"content\":{\"text\":\""
+        + "[FIRING:1] \uFF1Cat user_id=\\\"all\\\">\uFF1C/at> WARNING\\n"
+        + "- WARNING feed crashed: sh -c 'echo \uFF1Cat user_id=\\\"all\\\">all\uFF1C/at>' failed, then \uFF1C AT user_id=\\\"ou_1\\\">x\uFF1C/ at>"
+        + " (2 times), since 2026-01-05T09:29:00Z\\n"
+        + "  2 crashes: <@zhangsan> at 09:29:00, <font color=\\\"warning\\\">red</font> <b> at 09:29:59\\n\"}}");
+  }
+
+  /**
+   * WeCom's markdown reads {@code <@userid>} as a mention of that member, and {@code <font>} as its colour: in what the
+   * alerts say, a {@code <} that would open either is sent as the fullwidth {@code ＜}; the sink's own {@code <font>}
+   * around a severity stays. They were sent raw, and this notification mentioned zhangsan.
+   */
+  @Test
+  void weComSendsNoMentionOrFontTagFromWhatTheAlertsSay() throws Exception {
+    new WeComSink("wecom", TOKEN, server.uri("/cgi-bin/webhook/send"), Duration.ofSeconds(5)).send(quotingTags());
+    assertThat(server.last().body()).isEqualTo("{\"msgtype\":\"markdown\",\"markdown\":{\"content\":\""
+        + "### [FIRING:1] <at user_id=\\\"all\\\"></at> WARNING\\n\\n"
+        + "- **WARNING** feed crashed: sh -c 'echo <at user_id=\\\"all\\\">all</at>' failed, then < AT user_id=\\\"ou_1\\\">x</ at>"
+        + " (2 times), since 2026-01-05T09:29:00Z\\n"
+        + "  - 2 crashes: \uFF1C@zhangsan> at 09:29:00, \uFF1Cfont color=\\\"warning\\\">red\uFF1C/font> <b> at 09:29:59\\n\"}}");
+  }
+
+  /**
+   * DingTalk's markdown reads {@code <font>}: in what the alerts say, a {@code <} that would open one is sent as the
+   * fullwidth {@code ＜}. Its mentions come only from the request's {@code at} (this sink's {@code atMobiles}), so the
+   * rest is sent as it is; so is the {@code title}, which DingTalk shows as the conversation's preview, not as markdown.
+   */
+  @Test
+  void dingTalkSendsNoFontTagFromWhatTheAlertsSay() throws Exception {
+    DingTalkSink.builder("ding", TOKEN).endpoint(server.uri("/robot/send")).clock(InstantSource.fixed(NOW)).build()
+        .send(quotingTags());
+    assertThat(server.last().body()).isEqualTo("{\"msgtype\":\"markdown\",\"markdown\":{"
+        + "\"title\":\"[FIRING:1] <at user_id=\\\"all\\\"></at> WARNING\",\"text\":\""
+        + "### [FIRING:1] <at user_id=\\\"all\\\"></at> WARNING\\n\\n"
+        + "- **WARNING** feed crashed: sh -c 'echo <at user_id=\\\"all\\\">all</at>' failed, then < AT user_id=\\\"ou_1\\\">x</ at>"
+        + " (2 times), since 2026-01-05T09:29:00Z\\n"
+        + "  - 2 crashes: <@zhangsan> at 09:29:00, \uFF1Cfont color=\\\"warning\\\">red\uFF1C/font> <b> at 09:29:59\\n\"},"
+        + "\"at\":{\"atMobiles\":[],\"isAtAll\":false}}");
+  }
+
   /** A section cut to Slack's 3000 is cut before an entity, not inside it (a cut {@code &a} would show as is). */
   @Test
   void slackCutsItsSectionBetweenEntities() throws Exception {
