@@ -37,6 +37,29 @@ public interface ProcessController {
   CompletionStage<ProcessStatus> restart();
 
   /**
+   * Does now the restart that its restart policy would have done after the run that ended while supervision was off,
+   * such as one a trading freeze window deferred to its end. The policy decides on that run's exit as it would have at
+   * the exit, without its backoff (the deferral was the wait): a restart is spawned at once and counted as one, as a
+   * restart after a backoff is ({@link ProcessStatistics#restarts()}, {@link ProcessStatus#restarts()}, the start limit,
+   * which it does not reset as {@link #start()} does), its {@link SupervisorEvent.StateChanged} to {@code STARTING} of
+   * origin {@link Origin#POLICY} with a reason that ends with {@code reason}; where the policy gives up (its start
+   * limit) the process is {@code FAILED} ({@link SupervisorEvent.Failed}). Turn supervision back on first.
+   *
+   * <p>Completes when the new run is {@code RUNNING}, or exceptionally as {@link #start()} does; with the status as it
+   * is when there is nothing to restart: the process is not {@code CRASHED} or {@code EXITED} (started, stopped or
+   * failed meanwhile), or its policy does not restart it after that exit. Returns at once; the decision and the spawn
+   * are made on the supervision thread like the policy's own, and nothing of the caller's runs there.
+   *
+   * <p>The default implementation is {@link #start()}.
+   *
+   * @param reason what deferred the restart, for the event and the log ({@code deferred by freeze window auction})
+   */
+  default CompletionStage<ProcessStatus> restartDeferred(String reason) {
+    java.util.Objects.requireNonNull(reason, "reason");
+    return start();
+  }
+
+  /**
    * {@link #start()} and wait.
    *
    * @throws ProcessOperationException on failure or timeout

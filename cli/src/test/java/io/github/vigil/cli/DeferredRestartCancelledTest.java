@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * inside the window left a restart in vigil status and vigil restarts that never happened (the supervisor started the
  * process no more: its ProcessStatistics said 1 start). Such a one is now listed under "Scheduled, not restarted" with
  * what cancelled it. The supervisor's {@code ProcessStatistics.restarts()} counts the restart done at the window's end
- * as a start, not a restart (the trading supervision starts it through the API): its starts say whether it happened.
+ * as the journal does: one restart (the policy's, done by the trading supervision at the window's end).
  */
 @Timeout(60)
 class DeferredRestartCancelledTest {
@@ -127,6 +127,7 @@ class DeferredRestartCancelledTest {
   void aDeferredRestartDoneAtTheWindowsEndIsARestart() throws Exception {
     Ran ran = run(Then.WINDOW_ENDS);
     assertThat(ran.statistics().starts()).as("started again at the window's end").isEqualTo(2);
+    assertThat(ran.statistics().restarts()).as("the supervisor counts the restart the journal counts").isEqualTo(1);
     try (JournalReader reader = JournalReader.open(ran.db().toString(), null)) {
       RestartReport report = report(reader);
       assertThat(report.total()).isEqualTo(1);

@@ -62,8 +62,10 @@ import org.slf4j.LoggerFactory;
  * and turns supervision back on once it is stopped. Inside a {@link FreezeWindow} supervision is off
  * (from {@link #start()} on: before it, a run that ends there is restarted by its policy, and said to be
  * no more than an exit); a run that ends there gives a {@link SupervisorEvent.RestartDeferred}, and at the window's end the
- * process is started again ({@code ScheduleStarted}, reason "restart deferred by ...") unless the window
- * leaves it for a person, or its restart policy would not have restarted it. A restart already waiting
+ * process is restarted ({@code ScheduleStarted}, reason "restart deferred by ...") unless the window
+ * leaves it for a person, or its restart policy would not have restarted it. That restart is its policy's, done late
+ * ({@link ProcessController#restartDeferred}): counted as a restart by its statistics, its {@code STARTING} of origin
+ * {@code POLICY}, as a restart after a backoff. A restart already waiting
  * in backoff when a window opens goes ahead. Each calendar's sessions are announced with
  * {@link SupervisorEvent.SessionOpened} and {@link SupervisorEvent.SessionClosed}; each attachment's
  * watch window with {@link SupervisorEvent.WatchWindowChanged}.
@@ -576,8 +578,8 @@ public final class TradingSupervision implements AutoCloseable {
         if (ended && was.window().action() == FreezeWindow.Action.DEFER_TO_END && wouldRestart(c.spec(), st.lastExit())) {
           String why = "restart deferred by freeze window " + was.window().name();
           log.atInfo().addKeyValue("process", e.name).log("Schedule starts {}: {}", e.name, why);
-          startProcess(c);
           publish(new SupervisorEvent.ScheduleStarted(e.name, now, day, why));
+          restartDeferred(c, was);
         }
       }
     }
@@ -687,7 +689,9 @@ public final class TradingSupervision implements AutoCloseable {
    * At a freeze window's end: the processes that ended inside it (and that their policy would have
    * restarted) are started again as the group's strategy would have done it: ONE_FOR_ONE each on its
    * own; REST_FOR_ONE from the first of them on (the ones after it stopped in reverse, then all
-   * started in declared order); ONE_FOR_ALL the whole group, stopped and started.
+   * started in declared order); ONE_FOR_ALL the whole group (the others stopped in reverse, then all started in
+   * declared order). Each one that ended is restarted by its policy ({@link ProcessController#restartDeferred}), a
+   * restart as after a backoff; the others stopped and started are no restarts of theirs, as in the group's own restart.
    */
   private void restartDeferredMembers(GroupController g, Entry e, List<ProcessController> ms, Schedule.Freeze was, Instant now,
       @Nullable LocalDate day) {
@@ -710,19 +714,22 @@ public final class TradingSupervision implements AutoCloseable {
     java.util.concurrent.CompletionStage<?> f;
     switch (g.spec().strategy()) {
       case ONE_FOR_ONE -> {
-        ended.forEach(TradingSupervision::startProcess);
+        ended.forEach(c -> restartDeferred(c, was));
         f = java.util.concurrent.CompletableFuture.completedFuture(null);
       }
-      case ONE_FOR_ALL -> f = g.stop().thenCompose(v -> g.start());
-      case REST_FOR_ONE -> {
-        List<ProcessController> rest = ms.subList(first, ms.size());
+      case ONE_FOR_ALL, REST_FOR_ONE -> {
+        // as the group restarts them after an end: the others stopped in reverse, then all started in declared order;
+        // the ones that ended are restarted by their policy (a restart each, as after a backoff), the others started
+        List<ProcessController> rest = g.spec().strategy() == GroupSpec.Strategy.ONE_FOR_ALL ? ms : ms.subList(first, ms.size());
         java.util.concurrent.CompletionStage<?> chain = java.util.concurrent.CompletableFuture.completedFuture(null);
         for (int i = rest.size() - 1; i >= 0; i--) {
           ProcessController c = rest.get(i);
-          chain = chain.handle((x, t) -> null).thenCompose(x -> c.stop());
+          if (!ended.contains(c)) { // one that ended has no run to stop; stopped, it would be no restart
+            chain = chain.handle((x, t) -> null).thenCompose(x -> c.stop());
+          }
         }
         for (ProcessController c : rest) {
-          chain = chain.thenCompose(x -> c.start());
+          chain = chain.thenCompose(x -> ended.contains(c) ? c.restartDeferred(deferredBy(was)) : c.start());
         }
         f = chain;
       }
@@ -750,6 +757,24 @@ public final class TradingSupervision implements AutoCloseable {
         log.atInfo().addKeyValue("process", c.name()).log("Scheduled start of {} did not complete: {}", c.name(), t.toString());
       }
     });
+  }
+
+  /**
+   * Does the restart a freeze window deferred to its end, as the process's policy's restart (counted as a restart, origin
+   * POLICY), not a start of the API. A restart that does not complete is logged, not a failure of the schedule.
+   */
+  private static void restartDeferred(ProcessController c, Schedule.Freeze was) {
+    c.restartDeferred(deferredBy(was)).whenComplete((x, t) -> {
+      if (t != null) {
+        log.atInfo().addKeyValue("process", c.name()).log("Restart of {} deferred by freeze window {} did not complete: {}", c.name(),
+            was.window().name(), t.toString());
+      }
+    });
+  }
+
+  /** The reason a restart deferred to the end of {@code was} is done with. */
+  private static String deferredBy(Schedule.Freeze was) {
+    return "deferred by freeze window " + was.window().name() + " to its end";
   }
 
   /** Starts a group; a start that does not complete (stopped meanwhile, a dependency down) is logged, not a failure of the schedule. */

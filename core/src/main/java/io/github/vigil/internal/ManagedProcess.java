@@ -631,6 +631,53 @@ final class ManagedProcess implements ProcessController {
     return done;
   }
 
+  @Override
+  public CompletionStage<ProcessStatus> restartDeferred(String reason) {
+    java.util.Objects.requireNonNull(reason, "reason");
+    return command("restartDeferred()", () -> restartDeferredInternal(reason));
+  }
+
+  /**
+   * The policy's restart of a run that ended while supervision was off, done now: decided by the policy on the last exit
+   * as at the exit (its delay aside: the deferral was the wait), counted and spawned as a restart after a backoff is.
+   * Nothing but the decision and the spawn's hand-over runs on the supervision thread.
+   */
+  private CompletableFuture<ProcessStatus> restartDeferredInternal(String reason) {
+    CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
+    sup.onLoop(() -> {
+      ExitInfo exit = lastExit;
+      if ((state != ProcessState.CRASHED && state != ProcessState.EXITED) || exit == null || heldForStop) {
+        // started, stopped or given up on meanwhile: no run ended unrestarted, nothing to restart
+        log.atInfo().addKeyValue("process", name).log("Process {}: deferred restart ({}) not done: it is {}", name, reason, state);
+        done.complete(status());
+        return;
+      }
+      RestartPolicy policy = spec.restartPolicy();
+      RestartDecision decision = policy.decide(exit, restartHistory, sup.now(), sup.settings.random());
+      if (decision instanceof RestartDecision.Restart restart) {
+        int attempt = restart.attempt();
+        String why = "restart attempt " + attempt + " after " + exit.cause() + ", " + reason;
+        log.atInfo().addKeyValue("process", name).log("Process {}: {}", name, why);
+        int keep = (int) Math.min(Integer.MAX_VALUE, policy.maxRestarts() + 1L);
+        restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), keep);
+        startWaiters.add(done);
+        spawn(Origin.POLICY, why, true);
+      } else if (decision instanceof RestartDecision.GiveUp giveUp) {
+        log.atError().addKeyValue("process", name).log("Process {} failed: {}", name, giveUp.reason());
+        transition(ProcessState.FAILED, Origin.POLICY, giveUp.reason());
+        sup.publish(new SupervisorEvent.Failed(name, sup.wallNow(), giveUp.reason(), exit));
+        done.completeExceptionally(new ProcessOperationException("process '" + name + "' did not reach RUNNING: failed: " + giveUp.reason(), status()));
+        Group g = group;
+        if (g != null) {
+          g.childFailed(this);
+        }
+      } else {
+        done.complete(status()); // its policy does not restart it after that exit
+      }
+    }, () -> done.completeExceptionally(sup.closedError("deferred restart of '" + name + "'")));
+    return done;
+  }
+
   /**
    * A stopAll() or close() is under way and will stop this process in its turn (dependents first):
    * until then nothing is spawned for it. One waiting in BACKOFF is stopped at once (it has no run to

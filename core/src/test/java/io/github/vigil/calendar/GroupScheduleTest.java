@@ -205,6 +205,7 @@ class GroupScheduleTest {
     assertThat(rec.await(ScheduleStarted.class, e -> e.process().equals("gw-a"), 1, WAIT).get(0).reason())
         .isEqualTo("restart deferred by freeze window pre-close");
     rec.awaitState("gw-b", ProcessState.RUNNING, 2, WAIT);
+    assertDeferredRestartCounted("gw-a", List.of("gw-b", "feed"));
 
     // 15:05: the feed crashes after the close: recorded only, neither it nor the gateways restarted
     advanceTo(at(2026, 6, 12, "15:05"));
@@ -319,6 +320,70 @@ class GroupScheduleTest {
     for (String n : List.of("loner", "gw-a")) {
       assertThat(rec.of(SupervisorEvent.Exited.class, n)).as("%s's crash, heard as one", n).singleElement()
           .satisfies(x -> assertThat(x.exit().cause()).isEqualTo(io.github.vigil.ExitCause.ERROR_EXIT));
+    }
+  }
+
+  /**
+   * A ONE_FOR_ALL group: a member that ends inside a freeze window is restarted at its end with all the others stopped
+   * (in reverse) and started (in declared order), as the group's own restart does it; the restart is the ended member's
+   * policy's, counted as one, and the others' stop and start is none of theirs. It was the group's stop and start
+   * through the API: no restart counted at all.
+   */
+  @Test
+  void aCrashInAFreezeWindowOfAOneForAllGroupIsRestartedAtItsEndAndCountedAsTheMembersRestart() throws Exception {
+    for (String n : DECLARED) {
+      register(n, ProcessSpec.builder(n).command("sleep", "1000"));
+    }
+    sup.registerGroup(GroupSpec.builder("trading").strategy(GroupSpec.Strategy.ONE_FOR_ALL).children("feed", "gw-a", "gw-b").build());
+    Schedule frozen = schedule.withFreeze(FreezeWindow.daily("pre-close", LocalTime.of(14, 50), LocalTime.of(14, 55)));
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen).build();
+    trading.subscribe(rec);
+    trading.start();
+    advanceTo(at(2026, 6, 11, "20:55"));
+    assertStartedInOrder(at(2026, 6, 11, "20:55"));
+    rec.awaitState("gw-b", ProcessState.RUNNING, 1, WAIT);
+
+    advanceTo(at(2026, 6, 12, "14:52"));
+    backend.exit("gw-a", 4);
+    rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
+    rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
+
+    advanceTo(at(2026, 6, 12, "14:55"));
+    assertStoppedInReverseBut("gw-a", at(2026, 6, 12, "14:55"));
+    assertStartedInOrder(at(2026, 6, 12, "14:55"));
+    for (String n : DECLARED) {
+      rec.awaitState(n, ProcessState.RUNNING, 2, WAIT);
+    }
+    assertDeferredRestartCounted("gw-a", List.of("feed", "gw-b"));
+  }
+
+  /** The members but {@code ended} stopped at exactly {@code t}, in reverse order. */
+  private void assertStoppedInReverseBut(String ended, Instant t) throws InterruptedException {
+    List<String> others = REVERSE.stream().filter(n -> !n.equals(ended)).toList();
+    List<StateChanged> s = rec.await(StateChanged.class, e -> DECLARED.contains(e.process()) && e.to() == ProcessState.STOPPED
+        && e.at().equals(t), others.size(), WAIT);
+    assertThat(s).extracting(StateChanged::process).containsExactlyElementsOf(others);
+  }
+
+  /**
+   * {@code ended}'s restart at the freeze window's end is its policy's (STARTING of origin POLICY from CRASHED), counted
+   * by its statistics and the trade day's; {@code others}, stopped and started with it or not at all, count none.
+   */
+  private void assertDeferredRestartCounted(String ended, List<String> others) throws InterruptedException {
+    assertThat(sup.awaitIdle(WAIT)).isTrue();
+    StateChanged restart = rec.awaitState(ended, ProcessState.STARTING, 2, WAIT).get(1);
+    assertThat(restart.from()).isEqualTo(ProcessState.CRASHED);
+    assertThat(restart.origin()).isEqualTo(io.github.vigil.Origin.POLICY);
+    assertThat(restart.reason()).endsWith("deferred by freeze window pre-close to its end");
+    ProcessController c = sup.controller(ended).orElseThrow();
+    assertThat(c.statistics().restarts()).as("%s's restarts", ended).isEqualTo(1);
+    assertThat(c.statistics().starts()).isEqualTo(2);
+    assertThat(c.status().restarts()).isEqualTo(1);
+    LocalDate day = LocalDate.of(2026, 6, 12);
+    assertThat(trading.statistics().forDay(day, ended).restarts()).as("%s's restarts of the trade day", ended).isEqualTo(1);
+    for (String n : others) {
+      assertThat(sup.controller(n).orElseThrow().statistics().restarts()).as("%s's restarts", n).isZero();
+      assertThat(trading.statistics().forDay(day, n).restarts()).as("%s's restarts of the trade day", n).isZero();
     }
   }
 

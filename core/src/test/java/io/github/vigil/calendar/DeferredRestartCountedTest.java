@@ -1,0 +1,110 @@
+package io.github.vigil.calendar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.Backoff;
+import io.github.vigil.ExitCause;
+import io.github.vigil.Origin;
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.ProcessStatistics;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.FakeTicker;
+import io.github.vigil.testing.ManualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A real {@code sleep} killed (SIGKILL) inside a freeze window, its restart deferred to the window's end: the restart
+ * done there is the policy's, counted as a restart by the supervisor's statistics (which the Micrometer binding reads),
+ * by its status and by the trade day's statistics, and said so by its events as a restart after a backoff is (STARTING
+ * of origin POLICY, no start command). It was an API start: restarts 0, starts 2, and the start limit reset.
+ */
+@Timeout(60)
+class DeferredRestartCountedTest {
+  private static final ZoneId LONDON = ZoneId.of("Europe/London");
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final LocalDate DAY = LocalDate.of(2026, 12, 14); // a Monday
+  private static final Instant T0 = at("07:30");
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final long origin = ticker.read();
+  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
+  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+
+  private static Instant at(String hhmm) {
+    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
+  }
+
+  private void advanceTo(Instant t) {
+    scheduler.advance(Duration.between(clock.instant(), t));
+  }
+
+  @Test
+  void aRestartDeferredToTheWindowsEndIsCountedAndAnnouncedAsTheRestartOfItsPolicy() throws Exception {
+    TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON).session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30)))
+        .build();
+    try (Supervisor sup = Supervisor.builder().name("deferred").ticker(ticker).scheduler(scheduler).instantSource(clock)
+        .closeTimeout(Duration.ofSeconds(5)).build()) {
+      ProcessController gw = sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
+          .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
+      try (TradingSupervision trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse)
+              .withFreeze(FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2))))
+          .instantSource(clock).scheduler(scheduler).build()) {
+        EventRecorder rec = new EventRecorder();
+        trading.subscribe(rec);
+        trading.start();
+        advanceTo(at("08:00"));
+        rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
+        advanceTo(at("12:00").plusSeconds(30)); // inside the freeze window
+        long pid = gw.status().pid();
+        assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
+        rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
+        assertThat(sup.awaitIdle(WAIT)).isTrue();
+        assertThat(gw.status().state()).isEqualTo(ProcessState.CRASHED);
+
+        advanceTo(at("12:02")); // the window's end
+        rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
+        assertThat(sup.awaitIdle(WAIT)).isTrue();
+
+        ProcessStatistics s = gw.statistics();
+        assertThat(s.starts()).isEqualTo(2);
+        assertThat(s.restarts()).as("the supervisor's restarts, as the Micrometer binding reads them").isEqualTo(1);
+        assertThat(s.restartsSucceeded()).isEqualTo(1);
+        assertThat(s.meanTimeToRecover()).as("from the kill to RUNNING at the window's end").isEqualTo(Duration.ofSeconds(90));
+        assertThat(gw.status().restarts()).isEqualTo(1);
+
+        List<SupervisorEvent.StateChanged> starting = rec.awaitState("gw", ProcessState.STARTING, 2, WAIT);
+        assertThat(starting.get(1)).satisfies(x -> {
+          assertThat(x.at()).isEqualTo(at("12:02"));
+          assertThat(x.from()).isEqualTo(ProcessState.CRASHED);
+          assertThat(x.origin()).as("the policy's restart, as after a backoff").isEqualTo(Origin.POLICY);
+          assertThat(x.reason()).isEqualTo("restart attempt 1 after " + ExitCause.SIGNALED + ", deferred by freeze window auction to its end");
+        });
+        assertThat(rec.of(SupervisorEvent.CommandIssued.class, "gw")).as("no start command: the API's start is not what restarted it")
+            .noneMatch(c -> c.command() == SupervisorEvent.Command.START && !c.at().isBefore(at("12:00")));
+        assertThat(rec.of(SupervisorEvent.ScheduleStarted.class, "gw")).extracting(SupervisorEvent.ScheduleStarted::reason)
+            .endsWith("restart deferred by freeze window auction");
+
+        DayStatistics today = trading.statistics().forDay(DAY, "gw");
+        assertThat(today.starts()).isEqualTo(2);
+        assertThat(today.restarts()).as("the trade day's restarts").isEqualTo(1);
+        assertThat(today.deferredRestarts()).isEqualTo(1);
+        assertThat(today.recoveries()).isEqualTo(1);
+        gw.stop(WAIT);
+      }
+    }
+  }
+}
