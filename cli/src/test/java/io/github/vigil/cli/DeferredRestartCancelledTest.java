@@ -68,7 +68,7 @@ class DeferredRestartCancelledTest {
   }
 
   /** What the test does inside the freeze window, after the kill's restart was deferred. */
-  private enum Then { CLOSE, STOP, WINDOW_ENDS }
+  private enum Then { CLOSE, STOP, WINDOW_ENDS, SESSION_CLOSES }
 
   /** The supervisor's statistics at the end, and the journal's database. */
   private record Ran(ProcessStatistics statistics, Path db) {}
@@ -139,6 +139,35 @@ class DeferredRestartCancelledTest {
     }
   }
 
+  /**
+   * A freeze window that the session's close ends (a closing auction, 16:25 to 16:30) and a schedule that stops the
+   * process 10 minutes after the close: at the close the deferred restart is called off, and the report says the session
+   * closed. It said the restart was due until the stop at 16:40, then cancelled by that stop ('stop requested (API)').
+   */
+  @Test
+  void aDeferredRestartTheSessionsCloseCalledOffIsNoRestartAndSaysSo() throws Exception {
+    Ran ran = run(Then.SESSION_CLOSES);
+    assertThat(ran.statistics().starts()).isEqualTo(1);
+    assertThat(ran.statistics().restarts()).isZero();
+    try (JournalReader reader = JournalReader.open(ran.db().toString(), null)) {
+      RestartReport report = report(reader);
+      assertThat(report.total()).isZero();
+      assertThat(report.notRestarted()).singleElement().satisfies(n -> {
+        assertThat(n.exit().at()).isEqualTo(at("16:26"));
+        assertThat(n.freezeWindow()).isEqualTo("closing-auction");
+        assertThat(n.delay()).isEqualTo(Duration.ofMinutes(4));
+        assertThat(n.cancelledAt()).as("at the close, not at the stop after the lag").isEqualTo(at("16:30"));
+        assertThat(n.cancelledBy()).isEqualTo("stopped by its schedule, trade day 2026-12-14: the session closed before the end of "
+            + "freeze window closing-auction, to which its restart was deferred: called off");
+      });
+    }
+    String[] common = {"--zone", "UTC", "--now", NOW, "--color", "never", "--width", "200"};
+    CliGoldenTest.Result r = CliGoldenTest.runOn(ran.db(), concat(new String[] {"restarts", "gw", "--period", "1d"}, common));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(TableText.words(r.out())).contains("its restart deferred to the end of freeze window closing-auction (in 4 min 00 s) was cancelled "
+        + "4 min 00 s after the exit: stopped by its schedule, trade day 2026-12-14: the session closed");
+  }
+
   private static RestartReport report(JournalReader reader) throws Exception {
     Instant now = Instant.parse(NOW);
     return reader.restarts("gw", now.minus(Duration.ofDays(1)), now, ZoneId.of("UTC"), TradeCalendar.calendarDays(ZoneId.of("UTC")));
@@ -146,7 +175,8 @@ class DeferredRestartCancelledTest {
 
   /**
    * Runs {@code sleep} in an 08:00 to 16:30 session with a freeze window from 12:00 to 12:02, kills it at 12:00:30 and,
-   * once its restart is deferred, does {@code then} at 12:01 (or lets the window end).
+   * once its restart is deferred, does {@code then} at 12:01 (or lets the window end); for {@code SESSION_CLOSES} the
+   * freeze window is the last 5 minutes of the session, the kill at 16:26 and the schedule's stop 10 minutes after the close.
    */
   private Ran run(Then then) throws Exception {
     Path db = dir.resolve("journal.db");
@@ -159,8 +189,10 @@ class DeferredRestartCancelledTest {
           .closeTimeout(Duration.ofSeconds(5)).build()) {
         ProcessController gw = sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
             .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
-        try (TradingSupervision trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse)
-                .withFreeze(FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2))))
+        Schedule schedule = then == Then.SESSION_CLOSES
+            ? Schedule.inSession(lse).withLag(Duration.ofMinutes(10)).withFreeze(FreezeWindow.beforeClose("closing-auction", Duration.ofMinutes(5)))
+            : Schedule.inSession(lse).withFreeze(FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2)));
+        try (TradingSupervision trading = TradingSupervision.builder(sup).schedule("gw", schedule)
             .instantSource(clock).scheduler(scheduler).build()) {
           journal.attach(sup, trading);
           EventRecorder rec = new EventRecorder();
@@ -168,7 +200,7 @@ class DeferredRestartCancelledTest {
           trading.start();
           advanceTo(at("08:00"));
           rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-          advanceTo(at("12:00").plusSeconds(30)); // inside the freeze window
+          advanceTo(then == Then.SESSION_CLOSES ? at("16:26") : at("12:00").plusSeconds(30)); // inside the freeze window
           long pid = gw.status().pid();
           assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
           rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
@@ -179,6 +211,12 @@ class DeferredRestartCancelledTest {
             case STOP -> {
               advanceTo(at("12:01"));
               gw.stop(WAIT);
+            }
+            case SESSION_CLOSES -> {
+              advanceTo(at("16:30")); // the close, and the window's end
+              rec.awaitState("gw", ProcessState.STOPPED, 1, WAIT);
+              advanceTo(at("16:40")); // the schedule's stop, lag after the close
+              assertThat(sup.awaitIdle(WAIT)).isTrue();
             }
             case WINDOW_ENDS -> {
               advanceTo(at("12:02"));

@@ -65,7 +65,11 @@ import org.slf4j.LoggerFactory;
  * process is restarted ({@code ScheduleStarted}, reason "restart deferred by ...") unless the window
  * leaves it for a person, or its restart policy would not have restarted it. That restart is its policy's, done late
  * ({@link ProcessController#restartDeferred}): counted as a restart by its statistics, its {@code STARTING} of origin
- * {@code POLICY}, as a restart after a backoff. A restart already waiting
+ * {@code POLICY}, as a restart after a backoff. Where the session's close ends the window first (a window at the
+ * end of the last session, or one that outlasts it) the process is not meant to run after it: at the close that restart
+ * is called off, the process stopped with a {@code ScheduleStopped} saying "the session closed before the end of freeze
+ * window ...". Where it is meant to run on (between sessions it stays up through, or {@link Schedule#always(TradingCalendar)})
+ * the restart is done at the window's end. A restart already waiting
  * in backoff when a window opens goes ahead. Each calendar's sessions are announced with
  * {@link SupervisorEvent.SessionOpened} and {@link SupervisorEvent.SessionClosed}; each attachment's
  * watch window with {@link SupervisorEvent.WatchWindowChanged}.
@@ -545,6 +549,11 @@ public final class TradingSupervision implements AutoCloseable {
             String why = "closed while waiting to restart";
             publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why)); // the cause before the stop's own events
             c.stop().whenComplete((x, t) -> c.setSupervised(true));
+          } else if (deferredRestartDue(e.frozen, c)) { // nor one deferred to the end of a freeze window the close cut short
+            String why = closedBeforeTheEnd(requireNonNull(e.frozen));
+            log.atInfo().addKeyValue("process", e.name).log("Schedule stops {}: {}", e.name, why);
+            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
+            c.stop().whenComplete((x, t) -> c.setSupervised(true));
           }
         }
         case DOWN -> {
@@ -552,7 +561,8 @@ public final class TradingSupervision implements AutoCloseable {
             c.setSupervised(true);
           } else if (st.state() != ProcessState.STOPPED) {
             c.setSupervised(false);
-            String why = downReason(e, s, now);
+            // a restart deferred to the end of a freeze window the close (without lag) cut short is called off: said so
+            String why = deferredRestartDue(e.frozen, c) ? closedBeforeTheEnd(requireNonNull(e.frozen)) : downReason(e, s, now);
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops {}: {}", e.name, why);
             publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why)); // the cause before the stop's own events
             c.stop().whenComplete((x, t) -> c.setSupervised(true));
@@ -652,8 +662,10 @@ public final class TradingSupervision implements AutoCloseable {
               c.stop().whenComplete((x, t) -> c.setSupervised(true));
             }
           }
+          stopDeferredMembers(e, ms, now, day);
         }
         case DOWN -> {
+          stopDeferredMembers(e, ms, now, day);
           boolean allStopped = ms.stream().allMatch(c -> c.status().state() == ProcessState.STOPPED);
           if (!allStopped || g.state() == GroupState.RUNNING) { // a group left RUNNING (its restart called off at the close) is stopped too
             ms.forEach(c -> c.setSupervised(false));
@@ -683,6 +695,40 @@ public final class TradingSupervision implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * At the close (or the stop right at it): the members whose restart a freeze window deferred to its end, which the close
+   * cut short, are stopped, each with a {@code ScheduleStopped} under its own name saying so: that restart is called off.
+   */
+  private void stopDeferredMembers(Entry e, List<ProcessController> ms, Instant now, @Nullable LocalDate day) {
+    Schedule.Freeze frozen = e.frozen;
+    for (ProcessController c : ms) {
+      if (deferredRestartDue(frozen, c)) {
+        String why = closedBeforeTheEnd(requireNonNull(frozen));
+        log.atInfo().addKeyValue("process", c.name()).log("Schedule stops {} of group {}: {}", c.name(), e.name, why);
+        publish(new SupervisorEvent.ScheduleStopped(c.name(), now, day, why));
+        c.stop().whenComplete((x, t) -> c.setSupervised(true));
+      }
+    }
+  }
+
+  /**
+   * Whether {@code c}'s run ended inside freeze window {@code frozen} (in force until now, supervision off) and its restart
+   * is deferred to the window's end, not done yet: ended, a window that defers, a policy that would restart it.
+   */
+  private static boolean deferredRestartDue(Schedule.@Nullable Freeze frozen, ProcessController c) {
+    if (frozen == null || frozen.window().action() != FreezeWindow.Action.DEFER_TO_END) {
+      return false;
+    }
+    ProcessStatus st = c.status();
+    boolean ended = st.state() == ProcessState.CRASHED || st.state() == ProcessState.EXITED;
+    return ended && wouldRestart(c.spec(), st.lastExit());
+  }
+
+  /** Why a restart deferred to the end of {@code frozen} is called off at the session's close. */
+  private static String closedBeforeTheEnd(Schedule.Freeze frozen) {
+    return "the session closed before the end of freeze window " + frozen.window().name() + ", to which its restart was deferred: called off";
   }
 
   /**

@@ -357,6 +357,46 @@ class GroupScheduleTest {
     assertDeferredRestartCounted("gw-a", List.of("feed", "gw-b"));
   }
 
+  /**
+   * A member that ends inside a freeze window that the session's close ends (the last 5 minutes of the day session): its
+   * restart, deferred to the window's end, is called off at the close, where the group is no longer meant to restart
+   * anything: the member is stopped then, with a {@code ScheduleStopped} under its name saying the session closed. It
+   * was left CRASHED, its restart due, until the group's stop at the close plus the lag.
+   */
+  @Test
+  void aRestartDeferredToTheEndOfAWindowTheCloseEndsIsCalledOffAtTheClose() throws Exception {
+    desk();
+    Schedule frozen = schedule.withFreeze(FreezeWindow.beforeClose("auction", Duration.ofMinutes(5)));
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen).build();
+    trading.subscribe(rec);
+    trading.start();
+    advanceTo(at(2026, 6, 11, "20:55"));
+    assertStartedInOrder(at(2026, 6, 11, "20:55"));
+    rec.awaitState("gw-b", ProcessState.RUNNING, 1, WAIT);
+
+    advanceTo(at(2026, 6, 12, "14:57"));
+    backend.exit("gw-a", 4);
+    assertThat(rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT).get(0).restartAt()).contains(at(2026, 6, 12, "15:00"));
+    rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
+
+    advanceTo(at(2026, 6, 12, "15:00")); // the close
+    ScheduleStopped calledOff = rec.await(ScheduleStopped.class, e -> e.process().equals("gw-a"), 1, WAIT).get(0);
+    assertThat(calledOff.at()).isEqualTo(at(2026, 6, 12, "15:00"));
+    assertThat(calledOff.reason()).isEqualTo("the session closed before the end of freeze window auction, to which its restart was deferred: "
+        + "called off");
+    StateChanged down = rec.awaitState("gw-a", ProcessState.STOPPED, 1, WAIT).get(0);
+    assertThat(down.at()).isEqualTo(at(2026, 6, 12, "15:00"));
+    assertThat(down.from()).isEqualTo(ProcessState.CRASHED);
+    assertThat(rec.of(Started.class, "gw-a")).hasSize(1);
+    assertThat(rec.of(StateChanged.class, "gw-b")).noneMatch(x -> x.to() == ProcessState.STOPPED); // the others run on until the stop
+
+    advanceTo(at(2026, 6, 12, "15:10")); // the group's stop
+    assertThat(rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 12, "15:10"));
+    rec.awaitState("feed", ProcessState.STOPPED, 1, WAIT);
+    assertThat(rec.of(Started.class, "gw-a")).hasSize(1);
+    assertThat(sup.controller("gw-a").orElseThrow().statistics().restarts()).isZero();
+  }
+
   /** The members but {@code ended} stopped at exactly {@code t}, in reverse order. */
   private void assertStoppedInReverseBut(String ended, Instant t) throws InterruptedException {
     List<String> others = REVERSE.stream().filter(n -> !n.equals(ended)).toList();

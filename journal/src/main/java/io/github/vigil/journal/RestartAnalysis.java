@@ -159,6 +159,16 @@ public final class RestartAnalysis {
           }
           h.breach = null;
         }
+        case "ScheduleStopped" -> {
+          // the schedule stopped it (the close cut a freeze window short, a close while in backoff, the lag): its
+          // restart not done is cancelled by that, said as the schedule says it. Heard through the trading supervision,
+          // it may be written after the stop's own events at the same instant, which cancelled it as a plain stop
+          if (h.scheduled != null) {
+            h.cancel(e, notDone);
+          } else if (h.lastCancelled != null && e.at().equals(h.lastCancelled.cancelledAt)) {
+            h.lastCancelled.cancelledBy = e.reason() != null ? e.reason() : e.type();
+          }
+        }
         case "Failed" -> {
           // the policy gave up: no recovery to wait for, but the process stays down (h.down stays open)
           h.candidate = null;
@@ -412,6 +422,8 @@ public final class RestartAnalysis {
     @Nullable Building candidate;
     /** A crash whose restart the policy scheduled ({@code RestartScheduled}) and that is not done yet: no restart yet. */
     @Nullable Building scheduled;
+    /** The last restart a stop, the close or a removal cancelled (a ScheduleStopped at its instant says why). */
+    @Nullable Building lastCancelled;
     /** A RestartDeferred written before the exit it defers (same instant), which comes next. */
     @Nullable JournalEvent earlyDeferral;
     @Nullable Building awaitingRecovery;
@@ -452,6 +464,7 @@ public final class RestartAnalysis {
       }
       notDone.add(b);
       scheduled = null;
+      lastCancelled = b;
     }
 
     /** Ends the open downtime at {@code at} and opens {@code next}'s (null: none). */

@@ -71,7 +71,8 @@ public record RestartReport(
    *     it was deferred to, where known
    * @param cancelledAt when it was cancelled; null while it is still due at the end of the journal
    * @param cancelledBy what cancelled it: the stop's reason and origin ({@code supervisor closing (SHUTDOWN)}, {@code
-   *     stop requested (API)}) or {@code removed}; null while it is due
+   *     stop requested (API)}), the trading schedule's stop in its words ({@code stopped by its schedule, trade day
+   *     2026-12-14: the session closed before the end of freeze window ...}) or {@code removed}; null while it is due
    * @param freezeWindow the freeze window whose end its restart was deferred to ({@code RestartDeferred}); null for a
    *     restart scheduled after a backoff ({@code RestartScheduled})
    */

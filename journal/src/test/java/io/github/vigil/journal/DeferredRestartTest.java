@@ -63,6 +63,49 @@ class DeferredRestartTest {
     assertThat(r.mttr()).isNull();
   }
 
+  /**
+   * The session closed before the freeze window's end: the schedule stops the process and says why (ScheduleStopped,
+   * heard through the trading supervision) before the stop's own events (heard from the supervisor, on another thread):
+   * written in either order at one instant, the deferred restart is cancelled by the schedule's words. Without them it
+   * said 'stop requested (API)'.
+   */
+  @Test
+  void aDeferredRestartTheSessionsCloseCalledOffSaysSoWhicheverIsWrittenFirst() throws Exception {
+    for (boolean scheduleFirst : new boolean[] {true, false}) {
+      String url = "jdbc:sqlite:" + dir.resolve("closed-" + scheduleFirst + ".db");
+      String p = "md-gw";
+      try (Journal j = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).build()) {
+        j.onEvent(new SupervisorEvent.Registered(p, T0, ProcessSpec.builder(p).command("/opt/md/gw").build()));
+        j.onEvent(new SupervisorEvent.StateChanged(p, T0, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
+        j.onEvent(new SupervisorEvent.Started(p, T0, 100, 1));
+        j.onEvent(new SupervisorEvent.StateChanged(p, T0.plusSeconds(3), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS, "up"));
+        ExitInfo crash = new ExitInfo(Termination.Signaled.of(11, false), ExitCause.SIGNALED, Duration.between(T0, EXIT), EXIT, "", -1);
+        j.onEvent(new SupervisorEvent.Exited(p, EXIT, 1, crash));
+        j.onEvent(new SupervisorEvent.StateChanged(p, EXIT, ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS, crash.toString()));
+        j.onEvent(new SupervisorEvent.RestartDeferred(p, EXIT, "closing-auction", WINDOW_END, crash));
+        SupervisorEvent schedule = new SupervisorEvent.ScheduleStopped(p, WINDOW_END, LocalDate.of(2026, 11, 30), "the session closed");
+        if (scheduleFirst) {
+          j.onEvent(schedule);
+        }
+        j.onEvent(new SupervisorEvent.CommandIssued(p, WINDOW_END, SupervisorEvent.Command.STOP, Origin.API, "stop requested"));
+        j.onEvent(new SupervisorEvent.StateChanged(p, WINDOW_END, ProcessState.CRASHED, ProcessState.STOPPED, Origin.API, "stop requested"));
+        if (!scheduleFirst) {
+          j.onEvent(schedule);
+        }
+        assertThat(j.flush(Duration.ofSeconds(10))).isTrue();
+      }
+      try (JournalReader reader = JournalReader.open(url, "gw")) {
+        RestartReport r = reader.restarts(p, T0, T0.plus(Duration.ofHours(2)), ZoneOffset.UTC, TradeCalendar.calendarDays(ZoneOffset.UTC));
+        assertThat(r.total()).isZero();
+        assertThat(r.notRestarted()).as("schedule first: %s", scheduleFirst).singleElement().satisfies(n -> {
+          assertThat(n.freezeWindow()).isEqualTo("closing-auction");
+          assertThat(n.cancelledAt()).isEqualTo(WINDOW_END);
+          assertThat(n.cancelledBy()).isEqualTo("stopped by its schedule, trade day 2026-11-30: the session closed");
+        });
+      }
+    }
+  }
+
   private RestartReport report(Instant until, boolean restarted) throws Exception {
     return report(until, restarted, false);
   }
