@@ -99,14 +99,13 @@ final class ManagedProcess implements ProcessController {
   /**
    * That work when no spawn followed at once, held until the listeners have been handed the exit's events: on two
    * CPUs the look for what the run left (a scan of {@code /proc} on the JDK backend) took the CPU the events' delivery
-   * needed, a millisecond or two on the p99 of an exit's event. Handed to {@link #ioQueue} then, or after
-   * {@link #DEAD_RUN_WORK_WAIT} at the latest (a slow listener does not keep what the run left running), or at once by
-   * a spawn or a stop that comes first. Supervision thread only.
+   * needed, a millisecond or two on the p99 of an exit's event. Handed to {@link #ioQueue} then, or at once by a spawn,
+   * a stop or the close that comes first. No timer bounds the wait: setting one wakes the supervision thread while the
+   * delivery still waits for a CPU, which cost the Linux backend's p99 more than the look did
+   * ({@code bench/results/dead-run-look.md}); a listener that takes long holds it as long. Supervision thread only.
    */
   private @Nullable List<Runnable> deadRunWork;
   private @Nullable Runnable deadRunCounted; // its count for awaitIdle, ended once it is on ioQueue
-  private Scheduler.@Nullable Cancellable deadRunTimer;
-  static final Duration DEAD_RUN_WORK_WAIT = Duration.ofMillis(20);
   private final StartChecks.LastHead lastHead = new StartChecks.LastHead(); // the program's #! line, read again only when the file changed
   private long commandStops;            // stops asked by a caller or the shutdown: a start of several steps under way gives way to them
   private boolean heldForStop;          // a stopAll(), close() or its group's restart will stop it: no spawn, no restart, until a start or the stop
@@ -685,7 +684,7 @@ final class ManagedProcess implements ProcessController {
    */
   void holdForStop(Origin origin, String reason) {
     heldForStop = true;
-    handDeadRunWork(); // before the close shuts the I/O threads (the listeners' hand-over, the timer, may never come)
+    handDeadRunWork(); // before the close shuts the I/O threads (the listeners' hand-over may never come)
     if (state == ProcessState.BACKOFF || state == ProcessState.WAITING) {
       // stopped here, ahead of its turn: its command is said first, as every command's is before what it does (the
       // stop in its turn then says it no more); it was said after the StateChanged to STOPPED, in that turn
@@ -1092,9 +1091,7 @@ final class ManagedProcess implements ProcessController {
     beforeNextSpawn.clear();
     deadRunCounted = sup.beginOffLoop();
     // with no listener this hands it over at once (onLoop runs inline while deciding); the close hands it in holdForStop
-    if (sup.afterDelivered(() -> sup.onLoop(this::handDeadRunWork, () -> { }))) {
-      deadRunTimer = sup.schedule(DEAD_RUN_WORK_WAIT, this::handDeadRunWork);
-    }
+    sup.afterDelivered(() -> sup.onLoop(this::handDeadRunWork, () -> { }));
   }
 
   /** The held work of a dead run onto {@link #ioQueue}, if any is still held. Supervision thread. */
@@ -1109,8 +1106,6 @@ final class ManagedProcess implements ProcessController {
       return List.of();
     }
     deadRunWork = null;
-    cancel(deadRunTimer);
-    deadRunTimer = null;
     Runnable counted = deadRunCounted;
     deadRunCounted = null;
     if (counted != null) {
