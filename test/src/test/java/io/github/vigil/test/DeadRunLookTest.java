@@ -128,7 +128,17 @@ class DeadRunLookTest {
     return ProcessSpec.builder("feed").command("feed").startupGrace(Duration.ZERO).restartPolicy(RestartPolicy.never()).build();
   }
 
-  private static SupervisorTestKit kit(Noting backend) {
+  /** Registers {@code feed}, with {@code listener} subscribed, starts it, and ends its run (exit 1; no restart follows). */
+  private static ProcessController runThatEnds(SupervisorTestKit kit, Holding listener) {
+    ProcessController feed = kit.supervisor().register(spec());
+    kit.supervisor().subscribe(listener);
+    feed.start();
+    kit.awaitIdle();
+    kit.backend().last("feed").exit(1);
+    return feed;
+  }
+
+    private static SupervisorTestKit kit(Noting backend) {
     return SupervisorTestKit.create(backend.fake, b -> b.backend(backend));
   }
 
@@ -138,11 +148,7 @@ class DeadRunLookTest {
     // held half a second, or until the look comes meanwhile, as it did: queued for an I/O thread with the exit's event
     Holding listener = new Holding(backend.notes, 500, backend.looked);
     try (SupervisorTestKit kit = kit(backend)) {
-      ProcessController feed = kit.supervisor().register(spec());
-      kit.supervisor().subscribe(listener);
-      feed.start();
-      kit.awaitIdle();
-      kit.backend().last("feed").exit(1);
+      ProcessController feed = runThatEnds(kit, listener);
       kit.awaitIdle();
       assertThat(backend.notes).containsExactly("spawn 1", "listener has the exit", "listener done", "look 1");
       assertThat(feed.status().state()).isEqualTo(ProcessState.CRASHED);
@@ -154,11 +160,7 @@ class DeadRunLookTest {
     Noting backend = new Noting(new FakeBackend());
     Holding listener = new Holding(backend.notes, TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 2));
     try (SupervisorTestKit kit = kit(backend)) {
-      ProcessController feed = kit.supervisor().register(spec());
-      kit.supervisor().subscribe(listener);
-      feed.start();
-      kit.awaitIdle();
-      kit.backend().last("feed").exit(1);
+      ProcessController feed = runThatEnds(kit, listener);
       assertThat(listener.entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the listener has the exit").isTrue();
       CompletableFuture<?> started = feed.start().toCompletableFuture();
       assertThat(backend.spawnedAgain.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("spawned for the start").isTrue();
@@ -175,11 +177,7 @@ class DeadRunLookTest {
     Noting backend = new Noting(new FakeBackend());
     Holding listener = new Holding(backend.notes, TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 2));
     try (SupervisorTestKit kit = kit(backend)) {
-      ProcessController feed = kit.supervisor().register(spec());
-      kit.supervisor().subscribe(listener);
-      feed.start();
-      kit.awaitIdle();
-      kit.backend().last("feed").exit(1);
+      ProcessController feed = runThatEnds(kit, listener);
       assertThat(listener.entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the listener has the exit").isTrue();
       CompletableFuture<?> stopped = feed.stop().toCompletableFuture();
       assertThat(backend.looked.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("looked for the stop").isTrue();
@@ -196,11 +194,7 @@ class DeadRunLookTest {
     SupervisorTestKit kit = kit(backend);
     Thread closer = new Thread(kit::close, "test-closer");
     try {
-      ProcessController feed = kit.supervisor().register(spec());
-      kit.supervisor().subscribe(listener);
-      feed.start();
-      kit.awaitIdle();
-      kit.backend().last("feed").exit(1);
+      runThatEnds(kit, listener);
       assertThat(listener.entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the listener has the exit").isTrue();
       closer.start();
       assertThat(backend.looked.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("looked for the close").isTrue();
