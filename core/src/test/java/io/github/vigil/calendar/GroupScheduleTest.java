@@ -173,9 +173,8 @@ class GroupScheduleTest {
     assertThat(rec.of(SupervisorEvent.GroupFailed.class)).isEmpty();
   }
 
-  @Test
-  void aCrashInAFreezeWindowIsRestartedAtItsEndByTheGroupsStrategy() throws Exception {
-    desk();
+  /** Trading supervision of group {@code trading} with a daily pre-close freeze 14:50 to 14:55, started; the group up at the 20:55 open. */
+  private void startWithPreCloseFreeze() throws Exception {
     Schedule frozen = schedule.withFreeze(FreezeWindow.daily("pre-close", LocalTime.of(14, 50), LocalTime.of(14, 55)));
     trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen).build();
     trading.subscribe(rec);
@@ -183,6 +182,12 @@ class GroupScheduleTest {
     advanceTo(at(2026, 6, 11, "20:55"));
     assertStartedInOrder(at(2026, 6, 11, "20:55"));
     rec.awaitState("gw-b", ProcessState.RUNNING, 1, WAIT);
+  }
+
+  @Test
+  void aCrashInAFreezeWindowIsRestartedAtItsEndByTheGroupsStrategy() throws Exception {
+    desk();
+    startWithPreCloseFreeze();
 
     // 14:52: gw-a crashes inside the freeze: not restarted, neither by its policy nor by the group
     advanceTo(at(2026, 6, 12, "14:52"));
@@ -335,13 +340,7 @@ class GroupScheduleTest {
       register(n, ProcessSpec.builder(n).command("sleep", "1000"));
     }
     sup.registerGroup(GroupSpec.builder("trading").strategy(GroupSpec.Strategy.ONE_FOR_ALL).children("feed", "gw-a", "gw-b").build());
-    Schedule frozen = schedule.withFreeze(FreezeWindow.daily("pre-close", LocalTime.of(14, 50), LocalTime.of(14, 55)));
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen).build();
-    trading.subscribe(rec);
-    trading.start();
-    advanceTo(at(2026, 6, 11, "20:55"));
-    assertStartedInOrder(at(2026, 6, 11, "20:55"));
-    rec.awaitState("gw-b", ProcessState.RUNNING, 1, WAIT);
+    startWithPreCloseFreeze();
 
     advanceTo(at(2026, 6, 12, "14:52"));
     backend.exit("gw-a", 4);

@@ -75,11 +75,7 @@ class DeferredRestartTest {
       String url = "jdbc:sqlite:" + dir.resolve("closed-" + scheduleFirst + ".db");
       String p = "md-gw";
       try (Journal j = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).build()) {
-        j.onEvent(new SupervisorEvent.Registered(p, T0, ProcessSpec.builder(p).command("/opt/md/gw").build()));
-        j.onEvent(new SupervisorEvent.StateChanged(p, T0, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
-        j.onEvent(new SupervisorEvent.Started(p, T0, 100, 1));
-        j.onEvent(new SupervisorEvent.StateChanged(p, T0.plusSeconds(3), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS, "up"));
-        ExitInfo crash = new ExitInfo(Termination.Signaled.of(11, false), ExitCause.SIGNALED, Duration.between(T0, EXIT), EXIT, "", -1);
+        ExitInfo crash = firstRunUntilItsCrash(j, p);
         j.onEvent(new SupervisorEvent.Exited(p, EXIT, 1, crash));
         j.onEvent(new SupervisorEvent.StateChanged(p, EXIT, ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS, crash.toString()));
         j.onEvent(new SupervisorEvent.RestartDeferred(p, EXIT, "closing-auction", WINDOW_END, crash));
@@ -106,6 +102,15 @@ class DeferredRestartTest {
     }
   }
 
+  /** Writes {@code p}'s registration and first run up to RUNNING; returns the crash that ends it (SIGSEGV at EXIT), not yet written. */
+  private static ExitInfo firstRunUntilItsCrash(Journal j, String p) {
+    j.onEvent(new SupervisorEvent.Registered(p, T0, ProcessSpec.builder(p).command("/opt/md/gw").build()));
+    j.onEvent(new SupervisorEvent.StateChanged(p, T0, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
+    j.onEvent(new SupervisorEvent.Started(p, T0, 100, 1));
+    j.onEvent(new SupervisorEvent.StateChanged(p, T0.plusSeconds(3), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS, "up"));
+    return new ExitInfo(Termination.Signaled.of(11, false), ExitCause.SIGNALED, Duration.between(T0, EXIT), EXIT, "", -1);
+  }
+
   private RestartReport report(Instant until, boolean restarted) throws Exception {
     return report(until, restarted, false);
   }
@@ -114,11 +119,7 @@ class DeferredRestartTest {
     String url = "jdbc:sqlite:" + dir.resolve("deferred-" + restarted + deferralFirst + ".db");
     String p = "md-gw";
     try (Journal j = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).build()) {
-      j.onEvent(new SupervisorEvent.Registered(p, T0, ProcessSpec.builder(p).command("/opt/md/gw").build()));
-      j.onEvent(new SupervisorEvent.StateChanged(p, T0, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
-      j.onEvent(new SupervisorEvent.Started(p, T0, 100, 1));
-      j.onEvent(new SupervisorEvent.StateChanged(p, T0.plusSeconds(3), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS, "up"));
-      ExitInfo crash = new ExitInfo(Termination.Signaled.of(11, false), ExitCause.SIGNALED, Duration.between(T0, EXIT), EXIT, "", -1);
+      ExitInfo crash = firstRunUntilItsCrash(j, p);
       if (deferralFirst) {
         j.onEvent(new SupervisorEvent.RestartDeferred(p, EXIT, "closing-auction", until, crash));
       }
