@@ -48,10 +48,14 @@ import java.util.regex.Pattern;
  * kill the trees of hung exec checks, complete HTTP exchanges), {@code vigil-<name>-health-io} (all
  * TCP connects, non-blocking), {@code vigil-<name>-health-custom-1} and {@code -2} (custom lambdas,
  * kept apart so that user code cannot starve the built-in kinds), and the JDK {@code HttpClient}'s
- * selector thread. Timeouts are timers of the supervisor's {@link Scheduler}: when one fires, the
- * attempt is abandoned (connection closed, exchange cancelled, exec tree killed, custom thread
- * interrupted) and counted as failed, so a hung check costs no thread while it hangs. The JDK keeps
- * a reaper thread per live exec-check child, as for every child it spawns; each ends with its child.
+ * selector thread; with the first exec check, {@code vigil-<name>-health-exec-1}, which waits for the
+ * exec checks' ends and handles them (one more for each exec check running at the same time, at most
+ * 64, each ending after 60 s idle), so that an attempt starts no thread. Timeouts are timers of the
+ * supervisor's {@link Scheduler}: when one fires, the attempt is abandoned (connection closed,
+ * exchange cancelled, exec tree killed, custom thread interrupted) and counted as failed, so a hung
+ * check costs no thread while it hangs, but for an exec check's waiter until its timeout. The JDK
+ * keeps a reaper thread per live exec-check child, as for every child it spawns; each ends with its
+ * child.
  * The JDK's {@code HttpClient} hands each finished exchange to {@code CompletableFuture}'s default
  * executor, which on machines with two CPUs or fewer starts a thread per task; those end at once.
  * Blocking custom lambdas share their two threads: one that hangs holds a thread until its timeout

@@ -313,6 +313,34 @@ public abstract class BackendContractTest {
         .as("threads left: %s", Processes.vigilThreads()).isTrue();
   }
 
+  /**
+   * An exec health check's end is learnt on a thread Vigil keeps for that, not through {@link Process#onExit()}: up to
+   * JDK 24 on a machine of one or two CPUs (the common pool's parallelism 1) its future completed on a new thread for
+   * each attempt, which is where this failed (elsewhere {@code onExit()} uses the common pool and starts none).
+   */
+  @Test
+  void execCheckAttemptsStartNoThreadEach() throws Exception {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    ProcessController p = supervisor.register(sleeper("checked")
+        .healthCheck(HealthCheck.exec("true").name("probe").interval(Duration.ofHours(1)).initialDelay(Duration.ofHours(1))
+            .action(HealthCheck.Action.NOTIFY).build())
+        .build());
+    p.start(WAIT);
+    int attempts = 30;
+    long before = 0;
+    for (int i = -3; i < attempts; i++) { // three to start what every attempt uses: the check pool, the exec waiter, a reaper
+      if (i == 0) {
+        before = mx.getTotalStartedThreadCount();
+      }
+      HealthReport r = p.checkNow().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.check("probe").orElseThrow().last().orElseThrow().status()).isEqualTo(CheckResult.Status.PASSED);
+    }
+    long started = mx.getTotalStartedThreadCount() - before;
+    org.slf4j.LoggerFactory.getLogger(BackendContractTest.class).warn("backend {}: {} exec check attempts started {} threads",
+        backendName(), attempts, started);
+    assertThat(started).as("threads started by %d exec check attempts", attempts).isLessThanOrEqualTo(3);
+  }
+
   @Test
   void threadCountDoesNotGrowWithTheNumberOfProcesses() throws Exception {
     String prefix = "vigil-" + supervisor.name();

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * exchange, kills the exec check's whole tree, interrupts the custom check). An exec check runs in a
  * session of its own where util-linux {@code setsid} and {@code /proc} are there
  * ({@link CheckCommand}); one that ends by itself has what it left running, and this JVM adopted, killed before its
- * result is handed on ({@link CheckCommand#killLeftovers}).
+ * result is handed on ({@link CheckCommand#killLeftovers}). An exec check's end is waited for on a thread kept for that,
+ * one per check running at once ({@link #execWaiters}), not through {@link Process#onExit()}.
  *
  * <p>Thread-safe. Created on first use by {@link DefaultSupervisor}; {@link #close()} ends its threads
  * and kills any exec check still running.
@@ -53,11 +54,26 @@ final class HealthExecutor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthExecutor.class);
   static final int POOL_THREADS = 2;
   static final int CUSTOM_THREADS = 2;
+  /** Most exec checks whose ends are waited for on {@link #execWaiters} at once; past that, {@link Process#onExit()}. */
+  static final int EXEC_WAITERS = 64;
+  private static final long EXEC_WAITER_IDLE_SECONDS = 60;
   private static final int OUTPUT_CHARS = 300;
 
   private final String threadPrefix;
   private final ThreadPoolExecutor pool;
   private final ThreadPoolExecutor customPool;
+  /**
+   * Threads that wait in {@link Process#waitFor()} for the exec checks' ends (woken by the JDK's reaper thread), one per
+   * check running, and then do what follows an end. Not {@link Process#onExit()}: its future completes on
+   * {@code CompletableFuture}'s default executor, which up to JDK 24 on one or two CPUs (the common pool's parallelism 1)
+   * starts a new thread for each task, one per attempt all day long; elsewhere that is the common pool, whose threads
+   * what follows an end (a look in {@code /proc}, the output file's read) would block. Not {@link #pool} either: a
+   * check that runs long would hold one of its two threads, which the TCP and HTTP checks need. The first
+   * ({@code -health-exec-1}, started with the first exec check) stays for the executor's life; others, started only
+   * while checks run at once, end after {@link #EXEC_WAITER_IDLE_SECONDS} s idle; at most {@link #EXEC_WAITERS}, past
+   * that {@code onExit()}. All end with the executor ({@link #close()}).
+   */
+  private final ThreadPoolExecutor execWaiters;
   /**
    * Exec checks ended since the last pass over {@code /proc} for what they left where this JVM does not adopt it
    * ({@link CheckCommand#killLeftoversElsewhere}); such a pass runs at a check's end at most every
@@ -98,21 +114,31 @@ final class HealthExecutor implements AutoCloseable {
     this.threadPrefix = "vigil-" + supervisorName + "-health";
     this.pool = fixed(POOL_THREADS, threadPrefix + "-", poolThreads);
     this.customPool = fixed(CUSTOM_THREADS, threadPrefix + "-custom-", poolThreads);
+    // no queue: a check's end is waited for by a thread at once, or by onExit() (past EXEC_WAITERS, or closed)
+    this.execWaiters = new ThreadPoolExecutor(1, EXEC_WAITERS, EXEC_WAITER_IDLE_SECONDS, TimeUnit.SECONDS,
+        new java.util.concurrent.SynchronousQueue<>(), factory(threadPrefix + "-exec-", poolThreads), new ThreadPoolExecutor.AbortPolicy());
   }
 
-  /** Every thread the two pools started (a handful: fixed pools replace a thread only if a task killed it). */
+  /**
+   * Every live thread the three pools started (a handful: fixed pools replace a thread only if a task killed it; the
+   * exec waiters, one per exec check running at once).
+   */
   private final java.util.Queue<Thread> poolThreads = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private static ThreadPoolExecutor fixed(int threads, String prefix, java.util.Queue<Thread> started) {
+    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), factory(prefix, started));
+  }
+
+  /** Daemon threads named {@code prefix} and a number, each added to {@code started}. */
+  private static ThreadFactory factory(String prefix, java.util.Queue<Thread> started) {
     AtomicInteger n = new AtomicInteger();
-    ThreadFactory f = r -> {
+    return r -> {
       Thread t = new Thread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);
       started.removeIf(old -> !old.isAlive());
       started.add(t);
       return t;
     };
-    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), f);
   }
 
   // --- warm-up ---------------------------------------------------------------------------------
@@ -377,7 +403,7 @@ final class HealthExecutor implements AutoCloseable {
         execs.add(check);
         started.set(check);
         Path output = out;
-        p.onExit().whenComplete((x, e) -> {
+        whenEnded(p, () -> {
           // what the check left running (a background job, a daemon) goes with it: re-parented to this JVM as child
           // subreaper (the Linux backend), it would otherwise end as a zombie that nothing reaps after the last close
           try {
@@ -402,7 +428,7 @@ final class HealthExecutor implements AutoCloseable {
           result.complete(code == 0 ? Result.pass("exit 0" + (text.isEmpty() ? "" : ": " + text))
               : Result.fail("exit " + code + (text.isEmpty() ? "" : ": " + text)));
         });
-        if (abandoned.get()) {
+        if (abandoned.get() || closed) { // a close() that went over execs before this check was in it kills it here
           check.killTree();
         }
       } catch (IOException | RuntimeException e) {
@@ -422,6 +448,34 @@ final class HealthExecutor implements AutoCloseable {
         }
       }
     });
+  }
+
+  /**
+   * Runs {@code ended} once {@code p} has ended: on an {@link #execWaiters exec waiter} where one can take it, else (all
+   * {@link #EXEC_WAITERS} busy, or closed) as {@link Process#onExit()} completes. A failure of {@code ended} is logged.
+   */
+  private void whenEnded(Process p, Runnable ended) {
+    Runnable safe = () -> {
+      try {
+        ended.run();
+      } catch (RuntimeException e) { // logged: not thrown into a waiter, which would die of it, nor lost in onExit()'s future
+        log.warn("Handling the end of exec health check pid {} failed", p.pid(), e);
+      }
+    };
+    try {
+      execWaiters.execute(() -> {
+        try {
+          p.waitFor();
+        } catch (InterruptedException e) { // nothing interrupts it (close() shuts the waiters down without); if something did
+          p.onExit().whenComplete((x, t) -> safe.run());
+          Thread.currentThread().interrupt();
+          return;
+        }
+        safe.run();
+      });
+    } catch (RejectedExecutionException e) {
+      p.onExit().whenComplete((x, t) -> safe.run());
+    }
   }
 
   /**
@@ -793,7 +847,7 @@ final class HealthExecutor implements AutoCloseable {
 
   /** Number of threads this executor has now (for tests and diagnostics). */
   int threadCount() {
-    return pool.getPoolSize() + customPool.getPoolSize() + (tcpGroup != null ? 1 : 0);
+    return pool.getPoolSize() + customPool.getPoolSize() + execWaiters.getPoolSize() + (tcpGroup != null ? 1 : 0);
   }
 
   @Override
@@ -811,7 +865,6 @@ final class HealthExecutor implements AutoCloseable {
       }
     }
     execs.forEach(CheckCommand::killTree);
-    killLeftoversElsewhereIfDue(true);
     pool.shutdownNow();
     customPool.shutdownNow();
     AsynchronousChannelGroup g;
@@ -828,6 +881,11 @@ final class HealthExecutor implements AutoCloseable {
     }
     awaitQuietly(pool);
     awaitQuietly(customPool);
+    // only now, when no attempt can start a check any more; the checks killed above have ended or soon will (a waiter
+    // sees it, handles it and leaves). Not shutdownNow(): an interrupted waiter would hand its check to onExit()
+    execWaiters.shutdown();
+    awaitQuietly(execWaiters);
+    killLeftoversElsewhereIfDue(true); // after the waiters: the checks killed above are among those ended
     // a pool is terminated once its workers have left their loops, a moment before their threads end: wait for
     // that too, so that no thread of the executor is alive once close() returns
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
