@@ -96,6 +96,12 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   private final Map<String, java.util.LinkedHashSet<Group>> waitingForToken = new HashMap<>();
   private final List<Silence> silences = new CopyOnWriteArrayList<>();
   private final Map<String, SinkCounters> sinkCounters = new LinkedHashMap<>();
+  /** Sinks told at WARN that the scheduler refused the watchdog of their send timeout: once per sink. */
+  private final Set<String> watchdogRefusedSaid = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Times the watchdogs the scheduler refuses ({@link #watchdogOfOurOwn}); made at the first. Guarded by {@code lock}. */
+  private @Nullable ThreadScheduler watchdogThread;
+  /** {@link #close()} has ended (or is ending) {@link #watchdogThread}: none is made again. Guarded by {@code lock}. */
+  private boolean watchdogThreadEnded;
   private boolean closed;
   /** {@link #close()} tells what is owed: a token goes to any group owed, not only the first in line. */
   private boolean closing;
@@ -294,8 +300,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
           if (isNew) {
             Route target = routes.get(r.escalateTo().get());
             Duration after = r.escalateAfter().orElseThrow();
-            Instant startsAt = alert.startsAt();
-            escalationTimers.put(timerKey, scheduler.schedule(after, () -> escalate(timerKey, key, startsAt, target, after)));
+            scheduleEscalation(timerKey, alert, r, target, after, after);
           } else if (!alert.isFiring()) {
             Scheduler.Cancellable c = escalationTimers.remove(timerKey);
             if (c != null) {
@@ -326,6 +331,36 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       }
     }
     return false;
+  }
+
+  /**
+   * Sets the timer that escalates {@code alert} from route {@code from} to {@code target} in {@code delay} (its
+   * {@code after} from its start). One the scheduler refuses (a scheduler given to the builder and shut down while the
+   * pipeline is open) is not thrown out of the caller ({@link #onAlert}'s, or {@link #takenUp}'s): the alert goes on
+   * as without an escalation (its routes are told it as ever), no timer is kept for it (so that it can be set again
+   * when the alert fires anew), and the escalation, a notification lost to each sink of {@code target}, is counted
+   * dropped for each and said at WARN naming the alert and the target route. Not counted while the pipeline closes (the
+   * close calls the escalations off). Under the lock.
+   */
+  private void scheduleEscalation(String timerKey, Alert alert, Route from, Route target, Duration after, Duration delay) {
+    String key = alert.key();
+    Instant startsAt = alert.startsAt();
+    Scheduler.Cancellable timer;
+    try {
+      timer = scheduler.schedule(delay, () -> escalate(timerKey, key, startsAt, target, after));
+    } catch (RejectedExecutionException | IllegalStateException e) {
+      if (closing) {
+        return;
+      }
+      for (NotificationSink s : target.sinks()) {
+        counters(s).dropped.increment();
+      }
+      log.atWarn().addKeyValue("process", alert.process()).log("Alert {} of route {}: its escalation to route {} in {}"
+          + " dropped, the scheduler refused it ({}); it is not escalated, and counted dropped for the sinks of {}", key,
+          from.name(), target.name(), HumanFormat.duration(delay), e.toString(), target.name());
+      return;
+    }
+    escalationTimers.put(timerKey, timer);
   }
 
   private void escalate(String timerKey, String key, Instant startsAt, Route target, Duration after) {
@@ -401,7 +436,11 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
   }
 
   private void scheduleAt(Group g, long due) {
-    scheduleAt(g, due, null);
+    scheduleAt(g, due, null, true);
+  }
+
+  private void scheduleAt(Group g, long due, @Nullable NotificationSink sink) {
+    scheduleAt(g, due, sink, true);
   }
 
   /**
@@ -412,8 +451,11 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
    * {@link #close()} (a turn refused as it closes is not counted: the close calls its turns off). Under the lock.
    *
    * @param sink the one sink the turn is for (it is owed the group), or null: every sink of the group's route
+   * @param countRefused false when the caller counts, and says, the notification the turn was to tell the sink again
+   *     (its retry refused, or its queue full): one notification lost is counted once; a refused turn is then neither
+   *     counted nor said here, and not again until the group's next turn
    */
-  private void scheduleAt(Group g, long due, @Nullable NotificationSink sink) {
+  private void scheduleAt(Group g, long due, @Nullable NotificationSink sink, boolean countRefused) {
     if (g.timer != null) {
       if (g.timerDue <= due) {
         return;
@@ -431,7 +473,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         return; // the close tells what is news or owed now, and calls off the turns it would set
       }
       for (NotificationSink s : g.route.sinks()) {
-        if ((sink == null || sink == s) && g.refusedFor.add(s.name())) {
+        if ((sink == null || sink == s) && g.refusedFor.add(s.name()) && countRefused) {
           counters(s).dropped.increment();
           log.warn("Group {} to sink {}: its turn in {} dropped, the scheduler refused it ({}); what the group has not told"
               + " the sink, and what it owes it, is told when the pipeline closes", g.key, s.name(),
@@ -746,6 +788,15 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
    * the resolutions, it is told again at the group's next turn, a {@code groupInterval} after its last notification.
    */
   private void notDelivered(Group g, NotificationSink s, Notification n) {
+    notDelivered(g, s, n, true);
+  }
+
+  /**
+   * @param countRefusedTurn false when the caller counts {@code n} dropped (its queue refused it, or the scheduler its
+   *     retry): the group's next turn for the sink, which the scheduler may refuse too, is to tell the same notification
+   *     again, and is not counted a second time
+   */
+  private void notDelivered(Group g, NotificationSink s, Notification n, boolean countRefusedTurn) {
     synchronized (lock) {
       if (closed || groups.get(g.key) != g) {
         return;
@@ -770,7 +821,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       }
       if (again) {
         long last = Math.max(g.lastSent, g.lastRetold);
-        scheduleAt(g, Math.max(ticker.read(), last + g.route.groupInterval().toNanos()), s);
+        scheduleAt(g, Math.max(ticker.read(), last + g.route.groupInterval().toNanos()), s, countRefusedTurn);
       }
     }
   }
@@ -822,7 +873,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
 
   private void submit(Group g, NotificationSink s, Notification n, int attempt) {
     if (!lanes.get(s.name()).offer(() -> attempt(g, s, n, attempt))) {
-      notDelivered(g, s, n);
+      notDelivered(g, s, n, false); // counted here, once: a refused turn to tell it again is the same loss
       // counted once the sink is owed the group, as gaveUp is: one who reads dropped and then closes has it told again
       // (counted first, a close in between found nothing owed, and the sink never heard of the group)
       counters(s).dropped.increment();
@@ -869,12 +920,16 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
     Watchdog watchdog = new Watchdog();
     // the outcome of an attempt that outlives its timeout is decided when the timeout passes, not when (if ever) the
     // sink returns: one that ignores the interrupt holds up only its own lane, and is counted and retried meanwhile
-    Scheduler.Cancellable timer = scheduleOrNull(sendTimeout, () -> {
+    Runnable timeout = () -> {
       if (watchdog.fire()) {
         c.timedOut.increment();
         failed(g, s, n, attempt, new java.util.concurrent.TimeoutException("no answer within " + HumanFormat.duration(sendTimeout)));
       }
-    });
+    };
+    Scheduler.Cancellable timer = scheduleOrNull(sendTimeout, timeout);
+    if (timer == null) {
+      timer = watchdogOfOurOwn(s, timeout);
+    }
     Throwable failure = null;
     try {
       s.send(n);
@@ -930,7 +985,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       submit(g, s, n, attempt + 1);
     });
     if (retryTimer == null) {
-      notDelivered(g, s, n);
+      notDelivered(g, s, n, false); // counted here, once: a refused turn to tell it again is the same loss
       // counted once the sink is owed the group, as a drop from its queue and gaveUp are: one who reads dropped and then
       // closes has the close tell it the group (counted first, a close in between found nothing owed, and the sink never
       // heard of the group); a close before this counted it with the retries pending
@@ -943,10 +998,47 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         }
       }
       if (counted) {
-        log.warn("Notification {} to sink {} dropped: the scheduler refused its retry (attempt {} of {})", n.title(),
-            s.name(), attempt + 1, retry.maxAttempts());
+        log.warn("Notification {} to sink {} dropped: the scheduler refused its retry (attempt {} of {}); the sink is owed"
+            + " the group, told at the group's next turn, or when the pipeline closes if the scheduler refuses that too",
+            n.title(), s.name(), attempt + 1, retry.maxAttempts());
       }
     }
+  }
+
+  /**
+   * The watchdog {@code timeout} of an attempt of {@code s} that the scheduler refused (a scheduler given to the builder
+   * and shut down while the pipeline is open): set on a thread of the pipeline's own, {@code vigil-alerts-watchdog}, made
+   * at the first such refusal and ended by {@link #close()}, on the system's clock, so that the send timeout still bounds
+   * the attempt (it ran without one, silently: a hung sink held its lane for ever). Said at WARN once per sink. Null once
+   * the pipeline has closed: the attempt then runs without a timeout (a close's own wait bounds it).
+   */
+  private Scheduler.@Nullable Cancellable watchdogOfOurOwn(NotificationSink s, Runnable timeout) {
+    ThreadScheduler own;
+    synchronized (lock) {
+      if (watchdogThread == null && !watchdogThreadEnded) {
+        watchdogThread = new ThreadScheduler("vigil-alerts-watchdog");
+      }
+      own = watchdogThreadEnded ? null : watchdogThread;
+    }
+    Scheduler.Cancellable c = null;
+    if (own != null) {
+      try {
+        c = own.schedule(sendTimeout, timeout);
+      } catch (RejectedExecutionException e) {
+        c = null; // ended by a close meanwhile
+      }
+    }
+    if (watchdogRefusedSaid.add(s.name())) {
+      if (c != null) {
+        log.warn("Sink {}: the scheduler refused the watchdog of its {} send timeout; its attempts are timed on the"
+            + " pipeline's own thread vigil-alerts-watchdog, by the system's clock (said once per sink)", s.name(),
+            HumanFormat.duration(sendTimeout));
+      } else {
+        log.warn("Sink {}: the scheduler refused the watchdog of its {} send timeout as the pipeline closed: its attempt"
+            + " runs without a timeout (said once per sink)", s.name(), HumanFormat.duration(sendTimeout));
+      }
+    }
+    return c;
   }
 
   /** {@code task} after {@code delay} on the scheduler; null when the scheduler refuses it (it is closing). */
@@ -1094,9 +1186,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         }
         Duration after = r.escalateAfter().orElseThrow();
         Duration left = Duration.between(clock.instant(), startsAt.plus(after));
-        String key = a.key();
-        escalationTimers.put(timerKey, scheduler.schedule(left.isNegative() ? Duration.ZERO : left,
-            () -> escalate(timerKey, key, startsAt, target, after)));
+        scheduleEscalation(timerKey, a, r, target, after, left.isNegative() ? Duration.ZERO : left);
       }
     }
   }
@@ -1230,6 +1320,14 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
             e.getKey(), stuck.getName());
       }
     }
+    ThreadScheduler watchdogs;
+    synchronized (lock) {
+      watchdogThreadEnded = true;
+      watchdogs = watchdogThread;
+    }
+    if (watchdogs != null) { // last, as the scheduler: the watchdogs the scheduler refused run on it
+      watchdogs.close();
+    }
     if (ownScheduler != null) { // last: the watchdogs of the sends above run on it
       ownScheduler.close();
     }
@@ -1265,7 +1363,13 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       return this;
     }
 
-    /** Runs group flushes, escalations and retries (default: one daemon thread of its own, {@code vigil-alerts-timer}). */
+    /**
+     * Runs group flushes, escalations, retries and the send timeouts' watchdogs (default: one daemon thread of its own,
+     * {@code vigil-alerts-timer}). What it refuses (shut down while the pipeline is open) is never thrown out of
+     * {@link NotificationPipeline#onAlert} nor the pipeline's threads: a flush, retry or escalation it refuses is counted
+     * dropped and said at WARN, and a watchdog it refuses is set on a thread of the pipeline's own,
+     * {@code vigil-alerts-watchdog}, on the system's clock.
+     */
     public Builder scheduler(Scheduler s) {
       scheduler = requireNonNull(s, "scheduler");
       return this;

@@ -501,6 +501,198 @@ class NotificationPipelineTest {
     assertThat(desk.sent().get(1).title()).contains("FIRING:2");
   }
 
+  /** A scheduler over the test's {@link ManualScheduler} that refuses the delays {@link #refused} holds. */
+  private final class RefusingDelays implements io.github.vigil.Scheduler {
+    final java.util.Set<Duration> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public Cancellable schedule(Duration delay, Runnable task) {
+      if (refused.contains(delay)) {
+        throw new java.util.concurrent.RejectedExecutionException("refused by the test");
+      }
+      return scheduler.schedule(delay, task);
+    }
+  }
+
+  /**
+   * An escalation timer the scheduler refuses as an alert first fires is not thrown out of {@code onAlert}: the alert
+   * still goes to every route it matches (those after the escalating route too) and is delivered at its group's turn;
+   * the escalation is said at WARN naming the alert and the target route, and counted dropped for the target route's
+   * sink. No timer is kept for it, so the alert firing anew later escalates. It was thrown out of {@code onAlert} (to
+   * the evaluator's event thread), midway through the routes: the route after the escalating one never had the alert.
+   */
+  @Test
+  void anEscalationTheSchedulerRefusesIsSaidAndCountedAndTheAlertStillReachesItsRoutes() {
+    RefusingDelays refusing = new RefusingDelays();
+    RecordingSink fleet = new RecordingSink("fleet");
+    pipeline = base().scheduler(refusing)
+        .route(Route.builder("desk").sink(desk).groupWait(Duration.ZERO).escalateTo("oncall", Duration.ofMinutes(15)).build())
+        .route(Route.builder("oncall").escalationOnly().sink(oncall).groupWait(Duration.ZERO).build())
+        .route(Route.builder("fleet").sink(fleet).groupWait(Duration.ZERO).build())
+        .build();
+    refusing.refused.add(Duration.ofMinutes(15));
+    Alert a = crashed("orders");
+    String log = capturingStderr(() -> pipeline.onAlert(a));
+    assertThat(log).contains("Alert orders/CRASHED of route desk: its escalation to route oncall in 15 min 00 s dropped,"
+        + " the scheduler refused it");
+    scheduler.advance(Duration.ZERO);
+    assertThat(desk.sent()).hasSize(1);
+    assertThat(fleet.sent()).as("the route after the escalating one").hasSize(1);
+    assertThat(pipeline.stats().sinks().get("oncall-phone").dropped()).isEqualTo(1);
+    assertThat(pipeline.stats().sinks().get("desk").dropped()).isZero();
+    scheduler.advance(Duration.ofMinutes(15));
+    assertThat(oncall.sent()).isEmpty();
+
+    pipeline.onAlert(a.resolved(clock.instant(), "running again"));
+    scheduler.advance(Duration.ofMinutes(5));
+    refusing.refused.clear();
+    pipeline.onAlert(crashed("orders"));   // fires anew: its escalation is set
+    scheduler.advance(Duration.ofMinutes(15));
+    assertThat(oncall.sent()).singleElement().satisfies(n -> assertThat(n.escalated()).isTrue());
+    assertThat(pipeline.stats().escalations()).isEqualTo(1);
+  }
+
+  /**
+   * The escalation an alert taken up from an earlier JVM gets ({@code takenUp}, as the rules find it still firing) that
+   * the scheduler refuses is said and counted, not thrown (it was thrown into the evaluator's hook); no timer is kept for
+   * it, so a later take-up sets it.
+   */
+  @Test
+  void anEscalationTheSchedulerRefusesAsAnAlertIsTakenUpIsSaidAndCountedAndNotKept() {
+    RefusingDelays refusing = new RefusingDelays();
+    pipeline = base().scheduler(refusing)
+        .route(Route.builder("desk").sink(desk).escalateTo("oncall", Duration.ofMinutes(15)).build())
+        .route(Route.builder("oncall").escalationOnly().sink(oncall).groupWait(Duration.ZERO).build())
+        .build();
+    Alert a = Alert.firing(AlertType.CRASHED, "", "orders", Severity.CRITICAL, "orders crashed", "", Map.of(),
+        clock.instant().minus(Duration.ofMinutes(5)));
+    assertThat(pipeline.restore(List.of(new AlertState.Remembered(a, Map.of("desk", java.util.Set.of("desk")))))).hasSize(1);
+    refusing.refused.add(Duration.ofMinutes(10));   // due 15 min after its start, 5 min ago
+    String log = capturingStderr(() -> pipeline.takenUp(a));
+    assertThat(log).contains("Alert orders/CRASHED of route desk: its escalation to route oncall in 10 min 00 s dropped,"
+        + " the scheduler refused it");
+    assertThat(pipeline.stats().sinks().get("oncall-phone").dropped()).isEqualTo(1);
+    refusing.refused.clear();
+    pipeline.takenUp(a);
+    scheduler.advance(Duration.ofMinutes(10));
+    assertThat(oncall.sent()).singleElement().satisfies(n -> assertThat(n.escalated()).isTrue());
+  }
+
+  /**
+   * With a dead scheduler, a failed delivery whose retry is refused, and whose group's turn to tell the sink again is
+   * refused with it, is one notification lost: counted dropped once (it was counted twice, for the retry and for the
+   * turn), and said once; the close tells the sink the group.
+   */
+  @Test
+  void aFailedDeliveryWhoseRetryAndNextTurnTheSchedulerRefusesIsCountedDroppedOnce() {
+    RefusingScheduler refusing = new RefusingScheduler();
+    List<Notification> sent = new java.util.ArrayList<>();
+    NotificationSink sink = new NotificationSink() {
+      @Override
+      public String name() {
+        return "desk";
+      }
+
+      @Override
+      public void send(Notification n) throws Exception {
+        if (!refusing.shutDown) {
+          refusing.shutDown = true;   // the user's scheduler is shut down while the pipeline is open
+          throw new java.io.IOException("refused by the test");
+        }
+        sent.add(n);
+      }
+    };
+    pipeline = base().scheduler(refusing).route(Route.builder("desk").sink(sink).groupWait(Duration.ZERO).build()).build();
+    pipeline.onAlert(crashed("orders"));
+    String log = capturingStderr(() -> scheduler.advance(Duration.ZERO));
+    PipelineStats.SinkStats s = pipeline.stats().sinks().get("desk");
+    assertThat(s.failedAttempts()).isEqualTo(1);
+    assertThat(s.dropped()).as("one notification lost").isEqualTo(1);
+    assertThat(log).contains("Notification [FIRING:1] orders CRITICAL to sink desk dropped: the scheduler refused its retry"
+        + " (attempt 2 of 3)").doesNotContain("its turn in");
+    pipeline.close();
+    assertThat(sent).as("told by the close").extracting(Notification::title).singleElement().asString().contains("orders");
+    assertThat(pipeline.stats().sinks().get("desk").dropped()).isEqualTo(1);
+  }
+
+  /**
+   * A watchdog of the send timeout that the scheduler refuses (a real {@link java.util.concurrent.ScheduledExecutorService}
+   * shut down while the pipeline is open) still bounds the attempt, on a thread of the pipeline's own, and is said at
+   * WARN once per sink, not per attempt. The attempt ran without a timeout, silently: a sink that hangs held its lane for
+   * ever. The sink's lane runs on an executor that holds the attempt until the scheduler is shut down.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void aWatchdogTheSchedulerRefusesStillBoundsTheAttemptAndIsSaidOncePerSink() throws Exception {
+    java.util.concurrent.ScheduledThreadPoolExecutor timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+    java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      io.github.vigil.Scheduler onTimers = (delay, task) -> {
+        java.util.concurrent.ScheduledFuture<?> f = timers.schedule(task, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+      };
+      java.util.concurrent.CountDownLatch handed = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.Executor held = r -> {
+        handed.countDown();
+        senders.execute(() -> {
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          r.run();
+        });
+      };
+      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      List<Notification> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+      NotificationSink hanging = new NotificationSink() {
+        @Override
+        public String name() {
+          return "desk";
+        }
+
+        @Override
+        public void send(Notification n) throws Exception {
+          if (calls.getAndIncrement() == 0) {
+            new java.util.concurrent.CountDownLatch(1).await(); // a receiver that never answers; only an interrupt ends it
+          }
+          sent.add(n);
+        }
+      };
+      pipeline = NotificationPipeline.builder().scheduler(onTimers).executor(held).sendTimeout(Duration.ofMillis(300))
+          .retry(new RetryPolicy(1, Duration.ofSeconds(1), 2, Duration.ofSeconds(10)))
+          .route(Route.builder("desk").sink(hanging).groupWait(Duration.ZERO).build()).build();
+      pipeline.onAlert(Alert.firing(AlertType.CRASHED, "", "orders", Severity.CRITICAL, "orders crashed", "", Map.of(),
+          Instant.now()));
+      assertThat(handed.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the group's flush handed the send over").isTrue();
+      timers.shutdown();   // the flush's repeat was set; whatever is asked from now on is refused
+      boolean[] timedOut = {false};
+      String log = capturingStderr(() -> {
+        go.countDown();
+        try {
+          timedOut[0] = io.github.vigil.testing.Processes.eventually(Duration.ofSeconds(10),
+              () -> pipeline.stats().sinks().get("desk").timedOut() == 1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        pipeline.close();   // tells the sink the group it gave up on: a second attempt, its watchdog refused too
+      });
+      assertThat(timedOut[0]).as("the attempt timed out by the send timeout").isTrue();
+      assertThat(log).contains("Sink desk: the scheduler refused the watchdog of its 300 ms send timeout; its attempts are"
+          + " timed on the pipeline's own thread vigil-alerts-watchdog");
+      assertThat(log.split("refused the watchdog", -1)).as("said once for the sink's two attempts").hasSize(2);
+      assertThat(sent).as("told by the close").hasSize(1);
+      assertThat(calls.get()).isEqualTo(2);
+      assertThat(io.github.vigil.testing.Processes.eventually(Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet()
+          .stream().noneMatch(t -> t.getName().equals("vigil-alerts-watchdog")))).as("its thread ends with close()").isTrue();
+    } finally {
+      timers.shutdownNow();
+      senders.shutdownNow();
+    }
+  }
+
   /** What slf4j-simple writes to System.err while {@code r} runs (it writes to System.err as it is then). */
   private static String capturingStderr(Runnable r) {
     java.io.PrintStream original = System.err;
