@@ -444,7 +444,27 @@ public final class AlertEvaluator implements SupervisorListener {
         notFound(p, a);
       }
     })));
-    scheduler.schedule(Alerting.UNCLAIMED_AFTER, () -> notFound(p, a));
+    schedule(p.name, "the look for the process of remembered alert " + a.key(), Alerting.UNCLAIMED_AFTER,
+        "it resolves only when the attachment's look finds nothing, or once it loses the process it found",
+        () -> notFound(p, a));
+  }
+
+  /**
+   * {@code task} in {@code delay} on the scheduler: {@code what}, a timer of process {@code process}'s rules; null when the
+   * scheduler refuses it (a scheduler given to {@link Alerting} or to this evaluator, shut down while they are open). A
+   * refusal is not thrown out of the caller (a supervisor's event thread, where it left the event's alerts unsent, or a
+   * timer's, where it ended a rule's timers for the process): it is said at WARN naming the process, the timer and
+   * {@code consequence}, what the rule then does not do. Under the lock.
+   */
+  private Scheduler.@Nullable Cancellable schedule(String process, String what, Duration delay, String consequence,
+      Runnable task) {
+    try {
+      return scheduler.schedule(delay, task);
+    } catch (java.util.concurrent.RejectedExecutionException | IllegalStateException e) {
+      log.atWarn().addKeyValue("process", process).log("Process {}: {} in {} not set, the scheduler refused it ({}); {}",
+          process, what, HumanFormat.duration(delay), e.toString(), consequence);
+      return null;
+    }
   }
 
   /** Resolves {@code a}, taken up for {@code p}, as of an attachment that has not found its process, unless it has now. */
@@ -551,11 +571,12 @@ public final class AlertEvaluator implements SupervisorListener {
         processes.remove(p.name);
         long removal = ++removals;
         gone.put(p.name, removal);
-        scheduler.schedule(FORGET_GONE_AFTER, () -> {
-          synchronized (lock) {
-            gone.remove(p.name, removal); // not if registered and removed again since: that removal's own timer forgets it
-          }
-        });
+        schedule(p.name, "forgetting its removal", FORGET_GONE_AFTER,
+            "what is heard of it is ignored until it is registered or attached again", () -> {
+              synchronized (lock) {
+                gone.remove(p.name, removal); // not if registered and removed again since: that removal's own timer forgets it
+              }
+            });
       }
     }
     deliver();
@@ -623,7 +644,8 @@ public final class AlertEvaluator implements SupervisorListener {
         if (c.isEnabled(AlertType.NOT_RUNNING) && p.notRunningTimer == null) {
           long gen = p.generation;
           String reason = s.reason();
-          p.notRunningTimer = scheduler.schedule(c.notRunningGrace(), () -> notRunningDue(p.name, gen, reason, ""));
+          p.notRunningTimer = schedule(p.name, "the grace of rule NOT_RUNNING", c.notRunningGrace(),
+              "NOT_RUNNING does not fire for this run's end", () -> notRunningDue(p.name, gen, reason, ""));
         }
         break;
       default:
@@ -657,7 +679,9 @@ public final class AlertEvaluator implements SupervisorListener {
     p.frozenBy = window;
     if (c.isEnabled(AlertType.NOT_RUNNING) && p.state != ProcessState.RUNNING && p.notRunningTimer == null && until.isAfter(clock.instant())) {
       long gen = p.generation;
-      p.notRunningTimer = scheduler.schedule(Duration.between(clock.instant(), until).plus(c.notRunningGrace()),
+      p.notRunningTimer = schedule(p.name, "the look of rule NOT_RUNNING after freeze window " + window,
+          Duration.between(clock.instant(), until).plus(c.notRunningGrace()),
+          "NOT_RUNNING does not fire if the process is still down after the window",
           () -> notRunningDue(p.name, gen, reason, " after freeze window " + window + " ended"));
     }
     return "not restarted inside freeze window " + window + " until " + until;
@@ -676,7 +700,9 @@ public final class AlertEvaluator implements SupervisorListener {
       if (frozenUntil != null && clock.instant().isBefore(frozenUntil)) {
         // its run ended inside a freeze window: not restarted on purpose until the window ends; look a grace after that
         log.debug("Process {} is down inside freeze window {}: no alert, checked again a grace after {}", name, p.frozenBy, frozenUntil);
-        p.notRunningTimer = scheduler.schedule(Duration.between(clock.instant(), frozenUntil).plus(c.notRunningGrace()),
+        p.notRunningTimer = schedule(name, "the look of rule NOT_RUNNING after freeze window " + p.frozenBy,
+            Duration.between(clock.instant(), frozenUntil).plus(c.notRunningGrace()),
+            "NOT_RUNNING does not fire if the process is still down after the window",
             () -> notRunningDue(name, generation, reason, " after freeze window " + p.frozenBy + " ended"));
         return;
       }
@@ -690,7 +716,9 @@ public final class AlertEvaluator implements SupervisorListener {
           log.debug("Process {} is down while its schedule is {}: no alert{}", name, phase,
               next == null ? "" : ", checked again a grace after " + next);
           if (next != null) {
-            p.notRunningTimer = scheduler.schedule(Duration.between(now, next).plus(c.notRunningGrace()),
+            p.notRunningTimer = schedule(name, "the look of rule NOT_RUNNING into its scheduled window",
+                Duration.between(now, next).plus(c.notRunningGrace()),
+                "NOT_RUNNING does not fire if the process is still down when its schedule expects it up",
                 () -> notRunningDue(name, generation, reason, " into its scheduled window"));
           }
           return;
@@ -784,7 +812,8 @@ public final class AlertEvaluator implements SupervisorListener {
     }
     long gen = p.generation;
     Duration delay = Duration.ofNanos(Math.max(0, next - (ticker.read() - p.runningSince)));
-    p.stableTimer = scheduler.schedule(delay, () -> {
+    p.stableTimer = schedule(p.name, "the stable-run timer of rules CRASHED and FAILED", delay,
+        "what of them fires does not resolve after a stable run (a stop on purpose resolves it)", () -> {
       synchronized (lock) {
         Proc q = processes.get(p.name);
         if (q != p || q.generation != gen || q.state != ProcessState.RUNNING) {
@@ -848,7 +877,8 @@ public final class AlertEvaluator implements SupervisorListener {
   private void scheduleFlapEnd(Proc p, RuleConfig c) {
     cancel(p.flapTimer);
     long at = p.lastRestart;
-    p.flapTimer = scheduler.schedule(c.flappingWindow(), () -> {
+    p.flapTimer = schedule(p.name, "the end of rule FLAPPING's window", c.flappingWindow(),
+        "FLAPPING does not resolve after a window without a restart (a stop on purpose resolves it)", () -> {
       synchronized (lock) {
         Proc q = processes.get(p.name);
         if (q != p || q.lastRestart != at) {

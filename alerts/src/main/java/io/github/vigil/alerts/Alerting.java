@@ -126,7 +126,16 @@ public final class Alerting implements AutoCloseable {
           io.github.vigil.HumanFormat.count(taken.size(), "alert", "alerts"), state.file(),
           taken.stream().map(Alert::key).toList());
       for (String process : new java.util.LinkedHashSet<>(taken.stream().map(Alert::process).toList())) {
-        claims.add(scheduler.schedule(UNCLAIMED_AFTER, () -> evaluator.claimOrForget(process)));
+        try {
+          claims.add(scheduler.schedule(UNCLAIMED_AFTER, () -> evaluator.claimOrForget(process)));
+        } catch (java.util.concurrent.RejectedExecutionException | IllegalStateException e) {
+          // not thrown out of build(): the pipeline would keep this half-built Alerting as the keeper of its state
+          log.atWarn().addKeyValue("process", process).log("Process {}: the look in {} that resolves its remembered alerts"
+              + " {} as not supervised here, unless it is heard of by then, not set, the scheduler refused it ({}); they are"
+              + " taken up when it is heard of, and stay firing till then", process,
+              io.github.vigil.HumanFormat.duration(UNCLAIMED_AFTER),
+              taken.stream().filter(a -> a.process().equals(process)).map(Alert::key).toList(), e.toString());
+        }
       }
     }
     java.util.function.Consumer<Anomaly> anomalyListener = b.anomalyListener;
@@ -190,10 +199,28 @@ public final class Alerting implements AutoCloseable {
     }
   }
 
+  /**
+   * The next sampling, a {@code sampleInterval} from now. One the scheduler refuses (a scheduler given to the builder,
+   * shut down while this is open) is said at WARN naming the supervisor and the rules that then go unheard, not thrown:
+   * out of the sampling thread, it ended that thread and sampling with it, silently, so HIGH_CPU, HIGH_MEMORY and the
+   * anomalies never fired again.
+   */
   private void scheduleSampling() {
     if (closed) {
       return;
     }
+    try {
+      scheduleNextSample();
+    } catch (java.util.concurrent.RejectedExecutionException | IllegalStateException e) {
+      if (!closed) {
+        log.warn("Alerting for supervisor {}: sampling stopped, the scheduler refused the next sample in {} ({}); HIGH_CPU,"
+            + " HIGH_MEMORY and anomalies are no longer evaluated, for any process", supervisor.name(),
+            io.github.vigil.HumanFormat.duration(sampleInterval), e.toString());
+      }
+    }
+  }
+
+  private void scheduleNextSample() {
     scheduler.schedule(sampleInterval, () -> {
       try {
         sampler.execute(() -> {
@@ -392,7 +419,11 @@ public final class Alerting implements AutoCloseable {
       return this;
     }
 
-    /** Runs the rules' delayed checks and the sampling period (default a daemon thread of its own). */
+    /**
+     * Runs the rules' delayed checks and the sampling period (default a daemon thread of its own). A check or sample it
+     * refuses (shut down while this is open) is said at WARN naming the process and the rule, and never thrown out of
+     * the supervisor's event thread, the sampling thread or {@code build()}.
+     */
     public Builder scheduler(Scheduler s) {
       scheduler = requireNonNull(s, "scheduler");
       return this;

@@ -456,4 +456,58 @@ class AlertEvaluatorTest {
     return ProcessSampleBuilder.of(ProcessSample.Scope.TREE, 42).request(EnumSet.of(ProcessSample.Field.MEMORY_RESIDENT))
         .beginMember().add(ProcessSample.Field.MEMORY_RESIDENT, bytes).endMember(42).build(null);
   }
+
+  /**
+   * A rule's timer the scheduler refuses (a scheduler given to {@code Alerting}, shut down while it is open) is not
+   * thrown out of {@code onEvent} (the supervisor's event thread): the event's alerts are still heard, and a WARN names
+   * the process, the rule and what it then does not do. No state is left behind: the next run's end sets NOT_RUNNING's
+   * grace again. It was thrown before the event's alerts were handed over: the NOT_RUNNING that a run resolved went
+   * unheard (until some later event).
+   */
+  @Test
+  void aTimerTheSchedulerRefusesIsSaidNotThrownAndTheEventsAlertsAreHeard() {
+    boolean[] refuse = {false};
+    io.github.vigil.Scheduler refusing = (delay, task) -> {
+      if (refuse[0]) {
+        throw new java.util.concurrent.RejectedExecutionException("refused by the test");
+      }
+      return scheduler.schedule(delay, task);
+    };
+    AlertEvaluator e = new AlertEvaluator(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))),
+        heard::add, ticker, refusing, clock);
+    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    e.onEvent(new SupervisorEvent.Exited("feed", clock.instant(), 1, exit(3)));
+    e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS));
+    scheduler.advance(Duration.ofSeconds(30));
+    assertThat(log()).containsExactly("CRASHED:FIRING", "NOT_RUNNING:FIRING");
+
+    refuse[0] = true;
+    String said = capturingStderr(() -> e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY)));
+    assertThat(log()).as("the run's start resolved NOT_RUNNING").containsExactly("CRASHED:FIRING", "NOT_RUNNING:FIRING",
+        "NOT_RUNNING:RESOLVED");
+    assertThat(said).contains("Process feed: the stable-run timer of rules CRASHED and FAILED in 1 min 00 s not set, the"
+        + " scheduler refused it");
+    said = capturingStderr(() -> e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS)));
+    assertThat(said).contains("Process feed: the grace of rule NOT_RUNNING in 30.0 s not set, the scheduler refused it")
+        .contains("NOT_RUNNING does not fire for this run's end");
+
+    refuse[0] = false;
+    e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY));
+    e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS));
+    scheduler.advance(Duration.ofSeconds(30));
+    assertThat(log()).as("the next run's end fires NOT_RUNNING").endsWith("NOT_RUNNING:FIRING").hasSize(4);
+  }
+
+  /** What slf4j-simple writes to System.err while {@code r} runs (it writes to System.err as it is then). */
+  private static String capturingStderr(Runnable r) {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
 }

@@ -137,6 +137,44 @@ class AlertingStateDirectoryTest {
   }
 
   /**
+   * A scheduler that refuses (given to the builder, shut down already) refuses the look a minute on that resolves the
+   * remembered alerts of a process not heard of yet: {@code build()} says so at WARN naming the process and its alerts,
+   * and does not throw. It threw, leaving the pipeline held as the keeper of a half-built {@code Alerting}'s state: a
+   * second {@code Alerting} on it was refused. The alert is taken up when its process is registered.
+   */
+  @Test
+  void aLookTheSchedulerRefusesAtTheStartIsSaidNotThrownOutOfBuild() throws Exception {
+    Files.writeString(dir.resolve("alerts.state"), "vigil-alerts-state\t1\n"
+        + alert("late", "NOT_RUNNING", "VigilProcessNotRunning", "desk", "chat"));
+    NotificationPipeline pipeline = NotificationPipeline.builder().ticker(ticker).scheduler(scheduler).clock(clock)
+        .executor(Runnable::run).route(Route.builder("desk").sink(new RecordingSink("chat")).groupWait(Duration.ZERO).build())
+        .build();
+    io.github.vigil.Scheduler refusing = (delay, task) -> {
+      throw new java.util.concurrent.RejectedExecutionException("refused by the test");
+    };
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    Alerting alerting;
+    try {
+      alerting = Alerting.builder(sup).listener(pipeline).noAnomalies().sampleInterval(Duration.ZERO).ticker(ticker)
+          .clock(clock).scheduler(refusing).stateDirectory(dir).build();
+    } finally {
+      System.setErr(err);
+    }
+    try {
+      assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Process late: the look in 1 min 00 s"
+          + " that resolves its remembered alerts [late/NOT_RUNNING] as not supervised here, unless it is heard of by then,"
+          + " not set, the scheduler refused it");
+      sup.register(ProcessSpec.builder("late").command("sleep", "600").build()); // registered, not started: still down
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> alerting.firing().size() == 1)).isTrue();
+    } finally {
+      alerting.close();
+      pipeline.close();
+    }
+  }
+
+  /**
    * A remembered alert that still holds gets the escalation timer an alert of its route gets here: the route escalates to
    * on-call after 15 min and feed's NOT_RUNNING started 10 min before this JVM, so on-call hears it 5 min after the start;
    * orders' came due while no JVM watched and escalates at once; quotes', escalated by the killed JVM already (on-call's

@@ -117,4 +117,46 @@ class AlertingTest {
           .isZero();
     }
   }
+
+  /**
+   * A next sample the scheduler refuses (a scheduler given to the builder, shut down while {@code Alerting} is open) is
+   * said at WARN naming the supervisor and the rules that go unheard, not thrown: out of the sampling thread it ended
+   * that thread and sampling with it, silently (HIGH_CPU, HIGH_MEMORY and the anomalies never fired again), the
+   * exception going to the thread's uncaught-exception handler. Virtual time: the test's scheduler starts refusing
+   * before the first sample, whose end asks for the next.
+   */
+  @Test
+  void aSampleTheSchedulerRefusesIsSaidNotThrownOnTheSamplingThread() throws Exception {
+    io.github.vigil.testing.FakeTicker ticker = new io.github.vigil.testing.FakeTicker();
+    io.github.vigil.testing.ManualScheduler manual = new io.github.vigil.testing.ManualScheduler(ticker);
+    java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean();
+    io.github.vigil.Scheduler refusing = (delay, task) -> {
+      if (refuse.get()) {
+        throw new java.util.concurrent.RejectedExecutionException("refused by the test");
+      }
+      return manual.schedule(delay, task);
+    };
+    List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    boolean saidOrThrown;
+    try {
+      alerting = Alerting.builder(sup).listener(this::hear).sampleInterval(Duration.ofSeconds(10)).noAnomalies()
+          .ticker(ticker).scheduler(refusing).build();
+      refuse.set(true);
+      manual.advance(Duration.ofSeconds(10));   // the first sample, on the sampling thread, then the next asked for
+      saidOrThrown = Processes.eventually(Duration.ofSeconds(20), () -> !uncaught.isEmpty()
+          || captured.toString(java.nio.charset.StandardCharsets.UTF_8).contains("sampling stopped"));
+    } finally {
+      System.setErr(err);
+      Thread.setDefaultUncaughtExceptionHandler(before);
+    }
+    assertThat(saidOrThrown).as("the refusal was said or thrown").isTrue();
+    assertThat(uncaught).as("thrown out of the sampling thread").isEmpty();
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Alerting for supervisor alerting-test:"
+        + " sampling stopped, the scheduler refused the next sample in 10.0 s");
+  }
 }
