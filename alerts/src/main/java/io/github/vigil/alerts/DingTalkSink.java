@@ -76,8 +76,10 @@ public final class DingTalkSink implements NotificationSink {
   }
 
   String body(Notification n) {
+    String mentions = mentions();
     Json j = new Json().beginObject().field("msgtype", "markdown")
-        .name("markdown").beginObject().field("title", n.title()).field("text", Http.truncateUtf8(markdown(n), 18000))
+        .name("markdown").beginObject().field("title", n.title())
+        .field("text", Http.truncateUtf8(markdown(n), 18000 - mentions.getBytes(StandardCharsets.UTF_8).length) + mentions)
         .endObject()
         .name("at").beginObject().name("atMobiles").beginArray();
     atMobiles.forEach(j::value);
@@ -85,9 +87,30 @@ public final class DingTalkSink implements NotificationSink {
   }
 
   /**
+   * The mentions written after the alert's text: {@code "\n\n@13800000000 @13900000000"}, one {@code @mobile} for each of
+   * {@code atMobiles}, or nothing without them. DingTalk's custom robot shows a mention of a number the request's
+   * {@code at.atMobiles} lists only where the text holds {@code @} and that number (its documented examples put
+   * {@code @150XXXXXXXX} in the text with the number in {@code atMobiles}); {@code atAll} needs none. They come after
+   * the truncation of the text, so a long notification keeps them.
+   */
+  String mentions() {
+    if (atMobiles.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("\n\n");
+    for (String mobile : atMobiles) {
+      if (b.length() > 2) {
+        b.append(' ');
+      }
+      b.append('@').append(mobile);
+    }
+    return b.toString();
+  }
+
+  /**
    * {@link Notification#markdown()}, with what the alerts say unable to open a {@code <font>} tag ({@link ChatText#DINGTALK}).
-   * DingTalk mentions only those the request's {@code at} lists (this sink's {@code atMobiles} and {@code atAll}); an
-   * {@code @} number in the text only places them, so the text is not changed for those.
+   * Whom DingTalk mentions is the request's {@code at} (this sink's {@code atMobiles} and {@code atAll}); the
+   * {@code @mobile} the text needs for each is added after it ({@link #mentions()}), not made from what the alerts say.
    */
   static String markdown(Notification n) {
     java.util.function.UnaryOperator<String> said = s -> ChatText.breakTags(s, ChatText.DINGTALK);
@@ -130,8 +153,16 @@ public final class DingTalkSink implements NotificationSink {
       return this;
     }
 
-    /** Mobile numbers to @-mention. */
+    /**
+     * Mobile numbers to @-mention: each is listed in the request's {@code at.atMobiles} and written as {@code @mobile}
+     * after the alert's text, where DingTalk shows the mention.
+     */
     public Builder atMobiles(String... mobiles) {
+      for (String m : requireNonNull(mobiles, "atMobiles")) {
+        if (requireNonNull(m, "atMobiles holds null").isBlank() || m.chars().anyMatch(Character::isWhitespace)) {
+          throw new IllegalArgumentException("DingTalk atMobiles: not a mobile number: '" + m + "'");
+        }
+      }
       atMobiles = List.of(mobiles);
       return this;
     }

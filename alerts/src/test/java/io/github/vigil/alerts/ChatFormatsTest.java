@@ -265,6 +265,44 @@ class ChatFormatsTest {
         + "\"at\":{\"atMobiles\":[],\"isAtAll\":false}}");
   }
 
+  /**
+   * DingTalk shows a mention of a number its request's {@code at.atMobiles} lists only where the text holds
+   * {@code @<number>} (its documented markdown example: {@code "#### 杭州天气 @150XXXXXXXX"} with the number in
+   * {@code atMobiles}): each configured mobile is written after the alert's text. The sink listed them in {@code at}
+   * only, so nobody's mention showed.
+   */
+  @Test
+  void dingTalkWritesEachMobileItMentionsIntoTheText() throws Exception {
+    DingTalkSink.builder("ding", TOKEN).endpoint(server.uri("/robot/send")).atMobiles("13800000000", "13900000000")
+        .clock(InstantSource.fixed(NOW)).build().send(quotingTags());
+    assertThat(server.last().body()).isEqualTo("{\"msgtype\":\"markdown\",\"markdown\":{"
+        + "\"title\":\"[FIRING:1] <at user_id=\\\"all\\\"></at> WARNING\",\"text\":\""
+        + "### [FIRING:1] <at user_id=\\\"all\\\"></at> WARNING\\n\\n"
+        + "- **WARNING** feed crashed: sh -c 'echo <at user_id=\\\"all\\\">all</at>' failed, then < AT user_id=\\\"ou_1\\\">x</ at>"
+        + " (2 times), since 2026-01-05T09:29:00Z\\n"
+        + "  - 2 crashes: <@zhangsan> at 09:29:00, \uFF1Cfont color=\\\"warning\\\">red\uFF1C/font> <b> at 09:29:59\\n"
+        + "\\n\\n@13800000000 @13900000000\"},"
+        + "\"at\":{\"atMobiles\":[\"13800000000\",\"13900000000\"],\"isAtAll\":false}}");
+  }
+
+  /** The mentions survive the cut of a long text to DingTalk's limit: the alerts' text is cut before them. */
+  @Test
+  void dingTalkKeepsItsMentionsWhenItCutsALongText() throws Exception {
+    Alert a = Alert.firing(AlertType.CRASHED, "", "feed", Severity.WARNING, "x".repeat(30_000), "", Map.of(), NOW);
+    DingTalkSink.builder("ding", TOKEN).endpoint(server.uri("/robot/send")).atMobiles("13800000000")
+        .clock(InstantSource.fixed(NOW)).build()
+        .send(new Notification("desk", "desk{process=feed}", Map.of("process", "feed"), List.of(a), List.of(), NOW, false, false));
+    String text = JSON.readTree(server.last().body()).path("markdown").path("text").asText();
+    assertThat(text.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(18000);
+    assertThat(text).endsWith("x…\n\n@13800000000");
+  }
+
+  @Test
+  void dingTalkRefusesABlankMobile() {
+    assertThatThrownBy(() -> DingTalkSink.builder("ding", TOKEN).atMobiles("13800000000", " "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("DingTalk atMobiles: not a mobile number: ' '");
+  }
+
   /** A section cut to Slack's 3000 is cut before an entity, not inside it (a cut {@code &a} would show as is). */
   @Test
   void slackCutsItsSectionBetweenEntities() throws Exception {
