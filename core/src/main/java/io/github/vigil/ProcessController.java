@@ -43,7 +43,11 @@ public interface ProcessController {
    * restart after a backoff is ({@link ProcessStatistics#restarts()}, {@link ProcessStatus#restarts()}, the start limit,
    * which it does not reset as {@link #start()} does), its {@link SupervisorEvent.StateChanged} to {@code STARTING} of
    * origin {@link Origin#POLICY} with a reason that ends with {@code reason}; where the policy gives up (its start
-   * limit) the process is {@code FAILED} ({@link SupervisorEvent.Failed}). Turn supervision back on first.
+   * limit) the process is {@code FAILED} ({@link SupervisorEvent.Failed}). In a {@link GroupSpec.Strategy#ONE_FOR_ONE}
+   * group the restart counts against the group's intensity as the policy's restart at once does
+   * ({@link SupervisorEvent.GroupRestart}); past it the group escalates and the process is not restarted (the stage
+   * completes exceptionally). Under the group's other strategies the siblings are the caller's to stop and start, as
+   * {@code TradingSupervision} does, and the group does not count it. Turn supervision back on first.
    *
    * <p>Completes when the new run is {@code RUNNING}, or exceptionally as {@link #start()} does; with the status as it
    * is when there is nothing to restart: the process is not {@code CRASHED} or {@code EXITED} (started, stopped or

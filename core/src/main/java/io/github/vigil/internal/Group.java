@@ -199,6 +199,18 @@ final class Group implements GroupController {
   }
 
   /**
+   * A process child's restart that its policy decided late, now ({@link ManagedProcess#restartDeferred}: its run ended
+   * while supervision was off, inside a freeze window), about to be spawned. In a {@code ONE_FOR_ONE} group it is counted
+   * against the intensity as {@link #childEnded(Object, String)} counts an immediate restart, with the same event, and
+   * past the intensity escalates: returns true, and the caller must not restart it. Under the other strategies a late
+   * restart takes the siblings with it, which whoever restarts late does itself (TradingSupervision stops and starts
+   * them through the API), not this group: not counted here, false. Supervision thread.
+   */
+  boolean childRestartedLate(ManagedProcess child) {
+    return spec.strategy() == GroupSpec.Strategy.ONE_FOR_ONE && childEnded(child, child.name());
+  }
+
+  /**
    * A process child's own restart policy gave up (its start limit): it is {@code FAILED}. A child that
    * cannot be kept running is this group's failure, as in OTP, where a child that cannot be restarted
    * counts against the supervisor's intensity: counted as a restart like any other, then either the

@@ -653,6 +653,14 @@ final class ManagedProcess implements ProcessController {
       }
       RestartPolicy policy = spec.restartPolicy();
       RestartDecision decision = policy.decide(exit, restartHistory, sup.now(), sup.settings.random());
+      Group g = group;
+      if (decision instanceof RestartDecision.Restart && g != null && g.childRestartedLate(this)) {
+        // counted against its group's intensity as an immediate restart is (childEnded), past which the group escalated
+        log.atInfo().addKeyValue("process", name).log("Process {}: deferred restart ({}) not done: its group {} escalated", name, reason, g.name());
+        done.completeExceptionally(new ProcessOperationException("process '" + name + "' did not reach RUNNING: its group " + g.name()
+            + " escalated", status()));
+        return;
+      }
       if (decision instanceof RestartDecision.Restart restart) {
         int attempt = restart.attempt();
         String why = "restart attempt " + attempt + " after " + exit.cause() + ", " + reason;
@@ -666,7 +674,6 @@ final class ManagedProcess implements ProcessController {
         transition(ProcessState.FAILED, Origin.POLICY, giveUp.reason());
         sup.publish(new SupervisorEvent.Failed(name, sup.wallNow(), giveUp.reason(), exit));
         done.completeExceptionally(new ProcessOperationException("process '" + name + "' did not reach RUNNING: failed: " + giveUp.reason(), status()));
-        Group g = group;
         if (g != null) {
           g.childFailed(this);
         }

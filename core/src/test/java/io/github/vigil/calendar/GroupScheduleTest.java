@@ -396,6 +396,85 @@ class GroupScheduleTest {
     assertThat(sup.controller("gw-a").orElseThrow().statistics().restarts()).isZero();
   }
 
+  /** The feed and the two gateways in a ONE_FOR_ONE group of at most 1 restart per hour. */
+  private GroupController oneForOneDesk() {
+    for (String n : DECLARED) {
+      register(n, ProcessSpec.builder(n).command("sleep", "1000"));
+    }
+    return sup.registerGroup(GroupSpec.builder("trading").strategy(GroupSpec.Strategy.ONE_FOR_ONE).intensity(1, Duration.ofHours(1))
+        .children("feed", "gw-a", "gw-b").build());
+  }
+
+  /**
+   * A ONE_FOR_ONE member's restart deferred to the end of a freeze window is counted against its group's intensity, as
+   * its policy's restart at once is, with the same {@code GroupRestart}: a crash a minute later is the second restart
+   * within the hour and escalates. It was not counted: no GroupRestart at 14:55, and the second crash was the first.
+   */
+  @Test
+  void aOneForOneMembersDeferredRestartIsCountedAgainstItsGroupsIntensity() throws Exception {
+    GroupController group = oneForOneDesk();
+    startWithPreCloseFreeze();
+
+    advanceTo(at(2026, 6, 12, "14:52"));
+    backend.exit("gw-a", 4);
+    rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
+    rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
+    assertThat(rec.of(SupervisorEvent.GroupRestart.class)).isEmpty();
+
+    advanceTo(at(2026, 6, 12, "14:55"));
+    SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
+    assertThat(counted.at()).isEqualTo(at(2026, 6, 12, "14:55"));
+    assertThat(counted.child()).isEqualTo("gw-a");
+    assertThat(counted.restarted()).isEmpty();
+    assertThat(counted.restarts()).as("the first restart within the hour").isEqualTo(1);
+    rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
+    assertDeferredRestartCounted("gw-a", List.of("feed", "gw-b"));
+
+    // 14:56: gw-a crashes again, in session: its policy's restart is the second within the hour, past the intensity
+    advanceTo(at(2026, 6, 12, "14:56"));
+    backend.exit("gw-a", 4);
+    SupervisorEvent.GroupFailed failed = rec.await(SupervisorEvent.GroupFailed.class, e -> true, 1, WAIT).get(0);
+    assertThat(failed.at()).isEqualTo(at(2026, 6, 12, "14:56"));
+    assertThat(failed.child()).isEqualTo("gw-a");
+    assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.FAILED)).isTrue();
+  }
+
+  /**
+   * A ONE_FOR_ONE member's restart deferred to the end of a freeze window that is past its group's intensity escalates
+   * there, as its policy's restart at once would: the group is FAILED, its members stopped, and the member is not
+   * restarted. It was restarted, and the group ran on.
+   */
+  @Test
+  void aOneForOneMembersDeferredRestartPastItsGroupsIntensityEscalates() throws Exception {
+    GroupController group = oneForOneDesk();
+    startWithPreCloseFreeze();
+
+    advanceTo(at(2026, 6, 12, "14:20")); // in session, out of the freeze: restarted by its policy, the first restart
+    backend.exit("gw-a", 4);
+    assertThat(rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0).restarts()).isEqualTo(1);
+    assertThat(Processes.eventually(WAIT, () -> scheduler.pending().contains(Duration.ofSeconds(5)))).isTrue();
+    advanceTo(at(2026, 6, 12, "14:20").plusSeconds(5));
+    rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
+
+    advanceTo(at(2026, 6, 12, "14:52"));
+    backend.exit("gw-a", 4);
+    rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
+    rec.awaitState("gw-a", ProcessState.CRASHED, 2, WAIT);
+
+    advanceTo(at(2026, 6, 12, "14:55"));
+    SupervisorEvent.GroupFailed failed = rec.await(SupervisorEvent.GroupFailed.class, e -> true, 1, WAIT).get(0);
+    assertThat(failed.at()).isEqualTo(at(2026, 6, 12, "14:55"));
+    assertThat(failed.child()).isEqualTo("gw-a");
+    assertThat(failed.reason()).startsWith("intensity exceeded: 2 restarts within 1 h (at most 1)");
+    assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.FAILED)).isTrue();
+    for (String n : DECLARED) {
+      rec.awaitState(n, ProcessState.STOPPED, 1, WAIT);
+    }
+    assertThat(sup.awaitIdle(WAIT)).isTrue();
+    assertThat(rec.of(Started.class, "gw-a")).as("not restarted at the window's end").hasSize(2);
+    assertThat(sup.controller("gw-a").orElseThrow().statistics().restarts()).isEqualTo(1);
+  }
+
   /** The members but {@code ended} stopped at exactly {@code t}, in reverse order. */
   private void assertStoppedInReverseBut(String ended, Instant t) throws InterruptedException {
     List<String> others = REVERSE.stream().filter(n -> !n.equals(ended)).toList();
