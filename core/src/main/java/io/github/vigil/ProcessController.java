@@ -47,12 +47,19 @@ public interface ProcessController {
    * group the restart counts against the group's intensity as the policy's restart at once does
    * ({@link SupervisorEvent.GroupRestart}); past it the group escalates and the process is not restarted (the stage
    * completes exceptionally). Under the group's other strategies the siblings are the caller's to stop and start, as
-   * {@code TradingSupervision} does, and the group does not count it. Turn supervision back on first.
+   * {@code TradingSupervision} does, and the group does not count it.
+   *
+   * <p>Turn supervision back on first ({@link #setSupervised(boolean)}, from the same thread or before this call): as
+   * the policy restarts nothing while supervision is off, this does not restart a process whose supervision is off
+   * when the call is decided. The process stays as it is ({@code CRASHED} or {@code EXITED}, nothing counted), a
+   * warning is logged, and the stage completes exceptionally with a {@link ProcessOperationException} saying
+   * supervision is off.
    *
    * <p>Completes when the new run is {@code RUNNING}, or exceptionally as {@link #start()} does; with the status as it
    * is when there is nothing to restart: the process is not {@code CRASHED} or {@code EXITED} (started, stopped or
    * failed meanwhile), or its policy does not restart it after that exit. Returns at once; the decision and the spawn
-   * are made on the supervision thread like the policy's own, and nothing of the caller's runs there.
+   * are made on the supervision thread like the policy's own, in order with {@link #setSupervised(boolean)}'s change
+   * made before the call, and nothing of the caller's runs there.
    *
    * <p>The default implementation is {@link #start()}.
    *

@@ -639,7 +639,8 @@ final class ManagedProcess implements ProcessController {
   /**
    * The policy's restart of a run that ended while supervision was off, done now: decided by the policy on the last exit
    * as at the exit (its delay aside: the deferral was the wait), counted and spawned as a restart after a backoff is.
-   * Nothing but the decision and the spawn's hand-over runs on the supervision thread.
+   * None while supervision is still off, as at an exit then (the caller is told). Nothing but the decision and the
+   * spawn's hand-over runs on the supervision thread.
    */
   private CompletableFuture<ProcessStatus> restartDeferredInternal(String reason) {
     CompletableFuture<ProcessStatus> done = new CompletableFuture<>();
@@ -649,6 +650,13 @@ final class ManagedProcess implements ProcessController {
         // started, stopped or given up on meanwhile: no run ended unrestarted, nothing to restart
         log.atInfo().addKeyValue("process", name).log("Process {}: deferred restart ({}) not done: it is {}", name, reason, state);
         done.complete(status());
+        return;
+      }
+      if (!supervisedOnLoop) {
+        // as at an exit while supervision is off: no restart by the policy; the process stays as it is, and the caller hears why
+        log.atWarn().addKeyValue("process", name).log("Process {}: deferred restart ({}) not done: supervision of it is off", name, reason);
+        done.completeExceptionally(new ProcessOperationException("process '" + name + "' did not reach RUNNING: supervision is off, so "
+            + "its deferred restart (" + reason + ") is not done; turn supervision on first", status()));
         return;
       }
       RestartPolicy policy = spec.restartPolicy();

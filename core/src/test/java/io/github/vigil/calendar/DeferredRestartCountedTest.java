@@ -107,4 +107,43 @@ class DeferredRestartCountedTest {
       }
     }
   }
+
+  /**
+   * {@code restartDeferred} while supervision of the process is still off restarts nothing, as its policy restarts
+   * nothing then: the process stays CRASHED, nothing is counted, and the stage fails saying supervision is off. Once
+   * supervision is on (turned on just before, from the same thread) the same call restarts it, counted. It restarted the
+   * process with supervision off.
+   */
+  @Test
+  void aDeferredRestartWhileSupervisionIsOffIsNotDoneAndSaysWhy() throws Exception {
+    try (Supervisor sup = Supervisor.builder().name("deferred-off").ticker(ticker).scheduler(scheduler).instantSource(clock)
+        .closeTimeout(Duration.ofSeconds(5)).build()) {
+      EventRecorder rec = new EventRecorder();
+      sup.subscribe(rec);
+      ProcessController gw = sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
+          .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
+      gw.start(WAIT);
+      gw.setSupervised(false, "freeze window auction");
+      long pid = gw.status().pid();
+      assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
+      rec.awaitState("gw", ProcessState.CRASHED, 1, WAIT);
+
+      java.util.concurrent.CompletableFuture<io.github.vigil.ProcessStatus> off = gw.restartDeferred("deferred by freeze window auction to its end")
+          .toCompletableFuture();
+      assertThat(off).failsWithin(WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause().isInstanceOf(io.github.vigil.ProcessOperationException.class)
+          .withMessage("process 'gw' did not reach RUNNING: supervision is off, so its deferred restart (deferred by freeze window auction to "
+              + "its end) is not done; turn supervision on first");
+      assertThat(sup.awaitIdle(WAIT)).isTrue();
+      assertThat(gw.status().state()).isEqualTo(ProcessState.CRASHED);
+      assertThat(rec.of(SupervisorEvent.StateChanged.class, "gw")).filteredOn(x -> x.to() == ProcessState.STARTING).hasSize(1);
+      assertThat(gw.statistics().restarts()).isZero();
+
+      gw.setSupervised(true, "freeze window auction over");
+      assertThat(gw.restartDeferred("deferred by freeze window auction to its end").toCompletableFuture().get(WAIT.toSeconds(),
+          java.util.concurrent.TimeUnit.SECONDS).state()).isEqualTo(ProcessState.RUNNING);
+      assertThat(gw.statistics().restarts()).isEqualTo(1);
+      gw.stop(WAIT);
+    }
+  }
 }
