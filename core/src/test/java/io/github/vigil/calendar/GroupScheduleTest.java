@@ -318,6 +318,8 @@ class GroupScheduleTest {
     backend.exit("gw-a", 3);
     rec.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("loner"), 1, WAIT);
     rec.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("gw-a"), 1, WAIT);
+    // RestartScheduled is published just before its timer is set: both backoffs armed before the clock moves
+    assertThat(Processes.eventually(WAIT, () -> scheduler.pending().stream().filter(Duration.ofSeconds(5)::equals).count() == 2)).isTrue();
     advanceTo(at(2026, 6, 12, "14:52").plusSeconds(5)); // their 5 s backoff, inside the window
     rec.awaitState("loner", ProcessState.RUNNING, 2, WAIT);
     rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
