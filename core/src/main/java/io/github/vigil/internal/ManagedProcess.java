@@ -673,18 +673,11 @@ final class ManagedProcess implements ProcessController {
         int attempt = restart.attempt();
         String why = "restart attempt " + attempt + " after " + exit.cause() + ", " + reason;
         log.atInfo().addKeyValue("process", name).log("Process {}: {}", name, why);
-        int keep = (int) Math.min(Integer.MAX_VALUE, policy.maxRestarts() + 1L);
-        restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), keep);
         startWaiters.add(done);
-        spawn(Origin.POLICY, why, true);
+        spawnRestart(policy, attempt, why);
       } else if (decision instanceof RestartDecision.GiveUp giveUp) {
-        log.atError().addKeyValue("process", name).log("Process {} failed: {}", name, giveUp.reason());
-        transition(ProcessState.FAILED, Origin.POLICY, giveUp.reason());
-        sup.publish(new SupervisorEvent.Failed(name, sup.wallNow(), giveUp.reason(), exit));
-        done.completeExceptionally(new ProcessOperationException("process '" + name + "' did not reach RUNNING: failed: " + giveUp.reason(), status()));
-        if (g != null) {
-          g.childFailed(this);
-        }
+        startWaiters.add(done); // failed with the others: "did not reach RUNNING: failed: ..."
+        gaveUp(giveUp, exit, "");
       } else {
         done.complete(status()); // its policy does not restart it after that exit
       }
@@ -1249,9 +1242,7 @@ final class ManagedProcess implements ProcessController {
           enterWaiting(Origin.POLICY, why, true, unmet);
           return;
         }
-        int keep = (int) Math.min(Integer.MAX_VALUE, policy.maxRestarts() + 1L); // Integer.MAX_VALUE: no start limit
-        restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), keep);
-        spawn(Origin.POLICY, why, true);
+        spawnRestart(policy, attempt, why);
       };
       self[0] = restartNow;
       if (delay.isZero() && exit.cause() != ExitCause.START_FAILED) {
@@ -1266,16 +1257,35 @@ final class ManagedProcess implements ProcessController {
           + io.github.vigil.HumanFormat.duration(Duration.ofNanos(Math.max(0, sup.now() - firstStartFailureNanos)))
           + (giveUp.reason().contains(String.valueOf(lastStartFailure)) ? "" : ": " + lastStartFailure) + ")"
           : "";
-      log.atError().addKeyValue("process", name).log("Process {} failed: {}{}", name, giveUp.reason(), repeated);
-      transition(ProcessState.FAILED, Origin.POLICY, giveUp.reason());
-      sup.publish(new SupervisorEvent.Failed(name, sup.wallNow(), giveUp.reason(), exit));
-      failStartWaiters("failed: " + giveUp.reason());
-      if (g != null) { // a child that cannot be kept running is its group's failure: counted, restarted by the group, or escalated
-        g.childFailed(this);
-      }
+      gaveUp(giveUp, exit, repeated);
     } else {
       logEnded(exit, failure ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO, "");
       failStartWaiters("ended: " + exit);
+    }
+  }
+
+  /**
+   * The policy's restart, due now (after its backoff, or deferred to now): recorded in the restart history (the start
+   * limit) and spawned, counted as a restart. Supervision thread.
+   */
+  private void spawnRestart(RestartPolicy policy, int attempt, String why) {
+    int keep = (int) Math.min(Integer.MAX_VALUE, policy.maxRestarts() + 1L); // Integer.MAX_VALUE: no start limit
+    restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), keep);
+    spawn(Origin.POLICY, why, true);
+  }
+
+  /**
+   * The policy gave up after {@code exit} (its start limit): FAILED, said ({@code more} ends the log line), the start
+   * waiters failed, and its group told. Supervision thread.
+   */
+  private void gaveUp(RestartDecision.GiveUp giveUp, ExitInfo exit, String more) {
+    log.atError().addKeyValue("process", name).log("Process {} failed: {}{}", name, giveUp.reason(), more);
+    transition(ProcessState.FAILED, Origin.POLICY, giveUp.reason());
+    sup.publish(new SupervisorEvent.Failed(name, sup.wallNow(), giveUp.reason(), exit));
+    failStartWaiters("failed: " + giveUp.reason());
+    Group g = group;
+    if (g != null) { // a child that cannot be kept running is its group's failure: counted, restarted by the group, or escalated
+      g.childFailed(this);
     }
   }
 

@@ -146,4 +146,35 @@ class DeferredRestartCountedTest {
       gw.stop(WAIT);
     }
   }
+
+  /**
+   * A deferred restart that its policy gives up on (a start limit of 0) leaves the process FAILED, with its Failed event,
+   * and the stage fails saying so, as the give-up at an exit does; nothing is spawned or counted.
+   */
+  @Test
+  void aDeferredRestartItsPolicyGivesUpOnIsAFailure() throws Exception {
+    try (Supervisor sup = Supervisor.builder().name("deferred-give-up").ticker(ticker).scheduler(scheduler).instantSource(clock)
+        .closeTimeout(Duration.ofSeconds(5)).build()) {
+      EventRecorder rec = new EventRecorder();
+      sup.subscribe(rec);
+      ProcessController gw = sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
+          .restartPolicy(RestartPolicy.onFailure().withStartLimit(0, Duration.ofHours(1))).autoStart(false).build());
+      gw.start(WAIT);
+      gw.setSupervised(false, "freeze window auction");
+      assertThat(ProcessHandle.of(gw.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
+      rec.awaitState("gw", ProcessState.CRASHED, 1, WAIT);
+      gw.setSupervised(true, "freeze window auction over");
+
+      java.util.concurrent.CompletableFuture<io.github.vigil.ProcessStatus> f = gw.restartDeferred("deferred by freeze window auction to its end")
+          .toCompletableFuture();
+      assertThat(f).failsWithin(WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause().isInstanceOf(io.github.vigil.ProcessOperationException.class)
+          .withMessageStartingWith("process 'gw' did not reach RUNNING: failed: start limit reached");
+      SupervisorEvent.Failed failed = rec.await(SupervisorEvent.Failed.class, e -> true, 1, WAIT).get(0);
+      assertThat(failed.lastExit().cause()).isEqualTo(ExitCause.SIGNALED);
+      assertThat(gw.status().state()).isEqualTo(ProcessState.FAILED);
+      assertThat(rec.of(SupervisorEvent.Started.class, "gw")).hasSize(1);
+      assertThat(gw.statistics().restarts()).isZero();
+    }
+  }
 }
