@@ -688,10 +688,14 @@ final class ManagedProcess implements ProcessController {
   /**
    * A stopAll() or close() is under way and will stop this process in its turn (dependents first):
    * until then nothing is spawned for it. One waiting in BACKOFF is stopped at once (it has no run to
-   * stop), and a run that ends meanwhile is not restarted. Supervision thread.
+   * stop), and a run that ends meanwhile is not restarted. The stop is a command's from now
+   * ({@link #commandStops()}): a start of several steps begun before (a group's restart, whose own stop of
+   * this process ends {@link #heldForStop}, or a {@code startAll()}) gives way to it, as it does once the stop's
+   * turn came. A group's restart started it again while the stop waited for its dependents. Supervision thread.
    */
   void holdForStop(Origin origin, String reason) {
     heldForStop = true;
+    commandStops++;
     handDeadRunWork(); // before the close shuts the I/O threads (the listeners' hand-over may never come)
     if (state == ProcessState.BACKOFF || state == ProcessState.WAITING) {
       // stopped here, ahead of its turn: its command is said first, as every command's is before what it does (the
