@@ -29,6 +29,13 @@ final class Group implements GroupController {
   private @Nullable Group parent; // set once, under the supervisor's lock, before the group is used
   private final ArrayDeque<Long> restarts = new ArrayDeque<>(); // supervision thread
   private volatile GroupState state = GroupState.STOPPED;
+  /**
+   * Stops of this group begun (its own, an escalation's, an enclosing group's restart's): a restart or a start in
+   * declared order begun before one is superseded, and starts nothing more; an escalation overtaken by one is not
+   * reported to the parent. As OTP, where a supervisor terminated by its parent does no more of its own restart.
+   * Written on the supervision thread.
+   */
+  private volatile long stopsBegun;
 
   Group(DefaultSupervisor sup, GroupSpec spec, List<Object> children) {
     this.sup = sup;
@@ -87,8 +94,10 @@ final class Group implements GroupController {
    */
   private CompletableFuture<Void> startInOrder(Origin origin, String reason, java.util.@Nullable Map<ManagedProcess, Long> stopsBefore) {
     CompletableFuture<java.util.Map<ManagedProcess, Long>> begun = new CompletableFuture<>();
+    long[] stopsThen = new long[1];
     List<ManagedProcess> members = processes();
     sup.onLoop(() -> {
+      stopsThen[0] = stopsBegun;
       moveTo(GroupState.RUNNING, origin, reason);
       restarts.clear();
       java.util.Map<ManagedProcess, Long> stops = stopsBefore != null ? stopsBefore : sup.commandStopsNow();
@@ -103,8 +112,8 @@ final class Group implements GroupController {
       begun.complete(stops);
     }, () -> begun.completeExceptionally(sup.closedError("start of group '" + name() + "'")));
     CompletableFuture<Void> f = begun.thenApply(m -> null);
-    for (Object c : children) {
-      f = f.thenCompose(v -> startChild(c, origin, reason, begun.join()));
+    for (Object c : children) { // a stop of this group meanwhile supersedes the start: it starts nothing more
+      f = f.thenCompose(v -> stopsBegun == stopsThen[0] ? startChild(c, origin, reason, begun.join()) : CompletableFuture.completedFuture(null));
     }
     f.whenComplete((v, e) -> {
       if (e != null) { // the members it did not reach are not waiting any more
@@ -144,9 +153,22 @@ final class Group implements GroupController {
 
   /** Stops the children in reverse order (each after the one after it), then takes {@code end}. */
   CompletableFuture<Void> stopInOrder(Origin origin, String reason, GroupState end) {
+    return stopInOrder(origin, reason, end, new CompletableFuture<>());
+  }
+
+  /**
+   * As {@link #stopInOrder(Origin, String, GroupState)}; {@code begunAt} gets {@link #stopsBegun} once the stop has begun.
+   * From its beginning every process of the group, nested groups' included, is held until the stop reaches it
+   * ({@link ManagedProcess#holdForGroupStop}): one that ends meanwhile, or whose backoff ends, is not restarted by its
+   * policy nor counted by its group; it was, and spawned to be stopped again.
+   */
+  private CompletableFuture<Void> stopInOrder(Origin origin, String reason, GroupState end, CompletableFuture<Long> begunAt) {
     CompletableFuture<Void> begun = new CompletableFuture<>();
     sup.onLoop(() -> {
+      stopsBegun++;
+      processes().forEach(ManagedProcess::holdForGroupStop);
       moveTo(end, origin, reason);
+      begunAt.complete(stopsBegun);
       begun.complete(null);
     }, () -> begun.complete(null));
     return stopAll(reverse(children), origin, reason, begun);
@@ -252,12 +274,16 @@ final class Group implements GroupController {
         label, gaveUp ? "failed (its restart policy gave up)" : "ended", restarts.size(), spec.intensity(), io.github.vigil.HumanFormat.period(spec.period()), names.isEmpty() ? "" : "; restarting " + names + " with it, in declared order");
     sup.publish(new SupervisorEvent.GroupRestart(name(), sup.wallNow(), nameOf(child), spec.strategy(), names, restarts.size()));
     String why = "group " + name() + " (" + spec.strategy() + "): " + nameOf(child) + (gaveUp ? " failed (its restart policy gave up)" : " ended");
-    // one restart, one count (OTP): a sibling that ends on its own before this restart's stop reaches it is part of it
+    // one restart, one count (OTP): a sibling that ends on its own before this restart's stop reaches it is part of it,
+    // and so is a member of a nested group among them: neither its policy nor that group restarts it (nor escalates)
     affected.forEach(c -> {
       if (c instanceof ManagedProcess sibling) {
         sibling.holdForGroupStop();
+      } else {
+        ((Group) c).processes().forEach(ManagedProcess::holdForGroupStop);
       }
     });
+    long stopsThen = stopsBegun; // a stop of this group meanwhile (its parent's restart, an escalation) supersedes this restart
     CompletableFuture<Void> siblingsStopped = stopAll(reverse(affected), Origin.POLICY, why, CompletableFuture.completedFuture(null));
     // all start again in declared order, as OTP's one_for_all does: first the siblings declared before the child
     List<Object> before = spec.strategy() == GroupSpec.Strategy.ONE_FOR_ALL ? children.subList(0, at) : List.of();
@@ -270,12 +296,12 @@ final class Group implements GroupController {
     }
     CompletableFuture<Void> f = siblingsStopped;
     for (Object c : before) {
-      f = f.thenCompose(v -> state == GroupState.RUNNING ? startChild(c, Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
+      f = f.thenCompose(v -> current(stopsThen) ? startChild(c, Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
     }
     if (child instanceof Group g) {
-      f = f.thenCompose(v -> g.startInOrder(Origin.POLICY, why, stopsBefore));
+      f = f.thenCompose(v -> current(stopsThen) ? g.startInOrder(Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
     } else if (gaveUp) { // no policy of its own will start it again: the group does
-      f = f.thenCompose(v -> state == GroupState.RUNNING ? startChild(child, Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
+      f = f.thenCompose(v -> current(stopsThen) ? startChild(child, Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
     } else if (before.isEmpty()) {
       CompletableFuture<Void> running = ((ManagedProcess) child).whenRunning(); // after its policy's backoff
       f = f.thenCompose(v -> running);
@@ -288,7 +314,7 @@ final class Group implements GroupController {
       });
     }
     for (Object c : after) { // declared order
-      f = f.thenCompose(v -> state == GroupState.RUNNING ? startChild(c, Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
+      f = f.thenCompose(v -> current(stopsThen) ? startChild(c, Origin.POLICY, why, stopsBefore) : CompletableFuture.completedFuture(null));
     }
     f.whenComplete((v, e) -> {
       if (e != null) {
@@ -298,7 +324,16 @@ final class Group implements GroupController {
     return false;
   }
 
-  /** Past the intensity: stop every child (reverse order), then end: the parent restarts this group, or it is FAILED. */
+  /** Whether a restart begun when {@link #stopsBegun} was {@code stopsThen} still stands: the group runs and was not stopped since. */
+  private boolean current(long stopsThen) {
+    return state == GroupState.RUNNING && stopsBegun == stopsThen;
+  }
+
+  /**
+   * Past the intensity: stop every child (reverse order), then end: the parent restarts this group, or it is FAILED.
+   * A stop of this group that overtakes the escalation (the parent's restart, already stopping it) takes it in: the
+   * parent does not count it again.
+   */
   private void escalate(String label, boolean gaveUp, java.util.Map<ManagedProcess, Long> stopsBefore) {
     Group p = parent;
     String reason = "intensity exceeded: " + io.github.vigil.HumanFormat.count(restarts.size(), "restart", "restarts") + " within " + io.github.vigil.HumanFormat.period(spec.period()) + " (at most " + spec.intensity()
@@ -306,10 +341,18 @@ final class Group implements GroupController {
     log.atError().addKeyValue("process", name()).log("Group {}: {}{}", name(), reason, p == null ? "; FAILED" : "; to group " + p.name());
     restarts.clear();
     sup.publish(new SupervisorEvent.GroupFailed(name(), sup.wallNow(), label, reason, p == null ? null : p.name()));
-    stopInOrder(Origin.POLICY, "group " + name() + " escalated: " + reason, p == null ? GroupState.FAILED : GroupState.ESCALATED)
+    CompletableFuture<Long> begunAt = new CompletableFuture<>();
+    stopInOrder(Origin.POLICY, "group " + name() + " escalated: " + reason, p == null ? GroupState.FAILED : GroupState.ESCALATED, begunAt)
         .whenComplete((v, e) -> {
           if (p != null) {
-            sup.onLoop(() -> p.childEnded(this, name() + "/" + label, stopsBefore, false)); // a stop meanwhile is not undone
+            sup.onLoop(() -> {
+              if (begunAt.getNow(-1L) != stopsBegun) {
+                log.atInfo().addKeyValue("process", name()).log("Group {}: its escalation was overtaken by a stop of the group ({}): "
+                    + "not reported to group {}", name(), state, p.name());
+                return;
+              }
+              p.childEnded(this, name() + "/" + label, stopsBefore, false); // a stop meanwhile is not undone
+            });
           }
         });
   }

@@ -108,7 +108,7 @@ final class ManagedProcess implements ProcessController {
   private @Nullable Runnable deadRunCounted; // its count for awaitIdle, ended once it is on ioQueue
   private final StartChecks.LastHead lastHead = new StartChecks.LastHead(); // the program's #! line, read again only when the file changed
   private long commandStops;            // stops asked by a caller or the shutdown: a start of several steps under way gives way to them
-  private boolean heldForStop;          // a stopAll(), close() or its group's restart will stop it: no spawn, no restart, until a start or the stop
+  private boolean heldForStop;          // a stopAll(), close(), a stop or restart of its group (or of one around it) will stop it: no spawn, no restart, until a start or the stop
   private boolean stopAnnounced;        // holdForStop said and did the stop that its stopAll()'s turn would: said once
   private @Nullable Group turnOf;       // WAITING for its turn in this group's start in declared order (not for a dependency)
   private final List<CompletableFuture<ProcessStatus>> startWaiters = new ArrayList<>();
@@ -711,11 +711,13 @@ final class ManagedProcess implements ProcessController {
   }
 
   /**
-   * Its group's restart will stop this process in its turn, then start it again: until that stop (or a command)
-   * nothing is spawned for it, and a run that ends meanwhile is neither restarted by its policy nor counted again
-   * against the group's intensity. As in OTP, where a restart is counted once ({@code add_restart}) and the exits
-   * of the children terminated for it are taken in by {@code terminate_children}, not counted. Unlike
-   * {@link #holdForStop}, one in {@code BACKOFF} or {@code WAITING} waits for the stop in its turn. Supervision thread.
+   * Its group's restart will stop this process in its turn, then start it again, or a stop of its group (its own, an
+   * escalation's, or a restart of a group around it) has begun: until that stop (or a command) nothing is spawned for
+   * it, and a run that ends meanwhile is neither restarted by its policy nor counted again against any group's
+   * intensity. As in OTP, where a restart is counted once ({@code add_restart}) and the exits of the children terminated
+   * for it are taken in by {@code terminate_children}, not counted. Unlike {@link #holdForStop}, one in {@code BACKOFF}
+   * or {@code WAITING} waits for the stop in its turn. Who starts it again after is the group whose restart or start
+   * stands: one its group's stop superseded starts nothing ({@code Group.stopsBegun}). Supervision thread.
    */
   void holdForGroupStop() {
     heldForStop = true;

@@ -103,6 +103,16 @@
  * {@code ONE_FOR_ALL} starts all its children in declared order: the restart of the child that ended
  * is held ({@code ManagedProcess.holdRestart}) until the siblings declared before it run
  * ({@code SupervisionTreeTest.oneForAll*}).
+ *
+ * <p><b>Overlapping holds</b> ({@code OverlappingRestartsTest}). {@code heldForStop} is one flag for every holder (a
+ * {@code stopAll()} or {@code close()}, a group's restart, a stop of a group), ended by the first stop or start that
+ * reaches the process; what keeps a later holder's will is elsewhere. A {@code stopAll()}'s hold is a command's stop
+ * at once ({@code commandStops}), so a group's restart under way, whose own stop ended the flag, starts nothing of it
+ * again. A group's stop ({@code Group.stopInOrder}: its own, an escalation's, its parent's restart) holds all its
+ * processes from its beginning, and a restart holds the processes of the nested groups it restarts too: one that ends
+ * or whose backoff ends before the stop reaches it is neither spawned nor counted (a nested group no longer escalates
+ * into a second count of its parent). A group's stop supersedes its restart or start in declared order under way
+ * ({@code Group.stopsBegun}): that starts nothing more, and an escalation it overtakes is not reported to the parent.
  */
 @NullMarked
 package io.github.vigil.internal;
