@@ -28,8 +28,14 @@ import picocli.CommandLine.Option;
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
     description = "Reads a Vigil journal (SQLite file or PostgreSQL), with the gateway running or not.",
     subcommands = {StatusCommand.class, HistoryCommand.class, RestartsCommand.class, CrashCommand.class, EventsCommand.class, DiagnoseCommand.class},
-    footer = {"", "Exit codes: 0 done, 1 a process is crashed/failed/backing off (status), 2 bad usage,",
-        "3 nothing recorded (no such process or crash), 4 the journal could not be read.",
+    // each line within the 80 columns picocli wraps help at: a longer one was wrapped there, its last word alone
+    footer = {"", "Exit codes:",
+        "  0  done",
+        "  1  status: a process is crashed, failed or backing off, or said to run on this",
+        "     machine with its pid gone",
+        "  2  bad usage (the message names the option and the value)",
+        "  3  nothing recorded (no such process, crash, diagnosis or host; no rows)",
+        "  4  the journal could not be read",
         "The journal: --journal FILE|JDBC-URL, or VIGIL_JOURNAL, or ./vigil-journal.db."})
 public final class VigilCli implements Callable<Integer> {
   static final int OK = 0;
@@ -92,6 +98,9 @@ public final class VigilCli implements Callable<Integer> {
     return CommandLine.ExitCode.USAGE;
   }
 
+  /** The journal read without {@code --journal} and {@code VIGIL_JOURNAL}: a file in the working directory. */
+  static final String DEFAULT_JOURNAL = "vigil-journal.db";
+
   /** The width tables fit in when the terminal's is not known: a terminal of 120 columns, or a file read in one. */
   static final int DEFAULT_WIDTH = 120;
   /** The narrowest width asked for that is taken: below it a table of dates cannot fit anyway. */
@@ -142,13 +151,31 @@ public final class VigilCli implements Callable<Integer> {
 
     JournalReader open() throws SQLException {
       calendar(); // a bad --calendar file is named by every command, also one that only takes its zone (or none, with --zone)
-      String where = journal != null ? journal : System.getenv("VIGIL_JOURNAL") != null ? System.getenv("VIGIL_JOURNAL") : "vigil-journal.db";
+      String fromEnvironment = System.getenv("VIGIL_JOURNAL");
+      String where = journal != null ? journal : fromEnvironment != null ? fromEnvironment : DEFAULT_JOURNAL;
+      // where the journal's name came from, for the messages about it: a person who did not type it may not know
+      String source = journal != null ? "--journal" : fromEnvironment != null ? "VIGIL_JOURNAL" : null;
+      if (where.isBlank()) {
+        throw new IllegalArgumentException(source + " must name the journal's file or JDBC URL: '" + where + "'");
+      }
       String password = System.getenv(passwordEnv != null ? passwordEnv : "VIGIL_JOURNAL_PASSWORD");
       // a variable named on purpose must hold the password; the default one may be unset (a SQLite journal needs none)
       if (password == null && passwordEnv != null) {
         throw new IllegalArgumentException("--password-env " + passwordEnv + ": the environment variable " + passwordEnv + " is not set");
       }
-      JournalReader reader = JournalReader.open(where, host, user, password);
+      JournalReader reader;
+      try {
+        reader = JournalReader.open(where, host, user, password);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException((source != null ? source : "the default journal") + ": " + e.getMessage(), e);
+      } catch (SQLException e) {
+        if (source == null || source.equals("VIGIL_JOURNAL")) {
+          throw new SQLException(e.getMessage() + (source == null
+              ? " (the default journal: give --journal FILE|JDBC-URL or set VIGIL_JOURNAL)"
+              : " (from VIGIL_JOURNAL)"), e.getSQLState(), e.getErrorCode(), e);
+        }
+        throw e;
+      }
       try {
         checkHost(reader);
       } catch (RuntimeException | SQLException e) {
