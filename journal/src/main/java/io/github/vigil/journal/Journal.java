@@ -744,13 +744,15 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     public Journal build() {
       String u = url != null ? url : "jdbc:sqlite:" + Path.of("vigil-journal.db").toAbsolutePath();
       if (Dialect.of(u) == Dialect.SQLITE) {
-        Path file = Path.of(u.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
+        // the file the URL names, also in SQLite's URI form (jdbc:sqlite:file:/path?...), where the path after "file:"
+        // made a directory "file:" in the working directory and not the file's own; none for an in-memory database
+        Path file = JournalReader.sqliteFile(u);
         try {
-          if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
+          if (file != null && file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
           }
         } catch (IOException e) {
-          throw new IllegalStateException("cannot create the journal's directory " + file.getParent() + ": " + e, e);
+          throw new IllegalStateException("cannot create the journal's directory " + file.toAbsolutePath().getParent() + ": " + e, e);
         }
       }
       try {
