@@ -318,10 +318,11 @@ public final class JournalReader implements AutoCloseable {
   public List<ProcessSummary> status(Instant now) throws SQLException {
     List<ProcessSummary> out = new ArrayList<>();
     List<String[]> keys = new ArrayList<>();
-    // a trading calendar's session events carry the calendar's name as their process, a group's events the group's: neither
-    // is a process
+    // a trading calendar's session events carry the calendar's name as their process, a group's events the group's (its
+    // schedule's too: a scheduled group's ScheduleStarted and ScheduleStopped): neither is a process. A scheduled process has
+    // its other events.
     String sql = "SELECT DISTINCT host, process FROM events WHERE type NOT IN ('SessionOpened', 'SessionClosed', 'GroupRestart', "
-        + "'GroupFailed', 'GroupStateChanged')" + hostFilter()
+        + "'GroupFailed', 'GroupStateChanged', 'ScheduleStarted', 'ScheduleStopped')" + hostFilter()
         + " UNION SELECT DISTINCT host, process FROM snapshots"
         + " WHERE 1 = 1" + hostFilter() + " ORDER BY 1, 2";
     try (PreparedStatement p = connection.prepareStatement(sql)) {

@@ -45,4 +45,31 @@ class StatusTest {
       assertThat(r.status(T.plusSeconds(4000))).extracting(ProcessSummary::process).containsExactly("orders");
     }
   }
+
+  /**
+   * A group run by a trading schedule ({@code vigil.schedules.desk}, the demo's desk) is no process either: its schedule's
+   * events carry the group's name. {@code vigil status} listed it as a process in state UNKNOWN (found running the demo
+   * with its journal). A process with a schedule of its own is still one.
+   */
+  @Test
+  void aScheduledGroupIsNoProcessAScheduledProcessIs() throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("scheduled.db");
+    LocalDate day = LocalDate.of(2026, 11, 30);
+    try (Journal j = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).build()) {
+      for (String p : new String[] {"quote-feed", "orders"}) {
+        j.onEvent(new SupervisorEvent.Registered(p, T, ProcessSpec.builder(p).command("/opt/" + p).build()));
+        j.onEvent(new SupervisorEvent.StateChanged(p, T, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
+      }
+      j.onEvent(new SupervisorEvent.ScheduleStarted("desk", T, day, "window start"));
+      j.onEvent(new SupervisorEvent.GroupStateChanged("desk", T, io.github.vigil.GroupState.STOPPED, io.github.vigil.GroupState.RUNNING,
+          Origin.API, "group desk started"));
+      j.onEvent(new SupervisorEvent.ScheduleStopped("desk", T.plusSeconds(60), day, "window over"));
+      j.onEvent(new SupervisorEvent.ScheduleStarted("orders", T, day, "window start"));
+      j.onEvent(new SupervisorEvent.ScheduleStopped("orders", T.plusSeconds(60), day, "window over"));
+      assertThat(j.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    try (JournalReader r = JournalReader.open(url, null)) {
+      assertThat(r.status(T.plusSeconds(120))).extracting(ProcessSummary::process).containsExactly("orders", "quote-feed");
+    }
+  }
 }
