@@ -12,7 +12,9 @@ import io.github.vigil.SupervisorEvent;
 import io.github.vigil.calendar.Session;
 import io.github.vigil.calendar.TradingCalendar;
 import io.github.vigil.calendar.TradingSupervision;
+import io.github.vigil.journal.Journal;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -47,6 +49,10 @@ import java.util.concurrent.TimeUnit;
  * first, the feed last). Ends after the given number of seconds (argument or {@code -Ddemo.seconds},
  * default 30) or on Ctrl-C, leaving nothing running.
  *
+ * <p>Everything it does is journaled ({@code vigil-journal}) into {@code journal.db} of its state directory
+ * ({@code -Ddemo.state}, by default {@code examples/target/demo-state} when run through Maven), for the {@code vigil}
+ * command line to read afterwards: {@code vigil status --journal examples/target/demo-state/journal.db}.
+ *
  * <pre>mvn -q -pl examples -am package -DskipTests exec:exec</pre>
  */
 public final class TradingDeskDemo {
@@ -61,18 +67,23 @@ public final class TradingDeskDemo {
     Deque<String> recent = new ArrayDeque<>();
     Map<String, Integer> groupRestarts = new ConcurrentHashMap<>();
     CountDownLatch done = new CountDownLatch(1);
+    Path state = Path.of(System.getProperty("demo.state", "target/demo-state")).toAbsolutePath();
+    // a snapshot every 5 s: the run is short, and vigil status shows the last one
+    Journal journal = Journal.builder().stateDirectory(state).snapshotInterval(Duration.ofSeconds(5)).build();
     Supervisor supervisor = Supervisor.builder().name("trading-desk").build();
     Thread hook = new Thread(() -> {
       done.countDown();
       supervisor.close();
+      journal.close(); // after the supervisor, so that the last stops are journaled
     }, "demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
-    supervisor.registerAll(TradingDesk.specs(TradingDesk.currentJava(), System.getProperty("java.class.path"), Duration.ofSeconds(4), true));
-    TradingDesk.groups().forEach(supervisor::registerGroup);
     TradingCalendar calendar = TradingDesk.demoCalendar(Instant.now(), Duration.ofSeconds(4), Duration.ofSeconds(16));
     TradingSupervision trading = TradingSupervision.builder(supervisor)
         .schedule(TradingDesk.DESK, TradingDesk.deskSchedule(calendar, Duration.ofSeconds(2), Duration.ofSeconds(3))).build();
+    journal.attach(supervisor, trading); // before the registrations (journal/README.md)
+    supervisor.registerAll(TradingDesk.specs(TradingDesk.currentJava(), System.getProperty("java.class.path"), Duration.ofSeconds(4), true));
+    TradingDesk.groups().forEach(supervisor::registerGroup);
     trading.subscribe(event -> {
       if (event instanceof SupervisorEvent.GroupRestart r) {
         groupRestarts.merge(r.process(), 1, Integer::sum);
@@ -106,7 +117,9 @@ public final class TradingDeskDemo {
     }
     supervisor.group(TradingDesk.DESK).ifPresent(g -> g.stop().toCompletableFuture().join());
     supervisor.close();
+    journal.close();
     out.println("Done: statistics " + supervisor.statistics());
+    out.println("Journal: " + state.resolve("journal.db") + " (vigil status --journal " + state.resolve("journal.db") + ")");
   }
 
   static String render(Supervisor supervisor, TradingSupervision trading, Map<String, Integer> groupRestarts, Deque<String> recent,
