@@ -129,7 +129,7 @@ final class ManagedProcess implements ProcessController {
   /** Bumped after every change of state or pid (one writer: the supervision thread), so status() can read them as a pair. */
   private volatile int version;
   private volatile @Nullable Instant startedAt;
-  private volatile long upSinceNanos;
+  private volatile long upSinceNanos; // the current run's spawn (supervisor nanos), 0 while there is no run
   private volatile @Nullable ExitInfo lastExit;
   private volatile String detail = "";
   private volatile boolean supervised = true; // as the caller set it, for status()
@@ -281,14 +281,16 @@ final class ManagedProcess implements ProcessController {
     ProcessState s;
     long p;
     String d;
+    long up;
     int v;
-    do { // state, pid and detail of one moment: read again if the supervision thread changed them meanwhile
+    do { // state, pid, detail and the run's spawn of one moment: read again if the supervision thread changed them meanwhile
       v = version;
       s = state;
       p = pid;
       d = detail;
+      up = upSinceNanos;
     } while (v != version);
-    Duration uptime = s.isActive() && upSinceNanos != 0 ? Duration.ofNanos(Math.max(0, sup.now() - upSinceNanos)) : Duration.ZERO;
+    Duration uptime = s.isActive() && up != 0 ? Duration.ofNanos(Math.max(0, sup.now() - up)) : Duration.ZERO;
     return new ProcessStatus(name, s, s.isActive() ? p : -1, startedAt, uptime, (int) counters.restarts(), lastExit,
         healthMonitor == null ? HealthState.UNKNOWN : healthMonitor.state(),
         supervised, d);
@@ -1181,6 +1183,7 @@ final class ManagedProcess implements ProcessController {
     }
     transition(failure ? ProcessState.CRASHED : ProcessState.EXITED, Origin.PROCESS, exit.toString());
     pid = -1; // after the state, so that no status shows RUNNING without a pid
+    upSinceNanos = 0; // no run is up: a restart's STARTING shows no uptime until its spawn returns
     version++;
     if (!supervisedOnLoop) {
       logEnded(exit, failure ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO, " (supervision is off)");
@@ -1383,6 +1386,7 @@ final class ManagedProcess implements ProcessController {
     stopRequested = false;
     transition(ProcessState.STOPPED, Origin.PROCESS, "stopped");
     pid = -1; // after the state, as in ended()
+    upSinceNanos = 0;
     version++;
     log.atInfo().addKeyValue("process", name).log("Process {} stopped", name);
     ProcessStatus s = status();
