@@ -32,8 +32,8 @@ public interface AttachedProcess {
   /**
    * Reads the matched processes now, summed as one group (each process on its own, not its
    * descendants), through the backend's {@linkplain io.github.vigil.spi.ProcessBackend#sampler()
-   * sampler}. CPU percent is measured over at least a second: once a sample has come a second or more after
-   * the first, the samples after it have it (sampled once a second: from the third on). Empty when nothing matches or the
+   * sampler}. CPU percent is measured over at least a second, from the newest earlier sample a second old: every
+   * sample a second or more after the first has it (sampled once a second: from the second on). Empty when nothing matches or the
    * backend has no sampler. Reads on the calling thread.
    */
   Optional<ProcessSample> sample();

@@ -185,9 +185,9 @@ public interface ProcessController {
    * Reads the current run's process tree now (the process and its living descendants, summed)
    * through the backend's {@linkplain io.github.vigil.spi.ProcessBackend#sampler() sampler}, with
    * {@link io.github.vigil.spi.ProcessSampler#DEFAULT_FIELDS}. CPU percent is measured over at least a
-   * second of the same run, whoever else samples it meanwhile: once a sample has come a second or more
-   * after the run's first, the samples after it have it (sampled once a second: from the third on), each
-   * covering one to two seconds. Empty when no run is alive or the backend has no
+   * second of the same run, whoever else samples it meanwhile, from the newest earlier sample that is a
+   * second old: every sample a second or more after the run's first has it (sampled once a second: from
+   * the second on), each covering one to two seconds. Empty when no run is alive or the backend has no
    * sampler; a run that ends while it is read gives a {@linkplain ProcessSample#vanished() vanished}
    * sample. Reads {@code /proc} on the calling thread; never blocks on the supervision thread.
    */

@@ -314,6 +314,26 @@ public abstract class BackendContractTest {
   }
 
   /**
+   * A run's second sample, a second or more after its first, has CPU percent (measured from the first): samples taken
+   * seconds apart (the journal's snapshots, a resource rule's look) had it only from the third, so a journal writing a
+   * snapshot a minute showed none for a run's first two minutes.
+   */
+  @Test
+  @Timeout(30)
+  void aRunsSecondSampleASecondAfterItsFirstHasCpuPercent() throws Exception {
+    ProcessController busy = supervisor.register(shell("busy", "while :; do :; done # " + marker).build());
+    busy.start(WAIT);
+    ProcessSample first = busy.sample(java.util.Set.of(ProcessSample.Field.CPU_PERCENT)).orElseThrow();
+    assertThat(first.has(ProcessSample.Field.CPU_PERCENT)).as("the first: nothing to measure from").isFalse();
+    Thread.sleep(1_100); // the samplers stamp samples with System.nanoTime(): a real second between the two
+    ProcessSample second = busy.sample(java.util.Set.of(ProcessSample.Field.CPU_PERCENT)).orElseThrow();
+    assertThat(second.pid()).isEqualTo(first.pid());
+    assertThat(second.cpuPercent()).as("backend %s: the second sample, %s after the first", backendName(),
+        Duration.ofNanos(second.monotonicNanos() - first.monotonicNanos())).isPresent();
+    assertThat(second.cpuPercent().getAsDouble()).as("a busy loop").isGreaterThan(1.0);
+  }
+
+  /**
    * An exec health check's end is learnt on a thread Vigil keeps for that, not through {@link Process#onExit()}: up to
    * JDK 24 on a machine of one or two CPUs (the common pool's parallelism 1) its future completed on a new thread for
    * each attempt, which is where this failed (elsewhere {@code onExit()} uses the common pool and starts none).

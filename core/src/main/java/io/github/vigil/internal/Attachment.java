@@ -135,7 +135,7 @@ final class Attachment implements AttachedProcess {
       return Optional.empty();
     }
     SampleBaseline b = baselines;
-    ProcessSample next = sampler.get().sampleGroup(pids, ProcessSample.Field.withSources(fields), SampleBaseline.from(b));
+    ProcessSample next = sampler.get().sampleGroup(pids, ProcessSample.Field.withSources(fields), SampleBaseline.from(b, System.nanoTime()));
     if (next.has(ProcessSample.Field.CPU_TOTAL)) { // one without CPU is no baseline for the next CPU percent
       baselines = SampleBaseline.after(b, next);
     }

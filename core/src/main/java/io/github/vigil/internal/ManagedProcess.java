@@ -465,7 +465,7 @@ final class ManagedProcess implements ProcessController {
       return java.util.Optional.empty();
     }
     SampleBaseline b = baselines;
-    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, io.github.vigil.ProcessSample.Field.withSources(fields), SampleBaseline.from(b));
+    io.github.vigil.ProcessSample next = sampler.get().sampleTree(p, io.github.vigil.ProcessSample.Field.withSources(fields), SampleBaseline.from(b, System.nanoTime()));
     if (next.has(io.github.vigil.ProcessSample.Field.CPU_TOTAL)) { // one without CPU is no baseline for the next CPU percent
       baselines = SampleBaseline.after(b, next);
     }

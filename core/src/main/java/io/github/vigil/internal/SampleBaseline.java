@@ -9,21 +9,30 @@ import org.jspecify.annotations.Nullable;
  * binder every interval, a resource rule, an Actuator request, the application), each at its own moment.
  * Measured from the last sample, a reader would get CPU over the few milliseconds since someone else's
  * read: at the kernel's 10 ms tick, a single spinning thread then showed 2.4 cores. So two samples are
- * kept, at least a second apart, and the next sample is measured from the older one: CPU percent always
- * covers at least one second, whoever asks and how often. In a run's first second there is no such
- * sample yet, and CPU percent is absent.
+ * kept, at least a second apart, and the next sample is measured from the newer one if it is a second old
+ * by then, else from the older one: CPU percent always covers at least one second, whoever asks and how
+ * often, and no more than it needs. In a run's first second there is no such sample yet, and CPU percent
+ * is absent; a run's second sample has it when it comes a second or more after the first.
  *
  * <p>Immutable; a process keeps the current one in a volatile field.
  *
- * @param older the sample the next one is measured from; null in a run's first second
+ * @param older the sample the next one is measured from while {@code newer} is younger than a second;
+ *     null until a second sample came a second after the first
  * @param newer the latest sample at least a second after {@code older}
  */
 record SampleBaseline(@Nullable ProcessSample older, ProcessSample newer) {
   static final long MIN_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** What the next sample of the process is measured from; null when none is a second old yet. */
-  static @Nullable ProcessSample from(@Nullable SampleBaseline b) {
-    return b == null ? null : b.older;
+  /**
+   * What a sample of the process taken now ({@code nowNanos}, {@link System#nanoTime()} as samples are stamped) is
+   * measured from: the newest kept sample that is a second old; null when none is yet.
+   */
+  static @Nullable ProcessSample from(@Nullable SampleBaseline b, long nowNanos) {
+    if (b == null) {
+      return null;
+    }
+    // the newer one, a second old by now: a run's second sample has CPU percent, and it covers no more than it needs
+    return nowNanos - b.newer.monotonicNanos() >= MIN_WINDOW_NANOS ? b.newer : b.older;
   }
 
   /** The baselines once {@code next} was taken: {@code next} starts anew for another run (pid) or after a vanished one. */
