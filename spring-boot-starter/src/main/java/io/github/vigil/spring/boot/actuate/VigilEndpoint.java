@@ -205,7 +205,7 @@ public class VigilEndpoint {
     }).toList();
     String parent = supervisor.groups().stream().filter(p -> p.spec().children().contains(g.name())).map(GroupController::name)
         .findFirst().orElse(null);
-    return new GroupDescriptor(g.name(), g.state().name(), spec.strategy().name(), spec.intensity(), HumanFormat.duration(spec.period()),
+    return new GroupDescriptor(g.name(), g.state().name(), spec.strategy().name(), spec.intensity(), HumanFormat.period(spec.period()),
         seconds(spec.period()), parent, children);
   }
 

@@ -92,6 +92,7 @@ class VigilGroupAutoConfigurationTest {
           assertThat(d.strategy()).isEqualTo("REST_FOR_ONE");
           assertThat(d.intensity()).isEqualTo(5);
           assertThat(d.periodSeconds()).isEqualTo(30.0);
+          assertThat(d.period()).as("a configured period, written as one (HumanFormat.period)").isEqualTo("30 s");
           assertThat(d.parent()).isNull();
           assertThat(d.children()).containsExactly(new VigilEndpoint.ChildDescriptor("feed", "process", "RUNNING"),
               new VigilEndpoint.ChildDescriptor("gateways", "group", "RUNNING"));
