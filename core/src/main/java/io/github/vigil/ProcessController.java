@@ -47,7 +47,9 @@ public interface ProcessController {
    * group the restart counts against the group's intensity as the policy's restart at once does
    * ({@link SupervisorEvent.GroupRestart}); past it the group escalates and the process is not restarted (the stage
    * completes exceptionally). Under the group's other strategies the siblings are the caller's to stop and start, as
-   * {@code TradingSupervision} does, and the group does not count it.
+   * {@code TradingSupervision} does, and the group does not count it. Where a dependency is down it waits for it
+   * ({@code WAITING}), as the policy's restart at an exit does, and counts nothing (start limit, group) until it starts;
+   * the stage completes then.
    *
    * <p>Turn supervision back on first ({@link #setSupervised(boolean)}, from the same thread or before this call): as
    * the policy restarts nothing while supervision is off, this does not restart a process whose supervision is off

@@ -663,6 +663,13 @@ final class ManagedProcess implements ProcessController {
       }
       RestartPolicy policy = spec.restartPolicy();
       RestartDecision decision = policy.decide(exit, restartHistory, sup.now(), sup.settings.random());
+      String unmet = decision instanceof RestartDecision.Stay ? null : unmetDependency();
+      if (unmet != null) { // as at an exit: wait for the dependency, counting nothing (start limit, group) until it can start
+        log.atInfo().addKeyValue("process", name).log("Process {}: deferred restart ({}) waits: its dependency is down", name, reason);
+        startWaiters.add(done);
+        enterWaiting(Origin.POLICY, "restart after " + exit.cause() + ", " + reason, true, unmet);
+        return;
+      }
       Group g = group;
       if (decision instanceof RestartDecision.Restart && g != null && g.childRestartedLate(this)) {
         // counted against its group's intensity as an immediate restart is (childEnded), past which the group escalated
