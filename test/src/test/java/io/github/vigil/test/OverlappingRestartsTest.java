@@ -402,6 +402,23 @@ class OverlappingRestartsTest {
   }
 
   /**
+   * Group g (ONE_FOR_ALL: a, b, c; c takes 1 s to stop) started, d outside it depending on a (d takes 5 s to stop)
+   * started, then b crashed: g's restart is under way, stopping c.
+   */
+  private static void restartOfGUnderWay(SupervisorTestKit kit) throws Exception {
+    Supervisor sup = kit.supervisor();
+    register(kit, "a", Duration.ZERO, Duration.ZERO);
+    register(kit, "b", Duration.ZERO, Duration.ZERO);
+    register(kit, "c", Duration.ZERO, Duration.ofSeconds(1));
+    register(kit, "d", Duration.ZERO, Duration.ofSeconds(5), "a");
+    GroupController g = sup.registerGroup(GroupSpec.builder("g").strategy(GroupSpec.Strategy.ONE_FOR_ALL).children("a", "b", "c").build());
+    g.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    sup.controller("d").orElseThrow().start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    kit.backend().last("b").exit(1);
+    kit.awaitIdle();
+  }
+
+  /**
    * Group g (ONE_FOR_ALL: a, b, c; c takes 1 s to stop), with d outside it depending on a (d takes 5 s to stop). b
    * crashes: g stops c, then a, to start a, b, c again. stopAll() meanwhile: it stops d first, then a. g's restart
    * must not start a (nor anything) while stopAll() still holds it: nothing is spawned after stopAll() began, all
@@ -411,16 +428,7 @@ class OverlappingRestartsTest {
   void stopAllDuringAGroupRestartSpawnsNothingWhileItStopsDependentsFirst() throws Exception {
     try (SupervisorTestKit kit = SupervisorTestKit.create()) {
       Supervisor sup = kit.supervisor();
-      register(kit, "a", Duration.ZERO, Duration.ZERO);
-      register(kit, "b", Duration.ZERO, Duration.ZERO);
-      register(kit, "c", Duration.ZERO, Duration.ofSeconds(1));
-      register(kit, "d", Duration.ZERO, Duration.ofSeconds(5), "a");
-      GroupController g = sup.registerGroup(GroupSpec.builder("g").strategy(GroupSpec.Strategy.ONE_FOR_ALL).children("a", "b", "c").build());
-      g.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      sup.controller("d").orElseThrow().start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-
-      kit.backend().last("b").exit(1);
-      kit.awaitIdle();
+      restartOfGUnderWay(kit);
       assertThat(state(sup, "c")).isEqualTo(ProcessState.STOPPING);
       int spawnsBefore = kit.backend().spawnOrder().size();
       CompletableFuture<Void> stopped = sup.stopAll().toCompletableFuture();
@@ -444,15 +452,7 @@ class OverlappingRestartsTest {
   void closeDuringAGroupRestartSpawnsNothing() throws Exception {
     SupervisorTestKit kit = SupervisorTestKit.create();
     Supervisor sup = kit.supervisor();
-    register(kit, "a", Duration.ZERO, Duration.ZERO);
-    register(kit, "b", Duration.ZERO, Duration.ZERO);
-    register(kit, "c", Duration.ZERO, Duration.ofSeconds(1));
-    register(kit, "d", Duration.ZERO, Duration.ofSeconds(5), "a");
-    GroupController g = sup.registerGroup(GroupSpec.builder("g").strategy(GroupSpec.Strategy.ONE_FOR_ALL).children("a", "b", "c").build());
-    g.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    sup.controller("d").orElseThrow().start().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    kit.backend().last("b").exit(1);
-    kit.awaitIdle();
+    restartOfGUnderWay(kit);
     int spawnsBefore = kit.backend().spawnOrder().size();
 
     Thread closer = new Thread(sup::close, "closer");
