@@ -378,13 +378,22 @@ public final class RestartAnalysis {
       return Optional.empty();
     }
     Duration recovery = null;
+    String notRunAgain = null; // what the journal says kept it from running again, where something did
     for (int i = index + 1; i < events.size(); i++) {
       JournalEvent e = events.get(i);
-      if (e.host().equals(crash.host()) && e.process().equals(process) && "StateChanged".equals(e.type()) && "RUNNING".equals(e.toState())) {
+      if (!e.host().equals(crash.host()) || !e.process().equals(process)) {
+        continue;
+      }
+      if ("StateChanged".equals(e.type()) && "RUNNING".equals(e.toState())) {
         recovery = Duration.between(crash.at(), e.at());
         break;
       }
-      if (e.host().equals(crash.host()) && e.process().equals(process) && "Failed".equals(e.type())) {
+      if ("Failed".equals(e.type())) {
+        notRunAgain = "its restart policy gave up" + (e.reason() == null ? "" : " (" + e.reason() + ")");
+        break;
+      }
+      if ("StateChanged".equals(e.type()) && "STOPPED".equals(e.toState())) {
+        notRunAgain = "it was stopped before its restart" + (e.reason() == null ? "" : " (" + e.reason() + ")");
         break;
       }
     }
@@ -399,7 +408,7 @@ public final class RestartAnalysis {
         // a run that never started had no uptime (as in the restarts' timeline), not one of 0 ms
         crash.runMs() != null && !"START_FAILED".equals(crash.exitCause()) ? Duration.ofMillis(crash.runMs()) : null, crash.memoryBytes(),
         crash.memoryLimitBytes(), recovery, snapshotsBefore, crash.stderrTail(), List.of());
-    List<String> s = Suggestions.forCrash(draft);
+    List<String> s = Suggestions.forCrash(draft, notRunAgain);
     return Optional.of(new CrashReport(draft.host(), draft.process(), draft.at(), draft.run(), draft.pid(), draft.exitCause(), draft.termination(),
         draft.signal(), draft.signalName(), draft.signalMeaning(), draft.coreDumped(), draft.coreLocation(), draft.coreFileExists(),
         draft.exitCode(), draft.uptime(), draft.memoryBytes(), draft.memoryLimitBytes(), draft.recovery(), draft.lastSamples(),

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /** What the numbers of a report suggest doing; each rule fires only on figures in the report. Internal. */
 final class Suggestions {
@@ -95,7 +96,8 @@ final class Suggestions {
     return out;
   }
 
-  static List<String> forCrash(CrashReport c) {
+  /** @param notRunAgain what kept the process from running again after the crash, as the journal says; null when nothing did */
+  static List<String> forCrash(CrashReport c, @Nullable String notRunAgain) {
     List<String> out = new ArrayList<>();
     if ("OOM_KILLED".equals(c.exitCause())) {
       out.add("killed by the OOM killer" + (c.memoryBytes() != null ? " at " + HumanFormat.bytes(c.memoryBytes()) : "")
@@ -117,7 +119,7 @@ final class Suggestions {
       out.add("it could not start (" + c.termination() + "): vigil diagnose " + c.process() + " says why and what to fix");
     }
     if (c.recovery() == null) {
-      out.add("it has not been RUNNING since: check its status (vigil status)");
+      out.add(notRunAgain != null ? notRunAgain + ": not RUNNING since" : "it has not been RUNNING since: check its status (vigil status)");
     }
     return out;
   }
