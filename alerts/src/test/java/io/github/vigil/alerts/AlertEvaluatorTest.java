@@ -482,12 +482,12 @@ class AlertEvaluatorTest {
     assertThat(log()).containsExactly("CRASHED:FIRING", "NOT_RUNNING:FIRING");
 
     refuse[0] = true;
-    String said = capturingStderr(() -> e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY)));
+    String said = Stderr.of(() -> e.onEvent(state("feed", ProcessState.STARTING, ProcessState.RUNNING, Origin.POLICY)));
     assertThat(log()).as("the run's start resolved NOT_RUNNING").containsExactly("CRASHED:FIRING", "NOT_RUNNING:FIRING",
         "NOT_RUNNING:RESOLVED");
     assertThat(said).contains("Process feed: the stable-run timer of rules CRASHED and FAILED in 1 min 00 s not set, the"
         + " scheduler refused it");
-    said = capturingStderr(() -> e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS)));
+    said = Stderr.of(() -> e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS)));
     assertThat(said).contains("Process feed: the grace of rule NOT_RUNNING in 30.0 s not set, the scheduler refused it")
         .contains("NOT_RUNNING does not fire for this run's end");
 
@@ -496,18 +496,5 @@ class AlertEvaluatorTest {
     e.onEvent(state("feed", ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS));
     scheduler.advance(Duration.ofSeconds(30));
     assertThat(log()).as("the next run's end fires NOT_RUNNING").endsWith("NOT_RUNNING:FIRING").hasSize(4);
-  }
-
-  /** What slf4j-simple writes to System.err while {@code r} runs (it writes to System.err as it is then). */
-  private static String capturingStderr(Runnable r) {
-    java.io.PrintStream original = System.err;
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
-      r.run();
-    } finally {
-      System.setErr(original);
-    }
-    return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 }

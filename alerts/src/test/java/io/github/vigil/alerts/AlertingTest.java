@@ -82,17 +82,12 @@ class AlertingTest {
     alerting = Alerting.builder(sup).listener(this::hear).sampleInterval(Duration.ofDays(1)).noAnomalies()
         .rules(AlertRules.defaults().override("feed", c -> c.withHighMemory(1, Duration.ZERO))).build();
     sup.controller("feed").orElseThrow().start(Duration.ofSeconds(10));
-    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream original = System.err;
-    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
+    String captured = Stderr.of(() -> {
       for (int i = 0; i < 6; i++) {
         alerting.sampleAll(); // on this thread: what the sampling thread does every period
       }
-    } finally {
-      System.setErr(original);
-    }
-    List<String> warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+    });
+    List<String> warnings = captured.lines()
         .filter(l -> l.contains("HIGH_MEMORY alerts for feed cannot fire")).toList();
     assertThat(warnings).as("WARNs in %s", captured).hasSize(1);
     assertThat(warnings.get(0)).contains("WARN").contains("no resident memory").contains("JDK backend");
