@@ -206,7 +206,25 @@ public final class VigilCli implements Callable<Integer> {
       try {
         return ZoneId.of(zone);
       } catch (java.time.DateTimeException e) {
-        throw new IllegalArgumentException("--zone: not a time zone: '" + zone + "'");
+        ZoneId ignoringCase = zoneIgnoringCase(zone); // typed at a prompt: utc, asia/shanghai
+        if (ignoringCase != null) {
+          return ignoringCase;
+        }
+        throw new IllegalArgumentException("--zone: not a time zone: '" + zone + "' (e.g. Asia/Shanghai, UTC, +08:00)");
+      }
+    }
+
+    /** The zone {@code text} names in other letter case (one of the region ids, or UTC, GMT, UT and their offsets); null if none. */
+    private static @Nullable ZoneId zoneIgnoringCase(String text) {
+      for (String id : ZoneId.getAvailableZoneIds()) {
+        if (id.equalsIgnoreCase(text)) {
+          return ZoneId.of(id);
+        }
+      }
+      try {
+        return ZoneId.of(text.toUpperCase(java.util.Locale.ROOT));
+      } catch (java.time.DateTimeException e) {
+        return null;
       }
     }
 
