@@ -178,6 +178,37 @@ public abstract class BackendContractTest {
   }
 
   /**
+   * A listener that blocks on a crashed run's exit does not keep what the run left alive: the look for it waits until
+   * the listeners have the exit (so as not to take the CPU they need), a second at most. It waited as long as they did,
+   * and a crashed gateway's background children held their ports meanwhile.
+   */
+  @Test
+  void aListenerThatBlocksOnTheExitDoesNotKeepWhatTheRunLeftAlive() throws Exception {
+    java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    supervisor.subscribe(e -> {
+      if (e instanceof SupervisorEvent.Exited && e.process().equals("parent")) {
+        holding.countDown();
+        try {
+          release.await(WAIT.toSeconds() * 3, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    try {
+      ProcessController c = supervisor.register(shell("parent", "sleep " + marker + " & sleep " + marker + " & sleep 0.3; exit 1")
+          .restartPolicy(RestartPolicy.never()).build());
+      c.start(WAIT);
+      assertThat(holding.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("the listener has the exit").isTrue();
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> Processes.withMarker(marker).isEmpty()))
+          .as("what the run left, while a listener holds its exit: %s", Processes.withMarker(marker)).isTrue();
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /**
    * A crash restarted at once: what the dead run left running is killed as the next run starts (the
    * Linux backend does it on its event loop, just before the fork), not only when no restart follows
    * ({@link #crashLeavesNoDescendantBehind}). The second run looks for the first run's children itself:

@@ -85,6 +85,7 @@ final class DefaultSupervisor implements Supervisor {
   private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
   /** Work under way on the supervision thread, the I/O threads, a backend's spawn and the listeners: {@link #awaitIdle} waits for none. */
   private final InFlight inFlight = new InFlight();
+  private final HeldWorkBound heldWorkBound = new HeldWorkBound(this::schedule, this::now); // supervision thread only
   private final long createdNanos;
   private final Object healthLock = new Object();
   private @Nullable HealthExecutor healthExecutor; // guarded by healthLock; created with the first check
@@ -295,6 +296,11 @@ final class DefaultSupervisor implements Supervisor {
   /** Schedules {@code task} on the injected scheduler; it then runs on the supervision thread. */
   Scheduler.Cancellable schedule(Duration delay, Runnable task) {
     return scheduler.schedule(delay, () -> onLoop(task));
+  }
+
+  /** Bounds how long listeners hold a dead run's work. Supervision thread only. */
+  HeldWorkBound heldWorkBound() {
+    return heldWorkBound;
   }
 
   /** Whether the calling thread is deciding: the supervision thread in a task, or a backend's thread in {@link #decideAtOnce}. */

@@ -100,11 +100,13 @@ final class ManagedProcess implements ProcessController {
    * That work when no spawn followed at once, held until the listeners have been handed the exit's events: on two
    * CPUs the look for what the run left (a scan of {@code /proc} on the JDK backend) took the CPU the events' delivery
    * needed, a millisecond or two on the p99 of an exit's event. Handed to {@link #ioQueue} then, or at once by a spawn,
-   * a stop or the close that comes first. No timer bounds the wait: setting one wakes the supervision thread while the
-   * delivery still waits for a CPU, which cost the Linux backend's p99 more than the look did
-   * ({@code bench/results/dead-run-look.md}); a listener that takes long holds it as long. Supervision thread only.
+   * a stop or the close that comes first, or by the supervisor's {@link HeldWorkBound} once held for a second (a
+   * listener that blocks does not keep what the run left alive). Not a timer of its own: one set per exit woke the
+   * supervision thread while the delivery still waited for a CPU, which cost the Linux backend's p99 more than the look
+   * did ({@code bench/results/dead-run-look.md}). Supervision thread only.
    */
   private @Nullable List<Runnable> deadRunWork;
+  private long deadRunHeldSince; // the ticker's reading when deadRunWork began to be held
   private @Nullable Runnable deadRunCounted; // its count for awaitIdle, ended once it is on ioQueue
   private final StartChecks.LastHead lastHead = new StartChecks.LastHead(); // the program's #! line, read again only when the file changed
   private long commandStops;            // stops asked by a caller or the shutdown: a start of several steps under way gives way to them
@@ -1114,7 +1116,22 @@ final class ManagedProcess implements ProcessController {
     beforeNextSpawn.clear();
     deadRunCounted = sup.beginOffLoop();
     // with no listener this hands it over at once (onLoop runs inline while deciding); the close hands it in holdForStop
-    sup.afterDelivered(() -> sup.onLoop(this::handDeadRunWork, () -> { }));
+    if (sup.afterDelivered(() -> sup.onLoop(this::handDeadRunWork, () -> { })) && deadRunWork != null) {
+      deadRunHeldSince = sup.now();
+      sup.heldWorkBound().held(this, deadRunHeldSince);
+    }
+  }
+
+  /**
+   * The held work of a dead run onto {@link #ioQueue} if it is the hold that began at {@code since} and the listeners
+   * still have it after {@code heldFor} ({@link HeldWorkBound}). Supervision thread.
+   */
+  void handOverHeldSince(long since, Duration heldFor) {
+    if (deadRunWork != null && deadRunHeldSince == since) {
+      log.atDebug().addKeyValue("process", name).log("Listeners still have the exit of {} after {}: its output's flush and "
+          + "the look for what it left go now", name, HumanFormat.duration(heldFor));
+      handDeadRunWork();
+    }
   }
 
   /** The held work of a dead run onto {@link #ioQueue}, if any is still held. Supervision thread. */

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * The look for what a dead run left running (and its output's flush) waits until the listeners have been handed
  * the exit's events, when no spawn follows at once: on two CPUs the JDK backend's scan of {@code /proc} took the
  * CPU the events' delivery needed (p99 of an exit's event 1 to 2 ms later). A start, a stop or the close that comes
- * while a listener still holds the exit hands it over at once; a start does it before its spawn.
+ * while a listener still holds the exit hands it over at once; a start does it before its spawn. A listener that holds
+ * the exit for a second no longer holds it.
  */
 @Timeout(60)
 class DeadRunLookTest {
@@ -151,6 +152,28 @@ class DeadRunLookTest {
       ProcessController feed = runThatEnds(kit, listener);
       kit.awaitIdle();
       assertThat(backend.notes).containsExactly("spawn 1", "listener has the exit", "listener done", "look 1");
+      assertThat(feed.status().state()).isEqualTo(ProcessState.CRASHED);
+    }
+  }
+
+  @Test
+  void aListenerThatHoldsTheExitForASecondNoLongerHoldsTheLook() throws Exception {
+    Noting backend = new Noting(new FakeBackend());
+    Holding listener = new Holding(backend.notes, TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 2));
+    try (SupervisorTestKit kit = kit(backend)) {
+      ProcessController feed = runThatEnds(kit, listener);
+      assertThat(listener.entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the listener has the exit").isTrue();
+      // the exit's decision goes on while the listener has its event: the bound's timer is set once it is over
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+      while (kit.clock().pending().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertThat(kit.clock().pending()).as("timers set").containsExactly(Duration.ofSeconds(1));
+      kit.clock().advance(Duration.ofSeconds(1)); // not the kit's advance: it would wait for the listener
+      assertThat(backend.looked.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("looked a second after the exit").isTrue();
+      listener.release.countDown();
+      kit.awaitIdle();
+      assertThat(backend.notes).containsExactly("spawn 1", "listener has the exit", "look 1", "listener done");
       assertThat(feed.status().state()).isEqualTo(ProcessState.CRASHED);
     }
   }
