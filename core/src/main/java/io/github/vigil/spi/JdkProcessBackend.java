@@ -300,9 +300,9 @@ final class JdkProcessBackend implements ProcessBackend {
   }
 
   /**
-   * Kills what runs of an earlier JVM on the same state directory left, each logged at WARN: the live members of each
-   * recorded session that carry the run's id ({@code VIGIL_RUN_ID}), or all of them while the session's leader still
-   * runs as recorded (the session is provably the run's). A member of a session whose leader is gone and that carries
+   * Kills what runs of an earlier JVM on the same state directory left, each logged at WARN: the live processes that
+   * carry a recorded run's id ({@code VIGIL_RUN_ID}), in its session or in one of their own (a daemon's), and every
+   * member of the recorded session while its leader still runs as recorded (the session is provably the run's). A member of a session whose leader is gone and that carries
    * no id of the run is left alone, with a WARN: a session's number is its leader's pid, which the kernel gives again
    * once the session is empty, and a daemon's session has no leader (one such daemon, of another program, was killed).
    * Then forgets the records.
@@ -337,20 +337,28 @@ final class JdkProcessBackend implements ProcessBackend {
         runId = space < 0 ? name.substring(4) : name.substring(4, space);
         name = space < 0 ? "?" : name.substring(space + 1);
       }
-      List<ProcessHandle> members = ProcScan.sessionMembers(sid, ticks);
+      // the session's members, and what carries the run's id wherever it is: a descendant that left the session
+      // (setsid, a daemon's double fork) carries it too, and was left running when only the members were looked at
+      java.util.Map<Long, ProcessHandle> members = new java.util.LinkedHashMap<>();
+      ProcScan.sessionMembers(sid, ticks).forEach(h -> members.put(h.pid(), h));
+      java.util.Set<Long> inSession = new java.util.HashSet<>(members.keySet());
+      java.util.Set<Long> carriers = new java.util.HashSet<>();
+      if (runId != null) {
+        for (ProcessHandle h : ProcScan.carrying(RUN_ID_VARIABLE, runId)) {
+          carriers.add(h.pid());
+          members.putIfAbsent(h.pid(), h);
+        }
+      }
       if (members.isEmpty()) {
         continue;
       }
       boolean leaderAsRecorded = ProcScan.startTicks(sid) == ticks;
-      java.util.Set<Long> carriers = new java.util.HashSet<>();
-      if (runId != null) {
-        ProcScan.carrying(RUN_ID_VARIABLE, runId).forEach(h -> carriers.add(h.pid()));
-      }
-      for (ProcessHandle h : members) {
+      for (ProcessHandle h : members.values()) {
         String commandLine = HumanFormat.commandLine(h.info().commandLine().orElse("?")); // an argument's newline stays in its line
         if (leaderAsRecorded || carriers.contains(h.pid())) {
-          log.atWarn().addKeyValue("process", name).log("Killing pid {} ({}), left running by process {} of an earlier supervisor {} (session {}, from {})",
-              h.pid(), commandLine, name, supervisorName, sid, file);
+          log.atWarn().addKeyValue("process", name).log("Killing pid {} ({}), left running by process {} of an earlier supervisor {} ({}, from {})",
+              h.pid(), commandLine, name, supervisorName, inSession.contains(h.pid()) ? "session " + sid
+                  : "it left session " + sid + " and carries " + RUN_ID_VARIABLE + "=" + runId, file);
           h.destroyForcibly();
         } else {
           log.atWarn().addKeyValue("process", name).log("Leaving pid {} ({}) alone: it is in session {}, as process {} of an earlier supervisor {} "

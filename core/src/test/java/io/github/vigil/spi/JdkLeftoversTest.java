@@ -115,6 +115,33 @@ class JdkLeftoversTest {
     }
   }
 
+  /**
+   * A black-box run: a child {@code sh -c 'setsid sleep & ...'} of a JVM killed with SIGKILL; the next start killed the
+   * sh and the sleep in its session, and left the setsid sleep running, though it carries the run's id: the sweep
+   * looked only among the recorded session's members, and used the id to choose among them.
+   */
+  @Test
+  void aLeftoverThatCarriesTheRunsIdInASessionOfItsOwnIsKilled() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("setsid", "/bin/sh", "-c", "setsid sleep " + marker + " & exec sleep " + marker + "1");
+    pb.environment().put("VIGIL_RUN_ID", "jdk-1-old-9");
+    Process leader = pb.start(); // leads its session, as a run of the JDK backend does
+    assertThat(Processes.eventually(Duration.ofSeconds(10), () -> sleeps().size() == 2)).as("the leader and the setsid one").isTrue();
+    ProcessHandle daemon = sleeps().stream().filter(h -> h.pid() != leader.pid()).findFirst().orElseThrow();
+    assertThat(sessionOf(daemon)).as("in a session of its own").isNotEqualTo(leader.pid());
+    String stat = Files.readString(Path.of("/proc", Long.toString(leader.pid()), "stat"));
+    long startTicks = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+    Path state = dir.resolve("state");
+    Files.createDirectories(state);
+    Files.writeString(state.resolve("jdk-backend.state"), leader.pid() + " " + startTicks + " run=jdk-1-old-9 daemonizer\n");
+    try (Supervisor s = Supervisor.builder().name("jdk-sweep").backend("jdk").stateDirectory(state).build()) {
+      assertThat(leader.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the recorded session's leader is killed").isTrue();
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> !running(daemon)))
+          .as("the setsid sleep that carries the run's id, pid %s", daemon.pid()).isTrue();
+    } finally {
+      leader.destroyForcibly();
+    }
+  }
+
   @Test
   void aStopReachesADescendantThatLeftTheSessionWhileTheRootLives() throws Exception {
     try (Supervisor s = Supervisor.builder().name("jdk-setsid").backend("jdk").build()) {
