@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * 128 + signal (so {@code exit(137)} and {@code SIGKILL} look alike; such exits are reported as an
  * {@linkplain Termination.Signaled#exact() inexact} signal), it never sees a core-dump flag, and it
  * keeps one "process reaper" thread per child. Descendants are found through
- * {@link ProcessHandle#descendants()} when a signal is sent: a grandchild orphaned before that is
- * out of its reach. Signals other than {@code SIGTERM} and {@code SIGKILL} go through a shell's {@code kill -s},
+ * {@link ProcessHandle#descendants()} when a signal is sent and, where there are {@code /proc} and a {@code setsid}
+ * program (Linux), by the session each run leads and the {@link #RUN_ID_VARIABLE} each inherits, also once orphaned;
+ * elsewhere a grandchild orphaned before the signal is out of its reach. Signals other than {@code SIGTERM} and {@code SIGKILL} go through a shell's {@code kill -s},
  * which first checks the pid's start time in {@code /proc} so that no signal reaches a reused pid.
  *
  * <p>Its own threads: one, {@code vigil-<supervisor>-output}, drains every child's standard output
@@ -305,9 +306,11 @@ final class JdkProcessBackend implements ProcessBackend {
    * member of the recorded session while its leader still runs as recorded (the session is provably the run's). A member of a session whose leader is gone and that carries
    * no id of the run is left alone, with a WARN: a session's number is its leader's pid, which the kernel gives again
    * once the session is empty, and a daemon's session has no leader (one such daemon, of another program, was killed).
-   * Then forgets the records.
+   * Then waits (up to 5 s) until what it killed is gone, so that nothing is started while a leftover still holds its
+   * port, and forgets the records.
    */
   private static void sweepLeftovers(java.nio.file.Path file, String supervisorName) {
+    List<ProcessHandle> killed = new ArrayList<>();
     List<String> lines;
     try {
       lines = java.nio.file.Files.readAllLines(file);
@@ -360,6 +363,7 @@ final class JdkProcessBackend implements ProcessBackend {
               h.pid(), commandLine, name, supervisorName, inSession.contains(h.pid()) ? "session " + sid
                   : "it left session " + sid + " and carries " + RUN_ID_VARIABLE + "=" + runId, file);
           h.destroyForcibly();
+          killed.add(h);
         } else {
           log.atWarn().addKeyValue("process", name).log("Leaving pid {} ({}) alone: it is in session {}, as process {} of an earlier supervisor {} "
               + "was, but that session's leader is gone and it carries no id of that run, so it may be another program's (a session's "
@@ -368,11 +372,39 @@ final class JdkProcessBackend implements ProcessBackend {
         }
       }
     }
+    awaitGone(killed, supervisorName);
     try {
       java.nio.file.Files.deleteIfExists(file);
     } catch (IOException e) {
       log.warn("Cannot delete {}: {}", file, e.toString());
     }
+  }
+
+  private static final long SWEEP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  /**
+   * Waits, up to {@link #SWEEP_WAIT_NANOS}, until the leftovers sent {@code SIGKILL} are gone, as the Linux backend's
+   * sweep does: a killed process frees its memory before its descriptors (50 to 75 ms for 300 MB here), and a run
+   * started meanwhile found its port still held by the leftover it replaces. A zombie holds nothing and counts as gone.
+   */
+  private static void awaitGone(List<ProcessHandle> killed, String supervisorName) {
+    List<ProcessHandle> left = new ArrayList<>(killed);
+    long deadline = System.nanoTime() + SWEEP_WAIT_NANOS;
+    while (true) {
+      left.removeIf(h -> !ProcScan.isLive(h));
+      if (left.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        break;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    StringBuilder pids = new StringBuilder();
+    left.forEach(h -> pids.append(pids.length() == 0 ? "" : ", ").append(h.pid()));
+    log.warn("Supervisor {}: {} still running {} after SIGKILL; starting anyway", supervisorName,
+        left.size() == 1 ? "a leftover of an earlier supervisor, pid " + pids + ", is" : left.size() + " leftovers of an earlier supervisor, pids " + pids + ", are",
+        HumanFormat.duration(java.time.Duration.ofNanos(SWEEP_WAIT_NANOS)));
   }
 
   // --- the output thread ---------------------------------------------------------------------

@@ -142,6 +142,42 @@ class JdkLeftoversTest {
     }
   }
 
+  /**
+   * A black-box run: the sweep sent SIGKILL to a killed JVM's leftovers and went on, so the next start could spawn
+   * while a leftover was still dying and holding its port (a process frees its memory before its descriptors: 50 to
+   * 75 ms for 300 MB here), and the new run's bind failed. The Linux backend waits until its leftovers are gone; now
+   * the JDK backend does too: the leftover's port is free once the supervisor is built.
+   */
+  @Test
+  void aLeftoversPortIsFreeOnceTheSupervisorIsBuilt() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no python3 here");
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    ProcessBuilder pb = new ProcessBuilder("setsid", "/usr/bin/python3", "-c", "import socket, sys, time\n"
+        + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', " + port + ")); s.listen()\n"
+        + "b = bytearray(300 << 20)\nfor i in range(0, len(b), 4096): b[i] = 1\n"
+        + "print('READY', flush=True)\ntime.sleep(" + marker + ")", "sleep " + marker);
+    pb.environment().put("VIGIL_RUN_ID", "jdk-1-old-11");
+    Process holder = pb.start(); // leads its session, as a run of the JDK backend does
+    try {
+      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
+          .readLine()).isEqualTo("READY");
+      String stat = Files.readString(Path.of("/proc", Long.toString(holder.pid()), "stat"));
+      long startTicks = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+      Path state = dir.resolve("state");
+      Files.createDirectories(state);
+      Files.writeString(state.resolve("jdk-backend.state"), holder.pid() + " " + startTicks + " run=jdk-1-old-11 feed\n");
+      try (Supervisor s = Supervisor.builder().name("jdk-sweep").backend("jdk").stateDirectory(state).build();
+          java.net.ServerSocket next = new java.net.ServerSocket()) {
+        next.bind(new java.net.InetSocketAddress("127.0.0.1", port)); // what the next run of the feed does first: it threw BindException
+      }
+    } finally {
+      holder.destroyForcibly();
+    }
+  }
+
   @Test
   void aStopReachesADescendantThatLeftTheSessionWhileTheRootLives() throws Exception {
     try (Supervisor s = Supervisor.builder().name("jdk-setsid").backend("jdk").build()) {
