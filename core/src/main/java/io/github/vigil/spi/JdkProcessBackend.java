@@ -93,6 +93,83 @@ final class JdkProcessBackend implements ProcessBackend {
     return null;
   }
 
+  /**
+   * What gives a child back the default handling of the signals this JVM ignores: {@code env --default-signal=N,...}
+   * (GNU coreutils 8.31 or later), put between {@code setsid} and the program; empty where the JVM ignores none (the
+   * usual case) or no {@code env} here can. A signal ignored ({@code SIG_IGN}) stays ignored across {@code exec}, and
+   * the JDK starts its children with this JVM's: {@code nohup java} ignores {@code SIGHUP}, a shell script's
+   * {@code java ... &} {@code SIGINT} and {@code SIGQUIT}, and the JVM keeps them so. Every child then ignored a
+   * {@code stopSignal(SIGINT)} (a black-box run: its stop waited out the stop timeout and ended in {@code SIGKILL}), a
+   * Python program's too, which installs no handler for a {@code SIGINT} ignored at its start. The Linux backend starts
+   * its children with every signal at its default.
+   */
+  private static final class SignalReset {
+    static final List<String> WORDS = words();
+
+    private static List<String> words() {
+      List<Integer> ignored;
+      try {
+        ignored = ignoredSignals(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/status")));
+      } catch (IOException | RuntimeException e) {
+        return List.of();
+      }
+      if (ignored.isEmpty()) {
+        return List.of();
+      }
+      StringBuilder names = new StringBuilder();
+      StringBuilder numbers = new StringBuilder();
+      for (int n : ignored) {
+        names.append(names.length() == 0 ? "" : ", ").append(Signal.nameOf(n));
+        numbers.append(numbers.length() == 0 ? "" : ",").append(n);
+      }
+      String option = "--default-signal=" + numbers;
+      for (String env : new String[] {"/usr/bin/env", "/bin/env"}) {
+        if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(env)) && works(env, option)) {
+          log.info("JDK backend: this JVM ignores {} (as under nohup, or when a shell script starts it with &), which its children"
+              + " would inherit; they are started with them at their default ({} {}), as the Linux backend starts them", names, env, option);
+          return List.of(env, option);
+        }
+      }
+      log.warn("JDK backend: this JVM ignores {} (as under nohup, or when a shell script starts it with &), and its children inherit"
+          + " that: a stop signal among them does not stop a child that leaves it at its default, and its stop waits for the stop"
+          + " timeout and SIGKILL. No env here resets them (env --default-signal: GNU coreutils 8.31 or later). Start the JVM"
+          + " without ignoring them, stop with SIGTERM, or use the Linux backend (vigil-linux-native)", names);
+      return List.of();
+    }
+
+    private static boolean works(String env, String option) {
+      try {
+        Process p = new ProcessBuilder(env, option, "true").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  /**
+   * The signals ({@code 1} to {@code 31}) that {@code /proc/PID/status} text {@code status} says are ignored: its
+   * {@code SigIgn} mask, bit {@code n - 1} for signal {@code n}. Empty without such a line.
+   */
+  static List<Integer> ignoredSignals(String status) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith("SigIgn:")) {
+        long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+        List<Integer> ignored = new ArrayList<>();
+        for (int n = 1; n <= 31; n++) {
+          if ((mask & (1L << (n - 1))) != 0) {
+            ignored.add(n);
+          }
+        }
+        return ignored;
+      }
+    }
+    return List.of();
+  }
+
   /** A backend whose output thread is named after {@code context}'s supervisor. */
   public JdkProcessBackend(BackendContext context) {
     this(context, onExitStartsAThread());
@@ -189,7 +266,13 @@ final class JdkProcessBackend implements ProcessBackend {
     command.set(0, request.executable().toString());
     // setsid, an exec of its own, runs without LD_PRELOAD and LD_AUDIT; env gives them to the program alone
     List<String> loaderWords = SETSID != null ? LoaderVariables.envWords(request.executable().toString(), request.environment()) : List.of();
-    command.addAll(0, loaderWords);
+    List<String> resetWords = SETSID != null && request.executable().toString().indexOf('=') < 0 ? SignalReset.WORDS : List.of();
+    if (!resetWords.isEmpty()) { // one env: env --default-signal=... [LD_PRELOAD=...] program
+      command.addAll(0, loaderWords.isEmpty() ? List.of() : loaderWords.subList(1, loaderWords.size()));
+      command.addAll(0, resetWords);
+    } else {
+      command.addAll(0, loaderWords);
+    }
     if (SETSID != null) {
       command.add(0, SETSID); // same pid: the program, leading its own session
     }
