@@ -237,6 +237,47 @@ public abstract class BackendContractTest {
     c.stop(WAIT);
   }
 
+  /**
+   * A crash restarted at once whose run left a descendant listening on the gateway's port: the next run finds the port
+   * free. The leftover was sent {@code SIGKILL} and the spawn went on at once; a killed process frees its memory before
+   * it closes its sockets (here 1 GB), and the restarted program's bind failed with "Address already in use".
+   */
+  @Test
+  void aRestartFindsThePortWhatTheDeadRunLeftHeldFree(@TempDir Path dir) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no /usr/bin/python3 here");
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    String listen = "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
+        + "s.bind(('127.0.0.1', " + port + ")); s.listen()";
+    String script = "import os, socket, sys, time\n"
+        + "d = '" + dir + "'\n"
+        + "if os.path.exists(d + '/first'):\n"
+        + "    " + listen + "\n"
+        + "    print('bound', flush=True)\n"
+        + "    time.sleep(" + marker + ")\n"
+        + "open(d + '/first', 'w').close()\n"
+        + "if os.fork() == 0:\n"
+        + "    " + listen + "\n"
+        + "    b = bytearray(1 << 30)\n"
+        + "    for i in range(0, len(b), 4096): b[i] = 1\n"
+        + "    open(d + '/ready', 'w').close()\n"
+        + "    time.sleep(" + marker + ")\n"
+        + "while not os.path.exists(d + '/ready'): time.sleep(0.01)\n"
+        + "sys.exit(1)\n";
+    ProcessController c = supervisor.register(ProcessSpec.builder("gateway").command("/usr/bin/python3", "-c", script)
+        .startupGrace(Duration.ZERO)
+        .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.none()).withStartLimit(1, Duration.ofHours(1))).build());
+    c.start(WAIT);
+    events.await(SupervisorEvent.Started.class, e -> e.process().equals("gateway") && e.run() == 2, 1, WAIT);
+    assertThat(Processes.eventually(WAIT, () -> c.outputTail(StdStream.STDOUT).contains("bound")
+        || !c.outputTail(StdStream.STDERR).isEmpty())).isTrue();
+    assertThat(c.outputTail(StdStream.STDERR)).as("the restarted run's errors").isEmpty();
+    assertThat(c.outputTail(StdStream.STDOUT)).containsExactly("bound");
+    c.stop(WAIT);
+  }
+
   private static String readOrEmpty(Path p) {
     try {
       return Files.readString(p);
