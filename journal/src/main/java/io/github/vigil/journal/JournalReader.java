@@ -355,6 +355,21 @@ public final class JournalReader implements AutoCloseable {
         since = null;
       }
       Long pid = ("RUNNING".equals(st) || "STARTING".equals(st) || "STOPPING".equals(st)) && started != null ? started.pid() : null;
+      if (state == null && started == null) {
+        // an attachment (a process Vigil watches and did not start) has no StateChanged nor Started, nor snapshots: its
+        // state is its last AttachStateChanged (RUNNING, STOPPED, NOT_FOUND, ERROR), DETACHED after a Detached, and its pid
+        // the newest of the processes it found that it has not lost since. It read UNKNOWN without a pid (a black-box run).
+        JournalEvent attach = lastEvent(k[0], k[1], "AttachStateChanged");
+        JournalEvent detached = lastEvent(k[0], k[1], "Detached");
+        if (detached != null && (attach == null || detached.id() > attach.id())) {
+          st = "DETACHED";
+          since = detached.at();
+        } else if (attach != null && attach.toState() != null) {
+          st = attach.toState();
+          since = attach.at();
+          pid = "RUNNING".equals(st) ? attachedPid(k[0], k[1]) : null;
+        }
+      }
       int restarts;
       Instant from = now.minus(Duration.ofDays(1));
       JournalReader one = new JournalReader(connection, k[0]); // shares this reader's connection: not closed here
@@ -367,6 +382,37 @@ public final class JournalReader implements AutoCloseable {
       out.add(new ProcessSummary(k[0], k[1], st, since, pid, snap, restarts, last));
     }
     return out;
+  }
+
+  /** The newest pid an attachment found and has not lost since (its AttachedFound and AttachedLost events), or null. */
+  private @Nullable Long attachedPid(String h, String process) throws SQLException {
+    java.util.LinkedHashSet<Long> live = new java.util.LinkedHashSet<>();
+    try (PreparedStatement p = connection.prepareStatement("SELECT type, pid FROM events WHERE host = ? AND process = ?"
+        + " AND type IN ('AttachedFound', 'AttachedLost', 'Detached') ORDER BY at_ms, id")) {
+      p.setString(1, h);
+      p.setString(2, process);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          long pid = r.getLong(2);
+          boolean none = r.wasNull();
+          switch (r.getString(1)) {
+            case "AttachedFound" -> {
+              if (!none) {
+                live.remove(pid);
+                live.add(pid);
+              }
+            }
+            case "AttachedLost" -> live.remove(pid);
+            default -> live.clear(); // detached: what it found before is no longer watched
+          }
+        }
+      }
+    }
+    Long newest = null;
+    for (Long pid : live) {
+      newest = pid;
+    }
+    return newest;
   }
 
   private @Nullable JournalEvent lastEvent(String h, String process, @Nullable String type) throws SQLException {

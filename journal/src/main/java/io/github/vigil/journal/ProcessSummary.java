@@ -10,9 +10,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @param host the gateway
  * @param process the process
- * @param state its last recorded state ({@code UNKNOWN} when only snapshots are recorded)
- * @param since when it entered that state
- * @param pid its process id, while in a running state
+ * @param state its last recorded state ({@code UNKNOWN} when nothing but its registration is recorded); of an attachment
+ *     (a process Vigil watches and did not start), its last {@code AttachState} ({@code RUNNING}, {@code STOPPED},
+ *     {@code NOT_FOUND}, {@code ERROR}), or {@code DETACHED}
+ * @param since when it entered that state (an attachment: when it was found, lost or detached)
+ * @param pid its process id, while in a running state (an attachment: the newest process it found and has not lost)
  * @param lastSnapshot its newest status snapshot
  * @param restarts24h restarts in the 24 hours before the summary's time
  * @param lastEvent when anything was last recorded about it

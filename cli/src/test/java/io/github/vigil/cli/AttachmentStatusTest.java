@@ -1,0 +1,85 @@
+package io.github.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.AttachSpec;
+import io.github.vigil.AttachState;
+import io.github.vigil.AttachedProcess;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.journal.Journal;
+import io.github.vigil.testing.EventRecorder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vigil status} on an attachment (a process the gateway watches and did not start, {@code supervisor.attach}):
+ * its state is the last one journaled and its pid the process it found. It read UNKNOWN without a pid, whatever the
+ * attachment had seen, though the journal held its {@code AttachStateChanged} and {@code AttachedFound} rows (a
+ * black-box run: a quote feed started by another program, killed and started again).
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(120)
+class AttachmentStatusTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void anAttachmentReadsItsLastStateAndThePidItFound() throws Exception {
+    String marker = "vigil-attach-" + UUID.randomUUID();
+    Path db = dir.resolve("journal.db");
+    // two processes started by someone else, one after the other: the first is killed, the second found again
+    Process first = new ProcessBuilder("bash", "-c", "exec -a " + marker + " sleep 600").start();
+    Process second = null;
+    EventRecorder events = new EventRecorder();
+    try (Journal journal = Journal.builder().sqlite(db).snapshotInterval(Duration.ofMillis(200)).build();
+        Supervisor supervisor = Supervisor.builder().name("attach-status").build()) {
+      journal.attach(supervisor);
+      supervisor.subscribe(events);
+      AttachedProcess feed = supervisor.attach(AttachSpec.builder("ext-feed").commandLine(marker)
+          .rescanInterval(Duration.ofMillis(200)).build());
+      events.awaitAttach("ext-feed", AttachState.RUNNING, 1, WAIT);
+      assertThat(feed.status().processes()).singleElement().satisfies(m -> assertThat(m.pid()).isEqualTo(first.pid()));
+
+      first.destroyForcibly();
+      first.waitFor(30, TimeUnit.SECONDS);
+      events.awaitAttach("ext-feed", AttachState.STOPPED, 1, WAIT);
+      assertThat(journal.flush(WAIT)).isTrue();
+      CliGoldenTest.Result lost = CliGoldenTest.runOn(db, "status", "--json");
+      assertThat(lost.out()).as(lost.err())
+          .containsPattern("(?s)\"process\": \"ext-feed\",\\s*\"state\": \"STOPPED\",\\s*\"since\": \"[^\"]+\",\\s*\"pid\": null");
+
+      second = new ProcessBuilder("bash", "-c", "exec -a " + marker + " sleep 600").start();
+      events.awaitAttach("ext-feed", AttachState.RUNNING, 2, WAIT);
+      assertThat(journal.flush(WAIT)).isTrue();
+
+      CliGoldenTest.Result json = CliGoldenTest.runOn(db, "status", "--json");
+      assertThat(json.out()).as(json.err()).containsPattern(
+          "(?s)\"process\": \"ext-feed\",\\s*\"state\": \"RUNNING\",\\s*\"since\": \"[^\"]+\",\\s*\"pid\": " + second.pid() + ",");
+      CliGoldenTest.Result text = CliGoldenTest.runOn(db, "status", "--color", "never", "--zone", "UTC");
+      assertThat(text.code()).as(text.err()).isZero();
+      assertThat(text.out()).containsPattern("│ ext-feed +│ RUNNING +│ +" + second.pid() + " │ 20\\d\\d-");
+
+      supervisor.detach("ext-feed", "feed moved to another host");
+      events.await(SupervisorEvent.Detached.class, d -> true, 1, WAIT);
+      assertThat(journal.flush(WAIT)).isTrue();
+      assertThat(CliGoldenTest.runOn(db, "status", "--json").out())
+          .containsPattern("(?s)\"process\": \"ext-feed\",\\s*\"state\": \"DETACHED\",\\s*\"since\": \"[^\"]+\",\\s*\"pid\": null");
+    } finally {
+      first.destroyForcibly();
+      if (second != null) {
+        second.destroyForcibly();
+        second.waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
