@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * to the window's end, or left for a person. Stated by a
  * {@link io.github.vigil.SupervisorEvent.RestartDeferred} event.
  *
- * <p>Either daily local times on each trading day's date ({@link #daily}), or the last part of every
+ * <p>Either daily local times on each trading day's date, and on another date while a session is open then
+ * ({@link #daily}), or the last part of every
  * session ({@link #beforeClose}).
  *
  * <p>Immutable and thread-safe.
@@ -57,7 +58,11 @@ public record FreezeWindow(String name, @Nullable LocalTime from, @Nullable Loca
     }
   }
 
-  /** From {@code from} to {@code to}, local times on the date of each trading day; restarts deferred to its end. */
+  /**
+   * From {@code from} to {@code to}, local times on the date of each trading day, and on a date that is no trading day
+   * where a session is open then (a night session that closes on Saturday, a Sunday evening open); restarts deferred to
+   * its end.
+   */
   public static FreezeWindow daily(String name, LocalTime from, LocalTime to) {
     return new FreezeWindow(name, from, to, null, Action.DEFER_TO_END);
   }
@@ -84,13 +89,35 @@ public record FreezeWindow(String name, @Nullable LocalTime from, @Nullable Loca
         out.add(new Instant[] {start.isBefore(s.open()) ? s.open() : start, s.close()});
       }
     } else {
-      Instant a = calendar.resolve(tradeDay.atTime(from));
-      Instant b = calendar.resolve(tradeDay.atTime(to));
-      if (b.isAfter(a)) {
-        out.add(new Instant[] {a, b});
+      addDaily(out, calendar, tradeDay);
+      // a session of this trade day held on a date that is no trading day (a night session closing on Saturday, CME's
+      // Sunday evening open) has the window on that date too, where it overlaps the session: a daily window was found
+      // only on trading days' dates, so the Friday night session's close and the Sunday open had none
+      for (Session session : calendar.sessions(tradeDay)) {
+        LocalDate last = session.close().atZone(calendar.zone()).toLocalDate();
+        for (LocalDate d = session.open().atZone(calendar.zone()).toLocalDate(); !d.isAfter(last); d = d.plusDays(1)) {
+          if (!d.equals(tradeDay) && !calendar.isTradingDay(d)) {
+            Instant a = calendar.resolve(d.atTime(from));
+            Instant b = calendar.resolve(d.atTime(to));
+            if (b.isAfter(a) && a.isBefore(session.close()) && b.isAfter(session.open())
+                && out.stream().noneMatch(iv -> iv[0].equals(a))) {
+              out.add(new Instant[] {a, b});
+            }
+          }
+        }
       }
+      out.sort(java.util.Comparator.comparing(iv -> iv[0]));
     }
     return out;
+  }
+
+  /** The daily window on {@code date}'s own date, where it is not empty (a DST gap). */
+  private void addDaily(List<Instant[]> out, TradingCalendar calendar, LocalDate date) {
+    Instant a = calendar.resolve(date.atTime(requireNonNull(from)));
+    Instant b = calendar.resolve(date.atTime(requireNonNull(to)));
+    if (b.isAfter(a)) {
+      out.add(new Instant[] {a, b});
+    }
   }
 
   @Override
