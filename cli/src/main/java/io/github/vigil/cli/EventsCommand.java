@@ -202,6 +202,9 @@ final class EventsCommand implements Callable<Integer> {
       case "CommandIssued" -> e.command() + (e.actor() != null ? " by " + e.actor() : "") + (e.origin() != null ? " (" + e.origin() + ")" : "")
           + ": " + e.reason();
       case "Started" -> "run " + e.run() + ", pid " + e.pid();
+      // which process an attachment found or lost: its reason names the program only (python3: /usr/bin/python3 feed.py),
+      // the same for each of several that match; the pid is in its own column of the journal
+      case "AttachedFound", "AttachedLost" -> (e.pid() != null ? "pid " + e.pid() + ", " : "") + (e.reason() != null ? e.reason() : "");
       case "Exited" -> exited(e);
       default -> e.reason() != null ? e.reason() : "";
     };

@@ -69,6 +69,12 @@ class AttachmentStatusTest {
       assertThat(text.code()).as(text.err()).isZero();
       assertThat(text.out()).containsPattern("│ ext-feed +│ RUNNING +│ +" + second.pid() + " │ 20\\d\\d-");
 
+      // vigil events names the pid each AttachedFound and AttachedLost is of: the program alone was the same for both
+      CliGoldenTest.Result ev = CliGoldenTest.runOn(db, "events", "-p", "ext-feed", "--since", "1h", "--color", "never");
+      assertThat(ev.code()).as(ev.err()).isZero();
+      assertThat(TableText.words(ev.out())).contains("AttachedFound pid " + first.pid() + ", ").contains("AttachedLost pid " + first.pid() + ", ")
+          .contains("AttachedFound pid " + second.pid() + ", ");
+
       supervisor.detach("ext-feed", "feed moved to another host");
       events.await(SupervisorEvent.Detached.class, d -> true, 1, WAIT);
       assertThat(journal.flush(WAIT)).isTrue();
