@@ -856,6 +856,7 @@ final class ManagedProcess implements ProcessController {
     List<Runnable> before = new ArrayList<>(takeDeadRunWork()); // an earlier run's, held for its listeners, comes first
     before.addAll(beforeNextSpawn);
     beforeNextSpawn.clear();
+    SpawnStamp stamp = new SpawnStamp();
     java.util.concurrent.Callable<SpawnRequest> prepare = () -> {
       for (Runnable r : before) { // each on its own, as on the I/O queue: a failed flush does not fail the spawn
         try {
@@ -878,6 +879,7 @@ final class ManagedProcess implements ProcessController {
       } else { // the backend checks for itself (it spawns elsewhere, or is a fake)
         exe = Path.of(runSpec.command().get(0));
       }
+      stamp.take(sup);
       return new SpawnRequest(name, runSpec.command(), dir, spawnEnv, exe, runSpec.labels());
     };
     Listener listener = new Listener(thisRun);
@@ -895,7 +897,7 @@ final class ManagedProcess implements ProcessController {
       }
       stage.whenComplete((proc, e) -> {
         try {
-          handOverSpawn(thisRun, wallStart, byPolicy, proc, e == null ? null : spawnFailure(e, program));
+          handOverSpawn(thisRun, stamp.wallOr(wallStart), byPolicy, proc, e == null ? null : spawnFailure(e, program), stamp);
         } finally {
           done.run();
         }
@@ -912,7 +914,7 @@ final class ManagedProcess implements ProcessController {
       } catch (Exception e) {
         failure = spawnFailure(e, program);
       }
-      handOverSpawn(thisRun, wallStart, byPolicy, proc, failure);
+      handOverSpawn(thisRun, stamp.wallOr(wallStart), byPolicy, proc, failure, stamp);
     });
   }
 
@@ -934,16 +936,22 @@ final class ManagedProcess implements ProcessController {
   }
 
   /** The spawn's result back to the supervision thread (queued, even from it: never re-entered from within spawn). */
-  private void handOverSpawn(int thisRun, Instant wallStart, boolean byPolicy, @Nullable RunningProcess spawned, @Nullable String failed) {
-    sup.onLoopLater(() -> spawned(thisRun, wallStart, byPolicy, spawned, failed), () -> {
+  private void handOverSpawn(int thisRun, Instant wallStart, boolean byPolicy, @Nullable RunningProcess spawned, @Nullable String failed,
+      SpawnStamp stamp) {
+    sup.onLoopLater(() -> spawned(thisRun, wallStart, stamp, byPolicy, spawned, failed), () -> {
       if (spawned != null) { // the supervisor ended meanwhile: leave nothing running
         spawned.signalTree(Signal.SIGKILL);
       }
     });
   }
 
-  /** The spawn of run {@code thisRun} came back (a process, or why not). Supervision thread. */
-  private void spawned(int thisRun, Instant wallStart, boolean byPolicy, @Nullable RunningProcess proc, @Nullable String failure) {
+  /**
+   * The spawn of run {@code thisRun} came back (a process, or why not). Supervision thread.
+   *
+   * @param wallStart when the spawn began ({@code stamp}'s), or was asked for when it never began
+   */
+  private void spawned(int thisRun, Instant wallStart, SpawnStamp stamp, boolean byPolicy, @Nullable RunningProcess proc,
+      @Nullable String failure) {
     spawning = false;
     if (thisRun != run) { // not expected (no new run while one is spawning); never leave a process untracked
       if (proc != null) {
@@ -959,6 +967,10 @@ final class ManagedProcess implements ProcessController {
     current = proc;
     pid = proc.pid();
     version++;
+    if (stamp.taken()) { // the run began at its fork, not when it was asked for (it may have waited for an I/O thread)
+      runStartNanos = stamp.nanos;
+      startedAt = wallStart;
+    }
     upSinceNanos = runStartNanos;
     addRun(new RunRecord(thisRun, proc.pid(), wallStart, null, null, null));
     // a restart by the policy was said at INFO when it was scheduled: its spawn is detail
@@ -1689,6 +1701,31 @@ final class ManagedProcess implements ProcessController {
       return proc;
     }
     return null;
+  }
+
+  /**
+   * When a run's spawn began: taken on the thread that spawns, just before the backend forks, after what waited before
+   * it (an I/O thread's turn, the look for what the last run left, the start checks). A run's start, its uptime and its
+   * end's run duration count from it: taken when the start was asked for, they counted a wait for the I/O threads too
+   * (a black-box run: a program that dies at once read "exit 1 after 862 ms" on its first run, 24 to 84 ms later).
+   */
+  private static final class SpawnStamp {
+    volatile long nanos;
+    volatile @Nullable Instant wall;
+
+    void take(DefaultSupervisor sup) {
+      nanos = sup.now();
+      wall = sup.wallNow();
+    }
+
+    boolean taken() {
+      return wall != null;
+    }
+
+    Instant wallOr(Instant requested) {
+      Instant w = wall;
+      return w != null ? w : requested;
+    }
   }
 
   /**
