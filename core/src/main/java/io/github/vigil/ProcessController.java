@@ -43,13 +43,15 @@ public interface ProcessController {
    * restart after a backoff is ({@link ProcessStatistics#restarts()}, {@link ProcessStatus#restarts()}, the start limit,
    * which it does not reset as {@link #start()} does), its {@link SupervisorEvent.StateChanged} to {@code STARTING} of
    * origin {@link Origin#POLICY} with a reason that ends with {@code reason}; where the policy gives up (its start
-   * limit) the process is {@code FAILED} ({@link SupervisorEvent.Failed}). In a {@link GroupSpec.Strategy#ONE_FOR_ONE}
-   * group the restart counts against the group's intensity as the policy's restart at once does
-   * ({@link SupervisorEvent.GroupRestart}); past it the group escalates and the process is not restarted (the stage
-   * completes exceptionally). Under the group's other strategies the siblings are the caller's to stop and start, as
-   * {@code TradingSupervision} does, and the group does not count it. Where a dependency is down it waits for it
-   * ({@code WAITING}), as the policy's restart at an exit does, and counts nothing (start limit, group) until it starts;
-   * the stage completes then.
+   * limit) the process is {@code FAILED} ({@link SupervisorEvent.Failed}). In a group the restart is the group's, as the
+   * policy's restart at once is, under every {@link GroupSpec.Strategy}: counted against the group's intensity
+   * ({@link SupervisorEvent.GroupRestart}), past which the group escalates and the process is not restarted (the stage
+   * completes exceptionally); the siblings the strategy names are stopped and started again by the group, in declared
+   * order ({@code ONE_FOR_ALL}: the process's restart waits in {@code BACKOFF}, saying so, until the siblings declared
+   * before it are running). A process that its group's restart under way (another member's) or a stop will stop in its
+   * turn is left to it: nothing is done, and the stage completes with its status. Where a dependency is down it waits
+   * for it ({@code WAITING}), as the policy's restart at an exit does, and counts nothing (start limit, group) until it
+   * starts; the stage completes then.
    *
    * <p>Turn supervision back on first ({@link #setSupervised(boolean)}, from the same thread or before this call): as
    * the policy restarts nothing while supervision is off, this does not restart a process whose supervision is off

@@ -732,23 +732,24 @@ public final class TradingSupervision implements AutoCloseable {
   }
 
   /**
-   * At a freeze window's end: the processes that ended inside it (and that their policy would have
-   * restarted) are started again as the group's strategy would have done it: ONE_FOR_ONE each on its
-   * own; REST_FOR_ONE from the first of them on (the ones after it stopped in reverse, then all
-   * started in declared order); ONE_FOR_ALL the whole group (the others stopped in reverse, then all started in
-   * declared order). Each one that ended is restarted by its policy ({@link ProcessController#restartDeferred}), a
-   * restart as after a backoff; the others stopped and started are no restarts of theirs, as in the group's own restart.
+   * At a freeze window's end: the processes that ended inside it (and that their policy would have restarted) are
+   * restarted by their policy ({@link ProcessController#restartDeferred}), in declared order, and their group applies
+   * its strategy to each such restart as to a restart at once: counted against its intensity (past it the group
+   * escalates), the siblings the strategy names stopped in reverse and started again in declared order ({@code
+   * REST_FOR_ONE} the ones after it, {@code ONE_FOR_ALL} all the others), and a process that ended too and is one of
+   * them is started again by that restart, not restarted by its own policy: one restart, one count, as in OTP. Each
+   * process's own group does this, a nested group's by its own strategy; the others stopped and started count no
+   * restart of theirs. It did the stops and starts itself for REST_FOR_ONE and ONE_FOR_ALL, which the group never
+   * counted: a process ending in every window restarted its siblings without bound.
    */
   private void restartDeferredMembers(GroupController g, Entry e, List<ProcessController> ms, Schedule.Freeze was, Instant now,
       @Nullable LocalDate day) {
-    int first = -1;
     List<ProcessController> ended = new ArrayList<>();
-    for (int i = 0; i < ms.size(); i++) {
-      ProcessStatus st = ms.get(i).status();
+    for (ProcessController c : ms) {
+      ProcessStatus st = c.status();
       boolean end = st.state() == ProcessState.CRASHED || st.state() == ProcessState.EXITED;
-      if (end && wouldRestart(ms.get(i).spec(), st.lastExit())) {
-        ended.add(ms.get(i));
-        first = first < 0 ? i : first;
+      if (end && wouldRestart(c.spec(), st.lastExit())) {
+        ended.add(c);
       }
     }
     if (ended.isEmpty()) {
@@ -757,36 +758,7 @@ public final class TradingSupervision implements AutoCloseable {
     String why = "restart deferred by freeze window " + was.window().name();
     log.atInfo().addKeyValue("process", e.name).log("Schedule restarts {} of group {} ({}): {}", ended.stream().map(ProcessController::name).toList(),
         e.name, g.spec().strategy(), why);
-    java.util.concurrent.CompletionStage<?> f;
-    switch (g.spec().strategy()) {
-      case ONE_FOR_ONE -> {
-        ended.forEach(c -> restartDeferred(c, was));
-        f = java.util.concurrent.CompletableFuture.completedFuture(null);
-      }
-      case ONE_FOR_ALL, REST_FOR_ONE -> {
-        // as the group restarts them after an end: the others stopped in reverse, then all started in declared order;
-        // the ones that ended are restarted by their policy (a restart each, as after a backoff), the others started
-        List<ProcessController> rest = g.spec().strategy() == GroupSpec.Strategy.ONE_FOR_ALL ? ms : ms.subList(first, ms.size());
-        java.util.concurrent.CompletionStage<?> chain = java.util.concurrent.CompletableFuture.completedFuture(null);
-        for (int i = rest.size() - 1; i >= 0; i--) {
-          ProcessController c = rest.get(i);
-          if (!ended.contains(c)) { // one that ended has no run to stop; stopped, it would be no restart
-            chain = chain.handle((x, t) -> null).thenCompose(x -> c.stop());
-          }
-        }
-        for (ProcessController c : rest) {
-          chain = chain.thenCompose(x -> ended.contains(c) ? c.restartDeferred(deferredBy(was)) : c.start());
-        }
-        f = chain;
-      }
-      default -> throw new AssertionError(g.spec().strategy());
-    }
-    f.whenComplete((x, t) -> {
-      if (t != null) {
-        log.atInfo().addKeyValue("process", e.name).log("Group {}: restart deferred by freeze window {} did not complete: {}", e.name,
-            was.window().name(), t.toString());
-      }
-    });
+    ended.forEach(c -> restartDeferred(c, was)); // in declared order: the first one's group restart takes in the ones after it
     for (ProcessController c : ended) {
       publish(new SupervisorEvent.ScheduleStarted(c.name(), now, day, why));
     }

@@ -222,14 +222,14 @@ final class Group implements GroupController {
 
   /**
    * A process child's restart that its policy decided late, now ({@link ManagedProcess#restartDeferred}: its run ended
-   * while supervision was off, inside a freeze window), about to be spawned. In a {@code ONE_FOR_ONE} group it is counted
-   * against the intensity as {@link #childEnded(Object, String)} counts an immediate restart, with the same event, and
-   * past the intensity escalates: returns true, and the caller must not restart it. Under the other strategies a late
-   * restart takes the siblings with it, which whoever restarts late does itself (TradingSupervision stops and starts
-   * them through the API), not this group: not counted here, false. Supervision thread.
+   * while supervision was off, inside a freeze window), about to be spawned. Counted against the intensity as
+   * {@link #childEnded(Object, String)} counts an immediate restart, with the same event, under every strategy, and the
+   * siblings the strategy names are stopped and started again with it as there (a {@code ONE_FOR_ALL} group holds the
+   * child's restart until the siblings declared before it run: {@link ManagedProcess#holdRestart}). Past the intensity
+   * escalates: returns true, and the caller must not restart it. Supervision thread.
    */
   boolean childRestartedLate(ManagedProcess child) {
-    return spec.strategy() == GroupSpec.Strategy.ONE_FOR_ONE && childEnded(child, child.name());
+    return childEnded(child, child.name());
   }
 
   /**

@@ -654,8 +654,10 @@ final class ManagedProcess implements ProcessController {
     sup.onLoop(() -> {
       ExitInfo exit = lastExit;
       if ((state != ProcessState.CRASHED && state != ProcessState.EXITED) || exit == null || heldForStop) {
-        // started, stopped or given up on meanwhile: no run ended unrestarted, nothing to restart
-        log.atInfo().addKeyValue("process", name).log("Process {}: deferred restart ({}) not done: it is {}", name, reason, state);
+        // started, stopped or given up on meanwhile: no run ended unrestarted, nothing to restart; or held by a stop or by
+        // its group's restart under way (another member's, deferred too), which stops it and starts it again itself
+        log.atInfo().addKeyValue("process", name).log("Process {}: deferred restart ({}) not done: it is {}{}", name, reason, state,
+            heldForStop ? ", held for a stop or its group's restart under way" : "");
         done.complete(status());
         return;
       }
@@ -686,8 +688,27 @@ final class ManagedProcess implements ProcessController {
       if (decision instanceof RestartDecision.Restart restart) {
         int attempt = restart.attempt();
         String why = "restart attempt " + attempt + " after " + exit.cause() + ", " + reason;
-        log.atInfo().addKeyValue("process", name).log("Process {}: {}", name, why);
         startWaiters.add(done);
+        String held = restartHold != null ? restartHoldWhy : null;
+        if (held != null) {
+          // its ONE_FOR_ALL group (just now, in childRestartedLate) starts the siblings declared before it first, as after an
+          // immediate end: due, it waits in BACKOFF for the group's release, which runs it (or a stop of the group ends it)
+          log.atInfo().addKeyValue("process", name).log("Process {}: {}; {}", name, why, held);
+          heldRestart = () -> {
+            if (state != ProcessState.BACKOFF || heldForStop || !maySpawn()) {
+              return;
+            }
+            String down = unmetDependency();
+            if (down != null) { // a dependency went down meanwhile: wait, and record no restart
+              enterWaiting(Origin.POLICY, why, true, down);
+              return;
+            }
+            spawnRestart(policy, attempt, why);
+          };
+          transition(ProcessState.BACKOFF, Origin.POLICY, heldDetail(why, Duration.ZERO, held));
+          return;
+        }
+        log.atInfo().addKeyValue("process", name).log("Process {}: {}", name, why);
         spawnRestart(policy, attempt, why);
       } else if (decision instanceof RestartDecision.GiveUp giveUp) {
         startWaiters.add(done); // failed with the others: "did not reach RUNNING: failed: ..."

@@ -32,6 +32,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Schedules of supervision groups, on a virtual clock and the example Shanghai futures calendar (as
@@ -211,13 +213,16 @@ class GroupScheduleTest {
         .isEqualTo("restart deferred by freeze window pre-close");
     rec.awaitState("gw-b", ProcessState.RUNNING, 2, WAIT);
     assertDeferredRestartCounted("gw-a", List.of("gw-b", "feed"));
+    SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, x -> true, 1, WAIT).get(0);
+    assertThat(counted.at()).as("the group's restart, counted at the window's end").isEqualTo(at(2026, 6, 12, "14:55"));
+    assertThat(counted.restarted()).containsExactly("gw-b");
 
     // 15:05: the feed crashes after the close: recorded only, neither it nor the gateways restarted
     advanceTo(at(2026, 6, 12, "15:05"));
     backend.exit("feed", 5);
     List<SupervisorEvent.OutsideWindow> outside = rec.await(SupervisorEvent.OutsideWindow.class, e -> true, 2, WAIT);
     assertThat(outside).extracting(o -> o.event().process()).containsOnly("feed");
-    assertThat(rec.of(SupervisorEvent.GroupRestart.class)).isEmpty();
+    assertThat(rec.of(SupervisorEvent.GroupRestart.class)).hasSize(1);
     advanceTo(at(2026, 6, 12, "15:10"));
     rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT);
     for (String n : DECLARED) {
@@ -333,8 +338,8 @@ class GroupScheduleTest {
   /**
    * A ONE_FOR_ALL group: a member that ends inside a freeze window is restarted at its end with all the others stopped
    * (in reverse) and started (in declared order), as the group's own restart does it; the restart is the ended member's
-   * policy's, counted as one, and the others' stop and start is none of theirs. It was the group's stop and start
-   * through the API: no restart counted at all.
+   * policy's, counted as one (by the group too: a GroupRestart), and the others' stop and start is none of theirs. It
+   * was the group's stop and start through the API: no restart counted at all.
    */
   @Test
   void aCrashInAFreezeWindowOfAOneForAllGroupIsRestartedAtItsEndAndCountedAsTheMembersRestart() throws Exception {
@@ -355,7 +360,11 @@ class GroupScheduleTest {
     for (String n : DECLARED) {
       rec.awaitState(n, ProcessState.RUNNING, 2, WAIT);
     }
-    assertDeferredRestartCounted("gw-a", List.of("feed", "gw-b"));
+    // held by its group (in BACKOFF, saying so) until the feed, declared before it, runs again
+    StateChanged held = rec.awaitState("gw-a", ProcessState.BACKOFF, 1, WAIT).get(0);
+    assertThat(held.reason()).isEqualTo("restart attempt 1 after ERROR_EXIT, deferred by freeze window pre-close to its end: waiting for feed "
+        + "to be RUNNING (group trading starts its members again in declared order)");
+    assertDeferredRestartCounted("gw-a", ProcessState.BACKOFF, List.of("feed", "gw-b"));
   }
 
   /**
@@ -398,23 +407,36 @@ class GroupScheduleTest {
     assertThat(sup.controller("gw-a").orElseThrow().statistics().restarts()).isZero();
   }
 
-  /** The feed and the two gateways in a ONE_FOR_ONE group of at most 1 restart per hour. */
-  private GroupController oneForOneDesk() {
+  /** The feed and the two gateways in a group of {@code strategy} of at most 1 restart per hour. */
+  private GroupController desk(GroupSpec.Strategy strategy) {
     for (String n : DECLARED) {
       register(n, ProcessSpec.builder(n).command("sleep", "1000"));
     }
-    return sup.registerGroup(GroupSpec.builder("trading").strategy(GroupSpec.Strategy.ONE_FOR_ONE).intensity(1, Duration.ofHours(1))
+    return sup.registerGroup(GroupSpec.builder("trading").strategy(strategy).intensity(1, Duration.ofHours(1))
         .children("feed", "gw-a", "gw-b").build());
   }
 
+  /** The members that {@code strategy} restarts with gw-a, in declared order: none, gw-b, or the feed and gw-b. */
+  private static List<String> restartedWithGwA(GroupSpec.Strategy strategy) {
+    return switch (strategy) {
+      case ONE_FOR_ONE -> List.of();
+      case REST_FOR_ONE -> List.of("gw-b");
+      case ONE_FOR_ALL -> List.of("feed", "gw-b");
+    };
+  }
+
   /**
-   * A ONE_FOR_ONE member's restart deferred to the end of a freeze window is counted against its group's intensity, as
-   * its policy's restart at once is, with the same {@code GroupRestart}: a crash a minute later is the second restart
-   * within the hour and escalates. It was not counted: no GroupRestart at 14:55, and the second crash was the first.
+   * A member's restart deferred to the end of a freeze window is counted against its group's intensity under every
+   * strategy, as its policy's restart at once is, with the same {@code GroupRestart}, the siblings its strategy names
+   * stopped (in reverse) and started again with it (in declared order): a crash a minute later is the second restart
+   * within the hour and escalates. It was not counted: under ONE_FOR_ONE until 6f23453 (no GroupRestart at 14:55);
+   * under REST_FOR_ONE and ONE_FOR_ALL TradingSupervision stopped and started the siblings itself, and the group never
+   * heard of it, so a member crashing in every window restarted its siblings without bound.
    */
-  @Test
-  void aOneForOneMembersDeferredRestartIsCountedAgainstItsGroupsIntensity() throws Exception {
-    GroupController group = oneForOneDesk();
+  @ParameterizedTest
+  @EnumSource(GroupSpec.Strategy.class)
+  void aMembersDeferredRestartIsCountedAgainstItsGroupsIntensity(GroupSpec.Strategy strategy) throws Exception {
+    GroupController group = desk(strategy);
     startWithPreCloseFreeze();
 
     advanceTo(at(2026, 6, 12, "14:52"));
@@ -423,14 +445,23 @@ class GroupScheduleTest {
     rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
     assertThat(rec.of(SupervisorEvent.GroupRestart.class)).isEmpty();
 
-    advanceTo(at(2026, 6, 12, "14:55"));
+    Instant end = at(2026, 6, 12, "14:55");
+    advanceTo(end);
     SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
-    assertThat(counted.at()).isEqualTo(at(2026, 6, 12, "14:55"));
+    assertThat(counted.at()).isEqualTo(end);
     assertThat(counted.child()).isEqualTo("gw-a");
-    assertThat(counted.restarted()).isEmpty();
+    assertThat(counted.strategy()).isEqualTo(strategy);
+    assertThat(counted.restarted()).isEqualTo(restartedWithGwA(strategy));
     assertThat(counted.restarts()).as("the first restart within the hour").isEqualTo(1);
-    rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
-    assertDeferredRestartCounted("gw-a", List.of("feed", "gw-b"));
+    List<String> again = DECLARED.stream().filter(n -> n.equals("gw-a") || restartedWithGwA(strategy).contains(n)).toList();
+    List<Started> started = rec.await(Started.class, e -> e.at().equals(end), again.size(), WAIT);
+    assertThat(started).extracting(Started::process).as("started again in declared order").containsExactlyElementsOf(again);
+    for (String n : again) {
+      rec.awaitState(n, ProcessState.RUNNING, 2, WAIT);
+    }
+    assertDeferredRestartCounted("gw-a", strategy == GroupSpec.Strategy.ONE_FOR_ALL ? ProcessState.BACKOFF : ProcessState.CRASHED,
+        List.of("feed", "gw-b"));
+    assertThat(rec.of(SupervisorEvent.GroupRestart.class)).as("one restart, one count").hasSize(1);
 
     // 14:56: gw-a crashes again, in session: its policy's restart is the second within the hour, past the intensity
     advanceTo(at(2026, 6, 12, "14:56"));
@@ -438,17 +469,20 @@ class GroupScheduleTest {
     SupervisorEvent.GroupFailed failed = rec.await(SupervisorEvent.GroupFailed.class, e -> true, 1, WAIT).get(0);
     assertThat(failed.at()).isEqualTo(at(2026, 6, 12, "14:56"));
     assertThat(failed.child()).isEqualTo("gw-a");
+    assertThat(failed.reason()).startsWith("intensity exceeded: 2 restarts within 1 h (at most 1)");
     assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.FAILED)).isTrue();
   }
 
   /**
-   * A ONE_FOR_ONE member's restart deferred to the end of a freeze window that is past its group's intensity escalates
-   * there, as its policy's restart at once would: the group is FAILED, its members stopped, and the member is not
-   * restarted. It was restarted, and the group ran on.
+   * A member's restart deferred to the end of a freeze window that is past its group's intensity escalates there under
+   * every strategy, as its policy's restart at once would: the group is FAILED, its members stopped, and neither the
+   * member nor its siblings are started again. It was restarted (under REST_FOR_ONE and ONE_FOR_ALL with the siblings,
+   * stopped and started by TradingSupervision), and the group ran on.
    */
-  @Test
-  void aOneForOneMembersDeferredRestartPastItsGroupsIntensityEscalates() throws Exception {
-    GroupController group = oneForOneDesk();
+  @ParameterizedTest
+  @EnumSource(GroupSpec.Strategy.class)
+  void aMembersDeferredRestartPastItsGroupsIntensityEscalates(GroupSpec.Strategy strategy) throws Exception {
+    GroupController group = desk(strategy);
     startWithPreCloseFreeze();
 
     advanceTo(at(2026, 6, 12, "14:20")); // in session, out of the freeze: restarted by its policy, the first restart
@@ -456,25 +490,136 @@ class GroupScheduleTest {
     assertThat(rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0).restarts()).isEqualTo(1);
     assertThat(Processes.eventually(WAIT, () -> scheduler.pending().contains(Duration.ofSeconds(5)))).isTrue();
     advanceTo(at(2026, 6, 12, "14:20").plusSeconds(5));
-    rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
+    for (String n : DECLARED) {
+      rec.awaitState(n, ProcessState.RUNNING, n.equals("gw-a") || restartedWithGwA(strategy).contains(n) ? 2 : 1, WAIT);
+    }
+    assertThat(sup.awaitIdle(WAIT)).isTrue();
 
     advanceTo(at(2026, 6, 12, "14:52"));
     backend.exit("gw-a", 4);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
     rec.awaitState("gw-a", ProcessState.CRASHED, 2, WAIT);
 
-    advanceTo(at(2026, 6, 12, "14:55"));
+    Instant end = at(2026, 6, 12, "14:55");
+    advanceTo(end);
     SupervisorEvent.GroupFailed failed = rec.await(SupervisorEvent.GroupFailed.class, e -> true, 1, WAIT).get(0);
-    assertThat(failed.at()).isEqualTo(at(2026, 6, 12, "14:55"));
+    assertThat(failed.at()).isEqualTo(end);
     assertThat(failed.child()).isEqualTo("gw-a");
     assertThat(failed.reason()).startsWith("intensity exceeded: 2 restarts within 1 h (at most 1)");
     assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.FAILED)).isTrue();
     for (String n : DECLARED) {
-      rec.awaitState(n, ProcessState.STOPPED, 1, WAIT);
+      assertThat(Processes.eventually(WAIT, () -> sup.controller(n).orElseThrow().status().state() == ProcessState.STOPPED))
+          .as("%s stopped by the escalation", n).isTrue();
     }
     assertThat(sup.awaitIdle(WAIT)).isTrue();
-    assertThat(rec.of(Started.class, "gw-a")).as("not restarted at the window's end").hasSize(2);
+    assertThat(rec.of(Started.class)).filteredOn(s -> s.at().equals(end)).as("nothing started at the window's end").isEmpty();
+    assertThat(rec.of(SupervisorEvent.GroupRestart.class)).hasSize(1);
     assertThat(sup.controller("gw-a").orElseThrow().statistics().restarts()).isEqualTo(1);
+  }
+
+  /**
+   * A member whose deferred restart its policy gives up on (a start limit of 0) is its group's failure, as a give-up at
+   * an exit is: counted once ({@code GroupRestart}), and the group starts it again itself with the siblings its strategy
+   * names, each once, in declared order. Under ONE_FOR_ALL TradingSupervision had stopped and started the feed before
+   * the give-up, whose group restart then stopped and started it again: started twice at the window's end.
+   */
+  @ParameterizedTest
+  @EnumSource(GroupSpec.Strategy.class)
+  void aDeferredRestartItsPolicyGivesUpOnIsItsGroupsFailureRestartedOnce(GroupSpec.Strategy strategy) throws Exception {
+    for (String n : DECLARED) {
+      ProcessSpec.Builder b = ProcessSpec.builder(n).command("sleep", "1000").startupGrace(Duration.ZERO).autoStart(false);
+      sup.register(b.restartPolicy(n.equals("gw-a") ? RestartPolicy.onFailure().withStartLimit(0, Duration.ofHours(1))
+          : RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).build());
+    }
+    sup.registerGroup(GroupSpec.builder("trading").strategy(strategy).intensity(1, Duration.ofHours(1)).children("feed", "gw-a", "gw-b").build());
+    startWithPreCloseFreeze();
+
+    advanceTo(at(2026, 6, 12, "14:52"));
+    backend.exit("gw-a", 4);
+    rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
+    rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
+
+    Instant end = at(2026, 6, 12, "14:55");
+    advanceTo(end);
+    assertThat(rec.await(SupervisorEvent.Failed.class, e -> e.process().equals("gw-a"), 1, WAIT).get(0).at()).isEqualTo(end);
+    SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
+    assertThat(counted.child()).isEqualTo("gw-a");
+    assertThat(counted.restarted()).isEqualTo(restartedWithGwA(strategy));
+    List<String> again = DECLARED.stream().filter(n -> n.equals("gw-a") || restartedWithGwA(strategy).contains(n)).toList();
+    for (String n : DECLARED) {
+      rec.awaitState(n, ProcessState.RUNNING, again.contains(n) ? 2 : 1, WAIT);
+    }
+    assertThat(sup.awaitIdle(WAIT)).isTrue();
+    assertThat(rec.of(Started.class)).filteredOn(s -> s.at().equals(end)).extracting(Started::process)
+        .as("each started once at the window's end, in declared order").containsExactlyElementsOf(again);
+    assertThat(rec.of(SupervisorEvent.GroupRestart.class)).as("one failure, one count").hasSize(1);
+  }
+
+  /**
+   * Two members that end in one freeze window, where the first one's restart takes the second with it (REST_FOR_ONE:
+   * the ones after it; ONE_FOR_ALL: all): at the window's end one restart of the group, counted once, as a sibling that
+   * ends while its group's restart is under way is part of it: the second is started again by that restart (each
+   * member once, in declared order), not restarted by its own policy nor counted again.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"REST_FOR_ONE", "ONE_FOR_ALL"})
+  void twoMembersThatEndInOneWindowAreOneRestartOfTheirGroup(GroupSpec.Strategy strategy) throws Exception {
+    desk(strategy);
+    startWithPreCloseFreeze();
+
+    advanceTo(at(2026, 6, 12, "14:52"));
+    backend.exit("gw-a", 4);
+    backend.exit("gw-b", 4);
+    rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 2, WAIT);
+    rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
+    rec.awaitState("gw-b", ProcessState.CRASHED, 1, WAIT);
+
+    Instant end = at(2026, 6, 12, "14:55");
+    advanceTo(end);
+    SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
+    assertThat(counted.child()).isEqualTo("gw-a");
+    assertThat(counted.restarted()).isEqualTo(restartedWithGwA(strategy));
+    List<String> again = DECLARED.stream().filter(n -> n.equals("gw-a") || restartedWithGwA(strategy).contains(n)).toList();
+    for (String n : again) {
+      rec.awaitState(n, ProcessState.RUNNING, 2, WAIT);
+    }
+    assertThat(sup.awaitIdle(WAIT)).isTrue();
+    assertThat(rec.of(Started.class)).filteredOn(x -> x.at().equals(end)).extracting(Started::process)
+        .as("each started once at the window's end, in declared order").containsExactlyElementsOf(again);
+    assertThat(rec.of(SupervisorEvent.GroupRestart.class)).as("one restart, one count").hasSize(1);
+    assertThat(sup.controller("gw-a").orElseThrow().statistics().restarts()).isEqualTo(1);
+    assertThat(sup.controller("gw-b").orElseThrow().statistics().restarts()).as("started again by gw-a's group restart").isZero();
+  }
+
+  /**
+   * A member of a nested group is restarted at the window's end by its own group's strategy, as after an end at once:
+   * the gateways' ONE_FOR_ONE group restarts gw-a alone (and counts it), not the scheduled group's REST_FOR_ONE, which
+   * TradingSupervision applied to the flattened members and so stopped and started gw-b with it.
+   */
+  @Test
+  void aNestedGroupsMemberIsRestartedByItsOwnGroupsStrategy() throws Exception {
+    for (String n : DECLARED) {
+      register(n, ProcessSpec.builder(n).command("sleep", "1000"));
+    }
+    sup.registerGroup(GroupSpec.builder("gateways").strategy(GroupSpec.Strategy.ONE_FOR_ONE).children("gw-a", "gw-b").build());
+    sup.registerGroup(GroupSpec.builder("trading").strategy(GroupSpec.Strategy.REST_FOR_ONE).children("feed", "gateways").build());
+    startWithPreCloseFreeze();
+
+    advanceTo(at(2026, 6, 12, "14:52"));
+    backend.exit("gw-a", 4);
+    rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
+    rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
+
+    Instant end = at(2026, 6, 12, "14:55");
+    advanceTo(end);
+    SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
+    assertThat(counted.process()).isEqualTo("gateways");
+    assertThat(counted.child()).isEqualTo("gw-a");
+    assertThat(counted.restarted()).isEmpty();
+    rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
+    assertDeferredRestartCounted("gw-a", List.of("feed", "gw-b"));
+    assertThat(rec.of(StateChanged.class, "gw-b")).as("gw-b runs on").noneMatch(x -> x.to() == ProcessState.STOPPING);
+    assertThat(rec.of(Started.class)).filteredOn(x -> x.at().equals(end)).extracting(Started::process).containsExactly("gw-a");
   }
 
   /** The members but {@code ended} stopped at exactly {@code t}, in reverse order. */
@@ -490,9 +635,17 @@ class GroupScheduleTest {
    * by its statistics and the trade day's; {@code others}, stopped and started with it or not at all, count none.
    */
   private void assertDeferredRestartCounted(String ended, List<String> others) throws InterruptedException {
+    assertDeferredRestartCounted(ended, ProcessState.CRASHED, others);
+  }
+
+  /**
+   * As {@link #assertDeferredRestartCounted(String, List)}, its STARTING from {@code from}: BACKOFF where its ONE_FOR_ALL
+   * group held its restart until the members declared before it were running again.
+   */
+  private void assertDeferredRestartCounted(String ended, ProcessState from, List<String> others) throws InterruptedException {
     assertThat(sup.awaitIdle(WAIT)).isTrue();
     StateChanged restart = rec.awaitState(ended, ProcessState.STARTING, 2, WAIT).get(1);
-    assertThat(restart.from()).isEqualTo(ProcessState.CRASHED);
+    assertThat(restart.from()).isEqualTo(from);
     assertThat(restart.origin()).isEqualTo(io.github.vigil.Origin.POLICY);
     assertThat(restart.reason()).endsWith("deferred by freeze window pre-close to its end");
     ProcessController c = sup.controller(ended).orElseThrow();
