@@ -99,7 +99,16 @@ public interface Supervisor extends AutoCloseable {
    */
   CompletionStage<Void> startAll();
 
-  /** Stops every process, dependents before their dependencies; completes when all are stopped. */
+  /**
+   * Stops every process, dependents before their dependencies; completes when all are stopped.
+   *
+   * <p>It stops the groups too, as a stop of its root stops an OTP supervision tree: each group that is {@code RUNNING}
+   * (or {@code ESCALATED}) is {@link GroupState#STOPPED} from the stop's beginning ({@link SupervisorEvent.GroupStateChanged},
+   * origin {@link Origin#API}, said before its members' stops), so its strategy no longer applies: a member started
+   * by hand afterwards is restarted by its own policy alone, and its stopped siblings stay stopped. A {@code FAILED}
+   * group stays {@code FAILED}. Start a group again with {@link GroupController#start()}; {@link #startAll()} starts
+   * processes, not groups.
+   */
   CompletionStage<Void> stopAll();
 
   /**
@@ -217,7 +226,8 @@ public interface Supervisor extends AutoCloseable {
 
   /**
    * Stops every process (waiting up to each one's stop timeout, then killing), releases all threads,
-   * and leaves nothing running.
+   * and leaves nothing running. The groups are {@code STOPPED} from its beginning, as {@link #stopAll()} leaves them
+   * (their {@link SupervisorEvent.GroupStateChanged} of origin {@link Origin#SHUTDOWN}).
    *
    * <p>Terminal and idempotent: once it has begun nothing is spawned any more (a process waiting in
    * {@code BACKOFF} is not restarted), and every later command ({@code start}, {@code stop},

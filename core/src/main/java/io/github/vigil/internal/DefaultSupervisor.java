@@ -664,8 +664,16 @@ final class DefaultSupervisor implements Supervisor {
 
   private CompletableFuture<Void> stopAll(Origin origin, String reason) {
     Map<String, ManagedProcess> all = snapshot();
-    // first, at once: nothing waiting in BACKOFF is spawned, and no crash is restarted, while dependents are stopped first
-    onLoop(() -> all.values().forEach(p -> p.holdForStop(origin, reason)));
+    List<Group> top;
+    synchronized (processes) {
+      top = groups.values().stream().filter(g -> g.parent() == null).toList();
+    }
+    // first, at once: the groups are stopped (their strategy applies no more, a restart of theirs under way starts nothing
+    // more), nothing waiting in BACKOFF is spawned, and no crash is restarted, while dependents are stopped first
+    onLoop(() -> {
+      top.forEach(g -> g.stopAllBegun(origin, reason));
+      all.values().forEach(p -> p.holdForStop(origin, reason));
+    });
     Map<String, ProcessSpec> specs = new LinkedHashMap<>();
     all.forEach((n, p) -> specs.put(n, p.spec()));
     List<String> order = DependencyGraph.startOrder(specs);

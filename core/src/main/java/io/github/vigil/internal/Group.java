@@ -174,6 +174,26 @@ final class Group implements GroupController {
     return stopAll(reverse(children), origin, reason, begun);
   }
 
+  /**
+   * A {@code stopAll()} or {@code close()} has begun, which stops every process (dependents first, not in the groups'
+   * order): this group and its nested groups (each after the group around it) are {@code STOPPED} from now, as a
+   * {@link #stop()} leaves a group from its beginning, and as OTP's supervisors end with the tree they belong to. So their
+   * strategy applies no more (a member started by hand afterwards is left to its own policy, its stopped siblings to
+   * stay so), a restart or a start in declared order of theirs under way starts nothing more, and an escalation under way
+   * is not reported to the parent. One {@code FAILED} stays so (only {@code start()} leaves it). Supervision thread.
+   */
+  void stopAllBegun(Origin origin, String reason) {
+    if (state == GroupState.RUNNING || state == GroupState.ESCALATED) {
+      stopsBegun++;
+      moveTo(GroupState.STOPPED, origin, reason);
+    }
+    for (Object c : children) {
+      if (c instanceof Group g) {
+        g.stopAllBegun(origin, reason);
+      }
+    }
+  }
+
   private CompletableFuture<Void> stopAll(List<Object> inOrder, Origin origin, String reason, CompletableFuture<Void> after) {
     CompletableFuture<Void> f = after;
     for (Object c : inOrder) {

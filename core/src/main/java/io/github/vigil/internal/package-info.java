@@ -49,7 +49,8 @@
  *
  * <p><b>Terminal states.</b> A removed process and a closed supervisor spawn nothing more; every
  * command after or racing with {@code remove()} or {@code close()} completes exceptionally at once.
- * {@code stopAll()} and {@code close()} first hold every process ({@code holdForStop}): one waiting
+ * {@code stopAll()} and {@code close()} first stop every group ({@code Group.stopAllBegun}: {@code STOPPED}, its
+ * restart under way superseded) and hold every process ({@code holdForStop}): one waiting
  * in {@code BACKOFF} is stopped at once, and a run ending while dependents are still being stopped is
  * not restarted.
  *

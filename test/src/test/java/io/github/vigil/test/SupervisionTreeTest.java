@@ -671,4 +671,79 @@ class SupervisionTreeTest {
         + "apply to them once it is started");
     assertThat(second).doesNotContain("startAll() starts");
   }
+
+  /**
+   * {@code stopAll()} stops the groups too, as a stop of the root stops an OTP supervision tree: each group (nested ones
+   * too) is STOPPED from the stop's beginning, as its own {@code stop()} leaves it, its {@code GroupStateChanged} (origin
+   * API, "stop all") said before its members' stops. The groups stayed RUNNING with every member stopped.
+   */
+  @Test
+  void stopAllStopsTheGroupsFromItsBeginning() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      register(sup, "feed", "gw-a", "gw-b", "loose");
+      GroupController gateways = sup.registerGroup(GroupSpec.builder("gateways").children("gw-a", "gw-b").build());
+      GroupController desk = sup.registerGroup(GroupSpec.builder("desk").strategy(GroupSpec.Strategy.REST_FOR_ONE)
+          .children("feed", "gateways").build());
+      desk.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      sup.controller("loose").orElseThrow().start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      kit.awaitIdle();
+      int before = kit.events().events().size();
+
+      sup.stopAll().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      kit.awaitIdle();
+      assertThat(desk.state()).isEqualTo(GroupState.STOPPED);
+      assertThat(gateways.state()).isEqualTo(GroupState.STOPPED);
+      List<SupervisorEvent> after = kit.events().events().subList(before, kit.events().events().size());
+      List<SupervisorEvent.GroupStateChanged> groups = after.stream().filter(SupervisorEvent.GroupStateChanged.class::isInstance)
+          .map(SupervisorEvent.GroupStateChanged.class::cast).toList();
+      assertThat(groups).extracting(SupervisorEvent::process).as("the enclosing group first").containsExactly("desk", "gateways");
+      assertThat(groups).allSatisfy(g -> {
+        assertThat(g.from()).isEqualTo(GroupState.RUNNING);
+        assertThat(g.to()).isEqualTo(GroupState.STOPPED);
+        assertThat(g.origin()).isEqualTo(io.github.vigil.Origin.API);
+        assertThat(g.reason()).isEqualTo("stop all");
+      });
+      int firstStop = after.indexOf(after.stream().filter(SupervisorEvent.CommandIssued.class::isInstance).findFirst().orElseThrow());
+      assertThat(after.indexOf(groups.get(1))).as("said before the members' stops").isLessThan(firstStop);
+      for (String n : List.of("feed", "gw-a", "gw-b", "loose")) {
+        assertThat(state(sup, n)).isEqualTo(ProcessState.STOPPED);
+      }
+    }
+  }
+
+  /**
+   * After {@code stopAll()} a group applies its strategy no more, until it is started again: a member started by hand
+   * whose run ends is restarted by its own policy alone, and the siblings stopAll() stopped stay stopped. The group,
+   * left RUNNING, took the end for a restart of its own (a GroupRestart) and started the stopped gateways again.
+   */
+  @Test
+  void afterStopAllAMemberStartedByHandIsNoRestartOfItsGroup() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      Supervisor sup = kit.supervisor();
+      register(sup, "feed", "gw-a", "gw-b");
+      GroupController desk = sup.registerGroup(GroupSpec.builder("desk").strategy(GroupSpec.Strategy.REST_FOR_ONE)
+          .children("feed", "gw-a", "gw-b").build());
+      desk.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      sup.stopAll().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      sup.controller("feed").orElseThrow().start().toCompletableFuture().get(10, TimeUnit.SECONDS); // by hand, to look at it
+      kit.awaitIdle();
+
+      kit.backend().last("feed").exit(1);
+      kit.advance(Duration.ofSeconds(1)); // its policy's backoff
+      assertThat(kit.backend().runs("feed")).as("runs of feed: restarted by its policy").hasSize(3);
+      assertThat(state(sup, "feed")).isEqualTo(ProcessState.RUNNING);
+      assertThat(kit.events().of(SupervisorEvent.GroupRestart.class)).as("no restart of the stopped group").isEmpty();
+      assertThat(kit.backend().runs("gw-a")).as("runs of gw-a").hasSize(1);
+      assertThat(kit.backend().runs("gw-b")).as("runs of gw-b").hasSize(1);
+      assertThat(state(sup, "gw-a")).isEqualTo(ProcessState.STOPPED);
+      assertThat(desk.state()).isEqualTo(GroupState.STOPPED);
+
+      desk.start().toCompletableFuture().get(10, TimeUnit.SECONDS); // started again: its strategy applies again
+      kit.backend().last("feed").exit(1);
+      kit.advance(Duration.ofSeconds(1));
+      assertThat(kit.events().of(SupervisorEvent.GroupRestart.class)).hasSize(1);
+      assertThat(kit.backend().runs("gw-a")).as("runs of gw-a").hasSize(3);
+    }
+  }
 }
