@@ -68,7 +68,7 @@ class StartedWhenProgramRunsTest {
         current.signal(Signal.SIGKILL);
         l.awaitExit(WAIT);
         if (i > 0) { // from the second restart on, the next run waits prepared
-          int waiting = awaitChildRunning("sh", -1);
+          int waiting = awaitWaitingWrapper("vigil-run");
           l = new RecordingListener();
           current = backend.spawn(request, l);
           assertThat(current.pid()).as("round %d: the restart used the standby", i).isEqualTo(waiting);
@@ -86,10 +86,33 @@ class StartedWhenProgramRunsTest {
   @Test
   void aStartFromASpareReturnsWithTheProgramRunning() throws Exception {
     assumeTrue(HostFacts.detect().shell() != null, "no /bin/sh: no wrapper, no spare");
+    startsFromSpares("started-spare", 10);
+  }
+
+  /**
+   * The spare waited for is this backend's, told apart by its command line, not any {@code sh} child of this JVM: the JVM
+   * is a child subreaper, so an orphan shell an earlier test left (or one of its zombies, whose command line reads empty)
+   * is a child too, and was taken for the spare once under load ("the start took the spare, expected 18176 but was
+   * 18178": the start took the real spare, made just after). A stray shell started first stands for it here.
+   */
+  @Test
+  void aSpareIsToldApartFromAnotherShellChildOfThisJvm() throws Exception {
+    assumeTrue(HostFacts.detect().shell() != null, "no /bin/sh: no wrapper, no spare");
+    Process stray = new ProcessBuilder("/bin/sh", "-c", "sleep 60; :").start(); // stays a shell: its sleep is a child
+    try {
+      startsFromSpares("started-spare-stray", 3);
+    } finally {
+      stray.destroyForcibly();
+      stray.waitFor();
+    }
+  }
+
+  /** {@code rounds} starts with one spare kept: each takes the spare waiting before it, and returns with the program running. */
+  private static void startsFromSpares(String name, int rounds) throws Exception {
     System.setProperty(LinuxProcessBackend.SPARES_PROPERTY, "1");
-    try (LinuxProcessBackend backend = Backends.create("started-spare", null)) {
-      for (int i = 0; i < 10; i++) {
-        int spare = awaitChildRunning("sh", -1);
+    try (LinuxProcessBackend backend = Backends.create(name, null)) {
+      for (int i = 0; i < rounds; i++) {
+        int spare = awaitWaitingWrapper("vigil-spare");
         RecordingListener l = new RecordingListener();
         RunningProcess p = backend.spawn(sleeper("spared-" + i), l);
         assertThat(p.pid()).as("round %d: the start took the spare", i).isEqualTo(spare);
@@ -149,16 +172,19 @@ class StartedWhenProgramRunsTest {
   }
 
   /**
-   * A child of this JVM named {@code comm} waiting in a wrapper, other than {@code not}; never the backend's guardian, a
-   * shell too, named {@code sh} until its first step renames it (its command line says {@code vigil-guardian} from the start).
+   * A live child of this JVM that is a wrapper waiting to be told to go: a shell ({@code sh}) whose {@code $0} is
+   * {@code argv0} ({@code vigil-spare} for a spare, {@code vigil-run} for a standby). Told apart by its command line, not its
+   * name alone: never the backend's guardian (a shell named {@code sh} until its first step renames it, {@code $0}
+   * {@code vigil-guardian}), nor another shell this JVM has as a child (the JVM is a child subreaper: an orphan an
+   * earlier test left is one), nor a zombie (its command line reads empty).
    */
-  private static int awaitChildRunning(String comm, int not) throws InterruptedException {
+  private static int awaitWaitingWrapper(String argv0) throws InterruptedException {
     int[] found = {-1};
     boolean seen = Processes.eventually(WAIT, () -> {
       for (ProcessHandle h : ProcessHandle.current().children().toList()) {
         try {
-          if (h.pid() != not && comm.equals(Files.readString(Path.of("/proc/" + h.pid() + "/comm")).trim())
-              && !Files.readString(Path.of("/proc/" + h.pid() + "/cmdline")).contains("\0vigil-guardian\0")) {
+          if ("sh".equals(Files.readString(Path.of("/proc/" + h.pid() + "/comm")).trim())
+              && Files.readString(Path.of("/proc/" + h.pid() + "/cmdline")).contains("\0" + argv0 + "\0")) {
             found[0] = (int) h.pid();
             return true;
           }
@@ -168,7 +194,7 @@ class StartedWhenProgramRunsTest {
       }
       return false;
     });
-    assertThat(seen).as("a %s child of this JVM", comm).isTrue();
+    assertThat(seen).as("a shell child of this JVM with $0 %s", argv0).isTrue();
     return found[0];
   }
 }
