@@ -15,7 +15,10 @@ import java.nio.file.StandardCopyOption;
 final class FeedKillPrograms {
   private FeedKillPrograms() {}
 
-  /** A quote feed: listens on an ephemeral port (written to the file in args[0] once it accepts), streams quotes to every client. */
+  /**
+   * A quote feed: listens on an ephemeral port (written to the file in args[0] once it accepts), streams quotes to every
+   * client; writes the file args[0] + {@code .client} as each client connects.
+   */
   static final class Feed {
     public static void main(String[] args) throws Exception {
       Thread.sleep(300); // a JVM's start-up: the port opens a while after the process starts
@@ -27,6 +30,7 @@ final class FeedKillPrograms {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         while (true) {
           Socket client = server.accept();
+          Files.writeString(file.resolveSibling(file.getFileName() + ".client"), "connected"); // a client has the feed
           Thread t = new Thread(() -> {
             try (OutputStream out = client.getOutputStream()) {
               while (true) {

@@ -43,6 +43,7 @@ class FeedKillRealBackendTest {
       assumeTrue(new LinuxBackendProvider().isAvailable(), "the Linux backend is not available here");
     }
     Path portFile = dir.resolve("feed.port");
+    Path clientFile = dir.resolve("feed.port.client");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
     RestartPolicy policy = RestartPolicy.onFailure().withBackoff(Backoff.exponential(Duration.ofMillis(200), 2.0, Duration.ofSeconds(10)))
@@ -65,6 +66,10 @@ class FeedKillRealBackendTest {
       Duration wait = Duration.ofSeconds(40);
       for (int kill = 1; kill <= 3; kill++) {
         rec.awaitState("order-gateway", ProcessState.RUNNING, kill, wait);
+        // the gateway has the feed before the feed is killed: a gateway killed in its JVM's start-up, before it read the
+        // feed's port, could end before the feed's death was known, and its restart was scheduled (under load, once)
+        assertThat(Processes.eventually(wait, () -> Files.exists(clientFile))).as("the gateway connected to the feed").isTrue();
+        Files.delete(clientFile);
         long feedPid = feed.status().pid();
         Files.deleteIfExists(portFile);
         Processes.kill(feedPid, "KILL");
