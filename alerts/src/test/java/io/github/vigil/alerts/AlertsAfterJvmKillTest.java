@@ -205,7 +205,7 @@ class AlertsAfterJvmKillTest {
 
   private Process startKilledJvm(LocalHttpServer hook, Path state, String... more) throws java.io.IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
         KilledAlertingMain.class.getName(), state.toString(), hook.uri("/killed").toString()));
     command.addAll(List.of(more));
     return new ProcessBuilder(command).redirectError(dir.resolve("killed-jvm.log").toFile()).start();

@@ -266,7 +266,7 @@ class CliGoldenTest {
   @Test
   void aCLocaleGetsAsciiTables() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), VigilCli.class.getName(),
+    ProcessBuilder pb = new ProcessBuilder(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"), VigilCli.class.getName(),
         "events", "--since", "30d", "--limit", "3", "--journal", db.toString(), "--zone", "UTC", "--now", "2026-11-30T00:00:00Z",
         "--color", "never");
     pb.environment().put("LC_ALL", "C");
@@ -307,7 +307,7 @@ class CliGoldenTest {
 
   private static String inCLocale(List<String> args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), VigilCli.class.getName()));
+    List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"), VigilCli.class.getName()));
     command.addAll(args);
     command.addAll(List.of("--journal", db.toString(), "--zone", "UTC", "--now", "2026-11-30T00:00:00Z", "--color", "never"));
     ProcessBuilder pb = new ProcessBuilder(command);

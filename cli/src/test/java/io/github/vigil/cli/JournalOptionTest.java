@@ -113,7 +113,7 @@ class JournalOptionTest {
   /** {@code vigil args} in a child JVM in {@link #dir}, with VIGIL_JOURNAL and the password variable unset unless given. */
   private CliGoldenTest.Result vigil(Map<String, String> environment, String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), VigilCli.class.getName()));
+    List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"), VigilCli.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().remove("VIGIL_JOURNAL");

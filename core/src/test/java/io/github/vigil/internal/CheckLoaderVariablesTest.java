@@ -61,7 +61,7 @@ class CheckLoaderVariablesTest {
   @Test
   void anExecHealthChecksResultHasTheLoadersLineOnce() throws Exception {
     assumeSetsid();
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp",
         System.getProperty("java.class.path"), HealthCheckMain.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("LD_PRELOAD", LIB);
     Process child = pb.start();

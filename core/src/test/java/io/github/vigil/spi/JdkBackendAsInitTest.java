@@ -27,7 +27,7 @@ class JdkBackendAsInitTest {
   void aJdkBackendInAJvmThatIsPid1WarnsThatOrphansStayZombies() throws Exception {
     assumeTrue(io.github.vigil.testing.Processes.canUnsharePidNamespace(), "cannot make a pid namespace here (unshare --pid --fork --mount-proc needs root)");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process jvm = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", java.toString(), "-XX:-UsePerfData", // no /tmp/hsperfdata_<user>/1, which another namespace's pid 1 may hold
+    Process jvm = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", java.toString(), "-XX:-UsePerfData", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), // no /tmp/hsperfdata_<user>/1, which another namespace's pid 1 may hold
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"), Main.class.getName())
         .redirectErrorStream(true).start();
     try {

@@ -36,7 +36,7 @@ class JdkCrashSweepTest {
     String marker = "1000" + (System.nanoTime() % 100000); // a sleep duration no one else uses
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = dir.resolve("jvm.log");
-    Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+    Process jvm = new ProcessBuilder(java.toString(), "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
         JdkCrashSupervisorMain.class.getName(), dir.resolve("state").toString(), "5", marker)
         .redirectError(log.toFile()).start();
     try {

@@ -69,7 +69,7 @@ class JdkSweepLogLineTest {
   /** A JVM running {@link JdkSweepSupervisorMain}, logging at WARN to {@code log}. */
   private static Process jvm(Path log, String... args) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+    List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), JdkSweepSupervisorMain.class.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command).redirectError(log.toFile()).start();

@@ -40,7 +40,7 @@ class OutsiderTest {
     Path program = Outsider.sleepAs(dir, "outsider-" + ProcessHandle.current().pid());
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path log = dir.resolve("jvm.log");
-    Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), OutsiderHolderMain.class.getName(),
+    Process jvm = new ProcessBuilder(java.toString(), "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"), OutsiderHolderMain.class.getName(),
         program.toString()).redirectError(log.toFile()).start();
     Map<Long, Instant> started = new java.util.HashMap<>();
     try {

@@ -61,7 +61,7 @@ class FirstCheckWarmUpTest {
 
   private static Map<String, long[]> run(boolean warmUp) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+    List<String> command = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
         "-Dio.github.vigil.health.warmUp=" + warmUp, FirstCheckProbe.class.getName(),
         "9" + ThreadLocalRandom.current().nextInt(10_000, 99_999) + ".5"));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -42,7 +42,7 @@ class SigkillLossTest {
     long commitSlackMs = 1000;
     Path db = dir.resolve("burst.db");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), BurstWriterMain.class.getName(), db.toString(),
+    Process child = new ProcessBuilder(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"), BurstWriterMain.class.getName(), db.toString(),
         Long.toString(intervalMs), "5").redirectError(ProcessBuilder.Redirect.DISCARD).start();
     long lastSeq = 0;
     long lastAt = 0;

@@ -83,7 +83,7 @@ class SupervisorEndedTest {
   /** Runs {@link KilledGatewayMain} until its feed is journaled running, then kills it with SIGKILL or lets it close. */
   private static void runGateway(Path db, boolean graceful) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+    Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
         KilledGatewayMain.class.getName(), db.toString(), graceful ? "graceful" : "wait").redirectError(ProcessBuilder.Redirect.DISCARD).start();
     long feed = -1;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

@@ -141,7 +141,7 @@ class JvmCrashTest {
   /** A JVM supervising three children on {@code stateDir} ({@link CrashSupervisorMain}), its log in {@code log}. */
   private static Process crashingJvm(Path stateDir, Path log, String... options) throws java.io.IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED"));
+        "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
     command.addAll(List.of(options));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashSupervisorMain.class.getName(), stateDir.toString(), "3"));
     return new ProcessBuilder(command).redirectError(log.toFile()).start();

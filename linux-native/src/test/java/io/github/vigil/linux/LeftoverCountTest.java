@@ -47,7 +47,7 @@ class LeftoverCountTest {
     Path jvmLog = dir.resolve("jvm.log");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     String script = ("sleep " + marker + " & ").repeat(n) + "echo started; wait";
-    Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", CrashSupervisorMain.NO_GUARDIAN, "-cp", System.getProperty("java.class.path"),
+    Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), CrashSupervisorMain.NO_GUARDIAN, "-cp", System.getProperty("java.class.path"),
         CrashSupervisorMain.class.getName(), state.toString(), "1", script).redirectError(jvmLog.toFile()).start();
     List<ProcStat> sleeps = new ArrayList<>();
     try {

@@ -136,7 +136,7 @@ class ReverseBackendSwitchLeftoversTest {
 
   private Process supervisor(String backend, Path state, Path log) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", CrashSupervisorMain.NO_GUARDIAN,
+    Process p = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), CrashSupervisorMain.NO_GUARDIAN,
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
         BackendSwitchSupervisorMain.class.getName(), backend, state.toString(), Integer.toString(port), marker, PYTHON.toString())
         .redirectError(log.toFile()).start();

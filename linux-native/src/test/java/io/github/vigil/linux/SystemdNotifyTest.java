@@ -41,7 +41,7 @@ class SystemdNotifyTest {
   private final String marker = (20000 + ThreadLocalRandom.current().nextInt(9999)) + "." + ThreadLocalRandom.current().nextInt(100000, 999999);
 
   private List<String> child(int pings) {
-    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m", "-XX:TieredStopAtLevel=1",
+    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
         "-cp", System.getProperty("java.class.path"), NotifyingChild.class.getName(), Integer.toString(pings), marker);
   }
 

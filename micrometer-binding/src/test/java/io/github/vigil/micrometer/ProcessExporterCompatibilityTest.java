@@ -310,7 +310,7 @@ class ProcessExporterCompatibilityTest {
       assertThat(Processes.eventually(Duration.ofSeconds(15), () -> scrape(http, uri).isPresent())).isTrue();
       ProcessController jvm = supervisor.register(ProcessSpec.builder(comm)
           // no compiler threads ending: the per-thread sums of context switches would fall (see below)
-          .command(java.toString(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UseDynamicNumberOfCompilerThreads",
+          .command(java.toString(), "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UseDynamicNumberOfCompilerThreads",
               "-cp", System.getProperty("java.class.path"),
               IdleThreads.class.getName(), "24", "tick")
           .startupGrace(Duration.ZERO).build());

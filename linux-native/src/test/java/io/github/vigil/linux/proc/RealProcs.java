@@ -26,7 +26,7 @@ final class RealProcs implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path dir = Files.createTempDirectory("vigil-workload");
     dirs.add(dir);
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Dworkload.dir=" + dir, "-cp",
+    List<String> cmd = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Dworkload.dir=" + dir, "-cp",
         System.getProperty("java.class.path"), Workload.class.getName(), Integer.toString(files), Integer.toString(threads)));
     cmd.addAll(List.of(extraArgs));
     Process p = start(cmd.toArray(new String[0]));

@@ -42,7 +42,7 @@ class GatewayApplicationTest {
     List<Long> pids = new ArrayList<>();
     int feedPort = freePort();
     // the recorder is not the application's: started beside it, as its README says
-    Process recorder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+    Process recorder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp",
         System.getProperty("java.class.path"), MarketDataRecorder.class.getName(), Integer.toString(feedPort))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     SpringApplication app = new SpringApplication(GatewayApplication.class);

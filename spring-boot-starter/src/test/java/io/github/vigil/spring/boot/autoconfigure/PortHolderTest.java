@@ -70,7 +70,7 @@ class PortHolderTest {
   void aTcpCheckOnAPortAnotherProcessHoldsFailsNamingTheHolder(@TempDir Path dir) throws Exception {
     assumeTrue(new LinuxBackendProvider().isAvailable(), "the Linux backend is not available on this kernel");
     int port = freePort();
-    Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TcpService.class.getName(),
+    Process holder = new ProcessBuilder(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"), TcpService.class.getName(),
         Integer.toString(port), dir.resolve("never").toString()).start();
     outsiders.add(holder);
     assertThat(Children.eventually(WAIT, () -> listening(port))).as("the outsider listens on %d", port).isTrue();
