@@ -94,6 +94,21 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
    * same token, and those beyond it were dropped again and counted again).
    */
   private final Map<String, java.util.LinkedHashSet<Group>> waitingForToken = new HashMap<>();
+  /**
+   * Groups whose turn the scheduler refused and that have none set since: their turn is set again
+   * ({@link #retakeRefused}) when the scheduler next takes a timer of the pipeline, or as the next alert comes.
+   */
+  private final java.util.LinkedHashSet<Group> turnRefused = new java.util.LinkedHashSet<>();
+  /**
+   * Escalations the scheduler refused, by timer key, of alerts still firing: set again ({@link #retakeRefused}) when the
+   * scheduler next takes a timer of the pipeline, or as the next alert comes, due when they were.
+   */
+  private final Map<String, RefusedEscalation> escalationRefused = new LinkedHashMap<>();
+  /** {@link #retakeRefused} is under way (the timers it sets do not call it again). Guarded by {@code lock}. */
+  private boolean retaking;
+
+  /** An escalation the scheduler refused: of {@code alert} (its start), from route {@code from}, due at {@code due}. */
+  private record RefusedEscalation(Alert alert, Route from, Route target, Duration after, long due) {}
   private final List<Silence> silences = new CopyOnWriteArrayList<>();
   private final Map<String, SinkCounters> sinkCounters = new LinkedHashMap<>();
   /** Sinks told at WARN that the scheduler refused the watchdog of their send timeout: once per sink. */
@@ -275,6 +290,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       if (closed) {
         return false;
       }
+      retakeRefused(); // an alert comes: a scheduler that refused a group's turn may take it now
       received.increment();
       String key = alert.key();
       boolean isNew = false;
@@ -306,6 +322,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
             if (c != null) {
               c.cancel();
             }
+            escalationRefused.remove(timerKey);
           }
         }
       }
@@ -337,10 +354,11 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
    * Sets the timer that escalates {@code alert} from route {@code from} to {@code target} in {@code delay} (its
    * {@code after} from its start). One the scheduler refuses (a scheduler given to the builder and shut down while the
    * pipeline is open) is not thrown out of the caller ({@link #onAlert}'s, or {@link #takenUp}'s): the alert goes on
-   * as without an escalation (its routes are told it as ever), no timer is kept for it (so that it can be set again
-   * when the alert fires anew), and the escalation, a notification lost to each sink of {@code target}, is counted
-   * dropped for each and said at WARN naming the alert and the target route. Not counted while the pipeline closes (the
-   * close calls the escalations off). Under the lock.
+   * as without an escalation (its routes are told it as ever), the escalation, a notification lost to each sink of
+   * {@code target} unless the scheduler takes it later, is counted dropped for each and said at WARN naming the alert
+   * and the target route, once; and it is set again, due when it was, when the scheduler next takes a timer of the
+   * pipeline or the next alert comes, while the alert fires ({@link #retakeRefused}). Not counted while the pipeline
+   * closes (the close calls the escalations off). Under the lock.
    */
   private void scheduleEscalation(String timerKey, Alert alert, Route from, Route target, Duration after, Duration delay) {
     String key = alert.key();
@@ -352,15 +370,25 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       if (closing) {
         return;
       }
+      if (escalationRefused.put(timerKey, new RefusedEscalation(alert, from, target, after, ticker.read() + delay.toNanos()))
+          != null) {
+        return; // refused again as it was set again: counted and said once
+      }
       for (NotificationSink s : target.sinks()) {
         counters(s).dropped.increment();
       }
       log.atWarn().addKeyValue("process", alert.process()).log("Alert {} of route {}: its escalation to route {} in {}"
-          + " dropped, the scheduler refused it ({}); it is not escalated, and counted dropped for the sinks of {}", key,
+          + " dropped, the scheduler refused it ({}); counted dropped for the sinks of {}, it is set again when the"
+          + " scheduler takes a timer of the pipeline again (tried at its next timer or alert) while the alert fires", key,
           from.name(), target.name(), HumanFormat.duration(delay), e.toString(), target.name());
       return;
     }
     escalationTimers.put(timerKey, timer);
+    if (escalationRefused.remove(timerKey) != null) {
+      log.atInfo().addKeyValue("process", alert.process()).log("Alert {} of route {}: the scheduler took its escalation to"
+          + " route {} again, in {}", key, from.name(), target.name(), HumanFormat.duration(delay));
+    }
+    retakeRefused();
   }
 
   private void escalate(String timerKey, String key, Instant startsAt, Route target, Duration after) {
@@ -472,14 +500,64 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       if (closing) {
         return; // the close tells what is news or owed now, and calls off the turns it would set
       }
+      turnRefused.add(g);
       for (NotificationSink s : g.route.sinks()) {
         if ((sink == null || sink == s) && g.refusedFor.add(s.name()) && countRefused) {
           counters(s).dropped.increment();
-          log.warn("Group {} to sink {}: its turn in {} dropped, the scheduler refused it ({}); what the group has not told"
-              + " the sink, and what it owes it, is told when the pipeline closes", g.key, s.name(),
-              HumanFormat.duration(Duration.ofNanos(delay)), e.toString());
+          log.warn("Group {} to sink {}: its turn in {} dropped, the scheduler refused it ({}); the group has no turn, no"
+              + " news nor repeat, until the scheduler takes a timer of the pipeline again (tried at its next timer or"
+              + " alert); what the group has not told the sink, and what it owes it, is told when the pipeline closes",
+              g.key, s.name(), HumanFormat.duration(Duration.ofNanos(delay)), e.toString());
         }
       }
+      return;
+    }
+    if (turnRefused.remove(g)) {
+      log.info("Group {}: the scheduler took its turn again, in {}", g.key, HumanFormat.duration(Duration.ofNanos(delay)));
+    }
+    retakeRefused();
+  }
+
+  /**
+   * Sets again what the scheduler refused, due when it was (now, if that passed), as the scheduler has just taken another
+   * timer, or an alert comes: the turn of each group whose turn it refused ({@link #turnRefused}), and the escalations of
+   * alerts that still fire ({@link #escalationRefused}). A turn refused once (a repeat, say) did not come back until the
+   * group's news, so a firing group's repeats stopped, with nothing said; an escalation refused once was not set again
+   * while its alert fired. Stops at the first the scheduler refuses again (not counted again: each was counted once).
+   * Under the lock.
+   */
+  private void retakeRefused() {
+    if (retaking || turnRefused.isEmpty() && escalationRefused.isEmpty() || closing) {
+      return;
+    }
+    retaking = true;
+    try {
+      for (Group g : List.copyOf(turnRefused)) {
+        if (groups.get(g.key) != g || g.timer != null) {
+          turnRefused.remove(g); // forgotten, or its turn set since
+          continue;
+        }
+        scheduleAt(g, Math.max(ticker.read(), g.timerDue), null, false);
+        if (turnRefused.contains(g)) {
+          return; // refused again: tried again at the next timer or alert
+        }
+      }
+      for (Map.Entry<String, RefusedEscalation> e : List.copyOf(escalationRefused.entrySet())) {
+        RefusedEscalation r = e.getValue();
+        Alert a = active.get(r.alert().key());
+        if (!sameStart(a, r.alert()) || escalationTimers.containsKey(e.getKey())
+            || escalatedTo.getOrDefault(r.alert().key(), Set.of()).contains(r.target().name())) {
+          escalationRefused.remove(e.getKey()); // resolved, fired anew, set since, or escalated
+          continue;
+        }
+        Duration left = Duration.ofNanos(Math.max(0, r.due() - ticker.read()));
+        scheduleEscalation(e.getKey(), a, r.from(), r.target(), r.after(), left);
+        if (escalationRefused.containsKey(e.getKey())) {
+          return;
+        }
+      }
+    } finally {
+      retaking = false;
     }
   }
 
@@ -695,6 +773,7 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         g.timer = null;
       }
       groups.remove(g.key);
+      turnRefused.remove(g);
       for (NotificationSink s : g.route.sinks()) {
         leaveLine(g, s);
       }
@@ -965,43 +1044,42 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
       return;
     }
     Duration d = retry.delay(attempt);
+    // a retry is counted once the scheduler has taken it, under the lock its task takes first (so that it is counted
+    // before it runs); one it refuses never happens, and is counted dropped only: it was counted in retries too
+    Scheduler.Cancellable retryTimer;
     synchronized (lock) {
       if (closed) {
         c.dropped.increment();
         return;
       }
-      c.retries.increment();
-      c.retriesPending++;
-    }
-    log.info("Sink {} failed on {} (attempt {} of {}): {}; next try in {}", s.name(), n.title(), attempt,
-        retry.maxAttempts(), e.toString(), HumanFormat.duration(d));
-    Scheduler.Cancellable retryTimer = scheduleOrNull(d, () -> {
-      synchronized (lock) {
-        if (closed) {
-          return; // counted dropped by close()
-        }
-        c.retriesPending--;
-      }
-      submit(g, s, n, attempt + 1);
-    });
-    if (retryTimer == null) {
-      notDelivered(g, s, n, false); // counted here, once: a refused turn to tell it again is the same loss
-      // counted once the sink is owed the group, as a drop from its queue and gaveUp are: one who reads dropped and then
-      // closes has the close tell it the group (counted first, a close in between found nothing owed, and the sink never
-      // heard of the group); a close before this counted it with the retries pending
-      boolean counted = false;
-      synchronized (lock) {
-        if (!closed) {
+      retryTimer = scheduleOrNull(d, () -> {
+        synchronized (lock) {
+          if (closed) {
+            return; // counted dropped by close()
+          }
           c.retriesPending--;
-          c.dropped.increment();
-          counted = true;
         }
+        submit(g, s, n, attempt + 1);
+      });
+      if (retryTimer != null) {
+        c.retries.increment();
+        c.retriesPending++;
+        retakeRefused();
+      } else {
+        notDelivered(g, s, n, false); // counted here, once: a refused turn to tell it again is the same loss
+        // counted once the sink is owed the group, as a drop from its queue and gaveUp are: one who reads dropped and
+        // then closes has the close tell it the group (counted first, a close in between found nothing owed, and the
+        // sink never heard of the group)
+        c.dropped.increment();
       }
-      if (counted) {
-        log.warn("Notification {} to sink {} dropped: the scheduler refused its retry (attempt {} of {}); the sink is owed"
-            + " the group, told at the group's next turn, or when the pipeline closes if the scheduler refuses that too",
-            n.title(), s.name(), attempt + 1, retry.maxAttempts());
-      }
+    }
+    if (retryTimer != null) {
+      log.info("Sink {} failed on {} (attempt {} of {}): {}; next try in {}", s.name(), n.title(), attempt,
+          retry.maxAttempts(), e.toString(), HumanFormat.duration(d));
+    } else {
+      log.warn("Notification {} to sink {} dropped: the scheduler refused its retry (attempt {} of {}) after: {}; the sink"
+          + " is owed the group, told at the group's next turn, or when the pipeline closes if the scheduler refuses that"
+          + " too", n.title(), s.name(), attempt + 1, retry.maxAttempts(), e.toString());
     }
   }
 
@@ -1293,6 +1371,8 @@ public final class NotificationPipeline implements AlertListener, AutoCloseable 
         }
       });
       escalationTimers.values().forEach(Scheduler.Cancellable::cancel);
+      turnRefused.clear();
+      escalationRefused.clear();
       synchronized (sinkCounters) {
         sinkCounters.values().forEach(c -> {
           c.dropped.add(c.retriesPending);

@@ -501,6 +501,59 @@ class NotificationPipelineTest {
     assertThat(desk.sent().get(1).title()).contains("FIRING:2");
   }
 
+  /**
+   * A repeat the scheduler refuses is said, with what it means (the group has no turn until the scheduler takes a timer
+   * of the pipeline again), and is set again, due when it was, once the scheduler takes another timer: here the turn of
+   * a group whose alert comes when the scheduler works again. The group's repeats went on from there. The refused turn
+   * cancelled the group's repeats until its next news, or the close: a group firing on without change was never repeated
+   * again, silently.
+   */
+  @Test
+  void aRepeatTheSchedulerRefusedIsSetAgainOnceItTakesATimerAgainAndTheRepeatsGoOn() {
+    RefusingScheduler refusing = new RefusingScheduler();
+    pipeline = base().scheduler(refusing)
+        .route(Route.builder("desk").sink(desk).groupWait(Duration.ZERO).repeatInterval(Duration.ofHours(1)).build()).build();
+    pipeline.onAlert(crashed("orders"));
+    refusing.shutDown = true;
+    String refused = Stderr.of(() -> scheduler.advance(Duration.ZERO));
+    assertThat(refused).contains("Group desk{process=orders} to sink desk: its turn in 1 h 00 min dropped, the scheduler"
+        + " refused it").contains("the group has no turn, no news nor repeat, until the scheduler takes a timer of the"
+        + " pipeline again");
+    refusing.shutDown = false;
+    scheduler.advance(Duration.ofMinutes(30));
+    pipeline.onAlert(crashed("feed"));   // its group's turn: the scheduler takes it, and orders' repeat with it
+    scheduler.advance(Duration.ofMinutes(30));
+    assertThat(desk.sent()).extracting(n -> n.title() + (n.repeat() ? " (repeat)" : ""))
+        .containsExactly("[FIRING:1] orders CRITICAL", "[FIRING:1] feed CRITICAL", "[FIRING:1] orders CRITICAL (repeat)");
+    scheduler.advance(Duration.ofHours(1));
+    assertThat(desk.sent()).hasSize(5).last().satisfies(n -> assertThat(n.repeat()).isTrue());
+    assertThat(pipeline.stats().repeats()).isEqualTo(3);
+    assertThat(pipeline.stats().sinks().get("desk").dropped()).as("the refused turn, counted once").isEqualTo(1);
+  }
+
+  /**
+   * A retry the scheduler refuses never happens: it is counted dropped, not a retry too (it was counted in both), and the
+   * sink, owed the group, is told it at the group's next turn.
+   */
+  @Test
+  void aRetryTheSchedulerRefusesIsCountedDroppedNotRetried() {
+    RefusingDelays refusing = new RefusingDelays();
+    refusing.refused.add(Duration.ofSeconds(1));   // the first retry's delay
+    pipeline = base().scheduler(refusing).route(Route.builder("desk").sink(desk).groupWait(Duration.ZERO).build()).build();
+    desk.failNext(1);
+    pipeline.onAlert(crashed("orders"));
+    String log = Stderr.of(() -> scheduler.advance(Duration.ZERO));
+    assertThat(log).contains("Notification [FIRING:1] orders CRITICAL to sink desk dropped: the scheduler refused its retry"
+        + " (attempt 2 of 3)");
+    PipelineStats.SinkStats s = pipeline.stats().sinks().get("desk");
+    assertThat(s.failedAttempts()).isEqualTo(1);
+    assertThat(s.retries()).as("a retry that never happened").isZero();
+    assertThat(s.dropped()).isEqualTo(1);
+    scheduler.advance(Duration.ofMinutes(5));      // the group's next turn for the sink it owes
+    assertThat(desk.sent()).extracting(Notification::title).singleElement().asString().contains("orders");
+    assertThat(pipeline.stats().sinks().get("desk").retries()).isZero();
+  }
+
   /** A scheduler over the test's {@link ManualScheduler} that refuses the delays {@link #refused} holds. */
   private final class RefusingDelays implements io.github.vigil.Scheduler {
     final java.util.Set<Duration> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -518,7 +571,7 @@ class NotificationPipelineTest {
    * An escalation timer the scheduler refuses as an alert first fires is not thrown out of {@code onAlert}: the alert
    * still goes to every route it matches (those after the escalating route too) and is delivered at its group's turn;
    * the escalation is said at WARN naming the alert and the target route, and counted dropped for the target route's
-   * sink. No timer is kept for it, so the alert firing anew later escalates. It was thrown out of {@code onAlert} (to
+   * sink. No timer is kept for it while the scheduler refuses it; the alert firing anew later escalates. It was thrown out of {@code onAlert} (to
    * the evaluator's event thread), midway through the routes: the route after the escalating one never had the alert.
    */
   @Test
@@ -550,6 +603,38 @@ class NotificationPipelineTest {
     scheduler.advance(Duration.ofMinutes(15));
     assertThat(oncall.sent()).singleElement().satisfies(n -> assertThat(n.escalated()).isTrue());
     assertThat(pipeline.stats().escalations()).isEqualTo(1);
+  }
+
+  /**
+   * An escalation the scheduler refused is set again, due when it was, once the scheduler takes a timer of the pipeline
+   * again (here the turn of another process's group, whose alert comes meanwhile), and the alert, still firing,
+   * escalates at its time; the refusal is counted dropped once, though the escalation is refused again as the
+   * pipeline's other timers are set. It was not set again while the alert fired: only a new firing escalated.
+   */
+  @Test
+  void anEscalationTheSchedulerRefusedIsSetAgainOnceItTakesATimerAgainWhileTheAlertFires() {
+    RefusingDelays refusing = new RefusingDelays();
+    pipeline = base().scheduler(refusing)
+        .route(Route.builder("desk").sink(desk).groupWait(Duration.ZERO).escalateTo("oncall", Duration.ofMinutes(15)).build())
+        .route(Route.builder("oncall").escalationOnly().sink(oncall).groupWait(Duration.ZERO).build())
+        .build();
+    refusing.refused.add(Duration.ofMinutes(15));
+    String refused = Stderr.of(() -> {
+      pipeline.onAlert(crashed("orders"));
+      scheduler.advance(Duration.ZERO);   // its group's turn and repeat are taken; the escalation, in 15 min, is not
+    });
+    assertThat(refused).contains("Alert orders/CRASHED of route desk: its escalation to route oncall in 15 min 00 s"
+        + " dropped, the scheduler refused it");
+    scheduler.advance(Duration.ofMinutes(5));
+    refusing.refused.clear();
+    pipeline.onAlert(crashed("feed"));           // the scheduler takes orders' escalation again, in 10 min
+    scheduler.advance(Duration.ofMinutes(10));   // 15 min after orders fired; feed's is 5 min later
+    assertThat(oncall.sent()).singleElement().satisfies(n -> {
+      assertThat(n.escalated()).isTrue();
+      assertThat(n.title()).contains("orders");
+    });
+    assertThat(pipeline.stats().escalations()).isEqualTo(1);
+    assertThat(pipeline.stats().sinks().get("oncall-phone").dropped()).as("the refusal, counted once").isEqualTo(1);
   }
 
   /**
