@@ -16,7 +16,8 @@ final class EventReasons {
     if (event instanceof SupervisorEvent.SupervisionChanged e) {
       return "supervision " + (e.supervised() ? "on" : "off") + words(e.reason()) + by(e.origin(), e.actor());
     } else if (event instanceof SupervisorEvent.GroupStateChanged e) {
-      return "group " + e.from() + " to " + e.to() + words(e.reason()) + " (" + lower(e.origin()) + ")";
+      // as the CLI writes a process's state change (EventsCommand.detail): FROM → TO (ORIGIN): its words
+      return "group " + e.from() + " → " + e.to() + " (" + e.origin() + ")" + words(e.reason());
     } else if (event instanceof SupervisorEvent.GroupRestart e) {
       return e.child() + " ended; " + lower(e.strategy()) + (e.restarted().isEmpty() ? " restarts it alone"
           : " restarts it with " + String.join(", ", e.restarted())) + " (restart " + e.restarts() + " within the group's period)";
@@ -49,13 +50,13 @@ final class EventReasons {
     if (event instanceof SupervisorEvent.Exited e) {
       return kind + " run " + e.run() + ", " + e.exit();
     } else if (event instanceof SupervisorEvent.StateChanged e) {
-      return kind + " " + e.from() + " to " + e.to();
+      return kind + " " + e.from() + " → " + e.to();
     } else if (event instanceof SupervisorEvent.Failed e) {
       return kind + ", " + orElse(e.reason(), String.valueOf(e.lastExit()));
     } else if (event instanceof SupervisorEvent.AttachedLost e) {
       return kind + " pid " + e.lost().pid() + " (" + e.lost().processName() + ")";
     } else if (event instanceof SupervisorEvent.AttachStateChanged e) {
-      return kind + " " + e.from() + " to " + e.to();
+      return kind + " " + e.from() + " → " + e.to();
     }
     return kind;
   }

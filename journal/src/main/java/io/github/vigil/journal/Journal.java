@@ -316,7 +316,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         r.fromState = e.from().name();
         r.toState = e.to().name();
         r.origin = e.origin().name();
-        r.reason = EventReasons.orElse(e.reason(), e.from() + " to " + e.to());
+        r.reason = EventReasons.orElse(e.reason(), e.from() + " → " + e.to());
         r.run = t.run > 0 ? t.run : null;
         if (e.to() == ProcessState.RUNNING && t.exitBeforeRestartMs >= 0 && t.run > 0) {
           r.runOp = RunOp.RECOVERED;
@@ -391,7 +391,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
       } else if (event instanceof SupervisorEvent.HealthChanged e) {
         r.fromState = e.from().name();
         r.toState = e.to().name();
-        r.reason = EventReasons.orElse(e.message(), "health " + e.from() + " to " + e.to());
+        r.reason = EventReasons.orElse(e.message(), "health " + e.from() + " → " + e.to());
       } else if (event instanceof SupervisorEvent.Attached e) {
         r.reason = e.spec().toString();
       } else if (event instanceof SupervisorEvent.Detached e) {
@@ -405,7 +405,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
       } else if (event instanceof SupervisorEvent.AttachStateChanged e) {
         r.fromState = e.from().name();
         r.toState = e.to().name();
-        r.reason = EventReasons.orElse(e.message(), "attachment " + e.from() + " to " + e.to());
+        r.reason = EventReasons.orElse(e.message(), "attachment " + e.from() + " → " + e.to());
       } else {
         r.reason = EventReasons.of(event);
       }

@@ -51,6 +51,30 @@ class EventReasonsTest {
     }
   }
 
+  /**
+   * A change of state reads as the CLI writes a process's ({@code RUNNING → STOPPING (HEALTH_CHECK): rss broken}): a
+   * group's {@code group STOPPED → RUNNING (API): its words}, and where an event has no words of its own, its states with
+   * the arrow. The journal wrote {@code group STOPPED to RUNNING: group desk started (api)} beside the CLI's arrows.
+   */
+  @org.junit.jupiter.api.Test
+  void aChangeOfStateReadsAsTheCliWritesOne() throws Exception {
+    try (Journal j = Journal.builder().sqlite(dir.resolve("arrows.db")).snapshotInterval(Duration.ZERO).build()) {
+      assertThat(j.toRow(new SupervisorEvent.GroupStateChanged("desk", T, io.github.vigil.GroupState.STOPPED,
+          io.github.vigil.GroupState.RUNNING, io.github.vigil.Origin.API, "group desk started")).reason)
+          .isEqualTo("group STOPPED → RUNNING (API): group desk started");
+      assertThat(j.toRow(new SupervisorEvent.GroupStateChanged("desk", T, io.github.vigil.GroupState.RUNNING,
+          io.github.vigil.GroupState.STOPPED, io.github.vigil.Origin.SHUTDOWN, "")).reason)
+          .isEqualTo("group RUNNING → STOPPED (SHUTDOWN)");
+      assertThat(j.toRow(new SupervisorEvent.StateChanged("orders", T, io.github.vigil.ProcessState.RUNNING,
+          io.github.vigil.ProcessState.STOPPING, io.github.vigil.Origin.API, "")).reason).isEqualTo("RUNNING → STOPPING");
+      assertThat(j.toRow(new SupervisorEvent.HealthChanged("orders", T, io.github.vigil.HealthState.UNKNOWN,
+          io.github.vigil.HealthState.HEALTHY, "")).reason).isEqualTo("health UNKNOWN → HEALTHY");
+      assertThat(j.toRow(new SupervisorEvent.OutsideWindow("orders", T, LocalDate.of(2026, 11, 30),
+          new SupervisorEvent.StateChanged("orders", T, io.github.vigil.ProcessState.RUNNING, io.github.vigil.ProcessState.CRASHED,
+              io.github.vigil.Origin.PROCESS, ""))).reason).endsWith("recorded only: StateChanged RUNNING → CRASHED");
+    }
+  }
+
   /** An event of {@code kind} built through its canonical constructor: every text empty but the process name. */
   private static SupervisorEvent sample(Class<?> kind) throws Exception {
     RecordComponent[] components = kind.getRecordComponents();
