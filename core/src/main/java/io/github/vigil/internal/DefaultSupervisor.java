@@ -953,6 +953,7 @@ final class DefaultSupervisor implements Supervisor {
       attachments.clear();
     }
     detachOnLoop(attached, Origin.SHUTDOWN, Thread.currentThread().getName(), "supervisor closing");
+    heldWorkBound.close(); // its timer would hold the supervision thread's end up to a second
     shutdownThreads();
     events.close();
     try {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bounds how long the listeners may hold a dead run's work (the flush of its output and the look for what it left
@@ -27,6 +28,9 @@ final class HeldWorkBound {
   /** Each process holding work, with the ticker's reading when its hold began; oldest first. */
   private final Map<ManagedProcess, Long> held = new LinkedHashMap<>();
   private boolean timerSet;
+  /** The timer set, to call off at the close: the supervision thread's executor runs it before it ends, a second late. */
+  private volatile Scheduler.@Nullable Cancellable timer;
+  private volatile boolean closed;
 
   /**
    * @param schedule runs a task on the supervision thread after a delay
@@ -42,8 +46,7 @@ final class HeldWorkBound {
     held.remove(process); // a later hold of the same process replaces its earlier one, which it has handed over
     held.put(process, since);
     if (!timerSet) {
-      timerSet = true;
-      schedule.apply(LIMIT, this::handOverDue);
+      set(LIMIT);
     }
   }
 
@@ -56,12 +59,36 @@ final class HeldWorkBound {
       Map.Entry<ManagedProcess, Long> e = it.next();
       long age = now - e.getValue();
       if (age < limit) {
-        timerSet = true;
-        schedule.apply(Duration.ofNanos(limit - age), this::handOverDue);
+        set(Duration.ofNanos(limit - age));
         return;
       }
       it.remove();
       e.getKey().handOverHeldSince(e.getValue(), Duration.ofNanos(age));
+    }
+  }
+
+  private void set(Duration delay) {
+    if (closed) {
+      return; // the close hands each process's held work over itself
+    }
+    timerSet = true;
+    Scheduler.Cancellable t = schedule.apply(delay, this::handOverDue);
+    timer = t;
+    if (closed) { // the close came meanwhile and may have missed it
+      t.cancel();
+    }
+  }
+
+  /**
+   * Calls the timer off and sets none again, from any thread: the supervisor closes, and each process's close hands its
+   * held work over itself. Left set, the supervision thread's executor ran it before it ended: a close waited up to a
+   * second for it.
+   */
+  void close() {
+    closed = true;
+    Scheduler.Cancellable t = timer;
+    if (t != null) {
+      t.cancel();
     }
   }
 }

@@ -179,6 +179,22 @@ class DeadRunLookTest {
   }
 
   @Test
+  void theCloseCallsTheBoundsTimerOff() throws Exception {
+    Noting backend = new Noting(new FakeBackend());
+    try (SupervisorTestKit kit = kit(backend)) {
+      ProcessController feed = kit.supervisor().register(spec());
+      feed.start();
+      kit.awaitIdle();
+      kit.backend().last("feed").exit(1); // heard by the kit's recorder: held for it, and the bound's timer set
+      kit.awaitIdle();
+      assertThat(kit.clock().pending()).as("the bound's timer").containsExactly(Duration.ofSeconds(1));
+      kit.supervisor().close(); // not the kit's close: it moves the clock
+      // left set, the supervision thread's executor ran it before it ended, and a close waited up to a second for it
+      assertThat(kit.clock().pending()).as("timers left after the close").isEmpty();
+    }
+  }
+
+  @Test
   void aStartWhileTheLookIsHeldLooksBeforeItsSpawn() throws Exception {
     Noting backend = new Noting(new FakeBackend());
     Holding listener = new Holding(backend.notes, TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 2));
