@@ -131,8 +131,8 @@ public interface ProcessController {
 
   /**
    * The last lines of standard output or error kept in memory, oldest first: of every run, as the tail is kept
-   * across runs (the output of a crashed run is still there after its restart). {@link #outputTail(StdStream, int)}
-   * gives one run's.
+   * across runs (the output of a crashed run is still there after its restart), the newest a line not yet ended by a
+   * newline where there is one (a prompt; a crash's last words). {@link #outputTail(StdStream, int)} gives one run's.
    */
   List<String> outputTail(StdStream stream);
 

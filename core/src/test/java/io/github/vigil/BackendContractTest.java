@@ -305,6 +305,23 @@ public abstract class BackendContractTest {
   }
 
   /**
+   * A line the process has not ended with a newline (a prompt; a crash's last words before the run's end is flushed)
+   * is the newest line of the tail of every run, as it is of its own run's, and the tail stays within its size. It was
+   * in the run's tail only, so an {@code Exited} listener reading {@code outputTail(STDERR)} missed a crash's last words.
+   */
+  @Test
+  void anUnfinishedLineIsTheNewestOfEveryTail() throws Exception {
+    ProcessController c = supervisor.register(shell("prompt", "printf 'one\\ntwo\\nthree\\nready> '; exec sleep " + marker)
+        .output(OutputSpec.defaults().withTailLines(3)).build());
+    c.start(WAIT);
+    int run = events.await(SupervisorEvent.Started.class, e -> e.process().equals("prompt"), 1, WAIT).get(0).run();
+    assertThat(Processes.eventually(WAIT, () -> c.outputTail(StdStream.STDOUT, run).contains("ready> ")))
+        .as("the run's tail: %s", c.outputTail(StdStream.STDOUT, run)).isTrue();
+    assertThat(c.outputTail(StdStream.STDOUT)).containsExactly("two", "three", "ready> ");
+    assertThat(c.outputTail(StdStream.STDOUT, run)).containsExactly("two", "three", "ready> ");
+  }
+
+  /**
    * A process started in its spec's working directory finds {@code PWD} naming that directory, as a shell started there
    * sets it, on every backend; a {@code PWD} of the spec's environment that names it (by a link) is kept. The JDK backend
    * passed this JVM's {@code PWD} on, so a program that reads {@code PWD} rather than asking for its directory looked in

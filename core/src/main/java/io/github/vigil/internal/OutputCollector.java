@@ -182,18 +182,33 @@ final class OutputCollector implements AutoCloseable {
       }
     }
 
+    /** Every run's kept lines, the unfinished one last (a prompt, or a crash's last words not yet ended by a flush). */
     synchronized List<String> tail() {
-      return tail.stream().map(Line::text).toList();
+      return lines(-1);
     }
 
     synchronized List<String> tail(int run) {
-      List<String> lines = new java.util.ArrayList<>();
+      return lines(run);
+    }
+
+    /**
+     * The kept lines of {@code run} (every run's where -1), oldest first, then the line not yet ended by a newline:
+     * at most {@code tailLines}, as the oldest kept line gives way to it as it would when it ends.
+     */
+    private List<String> lines(int run) {
+      boolean unfinished = partialLength > 0 && spec.tailLines() > 0;
+      List<String> lines = new java.util.ArrayList<>(tail.size() + 1);
+      boolean skipOldest = unfinished && tail.size() == spec.tailLines();
       for (Line l : tail) {
-        if (l.run() == run) {
+        if (skipOldest) {
+          skipOldest = false;
+          continue;
+        }
+        if (run < 0 || l.run() == run) {
           lines.add(l.text());
         }
       }
-      if (partialLength > 0 && partialRun == run && spec.tailLines() > 0) {
+      if (unfinished && (run < 0 || partialRun == run)) {
         int len = partial[partialLength - 1] == '\r' ? partialLength - 1 : partialLength;
         lines.add(new String(partial, 0, len, StandardCharsets.UTF_8));
       }
