@@ -1382,7 +1382,9 @@ final class ManagedProcess implements ProcessController {
   /** Sends the stop signal (off the supervision thread: finding descendants and signalling can block) and arms the stop timeout. */
   private void sendStop(RunningProcess proc) {
     Signal stopSignal = spec.stopSignal();
-    ioQueue.execute(() -> proc.signalTree(stopSignal));
+    // asked now: the backend may find the tree by a look it took after now, shared with the stops asked with this one
+    long asked = System.nanoTime();
+    ioQueue.execute(() -> proc.signalTree(stopSignal, asked));
     int thisRun = run;
     stopTimer = sup.schedule(spec.stopTimeout(), () -> {
       if (run == thisRun && state == ProcessState.STOPPING) {
@@ -1396,7 +1398,8 @@ final class ManagedProcess implements ProcessController {
     if (proc != null && !killed) {
       killed = true;
       log.atWarn().addKeyValue("process", name).log("Process {} {}; sending SIGKILL to it and its descendants", name, why);
-      ioQueue.execute(() -> proc.signalTree(Signal.SIGKILL));
+      long asked = System.nanoTime();
+      ioQueue.execute(() -> proc.signalTree(Signal.SIGKILL, asked));
     }
   }
 
@@ -1408,8 +1411,9 @@ final class ManagedProcess implements ProcessController {
       return;
     }
     int thisRun = run;
+    long asked = System.nanoTime(); // the trees of the runs that ended with this one: one look at /proc for them all
     ioQueue.execute(() -> { // isTreeAlive reads /proc: on an I/O thread, the answer back as a task
-      boolean alive = proc.isTreeAlive();
+      boolean alive = proc.isTreeAlive(asked);
       sup.onLoop(() -> {
         if (run == thisRun && state == ProcessState.STOPPING && current == proc) {
           treeChecked(proc, alive);

@@ -19,6 +19,9 @@ final class ProcScan {
   private static final Path PROC = Path.of("/proc");
   private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
 
+  /** Passes over every process in {@code /proc} so far, in this JVM: what a test counts. */
+  static final java.util.concurrent.atomic.AtomicLong PASSES = new java.util.concurrent.atomic.AtomicLong();
+
   private ProcScan() {}
 
   /** Live processes (not this JVM) whose environment holds {@code variable=value}. */
@@ -118,6 +121,7 @@ final class ProcScan {
     String wanted = Long.toString(session);
     List<ProcessHandle> found = new ArrayList<>();
     long self = ProcessHandle.current().pid();
+    PASSES.incrementAndGet();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
       for (Path dir : dirs) {
         String name = dir.getFileName().toString();
@@ -155,6 +159,164 @@ final class ProcScan {
       return found;
     }
     return found;
+  }
+
+  /**
+   * One pass over {@code /proc}, taken at {@code began} ({@link System#nanoTime()}, before the directory is listed): every
+   * process's parent, session, start and whether it is a zombie, and the values of {@code variable} in the environments
+   * of those that started at or after {@code envFromTicks} ({@code /proc/PID/stat} field 22; 0 reads them all). Empty
+   * without {@code /proc}. What a run's tree is, as {@link #runMembers} finds it and {@link ProcessHandle#descendants()},
+   * is then read from it by {@link Table#runTree} for as many runs as ask: the JDK backend's stops of many runs at once
+   * share one pass.
+   */
+  static Table table(String variable, long envFromTicks, long began) {
+    java.util.Map<Long, Table.Entry> entries = new java.util.HashMap<>();
+    if (!HAS_PROC) {
+      return new Table(began, envFromTicks, entries);
+    }
+    byte[] prefix = (variable + "=").getBytes(StandardCharsets.UTF_8);
+    PASSES.incrementAndGet();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(name);
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        String[] f = statFields(pid);
+        if (f == null) {
+          continue; // gone
+        }
+        long start;
+        long ppid;
+        long session;
+        try {
+          start = Long.parseLong(f[19]);
+          ppid = Long.parseLong(f[1]);
+          session = Long.parseLong(f[3]);
+        } catch (NumberFormatException e) {
+          continue; // not Linux's format
+        }
+        boolean zombie = f[0].equals("Z");
+        List<String> values = List.of();
+        if (!zombie && start >= envFromTicks) {
+          try {
+            values = values(Files.readAllBytes(dir.resolve("environ")), prefix);
+          } catch (IOException | SecurityException e) {
+            // gone, or another user's: carries nothing that can be read, as in runMembers
+          }
+        }
+        entries.put(pid, new Table.Entry(ppid, session, start, zombie, values));
+      }
+    } catch (IOException e) {
+      // what was read so far, as runMembers returns
+    }
+    return new Table(began, envFromTicks, entries);
+  }
+
+  /** The values of the entries of {@code env} (NUL-separated) that start with {@code prefix} ({@code NAME=}). */
+  private static List<String> values(byte[] env, byte[] prefix) {
+    List<String> found = List.of();
+    for (int i = 0; i < env.length; ) {
+      int end = i;
+      while (end < env.length && env[end] != 0) {
+        end++;
+      }
+      if (end - i >= prefix.length && java.util.Arrays.equals(env, i, i + prefix.length, prefix, 0, prefix.length)) {
+        if (found.isEmpty()) {
+          found = new ArrayList<>(1);
+        }
+        found.add(new String(env, i + prefix.length, end - i - prefix.length, StandardCharsets.UTF_8));
+      }
+      i = end + 1;
+    }
+    return found;
+  }
+
+  /** What {@link #table} read: immutable, so any thread can read a run's tree from it. */
+  static final class Table {
+    /** One process: its parent, session and start ({@code /proc/PID/stat} fields 4, 6 and 22), and what it carries. */
+    record Entry(long ppid, long session, long startTicks, boolean zombie, List<String> values) {}
+
+    private final long began;
+    private final long envFromTicks;
+    private final java.util.Map<Long, Entry> entries;
+    private final java.util.Map<Long, List<Long>> children = new java.util.HashMap<>();
+    private final java.util.Map<Long, List<Long>> sessions = new java.util.HashMap<>();
+    private final java.util.Map<String, List<Long>> carriers = new java.util.HashMap<>();
+
+    Table(long began, long envFromTicks, java.util.Map<Long, Entry> entries) {
+      this.began = began;
+      this.envFromTicks = envFromTicks;
+      this.entries = entries;
+      entries.forEach((pid, e) -> {
+        if (!e.zombie()) {
+          children.computeIfAbsent(e.ppid(), k -> new ArrayList<>()).add(pid);
+          sessions.computeIfAbsent(e.session(), k -> new ArrayList<>()).add(pid);
+          e.values().forEach(v -> carriers.computeIfAbsent(v, k -> new ArrayList<>()).add(pid));
+        }
+      });
+    }
+
+    /** When the pass began ({@link System#nanoTime()}): every process that lived then and still does is in it. */
+    long began() {
+      return began;
+    }
+
+    /** Whether the environments of the processes that started at or after {@code startTicks} (-1: unknown) were read. */
+    boolean readEnvironmentsFrom(long startTicks) {
+      return envFromTicks <= Math.max(0, startTicks);
+    }
+
+    /**
+     * The live processes (not zombies, not this JVM) of a run, as the pass saw them: the descendants of {@code root} by
+     * parent (while it is the process that started at {@code rootStartTicks}), the members of session {@code sid} as
+     * {@link #runMembers} takes them (none when {@code sid <= 1}, or the session's number is someone else's now), and
+     * those that started at or after {@code runStartTicks} and carry {@code value}. Each as a handle of the process the
+     * pass saw: a pid given to another process since is left out.
+     */
+    List<ProcessHandle> runTree(long root, long rootStartTicks, long sid, long sidStartTicks, String value, long runStartTicks) {
+      java.util.Set<Long> pids = new java.util.LinkedHashSet<>();
+      Entry r = entries.get(root);
+      if (r != null && !r.zombie() && r.startTicks() == rootStartTicks && rootStartTicks >= 0) {
+        java.util.ArrayDeque<Long> next = new java.util.ArrayDeque<>();
+        next.add(root);
+        while (!next.isEmpty()) {
+          long parent = next.poll();
+          long parentStart = entries.get(parent).startTicks();
+          for (long child : children.getOrDefault(parent, List.of())) {
+            // a child starts no earlier than its parent: one that did names a parent whose pid was reused (as the JDK checks)
+            if (entries.get(child).startTicks() >= parentStart && pids.add(child)) {
+              next.add(child);
+            }
+          }
+        }
+      }
+      if (sid > 1) {
+        Entry leader = entries.get(sid);
+        if (leader == null || leader.startTicks() == sidStartTicks) { // else the number names someone else's session now
+          pids.addAll(sessions.getOrDefault(sid, List.of()));
+        }
+      }
+      for (long pid : carriers.getOrDefault(value, List.of())) {
+        if (runStartTicks < 0 || entries.get(pid).startTicks() >= runStartTicks) {
+          pids.add(pid);
+        }
+      }
+      pids.remove(ProcessHandle.current().pid());
+      List<ProcessHandle> found = new ArrayList<>(pids.size());
+      for (long pid : pids) {
+        long seen = entries.get(pid).startTicks();
+        // the handle names whoever has the pid now; kept only if that is still the process the pass saw
+        ProcessHandle.of(pid).filter(h -> startTicks(pid) == seen).ifPresent(found::add);
+      }
+      return found;
+    }
   }
 
   /** Whether {@code env} (NUL-separated) holds the entry; the first entry has no leading NUL. */
