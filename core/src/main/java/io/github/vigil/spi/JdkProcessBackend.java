@@ -485,6 +485,9 @@ final class JdkProcessBackend implements ProcessBackend {
       log.warn("Cannot read {}: {}; leftovers of an earlier supervisor are not swept", file, e.toString());
       return;
     }
+    // one pass over /proc for every recorded run (each environment read once): two passes a run made the start after
+    // a crash with 200 recorded runs read /proc 400 times, about 35 ms each with 300 processes
+    ProcScan.Table look = ProcScan.table(RUN_ID_VARIABLE, 0, System.nanoTime());
     for (String line : lines) {
       String[] f = line.split(" ", 3);
       if (f.length < 3) {
@@ -508,11 +511,11 @@ final class JdkProcessBackend implements ProcessBackend {
       // the session's members, and what carries the run's id wherever it is: a descendant that left the session
       // (setsid, a daemon's double fork) carries it too, and was left running when only the members were looked at
       java.util.Map<Long, ProcessHandle> members = new java.util.LinkedHashMap<>();
-      ProcScan.sessionMembers(sid, ticks).forEach(h -> members.put(h.pid(), h));
+      look.sessionMembers(sid, ticks).forEach(h -> members.put(h.pid(), h));
       java.util.Set<Long> inSession = new java.util.HashSet<>(members.keySet());
       java.util.Set<Long> carriers = new java.util.HashSet<>();
       if (runId != null) {
-        for (ProcessHandle h : ProcScan.carrying(RUN_ID_VARIABLE, runId)) {
+        for (ProcessHandle h : look.carrying(runId)) {
           carriers.add(h.pid());
           members.putIfAbsent(h.pid(), h);
         }

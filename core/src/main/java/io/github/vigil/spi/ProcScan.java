@@ -24,11 +24,6 @@ final class ProcScan {
 
   private ProcScan() {}
 
-  /** Live processes (not this JVM) whose environment holds {@code variable=value}. */
-  static List<ProcessHandle> carrying(String variable, String value) {
-    return runMembers(0, -1, variable, value, -1);
-  }
-
   /** Whether there is a {@code /proc} to read (Linux). */
   static boolean available() {
     return HAS_PROC;
@@ -41,18 +36,6 @@ final class ProcScan {
   static long startTicks(long pid) {
     String[] f = statFields(pid);
     return f == null ? -1 : Long.parseLong(f[19]);
-  }
-
-  /**
-   * The live members (not zombies, not this JVM) of session {@code sid}, whose leader started at
-   * {@code leaderStartTicks}. A session's id is its leader's pid, and the kernel does not give that pid
-   * to a new process while any member lives: if a process with pid {@code sid} runs but started at another
-   * time, the session recorded is empty and the one found now is someone else's, so nothing is returned.
-   * A member can leave the session only with {@code setsid()}; it cannot rewrite its session as it can its
-   * environment.
-   */
-  static List<ProcessHandle> sessionMembers(long sid, long leaderStartTicks) {
-    return runMembers(sid, leaderStartTicks, null, null, -1);
   }
 
   /** The fields of {@code /proc/PID/stat} after the name: [0] is field 3 (state), [3] field 6 (session), [19] field 22. */
@@ -100,7 +83,7 @@ final class ProcScan {
    * Only processes that started at or after {@code runStartTicks} (the run's own process's start, {@code /proc/PID/stat}
    * field 22; -1 when unknown) can be the run's descendants, so only their environments are read: reading every
    * process's cost a few milliseconds on every look for a dead run's descendants, on the way to the next start. Zombies
-   * are left out. {@link #sessionMembers} and {@link #carrying} are this pass with one of its two looks.
+   * are left out. Without a run's start to go by (the start-up sweep of many runs), {@link #table} reads them all once.
    */
   static List<ProcessHandle> runMembers(long sid, long sidStartTicks, @org.jspecify.annotations.Nullable String variable,
       @org.jspecify.annotations.Nullable String value, long runStartTicks) {
@@ -297,17 +280,51 @@ final class ProcScan {
           }
         }
       }
+      addSession(sid, sidStartTicks, pids);
+      addCarriers(value, runStartTicks, pids);
+      return handles(pids);
+    }
+
+    /**
+     * The live members (not zombies, not this JVM) of session {@code sid}, whose leader started at
+     * {@code leaderStartTicks}. A session's id is its leader's pid, and the kernel does not give that pid
+     * to a new process while any member lives: if a process with pid {@code sid} runs but started at another
+     * time, the session recorded is empty and the one found now is someone else's, so nothing is returned.
+     * A member can leave the session only with {@code setsid()}; it cannot rewrite its session as it can its
+     * environment.
+     */
+    List<ProcessHandle> sessionMembers(long sid, long leaderStartTicks) {
+      java.util.Set<Long> pids = new java.util.LinkedHashSet<>();
+      addSession(sid, leaderStartTicks, pids);
+      return handles(pids);
+    }
+
+    /** The live processes (not this JVM) whose environment holds the variable as {@code value}, of those whose environment the pass read. */
+    List<ProcessHandle> carrying(String value) {
+      java.util.Set<Long> pids = new java.util.LinkedHashSet<>();
+      addCarriers(value, -1, pids);
+      return handles(pids);
+    }
+
+    private void addSession(long sid, long sidStartTicks, java.util.Set<Long> pids) {
       if (sid > 1) {
         Entry leader = entries.get(sid);
         if (leader == null || leader.startTicks() == sidStartTicks) { // else the number names someone else's session now
           pids.addAll(sessions.getOrDefault(sid, List.of()));
         }
       }
+    }
+
+    private void addCarriers(String value, long runStartTicks, java.util.Set<Long> pids) {
       for (long pid : carriers.getOrDefault(value, List.of())) {
         if (runStartTicks < 0 || entries.get(pid).startTicks() >= runStartTicks) {
           pids.add(pid);
         }
       }
+    }
+
+    /** Handles of {@code pids} but this JVM, each kept only if its pid still names the process the pass saw. */
+    private List<ProcessHandle> handles(java.util.Set<Long> pids) {
       pids.remove(ProcessHandle.current().pid());
       List<ProcessHandle> found = new ArrayList<>(pids.size());
       for (long pid : pids) {

@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,18 @@ class JdkCrashSweepTest {
       List<ProcessHandle> left = sleeps(marker);
       assertThat(left).as("the JDK backend has no death signal: all 10 outlive the JVM").hasSize(10);
 
+      // 40 more recorded runs whose sessions and ids are gone: the sweep read /proc twice for each recorded run, so a
+      // start after a crash with 200 runs read it 400 times (about 35 ms each with 300 processes); now once for all
+      Path state = dir.resolve("state").resolve("jdk-backend.state");
+      StringBuilder gone = new StringBuilder();
+      for (int i = 0; i < 40; i++) {
+        gone.append(4_190_000 + i).append(" 1 run=gone-").append(marker).append('-').append(i).append(" gone-").append(i).append('\n');
+      }
+      Files.writeString(state, gone, StandardOpenOption.APPEND);
+      assertThat(Files.readAllLines(state)).hasSize(45);
+      long passesBefore = ProcScan.PASSES.get();
       try (Supervisor next = Supervisor.builder().name("jdk-crashing").backend("jdk").stateDirectory(dir.resolve("state")).build()) {
+        assertThat(ProcScan.PASSES.get() - passesBefore).as("passes over /proc for the sweep of 45 recorded runs").isLessThan(5);
         assertThat(Processes.eventually(Duration.ofSeconds(10), () -> sleeps(marker).isEmpty()))
             .as("left after the next start: %s", sleeps(marker)).isTrue();
         assertThat(next.backendName()).isEqualTo("jdk");
