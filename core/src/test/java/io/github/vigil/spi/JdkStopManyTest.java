@@ -45,12 +45,22 @@ class JdkStopManyTest {
     Processes.withMarker(marker).forEach(ProcessHandle::destroyForcibly);
   }
 
+  private static long ready(Path dir) {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("ready-")).count();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
   @Test
   void stopAllOfTwoHundredSharesItsLooksAtProcAndEndsEveryOneByItsStopSignal() throws Exception {
-    // in a session of its own, with the run's id: touches a file when SIGTERM reaches it (SIGKILL would leave none);
-    // the marker as its second argument, for the clean-up
+    // in a session of its own, with the run's id: touches a file when SIGTERM reaches it or its sleep (the stop signals
+    // both, in either order: the sleep's end by SIGTERM ends the wait without the trap); SIGKILL would leave none. The
+    // marker as its second argument, for the clean-up
     Path leftover = dir.resolve("leftover.sh");
-    Files.writeString(leftover, "trap 'touch \"$1/term-$$\"; exit 0' TERM\nsleep " + marker + " & wait\n");
+    Files.writeString(leftover, "trap 'touch \"$1/term-$$\"; exit 0' TERM\nsleep " + marker + " & touch \"$1/ready-$$\"; wait $!\n"
+        + "[ $? -eq 143 ] && touch \"$1/term-$$\"\n");
     ConcurrentLinkedQueue<SupervisorEvent.Exited> exits = new ConcurrentLinkedQueue<>();
     CountDownLatch heard = new CountDownLatch(CHILDREN);
     try (Supervisor s = Supervisor.builder().name("jdk-stop-many").backend("jdk").build();
@@ -62,13 +72,18 @@ class JdkStopManyTest {
         })) {
       for (int i = 0; i < CHILDREN; i++) {
         List<String> command = i < DAEMONIZERS
-            ? List.of("/bin/sh", "-c", "(setsid /bin/sh " + leftover + " " + dir + " " + marker + " &); exec sleep " + marker + "1")
+            // its output away from the run's pipes: the JDK closes a child's pipes once it exits, and a leftover that
+            // writes after that dies of SIGPIPE (seen here before its TERM trap had run)
+            ? List.of("/bin/sh", "-c", "(setsid /bin/sh " + leftover + " " + dir + " " + marker + " > /dev/null 2>&1 &); exec sleep " + marker + "1")
             : List.of("sleep", marker);
         s.register(ProcessSpec.builder("p" + i).command(command).startupGrace(Duration.ZERO).stopTimeout(Duration.ofSeconds(60)).build());
       }
       s.startAll().toCompletableFuture().get(60, TimeUnit.SECONDS);
       assertThat(Processes.eventually(Duration.ofSeconds(30), () -> Processes.withMarker(marker).size() == CHILDREN + 2 * DAEMONIZERS))
           .as("%s roots, and a leftover shell and its sleep for each of %s", CHILDREN, DAEMONIZERS).isTrue();
+      // each leftover with its trap set (the count above also took the subshells on their way to setsid): a SIGTERM
+      // before it killed the shell without a word
+      assertThat(Processes.eventually(Duration.ofSeconds(30), () -> ready(dir) == DAEMONIZERS)).as("leftovers ready: %s", ready(dir)).isTrue();
 
       long passesBefore = ProcScan.PASSES.get();
       long t0 = System.nanoTime();
