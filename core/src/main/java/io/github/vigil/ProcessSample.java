@@ -91,13 +91,29 @@ public interface ProcessSample {
 
   /** The fields a sample can hold; each is present or absent on its own. */
   public enum Field {
-    /** CPU time in user mode ({@link #cpuUser()}). */
+    /**
+     * CPU time in user mode ({@link #cpuUser()}). Of a {@link Scope#TREE tree}: what its members used, and what the
+     * children they reaped used ({@code utime + cutime} of each member's {@code /proc/PID/stat}), so that short-lived
+     * descendants, which end between two samples, count: a shell loop running {@code /bin/true} shows its real use,
+     * not the few percent the shell itself spends. Of a {@link Scope#PROCESS process} or a {@link Scope#GROUP group}:
+     * the member processes' own time only ({@code utime}), as {@code ps}, {@code top}, process-exporter and
+     * {@link ProcessHandle.Info#totalCpuDuration()} report a process; its children are not in the sample, reaped or not.
+     * Where the sampler cannot read reaped children's time (the JDK backend's off Linux), a tree counts its living
+     * members only.
+     */
     CPU_USER(false),
-    /** CPU time in kernel mode ({@link #cpuSystem()}). */
+    /** CPU time in kernel mode ({@link #cpuSystem()}); a tree's includes its members' reaped children's, as {@link #CPU_USER}. */
     CPU_SYSTEM(false),
-    /** CPU time, user plus system ({@link #cpuTotal()}); the only CPU figure the JDK offers. */
+    /**
+     * CPU time, user plus system ({@link #cpuTotal()}); the only CPU figure the JDK offers. A tree's includes its members'
+     * reaped children's, as {@link #CPU_USER}.
+     */
     CPU_TOTAL(false),
-    /** CPU use between the previous sample and this one, 100 = one core ({@link #cpuPercent()}). */
+    /**
+     * CPU use between the previous sample and this one, 100 = one core ({@link #cpuPercent()}). Of a tree, it counts
+     * what its members' reaped children used in between, without counting twice a child the previous sample saw alive:
+     * what that sample showed of it is taken off its reaper's growth.
+     */
     CPU_PERCENT(true),
     /** Resident set size, bytes (on Linux the exact {@code VmRSS}; {@code stat}'s rss field is a per-CPU approximation). */
     MEMORY_RESIDENT(false),
@@ -251,11 +267,35 @@ public interface ProcessSample {
    * What member {@code index} of {@link #memberPids()} alone added to a summed counter field (CPU user or
    * system time, bytes read or written, page faults, context switches), or -1 where it did not add it.
    * With the pid and start time, for keeping what members that have since ended used (as
-   * process-exporter accumulates per process).
+   * process-exporter accumulates per process). In a tree, a member's CPU includes what its reaped children used
+   * ({@link #memberReapedCpu}), so a member seen here and reaped later by a member shows again in its reaper's.
    *
    * @throws IllegalArgumentException for a field that is not such a counter
    */
   long memberCounter(int index, Field field);
+
+  /**
+   * The parent pid of member {@code index} of {@link #memberPids()} when it was read, or -1 where the sampler does not
+   * say. With {@link #memberReapedCpu}, for telling apart a member that was reaped since an earlier sample, whose CPU
+   * time then shows again in its reaper's reaped CPU.
+   */
+  default long memberParentPid(int index) {
+    return -1;
+  }
+
+  /**
+   * What of member {@code index}'s {@link #memberCounter CPU_USER or CPU_SYSTEM} (or both, for {@code CPU_TOTAL}) came
+   * from children it reaped ({@code cutime} and {@code cstime} of {@code /proc/PID/stat}), in nanoseconds: 0 but in a
+   * {@link Scope#TREE tree} sample, whose CPU includes what members' reaped children used (see {@link Field#CPU_USER}).
+   *
+   * @throws IllegalArgumentException for a field other than {@code CPU_USER}, {@code CPU_SYSTEM} and {@code CPU_TOTAL}
+   */
+  default long memberReapedCpu(int index, Field field) {
+    if (field != Field.CPU_USER && field != Field.CPU_SYSTEM && field != Field.CPU_TOTAL) {
+      throw new IllegalArgumentException("not a CPU time field: " + field);
+    }
+    return 0;
+  }
 
   /**
    * How old {@code field}'s value is at this sample, for fields a sampler re-reads less often than it samples

@@ -18,6 +18,13 @@ import org.jspecify.annotations.Nullable;
  * JDK supports. What the JDK does not know (memory, I/O, descriptors, threads, sockets, …) is
  * absent; the Linux sampler of {@code vigil-linux-native} reads those from {@code /proc}.
  *
+ * <p>On Linux it reads each member's {@code /proc/PID/stat} itself, once, in place of
+ * {@link ProcessHandle#info()} (which reads that file too, and the command line besides): the CPU time, the
+ * start time as the JDK computes it, the parent, and the CPU time of reaped children ({@code cutime},
+ * {@code cstime}), which the JDK does not give and which a tree counts ({@link Field#CPU_TOTAL}); the user then
+ * comes from the owner of {@code /proc/PID}, as the JDK finds it. Elsewhere a tree counts its living members
+ * only.
+ *
  * <p>Thread-safe and stateless.
  */
 final class JdkProcessSampler implements ProcessSampler {
@@ -48,6 +55,108 @@ final class JdkProcessSampler implements ProcessSampler {
     }
   }
 
+  /** Reads members from {@code /proc/PID/stat} where the JVM runs on Linux with {@code /proc} (see the class javadoc). */
+  private static final ProcStat PROC = ProcStat.probe();
+
+  /** {@code /proc/PID/stat} as the JDK reads it for {@link ProcessHandle.Info}, with the fields it leaves out. */
+  private record ProcStat(long bootMillis, long ticksPerSecond) {
+    static @Nullable ProcStat probe() {
+      try {
+        java.nio.file.Path self = java.nio.file.Path.of("/proc/self/stat");
+        if (!System.getProperty("os.name", "").startsWith("Linux") || !java.nio.file.Files.isReadable(self)) {
+          return null;
+        }
+        long btime = -1;
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))) {
+          if (line.startsWith("btime ")) {
+            btime = Long.parseLong(line.substring(6).trim());
+          }
+        }
+        ProcStat p = new ProcStat(btime * 1000, clockTicks());
+        return btime > 0 && p.read(ProcessHandle.current().pid()) != null ? p : null;
+      } catch (java.io.IOException | RuntimeException e) {
+        return null; // not Linux's /proc as expected: ProcessHandle.Info, as elsewhere
+      }
+    }
+
+    /** {@code USER_HZ} from the JVM's auxiliary vector ({@code AT_CLKTCK}, what {@code sysconf} answers); 100 if not found. */
+    private static long clockTicks() throws java.io.IOException {
+      java.nio.ByteBuffer auxv = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/auxv")))
+          .order(java.nio.ByteOrder.nativeOrder());
+      boolean wide = !"32".equals(System.getProperty("sun.arch.data.model"));
+      while (auxv.remaining() >= (wide ? 16 : 8)) {
+        long type = wide ? auxv.getLong() : auxv.getInt();
+        long value = wide ? auxv.getLong() : auxv.getInt() & 0xFFFF_FFFFL;
+        if (type == 0) {
+          break;
+        }
+        if (type == 17 && value > 0 && value <= 1_000_000) { // AT_CLKTCK
+          return value;
+        }
+      }
+      return 100;
+    }
+
+    /** (utime, stime, cutime, cstime, starttime, ppid) of {@code pid}, or null if it is gone or unreadable. */
+    long @Nullable [] read(long pid) {
+      byte[] b;
+      try {
+        b = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+      } catch (java.io.IOException e) {
+        return null;
+      }
+      int p = b.length - 1;
+      while (p >= 0 && b[p] != ')') {
+        p--; // the command name may hold ") ": fields count from the last one
+      }
+      if (p < 0) {
+        return null;
+      }
+      long[] out = new long[6];
+      p++;
+      for (int field = 3; field <= 22; field++) {
+        while (p < b.length && b[p] == ' ') {
+          p++;
+        }
+        int start = p;
+        long v = 0;
+        boolean negative = p < b.length && b[p] == '-';
+        if (negative) {
+          p++;
+        }
+        while (p < b.length && b[p] >= '0' && b[p] <= '9') {
+          v = v * 10 + (b[p++] - '0');
+        }
+        if (field > 3 && (p == start || p < b.length && b[p] != ' ' && b[p] != '\n')) {
+          return null; // not a number where one belongs: malformed, not a zero
+        }
+        while (p < b.length && b[p] != ' ' && b[p] != '\n') {
+          p++; // field 3, the state letter
+        }
+        v = negative ? -v : v;
+        switch (field) {
+          case 4: out[5] = v; break;
+          case 14: out[0] = v; break;
+          case 15: out[1] = v; break;
+          case 16: out[2] = Math.max(0, v); break;
+          case 17: out[3] = Math.max(0, v); break;
+          case 22: out[4] = v; break;
+          default: break;
+        }
+      }
+      return out;
+    }
+
+    long nanos(long ticks) {
+      return ticks * (1_000_000_000L / ticksPerSecond);
+    }
+
+    /** A start in epoch milliseconds, as the JDK's {@code startInstant()} gives it: {@code btime} plus the ticks. */
+    long startMillis(long ticks) {
+      return bootMillis + ticks * 1000 / ticksPerSecond;
+    }
+  }
+
   @Override
   public Set<Field> supportedFields() {
     return SUPPORTED;
@@ -60,7 +169,9 @@ final class JdkProcessSampler implements ProcessSampler {
     if (h.isEmpty() || !h.get().isAlive()) {
       return b.vanished("no process " + pid).build(previous);
     }
-    member(b, h.get());
+    if (!member(b, h.get())) {
+      return b.vanished("no process " + pid).build(previous);
+    }
     return b.build(previous);
   }
 
@@ -71,7 +182,9 @@ final class JdkProcessSampler implements ProcessSampler {
     if (h.isEmpty() || !h.get().isAlive()) {
       return b.vanished("no process " + pid).build(previous);
     }
-    member(b, h.get());
+    if (!member(b, h.get())) {
+      return b.vanished("no process " + pid).build(previous);
+    }
     for (Iterator<ProcessHandle> it = h.get().descendants().iterator(); it.hasNext(); ) {
       member(b, it.next());
     }
@@ -84,8 +197,7 @@ final class JdkProcessSampler implements ProcessSampler {
     int found = 0;
     for (long pid : pids) {
       Optional<ProcessHandle> h = ProcessHandle.of(pid);
-      if (h.isPresent() && h.get().isAlive()) {
-        member(b, h.get());
+      if (h.isPresent() && h.get().isAlive() && member(b, h.get())) {
         found++;
       }
     }
@@ -95,7 +207,27 @@ final class JdkProcessSampler implements ProcessSampler {
     return b.build(previous);
   }
 
-  private static void member(ProcessSampleBuilder b, ProcessHandle h) {
+  /** Adds {@code h} as a member; false, adding nothing, if it ended before its {@code /proc/PID/stat} was read. */
+  private static boolean member(ProcessSampleBuilder b, ProcessHandle h) {
+    ProcStat proc = PROC;
+    if (proc != null) {
+      long[] stat = proc.read(h.pid());
+      if (stat == null) {
+        return false;
+      }
+      b.beginMember().parentPid(stat[5]);
+      b.add(Field.CPU_TOTAL, proc.nanos(stat[0] + stat[1])).addReapedCpu(proc.nanos(stat[2]), proc.nanos(stat[3]));
+      b.add(Field.START_TIME, proc.startMillis(stat[4]) + BOOT_FRACTION_MILLIS);
+      if (b.wants(Field.USER)) {
+        try {
+          b.user(java.nio.file.Files.getOwner(java.nio.file.Path.of("/proc", Long.toString(h.pid()))).getName());
+        } catch (java.io.IOException | RuntimeException e) {
+          // gone since, or refused: the user stays absent
+        }
+      }
+      b.endMember(h.pid());
+      return true;
+    }
     b.beginMember();
     ProcessHandle.Info info = h.info();
     Optional<Duration> cpu = info.totalCpuDuration();
@@ -104,6 +236,7 @@ final class JdkProcessSampler implements ProcessSampler {
     start.ifPresent(s -> b.add(Field.START_TIME, s.toEpochMilli() + BOOT_FRACTION_MILLIS));
     info.user().ifPresent(b::user);
     b.endMember(h.pid());
+    return true;
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -40,6 +41,8 @@ public final class ProcessSampleBuilder {
   private static final Field[] MEMBER_COUNTERS = {Field.CPU_USER, Field.CPU_SYSTEM, Field.READ_BYTES, Field.WRITE_BYTES,
       Field.MAJOR_FAULTS, Field.MINOR_FAULTS, Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES};
   private static final int[] MEMBER_COUNTER_INDEX = memberCounterIndex();
+  /** Per member: pid, start time (epoch ms), CPU total (ns, reaped children's included in a tree), parent pid, reaped user and system CPU (ns). */
+  private static final int STRIDE = 6;
 
   private static int[] memberCounterIndex() {
     int[] index = new int[Field.values().length];
@@ -59,13 +62,20 @@ public final class ProcessSampleBuilder {
   private long touched;          // fields added for some member
   private long memberTouched;    // fields added for the current member
   private final long[] values = new long[SLOTS];
-  private long[] members = new long[3 * 4];
+  private long[] members = new long[STRIDE * 4];
   private long[] memberCounters = new long[MEMBER_COUNTERS.length * 4];
   private final long[] currentCounters = new long[MEMBER_COUNTERS.length];
   private final long[] ages = new long[FIELDS.length];
   private int memberCount;
   private long memberStartMillis;
   private long memberCpuNanos;
+  private long memberParentPid;
+  private long memberReapedUser;
+  private long memberReapedSystem;
+  private long[] debtScratch = new long[16];
+  private int[] prevMatch = new int[16]; // per member of the previous sample: its index in this one, or -1
+  private long[] debts = new long[0];  // (pid, start, CPU ns) per member of the sample being built that owes reaped CPU to the next one
+  private int debtCount;
   private long memberOpenFds;
   private long memberFdLimit;
   private long memoryTotal;
@@ -132,6 +142,9 @@ public final class ProcessSampleBuilder {
     Arrays.fill(currentCounters, -1);
     memberStartMillis = Long.MIN_VALUE;
     memberCpuNanos = Long.MIN_VALUE;
+    memberParentPid = -1;
+    memberReapedUser = 0;
+    memberReapedSystem = 0;
     memberOpenFds = -1;
     memberFdLimit = -1;
     return this;
@@ -181,6 +194,29 @@ public final class ProcessSampleBuilder {
     }
     memberTouched |= bit(field);
     touched |= bit(field);
+    return this;
+  }
+
+  /** The member's parent pid ({@code stat}'s field 4), which lets a tree's CPU be told apart when a member is reaped. */
+  public ProcessSampleBuilder parentPid(long ppid) {
+    this.memberParentPid = ppid;
+    return this;
+  }
+
+  /**
+   * What the member's reaped children used, user and system CPU in nanoseconds ({@code cutime} and
+   * {@code cstime}, fields 16 and 17 of {@code /proc/PID/stat}: the children it waited for, with what they
+   * had reaped in turn). Counted in a {@link Scope#TREE tree} sample only, where those children were members:
+   * added at {@link #endMember} to the member's {@link Field#CPU_USER}, {@link Field#CPU_SYSTEM} and
+   * {@link Field#CPU_TOTAL} as far as it added them. A process or group sample ignores it: a process's
+   * children are not members of it.
+   */
+  public ProcessSampleBuilder addReapedCpu(long userNanos, long systemNanos) {
+    if (userNanos < 0 || systemNanos < 0) {
+      throw new IllegalArgumentException("reaped CPU must not be negative: user " + userNanos + " ns, system " + systemNanos + " ns");
+    }
+    memberReapedUser += userNanos;
+    memberReapedSystem += systemNanos;
     return this;
   }
 
@@ -246,16 +282,43 @@ public final class ProcessSampleBuilder {
     } else {
       missing |= bit(Field.WORST_FD_RATIO);
     }
-    if (memberCount * 3 == members.length) {
+    long reapedUser = 0;
+    long reapedSystem = 0;
+    if (scope == Scope.TREE) {
+      int ku = MEMBER_COUNTER_INDEX[Field.CPU_USER.ordinal()];
+      int ks = MEMBER_COUNTER_INDEX[Field.CPU_SYSTEM.ordinal()];
+      boolean user = (memberTouched & bit(Field.CPU_USER)) != 0;
+      boolean system = (memberTouched & bit(Field.CPU_SYSTEM)) != 0;
+      boolean total = (memberTouched & bit(Field.CPU_TOTAL)) != 0;
+      if (user) {
+        values[Field.CPU_USER.ordinal()] += memberReapedUser;
+        currentCounters[ku] += memberReapedUser;
+      }
+      if (system) {
+        values[Field.CPU_SYSTEM.ordinal()] += memberReapedSystem;
+        currentCounters[ks] += memberReapedSystem;
+      }
+      if (total) {
+        values[Field.CPU_TOTAL.ordinal()] += memberReapedUser + memberReapedSystem;
+        memberCpuNanos += memberReapedUser + memberReapedSystem;
+      }
+      reapedUser = user || total ? memberReapedUser : 0;
+      reapedSystem = system || total ? memberReapedSystem : 0;
+    }
+    if ((memberCount + 1) * STRIDE > members.length) {
       members = Arrays.copyOf(members, members.length * 2);
     }
     if ((memberCount + 1) * MEMBER_COUNTERS.length > memberCounters.length) {
       memberCounters = Arrays.copyOf(memberCounters, memberCounters.length * 2 + MEMBER_COUNTERS.length);
     }
     System.arraycopy(currentCounters, 0, memberCounters, memberCount * MEMBER_COUNTERS.length, MEMBER_COUNTERS.length);
-    members[3 * memberCount] = memberPid;
-    members[3 * memberCount + 1] = memberStartMillis;
-    members[3 * memberCount + 2] = memberCpuNanos;
+    int at = STRIDE * memberCount;
+    members[at] = memberPid;
+    members[at + 1] = memberStartMillis;
+    members[at + 2] = memberCpuNanos;
+    members[at + 3] = memberParentPid;
+    members[at + 4] = reapedUser;
+    members[at + 5] = reapedSystem;
     memberCount++;
     return this;
   }
@@ -280,8 +343,10 @@ public final class ProcessSampleBuilder {
   public ProcessSample build(@Nullable ProcessSample previous) {
     if (vanishedReason != null) {
       memberCount = 0;
+      debtCount = 0;
       return new Sample(this, 0, new long[SLOTS]);
     }
+    debtCount = 0;
     long[] v = values.clone();
     long p = touched & requested & ~missing;
     if (memberCount > 0) {
@@ -310,7 +375,17 @@ public final class ProcessSampleBuilder {
     return new Sample(this, p, v);
   }
 
-  /** Percent of one core since {@code previous}, or -1 when it cannot be computed. */
+  /**
+   * Percent of one core since {@code previous}, or -1 when it cannot be computed.
+   *
+   * <p>A member present in both samples adds what its CPU grew by, one that started since adds all of it. In a tree a
+   * member's CPU includes what its reaped children used, so a member that was seen in {@code previous} and has since
+   * been reaped comes back in its reaper's growth, whole: what {@code previous} already showed of it is a debt of its
+   * nearest ancestor still present (its reaper, or the reaper of its reaper), paid out of that ancestor's reaped CPU
+   * growth. A debt its ancestor's reaped CPU has not grown by yet (the child was reaped between the reads of the two,
+   * within this sample) is kept for the next sample once, then dropped: a member that left the tree unreaped
+   * (orphaned, and reparented outside it) never comes back, and must not hold down the tree's CPU for long.
+   */
   private double cpuPercent(@Nullable ProcessSample previousSample) {
     if (!(previousSample instanceof Sample)) {
       return -1; // none, or not one of ours: its members' CPU is not known
@@ -330,24 +405,146 @@ public final class ProcessSampleBuilder {
     }
     long previousStartMillis = previous.sampledAtMillis;
     long cpu = 0;
+    int prevCount = prev.length / STRIDE;
+    if (prevMatch.length < prevCount) {
+      prevMatch = new int[prevCount * 2];
+    }
+    Arrays.fill(prevMatch, 0, prevCount, -1);
     for (int m = 0; m < memberCount; m++) {
-      long mp = members[3 * m];
-      long ms = members[3 * m + 1];
-      long mc = members[3 * m + 2];
-      long before = -1;
-      for (int k = 0; k < prev.length; k += 3) {   // members are few; a linear scan allocates nothing
-        if (prev[k] == mp && prev[k + 1] == ms) {
-          before = prev[k + 2];
-          break;
-        }
-      }
-      if (before >= 0) {
-        cpu += Math.max(0, mc - before);
-      } else if (ms >= previousStartMillis - 30) {
+      long mc = members[STRIDE * m + 2];
+      int k = find(prev, members[STRIDE * m], members[STRIDE * m + 1]);
+      if (k >= 0) {
+        prevMatch[k / STRIDE] = m;
+        cpu += Math.max(0, mc - prev[k + 2]);
+      } else if (members[STRIDE * m + 1] >= previousStartMillis - 30) {
         cpu += mc; // started since the previous sample (start times have a tick's resolution, boot time a hundredth of a second)
       }
     }
-    return 100.0 * cpu / elapsed;
+    if (scope == Scope.TREE) {
+      cpu -= settleReapedDebts(previous);
+    }
+    return 100.0 * Math.max(0, cpu) / elapsed;
+  }
+
+  /** Where member (pid, start) is in {@code list} (as {@link #members} is laid out), or -1; members are few, a scan allocates nothing. */
+  private static int find(long[] list, long memberPid, long startMillis) {
+    for (int k = 0; k < list.length; k += STRIDE) {
+      if (list[k] == memberPid && list[k + 1] == startMillis) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The CPU of members of {@code previous} since reaped by members, counted again in their reapers' growth, to take
+   * off (see {@link #cpuPercent}); leaves what this sample's ancestors have not paid yet in {@link #debts}.
+   */
+  private long settleReapedDebts(Sample previous) {
+    long[] prev = previous.members;
+    long[] carried = previous.debts;
+    int prevCount = prev.length / STRIDE;
+    if (debtScratch.length < 2 * memberCount) {
+      debtScratch = new long[2 * memberCount + 16];
+    }
+    long[] owed = debtScratch; // per member of this sample: debt carried from before, debt new with this sample
+    boolean any = false;
+    for (int k = 0; k < prev.length; k += STRIDE) {
+      if (prevMatch[k / STRIDE] >= 0) {
+        continue; // still here
+      }
+      // what it showed, and what it still owed for its own reaped children: its reaper counts all of it again
+      long amount = Math.max(0, prev[k + 2]) + owedBy(carried, prev[k], prev[k + 1]);
+      if (amount == 0) {
+        continue;
+      }
+      // gone since: its nearest ancestor, in the previous sample, that is still here
+      long parent = prev[k + 3];
+      for (int hops = 0; hops < prevCount && parent > 0; hops++) {
+        int a = indexOfPid(prev, parent);
+        if (a < 0) {
+          break;
+        }
+        int here = prevMatch[a / STRIDE];
+        if (here >= 0) {
+          if (!any) {
+            Arrays.fill(owed, 0, 2 * memberCount, 0);
+            any = true;
+          }
+          owed[2 * here + 1] += amount;
+          break;
+        }
+        parent = prev[a + 3];
+      }
+    }
+    for (int d = 0; d < carried.length; d += 3) {
+      int here = findIn(carried[d], carried[d + 1]);
+      if (here >= 0) {
+        if (!any) {
+          Arrays.fill(owed, 0, 2 * memberCount, 0);
+          any = true;
+        }
+        owed[2 * here] += carried[d + 2];
+      }
+    }
+    debtCount = 0;
+    if (!any) {
+      return 0;
+    }
+    long paid = 0;
+    for (int m = 0; m < memberCount; m++) {
+      long old = owed[2 * m];
+      long fresh = owed[2 * m + 1];
+      if (old == 0 && fresh == 0) {
+        continue;
+      }
+      int at = STRIDE * m;
+      int k = find(prev, members[at], members[at + 1]);
+      long grown = k < 0 ? 0 : Math.max(0, (members[at + 4] + members[at + 5]) - (prev[k + 4] + prev[k + 5]));
+      long payOld = Math.min(old, grown); // the older debt first: it is dropped if not paid now
+      long payFresh = Math.min(fresh, grown - payOld);
+      paid += payOld + payFresh;
+      if (fresh > payFresh) {
+        if (3 * debtCount + 3 > debts.length) {
+          debts = Arrays.copyOf(debts, debts.length * 2 + 3);
+        }
+        debts[3 * debtCount] = members[at];
+        debts[3 * debtCount + 1] = members[at + 1];
+        debts[3 * debtCount + 2] = fresh - payFresh;
+        debtCount++;
+      }
+    }
+    return paid;
+  }
+
+  /** What member (pid, start) owes in {@code debts} (laid out as {@link #debts}), 0 if nothing. */
+  private static long owedBy(long[] debts, long memberPid, long startMillis) {
+    for (int d = 0; d < debts.length; d += 3) {
+      if (debts[d] == memberPid && debts[d + 1] == startMillis) {
+        return debts[d + 2];
+      }
+    }
+    return 0;
+  }
+
+  /** Where member (pid, start) is among this sample's members, as a member index, or -1. */
+  private int findIn(long memberPid, long startMillis) {
+    for (int m = 0; m < memberCount; m++) {
+      if (members[STRIDE * m] == memberPid && members[STRIDE * m + 1] == startMillis) {
+        return m;
+      }
+    }
+    return -1;
+  }
+
+  /** Where the member of pid {@code memberPid} is in {@code list}, or -1. */
+  private static int indexOfPid(long[] list, long memberPid) {
+    for (int k = 0; k < list.length; k += STRIDE) {
+      if (list[k] == memberPid) {
+        return k;
+      }
+    }
+    return -1;
   }
 
   private static long bit(Field f) {
@@ -360,7 +557,8 @@ public final class ProcessSampleBuilder {
     private final long pid;
     private final long present; // bit per Field ordinal
     private final long[] values; // one slot per Field, then thread states, then process states
-    private final long[] members; // (pid, start time epoch ms, cpu total ns) per member
+    private final long[] members; // STRIDE per member: pid, start time epoch ms, cpu total ns, parent pid, reaped user ns, reaped system ns
+    private final long[] debts; // (pid, start, cpu ns) per member that owes reaped CPU to the next sample's percent
     private final long[] memberCounters; // MEMBER_COUNTERS.length per member, -1 where the member did not add it
     private final long[] ages; // per Field: nanoseconds since its oldest member value was read, -1 if not said
     private final long sampledAtMillis;
@@ -375,7 +573,8 @@ public final class ProcessSampleBuilder {
       this.pid = b.pid;
       this.present = present;
       this.values = values;
-      this.members = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.members, b.memberCount * 3);
+      this.members = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.members, b.memberCount * STRIDE);
+      this.debts = b.debtCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.debts, b.debtCount * 3);
       this.ages = b.ages.clone();
       this.memberCounters = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.memberCounters, b.memberCount * MEMBER_COUNTERS.length);
       this.sampledAtMillis = b.sampledAtMillis;
@@ -398,7 +597,28 @@ public final class ProcessSampleBuilder {
 
     @Override
     public long memberStartMillis(int index) {
-      return members[3 * index + 1];
+      return members[STRIDE * index + 1];
+    }
+
+    @Override
+    public long memberParentPid(int index) {
+      Objects.checkIndex(index, members.length / STRIDE);
+      return members[STRIDE * index + 3];
+    }
+
+    @Override
+    public long memberReapedCpu(int index, Field field) {
+      Objects.checkIndex(index, members.length / STRIDE);
+      switch (field) {
+        case CPU_USER:
+          return members[STRIDE * index + 4];
+        case CPU_SYSTEM:
+          return members[STRIDE * index + 5];
+        case CPU_TOTAL:
+          return members[STRIDE * index + 4] + members[STRIDE * index + 5];
+        default:
+          throw new IllegalArgumentException("not a CPU time field: " + field);
+      }
     }
 
     @Override
@@ -418,9 +638,9 @@ public final class ProcessSampleBuilder {
 
     @Override
     public long[] memberPids() {
-      long[] pids = new long[members.length / 3];
+      long[] pids = new long[members.length / STRIDE];
       for (int i = 0; i < pids.length; i++) {
-        pids[i] = members[3 * i];
+        pids[i] = members[STRIDE * i];
       }
       return pids;
     }
