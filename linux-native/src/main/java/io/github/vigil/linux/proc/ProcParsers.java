@@ -32,6 +32,8 @@ final class ProcParsers {
     long majflt;          // 12
     long utime;           // 14, ticks
     long stime;           // 15, ticks
+    long cutime;          // 16, ticks: user time of the children it waited for (and theirs)
+    long cstime;          // 17, ticks: their system time
     long numThreads;      // 20
     long startTime;       // 22, ticks since boot
     long vsize;           // 23, bytes
@@ -97,6 +99,12 @@ final class ProcParsers {
           break;
         case 15:
           out.stime = number(b, start, p, "stat", "stime");
+          break;
+        case 16:
+          out.cutime = number(b, start, p, "stat", "cutime");
+          break;
+        case 17:
+          out.cstime = number(b, start, p, "stat", "cstime");
           break;
         case 20:
           out.numThreads = number(b, start, p, "stat", "num_threads");

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * A {@link ProcessSampler} that reads {@code /proc} in plain Java: everything
  * {@link ProcessSample.Field} lists, for one process, a process tree or a group.
  *
- * <p>Per process it reads {@code stat} (CPU, faults, memory, threads, state, start), {@code status}
+ * <p>Per process it reads {@code stat} (CPU, with its reaped children's, which a tree counts: {@link Field#CPU_USER};
+ * faults, memory, threads, state, start), {@code status}
  * (effective uid, {@code VmSwap}, context switches), {@code io} (read and written bytes),
  * {@code smaps_rollup} (Pss), {@code limits} (descriptor limit), the size of {@code fd/} (the
  * number of open descriptors, Linux 6.2+; listed on older kernels), and for a multithreaded process
@@ -420,6 +421,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long present;
     int state;
     long ppid;
+    long reapedUser;   // ns, stat's cutime
+    long reapedSystem; // ns, stat's cstime
     long uid;
     boolean socketsRead;
     final long[] threadStates = new long[RunState.values().length];
@@ -455,7 +458,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
     /** Begins the member in {@code b} and adds what was read; the caller ends it. */
     void addTo(ProcessSampleBuilder b, Users users) {
-      b.beginMember();
+      b.beginMember().parentPid(ppid).addReapedCpu(reapedUser, reapedSystem);
       if (uid >= 0 && b.wants(Field.USER)) {
         b.user(users.name(uid));
       }
@@ -524,6 +527,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     }
     m.state = stat.state;
     m.ppid = stat.ppid;
+    m.reapedUser = stat.cutime * nanosPerTick; // counted by tree samples only (ProcessSampleBuilder#addReapedCpu)
+    m.reapedSystem = stat.cstime * nanosPerTick;
     int cl = Math.min(stat.commEnd - stat.commStart, 64);
     if (m.comm.length < cl) {
       m.comm = new byte[64];
