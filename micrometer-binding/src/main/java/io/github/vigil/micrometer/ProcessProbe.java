@@ -90,6 +90,8 @@ final class ProcessProbe {
   private final long[] carried = new long[Field.values().length];
   private final long[] last = new long[Field.values().length];
   private long seen;
+  /** The last sample absorbed: one absorbed again (read twice within an interval) changes nothing, debts included. */
+  private @Nullable ProcessSample absorbed;
   private long runPid = -1;
   private @Nullable Instant runStartedAt;
 
@@ -227,11 +229,25 @@ final class ProcessProbe {
     }
   }
 
-  /** A member of a tree or group across samples: what it last showed, and what its own counters lost (threads that ended). */
+  /**
+   * A member of a tree or group across samples: what it last showed, what its own counters lost (threads that ended),
+   * and, for the CPU fields ({@link #CPU_USER_INDEX}, {@link #CPU_SYSTEM_INDEX}) of a tree, what its reaped children
+   * used as last shown and what of its growth was taken off because it had been counted already.
+   */
   private static final class MemberTotals {
     final long[] last = new long[COUNTER_FIELDS.length];
     final long[] lost = new long[COUNTER_FIELDS.length];
+    final long[] deducted = new long[COUNTER_FIELDS.length];
+    final long[] reaped = new long[2];
+    final long[] owedOld = new long[2];   // owed since the sample before the last: paid now or dropped
+    final long[] owedFresh = new long[2]; // owed since this sample: paid now or kept for the next one
+    long pid;
+    long parentPid = -1;
   }
+
+  private static final int CPU_USER_INDEX = 0;
+  private static final int CPU_SYSTEM_INDEX = 1;
+  private static final Field[] CPU_MODES = {Field.CPU_USER, Field.CPU_SYSTEM};
 
   /** Members seen in the last sample, by pid and start time; guarded by this. */
   private Map<String, MemberTotals> members = new HashMap<>();
@@ -241,6 +257,13 @@ final class ProcessProbe {
    * process-exporter accumulates: what a member used stays counted after it ended, also when another
    * member started in the same interval and the tree's sum did not go down (issue #12 item 12). A new
    * run never makes them go down either.
+   *
+   * <p>A tree's CPU includes what its members' reaped children used, so a member that ended and was reaped by a
+   * member shows again, whole, in its reaper's growth: what it last showed is then owed by its nearest ancestor still
+   * in the tree, and taken off that ancestor's reaped CPU growth, now or at the next sample (when the child was
+   * reaped between the reads of the two, within one sample); what is not paid by then is dropped (a member that left
+   * the tree unreaped, orphaned to a reaper outside it, never shows again). So the CPU counters stay monotonic and
+   * never count a CPU second twice.
    */
   private synchronized void absorb(@Nullable ProcessSample sample, boolean active, @Nullable Instant started) {
     if (sample == null) {
@@ -253,10 +276,15 @@ final class ProcessProbe {
       endRun();
       runPid = sample.pid();
       runStartedAt = started;
+    } else if (sample == absorbed) {
+      return; // already counted: a reaper's debt is paid from its growth, which a second look at it would not show
     }
+    absorbed = sample;
     long[] pids = sample.memberPids();
     Map<String, MemberTotals> now = new HashMap<>(pids.length * 2);
-    long[] sums = new long[COUNTER_FIELDS.length];
+    boolean tree = sample.scope() == ProcessSample.Scope.TREE;
+    MemberTotals[] order = new MemberTotals[pids.length];
+    long[] grown = tree ? new long[2 * pids.length] : null; // reaped CPU growth per member and mode
     for (int m = 0; m < pids.length; m++) {
       String key = pids[m] + "@" + sample.memberStartMillis(m);
       MemberTotals t = members.remove(key);
@@ -264,6 +292,25 @@ final class ProcessProbe {
         t = new MemberTotals();
       }
       now.put(key, t);
+      order[m] = t;
+      if (tree) {
+        for (int i = 0; i < 2; i++) {
+          if (sample.has(CPU_MODES[i]) && sample.memberCounter(m, CPU_MODES[i]) >= 0) {
+            long r = sample.memberReapedCpu(m, CPU_MODES[i]);
+            grown[2 * m + i] = Math.max(0, r - t.reaped[i]);
+            t.reaped[i] = r;
+          }
+        }
+      }
+      t.pid = pids[m];
+      t.parentPid = sample.memberParentPid(m);
+    }
+    if (tree) {
+      oweForReaped(now);
+    }
+    long[] sums = new long[COUNTER_FIELDS.length];
+    for (int m = 0; m < pids.length; m++) {
+      MemberTotals t = order[m];
       for (int c = 0; c < COUNTER_FIELDS.length; c++) {
         Field f = COUNTER_FIELDS[c];
         if (!sample.has(f)) {
@@ -276,7 +323,18 @@ final class ProcessProbe {
           t.lost[c] += t.last[c] - v; // its own sum went down (a thread ended and took its switches along)
         }
         t.last[c] = v;
-        sums[c] += v + t.lost[c];
+        sums[c] += v + t.lost[c] - t.deducted[c];
+      }
+      if (tree) {
+        for (int i = 0; i < 2; i++) {
+          long payOld = Math.min(t.owedOld[i], grown[2 * m + i]); // the older debt first: it is dropped if not paid now
+          long payFresh = Math.min(t.owedFresh[i], grown[2 * m + i] - payOld);
+          int c = i == CPU_USER_INDEX ? CPU_USER_COUNTER : CPU_SYSTEM_COUNTER;
+          t.deducted[c] += payOld + payFresh;
+          sums[c] -= payOld + payFresh;
+          t.owedOld[i] = t.owedFresh[i] - payFresh;
+          t.owedFresh[i] = 0;
+        }
       }
     }
     for (int c = 0; c < COUNTER_FIELDS.length; c++) {
@@ -290,11 +348,49 @@ final class ProcessProbe {
     members = now;
   }
 
+  private static final int CPU_USER_COUNTER = java.util.Arrays.asList(COUNTER_FIELDS).indexOf(Field.CPU_USER);
+  private static final int CPU_SYSTEM_COUNTER = java.util.Arrays.asList(COUNTER_FIELDS).indexOf(Field.CPU_SYSTEM);
+
+  /**
+   * For each member of the last sample that is gone from {@code now} (still in {@link #members}), makes its nearest
+   * ancestor in {@code now} owe what it last showed of its CPU: its reaper counts it again (see {@link #absorb}).
+   */
+  private void oweForReaped(Map<String, MemberTotals> now) {
+    if (members.isEmpty()) {
+      return;
+    }
+    Map<Long, MemberTotals> before = new HashMap<>((members.size() + now.size()) * 2);
+    for (MemberTotals t : now.values()) {
+      before.put(t.pid, t);
+    }
+    for (MemberTotals t : members.values()) {
+      before.put(t.pid, t); // a pid gone and reused since names the gone one here: it was the parent then
+    }
+    java.util.Set<MemberTotals> here = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    here.addAll(now.values());
+    for (MemberTotals gone : members.values()) {
+      long parent = gone.parentPid;
+      for (int hops = 0; hops <= before.size() && parent > 0; hops++) {
+        MemberTotals a = before.get(parent);
+        if (a == null || a == gone) {
+          break;
+        }
+        if (here.contains(a)) {
+          // what it showed, and what it still owed for its own reaped children: its reaper counts all of it again
+          a.owedFresh[CPU_USER_INDEX] += gone.last[CPU_USER_COUNTER] + gone.lost[CPU_USER_COUNTER] + gone.owedOld[CPU_USER_INDEX];
+          a.owedFresh[CPU_SYSTEM_INDEX] += gone.last[CPU_SYSTEM_COUNTER] + gone.lost[CPU_SYSTEM_COUNTER] + gone.owedOld[CPU_SYSTEM_INDEX];
+          break;
+        }
+        parent = a.parentPid;
+      }
+    }
+  }
+
   /** Adds what the members of {@link #members} last showed to {@link #carried}, and forgets them. */
   private void carryEnded() {
     for (MemberTotals t : members.values()) {
       for (int c = 0; c < COUNTER_FIELDS.length; c++) {
-        carried[COUNTER_FIELDS[c].ordinal()] += t.last[c] + t.lost[c];
+        carried[COUNTER_FIELDS[c].ordinal()] += t.last[c] + t.lost[c] - t.deducted[c];
       }
     }
     members.clear();

@@ -186,4 +186,44 @@ class CounterAccumulationPropertyTest {
       previousFaults = faults;
     }
   }
+
+  /**
+   * A tree's CPU counters count what members' reaped children used, once: a child seen alive and then reaped shows
+   * again, whole, in its parent's {@code cutime}, and what the counter already had of it is not added twice. Seeded
+   * random trees whose members fork, run, exit and get reaped (some between two samples, some during a sample's walk,
+   * some orphaned out of the tree): the counters never go down, never exceed what the tree used, and equal it but
+   * where a member left the tree unreaped or a child was reaped during the sample.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void treeCpuCountsReapedChildrenOnceAndNeverMore(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Scripted process = new Scripted();
+    ProcessProbe probe = new ProcessProbe(process, ProcessProbe::load, new ProcessProbe.Counters());
+    probe.need(EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM));
+    long root = 1000 + random.nextInt(1000);
+    io.github.vigil.testing.ReapingTree tree = new io.github.vigil.testing.ReapingTree(random, root);
+    process.status = statusOf(ProcessState.RUNNING, root, Instant.ofEpochMilli(tree.nowMillis()));
+    double previousUser = 0;
+    double previousSystem = 0;
+    int steps = 5 + random.nextInt(60);
+    for (int step = 0; step < steps; step++) {
+      boolean race = step > 0 && random.nextInt(4) == 0;
+      process.sample = Optional.of(tree.sample(null, race));
+      double user = probe.total(Field.CPU_USER);
+      double system = probe.total(Field.CPU_SYSTEM);
+      String after = "seed " + seed + " after " + tree.history();
+      assertThat(user).as("%s: user CPU went down", after).isGreaterThanOrEqualTo(previousUser);
+      assertThat(system).as("%s: system CPU went down", after).isGreaterThanOrEqualTo(previousSystem);
+      assertThat(user).as("%s: more user CPU than the tree used", after).isLessThanOrEqualTo((double) tree.trueUser());
+      assertThat(system).as("%s: more system CPU than the tree used", after).isLessThanOrEqualTo((double) tree.trueSystem());
+      if (!tree.orphaned() && !race) {
+        assertThat(user).as("%s: user CPU is not what the tree used", after).isEqualTo((double) tree.trueUser());
+        assertThat(system).as("%s: system CPU is not what the tree used", after).isEqualTo((double) tree.trueSystem());
+      }
+      previousUser = user;
+      previousSystem = system;
+      tree.step(100 + random.nextInt(2000));
+    }
+  }
 }
