@@ -97,7 +97,11 @@ final class JdkProcessSampler implements ProcessSampler {
       return 100;
     }
 
-    /** (utime, stime, cutime, cstime, starttime, ppid) of {@code pid}, or null if it is gone or unreadable. */
+    /**
+     * (utime, stime, cutime, cstime, starttime, ppid) of {@code pid}, or null if it is gone or unreadable.
+     *
+     * @throws IllegalStateException for a malformed line (counted by the caller as a failed sample, never read as 0)
+     */
     long @Nullable [] read(long pid) {
       byte[] b;
       try {
@@ -110,7 +114,7 @@ final class JdkProcessSampler implements ProcessSampler {
         p--; // the command name may hold ") ": fields count from the last one
       }
       if (p < 0) {
-        return null;
+        throw new IllegalStateException("/proc/" + pid + "/stat: no command name in parentheses");
       }
       long[] out = new long[6];
       p++;
@@ -128,7 +132,8 @@ final class JdkProcessSampler implements ProcessSampler {
           v = v * 10 + (b[p++] - '0');
         }
         if (field > 3 && (p == start || p < b.length && b[p] != ' ' && b[p] != '\n')) {
-          return null; // not a number where one belongs: malformed, not a zero
+          throw new IllegalStateException("/proc/" + pid + "/stat: field " + field + " is not a number: '"
+              + new String(b, start, Math.min(b.length, start + 20) - start, java.nio.charset.StandardCharsets.US_ASCII) + "'");
         }
         while (p < b.length && b[p] != ' ' && b[p] != '\n') {
           p++; // field 3, the state letter
