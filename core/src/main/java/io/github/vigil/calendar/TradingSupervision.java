@@ -123,6 +123,11 @@ public final class TradingSupervision implements AutoCloseable {
   private @Nullable Instant lastTick;
   /** Set under the lock, after {@link #groupMembers}; read without it by {@link #scheduledBy}. */
   private volatile boolean started;
+  /**
+   * The exits deferred to a window's end, by process, as heard: the window's end restarts one the status does not show
+   * yet (the engine still between the {@code Exited} and its {@code CRASHED}), which it left as it was.
+   */
+  private final Map<String, ExitInfo> deferredExits = new java.util.concurrent.ConcurrentHashMap<>();
   private boolean closed;
 
   private static final class Entry {
@@ -581,11 +586,14 @@ public final class TradingSupervision implements AutoCloseable {
     } else if (e.frozen != null && (freeze == null || !up)) {
       Schedule.Freeze was = e.frozen;
       e.frozen = null;
+      ExitInfo deferred = deferredExits.remove(e.name);
       if (up) {
         c.setSupervised(true);
         ProcessStatus st = c.status();
         boolean ended = st.state() == ProcessState.CRASHED || st.state() == ProcessState.EXITED;
-        if (ended && was.window().action() == FreezeWindow.Action.DEFER_TO_END && wouldRestart(c.spec(), st.lastExit())) {
+        // an exit heard and deferred that the status does not show yet: the engine handles it before this restart
+        boolean inFlight = !ended && deadRunShown(deferred, st);
+        if (was.window().action() == FreezeWindow.Action.DEFER_TO_END && (ended && wouldRestart(c.spec(), st.lastExit()) || inFlight)) {
           String why = "restart deferred by freeze window " + was.window().name();
           log.atInfo().addKeyValue("process", e.name).log("Schedule starts {}: {}", e.name, why);
           publish(new SupervisorEvent.ScheduleStarted(e.name, now, day, why));
@@ -694,6 +702,7 @@ public final class TradingSupervision implements AutoCloseable {
           restartDeferredMembers(g, e, ms, was, now, day);
         }
       }
+      ms.forEach(c -> deferredExits.remove(c.name())); // heard for this window: none outlives it
     }
   }
 
@@ -747,8 +756,11 @@ public final class TradingSupervision implements AutoCloseable {
     List<ProcessController> ended = new ArrayList<>();
     for (ProcessController c : ms) {
       ProcessStatus st = c.status();
+      ExitInfo deferred = deferredExits.remove(c.name());
       boolean end = st.state() == ProcessState.CRASHED || st.state() == ProcessState.EXITED;
-      if (end && wouldRestart(c.spec(), st.lastExit())) {
+      // an exit heard and deferred that the status does not show yet (see applyProcess)
+      boolean inFlight = !end && deadRunShown(deferred, st);
+      if (end && wouldRestart(c.spec(), st.lastExit()) || inFlight) {
         ended.add(c);
       }
     }
@@ -809,6 +821,15 @@ public final class TradingSupervision implements AutoCloseable {
     return s == ProcessState.STOPPED || s == ProcessState.EXITED || s == ProcessState.CRASHED || s == ProcessState.FAILED;
   }
 
+  /**
+   * Whether {@code st}, not ended, still shows the run that ended with {@code deferred} (started no later than that end):
+   * the engine is between the {@code Exited} and the state it leads to. A run started since (by a person, during the
+   * window) is not that one.
+   */
+  private static boolean deadRunShown(@Nullable ExitInfo deferred, ProcessStatus st) {
+    return deferred != null && st.startedAt() != null && !st.startedAt().isAfter(deferred.at());
+  }
+
   private static boolean wouldRestart(ProcessSpec spec, @Nullable ExitInfo exit) {
     RestartPolicy p = spec.restartPolicy();
     return switch (p.mode()) {
@@ -849,6 +870,9 @@ public final class TradingSupervision implements AutoCloseable {
           ProcessController c = supervisor.controller(event.process()).orElse(null);
           if (c == null || wouldRestart(c.spec(), x.exit())) {
             Instant until = f.window().action() == FreezeWindow.Action.DEFER_TO_END ? f.end() : null;
+            if (until != null) {
+              deferredExits.put(event.process(), x.exit());
+            }
             log.atWarn().addKeyValue("process", event.process()).log("Process {} ended inside freeze window {}: restart {}", event.process(),
                 f.window().name(), until == null ? "left for a person" : "deferred to " + until);
             publish(new SupervisorEvent.RestartDeferred(event.process(), event.at(), f.window().name(), until, x.exit()));
