@@ -17,7 +17,7 @@ final class FeedKillPrograms {
 
   /**
    * A quote feed: listens on an ephemeral port (written to the file in args[0] once it accepts), streams quotes to every
-   * client; writes the file args[0] + {@code .client} as each client connects.
+   * client.
    */
   static final class Feed {
     public static void main(String[] args) throws Exception {
@@ -30,7 +30,6 @@ final class FeedKillPrograms {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         while (true) {
           Socket client = server.accept();
-          Files.writeString(file.resolveSibling(file.getFileName() + ".client"), "connected"); // a client has the feed
           Thread t = new Thread(() -> {
             try (OutputStream out = client.getOutputStream()) {
               while (true) {
@@ -49,11 +48,16 @@ final class FeedKillPrograms {
     }
   }
 
-  /** An order gateway: connects to the feed whose port is in the file args[0]; exits 1 when the feed's connection is lost. */
+  /**
+   * An order gateway: connects to the feed whose port is in the file args[0], then writes the file args[0] +
+   * {@code .gateway}; exits 1 when the feed's connection is lost.
+   */
   static final class Gateway {
     public static void main(String[] args) throws Exception {
-      int port = Integer.parseInt(Files.readString(Path.of(args[0])).trim());
+      Path file = Path.of(args[0]);
+      int port = Integer.parseInt(Files.readString(file).trim());
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port); InputStream in = s.getInputStream()) {
+        Files.writeString(file.resolveSibling(file.getFileName() + ".gateway"), "connected"); // it has the feed
         byte[] buf = new byte[256];
         while (in.read(buf) >= 0) {
           // consume quotes
