@@ -127,13 +127,27 @@ public interface ProcessSample {
     MEMORY_PROPORTIONAL_SWAPPED(false),
     /** Resident memory as a percentage of the machine's total memory. */
     MEMORY_PERCENT(true),
-    /** Bytes read from storage ({@code read_bytes} of {@code /proc/PID/io}). */
+    /**
+     * Bytes read from storage ({@code read_bytes} of {@code /proc/PID/io}). In every scope a process's figure includes
+     * what the children it reaped read (with theirs): the kernel adds a reaped child's I/O into its parent's and keeps
+     * no separate account, so a process sample cannot leave it out, unlike its CPU. A tree's is the sum over its
+     * members; a member seen alive and later reaped by a member shows again in its reaper's, which the metrics binding's
+     * counters and {@link ProcessSample#memberReaped} let a reader count once.
+     */
     READ_BYTES(false),
-    /** Bytes written to storage ({@code write_bytes} of {@code /proc/PID/io}). */
+    /** Bytes written to storage ({@code write_bytes} of {@code /proc/PID/io}); reaped children's included, as {@link #READ_BYTES}. */
     WRITE_BYTES(false),
-    /** Major page faults (needing I/O). */
+    /**
+     * Major page faults (needing I/O); a tree's includes its members' reaped children's ({@code cmajflt}), a process's
+     * or a group's is each process's own, as {@link #MINOR_FAULTS}.
+     */
     MAJOR_FAULTS(false),
-    /** Minor page faults. */
+    /**
+     * Minor page faults. Of a {@link Scope#TREE tree}: what its members took and what the children they reaped took
+     * ({@code minflt + cminflt} of each member's {@code /proc/PID/stat}), so that short-lived descendants count, as for
+     * {@link #CPU_USER}. Of a process or a group: each process's own ({@code minflt}), as {@code ps} and
+     * process-exporter report it.
+     */
     MINOR_FAULTS(false),
     /** Voluntary context switches, summed over the process's living threads. */
     VOLUNTARY_SWITCHES(false),
@@ -267,8 +281,9 @@ public interface ProcessSample {
    * What member {@code index} of {@link #memberPids()} alone added to a summed counter field (CPU user or
    * system time, bytes read or written, page faults, context switches), or -1 where it did not add it.
    * With the pid and start time, for keeping what members that have since ended used (as
-   * process-exporter accumulates per process). In a tree, a member's CPU includes what its reaped children used
-   * ({@link #memberReapedCpu}), so a member seen here and reaped later by a member shows again in its reaper's.
+   * process-exporter accumulates per process). In a tree, a member's CPU and page faults include what its reaped
+   * children used, and its I/O does in every scope ({@link #memberReaped}), so a member seen here and reaped later by a
+   * member shows again in its reaper's.
    *
    * @throws IllegalArgumentException for a field that is not such a counter
    */
@@ -295,6 +310,34 @@ public interface ProcessSample {
       throw new IllegalArgumentException("not a CPU time field: " + field);
     }
     return 0;
+  }
+
+  /**
+   * What of member {@code index}'s {@link #memberCounter counter} {@code field} grows when it reaps a child, so that a
+   * member seen alive in an earlier sample and reaped since shows again in it: the children's part the kernel keeps
+   * apart for CPU ({@code cutime}, {@code cstime}; see {@link #memberReapedCpu}) and page faults ({@code cminflt},
+   * {@code cmajflt}); for {@link Field#READ_BYTES} and {@link Field#WRITE_BYTES} the member's whole counter, which
+   * the kernel adds reaped children's I/O into without a separate account. 0 but in a {@link Scope#TREE tree} sample,
+   * and for a counter with no reaped part (context switches) or not read for the member.
+   *
+   * @throws IllegalArgumentException for a field that is not a {@link #memberCounter} field nor {@code CPU_TOTAL}
+   */
+  default long memberReaped(int index, Field field) {
+    switch (field) {
+      case CPU_USER:
+      case CPU_SYSTEM:
+      case CPU_TOTAL:
+        return memberReapedCpu(index, field);
+      case READ_BYTES:
+      case WRITE_BYTES:
+      case MAJOR_FAULTS:
+      case MINOR_FAULTS:
+      case VOLUNTARY_SWITCHES:
+      case INVOLUNTARY_SWITCHES:
+        return 0;
+      default:
+        throw new IllegalArgumentException("not a per-member counter: " + field);
+    }
   }
 
   /**

@@ -21,15 +21,14 @@ import org.jspecify.annotations.Nullable;
  * <p>On Linux it reads each member's {@code /proc/PID/stat} itself, once, in place of
  * {@link ProcessHandle#info()} (which reads that file too, and the command line besides): the CPU time, the
  * start time as the JDK computes it, the parent, and the CPU time of reaped children ({@code cutime},
- * {@code cstime}), which the JDK does not give and which a tree counts ({@link Field#CPU_TOTAL}); the user then
+ * {@code cstime}), which the JDK does not give and which a tree counts ({@link Field#CPU_TOTAL}), and the page faults
+ * ({@link Field#MINOR_FAULTS}, {@link Field#MAJOR_FAULTS}, a tree's with its members' reaped children's); the user then
  * comes from the owner of {@code /proc/PID}, as the JDK finds it. Elsewhere a tree counts its living members
  * only.
  *
  * <p>Thread-safe and stateless.
  */
 final class JdkProcessSampler implements ProcessSampler {
-  private static final Set<Field> SUPPORTED = Collections.unmodifiableSet(EnumSet.of(
-      Field.CPU_TOTAL, Field.CPU_PERCENT, Field.START_TIME, Field.UPTIME, Field.PROCESSES, Field.USER));
   /**
    * On Linux the JDK adds a process's start ticks to {@code btime}, the boot time in whole seconds, so every start
    * it gives is early by the boot time's fraction of a second (0.42 s on one machine): a child started within that
@@ -56,7 +55,12 @@ final class JdkProcessSampler implements ProcessSampler {
   }
 
   /** Reads members from {@code /proc/PID/stat} where the JVM runs on Linux with {@code /proc} (see the class javadoc). */
-  private static final ProcStat PROC = ProcStat.probe();
+  private static final @Nullable ProcStat PROC = ProcStat.probe();
+  /** The JDK's fields; on Linux also the page faults of {@code /proc/PID/stat}, read with the rest. */
+  private static final Set<Field> SUPPORTED = Collections.unmodifiableSet(PROC == null
+      ? EnumSet.of(Field.CPU_TOTAL, Field.CPU_PERCENT, Field.START_TIME, Field.UPTIME, Field.PROCESSES, Field.USER)
+      : EnumSet.of(Field.CPU_TOTAL, Field.CPU_PERCENT, Field.START_TIME, Field.UPTIME, Field.PROCESSES, Field.USER,
+          Field.MINOR_FAULTS, Field.MAJOR_FAULTS));
 
   /** {@code /proc/PID/stat} as the JDK reads it for {@link ProcessHandle.Info}, with the fields it leaves out. */
   private record ProcStat(long bootMillis, long ticksPerSecond) {
@@ -98,7 +102,7 @@ final class JdkProcessSampler implements ProcessSampler {
     }
 
     /**
-     * (utime, stime, cutime, cstime, starttime, ppid) of {@code pid}, or null if it is gone or unreadable.
+     * (utime, stime, cutime, cstime, starttime, ppid, minflt, cminflt, majflt, cmajflt) of {@code pid}, or null if it is gone or unreadable.
      *
      * @throws IllegalStateException for a malformed line (counted by the caller as a failed sample, never read as 0)
      */
@@ -116,7 +120,7 @@ final class JdkProcessSampler implements ProcessSampler {
       if (p < 0) {
         throw new IllegalStateException("/proc/" + pid + "/stat: no command name in parentheses");
       }
-      long[] out = new long[6];
+      long[] out = new long[10];
       p++;
       for (int field = 3; field <= 22; field++) {
         while (p < b.length && b[p] == ' ') {
@@ -141,6 +145,10 @@ final class JdkProcessSampler implements ProcessSampler {
         v = negative ? -v : v;
         switch (field) {
           case 4: out[5] = v; break;
+          case 10: out[6] = v; break;
+          case 11: out[7] = Math.max(0, v); break;
+          case 12: out[8] = v; break;
+          case 13: out[9] = Math.max(0, v); break;
           case 14: out[0] = v; break;
           case 15: out[1] = v; break;
           case 16: out[2] = Math.max(0, v); break;
@@ -223,6 +231,12 @@ final class JdkProcessSampler implements ProcessSampler {
       b.beginMember().parentPid(stat[5]);
       b.add(Field.CPU_TOTAL, proc.nanos(stat[0] + stat[1])).addReapedCpu(proc.nanos(stat[2]), proc.nanos(stat[3]));
       b.add(Field.START_TIME, proc.startMillis(stat[4]) + BOOT_FRACTION_MILLIS);
+      if (b.wants(Field.MINOR_FAULTS)) {
+        b.add(Field.MINOR_FAULTS, stat[6]).addReaped(Field.MINOR_FAULTS, stat[7]);
+      }
+      if (b.wants(Field.MAJOR_FAULTS)) {
+        b.add(Field.MAJOR_FAULTS, stat[8]).addReaped(Field.MAJOR_FAULTS, stat[9]);
+      }
       if (b.wants(Field.USER)) {
         try {
           b.user(java.nio.file.Files.getOwner(java.nio.file.Path.of("/proc", Long.toString(h.pid()))).getName());

@@ -41,6 +41,14 @@ public final class ProcessSampleBuilder {
   private static final Field[] MEMBER_COUNTERS = {Field.CPU_USER, Field.CPU_SYSTEM, Field.READ_BYTES, Field.WRITE_BYTES,
       Field.MAJOR_FAULTS, Field.MINOR_FAULTS, Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES};
   private static final int[] MEMBER_COUNTER_INDEX = memberCounterIndex();
+  private static final int K_USER = MEMBER_COUNTER_INDEX[Field.CPU_USER.ordinal()];
+  private static final int K_SYSTEM = MEMBER_COUNTER_INDEX[Field.CPU_SYSTEM.ordinal()];
+  /** The member counters whose reaped children's part stat gives apart ({@link #addReaped}), added in a tree. */
+  private static final int[] SEPARATE_REAPED = {K_USER, K_SYSTEM,
+      MEMBER_COUNTER_INDEX[Field.MINOR_FAULTS.ordinal()], MEMBER_COUNTER_INDEX[Field.MAJOR_FAULTS.ordinal()]};
+  /** The member counters the kernel adds reaped children into with no separate account: the whole is the reaped part. */
+  private static final int[] FOLDED_REAPED = {MEMBER_COUNTER_INDEX[Field.READ_BYTES.ordinal()],
+      MEMBER_COUNTER_INDEX[Field.WRITE_BYTES.ordinal()]};
   /** Per member: pid, start time (epoch ms), CPU total (ns, reaped children's included in a tree), parent pid, reaped user and system CPU (ns). */
   private static final int STRIDE = 6;
 
@@ -65,13 +73,13 @@ public final class ProcessSampleBuilder {
   private long[] members = new long[STRIDE * 4];
   private long[] memberCounters = new long[MEMBER_COUNTERS.length * 4];
   private final long[] currentCounters = new long[MEMBER_COUNTERS.length];
+  private final long[] currentReaped = new long[MEMBER_COUNTERS.length]; // the current member's reaped children's part
+  private long[] memberReaped = new long[MEMBER_COUNTERS.length * 4]; // per member, as memberCounters: see ProcessSample#memberReaped
   private final long[] ages = new long[FIELDS.length];
   private int memberCount;
   private long memberStartMillis;
   private long memberCpuNanos;
   private long memberParentPid;
-  private long memberReapedUser;
-  private long memberReapedSystem;
   private long[] debtScratch = new long[16];
   private int[] prevMatch = new int[16]; // per member of the previous sample: its index in this one, or -1
   private long[] debts = new long[0];  // (pid, start, CPU ns) per member of the sample being built that owes reaped CPU to the next one
@@ -143,8 +151,7 @@ public final class ProcessSampleBuilder {
     memberStartMillis = Long.MIN_VALUE;
     memberCpuNanos = Long.MIN_VALUE;
     memberParentPid = -1;
-    memberReapedUser = 0;
-    memberReapedSystem = 0;
+    Arrays.fill(currentReaped, 0);
     memberOpenFds = -1;
     memberFdLimit = -1;
     return this;
@@ -215,9 +222,35 @@ public final class ProcessSampleBuilder {
     if (userNanos < 0 || systemNanos < 0) {
       throw new IllegalArgumentException("reaped CPU must not be negative: user " + userNanos + " ns, system " + systemNanos + " ns");
     }
-    memberReapedUser += userNanos;
-    memberReapedSystem += systemNanos;
+    currentReaped[K_USER] += userNanos;
+    currentReaped[K_SYSTEM] += systemNanos;
     return this;
+  }
+
+  /**
+   * What the member's reaped children (the children it waited for, with what they had reaped in turn) added to
+   * {@code field}, kept apart by the kernel: {@link Field#CPU_USER} and {@link Field#CPU_SYSTEM} in nanoseconds (as
+   * {@link #addReapedCpu}), {@link Field#MINOR_FAULTS} and {@link Field#MAJOR_FAULTS} ({@code cminflt} and
+   * {@code cmajflt}, fields 11 and 13 of {@code /proc/PID/stat}). Counted in a {@link Scope#TREE tree} sample only,
+   * added at {@link #endMember} to the member's {@code field} if it added that; a process or group sample ignores it.
+   * I/O has no such part: the kernel adds reaped children's into the parent's own figure.
+   *
+   * @throws IllegalArgumentException for a negative value, or a field the kernel keeps no reaped children's part of
+   */
+  public ProcessSampleBuilder addReaped(Field field, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("reaped " + field + " must not be negative: " + value);
+    }
+    switch (field) {
+      case CPU_USER:
+      case CPU_SYSTEM:
+      case MINOR_FAULTS:
+      case MAJOR_FAULTS:
+        currentReaped[MEMBER_COUNTER_INDEX[field.ordinal()]] += value;
+        return this;
+      default:
+        throw new IllegalArgumentException("field " + field + " has no separate reaped children's part");
+    }
   }
 
   /** Counts {@code count} of the member's threads in {@code state}. */
@@ -284,34 +317,39 @@ public final class ProcessSampleBuilder {
     }
     long reapedUser = 0;
     long reapedSystem = 0;
+    if ((memberCount + 1) * MEMBER_COUNTERS.length > memberCounters.length) {
+      memberCounters = Arrays.copyOf(memberCounters, memberCounters.length * 2 + MEMBER_COUNTERS.length);
+      memberReaped = Arrays.copyOf(memberReaped, memberCounters.length);
+    }
+    int row = memberCount * MEMBER_COUNTERS.length;
     if (scope == Scope.TREE) {
-      int ku = MEMBER_COUNTER_INDEX[Field.CPU_USER.ordinal()];
-      int ks = MEMBER_COUNTER_INDEX[Field.CPU_SYSTEM.ordinal()];
-      boolean user = (memberTouched & bit(Field.CPU_USER)) != 0;
-      boolean system = (memberTouched & bit(Field.CPU_SYSTEM)) != 0;
+      for (int k : SEPARATE_REAPED) {
+        long r = currentReaped[k];
+        if ((memberTouched & bit(MEMBER_COUNTERS[k])) != 0) {
+          values[MEMBER_COUNTERS[k].ordinal()] += r;
+          currentCounters[k] += r;
+          memberReaped[row + k] = r;
+        } else {
+          memberReaped[row + k] = 0;
+        }
+      }
+      for (int k : FOLDED_REAPED) {
+        memberReaped[row + k] = Math.max(0, currentCounters[k]);
+      }
       boolean total = (memberTouched & bit(Field.CPU_TOTAL)) != 0;
-      if (user) {
-        values[Field.CPU_USER.ordinal()] += memberReapedUser;
-        currentCounters[ku] += memberReapedUser;
-      }
-      if (system) {
-        values[Field.CPU_SYSTEM.ordinal()] += memberReapedSystem;
-        currentCounters[ks] += memberReapedSystem;
-      }
       if (total) {
-        values[Field.CPU_TOTAL.ordinal()] += memberReapedUser + memberReapedSystem;
-        memberCpuNanos += memberReapedUser + memberReapedSystem;
+        values[Field.CPU_TOTAL.ordinal()] += currentReaped[K_USER] + currentReaped[K_SYSTEM];
+        memberCpuNanos += currentReaped[K_USER] + currentReaped[K_SYSTEM];
       }
-      reapedUser = user || total ? memberReapedUser : 0;
-      reapedSystem = system || total ? memberReapedSystem : 0;
+      reapedUser = (memberTouched & bit(Field.CPU_USER)) != 0 || total ? currentReaped[K_USER] : 0;
+      reapedSystem = (memberTouched & bit(Field.CPU_SYSTEM)) != 0 || total ? currentReaped[K_SYSTEM] : 0;
+    } else {
+      Arrays.fill(memberReaped, row, row + MEMBER_COUNTERS.length, 0);
     }
     if ((memberCount + 1) * STRIDE > members.length) {
       members = Arrays.copyOf(members, members.length * 2);
     }
-    if ((memberCount + 1) * MEMBER_COUNTERS.length > memberCounters.length) {
-      memberCounters = Arrays.copyOf(memberCounters, memberCounters.length * 2 + MEMBER_COUNTERS.length);
-    }
-    System.arraycopy(currentCounters, 0, memberCounters, memberCount * MEMBER_COUNTERS.length, MEMBER_COUNTERS.length);
+    System.arraycopy(currentCounters, 0, memberCounters, row, MEMBER_COUNTERS.length);
     int at = STRIDE * memberCount;
     members[at] = memberPid;
     members[at + 1] = memberStartMillis;
@@ -560,6 +598,7 @@ public final class ProcessSampleBuilder {
     private final long[] members; // STRIDE per member: pid, start time epoch ms, cpu total ns, parent pid, reaped user ns, reaped system ns
     private final long[] debts; // (pid, start, cpu ns) per member that owes reaped CPU to the next sample's percent
     private final long[] memberCounters; // MEMBER_COUNTERS.length per member, -1 where the member did not add it
+    private final long[] memberReaped; // as memberCounters: the part that grows when the member reaps (0 outside a tree)
     private final long[] ages; // per Field: nanoseconds since its oldest member value was read, -1 if not said
     private final long sampledAtMillis;
     private final long monotonicNanos;
@@ -577,6 +616,7 @@ public final class ProcessSampleBuilder {
       this.debts = b.debtCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.debts, b.debtCount * 3);
       this.ages = b.ages.clone();
       this.memberCounters = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.memberCounters, b.memberCount * MEMBER_COUNTERS.length);
+      this.memberReaped = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.memberReaped, b.memberCount * MEMBER_COUNTERS.length);
       this.sampledAtMillis = b.sampledAtMillis;
       this.monotonicNanos = b.monotonicNanos;
       this.user = (present & bit(Field.USER)) != 0 ? b.user : null;
@@ -619,6 +659,19 @@ public final class ProcessSampleBuilder {
         default:
           throw new IllegalArgumentException("not a CPU time field: " + field);
       }
+    }
+
+    @Override
+    public long memberReaped(int index, Field field) {
+      Objects.checkIndex(index, members.length / STRIDE);
+      if (field == Field.CPU_USER || field == Field.CPU_SYSTEM || field == Field.CPU_TOTAL) {
+        return memberReapedCpu(index, field);
+      }
+      int k = MEMBER_COUNTER_INDEX[field.ordinal()];
+      if (k < 0) {
+        throw new IllegalArgumentException("not a per-member counter: " + field);
+      }
+      return memberReaped[index * MEMBER_COUNTERS.length + k];
     }
 
     @Override

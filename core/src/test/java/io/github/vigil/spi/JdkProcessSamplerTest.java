@@ -133,4 +133,44 @@ class JdkProcessSamplerTest {
       c.stop(Duration.ofSeconds(10));
     }
   }
+
+  /** The shell's minflt + cminflt: the kernel's account of it and of every child it reaped. */
+  private static long kernelMinorFaults(long pid) throws java.io.IOException {
+    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    return Long.parseLong(f[10 - 3]) + Long.parseLong(f[11 - 3]);
+  }
+
+  /**
+   * A tree's minor faults count what its reaped children took (cminflt), as its CPU counts their cutime: a shell loop
+   * of {@code head} sampled as a tree reads the kernel's account of the shell. A process sample is the shell's own.
+   */
+  @org.junit.jupiter.api.RepeatedTest(3)
+  @Timeout(60)
+  @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+  void aTreeCountsThePageFaultsOfItsReapedChildren() throws Exception {
+    java.util.Set<Field> faults = java.util.EnumSet.of(Field.MINOR_FAULTS, Field.MAJOR_FAULTS, Field.START_TIME);
+    assertThat(sampler.supportedFields()).contains(Field.MINOR_FAULTS, Field.MAJOR_FAULTS);
+    try (Supervisor sup = Supervisor.builder().name("reaped-faults").backend("jdk").build()) {
+      ProcessController c = sup.register(ProcessSpec.builder("loop")
+          .command("sh", "-c", "while :; do head -c 4000000 /dev/zero > /dev/null; done").startupGrace(Duration.ZERO).build());
+      long pid = c.start(Duration.ofSeconds(10)).pid();
+      Thread.sleep(200); // past the shell's start
+      ProcessSample first = sampler.sampleTree(pid, faults, null);
+      long kernelFirst = kernelMinorFaults(pid);
+      Thread.sleep(1000); // the loop runs: a measured window
+      ProcessSample second = sampler.sampleTree(pid, faults, first);
+      long kernelSecond = kernelMinorFaults(pid);
+      long ours = second.minorFaults().orElseThrow() - first.minorFaults().orElseThrow();
+      long kernel = kernelSecond - kernelFirst;
+      String said = "tree's minor faults grew by " + ours + ", the shell's minflt+cminflt by " + kernel + "; " + second;
+      assertThat(kernel).as("the loop ran: %s", said).isGreaterThan(1000);
+      assertThat((double) ours).as(said).isCloseTo(kernel, org.assertj.core.data.Offset.offset(Math.max(200, kernel * 0.03)));
+      assertThat(second.majorFaults()).as(said).isPresent();
+      ProcessSample alone = sampler.sample(pid, faults, null);
+      assertThat(alone.minorFaults().orElseThrow()).as("the shell alone: %s", alone)
+          .isLessThan(second.minorFaults().orElseThrow() / 2);
+      c.stop(Duration.ofSeconds(10));
+    }
+  }
 }

@@ -47,4 +47,36 @@ class TreeCpuPropertyTest {
       previous = s;
     }
   }
+
+  /**
+   * A tree's page faults and I/O, as one sample sums them, are what its processes used: the faults of members' reaped
+   * children (cminflt, cmajflt) count, the I/O the kernel folded into a reaper counts once. Never more than the tree
+   * used; exactly that but where a member left the tree unreaped or a child was reaped during the sample's walk.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void faultsAndIoCountReapedChildrenOnceAndNeverMore(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    ReapingTree tree = new ReapingTree(random, 1000 + random.nextInt(1000));
+    ProcessSample previous = tree.sample(null, false);
+    int steps = 5 + random.nextInt(60);
+    for (int step = 0; step < steps; step++) {
+      tree.step(100 + random.nextInt(2000));
+      boolean race = random.nextInt(4) == 0;
+      ProcessSample s = tree.sample(previous, race);
+      for (ProcessSample.Field f : java.util.List.of(ProcessSample.Field.MINOR_FAULTS, ProcessSample.Field.MAJOR_FAULTS,
+          ProcessSample.Field.READ_BYTES, ProcessSample.Field.WRITE_BYTES)) {
+        long counted = s.getLong(f).orElseThrow();
+        assertThat(counted).as("seed %d: %s counted more than the tree used after %s", seed, f, tree.history())
+            .isLessThanOrEqualTo(tree.trueTotal(f));
+        if (!tree.orphaned() && !race) {
+          assertThat(counted).as("seed %d: %s not what the tree used after %s", seed, f, tree.history())
+              .isEqualTo(tree.trueTotal(f));
+          assertThat(counted).as("seed %d: %s went down after %s", seed, f, tree.history())
+              .isGreaterThanOrEqualTo(previous.getLong(f).orElseThrow());
+        }
+      }
+      previous = s;
+    }
+  }
 }

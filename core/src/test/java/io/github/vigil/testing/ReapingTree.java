@@ -12,9 +12,11 @@ import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A process tree as the kernel accounts its CPU, for seeded property tests of a tree's CPU counter: members run,
- * fork, exit (zombies until reaped) and get reaped by their parent, whose {@code cutime}/{@code cstime} then grow by
- * the child's {@code utime + cutime} / {@code stime + cstime}; children that live and die between two samples; a
+ * A process tree as the kernel accounts its CPU, page faults and I/O, for seeded property tests of a tree's counters:
+ * members run, fork, exit (zombies until reaped) and get reaped by their parent, whose {@code cutime}/{@code cstime}
+ * then grow by the child's {@code utime + cutime} / {@code stime + cstime}, {@code cminflt}/{@code cmajflt} likewise,
+ * and whose {@code read_bytes}/{@code write_bytes} (one figure, no separate children's part) grow by the child's;
+ * children that live and die between two samples; a
  * member whose parent exits first is orphaned to a reaper outside the tree; and, when asked, a sample during which
  * a zombie is reaped after its parent was read and before it was (the race of a real sampler's walk). Samples are
  * built as samplers build them ({@link ProcessSampleBuilder}). Not thread-safe.
@@ -29,6 +31,12 @@ public final class ReapingTree {
     long stime;
     long cutime;
     long cstime;
+    long minflt;
+    long cminflt;
+    long majflt;
+    long cmajflt;
+    long readBytes;  // its own and its reaped children's: the kernel keeps one figure
+    long writeBytes;
     boolean zombie;
 
     Proc(long pid, long ppid, long startMillis) {
@@ -39,7 +47,10 @@ public final class ReapingTree {
   }
 
   private static final Set<Field> FIELDS = EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM, Field.CPU_TOTAL, Field.CPU_PERCENT,
-      Field.START_TIME);
+      Field.START_TIME, Field.MINOR_FAULTS, Field.MAJOR_FAULTS, Field.READ_BYTES, Field.WRITE_BYTES);
+  /** The counters the tree keeps a true total of ({@link #trueTotal}). */
+  public static final Set<Field> COUNTED = EnumSet.of(Field.CPU_USER, Field.CPU_SYSTEM, Field.MINOR_FAULTS,
+      Field.MAJOR_FAULTS, Field.READ_BYTES, Field.WRITE_BYTES);
 
   private final SplittableRandom random;
   private final long rootPid;
@@ -48,6 +59,10 @@ public final class ReapingTree {
   private long nowMillis = 1_700_000_000_000L;
   private long trueUser;
   private long trueSystem;
+  private long trueMinor;
+  private long trueMajor;
+  private long trueRead;
+  private long trueWrite;
   private boolean orphaned;
   private final List<String> history = new ArrayList<>();
 
@@ -67,6 +82,26 @@ public final class ReapingTree {
   /** As {@link #trueUser()}, kernel mode. */
   public long trueSystem() {
     return trueSystem;
+  }
+
+  /** What the tree's processes used of {@code field} (one of {@link #COUNTED}) while they were in it. */
+  public long trueTotal(Field field) {
+    switch (field) {
+      case CPU_USER:
+        return trueUser;
+      case CPU_SYSTEM:
+        return trueSystem;
+      case MINOR_FAULTS:
+        return trueMinor;
+      case MAJOR_FAULTS:
+        return trueMajor;
+      case READ_BYTES:
+        return trueRead;
+      case WRITE_BYTES:
+        return trueWrite;
+      default:
+        throw new IllegalArgumentException("not kept: " + field);
+    }
   }
 
   /** Whether a member ever left the tree unreaped (orphaned): what it used after the last sample is lost to the tree. */
@@ -100,6 +135,18 @@ public final class ReapingTree {
     p.stime += s;
     trueUser += u;
     trueSystem += s;
+    long minor = random.nextLong(ticks / 100_000 + 1); // faults and bytes grow with what it runs, and are never all 0
+    long major = random.nextInt(4) == 0 ? random.nextLong(ticks / 10_000_000 + 1) : 0;
+    long read = random.nextInt(3) == 0 ? random.nextLong(ticks / 1_000 + 1) : 0;
+    long written = random.nextInt(3) == 0 ? random.nextLong(ticks / 1_000 + 1) : 0;
+    p.minflt += minor;
+    p.majflt += major;
+    p.readBytes += read;
+    p.writeBytes += written;
+    trueMinor += minor;
+    trueMajor += major;
+    trueRead += read;
+    trueWrite += written;
   }
 
   private void reap(Proc z) {
@@ -107,6 +154,10 @@ public final class ReapingTree {
     if (parent != null) {
       parent.cutime += z.utime + z.cutime;
       parent.cstime += z.stime + z.cstime;
+      parent.cminflt += z.minflt + z.cminflt;
+      parent.cmajflt += z.majflt + z.cmajflt;
+      parent.readBytes += z.readBytes;
+      parent.writeBytes += z.writeBytes;
     }
     tree.remove(z);
   }
@@ -210,6 +261,9 @@ public final class ReapingTree {
       Proc p = order.get(i);
       b.beginMember().parentPid(p.ppid).add(Field.CPU_USER, p.utime).add(Field.CPU_SYSTEM, p.stime)
           .add(Field.CPU_TOTAL, p.utime + p.stime).add(Field.START_TIME, p.startMillis).addReapedCpu(p.cutime, p.cstime)
+          .add(Field.MINOR_FAULTS, p.minflt).addReaped(Field.MINOR_FAULTS, p.cminflt)
+          .add(Field.MAJOR_FAULTS, p.majflt).addReaped(Field.MAJOR_FAULTS, p.cmajflt)
+          .add(Field.READ_BYTES, p.readBytes).add(Field.WRITE_BYTES, p.writeBytes)
           .endMember(p.pid);
       for (Proc c : new ArrayList<>(tree)) {
         if (c.ppid == p.pid) {
