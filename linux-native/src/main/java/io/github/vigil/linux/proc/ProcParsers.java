@@ -29,7 +29,9 @@ final class ProcParsers {
     int state;            // field 3, a letter
     long ppid;            // 4
     long minflt;          // 10
+    long cminflt;         // 11: minor faults of the children it waited for (and theirs)
     long majflt;          // 12
+    long cmajflt;         // 13: their major faults
     long utime;           // 14, ticks
     long stime;           // 15, ticks
     long cutime;          // 16, ticks: user time of the children it waited for (and theirs)
@@ -91,8 +93,14 @@ final class ProcParsers {
         case 10:
           out.minflt = number(b, start, p, "stat", "minflt");
           break;
+        case 11:
+          out.cminflt = number(b, start, p, "stat", "cminflt");
+          break;
         case 12:
           out.majflt = number(b, start, p, "stat", "majflt");
+          break;
+        case 13:
+          out.cmajflt = number(b, start, p, "stat", "cmajflt");
           break;
         case 14:
           out.utime = number(b, start, p, "stat", "utime");

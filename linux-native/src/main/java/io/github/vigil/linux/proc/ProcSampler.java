@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * {@link ProcessSample.Field} lists, for one process, a process tree or a group.
  *
  * <p>Per process it reads {@code stat} (CPU, with its reaped children's, which a tree counts: {@link Field#CPU_USER};
- * faults, memory, threads, state, start), {@code status}
+ * faults, with theirs likewise; memory, threads, state, start), {@code status}
  * (effective uid, {@code VmSwap}, context switches), {@code io} (read and written bytes),
  * {@code smaps_rollup} (Pss), {@code limits} (descriptor limit), the size of {@code fd/} (the
  * number of open descriptors, Linux 6.2+; listed on older kernels), and for a multithreaded process
@@ -423,6 +423,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     long ppid;
     long reapedUser;   // ns, stat's cutime
     long reapedSystem; // ns, stat's cstime
+    long reapedMinor;  // stat's cminflt
+    long reapedMajor;  // stat's cmajflt
     long uid;
     boolean socketsRead;
     final long[] threadStates = new long[RunState.values().length];
@@ -458,7 +460,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
 
     /** Begins the member in {@code b} and adds what was read; the caller ends it. */
     void addTo(ProcessSampleBuilder b, Users users) {
-      b.beginMember().parentPid(ppid).addReapedCpu(reapedUser, reapedSystem);
+      b.beginMember().parentPid(ppid).addReapedCpu(reapedUser, reapedSystem)
+          .addReaped(Field.MINOR_FAULTS, reapedMinor).addReaped(Field.MAJOR_FAULTS, reapedMajor);
       if (uid >= 0 && b.wants(Field.USER)) {
         b.user(users.name(uid));
       }
@@ -529,6 +532,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     m.ppid = stat.ppid;
     m.reapedUser = stat.cutime * nanosPerTick; // counted by tree samples only (ProcessSampleBuilder#addReapedCpu)
     m.reapedSystem = stat.cstime * nanosPerTick;
+    m.reapedMinor = stat.cminflt; // as cutime: a tree's faults count its members' reaped children's
+    m.reapedMajor = stat.cmajflt;
     int cl = Math.min(stat.commEnd - stat.commStart, 64);
     if (m.comm.length < cl) {
       m.comm = new byte[64];
