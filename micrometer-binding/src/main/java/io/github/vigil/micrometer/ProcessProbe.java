@@ -231,23 +231,35 @@ final class ProcessProbe {
 
   /**
    * A member of a tree or group across samples: what it last showed, what its own counters lost (threads that ended),
-   * and, for the CPU fields ({@link #CPU_USER_INDEX}, {@link #CPU_SYSTEM_INDEX}) of a tree, what its reaped children
-   * used as last shown and what of its growth was taken off because it had been counted already.
+   * and, per counter with a reaped part ({@link #REAPED}) of a tree, that part as last shown
+   * ({@link ProcessSample#memberReaped}) and what of its growth was taken off because it had been counted already.
    */
   private static final class MemberTotals {
     final long[] last = new long[COUNTER_FIELDS.length];
     final long[] lost = new long[COUNTER_FIELDS.length];
     final long[] deducted = new long[COUNTER_FIELDS.length];
-    final long[] reaped = new long[2];
-    final long[] owedOld = new long[2];   // owed since the sample before the last: paid now or dropped
-    final long[] owedFresh = new long[2]; // owed since this sample: paid now or kept for the next one
+    final long[] reaped = new long[COUNTER_FIELDS.length];
+    final long[] owedOld = new long[COUNTER_FIELDS.length];   // owed since the sample before the last: paid now or dropped
+    final long[] owedFresh = new long[COUNTER_FIELDS.length]; // owed since this sample: paid now or kept for the next one
     long pid;
     long parentPid = -1;
   }
 
-  private static final int CPU_USER_INDEX = 0;
-  private static final int CPU_SYSTEM_INDEX = 1;
-  private static final Field[] CPU_MODES = {Field.CPU_USER, Field.CPU_SYSTEM};
+  /**
+   * Whether a counter of {@link #COUNTER_FIELDS} grows when a member reaps a child, by what the child used: CPU and
+   * page faults ({@code cutime}, {@code cminflt}, … in a tree), I/O (the kernel adds a reaped child's into its
+   * parent's). Not context switches, which a reaped child takes along.
+   */
+  private static final boolean[] REAPED = reapedCounters();
+
+  private static boolean[] reapedCounters() {
+    boolean[] r = new boolean[COUNTER_FIELDS.length];
+    for (int c = 0; c < COUNTER_FIELDS.length; c++) {
+      Field f = COUNTER_FIELDS[c];
+      r[c] = f != Field.VOLUNTARY_SWITCHES && f != Field.INVOLUNTARY_SWITCHES;
+    }
+    return r;
+  }
 
   /** Members seen in the last sample, by pid and start time; guarded by this. */
   private Map<String, MemberTotals> members = new HashMap<>();
@@ -258,12 +270,15 @@ final class ProcessProbe {
    * member started in the same interval and the tree's sum did not go down (issue #12 item 12). A new
    * run never makes them go down either.
    *
-   * <p>A tree's CPU includes what its members' reaped children used, so a member that ended and was reaped by a
-   * member shows again, whole, in its reaper's growth: what it last showed is then owed by its nearest ancestor still
-   * in the tree, and taken off that ancestor's reaped CPU growth, now or at the next sample (when the child was
-   * reaped between the reads of the two, within one sample); what is not paid by then is dropped (a member that left
-   * the tree unreaped, orphaned to a reaper outside it, never shows again). So the CPU counters stay monotonic and
-   * never count a CPU second twice.
+   * <p>A tree's CPU and page faults include what its members' reaped children used, and every process's I/O includes
+   * its reaped children's, so a member that ended and was reaped by a member shows again, whole, in its reaper's
+   * growth: what it last showed is then owed by its nearest ancestor still in the tree, and taken off that ancestor's
+   * growth of the reaped part ({@link ProcessSample#memberReaped}: {@code cutime}, {@code cminflt}, …, the whole
+   * for I/O), now or at the next sample (when the child was reaped between the reads of the two, within one sample);
+   * what is not paid by then is dropped (a member that left the tree unreaped, orphaned to a reaper outside it, never
+   * shows again). So these counters stay monotonic and never count a CPU second, a fault or a byte twice. For I/O, the
+   * reaped part being the whole, a debt of a child that was orphaned rather than reaped may for one sample be paid
+   * out of its ancestor's own I/O: the counter then lags, and never exceeds what was used.
    */
   private synchronized void absorb(@Nullable ProcessSample sample, boolean active, @Nullable Instant started) {
     if (sample == null) {
@@ -284,7 +299,7 @@ final class ProcessProbe {
     Map<String, MemberTotals> now = new HashMap<>(pids.length * 2);
     boolean tree = sample.scope() == ProcessSample.Scope.TREE;
     MemberTotals[] order = new MemberTotals[pids.length];
-    long[] grown = tree ? new long[2 * pids.length] : null; // reaped CPU growth per member and mode
+    long[] grown = tree ? new long[COUNTER_FIELDS.length * pids.length] : null; // reaped part's growth per member and counter
     for (int m = 0; m < pids.length; m++) {
       String key = pids[m] + "@" + sample.memberStartMillis(m);
       MemberTotals t = members.remove(key);
@@ -294,11 +309,12 @@ final class ProcessProbe {
       now.put(key, t);
       order[m] = t;
       if (tree) {
-        for (int i = 0; i < 2; i++) {
-          if (sample.has(CPU_MODES[i]) && sample.memberCounter(m, CPU_MODES[i]) >= 0) {
-            long r = sample.memberReapedCpu(m, CPU_MODES[i]);
-            grown[2 * m + i] = Math.max(0, r - t.reaped[i]);
-            t.reaped[i] = r;
+        for (int c = 0; c < COUNTER_FIELDS.length; c++) {
+          Field f = COUNTER_FIELDS[c];
+          if (REAPED[c] && sample.has(f) && sample.memberCounter(m, f) >= 0) {
+            long r = sample.memberReaped(m, f);
+            grown[COUNTER_FIELDS.length * m + c] = Math.max(0, r - t.reaped[c]);
+            t.reaped[c] = r;
           }
         }
       }
@@ -326,14 +342,17 @@ final class ProcessProbe {
         sums[c] += v + t.lost[c] - t.deducted[c];
       }
       if (tree) {
-        for (int i = 0; i < 2; i++) {
-          long payOld = Math.min(t.owedOld[i], grown[2 * m + i]); // the older debt first: it is dropped if not paid now
-          long payFresh = Math.min(t.owedFresh[i], grown[2 * m + i] - payOld);
-          int c = i == CPU_USER_INDEX ? CPU_USER_COUNTER : CPU_SYSTEM_COUNTER;
+        for (int c = 0; c < COUNTER_FIELDS.length; c++) {
+          if (!REAPED[c]) {
+            continue;
+          }
+          long g = grown[COUNTER_FIELDS.length * m + c];
+          long payOld = Math.min(t.owedOld[c], g); // the older debt first: it is dropped if not paid now
+          long payFresh = Math.min(t.owedFresh[c], g - payOld);
           t.deducted[c] += payOld + payFresh;
           sums[c] -= payOld + payFresh;
-          t.owedOld[i] = t.owedFresh[i] - payFresh;
-          t.owedFresh[i] = 0;
+          t.owedOld[c] = t.owedFresh[c] - payFresh;
+          t.owedFresh[c] = 0;
         }
       }
     }
@@ -348,12 +367,10 @@ final class ProcessProbe {
     members = now;
   }
 
-  private static final int CPU_USER_COUNTER = java.util.Arrays.asList(COUNTER_FIELDS).indexOf(Field.CPU_USER);
-  private static final int CPU_SYSTEM_COUNTER = java.util.Arrays.asList(COUNTER_FIELDS).indexOf(Field.CPU_SYSTEM);
-
   /**
    * For each member of the last sample that is gone from {@code now} (still in {@link #members}), makes its nearest
-   * ancestor in {@code now} owe what it last showed of its CPU: its reaper counts it again (see {@link #absorb}).
+   * ancestor in {@code now} owe what it last showed of each counter with a reaped part: its reaper counts it again
+   * (see {@link #absorb}).
    */
   private void oweForReaped(Map<String, MemberTotals> now) {
     if (members.isEmpty()) {
@@ -377,8 +394,11 @@ final class ProcessProbe {
         }
         if (here.contains(a)) {
           // what it showed, and what it still owed for its own reaped children: its reaper counts all of it again
-          a.owedFresh[CPU_USER_INDEX] += gone.last[CPU_USER_COUNTER] + gone.lost[CPU_USER_COUNTER] + gone.owedOld[CPU_USER_INDEX];
-          a.owedFresh[CPU_SYSTEM_INDEX] += gone.last[CPU_SYSTEM_COUNTER] + gone.lost[CPU_SYSTEM_COUNTER] + gone.owedOld[CPU_SYSTEM_INDEX];
+          for (int c = 0; c < COUNTER_FIELDS.length; c++) {
+            if (REAPED[c]) {
+              a.owedFresh[c] += gone.last[c] + gone.lost[c] + gone.owedOld[c];
+            }
+          }
           break;
         }
         parent = a.parentPid;
