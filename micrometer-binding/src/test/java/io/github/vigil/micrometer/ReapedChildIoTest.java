@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledOnOs(OS.LINUX)
 class ReapedChildIoTest {
-  private static final Set<Field> IO = EnumSet.of(Field.READ_BYTES, Field.WRITE_BYTES, Field.START_TIME);
+  private static final Set<Field> IO = EnumSet.of(Field.READ_BYTES, Field.WRITE_BYTES, Field.START_TIME, Field.PROCESSES);
 
   @RepeatedTest(2)
   @Timeout(60)
