@@ -59,8 +59,10 @@ class JdkStopManyTest {
     // both, in either order: the sleep's end by SIGTERM ends the wait without the trap); SIGKILL would leave none. The
     // marker as its second argument, for the clean-up
     Path leftover = dir.resolve("leftover.sh");
-    Files.writeString(leftover, "trap 'touch \"$1/term-$$\"; exit 0' TERM\nsleep " + marker + " & touch \"$1/ready-$$\"; wait $!\n"
-        + "[ $? -eq 143 ] && touch \"$1/term-$$\"\n");
+    // Its files are made by the shell's own redirection, never by a forked touch: a process forked after the stop signal
+    // gets the signal too (the backend signals the tree again), and a touch killed so made no file
+    Files.writeString(leftover, "trap ': > \"$1/term-$$\"; exit 0' TERM\nsleep " + marker + " & : > \"$1/ready-$$\"; wait $!\n"
+        + "[ $? -eq 143 ] && : > \"$1/term-$$\"\n");
     ConcurrentLinkedQueue<SupervisorEvent.Exited> exits = new ConcurrentLinkedQueue<>();
     CountDownLatch heard = new CountDownLatch(CHILDREN);
     try (Supervisor s = Supervisor.builder().name("jdk-stop-many").backend("jdk").build();
@@ -101,7 +103,9 @@ class JdkStopManyTest {
             .as("leftovers in sessions of their own that got SIGTERM").isEqualTo(DAEMONIZERS);
       }
       assertThat(Processes.withMarker(marker)).as("left running").isEmpty();
-      assertThat(passes).as("passes over /proc for %s stops", CHILDREN).isLessThan(CHILDREN / 5);
+      // two per stop before; a few now, more where other supervisors of this JVM look at /proc meanwhile (39 once, in a
+      // whole suite's run)
+      assertThat(passes).as("passes over /proc for %s stops", CHILDREN).isLessThan(CHILDREN / 2);
     }
   }
 }
