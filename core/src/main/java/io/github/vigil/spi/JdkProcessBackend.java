@@ -779,23 +779,20 @@ final class JdkProcessBackend implements ProcessBackend {
 
     /**
      * The run's tree as a look at {@code /proc} that began after {@code askedNanos} shows it (shared with the other runs
-     * that asked before it began), or as the JDK and {@link ProcScan} find it without {@code /proc}. Holds descendants.
+     * that asked before it began), or as the JDK's descendants show it without {@code /proc}. Holds descendants.
      */
     private void collectTree(long askedNanos) {
       ProcScan.Table look = owner != null ? owner.look(this, askedNanos) : null;
       if (look != null) {
         // the descendants by parent (also those that left the session and rewrote their environment), the session's
-        // members, and what carries the run's id (a double fork, a setsid): as the JDK and runMembers below find them
+        // members, and what carries the run's id (a double fork, a setsid)
         descendants.addAll(look.runTree(handle.pid(), startTicks, sid, sidStartTicks, runId, startTicks));
         return;
       }
+      // no /proc (macOS): the JDK's descendants alone; a double fork or a setsid leftover cannot be told apart there
       if (handle.isAlive()) {
         handle.descendants().forEach(descendants::add); // collect before the root dies and they are re-parented
       }
-      // orphans (a double fork, a setsid) carry the run's id where /proc tells, also while the root lives: counted
-      // alive by isTreeAlive, they were left out of the stop, which waited the stop timeout and sent SIGKILL
-      // with the session's members: also those that rewrote their environment
-      descendants.addAll(ProcScan.runMembers(sid, sidStartTicks, RUN_ID_VARIABLE, runId, startTicks));
     }
 
     @Override

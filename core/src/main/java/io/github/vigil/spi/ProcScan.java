@@ -77,78 +77,10 @@ final class ProcScan {
   }
 
   /**
-   * A run's tree in one pass over {@code /proc}: the live members of session {@code sid} (none when {@code sid <= 1} or
-   * the session is not the run's, as there), and the live processes whose environment holds {@code variable=value}
-   * (none looked for when {@code variable} is null).
-   * Only processes that started at or after {@code runStartTicks} (the run's own process's start, {@code /proc/PID/stat}
-   * field 22; -1 when unknown) can be the run's descendants, so only their environments are read: reading every
-   * process's cost a few milliseconds on every look for a dead run's descendants, on the way to the next start. Zombies
-   * are left out. Without a run's start to go by (the start-up sweep of many runs), {@link #table} reads them all once.
-   */
-  static List<ProcessHandle> runMembers(long sid, long sidStartTicks, @org.jspecify.annotations.Nullable String variable,
-      @org.jspecify.annotations.Nullable String value, long runStartTicks) {
-    if (!HAS_PROC || sid <= 1 && variable == null) {
-      return List.of();
-    }
-    long session = sid;
-    if (sid > 1) {
-      String[] leader = statFields(sid);
-      if (leader != null && Long.parseLong(leader[19]) != sidStartTicks) {
-        session = -1; // the pid names someone else's session now: the run's is empty
-      }
-    }
-    if (session <= 1 && variable == null) {
-      return List.of();
-    }
-    byte[] needle = variable == null ? null : ("\0" + variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
-    String wanted = Long.toString(session);
-    List<ProcessHandle> found = new ArrayList<>();
-    long self = ProcessHandle.current().pid();
-    PASSES.incrementAndGet();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-          continue;
-        }
-        long pid;
-        try {
-          pid = Long.parseLong(name);
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        if (pid == self) {
-          continue;
-        }
-        String[] f = statFields(pid);
-        if (f == null || f[0].equals("Z")) {
-          continue; // gone, or dead and waiting to be reaped
-        }
-        boolean member = session > 1 && f[3].equals(wanted);
-        if (!member && needle != null && (runStartTicks < 0 || Long.parseLong(f[19]) >= runStartTicks)) {
-          byte[] env;
-          try {
-            env = Files.readAllBytes(dir.resolve("environ"));
-          } catch (IOException | SecurityException e) {
-            continue; // gone, or another user's
-          }
-          member = contains(env, needle);
-        }
-        if (member) {
-          ProcessHandle.of(pid).ifPresent(found::add);
-        }
-      }
-    } catch (IOException e) {
-      return found;
-    }
-    return found;
-  }
-
-  /**
    * One pass over {@code /proc}, taken at {@code began} ({@link System#nanoTime()}, before the directory is listed): every
    * process's parent, session, start and whether it is a zombie, and the values of {@code variable} in the environments
    * of those that started at or after {@code envFromTicks} ({@code /proc/PID/stat} field 22; 0 reads them all). Empty
-   * without {@code /proc}. What a run's tree is, as {@link #runMembers} finds it and {@link ProcessHandle#descendants()},
+   * without {@code /proc}. What a run's tree is (its descendants by parent, its session's members and what carries its id)
    * is then read from it by {@link Table#runTree} for as many runs as ask: the JDK backend's stops of many runs at once
    * share one pass.
    */
@@ -191,13 +123,13 @@ final class ProcScan {
           try {
             values = values(Files.readAllBytes(dir.resolve("environ")), prefix);
           } catch (IOException | SecurityException e) {
-            // gone, or another user's: carries nothing that can be read, as in runMembers
+            // gone, or another user's: carries nothing that can be read
           }
         }
         entries.put(pid, new Table.Entry(ppid, session, start, zombie, values));
       }
     } catch (IOException e) {
-      // what was read so far, as runMembers returns
+      // what was read so far
     }
     return new Table(began, envFromTicks, entries);
   }
@@ -258,8 +190,8 @@ final class ProcScan {
 
     /**
      * The live processes (not zombies, not this JVM) of a run, as the pass saw them: the descendants of {@code root} by
-     * parent (while it is the process that started at {@code rootStartTicks}), the members of session {@code sid} as
-     * {@link #runMembers} takes them (none when {@code sid <= 1}, or the session's number is someone else's now), and
+     * parent (while it is the process that started at {@code rootStartTicks}), the members of session {@code sid}
+     * (none when {@code sid <= 1}, or the session's number is someone else's now), and
      * those that started at or after {@code runStartTicks} and carry {@code value}. Each as a handle of the process the
      * pass saw: a pid given to another process since is left out.
      */
@@ -334,21 +266,5 @@ final class ProcScan {
       }
       return found;
     }
-  }
-
-  /** Whether {@code env} (NUL-separated) holds the entry; the first entry has no leading NUL. */
-  private static boolean contains(byte[] env, byte[] needle) {
-    outer:
-    for (int i = -1; i + needle.length <= env.length + 1; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        int k = i + j;
-        byte b = k < 0 || k >= env.length ? 0 : env[k];
-        if (b != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 }
