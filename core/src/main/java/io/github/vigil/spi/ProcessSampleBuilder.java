@@ -75,6 +75,7 @@ public final class ProcessSampleBuilder {
   private final long[] currentCounters = new long[MEMBER_COUNTERS.length];
   private final long[] currentReaped = new long[MEMBER_COUNTERS.length]; // the current member's reaped children's part
   private long[] memberReaped = new long[MEMBER_COUNTERS.length * 4]; // per member, as memberCounters: see ProcessSample#memberReaped
+  private boolean anyReaped; // whether memberReaped holds anything but zeros: the sample copies it only then
   private final long[] ages = new long[FIELDS.length];
   private int memberCount;
   private long memberStartMillis;
@@ -112,6 +113,7 @@ public final class ProcessSampleBuilder {
     this.touched = 0;
     Arrays.fill(values, 0);
     this.memberCount = 0;
+    this.anyReaped = false;
     Arrays.fill(currentCounters, -1);
     Arrays.fill(ages, -1);
     this.memoryTotal = 0;
@@ -329,12 +331,15 @@ public final class ProcessSampleBuilder {
           values[MEMBER_COUNTERS[k].ordinal()] += r;
           currentCounters[k] += r;
           memberReaped[row + k] = r;
+          anyReaped |= r != 0;
         } else {
           memberReaped[row + k] = 0;
         }
       }
       for (int k : FOLDED_REAPED) {
-        memberReaped[row + k] = Math.max(0, currentCounters[k]);
+        long r = Math.max(0, currentCounters[k]);
+        memberReaped[row + k] = r;
+        anyReaped |= r != 0;
       }
       boolean total = (memberTouched & bit(Field.CPU_TOTAL)) != 0;
       if (total) {
@@ -616,7 +621,9 @@ public final class ProcessSampleBuilder {
       this.debts = b.debtCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.debts, b.debtCount * 3);
       this.ages = b.ages.clone();
       this.memberCounters = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.memberCounters, b.memberCount * MEMBER_COUNTERS.length);
-      this.memberReaped = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.memberReaped, b.memberCount * MEMBER_COUNTERS.length);
+      // all zeros outside a tree, and in a tree that read no I/O and whose members reaped nothing: not copied
+      this.memberReaped = b.memberCount == 0 || !b.anyReaped ? NO_MEMBERS
+          : Arrays.copyOf(b.memberReaped, b.memberCount * MEMBER_COUNTERS.length);
       this.sampledAtMillis = b.sampledAtMillis;
       this.monotonicNanos = b.monotonicNanos;
       this.user = (present & bit(Field.USER)) != 0 ? b.user : null;
@@ -671,7 +678,7 @@ public final class ProcessSampleBuilder {
       if (k < 0) {
         throw new IllegalArgumentException("not a per-member counter: " + field);
       }
-      return memberReaped[index * MEMBER_COUNTERS.length + k];
+      return memberReaped.length == 0 ? 0 : memberReaped[index * MEMBER_COUNTERS.length + k];
     }
 
     @Override
