@@ -522,8 +522,9 @@ public final class TradingSupervision implements AutoCloseable {
 
   private void applyProcess(Entry e, Instant now) {
     ProcessController c = supervisor.controller(e.name).orElse(null);
-    if (c == null) {
-      return; // removed from the supervisor meanwhile
+    if (c == null) { // removed from the supervisor meanwhile: an exit deferred for it went with it
+      deferredExits.remove(e.name);
+      return;
     }
     Schedule s = e.schedule;
     Schedule.Phase want = s.phaseAt(now);
@@ -822,12 +823,19 @@ public final class TradingSupervision implements AutoCloseable {
   }
 
   /**
-   * Whether {@code st}, not ended, still shows the run that ended with {@code deferred} (started no later than that end):
-   * the engine is between the {@code Exited} and the state it leads to. A run started since (by a person, during the
-   * window) is not that one.
+   * Whether {@code st}, not ended, still shows the run that ended with {@code deferred} as live ({@code STARTING} or
+   * {@code RUNNING}, started no later than that end): the engine is between the {@code Exited} and the state it leads to.
+   * A run started since (by a person, during the window) is not that one; nor is a process stopped since ({@code
+   * STOPPED}, whose {@code startedAt} is still the dead run's): a person stopped it, and it stays stopped.
    */
   private static boolean deadRunShown(@Nullable ExitInfo deferred, ProcessStatus st) {
-    return deferred != null && st.startedAt() != null && !st.startedAt().isAfter(deferred.at());
+    boolean live = st.state() == ProcessState.STARTING || st.state() == ProcessState.RUNNING;
+    return deferred != null && live && st.startedAt() != null && !st.startedAt().isAfter(deferred.at());
+  }
+
+  /** The processes whose exit, deferred to a freeze window's end, it holds now; for tests. */
+  java.util.Set<String> deferredExitsHeld() {
+    return java.util.Set.copyOf(deferredExits.keySet());
   }
 
   private static boolean wouldRestart(ProcessSpec spec, @Nullable ExitInfo exit) {
