@@ -322,6 +322,36 @@ public abstract class BackendContractTest {
   }
 
   /**
+   * A descendant that writes to the run's output after the run's root has exited (here in its trap for the stop signal,
+   * let go once the root's exit is heard) is read, and not killed: a run's output is read until no writer in its tree
+   * is left. The JDK backend read it only until the root's exit (the JDK closes a child's pipes then), and such a
+   * writer died of {@code SIGPIPE} before its trap had done its work (seen in {@code JdkStopManyTest}).
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void aDescendantWritingAfterTheRootExitedIsReadAndNotKilled(@TempDir Path dir) throws Exception {
+    Path go = dir.resolve("go");
+    assertThat(new ProcessBuilder("mkfifo", go.toString()).inheritIO().start().waitFor()).isZero();
+    // the subshell's trap waits on the fifo for the test (a builtin: the stop's signal reaches every child), then
+    // writes; its sleep, which the stop's signal may end first, is started again until the trap runs
+    String script = "d='" + dir + "'; ( trap 'read x < \"$d/go\"; echo late; : > \"$d/done\"; kill $p 2>/dev/null; exit 0' TERM; "
+        + ": > \"$d/ready\"; while :; do sleep " + marker + " & p=$!; wait $p; done ) & exec sleep " + marker;
+    ProcessController c = supervisor.register(shell("writer", script).stopTimeout(Duration.ofSeconds(60)).build());
+    c.start(WAIT);
+    assertThat(Processes.eventually(WAIT, () -> Files.exists(dir.resolve("ready")))).as("the trap is set").isTrue();
+    var stopped = c.stop().toCompletableFuture();
+    events.await(SupervisorEvent.Exited.class, e -> e.process().equals("writer"), 1, WAIT); // the root is gone
+    try (java.io.RandomAccessFile fifo = new java.io.RandomAccessFile(go.toFile(), "rw")) { // read-write: opens at once
+      fifo.write("go\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(Processes.eventually(WAIT, () -> Files.exists(dir.resolve("done"))))
+          .as("the descendant wrote its line and went on (it dies of SIGPIPE where the run's output is no longer read)").isTrue();
+    }
+    assertThat(Processes.eventually(WAIT, () -> c.outputTail(StdStream.STDOUT).contains("late")))
+        .as("the run's output: %s", c.outputTail(StdStream.STDOUT)).isTrue();
+    assertThat(stopped.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).state()).isEqualTo(ProcessState.STOPPED);
+  }
+
+  /**
    * A process started in its spec's working directory finds {@code PWD} naming that directory, as a shell started there
    * sets it, on every backend; a {@code PWD} of the spec's environment that names it (by a link) is kept. The JDK backend
    * passed this JVM's {@code PWD} on, so a program that reads {@code PWD} rather than asking for its directory looked in

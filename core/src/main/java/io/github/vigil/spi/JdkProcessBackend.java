@@ -36,7 +36,12 @@ import org.slf4j.LoggerFactory;
  * <p>Its own threads: one, {@code vigil-<supervisor>-output}, drains every child's standard output
  * and error by polling {@link InputStream#available()} so that no read ever blocks it, and reports
  * each exit after the output of that run: what the pipes hold when the exit is seen, then at most 50 ms
- * more of what a descendant that inherited them still writes. A busy sibling never delays another
+ * more of what a descendant that inherited them still writes. Where there is {@code /proc} (Linux), it reads them from
+ * read ends of its own ({@link OwnPipes}), which stay open after the exit until the run's tree is seen gone (or the
+ * backend closes): what a descendant writes after the exit (a leftover's trap for the stop signal) is read after the
+ * exit's report, as the Linux backend reads it; the JDK closes its own read ends at the exit, and such a writer died of
+ * {@code SIGPIPE}. A writer outside the run's tree (one that left its session and cleared its environment) may still
+ * die so once the tree is gone; without {@code /proc} (macOS), after the exit. A busy sibling never delays another
  * child's exit report. An exit whose pipes hold nothing when it completes (the usual one) is reported at
  * once from the thread that saw it, without waking the output thread. Where {@link Process#onExit()} would start a
  * thread for each exit (up to JDK 24 on one or two CPUs), up to 64 threads of its own, {@code vigil-<supervisor>-exit-N},
@@ -85,6 +90,9 @@ final class JdkProcessBackend implements ProcessBackend {
    * not a group leader), which its descendants keep even when they rewrite their environment (nginx).
    */
   private static final @org.jspecify.annotations.Nullable String SETSID = findSetsid();
+
+  /** Whether runs' output is read from read ends of the backend's own ({@link OwnPipes}): where there is {@code /proc}. */
+  private static final boolean OWN_PIPES = !WINDOWS && ProcScan.available();
 
   private static @org.jspecify.annotations.Nullable String findSetsid() {
     if (WINDOWS || !ProcScan.available()) {
@@ -297,9 +305,11 @@ final class JdkProcessBackend implements ProcessBackend {
     } catch (IOException e) {
       throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
     }
+    // the run's output read from read ends of its own, until its tree is gone: the JDK closes its own at the exit
+    InputStream[] own = OWN_PIPES ? OwnPipes.open(process) : null;
     long sid = SETSID != null ? process.pid() : -1;
     long startTicks = ProcScan.available() ? ProcScan.startTicks(process.pid()) : -1; // with setsid, the session's too
-    Child child = new Child(request.name(), process, listener, runId, sid, sid > 0 ? startTicks : -1, startTicks);
+    Child child = new Child(request.name(), process, listener, runId, sid, sid > 0 ? startTicks : -1, startTicks, own);
     child.owner = this;
     liveRuns.add(child);
     record(child, true);
@@ -582,6 +592,9 @@ final class JdkProcessBackend implements ProcessBackend {
     // runs that ended with their tree perhaps still alive: looked at again, less and less often (1 s, 2 s, ... 1 min),
     // until it is gone and their record forgotten; it stayed in the state file for ever, one line per such run
     List<Child> lingering = new ArrayList<>();
+    // runs that ended and whose output is read from read ends of the backend's own: read until their tree is gone (a
+    // descendant may still write), then closed
+    List<Child> late = new ArrayList<>();
     byte[] buffer = new byte[64 * 1024];
     long idle = 0;
     while (!closed || !children.isEmpty() || !added.isEmpty()) {
@@ -597,8 +610,8 @@ final class JdkProcessBackend implements ProcessBackend {
             boolean exited = c.exited; // read before draining: all output written before the exit is drained below
             // one chunk per stream per pass, and this child's own reads decide its report: a busy sibling
             // never holds back another child's exit (issue #12 item 3)
-            boolean readThis = drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer);
-            readThis |= drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer);
+            boolean readThis = drain(c, StdStream.STDOUT, c.out, buffer);
+            readThis |= drain(c, StdStream.STDERR, c.err, buffer);
             readAny |= readThis;
             if (exited && c.exitSeenNanos == 0) {
               c.exitSeenNanos = System.nanoTime();
@@ -615,13 +628,17 @@ final class JdkProcessBackend implements ProcessBackend {
         }
         if (reportedNow) {
           children.remove(i);
-          if (stateFile != null && c.sid > 0) {
+          if (c.ownPipes) {
+            late.add(c);
+          }
+          if (stateFile != null && c.sid > 0 || c.ownPipes) { // a look at its tree also ends the reading of its pipes
             c.nextLook = System.nanoTime() + LINGER_FIRST_LOOK_NANOS;
             c.lookEvery = LINGER_FIRST_LOOK_NANOS;
             lingering.add(c);
           }
         }
       }
+      readAny |= readLate(late, buffer);
       lookAtLingering(lingering);
       if (closed && children.isEmpty()) {
         break;
@@ -636,6 +653,30 @@ final class JdkProcessBackend implements ProcessBackend {
     for (Child c : lingering) {
       c.isTreeAlive(); // a tree gone by the close is forgotten now, not swept by the next start
     }
+    for (Child c : late) { // reported in the last pass
+      drainFully(c, buffer);
+      c.closeOwnPipes();
+    }
+  }
+
+  /**
+   * Output thread: reads what the ended runs' descendants still write to their output, one chunk per stream per pass,
+   * and closes the read ends of a run once its tree has been seen gone (no writer is left in it) or the backend
+   * closes, after what they hold. True if anything was read.
+   */
+  private boolean readLate(List<Child> late, byte[] buffer) {
+    boolean readAny = false;
+    for (int i = late.size() - 1; i >= 0; i--) {
+      Child c = late.get(i);
+      boolean done = c.treeSeenGone || closed; // read first: what was written before is read below
+      readAny |= drain(c, StdStream.STDOUT, c.out, buffer) | drain(c, StdStream.STDERR, c.err, buffer);
+      if (done) {
+        drainFully(c, buffer);
+        c.closeOwnPipes();
+        late.remove(i);
+      }
+    }
+    return readAny;
   }
 
   private static final long LINGER_FIRST_LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -664,7 +705,7 @@ final class JdkProcessBackend implements ProcessBackend {
   /** What is buffered now, bounded: at most {@link #EXIT_DRAIN_CHUNKS} chunks per stream, whoever still writes. */
   private void drainFully(Child c, byte[] buffer) {
     for (int i = 0; i < EXIT_DRAIN_CHUNKS
-        && (drain(c, StdStream.STDOUT, c.process.getInputStream(), buffer) | drain(c, StdStream.STDERR, c.process.getErrorStream(), buffer)); i++) {
+        && (drain(c, StdStream.STDOUT, c.out, buffer) | drain(c, StdStream.STDERR, c.err, buffer)); i++) {
       // read what the JDK buffered when the process ended
     }
   }
@@ -704,6 +745,13 @@ final class JdkProcessBackend implements ProcessBackend {
     final long startTicks; // of the run's process (stat field 22), -1 unknown: its descendants started no earlier
     @org.jspecify.annotations.Nullable JdkProcessBackend owner; // to forget the run in the state file once its tree is gone
     volatile boolean exited;
+    /** Its standard output and error: read ends of the backend's own ({@link #ownPipes}), or the JDK's streams. */
+    final InputStream out;
+    final InputStream err;
+    /** Whether {@link #out} and {@link #err} are the backend's own ({@link OwnPipes}), read until the tree is gone. */
+    final boolean ownPipes;
+    /** Set once {@link #isTreeAlive} has seen the tree gone: the output thread closes its own read ends then. */
+    volatile boolean treeSeenGone;
     /** Held while this child's pipes are read or its exit reported: by the output thread, or the exit callback. */
     final Object drainLock = new Object();
     boolean reported; // guarded by drainLock: onExit was called
@@ -714,8 +762,12 @@ final class JdkProcessBackend implements ProcessBackend {
     private @org.jspecify.annotations.Nullable Signal treeSignal; // guarded by descendants: the last signal sent to the tree
     private final Set<ProcessHandle> signaled = new java.util.HashSet<>(); // guarded by descendants: who got it
 
-    Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks, long startTicks) {
+    Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks, long startTicks,
+        InputStream @org.jspecify.annotations.Nullable [] own) {
       this.name = name;
+      this.ownPipes = own != null;
+      this.out = own != null ? own[0] : process.getInputStream();
+      this.err = own != null ? own[1] : process.getErrorStream();
       this.sid = sid;
       this.sidStartTicks = sidStartTicks;
       this.startTicks = startTicks;
@@ -734,7 +786,7 @@ final class JdkProcessBackend implements ProcessBackend {
         if (reported) {
           return true;
         }
-        if (available(process.getInputStream()) > 0 || available(process.getErrorStream()) > 0) {
+        if (available(out) > 0 || available(err) > 0) {
           return false;
         }
         reported = true;
@@ -751,8 +803,15 @@ final class JdkProcessBackend implements ProcessBackend {
       }
     }
 
+    /** Output thread: closes the backend's own read ends, if it has them. */
+    void closeOwnPipes() {
+      if (ownPipes) {
+        OwnPipes.closeQuietly(out, err);
+      }
+    }
+
     void reportExit() {
-      try {
+      try { // the JDK's (closed already where the backend reads its own)
         process.getInputStream().close();
         process.getErrorStream().close();
         process.getOutputStream().close();
@@ -843,6 +902,7 @@ final class JdkProcessBackend implements ProcessBackend {
         }
         if (descendants.isEmpty()) {
           treeGone = true; // its session's number may be given again from now on: never look for it again
+          treeSeenGone = true; // no writer to its pipes is left in it: the output thread reads what they hold and closes them
           if (owner != null) {
             owner.liveRuns.remove(this);
             owner.record(this, false);
