@@ -130,9 +130,10 @@ public interface ProcessSample {
     /**
      * Bytes read from storage ({@code read_bytes} of {@code /proc/PID/io}). In every scope a process's figure includes
      * what the children it reaped read (with theirs): the kernel adds a reaped child's I/O into its parent's and keeps
-     * no separate account, so a process sample cannot leave it out, unlike its CPU. A tree's is the sum over its
-     * members; a member seen alive and later reaped by a member shows again in its reaper's, which the metrics binding's
-     * counters and {@link ProcessSample#memberReaped} let a reader count once.
+     * no separate account, so a process sample cannot leave it out, unlike its CPU. A tree's or a group's is the sum
+     * over its members; a member seen alive and later reaped by a member (in a group too, whose members can be parent
+     * and child) shows again in its reaper's, which the metrics binding's counters and {@link ProcessSample#memberReaped}
+     * let a reader count once.
      */
     READ_BYTES(false),
     /** Bytes written to storage ({@code write_bytes} of {@code /proc/PID/io}); reaped children's included, as {@link #READ_BYTES}. */
@@ -317,8 +318,9 @@ public interface ProcessSample {
    * member seen alive in an earlier sample and reaped since shows again in it: the children's part the kernel keeps
    * apart for CPU ({@code cutime}, {@code cstime}; see {@link #memberReapedCpu}) and page faults ({@code cminflt},
    * {@code cmajflt}); for {@link Field#READ_BYTES} and {@link Field#WRITE_BYTES} the member's whole counter, which
-   * the kernel adds reaped children's I/O into without a separate account. 0 but in a {@link Scope#TREE tree} sample,
-   * and for a counter with no reaped part (context switches) or not read for the member.
+   * the kernel adds reaped children's I/O into without a separate account, in a tree or a group sample (a group's members
+   * can reap one another; a process sample's one member has no other to reap it: 0 there). For CPU and page faults 0 but in a {@link Scope#TREE tree} sample, whose figures include the reaped
+   * part; 0 for a counter with no reaped part (context switches) or not read for the member.
    *
    * @throws IllegalArgumentException for a field that is not a {@link #memberCounter} field nor {@code CPU_TOTAL}
    */

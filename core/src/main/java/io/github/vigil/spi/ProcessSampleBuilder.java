@@ -46,7 +46,7 @@ public final class ProcessSampleBuilder {
   /** The member counters whose reaped children's part stat gives apart ({@link #addReaped}), added in a tree. */
   private static final int[] SEPARATE_REAPED = {K_USER, K_SYSTEM,
       MEMBER_COUNTER_INDEX[Field.MINOR_FAULTS.ordinal()], MEMBER_COUNTER_INDEX[Field.MAJOR_FAULTS.ordinal()]};
-  /** The member counters the kernel adds reaped children into with no separate account: the whole is the reaped part. */
+  /** The member counters the kernel adds reaped children into with no separate account: the whole is the reaped part, in a tree or a group. */
   private static final int[] FOLDED_REAPED = {MEMBER_COUNTER_INDEX[Field.READ_BYTES.ordinal()],
       MEMBER_COUNTER_INDEX[Field.WRITE_BYTES.ordinal()]};
   /** Per member: pid, start time (epoch ms), CPU total (ns, reaped children's included in a tree), parent pid, reaped user and system CPU (ns). */
@@ -336,11 +336,6 @@ public final class ProcessSampleBuilder {
           memberReaped[row + k] = 0;
         }
       }
-      for (int k : FOLDED_REAPED) {
-        long r = Math.max(0, currentCounters[k]);
-        memberReaped[row + k] = r;
-        anyReaped |= r != 0;
-      }
       boolean total = (memberTouched & bit(Field.CPU_TOTAL)) != 0;
       if (total) {
         values[Field.CPU_TOTAL.ordinal()] += currentReaped[K_USER] + currentReaped[K_SYSTEM];
@@ -350,6 +345,13 @@ public final class ProcessSampleBuilder {
       reapedSystem = (memberTouched & bit(Field.CPU_SYSTEM)) != 0 || total ? currentReaped[K_SYSTEM] : 0;
     } else {
       Arrays.fill(memberReaped, row, row + MEMBER_COUNTERS.length, 0);
+    }
+    if (scope != Scope.PROCESS) { // a member of a group can reap another as a tree's can; a process sample has one
+      for (int k : FOLDED_REAPED) {
+        long r = Math.max(0, currentCounters[k]);
+        memberReaped[row + k] = r;
+        anyReaped |= r != 0;
+      }
     }
     if ((memberCount + 1) * STRIDE > members.length) {
       members = Arrays.copyOf(members, members.length * 2);
@@ -603,7 +605,7 @@ public final class ProcessSampleBuilder {
     private final long[] members; // STRIDE per member: pid, start time epoch ms, cpu total ns, parent pid, reaped user ns, reaped system ns
     private final long[] debts; // (pid, start, cpu ns) per member that owes reaped CPU to the next sample's percent
     private final long[] memberCounters; // MEMBER_COUNTERS.length per member, -1 where the member did not add it
-    private final long[] memberReaped; // as memberCounters: the part that grows when the member reaps (0 outside a tree)
+    private final long[] memberReaped; // as memberCounters: the part that grows when the member reaps (CPU, faults: 0 outside a tree; all: 0 in a process sample)
     private final long[] ages; // per Field: nanoseconds since its oldest member value was read, -1 if not said
     private final long sampledAtMillis;
     private final long monotonicNanos;
@@ -621,7 +623,7 @@ public final class ProcessSampleBuilder {
       this.debts = b.debtCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.debts, b.debtCount * 3);
       this.ages = b.ages.clone();
       this.memberCounters = b.memberCount == 0 ? NO_MEMBERS : Arrays.copyOf(b.memberCounters, b.memberCount * MEMBER_COUNTERS.length);
-      // all zeros outside a tree, and in a tree that read no I/O and whose members reaped nothing: not copied
+      // all zeros in a process sample, and in a tree or group that read no I/O and reaped nothing: not copied
       this.memberReaped = b.memberCount == 0 || !b.anyReaped ? NO_MEMBERS
           : Arrays.copyOf(b.memberReaped, b.memberCount * MEMBER_COUNTERS.length);
       this.sampledAtMillis = b.sampledAtMillis;

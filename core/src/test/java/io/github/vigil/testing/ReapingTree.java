@@ -252,7 +252,16 @@ public final class ReapingTree {
    * {@code race}, a zombie whose parent was read is reaped before it is read: neither it nor its parent's growth shows.
    */
   public ProcessSample sample(@Nullable ProcessSample previous, boolean race) {
-    ProcessSampleBuilder b = new ProcessSampleBuilder().reset(Scope.TREE, rootPid, nowMillis, nowMillis * 1_000_000L)
+    return sample(previous, race, Scope.TREE);
+  }
+
+  /**
+   * As {@link #sample(ProcessSample, boolean)}, in {@code scope}: {@link Scope#GROUP} reads the same processes as a
+   * group of them (a group whose members are parents and children of one another), whose CPU and faults are each
+   * member's own and whose I/O holds what members reaped, as the kernel folds it.
+   */
+  public ProcessSample sample(@Nullable ProcessSample previous, boolean race, Scope scope) {
+    ProcessSampleBuilder b = new ProcessSampleBuilder().reset(scope, rootPid, nowMillis, nowMillis * 1_000_000L)
         .request(FIELDS);
     List<Proc> order = new ArrayList<>();
     order.add(find(rootPid));

@@ -231,7 +231,7 @@ final class ProcessProbe {
 
   /**
    * A member of a tree or group across samples: what it last showed, what its own counters lost (threads that ended),
-   * and, per counter with a reaped part ({@link #REAPED}) of a tree, that part as last shown
+   * and, per counter with a reaped part ({@link #REAPED}), that part as last shown
    * ({@link ProcessSample#memberReaped}) and what of its growth was taken off because it had been counted already.
    */
   private static final class MemberTotals {
@@ -272,13 +272,16 @@ final class ProcessProbe {
    *
    * <p>A tree's CPU and page faults include what its members' reaped children used, and every process's I/O includes
    * its reaped children's, so a member that ended and was reaped by a member shows again, whole, in its reaper's
-   * growth: what it last showed is then owed by its nearest ancestor still in the tree, and taken off that ancestor's
+   * growth: what it last showed is then owed by its nearest ancestor still in the sample, and taken off that ancestor's
    * growth of the reaped part ({@link ProcessSample#memberReaped}: {@code cutime}, {@code cminflt}, …, the whole
    * for I/O), now or at the next sample (when the child was reaped between the reads of the two, within one sample);
    * what is not paid by then is dropped (a member that left the tree unreaped, orphaned to a reaper outside it, never
-   * shows again). So these counters stay monotonic and never count a CPU second, a fault or a byte twice. For I/O, the
-   * reaped part being the whole, a debt of a child that was orphaned rather than reaped may for one sample be paid
-   * out of its ancestor's own I/O: the counter then lags, and never exceeds what was used.
+   * shows again). The same holds in a group, whose members can be parent and child: there only I/O has a reaped part,
+   * a group's CPU and faults being each member's own. So these counters stay monotonic and never count a CPU second,
+   * a fault or a byte twice. A debt of a member that left unreaped (orphaned, or a group's member no longer listed)
+   * is not told from one that was reaped: it is paid, in that sample or the next, out of what its ancestor's reaped part
+   * grew by for other reasons (for I/O, the ancestor's own I/O; for CPU, a child that ancestor reaped). The counter then
+   * stays that much, at most what the gone member last showed, below what was used; never above.
    */
   private synchronized void absorb(@Nullable ProcessSample sample, boolean active, @Nullable Instant started) {
     if (sample == null) {
@@ -297,9 +300,7 @@ final class ProcessProbe {
     absorbed = sample;
     long[] pids = sample.memberPids();
     Map<String, MemberTotals> now = new HashMap<>(pids.length * 2);
-    boolean tree = sample.scope() == ProcessSample.Scope.TREE;
     MemberTotals[] order = new MemberTotals[pids.length];
-    long[] grown = tree ? new long[COUNTER_FIELDS.length * pids.length] : null; // reaped part's growth per member and counter
     for (int m = 0; m < pids.length; m++) {
       String key = pids[m] + "@" + sample.memberStartMillis(m);
       MemberTotals t = members.remove(key);
@@ -308,22 +309,10 @@ final class ProcessProbe {
       }
       now.put(key, t);
       order[m] = t;
-      if (tree) {
-        for (int c = 0; c < COUNTER_FIELDS.length; c++) {
-          Field f = COUNTER_FIELDS[c];
-          if (REAPED[c] && sample.has(f) && sample.memberCounter(m, f) >= 0) {
-            long r = sample.memberReaped(m, f);
-            grown[COUNTER_FIELDS.length * m + c] = Math.max(0, r - t.reaped[c]);
-            t.reaped[c] = r;
-          }
-        }
-      }
       t.pid = pids[m];
       t.parentPid = sample.memberParentPid(m);
     }
-    if (tree) {
-      oweForReaped(now);
-    }
+    oweForReaped(now); // in every scope: a group's members can be parent and child too
     long[] sums = new long[COUNTER_FIELDS.length];
     for (int m = 0; m < pids.length; m++) {
       MemberTotals t = order[m];
@@ -341,19 +330,23 @@ final class ProcessProbe {
         t.last[c] = v;
         sums[c] += v + t.lost[c] - t.deducted[c];
       }
-      if (tree) {
-        for (int c = 0; c < COUNTER_FIELDS.length; c++) {
-          if (!REAPED[c]) {
-            continue;
-          }
-          long g = grown[COUNTER_FIELDS.length * m + c];
-          long payOld = Math.min(t.owedOld[c], g); // the older debt first: it is dropped if not paid now
-          long payFresh = Math.min(t.owedFresh[c], g - payOld);
-          t.deducted[c] += payOld + payFresh;
-          sums[c] -= payOld + payFresh;
-          t.owedOld[c] = t.owedFresh[c] - payFresh;
-          t.owedFresh[c] = 0;
+      for (int c = 0; c < COUNTER_FIELDS.length; c++) {
+        if (!REAPED[c]) {
+          continue;
         }
+        Field f = COUNTER_FIELDS[c];
+        long g = 0; // what its reaped part grew by since the last sample
+        if (sample.has(f) && sample.memberCounter(m, f) >= 0) {
+          long r = sample.memberReaped(m, f);
+          g = Math.max(0, r - t.reaped[c]);
+          t.reaped[c] = r;
+        }
+        long payOld = Math.min(t.owedOld[c], g); // the older debt first: it is dropped if not paid now
+        long payFresh = Math.min(t.owedFresh[c], g - payOld);
+        t.deducted[c] += payOld + payFresh;
+        sums[c] -= payOld + payFresh;
+        t.owedOld[c] = t.owedFresh[c] - payFresh;
+        t.owedFresh[c] = 0;
       }
     }
     for (int c = 0; c < COUNTER_FIELDS.length; c++) {

@@ -260,4 +260,39 @@ class CounterAccumulationPropertyTest {
       tree.step(100 + random.nextInt(2000));
     }
   }
+
+  /**
+   * A group whose members are parents and children of one another (an attachment's matches: a server and its
+   * workers), members forking, exiting and reaping as in a tree: its I/O counts a member that another member reaped
+   * once, though the kernel folds it into the reaper's own figure after the counter saw it alive; its CPU and faults,
+   * each member's own, never go down and never exceed what the processes used.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void groupIoCountsAMemberReapedByAMemberOnce(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Scripted process = new Scripted();
+    ProcessProbe probe = new ProcessProbe(process, ProcessProbe::load, new ProcessProbe.Counters());
+    probe.need(io.github.vigil.testing.ReapingTree.COUNTED);
+    long root = 1000 + random.nextInt(1000);
+    io.github.vigil.testing.ReapingTree tree = new io.github.vigil.testing.ReapingTree(random, root);
+    process.status = statusOf(ProcessState.RUNNING, root, Instant.ofEpochMilli(tree.nowMillis()));
+    Map<Field, Double> previous = new java.util.EnumMap<>(Field.class);
+    int steps = 5 + random.nextInt(60);
+    for (int step = 0; step < steps; step++) {
+      boolean race = step > 0 && random.nextInt(4) == 0;
+      process.sample = Optional.of(tree.sample(null, race, Scope.GROUP));
+      String after = "seed " + seed + " after " + tree.history();
+      for (Field f : io.github.vigil.testing.ReapingTree.COUNTED) {
+        double counted = probe.total(f);
+        assertThat(counted).as("%s: %s went down", after, f).isGreaterThanOrEqualTo(previous.getOrDefault(f, 0.0));
+        assertThat(counted).as("%s: more %s than the group used", after, f).isLessThanOrEqualTo((double) tree.trueTotal(f));
+        if ((f == Field.READ_BYTES || f == Field.WRITE_BYTES) && !tree.orphaned() && !race) {
+          assertThat(counted).as("%s: %s is not what the group used", after, f).isEqualTo((double) tree.trueTotal(f));
+        }
+        previous.put(f, counted);
+      }
+      tree.step(100 + random.nextInt(2000));
+    }
+  }
 }
