@@ -268,7 +268,8 @@ final class ProcessProbe {
    * Folds a sample into the monotonic counters, member by member (pid plus start time), as
    * process-exporter accumulates: what a member used stays counted after it ended, also when another
    * member started in the same interval and the tree's sum did not go down (issue #12 item 12). A new
-   * run never makes them go down either.
+   * run never makes them go down either. A group (an attachment's matches) is one run while any of it is alive,
+   * whatever member its pid names: its members that run on are not counted again when its first or oldest ends.
    *
    * <p>A tree's CPU and page faults include what its members' reaped children used, and every process's I/O includes
    * its reaped children's, so a member that ended and was reaped by a member shows again, whole, in its reaper's
@@ -291,7 +292,11 @@ final class ProcessProbe {
       return;
     }
     if (sample.pid() != runPid || (started != null && !started.equals(runStartedAt))) {
-      endRun();
+      // a group whose pid names another member (its first ended) or whose oldest start changed is the same group: its
+      // members, counted by pid and start time, carry on; it ends when nothing of it is alive
+      if (sample.scope() != ProcessSample.Scope.GROUP) {
+        endRun();
+      }
       runPid = sample.pid();
       runStartedAt = started;
     } else if (sample == absorbed) {
