@@ -128,6 +128,12 @@ public final class TradingSupervision implements AutoCloseable {
    * yet (the engine still between the {@code Exited} and its {@code CRASHED}), which it left as it was.
    */
   private final Map<String, ExitInfo> deferredExits = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Under the lock: the freeze windows whose end (or the close that ended them) left a process as it was, no exit of it
+   * heard yet; an exit inside that window heard afterwards (the engine deferred it, supervision off, before the window's
+   * end switched it on) is handled at once, as the window's end would have: restarted, or called off at the close.
+   */
+  private final Map<String, Schedule.Freeze> endedUnheard = new java.util.HashMap<>();
   private boolean closed;
 
   private static final class Entry {
@@ -524,8 +530,10 @@ public final class TradingSupervision implements AutoCloseable {
     ProcessController c = supervisor.controller(e.name).orElse(null);
     if (c == null) { // removed from the supervisor meanwhile: an exit deferred for it went with it
       deferredExits.remove(e.name);
+      endedUnheard.remove(e.name);
       return;
     }
+    boolean settled = false; // the close (or the stop at it) stopped it: nothing left for an exit heard late
     Schedule s = e.schedule;
     Schedule.Phase want = s.phaseAt(now);
     Schedule.Freeze freeze = s.freezeAt(now);
@@ -555,11 +563,13 @@ public final class TradingSupervision implements AutoCloseable {
             String why = "closed while waiting to restart";
             publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why)); // the cause before the stop's own events
             c.stop().whenComplete((x, t) -> c.setSupervised(true));
+            settled = true;
           } else if (deferredRestartDue(e.frozen, c)) { // nor one deferred to the end of a freeze window the close cut short
             String why = closedBeforeTheEnd(requireNonNull(e.frozen));
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops {}: {}", e.name, why);
             publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
             c.stop().whenComplete((x, t) -> c.setSupervised(true));
+            settled = true;
           }
         }
         case DOWN -> {
@@ -582,6 +592,7 @@ public final class TradingSupervision implements AutoCloseable {
     }
     if (up && freeze != null && e.frozen == null) {
       e.frozen = freeze;
+      endedUnheard.remove(e.name);
       c.setSupervised(false);
       log.atInfo().addKeyValue("process", e.name).log("Freeze window {} of {} until {}: no restarts", freeze.window().name(), e.name, freeze.end());
     } else if (e.frozen != null && (freeze == null || !up)) {
@@ -599,7 +610,11 @@ public final class TradingSupervision implements AutoCloseable {
           log.atInfo().addKeyValue("process", e.name).log("Schedule starts {}: {}", e.name, why);
           publish(new SupervisorEvent.ScheduleStarted(e.name, now, day, why));
           restartDeferred(c, was);
+          settled = true;
         }
+      }
+      if (deferred == null && !settled && want != Schedule.Phase.DOWN && was.window().action() == FreezeWindow.Action.DEFER_TO_END) {
+        endedUnheard.put(e.name, was); // an exit of the window may still be on its way to the listener (see onSupervisorEvent)
       }
     }
   }
@@ -647,6 +662,7 @@ public final class TradingSupervision implements AutoCloseable {
     Schedule.Freeze freeze = s.freezeAt(now);
     boolean up = want == Schedule.Phase.UP || want == Schedule.Phase.ALWAYS;
     LocalDate day = s.calendar() == null ? null : s.calendar().tradeDay(now);
+    java.util.Set<String> settled = new java.util.HashSet<>(); // members stopped at the close: nothing left for an exit heard late
     if (want != e.applied) {
       switch (want) {
         case ALWAYS -> { }
@@ -669,9 +685,10 @@ public final class TradingSupervision implements AutoCloseable {
               String why = "closed while " + c.name() + " of group " + e.name + " was waiting to restart";
               publish(new SupervisorEvent.ScheduleStopped(c.name(), now, day, why));
               c.stop().whenComplete((x, t) -> c.setSupervised(true));
+              settled.add(c.name());
             }
           }
-          stopDeferredMembers(e, ms, now, day);
+          settled.addAll(stopDeferredMembers(e, ms, now, day));
         }
         case DOWN -> {
           stopDeferredMembers(e, ms, now, day);
@@ -692,18 +709,27 @@ public final class TradingSupervision implements AutoCloseable {
     }
     if (up && freeze != null && e.frozen == null) {
       e.frozen = freeze;
+      ms.forEach(c -> endedUnheard.remove(c.name()));
       ms.forEach(c -> c.setSupervised(false));
       log.atInfo().addKeyValue("process", e.name).log("Freeze window {} of group {} until {}: no restarts", freeze.window().name(), e.name, freeze.end());
     } else if (e.frozen != null && (freeze == null || !up)) {
       Schedule.Freeze was = e.frozen;
       e.frozen = null;
+      List<String> unheard = ms.stream().map(ProcessController::name).filter(n -> !deferredExits.containsKey(n)).toList();
       if (up) {
         ms.forEach(c -> c.setSupervised(true));
         if (was.window().action() == FreezeWindow.Action.DEFER_TO_END) {
-          restartDeferredMembers(g, e, ms, was, now, day);
+          settled.addAll(restartDeferredMembers(g, e, ms, was, now, day));
         }
       }
       ms.forEach(c -> deferredExits.remove(c.name())); // heard for this window: none outlives it
+      if (want != Schedule.Phase.DOWN && was.window().action() == FreezeWindow.Action.DEFER_TO_END) {
+        for (String n : unheard) { // an exit of the window may still be on its way to the listener (see onSupervisorEvent)
+          if (!settled.contains(n)) {
+            endedUnheard.put(n, was);
+          }
+        }
+      }
     }
   }
 
@@ -711,29 +737,34 @@ public final class TradingSupervision implements AutoCloseable {
    * At the close (or the stop right at it): the members whose restart a freeze window deferred to its end, which the close
    * cut short, are stopped, each with a {@code ScheduleStopped} under its own name saying so: that restart is called off.
    */
-  private void stopDeferredMembers(Entry e, List<ProcessController> ms, Instant now, @Nullable LocalDate day) {
+  private List<String> stopDeferredMembers(Entry e, List<ProcessController> ms, Instant now, @Nullable LocalDate day) {
     Schedule.Freeze frozen = e.frozen;
+    List<String> stopped = new ArrayList<>();
     for (ProcessController c : ms) {
       if (deferredRestartDue(frozen, c)) {
+        stopped.add(c.name());
         String why = closedBeforeTheEnd(requireNonNull(frozen));
         log.atInfo().addKeyValue("process", c.name()).log("Schedule stops {} of group {}: {}", c.name(), e.name, why);
         publish(new SupervisorEvent.ScheduleStopped(c.name(), now, day, why));
         c.stop().whenComplete((x, t) -> c.setSupervised(true));
       }
     }
+    return stopped;
   }
 
   /**
    * Whether {@code c}'s run ended inside freeze window {@code frozen} (in force until now, supervision off) and its restart
-   * is deferred to the window's end, not done yet: ended, a window that defers, a policy that would restart it.
+   * is deferred to the window's end, not done yet: ended, a window that defers, a policy that would restart it; or an exit
+   * heard and deferred that the status does not show yet (the engine between the {@code Exited} and its {@code CRASHED},
+   * as at a window's end: see {@link #deadRunShown}).
    */
-  private static boolean deferredRestartDue(Schedule.@Nullable Freeze frozen, ProcessController c) {
+  private boolean deferredRestartDue(Schedule.@Nullable Freeze frozen, ProcessController c) {
     if (frozen == null || frozen.window().action() != FreezeWindow.Action.DEFER_TO_END) {
       return false;
     }
     ProcessStatus st = c.status();
     boolean ended = st.state() == ProcessState.CRASHED || st.state() == ProcessState.EXITED;
-    return ended && wouldRestart(c.spec(), st.lastExit());
+    return ended ? wouldRestart(c.spec(), st.lastExit()) : deadRunShown(deferredExits.get(c.name()), st);
   }
 
   /** Why a restart deferred to the end of {@code frozen} is called off at the session's close. */
@@ -750,9 +781,9 @@ public final class TradingSupervision implements AutoCloseable {
    * them is started again by that restart, not restarted by its own policy: one restart, one count, as in OTP. Each
    * process's own group does this, a nested group's by its own strategy; the others stopped and started count no
    * restart of theirs. It did the stops and starts itself for REST_FOR_ONE and ONE_FOR_ALL, which the group never
-   * counted: a process ending in every window restarted its siblings without bound.
+   * counted: a process ending in every window restarted its siblings without bound. Returns the processes restarted.
    */
-  private void restartDeferredMembers(GroupController g, Entry e, List<ProcessController> ms, Schedule.Freeze was, Instant now,
+  private List<String> restartDeferredMembers(GroupController g, Entry e, List<ProcessController> ms, Schedule.Freeze was, Instant now,
       @Nullable LocalDate day) {
     List<ProcessController> ended = new ArrayList<>();
     for (ProcessController c : ms) {
@@ -766,7 +797,7 @@ public final class TradingSupervision implements AutoCloseable {
       }
     }
     if (ended.isEmpty()) {
-      return;
+      return List.of();
     }
     String why = "restart deferred by freeze window " + was.window().name();
     log.atInfo().addKeyValue("process", e.name).log("Schedule restarts {} of group {} ({}): {}", ended.stream().map(ProcessController::name).toList(),
@@ -775,6 +806,7 @@ public final class TradingSupervision implements AutoCloseable {
     for (ProcessController c : ended) {
       publish(new SupervisorEvent.ScheduleStarted(c.name(), now, day, why));
     }
+    return ended.stream().map(ProcessController::name).toList();
   }
 
   /**
@@ -878,12 +910,13 @@ public final class TradingSupervision implements AutoCloseable {
           ProcessController c = supervisor.controller(event.process()).orElse(null);
           if (c == null || wouldRestart(c.spec(), x.exit())) {
             Instant until = f.window().action() == FreezeWindow.Action.DEFER_TO_END ? f.end() : null;
-            if (until != null) {
-              deferredExits.put(event.process(), x.exit());
-            }
+            Schedule.Phase late = until == null ? null : deferOrLate(p, event.process(), f, x.exit());
             log.atWarn().addKeyValue("process", event.process()).log("Process {} ended inside freeze window {}: restart {}", event.process(),
                 f.window().name(), until == null ? "left for a person" : "deferred to " + until);
             publish(new SupervisorEvent.RestartDeferred(event.process(), event.at(), f.window().name(), until, x.exit()));
+            if (late != null && c != null) {
+              deferredHeardLate(c, p, f, late, x.exit());
+            }
           }
           return;
         }
@@ -906,6 +939,51 @@ public final class TradingSupervision implements AutoCloseable {
       return;
     }
     publish(event);
+  }
+
+  /**
+   * Keeps an exit deferred to the end of {@code f} for that end; or, when that end (or the close that ended the window) has
+   * already left the process as it was, before this exit was heard, says so: the phase then applied, in which it is
+   * handled at once ({@link #deferredHeardLate}). Once only: the window's end is forgotten here.
+   */
+  private Schedule.@Nullable Phase deferOrLate(Entry e, String process, Schedule.Freeze f, ExitInfo exit) {
+    synchronized (lock) { // ordered with tick(): either the window's end sees this exit, or it left a mark this sees
+      if (!closed && f.equals(endedUnheard.get(process))) {
+        endedUnheard.remove(process);
+        return e.applied;
+      }
+      deferredExits.put(process, exit);
+      return null;
+    }
+  }
+
+  /**
+   * An exit inside freeze window {@code was} heard after its end, which read the status before the engine showed the exit
+   * (still {@code RUNNING}) and so left the process as it was, while the engine deferred it (supervision off until that
+   * end): done now as that end would have, unless a person stopped or started it since. In an up window the deferred
+   * restart ({@code ScheduleStarted}, by the policy; a group's member by its group's strategy, which the engine applies);
+   * at the close that restart is called off ({@code ScheduleStopped}) and the process stopped. The engine does the restart
+   * only where the run ended unrestarted; the status, read here, tells a stop or start by a person.
+   */
+  private void deferredHeardLate(ProcessController c, Entry e, Schedule.Freeze was, Schedule.Phase applied, ExitInfo exit) {
+    ProcessStatus st = c.status();
+    boolean ended = st.state() == ProcessState.CRASHED || st.state() == ProcessState.EXITED;
+    if (ended ? !wouldRestart(c.spec(), st.lastExit()) : !deadRunShown(exit, st)) {
+      return; // stopped or started since, or not the run that ended
+    }
+    Instant now = clock.instant();
+    LocalDate day = e.schedule.calendar() == null ? null : e.schedule.calendar().tradeDay(now);
+    if (applied == Schedule.Phase.UP || applied == Schedule.Phase.ALWAYS) {
+      String why = "restart deferred by freeze window " + was.window().name();
+      log.atInfo().addKeyValue("process", c.name()).log("Schedule starts {}, its exit heard after the window's end: {}", c.name(), why);
+      publish(new SupervisorEvent.ScheduleStarted(c.name(), now, day, why));
+      restartDeferred(c, was);
+    } else if (applied == Schedule.Phase.CLOSING) {
+      String why = closedBeforeTheEnd(was);
+      log.atInfo().addKeyValue("process", c.name()).log("Schedule stops {}, its exit heard after the close: {}", c.name(), why);
+      publish(new SupervisorEvent.ScheduleStopped(c.name(), now, day, why));
+      c.stop().whenComplete((x, t) -> c.setSupervised(true));
+    }
   }
 
   private void outside(SupervisorEvent event, Schedule s) {
