@@ -112,7 +112,8 @@ public interface ProcessSample {
     /**
      * CPU use between the previous sample and this one, 100 = one core ({@link #cpuPercent()}). Of a tree, it counts
      * what its members' reaped children used in between, without counting twice a child the previous sample saw alive:
-     * what that sample showed of it is taken off its reaper's growth.
+     * what that sample showed of it is taken off its reaper's growth. Of a group, its members are matched by pid and start
+     * time, so it goes on when the first member (whose pid the sample names) ends.
      */
     CPU_PERCENT(true),
     /** Resident set size, bytes (on Linux the exact {@code VmRSS}; {@code stat}'s rss field is a per-CPU approximation). */

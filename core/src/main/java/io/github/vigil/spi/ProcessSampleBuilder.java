@@ -436,7 +436,8 @@ public final class ProcessSampleBuilder {
       return -1; // none, or not one of ours: its members' CPU is not known
     }
     Sample previous = (Sample) previousSample;
-    if (previous.vanished() || previous.scope != scope || previous.pid != pid
+    // a group's pid is its first member's, another once that one ends: its members are matched one by one below
+    if (previous.vanished() || previous.scope != scope || previous.pid != pid && scope != Scope.GROUP
         || previous.members.length == 0 || memberCount == 0 || !previous.has(Field.CPU_TOTAL)) {
       return -1;
     }

@@ -303,6 +303,29 @@ class ProcSamplerTest {
     assertThat(group.memberPids()).containsExactly(bystander.pid());
   }
 
+  /**
+   * A group's pid is its first member's: when that member ends and the group is listed without it (as an attachment's
+   * matches are), the next sample names another pid. Its members are matched by pid and start time, so its CPU percent
+   * goes on; it read none for that sample.
+   */
+  @Test
+  void aGroupKeepsItsCpuPercentWhenItsFirstMemberEnds() throws Exception {
+    Process first = procs.start("sleep", "60");
+    Process busy = procs.start("sh", "-c", "while :; do :; done");
+    Set<Field> fields = Set.of(Field.CPU_TOTAL, Field.CPU_PERCENT, Field.START_TIME);
+    ProcessSample before = sampler.sampleGroup(new long[] {first.pid(), busy.pid()}, fields, null);
+    assertThat(before.pid()).isEqualTo(first.pid());
+    first.destroyForcibly();
+    first.waitFor();
+    long busyBefore = stat(busy.pid(), 14) + stat(busy.pid(), 15);
+    assertThat(eventually(Duration.ofSeconds(10), () -> stat(busy.pid(), 14) + stat(busy.pid(), 15) >= busyBefore + 10))
+        .as("the busy member used 10 ticks of CPU").isTrue();
+    ProcessSample after = sampler.sampleGroup(new long[] {busy.pid()}, fields, before);
+    assertThat(after.pid()).isEqualTo(busy.pid());
+    assertThat(after.cpuPercent()).as("the group's CPU percent, its first member gone").isPresent();
+    assertThat(after.cpuPercent().getAsDouble()).isPositive();
+  }
+
   @Test
   void whatTheKernelRefusesIsAbsentNotZero() throws Exception {
     boolean refused;
