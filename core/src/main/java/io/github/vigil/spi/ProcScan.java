@@ -2,7 +2,6 @@ package io.github.vigil.spi;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,47 +90,101 @@ final class ProcScan {
     }
     byte[] prefix = (variable + "=").getBytes(StandardCharsets.UTF_8);
     PASSES.incrementAndGet();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-          continue;
-        }
-        long pid;
-        try {
-          pid = Long.parseLong(name);
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        String[] f = statFields(pid);
-        if (f == null) {
-          continue; // gone
-        }
-        long start;
-        long ppid;
-        long session;
-        try {
-          start = Long.parseLong(f[19]);
-          ppid = Long.parseLong(f[1]);
-          session = Long.parseLong(f[3]);
-        } catch (NumberFormatException e) {
-          continue; // not Linux's format
-        }
-        boolean zombie = f[0].equals("Z");
-        List<String> values = List.of();
-        if (!zombie && start >= envFromTicks) {
-          try {
-            values = values(Files.readAllBytes(dir.resolve("environ")), prefix);
-          } catch (IOException | SecurityException e) {
-            // gone, or another user's: carries nothing that can be read
-          }
-        }
-        entries.put(pid, new Table.Entry(ppid, session, start, zombie, values));
+    String[] names = PROC.toFile().list(); // one call for the whole listing: no Path for each entry
+    if (names == null) {
+      return new Table(began, envFromTicks, entries);
+    }
+    StatLine stat = new StatLine();
+    for (String name : names) {
+      if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
+        continue;
       }
-    } catch (IOException e) {
-      // what was read so far
+      long pid;
+      try {
+        pid = Long.parseLong(name);
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      String dir = "/proc/" + name;
+      if (!stat.read(dir + "/stat")) {
+        continue; // gone, or not Linux's format
+      }
+      List<String> values = List.of();
+      if (!stat.zombie && stat.startTicks >= envFromTicks) {
+        try {
+          values = values(Files.readAllBytes(Path.of(dir, "environ")), prefix);
+        } catch (IOException | RuntimeException e) {
+          // gone, or another user's: carries nothing that can be read
+        }
+      }
+      entries.put(pid, new Table.Entry(stat.ppid, stat.session, stat.startTicks, stat.zombie, values));
     }
     return new Table(began, envFromTicks, entries);
+  }
+
+  /**
+   * One {@code /proc/PID/stat} at a time, read into a buffer it keeps and parsed in place: the parent, session, start
+   * and state that {@link #table} needs of every process, without a string or an array of fields for each (the pass
+   * reads every process on the machine, on the JDK backend's way to each restart). Not thread-safe: one per pass.
+   */
+  private static final class StatLine {
+    private final byte[] buffer = new byte[2048];
+    long ppid;
+    long session;
+    long startTicks;
+    boolean zombie;
+
+    /** Whether {@code path} was read and holds Linux's format; the fields are its then. */
+    boolean read(String path) {
+      int n;
+      try (java.io.FileInputStream in = new java.io.FileInputStream(path)) {
+        n = in.read(buffer); // the kernel gives the whole line in one read
+      } catch (IOException | SecurityException e) {
+        return false; // gone, or not ours to read
+      }
+      if (n <= 0 || n == buffer.length) {
+        return false; // empty, or longer than any stat line
+      }
+      int close = n - 1;
+      while (close > 0 && buffer[close] != ')') { // the name may hold ')' and spaces: the last one ends it
+        close--;
+      }
+      int i = close + 2; // field 3, the state
+      if (close <= 0 || i >= n) {
+        return false;
+      }
+      zombie = buffer[i] == 'Z';
+      int field = 3;
+      long value = 0;
+      boolean digits = false;
+      for (i = i + 1; i < n; i++) {
+        byte b = buffer[i];
+        if (b == ' ' || b == '\n') {
+          if (field == 4 || field == 6 || field == 22) {
+            if (!digits) {
+              return false;
+            }
+            if (field == 4) {
+              ppid = value;
+            } else if (field == 6) {
+              session = value;
+            } else {
+              startTicks = value;
+              return true;
+            }
+          }
+          field++;
+          value = 0;
+          digits = false;
+        } else if (b >= '0' && b <= '9') {
+          value = value * 10 + (b - '0');
+          digits = true;
+        } else if (field == 4 || field == 6 || field == 22) {
+          return false; // a sign or a letter where a number of these is due: not Linux's format
+        }
+      }
+      return false; // no field 22
+    }
   }
 
   /** The values of the entries of {@code env} (NUL-separated) that start with {@code prefix} ({@code NAME=}). */
