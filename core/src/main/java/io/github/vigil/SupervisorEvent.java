@@ -76,7 +76,9 @@ public sealed interface SupervisorEvent {
 
   /**
    * Supervision of the process was turned on or off ({@link ProcessController#setSupervised}): while
-   * off, exits are recorded but not acted on.
+   * off, exits are recorded but not acted on. Published where the change takes effect, on the supervision thread, in
+   * order with the process's exits: an {@link Exited} heard after it was decided with the new setting, one heard before
+   * it with the old one (the call itself returns before that, so an exit may still be decided with the old one after it).
    *
    * @param actor who asked: the name of the thread that called
    */

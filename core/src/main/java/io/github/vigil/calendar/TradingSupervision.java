@@ -69,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * end of the last session, or one that outlasts it) the process is not meant to run after it: at the close that restart
  * is called off, the process stopped with a {@code ScheduleStopped} saying "the session closed before the end of freeze
  * window ...". Where it is meant to run on (between sessions it stays up through, or {@link Schedule#always(TradingCalendar)})
- * the restart is done at the window's end. A restart already waiting
+ * the restart is done at the window's end. An exit just after the window's end that the supervision thread still decided
+ * with supervision off (the end not applied there yet: it follows the engine's {@code SupervisionChanged} events, heard in
+ * order with the exits) is restarted as at that end, whatever the window's action. A restart already waiting
  * in backoff when a window opens goes ahead. Each calendar's sessions are announced with
  * {@link SupervisorEvent.SessionOpened} and {@link SupervisorEvent.SessionClosed}; each attachment's
  * watch window with {@link SupervisorEvent.WatchWindowChanged}.
@@ -130,10 +132,18 @@ public final class TradingSupervision implements AutoCloseable {
   private final Map<String, ExitInfo> deferredExits = new java.util.concurrent.ConcurrentHashMap<>();
   /**
    * Under the lock: the freeze windows whose end (or the close that ended them) left a process as it was, no exit of it
-   * heard yet; an exit inside that window heard afterwards (the engine deferred it, supervision off, before the window's
-   * end switched it on) is handled at once, as the window's end would have: restarted, or called off at the close.
+   * heard yet; an exit of it heard afterwards that the engine decided with supervision still off (inside that window, or
+   * after its end before the engine had it on again) is handled at once, as the window's end would have: restarted, or
+   * called off at the close. Dropped once the engine's supervision of it is heard on again: any exit it deferred was
+   * heard before that.
    */
   private final Map<String, Schedule.Freeze> endedUnheard = new java.util.HashMap<>();
+  /**
+   * The processes whose supervision is off as the engine last said ({@link SupervisorEvent.SupervisionChanged}), heard in
+   * order with their exits: an exit heard while this holds it was decided with supervision off (the engine publishes the
+   * change and decides an exit on one thread, in one order), so its policy did not restart it.
+   */
+  private final java.util.Set<String> engineUnsupervised = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private boolean closed;
 
   private static final class Entry {
@@ -605,7 +615,7 @@ public final class TradingSupervision implements AutoCloseable {
         boolean ended = st.state() == ProcessState.CRASHED || st.state() == ProcessState.EXITED;
         // an exit heard and deferred that the status does not show yet: the engine handles it before this restart
         boolean inFlight = !ended && deadRunShown(deferred, st);
-        if (was.window().action() == FreezeWindow.Action.DEFER_TO_END && (ended && wouldRestart(c.spec(), st.lastExit()) || inFlight)) {
+        if (restartsAtTheEnd(was, deferred) && (ended && wouldRestart(c.spec(), st.lastExit()) || inFlight)) {
           String why = "restart deferred by freeze window " + was.window().name();
           log.atInfo().addKeyValue("process", e.name).log("Schedule starts {}: {}", e.name, why);
           publish(new SupervisorEvent.ScheduleStarted(e.name, now, day, why));
@@ -613,8 +623,9 @@ public final class TradingSupervision implements AutoCloseable {
           settled = true;
         }
       }
-      if (deferred == null && !settled && want != Schedule.Phase.DOWN && was.window().action() == FreezeWindow.Action.DEFER_TO_END) {
-        endedUnheard.put(e.name, was); // an exit of the window may still be on its way to the listener (see onSupervisorEvent)
+      if (deferred == null && !settled && want != Schedule.Phase.DOWN) {
+        // an exit the engine decides with supervision still off may still be on its way to the listener (see onSupervisorEvent)
+        endedUnheard.put(e.name, was);
       }
     }
   }
@@ -718,13 +729,11 @@ public final class TradingSupervision implements AutoCloseable {
       List<String> unheard = ms.stream().map(ProcessController::name).filter(n -> !deferredExits.containsKey(n)).toList();
       if (up) {
         ms.forEach(c -> c.setSupervised(true));
-        if (was.window().action() == FreezeWindow.Action.DEFER_TO_END) {
-          settled.addAll(restartDeferredMembers(g, e, ms, was, now, day));
-        }
+        settled.addAll(restartDeferredMembers(g, e, ms, was, now, day));
       }
       ms.forEach(c -> deferredExits.remove(c.name())); // heard for this window: none outlives it
-      if (want != Schedule.Phase.DOWN && was.window().action() == FreezeWindow.Action.DEFER_TO_END) {
-        for (String n : unheard) { // an exit of the window may still be on its way to the listener (see onSupervisorEvent)
+      if (want != Schedule.Phase.DOWN) {
+        for (String n : unheard) { // an exit the engine decides with supervision still off may still be on its way (see onSupervisorEvent)
           if (!settled.contains(n)) {
             endedUnheard.put(n, was);
           }
@@ -792,7 +801,7 @@ public final class TradingSupervision implements AutoCloseable {
       boolean end = st.state() == ProcessState.CRASHED || st.state() == ProcessState.EXITED;
       // an exit heard and deferred that the status does not show yet (see applyProcess)
       boolean inFlight = !end && deadRunShown(deferred, st);
-      if (end && wouldRestart(c.spec(), st.lastExit()) || inFlight) {
+      if (restartsAtTheEnd(was, deferred) && (end && wouldRestart(c.spec(), st.lastExit()) || inFlight)) {
         ended.add(c);
       }
     }
@@ -865,6 +874,15 @@ public final class TradingSupervision implements AutoCloseable {
     return deferred != null && live && st.startedAt() != null && !st.startedAt().isAfter(deferred.at());
   }
 
+  /**
+   * Whether the end of freeze window {@code was} restarts a process that ended (and that its policy would restart): one
+   * that defers to its end, or any for an exit after it ({@code deferred}, heard) that the engine decided with
+   * supervision still off, its end not applied yet: by the clock a plain exit, which the policy restarts.
+   */
+  private static boolean restartsAtTheEnd(Schedule.Freeze was, @Nullable ExitInfo deferred) {
+    return was.window().action() == FreezeWindow.Action.DEFER_TO_END || deferred != null && !deferred.at().isBefore(was.end());
+  }
+
   /** The processes whose exit, deferred to a freeze window's end, it holds now; for tests. */
   java.util.Set<String> deferredExitsHeld() {
     return java.util.Set.copyOf(deferredExits.keySet());
@@ -896,6 +914,9 @@ public final class TradingSupervision implements AutoCloseable {
   // ---- the supervisor's events ----------------------------------------------------------------
 
   private void onSupervisorEvent(SupervisorEvent event) {
+    if (event instanceof SupervisorEvent.SupervisionChanged sc) {
+      supervisionHeard(sc);
+    }
     // a process of a scheduled group by its group's schedule, before start() too, as schedule(name) and state(name) answer
     Entry p = scheduledBy(event.process());
     if (p != null && p.schedule.calendar() != null) {
@@ -924,6 +945,17 @@ public final class TradingSupervision implements AutoCloseable {
           outside(event, s);
           return;
         }
+        Late late = started ? heardAfterTheEnd(p, event.process(), x.exit()) : null;
+        if (late != null) { // after the window's end, by the clock, but decided with supervision still off: the end's to handle
+          publish(event);
+          ProcessController c = supervisor.controller(event.process()).orElse(null);
+          if (c != null && wouldRestart(c.spec(), x.exit())) {
+            log.atInfo().addKeyValue("process", event.process()).log("Process {} ended after the end of freeze window {}, before "
+                + "supervision of it was on again: restarted as at that end", event.process(), late.window().window().name());
+            deferredHeardLate(c, p, late.window(), late.applied(), x.exit());
+          }
+          return;
+        }
       }
       if (!up && (event instanceof SupervisorEvent.Failed || event instanceof SupervisorEvent.StateChanged sc
           && (sc.to() == ProcessState.CRASHED || sc.to() == ProcessState.EXITED || sc.to() == ProcessState.FAILED))) {
@@ -950,20 +982,64 @@ public final class TradingSupervision implements AutoCloseable {
     synchronized (lock) { // ordered with tick(): either the window's end sees this exit, or it left a mark this sees
       if (!closed && f.equals(endedUnheard.get(process))) {
         endedUnheard.remove(process);
-        return e.applied;
+        // decided with supervision on (a person's, or the window's start not applied yet): its policy's, nothing late to do
+        return engineUnsupervised.contains(process) ? e.applied : null;
       }
       deferredExits.put(process, exit);
       return null;
     }
   }
 
+  /** A freeze window whose end left a process as it was, and the phase applied then. */
+  private record Late(Schedule.Freeze window, Schedule.Phase applied) {}
+
   /**
-   * An exit inside freeze window {@code was} heard after its end, which read the status before the engine showed the exit
-   * (still {@code RUNNING}) and so left the process as it was, while the engine deferred it (supervision off until that
-   * end): done now as that end would have, unless a person stopped or started it since. In an up window the deferred
-   * restart ({@code ScheduleStarted}, by the policy; a group's member by its group's strategy, which the engine applies);
-   * at the close that restart is called off ({@code ScheduleStopped}) and the process stopped. The engine does the restart
-   * only where the run ended unrestarted; the status, read here, tells a stop or start by a person.
+   * An exit outside every freeze window, in an up window, that the engine decided with supervision still off, which a
+   * freeze window's end turns on again: that end, not applied yet, is given it (held, as an exit inside the window is, so
+   * that it restarts it); or that end, which left the process as it was, is returned, for the exit to be handled now as it
+   * would have (once only). Null for any other exit: its policy decided it, or a person turned supervision off.
+   */
+  private @Nullable Late heardAfterTheEnd(Entry e, String process, ExitInfo exit) {
+    synchronized (lock) { // ordered with tick(), as deferOrLate is
+      if (closed || !engineUnsupervised.contains(process)) {
+        return null;
+      }
+      if (e.frozen != null) {
+        deferredExits.put(process, exit);
+        return null;
+      }
+      Schedule.Freeze was = endedUnheard.remove(process);
+      Schedule.Phase applied = e.applied;
+      boolean up = applied == Schedule.Phase.UP || applied == Schedule.Phase.ALWAYS;
+      // at the close supervision stays off: such an exit is left to the stop at the close plus lag
+      return was != null && applied != null && up ? new Late(was, applied) : null;
+    }
+  }
+
+  /**
+   * The engine's supervision of a process, as it said, in order with its exits. Turned on, it decides every later exit
+   * with it on: a mark a freeze window's end left for an exit still on its way is dropped, any exit it deferred having been
+   * heard before this.
+   */
+  private void supervisionHeard(SupervisorEvent.SupervisionChanged sc) {
+    if (!sc.supervised()) {
+      engineUnsupervised.add(sc.process());
+      return;
+    }
+    engineUnsupervised.remove(sc.process());
+    synchronized (lock) {
+      endedUnheard.remove(sc.process());
+    }
+  }
+
+  /**
+   * An exit inside freeze window {@code was} (or after its end, before the engine had supervision on again) heard after
+   * its end, which read the status before the engine showed the exit (still {@code RUNNING}) and so left the process as it
+   * was, while the engine deferred it (supervision off until that end): done now as that end would have, unless a person
+   * stopped or started it since. In an up window the deferred restart ({@code ScheduleStarted}, by the policy; a group's
+   * member by its group's strategy, which the engine applies); at the close that restart is called off ({@code
+   * ScheduleStopped}) and the process stopped. The engine does the restart only where the run ended unrestarted; the
+   * status, read here, tells a stop or start by a person.
    */
   private void deferredHeardLate(ProcessController c, Entry e, Schedule.Freeze was, Schedule.Phase applied, ExitInfo exit) {
     ProcessStatus st = c.status();

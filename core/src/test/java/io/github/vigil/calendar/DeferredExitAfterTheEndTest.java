@@ -1,0 +1,310 @@
+package io.github.vigil.calendar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.Backoff;
+import io.github.vigil.GroupController;
+import io.github.vigil.GroupSpec;
+import io.github.vigil.GroupState;
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.FakeTicker;
+import io.github.vigil.testing.ManualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * An exit stamped at a freeze window's end (by the clock outside the window: a plain exit, which the policy restarts)
+ * that the engine decides before the window's end has turned supervision on again on its thread: supervision still off
+ * there, the engine leaves it {@code CRASHED}, and it stayed so until the next session, whichever of the window's end and
+ * {@link TradingSupervision} hearing the exit came first. The window's end (its tick) is held back by advancing the clock
+ * alone, and the engine's thread where it hands the {@code Exited} to the listener executor, so every order is made
+ * certain. Now the exit is restarted by the policy as the window's end restarts an exit inside it (a group's member by
+ * its group's strategy).
+ *
+ * <p>And the other way round: an exit that the engine decided with supervision on (its policy restarts it: here the
+ * window's start not yet applied on the engine's thread), heard after the window's end, is no late deferred restart: it
+ * got a {@code ScheduleStarted} "restart deferred by freeze window ..." for a restart that the engine then did not do.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(300)
+class DeferredExitAfterTheEndTest {
+  private static final ZoneId LONDON = ZoneId.of("Europe/London");
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final LocalDate DAY = LocalDate.of(2026, 12, 14); // a Monday
+  private static final FreezeWindow MIDDAY = FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2));
+  private static final FreezeWindow MIDDAY_LEFT = MIDDAY.leftForAPerson();
+  private static final String DEFERRED = "restart deferred by freeze window auction";
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final long origin = ticker.read();
+  private final InstantSource clock = () -> at("07:30").plusNanos(ticker.read() - origin);
+  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
+      .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
+  private final Hold hold = new Hold();
+  private final Supervisor sup = Supervisor.builder().name("deferred-after-end").backend("jdk").ticker(ticker).scheduler(scheduler)
+      .instantSource(clock).listenerExecutor(hold).closeTimeout(Duration.ofSeconds(5)).build();
+  private final EventRecorder rec = new EventRecorder();
+  private TradingSupervision trading;
+
+  /** When the held delivery (the {@code Exited}) reaches the listeners. */
+  private enum Deliver {
+    /** At once, while the engine's thread is held: heard before whatever the test does next. */
+    FIRST,
+    /** Once the engine's thread is released: heard after whatever the test did meanwhile. */
+    AFTER_RELEASE,
+    /** When the test says ({@link Hold#deliver()}), the engine's thread still held. */
+    ON_SIGNAL
+  }
+
+  /**
+   * The supervisor's listener executor: once armed, the first thread that hands it a delivery (the engine's, deciding an
+   * exit: the {@code Exited}, before its {@code CRASHED} and before it reads whether supervision is on) waits there until
+   * released; the delivery runs as {@link Deliver} says.
+   */
+  private static final class Hold implements Executor {
+    final ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "held-listeners");
+      t.setDaemon(true);
+      return t;
+    });
+    final AtomicBoolean armed = new AtomicBoolean();
+    volatile Deliver mode = Deliver.AFTER_RELEASE;
+    volatile Runnable heldTask;
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicBoolean delivered = new AtomicBoolean();
+
+    void arm(Deliver mode) {
+      this.mode = mode;
+      armed.set(true);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      if (!armed.compareAndSet(true, false)) {
+        pool.execute(task);
+        return;
+      }
+      heldTask = task;
+      if (mode == Deliver.FIRST) {
+        deliver();
+      }
+      held.countDown();
+      try {
+        if (!release.await(60, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      deliver(); // AFTER_RELEASE; for the others it has been delivered already
+    }
+
+    void deliver() {
+      if (delivered.compareAndSet(false, true)) {
+        pool.execute(heldTask);
+      }
+    }
+
+    /** Waits until the listeners have handled what was delivered so far (the pool runs one task at a time, in order). */
+    void awaitDelivered() throws Exception {
+      pool.submit(() -> { }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    void awaitHeld() throws InterruptedException {
+      assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the engine handed over the Exited").isTrue();
+    }
+  }
+
+  private static Instant at(String hhmm) {
+    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
+  }
+
+  private void advanceTo(Instant t) {
+    scheduler.advance(Duration.between(clock.instant(), t));
+  }
+
+  /** The clock alone to {@code t}: the schedule's edge due then (its tick) is not run yet. */
+  private void clockTo(Instant t) {
+    ticker.advance(Duration.between(clock.instant(), t));
+  }
+
+  /** Runs the ticks due now: the schedule's edge the clock has reached. */
+  private void runDueEdges() {
+    scheduler.advance(Duration.ZERO);
+  }
+
+  @AfterEach
+  void tearDown() {
+    hold.release.countDown();
+    if (trading != null) {
+      trading.close();
+    }
+    sup.close();
+    hold.pool.shutdownNow();
+  }
+
+  private static ProcessSpec sleeper(String name) {
+    return ProcessSpec.builder(name).command("sleep", "1000").startupGrace(Duration.ZERO)
+        .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build();
+  }
+
+  /** Runs {@code name}'s schedule {@code s} from 08:00, all of {@code running} up. */
+  private void runFromTheOpen(String name, Schedule s, List<String> running) throws Exception {
+    trading = TradingSupervision.builder(sup).schedule(name, s).instantSource(clock).scheduler(scheduler).build();
+    trading.subscribe(rec);
+    trading.start();
+    advanceTo(at("08:00"));
+    for (String n : running) {
+      rec.awaitState(n, ProcessState.RUNNING, 1, WAIT);
+    }
+  }
+
+  /** SIGKILLs {@code c} with the engine's hand-over of its Exited held, delivered as {@code mode} says. */
+  private void killHeld(ProcessController c, Deliver mode) throws Exception {
+    assertThat(sup.awaitIdle(WAIT)).isTrue(); // everything delivered
+    hold.awaitDelivered(); // and each listener's drain returned (idle ends before it does): the next hand-over is the Exited
+    hold.arm(mode);
+    assertThat(ProcessHandle.of(c.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
+    hold.awaitHeld();
+  }
+
+  /**
+   * Kills {@code c} with the clock at 12:02, the end of the window, its tick not run yet; the engine decides the exit
+   * (stamped 12:02) with supervision off, its Exited held; the window's end runs, and the Exited is heard before it
+   * ({@code heardFirst}) or after it.
+   */
+  private void killAtTheEnd(ProcessController c, boolean heardFirst) throws Exception {
+    advanceTo(at("12:01"));
+    clockTo(at("12:02"));
+    killHeld(c, heardFirst ? Deliver.FIRST : Deliver.AFTER_RELEASE);
+    if (heardFirst) {
+      assertThat(rec.await(SupervisorEvent.Exited.class, e -> e.process().equals(c.name()), 1, WAIT).get(0).at()).isEqualTo(at("12:02"));
+    }
+    runDueEdges(); // the window's end: supervision on, handed to the engine's thread behind the exit it decides
+    hold.release.countDown();
+    assertThat(sup.awaitIdle(WAIT)).isTrue();
+  }
+
+  /** {@code c}, killed at the window's end, is restarted by its policy, not left CRASHED; said once. */
+  private void restartedOnce(ProcessController c) throws Exception {
+    assertThat(c.status().state()).as("%s, its exit at the window's end decided with supervision still off", c.name())
+        .isIn(ProcessState.STARTING, ProcessState.RUNNING);
+    SupervisorEvent.Exited exited = rec.await(SupervisorEvent.Exited.class, e -> e.process().equals(c.name()), 1, WAIT).get(0);
+    assertThat(exited.at()).as("outside the window, by the clock").isEqualTo(at("12:02"));
+    rec.awaitState(c.name(), ProcessState.RUNNING, 2, WAIT);
+    assertThat(rec.of(SupervisorEvent.ScheduleStarted.class)).filteredOn(e -> e.process().equals(c.name()))
+        .extracting(SupervisorEvent.ScheduleStarted::reason).filteredOn(r -> !r.startsWith("up window")).containsExactly(DEFERRED);
+    assertThat(rec.of(SupervisorEvent.RestartDeferred.class)).as("no exit inside the window").isEmpty();
+    assertThat(c.statistics().restarts()).isEqualTo(1);
+    assertThat(trading.deferredExitsHeld()).isEmpty();
+  }
+
+  @RepeatedTest(25)
+  void anExitAtTheWindowsEndDecidedWithSupervisionOffHeardAfterTheEndIsRestarted() throws Exception {
+    ProcessController gw = sup.register(sleeper("gw"));
+    runFromTheOpen("gw", Schedule.inSession(lse).withFreeze(MIDDAY), List.of("gw"));
+    killAtTheEnd(gw, false);
+    restartedOnce(gw);
+  }
+
+  @RepeatedTest(25)
+  void anExitAtTheWindowsEndDecidedWithSupervisionOffHeardBeforeTheEndIsRestarted() throws Exception {
+    ProcessController gw = sup.register(sleeper("gw"));
+    runFromTheOpen("gw", Schedule.inSession(lse).withFreeze(MIDDAY), List.of("gw"));
+    killAtTheEnd(gw, true);
+    restartedOnce(gw);
+  }
+
+  @RepeatedTest(25)
+  void anExitAtTheEndOfAWindowLeftForAPersonDecidedWithSupervisionOffIsRestartedByItsPolicy() throws Exception {
+    ProcessController gw = sup.register(sleeper("gw"));
+    runFromTheOpen("gw", Schedule.inSession(lse).withFreeze(MIDDAY_LEFT), List.of("gw"));
+    killAtTheEnd(gw, false);
+    restartedOnce(gw);
+  }
+
+  @RepeatedTest(25)
+  void aMembersExitAtTheWindowsEndHeardAfterTheEndIsRestartedByItsGroupsStrategy() throws Exception {
+    aMembersExitAtTheWindowsEndIsRestartedByItsGroupsStrategy(false);
+  }
+
+  @RepeatedTest(25)
+  void aMembersExitAtTheWindowsEndHeardBeforeTheEndIsRestartedByItsGroupsStrategy() throws Exception {
+    aMembersExitAtTheWindowsEndIsRestartedByItsGroupsStrategy(true);
+  }
+
+  private void aMembersExitAtTheWindowsEndIsRestartedByItsGroupsStrategy(boolean heardFirst) throws Exception {
+    List<String> declared = List.of("feed", "gw-a", "gw-b");
+    declared.forEach(n -> sup.register(sleeper(n)));
+    GroupController desk = sup.registerGroup(GroupSpec.builder("desk").strategy(GroupSpec.Strategy.REST_FOR_ONE)
+        .children(declared.toArray(String[]::new)).build());
+    ProcessController gwA = sup.controller("gw-a").orElseThrow();
+    runFromTheOpen("desk", Schedule.inSession(lse).withFreeze(MIDDAY), declared);
+    killAtTheEnd(gwA, heardFirst);
+
+    restartedOnce(gwA);
+    rec.awaitState("gw-b", ProcessState.RUNNING, 2, WAIT); // after it: stopped and started again with it, by the group
+    SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
+    assertThat(counted.child()).isEqualTo("gw-a");
+    assertThat(counted.restarted()).containsExactly("gw-b");
+    assertThat(rec.of(SupervisorEvent.ScheduleStarted.class)).extracting(SupervisorEvent.ScheduleStarted::process)
+        .containsExactly("desk", "gw-a");
+    assertThat(desk.state()).isEqualTo(GroupState.RUNNING);
+  }
+
+  /**
+   * Killed with the clock at 12:00, the window's start not yet applied: the engine decides the exit (stamped inside the
+   * window) with supervision on, and its policy restarts it. The Exited is heard after the window's end, which saw the run
+   * still shown RUNNING and left a mark for an exit on its way; that mark is for an exit the engine deferred, which this
+   * is not: no ScheduleStarted saying a deferred restart, and one restart, the policy's.
+   */
+  @RepeatedTest(25)
+  void anExitThePolicyRestartedHeardAfterTheWindowsEndIsNoDeferredRestart() throws Exception {
+    ProcessController gw = sup.register(sleeper("gw"));
+    runFromTheOpen("gw", Schedule.inSession(lse).withFreeze(MIDDAY), List.of("gw"));
+    advanceTo(at("11:59"));
+    clockTo(at("12:00"));
+    killHeld(gw, Deliver.ON_SIGNAL); // decided with supervision on: the window's start has not run
+    runDueEdges(); // the window's start: supervision off, queued behind the exit
+    advanceTo(at("12:02")); // the window's end: gw still shown RUNNING, no exit heard
+    hold.deliver(); // heard now, the engine's thread still held before it shows the exit
+    hold.awaitDelivered(); // and handled: what it does, it did while the run was still shown RUNNING
+    rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw"), 1, WAIT);
+    hold.release.countDown();
+    assertThat(sup.awaitIdle(WAIT)).isTrue();
+    advanceTo(at("12:02").plusSeconds(5)); // the policy's backoff
+    rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
+
+    assertThat(rec.of(SupervisorEvent.ScheduleStarted.class)).filteredOn(e -> e.process().equals("gw"))
+        .extracting(SupervisorEvent.ScheduleStarted::reason).as("the policy restarted it: no restart deferred by the window")
+        .doesNotContain(DEFERRED);
+    assertThat(rec.of(SupervisorEvent.RestartScheduled.class)).hasSize(1);
+    assertThat(gw.statistics().restarts()).isEqualTo(1);
+    assertThat(trading.deferredExitsHeld()).isEmpty();
+  }
+}
