@@ -305,9 +305,11 @@ final class JdkProcessBackend implements ProcessBackend {
     } catch (IOException e) {
       throw new SpawnException("cannot start " + request.command().get(0) + ": " + e.getMessage(), e);
     }
+    // the run's output read from read ends of its own, until its tree is gone: the JDK closes its own at the exit
+    InputStream[] own = OWN_PIPES ? OwnPipes.open(process) : null;
     long sid = SETSID != null ? process.pid() : -1;
     long startTicks = ProcScan.available() ? ProcScan.startTicks(process.pid()) : -1; // with setsid, the session's too
-    Child child = new Child(request.name(), process, listener, runId, sid, sid > 0 ? startTicks : -1, startTicks);
+    Child child = new Child(request.name(), process, listener, runId, sid, sid > 0 ? startTicks : -1, startTicks, own);
     child.owner = this;
     liveRuns.add(child);
     record(child, true);
@@ -597,9 +599,6 @@ final class JdkProcessBackend implements ProcessBackend {
     long idle = 0;
     while (!closed || !children.isEmpty() || !added.isEmpty()) {
       for (Child c; (c = added.poll()) != null; ) {
-        if (OWN_PIPES) {
-          c.takeOwnPipes();
-        }
         children.add(c);
       }
       boolean readAny = false;
@@ -746,14 +745,11 @@ final class JdkProcessBackend implements ProcessBackend {
     final long startTicks; // of the run's process (stat field 22), -1 unknown: its descendants started no earlier
     @org.jspecify.annotations.Nullable JdkProcessBackend owner; // to forget the run in the state file once its tree is gone
     volatile boolean exited;
-    /**
-     * Its standard output and error: read ends of the backend's own ({@link #ownPipes}), or the JDK's streams. Guarded
-     * by {@link #drainLock}; written once, by the output thread.
-     */
-    InputStream out;
-    InputStream err;
+    /** Its standard output and error: read ends of the backend's own ({@link #ownPipes}), or the JDK's streams. */
+    final InputStream out;
+    final InputStream err;
     /** Whether {@link #out} and {@link #err} are the backend's own ({@link OwnPipes}), read until the tree is gone. */
-    boolean ownPipes;
+    final boolean ownPipes;
     /** Set once {@link #isTreeAlive} has seen the tree gone: the output thread closes its own read ends then. */
     volatile boolean treeSeenGone;
     /** Held while this child's pipes are read or its exit reported: by the output thread, or the exit callback. */
@@ -766,10 +762,12 @@ final class JdkProcessBackend implements ProcessBackend {
     private @org.jspecify.annotations.Nullable Signal treeSignal; // guarded by descendants: the last signal sent to the tree
     private final Set<ProcessHandle> signaled = new java.util.HashSet<>(); // guarded by descendants: who got it
 
-    Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks, long startTicks) {
+    Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks, long startTicks,
+        InputStream @org.jspecify.annotations.Nullable [] own) {
       this.name = name;
-      this.out = process.getInputStream();
-      this.err = process.getErrorStream();
+      this.ownPipes = own != null;
+      this.out = own != null ? own[0] : process.getInputStream();
+      this.err = own != null ? own[1] : process.getErrorStream();
       this.sid = sid;
       this.sidStartTicks = sidStartTicks;
       this.startTicks = startTicks;
@@ -777,28 +775,6 @@ final class JdkProcessBackend implements ProcessBackend {
       this.process = process;
       this.handle = process.toHandle();
       this.listener = listener;
-    }
-
-    /**
-     * Output thread, when it first takes the run: its output from read ends of the backend's own from now on, read
-     * until its tree is gone (the JDK closes its own at the exit), unless it ended and was reported already (its
-     * output was in the JDK's streams) or {@link OwnPipes} cannot tell its pipes for sure. Here, not on the spawning
-     * thread: reading the child's {@code /proc/PID/fd} links and opening the pipes again took 0.2 ms at the median
-     * and up to several ms (a child in the middle of its {@code exec}) off every start. Under {@link #drainLock}, so
-     * the exit callback waits rather than reading the JDK's streams just closed.
-     */
-    void takeOwnPipes() {
-      synchronized (drainLock) {
-        if (reported) {
-          return;
-        }
-        InputStream[] own = OwnPipes.open(process);
-        if (own != null) {
-          out = own[0];
-          err = own[1];
-          ownPipes = true;
-        }
-      }
     }
 
     /**

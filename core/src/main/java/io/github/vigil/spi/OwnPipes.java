@@ -24,9 +24,8 @@ import org.slf4j.LoggerFactory;
  * hold only their read ends. A child that already ended, or whose descriptors 1 and 2 are no longer two distinct pipes
  * of this JVM's (it redirected them, or its {@code /proc} entry cannot be read), keeps the JDK's streams: nothing is
  * taken that is not the run's. The JDK's streams are closed under their own lock while the JDK has not seen the exit,
- * so that the JDK never takes bytes out of the pipe into a buffer of its own that would then be lost. Called by a
- * backend's output thread when it first takes a run, soon after the spawn; safe from several (the hint below is shared,
- * and only a hint).
+ * so that the JDK never takes bytes out of the pipe into a buffer of its own that would then be lost. Not thread-safe:
+ * called by the thread that spawned the child, right after the spawn.
  */
 final class OwnPipes {
   private static final Logger log = LoggerFactory.getLogger(OwnPipes.class);
