@@ -15,6 +15,9 @@ import java.util.Optional;
  * also goes to a log file, rotated by size ({@code app.out}, {@code app.out.1}, … up to
  * {@code backups}), and line by line to SLF4J under the one logger {@code vigil.output}, with the process name as the
  * key {@code process} and the stream as {@code stream} (the line is the message, never a format string).
+ * A log file is opened at the stream's first output and closed when the process is removed or its supervisor closes;
+ * what a descendant left running writes after that is not written to it (the file is neither opened nor rotated
+ * again), which is said once per stream at WARN.
  *
  * <p>Immutable and thread-safe.
  *

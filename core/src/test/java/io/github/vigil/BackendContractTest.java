@@ -353,6 +353,151 @@ public abstract class BackendContractTest {
   }
 
   /**
+   * Output that a run's leftover writes after its process was removed reaches no log file: none is opened again (it
+   * was, and its descriptor stayed open in this JVM for good) and nothing is written after the removal. The run's
+   * output is read until its tree is gone, on both backends, so such output does come. Here the root exits at once,
+   * leaving a child that waits for the test; the engine's look for what the run left (which kills it) is held until
+   * the test has seen the child write, so the child writes, after the removal, what a leftover writes in that look's
+   * time. It writes more than a pipe holds, so its last step (a file of its own) comes only once the backend has read
+   * and handed over its first lines.
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void outputOfALeftoverAfterItsProcessWasRemovedOpensNoLogFile(@TempDir Path dir) throws Exception {
+    Path go = dir.resolve("go");
+    Path logs = Files.createDirectory(dir.resolve("logs"));
+    assertThat(new ProcessBuilder("mkfifo", go.toString()).inheritIO().start().waitFor()).isZero();
+    String script = "d='" + dir + "'; ( read x < \"$d/go\"; echo late; yes late | head -n 300000; echo late >&2; "
+        + ": > \"$d/done\" ) & exit 0";
+    LooksHeldBackend backend = new LooksHeldBackend(backendName());
+    try (Supervisor s = Supervisor.builder().name("late-log-" + backendName()).backend(backend).build();
+        AutoCloseable letGo = backend.looks::countDown) { // before the close, which waits for the I/O threads
+      EventRecorder heard = new EventRecorder();
+      s.subscribe(heard);
+      ProcessController c = s.register(shell("leaver", script).restartPolicy(RestartPolicy.never())
+          .output(OutputSpec.defaults().withFiles(logs.resolve("out.log"), logs.resolve("err.log")).withRotation(1024, 1)).build());
+      c.start();
+      heard.awaitState("leaver", ProcessState.EXITED, 1, WAIT);
+      s.remove("leaver").toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      try (java.io.RandomAccessFile fifo = new java.io.RandomAccessFile(go.toFile(), "rw")) { // read-write: opens at once
+        fifo.write("go\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(Processes.eventually(WAIT, () -> Files.exists(dir.resolve("done"))))
+            .as("the leftover wrote all its output (more than a pipe holds: its first lines were read)").isTrue();
+      }
+      assertThat(openUnder(logs)).as("descriptors of this JVM open on the removed process's log files").isEmpty();
+      try (var files = Files.list(logs)) {
+        assertThat(files.map(f -> f.getFileName().toString())).as("log files written after the removal").isEmpty();
+      }
+    }
+  }
+
+  /** This JVM's descriptors open on files under {@code dir}: their targets. */
+  private static List<String> openUnder(Path dir) throws java.io.IOException {
+    List<String> open = new ArrayList<>();
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith(dir + "/")) {
+            open.add(target);
+          }
+        } catch (java.io.IOException e) {
+          // closed since the listing (the listing's own among them)
+        }
+      }
+    }
+    return open;
+  }
+
+  /**
+   * The backend named, whose runs' {@code isTreeAlive} waits until {@link #looks} is counted down: the engine's look
+   * for what an ended run left (and its kill of it) waits with it, on the engine's I/O thread. Everything else is the
+   * backend's own.
+   */
+  private static final class LooksHeldBackend implements io.github.vigil.spi.ProcessBackend {
+    final java.util.concurrent.CountDownLatch looks = new java.util.concurrent.CountDownLatch(1);
+    private final io.github.vigil.spi.ProcessBackend backend;
+
+    LooksHeldBackend(String name) {
+      io.github.vigil.spi.ProcessBackendProvider provider = java.util.ServiceLoader.load(io.github.vigil.spi.ProcessBackendProvider.class).stream()
+          .map(java.util.ServiceLoader.Provider::get).filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+      this.backend = provider.create(new io.github.vigil.spi.BackendContext("late-log-" + name, null));
+    }
+
+    @Override
+    public String name() {
+      return backend.name();
+    }
+
+    @Override
+    public io.github.vigil.spi.RunningProcess spawn(io.github.vigil.spi.SpawnRequest request, io.github.vigil.spi.ProcessListener listener)
+        throws io.github.vigil.spi.SpawnException {
+      io.github.vigil.spi.RunningProcess run = backend.spawn(request, listener);
+      return new io.github.vigil.spi.RunningProcess() {
+        @Override
+        public long pid() {
+          return run.pid();
+        }
+
+        @Override
+        public boolean signal(Signal signal) {
+          return run.signal(signal);
+        }
+
+        @Override
+        public boolean signalTree(Signal signal) {
+          return run.signalTree(signal);
+        }
+
+        @Override
+        public boolean signalTree(Signal signal, long askedNanos) {
+          return run.signalTree(signal, askedNanos);
+        }
+
+        @Override
+        public boolean isTreeAlive() {
+          held();
+          return run.isTreeAlive();
+        }
+
+        @Override
+        public boolean isTreeAlive(long askedNanos) {
+          held();
+          return run.isTreeAlive(askedNanos);
+        }
+      };
+    }
+
+    private void held() {
+      try {
+        looks.await(2 * WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public boolean hostStartChecks() {
+      return backend.hostStartChecks();
+    }
+
+    @Override
+    public java.util.Optional<io.github.vigil.spi.ProcessSampler> sampler() {
+      return backend.sampler();
+    }
+
+    @Override
+    public io.github.vigil.spi.ProcessTable processTable() {
+      return backend.processTable();
+    }
+
+    @Override
+    public void close() {
+      backend.close();
+    }
+  }
+
+  /**
    * A process started in its spec's working directory finds {@code PWD} naming that directory, as a shell started there
    * sets it, on every backend; a {@code PWD} of the spec's environment that names it (by a link) is kept. The JDK backend
    * passed this JVM's {@code PWD} on, so a program that reads {@code PWD} rather than asking for its directory looked in

@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * Takes what a child writes and keeps it where the spec says: the last lines in memory, a rotated
  * file, SLF4J. Never blocks on the child's behalf beyond a file write. One instance per process,
  * kept across runs, so the output of a crashed run is still there after the restart.
+ *
+ * <p>Once closed (the process removed, its spec's output changed, or the supervisor closed) it writes no file again: a
+ * run's output is read until its whole tree is gone, so a descendant left running can still write after the close,
+ * and such output opened the log file anew (a descriptor left open for good, a file written after the removal). It
+ * still goes to the tail and to SLF4J; that it missed the file is said once per stream, at WARN.
  */
 final class OutputCollector implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutputCollector.class);
@@ -99,6 +104,8 @@ final class OutputCollector implements AutoCloseable {
     private int partialLength;
     private int partialRun; // the run whose bytes are in partial
     private boolean fileFailed;
+    private boolean closed; // no file is opened or written from here on
+    private boolean saidDropped; // output after the close missed the file: said once
 
     StreamState(StdStream stream, @Nullable Path filePath) {
       this.stream = stream;
@@ -110,11 +117,13 @@ final class OutputCollector implements AutoCloseable {
         emitLine(); // the earlier run's unfinished last line is a line of its own, not the start of this run's
       }
       partialRun = run;
-      if (filePath != null && file == null && !fileFailed) {
+      if (closed) {
+        droppedAfterClose();
+      } else if (filePath != null && file == null && !fileFailed) {
         file = open(filePath);
         fileFailed = file == null;
       }
-      if (file != null && !fileFailed) {
+      if (file != null && !fileFailed && !closed) {
         try {
           file.write(buffer, offset, length);
         } catch (IOException e) {
@@ -215,13 +224,26 @@ final class OutputCollector implements AutoCloseable {
       return List.copyOf(lines);
     }
 
+    /** Output that came after the close: its file is not opened again; said once, when the stream has a file. */
+    private void droppedAfterClose() {
+      if (filePath == null || fileFailed || saidDropped) {
+        return;
+      }
+      saidDropped = true;
+      log.atWarn().addKeyValue("process", process).log("Process {} wrote to its {} after its log file {} was closed (the process was "
+          + "removed, its output spec changed or its supervisor closed, and something it started still writes): that output "
+          + "is not written to the file, nor is what follows", process, stream, filePath);
+    }
+
     synchronized void close() {
+      closed = true;
       if (file != null) {
         try {
           file.close();
         } catch (IOException e) {
           log.debug("Closing log file of {} failed", process, e);
         }
+        file = null;
       }
     }
   }

@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * A log file that is rotated by size: {@code f} is renamed {@code f.1}, {@code f.1} becomes
  * {@code f.2}, … and the oldest beyond {@code backups} is deleted. Vigil writes the file itself, so
- * rotation loses nothing. Not thread-safe: one writer per stream.
+ * rotation loses nothing. Once closed, a write fails: it neither rotates nor opens the file again. Not thread-safe: one
+ * writer per stream.
  */
 final class RotatingFile implements AutoCloseable {
   private final Path path;
@@ -19,6 +20,7 @@ final class RotatingFile implements AutoCloseable {
   private final int backups;
   private FileChannel channel;
   private long size;
+  private boolean closed;
 
   RotatingFile(Path path, long maxBytes, int backups) throws IOException {
     this.path = path;
@@ -37,6 +39,9 @@ final class RotatingFile implements AutoCloseable {
   }
 
   void write(byte[] buffer, int offset, int length) throws IOException {
+    if (closed) {
+      throw new java.nio.channels.ClosedChannelException(); // a rotation would open it again, and nothing would close it
+    }
     while (length > 0) {
       if (size >= maxBytes) {
         rotate();
@@ -74,6 +79,7 @@ final class RotatingFile implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    closed = true;
     channel.close();
   }
 }

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vigil.OutputSpec;
 import io.github.vigil.StdStream;
 import io.github.vigil.testing.Gen;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -134,5 +140,53 @@ class OutputCollectorTest {
     }
     assertThat(c.tail(StdStream.STDERR, runs + 1)).isEmpty();
     assertThat(c.tail(StdStream.STDOUT, 1)).isEmpty();
+  }
+
+  /**
+   * Output that comes after the close (a descendant still writing after its process was removed) opens no log file
+   * again: not one never opened before (it was opened and left open for good), not one due for rotation (the rotation
+   * opened it anew). It still reaches the tail.
+   */
+  @Test
+  @EnabledOnOs(OS.LINUX) // reads /proc/self/fd
+  void outputAfterTheCloseOpensNoFileAgain(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out.log");
+    Path err = dir.resolve("err.log");
+    OutputCollector c = new OutputCollector("p", OutputSpec.defaults().withTailLines(10).withFiles(out, err).withRotation(1024, 2), null);
+    byte[] full = "x".repeat(1023).concat("\n").getBytes(StandardCharsets.US_ASCII); // out.log at its rotation size
+    c.accept(1, StdStream.STDOUT, full, 0, full.length);
+    assertThat(openOn(dir)).as("out.log open while the collector is").hasSize(1);
+    c.close();
+    assertThat(openOn(dir)).as("closed").isEmpty();
+
+    byte[] late = "late\n".getBytes(StandardCharsets.US_ASCII);
+    c.accept(1, StdStream.STDOUT, late, 0, late.length);
+    c.accept(1, StdStream.STDERR, late, 0, late.length);
+    c.flush();
+
+    assertThat(openOn(dir)).as("descriptors on the log files after output that came after the close").isEmpty();
+    assertThat(Files.readAllBytes(out)).as("out.log").isEqualTo(full);
+    assertThat(dir.resolve("out.log.1")).as("out.log rotated after the close").doesNotExist();
+    assertThat(err).as("err.log, never written before the close").doesNotExist();
+    assertThat(c.tail(StdStream.STDOUT)).last().isEqualTo("late");
+    assertThat(c.tail(StdStream.STDERR)).containsExactly("late");
+  }
+
+  /** This JVM's descriptors open on files under {@code dir} (their targets). */
+  static List<String> openOn(Path dir) throws IOException {
+    List<String> open = new ArrayList<>();
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith(dir.toString() + "/")) {
+            open.add(target);
+          }
+        } catch (IOException e) {
+          // closed since the listing (the listing's own descriptor among them)
+        }
+      }
+    }
+    return open;
   }
 }
