@@ -3,6 +3,7 @@ package io.github.vigil.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.ProcessSpec;
+import io.github.vigil.StdStream;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.testing.Processes;
@@ -60,9 +61,11 @@ class JdkStopManyTest {
     // marker as its second argument, for the clean-up
     Path leftover = dir.resolve("leftover.sh");
     // Its files are made by the shell's own redirection, never by a forked touch: a process forked after the stop signal
-    // gets the signal too (the backend signals the tree again), and a touch killed so made no file
-    Files.writeString(leftover, "trap ': > \"$1/term-$$\"; exit 0' TERM\nsleep " + marker + " & : > \"$1/ready-$$\"; wait $!\n"
-        + "[ $? -eq 143 ] && : > \"$1/term-$$\"\n");
+    // gets the signal too (the backend signals the tree again), and a touch killed so made no file. It says so on its
+    // output first (echo: a builtin), where the run's root may have exited already: it would die of SIGPIPE there, with no
+    // file, if the run's output were read only until the root's exit
+    Files.writeString(leftover, "trap 'echo \"term $$\"; : > \"$1/term-$$\"; exit 0' TERM\nsleep " + marker + " & : > \"$1/ready-$$\"; wait $!\n"
+        + "[ $? -eq 143 ] && echo \"term $$\" && : > \"$1/term-$$\"\n");
     ConcurrentLinkedQueue<SupervisorEvent.Exited> exits = new ConcurrentLinkedQueue<>();
     CountDownLatch heard = new CountDownLatch(CHILDREN);
     try (Supervisor s = Supervisor.builder().name("jdk-stop-many").backend("jdk").build();
@@ -74,9 +77,9 @@ class JdkStopManyTest {
         })) {
       for (int i = 0; i < CHILDREN; i++) {
         List<String> command = i < DAEMONIZERS
-            // its output away from the run's pipes: the JDK closes a child's pipes once it exits, and a leftover that
-            // writes after that dies of SIGPIPE (seen here before its TERM trap had run)
-            ? List.of("/bin/sh", "-c", "(setsid /bin/sh " + leftover + " " + dir + " " + marker + " > /dev/null 2>&1 &); exec sleep " + marker + "1")
+            // its output the run's: read until the run's tree is gone, so a leftover that writes after the root's exit
+            // does not die of SIGPIPE (it did before its TERM trap had run, while the JDK closed the pipes at the exit)
+            ? List.of("/bin/sh", "-c", "(setsid /bin/sh " + leftover + " " + dir + " " + marker + " &); exec sleep " + marker + "1")
             : List.of("sleep", marker);
         s.register(ProcessSpec.builder("p" + i).command(command).startupGrace(Duration.ZERO).stopTimeout(Duration.ofSeconds(60)).build());
       }
@@ -101,6 +104,11 @@ class JdkStopManyTest {
       try (var terms = Files.list(dir)) {
         assertThat(terms.filter(f -> f.getFileName().toString().startsWith("term-")).count())
             .as("leftovers in sessions of their own that got SIGTERM").isEqualTo(DAEMONIZERS);
+      }
+      for (int i = 0; i < DAEMONIZERS; i++) {
+        var c = s.controller("p" + i).orElseThrow();
+        assertThat(Processes.eventually(Duration.ofSeconds(10), () -> c.outputTail(StdStream.STDOUT).stream()
+            .anyMatch(l -> l.startsWith("term ")))).as("what the leftover of p%s said: %s", i, c.outputTail(StdStream.STDOUT)).isTrue();
       }
       assertThat(Processes.withMarker(marker)).as("left running").isEmpty();
       // two per stop before; a few now, more where other supervisors of this JVM look at /proc meanwhile (39 once, in a
