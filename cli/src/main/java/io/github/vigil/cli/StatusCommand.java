@@ -18,9 +18,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code vigil status}: the last recorded state of every process. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "The last recorded state of every process; exit 1 when one is "
-    + "crashed, failed or backing off")
+    + "crashed, failed or backing off, or an attachment is stopped, not found or in error")
 final class StatusCommand implements Callable<Integer> {
   private static final Set<String> BAD = Set.of("CRASHED", "FAILED", "BACKOFF");
+  /**
+   * An attachment's states that need attention: the watched process ended (nothing Vigil did stopped it, unlike a
+   * supervised process's STOPPED), was never found, or cannot be examined. DETACHED was asked for.
+   */
+  private static final Set<String> ATTACHMENT_BAD = Set.of("STOPPED", "NOT_FOUND", "ERROR");
 
   @Mixin
   VigilCli.Common common = new VigilCli.Common();
@@ -39,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     // a row of this machine said to run whose pid is gone: its supervisor ended without recording it (killed, likely)
     Set<ProcessSummary> gone = common.nowGiven() ? Set.of() : goneHere(all, io.github.vigil.journal.Journal.defaultHost());
-    boolean bad = !gone.isEmpty() || all.stream().anyMatch(s -> BAD.contains(s.state()));
+    boolean bad = !gone.isEmpty() || all.stream().anyMatch(StatusCommand::needsAttention);
     java.util.Map<String, Instant> hostSeen = lastRecorded(all);
     java.util.Set<String> stale = new java.util.TreeSet<>();
     hostSeen.forEach((host, seen) -> {
@@ -157,6 +162,11 @@ final class StatusCommand implements Callable<Integer> {
       out.remove(since);
     }
     return out;
+  }
+
+  /** Whether {@code s}'s state makes the status exit 1: a supervised process's, or an attachment's (cli/README: exit codes). */
+  static boolean needsAttention(ProcessSummary s) {
+    return s.attachment() ? ATTACHMENT_BAD.contains(s.state()) : BAD.contains(s.state());
   }
 
   /**

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code vigil}: reads a Vigil journal and prints status, history, restart and crash reports, and events.
  *
- * <p>Exit codes: 0 done; 1 {@code status} found a process crashed, failed or backing off; 2 bad usage;
+ * <p>Exit codes: 0 done; 1 {@code status} found a process crashed, failed or backing off, an attachment stopped, not
+ * found or in error, or a process of this machine said to run whose pid is gone; 2 bad usage;
  * 3 nothing recorded (no such process, no crash); 4 the journal could not be read.
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
@@ -31,8 +32,9 @@ import picocli.CommandLine.Option;
     // each line within the 80 columns picocli wraps help at: a longer one was wrapped there, its last word alone
     footer = {"", "Exit codes:",
         "  0  done",
-        "  1  status: a process is crashed, failed or backing off, or said to run on this",
-        "     machine with its pid gone",
+        "  1  status: a process is crashed, failed or backing off, an attachment is",
+        "     stopped, not found or in error, or a process said to run on this machine",
+        "     has its pid gone",
         "  2  bad usage (the message names the option and the value)",
         "  3  nothing recorded (no such process, crash, diagnosis or host; no rows)",
         "  4  the journal could not be read",

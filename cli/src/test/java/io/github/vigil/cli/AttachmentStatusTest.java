@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vigil.AttachSpec;
 import io.github.vigil.AttachState;
 import io.github.vigil.AttachedProcess;
+import io.github.vigil.ProcessSpec;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.journal.Journal;
@@ -86,6 +87,62 @@ class AttachmentStatusTest {
         second.destroyForcibly();
         second.waitFor(30, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /**
+   * An attachment whose process ended ({@code STOPPED}) or was never found ({@code NOT_FOUND}) makes {@code vigil status}
+   * exit 1, as a crashed supervised process does: a monitoring script read exit 0 while the feed it watches was down. A
+   * supervised process a person stopped, and an attachment detached, leave it 0.
+   */
+  @Test
+  void anAttachmentNotRunningMakesTheStatusExitOne() throws Exception {
+    String marker = "vigil-attach-" + UUID.randomUUID();
+    Path db = dir.resolve("journal.db");
+    Process feedProcess = new ProcessBuilder("bash", "-c", "exec -a " + marker + " sleep 600").start();
+    EventRecorder events = new EventRecorder();
+    try (Journal journal = Journal.builder().sqlite(db).snapshotInterval(Duration.ofMillis(200)).build();
+        Supervisor supervisor = Supervisor.builder().name("attach-exit").build()) {
+      journal.attach(supervisor);
+      supervisor.subscribe(events);
+      var job = supervisor.register(ProcessSpec.builder("job").command("sleep", "600").startupGrace(Duration.ZERO).build());
+      job.start(WAIT);
+      job.stop(WAIT); // STOPPED by a person: no attention needed
+      supervisor.attach(AttachSpec.builder("ext-feed").commandLine(marker).rescanInterval(Duration.ofMillis(200)).build());
+      events.awaitAttach("ext-feed", AttachState.RUNNING, 1, WAIT);
+      assertThat(journal.flush(WAIT)).isTrue();
+      CliGoldenTest.Result up = CliGoldenTest.runOn(db, "status", "--color", "never");
+      assertThat(up.code()).as("a supervised process STOPPED, the attachment RUNNING: %s%s", up.out(), up.err()).isZero();
+
+      feedProcess.destroyForcibly();
+      feedProcess.waitFor(30, TimeUnit.SECONDS);
+      events.awaitAttach("ext-feed", AttachState.STOPPED, 1, WAIT);
+      assertThat(journal.flush(WAIT)).isTrue();
+      CliGoldenTest.Result lost = CliGoldenTest.runOn(db, "status", "--color", "never");
+      assertThat(lost.out()).containsPattern("│ ext-feed +│ STOPPED +│");
+      assertThat(lost.code()).as("the attachment STOPPED: %s%s", lost.out(), lost.err()).isEqualTo(1);
+      assertThat(CliGoldenTest.runOn(db, "status", "--json").code()).as("--json").isEqualTo(1);
+
+      supervisor.detach("ext-feed", "feed moved to another host");
+      events.await(SupervisorEvent.Detached.class, d -> d.process().equals("ext-feed"), 1, WAIT);
+      AttachedProcess missingOne = supervisor.attach(AttachSpec.builder("ext-missing").commandLine("vigil-no-such-" + UUID.randomUUID())
+          .rescanInterval(Duration.ofMillis(200)).build());
+      // NOT_FOUND is where an attachment starts: no AttachStateChanged says it
+      events.await(SupervisorEvent.Attached.class, a -> a.process().equals("ext-missing"), 1, WAIT);
+      assertThat(missingOne.status().state()).isEqualTo(AttachState.NOT_FOUND);
+      assertThat(journal.flush(WAIT)).isTrue();
+      CliGoldenTest.Result missing = CliGoldenTest.runOn(db, "status", "--color", "never");
+      assertThat(missing.out()).containsPattern("│ ext-feed +│ DETACHED +│").containsPattern("│ ext-missing +│ NOT_FOUND +│");
+      assertThat(missing.code()).as("an attachment NOT_FOUND: %s%s", missing.out(), missing.err()).isEqualTo(1);
+
+      supervisor.detach("ext-missing", "not needed");
+      events.await(SupervisorEvent.Detached.class, d -> d.process().equals("ext-missing"), 1, WAIT);
+      assertThat(journal.flush(WAIT)).isTrue();
+      CliGoldenTest.Result detached = CliGoldenTest.runOn(db, "status", "--color", "never");
+      assertThat(detached.code()).as("attachments DETACHED: %s%s", detached.out(), detached.err()).isZero();
+    } finally {
+      feedProcess.destroyForcibly();
+      feedProcess.waitFor(30, TimeUnit.SECONDS);
     }
   }
 }

@@ -39,8 +39,9 @@ class JournalOptionTest {
     assertThat(footer.lines().toList()).containsExactly(
         "Exit codes:",
         "  0  done",
-        "  1  status: a process is crashed, failed or backing off, or said to run on this",
-        "     machine with its pid gone",
+        "  1  status: a process is crashed, failed or backing off, an attachment is",
+        "     stopped, not found or in error, or a process said to run on this machine",
+        "     has its pid gone",
         "  2  bad usage (the message names the option and the value)",
         "  3  nothing recorded (no such process, crash, diagnosis or host; no rows)",
         "  4  the journal could not be read",

@@ -355,15 +355,23 @@ public final class JournalReader implements AutoCloseable {
         since = null;
       }
       Long pid = ("RUNNING".equals(st) || "STARTING".equals(st) || "STOPPING".equals(st)) && started != null ? started.pid() : null;
+      boolean attachment = false;
       if (state == null && started == null) {
         // an attachment (a process Vigil watches and did not start) has no StateChanged nor Started, nor snapshots: its
         // state is its last AttachStateChanged (RUNNING, STOPPED, NOT_FOUND, ERROR), DETACHED after a Detached, and its pid
         // the newest of the processes it found that it has not lost since. It read UNKNOWN without a pid (a black-box run).
+        // It starts NOT_FOUND, which no AttachStateChanged says: after an Attached with neither since, it is NOT_FOUND (one
+        // whose process was never found read UNKNOWN)
         JournalEvent attach = lastEvent(k[0], k[1], "AttachStateChanged");
         JournalEvent detached = lastEvent(k[0], k[1], "Detached");
-        if (detached != null && (attach == null || detached.id() > attach.id())) {
+        JournalEvent attached = lastEvent(k[0], k[1], "Attached");
+        attachment = attach != null || detached != null || attached != null;
+        if (detached != null && (attach == null || detached.id() > attach.id()) && (attached == null || detached.id() > attached.id())) {
           st = "DETACHED";
           since = detached.at();
+        } else if (attached != null && (attach == null || attached.id() > attach.id())) {
+          st = "NOT_FOUND"; // attached (again) and nothing found since
+          since = attached.at();
         } else if (attach != null && attach.toState() != null) {
           st = attach.toState();
           since = attach.at();
@@ -379,7 +387,7 @@ public final class JournalReader implements AutoCloseable {
       if (snap != null && (last == null || snap.at().isAfter(last))) {
         last = snap.at();
       }
-      out.add(new ProcessSummary(k[0], k[1], st, since, pid, snap, restarts, last));
+      out.add(new ProcessSummary(k[0], k[1], st, since, pid, snap, restarts, last, attachment));
     }
     return out;
   }

@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @param lastSnapshot its newest status snapshot
  * @param restarts24h restarts in the 24 hours before the summary's time
  * @param lastEvent when anything was last recorded about it
+ * @param attachment whether it is an attachment (a process Vigil watches and did not start): its {@code STOPPED} is a
+ *     watched process that ended, not a supervised one a person or a schedule stopped
  */
 public record ProcessSummary(
     String host, String process, String state, @Nullable Instant since, @Nullable Long pid, @Nullable JournalSnapshot lastSnapshot,
-    int restarts24h, @Nullable Instant lastEvent) {}
+    int restarts24h, @Nullable Instant lastEvent, boolean attachment) {}
