@@ -1,6 +1,7 @@
 package io.github.vigil.internal;
 
 import io.github.vigil.spi.LoaderVariables;
+import io.github.vigil.spi.ProcFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ final class CheckCommand {
       pb.command(asGiven);
       pb.environment().putAll(loaderVariables);
     }
-    return new CheckCommand(p, asGiven.get(0), id, ownSession ? p.pid() : -1, ownSession ? CheckProcesses.startTicks(p.pid()) : -1);
+    return new CheckCommand(p, asGiven.get(0), id, ownSession ? p.pid() : -1, ownSession ? ProcFiles.startTicks(p.pid()) : -1);
   }
 
   Process process() {
@@ -173,7 +174,7 @@ final class CheckCommand {
     int killed = 0;
     for (int round = 0; round < 10; round++) {
       Set<ProcessHandle> victims = find.get();
-      victims.removeIf(h -> !CheckProcesses.isLive(h));
+      victims.removeIf(h -> !ProcFiles.isLive(h));
       if (victims.isEmpty()) {
         return killed;
       }

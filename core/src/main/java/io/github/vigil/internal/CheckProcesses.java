@@ -1,5 +1,6 @@
 package io.github.vigil.internal;
 
+import io.github.vigil.spi.ProcFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -12,13 +13,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * What {@code /proc} tells an exec health check's reaper beyond {@link ProcessHandle}: the processes
  * that belong to a check although re-parented away from it (members of its session, and carriers of its
- * variable in their environment), and whether a process is an unreaped zombie. Where there is no
+ * variable in their environment). Where there is no
  * {@code /proc} (macOS), or a process's environment is not readable, nothing is found. The JDK backend
- * keeps its own scan (with sessions) in its package: the engine does not reach into a backend.
+ * keeps its own scan (with sessions) in its package: the engine does not reach into a backend; what both read of one
+ * process, and the listing of {@code /proc}, is the SPI's {@link ProcFiles}.
  */
 final class CheckProcesses {
   private static final Path PROC = Path.of("/proc");
-  private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
 
   /**
    * {@code setsid} from util-linux, where there is a {@code /proc} to find a session's members in: an exec check runs
@@ -31,7 +32,7 @@ final class CheckProcesses {
   private CheckProcesses() {}
 
   private static @Nullable String findSetsid() {
-    if (!HAS_PROC) {
+    if (!ProcFiles.available()) {
       return null;
     }
     for (String p : new String[] {"/usr/bin/setsid", "/bin/setsid"}) {
@@ -66,19 +67,6 @@ final class CheckProcesses {
     }
   }
 
-  /** Field 22 of {@code /proc/PID/stat}, the start time in clock ticks after boot; -1 once gone or without {@code /proc}. */
-  static long startTicks(long pid) {
-    String[] f = statFields(pid);
-    if (f == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(f[19]);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
   /**
    * Processes (not this JVM) of session {@code sid}, whose leader started at {@code leaderStartTicks}, or whose
    * environment holds {@code variable=value}; one pass over {@code /proc}. A session's id is its leader's pid, which the
@@ -86,12 +74,12 @@ final class CheckProcesses {
    * time, the session is someone else's and only the environment counts. {@code sid} 0 or less: no session.
    */
   static List<ProcessHandle> ofCheck(long sid, long leaderStartTicks, String variable, String value) {
-    if (!HAS_PROC) {
+    if (!ProcFiles.available()) {
       return List.of();
     }
     String session = null;
     if (sid > 1) {
-      String[] leader = statFields(sid);
+      String[] leader = ProcFiles.statFields(sid);
       if (leader == null || parseOr(leader[19]) == leaderStartTicks) {
         session = Long.toString(sid);
       }
@@ -99,9 +87,13 @@ final class CheckProcesses {
     byte[] needle = ("\0" + variable + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
     List<ProcessHandle> found = new ArrayList<>();
     String ofSession = session;
-    forEachOtherProcess((dir, pid) -> {
+    long self = ProcessHandle.current().pid();
+    ProcFiles.forEachProcess((dir, pid) -> {
+      if (pid == self) {
+        return;
+      }
       if (ofSession != null) {
-        String[] f = statFields(pid);
+        String[] f = ProcFiles.statFields(pid);
         if (f != null && f[3].equals(ofSession)) {
           ProcessHandle.of(pid).ifPresent(found::add);
           return;
@@ -120,30 +112,6 @@ final class CheckProcesses {
     return found;
   }
 
-  /** Calls {@code action} with the {@code /proc} directory and pid of every process but this JVM; stops quietly on an I/O error. */
-  private static void forEachOtherProcess(java.util.function.ObjLongConsumer<Path> action) {
-    long self = ProcessHandle.current().pid();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC)) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-          continue;
-        }
-        long pid;
-        try {
-          pid = Long.parseLong(name);
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        if (pid != self) {
-          action.accept(dir, pid);
-        }
-      }
-    } catch (IOException e) {
-      // what was found so far stands
-    }
-  }
-
   /**
    * This JVM's children of session {@code sid} (whose leader started at {@code leaderStartTicks}): what an exec check that
    * ran in a session of its own left behind once it ended, where this JVM adopts orphans (a child subreaper, as while a
@@ -152,10 +120,10 @@ final class CheckProcesses {
    */
   static List<ProcessHandle> adoptedOfSession(long sid, long leaderStartTicks) {
     List<ProcessHandle> found = new ArrayList<>();
-    if (!HAS_PROC || sid <= 1) {
+    if (!ProcFiles.available() || sid <= 1) {
       return found;
     }
-    String[] leader = statFields(sid);
+    String[] leader = ProcFiles.statFields(sid);
     if (leader != null && parseOr(leader[19]) != leaderStartTicks) {
       return found; // its pid leads another session now: the check's is empty
     }
@@ -173,7 +141,7 @@ final class CheckProcesses {
             continue;
           }
           long pid = Long.parseLong(c);
-          String[] f = statFields(pid);
+          String[] f = ProcFiles.statFields(pid);
           if (f != null && f[3].equals(session)) {
             ProcessHandle.of(pid).ifPresent(found::add);
           }
@@ -192,12 +160,12 @@ final class CheckProcesses {
    */
   static List<ProcessHandle> membersOfSessions(java.util.Map<Long, Long> sessions) {
     List<ProcessHandle> found = new ArrayList<>();
-    if (!HAS_PROC || sessions.isEmpty()) {
+    if (!ProcFiles.available() || sessions.isEmpty()) {
       return found;
     }
     java.util.Set<String> ours = new java.util.HashSet<>();
     sessions.forEach((sid, ticks) -> {
-      String[] leader = statFields(sid);
+      String[] leader = ProcFiles.statFields(sid);
       if (sid > 1 && (leader == null || parseOr(leader[19]) == ticks)) {
         ours.add(Long.toString(sid));
       }
@@ -205,8 +173,12 @@ final class CheckProcesses {
     if (ours.isEmpty()) {
       return found;
     }
-    forEachOtherProcess((dir, pid) -> {
-      String[] f = statFields(pid);
+    long self = ProcessHandle.current().pid();
+    ProcFiles.forEachProcess((dir, pid) -> {
+      if (pid == self) {
+        return;
+      }
+      String[] f = ProcFiles.statFields(pid);
       if (f != null && ours.contains(f[3]) && !f[0].equals("Z")) {
         ProcessHandle.of(pid).ifPresent(found::add);
       }
@@ -220,44 +192,6 @@ final class CheckProcesses {
     } catch (NumberFormatException e) {
       return -2;
     }
-  }
-
-  /** The fields of {@code /proc/PID/stat} after the name: [0] is field 3 (state), [3] field 6 (session), [19] field 22. */
-  private static String @Nullable [] statFields(long pid) {
-    try {
-      String stat = new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat")), StandardCharsets.UTF_8);
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-      return f.length > 19 ? f : null;
-    } catch (IOException | RuntimeException e) {
-      return null; // gone, refused, or not Linux's format
-    }
-  }
-
-  /**
-   * Whether {@code /proc} says the process has exited but is not reaped yet. {@link ProcessHandle#isAlive()}
-   * counts such a zombie as alive; a descendant re-parented to a JVM that is a child subreaper (as the
-   * Linux backend makes it) would stay one for good, and a stop would wait for it in vain.
-   */
-  static boolean isZombie(long pid) {
-    if (!HAS_PROC) {
-      return false;
-    }
-    try {
-      byte[] stat = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat"));
-      for (int i = stat.length - 1; i > 0; i--) {
-        if (stat[i] == ')') {
-          return i + 2 < stat.length && stat[i + 2] == 'Z';
-        }
-      }
-      return false;
-    } catch (IOException | SecurityException e) {
-      return false; // gone: ProcessHandle.isAlive() says so already
-    }
-  }
-
-  /** Whether {@code h} is alive and not a zombie: {@link ProcessHandle#isAlive()} alone counts zombies. */
-  static boolean isLive(ProcessHandle h) {
-    return h.isAlive() && !isZombie(h.pid());
   }
 
   /** Whether {@code env} (NUL-separated) holds the entry; the first entry has no leading NUL. */

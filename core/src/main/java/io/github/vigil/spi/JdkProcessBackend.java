@@ -92,10 +92,10 @@ final class JdkProcessBackend implements ProcessBackend {
   private static final @org.jspecify.annotations.Nullable String SETSID = findSetsid();
 
   /** Whether runs' output is read from read ends of the backend's own ({@link OwnPipes}): where there is {@code /proc}. */
-  private static final boolean OWN_PIPES = !WINDOWS && ProcScan.available();
+  private static final boolean OWN_PIPES = !WINDOWS && ProcFiles.available();
 
   private static @org.jspecify.annotations.Nullable String findSetsid() {
-    if (WINDOWS || !ProcScan.available()) {
+    if (WINDOWS || !ProcFiles.available()) {
       return null;
     }
     for (String p : new String[] {"/usr/bin/setsid", "/bin/setsid"}) {
@@ -308,7 +308,7 @@ final class JdkProcessBackend implements ProcessBackend {
     // the run's output read from read ends of its own, until its tree is gone: the JDK closes its own at the exit
     InputStream[] own = OWN_PIPES ? OwnPipes.open(process) : null;
     long sid = SETSID != null ? process.pid() : -1;
-    long startTicks = ProcScan.available() ? ProcScan.startTicks(process.pid()) : -1; // with setsid, the session's too
+    long startTicks = ProcFiles.available() ? ProcFiles.startTicks(process.pid()) : -1; // with setsid, the session's too
     Child child = new Child(request.name(), process, listener, runId, sid, sid > 0 ? startTicks : -1, startTicks, own);
     child.owner = this;
     liveRuns.add(child);
@@ -371,7 +371,7 @@ final class JdkProcessBackend implements ProcessBackend {
    * the runs whose tree has not been seen gone, which every run's descendants did.
    */
   ProcScan.@org.jspecify.annotations.Nullable Table look(Child c, long askedNanos) {
-    if (!ProcScan.available()) {
+    if (!ProcFiles.available()) {
       return null;
     }
     return looks.since(askedNanos, c.startTicks, () -> {
@@ -533,7 +533,7 @@ final class JdkProcessBackend implements ProcessBackend {
       if (members.isEmpty()) {
         continue;
       }
-      boolean leaderAsRecorded = ProcScan.startTicks(sid) == ticks;
+      boolean leaderAsRecorded = ProcFiles.startTicks(sid) == ticks;
       for (ProcessHandle h : members.values()) {
         String commandLine = HumanFormat.commandLine(h.info().commandLine().orElse("?")); // an argument's newline stays in its line
         if (leaderAsRecorded || carriers.contains(h.pid())) {
@@ -569,7 +569,7 @@ final class JdkProcessBackend implements ProcessBackend {
     List<ProcessHandle> left = new ArrayList<>(killed);
     long deadline = System.nanoTime() + SWEEP_WAIT_NANOS;
     while (true) {
-      left.removeIf(h -> !ProcScan.isLive(h));
+      left.removeIf(h -> !ProcFiles.isLive(h));
       if (left.isEmpty()) {
         return;
       }
@@ -862,7 +862,7 @@ final class JdkProcessBackend implements ProcessBackend {
           return false;
         }
         collectTree(askedNanos);
-        descendants.removeIf(h -> !ProcScan.isLive(h));
+        descendants.removeIf(h -> !ProcFiles.isLive(h));
         targets.addAll(descendants);
         treeSignal = signal;
         signaled.clear();
@@ -890,7 +890,7 @@ final class JdkProcessBackend implements ProcessBackend {
           return false;
         }
         collectTree(askedNanos);
-        descendants.removeIf(h -> !ProcScan.isLive(h));
+        descendants.removeIf(h -> !ProcFiles.isLive(h));
         if (treeSignal != null) {
           // forked after the tree was signalled (between the look and the signal, or by a trap of the signal itself): it
           // gets the signal too, now; it waited for the stop timeout's SIGKILL (5 of 24 closes took 10 s)
@@ -980,7 +980,7 @@ final class JdkProcessBackend implements ProcessBackend {
 
   /** Field 22 of {@code /proc/PID/stat}, the start time in clock ticks after boot; empty without {@code /proc} or once gone. */
   static OptionalLong startTicks(long pid) {
-    long t = ProcScan.startTicks(pid);
+    long t = ProcFiles.startTicks(pid);
     return t < 0 ? OptionalLong.empty() : OptionalLong.of(t);
   }
 

@@ -30,7 +30,7 @@ final class JdkProcessTable implements ProcessTable {
   public List<ProcessEntry> list() {
     List<ProcessEntry> all = new ArrayList<>();
     try (Stream<ProcessHandle> s = ProcessHandle.allProcesses()) {
-      s.filter(h -> !ProcScan.isZombie(h.pid())).forEach(h -> entry(h).ifPresent(all::add));
+      s.filter(h -> !ProcFiles.isZombie(h.pid())).forEach(h -> entry(h).ifPresent(all::add));
     }
     return all;
   }
@@ -38,7 +38,7 @@ final class JdkProcessTable implements ProcessTable {
   @Override
   public Optional<ProcessEntry> get(long pid) {
     // isAlive() alone counts a zombie (ended, not reaped yet: by a parent that never waits, it stays one) as living
-    return ProcessHandle.of(pid).filter(ProcScan::isLive).flatMap(JdkProcessTable::entry);
+    return ProcessHandle.of(pid).filter(ProcFiles::isLive).flatMap(JdkProcessTable::entry);
   }
 
   private static Optional<ProcessEntry> entry(ProcessHandle h) {

@@ -3,7 +3,6 @@ package io.github.vigil.spi;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,69 +10,15 @@ import java.util.List;
  * What {@code /proc} tells beyond {@link ProcessHandle}: processes found by a variable in their
  * environment (how the portable backend finds descendants that outlived their parent and were
  * re-parented), members of a session, and whether a process is an unreaped zombie. Where there is no
- * {@code /proc} (macOS), or a process's environment is not readable, nothing is found.
+ * {@code /proc} (macOS), or a process's environment is not readable, nothing is found. What it reads of
+ * one process ({@code stat}, zombies) is {@link ProcFiles}'s, which the engine shares.
  * The JDK backend's own: package-private, not part of the SPI.
  */
 final class ProcScan {
-  private static final Path PROC = Path.of("/proc");
-  private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
-
   /** Passes over every process in {@code /proc} so far, in this JVM: what a test counts. */
   static final java.util.concurrent.atomic.AtomicLong PASSES = new java.util.concurrent.atomic.AtomicLong();
 
   private ProcScan() {}
-
-  /** Whether there is a {@code /proc} to read (Linux). */
-  static boolean available() {
-    return HAS_PROC;
-  }
-
-  /**
-   * Field 22 of {@code /proc/PID/stat}: the start time in clock ticks after boot, which with the pid names
-   * one process across pid reuse; -1 once gone or without {@code /proc}.
-   */
-  static long startTicks(long pid) {
-    String[] f = statFields(pid);
-    return f == null ? -1 : Long.parseLong(f[19]);
-  }
-
-  /** The fields of {@code /proc/PID/stat} after the name: [0] is field 3 (state), [3] field 6 (session), [19] field 22. */
-  private static String @org.jspecify.annotations.Nullable [] statFields(long pid) {
-    try {
-      String stat = new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat")), StandardCharsets.UTF_8);
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-      return f.length > 19 ? f : null;
-    } catch (IOException | RuntimeException e) {
-      return null; // gone, refused, or not Linux's format
-    }
-  }
-
-  /**
-   * Whether {@code /proc} says the process has exited but is not reaped yet. {@link ProcessHandle#isAlive()}
-   * counts such a zombie as alive; a descendant re-parented to a JVM that is a child subreaper (as the
-   * Linux backend makes it) would stay one for good, and a stop would wait for it in vain.
-   */
-  static boolean isZombie(long pid) {
-    if (!HAS_PROC) {
-      return false;
-    }
-    try {
-      byte[] stat = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat"));
-      for (int i = stat.length - 1; i > 0; i--) {
-        if (stat[i] == ')') {
-          return i + 2 < stat.length && stat[i + 2] == 'Z';
-        }
-      }
-      return false;
-    } catch (IOException | SecurityException e) {
-      return false; // gone: ProcessHandle.isAlive() says so already
-    }
-  }
-
-  /** Whether {@code h} is alive and not a zombie: {@link ProcessHandle#isAlive()} alone counts zombies. */
-  static boolean isLive(ProcessHandle h) {
-    return h.isAlive() && !isZombie(h.pid());
-  }
 
   /**
    * One pass over {@code /proc}, taken at {@code began} ({@link System#nanoTime()}, before the directory is listed): every
@@ -85,25 +30,20 @@ final class ProcScan {
    */
   static Table table(String variable, long envFromTicks, long began) {
     java.util.Map<Long, Table.Entry> entries = new java.util.HashMap<>();
-    if (!HAS_PROC) {
+    if (!ProcFiles.available()) {
       return new Table(began, envFromTicks, entries);
     }
     byte[] prefix = (variable + "=").getBytes(StandardCharsets.UTF_8);
     PASSES.incrementAndGet();
-    String[] names = PROC.toFile().list(); // one call for the whole listing: no Path for each entry
+    String[] names = new java.io.File("/proc").list(); // one call for the whole listing: no Path for each entry
     if (names == null) {
       return new Table(began, envFromTicks, entries);
     }
     StatLine stat = new StatLine();
     for (String name : names) {
-      if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-        continue;
-      }
-      long pid;
-      try {
-        pid = Long.parseLong(name);
-      } catch (NumberFormatException e) {
-        continue;
+      long pid = ProcFiles.pid(name);
+      if (pid < 0) {
+        continue; // self, net, ...
       }
       String dir = "/proc/" + name;
       if (!stat.read(dir + "/stat")) {
@@ -112,7 +52,7 @@ final class ProcScan {
       List<String> values = List.of();
       if (!stat.zombie && stat.startTicks >= envFromTicks) {
         try {
-          values = values(Files.readAllBytes(Path.of(dir, "environ")), prefix);
+          values = values(Files.readAllBytes(java.nio.file.Path.of(dir, "environ")), prefix);
         } catch (IOException | RuntimeException e) {
           // gone, or another user's: carries nothing that can be read
         }
@@ -315,7 +255,7 @@ final class ProcScan {
       for (long pid : pids) {
         long seen = entries.get(pid).startTicks();
         // the handle names whoever has the pid now; kept only if that is still the process the pass saw
-        ProcessHandle.of(pid).filter(h -> startTicks(pid) == seen).ifPresent(found::add);
+        ProcessHandle.of(pid).filter(h -> ProcFiles.startTicks(pid) == seen).ifPresent(found::add);
       }
       return found;
     }

@@ -55,7 +55,7 @@ class ProcScanTableTest {
     long child = root.toHandle().children().findFirst().orElseThrow().pid();
     assertThat(Files.readString(Path.of("/proc", Long.toString(child), "stat"))).contains("(a) b (c) d)");
 
-    List<ProcessHandle> tree = table().runTree(root.pid(), ProcScan.startTicks(root.pid()), -1, -1, "none", -1);
+    List<ProcessHandle> tree = table().runTree(root.pid(), ProcFiles.startTicks(root.pid()), -1, -1, "none", -1);
 
     assertThat(tree).extracting(ProcessHandle::pid).containsExactly(child);
   }
@@ -67,12 +67,12 @@ class ProcScanTableTest {
     Process leader = start("/usr/bin/setsid", "/bin/sh", "-c", "sleep " + marker + " & true & exec sleep " + marker);
     long sid = leader.pid();
     assertThat(Processes.eventually(Duration.ofSeconds(10), () -> zombiesOf(sid) == 1 && leader.toHandle().children().count() == 2)).isTrue();
-    long live = leader.toHandle().children().filter(h -> !ProcScan.isZombie(h.pid())).findFirst().orElseThrow().pid();
+    long live = leader.toHandle().children().filter(h -> !ProcFiles.isZombie(h.pid())).findFirst().orElseThrow().pid();
 
     ProcScan.Table table = table();
 
-    assertThat(table.sessionMembers(sid, ProcScan.startTicks(sid))).extracting(ProcessHandle::pid).containsExactlyInAnyOrder(sid, live);
-    assertThat(table.runTree(sid, ProcScan.startTicks(sid), -1, -1, "none", -1)).extracting(ProcessHandle::pid).containsExactly(live);
+    assertThat(table.sessionMembers(sid, ProcFiles.startTicks(sid))).extracting(ProcessHandle::pid).containsExactlyInAnyOrder(sid, live);
+    assertThat(table.runTree(sid, ProcFiles.startTicks(sid), -1, -1, "none", -1)).extracting(ProcessHandle::pid).containsExactly(live);
   }
 
   @Test
@@ -82,13 +82,13 @@ class ProcScanTableTest {
     Process carrier = pb.start();
     started.add(carrier);
     assertThat(Processes.eventually(Duration.ofSeconds(10), () -> Processes.cmdline(carrier.pid()).map(c -> c.startsWith("sleep")).orElse(false))).isTrue();
-    long since = ProcScan.startTicks(carrier.pid());
+    long since = ProcFiles.startTicks(carrier.pid());
 
     assertThat(ProcScan.table("VIGIL_SCAN_TEST", since, System.nanoTime()).carrying("run-7")).extracting(ProcessHandle::pid).containsExactly(carrier.pid());
     assertThat(ProcScan.table("VIGIL_SCAN_TEST", since + 1, System.nanoTime()).carrying("run-7")).isEmpty(); // started before: not read
   }
 
   private static long zombiesOf(long parent) {
-    return ProcessHandle.of(parent).map(h -> h.children().filter(c -> ProcScan.isZombie(c.pid())).count()).orElse(0L);
+    return ProcessHandle.of(parent).map(h -> h.children().filter(c -> ProcFiles.isZombie(c.pid())).count()).orElse(0L);
   }
 }

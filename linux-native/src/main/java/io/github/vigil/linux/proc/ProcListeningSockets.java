@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.vigil.ProcessSample.Protocol;
 import io.github.vigil.spi.ListeningSockets;
+import io.github.vigil.spi.ProcFiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -93,14 +94,8 @@ public final class ProcListeningSockets implements ListeningSockets {
     List<Holder> out = new ArrayList<>();
     try (DirectoryStream<Path> all = Files.newDirectoryStream(proc)) {
       for (Path dir : all) {
-        String name = dir.getFileName().toString();
-        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) {
-          continue;
-        }
-        long pid;
-        try {
-          pid = Long.parseLong(name);
-        } catch (NumberFormatException e) {
+        long pid = ProcFiles.pid(dir.getFileName().toString());
+        if (pid < 0) {
           continue;
         }
         long inode = holds(pid, socketInodes);

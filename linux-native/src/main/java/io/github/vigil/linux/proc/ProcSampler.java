@@ -13,6 +13,7 @@ import io.github.vigil.ProcessSample.ZombieChild;
 import io.github.vigil.Ticker;
 import io.github.vigil.linux.proc.ProcParsers.Stat;
 import io.github.vigil.linux.proc.ProcParsers.Status;
+import io.github.vigil.spi.ProcFiles;
 import io.github.vigil.spi.ProcessSampler;
 import io.github.vigil.spi.ProcessSampleBuilder;
 import java.io.IOException;
@@ -1096,13 +1097,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
     int n = 0;
     if (names != null) {
       for (String name : names) {
-        if (name.isEmpty() || name.charAt(0) < '0' || name.charAt(0) > '9') {
-          continue;
-        }
-        long pid;
-        try {
-          pid = Long.parseLong(name);
-        } catch (NumberFormatException e) {
+        long pid = ProcFiles.pid(name);
+        if (pid < 0) {
           continue;
         }
         if (reader.read(files(pid).stat, true) != ProcReader.Outcome.OK) {
