@@ -133,11 +133,7 @@ public final class AlertmanagerSink implements NotificationSink {
       String scheme = baseUri.getScheme();
       if (!"http".equals(scheme) && !"https".equals(scheme) || baseUri.getHost() == null) {
         // alertmanager:9093 parses as scheme "alertmanager": it was accepted and every send failed
-        String shown = baseUri.toString();
-        String authority = baseUri.getRawAuthority();
-        if (authority != null && authority.contains("@")) {
-          shown = shown.replace(authority, "..." + authority.substring(authority.lastIndexOf('@')));   // no password
-        }
+        String shown = Http.withoutUserInfo(baseUri.toString(), baseUri); // no password
         throw new IllegalArgumentException("baseUri of Alertmanager sink " + name + " must be http:// or https:// and a host: '"
             + shown + "' has " + (scheme == null ? "no scheme" : "http".equals(scheme) || "https".equals(scheme) ? "no host"
             : "scheme " + scheme) + " (e.g. http://alertmanager:9093)");

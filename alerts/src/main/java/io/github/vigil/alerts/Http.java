@@ -88,6 +88,18 @@ final class Http {
     return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
   }
 
+  /**
+   * {@code shown}, the text of {@code uri} or a part of it, with the user information of the URI's authority (a
+   * password: {@code ops:s3cret@}) as {@code ...@}, for a message that names a URI it refuses.
+   */
+  static String withoutUserInfo(String shown, URI uri) {
+    String authority = uri.getRawAuthority();
+    if (authority == null || !authority.contains("@")) {
+      return shown;
+    }
+    return shown.replace(authority, "..." + authority.substring(authority.lastIndexOf('@')));
+  }
+
   /** Cuts {@code s} to at most {@code maxBytes} UTF-8 bytes, on a character boundary. */
   static String truncateUtf8(String s, int maxBytes) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);

@@ -136,7 +136,7 @@ public final class WebhookSink implements NotificationSink {
         // only what comes before the path: a webhook's path often holds its secret
         String raw = uri.toString();
         int cut = raw.indexOf('/', raw.indexOf("//") >= 0 ? raw.indexOf("//") + 2 : 0);
-        String shown = cut < 0 ? raw : raw.substring(0, cut) + "/...";
+        String shown = Http.withoutUserInfo(cut < 0 ? raw : raw.substring(0, cut) + "/...", uri); // nor a password
         throw new IllegalArgumentException("webhook uri of sink " + name + " must start with http:// or https://: '" + shown + "'"
             + (uri.getScheme() == null ? " has no scheme" : " has scheme " + uri.getScheme()));
       }
@@ -144,8 +144,7 @@ public final class WebhookSink implements NotificationSink {
         String raw = uri.toString();
         int cut = raw.indexOf('/', raw.indexOf("//") + 2);
         String authority = uri.getRawAuthority();
-        String shown = uri.getScheme() + "://" + (authority == null ? "" : authority.contains("@") ? "..." + authority.substring(
-            authority.lastIndexOf('@')) : authority) + (cut < 0 ? "" : "/...");
+        String shown = Http.withoutUserInfo(uri.getScheme() + "://" + (authority == null ? "" : authority), uri) + (cut < 0 ? "" : "/...");
         throw new IllegalArgumentException("webhook uri of sink " + name + " must name a host: '" + shown + "' has none");
       }
     }

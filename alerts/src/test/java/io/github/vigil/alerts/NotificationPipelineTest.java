@@ -880,6 +880,11 @@ class NotificationPipelineTest {
     assertThatThrownBy(() -> WebhookSink.builder("w", java.net.URI.create("http:///services/T0/SECRET")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("webhook uri of sink w must name a host: 'http:///...' has none");
+    // a password before the host is left out when the scheme is wrong too (it was shown: 'ftp://ops:s3cret@hooks...')
+    assertThatThrownBy(() -> WebhookSink.builder("w", java.net.URI.create("ftp://ops:s3cret@hooks.example.com/services/T0/SECRET")))
+        .hasMessage("webhook uri of sink w must start with http:// or https://: 'ftp://...@hooks.example.com/...' has scheme ftp");
+    assertThatThrownBy(() -> WebhookSink.builder("w", java.net.URI.create("http://ops:s3cret@/services/T0/SECRET")))
+        .hasMessage("webhook uri of sink w must name a host: 'http://...@/...' has none");
     AlertmanagerSink.builder("am", java.net.URI.create("https://alertmanager.desk:9093/")).build();
   }
 
