@@ -41,6 +41,11 @@ class AttachJdkBackendTest {
       events.awaitAttach("sleeper", AttachState.RUNNING, 1, WAIT);
       assertThat(p.status().pids()).containsExactly(first.pid());
       assertThat(p.sample()).hasValueSatisfying(s -> assertThat(s.memberPids()).containsExactly(first.pid()));
+      // the arguments are checked as a supervised process's are
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.sample(Duration.ofMillis(-1)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("slowFieldsMaxAge must not be negative: -1.00 ms");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.sample(java.util.Set.of(), Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("fields must not be empty");
 
       long killed = System.nanoTime();
       first.kill();

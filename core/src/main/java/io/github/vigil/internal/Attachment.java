@@ -4,7 +4,6 @@ import io.github.vigil.AttachSpec;
 import io.github.vigil.AttachState;
 import io.github.vigil.AttachStatus;
 import io.github.vigil.AttachedProcess;
-import io.github.vigil.HumanFormat;
 import io.github.vigil.MatchedProcess;
 import io.github.vigil.ProcessSample;
 import io.github.vigil.Scheduler;
@@ -119,14 +118,7 @@ final class Attachment implements AttachedProcess {
 
   @Override
   public Optional<ProcessSample> sample(java.util.Set<ProcessSample.Field> fields, java.time.Duration slowFieldsMaxAge) {
-    java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge");
-    if (slowFieldsMaxAge.isNegative()) {
-      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + HumanFormat.duration(slowFieldsMaxAge));
-    }
-    if (fields.isEmpty()) {
-      throw new IllegalArgumentException("fields must not be empty");
-    }
-    return sample(sup.backend.sampler().map(s -> s.withSlowFieldsMaxAge(slowFieldsMaxAge)), fields);
+    return sample(SampleRequests.sampler(sup.backend, fields, slowFieldsMaxAge), fields);
   }
 
   private Optional<ProcessSample> sample(Optional<ProcessSampler> sampler, java.util.Set<ProcessSample.Field> fields) {

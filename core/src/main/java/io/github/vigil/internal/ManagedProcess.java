@@ -453,14 +453,7 @@ final class ManagedProcess implements ProcessController {
   @Override
   public java.util.Optional<io.github.vigil.ProcessSample> sample(java.util.Set<io.github.vigil.ProcessSample.Field> fields,
       java.time.Duration slowFieldsMaxAge) {
-    java.util.Objects.requireNonNull(slowFieldsMaxAge, "slowFieldsMaxAge");
-    if (slowFieldsMaxAge.isNegative()) {
-      throw new IllegalArgumentException("slowFieldsMaxAge must not be negative: " + HumanFormat.duration(slowFieldsMaxAge));
-    }
-    if (fields.isEmpty()) {
-      throw new IllegalArgumentException("fields must not be empty");
-    }
-    return sample(sup.backend.sampler().map(s -> s.withSlowFieldsMaxAge(slowFieldsMaxAge)), fields);
+    return sample(SampleRequests.sampler(sup.backend, fields, slowFieldsMaxAge), fields);
   }
 
   private java.util.Optional<io.github.vigil.ProcessSample> sample(java.util.Optional<io.github.vigil.spi.ProcessSampler> sampler,

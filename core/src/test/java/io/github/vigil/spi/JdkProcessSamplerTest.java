@@ -82,6 +82,8 @@ class JdkProcessSamplerTest {
       assertThat(c.sample(Duration.ZERO).orElseThrow().pid()).isEqualTo(c.status().pid());
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.sample(Duration.ofMillis(-1)))
           .isInstanceOf(IllegalArgumentException.class).hasMessage("slowFieldsMaxAge must not be negative: -1.00 ms");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.sample(java.util.Set.of(), Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("fields must not be empty");
       c.stop(Duration.ofSeconds(10));
       assertThat(c.sample()).isEmpty();
       assertThat(c.sample(Duration.ZERO)).isEmpty();
