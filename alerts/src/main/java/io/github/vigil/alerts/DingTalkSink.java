@@ -147,9 +147,14 @@ public final class DingTalkSink implements NotificationSink {
       return this;
     }
 
-    /** Another endpoint (a proxy, or a test server). */
+    /**
+     * Another endpoint (a proxy, or a test server).
+     *
+     * @throws IllegalArgumentException when it is not {@code http://} or {@code https://} with a host
+     */
     public Builder endpoint(URI uri) {
-      endpoint = requireNonNull(uri, "endpoint");
+      Http.checkHttpUri(requireNonNull(uri, "endpoint"), "endpoint of DingTalk sink " + name);
+      endpoint = uri;
       return this;
     }
 

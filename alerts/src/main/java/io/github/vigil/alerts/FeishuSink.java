@@ -33,10 +33,12 @@ public final class FeishuSink implements NotificationSink {
    * @param secret the signing secret, or null when the bot does not verify signatures
    * @param clock the clock of the signature's timestamp
    * @param timeout connect and request timeout
+   * @throws IllegalArgumentException when {@code hook} is not {@code http://} or {@code https://} with a host
    */
   public FeishuSink(String name, URI hook, @Nullable String secret, InstantSource clock, Duration timeout) {
     this.name = SinkNames.check(name);
     this.hook = requireNonNull(hook, "hook");
+    Http.checkHttpUri(hook, "hook of Feishu sink " + name);
     this.secret = secret;
     this.clock = requireNonNull(clock, "clock");
     this.http = new Http(timeout);

@@ -89,6 +89,32 @@ final class Http {
   }
 
   /**
+   * Refuses {@code uri} unless it is {@code http://} or {@code https://} and names a host: a sink given one that is not
+   * was built and failed every send (the JDK's refusal, {@code unsupported URI http:///services/...}, then logged the
+   * whole URI with its secret). The message begins with {@code what} (e.g. {@code "webhook uri of sink w"}) and shows
+   * the URI up to its path, without a password.
+   *
+   * @throws IllegalArgumentException naming {@code what}, what it got and what is wrong with it
+   */
+  static void checkHttpUri(URI uri, String what) {
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      // only what comes before the path: a webhook's path often holds its secret
+      String raw = uri.toString();
+      int cut = raw.indexOf('/', raw.indexOf("//") >= 0 ? raw.indexOf("//") + 2 : 0);
+      String shown = withoutUserInfo(cut < 0 ? raw : raw.substring(0, cut) + "/...", uri); // nor a password
+      throw new IllegalArgumentException(what + " must start with http:// or https://: '" + shown + "'"
+          + (uri.getScheme() == null ? " has no scheme" : " has scheme " + uri.getScheme()));
+    }
+    if (uri.getHost() == null) {
+      String raw = uri.toString();
+      int cut = raw.indexOf('/', raw.indexOf("//") + 2);
+      String authority = uri.getRawAuthority();
+      String shown = withoutUserInfo(uri.getScheme() + "://" + (authority == null ? "" : authority), uri) + (cut < 0 ? "" : "/...");
+      throw new IllegalArgumentException(what + " must name a host: '" + shown + "' has none");
+    }
+  }
+
+  /**
    * {@code shown}, the text of {@code uri} or a part of it, with the user information of the URI's authority (a
    * password: {@code ops:s3cret@}) as {@code ...@}, for a message that names a URI it refuses.
    */

@@ -21,7 +21,11 @@ public final class SlackSink implements NotificationSink {
   private final URI webhook;
   private final Http http;
 
-  /** A sink named {@code name} posting to the incoming webhook {@code webhook}, with a 10 s timeout. */
+  /**
+   * A sink named {@code name} posting to the incoming webhook {@code webhook}, with a 10 s timeout.
+   *
+   * @throws IllegalArgumentException when {@code webhook} is not {@code http://} or {@code https://} with a host
+   */
   public SlackSink(String name, URI webhook) {
     this(name, webhook, Duration.ofSeconds(10));
   }
@@ -30,6 +34,7 @@ public final class SlackSink implements NotificationSink {
   public SlackSink(String name, URI webhook, Duration timeout) {
     this.name = SinkNames.check(name);
     this.webhook = requireNonNull(webhook, "webhook");
+    Http.checkHttpUri(webhook, "webhook of Slack sink " + name);
     this.http = new Http(timeout);
   }
 

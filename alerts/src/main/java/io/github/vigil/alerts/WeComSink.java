@@ -29,7 +29,11 @@ public final class WeComSink implements NotificationSink {
     this(name, key, ENDPOINT, Duration.ofSeconds(10));
   }
 
-  /** As {@link #WeComSink(String, String)} at another endpoint (a proxy, or a test server) with a timeout. */
+  /**
+   * As {@link #WeComSink(String, String)} at another endpoint (a proxy, or a test server) with a timeout.
+   *
+   * @throws IllegalArgumentException when {@code endpoint} is not {@code http://} or {@code https://} with a host
+   */
   public WeComSink(String name, String key, URI endpoint, Duration timeout) {
     this.name = SinkNames.check(name);
     this.key = requireNonNull(key, "key");
@@ -37,6 +41,7 @@ public final class WeComSink implements NotificationSink {
       throw new IllegalArgumentException("WeCom key must not be blank");
     }
     this.endpoint = requireNonNull(endpoint, "endpoint");
+    Http.checkHttpUri(endpoint, "endpoint of WeCom sink " + name);
     this.http = new Http(timeout);
   }
 

@@ -132,21 +132,7 @@ public final class WebhookSink implements NotificationSink {
     private Builder(String name, URI uri) {
       this.name = SinkNames.check(name);
       this.uri = requireNonNull(uri, "uri");
-      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-        // only what comes before the path: a webhook's path often holds its secret
-        String raw = uri.toString();
-        int cut = raw.indexOf('/', raw.indexOf("//") >= 0 ? raw.indexOf("//") + 2 : 0);
-        String shown = Http.withoutUserInfo(cut < 0 ? raw : raw.substring(0, cut) + "/...", uri); // nor a password
-        throw new IllegalArgumentException("webhook uri of sink " + name + " must start with http:// or https://: '" + shown + "'"
-            + (uri.getScheme() == null ? " has no scheme" : " has scheme " + uri.getScheme()));
-      }
-      if (uri.getHost() == null) {
-        String raw = uri.toString();
-        int cut = raw.indexOf('/', raw.indexOf("//") + 2);
-        String authority = uri.getRawAuthority();
-        String shown = Http.withoutUserInfo(uri.getScheme() + "://" + (authority == null ? "" : authority), uri) + (cut < 0 ? "" : "/...");
-        throw new IllegalArgumentException("webhook uri of sink " + name + " must name a host: '" + shown + "' has none");
-      }
+      Http.checkHttpUri(uri, "webhook uri of sink " + name);
     }
 
     /**

@@ -889,6 +889,29 @@ class NotificationPipelineTest {
   }
 
   /**
+   * A chat robot's URL without http:// or without a host was accepted, and every send failed with the JDK's refusal,
+   * which for {@code http:///services/...} is the whole URL (logged with the retry: the Slack webhook's secret). Refused
+   * at once as a webhook's is, naming the sink and what it got up to the path, never the path nor a password.
+   */
+  @Test
+  void aChatRobotAddressWithoutHttpOrHostIsRefused() {
+    java.net.URI noHost = java.net.URI.create("http:///services/T0/B0/SECRET");
+    assertThatThrownBy(() -> new SlackSink("s", noHost)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("webhook of Slack sink s must name a host: 'http:///...' has none");
+    assertThatThrownBy(() -> new SlackSink("s", java.net.URI.create("hooks.slack.com/services/T0/B0/SECRET")))
+        .hasMessage("webhook of Slack sink s must start with http:// or https://: 'hooks.slack.com/...' has no scheme");
+    assertThatThrownBy(() -> new FeishuSink("f", java.net.URI.create("open.feishu.cn:443/open-apis/bot/v2/hook/SECRET"), null))
+        .hasMessage("hook of Feishu sink f must start with http:// or https://: 'open.feishu.cn:443/...' has scheme open.feishu.cn");
+    assertThatThrownBy(() -> new WeComSink("w", "key", java.net.URI.create("http://ops:s3cret@/send"), Duration.ofSeconds(1)))
+        .hasMessage("endpoint of WeCom sink w must name a host: 'http://...@/...' has none");
+    assertThatThrownBy(() -> DingTalkSink.builder("d", "token").endpoint(java.net.URI.create("oapi.dingtalk.com/robot/send")))
+        .hasMessage("endpoint of DingTalk sink d must start with http:// or https://: 'oapi.dingtalk.com/...' has no scheme");
+    new SlackSink("s", java.net.URI.create("https://hooks.slack.com/services/T0/B0/SECRET"));
+    new FeishuSink("f", java.net.URI.create("https://open.feishu.cn/open-apis/bot/v2/hook/SECRET"), null);
+    DingTalkSink.builder("d", "token").endpoint(java.net.URI.create("http://127.0.0.1:1/robot/send")).build();
+  }
+
+  /**
    * A threshold that no sample can cross turned HIGH_CPU or HIGH_MEMORY on and it never fired (found by a black-box run:
    * {@code withHighMemory(-1, …)}, -1 being the record's "no threshold", and NaN, the record's "no share", were accepted).
    */
