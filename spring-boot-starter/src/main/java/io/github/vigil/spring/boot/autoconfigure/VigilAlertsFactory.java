@@ -221,30 +221,38 @@ final class VigilAlertsFactory {
         return new Slf4jSink(name);
       case WEBHOOK: {
         URI url = need(s.getUrl(), prefix + ".url");
-        WebhookSink.Builder b = at(prefix + ".url", url, () -> WebhookSink.builder(name, url)).timeout(s.getTimeout());
+        // a webhook's path often holds its secret: the sink's message shows what it may of the URL
+        WebhookSink.Builder b = at(prefix + ".url", "<hidden>", () -> WebhookSink.builder(name, url)).timeout(s.getTimeout());
         s.getHeaders().forEach(b::header);
         if (s.getTemplate() != null) {
           b.template(s.getTemplate());
         }
         return b.build();
       }
-      case SLACK:
-        return new SlackSink(name, need(s.getUrl(), prefix + ".url"), s.getTimeout());
+      case SLACK: {
+        URI url = need(s.getUrl(), prefix + ".url");
+        // the webhook's URL is its secret: the sink's message shows what it may of it
+        return at(prefix + ".url", "<hidden>", () -> new SlackSink(name, url, s.getTimeout()));
+      }
       case DINGTALK: {
         DingTalkSink.Builder b = DingTalkSink.builder(name, needSecret(s.getToken(), prefix + ".token")).timeout(s.getTimeout());
         if (s.getSecret() != null) {
           b.secret(s.getSecret());
         }
         if (s.getUrl() != null) {
-          b.endpoint(s.getUrl());
+          at(prefix + ".url", s.getUrl(), () -> b.endpoint(s.getUrl()));
         }
         return b.build();
       }
-      case WECOM:
-        return new WeComSink(name, needSecret(s.getToken(), prefix + ".token"), s.getUrl() != null ? s.getUrl() : WeComSink.ENDPOINT,
-            s.getTimeout());
-      case FEISHU:
-        return new FeishuSink(name, need(s.getUrl(), prefix + ".url"), s.getSecret(), InstantSource.system(), s.getTimeout());
+      case WECOM: {
+        String key = needSecret(s.getToken(), prefix + ".token");
+        URI url = s.getUrl() != null ? s.getUrl() : WeComSink.ENDPOINT;
+        return at(prefix + ".url", url, () -> new WeComSink(name, key, url, s.getTimeout()));
+      }
+      case FEISHU: {
+        URI url = need(s.getUrl(), prefix + ".url");
+        return at(prefix + ".url", "<hidden>", () -> new FeishuSink(name, url, s.getSecret(), InstantSource.system(), s.getTimeout()));
+      }
       case EMAIL: {
         if (!isPresent("jakarta.mail.Session")) {
           throw new InvalidVigilPropertyException(prefix + ".type", s.getType(),
@@ -262,7 +270,8 @@ final class VigilAlertsFactory {
       }
       case ALERTMANAGER: {
         URI url = need(s.getUrl(), prefix + ".url");
-        AlertmanagerSink.Builder b = at(prefix + ".url", url, () -> AlertmanagerSink.builder(name, url)).timeout(s.getTimeout());
+        // the sink's message shows the URL without its password, which the value would show
+        AlertmanagerSink.Builder b = at(prefix + ".url", "<hidden>", () -> AlertmanagerSink.builder(name, url)).timeout(s.getTimeout());
         s.getLabels().forEach(b::label);
         s.getHeaders().forEach(b::header);
         return b.build();

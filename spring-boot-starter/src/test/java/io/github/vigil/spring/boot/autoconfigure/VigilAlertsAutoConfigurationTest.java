@@ -117,6 +117,24 @@ class VigilAlertsAutoConfigurationTest {
     // found by a black-box run: an Alertmanager url without http:// was accepted and every send failed
     runner.withPropertyValues("vigil.alerts.sinks.fleet.type=alertmanager", "vigil.alerts.sinks.fleet.url=alertmanager:9093")
         .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.sinks.fleet.url"));
+    // a sink's url refused names the property and what the sink may show of it, never the secret in its path nor a password
+    // (the value beside the property was the whole URL; a chat robot's was not checked and every send failed)
+    for (String[] bad : new String[][] {{"webhook", "ftp://hooks.example.com/services/T0/" + SECRET, "has scheme ftp"},
+        {"slack", "http:///services/T0/B0/" + SECRET, "webhook of Slack sink bad must name a host"},
+        {"feishu", "open.feishu.cn/open-apis/bot/v2/hook/" + SECRET, "hook of Feishu sink bad must start with http://"},
+        {"alertmanager", "http://ops:" + SECRET + "@/", "'http://...@/' has no host"}}) {
+      runner.withPropertyValues("vigil.alerts.sinks.bad.type=" + bad[0], "vigil.alerts.sinks.bad.url=" + bad[1])
+          .run(context -> {
+            assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.sinks.bad.url");
+            assertThat(context).getFailure().hasStackTraceContaining(bad[2]).satisfies(f -> assertThat(stackTrace(f)).doesNotContain(SECRET));
+          });
+    }
+    runner.withPropertyValues("vigil.alerts.sinks.bad.type=wecom", "vigil.alerts.sinks.bad.token=" + SECRET,
+        "vigil.alerts.sinks.bad.url=qyapi.weixin.qq.com/cgi-bin/webhook/send")
+        .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.sinks.bad.url"));
+    runner.withPropertyValues("vigil.alerts.sinks.bad.type=dingtalk", "vigil.alerts.sinks.bad.token=" + SECRET,
+        "vigil.alerts.sinks.bad.url=oapi.dingtalk.com/robot/send")
+        .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.sinks.bad.url"));
     runner.withPropertyValues("vigil.alerts.rules.flapping-window=0s")
         .run(context -> assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.rules.flapping-window"));
     runner.withPropertyValues("vigil.alerts.rules.flapping-restarts=0")
