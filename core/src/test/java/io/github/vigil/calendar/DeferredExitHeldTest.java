@@ -13,13 +13,9 @@ import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -62,14 +58,11 @@ class DeferredExitHeldTest {
   private static final String CALLED_OFF = "the session closed before the end of freeze window closing-auction, to which its restart "
       + "was deferred: called off";
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> at("07:30").plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
   private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
       .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
   private final Hold hold = new Hold();
-  private final Supervisor sup = Supervisor.builder().name("deferred-held").backend("jdk").ticker(ticker).scheduler(scheduler)
+  private final Supervisor sup = Supervisor.builder().name("deferred-held").backend("jdk").ticker(clock).scheduler(clock)
       .instantSource(clock).listenerExecutor(hold).closeTimeout(Duration.ofSeconds(5)).build();
   private final EventRecorder rec = new EventRecorder();
   private TradingSupervision trading;
@@ -123,14 +116,6 @@ class DeferredExitHeldTest {
     }
   }
 
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-  }
-
   @AfterEach
   void tearDown() {
     hold.release.countDown();
@@ -148,10 +133,10 @@ class DeferredExitHeldTest {
 
   /** Runs {@code name}'s schedule {@code s} from 08:00, all of {@code running} up. */
   private void runFromTheOpen(String name, Schedule s, List<String> running) throws Exception {
-    trading = TradingSupervision.builder(sup).schedule(name, s).instantSource(clock).scheduler(scheduler).build();
+    trading = TradingSupervision.builder(sup).schedule(name, s).instantSource(clock).scheduler(clock).build();
     trading.subscribe(rec);
     trading.start();
-    advanceTo(at("08:00"));
+    clock.advanceTo(clock.at("08:00"));
     for (String n : running) {
       rec.awaitState(n, ProcessState.RUNNING, 1, WAIT);
     }
@@ -169,9 +154,9 @@ class DeferredExitHeldTest {
   void anExitHeardAfterTheWindowsEndIsRestartedAtOnce() throws Exception {
     ProcessController gw = sup.register(sleeper("gw"));
     runFromTheOpen("gw", Schedule.inSession(lse).withFreeze(MIDDAY), List.of("gw"));
-    advanceTo(at("12:00").plusSeconds(30));
+    clock.advanceTo(clock.at("12:00").plusSeconds(30));
     killHeld(gw, false);
-    advanceTo(at("12:02")); // the window's end: gw still RUNNING, its exit not heard
+    clock.advanceTo(clock.at("12:02")); // the window's end: gw still RUNNING, its exit not heard
     hold.release.countDown();
 
     rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
@@ -190,9 +175,9 @@ class DeferredExitHeldTest {
         .children(declared.toArray(String[]::new)).build());
     ProcessController gwA = sup.controller("gw-a").orElseThrow();
     runFromTheOpen("desk", Schedule.inSession(lse).withFreeze(MIDDAY), declared);
-    advanceTo(at("12:00").plusSeconds(30));
+    clock.advanceTo(clock.at("12:00").plusSeconds(30));
     killHeld(gwA, false);
-    advanceTo(at("12:02"));
+    clock.advanceTo(clock.at("12:02"));
     hold.release.countDown();
 
     rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
@@ -211,9 +196,9 @@ class DeferredExitHeldTest {
   void anExitHeardAfterTheCloseHasItsRestartCalledOff() throws Exception {
     ProcessController gw = sup.register(sleeper("gw"));
     runFromTheOpen("gw", Schedule.inSession(lse).withLag(Duration.ofMinutes(10)).withFreeze(CLOSING), List.of("gw"));
-    advanceTo(at("16:26"));
+    clock.advanceTo(clock.at("16:26"));
     killHeld(gw, false);
-    advanceTo(at("16:30")); // the close: gw still RUNNING, its exit not heard
+    clock.advanceTo(clock.at("16:30")); // the close: gw still RUNNING, its exit not heard
     hold.release.countDown();
 
     calledOffAtTheClose(gw);
@@ -223,10 +208,10 @@ class DeferredExitHeldTest {
   void anExitHeardButNotShownAtTheCloseHasItsRestartCalledOff() throws Exception {
     ProcessController gw = sup.register(sleeper("gw"));
     runFromTheOpen("gw", Schedule.inSession(lse).withLag(Duration.ofMinutes(10)).withFreeze(CLOSING), List.of("gw"));
-    advanceTo(at("16:26"));
+    clock.advanceTo(clock.at("16:26"));
     killHeld(gw, true);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT); // heard, while the status shows RUNNING
-    advanceTo(at("16:30"));
+    clock.advanceTo(clock.at("16:30"));
     hold.release.countDown();
 
     calledOffAtTheClose(gw);
@@ -239,10 +224,10 @@ class DeferredExitHeldTest {
     sup.registerGroup(GroupSpec.builder("desk").children(declared.toArray(String[]::new)).build());
     ProcessController gwA = sup.controller("gw-a").orElseThrow();
     runFromTheOpen("desk", Schedule.inSession(lse).withLag(Duration.ofMinutes(10)).withFreeze(CLOSING), declared);
-    advanceTo(at("16:26"));
+    clock.advanceTo(clock.at("16:26"));
     killHeld(gwA, true);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
-    advanceTo(at("16:30"));
+    clock.advanceTo(clock.at("16:30"));
     hold.release.countDown();
 
     calledOffAtTheClose(gwA);
@@ -253,10 +238,10 @@ class DeferredExitHeldTest {
   private void calledOffAtTheClose(ProcessController c) throws Exception {
     SupervisorEvent.ScheduleStopped stopped = rec.await(SupervisorEvent.ScheduleStopped.class, e -> e.process().equals(c.name()), 1, WAIT)
         .get(0);
-    assertThat(stopped.at()).isEqualTo(at("16:30"));
+    assertThat(stopped.at()).isEqualTo(clock.at("16:30"));
     assertThat(stopped.reason()).isEqualTo(CALLED_OFF);
     SupervisorEvent.StateChanged down = rec.awaitState(c.name(), ProcessState.STOPPED, 1, WAIT).get(0);
-    assertThat(down.at()).as("stopped at the close, not left due").isEqualTo(at("16:30"));
+    assertThat(down.at()).as("stopped at the close, not left due").isEqualTo(clock.at("16:30"));
     assertThat(down.from()).isEqualTo(ProcessState.CRASHED);
     assertThat(c.statistics().restarts()).isZero();
     assertThat(trading.deferredExitsHeld()).isEmpty();

@@ -14,13 +14,9 @@ import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -47,18 +43,7 @@ class DeferredGroupRestartInFlightTest {
   private static final LocalDate DAY = LocalDate.of(2026, 12, 14); // a Monday
   private static final List<String> DECLARED = List.of("feed", "gw-a", "gw-b");
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> at("07:30").plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
-
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-  }
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
 
   @RepeatedTest(30)
   void oneForOne() throws Exception {
@@ -81,7 +66,7 @@ class DeferredGroupRestartInFlightTest {
       List<String> withIt) throws Exception {
     TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON).session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30)))
         .build();
-    try (Supervisor sup = Supervisor.builder().name("deferred-group-in-flight").backend("jdk").ticker(ticker).scheduler(scheduler)
+    try (Supervisor sup = Supervisor.builder().name("deferred-group-in-flight").backend("jdk").ticker(clock).scheduler(clock)
         .instantSource(clock).closeTimeout(Duration.ofSeconds(5)).build()) {
       for (String n : DECLARED) {
         sup.register(ProcessSpec.builder(n).command("sleep", "1000").startupGrace(Duration.ZERO)
@@ -91,18 +76,18 @@ class DeferredGroupRestartInFlightTest {
       ProcessController gwA = sup.controller("gw-a").orElseThrow();
       try (TradingSupervision trading = TradingSupervision.builder(sup).schedule("desk", Schedule.inSession(lse)
               .withFreeze(FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2))))
-          .instantSource(clock).scheduler(scheduler).build()) {
+          .instantSource(clock).scheduler(clock).build()) {
         EventRecorder rec = new EventRecorder();
         trading.subscribe(rec);
         trading.start();
-        advanceTo(at("08:00"));
+        clock.advanceTo(clock.at("08:00"));
         for (String n : DECLARED) {
           rec.awaitState(n, ProcessState.RUNNING, 1, WAIT);
         }
-        advanceTo(at("12:00").plusSeconds(30)); // inside the freeze window
+        clock.advanceTo(clock.at("12:00").plusSeconds(30)); // inside the freeze window
         assertThat(ProcessHandle.of(gwA.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
         rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
-        advanceTo(at("12:02")); // the window's end, at once: the engine may still be on its way to CRASHED
+        clock.advanceTo(clock.at("12:02")); // the window's end, at once: the engine may still be on its way to CRASHED
 
         rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
         assertThat(rec.await(SupervisorEvent.ScheduleStarted.class, e -> e.process().equals("gw-a")

@@ -11,13 +11,9 @@ import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import org.junit.jupiter.api.AfterEach;
@@ -40,26 +36,15 @@ class DeferredRestartAtTheCloseTest {
   private static final LocalDate DAY = LocalDate.of(2026, 12, 14); // a Monday
   private static final FreezeWindow AUCTION = FreezeWindow.beforeClose("closing-auction", Duration.ofMinutes(5));
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> at("07:30").plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
   private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
       .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
-  private final Supervisor sup = Supervisor.builder().name("auction").ticker(ticker).scheduler(scheduler).instantSource(clock)
+  private final Supervisor sup = Supervisor.builder().name("auction").ticker(clock).scheduler(clock).instantSource(clock)
       .closeTimeout(Duration.ofSeconds(5)).build();
   private final ProcessController gw = sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
       .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
   private final EventRecorder rec = new EventRecorder();
   private TradingSupervision trading;
-
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-  }
 
   @AfterEach
   void tearDown() {
@@ -71,18 +56,18 @@ class DeferredRestartAtTheCloseTest {
 
   /** Starts {@code schedule} for gw, runs it until 16:26 and kills it there, inside the closing auction. */
   private void killedInTheAuction(Schedule schedule) throws Exception {
-    trading = TradingSupervision.builder(sup).schedule("gw", schedule).instantSource(clock).scheduler(scheduler).build();
+    trading = TradingSupervision.builder(sup).schedule("gw", schedule).instantSource(clock).scheduler(clock).build();
     trading.subscribe(rec);
     trading.start();
     if (schedule.kind() == Schedule.Kind.ALWAYS) {
       gw.start(WAIT);
     }
-    advanceTo(at("08:00"));
+    clock.advanceTo(clock.at("08:00"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-    advanceTo(at("16:26"));
+    clock.advanceTo(clock.at("16:26"));
     assertThat(ProcessHandle.of(gw.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
     SupervisorEvent.RestartDeferred d = rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT).get(0);
-    assertThat(d.restartAt()).contains(at("16:30"));
+    assertThat(d.restartAt()).contains(clock.at("16:30"));
     assertThat(sup.awaitIdle(WAIT)).isTrue();
     assertThat(gw.status().state()).isEqualTo(ProcessState.CRASHED);
   }
@@ -90,11 +75,11 @@ class DeferredRestartAtTheCloseTest {
   /** At the close the deferred restart is called off: stopped at once, said so, and nothing started after the kill. */
   private void calledOffAtTheClose() throws Exception {
     SupervisorEvent.ScheduleStopped stopped = rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 1, WAIT).get(0);
-    assertThat(stopped.at()).isEqualTo(at("16:30"));
+    assertThat(stopped.at()).isEqualTo(clock.at("16:30"));
     assertThat(stopped.reason()).isEqualTo("the session closed before the end of freeze window closing-auction, to which its restart "
         + "was deferred: called off");
     SupervisorEvent.StateChanged down = rec.awaitState("gw", ProcessState.STOPPED, 1, WAIT).get(0);
-    assertThat(down.at()).as("stopped at the close, not left due").isEqualTo(at("16:30"));
+    assertThat(down.at()).as("stopped at the close, not left due").isEqualTo(clock.at("16:30"));
     assertThat(down.from()).isEqualTo(ProcessState.CRASHED);
     assertThat(rec.of(SupervisorEvent.StateChanged.class, "gw")).filteredOn(s -> s.to() == ProcessState.STARTING).hasSize(1);
     assertThat(gw.statistics().restarts()).isZero();
@@ -103,9 +88,9 @@ class DeferredRestartAtTheCloseTest {
   @Test
   void aRestartDeferredToTheCloseIsCalledOffAtTheCloseWhenTheScheduleStopsTheProcessAfterIt() throws Exception {
     killedInTheAuction(Schedule.inSession(lse).withLag(Duration.ofMinutes(10)).withFreeze(AUCTION));
-    advanceTo(at("16:30"));
+    clock.advanceTo(clock.at("16:30"));
     calledOffAtTheClose();
-    advanceTo(at("16:40")); // the lag's end: nothing more to stop
+    clock.advanceTo(clock.at("16:40")); // the lag's end: nothing more to stop
     assertThat(sup.awaitIdle(WAIT)).isTrue();
     assertThat(rec.of(SupervisorEvent.ScheduleStopped.class, "gw")).hasSize(1);
     assertThat(gw.status().state()).isEqualTo(ProcessState.STOPPED);
@@ -114,16 +99,16 @@ class DeferredRestartAtTheCloseTest {
   @Test
   void withoutALagTheStopAtTheCloseSaysThatTheDeferredRestartIsCalledOff() throws Exception {
     killedInTheAuction(Schedule.inSession(lse).withFreeze(AUCTION));
-    advanceTo(at("16:30"));
+    clock.advanceTo(clock.at("16:30"));
     calledOffAtTheClose();
   }
 
   @Test
   void aProcessMeantToRunAfterTheCloseIsRestartedAtTheWindowsEnd() throws Exception {
     killedInTheAuction(Schedule.always(lse).withFreeze(AUCTION));
-    advanceTo(at("16:30"));
+    clock.advanceTo(clock.at("16:30"));
     SupervisorEvent.StateChanged restart = rec.awaitState("gw", ProcessState.STARTING, 2, WAIT).get(1);
-    assertThat(restart.at()).isEqualTo(at("16:30"));
+    assertThat(restart.at()).isEqualTo(clock.at("16:30"));
     assertThat(restart.origin()).isEqualTo(Origin.POLICY);
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
     assertThat(rec.of(SupervisorEvent.ScheduleStopped.class)).isEmpty();

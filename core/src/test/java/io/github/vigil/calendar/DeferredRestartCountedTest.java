@@ -13,13 +13,10 @@ import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -37,45 +34,33 @@ class DeferredRestartCountedTest {
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final LocalDate DAY = LocalDate.of(2026, 12, 14); // a Monday
-  private static final Instant T0 = at("07:30");
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
-
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-  }
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
 
   @Test
   void aRestartDeferredToTheWindowsEndIsCountedAndAnnouncedAsTheRestartOfItsPolicy() throws Exception {
     TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON).session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30)))
         .build();
-    try (Supervisor sup = Supervisor.builder().name("deferred").ticker(ticker).scheduler(scheduler).instantSource(clock)
+    try (Supervisor sup = Supervisor.builder().name("deferred").ticker(clock).scheduler(clock).instantSource(clock)
         .closeTimeout(Duration.ofSeconds(5)).build()) {
       ProcessController gw = sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
           .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
       try (TradingSupervision trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse)
               .withFreeze(FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2))))
-          .instantSource(clock).scheduler(scheduler).build()) {
+          .instantSource(clock).scheduler(clock).build()) {
         EventRecorder rec = new EventRecorder();
         trading.subscribe(rec);
         trading.start();
-        advanceTo(at("08:00"));
+        clock.advanceTo(clock.at("08:00"));
         rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-        advanceTo(at("12:00").plusSeconds(30)); // inside the freeze window
+        clock.advanceTo(clock.at("12:00").plusSeconds(30)); // inside the freeze window
         long pid = gw.status().pid();
         assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
         rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
         assertThat(sup.awaitIdle(WAIT)).isTrue();
         assertThat(gw.status().state()).isEqualTo(ProcessState.CRASHED);
 
-        advanceTo(at("12:02")); // the window's end
+        clock.advanceTo(clock.at("12:02")); // the window's end
         rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
         assertThat(sup.awaitIdle(WAIT)).isTrue();
 
@@ -88,13 +73,13 @@ class DeferredRestartCountedTest {
 
         List<SupervisorEvent.StateChanged> starting = rec.awaitState("gw", ProcessState.STARTING, 2, WAIT);
         assertThat(starting.get(1)).satisfies(x -> {
-          assertThat(x.at()).isEqualTo(at("12:02"));
+          assertThat(x.at()).isEqualTo(clock.at("12:02"));
           assertThat(x.from()).isEqualTo(ProcessState.CRASHED);
           assertThat(x.origin()).as("the policy's restart, as after a backoff").isEqualTo(Origin.POLICY);
           assertThat(x.reason()).isEqualTo("restart attempt 1 after " + ExitCause.SIGNALED + ", deferred by freeze window auction to its end");
         });
         assertThat(rec.of(SupervisorEvent.CommandIssued.class, "gw")).as("no start command: the API's start is not what restarted it")
-            .noneMatch(c -> c.command() == SupervisorEvent.Command.START && !c.at().isBefore(at("12:00")));
+            .noneMatch(c -> c.command() == SupervisorEvent.Command.START && !c.at().isBefore(clock.at("12:00")));
         assertThat(rec.of(SupervisorEvent.ScheduleStarted.class, "gw")).extracting(SupervisorEvent.ScheduleStarted::reason)
             .endsWith("restart deferred by freeze window auction");
 
@@ -116,7 +101,7 @@ class DeferredRestartCountedTest {
    */
   @Test
   void aDeferredRestartWhileSupervisionIsOffIsNotDoneAndSaysWhy() throws Exception {
-    try (Supervisor sup = Supervisor.builder().name("deferred-off").ticker(ticker).scheduler(scheduler).instantSource(clock)
+    try (Supervisor sup = Supervisor.builder().name("deferred-off").ticker(clock).scheduler(clock).instantSource(clock)
         .closeTimeout(Duration.ofSeconds(5)).build()) {
       EventRecorder rec = new EventRecorder();
       sup.subscribe(rec);
@@ -153,7 +138,7 @@ class DeferredRestartCountedTest {
    */
   @Test
   void aDeferredRestartItsPolicyGivesUpOnIsAFailure() throws Exception {
-    try (Supervisor sup = Supervisor.builder().name("deferred-give-up").ticker(ticker).scheduler(scheduler).instantSource(clock)
+    try (Supervisor sup = Supervisor.builder().name("deferred-give-up").ticker(clock).scheduler(clock).instantSource(clock)
         .closeTimeout(Duration.ofSeconds(5)).build()) {
       EventRecorder rec = new EventRecorder();
       sup.subscribe(rec);

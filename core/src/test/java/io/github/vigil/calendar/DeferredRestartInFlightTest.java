@@ -10,13 +10,9 @@ import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import org.junit.jupiter.api.RepeatedTest;
@@ -39,39 +35,28 @@ class DeferredRestartInFlightTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final LocalDate DAY = LocalDate.of(2026, 12, 14); // a Monday
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> at("07:30").plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
-
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-  }
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
 
   @RepeatedTest(30)
   void aWindowThatEndsWhileTheDeferredExitIsHandledStillRestartsIt() throws Exception {
     TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON).session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30)))
         .build();
-    try (Supervisor sup = Supervisor.builder().name("deferred-in-flight").backend("jdk").ticker(ticker).scheduler(scheduler)
+    try (Supervisor sup = Supervisor.builder().name("deferred-in-flight").backend("jdk").ticker(clock).scheduler(clock)
         .instantSource(clock).closeTimeout(Duration.ofSeconds(5)).build()) {
       ProcessController gw = sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
           .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
       try (TradingSupervision trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse)
               .withFreeze(FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2))))
-          .instantSource(clock).scheduler(scheduler).build()) {
+          .instantSource(clock).scheduler(clock).build()) {
         EventRecorder rec = new EventRecorder();
         trading.subscribe(rec);
         trading.start();
-        advanceTo(at("08:00"));
+        clock.advanceTo(clock.at("08:00"));
         rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-        advanceTo(at("12:00").plusSeconds(30)); // inside the freeze window
+        clock.advanceTo(clock.at("12:00").plusSeconds(30)); // inside the freeze window
         assertThat(ProcessHandle.of(gw.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
         rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
-        advanceTo(at("12:02")); // the window's end, at once: the engine may still be on its way to CRASHED
+        clock.advanceTo(clock.at("12:02")); // the window's end, at once: the engine may still be on its way to CRASHED
         rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
         assertThat(rec.await(SupervisorEvent.ScheduleStarted.class, e -> e.reason().contains("freeze window auction"), 1, WAIT))
             .hasSize(1);

@@ -12,13 +12,9 @@ import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.SupervisorEvent.ScheduleStarted;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.concurrent.TimeUnit;
@@ -42,12 +38,9 @@ class DeferredRestartStoppedTest {
   private static final LocalDate DAY = LocalDate.of(2026, 12, 14); // a Monday
   private static final String DEFERRED = "restart deferred by freeze window auction";
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> at("07:30").plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
   private final FakeBackend backend = new FakeBackend();
-  private final Supervisor sup = Supervisor.builder().name("stopped-in-freeze").backend(backend).ticker(ticker).scheduler(scheduler)
+  private final Supervisor sup = Supervisor.builder().name("stopped-in-freeze").backend(backend).ticker(clock).scheduler(clock)
       .instantSource(clock).closeTimeout(Duration.ofSeconds(5)).build();
   private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
       .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
@@ -55,20 +48,12 @@ class DeferredRestartStoppedTest {
   private final EventRecorder rec = new EventRecorder();
   private TradingSupervision trading;
 
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
-
   @AfterEach
   void tearDown() {
     if (trading != null) {
       trading.close();
     }
     sup.close();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
   }
 
   private ProcessController register(String name) {
@@ -85,7 +70,7 @@ class DeferredRestartStoppedTest {
 
   /** The window's end has been applied: {@code probe}, which ended in it too, is restarted. */
   private void awaitWindowsEnd(String probe) throws InterruptedException {
-    advanceTo(at("12:02"));
+    clock.advanceTo(clock.at("12:02"));
     rec.await(ScheduleStarted.class, e -> e.process().equals(probe) && e.reason().equals(DEFERRED), 1, WAIT);
     rec.awaitState(probe, ProcessState.RUNNING, 2, WAIT);
   }
@@ -94,15 +79,15 @@ class DeferredRestartStoppedTest {
   void aProcessStoppedInsideTheWindowAfterItsRunEndedIsNotRestartedAtItsEnd() throws Exception {
     ProcessController gw = register("gw");
     register("probe");
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("gw", schedule).schedule("probe", schedule)
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("gw", schedule).schedule("probe", schedule)
         .build();
     trading.subscribe(rec);
     trading.start();
-    advanceTo(at("08:00"));
+    clock.advanceTo(clock.at("08:00"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
     rec.awaitState("probe", ProcessState.RUNNING, 1, WAIT);
 
-    advanceTo(at("12:00").plusSeconds(30));
+    clock.advanceTo(clock.at("12:00").plusSeconds(30));
     crashInsideTheWindow("gw");
     assertThat(gw.stop(WAIT).state()).isEqualTo(ProcessState.STOPPED); // a person stops it: it is to stay so
     crashInsideTheWindow("probe");
@@ -121,13 +106,13 @@ class DeferredRestartStoppedTest {
     ProcessController feed = register("feed");
     register("gw");
     sup.registerGroup(GroupSpec.builder("desk").children("feed", "gw").build()); // ONE_FOR_ONE: gw's restart leaves the feed alone
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("desk", schedule).build();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("desk", schedule).build();
     trading.subscribe(rec);
     trading.start();
-    advanceTo(at("08:00"));
+    clock.advanceTo(clock.at("08:00"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
 
-    advanceTo(at("12:00").plusSeconds(30));
+    clock.advanceTo(clock.at("12:00").plusSeconds(30));
     crashInsideTheWindow("feed");
     assertThat(feed.stop(WAIT).state()).isEqualTo(ProcessState.STOPPED);
     crashInsideTheWindow("gw");
@@ -144,15 +129,15 @@ class DeferredRestartStoppedTest {
   void theDeferredExitOfAProcessRemovedInsideTheWindowIsNotKept() throws Exception {
     register("gw");
     register("probe");
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("gw", schedule).schedule("probe", schedule)
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("gw", schedule).schedule("probe", schedule)
         .build();
     trading.subscribe(rec);
     trading.start();
-    advanceTo(at("08:00"));
+    clock.advanceTo(clock.at("08:00"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
     rec.awaitState("probe", ProcessState.RUNNING, 1, WAIT);
 
-    advanceTo(at("12:00").plusSeconds(30));
+    clock.advanceTo(clock.at("12:00").plusSeconds(30));
     crashInsideTheWindow("gw");
     sup.remove("gw").toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     crashInsideTheWindow("probe");

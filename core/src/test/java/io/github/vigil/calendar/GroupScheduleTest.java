@@ -18,14 +18,11 @@ import io.github.vigil.SupervisorEvent.ScheduleStopped;
 import io.github.vigil.SupervisorEvent.Started;
 import io.github.vigil.SupervisorEvent.StateChanged;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
 import io.github.vigil.testing.Processes;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -45,25 +42,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 class GroupScheduleTest {
   private static final ZoneId SH = ZoneId.of("Asia/Shanghai");
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final Instant T0 = at(2026, 6, 11, "16:00"); // Thursday, after the close
   private static final List<String> DECLARED = List.of("feed", "gw-a", "gw-b");
   private static final List<String> REVERSE = List.of("gw-b", "gw-a", "feed");
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(SH, LocalDate.of(2026, 6, 11), "16:00"); // Thursday, after the close
   private final FakeBackend backend = new FakeBackend();
-  private final Supervisor sup = Supervisor.builder().name("desk").backend(backend).ticker(ticker).scheduler(scheduler)
+  private final Supervisor sup = Supervisor.builder().name("desk").backend(backend).ticker(clock).scheduler(clock)
       .instantSource(clock).closeTimeout(Duration.ofSeconds(2)).build();
   private final EventRecorder rec = new EventRecorder();
   private final Schedule schedule = Schedule.inSession(ExampleCalendars.shfe()).withLead(Duration.ofMinutes(5))
       .withLag(Duration.ofMinutes(10));
   private TradingSupervision trading;
-
-  private static Instant at(int y, int m, int d, String hhmm) {
-    return LocalDateTime.of(LocalDate.of(y, m, d), LocalTime.parse(hhmm)).atZone(SH).toInstant();
-  }
 
   @AfterEach
   void tearDown() {
@@ -71,11 +60,6 @@ class GroupScheduleTest {
       trading.close();
     }
     sup.close();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-    assertThat(clock.instant()).isEqualTo(t);
   }
 
   private ProcessController register(String name, ProcessSpec.Builder b) {
@@ -106,18 +90,18 @@ class GroupScheduleTest {
   @Test
   void aRestForOneGroupOfAFeedAndTwoGatewaysLivesByTheSessions() throws Exception {
     GroupController group = desk();
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", schedule).build();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("trading", schedule).build();
     trading.subscribe(rec);
     trading.start();
     assertThat(group.state()).isEqualTo(GroupState.STOPPED);
-    assertThat(trading.state("trading").orElseThrow().nextChange()).isEqualTo(at(2026, 6, 11, "20:55"));
+    assertThat(trading.state("trading").orElseThrow().nextChange()).isEqualTo(clock.at(2026, 6, 11, "20:55"));
     assertThat(trading.schedule("gw-a")).isSameAs(schedule); // a member is filed by its group's calendar
 
     // Thursday 20:55, five minutes before Friday's night session: the group starts its members in declared order
-    advanceTo(at(2026, 6, 11, "20:55"));
-    assertStartedInOrder(at(2026, 6, 11, "20:55"));
+    clock.advanceTo(clock.at(2026, 6, 11, "20:55"));
+    assertStartedInOrder(clock.at(2026, 6, 11, "20:55"));
     ScheduleStarted first = rec.await(ScheduleStarted.class, e -> e.process().equals("trading"), 1, WAIT).get(0);
-    assertThat(first.at()).isEqualTo(at(2026, 6, 11, "20:55"));
+    assertThat(first.at()).isEqualTo(clock.at(2026, 6, 11, "20:55"));
     assertThat(first.tradeDay()).isEqualTo(LocalDate.of(2026, 6, 12));
     for (String n : DECLARED) {
       rec.awaitState(n, ProcessState.RUNNING, 1, WAIT);
@@ -126,8 +110,8 @@ class GroupScheduleTest {
 
     // Friday 10:20: the feed crashes; REST_FOR_ONE stops the gateways (in reverse) and, once the feed is
     // back after its 5 s backoff, starts them again after it
-    Instant crash = at(2026, 6, 12, "10:20");
-    advanceTo(crash);
+    Instant crash = clock.at(2026, 6, 12, "10:20");
+    clock.advanceTo(crash);
     backend.exit("feed", 3);
     SupervisorEvent.GroupRestart gr = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
     assertThat(gr.at()).isEqualTo(crash);
@@ -136,36 +120,36 @@ class GroupScheduleTest {
     List<StateChanged> down = rec.await(StateChanged.class, e -> e.process().startsWith("gw-") && e.to() == ProcessState.STOPPED, 2, WAIT);
     assertThat(down).extracting(StateChanged::process).containsExactly("gw-b", "gw-a");
     assertThat(down).extracting(StateChanged::at).containsOnly(crash);
-    assertThat(Processes.eventually(WAIT, () -> scheduler.pending().contains(Duration.ofSeconds(5)))).isTrue();
-    advanceTo(crash.plusSeconds(5));
+    assertThat(Processes.eventually(WAIT, () -> clock.pending().contains(Duration.ofSeconds(5)))).isTrue();
+    clock.advanceTo(crash.plusSeconds(5));
     assertStartedInOrder(crash.plusSeconds(5));
     rec.awaitState("gw-b", ProcessState.RUNNING, 2, WAIT);
     assertThat(rec.of(SupervisorEvent.OutsideWindow.class)).isEmpty();
 
     // 15:10, ten minutes after the 15:00 close: the group is stopped, its members in reverse order
-    advanceTo(at(2026, 6, 12, "15:10"));
-    assertStoppedInReverse(at(2026, 6, 12, "15:10"));
-    assertThat(rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 12, "15:10"));
+    clock.advanceTo(clock.at(2026, 6, 12, "15:10"));
+    assertStoppedInReverse(clock.at(2026, 6, 12, "15:10"));
+    assertThat(rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT).get(0).at()).isEqualTo(clock.at(2026, 6, 12, "15:10"));
     assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.STOPPED)).isTrue();
 
     // the rest of the week, edge by edge (see TradingWeekAcceptanceTest for why these instants)
-    List<Instant> starts = List.of(at(2026, 6, 12, "20:55"), at(2026, 6, 15, "08:55"), at(2026, 6, 15, "20:55"), at(2026, 6, 16, "20:55"),
-        at(2026, 6, 17, "20:55"), at(2026, 6, 22, "08:55"));
-    List<Instant> stops = List.of(at(2026, 6, 13, "02:40"), at(2026, 6, 15, "15:10"), at(2026, 6, 16, "15:10"), at(2026, 6, 17, "15:10"),
-        at(2026, 6, 18, "15:10"), at(2026, 6, 22, "15:10"));
+    List<Instant> starts = List.of(clock.at(2026, 6, 12, "20:55"), clock.at(2026, 6, 15, "08:55"), clock.at(2026, 6, 15, "20:55"), clock.at(2026, 6, 16, "20:55"),
+        clock.at(2026, 6, 17, "20:55"), clock.at(2026, 6, 22, "08:55"));
+    List<Instant> stops = List.of(clock.at(2026, 6, 13, "02:40"), clock.at(2026, 6, 15, "15:10"), clock.at(2026, 6, 16, "15:10"), clock.at(2026, 6, 17, "15:10"),
+        clock.at(2026, 6, 18, "15:10"), clock.at(2026, 6, 22, "15:10"));
     for (int i = 0; i < starts.size(); i++) {
-      advanceTo(starts.get(i));
+      clock.advanceTo(starts.get(i));
       assertStartedInOrder(starts.get(i));
       for (String n : DECLARED) {
         rec.awaitState(n, ProcessState.RUNNING, 3 + i, WAIT);
       }
-      advanceTo(stops.get(i));
+      clock.advanceTo(stops.get(i));
       assertStoppedInReverse(stops.get(i));
       assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.STOPPED)).isTrue();
     }
     // nothing started on the holiday, nor on the evening before it
     assertThat(rec.of(Started.class)).extracting(Started::at)
-        .noneMatch(t -> t.isAfter(at(2026, 6, 18, "15:10")) && t.isBefore(at(2026, 6, 22, "08:55")));
+        .noneMatch(t -> t.isAfter(clock.at(2026, 6, 18, "15:10")) && t.isBefore(clock.at(2026, 6, 22, "08:55")));
     assertThat(rec.of(ScheduleStarted.class, "trading")).hasSize(1 + starts.size());
     assertThat(rec.of(ScheduleStopped.class, "trading")).hasSize(1 + stops.size());
     // 1 + 1 (the crash) + 6 starts per member
@@ -178,11 +162,11 @@ class GroupScheduleTest {
   /** Trading supervision of group {@code trading} with a daily pre-close freeze 14:50 to 14:55, started; the group up at the 20:55 open. */
   private void startWithPreCloseFreeze() throws Exception {
     Schedule frozen = schedule.withFreeze(FreezeWindow.daily("pre-close", LocalTime.of(14, 50), LocalTime.of(14, 55)));
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen).build();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("trading", frozen).build();
     trading.subscribe(rec);
     trading.start();
-    advanceTo(at(2026, 6, 11, "20:55"));
-    assertStartedInOrder(at(2026, 6, 11, "20:55"));
+    clock.advanceTo(clock.at(2026, 6, 11, "20:55"));
+    assertStartedInOrder(clock.at(2026, 6, 11, "20:55"));
     rec.awaitState("gw-b", ProcessState.RUNNING, 1, WAIT);
   }
 
@@ -192,38 +176,38 @@ class GroupScheduleTest {
     startWithPreCloseFreeze();
 
     // 14:52: gw-a crashes inside the freeze: not restarted, neither by its policy nor by the group
-    advanceTo(at(2026, 6, 12, "14:52"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:52"));
     backend.exit("gw-a", 4);
     SupervisorEvent.RestartDeferred d = rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT).get(0);
     assertThat(d.process()).isEqualTo("gw-a");
-    assertThat(d.restartAt()).contains(at(2026, 6, 12, "14:55"));
+    assertThat(d.restartAt()).contains(clock.at(2026, 6, 12, "14:55"));
     rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
-    advanceTo(at(2026, 6, 12, "14:54"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:54"));
     assertThat(sup.controller("gw-a").orElseThrow().status().state()).isEqualTo(ProcessState.CRASHED);
     assertThat(rec.of(SupervisorEvent.GroupRestart.class)).isEmpty();
     assertThat(rec.of(SupervisorEvent.RestartScheduled.class)).isEmpty();
 
     // 14:55: REST_FOR_ONE from gw-a: gw-b stopped, then gw-a and gw-b started; the feed is left alone
-    advanceTo(at(2026, 6, 12, "14:55"));
-    List<Started> again = rec.await(Started.class, e -> e.at().equals(at(2026, 6, 12, "14:55")), 2, WAIT);
+    clock.advanceTo(clock.at(2026, 6, 12, "14:55"));
+    List<Started> again = rec.await(Started.class, e -> e.at().equals(clock.at(2026, 6, 12, "14:55")), 2, WAIT);
     assertThat(again).extracting(Started::process).containsExactly("gw-a", "gw-b");
-    assertThat(rec.of(StateChanged.class, "gw-b")).anyMatch(s -> s.to() == ProcessState.STOPPED && s.at().equals(at(2026, 6, 12, "14:55")));
+    assertThat(rec.of(StateChanged.class, "gw-b")).anyMatch(s -> s.to() == ProcessState.STOPPED && s.at().equals(clock.at(2026, 6, 12, "14:55")));
     assertThat(rec.of(Started.class, "feed")).hasSize(1);
     assertThat(rec.await(ScheduleStarted.class, e -> e.process().equals("gw-a"), 1, WAIT).get(0).reason())
         .isEqualTo("restart deferred by freeze window pre-close");
     rec.awaitState("gw-b", ProcessState.RUNNING, 2, WAIT);
     assertDeferredRestartCounted("gw-a", List.of("gw-b", "feed"));
     SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, x -> true, 1, WAIT).get(0);
-    assertThat(counted.at()).as("the group's restart, counted at the window's end").isEqualTo(at(2026, 6, 12, "14:55"));
+    assertThat(counted.at()).as("the group's restart, counted at the window's end").isEqualTo(clock.at(2026, 6, 12, "14:55"));
     assertThat(counted.restarted()).containsExactly("gw-b");
 
     // 15:05: the feed crashes after the close: recorded only, neither it nor the gateways restarted
-    advanceTo(at(2026, 6, 12, "15:05"));
+    clock.advanceTo(clock.at(2026, 6, 12, "15:05"));
     backend.exit("feed", 5);
     List<SupervisorEvent.OutsideWindow> outside = rec.await(SupervisorEvent.OutsideWindow.class, e -> true, 2, WAIT);
     assertThat(outside).extracting(o -> o.event().process()).containsOnly("feed");
     assertThat(rec.of(SupervisorEvent.GroupRestart.class)).hasSize(1);
-    advanceTo(at(2026, 6, 12, "15:10"));
+    clock.advanceTo(clock.at(2026, 6, 12, "15:10"));
     rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT);
     for (String n : DECLARED) {
       rec.awaitState(n, ProcessState.STOPPED, n.equals("gw-b") ? 2 : 1, WAIT);
@@ -239,17 +223,17 @@ class GroupScheduleTest {
   @Test
   void aProcessOfAScheduledGroupHasItsGroupsScheduleState() throws Exception {
     Schedule frozen = schedule.withFreeze(FreezeWindow.daily("pre-close", LocalTime.of(14, 50), LocalTime.of(14, 55)));
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen).build();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("trading", frozen).build();
     desk();
     register("loner", ProcessSpec.builder("loner").command("sleep", "1000"));
-    advanceTo(at(2026, 6, 12, "14:52")); // Friday, inside the day session and the freeze window; not started
+    clock.advanceTo(clock.at(2026, 6, 12, "14:52")); // Friday, inside the day session and the freeze window; not started
 
     ScheduleState before = trading.state("gw-a").orElseThrow();
     assertThat(before.name()).isEqualTo("gw-a");
     assertThat(before.schedule()).isSameAs(frozen).isSameAs(trading.schedule("gw-a"));
     assertThat(before.phase()).isEqualTo(Schedule.Phase.UP);
     assertThat(before.freeze()).contains("pre-close");
-    assertThat(before.next()).contains(at(2026, 6, 12, "14:55"));
+    assertThat(before.next()).contains(clock.at(2026, 6, 12, "14:55"));
     assertThat(before.tradeDay()).isEqualTo(LocalDate.of(2026, 6, 12));
     assertThat(trading.state("loner")).as("in no group, no schedule of its own").isEmpty();
     assertThat(trading.schedule("loner")).isEqualTo(Schedule.always());
@@ -259,7 +243,7 @@ class GroupScheduleTest {
     assertThat(trading.state("feed").orElseThrow().freeze()).contains("pre-close");
     assertThat(trading.state("loner")).isEmpty();
     assertThat(trading.states()).extracting(ScheduleState::name).containsExactly("trading"); // the group's, as before
-    advanceTo(at(2026, 6, 12, "14:55"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:55"));
     assertThat(trading.state("gw-b").orElseThrow().freeze()).isEmpty();
   }
 
@@ -277,7 +261,7 @@ class GroupScheduleTest {
       sup.register(ProcessSpec.builder(n).command("sleep", "1000").startupGrace(Duration.ZERO).restartPolicy(noRestart).autoStart(false).build());
     }
     GroupController group = sup.registerGroup(GroupSpec.builder("trading").children("feed", "gw-a").build());
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", schedule)
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("trading", schedule)
         .schedule("loner", schedule).build();
     trading.subscribe(rec);
     assertThat(trading.state("gw-a").orElseThrow().phase()).isEqualTo(Schedule.Phase.DOWN);
@@ -310,10 +294,10 @@ class GroupScheduleTest {
     GroupController group = desk();
     register("loner", ProcessSpec.builder("loner").command("sleep", "1000"));
     Schedule frozen = schedule.withFreeze(FreezeWindow.daily("pre-close", LocalTime.of(14, 50), LocalTime.of(14, 55)));
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen)
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("trading", frozen)
         .schedule("loner", frozen).build();
     trading.subscribe(rec);
-    advanceTo(at(2026, 6, 12, "14:52"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:52"));
     assertThat(trading.state("gw-a").orElseThrow().freeze()).contains("pre-close");
     assertThat(trading.state("loner").orElseThrow().freeze()).contains("pre-close");
 
@@ -324,8 +308,8 @@ class GroupScheduleTest {
     rec.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("loner"), 1, WAIT);
     rec.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("gw-a"), 1, WAIT);
     // RestartScheduled is published just before its timer is set: both backoffs armed before the clock moves
-    assertThat(Processes.eventually(WAIT, () -> scheduler.pending().stream().filter(Duration.ofSeconds(5)::equals).count() == 2)).isTrue();
-    advanceTo(at(2026, 6, 12, "14:52").plusSeconds(5)); // their 5 s backoff, inside the window
+    assertThat(Processes.eventually(WAIT, () -> clock.pending().stream().filter(Duration.ofSeconds(5)::equals).count() == 2)).isTrue();
+    clock.advanceTo(clock.at(2026, 6, 12, "14:52").plusSeconds(5)); // their 5 s backoff, inside the window
     rec.awaitState("loner", ProcessState.RUNNING, 2, WAIT);
     rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
     assertThat(rec.of(SupervisorEvent.RestartDeferred.class)).isEmpty();
@@ -349,14 +333,14 @@ class GroupScheduleTest {
     sup.registerGroup(GroupSpec.builder("trading").strategy(GroupSpec.Strategy.ONE_FOR_ALL).children("feed", "gw-a", "gw-b").build());
     startWithPreCloseFreeze();
 
-    advanceTo(at(2026, 6, 12, "14:52"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:52"));
     backend.exit("gw-a", 4);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
     rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
 
-    advanceTo(at(2026, 6, 12, "14:55"));
-    assertStoppedInReverseBut("gw-a", at(2026, 6, 12, "14:55"));
-    assertStartedInOrder(at(2026, 6, 12, "14:55"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:55"));
+    assertStoppedInReverseBut("gw-a", clock.at(2026, 6, 12, "14:55"));
+    assertStartedInOrder(clock.at(2026, 6, 12, "14:55"));
     for (String n : DECLARED) {
       rec.awaitState(n, ProcessState.RUNNING, 2, WAIT);
     }
@@ -377,31 +361,31 @@ class GroupScheduleTest {
   void aRestartDeferredToTheEndOfAWindowTheCloseEndsIsCalledOffAtTheClose() throws Exception {
     desk();
     Schedule frozen = schedule.withFreeze(FreezeWindow.beforeClose("auction", Duration.ofMinutes(5)));
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", frozen).build();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("trading", frozen).build();
     trading.subscribe(rec);
     trading.start();
-    advanceTo(at(2026, 6, 11, "20:55"));
-    assertStartedInOrder(at(2026, 6, 11, "20:55"));
+    clock.advanceTo(clock.at(2026, 6, 11, "20:55"));
+    assertStartedInOrder(clock.at(2026, 6, 11, "20:55"));
     rec.awaitState("gw-b", ProcessState.RUNNING, 1, WAIT);
 
-    advanceTo(at(2026, 6, 12, "14:57"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:57"));
     backend.exit("gw-a", 4);
-    assertThat(rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT).get(0).restartAt()).contains(at(2026, 6, 12, "15:00"));
+    assertThat(rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT).get(0).restartAt()).contains(clock.at(2026, 6, 12, "15:00"));
     rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
 
-    advanceTo(at(2026, 6, 12, "15:00")); // the close
+    clock.advanceTo(clock.at(2026, 6, 12, "15:00")); // the close
     ScheduleStopped calledOff = rec.await(ScheduleStopped.class, e -> e.process().equals("gw-a"), 1, WAIT).get(0);
-    assertThat(calledOff.at()).isEqualTo(at(2026, 6, 12, "15:00"));
+    assertThat(calledOff.at()).isEqualTo(clock.at(2026, 6, 12, "15:00"));
     assertThat(calledOff.reason()).isEqualTo("the session closed before the end of freeze window auction, to which its restart was deferred: "
         + "called off");
     StateChanged down = rec.awaitState("gw-a", ProcessState.STOPPED, 1, WAIT).get(0);
-    assertThat(down.at()).isEqualTo(at(2026, 6, 12, "15:00"));
+    assertThat(down.at()).isEqualTo(clock.at(2026, 6, 12, "15:00"));
     assertThat(down.from()).isEqualTo(ProcessState.CRASHED);
     assertThat(rec.of(Started.class, "gw-a")).hasSize(1);
     assertThat(rec.of(StateChanged.class, "gw-b")).noneMatch(x -> x.to() == ProcessState.STOPPED); // the others run on until the stop
 
-    advanceTo(at(2026, 6, 12, "15:10")); // the group's stop
-    assertThat(rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 12, "15:10"));
+    clock.advanceTo(clock.at(2026, 6, 12, "15:10")); // the group's stop
+    assertThat(rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT).get(0).at()).isEqualTo(clock.at(2026, 6, 12, "15:10"));
     rec.awaitState("feed", ProcessState.STOPPED, 1, WAIT);
     assertThat(rec.of(Started.class, "gw-a")).hasSize(1);
     assertThat(sup.controller("gw-a").orElseThrow().statistics().restarts()).isZero();
@@ -439,14 +423,14 @@ class GroupScheduleTest {
     GroupController group = desk(strategy);
     startWithPreCloseFreeze();
 
-    advanceTo(at(2026, 6, 12, "14:52"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:52"));
     backend.exit("gw-a", 4);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
     rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
     assertThat(rec.of(SupervisorEvent.GroupRestart.class)).isEmpty();
 
-    Instant end = at(2026, 6, 12, "14:55");
-    advanceTo(end);
+    Instant end = clock.at(2026, 6, 12, "14:55");
+    clock.advanceTo(end);
     SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
     assertThat(counted.at()).isEqualTo(end);
     assertThat(counted.child()).isEqualTo("gw-a");
@@ -464,10 +448,10 @@ class GroupScheduleTest {
     assertThat(rec.of(SupervisorEvent.GroupRestart.class)).as("one restart, one count").hasSize(1);
 
     // 14:56: gw-a crashes again, in session: its policy's restart is the second within the hour, past the intensity
-    advanceTo(at(2026, 6, 12, "14:56"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:56"));
     backend.exit("gw-a", 4);
     SupervisorEvent.GroupFailed failed = rec.await(SupervisorEvent.GroupFailed.class, e -> true, 1, WAIT).get(0);
-    assertThat(failed.at()).isEqualTo(at(2026, 6, 12, "14:56"));
+    assertThat(failed.at()).isEqualTo(clock.at(2026, 6, 12, "14:56"));
     assertThat(failed.child()).isEqualTo("gw-a");
     assertThat(failed.reason()).startsWith("intensity exceeded: 2 restarts within 1 h (at most 1)");
     assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.FAILED)).isTrue();
@@ -485,23 +469,23 @@ class GroupScheduleTest {
     GroupController group = desk(strategy);
     startWithPreCloseFreeze();
 
-    advanceTo(at(2026, 6, 12, "14:20")); // in session, out of the freeze: restarted by its policy, the first restart
+    clock.advanceTo(clock.at(2026, 6, 12, "14:20")); // in session, out of the freeze: restarted by its policy, the first restart
     backend.exit("gw-a", 4);
     assertThat(rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0).restarts()).isEqualTo(1);
-    assertThat(Processes.eventually(WAIT, () -> scheduler.pending().contains(Duration.ofSeconds(5)))).isTrue();
-    advanceTo(at(2026, 6, 12, "14:20").plusSeconds(5));
+    assertThat(Processes.eventually(WAIT, () -> clock.pending().contains(Duration.ofSeconds(5)))).isTrue();
+    clock.advanceTo(clock.at(2026, 6, 12, "14:20").plusSeconds(5));
     for (String n : DECLARED) {
       rec.awaitState(n, ProcessState.RUNNING, n.equals("gw-a") || restartedWithGwA(strategy).contains(n) ? 2 : 1, WAIT);
     }
     assertThat(sup.awaitIdle(WAIT)).isTrue();
 
-    advanceTo(at(2026, 6, 12, "14:52"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:52"));
     backend.exit("gw-a", 4);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
     rec.awaitState("gw-a", ProcessState.CRASHED, 2, WAIT);
 
-    Instant end = at(2026, 6, 12, "14:55");
-    advanceTo(end);
+    Instant end = clock.at(2026, 6, 12, "14:55");
+    clock.advanceTo(end);
     SupervisorEvent.GroupFailed failed = rec.await(SupervisorEvent.GroupFailed.class, e -> true, 1, WAIT).get(0);
     assertThat(failed.at()).isEqualTo(end);
     assertThat(failed.child()).isEqualTo("gw-a");
@@ -534,13 +518,13 @@ class GroupScheduleTest {
     sup.registerGroup(GroupSpec.builder("trading").strategy(strategy).intensity(1, Duration.ofHours(1)).children("feed", "gw-a", "gw-b").build());
     startWithPreCloseFreeze();
 
-    advanceTo(at(2026, 6, 12, "14:52"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:52"));
     backend.exit("gw-a", 4);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
     rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
 
-    Instant end = at(2026, 6, 12, "14:55");
-    advanceTo(end);
+    Instant end = clock.at(2026, 6, 12, "14:55");
+    clock.advanceTo(end);
     assertThat(rec.await(SupervisorEvent.Failed.class, e -> e.process().equals("gw-a"), 1, WAIT).get(0).at()).isEqualTo(end);
     SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
     assertThat(counted.child()).isEqualTo("gw-a");
@@ -567,15 +551,15 @@ class GroupScheduleTest {
     desk(strategy);
     startWithPreCloseFreeze();
 
-    advanceTo(at(2026, 6, 12, "14:52"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:52"));
     backend.exit("gw-a", 4);
     backend.exit("gw-b", 4);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 2, WAIT);
     rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
     rec.awaitState("gw-b", ProcessState.CRASHED, 1, WAIT);
 
-    Instant end = at(2026, 6, 12, "14:55");
-    advanceTo(end);
+    Instant end = clock.at(2026, 6, 12, "14:55");
+    clock.advanceTo(end);
     SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
     assertThat(counted.child()).isEqualTo("gw-a");
     assertThat(counted.restarted()).isEqualTo(restartedWithGwA(strategy));
@@ -605,13 +589,13 @@ class GroupScheduleTest {
     sup.registerGroup(GroupSpec.builder("trading").strategy(GroupSpec.Strategy.REST_FOR_ONE).children("feed", "gateways").build());
     startWithPreCloseFreeze();
 
-    advanceTo(at(2026, 6, 12, "14:52"));
+    clock.advanceTo(clock.at(2026, 6, 12, "14:52"));
     backend.exit("gw-a", 4);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw-a"), 1, WAIT);
     rec.awaitState("gw-a", ProcessState.CRASHED, 1, WAIT);
 
-    Instant end = at(2026, 6, 12, "14:55");
-    advanceTo(end);
+    Instant end = clock.at(2026, 6, 12, "14:55");
+    clock.advanceTo(end);
     SupervisorEvent.GroupRestart counted = rec.await(SupervisorEvent.GroupRestart.class, e -> true, 1, WAIT).get(0);
     assertThat(counted.process()).isEqualTo("gateways");
     assertThat(counted.child()).isEqualTo("gw-a");
@@ -663,26 +647,26 @@ class GroupScheduleTest {
   @Test
   void aGroupRestartWaitingAtTheCloseIsCalledOff() throws Exception {
     GroupController group = desk();
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", schedule).build();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("trading", schedule).build();
     trading.subscribe(rec);
     trading.start();
-    advanceTo(at(2026, 6, 11, "20:55"));
-    assertStartedInOrder(at(2026, 6, 11, "20:55"));
+    clock.advanceTo(clock.at(2026, 6, 11, "20:55"));
+    assertStartedInOrder(clock.at(2026, 6, 11, "20:55"));
     rec.awaitState("gw-b", ProcessState.RUNNING, 1, WAIT);
 
     // 14:59:58: the feed crashes; its restart (5 s backoff) and the gateways' after it would come after the close
-    Instant crash = at(2026, 6, 12, "15:00").minusSeconds(2);
-    advanceTo(crash);
+    Instant crash = clock.at(2026, 6, 12, "15:00").minusSeconds(2);
+    clock.advanceTo(crash);
     backend.exit("feed", 3);
     rec.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("feed"), 1, WAIT);
     rec.await(StateChanged.class, e -> e.process().equals("gw-a") && e.to() == ProcessState.STOPPED, 1, WAIT);
-    advanceTo(at(2026, 6, 12, "15:00"));
+    clock.advanceTo(clock.at(2026, 6, 12, "15:00"));
     ScheduleStopped off = rec.await(ScheduleStopped.class, e -> e.process().equals("feed"), 1, WAIT).get(0);
-    assertThat(off.at()).isEqualTo(at(2026, 6, 12, "15:00"));
+    assertThat(off.at()).isEqualTo(clock.at(2026, 6, 12, "15:00"));
     assertThat(off.reason()).isEqualTo("closed while feed of group trading was waiting to restart");
     rec.awaitState("feed", ProcessState.STOPPED, 1, WAIT);
-    advanceTo(at(2026, 6, 12, "15:10"));
-    assertThat(rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 12, "15:10"));
+    clock.advanceTo(clock.at(2026, 6, 12, "15:10"));
+    assertThat(rec.await(ScheduleStopped.class, e -> e.process().equals("trading"), 1, WAIT).get(0).at()).isEqualTo(clock.at(2026, 6, 12, "15:10"));
     assertThat(Processes.eventually(WAIT, () -> group.state() == GroupState.STOPPED)).isTrue();
     for (String n : DECLARED) {
       assertThat(rec.of(Started.class, n)).hasSize(1);
@@ -694,40 +678,40 @@ class GroupScheduleTest {
   void aProcessWaitingForItsDependencyIsNoFailureOfItsSchedule() throws Exception {
     ProcessController db = register("db", ProcessSpec.builder("db").command("sleep", "1000"));
     ProcessController app = register("app", ProcessSpec.builder("app").command("sleep", "1000").dependsOn("db"));
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("app", schedule).build();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("app", schedule).build();
     trading.subscribe(rec);
     trading.start();
 
     // started by a person while its schedule is down: it waits for db, and is left alone
-    advanceTo(at(2026, 6, 11, "17:00"));
+    clock.advanceTo(clock.at(2026, 6, 11, "17:00"));
     app.start();
     rec.awaitState("app", ProcessState.WAITING, 1, WAIT);
     // 20:55, the up window: it is already starting, so it is not started again and nothing fails
-    advanceTo(at(2026, 6, 11, "20:55"));
+    clock.advanceTo(clock.at(2026, 6, 11, "20:55"));
     assertThat(Processes.eventually(WAIT, () -> trading.state("app").orElseThrow().phase() == Schedule.Phase.UP)).isTrue();
-    advanceTo(at(2026, 6, 11, "21:30"));
+    clock.advanceTo(clock.at(2026, 6, 11, "21:30"));
     assertThat(app.status().state()).isEqualTo(ProcessState.WAITING);
     assertThat(rec.of(SupervisorEvent.CommandIssued.class, "app")).hasSize(1);
     db.start();
-    assertThat(rec.await(Started.class, e -> e.process().equals("app"), 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 11, "21:30"));
+    assertThat(rec.await(Started.class, e -> e.process().equals("app"), 1, WAIT).get(0).at()).isEqualTo(clock.at(2026, 6, 11, "21:30"));
 
     // Friday 15:10: stopped by the schedule; db stopped by hand
-    advanceTo(at(2026, 6, 12, "15:10"));
+    clock.advanceTo(clock.at(2026, 6, 12, "15:10"));
     rec.awaitState("app", ProcessState.STOPPED, 1, WAIT);
     db.stop();
     rec.awaitState("db", ProcessState.STOPPED, 1, WAIT);
     // Friday 20:55 (Monday's night session): the scheduled start waits for db
-    advanceTo(at(2026, 6, 12, "20:55"));
+    clock.advanceTo(clock.at(2026, 6, 12, "20:55"));
     ScheduleStarted s = rec.await(ScheduleStarted.class, e -> e.process().equals("app"), 1, WAIT).get(0);
-    assertThat(s.at()).isEqualTo(at(2026, 6, 12, "20:55"));
+    assertThat(s.at()).isEqualTo(clock.at(2026, 6, 12, "20:55"));
     rec.awaitState("app", ProcessState.WAITING, 2, WAIT);
     // Saturday 02:30, the close: the start still waiting is called off
-    advanceTo(at(2026, 6, 13, "02:30"));
-    ScheduleStopped off = rec.await(ScheduleStopped.class, e -> e.process().equals("app") && e.at().equals(at(2026, 6, 13, "02:30")), 1, WAIT)
+    clock.advanceTo(clock.at(2026, 6, 13, "02:30"));
+    ScheduleStopped off = rec.await(ScheduleStopped.class, e -> e.process().equals("app") && e.at().equals(clock.at(2026, 6, 13, "02:30")), 1, WAIT)
         .get(0);
     assertThat(off.reason()).isEqualTo("closed while waiting to restart");
     rec.awaitState("app", ProcessState.STOPPED, 2, WAIT);
-    advanceTo(at(2026, 6, 15, "08:00"));
+    clock.advanceTo(clock.at(2026, 6, 15, "08:00"));
     assertThat(app.status().state()).isEqualTo(ProcessState.STOPPED);
     assertThat(rec.of(SupervisorEvent.Failed.class)).isEmpty();
     assertThat(rec.of(SupervisorEvent.OutsideWindow.class)).isEmpty();
@@ -737,24 +721,24 @@ class GroupScheduleTest {
   @Test
   void overlappingOrUnknownSchedulesAreRefusedByName() {
     desk();
-    TradingSupervision both = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler)
+    TradingSupervision both = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock)
         .schedule("trading", schedule).schedule("gw-a", schedule).build();
     assertThatThrownBy(both::start).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("schedule for process 'gw-a': it is a child of group 'trading', whose strategy would start it outside its window; "
             + "give the schedule to 'trading' or take 'gw-a' out of the group");
     both.close();
     // a child of a group without a schedule: the group's start or restart would start it outside its window (as Spring refuses)
-    TradingSupervision member = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("gw-b", schedule).build();
+    TradingSupervision member = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("gw-b", schedule).build();
     assertThatThrownBy(member::start).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("schedule for process 'gw-b': it is a child of group 'trading'");
     member.close();
     sup.registerGroup(GroupSpec.builder("floor").strategy(GroupSpec.Strategy.ONE_FOR_ONE).children("trading").build());
-    TradingSupervision nested = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("trading", schedule).build();
+    TradingSupervision nested = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("trading", schedule).build();
     assertThatThrownBy(nested::start).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("schedule for group 'trading': it is a child of group 'floor'");
     nested.close();
     assertThat(sup.controller("gw-b").orElseThrow().status().state()).as("nothing started by a refused start").isEqualTo(ProcessState.STOPPED);
-    TradingSupervision unknown = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("desk2", schedule).build();
+    TradingSupervision unknown = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("desk2", schedule).build();
     assertThatThrownBy(unknown::start).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("schedule for process or group 'desk2': the supervisor has no such process or group");
     unknown.close();

@@ -12,13 +12,10 @@ import io.github.vigil.SupervisorEvent;
 import io.github.vigil.SupervisorEvent.RestartDeferred;
 import io.github.vigil.SupervisorEvent.Started;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -40,20 +37,13 @@ import org.junit.jupiter.api.condition.OS;
 class NightSessionFreezeTest {
   private static final ZoneId SH = ZoneId.of("Asia/Shanghai");
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final Instant T0 = at(2026, 6, 12, "20:00"); // Friday, before the night session of Monday 15 June
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
-  private final Supervisor sup = Supervisor.builder().name("night").ticker(ticker).scheduler(scheduler)
+  // Friday, before the night session of Monday 15 June
+  private final TradingDayClock clock = TradingDayClock.startingAt(SH, LocalDate.of(2026, 6, 12), "20:00");
+  private final Supervisor sup = Supervisor.builder().name("night").ticker(clock).scheduler(clock)
       .instantSource(clock).closeTimeout(Duration.ofSeconds(10)).build();
   private final EventRecorder rec = new EventRecorder();
   private TradingSupervision trading;
-
-  private static Instant at(int y, int m, int d, String hhmm) {
-    return LocalDateTime.of(LocalDate.of(y, m, d), LocalTime.parse(hhmm)).atZone(SH).toInstant();
-  }
 
   @AfterEach
   void tearDown() {
@@ -63,18 +53,13 @@ class NightSessionFreezeTest {
     sup.close();
   }
 
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-    assertThat(clock.instant()).isEqualTo(t);
-  }
-
   @Test
   void theNightCloseWindowOfFridaysNightSessionFreezesOnSaturday() throws Exception {
     ProcessController gw = sup.register(ProcessSpec.builder("gateway").command("sleep", "1000").startupGrace(Duration.ZERO)
         .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
     TradingCalendar shfe = ExampleCalendars.shfe();
     Schedule schedule = Schedule.always(shfe).withFreeze(FreezeWindow.daily("night-close", LocalTime.of(2, 25), LocalTime.of(2, 30)));
-    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(scheduler).schedule("gateway", schedule).build();
+    trading = TradingSupervision.builder(sup).instantSource(clock).scheduler(clock).schedule("gateway", schedule).build();
     trading.subscribe(rec); // the supervisor's events and the schedule's
     trading.start();
     gw.start().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
@@ -83,7 +68,7 @@ class NightSessionFreezeTest {
     // Friday 20:00: no window
     assertThat(trading.state("gateway").orElseThrow().frozenBy()).isNull();
     // Saturday 02:26, inside Friday's night session (Monday's trade day), in its night-close window
-    advanceTo(at(2026, 6, 13, "02:26"));
+    clock.advanceTo(clock.at(2026, 6, 13, "02:26"));
     assertThat(shfe.sessionAt(clock.instant())).isPresent();
     assertThat(trading.state("gateway").orElseThrow().frozenBy()).as("the freeze in force at Saturday 02:26")
         .isEqualTo("night-close");
@@ -94,17 +79,17 @@ class NightSessionFreezeTest {
     assertThat(after).as("what followed the crash at Saturday 02:26").isInstanceOf(RestartDeferred.class);
     RestartDeferred deferred = (RestartDeferred) after;
     assertThat(deferred.window()).isEqualTo("night-close");
-    assertThat(deferred.restartAt()).contains(at(2026, 6, 13, "02:30"));
+    assertThat(deferred.restartAt()).contains(clock.at(2026, 6, 13, "02:30"));
     rec.awaitState("gateway", ProcessState.CRASHED, 1, WAIT);
-    advanceTo(at(2026, 6, 13, "02:29"));
+    clock.advanceTo(clock.at(2026, 6, 13, "02:29"));
     assertThat(gw.status().state()).isEqualTo(ProcessState.CRASHED);
-    advanceTo(at(2026, 6, 13, "02:30"));
+    clock.advanceTo(clock.at(2026, 6, 13, "02:30"));
     List<Started> starts = rec.await(Started.class, e -> e.process().equals("gateway"), 2, WAIT);
-    assertThat(starts.get(1).at()).isEqualTo(at(2026, 6, 13, "02:30"));
+    assertThat(starts.get(1).at()).isEqualTo(clock.at(2026, 6, 13, "02:30"));
 
     // Sunday 02:26 is in no session: no window there (a daily window on a date that is no trading day is only where a
     // session is open)
-    advanceTo(at(2026, 6, 14, "02:26"));
+    clock.advanceTo(clock.at(2026, 6, 14, "02:26"));
     assertThat(shfe.sessionAt(clock.instant())).isEmpty();
     assertThat(trading.state("gateway").orElseThrow().frozenBy()).isNull();
   }

@@ -13,14 +13,11 @@ import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
 import io.github.vigil.testing.Processes;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -33,23 +30,15 @@ import org.junit.jupiter.api.Timeout;
 class TradingSupervisionTest {
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final Instant T0 = at(2026, 6, 15, "07:30"); // a Monday
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, LocalDate.of(2026, 6, 15), "07:30"); // a Monday
   private final FakeBackend backend = new FakeBackend();
-  private final Supervisor sup = Supervisor.builder().name("ldn").backend(backend).ticker(ticker).scheduler(scheduler)
+  private final Supervisor sup = Supervisor.builder().name("ldn").backend(backend).ticker(clock).scheduler(clock)
       .instantSource(clock).closeTimeout(Duration.ofSeconds(2)).build();
   private final EventRecorder rec = new EventRecorder();
   private final TradingCalendar lse = ExampleCalendars.lse();
   private TradingSupervision trading;
   private final List<Process> outsiders = new java.util.ArrayList<>();
-
-  private static Instant at(int y, int m, int d, String hhmm) {
-    return LocalDateTime.of(LocalDate.of(y, m, d), LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
 
   @AfterEach
   void tearDown() {
@@ -60,17 +49,13 @@ class TradingSupervisionTest {
     outsiders.forEach(Process::destroyForcibly);
   }
 
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-  }
-
   private ProcessController register(String name) {
     return sup.register(ProcessSpec.builder(name).command("sleep", "1000").startupGrace(Duration.ZERO)
         .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
   }
 
   private TradingSupervision start(TradingSupervision.Builder b) {
-    trading = b.instantSource(clock).scheduler(scheduler).build();
+    trading = b.instantSource(clock).scheduler(clock).build();
     trading.subscribe(rec);
     trading.start();
     return trading;
@@ -94,7 +79,7 @@ class TradingSupervisionTest {
 
     before.destroyForcibly().waitFor();
     assertThat(Processes.eventually(WAIT, () -> {
-      scheduler.advance(Duration.ofMillis(250)); // the JDK backend's exit poll runs on the virtual clock
+      clock.advance(Duration.ofMillis(250)); // the JDK backend's exit poll runs on the virtual clock
       return !rec.of(SupervisorEvent.OutsideWindow.class, "trader-a").isEmpty();
     })).isTrue();
     List<SupervisorEvent.OutsideWindow> outside = rec.await(SupervisorEvent.OutsideWindow.class, e -> e.process().equals("trader-a"), 2, WAIT);
@@ -104,21 +89,21 @@ class TradingSupervisionTest {
     assertThat(rec.of(SupervisorEvent.AttachedLost.class)).isEmpty();
     assertThat(rec.of(SupervisorEvent.AttachStateChanged.class, "trader-a")).noneMatch(s -> s.to() == AttachState.STOPPED);
 
-    advanceTo(at(2026, 6, 15, "07:45"));
+    clock.advanceTo(clock.at(2026, 6, 15, "07:45"));
     SupervisorEvent.WatchWindowChanged opened = rec.await(SupervisorEvent.WatchWindowChanged.class, e -> e.process().equals("trader-a"), 1, WAIT).get(0);
-    assertThat(opened).isEqualTo(new SupervisorEvent.WatchWindowChanged("trader-a", at(2026, 6, 15, "07:45"), LocalDate.of(2026, 6, 15), true, AttachState.STOPPED));
+    assertThat(opened).isEqualTo(new SupervisorEvent.WatchWindowChanged("trader-a", clock.at(2026, 6, 15, "07:45"), LocalDate.of(2026, 6, 15), true, AttachState.STOPPED));
 
     // inside the window a loss is an AttachedLost, as without a schedule
     inside.destroyForcibly().waitFor();
     assertThat(Processes.eventually(WAIT, () -> {
-      scheduler.advance(Duration.ofMillis(250));
+      clock.advance(Duration.ofMillis(250));
       return !rec.of(SupervisorEvent.AttachedLost.class, "trader-b").isEmpty();
     })).isTrue();
     assertThat(rec.of(SupervisorEvent.OutsideWindow.class, "trader-b")).isEmpty();
 
-    advanceTo(at(2026, 6, 15, "16:30"));
+    clock.advanceTo(clock.at(2026, 6, 15, "16:30"));
     assertThat(rec.await(SupervisorEvent.WatchWindowChanged.class, e -> e.process().equals("trader-a") && !e.open(), 1, WAIT).get(0).at())
-        .isEqualTo(at(2026, 6, 15, "16:30"));
+        .isEqualTo(clock.at(2026, 6, 15, "16:30"));
   }
 
   @Test
@@ -131,11 +116,11 @@ class TradingSupervisionTest {
     // no session closed yet today: the reason was "window over: stopped 5 min 00 s after the close"
     assertThat(stopped.reason()).doesNotContain("after the close")
         .isEqualTo("outside its up window when the schedule started: next lse session " + lse.sessions(LocalDate.of(2026, 6, 15)).get(0).name()
-            + " of 2026-06-15 opens at " + at(2026, 6, 15, "08:00"));
+            + " of 2026-06-15 opens at " + clock.at(2026, 6, 15, "08:00"));
     rec.awaitState("gw", ProcessState.STOPPED, 1, WAIT);
-    advanceTo(at(2026, 6, 15, "07:45"));
+    clock.advanceTo(clock.at(2026, 6, 15, "07:45"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-    advanceTo(at(2026, 6, 15, "16:35"));
+    clock.advanceTo(clock.at(2026, 6, 15, "16:35"));
     assertThat(rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 2, WAIT).get(1).reason())
         .isEqualTo("window over: stopped 5 min 00 s after the close");
   }
@@ -145,14 +130,14 @@ class TradingSupervisionTest {
     ProcessController c = register("gw");
     start(TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse)
         .withFreeze(FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2)).leftForAPerson())));
-    advanceTo(at(2026, 6, 15, "08:00"));
+    clock.advanceTo(clock.at(2026, 6, 15, "08:00"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-    advanceTo(at(2026, 6, 15, "12:01"));
+    clock.advanceTo(clock.at(2026, 6, 15, "12:01"));
     backend.exit("gw", 1);
     SupervisorEvent.RestartDeferred d = rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT).get(0);
     assertThat(d.restartAt()).isEmpty();
     rec.awaitState("gw", ProcessState.CRASHED, 1, WAIT);
-    advanceTo(at(2026, 6, 15, "12:30"));
+    clock.advanceTo(clock.at(2026, 6, 15, "12:30"));
     assertThat(c.status().state()).isEqualTo(ProcessState.CRASHED);
     assertThat(c.status().supervised()).isTrue(); // the freeze is over: a start by a person is supervised again
     assertThat(rec.of(SupervisorEvent.ScheduleStarted.class)).hasSize(1);
@@ -166,22 +151,22 @@ class TradingSupervisionTest {
         .session(SessionRule.of("am", LocalTime.of(8, 0), LocalTime.of(12, 0)))
         .session(SessionRule.of("pm", LocalTime.of(14, 0), LocalTime.of(16, 0))).build();
     register("gw");
-    advanceTo(at(2026, 6, 15, "09:00"));
+    clock.advanceTo(clock.at(2026, 6, 15, "09:00"));
     start(TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(twoSessions).withLag(Duration.ofMinutes(5))
         .withBetweenSessions(Schedule.BetweenSessions.STOP)));
-    assertThat(rec.await(SupervisorEvent.Started.class, e -> true, 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 15, "09:00"));
+    assertThat(rec.await(SupervisorEvent.Started.class, e -> true, 1, WAIT).get(0).at()).isEqualTo(clock.at(2026, 6, 15, "09:00"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-    advanceTo(at(2026, 6, 15, "12:05"));
-    assertThat(rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 1, WAIT).get(0).at()).isEqualTo(at(2026, 6, 15, "12:05"));
+    clock.advanceTo(clock.at(2026, 6, 15, "12:05"));
+    assertThat(rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 1, WAIT).get(0).at()).isEqualTo(clock.at(2026, 6, 15, "12:05"));
     rec.awaitState("gw", ProcessState.STOPPED, 1, WAIT);
-    assertThat(trading.state("gw").orElseThrow().nextChange()).isEqualTo(at(2026, 6, 15, "14:00"));
-    advanceTo(at(2026, 6, 15, "14:00"));
-    assertThat(rec.await(SupervisorEvent.Started.class, e -> true, 2, WAIT).get(1).at()).isEqualTo(at(2026, 6, 15, "14:00"));
+    assertThat(trading.state("gw").orElseThrow().nextChange()).isEqualTo(clock.at(2026, 6, 15, "14:00"));
+    clock.advanceTo(clock.at(2026, 6, 15, "14:00"));
+    assertThat(rec.await(SupervisorEvent.Started.class, e -> true, 2, WAIT).get(1).at()).isEqualTo(clock.at(2026, 6, 15, "14:00"));
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
-    advanceTo(at(2026, 6, 15, "16:05"));
+    clock.advanceTo(clock.at(2026, 6, 15, "16:05"));
     rec.awaitState("gw", ProcessState.STOPPED, 2, WAIT);
     assertThat(rec.of(SupervisorEvent.ScheduleStopped.class)).extracting(SupervisorEvent::at)
-        .containsExactly(at(2026, 6, 15, "12:05"), at(2026, 6, 15, "16:05"));
+        .containsExactly(clock.at(2026, 6, 15, "12:05"), clock.at(2026, 6, 15, "16:05"));
     // each stop's cause comes before its own events: a listener hears ScheduleStopped, then STOPPING
     List<String> order = rec.events().stream().filter(e -> e instanceof SupervisorEvent.ScheduleStopped
         || e instanceof SupervisorEvent.StateChanged sc && sc.to() == ProcessState.STOPPING).map(e -> e.getClass().getSimpleName()).toList();
@@ -192,18 +177,18 @@ class TradingSupervisionTest {
   void aRestartWaitingInBackoffAtTheCloseDoesNotHappen() throws Exception {
     ProcessController c = register("gw");
     start(TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse).withLag(Duration.ofMinutes(10))));
-    advanceTo(at(2026, 6, 15, "08:00"));
+    clock.advanceTo(clock.at(2026, 6, 15, "08:00"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-    advanceTo(at(2026, 6, 15, "16:29").plusSeconds(58));
+    clock.advanceTo(clock.at(2026, 6, 15, "16:29").plusSeconds(58));
     backend.exit("gw", 1); // the policy restarts it in 5 s: after the close
     rec.await(SupervisorEvent.RestartScheduled.class, e -> true, 1, WAIT);
-    assertThat(Processes.eventually(WAIT, () -> scheduler.pending().contains(Duration.ofSeconds(5)))).isTrue();
-    advanceTo(at(2026, 6, 15, "16:30"));
+    assertThat(Processes.eventually(WAIT, () -> clock.pending().contains(Duration.ofSeconds(5)))).isTrue();
+    clock.advanceTo(clock.at(2026, 6, 15, "16:30"));
     SupervisorEvent.ScheduleStopped stopped = rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 1, WAIT).get(0);
-    assertThat(stopped.at()).isEqualTo(at(2026, 6, 15, "16:30"));
+    assertThat(stopped.at()).isEqualTo(clock.at(2026, 6, 15, "16:30"));
     assertThat(stopped.reason()).isEqualTo("closed while waiting to restart");
     rec.awaitState("gw", ProcessState.STOPPED, 1, WAIT);
-    advanceTo(at(2026, 6, 15, "16:45"));
+    clock.advanceTo(clock.at(2026, 6, 15, "16:45"));
     assertThat(c.status().state()).isEqualTo(ProcessState.STOPPED);
     assertThat(rec.of(SupervisorEvent.Started.class)).hasSize(1);
     assertThat(rec.of(SupervisorEvent.ScheduleStopped.class)).hasSize(1); // nothing left to stop at close plus lag
@@ -230,7 +215,7 @@ class TradingSupervisionTest {
 
   @Test
   void anUnknownNameIsRefusedNamingIt() {
-    TradingSupervision t = TradingSupervision.builder(sup).schedule("nope", Schedule.inSession(lse)).instantSource(clock).scheduler(scheduler).build();
+    TradingSupervision t = TradingSupervision.builder(sup).schedule("nope", Schedule.inSession(lse)).instantSource(clock).scheduler(clock).build();
     assertThatThrownBy(t::start).hasMessage("schedule for process or group 'nope': the supervisor has no such process or group");
     assertThatThrownBy(() -> Schedule.inSession(lse).withLead(Duration.ofHours(13))).hasMessage("lead must be between 0 and 12 hours: 13 h 00 min");
     assertThatThrownBy(() -> FreezeWindow.daily("x", LocalTime.NOON, LocalTime.NOON)).hasMessage("freeze window 'x' must end after it starts: 12:00-12:00");
@@ -244,11 +229,11 @@ class TradingSupervisionTest {
     Process outsider = new ProcessBuilder("sleep", "1000").start();
     outsiders.add(outsider);
     sup.attach(AttachSpec.builder("trader").pid(outsider.pid()).build());
-    TradingSupervision watched = TradingSupervision.builder(sup).watch("gw", Schedule.inSession(lse)).instantSource(clock).scheduler(scheduler).build();
+    TradingSupervision watched = TradingSupervision.builder(sup).watch("gw", Schedule.inSession(lse)).instantSource(clock).scheduler(clock).build();
     assertThatThrownBy(watched::start).hasMessage("watch window for attachment 'gw': the supervisor has no such attachment"
         + " ('gw' is a supervised process: give it a schedule)");
     watched.close();
-    TradingSupervision scheduled = TradingSupervision.builder(sup).schedule("trader", Schedule.inSession(lse)).instantSource(clock).scheduler(scheduler).build();
+    TradingSupervision scheduled = TradingSupervision.builder(sup).schedule("trader", Schedule.inSession(lse)).instantSource(clock).scheduler(clock).build();
     assertThatThrownBy(scheduled::start).hasMessage("schedule for process or group 'trader': the supervisor has no such process or group"
         + " ('trader' is an attachment: give it a watch window)");
     scheduled.close();
