@@ -16,13 +16,12 @@ import io.github.vigil.calendar.TradingCalendar;
 import io.github.vigil.calendar.TradingSupervision;
 import io.github.vigil.test.FakeBackend;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -42,14 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class FreezeWindowAlertTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z"); // a Monday
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(ZoneOffset.UTC, LocalDate.of(2026, 1, 5), "09:00"); // a Monday
   private final FakeBackend backend = new FakeBackend();
-  private final Supervisor sup = Supervisor.builder().name("freeze-alerts").backend(backend).ticker(ticker).scheduler(scheduler)
+  private final Supervisor sup = Supervisor.builder().name("freeze-alerts").backend(backend).ticker(clock).scheduler(clock)
       .instantSource(clock).closeTimeout(Duration.ofSeconds(2)).build();
   // weekdays 09:30-15:00 UTC, an auction from 12:00 to 12:05 inside the session
   private final TradingCalendar desk = TradingCalendar.builder("desk").zone(ZoneOffset.UTC)
@@ -72,10 +67,6 @@ class FreezeWindowAlertTest {
     sup.close();
   }
 
-  private void advanceTo(String instant) {
-    scheduler.advance(Duration.between(clock.instant(), Instant.parse(instant)));
-  }
-
   private List<String> log(String process) {
     return heard.stream().filter(a -> a.process().equals(process)).map(a -> a.type() + ":" + a.status()).toList();
   }
@@ -84,31 +75,31 @@ class FreezeWindowAlertTest {
   private void start(Schedule schedule) throws InterruptedException {
     sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
         .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
-    trading = TradingSupervision.builder(sup).schedule("gw", schedule).instantSource(clock).scheduler(scheduler).build();
+    trading = TradingSupervision.builder(sup).schedule("gw", schedule).instantSource(clock).scheduler(clock).build();
     alerting = Alerting.builder(sup).schedules(trading).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO)
         .rules(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))))
-        .ticker(ticker).clock(clock).scheduler(scheduler).build();
+        .ticker(clock).clock(clock).scheduler(clock).build();
     trading.subscribe(rec); // after Alerting's subscription: one delivery thread, listeners in order
     trading.start();
-    advanceTo("2026-01-05T09:30:00Z");
+    clock.advanceTo(clock.at("09:30"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
   }
 
   @Test
   void aRunEndedInsideAFreezeWindowRaisesNoNotRunningUntilItsRestartAtTheEnd() throws Exception {
     start(Schedule.inSession(desk).withFreeze(auction));
-    advanceTo("2026-01-05T12:01:00Z");
+    clock.advanceTo(clock.at("12:01"));
     backend.last("gw").exit(3);
     assertThat(rec.await(SupervisorEvent.RestartDeferred.class, d -> true, 1, WAIT).get(0).restartAt())
         .contains(Instant.parse("2026-01-05T12:05:00Z"));
     rec.awaitState("gw", ProcessState.CRASHED, 1, WAIT);
 
-    advanceTo("2026-01-05T12:04:59Z"); // four grace periods down, the window not over
+    clock.advanceTo(clock.at("12:04:59")); // four grace periods down, the window not over
     assertThat(log("gw")).as("a crash is a crash; being down inside the window is on purpose").containsExactly("CRASHED:FIRING");
 
-    advanceTo("2026-01-05T12:05:00Z"); // the schedule restarts it at the window's end
+    clock.advanceTo(clock.at("12:05")); // the schedule restarts it at the window's end
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
-    advanceTo("2026-01-05T12:10:00Z");
+    clock.advanceTo(clock.at("12:10"));
     assertThat(log("gw")).as("the restart came; the run lasted stableAfter").containsExactly("CRASHED:FIRING", "CRASHED:RESOLVED");
   }
 
@@ -122,10 +113,10 @@ class FreezeWindowAlertTest {
   @Test
   void aRememberedNotRunningTakenUpInsideAFreezeWindowIsJudgedAsAfterARunThatEndedThere(@TempDir Path dir) throws Exception {
     rememberGwNotRunning(dir);
-    advanceTo("2026-01-05T12:01:00Z"); // the new JVM starts inside the auction
+    clock.advanceTo(clock.at("12:01")); // the new JVM starts inside the auction
     sup.register(ProcessSpec.builder("gw").command("sleep", "1000").autoStart(false).build());
     trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(desk).withFreeze(auction)).instantSource(clock)
-        .scheduler(scheduler).build();
+        .scheduler(clock).build();
     alertingFrom(dir);
 
     // taken up as gw is heard of, while Alerting is built
@@ -141,12 +132,12 @@ class FreezeWindowAlertTest {
   @Test
   void aRememberedNotRunningOfAProcessInAScheduledGroupIsJudgedByTheGroupsFreezeWindow(@TempDir Path dir) throws Exception {
     rememberGwNotRunning(dir);
-    advanceTo("2026-01-05T12:01:00Z"); // the new JVM starts inside the auction
+    clock.advanceTo(clock.at("12:01")); // the new JVM starts inside the auction
     sup.register(ProcessSpec.builder("md").command("sleep", "1000").autoStart(false).build());
     sup.register(ProcessSpec.builder("gw").command("sleep", "1000").autoStart(false).build());
     sup.registerGroup(GroupSpec.builder("book").children("md", "gw").build());
     trading = TradingSupervision.builder(sup).schedule("book", Schedule.inSession(desk).withFreeze(auction)).instantSource(clock)
-        .scheduler(scheduler).build();
+        .scheduler(clock).build();
     alertingFrom(dir);
 
     assertJudgedByTheAuction();
@@ -164,7 +155,7 @@ class FreezeWindowAlertTest {
   private void alertingFrom(Path dir) {
     alerting = Alerting.builder(sup).schedules(trading).listener(heard::add).noAnomalies().sampleInterval(Duration.ZERO)
         .rules(AlertRules.of(RuleConfig.defaults().withNotRunningGrace(Duration.ofSeconds(30))))
-        .ticker(ticker).clock(clock).scheduler(scheduler).stateDirectory(dir).build();
+        .ticker(clock).clock(clock).scheduler(clock).stateDirectory(dir).build();
   }
 
   /**
@@ -175,9 +166,9 @@ class FreezeWindowAlertTest {
     assertThat(log("gw")).as("before: fired on, nothing heard").containsExactly("NOT_RUNNING:RESOLVED");
     assertThat(heard.get(0).description()).isEqualTo("exit code 3; not restarted inside freeze window auction until"
         + " 2026-01-05T12:05:00Z, after a restart of the supervising JVM");
-    advanceTo("2026-01-05T12:05:29Z");
+    clock.advanceTo(clock.at("12:05:29"));
     assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED");
-    advanceTo("2026-01-05T12:05:30Z");
+    clock.advanceTo(clock.at("12:05:30"));
     assertThat(log("gw")).containsExactly("NOT_RUNNING:RESOLVED", "NOT_RUNNING:FIRING");
     assertThat(heard.get(1).summary()).isEqualTo("gw has not been running for 30.0 s after freeze window auction ended (stopped)");
   }
@@ -186,14 +177,14 @@ class FreezeWindowAlertTest {
   @Test
   void aRunLeftForAPersonFiresNotRunningAGraceAfterTheWindow() throws Exception {
     start(Schedule.inSession(desk).withFreeze(auction.leftForAPerson()));
-    advanceTo("2026-01-05T12:01:00Z");
+    clock.advanceTo(clock.at("12:01"));
     backend.last("gw").exit(3);
     assertThat(rec.await(SupervisorEvent.RestartDeferred.class, d -> true, 1, WAIT).get(0).restartAt()).isEmpty();
     rec.awaitState("gw", ProcessState.CRASHED, 1, WAIT);
 
-    advanceTo("2026-01-05T12:05:29Z");
+    clock.advanceTo(clock.at("12:05:29"));
     assertThat(log("gw")).containsExactly("CRASHED:FIRING");
-    advanceTo("2026-01-05T12:05:30Z");
+    clock.advanceTo(clock.at("12:05:30"));
     assertThat(log("gw")).containsExactly("CRASHED:FIRING", "NOT_RUNNING:FIRING");
     assertThat(heard.get(1).summary()).isEqualTo("gw has not been running for 30.0 s after freeze window auction ended (crashed)");
   }

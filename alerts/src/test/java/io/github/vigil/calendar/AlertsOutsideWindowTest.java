@@ -13,14 +13,11 @@ import io.github.vigil.alerts.Alert;
 import io.github.vigil.alerts.AlertType;
 import io.github.vigil.alerts.Alerting;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import io.github.vigil.testing.Processes;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -39,22 +36,14 @@ import org.junit.jupiter.api.Timeout;
 class AlertsOutsideWindowTest {
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final Instant T0 = at("07:30"); // Monday 15 June 2026
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, LocalDate.of(2026, 6, 15), "07:30"); // a Monday
   private final FakeBackend backend = new FakeBackend();
-  private final Supervisor sup = Supervisor.builder().name("ldn-alerts").backend(backend).ticker(ticker).scheduler(scheduler)
+  private final Supervisor sup = Supervisor.builder().name("ldn-alerts").backend(backend).ticker(clock).scheduler(clock)
       .instantSource(clock).closeTimeout(Duration.ofSeconds(2)).build();
   private final List<Alert> alerts = new CopyOnWriteArrayList<>();
   private TradingSupervision trading;
   private Alerting alerting;
-
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(LocalDate.of(2026, 6, 15), LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
 
   @AfterEach
   void tearDown() {
@@ -65,10 +54,6 @@ class AlertsOutsideWindowTest {
       trading.close();
     }
     sup.close();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
   }
 
   private long crashedAlerts() {
@@ -83,28 +68,28 @@ class AlertsOutsideWindowTest {
     TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON).session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30)))
         .build();
     trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse).withLag(Duration.ofMinutes(10)))
-        .instantSource(clock).scheduler(scheduler).build();
-    alerting = Alerting.builder(sup).listener(alerts::add).ticker(ticker).clock(clock).scheduler(scheduler)
+        .instantSource(clock).scheduler(clock).build();
+    alerting = Alerting.builder(sup).listener(alerts::add).ticker(clock).clock(clock).scheduler(clock)
         .sampleInterval(Duration.ZERO).noAnomalies().schedules(trading).build();
     EventRecorder rec = new EventRecorder(); // after the alerting's subscription: what it heard, the alerting heard first
     trading.subscribe(rec);
     trading.start();
 
-    advanceTo(at("08:00"));
+    clock.advanceTo(clock.at("08:00"));
     rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
     backend.last("gw").exit(1); // in the session: a crash
     rec.await(SupervisorEvent.Exited.class, e -> true, 1, WAIT);
     assertThat(Processes.eventually(WAIT, () -> crashedAlerts() == 1)).as("%s", alerts).isTrue();
     assertThat(sup.awaitIdle(WAIT)).isTrue(); // the restart's timer is set (after the exit's events) before time moves
-    advanceTo(at("08:00").plusSeconds(5)); // restarted by its policy
+    clock.advanceTo(clock.at("08:00").plusSeconds(5)); // restarted by its policy
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
 
-    advanceTo(at("16:35")); // after the 16:30 close, inside the 10 min lag: still running
+    clock.advanceTo(clock.at("16:35")); // after the 16:30 close, inside the 10 min lag: still running
     backend.last("gw").exit(1);
     SupervisorEvent.OutsideWindow outside = rec.await(SupervisorEvent.OutsideWindow.class, e -> e.process().equals("gw"), 1, WAIT).get(0);
     assertThat(outside.event()).isInstanceOf(SupervisorEvent.Exited.class);
     assertThat(sup.awaitIdle(WAIT)).isTrue(); // every listener of the supervisor has heard the exit too
-    scheduler.advance(Duration.ZERO);
+    clock.advance(Duration.ZERO);
     assertThat(rec.of(SupervisorEvent.Exited.class)).as("the exit after the close is only an OutsideWindow").hasSize(1);
     assertThat(crashedAlerts()).as("no CRASHED, new or again, for the exit after the close: %s", alerts).isEqualTo(1);
   }

@@ -21,14 +21,11 @@ import io.github.vigil.journal.ProcessSummary;
 import io.github.vigil.journal.RestartReport;
 import io.github.vigil.journal.TradeCalendar;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
@@ -48,24 +45,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DeferredRestartCancelledTest {
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final Instant T0 = at("07:30"); // Monday 14 December 2026
   private static final String NOW = "2026-12-14T18:00:00Z";
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, LocalDate.of(2026, 12, 14), "07:30"); // a Monday
 
   @TempDir
   Path dir;
-
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(LocalDate.of(2026, 12, 14), LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-  }
 
   /** What the test does inside the freeze window, after the kill's restart was deferred. */
   private enum Then { CLOSE, STOP, WINDOW_ENDS, SESSION_CLOSES }
@@ -86,10 +71,10 @@ class DeferredRestartCancelledTest {
       assertThat(report.total()).isZero();
       assertThat(report.timeline()).isEmpty();
       assertThat(report.notRestarted()).singleElement().satisfies(n -> {
-        assertThat(n.exit().at()).isEqualTo(at("12:00").plusSeconds(30));
+        assertThat(n.exit().at()).isEqualTo(clock.at("12:00").plusSeconds(30));
         assertThat(n.freezeWindow()).isEqualTo("auction");
         assertThat(n.delay()).as("to the window's end").isEqualTo(Duration.ofSeconds(90));
-        assertThat(n.cancelledAt()).isEqualTo(at("12:01"));
+        assertThat(n.cancelledAt()).isEqualTo(clock.at("12:01"));
         assertThat(n.cancelledBy()).isEqualTo("supervisor closing (SHUTDOWN)");
         assertThat(n.exit().downtime()).isEqualTo(Duration.ofSeconds(30));
       });
@@ -117,7 +102,7 @@ class DeferredRestartCancelledTest {
       assertThat(report.total()).isZero();
       assertThat(report.notRestarted()).singleElement().satisfies(n -> {
         assertThat(n.freezeWindow()).isEqualTo("auction");
-        assertThat(n.cancelledAt()).isEqualTo(at("12:01"));
+        assertThat(n.cancelledAt()).isEqualTo(clock.at("12:01"));
         assertThat(n.cancelledBy()).endsWith("(API)");
       });
     }
@@ -133,7 +118,7 @@ class DeferredRestartCancelledTest {
       assertThat(report.total()).isEqualTo(1);
       assertThat(report.notRestarted()).isEmpty();
       assertThat(report.timeline()).singleElement().satisfies(x -> {
-        assertThat(x.at()).isEqualTo(at("12:00").plusSeconds(30));
+        assertThat(x.at()).isEqualTo(clock.at("12:00").plusSeconds(30));
         assertThat(x.recovery()).as("from the kill to RUNNING at the window's end").isEqualTo(Duration.ofSeconds(90));
       });
     }
@@ -153,10 +138,10 @@ class DeferredRestartCancelledTest {
       RestartReport report = report(reader);
       assertThat(report.total()).isZero();
       assertThat(report.notRestarted()).singleElement().satisfies(n -> {
-        assertThat(n.exit().at()).isEqualTo(at("16:26"));
+        assertThat(n.exit().at()).isEqualTo(clock.at("16:26"));
         assertThat(n.freezeWindow()).isEqualTo("closing-auction");
         assertThat(n.delay()).isEqualTo(Duration.ofMinutes(4));
-        assertThat(n.cancelledAt()).as("at the close, not at the stop after the lag").isEqualTo(at("16:30"));
+        assertThat(n.cancelledAt()).as("at the close, not at the stop after the lag").isEqualTo(clock.at("16:30"));
         assertThat(n.cancelledBy()).isEqualTo("stopped by its schedule, trade day 2026-12-14: the session closed before the end of "
             + "freeze window closing-auction, to which its restart was deferred: called off");
       });
@@ -185,7 +170,7 @@ class DeferredRestartCancelledTest {
     ProcessStatistics statistics;
     try (Journal journal = Journal.builder().sqlite(db).host("gw1").clock(clock).batchInterval(Duration.ofMillis(100))
         .snapshotInterval(Duration.ZERO).build()) {
-      try (Supervisor sup = Supervisor.builder().name("deferred").ticker(ticker).scheduler(scheduler).instantSource(clock)
+      try (Supervisor sup = Supervisor.builder().name("deferred").ticker(clock).scheduler(clock).instantSource(clock)
           .closeTimeout(Duration.ofSeconds(5)).build()) {
         ProcessController gw = sup.register(ProcessSpec.builder("gw").command("sleep", "1000").startupGrace(Duration.ZERO)
             .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
@@ -193,33 +178,33 @@ class DeferredRestartCancelledTest {
             ? Schedule.inSession(lse).withLag(Duration.ofMinutes(10)).withFreeze(FreezeWindow.beforeClose("closing-auction", Duration.ofMinutes(5)))
             : Schedule.inSession(lse).withFreeze(FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2)));
         try (TradingSupervision trading = TradingSupervision.builder(sup).schedule("gw", schedule)
-            .instantSource(clock).scheduler(scheduler).build()) {
+            .instantSource(clock).scheduler(clock).build()) {
           journal.attach(sup, trading);
           EventRecorder rec = new EventRecorder();
           trading.subscribe(rec);
           trading.start();
-          advanceTo(at("08:00"));
+          clock.advanceTo(clock.at("08:00"));
           rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-          advanceTo(then == Then.SESSION_CLOSES ? at("16:26") : at("12:00").plusSeconds(30)); // inside the freeze window
+          clock.advanceTo(then == Then.SESSION_CLOSES ? clock.at("16:26") : clock.at("12:00").plusSeconds(30)); // inside the freeze window
           long pid = gw.status().pid();
           assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
           rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
           assertThat(sup.awaitIdle(WAIT)).isTrue();
           assertThat(gw.status().state()).isEqualTo(ProcessState.CRASHED);
           switch (then) {
-            case CLOSE -> advanceTo(at("12:01"));
+            case CLOSE -> clock.advanceTo(clock.at("12:01"));
             case STOP -> {
-              advanceTo(at("12:01"));
+              clock.advanceTo(clock.at("12:01"));
               gw.stop(WAIT);
             }
             case SESSION_CLOSES -> {
-              advanceTo(at("16:30")); // the close, and the window's end
+              clock.advanceTo(clock.at("16:30")); // the close, and the window's end
               rec.awaitState("gw", ProcessState.STOPPED, 1, WAIT);
-              advanceTo(at("16:40")); // the schedule's stop, lag after the close
+              clock.advanceTo(clock.at("16:40")); // the schedule's stop, lag after the close
               assertThat(sup.awaitIdle(WAIT)).isTrue();
             }
             case WINDOW_ENDS -> {
-              advanceTo(at("12:02"));
+              clock.advanceTo(clock.at("12:02"));
               rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
               gw.stop(WAIT);
             }

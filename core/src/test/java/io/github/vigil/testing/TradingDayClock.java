@@ -48,7 +48,11 @@ public final class TradingDayClock implements Ticker, Scheduler, InstantSource {
     return new TradingDayClock(zone, day, LocalTime.parse(hhmm));
   }
 
-  /** The instant of {@code hhmm} (as {@code "12:02"}) on this clock's day, in its zone. */
+  /**
+   * The instant of {@code hhmm} (as {@code "12:02"}, or {@code "12:05:29"}) on this clock's day, in its zone.
+   *
+   * @throws java.time.format.DateTimeParseException if {@code hhmm} is no local time
+   */
   public Instant at(String hhmm) {
     return at(day, hhmm);
   }

@@ -15,14 +15,11 @@ import io.github.vigil.journal.RestartCause;
 import io.github.vigil.journal.RestartReport;
 import io.github.vigil.journal.TradeCalendar;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -43,23 +40,15 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalScheduleEventsTest {
   private static final ZoneId LONDON = ZoneId.of("Europe/London");
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static final Instant T0 = at("07:30"); // Monday 15 June 2026
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, LocalDate.of(2026, 6, 15), "07:30"); // a Monday
   private final FakeBackend backend = new FakeBackend();
-  private final Supervisor sup = Supervisor.builder().name("ldn-journal").backend(backend).ticker(ticker).scheduler(scheduler)
+  private final Supervisor sup = Supervisor.builder().name("ldn-journal").backend(backend).ticker(clock).scheduler(clock)
       .instantSource(clock).closeTimeout(Duration.ofSeconds(2)).build();
   private TradingSupervision trading;
 
   @TempDir
   Path dir;
-
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(LocalDate.of(2026, 6, 15), LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
 
   @AfterEach
   void tearDown() {
@@ -67,10 +56,6 @@ class JournalScheduleEventsTest {
       trading.close();
     }
     sup.close();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
   }
 
   @Test
@@ -82,21 +67,21 @@ class JournalScheduleEventsTest {
         .build();
     trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse)
             .withFreeze(FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2))))
-        .instantSource(clock).scheduler(scheduler).build();
+        .instantSource(clock).scheduler(clock).build();
     try (Journal journal = Journal.builder().url(url).host("gw").clock(clock).snapshotInterval(Duration.ZERO).build()) {
       journal.attach(sup, trading);
       EventRecorder rec = new EventRecorder();
       trading.subscribe(rec);
       trading.start();
-      advanceTo(at("08:00"));
+      clock.advanceTo(clock.at("08:00"));
       rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-      advanceTo(at("12:01"));
+      clock.advanceTo(clock.at("12:01"));
       backend.exit("gw", 1); // inside the freeze window: restarted at 12:02
       rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
       assertThat(sup.awaitIdle(WAIT)).isTrue();
-      advanceTo(at("12:02"));
+      clock.advanceTo(clock.at("12:02"));
       rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
-      advanceTo(at("16:31"));
+      clock.advanceTo(clock.at("16:31"));
       rec.await(SupervisorEvent.ScheduleStopped.class, e -> true, 1, WAIT);
       rec.awaitState("gw", ProcessState.STOPPED, 1, WAIT);
       // the trading supervision closed before the supervisor: the supervisor's last stops are still journaled
@@ -106,17 +91,17 @@ class JournalScheduleEventsTest {
       assertThat(journal.flush(WAIT)).isTrue();
     }
     try (JournalReader reader = JournalReader.open(url, "gw")) {
-      List<JournalEvent> events = reader.events(null, T0, at("17:30"), 1000);
+      List<JournalEvent> events = reader.events(null, clock.at("07:30"), clock.at("17:30"), 1000);
       List<String> types = events.stream().map(JournalEvent::type).toList();
       assertThat(types).containsSubsequence("SessionOpened", "RestartDeferred", "ScheduleStarted", "SessionClosed", "ScheduleStopped");
       assertThat(types.stream().filter("ScheduleStarted"::equals)).as("at 08:00 and at the window's end").hasSize(2);
       assertThat(types.stream().filter("Exited"::equals)).as("the crash, the scheduled stop and the stop at the supervisor's close, "
           + "once each: %s", types).hasSize(3);
       assertThat(types).doesNotContain("OutsideWindow");
-      RestartReport r = reader.restarts("gw", T0, at("17:00"), LONDON, TradeCalendar.calendarDays(LONDON));
+      RestartReport r = reader.restarts("gw", clock.at("07:30"), clock.at("17:00"), LONDON, TradeCalendar.calendarDays(LONDON));
       assertThat(r.timeline()).singleElement().satisfies(x -> {
         assertThat(x.cause()).isEqualTo(RestartCause.ERROR_EXIT);
-        assertThat(x.at()).isEqualTo(at("12:01"));
+        assertThat(x.at()).isEqualTo(clock.at("12:01"));
         assertThat(x.recovery()).isEqualTo(Duration.ofMinutes(1));
       });
     }

@@ -15,16 +15,12 @@ import io.github.vigil.calendar.SessionRule;
 import io.github.vigil.calendar.TradingCalendar;
 import io.github.vigil.calendar.TradingSupervision;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import io.github.vigil.testing.Processes;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
@@ -41,25 +37,14 @@ class DeferredRestartMetersTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final LocalDate DAY = LocalDate.of(2026, 12, 14); // a Monday
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> at("07:30").plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
-
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-  }
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
 
   @Test
   void aRestartDeferredToTheWindowsEndIsCountedInTheRestartsMeter() throws Exception {
     TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON).session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30)))
         .build();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (Supervisor sup = Supervisor.builder().name("deferred-meters").backend("jdk").ticker(ticker).scheduler(scheduler)
+    try (Supervisor sup = Supervisor.builder().name("deferred-meters").backend("jdk").ticker(clock).scheduler(clock)
         .instantSource(clock).closeTimeout(Duration.ofSeconds(5)).build();
         VigilMetrics metrics = VigilMetrics.builder(sup).sampleInterval(Duration.ofDays(1)).build()) {
       metrics.bindTo(registry);
@@ -67,19 +52,19 @@ class DeferredRestartMetersTest {
           .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build());
       try (TradingSupervision trading = TradingSupervision.builder(sup).schedule("gw", Schedule.inSession(lse)
               .withFreeze(FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2))))
-          .instantSource(clock).scheduler(scheduler).build()) {
+          .instantSource(clock).scheduler(clock).build()) {
         EventRecorder rec = new EventRecorder();
         trading.subscribe(rec);
         trading.start();
-        advanceTo(at("08:00"));
+        clock.advanceTo(clock.at("08:00"));
         rec.awaitState("gw", ProcessState.RUNNING, 1, WAIT);
-        advanceTo(at("12:00").plusSeconds(30)); // inside the freeze window
+        clock.advanceTo(clock.at("12:00").plusSeconds(30)); // inside the freeze window
         assertThat(ProcessHandle.of(gw.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
         rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
         // the exit handled (CRASHED) before the window's end, as minutes apart on a real clock: heard at once, the
         // deferral let the fake clock reach the end while the engine was still between the Exited and the CRASHED
         assertThat(sup.awaitIdle(WAIT)).isTrue();
-        advanceTo(at("12:02")); // the window's end
+        clock.advanceTo(clock.at("12:02")); // the window's end
         rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
         assertThat(sup.awaitIdle(WAIT)).isTrue();
         FunctionCounter signaled = registry.get("vigil.process.restarts").tags("process", "gw", "cause", "signaled").functionCounter();
