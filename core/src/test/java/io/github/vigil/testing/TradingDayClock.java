@@ -19,8 +19,8 @@ import java.util.List;
  *
  * <p>Built on {@link FakeTicker} and {@link ManualScheduler}: {@link #advance} and {@link #advanceTo} run every task
  * that falls due on the calling thread, in due order, each at its due time; the wall clock reads the start plus the
- * ticker's time since the clock was made. Shared through core's test-jar with the other modules' suites (vigil-test
- * depends on core, so core's own tests cannot use it).
+ * ticker's time since the clock was made. Shared through core's test-jar with the other modules' suites; not in
+ * vigil-test, which depends on core, so that core's own calendar tests use the same clock.
  *
  * <p>Thread-safe: {@link #instant}, {@link #read}, {@link #schedule} and {@link #pending} may be called from any thread
  * (the supervision and listener threads do); {@link #advance} and {@link #advanceTo} are meant for the test's thread.
