@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * {@linkplain ProcessController#stop() stops} it gracefully ({@link SupervisorEvent.ScheduleStopped})
  * and turns supervision back on once it is stopped. Inside a {@link FreezeWindow} supervision is off
  * (from {@link #start()} on: before it, a run that ends there is restarted by its policy, and said to be
- * no more than an exit); a run that ends there gives a {@link SupervisorEvent.RestartDeferred}, and at the window's end the
+ * no more than an exit, as is one the supervision thread decided before the window's start had turned supervision off
+ * there); a run that ends there gives a {@link SupervisorEvent.RestartDeferred}, and at the window's end the
  * process is restarted ({@code ScheduleStarted}, reason "restart deferred by ...") unless the window
  * leaves it for a person, or its restart policy would not have restarted it. That restart is its policy's, done late
  * ({@link ProcessController#restartDeferred}): counted as a restart by its statistics, its {@code STARTING} of origin
@@ -924,8 +925,10 @@ public final class TradingSupervision implements AutoCloseable {
       Schedule.Phase phase = s.phaseAt(event.at());
       boolean up = phase == Schedule.Phase.UP || phase == Schedule.Phase.ALWAYS;
       if (event instanceof SupervisorEvent.Exited x && x.exit().cause() != io.github.vigil.ExitCause.KILLED_BY_SUPERVISOR) {
-        // before start() supervision is not off inside a freeze window: the policy restarts it, nothing is deferred
-        Schedule.Freeze f = started ? s.freezeAt(event.at()) : null;
+        // before start() supervision is not off inside a freeze window: the policy restarts it, nothing is deferred; nor
+        // where the engine decided it with supervision still on (the window's start not applied on its thread yet): the
+        // policy's restart stands, a plain exit (the engine's SupervisionChanged events are heard in order with its exits)
+        Schedule.Freeze f = started && engineUnsupervised.contains(event.process()) ? s.freezeAt(event.at()) : null;
         if (up && f != null) {
           publish(event);
           ProcessController c = supervisor.controller(event.process()).orElse(null);

@@ -294,7 +294,7 @@ class DeferredExitAfterTheEndTest {
     advanceTo(at("12:02")); // the window's end: gw still shown RUNNING, no exit heard
     hold.deliver(); // heard now, the engine's thread still held before it shows the exit
     hold.awaitDelivered(); // and handled: what it does, it did while the run was still shown RUNNING
-    rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals("gw"), 1, WAIT);
+    rec.await(SupervisorEvent.Exited.class, e -> e.process().equals("gw"), 1, WAIT);
     hold.release.countDown();
     assertThat(sup.awaitIdle(WAIT)).isTrue();
     advanceTo(at("12:02").plusSeconds(5)); // the policy's backoff
@@ -303,6 +303,7 @@ class DeferredExitAfterTheEndTest {
     assertThat(rec.of(SupervisorEvent.ScheduleStarted.class)).filteredOn(e -> e.process().equals("gw"))
         .extracting(SupervisorEvent.ScheduleStarted::reason).as("the policy restarted it: no restart deferred by the window")
         .doesNotContain(DEFERRED);
+    assertThat(rec.of(SupervisorEvent.RestartDeferred.class)).as("decided with supervision on: no deferred exit").isEmpty();
     assertThat(rec.of(SupervisorEvent.RestartScheduled.class)).hasSize(1);
     assertThat(gw.statistics().restarts()).isEqualTo(1);
     assertThat(trading.deferredExitsHeld()).isEmpty();

@@ -1,0 +1,289 @@
+package io.github.vigil.calendar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.Backoff;
+import io.github.vigil.GroupSpec;
+import io.github.vigil.ProcessController;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.RestartPolicy;
+import io.github.vigil.Supervisor;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.FakeTicker;
+import io.github.vigil.testing.ManualScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * The mirror of {@link DeferredExitAfterTheEndTest} at a freeze window's start: an exit stamped at the window's start (by
+ * the clock inside the window) that the engine decides before the window's start has turned supervision off on its
+ * thread is decided with supervision on, and its policy restarts it at once. {@link TradingSupervision} announced it as
+ * deferred ({@code RestartDeferred}) and held it for a restart at the window's end, whichever of the window's start and
+ * its hearing the exit came first. The window's start (its tick) is held back by advancing the clock alone, and the
+ * engine's thread where it hands the {@code Exited} to the listener executor, so every order is certain. Now such an exit
+ * is a plain exit, the policy's restart stands; an exit the engine decided with supervision off is still deferred and
+ * restarted at the window's end, for a process and a group's member.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(300)
+class DeferredExitAtTheStartTest {
+  private static final ZoneId LONDON = ZoneId.of("Europe/London");
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final LocalDate DAY = LocalDate.of(2026, 12, 14); // a Monday
+  private static final FreezeWindow MIDDAY = FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2));
+  private static final String DEFERRED = "restart deferred by freeze window auction";
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final long origin = ticker.read();
+  private final InstantSource clock = () -> at("07:30").plusNanos(ticker.read() - origin);
+  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
+      .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
+  private final Hold hold = new Hold();
+  private final Supervisor sup = Supervisor.builder().name("deferred-at-start").backend("jdk").ticker(ticker).scheduler(scheduler)
+      .instantSource(clock).listenerExecutor(hold).closeTimeout(Duration.ofSeconds(5)).build();
+  private final EventRecorder rec = new EventRecorder();
+  private TradingSupervision trading;
+
+  /** When the held delivery (the {@code Exited}) reaches the listeners. */
+  private enum Deliver {
+    /** At once, while the engine's thread is held: heard before whatever the test does next. */
+    FIRST,
+    /** Once the engine's thread is released: heard after whatever the test did meanwhile. */
+    AFTER_RELEASE,
+    /** When the test says ({@link Hold#deliver()}), the engine's thread still held. */
+    ON_SIGNAL
+  }
+
+  /**
+   * The supervisor's listener executor: once armed, the first thread that hands it a delivery (the engine's, deciding an
+   * exit: the {@code Exited}, before its {@code CRASHED} and before it reads whether supervision is on) waits there until
+   * released; the delivery runs as {@link Deliver} says.
+   */
+  private static final class Hold implements Executor {
+    final ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "held-listeners");
+      t.setDaemon(true);
+      return t;
+    });
+    final AtomicBoolean armed = new AtomicBoolean();
+    volatile Deliver mode = Deliver.AFTER_RELEASE;
+    volatile Runnable heldTask;
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicBoolean delivered = new AtomicBoolean();
+
+    void arm(Deliver mode) {
+      this.mode = mode;
+      armed.set(true);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      if (!armed.compareAndSet(true, false)) {
+        pool.execute(task);
+        return;
+      }
+      heldTask = task;
+      if (mode == Deliver.FIRST) {
+        deliver();
+      }
+      held.countDown();
+      try {
+        if (!release.await(60, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      deliver(); // AFTER_RELEASE; for the others it has been delivered already
+    }
+
+    void deliver() {
+      if (delivered.compareAndSet(false, true)) {
+        pool.execute(heldTask);
+      }
+    }
+
+    /** Waits until the listeners have handled what was delivered so far (the pool runs one task at a time, in order). */
+    void awaitDelivered() throws Exception {
+      pool.submit(() -> { }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    void awaitHeld() throws InterruptedException {
+      assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the engine handed over the Exited").isTrue();
+    }
+  }
+
+  private static Instant at(String hhmm) {
+    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
+  }
+
+  private void advanceTo(Instant t) {
+    scheduler.advance(Duration.between(clock.instant(), t));
+  }
+
+  /** The clock alone to {@code t}: the schedule's edge due then (its tick) is not run yet. */
+  private void clockTo(Instant t) {
+    ticker.advance(Duration.between(clock.instant(), t));
+  }
+
+  /** Runs the ticks due now: the schedule's edge the clock has reached. */
+  private void runDueEdges() {
+    scheduler.advance(Duration.ZERO);
+  }
+
+  @AfterEach
+  void tearDown() {
+    hold.release.countDown();
+    if (trading != null) {
+      trading.close();
+    }
+    sup.close();
+    hold.pool.shutdownNow();
+  }
+
+  private static ProcessSpec sleeper(String name) {
+    return ProcessSpec.builder(name).command("sleep", "1000").startupGrace(Duration.ZERO)
+        .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build();
+  }
+
+  /** Runs {@code name}'s schedule {@code s} from 08:00, all of {@code running} up. */
+  private void runFromTheOpen(String name, Schedule s, List<String> running) throws Exception {
+    trading = TradingSupervision.builder(sup).schedule(name, s).instantSource(clock).scheduler(scheduler).build();
+    trading.subscribe(rec);
+    trading.start();
+    advanceTo(at("08:00"));
+    for (String n : running) {
+      rec.awaitState(n, ProcessState.RUNNING, 1, WAIT);
+    }
+  }
+
+  /** SIGKILLs {@code c} with the engine's hand-over of its Exited held, delivered as {@code mode} says. */
+  private void killHeld(ProcessController c, Deliver mode) throws Exception {
+    assertThat(sup.awaitIdle(WAIT)).isTrue(); // everything delivered
+    hold.awaitDelivered(); // and each listener's drain returned (idle ends before it does): the next hand-over is the Exited
+    hold.arm(mode);
+    assertThat(ProcessHandle.of(c.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
+    hold.awaitHeld();
+  }
+
+  /**
+   * Kills {@code c} with the clock at 12:00, the start of the window, its tick not run yet: the engine decides the exit
+   * (stamped 12:00) with supervision on, its Exited held; the window's start runs (supervision off, queued on the engine's
+   * thread behind the exit), and the Exited is heard before it ({@code heardFirst}) or after it.
+   */
+  private void killAtTheStart(ProcessController c, boolean heardFirst) throws Exception {
+    advanceTo(at("11:59"));
+    clockTo(at("12:00"));
+    killHeld(c, heardFirst ? Deliver.FIRST : Deliver.AFTER_RELEASE);
+    if (heardFirst) {
+      hold.awaitDelivered(); // heard and handled before the window's start
+    }
+    runDueEdges(); // the window's start: supervision off, handed to the engine's thread behind the exit it decides
+    hold.release.countDown();
+    assertThat(sup.awaitIdle(WAIT)).isTrue();
+    hold.awaitDelivered();
+  }
+
+  /** {@code c}, killed at the window's start and restarted by its policy after its backoff, was no deferred restart. */
+  private void restartedByItsPolicy(ProcessController c) throws Exception {
+    SupervisorEvent.Exited exited = rec.await(SupervisorEvent.Exited.class, e -> e.process().equals(c.name()), 1, WAIT).get(0);
+    assertThat(exited.at()).as("inside the window, by the clock").isEqualTo(at("12:00"));
+    advanceTo(at("12:00").plusSeconds(5)); // the policy's backoff
+    rec.awaitState(c.name(), ProcessState.RUNNING, 2, WAIT); // after anything said of the exit, in the one ordered stream
+    assertThat(rec.of(SupervisorEvent.RestartDeferred.class)).as("%s: decided with supervision on, its policy restarted it", c.name())
+        .extracting(SupervisorEvent.RestartDeferred::process).doesNotContain(c.name());
+    assertThat(trading.deferredExitsHeld()).as("nothing held for the window's end").isEmpty();
+    assertThat(c.statistics().restarts()).isEqualTo(1);
+    advanceTo(at("12:02")); // the window's end: nothing to restart
+    assertThat(sup.awaitIdle(WAIT)).isTrue();
+    assertThat(c.status().state()).isEqualTo(ProcessState.RUNNING);
+    assertThat(c.statistics().restarts()).isEqualTo(1);
+  }
+
+  @RepeatedTest(25)
+  void anExitAtTheWindowsStartDecidedWithSupervisionOnHeardBeforeTheStartIsNotDeferred() throws Exception {
+    ProcessController gw = sup.register(sleeper("gw"));
+    runFromTheOpen("gw", Schedule.inSession(lse).withFreeze(MIDDAY), List.of("gw"));
+    killAtTheStart(gw, true);
+    restartedByItsPolicy(gw);
+    assertThat(rec.of(SupervisorEvent.RestartScheduled.class)).hasSize(1);
+  }
+
+  @RepeatedTest(25)
+  void anExitAtTheWindowsStartDecidedWithSupervisionOnHeardAfterTheStartIsNotDeferred() throws Exception {
+    ProcessController gw = sup.register(sleeper("gw"));
+    runFromTheOpen("gw", Schedule.inSession(lse).withFreeze(MIDDAY), List.of("gw"));
+    killAtTheStart(gw, false);
+    restartedByItsPolicy(gw);
+    assertThat(rec.of(SupervisorEvent.RestartScheduled.class)).hasSize(1);
+  }
+
+  @RepeatedTest(25)
+  void aMembersExitAtTheWindowsStartDecidedWithSupervisionOnIsNotDeferred() throws Exception {
+    List<String> declared = List.of("feed", "gw-a", "gw-b");
+    declared.forEach(n -> sup.register(sleeper(n)));
+    sup.registerGroup(GroupSpec.builder("desk").strategy(GroupSpec.Strategy.REST_FOR_ONE).children(declared.toArray(String[]::new)).build());
+    ProcessController gwA = sup.controller("gw-a").orElseThrow();
+    runFromTheOpen("desk", Schedule.inSession(lse).withFreeze(MIDDAY), declared);
+    killAtTheStart(gwA, false);
+    restartedByItsPolicy(gwA);
+  }
+
+  /** An exit inside the window that the engine decided with supervision off is still deferred, and restarted at its end. */
+  @RepeatedTest(25)
+  void anExitInsideTheWindowDecidedWithSupervisionOffIsStillDeferred() throws Exception {
+    ProcessController gw = sup.register(sleeper("gw"));
+    runFromTheOpen("gw", Schedule.inSession(lse).withFreeze(MIDDAY), List.of("gw"));
+    deferredAndRestartedAtTheEnd(gw);
+    assertThat(rec.of(SupervisorEvent.RestartScheduled.class)).isEmpty();
+  }
+
+  @RepeatedTest(25)
+  void aMembersExitInsideTheWindowDecidedWithSupervisionOffIsStillDeferred() throws Exception {
+    List<String> declared = List.of("feed", "gw-a", "gw-b");
+    declared.forEach(n -> sup.register(sleeper(n)));
+    sup.registerGroup(GroupSpec.builder("desk").strategy(GroupSpec.Strategy.REST_FOR_ONE).children(declared.toArray(String[]::new)).build());
+    ProcessController gwA = sup.controller("gw-a").orElseThrow();
+    runFromTheOpen("desk", Schedule.inSession(lse).withFreeze(MIDDAY), declared);
+    deferredAndRestartedAtTheEnd(gwA);
+    rec.awaitState("gw-b", ProcessState.RUNNING, 2, WAIT); // after it: stopped and started again with it, by the group
+  }
+
+  private void deferredAndRestartedAtTheEnd(ProcessController c) throws Exception {
+    advanceTo(at("12:01")); // the window's start applied on the engine's thread too
+    killHeld(c, Deliver.FIRST);
+    hold.release.countDown();
+    assertThat(sup.awaitIdle(WAIT)).isTrue();
+    SupervisorEvent.RestartDeferred deferred = rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals(c.name()), 1, WAIT).get(0);
+    assertThat(deferred.until()).isEqualTo(at("12:02"));
+    assertThat(trading.deferredExitsHeld()).containsExactly(c.name());
+    assertThat(c.status().state()).isEqualTo(ProcessState.CRASHED);
+    advanceTo(at("12:02")); // the window's end restarts it
+    rec.awaitState(c.name(), ProcessState.RUNNING, 2, WAIT);
+    assertThat(rec.of(SupervisorEvent.ScheduleStarted.class)).filteredOn(e -> e.process().equals(c.name()))
+        .extracting(SupervisorEvent.ScheduleStarted::reason).filteredOn(r -> !r.startsWith("up window")).containsExactly(DEFERRED);
+    assertThat(c.statistics().restarts()).isEqualTo(1);
+    assertThat(trading.deferredExitsHeld()).isEmpty();
+  }
+}
