@@ -111,6 +111,11 @@ class DeferredExitHeldTest {
       }
     }
 
+    /** Waits until the listeners have handled what was delivered so far (the pool runs one task at a time, in order). */
+    void awaitDelivered() throws Exception {
+      pool.submit(() -> { }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
     void awaitHeld() throws InterruptedException {
       assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the engine handed over the Exited").isTrue();
     }
@@ -144,7 +149,8 @@ class DeferredExitHeldTest {
 
   /** SIGKILLs {@code c} with the engine's hand-over of its Exited held as {@link Hold#arm} says. */
   private void killHeld(ProcessController c, boolean deliverFirst) throws Exception {
-    assertThat(sup.awaitIdle(WAIT)).isTrue(); // the window's SupervisionChanged handed over: the next hand-over is the Exited
+    assertThat(sup.awaitIdle(WAIT)).isTrue(); // the window's SupervisionChanged handed over
+    hold.awaitDelivered(); // and each listener's drain returned (idle ends before it does): the next hand-over is the Exited
     hold.arm(deliverFirst);
     assertThat(ProcessHandle.of(c.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
     hold.awaitHeld();
