@@ -23,12 +23,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
@@ -64,81 +59,11 @@ class DeferredExitAfterTheEndTest {
   private final ManualScheduler scheduler = new ManualScheduler(ticker);
   private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
       .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
-  private final Hold hold = new Hold();
+  private final HeldListenerExecutor hold = new HeldListenerExecutor();
   private final Supervisor sup = Supervisor.builder().name("deferred-after-end").backend("jdk").ticker(ticker).scheduler(scheduler)
       .instantSource(clock).listenerExecutor(hold).closeTimeout(Duration.ofSeconds(5)).build();
   private final EventRecorder rec = new EventRecorder();
   private TradingSupervision trading;
-
-  /** When the held delivery (the {@code Exited}) reaches the listeners. */
-  private enum Deliver {
-    /** At once, while the engine's thread is held: heard before whatever the test does next. */
-    FIRST,
-    /** Once the engine's thread is released: heard after whatever the test did meanwhile. */
-    AFTER_RELEASE,
-    /** When the test says ({@link Hold#deliver()}), the engine's thread still held. */
-    ON_SIGNAL
-  }
-
-  /**
-   * The supervisor's listener executor: once armed, the first thread that hands it a delivery (the engine's, deciding an
-   * exit: the {@code Exited}, before its {@code CRASHED} and before it reads whether supervision is on) waits there until
-   * released; the delivery runs as {@link Deliver} says.
-   */
-  private static final class Hold implements Executor {
-    final ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "held-listeners");
-      t.setDaemon(true);
-      return t;
-    });
-    final AtomicBoolean armed = new AtomicBoolean();
-    volatile Deliver mode = Deliver.AFTER_RELEASE;
-    volatile Runnable heldTask;
-    final CountDownLatch held = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-    final AtomicBoolean delivered = new AtomicBoolean();
-
-    void arm(Deliver mode) {
-      this.mode = mode;
-      armed.set(true);
-    }
-
-    @Override
-    public void execute(Runnable task) {
-      if (!armed.compareAndSet(true, false)) {
-        pool.execute(task);
-        return;
-      }
-      heldTask = task;
-      if (mode == Deliver.FIRST) {
-        deliver();
-      }
-      held.countDown();
-      try {
-        if (!release.await(60, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("never released");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      deliver(); // AFTER_RELEASE; for the others it has been delivered already
-    }
-
-    void deliver() {
-      if (delivered.compareAndSet(false, true)) {
-        pool.execute(heldTask);
-      }
-    }
-
-    /** Waits until the listeners have handled what was delivered so far (the pool runs one task at a time, in order). */
-    void awaitDelivered() throws Exception {
-      pool.submit(() -> { }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    void awaitHeld() throws InterruptedException {
-      assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the engine handed over the Exited").isTrue();
-    }
-  }
 
   private static Instant at(String hhmm) {
     return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
@@ -160,12 +85,12 @@ class DeferredExitAfterTheEndTest {
 
   @AfterEach
   void tearDown() {
-    hold.release.countDown();
+    hold.release();
     if (trading != null) {
       trading.close();
     }
     sup.close();
-    hold.pool.shutdownNow();
+    hold.close();
   }
 
   private static ProcessSpec sleeper(String name) {
@@ -185,7 +110,7 @@ class DeferredExitAfterTheEndTest {
   }
 
   /** SIGKILLs {@code c} with the engine's hand-over of its Exited held, delivered as {@code mode} says. */
-  private void killHeld(ProcessController c, Deliver mode) throws Exception {
+  private void killHeld(ProcessController c, HeldListenerExecutor.Deliver mode) throws Exception {
     assertThat(sup.awaitIdle(WAIT)).isTrue(); // everything delivered
     hold.awaitDelivered(); // and each listener's drain returned (idle ends before it does): the next hand-over is the Exited
     hold.arm(mode);
@@ -201,12 +126,12 @@ class DeferredExitAfterTheEndTest {
   private void killAtTheEnd(ProcessController c, boolean heardFirst) throws Exception {
     advanceTo(at("12:01"));
     clockTo(at("12:02"));
-    killHeld(c, heardFirst ? Deliver.FIRST : Deliver.AFTER_RELEASE);
+    killHeld(c, heardFirst ? HeldListenerExecutor.Deliver.FIRST : HeldListenerExecutor.Deliver.AFTER_RELEASE);
     if (heardFirst) {
       assertThat(rec.await(SupervisorEvent.Exited.class, e -> e.process().equals(c.name()), 1, WAIT).get(0).at()).isEqualTo(at("12:02"));
     }
     runDueEdges(); // the window's end: supervision on, handed to the engine's thread behind the exit it decides
-    hold.release.countDown();
+    hold.release();
     assertThat(sup.awaitIdle(WAIT)).isTrue();
   }
 
@@ -289,13 +214,13 @@ class DeferredExitAfterTheEndTest {
     runFromTheOpen("gw", Schedule.inSession(lse).withFreeze(MIDDAY), List.of("gw"));
     advanceTo(at("11:59"));
     clockTo(at("12:00"));
-    killHeld(gw, Deliver.ON_SIGNAL); // decided with supervision on: the window's start has not run
+    killHeld(gw, HeldListenerExecutor.Deliver.ON_SIGNAL); // decided with supervision on: the window's start has not run
     runDueEdges(); // the window's start: supervision off, queued behind the exit
     advanceTo(at("12:02")); // the window's end: gw still shown RUNNING, no exit heard
     hold.deliver(); // heard now, the engine's thread still held before it shows the exit
     hold.awaitDelivered(); // and handled: what it does, it did while the run was still shown RUNNING
     rec.await(SupervisorEvent.Exited.class, e -> e.process().equals("gw"), 1, WAIT);
-    hold.release.countDown();
+    hold.release();
     assertThat(sup.awaitIdle(WAIT)).isTrue();
     advanceTo(at("12:02").plusSeconds(5)); // the policy's backoff
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);

@@ -21,12 +21,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
@@ -58,81 +53,11 @@ class DeferredExitAtTheStartTest {
   private final ManualScheduler scheduler = new ManualScheduler(ticker);
   private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
       .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
-  private final Hold hold = new Hold();
+  private final HeldListenerExecutor hold = new HeldListenerExecutor();
   private final Supervisor sup = Supervisor.builder().name("deferred-at-start").backend("jdk").ticker(ticker).scheduler(scheduler)
       .instantSource(clock).listenerExecutor(hold).closeTimeout(Duration.ofSeconds(5)).build();
   private final EventRecorder rec = new EventRecorder();
   private TradingSupervision trading;
-
-  /** When the held delivery (the {@code Exited}) reaches the listeners. */
-  private enum Deliver {
-    /** At once, while the engine's thread is held: heard before whatever the test does next. */
-    FIRST,
-    /** Once the engine's thread is released: heard after whatever the test did meanwhile. */
-    AFTER_RELEASE,
-    /** When the test says ({@link Hold#deliver()}), the engine's thread still held. */
-    ON_SIGNAL
-  }
-
-  /**
-   * The supervisor's listener executor: once armed, the first thread that hands it a delivery (the engine's, deciding an
-   * exit: the {@code Exited}, before its {@code CRASHED} and before it reads whether supervision is on) waits there until
-   * released; the delivery runs as {@link Deliver} says.
-   */
-  private static final class Hold implements Executor {
-    final ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "held-listeners");
-      t.setDaemon(true);
-      return t;
-    });
-    final AtomicBoolean armed = new AtomicBoolean();
-    volatile Deliver mode = Deliver.AFTER_RELEASE;
-    volatile Runnable heldTask;
-    final CountDownLatch held = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-    final AtomicBoolean delivered = new AtomicBoolean();
-
-    void arm(Deliver mode) {
-      this.mode = mode;
-      armed.set(true);
-    }
-
-    @Override
-    public void execute(Runnable task) {
-      if (!armed.compareAndSet(true, false)) {
-        pool.execute(task);
-        return;
-      }
-      heldTask = task;
-      if (mode == Deliver.FIRST) {
-        deliver();
-      }
-      held.countDown();
-      try {
-        if (!release.await(60, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("never released");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      deliver(); // AFTER_RELEASE; for the others it has been delivered already
-    }
-
-    void deliver() {
-      if (delivered.compareAndSet(false, true)) {
-        pool.execute(heldTask);
-      }
-    }
-
-    /** Waits until the listeners have handled what was delivered so far (the pool runs one task at a time, in order). */
-    void awaitDelivered() throws Exception {
-      pool.submit(() -> { }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    void awaitHeld() throws InterruptedException {
-      assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the engine handed over the Exited").isTrue();
-    }
-  }
 
   private static Instant at(String hhmm) {
     return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
@@ -154,12 +79,12 @@ class DeferredExitAtTheStartTest {
 
   @AfterEach
   void tearDown() {
-    hold.release.countDown();
+    hold.release();
     if (trading != null) {
       trading.close();
     }
     sup.close();
-    hold.pool.shutdownNow();
+    hold.close();
   }
 
   private static ProcessSpec sleeper(String name) {
@@ -179,7 +104,7 @@ class DeferredExitAtTheStartTest {
   }
 
   /** SIGKILLs {@code c} with the engine's hand-over of its Exited held, delivered as {@code mode} says. */
-  private void killHeld(ProcessController c, Deliver mode) throws Exception {
+  private void killHeld(ProcessController c, HeldListenerExecutor.Deliver mode) throws Exception {
     assertThat(sup.awaitIdle(WAIT)).isTrue(); // everything delivered
     hold.awaitDelivered(); // and each listener's drain returned (idle ends before it does): the next hand-over is the Exited
     hold.arm(mode);
@@ -195,12 +120,12 @@ class DeferredExitAtTheStartTest {
   private void killAtTheStart(ProcessController c, boolean heardFirst) throws Exception {
     advanceTo(at("11:59"));
     clockTo(at("12:00"));
-    killHeld(c, heardFirst ? Deliver.FIRST : Deliver.AFTER_RELEASE);
+    killHeld(c, heardFirst ? HeldListenerExecutor.Deliver.FIRST : HeldListenerExecutor.Deliver.AFTER_RELEASE);
     if (heardFirst) {
       hold.awaitDelivered(); // heard and handled before the window's start
     }
     runDueEdges(); // the window's start: supervision off, handed to the engine's thread behind the exit it decides
-    hold.release.countDown();
+    hold.release();
     assertThat(sup.awaitIdle(WAIT)).isTrue();
     hold.awaitDelivered();
   }
@@ -272,8 +197,8 @@ class DeferredExitAtTheStartTest {
 
   private void deferredAndRestartedAtTheEnd(ProcessController c) throws Exception {
     advanceTo(at("12:01")); // the window's start applied on the engine's thread too
-    killHeld(c, Deliver.FIRST);
-    hold.release.countDown();
+    killHeld(c, HeldListenerExecutor.Deliver.FIRST);
+    hold.release();
     assertThat(sup.awaitIdle(WAIT)).isTrue();
     SupervisorEvent.RestartDeferred deferred = rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals(c.name()), 1, WAIT).get(0);
     assertThat(deferred.until()).isEqualTo(at("12:02"));

@@ -19,12 +19,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
@@ -61,74 +56,20 @@ class DeferredExitHeldTest {
   private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
   private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
       .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
-  private final Hold hold = new Hold();
+  private final HeldListenerExecutor hold = new HeldListenerExecutor();
   private final Supervisor sup = Supervisor.builder().name("deferred-held").backend("jdk").ticker(clock).scheduler(clock)
       .instantSource(clock).listenerExecutor(hold).closeTimeout(Duration.ofSeconds(5)).build();
   private final EventRecorder rec = new EventRecorder();
   private TradingSupervision trading;
 
-  /**
-   * The supervisor's listener executor: once armed, the first thread that hands it a delivery (the engine's, deciding an
-   * exit: the {@code Exited}, before its {@code CRASHED}) waits there until released; the delivery is run first (the
-   * listener hears the {@code Exited} while the engine holds it) or after the release (heard after whatever the test
-   * does meanwhile).
-   */
-  private static final class Hold implements Executor {
-    final ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "held-listeners");
-      t.setDaemon(true);
-      return t;
-    });
-    final AtomicBoolean armed = new AtomicBoolean();
-    volatile boolean deliverFirst;
-    final CountDownLatch held = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-
-    void arm(boolean deliverFirst) {
-      this.deliverFirst = deliverFirst;
-      armed.set(true);
-    }
-
-    @Override
-    public void execute(Runnable task) {
-      if (!armed.compareAndSet(true, false)) {
-        pool.execute(task);
-        return;
-      }
-      if (deliverFirst) {
-        pool.execute(task);
-      }
-      held.countDown();
-      try {
-        if (!release.await(60, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("never released");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (!deliverFirst) {
-        pool.execute(task);
-      }
-    }
-
-    /** Waits until the listeners have handled what was delivered so far (the pool runs one task at a time, in order). */
-    void awaitDelivered() throws Exception {
-      pool.submit(() -> { }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    void awaitHeld() throws InterruptedException {
-      assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the engine handed over the Exited").isTrue();
-    }
-  }
-
   @AfterEach
   void tearDown() {
-    hold.release.countDown();
+    hold.release();
     if (trading != null) {
       trading.close();
     }
     sup.close();
-    hold.pool.shutdownNow();
+    hold.close();
   }
 
   private static ProcessSpec sleeper(String name) {
@@ -147,11 +88,11 @@ class DeferredExitHeldTest {
     }
   }
 
-  /** SIGKILLs {@code c} with the engine's hand-over of its Exited held as {@link Hold#arm} says. */
+  /** SIGKILLs {@code c} with the engine's hand-over of its Exited held as {@link HeldListenerExecutor#arm} says. */
   private void killHeld(ProcessController c, boolean deliverFirst) throws Exception {
     assertThat(sup.awaitIdle(WAIT)).isTrue(); // the window's SupervisionChanged handed over
     hold.awaitDelivered(); // and each listener's drain returned (idle ends before it does): the next hand-over is the Exited
-    hold.arm(deliverFirst);
+    hold.arm(deliverFirst ? HeldListenerExecutor.Deliver.FIRST : HeldListenerExecutor.Deliver.AFTER_RELEASE);
     assertThat(ProcessHandle.of(c.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
     hold.awaitHeld();
   }
@@ -163,7 +104,7 @@ class DeferredExitHeldTest {
     clock.advanceTo(clock.at("12:00").plusSeconds(30));
     killHeld(gw, false);
     clock.advanceTo(clock.at("12:02")); // the window's end: gw still RUNNING, its exit not heard
-    hold.release.countDown();
+    hold.release();
 
     rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
@@ -184,7 +125,7 @@ class DeferredExitHeldTest {
     clock.advanceTo(clock.at("12:00").plusSeconds(30));
     killHeld(gwA, false);
     clock.advanceTo(clock.at("12:02"));
-    hold.release.countDown();
+    hold.release();
 
     rec.awaitState("gw-a", ProcessState.RUNNING, 2, WAIT);
     rec.awaitState("gw-b", ProcessState.RUNNING, 2, WAIT); // after it: stopped and started again with it, by the group
@@ -205,7 +146,7 @@ class DeferredExitHeldTest {
     clock.advanceTo(clock.at("16:26"));
     killHeld(gw, false);
     clock.advanceTo(clock.at("16:30")); // the close: gw still RUNNING, its exit not heard
-    hold.release.countDown();
+    hold.release();
 
     calledOffAtTheClose(gw);
   }
@@ -218,7 +159,7 @@ class DeferredExitHeldTest {
     killHeld(gw, true);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT); // heard, while the status shows RUNNING
     clock.advanceTo(clock.at("16:30"));
-    hold.release.countDown();
+    hold.release();
 
     calledOffAtTheClose(gw);
   }
@@ -234,7 +175,7 @@ class DeferredExitHeldTest {
     killHeld(gwA, true);
     rec.await(SupervisorEvent.RestartDeferred.class, e -> true, 1, WAIT);
     clock.advanceTo(clock.at("16:30"));
-    hold.release.countDown();
+    hold.release();
 
     calledOffAtTheClose(gwA);
     assertThat(sup.controller("feed").orElseThrow().status().state()).isEqualTo(ProcessState.RUNNING); // until the lag's end
