@@ -13,13 +13,10 @@ import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -53,35 +50,14 @@ class DeferredExitAfterTheEndTest {
   private static final FreezeWindow MIDDAY_LEFT = MIDDAY.leftForAPerson();
   private static final String DEFERRED = "restart deferred by freeze window auction";
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> at("07:30").plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
   private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
       .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
   private final HeldListenerExecutor hold = new HeldListenerExecutor();
-  private final Supervisor sup = Supervisor.builder().name("deferred-after-end").backend("jdk").ticker(ticker).scheduler(scheduler)
+  private final Supervisor sup = Supervisor.builder().name("deferred-after-end").backend("jdk").ticker(clock).scheduler(clock)
       .instantSource(clock).listenerExecutor(hold).closeTimeout(Duration.ofSeconds(5)).build();
   private final EventRecorder rec = new EventRecorder();
   private TradingSupervision trading;
-
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-  }
-
-  /** The clock alone to {@code t}: the schedule's edge due then (its tick) is not run yet. */
-  private void clockTo(Instant t) {
-    ticker.advance(Duration.between(clock.instant(), t));
-  }
-
-  /** Runs the ticks due now: the schedule's edge the clock has reached. */
-  private void runDueEdges() {
-    scheduler.advance(Duration.ZERO);
-  }
 
   @AfterEach
   void tearDown() {
@@ -100,10 +76,10 @@ class DeferredExitAfterTheEndTest {
 
   /** Runs {@code name}'s schedule {@code s} from 08:00, all of {@code running} up. */
   private void runFromTheOpen(String name, Schedule s, List<String> running) throws Exception {
-    trading = TradingSupervision.builder(sup).schedule(name, s).instantSource(clock).scheduler(scheduler).build();
+    trading = TradingSupervision.builder(sup).schedule(name, s).instantSource(clock).scheduler(clock).build();
     trading.subscribe(rec);
     trading.start();
-    advanceTo(at("08:00"));
+    clock.advanceTo(clock.at("08:00"));
     for (String n : running) {
       rec.awaitState(n, ProcessState.RUNNING, 1, WAIT);
     }
@@ -124,13 +100,13 @@ class DeferredExitAfterTheEndTest {
    * ({@code heardFirst}) or after it.
    */
   private void killAtTheEnd(ProcessController c, boolean heardFirst) throws Exception {
-    advanceTo(at("12:01"));
-    clockTo(at("12:02"));
+    clock.advanceTo(clock.at("12:01"));
+    clock.moveTo(clock.at("12:02"));
     killHeld(c, heardFirst ? HeldListenerExecutor.Deliver.FIRST : HeldListenerExecutor.Deliver.AFTER_RELEASE);
     if (heardFirst) {
-      assertThat(rec.await(SupervisorEvent.Exited.class, e -> e.process().equals(c.name()), 1, WAIT).get(0).at()).isEqualTo(at("12:02"));
+      assertThat(rec.await(SupervisorEvent.Exited.class, e -> e.process().equals(c.name()), 1, WAIT).get(0).at()).isEqualTo(clock.at("12:02"));
     }
-    runDueEdges(); // the window's end: supervision on, handed to the engine's thread behind the exit it decides
+    clock.runDue(); // the window's end: supervision on, handed to the engine's thread behind the exit it decides
     hold.release();
     assertThat(sup.awaitIdle(WAIT)).isTrue();
   }
@@ -140,7 +116,7 @@ class DeferredExitAfterTheEndTest {
     assertThat(c.status().state()).as("%s, its exit at the window's end decided with supervision still off", c.name())
         .isIn(ProcessState.STARTING, ProcessState.RUNNING);
     SupervisorEvent.Exited exited = rec.await(SupervisorEvent.Exited.class, e -> e.process().equals(c.name()), 1, WAIT).get(0);
-    assertThat(exited.at()).as("outside the window, by the clock").isEqualTo(at("12:02"));
+    assertThat(exited.at()).as("outside the window, by the clock").isEqualTo(clock.at("12:02"));
     rec.awaitState(c.name(), ProcessState.RUNNING, 2, WAIT);
     assertThat(rec.of(SupervisorEvent.ScheduleStarted.class)).filteredOn(e -> e.process().equals(c.name()))
         .extracting(SupervisorEvent.ScheduleStarted::reason).filteredOn(r -> !r.startsWith("up window")).containsExactly(DEFERRED);
@@ -212,17 +188,17 @@ class DeferredExitAfterTheEndTest {
   void anExitThePolicyRestartedHeardAfterTheWindowsEndIsNoDeferredRestart() throws Exception {
     ProcessController gw = sup.register(sleeper("gw"));
     runFromTheOpen("gw", Schedule.inSession(lse).withFreeze(MIDDAY), List.of("gw"));
-    advanceTo(at("11:59"));
-    clockTo(at("12:00"));
+    clock.advanceTo(clock.at("11:59"));
+    clock.moveTo(clock.at("12:00"));
     killHeld(gw, HeldListenerExecutor.Deliver.ON_SIGNAL); // decided with supervision on: the window's start has not run
-    runDueEdges(); // the window's start: supervision off, queued behind the exit
-    advanceTo(at("12:02")); // the window's end: gw still shown RUNNING, no exit heard
+    clock.runDue(); // the window's start: supervision off, queued behind the exit
+    clock.advanceTo(clock.at("12:02")); // the window's end: gw still shown RUNNING, no exit heard
     hold.deliver(); // heard now, the engine's thread still held before it shows the exit
     hold.awaitDelivered(); // and handled: what it does, it did while the run was still shown RUNNING
     rec.await(SupervisorEvent.Exited.class, e -> e.process().equals("gw"), 1, WAIT);
     hold.release();
     assertThat(sup.awaitIdle(WAIT)).isTrue();
-    advanceTo(at("12:02").plusSeconds(5)); // the policy's backoff
+    clock.advanceTo(clock.at("12:02").plusSeconds(5)); // the policy's backoff
     rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
 
     assertThat(rec.of(SupervisorEvent.ScheduleStarted.class)).filteredOn(e -> e.process().equals("gw"))

@@ -11,13 +11,10 @@ import io.github.vigil.RestartPolicy;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.FakeTicker;
-import io.github.vigil.testing.ManualScheduler;
+import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -47,35 +44,14 @@ class DeferredExitAtTheStartTest {
   private static final FreezeWindow MIDDAY = FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2));
   private static final String DEFERRED = "restart deferred by freeze window auction";
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final long origin = ticker.read();
-  private final InstantSource clock = () -> at("07:30").plusNanos(ticker.read() - origin);
-  private final ManualScheduler scheduler = new ManualScheduler(ticker);
+  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
   private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
       .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
   private final HeldListenerExecutor hold = new HeldListenerExecutor();
-  private final Supervisor sup = Supervisor.builder().name("deferred-at-start").backend("jdk").ticker(ticker).scheduler(scheduler)
+  private final Supervisor sup = Supervisor.builder().name("deferred-at-start").backend("jdk").ticker(clock).scheduler(clock)
       .instantSource(clock).listenerExecutor(hold).closeTimeout(Duration.ofSeconds(5)).build();
   private final EventRecorder rec = new EventRecorder();
   private TradingSupervision trading;
-
-  private static Instant at(String hhmm) {
-    return LocalDateTime.of(DAY, LocalTime.parse(hhmm)).atZone(LONDON).toInstant();
-  }
-
-  private void advanceTo(Instant t) {
-    scheduler.advance(Duration.between(clock.instant(), t));
-  }
-
-  /** The clock alone to {@code t}: the schedule's edge due then (its tick) is not run yet. */
-  private void clockTo(Instant t) {
-    ticker.advance(Duration.between(clock.instant(), t));
-  }
-
-  /** Runs the ticks due now: the schedule's edge the clock has reached. */
-  private void runDueEdges() {
-    scheduler.advance(Duration.ZERO);
-  }
 
   @AfterEach
   void tearDown() {
@@ -94,10 +70,10 @@ class DeferredExitAtTheStartTest {
 
   /** Runs {@code name}'s schedule {@code s} from 08:00, all of {@code running} up. */
   private void runFromTheOpen(String name, Schedule s, List<String> running) throws Exception {
-    trading = TradingSupervision.builder(sup).schedule(name, s).instantSource(clock).scheduler(scheduler).build();
+    trading = TradingSupervision.builder(sup).schedule(name, s).instantSource(clock).scheduler(clock).build();
     trading.subscribe(rec);
     trading.start();
-    advanceTo(at("08:00"));
+    clock.advanceTo(clock.at("08:00"));
     for (String n : running) {
       rec.awaitState(n, ProcessState.RUNNING, 1, WAIT);
     }
@@ -118,13 +94,13 @@ class DeferredExitAtTheStartTest {
    * thread behind the exit), and the Exited is heard before it ({@code heardFirst}) or after it.
    */
   private void killAtTheStart(ProcessController c, boolean heardFirst) throws Exception {
-    advanceTo(at("11:59"));
-    clockTo(at("12:00"));
+    clock.advanceTo(clock.at("11:59"));
+    clock.moveTo(clock.at("12:00"));
     killHeld(c, heardFirst ? HeldListenerExecutor.Deliver.FIRST : HeldListenerExecutor.Deliver.AFTER_RELEASE);
     if (heardFirst) {
       hold.awaitDelivered(); // heard and handled before the window's start
     }
-    runDueEdges(); // the window's start: supervision off, handed to the engine's thread behind the exit it decides
+    clock.runDue(); // the window's start: supervision off, handed to the engine's thread behind the exit it decides
     hold.release();
     assertThat(sup.awaitIdle(WAIT)).isTrue();
     hold.awaitDelivered();
@@ -133,14 +109,14 @@ class DeferredExitAtTheStartTest {
   /** {@code c}, killed at the window's start and restarted by its policy after its backoff, was no deferred restart. */
   private void restartedByItsPolicy(ProcessController c) throws Exception {
     SupervisorEvent.Exited exited = rec.await(SupervisorEvent.Exited.class, e -> e.process().equals(c.name()), 1, WAIT).get(0);
-    assertThat(exited.at()).as("inside the window, by the clock").isEqualTo(at("12:00"));
-    advanceTo(at("12:00").plusSeconds(5)); // the policy's backoff
+    assertThat(exited.at()).as("inside the window, by the clock").isEqualTo(clock.at("12:00"));
+    clock.advanceTo(clock.at("12:00").plusSeconds(5)); // the policy's backoff
     rec.awaitState(c.name(), ProcessState.RUNNING, 2, WAIT); // after anything said of the exit, in the one ordered stream
     assertThat(rec.of(SupervisorEvent.RestartDeferred.class)).as("%s: decided with supervision on, its policy restarted it", c.name())
         .extracting(SupervisorEvent.RestartDeferred::process).doesNotContain(c.name());
     assertThat(trading.deferredExitsHeld()).as("nothing held for the window's end").isEmpty();
     assertThat(c.statistics().restarts()).isEqualTo(1);
-    advanceTo(at("12:02")); // the window's end: nothing to restart
+    clock.advanceTo(clock.at("12:02")); // the window's end: nothing to restart
     assertThat(sup.awaitIdle(WAIT)).isTrue();
     assertThat(c.status().state()).isEqualTo(ProcessState.RUNNING);
     assertThat(c.statistics().restarts()).isEqualTo(1);
@@ -196,15 +172,15 @@ class DeferredExitAtTheStartTest {
   }
 
   private void deferredAndRestartedAtTheEnd(ProcessController c) throws Exception {
-    advanceTo(at("12:01")); // the window's start applied on the engine's thread too
+    clock.advanceTo(clock.at("12:01")); // the window's start applied on the engine's thread too
     killHeld(c, HeldListenerExecutor.Deliver.FIRST);
     hold.release();
     assertThat(sup.awaitIdle(WAIT)).isTrue();
     SupervisorEvent.RestartDeferred deferred = rec.await(SupervisorEvent.RestartDeferred.class, e -> e.process().equals(c.name()), 1, WAIT).get(0);
-    assertThat(deferred.until()).isEqualTo(at("12:02"));
+    assertThat(deferred.until()).isEqualTo(clock.at("12:02"));
     assertThat(trading.deferredExitsHeld()).containsExactly(c.name());
     assertThat(c.status().state()).isEqualTo(ProcessState.CRASHED);
-    advanceTo(at("12:02")); // the window's end restarts it
+    clock.advanceTo(clock.at("12:02")); // the window's end restarts it
     rec.awaitState(c.name(), ProcessState.RUNNING, 2, WAIT);
     assertThat(rec.of(SupervisorEvent.ScheduleStarted.class)).filteredOn(e -> e.process().equals(c.name()))
         .extracting(SupervisorEvent.ScheduleStarted::reason).filteredOn(r -> !r.startsWith("up window")).containsExactly(DEFERRED);

@@ -23,7 +23,8 @@ import java.util.List;
  * vigil-test, which depends on core, so that core's own calendar tests use the same clock.
  *
  * <p>Thread-safe: {@link #instant}, {@link #read}, {@link #schedule} and {@link #pending} may be called from any thread
- * (the supervision and listener threads do); {@link #advance} and {@link #advanceTo} are meant for the test's thread.
+ * (the supervision and listener threads do); {@link #advance}, {@link #advanceTo}, {@link #moveTo} and {@link #runDue} are meant for the test's
+ * thread.
  */
 public final class TradingDayClock implements Ticker, Scheduler, InstantSource {
   private final ZoneId zone;
@@ -104,6 +105,25 @@ public final class TradingDayClock implements Ticker, Scheduler, InstantSource {
     if (!instant().equals(t)) {
       throw new IllegalStateException("moved to " + t + " but the clock reads " + instant());
     }
+  }
+
+  /**
+   * Moves time forward to {@code t} without running what falls due by then: a schedule's edge the clock has passed
+   * whose tick has not run yet (the race of an exit with that edge), until {@link #runDue} or the next advance.
+   *
+   * @throws IllegalArgumentException if {@code t} is before what the clock reads (it cannot go back)
+   */
+  public void moveTo(Instant t) {
+    Instant now = instant();
+    if (t.isBefore(now)) {
+      throw new IllegalArgumentException("the clock cannot go back: it reads " + now + ", asked for " + t);
+    }
+    ticker.advance(Duration.between(now, t));
+  }
+
+  /** Runs the tasks due by now, in due order: those {@link #moveTo} passed. */
+  public void runDue() {
+    scheduler.advance(Duration.ZERO);
   }
 
   /** Delays from now of the tasks waiting (not cancelled), in due order. */

@@ -51,6 +51,22 @@ class TradingDayClockTest {
   }
 
   @Test
+  void moveToPassesAnEdgeWithoutRunningItUntilRunDue() {
+    TradingDayClock clock = TradingDayClock.startingAt(LONDON, LocalDate.of(2026, 12, 14), "11:59");
+    List<Instant> ran = new ArrayList<>();
+    clock.schedule(Duration.ofMinutes(1), () -> ran.add(clock.instant()));
+
+    clock.moveTo(clock.at("12:00:30"));
+
+    assertThat(ran).isEmpty(); // the edge at 12:00 is due but has not run: the clock reads past it
+    assertThat(clock.instant()).isEqualTo(clock.at("12:00:30"));
+    clock.runDue();
+    assertThat(ran).containsExactly(clock.at("12:00:30"));
+    assertThatThrownBy(() -> clock.moveTo(clock.at("12:00"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot go back");
+  }
+
+  @Test
   void cannotGoBack() {
     TradingDayClock clock = TradingDayClock.startingAt(LONDON, LocalDate.of(2026, 12, 14), "07:30");
     clock.advanceTo(clock.at("12:00"));
