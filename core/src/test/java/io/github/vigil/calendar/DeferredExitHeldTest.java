@@ -2,25 +2,15 @@ package io.github.vigil.calendar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vigil.Backoff;
 import io.github.vigil.GroupController;
 import io.github.vigil.GroupSpec;
 import io.github.vigil.GroupState;
 import io.github.vigil.ProcessController;
-import io.github.vigil.ProcessSpec;
 import io.github.vigil.ProcessState;
-import io.github.vigil.RestartPolicy;
-import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
-import io.github.vigil.testing.EventRecorder;
-import io.github.vigil.testing.TradingDayClock;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.Executor;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -44,57 +34,19 @@ import org.junit.jupiter.api.condition.OS;
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(300)
-class DeferredExitHeldTest {
-  private static final ZoneId LONDON = ZoneId.of("Europe/London");
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final LocalDate DAY = LocalDate.of(2026, 12, 14); // a Monday
+class DeferredExitHeldTest extends HeldExitTestBase {
   private static final FreezeWindow MIDDAY = FreezeWindow.daily("auction", LocalTime.of(12, 0), LocalTime.of(12, 2));
   private static final FreezeWindow CLOSING = FreezeWindow.beforeClose("closing-auction", Duration.ofMinutes(5));
   private static final String CALLED_OFF = "the session closed before the end of freeze window closing-auction, to which its restart "
       + "was deferred: called off";
 
-  private final TradingDayClock clock = TradingDayClock.startingAt(LONDON, DAY, "07:30");
-  private final TradingCalendar lse = TradingCalendar.builder("lse").zone(LONDON)
-      .session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30))).build();
-  private final HeldListenerExecutor hold = new HeldListenerExecutor();
-  private final Supervisor sup = Supervisor.builder().name("deferred-held").backend("jdk").ticker(clock).scheduler(clock)
-      .instantSource(clock).listenerExecutor(hold).closeTimeout(Duration.ofSeconds(5)).build();
-  private final EventRecorder rec = new EventRecorder();
-  private TradingSupervision trading;
-
-  @AfterEach
-  void tearDown() {
-    hold.release();
-    if (trading != null) {
-      trading.close();
-    }
-    sup.close();
-    hold.close();
+  DeferredExitHeldTest() {
+    super("deferred-held");
   }
 
-  private static ProcessSpec sleeper(String name) {
-    return ProcessSpec.builder(name).command("sleep", "1000").startupGrace(Duration.ZERO)
-        .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(5)))).autoStart(false).build();
-  }
-
-  /** Runs {@code name}'s schedule {@code s} from 08:00, all of {@code running} up. */
-  private void runFromTheOpen(String name, Schedule s, List<String> running) throws Exception {
-    trading = TradingSupervision.builder(sup).schedule(name, s).instantSource(clock).scheduler(clock).build();
-    trading.subscribe(rec);
-    trading.start();
-    clock.advanceTo(clock.at("08:00"));
-    for (String n : running) {
-      rec.awaitState(n, ProcessState.RUNNING, 1, WAIT);
-    }
-  }
-
-  /** SIGKILLs {@code c} with the engine's hand-over of its Exited held as {@link HeldListenerExecutor#arm} says. */
+  /** SIGKILLs {@code c} with the engine's hand-over of its Exited held, heard first or after the release. */
   private void killHeld(ProcessController c, boolean deliverFirst) throws Exception {
-    assertThat(sup.awaitIdle(WAIT)).isTrue(); // the window's SupervisionChanged handed over
-    hold.awaitDelivered(); // and each listener's drain returned (idle ends before it does): the next hand-over is the Exited
-    hold.arm(deliverFirst ? HeldListenerExecutor.Deliver.FIRST : HeldListenerExecutor.Deliver.AFTER_RELEASE);
-    assertThat(ProcessHandle.of(c.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL
-    hold.awaitHeld();
+    killHeld(c, deliverFirst ? HeldListenerExecutor.Deliver.FIRST : HeldListenerExecutor.Deliver.AFTER_RELEASE);
   }
 
   @RepeatedTest(5)
