@@ -141,9 +141,14 @@ public final class DingTalkSink implements NotificationSink {
       }
     }
 
-    /** The robot's signing secret ({@code SEC…}). */
+    /**
+     * The robot's signing secret ({@code SEC…}); leave it unset when the robot does not verify signatures.
+     *
+     * @throws IllegalArgumentException when it is blank (empty or whitespace only: every request would be signed with an
+     *     empty key and refused), saying which kind of blank and never the value
+     */
     public Builder secret(String s) {
-      secret = requireNonNull(s, "secret");
+      secret = Http.checkSecret(requireNonNull(s, "secret"), "secret of DingTalk sink " + name);
       return this;
     }
 

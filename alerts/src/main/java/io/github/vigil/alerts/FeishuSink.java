@@ -33,13 +33,14 @@ public final class FeishuSink implements NotificationSink {
    * @param secret the signing secret, or null when the bot does not verify signatures
    * @param clock the clock of the signature's timestamp
    * @param timeout connect and request timeout
-   * @throws IllegalArgumentException when {@code hook} is not {@code http://} or {@code https://} with a host
+   * @throws IllegalArgumentException when {@code hook} is not {@code http://} or {@code https://} with a host, or when
+   *     {@code secret} is blank (empty or whitespace only: every message would be signed with an empty key and refused)
    */
   public FeishuSink(String name, URI hook, @Nullable String secret, InstantSource clock, Duration timeout) {
     this.name = SinkNames.check(name);
     this.hook = requireNonNull(hook, "hook");
     Http.checkHttpUri(hook, "hook of Feishu sink " + name);
-    this.secret = secret;
+    this.secret = secret == null ? null : Http.checkSecret(secret, "secret of Feishu sink " + name);
     this.clock = requireNonNull(clock, "clock");
     this.http = new Http(timeout);
   }

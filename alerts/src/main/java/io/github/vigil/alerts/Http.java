@@ -115,6 +115,24 @@ final class Http {
   }
 
   /**
+   * Refuses a blank signing secret (empty or whitespace only): it would sign every message with an empty key, which a
+   * robot that verifies signatures refuses, so a sink given one was built and failed every send. The message begins
+   * with {@code what} (e.g. {@code "secret of DingTalk sink desk"}) and says which kind of blank it got ({@code it is
+   * empty}, {@code it is 2 whitespace characters}), never the value.
+   *
+   * @return {@code secret}
+   * @throws IllegalArgumentException naming {@code what} and the kind of blank, when {@code secret} is blank
+   */
+  static String checkSecret(String secret, String what) {
+    if (secret.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be blank: it is "
+          + (secret.isEmpty() ? "empty" : secret.length() + " whitespace character" + (secret.length() == 1 ? "" : "s"))
+          + "; leave it out when the robot does not verify signatures");
+    }
+    return secret;
+  }
+
+  /**
    * {@code shown}, the text of {@code uri} or a part of it, with the user information of the URI's authority (a
    * password: {@code ops:s3cret@}) as {@code ...@}, for a message that names a URI it refuses.
    */

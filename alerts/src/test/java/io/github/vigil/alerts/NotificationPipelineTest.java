@@ -912,6 +912,30 @@ class NotificationPipelineTest {
   }
 
   /**
+   * A blank signing secret (empty or whitespace only) was accepted by the Feishu and DingTalk sinks: every message was
+   * then signed with an empty key and refused by a robot that verifies signatures, one failed send after another.
+   * Refused at once naming the sink and the kind of blank it got, never the value; null (no signing) still builds.
+   */
+  @Test
+  void aBlankSigningSecretIsRefused() {
+    java.net.URI hook = java.net.URI.create("https://open.feishu.cn/open-apis/bot/v2/hook/SECRET");
+    assertThatThrownBy(() -> new FeishuSink("f", hook, "")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("secret of Feishu sink f must not be blank: it is empty; leave it out when the robot does not verify signatures");
+    assertThatThrownBy(() -> new FeishuSink("f", hook, " \t")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("secret of Feishu sink f must not be blank: it is 2 whitespace characters;"
+            + " leave it out when the robot does not verify signatures");
+    assertThatThrownBy(() -> DingTalkSink.builder("d", "token").secret("")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("secret of DingTalk sink d must not be blank: it is empty; leave it out when the robot does not verify signatures");
+    assertThatThrownBy(() -> DingTalkSink.builder("d", "token").secret("\u2003")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("secret of DingTalk sink d must not be blank: it is 1 whitespace character;"
+            + " leave it out when the robot does not verify signatures");
+    assertThat(new FeishuSink("f", hook, null).toString()).doesNotContain("signed");
+    assertThat(new FeishuSink("f", hook, " SEC1 ").toString()).contains("signed");   // not blank: kept as given
+    assertThat(DingTalkSink.builder("d", "token").build().toString()).doesNotContain("signed");
+    assertThat(DingTalkSink.builder("d", "token").secret("SEC1").build().toString()).contains("signed");
+  }
+
+  /**
    * A threshold that no sample can cross turned HIGH_CPU or HIGH_MEMORY on and it never fired (found by a black-box run:
    * {@code withHighMemory(-1, …)}, -1 being the record's "no threshold", and NaN, the record's "no share", were accepted).
    */
