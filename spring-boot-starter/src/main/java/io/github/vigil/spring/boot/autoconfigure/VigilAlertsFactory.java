@@ -236,8 +236,9 @@ final class VigilAlertsFactory {
       }
       case DINGTALK: {
         DingTalkSink.Builder b = DingTalkSink.builder(name, needSecret(s.getToken(), prefix + ".token")).timeout(s.getTimeout());
-        if (s.getSecret() != null) {
-          b.secret(s.getSecret());
+        String secret = optionalSecret(s.getSecret(), prefix + ".secret");
+        if (secret != null) {
+          b.secret(secret);
         }
         if (s.getUrl() != null) {
           at(prefix + ".url", s.getUrl(), () -> b.endpoint(s.getUrl()));
@@ -251,7 +252,8 @@ final class VigilAlertsFactory {
       }
       case FEISHU: {
         URI url = need(s.getUrl(), prefix + ".url");
-        return at(prefix + ".url", "<hidden>", () -> new FeishuSink(name, url, s.getSecret(), InstantSource.system(), s.getTimeout()));
+        String secret = optionalSecret(s.getSecret(), prefix + ".secret");   // before the sink, which would be said of the url
+        return at(prefix + ".url", "<hidden>", () -> new FeishuSink(name, url, secret, InstantSource.system(), s.getTimeout()));
       }
       case EMAIL: {
         if (!isPresent("jakarta.mail.Session")) {
@@ -300,6 +302,20 @@ final class VigilAlertsFactory {
   private static String needSecret(@Nullable String value, String property) {
     if (value == null || value.isBlank()) {
       throw new InvalidVigilPropertyException(property, "<hidden>", "required for this sink type", null);
+    }
+    return value;
+  }
+
+  /**
+   * A signing secret that may be left out: null when it is, and refused when blank, as a blank token or password is
+   * ({@link #needSecret}): set but blank is most likely a variable that was not set ({@code ${DING_SECRET:}}) for a
+   * robot that does verify signatures, which would refuse every message signed with it (or sent unsigned).
+   */
+  private static @Nullable String optionalSecret(@Nullable String value, String property) {
+    if (value != null && value.isBlank()) {
+      throw new InvalidVigilPropertyException(property, "<hidden>", "must not be blank: it is "
+          + (value.isEmpty() ? "empty" : value.length() + " whitespace character" + (value.length() == 1 ? "" : "s"))
+          + "; leave it out when the robot does not verify signatures", null);
     }
     return value;
   }

@@ -350,7 +350,10 @@ public class VigilAlertsProperties {
     /** DingTalk access token or WeCom robot key; never logged nor shown. */
     private @Nullable String token;
 
-    /** DingTalk or Feishu signing secret; never logged nor shown. */
+    /**
+     * DingTalk or Feishu signing secret, left out when the robot does not verify signatures; a blank one fails the start.
+     * Never logged nor shown.
+     */
     private @Nullable String secret;
 
     /** Headers of webhook and Alertmanager requests; never logged nor shown. */

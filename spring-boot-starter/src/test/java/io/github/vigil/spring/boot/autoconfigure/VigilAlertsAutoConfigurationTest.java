@@ -155,6 +155,42 @@ class VigilAlertsAutoConfigurationTest {
     });
   }
 
+  /**
+   * A blank {@code secret} of a DingTalk or Feishu sink (an unset variable behind {@code secret: ${DING_SECRET:}}) built a
+   * sink that signed every message with an empty key, which the robot refused at each send; it fails the start naming
+   * the property and the kind of blank, never a value, as a blank token or password does. Left out, the sink is built
+   * unsigned.
+   */
+  @Test
+  void aBlankSigningSecretFailsTheStartNamingTheProperty() {
+    runner.withPropertyValues("vigil.alerts.sinks.d.type=dingtalk", "vigil.alerts.sinks.d.token=" + TOKEN, "vigil.alerts.sinks.d.secret=")
+        .run(context -> {
+          InvalidVigilPropertyException e = invalid(context.getStartupFailure());
+          assertThat(e.property()).isEqualTo("vigil.alerts.sinks.d.secret");
+          assertThat(e.value()).isEqualTo("<hidden>");
+          assertThat(e.reason()).isEqualTo("must not be blank: it is empty; leave it out when the robot does not verify signatures");
+          assertThat(stackTrace(context.getStartupFailure())).doesNotContain(TOKEN);
+        });
+    // whitespace, as a quoted yaml value keeps it (withPropertyValues trims what it is given)
+    runner.withPropertyValues("vigil.alerts.sinks.f.type=feishu", "vigil.alerts.sinks.f.url=https://open.feishu.cn/open-apis/bot/v2/hook/" + TOKEN)
+        .withInitializer(c -> c.getEnvironment().getPropertySources().addFirst(
+            new org.springframework.core.env.MapPropertySource("yaml", java.util.Map.of("vigil.alerts.sinks.f.secret", "  "))))
+        .run(context -> {
+          InvalidVigilPropertyException e = invalid(context.getStartupFailure());
+          assertThat(e.property()).isEqualTo("vigil.alerts.sinks.f.secret");
+          assertThat(e.value()).isEqualTo("<hidden>");
+          assertThat(e.reason()).isEqualTo("must not be blank: it is 2 whitespace characters; leave it out when the robot does not verify signatures");
+          assertThat(stackTrace(context.getStartupFailure())).doesNotContain(TOKEN);
+        });
+    runner.withPropertyValues("vigil.alerts.sinks.d.type=dingtalk", "vigil.alerts.sinks.d.token=" + TOKEN,
+        "vigil.alerts.sinks.f.type=feishu", "vigil.alerts.sinks.f.url=https://open.feishu.cn/open-apis/bot/v2/hook/" + TOKEN)
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(NotificationPipeline.class).routes().get("default").sinks()).extracting(String::valueOf)
+              .noneMatch(sink -> sink.contains("signed"));
+        });
+  }
+
   /** The property exception in {@code failure}'s causes. */
   private static io.github.vigil.spring.boot.autoconfigure.InvalidVigilPropertyException invalid(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
