@@ -36,7 +36,7 @@ class AlertEvaluatorTest {
   private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
   private final FakeTicker ticker = new FakeTicker();
   private final ManualScheduler scheduler = new ManualScheduler(ticker);
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
+  private final InstantSource clock = TickerClock.startingAt(T0, ticker);
   private final List<Alert> heard = new ArrayList<>();
 
   private AlertEvaluator evaluator(AlertRules rules) {

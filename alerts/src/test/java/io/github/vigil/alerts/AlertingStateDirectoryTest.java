@@ -36,7 +36,7 @@ class AlertingStateDirectoryTest {
   /** The alerts' virtual time (the supervisor's is real), for the tests that advance it. */
   private final FakeTicker ticker = new FakeTicker();
   private final ManualScheduler scheduler = new ManualScheduler(ticker);
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
+  private final InstantSource clock = TickerClock.startingAt(T0, ticker);
   @TempDir Path dir;
 
   @AfterEach

@@ -40,7 +40,7 @@ class AttachedSamplingAlertTest {
   private final Supervisor sup = Supervisor.builder().name("attached-sampling-test").backend("jdk").build();
   private final FakeTicker ticker = new FakeTicker();
   private final ManualScheduler scheduler = new ManualScheduler(ticker);
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
+  private final InstantSource clock = TickerClock.startingAt(T0, ticker);
   private final List<Alert> heard = new ArrayList<>();
   private final List<String> threads = new ArrayList<>();
   private final List<Process> started = new ArrayList<>();

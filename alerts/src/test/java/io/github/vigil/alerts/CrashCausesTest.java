@@ -33,8 +33,7 @@ class CrashCausesTest {
   @BeforeEach
   void setUp() {
     kit = SupervisorTestKit.create();
-    long start = kit.clock().read();
-    InstantSource wall = () -> WALL.plusNanos(kit.clock().read() - start);
+    InstantSource wall = TickerClock.startingAt(WALL, kit.clock());
     chat = new RecordingSink("chat");
     // a group waits 5 min: a crash loop's crashes before then are one notification (CRASHED resolves after 10 min)
     pipeline = NotificationPipeline.builder().ticker(kit.clock()).scheduler(kit.clock()).clock(wall).executor(Runnable::run)

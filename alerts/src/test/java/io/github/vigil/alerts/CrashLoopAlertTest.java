@@ -36,7 +36,7 @@ class CrashLoopAlertTest {
 
   private final FakeTicker ticker = new FakeTicker();
   private final ManualScheduler scheduler = new ManualScheduler(ticker);
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
+  private final InstantSource clock = TickerClock.startingAt(T0, ticker);
   private final Supervisor sup = Supervisor.builder().name("alerts-test").backend("jdk").build();
   private final EventRecorder rec = new EventRecorder();
   private final RecordingSink chat = new RecordingSink("chat");

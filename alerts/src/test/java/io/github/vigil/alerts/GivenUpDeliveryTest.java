@@ -30,7 +30,7 @@ class GivenUpDeliveryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final FakeTicker ticker = new FakeTicker();
   private final ManualScheduler scheduler = new ManualScheduler(ticker);
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
+  private final InstantSource clock = TickerClock.startingAt(T0, ticker);
   private final RecordingSink desk = new RecordingSink("desk"); // a sink of the same route that is up all along
   private LocalHttpServer hook;
   private NotificationPipeline pipeline;

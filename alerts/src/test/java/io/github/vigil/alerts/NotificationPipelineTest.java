@@ -26,7 +26,7 @@ class NotificationPipelineTest {
   private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");   // a Monday
   private final FakeTicker ticker = new FakeTicker();
   private final ManualScheduler scheduler = new ManualScheduler(ticker);
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
+  private final InstantSource clock = TickerClock.startingAt(T0, ticker);
   private final RecordingSink desk = new RecordingSink("desk");
   private final RecordingSink oncall = new RecordingSink("oncall-phone");
   private NotificationPipeline pipeline;
@@ -791,6 +791,8 @@ class NotificationPipelineTest {
     assertThat(desk.sent()).isEmpty();
     scheduler.advance(Duration.ofMinutes(1));   // 10:00: the silence ends, the alert still fires
     assertThat(desk.sent()).hasSize(1);
+    assertThat(desk.sent().get(0).at()).isEqualTo(Instant.parse("2026-01-05T10:00:00Z"));   // as it ends, not later
+    assertThat(desk.sent().get(0).firing()).extracting(Alert::startsAt).containsExactly(T0);  // the alert of 09:00
     assertThat(desk.sent().get(0).repeat()).isFalse();
   }
 
@@ -821,6 +823,7 @@ class NotificationPipelineTest {
     advanceTo("09:30");                           // the session opens, orders still fires
     assertThat(desk.sent()).hasSize(1);
     assertThat(desk.sent().get(0).title()).contains("orders");
+    assertThat(desk.sent().get(0).firing()).extracting(Alert::startsAt).containsExactly(T0);   // fired at 09:00, told at the open
 
     advanceTo("09:45");                           // in session: sent at once
     pipeline.onAlert(crashed("fix-gw"));

@@ -35,8 +35,7 @@ class OccurrencesAfterKillTest {
     final Alerting alerting;
 
     Jvm(Instant wallStart) {
-      long start = kit.clock().read();
-      InstantSource wall = () -> wallStart.plusNanos(kit.clock().read() - start);
+      InstantSource wall = TickerClock.startingAt(wallStart, kit.clock());
       pipeline = NotificationPipeline.builder().ticker(kit.clock()).scheduler(kit.clock()).clock(wall).executor(Runnable::run)
           .route(Route.builder("ops").sink(chat).groupWait(Duration.ZERO).groupInterval(Duration.ofMinutes(5)).build()).build();
       kit.supervisor().register(ProcessSpec.builder("gw").command("gw").startupGrace(Duration.ZERO)

@@ -31,7 +31,7 @@ class RateLimitedDeliveryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final FakeTicker ticker = new FakeTicker();
   private final ManualScheduler scheduler = new ManualScheduler(ticker);
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
+  private final InstantSource clock = TickerClock.startingAt(T0, ticker);
   private LocalHttpServer hook;
   private NotificationPipeline pipeline;
 

@@ -32,7 +32,7 @@ class StopOnPurposeAlertTest {
 
   private final FakeTicker ticker = new FakeTicker();
   private final ManualScheduler scheduler = new ManualScheduler(ticker);
-  private final InstantSource clock = () -> T0.plusNanos(ticker.read());
+  private final InstantSource clock = TickerClock.startingAt(T0, ticker);
   private final Supervisor sup = Supervisor.builder().name("stop-on-purpose").backend("jdk").build();
   private final EventRecorder rec = new EventRecorder();
   private final List<Alert> heard = new CopyOnWriteArrayList<>();
