@@ -1,5 +1,6 @@
 package io.github.vigil.bench;
 
+import io.github.vigil.spi.ProcFiles;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ final class ProcWatch {
   }
 
   /**
-   * Waits until {@code pid} runs {@code comm} (its {@code /proc} stat names it, not a zombie), polling every 100 µs: the
+   * Waits until {@code pid} runs {@code comm} (its {@code /proc} stat names it, not ended: {@link ProcFiles#isEndedState}), polling every 100 µs: the
    * program has been exec'd, so whatever ran before it in the same pid (a wrapper joining cgroups) is over.
    */
   static void awaitRunning(long pid, String comm, long timeoutNanos) throws InterruptedException {
@@ -97,7 +98,7 @@ final class ProcWatch {
     if (open < 0 || close < 0 || close + 2 >= stat.length()) {
       return false;
     }
-    return stat.substring(open + 1, close).equals(comm) && stat.charAt(close + 2) != 'Z';
+    return stat.substring(open + 1, close).equals(comm) && !ProcFiles.isEndedState(stat.charAt(close + 2));
   }
 
   static List<Long> tasks(long pid) throws IOException {

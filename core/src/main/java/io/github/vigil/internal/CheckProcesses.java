@@ -179,7 +179,7 @@ final class CheckProcesses {
         return;
       }
       String[] f = ProcFiles.statFields(pid);
-      if (f != null && ours.contains(f[3]) && !f[0].equals("Z")) {
+      if (f != null && ours.contains(f[3]) && !ProcFiles.isEndedState(f[0].charAt(0))) {
         ProcessHandle.of(pid).ifPresent(found::add);
       }
     });

@@ -30,14 +30,14 @@ final class JdkProcessTable implements ProcessTable {
   public List<ProcessEntry> list() {
     List<ProcessEntry> all = new ArrayList<>();
     try (Stream<ProcessHandle> s = ProcessHandle.allProcesses()) {
-      s.filter(h -> !ProcFiles.isZombie(h.pid())).forEach(h -> entry(h).ifPresent(all::add));
+      s.filter(h -> !ProcFiles.hasEnded(h.pid())).forEach(h -> entry(h).ifPresent(all::add));
     }
     return all;
   }
 
   @Override
   public Optional<ProcessEntry> get(long pid) {
-    // isAlive() alone counts a zombie (ended, not reaped yet: by a parent that never waits, it stays one) as living
+    // isAlive() alone counts a zombie (ended, not reaped yet: by a parent that never waits, it stays one) or a dead process as living
     return ProcessHandle.of(pid).filter(ProcFiles::isLive).flatMap(JdkProcessTable::entry);
   }
 

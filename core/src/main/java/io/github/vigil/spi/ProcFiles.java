@@ -10,12 +10,29 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Linux's {@code /proc} read the way Vigil reads it: which entries of a {@code /proc} directory are processes, the
- * fields of {@code /proc/PID/stat} (a process's start time among them), and whether a process is an unreaped zombie, which {@link ProcessHandle#isAlive()}
- * does not tell. Where there is no {@code /proc} (macOS), nothing is found and no process is a zombie.
+ * fields of {@code /proc/PID/stat} (a process's start time among them), and whether a process has ended though its
+ * pid is still shown, which {@link ProcessHandle#isAlive()} does not tell. Where there is no {@code /proc} (macOS),
+ * nothing is found and no process has ended so.
  *
- * <p>Public because the JDK backend (package-private in this package) and the engine (its exec health checks'
- * reaper, in {@code io.github.vigil.internal}) both read {@code /proc} so, and the SPI may not depend on the engine;
- * the Linux backend names processes in its {@code /proc} readers by {@link #pid(String)} too. Thread-safe: stateless.
+ * <p><b>State letters.</b> Whether field 3 of {@code /proc/PID/stat} says a process has ended, or is a zombie, is
+ * decided here and nowhere else in Vigil (see {@code proc(5)}; {@link io.github.vigil.ProcessSample.RunState#ofLetter}
+ * only sorts the letters into process-exporter's buckets for samples, where {@code X} is {@code OTHER}):
+ * <ul>
+ *   <li>{@code Z}: a <i>zombie</i>, {@link #isZombieState}: the process has exited and waits for its parent to reap it
+ *       (to {@code wait} for it); it stays so for as long as the parent does not. Reaping and counts of zombie
+ *       children go by this.
+ *   <li>{@code Z}, {@code X} or {@code x}: <i>ended</i>, {@link #isEndedState}: a zombie, or dead ({@code X}; {@code x}
+ *       on Linux 2.6.33 to 3.13), which a process is while the kernel releases it (reaped, or never to be reaped as its
+ *       parent ignores {@code SIGCHLD}), for an instant before its pid goes. Such a process runs no more: it is not
+ *       {@linkplain #isLive live}, no stop waits for it, and it is no member of a run's tree.
+ *   <li>Any other letter ({@code R}, {@code S}, {@code D}, {@code T}, {@code t}, {@code I}, ...): a process that has
+ *       not ended.
+ * </ul>
+ *
+ * <p>Public because the JDK backend (package-private in this package), the engine (its exec health checks'
+ * reaper, in {@code io.github.vigil.internal}) and the Linux backend all read {@code /proc} so, and the SPI may not
+ * depend on the engine; the Linux backend names processes in its {@code /proc} readers by {@link #pid(String)} too.
+ * Thread-safe: stateless.
  */
 public final class ProcFiles {
   private static final Path PROC = Path.of("/proc");
@@ -96,30 +113,59 @@ public final class ProcFiles {
   }
 
   /**
-   * Whether {@code /proc} says the process has exited but is not reaped yet. {@link ProcessHandle#isAlive()}
-   * counts such a zombie as alive; a descendant re-parented to a JVM that is a child subreaper (as the
-   * Linux backend makes it) would stay one for good, and a stop would wait for it in vain. False when the process
-   * is gone or there is no {@code /proc}.
+   * Whether a state letter of {@code /proc/PID/stat} (field 3) says a zombie: {@code Z}, exited and not reaped yet.
+   * See the {@linkplain ProcFiles class comment} for the letters.
+   */
+  public static boolean isZombieState(int state) {
+    return state == 'Z';
+  }
+
+  /**
+   * Whether a state letter of {@code /proc/PID/stat} (field 3) says the process has ended: {@code Z} (a zombie),
+   * {@code X} or {@code x} (dead). See the {@linkplain ProcFiles class comment} for the letters.
+   */
+  public static boolean isEndedState(int state) {
+    return state == 'Z' || state == 'X' || state == 'x';
+  }
+
+  /**
+   * Whether {@code /proc} says the process has exited but is not reaped yet ({@link #isZombieState}).
+   * {@link ProcessHandle#isAlive()} counts such a zombie as alive; a descendant re-parented to a JVM that is a child
+   * subreaper (as the Linux backend makes it) would stay one for good, and a stop would wait for it in vain. False when
+   * the process is gone or there is no {@code /proc}.
    */
   public static boolean isZombie(long pid) {
+    return isZombieState(state(pid));
+  }
+
+  /**
+   * Whether {@code /proc} still shows the process but says it has ended ({@link #isEndedState}: a zombie, or dead).
+   * False when the process is gone or there is no {@code /proc}.
+   */
+  public static boolean hasEnded(long pid) {
+    return isEndedState(state(pid));
+  }
+
+  /** Whether {@code h} is alive and has not ended: {@link ProcessHandle#isAlive()} alone counts zombies and the dead. */
+  public static boolean isLive(ProcessHandle h) {
+    return h.isAlive() && !hasEnded(h.pid());
+  }
+
+  /** The state letter of {@code /proc/PID/stat} (field 3); 0 when the process is gone, the line is not Linux's, or there is no {@code /proc}. */
+  private static int state(long pid) {
     if (!HAS_PROC) {
-      return false;
+      return 0;
     }
     try {
       byte[] stat = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat"));
       for (int i = stat.length - 1; i > 0; i--) {
         if (stat[i] == ')') {
-          return i + 2 < stat.length && stat[i + 2] == 'Z';
+          return i + 2 < stat.length ? stat[i + 2] : 0;
         }
       }
-      return false;
+      return 0;
     } catch (IOException | SecurityException e) {
-      return false; // gone: ProcessHandle.isAlive() says so already
+      return 0; // gone: ProcessHandle.isAlive() says so already
     }
-  }
-
-  /** Whether {@code h} is alive and not a zombie: {@link ProcessHandle#isAlive()} alone counts zombies. */
-  public static boolean isLive(ProcessHandle h) {
-    return h.isAlive() && !isZombie(h.pid());
   }
 }

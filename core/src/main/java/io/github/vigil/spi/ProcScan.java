@@ -9,9 +9,9 @@ import java.util.List;
 /**
  * What {@code /proc} tells beyond {@link ProcessHandle}: processes found by a variable in their
  * environment (how the portable backend finds descendants that outlived their parent and were
- * re-parented), members of a session, and whether a process is an unreaped zombie. Where there is no
+ * re-parented), members of a session, and whether a process has ended (a zombie, or dead). Where there is no
  * {@code /proc} (macOS), or a process's environment is not readable, nothing is found. What it reads of
- * one process ({@code stat}, zombies) is {@link ProcFiles}'s, which the engine shares.
+ * one process ({@code stat}, its state letter) is {@link ProcFiles}'s, which the engine shares.
  * The JDK backend's own: package-private, not part of the SPI.
  */
 final class ProcScan {
@@ -22,7 +22,7 @@ final class ProcScan {
 
   /**
    * One pass over {@code /proc}, taken at {@code began} ({@link System#nanoTime()}, before the directory is listed): every
-   * process's parent, session, start and whether it is a zombie, and the values of {@code variable} in the environments
+   * process's parent, session, start and whether it has ended ({@link ProcFiles#isEndedState}), and the values of {@code variable} in the environments
    * of those that started at or after {@code envFromTicks} ({@code /proc/PID/stat} field 22; 0 reads them all). Empty
    * without {@code /proc}. What a run's tree is (its descendants by parent, its session's members and what carries its id)
    * is then read from it by {@link Table#runTree} for as many runs as ask: the JDK backend's stops of many runs at once
@@ -50,14 +50,14 @@ final class ProcScan {
         continue; // gone, or not Linux's format
       }
       List<String> values = List.of();
-      if (!stat.zombie && stat.startTicks >= envFromTicks) {
+      if (!stat.ended && stat.startTicks >= envFromTicks) {
         try {
           values = values(Files.readAllBytes(java.nio.file.Path.of(dir, "environ")), prefix);
         } catch (IOException | RuntimeException e) {
           // gone, or another user's: carries nothing that can be read
         }
       }
-      entries.put(pid, new Table.Entry(stat.ppid, stat.session, stat.startTicks, stat.zombie, values));
+      entries.put(pid, new Table.Entry(stat.ppid, stat.session, stat.startTicks, stat.ended, values));
     }
     return new Table(began, envFromTicks, entries);
   }
@@ -72,7 +72,7 @@ final class ProcScan {
     long ppid;
     long session;
     long startTicks;
-    boolean zombie;
+    boolean ended;
 
     /** Whether {@code path} was read and holds Linux's format; the fields are its then. */
     boolean read(String path) {
@@ -93,7 +93,7 @@ final class ProcScan {
       if (close <= 0 || i >= n) {
         return false;
       }
-      zombie = buffer[i] == 'Z';
+      ended = ProcFiles.isEndedState(buffer[i]);
       int field = 3;
       long value = 0;
       boolean digits = false;
@@ -149,7 +149,7 @@ final class ProcScan {
   /** What {@link #table} read: immutable, so any thread can read a run's tree from it. */
   static final class Table {
     /** One process: its parent, session and start ({@code /proc/PID/stat} fields 4, 6 and 22), and what it carries. */
-    record Entry(long ppid, long session, long startTicks, boolean zombie, List<String> values) {}
+    record Entry(long ppid, long session, long startTicks, boolean ended, List<String> values) {}
 
     private final long began;
     private final long envFromTicks;
@@ -163,7 +163,7 @@ final class ProcScan {
       this.envFromTicks = envFromTicks;
       this.entries = entries;
       entries.forEach((pid, e) -> {
-        if (!e.zombie()) {
+        if (!e.ended()) {
           children.computeIfAbsent(e.ppid(), k -> new ArrayList<>()).add(pid);
           sessions.computeIfAbsent(e.session(), k -> new ArrayList<>()).add(pid);
           e.values().forEach(v -> carriers.computeIfAbsent(v, k -> new ArrayList<>()).add(pid));
@@ -182,7 +182,7 @@ final class ProcScan {
     }
 
     /**
-     * The live processes (not zombies, not this JVM) of a run, as the pass saw them: the descendants of {@code root} by
+     * The live processes (not ended, not this JVM) of a run, as the pass saw them: the descendants of {@code root} by
      * parent (while it is the process that started at {@code rootStartTicks}), the members of session {@code sid}
      * (none when {@code sid <= 1}, or the session's number is someone else's now), and
      * those that started at or after {@code runStartTicks} and carry {@code value}. Each as a handle of the process the
@@ -191,7 +191,7 @@ final class ProcScan {
     List<ProcessHandle> runTree(long root, long rootStartTicks, long sid, long sidStartTicks, String value, long runStartTicks) {
       java.util.Set<Long> pids = new java.util.LinkedHashSet<>();
       Entry r = entries.get(root);
-      if (r != null && !r.zombie() && r.startTicks() == rootStartTicks && rootStartTicks >= 0) {
+      if (r != null && !r.ended() && r.startTicks() == rootStartTicks && rootStartTicks >= 0) {
         java.util.ArrayDeque<Long> next = new java.util.ArrayDeque<>();
         next.add(root);
         while (!next.isEmpty()) {
@@ -211,7 +211,7 @@ final class ProcScan {
     }
 
     /**
-     * The live members (not zombies, not this JVM) of session {@code sid}, whose leader started at
+     * The live members (not ended, not this JVM) of session {@code sid}, whose leader started at
      * {@code leaderStartTicks}. A session's id is its leader's pid, and the kernel does not give that pid
      * to a new process while any member lives: if a process with pid {@code sid} runs but started at another
      * time, the session recorded is empty and the one found now is someone else's, so nothing is returned.

@@ -24,6 +24,27 @@ class ProcFilesTest {
     assertThat(ProcFiles.pid("99999999999999999999")).isEqualTo(-1);
   }
 
+  /**
+   * Every state letter of {@code proc(5)}: {@code Z} is a zombie (exited, waits for its parent to reap it), {@code Z},
+   * {@code X} and {@code x} (dead) have ended; the rest have not. A dead process is gone an instant later, so no real
+   * process shows {@code X} on demand: this is the parsing that {@link ProcFiles#isLive} and every reader of a state
+   * letter go by.
+   */
+  @Test
+  void stateLettersOfProc5() {
+    String ended = "ZXx";
+    for (char c : "RSDZTtWXxKPI".toCharArray()) {
+      assertThat(ProcFiles.isEndedState(c)).as("ended: %s", c).isEqualTo(ended.indexOf(c) >= 0);
+      assertThat(ProcFiles.isZombieState(c)).as("zombie: %s", c).isEqualTo(c == 'Z');
+    }
+    for (int c = 0; c < 256; c++) { // any other byte, as a torn or foreign line may hold
+      if (ended.indexOf(c) < 0) {
+        assertThat(ProcFiles.isEndedState(c)).as("ended: %d", c).isFalse();
+      }
+    }
+    assertThat(ProcFiles.isEndedState((byte) 'X')).as("a byte of a stat buffer").isTrue();
+  }
+
   @Test
   @EnabledOnOs(OS.LINUX)
   void thisJvmIsListedLiveWithItsStartTime() {
@@ -41,6 +62,7 @@ class ProcFilesTest {
     assertThat(f).isNotNull();
     assertThat(Long.parseLong(f[19])).isEqualTo(ProcFiles.startTicks(self));
     assertThat(ProcFiles.isLive(ProcessHandle.current())).isTrue();
+    assertThat(ProcFiles.hasEnded(self)).isFalse();
   }
 
   @Test
@@ -56,8 +78,10 @@ class ProcFilesTest {
       }
       assertThat(zombie.isAlive()).as("the JDK counts a zombie alive").isTrue();
       assertThat(ProcFiles.isLive(zombie)).isFalse();
+      assertThat(ProcFiles.hasEnded(zombie.pid())).isTrue();
       assertThat(ProcFiles.statFields(zombie.pid())[0]).isEqualTo("Z");
       assertThat(ProcFiles.isZombie(p.pid())).isFalse();
+      assertThat(ProcFiles.hasEnded(p.pid())).isFalse();
       assertThat(ProcFiles.isLive(p.toHandle())).isTrue();
     } finally {
       p.destroyForcibly();
@@ -74,5 +98,6 @@ class ProcFilesTest {
     assertThat(ProcFiles.statFields(pid)).isNull();
     assertThat(ProcFiles.startTicks(pid)).isEqualTo(-1);
     assertThat(ProcFiles.isZombie(pid)).isFalse();
+    assertThat(ProcFiles.hasEnded(pid)).as("gone: ProcessHandle says so").isFalse();
   }
 }

@@ -1,5 +1,6 @@
 package io.github.vigil.testing;
 
+import io.github.vigil.spi.ProcFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,14 +60,9 @@ public final class Processes {
     }
   }
 
-  /** Whether /proc says the process is a zombie (dead, waiting to be reaped). */
+  /** Whether /proc says the process is a zombie (exited, waiting to be reaped): {@link ProcFiles#isZombie}. */
   public static boolean isZombie(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
-    } catch (IOException e) {
-      return false;
-    }
+    return ProcFiles.isZombie(pid);
   }
 
   /** Waits until {@code check} holds, polling; false on timeout. */

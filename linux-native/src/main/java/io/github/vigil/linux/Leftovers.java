@@ -61,7 +61,7 @@ final class Leftovers {
     }
     List<ProcStat> all = proc.all();
     for (ProcStat s : all) {
-      if (s.pid() == self || s.zombie()) {
+      if (s.pid() == self || s.ended()) {
         continue;
       }
       if (sessions.contains(s.session()) || sessions.contains(s.pgrp()) || proc.environContains(s.pid(), marker)) {

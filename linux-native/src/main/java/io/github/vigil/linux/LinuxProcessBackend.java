@@ -10,6 +10,7 @@ import io.github.vigil.linux.proc.ProcStat;
 import io.github.vigil.spi.AsyncSpawner;
 import io.github.vigil.spi.BackendContext;
 import io.github.vigil.spi.ExitWatcher;
+import io.github.vigil.spi.ProcFiles;
 import io.github.vigil.spi.ProcessEntry;
 import io.github.vigil.spi.ProcessBackend;
 import io.github.vigil.spi.ProcessListener;
@@ -1884,7 +1885,7 @@ final class LinuxProcessBackend implements ProcessBackend {
     String stat = readKeptOr(leaderStat, leaderTask, "stat");
     int close = stat.lastIndexOf(')');
     char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-    return state != 'Z' && state != 'X' && state != '?';
+    return state != '?' && !ProcFiles.isEndedState(state);
   }
 
   private @Nullable Path leaderTask; // event loop only, as the two below; set when the files are first tried

@@ -107,11 +107,11 @@ public final class ProcFs {
   }
 
   /**
-   * Whether {@code stat} names a process still running: not a zombie, or a zombie thread-group
-   * leader whose other threads still run (its {@code stat} shows {@code Z} while it works).
+   * Whether {@code stat} names a process still running: not ended ({@link ProcStat#ended()}), or a zombie
+   * thread-group leader whose other threads still run (its {@code stat} shows {@code Z} while it works).
    */
   public boolean running(ProcStat stat) {
-    return !stat.zombie() || threads(stat.pid()) > 1;
+    return !stat.ended() || stat.zombie() && threads(stat.pid()) > 1;
   }
 
   /** The contents of {@code /proc/PID/<file>}, or empty if the process is gone. */

@@ -271,7 +271,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         if (readMember(child, b) && member.ppid == treeParents[i]) {
           long threads = stat.numThreads;
           member.addTo(b, users);
-          if (member.state == 'Z' && b.wants(Field.ZOMBIE_CHILDREN)) {
+          if (ProcFiles.isZombieState(member.state) && b.wants(Field.ZOMBIE_CHILDREN)) {
             b.addZombie(new ZombieChild(child, member.ppid, member.name()));
           }
           b.zombiesRead();
@@ -289,7 +289,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       // the table may be up to its maximum age old: a pid since reused by someone else's process is not ours
       if (readMember(child, b) && member.ppid == treeParents[i]) {
         member.addTo(b, users);
-        if (member.state == 'Z' && b.wants(Field.ZOMBIE_CHILDREN)) {
+        if (ProcFiles.isZombieState(member.state) && b.wants(Field.ZOMBIE_CHILDREN)) {
           b.addZombie(new ZombieChild(child, member.ppid, member.name()));
         }
         b.zombiesRead();
@@ -469,8 +469,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       for (Field f : FIELDS_SUMMED) {
         if (has(f)) {
           b.add(f, v[f.ordinal()]);
-        } else if (state == 'Z' && b.wants(f) && ZOMBIE_HAS_NONE.contains(f)) {
-          b.add(f, 0); // a zombie has no memory and no open files: 0, not an absence that hides the tree's sum
+        } else if (ProcFiles.isEndedState(state) && b.wants(f) && ENDED_HAS_NONE.contains(f)) {
+          b.add(f, 0); // an ended process (a zombie, or dead) has no memory and no open files: 0, not an absence that hides the tree's sum
         }
       }
       b.processState(RunState.ofLetter(state));
@@ -505,8 +505,8 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       Field.MEMORY_PROPORTIONAL, Field.MEMORY_PROPORTIONAL_SWAPPED, Field.READ_BYTES, Field.WRITE_BYTES, Field.MAJOR_FAULTS, Field.MINOR_FAULTS,
       Field.VOLUNTARY_SWITCHES, Field.INVOLUNTARY_SWITCHES, Field.OPEN_FDS, Field.FD_LIMIT, Field.THREADS, Field.START_TIME, Field.MEMORY_RESIDENT_STAT};
   private static final RunState[] RUN_STATES = RunState.values();
-  /** What an exited, unreaped process has none of: its address space and descriptors are gone (issue #12 item 13). */
-  private static final java.util.Set<Field> ZOMBIE_HAS_NONE = java.util.EnumSet.of(Field.MEMORY_RESIDENT, Field.MEMORY_RESIDENT_STAT, Field.MEMORY_VIRTUAL,
+  /** What an ended process (a zombie, or dead) has none of: its address space and descriptors are gone (issue #12 item 13). */
+  private static final java.util.Set<Field> ENDED_HAS_NONE = java.util.EnumSet.of(Field.MEMORY_RESIDENT, Field.MEMORY_RESIDENT_STAT, Field.MEMORY_VIRTUAL,
       Field.MEMORY_SWAPPED, Field.MEMORY_PROPORTIONAL, Field.MEMORY_PROPORTIONAL_SWAPPED, Field.OPEN_FDS);
 
   /** Reads process {@code pid} into {@link #member}; false (with {@code member.gone}) if it is gone. */
@@ -899,7 +899,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
    * Closes the files kept open for processes that have ended. Otherwise a process's files are closed when a sample
    * finds it gone, or at the idle sweep of a later sample: with nothing sampled any more (an attachment's processes
    * gone, a name's last run stopped) they stayed open. Reads the head of each kept {@code stat}: the file of a process
-   * that was reaped (or whose pid is another's now) reads nothing, a zombie's says {@code Z}. Returns how many
+   * that was reaped (or whose pid is another's now) reads nothing, an ended one's says {@code Z} or {@code X}. Returns how many
    * processes' files it closed.
    */
   public synchronized int closeFilesOfEnded() {
@@ -928,7 +928,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
       byte[] b = statHead.array();
       for (int i = n - 1; i > 0; i--) { // "pid (comm) S ...": the state follows the last ')'
         if (b[i] == ')') {
-          return i + 2 < n && (b[i + 2] == 'Z' || b[i + 2] == 'X');
+          return i + 2 < n && ProcFiles.isEndedState(b[i + 2]);
         }
       }
       return false; // a name that fills the buffer: alive as far as this can tell
@@ -981,7 +981,7 @@ public final class ProcSampler implements ProcessSampler, AutoCloseable {
         continue;
       }
       ProcParsers.parseStat(reader.bytes(), reader.length, childStat);
-      if (childStat.state == 'Z' && childStat.ppid == pid) {
+      if (ProcFiles.isZombieState(childStat.state) && childStat.ppid == pid) {
         b.addZombie(new ZombieChild(child, pid, childStat.comm()));
       }
     }

@@ -2,6 +2,8 @@ package io.github.vigil.linux.proc;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.vigil.spi.ProcFiles;
+
 /**
  * The fields of {@code /proc/PID/stat} the Linux backend uses.
  *
@@ -9,7 +11,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param pid field 1
  * @param comm field 2, without the parentheses; may contain spaces and {@code ")"}
- * @param state field 3: {@code R}, {@code S}, {@code Z}, ...
+ * @param state field 3: {@code R}, {@code S}, {@code Z}, ..., classified by {@link ProcFiles#isZombieState} and
+ *     {@link ProcFiles#isEndedState}
  * @param ppid field 4
  * @param pgrp field 5, the process group
  * @param session field 6
@@ -22,9 +25,14 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int
     requireNonNull(comm, "comm");
   }
 
-  /** Whether the process has exited and waits to be reaped. */
+  /** Whether the process has exited and waits to be reaped: {@link ProcFiles#isZombieState}. */
   public boolean zombie() {
-    return state == 'Z';
+    return ProcFiles.isZombieState(state);
+  }
+
+  /** Whether the process has ended, a zombie or dead: {@link ProcFiles#isEndedState}. */
+  public boolean ended() {
+    return ProcFiles.isEndedState(state);
   }
 
   /**

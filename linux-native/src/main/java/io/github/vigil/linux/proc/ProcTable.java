@@ -19,8 +19,9 @@ import java.util.Optional;
  * The machine's processes from {@code /proc}: per process {@code stat} (name, start time) and
  * {@code cmdline}, which every user may read. The start time is the boot time read once (so that two
  * readings of one process always agree) plus {@code starttime} in clock ticks. A process that
- * vanishes while it is read is left out, and so is a zombie (ended, not reaped yet: no living process, as
- * {@link ProcessTable#get} says); whether a watched process is alive is for a pidfd to say, not this table.
+ * vanishes while it is read is left out, and so is one that has ended ({@link ProcStat#ended()}: a zombie, not reaped
+ * yet, or dead: no living process, as {@link ProcessTable#get} says); whether a watched process is alive is for a
+ * pidfd to say, not this table.
  *
  * <p>Cost: one directory listing plus two small reads per process; measured in
  * {@code linux-native/bench/README.md}.
@@ -76,7 +77,7 @@ public final class ProcTable implements ProcessTable {
     } catch (IllegalArgumentException e) {
       return Optional.empty(); // torn or foreign stat line: skip it rather than fail the whole table
     }
-    if (stat.zombie()) {
+    if (stat.ended()) {
       return Optional.empty(); // an attachment counted it among the processes of its name, or its pid file's as running
     }
     Instant start = Instant.ofEpochMilli(bootMillis + stat.startTicks() * 1000 / clockTicks);

@@ -96,4 +96,32 @@ class ProcSamplerFixtureTest {
         .containsExactly(new ProcessSample.ZombieChild(101, 100, "kid"));
     assertThat(sampler.sample(999, ProcessSampler.DEFAULT_FIELDS, null).vanishedReason().orElseThrow()).contains("999");
   }
+
+  /**
+   * A member in state {@code X} (dead: being released, which no real process shows on demand) has ended as a zombie
+   * has: no memory and no descriptors, counted as 0 so that the tree's sums stay, but it is no zombie child (nobody is
+   * to reap it) and its run state is {@code OTHER}, as process-exporter's.
+   */
+  @Test
+  void aDeadMemberHasEndedButIsNoZombieChild() throws IOException {
+    Files.writeString(proc.resolve("stat"), "cpu  1 2 3\nbtime 1700000000\n");
+    Files.writeString(proc.resolve("meminfo"), "MemTotal:        1000 kB\n");
+    process(100, stat(100, "root", 'S', 1, 250, 50, 1, 1000, 4096000, 10), status("root", 'S', 0, 800, 5, 6), 4);
+    process(101, stat(101, "kid", 'X', 100, 10, 0, 1, 1500, 0, 0), "Name:\tkid\nState:\tX (dead)\nUid:\t0\t0\t0\t0\n"
+        + "voluntary_ctxt_switches:\t1\nnonvoluntary_ctxt_switches:\t2\n", 0);
+    Files.delete(proc.resolve("101/smaps_rollup")); // no address space: nothing to read
+    Path passwd = Files.writeString(proc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+    ProcSampler sampler = ProcSampler.builder().procRoot(proc).passwd(passwd).clockTicks(100).pageSize(4096)
+        .processTableMaxAge(Duration.ZERO).build();
+
+    ProcessSample s = sampler.sampleTree(100, ProcessSampler.DEFAULT_FIELDS, null);
+    assertThat(s.processes()).hasValue(2);
+    assertThat(s.memoryResident()).as("VmRSS of the root; the dead member has none").hasValue(800 * 1024);
+    assertThat(s.memoryProportional()).as("Pss of the root; the dead member has none").hasValue(50 * 1024);
+    assertThat(s.openFds()).hasValue(4);
+    assertThat(s.processes(RunState.OTHER)).hasValue(1);
+    assertThat(s.processes(RunState.ZOMBIE)).hasValue(0);
+    assertThat(s.zombieChildren()).isEmpty();
+    assertThat(sampler.sample(100, ProcessSampler.DEFAULT_FIELDS, null).zombieChildren()).isEmpty();
+  }
 }

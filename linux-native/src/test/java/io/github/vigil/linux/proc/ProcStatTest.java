@@ -27,6 +27,30 @@ class ProcStatTest {
   @Test
   void zombieState() {
     assertThat(ProcStat.parse(SLEEP.replace(") S ", ") Z ")).zombie()).isTrue();
+    assertThat(ProcStat.parse(SLEEP.replace(") S ", ") Z ")).ended()).isTrue();
+    assertThat(ProcStat.parse(SLEEP).ended()).isFalse();
+  }
+
+  /** A dead process ({@code X}, or {@code x} on Linux 2.6.33 to 3.13) has ended, and is no zombie: nobody reaps it. */
+  @Test
+  void deadState() {
+    for (String dead : new String[] {") X ", ") x "}) {
+      ProcStat s = ProcStat.parse(SLEEP.replace(") S ", dead));
+      assertThat(s.ended()).as(dead).isTrue();
+      assertThat(s.zombie()).as(dead).isFalse();
+    }
+  }
+
+  /** A dead process runs no more; a zombie leader runs while another of its threads does. */
+  @Test
+  void aDeadProcessIsNotRunning(@org.junit.jupiter.api.io.TempDir java.nio.file.Path proc) throws java.io.IOException {
+    ProcFs fs = new ProcFs(proc);
+    java.nio.file.Files.createDirectories(proc.resolve("31392/task/31392"));
+    java.nio.file.Files.createDirectories(proc.resolve("31392/task/31393"));
+    assertThat(fs.running(ProcStat.parse(SLEEP))).isTrue();
+    assertThat(fs.running(ProcStat.parse(SLEEP.replace(") S ", ") Z ")))).as("a zombie leader with a live thread").isTrue();
+    assertThat(fs.running(ProcStat.parse(SLEEP.replace(") S ", ") X ")))).as("dead").isFalse();
+    assertThat(fs.running(ProcStat.parse(SLEEP.replace(") S ", ") x ")))).as("dead").isFalse();
   }
 
   @Test

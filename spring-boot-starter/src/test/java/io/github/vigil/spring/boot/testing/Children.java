@@ -1,5 +1,6 @@
 package io.github.vigil.spring.boot.testing;
 
+import io.github.vigil.spi.ProcFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,11 +18,11 @@ import java.util.function.BooleanSupplier;
 public final class Children {
   private Children() {}
 
-  /** Live (not zombie) processes whose command line is exactly {@code sleep <marker>}, by any path. */
+  /** Live processes (not ended: {@link ProcFiles#hasEnded}) whose command line is exactly {@code sleep <marker>}, by any path. */
   public static List<ProcessHandle> sleepers(String marker) {
     return ProcessHandle.allProcesses()
         .filter(h -> cmdline(h.pid()).map(c -> c.trim().matches("(\\S*/)?sleep " + marker)).orElse(false))
-        .filter(h -> !isZombie(h.pid())).toList();
+        .filter(h -> !ProcFiles.hasEnded(h.pid())).toList();
   }
 
   /** The NUL-separated command line as one string, or empty if gone. */
@@ -30,15 +31,6 @@ public final class Children {
       return Optional.of(new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' '));
     } catch (IOException e) {
       return Optional.empty();
-    }
-  }
-
-  static boolean isZombie(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
-    } catch (IOException e) {
-      return false;
     }
   }
 
