@@ -58,6 +58,8 @@ final class StatusCommand implements Callable<Integer> {
       for (ProcessSummary s : all) {
         JournalSnapshot snap = live(s);
         list.add(Json.obj().put("host", s.host()).put("process", s.process()).put("state", s.state())
+            // an attachment's STOPPED is a watched process that ended, a supervised process's a person's stop: told apart
+            .put("attachment", s.attachment())
             .put("since", s.since() == null ? null : s.since().toString()).put("pid", s.pid())
             .put("cpuPercent", snap == null ? null : snap.cpuPercent()).put("memoryBytes", snap == null ? null : snap.memoryBytes())
             .put("uptimeMs", uptime(s, asOf(s, now, stale, hostSeen, gone)) == null ? null : uptime(s, asOf(s, now, stale, hostSeen, gone)).toMillis()).put("restarts24h", s.restarts24h())

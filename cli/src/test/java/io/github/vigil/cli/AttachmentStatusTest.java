@@ -57,7 +57,7 @@ class AttachmentStatusTest {
       assertThat(journal.flush(WAIT)).isTrue();
       CliGoldenTest.Result lost = CliGoldenTest.runOn(db, "status", "--json");
       assertThat(lost.out()).as(lost.err())
-          .containsPattern("(?s)\"process\": \"ext-feed\",\\s*\"state\": \"STOPPED\",\\s*\"since\": \"[^\"]+\",\\s*\"pid\": null");
+          .containsPattern("(?s)\"process\": \"ext-feed\",\\s*\"state\": \"STOPPED\",\\s*\"attachment\": true,\\s*\"since\": \"[^\"]+\",\\s*\"pid\": null");
 
       second = new ProcessBuilder("bash", "-c", "exec -a " + marker + " sleep 600").start();
       events.awaitAttach("ext-feed", AttachState.RUNNING, 2, WAIT);
@@ -65,7 +65,7 @@ class AttachmentStatusTest {
 
       CliGoldenTest.Result json = CliGoldenTest.runOn(db, "status", "--json");
       assertThat(json.out()).as(json.err()).containsPattern(
-          "(?s)\"process\": \"ext-feed\",\\s*\"state\": \"RUNNING\",\\s*\"since\": \"[^\"]+\",\\s*\"pid\": " + second.pid() + ",");
+          "(?s)\"process\": \"ext-feed\",\\s*\"state\": \"RUNNING\",\\s*\"attachment\": true,\\s*\"since\": \"[^\"]+\",\\s*\"pid\": " + second.pid() + ",");
       CliGoldenTest.Result text = CliGoldenTest.runOn(db, "status", "--color", "never", "--zone", "UTC");
       assertThat(text.code()).as(text.err()).isZero();
       assertThat(text.out()).containsPattern("│ ext-feed +│ RUNNING +│ +" + second.pid() + " │ 20\\d\\d-");
@@ -80,7 +80,7 @@ class AttachmentStatusTest {
       events.await(SupervisorEvent.Detached.class, d -> true, 1, WAIT);
       assertThat(journal.flush(WAIT)).isTrue();
       assertThat(CliGoldenTest.runOn(db, "status", "--json").out())
-          .containsPattern("(?s)\"process\": \"ext-feed\",\\s*\"state\": \"DETACHED\",\\s*\"since\": \"[^\"]+\",\\s*\"pid\": null");
+          .containsPattern("(?s)\"process\": \"ext-feed\",\\s*\"state\": \"DETACHED\",\\s*\"attachment\": true,\\s*\"since\": \"[^\"]+\",\\s*\"pid\": null");
     } finally {
       first.destroyForcibly();
       if (second != null) {

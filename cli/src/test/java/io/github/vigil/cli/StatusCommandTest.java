@@ -2,6 +2,8 @@ package io.github.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vigil.AttachSpec;
+import io.github.vigil.AttachState;
 import io.github.vigil.ExitCause;
 import io.github.vigil.ExitInfo;
 import io.github.vigil.HealthState;
@@ -100,5 +102,37 @@ class StatusCommandTest {
           .map(Table::visible).distinct().toList();
       assertThat(widths).as(block).hasSizeLessThanOrEqualTo(1);
     }
+  }
+
+  /**
+   * {@code --json} says which rows are attachments ({@code "attachment": true}: a process the gateway watches and did not
+   * start), as the exit code does: a script read {@code "state": "STOPPED"} alike for a supervised process a person
+   * stopped (exit 0) and for an attachment whose watched process ended (exit 1), and could not tell an attachment that
+   * never found its process ({@code NOT_FOUND}) from anything else; the JSON had no such field.
+   */
+  @Test
+  void theJsonSaysWhichRowsAreAttachments() {
+    Path attached = dir.resolve("attached.db");
+    try (Journal j = Journal.builder().sqlite(attached).host("gw1").snapshotInterval(Duration.ZERO).build()) {
+      j.onEvent(new SupervisorEvent.Registered("job", T, ProcessSpec.builder("job").command("/opt/job").build()));
+      j.onEvent(new SupervisorEvent.StateChanged("job", T, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
+      j.onEvent(new SupervisorEvent.Started("job", T, 300, 1));
+      j.onEvent(new SupervisorEvent.StateChanged("job", T.plusSeconds(1), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS, "up"));
+      j.onEvent(new SupervisorEvent.StateChanged("job", T.plusSeconds(60), ProcessState.RUNNING, ProcessState.STOPPING, Origin.API, "stop"));
+      j.onEvent(new SupervisorEvent.Exited("job", T.plusSeconds(61), 1, new ExitInfo(Termination.Signaled.of(15, false),
+          ExitCause.KILLED_BY_SUPERVISOR, Duration.ofSeconds(60), T.plusSeconds(61), "", -1)));
+      j.onEvent(new SupervisorEvent.StateChanged("job", T.plusSeconds(61), ProcessState.STOPPING, ProcessState.STOPPED, Origin.API, "stop"));
+      j.onEvent(new SupervisorEvent.Attached("ext-feed", T, AttachSpec.builder("ext-feed").commandLine("quote-feed").build()));
+      j.onEvent(new SupervisorEvent.AttachStateChanged("ext-feed", T.plusSeconds(1), AttachState.NOT_FOUND, AttachState.RUNNING, "found"));
+      j.onEvent(new SupervisorEvent.AttachStateChanged("ext-feed", T.plusSeconds(120), AttachState.RUNNING, AttachState.STOPPED, "ended"));
+      j.onEvent(new SupervisorEvent.Attached("ext-missing", T, AttachSpec.builder("ext-missing").commandLine("no-such-feed").build()));
+      j.flush(Duration.ofSeconds(30));
+    }
+    CliGoldenTest.Result json = CliGoldenTest.runOn(attached, "status", "--json", "--now", "2026-11-30T02:00:00Z");
+    assertThat(json.code()).as(json.err()).isEqualTo(VigilCli.ATTENTION);
+    assertThat(json.out())
+        .containsPattern("(?s)\"process\": \"job\",\\s*\"state\": \"STOPPED\",\\s*\"attachment\": false,")
+        .containsPattern("(?s)\"process\": \"ext-feed\",\\s*\"state\": \"STOPPED\",\\s*\"attachment\": true,")
+        .containsPattern("(?s)\"process\": \"ext-missing\",\\s*\"state\": \"NOT_FOUND\",\\s*\"attachment\": true,");
   }
 }
