@@ -3,7 +3,6 @@ package io.github.vigil.cli;
 import io.github.vigil.HumanFormat;
 import io.github.vigil.journal.JournalEvent;
 import io.github.vigil.journal.JournalReader;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,7 @@ final class EventsCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--limit must be at least 1: " + limit);
     }
     Instant now = common.now();
-    Duration d = VigilCli.period("--since", since);
+    Window w = Window.back(now, VigilCli.period("--since", since));
     Style style = common.style();
     List<JournalEvent> events;
     java.util.Map<String, Supervisors> supervisors = new java.util.HashMap<>();
@@ -50,7 +49,7 @@ final class EventsCommand implements Callable<Integer> {
         return VigilCli.NOTHING;
       }
       // one more than shown: whether older events were left out, said under the table
-      events = reader.events(process, now.minus(d), now.plusMillis(1), limit == Integer.MAX_VALUE ? limit : limit + 1);
+      events = reader.events(process, w.journalFrom(), w.journalTo(), limit == Integer.MAX_VALUE ? limit : limit + 1);
       // each process's registrations, for the events of a run: its number counts from 1 in each supervising JVM
       for (JournalEvent e : events) {
         if (e.run() != null && !supervisors.containsKey(e.process())) {
@@ -72,7 +71,7 @@ final class EventsCommand implements Callable<Integer> {
             .put("signal", e.signalName()).put("reason", e.reason())
             .put("supervisorStartedAt", Objects.toString(supervisorOf(supervisors, e), null)));
       }
-      out.print(Json.write(Json.obj().put("from", now.minus(d).toString()).put("to", now.toString()).put("events", list)
+      out.print(Json.write(Json.obj().put("from", w.from().toString()).put("to", w.to().toString()).put("events", list)
           .put("olderLeftOut", more)));
       return VigilCli.OK;
     }

@@ -36,6 +36,7 @@ final class HistoryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Instant now = common.now();
     Duration p = VigilCli.period("--period", period);
+    Window w = Window.back(now, p);
     Style style = common.style();
     // each run's trade day (of its start): the --calendar's, read before the journal so a bad file is named at once
     io.github.vigil.journal.TradeCalendar tradeDays = common.tradeDays();
@@ -47,7 +48,7 @@ final class HistoryCommand implements Callable<Integer> {
     Supervisors registered;
     java.util.Map<Integer, Duration> recoveredFromEnded;
     try (JournalReader reader = common.open()) {
-      runs = reader.runs(name, now.minus(p), now.plusMillis(1));
+      runs = reader.runs(name, w.journalFrom(), w.journalTo());
       known = reader.processes().contains(name);
       List<io.github.vigil.journal.ProcessSummary> status = runs.stream().anyMatch(HistoryCommand::open) ? reader.status(now) : List.of();
       hostSeen = StatusCommand.lastRecorded(status);
@@ -91,7 +92,7 @@ final class HistoryCommand implements Callable<Integer> {
             .put("supervisorStartedAt", sv.startedAt() == null ? null : sv.startedAt().toString())
             .put("endedWithSupervisor", sv.endedWith()).put("lastHeardAt", sv.lastHeard() == null ? null : sv.lastHeard().toString()));
       }
-      out.print(Json.write(Json.obj().put("process", name).put("from", now.minus(p).toString()).put("to", now.toString()).put("runs", list)));
+      out.print(Json.write(Json.obj().put("process", name).put("from", w.from().toString()).put("to", w.to().toString()).put("runs", list)));
       return known ? VigilCli.OK : VigilCli.NOTHING;
     }
     if (!known) {
@@ -100,7 +101,7 @@ final class HistoryCommand implements Callable<Integer> {
     }
     int width = common.width();
     String title = "Runs of " + name;
-    String span = ", " + common.time(now.minus(p)) + " to " + common.time(now) + " (" + common.zone().getId() + ", " + HumanFormat.period(p) + ")";
+    String span = ", " + common.time(w.from()) + " to " + common.time(w.to()) + " (" + common.zone().getId() + ", " + HumanFormat.period(p) + ")";
     out.print(Table.title(title, span, style, width));
     // a fleet's journal without --host holds several gateways' runs of the name: say whose each is
     boolean fleet = runs.stream().map(JournalRun::host).distinct().count() > 1;

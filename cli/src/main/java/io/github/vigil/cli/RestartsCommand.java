@@ -49,6 +49,7 @@ final class RestartsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Instant now = common.now();
     Duration p = VigilCli.period("--period", period);
+    Window w = Window.back(now, p);
     TradeCalendar calendar;
     if (rollover != null) {
       if (common.calendarGiven()) {
@@ -69,8 +70,8 @@ final class RestartsCommand implements Callable<Integer> {
     List<String> hosts;
     try (JournalReader reader = common.open()) {
       known = reader.processes().contains(name);
-      r = reader.restarts(name, now.minus(p), now, common.zone(), calendar);
-      hosts = reader.runs(name, now.minus(p), now).stream().map(io.github.vigil.journal.JournalRun::host).distinct().sorted().toList();
+      r = reader.restartsUpTo(name, w.to(), p, common.zone(), calendar); // over w: its from and to are w's
+      hosts = reader.runs(name, w.journalFrom(), w.journalTo()).stream().map(io.github.vigil.journal.JournalRun::host).distinct().sorted().toList();
     }
     var out = spec.commandLine().getOut();
     if (!known) {

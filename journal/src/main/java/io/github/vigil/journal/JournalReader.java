@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -379,10 +380,13 @@ public final class JournalReader implements AutoCloseable {
         }
       }
       int restarts;
-      Instant from = now.minus(Duration.ofDays(1));
+      // the 24 hours up to now, now included and 24 h before it not, as restartsUpTo takes a period: days one after the
+      // other count each restart once
+      Instant to = now.truncatedTo(ChronoUnit.MILLIS);
+      Instant from = to.minus(Duration.ofDays(1));
       JournalReader one = new JournalReader(connection, k[0]); // shares this reader's connection: not closed here
-      restarts = RestartAnalysis.restarts(k[1], from, now.plusMillis(1), one.events(k[1], from, now.plusMillis(1), 100_000), ZoneId.of("UTC"),
-          TradeCalendar.calendarDays(ZoneId.of("UTC"))).total();
+      restarts = RestartAnalysis.restarts(k[1], from, to, true, one.events(k[1], from, to.plusMillis(1), 100_000), ZoneId.of("UTC"),
+          TradeCalendar.calendarDays(ZoneId.of("UTC")), java.util.Map.of()).total();
       Instant last = any != null ? any.at() : null;
       if (snap != null && (last == null || snap.at().isAfter(last))) {
         last = snap.at();
@@ -440,6 +444,30 @@ public final class JournalReader implements AutoCloseable {
 
   /** The restart report of {@code process} over {@code [from, to)}; see {@link RestartReport} for the definitions. */
   public RestartReport restarts(String process, Instant from, Instant to, ZoneId zone, TradeCalendar calendar) throws SQLException {
+    return restarts(process, from, to, false, zone, calendar);
+  }
+
+  /**
+   * The restart report of {@code process} over the {@code period} up to and including {@code to} (now, for a person
+   * asking about the last 7 days): a restart stamped at {@code to} is in it, one stamped exactly {@code period} before
+   * it is not, so that periods one after the other hold each restart once. Its {@link RestartReport#from() from} is
+   * {@code to} less the period (left out), its {@link RestartReport#to() to} {@code to} (included), and a downtime not
+   * over by then ends there. The journal stamps in milliseconds: {@code to} is read to the millisecond. See
+   * {@link RestartReport} for the definitions.
+   *
+   * @throws IllegalArgumentException if {@code period} is not positive
+   */
+  public RestartReport restartsUpTo(String process, Instant to, Duration period, ZoneId zone, TradeCalendar calendar)
+      throws SQLException {
+    if (period.isZero() || period.isNegative()) {
+      throw new IllegalArgumentException("period must be positive: " + period);
+    }
+    Instant end = to.truncatedTo(ChronoUnit.MILLIS);
+    return restarts(process, end.minus(period), end, true, zone, calendar);
+  }
+
+  private RestartReport restarts(String process, Instant from, Instant to, boolean toIncluded, ZoneId zone, TradeCalendar calendar)
+      throws SQLException {
     // where each host left the process before the period: a JVM killed long after the process got to RUNNING restarts it
     // inside the period (SUPERVISOR_ENDED), which only that earlier state tells
     List<JournalEvent> events = new ArrayList<>(lastStatesBefore(process, from));
@@ -452,7 +480,7 @@ public final class JournalReader implements AutoCloseable {
         lastHeardOf(e.host(), process, Instant.EPOCH, e.at()).ifPresent(t -> heard.put(e.id(), t));
       }
     }
-    return RestartAnalysis.restarts(process, from, to, events, zone, calendar, heard);
+    return RestartAnalysis.restarts(process, from, to, toIncluded, events, zone, calendar, heard);
   }
 
   /**

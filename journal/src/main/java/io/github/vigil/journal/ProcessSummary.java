@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param since when it entered that state (an attachment: when it was found, lost or detached)
  * @param pid its process id, while in a running state (an attachment: the newest process it found and has not lost)
  * @param lastSnapshot its newest status snapshot
- * @param restarts24h restarts in the 24 hours before the summary's time
+ * @param restarts24h restarts in the 24 hours up to the summary's time: one at that time counted, one exactly 24 hours
+ *     before it not
  * @param lastEvent when anything was last recorded about it
  * @param attachment whether it is an attachment (a process Vigil watches and did not start): its {@code STOPPED} is a
  *     watched process that ended, not a supervised one a person or a schedule stopped

@@ -54,16 +54,17 @@ public final class RestartAnalysis {
    */
   public static RestartReport restarts(String process, Instant from, Instant to, List<JournalEvent> events, ZoneId zone,
       TradeCalendar calendar) {
-    return restarts(process, from, to, events, zone, calendar, Map.of());
+    return restarts(process, from, to, false, events, zone, calendar, Map.of());
   }
 
   /**
    * {@link #restarts(String, Instant, Instant, List, ZoneId, TradeCalendar)}, knowing when the journal last heard of the
    * process before each registration (by the {@code Registered} event's id; its last row, a status snapshot included,
    * which the events alone do not hold): a {@code SUPERVISOR_ENDED} restart's "last heard of" is the later of that and
-   * the last state change heard.
+   * the last state change heard. Where {@code toIncluded}, the period is {@code (from, to]}: a restart at {@code to}
+   * is in it, one at {@code from} is not (a period looked back over from now, now included).
    */
-  static RestartReport restarts(String process, Instant from, Instant to, List<JournalEvent> events, ZoneId zone,
+  static RestartReport restarts(String process, Instant from, Instant to, boolean toIncluded, List<JournalEvent> events, ZoneId zone,
       TradeCalendar calendar, Map<Long, Instant> heardBefore) {
     requireNonNull(process, "process");
     requireNonNull(zone, "zone");
@@ -206,9 +207,11 @@ public final class RestartAnalysis {
         }
       }
     }
+    java.util.function.Predicate<Instant> within = toIncluded ? t -> t.isAfter(from) && !t.isAfter(to)
+        : t -> !t.isBefore(from) && t.isBefore(to);
     List<Restart> inPeriod = new ArrayList<>();
     for (Building b : all) {
-      if (!b.at.isBefore(from) && b.at.isBefore(to)) {
+      if (within.test(b.at)) {
         inPeriod.add(b.toRestart(to));
       }
     }
@@ -221,7 +224,7 @@ public final class RestartAnalysis {
     });
     List<RestartReport.NotRestarted> notRestarted = new ArrayList<>();
     for (Building b : notDone) {
-      if (!b.at.isBefore(from) && b.at.isBefore(to)) {
+      if (within.test(b.at)) {
         notRestarted.add(new RestartReport.NotRestarted(b.toRestart(to), b.delay, b.cancelledAt, b.cancelledBy, b.freezeWindow));
       }
     }
@@ -255,7 +258,7 @@ public final class RestartAnalysis {
     // the record's holes first: figures over a period the journal lost events of are short by what it lost
     long lost = 0;
     for (JournalEvent e : events) {
-      if (e.type().equals("EventsDropped") && !e.at().isBefore(from) && e.at().isBefore(to) && e.metricValue() != null) {
+      if (e.type().equals("EventsDropped") && within.test(e.at()) && e.metricValue() != null) {
         lost += e.metricValue().longValue();
       }
     }

@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  *
  * @param process the process
- * @param from start of the period (inclusive)
- * @param to end of the period (exclusive)
+ * @param from start of the period (inclusive; left out of a {@link JournalReader#restartsUpTo} report)
+ * @param to end of the period (exclusive; included in a {@link JournalReader#restartsUpTo} report)
  * @param total restarts in the period
  * @param ratePerDay restarts per day of the period
  * @param meanUptime mean uptime before a restart; null without restarts

@@ -7,6 +7,7 @@ import static io.github.vigil.journal.RestartCause.OOM_KILL;
 import static io.github.vigil.journal.RestartCause.RESOURCE_LIMIT;
 import static io.github.vigil.journal.RestartCause.SIGNAL;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -133,6 +134,22 @@ class WeekAcceptanceTest {
       assertThat(mid.timeline()).extracting(Restart::cause).containsExactly(ERROR_EXIT, MANUAL, OOM_KILL);
       assertEquals(1.0, mid.ratePerDay());
       assertEquals(Duration.ofSeconds(45), mid.mttr());
+
+      // a period looked back over from a restart's time (restartsUpTo: now included) holds it, figures over the period;
+      // the period after it, which starts there, does not, nor does restarts() up to that time ([from, to))
+      Instant newest = r.timeline().get(0).at();
+      Duration hour = Duration.ofHours(1);
+      RestartReport upTo = reader.restartsUpTo(KnownWeek.PROCESS, newest, hour, ZoneOffset.UTC, KnownWeek.CALENDAR);
+      assertThat(upTo.timeline()).extracting(Restart::at).containsExactly(newest);
+      assertEquals(newest.minus(hour), upTo.from());
+      assertEquals(newest, upTo.to());
+      assertEquals(24.0, upTo.ratePerDay());
+      assertEquals(Duration.ofSeconds(10), upTo.timeline().get(0).downtime());
+      assertEquals(0, reader.restartsUpTo(KnownWeek.PROCESS, newest.plus(hour), hour, ZoneOffset.UTC, KnownWeek.CALENDAR).total());
+      assertEquals(1, reader.restartsUpTo(KnownWeek.PROCESS, newest.plus(hour).minusMillis(1), hour, ZoneOffset.UTC, KnownWeek.CALENDAR).total());
+      assertEquals(0, reader.restarts(KnownWeek.PROCESS, newest.minus(hour), newest, ZoneOffset.UTC, KnownWeek.CALENDAR).total());
+      assertThatThrownBy(() -> reader.restartsUpTo(KnownWeek.PROCESS, newest, Duration.ZERO, ZoneOffset.UTC, KnownWeek.CALENDAR))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("period must be positive: PT0S");
 
       CrashReport crash = reader.lastCrash(KnownWeek.PROCESS, KnownWeek.TO).orElseThrow();
       assertEquals(Instant.parse("2026-11-29T16:00:00Z"), crash.at());
