@@ -8,7 +8,9 @@ import io.github.vigil.journal.TradeCalendar;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -21,16 +23,24 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * The journal's reports on the {@code vigil} endpoint, over HTTP: {@code GET /actuator/vigil/{name}/restarts?period=7d}
  * (a {@link io.github.vigil.journal.RestartReport}) and {@code GET /actuator/vigil/{name}/history?period=7d} (its
  * runs). What was heard up to the request is written first. A period is {@code 7d}, {@code 12h}, {@code 30m} or
- * ISO-8601; a bad one is a 400 naming it, an unknown report a 404.
+ * ISO-8601; a bad one is a 400 naming it, an unknown report a 404. Both look back over the window {@code vigil
+ * restarts} and {@code vigil history} do: after the request's time less the period, up to and including that time
+ * (to the millisecond, as the journal stamps), so a restart at the edge is in both reports or in neither.
  *
  * <p>Thread-safe: each request opens its own reader.
  */
 @EndpointWebExtension(endpoint = VigilEndpoint.class)
 public class VigilJournalWebExtension {
   private final Journal journal;
+  private final InstantSource clock;
 
   public VigilJournalWebExtension(Journal journal) {
+    this(journal, InstantSource.system());
+  }
+
+  VigilJournalWebExtension(Journal journal, InstantSource clock) {
     this.journal = requireNonNull(journal, "journal");
+    this.clock = requireNonNull(clock, "clock");
   }
 
   /** The restart report or the history of {@code name} over {@code period} (default 7 days). */
@@ -46,14 +56,15 @@ public class VigilJournalWebExtension {
       return new WebEndpointResponse<>(Map.of("error", "no report '" + report + "': restarts or history"), WebEndpointResponse.STATUS_NOT_FOUND);
     }
     journal.flush(Duration.ofSeconds(2));
-    Instant now = Instant.now();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    Instant from = now.minus(p); // left out; now included: the journal reads [from + 1 ms, now + 1 ms)
     try (JournalReader reader = journal.reader()) {
       if (report.equals("restarts")) {
         ZoneId zone = ZoneId.systemDefault();
-        return new WebEndpointResponse<>(reader.restarts(name, now.minus(p), now, zone, TradeCalendar.calendarDays(zone)));
+        return new WebEndpointResponse<>(reader.restartsUpTo(name, now, p, zone, TradeCalendar.calendarDays(zone)));
       }
-      return new WebEndpointResponse<>(Map.of("process", name, "from", now.minus(p).toString(), "to", now.toString(), "runs",
-          reader.runs(name, now.minus(p), now.plusMillis(1))));
+      return new WebEndpointResponse<>(Map.of("process", name, "from", from.toString(), "to", now.toString(), "runs",
+          reader.runs(name, from.plusMillis(1), now.plusMillis(1))));
     } catch (SQLException e) {
       return new WebEndpointResponse<>(Map.of("error", "journal unreadable: " + e.getMessage()), 503);
     }

@@ -1,0 +1,95 @@
+package io.github.vigil.spring.boot.actuate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.ExitCause;
+import io.github.vigil.ExitInfo;
+import io.github.vigil.Origin;
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.ProcessState;
+import io.github.vigil.SupervisorEvent;
+import io.github.vigil.Termination;
+import io.github.vigil.journal.Journal;
+import io.github.vigil.journal.JournalRun;
+import io.github.vigil.journal.RestartReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The endpoint's two reports look back over the window of {@code vigil restarts} and {@code vigil history}: after the
+ * request's time less the period, up to and including that time. A crash, its restart and the run it started, all
+ * stamped at the edge: the restart report read up to the request's time left out (and missed the restart made at it)
+ * while the history read up to it included (and listed the run that restart started).
+ */
+@Timeout(60)
+class VigilJournalWebExtensionTest {
+  private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
+  private static final Instant EDGE = Instant.parse("2026-11-29T11:00:00Z");
+
+  @TempDir
+  static Path dir;
+
+  static Journal journal;
+
+  @BeforeAll
+  static void writeJournal() {
+    journal = Journal.builder().sqlite(dir.resolve("edge.db")).host("gw1").snapshotInterval(Duration.ZERO).build();
+    journal.onEvent(new SupervisorEvent.Registered("feed", T0.minusSeconds(1), ProcessSpec.builder("feed").command("/opt/feed").build()));
+    journal.onEvent(new SupervisorEvent.StateChanged("feed", T0, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
+    journal.onEvent(new SupervisorEvent.Started("feed", T0, 100, 1));
+    journal.onEvent(new SupervisorEvent.StateChanged("feed", T0.plusSeconds(1), ProcessState.STARTING, ProcessState.RUNNING,
+        Origin.PROCESS, "startup grace elapsed"));
+    ExitInfo exit = new ExitInfo(new Termination.Exited(3), ExitCause.ERROR_EXIT, Duration.between(T0, EDGE), EDGE, "", -1);
+    journal.onEvent(new SupervisorEvent.Exited("feed", EDGE, 1, exit));
+    journal.onEvent(new SupervisorEvent.StateChanged("feed", EDGE, ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS, exit.toString()));
+    journal.onEvent(new SupervisorEvent.StateChanged("feed", EDGE, ProcessState.CRASHED, ProcessState.BACKOFF, Origin.POLICY, "restart"));
+    journal.onEvent(new SupervisorEvent.RestartScheduled("feed", EDGE, 1, Duration.ZERO, exit));
+    journal.onEvent(new SupervisorEvent.StateChanged("feed", EDGE, ProcessState.BACKOFF, ProcessState.STARTING, Origin.POLICY, "restart"));
+    journal.onEvent(new SupervisorEvent.Started("feed", EDGE, 101, 2));
+    assertThat(journal.flush(Duration.ofSeconds(30))).isTrue();
+  }
+
+  @AfterAll
+  static void closeJournal() {
+    journal.close();
+  }
+
+  private static RestartReport restarts(Instant now, String period) {
+    Object body = new VigilJournalWebExtension(journal, () -> now).report("feed", "restarts", period).getBody();
+    assertThat(body).isInstanceOf(RestartReport.class);
+    return (RestartReport) body;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Integer> historyRuns(Instant now, String period) {
+    Object body = new VigilJournalWebExtension(journal, () -> now).report("feed", "history", period).getBody();
+    assertThat(body).isInstanceOf(Map.class);
+    return ((List<JournalRun>) ((Map<String, Object>) body).get("runs")).stream().map(JournalRun::run).toList();
+  }
+
+  @Test
+  void whatIsStampedAtTheRequestsTimeIsInBothReports() {
+    RestartReport r = restarts(EDGE, "2h");
+    assertThat(r.total()).as("restarts at the edge: %s", r.timeline()).isEqualTo(1);
+    assertThat(r.to()).isEqualTo(EDGE);
+    assertThat(historyRuns(EDGE, "2h")).containsExactly(1, 2);
+  }
+
+  @Test
+  void whatIsStampedAPeriodBeforeIsInNeither() {
+    Instant hourAfter = EDGE.plus(Duration.ofHours(1));
+    assertThat(restarts(hourAfter, "1h").total()).as("restarts a period after the edge").isZero();
+    assertThat(historyRuns(hourAfter, "1h")).as("runs started a period before").doesNotContain(2);
+    Instant justBefore = hourAfter.minusMillis(1);
+    assertThat(restarts(justBefore, "1h").total()).as("restarts, 1 ms earlier").isEqualTo(1);
+    assertThat(historyRuns(justBefore, "1h")).as("runs, 1 ms earlier").contains(2);
+  }
+}
