@@ -208,11 +208,48 @@ final class VigilAlertsFactory {
       throw new InvalidVigilPropertyException(P + "sinks[" + name + "]", name, "sink name must not be blank: '" + name + "'", null);
     }
     String prefix = P + "sinks." + name;
+    checkUsedByType(s, prefix);
     if (s.getTimeout() == null || s.getTimeout().isZero() || s.getTimeout().isNegative()) {
       throw new InvalidVigilPropertyException(prefix + ".timeout", s.getTimeout(), "must be positive", null);
     }
     // whatever a sink's builder refuses beyond the checks here is said under the sink's name
     return at(prefix, s.getType(), () -> build(name, s, prefix));
+  }
+
+  /**
+   * Fails on the first property given that the sink's type does not use ({@link VigilAlertsProperties.SinkType}'s table):
+   * it would be ignored, unsaid (a signing secret on a Slack sink, SMTP settings on a webhook). The message names the
+   * property, the type and the types that use it; a secret's value is {@code <hidden>}. {@code type},
+   * {@code rate-limit} and {@code rate-limit-period} are every type's.
+   */
+  private static void checkUsedByType(VigilAlertsProperties.Sink s, String prefix) {
+    VigilAlertsProperties.SinkType type = s.getType();
+    for (Map.Entry<String, Object> e : s.given().entrySet()) {
+      String property = e.getKey();
+      if (!type.uses(property)) {
+        java.util.List<String> users = java.util.Arrays.stream(VigilAlertsProperties.SinkType.values()).filter(t -> t.uses(property))
+            .map(VigilAlertsFactory::written).toList();
+        throw new InvalidVigilPropertyException(prefix + "." + property, e.getValue(), article(written(type)) + " sink"
+            + (type == VigilAlertsProperties.SinkType.LOG ? " (the type when none is given)" : "") + " does not use " + property + "; "
+            + (users.isEmpty() ? "no type of sink does" : and(users) + " sinks do") + " (set " + prefix + ".type to the kind of sink meant, or leave "
+            + property + " out)", null);
+      }
+    }
+  }
+
+  /** A sink type as it is written in the properties: {@code dingtalk}. */
+  private static String written(VigilAlertsProperties.SinkType type) {
+    return type.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String article(String word) {
+    return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
+  }
+
+  /** {@code a}, {@code a and b}, {@code a, b and c}. */
+  private static String and(java.util.List<String> words) {
+    int last = words.size() - 1;
+    return last == 0 ? words.get(0) : String.join(", ", words.subList(0, last)) + " and " + words.get(last);
   }
 
   private static NotificationSink build(String name, VigilAlertsProperties.Sink s, String prefix) {

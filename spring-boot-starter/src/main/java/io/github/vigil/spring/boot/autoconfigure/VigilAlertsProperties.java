@@ -319,29 +319,75 @@ public class VigilAlertsProperties {
     INFO, WARNING, CRITICAL
   }
 
-  /** Kinds of sink. */
+  /**
+   * Kinds of sink, each with the sink properties it uses: the table a sink's properties are checked against, one line
+   * per type. {@code type}, {@code rate-limit} and {@code rate-limit-period} are every type's and are not listed; a
+   * property listed as {@code smtp} stands for all of {@code smtp.*}. A property its type does not use fails the start:
+   * ignored, a signing secret or SMTP settings on the wrong type left the sink unsigned or mailing nobody, unsaid.
+   */
   public enum SinkType {
     /** SLF4J. */
-    LOG,
+    LOG(),
     /** JSON to any URL (Alertmanager's webhook shape, or a template). */
-    WEBHOOK,
+    WEBHOOK("url", "headers", "template", "timeout"),
     /** Slack incoming webhook (url). */
-    SLACK,
+    SLACK("url", "timeout"),
     /** DingTalk custom robot (token, optional secret). */
-    DINGTALK,
+    DINGTALK("token", "secret", "url", "timeout"),
     /** WeCom group robot (token = the robot's key). */
-    WECOM,
+    WECOM("token", "url", "timeout"),
     /** Feishu or Lark custom bot (url = the hook URL, optional secret). */
-    FEISHU,
+    FEISHU("url", "secret", "timeout"),
     /** E-mail over SMTP (smtp.*). */
-    EMAIL,
+    EMAIL("smtp", "timeout"),
     /** Prometheus Alertmanager's v2 API (url = its base URL). */
-    ALERTMANAGER
+    ALERTMANAGER("url", "labels", "headers", "timeout");
+
+    private final Set<String> properties;
+
+    SinkType(String... properties) {
+      this.properties = Set.of(properties);
+    }
+
+    /**
+     * Whether a sink of this type uses {@code property}, a key under {@code vigil.alerts.sinks.NAME} as written in
+     * kebab case ({@code secret}, {@code smtp.host}); the common ones are not asked about.
+     */
+    boolean uses(String property) {
+      int dot = property.indexOf('.');
+      return properties.contains(property) || (dot > 0 && properties.contains(property.substring(0, dot)));
+    }
   }
 
-  /** One sink. */
+  /** Records {@code key} as given, with {@code value} as it is shown, or as not given when {@code value} is null. */
+  private static void give(Map<String, Object> given, String key, @Nullable Object value) {
+    if (value == null) {
+      given.remove(key);
+    } else {
+      given.put(key, value);
+    }
+  }
+
+  /** Records {@code key} as given, its secret {@code value} shown as {@code <hidden>}, or as not given when null. */
+  private static void giveSecret(Map<String, Object> given, String key, @Nullable Object value) {
+    give(given, key, value == null ? null : "<hidden>");
+  }
+
+  /**
+   * One sink. Its {@code type} says which of its other properties it uses ({@link SinkType}); a property given that the
+   * type does not use fails the start, naming it, the type and the types that use it.
+   */
   public static class Sink {
-    /** What it sends to. */
+    /**
+     * The type-specific properties given (set), by key, with their value as it may be shown (a secret's as
+     * {@code <hidden>}): a value given equal to the default counts too.
+     */
+    private final Map<String, Object> given = new LinkedHashMap<>();
+
+    /**
+     * What it sends to. A property of the sink that this type does not use fails the start (type, rate-limit and
+     * rate-limit-period are every type's).
+     */
     private SinkType type = SinkType.LOG;
 
     /** Webhook URL, Slack incoming-webhook URL, Feishu/Lark hook URL, Alertmanager base URL, or another DingTalk/WeCom endpoint. */
@@ -391,6 +437,7 @@ public class VigilAlertsProperties {
 
     public void setUrl(@Nullable URI url) {
       this.url = url;
+      giveSecret(given, "url", url);
     }
 
     public @Nullable String getToken() {
@@ -399,6 +446,7 @@ public class VigilAlertsProperties {
 
     public void setToken(@Nullable String token) {
       this.token = token;
+      giveSecret(given, "token", token);
     }
 
     public @Nullable String getSecret() {
@@ -407,6 +455,7 @@ public class VigilAlertsProperties {
 
     public void setSecret(@Nullable String secret) {
       this.secret = secret;
+      giveSecret(given, "secret", secret);
     }
 
     public Map<String, String> getHeaders() {
@@ -415,6 +464,7 @@ public class VigilAlertsProperties {
 
     public void setHeaders(Map<String, String> headers) {
       this.headers = headers;
+      giveSecret(given, "headers", headers);
     }
 
     public @Nullable String getTemplate() {
@@ -423,6 +473,7 @@ public class VigilAlertsProperties {
 
     public void setTemplate(@Nullable String template) {
       this.template = template;
+      give(given, "template", template);
     }
 
     public Map<String, String> getLabels() {
@@ -431,6 +482,7 @@ public class VigilAlertsProperties {
 
     public void setLabels(Map<String, String> labels) {
       this.labels = labels;
+      give(given, "labels", labels);
     }
 
     public Duration getTimeout() {
@@ -439,6 +491,7 @@ public class VigilAlertsProperties {
 
     public void setTimeout(Duration timeout) {
       this.timeout = timeout;
+      give(given, "timeout", timeout);
     }
 
     public int getRateLimit() {
@@ -465,6 +518,13 @@ public class VigilAlertsProperties {
       this.smtp = smtp;
     }
 
+    /** The type-specific properties given, {@code smtp}'s by their keys ({@code smtp.host}), in the order given. */
+    Map<String, Object> given() {
+      Map<String, Object> all = new LinkedHashMap<>(given);
+      smtp.given.forEach((key, value) -> all.put("smtp." + key, value));
+      return all;
+    }
+
     @Override
     public String toString() {
       return "Sink{" + type + "}";   // never the token, secret, headers or password
@@ -473,6 +533,9 @@ public class VigilAlertsProperties {
 
   /** SMTP settings. */
   public static class Smtp {
+    /** The settings given, by key, with their value as it may be shown (the password's as {@code <hidden>}). */
+    private final Map<String, Object> given = new LinkedHashMap<>();
+
     /** SMTP host. */
     private @Nullable String host;
 
@@ -500,6 +563,7 @@ public class VigilAlertsProperties {
 
     public void setHost(@Nullable String host) {
       this.host = host;
+      give(given, "host", host);
     }
 
     public int getPort() {
@@ -508,6 +572,7 @@ public class VigilAlertsProperties {
 
     public void setPort(int port) {
       this.port = port;
+      give(given, "port", port);
     }
 
     public @Nullable String getUsername() {
@@ -516,6 +581,7 @@ public class VigilAlertsProperties {
 
     public void setUsername(@Nullable String username) {
       this.username = username;
+      give(given, "username", username);
     }
 
     public @Nullable String getPassword() {
@@ -524,6 +590,7 @@ public class VigilAlertsProperties {
 
     public void setPassword(@Nullable String password) {
       this.password = password;
+      giveSecret(given, "password", password);
     }
 
     public boolean isStartTls() {
@@ -532,6 +599,7 @@ public class VigilAlertsProperties {
 
     public void setStartTls(boolean startTls) {
       this.startTls = startTls;
+      give(given, "start-tls", startTls);
     }
 
     public @Nullable String getFrom() {
@@ -540,6 +608,7 @@ public class VigilAlertsProperties {
 
     public void setFrom(@Nullable String from) {
       this.from = from;
+      give(given, "from", from);
     }
 
     public List<String> getTo() {
@@ -548,6 +617,7 @@ public class VigilAlertsProperties {
 
     public void setTo(List<String> to) {
       this.to = to;
+      give(given, "to", to);
     }
   }
 

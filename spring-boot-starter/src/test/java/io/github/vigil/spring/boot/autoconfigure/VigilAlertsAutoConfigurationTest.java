@@ -191,6 +191,116 @@ class VigilAlertsAutoConfigurationTest {
         });
   }
 
+  /**
+   * A property the sink's type does not use fails the start naming the property, the type and the types that use it:
+   * a {@code secret} on a Slack sink, or SMTP settings on a webhook, were ignored, and the sink sent unsigned (or no
+   * mail), unsaid. A secret's value is never in the message.
+   */
+  @Test
+  void aPropertyTheSinksTypeDoesNotUseFailsTheStartNamingItAndTheTypesThatUseIt() {
+    runner.withPropertyValues("vigil.alerts.sinks.ops.type=slack", "vigil.alerts.sinks.ops.url=http://127.0.0.1:1/services/T0/B0",
+        "vigil.alerts.sinks.ops.secret=" + SECRET).run(context -> {
+          InvalidVigilPropertyException e = invalid(context.getStartupFailure());
+          assertThat(e.property()).isEqualTo("vigil.alerts.sinks.ops.secret");
+          assertThat(e.value()).isEqualTo("<hidden>");
+          assertThat(e.reason()).startsWith("a slack sink does not use secret; dingtalk and feishu sinks do");
+          assertThat(stackTrace(context.getStartupFailure())).doesNotContain(SECRET);
+        });
+    runner.withPropertyValues("vigil.alerts.sinks.ops.type=webhook", "vigil.alerts.sinks.ops.url=http://127.0.0.1:1/hook",
+        "vigil.alerts.sinks.ops.smtp.host=mail.desk.example").run(context -> {
+          InvalidVigilPropertyException e = invalid(context.getStartupFailure());
+          assertThat(e.property()).isEqualTo("vigil.alerts.sinks.ops.smtp.host");
+          assertThat(e.value()).isEqualTo("mail.desk.example");
+          assertThat(e.reason()).startsWith("a webhook sink does not use smtp.host; email sinks do");
+        });
+    runner.withPropertyValues("vigil.alerts.sinks.ops.type=webhook", "vigil.alerts.sinks.ops.url=http://127.0.0.1:1/hook",
+        "vigil.alerts.sinks.ops.secret=" + SECRET).run(context -> {
+          assertThat(invalid(context.getStartupFailure()).property()).isEqualTo("vigil.alerts.sinks.ops.secret");
+          assertThat(stackTrace(context.getStartupFailure())).doesNotContain(SECRET);
+        });
+    // the type left out is log's, which sends nowhere: a url there is a forgotten type
+    runner.withPropertyValues("vigil.alerts.sinks.ops.url=http://127.0.0.1:1/hook/" + SECRET).run(context -> {
+      InvalidVigilPropertyException e = invalid(context.getStartupFailure());
+      assertThat(e.property()).isEqualTo("vigil.alerts.sinks.ops.url");
+      assertThat(e.reason()).startsWith("a log sink (the type when none is given) does not use url; "
+          + "webhook, slack, dingtalk, wecom, feishu and alertmanager sinks do");
+      assertThat(stackTrace(context.getStartupFailure())).doesNotContain(SECRET);
+    });
+  }
+
+  /**
+   * Every sink type with every property it uses (and the common ones, rate-limit and rate-limit-period) still builds, and
+   * each property of the others fails naming it, through Spring Boot's binder: the table of which type uses which
+   * property is checked against what the binder sets, one property at a time.
+   */
+  @Test
+  void eachTypeTakesItsOwnPropertiesAndTheCommonOnesAndRefusesEveryOther() {
+    java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+    values.put("url", "http://127.0.0.1:1/hook");
+    values.put("token", TOKEN);
+    values.put("secret", SECRET);
+    values.put("headers.X-Token", SECRET);
+    values.put("template", "{\"text\": {{text}}}");
+    values.put("labels.instance", "gateway-1");
+    values.put("timeout", "5s");
+    values.put("smtp.host", "127.0.0.1");
+    values.put("smtp.port", "25");   // the default, given: it is the given one that counts
+    values.put("smtp.username", "vigil");
+    values.put("smtp.password", PASSWORD);
+    values.put("smtp.start-tls", "false");
+    values.put("smtp.from", "vigil@desk.example");
+    values.put("smtp.to", "ops@desk.example");
+    // what each type's sink is built from (VigilAlertsFactory), written out here: the table to check
+    java.util.Map<String, java.util.List<String>> uses = java.util.Map.of("log", List.of(),
+        "webhook", List.of("url", "headers.X-Token", "template", "timeout"), "slack", List.of("url", "timeout"),
+        "dingtalk", List.of("token", "secret", "url", "timeout"), "wecom", List.of("token", "url", "timeout"),
+        "feishu", List.of("url", "secret", "timeout"), "email", List.of("smtp.host", "smtp.port", "smtp.username", "smtp.password",
+            "smtp.start-tls", "smtp.from", "smtp.to", "timeout"), "alertmanager", List.of("url", "labels.instance", "headers.X-Token", "timeout"));
+    java.util.List<String> failures = new java.util.ArrayList<>();
+    int refused = 0;
+    for (VigilAlertsProperties.SinkType type : VigilAlertsProperties.SinkType.values()) {
+      String t = type.name().toLowerCase(java.util.Locale.ROOT);
+      assertThat(uses).as("the properties of each type, written out in this test").containsKey(t);
+      java.util.Map<String, String> own = new java.util.LinkedHashMap<>(java.util.Map.of("type", t, "rate-limit", "5", "rate-limit-period", "10s"));
+      uses.get(t).forEach(key -> own.put(key, values.get(key)));
+      try (NotificationPipeline p = pipeline(own)) {
+        assertThat(p.routes().get("default").sinks()).as(t).singleElement();
+      } catch (RuntimeException e) {
+        failures.add(t + " with " + own.keySet() + " => " + e);
+      }
+      for (String key : values.keySet()) {
+        if (own.containsKey(key)) {
+          continue;
+        }
+        java.util.Map<String, String> bad = new java.util.LinkedHashMap<>(own);
+        bad.put(key, values.get(key));
+        String property = key.startsWith("headers.") || key.startsWith("labels.") ? key.substring(0, key.indexOf('.')) : key;
+        try (NotificationPipeline p = pipeline(bad)) {
+          failures.add(t + " took " + key);
+        } catch (InvalidVigilPropertyException e) {
+          refused++;
+          if (!e.property().equals("vigil.alerts.sinks.s." + property) || !e.reason().contains((t.matches("[aeiou].*") ? "an " : "a ") + t + " sink")
+              || !e.reason().contains("does not use " + property + ";") || stackTrace(e).contains(SECRET) || stackTrace(e).contains(TOKEN)
+              || stackTrace(e).contains(PASSWORD)) {
+            failures.add(t + " with " + key + " => " + e.getMessage());
+          }
+        }
+      }
+    }
+    assertThat(failures).isEmpty();
+    assertThat(refused).as("properties refused in all").isGreaterThan(60);
+  }
+
+  /** The pipeline of one sink {@code s} with {@code sink}'s properties, bound by Spring Boot's binder. */
+  private static NotificationPipeline pipeline(java.util.Map<String, String> sink) {
+    java.util.Map<String, String> source = new java.util.LinkedHashMap<>();
+    sink.forEach((key, value) -> source.put("vigil.alerts.sinks.s." + key, value));
+    VigilAlertsProperties p = new org.springframework.boot.context.properties.bind.Binder(
+        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(source))
+        .bindOrCreate("vigil.alerts", VigilAlertsProperties.class);
+    return VigilAlertsFactory.pipeline(p);
+  }
+
   /** The property exception in {@code failure}'s causes. */
   private static io.github.vigil.spring.boot.autoconfigure.InvalidVigilPropertyException invalid(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
