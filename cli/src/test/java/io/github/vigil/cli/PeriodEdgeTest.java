@@ -2,14 +2,8 @@ package io.github.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vigil.ExitCause;
-import io.github.vigil.ExitInfo;
-import io.github.vigil.Origin;
-import io.github.vigil.ProcessSpec;
-import io.github.vigil.ProcessState;
-import io.github.vigil.SupervisorEvent;
-import io.github.vigil.Termination;
 import io.github.vigil.journal.Journal;
+import io.github.vigil.journal.PeriodEdge;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class PeriodEdgeTest {
-  /** Run 1 started. */
-  private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
-  /** Run 1 crashed, its restart and run 2's start. */
-  private static final Instant EDGE = Instant.parse("2026-11-29T11:00:00Z");
+  private static final Instant EDGE = PeriodEdge.EDGE;
   private static final String RUN_2 = "\"startedAt\": \"" + EDGE + "\"";
 
   @TempDir
@@ -41,20 +32,7 @@ class PeriodEdgeTest {
   static void writeJournal() {
     db = dir.resolve("edge.db");
     try (Journal j = Journal.builder().sqlite(db).host("gw1").snapshotInterval(Duration.ZERO).build()) {
-      j.onEvent(new SupervisorEvent.Registered("feed", T0.minusSeconds(1), ProcessSpec.builder("feed").command("/opt/feed").build()));
-      j.onEvent(new SupervisorEvent.StateChanged("feed", T0, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
-      j.onEvent(new SupervisorEvent.Started("feed", T0, 100, 1));
-      j.onEvent(new SupervisorEvent.StateChanged("feed", T0.plusSeconds(1), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS,
-          "startup grace elapsed"));
-      ExitInfo exit = new ExitInfo(new Termination.Exited(3), ExitCause.ERROR_EXIT, Duration.between(T0, EDGE), EDGE, "", -1);
-      j.onEvent(new SupervisorEvent.Exited("feed", EDGE, 1, exit));
-      j.onEvent(new SupervisorEvent.StateChanged("feed", EDGE, ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS, exit.toString()));
-      j.onEvent(new SupervisorEvent.StateChanged("feed", EDGE, ProcessState.CRASHED, ProcessState.BACKOFF, Origin.POLICY, "restart"));
-      j.onEvent(new SupervisorEvent.RestartScheduled("feed", EDGE, 1, Duration.ZERO, exit));
-      j.onEvent(new SupervisorEvent.StateChanged("feed", EDGE, ProcessState.BACKOFF, ProcessState.STARTING, Origin.POLICY, "restart"));
-      j.onEvent(new SupervisorEvent.Started("feed", EDGE, 101, 2));
-      j.onEvent(new SupervisorEvent.StateChanged("feed", EDGE.plusSeconds(1), ProcessState.STARTING, ProcessState.RUNNING, Origin.PROCESS,
-          "startup grace elapsed"));
+      PeriodEdge.write(j);
       assertThat(j.flush(Duration.ofSeconds(30))).isTrue();
     }
   }

@@ -2,15 +2,9 @@ package io.github.vigil.spring.boot.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vigil.ExitCause;
-import io.github.vigil.ExitInfo;
-import io.github.vigil.Origin;
-import io.github.vigil.ProcessSpec;
-import io.github.vigil.ProcessState;
-import io.github.vigil.SupervisorEvent;
-import io.github.vigil.Termination;
 import io.github.vigil.journal.Journal;
 import io.github.vigil.journal.JournalRun;
+import io.github.vigil.journal.PeriodEdge;
 import io.github.vigil.journal.RestartReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class VigilJournalWebExtensionTest {
-  private static final Instant T0 = Instant.parse("2026-11-29T10:00:00Z");
-  private static final Instant EDGE = Instant.parse("2026-11-29T11:00:00Z");
+  private static final Instant EDGE = PeriodEdge.EDGE;
 
   @TempDir
   static Path dir;
@@ -42,18 +35,7 @@ class VigilJournalWebExtensionTest {
   @BeforeAll
   static void writeJournal() {
     journal = Journal.builder().sqlite(dir.resolve("edge.db")).host("gw1").snapshotInterval(Duration.ZERO).build();
-    journal.onEvent(new SupervisorEvent.Registered("feed", T0.minusSeconds(1), ProcessSpec.builder("feed").command("/opt/feed").build()));
-    journal.onEvent(new SupervisorEvent.StateChanged("feed", T0, ProcessState.STOPPED, ProcessState.STARTING, Origin.API, "start"));
-    journal.onEvent(new SupervisorEvent.Started("feed", T0, 100, 1));
-    journal.onEvent(new SupervisorEvent.StateChanged("feed", T0.plusSeconds(1), ProcessState.STARTING, ProcessState.RUNNING,
-        Origin.PROCESS, "startup grace elapsed"));
-    ExitInfo exit = new ExitInfo(new Termination.Exited(3), ExitCause.ERROR_EXIT, Duration.between(T0, EDGE), EDGE, "", -1);
-    journal.onEvent(new SupervisorEvent.Exited("feed", EDGE, 1, exit));
-    journal.onEvent(new SupervisorEvent.StateChanged("feed", EDGE, ProcessState.RUNNING, ProcessState.CRASHED, Origin.PROCESS, exit.toString()));
-    journal.onEvent(new SupervisorEvent.StateChanged("feed", EDGE, ProcessState.CRASHED, ProcessState.BACKOFF, Origin.POLICY, "restart"));
-    journal.onEvent(new SupervisorEvent.RestartScheduled("feed", EDGE, 1, Duration.ZERO, exit));
-    journal.onEvent(new SupervisorEvent.StateChanged("feed", EDGE, ProcessState.BACKOFF, ProcessState.STARTING, Origin.POLICY, "restart"));
-    journal.onEvent(new SupervisorEvent.Started("feed", EDGE, 101, 2));
+    PeriodEdge.write(journal);
     assertThat(journal.flush(Duration.ofSeconds(30))).isTrue();
   }
 
@@ -63,14 +45,14 @@ class VigilJournalWebExtensionTest {
   }
 
   private static RestartReport restarts(Instant now, String period) {
-    Object body = new VigilJournalWebExtension(journal, () -> now).report("feed", "restarts", period).getBody();
+    Object body = new VigilJournalWebExtension(journal, () -> now).report(PeriodEdge.PROCESS, "restarts", period).getBody();
     assertThat(body).isInstanceOf(RestartReport.class);
     return (RestartReport) body;
   }
 
   @SuppressWarnings("unchecked")
   private static List<Integer> historyRuns(Instant now, String period) {
-    Object body = new VigilJournalWebExtension(journal, () -> now).report("feed", "history", period).getBody();
+    Object body = new VigilJournalWebExtension(journal, () -> now).report(PeriodEdge.PROCESS, "history", period).getBody();
     assertThat(body).isInstanceOf(Map.class);
     return ((List<JournalRun>) ((Map<String, Object>) body).get("runs")).stream().map(JournalRun::run).toList();
   }
