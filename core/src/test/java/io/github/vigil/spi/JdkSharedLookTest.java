@@ -35,6 +35,12 @@ class JdkSharedLookTest {
     Processes.withMarker(leftoverMarker).forEach(ProcessHandle::destroyForcibly);
   }
 
+  /** The leftover's sleep ({@code sleep MARKER}), not the shell or a fork of it, whose command lines hold the marker too. */
+  private List<ProcessHandle> leftoverSleeps() {
+    return Processes.withMarker(leftoverMarker).stream()
+        .filter(h -> Processes.cmdline(h.pid()).map(c -> c.equals("sleep " + leftoverMarker + " ")).orElse(false)).toList();
+  }
+
   @Test
   void aLookServesTheRequestsAskedBeforeItBeganAndNoneAskedAfter() throws Exception {
     JdkProcessBackend backend = new JdkProcessBackend(new BackendContext("shared-look", null));
@@ -52,8 +58,19 @@ class JdkSharedLookTest {
       assertThat(ProcScan.PASSES.get() - before).as("passes for the first request").isEqualTo(1);
 
       Files.createFile(go);
-      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> Processes.withMarker(leftoverMarker).size() == 1)).isTrue();
-      ProcessHandle leftover = Processes.withMarker(leftoverMarker).get(0);
+      // the leftover is the sleep itself: the shell's command line holds its marker too (until it execs its own sleep),
+      // and so does its forked copy until that execs setsid. Taken from the scan that saw it: a scan of its own could
+      // miss what the first saw (it matched the shell once, which had exec'd by the second: an IndexOutOfBoundsException
+      // under load), and a leftover that was the shell made the last line wait for the wrong process
+      java.util.concurrent.atomic.AtomicReference<ProcessHandle> found = new java.util.concurrent.atomic.AtomicReference<>();
+      assertThat(Processes.eventually(Duration.ofSeconds(10), () -> {
+        List<ProcessHandle> sleeps = leftoverSleeps();
+        found.set(sleeps.size() == 1 ? sleeps.get(0) : null);
+        return found.get() != null;
+      })).as("the setsid sleep, once: %s", leftoverSleeps()).isTrue();
+      ProcessHandle leftover = found.get();
+      assertThat(ProcFiles.statFields(leftover.pid())).as("the leftover, pid %s, left the run's session", leftover.pid())
+          .isNotNull().satisfies(f -> assertThat(Long.parseLong(f[3])).isNotEqualTo(run.pid()));
 
       assertThat(run.signalTree(Signal.SIGCONT, asked)).isTrue();
       assertThat(ProcScan.PASSES.get() - before).as("passes once a request asked before the first look came too").isEqualTo(1);
