@@ -160,9 +160,11 @@ public abstract class BackendContractTest {
     // the shell leaves a short sleep behind; once it is an unreaped zombie, the stop must not wait for it
     ProcessController c = supervisor.register(shell("leaver", "sleep 0.2 & echo ready; exec sleep " + marker)
         .stopTimeout(Duration.ofSeconds(30)).build());
-    c.start(WAIT);
+    long shell = c.start(WAIT).pid();
     assertThat(Processes.eventually(WAIT, () -> c.outputTail(StdStream.STDOUT).contains("ready"))).isTrue();
-    Thread.sleep(500); // the short sleep has exited by now: a zombie until someone reaps it
+    // the short sleep exits and stays a zombie: its parent, the shell now exec'd into the long sleep, never reaps it
+    assertThat(Processes.eventually(WAIT, () -> ProcessHandle.of(shell)
+        .map(h -> h.children().anyMatch(k -> Processes.isZombie(k.pid()))).orElse(false))).as("the short sleep, a zombie").isTrue();
     long t0 = System.nanoTime();
     c.stop(WAIT);
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
