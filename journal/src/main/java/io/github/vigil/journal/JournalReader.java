@@ -526,23 +526,50 @@ public final class JournalReader implements AutoCloseable {
     }
   }
 
-  /** Per host, the last state change, registration or removal of {@code process} before {@code t}, oldest first. */
+  /**
+   * Per host, the last state change, registration or removal of {@code process} before {@code t}, in the order the
+   * analysis reads events (time, then id), oldest first. One query per host, each reading back from {@code t} on the
+   * (host, process, time) index to the first such event: {@code status} asks it of every process, and the journal holds
+   * months of events (it took the one with the greatest id of all the process's events before {@code t}, a scan of them
+   * all: 35 ms a process of 20,000 events on SQLite, against 0.03 ms now).
+   */
   private List<JournalEvent> lastStatesBefore(String process, Instant t) throws SQLException {
-    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE id IN (SELECT MAX(id) FROM events WHERE process = ? AND at_ms < ? AND type IN "
-        + "('StateChanged', 'Registered', 'Removed')" + hostFilter() + " GROUP BY host) ORDER BY at_ms, id";
     List<JournalEvent> out = new ArrayList<>();
-    try (PreparedStatement p = connection.prepareStatement(sql)) {
-      int i = 1;
-      p.setString(i++, process);
-      p.setLong(i++, t.toEpochMilli());
-      bindHost(p, i);
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.add(event(r));
+    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE host = ? AND process = ? AND at_ms < ? AND type IN "
+        + "('StateChanged', 'Registered', 'Removed') ORDER BY at_ms DESC, id DESC LIMIT 1";
+    for (String h : host != null ? List.of(host) : eventHosts()) {
+      try (PreparedStatement p = connection.prepareStatement(sql)) {
+        p.setString(1, h);
+        p.setString(2, process);
+        p.setLong(3, t.toEpochMilli());
+        try (ResultSet r = p.executeQuery()) {
+          if (r.next()) {
+            out.add(event(r));
+          }
         }
       }
     }
+    out.sort(java.util.Comparator.comparing(JournalEvent::at).thenComparingLong(JournalEvent::id));
     return out;
+  }
+
+  /** The hosts with any event, sorted: one step of the (host, ...) index per host, not a scan of the events. */
+  private List<String> eventHosts() throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement first = connection.prepareStatement("SELECT host FROM events ORDER BY host LIMIT 1");
+        PreparedStatement next = connection.prepareStatement("SELECT host FROM events WHERE host > ? ORDER BY host LIMIT 1")) {
+      PreparedStatement p = first;
+      while (true) {
+        try (ResultSet r = p.executeQuery()) {
+          if (!r.next()) {
+            return out;
+          }
+          out.add(r.getString(1));
+        }
+        next.setString(1, out.get(out.size() - 1));
+        p = next;
+      }
+    }
   }
 
   /** The report of the last crash of {@code process} before {@code now}, or empty when the journal has none. */

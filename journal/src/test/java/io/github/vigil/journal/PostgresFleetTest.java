@@ -65,6 +65,13 @@ class PostgresFleetTest {
         try (JournalReader all = JournalReader.open(pg.url(), null)) {
           assertThat(all.count("events")).isEqualTo(4 * (1 + 2 + 3));
           assertThat(all.status(t.plusSeconds(3600))).extracting(ProcessSummary::host).containsExactly("gw1", "gw2", "gw3");
+          // a status row per host, each with its host's restarts; the report over every host's rows counts their sum (the
+          // state each host left the process in before the period is read per host, in PostgreSQL's SQL too)
+          assertThat(all.status(t.plusSeconds(3600))).extracting(ProcessSummary::restarts24h).containsExactly(1, 2, 3);
+          assertThat(all.restartsUpTo("feed", t.plusSeconds(3600), Duration.ofHours(24), java.time.ZoneOffset.UTC,
+              TradeCalendar.calendarDays(java.time.ZoneOffset.UTC)).total()).isEqualTo(1 + 2 + 3);
+          assertThat(all.restartsUpTo("feed", t.plusSeconds(90), Duration.ofSeconds(60), java.time.ZoneOffset.UTC,
+              TradeCalendar.calendarDays(java.time.ZoneOffset.UTC)).total()).as("gw2's and gw3's second crash").isEqualTo(2);
           // what vigil history reads of a run whose supervisor ended, in PostgreSQL's SQL too: gw3's last row, its third RUNNING
           assertThat(all.lastHeardOf("gw3", "feed", Instant.EPOCH, t.plusSeconds(3600))).contains(t.plusSeconds(122));
           assertThat(all.lastHeardOf("gw3", "feed", t.plusSeconds(123), t.plusSeconds(3600))).isEmpty();
