@@ -315,7 +315,11 @@ public final class JournalReader implements AutoCloseable {
     }
   }
 
-  /** The last known state of every process, per host, sorted by host and name. */
+  /**
+   * The last known state of every process, per host, sorted by host and name, at {@code now}: its restarts in the 24 hours
+   * up to now are the total of its host's {@link #restartsUpTo restartsUpTo(process, now, 24 h, ...)} (see
+   * {@link ProcessSummary#restarts24h()}).
+   */
   public List<ProcessSummary> status(Instant now) throws SQLException {
     List<ProcessSummary> out = new ArrayList<>();
     List<String[]> keys = new ArrayList<>();
@@ -379,14 +383,14 @@ public final class JournalReader implements AutoCloseable {
           pid = "RUNNING".equals(st) ? attachedPid(k[0], k[1]) : null;
         }
       }
-      int restarts;
-      // the 24 hours up to now, now included and 24 h before it not, as restartsUpTo takes a period: days one after the
-      // other count each restart once
-      Instant to = now.truncatedTo(ChronoUnit.MILLIS);
-      Instant from = to.minus(Duration.ofDays(1));
-      JournalReader one = new JournalReader(connection, k[0]); // shares this reader's connection: not closed here
-      restarts = RestartAnalysis.restarts(k[1], from, to, true, one.events(k[1], from, to.plusMillis(1), 100_000), ZoneId.of("UTC"),
-          TradeCalendar.calendarDays(ZoneId.of("UTC")), java.util.Map.of()).total();
+      // the restart report's total over the 24 hours up to now (now included, 24 h before it not), as vigil restarts
+      // --period 24h counts them: the same reads (the state each host left the process in before the day, the day's
+      // events and the day after's, when it was last heard of before each registration) and the same analysis. Counted
+      // apart from the day's events alone, it left out a killed JVM's restart of a process running since before the day,
+      // and a restart done after now
+      JournalReader one = new JournalReader(connection, k[0]); // this host's rows; shares this reader's connection: not closed here
+      one.version = version;
+      int restarts = one.restartsUpTo(k[1], now, Duration.ofDays(1), ZoneId.of("UTC"), TradeCalendar.calendarDays(ZoneId.of("UTC"))).total();
       Instant last = any != null ? any.at() : null;
       if (snap != null && (last == null || snap.at().isAfter(last))) {
         last = snap.at();

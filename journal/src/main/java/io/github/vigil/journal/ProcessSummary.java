@@ -17,7 +17,14 @@ import org.jspecify.annotations.Nullable;
  * @param pid its process id, while in a running state (an attachment: the newest process it found and has not lost)
  * @param lastSnapshot its newest status snapshot
  * @param restarts24h restarts in the 24 hours up to the summary's time: one at that time counted, one exactly 24 hours
- *     before it not
+ *     before it not. It is the {@link RestartReport#total() total} of this host's
+ *     {@link JournalReader#restartsUpTo restartsUpTo(process, time, 24 h, ...)}, the report {@code vigil restarts NAME
+ *     --period 24h --host HOST} shows at the same time, counted the same way (a killed JVM's restart of a process it ran,
+ *     {@code SUPERVISOR_ENDED}, included; a restart is stamped at its crash and counted once the journal holds it done,
+ *     even done after that time). The two differ only where they look at different rows: without {@code --host}, over a
+ *     journal a fleet shares, the report counts every host's restarts of the process, the sum of its status rows; and a
+ *     figure read at another moment looks back over another 24 hours, or over a journal that has heard more since
+ *     (a restart waiting for its backoff at one moment is done at the next)
  * @param lastEvent when anything was last recorded about it
  * @param attachment whether it is an attachment (a process Vigil watches and did not start): its {@code STOPPED} is a
  *     watched process that ended, not a supervised one a person or a schedule stopped
