@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vigil crash NAME --last}: the last crash of a process. */
-@Command(name = "crash", mixinStandardHelpOptions = true, description = "The last crash of a process: signal and its meaning, core dump, "
+@Command(name = "crash", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
+    description = "The last crash of a process: signal and its meaning, core dump, "
     + "last samples, stderr tail, suggestions; exit 3 when it never crashed")
 final class CrashCommand implements Callable<Integer> {
   @Mixin

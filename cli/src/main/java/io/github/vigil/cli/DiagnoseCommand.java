@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
  * could not start, died within its startup grace, or on demand): the most likely cause and its fix,
  * then every finding with its evidence.
  */
-@Command(name = "diagnose", mixinStandardHelpOptions = true, description = "Why a process would not start and what to do: the last "
+@Command(name = "diagnose", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
+    description = "Why a process would not start and what to do: the last "
     + "recorded diagnosis, most likely cause first; exit 3 when none was recorded")
 final class DiagnoseCommand implements Callable<Integer> {
   @Mixin

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vigil events --since 1h}: what happened, oldest first. */
-@Command(name = "events", mixinStandardHelpOptions = true, description = "Recorded events, oldest first")
+@Command(name = "events", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
+    description = "Recorded events, oldest first")
 final class EventsCommand implements Callable<Integer> {
   @Mixin
   VigilCli.Common common = new VigilCli.Common();

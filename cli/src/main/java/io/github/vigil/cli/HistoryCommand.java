@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vigil history NAME}: the runs of a process over a period. */
-@Command(name = "history", mixinStandardHelpOptions = true, description = "The runs of a process: start, end, how it ended, recovery")
+@Command(name = "history", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
+    description = "The runs of a process: start, end, how it ended, recovery")
 final class HistoryCommand implements Callable<Integer> {
   @Mixin
   VigilCli.Common common = new VigilCli.Common();

@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code vigil restarts NAME --period 7d}: the restart report. */
-@Command(name = "restarts", mixinStandardHelpOptions = true, description = "How often a process restarted and why: rate, mean uptime, MTTR, "
+@Command(name = "restarts", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
+    description = "How often a process restarted and why: rate, mean uptime, MTTR, "
     + "causes, timeline, hour of day, trade days, suggestions")
 final class RestartsCommand implements Callable<Integer> {
   @Mixin

@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code vigil status}: the last recorded state of every process. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "The last recorded state of every process; exit 1 when one is "
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
+    description = "The last recorded state of every process; exit 1 when one is "
     + "crashed, failed or backing off, or an attachment is stopped, not found or in error")
 final class StatusCommand implements Callable<Integer> {
   private static final Set<String> BAD = Set.of("CRASHED", "FAILED", "BACKOFF");
