@@ -296,7 +296,7 @@ public class VigilEndpoint {
       default -> null;
     };
     if (command == null) {
-      audit(actor, verb, g.name(), "unknown action for a group");
+      audit(actor, verb, "group", g.name(), "unknown action for a group");
       return new WebEndpointResponse<>(Map.of("error", "unknown action '" + action + "' for group " + g.name() + "; a group takes "
           + GROUP_ACTIONS), WebEndpointResponse.STATUS_BAD_REQUEST);
     }
@@ -305,14 +305,14 @@ public class VigilEndpoint {
     } catch (TimeoutException | ExecutionException e) {
       String why = e instanceof TimeoutException ? "no outcome within " + HumanFormat.duration(commandTimeout)
           : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-      audit(actor, verb, g.name(), "failed: " + why);
+      audit(actor, verb, "group", g.name(), "failed: " + why);
       return new WebEndpointResponse<>(Map.of("error", why, "group", describe(g)), WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      audit(actor, verb, g.name(), "interrupted");
+      audit(actor, verb, "group", g.name(), "interrupted");
       return new WebEndpointResponse<>(Map.of("error", "interrupted", "group", describe(g)), WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR);
     }
-    audit(actor, verb, g.name(), "done");
+    audit(actor, verb, "group", g.name(), "done");
     return new WebEndpointResponse<>(describe(g), WebEndpointResponse.STATUS_OK);
   }
 
@@ -342,8 +342,13 @@ public class VigilEndpoint {
   }
 
   private void audit(String actor, String action, String process, String outcome) {
+    audit(actor, action, "process", process, outcome);
+  }
+
+  /** The audit of a command on a process or a group ({@code kind}); the key and the event's data say {@code process}. */
+  private void audit(String actor, String action, String kind, String process, String outcome) {
     log.atInfo().addKeyValue("process", process).addKeyValue("actor", actor).addKeyValue("action", action)
-        .log("Audit: {} asked to {} process {}: {}", actor, action, process, outcome);
+        .log("Audit: {} asked to {} {} {}: {}", actor, action, kind, process, outcome);
     if (events != null) {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("process", process);

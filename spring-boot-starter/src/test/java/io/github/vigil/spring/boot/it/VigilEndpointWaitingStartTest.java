@@ -18,9 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 
@@ -42,10 +45,12 @@ import org.springframework.test.annotation.DirtiesContext;
         "vigil.processes.order-gateway.depends-on.quote-feed=started",
         "vigil.groups.desk.strategy=rest-for-one",
         "vigil.groups.desk.children=quote-feed,order-gateway",
-        "vigil-test.marker=7340033"})
+        "vigil-test.marker=7340033",
+        "logging.level.io.github.vigil.spring.boot.actuate.VigilEndpoint=INFO"})
 @DirtiesContext
 @Timeout(60)
 @EnabledOnOs(OS.LINUX)
+@ExtendWith(OutputCaptureExtension.class)
 class VigilEndpointWaitingStartTest {
   static final Duration WAIT = Duration.ofSeconds(20);
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
@@ -59,9 +64,12 @@ class VigilEndpointWaitingStartTest {
   @Autowired
   AuditEventRepository audit;
 
-  /** A group is started and stopped through the endpoint (it answered 404 "no process named 'desk'"). */
+  /**
+   * A group is started and stopped through the endpoint (it answered 404 "no process named 'desk'"), and its audit line
+   * calls it a group, as its request line does (it said "asked to start process desk").
+   */
   @Test
-  void aGroupIsStartedAndStoppedThroughTheEndpoint() throws Exception {
+  void aGroupIsStartedAndStoppedThroughTheEndpoint(CapturedOutput output) throws Exception {
     ProcessController feed = supervisor.controller("quote-feed").orElseThrow();
     ProcessController gateway = supervisor.controller("order-gateway").orElseThrow();
     try {
@@ -79,6 +87,10 @@ class VigilEndpointWaitingStartTest {
         assertThat(a.getData()).containsEntry("process", "desk");
         assertThat(a.getData()).containsEntry("outcome", "done");
       });
+      assertThat(output.getOut()).contains("Actuator request by operator: start group desk")
+          .contains("Audit: operator asked to start group desk: done")
+          .contains("Audit: operator asked to stop group desk: done")
+          .doesNotContain("process desk");
     } finally {
       gateway.stop(WAIT);
       feed.stop(WAIT);
