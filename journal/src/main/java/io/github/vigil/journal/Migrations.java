@@ -24,7 +24,8 @@ final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
   /** The versions this code knows, in order; index + 1 is the version number. */
-  static final List<String> DESCRIPTIONS = List.of("events, runs and status snapshots", "diagnoses (events.diagnosis)");
+  static final List<String> DESCRIPTIONS = List.of("events, runs and status snapshots", "diagnoses (events.diagnosis)",
+      "snapshots by host and process (snapshots_host_process_at)");
   static final int LATEST = DESCRIPTIONS.size();
   /** The PostgreSQL advisory lock key held while migrating ("vigil" in ASCII). */
   static final long ADVISORY_LOCK = 0x766967696cL;
