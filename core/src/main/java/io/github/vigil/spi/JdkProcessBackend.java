@@ -760,7 +760,8 @@ final class JdkProcessBackend implements ProcessBackend {
     long lookEvery;
     private boolean treeGone; // guarded by descendants: once seen empty, its session and run id are no longer looked for
     private @org.jspecify.annotations.Nullable Signal treeSignal; // guarded by descendants: the last signal sent to the tree
-    private final Set<ProcessHandle> signaled = new java.util.HashSet<>(); // guarded by descendants: who got it
+    // guarded by descendants: who got the tree's signal, each with the program it ran then (its command line, null unread)
+    private final java.util.Map<ProcessHandle, byte @org.jspecify.annotations.Nullable []> signaled = new java.util.HashMap<>();
 
     Child(String name, Process process, ProcessListener listener, String runId, long sid, long sidStartTicks, long startTicks,
         InputStream @org.jspecify.annotations.Nullable [] own) {
@@ -866,7 +867,9 @@ final class JdkProcessBackend implements ProcessBackend {
         targets.addAll(descendants);
         treeSignal = signal;
         signaled.clear();
-        signaled.addAll(targets);
+        for (ProcessHandle h : targets) {
+          signaled.put(h, program(h)); // read before the signal goes: an exec after it shows as another program
+        }
       }
       boolean any = send(handle, signal);
       for (ProcessHandle h : targets) {
@@ -892,10 +895,16 @@ final class JdkProcessBackend implements ProcessBackend {
         collectTree(askedNanos);
         descendants.removeIf(h -> !ProcFiles.isLive(h));
         if (treeSignal != null) {
-          // forked after the tree was signalled (between the look and the signal, or by a trap of the signal itself): it
-          // gets the signal too, now; it waited for the stop timeout's SIGKILL (5 of 24 closes took 10 s)
           for (ProcessHandle h : descendants) {
-            if (signaled.add(h)) {
+            byte[] now = program(h);
+            boolean known = signaled.containsKey(h);
+            byte[] then = signaled.get(h);
+            // forked after the tree was signalled (between the look and the signal, or by a trap of the signal itself):
+            // it gets the signal too, now; it waited for the stop timeout's SIGKILL (5 of 24 closes took 10 s). One that
+            // got it between its fork and its exec may have lost it to the handler it kept from its parent (a shell's
+            // trap): once it runs another program, it gets it again (CI: a trap's `sleep &` ran to the stop timeout)
+            if (!known || then != null && now != null && !java.util.Arrays.equals(then, now)) {
+              signaled.put(h, now);
               send(h, treeSignal);
             }
           }
@@ -915,6 +924,19 @@ final class JdkProcessBackend implements ProcessBackend {
     @Override
     public String toString() {
       return "JdkProcess{" + name + ", pid " + handle.pid() + "}";
+    }
+
+    /** The program {@code h} runs, as its command line ({@code /proc/PID/cmdline}); null where it cannot be read. */
+    private static byte @org.jspecify.annotations.Nullable [] program(ProcessHandle h) {
+      if (!ProcFiles.available()) {
+        return null;
+      }
+      try {
+        byte[] line = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(h.pid()), "cmdline"));
+        return line.length == 0 ? null : line; // empty in the midst of an exec, or once it ended: not a program to compare
+      } catch (IOException | RuntimeException e) {
+        return null; // gone, or another user's
+      }
     }
   }
 
