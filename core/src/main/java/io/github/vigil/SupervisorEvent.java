@@ -215,8 +215,9 @@ public sealed interface SupervisorEvent {
   }
 
   /**
-   * An attachment's watch window opened or closed; {@code state} is the attachment's state then (an
-   * attachment that is {@code NOT_FOUND} when its window opens is missing when it is expected).
+   * An attachment's watch window opened or closed, or, once as its {@code TradingSupervision} starts, where it stands
+   * then ({@code open} or not); {@code state} is the attachment's state then (an attachment that is {@code NOT_FOUND} when
+   * its window opens is missing when it is expected; one {@code NOT_FOUND} or {@code STOPPED} while it is closed is not).
    */
   record WatchWindowChanged(String process, Instant at, java.time.LocalDate tradeDay, boolean open, AttachState state)
       implements SupervisorEvent {}

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil status}: the last recorded state of every process. */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
     description = "The last recorded state of every process; exit 1 when one is "
-    + "crashed, failed or backing off, or an attachment is stopped, not found or in error")
+    + "crashed, failed or backing off, or an attachment is stopped, not found or in error inside its watch window")
 final class StatusCommand implements Callable<Integer> {
   private static final Set<String> BAD = Set.of("CRASHED", "FAILED", "BACKOFF");
   /**
@@ -66,7 +66,8 @@ final class StatusCommand implements Callable<Integer> {
             .put("uptimeMs", uptime(s, asOf(s, now, stale, hostSeen, gone)) == null ? null : uptime(s, asOf(s, now, stale, hostSeen, gone)).toMillis()).put("restarts24h", s.restarts24h())
             .put("lastSeen", s.lastEvent() == null ? null : s.lastEvent().toString())
             .put("stale", stale.contains(s.host()) && ACTIVE.contains(s.state()))
-            .put("gone", gone.contains(s)));
+            .put("gone", gone.contains(s))
+            .put("outsideWatchWindow", s.outsideWatchWindow())); // an attachment's not running then is expected
       }
       out.print(Json.write(Json.obj().put("at", now.toString()).put("processes", list)));
       // nothing recorded is exit 3 in JSON as in text (cli/README: exit codes)
@@ -125,6 +126,12 @@ final class StatusCommand implements Callable<Integer> {
           + " (since " + common.time(seen) + "): the states above are the last recorded; a running gateway writes a snapshot"
           + " every minute by default, so it may have stopped without closing its journal.", width, "", style::yellow));
     }
+    for (ProcessSummary s : all) {
+      if (expectedOutsideItsWindow(s)) {
+        out.print(Table.paragraph((hosts ? s.host() + ": " : "") + s.process() + ": " + s.state() + " while its watch window is closed,"
+            + " as expected of a process that runs in its sessions only; not counted in the exit code.", width, "", UnaryOperator.identity()));
+      }
+    }
     for (ProcessSummary s : gone) {
       out.print(Table.paragraph(s.process() + ": pid " + s.pid() + " is not running on this host (" + s.host() + "), though the"
           + " journal's last record says " + s.state() + ": its supervisor ended without recording it (killed, likely).", width, "",
@@ -169,7 +176,15 @@ final class StatusCommand implements Callable<Integer> {
 
   /** Whether {@code s}'s state makes the status exit 1: a supervised process's, or an attachment's (cli/README: exit codes). */
   static boolean needsAttention(ProcessSummary s) {
-    return s.attachment() ? ATTACHMENT_BAD.contains(s.state()) : BAD.contains(s.state());
+    return s.attachment() ? ATTACHMENT_BAD.contains(s.state()) && !expectedOutsideItsWindow(s) : BAD.contains(s.state());
+  }
+
+  /**
+   * Whether {@code s} is an attachment not running while its watch window is closed: a feed that runs only in its
+   * sessions, whose STOPPED or NOT_FOUND at night made every status check exit 1.
+   */
+  static boolean expectedOutsideItsWindow(ProcessSummary s) {
+    return s.attachment() && s.outsideWatchWindow() && ATTACHMENT_BAD.contains(s.state());
   }
 
   /**

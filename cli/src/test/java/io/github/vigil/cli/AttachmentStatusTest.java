@@ -8,10 +8,18 @@ import io.github.vigil.AttachedProcess;
 import io.github.vigil.ProcessSpec;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
+import io.github.vigil.calendar.Schedule;
+import io.github.vigil.calendar.SessionRule;
+import io.github.vigil.calendar.TradingCalendar;
+import io.github.vigil.calendar.TradingSupervision;
 import io.github.vigil.journal.Journal;
 import io.github.vigil.testing.EventRecorder;
+import io.github.vigil.testing.TradingDayClock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -143,6 +151,70 @@ class AttachmentStatusTest {
     } finally {
       feedProcess.destroyForcibly();
       feedProcess.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * A feed that runs in its sessions only, watched with a window ({@code TradingSupervision.watch}), is NOT_FOUND before
+   * the open and STOPPED after the close: expected then, so {@code vigil status} says so under the table and exits 0; a
+   * monitoring script read exit 1 every night and every morning before the open. Inside its window the same states
+   * exit 1, as before. The journal knows where the window stands from the schedule's {@code WatchWindowChanged}: at each
+   * edge, and as the schedule starts (before the first edge it knew nothing).
+   */
+  @Test
+  void anAttachmentNotRunningOutsideItsWatchWindowLeavesTheStatusAtZero() throws Exception {
+    String marker = "vigil-attach-" + UUID.randomUUID();
+    Path db = dir.resolve("journal.db");
+    ZoneId london = ZoneId.of("Europe/London");
+    TradingDayClock clock = TradingDayClock.startingAt(london, LocalDate.of(2026, 6, 15), "07:30"); // a Monday, before the open
+    TradingCalendar lse = TradingCalendar.builder("lse").zone(london).session(SessionRule.of("day", LocalTime.of(8, 0), LocalTime.of(16, 30)))
+        .build();
+    EventRecorder schedule = new EventRecorder();
+    Process feedProcess = null;
+    try (Journal journal = Journal.builder().sqlite(db).snapshotInterval(Duration.ofMillis(200)).build();
+        Supervisor supervisor = Supervisor.builder().name("attach-window").build()) {
+      EventRecorder events = new EventRecorder();
+      try (TradingSupervision trading = TradingSupervision.builder(supervisor).watch("ext-feed", Schedule.inSession(lse))
+          .instantSource(clock).scheduler(clock).build()) {
+        // before the attachment, and its subscriptions before the recorders': what a recorder heard, the journal has
+        journal.attach(supervisor, trading);
+        supervisor.subscribe(events);
+        trading.subscribe(schedule);
+        supervisor.attach(AttachSpec.builder("ext-feed").commandLine(marker).rescanInterval(Duration.ofMillis(200)).build());
+        trading.start();
+        schedule.await(SupervisorEvent.WatchWindowChanged.class, e -> !e.open(), 1, WAIT); // as the schedule starts
+        assertThat(journal.flush(WAIT)).isTrue();
+        CliGoldenTest.Result before = CliGoldenTest.runOn(db, "status", "--color", "never");
+        assertThat(before.out()).containsPattern("│ ext-feed +│ NOT_FOUND +│")
+            .contains("ext-feed: NOT_FOUND while its watch window is closed, as expected of a process that runs in its sessions only");
+        assertThat(before.code()).as("NOT_FOUND before the open: %s%s", before.out(), before.err()).isZero();
+        assertThat(CliGoldenTest.runOn(db, "status", "--json").out()).containsPattern("(?s)\"state\": \"NOT_FOUND\",\\s*\"attachment\": true,.*\"outsideWatchWindow\": true");
+
+        clock.advanceTo(clock.at("08:00"));
+        schedule.await(SupervisorEvent.WatchWindowChanged.class, e -> e.open(), 1, WAIT);
+        assertThat(journal.flush(WAIT)).isTrue();
+        CliGoldenTest.Result missing = CliGoldenTest.runOn(db, "status", "--color", "never");
+        assertThat(missing.out()).doesNotContain("watch window is closed");
+        assertThat(missing.code()).as("NOT_FOUND inside its window: %s%s", missing.out(), missing.err()).isEqualTo(1);
+
+        feedProcess = new ProcessBuilder("bash", "-c", "exec -a " + marker + " sleep 600").start();
+        events.awaitAttach("ext-feed", AttachState.RUNNING, 1, WAIT);
+        clock.advanceTo(clock.at("16:30"));
+        schedule.await(SupervisorEvent.WatchWindowChanged.class, e -> !e.open(), 2, WAIT);
+        feedProcess.destroyForcibly();
+        feedProcess.waitFor(30, TimeUnit.SECONDS);
+        events.awaitAttach("ext-feed", AttachState.STOPPED, 1, WAIT);
+        assertThat(journal.flush(WAIT)).isTrue();
+        CliGoldenTest.Result after = CliGoldenTest.runOn(db, "status", "--color", "never");
+        assertThat(after.out()).containsPattern("│ ext-feed +│ STOPPED +│")
+            .contains("ext-feed: STOPPED while its watch window is closed");
+        assertThat(after.code()).as("STOPPED after the close: %s%s", after.out(), after.err()).isZero();
+      }
+    } finally {
+      if (feedProcess != null) {
+        feedProcess.destroyForcibly();
+        feedProcess.waitFor(30, TimeUnit.SECONDS);
+      }
     }
   }
 }

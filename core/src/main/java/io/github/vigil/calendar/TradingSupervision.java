@@ -75,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * order with the exits) is restarted as at that end, whatever the window's action. A restart already waiting
  * in backoff when a window opens goes ahead. Each calendar's sessions are announced with
  * {@link SupervisorEvent.SessionOpened} and {@link SupervisorEvent.SessionClosed}; each attachment's
- * watch window with {@link SupervisorEvent.WatchWindowChanged}.
+ * watch window with {@link SupervisorEvent.WatchWindowChanged}, once as the schedule starts and at each edge.
  *
  * <p><b>Groups.</b> A schedule given for a supervision group's name applies the same edges through the
  * group: {@link GroupController#start()} at the start of an up window, {@link GroupController#stop()}
@@ -904,7 +904,9 @@ public final class TradingSupervision implements AutoCloseable {
     Schedule.Phase was = e.applied;
     e.applied = want;
     boolean wasOpen = was != null && was != Schedule.Phase.DOWN;
-    if (was == null || open == wasOpen || e.schedule.kind() == Schedule.Kind.ALWAYS) {
+    // also once as the schedule starts, with where the window stands then: a journal (vigil status) learns that an
+    // attachment NOT_FOUND or STOPPED at a gateway's start before the open is outside its window, not missing
+    if (was != null && open == wasOpen || e.schedule.kind() == Schedule.Kind.ALWAYS) {
       return;
     }
     AttachState state = supervisor.attached(e.name).map(AttachedProcess::status).map(st -> st.state()).orElse(AttachState.NOT_FOUND);

@@ -76,6 +76,9 @@ class TradingSupervisionTest {
     start(TradingSupervision.builder(sup).watch("trader-a", Schedule.inSession(lse).withLead(Duration.ofMinutes(15)))
         .watch("trader-b", Schedule.inSession(lse).withLead(Duration.ofMinutes(15))));
     assertThat(trading.state("trader-a").orElseThrow().phase()).isEqualTo(Schedule.Phase.DOWN);
+    // the start says where each window stands: a journal reading NOT_FOUND or STOPPED before the open knows it is expected
+    assertThat(rec.await(SupervisorEvent.WatchWindowChanged.class, e -> e.process().equals("trader-a"), 1, WAIT).get(0))
+        .isEqualTo(new SupervisorEvent.WatchWindowChanged("trader-a", clock.at(2026, 6, 15, "07:30"), LocalDate.of(2026, 6, 15), false, AttachState.RUNNING));
 
     before.destroyForcibly().waitFor();
     assertThat(Processes.eventually(WAIT, () -> {
@@ -90,7 +93,7 @@ class TradingSupervisionTest {
     assertThat(rec.of(SupervisorEvent.AttachStateChanged.class, "trader-a")).noneMatch(s -> s.to() == AttachState.STOPPED);
 
     clock.advanceTo(clock.at(2026, 6, 15, "07:45"));
-    SupervisorEvent.WatchWindowChanged opened = rec.await(SupervisorEvent.WatchWindowChanged.class, e -> e.process().equals("trader-a"), 1, WAIT).get(0);
+    SupervisorEvent.WatchWindowChanged opened = rec.await(SupervisorEvent.WatchWindowChanged.class, e -> e.process().equals("trader-a") && e.open(), 1, WAIT).get(0);
     assertThat(opened).isEqualTo(new SupervisorEvent.WatchWindowChanged("trader-a", clock.at(2026, 6, 15, "07:45"), LocalDate.of(2026, 6, 15), true, AttachState.STOPPED));
 
     // inside the window a loss is an AttachedLost, as without a schedule
@@ -102,7 +105,7 @@ class TradingSupervisionTest {
     assertThat(rec.of(SupervisorEvent.OutsideWindow.class, "trader-b")).isEmpty();
 
     clock.advanceTo(clock.at(2026, 6, 15, "16:30"));
-    assertThat(rec.await(SupervisorEvent.WatchWindowChanged.class, e -> e.process().equals("trader-a") && !e.open(), 1, WAIT).get(0).at())
+    assertThat(rec.await(SupervisorEvent.WatchWindowChanged.class, e -> e.process().equals("trader-a") && !e.open(), 2, WAIT).get(1).at())
         .isEqualTo(clock.at(2026, 6, 15, "16:30"));
   }
 

@@ -11,6 +11,15 @@ import org.jspecify.annotations.Nullable;
 final class EventReasons {
   private EventReasons() {}
 
+  /** How a {@code WatchWindowChanged}'s reason begins; {@link #watchWindowClosed} reads it back (also of older rows). */
+  static final String WATCH_WINDOW_OPEN = "watch window open";
+  static final String WATCH_WINDOW_CLOSED = "watch window closed";
+
+  /** Whether {@code reason}, of a {@code WatchWindowChanged} row, says the window is closed. */
+  static boolean watchWindowClosed(@Nullable String reason) {
+    return reason != null && reason.startsWith(WATCH_WINDOW_CLOSED);
+  }
+
   /** The reason of {@code event}; {@link Journal} fills those of the other kinds with their columns. */
   static String of(SupervisorEvent event) {
     if (event instanceof SupervisorEvent.SupervisionChanged e) {
@@ -36,7 +45,8 @@ final class EventReasons {
     } else if (event instanceof SupervisorEvent.ScheduleStopped e) {
       return "stopped by its schedule, trade day " + e.tradeDay() + words(e.reason());
     } else if (event instanceof SupervisorEvent.WatchWindowChanged e) {
-      return "watch window " + (e.open() ? "opened" : "closed") + ", trade day " + e.tradeDay() + "; the attachment is " + e.state();
+      // "open" and "closed", not "opened": the schedule's start says where the window stands too, as no edge
+      return (e.open() ? WATCH_WINDOW_OPEN : WATCH_WINDOW_CLOSED) + ", trade day " + e.tradeDay() + "; the attachment is " + e.state();
     } else if (event instanceof SupervisorEvent.OutsideWindow e) {
       return "outside its window (trade day " + e.tradeDay() + "), recorded only: " + inner(e.event());
     }

@@ -368,6 +368,12 @@ public final class JournalReader implements AutoCloseable {
           pid = "RUNNING".equals(st) ? attachedPid(k[0], k[1]) : null;
         }
       }
+      boolean outsideWindow = false;
+      if (attachment) {
+        // a feed that runs in its sessions only is STOPPED or NOT_FOUND at night: expected while its watch window is closed
+        JournalEvent window = lastEvent(k[0], k[1], "WatchWindowChanged");
+        outsideWindow = window != null && EventReasons.watchWindowClosed(window.reason());
+      }
       // the restart report's total over the 24 hours up to now (now included, 24 h before it not), as vigil restarts
       // --period 24h counts them: the same reads (the state each host left the process in before the day, the day's
       // events and the day after's, when it was last heard of before each registration) and the same analysis. Counted
@@ -380,7 +386,7 @@ public final class JournalReader implements AutoCloseable {
       if (snap != null && (last == null || snap.at().isAfter(last))) {
         last = snap.at();
       }
-      out.add(new ProcessSummary(k[0], k[1], st, since, pid, snap, restarts, last, attachment));
+      out.add(new ProcessSummary(k[0], k[1], st, since, pid, snap, restarts, last, attachment, outsideWindow));
     }
     return out;
   }

@@ -28,7 +28,11 @@ import org.jspecify.annotations.Nullable;
  * @param lastEvent when anything was last recorded about it
  * @param attachment whether it is an attachment (a process Vigil watches and did not start): its {@code STOPPED} is a
  *     watched process that ended, not a supervised one a person or a schedule stopped
+ * @param outsideWatchWindow whether it is an attachment whose watch window is closed, by the journal's last
+ *     {@code WatchWindowChanged} of it (journaled where the journal is attached with its {@code TradingSupervision}, at
+ *     each edge and as the schedule starts): its {@code STOPPED} or {@code NOT_FOUND} is then expected, a process that
+ *     runs only in its sessions. False where the journal holds no such event
  */
 public record ProcessSummary(
     String host, String process, String state, @Nullable Instant since, @Nullable Long pid, @Nullable JournalSnapshot lastSnapshot,
-    int restarts24h, @Nullable Instant lastEvent, boolean attachment) {}
+    int restarts24h, @Nullable Instant lastEvent, boolean attachment, boolean outsideWatchWindow) {}
