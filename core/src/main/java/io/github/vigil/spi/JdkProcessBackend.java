@@ -868,7 +868,7 @@ final class JdkProcessBackend implements ProcessBackend {
         treeSignal = signal;
         signaled.clear();
         for (ProcessHandle h : targets) {
-          signaled.put(h, program(h)); // read before the signal goes: an exec after it shows as another program
+          signaled.put(h, programIfCatchable(h, signal)); // read before the signal goes: an exec after it shows as another program
         }
       }
       boolean any = send(handle, signal);
@@ -896,14 +896,18 @@ final class JdkProcessBackend implements ProcessBackend {
         descendants.removeIf(h -> !ProcFiles.isLive(h));
         if (treeSignal != null) {
           for (ProcessHandle h : descendants) {
-            byte[] now = program(h);
-            boolean known = signaled.containsKey(h);
-            byte[] then = signaled.get(h);
             // forked after the tree was signalled (between the look and the signal, or by a trap of the signal itself):
             // it gets the signal too, now; it waited for the stop timeout's SIGKILL (5 of 24 closes took 10 s). One that
             // got it between its fork and its exec may have lost it to the handler it kept from its parent (a shell's
             // trap): once it runs another program, it gets it again (CI: a trap's `sleep &` ran to the stop timeout)
-            if (!known || then != null && now != null && !java.util.Arrays.equals(then, now)) {
+            if (!signaled.containsKey(h)) {
+              signaled.put(h, programIfCatchable(h, treeSignal));
+              send(h, treeSignal);
+              continue;
+            }
+            byte[] then = signaled.get(h);
+            byte[] now = then == null ? null : program(h);
+            if (now != null && !java.util.Arrays.equals(then, now)) {
               signaled.put(h, now);
               send(h, treeSignal);
             }
@@ -924,6 +928,11 @@ final class JdkProcessBackend implements ProcessBackend {
     @Override
     public String toString() {
       return "JdkProcess{" + name + ", pid " + handle.pid() + "}";
+    }
+
+    /** {@link #program} where {@code signal} can be caught; SIGKILL cannot be lost to a handler, so nothing is read for it. */
+    private static byte @org.jspecify.annotations.Nullable [] programIfCatchable(ProcessHandle h, Signal signal) {
+      return signal == Signal.SIGKILL ? null : program(h);
     }
 
     /** The program {@code h} runs, as its command line ({@code /proc/PID/cmdline}); null where it cannot be read. */
