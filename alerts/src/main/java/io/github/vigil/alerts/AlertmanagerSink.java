@@ -143,7 +143,8 @@ public final class AlertmanagerSink implements NotificationSink {
     /**
      * A label added to every alert (an alert's own label of the same name wins).
      *
-     * @throws IllegalArgumentException when Alertmanager would refuse the name, naming it and the name to use
+     * @throws IllegalArgumentException when Alertmanager would refuse the name, naming it and the name to use; for a name
+     *     every alert sets itself; for an empty value, which Alertmanager drops
      */
     public Builder label(String labelName, String value) {
       requireNonNull(labelName, "labelName");
@@ -155,7 +156,11 @@ public final class AlertmanagerSink implements NotificationSink {
         throw new IllegalArgumentException("label name of Alertmanager sink " + name + " is one every alert sets itself "
             + OWN_LABELS + ", which would win over it: '" + labelName + "'");
       }
-      extraLabels.put(labelName, requireNonNull(value, "value"));
+      if (requireNonNull(value, "value").isEmpty()) { // Alertmanager drops a label whose value is empty: it was never seen
+        throw new IllegalArgumentException("label " + labelName + " of Alertmanager sink " + name + " must not be empty: Alertmanager "
+            + "drops a label whose value is empty");
+      }
+      extraLabels.put(labelName, value);
       return this;
     }
 
@@ -175,9 +180,16 @@ public final class AlertmanagerSink implements NotificationSink {
       return this;
     }
 
-    /** A header for every request (basic auth, a tenant); never logged. */
+    /**
+     * A header for every request (basic auth, a tenant); never logged.
+     *
+     * @throws IllegalArgumentException naming the sink and the header (never its value) for one that could not be sent:
+     *     a name or value the JDK's HTTP client refuses ({@code Host}, {@code X Token}, a line break), Content-Type (the
+     *     sink sets it), a blank value; it was taken and every send failed
+     */
     public Builder header(String headerName, String value) {
-      headers.put(requireNonNull(headerName, "headerName"), requireNonNull(value, "value"));
+      Http.checkHeader(headerName, value, "header of Alertmanager sink " + name);
+      headers.put(headerName, value);
       return this;
     }
 

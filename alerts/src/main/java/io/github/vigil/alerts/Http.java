@@ -115,6 +115,39 @@ final class Http {
   }
 
   /**
+   * Refuses a header a sink would send with every request but could not, or should not: a name the JDK's HTTP client
+   * refuses (not a token, {@code X Token}; or restricted, {@code Host}, {@code Content-Length}, {@code Connection},
+   * {@code Expect}, {@code Upgrade}) or a value it refuses (a line break), either of which failed every send;
+   * {@code Content-Type}, which {@link #post} sets itself (a second one was sent beside it); a blank value, most likely a
+   * variable that was not set ({@code ${API_KEY:}}), which the receiver refuses at every send. The message begins with
+   * {@code what} (e.g. {@code "header of webhook sink w"}) and names the header, never its value.
+   *
+   * @throws IllegalArgumentException naming {@code what}, the header and what is wrong with it
+   */
+  static void checkHeader(String headerName, String value, String what) {
+    java.util.Objects.requireNonNull(headerName, "headerName");
+    java.util.Objects.requireNonNull(value, "value");
+    if (headerName.equalsIgnoreCase("Content-Type")) {
+      throw new IllegalArgumentException(what + " '" + headerName + "': the sink sets Content-Type itself (application/json; charset=utf-8)");
+    }
+    try {
+      HttpRequest.newBuilder().header(headerName, "x");
+    } catch (IllegalArgumentException e) { // "invalid header name: ..." or "restricted header name: ...": the name only
+      throw new IllegalArgumentException(what + " '" + headerName + "' is refused by the JDK's HTTP client (" + e.getMessage() + ")");
+    }
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(what + " '" + headerName + "' must not have a blank value: it is "
+          + (value.isEmpty() ? "empty" : value.length() + " whitespace character" + (value.length() == 1 ? "" : "s")));
+    }
+    try {
+      HttpRequest.newBuilder().header(headerName, value);
+    } catch (IllegalArgumentException e) { // its message shows the value, which may be a secret
+      throw new IllegalArgumentException(what + " '" + headerName + "' has a value the JDK's HTTP client refuses (a line break or "
+          + "another control character)");
+    }
+  }
+
+  /**
    * Refuses a blank signing secret (empty or whitespace only): it would sign every message with an empty key, which a
    * robot that verifies signatures refuses, so a sink given one was built and failed every send. The message begins
    * with {@code what} (e.g. {@code "secret of DingTalk sink desk"}) and says which kind of blank it got ({@code it is

@@ -153,9 +153,16 @@ public final class WebhookSink implements NotificationSink {
       return this;
     }
 
-    /** A header sent with every request; its value is never logged. */
+    /**
+     * A header sent with every request; its value is never logged.
+     *
+     * @throws IllegalArgumentException naming the sink and the header (never its value) for one that could not be sent:
+     *     a name or value the JDK's HTTP client refuses ({@code Host}, {@code X Token}, a line break), Content-Type (the
+     *     sink sets it), a blank value; it was taken and every send failed
+     */
     public Builder header(String headerName, String value) {
-      headers.put(requireNonNull(headerName, "headerName"), requireNonNull(value, "value"));
+      Http.checkHeader(headerName, value, "header of webhook sink " + name);
+      headers.put(headerName, value);
       return this;
     }
 
