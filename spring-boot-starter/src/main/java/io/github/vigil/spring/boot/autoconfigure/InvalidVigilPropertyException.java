@@ -7,7 +7,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A {@code vigil.*} property whose value Vigil rejects, e.g.
  * {@code vigil.processes.quote-feed.restart.max-restarts=-1}. Turned into a start-up failure
- * analysis by {@link VigilFailureAnalyzer}.
+ * analysis by {@link VigilFailureAnalyzer}. Several found at once (every mistake of the alert sinks' properties) are one
+ * exception, listing each ({@link #all()}), so that a start-up names them all rather than one a restart.
  *
  * <p>Immutable and thread-safe.
  */
@@ -19,6 +20,8 @@ public class InvalidVigilPropertyException extends IllegalArgumentException {
   private final @Nullable Object value;
   private final String reason;
   private final @Nullable String origin;
+  /** Every one rejected together when several were ({@link #of}), in order; null for one. */
+  private final java.util.@Nullable List<InvalidVigilPropertyException> several;
 
   /**
    * @param property the full property name, e.g. {@code vigil.processes.quote-feed.restart.max-restarts}
@@ -32,6 +35,39 @@ public class InvalidVigilPropertyException extends IllegalArgumentException {
     this.value = value;
     this.reason = requireNonNull(reason, "reason");
     this.origin = origin;
+    this.several = null;
+  }
+
+  /** The first of {@code all}, with all of them as {@link #all()}, and a message naming every one. */
+  private InvalidVigilPropertyException(java.util.List<InvalidVigilPropertyException> all) {
+    super(all.size() + " vigil.* properties are invalid: " + all.stream().map(Throwable::getMessage)
+        .collect(java.util.stream.Collectors.joining("; ")));
+    InvalidVigilPropertyException first = all.get(0);
+    this.property = first.property;
+    this.value = first.value;
+    this.reason = first.reason;
+    this.origin = first.origin;
+    this.several = java.util.List.copyOf(all);
+  }
+
+  /**
+   * One failure for every property of {@code all} (at least one), so that a start-up says each mistake at once, not one
+   * a restart: {@code all}'s only element when there is one, else an exception whose property, value, reason and origin
+   * are the first's and whose {@link #all()} lists every one, in {@code all}'s order.
+   */
+  public static InvalidVigilPropertyException of(java.util.List<InvalidVigilPropertyException> all) {
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("no invalid property");
+    }
+    return all.size() == 1 ? all.get(0) : new InvalidVigilPropertyException(all);
+  }
+
+  /**
+   * Every property rejected together, in order: just this one, or each of those found at once ({@link #of}), the first
+   * being the one this exception's {@link #property()}, {@link #value()}, {@link #reason()} and {@link #origin()} are.
+   */
+  public java.util.List<InvalidVigilPropertyException> all() {
+    return several != null ? several : java.util.List.of(this);
   }
 
   /** A value as a person wrote it: a duration in words ({@code -5.00 s}), not ISO-8601 ({@code PT-5S}). */

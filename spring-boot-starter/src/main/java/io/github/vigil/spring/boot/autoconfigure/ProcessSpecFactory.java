@@ -148,9 +148,14 @@ final class ProcessSpecFactory {
     return null;
   }
 
-  /** Where {@code property} was defined, e.g. {@code class path resource [application.yml] - 12:23}; null when unknown. */
+  /**
+   * Where {@code property} was defined, e.g. {@code class path resource [application.yml] - 12:23}; null when unknown. A
+   * name that is not canonical, a map's key as it was written ({@code vigil.alerts.sinks.ops.headers.X-Token}), is read
+   * as Spring Boot's property sources read their own names ({@link ConfigurationPropertyName#adapt}).
+   */
   static @Nullable String origin(org.springframework.core.env.Environment environment, String property) {
-    ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
+    ConfigurationPropertyName name = ConfigurationPropertyName.isValid(property) ? ConfigurationPropertyName.of(property)
+        : ConfigurationPropertyName.adapt(property, '.');
     for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
       ConfigurationProperty p = source.getConfigurationProperty(name);
       if (p != null) {

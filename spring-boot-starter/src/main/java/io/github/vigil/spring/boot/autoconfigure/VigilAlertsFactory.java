@@ -35,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class VigilAlertsFactory {
   private static final String P = "vigil.alerts.";
+  /** The URL of a sink builder made only to check a header or label with: never sent to. */
+  private static final URI KEY_CHECK_URI = URI.create("http://127.0.0.1/");
 
   private VigilAlertsFactory() {}
 
@@ -116,6 +118,7 @@ final class VigilAlertsFactory {
 
   /** The pipeline; {@code trading} (may be null) gives the calendars of {@code outside-sessions-of} silences. */
   static NotificationPipeline pipeline(VigilAlertsProperties p, @Nullable TradingSupervision trading) {
+    checkSinkProperties(p.getSinks());
     NotificationPipeline.Builder b = NotificationPipeline.builder();
     Map<String, NotificationSink> sinks = new LinkedHashMap<>();
     p.getSinks().forEach((name, s) -> {
@@ -204,11 +207,8 @@ final class VigilAlertsFactory {
   }
 
   static NotificationSink sink(String name, VigilAlertsProperties.Sink s) {
-    if (name.isBlank()) { // the key is what is wrong: named as written ("sinks[ ]"), not "sinks. " with the type as its value
-      throw new InvalidVigilPropertyException(P + "sinks[" + name + "]", name, "sink name must not be blank: '" + name + "'", null);
-    }
+    checkSinkProperties(Map.of(name, s));   // the pipeline has checked every sink's already: here for a sink made alone
     String prefix = P + "sinks." + name;
-    checkUsedByType(s, prefix);
     if (s.getTimeout() == null || s.getTimeout().isZero() || s.getTimeout().isNegative()) {
       throw new InvalidVigilPropertyException(prefix + ".timeout", s.getTimeout(), "must be positive", null);
     }
@@ -217,24 +217,90 @@ final class VigilAlertsFactory {
   }
 
   /**
-   * Fails on the first property given that the sink's type does not use ({@link VigilAlertsProperties.SinkType}'s table):
-   * it would be ignored, unsaid (a signing secret on a Slack sink, SMTP settings on a webhook). The message names the
-   * property, the type and the types that use it; a secret's value is {@code <hidden>}. {@code type},
-   * {@code rate-limit} and {@code rate-limit-period} are every type's.
+   * Fails, once, on every mistake of the sinks' properties that is found without building them, each named by its
+   * property: a blank sink name; a property given that the sink's type does not use ({@link VigilAlertsProperties.SinkType}'s
+   * table: it would be ignored, unsaid, as a signing secret on a Slack sink or SMTP settings on a webhook were); a header
+   * or label that the sink's builder refuses (a header the JDK's HTTP client would refuse at every send, a label name
+   * Alertmanager refuses). A key of {@code headers} or {@code labels} is named as its own property
+   * ({@code vigil.alerts.sinks.ops.headers.X-Token}), so that the failure analyzer finds its file and line. All of them
+   * are one {@link InvalidVigilPropertyException} ({@link InvalidVigilPropertyException#all()}), in the order of their
+   * property names, so that a user with three mistakes reads three in one start, the same each time. A secret's value
+   * (url, token, secret, a header's, smtp.password) is {@code <hidden>}.
    */
-  private static void checkUsedByType(VigilAlertsProperties.Sink s, String prefix) {
+  static void checkSinkProperties(Map<String, VigilAlertsProperties.Sink> sinks) {
+    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
+    sinks.forEach((name, s) -> problems.addAll(problems(name, s)));
+    if (!problems.isEmpty()) {
+      problems.sort(java.util.Comparator.comparing(InvalidVigilPropertyException::property));
+      throw InvalidVigilPropertyException.of(problems);
+    }
+  }
+
+  /** What {@link #checkSinkProperties} finds wrong with the sink {@code name}, in no particular order. */
+  private static java.util.List<InvalidVigilPropertyException> problems(String name, VigilAlertsProperties.Sink s) {
+    if (name.isBlank()) { // the key is what is wrong: named as written ("sinks[ ]"), not "sinks. " with the type as its value
+      return java.util.List.of(new InvalidVigilPropertyException(P + "sinks[" + name + "]", name, "sink name must not be blank: '" + name + "'", null));
+    }
+    String prefix = P + "sinks." + name;
     VigilAlertsProperties.SinkType type = s.getType();
+    java.util.List<InvalidVigilPropertyException> out = new java.util.ArrayList<>();
     for (Map.Entry<String, Object> e : s.given().entrySet()) {
       String property = e.getKey();
-      if (!type.uses(property)) {
-        java.util.List<String> users = java.util.Arrays.stream(VigilAlertsProperties.SinkType.values()).filter(t -> t.uses(property))
-            .map(VigilAlertsFactory::written).toList();
-        throw new InvalidVigilPropertyException(prefix + "." + property, e.getValue(), article(written(type)) + " sink"
-            + (type == VigilAlertsProperties.SinkType.LOG ? " (the type when none is given)" : "") + " does not use " + property + "; "
-            + (users.isEmpty() ? "no type of sink does" : and(users) + " sinks do") + " (set " + prefix + ".type to the kind of sink meant, or leave "
-            + property + " out)", null);
+      if (type.uses(property)) {
+        continue;
+      }
+      String reason = notUsed(type, property, prefix);
+      if (property.equals("headers")) {   // each key, where it was written
+        s.getHeaders().keySet().forEach(k -> out.add(new InvalidVigilPropertyException(key(prefix + ".headers", k), "<hidden>", reason, null)));
+      } else if (property.equals("labels")) {
+        s.getLabels().forEach((k, v) -> out.add(new InvalidVigilPropertyException(key(prefix + ".labels", k), v, reason, null)));
+      } else {
+        out.add(new InvalidVigilPropertyException(prefix + "." + property, e.getValue(), reason, null));
       }
     }
+    // each key through its sink's own builder, one made for it alone: the sink's url is checked when the sink is built
+    if (type.uses("headers")) {
+      s.getHeaders().forEach((k, v) -> refused(out, key(prefix + ".headers", k), "<hidden>", () -> {
+        if (type == VigilAlertsProperties.SinkType.WEBHOOK) {
+          WebhookSink.builder(name, KEY_CHECK_URI).header(k, v);
+        } else {
+          AlertmanagerSink.builder(name, KEY_CHECK_URI).header(k, v);
+        }
+      }));
+    }
+    if (type.uses("labels")) {
+      s.getLabels().forEach((k, v) -> refused(out, key(prefix + ".labels", k), v, () -> AlertmanagerSink.builder(name, KEY_CHECK_URI).label(k, v)));
+    }
+    return out;
+  }
+
+  /** Adds to {@code out} what {@code step} refuses, as {@code property}'s with {@code value}. */
+  private static void refused(java.util.List<InvalidVigilPropertyException> out, String property, @Nullable Object value, Runnable step) {
+    try {
+      step.run();
+    } catch (IllegalArgumentException e) {
+      InvalidVigilPropertyException ex = new InvalidVigilPropertyException(property, value, String.valueOf(e.getMessage()), null);
+      ex.initCause(e);
+      out.add(ex);
+    }
+  }
+
+  /**
+   * The key {@code key} of the map property {@code map} as Spring Boot reads it from a file: {@code map.key}, or
+   * {@code map[key]} when the key holds other than letters, digits, {@code -} and {@code _} (as it must be written there:
+   * {@code "[X Token]"}).
+   */
+  static String key(String map, String key) {
+    return key.matches("[A-Za-z0-9_-]+") ? map + "." + key : map + "[" + key + "]";
+  }
+
+  /** Why {@code property} is refused on a sink of {@code type}: the type, and the types that use it. */
+  private static String notUsed(VigilAlertsProperties.SinkType type, String property, String prefix) {
+    java.util.List<String> users = java.util.Arrays.stream(VigilAlertsProperties.SinkType.values()).filter(t -> t.uses(property))
+        .map(VigilAlertsFactory::written).toList();
+    return article(written(type)) + " sink" + (type == VigilAlertsProperties.SinkType.LOG ? " (the type when none is given)" : "")
+        + " does not use " + property + "; " + (users.isEmpty() ? "no type of sink does" : and(users) + " sinks do")
+        + " (set " + prefix + ".type to the kind of sink meant, or leave " + property + " out)";
   }
 
   /** A sink type as it is written in the properties: {@code dingtalk}. */
@@ -260,7 +326,7 @@ final class VigilAlertsFactory {
         URI url = need(s.getUrl(), prefix + ".url");
         // a webhook's path often holds its secret: the sink's message shows what it may of the URL
         WebhookSink.Builder b = at(prefix + ".url", "<hidden>", () -> WebhookSink.builder(name, url)).timeout(s.getTimeout());
-        s.getHeaders().forEach(b::header);
+        s.getHeaders().forEach((k, v) -> at(key(prefix + ".headers", k), "<hidden>", () -> b.header(k, v)));
         if (s.getTemplate() != null) {
           b.template(s.getTemplate());
         }
@@ -311,8 +377,8 @@ final class VigilAlertsFactory {
         URI url = need(s.getUrl(), prefix + ".url");
         // the sink's message shows the URL without its password, which the value would show
         AlertmanagerSink.Builder b = at(prefix + ".url", "<hidden>", () -> AlertmanagerSink.builder(name, url)).timeout(s.getTimeout());
-        s.getLabels().forEach(b::label);
-        s.getHeaders().forEach(b::header);
+        s.getLabels().forEach((k, v) -> at(key(prefix + ".labels", k), v, () -> b.label(k, v)));
+        s.getHeaders().forEach((k, v) -> at(key(prefix + ".headers", k), "<hidden>", () -> b.header(k, v)));
         return b.build();
       }
       default:

@@ -375,7 +375,8 @@ public class VigilAlertsProperties {
 
   /**
    * One sink. Its {@code type} says which of its other properties it uses ({@link SinkType}); a property given that the
-   * type does not use fails the start, naming it, the type and the types that use it.
+   * type does not use fails the start, naming it (each key of a map), the type and the types that use it, with every
+   * other such mistake of every sink.
    */
   public static class Sink {
     /**
@@ -402,13 +403,20 @@ public class VigilAlertsProperties {
      */
     private @Nullable String secret;
 
-    /** Headers of webhook and Alertmanager requests; never logged nor shown. */
+    /**
+     * Headers of webhook and Alertmanager requests; never logged nor shown. One that could not be sent (Host, a name with a
+     * space, a line break in the value), Content-Type (the sink sets it) or a blank value fails the start, named by its key.
+     */
     private Map<String, String> headers = new LinkedHashMap<>();
 
     /** Webhook body template ({{title}}, {{text}}, {{markdown}}, {{status}}, {{severity}}, {{route}}, {{process}}, {{alerts}}). */
     private @Nullable String template;
 
-    /** Labels added to every alert sent to Alertmanager (e.g. instance). */
+    /**
+     * Labels added to every alert sent to Alertmanager (e.g. instance). A name Alertmanager refuses or one every alert sets
+     * itself (alertname, process, severity, anomaly), or an empty value (Alertmanager drops it), fails the start, named by
+     * its key.
+     */
     private Map<String, String> labels = new LinkedHashMap<>();
 
     /** Request (or SMTP) timeout. */

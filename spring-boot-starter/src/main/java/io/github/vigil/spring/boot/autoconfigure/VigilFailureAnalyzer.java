@@ -19,7 +19,9 @@ import org.springframework.core.env.Environment;
  * </pre>
  *
  * A rejection made where the environment was not at hand (a calendar's, an alert route's) is given the origin of its
- * property here, where it is: they said no file nor line.
+ * property here, where it is: they said no file nor line; a key of a map as it was written too
+ * ({@code vigil.alerts.sinks.ops.headers.X-Token}, which is no canonical property name). Several properties rejected at
+ * once ({@link InvalidVigilPropertyException#all()}) are each listed so, in their order.
  *
  * <p>Registered in {@code META-INF/spring.factories}; Spring Boot gives it the application's environment. Stateless
  * and thread-safe.
@@ -34,16 +36,23 @@ public class VigilFailureAnalyzer extends AbstractFailureAnalyzer<InvalidVigilPr
 
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, InvalidVigilPropertyException cause) {
-    @Nullable String origin = cause.origin() != null ? cause.origin() : originOf(cause.property());
-    StringBuilder description = new StringBuilder("Invalid Vigil configuration:\n\n");
-    description.append("    Property: ").append(cause.property()).append('\n');
-    description.append("    Value: \"").append(InvalidVigilPropertyException.shown(cause.value())).append("\"\n");
-    if (origin != null) {
-      description.append("    Origin: ").append(origin).append('\n');
+    java.util.List<InvalidVigilPropertyException> all = cause.all();
+    StringBuilder description = new StringBuilder("Invalid Vigil configuration")
+        .append(all.size() > 1 ? " (" + all.size() + " properties)" : "").append(":\n");
+    java.util.List<String> origins = new java.util.ArrayList<>();
+    for (InvalidVigilPropertyException each : all) {
+      @Nullable String origin = each.origin() != null ? each.origin() : originOf(each.property());
+      description.append('\n');
+      description.append("    Property: ").append(each.property()).append('\n');
+      description.append("    Value: \"").append(InvalidVigilPropertyException.shown(each.value())).append("\"\n");
+      if (origin != null) {
+        description.append("    Origin: ").append(origin).append('\n');
+        origins.add(origin);
+      }
+      description.append("    Reason: ").append(each.reason()).append('\n');
     }
-    description.append("    Reason: ").append(cause.reason()).append('\n');
-    String action = "Update " + cause.property() + " in your application's configuration"
-        + (origin != null ? " (" + origin + ")" : "")
+    String action = (all.size() == 1 ? "Update " + cause.property() : "Update each of these properties")
+        + " in your application's configuration" + (all.size() == 1 && !origins.isEmpty() ? " (" + origins.get(0) + ")" : "")
         + ". The vigil.* properties and their defaults are listed in the configuration metadata"
         + " of vigil-spring-boot-starter (your IDE completes them).";
     return new FailureAnalysis(description.toString(), action, cause);

@@ -274,12 +274,14 @@ class VigilAlertsAutoConfigurationTest {
         }
         java.util.Map<String, String> bad = new java.util.LinkedHashMap<>(own);
         bad.put(key, values.get(key));
+        // a key of a map is named as its own property (headers.X-Token), and the reason names the map
         String property = key.startsWith("headers.") || key.startsWith("labels.") ? key.substring(0, key.indexOf('.')) : key;
         try (NotificationPipeline p = pipeline(bad)) {
           failures.add(t + " took " + key);
         } catch (InvalidVigilPropertyException e) {
           refused++;
-          if (!e.property().equals("vigil.alerts.sinks.s." + property) || !e.reason().contains((t.matches("[aeiou].*") ? "an " : "a ") + t + " sink")
+          if (!e.property().equals("vigil.alerts.sinks.s." + key) || e.all().size() != 1
+              || !e.reason().contains((t.matches("[aeiou].*") ? "an " : "a ") + t + " sink")
               || !e.reason().contains("does not use " + property + ";") || stackTrace(e).contains(SECRET) || stackTrace(e).contains(TOKEN)
               || stackTrace(e).contains(PASSWORD)) {
             failures.add(t + " with " + key + " => " + e.getMessage());
@@ -289,6 +291,59 @@ class VigilAlertsAutoConfigurationTest {
     }
     assertThat(failures).isEmpty();
     assertThat(refused).as("properties refused in all").isGreaterThan(60);
+  }
+
+  /**
+   * Every unused property and every wrong header or label of every sink is in one failure, each named by its own
+   * property, in the order of their names whatever the order they were given in: it was the first found, one a start.
+   */
+  @Test
+  void everyMistakeOfEverySinkIsInOneFailureInTheOrderOfTheirNames() {
+    java.util.Map<String, String> given = new java.util.LinkedHashMap<>();
+    given.put("vigil.alerts.sinks.ops.type", "slack");
+    given.put("vigil.alerts.sinks.ops.url", "http://127.0.0.1:1/services/T0/B0");
+    given.put("vigil.alerts.sinks.ops.secret", SECRET);
+    given.put("vigil.alerts.sinks.ops.labels.team", "rates");
+    given.put("vigil.alerts.sinks.hook.type", "webhook");
+    given.put("vigil.alerts.sinks.hook.url", "http://127.0.0.1:1/hook");
+    given.put("vigil.alerts.sinks.hook.headers.Content-Type", "text/plain");
+    given.put("vigil.alerts.sinks.hook.headers.X-Token", "");
+    given.put("vigil.alerts.sinks.hook.headers.Authorization", "Bearer " + TOKEN);   // a good one: not listed
+    given.put("vigil.alerts.sinks.fleet.type", "alertmanager");
+    given.put("vigil.alerts.sinks.fleet.url", "http://127.0.0.1:9093");
+    given.put("vigil.alerts.sinks.fleet.labels.trade-desk", "rates");
+    given.put("vigil.alerts.sinks.fleet.token", TOKEN);
+    List<String> expected = List.of("vigil.alerts.sinks.fleet.labels.trade-desk", "vigil.alerts.sinks.fleet.token",
+        "vigil.alerts.sinks.hook.headers.Content-Type", "vigil.alerts.sinks.hook.headers.X-Token", "vigil.alerts.sinks.ops.labels.team",
+        "vigil.alerts.sinks.ops.secret");
+    for (boolean reversed : new boolean[] {false, true}) {
+      List<java.util.Map.Entry<String, String>> entries = new java.util.ArrayList<>(given.entrySet());
+      if (reversed) {
+        java.util.Collections.reverse(entries);
+      }
+      java.util.Map<String, String> source = new java.util.LinkedHashMap<>();
+      entries.forEach(e -> source.put(e.getKey(), e.getValue()));
+      VigilAlertsProperties p = new org.springframework.boot.context.properties.bind.Binder(
+          new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(source))
+          .bindOrCreate("vigil.alerts", VigilAlertsProperties.class);
+      InvalidVigilPropertyException e = org.assertj.core.api.Assertions.catchThrowableOfType(InvalidVigilPropertyException.class,
+          () -> VigilAlertsFactory.pipeline(p).close());
+      assertThat(e.all()).extracting(InvalidVigilPropertyException::property).as("reversed: %s", reversed).isEqualTo(expected);
+      assertThat(e.property()).isEqualTo(expected.get(0));
+      assertThat(e.all()).extracting(InvalidVigilPropertyException::reason).containsExactly(
+          "label name of Alertmanager sink fleet must match [a-zA-Z_][a-zA-Z0-9_]* and not start with __: 'trade-desk' (use 'trade_desk')",
+          "an alertmanager sink does not use token; dingtalk and wecom sinks do (set vigil.alerts.sinks.fleet.type to the kind of sink "
+              + "meant, or leave token out)",
+          "header of webhook sink hook 'Content-Type': the sink sets Content-Type itself (application/json; charset=utf-8)",
+          "header of webhook sink hook 'X-Token' must not have a blank value: it is empty",
+          "a slack sink does not use labels; alertmanager sinks do (set vigil.alerts.sinks.ops.type to the kind of sink meant, or "
+              + "leave labels out)",
+          "a slack sink does not use secret; dingtalk and feishu sinks do (set vigil.alerts.sinks.ops.type to the kind of sink meant, "
+              + "or leave secret out)");
+      assertThat(e.all()).extracting(InvalidVigilPropertyException::value).containsExactly("rates", "<hidden>", "<hidden>", "<hidden>",
+          "rates", "<hidden>");
+      assertThat(stackTrace(e)).doesNotContain(SECRET).doesNotContain(TOKEN);
+    }
   }
 
   /** The pipeline of one sink {@code s} with {@code sink}'s properties, bound by Spring Boot's binder. */
