@@ -5,7 +5,11 @@ import io.github.vigil.linux.proc.ProcFs;
 import io.github.vigil.linux.proc.ProcStat;
 import io.github.vigil.spi.ProcessListener;
 import io.github.vigil.spi.RunningProcess;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * left the group with {@code setsid}), and, without a cgroup, the processes whose session or group is
  * the run's. Once the tree has been seen empty it is never signalled again, so a later process that
  * took over the numbers is safe.
+ *
+ * <p>A catchable signal to the tree (a stop's) is remembered with who got it ({@link TreeSignalRecord}): each later
+ * look at the tree once the leader is reaped ({@link #isTreeAlive()}, which the engine repeats until the tree is gone)
+ * sends it to a member forked after it, and again to one that got it before its exec. A SIGKILL needs none of it.
  *
  * <p>Thread-safe: signals and the reaping on the event loop hold the instance's lock.
  */
@@ -46,6 +54,8 @@ final class LinuxProcess implements RunningProcess {
 
   private boolean reaped; // guarded by this
   private boolean treeGone; // guarded by this
+  // who got the tree's last catchable signal; its lock is taken before this one, and held by one look at a time
+  private final TreeSignalRecord signalled = new TreeSignalRecord();
 
   LinuxProcess(String name, int pid, long startTicks, Pidfd pidfd, int outFd, int errFd, ProcessListener listener,
       Cgroups.@Nullable Run cgroups, ProcFs proc) {
@@ -77,6 +87,17 @@ final class LinuxProcess implements RunningProcess {
 
   @Override
   public boolean signalTree(Signal signal) {
+    if (!TreeSignalRecord.catchable(signal)) {
+      signalled.forget(); // restarts, the stop timeout, close: SIGKILL lists and reads nothing more than it did
+      return signalTreeOnce(signal);
+    }
+    synchronized (signalled) {
+      return signalTreeRemembered(signal);
+    }
+  }
+
+  /** Signals the tree once: each member it finds gets {@code signal}, and no record is kept. */
+  private boolean signalTreeOnce(Signal signal) {
     boolean any = false;
     boolean groupReached;
     synchronized (this) {
@@ -90,7 +111,7 @@ final class LinuxProcess implements RunningProcess {
         any |= groupKill(signal);
       }
     }
-    if (!groupReached && !isTreeAlive()) {
+    if (!groupReached && !treeAlive()) {
       return false; // seen empty: from now on nothing is signalled, whoever takes over the numbers
     }
     Set<Integer> reached = new HashSet<>();
@@ -116,8 +137,74 @@ final class LinuxProcess implements RunningProcess {
     return any;
   }
 
+  /**
+   * Signals the tree and records who got {@code signal}. The members are listed, each with its program, BEFORE the
+   * group kill: kill(-pgid) reaches the whole group at once but does not say whom, and a list taken after it would
+   * count as reached a trap's child forked in between, which never got it. One forked between the list and the kill
+   * (the listing's time: microseconds for a cgroup's few members, up to a scan of {@code /proc} without cgroup v2) gets
+   * the signal twice, from the kill and from the sends below; one listed in the group that left it in that window
+   * (setsid) is counted as reached though it was not.
+   */
+  private boolean signalTreeRemembered(Signal signal) {
+    synchronized (this) {
+      if (treeGone) {
+        return false;
+      }
+    }
+    List<TreeSignalRecord.Member> tree = members();
+    if (tree.isEmpty() && !treeAlive()) {
+      return false; // seen empty: from now on nothing is signalled, whoever takes over the numbers
+    }
+    boolean groupReached = false;
+    synchronized (this) {
+      if (!reaped) {
+        // the leader cannot leave its group (it leads its session), and its unreaped pid keeps the group id
+        // from being reused: one kill(-pgid) reaches it and every member still in the group, exactly once
+        groupReached = groupKill(signal);
+      }
+    }
+    signalled.begin(signal);
+    if (groupReached) {
+      for (TreeSignalRecord.Member m : tree) {
+        if (m.pgrp() == pid) {
+          signalled.reached(m);
+        }
+      }
+    }
+    return sendOwed(tree) | groupReached; // the members outside the group (a setsid daemon), one by one
+  }
+
+  /**
+   * Whether the tree lives. Once the leader is reaped and a catchable signal was sent to the tree, each look also sends
+   * it to the members owed it ({@link TreeSignalRecord#owes}). While the leader lives the answer is true at once, with
+   * no look: the engine waits for the leader's exit before it looks (a member forked meanwhile is seen then), and a
+   * leader's trap may run programs to do its stop's work, which the stop's signal sent again would cut short.
+   */
   @Override
   public boolean isTreeAlive() {
+    synchronized (this) {
+      if (!reaped) {
+        return true;
+      }
+      if (treeGone) {
+        return false;
+      }
+    }
+    if (signalled.signal() == null) {
+      return treeAlive(); // a crash, a SIGKILL: as cheap as ever
+    }
+    synchronized (signalled) {
+      List<TreeSignalRecord.Member> tree = members();
+      sendOwed(tree);
+      return !tree.isEmpty() || treeAlive();
+    }
+  }
+
+  /**
+   * Whether the tree lives, and nothing more (the event loop's look at a run that ended): true while the leader is
+   * unreaped, then the cgroup populated or, without cgroup v2, a running member of the session or group.
+   */
+  boolean treeAlive() {
     synchronized (this) {
       if (!reaped) {
         return true;
@@ -144,6 +231,56 @@ final class LinuxProcess implements RunningProcess {
       }
     }
     return alive;
+  }
+
+  /**
+   * The tree's live members, each with its program: the cgroup's and, without cgroup v2, the session's and the
+   * group's (none started before the run). Read before any signal that depends on it is sent.
+   */
+  private List<TreeSignalRecord.Member> members() {
+    Map<Integer, TreeSignalRecord.Member> found = new LinkedHashMap<>();
+    if (cgroups != null) {
+      for (int member : cgroups.pids()) {
+        proc.stat(member).filter(this::startedInRun).ifPresent(s -> found.put(member, member(s)));
+      }
+    }
+    if (cgroups == null || !cgroups.hasV2()) {
+      for (ProcStat s : proc.all()) {
+        if (!found.containsKey(s.pid()) && (s.session() == pid || s.pgrp() == pid) && startedInRun(s)) {
+          found.put(s.pid(), member(s));
+        }
+      }
+    }
+    return new ArrayList<>(found.values());
+  }
+
+  private boolean startedInRun(ProcStat s) {
+    return s.startTicks() >= startTicks && proc.running(s);
+  }
+
+  private TreeSignalRecord.Member member(ProcStat s) {
+    byte[] line = proc.readBytes(s.pid(), "cmdline").orElse(null);
+    return new TreeSignalRecord.Member(s.pid(), s.startTicks(), s.pgrp(), line == null || line.length == 0 ? null : line);
+  }
+
+  /**
+   * Sends the tree's recorded signal to each of {@code tree} it owes it (not reached yet, or reached while running
+   * another program), each checked by pidfd as the same process the look found, and records them.
+   */
+  private boolean sendOwed(List<TreeSignalRecord.Member> tree) {
+    Signal signal = signalled.signal();
+    if (signal == null) {
+      return false; // a SIGKILL went to the tree meanwhile
+    }
+    boolean any = false;
+    for (TreeSignalRecord.Member m : tree) {
+      if (signalled.owes(m)) {
+        signalled.reached(m);
+        any |= sendTo(m.pid(), signal, st -> st.startTicks() == m.startTicks() && (st.session() == pid || st.pgrp() == pid
+            || cgroups != null && proc.read(m.pid(), "cgroup").map(cgroups::contains).orElse(false)));
+      }
+    }
+    return any;
   }
 
   /** Marks the leader reaped; from now on the group id may be reused and is not signalled. */

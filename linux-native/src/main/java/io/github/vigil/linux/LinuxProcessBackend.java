@@ -1692,7 +1692,7 @@ final class LinuxProcessBackend implements ProcessBackend {
   /** Runs whose leader has exited: once the tree is empty, remove their cgroups (off the loop) and let them go. */
   private void checkLingering() {
     for (LinuxProcess p : finished) {
-      if (p.lingering && !p.removingCgroups && !p.isTreeAlive()) {
+      if (p.lingering && !p.removingCgroups && !p.treeAlive()) { // the loop's look sends nothing; the engine's looks do
         if (p.cgroups == null) {
           p.lingering = false;
           stateRuns.remove(p.pid);
@@ -1931,7 +1931,7 @@ final class LinuxProcessBackend implements ProcessBackend {
       if (!p.reported) {
         log.atWarn().addKeyValue("process", p.name).log("Killing {} (pid {}) as the backend closes", p.name, p.pid);
         p.signalTree(Signal.SIGKILL);
-      } else if (p.lingering && p.isTreeAlive()) {
+      } else if (p.lingering && p.treeAlive()) {
         log.atWarn().addKeyValue("process", p.name).log("Killing what {} (pid {}, ended) left running as the backend closes", p.name, p.pid);
         p.signalTree(Signal.SIGKILL);
       }

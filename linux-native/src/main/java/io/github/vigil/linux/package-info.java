@@ -28,7 +28,9 @@
  *     and to the run's cgroup ({@code cgroup.kill} for SIGKILL in cgroup v2), which also holds
  *     descendants that left the group with {@code setsid}. After the leader has exited, the rest of
  *     its tree stays reachable through the cgroup or, without one, through its session and group,
- *     each member signalled through a pidfd opened and checked first.</li>
+ *     each member signalled through a pidfd opened and checked first. A stop's (catchable) signal is
+ *     remembered with who got it: after the leader's exit, each look at the tree sends it to a member
+ *     forked after it (a trap's {@code sleep &}), and again to one that got it before its exec.</li>
  *   <li><b>Children and their descendants die with the JVM.</b> Where runs have cgroups, the backend starts one
  *     guardian ({@code vigil-guardian}), a shell in a session of its own and outside the runs' cgroups, waiting on a
  *     pipe only the JVM holds open. However the JVM dies, by {@code SIGKILL} too, the pipe reads end of file; the

@@ -114,6 +114,15 @@ public final class ProcFs {
     return !stat.ended() || stat.zombie() && threads(stat.pid()) > 1;
   }
 
+  /** The bytes of {@code /proc/PID/<file>} as they are (a command line in its own encoding), or empty if the process is gone. */
+  public Optional<byte[]> readBytes(int pid, String file) {
+    try {
+      return Optional.of(Files.readAllBytes(root.resolve(Integer.toString(pid)).resolve(file)));
+    } catch (IOException e) {
+      return Optional.empty(); // gone, or went away between open and read (ESRCH)
+    }
+  }
+
   /** The contents of {@code /proc/PID/<file>}, or empty if the process is gone. */
   public Optional<String> read(int pid, String file) {
     try {
