@@ -385,10 +385,12 @@ public abstract class BackendContractTest {
   @EnabledOnOs(OS.LINUX)
   void aDescendantThatCaughtTheSignalBeforeItsExecGetsItAgainAfter() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/perl")), "no perl here");
-    String script = "my $got = 0; $SIG{TERM} = sub { $got = 1 }; $| = 1; print \"ready\\n\"; "
-        + "select(undef, undef, undef, 0.05) until $got; "
-        + "defined(my $pid = fork()) or die \"fork: $!\"; if ($pid == 0) { $got = 0; my $until = time + 20; "
-        + "select(undef, undef, undef, 0.01) until $got || time > $until; exec 'sleep', '" + marker + "' or die; } exit 0;";
+    // the handler counts; the child waits for a count above the one before the fork (a reset in the child after the fork
+    // lost a signal that came before it, and the child waited its 20 s)
+    String script = "my $got = 0; $SIG{TERM} = sub { $got++ }; $| = 1; print \"ready\\n\"; "
+        + "select(undef, undef, undef, 0.05) until $got; my $before = $got; "
+        + "defined(my $pid = fork()) or die \"fork: $!\"; if ($pid == 0) { my $until = time + 20; "
+        + "select(undef, undef, undef, 0.01) until $got > $before || time > $until; exec 'sleep', '" + marker + "' or die; } exit 0;";
     ProcessController c = supervisor.register(ProcessSpec.builder("forker").command("/usr/bin/perl", "-e", script)
         .startupGrace(Duration.ZERO).stopTimeout(Duration.ofSeconds(60)).build());
     c.start(WAIT);
