@@ -819,7 +819,12 @@ final class JdkProcessBackend implements ProcessBackend {
       } catch (IOException e) {
         log.debug("Closing the pipes of {} failed", name, e);
       }
-      listener.onExit(termination(process.exitValue()));
+      try {
+        listener.onExit(termination(process.exitValue()));
+      } catch (RuntimeException e) {
+        // said, and never thrown into the thread that reports: the output thread reads every run's output, and died of it
+        log.warn("The exit listener of {} (pid {}) failed", name, handle.pid(), e);
+      }
     }
 
     @Override

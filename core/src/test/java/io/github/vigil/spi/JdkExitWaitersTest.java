@@ -185,7 +185,8 @@ class JdkExitWaitersTest {
           throw new IllegalStateException("a listener's own failure");
         }
       });
-      assertThat(heard.get(10, TimeUnit.SECONDS)).startsWith("vigil-" + name + "-exit-");
+      // a waiter's, or the output thread's where it took the run's pipes' lock first (a CI run under load saw that)
+      assertThat(heard.get(10, TimeUnit.SECONDS)).matches("vigil-" + name + "-(exit-.*|output)");
       JdkExitReportTest.Listener next = new JdkExitReportTest.Listener();
       backend.spawn(sh("after", "exit 4"), next);
       assertThat(next.exit.get(10, TimeUnit.SECONDS)).isEqualTo(new Termination.Exited(4));
@@ -194,5 +195,54 @@ class JdkExitWaitersTest {
       Thread.setDefaultUncaughtExceptionHandler(before);
     }
     assertThat(uncaught).as("exceptions thrown out of an exit waiter").isEmpty();
+  }
+
+  /**
+   * An exit the output thread reports (the run's pipes still held output when it ended) whose listener throws: the
+   * output thread reads on, for every run. It died: the next run's output was never read, and its exit, which waits for
+   * its output, never reported. Here the output thread is held inside the first run's first output until the run has
+   * written more and ended, so that the exit is the output thread's to report.
+   */
+  @Test
+  void aListenerThatThrowsOnAnExitTheOutputThreadReportsLeavesItReading(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    String name = "output-throw";
+    Path go = dir.resolve("go");
+    JdkProcessBackend backend = new JdkProcessBackend(new BackendContext(name, null), true);
+    try {
+      CompletableFuture<String> heard = new CompletableFuture<>();
+      CompletableFuture<Long> pid = new CompletableFuture<>();
+      RunningProcess first = backend.spawn(sh("throws", "printf a; while [ ! -e '" + go + "' ]; do sleep 0.01; done; printf b; exit 3"),
+          new ProcessListener() {
+            private boolean held;
+
+            @Override
+            public void onOutput(io.github.vigil.StdStream stream, byte[] buffer, int offset, int length) {
+              if (held) {
+                return;
+              }
+              held = true;
+              try { // the output thread holds the run's pipes until the run has written "b" and ended
+                java.nio.file.Files.createFile(go);
+                ProcessHandle.of(pid.get(10, TimeUnit.SECONDS)).ifPresent(h -> h.onExit().join());
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            }
+
+            @Override
+            public void onExit(Termination termination) {
+              heard.complete(Thread.currentThread().getName());
+              throw new IllegalStateException("a listener's own failure");
+            }
+          });
+      pid.complete(first.pid());
+      assertThat(heard.get(30, TimeUnit.SECONDS)).isEqualTo("vigil-" + name + "-output");
+      JdkExitReportTest.Listener next = new JdkExitReportTest.Listener();
+      backend.spawn(sh("after", "printf hello; exit 4"), next);
+      assertThat(next.exit.get(10, TimeUnit.SECONDS)).isEqualTo(new Termination.Exited(4));
+      assertThat(next.textAtExit).isEqualTo("hello");
+    } finally {
+      backend.close();
+    }
   }
 }
