@@ -41,6 +41,14 @@ class ProcScanTableTest {
     return p;
   }
 
+  private static String stat(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    } catch (java.io.IOException e) {
+      return ""; // gone
+    }
+  }
+
   private static ProcScan.Table table() {
     return ProcScan.table("VIGIL_SCAN_TEST", 0, System.nanoTime());
   }
@@ -51,9 +59,10 @@ class ProcScanTableTest {
     Files.copy(Path.of("/bin/sleep"), odd);
     odd.toFile().setExecutable(true);
     Process root = start("/bin/sh", "-c", "\"$0\" " + marker + " & wait", odd.toString());
-    assertThat(Processes.eventually(Duration.ofSeconds(10), () -> root.toHandle().children().findAny().isPresent())).isTrue();
+    // until the child runs the odd program: just forked, it is still the shell (a CI run under load read "(sh)")
+    assertThat(Processes.eventually(Duration.ofSeconds(10), () -> root.toHandle().children().anyMatch(h -> stat(h.pid()).contains("(a) b (c) d)"))))
+        .as("a child of %s named (a) b (c) d", root.pid()).isTrue();
     long child = root.toHandle().children().findFirst().orElseThrow().pid();
-    assertThat(Files.readString(Path.of("/proc", Long.toString(child), "stat"))).contains("(a) b (c) d)");
 
     List<ProcessHandle> tree = table().runTree(root.pid(), ProcFiles.startTicks(root.pid()), -1, -1, "none", -1);
 
