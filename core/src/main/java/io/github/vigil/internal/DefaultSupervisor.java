@@ -465,6 +465,7 @@ final class DefaultSupervisor implements Supervisor {
           throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by " + taken);
         }
       }
+      refuseDependenciesBeingRemoved(specs, "");
       DependencyGraph.validate(all);
       for (ProcessSpec spec : specs) {
         HealthMonitor.checkSupported(spec, backend);
@@ -479,6 +480,22 @@ final class DefaultSupervisor implements Supervisor {
       }
     }
     return added;
+  }
+
+  /**
+   * Refuses a dependency on a process being removed: it is still registered, but would be gone once its stop ends, leaving
+   * the dependent naming an unknown process (which every later register then failed on). Holding {@code processes}.
+   */
+  private void refuseDependenciesBeingRemoved(Collection<ProcessSpec> specs, String prefix) {
+    for (ProcessSpec spec : specs) {
+      for (Dependency d : spec.dependencies()) {
+        ManagedProcess target = processes.get(d.name());
+        if (target != null && target.removal() != null) {
+          throw new IllegalArgumentException(prefix + "dependsOn of '" + spec.name() + "' names process '" + d.name()
+              + "', which is being removed");
+        }
+      }
+    }
   }
 
   @Override
@@ -544,6 +561,7 @@ final class DefaultSupervisor implements Supervisor {
           + " -> " + next.resourceRules() + "); remove and register the process instead");
     }
     synchronized (processes) {
+      refuseDependenciesBeingRemoved(List.of(next), "update of '" + now.name() + "': ");
       Map<String, ProcessSpec> all = new LinkedHashMap<>();
       processes.forEach((n, q) -> all.put(n, q == p ? next : q.spec()));
       try {
