@@ -454,10 +454,9 @@ final class DefaultSupervisor implements Supervisor {
       if (closed) {
         throw new IllegalStateException("supervisor " + name() + " is closed");
       }
-      Map<String, ProcessSpec> all = new LinkedHashMap<>();
-      processes.forEach((n, p) -> all.put(n, p.spec()));
+      Map<String, ProcessSpec> adding = new LinkedHashMap<>();
       for (ProcessSpec spec : specs) {
-        if (all.putIfAbsent(spec.name(), spec) != null) {
+        if (processes.containsKey(spec.name()) || adding.putIfAbsent(spec.name(), spec) != null) {
           throw new IllegalArgumentException("name '" + spec.name() + "' is already registered");
         }
         String taken = takenBy(spec.name());
@@ -465,8 +464,17 @@ final class DefaultSupervisor implements Supervisor {
           throw new IllegalArgumentException("name '" + spec.name() + "' is already taken by " + taken);
         }
       }
-      refuseDependenciesBeingRemoved(specs, "");
-      DependencyGraph.validate(all);
+      refuseDependenciesBeingRemoved(adding.values(), "");
+      // only what the new specs reach: a registered process names only registered ones, so no cycle closes without a new
+      // spec, and checking the whole graph on each register made registering n processes one by one cost n^2
+      DependencyGraph.validate(adding.values(), n -> {
+        ProcessSpec s = adding.get(n);
+        if (s != null) {
+          return s;
+        }
+        ManagedProcess registered = processes.get(n);
+        return registered == null ? null : registered.spec();
+      });
       for (ProcessSpec spec : specs) {
         HealthMonitor.checkSupported(spec, backend);
       }

@@ -3,36 +3,70 @@ package io.github.vigil.internal;
 import io.github.vigil.Dependency;
 import io.github.vigil.ProcessSpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** Checks dependencies among specs: every one known, no cycle. Errors name the process and the path. */
 final class DependencyGraph {
   private DependencyGraph() {}
 
-  /** @throws IllegalArgumentException naming an unknown dependency or the processes on a cycle */
+  /**
+   * Checks the whole graph: {@link #validate(Collection, Function)} from every spec.
+   *
+   * @throws IllegalArgumentException naming an unknown dependency or the processes on a cycle
+   */
   static void validate(Map<String, ProcessSpec> specs) {
-    for (ProcessSpec spec : specs.values()) {
+    validate(specs.values(), specs::get);
+  }
+
+  /**
+   * Checks what {@code from} brings to a graph already checked: the dependencies of each spec in {@code from} are known
+   * (and have health checks where they must be HEALTHY), and no cycle passes through one of them. Every spec that
+   * {@code lookup} finds outside {@code from} is taken as checked before, together with the others outside it, and as
+   * naming none in {@code from}: a walk stops there, so a register costs what its specs reach, not the whole graph. That
+   * holds for the registered processes when new ones are added, as a registered process can only name a registered
+   * one ({@code DefaultSupervisor.registerAll}). With {@code from} every spec, this is the whole-graph check; with only
+   * the new specs it refuses exactly what the whole-graph check refuses, with the same message, as the walk of the whole
+   * graph meets nothing to refuse among the others and comes to the specs in {@code from} in the same order.
+   *
+   * @param from the specs to check, in the order their errors are looked for
+   * @param lookup every spec by name, those in {@code from} included; null for a name that is not one
+   * @throws IllegalArgumentException naming an unknown dependency or the processes on a cycle
+   */
+  static void validate(Collection<ProcessSpec> from, Function<String, @Nullable ProcessSpec> lookup) {
+    for (ProcessSpec spec : from) {
       for (Dependency d : spec.dependencies()) {
-        if (!specs.containsKey(d.name())) {
+        ProcessSpec target = lookup.apply(d.name());
+        if (target == null) {
           throw new IllegalArgumentException("dependsOn of '" + spec.name() + "' names unknown process '" + d.name() + "'");
         }
-        if (d.condition() == Dependency.Condition.HEALTHY && specs.get(d.name()).healthChecks().isEmpty()) {
+        if (d.condition() == Dependency.Condition.HEALTHY && target.healthChecks().isEmpty()) {
           throw new IllegalArgumentException("dependsOn of '" + spec.name() + "' waits for '" + d.name()
               + "' to be HEALTHY, but '" + d.name() + "' has no health checks");
         }
       }
     }
-    Map<String, Integer> color = new HashMap<>(); // absent: unvisited, 1: on path, 2: done
-    for (String name : specs.keySet()) {
+    Set<String> unchecked = new HashSet<>();
+    from.forEach(s -> unchecked.add(s.name()));
+    Map<String, Integer> color = new HashMap<>(); // absent: unvisited, 1: on path, 2: done (or checked before)
+    for (ProcessSpec spec : from) {
       List<String> path = new ArrayList<>();
-      visit(name, specs, color, path);
+      visit(spec.name(), lookup, unchecked, color, path);
     }
   }
 
-  private static void visit(String name, Map<String, ProcessSpec> specs, Map<String, Integer> color, List<String> path) {
+  private static void visit(String name, Function<String, @Nullable ProcessSpec> lookup, Set<String> unchecked,
+      Map<String, Integer> color, List<String> path) {
+    if (!unchecked.contains(name)) {
+      return; // checked before and naming nothing unchecked: no cycle through it
+    }
     Integer c = color.get(name);
     if (c != null && c == 2) {
       return;
@@ -44,8 +78,8 @@ final class DependencyGraph {
     }
     color.put(name, 1);
     path.add(name);
-    for (Dependency d : specs.get(name).dependencies()) {
-      visit(d.name(), specs, color, path);
+    for (Dependency d : lookup.apply(name).dependencies()) {
+      visit(d.name(), lookup, unchecked, color, path);
     }
     path.remove(path.size() - 1);
     color.put(name, 2);

@@ -1,8 +1,12 @@
 package io.github.vigil.testing;
 
 import io.github.vigil.Backoff;
+import io.github.vigil.Dependency;
+import io.github.vigil.HealthCheck;
+import io.github.vigil.ProcessSpec;
 import io.github.vigil.RestartPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 
@@ -42,5 +46,25 @@ public final class Gen {
         .withStartLimit(r.nextInt(12), Duration.ofSeconds(1 + r.nextInt(600)))
         .withCooldown(r.nextInt(3) == 0 ? millis(r, 5_000) : Duration.ZERO)
         .withStableAfter(millis(r, 120_000));
+  }
+
+  /**
+   * A spec for dependency graphs: up to three dependencies drawn from {@code names} (whatever they are: registered, in
+   * the same batch, unknown, or closing a cycle), STARTED or HEALTHY, and health checks half of the time (a HEALTHY
+   * dependency on a process without any is refused). Never itself, which the builder refuses.
+   */
+  public static ProcessSpec dependent(SplittableRandom r, String name, List<String> names) {
+    ProcessSpec.Builder b = ProcessSpec.builder(name).command("true");
+    int dependencies = r.nextInt(4);
+    for (int i = 0; i < dependencies; i++) {
+      String other = names.get(r.nextInt(names.size()));
+      if (!other.equals(name)) {
+        b.dependsOn(other, r.nextInt(4) == 0 ? Dependency.Condition.HEALTHY : Dependency.Condition.STARTED);
+      }
+    }
+    if (r.nextBoolean()) {
+      b.healthCheck(HealthCheck.processAlive().name("alive").build());
+    }
+    return b.build();
   }
 }
