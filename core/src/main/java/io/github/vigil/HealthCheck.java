@@ -532,11 +532,29 @@ public final class HealthCheck {
       return this;
     }
 
-    /** HTTP only: a request header, e.g. an authorization token. */
+    /**
+     * HTTP only: a request header, e.g. an authorization token. Refused here when the JDK's HTTP client would refuse it at
+     * every check, which then failed each one: a name that is no token ({@code X Token}) or a restricted one
+     * ({@code Host}, {@code Content-Length}, {@code Connection}, {@code Expect}, {@code Upgrade}), or a value with a line
+     * break or another control character. The message names the check and the header, never the value.
+     */
     public Builder header(String headerName, String value) {
       only(Kind.HTTP, "header");
       if (headerName == null || headerName.isBlank() || value == null) {
         throw new IllegalArgumentException("header of health check '" + name + "' needs a name and a value: '" + headerName + "'");
+      }
+      // the JDK's own request builder is asked, so its rules (and jdk.httpclient.allowRestrictedHeaders) are the ones used
+      try {
+        java.net.http.HttpRequest.newBuilder().header(headerName, "x");
+      } catch (IllegalArgumentException e) { // "invalid header name: ..." or "restricted header name: ...": the name only
+        throw new IllegalArgumentException("header of health check '" + name + "' '" + headerName
+            + "' is refused by the JDK's HTTP client (" + e.getMessage() + ")");
+      }
+      try {
+        java.net.http.HttpRequest.newBuilder().header(headerName, value);
+      } catch (IllegalArgumentException e) { // its message shows the value, which may be a token
+        throw new IllegalArgumentException("header of health check '" + name + "' '" + headerName
+            + "' has a value the JDK's HTTP client refuses (a line break or another control character)");
       }
       headers.put(headerName, value);
       return this;

@@ -20,6 +20,27 @@ class HealthCheckTest {
     assertThatThrownBy(() -> HealthCheck.tcp("localhost", 80).timeout(Duration.ZERO)).hasMessageContaining("timeout").hasMessageContaining("0 ns");
   }
 
+  /**
+   * A header the JDK's HTTP client refuses failed every check of the process (at HttpRequest.Builder.header, the value
+   * in the JDK's message): refused when given, naming the check and the header, never the value. A good one is kept.
+   */
+  @Test
+  void aHeaderTheJdkRefusesIsRefusedWhenGivenWithoutItsValue() {
+    String secret = "tok-9f3e";
+    assertThatThrownBy(() -> HealthCheck.http("http://localhost:8080/health").header("Host", secret))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("header of health check 'http:localhost:8080/health' 'Host' is "
+            + "refused by the JDK's HTTP client (restricted header name: \"Host\")");
+    assertThatThrownBy(() -> HealthCheck.http("http://localhost:8080/health").header("X Token", secret))
+        .hasMessage("header of health check 'http:localhost:8080/health' 'X Token' is refused by the JDK's HTTP client "
+            + "(invalid header name: \"X Token\")");
+    assertThatThrownBy(() -> HealthCheck.http("http://localhost:8080/health").header("X-Token", secret + "\r\nX-Other: 1"))
+        .hasMessage("header of health check 'http:localhost:8080/health' 'X-Token' has a value the JDK's HTTP client refuses "
+            + "(a line break or another control character)")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret));
+    HealthCheck ok = HealthCheck.http("http://localhost:8080/health").header("Authorization", "Bearer " + secret).build();
+    assertThat(((HealthCheck.Probe.Http) ok.probe()).headers()).containsEntry("Authorization", "Bearer " + secret);
+  }
+
   @Test
   void timeoutAboveIntervalIsRejected() {
     assertThatThrownBy(() -> HealthCheck.http("http://localhost:8080/health").name("web").interval(Duration.ofSeconds(2))

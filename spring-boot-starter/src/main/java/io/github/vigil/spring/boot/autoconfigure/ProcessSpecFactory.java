@@ -47,6 +47,8 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 final class ProcessSpecFactory {
 
   static final String PREFIX = "vigil";
+  /** How a value that may be a secret (a header's) is shown. */
+  private static final String HIDDEN = "<hidden>";
 
   private final Binder binder;
   private final Iterable<ConfigurationPropertySource> sources;
@@ -149,13 +151,22 @@ final class ProcessSpecFactory {
   }
 
   /**
+   * The key {@code key} of the map property {@code map} as Spring Boot reads it from a file: {@code map.key}, or
+   * {@code map[key]} when the key holds other than letters, digits, {@code -} and {@code _} (as it must be written there:
+   * {@code "[X Token]"}). A wrong key is named so, as its own property, so that its file and line are found
+   * ({@link #origin}): a sink's header or label, a health check's header.
+   */
+  static String key(String map, String key) {
+    return key.matches("[A-Za-z0-9_-]+") ? map + "." + key : map + "[" + key + "]";
+  }
+
+  /**
    * Where {@code property} was defined, e.g. {@code class path resource [application.yml] - 12:23}; null when unknown. A
    * name that is not canonical, a map's key as it was written ({@code vigil.alerts.sinks.ops.headers.X-Token}), is read
    * as Spring Boot's property sources read their own names ({@link ConfigurationPropertyName#adapt}).
    */
   static @Nullable String origin(org.springframework.core.env.Environment environment, String property) {
-    ConfigurationPropertyName name = ConfigurationPropertyName.isValid(property) ? ConfigurationPropertyName.of(property)
-        : ConfigurationPropertyName.adapt(property, '.');
+    ConfigurationPropertyName name = lookupName(property);
     for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
       ConfigurationProperty p = source.getConfigurationProperty(name);
       if (p != null) {
@@ -163,6 +174,12 @@ final class ProcessSpecFactory {
       }
     }
     return null;
+  }
+
+  /** {@code property} as the property sources read their own names, a map's key as written ({@code headers.X-Token}) too. */
+  private static ConfigurationPropertyName lookupName(String property) {
+    return ConfigurationPropertyName.isValid(property) ? ConfigurationPropertyName.of(property)
+        : ConfigurationPropertyName.adapt(property, '.');
   }
 
   /** The settings of one process: {@code vigil.defaults} overridden by its own properties. */
@@ -227,7 +244,10 @@ final class ProcessSpecFactory {
     onlyFor(s, at, kind, Kind.HTTP, "min-status", c.getMinStatus(), c.getMinStatus() != unset.getMinStatus());
     onlyFor(s, at, kind, Kind.HTTP, "max-status", c.getMaxStatus(), c.getMaxStatus() != unset.getMaxStatus());
     onlyFor(s, at, kind, Kind.HTTP, "expect-body", c.getExpectBody(), c.getExpectBody() != null);
-    onlyFor(s, at, kind, Kind.HTTP, "headers", c.getHeaders(), !c.getHeaders().isEmpty());
+    if (!c.getHeaders().isEmpty() && kind != Kind.HTTP) {   // named by a key, not the map, whose values may be tokens
+      throw s.rejectKey(at + ".headers", c.getHeaders().keySet().iterator().next(), HIDDEN, "headers applies to http health checks; "
+          + "this one is a " + kindName + " check");
+    }
     onlyFor(s, at, kind, Kind.SYSTEMD_NOTIFY, "watchdog", c.getWatchdog(), c.getWatchdog() != null);
     onlyFor(s, at, kind, Kind.CUSTOM, "bean", c.getBean(), c.getBean() != null);
 
@@ -261,7 +281,8 @@ final class ProcessSpecFactory {
         if (c.getExpectBody() != null) {
           s.apply(at + ".expect-body", c.getExpectBody(), () -> http.expectBodyContaining(c.getExpectBody()));
         }
-        c.getHeaders().forEach((header, value) -> s.apply(at + ".headers", header, () -> http.header(header, value)));
+        // a header's value may be a token: never shown
+        c.getHeaders().forEach((header, value) -> s.applyKey(at + ".headers", header, HIDDEN, () -> http.header(header, value)));
         b = http;
         break;
       case PROCESS_ALIVE:
@@ -479,6 +500,33 @@ final class ProcessSpecFactory {
         ex.initCause(e);
         throw ex;
       }
+    }
+
+    /**
+     * Like {@link #apply}, for the key {@code key} of the map {@code map}: what {@code step} refuses is named as the key's
+     * own property ({@link #rejectKey}).
+     */
+    <T> T applyKey(String map, String key, @Nullable Object value, Supplier<T> step) {
+      try {
+        return step.get();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        InvalidVigilPropertyException ex = rejectKey(map, key, value, String.valueOf(e.getMessage()));
+        ex.initCause(e);
+        throw ex;
+      }
+    }
+
+    /**
+     * A wrong key {@code key} of the map {@code map}, named as its own property as it is written
+     * ({@code vigil.processes.api.health-checks[0].headers.X-Token}, {@link ProcessSpecFactory#key}), with its origin: the
+     * map's name alone has none. {@code value} is shown as given, never the one bound (a header's may be a token).
+     */
+    InvalidVigilPropertyException rejectKey(String map, String key, @Nullable Object value, String reason) {
+      InvalidVigilPropertyException ofMap = reject(map, value, reason);   // the process's own map, or vigil.defaults'
+      String property = key(ofMap.property(), key);
+      ConfigurationProperty found = find(lookupName(property));
+      return new InvalidVigilPropertyException(property, value, ofMap.reason(),
+          found != null && found.getOrigin() != null ? found.getOrigin().toString() : null);
     }
 
     InvalidVigilPropertyException reject(String relative, @Nullable Object value, String reason) {

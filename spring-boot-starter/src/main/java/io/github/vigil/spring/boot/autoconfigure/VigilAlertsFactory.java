@@ -1,5 +1,7 @@
 package io.github.vigil.spring.boot.autoconfigure;
 
+import static io.github.vigil.spring.boot.autoconfigure.ProcessSpecFactory.key;
+
 import io.github.vigil.alerts.AlertRules;
 import io.github.vigil.alerts.AlertType;
 import io.github.vigil.alerts.AlertmanagerSink;
@@ -118,13 +120,20 @@ final class VigilAlertsFactory {
 
   /** The pipeline; {@code trading} (may be null) gives the calendars of {@code outside-sessions-of} silences. */
   static NotificationPipeline pipeline(VigilAlertsProperties p, @Nullable TradingSupervision trading) {
-    checkSinkProperties(p.getSinks());
     NotificationPipeline.Builder b = NotificationPipeline.builder();
     Map<String, NotificationSink> sinks = new LinkedHashMap<>();
+    // every sink's mistakes, and every rate limit's, in one failure: none is sent to
+    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
     p.getSinks().forEach((name, s) -> {
-      sinks.put(name, sink(name, s));
-      b.rateLimit(name, at(P + "sinks." + name + ".rate-limit", s.getRateLimit(), () -> new RateLimit(s.getRateLimit(), s.getRateLimitPeriod())));
+      NotificationSink sink = collect(problems, () -> checkedSink(name, s));
+      RateLimit limit = collect(problems, () -> at(P + "sinks." + name + ".rate-limit", s.getRateLimit(),
+          () -> new RateLimit(s.getRateLimit(), s.getRateLimitPeriod())));
+      if (sink != null && limit != null) {
+        sinks.put(name, sink);
+        b.rateLimit(name, limit);
+      }
     });
+    failOnAll(problems);
     if (sinks.isEmpty()) {
       sinks.put("log", new Slf4jSink("log"));
     }
@@ -206,37 +215,61 @@ final class VigilAlertsFactory {
     return Silence.between(id, s.getMatchers(), s.getStartsAt(), s.getEndsAt(), s.getCreatedBy(), s.getComment());
   }
 
+  /** The sink {@code name}, or one failure naming every mistake of its properties ({@link #checkedSink}). */
   static NotificationSink sink(String name, VigilAlertsProperties.Sink s) {
-    checkSinkProperties(Map.of(name, s));   // the pipeline has checked every sink's already: here for a sink made alone
-    String prefix = P + "sinks." + name;
-    if (s.getTimeout() == null || s.getTimeout().isZero() || s.getTimeout().isNegative()) {
-      throw new InvalidVigilPropertyException(prefix + ".timeout", s.getTimeout(), "must be positive", null);
+    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
+    NotificationSink sink = collect(problems, () -> checkedSink(name, s));
+    failOnAll(problems);
+    return sink;
+  }
+
+  /**
+   * The sink {@code name}, built when its properties have no mistake found without building it ({@link #problems}), else
+   * one failure naming all of those; what its builder refuses beyond them (a url it refuses, an SMTP port) is said under
+   * the property's name. A sink is not sent to when it is built, so building one is a check too.
+   */
+  private static NotificationSink checkedSink(String name, VigilAlertsProperties.Sink s) {
+    java.util.List<InvalidVigilPropertyException> problems = problems(name, s);
+    if (!problems.isEmpty()) {
+      throw InvalidVigilPropertyException.of(problems);
     }
+    String prefix = P + "sinks." + name;
     // whatever a sink's builder refuses beyond the checks here is said under the sink's name
     return at(prefix, s.getType(), () -> build(name, s, prefix));
   }
 
+  /** What {@code step} returns, or null when it refuses a property: then every property it refused is added to {@code out}. */
+  private static <T> @Nullable T collect(java.util.List<InvalidVigilPropertyException> out, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (InvalidVigilPropertyException e) {
+      out.addAll(e.all());
+      return null;
+    }
+  }
+
   /**
-   * Fails, once, on every mistake of the sinks' properties that is found without building them, each named by its
-   * property: a blank sink name; a property given that the sink's type does not use ({@link VigilAlertsProperties.SinkType}'s
-   * table: it would be ignored, unsaid, as a signing secret on a Slack sink or SMTP settings on a webhook were); a header
-   * or label that the sink's builder refuses (a header the JDK's HTTP client would refuse at every send, a label name
-   * Alertmanager refuses). A key of {@code headers} or {@code labels} is named as its own property
-   * ({@code vigil.alerts.sinks.ops.headers.X-Token}), so that the failure analyzer finds its file and line. All of them
-   * are one {@link InvalidVigilPropertyException} ({@link InvalidVigilPropertyException#all()}), in the order of their
-   * property names, so that a user with three mistakes reads three in one start, the same each time. A secret's value
-   * (url, token, secret, a header's, smtp.password) is {@code <hidden>}.
+   * Fails, once, on every property of {@code problems}, in the order of their names, so that a user with three mistakes
+   * reads three in one start, the same each time ({@link InvalidVigilPropertyException#all()}); nothing when there is none.
    */
-  static void checkSinkProperties(Map<String, VigilAlertsProperties.Sink> sinks) {
-    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
-    sinks.forEach((name, s) -> problems.addAll(problems(name, s)));
+  private static void failOnAll(java.util.List<InvalidVigilPropertyException> problems) {
     if (!problems.isEmpty()) {
       problems.sort(java.util.Comparator.comparing(InvalidVigilPropertyException::property));
       throw InvalidVigilPropertyException.of(problems);
     }
   }
 
-  /** What {@link #checkSinkProperties} finds wrong with the sink {@code name}, in no particular order. */
+  /**
+   * Every mistake of the sink {@code name}'s properties that is found without building it, each named by its property,
+   * in no particular order: a blank sink name; a property given that the sink's type does not use
+   * ({@link VigilAlertsProperties.SinkType}'s table: it would be ignored, unsaid, as a signing secret on a Slack sink or
+   * SMTP settings on a webhook were); a header or label that the sink's builder refuses (a header the JDK's HTTP client
+   * would refuse at every send, a label name Alertmanager refuses); a timeout that is not positive; a url, token, SMTP
+   * host, sender or password its type needs and lacks; a blank signing secret; an e-mail sink without Jakarta Mail. A key
+   * of {@code headers} or {@code labels} is named as its own property ({@code vigil.alerts.sinks.ops.headers.X-Token}),
+   * so that the failure analyzer finds its file and line. A secret's value (url, token, secret, a header's,
+   * smtp.password) is {@code <hidden>}.
+   */
   private static java.util.List<InvalidVigilPropertyException> problems(String name, VigilAlertsProperties.Sink s) {
     if (name.isBlank()) { // the key is what is wrong: named as written ("sinks[ ]"), not "sinks. " with the type as its value
       return java.util.List.of(new InvalidVigilPropertyException(P + "sinks[" + name + "]", name, "sink name must not be blank: '" + name + "'", null));
@@ -271,6 +304,29 @@ final class VigilAlertsFactory {
     if (type.uses("labels")) {
       s.getLabels().forEach((k, v) -> refused(out, key(prefix + ".labels", k), v, () -> AlertmanagerSink.builder(name, KEY_CHECK_URI).label(k, v)));
     }
+    // what the build refuses one at a time, with the build's own checks and messages
+    if (s.getTimeout() == null || s.getTimeout().isZero() || s.getTimeout().isNegative()) {
+      out.add(new InvalidVigilPropertyException(prefix + ".timeout", s.getTimeout(), "must be positive", null));
+    }
+    switch (type) {
+      case WEBHOOK, SLACK, FEISHU, ALERTMANAGER -> collect(out, () -> need(s.getUrl(), prefix + ".url"));
+      case DINGTALK, WECOM -> collect(out, () -> needSecret(s.getToken(), prefix + ".token"));
+      case EMAIL -> {
+        if (!isPresent("jakarta.mail.Session")) {
+          out.add(noJakartaMail(s, prefix));
+        }
+        VigilAlertsProperties.Smtp m = s.getSmtp();
+        collect(out, () -> need(m.getHost(), prefix + ".smtp.host"));
+        collect(out, () -> need(m.getFrom(), prefix + ".smtp.from"));
+        if (m.getUsername() != null) {
+          collect(out, () -> needSecret(m.getPassword(), prefix + ".smtp.password"));
+        }
+      }
+      default -> { }
+    }
+    if (type == VigilAlertsProperties.SinkType.DINGTALK || type == VigilAlertsProperties.SinkType.FEISHU) {
+      collect(out, () -> optionalSecret(s.getSecret(), prefix + ".secret"));
+    }
     return out;
   }
 
@@ -283,15 +339,6 @@ final class VigilAlertsFactory {
       ex.initCause(e);
       out.add(ex);
     }
-  }
-
-  /**
-   * The key {@code key} of the map property {@code map} as Spring Boot reads it from a file: {@code map.key}, or
-   * {@code map[key]} when the key holds other than letters, digits, {@code -} and {@code _} (as it must be written there:
-   * {@code "[X Token]"}).
-   */
-  static String key(String map, String key) {
-    return key.matches("[A-Za-z0-9_-]+") ? map + "." + key : map + "[" + key + "]";
   }
 
   /** Why {@code property} is refused on a sink of {@code type}: the type, and the types that use it. */
@@ -360,8 +407,7 @@ final class VigilAlertsFactory {
       }
       case EMAIL: {
         if (!isPresent("jakarta.mail.Session")) {
-          throw new InvalidVigilPropertyException(prefix + ".type", s.getType(),
-              "an e-mail sink needs Jakarta Mail on the class path (add org.eclipse.angus:angus-mail)", null);
+          throw noJakartaMail(s, prefix);
         }
         VigilAlertsProperties.Smtp m = s.getSmtp();
         EmailSink.Builder b = at(prefix + ".smtp.port", m.getPort(),
@@ -384,6 +430,11 @@ final class VigilAlertsFactory {
       default:
         throw new InvalidVigilPropertyException(prefix + ".type", s.getType(), "unknown sink type", null);
     }
+  }
+
+  private static InvalidVigilPropertyException noJakartaMail(VigilAlertsProperties.Sink s, String prefix) {
+    return new InvalidVigilPropertyException(prefix + ".type", s.getType(),
+        "an e-mail sink needs Jakarta Mail on the class path (add org.eclipse.angus:angus-mail)", null);
   }
 
   private static boolean isPresent(String className) {

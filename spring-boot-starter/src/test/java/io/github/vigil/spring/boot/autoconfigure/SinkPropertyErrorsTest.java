@@ -88,13 +88,50 @@ class SinkPropertyErrorsTest {
     assertThat(printed + stackTrace(failure)).doesNotContain(HEADER_SECRET);
   }
 
+  /**
+   * A timeout that is not positive on one sink, a url missing from another, a dingtalk sink's missing token and blank
+   * secret: one failure naming all four, each with its line where it has one (they were found one a start, as each
+   * sink was built).
+   */
+  @Test
+  void whatBuildingASinkRefusesIsInTheSameOneFailure(CapturedOutput output) {
+    Throwable failure = start("build-mistakes.yml");
+    InvalidVigilPropertyException e = invalid(failure);
+    assertThat(e.getMessage()).startsWith("4 vigil.* properties are invalid: ");
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly("vigil.alerts.sinks.desk.timeout",
+        "vigil.alerts.sinks.hook.url", "vigil.alerts.sinks.robot.secret", "vigil.alerts.sinks.robot.token");
+    String printed = output.getOut() + output.getErr();
+    String file = "Origin: class path resource [sink-errors/build-mistakes.yml] - ";
+    assertThat(printed).contains("Invalid Vigil configuration (4 properties):\n\n"
+        + "    Property: vigil.alerts.sinks.desk.timeout\n"
+        + "    Value: \"0 ns\"\n"
+        + "    " + file + "12:18\n"
+        + "    Reason: must be positive\n\n"
+        + "    Property: vigil.alerts.sinks.hook.url\n"
+        + "    Value: \"null\"\n"
+        + "    Reason: required for this sink type\n\n"
+        + "    Property: vigil.alerts.sinks.robot.secret\n"
+        + "    Value: \"<hidden>\"\n"
+        + "    " + file + "17:17\n"
+        + "    Reason: must not be blank: it is empty; leave it out when the robot does not verify signatures\n\n"
+        + "    Property: vigil.alerts.sinks.robot.token\n"
+        + "    Value: \"<hidden>\"\n"
+        + "    Reason: required for this sink type\n");
+    assertThat(printed + stackTrace(failure)).doesNotContain(SLACK_PATH);
+  }
+
   private static Throwable start(String yaml) {
+    return startWith("sink-errors/" + yaml);
+  }
+
+  /** How an application with the class path resource {@code yaml} as its configuration failed to start. */
+  static Throwable startWith(String yaml) {
     SpringApplicationBuilder app = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-        .properties("spring.config.location=classpath:/sink-errors/" + yaml);
+        .properties("spring.config.location=classpath:/" + yaml);
     return org.assertj.core.api.Assertions.catchThrowable(() -> app.run().close());
   }
 
-  private static InvalidVigilPropertyException invalid(Throwable failure) {
+  static InvalidVigilPropertyException invalid(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof InvalidVigilPropertyException e) {
         return e;
@@ -103,7 +140,7 @@ class SinkPropertyErrorsTest {
     throw new AssertionError("no InvalidVigilPropertyException in " + failure, failure);
   }
 
-  private static String stackTrace(Throwable t) {
+  static String stackTrace(Throwable t) {
     java.io.StringWriter w = new java.io.StringWriter();
     t.printStackTrace(new java.io.PrintWriter(w));
     return w.toString();

@@ -346,6 +346,36 @@ class VigilAlertsAutoConfigurationTest {
     }
   }
 
+  /**
+   * What a sink's build refuses (a url its builder refuses, a rate limit, a timeout, a missing token or url, two on one
+   * sink) is in the same one failure as every other sink's, each named by its property: it was one a start.
+   */
+  @Test
+  void whatASinksBuildRefusesIsInTheOneFailureWithEveryOtherSinks() {
+    java.util.Map<String, String> source = new java.util.LinkedHashMap<>();
+    source.put("vigil.alerts.sinks.ftp.type", "webhook");
+    source.put("vigil.alerts.sinks.ftp.url", "ftp://files.desk.example/hook");
+    source.put("vigil.alerts.sinks.busy.type", "slack");
+    source.put("vigil.alerts.sinks.busy.url", "http://127.0.0.1:1/services/T0/B0");
+    source.put("vigil.alerts.sinks.busy.rate-limit", "0");
+    source.put("vigil.alerts.sinks.ding.type", "dingtalk");
+    source.put("vigil.alerts.sinks.ding.timeout", "-1s");
+    source.put("vigil.alerts.sinks.fleet.type", "alertmanager");
+    source.put("vigil.alerts.sinks.fleet.timeout", "0s");
+    VigilAlertsProperties p = new org.springframework.boot.context.properties.bind.Binder(
+        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(source))
+        .bindOrCreate("vigil.alerts", VigilAlertsProperties.class);
+    InvalidVigilPropertyException e = org.assertj.core.api.Assertions.catchThrowableOfType(InvalidVigilPropertyException.class,
+        () -> VigilAlertsFactory.pipeline(p).close());
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly("vigil.alerts.sinks.busy.rate-limit",
+        "vigil.alerts.sinks.ding.timeout", "vigil.alerts.sinks.ding.token", "vigil.alerts.sinks.fleet.timeout",
+        "vigil.alerts.sinks.fleet.url", "vigil.alerts.sinks.ftp.url");
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::reason).containsExactly(
+        "rate limit's permits (notifications per period) must be at least 1: 0", "must be positive", "required for this sink type",
+        "must be positive", "required for this sink type",
+        "webhook uri of sink ftp must start with http:// or https://: 'ftp://files.desk.example/...' has scheme ftp");
+  }
+
   /** The pipeline of one sink {@code s} with {@code sink}'s properties, bound by Spring Boot's binder. */
   private static NotificationPipeline pipeline(java.util.Map<String, String> sink) {
     java.util.Map<String, String> source = new java.util.LinkedHashMap<>();
