@@ -534,8 +534,12 @@ final class JdkProcessBackend implements ProcessBackend {
         continue;
       }
       boolean leaderAsRecorded = ProcFiles.startTicks(sid) == ticks;
+      // every member's command line before any is killed: a shell waiting for its child ends when the child is killed,
+      // and was logged as "?" (a loaded CI run); an argument's newline stays in its line
+      java.util.Map<Long, String> commandLines = new java.util.HashMap<>();
+      members.values().forEach(h -> commandLines.put(h.pid(), HumanFormat.commandLine(h.info().commandLine().orElse("?"))));
       for (ProcessHandle h : members.values()) {
-        String commandLine = HumanFormat.commandLine(h.info().commandLine().orElse("?")); // an argument's newline stays in its line
+        String commandLine = commandLines.get(h.pid());
         if (leaderAsRecorded || carriers.contains(h.pid())) {
           log.atWarn().addKeyValue("process", name).log("Killing pid {} ({}), left running by process {} of an earlier supervisor {} ({}, from {})",
               h.pid(), commandLine, name, supervisorName, inSession.contains(h.pid()) ? "session " + sid
