@@ -470,10 +470,11 @@ final class DefaultSupervisor implements Supervisor {
       DependencyGraph.validate(adding.values(), n -> {
         ProcessSpec s = adding.get(n);
         if (s != null) {
-          return s;
+          return List.of(s);
         }
         ManagedProcess registered = processes.get(n);
-        return registered == null ? null : registered.spec();
+        // its other specs are not walked (it names no new process), only its health checks read, which an update keeps
+        return registered == null ? List.of() : List.of(registered.spec());
       });
       for (ProcessSpec spec : specs) {
         HealthMonitor.checkSupported(spec, backend);
@@ -527,10 +528,15 @@ final class DefaultSupervisor implements Supervisor {
         return relay(under);
       }
       for (ManagedProcess other : processes.values()) {
-        for (Dependency d : other.spec().dependencies()) {
-          if (d.name().equals(name)) {
-            return CompletableFuture.failedFuture(new IllegalStateException(
-                "process '" + name + "' cannot be removed: '" + other.name() + "' depends on it"));
+        // the spec in effect, then those of updates to come: once in effect, one would name a process that is gone
+        List<ProcessSpec> counted = other.specsThatCount();
+        for (int i = 0; i < counted.size(); i++) {
+          for (Dependency d : counted.get(i).dependencies()) {
+            if (d.name().equals(name)) {
+              return CompletableFuture.failedFuture(new IllegalStateException("process '" + name + "' cannot be removed: "
+                  + (i == 0 ? "'" + other.name() + "'" : "the pending spec of '" + other.name() + "' (in effect from its next start)")
+                  + " depends on it"));
+            }
           }
         }
       }
@@ -570,15 +576,26 @@ final class DefaultSupervisor implements Supervisor {
     }
     synchronized (processes) {
       refuseDependenciesBeingRemoved(List.of(next), "update of '" + now.name() + "': ");
-      Map<String, ProcessSpec> all = new LinkedHashMap<>();
-      processes.forEach((n, q) -> all.put(n, q == p ? next : q.spec()));
+      // every spec that counts, of every process: the one in effect and those of updates to come, next among p's; any of
+      // them may hold while another process's does, so two pending updates (or one and a current spec) close no cycle
+      Map<String, List<ProcessSpec>> counted = new LinkedHashMap<>();
+      List<ProcessSpec> from = new ArrayList<>();
+      processes.forEach((n, q) -> {
+        List<ProcessSpec> specs = new ArrayList<>(q.specsThatCount());
+        if (q == p) {
+          specs.add(next);
+        }
+        counted.put(n, specs);
+        from.addAll(specs);
+      });
       try {
-        DependencyGraph.validate(all);
+        DependencyGraph.validate(from, n -> counted.getOrDefault(n, List.of()));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("update of '" + now.name() + "': " + e.getMessage(), e);
       }
       HealthMonitor.checkSupported(next, backend);
       next.dependencies().forEach(d -> dependedOn.add(d.name()));
+      p.updateAccepted(next);
     }
   }
 

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 
 /** Checks dependencies among specs: every one known, no cycle. Errors name the process and the path. */
 final class DependencyGraph {
@@ -23,31 +22,39 @@ final class DependencyGraph {
    * @throws IllegalArgumentException naming an unknown dependency or the processes on a cycle
    */
   static void validate(Map<String, ProcessSpec> specs) {
-    validate(specs.values(), specs::get);
+    validate(specs.values(), n -> {
+      ProcessSpec s = specs.get(n);
+      return s == null ? List.of() : List.of(s);
+    });
   }
 
   /**
    * Checks what {@code from} brings to a graph already checked: the dependencies of each spec in {@code from} are known
-   * (and have health checks where they must be HEALTHY), and no cycle passes through one of them. Every spec that
-   * {@code lookup} finds outside {@code from} is taken as checked before, together with the others outside it, and as
-   * naming none in {@code from}: a walk stops there, so a register costs what its specs reach, not the whole graph. That
-   * holds for the registered processes when new ones are added, as a registered process can only name a registered
-   * one ({@code DefaultSupervisor.registerAll}). With {@code from} every spec, this is the whole-graph check; with only
-   * the new specs it refuses exactly what the whole-graph check refuses, with the same message, as the walk of the whole
-   * graph meets nothing to refuse among the others and comes to the specs in {@code from} in the same order.
+   * (and have health checks where they must be HEALTHY), and no cycle passes through one of them. A process may have
+   * several specs that count ({@code specsOf}: the one in effect and those of updates not yet in effect, any of which
+   * may hold while another process's does): its edges are those of all of them, so no combination closes a cycle.
+   * Every process outside {@code from} is taken as checked before, together with the others outside it, and as naming
+   * none in {@code from}: a walk stops there, so a register costs what its specs reach, not the whole graph. That holds
+   * for the registered processes when new ones are added, as a registered process (any spec of it that counts) can only
+   * name a registered one ({@code DefaultSupervisor.registerAll}, {@code remove}). With {@code from} every spec, this is
+   * the whole-graph check; with only the new specs it refuses exactly what the whole-graph check refuses, with the same
+   * message, as the walk of the whole graph meets nothing to refuse among the others and comes to the specs in
+   * {@code from} in the same order.
    *
    * @param from the specs to check, in the order their errors are looked for
-   * @param lookup every spec by name, those in {@code from} included; null for a name that is not one
+   * @param specsOf every spec that counts of a process by name, those in {@code from} included, all with the same health
+   *     checks; empty for a name that is not one
    * @throws IllegalArgumentException naming an unknown dependency or the processes on a cycle
    */
-  static void validate(Collection<ProcessSpec> from, Function<String, @Nullable ProcessSpec> lookup) {
+  static void validate(Collection<ProcessSpec> from, Function<String, List<ProcessSpec>> specsOf) {
     for (ProcessSpec spec : from) {
       for (Dependency d : spec.dependencies()) {
-        ProcessSpec target = lookup.apply(d.name());
-        if (target == null) {
+        List<ProcessSpec> target = specsOf.apply(d.name());
+        if (target.isEmpty()) {
           throw new IllegalArgumentException("dependsOn of '" + spec.name() + "' names unknown process '" + d.name() + "'");
         }
-        if (d.condition() == Dependency.Condition.HEALTHY && target.healthChecks().isEmpty()) {
+        // an update cannot change health checks: the first spec speaks for all
+        if (d.condition() == Dependency.Condition.HEALTHY && target.get(0).healthChecks().isEmpty()) {
           throw new IllegalArgumentException("dependsOn of '" + spec.name() + "' waits for '" + d.name()
               + "' to be HEALTHY, but '" + d.name() + "' has no health checks");
         }
@@ -58,11 +65,11 @@ final class DependencyGraph {
     Map<String, Integer> color = new HashMap<>(); // absent: unvisited, 1: on path, 2: done (or checked before)
     for (ProcessSpec spec : from) {
       List<String> path = new ArrayList<>();
-      visit(spec.name(), lookup, unchecked, color, path);
+      visit(spec.name(), specsOf, unchecked, color, path);
     }
   }
 
-  private static void visit(String name, Function<String, @Nullable ProcessSpec> lookup, Set<String> unchecked,
+  private static void visit(String name, Function<String, List<ProcessSpec>> specsOf, Set<String> unchecked,
       Map<String, Integer> color, List<String> path) {
     if (!unchecked.contains(name)) {
       return; // checked before and naming nothing unchecked: no cycle through it
@@ -78,8 +85,10 @@ final class DependencyGraph {
     }
     color.put(name, 1);
     path.add(name);
-    for (Dependency d : lookup.apply(name).dependencies()) {
-      visit(d.name(), lookup, unchecked, color, path);
+    for (ProcessSpec spec : specsOf.apply(name)) {
+      for (Dependency d : spec.dependencies()) {
+        visit(d.name(), specsOf, unchecked, color, path);
+      }
     }
     path.remove(path.size() - 1);
     color.put(name, 2);

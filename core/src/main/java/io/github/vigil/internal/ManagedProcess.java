@@ -89,6 +89,15 @@ final class ManagedProcess implements ProcessController {
   private Origin pendingOrigin = Origin.API;  // who asked for the start that follows the stop under way
   private String pendingReason = "start after stop";
   private @Nullable ProcessSpec pendingSpec; // an update(NEXT_START) waiting for the live run to end
+  /**
+   * The specs of accepted updates that may still take effect: the pending one, and those whose task has not run on the
+   * supervision thread yet. Their dependencies count as this process's until then (remove() and the cycle check of an
+   * update look at them), as any of them may come into effect while another process's current spec still holds. Added by
+   * {@link DefaultSupervisor#validateUpdate} under the supervisor's lock; an entry is dropped once its spec is in effect
+   * (after {@link #spec} is set, so a reader taking this list first and then {@link #spec} misses none), overtaken by a
+   * later update, or refused.
+   */
+  private final java.util.concurrent.CopyOnWriteArrayList<ProcessSpec> specsAhead = new java.util.concurrent.CopyOnWriteArrayList<>();
   private boolean spawning;             // the current run's spawn is under way (on an I/O thread, or the backend's own)
   private @Nullable Runnable exitWhileSpawning; // its exit, reported before the spawn's result came back
   /** This process's blocking work (spawn, signals, tree scans, flushes), in order, off the supervision thread. */
@@ -174,6 +183,23 @@ final class ManagedProcess implements ProcessController {
   @Override
   public ProcessSpec spec() {
     return spec;
+  }
+
+  /** Records an update the supervisor accepted (under its lock): its dependencies count from now on. */
+  void updateAccepted(ProcessSpec next) {
+    specsAhead.add(next);
+  }
+
+  /**
+   * Every spec whose dependencies count for the graph: first the one in effect, then those of accepted updates that may
+   * still take effect. Under the supervisor's lock, so no update is accepted meanwhile.
+   */
+  List<ProcessSpec> specsThatCount() {
+    List<ProcessSpec> ahead = List.copyOf(specsAhead); // before spec: one dropped from it is in effect already
+    List<ProcessSpec> all = new ArrayList<>(ahead.size() + 1);
+    all.add(spec);
+    all.addAll(ahead);
+    return all;
   }
 
   @Override
@@ -366,10 +392,14 @@ final class ManagedProcess implements ProcessController {
     sup.onLoop(() -> {
       IllegalStateException late = refusal("update()");
       if (late != null) {
+        specsAhead.remove(next);
         done.completeExceptionally(late);
         return;
       }
       ProcessSpec previous = pendingSpec != null ? pendingSpec : spec;
+      if (pendingSpec != null) { // overtaken by this one: it will never take effect
+        specsAhead.remove(pendingSpec);
+      }
       log.atInfo().addKeyValue("process", name).log("Spec of {} updated by {} ({}): {}", name, actor, mode, reason);
       sup.publish(new SupervisorEvent.SpecUpdated(name, sup.wallNow(), previous, next, mode, Origin.API, actor, reason));
       if (!state.isActive()) { // no live run: in effect at once, for whatever start comes next
@@ -405,6 +435,7 @@ final class ManagedProcess implements ProcessController {
   private void applySpec(ProcessSpec next) {
     ProcessSpec old = spec;
     spec = next;
+    specsAhead.remove(next); // in effect: counted as the spec now
     if (!next.output().equals(old.output())) { // a new log file or tail size: the collector is made anew
       OutputCollector was = output;
       output = new OutputCollector(name, next.output(), sup.settings.stateDirectory());
