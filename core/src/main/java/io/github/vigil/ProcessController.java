@@ -172,7 +172,8 @@ public interface ProcessController {
    * without a live run), or once the restarted run is {@code RUNNING} ({@link UpdateMode#RESTART_NOW}).
    * Completes exceptionally with an {@link IllegalArgumentException} naming the field when the spec
    * changes the name, its health checks or resource rules (remove and register the process for those),
-   * names an unknown dependency or makes a dependency cycle; with an {@link IllegalStateException}
+   * names an unknown dependency or makes a dependency cycle (with the specs in effect and those other updates keep
+   * for a next start, as either may hold while the other does); with an {@link IllegalStateException}
    * when the process was removed or the supervisor is closed.
    */
   default CompletionStage<ProcessStatus> update(ProcessSpec spec, UpdateMode mode, String reason) {

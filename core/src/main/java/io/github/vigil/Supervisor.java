@@ -74,7 +74,11 @@ public interface Supervisor extends AutoCloseable {
    */
   List<ProcessController> registerAll(Collection<ProcessSpec> specs);
 
-  /** Stops a process and forgets it; completes when it is gone. Unknown names complete at once. */
+  /**
+   * Stops a process and forgets it; completes when it is gone. Unknown names complete at once. Fails with an
+   * {@link IllegalStateException} while another process depends on it, by the spec in effect or by one an
+   * {@link UpdateMode#NEXT_START} update keeps for its next start, naming which.
+   */
   CompletionStage<Void> remove(String name);
 
   /** The controller of a registered process. */
