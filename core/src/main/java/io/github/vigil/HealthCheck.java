@@ -536,12 +536,17 @@ public final class HealthCheck {
      * HTTP only: a request header, e.g. an authorization token. Refused here when the JDK's HTTP client would refuse it at
      * every check, which then failed each one: a name that is no token ({@code X Token}) or a restricted one
      * ({@code Host}, {@code Content-Length}, {@code Connection}, {@code Expect}, {@code Upgrade}), or a value with a line
-     * break or another control character. The message names the check and the header, never the value.
+     * break or another control character; and a blank value (a variable that was not set). The message names the check
+     * and the header, never the value.
      */
     public Builder header(String headerName, String value) {
       only(Kind.HTTP, "header");
       if (headerName == null || headerName.isBlank() || value == null) {
         throw new IllegalArgumentException("header of health check '" + name + "' needs a name and a value: '" + headerName + "'");
+      }
+      if (value.isBlank()) { // a variable not set: every check sent it and was refused, the process counted unhealthy
+        throw new IllegalArgumentException("header of health check '" + name + "' '" + headerName + "' must not have a blank value: it is "
+            + (value.isEmpty() ? "empty" : value.length() + " whitespace character" + (value.length() == 1 ? "" : "s")));
       }
       // the JDK's own request builder is asked, so its rules (and jdk.httpclient.allowRestrictedHeaders) are the ones used
       try {

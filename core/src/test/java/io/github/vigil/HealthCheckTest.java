@@ -41,6 +41,21 @@ class HealthCheckTest {
     assertThat(((HealthCheck.Probe.Http) ok.probe()).headers()).containsEntry("Authorization", "Bearer " + secret);
   }
 
+  /**
+   * A blank header value, most likely a variable that was not set ({@code Bearer ${TOKEN:}} is not blank, but
+   * {@code ${AUTH:}} is): every check was sent with it, refused by the server, and the process counted unhealthy. The
+   * alert sinks refuse it too.
+   */
+  @Test
+  void aBlankHeaderValueIsRefused() {
+    assertThatThrownBy(() -> HealthCheck.http("http://localhost:8080/health").header("Authorization", ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("header of health check 'http:localhost:8080/health' 'Authorization' must not have a blank value: it is empty");
+    assertThatThrownBy(() -> HealthCheck.http("http://localhost:8080/health").header("Authorization", "  "))
+        .hasMessage("header of health check 'http:localhost:8080/health' 'Authorization' must not have a blank value: it is 2 "
+            + "whitespace characters");
+  }
+
   @Test
   void timeoutAboveIntervalIsRejected() {
     assertThatThrownBy(() -> HealthCheck.http("http://localhost:8080/health").name("web").interval(Duration.ofSeconds(2))
