@@ -7,8 +7,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * A {@code vigil.*} property whose value Vigil rejects, e.g.
  * {@code vigil.processes.quote-feed.restart.max-restarts=-1}. Turned into a start-up failure
- * analysis by {@link VigilFailureAnalyzer}. Several found at once (every mistake of the alert sinks' properties) are one
- * exception, listing each ({@link #all()}), so that a start-up names them all rather than one a restart.
+ * analysis by {@link VigilFailureAnalyzer}. Several found at once (every mistake of the alert sinks' properties, every
+ * mistake of the processes' properties) are one exception, listing each ({@link #all()}), so that a start-up names them
+ * all rather than one a restart.
  *
  * <p>Immutable and thread-safe.
  */
@@ -60,6 +61,21 @@ public class InvalidVigilPropertyException extends IllegalArgumentException {
       throw new IllegalArgumentException("no invalid property");
     }
     return all.size() == 1 ? all.get(0) : new InvalidVigilPropertyException(all);
+  }
+
+  /**
+   * Throws one failure for every property of {@code problems}, sorted by property name (a stable sort: one property's
+   * several mistakes keep their order), when there is any; so that the order does not depend on how they were found. One
+   * found twice (a {@code vigil.defaults.*} value, refused for each process that takes it) is listed once.
+   */
+  static void throwAll(java.util.List<InvalidVigilPropertyException> problems) {
+    if (!problems.isEmpty()) {
+      java.util.Map<String, InvalidVigilPropertyException> distinct = new java.util.LinkedHashMap<>();
+      problems.forEach(p -> distinct.putIfAbsent(p.getMessage(), p));
+      java.util.List<InvalidVigilPropertyException> sorted = new java.util.ArrayList<>(distinct.values());
+      sorted.sort(java.util.Comparator.comparing(InvalidVigilPropertyException::property));
+      throw of(sorted);
+    }
   }
 
   /**

@@ -2,6 +2,8 @@ package io.github.vigil.spring.boot.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 
+import static java.util.Objects.requireNonNull;
+
 import io.github.vigil.Backoff;
 import io.github.vigil.Environment;
 import io.github.vigil.OutputSpec;
@@ -40,7 +42,10 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
  * it overrides the defaults one property at a time. Each property then goes through the core's
  * own validation separately, so a rejected value is reported under its full property name (the
  * process's, or {@code vigil.defaults.*} where the value came from there), with where it was
- * defined, as an {@link InvalidVigilPropertyException}.
+ * defined, as an {@link InvalidVigilPropertyException}. Every mistake of every process is found before the start-up
+ * fails, in one exception listing each ({@link InvalidVigilPropertyException#all()}), sorted by property name; a mistake
+ * that leaves later checks of its part meaningless (no command, a health check's kind or target, a backoff's initial
+ * delay) ends the checks of that part, and a process with any mistake is not built (its cross-field checks are not made).
  *
  * <p>Not thread-safe; used once at start-up.
  */
@@ -75,8 +80,22 @@ final class ProcessSpecFactory {
     return new Scope(process).reject(relative, value, reason);
   }
 
-  /** The specs of all processes under {@code vigil.processes}, in the order they are declared. */
+  /**
+   * The specs of all processes under {@code vigil.processes}, in the order they are declared; every mistake of every
+   * process in one failure, sorted by property name.
+   */
   List<ProcessSpec> create(VigilProperties properties) {
+    List<InvalidVigilPropertyException> problems = new ArrayList<>();
+    List<ProcessSpec> specs = create(properties, problems);
+    InvalidVigilPropertyException.throwAll(problems);
+    return specs;
+  }
+
+  /**
+   * The specs of the processes under {@code vigil.processes} that have no mistake, in the order they are declared; every
+   * mistake of the others (and two names relaxed binding cannot tell apart) added to {@code problems}.
+   */
+  List<ProcessSpec> create(VigilProperties properties, List<InvalidVigilPropertyException> problems) {
     // an environment variable cannot spell a dash: VIGIL_PROCESSES_QUOTEFEED_... binds to a new process 'quotefeed',
     // which started a second feed beside quote-feed (found by a black-box run)
     java.util.Map<String, String> byLooseName = new java.util.HashMap<>();
@@ -84,15 +103,18 @@ final class ProcessSpecFactory {
       String loose = name.replaceAll("[-_.]", "").toLowerCase(java.util.Locale.ROOT);
       String other = byLooseName.putIfAbsent(loose, name);
       if (other != null) {
-        throw new InvalidVigilPropertyException(PREFIX + ".processes." + name, name, "is the name of process '" + other
+        problems.add(new InvalidVigilPropertyException(PREFIX + ".processes." + name, name, "is the name of process '" + other
             + "' to Spring's relaxed binding, which an environment variable (VIGIL_PROCESSES_" + loose.toUpperCase(java.util.Locale.ROOT)
             + "_...) cannot tell apart: set the properties of " + other + " in the application's configuration or through "
-            + "SPRING_APPLICATION_JSON, or give the two processes names that differ in more than dashes, dots and case", null);
+            + "SPRING_APPLICATION_JSON, or give the two processes names that differ in more than dashes, dots and case", null));
       }
     }
     List<ProcessSpec> specs = new ArrayList<>();
     for (String name : properties.getProcesses().keySet()) {
-      specs.add(create(name));
+      ProcessSpec spec = create(name, problems);
+      if (spec != null) {
+        specs.add(spec);
+      }
     }
     return specs;
   }
@@ -190,53 +212,91 @@ final class ProcessSpecFactory {
     return p;
   }
 
+  /** The spec of process {@code name}; every mistake of its properties in one failure, sorted by property name. */
   ProcessSpec create(String name) {
+    List<InvalidVigilPropertyException> problems = new ArrayList<>();
+    ProcessSpec spec = create(name, problems);
+    InvalidVigilPropertyException.throwAll(problems);
+    return requireNonNull(spec);
+  }
+
+  /**
+   * The spec of process {@code name}, or null when its properties have mistakes, each added to {@code problems}: every
+   * setting is checked on its own, so that one start-up names them all.
+   */
+  private @Nullable ProcessSpec create(String name, List<InvalidVigilPropertyException> problems) {
     ProcessProperties p = merged(name);
     Scope s = new Scope(name);
-    ProcessSpec.Builder b = s.apply("", name, () -> ProcessSpec.builder(name));
-    if (!p.getCommand().isEmpty()) {
-      s.apply("command", p.getCommand(), () -> b.command(p.getCommand()));
+    ProcessSpec.Builder b = s.attempt(() -> s.apply("", name, () -> ProcessSpec.builder(name)));
+    if (b == null || p.getCommand().isEmpty()) {
+      // no process without a valid name, nor one without a command: the rest of it is not worth checking (the build says
+      // which command is missing, as it did)
+      if (b != null) {
+        s.attempt(() -> s.apply("command", p.getCommand(), b::build));
+      }
+      problems.addAll(s.problems);
+      return null;
     }
+    s.attempt(() -> s.apply("command", p.getCommand(), () -> b.command(p.getCommand())));
     if (p.getWorkingDirectory() != null) {
       b.workingDirectory(p.getWorkingDirectory());
     }
-    Environment env = s.apply("environment", p.getEnvironment(),
-        () -> new Environment(p.isInheritEnvironment(), p.getEnvironment(), Set.of()));
-    env = s.apply("unset-environment", p.getUnsetEnvironment(),
-        () -> new Environment(p.isInheritEnvironment(), p.getEnvironment(), p.getUnsetEnvironment()));
-    b.environment(env);
-    s.apply("labels", p.getLabels(), () -> b.labels(p.getLabels()));
+    s.attempt(() -> {
+      // unset-environment is checked against the environment, so only once the environment is right
+      s.apply("environment", p.getEnvironment(), () -> new Environment(p.isInheritEnvironment(), p.getEnvironment(), Set.of()));
+      return b.environment(s.apply("unset-environment", p.getUnsetEnvironment(),
+          () -> new Environment(p.isInheritEnvironment(), p.getEnvironment(), p.getUnsetEnvironment())));
+    });
+    s.attempt(() -> s.apply("labels", p.getLabels(), () -> b.labels(p.getLabels())));
     b.restartPolicy(restartPolicy(s, p.getRestart()));
-    s.apply("stop.signal", p.getStop().getSignal(), () -> b.stopSignal(Signal.parse(p.getStop().getSignal())));
-    s.apply("stop.timeout", p.getStop().getTimeout(), () -> b.stopTimeout(p.getStop().getTimeout()));
+    s.attempt(() -> s.apply("stop.signal", p.getStop().getSignal(), () -> b.stopSignal(Signal.parse(p.getStop().getSignal()))));
+    s.attempt(() -> s.apply("stop.timeout", p.getStop().getTimeout(), () -> b.stopTimeout(p.getStop().getTimeout())));
     b.output(output(s, p.getOutput()));
-    s.apply("startup-grace", p.getStartupGrace(), () -> b.startupGrace(p.getStartupGrace()));
+    s.attempt(() -> s.apply("startup-grace", p.getStartupGrace(), () -> b.startupGrace(p.getStartupGrace())));
     for (Map.Entry<String, io.github.vigil.Dependency.Condition> d : p.getDependsOn().entrySet()) {
-      s.apply("depends-on", d.getKey(), () -> b.dependsOn(d.getKey(), d.getValue()));
+      s.attempt(() -> s.apply("depends-on", d.getKey(), () -> b.dependsOn(d.getKey(), d.getValue())));
     }
     b.autoStart(p.isAutoStart());
     List<HealthCheckProperties> checks = p.getHealthChecks();
     for (int i = 0; i < checks.size(); i++) {
       String at = "health-checks[" + i + "]";
-      HealthCheck check = healthCheck(s, at, checks.get(i));
-      s.apply(at + ".name", check.name(), () -> b.healthCheck(check));
+      HealthCheckProperties c = checks.get(i);
+      HealthCheck check = s.attempt(() -> healthCheck(s, at, c));
+      if (check != null) {
+        s.attempt(() -> s.apply(at + ".name", check.name(), () -> b.healthCheck(check)));
+      }
     }
     List<ResourceRuleProperties> rules = p.getResourceRules();
     for (int i = 0; i < rules.size(); i++) {
       String at = "resource-rules[" + i + "]";
-      ResourceRule rule = resourceRule(s, at, rules.get(i));
-      s.apply(at + ".name", rule.name(), () -> b.resourceRule(rule));
+      ResourceRuleProperties r = rules.get(i);
+      ResourceRule rule = s.attempt(() -> resourceRule(s, at, r));
+      if (rule != null) {
+        s.attempt(() -> s.apply(at + ".name", rule.name(), () -> b.resourceRule(rule)));
+      }
     }
-    return s.apply("command", p.getCommand(), b::build);
+    if (!s.problems.isEmpty()) {
+      // the build's own checks would see a builder missing what was refused
+      problems.addAll(s.problems);
+      return null;
+    }
+    ProcessSpec spec = s.attempt(() -> s.apply("command", p.getCommand(), b::build));
+    problems.addAll(s.problems);
+    return spec;
   }
 
-  private HealthCheck healthCheck(Scope s, String at, HealthCheckProperties c) {
+  /**
+   * The health check {@code c}, or null when a setting of it was refused (kept in {@code s}'s problems, each setting
+   * checked on its own); what leaves the rest meaningless (no kind, no target, a target refused) is thrown.
+   */
+  private @Nullable HealthCheck healthCheck(Scope s, String at, HealthCheckProperties c) {
     Kind kind = c.getKind();
     if (kind == null) {
       throw s.reject(at + ".kind", null, "the kind of health check is not set: exec, tcp, http, process-alive, systemd-notify or custom");
     }
     String kindName = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
     HealthCheckProperties unset = new HealthCheckProperties();
+    int before = s.problems.size();
     onlyFor(s, at, kind, Kind.EXEC, "command", c.getCommand(), !c.getCommand().isEmpty());
     onlyFor(s, at, kind, Kind.TCP, "host", c.getHost(), !c.getHost().equals(unset.getHost()));
     onlyFor(s, at, kind, Kind.TCP, "port", c.getPort(), c.getPort() != null);
@@ -245,11 +305,14 @@ final class ProcessSpecFactory {
     onlyFor(s, at, kind, Kind.HTTP, "max-status", c.getMaxStatus(), c.getMaxStatus() != unset.getMaxStatus());
     onlyFor(s, at, kind, Kind.HTTP, "expect-body", c.getExpectBody(), c.getExpectBody() != null);
     if (!c.getHeaders().isEmpty() && kind != Kind.HTTP) {   // named by a key, not the map, whose values may be tokens
-      throw s.rejectKey(at + ".headers", c.getHeaders().keySet().iterator().next(), HIDDEN, "headers applies to http health checks; "
-          + "this one is a " + kindName + " check");
+      s.keep(s.rejectKey(at + ".headers", c.getHeaders().keySet().iterator().next(), HIDDEN, "headers applies to http health checks; "
+          + "this one is a " + kindName + " check"));
     }
     onlyFor(s, at, kind, Kind.SYSTEMD_NOTIFY, "watchdog", c.getWatchdog(), c.getWatchdog() != null);
     onlyFor(s, at, kind, Kind.CUSTOM, "bean", c.getBean(), c.getBean() != null);
+    if (s.problems.size() > before) {   // a setting of another kind: what this one is meant to be is unsure
+      return null;
+    }
 
     HealthCheck.Builder b;
     switch (kind) {
@@ -276,13 +339,14 @@ final class ProcessSpecFactory {
         }
         HealthCheck.Builder http = s.apply(at + ".url", url, () -> HealthCheck.http(url));
         boolean minWrong = c.getMinStatus() < 100 || c.getMinStatus() > 599;
-        s.apply(at + (minWrong ? ".min-status" : ".max-status"), minWrong ? c.getMinStatus() : c.getMaxStatus(),
-            () -> http.expectStatus(c.getMinStatus(), c.getMaxStatus()));
+        s.attempt(() -> s.apply(at + (minWrong ? ".min-status" : ".max-status"), minWrong ? c.getMinStatus() : c.getMaxStatus(),
+            () -> http.expectStatus(c.getMinStatus(), c.getMaxStatus())));
         if (c.getExpectBody() != null) {
-          s.apply(at + ".expect-body", c.getExpectBody(), () -> http.expectBodyContaining(c.getExpectBody()));
+          s.attempt(() -> s.apply(at + ".expect-body", c.getExpectBody(), () -> http.expectBodyContaining(c.getExpectBody())));
         }
         // a header's value may be a token: never shown
-        c.getHeaders().forEach((header, value) -> s.applyKey(at + ".headers", header, HIDDEN, () -> http.header(header, value)));
+        c.getHeaders().forEach((header, value) ->
+            s.attempt(() -> s.applyKey(at + ".headers", header, HIDDEN, () -> http.header(header, value))));
         b = http;
         break;
       case PROCESS_ALIVE:
@@ -291,7 +355,7 @@ final class ProcessSpecFactory {
       case SYSTEMD_NOTIFY:
         HealthCheck.Builder notify = HealthCheck.systemdNotify();
         if (c.getWatchdog() != null) {
-          s.apply(at + ".watchdog", c.getWatchdog(), () -> notify.watchdog(c.getWatchdog()));
+          s.attempt(() -> s.apply(at + ".watchdog", c.getWatchdog(), () -> notify.watchdog(c.getWatchdog())));
         }
         b = notify;
         break;
@@ -312,24 +376,27 @@ final class ProcessSpecFactory {
         }
     }
     if (c.getName() != null && kind != Kind.CUSTOM) {
-      s.apply(at + ".name", c.getName(), () -> b.name(c.getName()));
+      s.attempt(() -> s.apply(at + ".name", c.getName(), () -> b.name(c.getName())));
     }
     b.role(c.getRole());
     if (c.getAction() != null) {
       b.action(c.getAction());
     }
     if (c.getInterval() != null) {
-      s.apply(at + ".interval", c.getInterval(), () -> b.interval(c.getInterval()));
+      s.attempt(() -> s.apply(at + ".interval", c.getInterval(), () -> b.interval(c.getInterval())));
     }
     if (c.getTimeout() != null) {
-      s.apply(at + ".timeout", c.getTimeout(), () -> b.timeout(c.getTimeout()));
+      s.attempt(() -> s.apply(at + ".timeout", c.getTimeout(), () -> b.timeout(c.getTimeout())));
     }
-    s.apply(at + ".start-period", c.getStartPeriod(), () -> b.startPeriod(c.getStartPeriod()));
-    s.apply(at + ".initial-delay", c.getInitialDelay(), () -> b.initialDelay(c.getInitialDelay()));
+    s.attempt(() -> s.apply(at + ".start-period", c.getStartPeriod(), () -> b.startPeriod(c.getStartPeriod())));
+    s.attempt(() -> s.apply(at + ".initial-delay", c.getInitialDelay(), () -> b.initialDelay(c.getInitialDelay())));
     if (c.getFailureThreshold() != null) {
-      s.apply(at + ".failure-threshold", c.getFailureThreshold(), () -> b.failureThreshold(c.getFailureThreshold()));
+      s.attempt(() -> s.apply(at + ".failure-threshold", c.getFailureThreshold(), () -> b.failureThreshold(c.getFailureThreshold())));
     }
-    s.apply(at + ".success-threshold", c.getSuccessThreshold(), () -> b.successThreshold(c.getSuccessThreshold()));
+    s.attempt(() -> s.apply(at + ".success-threshold", c.getSuccessThreshold(), () -> b.successThreshold(c.getSuccessThreshold())));
+    if (s.problems.size() > before) {   // the cross-field checks would compare with a value that was refused
+      return null;
+    }
     // cross-field checks: a timeout above the interval, or restart on a readiness check
     String blamed = c.getAction() != null && c.getRole() == HealthCheck.Role.READINESS ? ".action"
         : c.getTimeout() != null ? ".timeout" : ".interval";
@@ -339,12 +406,16 @@ final class ProcessSpecFactory {
 
   private static void onlyFor(Scope s, String at, Kind kind, Kind owner, String setting, @Nullable Object value, boolean set) {
     if (set && kind != owner) {
-      throw s.reject(at + "." + setting, value, setting + " applies to " + owner.name().toLowerCase(Locale.ROOT).replace('_', '-')
-          + " health checks; this one is a " + kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " check");
+      s.keep(s.reject(at + "." + setting, value, setting + " applies to " + owner.name().toLowerCase(Locale.ROOT).replace('_', '-')
+          + " health checks; this one is a " + kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " check"));
     }
   }
 
-  private static ResourceRule resourceRule(Scope s, String at, ResourceRuleProperties r) {
+  /**
+   * The resource rule {@code r}, or null when a setting of it was refused (kept in {@code s}'s problems); no limit, or a
+   * limit refused, is thrown: the rest of the rule is not worth checking.
+   */
+  private static @Nullable ResourceRule resourceRule(Scope s, String at, ResourceRuleProperties r) {
     int limits = (r.getResidentMemoryAbove() != null ? 1 : 0) + (r.getCpuPercentAbove() != null ? 1 : 0)
         + (r.getFdRatioAbove() != null ? 1 : 0);
     if (limits != 1) {
@@ -363,46 +434,56 @@ final class ProcessSpecFactory {
       rule = s.apply(at + ".fd-ratio-above", ratio, () -> ResourceRule.fdRatioAbove(ratio));
     }
     ResourceRule.Builder b = rule;
+    int before = s.problems.size();
     if (r.getName() != null) {
-      s.apply(at + ".name", r.getName(), () -> b.name(r.getName()));
+      s.attempt(() -> s.apply(at + ".name", r.getName(), () -> b.name(r.getName())));
     }
-    s.apply(at + ".failure-threshold", r.getFailureThreshold(), () -> b.failureThreshold(r.getFailureThreshold()));
-    s.apply(at + ".interval", r.getInterval(), () -> b.interval(r.getInterval()));
-    return b.action(r.getAction()).build();
+    s.attempt(() -> s.apply(at + ".failure-threshold", r.getFailureThreshold(), () -> b.failureThreshold(r.getFailureThreshold())));
+    s.attempt(() -> s.apply(at + ".interval", r.getInterval(), () -> b.interval(r.getInterval())));
+    return s.problems.size() > before ? null : b.action(r.getAction()).build();
   }
 
+  /**
+   * The restart policy of {@code r}; a refused setting is kept in {@code s}'s problems and the policy goes on without it,
+   * so that each other setting is still checked (each is checked alone, but max-delay against the initial delay: a
+   * refused initial delay ends the backoff's checks).
+   */
   private static RestartPolicy restartPolicy(Scope s, VigilProperties.Restart r) {
     VigilProperties.BackoffProperties bp = r.getBackoff();
-    Backoff backoff = s.apply("restart.backoff.initial-delay", bp.getInitialDelay(),
-        () -> new Backoff(bp.getInitialDelay(), 1.0, bp.getInitialDelay(), 0.0));
-    Backoff withMultiplier = backoff;
-    backoff = s.apply("restart.backoff.multiplier", bp.getMultiplier(),
-        () -> new Backoff(withMultiplier.initial(), bp.getMultiplier(), withMultiplier.cap(), 0.0));
-    Backoff withCap = backoff;
-    backoff = s.apply("restart.backoff.max-delay", bp.getMaxDelay(),
-        () -> new Backoff(withCap.initial(), withCap.multiplier(), bp.getMaxDelay(), 0.0));
-    Backoff withJitter = backoff;
-    backoff = s.apply("restart.backoff.jitter", bp.getJitter(), () -> withJitter.withJitter(bp.getJitter()));
-
-    RestartPolicy policy = RestartPolicy.onFailure().withMode(r.getMode()).withBackoff(backoff);
+    RestartPolicy policy = RestartPolicy.onFailure().withMode(r.getMode());
+    Backoff initial = s.attempt(() -> s.apply("restart.backoff.initial-delay", bp.getInitialDelay(),
+        () -> new Backoff(bp.getInitialDelay(), 1.0, bp.getInitialDelay(), 0.0)));
+    if (initial != null) {
+      Backoff withMultiplier = initial;
+      Backoff backoff = s.applyOr(withMultiplier, "restart.backoff.multiplier", bp.getMultiplier(),
+          () -> new Backoff(withMultiplier.initial(), bp.getMultiplier(), withMultiplier.cap(), 0.0));
+      Backoff withCap = backoff;
+      backoff = s.applyOr(withCap, "restart.backoff.max-delay", bp.getMaxDelay(),
+          () -> new Backoff(withCap.initial(), withCap.multiplier(), bp.getMaxDelay(), 0.0));
+      Backoff withJitter = backoff;
+      backoff = s.applyOr(withJitter, "restart.backoff.jitter", bp.getJitter(), () -> withJitter.withJitter(bp.getJitter()));
+      policy = policy.withBackoff(backoff);
+    }
     RestartPolicy p1 = policy;
-    policy = s.apply("restart.success-exit-codes", r.getSuccessExitCodes(), () -> p1.withSuccessExitCodes(r.getSuccessExitCodes()));
+    policy = s.applyOr(p1, "restart.success-exit-codes", r.getSuccessExitCodes(), () -> p1.withSuccessExitCodes(r.getSuccessExitCodes()));
     RestartPolicy p2 = policy;
-    policy = s.apply("restart.max-restarts", r.getMaxRestarts(), () -> p2.withStartLimit(r.getMaxRestarts(), p2.window()));
+    policy = s.applyOr(p2, "restart.max-restarts", r.getMaxRestarts(), () -> p2.withStartLimit(r.getMaxRestarts(), p2.window()));
     RestartPolicy p3 = policy;
-    policy = s.apply("restart.window", r.getWindow(), () -> p3.withStartLimit(p3.maxRestarts(), r.getWindow()));
+    policy = s.applyOr(p3, "restart.window", r.getWindow(), () -> p3.withStartLimit(p3.maxRestarts(), r.getWindow()));
     RestartPolicy p4 = policy;
-    policy = s.apply("restart.cooldown", r.getCooldown(), () -> p4.withCooldown(r.getCooldown()));
+    policy = s.applyOr(p4, "restart.cooldown", r.getCooldown(), () -> p4.withCooldown(r.getCooldown()));
     RestartPolicy p5 = policy;
-    return s.apply("restart.stable-after", r.getStableAfter(), () -> p5.withStableAfter(r.getStableAfter()));
+    return s.applyOr(p5, "restart.stable-after", r.getStableAfter(), () -> p5.withStableAfter(r.getStableAfter()));
   }
 
+  /** The output of {@code o}; a refused setting is kept in {@code s}'s problems, the others still checked. */
   private static OutputSpec output(Scope s, VigilProperties.Output o) {
-    OutputSpec spec = s.apply("output.tail-lines", o.getTailLines(), () -> OutputSpec.defaults().withTailLines(o.getTailLines()));
+    OutputSpec spec = s.applyOr(OutputSpec.defaults(), "output.tail-lines", o.getTailLines(),
+        () -> OutputSpec.defaults().withTailLines(o.getTailLines()));
     OutputSpec o1 = spec;
-    spec = s.apply("output.max-file-size", o.getMaxFileSize(), () -> o1.withRotation(o.getMaxFileSize().toBytes(), o1.backups()));
+    spec = s.applyOr(o1, "output.max-file-size", o.getMaxFileSize(), () -> o1.withRotation(o.getMaxFileSize().toBytes(), o1.backups()));
     OutputSpec o2 = spec;
-    spec = s.apply("output.backups", o.getBackups(), () -> o2.withRotation(o2.maxFileBytes(), o.getBackups()));
+    spec = s.applyOr(o2, "output.backups", o.getBackups(), () -> o2.withRotation(o2.maxFileBytes(), o.getBackups()));
     return spec.withFiles(o.getStdoutFile(), o.getStderrFile()).withSlf4j(o.isLogToSlf4j());
   }
 
@@ -481,6 +562,8 @@ final class ProcessSpecFactory {
   private final class Scope {
     private final ConfigurationPropertyName base;
     private final @Nullable ConfigurationPropertyName defaults;
+    /** The mistakes found so far ({@link #attempt}, {@link #keep}), in the order found. */
+    final List<InvalidVigilPropertyException> problems = new ArrayList<>();
 
     /** The settings of a process, which may come from {@code vigil.defaults}. */
     Scope(String process) {
@@ -490,6 +573,30 @@ final class ProcessSpecFactory {
     Scope(ConfigurationPropertyName base, @Nullable ConfigurationPropertyName defaults) {
       this.base = base;
       this.defaults = defaults;
+    }
+
+    /**
+     * What {@code step} gives, or null when it refuses a property: the refusal is kept in {@link #problems}, not thrown,
+     * so that the settings after it are still checked.
+     */
+    <T> @Nullable T attempt(Supplier<T> step) {
+      try {
+        return step.get();
+      } catch (InvalidVigilPropertyException e) {
+        keep(e);
+        return null;
+      }
+    }
+
+    /** Like {@link #apply}, but a refusal is kept in {@link #problems} and {@code fallback} given instead. */
+    <T> T applyOr(T fallback, String relative, @Nullable Object value, Supplier<T> step) {
+      T result = attempt(() -> apply(relative, value, step));
+      return result != null ? result : fallback;
+    }
+
+    /** Keeps {@code mistake} (each of its {@link InvalidVigilPropertyException#all()}) in {@link #problems}. */
+    void keep(InvalidVigilPropertyException mistake) {
+      problems.addAll(mistake.all());
     }
 
     <T> T apply(String relative, @Nullable Object value, Supplier<T> step) {

@@ -253,10 +253,7 @@ final class VigilAlertsFactory {
    * reads three in one start, the same each time ({@link InvalidVigilPropertyException#all()}); nothing when there is none.
    */
   private static void failOnAll(java.util.List<InvalidVigilPropertyException> problems) {
-    if (!problems.isEmpty()) {
-      problems.sort(java.util.Comparator.comparing(InvalidVigilPropertyException::property));
-      throw InvalidVigilPropertyException.of(problems);
-    }
+    InvalidVigilPropertyException.throwAll(problems);
   }
 
   /**

@@ -93,33 +93,56 @@ public class VigilAutoConfiguration {
   public VigilLifecycle vigilLifecycle(Supervisor supervisor, VigilProperties properties, Environment environment,
       ObjectProvider<ProcessSpec> specBeans, BeanFactory beanFactory) {
     ProcessSpecFactory factory = new ProcessSpecFactory(environment, name -> beanFactory.containsBean(name) ? beanFactory.getBean(name) : null);
-    List<ProcessSpec> specs = new ArrayList<>(factory.create(properties));
-    Set<String> names = new LinkedHashSet<>();
-    specs.forEach(s -> names.add(s.name()));
+    // every mistake of the processes' own properties, and of the dependencies between them, in one failure
+    List<InvalidVigilPropertyException> problems = new ArrayList<>();
+    List<ProcessSpec> specs = new ArrayList<>(factory.create(properties, problems));
+    // a process whose properties have mistakes is still a name others may depend on
+    Set<String> names = new LinkedHashSet<>(properties.getProcesses().keySet());
     Set<String> fromProperties = Set.copyOf(names);
+    Set<String> unbuilt = new LinkedHashSet<>(names);
+    specs.forEach(s -> unbuilt.remove(s.name()));
     specBeans.orderedStream().forEach(bean -> {
       if (!names.add(bean.name())) {
-        throw new InvalidVigilPropertyException("vigil.processes." + bean.name(), bean.name(),
-            "a ProcessSpec bean defines a process with the same name", null);
+        problems.add(new InvalidVigilPropertyException("vigil.processes." + bean.name(), bean.name(),
+            "a ProcessSpec bean defines a process with the same name", null));
+      } else {
+        specs.add(bean);
       }
-      specs.add(bean);
     });
+    // what each process depends on: a process not built for its mistakes, as its properties say
+    java.util.Map<String, java.util.Map<String, io.github.vigil.Dependency.Condition>> dependencies = new java.util.LinkedHashMap<>();
     for (ProcessSpec spec : specs) {
-      for (io.github.vigil.Dependency d : spec.dependencies()) {
-        if (!names.contains(d.name()) && supervisor.controller(d.name()).isEmpty()) {
-          String closest = StrictVigilProperties.closest(d.name(), List.copyOf(names));
-          String reason = "no process named '" + d.name() + "' is defined"
-              + (closest != null ? "; did you mean `" + closest + "`?" : " (known: " + names + ")");
-          throw fromProperties.contains(spec.name())
-              ? factory.invalid(spec.name(), "depends-on." + d.name(), d.condition().name().toLowerCase(java.util.Locale.ROOT), reason)
-              : new InvalidVigilPropertyException("vigil.processes." + spec.name() + ".depends-on", d.name(), reason, null);
-        }
-        if (d.condition() == io.github.vigil.Dependency.Condition.HEALTHY && !hasHealthChecks(d.name(), specs, supervisor)) {
-          throw factory.invalid(spec.name(), "depends-on." + d.name(), "healthy", "'" + d.name()
-              + "' has no health checks, so it never becomes healthy: give it some (health-checks) or depend on it being started");
-        }
-      }
+      java.util.Map<String, io.github.vigil.Dependency.Condition> of = new java.util.LinkedHashMap<>();
+      spec.dependencies().forEach(d -> of.put(d.name(), d.condition()));
+      dependencies.put(spec.name(), of);
     }
+    unbuilt.forEach(name -> {
+      java.util.Map<String, io.github.vigil.Dependency.Condition> of = new java.util.LinkedHashMap<>();
+      factory.merged(name).getDependsOn().forEach((dependency, condition) -> {
+        try {
+          ProcessSpec.builder(name).dependsOn(dependency, condition);   // the core's rule for a dependency's name
+          of.put(dependency, condition);
+        } catch (IllegalArgumentException refused) {
+          // already among the problems, as the spec's build refused it: not named twice
+        }
+      });
+      dependencies.put(name, of);
+    });
+    dependencies.forEach((process, on) -> on.forEach((dependency, condition) -> {
+      if (!names.contains(dependency) && supervisor.controller(dependency).isEmpty()) {
+        String closest = StrictVigilProperties.closest(dependency, List.copyOf(names));
+        String reason = "no process named '" + dependency + "' is defined"
+            + (closest != null ? "; did you mean `" + closest + "`?" : " (known: " + names + ")");
+        problems.add(fromProperties.contains(process)
+            ? factory.invalid(process, "depends-on." + dependency, condition.name().toLowerCase(java.util.Locale.ROOT), reason)
+            : new InvalidVigilPropertyException("vigil.processes." + process + ".depends-on", dependency, reason, null));
+      } else if (condition == io.github.vigil.Dependency.Condition.HEALTHY && !unbuilt.contains(dependency)
+          && !hasHealthChecks(dependency, specs, supervisor)) {   // an unbuilt one's health checks are not known
+        problems.add(factory.invalid(process, "depends-on." + dependency, "healthy", "'" + dependency
+            + "' has no health checks, so it never becomes healthy: give it some (health-checks) or depend on it being started"));
+      }
+    }));
+    InvalidVigilPropertyException.throwAll(problems);
     List<AttachSpec> attachments = factory.attachments(properties);
     for (AttachSpec a : attachments) {
       if (names.contains(a.name()) || supervisor.controller(a.name()).isPresent()) {
