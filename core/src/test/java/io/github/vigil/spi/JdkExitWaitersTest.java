@@ -210,6 +210,7 @@ class JdkExitWaitersTest {
     String name = "output-throw";
     JdkProcessBackend backend = new JdkProcessBackend(new BackendContext(name, null), true);
     List<String> reporters = new ArrayList<>();
+    List<Long> spawned = new ArrayList<>();
     try {
       for (int run = 0; run < 40 && !reporters.contains("vigil-" + name + "-output") || run < 5; run++) {
         Path go = dir.resolve("go-" + run);
@@ -240,6 +241,7 @@ class JdkExitWaitersTest {
               }
             });
         pid.complete(p.pid());
+        spawned.add(p.pid());
         reporters.add(heard.get(10, TimeUnit.SECONDS));
       }
       org.junit.jupiter.api.Assumptions.assumeTrue(reporters.contains("vigil-" + name + "-output"),
@@ -250,6 +252,8 @@ class JdkExitWaitersTest {
       assertThat(next.textAtExit).isEqualTo("hello");
     } finally {
       backend.close();
+      // a run still waiting for its go file (the output thread died before it read the run's first output) is killed
+      spawned.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }
   }
 }
