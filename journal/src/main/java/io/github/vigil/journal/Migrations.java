@@ -11,14 +11,19 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The schema's versions and the runner that brings a database up to the latest. Each version is one SQL
  * file per dialect ({@code migration/V<n>__<dialect>.sql}) applied in one transaction, then recorded in
- * {@code journal_schema}. A database written by a newer Vigil (a version above {@link #LATEST}) is refused,
- * never altered. Internal.
+ * {@code journal_schema}. A file with the line {@value #OUTSIDE_TRANSACTION} has its statements run one by one
+ * outside any transaction (PostgreSQL's {@code CREATE INDEX CONCURRENTLY}, which lets a fleet's other gateways
+ * write while the index is built); they must be idempotent ({@code IF NOT EXISTS}), since an interrupted version
+ * runs again whole, and the version is recorded only once every index they build is valid. A database written
+ * by a newer Vigil (a version above {@link #LATEST}) is refused, never altered. Internal.
  */
 final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
@@ -29,6 +34,12 @@ final class Migrations {
   static final int LATEST = DESCRIPTIONS.size();
   /** The PostgreSQL advisory lock key held while migrating ("vigil" in ASCII). */
   static final long ADVISORY_LOCK = 0x766967696cL;
+  /** The line that makes a migration file run outside a transaction. */
+  static final String OUTSIDE_TRANSACTION = "-- vigil:outside-transaction";
+  /** How often a gateway waiting for another's migration tries the advisory lock again. */
+  private static final long LOCK_RETRY_MS = 100;
+  private static final Pattern CONCURRENT_INDEX =
+      Pattern.compile("CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\s+IF\\s+NOT\\s+EXISTS\\s+(\\w+)", Pattern.CASE_INSENSITIVE);
 
   private Migrations() {}
 
@@ -66,10 +77,8 @@ final class Migrations {
       if (dialect == Dialect.POSTGRESQL) {
         // gateways of a fleet may start together: one migrates while the others wait here (even CREATE TABLE IF
         // NOT EXISTS races in PostgreSQL), then they see it done
-        try (Statement s = c.createStatement()) {
-          s.execute("SELECT pg_advisory_lock(" + ADVISORY_LOCK + ")");
-          locked = true;
-        }
+        lockForMigration(c);
+        locked = true;
       }
       try (Statement s = c.createStatement()) {
         s.execute("CREATE TABLE IF NOT EXISTS journal_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
@@ -81,9 +90,14 @@ final class Migrations {
       }
       while (version < LATEST) {
         int next = version + 1;
-        try (Statement s = c.createStatement()) {
-          for (String sql : statements(script(next, dialect))) {
-            s.execute(sql);
+        String script = script(next, dialect);
+        if (outsideTransaction(script)) {
+          applyOutsideTransaction(c, next, statements(script));
+        } else {
+          try (Statement s = c.createStatement()) {
+            for (String sql : statements(script)) {
+              s.execute(sql);
+            }
           }
         }
         try (PreparedStatement p = c.prepareStatement("INSERT INTO journal_schema (version, description, applied_ms) VALUES (?, ?, ?)")) {
@@ -113,16 +127,88 @@ final class Migrations {
       }
       throw e;
     } finally {
-      c.setAutoCommit(auto);
-      if (locked) {
-        try (Statement s = c.createStatement()) {
-          s.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK + ")");
-        } catch (SQLException e) {
-          log.debug("Could not release the journal's migration lock (released with the connection): {}", e.toString());
+      // a connection whose backend died (its lock gone with it) is left alone: the caller hears why, not "closed"
+      if (!c.isClosed()) {
+        c.setAutoCommit(auto);
+        if (locked) {
+          try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_unlock(" + ADVISORY_LOCK + ")");
+          } catch (SQLException e) {
+            log.debug("Could not release the journal's migration lock (released with the connection): {}", e.toString());
+          }
+          if (!auto) {
+            c.commit();
+          }
         }
-        if (!auto) {
-          c.commit();
+      }
+    }
+  }
+
+  /**
+   * Takes the fleet's migration lock, waiting as long as another gateway holds it. It is tried again and again
+   * rather than waited for in {@code pg_advisory_lock}: a session waiting there holds a snapshot, and the holder's
+   * {@code CREATE INDEX CONCURRENTLY} waits for every older snapshot to end, a deadlock PostgreSQL breaks by
+   * failing one of them.
+   */
+  private static void lockForMigration(Connection c) throws SQLException {
+    boolean waitLogged = false;
+    while (true) {
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_try_advisory_lock(" + ADVISORY_LOCK + ")")) {
+        if (r.next() && r.getBoolean(1)) {
+          return;
         }
+      }
+      if (!waitLogged) {
+        log.info("Waiting for another gateway's journal migration to finish");
+        waitLogged = true;
+      }
+      try {
+        Thread.sleep(LOCK_RETRY_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while waiting for another gateway's journal migration", e);
+      }
+    }
+  }
+
+  static boolean outsideTransaction(String script) {
+    return script.lines().anyMatch(line -> line.strip().equals(OUTSIDE_TRANSACTION));
+  }
+
+  /**
+   * Runs a version's statements each on its own, in autocommit. An index a concurrent build left invalid (its
+   * build failed or its session died) is dropped and built again; one still invalid afterwards fails the version,
+   * which is then not recorded.
+   */
+  private static void applyOutsideTransaction(Connection c, int version, List<String> statements) throws SQLException {
+    c.commit(); // CREATE INDEX CONCURRENTLY cannot run inside a transaction block
+    c.setAutoCommit(true);
+    try (Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        Matcher index = CONCURRENT_INDEX.matcher(sql);
+        boolean buildsIndex = index.find();
+        if (buildsIndex && Boolean.FALSE.equals(indexValid(c, index.group(1)))) {
+          log.warn("Journal index {} was left invalid by an interrupted build: dropping it to build it again (version {})",
+              index.group(1), version);
+          s.execute("DROP INDEX CONCURRENTLY IF EXISTS " + index.group(1));
+        }
+        s.execute(sql);
+        if (buildsIndex && !Boolean.TRUE.equals(indexValid(c, index.group(1)))) {
+          throw new SQLException("journal index " + index.group(1) + " is not valid after its build (version " + version
+              + " not recorded): drop it (DROP INDEX CONCURRENTLY " + index.group(1) + ") and start again");
+        }
+      }
+    }
+    c.setAutoCommit(false); // not in a finally: on a connection that died in the build it would hide why
+  }
+
+  /** Whether the index of this name in the current schema is valid; null when there is none. */
+  private static Boolean indexValid(Connection c, String name) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT i.indisvalid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid"
+        + " WHERE x.relname = ? AND x.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())")) {
+      p.setString(1, name);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? r.getBoolean(1) : null;
       }
     }
   }
