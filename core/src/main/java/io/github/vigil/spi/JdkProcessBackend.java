@@ -76,6 +76,8 @@ final class JdkProcessBackend implements ProcessBackend {
    * past that, {@code onExit()}. An idle one ends after {@link #EXIT_WAITER_IDLE_SECONDS} s, all with the backend.
    */
   private final java.util.concurrent.@org.jspecify.annotations.Nullable ThreadPoolExecutor exitWaiters;
+  /** The exit waiters' threads not yet seen dead (pruned as new ones are made): close() joins them. */
+  private final java.util.Set<Thread> waiterThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final long EXIT_WAITER_IDLE_SECONDS = 10;
   private volatile boolean closed;
   private final java.nio.file.@org.jspecify.annotations.Nullable Path stateFile;
@@ -191,7 +193,7 @@ final class JdkProcessBackend implements ProcessBackend {
   /** As {@link #JdkProcessBackend(BackendContext)}; {@code ownExitWaiters} chooses how exits are waited for (tests try both). */
   JdkProcessBackend(BackendContext context, boolean ownExitWaiters) {
     this.supervisorName = context.supervisorName();
-    this.exitWaiters = ownExitWaiters ? exitWaiterPool(supervisorName) : null;
+    this.exitWaiters = ownExitWaiters ? exitWaiterPool(supervisorName, waiterThreads) : null;
     this.runIdPrefix = "jdk-" + ProcessHandle.current().pid() + "-" + supervisorName + "-" + Long.toHexString(System.nanoTime()) + "-";
     this.stateFile = SETSID != null && context.stateDirectory() != null ? context.stateDirectory().resolve("jdk-backend.state") : null;
     if (stateFile != null) {
@@ -224,13 +226,17 @@ final class JdkProcessBackend implements ProcessBackend {
     return !(new java.util.concurrent.CompletableFuture<Void>().defaultExecutor() instanceof java.util.concurrent.ForkJoinPool);
   }
 
-  private static java.util.concurrent.ThreadPoolExecutor exitWaiterPool(String supervisorName) {
+  private static java.util.concurrent.ThreadPoolExecutor exitWaiterPool(String supervisorName, java.util.Set<Thread> threads) {
     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
     // no queue: a child is waited for by a thread at once, or by onExit() (past EXIT_WAITERS, or closed)
     return new java.util.concurrent.ThreadPoolExecutor(0, EXIT_WAITERS, EXIT_WAITER_IDLE_SECONDS, TimeUnit.SECONDS,
         new java.util.concurrent.SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "vigil-" + supervisorName + "-exit-" + n.incrementAndGet());
           t.setDaemon(true);
+          // at most EXIT_WAITERS live, and the few that idled out since; not "!isAlive()", which a thread made but not
+          // yet started by another spawn at once is too
+          threads.removeIf(old -> old.getState() == Thread.State.TERMINATED);
+          threads.add(t);
           return t;
         }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
   }
@@ -351,7 +357,13 @@ final class JdkProcessBackend implements ProcessBackend {
       waiters.shutdown();
       if (!pump.isAlive()) { // every exit reported: the waiters are idle or leaving
         try {
-          waiters.awaitTermination(1, TimeUnit.SECONDS);
+          if (waiters.awaitTermination(1, TimeUnit.SECONDS)) {
+            // the pool terminates as its last thread leaves its loop, before that thread has ended: a close that
+            // returned with "vigil-NAME-exit-1" still alive was seen (a test of threads left after the close failed)
+            for (Thread t : waiterThreads) {
+              t.join(TimeUnit.SECONDS.toMillis(1));
+            }
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
