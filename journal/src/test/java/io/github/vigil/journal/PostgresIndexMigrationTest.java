@@ -20,16 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Version 3's index ({@code snapshots_host_process_at}) on a real PostgreSQL, on a journal of version 2 with
- * enough snapshots that the build lasts seconds: while it is built (seen in {@code pg_stat_progress_create_index})
- * another gateway's snapshot is written, a second gateway migrating at the same time waits and then sees version 3,
- * and a build whose backend is terminated leaves an invalid index that the next migration replaces.
+ * Version 3's index ({@code snapshots_host_process_at}) on a real PostgreSQL, on a journal of version 2. The build is
+ * held, not made slow: a gateway's transaction that wrote a snapshot and stays open makes a concurrent build wait for it
+ * ({@code waiting for writers before build} in {@code pg_stat_progress_create_index}) and a plain one wait for its lock;
+ * while it is held another gateway's snapshot is written, a second gateway migrating at the same time waits and then sees
+ * version 3, and a build whose backend is terminated leaves an invalid index that the next migration replaces. (A build
+ * made slow by many snapshots ended before the second gateway was seen on a quiet CI machine.)
  */
 @Timeout(300)
 class PostgresIndexMigrationTest {
   private static final String INDEX = "snapshots_host_process_at";
-  /** Enough that the build, in 1 MB of maintenance memory and no parallel workers, takes seconds. */
-  private static final int SNAPSHOTS = 500_000;
+  private static final int SNAPSHOTS = 10_000;
 
   private static PostgresServer pg;
   private static int databases;
@@ -51,40 +52,43 @@ class PostgresIndexMigrationTest {
   @Test
   void snapshotsAreWrittenWhileTheIndexIsBuilt() throws Exception {
     String url = journalAtVersion2();
-    try (Connection migrating = slowBuilder(url); Connection monitor = DriverManager.getConnection(url);
-        Connection writer = DriverManager.getConnection(url)) {
+    try (Connection migrating = DriverManager.getConnection(url); Connection monitor = DriverManager.getConnection(url);
+        Connection writer = DriverManager.getConnection(url); Connection holder = holding(url)) {
       int builder = backendPid(migrating);
       CompletableFuture<Integer> migration = migrateAsync(migrating);
-      awaitBuilding(monitor, builder, migration);
+      awaitHeld(monitor, builder, migration);
 
       try (Statement s = writer.createStatement()) {
         s.execute("SET lock_timeout = '2s'");
-        // a plain CREATE INDEX holds a SHARE lock on snapshots for its whole build: this fails with a lock timeout
+        // a plain CREATE INDEX asks for a SHARE lock on snapshots (and holds it for its whole build): this insert queues
+        // behind that request and fails with a lock timeout
         s.executeUpdate("INSERT INTO snapshots (host, process, at_ms, state) VALUES ('gw2', 'feed', 1, 'RUNNING')");
       }
-      assertThat(underWay(monitor, builder)).as("the snapshot was written while the index was still being built").isTrue();
+      assertThat(migration).as("the snapshot was written while the index was still to be built").isNotDone();
 
+      holder.commit();
       assertThat(migration.get()).isEqualTo(3);
       assertVersion3WithValidIndex(monitor);
-      assertThat(count(monitor, "SELECT COUNT(*) FROM snapshots")).isEqualTo(SNAPSHOTS + 1);
+      assertThat(count(monitor, "SELECT COUNT(*) FROM snapshots")).isEqualTo(SNAPSHOTS + 2);
     }
   }
 
   @Test
   void aSecondGatewayWaitsForTheBuildAndThenSeesVersion3() throws Exception {
     String url = journalAtVersion2();
-    try (Connection first = slowBuilder(url); Connection second = DriverManager.getConnection(url);
-        Connection monitor = DriverManager.getConnection(url)) {
+    try (Connection first = DriverManager.getConnection(url); Connection second = DriverManager.getConnection(url);
+        Connection monitor = DriverManager.getConnection(url); Connection holder = holding(url)) {
       int builder = backendPid(first);
       int waiter = backendPid(second);
       CompletableFuture<Integer> firstMigration = migrateAsync(first);
-      awaitBuilding(monitor, builder, firstMigration);
+      awaitHeld(monitor, builder, firstMigration);
 
       CompletableFuture<Integer> secondMigration = migrateAsync(second);
       // the second gateway has asked for the fleet's migration lock, which the first holds
       await(() -> query(monitor, "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = " + waiter + " AND query LIKE '%advisory_lock%'") > 0,
           "the second gateway asking for the migration lock", secondMigration);
-      assertThat(underWay(monitor, builder)).as("the first gateway's build still under way when the second asked").isTrue();
+      assertThat(firstMigration).as("the first gateway's build still to come when the second asked").isNotDone();
+      holder.commit();
 
       // waiting in pg_advisory_lock would hold a snapshot the concurrent build waits for: PostgreSQL then fails one
       assertThat(firstMigration.get()).isEqualTo(3);
@@ -97,13 +101,14 @@ class PostgresIndexMigrationTest {
   void anInterruptedBuildIsRebuiltByTheNextMigration() throws Exception {
     String url = journalAtVersion2();
     try (Connection monitor = DriverManager.getConnection(url)) {
-      try (Connection migrating = slowBuilder(url)) {
+      try (Connection migrating = DriverManager.getConnection(url); Connection holder = holding(url)) {
         int builder = backendPid(migrating);
         CompletableFuture<Integer> migration = migrateAsync(migrating);
-        awaitBuilding(monitor, builder, migration);
+        awaitHeld(monitor, builder, migration);
         assertThat(query(monitor, "SELECT pg_terminate_backend(" + builder + ")::int")).isEqualTo(1);
         assertThatThrownBy(migration::get).isInstanceOf(ExecutionException.class).cause().isInstanceOf(SQLException.class)
             .as("why the migration failed").hasMessageContaining("terminating connection due to administrator command");
+        holder.commit();
       }
       assertThat(count(monitor, "SELECT MAX(version) FROM journal_schema")).as("version 3 not recorded").isEqualTo(2);
       assertThat(indexValid(monitor)).as("the interrupted concurrent build left its index invalid").isEqualTo("f");
@@ -136,11 +141,15 @@ class PostgresIndexMigrationTest {
     return url;
   }
 
-  private static Connection slowBuilder(String url) throws SQLException {
+  /**
+   * Another gateway's transaction that has written a snapshot and stays open until the test commits it: a concurrent
+   * build of an index on snapshots waits for it before it builds, a plain one for its lock.
+   */
+  private static Connection holding(String url) throws SQLException {
     Connection c = DriverManager.getConnection(url);
+    c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      s.execute("SET maintenance_work_mem = '1MB'");
-      s.execute("SET max_parallel_maintenance_workers = 0");
+      s.executeUpdate("INSERT INTO snapshots (host, process, at_ms, state) VALUES ('gw3', 'feed', 2, 'RUNNING')");
     }
     return c;
   }
@@ -155,25 +164,22 @@ class PostgresIndexMigrationTest {
     });
   }
 
-  /** Polls until the backend's index build is scanning or sorting (past its lock and its wait for writers). */
-  private static void awaitBuilding(Connection monitor, int pid, CompletableFuture<?> migration) throws Exception {
-    await(() -> building(monitor, pid), "the index build under way", migration);
-  }
-
-  private static boolean building(Connection monitor, int pid) {
-    return query(monitor, "SELECT COUNT(*) FROM pg_stat_progress_create_index WHERE pid = " + pid + " AND phase LIKE 'building index%'") > 0;
-  }
-
-  /** Whether the backend's CREATE INDEX has not ended yet, in whatever phase. */
-  private static boolean underWay(Connection monitor, int pid) {
-    return query(monitor, "SELECT COUNT(*) FROM pg_stat_progress_create_index WHERE pid = " + pid) > 0;
+  /**
+   * Polls until the backend's CREATE INDEX is held by {@link #holding}: a concurrent one waiting for writers before its
+   * build, a plain one waiting for its lock.
+   */
+  private static void awaitHeld(Connection monitor, int pid, CompletableFuture<?> migration) throws Exception {
+    await(() -> query(monitor, "SELECT COUNT(*) FROM pg_stat_progress_create_index WHERE pid = " + pid
+        + " AND phase = 'waiting for writers before build'") > 0
+        || query(monitor, "SELECT COUNT(*) FROM pg_stat_activity WHERE pid = " + pid + " AND wait_event_type = 'Lock'"
+            + " AND query ILIKE '%CREATE INDEX%'") > 0, "the index build held", migration);
   }
 
   private static void await(BooleanSupplier condition, String what, CompletableFuture<?> mustNotEndFirst) throws Exception {
     while (!condition.getAsBoolean()) {
       if (mustNotEndFirst.isDone()) {
         mustNotEndFirst.get(); // its failure, if it failed
-        throw new AssertionError("the migration ended before " + what + " was seen (too few snapshots for this machine?)");
+        throw new AssertionError("the migration ended before " + what + " was seen");
       }
       Thread.sleep(10);
     }
