@@ -183,6 +183,9 @@ class AttachmentStatusTest {
         supervisor.attach(AttachSpec.builder("ext-feed").commandLine(marker).rescanInterval(Duration.ofMillis(200)).build());
         trading.start();
         schedule.await(SupervisorEvent.WatchWindowChanged.class, e -> !e.open(), 1, WAIT); // as the schedule starts
+        // the supervisor's events reach the journal on another thread than the schedule's: its Attached heard too (a CI
+        // run read UNKNOWN, the journal holding the window's event and not yet the attachment's)
+        events.await(SupervisorEvent.Attached.class, a -> a.process().equals("ext-feed"), 1, WAIT);
         assertThat(journal.flush(WAIT)).isTrue();
         CliGoldenTest.Result before = CliGoldenTest.runOn(db, "status", "--color", "never");
         assertThat(before.out()).containsPattern("│ ext-feed +│ NOT_FOUND +│")
