@@ -95,7 +95,8 @@ record HostFacts(
       notes.append("; pid 1 of its pid namespace: adopts every orphan there all the same, and reaps them");
     }
     if (!Spawner.closesInheritedDescriptors()) {
-      notes.append("; C library lacks posix_spawn_file_actions_addclosefrom_np: children inherit descriptors not marked close-on-exec");
+      notes.append("; C library lacks posix_spawn_file_actions_addclosefrom_np: each start lists this JVM's open descriptors "
+          + "for the child to close (one opened by another thread during a start is inherited)");
     }
     long coreSoft = Kernel.coreLimit()[0];
     notes.append("; core dumps ").append(coreSoft == 0 ? "off for children unless they raise RLIMIT_CORE (soft limit 0)"

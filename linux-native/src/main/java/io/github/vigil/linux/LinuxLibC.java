@@ -129,6 +129,8 @@ interface LinuxLibC extends Library {
 
   int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
 
+  int posix_spawn_file_actions_addclose(Pointer fileActions, int fd);
+
   int posix_spawnattr_init(Pointer attr);
 
   int posix_spawnattr_destroy(Pointer attr);

@@ -3,8 +3,13 @@ package io.github.vigil.linux;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -131,13 +136,9 @@ final class Spawner {
                   + "(posix_spawn_file_actions_addchdir_np needs glibc 2.29+): " + directory, e);
             }
           }
-          if (!closeFromMissing) {
-            try {
-              int from = 3 + inherited.length;
-              check("posix_spawn_file_actions_addclosefrom_np(" + from + ")", c.posix_spawn_file_actions_addclosefrom_np(actions, from));
-            } catch (UnsatisfiedLinkError e) {
-              closeFromMissing = true; // glibc before 2.34: descriptors the JVM opened close-on-exec still close
-            }
+          int from = 3 + inherited.length;
+          if (!closesFrom(c, actions, from)) {
+            closeEachOpen(c, actions, from);
           }
           int error = c.posix_spawn(pid, block.cString(pathBytes), actions, attr, block.cStrings(args), block.cStrings(env));
           if (error != 0) {
@@ -152,6 +153,53 @@ final class Spawner {
       }
     }
   }
+
+  /**
+   * Has the child close every descriptor from {@code from} on, where the C library can ({@code
+   * posix_spawn_file_actions_addclosefrom_np}, glibc 2.34+). @return false where it cannot
+   */
+  private static boolean closesFrom(LinuxLibC c, Pointer actions, int from) {
+    if (closeFromMissing || listOpenDescriptors) {
+      return false;
+    }
+    try {
+      check("posix_spawn_file_actions_addclosefrom_np(" + from + ")", c.posix_spawn_file_actions_addclosefrom_np(actions, from));
+      return true;
+    } catch (UnsatisfiedLinkError e) {
+      closeFromMissing = true;
+      return false;
+    }
+  }
+
+  /**
+   * Has the child close each descriptor this JVM has open from {@code from} on, as listed now: where the C library
+   * has no close-from (glibc before 2.34: RHEL 8, Ubuntu 20.04). The JDK opens its files and sockets without
+   * close-on-exec ({@code ProcessBuilder}'s helper closes them itself), so without this every child would hold the
+   * JVM's listening sockets, connections and files open, a port included after the JVM is gone. One opened by another
+   * thread between this list and the spawn is still inherited; one closed in between is skipped by the C library.
+   */
+  private static void closeEachOpen(LinuxLibC c, Pointer actions, int from) {
+    List<Integer> open = new ArrayList<>();
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(SELF_FD)) {
+      for (Path fd : fds) {
+        int n = Integer.parseInt(fd.getFileName().toString());
+        if (n >= from) {
+          open.add(n);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot list " + SELF_FD + " to close this JVM's descriptors in the child "
+          + "(this C library has no posix_spawn_file_actions_addclosefrom_np)", e);
+    }
+    for (int fd : open) { // the list's own descriptor is closed by now: the C library skips a close that fails so
+      check("posix_spawn_file_actions_addclose(" + fd + ")", c.posix_spawn_file_actions_addclose(actions, fd));
+    }
+  }
+
+  private static final Path SELF_FD = Path.of("/proc/self/fd");
+
+  /** Tests: list and close each open descriptor as where the C library has no close-from. */
+  static volatile boolean listOpenDescriptors;
 
   private static final byte[] DEV_NULL = "/dev/null".getBytes(StandardCharsets.US_ASCII);
 
@@ -233,7 +281,10 @@ final class Spawner {
     }
   }
 
-  /** Whether the C library closes inherited descriptors itself ({@code posix_spawn_file_actions_addclosefrom_np}, glibc 2.34+). */
+  /**
+   * Whether the C library closes inherited descriptors itself ({@code posix_spawn_file_actions_addclosefrom_np}, glibc
+   * 2.34+); where not, each spawn lists this JVM's open descriptors and has the child close them one by one.
+   */
   public static boolean closesInheritedDescriptors() {
     return !closeFromMissing;
   }
