@@ -3,6 +3,7 @@ package io.github.vigil.examples.tradingdesk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.GroupState;
+import io.github.vigil.ProcessController;
 import io.github.vigil.ProcessState;
 import io.github.vigil.Supervisor;
 import io.github.vigil.SupervisorEvent;
@@ -42,6 +43,13 @@ class TradingDeskCalendarTest {
       events.await(e -> e instanceof SupervisorEvent.ScheduleStopped s && s.process().equals(TradingDesk.DESK), 1, wait);
       String last = TradingDesk.gateway(TradingDesk.ACCOUNTS.get(TradingDesk.ACCOUNTS.size() - 1));
       events.await(e -> e instanceof SupervisorEvent.Exited x && x.process().equals("quote-feed"), 1, wait);
+      // the state a controller reports is STOPPED once its StateChanged is published, just after its Exited
+      for (ProcessController c : supervisor.controllers()) {
+        if (!c.name().equals("comms-link")) {
+          events.await(e -> e instanceof SupervisorEvent.StateChanged x && x.process().equals(c.name())
+              && x.from() == ProcessState.STOPPING && x.to() == ProcessState.STOPPED, 1, wait);
+        }
+      }
       List<SupervisorEvent> heard = events.all();
       Instant open = calendar.nextOpen(t0);
       Instant close = calendar.nextClose(t0);
