@@ -2,10 +2,12 @@ package io.github.vigil.internal;
 
 import io.github.vigil.Dependency;
 import io.github.vigil.ProcessSpec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,36 +64,46 @@ final class DependencyGraph {
     }
     Set<String> unchecked = new HashSet<>();
     from.forEach(s -> unchecked.add(s.name()));
-    Map<String, Integer> color = new HashMap<>(); // absent: unvisited, 1: on path, 2: done (or checked before)
+    // a stack of its own, not recursion: a registerAll of a chain of tens of thousands went as deep on the thread's stack.
+    // The same walk as the recursive one it replaces (depth first, dependencies in the order of the specs and theirs), so
+    // the same cycle is found first and named from the same process
+    Map<String, Boolean> done = new HashMap<>(); // absent: unvisited, false: on the path, true: done
+    List<String> path = new ArrayList<>();
+    ArrayDeque<Iterator<Dependency>> stack = new ArrayDeque<>();
     for (ProcessSpec spec : from) {
-      List<String> path = new ArrayList<>();
-      visit(spec.name(), specsOf, unchecked, color, path);
+      enter(spec.name(), specsOf, unchecked, done, path, stack);
+      while (!stack.isEmpty()) {
+        Iterator<Dependency> next = stack.peek();
+        if (next.hasNext()) {
+          enter(next.next().name(), specsOf, unchecked, done, path, stack);
+        } else { // every dependency walked: this one is done
+          stack.pop();
+          done.put(path.remove(path.size() - 1), Boolean.TRUE);
+        }
+      }
     }
   }
 
-  private static void visit(String name, Function<String, List<ProcessSpec>> specsOf, Set<String> unchecked,
-      Map<String, Integer> color, List<String> path) {
+  /** Steps onto {@code name}: pushes its dependencies (of all its specs) unless it was walked or is not to be walked. */
+  private static void enter(String name, Function<String, List<ProcessSpec>> specsOf, Set<String> unchecked,
+      Map<String, Boolean> done, List<String> path, ArrayDeque<Iterator<Dependency>> stack) {
     if (!unchecked.contains(name)) {
       return; // checked before and naming nothing unchecked: no cycle through it
     }
-    Integer c = color.get(name);
-    if (c != null && c == 2) {
+    Boolean d = done.get(name);
+    if (Boolean.TRUE.equals(d)) {
       return;
     }
-    if (c != null && c == 1) {
-      List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
+    if (d != null) {
+      List<String> cycle = new ArrayList<>(path.subList(path.lastIndexOf(name), path.size()));
       cycle.add(name);
       throw new IllegalArgumentException("dependency cycle: " + String.join(" -> ", cycle));
     }
-    color.put(name, 1);
+    done.put(name, Boolean.FALSE);
     path.add(name);
-    for (ProcessSpec spec : specsOf.apply(name)) {
-      for (Dependency d : spec.dependencies()) {
-        visit(d.name(), specsOf, unchecked, color, path);
-      }
-    }
-    path.remove(path.size() - 1);
-    color.put(name, 2);
+    List<ProcessSpec> specs = specsOf.apply(name);
+    stack.push(specs.size() == 1 ? specs.get(0).dependencies().iterator()
+        : specs.stream().flatMap(s -> s.dependencies().stream()).iterator());
   }
 
   /**

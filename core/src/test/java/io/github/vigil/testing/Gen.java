@@ -54,6 +54,26 @@ public final class Gen {
    * dependency on a process without any is refused). Never itself, which the builder refuses.
    */
   public static ProcessSpec dependent(SplittableRandom r, String name, List<String> names) {
+    ProcessSpec.Builder b = dependsOn(r, name, names);
+    if (r.nextBoolean()) {
+      b.healthCheck(HealthCheck.processAlive().name("alive").build());
+    }
+    return b.build();
+  }
+
+  /**
+   * As {@link #dependent(SplittableRandom, String, List)}, with health checks or without as told: the specs of one process
+   * (the one in effect and those of updates to come) have the same. {@code names} may be empty.
+   */
+  public static ProcessSpec dependent(SplittableRandom r, String name, List<String> names, boolean healthChecks) {
+    ProcessSpec.Builder b = names.isEmpty() ? ProcessSpec.builder(name).command("true") : dependsOn(r, name, names);
+    if (healthChecks) {
+      b.healthCheck(HealthCheck.processAlive().name("alive").build());
+    }
+    return b.build();
+  }
+
+  private static ProcessSpec.Builder dependsOn(SplittableRandom r, String name, List<String> names) {
     ProcessSpec.Builder b = ProcessSpec.builder(name).command("true");
     int dependencies = r.nextInt(4);
     for (int i = 0; i < dependencies; i++) {
@@ -62,9 +82,6 @@ public final class Gen {
         b.dependsOn(other, r.nextInt(4) == 0 ? Dependency.Condition.HEALTHY : Dependency.Condition.STARTED);
       }
     }
-    if (r.nextBoolean()) {
-      b.healthCheck(HealthCheck.processAlive().name("alive").build());
-    }
-    return b.build();
+    return b;
   }
 }
