@@ -651,7 +651,7 @@ final class DefaultSupervisor implements Supervisor {
     // one whose dependency does not meet its condition yet waits in WAITING, its detail saying for what, and goes on
     // when it does; a stop meanwhile ends its wait and fails this stage, as a dependency that FAILED does
     Set<String> toStart = new HashSet<>();
-    all.values().stream().filter(p -> p.spec().autoStart()).forEach(p -> withDependencies(p.name(), specs, toStart));
+    all.values().stream().filter(p -> p.spec().autoStart()).forEach(p -> DependencyGraph.withDependencies(p.name(), specs, toStart));
     warnOfGroupsNotStarted(toStart);
     // the application asked: API, as stopAll()'s stops say (DEPENDENCY is for what a dependency did: a wait, a stop); the
     // start limit stays as it was, as before (a start() of one process resets it)
@@ -688,12 +688,6 @@ final class DefaultSupervisor implements Supervisor {
             + "intensity apply to them once it is started (GroupController.start(), which starts them in declared order; give them "
             + "autoStart(false) to leave them to it)", members, g.name(), g.state());
       }
-    }
-  }
-
-  private static void withDependencies(String name, Map<String, ProcessSpec> specs, Set<String> into) {
-    if (into.add(name)) {
-      specs.get(name).dependencies().forEach(d -> withDependencies(d.name(), specs, into));
     }
   }
 

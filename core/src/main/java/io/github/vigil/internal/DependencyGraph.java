@@ -156,4 +156,22 @@ final class DependencyGraph {
     }
     return List.copyOf(done.keySet());
   }
+
+  /**
+   * Adds {@code name} and every process it depends on, directly or not, to {@code into}; one there already is taken as
+   * added with its dependencies. Walked with a stack of its own, not by recursion: a chain of tens of thousands went as
+   * deep on the thread's stack ({@code startAll()}).
+   *
+   * @param specs every registered spec by name, each dependency among them (as {@link #validate} leaves the graph)
+   */
+  static void withDependencies(String name, Map<String, ProcessSpec> specs, Set<String> into) {
+    ArrayDeque<String> todo = new ArrayDeque<>();
+    todo.push(name);
+    while (!todo.isEmpty()) {
+      String n = todo.pop();
+      if (into.add(n)) {
+        specs.get(n).dependencies().forEach(d -> todo.push(d.name()));
+      }
+    }
+  }
 }

@@ -8,17 +8,22 @@ import io.github.vigil.ProcessSpec;
 import io.github.vigil.Supervisor;
 import io.github.vigil.UpdateMode;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A dependency chain of 100,000 processes, registered at once, and a cycle as long: the checks of registerAll() and
- * update() and the walks of startAll() and stopAll() recursed once a dependency, and overflowed the thread's stack
- * (StackOverflowError) rather than registering the chain or naming the cycle. Registering spawns nothing: the JDK
- * backend runs no process here.
+ * A dependency chain of 100,000 processes, registered at once, and a cycle as long: the check of registerAll() and
+ * update() and startAll()'s walk of what to start recursed once a dependency, and overflowed the thread's stack
+ * (StackOverflowError) rather than registering the chain or naming the cycle. stopAll() and close(), which chain each
+ * process's stop after its dependents' with CompletableFutures, did not (they ran on such a chain before too) and are run
+ * on it here. Registering spawns nothing: the JDK backend runs no process here.
  */
 @Timeout(120)
 class DeepDependencyChainTest {
@@ -100,4 +105,23 @@ class DeepDependencyChainTest {
     }
   }
 
+  /**
+   * What startAll() starts: the processes that start automatically and, through every chain, what they depend on. Asked
+   * here, not through startAll(), which would start the 100,000 processes.
+   */
+  @Test
+  void startAllsWalkOfWhatToStartTakesAChainOfAHundredThousand() {
+    Map<String, ProcessSpec> specs = new LinkedHashMap<>();
+    for (ProcessSpec s : chain()) {
+      specs.put(s.name(), s);
+    }
+    Set<String> toStart = new HashSet<>();
+    DependencyGraph.withDependencies("p" + (N - 1), specs, toStart);
+    assertThat(toStart).hasSize(N);
+    DependencyGraph.withDependencies("p" + (N / 2), specs, toStart);
+    assertThat(toStart).hasSize(N);
+    Set<String> half = new HashSet<>();
+    DependencyGraph.withDependencies("p" + (N / 2), specs, half);
+    assertThat(half).hasSize(N / 2 + 1).contains("p0", "p" + (N / 2)).doesNotContain("p" + (N / 2 + 1));
+  }
 }
