@@ -129,14 +129,25 @@ final class Group implements GroupController {
     return c.getMessage() != null ? c.getMessage() : c.toString();
   }
 
-  /** Its processes, nested groups' included, in declared order. */
+  /**
+   * Its processes, nested groups' included, in declared order. Walked with a stack of its own, not by recursion: groups
+   * nested tens of thousands deep went as deep on the thread's stack (in a {@code startAll()}).
+   */
   List<ManagedProcess> processes() {
     List<ManagedProcess> out = new ArrayList<>();
-    for (Object c : children) {
+    java.util.ArrayDeque<java.util.Iterator<Object>> stack = new java.util.ArrayDeque<>();
+    stack.push(children.iterator());
+    while (!stack.isEmpty()) {
+      java.util.Iterator<Object> next = stack.peek();
+      if (!next.hasNext()) {
+        stack.pop();
+        continue;
+      }
+      Object c = next.next();
       if (c instanceof ManagedProcess p) {
         out.add(p);
       } else {
-        out.addAll(((Group) c).processes());
+        stack.push(((Group) c).children.iterator());
       }
     }
     return out;
@@ -183,14 +194,26 @@ final class Group implements GroupController {
    * is not reported to the parent. One {@code FAILED} stays so (only {@code start()} leaves it). Supervision thread.
    */
   void stopAllBegun(Origin origin, String reason) {
+    // a stack of its own, not recursion: groups nested tens of thousands deep went as deep on the thread's stack
+    java.util.ArrayDeque<java.util.Iterator<Object>> stack = new java.util.ArrayDeque<>();
+    stopBegun(origin, reason);
+    stack.push(children.iterator());
+    while (!stack.isEmpty()) {
+      java.util.Iterator<Object> next = stack.peek();
+      if (!next.hasNext()) {
+        stack.pop();
+      } else if (next.next() instanceof Group g) {
+        g.stopBegun(origin, reason);
+        stack.push(g.children.iterator());
+      }
+    }
+  }
+
+  /** This group's part of {@link #stopAllBegun}, without its nested groups'. */
+  private void stopBegun(Origin origin, String reason) {
     if (state == GroupState.RUNNING || state == GroupState.ESCALATED) {
       stopsBegun++;
       moveTo(GroupState.STOPPED, origin, reason);
-    }
-    for (Object c : children) {
-      if (c instanceof Group g) {
-        g.stopAllBegun(origin, reason);
-      }
     }
   }
 
