@@ -14,81 +14,115 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
-/** Turns {@link VigilCalendarProperties} into calendars and schedules, naming the property of any rejected value. */
+/**
+ * Turns {@link VigilCalendarProperties} into calendars and schedules, naming the property of any rejected value; every
+ * mistake of every calendar and schedule is added to the list given, each setting checked on its own (they were said one
+ * a start), and a calendar or schedule with any is not built.
+ */
 final class CalendarFactory {
   private CalendarFactory() {}
 
-  static Map<String, TradingCalendar> calendars(VigilCalendarProperties properties) {
+  /** The calendars without mistakes, by name; every mistake of the others added to {@code problems}. */
+  static Map<String, TradingCalendar> calendars(VigilCalendarProperties properties, List<InvalidVigilPropertyException> problems) {
     Map<String, TradingCalendar> out = new LinkedHashMap<>();
-    properties.getCalendars().forEach((name, c) -> out.put(name, calendar(name, c)));
+    properties.getCalendars().forEach((name, c) -> {
+      TradingCalendar calendar = calendar(name, c, problems);
+      if (calendar != null) {
+        out.put(name, calendar);
+      }
+    });
     return out;
   }
 
-  private static TradingCalendar calendar(String name, VigilCalendarProperties.CalendarProperties c) {
+  private static @Nullable TradingCalendar calendar(String name, VigilCalendarProperties.CalendarProperties c,
+      List<InvalidVigilPropertyException> problems) {
     String p = "vigil.calendars." + name;
     if (c.getFile() != null) {
       if (c.getZone() != null || !c.getSessions().isEmpty() || !c.getHolidays().isEmpty() || c.getCutOver() != null) {
-        throw new InvalidVigilPropertyException(p + ".file", c.getFile(), "a calendar file gives the whole calendar: set no zone, "
-            + "cut-over, sessions or holidays beside it", null);
+        problems.add(new InvalidVigilPropertyException(p + ".file", c.getFile(), "a calendar file gives the whole calendar: set no zone, "
+            + "cut-over, sessions or holidays beside it", null));
+        return null;
       }
-      TradingCalendar loaded = at(p + ".file", c.getFile(), () -> TradingCalendar.load(c.getFile()));
-      if (!loaded.name().equals(name)) {
-        throw new InvalidVigilPropertyException(p + ".file", c.getFile(), "the file names its calendar '" + loaded.name()
-            + "', not '" + name + "'", null);
+      TradingCalendar loaded = attempt(problems, p + ".file", c.getFile(), () -> TradingCalendar.load(c.getFile()));
+      if (loaded != null && !loaded.name().equals(name)) {
+        problems.add(new InvalidVigilPropertyException(p + ".file", c.getFile(), "the file names its calendar '" + loaded.name()
+            + "', not '" + name + "'", null));
+        return null;
       }
       return loaded;
     }
-    TradingCalendar.Builder b = at(p, name, () -> TradingCalendar.builder(name));
+    TradingCalendar.Builder b = attempt(problems, p, name, () -> TradingCalendar.builder(name));
+    if (b == null) {
+      return null;
+    }
+    int before = problems.size();
     if (c.getZone() == null) {
-      throw new InvalidVigilPropertyException(p + ".zone", null, "a calendar needs a time zone, e.g. Asia/Shanghai", null);
+      problems.add(new InvalidVigilPropertyException(p + ".zone", null, "a calendar needs a time zone, e.g. Asia/Shanghai", null));
+    } else {
+      attempt(problems, p + ".zone", c.getZone(), () -> b.zone(zone(c.getZone())));
     }
-    at(p + ".zone", c.getZone(), () -> b.zone(zone(c.getZone())));
     if (c.getCutOver() != null) {
-      at(p + ".cut-over", c.getCutOver(), () -> b.cutOver(time(c.getCutOver())));
+      attempt(problems, p + ".cut-over", c.getCutOver(), () -> b.cutOver(time(c.getCutOver())));
     }
-    at(p + ".weekdays", c.getWeekdays(), () -> b.tradingWeekdays(TradingCalendar.parseWeekdays(c.getWeekdays())));
+    attempt(problems, p + ".weekdays", c.getWeekdays(), () -> b.tradingWeekdays(TradingCalendar.parseWeekdays(c.getWeekdays())));
     List<String> sessions = c.getSessions();
     for (int i = 0; i < sessions.size(); i++) {
       String s = sessions.get(i);
-      at(p + ".sessions[" + i + "]", s, () -> b.session(SessionRule.parse(s)));
+      attempt(problems, p + ".sessions[" + i + "]", s, () -> b.session(SessionRule.parse(s)));
     }
     List<String> holidays = c.getHolidays();
     for (int i = 0; i < holidays.size(); i++) {
-      String h = notEmpty(p + ".holidays[" + i + "]", holidays.get(i));
-      at(p + ".holidays[" + i + "]", h, () -> b.holidays(Holidays.parseList(h, "holiday")));
+      String at = p + ".holidays[" + i + "]";
+      String h = holidays.get(i);
+      attempt(problems, at, h, () -> b.holidays(Holidays.parseList(notEmpty(at, h), "holiday")));
     }
     if (c.getHolidaysFile() != null) {
-      at(p + ".holidays-file", c.getHolidaysFile(), () -> b.holidays(Holidays.read(c.getHolidaysFile())));
+      attempt(problems, p + ".holidays-file", c.getHolidaysFile(), () -> b.holidays(Holidays.read(c.getHolidaysFile())));
     }
     List<String> extra = c.getExtraTradingDays();
     for (int i = 0; i < extra.size(); i++) {
-      String x = notEmpty(p + ".extra-trading-days[" + i + "]", extra.get(i));
-      at(p + ".extra-trading-days[" + i + "]", x, () -> b.extraTradingDays(Holidays.parseList(x, "extra trading day")));
+      String at = p + ".extra-trading-days[" + i + "]";
+      String x = extra.get(i);
+      attempt(problems, at, x, () -> b.extraTradingDays(Holidays.parseList(notEmpty(at, x), "extra trading day")));
     }
-    return at(p, name, b::build);
+    if (problems.size() > before) {   // the build's checks would see a builder missing what was refused
+      return null;
+    }
+    return attempt(problems, p, name, b::build);
   }
 
-  static Schedule schedule(String name, VigilCalendarProperties.ScheduleProperties s, Map<String, TradingCalendar> calendars) {
+  /**
+   * The schedule {@code name}, or null when it has mistakes, each added to {@code problems}; one naming a calendar of
+   * {@code configured} that has mistakes of its own is not checked further, nor called wrong.
+   *
+   * @param calendars the calendars built
+   * @param configured the names of every calendar configured, built or not
+   */
+  static @Nullable Schedule schedule(String name, VigilCalendarProperties.ScheduleProperties s, Map<String, TradingCalendar> calendars,
+      java.util.Set<String> configured, List<InvalidVigilPropertyException> problems) {
     String p = "vigil.schedules." + name;
     TradingCalendar cal = null;
     if (s.getCalendar() != null) {
       cal = calendars.get(s.getCalendar());
       if (cal == null) {
-        throw new InvalidVigilPropertyException(p + ".calendar", s.getCalendar(), "no calendar of that name is defined (known: "
-            + calendars.keySet() + ")", null);
+        if (!configured.contains(s.getCalendar())) {
+          problems.add(new InvalidVigilPropertyException(p + ".calendar", s.getCalendar(), "no calendar of that name is defined (known: "
+              + configured + ")", null));
+        }
+        return null;
       }
     } else if (s.getMode() == Schedule.Kind.IN_SESSION || !s.getFreezes().isEmpty()) {
-      throw new InvalidVigilPropertyException(p + ".calendar", null, "an in-session schedule and freeze windows need a calendar"
-          + " (known: " + calendars.keySet() + ")", null);
+      problems.add(new InvalidVigilPropertyException(p + ".calendar", null, "an in-session schedule and freeze windows need a calendar"
+          + " (known: " + configured + ")", null));
+      return null;
     }
+    int before = problems.size();
     TradingCalendar c = cal;
-    Schedule schedule = s.getMode() == Schedule.Kind.ALWAYS ? (c == null ? Schedule.always() : Schedule.always(c)) : Schedule.inSession(c);
-    Schedule base = schedule;
-    schedule = at(p + ".lead", s.getLead(), () -> base.withLead(s.getLead()));
-    Schedule withLead = schedule;
-    schedule = at(p + ".lag", s.getLag(), () -> withLead.withLag(s.getLag())).withBetweenSessions(s.getBetweenSessions());
-    Schedule withLag = schedule;
-    schedule = at(p + ".max-gap", s.getMaxGap(), () -> withLag.withMaxGap(s.getMaxGap()));
+    Schedule base = s.getMode() == Schedule.Kind.ALWAYS ? (c == null ? Schedule.always() : Schedule.always(c)) : Schedule.inSession(c);
+    Schedule withLead = orElse(attempt(problems, p + ".lead", s.getLead(), () -> base.withLead(s.getLead())), base);
+    Schedule withLag = orElse(attempt(problems, p + ".lag", s.getLag(), () -> withLead.withLag(s.getLag())), withLead)
+        .withBetweenSessions(s.getBetweenSessions());
+    Schedule schedule = orElse(attempt(problems, p + ".max-gap", s.getMaxGap(), () -> withLag.withMaxGap(s.getMaxGap())), withLag);
     List<VigilCalendarProperties.FreezeProperties> freezes = s.getFreezes();
     for (int i = 0; i < freezes.size(); i++) {
       VigilCalendarProperties.FreezeProperties f = freezes.get(i);
@@ -96,26 +130,46 @@ final class CalendarFactory {
       FreezeWindow w;
       if (f.getBeforeClose() != null) {
         if (f.getFrom() != null || f.getTo() != null) {
-          throw new InvalidVigilPropertyException(fp + ".before-close", f.getBeforeClose(), "either before-close or from and to, not both", null);
+          problems.add(new InvalidVigilPropertyException(fp + ".before-close", f.getBeforeClose(), "either before-close or from and to, not both", null));
+          continue;
         }
-        w = at(fp + ".before-close", f.getBeforeClose(), () -> FreezeWindow.beforeClose(f.getName(), f.getBeforeClose()));
+        w = attempt(problems, fp + ".before-close", f.getBeforeClose(), () -> FreezeWindow.beforeClose(f.getName(), f.getBeforeClose()));
       } else {
         if (f.getFrom() == null || f.getTo() == null) {
-          throw new InvalidVigilPropertyException(f.getFrom() == null ? fp + ".from" : fp + ".to", null,
-              "a freeze window needs from and to (local times), or before-close", null);
+          problems.add(new InvalidVigilPropertyException(f.getFrom() == null ? fp + ".from" : fp + ".to", null,
+              "a freeze window needs from and to (local times), or before-close", null));
+          continue;
         }
-        LocalTime from = at(fp + ".from", f.getFrom(), () -> time(f.getFrom()));
-        LocalTime to = at(fp + ".to", f.getTo(), () -> time(f.getTo()));
-        w = at(fp, f.getFrom() + "-" + f.getTo(), () -> FreezeWindow.daily(f.getName(), from, to));
+        LocalTime from = attempt(problems, fp + ".from", f.getFrom(), () -> time(f.getFrom()));
+        LocalTime to = attempt(problems, fp + ".to", f.getTo(), () -> time(f.getTo()));
+        w = from == null || to == null ? null : attempt(problems, fp, f.getFrom() + "-" + f.getTo(), () -> FreezeWindow.daily(f.getName(), from, to));
+      }
+      if (w == null) {
+        continue;
       }
       if (f.getAction() == FreezeWindow.Action.LEAVE_FOR_A_PERSON) {
         w = w.leftForAPerson();
       }
-      Schedule before = schedule;
+      Schedule before2 = schedule;
       FreezeWindow window = w;
-      schedule = at(fp + ".name", f.getName(), () -> before.withFreeze(window));
+      schedule = orElse(attempt(problems, fp + ".name", f.getName(), () -> before2.withFreeze(window)), before2);
     }
-    return schedule;
+    return problems.size() > before ? null : schedule;
+  }
+
+  private static <T> T orElse(@Nullable T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+
+  /** What {@code step} gives, or null when it refuses {@code property}: then the refusal is added to {@code problems}. */
+  private static <T> @Nullable T attempt(List<InvalidVigilPropertyException> problems, String property, @Nullable Object value,
+      Supplier<T> step) {
+    try {
+      return at(property, value, step);
+    } catch (InvalidVigilPropertyException e) {
+      problems.addAll(e.all());
+      return null;
+    }
   }
 
   /** An item of a list of dates: an empty one is a date left out, not an empty list ({@link Holidays#parseList} allows that). */
@@ -142,7 +196,7 @@ final class CalendarFactory {
     }
   }
 
-  private static <T> T at(String property, Object value, Supplier<T> step) {
+  private static <T> T at(String property, @Nullable Object value, Supplier<T> step) {
     try {
       return step.get();
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {

@@ -1,9 +1,7 @@
 package io.github.vigil.spring.boot.autoconfigure;
 
-import io.github.vigil.GroupController;
 import io.github.vigil.GroupSpec;
 import io.github.vigil.ProcessSpec;
-import io.github.vigil.Supervisor;
 import io.github.vigil.calendar.Schedule;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,70 +70,94 @@ final class GroupFactory {
   }
 
   /**
-   * Checks and orders the groups.
+   * Checks and orders the groups; every mistake of every group in one failure, sorted by property name.
    *
    * @param processes the names of the registered processes
    * @param attachments the names of the configured attachments
    */
   Tree create(Collection<String> processes, Collection<String> attachments) {
+    List<InvalidVigilPropertyException> problems = new ArrayList<>();
+    Tree tree = create(processes, attachments, problems);
+    InvalidVigilPropertyException.throwAll(problems);
+    return tree;
+  }
+
+  /**
+   * Checks and orders the groups, adding every mistake of every group to {@code problems} (they were said one a start):
+   * the tree is then of no use but for its {@link Tree#parents()}, the children that were taken.
+   *
+   * @param processes the names of the processes, registered or with mistakes of their own (not called unknown)
+   * @param attachments the names of the configured attachments
+   */
+  Tree create(Collection<String> processes, Collection<String> attachments, List<InvalidVigilPropertyException> problems) {
+    int before = problems.size();
     Map<String, String> parents = new LinkedHashMap<>(); // child -> group
     Map<String, Integer> indexInParent = new LinkedHashMap<>();
     for (Map.Entry<String, VigilGroupProperties.GroupProperties> e : groups.entrySet()) {
       String name = e.getKey();
       VigilGroupProperties.GroupProperties g = e.getValue();
       if (processes.contains(name) || attachments.contains(name)) {
-        throw reject(name, "", name, (processes.contains(name) ? "a process" : "an attachment")
-            + " has the same name; names are shared by processes, attachments and groups");
+        problems.add(reject(name, "", name, (processes.contains(name) ? "a process" : "an attachment")
+            + " has the same name; names are shared by processes, attachments and groups"));
       }
       List<String> children = g.getChildren();
       if (children.isEmpty()) {
-        throw reject(name, "children", null, "a group needs at least one child: names of processes (vigil.processes) or groups");
+        problems.add(reject(name, "children", null, "a group needs at least one child: names of processes (vigil.processes) or groups"));
       }
       Set<String> seen = new LinkedHashSet<>();
       for (int i = 0; i < children.size(); i++) {
         String c = children.get(i);
         String at = "children[" + i + "]";
         if (!seen.add(c)) {
-          throw reject(name, at, c, "'" + c + "' is listed twice in group '" + name + "'");
+          problems.add(reject(name, at, c, "'" + c + "' is listed twice in group '" + name + "'"));
+          continue;
         }
         if (c.equals(name)) {
-          throw reject(name, at, c, "a group cannot contain itself");
+          problems.add(reject(name, at, c, "a group cannot contain itself"));
+          continue;
         }
         if (attachments.contains(c) && !processes.contains(c)) {
-          throw reject(name, at, c, "'" + c + "' is an attachment (vigil.attach): Vigil neither starts nor restarts what it attaches to, "
-              + "so it cannot be in a group");
+          problems.add(reject(name, at, c, "'" + c + "' is an attachment (vigil.attach): Vigil neither starts nor restarts what it "
+              + "attaches to, so it cannot be in a group"));
+          continue;
         }
         if (!processes.contains(c) && !groups.containsKey(c)) {
           List<String> known = new ArrayList<>(processes);
           known.addAll(groups.keySet());
           String closest = StrictVigilProperties.closest(c, known);
-          throw reject(name, at, c, "no process or group named '" + c + "' is defined" + (closest != null ? "; did you mean `" + closest + "`?" : "")
-              + " (processes: " + processes + ", groups: " + groups.keySet() + ")");
+          problems.add(reject(name, at, c, "no process or group named '" + c + "' is defined" + (closest != null ? "; did you mean `"
+              + closest + "`?" : "") + " (processes: " + processes + ", groups: " + groups.keySet() + ")"));
+          continue;
         }
         String other = parents.putIfAbsent(c, name);
         if (other != null) {
-          throw reject(name, at, c, "'" + c + "' is already a child of group '" + other + "' (" + property(other, "children["
-              + indexInParent.get(c) + "]") + "); a process or group belongs to at most one group");
+          problems.add(reject(name, at, c, "'" + c + "' is already a child of group '" + other + "' (" + property(other, "children["
+              + indexInParent.get(c) + "]") + "); a process or group belongs to at most one group"));
+          continue;
         }
         indexInParent.put(c, i);
       }
     }
-    // cycles: follow each group up through its parents
+    // cycles: follow each group up through its parents; each cycle said once
+    Set<String> inCycles = new LinkedHashSet<>();
     for (String name : groups.keySet()) {
       List<String> path = new ArrayList<>(List.of(name));
-      for (String p = parents.get(name); p != null && path.size() <= groups.size(); p = parents.get(p)) {
+      for (String p = parents.get(name); p != null && path.size() <= groups.size() && !inCycles.contains(name); p = parents.get(p)) {
         path.add(0, p);
         if (p.equals(name)) {
           String child = path.get(1);
-          throw reject(p, "children[" + groups.get(p).getChildren().indexOf(child) + "]", child,
-              "groups form a cycle: " + String.join(" -> ", path));
+          problems.add(reject(p, "children[" + groups.get(p).getChildren().indexOf(child) + "]", child,
+              "groups form a cycle: " + String.join(" -> ", path)));
+          inCycles.addAll(path);
         }
       }
     }
     List<GroupSpec> ordered = new ArrayList<>();
-    Set<String> done = new LinkedHashSet<>();
-    for (String name : groups.keySet()) {
-      order(name, ordered, done);
+    if (inCycles.isEmpty()) {   // a cycle would be followed round
+      Set<String> done = new LinkedHashSet<>();
+      for (String name : groups.keySet()) {
+        order(name, ordered, done, problems);
+      }
     }
     List<String> autoStart = new ArrayList<>();
     for (Map.Entry<String, VigilGroupProperties.GroupProperties> e : groups.entrySet()) {
@@ -145,39 +167,48 @@ final class GroupFactory {
       boolean scheduled = inSessionSchedule(name);
       if (parent != null) {
         if (explicit != null) {
-          throw reject(name, "auto-start", explicit, "'" + name + "' is a child of group '" + parent + "', which starts it");
+          problems.add(reject(name, "auto-start", explicit, "'" + name + "' is a child of group '" + parent + "', which starts it"));
         }
         continue;
       }
       if (scheduled && Boolean.TRUE.equals(explicit)) {
-        throw reject(name, "auto-start", true, "group '" + name + "' has an in-session schedule (vigil.schedules." + name
-            + "), which starts and stops it");
+        problems.add(reject(name, "auto-start", true, "group '" + name + "' has an in-session schedule (vigil.schedules." + name
+            + "), which starts and stops it"));
+        continue;
       }
       if (explicit != null ? explicit : !scheduled) {
         autoStart.add(name);
       }
     }
-    return new Tree(ordered, autoStart, parents);
+    return problems.size() > before ? new Tree(List.of(), List.of(), parents) : new Tree(ordered, autoStart, parents);
   }
 
-  private void order(String name, List<GroupSpec> ordered, Set<String> done) {
+  private void order(String name, List<GroupSpec> ordered, Set<String> done, List<InvalidVigilPropertyException> problems) {
     if (!done.add(name)) {
       return;
     }
     VigilGroupProperties.GroupProperties g = groups.get(name);
     for (String c : g.getChildren()) {
       if (groups.containsKey(c)) {
-        order(c, ordered, done);
+        order(c, ordered, done, problems);
       }
     }
-    ordered.add(spec(name, g));
+    // its children less those refused above (twice, itself), so that what the spec refuses is said once: its intensity
+    List<String> children = g.getChildren().stream().filter(c -> !c.equals(name)).distinct().toList();
+    if (!children.isEmpty()) {
+      try {
+        ordered.add(spec(name, g, children));
+      } catch (InvalidVigilPropertyException e) {
+        problems.addAll(e.all());
+      }
+    }
   }
 
-  private GroupSpec spec(String name, VigilGroupProperties.GroupProperties g) {
+  private GroupSpec spec(String name, VigilGroupProperties.GroupProperties g, List<String> children) {
     VigilGroupProperties.Intensity in = g.getIntensity();
     try {
       return GroupSpec.builder(name).strategy(g.getStrategy()).intensity(in.getMaxRestarts(), in.getPeriod())
-          .children(g.getChildren().toArray(String[]::new)).build();
+          .children(children.toArray(String[]::new)).build();
     } catch (IllegalArgumentException e) {
       String message = String.valueOf(e.getMessage());
       InvalidVigilPropertyException ex;
@@ -207,18 +238,13 @@ final class GroupFactory {
   }
 
   /**
-   * Fails when the process or group {@code name}, given a schedule of its own ({@code vigil.schedules.<name>}),
-   * is a child of a group: that group's strategy would start it outside its window.
+   * The schedule ({@code vigil.schedules.<name>}) of the {@code kind} (process or group) {@code name}, a child of group
+   * {@code group}, refused: that group's strategy would start it outside its window.
    */
-  static void checkScheduleNotInAGroup(Supervisor supervisor, String name) {
-    for (GroupController g : supervisor.groups()) {
-      if (g.spec().children().contains(name)) {
-        String kind = supervisor.group(name).isPresent() ? "group" : "process";
-        throw new InvalidVigilPropertyException(ProcessSpecFactory.PREFIX + ".schedules." + name, name, kind + " '" + name
-            + "' is a child of group '" + g.name() + "', whose strategy would start it outside its window; give the schedule to '"
-            + g.name() + "' (vigil.schedules." + g.name() + ") or take '" + name + "' out of the group", null);
-      }
-    }
+  static InvalidVigilPropertyException scheduleInAGroup(String name, String kind, String group) {
+    return new InvalidVigilPropertyException(ProcessSpecFactory.PREFIX + ".schedules." + name, name, kind + " '" + name
+        + "' is a child of group '" + group + "', whose strategy would start it outside its window; give the schedule to '"
+        + group + "' (vigil.schedules." + group + ") or take '" + name + "' out of the group", null);
   }
 
   /** {@code vigil.groups.desk}, or {@code vigil.groups[md.desk]} for a name that is not one element. */

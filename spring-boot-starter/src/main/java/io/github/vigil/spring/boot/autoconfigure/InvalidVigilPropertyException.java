@@ -7,9 +7,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * A {@code vigil.*} property whose value Vigil rejects, e.g.
  * {@code vigil.processes.quote-feed.restart.max-restarts=-1}. Turned into a start-up failure
- * analysis by {@link VigilFailureAnalyzer}. Several found at once (every mistake of the alert sinks' properties, every
- * mistake of the processes' properties) are one exception, listing each ({@link #all()}), so that a start-up names them
- * all rather than one a restart.
+ * analysis by {@link VigilFailureAnalyzer}. Several found at once (every mistake of every part of the properties: the
+ * processes', attachments', groups', calendars', schedules', alert sinks' and routes', gathered by
+ * {@link VigilPropertyProblems}) are one exception, listing each ({@link #all()}), so that a start-up names them all
+ * rather than one a restart.
  *
  * <p>Immutable and thread-safe.
  */

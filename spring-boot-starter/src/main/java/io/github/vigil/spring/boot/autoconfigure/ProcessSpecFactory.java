@@ -45,7 +45,8 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
  * defined, as an {@link InvalidVigilPropertyException}. Every mistake of every process is found before the start-up
  * fails, in one exception listing each ({@link InvalidVigilPropertyException#all()}), sorted by property name; a mistake
  * that leaves later checks of its part meaningless (no command, a health check's kind or target, a backoff's initial
- * delay) ends the checks of that part, and a process with any mistake is not built (its cross-field checks are not made).
+ * delay) ends the checks of that part, and a process with any mistake is not built (its cross-field checks are not made,
+ * but a health check's timeout against its interval, when both were taken).
  *
  * <p>Not thread-safe; used once at start-up.
  */
@@ -145,6 +146,18 @@ final class ProcessSpecFactory {
    * @param known every process and attachment name
    */
   void checkCriticalNames(VigilProperties properties, Set<String> known) {
+    List<InvalidVigilPropertyException> problems = new ArrayList<>();
+    checkCriticalNames(properties, known, problems);
+    InvalidVigilPropertyException.throwAll(problems);
+  }
+
+  /**
+   * Adds to {@code problems} each name in {@code vigil.health.critical-processes} that is neither a process nor an
+   * attachment, naming where it was written.
+   *
+   * @param known every process and attachment name
+   */
+  void checkCriticalNames(VigilProperties properties, Set<String> known, List<InvalidVigilPropertyException> problems) {
     List<String> listed = new ArrayList<>(properties.getHealth().getCriticalProcesses());
     for (int i = 0; i < listed.size(); i++) {
       String name = listed.get(i);
@@ -155,8 +168,8 @@ final class ProcessSpecFactory {
           found = find(ConfigurationPropertyName.of(property));
         }
         String origin = found != null && found.getOrigin() != null ? found.getOrigin().toString() : null;
-        throw new InvalidVigilPropertyException(property + "[" + i + "]", name,
-            "no process or attachment is named '" + name + "' (known: " + known + ")", origin);
+        problems.add(new InvalidVigilPropertyException(property + "[" + i + "]", name,
+            "no process or attachment is named '" + name + "' (known: " + known + ")", origin));
       }
     }
   }
@@ -382,25 +395,29 @@ final class ProcessSpecFactory {
     if (c.getAction() != null) {
       b.action(c.getAction());
     }
-    if (c.getInterval() != null) {
-      s.attempt(() -> s.apply(at + ".interval", c.getInterval(), () -> b.interval(c.getInterval())));
-    }
-    if (c.getTimeout() != null) {
-      s.attempt(() -> s.apply(at + ".timeout", c.getTimeout(), () -> b.timeout(c.getTimeout())));
-    }
+    // whether the interval and the timeout were taken: then they are compared even when another setting was refused
+    boolean timing = c.getInterval() == null
+        || s.attempt(() -> s.apply(at + ".interval", c.getInterval(), () -> b.interval(c.getInterval()))) != null;
+    timing &= c.getTimeout() == null
+        || s.attempt(() -> s.apply(at + ".timeout", c.getTimeout(), () -> b.timeout(c.getTimeout()))) != null;
     s.attempt(() -> s.apply(at + ".start-period", c.getStartPeriod(), () -> b.startPeriod(c.getStartPeriod())));
     s.attempt(() -> s.apply(at + ".initial-delay", c.getInitialDelay(), () -> b.initialDelay(c.getInitialDelay())));
     if (c.getFailureThreshold() != null) {
       s.attempt(() -> s.apply(at + ".failure-threshold", c.getFailureThreshold(), () -> b.failureThreshold(c.getFailureThreshold())));
     }
     s.attempt(() -> s.apply(at + ".success-threshold", c.getSuccessThreshold(), () -> b.successThreshold(c.getSuccessThreshold())));
-    if (s.problems.size() > before) {   // the cross-field checks would compare with a value that was refused
-      return null;
-    }
     // cross-field checks: a timeout above the interval, or restart on a readiness check
     String blamed = c.getAction() != null && c.getRole() == HealthCheck.Role.READINESS ? ".action"
         : c.getTimeout() != null ? ".timeout" : ".interval";
     Object blamedValue = blamed.equals(".action") ? c.getAction() : blamed.equals(".timeout") ? c.getTimeout() : c.getInterval();
+    if (s.problems.size() > before) {
+      // a refused setting kept its default, which the build does not compare (a threshold, a start period, a name): the
+      // interval and timeout are compared when both were taken (the timeout was said only once the rest was fixed)
+      if (timing) {
+        s.attempt(() -> s.apply(at + blamed, blamedValue != null ? blamedValue : kindName, b::build));
+      }
+      return null;
+    }
     return s.apply(at + blamed, blamedValue != null ? blamedValue : kindName, b::build);
   }
 
@@ -487,45 +504,76 @@ final class ProcessSpecFactory {
     return spec.withFiles(o.getStdoutFile(), o.getStderrFile()).withSlf4j(o.isLogToSlf4j());
   }
 
-  /** The attachments under {@code vigil.attach}, in the order they are declared. */
+  /**
+   * The attachments under {@code vigil.attach}, in the order they are declared; every mistake of every attachment in
+   * one failure, sorted by property name.
+   */
   List<AttachSpec> attachments(VigilProperties properties) {
-    List<AttachSpec> specs = new ArrayList<>();
-    properties.getAttach().forEach((name, a) -> specs.add(attachment(name, a)));
+    List<InvalidVigilPropertyException> problems = new ArrayList<>();
+    List<AttachSpec> specs = attachments(properties, problems);
+    InvalidVigilPropertyException.throwAll(problems);
     return specs;
   }
 
-  private AttachSpec attachment(String name, AttachProperties a) {
+  /**
+   * The attachments under {@code vigil.attach} that have no mistake, in the order they are declared; every mistake of
+   * the others added to {@code problems}.
+   */
+  List<AttachSpec> attachments(VigilProperties properties, List<InvalidVigilPropertyException> problems) {
+    List<AttachSpec> specs = new ArrayList<>();
+    properties.getAttach().forEach((name, a) -> {
+      AttachSpec spec = attachment(name, a, problems);
+      if (spec != null) {
+        specs.add(spec);
+      }
+    });
+    return specs;
+  }
+
+  /**
+   * The attachment {@code name}, or null when its properties have mistakes, each added to {@code problems}: every
+   * setting is checked on its own (they were said one a start).
+   */
+  private @Nullable AttachSpec attachment(String name, AttachProperties a, List<InvalidVigilPropertyException> problems) {
     Scope s = new Scope(elementName(PREFIX + ".attach", name), null);
-    AttachSpec.Builder b = s.apply("", name, () -> AttachSpec.builder(name));
+    AttachSpec.Builder b = s.attempt(() -> s.apply("", name, () -> AttachSpec.builder(name)));
+    if (b == null) {
+      problems.addAll(s.problems);
+      return null;
+    }
     List<String> targets = new ArrayList<>();
     if (a.getPid() != null) {
       targets.add("pid");
-      s.apply("pid", a.getPid(), () -> b.pid(a.getPid()));
+      s.attempt(() -> s.apply("pid", a.getPid(), () -> b.pid(a.getPid())));
     }
     if (a.getPidFile() != null) {
       targets.add("pid-file");
-      s.apply("pid-file", a.getPidFile(), () -> b.pidFile(a.getPidFile()));
+      s.attempt(() -> s.apply("pid-file", a.getPidFile(), () -> b.pidFile(a.getPidFile())));
     }
     if (a.getProcessName() != null) {
       targets.add("process-name");
-      s.apply("process-name", a.getProcessName(), () -> b.processName(a.getProcessName()));
+      s.attempt(() -> s.apply("process-name", a.getProcessName(), () -> b.processName(a.getProcessName())));
     }
     if (a.getCommandLine() != null) {
       targets.add("command-line");
-      s.apply("command-line", a.getCommandLine(), () -> b.commandLine(a.getCommandLine()));
+      s.attempt(() -> s.apply("command-line", a.getCommandLine(), () -> b.commandLine(a.getCommandLine())));
     }
-    if (targets.size() != 1) {
-      throw s.reject(targets.isEmpty() ? "" : targets.get(1), targets.isEmpty() ? name : null,
-          "an attachment needs exactly one of pid, pid-file, process-name and command-line"
-              + (targets.isEmpty() ? "" : "; it has " + String.join(" and ", targets)));
+    if (targets.isEmpty()) {   // a second target is refused by the builder, at its property
+      s.keep(s.reject("", name, "an attachment needs exactly one of pid, pid-file, process-name and command-line"));
     }
-    a.getLabels().forEach((key, value) -> s.apply("labels", key, () -> b.label(key, value)));
-    s.apply("rescan-interval", a.getRescanInterval(), () -> b.rescanInterval(a.getRescanInterval()));
-    s.apply("exit-poll-interval", a.getExitPollInterval(), () -> b.exitPollInterval(a.getExitPollInterval()));
+    a.getLabels().forEach((key, value) -> s.attempt(() -> s.apply("labels", key, () -> b.label(key, value))));
+    s.attempt(() -> s.apply("rescan-interval", a.getRescanInterval(), () -> b.rescanInterval(a.getRescanInterval())));
+    s.attempt(() -> s.apply("exit-poll-interval", a.getExitPollInterval(), () -> b.exitPollInterval(a.getExitPollInterval())));
     if (a.isAllowSignals()) {
       b.allowSignals();
     }
-    return s.apply("", name, b::build);
+    if (!s.problems.isEmpty()) {
+      problems.addAll(s.problems);
+      return null;
+    }
+    AttachSpec spec = s.attempt(() -> s.apply("", name, b::build));
+    problems.addAll(s.problems);
+    return spec;
   }
 
   /** {@code vigil.attach} as a property name, with the name an attachment is declared under. */

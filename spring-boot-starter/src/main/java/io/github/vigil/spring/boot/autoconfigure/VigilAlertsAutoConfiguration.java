@@ -35,20 +35,40 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(VigilAlertsProperties.class)
 public class VigilAlertsAutoConfiguration {
 
-  /** The pipeline; closed with the context. */
+  /**
+   * The pipeline; closed with the context. The mistakes of the sinks and routes are gathered with the other parts'
+   * ({@link VigilPropertyProblems}); with any, the bean is a pipeline to the log alone, never started.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public NotificationPipeline vigilNotificationPipeline(VigilAlertsProperties properties, ObjectProvider<TradingSupervision> trading) {
-    return VigilAlertsFactory.pipeline(properties, trading.getIfUnique());
+  public NotificationPipeline vigilNotificationPipeline(VigilAlertsProperties properties, ObjectProvider<TradingSupervision> trading,
+      ObjectProvider<VigilPropertyProblems> shared) {
+    VigilPropertyProblems gathered = VigilPropertyProblems.of(shared);
+    TradingSupervision t = trading.getIfUnique();
+    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
+    NotificationPipeline pipeline = gathered.failing(() -> VigilAlertsFactory.pipeline(properties, t, problems));
+    gathered.addAll(problems);
+    gathered.end();
+    return pipeline != null ? pipeline : VigilAlertsFactory.placeholder();
   }
 
-  /** Alerting on the supervisor; closed with the context. */
+  /**
+   * Alerting on the supervisor; closed with the context. Without its state directory while the start is failing for
+   * mistakes ({@link VigilPropertyProblems}): the remembered alerts are left for the next start.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public Alerting vigilAlerting(Supervisor supervisor, NotificationPipeline pipeline, VigilAlertsProperties properties,
-      ObjectProvider<TradingSupervision> trading, ObjectProvider<VigilProperties> vigil) {
-    VigilAlertsFactory.checkOverrideNames(properties, supervisor);
-    Alerting.Builder b = Alerting.builder(supervisor).rules(VigilAlertsFactory.rules(properties)).listener(pipeline)
+      ObjectProvider<TradingSupervision> trading, ObjectProvider<VigilProperties> vigil, ObjectProvider<VigilLifecycle> lifecycle,
+      ObjectProvider<VigilPropertyProblems> shared) {
+    lifecycle.ifAvailable(l -> { }); // the processes are registered, or their names gathered, when the VigilLifecycle bean is made
+    VigilPropertyProblems gathered = VigilPropertyProblems.of(shared);
+    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
+    VigilAlertsFactory.checkOverrideNames(properties, supervisor, gathered.processes(), problems);
+    gathered.addAll(problems);
+    gathered.end();
+    io.github.vigil.alerts.AlertRules rules = gathered.failing(() -> VigilAlertsFactory.rules(properties));
+    Alerting.Builder b = Alerting.builder(supervisor).rules(rules).listener(pipeline)
         .sampleInterval(properties.getSampleInterval());
     TradingSupervision t = trading.getIfUnique();
     if (t != null) {
@@ -60,7 +80,7 @@ public class VigilAlertsAutoConfiguration {
     if (state == null && v != null) {
       state = v.getStateDirectory();
     }
-    if (state != null) {
+    if (state != null && gathered.isEmpty()) {
       b.stateDirectory(state);
     }
     if (!properties.isAnomalies()) {

@@ -39,6 +39,8 @@ final class VigilAlertsFactory {
   private static final String P = "vigil.alerts.";
   /** The URL of a sink builder made only to check a header or label with: never sent to. */
   private static final URI KEY_CHECK_URI = URI.create("http://127.0.0.1/");
+  /** A sink's timeout when none is set, and the one it is built with to check the rest when its own is refused. */
+  private static final Duration DEFAULT_TIMEOUT = new VigilAlertsProperties.Sink().getTimeout();
 
   private VigilAlertsFactory() {}
 
@@ -57,14 +59,25 @@ final class VigilAlertsFactory {
    * the process it meant on the defaults, unsaid.
    */
   static void checkOverrideNames(VigilAlertsProperties p, io.github.vigil.Supervisor supervisor) {
-    java.util.Set<String> known = new java.util.TreeSet<>();
+    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
+    checkOverrideNames(p, supervisor, java.util.Set.of(), problems);
+    failOnAll(problems);
+  }
+
+  /**
+   * Adds to {@code problems} each override for a name that is no process or attachment of {@code supervisor} nor of
+   * {@code others} (those not registered for mistakes of their own).
+   */
+  static void checkOverrideNames(VigilAlertsProperties p, io.github.vigil.Supervisor supervisor, java.util.Collection<String> others,
+      java.util.List<InvalidVigilPropertyException> problems) {
+    java.util.Set<String> known = new java.util.TreeSet<>(others);
     supervisor.controllers().forEach(c -> known.add(c.name()));
     supervisor.attachedProcesses().forEach(a -> known.add(a.name()));
     for (String name : p.getOverrides().keySet()) {
       if (!known.contains(name)) {
         String closest = StrictVigilProperties.closest(name, new java.util.ArrayList<>(known));
-        throw new InvalidVigilPropertyException(P + "overrides." + name, name, "no process or attachment is named '" + name + "'"
-            + (closest != null ? "; did you mean `" + closest + "`?" : " (known: " + known + ")"), null);
+        problems.add(new InvalidVigilPropertyException(P + "overrides." + name, name, "no process or attachment is named '" + name + "'"
+            + (closest != null ? "; did you mean `" + closest + "`?" : " (known: " + known + ")"), null));
       }
     }
   }
@@ -118,12 +131,28 @@ final class VigilAlertsFactory {
     return pipeline(p, null);
   }
 
-  /** The pipeline; {@code trading} (may be null) gives the calendars of {@code outside-sessions-of} silences. */
+  /**
+   * The pipeline; {@code trading} (may be null) gives the calendars of {@code outside-sessions-of} silences. Every
+   * mistake of the sinks, their rate limits, the routes and the retry in one failure, sorted by property name.
+   */
   static NotificationPipeline pipeline(VigilAlertsProperties p, @Nullable TradingSupervision trading) {
+    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
+    NotificationPipeline pipeline = pipeline(p, trading, problems);
+    failOnAll(problems);
+    return java.util.Objects.requireNonNull(pipeline);
+  }
+
+  /**
+   * The pipeline, or null when a sink, a rate limit, a route or the retry has mistakes, each added to {@code problems}
+   * (the routes' were said a start after the sinks'); a route naming a sink with mistakes is not called wrong for it.
+   * A silence's mistake is thrown.
+   */
+  static @Nullable NotificationPipeline pipeline(VigilAlertsProperties p, @Nullable TradingSupervision trading,
+      java.util.List<InvalidVigilPropertyException> problems) {
+    int before = problems.size();
     NotificationPipeline.Builder b = NotificationPipeline.builder();
     Map<String, NotificationSink> sinks = new LinkedHashMap<>();
     // every sink's mistakes, and every rate limit's, in one failure: none is sent to
-    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
     p.getSinks().forEach((name, s) -> {
       NotificationSink sink = collect(problems, () -> checkedSink(name, s));
       RateLimit limit = collect(problems, () -> at(P + "sinks." + name + ".rate-limit", s.getRateLimit(),
@@ -133,19 +162,30 @@ final class VigilAlertsFactory {
         b.rateLimit(name, limit);
       }
     });
-    failOnAll(problems);
-    if (sinks.isEmpty()) {
+    // the names a route may give: a sink with mistakes too, which is not said to be unknown
+    java.util.Set<String> named = new java.util.LinkedHashSet<>(p.getSinks().keySet());
+    if (sinks.isEmpty() && p.getSinks().isEmpty()) {
       sinks.put("log", new Slf4jSink("log"));
     }
-    if (p.getRoutes().isEmpty()) {
+    named.addAll(sinks.keySet());
+    if (p.getRoutes().isEmpty() && problems.size() == before) {   // a sink with mistakes leaves no pipeline to build
       Route.Builder r = Route.builder("default");
       sinks.values().forEach(r::sink);
       b.route(r.build());
     }
-    p.getRoutes().forEach((name, rp) -> b.route(at(P + "routes." + name, name, () -> route(name, rp, sinks))));
+    p.getRoutes().forEach((name, rp) -> {
+      Route route = collect(problems, () -> at(P + "routes." + name, name, () -> route(name, rp, sinks, named)));
+      if (route != null) {
+        b.route(route);
+      }
+    });
     VigilAlertsProperties.Retry rt = p.getRetry();
-    b.retry(at(P + "retry", rt.getMaxAttempts(), () -> new RetryPolicy(rt.getMaxAttempts(), rt.getInitialBackoff(),
-        rt.getMultiplier(), rt.getMaxBackoff())));
+    RetryPolicy retry = collect(problems, () -> at(P + "retry", rt.getMaxAttempts(), () -> new RetryPolicy(rt.getMaxAttempts(),
+        rt.getInitialBackoff(), rt.getMultiplier(), rt.getMaxBackoff())));
+    if (problems.size() > before) {
+      return null;
+    }
+    b.retry(retry);
     NotificationPipeline pipeline = at(P + "routes", p.getRoutes().keySet(), b::build);
     for (int i = 0; i < p.getSilences().size(); i++) {
       VigilAlertsProperties.SilenceProperties s = p.getSilences().get(i);
@@ -155,17 +195,38 @@ final class VigilAlertsFactory {
     return pipeline;
   }
 
-  private static Route route(String name, VigilAlertsProperties.RouteProperties rp, Map<String, NotificationSink> sinks) {
+  /** A pipeline that sends nowhere but the log: the bean while the start fails for mistakes, never started. */
+  static NotificationPipeline placeholder() {
+    return NotificationPipeline.builder().route(Route.builder("default").sink(new Slf4jSink("log")).build()).build();
+  }
+
+  /**
+   * The route {@code name}; every sink it names that is not among {@code named} in one failure. Null, with nothing said,
+   * when it names a sink of {@code named} that was not built for mistakes of its own: those fail the start.
+   */
+  private static @Nullable Route route(String name, VigilAlertsProperties.RouteProperties rp, Map<String, NotificationSink> sinks,
+      java.util.Set<String> named) {
     Route.Builder r = Route.builder(name);
+    java.util.List<InvalidVigilPropertyException> unknown = new java.util.ArrayList<>();
+    boolean unbuilt = false;
     for (int i = 0; i < rp.getSinks().size(); i++) {
       String s = rp.getSinks().get(i);
       NotificationSink sink = sinks.get(s);
-      if (sink == null) { // named at its own element, with the closest sink (it named the route, "all", and no line)
-        String closest = StrictVigilProperties.closest(s, java.util.List.copyOf(sinks.keySet()));
-        throw new InvalidVigilPropertyException(P + "routes." + name + ".sinks[" + i + "]", s, "unknown sink " + s + " (sinks: "
-            + sinks.keySet() + ")" + (closest != null ? "; did you mean `" + closest + "`?" : ""), null);
+      if (sink == null && named.contains(s)) {
+        unbuilt = true;
+      } else if (sink == null) { // named at its own element, with the closest sink (it named the route, "all", and no line)
+        String closest = StrictVigilProperties.closest(s, java.util.List.copyOf(named));
+        unknown.add(new InvalidVigilPropertyException(P + "routes." + name + ".sinks[" + i + "]", s, "unknown sink " + s + " (sinks: "
+            + named + ")" + (closest != null ? "; did you mean `" + closest + "`?" : ""), null));
+      } else {
+        r.sink(sink);
       }
-      r.sink(sink);
+    }
+    if (!unknown.isEmpty()) {
+      throw InvalidVigilPropertyException.of(unknown);
+    }
+    if (unbuilt) {   // its sinks' mistakes fail the start: the route is not built, nor anything said of it
+      return null;
     }
     if (rp.getSinks().isEmpty()) {
       sinks.values().forEach(r::sink);
@@ -224,18 +285,27 @@ final class VigilAlertsFactory {
   }
 
   /**
-   * The sink {@code name}, built when its properties have no mistake found without building it ({@link #problems}), else
-   * one failure naming all of those; what its builder refuses beyond them (a url it refuses, an SMTP port) is said under
-   * the property's name. A sink is not sent to when it is built, so building one is a check too.
+   * The sink {@code name}, or one failure naming every mistake of its properties: those found without building it
+   * ({@link #problems}) and what its builder refuses beyond them (a url it refuses, an SMTP port), said under the
+   * property's name; it is built even when the first have some, so that one start says both. A sink is not sent to when
+   * it is built, so building one is a check too.
    */
   private static NotificationSink checkedSink(String name, VigilAlertsProperties.Sink s) {
-    java.util.List<InvalidVigilPropertyException> problems = problems(name, s);
-    if (!problems.isEmpty()) {
+    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>(problems(name, s));
+    if (name.isBlank()) {
       throw InvalidVigilPropertyException.of(problems);
     }
     String prefix = P + "sinks." + name;
+    // built even with mistakes found before, so that what only its builder refuses is said in the same failure (it came
+    // the next start): a refused timeout is replaced by the default, not refused again; what is refused again the same
+    // (a missing url, a header) is said once (InvalidVigilPropertyException.throwAll)
+    Duration timeout = s.getTimeout() == null || s.getTimeout().isZero() || s.getTimeout().isNegative() ? DEFAULT_TIMEOUT : s.getTimeout();
     // whatever a sink's builder refuses beyond the checks here is said under the sink's name
-    return at(prefix, s.getType(), () -> build(name, s, prefix));
+    NotificationSink sink = collect(problems, () -> at(prefix, s.getType(), () -> build(name, s, prefix, timeout)));
+    if (!problems.isEmpty()) {
+      throw InvalidVigilPropertyException.of(problems);
+    }
+    return sink;
   }
 
   /** What {@code step} returns, or null when it refuses a property: then every property it refused is added to {@code out}. */
@@ -362,14 +432,14 @@ final class VigilAlertsFactory {
     return last == 0 ? words.get(0) : String.join(", ", words.subList(0, last)) + " and " + words.get(last);
   }
 
-  private static NotificationSink build(String name, VigilAlertsProperties.Sink s, String prefix) {
+  private static NotificationSink build(String name, VigilAlertsProperties.Sink s, String prefix, Duration timeout) {
     switch (s.getType()) {
       case LOG:
         return new Slf4jSink(name);
       case WEBHOOK: {
         URI url = need(s.getUrl(), prefix + ".url");
         // a webhook's path often holds its secret: the sink's message shows what it may of the URL
-        WebhookSink.Builder b = at(prefix + ".url", "<hidden>", () -> WebhookSink.builder(name, url)).timeout(s.getTimeout());
+        WebhookSink.Builder b = at(prefix + ".url", "<hidden>", () -> WebhookSink.builder(name, url)).timeout(timeout);
         s.getHeaders().forEach((k, v) -> at(key(prefix + ".headers", k), "<hidden>", () -> b.header(k, v)));
         if (s.getTemplate() != null) {
           b.template(s.getTemplate());
@@ -379,10 +449,10 @@ final class VigilAlertsFactory {
       case SLACK: {
         URI url = need(s.getUrl(), prefix + ".url");
         // the webhook's URL is its secret: the sink's message shows what it may of it
-        return at(prefix + ".url", "<hidden>", () -> new SlackSink(name, url, s.getTimeout()));
+        return at(prefix + ".url", "<hidden>", () -> new SlackSink(name, url, timeout));
       }
       case DINGTALK: {
-        DingTalkSink.Builder b = DingTalkSink.builder(name, needSecret(s.getToken(), prefix + ".token")).timeout(s.getTimeout());
+        DingTalkSink.Builder b = DingTalkSink.builder(name, needSecret(s.getToken(), prefix + ".token")).timeout(timeout);
         String secret = optionalSecret(s.getSecret(), prefix + ".secret");
         if (secret != null) {
           b.secret(secret);
@@ -395,12 +465,12 @@ final class VigilAlertsFactory {
       case WECOM: {
         String key = needSecret(s.getToken(), prefix + ".token");
         URI url = s.getUrl() != null ? s.getUrl() : WeComSink.ENDPOINT;
-        return at(prefix + ".url", url, () -> new WeComSink(name, key, url, s.getTimeout()));
+        return at(prefix + ".url", url, () -> new WeComSink(name, key, url, timeout));
       }
       case FEISHU: {
         URI url = need(s.getUrl(), prefix + ".url");
         String secret = optionalSecret(s.getSecret(), prefix + ".secret");   // before the sink, which would be said of the url
-        return at(prefix + ".url", "<hidden>", () -> new FeishuSink(name, url, secret, InstantSource.system(), s.getTimeout()));
+        return at(prefix + ".url", "<hidden>", () -> new FeishuSink(name, url, secret, InstantSource.system(), timeout));
       }
       case EMAIL: {
         if (!isPresent("jakarta.mail.Session")) {
@@ -410,7 +480,7 @@ final class VigilAlertsFactory {
         EmailSink.Builder b = at(prefix + ".smtp.port", m.getPort(),
             () -> EmailSink.builder(name, need(m.getHost(), prefix + ".smtp.host"), m.getPort()))
             .from(need(m.getFrom(), prefix + ".smtp.from")).to(m.getTo().toArray(String[]::new)).startTls(m.isStartTls())
-            .timeout(s.getTimeout());
+            .timeout(timeout);
         if (m.getUsername() != null) {
           b.auth(m.getUsername(), needSecret(m.getPassword(), prefix + ".smtp.password"));
         }
@@ -419,7 +489,7 @@ final class VigilAlertsFactory {
       case ALERTMANAGER: {
         URI url = need(s.getUrl(), prefix + ".url");
         // the sink's message shows the URL without its password, which the value would show
-        AlertmanagerSink.Builder b = at(prefix + ".url", "<hidden>", () -> AlertmanagerSink.builder(name, url)).timeout(s.getTimeout());
+        AlertmanagerSink.Builder b = at(prefix + ".url", "<hidden>", () -> AlertmanagerSink.builder(name, url)).timeout(timeout);
         s.getLabels().forEach((k, v) -> at(key(prefix + ".labels", k), v, () -> b.label(k, v)));
         s.getHeaders().forEach((k, v) -> at(key(prefix + ".headers", k), "<hidden>", () -> b.header(k, v)));
         return b.build();

@@ -87,11 +87,26 @@ public class VigilAutoConfiguration {
     }
   }
 
-  /** Registers the processes and runs them with the context. */
+  /**
+   * Gathers the mistakes of every part of the {@code vigil.*} properties (processes, attachments, critical processes,
+   * groups, calendars, schedules, alert sinks and routes) and fails the start on all of them at once, once every bean
+   * is made and before any process starts.
+   */
+  @Bean
+  static VigilPropertyProblems vigilPropertyProblems() {
+    return new VigilPropertyProblems();
+  }
+
+  /**
+   * Registers the processes and runs them with the context. The mistakes of the processes' properties, of the
+   * dependencies between them (a cycle too), of the attachments' and of {@code vigil.health.critical-processes} are
+   * gathered with the other parts' ({@link VigilPropertyProblems}); with any, nothing is registered.
+   */
   @Bean
   @ConditionalOnMissingBean
   public VigilLifecycle vigilLifecycle(Supervisor supervisor, VigilProperties properties, Environment environment,
-      ObjectProvider<ProcessSpec> specBeans, BeanFactory beanFactory) {
+      ObjectProvider<ProcessSpec> specBeans, BeanFactory beanFactory, ObjectProvider<VigilPropertyProblems> shared) {
+    VigilPropertyProblems gathered = VigilPropertyProblems.of(shared);
     ProcessSpecFactory factory = new ProcessSpecFactory(environment, name -> beanFactory.containsBean(name) ? beanFactory.getBean(name) : null);
     // every mistake of the processes' own properties, and of the dependencies between them, in one failure
     List<InvalidVigilPropertyException> problems = new ArrayList<>();
@@ -142,22 +157,35 @@ public class VigilAutoConfiguration {
             + "' has no health checks, so it never becomes healthy: give it some (health-checks) or depend on it being started"));
       }
     }));
-    InvalidVigilPropertyException.throwAll(problems);
-    List<AttachSpec> attachments = factory.attachments(properties);
-    for (AttachSpec a : attachments) {
+    // a cycle, found here among what the properties say (it was found by the registration, with nothing else said)
+    cycles(dependencies, fromProperties, factory, problems);
+    List<AttachSpec> attachments = new ArrayList<>();
+    for (AttachSpec a : factory.attachments(properties, problems)) {
       if (names.contains(a.name()) || supervisor.controller(a.name()).isPresent()) {
-        throw factory.invalidAttachment(a.name(), "a supervised process has the same name; names are shared by processes and attachments");
+        problems.add(factory.invalidAttachment(a.name(), "a supervised process has the same name; names are shared by processes and attachments"));
+      } else {
+        attachments.add(a);
       }
     }
+    // an attachment with mistakes is still a name: not said to be unknown
     Set<String> known = new LinkedHashSet<>(names);
-    attachments.forEach(a -> known.add(a.name()));
+    known.addAll(properties.getAttach().keySet());
     supervisor.controllers().forEach(c -> known.add(c.name()));
     supervisor.attachedProcesses().forEach(a -> known.add(a.name()));
-    factory.checkCriticalNames(properties, known);
+    factory.checkCriticalNames(properties, known, problems);
+    gathered.addAll(problems);
+    gathered.processes(names);
+    supervisor.controllers().forEach(c -> gathered.processes(Set.of(c.name())));
+    gathered.end();
     VigilProperties.Lifecycle lifecycle = properties.getLifecycle();
+    if (!gathered.isEmpty()) {
+      // the start fails once every part is checked (VigilPropertyProblems): nothing is registered meanwhile
+      return gathered.failing(() -> new VigilLifecycle(supervisor, List.of(), List.of(), lifecycle.getPhase(), lifecycle.getStartTimeout()));
+    }
     try {
       // the processes of vigil.groups are started by their groups (VigilGroupLifecycle), in declared order
-      return new VigilLifecycle(supervisor, GroupFactory.startedByGroups(specs, environment), attachments, lifecycle.getPhase(), lifecycle.getStartTimeout());
+      return gathered.failing(() -> new VigilLifecycle(supervisor, GroupFactory.startedByGroups(specs, environment), attachments,
+          lifecycle.getPhase(), lifecycle.getStartTimeout()));
     } catch (InvalidVigilPropertyException e) {
       throw e;
     } catch (IllegalArgumentException e) {
@@ -165,11 +193,53 @@ public class VigilAutoConfiguration {
       if (unsupported != null) {
         throw unsupported;
       }
-      // a dependency cycle, or a name the supervisor already has
+      // a name the supervisor already has, or what the starter did not foresee
       InvalidVigilPropertyException ex = new InvalidVigilPropertyException("vigil.processes", names, String.valueOf(e.getMessage()), null);
       ex.initCause(e);
       throw ex;
     }
+  }
+
+  /**
+   * Adds each dependency cycle among {@code dependencies} (process to what it depends on) to {@code problems}, once,
+   * named at the dependency of its first process (in declared order) on the next:
+   * {@code vigil.processes.a.depends-on.b}, "dependency cycle: a -> b -> a", as the supervisor words it.
+   */
+  private static void cycles(java.util.Map<String, java.util.Map<String, io.github.vigil.Dependency.Condition>> dependencies,
+      Set<String> fromProperties, ProcessSpecFactory factory, List<InvalidVigilPropertyException> problems) {
+    java.util.Map<String, Integer> color = new java.util.HashMap<>();   // absent: unvisited, 1: on the path, 2: done
+    for (String start : dependencies.keySet()) {
+      visit(start, dependencies, color, new ArrayList<>(), cycle -> {
+        String process = cycle.get(0);
+        String next = cycle.get(1);
+        String reason = "dependency cycle: " + String.join(" -> ", cycle);
+        io.github.vigil.Dependency.Condition condition = dependencies.get(process).get(next);
+        problems.add(fromProperties.contains(process)
+            ? factory.invalid(process, "depends-on." + next, condition.name().toLowerCase(java.util.Locale.ROOT), reason)
+            : new InvalidVigilPropertyException("vigil.processes." + process + ".depends-on", next, reason, null));
+      });
+    }
+  }
+
+  private static void visit(String name, java.util.Map<String, java.util.Map<String, io.github.vigil.Dependency.Condition>> dependencies,
+      java.util.Map<String, Integer> color, List<String> path, java.util.function.Consumer<List<String>> cycle) {
+    Integer c = color.get(name);
+    if (c != null && c == 2 || !dependencies.containsKey(name)) {
+      return;
+    }
+    if (c != null) {   // on the path: a cycle, said from where it was entered
+      List<String> found = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
+      found.add(name);
+      cycle.accept(found);
+      return;
+    }
+    color.put(name, 1);
+    path.add(name);
+    for (String dependency : dependencies.get(name).keySet()) {
+      visit(dependency, dependencies, color, path, cycle);
+    }
+    path.remove(path.size() - 1);
+    color.put(name, 2);
   }
 
   private static boolean hasHealthChecks(String name, List<ProcessSpec> specs, Supervisor supervisor) {

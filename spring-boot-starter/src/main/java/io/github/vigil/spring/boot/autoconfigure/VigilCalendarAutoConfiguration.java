@@ -4,6 +4,9 @@ import io.github.vigil.Supervisor;
 import io.github.vigil.calendar.Schedule;
 import io.github.vigil.calendar.TradingCalendar;
 import io.github.vigil.calendar.TradingSupervision;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,31 +41,52 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @EnableConfigurationProperties({VigilCalendarProperties.class, VigilProperties.class})
 public class VigilCalendarAutoConfiguration {
 
-  /** The calendars and schedules, applied to the supervisor; closed with the context. */
+  /**
+   * The calendars and schedules, applied to the supervisor; closed with the context. Their mistakes are gathered with
+   * the other parts' ({@link VigilPropertyProblems}); with any, no schedule is applied.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public TradingSupervision vigilTradingSupervision(Supervisor supervisor, VigilCalendarProperties properties, VigilProperties vigil,
-      ObjectProvider<VigilLifecycle> lifecycle, ObjectProvider<VigilGroupLifecycle> groups) {
+      ObjectProvider<VigilLifecycle> lifecycle, ObjectProvider<VigilGroupLifecycle> groups, ObjectProvider<VigilPropertyProblems> shared) {
     lifecycle.ifAvailable(l -> { }); // the processes are registered when the VigilLifecycle bean is made
     groups.ifAvailable(g -> { }); // and the groups (vigil.groups) when the VigilGroupLifecycle bean is
-    Map<String, TradingCalendar> calendars = CalendarFactory.calendars(properties);
+    VigilPropertyProblems gathered = VigilPropertyProblems.of(shared);
+    List<InvalidVigilPropertyException> problems = new ArrayList<>();
+    Map<String, TradingCalendar> calendars = CalendarFactory.calendars(properties, problems);
     TradingSupervision.Builder b = TradingSupervision.builder(supervisor);
     calendars.values().forEach(b::calendar);
+    Map<String, Schedule> processes = new LinkedHashMap<>();
+    Map<String, Schedule> watches = new LinkedHashMap<>();
     properties.getSchedules().forEach((name, s) -> {
-      Schedule schedule = CalendarFactory.schedule(name, s, calendars);
-      if (supervisor.controller(name).isPresent() || supervisor.group(name).isPresent()) {
-        GroupFactory.checkScheduleNotInAGroup(supervisor, name);
-        b.schedule(name, schedule);
-      } else if (vigil.getAttach().containsKey(name)) {
-        if (!schedule.freezes().isEmpty()) {
-          throw new InvalidVigilPropertyException("vigil.schedules." + name + ".freezes", s.getFreezes().size() + " windows",
-              "freeze windows apply to supervised processes, and '" + name + "' is an attachment", null);
+      Schedule schedule = CalendarFactory.schedule(name, s, calendars, properties.getCalendars().keySet(), problems);
+      // a process or group with mistakes of its own (not registered) is one too
+      boolean group = supervisor.group(name).isPresent() || gathered.groups().contains(name);
+      if (supervisor.controller(name).isPresent() || gathered.processes().contains(name) || group) {
+        String parent = supervisor.groups().stream().filter(g -> g.spec().children().contains(name)).map(g -> g.name()).findFirst()
+            .orElse(gathered.parentOf(name));
+        if (parent != null) {
+          problems.add(GroupFactory.scheduleInAGroup(name, group ? "group" : "process", parent));
+        } else if (schedule != null) {
+          processes.put(name, schedule);
         }
-        b.watch(name, schedule);
+      } else if (vigil.getAttach().containsKey(name)) {
+        if (!s.getFreezes().isEmpty()) {
+          problems.add(new InvalidVigilPropertyException("vigil.schedules." + name + ".freezes", s.getFreezes().size() + " windows",
+              "freeze windows apply to supervised processes, and '" + name + "' is an attachment", null));
+        } else if (schedule != null) {
+          watches.put(name, schedule);
+        }
       } else {
-        throw new InvalidVigilPropertyException("vigil.schedules." + name, name, "no process, group or attachment of that name is defined", null);
+        problems.add(new InvalidVigilPropertyException("vigil.schedules." + name, name, "no process, group or attachment of that name is defined", null));
       }
     });
+    gathered.addAll(problems);
+    gathered.end();
+    if (gathered.isEmpty()) {   // else the start fails once every part is checked: no schedule is applied meanwhile
+      processes.forEach(b::schedule);
+      watches.forEach(b::watch);
+    }
     return b.build();
   }
 

@@ -2,7 +2,10 @@ package io.github.vigil.spring.boot.autoconfigure;
 
 import io.github.vigil.Supervisor;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -26,17 +29,31 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties({VigilGroupProperties.class, VigilProperties.class})
 public class VigilGroupAutoConfiguration {
 
-  /** Registers the groups (after the processes, which {@code lifecycle} registered) and runs them with the context. */
+  /**
+   * Registers the groups (after the processes, which {@code lifecycle} registered) and runs them with the context. Their
+   * mistakes are gathered with the other parts' ({@link VigilPropertyProblems}); with any, no group is registered.
+   */
   @Bean
   @ConditionalOnMissingBean
   public VigilGroupLifecycle vigilGroupLifecycle(Supervisor supervisor, VigilLifecycle lifecycle, VigilGroupProperties groups,
-      VigilProperties vigil, Environment environment) {
-    List<String> processes = new ArrayList<>();
+      VigilProperties vigil, Environment environment, ObjectProvider<VigilPropertyProblems> shared) {
+    VigilPropertyProblems gathered = VigilPropertyProblems.of(shared);
+    // the processes with mistakes of their own too: a group naming one is not wrong for it
+    Set<String> processes = new LinkedHashSet<>(gathered.processes());
     supervisor.controllers().forEach(c -> processes.add(c.name()));
     List<String> attachments = new ArrayList<>(vigil.getAttach().keySet());
     supervisor.attachedProcesses().forEach(a -> attachments.add(a.name()));
     GroupFactory factory = new GroupFactory(environment, groups);
-    GroupFactory.Tree tree = factory.create(processes, attachments);
+    List<InvalidVigilPropertyException> problems = new ArrayList<>();
+    GroupFactory.Tree tree = factory.create(processes, attachments, problems);
+    gathered.addAll(problems);
+    gathered.groups(groups.getGroups().keySet(), tree.parents());
+    gathered.end();
+    if (!gathered.isEmpty()) {
+      // the start fails once every part is checked: nothing is registered meanwhile
+      return new VigilGroupLifecycle(supervisor, List.of(), List.of(), lifecycle.getPhase(), vigil.getLifecycle().getStartTimeout(),
+          vigil.getCloseTimeout());
+    }
     try {
       return new VigilGroupLifecycle(supervisor, tree.specs(), tree.autoStart(), lifecycle.getPhase(), vigil.getLifecycle().getStartTimeout(),
           vigil.getCloseTimeout());
