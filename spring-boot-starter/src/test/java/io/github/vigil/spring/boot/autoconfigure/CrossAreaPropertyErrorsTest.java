@@ -81,6 +81,21 @@ class CrossAreaPropertyErrorsTest {
   }
 
   /**
+   * A cycle of two processes that start with the context, and no other mistake: named at the first one's dependency,
+   * with its line (it was named {@code vigil.processes}, without a line), and neither is started.
+   */
+  @Test
+  void aDependencyCycleAloneIsNamedAtItsDependency(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(startWith("cross-errors/cycle-alone.yml"));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property)
+        .containsExactly("vigil.processes.quote-feed.depends-on.order-gateway");
+    assertThat(e.reason()).isEqualTo("dependency cycle: quote-feed -> order-gateway -> quote-feed");
+    String printed = output.getOut() + output.getErr();
+    assertThat(printed).contains("    Origin: class path resource [cross-errors/cycle-alone.yml] - 7:24\n")
+        .doesNotContain("Starting processes");
+  }
+
+  /**
    * Groups with an unknown child, a bad intensity and a child already in another group, beside a process's mistake and
    * a sink's: one failure naming the five. The group's child that is the process with the mistake is not called unknown.
    */
