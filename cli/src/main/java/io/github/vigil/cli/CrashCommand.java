@@ -38,7 +38,9 @@ final class CrashCommand implements Callable<Integer> {
     Instant now = common.now();
     Optional<CrashReport> found;
     Supervisors supervisors;
+    List<String> names;
     try (JournalReader reader = common.open()) {
+      names = reader.processes();
       found = reader.lastCrash(name, now.plusMillis(1));
       supervisors = Supervisors.of(reader, name, now.plusMillis(1));
     }
@@ -47,7 +49,8 @@ final class CrashCommand implements Callable<Integer> {
       if (common.json) {
         out.print(Json.write(Json.obj().put("process", name).put("crash", null)));
       } else {
-        spec.commandLine().getErr().println("vigil: the journal has no crash of '" + name + "'");
+        spec.commandLine().getErr().println("vigil: " + (names.contains(name) ? "the journal has no crash of process '" + name + "'"
+            : VigilCli.unknownProcess(name, names)));
       }
       return VigilCli.NOTHING;
     }

@@ -39,7 +39,9 @@ final class DiagnoseCommand implements Callable<Integer> {
     }
     List<JournalDiagnosis> found;
     Supervisors supervisors;
+    List<String> names;
     try (JournalReader reader = common.open()) {
+      names = reader.processes();
       found = reader.diagnoses(name, count);
       // up to the newest diagnosis shown (newest first), which its supervisor made after registering the process
       supervisors = Supervisors.of(reader, name, found.isEmpty() ? common.now() : found.get(0).at().plusMillis(1));
@@ -49,7 +51,8 @@ final class DiagnoseCommand implements Callable<Integer> {
       if (common.json) {
         out.print(Json.write(Json.obj().put("process", name).put("diagnoses", new ArrayList<Object>())));
       } else {
-        spec.commandLine().getErr().println("vigil: the journal has no diagnosis of '" + name + "'");
+        spec.commandLine().getErr().println("vigil: " + (names.contains(name) ? "the journal has no diagnosis of process '" + name + "'"
+            : VigilCli.unknownProcess(name, names)));
       }
       return VigilCli.NOTHING;
     }

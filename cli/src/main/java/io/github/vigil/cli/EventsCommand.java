@@ -45,8 +45,9 @@ final class EventsCommand implements Callable<Integer> {
     List<JournalEvent> events;
     java.util.Map<String, Supervisors> supervisors = new java.util.HashMap<>();
     try (JournalReader reader = common.open()) {
-      if (process != null && !reader.processes().contains(process)) {
-        spec.commandLine().getErr().println("vigil: the journal has nothing about '" + process + "'");
+      List<String> known = process == null ? List.of() : reader.processes();
+      if (process != null && !known.contains(process)) {
+        spec.commandLine().getErr().println("vigil: " + VigilCli.unknownProcess(process, known));
         return VigilCli.NOTHING;
       }
       // one more than shown: whether older events were left out, said under the table

@@ -43,6 +43,7 @@ final class HistoryCommand implements Callable<Integer> {
     io.github.vigil.journal.TradeCalendar tradeDays = common.tradeDays();
     List<JournalRun> runs;
     boolean known;
+    List<String> names;
     java.util.Map<String, Instant> hostSeen;
     java.util.Map<String, Instant> nameSeen = new java.util.HashMap<>();
     List<Supervision> supervision;
@@ -50,7 +51,8 @@ final class HistoryCommand implements Callable<Integer> {
     java.util.Map<Integer, Duration> recoveredFromEnded;
     try (JournalReader reader = common.open()) {
       runs = reader.runs(name, w.journalFrom(), w.journalTo());
-      known = reader.processes().contains(name);
+      names = reader.processes();
+      known = names.contains(name);
       List<io.github.vigil.journal.ProcessSummary> status = runs.stream().anyMatch(HistoryCommand::open) ? reader.status(now) : List.of();
       hostSeen = StatusCommand.lastRecorded(status);
       for (io.github.vigil.journal.ProcessSummary s : status) {
@@ -97,7 +99,7 @@ final class HistoryCommand implements Callable<Integer> {
       return known ? VigilCli.OK : VigilCli.NOTHING;
     }
     if (!known) {
-      spec.commandLine().getErr().println("vigil: the journal has nothing about '" + name + "'");
+      spec.commandLine().getErr().println("vigil: " + VigilCli.unknownProcess(name, names));
       return VigilCli.NOTHING;
     }
     int width = common.width();

@@ -68,15 +68,17 @@ final class RestartsCommand implements Callable<Integer> {
     }
     RestartReport r;
     boolean known;
+    List<String> names;
     List<String> hosts;
     try (JournalReader reader = common.open()) {
-      known = reader.processes().contains(name);
+      names = reader.processes();
+      known = names.contains(name);
       r = reader.restartsUpTo(name, w.to(), p, common.zone(), calendar); // over w: its from and to are w's
       hosts = reader.runs(name, w.journalFrom(), w.journalTo()).stream().map(io.github.vigil.journal.JournalRun::host).distinct().sorted().toList();
     }
     var out = spec.commandLine().getOut();
     if (!known) {
-      spec.commandLine().getErr().println("vigil: the journal has nothing about '" + name + "'");
+      spec.commandLine().getErr().println("vigil: " + VigilCli.unknownProcess(name, names));
       return VigilCli.NOTHING;
     }
     if (common.json) {

@@ -9,6 +9,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -170,13 +171,10 @@ public final class VigilCli implements Callable<Integer> {
         reader = JournalReader.open(where, host, user, password);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException((source != null ? source : "the default journal") + ": " + e.getMessage(), e);
-      } catch (SQLException e) {
-        if (source == null || source.equals("VIGIL_JOURNAL")) {
-          throw new SQLException(e.getMessage() + (source == null
-              ? " (the default journal: give --journal FILE|JDBC-URL or set VIGIL_JOURNAL)"
-              : " (from VIGIL_JOURNAL)"), e.getSQLState(), e.getErrorCode(), e);
-        }
-        throw e;
+      } catch (SQLException e) { // the option or variable the journal's name came from, as every bad value is named
+        throw new SQLException(e.getMessage() + (source == null
+            ? " (the default journal: give --journal FILE|JDBC-URL or set VIGIL_JOURNAL)"
+            : " (from " + source + ")"), e.getSQLState(), e.getErrorCode(), e);
       }
       try {
         checkHost(reader);
@@ -323,6 +321,24 @@ public final class VigilCli implements Callable<Integer> {
   }
 
   /** Parses {@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}, {@code 2w} or ISO-8601 ({@code PT1H}). */
+  /** The most process names an unknown name's message lists: a fleet's journal may have hundreds. */
+  static final int KNOWN_NAMES_LISTED = 20;
+
+  /**
+   * What a process name the journal has no row of is said as: the field and the value, and the names it has, so that
+   * a typo ({@code quote_feed} for {@code quote-feed}) shows at once. It said only "the journal has nothing about
+   * 'quote_feed'".
+   */
+  static String unknownProcess(String name, List<String> known) {
+    String prefix = "the journal has nothing about process '" + name + "'; ";
+    if (known.isEmpty()) {
+      return prefix + "it has no processes yet";
+    }
+    String listed = String.join(", ", known.subList(0, Math.min(known.size(), KNOWN_NAMES_LISTED)));
+    return prefix + "its processes: " + listed
+        + (known.size() > KNOWN_NAMES_LISTED ? " and " + (known.size() - KNOWN_NAMES_LISTED) + " more" : "");
+  }
+
   static Duration period(String option, String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     try {

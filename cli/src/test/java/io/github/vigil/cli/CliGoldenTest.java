@@ -351,7 +351,27 @@ class CliGoldenTest {
     }
     Result unknown = run(with("events", "--since", "30d", "-p", "nosuch"));
     assertThat(unknown.code()).isEqualTo(VigilCli.NOTHING);
-    assertThat(unknown.err()).contains("nothing about 'nosuch'");
+    assertThat(unknown.err()).contains("nothing about process 'nosuch'");
+  }
+
+  /**
+   * A process name the journal has no row of (a typo: {@code order} for {@code orders}) is named as a process, with the
+   * processes the journal has, by every command that takes one: it said only "the journal has nothing about 'order'",
+   * and {@code crash} and {@code diagnose} "the journal has no crash of 'order'", as for a process that never crashed.
+   */
+  @Test
+  void anUnknownProcessIsNamedWithTheProcessesTheJournalHas() {
+    String expected = "vigil: the journal has nothing about process 'order'; its processes: " + KnownWeek.PROCESS + "\n";
+    for (String[] args : List.of(new String[] {"history", "order"}, new String[] {"restarts", "order", "--period", "7d"},
+        new String[] {"crash", "order", "--last"}, new String[] {"diagnose", "order"}, new String[] {"events", "--since", "30d", "-p", "order"})) {
+      Result r = run(with(args));
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(VigilCli.NOTHING);
+      assertThat(r.err()).as(String.join(" ", args)).isEqualTo(expected);
+    }
+    // a process the journal knows that has no diagnosis is still said so, named as a process
+    Result none = run(with("diagnose", KnownWeek.PROCESS));
+    assertThat(none.code()).isEqualTo(VigilCli.NOTHING);
+    assertThat(none.err()).isEqualTo("vigil: the journal has no diagnosis of process '" + KnownWeek.PROCESS + "'\n");
   }
 
   /** A password variable named with --password-env that is not set is a usage error naming it (the driver said "plugin null"). */

@@ -73,6 +73,35 @@ class JournalOptionTest {
     assertThat(r.err()).isEqualTo("vigil: cannot read the journal: no journal file at " + missing + " (from VIGIL_JOURNAL)\n");
   }
 
+  /**
+   * --journal naming a file that is not there: the message names the option, as it names VIGIL_JOURNAL (it said
+   * "no journal file at /tmp/nope.db", the option left out).
+   */
+  @Test
+  void aMissingJournalFileGivenWithTheOptionNamesIt() {
+    Path missing = dir.resolve("nowhere").resolve("journal.db");
+    CliGoldenTest.Result r = run("status", "--journal", missing.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(VigilCli.UNREADABLE);
+    assertThat(r.err()).isEqualTo("vigil: cannot read the journal: no journal file at " + missing + " (from --journal)\n");
+  }
+
+  /**
+   * A PostgreSQL journal that refuses the connection (no server on the port): the message names the URL and the option
+   * (it said only PostgreSQL's driver's "Connection to 127.0.0.1:PORT refused. Check that the hostname and port are
+   * correct ...", naming neither).
+   */
+  @Test
+  void anUnreachablePostgresJournalNamesTheUrlAndTheOption() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort(); // closed below: nothing listens on it
+    }
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/vigil";
+    CliGoldenTest.Result r = run("status", "--journal", url);
+    assertThat(r.code()).as(r.err()).isEqualTo(VigilCli.UNREADABLE);
+    assertThat(r.err()).startsWith("vigil: cannot read the journal: " + url + ": ").endsWith(" (from --journal)\n");
+  }
+
   /** An empty VIGIL_JOURNAL is bad usage naming the variable (it was exit 4 naming nothing). */
   @Test
   void anEmptyJournalVariableIsBadUsageNamingIt() throws Exception {

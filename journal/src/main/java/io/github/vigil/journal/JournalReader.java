@@ -118,7 +118,12 @@ public final class JournalReader implements AutoCloseable {
     if (password != null) {
       props.setProperty("password", password);
     }
-    Connection c = DriverManager.getConnection(url, props);
+    Connection c;
+    try {
+      c = DriverManager.getConnection(url, props);
+    } catch (SQLException e) { // say which journal: PostgreSQL's driver says only "Connection to 127.0.0.1:5432 refused"
+      throw new SQLException(Writer.redact(url) + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+    }
     int schemaVersion;
     try {
       if (Dialect.of(url) == Dialect.SQLITE) {
