@@ -92,7 +92,10 @@ public interface Supervisor extends AutoCloseable {
    * once its dependencies meet their conditions: all are asked at once, and one whose dependency does
    * not meet its condition yet is {@code WAITING}, its status's detail saying for what. Completes when
    * all are running; exceptionally when one is stopped while it waits, or a dependency it waits for
-   * is {@code FAILED} or stopped.
+   * is {@code FAILED} or stopped, and with a {@link ProcessOperationException} naming the process when
+   * one's runs end in {@code FAILED} before it is {@code RUNNING} (its start limit reached: {@code process
+   * 'orders' did not reach RUNNING: failed: start limit reached: ...}), as {@link ProcessController#start()}
+   * does.
    *
    * <p>It starts processes, not groups: a group's strategy and intensity apply once the group is started
    * ({@link GroupController#start()}, which starts its members in declared order). Give a group's members
