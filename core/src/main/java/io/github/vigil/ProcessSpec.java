@@ -283,16 +283,28 @@ public final class ProcessSpec {
       return this;
     }
 
+    /**
+     * Whether and when a run that ended is started again: the mode, the backoff, the start limit (see {@link
+     * RestartPolicy}). Default {@link RestartPolicy#onFailure()}.
+     */
     public Builder restartPolicy(RestartPolicy policy) {
       this.restartPolicy = requireNonNull(policy, "restartPolicy");
       return this;
     }
 
+    /**
+     * The signal a stop sends to the process and all its descendants; {@code SIGKILL} follows after the {@linkplain
+     * #stopTimeout(Duration) stop timeout}. Default {@code SIGTERM}.
+     */
     public Builder stopSignal(Signal signal) {
       this.stopSignal = requireNonNull(signal, "stopSignal");
       return this;
     }
 
+    /**
+     * How long a stop waits, after the {@linkplain #stopSignal(Signal) stop signal}, for the process and its
+     * descendants to end before it sends them {@code SIGKILL}. Default 10 s; not negative.
+     */
     public Builder stopTimeout(Duration timeout) {
       this.stopTimeout = nonNegative("stopTimeout", timeout);
       return this;
@@ -303,6 +315,11 @@ public final class ProcessSpec {
       return this;
     }
 
+    /**
+     * How long a run must stay up to count as started: it is {@code STARTING} until then, then {@code RUNNING}, which is
+     * when {@link ProcessController#start()}'s and {@link Supervisor#startAll()}'s stages complete and a dependent
+     * waiting for it to run starts. Default 1 s; zero: {@code RUNNING} as soon as it is spawned; not negative.
+     */
     public Builder startupGrace(Duration grace) {
       this.startupGrace = nonNegative("startupGrace", grace);
       return this;
