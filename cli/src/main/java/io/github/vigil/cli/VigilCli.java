@@ -325,17 +325,17 @@ public final class VigilCli implements Callable<Integer> {
   static final int KNOWN_NAMES_LISTED = 20;
 
   /**
-   * What a process name the journal has no row of is said as: the field and the value, and the names it has, so that
-   * a typo ({@code quote_feed} for {@code quote-feed}) shows at once. It said only "the journal has nothing about
-   * 'quote_feed'".
+   * What a process name the journal has no row of is said as: the field and the value, and the names it has rows of
+   * (processes, and the groups, attachments and calendars whose events it holds), so that a typo ({@code quote_feed} for
+   * {@code quote-feed}) shows at once. It said only "the journal has nothing about 'quote_feed'".
    */
   static String unknownProcess(String name, List<String> known) {
     String prefix = "the journal has nothing about process '" + name + "'; ";
     if (known.isEmpty()) {
-      return prefix + "it has no processes yet";
+      return prefix + "it has no rows yet";
     }
     String listed = String.join(", ", known.subList(0, Math.min(known.size(), KNOWN_NAMES_LISTED)));
-    return prefix + "its processes: " + listed
+    return prefix + "the names it has: " + listed
         + (known.size() > KNOWN_NAMES_LISTED ? " and " + (known.size() - KNOWN_NAMES_LISTED) + " more" : "");
   }
 

@@ -361,7 +361,7 @@ class CliGoldenTest {
    */
   @Test
   void anUnknownProcessIsNamedWithTheProcessesTheJournalHas() {
-    String expected = "vigil: the journal has nothing about process 'order'; its processes: " + KnownWeek.PROCESS + "\n";
+    String expected = "vigil: the journal has nothing about process 'order'; the names it has: " + KnownWeek.PROCESS + "\n";
     for (String[] args : List.of(new String[] {"history", "order"}, new String[] {"restarts", "order", "--period", "7d"},
         new String[] {"crash", "order", "--last"}, new String[] {"diagnose", "order"}, new String[] {"events", "--since", "30d", "-p", "order"})) {
       Result r = run(with(args));
