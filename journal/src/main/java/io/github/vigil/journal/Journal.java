@@ -512,6 +512,9 @@ public final class Journal implements SupervisorListener, AutoCloseable {
   }
 
   private SnapshotRow snapshot(ProcessController c) {
+    // stamped before the status is read: a transition published while it is read (a stop under way) must stay newer
+    // than the snapshot, or the status command takes the snapshot's older state for the newer one
+    Instant at = clock.instant();
     long t0 = System.nanoTime();
     ProcessStatus status = c.status();
     ProcessSample sample = null;
@@ -526,7 +529,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
       error = e.toString();
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    return snapshotRow(status, sample, clock.instant(), took, error);
+    return snapshotRow(status, sample, at, took, error);
   }
 
   private SnapshotRow snapshotRow(ProcessStatus status, @Nullable ProcessSample sample, Instant at, Duration checkDuration,
