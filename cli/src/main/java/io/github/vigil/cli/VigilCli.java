@@ -145,7 +145,8 @@ public final class VigilCli implements Callable<Integer> {
     /** The calendar read from {@link #calendarFile}, once. */
     private @Nullable TradingCalendar calendar;
 
-    @Option(names = "--now", paramLabel = "INSTANT", hidden = true, description = "Pretend it is this time (for reproducible output)")
+    @Option(names = "--now", paramLabel = "INSTANT", hidden = true, description = "Pretend it is this time (for reproducible output); status shows the state as of it, "
+        + "from the rows recorded at or before it")
     @Nullable String now;
 
     @Option(names = "--width", paramLabel = "COLUMNS", hidden = true, description = "Fit tables to this many columns (for reproducible "

@@ -321,22 +321,27 @@ public final class JournalReader implements AutoCloseable {
   }
 
   /**
-   * The last known state of every process, per host, sorted by host and name, at {@code now}: its restarts in the 24 hours
-   * up to now are the total of its host's {@link #restartsUpTo restartsUpTo(process, now, 24 h, ...)} (see
-   * {@link ProcessSummary#restarts24h()}).
+   * The last known state of every process, per host, sorted by host and name, as of {@code now}: what the rows stamped at
+   * or before {@code now} say (its state, pid, since, last snapshot, watch window, last seen), so that a time in the past
+   * reads what was true then, not what later rows say; a process first recorded after {@code now} is not listed. Its
+   * restarts in the 24 hours up to now are the total of its host's {@link #restartsUpTo restartsUpTo(process, now, 24 h,
+   * ...)} (see {@link ProcessSummary#restarts24h()}). The journal stamps in milliseconds: {@code now} is read to the
+   * millisecond.
    */
   public List<ProcessSummary> status(Instant now) throws SQLException {
     List<ProcessSummary> out = new ArrayList<>();
-    List<String[]> keys = statusKeys();
+    long upTo = now.toEpochMilli(); // rows at or before now: at_ms <= upTo (a millisecond stamp at or before now's)
+    List<String[]> keys = statusKeys(upTo);
     for (String[] k : keys) {
-      JournalEvent state = lastEvent(k[0], k[1], "StateChanged");
-      JournalEvent started = lastEvent(k[0], k[1], "Started");
-      JournalEvent any = lastEvent(k[0], k[1], null);
+      JournalEvent state = lastEvent(k[0], k[1], "StateChanged", upTo);
+      JournalEvent started = lastEvent(k[0], k[1], "Started", upTo);
+      JournalEvent any = lastEvent(k[0], k[1], null, upTo);
       JournalSnapshot snap = null;
-      try (PreparedStatement p = connection.prepareStatement(
-          "SELECT " + SNAPSHOT_COLUMNS + " FROM snapshots WHERE host = ? AND process = ? ORDER BY at_ms DESC, id DESC LIMIT 1")) {
+      try (PreparedStatement p = connection.prepareStatement("SELECT " + SNAPSHOT_COLUMNS
+          + " FROM snapshots WHERE host = ? AND process = ? AND at_ms <= ? ORDER BY at_ms DESC, id DESC LIMIT 1")) {
         p.setString(1, k[0]);
         p.setString(2, k[1]);
+        p.setLong(3, upTo);
         try (ResultSet r = p.executeQuery()) {
           if (r.next()) {
             snap = snapshot(r);
@@ -357,9 +362,9 @@ public final class JournalReader implements AutoCloseable {
         // the newest of the processes it found that it has not lost since. It read UNKNOWN without a pid (a black-box run).
         // It starts NOT_FOUND, which no AttachStateChanged says: after an Attached with neither since, it is NOT_FOUND (one
         // whose process was never found read UNKNOWN)
-        JournalEvent attach = lastEvent(k[0], k[1], "AttachStateChanged");
-        JournalEvent detached = lastEvent(k[0], k[1], "Detached");
-        JournalEvent attached = lastEvent(k[0], k[1], "Attached");
+        JournalEvent attach = lastEvent(k[0], k[1], "AttachStateChanged", upTo);
+        JournalEvent detached = lastEvent(k[0], k[1], "Detached", upTo);
+        JournalEvent attached = lastEvent(k[0], k[1], "Attached", upTo);
         attachment = attach != null || detached != null || attached != null;
         if (detached != null && (attach == null || detached.id() > attach.id()) && (attached == null || detached.id() > attached.id())) {
           st = "DETACHED";
@@ -370,13 +375,13 @@ public final class JournalReader implements AutoCloseable {
         } else if (attach != null && attach.toState() != null) {
           st = attach.toState();
           since = attach.at();
-          pid = "RUNNING".equals(st) ? attachedPid(k[0], k[1]) : null;
+          pid = "RUNNING".equals(st) ? attachedPid(k[0], k[1], upTo) : null;
         }
       }
       boolean outsideWindow = false;
       if (attachment) {
         // a feed that runs in its sessions only is STOPPED or NOT_FOUND at night: expected while its watch window is closed
-        JournalEvent window = lastEvent(k[0], k[1], "WatchWindowChanged");
+        JournalEvent window = lastEvent(k[0], k[1], "WatchWindowChanged", upTo);
         outsideWindow = window != null && EventReasons.watchWindowClosed(window.reason());
       }
       // the restart report's total over the 24 hours up to now (now included, 24 h before it not), as vigil restarts
@@ -411,14 +416,18 @@ public final class JournalReader implements AutoCloseable {
    * look-ups of the pair. Not a {@code SELECT DISTINCT} over every event and snapshot: with it, status took 6 to 17 s on
    * SQLite for 100 processes of 20,000 events and 20,160 snapshots each (a gateway's 90 and 14 days), 0.4 to 0.6 s now
    * ({@code bench/results/journal-status.md}). An older journal's snapshots have no such index: it is read with the scan.
+   * Only pairs with such a row stamped at or before {@code upTo}: a process first recorded later did not exist yet.
    */
-  private List<String[]> statusKeys() throws SQLException {
+  private List<String[]> statusKeys(long upTo) throws SQLException {
     List<String[]> keys = new ArrayList<>();
     if (version < 3) {
-      String sql = "SELECT DISTINCT host, process FROM events WHERE type NOT IN " + NOT_A_PROCESS + hostFilter()
-          + " UNION SELECT DISTINCT host, process FROM snapshots WHERE 1 = 1" + hostFilter() + " ORDER BY 1, 2";
+      String sql = "SELECT DISTINCT host, process FROM events WHERE type NOT IN " + NOT_A_PROCESS + " AND at_ms <= ?" + hostFilter()
+          + " UNION SELECT DISTINCT host, process FROM snapshots WHERE at_ms <= ?" + hostFilter() + " ORDER BY 1, 2";
       try (PreparedStatement p = connection.prepareStatement(sql)) {
-        bindHost(p, bindHost(p, 1));
+        p.setLong(1, upTo);
+        int i = bindHost(p, 2);
+        p.setLong(i, upTo);
+        bindHost(p, i + 1);
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
             keys.add(new String[] {r.getString(1), r.getString(2)});
@@ -431,16 +440,17 @@ public final class JournalReader implements AutoCloseable {
         PreparedStatement nextHost = connection.prepareStatement(smallest("host", "host > ?"));
         PreparedStatement firstProcess = connection.prepareStatement(smallest("process", "host = ?"));
         PreparedStatement nextProcess = connection.prepareStatement(smallest("process", "host = ? AND process > ?"));
-        PreparedStatement isProcess = connection.prepareStatement("SELECT 1 FROM events WHERE host = ? AND process = ? AND type NOT IN "
-            + NOT_A_PROCESS + " LIMIT 1");
-        PreparedStatement hasSnapshot = connection.prepareStatement("SELECT 1 FROM snapshots WHERE host = ? AND process = ? LIMIT 1")) {
+        PreparedStatement isProcess = connection.prepareStatement("SELECT 1 FROM events WHERE host = ? AND process = ? AND at_ms <= ?"
+            + " AND type NOT IN " + NOT_A_PROCESS + " LIMIT 1");
+        PreparedStatement hasSnapshot = connection.prepareStatement("SELECT 1 FROM snapshots WHERE host = ? AND process = ? AND at_ms <= ?"
+            + " LIMIT 1")) {
       String h = host != null ? host : smallest(firstHost);
       while (h != null) {
         bind(firstProcess, h);
         String process = smallest(firstProcess);
         while (process != null) {
           String[] pair = {h, process};
-          if (exists(isProcess, pair) || exists(hasSnapshot, pair)) {
+          if (exists(isProcess, pair, upTo) || exists(hasSnapshot, pair, upTo)) {
             keys.add(pair);
           }
           bind(nextProcess, h, process);
@@ -481,21 +491,26 @@ public final class JournalReader implements AutoCloseable {
     }
   }
 
-  private static boolean exists(PreparedStatement p, String[] pair) throws SQLException {
+  private static boolean exists(PreparedStatement p, String[] pair, long upTo) throws SQLException {
     p.setString(1, pair[0]);
     p.setString(2, pair[1]);
+    p.setLong(3, upTo);
     try (ResultSet r = p.executeQuery()) {
       return r.next();
     }
   }
 
-  /** The newest pid an attachment found and has not lost since (its AttachedFound and AttachedLost events), or null. */
-  private @Nullable Long attachedPid(String h, String process) throws SQLException {
+  /**
+   * The newest pid an attachment found and has not lost since (its AttachedFound and AttachedLost events), or null, by its
+   * events stamped at or before {@code upTo}.
+   */
+  private @Nullable Long attachedPid(String h, String process, long upTo) throws SQLException {
     java.util.LinkedHashSet<Long> live = new java.util.LinkedHashSet<>();
-    try (PreparedStatement p = connection.prepareStatement("SELECT type, pid FROM events WHERE host = ? AND process = ?"
+    try (PreparedStatement p = connection.prepareStatement("SELECT type, pid FROM events WHERE host = ? AND process = ? AND at_ms <= ?"
         + " AND type IN ('AttachedFound', 'AttachedLost', 'Detached') ORDER BY at_ms, id")) {
       p.setString(1, h);
       p.setString(2, process);
+      p.setLong(3, upTo);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           long pid = r.getLong(2);
@@ -520,14 +535,16 @@ public final class JournalReader implements AutoCloseable {
     return newest;
   }
 
-  private @Nullable JournalEvent lastEvent(String h, String process, @Nullable String type) throws SQLException {
-    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE host = ? AND process = ?" + (type != null ? " AND type = ?" : "")
+  /** The last event of {@code process} on {@code h} (of {@code type}, or any) stamped at or before {@code upTo}, or null. */
+  private @Nullable JournalEvent lastEvent(String h, String process, @Nullable String type, long upTo) throws SQLException {
+    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE host = ? AND process = ? AND at_ms <= ?" + (type != null ? " AND type = ?" : "")
         + " ORDER BY at_ms DESC, id DESC LIMIT 1";
     try (PreparedStatement p = connection.prepareStatement(sql)) {
       p.setString(1, h);
       p.setString(2, process);
+      p.setLong(3, upTo);
       if (type != null) {
-        p.setString(3, type);
+        p.setString(4, type);
       }
       try (ResultSet r = p.executeQuery()) {
         return r.next() ? event(r) : null;

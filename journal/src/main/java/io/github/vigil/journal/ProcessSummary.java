@@ -4,7 +4,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the journal last knew about one process on one host: for {@code vigil status}.
+ * What the journal last knew about one process on one host at the summary's time (by its rows stamped at or before it): for
+ * {@code vigil status}.
  *
  * <p>Immutable and thread-safe.
  *
