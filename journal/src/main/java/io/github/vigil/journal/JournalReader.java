@@ -500,39 +500,60 @@ public final class JournalReader implements AutoCloseable {
     }
   }
 
+  /** How many of an attachment's events {@link #attachedPid} reads a query; most answers are in the first few. */
+  static final int ATTACHED_PID_PAGE = 64;
+
   /**
    * The newest pid an attachment found and has not lost since (its AttachedFound and AttachedLost events), or null, by its
-   * events stamped at or before {@code upTo}.
+   * events stamped at or before {@code upTo}; a Detached forgets what it found before.
+   *
+   * <p>Read newest first, from {@code upTo} back on the (host, process, at_ms) index, {@link #ATTACHED_PID_PAGE} events a
+   * query, until the answer: the first AttachedFound (going back) of a pid not lost after it, which is the newest of the
+   * pids it found and has not lost; or null at the first Detached or the journal's start. It read every such event of
+   * the process since the journal began, oldest first, once per running attachment per status: on months of an
+   * attachment's events, a scan of them all ({@code bench/results/journal-status.md}). The answer is the same
+   * ({@code AttachedPidTest}, the old reading as its oracle).
    */
-  private @Nullable Long attachedPid(String h, String process, long upTo) throws SQLException {
-    java.util.LinkedHashSet<Long> live = new java.util.LinkedHashSet<>();
-    try (PreparedStatement p = connection.prepareStatement("SELECT type, pid FROM events WHERE host = ? AND process = ? AND at_ms <= ?"
-        + " AND type IN ('AttachedFound', 'AttachedLost', 'Detached') ORDER BY at_ms, id")) {
-      p.setString(1, h);
-      p.setString(2, process);
-      p.setLong(3, upTo);
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          long pid = r.getLong(2);
-          boolean none = r.wasNull();
-          switch (r.getString(1)) {
-            case "AttachedFound" -> {
-              if (!none) {
-                live.remove(pid);
-                live.add(pid);
+  @Nullable Long attachedPid(String h, String process, long upTo) throws SQLException {
+    java.util.Set<Long> lostLater = new java.util.HashSet<>();
+    // the keyset of the next page: rows before (atMs, id) in (at_ms, id) order; first, every row at or before upTo
+    long atMs = upTo;
+    long id = Long.MAX_VALUE;
+    try (PreparedStatement p = connection.prepareStatement("SELECT type, pid, at_ms, id FROM events WHERE host = ? AND process = ?"
+        + " AND at_ms <= ? AND (at_ms < ? OR id < ?) AND type IN ('AttachedFound', 'AttachedLost', 'Detached')"
+        + " ORDER BY at_ms DESC, id DESC LIMIT " + ATTACHED_PID_PAGE)) {
+      while (true) {
+        p.setString(1, h);
+        p.setString(2, process);
+        p.setLong(3, atMs);
+        p.setLong(4, atMs);
+        p.setLong(5, id);
+        int read = 0;
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            read++;
+            long pid = r.getLong(2); // 0 where null: a lost row without a pid forgets pid 0, as the oldest-first reading did
+            boolean none = r.wasNull();
+            atMs = r.getLong(3);
+            id = r.getLong(4);
+            switch (r.getString(1)) {
+              case "AttachedFound" -> {
+                if (!none && !lostLater.contains(pid)) {
+                  return pid; // its last found or lost row, and the newest such found one
+                }
+              }
+              case "AttachedLost" -> lostLater.add(pid);
+              default -> {
+                return null; // detached: what it found before is no longer watched
               }
             }
-            case "AttachedLost" -> live.remove(pid);
-            default -> live.clear(); // detached: what it found before is no longer watched
           }
+        }
+        if (read < ATTACHED_PID_PAGE) {
+          return null; // the journal's first such event read
         }
       }
     }
-    Long newest = null;
-    for (Long pid : live) {
-      newest = pid;
-    }
-    return newest;
   }
 
   /** The last event of {@code process} on {@code h} (of {@code type}, or any) stamped at or before {@code upTo}, or null. */

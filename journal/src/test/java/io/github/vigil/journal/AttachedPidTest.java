@@ -1,0 +1,183 @@
+package io.github.vigil.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.vigil.MatchedProcess;
+import io.github.vigil.SupervisorEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.stream.LongStream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * An attachment's pid in {@link JournalReader#status} ({@link JournalReader#attachedPid}, the newest process it found and
+ * has not lost) is read newest first from the time asked about back to the answer, not from every AttachedFound,
+ * AttachedLost and Detached of the process since the journal began: per seed a random sequence of them (a few pids found
+ * and lost again and again, ties in time, rows written out of time order, detaches, sequences longer than a page),
+ * written through a {@link Journal} into SQLite, read at every row's time, a millisecond before it and after the last;
+ * the answer is the old reading's, oldest first ({@link #oracle}), at each.
+ */
+@Timeout(120)
+class AttachedPidTest {
+  private static final Instant T = Instant.parse("2026-09-01T00:00:00Z");
+  private static final int SEEDS = 500;
+
+  @TempDir
+  static Path dir;
+
+  private static JournalReader reader;
+
+  static LongStream seeds() {
+    return LongStream.range(0, SEEDS);
+  }
+
+  @BeforeAll
+  static void writeEverySeed() throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("attachments.db");
+    write(url, seeds());
+    reader = JournalReader.open(url, null);
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    if (reader != null) {
+      reader.close();
+    }
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void theNewestPidFoundAndNotLostIsTheOldReadingsAtEveryTime(long seed) throws Exception {
+    check(reader, seed);
+  }
+
+  /** The same on PostgreSQL (its keyset pages and its order of ties), fewer seeds: a server of its own. */
+  @Test
+  void onPostgres() throws Exception {
+    assumeTrue(PostgresServer.unavailableReason().isEmpty(), () -> PostgresServer.unavailableReason().get());
+    try (PostgresServer pg = PostgresServer.start("attached-pid")) {
+      write(pg.url(), LongStream.range(0, 40));
+      try (JournalReader r = JournalReader.open(pg.url(), null)) {
+        for (long seed = 0; seed < 40; seed++) {
+          check(r, seed);
+        }
+      }
+    }
+  }
+
+  private static void write(String url, LongStream seeds) {
+    try (Journal j = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).bufferCapacity(1_000_000).build()) {
+      seeds.forEach(seed -> {
+        for (Row row : sequence(seed)) {
+          String p = process(seed);
+          MatchedProcess m = new MatchedProcess(row.pid, row.at.minusSeconds(1), "feed", "feed --seed " + seed);
+          j.onEvent(switch (row.type) {
+            case FOUND -> new SupervisorEvent.AttachedFound(p, row.at, m);
+            case LOST -> new SupervisorEvent.AttachedLost(p, row.at, m);
+            case DETACHED -> new SupervisorEvent.Detached(p, row.at);
+          });
+        }
+      });
+      assertThat(j.flush(Duration.ofSeconds(60))).isTrue();
+      assertThat(j.stats().eventsDropped()).as("events dropped").isZero();
+    }
+  }
+
+  private static void check(JournalReader r, long seed) throws Exception {
+    List<Row> rows = sequence(seed);
+    TreeSet<Instant> times = new TreeSet<>();
+    for (Row row : rows) {
+      times.add(row.at);
+      times.add(row.at.minusMillis(1));
+    }
+    times.add(times.last().plusSeconds(1));
+    for (Instant t : times) {
+      Long expected = oracle(rows, t);
+      Long actual = r.attachedPid("gw", process(seed), t.toEpochMilli());
+      assertThat(actual).as(() -> "seed " + seed + ": at " + t + " of " + rows.size() + " rows " + rows).isEqualTo(expected);
+    }
+  }
+
+  private static String process(long seed) {
+    return "feed-" + seed;
+  }
+
+  /**
+   * The old reading, as {@link JournalReader} had it: every row at or before {@code t}, oldest first (by time, then by
+   * the order written, which is the rows' ids), each found pid moved to the end of the live ones, each lost pid removed,
+   * a detach clearing them; the last live one.
+   */
+  static @Nullable Long oracle(List<Row> rows, Instant t) {
+    List<Row> upTo = new ArrayList<>();
+    for (Row row : rows) {
+      if (!row.at.isAfter(t)) {
+        upTo.add(row);
+      }
+    }
+    upTo.sort(Comparator.comparing(Row::at)); // stable: ties keep the order written
+    LinkedHashSet<Long> live = new LinkedHashSet<>();
+    for (Row row : upTo) {
+      switch (row.type) {
+        case FOUND -> {
+          live.remove(row.pid);
+          live.add(row.pid);
+        }
+        case LOST -> live.remove(row.pid);
+        case DETACHED -> live.clear();
+      }
+    }
+    Long newest = null;
+    for (Long pid : live) {
+      newest = pid;
+    }
+    return newest;
+  }
+
+  enum Type { FOUND, LOST, DETACHED }
+
+  record Row(Type type, long pid, Instant at) {
+    @Override
+    public String toString() {
+      return type + (type == Type.DETACHED ? "" : " " + pid) + " +" + Duration.between(T, at).toMillis();
+    }
+  }
+
+  /**
+   * Seed {@code seed}'s rows in the order written: 1 to 200 of them (pages of 64 are crossed), pids from a pool of 1 to 8
+   * (found and lost again and again, lost ones never found), a detach rarely, each row 0 (a tie) to 10 minutes after the
+   * one before, and one in ten written up to a minute before it.
+   */
+  static List<Row> sequence(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int n = 1 + random.nextInt(200);
+    int pool = 1 + random.nextInt(8);
+    int foundWeight = 1 + random.nextInt(10);
+    int lostWeight = 1 + random.nextInt(10);
+    double detach = random.nextDouble() < 0.3 ? 0 : random.nextDouble() * 0.05;
+    List<Row> rows = new ArrayList<>();
+    long at = 0;
+    for (int i = 0; i < n; i++) {
+      int step = random.nextInt(4);
+      at += step == 0 ? 0 : step == 1 ? 1 : random.nextInt(600_000);
+      long stamp = random.nextInt(10) == 0 ? Math.max(0, at - random.nextInt(60_000)) : at;
+      Type type = random.nextDouble() < detach ? Type.DETACHED : random.nextInt(foundWeight + lostWeight) < foundWeight ? Type.FOUND : Type.LOST;
+      rows.add(new Row(type, 1000 + random.nextInt(pool), T.plusMillis(stamp)));
+    }
+    return rows;
+  }
+}
