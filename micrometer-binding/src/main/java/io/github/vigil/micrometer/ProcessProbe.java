@@ -241,6 +241,8 @@ final class ProcessProbe {
     final long[] reaped = new long[COUNTER_FIELDS.length];
     final long[] owedOld = new long[COUNTER_FIELDS.length];   // owed since the sample before the last: paid now or dropped
     final long[] owedFresh = new long[COUNTER_FIELDS.length]; // owed since this sample: paid now or kept for the next one
+    /** What of it went to {@link #carried} when it left a group: a member that comes back counts only beyond it. */
+    final long[] carriedOut = new long[COUNTER_FIELDS.length];
     long pid;
     long parentPid = -1;
   }
@@ -263,13 +265,28 @@ final class ProcessProbe {
 
   /** Members seen in the last sample, by pid and start time; guarded by this. */
   private Map<String, MemberTotals> members = new HashMap<>();
+  /** Whether the last sample absorbed was a group's (an attachment's matches); guarded by this. */
+  private boolean groupScope;
+  /**
+   * A group's members that left it, by pid and start time, the last {@value #DEPARTED_KEPT}: a process that no longer
+   * matched (it renamed itself, changed its command line) and matches again is the same member, whose counters were
+   * carried when it left, and counts only what it used beyond that. Guarded by this.
+   */
+  private final Map<String, MemberTotals> departed = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, MemberTotals> eldest) {
+      return size() > DEPARTED_KEPT;
+    }
+  };
+  private static final int DEPARTED_KEPT = 64;
 
   /**
    * Folds a sample into the monotonic counters, member by member (pid plus start time), as
    * process-exporter accumulates: what a member used stays counted after it ended, also when another
    * member started in the same interval and the tree's sum did not go down (issue #12 item 12). A new
    * run never makes them go down either. A group (an attachment's matches) is one run while any of it is alive,
-   * whatever member its pid names: its members that run on are not counted again when its first or oldest ends.
+   * whatever member its pid names: its members that run on are not counted again when its first or oldest ends; a
+   * member that left it alive (no longer matching) and comes back counts only beyond what was carried when it left.
    *
    * <p>A tree's CPU and page faults include what its members' reaped children used, and every process's I/O includes
    * its reaped children's, so a member that ended and was reaped by a member shows again, whole, in its reaper's
@@ -303,12 +320,16 @@ final class ProcessProbe {
       return; // already counted: a reaper's debt is paid from its growth, which a second look at it would not show
     }
     absorbed = sample;
+    groupScope = sample.scope() == ProcessSample.Scope.GROUP;
     long[] pids = sample.memberPids();
     Map<String, MemberTotals> now = new HashMap<>(pids.length * 2);
     MemberTotals[] order = new MemberTotals[pids.length];
     for (int m = 0; m < pids.length; m++) {
       String key = pids[m] + "@" + sample.memberStartMillis(m);
       MemberTotals t = members.remove(key);
+      if (t == null && groupScope) {
+        t = departed.remove(key); // it left the group and matches again: what it used until it left is counted
+      }
       if (t == null) {
         t = new MemberTotals();
       }
@@ -333,7 +354,7 @@ final class ProcessProbe {
           t.lost[c] += t.last[c] - v; // its own sum went down (a thread ended and took its switches along)
         }
         t.last[c] = v;
-        sums[c] += v + t.lost[c] - t.deducted[c];
+        sums[c] += v + t.lost[c] - t.deducted[c] - t.carriedOut[c];
       }
       for (int c = 0; c < COUNTER_FIELDS.length; c++) {
         if (!REAPED[c]) {
@@ -404,11 +425,22 @@ final class ProcessProbe {
     }
   }
 
-  /** Adds what the members of {@link #members} last showed to {@link #carried}, and forgets them. */
+  /**
+   * Adds what the members of {@link #members} last showed to {@link #carried}, and forgets them; a group's are kept in
+   * {@link #departed}, in case one comes back.
+   */
   private void carryEnded() {
-    for (MemberTotals t : members.values()) {
+    for (Map.Entry<String, MemberTotals> e : members.entrySet()) {
+      MemberTotals t = e.getValue();
       for (int c = 0; c < COUNTER_FIELDS.length; c++) {
-        carried[COUNTER_FIELDS[c].ordinal()] += t.last[c] + t.lost[c] - t.deducted[c];
+        long more = t.last[c] + t.lost[c] - t.deducted[c] - t.carriedOut[c];
+        carried[COUNTER_FIELDS[c].ordinal()] += more;
+        t.carriedOut[c] += more;
+        t.owedOld[c] = 0; // a debt is its reaper's, in the sample that saw it go: not carried into a later stay
+        t.owedFresh[c] = 0;
+      }
+      if (groupScope) {
+        departed.put(e.getKey(), t);
       }
     }
     members.clear();
