@@ -19,7 +19,10 @@ public interface AttachedProcess {
 
   AttachSpec spec();
 
-  /** The current status; never blocks. */
+  /**
+   * The current status; never blocks. Once detached (or the supervisor closed), the last status before it, whole,
+   * its message starting {@code "detached; at the last look: "}: nothing is looked at any more.
+   */
   AttachStatus status();
 
   /**

@@ -518,7 +518,10 @@ final class Attachment implements AttachedProcess {
     }
     matches.clear();
     publishMatches();
-    status = snapshot();
+    // the last status, whole (a RUNNING with no process would contradict itself), saying it is the last
+    AttachStatus last = status;
+    status = new AttachStatus(name, last.state(), last.processes(), "detached; at the last look: " + last.message(),
+        last.since(), last.lastExit(), last.exits());
     log.atInfo().addKeyValue("process", name).log("Detached {}", name);
   }
 

@@ -320,6 +320,29 @@ class AttachTest {
     }
   }
 
+  /**
+   * A handle kept after its detach reads the last status before it, its message saying so: it read {@code RUNNING}
+   * with no process at all (the matches were cleared and the state left as it was), which {@link AttachState#RUNNING}
+   * (at least one matching process alive) rules out. Found attaching to a real redis-server by its pid file.
+   */
+  @Test
+  void aDetachedHandleKeepsItsLastStatusWhole() throws Exception {
+    Path program = Outsider.sleepAs(dir, "kept-" + nonce);
+    try (Outsider o = Outsider.start(program)) {
+      AttachedProcess kept = supervisor.attach(AttachSpec.builder("kept").pid(o.pid()).build());
+      events.awaitAttach("kept", AttachState.RUNNING, 1, WAIT);
+      AttachStatus before = kept.status();
+      assertThat(supervisor.detach("kept")).isTrue();
+      events.await(SupervisorEvent.Detached.class, e -> e.process().equals("kept"), 1, WAIT);
+      AttachStatus after = kept.status();
+      assertThat(after.processes()).as("detached: %s", after).isEqualTo(before.processes());
+      assertThat(after.state()).isEqualTo(AttachState.RUNNING);
+      assertThat(after.message()).isEqualTo("detached; at the last look: pid " + o.pid());
+      assertThat(kept.rescan().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(after);
+      assertThat(kept.sample()).as("nothing is sampled once detached").isEmpty();
+    }
+  }
+
   @Test
   void signalsGoThroughThePidfdOnlyWhenAllowed() throws Exception {
     try (Outsider o = Outsider.start(Outsider.sleepAs(dir, "sig-" + nonce))) {
