@@ -437,8 +437,9 @@ final class LinuxProcessBackend implements ProcessBackend {
     if (closing) {
       throw new IllegalStateException("backend is closed");
     }
-    if (process.pid() <= 1 || process.pid() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("pid must be between 2 and " + Integer.MAX_VALUE + ": " + process.pid());
+    // pid 1 too: a name or pattern may match it (a container's main process, the host's init)
+    if (process.pid() < 1 || process.pid() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("pid must be between 1 and " + Integer.MAX_VALUE + ": " + process.pid());
     }
     int pid = (int) process.pid();
     Optional<Pidfd> opened = Pidfd.open(pid);

@@ -3,6 +3,7 @@ package io.github.vigil.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vigil.AttachSpec;
 import io.github.vigil.AttachState;
@@ -341,6 +342,29 @@ class AttachTest {
       assertThat(kept.rescan().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(after);
       assertThat(kept.sample()).as("nothing is sampled once detached").isEmpty();
     }
+  }
+
+  /**
+   * A name or pattern that matches pid 1 (a container's main process, nginx's master where a sidecar shares its pid
+   * namespace; the host's init): it is watched as any match. Its watch was refused ("pid must be between 2 and ..."):
+   * it was never listed, the status's message was that error and each rescan logged it at WARN with its stack trace.
+   */
+  @Test
+  void aMatchThatIsPidOneIsWatchedAsAnyOther() throws Exception {
+    assumeTrue(SELF != 1, "this JVM is pid 1 here, and a supervisor never matches itself");
+    String init = new String(Files.readAllBytes(Path.of("/proc/1/cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+        .replace('\0', ' ').strip();
+    assumeTrue(!init.isEmpty(), "pid 1's command line cannot be read here");
+    AttachedProcess one = supervisor.attach(AttachSpec.builder("init").commandLine("^" + java.util.regex.Pattern.quote(init) + "$")
+        .build());
+    AttachStatus first = one.rescan().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+    AttachStatus again = one.rescan().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+    for (AttachStatus s : List.of(first, again)) {
+      assertThat(s.state()).as("%s", s).isEqualTo(AttachState.RUNNING);
+      assertThat(s.pids()).as("%s", s).contains(1L);
+      assertThat(s.message()).as("%s", s).doesNotContain("cannot watch");
+    }
+    assertThat(one.sample()).as("sampled like any match").hasValueSatisfying(p -> assertThat(p.pid()).isEqualTo(1L));
   }
 
   @Test
