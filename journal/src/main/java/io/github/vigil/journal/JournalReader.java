@@ -507,11 +507,12 @@ public final class JournalReader implements AutoCloseable {
    * The newest pid an attachment found and has not lost since (its AttachedFound and AttachedLost events), or null, by its
    * events stamped at or before {@code upTo}; a Detached forgets what it found before.
    *
-   * <p>Read newest first, from {@code upTo} back on the (host, process, at_ms) index, {@link #ATTACHED_PID_PAGE} events a
-   * query, until the answer: the first AttachedFound (going back) of a pid not lost after it, which is the newest of the
-   * pids it found and has not lost; or null at the first Detached or the journal's start. It read every such event of
-   * the process since the journal began, oldest first, once per running attachment per status: on months of an
-   * attachment's events, a scan of them all ({@code bench/results/journal-status.md}). The answer is the same
+   * <p>Read newest first, from {@code upTo} back on the (host, process, type, at_ms) index (schema version 4), each type's
+   * events merged, {@link #ATTACHED_PID_PAGE} events a query, until the answer: the first AttachedFound (going back) of a
+   * pid not lost after it, which is the newest of the pids it found and has not lost; or null at the first Detached or
+   * the journal's start. It read every such event of the process since the journal began, oldest first, once per running
+   * attachment per status: on months of an attachment's events, a scan of them all
+   * ({@code bench/results/journal-status.md}). The answer is the same
    * ({@code AttachedPidTest}, the old reading as its oracle).
    */
   @Nullable Long attachedPid(String h, String process, long upTo) throws SQLException {
@@ -519,15 +520,26 @@ public final class JournalReader implements AutoCloseable {
     // the keyset of the next page: rows before (atMs, id) in (at_ms, id) order; first, every row at or before upTo
     long atMs = upTo;
     long id = Long.MAX_VALUE;
-    try (PreparedStatement p = connection.prepareStatement("SELECT type, pid, at_ms, id FROM events WHERE host = ? AND process = ?"
-        + " AND at_ms <= ? AND (at_ms < ? OR id < ?) AND type IN ('AttachedFound', 'AttachedLost', 'Detached')"
-        + " ORDER BY at_ms DESC, id DESC LIMIT " + ATTACHED_PID_PAGE)) {
+    // each type's page a range of events_host_process_type_at (version 4), merged: type IN (...) read back over every event
+    // of the process on events_host_process_at
+    List<String> types = List.of("AttachedFound", "AttachedLost", "Detached");
+    StringBuilder sql = new StringBuilder("SELECT type, pid, at_ms, id FROM (");
+    for (int t = 0; t < types.size(); t++) {
+      sql.append(t > 0 ? " UNION ALL " : "").append("SELECT * FROM (SELECT type, pid, at_ms, id FROM events WHERE host = ? AND process = ?"
+          + " AND type = ? AND at_ms <= ? AND (at_ms < ? OR id < ?) ORDER BY at_ms DESC, id DESC LIMIT " + ATTACHED_PID_PAGE + ") t" + t);
+    }
+    sql.append(") page ORDER BY at_ms DESC, id DESC LIMIT " + ATTACHED_PID_PAGE);
+    try (PreparedStatement p = connection.prepareStatement(sql.toString())) {
       while (true) {
-        p.setString(1, h);
-        p.setString(2, process);
-        p.setLong(3, atMs);
-        p.setLong(4, atMs);
-        p.setLong(5, id);
+        int i = 1;
+        for (String type : types) {
+          p.setString(i++, h);
+          p.setString(i++, process);
+          p.setString(i++, type);
+          p.setLong(i++, atMs);
+          p.setLong(i++, atMs);
+          p.setLong(i++, id);
+        }
         int read = 0;
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
@@ -558,15 +570,18 @@ public final class JournalReader implements AutoCloseable {
 
   /** The last event of {@code process} on {@code h} (of {@code type}, or any) stamped at or before {@code upTo}, or null. */
   private @Nullable JournalEvent lastEvent(String h, String process, @Nullable String type, long upTo) throws SQLException {
-    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE host = ? AND process = ? AND at_ms <= ?" + (type != null ? " AND type = ?" : "")
-        + " ORDER BY at_ms DESC, id DESC LIMIT 1";
+    // of a type: a step of events_host_process_type_at (version 4); a journal of an older version reads back over the
+    // process's events on events_host_process_at to the first of that type
+    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE host = ? AND process = ?" + (type != null ? " AND type = ?" : "")
+        + " AND at_ms <= ? ORDER BY at_ms DESC, id DESC LIMIT 1";
     try (PreparedStatement p = connection.prepareStatement(sql)) {
-      p.setString(1, h);
-      p.setString(2, process);
-      p.setLong(3, upTo);
+      int i = 1;
+      p.setString(i++, h);
+      p.setString(i++, process);
       if (type != null) {
-        p.setString(4, type);
+        p.setString(i++, type);
       }
+      p.setLong(i, upTo);
       try (ResultSet r = p.executeQuery()) {
         return r.next() ? event(r) : null;
       }
@@ -659,20 +674,27 @@ public final class JournalReader implements AutoCloseable {
 
   /**
    * Per host, the last state change, registration or removal of {@code process} before {@code t}, in the order the
-   * analysis reads events (time, then id), oldest first. One query per host, each reading back from {@code t} on the
-   * (host, process, time) index to the first such event: {@code status} asks it of every process, and the journal holds
-   * months of events (it took the one with the greatest id of all the process's events before {@code t}, a scan of them
-   * all: 35 ms a process of 20,000 events on SQLite, against 0.03 ms now).
+   * analysis reads events (time, then id), oldest first. One query per host, the last of each of the three types a step
+   * of the (host, process, type, at_ms) index (schema version 4): {@code status} asks it of every process, and the journal
+   * holds months of events (it took the one with the greatest id of all the process's events before {@code t}, a scan of
+   * them all: 35 ms a process of 20,000 events on SQLite; then read back on the (host, process, at_ms) index to the first
+   * such event, which for an attachment, with none, was a read of all its events again).
    */
   private List<JournalEvent> lastStatesBefore(String process, Instant t) throws SQLException {
     List<JournalEvent> out = new ArrayList<>();
-    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE host = ? AND process = ? AND at_ms < ? AND type IN "
-        + "('StateChanged', 'Registered', 'Removed') ORDER BY at_ms DESC, id DESC LIMIT 1";
+    // the last of each type, the newest of the three taken: each a step of events_host_process_type_at (version 4), where
+    // type IN (...) read back over every event of the process on events_host_process_at to the first of them
+    String sql = "SELECT " + EVENT_COLUMNS + " FROM (" + lastOfType() + " UNION ALL " + lastOfType() + " UNION ALL " + lastOfType()
+        + ") lt ORDER BY at_ms DESC, id DESC LIMIT 1";
     for (String h : host != null ? List.of(host) : eventHosts()) {
       try (PreparedStatement p = connection.prepareStatement(sql)) {
-        p.setString(1, h);
-        p.setString(2, process);
-        p.setLong(3, t.toEpochMilli());
+        int i = 1;
+        for (String type : List.of("StateChanged", "Registered", "Removed")) {
+          p.setString(i++, h);
+          p.setString(i++, process);
+          p.setString(i++, type);
+          p.setLong(i++, t.toEpochMilli());
+        }
         try (ResultSet r = p.executeQuery()) {
           if (r.next()) {
             out.add(event(r));
@@ -682,6 +704,15 @@ public final class JournalReader implements AutoCloseable {
     }
     out.sort(java.util.Comparator.comparing(JournalEvent::at).thenComparingLong(JournalEvent::id));
     return out;
+  }
+
+  /**
+   * A subquery: the last event of a (host, process, type) stamped before a time, its parameters in that order; one step of
+   * events_host_process_type_at.
+   */
+  private static String lastOfType() {
+    return "SELECT * FROM (SELECT " + EVENT_COLUMNS + " FROM events WHERE host = ? AND process = ? AND type = ? AND at_ms < ?"
+        + " ORDER BY at_ms DESC, id DESC LIMIT 1) t";
   }
 
   /** The hosts with any event, sorted: one step of the (host, ...) index per host, not a scan of the events. */

@@ -30,7 +30,8 @@ final class Migrations {
 
   /** The versions this code knows, in order; index + 1 is the version number. */
   static final List<String> DESCRIPTIONS = List.of("events, runs and status snapshots", "diagnoses (events.diagnosis)",
-      "snapshots by host and process (snapshots_host_process_at)");
+      "snapshots by host and process (snapshots_host_process_at)",
+      "events by host, process and type (events_host_process_type_at)");
   static final int LATEST = DESCRIPTIONS.size();
   /** The PostgreSQL advisory lock key held while migrating ("vigil" in ASCII). */
   static final long ADVISORY_LOCK = 0x766967696cL;

@@ -163,6 +163,25 @@ public final class StatusOnABigJournalMain {
     q.add("SELECT type, pid, at_ms, id FROM events WHERE " + attachment + " AND at_ms <= " + NOW.toEpochMilli() + " AND (at_ms < "
         + NOW.toEpochMilli() + " OR id < " + Long.MAX_VALUE + ") AND type IN ('AttachedFound', 'AttachedLost', 'Detached')"
         + " ORDER BY at_ms DESC, id DESC LIMIT " + JournalReader.ATTACHED_PID_PAGE);
+    // version 4: the look-ups of an attachment's last event of a type it may have none of, on events_host_process_type_at
+    long now = NOW.toEpochMilli();
+    for (String type : List.of("StateChanged", "Started", "Detached", "WatchWindowChanged", "Attached")) {
+      q.add("SELECT * FROM events WHERE " + attachment + " AND type = '" + type + "' AND at_ms <= " + now + " ORDER BY at_ms DESC, id DESC LIMIT 1");
+    }
+    StringBuilder states = new StringBuilder("SELECT * FROM (");
+    for (String type : List.of("StateChanged", "Registered", "Removed")) {
+      states.append(type.equals("StateChanged") ? "" : " UNION ALL ").append("SELECT * FROM (SELECT * FROM events WHERE ").append(attachment)
+          .append(" AND type = '").append(type).append("' AND at_ms < ").append(now - 86_400_000L).append(" ORDER BY at_ms DESC, id DESC LIMIT 1) t");
+    }
+    q.add(states.append(") lt ORDER BY at_ms DESC, id DESC LIMIT 1").toString());
+    StringBuilder page = new StringBuilder("SELECT type, pid, at_ms, id FROM (");
+    for (String type : List.of("AttachedFound", "AttachedLost", "Detached")) {
+      page.append(type.equals("AttachedFound") ? "" : " UNION ALL ").append("SELECT * FROM (SELECT type, pid, at_ms, id FROM events WHERE ")
+          .append(attachment).append(" AND type = '").append(type).append("' AND at_ms <= ").append(now).append(" AND (at_ms < ").append(now)
+          .append(" OR id < ").append(Long.MAX_VALUE).append(") ORDER BY at_ms DESC, id DESC LIMIT ").append(JournalReader.ATTACHED_PID_PAGE)
+          .append(") t");
+    }
+    q.add(page.append(") page ORDER BY at_ms DESC, id DESC LIMIT ").append(JournalReader.ATTACHED_PID_PAGE).toString());
     q.add("SELECT * FROM events WHERE at_ms >= " + NOW.minus(Duration.ofDays(1)).toEpochMilli() + " AND at_ms < " + NOW.plus(Duration.ofDays(1))
         .toEpochMilli() + " AND process = 'p042' AND host = 'gw' ORDER BY at_ms DESC, id DESC LIMIT 100000");
     return q;

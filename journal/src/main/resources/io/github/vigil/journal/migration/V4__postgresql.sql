@@ -1,0 +1,9 @@
+-- Version 4 (PostgreSQL): events by host, process and type: vigil status's look-ups of a process's last event of a type
+-- (its last StateChanged, Started, Attached, Detached, WatchWindowChanged; the state it was left in before the day; an
+-- attachment's found and lost pids) are each a step of this index, rather than a read back over every event of the
+-- process on events_host_process_at when it has no such event (an attachment has no StateChanged nor Started).
+-- Built CONCURRENTLY so that the fleet's other gateways go on writing events during the build (a plain CREATE INDEX
+-- blocks them for all of it); that cannot run in a transaction, hence the line below. IF NOT EXISTS: an interrupted
+-- version runs again, and the runner first drops an index an interrupted build left invalid.
+-- vigil:outside-transaction
+CREATE INDEX CONCURRENTLY IF NOT EXISTS events_host_process_type_at ON events (host, process, type, at_ms);
