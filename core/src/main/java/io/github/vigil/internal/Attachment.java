@@ -42,12 +42,21 @@ import org.slf4j.LoggerFactory;
 final class Attachment implements AttachedProcess {
   private static final Logger log = LoggerFactory.getLogger(Attachment.class);
   private static final Duration FIRST_FOLLOW_UP = Duration.ofMillis(100);
+  /**
+   * How much older than a steady look (one every rescan interval) a shared listing may be: the looks
+   * due at one tick are asked one after another on the supervision thread, and use the listing the
+   * first of them began. Any other look (the first, one after an exit, {@link #rescan()}) takes a
+   * listing begun after it was asked.
+   */
+  static final long STEADY_LOOK_SHARE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
   private static final long SELF = ProcessHandle.current().pid();
 
   private final DefaultSupervisor sup;
   private final AttachSpec spec;
   private final String name;
   private final ProcessTable table;
+  /** The supervisor's listings of {@link #table}, shared by its attachments. */
+  private final SharedListing listings;
   /** Its blocking work (the look for the target, liveness reads), in order, off the supervision thread. */
   private final java.util.concurrent.Executor ioQueue;
   private final @Nullable ExitWatcher watcher;
@@ -77,6 +86,7 @@ final class Attachment implements AttachedProcess {
     this.spec = spec;
     this.name = spec.name();
     this.table = sup.backend.processTable();
+    this.listings = sup.listings();
     this.ioQueue = sup.newIoQueue();
     this.watcher = sup.backend.exitWatcher().orElse(null);
     this.since = sup.wallNow();
@@ -181,8 +191,18 @@ final class Attachment implements AttachedProcess {
     scan(() -> { });
   }
 
+  /** A look every rescan interval (none after an exit is pending): it may share a listing begun a moment before. */
+  private void steadyScan() {
+    scan(() -> { }, System.nanoTime() - STEADY_LOOK_SHARE_NANOS);
+  }
+
   /** As {@link #scan()}; {@code after} runs on the supervision thread once the look's result is in. */
   private void scan(Runnable after) {
+    scan(after, System.nanoTime());
+  }
+
+  /** As {@link #scan(Runnable)}, with a listing of the process table begun no earlier than {@code notBeforeNanos}. */
+  private void scan(Runnable after, long notBeforeNanos) {
     if (detached) {
       after.run();
       return;
@@ -196,7 +216,7 @@ final class Attachment implements AttachedProcess {
       String error = null;
       @Nullable String found;
       try {
-        found = candidates(candidates, first);
+        found = candidates(candidates, first, notBeforeNanos);
       } catch (UncheckedIOException | IllegalStateException e) {
         error = e.getMessage();
         found = error;
@@ -273,7 +293,7 @@ final class Attachment implements AttachedProcess {
   }
 
   /** Fills {@code out} with what the target names now; returns what was found, for the status (null: the status's stands). */
-  private @Nullable String candidates(List<ProcessEntry> out, boolean first) {
+  private @Nullable String candidates(List<ProcessEntry> out, boolean first, long notBeforeNanos) {
     AttachSpec.Target t = spec.target();
     if (t instanceof AttachSpec.Target.Pid p) {
       if (!first) {
@@ -291,7 +311,7 @@ final class Attachment implements AttachedProcess {
       return out.isEmpty() ? "pid file " + f.path() + " names pid " + pid + ", which is not running" : "pid " + pid + " from " + f.path();
     }
     if (t instanceof AttachSpec.Target.ExactName n) {
-      for (ProcessEntry e : table.list()) {
+      for (ProcessEntry e : listings.list(notBeforeNanos)) {
         if (e.pid() != SELF && (e.name().equals(n.name()) || argv0Name(e.argv0()).equals(n.name()))) {
           out.add(e);
         }
@@ -299,7 +319,7 @@ final class Attachment implements AttachedProcess {
       return out.size() + (out.size() == 1 ? " process" : " processes") + " named '" + n.name() + "'";
     }
     Pattern pattern = ((AttachSpec.Target.CommandLine) t).pattern();
-    for (ProcessEntry e : table.list()) {
+    for (ProcessEntry e : listings.list(notBeforeNanos)) {
       if (e.pid() != SELF && !e.arguments().isEmpty() && pattern.matcher(e.arguments()).find()) {
         out.add(e);
       }
@@ -447,13 +467,27 @@ final class Attachment implements AttachedProcess {
     Duration delay = spec.rescanInterval();
     if (followUp != null) {
       if (followUp.compareTo(delay) < 0) {
-        delay = followUp;
+        rescanTimer = sup.schedule(followUp, this::scan); // after an exit: a listing taken after it was asked
         followUp = followUp.multipliedBy(2);
-      } else {
-        followUp = null;
+        return;
       }
+      followUp = null;
     }
-    rescanTimer = sup.schedule(delay, this::scan);
+    rescanTimer = sup.schedule(untilTick(delay, sup.now()), this::steadyScan);
+  }
+
+  /**
+   * The time from {@code nowNanos} (the supervisor's ticker) to the next multiple of {@code interval}: the steady
+   * looks of the supervisor's attachments with one interval fall on common ticks, and share one listing there.
+   * Never longer than the interval, so a look is never later than without the alignment.
+   */
+  static Duration untilTick(Duration interval, long nowNanos) {
+    long every = Durations.saturatedNanos(interval);
+    if (every <= 0 || every == Long.MAX_VALUE) {
+      return interval;
+    }
+    long left = every - Math.floorMod(nowNanos, every);
+    return Duration.ofNanos(left);
   }
 
   /** Without an exit watcher: check every match's liveness by its pid and start time. */

@@ -67,6 +67,8 @@ final class DefaultSupervisor implements Supervisor {
   private final Scheduler scheduler;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>(); // guarded by itself
   private final Map<String, Attachment> attachments = new LinkedHashMap<>(); // guarded by processes
+  private final Object listingsLock = new Object();
+  private @Nullable SharedListing listings; // guarded by listingsLock
   private final Map<String, Group> groups = new LinkedHashMap<>(); // guarded by processes
   /** Names some process depends on: only their state and health changes are passed on to dependents. */
   private final java.util.Set<String> dependedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -291,6 +293,19 @@ final class DefaultSupervisor implements Supervisor {
    */
   Runnable beginOffLoop() {
     return inFlight.beginOnce();
+  }
+
+  /**
+   * The listings of the process table that this supervisor's attachments share (made at the first
+   * attachment: a backend's table is asked for only when something attaches).
+   */
+  SharedListing listings() {
+    synchronized (listingsLock) {
+      if (listings == null) {
+        listings = new SharedListing(backend.processTable());
+      }
+      return listings;
+    }
   }
 
   /** Schedules {@code task} on the injected scheduler; it then runs on the supervision thread. */
