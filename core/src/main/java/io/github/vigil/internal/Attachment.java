@@ -43,12 +43,17 @@ final class Attachment implements AttachedProcess {
   private static final Logger log = LoggerFactory.getLogger(Attachment.class);
   private static final Duration FIRST_FOLLOW_UP = Duration.ofMillis(100);
   /**
-   * How much older than a steady look (one every rescan interval) a shared listing may be: the looks
-   * due at one tick are asked one after another on the supervision thread, and use the listing the
-   * first of them began. Any other look (the first, one after an exit, {@link #rescan()}) takes a
-   * listing begun after it was asked.
+   * How much earlier than its tick a listing that a steady look (one every rescan interval) uses may have begun: the
+   * looks due at one tick use the listing the first of them began. Any other look (the first, one after an exit,
+   * {@link #rescan()}) takes a listing begun after it was asked.
    */
   static final long STEADY_LOOK_SHARE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
+  /**
+   * How late after its tick a steady look may run and still count from the tick (the supervision thread runs the
+   * tick's looks one after another, and may be kept from the CPU meanwhile); a later one counts from this much before
+   * it was asked.
+   */
+  static final long STEADY_LOOK_MAX_LAG_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
   private static final long SELF = ProcessHandle.current().pid();
 
   private final DefaultSupervisor sup;
@@ -191,9 +196,20 @@ final class Attachment implements AttachedProcess {
     scan(() -> { });
   }
 
-  /** A look every rescan interval (none after an exit is pending): it may share a listing begun a moment before. */
-  private void steadyScan() {
-    scan(() -> { }, System.nanoTime() - STEADY_LOOK_SHARE_NANOS);
+  /**
+   * A look every rescan interval (none after an exit is pending), due at {@code tickNanos} ({@link System#nanoTime()}):
+   * it shares the listing of the tick's first look, one begun at most {@link #STEADY_LOOK_SHARE_NANOS} before the tick
+   * (and at most {@link #STEADY_LOOK_MAX_LAG_NANOS} plus that before this look was asked).
+   */
+  private void steadyScan(long tickNanos) {
+    long asked = System.nanoTime();
+    long from = tickNanos;
+    if (asked - from > STEADY_LOOK_MAX_LAG_NANOS) {
+      from = asked - STEADY_LOOK_MAX_LAG_NANOS;
+    } else if (from - asked > 0) { // a timer on a ticker of its own (a test's) that ran ahead of this clock
+      from = asked;
+    }
+    scan(() -> { }, from - STEADY_LOOK_SHARE_NANOS);
   }
 
   /** As {@link #scan()}; {@code after} runs on the supervision thread once the look's result is in. */
@@ -473,7 +489,9 @@ final class Attachment implements AttachedProcess {
       }
       followUp = null;
     }
-    rescanTimer = sup.schedule(untilTick(delay, sup.now()), this::steadyScan);
+    Duration untilTick = untilTick(delay, sup.now());
+    long tickNanos = Durations.saturatedAdd(System.nanoTime(), Durations.saturatedNanos(untilTick));
+    rescanTimer = sup.schedule(untilTick, () -> steadyScan(tickNanos));
   }
 
   /**
