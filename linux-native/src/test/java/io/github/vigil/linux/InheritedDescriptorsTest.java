@@ -3,12 +3,10 @@ package io.github.vigil.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.sun.jna.Memory;
 import io.github.vigil.Termination;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -60,7 +58,7 @@ class InheritedDescriptorsTest {
       Fds.close(out[1]);
       out[1] = -1;
       Pidfd pidfd = Pidfd.open(pid).orElseThrow();
-      String listed = readAll(out[0]);
+      String listed = PipeText.readToEnd(out[0]);
       Poller poller = new Poller();
       poller.add(pidfd.fd(), Poller.IN);
       assertThat(poller.poll(20_000)).as("the shell ended within 20 s").isEqualTo(1);
@@ -83,14 +81,5 @@ class InheritedDescriptorsTest {
       assertEquals(new Termination.Exited(0), l.awaitExit(WAIT));
       assertEquals("0 1 2", String.join(" ", l.out().trim().split("\n")), "the child's descriptors");
     }
-  }
-
-  private static String readAll(int fd) {
-    Memory buffer = new Memory(65_536);
-    StringBuilder text = new StringBuilder();
-    for (int got; (got = Fds.read(fd, buffer)) > 0; ) {
-      text.append(new String(buffer.getByteArray(0, got), StandardCharsets.UTF_8));
-    }
-    return text.toString();
   }
 }

@@ -3,7 +3,6 @@ package io.github.vigil.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.sun.jna.Memory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,16 +180,7 @@ class WrapperScriptTest {
       assertThat(poller.poll(20_000)).as("the wrapper ended within 20 s").isEqualTo(1);
       WaitStatus status = pidfd.reap().orElseThrow();
       reaped = true;
-      return new Result(status, readAll(out[0]), start[0] < 0 ? "" : readAll(start[0]));
-    }
-
-    private static String readAll(int fd) {
-      Memory buffer = new Memory(65_536);
-      StringBuilder text = new StringBuilder();
-      for (int got; (got = Fds.read(fd, buffer)) > 0; ) {
-        text.append(new String(buffer.getByteArray(0, got), StandardCharsets.UTF_8));
-      }
-      return text.toString();
+      return new Result(status, PipeText.readToEnd(out[0]), start[0] < 0 ? "" : PipeText.readToEnd(start[0]));
     }
 
     private static int close(int fd) {
