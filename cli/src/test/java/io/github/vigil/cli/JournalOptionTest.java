@@ -2,12 +2,18 @@ package io.github.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vigil.SupervisorEvent;
 import io.github.vigil.journal.Journal;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +137,41 @@ class JournalOptionTest {
     CliGoldenTest.Result r = vigil(Map.of(), "status");
     assertThat(r.code()).as(r.err()).isEqualTo(VigilCli.NOTHING);
     assertThat(r.out()).contains("The journal has no processes yet.");
+  }
+
+  /**
+   * A journal a newer Vigil migrated past the versions this one knows (a version added, as a later Vigil writes it): read as
+   * it is while its readable-by floor is one this vigil knows; exit 4 naming the versions and what to do once it is above.
+   */
+  @Test
+  void aJournalOfANewerVigilIsReadWhileItsFloorIsKnownAndRefusedOnceItIsNot() throws Exception {
+    Path db = dir.resolve("newer.db");
+    try (Journal journal = Journal.builder().sqlite(db).host("gw1").snapshotInterval(Duration.ZERO).build()) {
+      journal.onEvent(new SupervisorEvent.Started("orders", Instant.now(), 4100, 1));
+      assertThat(journal.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    int known;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT MAX(version) FROM journal_schema")) {
+        r.next();
+        known = r.getInt(1);
+      }
+      s.execute("CREATE INDEX events_later ON events (type, at_ms)");
+      s.executeUpdate("INSERT INTO journal_schema (version, description, applied_ms, readable_by) VALUES (" + (known + 1)
+          + ", 'a later index', 0, " + known + ")");
+    }
+    CliGoldenTest.Result read = run("events", "--journal", db.toString());
+    assertThat(read.code()).as(read.err()).isZero();
+    assertThat(read.out()).contains("orders");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE journal_schema SET readable_by = " + (known + 1) + " WHERE version = " + (known + 1));
+    }
+    CliGoldenTest.Result refused = run("events", "--journal", db.toString());
+    assertThat(refused.code()).as(refused.err()).isEqualTo(VigilCli.UNREADABLE);
+    assertThat(refused.err()).isEqualTo("vigil: cannot read the journal: jdbc:sqlite:" + db + ": journal schema version " + (known + 1)
+        + " is newer than this Vigil knows (" + known + ") and is readable only by a Vigil that knows version " + (known + 1)
+        + " or later (its readable-by floor): upgrade this Vigil to one that knows schema version " + (known + 1) + ", as every"
+        + " gateway and vigil command sharing this journal must be; the journal was not changed (from --journal)\n");
   }
 
   private static CliGoldenTest.Result run(String... args) {

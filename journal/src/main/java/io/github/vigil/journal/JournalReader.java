@@ -47,7 +47,9 @@ public final class JournalReader implements AutoCloseable {
    * Opens a journal: a SQLite file path, or a JDBC URL ({@code jdbc:sqlite:...}, {@code jdbc:postgresql://...}).
    *
    * @param host only this gateway's rows, or {@code null} for all
-   * @throws SQLException when it cannot be opened, is not a journal, or was written by a newer Vigil
+   * @throws SQLException when it cannot be opened, is not a journal, or was migrated by a newer Vigil to a schema version
+   *     that is not readable by this one (its readable-by floor above the versions this Vigil knows); a journal of a newer
+   *     version that is readable by this Vigil is read as it is
    * @throws IllegalArgumentException for a URL that is neither {@code jdbc:sqlite:} nor {@code jdbc:postgresql:}
    *     ({@code postgres://...} included)
    */
@@ -131,18 +133,18 @@ public final class JournalReader implements AutoCloseable {
           s.execute("PRAGMA busy_timeout=5000");
         }
       }
-      int version;
+      Migrations.Schema schema;
       try {
-        version = Migrations.currentVersion(c);
+        schema = Migrations.schema(c);
       } catch (SQLException e) { // say which journal, where the driver says only what ([SQLITE_NOTADB] ...)
         throw new SQLException(Writer.redact(url) + ": " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
       }
-      schemaVersion = version;
-      if (version == 0) {
+      schemaVersion = schema.version();
+      if (schemaVersion == 0) {
         throw new SQLException("not a Vigil journal (no journal_schema table): " + Writer.redact(url));
       }
-      if (version > Migrations.LATEST) {
-        throw new SQLException("journal schema version " + version + " is newer than this Vigil knows (" + Migrations.LATEST + ")");
+      if (!schema.usable()) { // a newer version whose rows this Vigil would misread; one that is readable is read as it is
+        throw new SQLException(Writer.redact(url) + ": " + Migrations.refusal(schema));
       }
       c.setAutoCommit(true);
     } catch (SQLException e) {
