@@ -507,12 +507,14 @@ public final class JournalReader implements AutoCloseable {
 
   /**
    * The newest pid an attachment found and has not lost since (its AttachedFound and AttachedLost events), or null, by its
-   * events stamped at or before {@code upTo}; a Detached forgets what it found before.
+   * events stamped at or before {@code upTo}; a Detached forgets what it found before, and so does an Attached: a new
+   * attachment (a new gateway JVM's, after one killed without its Detached) starts with nothing found, and a pid an
+   * earlier JVM found and never said it lost is not one it watches.
    *
    * <p>Read newest first, from {@code upTo} back on the (host, process, type, at_ms) index (schema version 4), each type's
    * events merged, {@link #ATTACHED_PID_PAGE} events a query, until the answer: the first AttachedFound (going back) of a
-   * pid not lost after it, which is the newest of the pids it found and has not lost; or null at the first Detached or
-   * the journal's start. It read every such event of the process since the journal began, oldest first, once per running
+   * pid not lost after it, which is the newest of the pids it found and has not lost; or null at the first Detached,
+   * Attached or the journal's start. It read every such event of the process since the journal began, oldest first, once per running
    * attachment per status: on months of an attachment's events, a scan of them all
    * ({@code bench/results/journal-status.md}). The answer is the same
    * ({@code AttachedPidTest}, the old reading as its oracle).
@@ -524,7 +526,7 @@ public final class JournalReader implements AutoCloseable {
     long id = Long.MAX_VALUE;
     // each type's page a range of events_host_process_type_at (version 4), merged: type IN (...) read back over every event
     // of the process on events_host_process_at
-    List<String> types = List.of("AttachedFound", "AttachedLost", "Detached");
+    List<String> types = List.of("AttachedFound", "AttachedLost", "Detached", "Attached");
     StringBuilder sql = new StringBuilder("SELECT type, pid, at_ms, id FROM (");
     for (int t = 0; t < types.size(); t++) {
       sql.append(t > 0 ? " UNION ALL " : "").append("SELECT * FROM (SELECT type, pid, at_ms, id FROM events WHERE host = ? AND process = ?"
@@ -558,7 +560,7 @@ public final class JournalReader implements AutoCloseable {
               }
               case "AttachedLost" -> lostLater.add(pid);
               default -> {
-                return null; // detached: what it found before is no longer watched
+                return null; // detached, or attached anew: what it found before is no longer watched
               }
             }
           }

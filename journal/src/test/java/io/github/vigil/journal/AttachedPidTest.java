@@ -3,7 +3,10 @@ package io.github.vigil.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.vigil.AttachSpec;
+import io.github.vigil.AttachState;
 import io.github.vigil.MatchedProcess;
+import io.github.vigil.Origin;
 import io.github.vigil.SupervisorEvent;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +80,43 @@ class AttachedPidTest {
           check(r, seed);
         }
       }
+    }
+  }
+
+  /**
+   * A gateway JVM killed while its attachment watched pid 100 (no Detached, nor AttachedLost, journaled), then the next
+   * JVM's attachment: it finds pid 200, which exits. At the millisecond of that exit, before the state change it leads to,
+   * the attachment is still RUNNING and watches nothing: no pid. The killed JVM's pid 100 was shown, its Attached not
+   * forgetting what the attachment found before, as a Detached does.
+   */
+  @Test
+  void aNewAttachedForgetsThePidsAKilledJvmFound() throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("attached-again.db");
+    AttachSpec spec = AttachSpec.builder("feed").commandLine("feed --venue x").build();
+    Instant t = Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // within retention
+    Instant exit = t.plusSeconds(120);
+    try (Journal killed = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).build()) {
+      killed.onEvent(new SupervisorEvent.Attached("feed", t, spec, Origin.API, "main", "attached"));
+      killed.onEvent(new SupervisorEvent.AttachedFound("feed", t.plusSeconds(1), new MatchedProcess(100, t, "feed", "feed --venue x")));
+      killed.onEvent(new SupervisorEvent.AttachStateChanged("feed", t.plusSeconds(1), AttachState.NOT_FOUND, AttachState.RUNNING, "pid 100"));
+      assertThat(killed.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    try (Journal next = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).build()) {
+      MatchedProcess found = new MatchedProcess(200, t.plusSeconds(59), "feed", "feed --venue x");
+      next.onEvent(new SupervisorEvent.Attached("feed", t.plusSeconds(60), spec, Origin.API, "main", "attached"));
+      next.onEvent(new SupervisorEvent.AttachedFound("feed", t.plusSeconds(61), found));
+      next.onEvent(new SupervisorEvent.AttachStateChanged("feed", t.plusSeconds(61), AttachState.NOT_FOUND, AttachState.RUNNING, "pid 200"));
+      next.onEvent(new SupervisorEvent.AttachedLost("feed", exit, found));
+      next.onEvent(new SupervisorEvent.AttachStateChanged("feed", exit.plusMillis(1), AttachState.RUNNING, AttachState.STOPPED, "pid 200 exited"));
+      assertThat(next.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    try (JournalReader r = JournalReader.open(url, null)) {
+      assertThat(r.status(t.plusSeconds(30))).singleElement().extracting(s -> s.state() + " " + s.pid()).isEqualTo("RUNNING 100");
+      assertThat(r.status(t.plusSeconds(90))).singleElement().extracting(s -> s.state() + " " + s.pid()).isEqualTo("RUNNING 200");
+      assertThat(r.status(exit)).as("pid 200 exited, the state change not yet journaled").singleElement()
+          .extracting(s -> s.state() + " " + s.pid()).isEqualTo("RUNNING null");
+      assertThat(r.attachedPid("gw", "feed", exit.toEpochMilli())).isNull();
+      assertThat(r.status(exit.plusSeconds(1))).singleElement().extracting(s -> s.state() + " " + s.pid()).isEqualTo("STOPPED null");
     }
   }
 
