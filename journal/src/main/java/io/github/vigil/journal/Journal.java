@@ -740,9 +740,12 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     }
 
     /**
-     * Opens the database, brings its schema to the latest version and starts the writer.
+     * Opens the database, brings its schema to the latest version this Vigil knows and starts the writer. A journal a
+     * newer Vigil migrated further is written as it is where its readable-by floor is a version this Vigil knows
+     * (journal/README.md, "Newer versions").
      *
-     * @throws IllegalStateException naming the URL when the database cannot be opened or migrated
+     * @throws IllegalStateException naming the URL when the database cannot be opened or migrated, or its schema is
+     *     newer and not readable by this Vigil (the message names the versions; nothing written)
      */
     public Journal build() {
       String u = url != null ? url : "jdbc:sqlite:" + Path.of("vigil-journal.db").toAbsolutePath();

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * keeps the floor of the version before it; one that changes what the rows hold or mean (a column a reader must fill
  * or read) raises it to itself. The journal's floor is the highest of its versions' floors. A database of a version
  * above {@link #LATEST} (written by a newer Vigil) is used as it is, never migrated down nor altered, when its floor is
- * at most {@link #LATEST}; otherwise it is refused ({@link #refusal}). Internal.
+ * at most {@link #LATEST}; otherwise it is refused ({@link #refusal}). Internal; stateless, safe from any thread with a
+ * connection of the caller's own.
  */
 final class Migrations {
   private static final Logger log = LoggerFactory.getLogger(Migrations.class);
