@@ -105,7 +105,8 @@ final class RestartsCommand implements Callable<Integer> {
           .put("run", x.run()).put("uptimeMs", x.uptime() == null ? null : x.uptime().toMillis()).put("memoryBytes", x.memoryBytes())
           .put("memoryLimitBytes", x.memoryLimitBytes()).put("recoveryMs", x.recovery() == null ? null : x.recovery().toMillis())
           .put("signal", x.signalName()).put("coreDumped", x.coreDumped()).put("corePath", x.corePath()).put("exitCode", x.exitCode())
-          .put("stderrTail", x.stderrTail()).put("exitCause", x.exitCause()).put("downtimeMs", x.downtime().toMillis()));
+          .put("stderrTail", x.stderrTail()).put("exitCause", x.exitCause()).put("downtimeMs", x.downtime().toMillis())
+          .put("group", x.group()).put("sibling", x.sibling()));
     }
     List<Object> days = new ArrayList<>();
     for (TradeDay d : r.tradeDays()) {
@@ -274,7 +275,7 @@ final class RestartsCommand implements Callable<Integer> {
     return switch (c) {
       case OOM_KILL, SIGNAL, SUPERVISOR_ENDED -> style.red(s);
       case ERROR_EXIT, HEALTH, RESOURCE_LIMIT -> style.yellow(s);
-      case MANUAL -> style.cyan(s);
+      case GROUP, MANUAL -> style.cyan(s);
     };
   }
 }

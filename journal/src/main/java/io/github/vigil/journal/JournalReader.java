@@ -630,7 +630,37 @@ public final class JournalReader implements AutoCloseable {
         lastHeardOf(e.host(), process, Instant.EPOCH, e.at()).ifPresent(t -> heard.put(e.id(), t));
       }
     }
-    return RestartAnalysis.restarts(process, from, to, toIncluded, events, zone, calendar, heard);
+    // a group's stop of the process names the child whose end it answers: that child's last exit before it says how it
+    // ended (crashed, by which signal), one indexed step each (the group's restarts are few beside the events)
+    java.util.Map<Long, JournalEvent> childExits = new java.util.HashMap<>();
+    for (JournalEvent e : events) {
+      RestartAnalysis.GroupCommand gc = RestartAnalysis.groupCommand(e);
+      if (gc != null && "STOP".equals(e.command()) && gc.child() != null && !gc.child().equals(process)) {
+        JournalEvent exit = lastExitBefore(e.host(), gc.child(), e);
+        if (exit != null) {
+          childExits.put(e.id(), exit);
+        }
+      }
+    }
+    return RestartAnalysis.restarts(process, from, to, toIncluded, events, zone, calendar, heard, childExits);
+  }
+
+  /**
+   * The last {@code Exited} of {@code process} on {@code h} stamped at or before {@code e}, or null: one step of
+   * events_host_process_type_at (version 4). Not by the journal's ids: two processes' events may reach it in another
+   * order than they happened in.
+   */
+  private @Nullable JournalEvent lastExitBefore(String h, String process, JournalEvent e) throws SQLException {
+    String sql = "SELECT " + EVENT_COLUMNS + " FROM events WHERE host = ? AND process = ? AND type = 'Exited' AND at_ms <= ?"
+        + " ORDER BY at_ms DESC, id DESC LIMIT 1";
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      p.setString(1, h);
+      p.setString(2, process);
+      p.setLong(3, e.at().toEpochMilli());
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? event(r) : null;
+      }
+    }
   }
 
   /**

@@ -54,7 +54,7 @@ public final class RestartAnalysis {
    */
   public static RestartReport restarts(String process, Instant from, Instant to, List<JournalEvent> events, ZoneId zone,
       TradeCalendar calendar) {
-    return restarts(process, from, to, false, events, zone, calendar, Map.of());
+    return restarts(process, from, to, false, events, zone, calendar, Map.of(), Map.of());
   }
 
   /**
@@ -62,10 +62,13 @@ public final class RestartAnalysis {
    * process before each registration (by the {@code Registered} event's id; its last row, a status snapshot included,
    * which the events alone do not hold): a {@code SUPERVISOR_ENDED} restart's "last heard of" is the later of that and
    * the last state change heard. Where {@code toIncluded}, the period is {@code (from, to]}: a restart at {@code to}
-   * is in it, one at {@code from} is not (a period looked back over from now, now included).
+   * is in it, one at {@code from} is not (a period looked back over from now, now included). {@code childExits} gives,
+   * by the id of a group's stop command of the process ({@link #groupCommand}), the last exit of the child whose end
+   * its group's restart answered (the child's {@code Exited} stamped at or before that command), where the journal has
+   * one: a {@link RestartCause#GROUP} restart's detail says how the child ended.
    */
   static RestartReport restarts(String process, Instant from, Instant to, boolean toIncluded, List<JournalEvent> events, ZoneId zone,
-      TradeCalendar calendar, Map<Long, Instant> heardBefore) {
+      TradeCalendar calendar, Map<Long, Instant> heardBefore, Map<Long, JournalEvent> childExits) {
     requireNonNull(process, "process");
     requireNonNull(zone, "zone");
     requireNonNull(calendar, "calendar");
@@ -100,12 +103,27 @@ public final class RestartAnalysis {
           h.scheduled = null;
           h.breach = null;
           h.lastState = null;
+          h.group = null;
+          h.gaveUp = null;
         }
         case "Removed" -> {
           h.cancel(e, notDone);
           h.lastState = null;
+          h.group = null;
+          h.gaveUp = null;
         }
         case "CommandIssued" -> {
+          GroupCommand gc = groupCommand(e);
+          if (gc != null) {
+            h.groupCommand(e, gc, childExits.get(e.id()));
+            continue;
+          }
+          if ("START".equals(e.command()) || "STOP".equals(e.command()) || "RESTART".equals(e.command())) {
+            // a command's start, stop or restart: a group's restart under way is not what starts it now, nor does a
+            // group start again a crash its policy gave up on once someone else has started or stopped it
+            h.group = null;
+            h.gaveUp = null;
+          }
           if ("RESTART".equals(e.command())) {
             h.command = e;
           } else if ("STOP".equals(e.command())) {
@@ -118,6 +136,11 @@ public final class RestartAnalysis {
         }
         case "ResourceLimitExceeded" -> h.breach = e;
         case "Exited" -> {
+          Building stopped = h.group;
+          if (stopped != null && stopped.cause == RestartCause.GROUP && !stopped.exitHeard) {
+            stopped.exit = e; // the run its group stopped: its uptime, run number and exit cause
+            stopped.exitHeard = true;
+          }
           JournalEvent cmd = h.command;
           h.command = null;
           h.candidate = null;
@@ -171,7 +194,9 @@ public final class RestartAnalysis {
           }
         }
         case "Failed" -> {
-          // the policy gave up: no recovery to wait for, but the process stays down (h.down stays open)
+          // the policy gave up: no recovery to wait for, but the process stays down (h.down stays open); its group may
+          // start it again (GroupSpec: a child its policy gave up on is the group's failure), which is its crash's restart
+          h.gaveUp = h.candidate;
           h.candidate = null;
           h.scheduled = null;
           h.awaitingRecovery = null;
@@ -180,11 +205,17 @@ public final class RestartAnalysis {
           h.lastState = e.toState();
           h.lastSeen = e.at();
           Building restarted = h.scheduled;
+          Building byGroup = h.group;
           if (("STARTING".equals(e.toState()) || "RUNNING".equals(e.toState())) && restarted != null) { // the scheduled restart is done
             all.add(restarted);
             h.awaitingRecovery = restarted;
             h.down(restarted.at, restarted);
             h.scheduled = null;
+          } else if ("STARTING".equals(e.toState()) && byGroup != null && h.groupStarted) { // its group's restart of it is done
+            all.add(byGroup);
+            h.awaitingRecovery = byGroup;
+            h.down(byGroup.at, byGroup);
+            h.group = null;
           } else if ("STOPPED".equals(e.toState()) || "FAILED".equals(e.toState())) {
             h.cancel(e, notDone); // no stop command heard before it (a STOP command cancels it first)
           }
@@ -193,6 +224,8 @@ public final class RestartAnalysis {
             // candidate was not restarted by its policy but started again in this JVM (an API or schedule start): it is
             // no restart, and above all not one by the next JVM, which restarts the run that starts now
             h.candidate = null;
+            h.group = null;
+            h.gaveUp = null;
           }
           if ("RUNNING".equals(e.toState()) && h.awaitingRecovery != null) {
             h.awaitingRecovery.recovery = Duration.between(h.awaitingRecovery.at, e.at());
@@ -446,6 +479,74 @@ public final class RestartAnalysis {
     @Nullable Instant lastSeen;
     /** The run the last event of a run named. */
     @Nullable Integer lastRun;
+    /**
+     * A restart by its supervision group under way: begun by the group's stop of it (a {@link RestartCause#GROUP}
+     * restart, or the crash whose restart the stop overtook), or by the group's start of a crash its policy gave up on;
+     * done when the process is {@code STARTING} after the group's start command ({@link #groupStarted}). A command's
+     * start or stop, or a registration, leaves it undone: no restart.
+     */
+    @Nullable Building group;
+    /** Whether the group's start command of {@link #group} was heard: its next {@code STARTING} is the restart. */
+    boolean groupStarted;
+    /** The crash its restart policy gave up on ({@code Failed}), which its group may start again. */
+    @Nullable Building gaveUp;
+
+    /**
+     * The group's stop or start of this process ({@code e}, read as {@code gc}); {@code childExit} is the last exit of
+     * the child whose end the group answers, where the journal has one.
+     */
+    void groupCommand(JournalEvent e, GroupCommand gc, @Nullable JournalEvent childExit) {
+      if ("STOP".equals(e.command())) {
+        command = null;
+        Building b;
+        if (scheduled != null) { // a crash in its backoff (or deferred): the group stops it and starts it again, its restart
+          b = scheduled;
+          scheduled = null;
+        } else if (candidate != null) { // a crash heard just before, held for this stop: its restart is the group's start
+          b = candidate;
+          candidate = null;
+        } else if (lastState != null && LIVE.contains(lastState)) { // running (or starting): the group restarts it
+          b = new Building();
+          b.at = e.at();
+          b.cause = RestartCause.GROUP;
+          b.exit = e; // until the exit of the run it stops is heard
+          awaitingRecovery = null;
+          down(e.at(), null);
+        } else {
+          // stopped, failed or waiting: its start again by the group is a start, not a restart; or stopped by its group
+          // already (a second end of the child before its restart was done): that restart, still one, goes on
+          return;
+        }
+        b.group = gc.group();
+        b.groupReason = e.reason();
+        if (b.cause == RestartCause.GROUP) {
+          b.sibling = gc.child();
+          b.detail = gc.detail(childExit);
+        }
+        group = b;
+        groupStarted = false;
+      } else if ("START".equals(e.command())) {
+        if (group == null && gaveUp != null) { // a crash its policy gave up on: the group starts it again itself
+          group = gaveUp;
+          group.group = gc.group();
+          group.detail = group.detail + "; its restart policy gave up, group " + gc.group() + " started it again";
+        }
+        gaveUp = null;
+        Building b = group;
+        if (b == null) {
+          return; // a start in the group's order of a member that was not running: no restart
+        }
+        if (!groupStarted && b.cause == RestartCause.GROUP && b.sibling == null && gc.child() != null) {
+          // stopped as its group escalated, started again by the parent's restart of that group: the parent's words
+          b.group = gc.group();
+          b.sibling = gc.child();
+          b.detail = gc.detail(childExit);
+        } else if (!groupStarted && b.cause != RestartCause.GROUP && b.groupReason != null) {
+          b.detail = b.detail + "; group " + gc.group() + " stopped it in its backoff and started it again";
+        }
+        groupStarted = true;
+      }
+    }
 
     /**
      * The candidate's restart deferred by {@code deferral} to a freeze window's end: scheduled, done when the process
@@ -505,6 +606,13 @@ public final class RestartAnalysis {
     @Nullable Duration delay;
     /** The freeze window its restart was deferred to the end of; null for a restart after a backoff. */
     @Nullable String freezeWindow;
+    /** The supervision group that starts it again, and the child whose end made it (of a GROUP restart). */
+    @Nullable String group;
+    @Nullable String sibling;
+    /** The reason of the group's stop of it; null where the group did not stop it (it started a crash given up on). */
+    @Nullable String groupReason;
+    /** Whether {@link #exit} is the Exited of the run its group stopped (not yet the stop command). */
+    boolean exitHeard;
     /** When its scheduled restart was cancelled, and by what; null while it is due (or once done). */
     @Nullable Instant cancelledAt;
     @Nullable String cancelledBy;
@@ -519,8 +627,73 @@ public final class RestartAnalysis {
       int runNumber = e.run() != null ? e.run() : run != null ? run : 0;
       return new Restart(at, cause, detail, actor, runNumber, uptime,
           memory, limit, recovery, e.signal(), e.signalName(), coreDumped(e), e.corePath(), e.exitCode(), e.stderrTail(),
-          e.exitCause(), downtime);
+          e.exitCause(), downtime, group, cause == RestartCause.GROUP ? sibling : null);
     }
+  }
+
+  /** {@code group G (STRATEGY): CHILD ended} (or {@code ... failed (its restart policy gave up)}), as core writes it. */
+  private static final java.util.regex.Pattern GROUP_RESTART = java.util.regex.Pattern.compile(
+      "group (\\S+) \\((ONE_FOR_ONE|ONE_FOR_ALL|REST_FOR_ONE)\\): (\\S+) (ended|failed \\(its restart policy gave up\\))");
+  /** {@code group G escalated: ...}: a group past its intensity stops all its children. */
+  private static final java.util.regex.Pattern GROUP_ESCALATED = java.util.regex.Pattern.compile("group (\\S+) escalated: .*", java.util.regex.Pattern.DOTALL);
+
+  /**
+   * A supervision group's stop or start of a process, as the journal has it: a {@code CommandIssued} {@code STOP} or
+   * {@code START} of origin {@code POLICY} whose reason is the group's ({@code group desk (REST_FOR_ONE): md ended},
+   * core's {@code Group} words, or {@code group desk escalated: ...}). A group's stop or start an operator asked for is of
+   * origin {@code API} ({@code group desk stopped}): not one.
+   *
+   * @param group the group
+   * @param strategy its strategy; null for an escalation's stop
+   * @param child the child whose end the group answers; null for an escalation's stop
+   * @param end {@code ended} or {@code failed (its restart policy gave up)}; null for an escalation's stop
+   */
+  record GroupCommand(String group, @Nullable String strategy, @Nullable String child, @Nullable String end) {
+    /**
+     * The detail of a GROUP restart: {@code with group desk (REST_FOR_ONE): md crashed (SIGKILL)}, the child's end in
+     * the words of its last exit ({@code childExit}) where the journal has it, else as the group said it ({@code ended}).
+     */
+    String detail(@Nullable JournalEvent childExit) {
+      if (strategy == null) {
+        return "with group " + group + ", which escalated (intensity exceeded)";
+      }
+      String how;
+      if (childExit == null) {
+        how = end;
+      } else if (end != null && end.startsWith("failed")) {
+        how = "failed: its restart policy gave up after " + exitWords(childExit);
+      } else {
+        how = (isFailure(childExit.exitCause()) ? "crashed (" : "exited (") + exitWords(childExit) + ")";
+      }
+      return "with group " + group + " (" + strategy + "): " + child + " " + how;
+    }
+  }
+
+  /** The group's command that {@code e} is, or null where it is none (see {@link GroupCommand}). */
+  static @Nullable GroupCommand groupCommand(JournalEvent e) {
+    if (!"CommandIssued".equals(e.type()) || !"POLICY".equals(e.origin()) || e.reason() == null
+        || !("STOP".equals(e.command()) || "START".equals(e.command()))) {
+      return null;
+    }
+    java.util.regex.Matcher m = GROUP_RESTART.matcher(e.reason());
+    if (m.matches()) {
+      return new GroupCommand(m.group(1), m.group(2), m.group(3), m.group(4));
+    }
+    m = GROUP_ESCALATED.matcher(e.reason());
+    return m.matches() ? new GroupCommand(m.group(1), null, null, null) : null;
+  }
+
+  /** An exit in a few words: {@code SIGKILL}, {@code exit code 3}, {@code OOM kill}, {@code could not start}. */
+  private static String exitWords(JournalEvent x) {
+    String cause = String.valueOf(x.exitCause());
+    return switch (cause) {
+      case "SIGNALED" -> x.signalName() != null ? x.signalName() : "signal " + x.signal();
+      case "OOM_KILLED" -> "OOM kill";
+      case "START_FAILED" -> "could not start";
+      case "HEALTH_CHECK_FAILED" -> "health check failed";
+      case "RESOURCE_LIMIT" -> "resource limit";
+      default -> x.exitCode() != null ? "exit code " + x.exitCode() : cause;
+    };
   }
 
   /**

@@ -10,15 +10,24 @@ import org.jspecify.annotations.Nullable;
  * ran before each and how long it took to come back, when in the day they happen, per trade day, and what
  * to do about it.
  *
- * <p>Definitions: a <em>restart</em> is a run that ended in failure and that the restart policy restarted
- * (a {@code RestartScheduled} followed its exit and the process was started again after it: as the supervisor's
- * {@code ProcessStatistics.restarts()} counts), or a run that ended inside a trading freeze window and was started again
- * at or before the window's end ({@code RestartDeferred}), or a restart command; a crash the policy gave up on is not
- * one, nor one whose scheduled or deferred restart a stop or the supervisor's close cancelled before it was done
- * ({@link #notRestarted}). <em>Uptime</em> is the run's duration before the restart. <em>Recovery</em> is from the exit to
- * the next run being {@code RUNNING}. <em>MTTR</em> is the mean recovery of the restarts that were not
- * manual (crash to {@code RUNNING} again). <em>Downtime</em> is the recovery, or, where the process did not get to
- * {@code RUNNING} again, the time to the next restart, a stop command or the end of the period. The rate is
+ * <p>Definitions: a <em>restart</em> is a start again the supervisor made of a process it had running: a run that ended
+ * in failure and that the restart policy restarted (a {@code RestartScheduled} followed its
+ * exit and the process was started again after it: as the supervisor's {@code ProcessStatistics.restarts()} counts), or
+ * a run that ended inside a trading freeze window and was started again at or before the window's end
+ * ({@code RestartDeferred}), or a restart command; and a restart by its supervision group ({@link RestartCause#GROUP}):
+ * the group stopped it because another child ended (a sibling it comes after, under {@code REST_FOR_ONE}; any other,
+ * under {@code ONE_FOR_ALL}; or the group itself, escalated, restarted by its parent) and started it again, which the
+ * supervisor's {@code ProcessStatus.restarts()} does not count (see there). A crash whose restart its group did (its own
+ * policy gave up on it, or the group's stop overtook its backoff) is a restart of its crash's cause. A crash the policy
+ * gave up on and nothing started again is not one, nor one whose scheduled or deferred restart a stop or the
+ * supervisor's close cancelled before it was done ({@link #notRestarted}), nor a stop and start an operator or a
+ * program asked for (a {@code stop()} then a {@code start()}, of the process or of its group), nor a group's stop that
+ * its restart never followed (the group escalated to {@code FAILED}, or was stopped meanwhile). A dependency's restart
+ * of it ({@code Dependency.OnExit.RESTART}) is not counted either. <em>Uptime</em> is the
+ * run's duration before the restart. <em>Recovery</em> is from the exit (for a group restart, from the group's stop of
+ * it) to the next run being {@code RUNNING}. <em>MTTR</em> is the mean recovery of the restarts that were not manual
+ * (crash, or group's stop, to {@code RUNNING} again). <em>Downtime</em> is the recovery, or, where the process did not
+ * get to {@code RUNNING} again, the time to the next restart, a stop command or the end of the period. The rate is
  * restarts per 24 hours of the period.
  *
  * <p>Immutable and thread-safe.
@@ -26,10 +35,11 @@ import org.jspecify.annotations.Nullable;
  * @param process the process
  * @param from start of the period (inclusive; left out of a {@link JournalReader#restartsUpTo} report)
  * @param to end of the period (exclusive; included in a {@link JournalReader#restartsUpTo} report)
- * @param total restarts in the period
+ * @param total restarts in the period, its group's restarts of it included
  * @param ratePerDay restarts per day of the period
  * @param meanUptime mean uptime before a restart; null without restarts
- * @param mttr mean time to recover from a non-manual restart; null when none recovered
+ * @param mttr mean time to recover from a non-manual restart (from the crash, or the group's stop, to RUNNING); null when
+ *     none recovered
  * @param causes count and share of each cause that occurred, most frequent first
  * @param timeline every restart, newest first
  * @param hourOfDay restarts per hour of the day (index 0 to 23) in the report's time zone
@@ -97,7 +107,7 @@ public record RestartReport(
   /**
    * One restart.
    *
-   * @param at when the run ended
+   * @param at when the run ended (for a {@link RestartCause#GROUP} restart, when its group stopped it)
    * @param cause why
    * @param detail the cause in words: the signal, the exit code, the check's message, the actor's reason
    * @param actor who restarted it, for a manual restart (null when the API caller was not named)
@@ -116,12 +126,27 @@ public record RestartReport(
    *     started)
    * @param downtime how long the process was down after it: its recovery; without one (it never got to RUNNING), until
    *     the next restart, a stop command or the end of the period, whichever came first
+   * @param group the supervision group that started it again: of a {@link RestartCause#GROUP} restart, or of a crash
+   *     whose restart its group did; null where its own policy, a command or the next JVM did
+   * @param sibling the child of {@code group} whose end made the group restart it (a process, or a nested group that
+   *     escalated), as the journal names it; null where it is not a {@link RestartCause#GROUP} restart
    */
   public record Restart(
       Instant at, RestartCause cause, String detail, @Nullable String actor, int run, @Nullable Duration uptime, @Nullable Long memoryBytes,
       @Nullable Long memoryLimitBytes, @Nullable Duration recovery, @Nullable Integer signal, @Nullable String signalName,
       @Nullable Boolean coreDumped, @Nullable String corePath, @Nullable Integer exitCode, @Nullable String stderrTail,
-      @Nullable String exitCause, Duration downtime) {}
+      @Nullable String exitCause, Duration downtime, @Nullable String group, @Nullable String sibling) {
+
+    /** A restart that no group did (as before {@link #group} and {@link #sibling} were there). */
+    public Restart(
+        Instant at, RestartCause cause, String detail, @Nullable String actor, int run, @Nullable Duration uptime, @Nullable Long memoryBytes,
+        @Nullable Long memoryLimitBytes, @Nullable Duration recovery, @Nullable Integer signal, @Nullable String signalName,
+        @Nullable Boolean coreDumped, @Nullable String corePath, @Nullable Integer exitCode, @Nullable String stderrTail,
+        @Nullable String exitCause, Duration downtime) {
+      this(at, cause, detail, actor, run, uptime, memoryBytes, memoryLimitBytes, recovery, signal, signalName, coreDumped, corePath, exitCode,
+          stderrTail, exitCause, downtime, null, null);
+    }
+  }
 
   /**
    * The restarts of one trade day.

@@ -72,6 +72,16 @@ final class Suggestions {
     if (resource > 0) {
       out.add(plural(resource, "restart") + " by a broken resource rule: raise the rule's limit, or find what grows");
     }
+    // restarted with its group: what to look at is the child whose end restarted it, not this process
+    java.util.Map<String, Integer> byChild = new java.util.TreeMap<>();
+    r.timeline().stream().filter(x -> x.cause() == RestartCause.GROUP && x.sibling() != null)
+        .forEach(x -> byChild.merge(x.group() + "\u0000" + x.sibling(), 1, Integer::sum));
+    byChild.forEach((k, n) -> {
+      String group = k.substring(0, k.indexOf('\u0000'));
+      String child = k.substring(k.indexOf('\u0000') + 1);
+      out.add(plural(n, "restart") + " with group " + group + " after " + child + " ended, not by a failure of " + r.process()
+          + ": find why " + child + " ended (its restarts, its last crash)");
+    });
     int[] hours = r.hourOfDay().stream().mapToInt(Integer::intValue).toArray();
     int peak = 0;
     for (int h = 1; h < 24; h++) {
