@@ -542,7 +542,10 @@ public final class RestartAnalysis {
           b.sibling = gc.child();
           b.detail = gc.detail(childExit);
         } else if (!groupStarted && b.cause != RestartCause.GROUP && b.groupReason != null) {
-          b.detail = b.detail + "; group " + gc.group() + " stopped it in its backoff and started it again";
+          b.detail = b.detail + "; started again by group " + gc.group();
+        }
+        if (!groupStarted) {
+          b.group = gc.group(); // the group that starts it again (its own, or the one around it after an escalation)
         }
         groupStarted = true;
       }
