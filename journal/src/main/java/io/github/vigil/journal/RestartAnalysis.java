@@ -103,13 +103,13 @@ public final class RestartAnalysis {
           h.scheduled = null;
           h.breach = null;
           h.lastState = null;
-          h.group = null;
+          h.dropGroup(notDone);
           h.gaveUp = null;
         }
         case "Removed" -> {
           h.cancel(e, notDone);
           h.lastState = null;
-          h.group = null;
+          h.dropGroup(notDone);
           h.gaveUp = null;
         }
         case "CommandIssued" -> {
@@ -121,7 +121,7 @@ public final class RestartAnalysis {
           if ("START".equals(e.command()) || "STOP".equals(e.command()) || "RESTART".equals(e.command())) {
             // a command's start, stop or restart: a group's restart under way is not what starts it now, nor does a
             // group start again a crash its policy gave up on once someone else has started or stopped it
-            h.group = null;
+            h.dropGroup(notDone);
             h.gaveUp = null;
           }
           if ("RESTART".equals(e.command())) {
@@ -224,7 +224,7 @@ public final class RestartAnalysis {
             // candidate was not restarted by its policy but started again in this JVM (an API or schedule start): it is
             // no restart, and above all not one by the next JVM, which restarts the run that starts now
             h.candidate = null;
-            h.group = null;
+            h.dropGroup(notDone);
             h.gaveUp = null;
           }
           if ("RUNNING".equals(e.toState()) && h.awaitingRecovery != null) {
@@ -253,6 +253,14 @@ public final class RestartAnalysis {
     hosts.values().forEach(h -> {
       if (h.scheduled != null) {
         notDone.add(h.scheduled);
+      }
+      Building g = h.group;
+      if (g != null && g.wasScheduled) {
+        if (h.groupStarted) {
+          notDone.add(g); // the group's restart of it under way at the end of the journal: still due
+        } else {
+          h.dropGroup(notDone); // its scheduled restart that the group's stop cancelled, and no start by the group since
+        }
       }
     });
     List<RestartReport.NotRestarted> notRestarted = new ArrayList<>();
@@ -502,6 +510,7 @@ public final class RestartAnalysis {
         if (scheduled != null) { // a crash in its backoff (or deferred): the group stops it and starts it again, its restart
           b = scheduled;
           scheduled = null;
+          b.wasScheduled = true;
         } else if (candidate != null) { // a crash heard just before, held for this stop: its restart is the group's start
           b = candidate;
           candidate = null;
@@ -519,6 +528,7 @@ public final class RestartAnalysis {
         }
         b.group = gc.group();
         b.groupReason = e.reason();
+        b.groupStopAt = e.at();
         if (b.cause == RestartCause.GROUP) {
           b.sibling = gc.child();
           b.detail = gc.detail(childExit);
@@ -548,6 +558,23 @@ public final class RestartAnalysis {
           b.group = gc.group(); // the group that starts it again (its own, or the one around it after an escalation)
         }
         groupStarted = true;
+      }
+    }
+
+    /**
+     * The group's restart under way is not done (a command's start or stop, a registration, a removal, a start not by the
+     * group): none. Where the group's stop had cancelled a crash's scheduled restart, that restart is one not done, as a
+     * stop during the backoff makes it ({@link RestartReport#notRestarted}), cancelled by the group's stop.
+     */
+    void dropGroup(List<Building> notDone) {
+      Building b = group;
+      group = null;
+      if (b != null && b.wasScheduled && b.groupStopAt != null) {
+        b.cancelledAt = b.groupStopAt;
+        b.downUntil = b.groupStopAt;
+        b.cancelledBy = b.groupReason + " (POLICY)";
+        notDone.add(b);
+        lastCancelled = b;
       }
     }
 
@@ -612,8 +639,11 @@ public final class RestartAnalysis {
     /** The supervision group that starts it again, and the child whose end made it (of a GROUP restart). */
     @Nullable String group;
     @Nullable String sibling;
-    /** The reason of the group's stop of it; null where the group did not stop it (it started a crash given up on). */
+    /** The reason of the group's stop of it, and when; null where the group did not stop it (it started a crash given up on). */
     @Nullable String groupReason;
+    @Nullable Instant groupStopAt;
+    /** Whether it is a crash whose scheduled (or deferred) restart the group's stop took over. */
+    boolean wasScheduled;
     /** Whether {@link #exit} is the Exited of the run its group stopped (not yet the stop command). */
     boolean exitHeard;
     /** When its scheduled restart was cancelled, and by what; null while it is due (or once done). */

@@ -48,13 +48,20 @@ class GroupRestartEdgesTest {
       RestartPolicy once = RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofMillis(100))).withStartLimit(1, Duration.ofMinutes(5));
       RestartPolicy policy = RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofMillis(100)));
       sup.register(ProcessSpec.builder("feed").command("sleep", "600").restartPolicy(once).startupGrace(Duration.ofMillis(100)).build());
-      for (String name : new String[] {"quote", "x", "y", "p", "q", "z"}) {
+      for (String name : new String[] {"quote", "x", "y", "p", "q", "z", "a", "c"}) {
         sup.register(ProcessSpec.builder(name).command("sleep", "600").restartPolicy(policy).startupGrace(Duration.ofMillis(100)).build());
       }
       GroupController desk = sup.registerGroup(GroupSpec.builder("desk").strategy(GroupSpec.Strategy.REST_FOR_ONE)
           .intensity(10, Duration.ofMinutes(1)).children("feed", "quote").build());
       GroupController fragile = sup.registerGroup(GroupSpec.builder("fragile").strategy(GroupSpec.Strategy.REST_FOR_ONE)
           .intensity(0, Duration.ofMinutes(1)).children("x", "y").build());
+      RestartPolicy slow = RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(20)));
+      sup.register(ProcessSpec.builder("b").command("sleep", "600").restartPolicy(slow).startupGrace(Duration.ofMillis(100)).build());
+      sup.register(ProcessSpec.builder("d").command("sleep", "600").restartPolicy(slow).startupGrace(Duration.ofMillis(100)).build());
+      GroupController frail = sup.registerGroup(GroupSpec.builder("frail").strategy(GroupSpec.Strategy.REST_FOR_ONE)
+          .intensity(1, Duration.ofMinutes(1)).children("c", "d").build());
+      GroupController pair = sup.registerGroup(GroupSpec.builder("pair").strategy(GroupSpec.Strategy.REST_FOR_ONE)
+          .intensity(10, Duration.ofMinutes(1)).children("a", "b").build());
       sup.registerGroup(GroupSpec.builder("inner").strategy(GroupSpec.Strategy.REST_FOR_ONE).intensity(0, Duration.ofMinutes(1))
           .children("p", "q").build());
       GroupController outer = sup.registerGroup(GroupSpec.builder("outer").strategy(GroupSpec.Strategy.ONE_FOR_ALL)
@@ -62,6 +69,10 @@ class GroupRestartEdgesTest {
       desk.start().toCompletableFuture().get();
       fragile.start().toCompletableFuture().get();
       outer.start().toCompletableFuture().get();
+      pair.start().toCompletableFuture().get();
+      frail.start().toCompletableFuture().get();
+      events.awaitState("d", ProcessState.RUNNING, 1, WAIT);
+      events.awaitState("b", ProcessState.RUNNING, 1, WAIT);
       events.awaitState("z", ProcessState.RUNNING, 1, WAIT);
       events.awaitState("quote", ProcessState.RUNNING, 1, WAIT);
       events.awaitState("y", ProcessState.RUNNING, 1, WAIT);
@@ -84,6 +95,17 @@ class GroupRestartEdgesTest {
       for (String name : new String[] {"p", "q", "z"}) {
         events.awaitState(name, ProcessState.RUNNING, 2, WAIT);
       }
+      // pair: b crashes and waits 20 s for its restart; a crashes meanwhile, and its group starts b again at once
+      kill(sup.controller("b").orElseThrow());
+      events.awaitState("b", ProcessState.BACKOFF, 1, WAIT);
+      kill(sup.controller("a").orElseThrow());
+      events.awaitState("b", ProcessState.RUNNING, 2, WAIT);
+      // frail: d crashes and waits 20 s; c crashes, its group escalates past its intensity (1) and stops d: FAILED
+      kill(sup.controller("d").orElseThrow());
+      events.awaitState("d", ProcessState.BACKOFF, 1, WAIT);
+      kill(sup.controller("c").orElseThrow());
+      events.await(SupervisorEvent.GroupFailed.class, e -> e.process().equals("frail"), 1, WAIT);
+      events.awaitState("d", ProcessState.STOPPED, 1, WAIT);
       assertThat(sup.awaitIdle(Duration.ofSeconds(30))).isTrue();
       assertThat(journal.flush(Duration.ofSeconds(30))).isTrue();
       now = Instant.now().plusSeconds(1);
@@ -102,6 +124,21 @@ class GroupRestartEdgesTest {
           "GROUP: with group desk (REST_FOR_ONE): feed crashed (SIGKILL)");
       assertThat(report(r, "x", now).total()).as("x: its crash escalated, and the operator started it again").isZero();
       assertThat(report(r, "y", now).total()).as("y: stopped by the escalation, started by the operator").isZero();
+      // a crash whose backoff its group's restart overtook: restarted by the group, not "scheduled, not restarted"
+      RestartReport b = report(r, "b", now);
+      assertThat(b.timeline()).extracting(x -> x.cause().name() + ": " + x.detail() + " / " + x.group()).containsExactly(
+          "SIGNAL: SIGKILL: killed: SIGKILL cannot be caught; sent by the kernel's OOM killer, a supervisor or an operator; started "
+              + "again by group pair / pair");
+      assertThat(b.timeline().get(0).recovery()).isNotNull().isLessThan(Duration.ofSeconds(20));
+      assertThat(b.notRestarted()).isEmpty();
+      // a crash in its backoff that its group's escalation stopped, and nothing started again: scheduled, not restarted
+      RestartReport d = report(r, "d", now);
+      assertThat(d.total()).isZero();
+      assertThat(d.notRestarted()).singleElement().satisfies(n -> {
+        assertThat(n.exit().cause().name()).isEqualTo("SIGNAL");
+        assertThat(n.cancelledBy()).startsWith("group frail escalated: intensity exceeded: ").endsWith(" (POLICY)");
+      });
+      assertThat(report(r, "c", now).total()).as("c: its crash escalated the group").isZero();
       // the nested group escalated: its parent restarted it
       assertThat(report(r, "p", now).timeline()).extracting(x -> x.cause().name() + ": " + x.detail() + " / " + x.group()).containsExactly(
           "SIGNAL: SIGKILL: killed: SIGKILL cannot be caught; sent by the kernel's OOM killer, a supervisor or an operator; started "
