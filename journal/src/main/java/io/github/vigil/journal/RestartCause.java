@@ -27,7 +27,7 @@ public enum RestartCause {
    * after crashed, under {@code REST_FOR_ONE}; any other, under {@code ONE_FOR_ALL}), or because the group itself was
    * restarted by its parent after it escalated. Its own run did not fail: the restart is dated at the group's stop of
    * it, and its recovery counts from there. {@link RestartReport.Restart#detail()} names the group and the child whose
-   * end it was ({@code with group desk (REST_FOR_ONE): md crashed, SIGKILL: ...}).
+   * end it was ({@code with group desk (REST_FOR_ONE): md crashed (SIGKILL)}).
    */
   GROUP("group restart"),
   /** Restarted by an operator or a program through the API. */
