@@ -93,7 +93,9 @@ final class CalendarFactory {
 
   /**
    * The schedule {@code name}, or null when it has mistakes, each added to {@code problems}; one naming a calendar of
-   * {@code configured} that has mistakes of its own is not checked further, nor called wrong.
+   * {@code configured} that has mistakes of its own is null, its own settings (lead, lag, max-gap, freeze windows) checked
+   * against a stand-in calendar, so that their mistakes are said in the same failure as the calendar's (they came the
+   * start after), and the calendar is not called wrong.
    *
    * @param calendars the calendars built
    * @param configured the names of every calendar configured, built or not
@@ -108,6 +110,8 @@ final class CalendarFactory {
         if (!configured.contains(s.getCalendar())) {
           problems.add(new InvalidVigilPropertyException(p + ".calendar", s.getCalendar(), "no calendar of that name is defined (known: "
               + configured + ")", null));
+        } else {
+          checked(p, s, standIn(s.getCalendar()), problems);
         }
         return null;
       }
@@ -116,6 +120,20 @@ final class CalendarFactory {
           + " (known: " + configured + ")", null));
       return null;
     }
+    return checked(p, s, cal, problems);
+  }
+
+  /** A calendar of {@code name} with no mistake, for checking a schedule whose own calendar has some: one session a day, UTC. */
+  private static TradingCalendar standIn(String name) {
+    return TradingCalendar.builder(name).zone(ZoneId.of("UTC")).session(SessionRule.parse("day 09:00-17:00")).build();
+  }
+
+  /**
+   * The schedule of {@code s} on {@code cal} (null for none), or null when its lead, lag, max-gap or a freeze window has
+   * mistakes, each added to {@code problems}.
+   */
+  private static @Nullable Schedule checked(String p, VigilCalendarProperties.ScheduleProperties s, @Nullable TradingCalendar cal,
+      List<InvalidVigilPropertyException> problems) {
     int before = problems.size();
     TradingCalendar c = cal;
     Schedule base = s.getMode() == Schedule.Kind.ALWAYS ? (c == null ? Schedule.always() : Schedule.always(c)) : Schedule.inSession(c);

@@ -100,10 +100,12 @@ final class ProcessSpecFactory {
     // an environment variable cannot spell a dash: VIGIL_PROCESSES_QUOTEFEED_... binds to a new process 'quotefeed',
     // which started a second feed beside quote-feed (found by a black-box run)
     java.util.Map<String, String> byLooseName = new java.util.HashMap<>();
+    Set<String> second = new java.util.HashSet<>();
     for (String name : properties.getProcesses().keySet()) {
       String loose = name.replaceAll("[-_.]", "").toLowerCase(java.util.Locale.ROOT);
       String other = byLooseName.putIfAbsent(loose, name);
       if (other != null) {
+        second.add(name);
         problems.add(new InvalidVigilPropertyException(PREFIX + ".processes." + name, name, "is the name of process '" + other
             + "' to Spring's relaxed binding, which an environment variable (VIGIL_PROCESSES_" + loose.toUpperCase(java.util.Locale.ROOT)
             + "_...) cannot tell apart: set the properties of " + other + " in the application's configuration or through "
@@ -112,6 +114,10 @@ final class ProcessSpecFactory {
     }
     List<ProcessSpec> specs = new ArrayList<>();
     for (String name : properties.getProcesses().keySet()) {
+      if (second.contains(name)) {
+        // its properties are the first spelling's to the binder: what they lack for it ("command is not set") is no mistake of its own
+        continue;
+      }
       ProcessSpec spec = create(name, problems);
       if (spec != null) {
         specs.add(spec);

@@ -52,32 +52,85 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
     this.environment = environment;
   }
 
-  /** Checks the environment before any bean, {@link VigilProperties} included, is bound or created. */
+  /** The mistakes found before any bean was made ({@link #postProcessBeanFactory}), for {@link VigilPropertyProblems}. */
+  private final List<InvalidVigilPropertyException> found = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Checks the environment before any bean, {@link VigilProperties} included, is bound or created. What it finds (every
+   * unknown key, a module asked for and missing) is kept for {@link VigilPropertyProblems} ({@link #found()}), which fails
+   * the start on it with every other part's mistakes, before any process starts: it failed the start alone, on the first
+   * unknown key, before anything else was checked. Unknown keys that keep the properties from binding (which Spring would
+   * report as its own binding error, not naming them) still fail the start here, every one of them.
+   */
   @Override
   public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
     if (environment != null) {
-      check(environment);
-      checkModules(environment, beanFactory.getBeanClassLoader());
+      found.clear();
+      List<InvalidVigilPropertyException> unknown = unknownKeys(environment);
+      if (!unknown.isEmpty() && !binds(environment)) {
+        // an unknown key that keeps the properties from binding (a list element with no key of its own left) would be
+        // said as Spring's binding error: every unknown key fails the start here, alone, as it did
+        InvalidVigilPropertyException.throwAll(unknown);
+      }
+      found.addAll(unknown);
+      try {
+        checkModules(environment, beanFactory.getBeanClassLoader());
+      } catch (InvalidVigilPropertyException e) {
+        found.add(e);
+      }
     }
   }
 
+  /** Whether the {@code vigil.*} configuration classes bind from {@code environment}, unknown keys left aside, as Spring will. */
+  private static boolean binds(Environment environment) {
+    org.springframework.boot.context.properties.bind.Binder binder = org.springframework.boot.context.properties.bind.Binder.get(environment);
+    try {
+      for (Class<?> c : List.of(VigilProperties.class, VigilGroupProperties.class, VigilCalendarProperties.class, VigilAlertsProperties.class,
+          VigilJournalProperties.class)) {
+        binder.bind(c.getAnnotation(org.springframework.boot.context.properties.ConfigurationProperties.class).value(),
+            org.springframework.boot.context.properties.bind.Bindable.of(c));
+      }
+      return true;
+    } catch (RuntimeException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** What {@link #postProcessBeanFactory} found: every unknown key and a missing module, in the order found. */
+  List<InvalidVigilPropertyException> found() {
+    return List.copyOf(found);
+  }
+
   /**
-   * Fails on the first unknown {@code vigil.*} key of {@code environment}, in the order the sources
-   * list them.
+   * Fails on every unknown {@code vigil.*} key of {@code environment}, at once, sorted by key.
    *
-   * @throws InvalidVigilPropertyException naming the key, its origin and the closest valid key
+   * @throws InvalidVigilPropertyException naming each key, its origin and the closest valid key
    */
   static void check(Environment environment) {
+    InvalidVigilPropertyException.throwAll(unknownKeys(environment));
+  }
+
+  /**
+   * Every unknown {@code vigil.*} key of {@code environment}, in the order the sources list them, each once (the first
+   * property under it: {@code vigil.procesess.a.command[0]} and {@code [1]} are one unknown key {@code vigil.procesess}).
+   */
+  static List<InvalidVigilPropertyException> unknownKeys(Environment environment) {
+    Map<String, InvalidVigilPropertyException> unknown = new LinkedHashMap<>();
     for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
       if (!(source instanceof IterableConfigurationPropertySource iterable) || isSystemEnvironment(source)) {
         continue;
       }
       for (ConfigurationPropertyName name : (Iterable<ConfigurationPropertyName>) iterable.stream()::iterator) {
         if (ROOT.isAncestorOf(name)) {
-          check(name, source);
+          try {
+            check(name, source);
+          } catch (InvalidVigilPropertyException e) {
+            unknown.putIfAbsent(e.property(), e);
+          }
         }
       }
     }
+    return new ArrayList<>(unknown.values());
   }
 
   /**

@@ -53,7 +53,8 @@ public class VigilAlertsAutoConfiguration {
   }
 
   /**
-   * Alerting on the supervisor; closed with the context. Without its state directory while the start is failing for
+   * Alerting on the supervisor; closed with the context. The mistakes of {@code vigil.alerts.rules} and {@code overrides}
+   * are gathered with the other parts' ({@link VigilPropertyProblems}). Without its state directory while the start is failing for
    * mistakes ({@link VigilPropertyProblems}): the remembered alerts are left for the next start.
    */
   @Bean(destroyMethod = "close")
@@ -65,9 +66,10 @@ public class VigilAlertsAutoConfiguration {
     VigilPropertyProblems gathered = VigilPropertyProblems.of(shared);
     java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
     VigilAlertsFactory.checkOverrideNames(properties, supervisor, gathered.processes(), problems);
+    // every mistake of the rules and overrides with the rest (they failed the start at once, one at a time)
+    io.github.vigil.alerts.AlertRules rules = VigilAlertsFactory.rules(properties, problems);
     gathered.addAll(problems);
     gathered.end();
-    io.github.vigil.alerts.AlertRules rules = gathered.failing(() -> VigilAlertsFactory.rules(properties));
     Alerting.Builder b = Alerting.builder(supervisor).rules(rules).listener(pipeline)
         .sampleInterval(properties.getSampleInterval());
     TradingSupervision t = trading.getIfUnique();

@@ -44,11 +44,23 @@ final class VigilAlertsFactory {
 
   private VigilAlertsFactory() {}
 
+  /** The rules of {@code vigil.alerts.rules} and {@code overrides}; one failure naming every mistake of them. */
   static AlertRules rules(VigilAlertsProperties p) {
-    RuleConfig defaults = apply(RuleConfig.defaults(), p.getRules(), P + "rules");
+    java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
+    AlertRules rules = rules(p, problems);
+    failOnAll(problems);
+    return rules;
+  }
+
+  /**
+   * The rules of {@code vigil.alerts.rules} and {@code overrides}, each mistake added to {@code problems} (they failed the
+   * start one at a time, at once), the setting with it left as it was.
+   */
+  static AlertRules rules(VigilAlertsProperties p, java.util.List<InvalidVigilPropertyException> problems) {
+    RuleConfig defaults = apply(RuleConfig.defaults(), p.getRules(), P + "rules", problems);
     AlertRules rules = AlertRules.of(defaults);
     for (Map.Entry<String, VigilAlertsProperties.Rules> e : p.getOverrides().entrySet()) {
-      RuleConfig c = apply(defaults, e.getValue(), P + "overrides." + e.getKey());
+      RuleConfig c = apply(defaults, e.getValue(), P + "overrides." + e.getKey(), problems);
       rules = rules.override(e.getKey(), ignored -> c);
     }
     return rules;
@@ -82,7 +94,9 @@ final class VigilAlertsFactory {
     }
   }
 
-  private static RuleConfig apply(RuleConfig base, VigilAlertsProperties.Rules r, String prefix) {
+  /** {@code base} with the settings of {@code r}; a refused one is added to {@code problems} and left as in {@code base}. */
+  private static RuleConfig apply(RuleConfig base, VigilAlertsProperties.Rules r, String prefix,
+      java.util.List<InvalidVigilPropertyException> problems) {
     RuleConfig c = base;
     for (VigilAlertsProperties.AlertTypeName t : r.getDisabled()) {
       c = c.without(AlertType.valueOf(t.name()));
@@ -91,38 +105,54 @@ final class VigilAlertsFactory {
       c = c.withSeverity(AlertType.valueOf(e.getKey().name()), Severity.valueOf(e.getValue().name()));
     }
     RuleConfig[] box = {c};
+    java.util.function.Consumer<Supplier<RuleConfig>> step = change -> {
+      RuleConfig changed = collect(problems, change);
+      if (changed != null) {
+        box[0] = changed;
+      }
+    };
     if (r.getNotRunningGrace() != null) {
-      box[0] = at(prefix + ".not-running-grace", r.getNotRunningGrace(), () -> box[0].withNotRunningGrace(r.getNotRunningGrace()));
+      step.accept(() -> at(prefix + ".not-running-grace", r.getNotRunningGrace(),
+          () -> box[0].withNotRunningGrace(r.getNotRunningGrace())));
     }
     if (r.getStableAfter() != null) {
-      box[0] = at(prefix + ".stable-after", r.getStableAfter(), () -> box[0].withStableAfter(r.getStableAfter()));
+      step.accept(() -> at(prefix + ".stable-after", r.getStableAfter(), () -> box[0].withStableAfter(r.getStableAfter())));
     }
     if (r.getFlappingRestarts() != null || r.getFlappingWindow() != null) {
       int n = r.getFlappingRestarts() != null ? r.getFlappingRestarts() : box[0].flappingRestarts();
       Duration w = r.getFlappingWindow() != null ? r.getFlappingWindow() : box[0].flappingWindow();
       if (r.getFlappingWindow() != null && (w.isZero() || w.isNegative())) { // named as set, not as the restarts beside it
-        throw new InvalidVigilPropertyException(prefix + ".flapping-window", w, "must be positive", null);
+        problems.add(new InvalidVigilPropertyException(prefix + ".flapping-window", w, "must be positive", null));
+        if (r.getFlappingRestarts() != null) {   // the restarts still checked, against the window they would have had
+          Duration window = box[0].flappingWindow();
+          step.accept(() -> at(prefix + ".flapping-restarts", n, () -> box[0].withFlapping(n, window)));
+        }
+      } else {
+        step.accept(() -> at(prefix + ".flapping-restarts", n, () -> box[0].withFlapping(n, w)));
       }
-      box[0] = at(prefix + ".flapping-restarts", n, () -> box[0].withFlapping(n, w));
     }
     if (r.getCpuLimitPercent() != null) {
-      box[0] = at(prefix + ".cpu-limit-percent", r.getCpuLimitPercent(), () -> box[0].withCpuLimitPercent(r.getCpuLimitPercent()));
+      step.accept(() -> at(prefix + ".cpu-limit-percent", r.getCpuLimitPercent(),
+          () -> box[0].withCpuLimitPercent(r.getCpuLimitPercent())));
     }
     Duration cpuFor = r.getHighCpuFor() != null ? r.getHighCpuFor() : box[0].cpuFor();
     if (r.getHighCpuPercent() != null) {
-      box[0] = at(prefix + ".high-cpu-percent", r.getHighCpuPercent(), () -> box[0].withHighCpu(r.getHighCpuPercent(), cpuFor));
+      step.accept(() -> at(prefix + ".high-cpu-percent", r.getHighCpuPercent(),
+          () -> box[0].withHighCpu(r.getHighCpuPercent(), cpuFor)));
     } else if (r.getHighCpuShare() != null) {
-      box[0] = at(prefix + ".high-cpu-share", r.getHighCpuShare(), () -> box[0].withHighCpuShare(r.getHighCpuShare(), cpuFor));
+      step.accept(() -> at(prefix + ".high-cpu-share", r.getHighCpuShare(),
+          () -> box[0].withHighCpuShare(r.getHighCpuShare(), cpuFor)));
     }
     if (r.getMemoryLimit() != null) {
-      box[0] = at(prefix + ".memory-limit", r.getMemoryLimit(), () -> box[0].withMemoryLimit(r.getMemoryLimit().toBytes()));
+      step.accept(() -> at(prefix + ".memory-limit", r.getMemoryLimit(), () -> box[0].withMemoryLimit(r.getMemoryLimit().toBytes())));
     }
     Duration memFor = r.getHighMemoryFor() != null ? r.getHighMemoryFor() : box[0].memoryFor();
     if (r.getHighMemory() != null) {
-      box[0] = at(prefix + ".high-memory", r.getHighMemory(), () -> box[0].withHighMemory(r.getHighMemory().toBytes(), memFor));
+      step.accept(() -> at(prefix + ".high-memory", r.getHighMemory(),
+          () -> box[0].withHighMemory(r.getHighMemory().toBytes(), memFor)));
     } else if (r.getHighMemoryShare() != null) {
-      box[0] = at(prefix + ".high-memory-share", r.getHighMemoryShare(),
-          () -> box[0].withHighMemoryShare(r.getHighMemoryShare(), memFor));
+      step.accept(() -> at(prefix + ".high-memory-share", r.getHighMemoryShare(),
+          () -> box[0].withHighMemoryShare(r.getHighMemoryShare(), memFor)));
     }
     return box[0];
   }
@@ -145,11 +175,21 @@ final class VigilAlertsFactory {
   /**
    * The pipeline, or null when a sink, a rate limit, a route or the retry has mistakes, each added to {@code problems}
    * (the routes' were said a start after the sinks'); a route naming a sink with mistakes is not called wrong for it.
-   * A silence's mistake is thrown.
+   * Every silence's mistake is added too.
    */
   static @Nullable NotificationPipeline pipeline(VigilAlertsProperties p, @Nullable TradingSupervision trading,
       java.util.List<InvalidVigilPropertyException> problems) {
     int before = problems.size();
+    // every silence's mistake, whether or not the sinks have some (they were said once the sinks had none, one a start)
+    java.util.List<Silence> silences = new java.util.ArrayList<>();
+    for (int i = 0; i < p.getSilences().size(); i++) {
+      VigilAlertsProperties.SilenceProperties s = p.getSilences().get(i);
+      String prefix = P + "silences[" + i + "]";
+      Silence silence = collect(problems, () -> at(prefix, s.getId(), () -> silence(s, prefix, trading)));
+      if (silence != null) {
+        silences.add(silence);
+      }
+    }
     NotificationPipeline.Builder b = NotificationPipeline.builder();
     Map<String, NotificationSink> sinks = new LinkedHashMap<>();
     // every sink's mistakes, and every rate limit's, in one failure: none is sent to
@@ -187,11 +227,7 @@ final class VigilAlertsFactory {
     }
     b.retry(retry);
     NotificationPipeline pipeline = at(P + "routes", p.getRoutes().keySet(), b::build);
-    for (int i = 0; i < p.getSilences().size(); i++) {
-      VigilAlertsProperties.SilenceProperties s = p.getSilences().get(i);
-      String prefix = P + "silences[" + i + "]";
-      pipeline.addSilence(at(prefix, s.getId(), () -> silence(s, prefix, trading)));
-    }
+    silences.forEach(pipeline::addSilence);
     return pipeline;
   }
 

@@ -31,7 +31,8 @@ import org.springframework.core.env.Environment;
  * processes with it), and a {@code VigilLifecycle} bean replaces the starter's.
  *
  * <p>Every key under {@code vigil.} must be a Vigil property: an unknown one (a typo) fails
- * start-up naming it, where it was written and the closest valid key ({@link StrictVigilProperties}).
+ * start-up naming it, where it was written and the closest valid key ({@link StrictVigilProperties}), with every other
+ * mistake of the {@code vigil.*} properties ({@link VigilPropertyProblems}).
  *
  * <p>The backend is the best available one unless {@code vigil.backend} names one; with
  * {@code vigil-linux-native} on the class path that is the Linux backend (found through
@@ -43,34 +44,37 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(VigilProperties.class)
 public class VigilAutoConfiguration {
 
-  /** Fails the start-up on an unknown {@code vigil.*} key, before any bean is bound or created. */
+  /**
+   * Finds the unknown {@code vigil.*} keys before any bean is bound or created; they fail the start with the other
+   * mistakes ({@link #vigilPropertyProblems}).
+   */
   @Bean
   static StrictVigilProperties vigilStrictProperties() {
     return new StrictVigilProperties();
   }
 
-  /** The supervisor; closed (every child stopped, then killed) when the context is destroyed. */
+  /**
+   * The supervisor; closed (every child stopped, then killed) when the context is destroyed. A refused setting of its own
+   * ({@code vigil.name}, {@code vigil.close-timeout}, {@code vigil.metrics.sample-interval}, {@code vigil.backend},
+   * {@code vigil.state-directory}) is gathered with the other parts' mistakes ({@link VigilPropertyProblems}), not thrown
+   * before them: the supervisor is then built without it (the default in its place), starts nothing, and is closed when
+   * the start fails.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Supervisor vigilSupervisor(VigilProperties properties, ObjectProvider<SupervisorBuilderCustomizer> customizers, Environment environment) {
-    Supervisor.Builder builder = Supervisor.builder();
-    at("vigil.name", properties.getName(), () -> builder.name(properties.getName()));
-    at("vigil.close-timeout", properties.getCloseTimeout(), () -> builder.closeTimeout(properties.getCloseTimeout()));
+  public Supervisor vigilSupervisor(VigilProperties properties, ObjectProvider<SupervisorBuilderCustomizer> customizers, Environment environment,
+      ObjectProvider<VigilPropertyProblems> shared) {
+    VigilPropertyProblems gathered = VigilPropertyProblems.of(shared);
     // checked here, not only where vigil-micrometer reads it: a bad value fails the start whether or not that module is present
     java.time.Duration sampleInterval = properties.getMetrics().getSampleInterval();
     if (sampleInterval == null || sampleInterval.isNegative() || sampleInterval.isZero()) {
-      throw new InvalidVigilPropertyException("vigil.metrics.sample-interval", sampleInterval, "must be positive",
-          ProcessSpecFactory.origin(environment, "vigil.metrics.sample-interval"));
+      gathered.add(new InvalidVigilPropertyException("vigil.metrics.sample-interval", sampleInterval, "must be positive",
+          ProcessSpecFactory.origin(environment, "vigil.metrics.sample-interval")));
     }
-    if (properties.getStateDirectory() != null) {
-      builder.stateDirectory(properties.getStateDirectory());
-    }
-    if (properties.getBackend() != null) {
-      builder.backend(properties.getBackend());
-    }
-    customizers.orderedStream().forEach(c -> c.customize(builder));
+    Supervisor.Builder builder = builder(properties, customizers, environment, gathered, true, true);
+    Supervisor supervisor;
     try {
-      return builder.build();
+      supervisor = builder.build();
     } catch (IllegalStateException e) {
       // no such backend, or the state directory is in use
       String message = String.valueOf(e.getMessage());
@@ -83,8 +87,32 @@ public class VigilAutoConfiguration {
           : new InvalidVigilPropertyException("vigil.state-directory", properties.getStateDirectory(), message,
               ProcessSpecFactory.origin(environment, "vigil.state-directory"));
       ex.initCause(e);
-      throw ex;
+      gathered.add(ex);
+      // the rest is still checked against a supervisor with neither (a refusal of the others, said again, is listed once)
+      supervisor = builder(properties, customizers, environment, gathered, false, false).build();
     }
+    if (!gathered.isEmpty() && !gathered.isShared()) {
+      supervisor.close();   // an application's own gathering ends here, and this supervisor is no bean
+    }
+    gathered.end();
+    return supervisor;
+  }
+
+  /** A builder from the supervisor's own settings, each refused one gathered in {@code gathered} and left at its default. */
+  private static Supervisor.Builder builder(VigilProperties properties, ObjectProvider<SupervisorBuilderCustomizer> customizers,
+      Environment environment, VigilPropertyProblems gathered, boolean withBackend, boolean withStateDirectory) {
+    Supervisor.Builder builder = Supervisor.builder();
+    gathered.collect(() -> at("vigil.name", properties.getName(), environment, () -> builder.name(properties.getName())));
+    gathered.collect(() -> at("vigil.close-timeout", properties.getCloseTimeout(), environment,
+        () -> builder.closeTimeout(properties.getCloseTimeout())));
+    if (withStateDirectory && properties.getStateDirectory() != null) {
+      builder.stateDirectory(properties.getStateDirectory());
+    }
+    if (withBackend && properties.getBackend() != null) {
+      builder.backend(properties.getBackend());
+    }
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    return builder;
   }
 
   /**
@@ -93,8 +121,11 @@ public class VigilAutoConfiguration {
    * is made and before any process starts.
    */
   @Bean
-  static VigilPropertyProblems vigilPropertyProblems() {
-    return new VigilPropertyProblems();
+  static VigilPropertyProblems vigilPropertyProblems(ObjectProvider<StrictVigilProperties> strict) {
+    VigilPropertyProblems problems = new VigilPropertyProblems();
+    // the unknown keys, found before any bean was made, fail the start with the rest
+    strict.ifAvailable(s -> problems.addAll(s.found()));
+    return problems;
   }
 
   /**
@@ -159,6 +190,14 @@ public class VigilAutoConfiguration {
     }));
     // a cycle, found here among what the properties say (it was found by the registration, with nothing else said)
     cycles(dependencies, fromProperties, factory, problems);
+    // what the registration refuses, found here with the rest (it failed the start alone, once the rest had none)
+    taken(names, fromProperties, supervisor, factory, problems);
+    unsupportedChecks(specs, fromProperties, supervisor, properties, factory, problems);
+    java.time.Duration startTimeout = properties.getLifecycle().getStartTimeout();
+    if (startTimeout == null || startTimeout.isNegative()) {
+      problems.add(new InvalidVigilPropertyException("vigil.lifecycle.start-timeout", startTimeout, "must not be negative",
+          ProcessSpecFactory.origin(environment, "vigil.lifecycle.start-timeout")));
+    }
     List<AttachSpec> attachments = new ArrayList<>();
     for (AttachSpec a : factory.attachments(properties, problems)) {
       if (names.contains(a.name()) || supervisor.controller(a.name()).isPresent()) {
@@ -180,7 +219,7 @@ public class VigilAutoConfiguration {
     VigilProperties.Lifecycle lifecycle = properties.getLifecycle();
     if (!gathered.isEmpty()) {
       // the start fails once every part is checked (VigilPropertyProblems): nothing is registered meanwhile
-      return gathered.failing(() -> new VigilLifecycle(supervisor, List.of(), List.of(), lifecycle.getPhase(), lifecycle.getStartTimeout()));
+      return new VigilLifecycle(supervisor, List.of(), List.of(), lifecycle.getPhase(), java.time.Duration.ZERO);
     }
     try {
       // the processes of vigil.groups are started by their groups (VigilGroupLifecycle), in declared order
@@ -251,6 +290,49 @@ public class VigilAutoConfiguration {
     return supervisor.controller(name).map(c -> !c.spec().healthChecks().isEmpty()).orElse(false);
   }
 
+  /**
+   * Adds each of {@code names} (the processes of {@code vigil.processes}, with mistakes or not, and of the
+   * {@code ProcessSpec} beans) that {@code supervisor} has already (an application's own supervisor, with what it
+   * registered or attached itself): the registration refused it, alone, as {@code vigil.processes} with every name.
+   */
+  private static void taken(Set<String> names, Set<String> fromProperties, Supervisor supervisor, ProcessSpecFactory factory,
+      List<InvalidVigilPropertyException> problems) {
+    for (String name : names) {
+      String by = supervisor.controller(name).isPresent() ? "a process"
+          : supervisor.attached(name).isPresent() ? "an attachment" : supervisor.group(name).isPresent() ? "a group" : null;
+      if (by != null) {
+        String reason = "the supervisor has " + by + " of that name already (registered by the application, not by vigil.*"
+            + " properties); names are shared by processes, attachments and groups";
+        problems.add(fromProperties.contains(name) ? factory.invalid(name, "", name, reason)
+            : new InvalidVigilPropertyException("vigil.processes." + name, name, "a ProcessSpec bean defines it: " + reason, null));
+      }
+    }
+  }
+
+  /**
+   * Adds each {@code systemd-notify} health check of the processes of {@code vigil.processes} that the supervisor's
+   * backend does not offer, decided from the backend's name, without starting anything: the JDK backend offers no notify
+   * sockets, the Linux backend does (a backend of another name is left to the registration, and a refused
+   * {@code vigil.backend}, said already, to the next start). Worded as the supervisor's registration refuses it.
+   */
+  private static void unsupportedChecks(List<ProcessSpec> specs, Set<String> fromProperties, Supervisor supervisor, VigilProperties properties,
+      ProcessSpecFactory factory, List<InvalidVigilPropertyException> problems) {
+    String backend = supervisor.backendName();
+    if (!"jdk".equals(backend) || properties.getBackend() != null && !properties.getBackend().equals(backend)) {
+      return;
+    }
+    for (ProcessSpec spec : specs) {
+      List<HealthCheck> checks = spec.healthChecks();
+      for (int i = 0; i < checks.size(); i++) {
+        if (fromProperties.contains(spec.name()) && checks.get(i).probe() instanceof HealthCheck.Probe.SystemdNotify) {
+          problems.add(factory.invalid(spec.name(), "health-checks[" + i + "].kind", "systemd-notify", "health check '"
+              + checks.get(i).name() + "' of '" + spec.name() + "' needs systemd's notify protocol, which backend '" + backend
+              + "' does not offer (the Linux backend does)"));
+        }
+      }
+    }
+  }
+
   /** A check the backend cannot run (systemd-notify without the Linux backend), named by its property. */
   private static @Nullable InvalidVigilPropertyException unsupportedCheck(IllegalArgumentException e, List<ProcessSpec> specs,
       ProcessSpecFactory factory) {
@@ -269,11 +351,12 @@ public class VigilAutoConfiguration {
     return null;
   }
 
-  private static <T> T at(String property, Object value, Supplier<T> step) {
+  private static <T> T at(String property, @Nullable Object value, Environment environment, Supplier<T> step) {
     try {
       return step.get();
     } catch (IllegalArgumentException e) {
-      InvalidVigilPropertyException ex = new InvalidVigilPropertyException(property, value, String.valueOf(e.getMessage()), null);
+      InvalidVigilPropertyException ex = new InvalidVigilPropertyException(property, value, String.valueOf(e.getMessage()),
+          ProcessSpecFactory.origin(environment, property));
       ex.initCause(e);
       throw ex;
     }

@@ -13,8 +13,10 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * The mistakes of the {@code vigil.*} properties found while the starter's beans are made, gathered from every part (the
- * processes, attachments and {@code vigil.health.critical-processes} by {@link VigilAutoConfiguration}, the groups, the
- * trading calendars and schedules, the alert sinks and routes), so that one failed start names them all, sorted by
+ * unknown keys, found before any bean by {@link StrictVigilProperties}; the supervisor's own settings, the processes,
+ * what their registration would refuse, attachments, {@code vigil.health.critical-processes} and
+ * {@code vigil.lifecycle.start-timeout} by {@link VigilAutoConfiguration}; {@code vigil.metrics.*}; the groups, the
+ * trading calendars and schedules, the alert sinks, routes, silences, rules and overrides), so that one failed start names them all, sorted by
  * property ({@link InvalidVigilPropertyException#throwAll}); they were found one part a start. A part with mistakes
  * registers nothing with the supervisor, and what the parts after it check against it (a group's children, a schedule's
  * process, an override's name) is checked against the names its properties give ({@link #processes()},
@@ -90,6 +92,11 @@ final class VigilPropertyProblems implements SmartInitializingSingleton {
   /** Fails, once, on every mistake gathered so far, sorted by property; nothing when there is none. */
   synchronized void throwIfAny() {
     InvalidVigilPropertyException.throwAll(problems);
+  }
+
+  /** Whether this is the shared bean, which fails the start once every singleton is made. */
+  boolean isShared() {
+    return shared;
   }
 
   /** The end of a part: fails on what was gathered when this one is the part's own, not the shared bean. */

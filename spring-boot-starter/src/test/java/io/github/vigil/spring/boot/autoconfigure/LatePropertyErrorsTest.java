@@ -1,0 +1,170 @@
+package io.github.vigil.spring.boot.autoconfigure;
+
+import static io.github.vigil.spring.boot.autoconfigure.SinkPropertyErrorsTest.invalid;
+import static io.github.vigil.spring.boot.autoconfigure.SinkPropertyErrorsTest.startWith;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vigil.ProcessSpec;
+import io.github.vigil.Supervisor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The {@code vigil.*} mistakes that were said a start later than the others, or alone, as a real Spring Boot application
+ * reading a real {@code application.yml} reports them through the failure analyzer: a {@code systemd-notify} check on a
+ * backend that cannot run it, a process name the supervisor already has, a schedule's lead and lag on a calendar with
+ * mistakes (found at registration, after the rest had failed the start), {@code vigil.alerts.rules}, the silences and
+ * {@code vigil.lifecycle.start-timeout} (which failed alone), the supervisor's own settings and the unknown keys (which
+ * failed before anything else was checked). Each is now in the one failure, sorted by property, with the others.
+ */
+@Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
+class LatePropertyErrorsTest {
+
+  /**
+   * A systemd-notify check on the JDK backend, a schedule's negative lead and too long lag on a calendar whose zone is
+   * wrong, beside a process's mistake: one failure naming the five. The check was said only once the other mistakes
+   * were fixed (at registration), the lead and lag once the calendar was.
+   */
+  @Test
+  void aNotifyCheckOnTheJdkBackendAndAScheduleOnABadCalendarAreInTheSameFailure(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(startWith("late-errors/registration.yml"));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+        "vigil.calendars.sse.zone",
+        "vigil.processes.quote-feed.health-checks[0].kind",
+        "vigil.processes.risk-engine.restart.max-restarts",
+        "vigil.schedules.order-gateway.lag",
+        "vigil.schedules.order-gateway.lead");
+    String printed = output.getOut() + output.getErr();
+    String file = "Origin: class path resource [late-errors/registration.yml] - ";
+    assertThat(printed).contains("Invalid Vigil configuration (5 properties):\n\n")
+        .contains("    Property: vigil.processes.quote-feed.health-checks[0].kind\n"
+            + "    Value: \"systemd-notify\"\n"
+            + "    " + file + "8:17\n"
+            + "    Reason: health check 'notify' of 'quote-feed' needs systemd's notify protocol, which backend 'jdk' does not"
+            + " offer (the Linux backend does)\n")
+        .contains("    Property: vigil.schedules.order-gateway.lead\n"
+            + "    Value: \"-5 min 00 s\"\n"
+            + "    " + file + "24:13\n")
+        .doesNotContain("Starting processes");
+  }
+
+  /**
+   * A systemd-notify check on the JDK backend with no other mistake of the processes, and a group naming a child nobody
+   * has: one failure naming both (the check failed the start alone, at registration, before the groups were checked).
+   */
+  @Test
+  void aNotifyCheckIsInTheSameFailureAsTheGroups(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(startWith("late-errors/notify-alone.yml"));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+        "vigil.groups.desk.children[1]",
+        "vigil.processes.quote-feed.health-checks[1].kind");
+    assertThat(e.all().get(1).value()).isEqualTo("systemd-notify");
+  }
+
+  /**
+   * Two spellings of one process name ({@code quote-feed} and {@code quoteFeed}, one name to Spring's relaxed binding)
+   * beside another process's mistake: one failure naming both, and nothing more of the second spelling (whose properties
+   * the binder gives the first: it was also said to have no command, which it has).
+   */
+  @Test
+  void twoSpellingsOfOneNameAreOneMistake(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(startWith("late-errors/two-spellings.yml"));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+        "vigil.processes.order-gateway.stop.timeout",
+        "vigil.processes.quoteFeed");
+    assertThat(e.all().get(1).reason()).startsWith("is the name of process 'quote-feed' to Spring's relaxed binding");
+  }
+
+  /**
+   * A process of {@code vigil.processes} whose name the application's own supervisor has already registered, beside a
+   * group's mistake: one failure naming both (the name failed the start alone, at registration, as {@code vigil.processes}
+   * with every name).
+   */
+  @Test
+  void aNameTheSupervisorAlreadyHasIsInTheSameFailure(CapturedOutput output) {
+    SpringApplicationBuilder app = new SpringApplicationBuilder(OwnSupervisor.class).web(WebApplicationType.NONE)
+        .properties("spring.config.location=classpath:/late-errors/taken-name.yml");
+    InvalidVigilPropertyException e = invalid(org.assertj.core.api.Assertions.catchThrowable(() -> app.run().close()));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+        "vigil.groups.desk.children[1]",
+        "vigil.processes.quote-feed");
+    assertThat(e.all().get(1).value()).isEqualTo("quote-feed");
+    assertThat(e.all().get(1).reason()).isEqualTo("the supervisor has a process of that name already (registered by the application,"
+        + " not by vigil.* properties); names are shared by processes, attachments and groups");
+    assertThat(output.getOut() + output.getErr()).contains("Invalid Vigil configuration (2 properties):\n\n");
+  }
+
+  /**
+   * A negative {@code vigil.lifecycle.start-timeout}, two mistakes of {@code vigil.alerts.rules} and one of an override,
+   * two silences' and a group's and a sink's: one failure naming the eight. The start-timeout failed the start alone
+   * (before the groups and alerts were checked), the rules one at a time, the silences only once the sinks had none.
+   */
+  @Test
+  void theStartTimeoutTheRulesAndTheSilencesAreInTheSameFailure(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(startWith("late-errors/alone.yml"));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+        "vigil.alerts.overrides.quote-feed.stable-after",
+        "vigil.alerts.rules.flapping-window",
+        "vigil.alerts.rules.not-running-grace",
+        "vigil.alerts.silences[0]",
+        "vigil.alerts.silences[1]",
+        "vigil.alerts.sinks.hook.url",
+        "vigil.groups.desk.children[1]",
+        "vigil.lifecycle.start-timeout");
+    String printed = output.getOut() + output.getErr();
+    String file = "Origin: class path resource [late-errors/alone.yml] - ";
+    assertThat(printed).contains("Invalid Vigil configuration (8 properties):\n\n")
+        .contains("    Property: vigil.lifecycle.start-timeout\n"
+            + "    Value: \"-1.00 s\"\n"
+            + "    " + file + "4:20\n"
+            + "    Reason: must not be negative\n")
+        .contains("    Property: vigil.alerts.rules.not-running-grace\n"
+            + "    Value: \"-1.00 s\"\n"
+            + "    " + file + "14:26\n");
+  }
+
+  /**
+   * An unknown backend, a negative close-timeout, a zero sample interval, two unknown keys and a process's mistake: one
+   * failure naming the six. The first unknown key failed the start alone, before anything was bound; with none, the
+   * supervisor's settings failed it alone, before the processes were checked.
+   */
+  @Test
+  void theSupervisorsSettingsAndTheUnknownKeysAreInTheSameFailure(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(startWith("late-errors/supervisor.yml"));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+        "vigil.backend",
+        "vigil.close-timeout",
+        "vigil.metrics.sample-interval",
+        "vigil.procesess",
+        "vigil.processes.quote-feed.restart.max-restarts",
+        "vigil.processes.quote-feed.restart.max-restrats");
+    String printed = output.getOut() + output.getErr();
+    String file = "Origin: class path resource [late-errors/supervisor.yml] - ";
+    assertThat(printed).contains("Invalid Vigil configuration (6 properties):\n\n")
+        .contains("    Property: vigil.close-timeout\n"
+            + "    Value: \"-1.00 s\"\n"
+            + "    " + file + "3:18\n")
+        .doesNotContain("Starting processes");
+  }
+
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  static class OwnSupervisor {
+    /** The application's own supervisor, with a process of its own registered. */
+    @Bean(destroyMethod = "close")
+    Supervisor supervisor() {
+      Supervisor s = Supervisor.builder().backend("jdk").build();
+      s.register(ProcessSpec.builder("quote-feed").command("sleep", "600").autoStart(false).build());
+      return s;
+    }
+  }
+}
