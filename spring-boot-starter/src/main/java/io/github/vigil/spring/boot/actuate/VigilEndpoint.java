@@ -58,7 +58,8 @@ import org.springframework.context.ApplicationEventPublisher;
  *       with its state, target, matched processes, exits and a sample of them; and every supervision
  *       group ({@code vigil.groups}) with its state, strategy, intensity, parent and children in order.
  *   <li>{@code GET /actuator/vigil/{name}}: one process, attachment or group; 404 when there is none by that name, with a
- *       body that says so.
+ *       body that says so and names those it has (the first {@value #KNOWN_NAMES_LISTED}, and how many more), so that a
+ *       typo ({@code quote_feed} for {@code quote-feed}) shows at once.
  *   <li>{@code POST /actuator/vigil/{name}/{action}} of a group: {@code start} (in declared order, with a fresh
  *       intensity count: how a group that gave up is brought back), {@code stop} or {@code restart}.
  *   <li>{@code POST /actuator/vigil/{name}/{action}}: {@code start}, {@code stop}, {@code restart},
@@ -170,7 +171,8 @@ public class VigilEndpoint {
 
   /**
    * One supervised process ({@link ProcessDescriptor}), attachment ({@link AttachedDescriptor}) or group
-   * ({@link GroupDescriptor}), or 404 with a body {@code {"error": "no process, attachment or group named 'x' is supervised"}};
+   * ({@link GroupDescriptor}), or 404 with a body {@code {"error": "no process, attachment or group named 'x' is supervised;
+   * the names it has: quote-feed, order-gateway"}} (the first {@value #KNOWN_NAMES_LISTED} names, and "and N more");
    * with {@code ?view=diagnosis} or {@code ?view=tree}, that view of a supervised process ({@link #view}).
    */
   @ReadOperation
@@ -190,8 +192,29 @@ public class VigilEndpoint {
     if (attached.isPresent()) {
       return attached.get();
     }
-    return new WebEndpointResponse<>(Map.of("error", "no process, attachment or group named '" + name + "' is supervised"),
+    List<String> known = new java.util.ArrayList<>();
+    supervisor.controllers().forEach(c -> known.add(c.name()));
+    supervisor.attachedProcesses().forEach(a -> known.add(a.name()));
+    supervisor.groups().forEach(g -> known.add(g.name()));
+    return new WebEndpointResponse<>(Map.of("error", unknown("no process, attachment or group named '" + name + "' is supervised", known)),
         WebEndpointResponse.STATUS_NOT_FOUND);
+  }
+
+  /** The most names a 404's body lists: a supervisor of a fleet may have hundreds (as the CLI's unknown process says them). */
+  static final int KNOWN_NAMES_LISTED = 20;
+
+  /**
+   * What an unknown name's 404 says: {@code said}, and the names the supervisor has that the request could have meant (the
+   * first {@link #KNOWN_NAMES_LISTED}, in the supervisor's order, and how many more), as the CLI says a name its journal
+   * has nothing about.
+   */
+  static String unknown(String said, List<String> known) {
+    if (known.isEmpty()) {
+      return said + "; it has none";
+    }
+    String listed = String.join(", ", known.subList(0, Math.min(known.size(), KNOWN_NAMES_LISTED)));
+    return said + "; the names it has: " + listed
+        + (known.size() > KNOWN_NAMES_LISTED ? " and " + (known.size() - KNOWN_NAMES_LISTED) + " more" : "");
   }
 
   private GroupDescriptor describe(GroupController g) {
@@ -226,7 +249,11 @@ public class VigilEndpoint {
     }
     if (found.isEmpty()) {
       audit(actor, verb, name, "no such process");
-      return new WebEndpointResponse<>(Map.of("error", "no process named '" + name + "'"), WebEndpointResponse.STATUS_NOT_FOUND);
+      List<String> known = new java.util.ArrayList<>();
+      supervisor.controllers().forEach(p -> known.add(p.name()));
+      supervisor.groups().forEach(g -> known.add(g.name()));
+      return new WebEndpointResponse<>(Map.of("error", unknown("no process or group named '" + name + "'", known)),
+          WebEndpointResponse.STATUS_NOT_FOUND);
     }
     ProcessController c = found.get();
     log.atInfo().addKeyValue("process", name).addKeyValue("actor", actor).addKeyValue("action", verb)
@@ -704,7 +731,8 @@ public class VigilEndpoint {
   public WebEndpointResponse<Object> view(String name, String view) {
     Optional<ProcessController> found = supervisor.controller(name);
     if (found.isEmpty()) {
-      return new WebEndpointResponse<>(Map.of("error", "no process named '" + name + "'"), WebEndpointResponse.STATUS_NOT_FOUND);
+      return new WebEndpointResponse<>(Map.of("error", unknown("no process named '" + name + "'",
+          supervisor.controllers().stream().map(ProcessController::name).toList())), WebEndpointResponse.STATUS_NOT_FOUND);
     }
     ProcessController c = found.get();
     switch (view.toLowerCase(Locale.ROOT)) {

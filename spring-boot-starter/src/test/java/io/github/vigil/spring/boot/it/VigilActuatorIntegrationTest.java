@@ -90,12 +90,19 @@ class VigilActuatorIntegrationTest {
     assertThat(get("/actuator/vigil/no-such-process").statusCode()).isEqualTo(404);
   }
 
-  /** An unknown name answered 404 with an empty body, which did not say what was not found (found by a black-box run). */
+  /**
+   * An unknown name answered 404 with an empty body, which did not say what was not found (found by a black-box run); then
+   * it said only that, not the names there are (the CLI names them).
+   */
   @Test
-  void anUnknownNameIsA404ThatSaysNoProcessHasIt() throws Exception {
-    HttpResponse<String> nope = get("/actuator/vigil/nope");
+  void anUnknownNameIsA404ThatSaysNoProcessHasItAndNamesThoseThereAre() throws Exception {
+    HttpResponse<String> nope = get("/actuator/vigil/quote_feed");
     assertThat(nope.statusCode()).as(nope.body()).isEqualTo(404);
-    assertThat(JsonPath.<String>read(nope.body(), "$.error")).isEqualTo("no process, attachment or group named 'nope' is supervised");
+    assertThat(JsonPath.<String>read(nope.body(), "$.error"))
+        .isEqualTo("no process, attachment or group named 'quote_feed' is supervised; the names it has: quote-feed, order-gateway");
+    HttpResponse<String> view = get("/actuator/vigil/quote_feed?view=tree");
+    assertThat(view.statusCode()).as(view.body()).isEqualTo(404);
+    assertThat(JsonPath.<String>read(view.body(), "$.error")).isEqualTo("no process named 'quote_feed'; the names it has: quote-feed, order-gateway");
   }
 
   /** Issue #17: a diagnosis made at the request, and the run's tree, over HTTP with read-only access. */
