@@ -42,11 +42,20 @@ public class VigilAlertsAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public NotificationPipeline vigilNotificationPipeline(VigilAlertsProperties properties, ObjectProvider<TradingSupervision> trading,
-      ObjectProvider<VigilPropertyProblems> shared) {
+      ObjectProvider<VigilCalendarProperties> calendars, ObjectProvider<VigilPropertyProblems> shared) {
     VigilPropertyProblems gathered = VigilPropertyProblems.of(shared);
     TradingSupervision t = trading.getIfUnique();
+    // the calendars configured but not built (their mistakes fail the start): a silence outside their sessions is not wrong for it
+    java.util.Set<String> unbuilt = new java.util.HashSet<>();
+    VigilCalendarProperties configured = calendars.getIfAvailable();
+    if (configured != null) {
+      unbuilt.addAll(configured.getCalendars().keySet());
+      if (t != null) {
+        t.calendars().forEach(c -> unbuilt.remove(c.name()));
+      }
+    }
     java.util.List<InvalidVigilPropertyException> problems = new java.util.ArrayList<>();
-    NotificationPipeline pipeline = gathered.failing(() -> VigilAlertsFactory.pipeline(properties, t, problems));
+    NotificationPipeline pipeline = gathered.failing(() -> VigilAlertsFactory.pipeline(properties, t, unbuilt, problems));
     gathered.addAll(problems);
     gathered.end();
     return pipeline != null ? pipeline : VigilAlertsFactory.placeholder();

@@ -179,13 +179,23 @@ final class VigilAlertsFactory {
    */
   static @Nullable NotificationPipeline pipeline(VigilAlertsProperties p, @Nullable TradingSupervision trading,
       java.util.List<InvalidVigilPropertyException> problems) {
+    return pipeline(p, trading, java.util.Set.of(), problems);
+  }
+
+  /**
+   * The pipeline, as {@link #pipeline(VigilAlertsProperties, TradingSupervision, java.util.List)} makes it; a silence
+   * {@code outside-sessions-of} a calendar of {@code calendarsWithMistakes} (configured, not built) is left out, not
+   * called unknown.
+   */
+  static @Nullable NotificationPipeline pipeline(VigilAlertsProperties p, @Nullable TradingSupervision trading,
+      java.util.Set<String> calendarsWithMistakes, java.util.List<InvalidVigilPropertyException> problems) {
     int before = problems.size();
     // every silence's mistake, whether or not the sinks have some (they were said once the sinks had none, one a start)
     java.util.List<Silence> silences = new java.util.ArrayList<>();
     for (int i = 0; i < p.getSilences().size(); i++) {
       VigilAlertsProperties.SilenceProperties s = p.getSilences().get(i);
       String prefix = P + "silences[" + i + "]";
-      Silence silence = collect(problems, () -> at(prefix, s.getId(), () -> silence(s, prefix, trading)));
+      Silence silence = collect(problems, () -> at(prefix, s.getId(), () -> silence(s, prefix, trading, calendarsWithMistakes)));
       if (silence != null) {
         silences.add(silence);
       }
@@ -285,31 +295,56 @@ final class VigilAlertsFactory {
     return r.build();
   }
 
-  private static Silence silence(VigilAlertsProperties.SilenceProperties s, String prefix, @Nullable TradingSupervision trading) {
+  /**
+   * The silence {@code s} ({@code prefix}: {@code vigil.alerts.silences[i]}); a mistake is named by the key it is in
+   * ({@code .daily-to} when it is missing, {@code .outside-sessions-of} naming no calendar). Null, with nothing said, when
+   * it is {@code outside-sessions-of} a calendar of {@code calendarsWithMistakes}: those fail the start on their own.
+   */
+  private static @Nullable Silence silence(VigilAlertsProperties.SilenceProperties s, String prefix, @Nullable TradingSupervision trading,
+      java.util.Set<String> calendarsWithMistakes) {
     String id = s.getId() != null ? s.getId() : prefix;
     String calendar = s.getOutsideSessionsOf();
     if (calendar != null) {
+      String at = prefix + ".outside-sessions-of";
       if (s.getDailyFrom() != null || s.getDailyTo() != null || s.getStartsAt() != null || s.getEndsAt() != null) {
-        throw new IllegalArgumentException("outside-sessions-of cannot be combined with daily-from/daily-to or starts-at/ends-at");
+        throw new InvalidVigilPropertyException(at, calendar, "outside-sessions-of cannot be combined with daily-from/daily-to or starts-at/ends-at", null);
+      }
+      TradingCalendar c = trading == null ? null : trading.calendar(calendar).orElse(null);
+      if (c == null && calendarsWithMistakes.contains(calendar)) {
+        return null;
       }
       if (trading == null) {
-        throw new IllegalArgumentException("outside-sessions-of " + calendar + ": no trading calendars are configured (vigil.calendars.*)");
+        throw new InvalidVigilPropertyException(at, calendar, "outside-sessions-of " + calendar + ": no trading calendars are configured (vigil.calendars.*)", null);
       }
-      TradingCalendar c = trading.calendar(calendar).orElseThrow(() -> new IllegalArgumentException("outside-sessions-of: unknown calendar "
-          + calendar + " (calendars: " + trading.calendars().stream().map(TradingCalendar::name).toList() + ")"));
-      return Silence.outsideSessions(id, s.getMatchers(), c, s.getCreatedBy(), s.getComment());
+      if (c == null) {
+        java.util.List<String> known = new java.util.ArrayList<>(trading.calendars().stream().map(TradingCalendar::name).toList());
+        known.addAll(calendarsWithMistakes);
+        throw new InvalidVigilPropertyException(at, calendar, "outside-sessions-of: unknown calendar " + calendar + " (calendars: "
+            + known + ")", null);
+      }
+      return at(prefix, id, () -> Silence.outsideSessions(id, s.getMatchers(), c, s.getCreatedBy(), s.getComment()));
     }
     if (s.getDailyFrom() != null || s.getDailyTo() != null) {
       if (s.getDailyFrom() == null || s.getDailyTo() == null) {
-        throw new IllegalArgumentException("a daily silence needs both daily-from and daily-to");
+        throw new InvalidVigilPropertyException(prefix + (s.getDailyFrom() == null ? ".daily-from" : ".daily-to"), null,
+            "a daily silence needs both daily-from and daily-to", null);
       }
-      return Silence.daily(id, s.getMatchers(), s.getDailyFrom(), s.getDailyTo(), s.getDays(), ZoneId.of(s.getZone()),
-          s.getCreatedBy(), s.getComment());
+      ZoneId zone = at(prefix + ".zone", s.getZone(), () -> {
+        try {
+          return ZoneId.of(s.getZone());
+        } catch (java.time.DateTimeException e) {
+          throw new IllegalArgumentException("not a time zone (e.g. Asia/Shanghai)", e);
+        }
+      });
+      return at(prefix, id, () -> Silence.daily(id, s.getMatchers(), s.getDailyFrom(), s.getDailyTo(), s.getDays(), zone,
+          s.getCreatedBy(), s.getComment()));
     }
     if (s.getStartsAt() == null || s.getEndsAt() == null) {
-      throw new IllegalArgumentException("a silence needs starts-at and ends-at, or daily-from and daily-to");
+      throw new InvalidVigilPropertyException(prefix + (s.getStartsAt() == null ? ".starts-at" : ".ends-at"), null,
+          "a silence needs starts-at and ends-at, or daily-from and daily-to", null);
     }
-    return Silence.between(id, s.getMatchers(), s.getStartsAt(), s.getEndsAt(), s.getCreatedBy(), s.getComment());
+    return at(prefix + ".ends-at", s.getEndsAt(), () -> Silence.between(id, s.getMatchers(), s.getStartsAt(), s.getEndsAt(),
+        s.getCreatedBy(), s.getComment()));
   }
 
   /** The sink {@code name}, or one failure naming every mistake of its properties ({@link #checkedSink}). */

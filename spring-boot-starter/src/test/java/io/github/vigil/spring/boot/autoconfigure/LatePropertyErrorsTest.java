@@ -115,8 +115,8 @@ class LatePropertyErrorsTest {
         "vigil.alerts.overrides.quote-feed.stable-after",
         "vigil.alerts.rules.flapping-window",
         "vigil.alerts.rules.not-running-grace",
-        "vigil.alerts.silences[0]",
-        "vigil.alerts.silences[1]",
+        "vigil.alerts.silences[0].daily-to",
+        "vigil.alerts.silences[1].ends-at",
         "vigil.alerts.sinks.hook.url",
         "vigil.groups.desk.children[1]",
         "vigil.lifecycle.start-timeout");
@@ -130,6 +130,36 @@ class LatePropertyErrorsTest {
         .contains("    Property: vigil.alerts.rules.not-running-grace\n"
             + "    Value: \"-1.00 s\"\n"
             + "    " + file + "14:26\n");
+  }
+
+  /**
+   * Each silence's mistake named by the key it is in, with its line where it was written: a missing daily-to and ends-at,
+   * a zone that is none, a calendar nobody defined, an end before the start, beside a calendar's mistake. A silence
+   * outside the sessions of the calendar with the mistake is not called wrong for it. They were each named
+   * {@code vigil.alerts.silences[i]}, one a start, once the sinks had no mistake, and the one on the calendar with a
+   * mistake was said to name an unknown calendar.
+   */
+  @Test
+  void eachSilencesMistakeIsNamedByItsKey(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(startWith("late-errors/silences.yml"));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+        "vigil.alerts.silences[0].daily-to",
+        "vigil.alerts.silences[1].ends-at",
+        "vigil.alerts.silences[2].zone",
+        "vigil.alerts.silences[4].outside-sessions-of",
+        "vigil.alerts.silences[5].ends-at",
+        "vigil.calendars.sse.zone");
+    String printed = output.getOut() + output.getErr();
+    String file = "Origin: class path resource [late-errors/silences.yml] - ";
+    assertThat(printed).contains("Invalid Vigil configuration (6 properties):\n\n")
+        .contains("    Property: vigil.alerts.silences[2].zone\n"
+            + "    Value: \"Europe/Nowhere\"\n"
+            + "    " + file + "20:15\n"
+            + "    Reason: not a time zone (e.g. Asia/Shanghai)\n")
+        .contains("    Property: vigil.alerts.silences[4].outside-sessions-of\n"
+            + "    Value: \"xshg\"\n"
+            + "    " + file + "24:30\n"
+            + "    Reason: outside-sessions-of: unknown calendar xshg (calendars: [sse])\n");
   }
 
   /**
