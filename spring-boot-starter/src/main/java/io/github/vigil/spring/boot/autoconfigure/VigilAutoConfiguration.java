@@ -202,6 +202,9 @@ public class VigilAutoConfiguration {
     for (AttachSpec a : factory.attachments(properties, problems)) {
       if (names.contains(a.name()) || supervisor.controller(a.name()).isPresent()) {
         problems.add(factory.invalidAttachment(a.name(), "a supervised process has the same name; names are shared by processes and attachments"));
+      } else if (supervisor.group(a.name()).isPresent()) {   // the attach, when the context started, refused it naming no property
+        problems.add(factory.invalidAttachment(a.name(), "the supervisor has a group of that name already (registered by the application,"
+            + " not by vigil.* properties); names are shared by processes, attachments and groups"));
       } else {
         attachments.add(a);
       }

@@ -104,6 +104,22 @@ class LatePropertyErrorsTest {
   }
 
   /**
+   * An attachment of {@code vigil.attach} named as a group of the application's own supervisor, and no other mistake:
+   * the start fails naming it, before any process starts (the attach was refused when the context started, as an
+   * IllegalArgumentException naming no property, after the check of the rest had passed).
+   */
+  @Test
+  void anAttachmentNamedAsTheSupervisorsOwnGroupIsAMistake(CapturedOutput output) {
+    SpringApplicationBuilder app = new SpringApplicationBuilder(OwnSupervisorWithAGroup.class).web(WebApplicationType.NONE)
+        .properties("spring.config.location=classpath:/late-errors/taken-by-group.yml");
+    InvalidVigilPropertyException e = invalid(org.assertj.core.api.Assertions.catchThrowable(() -> app.run().close()));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly("vigil.attach.floor");
+    assertThat(e.reason()).isEqualTo("the supervisor has a group of that name already (registered by the application, not by"
+        + " vigil.* properties); names are shared by processes, attachments and groups");
+    assertThat(output.getOut() + output.getErr()).doesNotContain("Starting processes");
+  }
+
+  /**
    * A negative {@code vigil.lifecycle.start-timeout}, two mistakes of {@code vigil.alerts.rules} and one of an override,
    * two silences' and a group's and a sink's: one failure naming the eight. The start-timeout failed the start alone
    * (before the groups and alerts were checked), the rules one at a time, the silences only once the sinks had none.
@@ -184,6 +200,19 @@ class LatePropertyErrorsTest {
             + "    Value: \"-1.00 s\"\n"
             + "    " + file + "3:18\n")
         .doesNotContain("Starting processes");
+  }
+
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  static class OwnSupervisorWithAGroup {
+    /** The application's own supervisor, with a process and a group of its own registered. */
+    @Bean(destroyMethod = "close")
+    Supervisor supervisor() {
+      Supervisor s = Supervisor.builder().backend("jdk").build();
+      s.register(ProcessSpec.builder("own-feed").command("sleep", "600").autoStart(false).build());
+      s.registerGroup(io.github.vigil.GroupSpec.builder("floor").children("own-feed").build());
+      return s;
+    }
   }
 
   @SpringBootConfiguration
