@@ -93,35 +93,212 @@ final class Group implements GroupController {
    * stopped: each process's {@link ManagedProcess#commandStops()} then is kept.
    */
   private CompletableFuture<Void> startInOrder(Origin origin, String reason, java.util.@Nullable Map<ManagedProcess, Long> stopsBefore) {
-    CompletableFuture<java.util.Map<ManagedProcess, Long>> begun = new CompletableFuture<>();
-    long[] stopsThen = new long[1];
-    List<ManagedProcess> members = processes();
-    sup.onLoop(() -> {
-      stopsThen[0] = stopsBegun;
-      moveTo(GroupState.RUNNING, origin, reason);
-      restarts.clear();
-      java.util.Map<ManagedProcess, Long> stops = stopsBefore != null ? stopsBefore : sup.commandStopsNow();
-      // the members after the first wait for their turn: WAITING, saying for whom, not STOPPED with no word of why
-      for (int i = 1; i < members.size(); i++) {
-        ManagedProcess p = members.get(i);
-        Long then = stops.get(p);
-        if (then == null || then == p.commandStops()) { // one a command stopped since is left stopped
-          p.awaitTurn(this, members.get(i - 1).name(), origin);
+    TreeStart s = new TreeStart(new Tree(this, false), origin, reason, stopsBefore);
+    s.run();
+    return s.done;
+  }
+
+  /**
+   * A group's tree, walked once with a stack of its own (not by recursion: a start or a stop of groups nested tens of
+   * thousands deep went as deep on the thread's stack, and each nested group walked its own tree again, quadratic): its
+   * groups and processes in pre-order, in declared order or with each group's children reversed ({@code reversed}, a
+   * stop's order), each group's processes (nested groups' included, in declared order) a range of one list.
+   * Immutable once built, as the groups' children are.
+   */
+  private static final class Tree {
+    final List<Object> nodes = new ArrayList<>(); // ManagedProcess or Group; nodes.get(0) is the root
+    int[] end = new int[16]; // the index after node i's subtree
+    int[] membersFrom = new int[16]; // a group node's processes: members.subList(membersFrom[i], membersTo[i])
+    int[] membersTo = new int[16];
+    final List<ManagedProcess> members = new ArrayList<>(); // declared order
+
+    Tree(Group root, boolean reversed) {
+      ArrayDeque<Integer> open = new ArrayDeque<>(); // node indices of the groups on the path
+      ArrayDeque<java.util.Iterator<Object>> stack = new ArrayDeque<>();
+      add(root);
+      open.push(0);
+      stack.push(root.childrenIn(reversed));
+      while (!stack.isEmpty()) {
+        java.util.Iterator<Object> next = stack.peek();
+        if (!next.hasNext()) {
+          stack.pop();
+          close(open.pop());
+          continue;
+        }
+        Object c = next.next();
+        int i = add(c);
+        if (c instanceof Group g) {
+          open.push(i);
+          stack.push(g.childrenIn(reversed));
+        } else {
+          end[i] = i + 1;
         }
       }
-      begun.complete(stops);
-    }, () -> begun.completeExceptionally(sup.closedError("start of group '" + name() + "'")));
-    CompletableFuture<Void> f = begun.thenApply(m -> null);
-    for (Object c : children) { // a stop of this group meanwhile supersedes the start: it starts nothing more
-      f = f.thenCompose(v -> stopsBegun == stopsThen[0] ? startChild(c, origin, reason, begun.join()) : CompletableFuture.completedFuture(null));
-    }
-    f.whenComplete((v, e) -> {
-      if (e != null) { // the members it did not reach are not waiting any more
-        String why = "group " + name() + "'s start did not reach it: " + messageOf(e);
-        sup.onLoop(() -> members.forEach(p -> p.turnLost(this, why)), () -> { });
+      if (reversed) { // a stop's processes are held in any order, but the ranges are kept in declared order all the same
+        java.util.Collections.reverse(members);
+        for (int i = 0; i < nodes.size(); i++) {
+          int from = members.size() - membersTo[i];
+          membersTo[i] = members.size() - membersFrom[i];
+          membersFrom[i] = from;
+        }
       }
-    });
-    return f;
+    }
+
+    private int add(Object c) {
+      int i = nodes.size();
+      if (i == end.length) {
+        end = java.util.Arrays.copyOf(end, i * 2);
+        membersFrom = java.util.Arrays.copyOf(membersFrom, i * 2);
+        membersTo = java.util.Arrays.copyOf(membersTo, i * 2);
+      }
+      nodes.add(c);
+      if (c instanceof ManagedProcess p) {
+        membersFrom[i] = members.size();
+        members.add(p);
+        membersTo[i] = members.size();
+      } else {
+        membersFrom[i] = members.size();
+      }
+      return i;
+    }
+
+    private void close(int i) {
+      end[i] = nodes.size();
+      membersTo[i] = members.size();
+    }
+
+    /** The processes of the group at node {@code i}, nested groups' included, in declared order. */
+    List<ManagedProcess> membersOf(int i) {
+      return members.subList(membersFrom[i], membersTo[i]);
+    }
+  }
+
+  private java.util.Iterator<Object> childrenIn(boolean reversed) {
+    return reversed ? reverse(children).iterator() : children.iterator();
+  }
+
+  /**
+   * A start of a group's tree in declared order, one step at a time: each group's start ({@link #beginStart}, on the
+   * supervision thread) before its children, each child after the one before it succeeded, a group's child only while
+   * that group was not stopped since its start began; the first failure ends it, and the members of the groups it was in
+   * stop waiting for their turn. The order of a start in which each nested group's start was its parent's step, without
+   * the depth: a step that completes at once is followed by the next in a loop, one that completes later resumes the walk.
+   * Its steps are one after another, never two at once: its fields are the walk's, each step handed over with the future
+   * it waits for.
+   */
+  private final class TreeStart {
+    final Tree tree;
+    final Origin origin;
+    final String reason;
+    java.util.@Nullable Map<ManagedProcess, Long> stops;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    int at; // the next node
+    int depth; // open groups: node index and stopsBegun at their start's beginning
+    int[] openNode = new int[8];
+    long[] openStopsThen = new long[8];
+
+    TreeStart(Tree tree, Origin origin, String reason, java.util.@Nullable Map<ManagedProcess, Long> stopsBefore) {
+      this.tree = tree;
+      this.origin = origin;
+      this.reason = reason;
+      this.stops = stopsBefore;
+    }
+
+    void run() {
+      while (true) {
+        while (depth > 0 && tree.end[openNode[depth - 1]] <= at) {
+          depth--; // every child of the group started: its start is done
+        }
+        if (at == tree.nodes.size()) {
+          done.complete(null);
+          return;
+        }
+        int i = at;
+        if (depth > 0) {
+          Group g = (Group) tree.nodes.get(openNode[depth - 1]);
+          if (g.stopsBegun != openStopsThen[depth - 1]) { // a stop of its group meanwhile supersedes the start: not started
+            at = tree.end[i];
+            continue;
+          }
+        }
+        CompletableFuture<?> step;
+        try {
+          step = tree.nodes.get(i) instanceof ManagedProcess p ? startProcess(p) : beginGroup(i);
+        } catch (RuntimeException | Error e) {
+          step = CompletableFuture.failedFuture(e);
+        }
+        at = i + 1;
+        if (!step.isDone()) {
+          step.whenComplete((v, e) -> {
+            if (e != null) {
+              fail(e);
+            } else {
+              run();
+            }
+          });
+          return;
+        }
+        if (step.isCompletedExceptionally()) {
+          step.whenComplete((v, e) -> fail(e));
+          return;
+        }
+      }
+    }
+
+    private CompletableFuture<?> startProcess(ManagedProcess p) {
+      Long then = stops.get(p);
+      return then == null ? p.startInternal(origin, reason) : p.startUnlessStoppedSince(then, origin, reason);
+    }
+
+    /** The start of the group at node {@code i} begins, on the supervision thread; then its children are next. */
+    private CompletableFuture<Void> beginGroup(int i) {
+      Group g = (Group) tree.nodes.get(i);
+      CompletableFuture<Void> begun = new CompletableFuture<>();
+      sup.onLoop(() -> {
+        long stopsThen = g.stopsBegun;
+        g.moveTo(GroupState.RUNNING, origin, reason);
+        g.restarts.clear();
+        if (stops == null) {
+          stops = sup.commandStopsNow();
+        }
+        // the members after the first wait for their turn: WAITING, saying for whom, not STOPPED with no word of why
+        List<ManagedProcess> members = tree.membersOf(i);
+        for (int k = 1; k < members.size(); k++) {
+          ManagedProcess p = members.get(k);
+          Long then = stops.get(p);
+          if (then == null || then == p.commandStops()) { // one a command stopped since is left stopped
+            p.awaitTurn(g, members.get(k - 1).name(), origin);
+          }
+        }
+        open(i, stopsThen);
+        begun.complete(null);
+      }, () -> begun.completeExceptionally(sup.closedError("start of group '" + g.name() + "'")));
+      return begun;
+    }
+
+    private void open(int node, long stopsThen) {
+      if (depth == openNode.length) {
+        openNode = java.util.Arrays.copyOf(openNode, depth * 2);
+        openStopsThen = java.util.Arrays.copyOf(openStopsThen, depth * 2);
+      }
+      openNode[depth] = node;
+      openStopsThen[depth] = stopsThen;
+      depth++;
+    }
+
+    /** A step failed: the start ends, and the members of each group it was in that it did not reach stop waiting. */
+    private void fail(Throwable e) {
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      String message = messageOf(cause);
+      for (int d = depth - 1; d >= 0; d--) { // the innermost group's first, as its start's failure came first
+        int node = openNode[d];
+        Group g = (Group) tree.nodes.get(node);
+        List<ManagedProcess> members = tree.membersOf(node);
+        String why = "group " + g.name() + "'s start did not reach it: " + message;
+        sup.onLoop(() -> members.forEach(p -> p.turnLost(g, why)), () -> { });
+      }
+      done.completeExceptionally(cause);
+    }
   }
 
   private static String messageOf(Throwable e) {
@@ -171,18 +348,70 @@ final class Group implements GroupController {
    * As {@link #stopInOrder(Origin, String, GroupState)}; {@code begunAt} gets {@link #stopsBegun} once the stop has begun.
    * From its beginning every process of the group, nested groups' included, is held until the stop reaches it
    * ({@link ManagedProcess#holdForGroupStop}): one that ends meanwhile, or whose backoff ends, is not restarted by its
-   * policy nor counted by its group; it was, and spawned to be stopped again.
+   * policy nor counted by its group; it was, and spawned to be stopped again. Each nested group's stop begins when the
+   * stop reaches it (after the children declared after it), {@code STOPPED}, and holds its processes again.
    */
   private CompletableFuture<Void> stopInOrder(Origin origin, String reason, GroupState end, CompletableFuture<Long> begunAt) {
-    CompletableFuture<Void> begun = new CompletableFuture<>();
-    sup.onLoop(() -> {
-      stopsBegun++;
-      processes().forEach(ManagedProcess::holdForGroupStop);
-      moveTo(end, origin, reason);
-      begunAt.complete(stopsBegun);
-      begun.complete(null);
-    }, () -> begun.complete(null));
-    return stopAll(reverse(children), origin, reason, begun);
+    TreeStop s = new TreeStop(new Tree(this, true), origin, reason, end, begunAt);
+    s.run();
+    return s.done;
+  }
+
+  /**
+   * A stop of a group's tree, one step at a time: each group's stop begins ({@code STOPPED}, its processes held, on the
+   * supervision thread) before its children are stopped in reverse order, each after the one after it, whatever became of
+   * that one. The order of a stop in which each nested group's stop was its parent's step, without the depth. Its steps
+   * are one after another, never two at once.
+   */
+  private final class TreeStop {
+    final Tree tree;
+    final Origin origin;
+    final String reason;
+    final GroupState rootEnd;
+    final CompletableFuture<Long> begunAt;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    int at;
+
+    TreeStop(Tree tree, Origin origin, String reason, GroupState rootEnd, CompletableFuture<Long> begunAt) {
+      this.tree = tree;
+      this.origin = origin;
+      this.reason = reason;
+      this.rootEnd = rootEnd;
+      this.begunAt = begunAt;
+    }
+
+    void run() {
+      while (at < tree.nodes.size()) {
+        int i = at++;
+        CompletableFuture<?> step;
+        try {
+          step = tree.nodes.get(i) instanceof ManagedProcess p ? p.stopInternal(origin, reason) : beginGroup(i);
+        } catch (RuntimeException | Error e) {
+          log.atError().addKeyValue("process", nameOf(tree.nodes.get(i))).log("Group {}: stopping {} failed", name(), nameOf(tree.nodes.get(i)), e);
+          continue;
+        }
+        if (!step.isDone()) {
+          step.whenComplete((v, e) -> run()); // the next whatever became of this one
+          return;
+        }
+      }
+      done.complete(null);
+    }
+
+    private CompletableFuture<Void> beginGroup(int i) {
+      Group g = (Group) tree.nodes.get(i);
+      CompletableFuture<Void> begun = new CompletableFuture<>();
+      sup.onLoop(() -> {
+        g.stopsBegun++;
+        tree.membersOf(i).forEach(ManagedProcess::holdForGroupStop);
+        g.moveTo(i == 0 ? rootEnd : GroupState.STOPPED, origin, reason);
+        if (i == 0) {
+          begunAt.complete(g.stopsBegun);
+        }
+        begun.complete(null);
+      }, () -> begun.complete(null));
+      return begun;
+    }
   }
 
   /**

@@ -114,6 +114,13 @@
  * or whose backoff ends before the stop reaches it is neither spawned nor counted (a nested group no longer escalates
  * into a second count of its parent). A group's stop supersedes its restart or start in declared order under way
  * ({@code Group.stopsBegun}): that starts nothing more, and an escalation it overtakes is not reported to the parent.
+ *
+ * <p><b>Deep trees.</b> A group's start and stop ({@code Group.TreeStart}, {@code Group.TreeStop}) walk its tree, built
+ * once ({@code Group.Tree}: pre-order, each group's processes a range of one list), one step at a time: a step that
+ * completes at once is followed by the next in a loop, one that completes later resumes the walk. Each nested group's
+ * start or stop was a step of its parent's, called from it, which went as deep on the thread's stack as the groups
+ * nest and walked each nested group's tree again; the order is the same (module {@code test}'s
+ * {@code GroupTreeOrderPropertyTest}, {@code DeepGroupStartStopTest}).
  */
 @NullMarked
 package io.github.vigil.internal;

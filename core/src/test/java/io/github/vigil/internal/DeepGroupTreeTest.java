@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * Groups nested 100,000 deep (g99999 around ... around g0 around one process): startAll() looks for the processes of
  * groups not started (to warn that their strategy does not apply yet), stopAll() and close() stop every group and its
  * nested ones first. Both walked the tree by recursion and overflowed the thread's stack. A group's own start() and stop()
- * still go as deep (each nested group's after the one around it), left as they are.
+ * went as deep too: the test module's DeepGroupStartStopTest.
  */
 @Timeout(120)
 class DeepGroupTreeTest {
