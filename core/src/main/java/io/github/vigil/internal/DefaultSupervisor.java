@@ -72,6 +72,16 @@ final class DefaultSupervisor implements Supervisor {
   private final Map<String, Group> groups = new LinkedHashMap<>(); // guarded by processes
   /** Names some process depends on: only their state and health changes are passed on to dependents. */
   private final java.util.Set<String> dependedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * The registered processes whose spec in effect names a process, by that name, in registration order: the dependents
+   * told of its state and health changes ({@link #dependentsOf}), found in proportion to their number. A scan of every
+   * process on each change made a start of n processes depending on others cost n^2. Kept with the specs in effect:
+   * register, an update put into effect ({@link #specInEffect}), remove. Guarded by {@link #processes}.
+   */
+  private final Map<String, java.util.TreeMap<Long, ManagedProcess>> dependents = new HashMap<>();
+  /** Each registered process's place in the registration order, for {@link #dependents}. Guarded by {@link #processes}. */
+  private final Map<ManagedProcess, Long> registrationOrder = new java.util.IdentityHashMap<>();
+  private long registrations; // guarded by processes
   private final @Nullable FileChannel lockChannel;
   private final @Nullable FileLock lock;
   /**
@@ -372,18 +382,44 @@ final class DefaultSupervisor implements Supervisor {
     }
   }
 
-  private List<ManagedProcess> dependentsOf(String name) {
-    List<ManagedProcess> out = new ArrayList<>();
+  /** The registered processes whose spec in effect names {@code name}, in registration order. */
+  List<ManagedProcess> dependentsOf(String name) {
     synchronized (processes) {
-      for (ManagedProcess p : processes.values()) {
-        for (Dependency d : p.spec().dependencies()) {
-          if (d.name().equals(name)) {
-            out.add(p);
+      java.util.TreeMap<Long, ManagedProcess> d = dependents.get(name);
+      return d == null ? List.of() : new ArrayList<>(d.values());
+    }
+  }
+
+  /** Adds {@code p} to (or, {@code add} false, removes it from) {@link #dependents} as {@code spec} says. Holding {@code processes}. */
+  private void indexDependencies(ManagedProcess p, ProcessSpec spec, boolean add) {
+    Long at = registrationOrder.get(p);
+    if (at == null) {
+      return; // not registered (any more)
+    }
+    for (Dependency d : spec.dependencies()) {
+      if (add) {
+        dependents.computeIfAbsent(d.name(), k -> new java.util.TreeMap<>()).put(at, p);
+      } else {
+        java.util.TreeMap<Long, ManagedProcess> of = dependents.get(d.name());
+        if (of != null) {
+          of.remove(at);
+          if (of.isEmpty()) {
+            dependents.remove(d.name());
           }
         }
       }
     }
-    return out;
+  }
+
+  /** {@code next} has replaced {@code previous} as the spec in effect of {@code p}: its dependencies are indexed anew. Supervision thread. */
+  void specInEffect(ManagedProcess p, ProcessSpec previous, ProcessSpec next) {
+    if (previous.dependencies().equals(next.dependencies())) {
+      return;
+    }
+    synchronized (processes) {
+      indexDependencies(p, previous, false);
+      indexDependencies(p, next, true);
+    }
   }
 
   /**
@@ -497,6 +533,8 @@ final class DefaultSupervisor implements Supervisor {
       for (ProcessSpec spec : specs) {
         ManagedProcess p = new ManagedProcess(this, spec);
         processes.put(spec.name(), p);
+        registrationOrder.put(p, registrations++);
+        indexDependencies(p, spec, true);
         spec.dependencies().forEach(d -> dependedOn.add(d.name()));
         added.add(p);
         // published before anyone can see the process, so Registered is its first event for every listener
@@ -560,7 +598,10 @@ final class DefaultSupervisor implements Supervisor {
     }
     p.stopInternal(Origin.API, "removed from the supervisor").whenComplete((s, e) -> {
       synchronized (processes) {
-        processes.remove(name, p);
+        if (processes.remove(name, p)) {
+          indexDependencies(p, p.spec(), false);
+          registrationOrder.remove(p);
+        }
       }
       p.release();
       publish(new SupervisorEvent.Removed(name, wallNow()));

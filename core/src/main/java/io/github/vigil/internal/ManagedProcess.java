@@ -435,6 +435,7 @@ final class ManagedProcess implements ProcessController {
   private void applySpec(ProcessSpec next) {
     ProcessSpec old = spec;
     spec = next;
+    sup.specInEffect(this, old, next); // its dependents' index follows the spec in effect
     specsAhead.remove(next); // in effect: counted as the spec now
     if (!next.output().equals(old.output())) { // a new log file or tail size: the collector is made anew
       OutputCollector was = output;
