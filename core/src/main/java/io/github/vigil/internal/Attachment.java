@@ -117,7 +117,7 @@ final class Attachment implements AttachedProcess {
   public CompletionStage<AttachStatus> rescan() {
     CompletableFuture<AttachStatus> done = new CompletableFuture<>();
     // once the supervisor is closed (the attachment detached), the last status: no look is made any more
-    sup.onLoop(() -> scan(() -> done.complete(status)), () -> done.complete(status));
+    sup.onLoop(() -> scan(() -> done.complete(status)), () -> done.complete(status), done::completeExceptionally);
     return sup.relay(done); // completed on the listener executor: what a caller chains to it never runs on the supervision thread
   }
 

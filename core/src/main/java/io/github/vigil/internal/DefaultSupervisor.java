@@ -179,11 +179,35 @@ final class DefaultSupervisor implements Supervisor {
 
   /** As {@link #onLoop(Runnable)}; runs {@code ifClosed} (on the calling thread) when the supervision thread has ended. */
   void onLoop(Runnable task, Runnable ifClosed) {
+    onLoop(task, ifClosed, NO_FAILURE_HANDLER);
+  }
+
+  /**
+   * As {@link #onLoop(Runnable, Runnable)}; when {@code task} throws, {@code ifFailed} runs after it on the same thread,
+   * so that what the task was to complete (a caller's future) is completed all the same. A task run at once inside
+   * another throws on into that one's.
+   */
+  void onLoop(Runnable task, Runnable ifClosed, java.util.function.Consumer<Throwable> ifFailed) {
     if (deciding.isHeldByCurrentThread()) {
-      task.run(); // inside a task that is counted already
+      try {
+        task.run(); // inside a task that is counted already
+      } catch (RuntimeException | Error e) {
+        failed(ifFailed, e);
+        throw e;
+      }
       return;
     }
-    onLoopLater(task, ifClosed);
+    onLoopLater(task, ifClosed, ifFailed);
+  }
+
+  private static final java.util.function.Consumer<Throwable> NO_FAILURE_HANDLER = e -> { };
+
+  private static void failed(java.util.function.Consumer<Throwable> ifFailed, Throwable e) {
+    try {
+      ifFailed.accept(e);
+    } catch (RuntimeException | Error again) {
+      e.addSuppressed(again);
+    }
   }
 
   /**
@@ -195,8 +219,18 @@ final class DefaultSupervisor implements Supervisor {
    * would. Never waits: a thread that finds another deciding hands over instead.
    */
   void decideAtOnce(Runnable task, Runnable ifClosed) {
+    decideAtOnce(task, ifClosed, NO_FAILURE_HANDLER);
+  }
+
+  /** As {@link #decideAtOnce(Runnable, Runnable)}, with {@code ifFailed} as {@link #onLoop(Runnable, Runnable, java.util.function.Consumer)} has it. */
+  void decideAtOnce(Runnable task, Runnable ifClosed, java.util.function.Consumer<Throwable> ifFailed) {
     if (deciding.isHeldByCurrentThread()) {
-      task.run();
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        failed(ifFailed, e);
+        throw e;
+      }
       return;
     }
     if (!closed && waiting.get() == 0 && deciding.tryLock()) {
@@ -205,7 +239,7 @@ final class DefaultSupervisor implements Supervisor {
         if (!closed && !loop.isShutdown() && waiting.get() == 0) {
           inFlight.begin();
           try {
-            runGuarded(task);
+            runGuarded(task, ifFailed);
           } finally {
             inFlight.end();
           }
@@ -215,7 +249,7 @@ final class DefaultSupervisor implements Supervisor {
         deciding.unlock();
       }
     }
-    onLoopLater(task, ifClosed);
+    onLoopLater(task, ifClosed, ifFailed);
   }
 
   /** Queues {@code task} on the supervision thread, even from it. */
@@ -225,6 +259,11 @@ final class DefaultSupervisor implements Supervisor {
 
   /** As {@link #onLoopLater(Runnable)}; runs {@code ifClosed} (on the calling thread) when the supervision thread has ended. */
   void onLoopLater(Runnable task, Runnable ifClosed) {
+    onLoopLater(task, ifClosed, NO_FAILURE_HANDLER);
+  }
+
+  /** As {@link #onLoopLater(Runnable, Runnable)}, with {@code ifFailed} as {@link #onLoop(Runnable, Runnable, java.util.function.Consumer)} has it. */
+  void onLoopLater(Runnable task, Runnable ifClosed, java.util.function.Consumer<Throwable> ifFailed) {
     inFlight.begin(); // before the hand-over: the caller's own work, if counted, ends after it
     waiting.incrementAndGet();
     try {
@@ -232,7 +271,7 @@ final class DefaultSupervisor implements Supervisor {
         deciding.lock();
         waiting.decrementAndGet(); // under the lock: a report that finds none waiting is decided after this task
         try {
-          runGuarded(task);
+          runGuarded(task, ifFailed);
         } finally {
           deciding.unlock();
           inFlight.end();
@@ -245,11 +284,12 @@ final class DefaultSupervisor implements Supervisor {
     }
   }
 
-  private static void runGuarded(Runnable task) {
+  private static void runGuarded(Runnable task, java.util.function.Consumer<Throwable> ifFailed) {
     try {
       task.run();
     } catch (RuntimeException | Error e) {
       log.error("Supervision task failed", e);
+      failed(ifFailed, e);
     }
   }
 
@@ -702,7 +742,8 @@ final class DefaultSupervisor implements Supervisor {
     }
     // taken on the supervision thread before any of the starts: a stop asked after it is not undone by a start that waited
     CompletableFuture<Map<ManagedProcess, Long>> stopsBefore = new CompletableFuture<>();
-    onLoop(() -> stopsBefore.complete(commandStopsNow()), () -> stopsBefore.completeExceptionally(closedError("startAll()")));
+    onLoop(() -> stopsBefore.complete(commandStopsNow()), () -> stopsBefore.completeExceptionally(closedError("startAll()")),
+        stopsBefore::completeExceptionally);
     // every process to start (those that start automatically and what they depend on) is asked at once, in start order:
     // one whose dependency does not meet its condition yet waits in WAITING, its detail saying for what, and goes on
     // when it does; a stop meanwhile ends its wait and fails this stage, as a dependency that FAILED does

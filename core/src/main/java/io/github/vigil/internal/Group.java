@@ -272,7 +272,7 @@ final class Group implements GroupController {
         }
         open(i, stopsThen);
         begun.complete(null);
-      }, () -> begun.completeExceptionally(sup.closedError("start of group '" + g.name() + "'")));
+      }, () -> begun.completeExceptionally(sup.closedError("start of group '" + g.name() + "'")), begun::completeExceptionally);
       return begun;
     }
 
@@ -409,7 +409,7 @@ final class Group implements GroupController {
           begunAt.complete(g.stopsBegun);
         }
         begun.complete(null);
-      }, () -> begun.complete(null));
+      }, () -> begun.complete(null), e -> begun.complete(null)); // failed or not, the stop goes on to the children
       return begun;
     }
   }

@@ -152,7 +152,7 @@ final class HealthMonitor {
    */
   CompletableFuture<HealthReport> checkNow() {
     CompletableFuture<HealthReport> done = new CompletableFuture<>();
-    sup.onLoop(() -> checkNow(done));
+    sup.onLoop(() -> checkNow(done), () -> log.debug("Task after close dropped"), done::completeExceptionally);
     return done;
   }
 
@@ -164,7 +164,7 @@ final class HealthMonitor {
     }
     CompletableFuture<Void> ready = sup.healthExecutor().ready(slots.get(0).check);
     if (!ready.isDone()) { // fire() would only wait for it: wait here, then start every check
-      ready.whenComplete((v, e) -> sup.onLoop(() -> checkNow(done)));
+      ready.whenComplete((v, e) -> sup.onLoop(() -> checkNow(done), () -> log.debug("Task after close dropped"), done::completeExceptionally));
       return;
     }
     int gen = generation;

@@ -427,7 +427,7 @@ final class ManagedProcess implements ProcessController {
           beginStop(Origin.API, "update: " + reason);
         }
       }
-    }, () -> done.completeExceptionally(sup.closedError("update of '" + name + "'")));
+    }, () -> done.completeExceptionally(sup.closedError("update of '" + name + "'")), e -> supervisionFailed(e, done));
     return sup.relay(done);
   }
 
@@ -585,7 +585,7 @@ final class ManagedProcess implements ProcessController {
         case STARTING -> startWaiters.add(done);
         default -> startOrQueue(done, origin, reason);
       }
-    }, () -> done.completeExceptionally(sup.closedError("start of '" + name + "'")));
+    }, () -> done.completeExceptionally(sup.closedError("start of '" + name + "'")), e -> supervisionFailed(e, done));
     return done;
   }
 
@@ -624,7 +624,7 @@ final class ManagedProcess implements ProcessController {
           beginStop(origin, reason);
         }
       }
-    }, () -> done.completeExceptionally(sup.closedError("stop of '" + name + "'")));
+    }, () -> done.completeExceptionally(sup.closedError("stop of '" + name + "'")), e -> supervisionFailed(e, done));
     return done;
   }
 
@@ -658,7 +658,7 @@ final class ManagedProcess implements ProcessController {
       } else {
         startOrQueue(done, origin, reason);
       }
-    }, () -> done.completeExceptionally(sup.closedError("restart of '" + name + "'")));
+    }, () -> done.completeExceptionally(sup.closedError("restart of '" + name + "'")), e -> supervisionFailed(e, done));
     return done;
   }
 
@@ -741,7 +741,7 @@ final class ManagedProcess implements ProcessController {
       } else {
         done.complete(status()); // its policy does not restart it after that exit
       }
-    }, () -> done.completeExceptionally(sup.closedError("deferred restart of '" + name + "'")));
+    }, () -> done.completeExceptionally(sup.closedError("deferred restart of '" + name + "'")), e -> supervisionFailed(e, done));
     return done;
   }
 
@@ -988,7 +988,7 @@ final class ManagedProcess implements ProcessController {
       if (spawned != null) { // the supervisor ended meanwhile: leave nothing running
         spawned.signalTree(Signal.SIGKILL);
       }
-    });
+    }, e -> supervisionFailed(e, null));
   }
 
   /**
@@ -1713,6 +1713,29 @@ final class ManagedProcess implements ProcessController {
     beginStop(Origin.DEPENDENCY, why);
   }
 
+  /**
+   * A supervision task of this process threw ({@code e}, logged at ERROR by the supervisor): a backend's call on the
+   * supervision thread, or a fault of the engine's. The transition it was to make may never come, so every caller waiting
+   * for this process to run or to stop (and {@code command}'s own, if one) is told now, with {@code e} as the cause,
+   * rather than left waiting for good. Supervision thread.
+   */
+  private void supervisionFailed(Throwable e, @Nullable CompletableFuture<ProcessStatus> command) {
+    ProcessStatus s = status();
+    ProcessOperationException error = new ProcessOperationException("process '" + name + "': a supervision task failed ("
+        + e + "); its state may be stale: " + s.state(), s, e);
+    List<CompletableFuture<ProcessStatus>> waiters = new ArrayList<>(startWaiters);
+    waiters.addAll(stopWaiters);
+    startWaiters.clear();
+    stopWaiters.clear();
+    if (command != null) {
+      waiters.add(command);
+    }
+    waiters.forEach(w -> w.completeExceptionally(error));
+    List<CompletableFuture<Void>> running = new ArrayList<>(runningWaiters);
+    runningWaiters.clear();
+    running.forEach(w -> w.completeExceptionally(error));
+  }
+
   private void failStartWaiters(String why) {
     if (startWaiters.isEmpty()) {
       return;
@@ -1844,13 +1867,14 @@ final class ManagedProcess implements ProcessController {
 
     @Override
     public void onExit(Termination termination) {
-      sup.decideAtOnce(() -> exited(runNumber, termination), () -> log.debug("Exit of run {} after close dropped", runNumber));
+      sup.decideAtOnce(() -> exited(runNumber, termination), () -> log.debug("Exit of run {} after close dropped", runNumber),
+          e -> supervisionFailed(e, null));
     }
 
     @Override
     public void onOomKill(Termination termination, long memoryAtDeathBytes) {
       sup.decideAtOnce(() -> exited(runNumber, termination, true, memoryAtDeathBytes),
-          () -> log.debug("Exit of run {} after close dropped", runNumber));
+          () -> log.debug("Exit of run {} after close dropped", runNumber), e -> supervisionFailed(e, null));
     }
   }
 }

@@ -115,6 +115,13 @@
  * into a second count of its parent). A group's stop supersedes its restart or start in declared order under way
  * ({@code Group.stopsBegun}): that starts nothing more, and an escalation it overtakes is not reported to the parent.
  *
+ * <p><b>A task that throws.</b> The supervisor logs it at ERROR and goes on ({@code DefaultSupervisor.runGuarded}). A
+ * process's tasks that callers wait on (its commands, its spawn's hand-over, its exits), a group's start and stop steps,
+ * {@code startAll()}'s first task, {@code checkNow()} and an attachment's {@code rescan()} say what to do then ({@code onLoop}'s {@code ifFailed}):
+ * {@code ManagedProcess.supervisionFailed} fails every future waiting on the process, which would otherwise wait for a
+ * transition the task was to make (module {@code test}'s {@code SupervisionTaskFailureTest}); a group's start fails, its
+ * stop goes on to the children.
+ *
  * <p><b>Deep trees.</b> A group's start and stop ({@code Group.TreeStart}, {@code Group.TreeStop}) walk its tree, built
  * once ({@code Group.Tree}: pre-order, each group's processes a range of one list), one step at a time: a step that
  * completes at once is followed by the next in a loop, one that completes later resumes the walk. Each nested group's
