@@ -657,6 +657,63 @@ final class Diagnostician implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Nothing listens on {@code port} although the output said it was in use: sockets bound to it that do not listen
+   * (connections in {@code TIME_WAIT} after an earlier listener closed or was killed with clients connected, or
+   * connections a process still holds) keep a bind without {@code SO_REUSEADDR} from taking it. Null when there is none.
+   */
+  private @Nullable Finding lingering(ProcessSpec spec, int port, List<String> said) {
+    List<ListeningSockets.Connection> conns;
+    try {
+      conns = sockets.connections(port);
+    } catch (IOException e) {
+      return null;
+    }
+    if (conns.isEmpty()) {
+      return null;
+    }
+    List<String> ev = new ArrayList<>();
+    conns.stream().limit(5).forEach(c -> ev.add(c.toString()));
+    if (conns.size() > 5) {
+      ev.add("and " + (conns.size() - 5) + " more");
+    }
+    Set<Long> inodes = new LinkedHashSet<>();
+    conns.forEach(c -> {
+      if (c.inode() != 0) {
+        inodes.add(c.inode());
+      }
+    });
+    Map<Long, ListeningSockets.Holder> holders = new LinkedHashMap<>();
+    if (!inodes.isEmpty()) {
+      for (ListeningSockets.Holder h : sockets.holders(inodes)) {
+        holders.putIfAbsent(h.pid(), h);
+      }
+    }
+    long timeWait = conns.stream().filter(c -> c.state().equals("TIME_WAIT")).count();
+    String reuse = "set SO_REUSEADDR on the listening socket of " + spec.name() + " before its bind (most servers do)";
+    ev.addAll(said);
+    if (holders.isEmpty()) {
+      String what = timeWait == conns.size() ? plural(conns.size(), "connection") + " in TIME_WAIT"
+          : plural(conns.size(), "connection") + " (" + timeWait + " in TIME_WAIT)";
+      return Finding.problem(Check.PORTS, Certainty.CONFIRMED, "nothing listens on port " + port + ", but " + what
+          + " left on it by an earlier listener that closed or died with clients connected " + (conns.size() == 1 ? "keeps" : "keep")
+          + " a bind without SO_REUSEADDR from"
+          + " taking it, for up to 60 s after the close", ev,
+          reuse + ", or make its restart wait longer than 60 s (its backoff)");
+    }
+    ListeningSockets.Holder h = holders.values().iterator().next();
+    String cmd = abbreviate(io.github.vigil.HumanFormat.commandLine(h.commandLine()), 80);
+    holders.values().forEach(o -> ev.add("held by pid " + o.pid() + " (" + io.github.vigil.HumanFormat.commandLine(o.commandLine()) + ")"));
+    return Finding.problem(Check.PORTS, Certainty.CONFIRMED, "nothing listens on port " + port + ", but " + plural(conns.size(), "connection")
+        + " on it, held by pid " + h.pid() + " (`" + cmd + "`), " + (conns.size() == 1 ? "keeps" : "keep")
+        + " a bind without SO_REUSEADDR from taking it", ev,
+        "stop it (kill " + h.pid() + "), or " + reuse);
+  }
+
+  private static String plural(long n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
+  }
+
   private Finding port(ProcessSpec spec, int port, boolean saidInUse, List<String> inUseLines, Set<Long> ours, Subject s) {
     List<String> said = saidInUse ? inUseLines : List.of();
     if (sockets == null) {
@@ -669,7 +726,8 @@ final class Diagnostician implements AutoCloseable {
         free = true;
       }
       if (free) {
-        return saidInUse ? Finding.unknown(Check.PORTS, "port " + port + " was in use when " + spec.name() + " started; nothing accepts connections on it now", said)
+        return saidInUse ? Finding.unknown(Check.PORTS, "port " + port + " was in use when " + spec.name() + " started; nothing accepts connections on it now"
+            + " (connections left in TIME_WAIT by an earlier listener keep a bind without SO_REUSEADDR from taking it for up to 60 s)", said)
             : Finding.ok(Check.PORTS, "port " + port + ": nothing accepts connections on 127.0.0.1", List.of());
       }
       if (s.pid() > 0 && !saidInUse) {
@@ -686,6 +744,12 @@ final class Diagnostician implements AutoCloseable {
       return Finding.unknown(Check.PORTS, "port " + port + ": the socket tables cannot be read", List.of(e.toString()));
     }
     if (listeners.isEmpty()) {
+      if (saidInUse) {
+        Finding lingering = lingering(spec, port, said);
+        if (lingering != null) {
+          return lingering;
+        }
+      }
       return saidInUse ? Finding.unknown(Check.PORTS, "port " + port + " was in use when " + spec.name() + " started, and is free now: start it again", said)
           : Finding.ok(Check.PORTS, "port " + port + " is free", List.of());
     }

@@ -37,6 +37,19 @@ public interface ListeningSockets {
   List<Listener> listeners(int port) throws IOException;
 
   /**
+   * The TCP sockets (IPv4 and IPv6) bound to {@code port} on this host that are not listening: connections
+   * accepted on it, and those the kernel keeps in {@code TIME_WAIT} after a close (for 60 s on Linux). While one
+   * remains, a {@code bind} of the port without {@code SO_REUSEADDR} fails with {@code Address already in use},
+   * also after the process that held them is gone: a quote feed killed with connected clients cannot listen
+   * again at once. The default knows none (a backend that cannot read the socket tables).
+   *
+   * @throws IOException when the socket tables cannot be read
+   */
+  default List<Connection> connections(int port) throws IOException {
+    return List.of();
+  }
+
+  /**
    * The first of {@code pids} that holds one of {@code socketInodes}, reading only those processes'
    * descriptors: the cheap question "is it one of ours?". Processes that are gone or unreadable are
    * skipped.
@@ -103,6 +116,29 @@ public interface ListeningSockets {
         }
       }
       return a;
+    }
+  }
+
+  /**
+   * A TCP socket bound to a port that is not listening.
+   *
+   * @param local its local address and port
+   * @param remote the address and port of its peer
+   * @param state the kernel's name of its state ({@code TIME_WAIT}, {@code ESTABLISHED}, ...)
+   * @param inode the kernel's socket inode, as in {@code socket:[inode]} of a descriptor; 0 for a socket no process
+   *     holds any more ({@code TIME_WAIT})
+   */
+  record Connection(InetSocketAddress local, InetSocketAddress remote, String state, long inode) {
+    public Connection {
+      requireNonNull(local, "local");
+      requireNonNull(remote, "remote");
+      requireNonNull(state, "state");
+    }
+
+    @Override
+    public String toString() {
+      return local.getAddress().getHostAddress() + ":" + local.getPort() + " <-> " + remote.getAddress().getHostAddress() + ":"
+          + remote.getPort() + " " + state;
     }
   }
 

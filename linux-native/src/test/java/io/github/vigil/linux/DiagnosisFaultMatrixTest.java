@@ -122,6 +122,35 @@ class DiagnosisFaultMatrixTest {
   }
 
   @Test
+  void portInTimeWaitAfterAKilledListener() throws Exception {
+    // a quote feed killed with a client connected: nothing listens on its port any more, but the connection it
+    // closed stays in TIME_WAIT for 60 s, and its next run's bind (without SO_REUSEADDR) fails with EADDRINUSE
+    int port;
+    try (ServerSocket feed = new ServerSocket()) {
+      feed.setReuseAddress(true); // this earlier listener's own choice; the supervised one (BINDER) does not set it
+      feed.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+      port = feed.getLocalPort();
+      try (java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+          java.net.Socket accepted = feed.accept()) {
+        accepted.close(); // the feed's side closes first: its end of the connection goes to TIME_WAIT
+        assertThat(client.getInputStream().read()).isEqualTo(-1);
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!inTimeWait(port)) {
+      assertThat(System.nanoTime()).as("a connection on port " + port + " in TIME_WAIT within 10 s").isLessThan(deadline);
+      Thread.sleep(20); // polling the kernel's table until the closed connection shows up in TIME_WAIT
+    }
+    assertThat(new ProcListeningSockets(Path.of("/proc")).listeners(port)).isEmpty();
+    Diagnosis d = failAndDiagnose("port-time-wait", ProcessSpec.builder("port-time-wait").command(PYTHON, "-c", BINDER, Integer.toString(port)));
+    record("port in TIME_WAIT after a killed listener (nothing listens; a connection it closed remains)", d, Finding.Check.PORTS, "SO_REUSEADDR",
+        "");
+    assertThat(d.cause().orElseThrow().certainty()).isEqualTo(Finding.Certainty.CONFIRMED);
+    assertThat(d.cause().orElseThrow().summary()).contains("port " + port, "TIME_WAIT").doesNotContain("free now");
+    assertThat(d.cause().orElseThrow().evidence()).anyMatch(e -> e.contains(":" + port + " <-> ") && e.endsWith("TIME_WAIT"));
+  }
+
+  @Test
   void missingBinary(@TempDir Path dir) throws Exception {
     Path missing = dir.resolve("bin/quote-feed");
     Diagnosis d = failAndDiagnose("missing-binary", ProcessSpec.builder("missing-binary").command(missing.toString(), "--venue", "XLON"));
@@ -362,6 +391,16 @@ class DiagnosisFaultMatrixTest {
 
   private static String cell(String s) {
     return s.replace("|", "\\|").replace("\n", " ");
+  }
+
+  /** Whether /proc/net/tcp or tcp6 (a JVM's IPv4 socket is an IPv4-mapped IPv6 one) has a socket on {@code port} in TIME_WAIT (06). */
+  private static boolean inTimeWait(int port) throws IOException {
+    String suffix = String.format(java.util.Locale.ROOT, ":%04X", port);
+    List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("/proc/net/tcp")));
+    if (Files.exists(Path.of("/proc/net/tcp6"))) {
+      lines.addAll(Files.readAllLines(Path.of("/proc/net/tcp6")));
+    }
+    return lines.stream().map(l -> l.trim().split("\\s+")).anyMatch(f -> f.length > 3 && f[1].endsWith(suffix) && f[3].equals("06"));
   }
 
   private static int freePort() throws IOException {

@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ListeningSockets} from {@code /proc}: listening sockets from {@code net/tcp} and
@@ -47,18 +48,59 @@ public final class ProcListeningSockets implements ListeningSockets {
     return out;
   }
 
+  @Override
+  public List<Connection> connections(int port) throws IOException {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
+    }
+    List<Connection> out = new ArrayList<>();
+    String tcp = table(Protocol.TCP, true);
+    parseConnections(tcp, Protocol.TCP, port, out);
+    String tcp6 = table(Protocol.TCP6, false); // absent when IPv6 is off
+    if (tcp6 != null) {
+      parseConnections(tcp6, Protocol.TCP6, port, out);
+    }
+    return out;
+  }
+
   private void read(Protocol protocol, int port, List<Listener> out, boolean required) throws IOException {
+    String text = table(protocol, required);
+    if (text != null) {
+      parse(text, protocol, port, out);
+    }
+  }
+
+  /** The text of {@code net/tcp} or {@code net/tcp6}; null when it is absent and not required. */
+  private @Nullable String table(Protocol protocol, boolean required) throws IOException {
     Path table = proc.resolve("net").resolve(NetTables.table(protocol));
-    String text;
     try {
-      text = new String(Files.readAllBytes(table), StandardCharsets.US_ASCII);
+      return new String(Files.readAllBytes(table), StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
       if (required) {
         throw e;
       }
-      return;
+      return null;
     }
-    parse(text, protocol, port, out);
+  }
+
+  /** Adds the sockets of one table ({@code net/tcp} or {@code net/tcp6} text) bound to {@code port} and not listening. */
+  static void parseConnections(String table, Protocol protocol, int port, List<Connection> out) {
+    String[] lines = table.split("\n");
+    for (int i = 1; i < lines.length; i++) { // the first is the header
+      String[] f = lines[i].trim().split("\\s+");
+      if (f.length < 10) {
+        continue;
+      }
+      int colon = f[1].indexOf(':');
+      int state = Integer.parseInt(f[3], 16);
+      if (colon < 0 || Integer.parseInt(f[1].substring(colon + 1), 16) != port || state == LISTEN) {
+        continue;
+      }
+      byte[] local = f[1].getBytes(StandardCharsets.US_ASCII);
+      byte[] remote = f[2].getBytes(StandardCharsets.US_ASCII);
+      out.add(new Connection(NetTables.address(local, 0, local.length, protocol), NetTables.address(remote, 0, remote.length, protocol),
+          NetTables.stateName(state), Long.parseLong(f[9])));
+    }
   }
 
   /** Adds the sockets of one table ({@code net/tcp} or {@code net/tcp6} text) listening on {@code port}. */

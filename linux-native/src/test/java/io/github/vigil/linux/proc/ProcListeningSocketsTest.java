@@ -41,6 +41,21 @@ class ProcListeningSocketsTest {
   }
 
   @Test
+  void parsesTheConnectionsOfOnePortThatDoNotListen() {
+    String tcp = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        + "   0: 0100007F:4C2C 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 424242 1 0000 100 0 0 10 0\n"
+        + "   1: 0100007F:4C2C 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000  1000        0 434343 1 0000 20 4 30 10 -1\n"
+        + "   2: 0100007F:4C2C 0100007F:D2F2 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000\n"
+        + "   3: 0100007F:D2F4 0100007F:4C2C 01 00000000:00000000 00:00000000 00000000  1000        0 444444 1 0000 20 4 30 10 -1\n";
+    List<ListeningSockets.Connection> out = new ArrayList<>();
+    ProcListeningSockets.parseConnections(tcp, Protocol.TCP, 0x4C2C, out);
+    assertThat(out).containsExactly(
+        new ListeningSockets.Connection(new InetSocketAddress("127.0.0.1", 19500), new InetSocketAddress("127.0.0.1", 0xD2F0), "ESTABLISHED", 434343),
+        new ListeningSockets.Connection(new InetSocketAddress("127.0.0.1", 19500), new InetSocketAddress("127.0.0.1", 0xD2F2), "TIME_WAIT", 0));
+    assertThat(out.get(1)).hasToString("127.0.0.1:19500 <-> 127.0.0.1:54002 TIME_WAIT");
+  }
+
+  @Test
   void aListenerAcceptsItsOwnAddressAndItsIpv4MappedForm() throws Exception {
     ListeningSockets.Listener l = new ListeningSockets.Listener(new InetSocketAddress("127.0.0.1", 80), 1);
     assertThat(l.accepts(InetAddress.getByName("127.0.0.1"))).isTrue();
