@@ -91,7 +91,7 @@ public final class RestartAnalysis {
           // registered again while the last state heard was a live one: the JVM that supervised it ended without the
           // journal hearing the process end (a graceful close journals the stop); the next JVM started it again
           Building b = h.scheduled != null ? h.scheduled // its restart was due when the JVM ended: the next JVM did it
-              : h.candidate != null ? h.candidate // a crash heard whose restart the next JVM did
+              : h.candidate != null && !restedAfter(h.candidate, heardBefore.get(e.id())) ? h.candidate // a crash heard whose restart the next JVM did
               : h.lastState != null && LIVE.contains(h.lastState) ? supervisorEnded(e, h, zone, heardBefore.get(e.id())) : null;
           if (b != null) {
             all.add(b);
@@ -348,6 +348,20 @@ public final class RestartAnalysis {
   }
 
   /** A restart by the next JVM of a process the last one ran when it ended; {@code registered}: the next one's registration. */
+  /**
+   * Whether the JVM that heard {@code crash} lived on past its policy's decision, which it takes at once on the exit
+   * (its {@code RestartScheduled} comes with the exit's events): the journal heard of the process (a status snapshot, an
+   * event) more than {@link #DECIDED_WITHIN} after the crash, and no restart was scheduled. Such a crash rested (a
+   * policy of {@code NEVER}, supervision off, a restart left for a person): the next JVM's registration is no restart of
+   * it. Without that sign (a JVM killed right after the exit) the next JVM is taken to have done the restart.
+   */
+  private static boolean restedAfter(Building crash, @Nullable Instant heard) {
+    return heard != null && heard.isAfter(crash.at.plus(DECIDED_WITHIN));
+  }
+
+  /** How long after an exit its restart is decided, with room to spare: the decision is one step of the supervisor. */
+  private static final Duration DECIDED_WITHIN = Duration.ofSeconds(1);
+
   private static Building supervisorEnded(JournalEvent registered, HostState h, ZoneId zone, @Nullable Instant heard) {
     Building b = new Building();
     b.at = registered.at();
