@@ -219,6 +219,14 @@ public final class RestartAnalysis {
           } else if ("STOPPED".equals(e.toState()) || "FAILED".equals(e.toState())) {
             h.cancel(e, notDone); // no stop command heard before it (a STOP command cancels it first)
           }
+          Building waited = h.candidate;
+          if ("STARTING".equals(e.toState()) && restarted == null && waited != null && "POLICY".equals(e.origin())) {
+            // the policy's restart that waited (WAITING) for a dependency down at the exit: no RestartScheduled (no
+            // backoff), a restart all the same, as the supervisor counts it
+            all.add(waited);
+            h.awaitingRecovery = waited;
+            h.down(waited.at, waited);
+          }
           if ("STARTING".equals(e.toState())) {
             // a crash whose restart was heard (RestartScheduled, RestartDeferred) is no candidate any more; one still a
             // candidate was not restarted by its policy but started again in this JVM (an API or schedule start): it is
