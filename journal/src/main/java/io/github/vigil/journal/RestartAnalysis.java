@@ -355,7 +355,6 @@ public final class RestartAnalysis {
     };
   }
 
-  /** A restart by the next JVM of a process the last one ran when it ended; {@code registered}: the next one's registration. */
   /**
    * Whether the JVM that heard {@code crash} lived on past its policy's decision, which it takes at once on the exit
    * (its {@code RestartScheduled} comes with the exit's events): the journal heard of the process (a status snapshot, an
@@ -370,6 +369,7 @@ public final class RestartAnalysis {
   /** How long after an exit its restart is decided, with room to spare: the decision is one step of the supervisor. */
   private static final Duration DECIDED_WITHIN = Duration.ofSeconds(1);
 
+  /** A restart by the next JVM of a process the last one ran when it ended; {@code registered}: the next one's registration. */
   private static Building supervisorEnded(JournalEvent registered, HostState h, ZoneId zone, @Nullable Instant heard) {
     Building b = new Building();
     b.at = registered.at();
