@@ -62,6 +62,7 @@ class AttachmentStatusTest {
       first.destroyForcibly();
       first.waitFor(30, TimeUnit.SECONDS);
       events.awaitAttach("ext-feed", AttachState.STOPPED, 1, WAIT);
+      assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
       assertThat(journal.flush(WAIT)).isTrue();
       CliGoldenTest.Result lost = CliGoldenTest.runOn(db, "status", "--json");
       assertThat(lost.out()).as(lost.err())
@@ -69,6 +70,7 @@ class AttachmentStatusTest {
 
       second = new ProcessBuilder("bash", "-c", "exec -a " + marker + " sleep 600").start();
       events.awaitAttach("ext-feed", AttachState.RUNNING, 2, WAIT);
+      assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
       assertThat(journal.flush(WAIT)).isTrue();
 
       CliGoldenTest.Result json = CliGoldenTest.runOn(db, "status", "--json");
@@ -86,6 +88,7 @@ class AttachmentStatusTest {
 
       supervisor.detach("ext-feed", "feed moved to another host");
       events.await(SupervisorEvent.Detached.class, d -> true, 1, WAIT);
+      assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
       assertThat(journal.flush(WAIT)).isTrue();
       assertThat(CliGoldenTest.runOn(db, "status", "--json").out())
           .containsPattern("(?s)\"process\": \"ext-feed\",\\s*\"state\": \"DETACHED\",\\s*\"attachment\": true,\\s*\"since\": \"[^\"]+\",\\s*\"pid\": null");
@@ -118,6 +121,7 @@ class AttachmentStatusTest {
       job.stop(WAIT); // STOPPED by a person: no attention needed
       supervisor.attach(AttachSpec.builder("ext-feed").commandLine(marker).rescanInterval(Duration.ofMillis(200)).build());
       events.awaitAttach("ext-feed", AttachState.RUNNING, 1, WAIT);
+      assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
       assertThat(journal.flush(WAIT)).isTrue();
       CliGoldenTest.Result up = CliGoldenTest.runOn(db, "status", "--color", "never");
       assertThat(up.code()).as("a supervised process STOPPED, the attachment RUNNING: %s%s", up.out(), up.err()).isZero();
@@ -125,6 +129,7 @@ class AttachmentStatusTest {
       feedProcess.destroyForcibly();
       feedProcess.waitFor(30, TimeUnit.SECONDS);
       events.awaitAttach("ext-feed", AttachState.STOPPED, 1, WAIT);
+      assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
       assertThat(journal.flush(WAIT)).isTrue();
       CliGoldenTest.Result lost = CliGoldenTest.runOn(db, "status", "--color", "never");
       assertThat(lost.out()).containsPattern("│ ext-feed +│ STOPPED +│");
@@ -138,6 +143,7 @@ class AttachmentStatusTest {
       // NOT_FOUND is where an attachment starts: no AttachStateChanged says it
       events.await(SupervisorEvent.Attached.class, a -> a.process().equals("ext-missing"), 1, WAIT);
       assertThat(missingOne.status().state()).isEqualTo(AttachState.NOT_FOUND);
+      assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
       assertThat(journal.flush(WAIT)).isTrue();
       CliGoldenTest.Result missing = CliGoldenTest.runOn(db, "status", "--color", "never");
       assertThat(missing.out()).containsPattern("│ ext-feed +│ DETACHED +│").containsPattern("│ ext-missing +│ NOT_FOUND +│");
@@ -145,6 +151,7 @@ class AttachmentStatusTest {
 
       supervisor.detach("ext-missing", "not needed");
       events.await(SupervisorEvent.Detached.class, d -> d.process().equals("ext-missing"), 1, WAIT);
+      assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
       assertThat(journal.flush(WAIT)).isTrue();
       CliGoldenTest.Result detached = CliGoldenTest.runOn(db, "status", "--color", "never");
       assertThat(detached.code()).as("attachments DETACHED: %s%s", detached.out(), detached.err()).isZero();
@@ -176,7 +183,8 @@ class AttachmentStatusTest {
       EventRecorder events = new EventRecorder();
       try (TradingSupervision trading = TradingSupervision.builder(supervisor).watch("ext-feed", Schedule.inSession(lse))
           .instantSource(clock).scheduler(clock).build()) {
-        // before the attachment, and its subscriptions before the recorders': what a recorder heard, the journal has
+        // before the attachment; each listener has a queue of its own, so what a recorder heard the journal may hear later:
+        // the supervisor's awaitIdle before each flush
         journal.attach(supervisor, trading);
         supervisor.subscribe(events);
         trading.subscribe(schedule);
@@ -186,6 +194,7 @@ class AttachmentStatusTest {
         // the supervisor's events reach the journal on another thread than the schedule's: its Attached heard too (a CI
         // run read UNKNOWN, the journal holding the window's event and not yet the attachment's)
         events.await(SupervisorEvent.Attached.class, a -> a.process().equals("ext-feed"), 1, WAIT);
+        assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
         assertThat(journal.flush(WAIT)).isTrue();
         CliGoldenTest.Result before = CliGoldenTest.runOn(db, "status", "--color", "never");
         assertThat(before.out()).containsPattern("│ ext-feed +│ NOT_FOUND +│")
@@ -195,6 +204,7 @@ class AttachmentStatusTest {
 
         clock.advanceTo(clock.at("08:00"));
         schedule.await(SupervisorEvent.WatchWindowChanged.class, e -> e.open(), 1, WAIT);
+        assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
         assertThat(journal.flush(WAIT)).isTrue();
         CliGoldenTest.Result missing = CliGoldenTest.runOn(db, "status", "--color", "never");
         assertThat(missing.out()).doesNotContain("watch window is closed");
@@ -207,6 +217,7 @@ class AttachmentStatusTest {
         feedProcess.destroyForcibly();
         feedProcess.waitFor(30, TimeUnit.SECONDS);
         events.awaitAttach("ext-feed", AttachState.STOPPED, 1, WAIT);
+        assertThat(supervisor.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
         assertThat(journal.flush(WAIT)).isTrue();
         CliGoldenTest.Result after = CliGoldenTest.runOn(db, "status", "--color", "never");
         assertThat(after.out()).containsPattern("│ ext-feed +│ STOPPED +│")

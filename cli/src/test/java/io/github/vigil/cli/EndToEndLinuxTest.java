@@ -97,6 +97,7 @@ class EndToEndLinuxTest {
       journal.restart(manual, "alice", "end-to-end test").toCompletableFuture().get();
       events.await(SupervisorEvent.RestartScheduled.class, e -> e.process().equals("health"), 1, WAIT);
       events.awaitState("health", ProcessState.RUNNING, 2, WAIT);
+      assertThat(sup.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
       assertThat(journal.flush(Duration.ofSeconds(30))).isTrue();
 
       // the gateway is still running: the CLI reads beside the writer

@@ -46,6 +46,7 @@ class RealRunsCliTest {
           .build());
       missing.start();
       events.await(SupervisorEvent.Failed.class, e -> e.process().equals("missing"), 1, WAIT);
+      assertThat(sup.awaitIdle(WAIT)).as("every listener, the journal too, has heard what the recorder heard").isTrue();
       assertThat(journal.flush(Duration.ofSeconds(30))).isTrue();
     }
     CliGoldenTest.Result history = CliGoldenTest.runOn(db, "history", "missing", "--color", "never");
