@@ -24,6 +24,9 @@ public final class KilledGatewayMain {
       journal.attach(sup);
       long pid = sup.register(ProcessSpec.builder("feed").command("sleep", "600").startupGrace(Duration.ZERO).build())
           .start(Duration.ofSeconds(30)).pidIfAlive().orElseThrow();
+      if (!sup.awaitIdle(Duration.ofSeconds(30))) { // the journal has heard the start: its listener has a queue of its own
+        throw new IllegalStateException("the supervisor did not become idle");
+      }
       if (!journal.flush(Duration.ofSeconds(30))) {
         throw new IllegalStateException("the journal did not flush");
       }

@@ -2,6 +2,7 @@ package io.github.vigil.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vigil.Supervisor;
 import io.github.vigil.journal.Journal;
 import io.github.vigil.journal.JournalReader;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ class VigilJournalLocationTest {
           assertThat(context).hasNotFailed();
           Journal journal = context.getBean(Journal.class);
           assertThat(journal.url()).isEqualTo("jdbc:sqlite:" + state.resolve("journal.db").toAbsolutePath());
+          assertThat(context.getBean(Supervisor.class).awaitIdle(Duration.ofSeconds(10))).as("the journal has heard the registration").isTrue();
           assertThat(journal.flush(Duration.ofSeconds(10))).isTrue();
           assertThat(state.resolve("journal.db")).exists();
           try (JournalReader reader = JournalReader.open(state.resolve("journal.db").toString(), null)) {

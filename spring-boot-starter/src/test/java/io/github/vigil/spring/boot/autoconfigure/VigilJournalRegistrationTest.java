@@ -53,6 +53,7 @@ class VigilJournalRegistrationTest {
     runner.run(context -> {
       assertThat(context).hasNotFailed();
       awaitRunning(context.getBean(Supervisor.class));
+      assertThat(context.getBean(Supervisor.class).awaitIdle(WAIT)).as("the journal has heard the start").isTrue();
       Journal journal = context.getBean(Journal.class);
       assertThat(journal.flush(WAIT)).isTrue();
       try (JournalReader reader = JournalReader.open(url, "desk-1")) {
@@ -64,6 +65,7 @@ class VigilJournalRegistrationTest {
     runner.run(context -> {
       assertThat(context).hasNotFailed();
       awaitRunning(context.getBean(Supervisor.class));
+      assertThat(context.getBean(Supervisor.class).awaitIdle(WAIT)).as("the journal has heard the start").isTrue();
       assertThat(context.getBean(Journal.class).flush(WAIT)).isTrue();
       try (JournalReader reader = JournalReader.open(url, "desk-1")) {
         RestartReport r = reader.restarts("feed", from, Instant.now().plusSeconds(1), ZoneOffset.UTC, TradeCalendar.calendarDays(ZoneOffset.UTC));
