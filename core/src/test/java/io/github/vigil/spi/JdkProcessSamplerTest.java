@@ -126,10 +126,11 @@ class JdkProcessSamplerTest {
       double percent = second.cpuPercent().orElseThrow();
       String said = "tree sampled " + percent + " %, the shell's utime+stime+cutime+cstime says " + kernelPercent
           + " % (" + (ticksAfter - ticksBefore) + " ticks in " + elapsed / 1_000_000 + " ms); " + second;
-      // the loop's share of a core depends on what else runs (two modules' tests at once under -T 1C: 20 % seen); at 10 %
-      // a tree that left out its reaped children (the shell alone, under 1 %) is still far outside the tolerance
-      assertThat(kernelPercent).as("the loop ran: %s", said).isGreaterThan(10);
-      assertThat(percent).as(said).isCloseTo(kernelPercent, org.assertj.core.data.Offset.offset(Math.max(3, kernelPercent * 0.15)));
+      // the loop's share of a core depends on what else runs (two modules' tests at once under -T 1C: 20 % seen); at 15 %
+      // a tree that left out its reaped children (the shell alone, under 1 %) is still outside the tolerance, which the
+      // two windows' edges need under load (the kernel's reads and the samples apart: 6.6 points seen at 28 %)
+      assertThat(kernelPercent).as("the loop ran: %s", said).isGreaterThan(15);
+      assertThat(percent).as(said).isCloseTo(kernelPercent, org.assertj.core.data.Offset.offset(Math.max(8, kernelPercent * 0.15)));
       assertThat(second.cpuTotal().orElseThrow().toNanos()).as(said).isBetween(ticksBefore * tick, (ticksAfter + 5) * tick);
       // a process sample is the shell alone: its own utime + stime, not its reaped children (Field.CPU_USER)
       ProcessSample alone = sampler.sample(pid, cpu, null);
