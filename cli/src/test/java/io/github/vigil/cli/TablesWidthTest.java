@@ -82,8 +82,14 @@ class TablesWidthTest {
           Duration.ofMinutes(10));
       ExitInfo failed = new ExitInfo(new Termination.Unknown("not started"), ExitCause.START_FAILED, Duration.ZERO, at, WHY, -1);
       j.onEvent(new SupervisorEvent.Exited(P, at, 4, failed));
+      // as the engine decides a failed start: crashed, a backoff of 30 s, started again
+      j.onEvent(new SupervisorEvent.StateChanged(P, at, ProcessState.STARTING, ProcessState.CRASHED, Origin.PROCESS, failed.toString()));
+      j.onEvent(new SupervisorEvent.StateChanged(P, at, ProcessState.CRASHED, ProcessState.BACKOFF, Origin.POLICY, "restart"));
+      j.onEvent(new SupervisorEvent.RestartScheduled(P, at, 4, Duration.ofSeconds(30), failed));
       j.onEvent(new SupervisorEvent.Diagnosed(P, at.plusSeconds(1), 4,
           new Diagnosis(P, 4, Diagnosis.Trigger.START_FAILED, at.plusSeconds(1), Duration.ofMillis(40), failed, List.of(CAUSE))));
+      j.onEvent(new SupervisorEvent.StateChanged(P, at.plusSeconds(30), ProcessState.BACKOFF, ProcessState.STARTING, Origin.POLICY,
+          "restart"));
       j.onEvent(new SupervisorEvent.Started(P, at.plusSeconds(30), 4194305, 5));
       j.flush(Duration.ofSeconds(30));
     } // closed without the run's end, as a killed JVM leaves it
