@@ -202,7 +202,9 @@ public sealed interface SupervisorEvent {
 
   /**
    * A run ended inside a freeze window, where no restart happens: it is restarted at {@code until}, the
-   * window's end, or left for a person when {@code until} is {@code null}.
+   * window's end, or left for a person when {@code until} is {@code null}. Like {@link RestartScheduled}, the decision
+   * about a restart, it comes after the run's {@link Exited} and the {@link StateChanged} that exit leads to ({@code
+   * CRASHED} or {@code EXITED}); {@code at} is the exit's instant.
    *
    * @param window the freeze window's name
    * @param exit how the run ended

@@ -664,7 +664,7 @@ public final class AlertEvaluator implements SupervisorListener {
       log.debug("Process {}: restart left for a person by freeze window {}, whose end is not known here", p.name, d.window());
       return;
     }
-    // it comes before the run's StateChanged (core publishes Exited first): the grace timer that starts then looks at it
+    // it comes after the run's StateChanged (as RestartScheduled does): the grace timer that started then finds the mark
     resolve(p, AlertType.NOT_RUNNING, "", downInsideFreeze(p, c, until, d.window(), d.exit().toString()));
   }
 

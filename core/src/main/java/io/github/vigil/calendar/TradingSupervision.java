@@ -92,7 +92,11 @@ import org.slf4j.LoggerFactory;
  * stream, except that an exit, a loss or a missing process <em>outside</em> the window in which it is
  * expected (a scheduled process after its close, an attachment outside its watch window) arrives as a
  * {@link SupervisorEvent.OutsideWindow} holding the original event: recorded, but a listener that
- * alerts on {@code Exited}, {@code CRASHED}, {@code AttachedLost} or {@code NOT_FOUND} hears nothing.
+ * alerts on {@code Exited}, {@code CRASHED}, {@code AttachedLost} or {@code NOT_FOUND} hears nothing. What decides the
+ * restart after a run that ends with supervision off (its {@code RestartDeferred}; a window's end's {@code ScheduleStarted}
+ * or the close's {@code ScheduleStopped} for it) comes after that run's {@code Exited} and the {@code StateChanged} to
+ * {@code CRASHED} or {@code EXITED} it leads to, as the engine's {@code RestartScheduled} does: a listener hears the crash
+ * before the decision about its restart.
  *
  * <p><b>Time and threads.</b> Wall-clock instants come from the {@link InstantSource}; edges are
  * waited for with the {@link Scheduler} (at most an hour at a time, so a wall clock that is set
@@ -145,6 +149,14 @@ public final class TradingSupervision implements AutoCloseable {
    * change and decides an exit on one thread, in one order), so its policy did not restart it.
    */
   private final java.util.Set<String> engineUnsupervised = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * Under the lock: per process whose exit the engine decided with supervision off, heard ({@code Exited}) but its
+   * {@code StateChanged} (to {@code CRASHED} or {@code EXITED}) not yet, what decides that exit's restart (its {@code
+   * RestartDeferred}, the window's end's {@code ScheduleStarted}, the handling of an exit heard late): done once that
+   * state change is heard, so that a listener hears the crash before the decision about its restart, as the engine
+   * publishes {@code RestartScheduled} after it.
+   */
+  private final Map<String, List<Runnable>> untilExitShown = new java.util.HashMap<>();
   private boolean closed;
 
   private static final class Entry {
@@ -542,6 +554,7 @@ public final class TradingSupervision implements AutoCloseable {
     if (c == null) { // removed from the supervisor meanwhile: an exit deferred for it went with it
       deferredExits.remove(e.name);
       endedUnheard.remove(e.name);
+      untilExitShown.remove(e.name);
       return;
     }
     boolean settled = false; // the close (or the stop at it) stopped it: nothing left for an exit heard late
@@ -578,8 +591,11 @@ public final class TradingSupervision implements AutoCloseable {
           } else if (deferredRestartDue(e.frozen, c)) { // nor one deferred to the end of a freeze window the close cut short
             String why = closedBeforeTheEnd(requireNonNull(e.frozen));
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops {}: {}", e.name, why);
-            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why));
-            c.stop().whenComplete((x, t) -> c.setSupervised(true));
+            SupervisorEvent stopped = new SupervisorEvent.ScheduleStopped(e.name, now, day, why);
+            afterExitShown(e.name, () -> { // after the exit's state change and its RestartDeferred where they are not heard yet
+              publish(stopped);
+              c.stop().whenComplete((x, t) -> c.setSupervised(true));
+            });
             settled = true;
           }
         }
@@ -591,8 +607,11 @@ public final class TradingSupervision implements AutoCloseable {
             // a restart deferred to the end of a freeze window the close (without lag) cut short is called off: said so
             String why = deferredRestartDue(e.frozen, c) ? closedBeforeTheEnd(requireNonNull(e.frozen)) : downReason(e, s, now);
             log.atInfo().addKeyValue("process", e.name).log("Schedule stops {}: {}", e.name, why);
-            publish(new SupervisorEvent.ScheduleStopped(e.name, now, day, why)); // the cause before the stop's own events
-            c.stop().whenComplete((x, t) -> c.setSupervised(true));
+            SupervisorEvent stopped = new SupervisorEvent.ScheduleStopped(e.name, now, day, why);
+            afterExitShown(e.name, () -> { // after an exit's state change and its RestartDeferred where they are not heard yet
+              publish(stopped); // the cause before the stop's own events
+              c.stop().whenComplete((x, t) -> c.setSupervised(true));
+            });
           } else {
             c.setSupervised(true);
           }
@@ -619,7 +638,9 @@ public final class TradingSupervision implements AutoCloseable {
         if (restartsAtTheEnd(was, deferred) && (ended && wouldRestart(c.spec(), st.lastExit()) || inFlight)) {
           String why = "restart deferred by freeze window " + was.window().name();
           log.atInfo().addKeyValue("process", e.name).log("Schedule starts {}: {}", e.name, why);
-          publish(new SupervisorEvent.ScheduleStarted(e.name, now, day, why));
+          // after the exit's state change and its RestartDeferred where they are not heard yet (the engine orders the restart)
+          SupervisorEvent started = new SupervisorEvent.ScheduleStarted(e.name, now, day, why);
+          afterExitShown(e.name, () -> publish(started));
           restartDeferred(c, was);
           settled = true;
         }
@@ -755,8 +776,11 @@ public final class TradingSupervision implements AutoCloseable {
         stopped.add(c.name());
         String why = closedBeforeTheEnd(requireNonNull(frozen));
         log.atInfo().addKeyValue("process", c.name()).log("Schedule stops {} of group {}: {}", c.name(), e.name, why);
-        publish(new SupervisorEvent.ScheduleStopped(c.name(), now, day, why));
-        c.stop().whenComplete((x, t) -> c.setSupervised(true));
+        SupervisorEvent calledOff = new SupervisorEvent.ScheduleStopped(c.name(), now, day, why);
+        afterExitShown(c.name(), () -> { // after the exit's state change and its RestartDeferred where they are not heard yet
+          publish(calledOff);
+          c.stop().whenComplete((x, t) -> c.setSupervised(true));
+        });
       }
     }
     return stopped;
@@ -813,8 +837,9 @@ public final class TradingSupervision implements AutoCloseable {
     log.atInfo().addKeyValue("process", e.name).log("Schedule restarts {} of group {} ({}): {}", ended.stream().map(ProcessController::name).toList(),
         e.name, g.spec().strategy(), why);
     ended.forEach(c -> restartDeferred(c, was)); // in declared order: the first one's group restart takes in the ones after it
-    for (ProcessController c : ended) {
-      publish(new SupervisorEvent.ScheduleStarted(c.name(), now, day, why));
+    for (ProcessController c : ended) { // after the exit's state change and its RestartDeferred where they are not heard yet
+      SupervisorEvent started = new SupervisorEvent.ScheduleStarted(c.name(), now, day, why);
+      afterExitShown(c.name(), () -> publish(started));
     }
     return ended.stream().map(ProcessController::name).toList();
   }
@@ -917,6 +942,40 @@ public final class TradingSupervision implements AutoCloseable {
   // ---- the supervisor's events ----------------------------------------------------------------
 
   private void onSupervisorEvent(SupervisorEvent event) {
+    heard(event);
+    if (event instanceof SupervisorEvent.StateChanged) { // the state the held exit led to, heard: its restart's decision now
+      synchronized (lock) {
+        List<Runnable> held = untilExitShown.remove(event.process());
+        if (held != null) {
+          held.forEach(Runnable::run);
+        }
+      }
+    }
+  }
+
+  /**
+   * Holds the decisions about the restart after an exit of {@code process} the engine decided with supervision off
+   * (heard now) until its {@code StateChanged} is heard. Under the lock, before anything is decided about that exit, so
+   * that the window's end ({@link #tick()}) sees the hold whenever it sees the exit.
+   */
+  private void holdUntilExitShown(String process) {
+    untilExitShown.putIfAbsent(process, new ArrayList<>());
+  }
+
+  /**
+   * Runs {@code decision} (about the restart after an exit of {@code process}) once that exit's {@code StateChanged} is
+   * heard: now if it was, or if no exit of it is held. Under the lock.
+   */
+  private void afterExitShown(String process, Runnable decision) {
+    List<Runnable> held = untilExitShown.get(process);
+    if (held != null) {
+      held.add(decision);
+    } else {
+      decision.run();
+    }
+  }
+
+  private void heard(SupervisorEvent event) {
     if (event instanceof SupervisorEvent.SupervisionChanged sc) {
       supervisionHeard(sc);
     }
@@ -930,18 +989,29 @@ public final class TradingSupervision implements AutoCloseable {
         // before start() supervision is not off inside a freeze window: the policy restarts it, nothing is deferred; nor
         // where the engine decided it with supervision still on (the window's start not applied on its thread yet): the
         // policy's restart stands, a plain exit (the engine's SupervisionChanged events are heard in order with its exits)
-        Schedule.Freeze f = started && engineUnsupervised.contains(event.process()) ? s.freezeAt(event.at()) : null;
+        boolean unsupervised = started && engineUnsupervised.contains(event.process());
+        if (unsupervised) {
+          synchronized (lock) {
+            holdUntilExitShown(event.process());
+          }
+        }
+        Schedule.Freeze f = unsupervised ? s.freezeAt(event.at()) : null;
         if (up && f != null) {
           publish(event);
           ProcessController c = supervisor.controller(event.process()).orElse(null);
           if (c == null || wouldRestart(c.spec(), x.exit())) {
             Instant until = f.window().action() == FreezeWindow.Action.DEFER_TO_END ? f.end() : null;
-            Schedule.Phase late = until == null ? null : deferOrLate(p, event.process(), f, x.exit());
-            log.atWarn().addKeyValue("process", event.process()).log("Process {} ended inside freeze window {}: restart {}", event.process(),
-                f.window().name(), until == null ? "left for a person" : "deferred to " + until);
-            publish(new SupervisorEvent.RestartDeferred(event.process(), event.at(), f.window().name(), until, x.exit()));
-            if (late != null && c != null) {
-              deferredHeardLate(c, p, f, late, x.exit());
+            synchronized (lock) { // the deferral and its hold at once: the window's end that sees the one sees the other
+              Schedule.Phase late = until == null ? null : deferOrLate(p, event.process(), f, x.exit());
+              log.atWarn().addKeyValue("process", event.process()).log("Process {} ended inside freeze window {}: restart {}",
+                  event.process(), f.window().name(), until == null ? "left for a person" : "deferred to " + until);
+              SupervisorEvent deferred = new SupervisorEvent.RestartDeferred(event.process(), event.at(), f.window().name(), until, x.exit());
+              afterExitShown(event.process(), () -> {
+                publish(deferred);
+                if (late != null && c != null) {
+                  deferredHeardLate(c, p, f, late, x.exit());
+                }
+              });
             }
           }
           return;
@@ -957,7 +1027,9 @@ public final class TradingSupervision implements AutoCloseable {
           if (c != null && wouldRestart(c.spec(), x.exit())) {
             log.atInfo().addKeyValue("process", event.process()).log("Process {} ended after the end of freeze window {}, before "
                 + "supervision of it was on again: restarted as at that end", event.process(), late.window().window().name());
-            deferredHeardLate(c, p, late.window(), late.applied(), x.exit());
+            synchronized (lock) {
+              afterExitShown(event.process(), () -> deferredHeardLate(c, p, late.window(), late.applied(), x.exit()));
+            }
           }
           return;
         }
