@@ -148,14 +148,16 @@ public interface ProcessController {
 
   /**
    * Turns supervision on or off at run time. While off, an exit is recorded but not acted on: no
-   * restart. Commands still work.
+   * restart. Commands still work. A call that changes nothing (supervision already on, or already off, where the
+   * change takes effect, in order with the calls before it) does nothing: no {@link SupervisorEvent.SupervisionChanged}.
    */
   void setSupervised(boolean supervised);
 
   /**
    * As {@link #setSupervised(boolean)}, saying why: the change is published as a
    * {@link SupervisorEvent.SupervisionChanged} with origin {@link Origin#API}, the calling thread as
-   * actor and this reason, in order with the process's other events.
+   * actor and this reason, in order with the process's other events. A call that changes nothing publishes nothing
+   * (its reason is logged at DEBUG only).
    */
   default void setSupervised(boolean supervised, String reason) {
     setSupervised(supervised);

@@ -79,6 +79,8 @@ public sealed interface SupervisorEvent {
    * off, exits are recorded but not acted on. Published where the change takes effect, on the supervision thread, in
    * order with the process's exits: an {@link Exited} heard after it was decided with the new setting, one heard before
    * it with the old one (the call itself returns before that, so an exit may still be decided with the old one after it).
+   * Only a change is published: a call that sets what is already in effect there (on when on, off when off) publishes
+   * nothing, so two in a row for a process never say the same.
    *
    * @param actor who asked: the name of the thread that called
    */

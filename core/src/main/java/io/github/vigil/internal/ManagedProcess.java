@@ -454,9 +454,14 @@ final class ManagedProcess implements ProcessController {
     java.util.Objects.requireNonNull(reason, "reason");
     String actor = Thread.currentThread().getName();
     supervised = on; // at once, for status(); the event is published in order with the process's others
-    log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {} by {}: {}", name, on ? "on" : "off", actor, reason);
     sup.onLoop(() -> {
+      if (supervisedOnLoop == on) { // a call that changes nothing says nothing: no event, no journal line
+        log.atDebug().addKeyValue("process", name).log("Supervision of {} already {}: {} by {} changes nothing", name, on ? "on" : "off",
+            reason, actor);
+        return;
+      }
       supervisedOnLoop = on;
+      log.atInfo().addKeyValue("process", name).log("Supervision of {} turned {} by {}: {}", name, on ? "on" : "off", actor, reason);
       sup.publish(new SupervisorEvent.SupervisionChanged(name, sup.wallNow(), on, Origin.API, actor, reason));
     });
   }

@@ -108,4 +108,26 @@ class EventOrderTest {
       assertThat(events.indexOf(changes.get(0))).isLessThan(indexOf(events, e -> e instanceof SupervisorEvent.Exited));
     }
   }
+
+  /** A call that changes nothing (on when on, off when off) publishes nothing: each event is a change. */
+  @Test
+  void aCallThatChangesNoSupervisionPublishesNothing() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      ProcessController p = kit.supervisor().register(ProcessSpec.builder("feed").command("feed").startupGrace(Duration.ZERO)
+          .restartPolicy(RestartPolicy.always()).build());
+      p.start();
+      kit.awaitIdle();
+      p.setSupervised(true, "already on");
+      p.setSupervised(false, "maintenance window");
+      p.setSupervised(false, "still maintenance");
+      p.setSupervised(true, "maintenance over");
+      kit.awaitIdle();
+      // the last call's change heard: the calls before it were decided before it, in order
+      kit.events().await(SupervisorEvent.SupervisionChanged.class, c -> c.reason().equals("maintenance over"), 1, Duration.ofSeconds(10));
+      assertThat(kit.events().of(SupervisorEvent.SupervisionChanged.class, "feed"))
+          .extracting(c -> c.supervised() + " " + c.reason())
+          .containsExactly("false maintenance window", "true maintenance over");
+      assertThat(p.status().supervised()).isTrue();
+    }
+  }
 }
