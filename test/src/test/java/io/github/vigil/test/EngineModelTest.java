@@ -56,7 +56,9 @@ import org.junit.jupiter.api.Timeout;
  *   <li>every run uses the spec in effect when its start began (updates);
  *   <li>a {@code stopAll()} at the end of a sequence leaves nothing running, whatever starts were under way;
  *   <li>every command's future completes;
- *   <li>every listener hears every event once, in the same order; each process's transitions chain.
+ *   <li>every listener hears every event once, in the same order; each process's transitions chain;
+ *   <li>a restart decision ({@code RestartScheduled}) follows the {@code StateChanged} its run's end led to;
+ *   <li>each {@code SupervisionChanged} is a change: two in a row for a process never say the same (on at first).
  * </ul>
  * The failure message carries the seed and the steps so far, so any failure replays exactly:
  * {@code -Dvigil.model.seed=<seed> -Dvigil.model.sequences=1}.
@@ -328,8 +330,25 @@ class EngineModelTest {
     groups.values().forEach(g -> g.children().stream().filter(NAMES::contains).forEach(c -> groupOf.put(c, g.name())));
     Map<String, GroupState> groupState = new HashMap<>();
     Map<String, String> gaveUpIn = new HashMap<>(); // per group: its child whose policy gave up, until the group decided on it
+    Map<String, Boolean> endShown = new HashMap<>(); // per process: whether the state its last Exited led to was heard
+    Map<String, Boolean> supervised = new HashMap<>(); // per process: supervision as its last SupervisionChanged said
     for (int i = 0; i < events.size(); i++) {
       SupervisorEvent e = events.get(i);
+      if (e instanceof SupervisorEvent.Exited) {
+        endShown.put(e.process(), false);
+      } else if (e instanceof SupervisorEvent.StateChanged s
+          && (s.to() == ProcessState.CRASHED || s.to() == ProcessState.EXITED || s.to() == ProcessState.STOPPED)) {
+        endShown.put(e.process(), true);
+      }
+      if (e instanceof SupervisorEvent.RestartScheduled r) {
+        assertThat(endShown.getOrDefault(r.process(), true)).as("seed %d, steps %s: %s before the state its exit led to", seed, steps, r)
+            .isTrue();
+      }
+      if (e instanceof SupervisorEvent.SupervisionChanged sc) {
+        assertThat(sc.supervised()).as("seed %d, steps %s: %s changes nothing", seed, steps, sc)
+            .isNotEqualTo(supervised.getOrDefault(sc.process(), true));
+        supervised.put(sc.process(), sc.supervised());
+      }
       if (e instanceof SupervisorEvent.GroupStateChanged gs) {
         groupState.put(gs.process(), gs.to());
       }
