@@ -191,12 +191,35 @@ final class Diagnostician implements AutoCloseable {
     // the process's own words before its exit code: of two possible causes, the line that says why heads the diagnosis
     findings.add(output(s));
     Finding exit = exit(s);
-    if (exit != null) {
+    findings.removeIf(java.util.Objects::isNull);
+    if (exit != null && !foldedIntoStartCause(findings, s)) {
       findings.add(exit);
     }
-    findings.removeIf(java.util.Objects::isNull);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     return new Diagnosis(spec.name(), s.run(), s.trigger(), Instant.now(), took, s.exit(), findings);
+  }
+
+  /**
+   * Whether a start that failed is already explained by a problem of the program or the working directory, the two things
+   * a start needs before the process exists: its "could not be started" would only restate that finding as a second
+   * problem (found by a black-box run), so the start failure's message goes into that finding's evidence instead. A start
+   * failure no such finding explains (a fork refused, a limit the backend could not set) keeps its own exit finding.
+   */
+  private static boolean foldedIntoStartCause(List<Finding> findings, Subject s) {
+    ExitInfo x = s.exit();
+    if (x == null || x.cause() != ExitCause.START_FAILED) {
+      return false;
+    }
+    for (int i = 0; i < findings.size(); i++) {
+      Finding f = findings.get(i);
+      if (f.isProblem() && (f.check() == Check.PROGRAM || f.check() == Check.WORKING_DIRECTORY)
+          && (f.certainty() == Certainty.CONFIRMED || f.certainty() == Certainty.LIKELY)) {
+        findings.set(i, new Finding(f.check(), f.status(), f.certainty(), f.summary(),
+            concat(f.evidence(), List.of("the start failed: " + x.message())), f.fix()));
+        return true;
+      }
+    }
+    return false;
   }
 
   private interface CheckBody {

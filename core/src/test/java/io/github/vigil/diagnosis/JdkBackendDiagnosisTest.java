@@ -281,6 +281,38 @@ class JdkBackendDiagnosisTest {
     }
   }
 
+  /**
+   * A start that failed for its missing program or working directory: the diagnosis listed that finding, then restated
+   * it as a second problem, "exit: the run could not be started: ..." (found by a black-box run). The start failure's
+   * message is the cause's evidence instead, and no EXIT problem follows it.
+   */
+  @Test
+  void aStartFailureExplainedByTheProgramOrWorkingDirectoryIsNotRestatedAsAnExitProblem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    try (Supervisor supervisor = Supervisor.builder().name("jdk-start-failed").backend("jdk").build()) {
+      java.util.Map<String, CompletableFuture<Diagnosis>> diagnosed = new java.util.concurrent.ConcurrentHashMap<>();
+      diagnosed.put("no-binary", new CompletableFuture<>());
+      diagnosed.put("no-workdir", new CompletableFuture<>());
+      supervisor.subscribe(e -> {
+        if (e instanceof SupervisorEvent.Diagnosed d && diagnosed.containsKey(d.process())) {
+          diagnosed.get(d.process()).complete(d.diagnosis());
+        }
+      });
+      supervisor.register(ProcessSpec.builder("no-binary").command(dir.resolve("bin/quote-feed").toString(), "--venue", "XLON")
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofSeconds(30)).build()).start();
+      supervisor.register(ProcessSpec.builder("no-workdir").command("/bin/sh", "-c", "exit 0").workingDirectory(dir.resolve("var/run/feed"))
+          .restartPolicy(RestartPolicy.never()).startupGrace(Duration.ofSeconds(30)).build()).start();
+      for (java.util.Map.Entry<String, Finding.Check> c : java.util.Map.of("no-binary", Finding.Check.PROGRAM,
+          "no-workdir", Finding.Check.WORKING_DIRECTORY).entrySet()) {
+        Diagnosis d = diagnosed.get(c.getKey()).get(30, TimeUnit.SECONDS);
+        assertThat(d.trigger()).as(d.render()).isEqualTo(Diagnosis.Trigger.START_FAILED);
+        assertThat(d.cause().orElseThrow().check()).as(d.render()).isEqualTo(c.getValue());
+        assertThat(d.problems()).as(d.render()).extracting(Finding::check).doesNotContain(Finding.Check.EXIT);
+        assertThat(d.cause().orElseThrow().evidence()).as(d.render()).contains("the start failed: " + d.exit().message());
+      }
+    }
+  }
+
   @Test
   void aFailedRunThatPrintedNothingIsNotToldToReadHighlightedLines() throws Exception {
     try (Supervisor supervisor = Supervisor.builder().name("jdk-silent").backend("jdk").build()) {
