@@ -218,7 +218,7 @@ public interface ProcessController {
 
   /**
    * The last diagnosis made for this process: after a run could not start, died within its startup
-   * grace, or on demand. Empty before the first. The default has none.
+   * grace, once when its restart policy gave up after runs none of those explained, or on demand. Empty before the first. The default has none.
    */
   default Optional<io.github.vigil.diagnosis.Diagnosis> lastDiagnosis() {
     return Optional.empty();

@@ -54,7 +54,8 @@ public sealed interface SupervisorEvent {
 
   /**
    * A diagnosis was made ({@link io.github.vigil.diagnosis.Diagnosis}): after a run could not start
-   * or died within its startup grace, or on demand. The checks run off the supervision thread and take
+   * or died within its startup grace, once when its restart policy gave up ({@link Failed}) after a run that was not
+   * diagnosed, or on demand. The checks run off the supervision thread and take
    * time, so this event comes after the {@link Exited} of the run it is about ({@code run}), and may
    * come after later events of the process (its {@link RestartScheduled}, {@link Failed}, even the next
    * run's {@link Started}); it is never published before the {@code Exited} it explains.

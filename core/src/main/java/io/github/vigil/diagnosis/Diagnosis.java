@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * then what is fine).
  *
  * <p>Made when a run could not start ({@link Trigger#START_FAILED}), when a run died within its
- * startup grace ({@link Trigger#EARLY_EXIT}), and on demand ({@link Trigger#ON_DEMAND}, through
+ * startup grace ({@link Trigger#EARLY_EXIT}), when the restart policy gave up after a run none of those explained
+ * ({@link Trigger#GAVE_UP}), and on demand ({@link Trigger#ON_DEMAND}, through
  * {@link io.github.vigil.ProcessController#diagnose()}), always off the supervision thread.
  *
  * <p>Immutable and thread-safe.
@@ -39,6 +40,11 @@ public record Diagnosis(String process, int run, Trigger trigger, Instant at, Du
     START_FAILED,
     /** The run died within its startup grace. */
     EARLY_EXIT,
+    /**
+     * The restart policy gave up (the process is {@code FAILED} at its start limit) after a run that was not diagnosed:
+     * its runs outlived their startup grace, then failed (a slow crash loop). Once per {@code FAILED}; about the last run.
+     */
+    GAVE_UP,
     /** Someone asked ({@link io.github.vigil.ProcessController#diagnose()}). */
     ON_DEMAND
   }

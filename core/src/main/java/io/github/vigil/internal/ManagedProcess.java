@@ -1382,6 +1382,7 @@ final class ManagedProcess implements ProcessController {
     log.atError().addKeyValue("process", name).log("Process {} failed: {}{}", name, giveUp.reason(), more);
     transition(ProcessState.FAILED, Origin.POLICY, giveUp.reason());
     sup.publish(new SupervisorEvent.Failed(name, sup.wallNow(), giveUp.reason(), exit));
+    diagnoses.afterGaveUp(run, exit); // diagnosis hook: a crash loop none of whose runs was diagnosed; off the supervision thread
     failStartWaiters("failed: " + giveUp.reason());
     Group g = group;
     if (g != null) { // a child that cannot be kept running is its group's failure: counted, restarted by the group, or escalated

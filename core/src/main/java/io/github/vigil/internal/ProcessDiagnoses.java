@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The diagnoses of one supervised process: made after a run could not start or died within its
- * startup grace, and on demand; the last one kept. The engine's hooks are one call each: the subject is
+ * startup grace, once when its restart policy gave up (FAILED) after runs none of which was diagnosed, and on demand;
+ * the last one kept. The engine's hooks are one call each: the subject is
  * read on the supervision thread (copies of the output tails, the spec, the run), the checks run on the
  * {@link Diagnostician}'s pool, and the result comes back to the supervision thread only to be
  * published as a {@link SupervisorEvent.Diagnosed} in order with the process's other events.
@@ -44,6 +45,7 @@ final class ProcessDiagnoses {
   private final AtomicBoolean automaticInFlight = new AtomicBoolean();
   private volatile @Nullable Diagnosis last;
   private @Nullable String lastLogged; // supervision thread
+  private int lastAutomaticRun = -1; // supervision thread: the run the last automatic diagnosis was made of
 
   ProcessDiagnoses(DefaultSupervisor sup, ManagedProcess process) {
     this.sup = sup;
@@ -70,7 +72,23 @@ final class ProcessDiagnoses {
     if (!automaticInFlight.compareAndSet(false, true)) {
       return; // the last failure is still being diagnosed: a crash loop is diagnosed at the pace of its checks
     }
+    lastAutomaticRun = run;
     submit(subject(run, -1, exit, trigger)).whenComplete((d, e) -> automaticInFlight.set(false));
+  }
+
+  /**
+   * Supervision thread, after the process's {@code Failed} was published (its restart policy gave up at its start
+   * limit): diagnoses the run that ended last, once, unless an automatic diagnosis was made of that run or one is in
+   * flight (it explains the same crash loop). A crash loop whose runs each outlived their startup grace (a feed that
+   * fails 2 s after it started, with a grace of 1 s) had none of them diagnosed, and reached FAILED with no
+   * {@code Diagnosed} at all (found by a black-box run). One per FAILED: the process leaves FAILED only by a command.
+   */
+  void afterGaveUp(int run, ExitInfo exit) {
+    if (run == lastAutomaticRun || !automaticInFlight.compareAndSet(false, true)) {
+      return;
+    }
+    lastAutomaticRun = run;
+    submit(subject(run, -1, exit, Diagnosis.Trigger.GAVE_UP)).whenComplete((d, e) -> automaticInFlight.set(false));
   }
 
   /** Any thread: a diagnosis now, the subject read on the supervision thread. */
@@ -180,6 +198,11 @@ final class ProcessDiagnoses {
       return;
     }
     lastLogged = key;
+    if (d.trigger() == Diagnosis.Trigger.GAVE_UP) { // its runs came up, then failed: "could not start" would not be so
+      log.atWarn().addKeyValue("process", process.name()).addKeyValue("run", d.run())
+          .log("Process {} kept failing: {}", process.name(), headline);
+      return;
+    }
     // a run that died within its startup grace did not start either (supervisord's startsecs)
     log.atWarn().addKeyValue("process", process.name()).addKeyValue("run", d.run())
         .log("Process {} could not start: {}", process.name(), headline);

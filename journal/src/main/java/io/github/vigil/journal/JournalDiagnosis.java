@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param process the process
  * @param at when it was made
  * @param run the run it is about, if any
- * @param trigger {@code START_FAILED}, {@code EARLY_EXIT} or {@code ON_DEMAND}
+ * @param trigger {@code START_FAILED}, {@code EARLY_EXIT}, {@code GAVE_UP} or {@code ON_DEMAND}
  * @param headline the cause and its fix, a program's path in it as it is (a newline, a terminal's escape): escape it to print it
  *     on one line ({@code HumanFormat.commandLine}); a journal written by an earlier snapshot of 0.1.0 holds it escaped already
  * @param causeCheck the check of the most likely cause ({@code PORTS}, {@code PROGRAM}, ...), {@code null} when no check found a problem

@@ -37,6 +37,41 @@ import org.junit.jupiter.api.io.TempDir;
 class DiagnosisSupervisionTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
+  /**
+   * A quote feed that fails 1.5 s after it started, past its 1 s startup grace, every time (its port is held): none of
+   * its runs died early, so none was diagnosed, and it reached FAILED at its start limit with no {@code Diagnosed}; only
+   * an on-demand diagnosis said why (found by a black-box run). The policy's give-up is diagnosed once, after the
+   * {@code Failed}, about the last run, with its port's holder first.
+   */
+  @Test
+  void aSlowCrashLoopThatReachesFailedIsDiagnosedOnce() throws Exception {
+    try (java.net.ServerSocket held = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        Supervisor supervisor = Supervisor.builder().name("diagnosis-slow-loop").backend("linux").build()) {
+      int port = held.getLocalPort();
+      EventRecorder events = new EventRecorder();
+      supervisor.subscribe(events);
+      supervisor.register(ProcessSpec.builder("quotes")
+          .command("/bin/sh", "-c", "sleep 1.5; echo \"listen tcp 127.0.0.1:" + port + ": bind: Address already in use\" >&2; exit 1")
+          .startupGrace(Duration.ofSeconds(1))
+          .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofMillis(100))).withStartLimit(1, Duration.ofMinutes(5)))
+          .build());
+      supervisor.controller("quotes").orElseThrow().start();
+      SupervisorEvent.Failed failed = events.await(SupervisorEvent.Failed.class, e -> e.process().equals("quotes"), 1, WAIT).get(0);
+      SupervisorEvent.Diagnosed diagnosed = events.await(SupervisorEvent.Diagnosed.class, e -> e.process().equals("quotes"), 1, WAIT).get(0);
+      Diagnosis d = diagnosed.diagnosis();
+      assertThat(d.trigger()).as(d.render()).isEqualTo(Diagnosis.Trigger.GAVE_UP);
+      assertThat(diagnosed.run()).isEqualTo(2);
+      List<SupervisorEvent> seen = events.events().stream().filter(e -> e.process().equals("quotes")).toList();
+      assertThat(seen.indexOf(failed)).as("Failed before its diagnosis").isLessThan(seen.indexOf(diagnosed));
+      assertThat(d.exitInfo()).contains(failed.lastExit());
+      Finding cause = d.cause().orElseThrow();
+      assertThat(cause.check()).as(d.render()).isEqualTo(Finding.Check.PORTS);
+      assertThat(cause.certainty()).isEqualTo(Finding.Certainty.CONFIRMED);
+      assertThat(cause.summary()).contains("port " + port, "pid " + ProcessHandle.current().pid());
+      assertThat(supervisor.controller("quotes").orElseThrow().lastDiagnosis()).contains(d);
+    }
+  }
+
   @Test
   void aHangingConfigurationCheckNeverHoldsUpSupervision(@TempDir Path dir) throws Exception {
     Path pids = dir.resolve("check-pids");

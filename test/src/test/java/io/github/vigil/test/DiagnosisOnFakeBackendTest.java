@@ -72,6 +72,47 @@ class DiagnosisOnFakeBackendTest {
     }
   }
 
+  /**
+   * A crash loop whose runs each outlive their startup grace (up 2 s of a 1 s grace, then "bind: Address already in
+   * use") reaches FAILED at its start limit: none of its runs died early, so none was diagnosed, and FAILED came with no
+   * {@code Diagnosed} (found by a black-box run). It is diagnosed once per FAILED, about the last run, after the
+   * {@code Failed}; started again and failing again, once more.
+   */
+  @Test
+  void aSlowCrashLoopIsDiagnosedOncePerFailed() throws Exception {
+    try (SupervisorTestKit kit = SupervisorTestKit.create()) {
+      ProcessController p = kit.supervisor().register(ProcessSpec.builder("quotes").command("quotes").startupGrace(Duration.ofSeconds(1))
+          .restartPolicy(RestartPolicy.onFailure().withBackoff(Backoff.fixed(Duration.ofSeconds(1))).withStartLimit(2, Duration.ofHours(1)))
+          .build());
+      for (int cycle = 1; cycle <= 2; cycle++) {
+        p.start();
+        kit.awaitIdle();
+        for (int i = 0; i < 3; i++) { // the first run and two restarts: the start limit of 2 gives up after the third
+          kit.advance(Duration.ofSeconds(2)); // up past its grace: RUNNING
+          FakeProcess run = kit.backend().current("quotes").orElseThrow();
+          run.print(io.github.vigil.StdStream.STDERR, "bind: Address already in use");
+          run.exit(1);
+          kit.awaitIdle();
+          kit.advance(Duration.ofSeconds(1)); // the backoff
+          kit.awaitIdle();
+        }
+        kit.events().awaitState("quotes", ProcessState.FAILED, cycle, Duration.ofSeconds(20));
+        int lastRun = 3 * cycle;
+        Diagnosis d = kit.events().await(SupervisorEvent.Diagnosed.class, e -> e.process().equals("quotes") && e.run() == lastRun, 1,
+            Duration.ofSeconds(20)).get(0).diagnosis();
+        assertThat(d.trigger()).as(d.render()).isEqualTo(Diagnosis.Trigger.GAVE_UP);
+        assertThat(d.cause().orElseThrow().summary()).as(d.render()).contains("bind: Address already in use");
+        java.util.List<SupervisorEvent> seen = kit.events().events("quotes");
+        assertThat(seen.stream().filter(e -> e instanceof SupervisorEvent.Failed).count()).isEqualTo(cycle);
+        assertThat(seen.indexOf(kit.events().of(SupervisorEvent.Failed.class, "quotes").get(cycle - 1)))
+            .as("the Failed comes before the diagnosis of the run it gave up after").isLessThan(seen.indexOf(
+                kit.events().of(SupervisorEvent.Diagnosed.class, "quotes").stream().filter(e -> e.run() == lastRun).findFirst().orElseThrow()));
+        assertThat(kit.events().of(SupervisorEvent.Diagnosed.class, "quotes")).as("one per FAILED").extracting(SupervisorEvent.Diagnosed::run)
+            .containsExactlyElementsOf(cycle == 1 ? java.util.List.of(3) : java.util.List.of(3, 6));
+      }
+    }
+  }
+
   @Test
   void aBackendThatSpawnsElsewhereGetsNoChecksOfThisMachine() throws Exception {
     try (SupervisorTestKit kit = SupervisorTestKit.create()) {

@@ -770,7 +770,7 @@ public class VigilEndpoint {
    *
    * @param process the process
    * @param run the run it is about (0 if none)
-   * @param trigger {@code START_FAILED}, {@code EARLY_EXIT} or {@code ON_DEMAND}
+   * @param trigger {@code START_FAILED}, {@code EARLY_EXIT}, {@code GAVE_UP} or {@code ON_DEMAND}
    * @param at when it was made
    * @param took how long its checks took
    * @param headline the cause and its fix in one line
