@@ -381,6 +381,11 @@ class DiagnosisFaultMatrixTest {
     assertThat(first.check()).as(fault + ": first finding of\n" + d.render()).isEqualTo(expected);
     assertThat(first.isProblem()).as(fault).isTrue();
     assertThat(first.fix()).as(fault + ": the fix names " + token + "\n" + d.render()).contains(token);
+    if (d.trigger() == Diagnosis.Trigger.START_FAILED && (expected == Finding.Check.PROGRAM || expected == Finding.Check.WORKING_DIRECTORY)) {
+      // the start failure is that finding: not restated as "exit: the run could not be started" (found by a black-box run)
+      assertThat(d.problems()).as(fault + ": no second problem restating it\n" + d.render()).extracting(Finding::check)
+          .doesNotContain(Finding.Check.EXIT);
+    }
   }
 
   private static void skip(String fault, String reason) {
