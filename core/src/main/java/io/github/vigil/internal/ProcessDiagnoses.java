@@ -81,7 +81,8 @@ final class ProcessDiagnoses {
    * limit): diagnoses the run that ended last, once, unless an automatic diagnosis was made of that run or one is in
    * flight (it explains the same crash loop). A crash loop whose runs each outlived their startup grace (a feed that
    * fails 2 s after it started, with a grace of 1 s) had none of them diagnosed, and reached FAILED with no
-   * {@code Diagnosed} at all (found by a black-box run). One per FAILED: the process leaves FAILED only by a command.
+   * {@code Diagnosed} at all (found by a black-box run). One per FAILED: the process leaves FAILED only by a command or
+   * its group's restart (bounded by the group's intensity).
    */
   void afterGaveUp(int run, ExitInfo exit) {
     if (run == lastAutomaticRun || !automaticInFlight.compareAndSet(false, true)) {
