@@ -275,7 +275,7 @@ final class RestartsCommand implements Callable<Integer> {
     return switch (c) {
       case OOM_KILL, SIGNAL, SUPERVISOR_ENDED -> style.red(s);
       case ERROR_EXIT, HEALTH, RESOURCE_LIMIT -> style.yellow(s);
-      case GROUP, MANUAL -> style.cyan(s);
+      case GROUP, DEPENDENCY, MANUAL -> style.cyan(s);
     };
   }
 }

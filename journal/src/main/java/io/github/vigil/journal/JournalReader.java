@@ -641,6 +641,14 @@ public final class JournalReader implements AutoCloseable {
           childExits.put(e.id(), exit);
         }
       }
+      // a restart because a dependency ended: that dependency's last exit before it says how it ended, in the same way
+      String dependency = RestartAnalysis.dependencyRestart(e);
+      if (dependency != null && !dependency.equals(process)) {
+        JournalEvent exit = lastExitBefore(e.host(), dependency, e);
+        if (exit != null) {
+          childExits.put(e.id(), exit);
+        }
+      }
     }
     return RestartAnalysis.restarts(process, from, to, toIncluded, events, zone, calendar, heard, childExits);
   }

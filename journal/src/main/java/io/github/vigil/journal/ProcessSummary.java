@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  *     before it not. It is the {@link RestartReport#total() total} of this host's
  *     {@link JournalReader#restartsUpTo restartsUpTo(process, time, 24 h, ...)}, the report {@code vigil restarts NAME
  *     --period 24h --host HOST} shows at the same time, counted the same way (a killed JVM's restart of a process it ran,
- *     {@code SUPERVISOR_ENDED}, and its supervision group's stops and starts of it when another child ended, {@code GROUP},
- *     included, unlike the supervisor's {@code ProcessStatus.restarts()}; a restart is stamped at its crash (a group's at
+ *     {@code SUPERVISOR_ENDED}, its supervision group's stops and starts of it when another child ended, {@code GROUP},
+ *     and its stops and starts again when a dependency it restarts with ended, {@code DEPENDENCY}, included, unlike the supervisor's {@code ProcessStatus.restarts()}; a restart is stamped at its crash (a group's at
  *     its stop) and counted once the journal holds it done,
  *     even done after that time). The two differ only where they look at different rows: without {@code --host}, over a
  *     journal a fleet shares, the report counts every host's restarts of the process, the sum of its status rows; and a

@@ -65,7 +65,9 @@ public final class RestartAnalysis {
    * is in it, one at {@code from} is not (a period looked back over from now, now included). {@code childExits} gives,
    * by the id of a group's stop command of the process ({@link #groupCommand}), the last exit of the child whose end
    * its group's restart answered (the child's {@code Exited} stamped at or before that command), where the journal has
-   * one: a {@link RestartCause#GROUP} restart's detail says how the child ended.
+   * one: a {@link RestartCause#GROUP} restart's detail says how the child ended. It gives too, by the id of a restart
+   * command because a dependency ended ({@link #dependencyRestart}), the last exit of that dependency stamped at or before
+   * it: a {@link RestartCause#DEPENDENCY} restart's detail says how the dependency ended.
    */
   static RestartReport restarts(String process, Instant from, Instant to, boolean toIncluded, List<JournalEvent> events, ZoneId zone,
       TradeCalendar calendar, Map<Long, Instant> heardBefore, Map<Long, JournalEvent> childExits) {
@@ -118,6 +120,11 @@ public final class RestartAnalysis {
             h.groupCommand(e, gc, childExits.get(e.id()));
             continue;
           }
+          String dependency = dependencyRestart(e);
+          if (dependency != null) {
+            h.dependencyRestart(e, dependency, childExits.get(e.id()), notDone);
+            continue;
+          }
           if ("START".equals(e.command()) || "STOP".equals(e.command()) || "RESTART".equals(e.command())) {
             // a command's start, stop or restart: a group's restart under way is not what starts it now, nor does a
             // group start again a crash its policy gave up on once someone else has started or stopped it
@@ -137,8 +144,8 @@ public final class RestartAnalysis {
         case "ResourceLimitExceeded" -> h.breach = e;
         case "Exited" -> {
           Building stopped = h.group;
-          if (stopped != null && stopped.cause == RestartCause.GROUP && !stopped.exitHeard) {
-            stopped.exit = e; // the run its group stopped: its uptime, run number and exit cause
+          if (stopped != null && (stopped.cause == RestartCause.GROUP || stopped.cause == RestartCause.DEPENDENCY) && !stopped.exitHeard) {
+            stopped.exit = e; // the run its group (or its dependency's end) stopped: its uptime, run number and exit cause
             stopped.exitHeard = true;
           }
           JournalEvent cmd = h.command;
@@ -211,7 +218,7 @@ public final class RestartAnalysis {
             h.awaitingRecovery = restarted;
             h.down(restarted.at, restarted);
             h.scheduled = null;
-          } else if ("STARTING".equals(e.toState()) && byGroup != null && h.groupStarted) { // its group's restart of it is done
+          } else if ("STARTING".equals(e.toState()) && byGroup != null && h.groupStarted) { // its group's (or dependency's) restart of it is done
             all.add(byGroup);
             h.awaitingRecovery = byGroup;
             h.down(byGroup.at, byGroup);
@@ -584,6 +591,32 @@ public final class RestartAnalysis {
     }
 
     /**
+     * A restart of the process because a dependency it restarts with ({@code Dependency.OnExit.RESTART}) ended:
+     * {@code e}, core's {@code CommandIssued} {@code RESTART} of origin {@code DEPENDENCY}, which then stops the process
+     * and starts it again. Held as {@link #group} is, already started: done when the process is {@code STARTING} again
+     * (after {@code WAITING} for the dependency, if it waits), undone by a command's start or stop, a registration, a
+     * removal. Counted only where the process ran (or was starting): core restarts nothing else for a dependency.
+     * {@code dependencyExit} is the dependency's last exit at or before {@code e}, where the journal has one.
+     */
+    void dependencyRestart(JournalEvent e, String dependency, @Nullable JournalEvent dependencyExit, List<Building> notDone) {
+      dropGroup(notDone);
+      gaveUp = null;
+      command = null;
+      if (lastState == null || !LIVE.contains(lastState)) {
+        return;
+      }
+      Building b = new Building();
+      b.at = e.at();
+      b.cause = RestartCause.DEPENDENCY;
+      b.exit = e; // until the exit of the run it stops is heard
+      b.detail = dependencyDetail(dependency, requireNonNull(e.reason()), dependencyExit);
+      awaitingRecovery = null;
+      down(e.at(), null);
+      group = b;
+      groupStarted = true; // core starts it again itself: its next STARTING is the restart
+    }
+
+    /**
      * The group's restart under way is not done (a command's start or stop, a registration, a removal, a start not by the
      * group): none. Where the group's stop had cancelled a crash's scheduled restart, that restart is one not done, as a
      * stop during the backoff makes it ({@link RestartReport#notRestarted}), cancelled by the group's stop.
@@ -736,6 +769,36 @@ public final class RestartAnalysis {
     }
     m = GROUP_ESCALATED.matcher(e.reason());
     return m.matches() ? new GroupCommand(m.group(1), null, null, null) : null;
+  }
+
+  /** {@code dependency D ended (...); onExit RESTART}: core's restart of a process because its dependency D ended. */
+  private static final java.util.regex.Pattern DEPENDENCY_RESTART = java.util.regex.Pattern.compile(
+      "dependency (\\S+) ended \\((.*)\\); onExit RESTART", java.util.regex.Pattern.DOTALL);
+
+  /**
+   * The dependency whose end the restart command {@code e} answers, or null where {@code e} is none: a {@code
+   * CommandIssued} {@code RESTART} of origin {@code DEPENDENCY} whose reason is core's ({@code dependency feed ended
+   * (...); onExit RESTART}).
+   */
+  static @Nullable String dependencyRestart(JournalEvent e) {
+    if (!"CommandIssued".equals(e.type()) || !"DEPENDENCY".equals(e.origin()) || !"RESTART".equals(e.command()) || e.reason() == null) {
+      return null;
+    }
+    java.util.regex.Matcher m = DEPENDENCY_RESTART.matcher(e.reason());
+    return m.matches() ? m.group(1) : null;
+  }
+
+  /**
+   * The detail of a DEPENDENCY restart: {@code dependency feed crashed (SIGKILL)}, the dependency's end in the words of
+   * its last exit ({@code dependencyExit}) where the journal has it, else as core said it ({@code dependency feed ended
+   * (...)}).
+   */
+  private static String dependencyDetail(String dependency, String reason, @Nullable JournalEvent dependencyExit) {
+    if (dependencyExit == null) {
+      java.util.regex.Matcher m = DEPENDENCY_RESTART.matcher(reason);
+      return m.matches() ? "dependency " + dependency + " ended (" + m.group(2) + ")" : "dependency " + dependency + " ended";
+    }
+    return "dependency " + dependency + (isFailure(dependencyExit.exitCause()) ? " crashed (" : " exited (") + exitWords(dependencyExit) + ")";
   }
 
   /** An exit in a few words: {@code SIGKILL}, {@code exit code 3}, {@code OOM kill}, {@code could not start}. */

@@ -30,6 +30,14 @@ public enum RestartCause {
    * end it was ({@code with group desk (REST_FOR_ONE): md crashed (SIGKILL)}).
    */
   GROUP("group restart"),
+  /**
+   * Stopped and started again because a process it depends on with {@code Dependency.OnExit.RESTART} ended (crashed or
+   * exited). Its own run did not fail: the restart is dated at the stop of it (core's {@code CommandIssued} {@code
+   * RESTART} of origin {@code DEPENDENCY}), and its recovery counts from there to {@code RUNNING} again, its wait for the
+   * dependency included. {@link RestartReport.Restart#detail()} names the dependency and how it ended ({@code dependency
+   * feed crashed (SIGKILL)}).
+   */
+  DEPENDENCY("dependency restart"),
   /** Restarted by an operator or a program through the API. */
   MANUAL("manual");
 

@@ -17,15 +17,15 @@ import org.jspecify.annotations.Nullable;
  * ({@code RestartDeferred}), or a restart command; and a restart by its supervision group ({@link RestartCause#GROUP}):
  * the group stopped it because another child ended (a sibling it comes after, under {@code REST_FOR_ONE}; any other,
  * under {@code ONE_FOR_ALL}; or the group itself, escalated, restarted by its parent) and started it again, which the
- * supervisor's {@code ProcessStatus.restarts()} does not count (see there). A crash whose restart its group did (its own
+ * supervisor's {@code ProcessStatus.restarts()} does not count (see there); and a restart because a dependency it
+ * restarts with ended ({@link RestartCause#DEPENDENCY}), which that does not count either. A crash whose restart its group did (its own
  * policy gave up on it, or the group's stop overtook its backoff) is a restart of its crash's cause. A crash the policy
  * gave up on and nothing started again is not one, nor one whose scheduled or deferred restart a stop or the
  * supervisor's close cancelled before it was done ({@link #notRestarted}), nor a stop and start an operator or a
  * program asked for (a {@code stop()} then a {@code start()}, of the process or of its group), nor a group's stop that
- * its restart never followed (the group escalated to {@code FAILED}, or was stopped meanwhile). A dependency's restart
- * of it ({@code Dependency.OnExit.RESTART}) is not counted either. <em>Uptime</em> is the
- * run's duration before the restart. <em>Recovery</em> is from the exit (for a group restart, from the group's stop of
- * it) to the next run being {@code RUNNING}. <em>MTTR</em> is the mean recovery of the restarts that were not manual
+ * its restart never followed (the group escalated to {@code FAILED}, or was stopped meanwhile). <em>Uptime</em> is the
+ * run's duration before the restart. <em>Recovery</em> is from the exit (for a group or dependency restart, from the stop
+ * of it) to the next run being {@code RUNNING}. <em>MTTR</em> is the mean recovery of the restarts that were not manual
  * (crash, or group's stop, to {@code RUNNING} again). <em>Downtime</em> is the recovery, or, where the process did not
  * get to {@code RUNNING} again, the time to the next restart, a stop command or the end of the period. The rate is
  * restarts per 24 hours of the period.
