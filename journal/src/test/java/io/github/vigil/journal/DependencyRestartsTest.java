@@ -1,6 +1,7 @@
 package io.github.vigil.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.vigil.journal.RestartReport.Restart;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A restart of a process because a dependency it restarts with ({@code Dependency.OnExit.RESTART}) ended is a restart
  * of that process ({@link DependencyRestartsStory}, real processes killed with SIGKILL): a gateway restarted twice with
  * its feed had 0 restarts in the restart report and in the status's 24 hours; each is a {@code DEPENDENCY} restart
- * naming the feed and how it ended, its recovery from the stop to RUNNING again.
+ * naming the feed and how it ended, its recovery from the stop to RUNNING again; on SQLite and on PostgreSQL (a server of
+ * its own on loopback, skipped with the reason where PostgreSQL is not installed).
  */
 @Timeout(120)
 @EnabledOnOs(OS.LINUX)
@@ -36,38 +38,57 @@ class DependencyRestartsTest {
         .snapshotInterval(Duration.ZERO).build()) {
       facts = DependencyRestartsStory.run(j);
     }
+    try (JournalReader r = JournalReader.open(url, null)) {
+      assertTheStory(r, facts);
+    }
+  }
+
+  @Test
+  void aDependencysRestartsOfItsDependentAreCountedWithTheirCauseOnPostgres() throws Exception {
+    assumeTrue(PostgresServer.unavailableReason().isEmpty(), () -> PostgresServer.unavailableReason().get());
+    try (PostgresServer pg = PostgresServer.start("dependency-restarts")) {
+      DependencyRestartsStory.Facts facts;
+      try (Journal j = Journal.builder().url(pg.url()).host(DependencyRestartsStory.HOST).batchInterval(Duration.ofMillis(100))
+          .snapshotInterval(Duration.ZERO).build()) {
+        facts = DependencyRestartsStory.run(j);
+      }
+      try (JournalReader r = JournalReader.open(pg.url(), null)) {
+        assertTheStory(r, facts);
+      }
+    }
+  }
+
+  static void assertTheStory(JournalReader r, DependencyRestartsStory.Facts facts) throws Exception {
     int kills = DependencyRestartsStory.FEED_KILLS;
     assertThat(facts.recoveries()).as("the story's dependency restarts").hasSize(kills);
-    try (JournalReader r = JournalReader.open(url, null)) {
-      Map<String, Integer> status = new TreeMap<>();
-      r.status(facts.now()).forEach(s -> status.put(s.process(), s.restarts24h()));
-      assertThat(status).as("RESTARTS 24H of status").isEqualTo(Map.of("feed", kills, "gateway", kills));
+    Map<String, Integer> status = new TreeMap<>();
+    r.status(facts.now()).forEach(s -> status.put(s.process(), s.restarts24h()));
+    assertThat(status).as("RESTARTS 24H of status").isEqualTo(Map.of("feed", kills, "gateway", kills));
 
-      RestartReport gateway = report(r, "gateway", facts);
-      assertThat(gateway.total()).as("the gateway's restarts: with its feed").isEqualTo(kills);
-      assertThat(gateway.causes()).extracting(c -> c.cause().name() + " " + c.count()).containsExactly("DEPENDENCY " + kills);
-      assertThat(gateway.timeline()).allSatisfy(x -> {
-        assertThat(x.cause().name()).isEqualTo("DEPENDENCY");
-        assertThat(x.cause().label()).isEqualTo("dependency restart");
-        assertThat(x.detail()).isEqualTo("dependency feed crashed (SIGKILL)");
-        assertThat(x.exitCause()).as("its own run did not fail: it was stopped for its feed").isEqualTo("KILLED_BY_SUPERVISOR");
-        assertThat(x.group()).isNull();
-      });
-      List<Restart> oldestFirst = new java.util.ArrayList<>(gateway.timeline());
-      Collections.reverse(oldestFirst);
-      assertThat(oldestFirst).extracting(Restart::recovery).containsExactlyElementsOf(facts.recoveries());
-      assertThat(oldestFirst).extracting(Restart::downtime).containsExactlyElementsOf(facts.recoveries());
-      assertThat(oldestFirst).extracting(Restart::uptime).containsExactlyElementsOf(facts.uptimes());
-      assertThat(gateway.mttr()).as("MTTR: the stop to RUNNING").isEqualTo(mean(facts.recoveries()));
-      assertThat(gateway.tradeDays().stream().mapToInt(RestartReport.TradeDay::restarts).sum()).isEqualTo(kills);
-      assertThat(gateway.tradeDays().stream().map(RestartReport.TradeDay::downtime).reduce(Duration.ZERO, Duration::plus))
-          .isEqualTo(facts.recoveries().stream().reduce(Duration.ZERO, Duration::plus));
-      assertThat(gateway.tradeDays()).allSatisfy(d -> assertThat(d.causes()).extracting(c -> c.cause().name()).containsExactly("DEPENDENCY"));
-      assertThat(gateway.notRestarted()).isEmpty();
+    RestartReport gateway = report(r, "gateway", facts);
+    assertThat(gateway.total()).as("the gateway's restarts: with its feed").isEqualTo(kills);
+    assertThat(gateway.causes()).extracting(c -> c.cause().name() + " " + c.count()).containsExactly("DEPENDENCY " + kills);
+    assertThat(gateway.timeline()).allSatisfy(x -> {
+      assertThat(x.cause().name()).isEqualTo("DEPENDENCY");
+      assertThat(x.cause().label()).isEqualTo("dependency restart");
+      assertThat(x.detail()).isEqualTo("dependency feed crashed (SIGKILL)");
+      assertThat(x.exitCause()).as("its own run did not fail: it was stopped for its feed").isEqualTo("KILLED_BY_SUPERVISOR");
+      assertThat(x.group()).isNull();
+    });
+    List<Restart> oldestFirst = new java.util.ArrayList<>(gateway.timeline());
+    Collections.reverse(oldestFirst);
+    assertThat(oldestFirst).extracting(Restart::recovery).containsExactlyElementsOf(facts.recoveries());
+    assertThat(oldestFirst).extracting(Restart::downtime).containsExactlyElementsOf(facts.recoveries());
+    assertThat(oldestFirst).extracting(Restart::uptime).containsExactlyElementsOf(facts.uptimes());
+    assertThat(gateway.mttr()).as("MTTR: the stop to RUNNING").isEqualTo(mean(facts.recoveries()));
+    assertThat(gateway.tradeDays().stream().mapToInt(RestartReport.TradeDay::restarts).sum()).isEqualTo(kills);
+    assertThat(gateway.tradeDays().stream().map(RestartReport.TradeDay::downtime).reduce(Duration.ZERO, Duration::plus))
+        .isEqualTo(facts.recoveries().stream().reduce(Duration.ZERO, Duration::plus));
+    assertThat(gateway.tradeDays()).allSatisfy(d -> assertThat(d.causes()).extracting(c -> c.cause().name()).containsExactly("DEPENDENCY"));
+    assertThat(gateway.notRestarted()).isEmpty();
 
-      RestartReport feed = report(r, "feed", facts);
-      assertThat(feed.causes()).extracting(c -> c.cause().name() + " " + c.count()).containsExactly("SIGNAL " + kills);
-    }
+    RestartReport feed = report(r, "feed", facts);
+    assertThat(feed.causes()).extracting(c -> c.cause().name() + " " + c.count()).containsExactly("SIGNAL " + kills);
   }
 
   private static RestartReport report(JournalReader r, String process, DependencyRestartsStory.Facts facts) throws Exception {
