@@ -106,7 +106,7 @@ final class RestartsCommand implements Callable<Integer> {
           .put("memoryLimitBytes", x.memoryLimitBytes()).put("recoveryMs", x.recovery() == null ? null : x.recovery().toMillis())
           .put("signal", x.signalName()).put("coreDumped", x.coreDumped()).put("corePath", x.corePath()).put("exitCode", x.exitCode())
           .put("stderrTail", x.stderrTail()).put("exitCause", x.exitCause()).put("downtimeMs", x.downtime().toMillis())
-          .put("group", x.group()).put("sibling", x.sibling()));
+          .put("group", x.group()).put("sibling", x.sibling()).put("dependency", x.dependency()).put("dependencyExit", x.dependencyExit()));
     }
     List<Object> days = new ArrayList<>();
     for (TradeDay d : r.tradeDays()) {

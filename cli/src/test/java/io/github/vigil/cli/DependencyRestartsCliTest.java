@@ -58,6 +58,8 @@ class DependencyRestartsCliTest {
     assertThat(count(text.out(), "│ dependency restart │")).as("the timeline's 2 entries and the causes' row").isEqualTo(kills + 1);
     assertThat(text.out().split(Pattern.quote(DETAIL), -1)).as("each entry's detail").hasSize(kills + 1);
     assertThat(words).as("trade days").containsPattern("TRADE DAY RESTARTS DOWNTIME CAUSES (\\S+ \\d \\S+ \\S+ dependency restart \\d )+");
+    assertThat(words).as("the suggestion: look at the feed").contains("Suggestions", "2 restarts because dependency feed ended "
+        + "(onExit RESTART), not by a failure of gateway: find why feed ended (its restarts, its last crash)");
     assertThat(words).doesNotContain("No restarts in the period", "Scheduled, not restarted");
 
     CliGoldenTest.Result json = CliGoldenTest.runOn(db, "restarts", "gateway", "--period", "24h", "--json", "--now", now);
@@ -65,10 +67,16 @@ class DependencyRestartsCliTest {
         "\"mttrMs\": " + mttr.toMillis() + ",");
     assertThat(count(json.out(), "\"detail\": \"" + DETAIL + "\"")).isEqualTo(kills);
     assertThat(count(json.out(), "\"exitCause\": \"KILLED_BY_SUPERVISOR\"")).isEqualTo(kills);
+    // the dependency and how it ended as fields of their own, as a group restart has its group and sibling
+    assertThat(count(json.out(), "\"dependency\": \"feed\"")).as(json.out()).isEqualTo(kills);
+    assertThat(count(json.out(), "\"dependencyExit\": \"crashed (SIGKILL)\"")).as(json.out()).isEqualTo(kills);
+    assertThat(count(json.out(), "\"group\": null")).isEqualTo(kills);
 
     // the dependency that crashed: its own restarts
     CliGoldenTest.Result feed = CliGoldenTest.runOn(db, "restarts", "feed", "--period", "24h", "--json", "--now", now);
     assertThat(feed.out()).contains("\"total\": 2,", "\"cause\": \"SIGNAL\",").doesNotContain("\"cause\": \"DEPENDENCY\"");
+    assertThat(count(feed.out(), "\"dependency\": null")).isEqualTo(kills);
+    assertThat(count(feed.out(), "\"dependencyExit\": null")).isEqualTo(kills);
   }
 
   private static int count(String s, String part) {

@@ -609,7 +609,9 @@ public final class RestartAnalysis {
       b.at = e.at();
       b.cause = RestartCause.DEPENDENCY;
       b.exit = e; // until the exit of the run it stops is heard
-      b.detail = dependencyDetail(dependency, requireNonNull(e.reason()), dependencyExit);
+      b.dependency = dependency;
+      b.dependencyExit = dependencyExit(requireNonNull(e.reason()), dependencyExit);
+      b.detail = "dependency " + dependency + " " + b.dependencyExit;
       awaitingRecovery = null;
       down(e.at(), null);
       group = b;
@@ -694,6 +696,9 @@ public final class RestartAnalysis {
     /** The supervision group that starts it again, and the child whose end made it (of a GROUP restart). */
     @Nullable String group;
     @Nullable String sibling;
+    /** The dependency whose end made it restart, and how that ended in words (of a DEPENDENCY restart). */
+    @Nullable String dependency;
+    @Nullable String dependencyExit;
     /** The reason of the group's stop of it, and when; null where the group did not stop it (it started a crash given up on). */
     @Nullable String groupReason;
     @Nullable Instant groupStopAt;
@@ -715,7 +720,8 @@ public final class RestartAnalysis {
       int runNumber = e.run() != null ? e.run() : run != null ? run : 0;
       return new Restart(at, cause, detail, actor, runNumber, uptime,
           memory, limit, recovery, e.signal(), e.signalName(), coreDumped(e), e.corePath(), e.exitCode(), e.stderrTail(),
-          e.exitCause(), downtime, group, cause == RestartCause.GROUP ? sibling : null);
+          e.exitCause(), downtime, group, cause == RestartCause.GROUP ? sibling : null, cause == RestartCause.DEPENDENCY ? dependency : null,
+          cause == RestartCause.DEPENDENCY ? dependencyExit : null);
     }
   }
 
@@ -789,16 +795,16 @@ public final class RestartAnalysis {
   }
 
   /**
-   * The detail of a DEPENDENCY restart: {@code dependency feed crashed (SIGKILL)}, the dependency's end in the words of
-   * its last exit ({@code dependencyExit}) where the journal has it, else as core said it ({@code dependency feed ended
-   * (...)}).
+   * How the dependency of a DEPENDENCY restart ended, in words: {@code crashed (SIGKILL)}, {@code exited (exit code 0)},
+   * from its last exit ({@code dependencyExit}) where the journal has it, else as core said it in the restart command's
+   * {@code reason} ({@code ended (...)}). Its detail is {@code dependency NAME} and these words.
    */
-  private static String dependencyDetail(String dependency, String reason, @Nullable JournalEvent dependencyExit) {
+  private static String dependencyExit(String reason, @Nullable JournalEvent dependencyExit) {
     if (dependencyExit == null) {
       java.util.regex.Matcher m = DEPENDENCY_RESTART.matcher(reason);
-      return m.matches() ? "dependency " + dependency + " ended (" + m.group(2) + ")" : "dependency " + dependency + " ended";
+      return m.matches() ? "ended (" + m.group(2) + ")" : "ended";
     }
-    return "dependency " + dependency + (isFailure(dependencyExit.exitCause()) ? " crashed (" : " exited (") + exitWords(dependencyExit) + ")";
+    return (isFailure(dependencyExit.exitCause()) ? "crashed (" : "exited (") + exitWords(dependencyExit) + ")";
   }
 
   /** An exit in a few words: {@code SIGKILL}, {@code exit code 3}, {@code OOM kill}, {@code could not start}. */

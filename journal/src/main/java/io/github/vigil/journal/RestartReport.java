@@ -130,12 +130,28 @@ public record RestartReport(
    *     whose restart its group did; null where its own policy, a command or the next JVM did
    * @param sibling the child of {@code group} whose end made the group restart it (a process, or a nested group that
    *     escalated), as the journal names it; null where it is not a {@link RestartCause#GROUP} restart
+   * @param dependency the process it depends on ({@code Dependency.OnExit.RESTART}) whose end made it restart; null where
+   *     it is not a {@link RestartCause#DEPENDENCY} restart
+   * @param dependencyExit how {@code dependency} ended, in words: {@code crashed (SIGKILL)}, {@code exited (exit code
+   *     0)}, from its last exit at or before the restart, or, where the journal does not have that exit, as core said it
+   *     ({@code ended (...)}); null where it is not a {@link RestartCause#DEPENDENCY} restart
    */
   public record Restart(
       Instant at, RestartCause cause, String detail, @Nullable String actor, int run, @Nullable Duration uptime, @Nullable Long memoryBytes,
       @Nullable Long memoryLimitBytes, @Nullable Duration recovery, @Nullable Integer signal, @Nullable String signalName,
       @Nullable Boolean coreDumped, @Nullable String corePath, @Nullable Integer exitCode, @Nullable String stderrTail,
-      @Nullable String exitCause, Duration downtime, @Nullable String group, @Nullable String sibling) {
+      @Nullable String exitCause, Duration downtime, @Nullable String group, @Nullable String sibling, @Nullable String dependency,
+      @Nullable String dependencyExit) {
+
+    /** A restart that no dependency's end made (as before {@link #dependency} and {@link #dependencyExit} were there). */
+    public Restart(
+        Instant at, RestartCause cause, String detail, @Nullable String actor, int run, @Nullable Duration uptime, @Nullable Long memoryBytes,
+        @Nullable Long memoryLimitBytes, @Nullable Duration recovery, @Nullable Integer signal, @Nullable String signalName,
+        @Nullable Boolean coreDumped, @Nullable String corePath, @Nullable Integer exitCode, @Nullable String stderrTail,
+        @Nullable String exitCause, Duration downtime, @Nullable String group, @Nullable String sibling) {
+      this(at, cause, detail, actor, run, uptime, memoryBytes, memoryLimitBytes, recovery, signal, signalName, coreDumped, corePath, exitCode,
+          stderrTail, exitCause, downtime, group, sibling, null, null);
+    }
 
     /** A restart that no group did (as before {@link #group} and {@link #sibling} were there). */
     public Restart(
@@ -144,7 +160,7 @@ public record RestartReport(
         @Nullable Boolean coreDumped, @Nullable String corePath, @Nullable Integer exitCode, @Nullable String stderrTail,
         @Nullable String exitCause, Duration downtime) {
       this(at, cause, detail, actor, run, uptime, memoryBytes, memoryLimitBytes, recovery, signal, signalName, coreDumped, corePath, exitCode,
-          stderrTail, exitCause, downtime, null, null);
+          stderrTail, exitCause, downtime, null, null, null, null);
     }
   }
 

@@ -82,6 +82,12 @@ final class Suggestions {
       out.add(plural(n, "restart") + " with group " + group + " after " + child + " ended, not by a failure of " + r.process()
           + ": find why " + child + " ended (its restarts, its last crash)");
     });
+    // restarted because a dependency ended: likewise, what to look at is that dependency
+    java.util.Map<String, Integer> byDependency = new java.util.TreeMap<>();
+    r.timeline().stream().filter(x -> x.cause() == RestartCause.DEPENDENCY && x.dependency() != null)
+        .forEach(x -> byDependency.merge(x.dependency(), 1, Integer::sum));
+    byDependency.forEach((dependency, n) -> out.add(plural(n, "restart") + " because dependency " + dependency
+        + " ended (onExit RESTART), not by a failure of " + r.process() + ": find why " + dependency + " ended (its restarts, its last crash)"));
     int[] hours = r.hourOfDay().stream().mapToInt(Integer::intValue).toArray();
     int peak = 0;
     for (int h = 1; h < 24; h++) {

@@ -74,6 +74,8 @@ class DependencyRestartsTest {
       assertThat(x.detail()).isEqualTo("dependency feed crashed (SIGKILL)");
       assertThat(x.exitCause()).as("its own run did not fail: it was stopped for its feed").isEqualTo("KILLED_BY_SUPERVISOR");
       assertThat(x.group()).isNull();
+      assertThat(x.dependency()).as("the dependency whose end it was").isEqualTo("feed");
+      assertThat(x.dependencyExit()).as("how it ended, in words").isEqualTo("crashed (SIGKILL)");
     });
     List<Restart> oldestFirst = new java.util.ArrayList<>(gateway.timeline());
     Collections.reverse(oldestFirst);
@@ -86,9 +88,16 @@ class DependencyRestartsTest {
         .isEqualTo(facts.recoveries().stream().reduce(Duration.ZERO, Duration::plus));
     assertThat(gateway.tradeDays()).allSatisfy(d -> assertThat(d.causes()).extracting(c -> c.cause().name()).containsExactly("DEPENDENCY"));
     assertThat(gateway.notRestarted()).isEmpty();
+    assertThat(gateway.suggestions()).as("what to look at: the dependency").contains(kills + " restarts because dependency feed ended"
+        + " (onExit RESTART), not by a failure of gateway: find why feed ended (its restarts, its last crash)");
 
     RestartReport feed = report(r, "feed", facts);
     assertThat(feed.causes()).extracting(c -> c.cause().name() + " " + c.count()).containsExactly("SIGNAL " + kills);
+    assertThat(feed.timeline()).allSatisfy(x -> {
+      assertThat(x.dependency()).isNull();
+      assertThat(x.dependencyExit()).isNull();
+    });
+    assertThat(feed.suggestions()).noneMatch(s -> s.contains("because dependency"));
   }
 
   private static RestartReport report(JournalReader r, String process, DependencyRestartsStory.Facts facts) throws Exception {
