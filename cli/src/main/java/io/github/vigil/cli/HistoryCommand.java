@@ -49,6 +49,7 @@ final class HistoryCommand implements Callable<Integer> {
     List<Supervision> supervision;
     Supervisors registered;
     java.util.Map<Integer, Duration> recoveredFromEnded;
+    java.util.Map<Integer, Duration> recoveredFromStop;
     try (JournalReader reader = common.open()) {
       runs = reader.runs(name, w.journalFrom(), w.journalTo());
       names = reader.processes();
@@ -63,6 +64,7 @@ final class HistoryCommand implements Callable<Integer> {
       registered = Supervisors.of(reader, name, now.plusMillis(1));
       supervision = supervision(reader, registered, name, runs, now);
       recoveredFromEnded = afterSupervisorEnded(reader, name, runs, supervision, now);
+      recoveredFromStop = afterGroupOrDependencyRestart(reader, name, runs, now);
     }
     // an open run of a host that has recorded nothing for a while (its JVM killed, the journal never closed): its
     // uptime is known up to the host's last row only, not growing with the time the history is read
@@ -89,7 +91,7 @@ final class HistoryCommand implements Callable<Integer> {
             .put("endedAt", r.endedAt() == null ? null : r.endedAt().toString()).put("exitCause", r.exitCause())
             .put("termination", r.termination()).put("exitCode", r.exitCode()).put("signal", r.signal()).put("coreDumped", r.coreDumped())
             .put("runMs", r.runDuration() == null || !started ? null : r.runDuration().toMillis()).put("memoryBytes", r.memoryBytes())
-            .put("memoryLimitBytes", r.memoryLimitBytes()).put("recoveryMs", recoveryMs(recovery(r, k, recoveredFromEnded)))
+            .put("memoryLimitBytes", r.memoryLimitBytes()).put("recoveryMs", recoveryMs(recovery(r, k, recoveredFromStop, recoveredFromEnded)))
             .put("message", r.message()).put("stale", !sv.endedWith() && silentSince.apply(r) != null)
             .put("gone", !sv.endedWith() && gone.test(r))
             .put("supervisorStartedAt", sv.startedAt() == null ? null : sv.startedAt().toString())
@@ -145,7 +147,7 @@ final class HistoryCommand implements Callable<Integer> {
       String upText = up != null ? HumanFormat.duration(up)
           : heard != null && heard.isAfter(r.startedAt()) ? "≥ " + HumanFormat.duration(Duration.between(r.startedAt(), heard)) : "-";
       List<String> cells = new ArrayList<>(List.of(Integer.toString(r.run()), r.pid() > 0 ? Long.toString(r.pid()) : "-",
-          common.time(r.startedAt()), common.time(r.endedAt()), upText, end, recoveryText(recovery(r, k, recoveredFromEnded))));
+          common.time(r.startedAt()), common.time(r.endedAt()), upText, end, recoveryText(recovery(r, k, recoveredFromStop, recoveredFromEnded))));
       if (tradeDay) {
         cells.add(2, tradeDays.tradeDay(r.startedAt()));
       }
@@ -278,9 +280,53 @@ final class HistoryCommand implements Callable<Integer> {
     return recovery == null ? "-" : HumanFormat.duration(recovery);
   }
 
-  /** The recovery of the {@code k}th run: the journal's, or as {@code vigil restarts} has it after its supervisor ended. */
-  private static @Nullable Duration recovery(JournalRun r, int k, java.util.Map<Integer, Duration> recoveredFromEnded) {
-    return r.recovery() != null ? r.recovery() : recoveredFromEnded.get(k);
+  /**
+   * The recovery of the {@code k}th run: as {@code vigil restarts} has it for a group's or a dependency's restart (from
+   * the stop), else the journal's, else as {@code vigil restarts} has it after its supervisor ended.
+   */
+  private static @Nullable Duration recovery(JournalRun r, int k, java.util.Map<Integer, Duration> recoveredFromStop,
+      java.util.Map<Integer, Duration> recoveredFromEnded) {
+    Duration fromStop = recoveredFromStop.get(k);
+    return fromStop != null ? fromStop : r.recovery() != null ? r.recovery() : recoveredFromEnded.get(k);
+  }
+
+  /**
+   * The recoveries of the runs that a group restart or a dependency restart started ({@code RestartCause.GROUP},
+   * {@code DEPENDENCY}), by their index in {@code runs}, as {@code vigil restarts} has them: from the group's stop of the
+   * process (or core's stop of it for its dependency) to {@code RUNNING} again. The journal's row of a run a group started
+   * has none (its run before ended {@code KILLED_BY_SUPERVISOR}, no crash of its own), and that of a run a dependency
+   * restart started counts from the stopped run's exit, some milliseconds (up to the stop's grace) after the stop: the
+   * same figure here as there, from the same analysis. Read only where a run follows one of its host that ended {@code
+   * KILLED_BY_SUPERVISOR} (run numbers one apart), the only runs such a restart starts.
+   */
+  private java.util.Map<Integer, Duration> afterGroupOrDependencyRestart(JournalReader reader, String name, List<JournalRun> runs,
+      Instant now) throws SQLException {
+    java.util.Map<Integer, Duration> out = new java.util.HashMap<>();
+    java.util.Map<String, JournalRun> previous = new java.util.HashMap<>();
+    List<Integer> candidates = new ArrayList<>();
+    Instant from = null;
+    for (int k = 0; k < runs.size(); k++) {
+      JournalRun r = runs.get(k);
+      JournalRun prev = previous.put(r.host(), r);
+      if (prev != null && prev.run() + 1 == r.run() && "KILLED_BY_SUPERVISOR".equals(prev.exitCause())) {
+        candidates.add(k);
+        from = from == null || prev.startedAt().isBefore(from) ? prev.startedAt() : from;
+      }
+    }
+    if (from == null) {
+      return out;
+    }
+    List<io.github.vigil.journal.RestartReport.Restart> restarts = reader.restarts(name, from, now.plusMillis(1), common.zone(),
+        common.tradeDays()).timeline().stream()
+        .filter(x -> (x.cause() == io.github.vigil.journal.RestartCause.GROUP || x.cause() == io.github.vigil.journal.RestartCause.DEPENDENCY)
+            && x.recovery() != null).toList();
+    for (int k : candidates) {
+      JournalRun r = runs.get(k);
+      // the restart of the run before it, whose start again this run is: started after the stop, before RUNNING again
+      restarts.stream().filter(x -> x.run() + 1 == r.run() && !r.startedAt().isBefore(x.at())
+          && !r.startedAt().isAfter(x.at().plus(x.recovery()))).findFirst().ifPresent(x -> out.put(k, x.recovery()));
+    }
+    return out;
   }
 
   /**

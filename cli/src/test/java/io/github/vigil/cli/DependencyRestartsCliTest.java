@@ -77,6 +77,22 @@ class DependencyRestartsCliTest {
     assertThat(feed.out()).contains("\"total\": 2,", "\"cause\": \"SIGNAL\",").doesNotContain("\"cause\": \"DEPENDENCY\"");
     assertThat(count(feed.out(), "\"dependency\": null")).isEqualTo(kills);
     assertThat(count(feed.out(), "\"dependencyExit\": null")).isEqualTo(kills);
+
+    // vigil history: the run a dependency restart started has its recovery, from the stop to RUNNING, as restarts has it
+    java.util.Map<Integer, Long> expected = new java.util.LinkedHashMap<>();
+    expected.put(1, null);
+    for (int k = 0; k < kills; k++) {
+      expected.put(k + 2, facts.recoveries().get(k).toMillis());
+    }
+    CliGoldenTest.Result historyJson = CliGoldenTest.runOn(db, "history", "gateway", "--period", "1d", "--json", "--now", now);
+    assertThat(historyJson.code()).as(historyJson.err()).isZero();
+    assertThat(GroupRestartsCliTest.recoveries(historyJson.out())).as("recoveryMs of each run of gateway:%n%s", historyJson.out())
+        .isEqualTo(expected);
+    CliGoldenTest.Result history = CliGoldenTest.runOn(db, "history", "gateway", "--period", "1d", "--now", now, "--color", "never");
+    assertThat(history.code()).as(history.err()).isZero();
+    List<String> column = new java.util.ArrayList<>(List.of("-"));
+    facts.recoveries().forEach(d -> column.add(HumanFormat.duration(d)));
+    assertThat(TableText.column(history.out(), "RECOVERY", "RUN")).as(history.out()).containsExactlyElementsOf(column);
   }
 
   private static int count(String s, String part) {

@@ -78,6 +78,42 @@ class GroupRestartsCliTest {
       assertThat(m.out()).as(member).contains("\"total\": 1,", "\"detail\": \"with group book (ONE_FOR_ALL): book-b crashed (SIGKILL)\"",
           "\"group\": \"book\"", "\"sibling\": \"book-b\"");
     }
+
+    // vigil history: the run a group restart started has its recovery, from the group's stop to RUNNING, as restarts has it
+    java.util.Map<Integer, Long> expected = new java.util.LinkedHashMap<>();
+    expected.put(1, null);
+    List<Duration> gatewayRecoveries = facts.recoveries().get("gateway");
+    for (int k = 0; k < gatewayRecoveries.size(); k++) {
+      expected.put(k + 2, gatewayRecoveries.get(k).toMillis());
+    }
+    expected.put(GroupRestartsStory.MD_KILLS + 2, null); // the operator's stop and start: no restart, no recovery
+    CliGoldenTest.Result historyJson = CliGoldenTest.runOn(db, "history", "gateway", "--period", "1d", "--json", "--now", now);
+    assertThat(historyJson.code()).as(historyJson.err()).isZero();
+    assertThat(recoveries(historyJson.out())).as("recoveryMs of each run of gateway:%n%s", historyJson.out()).isEqualTo(expected);
+    CliGoldenTest.Result history = CliGoldenTest.runOn(db, "history", "gateway", "--period", "1d", "--now", now, "--color", "never");
+    assertThat(history.code()).as(history.err()).isZero();
+    List<String> column = new java.util.ArrayList<>(List.of("-"));
+    gatewayRecoveries.forEach(d -> column.add(HumanFormat.duration(d)));
+    column.add("-");
+    assertThat(TableText.column(history.out(), "RECOVERY", "RUN")).as(history.out()).containsExactlyElementsOf(column);
+    for (String member : List.of("book-a", "book-c")) {
+      CliGoldenTest.Result m = CliGoldenTest.runOn(db, "history", member, "--period", "1d", "--json", "--now", now);
+      java.util.Map<Integer, Long> e = new java.util.LinkedHashMap<>();
+      e.put(1, null);
+      e.put(2, facts.recoveries().get(member).get(0).toMillis());
+      e.put(3, null); // the operator's stop and start of group book
+      assertThat(recoveries(m.out())).as("recoveryMs of each run of %s:%n%s", member, m.out()).isEqualTo(e);
+    }
+  }
+
+  /** The {@code recoveryMs} of each run in the JSON of {@code vigil history}, by run number, in its order (null: none). */
+  static java.util.Map<Integer, Long> recoveries(String historyJson) {
+    java.util.Map<Integer, Long> out = new java.util.LinkedHashMap<>();
+    Matcher m = Pattern.compile("\"run\": (\\d+),.*?\"recoveryMs\": (null|\\d+),", Pattern.DOTALL).matcher(historyJson);
+    while (m.find()) {
+      out.put(Integer.parseInt(m.group(1)), m.group(2).equals("null") ? null : Long.parseLong(m.group(2)));
+    }
+    return out;
   }
 
   private static int count(String s, String part) {
