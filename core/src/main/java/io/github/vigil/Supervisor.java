@@ -232,6 +232,28 @@ public interface Supervisor extends AutoCloseable {
   }
 
   /**
+   * Waits until every event this supervisor published before this call has been delivered to {@code listener}: its
+   * {@link SupervisorListener#onEvent} has returned for each (an unsubscribed listener's skipped deliveries count as
+   * delivered). Each listener has a queue of its own, so another listener (or the caller, told of a command's result)
+   * may have heard an event this one has not heard yet; this waits for that one queue only, not for the other listeners,
+   * commands, timers or checks {@link #awaitIdle} waits for. For a listener that keeps what it hears for later, such as
+   * a journal that writes it in batches, before it is asked to write what it has. Returns true at once for a listener
+   * that is not subscribed, and once the supervisor's {@link #close()} has finished (it waited for its listeners).
+   *
+   * <p>The default implementation waits for {@link #awaitIdle}, which implies it.
+   *
+   * @return true once delivered, false if not within {@code timeout}
+   * @throws IllegalStateException when called on the supervision thread or by a listener, or where a command's stage
+   *     completes (listeners share the thread that delivers to {@code listener}: it would wait for itself)
+   * @throws UnsupportedOperationException when this supervisor cannot tell ({@link #awaitIdle} cannot)
+   * @throws InterruptedException when the calling thread is interrupted
+   */
+  default boolean awaitDelivered(SupervisorListener listener, Duration timeout) throws InterruptedException {
+    requireNonNull(listener, "listener");
+    return awaitIdle(timeout);
+  }
+
+  /**
    * Stops every process (waiting up to each one's stop timeout, then killing), releases all threads,
    * and leaves nothing running. The groups are {@code STOPPED} from its beginning, as {@link #stopAll()} leaves them
    * (their {@link SupervisorEvent.GroupStateChanged} of origin {@link Origin#SHUTDOWN}).

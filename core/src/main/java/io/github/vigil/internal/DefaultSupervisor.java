@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -1114,6 +1115,33 @@ final class DefaultSupervisor implements Supervisor {
     // Every piece of work is counted before the work that hands it on ends (InFlight): none under way is idle.
     return inFlight.awaitNone(Durations.saturatedAdd(System.nanoTime(), Durations.saturatedNanos(timeout)));
   }
+
+  @Override
+  public boolean awaitDelivered(SupervisorListener listener, Duration timeout) throws InterruptedException {
+    java.util.Objects.requireNonNull(listener, "listener");
+    java.util.Objects.requireNonNull(timeout, "timeout");
+    if (isLoopThread() || EventBus.isDeliveryThread()) {
+      throw new IllegalStateException("awaitDelivered() would wait for itself: it was called on the supervision thread or by a listener");
+    }
+    long deadline = Durations.saturatedAdd(System.nanoTime(), Durations.saturatedNanos(timeout));
+    if (closeDone.isDone()) {
+      return true; // close() waited for the listeners; its executor, shut down, would never run a barrier
+    }
+    CountDownLatch delivered = events.deliveredTo(listener);
+    while (true) {
+      long left = deadline - System.nanoTime();
+      // a close() finishing meanwhile shuts the listener executor down: a barrier it rejected would never run
+      if (delivered.await(Math.min(Math.max(0, left), CLOSE_CHECK_NANOS), TimeUnit.NANOSECONDS) || closeDone.isDone()) {
+        return true;
+      }
+      if (left <= 0) {
+        return false;
+      }
+    }
+  }
+
+  /** How often {@link #awaitDelivered} looks whether a close has finished while it waits. */
+  private static final long CLOSE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private void shutdownThreads() {
     ioPool.shutdown(); // what is queued still runs (a last signal, a flush); nothing new is taken

@@ -2,6 +2,8 @@ package io.github.vigil.internal;
 
 import io.github.vigil.SupervisorEvent;
 import io.github.vigil.SupervisorListener;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -165,6 +167,31 @@ final class EventBus {
     }
     completions.execute(latch::countDown);
     return latch.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * A latch that reaches zero once everything published before this call has been delivered to {@code listener} (to
+   * each of its subscriptions): a barrier queued behind it in that listener's own queue, and in no other. Already at
+   * zero when {@code listener} is not subscribed. Not counted as work under way ({@link InFlight}): it does nothing.
+   */
+  CountDownLatch deliveredTo(SupervisorListener listener) {
+    List<Subscriber> mine = new ArrayList<>(1);
+    for (Subscriber s : subscribers) {
+      if (s.listener == listener) {
+        mine.add(s);
+      }
+    }
+    CountDownLatch latch = new CountDownLatch(mine.size());
+    int[] todo = new int[mine.size()];
+    synchronized (order) { // behind every event whose publish() has queued it, as publish() queues under this lock
+      for (int i = 0; i < todo.length; i++) {
+        todo[i] = mine.get(i).queue.enqueue(latch::countDown);
+      }
+    }
+    for (int i = 0; i < todo.length; i++) {
+      mine.get(i).queue.handOver(todo[i]);
+    }
+    return latch;
   }
 
   /** Logs the failure counts of listeners that failed more than once. */
