@@ -236,13 +236,50 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     writer.offer(snapshotRow(status, sample, at, checkDuration, error));
   }
 
-  /** Writes everything buffered now and waits for it; false when the database did not take it within {@code timeout}. */
+  /**
+   * Writes what the journal has heard and waits until the database has it. The journal hears a supervisor's events in a
+   * queue of its own ({@link Supervisor#subscribe}), so an event another listener has heard, or that preceded a command's
+   * result, may not have reached the journal yet: this first waits until every event each attached supervisor published
+   * before this call has ({@link Supervisor#awaitDelivered}), then writes them with what is buffered. Once it returns
+   * true, each of those events is in the database (committed), as is every row buffered before the call.
+   *
+   * <p>Called by a listener of a supervisor, or where a command's stage completes ({@code start().thenRun(...)}), it
+   * cannot wait for the journal's queue: that thread is the one that delivers to it, and would wait for itself. It
+   * then writes what the journal has heard so far, and its true says only that this was written; an event published
+   * after the one that listener is hearing is not waited for either way. The {@code TradingSupervision} of
+   * {@link #attach(Supervisor, TradingSupervision)} delivers its own events ({@code SessionOpened}...) on a thread of
+   * its own: those are written once heard, and not waited for.
+   *
+   * @return true when all of it was written within {@code timeout}; false when a supervisor's listeners did not deliver
+   *     to the journal, or the database did not take the rows, in time (what was heard is still written when it can be)
+   */
   public boolean flush(Duration timeout) {
+    requireNonNull(timeout, "timeout");
+    // at most a year: a deadline that stays one (nanoTime plus the nanoseconds of a longer timeout may overflow)
+    long deadline = System.nanoTime() + Math.max(0, timeout.compareTo(LONGEST_FLUSH) > 0 ? LONGEST_FLUSH.toNanos() : timeout.toNanos());
     try {
-      return writer.flush(timeout);
+      boolean heard = true;
+      for (Supervisor s : supervisors) {
+        heard &= heardAll(s, deadline);
+      }
+      return writer.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))) && heard;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
+    }
+  }
+
+  private static final Duration LONGEST_FLUSH = Duration.ofDays(365);
+
+  /** Whether the journal heard every event {@code supervisor} published so far by {@code deadline} (nanoTime). */
+  private boolean heardAll(Supervisor supervisor, long deadline) throws InterruptedException {
+    try {
+      return supervisor.awaitDelivered(this, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    } catch (IllegalStateException | UnsupportedOperationException e) {
+      // a listener's thread, which may be the one delivering to the journal; or a supervisor that cannot tell:
+      // what the journal heard is all there is to write
+      log.debug("Journal flush not waiting for supervisor {}'s deliveries: {}", supervisor.name(), e.getMessage());
+      return true;
     }
   }
 
