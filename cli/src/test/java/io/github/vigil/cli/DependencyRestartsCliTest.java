@@ -1,5 +1,7 @@
 package io.github.vigil.cli;
 
+import static io.github.vigil.cli.TableText.count;
+import static io.github.vigil.journal.StoryMath.mean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.HumanFormat;
@@ -7,8 +9,6 @@ import io.github.vigil.journal.DependencyRestartsStory;
 import io.github.vigil.journal.Journal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -93,19 +93,5 @@ class DependencyRestartsCliTest {
     List<String> column = new java.util.ArrayList<>(List.of("-"));
     facts.recoveries().forEach(d -> column.add(HumanFormat.duration(d)));
     assertThat(TableText.column(history.out(), "RECOVERY", "RUN")).as(history.out()).containsExactlyElementsOf(column);
-  }
-
-  private static int count(String s, String part) {
-    Matcher m = Pattern.compile(Pattern.quote(part)).matcher(s);
-    int n = 0;
-    while (m.find()) {
-      n++;
-    }
-    return n;
-  }
-
-  private static Duration mean(List<Duration> ds) {
-    long sum = ds.stream().mapToLong(Duration::toMillis).sum();
-    return Duration.ofMillis(Math.round((double) sum / ds.size()));
   }
 }

@@ -1,5 +1,7 @@
 package io.github.vigil.cli;
 
+import static io.github.vigil.cli.TableText.count;
+import static io.github.vigil.journal.StoryMath.mean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vigil.HumanFormat;
@@ -8,7 +10,6 @@ import io.github.vigil.journal.Journal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -114,19 +115,5 @@ class GroupRestartsCliTest {
       out.put(Integer.parseInt(m.group(1)), m.group(2).equals("null") ? null : Long.parseLong(m.group(2)));
     }
     return out;
-  }
-
-  private static int count(String s, String part) {
-    Matcher m = Pattern.compile(Pattern.quote(part)).matcher(s);
-    int n = 0;
-    while (m.find()) {
-      n++;
-    }
-    return n;
-  }
-
-  private static Duration mean(List<Duration> ds) {
-    long sum = ds.stream().mapToLong(Duration::toMillis).sum();
-    return Duration.ofMillis(Math.round((double) sum / ds.size()));
   }
 }

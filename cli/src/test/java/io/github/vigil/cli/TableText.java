@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Reading a command's tables back in tests: whether its lines fit a width, its words, a column's cells. */
+/** Reading a command's tables back in tests: whether its lines fit a width, how often a text occurs, its words, a column's cells. */
 final class TableText {
   private TableText() {}
 
@@ -14,6 +16,16 @@ final class TableText {
     for (String line : out.split("\n")) {
       assertThat(line.length()).as("a line of %d columns:%n%s%n%s", line.length(), line, out).isLessThanOrEqualTo(width);
     }
+  }
+
+  /** How often {@code part} occurs in {@code out}, not overlapping. */
+  static int count(String out, String part) {
+    Matcher m = Pattern.compile(Pattern.quote(part)).matcher(out);
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
   }
 
   /** The output's words, without the table's lines, one space apart: a cell or note wrapped over lines reads as one text. */

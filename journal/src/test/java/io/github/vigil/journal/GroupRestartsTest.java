@@ -1,5 +1,6 @@
 package io.github.vigil.journal;
 
+import static io.github.vigil.journal.StoryMath.mean;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -104,10 +105,5 @@ class GroupRestartsTest {
 
   private static RestartReport report(JournalReader r, String process, GroupRestartsStory.Facts facts) throws Exception {
     return r.restartsUpTo(process, facts.now(), Duration.ofDays(1), ZoneOffset.UTC, TradeCalendar.calendarDays(ZoneOffset.UTC));
-  }
-
-  private static Duration mean(List<Duration> ds) {
-    long sum = ds.stream().mapToLong(Duration::toMillis).sum();
-    return Duration.ofMillis(Math.round((double) sum / ds.size()));
   }
 }
