@@ -7,8 +7,8 @@ package io.github.vigil;
  *
  * <p>The stages that commands return complete in that same order, after the events before them: a
  * listener may issue commands and act on their stages, but not wait for them ({@link
- * ProcessController#start(java.time.Duration)} and the other waiting calls refuse, as does {@link
- * Supervisor#awaitIdle(java.time.Duration)}).
+ * ProcessController#start(java.time.Duration)} and the other waiting calls refuse, as do {@link
+ * Supervisor#awaitIdle(java.time.Duration)} and {@link Supervisor#awaitDelivered}).
  */
 @FunctionalInterface
 public interface SupervisorListener {
