@@ -9,6 +9,7 @@ import io.github.vigil.journal.DependencyRestartsStory;
 import io.github.vigil.journal.Journal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
