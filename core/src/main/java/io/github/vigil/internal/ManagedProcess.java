@@ -943,12 +943,12 @@ final class ManagedProcess implements ProcessController {
       CompletionStage<RunningProcess> stage;
       try {
         stage = async.spawn(prepare, listener);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // an Error too (a class or native library missing): a failed start, never a lost one
         stage = CompletableFuture.failedFuture(e);
       }
       stage.whenComplete((proc, e) -> {
         try {
-          handOverSpawn(thisRun, stamp.wallOr(wallStart), byPolicy, proc, e == null ? null : spawnFailure(e, program), stamp);
+          handOverSpawn(thisRun, stamp.wallOr(wallStart), byPolicy, proc, e == null ? null : spawnFailure(e, program), errorOf(e), stamp);
         } finally {
           done.run();
         }
@@ -960,13 +960,26 @@ final class ManagedProcess implements ProcessController {
     ioQueue.execute(() -> {
       RunningProcess proc = null;
       String failure = null;
+      Error error = null;
       try {
         proc = sup.backend.spawn(prepare.call(), listener);
       } catch (Exception e) {
         failure = spawnFailure(e, program);
+      } catch (Error e) {
+        // a backend's Error (NoClassDefFoundError, UnsatisfiedLinkError, an assertion; "unable to create native thread"
+        // is an OutOfMemoryError) is this run's failure to start, decided by the policy as any other: not rethrown,
+        // which would leave the run STARTING for good (the I/O queue logs it and goes on)
+        failure = spawnFailure(e, program);
+        error = e;
       }
-      handOverSpawn(thisRun, stamp.wallOr(wallStart), byPolicy, proc, failure, stamp);
+      handOverSpawn(thisRun, stamp.wallOr(wallStart), byPolicy, proc, failure, error, stamp);
     });
+  }
+
+  /** The {@link Error} a spawn failed with ({@code e}, or the cause of a {@code CompletionException}), to be logged with its trace. */
+  private static @Nullable Error errorOf(@Nullable Throwable e) {
+    Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    return t instanceof Error error ? error : null;
   }
 
   /** Why a spawn failed, for its START_FAILED exit: the check's or the backend's own words where it has them. */
@@ -986,10 +999,14 @@ final class ManagedProcess implements ProcessController {
     return "backend " + sup.backend.name() + " failed: " + t;
   }
 
-  /** The spawn's result back to the supervision thread (queued, even from it: never re-entered from within spawn). */
+  /**
+   * The spawn's result back to the supervision thread (queued, even from it: never re-entered from within spawn).
+   *
+   * @param error the {@link Error} the spawn failed with, if it did: its trace is logged with the failure
+   */
   private void handOverSpawn(int thisRun, Instant wallStart, boolean byPolicy, @Nullable RunningProcess spawned, @Nullable String failed,
-      SpawnStamp stamp) {
-    sup.onLoopLater(() -> spawned(thisRun, wallStart, stamp, byPolicy, spawned, failed), () -> {
+      @Nullable Error error, SpawnStamp stamp) {
+    sup.onLoopLater(() -> spawned(thisRun, wallStart, stamp, byPolicy, spawned, failed, error), () -> {
       if (spawned != null) { // the supervisor ended meanwhile: leave nothing running
         spawned.signalTree(Signal.SIGKILL);
       }
@@ -1002,7 +1019,7 @@ final class ManagedProcess implements ProcessController {
    * @param wallStart when the spawn began ({@code stamp}'s), or was asked for when it never began
    */
   private void spawned(int thisRun, Instant wallStart, SpawnStamp stamp, boolean byPolicy, @Nullable RunningProcess proc,
-      @Nullable String failure) {
+      @Nullable String failure, @Nullable Error error) {
     spawning = false;
     if (thisRun != run) { // not expected (no new run while one is spawning); never leave a process untracked
       if (proc != null) {
@@ -1012,7 +1029,7 @@ final class ManagedProcess implements ProcessController {
     }
     if (failure != null || proc == null) {
       exitWhileSpawning = null;
-      startFailed(thisRun, wallStart, failure != null ? failure : "backend " + sup.backend.name() + " returned no process");
+      startFailed(thisRun, wallStart, failure != null ? failure : "backend " + sup.backend.name() + " returned no process", error);
       return;
     }
     current = proc;
@@ -1086,7 +1103,8 @@ final class ManagedProcess implements ProcessController {
     waiters.forEach(w -> w.complete(s));
   }
 
-  private void startFailed(int thisRun, Instant wallStart, String message) {
+  /** @param error the {@link Error} the spawn failed with, if it did: logged with its trace (at ERROR) when the failure is news */
+  private void startFailed(int thisRun, Instant wallStart, String message, @Nullable Error error) {
     // the same failure again and again (a missing binary) is said once, then summed up when the policy gives up
     if (message.equals(lastStartFailure)) {
       startFailures++;
@@ -1095,7 +1113,8 @@ final class ManagedProcess implements ProcessController {
       lastStartFailure = message;
       startFailures = 1;
       firstStartFailureNanos = sup.now();
-      log.atWarn().addKeyValue("process", name).log("Process {} could not start: {}", name, message);
+      log.atLevel(error != null ? org.slf4j.event.Level.ERROR : org.slf4j.event.Level.WARN).addKeyValue("process", name).setCause(error)
+          .log("Process {} could not start: {}", name, message);
     }
     addRun(new RunRecord(thisRun, -1, wallStart, null, null, null));
     ExitInfo exit = new ExitInfo(new Termination.Unknown("not started"), ExitCause.START_FAILED, Duration.ZERO, sup.wallNow(), message, -1);
