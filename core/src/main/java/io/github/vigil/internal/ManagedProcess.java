@@ -99,6 +99,7 @@ final class ManagedProcess implements ProcessController {
    */
   private final java.util.concurrent.CopyOnWriteArrayList<ProcessSpec> specsAhead = new java.util.concurrent.CopyOnWriteArrayList<>();
   private boolean spawning;             // the current run's spawn is under way (on an I/O thread, or the backend's own)
+  private int takenOver;                // the last run whose spawn spawned() took over in full (its grace, RUNNING, or its stop under way)
   private @Nullable Runnable exitWhileSpawning; // its exit, reported before the spawn's result came back
   /** This process's blocking work (spawn, signals, tree scans, flushes), in order, off the supervision thread. */
   private final DefaultSupervisor.IoQueue ioQueue;
@@ -1010,7 +1011,61 @@ final class ManagedProcess implements ProcessController {
       if (spawned != null) { // the supervisor ended meanwhile: leave nothing running
         spawned.signalTree(Signal.SIGKILL);
       }
-    }, e -> supervisionFailed(e, null));
+    }, e -> {
+      supervisionFailed(e, null); // its callers are told at once, with the cause
+      try {
+        handOverFailed(thisRun, wallStart, spawned, e);
+      } catch (RuntimeException | Error again) {
+        log.atError().addKeyValue("process", name).setCause(again).log("Process {}: ending run {} after its failed hand-over failed too", name,
+            thisRun);
+      }
+    });
+  }
+
+  /**
+   * The task that took over run {@code thisRun}'s spawn threw ({@code e}, logged at ERROR by the supervisor): when it
+   * threw before the run was taken over (STARTING or STOPPING, no startup grace or stop under way) nothing would ever
+   * move the process on. The run ends as a failed start then, naming {@code e}: what was spawned ({@code spawned}) is
+   * killed first and waited for, {@link #LEFTOVER_GRACE} at most, on the I/O queue (a next run's spawn comes after it),
+   * then the run's START_FAILED exit is decided as any other's (the policy restarts or gives up; a stop asked for
+   * meanwhile ends STOPPED). Until then the run counts as being spawned: nothing else is spawned, an exit is held.
+   * Supervision thread.
+   */
+  private void handOverFailed(int thisRun, Instant wallStart, @Nullable RunningProcess spawned, Throwable e) {
+    if (thisRun != run || takenOver == thisRun || (state != ProcessState.STARTING && state != ProcessState.STOPPING)) {
+      return; // the task got past the run's start (or ended it) before it threw: the run goes on or is over
+    }
+    spawning = true;
+    exitWhileSpawning = null;
+    cancel(graceTimer);
+    graceTimer = null;
+    current = null;
+    pid = -1;
+    upSinceNanos = 0;
+    version++;
+    String why = io.github.vigil.HumanFormat.commandLine("the hand-over of its spawn to supervision failed: " + e);
+    log.atError().addKeyValue("process", name).log("Process {}: {}; run {} ends as a failed start{}", name, why, thisRun,
+        spawned == null ? "" : " once what it spawned is killed");
+    ioQueue.execute(() -> {
+      if (spawned != null) {
+        try {
+          spawned.signalTree(Signal.SIGKILL);
+          awaitLeftoversGone(spawned);
+        } catch (RuntimeException x) {
+          log.atWarn().addKeyValue("process", name).setCause(x).log("Process {}: killing run {} after its failed hand-over failed", name, thisRun);
+        }
+      }
+      sup.onLoop(() -> {
+        if (run != thisRun || current != null || !spawning) {
+          return; // not expected: nothing else ends a run being spawned
+        }
+        spawning = false;
+        exitWhileSpawning = null; // the kill's exit, if it was reported: this end is its
+        if (state == ProcessState.STARTING || state == ProcessState.STOPPING) {
+          startFailed(thisRun, wallStart, why, null);
+        }
+      }, () -> log.debug("End of run {} after close dropped", thisRun), x -> supervisionFailed(x, null));
+    });
   }
 
   /**
@@ -1054,6 +1109,7 @@ final class ManagedProcess implements ProcessController {
       }
       startGrace(thisRun);
     }
+    takenOver = thisRun; // in its startup grace, running, or being stopped: a failure after this leaves nothing waiting on it
     Runnable early = exitWhileSpawning;
     exitWhileSpawning = null;
     if (early != null) {
@@ -1116,7 +1172,10 @@ final class ManagedProcess implements ProcessController {
       log.atLevel(error != null ? org.slf4j.event.Level.ERROR : org.slf4j.event.Level.WARN).addKeyValue("process", name).setCause(error)
           .log("Process {} could not start: {}", name, message);
     }
-    addRun(new RunRecord(thisRun, -1, wallStart, null, null, null));
+    RunRecord last = runs.peekLast();
+    if (last == null || last.run() != thisRun) { // a run whose failed hand-over recorded its pid already has its record
+      addRun(new RunRecord(thisRun, -1, wallStart, null, null, null));
+    }
     ExitInfo exit = new ExitInfo(new Termination.Unknown("not started"), ExitCause.START_FAILED, Duration.ZERO, sup.wallNow(), message, -1);
     ended(thisRun, exit);
   }
