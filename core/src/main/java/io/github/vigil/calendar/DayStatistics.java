@@ -14,10 +14,15 @@ import java.time.LocalDate;
  * @param starts runs spawned
  * @param restarts restarts by the restart policy
  * @param crashes runs that ended in failure inside their window (exits after the close are not counted here)
- * @param deferredRestarts restarts deferred by a freeze window
+ * @param deferredRestarts restarts deferred to the end of a freeze window and done there (a part of {@code restarts}); a
+ *     deferral called off before (a stop, the close, a removal, a give-up, another start) or left for a person is none
  * @param outsideWindow exits, losses and missing processes recorded outside their window
- * @param recoveries crashes followed by a run that reached {@code RUNNING}
- * @param meanTimeToRecover mean time from a crash to the next {@code RUNNING}, over the recoveries; zero when none
+ * @param recoveries crashes followed by a run that reached {@code RUNNING} and stayed up for its restart policy's {@link
+ *     io.github.vigil.RestartPolicy#stableAfter() stableAfter} (the run after which the policy's backoff starts again from
+ *     its first delay), or that ended before without failing (a stop); a run that failed within it recovered nothing, and
+ *     the crashes of such a loop are one recovery, from the first of them, once a run stays up
+ * @param meanTimeToRecover mean time from a crash (the first of a loop) to the {@code RUNNING} of the run that recovered
+ *     it, over the recoveries; zero when none
  */
 public record DayStatistics(LocalDate tradeDay, long starts, long restarts, long crashes, long deferredRestarts, long outsideWindow,
     long recoveries, Duration meanTimeToRecover) {

@@ -220,7 +220,8 @@ public final class TradingSupervision implements AutoCloseable {
       }
     }
     this.calendars = List.copyOf(cals);
-    this.statistics = new TradeDayStatistics(this::tradeDay, t -> calendars.stream().findFirst().map(c -> c.tradeDay(t)), clock);
+    this.statistics = new TradeDayStatistics(this::tradeDay, t -> calendars.stream().findFirst().map(c -> c.tradeDay(t)), clock,
+        p -> supervisor.controller(p).map(c -> c.spec().restartPolicy().stableAfter()));
     listeners.add(new Listener(statistics));
     // from now on, so that the statistics count the starts that happen before start()
     this.subscription = supervisor.subscribe(this::onSupervisorEvent);

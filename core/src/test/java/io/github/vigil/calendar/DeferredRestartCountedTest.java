@@ -87,7 +87,10 @@ class DeferredRestartCountedTest {
         assertThat(today.starts()).isEqualTo(2);
         assertThat(today.restarts()).as("the trade day's restarts").isEqualTo(1);
         assertThat(today.deferredRestarts()).isEqualTo(1);
-        assertThat(today.recoveries()).isEqualTo(1);
+        assertThat(today.recoveries()).as("the run not up for its policy's stableAfter (60 s) yet").isZero();
+        clock.advanceTo(clock.at("12:03"));
+        assertThat(trading.statistics().forDay(DAY, "gw").recoveries()).as("up for 60 s: recovered").isEqualTo(1);
+        assertThat(trading.statistics().forDay(DAY, "gw").meanTimeToRecover()).isEqualTo(Duration.ofSeconds(90));
         gw.stop(WAIT);
       }
     }

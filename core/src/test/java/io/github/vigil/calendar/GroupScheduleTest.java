@@ -638,9 +638,11 @@ class GroupScheduleTest {
     assertThat(c.status().restarts()).isEqualTo(1);
     LocalDate day = LocalDate.of(2026, 6, 12);
     assertThat(trading.statistics().forDay(day, ended).restarts()).as("%s's restarts of the trade day", ended).isEqualTo(1);
+    assertThat(trading.statistics().forDay(day, ended).deferredRestarts()).as("%s's deferred restarts done", ended).isEqualTo(1);
     for (String n : others) {
       assertThat(sup.controller(n).orElseThrow().statistics().restarts()).as("%s's restarts", n).isZero();
       assertThat(trading.statistics().forDay(day, n).restarts()).as("%s's restarts of the trade day", n).isZero();
+      assertThat(trading.statistics().forDay(day, n).deferredRestarts()).as("%s's deferred restarts", n).isZero();
     }
   }
 
