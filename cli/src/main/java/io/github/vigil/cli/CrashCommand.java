@@ -16,7 +16,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vigil crash NAME --last}: the last crash of a process. */
+/**
+ * {@code vigil crash NAME --last}: the last crash of a process, a run that ended in failure ({@link
+ * JournalReader#lastCrash}): not a stop by the supervisor or through the API, nor an exit its trading supervision recorded
+ * outside the process's window (after its close).
+ */
 @Command(name = "crash", mixinStandardHelpOptions = true, versionProvider = VigilCli.Version.class,
     description = "The last crash of a process: signal and its meaning, core dump, "
     + "last samples, stderr tail, suggestions; exit 3 when it never crashed")

@@ -145,7 +145,10 @@ public final class Journal implements SupervisorListener, AutoCloseable {
   /**
    * Like {@link #attach(Supervisor)}, and records {@code trading}'s own events too ({@code SessionOpened},
    * {@code SessionClosed}, {@code ScheduleStarted}, {@code ScheduleStopped}, {@code RestartDeferred},
-   * {@code WatchWindowChanged}), which reach only {@code trading}'s listeners. Without them a restart deferred to a
+   * {@code WatchWindowChanged}), which reach only {@code trading}'s listeners, and an {@code OutsideWindow} row beside each
+   * exit that {@code trading} recorded outside the process's window (a run that ended after its close, not by the
+   * supervisor: an operator's {@code kill}, say), so that {@code vigil crash} does not take it for a crash of the trading
+   * day, as {@code DayStatistics} and the alerts do not. Without them a restart deferred to a
    * freeze window's end is missing from the restart report, and {@code vigil events} does not say which stops and
    * starts were the schedule's. The supervisor's own events are still taken from the supervisor, so that the journal
    * hears its last stops whether {@code trading} is closed before it or after, and an exit after the close (an
@@ -156,7 +159,7 @@ public final class Journal implements SupervisorListener, AutoCloseable {
     requireNonNull(trading, "trading");
     AutoCloseable own = attach(supervisor);
     AutoCloseable schedule = trading.subscribe(e -> {
-      if (isScheduleEvent(e)) {
+      if (isScheduleEvent(e) || e instanceof SupervisorEvent.OutsideWindow o && o.event() instanceof SupervisorEvent.Exited) {
         onEvent(e);
       }
     });
@@ -429,6 +432,11 @@ public final class Journal implements SupervisorListener, AutoCloseable {
         r.fromState = e.from().name();
         r.toState = e.to().name();
         r.reason = EventReasons.orElse(e.message(), "health " + e.from() + " → " + e.to());
+      } else if (event instanceof SupervisorEvent.OutsideWindow e && e.event() instanceof SupervisorEvent.Exited x) {
+        // beside the Exited the supervisor gave (same run, same instant): that exit was outside the process's window
+        r.atMs = x.at().toEpochMilli();
+        r.run = x.run();
+        r.reason = EventReasons.of(event);
       } else if (event instanceof SupervisorEvent.Attached e) {
         r.reason = e.spec().toString();
       } else if (event instanceof SupervisorEvent.Detached e) {

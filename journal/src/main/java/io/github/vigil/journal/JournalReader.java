@@ -776,10 +776,18 @@ public final class JournalReader implements AutoCloseable {
     }
   }
 
-  /** The report of the last crash of {@code process} before {@code now}, or empty when the journal has none. */
+  /**
+   * The report of the last crash of {@code process} before {@code now}, or empty when the journal has none. A crash is a
+   * run that ended in failure; not one its trading supervision recorded outside the process's window (an {@code
+   * OutsideWindow} row beside its {@code Exited}: ended after the close, not by the supervisor), as the trade day's
+   * statistics and the alerts do not count it either. The supervisor's and an operator's stops through the API are no
+   * failure ({@code KILLED_BY_SUPERVISOR}).
+   */
   public Optional<CrashReport> lastCrash(String process, Instant now) throws SQLException {
-    String sql = "SELECT at_ms, host, pid FROM events WHERE process = ? AND type = 'Exited' AND exit_cause IN ('ERROR_EXIT', 'SIGNALED', "
-        + "'START_FAILED', 'HEALTH_CHECK_FAILED', 'OOM_KILLED', 'RESOURCE_LIMIT') AND at_ms < ?" + hostFilter() + " ORDER BY at_ms DESC, id DESC LIMIT 1";
+    String sql = "SELECT at_ms, host, pid FROM events e WHERE process = ? AND type = 'Exited' AND exit_cause IN ('ERROR_EXIT', 'SIGNALED', "
+        + "'START_FAILED', 'HEALTH_CHECK_FAILED', 'OOM_KILLED', 'RESOURCE_LIMIT') AND at_ms < ?" + hostFilter()
+        + " AND NOT EXISTS (SELECT 1 FROM events o WHERE o.process = e.process AND o.host = e.host AND o.at_ms = e.at_ms"
+        + " AND o.type = 'OutsideWindow' AND o.run = e.run) ORDER BY at_ms DESC, id DESC LIMIT 1";
     long at;
     String crashHost;
     Long pid;

@@ -431,7 +431,8 @@ public final class RestartAnalysis {
 
   /**
    * The report of the last crash in {@code exits} (a failure exit: error exit, signal, OOM kill, health
-   * or resource restart, failed start), or empty when there was none.
+   * or resource restart, failed start; not one with an {@code OutsideWindow} row beside it, which its trading supervision
+   * recorded outside the process's window), or empty when there was none.
    *
    * @param events the process's events from some time before the crash on, in order
    * @param snapshotsBefore the process's last snapshots up to the crash, oldest first
@@ -439,9 +440,16 @@ public final class RestartAnalysis {
   public static Optional<CrashReport> lastCrash(String process, List<JournalEvent> events, List<JournalSnapshot> snapshotsBefore) {
     JournalEvent crash = null;
     int index = -1;
+    Set<String> outside = new java.util.HashSet<>(); // the exits recorded outside the process's window: no crash
+    for (JournalEvent e : events) {
+      if (e.process().equals(process) && "OutsideWindow".equals(e.type()) && e.run() != null) {
+        outside.add(e.host() + "\n" + e.run() + "\n" + e.at().toEpochMilli());
+      }
+    }
     for (int i = events.size() - 1; i >= 0; i--) {
       JournalEvent e = events.get(i);
-      if (e.process().equals(process) && "Exited".equals(e.type()) && isFailure(e.exitCause())) {
+      if (e.process().equals(process) && "Exited".equals(e.type()) && isFailure(e.exitCause())
+          && !outside.contains(e.host() + "\n" + e.run() + "\n" + e.at().toEpochMilli())) {
         crash = e;
         index = i;
         break;

@@ -76,6 +76,8 @@ class PostgresFleetTest {
           assertThat(all.lastHeardOf("gw3", "feed", Instant.EPOCH, t.plusSeconds(3600))).contains(t.plusSeconds(122));
           assertThat(all.lastHeardOf("gw3", "feed", t.plusSeconds(123), t.plusSeconds(3600))).isEmpty();
           assertThat(all.registrations("feed", t.plusSeconds(3600))).isEmpty();
+          // vigil crash's query (an exit recorded outside its window is none), in PostgreSQL's SQL too: gw3's third crash
+          assertThat(all.lastCrash("feed", t.plusSeconds(3600))).hasValueSatisfying(c -> assertThat(c.at()).isEqualTo(t.plusSeconds(120)));
           try (var c = java.sql.DriverManager.getConnection(pg.url()); var s = c.createStatement();
               var rs = s.executeQuery("SELECT COUNT(*) FROM journal_schema")) {
             rs.next();
