@@ -7,8 +7,35 @@ import java.util.concurrent.CompletionStage;
  * A handle to processes Vigil did not start and watches: see {@link Supervisor#attach(AttachSpec)}.
  * Changes are also reported as {@link SupervisorEvent}s ({@link SupervisorEvent.Attached},
  * {@link SupervisorEvent.AttachedFound}, {@link SupervisorEvent.AttachedLost},
- * {@link SupervisorEvent.AttachStateChanged}, {@link SupervisorEvent.Detached}), with the
- * attachment's name as {@link SupervisorEvent#process()}.
+ * {@link SupervisorEvent.AttachStateChanged}, {@link SupervisorEvent.AttachedHandedOver},
+ * {@link SupervisorEvent.Detached}), with the attachment's name as {@link SupervisorEvent#process()}.
+ *
+ * <p><b>Daemons.</b> A classic daemon's first process forks the real daemon and exits (nginx with {@code daemon on;},
+ * redis with {@code daemonize yes}, a shell's {@code (program &)}). When a process matched by
+ * {@linkplain AttachSpec.Target.ExactName name} or {@linkplain AttachSpec.Target.CommandLine command line} exits, the
+ * look for the target that its exit asks for at once (a listing of the processes begun after the exit was heard; no
+ * other window is waited for) decides what it was. A process of that listing that matches the target is its
+ * successor when it started no earlier than the one that exited, at most 1 s before the exit was heard (a daemon's first
+ * process exits right after its fork), and either
+ * <ul>
+ *   <li>was found before as its descendant (while it lived, it was among its ancestors), or
+ *   <li>is new to the attachment, started at most 50 ms after the exit was heard (start times have a clock tick's
+ *       resolution), and its parent is one of the exited process's ancestors or init, as an orphan's adopter is,
+ *       and not a process that matches the target.
+ * </ul>
+ * Of several, one found before goes first, then the oldest. With a successor, the attachment carries on with it: a
+ * {@link SupervisorEvent.AttachedHandedOver} (after the successor's {@link SupervisorEvent.AttachedFound} if it is
+ * new), no {@link SupervisorEvent.AttachedLost}, no exit counted, no change of state. Without one, the exit is
+ * reported as any other, once that look is done (the time the look takes, a listing of the process table, is all it
+ * is later than before): an {@code AttachedLost} stamped with the time the exit was heard, counted in the status,
+ * {@code STOPPED} when nothing else matches. A process started by a parent that matches (an nginx master replacing a
+ * worker, by name), started well after the exit (a restart by systemd, 100 ms later by default), or forked more than
+ * 1 s before it (an nginx master's workers, attached by name, when the master is killed) is no successor, and the
+ * exit is reported. A daemon whose first process waits longer than 1 s for it before exiting reads as that process's
+ * exit, as before. A restart within those 50 ms by one of the exited process's ancestors (a shell
+ * loop that starts it again at once) cannot be told from a daemon's fork, and is taken for one. A
+ * {@linkplain AttachSpec.Target.PidFile pid file} names one process, and a {@linkplain AttachSpec.Target.Pid pid} is
+ * one: the exit of what they name is always reported (a daemon writes its pid file once it has forked).
  *
  * <p>Thread-safe.
  */

@@ -177,6 +177,21 @@ public sealed interface SupervisorEvent {
    */
   record AttachedLost(String process, Instant at, MatchedProcess lost) implements SupervisorEvent {}
 
+  /**
+   * A process an attachment had found by {@linkplain AttachSpec.Target.ExactName name} or
+   * {@linkplain AttachSpec.Target.CommandLine command line} has exited, leaving behind a process it forked that
+   * matches the same target: a daemon's first process that forked the real daemon and exited (nginx with
+   * {@code daemon on;}, redis with {@code daemonize yes}, a shell's {@code (program &)}). The attachment carries on
+   * with {@code to}; this is no exit of it: no {@link AttachedLost} is published for {@code from}, the status's exit
+   * count and last exit stay as they were, and its state does not change. An {@link AttachedFound} of {@code to}
+   * comes first when the attachment had not found it before. See {@link AttachedProcess} for how the successor is
+   * told apart.
+   *
+   * @param from the process that exited
+   * @param to the process the attachment carries on with
+   */
+  record AttachedHandedOver(String process, Instant at, MatchedProcess from, MatchedProcess to) implements SupervisorEvent {}
+
   /** An attachment's state changed; {@code message} says why (for {@code ERROR}, the error). */
   record AttachStateChanged(String process, Instant at, AttachState from, AttachState to, String message)
       implements SupervisorEvent {}

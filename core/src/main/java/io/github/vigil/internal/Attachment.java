@@ -55,6 +55,20 @@ final class Attachment implements AttachedProcess {
    */
   static final long STEADY_LOOK_MAX_LAG_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
   private static final long SELF = ProcessHandle.current().pid();
+  /**
+   * How much later than its exit was heard a new process may have started and still be taken for the daemon the
+   * exited one forked: start times have a clock tick's resolution (10 ms), and the boot time they count from a
+   * hundredth of a second's. A restart after the exit (systemd waits 100 ms by default) starts later.
+   */
+  static final long SUCCESSOR_START_SLACK_MILLIS = 50;
+  /**
+   * How long before its exit was heard a daemon's first process may have forked the daemon: it exits right after the
+   * fork. A child forked earlier is no successor: a parent that dies long after forking it (an nginx master killed,
+   * attached by name with its workers) has died, and is reported so.
+   */
+  static final Duration DAEMONIZE_WINDOW = Duration.ofSeconds(1);
+  /** How many ancestors of a found process are read, at most (a chain of parents ends at init well before). */
+  private static final int MAX_ANCESTRY = 64;
 
   private final DefaultSupervisor sup;
   private final AttachSpec spec;
@@ -68,6 +82,8 @@ final class Attachment implements AttachedProcess {
 
   // supervision thread only
   private final Map<Long, Match> matches = new LinkedHashMap<>();
+  /** Matches by name or command line that exited, until the look their exit asked for says whether one left a daemon. */
+  private final List<Ending> endings = new ArrayList<>();
   private AttachState state = AttachState.NOT_FOUND;
   private String message = "not looked for yet";
   private Instant since;
@@ -84,7 +100,15 @@ final class Attachment implements AttachedProcess {
   private volatile boolean closed;
   private volatile @Nullable SampleBaseline baselines; // what CPU percent is measured from (see SampleBaseline)
 
-  private record Match(ProcessEntry entry, MatchedProcess info, ExitWatcher.@Nullable Watch watch) {}
+  /**
+   * @param ancestors for a target by name or command line, the pids of its ancestors when it was found, with 0 and 1
+   *     (init, and a parent outside the pid namespace): who adopts the orphans it leaves. Empty otherwise, or when the
+   *     table does not say a process's parent.
+   */
+  private record Match(ProcessEntry entry, MatchedProcess info, ExitWatcher.@Nullable Watch watch, java.util.Set<Long> ancestors) {}
+
+  /** A match that exited ({@link #lost}), heard at {@code heard} ({@code heardNanos} on {@link System#nanoTime()}). */
+  private record Ending(Match match, Instant heard, long heardNanos) {}
 
   Attachment(DefaultSupervisor sup, AttachSpec spec) {
     this.sup = sup;
@@ -241,21 +265,45 @@ final class Attachment implements AttachedProcess {
         found = error;
       }
       List<ProcessEntry> unmatched = error == null ? unmatched(candidates) : List.of();
+      Map<Long, java.util.Set<Long>> ancestry = error == null ? ancestry(candidates) : Map.of();
       String err = error;
       @Nullable String what = found;
       sup.onLoop(() -> {
-        scanned(candidates, unmatched, err, what);
+        scanned(candidates, unmatched, err, what, notBeforeNanos, ancestry);
         after.run();
       }, after);
     });
   }
 
-  /** What a look found; supervision thread. */
-  private void scanned(List<ProcessEntry> candidates, List<ProcessEntry> unmatched, @Nullable String scanError, @Nullable String found) {
+  /**
+   * What a look found, from a listing begun no earlier than {@code listedNanos}; {@code ancestry} holds the
+   * {@linkplain Match#ancestors ancestors} of the candidates not matched before. Supervision thread.
+   */
+  private void scanned(List<ProcessEntry> candidates, List<ProcessEntry> unmatched, @Nullable String scanError, @Nullable String found,
+      long listedNanos, Map<Long, java.util.Set<Long>> ancestry) {
     if (detached) {
       return;
     }
     String error = scanError;
+    // the exits this listing began after: each left a daemon, its successor, or is reported as an exit now
+    Map<Ending, ProcessEntry> successors = new LinkedHashMap<>();
+    List<Ending> genuine = new ArrayList<>();
+    for (java.util.Iterator<Ending> it = endings.iterator(); it.hasNext(); ) {
+      Ending end = it.next();
+      if (end.heardNanos - listedNanos > 0) {
+        continue; // a listing that may have begun before this exit: the look it asked for decides
+      }
+      it.remove();
+      ProcessEntry next = scanError == null ? successor(end, candidates, ancestry) : null;
+      if (next != null) {
+        successors.put(end, next);
+      } else {
+        genuine.add(end);
+      }
+    }
+    for (Ending end : genuine) {
+      exited(end);
+    }
     List<SupervisorEvent> pending = new ArrayList<>();
     for (ProcessEntry now : unmatched) {
       Match m = matches.get(now.pid());
@@ -278,14 +326,99 @@ final class Attachment implements AttachedProcess {
         lost(matches.get(e.pid()).entry); // the pid now names a later process: the one we watched is gone
       }
       try {
-        watch(e, pending);
+        watch(e, pending, ancestry.getOrDefault(e.pid(), java.util.Set.of()));
       } catch (RuntimeException ex) {
         error = "cannot watch pid " + e.pid() + ": " + ex.getMessage();
         log.atWarn().addKeyValue("process", name).log("Attachment {}: {}", name, error, ex);
       }
     }
+    for (Map.Entry<Ending, ProcessEntry> s : successors.entrySet()) {
+      Ending end = s.getKey();
+      Match next = matches.get(s.getValue().pid());
+      if (next == null || !next.entry.sameProcess(s.getValue())) { // it exited before it could be watched
+        exited(end);
+        continue;
+      }
+      log.atInfo().addKeyValue("process", name).addKeyValue("pid", next.entry.pid())
+          .log("Attachment {}: pid {} ({}) exited, leaving pid {} ({}), which it forked and which matches {}: carrying on with pid {}"
+              + " (a daemon's start, no exit)", name, end.match.entry.pid(), end.match.entry.name(), next.entry.pid(), next.entry.name(),
+              spec.target(), next.entry.pid());
+      pending.add(new SupervisorEvent.AttachedHandedOver(name, sup.wallNow(), end.match.info, next.info));
+    }
     update(error, found != null ? found : message, pending);
     scheduleRescan();
+  }
+
+  /**
+   * The process of this look that the exited match of {@code end} forked and left behind, or null (see
+   * {@link AttachedProcess} for the rule): one that started no earlier than it nor {@link #DAEMONIZE_WINDOW} before the
+   * exit was heard, and either was found before as its
+   * descendant, or is new, started at most {@link #SUCCESSOR_START_SLACK_MILLIS} after the exit was heard, and was
+   * adopted by one of its ancestors, not the child of a living match. Of several, one found before first, then the oldest.
+   */
+  private @Nullable ProcessEntry successor(Ending end, List<ProcessEntry> candidates, Map<Long, java.util.Set<Long>> ancestry) {
+    Match gone = end.match;
+    if (gone.ancestors.isEmpty()) {
+      return null; // a pid or pid file target, or a table that does not say parents
+    }
+    Instant latestStart = end.heard.plusMillis(SUCCESSOR_START_SLACK_MILLIS);
+    Instant earliestStart = end.heard.minus(DAEMONIZE_WINDOW);
+    java.util.Set<Long> alive = new java.util.HashSet<>();
+    for (ProcessEntry c : candidates) {
+      alive.add(c.pid());
+    }
+    ProcessEntry best = null;
+    boolean bestKnown = false;
+    for (ProcessEntry c : candidates) {
+      if (c.pid() == gone.entry.pid() || c.startTime().isBefore(gone.entry.startTime()) || c.startTime().isBefore(earliestStart)) {
+        continue;
+      }
+      Match known = matches.get(c.pid());
+      boolean ok;
+      boolean wasKnown = known != null && known.entry.sameProcess(c);
+      if (wasKnown) {
+        ok = known.ancestors.contains(gone.entry.pid()); // found while the exited one was alive, below it
+      } else {
+        java.util.Set<Long> own = ancestry.getOrDefault(c.pid(), java.util.Set.of());
+        ok = !own.isEmpty() && !c.startTime().isAfter(latestStart) && gone.ancestors.contains(c.parentPid())
+            && !alive.contains(c.parentPid()); // a living match's own child (an nginx master's new worker)
+      }
+      if (ok && (best == null || wasKnown && !bestKnown
+          || wasKnown == bestKnown && c.startTime().isBefore(best.startTime()))) {
+        best = c;
+        bestKnown = wasKnown;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The ancestors of the candidates not matched now (see {@link Match#ancestors}), for a target by name or command
+   * line; empty for any other. On the I/O thread.
+   */
+  private Map<Long, java.util.Set<Long>> ancestry(List<ProcessEntry> candidates) {
+    AttachSpec.Target t = spec.target();
+    if (!(t instanceof AttachSpec.Target.ExactName || t instanceof AttachSpec.Target.CommandLine)) {
+      return Map.of();
+    }
+    Map<Long, java.util.Set<Long>> out = new java.util.HashMap<>();
+    List<Match> known = current;
+    for (ProcessEntry c : candidates) {
+      if (c.parentPid() < 0 || known.stream().anyMatch(m -> m.entry.sameProcess(c))) {
+        continue;
+      }
+      java.util.Set<Long> up = new java.util.HashSet<>(List.of(0L, 1L));
+      long p = c.parentPid();
+      for (int i = 0; i < MAX_ANCESTRY && p > 1 && up.add(p); i++) {
+        try {
+          p = table.get(p).map(ProcessEntry::parentPid).orElse(-1L);
+        } catch (RuntimeException e) {
+          break; // what was read stands
+        }
+      }
+      out.put(c.pid(), java.util.Set.copyOf(up));
+    }
+    return out;
   }
 
   /**
@@ -381,7 +514,7 @@ final class Attachment implements AttachedProcess {
     return argv0.substring(argv0.lastIndexOf('/') + 1);
   }
 
-  private void watch(ProcessEntry e, List<SupervisorEvent> pending) {
+  private void watch(ProcessEntry e, List<SupervisorEvent> pending, java.util.Set<Long> ancestors) {
     ExitWatcher.Watch w = null;
     if (watcher != null) {
       Optional<ExitWatcher.Watch> opened = watcher.watch(e, () -> sup.decideAtOnce(() -> lost(e), () -> { }));
@@ -391,7 +524,7 @@ final class Attachment implements AttachedProcess {
       w = opened.get();
     }
     MatchedProcess info = new MatchedProcess(e.pid(), e.startTime(), e.name(), e.arguments());
-    matches.put(e.pid(), new Match(e, info, w));
+    matches.put(e.pid(), new Match(e, info, w, ancestors));
     publishMatches();
     log.atInfo().addKeyValue("process", name).addKeyValue("pid", e.pid())
         .log("Attachment {} found pid {} ({})", name, e.pid(), e.name());
@@ -412,19 +545,35 @@ final class Attachment implements AttachedProcess {
     if (m.watch != null) {
       m.watch.close();
     }
-    exits++;
-    lastExit = sup.wallNow();
-    log.atInfo().addKeyValue("process", name).addKeyValue("pid", e.pid())
-        .log("Attachment {}: pid {} ({}) exited", name, e.pid(), e.name());
-    List<SupervisorEvent> pending = new ArrayList<>();
-    pending.add(new SupervisorEvent.AttachedLost(name, lastExit, m.info));
-    update(null, "pid " + e.pid() + " exited", pending);
-    if (spec.target() instanceof AttachSpec.Target.Pid) {
-      return;
+    Instant heard = sup.wallNow();
+    long heardNanos = System.nanoTime();
+    if (!m.ancestors.isEmpty()) {
+      // by name or command line: a daemon's first process, which forked the daemon and exited? The look asked for
+      // now, whose listing begins after this, says (scanned); meanwhile the status stands as at the last look
+      log.atDebug().addKeyValue("process", name).addKeyValue("pid", e.pid())
+          .log("Attachment {}: pid {} ({}) exited; looking for a daemon it left", name, e.pid(), e.name());
+      endings.add(new Ending(m, heard, heardNanos));
+    } else {
+      exited(new Ending(m, heard, heardNanos));
+      if (spec.target() instanceof AttachSpec.Target.Pid) {
+        return;
+      }
     }
     // whoever restarts it may take a moment: look at once, then after 100 ms, 200 ms, ... up to the interval
     followUp = FIRST_FOLLOW_UP;
     sup.onLoopLater(this::scan);
+  }
+
+  /** Reports a match's exit: counted, {@code AttachedLost} at the time it was heard, and the state it leaves. */
+  private void exited(Ending end) {
+    ProcessEntry e = end.match.entry;
+    exits++;
+    lastExit = end.heard;
+    log.atInfo().addKeyValue("process", name).addKeyValue("pid", e.pid())
+        .log("Attachment {}: pid {} ({}) exited", name, e.pid(), e.name());
+    List<SupervisorEvent> pending = new ArrayList<>();
+    pending.add(new SupervisorEvent.AttachedLost(name, lastExit, end.match.info));
+    update(null, "pid " + e.pid() + " exited", pending);
   }
 
   /**
@@ -569,6 +718,7 @@ final class Attachment implements AttachedProcess {
       }
     }
     matches.clear();
+    endings.clear();
     publishMatches();
     // the last status, whole (a RUNNING with no process would contradict itself), saying it is the last
     AttachStatus last = status;

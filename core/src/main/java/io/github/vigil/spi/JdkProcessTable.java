@@ -57,7 +57,8 @@ final class JdkProcessTable implements ProcessTable {
     if (line.isEmpty() && !command.isEmpty()) {
       line = command + info.arguments().map(a -> a.length == 0 ? "" : " " + String.join(" ", a)).orElse("");
     }
-    return Optional.of(new ProcessEntry(h.pid(), start.get(), name, line, cmdline.length > 0 ? argv0(cmdline) : firstWord(line)));
+    return Optional.of(new ProcessEntry(h.pid(), start.get(), name, line, cmdline.length > 0 ? argv0(cmdline) : firstWord(line),
+        h.parent().map(ProcessHandle::pid).orElse(-1L)));
   }
 
   /** {@code /proc/PID/cmdline}, empty where there is no {@code /proc} or it cannot be read (or the process has none). */

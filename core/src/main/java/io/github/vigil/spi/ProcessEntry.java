@@ -16,8 +16,11 @@ import java.time.Instant;
  * @param arguments its command line, arguments joined by single spaces; empty if unknown (or a kernel thread)
  * @param argv0 its first argument exactly as the process was given it (on Linux read up to the first NUL of
  *     {@code cmdline}, so it may hold spaces); empty if unknown
+ * @param parentPid its parent's process id when it was listed ({@code ppid}), -1 if unknown; 0 when the parent is
+ *     outside the caller's pid namespace. An orphan's is its adopter's (the nearest child subreaper among its
+ *     ancestors, or init): an attachment tells a daemon's first process from the daemon it forks by it
  */
-public record ProcessEntry(long pid, Instant startTime, String name, String arguments, String argv0) {
+public record ProcessEntry(long pid, Instant startTime, String name, String arguments, String argv0, long parentPid) {
   public ProcessEntry {
     requireNonNull(startTime, "startTime");
     requireNonNull(name, "name");
@@ -25,12 +28,17 @@ public record ProcessEntry(long pid, Instant startTime, String name, String argu
     requireNonNull(argv0, "argv0");
   }
 
+  /** An entry whose parent is not known ({@code parentPid} -1). */
+  public ProcessEntry(long pid, Instant startTime, String name, String arguments, String argv0) {
+    this(pid, startTime, name, arguments, argv0, -1);
+  }
+
   /**
    * An entry whose first argument is not known apart from the joined command line: {@code argv0} is
    * taken as the command line up to its first space, which is wrong for a first argument with spaces.
    */
   public ProcessEntry(long pid, Instant startTime, String name, String arguments) {
-    this(pid, startTime, name, arguments, firstWord(arguments));
+    this(pid, startTime, name, arguments, firstWord(arguments), -1);
   }
 
   private static String firstWord(String arguments) {

@@ -447,6 +447,10 @@ public final class Journal implements SupervisorListener, AutoCloseable {
       } else if (event instanceof SupervisorEvent.AttachedLost e) {
         r.pid = e.lost().pid();
         r.reason = e.lost().processName() + ": " + e.lost().commandLine();
+      } else if (event instanceof SupervisorEvent.AttachedHandedOver e) {
+        r.pid = e.from().pid(); // the pid it no longer watches, as a lost one's (JournalReader.attachedPid)
+        r.reason = "pid " + e.from().pid() + " (" + e.from().processName() + ") exited, leaving pid " + e.to().pid() + " ("
+            + e.to().processName() + "), which it forked: carried on with pid " + e.to().pid() + ", no exit";
       } else if (event instanceof SupervisorEvent.AttachStateChanged e) {
         r.fromState = e.from().name();
         r.toState = e.to().name();

@@ -506,7 +506,8 @@ public final class JournalReader implements AutoCloseable {
   static final int ATTACHED_PID_PAGE = 64;
 
   /**
-   * The newest pid an attachment found and has not lost since (its AttachedFound and AttachedLost events), or null, by its
+   * The newest pid an attachment found and has not lost since (its AttachedFound, AttachedLost and AttachedHandedOver
+   * events, the last naming the pid handed over from), or null, by its
    * events stamped at or before {@code upTo}; a Detached forgets what it found before, and so does an Attached: a new
    * attachment (a new gateway JVM's, after one killed without its Detached) starts with nothing found, and a pid an
    * earlier JVM found and never said it lost is not one it watches.
@@ -526,7 +527,8 @@ public final class JournalReader implements AutoCloseable {
     long id = Long.MAX_VALUE;
     // each type's page a range of events_host_process_type_at (version 4), merged: type IN (...) read back over every event
     // of the process on events_host_process_at
-    List<String> types = List.of("AttachedFound", "AttachedLost", "Detached", "Attached");
+    // a hand-over (a daemon's first process exited, leaving the daemon, found on its own) loses the pid its row holds
+    List<String> types = List.of("AttachedFound", "AttachedLost", "AttachedHandedOver", "Detached", "Attached");
     StringBuilder sql = new StringBuilder("SELECT type, pid, at_ms, id FROM (");
     for (int t = 0; t < types.size(); t++) {
       sql.append(t > 0 ? " UNION ALL " : "").append("SELECT * FROM (SELECT type, pid, at_ms, id FROM events WHERE host = ? AND process = ?"
@@ -558,7 +560,7 @@ public final class JournalReader implements AutoCloseable {
                   return pid; // its last found or lost row, and the newest such found one
                 }
               }
-              case "AttachedLost" -> lostLater.add(pid);
+              case "AttachedLost", "AttachedHandedOver" -> lostLater.add(pid);
               default -> {
                 return null; // detached, or attached anew: what it found before is no longer watched
               }

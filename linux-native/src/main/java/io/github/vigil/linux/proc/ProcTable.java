@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The machine's processes from {@code /proc}: per process {@code stat} (name, start time) and
+ * The machine's processes from {@code /proc}: per process {@code stat} (name, start time, parent) and
  * {@code cmdline}, which every user may read. The start time is the boot time read once (so that two
  * readings of one process always agree) plus {@code starttime} in clock ticks. A process that
  * vanishes while it is read is left out, and so is one that has ended ({@link ProcStat#ended()}: a zombie, not reaped
@@ -82,7 +82,7 @@ public final class ProcTable implements ProcessTable {
     }
     Instant start = Instant.ofEpochMilli(bootMillis + stat.startTicks() * 1000 / clockTicks);
     String argv0 = argv0(cmdline); // before arguments(), which turns the NULs into spaces in place
-    return Optional.of(new ProcessEntry(pid, start, stat.comm(), arguments(cmdline), argv0));
+    return Optional.of(new ProcessEntry(pid, start, stat.comm(), arguments(cmdline), argv0, stat.ppid()));
   }
 
   /**
