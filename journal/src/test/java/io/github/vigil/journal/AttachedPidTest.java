@@ -120,6 +120,32 @@ class AttachedPidTest {
     }
   }
 
+  /**
+   * A daemon's first process (pid 100) found after the daemon it forked (pid 200, found first in the same look), then
+   * its exit handed over to the daemon (AttachedHandedOver, no AttachedLost): the attachment watches pid 200. Without
+   * the hand-over read as the loss of pid 100, the newest pid found and never lost was the exited 100.
+   */
+  @Test
+  void aHandOverLosesThePidItWasFrom() throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("handed-over.db");
+    AttachSpec spec = AttachSpec.builder("nginx").processName("nginx").build();
+    Instant t = Instant.now().minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // within retention
+    MatchedProcess daemon = new MatchedProcess(200, t, "nginx", "nginx: master process /usr/sbin/nginx");
+    MatchedProcess first = new MatchedProcess(100, t.minusMillis(10), "nginx", "/usr/sbin/nginx");
+    try (Journal j = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).build()) {
+      j.onEvent(new SupervisorEvent.Attached("nginx", t, spec, Origin.API, "main", "attached"));
+      j.onEvent(new SupervisorEvent.AttachedFound("nginx", t.plusSeconds(1), daemon));
+      j.onEvent(new SupervisorEvent.AttachedFound("nginx", t.plusSeconds(1), first));
+      j.onEvent(new SupervisorEvent.AttachStateChanged("nginx", t.plusSeconds(1), AttachState.NOT_FOUND, AttachState.RUNNING, "2 processes"));
+      j.onEvent(new SupervisorEvent.AttachedHandedOver("nginx", t.plusSeconds(2), first, daemon));
+      assertThat(j.flush(Duration.ofSeconds(10))).isTrue();
+    }
+    try (JournalReader r = JournalReader.open(url, null)) {
+      assertThat(r.attachedPid("gw", "nginx", t.plusSeconds(1).toEpochMilli())).as("before the hand-over: the newest found").isEqualTo(100L);
+      assertThat(r.status(t.plusSeconds(3))).singleElement().extracting(s -> s.state() + " " + s.pid()).isEqualTo("RUNNING 200");
+    }
+  }
+
   private static void write(String url, LongStream seeds) {
     try (Journal j = Journal.builder().url(url).host("gw").snapshotInterval(Duration.ZERO).bufferCapacity(1_000_000).build()) {
       seeds.forEach(seed -> {
