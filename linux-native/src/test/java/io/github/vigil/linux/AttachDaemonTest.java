@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AttachDaemonTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final Path NGINX = Path.of("/usr/sbin/nginx");
+  private static final Path REDIS = Path.of("/usr/bin/redis-server");
 
   @TempDir
   Path dir;
@@ -253,6 +254,33 @@ class AttachDaemonTest {
     events.awaitAttach("forker", AttachState.STOPPED, 1, WAIT);
     assertThat(forker.status().exits()).isEqualTo(1);
     assertThat(events.of(SupervisorEvent.AttachedHandedOver.class)).isEmpty();
+  }
+
+  @Test
+  void redisDaemonizingHandsTheAttachmentToTheDaemonWithoutAnExit() throws Exception {
+    assumeTrue(Files.isExecutable(REDIS), "redis-server is not installed at " + REDIS + " (.ci/install.d/nginx-redis installs it)");
+    int port = freeLoopbackPort();
+    Path pidFile = dir.resolve("redis.pid");
+    Process first = launcher("exec " + REDIS + " --bind 127.0.0.1 --port " + port + " --daemonize yes --dir " + dir
+        + " --pidfile " + pidFile + " --logfile " + dir.resolve("redis.log") + " --save ''");
+    // the daemon retitles itself "redis-server 127.0.0.1:PORT"; before that, its command line is its parent's
+    AttachedProcess redis = supervisor.attach(AttachSpec.builder("redis")
+        .commandLine("redis-server.*(--port " + port + "|127\\.0\\.0\\.1:" + port + ")\\b")
+        .rescanInterval(Duration.ofMinutes(10)).build());
+    events.await(SupervisorEvent.AttachedFound.class, e -> e.found().pid() == first.pid(), 1, WAIT);
+
+    release(); // the shell execs redis-server, which forks the daemon and exits
+    SupervisorEvent.AttachedHandedOver handover = events.await(SupervisorEvent.AttachedHandedOver.class, e -> true, 1, WAIT).get(0);
+    daemons.add(handover.to().pid());
+    assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.exitValue()).as("redis daemonized").isZero();
+    assertThat(handover.from().pid()).isEqualTo(first.pid());
+    assertThat(Processes.eventually(WAIT, () -> readPid(pidFile) == handover.to().pid()))
+        .as("the pid file names the daemon handed over to").isTrue();
+    assertThat(events.of(SupervisorEvent.AttachedLost.class, "redis")).as("the daemonizing parent's exit is no loss").isEmpty();
+    assertThat(redis.status().exits()).as("exits").isZero();
+    assertThat(redis.status().state()).isEqualTo(AttachState.RUNNING);
+    assertThat(redis.status().pids()).containsExactly(handover.to().pid());
   }
 
   private static long readPid(Path file) {
