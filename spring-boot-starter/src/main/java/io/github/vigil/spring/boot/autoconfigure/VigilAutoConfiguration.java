@@ -131,7 +131,9 @@ public class VigilAutoConfiguration {
   /**
    * Registers the processes and runs them with the context. The mistakes of the processes' properties, of the
    * dependencies between them (a cycle too), of the attachments' and of {@code vigil.health.critical-processes} are
-   * gathered with the other parts' ({@link VigilPropertyProblems}); with any, nothing is registered.
+   * gathered with the other parts' ({@link VigilPropertyProblems}); with any, nothing is registered. A name the
+   * application's own supervisor has already (a process, an attachment or a group it registered itself) is such a mistake,
+   * for a process of {@code vigil.processes} and for an attachment of {@code vigil.attach} alike.
    */
   @Bean
   @ConditionalOnMissingBean
@@ -202,6 +204,9 @@ public class VigilAutoConfiguration {
     for (AttachSpec a : factory.attachments(properties, problems)) {
       if (names.contains(a.name()) || supervisor.controller(a.name()).isPresent()) {
         problems.add(factory.invalidAttachment(a.name(), "a supervised process has the same name; names are shared by processes and attachments"));
+      } else if (supervisor.attached(a.name()).isPresent()) {   // the attach, when the context started, skipped it with no word
+        problems.add(factory.invalidAttachment(a.name(), "the supervisor has an attachment of that name already (registered by the"
+            + " application, not by vigil.* properties); names are shared by processes, attachments and groups"));
       } else if (supervisor.group(a.name()).isPresent()) {   // the attach, when the context started, refused it naming no property
         problems.add(factory.invalidAttachment(a.name(), "the supervisor has a group of that name already (registered by the application,"
             + " not by vigil.* properties); names are shared by processes, attachments and groups"));

@@ -29,7 +29,9 @@ import org.springframework.context.SmartLifecycle;
  * graceful shutdown.
  *
  * <p><b>Attached processes</b> ({@code vigil.attach}) are attached when the context starts and
- * detached, never signalled, when it stops.
+ * detached, never signalled, when it stops. One whose name the supervisor has attached already when the context starts
+ * (the application attached it itself, after the properties were checked) is not attached, said at WARN, and not
+ * detached when it stops.
  *
  * <p><b>Start.</b> {@link #start()} asks the supervisor to start every auto-start process, each once
  * its dependencies are running, and waits up to {@code vigil.lifecycle.start-timeout} for them. A
@@ -56,6 +58,8 @@ public class VigilLifecycle implements SmartLifecycle {
   private final Duration startTimeout;
   private final List<AttachSpec> attachments;
   private volatile boolean running;
+  /** The names of {@link #attachments} this lifecycle attached, and detaches when it stops. */
+  private final java.util.Set<String> attachedHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * Registers {@code specs} with {@code supervisor}, all at once so they may depend on one another
@@ -92,7 +96,13 @@ public class VigilLifecycle implements SmartLifecycle {
     for (AttachSpec spec : attachments) {
       if (supervisor.attached(spec.name()).isEmpty()) {
         supervisor.attach(spec);
+        attachedHere.add(spec.name());
         log.atInfo().addKeyValue("process", spec.name()).log("Attached to {}", spec);
+      } else if (!attachedHere.contains(spec.name())) {
+        // attached by the application after the check of the properties (VigilAutoConfiguration fails the start on one it
+        // had before): its own is kept, and this one said to be ignored rather than skipped with no word
+        log.atWarn().addKeyValue("process", spec.name()).log("Not attaching vigil.attach.{}: the supervisor has an attachment of"
+            + " that name already (attached by the application); the vigil.attach entry is ignored", spec.name());
       }
     }
     List<String> names = supervisor.controllers().stream().filter(c -> c.spec().autoStart()).map(c -> c.name()).toList();
@@ -129,7 +139,9 @@ public class VigilLifecycle implements SmartLifecycle {
     log.atInfo().addKeyValue("supervisor", supervisor.name()).log("Stopping the processes of {}", supervisor.name());
     running = false;
     for (AttachSpec spec : attachments) {
-      supervisor.detach(spec.name()); // leaves the processes alone
+      if (attachedHere.remove(spec.name())) {   // only what this lifecycle attached: an application's own stays
+        supervisor.detach(spec.name()); // leaves the processes alone
+      }
     }
     supervisor.stopAll().whenComplete((v, e) -> {
       if (e != null) {

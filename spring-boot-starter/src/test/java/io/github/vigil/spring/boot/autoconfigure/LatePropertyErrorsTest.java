@@ -202,6 +202,50 @@ class LatePropertyErrorsTest {
         .doesNotContain("Starting processes");
   }
 
+  /**
+   * An attachment of {@code vigil.attach} that the application's own supervisor has attached already (to a real process
+   * Vigil did not start), beside a group's mistake: one failure naming both, as a process of {@code vigil.processes}
+   * named as one of that supervisor's is. The attachment of the properties was skipped when the context started, with no
+   * word: the YAML entry was ignored.
+   */
+  @Test
+  void anAttachmentTheSupervisorHasAttachedAlreadyIsAMistake(CapturedOutput output) throws Exception {
+    Process floor = new ProcessBuilder("sleep", "600").start();
+    try {
+      OwnSupervisorWithAnAttachment.pid = floor.pid();
+      SpringApplicationBuilder app = new SpringApplicationBuilder(OwnSupervisorWithAnAttachment.class).web(WebApplicationType.NONE)
+          .properties("spring.config.location=classpath:/late-errors/attached-by-application.yml");
+      InvalidVigilPropertyException e = invalid(org.assertj.core.api.Assertions.catchThrowable(() -> app.run().close()));
+      assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+          "vigil.attach.floor",
+          "vigil.groups.desk.children[1]");
+      assertThat(e.all().get(0).value()).isEqualTo("floor");
+      assertThat(e.all().get(0).reason()).isEqualTo("the supervisor has an attachment of that name already (registered by the"
+          + " application, not by vigil.* properties); names are shared by processes, attachments and groups");
+      String printed = output.getOut() + output.getErr();
+      assertThat(printed).contains("Invalid Vigil configuration (2 properties):\n\n")
+          .contains("    Property: vigil.attach.floor\n")
+          .doesNotContain("Starting processes");
+      assertThat(floor.isAlive()).as("an attached process is never signalled").isTrue();
+    } finally {
+      floor.destroyForcibly().waitFor();
+    }
+  }
+
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  static class OwnSupervisorWithAnAttachment {
+    static volatile long pid;
+
+    /** The application's own supervisor, which attaches {@code floor} to a real process itself. */
+    @Bean(destroyMethod = "close")
+    Supervisor supervisor() {
+      Supervisor s = Supervisor.builder().backend("jdk").build();
+      s.attach(io.github.vigil.AttachSpec.builder("floor").pid(pid).build());
+      return s;
+    }
+  }
+
   @SpringBootConfiguration
   @EnableAutoConfiguration
   static class OwnSupervisorWithAGroup {
