@@ -58,7 +58,9 @@ public class VigilAutoConfiguration {
    * ({@code vigil.name}, {@code vigil.close-timeout}, {@code vigil.metrics.sample-interval}, {@code vigil.backend},
    * {@code vigil.state-directory}) is gathered with the other parts' mistakes ({@link VigilPropertyProblems}), not thrown
    * before them: the supervisor is then built without it (the default in its place), starts nothing, and is closed when
-   * the start fails.
+   * the start fails. The {@link SupervisorBuilderCustomizer}s run at most once: for the builder of the supervisor the
+   * application gets, or whose build {@code vigil.backend} or {@code vigil.state-directory} made fail, never for the
+   * stand-in the rest is then checked against.
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
@@ -71,7 +73,9 @@ public class VigilAutoConfiguration {
       gathered.add(new InvalidVigilPropertyException("vigil.metrics.sample-interval", sampleInterval, "must be positive",
           ProcessSpecFactory.origin(environment, "vigil.metrics.sample-interval")));
     }
-    Supervisor.Builder builder = builder(properties, customizers, environment, gathered, true, true);
+    Supervisor.Builder builder = builder(properties, environment, gathered, true, true);
+    // the application's customizers run once, for this builder only: never again for the stand-in below
+    customizers.orderedStream().forEach(c -> c.customize(builder));
     Supervisor supervisor;
     try {
       supervisor = builder.build();
@@ -88,8 +92,10 @@ public class VigilAutoConfiguration {
               ProcessSpecFactory.origin(environment, "vigil.state-directory"));
       ex.initCause(e);
       gathered.add(ex);
-      // the rest is still checked against a supervisor with neither (a refusal of the others, said again, is listed once)
-      supervisor = builder(properties, customizers, environment, gathered, false, false).build();
+      // the rest is still checked against a stand-in with neither (a refusal of the others, said again, is listed once),
+      // built without the application's customizers: they ran for the refused builder, and one with side effects (a
+      // registration elsewhere, a connection, a count) ran a second time for a supervisor nobody gets
+      supervisor = builder(properties, environment, gathered, false, false).build();
     }
     if (!gathered.isEmpty() && !gathered.isShared()) {
       supervisor.close();   // an application's own gathering ends here, and this supervisor is no bean
@@ -98,9 +104,12 @@ public class VigilAutoConfiguration {
     return supervisor;
   }
 
-  /** A builder from the supervisor's own settings, each refused one gathered in {@code gathered} and left at its default. */
-  private static Supervisor.Builder builder(VigilProperties properties, ObjectProvider<SupervisorBuilderCustomizer> customizers,
-      Environment environment, VigilPropertyProblems gathered, boolean withBackend, boolean withStateDirectory) {
+  /**
+   * A builder from the supervisor's own settings, each refused one gathered in {@code gathered} and left at its default;
+   * the application's customizers are not applied here.
+   */
+  private static Supervisor.Builder builder(VigilProperties properties, Environment environment, VigilPropertyProblems gathered,
+      boolean withBackend, boolean withStateDirectory) {
     Supervisor.Builder builder = Supervisor.builder();
     gathered.collect(() -> at("vigil.name", properties.getName(), environment, () -> builder.name(properties.getName())));
     gathered.collect(() -> at("vigil.close-timeout", properties.getCloseTimeout(), environment,
@@ -111,7 +120,6 @@ public class VigilAutoConfiguration {
     if (withBackend && properties.getBackend() != null) {
       builder.backend(properties.getBackend());
     }
-    customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder;
   }
 

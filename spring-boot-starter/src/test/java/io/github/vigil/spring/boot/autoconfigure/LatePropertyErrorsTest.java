@@ -232,6 +232,37 @@ class LatePropertyErrorsTest {
     }
   }
 
+  /**
+   * A refused {@code vigil.backend} beside a negative close-timeout, with a customizer of the application's that counts
+   * its calls: one failure naming both, and the customizer called once (for the supervisor the refused backend kept from
+   * being built), not again for the stand-in supervisor the rest is checked against. Then the same application with both
+   * settings right: the customizer is called once, for the supervisor the application gets.
+   */
+  @Test
+  void aRefusedBackendRunsTheCustomizersOnce(CapturedOutput output) {
+    CountingCustomizer.calls.set(0);
+    SpringApplicationBuilder app = new SpringApplicationBuilder(CountingCustomizer.class).web(WebApplicationType.NONE)
+        .properties("spring.config.location=classpath:/late-errors/refused-backend-customized.yml");
+    InvalidVigilPropertyException e = invalid(org.assertj.core.api.Assertions.catchThrowable(() -> app.run().close()));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+        "vigil.backend",
+        "vigil.close-timeout");
+    assertThat(e.all().get(0).value()).isEqualTo("nosuch");
+    assertThat(CountingCustomizer.calls).as("calls of the application's customizer").hasValue(1);
+    assertThat(output.getOut() + output.getErr()).contains("Invalid Vigil configuration (2 properties):\n\n")
+        .doesNotContain("Starting processes");
+
+    CountingCustomizer.calls.set(0);
+    try (org.springframework.context.ConfigurableApplicationContext context = new SpringApplicationBuilder(CountingCustomizer.class)
+        .web(WebApplicationType.NONE).properties("spring.config.location=classpath:/late-errors/refused-backend-customized.yml")
+        .run("--vigil.backend=jdk", "--vigil.close-timeout=5s")) {
+      Supervisor supervisor = context.getBean(Supervisor.class);
+      assertThat(supervisor.backendName()).isEqualTo("jdk");
+      assertThat(supervisor.controller("quote-feed")).isPresent();
+      assertThat(CountingCustomizer.calls).as("calls of the application's customizer").hasValue(1);
+    }
+  }
+
   @SpringBootConfiguration
   @EnableAutoConfiguration
   static class OwnSupervisorWithAnAttachment {
@@ -243,6 +274,18 @@ class LatePropertyErrorsTest {
       Supervisor s = Supervisor.builder().backend("jdk").build();
       s.attach(io.github.vigil.AttachSpec.builder("floor").pid(pid).build());
       return s;
+    }
+  }
+
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  static class CountingCustomizer {
+    static final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A customizer with a side effect: it counts its calls. */
+    @Bean
+    SupervisorBuilderCustomizer countingCustomizer() {
+      return builder -> calls.incrementAndGet();
     }
   }
 
