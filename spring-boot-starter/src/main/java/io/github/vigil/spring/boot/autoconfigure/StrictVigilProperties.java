@@ -59,41 +59,113 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
    * Checks the environment before any bean, {@link VigilProperties} included, is bound or created. What it finds (every
    * unknown key, a module asked for and missing) is kept for {@link VigilPropertyProblems} ({@link #found()}), which fails
    * the start on it with every other part's mistakes, before any process starts: it failed the start alone, on the first
-   * unknown key, before anything else was checked. Unknown keys that keep the properties from binding (which Spring would
-   * report as its own binding error, not naming them) still fail the start here, every one of them.
+   * unknown key, before anything else was checked. When the properties will not bind beside unknown keys (an unknown key
+   * that keeps a list element from binding, or a value that cannot be bound: Spring would report its binding error alone,
+   * naming none of the unknown keys), the start fails here on every unknown key and every value that cannot be bound
+   * ({@link #binding}), sorted by property.
    */
   @Override
   public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
     if (environment != null) {
       found.clear();
       List<InvalidVigilPropertyException> unknown = unknownKeys(environment);
-      if (!unknown.isEmpty() && !binds(environment)) {
-        // an unknown key that keeps the properties from binding (a list element with no key of its own left) would be
-        // said as Spring's binding error: every unknown key fails the start here, alone, as it did
-        InvalidVigilPropertyException.throwAll(unknown);
-      }
-      found.addAll(unknown);
+      List<InvalidVigilPropertyException> modules = new ArrayList<>();
       try {
         checkModules(environment, beanFactory.getBeanClassLoader());
       } catch (InvalidVigilPropertyException e) {
-        found.add(e);
+        modules.add(e);
       }
+      Binding binding = unknown.isEmpty() ? Binding.BINDS : binding(environment, unknown);
+      if (binding.fails()) {
+        // the properties will not bind, and Spring would say its binding error alone: the unknown keys (one that keeps a
+        // list element from binding included) fail the start here with every value that cannot be bound, each named
+        // with its value and line, sorted by property as the other mistakes are
+        List<InvalidVigilPropertyException> all = new ArrayList<>(unknown);
+        all.addAll(binding.unbindable());
+        all.addAll(modules);
+        InvalidVigilPropertyException.throwAll(all);
+      }
+      found.addAll(unknown);
+      found.addAll(modules);
     }
   }
 
-  /** Whether the {@code vigil.*} configuration classes bind from {@code environment}, unknown keys left aside, as Spring will. */
-  private static boolean binds(Environment environment) {
+  /**
+   * Whether the {@code vigil.*} configuration classes bind from an environment, as Spring will bind them, and each value
+   * they cannot bind (a restart mode that is none of the choices, a duration that is none), named with its value and
+   * origin. A failure at or above one of the unknown keys (a list element left with no key of its own) is that key's: the
+   * binding fails, and the unknown key, named already, is not named again.
+   */
+  record Binding(boolean fails, List<InvalidVigilPropertyException> unbindable) {
+    static final Binding BINDS = new Binding(false, List.of());
+  }
+
+  /** How the {@code vigil.*} configuration classes bind from {@code environment}, the {@code unknown} keys left aside. */
+  static Binding binding(Environment environment, List<InvalidVigilPropertyException> unknown) {
+    List<ConfigurationPropertyName> unknownNames = new ArrayList<>();
+    for (InvalidVigilPropertyException u : unknown) {
+      ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(u.property());   // null when no canonical name
+      if (name != null) {
+        unknownNames.add(name);
+      }
+    }
+    boolean[] fails = {false};
+    Map<String, InvalidVigilPropertyException> failures = new LinkedHashMap<>();
+    org.springframework.boot.context.properties.bind.BindHandler handler = new org.springframework.boot.context.properties.bind.BindHandler() {
+      @Override
+      public @Nullable Object onFailure(ConfigurationPropertyName name, org.springframework.boot.context.properties.bind.Bindable<?> target,
+          org.springframework.boot.context.properties.bind.BindContext context, Exception error) {
+        fails[0] = true;
+        boolean ofAnUnknownKey = unknownNames.stream().anyMatch(u -> name.equals(u) || name.isAncestorOf(u));
+        if (!ofAnUnknownKey) {
+          failures.putIfAbsent(name.toString(), notBound(environment, name, target, context, error));
+        }
+        // carry on, so that every value that cannot be bound is found (Spring's IgnoreErrorsBindHandler does the same)
+        return target.getValue() != null ? target.getValue().get() : null;
+      }
+    };
     org.springframework.boot.context.properties.bind.Binder binder = org.springframework.boot.context.properties.bind.Binder.get(environment);
     try {
       for (Class<?> c : List.of(VigilProperties.class, VigilGroupProperties.class, VigilCalendarProperties.class, VigilAlertsProperties.class,
           VigilJournalProperties.class)) {
         binder.bind(c.getAnnotation(org.springframework.boot.context.properties.ConfigurationProperties.class).value(),
-            org.springframework.boot.context.properties.bind.Bindable.of(c));
+            org.springframework.boot.context.properties.bind.Bindable.of(c), handler);
       }
-      return true;
     } catch (RuntimeException | LinkageError e) {
-      return false;
+      return new Binding(true, new ArrayList<>(failures.values()));   // what failed past the handler, Spring will say
     }
+    return new Binding(fails[0], new ArrayList<>(failures.values()));
+  }
+
+  /** A value that {@code name} cannot be bound from: the value as written, where, and why (the choices of an enum). */
+  private static InvalidVigilPropertyException notBound(Environment environment, ConfigurationPropertyName name,
+      org.springframework.boot.context.properties.bind.Bindable<?> target, org.springframework.boot.context.properties.bind.BindContext context,
+      Exception error) {
+    ConfigurationProperty property = context.getConfigurationProperty();
+    if (property == null || !property.getName().equals(name)) {
+      property = null;
+      for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+        property = source.getConfigurationProperty(name);
+        if (property != null) {
+          break;
+        }
+      }
+    }
+    Class<?> type = target.getType().resolve(Object.class);
+    String reason;
+    if (type.isEnum()) {
+      reason = "is none of " + VigilEnumFailureAnalyzer.choices(type);
+    } else if (!isLeaf(type) && !Map.class.isAssignableFrom(type) && !Collection.class.isAssignableFrom(type)) {
+      reason = "takes nested keys, not a value: " + String.join(", ", properties(type).keySet());   // restart: sometimes
+    } else {
+      Throwable root = error;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      reason = "cannot be bound as " + type.getSimpleName() + ": " + root.getMessage();
+    }
+    String origin = property != null && property.getOrigin() != null ? property.getOrigin().toString() : null;
+    return new InvalidVigilPropertyException(name.toString(), property != null ? property.getValue() : null, reason, origin);
   }
 
   /** What {@link #postProcessBeanFactory} found: every unknown key and a missing module, in the order found. */

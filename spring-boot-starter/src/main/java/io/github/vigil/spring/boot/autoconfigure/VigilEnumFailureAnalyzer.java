@@ -22,6 +22,12 @@ public class VigilEnumFailureAnalyzer extends AbstractFailureAnalyzer<BindExcept
     return Ordered.HIGHEST_PRECEDENCE;
   }
 
+  /** The constants of {@code type}, an enum, as a property takes them: {@code never, on-failure, always}. */
+  static String choices(Class<?> type) {
+    return Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT).replace('_', '-'))
+        .collect(Collectors.joining(", "));
+  }
+
   @Override
   protected @Nullable FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
     String property = cause.getName().toString();
@@ -29,9 +35,7 @@ public class VigilEnumFailureAnalyzer extends AbstractFailureAnalyzer<BindExcept
     if (!property.startsWith("vigil.") || conversion == null || !conversion.getTargetType().getType().isEnum()) {
       return null;
     }
-    Object[] constants = conversion.getTargetType().getType().getEnumConstants();
-    String choices = Arrays.stream(constants).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT).replace('_', '-'))
-        .collect(Collectors.joining(", "));
+    String choices = choices(conversion.getTargetType().getType());
     String origin = cause.getProperty() != null && cause.getProperty().getOrigin() != null ? cause.getProperty().getOrigin().toString() : null;
     InvalidVigilPropertyException invalid = new InvalidVigilPropertyException(property, conversion.getValue(),
         "is none of " + choices, origin);

@@ -263,6 +263,39 @@ class LatePropertyErrorsTest {
     }
   }
 
+  /**
+   * Three values Spring cannot bind (a restart mode that is none of the choices, a stop timeout that is no duration, a
+   * restart written as a value) beside two unknown keys: one failure naming the five, sorted by property, each with its value and line. Spring's binding
+   * error, alone, failed the start, and the unknown keys were not said.
+   */
+  @Test
+  void unbindableValuesAreInTheSameFailureAsTheUnknownKeys(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(startWith("late-errors/unbindable-and-unknown.yml"));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+        "vigil.procesess",
+        "vigil.processes.order-gateway.stop.timeout",
+        "vigil.processes.quote-feed.restart.max-restrats",
+        "vigil.processes.quote-feed.restart.mode",
+        "vigil.processes.risk-engine.restart");
+    assertThat(e.all().get(1).value()).isEqualTo("soon");
+    assertThat(e.all().get(1).reason()).isEqualTo("cannot be bound as Duration: 'soon' is not a valid duration");
+    assertThat(e.all().get(3).value()).isEqualTo("sometimes");
+    assertThat(e.all().get(3).reason()).isEqualTo("is none of never, on-failure, always");
+    assertThat(e.all().get(4).value()).isEqualTo("sometimes");
+    assertThat(e.all().get(4).reason()).isEqualTo("takes nested keys, not a value: backoff, cooldown, max-restarts, mode,"
+        + " stable-after, success-exit-codes, window");
+    String printed = output.getOut() + output.getErr();
+    String file = "Origin: class path resource [late-errors/unbindable-and-unknown.yml] - ";
+    assertThat(printed).contains("Invalid Vigil configuration (5 properties):\n\n")
+        .contains("    Property: vigil.processes.quote-feed.restart.mode\n"
+            + "    Value: \"sometimes\"\n"
+            + "    " + file + "10:15\n"
+            + "    Reason: is none of never, on-failure, always\n")
+        .contains("    Property: vigil.processes.order-gateway.stop.timeout\n"
+            + "    Value: \"soon\"\n"
+            + "    " + file + "16:18\n");
+  }
+
   @SpringBootConfiguration
   @EnableAutoConfiguration
   static class OwnSupervisorWithAnAttachment {
