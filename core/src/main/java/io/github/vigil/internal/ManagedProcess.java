@@ -100,6 +100,8 @@ final class ManagedProcess implements ProcessController {
   private final java.util.concurrent.CopyOnWriteArrayList<ProcessSpec> specsAhead = new java.util.concurrent.CopyOnWriteArrayList<>();
   private boolean spawning;             // the current run's spawn is under way (on an I/O thread, or the backend's own)
   private int takenOver;                // the last run whose spawn spawned() took over in full (its grace, RUNNING, or its stop under way)
+  private int endDeciding;              // the last run whose end ended() began to decide (its uptime counted)
+  private int endPublished;             // the last run whose Exited was recorded and published
   private @Nullable Runnable exitWhileSpawning; // its exit, reported before the spawn's result came back
   /** This process's blocking work (spawn, signals, tree scans, flushes), in order, off the supervision thread. */
   private final DefaultSupervisor.IoQueue ioQueue;
@@ -1202,7 +1204,14 @@ final class ManagedProcess implements ProcessController {
   /** As above; {@code oomKilled} when the backend saw the kernel's OOM killer end the run. */
   private void exited(int thisRun, Termination termination, boolean oomKilled, long memoryAtDeathBytes) {
     if (thisRun == run && current == null && spawning) { // reported before the spawn's result: after it
-      exitWhileSpawning = () -> exited(thisRun, termination, oomKilled, memoryAtDeathBytes);
+      exitWhileSpawning = () -> { // run by spawned(): its failure ends the run as the exit task's would
+        try {
+          exited(thisRun, termination, oomKilled, memoryAtDeathBytes);
+        } catch (RuntimeException | Error e) {
+          log.atError().addKeyValue("process", name).setCause(e).log("Process {}: deciding the exit of run {} failed", name, thisRun);
+          exitFailed(thisRun, termination, oomKilled, memoryAtDeathBytes, e);
+        }
+      };
       return;
     }
     if (thisRun != run || current == null) {
@@ -1244,8 +1253,14 @@ final class ManagedProcess implements ProcessController {
 
   /** A run is over (exited or never started): record it, then stop, rest or restart. */
   private void ended(int thisRun, ExitInfo exit) {
+    ended(thisRun, exit, false);
+  }
+
+  /** @param published its Exited was published already (by an exit task that failed after): decided without it again */
+  private void ended(int thisRun, ExitInfo exit, boolean published) {
+    endDeciding = thisRun;
     try {
-      recordAndDecide(thisRun, exit);
+      recordAndDecide(thisRun, exit, published);
     } finally { // no spawn followed at once: the dead run's work goes on its I/O queue once the listeners have the exit
       if (!beforeNextSpawn.isEmpty()) {
         holdDeadRunWork();
@@ -1298,19 +1313,23 @@ final class ManagedProcess implements ProcessController {
     return work;
   }
 
-  private void recordAndDecide(int thisRun, ExitInfo exit) {
-    cancel(graceTimer);
+  private void recordAndDecide(int thisRun, ExitInfo exit, boolean published) {
+    Scheduler.Cancellable grace = graceTimer;
     graceTimer = null;
+    cancel(grace);
     boolean wasStarting = state == ProcessState.STARTING;
-    lastExit = exit;
-    RunRecord r = runs.pollLast();
-    if (r != null && r.run() == thisRun) {
-      addRun(new RunRecord(r.run(), r.pid(), r.startedAt(), exit.at(), exit, r.timeToRecover()));
-    } else if (r != null) {
-      addRun(r);
+    if (!published) {
+      lastExit = exit;
+      RunRecord r = runs.pollLast();
+      if (r != null && r.run() == thisRun) {
+        addRun(new RunRecord(r.run(), r.pid(), r.startedAt(), exit.at(), exit, r.timeToRecover()));
+      } else if (r != null) {
+        addRun(r);
+      }
+      sup.publishExit(new SupervisorEvent.Exited(name, exit.at(), thisRun, exit), restartMayFollow(exit));
+      endPublished = thisRun;
+      diagnoses.afterEnd(thisRun, exit, wasStarting); // diagnosis hook (with the spec of the run that ended): off the supervision thread
     }
-    sup.publishExit(new SupervisorEvent.Exited(name, exit.at(), thisRun, exit), restartMayFollow(exit));
-    diagnoses.afterEnd(thisRun, exit, wasStarting); // diagnosis hook (with the spec of the run that ended): off the supervision thread
     if (pendingSpec != null) { // an update(NEXT_START) takes effect once the run it waited for is over
       applySpec(pendingSpec);
       pendingSpec = null;
@@ -1820,6 +1839,59 @@ final class ManagedProcess implements ProcessController {
     running.forEach(w -> w.completeExceptionally(error));
   }
 
+  /**
+   * The task deciding run {@code thisRun}'s exit threw ({@code e}, logged at ERROR by the supervisor; a backend's
+   * report it could not read, a hook or a fault of the engine's). The run is over all the same: when the task threw
+   * before the run's end was carried through (the process still holds it: STARTING, RUNNING or STOPPING with a dead
+   * run, which nothing would ever move on) it ends now as a failure naming {@code e} (the restart policy decides; a stop
+   * asked for ends STOPPED), its Exited published once, logged at ERROR under the process's name; its waiters are
+   * completed as for any end, and its later reports find the run ended. Otherwise (or when that fails too) whoever waits
+   * for this process is told at once ({@link #supervisionFailed}). Supervision thread.
+   */
+  private void exitFailed(int thisRun, @Nullable Termination termination, boolean oomKilled, long memoryAtDeathBytes, Throwable e) {
+    boolean ended;
+    try {
+      ended = endAfterFailedExit(thisRun, termination, oomKilled, memoryAtDeathBytes, e);
+    } catch (RuntimeException | Error again) {
+      log.atError().addKeyValue("process", name).setCause(again).log("Process {}: ending run {} after its exit's failed decision failed too",
+          name, thisRun);
+      ended = false;
+    }
+    if (!ended) { // its state may be stale: whoever waits for this process is told now, with the cause
+      supervisionFailed(e, null);
+    }
+  }
+
+  /** @return whether it ended run {@code thisRun} (its waiters are then completed as for any end), false when it was not for it to */
+  private boolean endAfterFailedExit(int thisRun, @Nullable Termination termination, boolean oomKilled, long memoryAtDeathBytes, Throwable e) {
+    if (thisRun != run || current == null) {
+      return false; // a later run, or the decision got past the run's end (or the exit waits for its spawn's hand-over)
+    }
+    String why = io.github.vigil.HumanFormat.commandLine("deciding its exit failed: " + e);
+    boolean published = endPublished == thisRun && lastExit != null;
+    ExitInfo exit;
+    if (published) {
+      exit = lastExit;
+    } else {
+      long runNanos = Math.max(0, sup.now() - runStartNanos);
+      // the exit as far as it is known: a failure (unless a stop was asked), as what ended it could not be decided
+      ExitCause cause = stopRequested ? ExitCause.KILLED_BY_SUPERVISOR : oomKilled ? ExitCause.OOM_KILLED : ExitCause.ERROR_EXIT;
+      Termination t = termination != null ? termination : new Termination.Unknown("not reported by backend " + sup.backend.name());
+      exit = new ExitInfo(t, cause, Duration.ofNanos(runNanos), sup.wallNow(), (stopRequested ? "stopped on request; " : "") + why,
+          memoryAtDeathBytes);
+      if (endDeciding != thisRun) { // its uptime, unless the failed decision counted it
+        Counters k = counters;
+        counters = new Counters(k.starts(), k.restarts(), k.restartsSucceeded(), k.restartsFailed(), k.recoverNanos(), k.recoverCount(),
+            k.uptimeNanos() + runNanos, k.uptimeCount() + 1);
+      }
+      OutputCollector out = output;
+      beforeNextSpawn.add(out::flush);
+    }
+    log.atError().addKeyValue("process", name).log("Process {}: {}; run {} ends as {}", name, why, thisRun, exit.cause());
+    ended(thisRun, exit, published);
+    return true;
+  }
+
   private void failStartWaiters(String why) {
     if (startWaiters.isEmpty()) {
       return;
@@ -1952,13 +2024,13 @@ final class ManagedProcess implements ProcessController {
     @Override
     public void onExit(Termination termination) {
       sup.decideAtOnce(() -> exited(runNumber, termination), () -> log.debug("Exit of run {} after close dropped", runNumber),
-          e -> supervisionFailed(e, null));
+          e -> exitFailed(runNumber, termination, false, -1, e));
     }
 
     @Override
     public void onOomKill(Termination termination, long memoryAtDeathBytes) {
       sup.decideAtOnce(() -> exited(runNumber, termination, true, memoryAtDeathBytes),
-          () -> log.debug("Exit of run {} after close dropped", runNumber), e -> supervisionFailed(e, null));
+          () -> log.debug("Exit of run {} after close dropped", runNumber), e -> exitFailed(runNumber, termination, true, memoryAtDeathBytes, e));
     }
   }
 }

@@ -17,13 +17,20 @@ import java.util.function.Supplier;
 /**
  * A backend around another one (the fake, or the JDK backend) that throws where a broken backend does: its async spawner
  * throws {@link #asyncSpawnerThrows} once, synchronously, and the first {@code pid()} of the next {@link #pidFailures}
- * runs throws an {@link IllegalStateException} (read on the supervision thread, when the spawn is handed over). Every
- * run the delegate spawned is kept ({@link #spawned()}), to see that none is left running. Thread-safe.
+ * runs throws an {@link IllegalStateException} (read on the supervision thread, when the spawn is handed over); the
+ * next {@link #unreadableExits} exits are reported without their termination ({@code null}: a backend that could not
+ * read the exit status), which the supervisor's task deciding the exit cannot take. A run spawned while
+ * {@link #leaveDescendants} is set says its tree is alive (something it started outlives it) until its tree gets
+ * SIGKILL, counted in {@link #leftoversKilled}. Every run the delegate spawned is kept ({@link #spawned()}), to see
+ * that none is left running. Thread-safe.
  */
 final class ThrowingBackend implements ProcessBackend {
   private final ProcessBackend delegate;
   final AtomicInteger pidFailures = new AtomicInteger();
   final AtomicReference<Supplier<? extends Error>> asyncSpawnerThrows = new AtomicReference<>();
+  final AtomicInteger unreadableExits = new AtomicInteger();
+  volatile boolean leaveDescendants;
+  final AtomicInteger leftoversKilled = new AtomicInteger();
   private final List<RunningProcess> spawned = new CopyOnWriteArrayList<>();
   /** Runs with each run the delegate spawned, on the spawning thread, before it is returned (to wait for its children). */
   volatile java.util.function.Consumer<RunningProcess> afterSpawn = run -> { };
@@ -54,21 +61,43 @@ final class ThrowingBackend implements ProcessBackend {
       if (error != null) {
         throw error.get();
       }
-      return async.spawn(prepare, listener).thenApply(this::wrap);
+      return async.spawn(prepare, reading(listener)).thenApply(this::wrap);
     });
   }
 
   @Override
   public RunningProcess spawn(SpawnRequest request, ProcessListener listener) throws SpawnException {
-    return wrap(delegate.spawn(request, listener));
+    return wrap(delegate.spawn(request, reading(listener)));
+  }
+
+  /** {@code listener}, to which the next {@link #unreadableExits} exits are reported without their termination. */
+  private ProcessListener reading(ProcessListener listener) {
+    return new ProcessListener() {
+      @Override
+      public void onOutput(io.github.vigil.StdStream stream, byte[] buffer, int offset, int length) {
+        listener.onOutput(stream, buffer, offset, length);
+      }
+
+      @Override
+      public void onExit(io.github.vigil.Termination termination) {
+        listener.onExit(unreadableExits.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? null : termination);
+      }
+
+      @Override
+      public void onOomKill(io.github.vigil.Termination termination, long memoryAtDeathBytes) {
+        listener.onOomKill(termination, memoryAtDeathBytes);
+      }
+    };
   }
 
   private RunningProcess wrap(RunningProcess run) {
     spawned.add(run);
     afterSpawn.accept(run);
     boolean fail = pidFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    boolean leaves = leaveDescendants;
     return new RunningProcess() {
       private boolean failed;
+      private volatile boolean leftover = leaves; // what it started is alive until its tree's SIGKILL
 
       @Override
       public long pid() {
@@ -86,22 +115,31 @@ final class ThrowingBackend implements ProcessBackend {
 
       @Override
       public boolean signalTree(Signal signal) {
+        killLeftover(signal);
         return run.signalTree(signal);
       }
 
       @Override
       public boolean signalTree(Signal signal, long askedNanos) {
+        killLeftover(signal);
         return run.signalTree(signal, askedNanos);
+      }
+
+      private void killLeftover(Signal signal) {
+        if (signal == Signal.SIGKILL && leftover) {
+          leftover = false;
+          leftoversKilled.incrementAndGet();
+        }
       }
 
       @Override
       public boolean isTreeAlive() {
-        return run.isTreeAlive();
+        return leftover || run.isTreeAlive();
       }
 
       @Override
       public boolean isTreeAlive(long askedNanos) {
-        return run.isTreeAlive(askedNanos);
+        return leftover || run.isTreeAlive(askedNanos);
       }
     };
   }
