@@ -911,7 +911,11 @@ final class ManagedProcess implements ProcessController {
     before.addAll(beforeNextSpawn);
     beforeNextSpawn.clear();
     SpawnStamp stamp = new SpawnStamp();
-    java.util.concurrent.Callable<SpawnRequest> prepare = () -> {
+    java.util.concurrent.atomic.AtomicBoolean beforeTaken = new java.util.concurrent.atomic.AtomicBoolean(before.isEmpty());
+    Runnable runBefore = () -> { // once: by prepare, or on the I/O queue when the spawn failed without calling prepare
+      if (!beforeTaken.compareAndSet(false, true)) {
+        return;
+      }
       for (Runnable r : before) { // each on its own, as on the I/O queue: a failed flush does not fail the spawn
         try {
           r.run();
@@ -919,6 +923,9 @@ final class ManagedProcess implements ProcessController {
           log.atWarn().addKeyValue("process", name).setCause(e).log("Process {}: work before the next spawn failed", name);
         }
       }
+    };
+    java.util.concurrent.Callable<SpawnRequest> prepare = () -> {
+      runBefore.run();
       Path exe;
       Map<String, String> spawnEnv = runEnv;
       if (sup.backend.hostStartChecks()) {
@@ -951,6 +958,11 @@ final class ManagedProcess implements ProcessController {
       }
       stage.whenComplete((proc, e) -> {
         try {
+          if (e != null && !beforeTaken.get()) {
+            // the spawner failed without calling prepare (it threw, or its own executor refused): the last run's output
+            // flush and the look for what it left still happen, on the I/O queue, before a next spawn (queued behind it)
+            ioQueue.execute(runBefore);
+          }
           handOverSpawn(thisRun, stamp.wallOr(wallStart), byPolicy, proc, e == null ? null : spawnFailure(e, program), errorOf(e), stamp);
         } finally {
           done.run();
