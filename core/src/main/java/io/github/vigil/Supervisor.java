@@ -283,6 +283,7 @@ public interface Supervisor extends AutoCloseable {
     private @Nullable String backendName;
     private @Nullable ProcessBackend backend;
     private Duration closeTimeout = Duration.ofSeconds(60);
+    private boolean closeOnJvmShutdown = true;
 
     private Builder() {}
 
@@ -359,13 +360,30 @@ public interface Supervisor extends AutoCloseable {
     }
 
     /**
+     * Whether a JVM shutdown ({@code SIGTERM} from {@code kill} or {@code systemctl stop}, Ctrl-C, {@code System.exit},
+     * the end of {@code main}) closes the supervisor as {@link Supervisor#close()} does, through a shutdown hook
+     * ({@code vigil-<name>-shutdown}): each process gets its stop signal and stop timeout, dependents first, and nothing
+     * is left running. Default {@code true}. Without it a JVM that ends without calling {@code close()} (a
+     * try-with-resources block does not run on {@code SIGTERM}) leaves its children running on the JDK backend, and
+     * kills them with {@code SIGKILL}, without their stop signal, on the Linux backend. Turn it off where something
+     * else closes the supervisor at shutdown in an order of its own (the Spring Boot starter: the application
+     * context does; a shutdown hook of the application's that must close a journal after it).
+     * {@code close()} removes the hook.
+     */
+    public Builder closeOnJvmShutdown(boolean close) {
+      this.closeOnJvmShutdown = close;
+      return this;
+    }
+
+    /**
      * Creates the supervisor, its threads and its backend.
      *
      * @throws IllegalStateException when no backend is available or the state directory is in use
      */
     public Supervisor build() {
       return Engine.INSTANCE.create(new SupervisorSettings(name, ticker, instantSource, scheduler,
-          random != null ? random : new SplittableRandom(), listenerExecutor, stateDirectory, backendName, backend, closeTimeout));
+          random != null ? random : new SplittableRandom(), listenerExecutor, stateDirectory, backendName, backend, closeTimeout,
+          closeOnJvmShutdown));
     }
 
     /** The engine, found once (the API does not name it: {@link SupervisorEngine}). */

@@ -102,6 +102,8 @@ final class DefaultSupervisor implements Supervisor {
   private final long createdNanos;
   private final Object healthLock = new Object();
   private @Nullable HealthExecutor healthExecutor; // guarded by healthLock; created with the first check
+  /** Closes the supervisor when the JVM shuts down ({@code closeOnJvmShutdown}); null when off. Removed by close(). */
+  private final @Nullable Thread shutdownHook;
 
   DefaultSupervisor(SupervisorSettings settings) {
     this.settings = settings;
@@ -155,6 +157,25 @@ final class DefaultSupervisor implements Supervisor {
     this.lockChannel = channel;
     this.lock = fileLock;
     this.createdNanos = settings.ticker().read();
+    this.shutdownHook = settings.closeOnJvmShutdown() ? addShutdownHook() : null;
+  }
+
+  /**
+   * A SIGTERM of the JVM (kill, systemctl stop, Ctrl-C) ran no try-with-resources block: the JDK backend's children
+   * lived on holding their ports, the Linux backend's were killed by its guardian with SIGKILL, without their stop signal.
+   */
+  private @Nullable Thread addShutdownHook() {
+    Thread hook = new Thread(() -> {
+      log.atInfo().log("JVM shutting down: closing supervisor {}", name());
+      close();
+    }, "vigil-" + settings.name() + "-shutdown");
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+      return hook;
+    } catch (IllegalStateException e) { // built while the JVM shuts down already: close() is the caller's
+      log.atDebug().log("Supervisor {} built during the JVM's shutdown: no shutdown hook", name());
+      return null;
+    }
   }
 
   private Scheduler.Cancellable scheduleOnLoop(Duration delay, Runnable task) {
@@ -1012,6 +1033,13 @@ final class DefaultSupervisor implements Supervisor {
     synchronized (processes) {
       first = !closed;
       closed = true;
+    }
+    if (first && shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook); // a closed supervisor is not kept by the JVM until it ends
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down (close() from another hook): the hook runs, finds it closed, and returns
+      }
     }
     boolean mustNotWait = isLoopThread() || EventBus.isDeliveryThread();
     if (first && mustNotWait) {

@@ -26,11 +26,13 @@ import org.jspecify.annotations.Nullable;
  * @param backendName the provider name of the backend to use, or {@code null} for the best available
  * @param backend the backend to use, or {@code null} to select one by {@code backendName}
  * @param closeTimeout the longest {@link io.github.vigil.Supervisor#close()} waits for processes to stop
+ * @param closeOnJvmShutdown whether a shutdown hook closes the supervisor when the JVM shuts down
+ *     ({@link io.github.vigil.Supervisor.Builder#closeOnJvmShutdown(boolean)})
  */
 public record SupervisorSettings(
     String name, Ticker ticker, InstantSource instantSource, @Nullable Scheduler scheduler, RandomGenerator random,
     @Nullable Executor listenerExecutor, @Nullable Path stateDirectory, @Nullable String backendName,
-    @Nullable ProcessBackend backend, Duration closeTimeout) {
+    @Nullable ProcessBackend backend, Duration closeTimeout, boolean closeOnJvmShutdown) {
 
   /** Checks that the settings the engine cannot do without are given. */
   public SupervisorSettings {
@@ -39,5 +41,12 @@ public record SupervisorSettings(
     requireNonNull(instantSource, "instantSource");
     requireNonNull(random, "random");
     requireNonNull(closeTimeout, "closeTimeout");
+  }
+
+  /** The settings of an engine from before {@code closeOnJvmShutdown}: no shutdown hook, as then. */
+  public SupervisorSettings(String name, Ticker ticker, InstantSource instantSource, @Nullable Scheduler scheduler, RandomGenerator random,
+      @Nullable Executor listenerExecutor, @Nullable Path stateDirectory, @Nullable String backendName,
+      @Nullable ProcessBackend backend, Duration closeTimeout) {
+    this(name, ticker, instantSource, scheduler, random, listenerExecutor, stateDirectory, backendName, backend, closeTimeout, false);
   }
 }

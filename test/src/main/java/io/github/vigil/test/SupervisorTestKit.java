@@ -52,7 +52,8 @@ public final class SupervisorTestKit implements AutoCloseable {
     long start = clock.read();
     InstantSource wall = () -> WALL_ORIGIN.plusNanos(clock.read() - start);
     Supervisor.Builder b = Supervisor.builder().name("test").backend(backend).ticker(clock).scheduler(clock)
-        .instantSource(wall).random(new SplittableRandom(42)).closeTimeout(Duration.ofSeconds(5));
+        .instantSource(wall).random(new SplittableRandom(42)).closeTimeout(Duration.ofSeconds(5))
+        .closeOnJvmShutdown(false); // the kit closes it; a shutdown hook would wait for a stop on virtual time
     this.supervisor = customizer.apply(b).build();
     supervisor.subscribe(events);
   }

@@ -110,7 +110,9 @@ public class VigilAutoConfiguration {
    */
   private static Supervisor.Builder builder(VigilProperties properties, Environment environment, VigilPropertyProblems gathered,
       boolean withBackend, boolean withStateDirectory) {
-    Supervisor.Builder builder = Supervisor.builder();
+    // the context closes it (Spring Boot's own shutdown hook): stops in the lifecycle's order, after the web server's
+    // graceful shutdown; a hook of the supervisor's own would stop the processes at once, beside it
+    Supervisor.Builder builder = Supervisor.builder().closeOnJvmShutdown(false);
     gathered.collect(() -> at("vigil.name", properties.getName(), environment, () -> builder.name(properties.getName())));
     gathered.collect(() -> at("vigil.close-timeout", properties.getCloseTimeout(), environment,
         () -> builder.closeTimeout(properties.getCloseTimeout())));
