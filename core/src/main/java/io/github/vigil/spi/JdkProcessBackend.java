@@ -549,7 +549,7 @@ final class JdkProcessBackend implements ProcessBackend {
       // every member's command line before any is killed: a shell waiting for its child ends when the child is killed,
       // and was logged as "?" (a loaded CI run); an argument's newline stays in its line
       java.util.Map<Long, String> commandLines = new java.util.HashMap<>();
-      members.values().forEach(h -> commandLines.put(h.pid(), HumanFormat.commandLine(h.info().commandLine().orElse("?"))));
+      members.values().forEach(h -> commandLines.put(h.pid(), HumanFormat.commandLine(JdkProcessTable.commandLine(h))));
       for (ProcessHandle h : members.values()) {
         String commandLine = commandLines.get(h.pid());
         if (leaderAsRecorded || carriers.contains(h.pid())) {

@@ -61,6 +61,18 @@ final class JdkProcessTable implements ProcessTable {
         h.parent().map(ProcessHandle::pid).orElse(-1L)));
   }
 
+  /**
+   * {@code h}'s command line as {@code ps} shows it, for a person: its arguments as given where there is a {@code /proc},
+   * else as the JDK reports it, else {@code "?"}. The JDK's {@code commandLine()} puts the executable's resolved path
+   * first and drops what a program wrote over its arguments: a leftover redis-server read {@code /usr/bin/redis-check-rdb }
+   * (its link's target, a trailing space, not its address), an nginx master {@code /usr/sbin/nginx } (not its {@code -c}).
+   */
+  static String commandLine(ProcessHandle h) {
+    byte[] cmdline = cmdline(h.pid());
+    String line = cmdline.length > 0 ? arguments(cmdline).strip() : "";
+    return !line.isEmpty() ? line : h.info().commandLine().map(String::strip).filter(l -> !l.isEmpty()).orElse("?");
+  }
+
   /** {@code /proc/PID/cmdline}, empty where there is no {@code /proc} or it cannot be read (or the process has none). */
   private static byte[] cmdline(long pid) {
     try {

@@ -66,6 +66,43 @@ class JdkSweepLogLineTest {
     }
   }
 
+  /**
+   * The line names the leftover as {@code ps} shows it, as it was started: a black-box trial saw a leftover
+   * {@code redis-server 127.0.0.1:18482} (a link to {@code redis-check-rdb}) named {@code /usr/bin/redis-check-rdb }, the
+   * link's target with a trailing space and without its address, and an nginx master {@code /usr/sbin/nginx } without its
+   * {@code -c}: the JDK's command line puts the resolved executable first. A program run through a link of its own name.
+   */
+  @Test
+  void aLeftoverRunThroughALinkIsNamedAsItWasStarted() throws Exception {
+    String marker = "2101" + (System.nanoTime() % 100000);
+    Path feed = dir.resolve("quote-feed");
+    Files.createSymbolicLink(feed, Path.of("/bin/sleep"));
+    Path state = dir.resolve("state");
+    Process first = jvm(dir.resolve("first.log"), state.toString(), "run", feed.toString(), marker);
+    try {
+      String ready = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      assertThat(ready).as("first JVM's output; its log: %s", log(dir.resolve("first.log"))).startsWith("READY ");
+      long pid = Long.parseLong(ready.substring(6).trim());
+      assertThat(Processes.eventually(Duration.ofSeconds(20), () -> Processes.cmdline(pid).map(c -> c.contains(marker)).orElse(false)))
+          .as("the feed runs").isTrue();
+      first.destroyForcibly(); // SIGKILL: the JDK backend's children live on
+      first.waitFor();
+
+      Path nextLog = dir.resolve("next.log");
+      Process next = jvm(nextLog, state.toString(), "sweep");
+      assertThat(next.waitFor(60, TimeUnit.SECONDS)).as("the next JVM ends; its log: %s", log(nextLog)).isTrue();
+      String log = log(nextLog);
+      List<String> killing = log.lines().filter(l -> l.contains("Killing pid " + pid + " (")).toList();
+      assertThat(killing).as("the next JVM's log:\n%s", log).hasSize(1);
+      assertThat(killing.get(0)).contains("Killing pid " + pid + " (" + feed + " " + marker + "), left running by process argv");
+    } finally {
+      first.destroyForcibly();
+      first.waitFor();
+      Processes.withMarker(marker).forEach(ProcessHandle::destroyForcibly);
+      Files.deleteIfExists(feed); // not left to @TempDir, which warns of a link to outside it
+    }
+  }
+
   /** A JVM running {@link JdkSweepSupervisorMain}, logging at WARN to {@code log}. */
   private static Process jvm(Path log, String... args) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
