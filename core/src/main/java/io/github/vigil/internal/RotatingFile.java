@@ -11,7 +11,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * A log file that is rotated by size: {@code f} is renamed {@code f.1}, {@code f.1} becomes
  * {@code f.2}, … and the oldest beyond {@code backups} is deleted. Vigil writes the file itself, so
- * rotation loses nothing. Once closed, a write fails: it neither rotates nor opens the file again. Not thread-safe: one
+ * rotation loses nothing. It rotates between lines: a write that would pass the size goes up to its last line end that
+ * fits, and a line that starts the write and fits in a file of its own starts the next file; only a line longer than a
+ * whole file, a line written in pieces across writes, or output without line ends is cut at the size. Once closed, a write fails: it neither rotates nor opens the file again. Not thread-safe: one
  * writer per stream.
  */
 final class RotatingFile implements AutoCloseable {
@@ -21,6 +23,8 @@ final class RotatingFile implements AutoCloseable {
   private FileChannel channel;
   private long size;
   private boolean closed;
+  /** Whether what was written ends a line (or nothing was): a line that starts here may move to the next file. */
+  private boolean atLineStart = true;
 
   RotatingFile(Path path, long maxBytes, int backups) throws IOException {
     this.path = path;
@@ -36,6 +40,7 @@ final class RotatingFile implements AutoCloseable {
   private void open() throws IOException {
     channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     size = channel.size();
+    atLineStart = true; // an existing file's last line is taken as ended
   }
 
   void write(byte[] buffer, int offset, int length) throws IOException {
@@ -46,14 +51,38 @@ final class RotatingFile implements AutoCloseable {
       if (size >= maxBytes) {
         rotate();
       }
-      int n = (int) Math.min(length, maxBytes - size);
+      int room = (int) Math.min(length, maxBytes - size);
+      int n = room;
+      if (length > room) { // it passes the size: end this file at a line end
+        int end = lastLineEnd(buffer, offset, room);
+        if (end >= 0) {
+          n = end - offset + 1;
+        } else if (atLineStart && size > 0 && lastLineEnd(buffer, offset, (int) Math.min(length, maxBytes)) >= 0) {
+          rotate(); // its first line fits in a file of its own
+          continue;
+        }
+      }
       ByteBuffer b = ByteBuffer.wrap(buffer, offset, n);
       while (b.hasRemaining()) {
         size += channel.write(b);
       }
+      atLineStart = buffer[offset + n - 1] == '\n';
       offset += n;
       length -= n;
+      if (length > 0 && n < room) {
+        rotate(); // ended at a line end short of the size: what follows starts the next file
+      }
     }
+  }
+
+  /** The index of the last {@code '\n'} in {@code buffer[offset, offset + length)}, or -1. */
+  private static int lastLineEnd(byte[] buffer, int offset, int length) {
+    for (int i = offset + length - 1; i >= offset; i--) {
+      if (buffer[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private void rotate() throws IOException {
