@@ -70,7 +70,8 @@ public final class TradingDeskDemo {
     Path state = Path.of(System.getProperty("demo.state", "target/demo-state")).toAbsolutePath();
     // a snapshot every 5 s: the run is short, and vigil status shows the last one
     Journal journal = Journal.builder().stateDirectory(state).snapshotInterval(Duration.ofSeconds(5)).build();
-    Supervisor supervisor = Supervisor.builder().name("trading-desk").build();
+    // closed by the hook below, before the journal (its own hook would leave the journal open)
+    Supervisor supervisor = Supervisor.builder().name("trading-desk").closeOnJvmShutdown(false).build();
     Thread hook = new Thread(() -> {
       done.countDown();
       supervisor.close();
