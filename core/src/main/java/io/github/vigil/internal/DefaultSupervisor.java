@@ -104,6 +104,10 @@ final class DefaultSupervisor implements Supervisor {
   private @Nullable HealthExecutor healthExecutor; // guarded by healthLock; created with the first check
   /** Closes the supervisor when the JVM shuts down ({@code closeOnJvmShutdown}); null when off. Removed by close(). */
   private final @Nullable Thread shutdownHook;
+  /** The listeners' thread (the default listener executor's one thread), once started. */
+  private volatile @Nullable Thread listenerThread;
+  /** close() was called by the shutdown hook. */
+  private volatile boolean closingAtJvmShutdown;
 
   DefaultSupervisor(SupervisorSettings settings) {
     this.settings = settings;
@@ -119,6 +123,7 @@ final class DefaultSupervisor implements Supervisor {
       eventThread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, threadName + "-events");
         t.setDaemon(true);
+        listenerThread = t;
         return t;
       });
       events = new EventBus(eventThread, inFlight);
@@ -167,6 +172,7 @@ final class DefaultSupervisor implements Supervisor {
   private @Nullable Thread addShutdownHook() {
     Thread hook = new Thread(() -> {
       log.atInfo().log("JVM shutting down: closing supervisor {}", name());
+      closingAtJvmShutdown = true;
       close();
     }, "vigil-" + settings.name() + "-shutdown");
     try {
@@ -1209,6 +1215,11 @@ final class DefaultSupervisor implements Supervisor {
       }
     } else {
       eventThread.shutdown();
+      if (closingAtJvmShutdown && inSystemExit(listenerThread)) {
+        // a listener called System.exit: its thread waits for this hook, and would make it wait 5 s for nothing
+        log.atInfo().log("Supervisor {}: a listener called System.exit; not waiting for the listeners' thread", name());
+        return;
+      }
       try {
         if (!eventThread.awaitTermination(5, TimeUnit.SECONDS)) {
           eventThread.shutdownNow();
@@ -1218,6 +1229,19 @@ final class DefaultSupervisor implements Supervisor {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Whether {@code t} is inside {@code System.exit} (or {@code Runtime.exit}), waiting for the shutdown hooks. */
+  private static boolean inSystemExit(@Nullable Thread t) {
+    if (t == null) {
+      return false;
+    }
+    for (StackTraceElement f : t.getStackTrace()) {
+      if ("java.lang.Shutdown".equals(f.getClassName()) && "exit".equals(f.getMethodName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void closeQuietly(@Nullable FileChannel c) {
