@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -25,7 +26,9 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * runs). What was heard up to the request is written first. A period is {@code 7d}, {@code 12h}, {@code 30m} or
  * ISO-8601; a bad one is a 400 naming it, an unknown report a 404. Both look back over the window {@code vigil
  * restarts} and {@code vigil history} do: after the request's time less the period, up to and including that time
- * (to the millisecond, as the journal stamps), so a restart at the edge is in both reports or in neither.
+ * (to the millisecond, as the journal stamps), so a restart at the edge is in both reports or in neither. Durations
+ * are written as the endpoint writes its own: as a person reads them ({@code "recovery": "1.08 s"}) with the seconds
+ * as a number beside ({@code "recoverySeconds": 1.082}).
  *
  * <p>Thread-safe: each request opens its own reader.
  */
@@ -61,10 +64,14 @@ public class VigilJournalWebExtension {
     try (JournalReader reader = journal.reader()) {
       if (report.equals("restarts")) {
         ZoneId zone = ZoneId.systemDefault();
-        return new WebEndpointResponse<>(reader.restartsUpTo(name, now, p, zone, TradeCalendar.calendarDays(zone)));
+        return new WebEndpointResponse<>(ReadableJson.of(reader.restartsUpTo(name, now, p, zone, TradeCalendar.calendarDays(zone))));
       }
-      return new WebEndpointResponse<>(Map.of("process", name, "from", from.toString(), "to", now.toString(), "runs",
-          reader.runs(name, from.plusMillis(1), now.plusMillis(1))));
+      Map<String, Object> history = new LinkedHashMap<>();
+      history.put("process", name);
+      history.put("from", from.toString());
+      history.put("to", now.toString());
+      history.put("runs", reader.runs(name, from.plusMillis(1), now.plusMillis(1)));
+      return new WebEndpointResponse<>(ReadableJson.of(history));
     } catch (SQLException e) {
       return new WebEndpointResponse<>(Map.of("error", "journal unreadable: " + e.getMessage()), 503);
     }

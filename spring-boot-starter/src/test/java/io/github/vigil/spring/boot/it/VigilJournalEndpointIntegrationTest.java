@@ -87,6 +87,16 @@ class VigilJournalEndpointIntegrationTest {
     assertThat(JsonPath.<List<Integer>>read(history.body(), "$.runs[*].run")).containsExactly(1, 2);
     assertThat(JsonPath.<List<Integer>>read(history.body(), "$.runs[*].exitCode")).containsExactly(3, 3);
 
+    // durations as the endpoint writes its own: as a person reads them, the seconds as a number beside (were "PT0.2S")
+    assertThat(JsonPath.<List<String>>read(restarts.body(), "$.timeline[*].downtime")).singleElement().asString()
+        .as(restarts.body()).matches("[0-9.]+ (ms|s)");
+    assertThat(JsonPath.<List<Double>>read(restarts.body(), "$.timeline[*].downtimeSeconds")).singleElement()
+        .as(restarts.body()).isInstanceOf(Number.class);
+    assertThat(JsonPath.<List<String>>read(history.body(), "$.runs[*].runDuration")).as(history.body())
+        .hasSize(2).allSatisfy(d -> assertThat(d).matches("[0-9.]+ (ms|s)"));
+    assertThat(JsonPath.<List<Object>>read(history.body(), "$.runs[*].runDurationSeconds")).as(history.body())
+        .hasSize(2).allSatisfy(d -> assertThat(d).isInstanceOf(Number.class));
+
     assertThat(get("/actuator/vigil/flaky/restarts?period=7x").statusCode()).isEqualTo(400);
     assertThat(get("/actuator/vigil/flaky/nonsense").statusCode()).isEqualTo(404);
     // the endpoint's own operation is still there
