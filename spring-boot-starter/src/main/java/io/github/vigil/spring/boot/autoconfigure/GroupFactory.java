@@ -49,7 +49,8 @@ final class GroupFactory {
    */
   static Set<String> memberNames(Environment environment) {
     Map<String, VigilGroupProperties.GroupProperties> bound = Binder.get(environment)
-        .bind(GROUPS, Bindable.mapOf(String.class, VigilGroupProperties.GroupProperties.class)).orElse(Map.of());
+        .bind(GROUPS, Bindable.mapOf(String.class, VigilGroupProperties.GroupProperties.class), StrictVigilProperties.leavingUnbound(environment))
+        .orElse(Map.of());
     Set<String> out = new LinkedHashSet<>();
     bound.values().forEach(g -> out.addAll(g.getChildren()));
     out.removeAll(bound.keySet());
@@ -233,7 +234,8 @@ final class GroupFactory {
       return false;
     }
     VigilCalendarProperties.ScheduleProperties s = binder.bind(ProcessSpecFactory.PREFIX + ".schedules",
-        Bindable.mapOf(String.class, VigilCalendarProperties.ScheduleProperties.class)).orElse(Map.of()).get(name);
+        Bindable.mapOf(String.class, VigilCalendarProperties.ScheduleProperties.class), StrictVigilProperties.leavingUnbound(environment))
+        .orElse(Map.of()).get(name);
     return s != null && s.getMode() == Schedule.Kind.IN_SESSION;
   }
 

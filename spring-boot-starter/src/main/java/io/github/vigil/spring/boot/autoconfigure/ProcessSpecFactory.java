@@ -57,6 +57,8 @@ final class ProcessSpecFactory {
   private static final String HIDDEN = "<hidden>";
 
   private final Binder binder;
+  /** Leaves a value Spring cannot bind at its default: StrictVigilProperties named it among the mistakes. */
+  private final org.springframework.boot.context.properties.bind.BindHandler leavingUnbound;
   private final Iterable<ConfigurationPropertySource> sources;
   private final Function<String, @Nullable Object> beans;
 
@@ -69,6 +71,7 @@ final class ProcessSpecFactory {
    */
   ProcessSpecFactory(org.springframework.core.env.Environment environment, Function<String, @Nullable Object> beans) {
     this.binder = Binder.get(environment);
+    this.leavingUnbound = StrictVigilProperties.leavingUnbound(environment);
     this.sources = ConfigurationPropertySources.get(environment);
     this.beans = beans;
   }
@@ -226,8 +229,9 @@ final class ProcessSpecFactory {
   /** The settings of one process: {@code vigil.defaults} overridden by its own properties. */
   ProcessProperties merged(String name) {
     ProcessProperties p = new ProcessProperties();
-    binder.bind(defaultsName(), Bindable.ofInstance(p));
-    binder.bind(processName(name), Bindable.ofInstance(p));
+    // a value Spring cannot bind is left at its default: StrictVigilProperties named it among the mistakes
+    binder.bind(defaultsName(), Bindable.ofInstance(p), leavingUnbound);
+    binder.bind(processName(name), Bindable.ofInstance(p), leavingUnbound);
     return p;
   }
 

@@ -39,9 +39,11 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  *
  * <p>Registered as a {@link BeanFactoryPostProcessor} by {@link VigilAutoConfiguration}, so it runs
  * before anything is bound. The valid keys are read from {@link VigilProperties}' JavaBean properties (and the
- * other configuration classes' under their keys), so a new setting is strict as soon as it exists. Stateless; thread-safe.
+ * other configuration classes' under their keys), so a new setting is strict as soon as it exists. Thread-safe: what it
+ * found is kept in concurrent collections.
  */
-final class StrictVigilProperties implements BeanFactoryPostProcessor, EnvironmentAware {
+final class StrictVigilProperties implements BeanFactoryPostProcessor, EnvironmentAware,
+    org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor {
 
   private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of(ProcessSpecFactory.PREFIX);
 
@@ -56,13 +58,26 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
   private final List<InvalidVigilPropertyException> found = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
+   * The names of the values that cannot be bound, by environment, each one of {@link #unbindable}: Spring's binding of
+   * the configuration classes, and the starter's own of a process's or group's settings, leave them at their defaults
+   * ({@link #apply}, {@link #leavingUnbound}), so that the start goes on to find the other mistakes. Weak keys: an
+   * environment's entry goes with it.
+   */
+  private static final Map<Environment, java.util.Set<ConfigurationPropertyName>> UNBOUND =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  /** The mistakes naming them. */
+  private final List<InvalidVigilPropertyException> unbindable = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
    * Checks the environment before any bean, {@link VigilProperties} included, is bound or created. What it finds (every
    * unknown key, a module asked for and missing) is kept for {@link VigilPropertyProblems} ({@link #found()}), which fails
    * the start on it with every other part's mistakes, before any process starts: it failed the start alone, on the first
-   * unknown key, before anything else was checked. When the properties will not bind beside unknown keys (an unknown key
-   * that keeps a list element from binding, or a value that cannot be bound: Spring would report its binding error alone,
-   * naming none of the unknown keys), the start fails here on every unknown key and every value that cannot be bound
-   * ({@link #binding}), sorted by property.
+   * unknown key, before anything else was checked. Each value that cannot be bound ({@link #binding}: a restart mode that
+   * is none of the choices, a duration or a number that is none) is such a mistake too, with or without unknown keys:
+   * Spring's binding leaves it at its default ({@link #apply}) and the start fails on it with the rest (Spring's binding
+   * error failed the start alone, naming the first of them only). When the properties will not bind for another reason
+   * beside unknown keys (an unknown key that keeps a list element from binding), the start fails here on every unknown
+   * key and every value that cannot be bound, sorted by property; with no unknown key, Spring's binding error says it.
    */
   @Override
   public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
@@ -75,8 +90,10 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
       } catch (InvalidVigilPropertyException e) {
         modules.add(e);
       }
-      Binding binding = unknown.isEmpty() ? Binding.BINDS : binding(environment, unknown);
-      if (binding.fails()) {
+      UNBOUND.remove(environment);
+      unbindable.clear();
+      Binding binding = binding(environment, unknown);
+      if (binding.fails() && !unknown.isEmpty()) {
         // the properties will not bind, and Spring would say its binding error alone: the unknown keys (one that keeps a
         // list element from binding included) fail the start here with every value that cannot be bound, each named
         // with its value and line, sorted by property as the other mistakes are
@@ -85,20 +102,71 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
         all.addAll(modules);
         InvalidVigilPropertyException.throwAll(all);
       }
+      if (!binding.fails()) {
+        // every failure is one of these values: Spring's binding leaves each at its default, and they fail the start with
+        // the other mistakes (VigilPropertyProblems) once every part is checked
+        java.util.Set<ConfigurationPropertyName> names = new java.util.HashSet<>();
+        binding.unbindable().forEach(u -> names.add(ConfigurationPropertyName.of(u.property())));
+        if (!names.isEmpty()) {
+          UNBOUND.put(environment, java.util.Set.copyOf(names));
+        }
+        this.unbindable.addAll(binding.unbindable());
+      }
       found.addAll(unknown);
       found.addAll(modules);
     }
   }
 
   /**
-   * Whether the {@code vigil.*} configuration classes bind from an environment, as Spring will bind them, and each value
-   * they cannot bind (a restart mode that is none of the choices, a duration that is none), named with its value and
-   * origin. A failure at or above one of the unknown keys (a list element left with no key of its own) is that key's: the
-   * binding fails, and the unknown key, named already, is not named again.
+   * Spring's binding of the {@code vigil.*} configuration classes, leaving each value that {@link #postProcessBeanFactory}
+   * found cannot be bound at its default rather than failing the start on the first of them: each is among the mistakes
+   * ({@link #found()}), named with its value and line. Any other failure is Spring's, as before.
    */
-  record Binding(boolean fails, List<InvalidVigilPropertyException> unbindable) {
-    static final Binding BINDS = new Binding(false, List.of());
+  @Override
+  public org.springframework.boot.context.properties.bind.BindHandler apply(org.springframework.boot.context.properties.bind.BindHandler handler) {
+    Environment env = environment;
+    return env != null ? leavingUnbound(env, handler) : handler;
   }
+
+  /**
+   * A bind handler for {@code environment} that leaves each value found not to bind at its default, as Spring's binding
+   * of the configuration classes does ({@link #apply}): for the starter's own binding of a process's or a group's
+   * settings. Any other failure is thrown, as {@link org.springframework.boot.context.properties.bind.BindHandler#DEFAULT}'s.
+   */
+  static org.springframework.boot.context.properties.bind.BindHandler leavingUnbound(Environment environment) {
+    return leavingUnbound(environment, org.springframework.boot.context.properties.bind.BindHandler.DEFAULT);
+  }
+
+  private static org.springframework.boot.context.properties.bind.BindHandler leavingUnbound(Environment environment,
+      org.springframework.boot.context.properties.bind.BindHandler parent) {
+    return new org.springframework.boot.context.properties.bind.AbstractBindHandler(parent) {
+      @Override
+      public @Nullable Object onFailure(ConfigurationPropertyName name, org.springframework.boot.context.properties.bind.Bindable<?> target,
+          org.springframework.boot.context.properties.bind.BindContext context, Exception error) throws Exception {
+        if (UNBOUND.getOrDefault(environment, java.util.Set.of()).contains(name)) {
+          return target.getValue() != null ? target.getValue().get() : null;   // said, with its line, among the mistakes
+        }
+        return super.onFailure(name, target, context, error);
+      }
+    };
+  }
+
+  /**
+   * Each value found not to bind, whose default Spring's binding keeps ({@link #apply}), named with its value and line;
+   * for {@link VigilPropertyProblems}.
+   */
+  List<InvalidVigilPropertyException> unbindable() {
+    return List.copyOf(unbindable);
+  }
+
+  /**
+   * How the {@code vigil.*} configuration classes bind from an environment, as Spring will bind them: each value they
+   * cannot bind (a restart mode that is none of the choices, a duration or a number that is none), named with its value
+   * and origin, and whether the binding fails for something else. A failure at or above one of the unknown keys (a list
+   * element left with no key of its own) is that key's: the binding fails, and the unknown key, named already, is not
+   * named again.
+   */
+  record Binding(boolean fails, List<InvalidVigilPropertyException> unbindable) {}
 
   /** How the {@code vigil.*} configuration classes bind from {@code environment}, the {@code unknown} keys left aside. */
   static Binding binding(Environment environment, List<InvalidVigilPropertyException> unknown) {
@@ -115,9 +183,10 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
       @Override
       public @Nullable Object onFailure(ConfigurationPropertyName name, org.springframework.boot.context.properties.bind.Bindable<?> target,
           org.springframework.boot.context.properties.bind.BindContext context, Exception error) {
-        fails[0] = true;
         boolean ofAnUnknownKey = unknownNames.stream().anyMatch(u -> name.equals(u) || name.isAncestorOf(u));
-        if (!ofAnUnknownKey) {
+        if (ofAnUnknownKey) {
+          fails[0] = true;
+        } else {
           failures.putIfAbsent(name.toString(), notBound(environment, name, target, context, error));
         }
         // carry on, so that every value that cannot be bound is found (Spring's IgnoreErrorsBindHandler does the same)
@@ -157,6 +226,10 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
       reason = "is none of " + VigilEnumFailureAnalyzer.choices(type);
     } else if (!isLeaf(type) && !Map.class.isAssignableFrom(type) && !Collection.class.isAssignableFrom(type)) {
       reason = "takes nested keys, not a value: " + String.join(", ", properties(type).keySet());   // restart: sometimes
+    } else if (WHOLE_NUMBERS.contains(type)) {
+      reason = "is not a whole number";   // Spring's root cause says: For input string: "many"
+    } else if (Number.class.isAssignableFrom(org.springframework.util.ClassUtils.resolvePrimitiveIfNecessary(type))) {
+      reason = "is not a number";
     } else {
       Throwable root = error;
       while (root.getCause() != null && root.getCause() != root) {
@@ -168,7 +241,13 @@ final class StrictVigilProperties implements BeanFactoryPostProcessor, Environme
     return new InvalidVigilPropertyException(name.toString(), property != null ? property.getValue() : null, reason, origin);
   }
 
-  /** What {@link #postProcessBeanFactory} found: every unknown key and a missing module, in the order found. */
+  private static final java.util.Set<Class<?>> WHOLE_NUMBERS = java.util.Set.of(int.class, Integer.class, long.class, Long.class,
+      short.class, Short.class, byte.class, Byte.class, java.math.BigInteger.class);
+
+  /**
+   * What {@link #postProcessBeanFactory} found: every unknown key and a missing module, in the order found (the values
+   * that cannot be bound are {@link #unbindable()}).
+   */
   List<InvalidVigilPropertyException> found() {
     return List.copyOf(found);
   }

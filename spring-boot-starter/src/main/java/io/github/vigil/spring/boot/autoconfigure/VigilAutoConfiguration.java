@@ -134,7 +134,10 @@ public class VigilAutoConfiguration {
   static VigilPropertyProblems vigilPropertyProblems(ObjectProvider<StrictVigilProperties> strict) {
     VigilPropertyProblems problems = new VigilPropertyProblems();
     // the unknown keys, found before any bean was made, fail the start with the rest
-    strict.ifAvailable(s -> problems.addAll(s.found()));
+    strict.ifAvailable(s -> {
+      problems.addAll(s.found());
+      problems.unbound(s.unbindable());   // the values Spring cannot bind, left at their defaults
+    });
     return problems;
   }
 

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 /**
  * The mistakes of the {@code vigil.*} properties found while the starter's beans are made, gathered from every part (the
@@ -37,6 +38,10 @@ final class VigilPropertyProblems implements SmartInitializingSingleton {
   private final Set<String> groups = new LinkedHashSet<>();
   /** The group each child of a group is in. */
   private final Map<String, String> parents = new LinkedHashMap<>();
+  /** The values Spring could not bind, left at their defaults ({@link #unbound(List)}). */
+  private final Set<ConfigurationPropertyName> unbound = new LinkedHashSet<>();
+  /** The mistakes naming them. */
+  private final List<InvalidVigilPropertyException> unboundSaid = new ArrayList<>();
 
   /** The shared one, a bean. */
   VigilPropertyProblems() {
@@ -89,9 +94,34 @@ final class VigilPropertyProblems implements SmartInitializingSingleton {
     return problems.isEmpty();
   }
 
-  /** Fails, once, on every mistake gathered so far, sorted by property; nothing when there is none. */
+  /**
+   * Fails, once, on every mistake gathered so far, sorted by property; nothing when there is none. A mistake found at or
+   * under a value Spring could not bind ({@link #unbound}) is left out: it is of the default that stood in for that value
+   * (a health check whose kind is none of the choices, said to have no kind), and the value is named already.
+   */
   synchronized void throwIfAny() {
-    InvalidVigilPropertyException.throwAll(problems);
+    List<InvalidVigilPropertyException> said = new ArrayList<>();
+    for (InvalidVigilPropertyException p : problems) {
+      ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(p.property());
+      boolean ofADefault = name != null && unboundSaid.stream().noneMatch(u -> u == p)
+          && unbound.stream().anyMatch(u -> u.equals(name) || u.isAncestorOf(name));
+      if (!ofADefault) {
+        said.add(p);
+      }
+    }
+    InvalidVigilPropertyException.throwAll(said);
+  }
+
+  /**
+   * Adds the values Spring could not bind ({@code said}, each naming one; {@link StrictVigilProperties} found them), which
+   * its binding left at their defaults: added to the mistakes, and what is found of those defaults is not said.
+   */
+  synchronized void unbound(List<InvalidVigilPropertyException> said) {
+    for (InvalidVigilPropertyException u : said) {
+      unbound.add(ConfigurationPropertyName.of(u.property()));
+      unboundSaid.add(u);
+      problems.add(u);
+    }
   }
 
   /** Whether this is the shared bean, which fails the start once every singleton is made. */

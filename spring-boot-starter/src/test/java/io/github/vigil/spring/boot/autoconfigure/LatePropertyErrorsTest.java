@@ -296,6 +296,49 @@ class LatePropertyErrorsTest {
             + "    " + file + "16:18\n");
   }
 
+  /**
+   * Values Spring cannot bind, under three processes (a restart mode that is none of the choices, a stop timeout that is
+   * no duration, a max-restarts that is no number, a health check's kind that is none), beside a group naming a process
+   * nobody defined, and no unknown key: one failure naming the five, sorted by property, each with its value, line and
+   * reason, and nothing of the defaults left in their place (the health check is not also said to have no kind).
+   * Spring's binding error failed the start alone, on the first value it could not bind: the others and the group were
+   * not said.
+   */
+  @Test
+  void unbindableValuesWithNoUnknownKeyAreInTheSameFailureAsTheOtherMistakes(CapturedOutput output) {
+    InvalidVigilPropertyException e = invalid(startWith("late-errors/unbindable-alone.yml"));
+    assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+        "vigil.groups.desk.children[1]",
+        "vigil.processes.order-gateway.stop.timeout",
+        "vigil.processes.quote-feed.restart.mode",
+        "vigil.processes.risk-engine.health-checks[0].kind",
+        "vigil.processes.risk-engine.restart.max-restarts");
+    assertThat(e.all().get(1).value()).isEqualTo("soon");
+    assertThat(e.all().get(1).reason()).isEqualTo("cannot be bound as Duration: 'soon' is not a valid duration");
+    assertThat(e.all().get(2).value()).isEqualTo("sometimes");
+    assertThat(e.all().get(2).reason()).isEqualTo("is none of never, on-failure, always");
+    assertThat(e.all().get(3).value()).isEqualTo("nosuch");
+    assertThat(e.all().get(3).reason()).isEqualTo("is none of exec, tcp, http, process-alive, systemd-notify, custom");
+    assertThat(e.all().get(4).value()).isEqualTo("many");
+    assertThat(e.all().get(4).reason()).isEqualTo("is not a whole number");
+    String printed = output.getOut() + output.getErr();
+    String file = "Origin: class path resource [late-errors/unbindable-alone.yml] - ";
+    assertThat(printed).contains("Invalid Vigil configuration (5 properties):\n\n")
+        .contains("    Property: vigil.processes.quote-feed.restart.mode\n"
+            + "    Value: \"sometimes\"\n"
+            + "    " + file + "7:15\n"
+            + "    Reason: is none of never, on-failure, always\n")
+        .contains("    Property: vigil.processes.order-gateway.stop.timeout\n"
+            + "    Value: \"soon\"\n"
+            + "    " + file + "12:18\n")
+        .contains("    Property: vigil.processes.risk-engine.restart.max-restarts\n"
+            + "    Value: \"many\"\n"
+            + "    " + file + "17:23\n"
+            + "    Reason: is not a whole number\n")
+        .doesNotContain("Failed to bind properties")
+        .doesNotContain("Starting processes");
+  }
+
   @SpringBootConfiguration
   @EnableAutoConfiguration
   static class OwnSupervisorWithAnAttachment {
