@@ -60,7 +60,9 @@ public class VigilAutoConfiguration {
    * before them: the supervisor is then built without it (the default in its place), starts nothing, and is closed when
    * the start fails. The {@link SupervisorBuilderCustomizer}s run at most once: for the builder of the supervisor the
    * application gets, or whose build {@code vigil.backend} or {@code vigil.state-directory} made fail, never for the
-   * stand-in the rest is then checked against.
+   * stand-in the rest is then checked against. The stand-in has the backend the application would get when that is known
+   * ({@code vigil.backend} beside a refused state directory, or the default, and no customizer, which may set a backend of
+   * its own); else a check that depends on the backend (a {@code systemd-notify} health check) is not judged against it.
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
@@ -75,7 +77,8 @@ public class VigilAutoConfiguration {
     }
     Supervisor.Builder builder = builder(properties, environment, gathered, true, true);
     // the application's customizers run once, for this builder only: never again for the stand-in below
-    customizers.orderedStream().forEach(c -> c.customize(builder));
+    List<SupervisorBuilderCustomizer> applied = customizers.orderedStream().toList();
+    applied.forEach(c -> c.customize(builder));
     Supervisor supervisor;
     try {
       supervisor = builder.build();
@@ -94,8 +97,22 @@ public class VigilAutoConfiguration {
       gathered.add(ex);
       // the rest is still checked against a stand-in with neither (a refusal of the others, said again, is listed once),
       // built without the application's customizers: they ran for the refused builder, and one with side effects (a
-      // registration elsewhere, a connection, a count) ran a second time for a supervisor nobody gets
-      supervisor = builder(properties, environment, gathered, false, false).build();
+      // registration elsewhere, a connection, a count) ran a second time for a supervisor nobody gets. Its backend is the
+      // one the application would get (vigil.backend, when only the state directory was refused) only when no customizer
+      // ran, as one may set a backend of its own: else what depends on the backend is not judged against it
+      Supervisor standIn = null;
+      if (!backend && properties.getBackend() != null) {
+        try {
+          standIn = builder(properties, environment, gathered, true, false).build();
+        } catch (IllegalStateException refusedToo) {
+          // that backend is not available either: the default stands in, and is not the application's
+        }
+      }
+      boolean applicationsBackend = standIn != null || !backend && properties.getBackend() == null;
+      supervisor = standIn != null ? standIn : builder(properties, environment, gathered, false, false).build();
+      if (!applicationsBackend || !applied.isEmpty()) {
+        gathered.backendUnknown(supervisor);
+      }
     }
     if (!gathered.isEmpty() && !gathered.isShared()) {
       supervisor.close();   // an application's own gathering ends here, and this supervisor is no bean
@@ -207,7 +224,9 @@ public class VigilAutoConfiguration {
     cycles(dependencies, fromProperties, factory, problems);
     // what the registration refuses, found here with the rest (it failed the start alone, once the rest had none)
     taken(names, fromProperties, supervisor, factory, problems);
-    unsupportedChecks(specs, fromProperties, supervisor, properties, factory, problems);
+    if (!gathered.isBackendUnknown(supervisor)) {   // a stand-in's backend may not be the application's: not judged by it
+      unsupportedChecks(specs, fromProperties, supervisor, properties, factory, problems);
+    }
     java.time.Duration startTimeout = properties.getLifecycle().getStartTimeout();
     if (startTimeout == null || startTimeout.isNegative()) {
       problems.add(new InvalidVigilPropertyException("vigil.lifecycle.start-timeout", startTimeout, "must not be negative",
@@ -334,7 +353,8 @@ public class VigilAutoConfiguration {
    * Adds each {@code systemd-notify} health check of the processes of {@code vigil.processes} that the supervisor's
    * backend does not offer, decided from the backend's name, without starting anything: the JDK backend offers no notify
    * sockets, the Linux backend does (a backend of another name is left to the registration, and a refused
-   * {@code vigil.backend}, said already, to the next start). Worded as the supervisor's registration refuses it.
+   * {@code vigil.backend}, said already, to the next start; so is a stand-in's when the application's backend is not
+   * known, a customizer having run). Worded as the supervisor's registration refuses it.
    */
   private static void unsupportedChecks(List<ProcessSpec> specs, Set<String> fromProperties, Supervisor supervisor, VigilProperties properties,
       ProcessSpecFactory factory, List<InvalidVigilPropertyException> problems) {

@@ -42,6 +42,8 @@ final class VigilPropertyProblems implements SmartInitializingSingleton {
   private final Set<ConfigurationPropertyName> unbound = new LinkedHashSet<>();
   /** The mistakes naming them. */
   private final List<InvalidVigilPropertyException> unboundSaid = new ArrayList<>();
+  /** A stand-in supervisor whose backend may not be the one the application would get; null when none. */
+  private @Nullable Object backendUnknown;
 
   /** The shared one, a bean. */
   VigilPropertyProblems() {
@@ -160,6 +162,19 @@ final class VigilPropertyProblems implements SmartInitializingSingleton {
   /** The group of {@code vigil.groups} whose child {@code name} is; null when none. */
   synchronized @Nullable String parentOf(String name) {
     return parents.get(name);
+  }
+
+  /**
+   * Marks {@code standIn}, a supervisor made in place of one whose setting was refused, as one whose backend may not be
+   * the application's: what depends on the backend is not judged against it.
+   */
+  synchronized void backendUnknown(Object standIn) {
+    backendUnknown = standIn;
+  }
+
+  /** Whether {@code supervisor} is a stand-in whose backend may not be the application's ({@link #backendUnknown}). */
+  synchronized boolean isBackendUnknown(Object supervisor) {
+    return backendUnknown == supervisor;
   }
 
   @Override

@@ -339,6 +339,51 @@ class LatePropertyErrorsTest {
         .doesNotContain("Starting processes");
   }
 
+  /**
+   * A refused {@code vigil.state-directory} (another supervisor holds it) on a host where the default backend is the JDK
+   * one (the Linux backend not available: here os.name says so), with a customizer that gives the supervisor a backend of
+   * the application's own, the real Linux backend, which offers systemd's notify protocol; a process with a
+   * {@code systemd-notify} check, a group naming a process nobody defined. The failure names the state directory and the
+   * group, not the check: the stand-in supervisor the rest is checked against (the default backend, the JDK one) is not
+   * the application's backend. It said the check needs a notify protocol "which backend 'jdk' does not offer". Without
+   * the customizer the application would get the default backend, and the check is named, as on a start that builds.
+   */
+  @Test
+  void aStandInDoesNotJudgeANotifyCheckByABackendTheApplicationWouldNotGet(CapturedOutput output, @org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path state) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(new io.github.vigil.linux.LinuxBackendProvider().isAvailable(),
+        "the Linux backend is not available here");
+    String osName = System.getProperty("os.name");
+    io.github.vigil.spi.ProcessBackend linux = new io.github.vigil.linux.LinuxBackendProvider()
+        .create(new io.github.vigil.spi.BackendContext("supervisor", null));
+    try (Supervisor holder = Supervisor.builder().backend("jdk").stateDirectory(state).build()) {
+      System.setProperty("os.name", "Mac OS X");   // a host where the default backend is the JDK one
+      OwnBackend.backend = linux;
+      SpringApplicationBuilder app = new SpringApplicationBuilder(OwnBackend.class).web(WebApplicationType.NONE)
+          .properties("spring.config.location=classpath:/late-errors/refused-state-directory-notify.yml",
+              "vigil.state-directory=" + state);
+      InvalidVigilPropertyException e = invalid(org.assertj.core.api.Assertions.catchThrowable(() -> app.run().close()));
+      assertThat(e.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+          "vigil.groups.desk.children[1]",
+          "vigil.state-directory");
+      assertThat(e.all().get(1).reason()).contains("is in use by another supervisor");
+
+      SpringApplicationBuilder plain = new SpringApplicationBuilder(SinkPropertyErrorsTest.App.class).web(WebApplicationType.NONE)
+          .properties("spring.config.location=classpath:/late-errors/refused-state-directory-notify.yml",
+              "vigil.state-directory=" + state);
+      InvalidVigilPropertyException withDefault = invalid(org.assertj.core.api.Assertions.catchThrowable(() -> plain.run().close()));
+      assertThat(withDefault.all()).extracting(InvalidVigilPropertyException::property).containsExactly(
+          "vigil.groups.desk.children[1]",
+          "vigil.processes.quote-feed.health-checks[0].kind",
+          "vigil.state-directory");
+      assertThat(withDefault.all().get(1).reason()).endsWith("which backend 'jdk' does not offer (the Linux backend does)");
+    } finally {
+      System.setProperty("os.name", osName);
+      OwnBackend.backend = null;
+      linux.close();
+    }
+  }
+
   @SpringBootConfiguration
   @EnableAutoConfiguration
   static class OwnSupervisorWithAnAttachment {
@@ -350,6 +395,18 @@ class LatePropertyErrorsTest {
       Supervisor s = Supervisor.builder().backend("jdk").build();
       s.attach(io.github.vigil.AttachSpec.builder("floor").pid(pid).build());
       return s;
+    }
+  }
+
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  static class OwnBackend {
+    static volatile io.github.vigil.spi.@org.jspecify.annotations.Nullable ProcessBackend backend;
+
+    /** A customizer that gives the supervisor a backend instance of the application's own. */
+    @Bean
+    SupervisorBuilderCustomizer ownBackend() {
+      return builder -> builder.backend(java.util.Objects.requireNonNull(backend, "backend"));
     }
   }
 
