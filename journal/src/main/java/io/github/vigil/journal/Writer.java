@@ -78,6 +78,8 @@ final class Writer implements Runnable {
   private long rowsDeleted;
   private boolean reachable = true;
   private long droppedSinceLog;
+  private boolean dropsSaid; // the buffer's first drop of this outage was logged
+  private String lastFailure = "unreachable"; // why the last write failed, for the close's last word
   // events dropped and not yet said in the journal itself: process -> {first at, last at, count}
   private final java.util.Map<String, long[]> gaps = new java.util.LinkedHashMap<>();
 
@@ -271,8 +273,19 @@ final class Writer implements Runnable {
       }
     }
     JournalStats s = stats();
-    if (s.buffered() > 0) {
-      log.warn("Journal closed with {} entries not written (database {} unreachable)", s.buffered(), redact(url));
+    String failure;
+    long unsaid;
+    lock.lock();
+    try {
+      failure = lastFailure;
+      unsaid = droppedSinceLog;
+    } finally {
+      lock.unlock();
+    }
+    if (s.buffered() > 0 || unsaid > 0) {
+      // the last word on what this journal lacks: entries still buffered, and what was dropped while it could not write
+      log.warn("Journal closed with {} entries not written and {} events and {} snapshots dropped in all (database {} {})", s.buffered(),
+          s.eventsDropped(), s.snapshotsDropped(), redact(url), failure);
     }
   }
 
@@ -410,12 +423,20 @@ final class Writer implements Runnable {
       lock.lock();
       try {
         writeFailures++;
+        String what = diskFull(e) ? "cannot be written, its disk is full" : "unreachable";
+        lastFailure = what + " (" + brief(e) + ")";
         if (reachable) {
           reachable = false;
-          log.warn("Journal database {} unreachable ({}); keeping up to {} entries in memory, snapshots dropped first", redact(url), brief(e),
+          log.warn("Journal database {} {} ({}); keeping up to {} entries in memory, snapshots dropped first", redact(url), what, brief(e),
               capacity);
         } else {
-          log.debug("Journal database {} still unreachable: {}", redact(url), brief(e));
+          log.debug("Journal database {} still {}: {}", redact(url), what, brief(e));
+        }
+        if (droppedSinceLog > 0 && !dropsSaid) {
+          dropsSaid = true; // once per outage: the totals follow when the database is written again or the journal is closed
+          log.warn("Journal buffer full ({} entries) while database {} {}: dropping snapshots first, then events; {} snapshots and {} "
+              + "events dropped so far, the totals are logged when it is written again or the journal is closed", capacity, redact(url), what,
+              snapshotsDropped, eventsDropped);
         }
       } finally {
         lock.unlock();
@@ -445,6 +466,7 @@ final class Writer implements Runnable {
         log.warn("Journal buffer was full: {} snapshots and {} events dropped in all", snapshotsDropped, eventsDropped);
         droppedSinceLog = 0;
       }
+      dropsSaid = false;
     } finally {
       lock.unlock();
     }
@@ -719,6 +741,23 @@ final class Writer implements Runnable {
     } catch (SQLException ignored) {
       // nothing more to do with a broken connection
     }
+  }
+
+  /**
+   * Whether {@code e} says the database's disk is full: SQLite's {@code SQLITE_FULL}, PostgreSQL's {@code disk_full}
+   * (SQLSTATE 53100), or the operating system's ENOSPC anywhere in its causes.
+   */
+  static boolean diskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException q && "53100".equals(q.getSQLState())) {
+        return true;
+      }
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("SQLITE_FULL") || m.contains("disk is full") || m.contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The URL without a password parameter, for logs. */
