@@ -895,6 +895,13 @@ final class Diagnostician implements AutoCloseable {
       out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "the descriptor limit (RLIMIT_NOFILE) was reached: the output says 'Too many open files'",
           emfile, "raise the descriptor limit of " + spec.name() + " (ulimit -n, LimitNOFILE of the service that starts this JVM)"));
     }
+    if (s.exit() != null && s.exit().cause() == ExitCause.START_FAILED && EMFILE.matcher(s.exit().message()).find()) {
+      // not the program's limit: this JVM could not get the descriptors of the start
+      out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "this JVM's descriptor limit (RLIMIT_NOFILE) was reached: the start of "
+          + spec.name() + " could not open its pipes ('Too many open files')", List.of("the start failed: " + s.exit().message()),
+          "raise the descriptor limit of this JVM (LimitNOFILE of the service that starts it, ulimit -n), or find what holds its "
+              + "descriptors (ls -l /proc/" + ProcessHandle.current().pid() + "/fd)"));
+    }
     List<String> fork = matching(output, EAGAIN_FORK);
     if (!fork.isEmpty()) {
       out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "the process limit was reached: the output says a fork failed", fork,

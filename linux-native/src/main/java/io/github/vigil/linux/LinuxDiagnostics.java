@@ -98,6 +98,23 @@ final class LinuxDiagnostics implements ProcessInspector {
     OptionalLong nofileLabel = safe(() -> LinuxLimits.nofile(labels));
     long[] live = subject.pid() > 0 ? descriptorLimit(procRoot.resolve(Long.toString(subject.pid())).resolve("limits")) : null;
     long[] jvm = descriptorLimit(procRoot.resolve("self").resolve("limits"));
+    boolean jvmOutOfDescriptors = subject.exit() != null && subject.exit().cause() == ExitCause.START_FAILED
+        && EMFILE.matcher(subject.exit().message()).find();
+    if (jvmOutOfDescriptors) {
+      // not the program's limit: this JVM could not get the pipes or the pidfd of the start
+      long open = countFds(ProcessHandle.current().pid());
+      String value = jvm == null ? "" : " " + jvm[0];
+      List<String> ev = new ArrayList<>(List.of("the start failed: " + subject.exit().message()));
+      ev.add(jvm == null ? "RLIMIT_NOFILE of this JVM unreadable (/proc/self/limits: no descriptor to spare)"
+          : "RLIMIT_NOFILE of this JVM: soft " + jvm[0] + ", hard " + jvm[1] + " (/proc/self/limits)");
+      if (open >= 0) {
+        ev.add(open + " descriptors open in this JVM (pid " + ProcessHandle.current().pid() + ")");
+      }
+      out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "this JVM's descriptor limit" + value
+          + " (RLIMIT_NOFILE) was reached: the start of " + name + " could not open its pipes ('Too many open files')", ev,
+          "raise the descriptor limit of this JVM" + (jvm == null ? "" : " above " + jvm[0]) + " (LimitNOFILE of the service that starts it, "
+              + "ulimit -n), or find what holds its descriptors (ls -l /proc/" + ProcessHandle.current().pid() + "/fd)"));
+    }
     if (!emfile.isEmpty()) {
       String source;
       long limit;
@@ -119,7 +136,7 @@ final class LinuxDiagnostics implements ProcessInspector {
       ev.add("RLIMIT_NOFILE " + limit + ": " + source);
       out.add(Finding.problem(Check.LIMITS, Certainty.CONFIRMED, "the descriptor limit " + limit + " (RLIMIT_NOFILE, " + source
           + ") was reached: its output says 'Too many open files'", ev, fix));
-    } else if (live != null && live[0] > 0) {
+    } else if (!jvmOutOfDescriptors && live != null && live[0] > 0) {
       long open = countFds(subject.pid());
       if (open >= 0 && open * 10 >= live[0] * 9) {
         out.add(Finding.problem(Check.LIMITS, Certainty.LIKELY, "pid " + subject.pid() + " has " + open + " descriptors open of its limit " + live[0],
