@@ -2056,11 +2056,24 @@ final class LinuxProcessBackend implements ProcessBackend {
     }
   }
 
+  private boolean stateUnwritable; // event loop only: the last write of the state file failed, and that was logged
+
+  /** Writes the state file; its failures are logged once until a write succeeds again (a write follows each start and exit). */
   private void saveState() {
     try {
       stateFile.write(cgroups.bases(), stateRuns);
-    } catch (IOException e) {
-      log.warn("Cannot write the Linux backend's state file: {}", e.toString());
+      if (stateUnwritable) {
+        stateUnwritable = false;
+        log.info("The Linux backend's state file {} is written again", stateFile.file());
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!stateUnwritable) {
+        stateUnwritable = true;
+        log.warn("Cannot write the Linux backend's state file {}: {}; supervision goes on, but should this JVM die, the next start "
+            + "would not sweep what its runs left (said once, until it is written again)", stateFile.file(), e.toString());
+      } else {
+        log.debug("Still cannot write the Linux backend's state file {}: {}", stateFile.file(), e.toString());
+      }
     }
   }
 

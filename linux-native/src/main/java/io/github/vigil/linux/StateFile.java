@@ -37,6 +37,11 @@ final class StateFile {
     this.file = stateDirectory == null ? null : stateDirectory.resolve(NAME);
   }
 
+  /** The file, or null without a state directory. */
+  @Nullable Path file() {
+    return file;
+  }
+
   boolean enabled() {
     return file != null;
   }
@@ -80,6 +85,7 @@ final class StateFile {
       sb.append("run ").append(r.pid()).append(' ').append(r.startTicks()).append(' ').append(r.name()).append('\n');
     }
     Path tmp = file.resolveSibling(NAME + ".tmp");
+    Files.createDirectories(file.getParent()); // removed while this JVM runs (a cleanup of /var/lib): made again
     Files.writeString(tmp, sb, StandardCharsets.UTF_8);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
