@@ -84,6 +84,9 @@ final class Writer implements Runnable {
   private final java.util.Map<String, long[]> gaps = new java.util.LinkedHashMap<>();
 
   private @Nullable Connection connection;
+  // the SQLite file, checked before each batch: removed while open, it takes what is written to it along (writer thread only)
+  private final java.nio.file.@Nullable Path sqliteFile;
+  private int lastBatchSize; // writer thread only
   private long nextCleanupMs;
   private final Thread thread;
 
@@ -99,6 +102,7 @@ final class Writer implements Runnable {
     this.retryDelay = retryDelay;
     this.retention = retention;
     this.clock = clock;
+    this.sqliteFile = JournalReader.sqliteFile(url);
     this.thread = new Thread(this, "vigil-journal-writer");
     thread.setDaemon(true);
   }
@@ -384,8 +388,17 @@ final class Writer implements Runnable {
   private boolean write(List<Entry> batch) {
     try {
       Connection c = connection;
+      if (c != null && sqliteFileGone()) {
+        // removed while open (its directory cleaned up): SQLite would go on writing into the unlinked file, whose
+        // contents are gone once it is closed, saying nothing
+        log.warn("Journal database file {} was removed while the journal had it open: making a new one and writing on; what the "
+            + "removed file held is gone with it, and so may be the last batch written to it ({} entries)", sqliteFile, lastBatchSize);
+        closeQuietly(c);
+        connection = null;
+        c = null;
+      }
       if (c == null) {
-        c = connect();
+        c = reconnect();
         connection = c;
       }
       c.setAutoCommit(false);
@@ -417,6 +430,7 @@ final class Writer implements Runnable {
         }
       }
       c.commit();
+      lastBatchSize = batch.size();
       markReachable(batch.size());
       return true;
     } catch (SQLException | RuntimeException e) {
@@ -693,11 +707,35 @@ final class Writer implements Runnable {
     }
   }
 
+  /**
+   * Connects again after a failure. A SQLite file gets its directory made again where that was removed, and its schema
+   * checked (migrated into a new file): a file removed while the journal ran is made again, not left empty.
+   */
+  private Connection reconnect() throws SQLException {
+    if (sqliteFileGone()) {
+      try {
+        java.nio.file.Files.createDirectories(sqliteFile.toAbsolutePath().getParent());
+      } catch (java.io.IOException e) {
+        throw new SQLException("cannot make the directory of " + sqliteFile + ": " + e, e);
+      }
+    }
+    Connection c = connect();
+    if (sqliteFile != null) {
+      try {
+        Migrations.migrate(c, dialect);
+      } catch (SQLException e) {
+        closeQuietly(c);
+        throw e;
+      }
+    }
+    return c;
+  }
+
   /** Deletes, per table, this host's rows older than its retention before {@code nowMs}; returns how many. */
   long deleteOlderThan(long nowMs) throws SQLException {
     Connection c = connection;
     if (c == null) {
-      c = connect();
+      c = reconnect();
       connection = c;
     }
     c.setAutoCommit(true);
@@ -741,6 +779,11 @@ final class Writer implements Runnable {
     } catch (SQLException ignored) {
       // nothing more to do with a broken connection
     }
+  }
+
+  /** Whether the journal is a SQLite file that is not there (removed, or its directory). */
+  private boolean sqliteFileGone() {
+    return sqliteFile != null && !java.nio.file.Files.exists(sqliteFile);
   }
 
   /**
