@@ -72,6 +72,11 @@ public final class DescriptorExhaustionMain {
       }
       if (!diagnosed.await(20, TimeUnit.SECONDS)) {
         System.out.println("NOT-DIAGNOSED");
+        Thread.getAllStackTraces().forEach((t, st) -> {
+          if (t.getName().startsWith("vigil")) {
+            System.out.println("THREAD " + t.getName() + " " + t.getState() + " " + java.util.Arrays.toString(st));
+          }
+        });
       }
       System.out.println("RESTARTS " + failedOnes.stream().filter(e -> e instanceof SupervisorEvent.RestartScheduled).count());
       failedOnes.stream().filter(e -> e instanceof SupervisorEvent.Diagnosed).reduce((a, b) -> b)
