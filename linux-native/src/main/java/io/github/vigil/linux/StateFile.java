@@ -85,8 +85,14 @@ final class StateFile {
       sb.append("run ").append(r.pid()).append(' ').append(r.startTicks()).append(' ').append(r.name()).append('\n');
     }
     Path tmp = file.resolveSibling(NAME + ".tmp");
-    Files.createDirectories(file.getParent()); // removed while this JVM runs (a cleanup of /var/lib): made again
-    Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+    try {
+      Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      // the directory was removed while this JVM runs (a cleanup of /var/lib): made again; looked for only then, since
+      // a write follows each start and exit
+      Files.createDirectories(file.getParent());
+      Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+    }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
