@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A supervised program that forks a thousand short-lived children, then keeps forking from a subshell that ignores
+ * A supervised program that forks 200 short-lived children, then keeps forking from a subshell that ignores
  * SIGTERM and from a setsid'ed loop that ignores it too (out of its session and process group), and is stopped while
  * it forks: the stop ends within its timeout plus the kill, and no process of its tree is left (found by a marker in
  * their environment, which every descendant inherits). On the Linux backend with per-run cgroups, on the JDK backend
@@ -48,7 +48,7 @@ class ForkStormStopTest {
     // without a cgroup a stop reaches the run's session and group only: a member that left both with setsid outlives
     // it there (linux-native/README.md), so that backend's storm keeps to its session
     String escapee = cgroups || backend.equals("jdk") ? "setsid sh -c 'trap \"\" TERM; while :; do sleep 0.05 & sleep 0.02; done' & " : "";
-    String script = "i=0; while [ $i -lt 1000 ]; do sleep 0.$((i % 9 + 1)) & i=$((i+1)); done; "
+    String script = "i=0; while [ $i -lt 200 ]; do sleep 0.$((i % 9 + 1)) & i=$((i+1)); done; "
         + "( trap '' TERM; while :; do sleep 0.05 & sleep 0.02; done ) & " + escapee + "echo forked; wait";
     Supervisor.Builder builder = Supervisor.builder().name("storm");
     try (Supervisor sup = (backend.equals("jdk") ? builder.backend("jdk") : builder.backend(Backends.create("storm", cgroups))).build()) {
@@ -56,7 +56,7 @@ class ForkStormStopTest {
           .restartPolicy(RestartPolicy.never()).stopTimeout(STOP_TIMEOUT).build());
       c.start(Duration.ofSeconds(30));
       assertThat(Processes.eventually(Duration.ofSeconds(60), () -> c.outputTail(StdStream.STDOUT).contains("forked")))
-          .as("the thousand forked").isTrue();
+          .as("the 200 forked").isTrue();
       int during = marked(marker).size();
       long t0 = System.nanoTime();
       assertThat(c.stop(Duration.ofSeconds(30)).state()).isEqualTo(ProcessState.STOPPED);
