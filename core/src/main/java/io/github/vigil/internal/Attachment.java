@@ -116,7 +116,7 @@ final class Attachment implements AttachedProcess {
     this.name = spec.name();
     this.table = sup.backend.processTable();
     this.listings = sup.listings();
-    this.ioQueue = sup.newIoQueue();
+    this.ioQueue = sup.newIoQueue(name);
     this.watcher = sup.backend.exitWatcher().orElse(null);
     this.since = sup.wallNow();
     this.status = snapshot();

@@ -324,11 +324,12 @@ final class DefaultSupervisor implements Supervisor {
   /**
    * A queue of blocking work for one process (or attachment): its tasks run one at a time, in order,
    * on the {@code vigil-<name>-io-*} threads, never on the supervision thread. Results go back with
-   * {@link #onLoop}.
+   * {@link #onLoop}. A task that throws is logged at ERROR under {@code name}, the process (or attachment) it is for.
    */
-  IoQueue newIoQueue() {
+  IoQueue newIoQueue(String name) {
     return new IoQueue(new SerialExecutor(ioPool, e -> log.debug("Blocking work runs on the caller: the I/O threads are shut down"),
-        t -> log.error("Blocking supervision work failed", t), () -> {}, Integer.MAX_VALUE, true));
+        t -> log.atError().addKeyValue("process", name).setCause(t).log("Blocking supervision work of {} failed", name), () -> {},
+        Integer.MAX_VALUE, true));
   }
 
   /** One process's or attachment's blocking work, in order, on the I/O threads; counted for {@link #awaitIdle}. */

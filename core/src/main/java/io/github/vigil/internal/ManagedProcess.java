@@ -77,6 +77,8 @@ final class ManagedProcess implements ProcessController {
   private long crashNanos = -1;        // first crash not yet recovered from
   private long killDeadlineNanos;
   private boolean killed;
+  private @Nullable String killedBefore; // why this stop's SIGKILL went before its timeout (its stop signal failed), or null
+  private long treeUnseenSinceNanos = -1; // when this stop's check of the run's tree first failed, -1 while none has
   private @Nullable String healthStop;  // why the current run is being stopped for its health, or null
   private ExitCause healthStopCause = ExitCause.HEALTH_CHECK_FAILED;
   private RestartHistory restartHistory = RestartHistory.empty();
@@ -171,7 +173,7 @@ final class ManagedProcess implements ProcessController {
     this.name = spec.name();
     this.output = new OutputCollector(name, spec.output(), sup.settings.stateDirectory());
     this.registeredNanos = sup.now();
-    this.ioQueue = sup.newIoQueue();
+    this.ioQueue = sup.newIoQueue(name);
     this.healthMonitor = spec.healthChecks().isEmpty() && spec.resourceRules().isEmpty() ? null : new HealthMonitor(sup, this, spec);
     this.diagnoses = new ProcessDiagnoses(sup, this);
   }
@@ -887,6 +889,8 @@ final class ManagedProcess implements ProcessController {
     policyRestart = byPolicy;
     stopRequested = false;
     killed = false;
+    killedBefore = null;
+    treeUnseenSinceNanos = -1;
     healthStop = null;
     Counters k = counters;
     counters = new Counters(k.starts() + 1, k.restarts() + (byPolicy ? 1 : 0), k.restartsSucceeded(), k.restartsFailed(),
@@ -1234,11 +1238,11 @@ final class ManagedProcess implements ProcessController {
     long runNanos = Math.max(0, sup.now() - runStartNanos);
     ExitCause cause = stopRequested ? ExitCause.KILLED_BY_SUPERVISOR
         : oomKilled ? ExitCause.OOM_KILLED : spec.restartPolicy().classify(termination);
-    String message = stopRequested ? (stopBy.isEmpty() ? "stopped on request" : "stopped by supervision: " + stopBy) + (killed ? " (killed after the stop timeout of " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()) + ")" : "")
+    String message = stopRequested ? (stopBy.isEmpty() ? "stopped on request" : "stopped by supervision: " + stopBy) + killedNote()
         : oomKilled ? "killed by the kernel's out-of-memory killer" : "";
     if (healthStop != null && !oomKilled) { // health hook: a run stopped for its health ends as a failure
       cause = healthStopCause;
-      message = healthStop + (killed ? " (killed after the stop timeout of " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()) + ")" : "");
+      message = healthStop + killedNote();
     }
     ExitInfo exit = new ExitInfo(termination, cause, Duration.ofNanos(runNanos), sup.wallNow(), message, memoryAtDeathBytes);
     Counters k = counters;
@@ -1519,13 +1523,22 @@ final class ManagedProcess implements ProcessController {
     sendStop(proc);
   }
 
-  /** Sends the stop signal (off the supervision thread: finding descendants and signalling can block) and arms the stop timeout. */
+  /**
+   * Sends the stop signal (off the supervision thread: finding descendants and signalling can block) and arms the stop
+   * timeout. When sending it throws, the stop goes on to SIGKILL at once, as its timeout would: the run may never hear it.
+   */
   private void sendStop(RunningProcess proc) {
     Signal stopSignal = spec.stopSignal();
     // asked now: the backend may find the tree by a look it took after now, shared with the stops asked with this one
     long asked = System.nanoTime();
-    ioQueue.execute(() -> proc.signalTree(stopSignal, asked));
     int thisRun = run;
+    signalOffLoop(proc, stopSignal, asked, e -> {
+      if (run == thisRun && state == ProcessState.STOPPING && current == proc && !killed) {
+        log.atError().addKeyValue("process", name).setCause(e).log("Process {}: sending {} to stop it failed", name, stopSignal);
+        killedBefore = stopSignal + " could not be sent";
+        killTree("could not be sent " + stopSignal + " (" + e + ")");
+      }
+    });
     stopTimer = sup.schedule(spec.stopTimeout(), () -> {
       if (run == thisRun && state == ProcessState.STOPPING) {
         killTree("did not stop within " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()));
@@ -1533,14 +1546,52 @@ final class ManagedProcess implements ProcessController {
     });
   }
 
+  /** How an exit's message says that its stop killed it: "" when it did not. */
+  private String killedNote() {
+    if (!killed) {
+      return "";
+    }
+    String before = killedBefore;
+    return before != null ? " (killed: " + before + ")" : " (killed after the stop timeout of " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()) + ")";
+  }
+
+  /**
+   * SIGKILL to the current run's tree, once in a stop. When sending it throws, the run may be running still: the stop's
+   * callers are told, with the cause (the state stays STOPPING, which it is); the stop's timeout or its next tree check
+   * tries again, and the run's exit, once heard, ends the stop as ever. Supervision thread.
+   */
   private void killTree(String why) {
     RunningProcess proc = current;
     if (proc != null && !killed) {
       killed = true;
       log.atWarn().addKeyValue("process", name).log("Process {} {}; sending SIGKILL to it and its descendants", name, why);
       long asked = System.nanoTime();
-      ioQueue.execute(() -> proc.signalTree(Signal.SIGKILL, asked));
+      int thisRun = run;
+      signalOffLoop(proc, Signal.SIGKILL, asked, e -> {
+        if (run == thisRun && current == proc) {
+          killed = false; // not sent: the next try sends it again
+          log.atError().addKeyValue("process", name).setCause(e).log("Process {}: sending SIGKILL to it and its descendants failed; "
+              + "it may be running still ({})", name, state);
+          if (state == ProcessState.STOPPING) {
+            supervisionFailed(e, null);
+          }
+        }
+      });
     }
+  }
+
+  /**
+   * {@code signal} to {@code proc}'s tree on the I/O queue; when the backend throws, {@code ifFailed} runs with the error
+   * on the supervision thread (its run may be over by then: it checks).
+   */
+  private void signalOffLoop(RunningProcess proc, Signal signal, long asked, java.util.function.Consumer<Throwable> ifFailed) {
+    ioQueue.execute(() -> {
+      try {
+        proc.signalTree(signal, asked);
+      } catch (RuntimeException | Error e) {
+        sup.onLoop(() -> ifFailed.accept(e), () -> { });
+      }
+    });
   }
 
   /** The main process is gone; wait for its descendants (they got the stop signal too), then STOPPED. */
@@ -1553,12 +1604,53 @@ final class ManagedProcess implements ProcessController {
     int thisRun = run;
     long asked = System.nanoTime(); // the trees of the runs that ended with this one: one look at /proc for them all
     ioQueue.execute(() -> { // isTreeAlive reads /proc: on an I/O thread, the answer back as a task
-      boolean alive = proc.isTreeAlive(asked);
+      boolean alive;
+      try {
+        alive = proc.isTreeAlive(asked);
+      } catch (RuntimeException | Error e) {
+        sup.onLoop(() -> {
+          if (run == thisRun && state == ProcessState.STOPPING && current == proc) {
+            treeCheckFailed(e);
+          }
+        }, () -> { });
+        return;
+      }
       sup.onLoop(() -> {
         if (run == thisRun && state == ProcessState.STOPPING && current == proc) {
+          treeUnseenSinceNanos = -1;
           treeChecked(proc, alive);
         }
       }, () -> { });
+    });
+  }
+
+  /**
+   * The check of the stopped run's tree threw ({@code e}): what the run left is not known, so it gets SIGKILL at once, as
+   * at the stop's timeout, and the tree is checked again; a tree that cannot be checked for {@link #KILL_GRACE} is given
+   * up on as one that survives SIGKILL is: STOPPED (its run's exit was heard). Said at ERROR, once in a stop. Supervision
+   * thread.
+   */
+  private void treeCheckFailed(Throwable e) {
+    long now = sup.now();
+    if (treeUnseenSinceNanos < 0) {
+      treeUnseenSinceNanos = now;
+      log.atError().addKeyValue("process", name).setCause(e).log("Process {}: checking for its descendants after its exit failed", name);
+      killTree("could not have its descendants checked (" + e + ")");
+    } else {
+      log.atDebug().addKeyValue("process", name).log("Process {}: checking for its descendants failed again: {}", name, e.toString());
+      killTree("could not have its descendants checked (" + e + ")"); // again only when its SIGKILL could not be sent
+    }
+    if (now >= Durations.saturatedAdd(treeUnseenSinceNanos, KILL_GRACE.toNanos())) {
+      log.atError().addKeyValue("process", name).log("Descendants of {} could not be checked for {} ({}); giving up on them", name,
+          io.github.vigil.HumanFormat.duration(KILL_GRACE), e.toString());
+      finishStop();
+      return;
+    }
+    int thisRun = run;
+    sup.schedule(TREE_POLL, () -> {
+      if (run == thisRun && state == ProcessState.STOPPING) {
+        awaitTreeThenStop();
+      }
     });
   }
 

@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * next {@link #unreadableExits} exits are reported without their termination ({@code null}: a backend that could not
  * read the exit status), which the supervisor's task deciding the exit cannot take. A run spawned while
  * {@link #leaveDescendants} is set says its tree is alive (something it started outlives it) until its tree gets
- * SIGKILL, counted in {@link #leftoversKilled}. Every run the delegate spawned is kept ({@link #spawned()}), to see
+ * SIGKILL, counted in {@link #leftoversKilled}. The next {@link #treeCheckFailures} checks of a run's tree ({@code isTreeAlive})
+ * and the next {@link #signalFailures} signals to a run's tree ({@code signalTree}) throw an {@link IllegalStateException}
+ * (a {@code /proc} that cannot be read), on the I/O thread that asks. Every run the delegate spawned is kept ({@link #spawned()}), to see
  * that none is left running. Thread-safe.
  */
 final class ThrowingBackend implements ProcessBackend {
@@ -31,6 +33,8 @@ final class ThrowingBackend implements ProcessBackend {
   final AtomicInteger unreadableExits = new AtomicInteger();
   volatile boolean leaveDescendants;
   final AtomicInteger leftoversKilled = new AtomicInteger();
+  final AtomicInteger treeCheckFailures = new AtomicInteger();
+  final AtomicInteger signalFailures = new AtomicInteger();
   private final List<RunningProcess> spawned = new CopyOnWriteArrayList<>();
   /** Runs with each run the delegate spawned, on the spawning thread, before it is returned (to wait for its children). */
   volatile java.util.function.Consumer<RunningProcess> afterSpawn = run -> { };
@@ -126,6 +130,9 @@ final class ThrowingBackend implements ProcessBackend {
       }
 
       private void killLeftover(Signal signal) {
+        if (signalFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          throw new IllegalStateException("/proc unreadable: " + signal + " not sent");
+        }
         if (signal == Signal.SIGKILL && leftover) {
           leftover = false;
           leftoversKilled.incrementAndGet();
@@ -134,12 +141,20 @@ final class ThrowingBackend implements ProcessBackend {
 
       @Override
       public boolean isTreeAlive() {
+        checkTree();
         return leftover || run.isTreeAlive();
       }
 
       @Override
       public boolean isTreeAlive(long askedNanos) {
+        checkTree();
         return leftover || run.isTreeAlive(askedNanos);
+      }
+
+      private void checkTree() {
+        if (treeCheckFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          throw new IllegalStateException("/proc unreadable: tree not checked");
+        }
       }
     };
   }
