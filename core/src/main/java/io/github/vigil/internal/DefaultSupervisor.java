@@ -327,9 +327,10 @@ final class DefaultSupervisor implements Supervisor {
    * {@link #onLoop}. A task that throws is logged at ERROR under {@code name}, the process (or attachment) it is for.
    */
   IoQueue newIoQueue(String name) {
+    java.util.function.Consumer<Throwable> failed =
+        t -> log.atError().addKeyValue("process", name).setCause(t).log("Blocking supervision work of {} failed", name);
     return new IoQueue(new SerialExecutor(ioPool, e -> log.debug("Blocking work runs on the caller: the I/O threads are shut down"),
-        t -> log.atError().addKeyValue("process", name).setCause(t).log("Blocking supervision work of {} failed", name), () -> {},
-        Integer.MAX_VALUE, true));
+        failed, () -> {}, Integer.MAX_VALUE, true), failed);
   }
 
   /** One process's or attachment's blocking work, in order, on the I/O threads; counted for {@link #awaitIdle}. */
@@ -337,8 +338,11 @@ final class DefaultSupervisor implements Supervisor {
     private final SerialExecutor serial;
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
 
-    private IoQueue(SerialExecutor serial) {
+    private final java.util.function.Consumer<Throwable> failed;
+
+    private IoQueue(SerialExecutor serial, java.util.function.Consumer<Throwable> failed) {
       this.serial = serial;
+      this.failed = failed;
     }
 
     @Override
@@ -348,6 +352,10 @@ final class DefaultSupervisor implements Supervisor {
       serial.execute(() -> {
         try {
           task.run();
+        } catch (VirtualMachineError e) {
+          throw e; // as SerialExecutor has it: on to its thread
+        } catch (RuntimeException | Error e) { // said before the task counts as done: awaitIdle covers its log line
+          failed.accept(e);
         } finally {
           pending.decrementAndGet();
           done.run();

@@ -136,6 +136,7 @@ class StopTaskFailureTest {
       backend.treeCheckFailures.set(1); // the look for what the dead run left, on its I/O queue, throws
       fake.last("feed").exit(3);
       kit.events().awaitState("feed", ProcessState.CRASHED, 1, WAIT);
+      feed.stop().toCompletableFuture().get(10, TimeUnit.SECONDS); // hands the dead run's work to the I/O queue now
       kit.awaitIdle();
       assertThat(err.text()).as("the log").contains(
           "ERROR io.github.vigil.internal.DefaultSupervisor - process=feed Blocking supervision work of feed failed");
