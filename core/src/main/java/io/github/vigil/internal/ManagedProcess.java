@@ -1463,7 +1463,11 @@ final class ManagedProcess implements ProcessController {
       } else if (delay.isZero()) {
         sup.onLoopLater(restartNow); // a failed start would otherwise recurse into the next one
       } else {
-        restartTimer = sup.schedule(delay, restartNow);
+        try {
+          restartTimer = sup.schedule(delay, restartNow);
+        } catch (RuntimeException | Error e) { // the injected scheduler threw: no timer would ever end this backoff
+          restartNotScheduled(exit, attempt, delay, e);
+        }
       }
     } else if (decision instanceof RestartDecision.GiveUp giveUp) {
       String repeated = startFailures > 1 ? " (failed to start " + startFailures + " times in "
@@ -1485,6 +1489,20 @@ final class ManagedProcess implements ProcessController {
     int keep = (int) Math.min(Integer.MAX_VALUE, policy.maxRestarts() + 1L); // Integer.MAX_VALUE: no start limit
     restartHistory = restartHistory.withRestart(sup.now(), attempt, policy.window().toNanos(), keep);
     spawn(Origin.POLICY, why, true);
+  }
+
+  /**
+   * The injected scheduler threw ({@code e}) when asked for the timer of restart {@code attempt}'s backoff: nothing would
+   * ever end that BACKOFF. Rather than restart at once (a broken scheduler would turn a crash loop's backoff into none),
+   * the process gives up as at its start limit: FAILED naming the cause, said at ERROR under the process key with it,
+   * its start waiters failed and its group told; a start runs it again. Supervision thread.
+   */
+  private void restartNotScheduled(ExitInfo exit, int attempt, Duration delay, Throwable e) {
+    restartTimer = null;
+    String reason = "restart attempt " + attempt + " in " + io.github.vigil.HumanFormat.duration(delay)
+        + " could not be scheduled: " + e;
+    log.atError().addKeyValue("process", name).setCause(e).log("Process {}: the scheduler refused the timer of its restart", name);
+    gaveUp(new RestartDecision.GiveUp(reason), exit, "");
   }
 
   /**
