@@ -1570,7 +1570,8 @@ final class ManagedProcess implements ProcessController {
       return "";
     }
     String before = killedBefore;
-    return before != null ? " (killed: " + before + ")" : " (killed after the stop timeout of " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()) + ")";
+    return before != null ? " (killed: " + before + ")"
+        : " (killed after the stop timeout of " + io.github.vigil.HumanFormat.duration(spec.stopTimeout()) + ")";
   }
 
   /**

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class RestartNotScheduledTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final String MP = "ERROR io.github.vigil.internal.ManagedProcess - process=feed ";
 
   /** The kit's virtual clock, but throwing while {@link #refusing} is set. */
   private static final class RefusingScheduler implements Scheduler {
@@ -54,7 +55,8 @@ class RestartNotScheduledTest {
       kit.events().awaitState("feed", ProcessState.FAILED, 1, WAIT);
       kit.awaitIdle();
       scheduler.refusing = false;
-      String why = "restart attempt 1 in 1.00 s could not be scheduled: java.util.concurrent.RejectedExecutionException: scheduler shut down";
+      String why = "restart attempt 1 in 1.00 s could not be scheduled: "
+          + "java.util.concurrent.RejectedExecutionException: scheduler shut down";
       assertThat(kit.events().states("feed")).containsExactly(ProcessState.STARTING, ProcessState.RUNNING, ProcessState.CRASHED,
           ProcessState.BACKOFF, ProcessState.FAILED);
       assertThat(kit.events().of(SupervisorEvent.Failed.class, "feed")).singleElement()
@@ -62,8 +64,8 @@ class RestartNotScheduledTest {
       ProcessStatus s = feed.status();
       assertThat(s.state()).isEqualTo(ProcessState.FAILED);
       assertThat(err.text()).as("the log")
-          .contains("ERROR io.github.vigil.internal.ManagedProcess - process=feed Process feed: the scheduler refused the timer of its restart")
-          .contains("ERROR io.github.vigil.internal.ManagedProcess - process=feed Process feed failed: " + why);
+          .contains(MP + "Process feed: the scheduler refused the timer of its restart")
+          .contains(MP + "Process feed failed: " + why);
       // a start runs it again
       CompletableFuture<ProcessStatus> again = feed.start().toCompletableFuture();
       kit.awaitIdle();
