@@ -33,8 +33,9 @@ import java.util.concurrent.CompletionStage;
  * 1 s before it (an nginx master's workers, attached by name, when the master is killed) is no successor, and the
  * exit is reported. A daemon whose first process waits longer than 1 s for it before exiting reads as that process's
  * exit, as before; so may any on the JDK backend, whose start times count from a boot time in whole seconds (up to a
- * second early) and whose exits are seen up to {@link AttachSpec#exitPollInterval()} late. A restart within those 50 ms by one of the exited process's ancestors (a shell
- * loop that starts it again at once) cannot be told from a daemon's fork, and is taken for one. A
+ * second early) and whose exits are seen up to {@link AttachSpec#exitPollInterval()} late. A restart within those
+ * 50 ms by one of the exited process's ancestors (a shell loop that starts it again at once) cannot be told from a
+ * daemon's fork, and is taken for one. A
  * {@linkplain AttachSpec.Target.PidFile pid file} names one process, and a {@linkplain AttachSpec.Target.Pid pid} is
  * one: the exit of what they name is always reported (a daemon writes its pid file once it has forked).
  *

@@ -10,12 +10,12 @@ import java.util.Optional;
 /**
  * What happens to a supervised process's standard output and error.
  *
- * <p>Both are always drained, so a child never blocks on a full pipe. By default the last
- * {@code tailLines} lines of each stream are kept in memory for diagnosis. Optionally each stream
- * also goes to a log file, rotated by size ({@code app.out}, {@code app.out.1}, … up to
- * {@code backups}) between lines (a line is cut at the size only where it is longer than a whole file, reaches the
- * file in pieces, or the output has no line ends), and line by line to SLF4J under the one logger {@code vigil.output}, with the process name as the
- * key {@code process} and the stream as {@code stream} (the line is the message, never a format string).
+ * <p>Both are always drained, so a child never blocks on a full pipe. By default the last {@code tailLines} lines of
+ * each stream are kept in memory for diagnosis. Optionally each stream also goes to a log file, rotated by size
+ * ({@code app.out}, {@code app.out.1}, … up to {@code backups}) between lines (a line is cut at the size only where it
+ * is longer than a whole file, reaches the file in pieces, or the output has no line ends), and line by line to SLF4J
+ * under the one logger {@code vigil.output}, with the process name as the key {@code process} and the stream as
+ * {@code stream} (the line is the message, never a format string).
  * A log file is opened at the stream's first output and closed when the process is removed or its supervisor closes;
  * what a descendant left running writes after that is not written to it (the file is neither opened nor rotated
  * again), which is said once per stream at WARN.

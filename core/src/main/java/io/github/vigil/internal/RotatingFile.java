@@ -9,12 +9,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A log file that is rotated by size: {@code f} is renamed {@code f.1}, {@code f.1} becomes
- * {@code f.2}, … and the oldest beyond {@code backups} is deleted. Vigil writes the file itself, so
- * rotation loses nothing. It rotates between lines: a write that would pass the size goes up to its last line end that
- * fits, and a line that starts the write and fits in a file of its own starts the next file; only a line longer than a
- * whole file, a line written in pieces across writes, or output without line ends is cut at the size. Once closed, a write fails: it neither rotates nor opens the file again. Not thread-safe: one
- * writer per stream.
+ * A log file that is rotated by size: {@code f} is renamed {@code f.1}, {@code f.1} becomes {@code f.2}, … and the
+ * oldest beyond {@code backups} is deleted. Vigil writes the file itself, so rotation loses nothing. It rotates between
+ * lines: a write that would pass the size goes up to its last line end that fits, and a line that starts the write and
+ * fits in a file of its own starts the next file; only a line longer than a whole file, a line written in pieces across
+ * writes, or output without line ends is cut at the size. Once closed, a write fails: it neither rotates nor opens the
+ * file again. Not thread-safe: one writer per stream.
  */
 final class RotatingFile implements AutoCloseable {
   private final Path path;
