@@ -116,6 +116,8 @@ class CrashAfterTheCloseTest {
           clock.advanceTo(clock.at("10:00"));
           assertThat(ProcessHandle.of(gw.status().pid()).orElseThrow().destroyForcibly()).isTrue(); // SIGKILL in session
           rec.await(SupervisorEvent.RestartScheduled.class, e -> true, 1, WAIT);
+          // the backoff's timer may be set on the virtual clock just after its event is heard: moved past once it is
+          assertThat(io.github.vigil.testing.Processes.eventually(WAIT, () -> clock.pending().contains(Duration.ofSeconds(5)))).isTrue();
           clock.advanceTo(clock.at("10:00").plusSeconds(5));
           rec.awaitState("gw", ProcessState.RUNNING, 2, WAIT);
           if (after == After.AN_OPERATOR_SENDS_SIGTERM) {
