@@ -120,7 +120,8 @@ final class RestartsCommand implements Callable<Integer> {
       notRestarted.add(Json.obj().put("at", x.at().toString()).put("cause", x.cause().name()).put("detail", x.detail()).put("run", x.run())
           .put("exitCause", x.exitCause()).put("delayMs", n.delay() == null ? null : n.delay().toMillis())
           .put("cancelledAt", n.cancelledAt() == null ? null : n.cancelledAt().toString()).put("cancelledBy", n.cancelledBy())
-          .put("freezeWindow", n.freezeWindow()).put("downtimeMs", x.downtime().toMillis()));
+          .put("freezeWindow", n.freezeWindow()).put("policyGaveUp", n.policyGaveUp()).put("downtimeMs", x.downtime().toMillis())
+          .put("exitCode", x.exitCode()).put("signal", x.signalName()).put("stderrTail", x.stderrTail()));
     }
     return Json.obj().put("process", r.process()).put("from", r.from().toString()).put("to", r.to().toString()).put("total", r.total())
         .put("ratePerDay", r.ratePerDay()).put("meanUptimeMs", r.meanUptime() == null ? null : r.meanUptime().toMillis())
@@ -245,16 +246,29 @@ final class RestartsCommand implements Callable<Integer> {
 
   /**
    * The crashes whose restart was scheduled (or deferred to a freeze window's end) and not done (a stop or the close
-   * during the backoff or the window): not restarts, so not
-   * in the timeline, where such a one read "none, down 2.80 s" as a restart that did not recover.
+   * during the backoff or the window), and the crash the restart policy gave up on that nothing started again: not
+   * restarts, so not in the timeline, where such a one read "none, down 2.80 s" as a restart that did not recover. A
+   * give-up's row says so in the policy's words, with its stderr tail under it (the post-mortem's first row).
    */
   private static void notRestarted(StringBuilder b, RestartReport r, VigilCli.Common common, Style style, int width) {
     if (r.notRestarted().isEmpty()) {
       return;
     }
-    b.append('\n').append(style.bold("Scheduled, not restarted")).append(" (not counted above)\n");
+    boolean gaveUp = r.notRestarted().stream().anyMatch(RestartReport.NotRestarted::policyGaveUp);
+    b.append('\n').append(style.bold(gaveUp ? "Not restarted" : "Scheduled, not restarted")).append(" (not counted above)\n");
     for (RestartReport.NotRestarted n : r.notRestarted()) {
       Restart x = n.exit();
+      if (n.policyGaveUp()) {
+        b.append(Table.paragraph(common.time(x.at()) + " " + x.cause().label() + ", run " + x.run() + " (" + HumanFormat.commandLine(x.detail())
+            + "): its restart policy gave up: " + n.cancelledBy(), width, "  ", style::red));
+        if (x.stderrTail() != null && !x.stderrTail().isBlank()) {
+          b.append("    stderr:\n");
+          for (String line : x.stderrTail().split("\n")) {
+            b.append(Table.paragraph(line, width, "      ", style::dim));
+          }
+        }
+        continue;
+      }
       String due = n.delay() == null ? "" : " in " + HumanFormat.duration(n.delay());
       String restart = n.freezeWindow() == null ? "its restart" + due
           : "its restart deferred to the end of freeze window " + n.freezeWindow() + (n.delay() == null ? "" : " (" + due.strip() + ")");

@@ -106,18 +106,18 @@ public final class RestartAnalysis {
           h.breach = null;
           h.lastState = null;
           h.dropGroup(notDone);
-          h.gaveUp = null;
+          h.dropGaveUp(notDone);
         }
         case "Removed" -> {
           h.cancel(e, notDone);
           h.lastState = null;
           h.dropGroup(notDone);
-          h.gaveUp = null;
+          h.dropGaveUp(notDone);
         }
         case "CommandIssued" -> {
           GroupCommand gc = groupCommand(e);
           if (gc != null) {
-            h.groupCommand(e, gc, childExits.get(e.id()));
+            h.groupCommand(e, gc, childExits.get(e.id()), notDone);
             continue;
           }
           String dependency = dependencyRestart(e);
@@ -129,7 +129,7 @@ public final class RestartAnalysis {
             // a command's start, stop or restart: a group's restart under way is not what starts it now, nor does a
             // group start again a crash its policy gave up on once someone else has started or stopped it
             h.dropGroup(notDone);
-            h.gaveUp = null;
+            h.dropGaveUp(notDone);
           }
           if ("RESTART".equals(e.command())) {
             h.command = e;
@@ -202,8 +202,17 @@ public final class RestartAnalysis {
         }
         case "Failed" -> {
           // the policy gave up: no recovery to wait for, but the process stays down (h.down stays open); its group may
-          // start it again (GroupSpec: a child its policy gave up on is the group's failure), which is its crash's restart
-          h.gaveUp = h.candidate;
+          // start it again (GroupSpec: a child its policy gave up on is the group's failure), which is its crash's restart.
+          // Where nothing does, the crash is one not restarted (notRestarted), the give-up in the policy's words
+          Building b = h.candidate;
+          if (b != null) {
+            b.policyGaveUp = true;
+            b.cancelledAt = e.at();
+            b.cancelledBy = giveUpReason(e.reason());
+            h.downGaveUp = b; // down from its exit until it is RUNNING again, stopped, or the period ends
+          }
+          h.dropGaveUp(notDone);
+          h.gaveUp = b;
           h.candidate = null;
           h.scheduled = null;
           h.awaitingRecovery = null;
@@ -240,7 +249,7 @@ public final class RestartAnalysis {
             // no restart, and above all not one by the next JVM, which restarts the run that starts now
             h.candidate = null;
             h.dropGroup(notDone);
-            h.gaveUp = null;
+            h.dropGaveUp(notDone);
           }
           if ("RUNNING".equals(e.toState()) && h.awaitingRecovery != null) {
             h.awaitingRecovery.recovery = Duration.between(h.awaitingRecovery.at, e.at());
@@ -269,6 +278,7 @@ public final class RestartAnalysis {
       if (h.scheduled != null) {
         notDone.add(h.scheduled);
       }
+      h.dropGaveUp(notDone); // a crash its policy gave up on that nothing started again: not restarted
       Building g = h.group;
       if (g != null && g.wasScheduled) {
         if (h.groupStarted) {
@@ -281,7 +291,8 @@ public final class RestartAnalysis {
     List<RestartReport.NotRestarted> notRestarted = new ArrayList<>();
     for (Building b : notDone) {
       if (within.test(b.at)) {
-        notRestarted.add(new RestartReport.NotRestarted(b.toRestart(to), b.delay, b.cancelledAt, b.cancelledBy, b.freezeWindow));
+        notRestarted.add(new RestartReport.NotRestarted(b.toRestart(to), b.delay, b.cancelledAt, b.cancelledBy, b.freezeWindow,
+            b.policyGaveUp));
       }
     }
     notRestarted.sort(Comparator.comparing((RestartReport.NotRestarted n) -> n.exit().at()).reversed());
@@ -375,6 +386,18 @@ public final class RestartAnalysis {
 
   /** How long after an exit its restart is decided, with room to spare: the decision is one step of the supervisor. */
   private static final Duration DECIDED_WITHIN = Duration.ofSeconds(1);
+
+  /**
+   * The give-up of a {@code Failed} event in the policy's words without the last exit, which its row gives: {@code start
+   * limit reached: 2 restarts within 1 h (at most 2 allowed)}; {@code restart policy gave up} without a reason.
+   */
+  static String giveUpReason(@Nullable String reason) {
+    if (reason == null || reason.isBlank()) {
+      return "restart policy gave up";
+    }
+    int lastExit = reason.indexOf("; last exit: ");
+    return lastExit < 0 ? reason : reason.substring(0, lastExit);
+  }
 
   /** A restart by the next JVM of a process the last one ran when it ended; {@code registered}: the next one's registration. */
   private static Building supervisorEnded(JournalEvent registered, HostState h, ZoneId zone, @Nullable Instant heard) {
@@ -535,12 +558,14 @@ public final class RestartAnalysis {
     boolean groupStarted;
     /** The crash its restart policy gave up on ({@code Failed}), which its group may start again. */
     @Nullable Building gaveUp;
+    /** The crash its policy gave up on whose downtime is open (until the process runs again, is stopped or restarted). */
+    @Nullable Building downGaveUp;
 
     /**
      * The group's stop or start of this process ({@code e}, read as {@code gc}); {@code childExit} is the last exit of
      * the child whose end the group answers, where the journal has one.
      */
-    void groupCommand(JournalEvent e, GroupCommand gc, @Nullable JournalEvent childExit) {
+    void groupCommand(JournalEvent e, GroupCommand gc, @Nullable JournalEvent childExit, List<Building> notDone) {
       if ("STOP".equals(e.command())) {
         command = null;
         Building b;
@@ -577,8 +602,12 @@ public final class RestartAnalysis {
           group = gaveUp;
           group.group = gc.group();
           group.detail = group.detail + "; its restart policy gave up, group " + gc.group() + " started it again";
+          group.policyGaveUp = false; // restarted after all: a restart, not one of notRestarted
+          group.cancelledAt = null;
+          group.cancelledBy = null;
+          gaveUp = null;
         }
-        gaveUp = null;
+        dropGaveUp(notDone);
         Building b = group;
         if (b == null) {
           return; // a start in the group's order of a member that was not running: no restart
@@ -608,7 +637,7 @@ public final class RestartAnalysis {
      */
     void dependencyRestart(JournalEvent e, String dependency, @Nullable JournalEvent dependencyExit, List<Building> notDone) {
       dropGroup(notDone);
-      gaveUp = null;
+      dropGaveUp(notDone);
       command = null;
       if (lastState == null || !LIVE.contains(lastState)) {
         return;
@@ -675,12 +704,29 @@ public final class RestartAnalysis {
       lastCancelled = b;
     }
 
+    /**
+     * The crash its policy gave up on ({@link #gaveUp}) is not restarted: nothing started it again (a command, a
+     * registration, a removal, a start not by its group, the end of the journal): into {@code notDone}.
+     */
+    void dropGaveUp(List<Building> notDone) {
+      Building b = gaveUp;
+      gaveUp = null;
+      if (b != null && b.policyGaveUp) {
+        notDone.add(b);
+      }
+    }
+
     /** Ends the open downtime at {@code at} and opens {@code next}'s (null: none). */
     void down(Instant at, @Nullable Building next) {
       if (down != null && down.downUntil == null) {
         down.downUntil = at;
       }
       down = next;
+      Building g = downGaveUp;
+      if (g != null && g != next && g.downUntil == null) {
+        g.downUntil = at; // the crash given up on is down until the process runs again, is stopped or restarted
+      }
+      downGaveUp = null;
     }
   }
 
@@ -712,6 +758,8 @@ public final class RestartAnalysis {
     @Nullable Instant groupStopAt;
     /** Whether it is a crash whose scheduled (or deferred) restart the group's stop took over. */
     boolean wasScheduled;
+    /** Whether its restart policy gave up on it ({@code Failed}): cancelledBy is the give-up's reason. */
+    boolean policyGaveUp;
     /** Whether {@link #exit} is the Exited of the run its group stopped (not yet the stop command). */
     boolean exitHeard;
     /** When its scheduled restart was cancelled, and by what; null while it is due (or once done). */

@@ -45,10 +45,11 @@ import org.jspecify.annotations.Nullable;
  * @param hourOfDay restarts per hour of the day (index 0 to 23) in the report's time zone
  * @param tradeDays restarts per trade day, oldest first
  * @param suggestions what the numbers suggest doing
- * @param notRestarted the crashes in the period whose restart the policy scheduled (or a freeze window deferred to its
- *     end) but that were not restarted (a stop, the supervisor's close or a removal cancelled it during the backoff or
- *     the window, or it is still due at the end of the journal), newest first; not in {@code total} nor anywhere else in
- *     the report
+ * @param notRestarted the crashes in the period that were not restarted, newest first: whose restart the policy scheduled
+ *     (or a freeze window deferred to its end) and a stop, the supervisor's close or a removal cancelled during the
+ *     backoff or the window, or that is still due at the end of the journal; and the crash the policy gave up on
+ *     ({@code FAILED}: its start limit reached) that nothing started again (its group's start of it is a restart), the
+ *     last crash of a crash loop; not in {@code total} nor anywhere else in the report
  */
 public record RestartReport(
     String process, Instant from, Instant to, int total, double ratePerDay, @Nullable Duration meanUptime, @Nullable Duration mttr,
@@ -72,22 +73,33 @@ public record RestartReport(
   }
 
   /**
-   * A crash whose restart the policy scheduled, or a freeze window deferred to its end, and that was not restarted: no
-   * restart.
+   * A crash that was not restarted: its restart the policy scheduled, or a freeze window deferred to its end, and not
+   * done; or the policy gave up on it ({@link #policyGaveUp}). No restart.
    *
    * @param exit the crash, as a restart's entry would give it; its {@code downtime} from the exit to the cancel (or the
-   *     end of the period while it is due), its {@code recovery} null
+   *     end of the period while it is due), its {@code recovery} null; of a crash given up on, from the exit until the
+   *     process was RUNNING again, stopped, or restarted, else to the end of the period
    * @param delay the backoff its restart was scheduled after, or the time from the exit to the end of the freeze window
    *     it was deferred to, where known
-   * @param cancelledAt when it was cancelled; null while it is still due at the end of the journal
+   * @param cancelledAt when it was cancelled, or when the policy gave up on it; null while it is still due at the end of
+   *     the journal
    * @param cancelledBy what cancelled it: the stop's reason and origin ({@code supervisor closing (SHUTDOWN)}, {@code
    *     stop requested (API)}), the trading schedule's stop in its words ({@code stopped by its schedule, trade day
-   *     2026-12-14: the session closed before the end of freeze window ...}) or {@code removed}; null while it is due
+   *     2026-12-14: the session closed before the end of freeze window ...}) or {@code removed}; of a crash given up on,
+   *     the give-up's reason ({@code start limit reached: 2 restarts within 1 h (at most 2 allowed)}); null while it is due
    * @param freezeWindow the freeze window whose end its restart was deferred to ({@code RestartDeferred}); null for a
-   *     restart scheduled after a backoff ({@code RestartScheduled})
+   *     restart scheduled after a backoff ({@code RestartScheduled}) and for a crash given up on
+   * @param policyGaveUp whether the restart policy gave up on it ({@code Failed}, the process {@code FAILED}) and nothing
+   *     started it again: no restart was scheduled ({@code delay} null)
    */
   public record NotRestarted(Restart exit, @Nullable Duration delay, @Nullable Instant cancelledAt, @Nullable String cancelledBy,
-      @Nullable String freezeWindow) {
+      @Nullable String freezeWindow, boolean policyGaveUp) {
+
+    /** A restart scheduled (or deferred) and not done: not a give-up (as before {@link #policyGaveUp} was there). */
+    public NotRestarted(Restart exit, @Nullable Duration delay, @Nullable Instant cancelledAt, @Nullable String cancelledBy,
+        @Nullable String freezeWindow) {
+      this(exit, delay, cancelledAt, cancelledBy, freezeWindow, false);
+    }
 
     /** A restart scheduled after a backoff and not done (no freeze window). */
     public NotRestarted(Restart exit, @Nullable Duration delay, @Nullable Instant cancelledAt, @Nullable String cancelledBy) {

@@ -118,6 +118,7 @@ class GroupRestartEdgesTest {
           "SIGNAL: SIGKILL: killed: SIGKILL cannot be caught; sent by the kernel's OOM killer, a supervisor or an operator");
       assertThat(feed.timeline()).extracting(RestartReport.Restart::group).containsExactly("desk", null);
       assertThat(feed.timeline()).allSatisfy(x -> assertThat(x.recovery()).isNotNull());
+      assertThat(feed.notRestarted()).as("its crash given up on was restarted by its group").isEmpty();
       RestartReport quote = report(r, "quote", now);
       assertThat(quote.timeline()).extracting(x -> x.cause().name() + ": " + x.detail()).containsExactly(
           "GROUP: with group desk (REST_FOR_ONE): feed failed: its restart policy gave up after SIGKILL",
