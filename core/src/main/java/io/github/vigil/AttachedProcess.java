@@ -26,8 +26,10 @@ import java.util.concurrent.CompletionStage;
  * Of several, one found before goes first, then the oldest. With a successor, the attachment carries on with it: a
  * {@link SupervisorEvent.AttachedHandedOver} (after the successor's {@link SupervisorEvent.AttachedFound} if it is
  * new), no {@link SupervisorEvent.AttachedLost}, no exit counted, no change of state. Without one, the exit is
- * reported as any other, once that look is done (the time the look takes, a listing of the process table, is all it
- * is later than before): an {@code AttachedLost} stamped with the time the exit was heard, counted in the status,
+ * reported as any other once that look and the follow-up look 100 ms later (or the next steady look, with a shorter
+ * rescan interval) have found none, the status standing as before the exit meanwhile (a daemon caught by the first in
+ * its {@code exec}, its command line being replaced, matches in neither way): an {@code AttachedLost} stamped with the
+ * time the exit was heard, counted in the status,
  * {@code STOPPED} when nothing else matches. A process started by a parent that matches (an nginx master replacing a
  * worker, by name), started well after the exit (a restart by systemd, 100 ms later by default), or forked more than
  * 1 s before it (an nginx master's workers, attached by name, when the master is killed) is no successor, and the

@@ -108,7 +108,23 @@ final class Attachment implements AttachedProcess {
   private record Match(ProcessEntry entry, MatchedProcess info, ExitWatcher.@Nullable Watch watch, java.util.Set<Long> ancestors) {}
 
   /** A match that exited ({@link #lost}), heard at {@code heard} ({@code heardNanos} on {@link System#nanoTime()}). */
-  private record Ending(Match match, Instant heard, long heardNanos) {}
+  private record Ending(Match match, Instant heard, long heardNanos, int looks) {
+    Ending(Match match, Instant heard, long heardNanos) {
+      this(match, heard, heardNanos, 0);
+    }
+
+    /** The same ending, after one more look that found no successor. */
+    Ending looked() {
+      return new Ending(match, heard, heardNanos, looks + 1);
+    }
+  }
+
+  /**
+   * How many looks begun after an exit must find no successor before it is reported: two, since a daemon caught in its
+   * {@code exec} by the first (its command line being replaced, read empty or as its parent's) matches in neither way
+   * and reads as no successor; the second is the follow-up look 100 ms later.
+   */
+  private static final int LOOKS_FOR_A_SUCCESSOR = 2;
 
   Attachment(DefaultSupervisor sup, AttachSpec spec) {
     this.sup = sup;
@@ -288,6 +304,7 @@ final class Attachment implements AttachedProcess {
     // the exits this listing began after: each left a daemon, its successor, or is reported as an exit now
     Map<Ending, ProcessEntry> successors = new LinkedHashMap<>();
     List<Ending> genuine = new ArrayList<>();
+    List<Ending> again = new ArrayList<>();
     for (java.util.Iterator<Ending> it = endings.iterator(); it.hasNext(); ) {
       Ending end = it.next();
       if (end.heardNanos - listedNanos > 0) {
@@ -297,10 +314,13 @@ final class Attachment implements AttachedProcess {
       ProcessEntry next = scanError == null ? successor(end, candidates, ancestry) : null;
       if (next != null) {
         successors.put(end, next);
+      } else if (scanError == null && end.looks + 1 < LOOKS_FOR_A_SUCCESSOR) {
+        again.add(end.looked()); // the follow-up look decides
       } else {
         genuine.add(end);
       }
     }
+    endings.addAll(again);
     for (Ending end : genuine) {
       exited(end);
     }
@@ -582,11 +602,13 @@ final class Attachment implements AttachedProcess {
    * already includes it.
    */
   private void update(@Nullable String error, String found, List<SupervisorEvent> pending) {
+    boolean looking = matches.isEmpty() && error == null && !endings.isEmpty(); // an exit a later look decides on
     AttachState next = !matches.isEmpty() ? AttachState.RUNNING
         : error != null ? AttachState.ERROR
+        : looking ? state // as at the look before the exit, until it is reported or handed over
         : exits > 0 ? AttachState.STOPPED
         : AttachState.NOT_FOUND;
-    String nextMessage = error != null ? error : found;
+    String nextMessage = error != null ? error : looking ? message : found;
     if (next != state) {
       AttachState from = state;
       state = next;
